@@ -1,0 +1,1 @@
+//! Importing China's administrative divisions (NBS 2023 codes).

@@ -1,0 +1,452 @@
+//! CSV bundles: a folder of `territories.csv`, `units.csv`, `matters.csv`,
+//! `items.csv` and `links.csv` (plus an optional `meta.json`), for people who
+//! keep their model in a spreadsheet.
+//!
+//! Each file has a header row. Known columns map to the fields of the format;
+//! an `attrs` column holds a JSON object; any other column becomes a string
+//! attribute of the record (an empty cell adds nothing). Empty cells are absent
+//! fields. A missing file is an empty array, but `id`, `name` and `kind`
+//! (`list` for matters and items; `from`, `to`, `kind` for links) are required
+//! columns in a file that exists.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::json::{LoadOptions, Loose, count};
+use crate::error::{Error, Position, Result};
+use crate::model::*;
+
+/// The columns of each file, in the order they are written.
+pub const TERRITORY_COLUMNS: &[&str] = &["id", "name", "kind", "parent", "since", "until", "attrs"];
+/// The columns of `units.csv`.
+pub const UNIT_COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "sector",
+    "located_in",
+    "members",
+    "staff",
+    "in_service_members",
+    "since",
+    "until",
+    "attrs",
+];
+/// The columns of `matters.csv`.
+pub const MATTER_COLUMNS: &[&str] = &["id", "name", "list", "category", "since", "until", "attrs"];
+/// The columns of `items.csv`.
+pub const ITEM_COLUMNS: &[&str] = &["id", "name", "list", "since", "until", "attrs"];
+/// The columns of `links.csv`.
+pub const LINK_COLUMNS: &[&str] =
+    &["from", "to", "kind", "primary", "power", "role", "scope", "members", "since", "until", "attrs"];
+
+const FILES: [(&str, &[&str], &[&str]); 5] = [
+    ("territories.csv", TERRITORY_COLUMNS, &["id", "name", "kind"]),
+    ("units.csv", UNIT_COLUMNS, &["id", "name", "kind"]),
+    ("matters.csv", MATTER_COLUMNS, &["id", "name", "list"]),
+    ("items.csv", ITEM_COLUMNS, &["id", "name", "list"]),
+    ("links.csv", LINK_COLUMNS, &["from", "to", "kind"]),
+];
+
+/// One data row, with access by column name.
+struct Row<'a> {
+    file: &'a str,
+    line: usize,
+    headers: &'a [String],
+    known: &'a [&'a str],
+    record: &'a csv::StringRecord,
+}
+
+impl Row<'_> {
+    fn get(&self, column: &str) -> Option<&str> {
+        let i = self.headers.iter().position(|h| h == column)?;
+        self.record.get(i).filter(|v| !v.is_empty())
+    }
+
+    fn at(&self, key: &str) -> Position {
+        Position::record(self.file, self.line, self.get(key))
+    }
+
+    fn word<T: std::str::FromStr<Err = UnknownWord>>(&self, key: &str, column: &str) -> Result<Option<T>> {
+        self.get(column)
+            .map(|w| {
+                w.parse::<T>().map_err(|source| Error::UnknownWord { at: self.at(key), field: column.into(), source })
+            })
+            .transpose()
+    }
+
+    fn required<T: std::str::FromStr<Err = UnknownWord>>(&self, key: &str, column: &str) -> Result<T> {
+        self.word(key, column)?.ok_or_else(|| Error::InvalidField {
+            at: self.at(key),
+            field: column.into(),
+            message: "must not be empty".into(),
+        })
+    }
+
+    fn text(&self, column: &str) -> String {
+        self.get(column).unwrap_or("").to_string()
+    }
+
+    fn count(&self, key: &str, column: &str) -> Result<Option<u32>> {
+        let loose = self.get(column).map(|v| {
+            if let Ok(n) = v.parse::<u64>() {
+                Loose::Unsigned(n)
+            } else if let Ok(n) = v.parse::<i64>() {
+                Loose::Signed(n)
+            } else if let Ok(f) = v.parse::<f64>() {
+                Loose::Float(f)
+            } else {
+                Loose::Other("text")
+            }
+        });
+        count(&self.at(key), column, loose).map_err(|e| match e {
+            Error::InvalidCount { at, field, reason, .. } => {
+                Error::InvalidCount { at, field, value: format!("{:?}", self.get(column).unwrap_or("")), reason }
+            }
+            other => other,
+        })
+    }
+
+    fn validity(&self, key: &str) -> Result<Validity> {
+        let date = |column: &str| -> Result<Option<Date>> {
+            self.get(column)
+                .map(|v| {
+                    v.parse::<Date>().map_err(|message| Error::InvalidField {
+                        at: self.at(key),
+                        field: column.into(),
+                        message,
+                    })
+                })
+                .transpose()
+        };
+        Ok(Validity::new(date("since")?, date("until")?))
+    }
+
+    /// The `attrs` column merged with every unknown column (as strings).
+    fn attrs(&self, key: &str) -> Result<Option<Attrs>> {
+        let column = self
+            .get("attrs")
+            .map(|text| {
+                Attrs::from_json(text).map_err(|m| Error::InvalidField {
+                    at: self.at(key),
+                    field: "attrs".into(),
+                    message: format!("must be a JSON object: {m}"),
+                })
+            })
+            .transpose()?;
+        let extra: Vec<(&String, &str)> = self
+            .headers
+            .iter()
+            .zip(self.record.iter())
+            .filter(|(h, v)| !v.is_empty() && !self.known.contains(&h.as_str()))
+            .collect();
+        if extra.is_empty() {
+            // The attrs column verbatim: big numbers and key order survive.
+            return Ok(column);
+        }
+        let mut map = column.map(|a| a.to_map()).unwrap_or_default();
+        for (h, v) in extra {
+            map.insert(h.clone(), Value::String(v.to_string()));
+        }
+        Ok(Some(Attrs::from_map(&map)))
+    }
+}
+
+/// Moves a builder error's position from the array to the CSV file and line.
+fn relocate(e: Error) -> Error {
+    let fix = |mut at: Position| {
+        if !at.array.ends_with(".csv") && at.array != "document" {
+            at.array = format!("{}.csv", at.array);
+            at.index += 2;
+        }
+        at
+    };
+    match e {
+        Error::InvalidField { at, field, message } => Error::InvalidField { at: fix(at), field, message },
+        Error::DuplicateId { id, at, first } => Error::DuplicateId { id, at: fix(at), first: fix(first) },
+        Error::DanglingReference { at, field, id } => Error::DanglingReference { at: fix(at), field, id },
+        Error::WrongEndpoint { at, field, id, expected, found, context } => {
+            Error::WrongEndpoint { at: fix(at), field, id, expected, found, context }
+        }
+        Error::TerritoryCycle { at, cycle } => Error::TerritoryCycle { at: fix(at), cycle },
+        other => other,
+    }
+}
+
+fn read_file(
+    dir: &Path,
+    file: &str,
+    required: &[&str],
+    options: &LoadOptions,
+    total: &mut u64,
+) -> Result<Option<(Vec<String>, Vec<csv::StringRecord>)>> {
+    let path = dir.join(file);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(&path, &e)),
+    };
+    *total += bytes.len() as u64;
+    if *total > options.max_bytes {
+        return Err(Error::TooLarge { size: *total, limit: options.max_bytes });
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let csv_err = |e: csv::Error| Error::Csv {
+        file: file.into(),
+        line: e.position().map(|p| p.line()).unwrap_or(0),
+        message: match e.kind() {
+            csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                format!("row has {len} fields, but the header has {expected_len}")
+            }
+            _ => e.to_string(),
+        },
+    };
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let headers: Vec<String> = reader.headers().map_err(csv_err)?.iter().map(|h| h.trim().to_string()).collect();
+    for column in required {
+        if !headers.iter().any(|h| h == column) {
+            return Err(Error::Csv {
+                file: file.into(),
+                line: 1,
+                message: format!("missing column {column:?}; the header must include {}", required.join(", ")),
+            });
+        }
+    }
+    let rows = reader.records().collect::<Result<Vec<_>, _>>().map_err(csv_err)?;
+    Ok(Some((headers, rows)))
+}
+
+impl Model {
+    /// Reads a model from a CSV bundle folder.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the folder holds none of the five files or one cannot
+    /// be read, [`Error::Csv`] for a malformed file or a missing required
+    /// column, and the record-level errors of the JSON loader, positioned as
+    /// `units.csv line 5 (id "acme")`.
+    pub fn from_csv_dir(dir: impl AsRef<Path>) -> Result<Model> {
+        Self::from_csv_dir_with(dir, &LoadOptions::default())
+    }
+
+    /// Reads a model from a CSV bundle folder with options.
+    ///
+    /// # Errors
+    /// As [`Model::from_csv_dir`], and [`Error::TooLarge`].
+    pub fn from_csv_dir_with(dir: impl AsRef<Path>, options: &LoadOptions) -> Result<Model> {
+        let dir = dir.as_ref();
+        let mut total = 0u64;
+        let mut tables = Vec::new();
+        for (file, _, required) in FILES {
+            tables.push(read_file(dir, file, required, options, &mut total)?);
+        }
+        if tables.iter().all(Option::is_none) {
+            return Err(Error::Io {
+                path: dir.display().to_string(),
+                message:
+                    "not a CSV bundle: none of territories.csv, units.csv, matters.csv, items.csv, links.csv is there"
+                        .into(),
+            });
+        }
+        let mut b = ModelBuilder::new();
+        let meta_path = dir.join("meta.json");
+        match std::fs::read_to_string(&meta_path) {
+            Ok(text) => {
+                let meta = Attrs::from_json(&text).map_err(|message| Error::InvalidField {
+                    at: Position::record("meta.json", 1, None),
+                    field: "meta".into(),
+                    message,
+                })?;
+                b.meta(meta);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&meta_path, &e)),
+        }
+        for (n, table) in tables.iter().enumerate() {
+            let Some((headers, rows)) = table else { continue };
+            let (file, known, _) = FILES[n];
+            for (i, record) in rows.iter().enumerate() {
+                let row = Row { file, line: i + 2, headers, known, record };
+                let key = if n == 4 { "from" } else { "id" };
+                let validity = row.validity(key)?;
+                let attrs = row.attrs(key)?;
+                let added = match n {
+                    0 => b
+                        .territory(TerritorySpec {
+                            parent: row.get("parent").map(str::to_string),
+                            attrs,
+                            validity,
+                            ..TerritorySpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
+                        })
+                        .map(|_| ()),
+                    1 => b
+                        .unit(UnitSpec {
+                            sector: row.word(key, "sector")?,
+                            located_in: row.get("located_in").map(str::to_string),
+                            members: row.count(key, "members")?,
+                            staff: row.count(key, "staff")?,
+                            in_service_members: row.count(key, "in_service_members")?,
+                            attrs,
+                            validity,
+                            ..UnitSpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
+                        })
+                        .map(|_| ()),
+                    2 => b
+                        .matter(MatterSpec {
+                            category: row.get("category").map(str::to_string),
+                            attrs,
+                            validity,
+                            ..MatterSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
+                        })
+                        .map(|_| ()),
+                    3 => b
+                        .item(ItemSpec {
+                            attrs,
+                            validity,
+                            ..ItemSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
+                        })
+                        .map(|_| ()),
+                    _ => {
+                        let primary = match row.get("primary") {
+                            None => None,
+                            Some("true") => Some(true),
+                            Some("false") => Some(false),
+                            Some(other) => {
+                                return Err(Error::InvalidField {
+                                    at: row.at(key),
+                                    field: "primary".into(),
+                                    message: format!("{other:?} is not true or false"),
+                                });
+                            }
+                        };
+                        b.link(LinkSpec {
+                            primary,
+                            power: row.word(key, "power")?,
+                            role: row.word(key, "role")?,
+                            scope: row.get("scope").map(str::to_string),
+                            members: row.count(key, "members")?,
+                            attrs,
+                            validity,
+                            ..LinkSpec::new(row.text("from"), row.text("to"), row.required(key, "kind")?)
+                        })
+                        .map(|_| ())
+                    }
+                };
+                added.map_err(relocate)?;
+            }
+        }
+        b.build().map_err(relocate)
+    }
+
+    /// Writes the model as a CSV bundle into a folder (created if needed): the
+    /// five files with the documented headers, and `meta.json` when the model
+    /// has meta. Each file is written atomically.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the folder or a file cannot be written.
+    ///
+    /// # Example
+    /// ```
+    /// let model = tiaokuai::Model::sample();
+    /// let dir = std::env::temp_dir().join(format!("tk-doc-csv-{}", std::process::id()));
+    /// model.write_csv_dir(&dir)?;
+    /// assert_eq!(tiaokuai::Model::from_csv_dir(&dir)?, model);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn write_csv_dir(&self, dir: impl AsRef<Path>) -> Result<()> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+        let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        let attrs = |a: Option<&Attrs>| a.map(|a| a.as_json().to_string()).unwrap_or_default();
+        let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        for (n, (file, columns, _)) in FILES.iter().enumerate() {
+            let path = dir.join(file);
+            super::write_atomic(&path, |w| {
+                let mut out = csv::Writer::from_writer(w);
+                let err = |e: csv::Error| Error::Io { path: path.display().to_string(), message: e.to_string() };
+                out.write_record(*columns).map_err(err)?;
+                let rows: Box<dyn Iterator<Item = Vec<String>>> = match n {
+                    0 => Box::new(self.territories().map(|(_, t)| {
+                        vec![
+                            t.id.to_string(),
+                            t.name.to_string(),
+                            t.kind.to_string(),
+                            t.parent.map(|p| self.id(p).to_string()).unwrap_or_default(),
+                            date(t.validity.since),
+                            date(t.validity.until),
+                            attrs(t.attrs.as_ref()),
+                        ]
+                    })),
+                    1 => Box::new(self.units().map(|(_, u)| {
+                        vec![
+                            u.id.to_string(),
+                            u.name.to_string(),
+                            u.kind.to_string(),
+                            u.sector.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+                            u.located_in.map(|p| self.id(p).to_string()).unwrap_or_default(),
+                            num(u.members),
+                            num(u.staff),
+                            num(u.in_service_members),
+                            date(u.validity.since),
+                            date(u.validity.until),
+                            attrs(u.attrs.as_ref()),
+                        ]
+                    })),
+                    2 => Box::new(self.matters().map(|(_, m)| {
+                        vec![
+                            m.id.to_string(),
+                            m.name.to_string(),
+                            m.list.to_string(),
+                            m.category.as_deref().unwrap_or("").to_string(),
+                            date(m.validity.since),
+                            date(m.validity.until),
+                            attrs(m.attrs.as_ref()),
+                        ]
+                    })),
+                    3 => Box::new(self.items().map(|(_, i)| {
+                        vec![
+                            i.id.to_string(),
+                            i.name.to_string(),
+                            i.list.to_string(),
+                            date(i.validity.since),
+                            date(i.validity.until),
+                            attrs(i.attrs.as_ref()),
+                        ]
+                    })),
+                    _ => Box::new(self.links().map(|(_, l)| {
+                        vec![
+                            self.id(l.from).to_string(),
+                            self.id(l.to).to_string(),
+                            l.kind.to_string(),
+                            l.primary.map(|p| p.to_string()).unwrap_or_default(),
+                            l.power.map(|p| p.to_string()).unwrap_or_default(),
+                            l.role.map(|r| r.to_string()).unwrap_or_default(),
+                            l.scope.map(|s| self.id(s).to_string()).unwrap_or_default(),
+                            num(l.members),
+                            date(l.validity.since),
+                            date(l.validity.until),
+                            attrs(l.attrs.as_ref()),
+                        ]
+                    })),
+                };
+                for row in rows {
+                    out.write_record(&row).map_err(err)?;
+                }
+                out.flush().map_err(|e| Error::io(&path, &e))
+            })?;
+        }
+        let meta_path = dir.join("meta.json");
+        match self.meta() {
+            Some(meta) => super::write_atomic(&meta_path, |w| {
+                use std::io::Write;
+                writeln!(w, "{}", meta.as_json()).map_err(|e| Error::io(&meta_path, &e))
+            }),
+            None => match std::fs::remove_file(&meta_path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&meta_path, &e)),
+                _ => Ok(()),
+            },
+        }
+    }
+}

@@ -1,0 +1,654 @@
+//! Reading and writing the `tiaokuai/1` JSON document.
+//!
+//! Reading parses the document once into borrowed raw records, then each
+//! record into a typed form; errors name the record (array, index, id) and
+//! field. Writing is deterministic: the five arrays in a fixed order, one
+//! record per line, fields in a fixed order, attrs and meta as compact JSON.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::Write;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Position, Result};
+use crate::model::*;
+
+/// The format version this library reads and writes.
+pub const FORMAT: &str = "tiaokuai/1";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocRaw<'a> {
+    #[serde(borrow, default)]
+    format: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    meta: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    territories: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    units: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    matters: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    items: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    links: Vec<&'a RawValue>,
+}
+
+/// A JSON number or anything else, read loosely so that counts get our own messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Loose {
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Loose;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a count")
+            }
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<Loose, E> {
+                Ok(Loose::Unsigned(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<Loose, E> {
+                Ok(Loose::Signed(v))
+            }
+            fn visit_f64<E>(self, v: f64) -> std::result::Result<Loose, E> {
+                Ok(Loose::Float(v))
+            }
+            fn visit_str<E>(self, _: &str) -> std::result::Result<Loose, E> {
+                Ok(Loose::Other("a string"))
+            }
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<Loose, E> {
+                Ok(Loose::Other("a boolean"))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> std::result::Result<Loose, A::Error> {
+                while a.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Loose::Other("an array"))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> std::result::Result<Loose, A::Error> {
+                while a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(Loose::Other("an object"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Checks a count: a whole number from 0 to 4,294,967,295.
+pub(crate) fn count(at: &Position, field: &str, v: Option<Loose>) -> Result<Option<u32>> {
+    let Some(v) = v else { return Ok(None) };
+    let bad = |value: String, reason: &str| Error::InvalidCount {
+        at: at.clone(),
+        field: field.into(),
+        value,
+        reason: reason.into(),
+    };
+    match v {
+        Loose::Unsigned(n) => u32::try_from(n).map(Some).map_err(|_| bad(n.to_string(), "larger than 4294967295")),
+        Loose::Signed(n) => Err(bad(n.to_string(), "must not be negative")),
+        Loose::Float(f) if f.fract() == 0.0 && f >= 0.0 && f <= u32::MAX as f64 => {
+            Err(bad(f.to_string(), "must be written as a whole number, without a decimal point or exponent"))
+        }
+        Loose::Float(f) if f < 0.0 => Err(bad(f.to_string(), "must not be negative")),
+        Loose::Float(f) if f.fract() == 0.0 || !f.is_finite() => Err(bad(f.to_string(), "larger than 4294967295")),
+        Loose::Float(f) => Err(bad(f.to_string(), "must be a whole number")),
+        Loose::Other(what) => Err(bad(what.to_string(), "must be a number")),
+    }
+}
+
+fn word<T: std::str::FromStr<Err = UnknownWord>>(at: &Position, field: &str, s: &str) -> Result<T> {
+    s.parse::<T>().map_err(|source| Error::UnknownWord { at: at.clone(), field: field.into(), source })
+}
+
+fn date(at: &Position, field: &str, s: Option<Cow<'_, str>>) -> Result<Option<Date>> {
+    match s {
+        None => Ok(None),
+        Some(s) => s.parse::<Date>().map(Some).map_err(|message| Error::InvalidField {
+            at: at.clone(),
+            field: field.into(),
+            message,
+        }),
+    }
+}
+
+fn validity(at: &Position, since: Option<Cow<'_, str>>, until: Option<Cow<'_, str>>) -> Result<Validity> {
+    Ok(Validity::new(date(at, "since", since)?, date(at, "until", until)?))
+}
+
+fn attrs(at: &Position, raw: Option<&RawValue>) -> Result<Option<Attrs>> {
+    raw.map(|r| {
+        Attrs::from_raw(r).map_err(|message| Error::InvalidField { at: at.clone(), field: "attrs".into(), message })
+    })
+    .transpose()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TerritoryRaw<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow, default)]
+    parent: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attrs: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    since: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    until: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitRaw<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow, default)]
+    sector: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    located_in: Option<Cow<'a, str>>,
+    #[serde(default)]
+    members: Option<Loose>,
+    #[serde(default)]
+    staff: Option<Loose>,
+    #[serde(default)]
+    in_service_members: Option<Loose>,
+    #[serde(borrow, default)]
+    attrs: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    since: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    until: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MatterRaw<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    list: Cow<'a, str>,
+    #[serde(borrow, default)]
+    category: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attrs: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    since: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    until: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemRaw<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    list: Cow<'a, str>,
+    #[serde(borrow, default)]
+    attrs: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    since: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    until: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkRaw<'a> {
+    #[serde(borrow)]
+    from: Cow<'a, str>,
+    #[serde(borrow)]
+    to: Cow<'a, str>,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(default)]
+    primary: Option<bool>,
+    #[serde(borrow, default)]
+    power: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    role: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    scope: Option<Cow<'a, str>>,
+    #[serde(default)]
+    members: Option<Loose>,
+    #[serde(borrow, default)]
+    attrs: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    since: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    until: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Label<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    from: Option<Cow<'a, str>>,
+}
+
+/// Strips serde_json's " at line L column C" suffix from a message.
+fn bare_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Parses one record, turning a serde error into one naming the record and field.
+fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawValue) -> Result<T> {
+    match serde_json::from_str::<T>(raw.get()) {
+        Ok(v) => Ok(v),
+        Err(first) => {
+            let label: Option<Label<'_>> = serde_json::from_str(raw.get()).ok();
+            let id = label.and_then(|l| if array == "links" { l.from } else { l.id });
+            let at = Position::record(array, index, id.as_deref());
+            // Ask again with path tracking, to name the field.
+            let mut de = serde_json::Deserializer::from_str(raw.get());
+            let path_err = serde_path_to_error::deserialize::<_, T>(&mut de).err();
+            let message = bare_message(&first);
+            let mut field = path_err.map(|e| e.path().to_string()).filter(|p| p != "." && !p.is_empty());
+            if field.is_none() {
+                // "missing field `name`", "unknown field `parnet`, expected …"
+                field = message.split('`').nth(1).map(str::to_string);
+            }
+            if !raw.get().trim_start().starts_with('{') {
+                return Err(Error::InvalidField {
+                    at,
+                    field: "(record)".into(),
+                    message: "a record must be a JSON object".into(),
+                });
+            }
+            Err(Error::InvalidField { at, field: field.unwrap_or_else(|| "(record)".into()), message })
+        }
+    }
+}
+
+/// Options for loading a model.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{LoadOptions, Model, Error};
+/// let opts = LoadOptions::default().max_bytes(10);
+/// let err = Model::from_json_bytes_with(br#"{"format": "tiaokuai/1"}"#, &opts).unwrap_err();
+/// assert!(matches!(err, Error::TooLarge { limit: 10, .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    /// The largest input accepted, in bytes (default 4 GiB).
+    pub max_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { max_bytes: 4 << 30 }
+    }
+}
+
+impl LoadOptions {
+    /// Sets the largest input accepted, in bytes.
+    pub fn max_bytes(mut self, limit: u64) -> Self {
+        self.max_bytes = limit;
+        self
+    }
+}
+
+fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, col)
+}
+
+impl Model {
+    /// Reads a model from `tiaokuai/1` JSON text.
+    ///
+    /// # Errors
+    /// [`Error::Syntax`] for malformed JSON, [`Error::Format`] for a missing or
+    /// unknown `format`, and the record-level errors of [`ModelBuilder`], each
+    /// naming the record, its id and the field.
+    ///
+    /// # Example
+    /// ```
+    /// let err = tiaokuai::Model::from_json(r#"{"format": "tiaokuai/1",
+    ///   "units": [{"id": "a", "name": "A", "kind": "enterprise", "members": -1}]}"#).unwrap_err();
+    /// assert_eq!(err.to_string(), r#"units[0] (id "a"): field "members": -1 is not a valid count: must not be negative"#);
+    /// ```
+    pub fn from_json(text: &str) -> Result<Model> {
+        Self::from_json_bytes(text.as_bytes())
+    }
+
+    /// Reads a model from JSON bytes: UTF-8, with or without a byte-order mark.
+    ///
+    /// # Errors
+    /// As [`Model::from_json`], and [`Error::Syntax`] for invalid UTF-8.
+    pub fn from_json_bytes(bytes: &[u8]) -> Result<Model> {
+        Self::from_json_bytes_with(bytes, &LoadOptions::default())
+    }
+
+    /// Reads a model from JSON bytes with options.
+    ///
+    /// # Errors
+    /// As [`Model::from_json_bytes`], and [`Error::TooLarge`] over the size limit.
+    pub fn from_json_bytes_with(bytes: &[u8], options: &LoadOptions) -> Result<Model> {
+        if bytes.len() as u64 > options.max_bytes {
+            return Err(Error::TooLarge { size: bytes.len() as u64, limit: options.max_bytes });
+        }
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let (line, column) = line_col(bytes, e.valid_up_to());
+            Error::Syntax { message: "invalid UTF-8".into(), line, column }
+        })?;
+        load_str(text)
+    }
+}
+
+fn load_str(text: &str) -> Result<Model> {
+    let first = text.trim_start().chars().next();
+    if first.is_some() && first != Some('{') {
+        // Let syntax errors speak first; a well-formed non-object gets its own message.
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            return Err(Error::Syntax { message: bare_message(&e), line: e.line(), column: e.column() });
+        }
+        return Err(Error::Invalid {
+            what: "document".into(),
+            message: "a model is a JSON object with \"format\", \"territories\", \"units\", \"matters\", \"items\" and \"links\"".into(),
+        });
+    }
+    let doc: DocRaw<'_> = serde_json::from_str(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            Error::Invalid { what: "document".into(), message: format!("{} (line {})", bare_message(&e), e.line()) }
+        }
+        _ => Error::Syntax { message: bare_message(&e), line: e.line(), column: e.column() },
+    })?;
+    let found = match doc.format {
+        None => None,
+        Some(raw) => match serde_json::from_str::<Cow<'_, str>>(raw.get()) {
+            Ok(s) if s == FORMAT => Some(s.into_owned()),
+            Ok(s) => return Err(Error::Format { found: Some(s.into_owned()) }),
+            Err(_) => return Err(Error::Format { found: Some(raw.get().to_string()) }),
+        },
+    };
+    if found.is_none() {
+        return Err(Error::Format { found: None });
+    }
+    let records = doc.territories.len() + doc.units.len() + doc.matters.len() + doc.items.len();
+    let mut b = ModelBuilder::with_capacity(records, doc.links.len());
+    if let Some(meta) = doc.meta {
+        let m = Attrs::from_raw(meta).map_err(|message| Error::InvalidField {
+            at: Position::record("document", 0, None),
+            field: "meta".into(),
+            message,
+        })?;
+        b.meta(m);
+    }
+    for (i, raw) in doc.territories.iter().enumerate() {
+        let r: TerritoryRaw<'_> = parse_record("territories", i, raw)?;
+        let at = Position::record("territories", i, Some(&r.id));
+        let spec = TerritorySpec {
+            kind: word(&at, "kind", &r.kind)?,
+            parent: r.parent.map(Cow::into_owned),
+            attrs: attrs(&at, r.attrs)?,
+            validity: validity(&at, r.since, r.until)?,
+            ..TerritorySpec::new(r.id.into_owned(), r.name.into_owned(), TerritoryKind::Country)
+        };
+        b.territory(spec)?;
+    }
+    for (i, raw) in doc.units.iter().enumerate() {
+        let r: UnitRaw<'_> = parse_record("units", i, raw)?;
+        let at = Position::record("units", i, Some(&r.id));
+        let spec = UnitSpec {
+            kind: word(&at, "kind", &r.kind)?,
+            sector: r.sector.as_deref().map(|s| word(&at, "sector", s)).transpose()?,
+            located_in: r.located_in.map(Cow::into_owned),
+            members: count(&at, "members", r.members)?,
+            staff: count(&at, "staff", r.staff)?,
+            in_service_members: count(&at, "in_service_members", r.in_service_members)?,
+            attrs: attrs(&at, r.attrs)?,
+            validity: validity(&at, r.since, r.until)?,
+            ..UnitSpec::new(r.id.into_owned(), r.name.into_owned(), UnitKind::Enterprise)
+        };
+        b.unit(spec)?;
+    }
+    for (i, raw) in doc.matters.iter().enumerate() {
+        let r: MatterRaw<'_> = parse_record("matters", i, raw)?;
+        let at = Position::record("matters", i, Some(&r.id));
+        let spec = MatterSpec {
+            category: r.category.map(Cow::into_owned),
+            attrs: attrs(&at, r.attrs)?,
+            validity: validity(&at, r.since, r.until)?,
+            ..MatterSpec::new(r.id.into_owned(), r.name.into_owned(), word(&at, "list", &r.list)?)
+        };
+        b.matter(spec)?;
+    }
+    for (i, raw) in doc.items.iter().enumerate() {
+        let r: ItemRaw<'_> = parse_record("items", i, raw)?;
+        let at = Position::record("items", i, Some(&r.id));
+        let spec = ItemSpec {
+            attrs: attrs(&at, r.attrs)?,
+            validity: validity(&at, r.since, r.until)?,
+            ..ItemSpec::new(r.id.into_owned(), r.name.into_owned(), word(&at, "list", &r.list)?)
+        };
+        b.item(spec)?;
+    }
+    for (i, raw) in doc.links.iter().enumerate() {
+        let r: LinkRaw<'_> = parse_record("links", i, raw)?;
+        let at = Position::link(i, Some(&r.from));
+        let spec = LinkSpec {
+            primary: r.primary,
+            power: r.power.as_deref().map(|s| word(&at, "power", s)).transpose()?,
+            role: r.role.as_deref().map(|s| word(&at, "role", s)).transpose()?,
+            scope: r.scope.map(Cow::into_owned),
+            members: count(&at, "members", r.members)?,
+            attrs: attrs(&at, r.attrs)?,
+            validity: validity(&at, r.since, r.until)?,
+            ..LinkSpec::new(r.from.into_owned(), r.to.into_owned(), word(&at, "kind", &r.kind)?)
+        };
+        b.link(spec)?;
+    }
+    b.build()
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+#[derive(serde::Serialize)]
+struct OutRecord<'a> {
+    id: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    list: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sector: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    located_in: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    members: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    staff: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_service_members: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attrs: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<String>,
+}
+
+impl<'a> OutRecord<'a> {
+    fn new(model: &'a Model, record: &'a Record) -> Self {
+        let v = record.validity();
+        let mut out = OutRecord {
+            id: record.id(),
+            name: record.name(),
+            kind: None,
+            list: None,
+            category: None,
+            sector: None,
+            parent: None,
+            located_in: None,
+            members: None,
+            staff: None,
+            in_service_members: None,
+            attrs: record.attrs().map(Attrs::raw),
+            since: v.since.map(|d| d.to_string()),
+            until: v.until.map(|d| d.to_string()),
+        };
+        match record {
+            Record::Territory(t) => {
+                out.kind = Some(t.kind.as_str());
+                out.parent = t.parent.map(|p| model.id(p));
+            }
+            Record::Unit(u) => {
+                out.kind = Some(u.kind.as_str());
+                out.sector = u.sector.as_ref().map(|s| s.as_str());
+                out.located_in = u.located_in.map(|p| model.id(p));
+                out.members = u.members;
+                out.staff = u.staff;
+                out.in_service_members = u.in_service_members;
+            }
+            Record::Matter(m) => {
+                out.list = Some(m.list.as_str());
+                out.category = m.category.as_deref();
+            }
+            Record::Item(i) => out.list = Some(i.list.as_str()),
+        }
+        out
+    }
+}
+
+#[derive(serde::Serialize)]
+struct OutLink<'a> {
+    from: &'a str,
+    to: &'a str,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    primary: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    power: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    members: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attrs: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<String>,
+}
+
+fn io_err(e: std::io::Error) -> Error {
+    Error::Io { path: "(output)".into(), message: e.to_string() }
+}
+
+impl Model {
+    /// Writes the model as `tiaokuai/1` JSON: deterministic, one record per line.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the writer fails.
+    pub fn write_json<W: Write>(&self, mut w: W) -> Result<()> {
+        let mut line = Vec::with_capacity(256);
+        let json = |line: &mut Vec<u8>, v: &dyn erased::Ser| v.write_to(line);
+        writeln!(w, "{{\n  \"format\": \"{FORMAT}\",").map_err(io_err)?;
+        if let Some(meta) = &self.meta() {
+            writeln!(w, "  \"meta\": {},", meta.as_json()).map_err(io_err)?;
+        }
+        for t in [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item] {
+            write!(w, "  \"{}\": [", t.array()).map_err(io_err)?;
+            let mut first = true;
+            for (_, r) in self.typed(t) {
+                line.clear();
+                line.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                json(&mut line, &OutRecord::new(self, r));
+                w.write_all(&line).map_err(io_err)?;
+                first = false;
+            }
+            w.write_all(if first { b"],\n" } else { b"\n  ],\n" }).map_err(io_err)?;
+        }
+        w.write_all(b"  \"links\": [").map_err(io_err)?;
+        let mut first = true;
+        for (_, l) in self.links() {
+            let v = l.validity;
+            let out = OutLink {
+                from: self.id(l.from),
+                to: self.id(l.to),
+                kind: l.kind.as_str(),
+                primary: l.primary,
+                power: l.power.as_ref().map(|p| p.as_str()),
+                role: l.role.as_ref().map(|r| r.as_str()),
+                scope: l.scope.map(|s| self.id(s)),
+                members: l.members,
+                attrs: l.attrs.as_ref().map(Attrs::raw),
+                since: v.since.map(|d| d.to_string()),
+                until: v.until.map(|d| d.to_string()),
+            };
+            line.clear();
+            line.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+            json(&mut line, &out);
+            w.write_all(&line).map_err(io_err)?;
+            first = false;
+        }
+        w.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" }).map_err(io_err)?;
+        Ok(())
+    }
+
+    /// The model as `tiaokuai/1` JSON text.
+    ///
+    /// # Example
+    /// ```
+    /// let model = tiaokuai::Model::sample();
+    /// let text = model.to_json();
+    /// assert_eq!(tiaokuai::Model::from_json(&text).unwrap(), model);
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = Vec::new();
+        self.write_json(&mut out).expect("writing to memory does not fail");
+        String::from_utf8(out).expect("the writer emits UTF-8")
+    }
+}
+
+mod erased {
+    /// Serialises any record or link into a byte buffer.
+    pub(super) trait Ser {
+        fn write_to(&self, out: &mut Vec<u8>);
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn write_to(&self, out: &mut Vec<u8>) {
+            // Serialising plain strings, numbers and validated raw JSON cannot fail.
+            let _ = serde_json::to_writer(out, self);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! A deterministic synthetic model generator on the real division skeleton.

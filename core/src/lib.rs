@@ -1,0 +1,45 @@
+//! # tiaokuai (条块): strips and blocks
+//!
+//! Models how a city is governed — organisations, the territories they answer
+//! for, the vertical departments ("strips", 条) and territorial authorities
+//! ("blocks", 块) with their dual-reporting links — as a typed graph, and
+//! answers the two questions its users ask: **who is accountable** for this
+//! unit, place or matter, and **where is nobody** (coverage gaps).
+//!
+//! ```
+//! use tiaokuai::{Model, RecordType};
+//! // The embedded sample: Baoshan district, Shanghai (real divisions, synthetic structure).
+//! let model = Model::sample();
+//! assert!(model.count(RecordType::Unit) > 100);
+//! let text = model.to_json();
+//! assert_eq!(Model::from_json(&text)?, model);
+//! # Ok::<(), tiaokuai::Error>(())
+//! ```
+//!
+//! The model format `tiaokuai/1` is documented in `docs/format.md`; every
+//! loading error names the record, its id and the field.
+
+pub mod divisions;
+mod error;
+pub mod format;
+pub mod generate;
+pub mod model;
+
+pub use error::{Error, Position, Result};
+pub use format::{FORMAT, LoadOptions};
+pub use model::*;
+
+/// The text of the embedded sample model (`data/samples/baoshan.json`).
+pub const SAMPLE_JSON: &str = include_str!("../../data/samples/baoshan.json");
+
+impl Model {
+    /// The embedded sample model: Baoshan district (310113), Shanghai, with its
+    /// 13 real township-level units and a synthetic structure inside them that
+    /// contains deliberate gaps (see `data/samples/README.md`).
+    ///
+    /// # Panics
+    /// Never in a released build: the sample is loaded by the test suite.
+    pub fn sample() -> Model {
+        Model::from_json(SAMPLE_JSON).expect("the embedded sample model is valid")
+    }
+}

@@ -1,0 +1,607 @@
+//! Building a model record by record, validating as it goes.
+
+use std::collections::HashMap;
+
+use petgraph::stable_graph::NodeIndex;
+
+use super::*;
+use crate::error::{Error, Position, Result};
+
+/// A territory to add to a [`ModelBuilder`]; references are by id.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{TerritoryKind, TerritorySpec};
+/// let street = TerritorySpec::new("310113003", "友谊路街道", TerritoryKind::Street).parent("310113");
+/// assert_eq!(street.parent.as_deref(), Some("310113"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TerritorySpec {
+    /// The unique id.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// The kind.
+    pub kind: TerritoryKind,
+    /// The id of the containing territory.
+    pub parent: Option<String>,
+    /// Free-form attributes.
+    pub attrs: Option<Attrs>,
+    /// `since` / `until`.
+    pub validity: Validity,
+}
+
+impl TerritorySpec {
+    /// A territory with no parent, attrs or dates.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: TerritoryKind) -> Self {
+        TerritorySpec {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            parent: None,
+            attrs: None,
+            validity: Validity::default(),
+        }
+    }
+
+    /// Sets the containing territory.
+    pub fn parent(mut self, id: impl Into<String>) -> Self {
+        self.parent = Some(id.into());
+        self
+    }
+
+    /// Sets the attrs.
+    pub fn attrs(mut self, attrs: Attrs) -> Self {
+        self.attrs = Some(attrs);
+        self
+    }
+}
+
+/// A unit to add to a [`ModelBuilder`]; references are by id.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Sector, UnitKind, UnitSpec};
+/// let firm = UnitSpec::new("acme", "某科技有限公司", UnitKind::Enterprise)
+///     .sector(Sector::Private).located_in("yyl-c01").members(4);
+/// assert_eq!(firm.members, Some(4));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UnitSpec {
+    /// The unique id.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// The kind.
+    pub kind: UnitKind,
+    /// The sector.
+    pub sector: Option<Sector>,
+    /// The id of the territory where the unit sits.
+    pub located_in: Option<String>,
+    /// Full Party members.
+    pub members: Option<u32>,
+    /// Staff.
+    pub staff: Option<u32>,
+    /// In-service Party members.
+    pub in_service_members: Option<u32>,
+    /// Free-form attributes.
+    pub attrs: Option<Attrs>,
+    /// `since` / `until`.
+    pub validity: Validity,
+}
+
+impl UnitSpec {
+    /// A unit with only an id, a name and a kind.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: UnitKind) -> Self {
+        UnitSpec {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            sector: None,
+            located_in: None,
+            members: None,
+            staff: None,
+            in_service_members: None,
+            attrs: None,
+            validity: Validity::default(),
+        }
+    }
+
+    /// Sets the sector.
+    pub fn sector(mut self, sector: Sector) -> Self {
+        self.sector = Some(sector);
+        self
+    }
+
+    /// Sets where the unit sits.
+    pub fn located_in(mut self, id: impl Into<String>) -> Self {
+        self.located_in = Some(id.into());
+        self
+    }
+
+    /// Sets the number of full Party members.
+    pub fn members(mut self, n: u32) -> Self {
+        self.members = Some(n);
+        self
+    }
+
+    /// Sets the attrs.
+    pub fn attrs(mut self, attrs: Attrs) -> Self {
+        self.attrs = Some(attrs);
+        self
+    }
+}
+
+/// A matter to add to a [`ModelBuilder`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MatterSpec {
+    /// The unique id.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// The duty list.
+    pub list: MatterList,
+    /// A free category.
+    pub category: Option<String>,
+    /// Free-form attributes.
+    pub attrs: Option<Attrs>,
+    /// `since` / `until`.
+    pub validity: Validity,
+}
+
+impl MatterSpec {
+    /// A matter on a duty list.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, list: MatterList) -> Self {
+        MatterSpec {
+            id: id.into(),
+            name: name.into(),
+            list,
+            category: None,
+            attrs: None,
+            validity: Validity::default(),
+        }
+    }
+
+    /// Sets the category.
+    pub fn category(mut self, category: impl Into<String>) -> Self {
+        self.category = Some(category.into());
+        self
+    }
+}
+
+/// An item (need, resource, project) to add to a [`ModelBuilder`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ItemSpec {
+    /// The unique id.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// The list.
+    pub list: ItemList,
+    /// Free-form attributes.
+    pub attrs: Option<Attrs>,
+    /// `since` / `until`.
+    pub validity: Validity,
+}
+
+impl ItemSpec {
+    /// An item on one of the three lists.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, list: ItemList) -> Self {
+        ItemSpec { id: id.into(), name: name.into(), list, attrs: None, validity: Validity::default() }
+    }
+}
+
+/// A link to add to a [`ModelBuilder`]; endpoints are ids of records already added.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{LinkKind, LinkSpec, Role};
+/// let l = LinkSpec::new("bs-cgj", "illegal-construction", LinkKind::Responsible)
+///     .role(Role::Lead).scope("310113003");
+/// assert_eq!(l.role, Some(Role::Lead));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LinkSpec {
+    /// The id of the record the link starts from.
+    pub from: String,
+    /// The id of the record the link points to.
+    pub to: String,
+    /// The kind.
+    pub kind: LinkKind,
+    /// For `leads`: primary leader of a dual-led unit.
+    pub primary: Option<bool>,
+    /// For `power`: which power.
+    pub power: Option<Power>,
+    /// For `responsible`: the role.
+    pub role: Option<Role>,
+    /// For `responsible`: the id of the territory it applies to.
+    pub scope: Option<String>,
+    /// For `registers_with`: members registered.
+    pub members: Option<u32>,
+    /// Free-form attributes.
+    pub attrs: Option<Attrs>,
+    /// `since` / `until`.
+    pub validity: Validity,
+}
+
+impl LinkSpec {
+    /// A link of a kind between two ids.
+    pub fn new(from: impl Into<String>, to: impl Into<String>, kind: LinkKind) -> Self {
+        LinkSpec {
+            from: from.into(),
+            to: to.into(),
+            kind,
+            primary: None,
+            power: None,
+            role: None,
+            scope: None,
+            members: None,
+            attrs: None,
+            validity: Validity::default(),
+        }
+    }
+
+    /// Marks a `leads` link primary (or explicitly not).
+    pub fn primary(mut self, primary: bool) -> Self {
+        self.primary = Some(primary);
+        self
+    }
+
+    /// Sets the power of a `power` link.
+    pub fn power(mut self, power: Power) -> Self {
+        self.power = Some(power);
+        self
+    }
+
+    /// Sets the role of a `responsible` link.
+    pub fn role(mut self, role: Role) -> Self {
+        self.role = Some(role);
+        self
+    }
+
+    /// Sets the scope territory of a `responsible` link.
+    pub fn scope(mut self, id: impl Into<String>) -> Self {
+        self.scope = Some(id.into());
+        self
+    }
+
+    /// Sets the members count of a `registers_with` link.
+    pub fn members(mut self, n: u32) -> Self {
+        self.members = Some(n);
+        self
+    }
+}
+
+/// A reference resolved when the model is built (territories may name parents defined later).
+struct Pending {
+    node: Node,
+    index: usize,
+    field: &'static str,
+    target: Box<str>,
+}
+
+/// Builds a [`Model`], validating each record and link as it is added.
+///
+/// Records must be added before the links that name them; a territory's
+/// `parent` and a unit's `located_in` may name records added later, and are
+/// checked by [`ModelBuilder::build`]. Errors name the record by its array
+/// and index in insertion order, as the loaders do.
+///
+/// # Example
+/// ```
+/// use tiaokuai::*;
+/// let mut b = Model::builder();
+/// b.territory(TerritorySpec::new("31", "上海市", TerritoryKind::City))?;
+/// b.territory(TerritorySpec::new("310113", "宝山区", TerritoryKind::District).parent("31"))?;
+/// b.unit(UnitSpec::new("bs-dw", "中共宝山区委", UnitKind::PartyCommittee).sector(Sector::Party))?;
+/// b.link(LinkSpec::new("bs-dw", "310113", LinkKind::Jurisdiction))?;
+/// let err = b.link(LinkSpec::new("bs-dw", "ghost", LinkKind::Leads)).unwrap_err();
+/// assert_eq!(err.to_string(), r#"links[1] (from "bs-dw"): "to" names "ghost" which does not exist"#);
+/// let model = b.build()?;
+/// assert_eq!(model.len(), 3);
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+#[derive(Default)]
+pub struct ModelBuilder {
+    graph: Graph,
+    index: HashMap<Box<str>, Node>,
+    order: [Vec<Node>; 4],
+    meta: Option<Attrs>,
+    pending: Vec<Pending>,
+    links_seen: usize,
+}
+
+impl ModelBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty builder with room for `records` records and `links` links.
+    pub fn with_capacity(records: usize, links: usize) -> Self {
+        ModelBuilder {
+            graph: Graph::with_capacity(records, links),
+            index: HashMap::with_capacity(records),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the document's `meta` object.
+    pub fn meta(&mut self, meta: Attrs) -> &mut Self {
+        self.meta = Some(meta);
+        self
+    }
+
+    /// The number of records added so far.
+    pub fn len(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// True when no record has been added.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn position_of(&self, node: Node) -> Position {
+        let record = &self.graph[NodeIndex::new(node.index())];
+        let t = record.record_type();
+        let index = self.order[type_slot(t)].iter().position(|&n| n == node).unwrap_or(0);
+        Position::record(t.array(), index, Some(record.id()))
+    }
+
+    fn add(&mut self, record: Record) -> Result<Node> {
+        let t = record.record_type();
+        let slot = type_slot(t);
+        let at = Position::record(t.array(), self.order[slot].len(), Some(record.id()));
+        if record.id().is_empty() {
+            return Err(Error::InvalidField { at, field: "id".into(), message: "must not be empty".into() });
+        }
+        if let Some(&first) = self.index.get(record.id()) {
+            return Err(Error::DuplicateId { id: record.id().to_string(), at, first: self.position_of(first) });
+        }
+        let id: Box<str> = record.id().into();
+        let node = Node(self.graph.add_node(record).index() as u32);
+        self.index.insert(id, node);
+        self.order[slot].push(node);
+        Ok(node)
+    }
+
+    /// Adds a territory.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] for an empty id, [`Error::DuplicateId`].
+    pub fn territory(&mut self, spec: TerritorySpec) -> Result<Node> {
+        let parent = spec.parent.clone();
+        let node = self.add(Record::Territory(Territory {
+            id: spec.id.into(),
+            name: spec.name.into(),
+            kind: spec.kind,
+            parent: None,
+            attrs: spec.attrs,
+            validity: spec.validity,
+        }))?;
+        if let Some(p) = parent {
+            let index = self.order[0].len() - 1;
+            self.pending.push(Pending { node, index, field: "parent", target: p.into() });
+        }
+        Ok(node)
+    }
+
+    /// Adds a unit.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] for an empty id, [`Error::DuplicateId`].
+    pub fn unit(&mut self, spec: UnitSpec) -> Result<Node> {
+        let located_in = spec.located_in.clone();
+        let node = self.add(Record::Unit(Unit {
+            id: spec.id.into(),
+            name: spec.name.into(),
+            kind: spec.kind,
+            sector: spec.sector,
+            located_in: None,
+            members: spec.members,
+            staff: spec.staff,
+            in_service_members: spec.in_service_members,
+            attrs: spec.attrs,
+            validity: spec.validity,
+        }))?;
+        if let Some(t) = located_in {
+            let index = self.order[1].len() - 1;
+            self.pending.push(Pending { node, index, field: "located_in", target: t.into() });
+        }
+        Ok(node)
+    }
+
+    /// Adds a matter.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] for an empty id, [`Error::DuplicateId`].
+    pub fn matter(&mut self, spec: MatterSpec) -> Result<Node> {
+        self.add(Record::Matter(Matter {
+            id: spec.id.into(),
+            name: spec.name.into(),
+            list: spec.list,
+            category: spec.category.map(Into::into),
+            attrs: spec.attrs,
+            validity: spec.validity,
+        }))
+    }
+
+    /// Adds an item.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] for an empty id, [`Error::DuplicateId`].
+    pub fn item(&mut self, spec: ItemSpec) -> Result<Node> {
+        self.add(Record::Item(Item {
+            id: spec.id.into(),
+            name: spec.name.into(),
+            list: spec.list,
+            attrs: spec.attrs,
+            validity: spec.validity,
+        }))
+    }
+
+    fn resolve(
+        &self,
+        at: &Position,
+        field: &str,
+        id: &str,
+        expected: Option<RecordType>,
+        context: &str,
+    ) -> Result<Node> {
+        let node = self.index.get(id).copied().ok_or_else(|| Error::DanglingReference {
+            at: at.clone(),
+            field: field.into(),
+            id: id.into(),
+        })?;
+        let found = self.graph[NodeIndex::new(node.index())].record_type();
+        match expected {
+            Some(expected) if expected != found => Err(Error::WrongEndpoint {
+                at: at.clone(),
+                field: field.into(),
+                id: id.into(),
+                expected,
+                found,
+                context: context.into(),
+            }),
+            _ => Ok(node),
+        }
+    }
+
+    /// Adds a link between two records already added.
+    ///
+    /// # Errors
+    /// [`Error::DanglingReference`] when an endpoint or the scope does not
+    /// exist, [`Error::WrongEndpoint`] when one is of the wrong record type for
+    /// the kind, [`Error::InvalidField`] when a field does not belong to the
+    /// kind (`power` on a `leads` link …) or a required one is missing.
+    pub fn link(&mut self, spec: LinkSpec) -> Result<LinkId> {
+        let at = Position::link(self.links_seen, Some(&spec.from));
+        self.links_seen += 1;
+        let kind_ctx = format!("a {:?} link", spec.kind.as_str());
+        let ends = spec.kind.endpoints();
+        let from = self.resolve(&at, "from", &spec.from, ends.map(|e| e.0), &kind_ctx)?;
+        let to = self.resolve(&at, "to", &spec.to, ends.map(|e| e.1), &kind_ctx)?;
+        let invalid =
+            |field: &str, message: String| Error::InvalidField { at: at.clone(), field: field.into(), message };
+        let only = |field: &str, present: bool, kind: LinkKind| -> Result<()> {
+            if present && spec.kind != kind {
+                return Err(invalid(
+                    field,
+                    format!("only applies to {:?} links, not {:?}", kind.as_str(), spec.kind.as_str()),
+                ));
+            }
+            Ok(())
+        };
+        only("primary", spec.primary.is_some(), LinkKind::Leads)?;
+        only("power", spec.power.is_some(), LinkKind::Power)?;
+        only("role", spec.role.is_some(), LinkKind::Responsible)?;
+        only("scope", spec.scope.is_some(), LinkKind::Responsible)?;
+        only("members", spec.members.is_some(), LinkKind::RegistersWith)?;
+        if spec.kind == LinkKind::Power && spec.power.is_none() {
+            return Err(invalid(
+                "power",
+                "is required on a \"power\" link (advice, consent, assessment, participation or comprehensive)".into(),
+            ));
+        }
+        if spec.kind == LinkKind::Responsible && spec.role.is_none() {
+            return Err(invalid("role", "is required on a \"responsible\" link (lead, cooperate or supervise)".into()));
+        }
+        if spec.kind == LinkKind::Dispatches {
+            let unit = self.graph[NodeIndex::new(from.index())].as_unit();
+            if let Some(u) = unit
+                && u.kind != UnitKind::Department
+                && !u.kind.is_custom()
+            {
+                return Err(invalid(
+                    "from",
+                    format!("a \"dispatches\" link starts from a department, but {:?} is a {}", spec.from, u.kind),
+                ));
+            }
+        }
+        let scope = match &spec.scope {
+            Some(s) => Some(self.resolve(&at, "scope", s, Some(RecordType::Territory), "\"scope\"")?),
+            None => None,
+        };
+        let link = Link {
+            from,
+            to,
+            kind: spec.kind,
+            primary: spec.primary,
+            power: spec.power,
+            role: spec.role,
+            scope,
+            members: spec.members,
+            attrs: spec.attrs,
+            validity: spec.validity,
+        };
+        let e = self.graph.add_edge(NodeIndex::new(from.index()), NodeIndex::new(to.index()), link);
+        Ok(LinkId(e.index() as u32))
+    }
+
+    /// Resolves the pending references, checks the territory tree and builds the model.
+    ///
+    /// # Errors
+    /// [`Error::DanglingReference`] or [`Error::WrongEndpoint`] for a `parent`
+    /// or `located_in` that names no territory, [`Error::TerritoryCycle`] when
+    /// a parent chain loops.
+    pub fn build(mut self) -> Result<Model> {
+        let pending = std::mem::take(&mut self.pending);
+        for p in pending {
+            let target = match self.index.get(&*p.target) {
+                Some(&t) if self.graph[NodeIndex::new(t.index())].as_territory().is_some() => t,
+                _ => {
+                    let record = &self.graph[NodeIndex::new(p.node.index())];
+                    let at = Position::record(record.record_type().array(), p.index, Some(record.id()));
+                    let context = format!("{:?}", p.field);
+                    self.resolve(&at, p.field, &p.target, Some(RecordType::Territory), &context)?
+                }
+            };
+            match &mut self.graph[NodeIndex::new(p.node.index())] {
+                Record::Territory(t) => t.parent = Some(target),
+                Record::Unit(u) => u.located_in = Some(target),
+                _ => {}
+            }
+        }
+        self.check_territory_tree()?;
+        Ok(Model::assemble(self.graph, self.index, self.order, self.meta))
+    }
+
+    fn check_territory_tree(&self) -> Result<()> {
+        // 0 = unvisited, 1 = on the current path, 2 = known to reach a root.
+        let mut state = vec![0u8; self.graph.node_count()];
+        let parent_of = |n: Node| self.graph[NodeIndex::new(n.index())].as_territory().and_then(|t| t.parent);
+        for &start in &self.order[0] {
+            let mut path = Vec::new();
+            let mut cur = Some(start);
+            while let Some(n) = cur {
+                match state[n.index()] {
+                    2 => break,
+                    1 => {
+                        let from = path.iter().position(|&p| p == n).unwrap_or(0);
+                        let mut cycle: Vec<String> = path[from..]
+                            .iter()
+                            .map(|&p: &Node| self.graph[NodeIndex::new(p.index())].id().to_string())
+                            .collect();
+                        cycle.push(self.graph[NodeIndex::new(n.index())].id().to_string());
+                        return Err(Error::TerritoryCycle { at: self.position_of(n), cycle });
+                    }
+                    _ => {
+                        state[n.index()] = 1;
+                        path.push(n);
+                        cur = parent_of(n);
+                    }
+                }
+            }
+            for p in path {
+                state[p.index()] = 2;
+            }
+        }
+        Ok(())
+    }
+}
