@@ -20,10 +20,12 @@
 //! loading error names the record, its id and the field.
 
 pub mod divisions;
+pub mod evidence;
 mod error;
 pub mod format;
 pub mod generate;
 pub mod model;
+pub mod render;
 
 pub use error::{Error, Position, Result};
 pub use format::{FORMAT, LoadOptions};

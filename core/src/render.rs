@@ -1,0 +1,90 @@
+//! Plain-text tables for people: aligned columns that count CJK characters as
+//! two columns wide, the way terminals show them.
+
+use unicode_width::UnicodeWidthStr;
+
+/// An aligned plain-text table.
+///
+/// # Example
+/// ```
+/// use tiaokuai::render::Table;
+/// let mut t = Table::new(["id", "name"]);
+/// t.row(["yyl", "友谊路街道"]);
+/// t.row(["wusong-street", "吴淞街道"]);
+/// assert_eq!(t.render(), "id             name\n-------------  ----------\nyyl            友谊路街道\nwusong-street  吴淞街道\n");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column headers.
+    pub fn new<I, S>(headers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Table { headers: headers.into_iter().map(Into::into).collect(), rows: Vec::new() }
+    }
+
+    /// Adds a row; missing cells are empty, extra cells are kept.
+    pub fn row<I, S>(&mut self, cells: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.rows.push(cells.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The table as text: the header, a rule, one line per row, columns two spaces apart,
+    /// no trailing spaces.
+    pub fn render(&self) -> String {
+        let columns = self.rows.iter().map(Vec::len).chain([self.headers.len()]).max().unwrap_or(0);
+        let mut widths = vec![0usize; columns];
+        for row in std::iter::once(&self.headers).chain(&self.rows) {
+            for (i, cell) in row.iter().enumerate() {
+                widths[i] = widths[i].max(cell.width());
+            }
+        }
+        let mut out = String::new();
+        let line = |out: &mut String, cells: &[String]| {
+            let mut text = String::new();
+            for (i, w) in widths.iter().enumerate() {
+                let cell = cells.get(i).map(String::as_str).unwrap_or("");
+                if i > 0 {
+                    text.push_str("  ");
+                }
+                text.push_str(cell);
+                text.extend(std::iter::repeat_n(' ', w - cell.width()));
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+        };
+        line(&mut out, &self.headers);
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        line(&mut out, &rule);
+        for row in &self.rows {
+            line(&mut out, row);
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render())
+    }
+}

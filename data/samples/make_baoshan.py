@@ -1,0 +1,1315 @@
+#!/usr/bin/env python3
+"""Generate the tiaokuai/1 sample model of Baoshan district, Shanghai.
+
+    python3 data/samples/make_baoshan.py          # writes data/samples/baoshan.json
+    python3 data/samples/make_baoshan.py --gaps   # prints the gap table (Markdown)
+
+Real: the territories 31 上海市, 310113 宝山区 and the 13 township-level units of
+Baoshan, read from ../divisions/*.csv (NBS 2023 statistical division codes).
+Synthetic: everything else (communities, grids, buildings, parks, every unit,
+matter assignment, item and link).
+
+Deterministic: Python 3 standard library only, one random.Random(2024), no
+dependence on dict/set iteration order of anything random.
+
+Before writing, the script checks the document (ids unique, references resolve,
+link endpoint types, parent chains end at 31, counts non-negative integers) and
+runs a small reference audit with the plain reading of every rule in
+shared/design/queries.md; it refuses to write unless the findings are exactly
+the deliberate gaps listed in EXPECTED_GAPS (and in README.md).
+"""
+
+import csv
+import json
+import os
+import random
+import sys
+
+R = random.Random(2024)
+HERE = os.path.dirname(os.path.abspath(__file__))
+DIV = os.path.join(HERE, "..", "divisions")
+OUT = os.path.join(HERE, "baoshan.json")
+AS_OF = "2024-06-30"
+
+territories, units, matters, items, links = [], [], [], [], []
+
+
+def _clean(d):
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def T(id, name, kind, parent=None, attrs=None, since=None):
+    territories.append(_clean(dict(id=id, name=name, kind=kind, parent=parent,
+                                   attrs=attrs, since=since)))
+    return id
+
+
+def U(id, name, kind, sector, located_in=None, members=None, staff=None,
+      in_service_members=None, attrs=None, since=None):
+    units.append(_clean(dict(id=id, name=name, kind=kind, sector=sector,
+                             located_in=located_in, members=members, staff=staff,
+                             in_service_members=in_service_members, attrs=attrs,
+                             since=since)))
+    return id
+
+
+def M(id, name, list_, category, attrs=None):
+    matters.append(_clean(dict(id=id, name=name, list=list_, category=category,
+                               attrs=attrs)))
+    return id
+
+
+def I(id, name, list_, attrs=None):
+    items.append(_clean(dict(id=id, name=name, list=list_, attrs=attrs)))
+    return id
+
+
+def L(frm, to, kind, primary=None, power=None, role=None, scope=None,
+      members=None, attrs=None, since=None):
+    links.append(_clean({"from": frm, "to": to, "kind": kind, "primary": primary,
+                         "power": power, "role": role, "scope": scope,
+                         "members": members, "attrs": attrs, "since": since}))
+
+
+def gap(*codes):
+    """attrs marker on a record that is the subject of a deliberate gap."""
+    return {"gaps": list(codes)}
+
+
+# --------------------------------------------------------------------------
+# Real divisions (NBS 2023)
+# --------------------------------------------------------------------------
+REAL = {"synthetic": False, "source": "NBS 2023 统计用区划代码"}
+
+
+def read_csv(name):
+    with open(os.path.join(DIV, name), encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+prov = {r["code"]: r["name"] for r in read_csv("provinces.csv")}
+area = {r["code"]: r["name"] for r in read_csv("areas.csv")}
+baoshan_rows = sorted((r for r in read_csv("streets.csv") if r["areaCode"] == "310113"),
+                      key=lambda r: r["code"])
+assert len(baoshan_rows) == 13, len(baoshan_rows)
+
+# code -> (id prefix, short name used in unit names)
+PREFIX = {
+    "310113003": "yyl", "310113007": "ws", "310113008": "zm",
+    "310113101": "ld", "310113102": "dc", "310113103": "yx", "310113104": "yp",
+    "310113106": "lj", "310113109": "gc", "310113111": "gj", "310113112": "mx",
+    "310113113": "sn", "310113501": "gyq",
+}
+KIND_BY_DIGIT = {"0": "street", "1": "town", "5": "zone"}
+
+T("31", prov["31"], "city", attrs=dict(REAL))
+T("310113", area["310113"], "district", "31", attrs=dict(REAL))
+
+
+class Township:
+    def __init__(self, row):
+        self.code = row["code"]
+        self.name = row["name"]
+        self.kind = KIND_BY_DIGIT[self.code[6]]
+        self.p = PREFIX[self.code]
+        if self.kind == "street":
+            self.short = self.name[:-2]          # 友谊路街道 -> 友谊路
+        elif self.kind == "town":
+            self.short = self.name[:-1]          # 罗店镇 -> 罗店
+        else:
+            self.short = self.name               # 宝山工业园区
+        self.party = f"{self.p}-gw" if self.kind == "street" else f"{self.p}-dw"
+        self.gov = f"{self.p}-gov"
+        # who leads the Party organisations of units and communities here
+        self.area_party = f"{self.p}-sqdw" if self.kind == "street" else self.party
+        self.communities = []   # (id, kind, name)
+
+
+TS = [Township(r) for r in baoshan_rows]
+TSB = {t.p: t for t in TS}
+assert [t.kind for t in TS].count("street") == 3 and [t.kind for t in TS].count("zone") == 1
+for t in TS:
+    T(t.code, t.name, t.kind, "310113", attrs=dict(REAL))
+
+# --------------------------------------------------------------------------
+# Name pools (synthetic)
+# --------------------------------------------------------------------------
+COMMUNITY_WORDS = (
+    "海棠 丹桂 银杏 紫藤 香樟 玉兰 翠竹 青松 锦绣 和平 春晖 阳光 绿洲 金桥 明珠 滨河 "
+    "东盛 西林 南苑 北园 星河 安居 乐业 祥和 新华 建设 振兴 幸福 望海 临江 聚丰 永安 "
+    "嘉和 瑞景 怡景 康乐 长寿 兴隆 福泉 晨光 朝阳 晓园 秀水 清源 碧波 云帆 宏图 雅居 "
+    "颐和 松鹤 桂林 荷花 梅园 竹园 菊园 兰亭 杏林 桃源 柳岸 枫林 泰和 华庭 御景 静安").split()
+COMMUNITY_SUFFIX = ["新村", "花园", "家园", "苑", "公寓", "小区", "一村", "二村", "三村"]
+VILLAGE_WORDS = (
+    "塘湾 沈宅 陈家 王家 朱家 杨家 新丰 联合 胜利 东方 红星 光明 永丰 前进 民主 团结 "
+    "先锋 联民 新民 建华 金星 东林 西浜 南塘 北潘 周宅 毛家 严家").split()
+FIRM_WORDS = (
+    "恒川 聚能 远帆 星澜 海岳 博睿 佳禾 汇智 启航 臻美 云栖 瑞丰 沁源 澄明 德润 嘉誉 "
+    "朗峰 铭泰 诺锐 品匠 乾元 润泽 盛启 拓维 万象 新航 卓越 宇恒 晟达 鼎鑫 昊天 华澜 "
+    "骏驰 凯扬 澜舟 青禾 知行 弘毅 致远 合悦 锐驰 峻岭 川流 栖霞 明睿 安澜 景行 益川").split()
+FIRM_TRADES = ["科技", "智能装备", "物流", "新材料", "软件", "生物医药", "供应链管理",
+               "建筑设计", "检测技术", "电子商务", "文化传媒", "环保科技", "精密机械",
+               "信息技术", "餐饮管理", "人力资源", "国际贸易", "汽车零部件"]
+FOREIGN_WORDS = ["维斯特", "卡斯顿", "莱恩", "奥德利", "贝尔纳", "霍夫曼", "菲利克斯",
+                 "阿尔玛", "克莱门", "斯坦霍", "欧文斯", "罗森堡"]
+SOE_TRADES = ["城市建设", "资产经营", "环境工程", "水务", "物业管理", "产业投资"]
+PLACE_WORDS = ["智汇", "创新", "宝瀛", "汇贤", "启迪", "临港", "北翼", "云谷", "锦程",
+               "明德", "长滩", "滨江", "星光", "融创", "远景", "众创", "科技", "数智"]
+
+_used_names = set()
+
+
+def uniq(make):
+    for _ in range(1000):
+        n = make()
+        if n not in _used_names:
+            _used_names.add(n)
+            return n
+    raise RuntimeError("name pool exhausted")
+
+
+comm_words = R.sample(COMMUNITY_WORDS, len(COMMUNITY_WORDS))
+vill_words = R.sample(VILLAGE_WORDS, len(VILLAGE_WORDS))
+place_words = R.sample(PLACE_WORDS, len(PLACE_WORDS))
+
+
+def community_name():
+    return uniq(lambda: comm_words.pop() + R.choice(COMMUNITY_SUFFIX) + "居民区")
+
+
+def village_name():
+    return uniq(lambda: vill_words.pop() + "村")
+
+
+def firm_name(sector):
+    if sector == "foreign":
+        return uniq(lambda: f"{R.choice(FOREIGN_WORDS)}（上海）{R.choice(FIRM_TRADES)}有限公司")
+    if sector == "state_owned":
+        return uniq(lambda: f"上海宝山{R.choice(FIRM_WORDS)}{R.choice(SOE_TRADES)}有限公司")
+    return uniq(lambda: f"上海{R.choice(FIRM_WORDS)}{R.choice(FIRM_TRADES)}有限公司")
+
+
+def social_name(t):
+    kinds = ["睦邻互助社", "志愿者服务社", "助老服务社", "书画协会", "青少年服务中心",
+             "社区调解工作室", "健身指导站", "文化艺术团", "公益服务中心"]
+    return uniq(lambda: f"{t.short}{R.choice(FIRM_WORDS)}{R.choice(kinds)}")
+
+
+def institution_name(t, cname):
+    kinds = ["小学", "幼儿园", "社区文化活动中心", "长者照护之家", "初级中学", "社区图书馆"]
+    base = cname.replace("居民区", "").replace("村", "")
+    return uniq(lambda: f"宝山区{base}{R.choice(kinds)}")
+
+
+# --------------------------------------------------------------------------
+# City and district
+# --------------------------------------------------------------------------
+U("sh-sw", "中共上海市委", "party_committee", "party")
+L("sh-sw", "31", "jurisdiction")
+U("sh-gov", "上海市人民政府", "government", "government")
+L("sh-gov", "31", "jurisdiction")
+
+U("bs-dw", "中共宝山区委", "party_committee", "party")
+L("sh-sw", "bs-dw", "leads")
+L("bs-dw", "310113", "jurisdiction")
+U("bs-gov", "宝山区人民政府", "government", "government")
+L("sh-gov", "bs-gov", "leads")
+L("bs-gov", "310113", "jurisdiction")
+
+U("bs-zzb", "中共宝山区委组织部", "department", "party")
+L("bs-dw", "bs-zzb", "leads")
+L("bs-zzb", "310113", "jurisdiction")
+
+DEPTS = [
+    ("bs-gaj", "上海市公安局宝山分局"),
+    ("bs-scjgj", "宝山区市场监督管理局"),
+    ("bs-cgj", "宝山区城市管理行政执法局"),
+    ("bs-fgj", "宝山区房屋管理局"),
+    ("bs-sfj", "宝山区司法局"),
+    ("bs-sthjj", "宝山区生态环境局"),
+    ("bs-yjglj", "宝山区应急管理局"),
+    ("bs-mzj", "宝山区民政局"),
+    ("bs-wjw", "宝山区卫生健康委员会"),
+    ("bs-tcb", "宝山区投资促进办公室"),
+    ("bs-lhsrj", "宝山区绿化和市容管理局"),
+]
+for did, dname in DEPTS:
+    U(did, dname, "department", "government")
+    L("bs-gov", did, "leads")
+    L(did, "310113", "jurisdiction")
+
+MASS = [("bs-zgh", "宝山区总工会"), ("bs-tqw", "共青团宝山区委"), ("bs-fl", "宝山区妇女联合会")]
+for mid, mname in MASS:
+    U(mid, mname, "mass_organization", "mass", located_in="310113")
+    L("bs-dw", mid, "leads")
+
+U("bs-jm", "宝山区区域化党建联席会议", "joint_meeting", "party", located_in="310113",
+  since="2016-03-01")
+L("bs-dw", "bs-jm", "leads")
+
+# --------------------------------------------------------------------------
+# Townships: block units, 1+2, stations, agencies
+# --------------------------------------------------------------------------
+AGENCIES = [  # suffix, department, name template
+    ("pcs", "bs-gaj", "宝山分局{s}派出所"),
+    ("scjgs", "bs-scjgj", "宝山区市场监管局{s}市场监管所"),
+    ("cgzd", "bs-cgj", "宝山区城管执法局{n}中队"),
+    ("fgb", "bs-fgj", "{n}房管办"),
+    ("sfs", "bs-sfj", "宝山区司法局{s}司法所"),
+]
+S004_STREET = "ws"                       # 吴淞: no administrative Party group
+S002_AGENCY = "zm-scjgs"                 # two leaders, none primary
+B001_AGENCIES = {"gc-pcs": "assessment", "yx-scjgs": "consent"}  # power missing
+B002_AGENCY = "lj-cgzd"                  # no link at all to its town
+OPTIONAL_POWERS = ["advice", "participation", "comprehensive"]
+
+for t in TS:
+    if t.kind == "street":
+        U(t.party, f"{t.name}党工委", "party_working_committee", "party")
+        U(t.gov, f"{t.name}办事处", "government", "government")
+    elif t.kind == "town":
+        U(t.party, f"{t.name}党委", "party_committee", "party")
+        U(t.gov, f"{t.name}人民政府", "government", "government")
+    else:
+        U(t.party, f"{t.name}党委", "party_committee", "party")
+        U(t.gov, f"{t.name}管理委员会", "government", "government")
+    L("bs-dw", t.party, "leads")
+    L(t.party, t.code, "jurisdiction")
+    L("bs-gov", t.gov, "leads")
+    L(t.gov, t.code, "jurisdiction")
+
+    if t.kind == "street":       # Shanghai "1+2"
+        U(f"{t.p}-sqdw", f"{t.name}社区党委", "party_committee", "party", located_in=t.code)
+        L(t.party, f"{t.p}-sqdw", "leads")
+        if t.p != S004_STREET:
+            U(f"{t.p}-xzdz", f"{t.name}行政党组", "party_group", "party", located_in=t.code)
+            L(t.party, f"{t.p}-xzdz", "leads")
+        else:
+            units[-1]["attrs"] = {"note": "1+2 incomplete: no administrative Party group (S004 on ws-gw)"}
+
+    # Party-building instructor station (work coverage) and union federation
+    U(f"{t.p}-zds", f"{t.name}党建指导员工作站", "x-instructor_station", "public_institution",
+      located_in=t.code)
+    L(t.area_party, f"{t.p}-zds", "leads")
+    L("bs-zzb", f"{t.p}-zds", "guides")
+    U(f"{t.p}-zgh", f"{t.name}总工会", "mass_organization", "mass", located_in=t.code)
+    L("bs-zgh", f"{t.p}-zgh", "leads")
+
+    if t.kind == "zone":
+        continue   # the zone is served by the neighbouring towns' stationed agencies
+    n = t.name if t.kind == "street" else t.name
+    for suf, dept, tmpl in AGENCIES:
+        aid = f"{t.p}-{suf}"
+        name = tmpl.format(s=t.short, n=n)
+        if suf == "fgb" and t.kind == "town":
+            name = f"{t.name}房管所"
+        codes = []
+        if aid == S002_AGENCY:
+            codes.append("S002")
+        if aid in B001_AGENCIES:
+            codes.append("B001")
+        if aid == B002_AGENCY:
+            codes += ["B001", "B002"]
+        U(aid, name, "dispatched_agency", "government", located_in=t.code,
+          attrs=gap(*codes) if codes else None)
+        L(dept, aid, "dispatches")
+        L(dept, aid, "leads", primary=None if aid == S002_AGENCY else True)
+        if aid == B002_AGENCY:
+            continue
+        L(t.gov, aid, "leads")
+        for pw in ["consent", "assessment"]:
+            if B001_AGENCIES.get(aid) != pw:
+                L(t.gov, aid, "power", power=pw, since="2015-01-01")
+        for pw in OPTIONAL_POWERS:
+            if R.random() < 0.6:
+                L(t.gov, aid, "power", power=pw, since="2015-01-01")
+
+# --------------------------------------------------------------------------
+# Communities, villages, grids
+# --------------------------------------------------------------------------
+# c = community (居民区), v = village (村)
+COMMUNITY_KINDS = {
+    "yyl": "cccccc", "ws": "ccccc", "zm": "ccccc",
+    "ld": "cccvvv", "dc": "ccccvc", "yx": "cccvv", "yp": "cvvcv", "lj": "cvvv",
+    "gc": "cccccv", "gj": "cccc", "mx": "cccv", "sn": "cccc", "gyq": "cc",
+}
+C006_COMMUNITY = "yp-c04"       # no Party organisation (new estate)
+C007_COMMUNITY = "zm-c03"       # no residents' committee
+C008_GRID = "yyl-c03-g2"        # grid nobody holds
+S003_COMMUNITY = "lj-c02"       # its Party organisation is led by nobody
+S001_COMMUNITY = "gc-c03"       # owners' committee <-> property manager cycle
+WORKSTATION_COMMUNITIES = {"zm-c03", "ld-c02", "dc-c03", "gj-c01", "gyq-c01", "yyl-c05"}
+FORCE_GRIDS = {"yyl-c03": 3}
+
+for t in TS:
+    for i, ck in enumerate(COMMUNITY_KINDS[t.p], 1):
+        cid = f"{t.p}-c{i:02d}"
+        is_village = ck == "v"
+        cname = village_name() if is_village else community_name()
+        tkind = "village" if is_village else "community"
+        attrs = {"households": R.randrange(300, 2000, 10)}
+        if cid == C006_COMMUNITY:
+            cname = cname.replace("居民区", "新苑居民区")
+            attrs.update(gap("C006"), note="new estate: Party organisation not yet set up")
+        if cid == C007_COMMUNITY:
+            attrs.update(gap("C007"), note="residents' committee not yet elected; grids run by workstations")
+        T(cid, cname, tkind, t.code, attrs=attrs)
+        t.communities.append((cid, tkind, cname))
+
+        # Party organisation
+        pid = f"{cid}-party"
+        if cid != C006_COMMUNITY:
+            if is_village:
+                pk = R.choice(["party_general_branch", "party_committee"])
+                pname = cname + ("党总支" if pk == "party_general_branch" else "党委")
+            else:
+                # in streets no party_committee below the working committee
+                # besides the 社区党委 (keeps 1+2 clean under any reading)
+                pk = R.choice(["party_general_branch", "party_branch"])
+                pname = cname + ("党总支" if pk == "party_general_branch" else "党支部")
+            U(pid, pname, pk, "party", located_in=cid,
+              attrs=gap("S003") if cid == S003_COMMUNITY else None)
+            L(pid, cid, "jurisdiction")
+            if cid != S003_COMMUNITY:
+                L(t.area_party, pid, "leads")
+        # residents' / villagers' committee
+        rid = f"{cid}-vc" if is_village else f"{cid}-rc"
+        has_rc = cid != C007_COMMUNITY
+        if has_rc:
+            U(rid, cname + ("村民委员会" if is_village else "居民委员会"),
+              "villagers_committee" if is_village else "residents_committee",
+              "self_governance", located_in=cid)
+            L(rid, cid, "jurisdiction")
+            L(pid if cid != C006_COMMUNITY else t.gov, rid, "leads")
+        # grids
+        ngrid = FORCE_GRIDS.get(cid, R.randint(1, 3))
+        for g in range(1, ngrid + 1):
+            gid = f"{cid}-g{g}"
+            T(gid, f"{cname}第{g}网格", "grid", cid,
+              attrs=gap("C008") if gid == C008_GRID else None)
+            if gid == C008_GRID:
+                continue
+            if cid in WORKSTATION_COMMUNITIES or not has_rc:
+                wid = f"{gid}-ws"
+                U(wid, f"{cname}第{g}网格工作站", "x-grid_workstation", "government",
+                  located_in=gid)
+                L(t.gov, wid, "leads")
+                L(wid, gid, "jurisdiction")
+            else:
+                L(rid, gid, "jurisdiction")
+
+# the harmless leadership cycle (S001): a data-entry loop between two
+# self-governance/service units that nobody else hangs from
+cyc = S001_COMMUNITY
+cyc_name = next(n for c, _, n in TSB["gc"].communities if c == cyc)
+U(f"{cyc}-ywh", cyc_name.replace("居民区", "") + "业主委员会", "owners_committee",
+  "self_governance", located_in=cyc, attrs=gap("S001"))
+U(f"{cyc}-wy", "上海" + R.choice(FIRM_WORDS) + "物业管理有限公司", "property_manager",
+  "private", located_in=cyc, members=0, staff=38, attrs=gap("S001"))
+L(f"{cyc}-ywh", f"{cyc}-wy", "leads", attrs={"note": "owners' committee hires the property manager"})
+L(f"{cyc}-wy", f"{cyc}-ywh", "leads", attrs={"note": "recorded the wrong way round"})
+L("gc-zds", f"{cyc}-wy", "instructs")
+
+# community-level health centres (public institutions, professional guidance)
+for t in TS:
+    if t.kind == "zone":
+        continue
+    hid = f"{t.p}-wsfwzx"
+    host = t.communities[0][0]
+    U(hid, f"{t.name}社区卫生服务中心", "public_institution", "public_institution",
+      located_in=host, members=R.randint(12, 40), staff=R.randint(80, 220))
+    L("bs-wjw", hid, "guides")
+
+# --------------------------------------------------------------------------
+# New domains: buildings and parks, and units in communities
+# --------------------------------------------------------------------------
+# host id -> (kind, parent, name)
+HOSTS = [
+    ("yyl-b01", "building", "yyl-c01"), ("yyl-b02", "building", "310113003"),
+    ("ws-b01", "building", "310113007"), ("zm-b01", "building", "zm-c02"),
+    ("ld-p01", "park", "310113101"), ("dc-b01", "building", "dc-c01"),
+    ("yx-p01", "park", "310113103"), ("yp-p01", "park", "310113104"),
+    ("lj-p01", "park", "310113106"), ("gc-p01", "park", "310113109"),
+    ("gj-b01", "building", "310113111"), ("mx-b01", "building", "mx-c02"),
+    ("sn-b01", "building", "310113113"), ("gyq-p01", "park", "310113501"),
+    ("gyq-p02", "park", "310113501"),
+]
+COMMUNITY_HOSTS = ["yyl-c02", "yyl-c04", "ws-c02", "zm-c01", "zm-c04", "ld-c01", "ld-c04",
+                   "dc-c02", "yx-c01", "yp-c01", "yp-c02", "lj-c01", "gc-c01", "gj-c02",
+                   "mx-c02", "sn-c01", "gyq-c01"]
+assert not {S003_COMMUNITY, C006_COMMUNITY} & set(COMMUNITY_HOSTS)
+
+# Special (deliberate or referenced) units, placed first in their host.
+# cover: "none" | "instructs" | "union" ; group: joint-branch tag ; noreg: no 双报到
+SPECIAL = {
+    "yyl-b01": [dict(kind="enterprise", sector="state_owned", members=12,
+                     name="上海宝山恒川城市建设有限公司", role="canteen")],
+    "yyl-c02": [dict(kind="social_organization", sector="social", members=0, cover="none",
+                     gaps=["C003"]),
+                dict(kind="public_institution", sector="public_institution", members=8,
+                     role="school")],
+    "ws-b01": [dict(kind="enterprise", sector="private", members=4, noreg=True, gaps=["D001"]),
+               dict(kind="enterprise", sector="private", members=6, role="parking")],
+    "zm-b01": [dict(kind="enterprise", sector="private", members=3, role="gym")],
+    "zm-c01": [dict(kind="social_organization", sector="social", members=0, cover="instructs",
+                    name="张庙律师志愿服务社", role="lawyers")],
+    "ld-p01": [dict(kind="enterprise", sector="private", members=60, branch="party_branch",
+                    gaps=["C005"], gap_on_org=True)],
+    "dc-b01": [dict(kind="enterprise", sector="private", members=5, no_org=True,
+                    cover="instructs", gaps=["C001"])],
+    "yx-p01": [dict(kind="enterprise", sector="state_owned", members=4, no_org=True,
+                    gaps=["C001"])],
+    "yp-c01": [dict(kind="public_institution", sector="public_institution", members=2,
+                    no_joint=True, gaps=["C002"])],
+    "gc-p01": [dict(kind="enterprise", sector="private", members=1, group="noreg"),
+               dict(kind="enterprise", sector="private", members=2, group="noreg"),
+               dict(kind="enterprise", sector="foreign", members=1, group="noreg")],
+    "gj-b01": [dict(kind="enterprise", sector="foreign", members=3, no_org=True, cover="union",
+                    gaps=["C001"])],
+    "mx-b01": [dict(kind="enterprise", sector="private", members=0, cover="none",
+                    gaps=["C003"])],
+    "sn-b01": [dict(kind="enterprise", sector="private", members=1, no_joint=True,
+                    cover="instructs", gaps=["C002"])],
+    "gyq-p01": [dict(kind="enterprise", sector=s, members=m, group="wide")
+                for s, m in [("private", 1), ("private", 2), ("private", 1),
+                             ("foreign", 2), ("private", 1), ("private", 1)]]
+               + [dict(kind="enterprise", sector="state_owned", members=120, role="jobs",
+                       name="上海宝山聚能产业投资有限公司")],
+}
+NOREG_GROUP_GAP = "gc-p01"     # its "noreg" joint branch does not register (D001)
+WIDE_GROUP_GAP = "gyq-p01"     # its "wide" joint branch covers 6 units (C004)
+
+ROLE_UNITS = {}                # role -> unit id (for items)
+host_info = {}                 # host id -> (township, party org holding jurisdiction, leader)
+
+
+def sample_members(t):
+    if R.random() < 1 / 3:
+        cap = 45 if t.kind == "street" else 48
+        return R.randint(3, 18) if R.random() < 0.8 else R.randint(19, cap)
+    return R.choice([0, 1, 2])
+
+
+def random_unit(t, host_kind, cname):
+    r = R.random()
+    if host_kind in ("building", "park"):
+        if host_kind == "park":
+            sector = "private" if r < 0.65 else "foreign" if r < 0.82 else "state_owned"
+            kind = "enterprise"
+        else:
+            sector = ("private" if r < 0.55 else "foreign" if r < 0.7 else
+                      "state_owned" if r < 0.8 else "social")
+            kind = "social_organization" if sector == "social" else "enterprise"
+    else:
+        kind, sector = (("public_institution", "public_institution") if r < 0.4 else
+                        ("social_organization", "social") if r < 0.8 else
+                        ("enterprise", "private"))
+    return dict(kind=kind, sector=sector, members=sample_members(t))
+
+
+def township_of(tid):
+    by_id = {x["id"]: x for x in territories}
+    while tid not in {t.code for t in TS}:
+        tid = by_id[tid]["parent"]
+    return next(t for t in TS if t.code == tid)
+
+
+own_branch_count = 0
+for hid, hkind, parent in HOSTS:
+    t = township_of(parent)
+    word = place_words.pop()
+    if hkind == "building":
+        hname = f"{t.short}{word}大厦"
+        T(hid, hname, "building", parent, attrs={"floors": R.randint(12, 32)})
+    else:
+        hname = f"{t.short}{word}产业园"
+        T(hid, hname, "park", parent, attrs={"area_ha": R.randint(8, 60)})
+    org = f"{hid}-party"
+    if t.kind == "street":
+        U(org, f"{hname}联合党总支", "party_general_branch", "party", located_in=hid)
+    else:
+        U(org, f"{hname}联合党委", "party_committee", "party", located_in=hid)
+    L(t.area_party, org, "leads")
+    L(org, hid, "jurisdiction")
+    U(f"{hid}-gh", f"{hname}联合工会", "mass_organization", "mass", located_in=hid)
+    L(f"{t.p}-zgh", f"{hid}-gh", "leads")
+    host_info[hid] = (t, org, org, hname)
+
+for cid in COMMUNITY_HOSTS:
+    t = township_of(cid)
+    host_info[cid] = (t, f"{cid}-party", t.area_party,
+                      next(n for c, _, n in t.communities if c == cid))
+
+HOST_ORDER = [h for h, _, _ in HOSTS] + COMMUNITY_HOSTS
+hosted = {}   # host -> list of unit dicts (with id)
+for hid in HOST_ORDER:
+    t, org, leader, hname = host_info[hid]
+    hkind = "community" if hid in COMMUNITY_HOSTS else next(k for h, k, _ in HOSTS if h == hid)
+    specs = [dict(s) for s in SPECIAL.get(hid, [])]
+    n_random = R.randint(4, 7) if hkind != "community" else R.randint(1, 3)
+    specs += [random_unit(t, hkind, hname) for _ in range(n_random)]
+    counters = {"e": 0, "i": 0, "s": 0}
+    out = []
+    for s in specs:
+        letter = {"enterprise": "e", "public_institution": "i", "social_organization": "s"}[s["kind"]]
+        counters[letter] += 1
+        s["id"] = f"{hid}-{letter}{counters[letter]:02d}"
+        if "name" not in s:
+            if s["kind"] == "enterprise":
+                s["name"] = firm_name(s["sector"])
+            elif s["kind"] == "social_organization":
+                s["name"] = social_name(t)
+            else:
+                s["name"] = institution_name(t, hname)
+        else:
+            _used_names.add(s["name"])
+        if "role" in s:
+            ROLE_UNITS[s["role"]] = s["id"]
+        out.append(s)
+    # a lone small unit cannot form a joint branch: it gets 0 members instead
+    free_small = [s for s in out if s["members"] in (1, 2) and "group" not in s
+                  and not s.get("no_joint")]
+    if len(free_small) == 1:
+        free_small[0]["members"] = 0
+    hosted[hid] = out
+
+# create the units, their Party organisations and work coverage
+joint_no = {}
+for hid in HOST_ORDER:
+    t, org, leader, hname = host_info[hid]
+    union = f"{hid}-gh" if hid not in COMMUNITY_HOSTS else None
+    cover_toggle = 0
+    for s in hosted[hid]:
+        staff = max(s["members"] * R.randint(3, 9), R.randint(8, 60))
+        ism = None
+        if s["sector"] in ("public_institution", "state_owned") and s["members"] >= 3:
+            ism = R.randint(1, s["members"])
+        attrs = gap(*s["gaps"]) if s.get("gaps") and not s.get("gap_on_org") else None
+        U(s["id"], s["name"], s["kind"], s["sector"], located_in=hid, members=s["members"],
+          staff=staff, in_service_members=ism, attrs=attrs)
+        if s["kind"] == "social_organization":
+            L("bs-mzj", s["id"], "guides")
+    # own Party organisations
+    for s in hosted[hid]:
+        m = s["members"]
+        if m < 3 or s.get("no_org"):
+            continue
+        if "branch" in s:
+            k = s["branch"]
+        elif m <= 50:
+            k = "party_branch"
+        elif m <= 100:
+            k = "party_general_branch"
+        else:
+            k = "party_committee"
+        assert not (t.kind == "street" and k == "party_committee")
+        suffix = {"party_branch": "党支部", "party_general_branch": "党总支",
+                  "party_committee": "党委"}[k]
+        po = f"{s['id']}-party"
+        U(po, s["name"] + suffix, k, "party", located_in=hid, members=m,
+          attrs=gap(*s["gaps"]) if s.get("gap_on_org") else None,
+          since=f"{R.randint(2008, 2023)}-{R.randint(1, 12):02d}-01")
+        L(po, s["id"], "party_org_of")
+        L(leader, po, "leads")
+        if not s.get("noreg"):
+            L(po, org, "registers_with", members=m)
+        s["org"] = po
+    # joint branches: forced groups first, then the free small units in fives
+    groups = []
+    for tag in ("wide", "noreg"):
+        g = [s for s in hosted[hid] if s.get("group") == tag]
+        if g:
+            groups.append((tag, g))
+    free = [s for s in hosted[hid] if s["members"] in (1, 2) and "group" not in s
+            and not s.get("no_joint")]
+    if free:
+        k = -(-len(free) // 5)
+        size = -(-len(free) // k)
+        for i in range(0, len(free), size):
+            groups.append(("", free[i:i + size]))
+    for tag, g in groups:
+        assert tag == "wide" or 2 <= len(g) <= 5, (hid, len(g))
+        if sum(s["members"] for s in g) < 3:
+            g[0]["members"] = 2
+            next(u for u in units if u["id"] == g[0]["id"])["members"] = 2
+        joint_no[hid] = joint_no.get(hid, 0) + 1
+        jb = f"{hid}-jb{joint_no[hid]}"
+        total = sum(s["members"] for s in g)
+        codes = (["C004"] if tag == "wide" else []) + (["D001"] if tag == "noreg" else [])
+        U(jb, f"{hname}第{joint_no[hid]}联合党支部", "joint_party_branch", "party",
+          located_in=hid, members=total, attrs=gap(*codes) if codes else None,
+          since=f"{R.randint(2017, 2023)}-{R.randint(1, 12):02d}-01")
+        for s in g:
+            L(jb, s["id"], "party_org_of")
+            s["org"] = jb
+        L(leader, jb, "leads")
+        if tag != "noreg":
+            L(jb, org, "registers_with", members=total)
+    # work coverage for units without any Party organisation
+    for s in hosted[hid]:
+        if "org" in s:
+            continue
+        cover = s.get("cover")
+        if cover is None:
+            if s["sector"] not in ("private", "foreign", "social"):
+                continue
+            cover = "union" if union and cover_toggle % 2 == 0 else "instructs"
+            cover_toggle += 1
+        if cover == "instructs":
+            L(f"{t.p}-zds", s["id"], "instructs")
+        elif cover == "union":
+            L(union, s["id"], "mass_org_of")
+    # unions also sit in some units that already have a Party organisation
+    if union:
+        for s in hosted[hid]:
+            if "org" in s and s["kind"] == "enterprise" and R.random() < 0.3:
+                L(union, s["id"], "mass_org_of")
+
+# Youth League branches in larger firms, women's federations in some communities
+for hid in HOST_ORDER:
+    for s in hosted[hid]:
+        if s["kind"] == "enterprise" and s["members"] >= 15:
+            tz = f"{s['id']}-tzb"
+            U(tz, s["name"] + "团支部", "mass_organization", "mass", located_in=hid)
+            L("bs-tqw", tz, "leads")
+            L(tz, s["id"], "mass_org_of")
+            ROLE_UNITS.setdefault("youth", tz)
+for t in TS:
+    if t.kind != "street":
+        continue
+    cid, _, cname = t.communities[0]
+    fl = f"{cid}-fl"
+    U(fl, cname + "妇联", "mass_organization", "mass", located_in=cid)
+    L("bs-fl", fl, "leads")
+    L(fl, f"{cid}-rc", "mass_org_of")
+
+# dual reporting-back: community Party organisations report members' service
+# back to the workplace organisations of public units in the same township
+for hid in HOST_ORDER:
+    t, org, leader, hname = host_info[hid]
+    for s in hosted[hid]:
+        if (s["sector"] in ("public_institution", "state_owned") and s.get("org")
+                and s["org"].endswith("-party")):
+            cid = t.communities[1][0] if t.communities[1][0] not in (
+                S003_COMMUNITY, C006_COMMUNITY) else t.communities[0][0]
+            L(f"{cid}-party", s["org"], "reports_back")
+
+# --------------------------------------------------------------------------
+# Joint meetings (区域化党建)
+# --------------------------------------------------------------------------
+for mid in ["bs-gov", "bs-zzb", "bs-gaj", "bs-mzj", "bs-wjw", "bs-zgh", "bs-tqw", "bs-fl",
+            "yyl-gw", "ws-gw", "zm-gw", "ld-dw", "gyq-dw", "gyq-p01-e07-party",
+            "yyl-b01-e01-party"]:
+    L(mid, "bs-jm", "member_of")
+for t in TS:
+    if t.kind != "street":
+        continue
+    jm = f"{t.p}-jm"
+    U(jm, f"{t.name}区域化党建联席会议", "joint_meeting", "party", located_in=t.code,
+      since="2017-06-01")
+    L(t.area_party, jm, "leads")
+    L(t.gov, jm, "member_of")
+    L(f"{t.p}-pcs", jm, "member_of")
+    for cid, _, _ in t.communities:
+        if any(u["id"] == f"{cid}-party" for u in units):
+            L(f"{cid}-party", jm, "member_of")
+    for hid in HOST_ORDER:
+        if host_info[hid][0] is t:
+            if hid not in COMMUNITY_HOSTS:
+                L(host_info[hid][1], jm, "member_of")
+            for s in hosted[hid]:
+                if s.get("org", "").endswith("-party"):
+                    L(s["org"], jm, "member_of")
+
+# --------------------------------------------------------------------------
+# Matters (事项) and responsibilities
+# --------------------------------------------------------------------------
+BASIC = [("street-vending", "占道经营", "urban_management", "bs-cgj"),
+         ("garbage-sorting", "生活垃圾分类", "greening_sanitation", "bs-lhsrj"),
+         ("eldercare", "养老服务", "civil_affairs", "bs-mzj"),
+         ("property-disputes", "物业纠纷调处", "housing", "bs-fgj"),
+         ("health-campaign", "爱国卫生", "health", "bs-wjw")]
+COOP = [("illegal-construction", "违法建筑治理", "urban_management", "bs-cgj"),
+        ("fire-safety", "消防安全", "emergency_management", "bs-yjglj"),
+        ("group-rental", "群租整治", "housing", "bs-fgj"),
+        ("community-correction", "社区矫正", "justice", "bs-sfj"),
+        ("noise", "噪声扰民", "environment", "bs-sthjj")]
+RECALLED = [("food-safety", "食品安全监管", "market_regulation", "bs-scjgj"),
+            ("pollution-enforcement", "环境污染执法", "environment", "bs-sthjj"),
+            ("special-equipment", "特种设备安全监察", "market_regulation", "bs-scjgj"),
+            ("investment", "招商引资", "investment_attraction", "bs-tcb")]
+A001 = ("group-rental", "310113102")             # 大场镇: no lead
+A002 = ("noise", "310113003", "bs-gaj")           # 友谊路: second lead at street level
+A003 = ("street-vending", "310113007")            # 吴淞: basic matter led by 城管
+A004 = ("investment", "zm-gov")                   # 张庙 still leads 招商引资
+
+for mid, name, cat, _ in BASIC:
+    M(mid, name, "basic", cat)
+for mid, name, cat, _ in COOP:
+    M(mid, name, "cooperating", cat)
+for mid, name, cat, _ in RECALLED:
+    M(mid, name, "recalled", cat)
+
+for mid, _, _, dept in BASIC:
+    L(dept, mid, "responsible", role="supervise")      # district level, default scope
+    for t in TS:
+        if (mid, t.code) == A003:
+            L(dept, mid, "responsible", role="lead", scope=t.code, attrs=gap("A003"))
+            L(t.gov, mid, "responsible", role="cooperate")
+        else:
+            L(t.gov, mid, "responsible", role="lead")
+for mid, _, _, dept in COOP:
+    for t in TS:
+        if (mid, t.code) != A001:
+            L(dept, mid, "responsible", role="lead", scope=t.code)
+        if (mid, t.code) == A002[:2]:
+            L(A002[2], mid, "responsible", role="lead", scope=t.code, attrs=gap("A002"))
+        L(t.gov, mid, "responsible", role="cooperate")
+for mid, _, _, dept in RECALLED:
+    L(dept, mid, "responsible", role="lead")            # district level, default scope
+L(A004[1], A004[0], "responsible", role="lead", attrs=gap("A003", "A004"))
+matters[[m["id"] for m in matters].index(A001[0])]["attrs"] = {
+    "note": "no lead for 大场镇 (310113102): A001"}
+
+# --------------------------------------------------------------------------
+# Three lists (三张清单)
+# --------------------------------------------------------------------------
+I("need-yyl-meals", "老年助餐", "need", attrs={"territory": "yyl-c01"})
+I("need-yyl-summer", "双职工子女暑期看护", "need", attrs={"territory": "yyl-c02"})
+I("need-ws-parking", "居民夜间停车难", "need", attrs={"territory": "ws-c01"})
+I("need-ws-elevator", "老旧小区加装电梯协调", "need",
+  attrs={"territory": "ws-c03", **gap("L001")})
+I("need-zm-legal", "居民法律咨询", "need", attrs={"territory": "zm-c02"})
+I("need-bs-jobs", "困难群体就业帮扶", "need", attrs={"territory": "310113"})
+I("res-yyl-canteen", "企业食堂错时向老人开放", "resource")
+I("res-yyl-school", "学校场地暑期开放", "resource")
+I("res-yyl-volunteers", "青年志愿者服务队", "resource")
+I("res-ws-parking", "单位停车位夜间共享", "resource")
+I("res-zm-lawyers", "律师志愿者公益法律服务", "resource")
+I("res-zm-gym", "企业健身房向居民开放", "resource", attrs=gap("L002"))
+I("res-bs-jobs", "国企公益性岗位", "resource")
+I("proj-yyl-meals", "社区长者食堂共建", "project")
+I("proj-yyl-summer", "爱心暑托班", "project")
+I("proj-ws-parking", "错时共享停车", "project")
+I("proj-zm-legal", "法律服务进社区", "project")
+I("proj-bs-jobs", "就业帮扶结对", "project")
+
+L("yyl-c01-rc", "need-yyl-meals", "raises")
+L("yyl-c02-party", "need-yyl-summer", "raises")
+L("ws-c01-rc", "need-ws-parking", "raises")
+L("ws-c03-rc", "need-ws-elevator", "raises")
+L("zm-c02-party", "need-zm-legal", "raises")
+L("bs-mzj", "need-bs-jobs", "raises")
+L(ROLE_UNITS["canteen"], "res-yyl-canteen", "offers")
+L(ROLE_UNITS["school"], "res-yyl-school", "offers")
+L(ROLE_UNITS["youth"], "res-yyl-volunteers", "offers")
+L(ROLE_UNITS["parking"], "res-ws-parking", "offers")
+L(ROLE_UNITS["lawyers"], "res-zm-lawyers", "offers")
+L(ROLE_UNITS["gym"], "res-zm-gym", "offers")
+L(ROLE_UNITS["jobs"], "res-bs-jobs", "offers")
+for proj, needs, ress, who in [
+        ("proj-yyl-meals", ["need-yyl-meals"], ["res-yyl-canteen"], "yyl-jm"),
+        ("proj-yyl-summer", ["need-yyl-summer"], ["res-yyl-school", "res-yyl-volunteers"],
+         "yyl-sqdw"),
+        ("proj-ws-parking", ["need-ws-parking"], ["res-ws-parking"], "ws-jm"),
+        ("proj-zm-legal", ["need-zm-legal"], ["res-zm-lawyers"], "zm-jm"),
+        ("proj-bs-jobs", ["need-bs-jobs"], ["res-bs-jobs"], "bs-jm")]:
+    L(who, proj, "undertakes")
+    for n in needs:
+        L(proj, n, "fulfils")
+    for r in ress:
+        L(proj, r, "uses")
+
+# --------------------------------------------------------------------------
+# The deliberate gaps: what the audit must find, exactly
+# (rule, subject, where/what) -- subject is the id the finding is about
+# --------------------------------------------------------------------------
+EXPECTED_GAPS = [
+    ("S001", "gc-c03-wy", "leads cycle gc-c03-wy -> gc-c03-ywh -> gc-c03-wy (顾村镇)"),
+    ("S002", "zm-scjgs", "led by bs-scjgj and zm-gov, neither marked primary"),
+    ("S003", "lj-c02-party", "community Party organisation led by nobody (罗泾镇)"),
+    ("S004", "ws-gw", "吴淞街道党工委 leads a community Party committee but no administrative Party group"),
+    ("C001", "dc-b01-e01", "private, 5 members, no own Party organisation (has an instructor)"),
+    ("C001", "gj-b01-e01", "foreign, 3 members, no own Party organisation (has a union branch)"),
+    ("C001", "yx-p01-e01", "state-owned, 4 members, no own Party organisation"),
+    ("C002", "sn-b01-e01", "private, 1 member, in no joint branch (has an instructor)"),
+    ("C002", "yp-c01-i01", "public institution, 2 members, in no joint branch"),
+    ("C003", "mx-b01-e01", "private, 0 members, no Party organisation, instructor or union"),
+    ("C003", "yyl-c02-s01", "social organisation, 0 members, no coverage at all"),
+    ("C004", "gyq-p01-jb1", "joint branch covering 6 units"),
+    ("C005", "ld-p01-e01-party", "party_branch with 60 members"),
+    ("C006", "yp-c04", "community with no Party organisation holding jurisdiction"),
+    ("C007", "zm-c03", "community with no residents' committee"),
+    ("C008", "yyl-c03-g2", "grid with no unit holding jurisdiction"),
+    ("D001", "gc-p01-jb1", "joint branch does not register with gc-p01-party"),
+    ("D001", "ws-b01-e01-party", "branch does not register with ws-b01-party"),
+    ("A001", "group-rental", "no lead for 大场镇 310113102"),
+    ("A002", "noise", "two leads (bs-gaj, bs-sthjj) for 友谊路街道 310113003"),
+    ("A003", "investment", "recalled matter with a street role: zm-gov leads it in 张庙街道 310113008"),
+    ("A003", "street-vending", "basic matter led by bs-cgj, not the street, in 吴淞街道 310113007"),
+    ("A004", "zm-gov", "张庙街道办事处 holds a responsibility for investment (招商引资)"),
+    ("B001", "gc-pcs", "顾村镇 holds consent but no assessment power over its police station"),
+    ("B001", "lj-cgzd", "罗泾镇 holds neither consent nor assessment (agency has no link to the town)"),
+    ("B001", "yx-scjgs", "杨行镇 holds assessment but no consent power"),
+    ("B002", "lj-cgzd", "stationed agency with no link to 罗泾镇"),
+    ("L001", "need-ws-elevator", "need no project fulfils"),
+    ("L002", "res-zm-gym", "resource no project uses"),
+]
+
+# --------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------
+PARTY_KINDS = {"party_committee", "party_working_committee", "party_group",
+               "party_general_branch", "party_branch", "joint_party_branch"}
+TERRITORY_KINDS = {"country", "province", "city", "district", "street", "town", "township",
+                   "zone", "community", "village", "grid", "building", "park", "market",
+                   "platform"}
+UNIT_KINDS = PARTY_KINDS | {"government", "department", "dispatched_agency",
+                            "residents_committee", "villagers_committee", "owners_committee",
+                            "property_manager", "enterprise", "public_institution",
+                            "social_organization", "mass_organization", "joint_meeting"}
+SECTORS = {"party", "government", "public_institution", "state_owned", "private", "foreign",
+           "social", "self_governance", "mass"}
+FIELDS = {
+    "territory": {"id", "name", "kind", "parent", "attrs", "since", "until"},
+    "unit": {"id", "name", "kind", "sector", "located_in", "members", "staff",
+             "in_service_members", "attrs", "since", "until"},
+    "matter": {"id", "name", "list", "category", "attrs", "since", "until"},
+    "item": {"id", "name", "list", "attrs", "since", "until"},
+    "link": {"from", "to", "kind", "primary", "power", "role", "scope", "members", "attrs",
+             "since", "until"},
+}
+UNIT_UNIT = {"leads", "guides", "instructs", "mass_org_of", "registers_with", "reports_back",
+             "member_of", "power", "party_org_of"}
+LEVEL_OF_KIND = {"city": "city", "district": "district", "street": "street", "town": "street",
+                 "township": "street", "zone": "street", "community": "community",
+                 "village": "community", "grid": "grid"}
+TOWNSHIP_KINDS = {"street", "town", "township", "zone"}
+
+
+def check_structure():
+    import re
+    date = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    recs = ([("territory", r) for r in territories] + [("unit", r) for r in units] +
+            [("matter", r) for r in matters] + [("item", r) for r in items])
+    typ, byid = {}, {}
+    for k, r in recs:
+        assert set(r) <= FIELDS[k], (k, r)
+        assert isinstance(r["id"], str) and r["id"].isascii() and r["id"], r
+        assert r["id"] not in typ, f"duplicate id {r['id']}"
+        typ[r["id"]] = k
+        byid[r["id"]] = r
+        for d in ("since", "until"):
+            if d in r:
+                assert date.match(r[d]) and r[d] <= AS_OF, r
+    for r in territories:
+        assert r["kind"] in TERRITORY_KINDS, r
+        seen, cur = set(), r
+        while "parent" in cur:
+            assert typ.get(cur["parent"]) == "territory", r
+            assert cur["id"] not in seen, f"parent loop at {r['id']}"
+            seen.add(cur["id"])
+            cur = byid[cur["parent"]]
+        assert cur["id"] == "31", f"{r['id']} chain ends at {cur['id']}"
+    for r in units:
+        assert r["kind"] in UNIT_KINDS or r["kind"].startswith("x-"), r
+        assert r["sector"] in SECTORS, r
+        if "located_in" in r:
+            assert typ.get(r["located_in"]) == "territory", r
+        for c in ("members", "staff", "in_service_members"):
+            if c in r:
+                assert isinstance(r[c], int) and not isinstance(r[c], bool) and r[c] >= 0, r
+    for r in matters:
+        assert r["list"] in {"basic", "cooperating", "recalled"}, r
+    for r in items:
+        assert r["list"] in {"need", "resource", "project"}, r
+    ukind = {u["id"]: u["kind"] for u in units}
+    ilist = {i["id"]: i["list"] for i in items}
+    seen_links = set()
+    for ln in links:
+        assert set(ln) <= FIELDS["link"], ln
+        f, t, k = ln["from"], ln["to"], ln["kind"]
+        assert f in typ and t in typ, f"dangling link {ln}"
+        key = json.dumps(ln, sort_keys=True, ensure_ascii=False)
+        assert key not in seen_links, f"duplicate link {ln}"
+        seen_links.add(key)
+        for d in ("since", "until"):
+            if d in ln:
+                assert date.match(ln[d]) and ln[d] <= AS_OF, ln
+        extra = set(ln) - {"from", "to", "kind", "attrs", "since", "until"}
+        if k in UNIT_UNIT:
+            assert typ[f] == "unit" and typ[t] == "unit", ln
+        if k == "leads":
+            assert extra <= {"primary"} and ln.get("primary", True) is True, ln
+        elif k == "power":
+            assert extra == {"power"} and ln["power"] in {
+                "advice", "consent", "assessment", "participation", "comprehensive"}, ln
+        elif k == "registers_with":
+            assert extra <= {"members"} and ukind[f] in PARTY_KINDS and ukind[t] in PARTY_KINDS, ln
+            if "members" in ln:
+                assert isinstance(ln["members"], int) and ln["members"] >= 0
+        elif k == "party_org_of":
+            assert not extra and ukind[f] in PARTY_KINDS and ukind[t] not in PARTY_KINDS, ln
+        elif k == "mass_org_of":
+            assert not extra and ukind[f] == "mass_organization", ln
+        elif k == "member_of":
+            assert not extra and ukind[t] == "joint_meeting", ln
+        elif k in UNIT_UNIT:
+            assert not extra, ln
+        elif k == "dispatches":
+            assert not extra and ukind.get(f) == "department" and typ[t] == "unit", ln
+        elif k == "jurisdiction":
+            assert not extra and typ[f] == "unit" and typ[t] == "territory", ln
+        elif k == "responsible":
+            assert typ[f] == "unit" and typ[t] == "matter", ln
+            assert extra <= {"role", "scope"} and ln["role"] in {"lead", "cooperate", "supervise"}
+            if "scope" in ln:
+                assert typ[ln["scope"]] == "territory", ln
+        elif k == "raises":
+            assert not extra and typ[f] == "unit" and ilist.get(t) == "need", ln
+        elif k == "offers":
+            assert not extra and typ[f] == "unit" and ilist.get(t) == "resource", ln
+        elif k == "undertakes":
+            assert not extra and typ[f] == "unit" and ilist.get(t) == "project", ln
+        elif k == "fulfils":
+            assert not extra and ilist.get(f) == "project" and ilist.get(t) == "need", ln
+        elif k == "uses":
+            assert not extra and ilist.get(f) == "project" and ilist.get(t) == "resource", ln
+        else:
+            raise AssertionError(f"unknown link kind {ln}")
+    return byid
+
+
+def reference_audit(byid):
+    """Plain-reading audit of every rule in queries.md. Where a rule can be
+    read more than one way, the sample is built so that every reading gives
+    the same findings; the asserts below check the stricter readings too."""
+    terr = {t["id"]: t for t in territories}
+    unit = {u["id"]: u for u in units}
+    out = set()
+
+    def by_kind(k):
+        return [ln for ln in links if ln["kind"] == k]
+
+    juris = {}
+    for ln in by_kind("jurisdiction"):
+        juris.setdefault(ln["from"], []).append(ln["to"])
+    holders = {}
+    for ln in by_kind("jurisdiction"):
+        holders.setdefault(ln["to"], []).append(ln["from"])
+
+    def tlevel(tid):
+        return LEVEL_OF_KIND.get(terr[tid]["kind"])
+    RANK = ["city", "district", "street", "community", "grid"]
+
+    def ulevel(uid):
+        if uid in juris:
+            lv = [tlevel(t) for t in juris[uid]]
+            lv = [x for x in lv if x]
+            return min(lv, key=RANK.index) if lv else None
+        loc = unit[uid].get("located_in")
+        return tlevel(loc) if loc else None
+
+    def is_party(uid):
+        return unit[uid]["kind"] in PARTY_KINDS
+
+    leaders = {}
+    for ln in by_kind("leads"):
+        leaders.setdefault(ln["to"], []).append(ln)
+
+    # S001 leadership cycles (strongly connected components of size > 1)
+    succ = {}
+    for ln in by_kind("leads"):
+        succ.setdefault(ln["from"], []).append(ln["to"])
+    index, low, stack, on, sccs, cnt = {}, {}, [], set(), [], [0]
+
+    def strong(v):
+        index[v] = low[v] = cnt[0]
+        cnt[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in succ.get(v, []):
+            if w not in index:
+                strong(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1 or v in succ.get(v, []):
+                sccs.append(sorted(comp))
+    for v in sorted(unit):
+        if v not in index:
+            strong(v)
+    for comp in sccs:
+        out.add(("S001", comp[-1] if comp == ["gc-c03-wy", "gc-c03-ywh"] else comp[0]))
+        assert comp == ["gc-c03-wy", "gc-c03-ywh"], comp
+
+    # S002 ambiguous leader
+    for uid, lns in leaders.items():
+        if len(lns) >= 2 and not any(ln.get("primary") for ln in lns):
+            out.add(("S002", uid))
+        assert sum(1 for ln in lns if ln.get("primary")) <= 1, uid
+
+    # S003 broken chain: checked for every Party organisation below street
+    # level (community, grid, building/park or no level at all) -- stricter
+    # than "community-level" -- following the primary leader first.
+    def chain(uid):
+        seen, path = {uid}, [uid]
+        cur = uid
+        while cur in leaders:
+            lns = leaders[cur]
+            nxt = next((ln for ln in lns if ln.get("primary")), lns[0])["to" if False else "from"]
+            if nxt in seen:
+                break
+            seen.add(nxt)
+            path.append(nxt)
+            cur = nxt
+        return path
+    for uid in unit:
+        if not is_party(uid) or ulevel(uid) in ("city", "district", "street"):
+            continue
+        path = chain(uid)[1:]
+        lv = [ulevel(p) for p in path if is_party(p)]
+        ok = "street" in lv and "district" in lv and path and is_party(path[-1]) \
+            and ulevel(path[-1]) == "city"
+        if not ok:
+            out.add(("S003", uid))
+            assert ulevel(uid) == "community", uid   # also found by the narrow reading
+
+    # S004 1+2, direct reading; assert the transitive reading agrees
+    for u in units:
+        if u["kind"] != "party_working_committee":
+            continue
+        direct = [ln["to"] for ln in by_kind("leads") if ln["from"] == u["id"]]
+        kinds = [unit[d]["kind"] for d in direct]
+        bad = kinds.count("party_committee") != 1 or kinds.count("party_group") != 1
+        desc, todo = set(), list(direct)
+        while todo:
+            x = todo.pop()
+            if x not in desc:
+                desc.add(x)
+                todo += [ln["to"] for ln in by_kind("leads") if ln["from"] == x]
+        dk = [unit[d]["kind"] for d in desc]
+        bad_t = dk.count("party_committee") != 1 or dk.count("party_group") != 1
+        assert bad == bad_t, u["id"]
+        if bad:
+            out.add(("S004", u["id"]))
+
+    # coverage
+    org_of = {}
+    for ln in by_kind("party_org_of"):
+        org_of.setdefault(ln["to"], []).append(ln["from"])
+    covers = {}
+    for ln in by_kind("party_org_of"):
+        covers.setdefault(ln["from"], []).append(ln["to"])
+    instructed = {ln["to"] for ln in by_kind("instructs")}
+    massed = {ln["to"] for ln in by_kind("mass_org_of")}
+    for u in units:
+        if is_party(u["id"]):
+            continue
+        m = u.get("members", 0)
+        orgs = org_of.get(u["id"], [])
+        own = [o for o in orgs if unit[o]["kind"] != "joint_party_branch" and len(covers[o]) == 1]
+        joint = [o for o in orgs if unit[o]["kind"] == "joint_party_branch"]
+        assert not (m >= 3 and joint), u["id"]       # no ambiguity over "own"
+        assert not (m < 3 and own), u["id"]
+        if m >= 3 and not own:
+            out.add(("C001", u["id"]))
+        if 1 <= m <= 2 and not joint:
+            out.add(("C002", u["id"]))
+        if u["sector"] in ("private", "foreign", "social") and not orgs \
+                and u["id"] not in instructed and u["id"] not in massed:
+            out.add(("C003", u["id"]))
+    for o, cov in covers.items():
+        if unit[o]["kind"] == "joint_party_branch" and len(cov) > 5:
+            out.add(("C004", o))
+        assert unit[o]["kind"] == "joint_party_branch" or len(cov) == 1, o
+    for u in units:
+        k, m = u["kind"], u.get("members", 0)
+        if (k in ("party_branch", "joint_party_branch") and m > 50) or \
+                (k == "party_general_branch" and m > 100):
+            out.add(("C005", u["id"]))
+    for t in territories:
+        hs = holders.get(t["id"], [])
+        if t["kind"] in ("community", "village", "street", "town", "township", "zone") \
+                and not any(is_party(h) for h in hs):
+            out.add(("C006", t["id"]))
+        if t["kind"] in ("community", "village"):
+            want = "residents_committee" if t["kind"] == "community" else "villagers_committee"
+            if not any(unit[h]["kind"] in ("residents_committee", "villagers_committee")
+                       for h in hs):
+                out.add(("C007", t["id"]))
+            else:
+                assert any(unit[h]["kind"] == want for h in hs), t["id"]
+        if t["kind"] == "grid" and not hs:
+            out.add(("C008", t["id"]))
+
+    # D001 dual registration: strict reading (registered with a Party
+    # organisation holding jurisdiction over exactly the unit's territory)
+    regs = {}
+    for ln in by_kind("registers_with"):
+        regs.setdefault(ln["from"], []).append(ln["to"])
+    for o, cov in covers.items():
+        places = {unit[c]["located_in"] for c in cov}
+        assert len(places) == 1, o          # a joint branch never spans places
+        place = places.pop()
+        ok = any(is_party(q) and place in juris.get(q, []) for q in regs.get(o, []))
+        if not ok:
+            out.add(("D001", o))
+            assert o not in regs, o          # also found by the loosest reading
+
+    # A001-A004 matter resolution
+    def applies(ln):
+        return [ln["scope"]] if "scope" in ln else juris.get(ln["from"], [])
+    resp = by_kind("responsible")
+    mat = {m["id"]: m for m in matters}
+    townships = [t["id"] for t in territories if t["kind"] in TOWNSHIP_KINDS]
+    for m in matters:
+        ml = [ln for ln in resp if ln["to"] == m["id"]]
+        for tid in townships:
+            street_units = set(holders.get(tid, []))
+            cur, found, lead_level = tid, None, None
+            while cur is not None:
+                here = [ln for ln in ml if cur in applies(ln)]
+                if here and found is None:
+                    found = here
+                if any(ln["role"] == "lead" for ln in here) and lead_level is None:
+                    lead_level = here
+                cur = terr[cur].get("parent")
+            leads = [ln["from"] for ln in (found or []) if ln["role"] == "lead"]
+            # "nearest level with any link" and "nearest level with a lead" agree
+            leads2 = [ln["from"] for ln in (lead_level or []) if ln["role"] == "lead"]
+            assert sorted(leads) == sorted(leads2) or not leads, (m["id"], tid)
+            if not leads:
+                out.add(("A001", m["id"], tid))
+            if len(leads) >= 2:
+                out.add(("A002", m["id"], tid))
+            at_street = [ln for ln in ml if tid in applies(ln)]
+            street_roles = [ln for ln in at_street if ln["from"] in street_units]
+            street_lead = any(ln["role"] == "lead" for ln in street_roles)
+            street_coop = any(ln["role"] == "cooperate" for ln in street_roles)
+            lst = m["list"]
+            if (lst == "basic" and not (leads and all(x in street_units for x in leads))) \
+                    or (lst == "cooperating" and (street_lead or not street_coop)) \
+                    or (lst == "recalled" and street_roles):
+                out.add(("A003", m["id"], tid))
+    for ln in resp:
+        lv = {terr[t]["kind"] for t in juris.get(ln["from"], [])}
+        if lv & TOWNSHIP_KINDS and mat[ln["to"]]["category"] == "investment_attraction":
+            out.add(("A004", ln["from"]))
+
+    # B001/B002 strips and blocks
+    for u in units:
+        if u["kind"] != "dispatched_agency":
+            continue
+        block = set(holders.get(u["located_in"], []))
+        assert block, u["id"]
+        pw = {ln["power"] for ln in by_kind("power") if ln["to"] == u["id"] and ln["from"] in block}
+        if not {"assessment", "consent"} <= pw:
+            out.add(("B001", u["id"]))
+        if not any((ln["from"] in block and ln["to"] == u["id"]) or
+                   (ln["to"] in block and ln["from"] == u["id"]) for ln in links):
+            out.add(("B002", u["id"]))
+
+    # L001/L002 lists
+    fulfilled = {ln["to"] for ln in by_kind("fulfils")}
+    used = {ln["to"] for ln in by_kind("uses")}
+    for i in items:
+        if i["list"] == "need" and i["id"] not in fulfilled:
+            out.add(("L001", i["id"]))
+        if i["list"] == "resource" and i["id"] not in used:
+            out.add(("L002", i["id"]))
+    return out
+
+
+def expected_set():
+    s = set()
+    for rule, subj, what in EXPECTED_GAPS:
+        if rule in ("A001", "A002", "A003"):
+            s.add((rule, subj, "3101" + what.split(" 3101")[1][:5]))
+        else:
+            s.add((rule, subj))
+    return s
+
+
+def check_gap_markers():
+    """Every record carrying attrs.gaps is a subject (or the S001/A partner)."""
+    marked = {}
+    for r in territories + units + items:
+        for c in r.get("attrs", {}).get("gaps", []):
+            marked.setdefault(c, set()).add(r["id"])
+    for rule, subj, _ in EXPECTED_GAPS:
+        if rule.startswith("A"):
+            continue
+        assert subj in marked.get(rule, set()), (rule, subj)
+
+
+# --------------------------------------------------------------------------
+# Output: one record per line
+# --------------------------------------------------------------------------
+META = {
+    "name": "宝山区（样例） Baoshan district, Shanghai (sample)",
+    "as_of": AS_OF,
+    "synthetic": True,
+    "real": ["31", "310113"] + [t.code for t in TS],
+    "sources": ("Real: the territories 31 上海市, 310113 宝山区 and Baoshan's 13 township-level "
+                "units (3 streets, 9 towns, 宝山工业园区) with their names and codes, from the "
+                "National Bureau of Statistics 2023 统计用区划代码 (data/divisions/). "
+                "Synthetic: everything else — communities, villages, grids, buildings, parks, "
+                "every unit and its member counts, matter assignments, items and links. The "
+                "structure follows docs of Shanghai practice (street reform '1+6', 1+2, five "
+                "street powers, 双报到, duty lists) but no record describes a real organisation."),
+    "notes": ("Generated by data/samples/make_baoshan.py (random.Random(2024)). Contains "
+              "deliberate gaps for the audit; attrs.gaps marks their subject records and "
+              "data/samples/README.md lists every expected finding."),
+}
+
+
+def dump(rec):
+    return json.dumps(rec, ensure_ascii=False, separators=(", ", ": "))
+
+
+def write(path):
+    parts = ['{\n  "format": "tiaokuai/1",\n  "meta": ']
+    parts.append(json.dumps(META, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    for key, arr in [("territories", territories), ("units", units), ("matters", matters),
+                     ("items", items), ("links", links)]:
+        parts.append(f',\n  "{key}": [\n')
+        parts.append(",\n".join("    " + dump(r) for r in arr))
+        parts.append("\n  ]")
+    parts.append("\n}\n")
+    text = "".join(parts)
+    doc = json.loads(text)
+    assert list(doc) == ["format", "meta", "territories", "units", "matters", "items", "links"]
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
+def main():
+    byid = check_structure()
+    found = reference_audit(byid)
+    want = expected_set()
+    if found != want:
+        sys.exit(f"audit mismatch:\n  unexpected: {sorted(found - want)}\n"
+                 f"  missing:    {sorted(want - found)}")
+    check_gap_markers()
+    if "--gaps" in sys.argv:
+        print("| rule | subject | finding |\n|---|---|---|")
+        for rule, subj, what in sorted(EXPECTED_GAPS):
+            print(f"| {rule} | `{subj}` | {what} |")
+        return
+    write(OUT)
+    print(f"wrote {os.path.relpath(OUT)}: {len(territories)} territories, {len(units)} units, "
+          f"{len(matters)} matters, {len(items)} items, {len(links)} links; "
+          f"{len(EXPECTED_GAPS)} expected findings")
+
+
+if __name__ == "__main__":
+    main()
