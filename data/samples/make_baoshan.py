@@ -139,7 +139,7 @@ COMMUNITY_WORDS = (
     "东盛 西林 南苑 北园 星河 安居 乐业 祥和 新华 建设 振兴 幸福 望海 临江 聚丰 永安 "
     "嘉和 瑞景 怡景 康乐 长寿 兴隆 福泉 晨光 朝阳 晓园 秀水 清源 碧波 云帆 宏图 雅居 "
     "颐和 松鹤 桂林 荷花 梅园 竹园 菊园 兰亭 杏林 桃源 柳岸 枫林 泰和 华庭 御景 静安").split()
-COMMUNITY_SUFFIX = ["新村", "花园", "家园", "苑", "公寓", "小区", "一村", "二村", "三村"]
+COMMUNITY_SUFFIX = ["新村", "花园", "家园", "苑", "公寓", "一村", "二村", "三村"]
 VILLAGE_WORDS = (
     "塘湾 沈宅 陈家 王家 朱家 杨家 新丰 联合 胜利 东方 红星 光明 永丰 前进 民主 团结 "
     "先锋 联民 新民 建华 金星 东林 西浜 南塘 北潘 周宅 毛家 严家").split()
@@ -152,6 +152,8 @@ FIRM_TRADES = ["科技", "智能装备", "物流", "新材料", "软件", "生�
                "信息技术", "餐饮管理", "人力资源", "国际贸易", "汽车零部件"]
 FOREIGN_WORDS = ["维斯特", "卡斯顿", "莱恩", "奥德利", "贝尔纳", "霍夫曼", "菲利克斯",
                  "阿尔玛", "克莱门", "斯坦霍", "欧文斯", "罗森堡"]
+LOCAL_TRADES = ["餐饮管理", "家政服务", "便利店", "健康管理", "教育培训", "养老服务",
+                "洗衣服务", "房产经纪"]
 SOE_TRADES = ["城市建设", "资产经营", "环境工程", "水务", "物业管理", "产业投资"]
 PLACE_WORDS = ["智汇", "创新", "宝瀛", "汇贤", "启迪", "临港", "北翼", "云谷", "锦程",
                "明德", "长滩", "滨江", "星光", "融创", "远景", "众创", "科技", "数智"]
@@ -181,7 +183,9 @@ def village_name():
     return uniq(lambda: vill_words.pop() + "村")
 
 
-def firm_name(sector):
+def firm_name(sector, local=False):
+    if local:
+        return uniq(lambda: f"上海{R.choice(FIRM_WORDS)}{R.choice(LOCAL_TRADES)}有限公司")
     if sector == "foreign":
         return uniq(lambda: f"{R.choice(FOREIGN_WORDS)}（上海）{R.choice(FIRM_TRADES)}有限公司")
     if sector == "state_owned":
@@ -265,7 +269,8 @@ OPTIONAL_POWERS = ["advice", "participation", "comprehensive"]
 
 for t in TS:
     if t.kind == "street":
-        U(t.party, f"{t.name}党工委", "party_working_committee", "party")
+        U(t.party, f"{t.name}党工委", "party_working_committee", "party",
+          attrs=gap("S004") if t.p == S004_STREET else None)
         U(t.gov, f"{t.name}办事处", "government", "government")
     elif t.kind == "town":
         U(t.party, f"{t.name}党委", "party_committee", "party")
@@ -284,8 +289,6 @@ for t in TS:
         if t.p != S004_STREET:
             U(f"{t.p}-xzdz", f"{t.name}行政党组", "party_group", "party", located_in=t.code)
             L(t.party, f"{t.p}-xzdz", "leads")
-        else:
-            units[-1]["attrs"] = {"note": "1+2 incomplete: no administrative Party group (S004 on ws-gw)"}
 
     # Party-building instructor station (work coverage) and union federation
     U(f"{t.p}-zds", f"{t.name}党建指导员工作站", "x-instructor_station", "public_institution",
@@ -297,7 +300,7 @@ for t in TS:
 
     if t.kind == "zone":
         continue   # the zone is served by the neighbouring towns' stationed agencies
-    n = t.name if t.kind == "street" else t.name
+    n = t.name
     for suf, dept, tmpl in AGENCIES:
         aid = f"{t.p}-{suf}"
         name = tmpl.format(s=t.short, n=n)
@@ -319,10 +322,10 @@ for t in TS:
         L(t.gov, aid, "leads")
         for pw in ["consent", "assessment"]:
             if B001_AGENCIES.get(aid) != pw:
-                L(t.gov, aid, "power", power=pw, since="2015-01-01")
+                L(t.gov, aid, "power", power=pw)
         for pw in OPTIONAL_POWERS:
             if R.random() < 0.6:
-                L(t.gov, aid, "power", power=pw, since="2015-01-01")
+                L(t.gov, aid, "power", power=pw)
 
 # --------------------------------------------------------------------------
 # Communities, villages, grids
@@ -410,16 +413,6 @@ L(f"{cyc}-ywh", f"{cyc}-wy", "leads", attrs={"note": "owners' committee hires th
 L(f"{cyc}-wy", f"{cyc}-ywh", "leads", attrs={"note": "recorded the wrong way round"})
 L("gc-zds", f"{cyc}-wy", "instructs")
 
-# community-level health centres (public institutions, professional guidance)
-for t in TS:
-    if t.kind == "zone":
-        continue
-    hid = f"{t.p}-wsfwzx"
-    host = t.communities[0][0]
-    U(hid, f"{t.name}社区卫生服务中心", "public_institution", "public_institution",
-      located_in=host, members=R.randint(12, 40), staff=R.randint(80, 220))
-    L("bs-wjw", hid, "guides")
-
 # --------------------------------------------------------------------------
 # New domains: buildings and parks, and units in communities
 # --------------------------------------------------------------------------
@@ -448,7 +441,8 @@ SPECIAL = {
                      gaps=["C003"]),
                 dict(kind="public_institution", sector="public_institution", members=8,
                      role="school")],
-    "ws-b01": [dict(kind="enterprise", sector="private", members=4, noreg=True, gaps=["D001"]),
+    "ws-b01": [dict(kind="enterprise", sector="private", members=4, noreg=True, gaps=["D001"],
+                    gap_on_org=True),
                dict(kind="enterprise", sector="private", members=6, role="parking")],
     "zm-b01": [dict(kind="enterprise", sector="private", members=3, role="gym")],
     "zm-c01": [dict(kind="social_organization", sector="social", members=0, cover="instructs",
@@ -476,15 +470,21 @@ SPECIAL = {
                + [dict(kind="enterprise", sector="state_owned", members=120, role="jobs",
                        name="上海宝山聚能产业投资有限公司")],
 }
-NOREG_GROUP_GAP = "gc-p01"     # its "noreg" joint branch does not register (D001)
-WIDE_GROUP_GAP = "gyq-p01"     # its "wide" joint branch covers 6 units (C004)
+# every township (not the zone) has a community health centre (社区卫生服务中心),
+# placed in its first community host; 卫健委 gives it professional guidance
+for t in TS:
+    if t.kind != "zone":
+        host = next(c for c in COMMUNITY_HOSTS if c.startswith(t.p + "-"))
+        SPECIAL.setdefault(host, []).append(dict(
+            kind="public_institution", sector="public_institution", members=R.randint(12, 40),
+            name=f"{t.name}社区卫生服务中心", health=True))
 
 ROLE_UNITS = {}                # role -> unit id (for items)
 host_info = {}                 # host id -> (township, party org holding jurisdiction, leader)
 
 
 def sample_members(t):
-    if R.random() < 1 / 3:
+    if R.random() < 0.28:
         cap = 45 if t.kind == "street" else 48
         return R.randint(3, 18) if R.random() < 0.8 else R.randint(19, cap)
     return R.choice([0, 1, 2])
@@ -556,7 +556,7 @@ for hid in HOST_ORDER:
         s["id"] = f"{hid}-{letter}{counters[letter]:02d}"
         if "name" not in s:
             if s["kind"] == "enterprise":
-                s["name"] = firm_name(s["sector"])
+                s["name"] = firm_name(s["sector"], local=hkind == "community")
             elif s["kind"] == "social_organization":
                 s["name"] = social_name(t)
             else:
@@ -587,8 +587,10 @@ for hid in HOST_ORDER:
         attrs = gap(*s["gaps"]) if s.get("gaps") and not s.get("gap_on_org") else None
         U(s["id"], s["name"], s["kind"], s["sector"], located_in=hid, members=s["members"],
           staff=staff, in_service_members=ism, attrs=attrs)
-        if s["kind"] == "social_organization":
+        if s["kind"] == "social_organization" and s.get("cover") != "none":
             L("bs-mzj", s["id"], "guides")
+        if s.get("health"):
+            L("bs-wjw", s["id"], "guides")
     # own Party organisations
     for s in hosted[hid]:
         m = s["members"]
@@ -668,12 +670,13 @@ for hid in HOST_ORDER:
 # Youth League branches in larger firms, women's federations in some communities
 for hid in HOST_ORDER:
     for s in hosted[hid]:
-        if s["kind"] == "enterprise" and s["members"] >= 15:
+        if s["kind"] == "enterprise" and s["members"] >= 12:
             tz = f"{s['id']}-tzb"
             U(tz, s["name"] + "团支部", "mass_organization", "mass", located_in=hid)
             L("bs-tqw", tz, "leads")
             L(tz, s["id"], "mass_org_of")
             ROLE_UNITS.setdefault("youth", tz)
+assert ROLE_UNITS["youth"] == "yyl-b01-e01-tzb"
 for t in TS:
     if t.kind != "street":
         continue
@@ -824,36 +827,36 @@ for proj, needs, ress, who in [
 # The deliberate gaps: what the audit must find, exactly
 # (rule, subject, where/what) -- subject is the id the finding is about
 # --------------------------------------------------------------------------
-EXPECTED_GAPS = [
-    ("S001", "gc-c03-wy", "leads cycle gc-c03-wy -> gc-c03-ywh -> gc-c03-wy (顾村镇)"),
-    ("S002", "zm-scjgs", "led by bs-scjgj and zm-gov, neither marked primary"),
-    ("S003", "lj-c02-party", "community Party organisation led by nobody (罗泾镇)"),
-    ("S004", "ws-gw", "吴淞街道党工委 leads a community Party committee but no administrative Party group"),
-    ("C001", "dc-b01-e01", "private, 5 members, no own Party organisation (has an instructor)"),
-    ("C001", "gj-b01-e01", "foreign, 3 members, no own Party organisation (has a union branch)"),
-    ("C001", "yx-p01-e01", "state-owned, 4 members, no own Party organisation"),
-    ("C002", "sn-b01-e01", "private, 1 member, in no joint branch (has an instructor)"),
-    ("C002", "yp-c01-i01", "public institution, 2 members, in no joint branch"),
-    ("C003", "mx-b01-e01", "private, 0 members, no Party organisation, instructor or union"),
-    ("C003", "yyl-c02-s01", "social organisation, 0 members, no coverage at all"),
-    ("C004", "gyq-p01-jb1", "joint branch covering 6 units"),
-    ("C005", "ld-p01-e01-party", "party_branch with 60 members"),
-    ("C006", "yp-c04", "community with no Party organisation holding jurisdiction"),
-    ("C007", "zm-c03", "community with no residents' committee"),
-    ("C008", "yyl-c03-g2", "grid with no unit holding jurisdiction"),
-    ("D001", "gc-p01-jb1", "joint branch does not register with gc-p01-party"),
-    ("D001", "ws-b01-e01-party", "branch does not register with ws-b01-party"),
-    ("A001", "group-rental", "no lead for 大场镇 310113102"),
-    ("A002", "noise", "two leads (bs-gaj, bs-sthjj) for 友谊路街道 310113003"),
-    ("A003", "investment", "recalled matter with a street role: zm-gov leads it in 张庙街道 310113008"),
-    ("A003", "street-vending", "basic matter led by bs-cgj, not the street, in 吴淞街道 310113007"),
-    ("A004", "zm-gov", "张庙街道办事处 holds a responsibility for investment (招商引资)"),
-    ("B001", "gc-pcs", "顾村镇 holds consent but no assessment power over its police station"),
-    ("B001", "lj-cgzd", "罗泾镇 holds neither consent nor assessment (agency has no link to the town)"),
-    ("B001", "yx-scjgs", "杨行镇 holds assessment but no consent power"),
-    ("B002", "lj-cgzd", "stationed agency with no link to 罗泾镇"),
-    ("L001", "need-ws-elevator", "need no project fulfils"),
-    ("L002", "res-zm-gym", "resource no project uses"),
+EXPECTED_GAPS = [   # (rule, subject, street/town for A001-A003 else None, explanation)
+    ("S001", "gc-c03-wy", None, "leads cycle gc-c03-wy → gc-c03-ywh → gc-c03-wy (顾村镇 property manager ↔ owners' committee)"),
+    ("S002", "zm-scjgs", None, "led by bs-scjgj and zm-gov, neither link marked primary"),
+    ("S003", "lj-c02-party", None, "community Party organisation of lj-c02 (罗泾镇) is led by nobody"),
+    ("S004", "ws-gw", None, "吴淞街道党工委 leads a community Party committee (ws-sqdw) but no administrative Party group"),
+    ("C001", "dc-b01-e01", None, "private firm, 5 members, no own Party organisation (has an instructor)"),
+    ("C001", "gj-b01-e01", None, "foreign firm, 3 members, no own Party organisation (has a union branch)"),
+    ("C001", "yx-p01-e01", None, "state-owned firm, 4 members, no own Party organisation"),
+    ("C002", "sn-b01-e01", None, "private firm, 1 member, in no joint branch (has an instructor)"),
+    ("C002", "yp-c01-i01", None, "public institution, 2 members, in no joint branch"),
+    ("C003", "mx-b01-e01", None, "private firm, 0 members, no Party organisation, instructor or union"),
+    ("C003", "yyl-c02-s01", None, "social organisation, 0 members, no Party organisation, instructor or union"),
+    ("C004", "gyq-p01-jb1", None, "joint branch covering 6 units (gyq-p01-e01 … e06)"),
+    ("C005", "ld-p01-e01-party", None, "party_branch with 60 members"),
+    ("C006", "yp-c04", None, "community with no Party organisation holding jurisdiction (new estate)"),
+    ("C007", "zm-c03", None, "community with no residents' committee (grids run by workstations)"),
+    ("C008", "yyl-c03-g2", None, "grid with no unit holding jurisdiction"),
+    ("D001", "gc-p01-jb1", None, "joint branch does not register with gc-p01-party"),
+    ("D001", "ws-b01-e01-party", None, "branch does not register with ws-b01-party"),
+    ("A001", "group-rental", "310113102", "群租整治: no lead for 大场镇 (the town only cooperates)"),
+    ("A002", "noise", "310113003", "噪声扰民: two leads (bs-sthjj, bs-gaj) for 友谊路街道"),
+    ("A003", "investment", "310113008", "招商引资 is recalled but zm-gov leads it in 张庙街道 (same link as A004)"),
+    ("A003", "street-vending", "310113007", "占道经营 is basic but bs-cgj leads it in 吴淞街道 (the street only cooperates)"),
+    ("A004", "zm-gov", None, "张庙街道办事处 holds a responsibility (lead) for investment (招商引资)"),
+    ("B001", "gc-pcs", None, "顾村镇 holds consent but no assessment power over its police station"),
+    ("B001", "lj-cgzd", None, "罗泾镇 holds neither consent nor assessment (same agency as B002)"),
+    ("B001", "yx-scjgs", None, "杨行镇 holds assessment but no consent power"),
+    ("B002", "lj-cgzd", None, "stationed agency with no link at all to 罗泾镇 (only dispatched and led by bs-cgj)"),
+    ("L001", "need-ws-elevator", None, "need no project fulfils"),
+    ("L002", "res-zm-gym", None, "resource no project uses"),
 ]
 
 # --------------------------------------------------------------------------
@@ -919,6 +922,7 @@ def check_structure():
         for c in ("members", "staff", "in_service_members"):
             if c in r:
                 assert isinstance(r[c], int) and not isinstance(r[c], bool) and r[c] >= 0, r
+        assert r.get("in_service_members", 0) <= r.get("members", 0), r
     for r in matters:
         assert r["list"] in {"basic", "cooperating", "recalled"}, r
     for r in items:
@@ -1048,8 +1052,7 @@ def reference_audit(byid):
         if v not in index:
             strong(v)
     for comp in sccs:
-        out.add(("S001", comp[-1] if comp == ["gc-c03-wy", "gc-c03-ywh"] else comp[0]))
-        assert comp == ["gc-c03-wy", "gc-c03-ywh"], comp
+        out.add(("S001", comp[0]))     # subject: the first unit of the cycle in id order
 
     # S002 ambiguous leader
     for uid, lns in leaders.items():
@@ -1065,7 +1068,7 @@ def reference_audit(byid):
         cur = uid
         while cur in leaders:
             lns = leaders[cur]
-            nxt = next((ln for ln in lns if ln.get("primary")), lns[0])["to" if False else "from"]
+            nxt = next((ln for ln in lns if ln.get("primary")), lns[0])["from"]
             if nxt in seen:
                 break
             seen.add(nxt)
@@ -1230,13 +1233,7 @@ def reference_audit(byid):
 
 
 def expected_set():
-    s = set()
-    for rule, subj, what in EXPECTED_GAPS:
-        if rule in ("A001", "A002", "A003"):
-            s.add((rule, subj, "3101" + what.split(" 3101")[1][:5]))
-        else:
-            s.add((rule, subj))
-    return s
+    return {(r, s, t) if t else (r, s) for r, s, t, _ in EXPECTED_GAPS}
 
 
 def check_gap_markers():
@@ -1245,7 +1242,7 @@ def check_gap_markers():
     for r in territories + units + items:
         for c in r.get("attrs", {}).get("gaps", []):
             marked.setdefault(c, set()).add(r["id"])
-    for rule, subj, _ in EXPECTED_GAPS:
+    for rule, subj, _, _ in EXPECTED_GAPS:
         if rule.startswith("A"):
             continue
         assert subj in marked.get(rule, set()), (rule, subj)
@@ -1278,7 +1275,8 @@ def dump(rec):
 
 def write(path):
     parts = ['{\n  "format": "tiaokuai/1",\n  "meta": ']
-    parts.append(json.dumps(META, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    parts.append("{\n" + ",\n".join(f"    {json.dumps(k)}: {dump(v)}" for k, v in META.items())
+                 + "\n  }")
     for key, arr in [("territories", territories), ("units", units), ("matters", matters),
                      ("items", items), ("links", links)]:
         parts.append(f',\n  "{key}": [\n')
@@ -1301,9 +1299,9 @@ def main():
                  f"  missing:    {sorted(want - found)}")
     check_gap_markers()
     if "--gaps" in sys.argv:
-        print("| rule | subject | finding |\n|---|---|---|")
-        for rule, subj, what in sorted(EXPECTED_GAPS):
-            print(f"| {rule} | `{subj}` | {what} |")
+        print("| rule | subject | street/town | finding |\n|---|---|---|---|")
+        for rule, subj, where, what in EXPECTED_GAPS:
+            print(f"| {rule} | `{subj}` | {'`' + where + '`' if where else ''} | {what} |")
         return
     write(OUT)
     print(f"wrote {os.path.relpath(OUT)}: {len(territories)} territories, {len(units)} units, "
