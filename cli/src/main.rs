@@ -1,1 +1,238 @@
-fn main() {}
+//! `tiaokuai`: audit, query, convert and generate governance models from the command line.
+//!
+//! With no FILE, commands use the sample model compiled into the binary
+//! (Baoshan district, Shanghai). Errors go to stderr, one line per problem;
+//! exit codes: 0 ok, 1 invalid input (or findings at the `--fail-on` level),
+//! 2 usage.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Strips and blocks (条块): who is accountable, and where is nobody.
+///
+/// Commands that take an optional FILE use the embedded sample model
+/// (Baoshan district, Shanghai) when it is omitted; FILE may be a tiaokuai/1
+/// JSON file, a CSV bundle folder, or - for JSON on standard input.
+#[derive(Parser, Debug)]
+#[command(name = "tiaokuai", version, about, long_about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output format of a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Aligned tables for people.
+    #[default]
+    Table,
+    /// JSON for programs.
+    Json,
+    /// CSV (audit findings and metrics).
+    Csv,
+}
+
+/// When `audit` exits with status 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOn {
+    /// Any finding of severity error.
+    Error,
+    /// Any finding of severity error or warning.
+    Warning,
+    /// Never: report only.
+    #[default]
+    Never,
+}
+
+/// The level metrics are shown at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum MetricsLevel {
+    /// Each street, town, township or zone.
+    #[default]
+    Street,
+    /// Each district or county.
+    District,
+    /// Each city.
+    City,
+    /// Urban streets against rural towns and townships.
+    Urban,
+}
+
+/// What `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportTo {
+    /// GraphML: Gephi, yEd, Cytoscape, NetworkX.
+    Graphml,
+    /// Graphviz DOT.
+    Dot,
+}
+
+/// What `convert` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConvertTo {
+    /// A tiaokuai/1 JSON document.
+    Json,
+    /// A CSV bundle folder.
+    Csv,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the coverage audit: every enabled rule, findings by severity, and the metrics.
+    Audit {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// An audit config (JSON or TOML): enable/disable rules, severities, thresholds, profiles.
+        #[arg(long)]
+        config: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Exit with status 1 when there are findings of this severity or worse.
+        #[arg(long, value_enum, default_value_t)]
+        fail_on: FailOn,
+    },
+    /// The accountability chain of a unit, from the unit up to the top.
+    Chain {
+        /// The model.
+        file: String,
+        /// The unit's id.
+        unit: String,
+        /// leadership (leads), strip (dispatches/guides to the department, then leads) or all.
+        #[arg(long, default_value = "leadership")]
+        line: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// The block chain of a place: who holds jurisdiction over it, level by level.
+    Responsible {
+        /// The model.
+        file: String,
+        /// The territory's id.
+        territory: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Who handles a matter in a place: lead, cooperators, supervisors, the chains above.
+    Dispatch {
+        /// The model.
+        file: String,
+        /// The matter's id.
+        matter: String,
+        /// The territory's id.
+        territory: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Coverage, dual registration, strip/block balance and matter coverage per area.
+    Metrics {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// The level to show.
+        #[arg(long, value_enum, default_value_t)]
+        level: MetricsLevel,
+        /// An audit config (thresholds used by the metrics).
+        #[arg(long)]
+        config: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Export the model, or the part around one record, as GraphML or Graphviz DOT.
+    Export {
+        /// The model.
+        file: String,
+        /// What to write.
+        #[arg(long, value_enum)]
+        to: ExportTo,
+        /// Only the part around this id: a territory and what answers for it, or a unit and its chain.
+        #[arg(long)]
+        focus: Option<String>,
+        /// Render with Graphviz's `dot` (must be installed) instead of writing the source: svg, png or pdf.
+        #[arg(long)]
+        render: Option<String>,
+        /// Where to write (stdout when omitted).
+        #[arg(short, long)]
+        output: Option<String>,
+    },
+    /// Run scenario files (models with expected answers) and print what differs.
+    Test {
+        /// Scenario files.
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Check a model and report the problem that stops it from loading.
+    Validate {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Counts by record type and kind, and units per level.
+    Stats {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Convert a model between JSON and a CSV bundle folder.
+    Convert {
+        /// The model to read (JSON file or CSV folder).
+        file: String,
+        /// What to write.
+        #[arg(long, value_enum)]
+        to: ConvertTo,
+        /// Where to write (a file for JSON, a folder for CSV); JSON goes to stdout when omitted.
+        #[arg(short, long)]
+        output: Option<String>,
+    },
+    /// Build the territory tree of China's real administrative divisions (NBS 2023) for a code prefix.
+    ImportDivisions {
+        /// A code prefix: "31" (Shanghai), "310113" (Baoshan), "all" for all of China.
+        #[arg(long)]
+        code: String,
+        /// Where to write the model (stdout when omitted; a folder ending in / for CSV).
+        #[arg(short, long)]
+        output: Option<String>,
+    },
+    /// Generate a synthetic model on the real division skeleton.
+    Generate {
+        /// district (~10k records), city (Shanghai, ~300k units) or national (~5M units).
+        #[arg(long)]
+        scale: String,
+        /// The seed: the same seed gives the same model.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write (stdout when omitted; a folder ending in / for CSV).
+        #[arg(short, long)]
+        output: Option<String>,
+    },
+    /// Print the JSON Schema of the tiaokuai/1 format.
+    Schema,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(cli.command) {
+        Ok(code) => code,
+        Err(commands::Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Err(commands::Failure::Message(e)) => {
+            for line in e.lines() {
+                eprintln!("error: {line}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}

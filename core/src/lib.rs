@@ -19,17 +19,31 @@
 //! The model format `tiaokuai/1` is documented in `docs/format.md`; every
 //! loading error names the record, its id and the field.
 
+pub mod audit;
 pub mod divisions;
-pub mod evidence;
 mod error;
+pub mod evidence;
+pub mod export;
 pub mod format;
 pub mod generate;
+pub mod metrics;
 pub mod model;
+pub mod query;
 pub mod render;
+pub mod scenario;
 
+pub use audit::{
+    Config, Family, Finding, Profiles, RULES, Report, Rule, RuleCount, RuleSetting, Severity, Summary, Thresholds,
+    audit,
+};
 pub use error::{Error, Position, Result};
 pub use format::{FORMAT, LoadOptions};
+pub use metrics::{Area, Counts, Metrics, Rates};
 pub use model::*;
+pub use query::{
+    Assignment, Basis, Block, Branch, Chain, Dispatch, Holder, Line, Problem, Resolution, Responsibility, Step, chain,
+    dispatch, leadership_path, resolve_leads, responsible_for,
+};
 
 /// The text of the embedded sample model (`data/samples/baoshan.json`).
 pub const SAMPLE_JSON: &str = include_str!("../../data/samples/baoshan.json");

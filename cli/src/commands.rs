@@ -1,0 +1,442 @@
+//! The commands behind the CLI. Each writes to standard output through [`Out`],
+//! which turns a closed pipe (`tiaokuai audit | head`) into a quiet exit.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+use serde_json::Value;
+use tiaokuai::audit::{Config, Severity};
+use tiaokuai::export::{Subgraph, to_dot, to_graphml};
+use tiaokuai::query::Line;
+use tiaokuai::render::Table;
+use tiaokuai::{Error, Level, Model, RecordType};
+
+use crate::{Command, ConvertTo, ExportTo, FailOn, Format, MetricsLevel};
+
+/// Why a command stopped.
+#[derive(Debug)]
+pub enum Failure {
+    /// A message for stderr (exit status 1).
+    Message(String),
+    /// Standard output was closed by the reader: stop quietly.
+    BrokenPipe,
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Self {
+        Failure::Message(s)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(s: &str) -> Self {
+        Failure::Message(s.to_string())
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe { Failure::BrokenPipe } else { Failure::Message(e.to_string()) }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        match &e {
+            Error::Io { message, .. } if message.contains("Broken pipe") => Failure::BrokenPipe,
+            _ => Failure::Message(e.to_string()),
+        }
+    }
+}
+
+type CmdResult = Result<ExitCode, Failure>;
+
+/// Buffered standard output.
+struct Out(std::io::BufWriter<std::io::StdoutLock<'static>>);
+
+impl Out {
+    fn new() -> Out {
+        Out(std::io::BufWriter::new(std::io::stdout().lock()))
+    }
+
+    fn text(&mut self, s: &str) -> Result<(), Failure> {
+        self.0.write_all(s.as_bytes())?;
+        Ok(())
+    }
+
+    fn line(&mut self, s: &str) -> Result<(), Failure> {
+        self.text(s)?;
+        self.text("\n")
+    }
+
+    fn json(&mut self, value: &impl serde::Serialize) -> Result<(), Failure> {
+        let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+        self.line(&text)
+    }
+
+    fn done(mut self) -> Result<(), Failure> {
+        self.0.flush()?;
+        Ok(())
+    }
+}
+
+const SCHEMA: &str = include_str!("../../docs/tiaokuai-1.schema.json");
+
+/// Loads the model named on the command line (`-` for standard input), or the embedded sample.
+fn load(file: Option<&str>) -> Result<Model, Failure> {
+    let located = |path: &str, e: Error| match e {
+        Error::Io { .. } => e.to_string(),
+        _ => format!("{path}: {e}"),
+    };
+    match file {
+        None => Ok(Model::sample()),
+        Some("-") => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|e| format!("stdin: {e}"))?;
+            Ok(Model::from_json_bytes(&bytes).map_err(|e| located("stdin", e))?)
+        }
+        Some(path) => Ok(Model::load(path).map_err(|e| located(path, e))?),
+    }
+}
+
+fn load_config(path: Option<&str>) -> Result<Config, Failure> {
+    match path {
+        None => Ok(Config::default()),
+        Some(p) => Ok(Config::load(p).map_err(|e| format!("{p}: {e}"))?),
+    }
+}
+
+fn write_model(output: Option<&str>, model: &Model) -> Result<(), Failure> {
+    match output {
+        None => {
+            let mut out = Out::new();
+            model.write_json(&mut out.0)?;
+            out.done()
+        }
+        Some(path) => Ok(model.save(path)?),
+    }
+}
+
+/// Runs one command.
+pub fn run(command: Command) -> CmdResult {
+    match command {
+        Command::Audit { file, config, format, fail_on } => audit(file.as_deref(), config.as_deref(), format, fail_on),
+        Command::Chain { file, unit, line, format } => {
+            let model = load(Some(&file))?;
+            let line: Line = line.parse().map_err(|e: Error| e.to_string())?;
+            let chain = model.chain(&unit, line)?;
+            answer(&chain, &chain.render(), format)
+        }
+        Command::Responsible { file, territory, format } => {
+            let model = load(Some(&file))?;
+            let r = model.responsible_for(&territory)?;
+            answer(&r, &r.render(), format)
+        }
+        Command::Dispatch { file, matter, territory, format } => {
+            let model = load(Some(&file))?;
+            let d = model.dispatch(&matter, &territory)?;
+            answer(&d, &d.render(), format)
+        }
+        Command::Metrics { file, level, config, format } => metrics(file.as_deref(), level, config.as_deref(), format),
+        Command::Export { file, to, focus, render, output } => {
+            export(&file, to, focus.as_deref(), render.as_deref(), output.as_deref())
+        }
+        Command::Test { scenarios, format } => test(&scenarios, format),
+        Command::Validate { file, format } => validate(file.as_deref(), format),
+        Command::Stats { file, format } => stats(file.as_deref(), format),
+        Command::Convert { file, to, output } => {
+            let model = load(Some(&file))?;
+            match (to, output) {
+                (ConvertTo::Json, out) => write_model(out.as_deref(), &model)?,
+                (ConvertTo::Csv, Some(dir)) => model.write_csv_dir(&dir)?,
+                (ConvertTo::Csv, None) => return Err("--to csv needs -o FOLDER".into()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ImportDivisions { code, output } => {
+            let model = tiaokuai::divisions::import(&code)?;
+            write_model(output.as_deref(), &model)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { scale, seed, output } => {
+            let scale: tiaokuai::generate::Scale = scale.parse().map_err(|e: Error| e.to_string())?;
+            let model = tiaokuai::generate::generate(scale, seed)?;
+            write_model(output.as_deref(), &model)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            let mut out = Out::new();
+            out.text(SCHEMA)?;
+            out.done()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Prints a query's answer as a table or JSON.
+fn answer(value: &impl serde::Serialize, table: &str, format: Format) -> CmdResult {
+    let mut out = Out::new();
+    match format {
+        Format::Json => out.json(value)?,
+        Format::Csv => return Err("--format csv applies to audit and metrics; use table or json".into()),
+        Format::Table => out.text(table)?,
+    }
+    out.done()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Flattens a JSON object into `prefix.key` columns, for CSV output.
+fn flatten(prefix: &str, value: &Value, into: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&key, v, into);
+            }
+        }
+        Value::Null => into.push((prefix.to_string(), String::new())),
+        Value::String(s) => into.push((prefix.to_string(), s.clone())),
+        other => into.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+/// Writes rows of serialisable values as CSV with flattened columns.
+fn write_csv<T: serde::Serialize>(rows: &[T], out: &mut Out) -> Result<(), Failure> {
+    let mut w = csv::Writer::from_writer(&mut out.0);
+    let mut header_written = false;
+    for row in rows {
+        let value = serde_json::to_value(row).map_err(|e| e.to_string())?;
+        let mut cells = Vec::new();
+        flatten("", &value, &mut cells);
+        if !header_written {
+            w.write_record(cells.iter().map(|(k, _)| k)).map_err(|e| e.to_string())?;
+            header_written = true;
+        }
+        w.write_record(cells.iter().map(|(_, v)| v)).map_err(|e| e.to_string())?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn audit(file: Option<&str>, config: Option<&str>, format: Format, fail_on: FailOn) -> CmdResult {
+    let model = load(file)?;
+    let config = load_config(config)?;
+    let report = model.audit(&config);
+    let mut out = Out::new();
+    match format {
+        Format::Json => out.line(&report.to_json())?,
+        Format::Csv => {
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                rule: &'a str,
+                name: &'a str,
+                severity: Severity,
+                subject: &'a str,
+                territory: &'a str,
+                message: &'a str,
+            }
+            let rows: Vec<Row<'_>> = report
+                .findings
+                .iter()
+                .map(|f| Row {
+                    rule: f.rule,
+                    name: f.name,
+                    severity: f.severity,
+                    subject: &f.subject,
+                    territory: f.territory.as_deref().unwrap_or(""),
+                    message: &f.message,
+                })
+                .collect();
+            write_csv(&rows, &mut out)?;
+        }
+        Format::Table => {
+            let title = model.title().unwrap_or_else(|| file.unwrap_or("model").to_string());
+            out.line(&format!("Audit of {title}: {} records, {} links\n", model.len(), model.link_count()))?;
+            out.text(&report.render())?;
+        }
+    }
+    out.done()?;
+    let failed = match fail_on {
+        FailOn::Never => false,
+        FailOn::Error => report.count(Severity::Error) > 0,
+        FailOn::Warning => report.count(Severity::Error) + report.count(Severity::Warning) > 0,
+    };
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn metrics(file: Option<&str>, level: MetricsLevel, config: Option<&str>, format: Format) -> CmdResult {
+    let model = load(file)?;
+    let config = load_config(config)?;
+    let metrics = model.metrics(&config);
+    let areas = match level {
+        MetricsLevel::Street => metrics.areas(Level::Street),
+        MetricsLevel::District => metrics.areas(Level::District),
+        MetricsLevel::City => metrics.areas(Level::City),
+        MetricsLevel::Urban => &metrics.comparison,
+    };
+    let mut out = Out::new();
+    match format {
+        Format::Json => out.json(&areas)?,
+        Format::Csv => write_csv(areas, &mut out)?,
+        Format::Table => {
+            let table = match level {
+                MetricsLevel::Street => metrics.to_table(Level::Street),
+                MetricsLevel::District => metrics.to_table(Level::District),
+                MetricsLevel::City => metrics.to_table(Level::City),
+                MetricsLevel::Urban => metrics.comparison_table(),
+            };
+            out.text(&table.render())?;
+        }
+    }
+    out.done()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(file: &str, to: ExportTo, focus: Option<&str>, render: Option<&str>, output: Option<&str>) -> CmdResult {
+    let model = load(Some(file))?;
+    let sub = match focus {
+        Some(id) => Subgraph::focus(&model, id)?,
+        None => Subgraph::whole(&model),
+    };
+    let text = match (to, render) {
+        (ExportTo::Graphml, Some(_)) => return Err("--render needs --to dot".into()),
+        (ExportTo::Graphml, None) => to_graphml(&model, &sub),
+        (ExportTo::Dot, _) => to_dot(&model, &sub),
+    };
+    let Some(fmt) = render else {
+        return match output {
+            Some(path) => {
+                std::fs::write(path, text).map_err(|e| format!("{path}: {e}"))?;
+                Ok(ExitCode::SUCCESS)
+            }
+            None => {
+                let mut out = Out::new();
+                out.text(&text)?;
+                out.done()?;
+                Ok(ExitCode::SUCCESS)
+            }
+        };
+    };
+    if !["svg", "png", "pdf"].contains(&fmt) {
+        return Err(format!("--render takes svg, png or pdf, not {fmt:?}").into());
+    }
+    let mut child = std::process::Command::new("dot")
+        .arg(format!("-T{fmt}"))
+        .args(output.map(|o| format!("-o{o}")))
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run Graphviz's `dot` ({e}); install graphviz, or export --to dot and render elsewhere"))?;
+    child.stdin.take().ok_or("no stdin for dot")?.write_all(text.as_bytes())?;
+    let status = child.wait()?;
+    if !status.success() {
+        return Err(format!("dot failed with {status}").into());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn test(paths: &[String], format: Format) -> CmdResult {
+    let mut outcomes = Vec::new();
+    for path in paths {
+        outcomes.push(tiaokuai::scenario::run_file(path).map_err(|e| format!("{path}: {e}"))?);
+    }
+    let failed = outcomes.iter().filter(|o| !o.passed()).count();
+    let mut out = Out::new();
+    if format == Format::Json {
+        out.json(&outcomes)?;
+    } else {
+        for o in &outcomes {
+            out.text(&o.render())?;
+        }
+        out.line(&format!("\nscenarios: {} passed, {} failed", outcomes.len() - failed, failed))?;
+    }
+    out.done()?;
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn validate(file: Option<&str>, format: Format) -> CmdResult {
+    let name = file.unwrap_or("(embedded sample)");
+    let mut out = Out::new();
+    match load(file) {
+        Ok(model) => {
+            if format == Format::Json {
+                out.json(&serde_json::json!({
+                    "file": name, "valid": true, "records": model.len(), "links": model.link_count()
+                }))?;
+            } else {
+                out.line(&format!("{name}: valid ({} records, {} links)", model.len(), model.link_count()))?;
+            }
+            out.done()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(Failure::Message(message)) if format == Format::Json => {
+            out.json(&serde_json::json!({"file": name, "valid": false, "error": message}))?;
+            out.done()?;
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Counts for `tiaokuai stats`.
+#[derive(serde::Serialize)]
+struct Stats {
+    name: Option<String>,
+    records: usize,
+    links: usize,
+    by_type: BTreeMap<String, usize>,
+    territories_by_kind: BTreeMap<String, usize>,
+    units_by_kind: BTreeMap<String, usize>,
+    units_by_level: BTreeMap<String, usize>,
+    links_by_kind: BTreeMap<String, usize>,
+}
+
+fn stats(file: Option<&str>, format: Format) -> CmdResult {
+    let model = load(file)?;
+    let mut s = Stats {
+        name: model.title(),
+        records: model.len(),
+        links: model.link_count(),
+        by_type: BTreeMap::new(),
+        territories_by_kind: BTreeMap::new(),
+        units_by_kind: BTreeMap::new(),
+        units_by_level: BTreeMap::new(),
+        links_by_kind: BTreeMap::new(),
+    };
+    for t in [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item] {
+        s.by_type.insert(t.array().to_string(), model.count(t));
+    }
+    for (_, t) in model.territories() {
+        *s.territories_by_kind.entry(t.kind.to_string()).or_default() += 1;
+    }
+    for (n, u) in model.units() {
+        *s.units_by_kind.entry(u.kind.to_string()).or_default() += 1;
+        let level = model.level(n).map(|l| l.to_string()).unwrap_or_else(|| "(none)".into());
+        *s.units_by_level.entry(level).or_default() += 1;
+    }
+    for (_, l) in model.links() {
+        *s.links_by_kind.entry(l.kind.to_string()).or_default() += 1;
+    }
+    let mut out = Out::new();
+    if format == Format::Json {
+        out.json(&s)?;
+    } else {
+        out.line(&format!("{}: {} records, {} links\n", s.name.as_deref().unwrap_or("model"), s.records, s.links))?;
+        let sections = [
+            ("records", &s.by_type),
+            ("territory kind", &s.territories_by_kind),
+            ("unit kind", &s.units_by_kind),
+            ("unit level", &s.units_by_level),
+            ("link kind", &s.links_by_kind),
+        ];
+        for (title, map) in sections {
+            let mut t = Table::new([title, "count"]);
+            for (k, v) in map {
+                t.row([k.clone(), v.to_string()]);
+            }
+            out.line(&t.render())?;
+        }
+    }
+    out.done()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,453 @@
+//! The audit's configuration: which rules run, at what severity, with which thresholds.
+//!
+//! Read like a linter's config, from JSON or TOML (see `docs/rules.md` for the
+//! full format):
+//!
+//! ```toml
+//! [rules]
+//! C003 = "off"                 # switch a rule off (also: false)
+//! no-party-org = "error"       # re-grade a rule, by code or name (on, at this severity)
+//! S002 = { enabled = true, severity = "info" }
+//!
+//! [thresholds]
+//! min_members_for_org = 3      # Party Constitution art. 30
+//! joint_branch_max_units = 5   # Branch Work Regulations (2018)
+//! branch_max_members = 50
+//! general_branch_max_members = 100
+//! required_powers = ["assessment", "consent"]   # Shanghai street-office regulation (2016)
+//!
+//! [profiles]
+//! shanghai = true              # S004 ("1+2") and A004 (no investment attraction)
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde_json::{Map, Value};
+
+use super::finding::{RULES, Rule, Severity};
+use crate::error::{Error, Result};
+use crate::model::Power;
+
+/// How the config changes one rule: switched on or off, re-graded. `None`
+/// fields keep the default (on, unless its profile is off; the rule's default severity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct RuleSetting {
+    /// `Some(false)` switches the rule off, `Some(true)` on (even when its profile is off).
+    pub enabled: Option<bool>,
+    /// The severity to report its findings at.
+    pub severity: Option<Severity>,
+}
+
+impl Serialize for RuleSetting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let n = usize::from(self.enabled.is_some()) + usize::from(self.severity.is_some());
+        let mut map = s.serialize_map(Some(n))?;
+        if let Some(e) = self.enabled {
+            map.serialize_entry("enabled", &e)?;
+        }
+        if let Some(sev) = self.severity {
+            map.serialize_entry("severity", &sev)?;
+        }
+        map.end()
+    }
+}
+
+/// The numbers the rules compare against, with their sources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Thresholds {
+    /// Full members from which a unit sets up its own Party organisation (C001, C002):
+    /// 3, Party Constitution art. 30.
+    pub min_members_for_org: u32,
+    /// The most units a joint branch normally covers (C004): 5, Branch Work Regulations (2018).
+    pub joint_branch_max_units: u32,
+    /// The most members a branch normally has (C005): 50, Branch Work Regulations (2018).
+    pub branch_max_members: u32,
+    /// The most members a general branch normally has (C005): 100, Branch Work Regulations (2018).
+    pub general_branch_max_members: u32,
+    /// The powers a street must hold over each stationed agency (B001): assessment and consent,
+    /// Shanghai street-office regulation (2016).
+    pub required_powers: Vec<Power>,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_members_for_org: 3,
+            joint_branch_max_units: 5,
+            branch_max_members: 50,
+            general_branch_max_members: 100,
+            required_powers: vec![Power::Assessment, Power::Consent],
+        }
+    }
+}
+
+/// Rule profiles: groups of rules that hold in one place only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Profiles {
+    /// Shanghai's street reform: S004 ("1+2") and A004 (streets attract no investment). On by default.
+    pub shanghai: bool,
+}
+
+impl Default for Profiles {
+    fn default() -> Self {
+        Profiles { shanghai: true }
+    }
+}
+
+/// The audit's configuration.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Config, Severity};
+/// let config = Config::from_toml_str(r#"
+///     [rules]
+///     C003 = "off"
+///     no-party-org = "error"
+///     [thresholds]
+///     min_members_for_org = 4
+///     [profiles]
+///     shanghai = false
+/// "#)?;
+/// assert_eq!(config.severity("C001"), Some(Severity::Error));
+/// assert_eq!(config.severity("C003"), None);
+/// assert_eq!(config.severity("S004"), None); // the Shanghai profile is off
+/// assert_eq!(config.thresholds.min_members_for_org, 4);
+///
+/// let err = Config::from_json_str(r#"{"thresholds": {"min_members": 3}}"#).unwrap_err();
+/// assert!(err.to_string().contains("thresholds.min_members"));
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
+pub struct Config {
+    /// Per-rule settings, keyed by rule code.
+    pub rules: BTreeMap<String, RuleSetting>,
+    /// The thresholds.
+    pub thresholds: Thresholds,
+    /// The profiles.
+    pub profiles: Profiles,
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::Invalid { what: "audit config".to_string(), message: message.into() }
+}
+
+fn unknown_rule(key: &str, at: &str) -> Error {
+    invalid(format!(
+        "{at}: unknown rule {key:?}; expected a code S001 … L002 or a name such as \"no-party-org\" (see docs/rules.md)"
+    ))
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "a table",
+    }
+}
+
+impl Config {
+    /// Reads a config from JSON text.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] (`what` = `"audit config"`) for malformed JSON, unknown
+    /// keys, unknown rule codes or names, bad severities and out-of-range
+    /// thresholds; the message names the key.
+    pub fn from_json_str(text: &str) -> Result<Config> {
+        let value: Value = serde_json::from_str(text).map_err(|e| invalid(format!("malformed JSON: {e}")))?;
+        Config::from_value(&value)
+    }
+
+    /// Reads a config from TOML text.
+    ///
+    /// # Errors
+    /// As [`Config::from_json_str`], for malformed TOML too.
+    pub fn from_toml_str(text: &str) -> Result<Config> {
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| invalid(format!("malformed TOML: {}", e.message().trim())))?;
+        let value = serde_json::to_value(&table).map_err(|e| invalid(format!("malformed TOML: {e}")))?;
+        Config::from_value(&value)
+    }
+
+    /// Reads a config file: TOML when the name ends in `.toml`, JSON when in `.json`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read; [`Error::Invalid`] for another
+    /// extension and for every error of [`Config::from_json_str`] (the message
+    /// starts with the path).
+    ///
+    /// # Example
+    /// ```no_run
+    /// let config = tiaokuai::Config::load("audit.toml")?;
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn load(path: impl AsRef<Path>) -> Result<Config> {
+        let path = path.as_ref();
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let toml = match ext.as_deref() {
+            Some("toml") => true,
+            Some("json") => false,
+            _ => {
+                return Err(invalid(format!(
+                    "{}: cannot tell the format; the file name must end in .toml or .json",
+                    path.display()
+                )));
+            }
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+        let parsed = if toml { Config::from_toml_str(&text) } else { Config::from_json_str(&text) };
+        parsed.map_err(|e| match e {
+            Error::Invalid { what, message } => {
+                Error::Invalid { what, message: format!("{}: {message}", path.display()) }
+            }
+            other => other,
+        })
+    }
+
+    /// Reads a config from a JSON value (what [`Config::from_json_str`] parses).
+    ///
+    /// # Errors
+    /// As [`Config::from_json_str`].
+    pub fn from_value(value: &Value) -> Result<Config> {
+        let obj = value
+            .as_object()
+            .ok_or_else(|| invalid(format!("expected a table at the top level, found {}", type_name(value))))?;
+        let mut config = Config::default();
+        for (key, v) in obj {
+            match key.as_str() {
+                "rules" => config.rules = parse_rules(v)?,
+                "thresholds" => config.thresholds = parse_thresholds(v)?,
+                "profiles" => config.profiles = parse_profiles(v)?,
+                _ => {
+                    return Err(invalid(format!("unknown key {key:?}; expected one of rules, thresholds, profiles")));
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    /// The config as JSON text in the format [`Config::from_json_str`] reads.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The severity a rule (by code or name) reports at, or `None` when it is switched off.
+    /// Unknown rules give `None`.
+    pub fn severity(&self, rule: &str) -> Option<Severity> {
+        Rule::find(rule).and_then(|r| self.effective(r))
+    }
+
+    /// True when the rule (by code or name) runs.
+    pub fn is_enabled(&self, rule: &str) -> bool {
+        self.severity(rule).is_some()
+    }
+
+    pub(crate) fn effective(&self, rule: &Rule) -> Option<Severity> {
+        let setting = self.rules.get(rule.code).copied().unwrap_or_default();
+        let by_profile = match rule.profile {
+            Some("shanghai") => self.profiles.shanghai,
+            _ => true,
+        };
+        setting.enabled.unwrap_or(by_profile).then(|| setting.severity.unwrap_or(rule.default_severity))
+    }
+
+    fn setting(&mut self, rule: &str) -> Result<&mut RuleSetting> {
+        let r = Rule::find(rule).ok_or_else(|| unknown_rule(rule, "rules"))?;
+        Ok(self.rules.entry(r.code.to_string()).or_default())
+    }
+
+    /// Switches a rule (by code or name) off.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when no rule has that code or name.
+    ///
+    /// # Example
+    /// ```
+    /// let mut config = tiaokuai::Config::default();
+    /// config.disable("C003")?.set_severity("C001", tiaokuai::Severity::Error)?;
+    /// assert!(!config.is_enabled("no-work-coverage"));
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn disable(&mut self, rule: &str) -> Result<&mut Config> {
+        self.setting(rule)?.enabled = Some(false);
+        Ok(self)
+    }
+
+    /// Switches a rule (by code or name) on, even when its profile is off.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when no rule has that code or name.
+    pub fn enable(&mut self, rule: &str) -> Result<&mut Config> {
+        self.setting(rule)?.enabled = Some(true);
+        Ok(self)
+    }
+
+    /// Re-grades a rule (by code or name). Does not switch it on or off.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when no rule has that code or name.
+    pub fn set_severity(&mut self, rule: &str, severity: Severity) -> Result<&mut Config> {
+        self.setting(rule)?.severity = Some(severity);
+        Ok(self)
+    }
+}
+
+fn parse_rules(v: &Value) -> Result<BTreeMap<String, RuleSetting>> {
+    let obj = v.as_object().ok_or_else(|| invalid(format!("rules: expected a table, found {}", type_name(v))))?;
+    let mut out: BTreeMap<String, RuleSetting> = BTreeMap::new();
+    let mut keys: BTreeMap<&'static str, &str> = BTreeMap::new();
+    for (key, val) in obj {
+        let rule = Rule::find(key).ok_or_else(|| unknown_rule(key, "rules"))?;
+        if let Some(first) = keys.insert(rule.code, key) {
+            return Err(invalid(format!("rules: {first:?} and {key:?} name the same rule {}", rule.code)));
+        }
+        let at = format!("rules.{key}");
+        let setting = match val {
+            Value::Bool(b) => RuleSetting { enabled: Some(*b), severity: None },
+            Value::String(s) => match s.as_str() {
+                "off" => RuleSetting { enabled: Some(false), severity: None },
+                "on" => RuleSetting { enabled: Some(true), severity: None },
+                word => RuleSetting { enabled: Some(true), severity: Some(parse_severity(word, &at)?) },
+            },
+            Value::Object(o) => {
+                let mut s = RuleSetting::default();
+                for (k, x) in o {
+                    match (k.as_str(), x) {
+                        ("enabled", Value::Bool(b)) => s.enabled = Some(*b),
+                        ("severity", Value::String(w)) => {
+                            s.severity = Some(parse_severity(w, &format!("{at}.severity"))?)
+                        }
+                        ("enabled", other) => {
+                            return Err(invalid(format!(
+                                "{at}.enabled: expected true or false, found {}",
+                                type_name(other)
+                            )));
+                        }
+                        ("severity", other) => {
+                            return Err(invalid(format!(
+                                "{at}.severity: expected \"error\", \"warning\" or \"info\", found {}",
+                                type_name(other)
+                            )));
+                        }
+                        _ => return Err(invalid(format!("{at}: unknown key {k:?}; expected enabled, severity"))),
+                    }
+                }
+                s
+            }
+            other => {
+                return Err(invalid(format!(
+                    "{at}: expected \"off\", \"on\", a severity (\"error\", \"warning\", \"info\"), true/false or a \
+                     table, found {}",
+                    type_name(other)
+                )));
+            }
+        };
+        out.insert(rule.code.to_string(), setting);
+    }
+    Ok(out)
+}
+
+fn parse_severity(word: &str, at: &str) -> Result<Severity> {
+    word.parse::<Severity>().map_err(|_| {
+        invalid(format!(
+            "{at}: unknown severity {word:?}; expected \"off\", \"on\", \"error\", \"warning\" or \"info\""
+        ))
+    })
+}
+
+fn parse_count(v: &Value, at: &str, min: u32) -> Result<u32> {
+    v.as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .filter(|&n| n >= min)
+        .ok_or_else(|| invalid(format!("{at}: expected a whole number of at least {min}, found {v}")))
+}
+
+fn parse_thresholds(v: &Value) -> Result<Thresholds> {
+    let obj: &Map<String, Value> =
+        v.as_object().ok_or_else(|| invalid(format!("thresholds: expected a table, found {}", type_name(v))))?;
+    let mut t = Thresholds::default();
+    for (key, val) in obj {
+        let at = format!("thresholds.{key}");
+        match key.as_str() {
+            "min_members_for_org" => t.min_members_for_org = parse_count(val, &at, 1)?,
+            "joint_branch_max_units" => t.joint_branch_max_units = parse_count(val, &at, 1)?,
+            "branch_max_members" => t.branch_max_members = parse_count(val, &at, 1)?,
+            "general_branch_max_members" => t.general_branch_max_members = parse_count(val, &at, 1)?,
+            "required_powers" => {
+                let arr = val
+                    .as_array()
+                    .ok_or_else(|| invalid(format!("{at}: expected an array of powers, found {}", type_name(val))))?;
+                let mut powers = Vec::new();
+                for (i, p) in arr.iter().enumerate() {
+                    let word = p
+                        .as_str()
+                        .ok_or_else(|| invalid(format!("{at}[{i}]: expected a power word, found {}", type_name(p))))?;
+                    let power = word.parse::<Power>().map_err(|e| invalid(format!("{at}[{i}]: {e}")))?;
+                    if powers.contains(&power) {
+                        return Err(invalid(format!("{at}[{i}]: {word:?} is listed twice")));
+                    }
+                    powers.push(power);
+                }
+                t.required_powers = powers;
+            }
+            _ => {
+                return Err(invalid(format!(
+                    "unknown key {at:?}; expected one of min_members_for_org, joint_branch_max_units, \
+                     branch_max_members, general_branch_max_members, required_powers"
+                )));
+            }
+        }
+    }
+    Ok(t)
+}
+
+fn parse_profiles(v: &Value) -> Result<Profiles> {
+    let obj = v.as_object().ok_or_else(|| invalid(format!("profiles: expected a table, found {}", type_name(v))))?;
+    let mut p = Profiles::default();
+    for (key, val) in obj {
+        match (key.as_str(), val) {
+            ("shanghai", Value::Bool(b)) => p.shanghai = *b,
+            ("shanghai", other) => {
+                return Err(invalid(format!("profiles.shanghai: expected true or false, found {}", type_name(other))));
+            }
+            _ => return Err(invalid(format!("unknown key \"profiles.{key}\"; expected shanghai"))),
+        }
+    }
+    Ok(p)
+}
+
+/// The effective severity of every rule, by index in [`RULES`] (`None` = off).
+pub(crate) fn effective_all(config: &Config) -> Vec<Option<Severity>> {
+    RULES.iter().map(|r| config.effective(r)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_json() {
+        let mut c = Config::default();
+        c.disable("C003").unwrap().set_severity("A002", Severity::Warning).unwrap();
+        c.thresholds.required_powers = vec![Power::Consent];
+        c.profiles.shanghai = false;
+        let back = Config::from_json_str(&c.to_json()).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn severity_string_switches_on() {
+        let c = Config::from_json_str(r#"{"profiles": {"shanghai": false}, "rules": {"S004": "info"}}"#).unwrap();
+        assert_eq!(c.severity("S004"), Some(Severity::Info));
+        assert_eq!(c.severity("A004"), None);
+    }
+}

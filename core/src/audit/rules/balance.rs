@@ -1,0 +1,125 @@
+//! B: strips and blocks (条块) — stationed agencies and the street's powers over them.
+
+use crate::audit::{Context, Sink, fact, id, is_strip, label, links_in};
+use crate::evidence::{Evidence, Fact};
+use crate::metrics::Tally;
+use crate::model::{LinkKind, Model, Node, Power, UnitKind};
+
+/// The bit of a power in a mask.
+fn bit(p: Power) -> u8 {
+    1 << Power::ALL.iter().position(|&x| x == p).unwrap_or(0)
+}
+
+/// The row of the street/town a stationed agency serves: where it is located,
+/// else the street/town of a non-strip unit that leads it or holds a power over it.
+fn served_row(ctx: &Context, a: Node, located_in: Option<Node>) -> Option<usize> {
+    let model = ctx.model;
+    if let Some(r) = located_in.and_then(|l| ctx.territory_row(l)) {
+        return Some(r);
+    }
+    let from_street = |kind: &LinkKind| -> Option<usize> {
+        model
+            .sources(a, kind)
+            .filter(|&s| !is_strip(model, s))
+            .find_map(|s| model.targets(s, &LinkKind::Jurisdiction).find_map(|t| ctx.territory_row(t)))
+    };
+    from_street(&LinkKind::Leads).or_else(|| from_street(&LinkKind::Power))
+}
+
+/// The units of "the street": holders of jurisdiction over it, strips excepted.
+fn block_of(model: &Model, t: Node) -> Vec<Node> {
+    let mut block: Vec<Node> = Vec::new();
+    for s in model.sources(t, &LinkKind::Jurisdiction) {
+        if !is_strip(model, s) && !block.contains(&s) {
+            block.push(s);
+        }
+    }
+    block
+}
+
+/// B001 and B002 for every `dispatched_agency`, and the strip/block counts of the metrics.
+pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
+    let model = ctx.model;
+    let required = &ctx.config.thresholds.required_powers;
+    let required_mask = required.iter().fold(0u8, |m, &p| m | bit(p));
+    for (a, unit) in model.units() {
+        if unit.kind != UnitKind::DispatchedAgency {
+            continue;
+        }
+        let Some(row) = served_row(ctx, a, unit.located_in) else {
+            if sink.on(id::B002) {
+                let message = format!(
+                    "stationed agency {} is located in no street or town, and no street or town unit leads it or \
+                     holds a power over it: it answers to no block (条块结合、以块为主)",
+                    label(model, a)
+                );
+                let evidence = vec![
+                    Fact::missing(model, a, "located_in a street or town", true),
+                    Fact::missing(model, a, "leads or power from a street or town unit", false),
+                ];
+                sink.push(id::B002, a, None, message, evidence);
+            }
+            continue;
+        };
+        let t = ctx.townships[row];
+        let block = block_of(model, t);
+        let linked = model.all_links_from(a).any(|(_, l)| block.contains(&l.to))
+            || model.all_links_to(a).any(|(_, l)| block.contains(&l.from));
+        let mut mask = 0u8;
+        let mut power_links = Vec::new();
+        for (lid, l) in links_in(model, a, &LinkKind::Power) {
+            if block.contains(&l.from)
+                && let Some(p) = l.power
+            {
+                mask |= bit(p);
+                power_links.push(lid);
+            }
+        }
+        let counts = &mut tally.rows[row];
+        counts.agencies += 1;
+        counts.agencies_with_assessment += u64::from(mask & bit(Power::Assessment) != 0);
+        counts.agencies_with_consent += u64::from(mask & bit(Power::Consent) != 0);
+        counts.agencies_with_required_powers += u64::from(mask & required_mask == required_mask);
+
+        let place = format!("{} {}", model.record(t).kind_str(), label(model, t));
+        if !linked && sink.on(id::B002) {
+            let ids: Vec<&str> = block.iter().map(|&s| model.id(s)).collect();
+            let who = if ids.is_empty() {
+                "nobody holds jurisdiction over it".to_string()
+            } else {
+                format!("no link of any kind joins the agency to {}", ids.join(", "))
+            };
+            let message = format!(
+                "stationed agency {} has no link to {place}, the street/town it serves: {who} (条块结合、以块为主)",
+                label(model, a)
+            );
+            let mut evidence: Evidence = Vec::new();
+            if let Some(loc) = unit.located_in {
+                evidence.push(Fact::field(model, a, "located_in", model.id(loc)));
+            }
+            evidence.push(Fact::missing(
+                model,
+                a,
+                &format!("link to or from a unit holding jurisdiction over {}", model.id(t)),
+                false,
+            ));
+            sink.push(id::B002, a, Some(t), message, evidence);
+        }
+        if mask & required_mask != required_mask && sink.on(id::B001) {
+            let missing: Vec<&str> = required.iter().filter(|&&p| mask & bit(p) == 0).map(|p| p.as_str()).collect();
+            let held: Vec<&str> = Power::ALL.iter().filter(|&&p| mask & bit(p) != 0).map(|p| p.as_str()).collect();
+            let holds = if held.is_empty() { "no power at all".to_string() } else { held.join(", ") };
+            let message = format!(
+                "{place} lacks {} power over stationed agency {} (it holds {holds}); the street's powers over \
+                 stationed agencies come from the Shanghai street-office regulation (2016) (条强块弱)",
+                missing.join(" and "),
+                label(model, a)
+            );
+            let mut evidence: Evidence = power_links.iter().map(|&l| fact(model, l)).collect();
+            for p in &missing {
+                evidence.push(Fact::missing(model, a, &format!("power ({p}) from {}", model.id(t)), false));
+            }
+            sink.push(id::B001, a, Some(t), message, evidence);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! A: matters and the duty lists — who leads each matter in each street/town.
+
+use crate::audit::{Context, Sink, fact, id, is_strip, label, links_in, links_out};
+use crate::evidence::{Evidence, Fact};
+use crate::metrics::Tally;
+use crate::model::{LinkId, LinkKind, MatterList, Node, Role, TerritoryKind};
+use crate::query::resolve_leads;
+
+/// The category of the function Shanghai's street reform took from streets.
+const INVESTMENT_ATTRACTION: &str = "investment_attraction";
+
+/// A001–A003 for every (matter, street/town) pair, the matter-coverage counts
+/// of the metrics, and A004.
+pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
+    let model = ctx.model;
+    let matters: Vec<Node> = model.matters().map(|(m, _)| m).collect();
+    let a003 = sink.on(id::A003);
+    let mut street: Vec<Node> = Vec::new();
+    let mut roles: Vec<(Node, Role, LinkId)> = Vec::new();
+    for (row, &t) in ctx.townships.iter().enumerate() {
+        tally.rows[row].matters += matters.len() as u64;
+        if matters.is_empty() {
+            continue;
+        }
+        // "The street": the units holding jurisdiction over it, strips excepted, and
+        // their responsibilities applying here (scope = t, or no scope).
+        street.clear();
+        roles.clear();
+        if a003 {
+            for s in model.sources(t, &LinkKind::Jurisdiction) {
+                if !is_strip(model, s) && !street.contains(&s) {
+                    street.push(s);
+                }
+            }
+            for &s in &street {
+                for (lid, l) in links_out(model, s, &LinkKind::Responsible) {
+                    if l.scope.is_none_or(|scope| scope == t) {
+                        roles.push((l.to, l.role.unwrap_or(Role::Supervise), lid));
+                    }
+                }
+            }
+            roles.sort_unstable_by_key(|&(m, _, l)| (m, l));
+        }
+        for &m in &matters {
+            let resolution = resolve_leads(model, m, t);
+            let leads = &resolution.leads;
+            if leads.len() == 1 {
+                tally.rows[row].matters_single_lead += 1;
+            }
+            if leads.is_empty() && sink.on(id::A001) {
+                let message = format!(
+                    "matter {} has no lead for {} {} or any territory containing it",
+                    label(model, m),
+                    kind_word(ctx, t),
+                    label(model, t)
+                );
+                let evidence =
+                    vec![Fact::missing(model, m, &format!("responsible (lead) applying at {}", model.id(t)), false)];
+                sink.push(id::A001, m, Some(t), message, evidence);
+            }
+            if leads.len() >= 2 && sink.on(id::A002) {
+                let at = resolution.at.unwrap_or(t);
+                let names: Vec<String> = leads.iter().map(|&l| label(model, model.link(l).from)).collect();
+                let message = format!(
+                    "matter {} has {} leads for {} {}, all applying at {}: {}",
+                    label(model, m),
+                    leads.len(),
+                    kind_word(ctx, t),
+                    label(model, t),
+                    label(model, at),
+                    names.join(", ")
+                );
+                let evidence = leads.iter().map(|&l| fact(model, l)).collect();
+                sink.push(id::A002, m, Some(t), message, evidence);
+            }
+            if a003 {
+                let start = roles.partition_point(|r| r.0 < m);
+                let end = start + roles[start..].partition_point(|r| r.0 == m);
+                duty_list(ctx, sink, m, t, leads, &street, &roles[start..end]);
+            }
+        }
+    }
+    if sink.on(id::A004) {
+        abolished(ctx, sink);
+    }
+}
+
+/// The kind word of a street/town (`street`, `town`, `township`, `zone` …).
+fn kind_word<'a>(ctx: &'a Context, t: Node) -> &'a str {
+    ctx.model.record(t).kind_str()
+}
+
+/// A003 for one (matter, street/town): `leads` resolved there, `street` the
+/// street's units, `roles` their responsibilities for the matter applying there.
+fn duty_list(
+    ctx: &Context,
+    sink: &mut Sink,
+    m: Node,
+    t: Node,
+    leads: &[LinkId],
+    street: &[Node],
+    roles: &[(Node, Role, LinkId)],
+) {
+    let model = ctx.model;
+    let Some(matter) = model.matter(m) else { return };
+    let place = format!("{} {}", kind_word(ctx, t), label(model, t));
+    let mut evidence: Evidence = Vec::new();
+    let message = match matter.list {
+        MatterList::Basic => {
+            let others: Vec<LinkId> =
+                leads.iter().copied().filter(|&l| !street.contains(&model.link(l).from)).collect();
+            if leads.is_empty() || others.is_empty() {
+                return;
+            }
+            evidence.extend(leads.iter().map(|&l| fact(model, l)));
+            let names: Vec<String> = others.iter().map(|&l| label(model, model.link(l).from)).collect();
+            format!(
+                "basic matter {} is led in {place} by {}, not by the street/town itself (basic duties are the \
+                 street's own, duty lists 2024–25)",
+                label(model, m),
+                names.join(", ")
+            )
+        }
+        MatterList::Cooperating => {
+            let street_leads: Vec<LinkId> = roles.iter().filter(|r| r.1 == Role::Lead).map(|r| r.2).collect();
+            let cooperates = roles.iter().any(|r| r.1 == Role::Cooperate);
+            if street_leads.is_empty() && cooperates {
+                return;
+            }
+            let mut problems = Vec::new();
+            if !street_leads.is_empty() {
+                let names: Vec<String> = street_leads.iter().map(|&l| label(model, model.link(l).from)).collect();
+                problems.push(format!("is led by the street/town itself ({})", names.join(", ")));
+                evidence.extend(street_leads.iter().map(|&l| fact(model, l)));
+            }
+            if !cooperates {
+                problems.push("has no cooperation from it (no street unit has a cooperate role there)".to_string());
+                evidence.extend(leads.iter().map(|&l| fact(model, l)));
+                for &s in street {
+                    evidence.push(Fact::missing(
+                        model,
+                        s,
+                        &format!("responsible (cooperate) to {}", model.id(m)),
+                        true,
+                    ));
+                }
+                if street.is_empty() {
+                    evidence.push(Fact::missing(model, t, "jurisdiction from a street/town unit", false));
+                }
+            }
+            format!(
+                "cooperating matter {} in {place} {} (cooperating duties are led by a department with the street \
+                 cooperating, duty lists 2024–25)",
+                label(model, m),
+                problems.join(" and ")
+            )
+        }
+        MatterList::Recalled => {
+            if roles.is_empty() {
+                return;
+            }
+            let names: Vec<String> = roles
+                .iter()
+                .map(|&(_, role, l)| format!("{} ({})", label(model, model.link(l).from), role.as_str()))
+                .collect();
+            evidence.extend(roles.iter().map(|r| fact(model, r.2)));
+            format!(
+                "recalled matter {} still has a street role in {place}: {} (recalled duties have no street role, \
+                 duty lists 2024–25)",
+                label(model, m),
+                names.join(", ")
+            )
+        }
+    };
+    sink.push(id::A003, m, Some(t), message, evidence);
+}
+
+/// A004 (Shanghai): a unit holding jurisdiction over a street (街道; not towns)
+/// with a `responsible` link of any role to a matter of category
+/// `investment_attraction`. One finding per (matter, street).
+fn abolished(ctx: &Context, sink: &mut Sink) {
+    let model = ctx.model;
+    for (m, matter) in model.matters() {
+        if matter.category.as_deref() != Some(INVESTMENT_ATTRACTION) {
+            continue;
+        }
+        let mut by_street: Vec<(Node, Vec<LinkId>)> = Vec::new();
+        for (lid, l) in links_in(model, m, &LinkKind::Responsible) {
+            if is_strip(model, l.from) {
+                continue;
+            }
+            for s in model.targets(l.from, &LinkKind::Jurisdiction) {
+                if model.territory(s).is_none_or(|t| t.kind != TerritoryKind::Street) {
+                    continue;
+                }
+                match by_street.iter_mut().find(|(x, _)| *x == s) {
+                    Some((_, links)) => {
+                        if !links.contains(&lid) {
+                            links.push(lid);
+                        }
+                    }
+                    None => by_street.push((s, vec![lid])),
+                }
+            }
+        }
+        by_street.sort_by_key(|(s, _)| *s);
+        for (s, links) in by_street {
+            let holders: Vec<String> = links
+                .iter()
+                .map(|&l| {
+                    let link = model.link(l);
+                    format!(
+                        "{} ({})",
+                        label(model, link.from),
+                        link.role.as_ref().map(|r| r.as_str()).unwrap_or("no role")
+                    )
+                })
+                .collect();
+            let message = format!(
+                "street {} holds a responsibility for matter {} of category {INVESTMENT_ATTRACTION}: {}; Shanghai's \
+                 street reform (2014–15) abolished the street's investment-attraction function (取消招商引资)",
+                label(model, s),
+                label(model, m),
+                holders.join(", ")
+            );
+            let evidence = links.iter().map(|&l| fact(model, l)).collect();
+            sink.push(id::A004, m, Some(s), message, evidence);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The rules, one file per family.
+
+pub(crate) mod balance;
+pub(crate) mod coverage;
+pub(crate) mod lists;
+pub(crate) mod matters;
+pub(crate) mod registration;
+pub(crate) mod structure;

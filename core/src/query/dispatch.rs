@@ -1,0 +1,341 @@
+//! `dispatch(matter, territory)`: who handles this matter here.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::chain::{Chain, chain, opt};
+use super::index::{self, AppliedLink};
+use super::responsible::{Responsibility, responsible_for};
+use super::{Line, kind_of};
+use crate::evidence::{Evidence, Fact};
+use crate::model::{Grade, Level, LinkId, Model, Node, Role};
+use crate::render::Table;
+
+/// Where a matter's lead resolves for a territory: see [`resolve_leads`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Resolution {
+    /// The nearest territory (the territory itself or a containing one) where a
+    /// `responsible` link for the matter with role `lead` applies; `None` when
+    /// there is none all the way up.
+    pub at: Option<Node>,
+    /// The lead links applying at `at`, in document order (empty when `at` is `None`).
+    pub leads: Vec<LinkId>,
+}
+
+/// The nearest territory, walking up from `territory` through its parents,
+/// where a `responsible` link for `matter` with role `lead` applies, and the
+/// lead links applying there.
+///
+/// A `responsible` link *applies at* a territory T when its `scope` is T, or
+/// when it has no `scope` and its unit holds `jurisdiction` over T. (A link
+/// with a scope applies only at its scope, whatever its unit's jurisdiction.)
+/// Each link is counted once per territory, even when its unit holds
+/// jurisdiction over T by several links. Two or more lead links at `at` (from
+/// different units or not) is the "several leads" problem (audit rule A002);
+/// `at == None` is "no lead" (A001).
+///
+/// # Complexity
+/// O(depth of `territory` + leads found): one hash lookup per territory on the
+/// way up in a table of (matter, territory) → links built once per model, on
+/// first use, in O(L log L) for the L pairs (responsible link, territory where
+/// it applies). Allocates only the returned `Vec`.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Model, resolve_leads};
+/// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+///   "territories": [{"id": "d", "name": "District", "kind": "district"},
+///                   {"id": "s", "name": "Street", "kind": "street", "parent": "d"}],
+///   "units": [{"id": "cgj", "name": "Urban management bureau", "kind": "department"}],
+///   "matters": [{"id": "m", "name": "Illegal construction", "list": "cooperating"}],
+///   "links": [{"from": "cgj", "to": "d", "kind": "jurisdiction"},
+///             {"from": "cgj", "to": "m", "kind": "responsible", "role": "lead"}]}"#)?;
+/// let r = resolve_leads(&model, model.node("m").unwrap(), model.node("s").unwrap());
+/// assert_eq!(r.at, model.node("d"));
+/// assert_eq!(r.leads.len(), 1);
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn resolve_leads(model: &Model, matter: Node, territory: Node) -> Resolution {
+    let applied = index::applied(model);
+    for t in model.ancestors(territory) {
+        let here = applied.at(matter, t);
+        let n = here.iter().take_while(|a| a.role == Role::Lead).count();
+        if n > 0 {
+            return Resolution { at: Some(t), leads: here[..n].iter().map(|a| a.link).collect() };
+        }
+    }
+    Resolution::default()
+}
+
+/// Why a `responsible` link applies at a territory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The link's `scope` is the territory.
+    Scope,
+    /// The link has no `scope`, and its unit holds `jurisdiction` over the territory.
+    Jurisdiction,
+}
+
+impl fmt::Display for Basis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Basis::Scope => "scope",
+            Basis::Jurisdiction => "jurisdiction",
+        })
+    }
+}
+
+/// A unit's responsibility for the matter, applying at one territory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Assignment {
+    /// The unit's id.
+    pub unit: String,
+    /// The unit's name.
+    pub name: String,
+    /// The unit's kind.
+    pub kind: String,
+    /// The role: lead, cooperate or supervise.
+    pub role: Role,
+    /// The id of the territory where the link applies.
+    pub at: String,
+    /// That territory's name.
+    pub at_name: String,
+    /// Why it applies there.
+    pub basis: Basis,
+    /// The index of the `responsible` link in the model's `links` array.
+    pub link: usize,
+    /// The unit's level.
+    pub level: Option<Level>,
+    /// The unit's responsibility grade.
+    pub grade: Option<Grade>,
+}
+
+/// What is wrong with a dispatch answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Problem {
+    /// No lead applies at the place or at any territory containing it.
+    NoLead,
+    /// Two or more lead links apply at the level where the lead resolved.
+    SeveralLeads,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Problem::NoLead => "no_lead",
+            Problem::SeveralLeads => "several_leads",
+        })
+    }
+}
+
+/// The answer of [`dispatch()`]: who handles a matter in a place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Dispatch {
+    /// The matter's id.
+    pub matter: String,
+    /// The matter's name.
+    pub matter_name: String,
+    /// The id of the place asked about.
+    pub territory: String,
+    /// Its name.
+    pub territory_name: String,
+    /// The id of the nearest territory (the place or one containing it) where a lead applies; `None` when none does.
+    pub resolved_at: Option<String>,
+    /// The leads applying at `resolved_at`, in document order of the links.
+    pub leads: Vec<Assignment>,
+    /// The cooperators applying at the territories from the place up to `resolved_at`
+    /// (or all the way up when there is no lead), nearest first, each link once.
+    pub cooperators: Vec<Assignment>,
+    /// The supervisors, gathered the same way as the cooperators.
+    pub supervisors: Vec<Assignment>,
+    /// The leadership chain above each lead, in the order of `leads`.
+    pub chains: Vec<Chain>,
+    /// The block chain of the place ([`responsible_for()`]).
+    pub block: Responsibility,
+    /// `None` when exactly one lead applies; otherwise what is wrong.
+    pub problem: Option<Problem>,
+    /// The `responsible` links used, each followed by the `jurisdiction` link that makes an
+    /// unscoped one apply; when there is no lead, the fact that none was found.
+    pub evidence: Evidence,
+}
+
+impl Dispatch {
+    /// The leads, cooperators and supervisors as one table.
+    pub fn to_table(&self) -> Table {
+        let mut t = Table::new(["role", "unit", "name", "kind", "at", "at name", "basis", "link", "grade"]);
+        for a in self.leads.iter().chain(&self.cooperators).chain(&self.supervisors) {
+            t.row([
+                a.role.to_string(),
+                a.unit.clone(),
+                a.name.clone(),
+                a.kind.clone(),
+                a.at.clone(),
+                a.at_name.clone(),
+                a.basis.to_string(),
+                format!("links[{}]", a.link),
+                opt(a.grade),
+            ]);
+        }
+        t
+    }
+
+    /// The answer for people: heading, resolution and problem, the table of
+    /// units, the chain above each lead, and the block chain of the place.
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "dispatch of {} ({}) in {} ({})\n",
+            self.matter_name, self.matter, self.territory_name, self.territory
+        );
+        match (&self.resolved_at, self.leads.first()) {
+            (Some(at), Some(lead)) => out.push_str(&format!("resolved at: {} ({at})\n", lead.at_name)),
+            _ => out.push_str("resolved at: nowhere (no lead at this place or above)\n"),
+        }
+        match self.problem {
+            Some(Problem::NoLead) => out.push_str("problem: no lead\n"),
+            Some(Problem::SeveralLeads) => {
+                out.push_str(&format!("problem: {} leads at the same level\n", self.leads.len()))
+            }
+            None => {}
+        }
+        out.push('\n');
+        out.push_str(&self.to_table().render());
+        for c in &self.chains {
+            let ids: Vec<String> = c.steps.iter().map(|s| format!("{} ({})", s.name, s.id)).collect();
+            out.push_str(&format!("\nchain above {}: {}", c.unit, ids.join(" -> ")));
+            if let Some(cycle) = &c.cycle {
+                out.push_str(&format!(" [cycle: {}]", cycle.join(" -> ")));
+            }
+        }
+        if !self.chains.is_empty() {
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(&self.block.render());
+        out
+    }
+}
+
+impl fmt::Display for Dispatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+fn assignment(model: &Model, a: &AppliedLink, at: Node, evidence: &mut Evidence) -> Assignment {
+    let link = model.link(a.link);
+    let unit = link.from;
+    evidence.push(Fact::link(model, a.link));
+    let basis = if link.scope.is_some() { Basis::Scope } else { Basis::Jurisdiction };
+    if let Some(j) = a.via {
+        evidence.push(Fact::link(model, j));
+    }
+    Assignment {
+        unit: model.id(unit).to_string(),
+        name: model.name(unit).to_string(),
+        kind: kind_of(model, unit),
+        role: a.role,
+        at: model.id(at).to_string(),
+        at_name: model.name(at).to_string(),
+        basis,
+        link: a.link.index(),
+        level: model.level(unit),
+        grade: model.grade(unit),
+    }
+}
+
+/// Who handles `matter` in `territory`: walk from the territory up its parents
+/// to the nearest territory where a `responsible` link for the matter with
+/// role `lead` applies (see [`resolve_leads`] for "applies"), and answer with
+///
+/// * `resolved_at` and the lead(s) applying there;
+/// * the cooperators and supervisors applying at the territories from the place
+///   up to and including `resolved_at` — or all the way up when there is no
+///   lead — nearest first, then in document order, each link once;
+/// * the leadership chain above each lead ([`chain()`] with [`Line::Leadership`]);
+/// * the block chain of the place ([`responsible_for()`]);
+/// * `problem`: [`Problem::NoLead`] or [`Problem::SeveralLeads`] (two or more lead
+///   links at the resolved level), stated, never hidden.
+///
+/// # Complexity
+/// O(depth × responsible links applying per territory, plus the chains and the
+/// block chain), using the per-model matter table of [`resolve_leads`].
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Model, dispatch, Problem};
+/// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+///   "territories": [{"id": "d", "name": "District", "kind": "district"},
+///                   {"id": "s", "name": "Street", "kind": "street", "parent": "d"}],
+///   "units": [{"id": "cgj", "name": "Urban management bureau", "kind": "department"},
+///             {"id": "bsc", "name": "Street office", "kind": "government"}],
+///   "matters": [{"id": "m", "name": "Illegal construction", "list": "cooperating"}],
+///   "links": [{"from": "bsc", "to": "s", "kind": "jurisdiction"},
+///             {"from": "cgj", "to": "m", "kind": "responsible", "role": "lead", "scope": "s"},
+///             {"from": "bsc", "to": "m", "kind": "responsible", "role": "cooperate"}]}"#)?;
+/// let d = dispatch(&model, model.node("m").unwrap(), model.node("s").unwrap());
+/// assert_eq!(d.resolved_at.as_deref(), Some("s"));
+/// assert_eq!(d.leads[0].unit, "cgj");
+/// assert_eq!(d.cooperators[0].unit, "bsc");
+/// assert_eq!(d.problem, None);
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch {
+    let applied = index::applied(model);
+    let resolution = resolve_leads(model, matter, territory);
+    let mut evidence = Vec::new();
+    let mut leads = Vec::with_capacity(resolution.leads.len());
+    if let Some(at) = resolution.at {
+        for a in applied.at(matter, at).iter().take_while(|a| a.role == Role::Lead) {
+            leads.push(assignment(model, a, at, &mut evidence));
+        }
+    } else {
+        let what = format!(
+            "responsible link with role lead applying at {:?} or a territory containing it",
+            model.id(territory)
+        );
+        evidence.push(Fact::missing(model, matter, &what, false));
+    }
+    let mut cooperators = Vec::new();
+    let mut supervisors = Vec::new();
+    let mut seen: Vec<LinkId> = Vec::new();
+    for t in model.ancestors(territory) {
+        for a in applied.at(matter, t).iter().filter(|a| a.role != Role::Lead) {
+            if seen.contains(&a.link) {
+                continue;
+            }
+            seen.push(a.link);
+            let list = if a.role == Role::Cooperate { &mut cooperators } else { &mut supervisors };
+            list.push(assignment(model, a, t, &mut evidence));
+        }
+        if Some(t) == resolution.at {
+            break;
+        }
+    }
+    let chains = resolution.leads.iter().map(|&l| chain(model, model.link(l).from, Line::Leadership)).collect();
+    let problem = match leads.len() {
+        0 => Some(Problem::NoLead),
+        1 => None,
+        _ => Some(Problem::SeveralLeads),
+    };
+    Dispatch {
+        matter: model.id(matter).to_string(),
+        matter_name: model.name(matter).to_string(),
+        territory: model.id(territory).to_string(),
+        territory_name: model.name(territory).to_string(),
+        resolved_at: resolution.at.map(|t| model.id(t).to_string()),
+        leads,
+        cooperators,
+        supervisors,
+        chains,
+        block: responsible_for(model, territory),
+        problem,
+        evidence,
+    }
+}

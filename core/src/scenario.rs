@@ -1,0 +1,337 @@
+//! Scenarios: models with expected answers, checked by `tiaokuai test` and by
+//! every binding's test suite (like OpenFGA's model tests).
+//!
+//! A scenario is a JSON file:
+//!
+//! ```json
+//! {
+//!   "name": "C004: a joint branch covering six units",
+//!   "description": "The 2018 Branch Work Regulations cap a joint branch at 5 units.",
+//!   "model": { "format": "tiaokuai/1", "units": [ … ], "links": [ … ] },
+//!   "config": { "rules": { "C003": "off" } },
+//!   "expect": {
+//!     "findings": [ { "rule": "C004", "subject": "jb" } ],
+//!     "absent":   [ { "rule": "C002" } ],
+//!     "only": true,
+//!     "chains":   [ { "unit": "branch", "line": "leadership", "steps": ["branch", "street", "district", "city"] } ],
+//!     "responsible": [ { "territory": "grid-1", "holders": [["gw-1"], ["rc-1", "party-1"], ["gw"], ["dw"]] } ],
+//!     "dispatch": [ { "matter": "m", "territory": "grid-1", "resolved_at": "street", "leads": ["street-office"],
+//!                     "cooperators": ["dept"], "problem": null } ],
+//!     "metrics":  [ { "area": "street", "metric": "org_coverage", "value": 0.5 } ]
+//!   }
+//! }
+//! ```
+//!
+//! - `model` is an inline document, or `model_file` a path relative to the scenario file.
+//! - `findings`: each entry must match at least one finding on every field it gives
+//!   (`rule` as code or name, `subject`, `territory`, `severity`); `absent`: no finding may
+//!   match an entry; `only: true`: every finding must match some entry of `findings`.
+//! - `chains`: the ids of the steps, in order, and optionally `cycle` (ids) and `branches` (leader ids).
+//! - `responsible`: the holder ids per level, nearest first.
+//! - `dispatch`: any of `resolved_at`, `leads`, `cooperators`, `supervisors` (unit ids, in order)
+//!   and `problem` (`null`, `"no_lead"`, `"several_leads"`).
+//! - `metrics`: an area id (township, district, city …), a metric (any rate or count of
+//!   [`crate::metrics::Counts`] / [`crate::metrics::Rates`]) and its value (within 1e-9).
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::audit::{Config, Finding, Rule};
+use crate::error::{Error, Result};
+use crate::metrics::Area;
+use crate::model::Model;
+use crate::query::Line;
+
+/// One expectation checked, with what was expected and what was found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Check {
+    /// What was checked (`finding {"rule":"C004"}`, `chain yyl-c01-party` …).
+    pub what: String,
+    /// Whether the expectation held.
+    pub passed: bool,
+    /// The expected value.
+    pub expected: Value,
+    /// The value found.
+    pub actual: Value,
+}
+
+/// The result of one scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Outcome {
+    /// The scenario's name.
+    pub name: String,
+    /// The file it came from, if any.
+    pub path: Option<String>,
+    /// Every check made, in the order of the file.
+    pub checks: Vec<Check>,
+}
+
+impl Outcome {
+    /// True when every check passed.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.passed)
+    }
+
+    /// The number of failed checks.
+    pub fn failures(&self) -> usize {
+        self.checks.iter().filter(|c| !c.passed).count()
+    }
+
+    /// A report for people: one line for the scenario, and for each failed check
+    /// the expected and actual values.
+    pub fn render(&self) -> String {
+        let mut s = format!(
+            "{} {} ({} checks{})\n",
+            if self.passed() { "ok  " } else { "FAIL" },
+            self.name,
+            self.checks.len(),
+            if self.passed() { String::new() } else { format!(", {} failed", self.failures()) }
+        );
+        for c in self.checks.iter().filter(|c| !c.passed) {
+            s.push_str(&format!("  - {}\n    expected: {}\n    actual:   {}\n", c.what, c.expected, c.actual));
+        }
+        s
+    }
+}
+
+fn invalid(what: &str, message: impl Into<String>) -> Error {
+    Error::Invalid { what: format!("scenario {what}"), message: message.into() }
+}
+
+/// Reads and runs a scenario file.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read, [`Error::Invalid`] for a malformed
+/// scenario, and the model's loading errors. A scenario whose expectations fail
+/// is not an error: see [`Outcome::passed`].
+pub fn run_file(path: impl AsRef<Path>) -> Result<Outcome> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+    let mut outcome = run_str(&text, path.parent())?;
+    outcome.path = Some(path.display().to_string());
+    Ok(outcome)
+}
+
+/// Runs a scenario given as JSON text; `model_file` is resolved against `base`.
+///
+/// # Errors
+/// As [`run_file`].
+///
+/// # Example
+/// ```
+/// let outcome = tiaokuai::scenario::run_str(r#"{
+///   "name": "a firm with 4 members and no branch",
+///   "model": {"format": "tiaokuai/1",
+///             "units": [{"id": "acme", "name": "Acme", "kind": "enterprise", "sector": "private", "members": 4}]},
+///   "expect": {"findings": [{"rule": "C001", "subject": "acme"}]}
+/// }"#, None).unwrap();
+/// assert!(outcome.passed(), "{}", outcome.render());
+/// ```
+pub fn run_str(text: &str, base: Option<&Path>) -> Result<Outcome> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| invalid("file", format!("malformed JSON: {e}")))?;
+    let Value::Object(doc) = doc else { return Err(invalid("file", "a scenario is a JSON object")) };
+    for key in doc.keys() {
+        if !["name", "description", "model", "model_file", "config", "expect"].contains(&key.as_str()) {
+            return Err(invalid("file", format!("unknown key {key:?}")));
+        }
+    }
+    let name = doc.get("name").and_then(Value::as_str).unwrap_or("(unnamed scenario)").to_string();
+    let model = match (doc.get("model"), doc.get("model_file")) {
+        (Some(m), None) => Model::from_json(&m.to_string())?,
+        (None, Some(Value::String(f))) => {
+            let path = base.map(|b| b.join(f)).unwrap_or_else(|| f.into());
+            Model::load(&path)?
+        }
+        _ => return Err(invalid(&name, "give exactly one of \"model\" (inline) or \"model_file\" (a path)")),
+    };
+    let config = match doc.get("config") {
+        None => Config::default(),
+        Some(v) => Config::from_value(v)?,
+    };
+    let empty = Map::new();
+    let expect = match doc.get("expect") {
+        None => &empty,
+        Some(Value::Object(m)) => m,
+        Some(_) => return Err(invalid(&name, "\"expect\" must be an object")),
+    };
+    for key in expect.keys() {
+        if !["findings", "absent", "only", "chains", "responsible", "dispatch", "metrics"].contains(&key.as_str()) {
+            return Err(invalid(&name, format!("unknown expectation {key:?}")));
+        }
+    }
+    let mut checks = Vec::new();
+    let list = |key: &str| -> Result<Vec<&Map<String, Value>>> {
+        match expect.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| v.as_object().ok_or_else(|| invalid(&name, format!("each entry of {key:?} is an object"))))
+                .collect(),
+            Some(_) => Err(invalid(&name, format!("{key:?} must be an array"))),
+        }
+    };
+    let wants_findings = ["findings", "absent", "only"].iter().any(|k| expect.contains_key(*k));
+    let needs_audit = wants_findings || expect.contains_key("metrics");
+    let report = needs_audit.then(|| model.audit(&config));
+    if let Some(report) = &report {
+        check_findings(&name, &report.findings, &list("findings")?, &list("absent")?, expect.get("only"), &mut checks)?;
+    }
+    for e in list("chains")? {
+        let unit = str_field(&name, e, "unit")?;
+        let line: Line = e.get("line").and_then(Value::as_str).unwrap_or("leadership").parse()?;
+        let chain = model.chain(unit, line)?;
+        let actual = json!({
+            "steps": chain.steps.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+            "cycle": chain.cycle,
+            "branches": chain.branches.iter().map(|b| b.leader.clone()).collect::<Vec<_>>(),
+        });
+        compare(&mut checks, format!("chain {unit} ({line})"), e, &actual, &["steps", "cycle", "branches"]);
+    }
+    for e in list("responsible")? {
+        let territory = str_field(&name, e, "territory")?;
+        let r = model.responsible_for(territory)?;
+        let holders: Vec<Vec<String>> =
+            r.blocks.iter().map(|b| b.holders.iter().map(|h| h.id.clone()).collect()).collect();
+        let actual = json!({ "holders": holders });
+        compare(&mut checks, format!("responsible {territory}"), e, &actual, &["holders"]);
+    }
+    for e in list("dispatch")? {
+        let matter = str_field(&name, e, "matter")?;
+        let territory = str_field(&name, e, "territory")?;
+        let d = model.dispatch(matter, territory)?;
+        let ids = |a: &[crate::query::Assignment]| a.iter().map(|x| x.unit.clone()).collect::<Vec<_>>();
+        let actual = json!({
+            "resolved_at": d.resolved_at,
+            "leads": ids(&d.leads),
+            "cooperators": ids(&d.cooperators),
+            "supervisors": ids(&d.supervisors),
+            "problem": d.problem.map(|p| p.to_string()),
+        });
+        compare(
+            &mut checks,
+            format!("dispatch {matter} @ {territory}"),
+            e,
+            &actual,
+            &["resolved_at", "leads", "cooperators", "supervisors", "problem"],
+        );
+    }
+    let metric_entries = list("metrics")?;
+    if let (Some(report), false) = (&report, metric_entries.is_empty()) {
+        let m = &report.metrics;
+        let areas: Vec<&Area> = [&m.townships, &m.districts, &m.cities, &m.provinces, &m.countries, &m.comparison]
+            .into_iter()
+            .flatten()
+            .collect();
+        for e in metric_entries {
+            let area_id = str_field(&name, e, "area")?;
+            let metric = str_field(&name, e, "metric")?;
+            let expected = e.get("value").cloned().unwrap_or(Value::Null);
+            let actual = areas.iter().find(|a| a.id == area_id).map(|a| {
+                let counts = serde_json::to_value(a.counts).unwrap_or_default();
+                let rates = serde_json::to_value(a.rates).unwrap_or_default();
+                counts.get(metric).or_else(|| rates.get(metric)).cloned().unwrap_or(Value::Null)
+            });
+            let actual = actual.unwrap_or_else(|| json!(format!("no area {area_id:?}")));
+            let passed = match (expected.as_f64(), actual.as_f64()) {
+                (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+                _ => expected == actual,
+            };
+            checks.push(Check { what: format!("metric {metric} of {area_id}"), passed, expected, actual });
+        }
+    }
+    Ok(Outcome { name, path: None, checks })
+}
+
+fn str_field<'a>(name: &str, e: &'a Map<String, Value>, key: &str) -> Result<&'a str> {
+    e.get(key).and_then(Value::as_str).ok_or_else(|| invalid(name, format!("an entry lacks the string field {key:?}")))
+}
+
+/// Compares the fields an expectation gives with the actual answer.
+fn compare(checks: &mut Vec<Check>, what: String, expected: &Map<String, Value>, actual: &Value, fields: &[&str]) {
+    let mut exp = Map::new();
+    let mut act = Map::new();
+    for f in fields {
+        if let Some(v) = expected.get(*f) {
+            exp.insert(f.to_string(), v.clone());
+            act.insert(f.to_string(), actual.get(*f).cloned().unwrap_or(Value::Null));
+        }
+    }
+    let passed = exp == act;
+    checks.push(Check { what, passed, expected: Value::Object(exp), actual: Value::Object(act) });
+}
+
+fn matches(f: &Finding, pattern: &Map<String, Value>) -> bool {
+    pattern.iter().all(|(k, v)| {
+        let want = v.as_str();
+        match k.as_str() {
+            "rule" => want.is_some_and(|w| Rule::find(w).is_some_and(|r| r.code == f.rule)),
+            "subject" => want == Some(f.subject.as_str()),
+            "territory" => want == f.territory.as_deref(),
+            "severity" => want == Some(f.severity.as_str()),
+            _ => false,
+        }
+    })
+}
+
+fn brief(f: &Finding) -> Value {
+    json!({"rule": f.rule, "subject": f.subject, "territory": f.territory, "severity": f.severity.as_str()})
+}
+
+fn check_findings(
+    name: &str,
+    findings: &[Finding],
+    want: &[&Map<String, Value>],
+    absent: &[&Map<String, Value>],
+    only: Option<&Value>,
+    checks: &mut Vec<Check>,
+) -> Result<()> {
+    for pattern in want.iter().chain(absent) {
+        for key in pattern.keys() {
+            if !["rule", "subject", "territory", "severity"].contains(&key.as_str()) {
+                return Err(invalid(name, format!("a finding pattern has unknown field {key:?}")));
+            }
+        }
+        if let Some(rule) = pattern.get("rule").and_then(Value::as_str) {
+            if Rule::find(rule).is_none() {
+                return Err(invalid(name, format!("no rule {rule:?}")));
+            }
+        }
+    }
+    for pattern in want {
+        let found: Vec<Value> = findings.iter().filter(|f| matches(f, pattern)).map(brief).collect();
+        checks.push(Check {
+            what: format!("finding {}", Value::Object((*pattern).clone())),
+            passed: !found.is_empty(),
+            expected: Value::Object((*pattern).clone()),
+            actual: if found.is_empty() { json!("no such finding") } else { Value::Array(found) },
+        });
+    }
+    for pattern in absent {
+        let found: Vec<Value> = findings.iter().filter(|f| matches(f, pattern)).map(brief).collect();
+        checks.push(Check {
+            what: format!("no finding {}", Value::Object((*pattern).clone())),
+            passed: found.is_empty(),
+            expected: json!("none"),
+            actual: Value::Array(found),
+        });
+    }
+    match only {
+        None | Some(Value::Bool(false)) => {}
+        Some(Value::Bool(true)) => {
+            let extra: Vec<Value> =
+                findings.iter().filter(|f| !want.iter().any(|p| matches(f, p))).map(brief).collect();
+            checks.push(Check {
+                what: "no findings beyond those listed".into(),
+                passed: extra.is_empty(),
+                expected: json!([]),
+                actual: Value::Array(extra),
+            });
+        }
+        Some(_) => return Err(invalid(name, "\"only\" must be true or false")),
+    }
+    Ok(())
+}
