@@ -56,6 +56,9 @@ impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.array.ends_with(".csv") {
             write!(f, "{} line {}", self.array, self.index)?;
+        } else if self.array == "document" || self.array.ends_with(".json") {
+            // The document itself (its `meta`) or a CSV bundle's `meta.json`: no index.
+            f.write_str(&self.array)?;
         } else {
             write!(f, "{}[{}]", self.array, self.index)?;
         }
@@ -150,7 +153,7 @@ pub enum Error {
     },
 
     /// A reference names a record of the wrong type (a `jurisdiction` to a unit, a `parent` that is a unit …).
-    #[error("{at}: {field:?} names {id:?}, a {found}, but {context} needs a {expected}")]
+    #[error("{at}: {field:?} names {id:?}, {}, but {context} needs {}", article(*found), article(*expected))]
     WrongEndpoint {
         /// The record or link.
         at: Position,
@@ -212,7 +215,7 @@ pub enum Error {
     },
 
     /// A query named a record of the wrong type (a territory where a unit is needed …).
-    #[error("{id:?} is a {found}, but {context} needs a {expected}")]
+    #[error("{id:?} is {}, but {context} needs {}", article(*found), article(*expected))]
     WrongRecordType {
         /// The id asked for.
         id: String,
@@ -232,6 +235,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+/// The record type with its indefinite article: "a unit", "an item".
+fn article(t: RecordType) -> String {
+    match t {
+        RecordType::Item => format!("an {t}"),
+        _ => format!("a {t}"),
+    }
 }
 
 fn format_message(found: Option<&str>) -> String {

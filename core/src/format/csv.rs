@@ -13,11 +13,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::json::{LoadOptions, Loose, count};
+use super::json::{LoadOptions, Loose, count, too_deep, too_deep_message};
 use crate::error::{Error, Position, Result};
 use crate::model::*;
 
-/// The columns of each file, in the order they are written.
+/// The columns of `territories.csv`, in the order they are written (likewise for the other files).
 pub const TERRITORY_COLUMNS: &[&str] = &["id", "name", "kind", "parent", "since", "until", "attrs"];
 /// The columns of `units.csv`.
 pub const UNIT_COLUMNS: &[&str] = &[
@@ -128,10 +128,10 @@ impl Row<'_> {
         let column = self
             .get("attrs")
             .map(|text| {
-                Attrs::from_json(text).map_err(|m| Error::InvalidField {
+                json_object(text).map_err(|message| Error::InvalidField {
                     at: self.at(key),
                     field: "attrs".into(),
-                    message: format!("must be a JSON object: {m}"),
+                    message,
                 })
             })
             .transpose()?;
@@ -153,12 +153,25 @@ impl Row<'_> {
     }
 }
 
-/// Moves a builder error's position from the array to the CSV file and line.
-fn relocate(e: Error) -> Error {
+/// Reads a JSON object from a cell or `meta.json`: "invalid JSON: …" or "must be a JSON object".
+fn json_object(text: &str) -> std::result::Result<Attrs, String> {
+    if too_deep(text).is_some() {
+        return Err(format!("invalid JSON: {}", too_deep_message()));
+    }
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return Err(format!("invalid JSON: {e}"));
+    }
+    Attrs::from_json(text)
+}
+
+/// Moves a builder error's position from the array and index to the CSV file
+/// and line; `lines[n][i]` is the line where row `i` of file `n` starts (rows
+/// may span lines when a quoted cell holds a line break).
+fn relocate(e: Error, lines: &[Vec<usize>; 5]) -> Error {
     let fix = |mut at: Position| {
-        if !at.array.ends_with(".csv") && at.array != "document" {
-            at.array = format!("{}.csv", at.array);
-            at.index += 2;
+        if let Some(n) = FILES.iter().position(|(file, ..)| file.strip_suffix(".csv") == Some(at.array.as_str())) {
+            at.array = FILES[n].0.to_string();
+            at.index = lines[n].get(at.index).copied().unwrap_or(at.index + 2);
         }
         at
     };
@@ -253,7 +266,8 @@ impl Model {
         let meta_path = dir.join("meta.json");
         match std::fs::read_to_string(&meta_path) {
             Ok(text) => {
-                let meta = Attrs::from_json(&text).map_err(|message| Error::InvalidField {
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                let meta = json_object(text).map_err(|message| Error::InvalidField {
                     at: Position::record("meta.json", 1, None),
                     field: "meta".into(),
                     message,
@@ -263,11 +277,14 @@ impl Model {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(Error::io(&meta_path, &e)),
         }
+        let mut lines: [Vec<usize>; 5] = Default::default();
         for (n, table) in tables.iter().enumerate() {
             let Some((headers, rows)) = table else { continue };
             let (file, known, _) = FILES[n];
             for (i, record) in rows.iter().enumerate() {
-                let row = Row { file, line: i + 2, headers, known, record };
+                let line = record.position().map_or(i + 2, |p| p.line() as usize);
+                lines[n].push(line);
+                let row = Row { file, line, headers, known, record };
                 let key = if n == 4 { "from" } else { "id" };
                 let validity = row.validity(key)?;
                 let attrs = row.attrs(key)?;
@@ -333,10 +350,10 @@ impl Model {
                         .map(|_| ())
                     }
                 };
-                added.map_err(relocate)?;
+                added.map_err(|e| relocate(e, &lines))?;
             }
         }
-        b.build().map_err(relocate)
+        b.build().map_err(|e| relocate(e, &lines))
     }
 
     /// Writes the model as a CSV bundle into a folder (created if needed): the

@@ -6,11 +6,9 @@
 //! record per line, fields in a fixed order, attrs and meta as compact JSON.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::io::Write;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Position, Result};
@@ -38,7 +36,7 @@ struct DocRaw<'a> {
     links: Vec<&'a RawValue>,
 }
 
-/// A JSON number or anything else, read loosely so that counts get our own messages.
+/// A count as written, classified loosely so that counts get our own messages.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Loose {
     Unsigned(u64),
@@ -47,40 +45,39 @@ pub(crate) enum Loose {
     Other(&'static str),
 }
 
-impl<'de> Deserialize<'de> for Loose {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Loose;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a count")
+impl Loose {
+    /// Classifies the JSON text of a count, keeping the text for messages.
+    fn from_raw(raw: &RawValue) -> (Loose, String) {
+        let text = raw.get();
+        let loose = match text.as_bytes().first() {
+            Some(b'"') => Loose::Other("a string"),
+            Some(b't' | b'f') => Loose::Other("a boolean"),
+            Some(b'[') => return (Loose::Other("an array"), "an array".into()),
+            Some(b'{') => return (Loose::Other("an object"), "an object".into()),
+            _ => {
+                if let Ok(n) = text.parse::<u64>() {
+                    Loose::Unsigned(n)
+                } else if let Ok(n) = text.parse::<i64>() {
+                    Loose::Signed(n)
+                } else {
+                    // Valid JSON numbers always parse as f64 (huge ones as infinity).
+                    text.parse::<f64>().map(Loose::Float).unwrap_or(Loose::Other("not a number"))
+                }
             }
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Loose, E> {
-                Ok(Loose::Unsigned(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Loose, E> {
-                Ok(Loose::Signed(v))
-            }
-            fn visit_f64<E>(self, v: f64) -> std::result::Result<Loose, E> {
-                Ok(Loose::Float(v))
-            }
-            fn visit_str<E>(self, _: &str) -> std::result::Result<Loose, E> {
-                Ok(Loose::Other("a string"))
-            }
-            fn visit_bool<E>(self, _: bool) -> std::result::Result<Loose, E> {
-                Ok(Loose::Other("a boolean"))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> std::result::Result<Loose, A::Error> {
-                while a.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(Loose::Other("an array"))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> std::result::Result<Loose, A::Error> {
-                while a.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
-                Ok(Loose::Other("an object"))
-            }
-        }
-        d.deserialize_any(V)
+        };
+        (loose, text.to_string())
     }
+}
+
+/// Checks a count given as JSON text (`null` was already read as absent); the
+/// message quotes the value exactly as written (`1e3`, `18446744073709551617`).
+fn count_raw(at: &Position, field: &str, raw: Option<&RawValue>) -> Result<Option<u32>> {
+    let Some(raw) = raw else { return Ok(None) };
+    let (loose, text) = Loose::from_raw(raw);
+    count(at, field, Some(loose)).map_err(|e| match e {
+        Error::InvalidCount { at, field, reason, .. } => Error::InvalidCount { at, field, value: text, reason },
+        other => other,
+    })
 }
 
 /// Checks a count: a whole number from 0 to 4,294,967,295.
@@ -163,12 +160,12 @@ struct UnitRaw<'a> {
     sector: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     located_in: Option<Cow<'a, str>>,
-    #[serde(default)]
-    members: Option<Loose>,
-    #[serde(default)]
-    staff: Option<Loose>,
-    #[serde(default)]
-    in_service_members: Option<Loose>,
+    #[serde(borrow, default)]
+    members: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    staff: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    in_service_members: Option<&'a RawValue>,
     #[serde(borrow, default)]
     attrs: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -230,8 +227,8 @@ struct LinkRaw<'a> {
     role: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     scope: Option<Cow<'a, str>>,
-    #[serde(default)]
-    members: Option<Loose>,
+    #[serde(borrow, default)]
+    members: Option<&'a RawValue>,
     #[serde(borrow, default)]
     attrs: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -259,6 +256,14 @@ fn bare_message(e: &serde_json::Error) -> String {
 
 /// Parses one record, turning a serde error into one naming the record and field.
 fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawValue) -> Result<T> {
+    if !raw.get().starts_with('{') {
+        // Checked first: serde would read a struct from an array (`["a", "A", "city"]`).
+        return Err(Error::InvalidField {
+            at: Position::record(array, index, None),
+            field: "(record)".into(),
+            message: "a record must be a JSON object".into(),
+        });
+    }
     match serde_json::from_str::<T>(raw.get()) {
         Ok(v) => Ok(v),
         Err(first) => {
@@ -268,18 +273,18 @@ fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawV
             // Ask again with path tracking, to name the field.
             let mut de = serde_json::Deserializer::from_str(raw.get());
             let path_err = serde_path_to_error::deserialize::<_, T>(&mut de).err();
-            let message = bare_message(&first);
+            let mut message = bare_message(&first);
             let mut field = path_err.map(|e| e.path().to_string()).filter(|p| p != "." && !p.is_empty());
-            if field.is_none() {
-                // "missing field `name`", "unknown field `parnet`, expected …"
-                field = message.split('`').nth(1).map(str::to_string);
-            }
-            if !raw.get().trim_start().starts_with('{') {
-                return Err(Error::InvalidField {
-                    at,
-                    field: "(record)".into(),
-                    message: "a record must be a JSON object".into(),
-                });
+            if let Some(name) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+                // "missing field `name`"
+                field = Some(name.to_string());
+                message = "is required".into();
+            } else if let Some(rest) = message.strip_prefix("unknown field `") {
+                // "unknown field `parnet`, expected one of `id`, `name`, …"
+                let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+                field = Some(name.to_string());
+                let expected = expected.trim_start_matches(", ").replace('`', "");
+                message = format!("unknown field; {expected}");
             }
             Err(Error::InvalidField { at, field: field.unwrap_or_else(|| "(record)".into()), message })
         }
@@ -366,7 +371,54 @@ impl Model {
     }
 }
 
+/// The deepest nesting of arrays and objects accepted: serde_json's recursion
+/// limit. Records, attrs and meta are read as raw JSON, which serde_json skips
+/// without counting depth, so [`too_deep`] enforces the limit for them.
+const MAX_DEPTH: usize = 127;
+
+/// The byte offset of the first `[` or `{` nested deeper than [`MAX_DEPTH`], if any.
+pub(crate) fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The message for JSON nested deeper than [`MAX_DEPTH`].
+pub(crate) fn too_deep_message() -> String {
+    format!("recursion limit exceeded: arrays and objects nest more than {MAX_DEPTH} levels deep")
+}
+
 fn load_str(text: &str) -> Result<Model> {
+    if text.trim_matches([' ', '\n', '\r', '\t']).is_empty() {
+        let (line, column) = line_col(text.as_bytes(), text.len());
+        return Err(Error::Syntax { message: "the document is empty".into(), line, column });
+    }
+    if let Some(offset) = too_deep(text) {
+        let (line, column) = line_col(text.as_bytes(), offset);
+        return Err(Error::Syntax { message: too_deep_message(), line, column });
+    }
     let first = text.trim_start().chars().next();
     if first.is_some() && first != Some('{') {
         // Let syntax errors speak first; a well-formed non-object gets its own message.
@@ -380,7 +432,21 @@ fn load_str(text: &str) -> Result<Model> {
     }
     let doc: DocRaw<'_> = serde_json::from_str(text).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => {
-            Error::Invalid { what: "document".into(), message: format!("{} (line {})", bare_message(&e), e.line()) }
+            let mut message = bare_message(&e);
+            if let Some(rest) = message.strip_prefix("unknown field `") {
+                let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+                message = format!("unknown field {name:?}; {}", expected.trim_start_matches(", ").replace('`', ""));
+            } else {
+                // Name the top-level field ("units": invalid type: map, expected a sequence).
+                let mut de = serde_json::Deserializer::from_str(text);
+                if let Err(pe) = serde_path_to_error::deserialize::<_, DocRaw<'_>>(&mut de) {
+                    let path = pe.path().to_string();
+                    if !path.is_empty() && path != "." {
+                        message = format!("field {:?}: {message}", path.split(['.', '[']).next().unwrap_or(&path));
+                    }
+                }
+            }
+            Error::Invalid { what: "document".into(), message: format!("{message} (line {})", e.line()) }
         }
         _ => Error::Syntax { message: bare_message(&e), line: e.line(), column: e.column() },
     })?;
@@ -424,9 +490,9 @@ fn load_str(text: &str) -> Result<Model> {
             kind: word(&at, "kind", &r.kind)?,
             sector: r.sector.as_deref().map(|s| word(&at, "sector", s)).transpose()?,
             located_in: r.located_in.map(Cow::into_owned),
-            members: count(&at, "members", r.members)?,
-            staff: count(&at, "staff", r.staff)?,
-            in_service_members: count(&at, "in_service_members", r.in_service_members)?,
+            members: count_raw(&at, "members", r.members)?,
+            staff: count_raw(&at, "staff", r.staff)?,
+            in_service_members: count_raw(&at, "in_service_members", r.in_service_members)?,
             attrs: attrs(&at, r.attrs)?,
             validity: validity(&at, r.since, r.until)?,
             ..UnitSpec::new(r.id.into_owned(), r.name.into_owned(), UnitKind::Enterprise)
@@ -462,7 +528,7 @@ fn load_str(text: &str) -> Result<Model> {
             power: r.power.as_deref().map(|s| word(&at, "power", s)).transpose()?,
             role: r.role.as_deref().map(|s| word(&at, "role", s)).transpose()?,
             scope: r.scope.map(Cow::into_owned),
-            members: count(&at, "members", r.members)?,
+            members: count_raw(&at, "members", r.members)?,
             attrs: attrs(&at, r.attrs)?,
             validity: validity(&at, r.since, r.until)?,
             ..LinkSpec::new(r.from.into_owned(), r.to.into_owned(), word(&at, "kind", &r.kind)?)

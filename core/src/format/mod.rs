@@ -3,6 +3,7 @@
 mod csv;
 mod json;
 
+pub use self::csv::{ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS};
 pub use json::{FORMAT, LoadOptions};
 
 use std::path::Path;

@@ -520,7 +520,11 @@ impl ModelBuilder {
             {
                 return Err(invalid(
                     "from",
-                    format!("a \"dispatches\" link starts from a department, but {:?} is a {}", spec.from, u.kind),
+                    format!(
+                        "a \"dispatches\" link starts from a department, but {:?} is of kind {:?}",
+                        spec.from,
+                        u.kind.as_str()
+                    ),
                 ));
             }
         }

@@ -90,6 +90,8 @@ pub struct Model {
     inc: Adjacency,
     children: Adjacency,
     levels: Vec<Option<Level>>,
+    /// Lookup tables for the accountability queries, built on first use (ignored by `PartialEq`).
+    pub(crate) query_index: std::sync::OnceLock<crate::query::QueryIndex>,
 }
 
 const TYPES: [RecordType; 4] = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item];
@@ -141,6 +143,7 @@ impl Model {
             order,
             meta,
             levels: Vec::new(),
+            query_index: std::sync::OnceLock::new(),
         };
         model.levels = model.compute_levels();
         model
