@@ -69,9 +69,39 @@ impl Loose {
     }
 }
 
+/// Where a record is, built into a [`Position`] only when there is an error to report
+/// (a `Position` owns its strings; making one per record would cost two allocations).
+pub(crate) trait Locate {
+    /// The position, for an error.
+    fn pos(&self) -> Position;
+}
+
+impl Locate for Position {
+    fn pos(&self) -> Position {
+        self.clone()
+    }
+}
+
+/// A record's array, index and id (for links, the `from` id), borrowed.
+struct At<'a> {
+    array: &'static str,
+    index: usize,
+    id: &'a str,
+}
+
+impl Locate for At<'_> {
+    fn pos(&self) -> Position {
+        if self.array == "links" {
+            Position::link(self.index, Some(self.id))
+        } else {
+            Position::record(self.array, self.index, Some(self.id))
+        }
+    }
+}
+
 /// Checks a count given as JSON text (`null` was already read as absent); the
 /// message quotes the value exactly as written (`1e3`, `18446744073709551617`).
-fn count_raw(at: &Position, field: &str, raw: Option<&RawValue>) -> Result<Option<u32>> {
+fn count_raw(at: &impl Locate, field: &str, raw: Option<&RawValue>) -> Result<Option<u32>> {
     let Some(raw) = raw else { return Ok(None) };
     let (loose, text) = Loose::from_raw(raw);
     count(at, field, Some(loose)).map_err(|e| match e {
@@ -81,10 +111,10 @@ fn count_raw(at: &Position, field: &str, raw: Option<&RawValue>) -> Result<Optio
 }
 
 /// Checks a count: a whole number from 0 to 4,294,967,295.
-pub(crate) fn count(at: &Position, field: &str, v: Option<Loose>) -> Result<Option<u32>> {
+pub(crate) fn count(at: &impl Locate, field: &str, v: Option<Loose>) -> Result<Option<u32>> {
     let Some(v) = v else { return Ok(None) };
     let bad = |value: String, reason: &str| Error::InvalidCount {
-        at: at.clone(),
+        at: at.pos(),
         field: field.into(),
         value,
         reason: reason.into(),
@@ -102,28 +132,28 @@ pub(crate) fn count(at: &Position, field: &str, v: Option<Loose>) -> Result<Opti
     }
 }
 
-fn word<T: std::str::FromStr<Err = UnknownWord>>(at: &Position, field: &str, s: &str) -> Result<T> {
-    s.parse::<T>().map_err(|source| Error::UnknownWord { at: at.clone(), field: field.into(), source })
+fn word<T: std::str::FromStr<Err = UnknownWord>>(at: &impl Locate, field: &str, s: &str) -> Result<T> {
+    s.parse::<T>().map_err(|source| Error::UnknownWord { at: at.pos(), field: field.into(), source })
 }
 
-fn date(at: &Position, field: &str, s: Option<Cow<'_, str>>) -> Result<Option<Date>> {
+fn date(at: &impl Locate, field: &str, s: Option<Cow<'_, str>>) -> Result<Option<Date>> {
     match s {
         None => Ok(None),
         Some(s) => s.parse::<Date>().map(Some).map_err(|message| Error::InvalidField {
-            at: at.clone(),
+            at: at.pos(),
             field: field.into(),
             message,
         }),
     }
 }
 
-fn validity(at: &Position, since: Option<Cow<'_, str>>, until: Option<Cow<'_, str>>) -> Result<Validity> {
+fn validity(at: &impl Locate, since: Option<Cow<'_, str>>, until: Option<Cow<'_, str>>) -> Result<Validity> {
     Ok(Validity::new(date(at, "since", since)?, date(at, "until", until)?))
 }
 
-fn attrs(at: &Position, raw: Option<&RawValue>) -> Result<Option<Attrs>> {
+fn attrs(at: &impl Locate, raw: Option<&RawValue>) -> Result<Option<Attrs>> {
     raw.map(|r| {
-        Attrs::from_raw(r).map_err(|message| Error::InvalidField { at: at.clone(), field: "attrs".into(), message })
+        Attrs::from_raw(r).map_err(|message| Error::InvalidField { at: at.pos(), field: "attrs".into(), message })
     })
     .transpose()
 }
@@ -473,7 +503,7 @@ fn load_str(text: &str) -> Result<Model> {
     }
     for (i, raw) in doc.territories.iter().enumerate() {
         let r: TerritoryRaw<'_> = parse_record("territories", i, raw)?;
-        let at = Position::record("territories", i, Some(&r.id));
+        let at = At { array: "territories", index: i, id: &r.id };
         let spec = TerritorySpec {
             kind: word(&at, "kind", &r.kind)?,
             parent: r.parent.map(Cow::into_owned),
@@ -485,7 +515,7 @@ fn load_str(text: &str) -> Result<Model> {
     }
     for (i, raw) in doc.units.iter().enumerate() {
         let r: UnitRaw<'_> = parse_record("units", i, raw)?;
-        let at = Position::record("units", i, Some(&r.id));
+        let at = At { array: "units", index: i, id: &r.id };
         let spec = UnitSpec {
             kind: word(&at, "kind", &r.kind)?,
             sector: r.sector.as_deref().map(|s| word(&at, "sector", s)).transpose()?,
@@ -501,39 +531,39 @@ fn load_str(text: &str) -> Result<Model> {
     }
     for (i, raw) in doc.matters.iter().enumerate() {
         let r: MatterRaw<'_> = parse_record("matters", i, raw)?;
-        let at = Position::record("matters", i, Some(&r.id));
+        let at = At { array: "matters", index: i, id: &r.id };
         let spec = MatterSpec {
             category: r.category.map(Cow::into_owned),
             attrs: attrs(&at, r.attrs)?,
             validity: validity(&at, r.since, r.until)?,
-            ..MatterSpec::new(r.id.into_owned(), r.name.into_owned(), word(&at, "list", &r.list)?)
+            ..MatterSpec::new(r.id.to_string(), r.name.into_owned(), word(&at, "list", &r.list)?)
         };
         b.matter(spec)?;
     }
     for (i, raw) in doc.items.iter().enumerate() {
         let r: ItemRaw<'_> = parse_record("items", i, raw)?;
-        let at = Position::record("items", i, Some(&r.id));
+        let at = At { array: "items", index: i, id: &r.id };
         let spec = ItemSpec {
             attrs: attrs(&at, r.attrs)?,
             validity: validity(&at, r.since, r.until)?,
-            ..ItemSpec::new(r.id.into_owned(), r.name.into_owned(), word(&at, "list", &r.list)?)
+            ..ItemSpec::new(r.id.to_string(), r.name.into_owned(), word(&at, "list", &r.list)?)
         };
         b.item(spec)?;
     }
     for (i, raw) in doc.links.iter().enumerate() {
         let r: LinkRaw<'_> = parse_record("links", i, raw)?;
-        let at = Position::link(i, Some(&r.from));
-        let spec = LinkSpec {
+        let at = At { array: "links", index: i, id: &r.from };
+        let fields = crate::model::builder::LinkFields {
+            kind: word(&at, "kind", &r.kind)?,
             primary: r.primary,
             power: r.power.as_deref().map(|s| word(&at, "power", s)).transpose()?,
             role: r.role.as_deref().map(|s| word(&at, "role", s)).transpose()?,
-            scope: r.scope.map(Cow::into_owned),
+            scope: r.scope.as_deref(),
             members: count_raw(&at, "members", r.members)?,
             attrs: attrs(&at, r.attrs)?,
-            validity: validity(&at, r.since, r.until)?,
-            ..LinkSpec::new(r.from.into_owned(), r.to.into_owned(), word(&at, "kind", &r.kind)?)
+            validity: validity(&at, r.since.clone(), r.until.clone())?,
         };
-        b.link(spec)?;
+        b.add_link(&r.from, &r.to, fields)?;
     }
     b.build()
 }

@@ -1,7 +1,5 @@
 //! Building a model record by record, validating as it goes.
 
-use std::collections::HashMap;
-
 use petgraph::stable_graph::NodeIndex;
 
 use super::*;
@@ -277,6 +275,18 @@ impl LinkSpec {
     }
 }
 
+/// The fields of a link other than its endpoints, with a borrowed scope id.
+pub(crate) struct LinkFields<'a> {
+    pub kind: LinkKind,
+    pub primary: Option<bool>,
+    pub power: Option<Power>,
+    pub role: Option<Role>,
+    pub scope: Option<&'a str>,
+    pub members: Option<u32>,
+    pub attrs: Option<Attrs>,
+    pub validity: Validity,
+}
+
 /// A reference resolved when the model is built (territories may name parents defined later).
 struct Pending {
     node: Node,
@@ -309,7 +319,7 @@ struct Pending {
 #[derive(Default)]
 pub struct ModelBuilder {
     graph: Graph,
-    index: HashMap<Box<str>, Node>,
+    index: super::index::IdIndex,
     order: [Vec<Node>; 4],
     meta: Option<Attrs>,
     pending: Vec<Pending>,
@@ -326,7 +336,7 @@ impl ModelBuilder {
     pub fn with_capacity(records: usize, links: usize) -> Self {
         ModelBuilder {
             graph: Graph::with_capacity(records, links),
-            index: HashMap::with_capacity(records),
+            index: super::index::IdIndex::with_capacity(records),
             ..Self::default()
         }
     }
@@ -357,16 +367,16 @@ impl ModelBuilder {
     fn add(&mut self, record: Record) -> Result<Node> {
         let t = record.record_type();
         let slot = type_slot(t);
-        let at = Position::record(t.array(), self.order[slot].len(), Some(record.id()));
+        let at = || Position::record(t.array(), self.order[slot].len(), Some(record.id()));
         if record.id().is_empty() {
-            return Err(Error::InvalidField { at, field: "id".into(), message: "must not be empty".into() });
+            return Err(Error::InvalidField { at: at(), field: "id".into(), message: "must not be empty".into() });
         }
-        if let Some(&first) = self.index.get(record.id()) {
-            return Err(Error::DuplicateId { id: record.id().to_string(), at, first: self.position_of(first) });
+        if let Some(first) = self.index.get(&self.graph, record.id()) {
+            return Err(Error::DuplicateId { id: record.id().to_string(), at: at(), first: self.position_of(first) });
         }
-        let id: Box<str> = record.id().into();
-        let node = Node(self.graph.add_node(record).index() as u32);
-        self.index.insert(id, node);
+        let node = Node::new(self.graph.add_node(record).index() as u32);
+        // The id was looked up just above, so it cannot be taken.
+        let _ = self.index.insert(&self.graph, node);
         self.order[slot].push(node);
         Ok(node)
     }
@@ -454,7 +464,7 @@ impl ModelBuilder {
         expected: Option<RecordType>,
         context: &str,
     ) -> Result<Node> {
-        let node = self.index.get(id).copied().ok_or_else(|| Error::DanglingReference {
+        let node = self.index.get(&self.graph, id).ok_or_else(|| Error::DanglingReference {
             at: at.clone(),
             field: field.into(),
             id: id.into(),
@@ -481,38 +491,72 @@ impl ModelBuilder {
     /// the kind, [`Error::InvalidField`] when a field does not belong to the
     /// kind (`power` on a `leads` link …) or a required one is missing.
     pub fn link(&mut self, spec: LinkSpec) -> Result<LinkId> {
-        let at = Position::link(self.links_seen, Some(&spec.from));
+        let LinkSpec { from, to, kind, primary, power, role, scope, members, attrs, validity } = spec;
+        let fields = LinkFields { kind, primary, power, role, scope: scope.as_deref(), members, attrs, validity };
+        self.add_link(&from, &to, fields)
+    }
+
+    /// Looks up an id: `Err(None)` when absent, `Err(Some(found))` when of the wrong type.
+    fn find(&self, id: &str, expected: Option<RecordType>) -> std::result::Result<Node, Option<RecordType>> {
+        let node = self.index.get(&self.graph, id).ok_or(None)?;
+        let found = self.graph[NodeIndex::new(node.index())].record_type();
+        match expected {
+            Some(e) if e != found => Err(Some(found)),
+            _ => Ok(node),
+        }
+    }
+
+    /// [`ModelBuilder::link`] with borrowed ids, for the loaders: no allocation
+    /// on the way unless there is an error to report.
+    pub(crate) fn add_link(&mut self, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<LinkId> {
+        let index = self.links_seen;
         self.links_seen += 1;
-        let kind_ctx = format!("a {:?} link", spec.kind.as_str());
-        let ends = spec.kind.endpoints();
-        let from = self.resolve(&at, "from", &spec.from, ends.map(|e| e.0), &kind_ctx)?;
-        let to = self.resolve(&at, "to", &spec.to, ends.map(|e| e.1), &kind_ctx)?;
-        let invalid =
-            |field: &str, message: String| Error::InvalidField { at: at.clone(), field: field.into(), message };
+        let at = || Position::link(index, Some(from_id));
+        let endpoint_error =
+            |field: &str, id: &str, expected: Option<RecordType>, found: Option<RecordType>| match found {
+                None => Error::DanglingReference { at: at(), field: field.into(), id: id.into() },
+                Some(found) => Error::WrongEndpoint {
+                    at: at(),
+                    field: field.into(),
+                    id: id.into(),
+                    expected: expected.unwrap_or(found),
+                    found,
+                    context: if field == "scope" {
+                        "\"scope\"".into()
+                    } else {
+                        format!("a {:?} link", f.kind.as_str())
+                    },
+                },
+            };
+        let ends = f.kind.endpoints();
+        let from =
+            self.find(from_id, ends.map(|e| e.0)).map_err(|t| endpoint_error("from", from_id, ends.map(|e| e.0), t))?;
+        let to = self.find(to_id, ends.map(|e| e.1)).map_err(|t| endpoint_error("to", to_id, ends.map(|e| e.1), t))?;
+        let invalid = |field: &str, message: String| Error::InvalidField { at: at(), field: field.into(), message };
         let only = |field: &str, present: bool, kind: LinkKind| -> Result<()> {
-            if present && spec.kind != kind {
+            if present && f.kind != kind {
                 return Err(invalid(
                     field,
-                    format!("only applies to {:?} links, not {:?}", kind.as_str(), spec.kind.as_str()),
+                    format!("only applies to {:?} links, not {:?}", kind.as_str(), f.kind.as_str()),
                 ));
             }
             Ok(())
         };
-        only("primary", spec.primary.is_some(), LinkKind::Leads)?;
-        only("power", spec.power.is_some(), LinkKind::Power)?;
-        only("role", spec.role.is_some(), LinkKind::Responsible)?;
-        only("scope", spec.scope.is_some(), LinkKind::Responsible)?;
-        only("members", spec.members.is_some(), LinkKind::RegistersWith)?;
-        if spec.kind == LinkKind::Power && spec.power.is_none() {
+        only("primary", f.primary.is_some(), LinkKind::Leads)?;
+        only("power", f.power.is_some(), LinkKind::Power)?;
+        only("role", f.role.is_some(), LinkKind::Responsible)?;
+        only("scope", f.scope.is_some(), LinkKind::Responsible)?;
+        only("members", f.members.is_some(), LinkKind::RegistersWith)?;
+        if f.kind == LinkKind::Power && f.power.is_none() {
             return Err(invalid(
                 "power",
                 "is required on a \"power\" link (advice, consent, assessment, participation or comprehensive)".into(),
             ));
         }
-        if spec.kind == LinkKind::Responsible && spec.role.is_none() {
+        if f.kind == LinkKind::Responsible && f.role.is_none() {
             return Err(invalid("role", "is required on a \"responsible\" link (lead, cooperate or supervise)".into()));
         }
-        if spec.kind == LinkKind::Dispatches {
+        if f.kind == LinkKind::Dispatches {
             let unit = self.graph[NodeIndex::new(from.index())].as_unit();
             if let Some(u) = unit
                 && u.kind != UnitKind::Department
@@ -522,27 +566,30 @@ impl ModelBuilder {
                     "from",
                     format!(
                         "a \"dispatches\" link starts from a department, but {:?} is of kind {:?}",
-                        spec.from,
+                        from_id,
                         u.kind.as_str()
                     ),
                 ));
             }
         }
-        let scope = match &spec.scope {
-            Some(s) => Some(self.resolve(&at, "scope", s, Some(RecordType::Territory), "\"scope\"")?),
+        let scope = match f.scope {
+            Some(s) => Some(
+                self.find(s, Some(RecordType::Territory))
+                    .map_err(|t| endpoint_error("scope", s, Some(RecordType::Territory), t))?,
+            ),
             None => None,
         };
         let link = Link {
             from,
             to,
-            kind: spec.kind,
-            primary: spec.primary,
-            power: spec.power,
-            role: spec.role,
+            kind: f.kind,
+            primary: f.primary,
+            power: f.power,
+            role: f.role,
             scope,
-            members: spec.members,
-            attrs: spec.attrs,
-            validity: spec.validity,
+            members: f.members,
+            attrs: f.attrs,
+            validity: f.validity,
         };
         let e = self.graph.add_edge(NodeIndex::new(from.index()), NodeIndex::new(to.index()), link);
         Ok(LinkId(e.index() as u32))
@@ -557,8 +604,8 @@ impl ModelBuilder {
     pub fn build(mut self) -> Result<Model> {
         let pending = std::mem::take(&mut self.pending);
         for p in pending {
-            let target = match self.index.get(&*p.target) {
-                Some(&t) if self.graph[NodeIndex::new(t.index())].as_territory().is_some() => t,
+            let target = match self.index.get(&self.graph, &p.target) {
+                Some(t) if self.graph[NodeIndex::new(t.index())].as_territory().is_some() => t,
                 _ => {
                     let record = &self.graph[NodeIndex::new(p.node.index())];
                     let at = Position::record(record.record_type().array(), p.index, Some(record.id()));

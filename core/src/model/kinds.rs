@@ -40,6 +40,97 @@ impl fmt::Display for UnknownWord {
 
 impl std::error::Error for UnknownWord {}
 
+/// A custom (`x-…`) word of a vocabulary, kept verbatim.
+///
+/// Custom words are interned for the life of the process: a `CustomWord` is a
+/// 4-byte handle, so a kind costs 8 bytes in every record and link. Models use
+/// a handful of custom words; each distinct word is stored once, however many
+/// models and records use it.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{CustomWord, UnitKind};
+/// let kind = UnitKind::Custom(CustomWord::from("x-volunteer_team"));
+/// assert_eq!(kind.as_str(), "x-volunteer_team");
+/// assert_eq!(CustomWord::from("x-volunteer_team"), CustomWord::from(String::from("x-volunteer_team")));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CustomWord(u32);
+
+struct Interner {
+    ids: std::collections::BTreeMap<&'static str, u32>,
+    words: Vec<&'static str>,
+}
+
+static INTERNER: std::sync::RwLock<Interner> =
+    std::sync::RwLock::new(Interner { ids: std::collections::BTreeMap::new(), words: Vec::new() });
+
+impl CustomWord {
+    fn intern(word: &str) -> CustomWord {
+        if let Some(&id) = INTERNER.read().unwrap_or_else(|e| e.into_inner()).ids.get(word) {
+            return CustomWord(id);
+        }
+        let mut guard = INTERNER.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(&id) = guard.ids.get(word) {
+            return CustomWord(id);
+        }
+        let id = u32::try_from(guard.words.len()).expect("fewer than 4 billion distinct custom words");
+        let leaked: &'static str = Box::leak(word.to_string().into_boxed_str());
+        guard.words.push(leaked);
+        guard.ids.insert(leaked, id);
+        CustomWord(id)
+    }
+
+    /// The word.
+    pub fn as_str(&self) -> &'static str {
+        INTERNER.read().unwrap_or_else(|e| e.into_inner()).words[self.0 as usize]
+    }
+}
+
+impl PartialOrd for CustomWord {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for CustomWord {
+    /// Custom words order by their text.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl From<&str> for CustomWord {
+    fn from(word: &str) -> Self {
+        CustomWord::intern(word)
+    }
+}
+
+impl From<String> for CustomWord {
+    fn from(word: String) -> Self {
+        CustomWord::intern(&word)
+    }
+}
+
+impl std::ops::Deref for CustomWord {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for CustomWord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for CustomWord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// True when `word` is a valid custom word: `x-` followed by at least one character.
 pub(crate) fn is_custom(word: &str) -> bool {
     word.len() > 2 && word.starts_with("x-")
@@ -57,7 +148,7 @@ macro_rules! vocabulary {
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
             /// A custom value (`x-…`), kept verbatim.
-            Custom(Box<str>),
+            Custom(CustomWord),
         }
         vocabulary!(@impl $name, $what, true, $($variant = $word),+);
     };
@@ -148,7 +239,7 @@ macro_rules! vocabulary {
         }
         fn custom_word(&self) -> &str {
             match self {
-                $name::Custom(w) => w,
+                $name::Custom(w) => w.as_str(),
                 _ => unreachable!("built-in words are matched first"),
             }
         }

@@ -4,15 +4,14 @@
 //! division importer or the generator) and immutable afterwards, so it is
 //! `Send + Sync` and may be shared by threads without locks.
 
-mod builder;
+pub(crate) mod builder;
+mod index;
 mod kinds;
 mod record;
 
 pub use builder::{ItemSpec, LinkSpec, MatterSpec, ModelBuilder, TerritorySpec, UnitSpec};
 pub use kinds::*;
 pub use record::*;
-
-use std::collections::HashMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 
@@ -23,11 +22,12 @@ pub type Graph = StableGraph<Record, Link, petgraph::Directed, u32>;
 
 /// One entry of an adjacency list: the link, the record at its other end, and
 /// the link kind's slot (links are grouped by kind for typed lookups).
+/// Packed to 5 bytes: adjacency is the largest per-link cost after the link itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(C, packed)]
 struct Adj {
     slot: u8,
     link: u32,
-    other: u32,
 }
 
 /// Compressed adjacency lists, grouped per record by link kind.
@@ -63,6 +63,54 @@ impl Adjacency {
     }
 }
 
+/// The records of one type in document order: a range of node indices when
+/// they were added contiguously (as every loader does), else a list.
+#[derive(Debug, Clone, Default)]
+struct TypeOrder {
+    start: u32,
+    len: u32,
+    list: Vec<Node>,
+}
+
+impl TypeOrder {
+    fn new(nodes: Vec<Node>) -> TypeOrder {
+        let start = nodes.first().map_or(0, |n| n.raw());
+        let contiguous = nodes.iter().enumerate().all(|(i, n)| n.raw() as usize == start as usize + i);
+        let len = nodes.len() as u32;
+        TypeOrder { start, len, list: if contiguous { Vec::new() } else { nodes } }
+    }
+
+    fn iter(&self) -> impl ExactSizeIterator<Item = Node> + '_ {
+        let range = if self.list.is_empty() { self.start..self.start + self.len } else { 0..0 };
+        let ranged = range.map(Node::new);
+        let listed = self.list.iter().copied();
+        // Exactly one of the two is non-empty.
+        Either { ranged, listed, len: self.len as usize }
+    }
+}
+
+struct Either<A, B> {
+    ranged: A,
+    listed: B,
+    len: usize,
+}
+
+impl<A: Iterator<Item = Node>, B: Iterator<Item = Node>> Iterator for Either<A, B> {
+    type Item = Node;
+    fn next(&mut self) -> Option<Node> {
+        let next = self.ranged.next().or_else(|| self.listed.next());
+        if next.is_some() {
+            self.len -= 1;
+        }
+        next
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.len, Some(self.len))
+    }
+}
+
+impl<A: Iterator<Item = Node>, B: Iterator<Item = Node>> ExactSizeIterator for Either<A, B> {}
+
 /// A governance model: territories, units, matters, items and typed links,
 /// held in a petgraph [`StableGraph`] with an id index and adjacency grouped
 /// by link kind.
@@ -83,8 +131,8 @@ impl Adjacency {
 #[derive(Debug, Clone)]
 pub struct Model {
     graph: Graph,
-    index: HashMap<Box<str>, Node>,
-    order: [Vec<Node>; 4],
+    index: index::IdIndex,
+    order: [TypeOrder; 4],
     meta: Option<Attrs>,
     out: Adjacency,
     inc: Adjacency,
@@ -111,27 +159,22 @@ impl Model {
         ModelBuilder::new()
     }
 
-    pub(crate) fn assemble(
-        graph: Graph,
-        index: HashMap<Box<str>, Node>,
-        order: [Vec<Node>; 4],
-        meta: Option<Attrs>,
-    ) -> Model {
+    pub(crate) fn assemble(graph: Graph, index: index::IdIndex, order: [Vec<Node>; 4], meta: Option<Attrs>) -> Model {
         let n = graph.node_count();
         let mut out_pairs = Vec::with_capacity(graph.edge_count());
         let mut in_pairs = Vec::with_capacity(graph.edge_count());
         for e in graph.edge_indices() {
             let link = &graph[e];
             let slot = link.kind.slot() as u8;
-            out_pairs.push((link.from.0, Adj { slot, link: e.index() as u32, other: link.to.0 }));
-            in_pairs.push((link.to.0, Adj { slot, link: e.index() as u32, other: link.from.0 }));
+            out_pairs.push((link.from.raw(), Adj { slot, link: e.index() as u32 }));
+            in_pairs.push((link.to.raw(), Adj { slot, link: e.index() as u32 }));
         }
         let mut child_pairs = Vec::new();
         for &t in &order[0] {
             if let Record::Territory(terr) = &graph[NodeIndex::new(t.index())]
                 && let Some(p) = terr.parent
             {
-                child_pairs.push((p.0, Adj { slot: 0, link: t.0, other: t.0 }));
+                child_pairs.push((p.raw(), Adj { slot: 0, link: t.raw() }));
             }
         }
         let mut model = Model {
@@ -140,7 +183,7 @@ impl Model {
             children: Adjacency::build(n, child_pairs),
             graph,
             index,
-            order,
+            order: order.map(TypeOrder::new),
             meta,
             levels: Vec::new(),
             query_index: std::sync::OnceLock::new(),
@@ -178,7 +221,7 @@ impl Model {
 
     /// The number of records of one type.
     pub fn count(&self, t: RecordType) -> usize {
-        self.order[type_slot(t)].len()
+        self.order[type_slot(t)].len as usize
     }
 
     /// The document's `meta` object, kept verbatim.
@@ -201,7 +244,7 @@ impl Model {
 
     /// The handle of the record with this id.
     pub fn node(&self, id: &str) -> Option<Node> {
-        self.index.get(id).copied()
+        self.index.get(&self.graph, id)
     }
 
     /// The record with this id.
@@ -211,7 +254,7 @@ impl Model {
 
     /// True when a record has this id.
     pub fn contains(&self, id: &str) -> bool {
-        self.index.contains_key(id)
+        self.node(id).is_some()
     }
 
     /// The record behind a handle.
@@ -276,7 +319,7 @@ impl Model {
     }
 
     pub(crate) fn typed(&self, t: RecordType) -> impl ExactSizeIterator<Item = (Node, &Record)> + '_ {
-        self.order[type_slot(t)].iter().map(move |&n| (n, self.record(n)))
+        self.order[type_slot(t)].iter().map(move |n| (n, self.record(n)))
     }
 
     /// All records, in document order: territories, units, matters, items.
@@ -383,7 +426,7 @@ impl Model {
 
     /// The territories directly inside a territory, in document order.
     pub fn children(&self, node: Node) -> impl ExactSizeIterator<Item = Node> + '_ {
-        self.children.all(node).iter().map(|a| Node(a.other))
+        self.children.all(node).iter().map(|a| Node::new(a.link))
     }
 
     /// A territory and its containing territories, nearest first.

@@ -10,13 +10,42 @@ use super::kinds::*;
 
 /// A handle to a record of a [`crate::Model`]: a compact index, valid only for
 /// the model that returned it. The format never speaks of handles, only of ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Node(pub(crate) u32);
+///
+/// A `Node` is 4 bytes and so is an `Option<Node>` (the index `u32::MAX` is never used).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Node(NonZeroU32);
 
 impl Node {
+    /// The handle of the record at an index (stored inverted, so zero is free for `None`).
+    pub(crate) fn new(index: u32) -> Node {
+        Node(NonZeroU32::new(!index).expect("a model holds fewer than u32::MAX records"))
+    }
+
     /// The index of the record in the model (0 .. `model.len()`), in insertion order.
     pub fn index(self) -> usize {
-        self.0 as usize
+        self.raw() as usize
+    }
+
+    pub(crate) fn raw(self) -> u32 {
+        !self.0.get()
+    }
+}
+
+impl PartialOrd for Node {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Node {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.raw().cmp(&other.raw())
+    }
+}
+
+impl fmt::Debug for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Node({})", self.raw())
     }
 }
 
@@ -136,7 +165,7 @@ impl Validity {
 /// assert_eq!(a.get("households"), Some(serde_json::json!(620)));
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Attrs(Box<str>);
+pub struct Attrs(Box<Box<str>>); // a thin pointer: absent attrs cost 8 bytes, not 16
 
 impl Attrs {
     /// Reads an attrs object from JSON text; whitespace outside strings is dropped.
@@ -153,23 +182,23 @@ impl Attrs {
         if !text.starts_with('{') {
             return Err("must be a JSON object".to_string());
         }
-        Ok(Attrs(minify(text).into_boxed_str()))
+        Ok(Attrs(Box::new(minify(text).into_boxed_str())))
     }
 
     /// Builds attrs from a JSON object map.
     pub fn from_map(map: &serde_json::Map<String, serde_json::Value>) -> Attrs {
-        Attrs(serde_json::to_string(map).unwrap_or_else(|_| "{}".to_string()).into_boxed_str())
+        Attrs(Box::new(serde_json::to_string(map).unwrap_or_else(|_| "{}".to_string()).into_boxed_str()))
     }
 
     /// The compact JSON text of the object.
     pub fn as_json(&self) -> &str {
-        &self.0
+        &self.0[..]
     }
 
     /// The object as a map. Integers beyond the range of `u64`/`i64` become floats
     /// here; [`Attrs::as_json`] keeps them exactly.
     pub fn to_map(&self) -> serde_json::Map<String, serde_json::Value> {
-        serde_json::from_str(&self.0).unwrap_or_default()
+        serde_json::from_str(&self.0[..]).unwrap_or_default()
     }
 
     /// One value by key.
@@ -179,12 +208,12 @@ impl Attrs {
 
     /// True for an empty object `{}`.
     pub fn is_empty(&self) -> bool {
-        &*self.0 == "{}"
+        &self.0[..] == "{}"
     }
 
     pub(crate) fn raw(&self) -> &RawValue {
         // The text was validated as a JSON object when the attrs were made.
-        serde_json::from_str(&self.0).unwrap_or_else(|_| empty_raw())
+        serde_json::from_str(&self.0[..]).unwrap_or_else(|_| empty_raw())
     }
 }
 
@@ -200,7 +229,7 @@ impl fmt::Debug for Attrs {
 
 impl fmt::Display for Attrs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.0[..])
     }
 }
 
