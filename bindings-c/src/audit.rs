@@ -1,0 +1,308 @@
+//! Where is nobody: the coverage audit and the balance metrics.
+
+use std::ffi::c_char;
+
+use tiaokuai::{Config, Report, Severity};
+
+use crate::error::{Failure, tiaokuai_error, tiaokuai_result};
+use crate::ffi::{
+    Text, borrow, free_handle, guard, guard_or, into_handle, lend, opt_str_in, out_ptr, write, write_string,
+};
+use crate::model::tiaokuai_model;
+
+/// One finding of the audit: the rule, the record it is about, where, and
+/// what is wrong. Borrowed from its report.
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct tiaokuai_finding {
+    rule: Text,
+    name: Text,
+    severity: Text,
+    subject: Text,
+    territory: Option<Text>,
+    message: Text,
+}
+
+/// The result of `tiaokuai_model_audit`: the findings (walk them with
+/// `tiaokuai_report_len` and `tiaokuai_report_finding`), their counts by
+/// severity, and the whole report (summary, findings with their evidence,
+/// metrics) as JSON. Owned by the caller, freed with `tiaokuai_report_free`;
+/// immutable, so any thread may read it.
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct tiaokuai_report {
+    report: Report,
+    findings: Vec<tiaokuai_finding>,
+}
+
+/// The number of findings of a report at each severity.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct tiaokuai_summary {
+    /// Findings of severity `"error"`: breaks in the structure.
+    pub errors: usize,
+    /// Findings of severity `"warning"`: coverage gaps and mismatches.
+    pub warnings: usize,
+    /// Findings of severity `"info"`: worth a look.
+    pub infos: usize,
+}
+
+impl tiaokuai_report {
+    fn new(report: Report) -> Self {
+        let findings = report
+            .findings
+            .iter()
+            .map(|f| tiaokuai_finding {
+                rule: f.rule.into(),
+                name: f.name.into(),
+                severity: f.severity.as_str().into(),
+                subject: f.subject.as_str().into(),
+                territory: f.territory.as_deref().map(Text::from),
+                message: f.message.as_str().into(),
+            })
+            .collect();
+        tiaokuai_report { report, findings }
+    }
+}
+
+/// Reads the optional audit config: NULL with length 0 is the default config.
+///
+/// # Safety
+/// `config_json` is NULL or valid for reading `config_len` bytes.
+unsafe fn config_in(config_json: *const c_char, config_len: usize) -> Result<Config, Failure> {
+    // SAFETY: forwarded contract.
+    match unsafe { opt_str_in(config_json, config_len, "config_json")? } {
+        None => Ok(Config::default()),
+        Some(text) => Ok(Config::from_json_str(text)?),
+    }
+}
+
+/// Runs the coverage audit: every rule the config enables, over the whole model.
+///
+/// `config_json` is an audit config as JSON text (`config_len` bytes of
+/// UTF-8: `{"rules": {"C001": {"severity": "error"}, "C004": {"enabled":
+/// false}}, "thresholds": {…}, "profiles": {"shanghai": true}}`), or NULL with
+/// `config_len` 0 for the defaults; a bad config gives `TIAOKUAI_RESULT_INVALID`
+/// naming the key.
+///
+/// On success writes a new report to `*out_report`, owned by the caller (free
+/// it with `tiaokuai_report_free`). Findings come in a stable order: by rule
+/// code, then the subject's document order.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_audit(
+    model: *const tiaokuai_model,
+    config_json: *const c_char,
+    config_len: usize,
+    out_report: *mut *mut tiaokuai_report,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_report = out_ptr(out_report, "out_report")?;
+        // SAFETY: inputs as documented; out_report checked.
+        unsafe {
+            let model = &borrow(model, "model")?.model;
+            let config = config_in(config_json, config_len)?;
+            write(out_report, into_handle(tiaokuai_report::new(model.audit(&config))));
+        }
+        Ok(())
+    })
+}
+
+/// The balance metrics as pretty-printed JSON: per street/town, rolled up per
+/// district, city, province and country, and the urban/rural comparison
+/// (organisational and work coverage, dual registration, strip/block balance,
+/// matter coverage). The config (as for `tiaokuai_model_audit`, NULL for the
+/// defaults) sets the thresholds the metrics use.
+///
+/// On success writes a new string owned by the caller to `*out_json` (free it
+/// with `tiaokuai_string_free`), and its length to `*out_len` when not NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_metrics_json(
+    model: *const tiaokuai_model,
+    config_json: *const c_char,
+    config_len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_json = out_ptr(out_json, "out_json")?;
+        // SAFETY: inputs as documented; outputs checked or optional.
+        unsafe {
+            let model = &borrow(model, "model")?.model;
+            let config = config_in(config_json, config_len)?;
+            let json = serde_json::to_string_pretty(&model.metrics(&config))
+                .expect("metrics serialise: numbers and strings only");
+            write_string(out_json, out_len, &json);
+        }
+        Ok(())
+    })
+}
+
+/// The number of findings; 0 when `report` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_report_len(report: *const tiaokuai_report) -> usize {
+    // SAFETY: NULL or a live report.
+    guard_or(0, || unsafe { report.as_ref() }.map_or(0, |r| r.findings.len()))
+}
+
+/// The finding at `index` (0-based), borrowed from the report (valid until
+/// `tiaokuai_report_free`); NULL when `report` is NULL or `index` is not
+/// below `tiaokuai_report_len`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_report_finding(
+    report: *const tiaokuai_report,
+    index: usize,
+) -> *const tiaokuai_finding {
+    // SAFETY: NULL or a live report.
+    guard_or(std::ptr::null(), || {
+        unsafe { report.as_ref() }.and_then(|r| r.findings.get(index)).map_or(std::ptr::null(), |f| f as *const _)
+    })
+}
+
+/// Counts the report's findings by severity into `*out_summary`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_report_summary(
+    report: *const tiaokuai_report,
+    out_summary: *mut tiaokuai_summary,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_summary = out_ptr(out_summary, "out_summary")?;
+        // SAFETY: report NULL or live; out_summary checked.
+        unsafe {
+            let r = &borrow(report, "report")?.report;
+            write(
+                out_summary,
+                tiaokuai_summary {
+                    errors: r.count(Severity::Error),
+                    warnings: r.count(Severity::Warning),
+                    infos: r.count(Severity::Info),
+                },
+            );
+        }
+        Ok(())
+    })
+}
+
+/// The whole report as pretty-printed JSON: `{"summary": …, "findings": […],
+/// "metrics": …}`, each finding with its evidence (the links and fields it
+/// rests on, and the links looked for and not found). A new string owned by
+/// the caller (free it with `tiaokuai_string_free`); its length to `*out_len`
+/// when `out_len` is not NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_report_to_json(
+    report: *const tiaokuai_report,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_json = out_ptr(out_json, "out_json")?;
+        // SAFETY: report NULL or live; outputs checked or optional.
+        unsafe {
+            let r = &borrow(report, "report")?.report;
+            write_string(out_json, out_len, &r.to_json());
+        }
+        Ok(())
+    })
+}
+
+/// Frees a report and its findings. NULL is a no-op.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_report_free(report: *mut tiaokuai_report) {
+    // SAFETY: NULL or a report made by this library, not yet freed.
+    guard_or((), || unsafe { free_handle(report) })
+}
+
+/// Lends one text field of a finding.
+///
+/// # Safety
+/// `finding` is NULL or a live finding; `out_len` NULL or writable.
+unsafe fn finding_text(
+    finding: *const tiaokuai_finding,
+    out_len: *mut usize,
+    field: fn(&tiaokuai_finding) -> Option<&Text>,
+) -> *const c_char {
+    // SAFETY: forwarded contract.
+    guard_or(std::ptr::null(), || unsafe { lend(finding.as_ref().and_then(field), out_len) })
+}
+
+/// The rule's code, e.g. `"C001"`.
+///
+/// Borrowed from the report (valid until `tiaokuai_report_free`),
+/// NUL-terminated; its length in bytes to `*out_len` when `out_len` is not
+/// NULL. NULL when `finding` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_finding_rule(finding: *const tiaokuai_finding, out_len: *mut usize) -> *const c_char {
+    // SAFETY: NULL or a live finding; out_len NULL or writable.
+    unsafe { finding_text(finding, out_len, |f| Some(&f.rule)) }
+}
+
+/// The rule's name, e.g. `"no-party-org"`.
+///
+/// Borrowed from the report (valid until `tiaokuai_report_free`),
+/// NUL-terminated; its length in bytes to `*out_len` when `out_len` is not
+/// NULL. NULL when `finding` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_finding_name(finding: *const tiaokuai_finding, out_len: *mut usize) -> *const c_char {
+    // SAFETY: NULL or a live finding; out_len NULL or writable.
+    unsafe { finding_text(finding, out_len, |f| Some(&f.name)) }
+}
+
+/// The severity: `"error"`, `"warning"` or `"info"`.
+///
+/// Borrowed from the report (valid until `tiaokuai_report_free`),
+/// NUL-terminated; its length in bytes to `*out_len` when `out_len` is not
+/// NULL. NULL when `finding` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_finding_severity(
+    finding: *const tiaokuai_finding,
+    out_len: *mut usize,
+) -> *const c_char {
+    // SAFETY: NULL or a live finding; out_len NULL or writable.
+    unsafe { finding_text(finding, out_len, |f| Some(&f.severity)) }
+}
+
+/// The id of the record the finding is about (for matter rules, the matter).
+///
+/// Borrowed from the report (valid until `tiaokuai_report_free`),
+/// NUL-terminated; its length in bytes to `*out_len` when `out_len` is not
+/// NULL. NULL when `finding` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_finding_subject(
+    finding: *const tiaokuai_finding,
+    out_len: *mut usize,
+) -> *const c_char {
+    // SAFETY: NULL or a live finding; out_len NULL or writable.
+    unsafe { finding_text(finding, out_len, |f| Some(&f.subject)) }
+}
+
+/// The id of the street/town the subject belongs to; NULL when it cannot be told.
+///
+/// Borrowed from the report (valid until `tiaokuai_report_free`),
+/// NUL-terminated; its length in bytes to `*out_len` when `out_len` is not
+/// NULL. NULL when `finding` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_finding_territory(
+    finding: *const tiaokuai_finding,
+    out_len: *mut usize,
+) -> *const c_char {
+    // SAFETY: NULL or a live finding; out_len NULL or writable.
+    unsafe { finding_text(finding, out_len, |f| f.territory.as_ref()) }
+}
+
+/// What is wrong, in plain English, naming ids and names.
+///
+/// Borrowed from the report (valid until `tiaokuai_report_free`),
+/// NUL-terminated; its length in bytes to `*out_len` when `out_len` is not
+/// NULL. NULL when `finding` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_finding_message(
+    finding: *const tiaokuai_finding,
+    out_len: *mut usize,
+) -> *const c_char {
+    // SAFETY: NULL or a live finding; out_len NULL or writable.
+    unsafe { finding_text(finding, out_len, |f| Some(&f.message)) }
+}

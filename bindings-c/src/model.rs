@@ -1,0 +1,317 @@
+//! The model: loading, writing, counting and looking up records.
+
+use std::ffi::c_char;
+
+use tiaokuai::{Model, RecordType};
+
+use crate::error::{Failure, tiaokuai_error, tiaokuai_result};
+use crate::ffi::{borrow, free_handle, guard, guard_or, into_handle, out_ptr, str_in, write, write_string};
+
+/// A loaded governance model. Immutable: every function taking a
+/// `const struct tiaokuai_model *` only reads it, so one model may be shared
+/// by any number of threads without locks. Freed with `tiaokuai_model_free`
+/// (after every thread is done with it).
+#[allow(non_camel_case_types)]
+pub struct tiaokuai_model {
+    pub(crate) model: Model,
+}
+
+/// The four record types of a model.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum tiaokuai_record_type {
+    /// A place: city, district, street, community, grid …
+    Territory = 0,
+    /// An organisation: a Party organisation, a government body, an enterprise …
+    Unit = 1,
+    /// An administrative matter on a duty list.
+    Matter = 2,
+    /// A need, resource or project.
+    Item = 3,
+}
+
+impl From<RecordType> for tiaokuai_record_type {
+    fn from(t: RecordType) -> Self {
+        match t {
+            RecordType::Territory => tiaokuai_record_type::Territory,
+            RecordType::Unit => tiaokuai_record_type::Unit,
+            RecordType::Matter => tiaokuai_record_type::Matter,
+            RecordType::Item => tiaokuai_record_type::Item,
+        }
+    }
+}
+
+/// How many records of each type, and links, a model holds.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct tiaokuai_counts {
+    /// Territories.
+    pub territories: usize,
+    /// Units.
+    pub units: usize,
+    /// Matters.
+    pub matters: usize,
+    /// Items.
+    pub items: usize,
+    /// Links.
+    pub links: usize,
+}
+
+/// Hands a loaded model to C, or maps the loading error.
+///
+/// # Safety
+/// `out_model` was checked and is valid for writing a pointer.
+unsafe fn deliver(out_model: *mut *mut tiaokuai_model, loaded: tiaokuai::Result<Model>) -> Result<(), Failure> {
+    let model = loaded?;
+    // SAFETY: forwarded contract.
+    unsafe { write(out_model, into_handle(tiaokuai_model { model })) };
+    Ok(())
+}
+
+/// Loads a model from `tiaokuai/1` JSON text: `json` points to `json_len`
+/// bytes of UTF-8 (a byte-order mark is allowed; no NUL terminator needed).
+///
+/// On success writes a new model to `*out_model`, owned by the caller (free
+/// it with `tiaokuai_model_free`). On failure returns the code of the first
+/// problem (`TIAOKUAI_RESULT_SYNTAX`, `_FORMAT`, `_INVALID_FIELD`,
+/// `_DANGLING_REFERENCE` …) and leaves `*out_model` untouched.
+///
+/// `out_error` may be NULL; when it is not, it receives NULL on success and a
+/// new `struct tiaokuai_error` (naming the record, field and id) on failure.
+/// The same holds for every function taking an `out_error`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_from_json(
+    json: *const c_char,
+    json_len: usize,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_model = out_ptr(out_model, "out_model")?;
+        // SAFETY: the caller gives json_len readable bytes; out_model checked.
+        unsafe {
+            let json = str_in(json, json_len, "json")?;
+            deliver(out_model, Model::from_json(json))
+        }
+    })
+}
+
+/// Loads a model from a path (`path_len` bytes of UTF-8, no NUL terminator
+/// needed): a `tiaokuai/1` JSON file, or a folder holding a CSV bundle.
+/// `TIAOKUAI_RESULT_IO` when it cannot be read. Ownership and errors as for
+/// `tiaokuai_model_from_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_load(
+    path: *const c_char,
+    path_len: usize,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_model = out_ptr(out_model, "out_model")?;
+        // SAFETY: as tiaokuai_model_from_json.
+        unsafe {
+            let path = str_in(path, path_len, "path")?;
+            deliver(out_model, Model::load(path))
+        }
+    })
+}
+
+/// Loads a model from a folder holding a CSV bundle (`territories.csv`,
+/// `units.csv`, `links.csv` …). Errors name the file and line
+/// (`TIAOKUAI_RESULT_CSV`, or the record errors with a `units.csv line 4`
+/// position). Ownership and errors as for `tiaokuai_model_from_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_from_csv_dir(
+    path: *const c_char,
+    path_len: usize,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_model = out_ptr(out_model, "out_model")?;
+        // SAFETY: as tiaokuai_model_from_json.
+        unsafe {
+            let path = str_in(path, path_len, "path")?;
+            deliver(out_model, Model::from_csv_dir(path))
+        }
+    })
+}
+
+/// The embedded sample model (Baoshan district, Shanghai; real divisions,
+/// synthetic structure with deliberate gaps). Ownership as for
+/// `tiaokuai_model_from_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_sample(
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_model = out_ptr(out_model, "out_model")?;
+        // SAFETY: out_model checked.
+        unsafe { deliver(out_model, Model::from_json(tiaokuai::SAMPLE_JSON)) }
+    })
+}
+
+/// Frees a model. NULL is a no-op. No other thread may use the model any more.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_free(model: *mut tiaokuai_model) {
+    // SAFETY: NULL or a model made by this library, not yet freed.
+    guard_or((), || unsafe { free_handle(model) })
+}
+
+/// Writes the model as `tiaokuai/1` JSON text (the same document
+/// `tiaokuai_model_from_json` reads back into an equal model).
+///
+/// On success writes a new NUL-terminated UTF-8 string to `*out_json`, owned
+/// by the caller (free it with `tiaokuai_string_free`), and its length in
+/// bytes (without the NUL) to `*out_len` when `out_len` is not NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_to_json(
+    model: *const tiaokuai_model,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_json = out_ptr(out_json, "out_json")?;
+        // SAFETY: model is NULL or live; outputs checked or optional.
+        unsafe {
+            let model = borrow(model, "model")?;
+            write_string(out_json, out_len, &model.model.to_json());
+        }
+        Ok(())
+    })
+}
+
+/// Saves the model to a path (`path_len` bytes of UTF-8): as a JSON file, or
+/// as a CSV bundle when the path is an existing folder or ends with `/`. The
+/// file is written beside its target and renamed into place, so a failed call
+/// never leaves a half-written model. `TIAOKUAI_RESULT_IO` when it cannot be written.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_save(
+    model: *const tiaokuai_model,
+    path: *const c_char,
+    path_len: usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        // SAFETY: model is NULL or live; path gives path_len readable bytes.
+        unsafe {
+            let model = borrow(model, "model")?;
+            let path = str_in(path, path_len, "path")?;
+            model.model.save(path)?;
+        }
+        Ok(())
+    })
+}
+
+/// Counts the model's records of each type and its links into `*out_counts`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_counts(
+    model: *const tiaokuai_model,
+    out_counts: *mut tiaokuai_counts,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_counts = out_ptr(out_counts, "out_counts")?;
+        // SAFETY: model is NULL or live; out_counts checked.
+        unsafe {
+            let m = &borrow(model, "model")?.model;
+            write(
+                out_counts,
+                tiaokuai_counts {
+                    territories: m.count(RecordType::Territory),
+                    units: m.count(RecordType::Unit),
+                    matters: m.count(RecordType::Matter),
+                    items: m.count(RecordType::Item),
+                    links: m.link_count(),
+                },
+            );
+        }
+        Ok(())
+    })
+}
+
+/// Looks up a record by id (`id_len` bytes of UTF-8); `TIAOKUAI_RESULT_UNKNOWN_ID` when none has it.
+///
+/// # Safety
+/// As the exports calling it.
+unsafe fn lookup<'m>(
+    model: *const tiaokuai_model,
+    id: *const c_char,
+    id_len: usize,
+) -> Result<&'m tiaokuai::Record, Failure> {
+    // SAFETY: forwarded contract.
+    let (model, id) = unsafe { (&borrow(model, "model")?.model, str_in(id, id_len, "id")?) };
+    model.get(id).ok_or_else(|| tiaokuai::Error::UnknownId { id: id.to_string() }.into())
+}
+
+/// The type of the record with this id (`id_len` bytes of UTF-8) into
+/// `*out_type`; `TIAOKUAI_RESULT_UNKNOWN_ID` when no record has it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_record_type(
+    model: *const tiaokuai_model,
+    id: *const c_char,
+    id_len: usize,
+    out_type: *mut tiaokuai_record_type,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_type = out_ptr(out_type, "out_type")?;
+        // SAFETY: inputs as documented; out_type checked.
+        unsafe {
+            let record = lookup(model, id, id_len)?;
+            write(out_type, record.record_type().into());
+        }
+        Ok(())
+    })
+}
+
+/// The name of the record with this id, as a new string owned by the caller
+/// (free it with `tiaokuai_string_free`); its length to `*out_len` when
+/// `out_len` is not NULL. `TIAOKUAI_RESULT_UNKNOWN_ID` when no record has the id.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_record_name(
+    model: *const tiaokuai_model,
+    id: *const c_char,
+    id_len: usize,
+    out_name: *mut *mut c_char,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_name = out_ptr(out_name, "out_name")?;
+        // SAFETY: inputs as documented; outputs checked or optional.
+        unsafe {
+            let record = lookup(model, id, id_len)?;
+            write_string(out_name, out_len, record.name());
+        }
+        Ok(())
+    })
+}
+
+/// The kind of the record with this id as written in the format
+/// (`"street"`, `"party_committee"`; for matters and items their list:
+/// `"basic"`, `"need"` …). Ownership and errors as for `tiaokuai_model_record_name`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_record_kind(
+    model: *const tiaokuai_model,
+    id: *const c_char,
+    id_len: usize,
+    out_kind: *mut *mut c_char,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_kind = out_ptr(out_kind, "out_kind")?;
+        // SAFETY: inputs as documented; outputs checked or optional.
+        unsafe {
+            let record = lookup(model, id, id_len)?;
+            write_string(out_kind, out_len, record.kind_str());
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,17 @@
+package org.tiaokuai;
+
+/** The four record types of a model. */
+public enum RecordType {
+    /** A place: city, district, street, community, grid … */
+    TERRITORY,
+    /** An organisation. */
+    UNIT,
+    /** An administrative matter on a duty list. */
+    MATTER,
+    /** A need, resource or project. */
+    ITEM;
+
+    static RecordType of(int code) {
+        return values()[code];
+    }
+}

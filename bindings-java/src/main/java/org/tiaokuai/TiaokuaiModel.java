@@ -1,0 +1,466 @@
+package org.tiaokuai;
+
+import static org.tiaokuai.LibTiaokuai.C;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+
+/**
+ * A governance model: territories, units, matters, items and the typed links between them, loaded into the
+ * tiaokuai library, and the questions its users ask of it — who is accountable ({@link #chain},
+ * {@link #responsibleFor}, {@link #dispatch}) and where is nobody ({@link #audit()}).
+ *
+ * <p>A model is immutable once loaded: any number of threads may query it at once. It holds native memory, so
+ * close it (try-with-resources); closing twice is harmless, and using a closed model throws
+ * {@link IllegalStateException}. Closing waits for queries running on other threads.
+ *
+ * <pre>{@code
+ * try (TiaokuaiModel model = TiaokuaiModel.load(Path.of("data/samples/baoshan.json"))) {
+ *     for (Finding f : model.audit()) {
+ *         System.out.println(f.severity() + " " + f.rule() + " " + f.subject() + ": " + f.message());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Every failure of the library is a {@link TiaokuaiException} naming what went wrong; a null argument is a
+ * {@link NullPointerException}.
+ */
+public final class TiaokuaiModel implements AutoCloseable {
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private Pointer handle;
+
+    private TiaokuaiModel(Pointer handle) {
+        this.handle = handle;
+    }
+
+    /**
+     * The version of the native library, e.g. {@code "0.1.0"}.
+     *
+     * @return the version
+     */
+    public static String version() {
+        return C.tiaokuai_version().getString(0, "UTF-8");
+    }
+
+    /**
+     * Loads a model from a path: a {@code tiaokuai/1} JSON file, or a folder holding a CSV bundle.
+     *
+     * @param path the file or folder
+     * @return the model
+     * @throws TiaokuaiException {@code io} when it cannot be read; the loading errors of {@link #fromJson}
+     */
+    public static TiaokuaiModel load(Path path) {
+        Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(path, "path").toString());
+        return open((out, err) -> C.tiaokuai_model_load(p.bytes(), p.len(), out, err));
+    }
+
+    /**
+     * Loads a model from a folder holding a CSV bundle ({@code territories.csv}, {@code units.csv} …).
+     *
+     * @param folder the folder
+     * @return the model
+     * @throws TiaokuaiException {@code io}, {@code csv}, or a record error positioned at a file and line
+     */
+    public static TiaokuaiModel fromCsvDir(Path folder) {
+        Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(folder, "folder").toString());
+        return open((out, err) -> C.tiaokuai_model_from_csv_dir(p.bytes(), p.len(), out, err));
+    }
+
+    /**
+     * Reads a model from {@code tiaokuai/1} JSON text.
+     *
+     * @param json the document
+     * @return the model
+     * @throws TiaokuaiException {@code syntax}, {@code format}, {@code invalid_field}, {@code dangling_reference}
+     *     … naming the record, field and id
+     */
+    public static TiaokuaiModel fromJson(String json) {
+        Ffi.Utf8 j = Ffi.utf8(Objects.requireNonNull(json, "json"));
+        return open((out, err) -> C.tiaokuai_model_from_json(j.bytes(), j.len(), out, err));
+    }
+
+    /**
+     * The embedded sample model: Baoshan district, Shanghai (real divisions, synthetic structure with deliberate
+     * gaps).
+     *
+     * @return the model
+     */
+    public static TiaokuaiModel sample() {
+        return open(C::tiaokuai_model_sample);
+    }
+
+    private interface Opener {
+        int call(PointerByReference out, PointerByReference err);
+    }
+
+    private static TiaokuaiModel open(Opener opener) {
+        PointerByReference out = new PointerByReference();
+        PointerByReference err = new PointerByReference();
+        Ffi.check(opener.call(out, err), err);
+        return new TiaokuaiModel(out.getValue());
+    }
+
+    /** Runs {@code body} with the live handle, holding the read lock so {@link #close()} waits for it. */
+    private <T> T with(Function<Pointer, T> body) {
+        lock.readLock().lock();
+        try {
+            if (handle == null) {
+                throw new IllegalStateException("the model is closed");
+            }
+            return body.apply(handle);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Frees the model's native memory. Safe to call more than once.
+     */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (handle != null) {
+                C.tiaokuai_model_free(handle);
+                handle = null;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * True once {@link #close()} was called.
+     *
+     * @return whether the model is closed
+     */
+    public boolean isClosed() {
+        lock.readLock().lock();
+        try {
+            return handle == null;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * How many records of each type, and links, the model holds.
+     *
+     * @return the counts
+     */
+    public Counts counts() {
+        return with(m -> {
+            int size = Native.SIZE_T_SIZE;
+            Memory out = new Memory(5L * size);
+            PointerByReference err = new PointerByReference();
+            Ffi.check(C.tiaokuai_model_counts(m, out, err), err);
+            long[] v = new long[5];
+            for (int i = 0; i < 5; i++) {
+                v[i] = Ffi.readSize(out.share((long) i * size));
+            }
+            return new Counts(v[0], v[1], v[2], v[3], v[4]);
+        });
+    }
+
+    /**
+     * The model as {@code tiaokuai/1} JSON text ({@link #fromJson} reads it back into an equal model).
+     *
+     * @return the document
+     */
+    public String toJson() {
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(C.tiaokuai_model_to_json(m, out, len, err), err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    /**
+     * Saves the model: as a JSON file, or as a CSV bundle when the path is an existing folder or ends with
+     * {@code /}. Written beside its target and renamed into place.
+     *
+     * @param path where to save
+     * @throws TiaokuaiException {@code io} when it cannot be written
+     */
+    public void save(Path path) {
+        Objects.requireNonNull(path, "path");
+        with(m -> {
+            Ffi.Utf8 p = Ffi.utf8(path.toString());
+            PointerByReference err = new PointerByReference();
+            Ffi.check(C.tiaokuai_model_save(m, p.bytes(), p.len(), err), err);
+            return null;
+        });
+    }
+
+    private interface IdText {
+        int call(Pointer model, byte[] id, SizeT len, PointerByReference out, Pointer outLen,
+                PointerByReference err);
+    }
+
+    private String idText(String id, IdText getter) {
+        Ffi.Utf8 i = Ffi.utf8(Objects.requireNonNull(id, "id"));
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(getter.call(m, i.bytes(), i.len(), out, len, err), err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    /**
+     * The name of the record with this id.
+     *
+     * @param id the id
+     * @return the name
+     * @throws TiaokuaiException {@code unknown_id}
+     */
+    public String name(String id) {
+        return idText(id, C::tiaokuai_model_record_name);
+    }
+
+    /**
+     * The kind of the record with this id as written in the format ({@code "street"}, {@code "party_committee"};
+     * for matters and items their list).
+     *
+     * @param id the id
+     * @return the kind
+     * @throws TiaokuaiException {@code unknown_id}
+     */
+    public String kind(String id) {
+        return idText(id, C::tiaokuai_model_record_kind);
+    }
+
+    /**
+     * The type of the record with this id.
+     *
+     * @param id the id
+     * @return the type
+     * @throws TiaokuaiException {@code unknown_id}
+     */
+    public RecordType recordType(String id) {
+        Ffi.Utf8 i = Ffi.utf8(Objects.requireNonNull(id, "id"));
+        return with(m -> {
+            IntByReference out = new IntByReference();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(C.tiaokuai_model_record_type(m, i.bytes(), i.len(), out, err), err);
+            return RecordType.of(out.getValue());
+        });
+    }
+
+    /**
+     * True when a record has this id.
+     *
+     * @param id the id
+     * @return whether it exists
+     */
+    public boolean contains(String id) {
+        try {
+            recordType(id);
+            return true;
+        } catch (TiaokuaiException e) {
+            if (e.kind().equals("unknown_id")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    // The audit.
+
+    /**
+     * Runs the coverage audit with the default config.
+     *
+     * @return the findings, by rule code, then the subject's document order
+     */
+    public List<Finding> audit() {
+        return audit(null);
+    }
+
+    /**
+     * Runs the coverage audit with a config given as JSON, e.g.
+     * {@code {"rules": {"C001": {"severity": "error"}, "C004": {"enabled": false}}, "thresholds": {…}}}.
+     *
+     * @param configJson the config, or null for the defaults
+     * @return the findings, by rule code, then the subject's document order
+     * @throws TiaokuaiException {@code invalid} for a bad config, naming the key
+     */
+    public List<Finding> audit(String configJson) {
+        return withReport(configJson, report -> {
+            long n = C.tiaokuai_report_len(report).longValue();
+            List<Finding> findings = new ArrayList<>((int) n);
+            for (long i = 0; i < n; i++) {
+                Pointer f = C.tiaokuai_report_finding(report, new SizeT(i));
+                findings.add(new Finding(
+                        Ffi.borrowed(C::tiaokuai_finding_rule, f),
+                        Ffi.borrowed(C::tiaokuai_finding_name, f),
+                        Ffi.borrowed(C::tiaokuai_finding_severity, f),
+                        Ffi.borrowed(C::tiaokuai_finding_subject, f),
+                        Ffi.borrowed(C::tiaokuai_finding_territory, f),
+                        Ffi.borrowed(C::tiaokuai_finding_message, f)));
+            }
+            return List.copyOf(findings);
+        });
+    }
+
+    /**
+     * The whole audit report as JSON: {@code {"summary", "findings" (with their evidence), "metrics"}}.
+     *
+     * @param configJson the config, or null for the defaults
+     * @return the report
+     * @throws TiaokuaiException {@code invalid} for a bad config
+     */
+    public String auditJson(String configJson) {
+        return withReport(configJson, report -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(C.tiaokuai_report_to_json(report, out, len, err), err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    private <T> T withReport(String configJson, Function<Pointer, T> body) {
+        Ffi.Utf8 c = configJson == null ? null : Ffi.utf8(configJson);
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_model_audit(
+                    m, c == null ? null : c.bytes(), c == null ? new SizeT(0) : c.len(), out, err);
+            Ffi.check(rc, err);
+            try {
+                return body.apply(out.getValue());
+            } finally {
+                C.tiaokuai_report_free(out.getValue());
+            }
+        });
+    }
+
+    /**
+     * The balance metrics as JSON: per street/town, rolled up per district, city …, and the urban/rural
+     * comparison.
+     *
+     * @param configJson the config (its thresholds), or null for the defaults
+     * @return the metrics
+     * @throws TiaokuaiException {@code invalid} for a bad config
+     */
+    public String metricsJson(String configJson) {
+        Ffi.Utf8 c = configJson == null ? null : Ffi.utf8(configJson);
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_model_metrics_json(
+                    m, c == null ? null : c.bytes(), c == null ? new SizeT(0) : c.len(), out, len, err);
+            Ffi.check(rc, err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    // Queries.
+
+    /**
+     * The chain of a unit upward along a line: one step per unit, the unit first. A cycle never loops: the chain
+     * stops, and the JSON's {@code "cycle"} says where.
+     *
+     * @param unit the unit's id
+     * @param line which links to follow
+     * @return the answer
+     * @throws TiaokuaiException {@code unknown_id}, {@code wrong_record_type} (not a unit)
+     */
+    public Answer chain(String unit, Line line) {
+        Ffi.Utf8 u = Ffi.utf8(Objects.requireNonNull(unit, "unit"));
+        int code = Objects.requireNonNull(line, "line").code;
+        return answer((m, out, err) -> C.tiaokuai_model_chain(m, u.bytes(), u.len(), code, out, err));
+    }
+
+    /**
+     * The chain of a unit along the leadership line.
+     *
+     * @param unit the unit's id
+     * @return the answer
+     * @throws TiaokuaiException {@code unknown_id}, {@code wrong_record_type} (not a unit)
+     */
+    public Answer chain(String unit) {
+        return chain(unit, Line.LEADERSHIP);
+    }
+
+    /**
+     * The block chain of a place: who holds jurisdiction over it and over each territory containing it, nearest
+     * first; territories nobody holds are steps without a unit.
+     *
+     * @param territory the territory's id
+     * @return the answer
+     * @throws TiaokuaiException {@code unknown_id}, {@code wrong_record_type} (not a territory)
+     */
+    public Answer responsibleFor(String territory) {
+        Ffi.Utf8 t = Ffi.utf8(Objects.requireNonNull(territory, "territory"));
+        return answer((m, out, err) -> C.tiaokuai_model_responsible_for(m, t.bytes(), t.len(), out, err));
+    }
+
+    /**
+     * Who handles a matter in a place: the lead(s) at the nearest level where one applies, the cooperators and
+     * the supervisors. No lead, or several, is reported in {@link Answer#problem()}, not thrown.
+     *
+     * @param matter the matter's id
+     * @param territory the territory's id
+     * @return the answer
+     * @throws TiaokuaiException {@code unknown_id}, {@code wrong_record_type}
+     */
+    public Answer dispatch(String matter, String territory) {
+        Ffi.Utf8 mt = Ffi.utf8(Objects.requireNonNull(matter, "matter"));
+        Ffi.Utf8 t = Ffi.utf8(Objects.requireNonNull(territory, "territory"));
+        return answer((m, out, err) ->
+                C.tiaokuai_model_dispatch(m, mt.bytes(), mt.len(), t.bytes(), t.len(), out, err));
+    }
+
+    private interface Query {
+        int call(Pointer model, PointerByReference out, PointerByReference err);
+    }
+
+    private Answer answer(Query query) {
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(query.call(m, out, err), err);
+            Pointer a = out.getValue();
+            try {
+                long n = C.tiaokuai_answer_len(a).longValue();
+                List<Step> steps = new ArrayList<>((int) n);
+                Memory index = Ffi.sizeSlot();
+                for (long i = 0; i < n; i++) {
+                    Pointer s = C.tiaokuai_answer_step(a, new SizeT(i));
+                    Long link = C.tiaokuai_step_link(s, index) != 0 ? Ffi.readSize(index) : null;
+                    steps.add(new Step(
+                            Ffi.borrowed(C::tiaokuai_step_unit, s),
+                            Ffi.borrowed(C::tiaokuai_step_name, s),
+                            Ffi.borrowed(C::tiaokuai_step_kind, s),
+                            Ffi.borrowed(C::tiaokuai_step_via, s),
+                            Ffi.borrowed(C::tiaokuai_step_territory, s),
+                            Ffi.borrowed(C::tiaokuai_step_level, s),
+                            Ffi.borrowed(C::tiaokuai_step_grade, s),
+                            link));
+                }
+                PointerByReference json = new PointerByReference();
+                Memory len = Ffi.sizeSlot();
+                PointerByReference err2 = new PointerByReference();
+                Ffi.check(C.tiaokuai_answer_to_json(a, json, len, err2), err2);
+                return new Answer(steps, Ffi.borrowed(C::tiaokuai_answer_problem, a), Ffi.owned(json, len));
+            } finally {
+                C.tiaokuai_answer_free(a);
+            }
+        });
+    }
+}
