@@ -31,7 +31,14 @@
 //! - `dispatch`: any of `resolved_at`, `leads`, `cooperators`, `supervisors` (unit ids, in order)
 //!   and `problem` (`null`, `"no_lead"`, `"several_leads"`).
 //! - `metrics`: an area id (township, district, city …), a metric (any rate or count of
-//!   [`crate::metrics::Counts`] / [`crate::metrics::Rates`]) and its value (within 1e-9).
+//!   [`crate::metrics::Counts`] / [`crate::metrics::Rates`]) and its value (within 1e-9;
+//!   `null` for a rate whose denominator is 0).
+//!
+//! A malformed scenario is an [`Error::Invalid`], never a check that silently passes: unknown
+//! keys (at the top, in `expect` and in every entry), an entry of `chains`, `responsible` or
+//! `dispatch` that expects nothing, a finding pattern whose `rule` names no rule, whose
+//! `severity` is not `error`, `warning` or `info`, or whose values are not strings
+//! (`territory` may be `null`: no street/town), an unknown metric, a metric without `value`.
 
 use std::path::Path;
 
@@ -146,6 +153,9 @@ pub fn run_str(text: &str, base: Option<&Path>) -> Result<Outcome> {
             let path = base.map(|b| b.join(f)).unwrap_or_else(|| f.into());
             Model::load(&path)?
         }
+        (None, Some(_)) => {
+            return Err(invalid(&name, "\"model_file\" must be a string: a path relative to the scenario"));
+        }
         _ => return Err(invalid(&name, "give exactly one of \"model\" (inline) or \"model_file\" (a path)")),
     };
     let config = match doc.get("config") {
@@ -181,6 +191,7 @@ pub fn run_str(text: &str, base: Option<&Path>) -> Result<Outcome> {
         check_findings(&name, &report.findings, &list("findings")?, &list("absent")?, expect.get("only"), &mut checks)?;
     }
     for e in list("chains")? {
+        entry_keys(&name, "chains", e, &["unit", "line"], &["steps", "cycle", "branches"])?;
         let unit = str_field(&name, e, "unit")?;
         let line: Line = e.get("line").and_then(Value::as_str).unwrap_or("leadership").parse()?;
         let chain = model.chain(unit, line)?;
@@ -192,6 +203,7 @@ pub fn run_str(text: &str, base: Option<&Path>) -> Result<Outcome> {
         compare(&mut checks, format!("chain {unit} ({line})"), e, &actual, &["steps", "cycle", "branches"]);
     }
     for e in list("responsible")? {
+        entry_keys(&name, "responsible", e, &["territory"], &["holders"])?;
         let territory = str_field(&name, e, "territory")?;
         let r = model.responsible_for(territory)?;
         let holders: Vec<Vec<String>> =
@@ -200,6 +212,13 @@ pub fn run_str(text: &str, base: Option<&Path>) -> Result<Outcome> {
         compare(&mut checks, format!("responsible {territory}"), e, &actual, &["holders"]);
     }
     for e in list("dispatch")? {
+        entry_keys(
+            &name,
+            "dispatch",
+            e,
+            &["matter", "territory"],
+            &["resolved_at", "leads", "cooperators", "supervisors", "problem"],
+        )?;
         let matter = str_field(&name, e, "matter")?;
         let territory = str_field(&name, e, "territory")?;
         let d = model.dispatch(matter, territory)?;
@@ -220,6 +239,16 @@ pub fn run_str(text: &str, base: Option<&Path>) -> Result<Outcome> {
         );
     }
     let metric_entries = list("metrics")?;
+    for e in &metric_entries {
+        entry_keys(&name, "metrics", e, &["area", "metric"], &["value"])?;
+        let metric = str_field(&name, e, "metric")?;
+        if !metric_names().iter().any(|m| m == metric) {
+            return Err(invalid(
+                &name,
+                format!("unknown metric {metric:?}; expected one of {}", metric_names().join(", ")),
+            ));
+        }
+    }
     if let (Some(report), false) = (&report, metric_entries.is_empty()) {
         let m = &report.metrics;
         let areas: Vec<&Area> = [&m.townships, &m.districts, &m.cities, &m.provinces, &m.countries, &m.comparison]
@@ -248,6 +277,41 @@ pub fn run_str(text: &str, base: Option<&Path>) -> Result<Outcome> {
 
 fn str_field<'a>(name: &str, e: &'a Map<String, Value>, key: &str) -> Result<&'a str> {
     e.get(key).and_then(Value::as_str).ok_or_else(|| invalid(name, format!("an entry lacks the string field {key:?}")))
+}
+
+/// Checks an entry of `chains`, `responsible`, `dispatch` or `metrics`: no unknown key, and at
+/// least one of the `expected` fields (an entry expecting nothing would always pass).
+fn entry_keys(name: &str, section: &str, e: &Map<String, Value>, given: &[&str], expected: &[&str]) -> Result<()> {
+    for key in e.keys() {
+        if !given.contains(&key.as_str()) && !expected.contains(&key.as_str()) {
+            let all: Vec<&str> = given.iter().chain(expected).copied().collect();
+            return Err(invalid(
+                name,
+                format!("an entry of {section:?} has unknown field {key:?}; expected {}", all.join(", ")),
+            ));
+        }
+    }
+    if !expected.iter().any(|k| e.contains_key(*k)) {
+        return Err(invalid(
+            name,
+            format!("an entry of {section:?} expects nothing; give at least one of {}", expected.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+/// The names a `metrics` entry may give: every field of [`crate::metrics::Counts`] and [`crate::metrics::Rates`].
+fn metric_names() -> Vec<String> {
+    let mut names = Vec::new();
+    for v in [
+        serde_json::to_value(crate::metrics::Counts::default()).unwrap_or_default(),
+        serde_json::to_value(crate::metrics::Rates::default()).unwrap_or_default(),
+    ] {
+        if let Value::Object(m) = v {
+            names.extend(m.keys().cloned());
+        }
+    }
+    names
 }
 
 /// Compares the fields an expectation gives with the actual answer.
@@ -295,10 +359,33 @@ fn check_findings(
                 return Err(invalid(name, format!("a finding pattern has unknown field {key:?}")));
             }
         }
-        if let Some(rule) = pattern.get("rule").and_then(Value::as_str) {
-            if Rule::find(rule).is_none() {
-                return Err(invalid(name, format!("no rule {rule:?}")));
+        for (key, value) in pattern.iter() {
+            match value {
+                Value::String(_) => {}
+                Value::Null if key == "territory" => {}
+                other => {
+                    return Err(invalid(
+                        name,
+                        format!(
+                            "a finding pattern's {key:?} must be a string{}, not {other}",
+                            if key == "territory" { " or null" } else { "" }
+                        ),
+                    ));
+                }
             }
+        }
+        if let Some(rule) = pattern.get("rule").and_then(Value::as_str)
+            && Rule::find(rule).is_none()
+        {
+            return Err(invalid(
+                name,
+                format!("no rule {rule:?}; expected a code S001 … L002 or a name such as \"no-party-org\""),
+            ));
+        }
+        if let Some(sev) = pattern.get("severity").and_then(Value::as_str)
+            && !["error", "warning", "info"].contains(&sev)
+        {
+            return Err(invalid(name, format!("unknown severity {sev:?}; expected error, warning or info")));
         }
     }
     for pattern in want {

@@ -1,0 +1,508 @@
+//! The `tiaokuai` binary end to end: exit codes, output formats, error messages.
+//!
+//! Every command runs from the workspace root, so relative paths such as
+//! `data/samples/baoshan.json` and `tests/scenarios/*.json` work as in the docs.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+const SAMPLE: &str = "data/samples/baoshan.json";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn tiaokuai(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the tiaokuai binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Runs a command that must succeed and returns its standard output.
+fn ok(args: &[&str]) -> String {
+    let o = tiaokuai(args);
+    assert_eq!(o.status.code(), Some(0), "tiaokuai {args:?} failed:\n{}", stderr(&o));
+    stdout(&o)
+}
+
+/// Runs a command that must succeed and parses its standard output as JSON.
+fn json(args: &[&str]) -> Value {
+    let out = ok(args);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("tiaokuai {args:?} printed invalid JSON ({e}):\n{out}"))
+}
+
+/// A fresh folder under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("tiaokuai-cli-{}-{n}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        TempDir(dir)
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).expect("a temp file");
+        path.display().to_string()
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The sample's audit as JSON, and the three severity counts of its summary.
+fn sample_audit() -> (Value, [u64; 3]) {
+    let report = json(&["audit", "--format", "json"]);
+    let s = &report["summary"];
+    let counts = [s["errors"].as_u64().unwrap(), s["warnings"].as_u64().unwrap(), s["infos"].as_u64().unwrap()];
+    (report, counts)
+}
+
+#[test]
+fn audit_of_the_embedded_sample() {
+    let (report, [errors, warnings, infos]) = sample_audit();
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 29, "data/samples/README.md lists 29 deliberate gaps");
+    assert_eq!(errors + warnings + infos, 29);
+    for (severity, n) in [("error", errors), ("warning", warnings), ("info", infos)] {
+        assert_eq!(findings.iter().filter(|f| f["severity"] == severity).count() as u64, n);
+    }
+    let per_rule: u64 =
+        report["summary"]["rules"].as_array().unwrap().iter().map(|r| r["findings"].as_u64().unwrap()).sum();
+    assert_eq!(per_rule, 29);
+    assert!(report["metrics"]["townships"].as_array().is_some_and(|t| t.len() == 13));
+
+    // The table for people: a heading, the findings, the summary line with the same counts.
+    let text = ok(&["audit"]);
+    assert!(text.starts_with("Audit of "), "{text}");
+    let summary = format!("29 findings: {errors} errors, {warnings} warnings, {infos} infos");
+    assert_eq!(text.lines().last(), Some(summary.as_str()), "{text}");
+    for f in findings {
+        assert!(text.contains(f["subject"].as_str().unwrap()), "the table names {}", f["subject"]);
+    }
+    // Naming the sample file gives the same report as the embedded sample.
+    assert_eq!(json(&["audit", SAMPLE, "--format", "json"]), report);
+}
+
+#[test]
+fn audit_as_csv() {
+    let out = ok(&["audit", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, ["rule", "name", "severity", "subject", "territory", "message"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a CSV row")).collect();
+    assert_eq!(rows.len(), 29);
+    assert_eq!(&rows[0][0], "S001");
+    assert!(rows.iter().any(|r| &r[0] == "A002" && &r[3] == "noise" && &r[4] == "310113003"));
+}
+
+#[test]
+fn fail_on_sets_the_exit_status() {
+    let (_, [errors, warnings, _]) = sample_audit();
+    assert!(errors > 0 && warnings > 0);
+    assert_eq!(tiaokuai(&["audit", "--fail-on", "error"]).status.code(), Some(1));
+    assert_eq!(tiaokuai(&["audit", "--fail-on", "warning"]).status.code(), Some(1));
+    assert_eq!(tiaokuai(&["audit", "--fail-on", "never"]).status.code(), Some(0));
+    // The report is still printed when the status is 1.
+    let o = tiaokuai(&["audit", "--fail-on", "error", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 29);
+}
+
+#[test]
+fn a_config_file_changes_the_audit() {
+    let (report, [errors, _, _]) = sample_audit();
+    let error_rules: Vec<String> = report["summary"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["severity"] == "error")
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(error_rules.contains(&"S001".to_string()) && error_rules.contains(&"A001".to_string()));
+    let dir = TempDir::new("config");
+    // Every rule graded error switched off (TOML), so --fail-on error passes.
+    let toml: String = std::iter::once("[rules]\n".to_string())
+        .chain(error_rules.iter().map(|r| format!("{r} = \"off\"\n")))
+        .collect();
+    let toml = dir.file("audit.toml", &toml);
+    let quiet = json(&["audit", "--config", &toml, "--format", "json"]);
+    assert_eq!(quiet["summary"]["errors"], 0);
+    assert_eq!(quiet["findings"].as_array().unwrap().len() as u64, 29 - errors);
+    assert_eq!(tiaokuai(&["audit", "--config", &toml, "--fail-on", "error"]).status.code(), Some(0));
+    let s001 = quiet["summary"]["rules"].as_array().unwrap().iter().find(|r| r["code"] == "S001").unwrap();
+    assert_eq!(s001["severity"], Value::Null);
+
+    // JSON: one rule off, one re-graded by name, a threshold changed.
+    let config = dir.file(
+        "audit.json",
+        r#"{"rules": {"L001": "off", "idle-resource": "error"}, "thresholds": {"joint_branch_max_units": 6}}"#,
+    );
+    let changed = json(&["audit", "--config", &config, "--format", "json"]);
+    let rules: Vec<&str> =
+        changed["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(!rules.contains(&"L001"), "L001 is off");
+    assert!(!rules.contains(&"C004"), "the 6-unit joint branch is within a limit of 6");
+    let l002 = changed["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "L002").unwrap();
+    assert_eq!(l002["severity"], "error");
+    assert_eq!(rules.len(), 27);
+
+    // A config naming no rule is refused, with the key.
+    let bad = dir.file("bad.toml", "[rules]\nC999 = \"off\"\n");
+    let o = tiaokuai(&["audit", "--config", &bad]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("C999") && stderr(&o).contains("bad.toml"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn chain_as_table_and_json() {
+    let text = ok(&["chain", SAMPLE, "yyl-c01-party"]);
+    assert!(text.starts_with("leadership chain of "), "{text}");
+    for id in ["yyl-c01-party", "yyl-sqdw", "yyl-gw", "bs-dw", "sh-sw"] {
+        assert!(text.contains(id), "{text}");
+    }
+    assert!(text.contains("top: ") && text.contains("(sh-sw)"), "{text}");
+
+    let chain = json(&["chain", SAMPLE, "zm-scjgs", "--format", "json"]);
+    let ids: Vec<&str> = chain["steps"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["zm-scjgs", "bs-scjgj", "bs-gov", "sh-gov"]);
+    assert_eq!(chain["line"], "leadership");
+    assert_eq!(chain["branches"][0]["leader"], "zm-gov");
+    assert_eq!(chain["ambiguous"], serde_json::json!(["zm-scjgs"]));
+
+    let strip = json(&["chain", SAMPLE, "zm-scjgs", "--line", "strip", "--format", "json"]);
+    assert_eq!(strip["line"], "strip");
+    assert_eq!(strip["steps"][1]["id"], "bs-scjgj");
+    assert_eq!(strip["steps"][1]["via"], "dispatches");
+
+    let cycle = json(&["chain", SAMPLE, "gc-c03-wy", "--format", "json"]);
+    assert_eq!(cycle["cycle"], serde_json::json!(["gc-c03-wy", "gc-c03-ywh", "gc-c03-wy"]));
+}
+
+#[test]
+fn responsible_as_table_and_json() {
+    let text = ok(&["responsible", SAMPLE, "yyl-c03-g2"]);
+    assert!(text.contains("(nobody)"), "the grid nobody holds: {text}");
+    let r = json(&["responsible", SAMPLE, "yyl-c03-g2", "--format", "json"]);
+    let blocks = r["blocks"].as_array().unwrap();
+    let territories: Vec<&str> = blocks.iter().map(|b| b["territory"].as_str().unwrap()).collect();
+    assert_eq!(territories, ["yyl-c03-g2", "yyl-c03", "310113003", "310113", "31"]);
+    assert_eq!(blocks[0]["holders"], serde_json::json!([]));
+    assert_eq!(blocks[4]["grade"], "overall");
+}
+
+#[test]
+fn dispatch_as_table_and_json() {
+    let text = ok(&["dispatch", SAMPLE, "noise", "310113003"]);
+    assert!(text.contains("bs-sthjj") && text.contains("bs-gaj"), "{text}");
+    let d = json(&["dispatch", SAMPLE, "noise", "310113003", "--format", "json"]);
+    assert_eq!(d["problem"], "several_leads");
+    let leads: Vec<&str> = d["leads"].as_array().unwrap().iter().map(|a| a["unit"].as_str().unwrap()).collect();
+    assert_eq!(leads, ["bs-sthjj", "bs-gaj"]);
+    let none = json(&["dispatch", SAMPLE, "group-rental", "310113102", "--format", "json"]);
+    assert_eq!(none["problem"], "no_lead");
+    assert_eq!(none["resolved_at"], Value::Null);
+    // CSV is for audit and metrics.
+    let o = tiaokuai(&["dispatch", SAMPLE, "noise", "310113003", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("csv"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unknown_id_is_one_line_on_stderr_naming_it() {
+    for args in [
+        &["chain", SAMPLE, "no-such-unit"][..],
+        &["responsible", SAMPLE, "no-such-unit"],
+        &["dispatch", SAMPLE, "noise", "no-such-unit"],
+        &["export", SAMPLE, "--to", "dot", "--focus", "no-such-unit"],
+    ] {
+        let o = tiaokuai(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("error: ") && err.contains("\"no-such-unit\""), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+    // An id of the wrong record type says what it is.
+    let o = tiaokuai(&["chain", SAMPLE, "310113"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: \"310113\" is a territory, but chain needs a unit\n");
+}
+
+#[test]
+fn validate_names_the_record_field_and_id() {
+    let good = ok(&["validate", SAMPLE]);
+    assert!(good.contains("valid (779 records, 1620 links)"), "{good}");
+    let dir = TempDir::new("validate");
+    let bad = dir.file(
+        "bad.json",
+        r#"{"format": "tiaokuai/1", "units": [{"id": "ok", "name": "OK", "kind": "enterprise"},
+            {"id": "acme", "name": "Acme", "kind": "enterprise", "members": -3}]}"#,
+    );
+    let o = tiaokuai(&["validate", &bad]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for part in ["bad.json", "units[1]", "\"acme\"", "\"members\"", "-3"] {
+        assert!(err.contains(part), "{err} lacks {part}");
+    }
+    // As JSON the verdict goes to stdout.
+    let o = tiaokuai(&["validate", &bad, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert!(v["error"].as_str().unwrap().contains("units[1] (id \"acme\")"), "{v}");
+
+    let dangling = dir.file(
+        "dangling.json",
+        r#"{"format": "tiaokuai/1", "units": [{"id": "gw", "name": "GW", "kind": "party_committee"}],
+            "links": [{"from": "gw", "to": "ghost", "kind": "leads"}]}"#,
+    );
+    let o = tiaokuai(&["validate", &dangling]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("links[0] (from \"gw\"): \"to\" names \"ghost\""), "{}", stderr(&o));
+    let missing = dir.path("missing.json");
+    let o = tiaokuai(&["validate", &missing]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("missing.json"), "{}", stderr(&o));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in
+        [&["frobnicate"][..], &["audit", "--format", "xml"], &["chain", SAMPLE], &["export", SAMPLE], &["test"], &[]]
+    {
+        let o = tiaokuai(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).is_empty(), "{args:?}");
+    }
+    assert_eq!(tiaokuai(&["--help"]).status.code(), Some(0));
+    assert!(ok(&["--version"]).starts_with("tiaokuai "));
+}
+
+#[test]
+fn stats_as_json() {
+    let s = json(&["stats", "--format", "json"]);
+    assert_eq!(s["records"], 779);
+    assert_eq!(s["links"], 1620);
+    assert_eq!(s["by_type"], serde_json::json!({"items": 18, "matters": 14, "territories": 215, "units": 532}));
+    let by_kind: u64 = s["units_by_kind"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(by_kind, 532);
+    let by_level: u64 = s["units_by_level"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(by_level, 532);
+    assert_eq!(s["territories_by_kind"]["town"], 9);
+    assert!(ok(&["stats"]).contains("779 records, 1620 links"));
+}
+
+#[test]
+fn convert_to_csv_and_back() {
+    let dir = TempDir::new("convert");
+    let bundle = dir.path("bundle");
+    ok(&["convert", SAMPLE, "--to", "csv", "-o", &bundle]);
+    for file in ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv"] {
+        assert!(Path::new(&bundle).join(file).is_file(), "{file} written");
+    }
+    let v = ok(&["validate", &bundle]);
+    assert!(v.contains("valid (779 records, 1620 links)"), "{v}");
+    // The bundle audits like the JSON, and converts back to the same document.
+    assert_eq!(
+        json(&["audit", &bundle, "--format", "json"])["findings"],
+        json(&["audit", "--format", "json"])["findings"]
+    );
+    let back = dir.path("back.json");
+    ok(&["convert", &bundle, "--to", "json", "-o", &back]);
+    let original = ok(&["convert", SAMPLE, "--to", "json"]);
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), original);
+    // CSV needs a folder.
+    let o = tiaokuai(&["convert", SAMPLE, "--to", "csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("-o"), "{}", stderr(&o));
+}
+
+#[test]
+fn import_divisions_of_baoshan() {
+    let model = json(&["import-divisions", "--code", "310113"]);
+    let territories = model["territories"].as_array().unwrap();
+    let township = |t: &&Value| ["street", "town", "township", "zone"].contains(&t["kind"].as_str().unwrap());
+    let ids: Vec<&str> = territories.iter().filter(township).map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 13, "{ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("310113") && id.len() == 9), "{ids:?}");
+    assert!(territories.iter().any(|t| t["id"] == "310113" && t["kind"] == "district"));
+    let o = tiaokuai(&["import-divisions", "--code", "99"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("99"), "{}", stderr(&o));
+}
+
+#[test]
+fn generate_is_deterministic() {
+    let a = tiaokuai(&["generate", "--scale", "district", "--seed", "1"]);
+    let b = tiaokuai(&["generate", "--scale", "district", "--seed", "1"]);
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    assert!(a.stdout == b.stdout, "two runs with seed 1 differ");
+    let model: Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(model["format"], "tiaokuai/1");
+    assert!(model["units"].as_array().unwrap().len() > 100);
+    let c = tiaokuai(&["generate", "--scale", "district", "--seed", "2"]);
+    assert!(c.stdout != a.stdout, "another seed gives another model");
+    let o = tiaokuai(&["generate", "--scale", "galaxy"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("galaxy"), "{}", stderr(&o));
+}
+
+#[test]
+fn schema_is_json_schema() {
+    let schema = json(&["schema"]);
+    assert!(schema["$schema"].as_str().unwrap().contains("2020-12"), "{}", schema["$schema"]);
+    assert!(schema.to_string().contains("tiaokuai/1"));
+}
+
+#[test]
+fn export_graphml_and_dot() {
+    let graphml = ok(&["export", SAMPLE, "--to", "graphml"]);
+    assert!(graphml.starts_with("<?xml"), "{}", &graphml[..100]);
+    assert!(graphml.contains("<graphml") && graphml.trim_end().ends_with("</graphml>"));
+    assert!(graphml.contains("<node id=\"yyl-gw\""));
+    let dot = ok(&["export", SAMPLE, "--to", "dot"]);
+    assert!(dot.starts_with("digraph"), "{}", &dot[..100]);
+    assert!(dot.trim_end().ends_with('}'));
+    // A focus keeps only the part around one record.
+    let focus = ok(&["export", SAMPLE, "--to", "dot", "--focus", "yyl-c01"]);
+    assert!(focus.len() < dot.len() / 10 && focus.contains("yyl-c01-rc"), "{focus}");
+    let dir = TempDir::new("export");
+    let out = dir.path("g.graphml");
+    ok(&["export", SAMPLE, "--to", "graphml", "-o", &out]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), graphml);
+    // --render needs dot, and Graphviz.
+    assert_eq!(tiaokuai(&["export", SAMPLE, "--to", "graphml", "--render", "svg"]).status.code(), Some(1));
+    let has_dot = Command::new("dot").arg("-V").stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    let svg = tiaokuai(&["export", SAMPLE, "--to", "dot", "--focus", "yyl-c01", "--render", "svg"]);
+    if has_dot {
+        assert_eq!(svg.status.code(), Some(0), "{}", stderr(&svg));
+        assert!(stdout(&svg).contains("<svg"));
+    } else {
+        assert_eq!(svg.status.code(), Some(1));
+        assert!(stderr(&svg).contains("dot"), "{}", stderr(&svg));
+    }
+}
+
+fn shared_scenarios() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("tests/scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| format!("tests/scenarios/{}", p.file_name().unwrap().to_str().unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn test_runs_the_shared_scenarios() {
+    let files = shared_scenarios();
+    assert!(files.len() >= 12);
+    let mut args = vec!["test"];
+    args.extend(files.iter().map(String::as_str));
+    let out = ok(&args);
+    assert!(out.contains(&format!("scenarios: {} passed, 0 failed", files.len())), "{out}");
+    assert!(!out.contains("FAIL"), "{out}");
+    args.extend(["--format", "json"]);
+    let outcomes = json(&args);
+    assert_eq!(outcomes.as_array().unwrap().len(), files.len());
+}
+
+#[test]
+fn a_failing_scenario_exits_1_with_the_diff() {
+    let dir = TempDir::new("scenario");
+    let failing = dir.file(
+        "failing.json",
+        r#"{"name": "expects the wrong chain",
+            "model_file": "../../does-not-matter.json",
+            "expect": {}}"#,
+    );
+    // A scenario that cannot run is an error naming the file.
+    let o = tiaokuai(&["test", &failing]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("failing.json"), "{}", stderr(&o));
+
+    let sample = root().join(SAMPLE).canonicalize().unwrap();
+    let failing = dir.file(
+        "failing.json",
+        &format!(
+            r#"{{"name": "expects the wrong chain", "model_file": {},
+                "expect": {{"chains": [{{"unit": "yyl-c01-party", "steps": ["yyl-c01-party", "sh-sw"]}}],
+                           "absent": [{{"rule": "C008"}}]}}}}"#,
+            Value::from(sample.display().to_string())
+        ),
+    );
+    let o = tiaokuai(&["test", &failing, "tests/scenarios/l-three-lists.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL expects the wrong chain (2 checks, 2 failed)"), "{out}");
+    assert!(out.contains("expected: {\"steps\":[\"yyl-c01-party\",\"sh-sw\"]}"), "{out}");
+    assert!(
+        out.contains("actual:   {\"steps\":[\"yyl-c01-party\",\"yyl-sqdw\",\"yyl-gw\",\"bs-dw\",\"sh-sw\"]}"),
+        "{out}"
+    );
+    assert!(out.contains("yyl-c03-g2"), "the unwanted C008 finding is shown: {out}");
+    assert!(out.contains("scenarios: 1 passed, 1 failed"), "{out}");
+    let o = tiaokuai(&["test", &failing, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let outcomes: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(outcomes[0]["checks"][0]["passed"], false);
+}
+
+/// `tiaokuai … | head -1`: the reader goes away after one line; the command stops quietly.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    for args in [
+        &["audit"][..],
+        &["export", SAMPLE, "--to", "graphml"],
+        &["convert", SAMPLE, "--to", "json"],
+        &["audit", "--format", "json"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
+            .args(args)
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        {
+            let mut reader = BufReader::new(child.stdout.take().unwrap());
+            reader.read_line(&mut first).unwrap();
+        } // the pipe is closed here
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        let status = child.wait().unwrap();
+        assert!(!first.is_empty(), "{args:?}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+    }
+}
