@@ -850,7 +850,7 @@ EXPECTED_GAPS = [   # (rule, subject, street/town for A001-A003 else None, expla
     ("A002", "noise", "310113003", "噪声扰民: two leads (bs-sthjj, bs-gaj) for 友谊路街道"),
     ("A003", "investment", "310113008", "招商引资 is recalled but zm-gov leads it in 张庙街道 (same link as A004)"),
     ("A003", "street-vending", "310113007", "占道经营 is basic but bs-cgj leads it in 吴淞街道 (the street only cooperates)"),
-    ("A004", "zm-gov", None, "张庙街道办事处 holds a responsibility (lead) for investment (招商引资)"),
+    ("A004", "investment", "310113008", "张庙街道办事处 (zm-gov) holds a responsibility (lead) for investment (招商引资)"),
     ("B001", "gc-pcs", None, "顾村镇 holds consent but no assessment power over its police station"),
     ("B001", "lj-cgzd", None, "罗泾镇 holds neither consent nor assessment (same agency as B002)"),
     ("B001", "yx-scjgs", None, "杨行镇 holds assessment but no consent power"),
@@ -1204,9 +1204,9 @@ def reference_audit(byid):
                     or (lst == "recalled" and street_roles):
                 out.add(("A003", m["id"], tid))
     for ln in resp:
-        lv = {terr[t]["kind"] for t in juris.get(ln["from"], [])}
-        if lv & TOWNSHIP_KINDS and mat[ln["to"]]["category"] == "investment_attraction":
-            out.add(("A004", ln["from"]))
+        for t in juris.get(ln["from"], []):
+            if terr[t]["kind"] in TOWNSHIP_KINDS and mat[ln["to"]]["category"] == "investment_attraction":
+                out.add(("A004", ln["to"], t))
 
     # B001/B002 strips and blocks
     for u in units:
