@@ -1,0 +1,103 @@
+"""tiaokuai (条块): a city's governance as a typed graph — who is accountable, and where is nobody.
+
+Load a model, ask who is accountable (:meth:`Model.chain`, :meth:`Model.responsible_for`,
+:meth:`Model.dispatch`) and where is nobody (:meth:`Model.audit`)::
+
+    import tiaokuai
+    model = tiaokuai.sample()                      # or tiaokuai.load("model.json")
+    print(model.chain("yyl-c01-party"))            # up the leadership line
+    report = model.audit()
+    report.to_pandas()                             # findings as a DataFrame
+
+Every error is a :class:`TiaokuaiError`; each kind of error has its own subclass that also
+derives from the builtin that fits (:class:`UnknownIdError` is a ``KeyError``, :class:`IoError`
+an ``OSError``, the others ``ValueError``). Loading, audits and queries release the GIL.
+pandas and networkx are optional: ``pip install 'tiaokuai[pandas,networkx]'``.
+"""
+
+from . import types
+from ._tiaokuai import (
+    FORMAT,
+    Chain,
+    CsvError,
+    DanglingReferenceError,
+    Dispatch,
+    DuplicateIdError,
+    Finding,
+    FormatError,
+    InvalidCountError,
+    InvalidFieldError,
+    InvalidInputError,
+    IoError,
+    Item,
+    JsonSyntaxError,
+    Link,
+    LinkView,
+    Matter,
+    Model,
+    Record,
+    RecordView,
+    Report,
+    Responsibility,
+    Territory,
+    TerritoryCycleError,
+    TiaokuaiError,
+    TooLargeError,
+    Unit,
+    UnknownIdError,
+    UnknownWordError,
+    WrongEndpointError,
+    WrongRecordTypeError,
+    __version__,
+    from_networkx,
+    generate,
+    import_divisions,
+    load,
+    rules,
+    run_scenario,
+    sample,
+)
+
+__all__ = [
+    "FORMAT",
+    "Chain",
+    "CsvError",
+    "DanglingReferenceError",
+    "Dispatch",
+    "DuplicateIdError",
+    "Finding",
+    "FormatError",
+    "InvalidCountError",
+    "InvalidFieldError",
+    "InvalidInputError",
+    "IoError",
+    "Item",
+    "JsonSyntaxError",
+    "Link",
+    "LinkView",
+    "Matter",
+    "Model",
+    "Record",
+    "RecordView",
+    "Report",
+    "Responsibility",
+    "ScenarioOutcome",
+    "Territory",
+    "TerritoryCycleError",
+    "TiaokuaiError",
+    "TooLargeError",
+    "Unit",
+    "UnknownIdError",
+    "UnknownWordError",
+    "WrongEndpointError",
+    "WrongRecordTypeError",
+    "__version__",
+    "from_networkx",
+    "generate",
+    "import_divisions",
+    "load",
+    "rules",
+    "run_scenario",
+    "sample",
+    "types",
+]

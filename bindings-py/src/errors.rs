@@ -1,0 +1,262 @@
+//! The exception classes, and the one conversion from `tiaokuai::Error` to a Python exception.
+//!
+//! `TiaokuaiError(Exception)` is the base; each core error variant (by its
+//! stable [`tiaokuai::Error::kind`] name) has a subclass that also derives from
+//! the builtin that fits (`UnknownIdError(TiaokuaiError, KeyError)`,
+//! `IoError(TiaokuaiError, OSError)`, the rest `ValueError`). The classes are
+//! created once, when the module is first imported, because PyO3's
+//! `create_exception!` cannot give a class two bases.
+
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple, PyType};
+
+/// One exception class: the core error kind, the Python class name, its builtin base and docstring.
+struct ClassSpec {
+    kind: &'static str,
+    name: &'static str,
+    builtin: &'static str,
+    doc: &'static str,
+    /// Extra attributes the instances carry (class-level default `None`).
+    extra: &'static [&'static str],
+}
+
+const SPECS: &[ClassSpec] = &[
+    ClassSpec {
+        kind: "syntax",
+        name: "JsonSyntaxError",
+        builtin: "ValueError",
+        doc: "The input is not well-formed JSON (or not UTF-8, or empty); `line` and `column` say where.",
+        extra: &["line", "column"],
+    },
+    ClassSpec {
+        kind: "format",
+        name: "FormatError",
+        builtin: "ValueError",
+        doc: "The `format` field is missing or names a version this library does not read.",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "invalid_field",
+        name: "InvalidFieldError",
+        builtin: "ValueError",
+        doc: "A field of a record or link has the wrong type, is missing, unknown, or has an invalid value.",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "invalid_count",
+        name: "InvalidCountError",
+        builtin: "ValueError",
+        doc: "A count (`members`, `staff`, `in_service_members`) is negative, fractional, too large or not a number.",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "unknown_word",
+        name: "UnknownWordError",
+        builtin: "ValueError",
+        doc: "A kind, sector, power, role or list is not part of its vocabulary (custom words start with `x-`).",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "duplicate_id",
+        name: "DuplicateIdError",
+        builtin: "ValueError",
+        doc: "Two records share an id; `id` is the id.",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "dangling_reference",
+        name: "DanglingReferenceError",
+        builtin: "ValueError",
+        doc: "A field names an id that no record has; `id` is the id named.",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "wrong_endpoint",
+        name: "WrongEndpointError",
+        builtin: "ValueError",
+        doc: "A reference names a record of the wrong type for its link kind or field; `id` is the id named.",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "territory_cycle",
+        name: "TerritoryCycleError",
+        builtin: "ValueError",
+        doc: "A territory's `parent` chain loops back on itself.",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "too_large",
+        name: "TooLargeError",
+        builtin: "ValueError",
+        doc: "The input is larger than the size limit (`max_bytes`).",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "io",
+        name: "IoError",
+        builtin: "OSError",
+        doc: "A file or folder could not be read or written; `filename` is the path.",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "csv",
+        name: "CsvError",
+        builtin: "ValueError",
+        doc: "A CSV file of a bundle is malformed; `filename` is the file within the bundle, `line` the line.",
+        extra: &["filename", "line"],
+    },
+    ClassSpec {
+        kind: "unknown_id",
+        name: "UnknownIdError",
+        builtin: "KeyError",
+        doc: "A query or lookup named an id that is not in the model; `id` is the id.",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "wrong_record_type",
+        name: "WrongRecordTypeError",
+        builtin: "ValueError",
+        doc: "A query named a record of the wrong type (a territory where a unit is needed …); `id` is the id.",
+        extra: &[],
+    },
+    ClassSpec {
+        kind: "invalid",
+        name: "InvalidInputError",
+        builtin: "ValueError",
+        doc: "Invalid input other than a model: a division code, an audit config, a scenario, a generator scale, \
+              a vocabulary word given as an argument.",
+        extra: &[],
+    },
+];
+
+const BASE_DOC: &str = "Base class of every error raised by tiaokuai.
+
+Attributes (``None`` when they do not apply):
+
+* ``kind``: the core error's stable name (``\"dangling_reference\"`` …);
+* ``record``: the record the error is about, as the message names it
+  (``'links[17] (from \"s1-gw\")'``);
+* ``field``: the field (``\"to\"``, ``\"members\"`` …);
+* ``id``: the offending id (the id named, duplicated or asked for), else the record's own id.";
+
+struct Classes {
+    base: Py<PyType>,
+    by_kind: Vec<(&'static str, &'static str, Py<PyType>)>,
+}
+
+static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
+
+fn create(py: Python<'_>) -> PyResult<Classes> {
+    let builtins = py.import("builtins")?;
+    let type_ = builtins.getattr("type")?;
+    let base_dict = PyDict::new(py);
+    base_dict.set_item("__module__", "tiaokuai")?;
+    base_dict.set_item("__doc__", BASE_DOC)?;
+    for attr in ["kind", "record", "field", "id"] {
+        base_dict.set_item(attr, py.None())?;
+    }
+    let bases = PyTuple::new(py, [py.get_type::<PyException>()])?;
+    let base = type_.call1(("TiaokuaiError", bases, base_dict))?.cast_into::<PyType>()?;
+    let plain_str = builtins.getattr("BaseException")?.getattr("__str__")?;
+    let mut by_kind = Vec::with_capacity(SPECS.len());
+    for spec in SPECS {
+        let dict = PyDict::new(py);
+        dict.set_item("__module__", "tiaokuai")?;
+        dict.set_item("__doc__", spec.doc)?;
+        dict.set_item("kind", spec.kind)?;
+        // KeyError and OSError would quote the message or prefix "[Errno None]": show it as written.
+        dict.set_item("__str__", &plain_str)?;
+        for attr in spec.extra {
+            dict.set_item(*attr, py.None())?;
+        }
+        let builtin = builtins.getattr(spec.builtin)?;
+        let bases = PyTuple::new(py, [base.as_any(), &builtin])?;
+        let class = type_.call1((spec.name, bases, dict))?.cast_into::<PyType>()?;
+        by_kind.push((spec.kind, spec.name, class.unbind()));
+    }
+    Ok(Classes { base: base.unbind(), by_kind })
+}
+
+fn classes(py: Python<'_>) -> PyResult<&'static Classes> {
+    CLASSES.get_or_try_init(py, || create(py))
+}
+
+/// Adds `TiaokuaiError` and every subclass to the module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let classes = classes(py)?;
+    m.add("TiaokuaiError", classes.base.bind(py))?;
+    for (_, name, class) in &classes.by_kind {
+        m.add(*name, class.bind(py))?;
+    }
+    Ok(())
+}
+
+/// The Python exception for a core error: the class of its kind, with `kind`,
+/// `record`, `field` and `id` set (and `line`, `column`, `filename` where they apply).
+fn to_exception(py: Python<'_>, err: &tiaokuai::Error) -> PyResult<PyErr> {
+    let classes = classes(py)?;
+    let kind = err.kind();
+    let class = classes.by_kind.iter().find(|(k, _, _)| *k == kind).map(|(_, _, c)| c).unwrap_or(&classes.base);
+    let exc = class.bind(py).call1((err.to_string(),))?;
+    exc.setattr("kind", kind)?;
+    exc.setattr("record", err.position().map(|p| p.to_string()))?;
+    exc.setattr("field", err.field())?;
+    exc.setattr("id", err.id())?;
+    match err {
+        tiaokuai::Error::Syntax { line, column, .. } => {
+            exc.setattr("line", *line)?;
+            exc.setattr("column", *column)?;
+        }
+        tiaokuai::Error::Io { path, .. } => exc.setattr("filename", path)?,
+        tiaokuai::Error::Csv { file, line, .. } => {
+            exc.setattr("filename", file)?;
+            exc.setattr("line", *line)?;
+        }
+        _ => {}
+    }
+    Ok(PyErr::from_value(exc))
+}
+
+/// The error type of every binding function: a core error or a Python error.
+///
+/// `?` turns both into it, and PyO3 turns it into the Python exception: this
+/// is the one place where core errors become Python exceptions.
+#[derive(Debug)]
+pub enum TkPyErr {
+    /// An error of the core library.
+    Core(tiaokuai::Error),
+    /// An error raised by Python (a conversion, a missing optional dependency …).
+    Py(PyErr),
+}
+
+impl From<tiaokuai::Error> for TkPyErr {
+    fn from(err: tiaokuai::Error) -> Self {
+        TkPyErr::Core(err)
+    }
+}
+
+impl From<PyErr> for TkPyErr {
+    fn from(err: PyErr) -> Self {
+        TkPyErr::Py(err)
+    }
+}
+
+impl From<TkPyErr> for PyErr {
+    fn from(err: TkPyErr) -> PyErr {
+        match err {
+            TkPyErr::Py(e) => e,
+            TkPyErr::Core(e) => Python::attach(|py| to_exception(py, &e).unwrap_or_else(|failure| failure)),
+        }
+    }
+}
+
+/// `Result` of the binding functions.
+pub type TkResult<T> = Result<T, TkPyErr>;
+
+/// An [`tiaokuai::Error::Invalid`] for a bad argument (`what` names it).
+pub(crate) fn invalid(what: &str, message: impl Into<String>) -> TkPyErr {
+    TkPyErr::Core(tiaokuai::Error::Invalid { what: what.to_string(), message: message.into() })
+}

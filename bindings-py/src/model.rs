@@ -1,0 +1,480 @@
+//! `Model`: loading, writing, lookups and views, and the conversions to and from NetworkX.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{IntoPyDict, PyBytes, PyDict, PyList, PyString, PyTuple};
+use tiaokuai::{LinkKind, LoadOptions, Model, RecordType};
+
+use crate::convert::{import_optional, json_loads, to_json_text};
+use crate::errors::{TkResult, invalid};
+use crate::records::{PyLink, PyLinkView, PyRecordView, link_dict, record_dict, record_object};
+use crate::{audit, query};
+
+fn options(max_bytes: Option<u64>) -> LoadOptions {
+    match max_bytes {
+        Some(limit) => LoadOptions::default().max_bytes(limit),
+        None => LoadOptions::default(),
+    }
+}
+
+/// A governance model: territories, units, matters, items and the typed links between them.
+///
+/// A model is immutable and safe to share between threads; loading, audits and queries
+/// release the GIL. Create one with :func:`tiaokuai.load`, :meth:`Model.from_json`,
+/// :meth:`Model.from_dict`, :func:`tiaokuai.from_networkx`, :func:`tiaokuai.generate` or
+/// :func:`tiaokuai.import_divisions`.
+///
+/// It behaves as a read-only mapping from id to record: ``len(model)`` counts the records,
+/// ``"id" in model`` tests for one, ``model["id"]`` returns it (``UnknownIdError``, a
+/// ``KeyError``, when missing) and iterating yields the ids in document order.
+#[pyclass(name = "Model", module = "tiaokuai", frozen)]
+pub struct PyModel {
+    pub(crate) inner: Arc<Model>,
+}
+
+impl PyModel {
+    pub(crate) fn wrap(model: Model) -> Self {
+        PyModel { inner: Arc::new(model) }
+    }
+}
+
+/// Loads a model from JSON text or bytes (GIL released).
+pub(crate) fn model_from_json(py: Python<'_>, data: &Bound<'_, PyAny>, max_bytes: Option<u64>) -> TkResult<PyModel> {
+    let opts = options(max_bytes);
+    let model = if let Ok(s) = data.cast::<PyString>() {
+        let text = s.to_cow()?.into_owned();
+        py.detach(move || Model::from_json_bytes_with(text.as_bytes(), &opts))?
+    } else if let Ok(b) = data.cast::<PyBytes>() {
+        let bytes = b.as_bytes().to_vec();
+        py.detach(move || Model::from_json_bytes_with(&bytes, &opts))?
+    } else {
+        return Err(PyTypeError::new_err("Model.from_json() takes a str or bytes").into());
+    };
+    Ok(PyModel::wrap(model))
+}
+
+/// Loads a model from a path (GIL released).
+pub(crate) fn model_load(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>) -> TkResult<PyModel> {
+    let opts = options(max_bytes);
+    let model = py.detach(move || Model::load_with(&path, &opts))?;
+    Ok(PyModel::wrap(model))
+}
+
+#[pymethods]
+impl PyModel {
+    /// Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
+    ///
+    /// ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
+    /// path cannot be read and a subclass of ``TiaokuaiError`` naming the record, field and id
+    /// for invalid content.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, max_bytes = None))]
+    fn load(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>) -> TkResult<PyModel> {
+        model_load(py, path, max_bytes)
+    }
+
+    /// Reads a model from ``tiaokuai/1`` JSON text (``str``, or UTF-8 ``bytes`` with or without BOM).
+    #[staticmethod]
+    #[pyo3(signature = (text, *, max_bytes = None))]
+    fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>, max_bytes: Option<u64>) -> TkResult<PyModel> {
+        model_from_json(py, text, max_bytes)
+    }
+
+    /// Reads a model from a dict in the ``tiaokuai/1`` form (as returned by :meth:`to_dict`
+    /// or ``json.load``). Any mapping, list, tuple, str, int, float, bool or None is accepted
+    /// inside; other values raise ``TypeError`` naming where they are.
+    #[staticmethod]
+    #[pyo3(signature = (obj, *, max_bytes = None))]
+    fn from_dict(py: Python<'_>, obj: &Bound<'_, PyAny>, max_bytes: Option<u64>) -> TkResult<PyModel> {
+        let text = to_json_text(obj, "model")?;
+        let opts = options(max_bytes);
+        let model = py.detach(move || Model::from_json_bytes_with(text.as_bytes(), &opts))?;
+        Ok(PyModel::wrap(model))
+    }
+
+    /// The embedded sample model: Baoshan district (310113), Shanghai — real divisions,
+    /// synthetic structure with deliberate gaps.
+    #[staticmethod]
+    fn sample(py: Python<'_>) -> TkResult<PyModel> {
+        let model = py.detach(|| Model::from_json(tiaokuai::SAMPLE_JSON))?;
+        Ok(PyModel::wrap(model))
+    }
+
+    /// The model as ``tiaokuai/1`` JSON text: deterministic, one record per line.
+    fn to_json(&self, py: Python<'_>) -> String {
+        let model = Arc::clone(&self.inner);
+        py.detach(move || model.to_json())
+    }
+
+    /// The model as a dict in the ``tiaokuai/1`` form (integers in ``attrs`` of any size kept exactly).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let text = self.to_json(py);
+        json_loads(py, &text)
+    }
+
+    /// Writes the model to ``path``: as JSON to a file, or as a CSV bundle when ``format="csv"``
+    /// or the path is an existing folder or ends with a path separator. JSON files are written
+    /// to a temporary file and renamed into place. Raises ``IoError`` when writing fails.
+    #[pyo3(signature = (path, *, format = None))]
+    fn write(&self, py: Python<'_>, path: PathBuf, format: Option<&str>) -> TkResult<()> {
+        let model = Arc::clone(&self.inner);
+        match format {
+            None => py.detach(move || model.save(&path))?,
+            Some("csv") => py.detach(move || model.write_csv_dir(&path))?,
+            Some("json") => {
+                let text = path.to_string_lossy();
+                if path.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+                    return Err(tiaokuai::Error::Io {
+                        path: text.into_owned(),
+                        message: "is a folder; a JSON model is written to a file".into(),
+                    }
+                    .into());
+                }
+                py.detach(move || model.save(&path))?
+            }
+            Some(other) => return Err(invalid("format", format!("{other:?} is not \"json\" or \"csv\""))),
+        }
+        Ok(())
+    }
+
+    /// The document's ``meta`` object as a dict, or None.
+    #[getter]
+    fn meta<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner.meta().map(|m| json_loads(py, m.as_json())).transpose()
+    }
+
+    /// The model's name (``meta.name``), or None.
+    #[getter]
+    fn title(&self) -> Option<String> {
+        self.inner.title()
+    }
+
+    /// All records, in document order: territories, units, matters, items.
+    #[getter]
+    fn records(&self) -> PyRecordView {
+        PyRecordView::new(&self.inner, None)
+    }
+
+    /// The territories, in document order.
+    #[getter]
+    fn territories(&self) -> PyRecordView {
+        PyRecordView::new(&self.inner, Some(RecordType::Territory))
+    }
+
+    /// The units (organisations), in document order.
+    #[getter]
+    fn units(&self) -> PyRecordView {
+        PyRecordView::new(&self.inner, Some(RecordType::Unit))
+    }
+
+    /// The matters (事项), in document order.
+    #[getter]
+    fn matters(&self) -> PyRecordView {
+        PyRecordView::new(&self.inner, Some(RecordType::Matter))
+    }
+
+    /// The items of the three lists (needs, resources, projects), in document order.
+    #[getter]
+    fn items(&self) -> PyRecordView {
+        PyRecordView::new(&self.inner, Some(RecordType::Item))
+    }
+
+    /// The links, in document order.
+    #[getter]
+    fn links(&self) -> PyLinkView {
+        PyLinkView::new(&self.inner)
+    }
+
+    /// The record with this id, or ``default``.
+    #[pyo3(signature = (id, default = None))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        id: &str,
+        default: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.inner.node(id) {
+            Some(n) => record_object(py, &self.inner, n).map(Some),
+            None => Ok(default),
+        }
+    }
+
+    /// The links leaving the record ``id``, of one kind or all (grouped by kind), in document order.
+    #[pyo3(signature = (id, kind = None))]
+    fn links_from(&self, id: &str, kind: Option<&str>) -> TkResult<Vec<PyLink>> {
+        self.adjacent(id, kind, true)
+    }
+
+    /// The links arriving at the record ``id``, of one kind or all (grouped by kind), in document order.
+    #[pyo3(signature = (id, kind = None))]
+    fn links_to(&self, id: &str, kind: Option<&str>) -> TkResult<Vec<PyLink>> {
+        self.adjacent(id, kind, false)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __contains__(&self, id: &Bound<'_, PyAny>) -> bool {
+        id.cast::<PyString>().is_ok_and(|s| s.to_cow().is_ok_and(|id| self.inner.contains(&id)))
+    }
+
+    fn __getitem__<'py>(&self, py: Python<'py>, id: &Bound<'py, PyAny>) -> TkResult<Bound<'py, PyAny>> {
+        let Ok(s) = id.cast::<PyString>() else {
+            let type_name = id.get_type().name()?.to_string();
+            return Err(PyTypeError::new_err(format!("model ids are str, not {type_name}")).into());
+        };
+        let id = s.to_cow()?;
+        let node = self.inner.node(&id).ok_or_else(|| tiaokuai::Error::UnknownId { id: id.to_string() })?;
+        Ok(record_object(py, &self.inner, node)?)
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let ids = PyList::new(py, self.inner.records().map(|(_, r)| r.id()))?;
+        ids.try_iter().map(Bound::into_any)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyModel>().is_ok_and(|o| {
+            let o = o.get();
+            Arc::ptr_eq(&self.inner, &o.inner) || *self.inner == *o.inner
+        })
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let m = &self.inner;
+        let title = m.title().map(|t| format!(" {}", crate::convert::py_repr(py, &t))).unwrap_or_default();
+        format!(
+            "<tiaokuai.Model{title}: {} territories, {} units, {} matters, {} items, {} links>",
+            m.count(RecordType::Territory),
+            m.count(RecordType::Unit),
+            m.count(RecordType::Matter),
+            m.count(RecordType::Item),
+            m.link_count()
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = slf.get_type().getattr("from_json")?;
+        let text = slf.get().to_json(py);
+        PyTuple::new(py, [from_json, PyTuple::new(py, [text])?.into_any()])
+    }
+
+    /// The chain of a unit, from it up to the top along ``line``: ``"leadership"`` (``leads``
+    /// links; at a dual-led unit the primary leader, the others reported as branches),
+    /// ``"strip"`` (``dispatches``, else ``guides``, up to the department, then ``leads``) or
+    /// ``"all"`` (``leads``, and the strip where a unit has no leader). A cycle never loops:
+    /// the chain stops and says where. The GIL is released.
+    ///
+    /// Raises ``UnknownIdError`` for an unknown id, ``WrongRecordTypeError`` when it is not a
+    /// unit, ``InvalidInputError`` for an unknown line.
+    #[pyo3(signature = (unit, line = "leadership"))]
+    fn chain(&self, py: Python<'_>, unit: String, line: &str) -> TkResult<query::PyChain> {
+        query::chain(py, &self.inner, unit, line)
+    }
+
+    /// The chains of many units along one line, in the order given (the GIL is released once for all).
+    #[pyo3(signature = (units, line = "leadership"))]
+    fn chains(&self, py: Python<'_>, units: Vec<String>, line: &str) -> TkResult<Vec<query::PyChain>> {
+        query::chains(py, &self.inner, units, line)
+    }
+
+    /// The block chain of a territory: the units with jurisdiction over it and over each
+    /// containing territory, nearest first, with their grades; territories nobody answers for
+    /// are listed without holders. The GIL is released.
+    ///
+    /// Raises ``UnknownIdError`` for an unknown id, ``WrongRecordTypeError`` when it is not a territory.
+    fn responsible_for(&self, py: Python<'_>, territory: String) -> TkResult<query::PyResponsibility> {
+        query::responsible_for(py, &self.inner, territory)
+    }
+
+    /// Who handles ``matter`` in ``territory``: the lead(s) at the nearest level (the place or
+    /// a territory containing it) where ``responsible`` links for the matter apply, the
+    /// cooperators and supervisors, the chain above each lead and the block chain of the place.
+    /// No lead, or several at one level, is reported in ``problem``. The GIL is released.
+    ///
+    /// Raises ``UnknownIdError`` for an unknown id, ``WrongRecordTypeError`` when ``matter`` is
+    /// not a matter or ``territory`` not a territory.
+    fn dispatch(&self, py: Python<'_>, matter: String, territory: String) -> TkResult<query::PyDispatch> {
+        query::dispatch(py, &self.inner, matter, territory)
+    }
+
+    /// Runs the coverage audit — "where is nobody" — and returns the :class:`Report`.
+    ///
+    /// ``config`` is None (every rule at its default severity and thresholds), a dict in the
+    /// audit config format (``{"rules": {"C003": "off", "no-party-org": "error"},
+    /// "thresholds": {"min_members_for_org": 3}, "profiles": {"shanghai": True}}``) or the path
+    /// of a ``.json`` or ``.toml`` config file. The GIL is released while the rules run.
+    ///
+    /// Raises ``InvalidInputError`` for an invalid config, ``IoError`` for an unreadable file.
+    #[pyo3(signature = (config = None))]
+    fn audit(&self, py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> TkResult<audit::PyReport> {
+        audit::audit(py, &self.inner, config)
+    }
+
+    /// The model as a ``networkx.MultiDiGraph``: one node per record (keyed by id, in document
+    /// order) and one edge per link (keyed by its index in ``links``).
+    ///
+    /// Node attributes: ``type`` (``"territory"`` …) and every field of the record as the
+    /// format writes it (``name``, ``kind`` or ``list``, ``sector``, ``parent``, ``located_in``,
+    /// ``members`` as int, ``attrs`` as dict …), plus the derived ``level`` and ``grade`` (None
+    /// when there is none). Edge attributes: ``kind`` and the link's other fields (``primary``,
+    /// ``power``, ``role``, ``scope``, ``members``, ``attrs``, ``since``, ``until``) when set.
+    /// The graph's ``graph["meta"]`` is the model's meta. Needs networkx
+    /// (``pip install 'tiaokuai[networkx]'``).
+    fn to_networkx<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let nx = import_optional(py, "networkx", "Model.to_networkx()")?;
+        let g = nx.getattr("MultiDiGraph")?.call0()?;
+        let m = &self.inner;
+        if let Some(meta) = self.meta(py)? {
+            g.getattr("graph")?.set_item("meta", meta)?;
+        }
+        let nodes = PyList::empty(py);
+        for (n, r) in m.records() {
+            let d = record_dict(py, m, n)?;
+            d.del_item("id")?;
+            d.set_item("type", r.record_type().as_str())?;
+            d.set_item("level", m.level(n).map(|l| l.as_str().to_string()))?;
+            d.set_item("grade", m.grade(n).map(|g| g.as_str().to_string()))?;
+            nodes.append((r.id(), d))?;
+        }
+        g.call_method1("add_nodes_from", (nodes,))?;
+        let edges = PyList::empty(py);
+        for (id, l) in m.links() {
+            let d = link_dict(py, m, id)?;
+            d.del_item("from")?;
+            d.del_item("to")?;
+            edges.append((m.id(l.from), m.id(l.to), id.index(), d))?;
+        }
+        g.call_method1("add_edges_from", (edges,))?;
+        Ok(g)
+    }
+}
+
+impl PyModel {
+    fn adjacent(&self, id: &str, kind: Option<&str>, outgoing: bool) -> TkResult<Vec<PyLink>> {
+        let m = &self.inner;
+        let node = m.node(id).ok_or_else(|| tiaokuai::Error::UnknownId { id: id.to_string() })?;
+        let link = |id| PyLink { model: Arc::clone(m), id };
+        let kind = kind.map(|k| k.parse::<LinkKind>().map_err(|e| invalid("link kind", e.to_string()))).transpose()?;
+        let ids: Vec<_> = match (&kind, outgoing) {
+            (None, true) => m.all_links_from(node).map(|(id, _)| id).collect(),
+            (None, false) => m.all_links_to(node).map(|(id, _)| id).collect(),
+            (Some(k), true) => m.all_links_from(node).filter(|(_, l)| &l.kind == k).map(|(id, _)| id).collect(),
+            (Some(k), false) => m.all_links_to(node).filter(|(_, l)| &l.kind == k).map(|(id, _)| id).collect(),
+        };
+        Ok(ids.into_iter().map(link).collect())
+    }
+}
+
+/// Builds a model from a NetworkX graph shaped like :meth:`Model.to_networkx`'s: every node
+/// needs a ``type`` attribute (``"territory"``, ``"unit"``, ``"matter"`` or ``"item"``); the
+/// other node attributes are the record's fields (``level`` and ``grade`` are derived and
+/// ignored); every edge's attributes are the link's fields, with ``kind`` required. Records
+/// keep the graph's node order; links are ordered by integer edge keys when the graph is a
+/// multigraph keyed by integers, else in the graph's edge order. ``graph["meta"]`` becomes
+/// the meta. Raises ``InvalidInputError`` naming the node for a missing or unknown ``type``,
+/// and the usual loading errors for invalid fields.
+#[pyfunction]
+pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>) -> TkResult<PyModel> {
+    let doc = PyDict::new(py);
+    doc.set_item("format", tiaokuai::FORMAT)?;
+    let graph_attrs = graph.getattr("graph")?;
+    if let Ok(Some(meta)) = graph_attrs.call_method1("get", ("meta",)).map(|m| (!m.is_none()).then_some(m)) {
+        doc.set_item("meta", meta)?;
+    }
+    let arrays: Vec<(RecordType, Bound<'_, PyList>)> =
+        [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item]
+            .into_iter()
+            .map(|t| (t, PyList::empty(py)))
+            .collect();
+    let nodes = graph.call_method("nodes", (), Some(&[("data", true)].into_py_dict(py)?))?;
+    for pair in nodes.try_iter()? {
+        let (id, data): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
+        let shown = || id.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".into());
+        let data = data.cast::<PyDict>().map_err(|_| PyTypeError::new_err("node data is not a dict"))?;
+        let Some(type_) = data.get_item("type")? else {
+            return Err(invalid(
+                "networkx graph",
+                format!("node {} has no \"type\" attribute (territory, unit, matter or item)", shown()),
+            ));
+        };
+        let type_: String = type_.extract().unwrap_or_default();
+        let Some((_, array)) = arrays.iter().find(|(t, _)| t.as_str() == type_) else {
+            return Err(invalid(
+                "networkx graph",
+                format!("node {}: \"type\" {type_:?} is not territory, unit, matter or item", shown()),
+            ));
+        };
+        let record = PyDict::new(py);
+        record.set_item("id", &id)?;
+        for (k, v) in data.iter() {
+            let key: String = k.extract().map_err(|_| PyTypeError::new_err("node attribute names must be str"))?;
+            if matches!(key.as_str(), "type" | "level" | "grade" | "id") {
+                continue;
+            }
+            record.set_item(k, v)?;
+        }
+        array.append(record)?;
+    }
+    for (t, array) in &arrays {
+        doc.set_item(t.array(), array)?;
+    }
+    let multi = graph.call_method0("is_multigraph")?.is_truthy()?;
+    let kwargs = [("data", true)].into_py_dict(py)?;
+    if multi {
+        kwargs.set_item("keys", true)?;
+    }
+    let mut edges: Vec<(Option<i64>, Bound<'_, PyDict>)> = Vec::new();
+    for edge in graph.call_method("edges", (), Some(&kwargs))?.try_iter()? {
+        let edge = edge?;
+        let (u, v, key, data): (Bound<'_, PyAny>, Bound<'_, PyAny>, Option<Bound<'_, PyAny>>, Bound<'_, PyAny>) =
+            if multi {
+                let (u, v, k, d) = edge.extract()?;
+                (u, v, Some(k), d)
+            } else {
+                let (u, v, d) = edge.extract()?;
+                (u, v, None, d)
+            };
+        let data = data.cast::<PyDict>().map_err(|_| PyTypeError::new_err("edge data is not a dict"))?;
+        let link = PyDict::new(py);
+        link.set_item("from", &u)?;
+        link.set_item("to", &v)?;
+        for (k, v) in data.iter() {
+            let key: String = k.extract().map_err(|_| PyTypeError::new_err("edge attribute names must be str"))?;
+            if matches!(key.as_str(), "from" | "to") {
+                continue;
+            }
+            link.set_item(k, v)?;
+        }
+        let key = key.and_then(|k| if k.is_instance_of::<pyo3::types::PyInt>() { k.extract().ok() } else { None });
+        edges.push((key, link));
+    }
+    if edges.iter().all(|(k, _)| k.is_some()) {
+        edges.sort_by_key(|(k, _)| *k);
+    }
+    let links = PyList::new(py, edges.into_iter().map(|(_, d)| d))?;
+    doc.set_item("links", links)?;
+    PyModel::from_dict(py, doc.as_any(), None)
+}
+
+/// Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
+///
+/// ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
+/// path cannot be read, and a subclass of ``TiaokuaiError`` naming the record, field and id
+/// for invalid content.
+#[pyfunction]
+#[pyo3(signature = (path, *, max_bytes = None))]
+pub fn load(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>) -> TkResult<PyModel> {
+    model_load(py, path, max_bytes)
+}
+
+/// The embedded sample model: Baoshan district (310113), Shanghai.
+#[pyfunction]
+pub fn sample(py: Python<'_>) -> TkResult<PyModel> {
+    PyModel::sample(py)
+}

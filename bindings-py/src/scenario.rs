@@ -1,0 +1,106 @@
+//! `tiaokuai.run_scenario`: the shared scenario files (a model and its expected answers).
+
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use tiaokuai::scenario::{self, Outcome};
+
+use crate::convert::{html_table, py_repr, to_py};
+use crate::errors::TkResult;
+
+/// The result of one scenario: every expectation checked, with what was expected and found.
+///
+/// ``bool(outcome)`` is ``outcome.passed``; ``str(outcome)`` names the scenario and, for each
+/// failed check, the expected and actual values.
+#[pyclass(name = "ScenarioOutcome", module = "tiaokuai", frozen)]
+pub struct PyOutcome {
+    inner: Outcome,
+}
+
+#[pymethods]
+impl PyOutcome {
+    /// The scenario's name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The file it came from, if any.
+    #[getter]
+    fn path(&self) -> Option<&str> {
+        self.inner.path.as_deref()
+    }
+
+    /// True when every check passed.
+    #[getter]
+    fn passed(&self) -> bool {
+        self.inner.passed()
+    }
+
+    /// The number of failed checks.
+    #[getter]
+    fn failures(&self) -> usize {
+        self.inner.failures()
+    }
+
+    /// Every check, in the order of the file: dicts with ``what``, ``passed``, ``expected``
+    /// and ``actual``.
+    #[getter]
+    fn checks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.checks)
+    }
+
+    /// The outcome as a dict (``name``, ``path``, ``checks``).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        Ok(to_py(py, &self.inner)?.cast_into::<PyDict>()?)
+    }
+
+    fn __bool__(&self) -> bool {
+        self.inner.passed()
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.render()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let status = if self.inner.passed() { "passed" } else { "FAILED" };
+        format!(
+            "<ScenarioOutcome {}: {status}, {} checks, {} failed>",
+            py_repr(py, &self.inner.name),
+            self.inner.checks.len(),
+            self.inner.failures()
+        )
+    }
+
+    fn _repr_html_(&self) -> String {
+        let rows: Vec<Vec<String>> = self
+            .inner
+            .checks
+            .iter()
+            .map(|c| {
+                vec![
+                    if c.passed { "ok" } else { "FAIL" }.to_string(),
+                    c.what.clone(),
+                    c.expected.to_string(),
+                    c.actual.to_string(),
+                ]
+            })
+            .collect();
+        html_table(&self.inner.name, &["", "check", "expected", "actual"], &rows)
+    }
+}
+
+/// Reads and runs a scenario file: a model (inline, or ``model_file`` relative to the
+/// scenario) with its expected findings, chains, block chains, dispatches and metrics. The
+/// GIL is released. A scenario whose expectations fail is not an error: check
+/// ``outcome.passed`` (or ``bool(outcome)``).
+///
+/// Raises ``IoError`` when the file cannot be read, ``InvalidInputError`` for a malformed
+/// scenario, and the model's loading errors.
+#[pyfunction]
+pub fn run_scenario(py: Python<'_>, path: PathBuf) -> TkResult<PyOutcome> {
+    let inner = py.detach(move || scenario::run_file(&path))?;
+    Ok(PyOutcome { inner })
+}

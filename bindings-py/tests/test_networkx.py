@@ -1,0 +1,104 @@
+"""Model.to_networkx and tiaokuai.from_networkx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import pytest
+
+import tiaokuai
+from tiaokuai import Model
+
+from .conftest import TINY
+
+
+def test_to_networkx_nodes_and_edges_are_typed(tiny: Model) -> None:
+    g = tiny.to_networkx()
+    assert isinstance(g, nx.MultiDiGraph)
+    assert list(g.nodes) == list(tiny)  # document order
+    assert g.number_of_edges() == len(tiny.links)
+    assert g.graph["meta"] == TINY["meta"]
+    acme = g.nodes["acme"]
+    assert acme == {
+        "type": "unit",
+        "name": "某科技有限公司",
+        "kind": "enterprise",
+        "sector": "private",
+        "located_in": "k",
+        "members": 4,
+        "staff": 30,
+        "since": "2020-01-01",
+        "level": "community",
+        "grade": "specific",
+    }
+    assert isinstance(acme["members"], int)
+    assert g.nodes["s"]["attrs"] == {"households": 620}
+    assert g.nodes["vending"]["list"] == "basic" and g.nodes["vending"]["level"] is None
+    # edges are keyed by their index in `links`
+    assert g.edges["dept", "agency", 9] == {"kind": "leads", "primary": True}
+    assert g.edges["gw", "agency", 11] == {"kind": "power", "power": "assessment"}
+    assert g.edges["gov", "vending", 12]["attrs"] == {"note": "x"}
+    leads = [(u, v) for u, v, k in g.edges(data="kind") if k == "leads"]
+    assert ("sw", "dw") in leads and len(leads) == len(tiny.links.of_kind("leads"))
+
+
+def test_round_trip(tiny: Model, sample: Model) -> None:
+    assert tiaokuai.from_networkx(tiny.to_networkx()) == tiny
+    assert tiaokuai.from_networkx(sample.to_networkx()) == sample
+
+
+def test_networkx_algorithms_on_the_graph(sample: Model) -> None:
+    g = sample.to_networkx()
+    leads = nx.DiGraph([(u, v) for u, v, k in g.edges(data="kind") if k == "leads"])
+    chain = sample.chain("yyl-c01-party")
+    assert nx.has_path(leads, chain.top, chain.unit)
+    territories = nx.DiGraph([(t["parent"], t["id"]) for t in sample.to_dict()["territories"] if "parent" in t])
+    assert nx.is_arborescence(territories)
+
+
+def test_from_a_graph_built_by_hand() -> None:
+    g = nx.DiGraph()
+    g.add_node("s", type="territory", name="友谊路街道", kind="street")
+    g.add_node("gw", type="unit", name="党工委", kind="party_working_committee", level="ignored")
+    g.add_edge("gw", "s", kind="jurisdiction")
+    model = tiaokuai.from_networkx(g)
+    assert model.responsible_for("s").holders == ["gw"]
+    assert model["gw"].level == "street"  # derived, not read from the graph
+
+
+def test_graph_order_of_links_follows_integer_keys() -> None:
+    g = nx.MultiDiGraph()
+    for n in ("a", "b", "c"):
+        g.add_node(n, type="unit", name=n.upper(), kind="party_branch")
+    g.add_edge("c", "a", key=1, kind="leads")
+    g.add_edge("b", "a", key=0, kind="leads")
+    model = tiaokuai.from_networkx(g)
+    assert [(link.source, link.index) for link in model.links] == [("b", 0), ("c", 1)]
+    assert model.chain("a").ids == ["a", "b"]  # the first leader in document order
+
+
+@pytest.mark.parametrize(
+    ("node", "fragment"),
+    [({"name": "A", "kind": "street"}, 'no "type" attribute'), ({"type": "place", "name": "A"}, '"place"')],
+)
+def test_from_networkx_names_the_bad_node(node: dict[str, Any], fragment: str) -> None:
+    g = nx.DiGraph()
+    g.add_node("a", **node)
+    with pytest.raises(tiaokuai.InvalidInputError, match=fragment) as e:
+        tiaokuai.from_networkx(g)
+    assert "node 'a'" in str(e.value)
+
+
+def test_from_networkx_reports_core_errors() -> None:
+    g = nx.DiGraph()
+    g.add_node("a", type="unit", name="A", kind="enterprise", members=-2)
+    with pytest.raises(tiaokuai.InvalidCountError) as e:
+        tiaokuai.from_networkx(g)
+    assert (e.value.id, e.value.field) == ("a", "members")
+    g = nx.DiGraph()
+    g.add_node("a", type="unit", name="A", kind="enterprise")
+    g.add_node("t", type="territory", name="T", kind="street")
+    g.add_edge("t", "a", kind="jurisdiction")
+    with pytest.raises(tiaokuai.WrongEndpointError):
+        tiaokuai.from_networkx(g)
