@@ -326,7 +326,9 @@ fn export(file: &str, to: ExportTo, focus: Option<&str>, render: Option<&str>, o
         .args(output.map(|o| format!("-o{o}")))
         .stdin(std::process::Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run Graphviz's `dot` ({e}); install graphviz, or export --to dot and render elsewhere"))?;
+        .map_err(|e| {
+            format!("cannot run Graphviz's `dot` ({e}); install graphviz, or export --to dot and render elsewhere")
+        })?;
     child.stdin.take().ok_or("no stdin for dot")?.write_all(text.as_bytes())?;
     let status = child.wait()?;
     if !status.success() {

@@ -233,11 +233,11 @@ impl Metrics {
     pub(crate) fn finish(ctx: &Context, mut tally: Tally) -> Metrics {
         let model = ctx.model;
         let mut unplaced = 0u64;
-        for (u, unit) in model.units() {
-            if unit.kind.is_party_org() || unit.kind == UnitKind::JointMeeting {
+        for u in ctx.units() {
+            if ctx.is_party_org(u) || ctx.kind(u) == Some(&UnitKind::JointMeeting) {
                 continue;
             }
-            let Some(row) = unit.located_in.and_then(|l| ctx.territory_row(l)) else {
+            let Some(row) = ctx.located_in(u).and_then(|l| ctx.territory_row(l)) else {
                 unplaced += 1;
                 continue;
             };
@@ -250,11 +250,11 @@ impl Metrics {
             c.units_with_own_org += u64::from(own);
             c.units_in_joint_branch += u64::from(joint && !own);
             c.units_covered += u64::from(covered);
-            if unit.members.unwrap_or(0) > 0 {
+            if ctx.members(u).unwrap_or(0) > 0 {
                 c.units_with_members += 1;
                 c.units_with_members_covered += u64::from(covered);
             }
-            let sector = unit.sector.as_ref();
+            let sector = ctx.sector(u);
             if sector.is_some_and(|s| s.is_in_system()) {
                 c.in_system_units += 1;
                 c.in_system_covered += u64::from(covered);

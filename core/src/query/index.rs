@@ -289,7 +289,7 @@ impl Applied {
                     let unit = l.from.index() as u32;
                     let start = held.partition_point(|h| h.0 < unit);
                     for &(_, j, t) in held[start..].iter().take_while(|h| h.0 == unit) {
-                        rows.push((key(l.to, Node(t)), rank, id.index() as u32, j));
+                        rows.push((key(l.to, Node::new(t)), rank, id.index() as u32, j));
                     }
                 }
             }

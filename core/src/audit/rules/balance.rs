@@ -1,9 +1,9 @@
 //! B: strips and blocks (条块) — stationed agencies and the street's powers over them.
 
-use crate::audit::{Context, Sink, fact, id, is_strip, label, links_in};
+use crate::audit::{Context, Sink, fact, id, label, links_in};
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::Tally;
-use crate::model::{LinkKind, Model, Node, Power, UnitKind};
+use crate::model::{LinkKind, Node, Power, UnitKind};
 
 /// The bit of a power in a mask.
 fn bit(p: Power) -> u8 {
@@ -20,21 +20,20 @@ fn served_row(ctx: &Context, a: Node, located_in: Option<Node>) -> Option<usize>
     let from_street = |kind: &LinkKind| -> Option<usize> {
         model
             .sources(a, kind)
-            .filter(|&s| !is_strip(model, s))
-            .find_map(|s| model.targets(s, &LinkKind::Jurisdiction).find_map(|t| ctx.territory_row(t)))
+            .filter(|&s| !ctx.is_strip(s))
+            .find_map(|s| ctx.holds.get(s).find_map(|t| ctx.territory_row(t)))
     };
     from_street(&LinkKind::Leads).or_else(|| from_street(&LinkKind::Power))
 }
 
 /// The units of "the street": holders of jurisdiction over it, strips excepted.
-fn block_of(model: &Model, t: Node) -> Vec<Node> {
-    let mut block: Vec<Node> = Vec::new();
-    for s in model.sources(t, &LinkKind::Jurisdiction) {
-        if !is_strip(model, s) && !block.contains(&s) {
+fn block_of(ctx: &Context, t: Node, block: &mut Vec<Node>) {
+    block.clear();
+    for s in ctx.held_by.get(t) {
+        if !ctx.is_strip(s) && !block.contains(&s) {
             block.push(s);
         }
     }
-    block
 }
 
 /// B001 and B002 for every `dispatched_agency`, and the strip/block counts of the metrics.
@@ -42,11 +41,11 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     let model = ctx.model;
     let required = &ctx.config.thresholds.required_powers;
     let required_mask = required.iter().fold(0u8, |m, &p| m | bit(p));
-    for (a, unit) in model.units() {
-        if unit.kind != UnitKind::DispatchedAgency {
-            continue;
-        }
-        let Some(row) = served_row(ctx, a, unit.located_in) else {
+    let mut block: Vec<Node> = Vec::new();
+    let mut power_links = Vec::new();
+    for a in ctx.units_of(&UnitKind::DispatchedAgency) {
+        let located_in = ctx.located_in(a);
+        let Some(row) = served_row(ctx, a, located_in) else {
             if sink.on(id::B002) {
                 let message = format!(
                     "stationed agency {} is located in no street or town, and no street or town unit leads it or \
@@ -62,11 +61,11 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             continue;
         };
         let t = ctx.townships[row];
-        let block = block_of(model, t);
+        block_of(ctx, t, &mut block);
         let linked = model.all_links_from(a).any(|(_, l)| block.contains(&l.to))
             || model.all_links_to(a).any(|(_, l)| block.contains(&l.from));
         let mut mask = 0u8;
-        let mut power_links = Vec::new();
+        power_links.clear();
         for (lid, l) in links_in(model, a, &LinkKind::Power) {
             if block.contains(&l.from)
                 && let Some(p) = l.power
@@ -81,7 +80,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
         counts.agencies_with_consent += u64::from(mask & bit(Power::Consent) != 0);
         counts.agencies_with_required_powers += u64::from(mask & required_mask == required_mask);
 
-        let place = format!("{} {}", model.record(t).kind_str(), label(model, t));
+        let place = || format!("{} {}", model.record(t).kind_str(), label(model, t));
         if !linked && sink.on(id::B002) {
             let ids: Vec<&str> = block.iter().map(|&s| model.id(s)).collect();
             let who = if ids.is_empty() {
@@ -90,11 +89,12 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
                 format!("no link of any kind joins the agency to {}", ids.join(", "))
             };
             let message = format!(
-                "stationed agency {} has no link to {place}, the street/town it serves: {who} (条块结合、以块为主)",
-                label(model, a)
+                "stationed agency {} has no link to {}, the street/town it serves: {who} (条块结合、以块为主)",
+                label(model, a),
+                place()
             );
             let mut evidence: Evidence = Vec::new();
-            if let Some(loc) = unit.located_in {
+            if let Some(loc) = located_in {
                 evidence.push(Fact::field(model, a, "located_in", model.id(loc)));
             }
             evidence.push(Fact::missing(
@@ -110,8 +110,9 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             let held: Vec<&str> = Power::ALL.iter().filter(|&&p| mask & bit(p) != 0).map(|p| p.as_str()).collect();
             let holds = if held.is_empty() { "no power at all".to_string() } else { held.join(", ") };
             let message = format!(
-                "{place} lacks {} power over stationed agency {} (it holds {holds}); the street's powers over \
+                "{} lacks {} power over stationed agency {} (it holds {holds}); the street's powers over \
                  stationed agencies come from the Shanghai street-office regulation (2016) (条强块弱)",
+                place(),
                 missing.join(" and "),
                 label(model, a)
             );

@@ -1,9 +1,9 @@
 //! C: organisational and work coverage (两个覆盖), branch sizes, and whether
 //! every place has someone answering for it.
 
-use crate::audit::{Context, Sink, cover, fact, id, is_party_org, label, links_in, links_out};
+use crate::audit::{Context, Sink, cover, fact, id, label, links_in, links_out};
 use crate::evidence::{Evidence, Fact};
-use crate::model::{LinkKind, Node, TerritoryKind, UnitKind};
+use crate::model::{LinkId, LinkKind, Node, TerritoryKind, UnitKind};
 
 pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     if sink.on(id::C001) || sink.on(id::C002) || sink.on(id::C003) {
@@ -25,12 +25,12 @@ fn members_word(n: u32) -> &'static str {
 fn units(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
     let min = ctx.config.thresholds.min_members_for_org;
-    for (u, unit) in model.units() {
-        if unit.kind.is_party_org() {
+    for u in ctx.units() {
+        if ctx.is_party_org(u) {
             continue;
         }
         let flags = ctx.cover(u);
-        let members = unit.members.unwrap_or(0);
+        let members = ctx.members(u).unwrap_or(0);
         if members >= min && flags & cover::OWN == 0 && sink.on(id::C001) {
             let mut evidence = vec![Fact::field(model, u, "members", members)];
             let joints: Vec<_> = links_in(model, u, &LinkKind::PartyOrgOf).collect();
@@ -58,15 +58,14 @@ fn units(ctx: &Context, sink: &mut Sink) {
             );
             sink.push(id::C002, u, ctx.unit_township(u), message, evidence);
         }
-        let non_public = unit.sector.as_ref().is_some_and(|s| s.is_non_public());
-        if non_public && flags & (cover::OWN | cover::JOINT | cover::INSTRUCTED | cover::MASS) == 0 && sink.on(id::C003)
+        if let Some(sector) = ctx.sector(u).filter(|s| s.is_non_public())
+            && flags & (cover::OWN | cover::JOINT | cover::INSTRUCTED | cover::MASS) == 0
+            && sink.on(id::C003)
         {
-            let sector = unit.sector.as_ref().map(|s| s.as_str()).unwrap_or_default();
+            let sector = sector.as_str();
             let evidence = vec![
                 Fact::field(model, u, "sector", sector),
-                Fact::missing(model, u, "party_org_of", false),
-                Fact::missing(model, u, "instructs", false),
-                Fact::missing(model, u, "mass_org_of", false),
+                Fact::missing(model, u, "party_org_of, instructs or mass_org_of", false),
             ];
             let message = format!(
                 "{sector} unit {} has no Party organisation, no Party-building instructor (instructs) and no \
@@ -82,23 +81,31 @@ fn units(ctx: &Context, sink: &mut Sink) {
 fn branches(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
     let t = &ctx.config.thresholds;
-    for (b, unit) in model.units() {
-        let limit = match unit.kind {
+    let mut covered: Vec<Node> = Vec::new();
+    for b in ctx.units() {
+        let Some(kind) = ctx.kind(b) else { continue };
+        let limit = match kind {
             UnitKind::PartyBranch | UnitKind::JointPartyBranch => t.branch_max_members,
             UnitKind::PartyGeneralBranch => t.general_branch_max_members,
             _ => continue,
         };
-        let width = model.out_degree(b, &LinkKind::PartyOrgOf);
-        let mut covered: Vec<(crate::model::LinkId, Node)> = Vec::new();
-        if width > 0 {
-            for (l, link) in links_out(model, b, &LinkKind::PartyOrgOf) {
-                if !covered.iter().any(|&(_, n)| n == link.to) {
-                    covered.push((l, link.to));
-                }
-            }
-        }
-        if unit.kind == UnitKind::JointPartyBranch && covered.len() > t.joint_branch_max_units as usize {
-            let ids: Vec<&str> = covered.iter().map(|&(_, n)| model.id(n)).collect();
+        covered.clear();
+        covered.extend(ctx.org_of.get(b));
+        dedup(&mut covered);
+        // The party_org_of links, once per covered unit (for the evidence: a cold path).
+        let links = || {
+            let mut seen: Vec<Node> = Vec::new();
+            links_out(model, b, &LinkKind::PartyOrgOf)
+                .filter(|(_, l)| {
+                    let first = !seen.contains(&l.to);
+                    seen.push(l.to);
+                    first
+                })
+                .map(|(id, l)| (id, l.to))
+                .collect::<Vec<(LinkId, Node)>>()
+        };
+        if *kind == UnitKind::JointPartyBranch && covered.len() > t.joint_branch_max_units as usize {
+            let ids: Vec<&str> = covered.iter().map(|&n| model.id(n)).collect();
             let message = format!(
                 "joint branch {} covers {} units ({}); a joint branch normally covers at most {} (Branch Work \
                  Regulations 2018)",
@@ -107,28 +114,26 @@ fn branches(ctx: &Context, sink: &mut Sink) {
                 ids.join(", "),
                 t.joint_branch_max_units
             );
-            let evidence = covered.iter().map(|&(l, _)| fact(model, l)).collect();
+            let evidence = links().into_iter().map(|(l, _)| fact(model, l)).collect();
             sink.push(id::C004, b, ctx.unit_township(b), message, evidence);
         }
-        let (members, evidence): (u64, Evidence) = match unit.members {
-            Some(m) => (u64::from(m), vec![Fact::field(model, b, "members", m)]),
-            None => {
-                let mut ev = Vec::new();
-                let mut sum = 0u64;
-                for &(l, n) in &covered {
-                    let m = model.unit(n).and_then(|u| u.members).unwrap_or(0);
-                    sum += u64::from(m);
-                    ev.push(fact(model, l));
-                    ev.push(Fact::field(model, n, "members", m));
-                }
-                (sum, ev)
-            }
+        let own = ctx.members(b);
+        let members = match own {
+            Some(m) => u64::from(m),
+            None => covered.iter().map(|&n| u64::from(ctx.members(n).unwrap_or(0))).sum(),
         };
         if members > u64::from(limit) {
-            let what = if unit.kind == UnitKind::PartyGeneralBranch { "general branch" } else { "branch" };
-            let basis = if unit.members.is_some() { "" } else { " in the units it covers" };
-            let bigger =
-                if unit.kind == UnitKind::PartyGeneralBranch { "a Party committee" } else { "a general branch" };
+            let evidence: Evidence = match own {
+                Some(m) => vec![Fact::field(model, b, "members", m)],
+                None => links()
+                    .into_iter()
+                    .flat_map(|(l, n)| [fact(model, l), Fact::field(model, n, "members", ctx.members(n).unwrap_or(0))])
+                    .collect(),
+            };
+            let general = *kind == UnitKind::PartyGeneralBranch;
+            let what = if general { "general branch" } else { "branch" };
+            let basis = if ctx.members(b).is_some() { "" } else { " in the units it covers" };
+            let bigger = if general { "a Party committee" } else { "a general branch" };
             let message = format!(
                 "{what} {} has {members} members{basis}; a {what} normally has at most {limit} and a larger one \
                  becomes {bigger} (Branch Work Regulations 2018)",
@@ -153,21 +158,19 @@ fn territories(ctx: &Context, sink: &mut Sink) {
             TerritoryKind::Grid => (false, false, true),
             _ => continue,
         };
-        let holders = model.in_degree(t, &juris);
+        let holders = ctx.held_by.get(t);
         let township = ctx.territory_township(t);
         let kind = terr.kind.as_str();
-        if c006 && sink.on(id::C006) && !model.sources(t, &juris).any(|u| is_party_org(model, u)) {
+        if c006 && sink.on(id::C006) && !holders.clone().any(|u| ctx.is_party_org(u)) {
             let mut evidence: Evidence = links_in(model, t, &juris).map(|(l, _)| fact(model, l)).collect();
             evidence.push(Fact::missing(model, t, "jurisdiction from a Party organisation", false));
             let message = format!("{kind} {} has no Party organisation holding jurisdiction over it", label(model, t));
             sink.push(id::C006, t, township, message, evidence);
         }
         if c007 && sink.on(id::C007) {
-            let committee = model.sources(t, &juris).any(|u| {
-                model
-                    .unit(u)
-                    .is_some_and(|u| matches!(u.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee))
-            });
+            let committee = holders
+                .clone()
+                .any(|u| matches!(ctx.kind(u), Some(UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee)));
             if !committee {
                 let mut evidence: Evidence = links_in(model, t, &juris).map(|(l, _)| fact(model, l)).collect();
                 let wanted = if terr.kind == TerritoryKind::Village {
@@ -180,10 +183,30 @@ fn territories(ctx: &Context, sink: &mut Sink) {
                 sink.push(id::C007, t, township, message, evidence);
             }
         }
-        if c008 && holders == 0 && sink.on(id::C008) {
+        if c008 && holders.len() == 0 && sink.on(id::C008) {
             let evidence = vec![Fact::missing(model, t, "jurisdiction", false)];
             let message = format!("grid {} has no unit holding jurisdiction over it", label(model, t));
             sink.push(id::C008, t, township, message, evidence);
         }
+    }
+}
+
+/// Removes repeated records, keeping the first of each in place.
+fn dedup(list: &mut Vec<Node>) {
+    if list.len() < 2 {
+        return;
+    }
+    if list.len() <= 32 {
+        let mut i = 1;
+        while i < list.len() {
+            if list[..i].contains(&list[i]) {
+                list.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(list.len());
+        list.retain(|n| seen.insert(*n));
     }
 }

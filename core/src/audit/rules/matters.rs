@@ -1,6 +1,6 @@
 //! A: matters and the duty lists — who leads each matter in each street/town.
 
-use crate::audit::{Context, Sink, fact, id, is_strip, label, links_in, links_out};
+use crate::audit::{Context, Sink, fact, id, label, links_in, links_out};
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::Tally;
 use crate::model::{LinkId, LinkKind, MatterList, Node, Role, TerritoryKind};
@@ -16,7 +16,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     let matters: Vec<Node> = model.matters().map(|(m, _)| m).collect();
     let a003 = sink.on(id::A003);
     let mut street: Vec<Node> = Vec::new();
-    let mut roles: Vec<(Node, Role, LinkId)> = Vec::new();
+    let mut roles: Vec<(Node, Role, Node)> = Vec::new(); // (matter, role, street unit)
     for (row, &t) in ctx.townships.iter().enumerate() {
         tally.rows[row].matters += matters.len() as u64;
         if matters.is_empty() {
@@ -27,19 +27,20 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
         street.clear();
         roles.clear();
         if a003 {
-            for s in model.sources(t, &LinkKind::Jurisdiction) {
-                if !is_strip(model, s) && !street.contains(&s) {
+            for s in ctx.held_by.get(t) {
+                if !ctx.is_strip(s) && !street.contains(&s) {
                     street.push(s);
                 }
             }
             for &s in &street {
-                for (lid, l) in links_out(model, s, &LinkKind::Responsible) {
+                for l in model.links_from(s, &LinkKind::Responsible) {
                     if l.scope.is_none_or(|scope| scope == t) {
-                        roles.push((l.to, l.role.unwrap_or(Role::Supervise), lid));
+                        roles.push((l.to, l.role.unwrap_or(Role::Supervise), s));
                     }
                 }
             }
-            roles.sort_unstable_by_key(|&(m, _, l)| (m, l));
+            // Stable: the street units' links stay in document order within a matter.
+            roles.sort_by_key(|&(m, _, _)| m);
         }
         for &m in &matters {
             let resolution = resolve_leads(model, m, t);
@@ -60,7 +61,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             }
             if leads.len() >= 2 && sink.on(id::A002) {
                 let at = resolution.at.unwrap_or(t);
-                let names: Vec<String> = leads.iter().map(|&l| label(model, model.link(l).from)).collect();
+                let names: Vec<String> = leads.iter().map(|&l| label(model, model.link(l).from).to_string()).collect();
                 let message = format!(
                     "matter {} has {} leads for {} {}, all applying at {}: {}",
                     label(model, m),
@@ -91,7 +92,7 @@ fn kind_word<'a>(ctx: &'a Context, t: Node) -> &'a str {
 }
 
 /// A003 for one (matter, street/town): `leads` resolved there, `street` the
-/// street's units, `roles` their responsibilities for the matter applying there.
+/// street's units, `roles` their (role, unit) for the matter applying there.
 fn duty_list(
     ctx: &Context,
     sink: &mut Sink,
@@ -99,50 +100,71 @@ fn duty_list(
     t: Node,
     leads: &[LinkId],
     street: &[Node],
-    roles: &[(Node, Role, LinkId)],
+    roles: &[(Node, Role, Node)],
 ) {
     let model = ctx.model;
     let Some(matter) = model.matter(m) else { return };
+    let street_lead = roles.iter().any(|r| r.1 == Role::Lead);
+    let cooperates = roles.iter().any(|r| r.1 == Role::Cooperate);
+    let wrong = match matter.list {
+        MatterList::Basic => leads.iter().any(|&l| !street.contains(&model.link(l).from)),
+        MatterList::Cooperating => street_lead || !cooperates,
+        MatterList::Recalled => !roles.is_empty(),
+    };
+    if !wrong {
+        return;
+    }
+    // A cold path from here on: build the message and find the links for the evidence.
+    let role_links = |role: Option<Role>| -> Vec<LinkId> {
+        let mut units: Vec<Node> = roles.iter().filter(|r| role.is_none_or(|x| x == r.1)).map(|r| r.2).collect();
+        units.dedup();
+        let mut out = Vec::new();
+        for s in units {
+            out.extend(
+                links_out(model, s, &LinkKind::Responsible)
+                    .filter(|(_, l)| {
+                        l.to == m
+                            && l.scope.is_none_or(|x| x == t)
+                            && role.is_none_or(|x| l.role.unwrap_or(Role::Supervise) == x)
+                    })
+                    .map(|(id, _)| id),
+            );
+        }
+        out.sort_unstable();
+        out
+    };
     let place = format!("{} {}", kind_word(ctx, t), label(model, t));
     let mut evidence: Evidence = Vec::new();
     let message = match matter.list {
         MatterList::Basic => {
-            let others: Vec<LinkId> =
-                leads.iter().copied().filter(|&l| !street.contains(&model.link(l).from)).collect();
-            if leads.is_empty() || others.is_empty() {
-                return;
-            }
+            let others: Vec<String> = leads
+                .iter()
+                .map(|&l| model.link(l).from)
+                .filter(|u| !street.contains(u))
+                .map(|u| label(model, u).to_string())
+                .collect();
             evidence.extend(leads.iter().map(|&l| fact(model, l)));
-            let names: Vec<String> = others.iter().map(|&l| label(model, model.link(l).from)).collect();
             format!(
                 "basic matter {} is led in {place} by {}, not by the street/town itself (basic duties are the \
                  street's own, duty lists 2024–25)",
                 label(model, m),
-                names.join(", ")
+                others.join(", ")
             )
         }
         MatterList::Cooperating => {
-            let street_leads: Vec<LinkId> = roles.iter().filter(|r| r.1 == Role::Lead).map(|r| r.2).collect();
-            let cooperates = roles.iter().any(|r| r.1 == Role::Cooperate);
-            if street_leads.is_empty() && cooperates {
-                return;
-            }
             let mut problems = Vec::new();
-            if !street_leads.is_empty() {
-                let names: Vec<String> = street_leads.iter().map(|&l| label(model, model.link(l).from)).collect();
+            if street_lead {
+                let links = role_links(Some(Role::Lead));
+                let names: Vec<String> = links.iter().map(|&l| label(model, model.link(l).from).to_string()).collect();
                 problems.push(format!("is led by the street/town itself ({})", names.join(", ")));
-                evidence.extend(street_leads.iter().map(|&l| fact(model, l)));
+                evidence.extend(links.iter().map(|&l| fact(model, l)));
             }
             if !cooperates {
                 problems.push("has no cooperation from it (no street unit has a cooperate role there)".to_string());
                 evidence.extend(leads.iter().map(|&l| fact(model, l)));
                 for &s in street {
-                    evidence.push(Fact::missing(
-                        model,
-                        s,
-                        &format!("responsible (cooperate) to {}", model.id(m)),
-                        true,
-                    ));
+                    let what = format!("responsible (cooperate) to {}", model.id(m));
+                    evidence.push(Fact::missing(model, s, &what, true));
                 }
                 if street.is_empty() {
                     evidence.push(Fact::missing(model, t, "jurisdiction from a street/town unit", false));
@@ -156,14 +178,16 @@ fn duty_list(
             )
         }
         MatterList::Recalled => {
-            if roles.is_empty() {
-                return;
-            }
-            let names: Vec<String> = roles
+            let links = role_links(None);
+            let names: Vec<String> = links
                 .iter()
-                .map(|&(_, role, l)| format!("{} ({})", label(model, model.link(l).from), role.as_str()))
+                .map(|&l| {
+                    let link = model.link(l);
+                    let role = link.role.as_ref().map(|r| r.as_str()).unwrap_or("no role");
+                    format!("{} ({role})", label(model, link.from))
+                })
                 .collect();
-            evidence.extend(roles.iter().map(|r| fact(model, r.2)));
+            evidence.extend(links.iter().map(|&l| fact(model, l)));
             format!(
                 "recalled matter {} still has a street role in {place}: {} (recalled duties have no street role, \
                  duty lists 2024–25)",
@@ -186,10 +210,10 @@ fn abolished(ctx: &Context, sink: &mut Sink) {
         }
         let mut by_street: Vec<(Node, Vec<LinkId>)> = Vec::new();
         for (lid, l) in links_in(model, m, &LinkKind::Responsible) {
-            if is_strip(model, l.from) {
+            if ctx.is_strip(l.from) {
                 continue;
             }
-            for s in model.targets(l.from, &LinkKind::Jurisdiction) {
+            for s in ctx.holds.get(l.from) {
                 if model.territory(s).is_none_or(|t| t.kind != TerritoryKind::Street) {
                     continue;
                 }

@@ -1,22 +1,21 @@
 //! D: dual reporting-in (双报到): a unit's Party organisation registers with
 //! the Party organisation of the place where the unit sits.
 
-use crate::audit::{Context, Sink, fact, id, is_party_org, label, links_out};
+use crate::audit::{Context, Sink, fact, id, label, links_out};
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::Tally;
-use crate::model::{LinkId, LinkKind, Model, Node};
+use crate::model::{LinkKind, Node};
 
 /// The places a unit located in `loc` may register in: `loc` and its
 /// containing territories up to its street/town (`township`), nearest first.
-fn places(model: &Model, loc: Node, township: Node) -> Vec<Node> {
-    let mut out = Vec::new();
-    for t in model.ancestors(loc) {
+fn places(ctx: &Context, loc: Node, township: Node, out: &mut Vec<Node>) {
+    out.clear();
+    for t in ctx.ancestors(loc) {
         out.push(t);
         if t == township {
             break;
         }
     }
-    out
 }
 
 /// D001, and the dual-registration counts of the metrics.
@@ -30,32 +29,34 @@ fn places(model: &Model, loc: Node, township: Node) -> Vec<Node> {
 pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     let model = ctx.model;
     let org_of = LinkKind::PartyOrgOf;
-    for (p, _) in model.units() {
-        if model.out_degree(p, &org_of) == 0 {
+    let mut here: Vec<Node> = Vec::new();
+    let mut seen: Vec<Node> = Vec::new();
+    let mut failing: Vec<(Node, Node, Node)> = Vec::new(); // (unit, located_in, township)
+    for p in ctx.units() {
+        let covered = ctx.org_of.get(p);
+        if covered.len() == 0 {
             continue;
         }
         let mut row_first = None;
-        let mut failing: Vec<(LinkId, Node, Node, Node)> = Vec::new(); // (link, unit, located_in, township)
-        let mut seen: Vec<Node> = Vec::new();
-        for (lid, l) in links_out(model, p, &org_of) {
-            let u = l.to;
+        failing.clear();
+        seen.clear();
+        for u in covered {
             if seen.contains(&u) {
                 continue;
             }
             seen.push(u);
-            let Some(loc) = model.unit(u).and_then(|x| x.located_in) else { continue };
+            let Some(loc) = ctx.located_in(u) else { continue };
             let Some(row) = ctx.territory_row(loc) else { continue };
             let township = ctx.townships[row];
-            let here = places(model, loc, township);
-            if model.targets(p, &LinkKind::Jurisdiction).any(|t| here.contains(&t)) {
+            places(ctx, loc, township, &mut here);
+            if ctx.holds.get(p).any(|t| here.contains(&t)) {
                 continue;
             }
             row_first.get_or_insert(row);
-            let registered = model.targets(p, &LinkKind::RegistersWith).any(|r| {
-                is_party_org(model, r) && model.targets(r, &LinkKind::Jurisdiction).any(|t| here.contains(&t))
-            });
+            let registered =
+                ctx.registers.get(p).any(|r| ctx.is_party_org(r) && ctx.holds.get(r).any(|t| here.contains(&t)));
             if !registered {
-                failing.push((lid, u, loc, township));
+                failing.push((u, loc, township));
             }
         }
         let Some(row) = row_first else { continue };
@@ -67,8 +68,8 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
         if !sink.on(id::D001) {
             continue;
         }
-        let (_, _, loc0, township0) = failing[0];
-        let units: Vec<String> = failing.iter().map(|&(_, u, _, _)| label(model, u)).collect();
+        let (_, loc0, township0) = failing[0];
+        let units: Vec<String> = failing.iter().map(|&(u, _, _)| label(model, u).to_string()).collect();
         let plural = if units.len() == 1 { "" } else { "s" };
         let message = format!(
             "Party organisation {} of unit{plural} {} does not register (registers_with) with a Party organisation \
@@ -80,8 +81,10 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             label(model, township0)
         );
         let mut evidence: Evidence = Vec::new();
-        for &(l, u, loc, _) in &failing {
-            evidence.push(fact(model, l));
+        for &(u, loc, _) in &failing {
+            if let Some((l, _)) = links_out(model, p, &org_of).find(|(_, l)| l.to == u) {
+                evidence.push(fact(model, l));
+            }
             evidence.push(Fact::field(model, u, "located_in", model.id(loc)));
         }
         evidence.extend(links_out(model, p, &LinkKind::RegistersWith).map(|(l, _)| fact(model, l)));

@@ -3,9 +3,9 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use crate::audit::{Context, NONE, Sink, fact, id, is_party_org, label, links_in, links_out};
+use crate::audit::{Context, NONE, Rel, Sink, fact, flag, id, label, link_id, links_in, links_out};
 use crate::evidence::{Evidence, Fact};
-use crate::model::{Level, LinkId, LinkKind, Model, Node, TerritoryKind, UnitKind};
+use crate::model::{Level, LinkId, LinkKind, Node, TerritoryKind, UnitKind};
 use crate::query::leadership_path;
 
 pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
@@ -23,27 +23,47 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     }
 }
 
+/// Units that both lead and are led: only they can be on a cycle.
+const BOTH: u8 = flag::LEADS_IN | flag::LEADS_OUT;
+
 /// S001: one finding per strongly connected component of the `leads` graph
 /// that holds a cycle (two or more units, or one unit leading itself).
-/// Iterative Tarjan, O(units + leads links).
+/// Iterative Tarjan over the units that both lead and are led, O(units + leads links).
 fn cycles(ctx: &Context, sink: &mut Sink) {
-    let model = ctx.model;
-    let leads = LinkKind::Leads;
-    let mut t = Tarjan::new(model);
+    let n = ctx.model.len();
+    let inner: Vec<(u32, u32, u32)> = ctx
+        .leads
+        .iter()
+        .copied()
+        .filter(|&(f, t, _)| ctx.has(Node::new(f), BOTH) && ctx.has(Node::new(t), BOTH))
+        .collect();
+    if inner.is_empty() {
+        return;
+    }
+    let rel = Rel::build(n, &inner);
+    drop(inner);
     let mut components: Vec<Vec<Node>> = Vec::new();
-    for (start, _) in model.units() {
-        if t.index[start.index()] != NONE || model.out_degree(start, &leads) == 0 || model.in_degree(start, &leads) == 0
-        {
+    let mut t = Tarjan {
+        index: vec![NONE; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        succ: Vec::new(),
+        frames: Vec::new(),
+        counter: 0,
+    };
+    for start in ctx.units() {
+        if t.index[start.index()] != NONE || !ctx.has(start, BOTH) {
             continue;
         }
-        t.visit(start);
+        t.visit(&rel, start);
         while let Some(top) = t.frames.last_mut() {
             let v = top.node;
             if top.next < top.end {
                 let w = t.succ[top.next];
                 top.next += 1;
                 if t.index[w.index()] == NONE {
-                    t.visit(w);
+                    t.visit(&rel, w);
                 } else if t.on_stack[w.index()] {
                     t.low[v.index()] = t.low[v.index()].min(t.index[w.index()]);
                 }
@@ -64,14 +84,14 @@ fn cycles(ctx: &Context, sink: &mut Sink) {
                         break;
                     }
                 }
-                if comp.len() > 1 || model.targets(v, &leads).any(|x| x == v) {
+                if comp.len() > 1 || rel.get(v).any(|x| x == v) {
                     components.push(comp);
                 }
             }
         }
     }
     for comp in components {
-        report_cycle(ctx, sink, comp);
+        report_cycle(ctx, sink, &rel, comp);
     }
 }
 
@@ -85,8 +105,7 @@ struct Frame {
     first: usize,
 }
 
-struct Tarjan<'m> {
-    model: &'m Model,
+struct Tarjan {
     index: Vec<u32>,
     low: Vec<u32>,
     on_stack: Vec<bool>,
@@ -96,41 +115,28 @@ struct Tarjan<'m> {
     counter: u32,
 }
 
-impl<'m> Tarjan<'m> {
-    fn new(model: &'m Model) -> Self {
-        let n = model.len();
-        Tarjan {
-            model,
-            index: vec![NONE; n],
-            low: vec![0; n],
-            on_stack: vec![false; n],
-            stack: Vec::new(),
-            succ: Vec::new(),
-            frames: Vec::new(),
-            counter: 0,
-        }
-    }
-
-    fn visit(&mut self, w: Node) {
+impl Tarjan {
+    fn visit(&mut self, rel: &Rel, w: Node) {
         self.index[w.index()] = self.counter;
         self.low[w.index()] = self.counter;
         self.counter += 1;
         self.stack.push(w);
         self.on_stack[w.index()] = true;
         let first = self.succ.len();
-        self.succ.extend(self.model.targets(w, &LinkKind::Leads));
+        self.succ.extend(rel.get(w));
         self.frames.push(Frame { node: w, next: first, end: self.succ.len(), first });
     }
 }
 
-fn report_cycle(ctx: &Context, sink: &mut Sink, mut comp: Vec<Node>) {
+/// One S001 finding; `rel` holds the `leads` links between units that both lead and are led.
+fn report_cycle(ctx: &Context, sink: &mut Sink, rel: &Rel, mut comp: Vec<Node>) {
     let model = ctx.model;
     comp.sort_unstable();
     let subject = *comp.iter().min_by_key(|&&n| model.id(n)).expect("a component has a unit");
     let inside = |n: Node| comp.binary_search(&n).is_ok();
     let mut links: Vec<LinkId> = Vec::new();
     for &m in &comp {
-        links.extend(links_out(model, m, &LinkKind::Leads).filter(|(_, l)| inside(l.to)).map(|(id, _)| id));
+        links.extend(rel.get_links(m).filter(|&(to, _)| inside(to)).map(|(_, l)| link_id(l)));
     }
     links.sort_unstable();
     links.dedup();
@@ -139,7 +145,7 @@ fn report_cycle(ctx: &Context, sink: &mut Sink, mut comp: Vec<Node>) {
     let mut queue = VecDeque::from([subject]);
     let mut last = None;
     'bfs: while let Some(v) = queue.pop_front() {
-        for w in model.targets(v, &LinkKind::Leads) {
+        for w in rel.get(v) {
             if w == subject {
                 last = Some(v);
                 break 'bfs;
@@ -182,30 +188,26 @@ fn report_cycle(ctx: &Context, sink: &mut Sink, mut comp: Vec<Node>) {
 /// S002: a unit with two or more distinct leaders and not exactly one of them on a primary link.
 fn ambiguous(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
-    for (u, _) in model.units() {
-        if model.in_degree(u, &LinkKind::Leads) < 2 {
+    let mut leaders: Vec<Node> = Vec::new();
+    let mut primary: Vec<Node> = Vec::new();
+    for u in ctx.units() {
+        if !ctx.has(u, flag::LEADS_IN_2) {
             continue;
         }
-        let links: Vec<_> = links_in(model, u, &LinkKind::Leads).collect();
-        let mut leaders: Vec<Node> = links.iter().map(|(_, l)| l.from).collect();
-        leaders.sort_unstable();
-        leaders.dedup();
-        if leaders.len() < 2 {
-            continue;
-        }
-        let mut primary: Vec<Node> = links.iter().filter(|(_, l)| l.is_primary()).map(|(_, l)| l.from).collect();
-        primary.sort_unstable();
-        primary.dedup();
-        if primary.len() == 1 {
-            continue;
-        }
-        let mut names: Vec<String> = Vec::new();
-        for (_, l) in &links {
-            let name = label(model, l.from);
-            if !names.contains(&name) {
-                names.push(name);
+        leaders.clear();
+        primary.clear();
+        for l in model.links_to(u, &LinkKind::Leads) {
+            if !leaders.contains(&l.from) {
+                leaders.push(l.from);
+            }
+            if l.is_primary() && !primary.contains(&l.from) {
+                primary.push(l.from);
             }
         }
+        if leaders.len() < 2 || primary.len() == 1 {
+            continue;
+        }
+        let names: Vec<String> = leaders.iter().map(|&l| label(model, l).to_string()).collect();
         let problem = if primary.is_empty() {
             "none of the leads links is marked primary".to_string()
         } else {
@@ -217,61 +219,129 @@ fn ambiguous(ctx: &Context, sink: &mut Sink) {
             leaders.len(),
             names.join(", ")
         );
-        let evidence = links.iter().map(|(id, _)| fact(model, *id)).collect();
+        let evidence = links_in(model, u, &LinkKind::Leads).map(|(l, _)| fact(model, l)).collect();
         sink.push(id::S002, u, ctx.unit_township(u), message, evidence);
     }
 }
 
-/// The `leads` link from `leader` into `unit`, the primary one first.
-fn leads_link(model: &Model, leader: Node, unit: Node) -> Option<LinkId> {
-    let mut found = None;
-    for (id, l) in links_in(model, unit, &LinkKind::Leads) {
-        if l.from == leader {
-            if l.is_primary() {
-                return Some(id);
-            }
-            found = found.or(Some(id));
-        }
+/// The stage of the S003 check after passing `unit`: 0 nothing yet, 1 a
+/// street-level Party organisation, 2 then a district-level one, 3 then one at
+/// city level or above (done).
+fn step(ctx: &Context, stage: u8, unit: Node) -> u8 {
+    if !ctx.is_party_org(unit) {
+        return stage;
     }
-    found
+    match (stage, ctx.model.level(unit)) {
+        (0, Some(Level::Street)) => 1,
+        (1, Some(Level::District)) => 2,
+        (2, Some(l)) if l <= Level::City => 3,
+        _ => stage,
+    }
+}
+
+/// Whether the leadership path from `start` (itself included), entered at
+/// `stage`, reaches stage 3; memoised per (unit, stage) for paths that end
+/// without a cycle, so shared upper chains are walked once.
+struct Chains {
+    /// Per record: bit `s` = known for stage s, bit `4 + s` = reaches stage 3.
+    memo: Vec<u8>,
+    walk: Vec<Node>,
+}
+
+impl Chains {
+    fn reaches(&mut self, ctx: &Context, start: Node, stage: u8) -> bool {
+        // Walk up until a memoised unit, the top, or a unit already on the walk (a cycle).
+        self.walk.clear();
+        let mut cur = Some(start);
+        let mut cycle = false;
+        while let Some(u) = cur {
+            if self.memo[u.index()] & 0b111 != 0 {
+                break;
+            }
+            if self.walk.contains(&u) {
+                cycle = true;
+                break;
+            }
+            self.walk.push(u);
+            cur = ctx.leader(u);
+        }
+        if cycle {
+            // Not memoised: follow the path exactly as it runs from `start`.
+            let mut s = stage;
+            for &u in &self.walk {
+                s = step(ctx, s, u);
+                if s == 3 {
+                    return true;
+                }
+            }
+            return false;
+        }
+        // Fill the memo backwards for every stage, then read it forwards.
+        let top = cur;
+        for i in (0..self.walk.len()).rev() {
+            let u = self.walk[i];
+            let mut bits = 0b111u8;
+            for s in 0..3u8 {
+                let next = step(ctx, s, u);
+                let ok = next == 3
+                    || match top.filter(|_| i + 1 == self.walk.len()) {
+                        Some(t) => self.memo[t.index()] & (16 << next) != 0,
+                        None => self.walk.get(i + 1).is_some_and(|&p| self.memo[p.index()] & (16 << next) != 0),
+                    };
+                if ok {
+                    bits |= 16 << s;
+                }
+            }
+            self.memo[u.index()] = bits;
+        }
+        self.memo[start.index()] & (16 << stage) != 0
+    }
 }
 
 /// S003: community-level Party organisations whose leadership path (primary
 /// leader first) does not pass, in order, a street-level Party organisation, a
 /// district-level one and one at city level or above.
+///
+/// The check walks the leadership line itself (memoised, so shared upper
+/// chains are walked once); each finding's message and evidence come from
+/// [`leadership_path`], which follows the same line.
 fn broken_chains(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
     const NEEDS: [&str; 3] = ["a street-level", "a district-level", "a city-level"];
-    for (u, unit) in model.units() {
-        if !unit.kind.is_party_org() || model.level(u) != Some(Level::Community) {
+    let mut chains = Chains { memo: vec![0u8; model.len()], walk: Vec::new() };
+    for u in ctx.units() {
+        if !ctx.is_party_org(u) || model.level(u) != Some(Level::Community) {
+            continue;
+        }
+        // A path through `u` again would stop before it; `u` itself (community level) never
+        // moves the check on, so its leader's path gives the answer either way.
+        if ctx.leader(u).is_some_and(|l| chains.reaches(ctx, l, 0)) {
             continue;
         }
         let (path, cycle) = leadership_path(model, u);
         let above = if path.first() == Some(&u) { &path[1..] } else { &path[..] };
-        let mut stage = 0;
+        let mut stage = 0u8;
         for &p in above {
-            if !is_party_org(model, p) {
-                continue;
-            }
-            match (stage, model.level(p)) {
-                (0, Some(Level::Street)) => stage = 1,
-                (1, Some(Level::District)) => stage = 2,
-                (2, Some(l)) if l <= Level::City => {
-                    stage = 3;
-                    break;
-                }
-                _ => {}
+            stage = step(ctx, stage, p);
+            if stage == 3 {
+                break;
             }
         }
-        if stage == 3 {
+        debug_assert!(stage < 3, "S003 walk and leadership_path disagree for {}", model.id(u));
+        if stage >= 3 {
             continue;
         }
-        let missing = NEEDS[stage..].join(" and ");
+        let missing = NEEDS[stage as usize..].join(" and ");
         let mut evidence: Evidence = Vec::new();
         let mut chain = vec![u];
         chain.extend(above.iter().copied());
         for pair in chain.windows(2) {
-            if let Some(l) = leads_link(model, pair[1], pair[0]) {
+            let mut found: Vec<(LinkId, bool)> = links_in(model, pair[0], &LinkKind::Leads)
+                .filter(|(_, l)| l.from == pair[1])
+                .map(|(id, l)| (id, l.is_primary()))
+                .collect();
+            found.sort_by_key(|&(_, primary)| !primary);
+            if let Some(&(l, _)) = found.first() {
                 evidence.push(fact(model, l));
             }
         }
@@ -307,29 +377,27 @@ fn broken_chains(ctx: &Context, sink: &mut Sink) {
 /// not at community or grid level) and one administrative Party group (`party_group`).
 fn one_plus_two(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
-    for (w, unit) in model.units() {
-        if unit.kind != UnitKind::PartyWorkingCommittee {
-            continue;
-        }
-        let Some(street) = model
-            .targets(w, &LinkKind::Jurisdiction)
-            .find(|&t| model.territory(t).is_some_and(|t| t.kind == TerritoryKind::Street))
+    let mut committees: Vec<(LinkId, Node)> = Vec::new();
+    let mut groups: Vec<(LinkId, Node)> = Vec::new();
+    for w in ctx.units_of(&UnitKind::PartyWorkingCommittee) {
+        let Some(street) =
+            ctx.holds.get(w).find(|&t| model.territory(t).is_some_and(|t| t.kind == TerritoryKind::Street))
         else {
             continue;
         };
-        let mut committees: Vec<(LinkId, Node)> = Vec::new();
-        let mut groups: Vec<(LinkId, Node)> = Vec::new();
-        for (lid, l) in links_out(model, w, &LinkKind::Leads) {
-            let Some(led) = model.unit(l.to) else { continue };
-            let list = match led.kind {
-                UnitKind::PartyCommittee if !matches!(model.level(l.to), Some(Level::Community | Level::Grid)) => {
+        committees.clear();
+        groups.clear();
+        for (slot, link) in links_out(model, w, &LinkKind::Leads) {
+            let led = link.to;
+            let list = match ctx.kind(led) {
+                Some(UnitKind::PartyCommittee) if !matches!(model.level(led), Some(Level::Community | Level::Grid)) => {
                     &mut committees
                 }
-                UnitKind::PartyGroup => &mut groups,
+                Some(UnitKind::PartyGroup) => &mut groups,
                 _ => continue,
             };
-            if !list.iter().any(|&(_, n)| n == l.to) {
-                list.push((lid, l.to));
+            if !list.iter().any(|&(_, n)| n == led) {
+                list.push((slot, led));
             }
         }
         if committees.len() == 1 && groups.len() == 1 {
