@@ -16,7 +16,7 @@ pub fn model(scale: Scale) -> Model {
 }
 
 /// The scale named by the `TIAOKUAI_BENCH_SCALE` environment variable
-/// (`district`, `city`, `national`), defaulting to `city`.
+/// (`district`, `city`, `national`), defaulting to `district` (fast: `cargo test --all-targets` runs each bench once).
 pub fn scale_from_env() -> Scale {
-    std::env::var("TIAOKUAI_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(Scale::City)
+    std::env::var("TIAOKUAI_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(Scale::District)
 }
