@@ -7,27 +7,30 @@
 # Each binding has its own Makefile (bindings-*/Makefile) with `test` and `lint`.
 
 CARGO ?= cargo
-BINDINGS := $(wildcard bindings-py/Makefile bindings-c/Makefile bindings-java/Makefile)
+BINDINGS := $(patsubst %/Makefile,%,$(wildcard bindings-py/Makefile bindings-c/Makefile bindings-java/Makefile))
+TEST_BINDINGS := $(BINDINGS:%=test-%)
+LINT_BINDINGS := $(BINDINGS:%=lint-%)
 
-.PHONY: test test-rust lint lint-rust sample bench-build $(BINDINGS:%/Makefile=test-%) $(BINDINGS:%/Makefile=lint-%)
+.PHONY: test test-rust lint lint-rust sample $(TEST_BINDINGS) $(LINT_BINDINGS)
 
-test: test-rust lint $(BINDINGS:%/Makefile=test-%)
+test: test-rust lint $(TEST_BINDINGS)
 
 test-rust:
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
 
-lint: lint-rust $(BINDINGS:%/Makefile=lint-%)
+lint: lint-rust $(LINT_BINDINGS)
 
 lint-rust:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
 
-test-%:
+# Static pattern rules: GNU make applies no implicit rule to a .PHONY target.
+$(TEST_BINDINGS): test-%:
 	$(MAKE) -C $* test
 
-lint-%:
+$(LINT_BINDINGS): lint-%:
 	$(MAKE) -C $* lint
 
 sample:
