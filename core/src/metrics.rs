@@ -31,7 +31,7 @@ use std::ops::AddAssign;
 use serde::Serialize;
 
 use crate::audit::{Config, Context, cover};
-use crate::model::{Level, Model, Node, TerritoryKind, UnitKind};
+use crate::model::{Level, Model, Node, Sector, TerritoryKind};
 use crate::render::Table;
 
 /// The raw numerators and denominators of the metrics for one area.
@@ -214,11 +214,42 @@ pub struct Metrics {
 /// Per street/town counts, filled by the audit's rule passes.
 pub(crate) struct Tally {
     pub rows: Vec<Counts>,
+    /// Units located in no street/town, left out of every area.
+    pub unplaced: u64,
 }
 
 impl Tally {
     pub fn new(n: usize) -> Tally {
-        Tally { rows: vec![Counts::default(); n] }
+        Tally { rows: vec![Counts::default(); n], unplaced: 0 }
+    }
+
+    /// Counts a unit (not a Party organisation, not a joint meeting) where it is located:
+    /// its sector, its members (`with_members`) and its [`cover`] flags.
+    pub fn unit(&mut self, row: Option<usize>, sector: Option<&Sector>, with_members: bool, flags: u8) {
+        let Some(row) = row else {
+            self.unplaced += 1;
+            return;
+        };
+        let own = flags & cover::OWN != 0;
+        let joint = flags & cover::JOINT != 0;
+        let covered = own || joint;
+        let c = &mut self.rows[row];
+        c.units += 1;
+        c.units_with_own_org += u64::from(own);
+        c.units_in_joint_branch += u64::from(joint && !own);
+        c.units_covered += u64::from(covered);
+        if with_members {
+            c.units_with_members += 1;
+            c.units_with_members_covered += u64::from(covered);
+        }
+        if sector.is_some_and(|s| s.is_in_system()) {
+            c.in_system_units += 1;
+            c.in_system_covered += u64::from(covered);
+        } else if sector.is_some_and(|s| s.is_non_public()) {
+            c.out_of_system_units += 1;
+            c.out_of_system_covered += u64::from(covered);
+            c.out_of_system_work_covered += u64::from(flags != 0);
+        }
     }
 }
 
@@ -229,42 +260,9 @@ impl Metrics {
         crate::audit::metrics_only(model, config)
     }
 
-    /// Adds the unit counts to the tally and builds the rows and roll-ups.
-    pub(crate) fn finish(ctx: &Context, mut tally: Tally) -> Metrics {
+    /// Builds the rows and roll-ups from the counts the rule passes gathered.
+    pub(crate) fn finish(ctx: &Context, tally: Tally) -> Metrics {
         let model = ctx.model;
-        let mut unplaced = 0u64;
-        for u in ctx.units() {
-            if ctx.is_party_org(u) || ctx.kind(u) == Some(&UnitKind::JointMeeting) {
-                continue;
-            }
-            let Some(row) = ctx.located_in(u).and_then(|l| ctx.territory_row(l)) else {
-                unplaced += 1;
-                continue;
-            };
-            let f = ctx.cover(u);
-            let own = f & cover::OWN != 0;
-            let joint = f & cover::JOINT != 0;
-            let covered = own || joint;
-            let c = &mut tally.rows[row];
-            c.units += 1;
-            c.units_with_own_org += u64::from(own);
-            c.units_in_joint_branch += u64::from(joint && !own);
-            c.units_covered += u64::from(covered);
-            if ctx.members(u).unwrap_or(0) > 0 {
-                c.units_with_members += 1;
-                c.units_with_members_covered += u64::from(covered);
-            }
-            let sector = ctx.sector(u);
-            if sector.is_some_and(|s| s.is_in_system()) {
-                c.in_system_units += 1;
-                c.in_system_covered += u64::from(covered);
-            } else if sector.is_some_and(|s| s.is_non_public()) {
-                c.out_of_system_units += 1;
-                c.out_of_system_covered += u64::from(covered);
-                c.out_of_system_work_covered += u64::from(f != 0);
-            }
-        }
-
         let mut townships = Vec::with_capacity(ctx.townships.len());
         let mut levels: [(Vec<Area>, HashMap<Node, usize>); 4] = Default::default();
         let mut comparison = vec![
@@ -323,7 +321,7 @@ impl Metrics {
             }
             sorted
         });
-        Metrics { townships, districts, cities, provinces, countries, comparison, unplaced_units: unplaced }
+        Metrics { townships, districts, cities, provinces, countries, comparison, unplaced_units: tally.unplaced }
     }
 
     /// The areas of one level: `Street` (streets/towns), `District`, `City`,

@@ -15,15 +15,23 @@
 //! describes one moment.
 //!
 //! # Complexity
-//! O(records + links) to build the context: one pass over the units and one
-//! over the links fill compact per-record tables (kind, sector, members,
-//! location, coverage flags, the leader followed by the leadership line) and
-//! the relations the rules follow (`party_org_of`, `registers_with`,
-//! `jurisdiction` both ways), so the rules' hot paths touch no link record.
-//! Then one pass per family over the records it concerns, plus, for A001–A003,
-//! one [`crate::query::resolve_leads`] per (matter, street/town) pair. Building
-//! each finding's message and evidence is the cold path. Memory: about 60 bytes
-//! per record and 12 per link while the audit runs.
+//! O(records + links) to build the context: one pass over the records and one
+//! over the links, in memory order, fill compact per-record tables (kind,
+//! sector, members, location, territory class, coverage flags, the leader
+//! followed by the leadership line) and the relations the rules follow
+//! (`party_org_of` with `registers_with`, `jurisdiction` both ways), so the
+//! rules' hot paths touch no link record. Then one pass per family over the
+//! records it concerns, plus, for A001–A003, one [`crate::query::resolve_leads`]
+//! per (matter, street/town) pair. Memory: about 40 bytes per record and 12 per
+//! link while the audit runs.
+//!
+//! The passes only note most findings (16 bytes each: rule, subject,
+//! street/town); their messages and evidence are written at the end, in report
+//! order, in one tight pass that reuses one buffer and allocates each string
+//! once at its exact length. Only the rare, elaborate findings (cycles, chains,
+//! "1+2", matters, branch sizes, B002) build their text when found. At national
+//! scale (469,210 findings, about 5 million strings) those allocations are the
+//! main cost, and they depend on the state of the heap the model left behind.
 //!
 //! # Example
 //! ```
@@ -45,6 +53,7 @@
 mod config;
 mod finding;
 mod rules;
+mod text;
 
 use serde::Serialize;
 
@@ -52,9 +61,11 @@ pub use config::{Config, Profiles, RuleSetting, Thresholds};
 pub(crate) use finding::id;
 pub use finding::{Family, Finding, RULES, Rule, Severity};
 
+use petgraph::visit::{EdgeRef, IntoEdgeReferences, IntoNodeReferences};
+
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::{Metrics, Tally};
-use crate::model::{LinkId, LinkKind, Model, Node, Sector, UnitKind};
+use crate::model::{LinkId, LinkKind, Model, Node, Record, Sector, TerritoryKind, UnitKind};
 use crate::render::Table;
 
 /// The "none" value of the `u32` tables.
@@ -122,6 +133,36 @@ fn sector_code(sector: Option<&Sector>) -> u8 {
     }
 }
 
+/// The classes of territory kinds the rules tell apart ([`Context::territory_class`]).
+pub(crate) mod tclass {
+    /// Not a territory.
+    pub const NONE: u8 = 0;
+    /// A territory of another kind (country … district, building, park, custom kinds …).
+    pub const OTHER: u8 = 1;
+    /// A street (街道).
+    pub const STREET: u8 = 2;
+    /// A town, township or zone: township-level, not a street.
+    pub const TOWN: u8 = 3;
+    /// A community (社区).
+    pub const COMMUNITY: u8 = 4;
+    /// A village (村).
+    pub const VILLAGE: u8 = 5;
+    /// A grid (网格).
+    pub const GRID: u8 = 6;
+}
+
+/// The [`tclass`] of a territory kind.
+fn territory_class(kind: &TerritoryKind) -> u8 {
+    match kind {
+        TerritoryKind::Street => tclass::STREET,
+        TerritoryKind::Town | TerritoryKind::Township | TerritoryKind::Zone => tclass::TOWN,
+        TerritoryKind::Community => tclass::COMMUNITY,
+        TerritoryKind::Village => tclass::VILLAGE,
+        TerritoryKind::Grid => tclass::GRID,
+        _ => tclass::OTHER,
+    }
+}
+
 /// Per-record flags gathered in the context's pass over the links.
 pub(crate) mod flag {
     /// At least one `leads` link arrives.
@@ -135,23 +176,65 @@ pub(crate) mod flag {
 /// The bit marking a `leads` link marked primary in [`Rel`] link slots.
 pub(crate) const PRIMARY: u32 = 1 << 31;
 
-/// One relation of the model as compressed adjacency: for each record, the
-/// records at the other end of its links of one kind and the links, in
-/// document order of the links. Built from one pass over the links; reading
-/// it touches no link.
+/// Relations of the model as compressed adjacency: for each record, the
+/// records at the other end of its links (and, when kept, the links), in
+/// document order of the links. Built from one pass over the links; reading it
+/// touches no link.
 pub(crate) struct Rel {
     offsets: Vec<u32>,
     items: Vec<u32>,
+    /// The link of each item; empty when the relation does not keep them.
     links: Vec<u32>,
 }
 
+/// The bit marking the items of a [`Rel`]'s second relation (see [`Rel::two`]).
+const SECOND: u32 = 1 << 31;
+
 impl Rel {
-    /// From (record, other end, link) triples in link order (a counting sort).
+    /// From (record, other end, link) triples in link order (a counting sort), keeping the links.
     pub fn build(n: usize, triples: &[(u32, u32, u32)]) -> Rel {
-        // offsets[k + 1] counts k's links, then (prefix sums) holds where k's links start;
-        // filling advances it to where they end, which is where k + 1's start.
+        let mut rel = Rel::with_counts(n, triples.iter().map(|t| t.0), triples.len(), true);
+        for &(k, v, l) in triples {
+            rel.put(k, v, l);
+        }
+        rel
+    }
+
+    /// Two relations from the same records, without their links: for each record, its
+    /// `first` items, then its `second` ones (marked [`SECOND`]), each in link order.
+    fn two(n: usize, first: &[(u32, u32, u32)], second: &[(u32, u32, u32)]) -> Rel {
+        // Records are numbered with `u32`s below 2^31 (a model that large would need hundreds of GB).
+        debug_assert!(n <= SECOND as usize, "record numbers leave the top bit free");
+        let keys = first.iter().chain(second).map(|t| t.0);
+        let mut rel = Rel::with_counts(n, keys, first.len() + second.len(), false);
+        for &(k, v, _) in first {
+            rel.put(k, v, 0);
+        }
+        for &(k, v, _) in second {
+            rel.put(k, v | SECOND, 0);
+        }
+        rel
+    }
+
+    /// A relation read both ways, without its links: for each record, the records at the
+    /// other end of its links whichever end it is on. For relations whose two ends are never
+    /// records of the same type (so each record's list holds one direction).
+    fn both_ways(n: usize, triples: &[(u32, u32, u32)]) -> Rel {
+        let keys = triples.iter().flat_map(|t| [t.0, t.1]);
+        let mut rel = Rel::with_counts(n, keys, 2 * triples.len(), false);
+        for &(a, b, _) in triples {
+            rel.put(a, b, 0);
+            rel.put(b, a, 0);
+        }
+        rel
+    }
+
+    /// An empty relation sized for `len` items under `keys`, ready for [`Rel::put`] in order.
+    fn with_counts(n: usize, keys: impl Iterator<Item = u32>, len: usize, keep_links: bool) -> Rel {
+        // offsets[k + 1] counts k's items, then (prefix sums) holds where k's items start;
+        // `put` advances it to where they end, which is where k + 1's start.
         let mut offsets = vec![0u32; n + 1];
-        for &(k, _, _) in triples {
+        for k in keys {
             offsets[k as usize + 1] += 1;
         }
         let mut sum = 0u32;
@@ -160,33 +243,54 @@ impl Rel {
             *o = sum;
             sum += c;
         }
-        // Now offsets[k + 1] = start of k's links (shifted by one); fill through it.
-        let mut items = vec![0u32; triples.len()];
-        let mut links = vec![0u32; triples.len()];
-        for &(k, v, l) in triples {
-            let c = &mut offsets[k as usize + 1];
-            items[*c as usize] = v;
-            links[*c as usize] = l;
-            *c += 1;
-        }
-        Rel { offsets, items, links }
+        Rel { offsets, items: vec![0; len], links: if keep_links { vec![0; len] } else { Vec::new() } }
     }
 
-    fn range(&self, node: Node) -> std::ops::Range<usize> {
+    fn put(&mut self, key: u32, item: u32, link: u32) {
+        let c = &mut self.offsets[key as usize + 1];
+        self.items[*c as usize] = item;
+        if !self.links.is_empty() {
+            self.links[*c as usize] = link;
+        }
+        *c += 1;
+    }
+
+    fn slice(&self, node: Node) -> &[u32] {
         let i = node.index();
-        self.offsets[i] as usize..self.offsets[i + 1] as usize
+        &self.items[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 
     /// The other ends of a record's links, in link order.
     pub fn get(&self, node: Node) -> impl ExactSizeIterator<Item = Node> + Clone + '_ {
-        self.items[self.range(node)].iter().map(|&x| Node::new(x))
+        self.slice(node).iter().map(|&x| Node::new(x))
     }
 
     /// The other ends of a record's links with the links (and, for `leads`, the
-    /// [`PRIMARY`] bit), in link order.
+    /// [`PRIMARY`] bit), in link order; for relations built with their links.
     pub fn get_links(&self, node: Node) -> impl ExactSizeIterator<Item = (Node, u32)> + Clone + '_ {
-        let r = self.range(node);
+        let i = node.index();
+        let r = self.offsets[i] as usize..self.offsets[i + 1] as usize;
         self.items[r.clone()].iter().zip(&self.links[r]).map(|(&x, &l)| (Node::new(x), l))
+    }
+
+    /// Where a record's items of the second relation of [`Rel::two`] start in its slice.
+    fn split(all: &[u32]) -> usize {
+        match all.last() {
+            Some(&x) if x & SECOND != 0 => all.partition_point(|&x| x & SECOND == 0),
+            _ => all.len(),
+        }
+    }
+
+    /// A record's items of the first relation of [`Rel::two`].
+    fn first(&self, node: Node) -> impl ExactSizeIterator<Item = Node> + Clone + '_ {
+        let all = self.slice(node);
+        all[..Rel::split(all)].iter().map(|&x| Node::new(x))
+    }
+
+    /// A record's items of the second relation of [`Rel::two`].
+    fn second(&self, node: Node) -> impl ExactSizeIterator<Item = Node> + Clone + '_ {
+        let all = self.slice(node);
+        all[Rel::split(all)..].iter().map(|&x| Node::new(x & !SECOND))
     }
 }
 
@@ -206,10 +310,12 @@ pub(crate) struct Context<'m> {
     /// The township-level territories (street, town, township, zone), in document order.
     pub townships: Vec<Node>,
     /// Per record: for territories, the row in `townships` of the nearest township-level
-    /// territory containing it (itself included), or [`NONE`].
+    /// territory containing it (itself included), or [`NONE`]; [`NONE`] for other records.
     row: Vec<u32>,
     /// Per record: a territory's parent, or [`NONE`].
     parent: Vec<u32>,
+    /// Per record: the [`tclass`] of a territory ([`tclass::NONE`] for other records).
+    tclass: Vec<u8>,
     /// Per record: the unit kind code ([`unit_code`]), [`NOT_UNIT`] for other records.
     kind: Vec<u8>,
     /// Per record: the sector code of a unit ([`sector_code`]).
@@ -225,38 +331,58 @@ pub(crate) struct Context<'m> {
     /// Per record: the leader the leadership line follows (the first on a primary
     /// link, else the first), with [`PRIMARY`] set when that link is primary; or [`NONE`].
     leader: Vec<u32>,
-    /// `party_org_of`: organisation → units.
-    pub org_of: Rel,
-    /// `registers_with`: organisation → organisations.
-    pub registers: Rel,
-    /// `jurisdiction`: unit → territories.
-    pub holds: Rel,
-    /// `jurisdiction`, reversed: territory → units.
-    pub held_by: Rel,
+    /// `party_org_of` (organisation → units), then `registers_with` (organisation → organisations).
+    from_orgs: Rel,
+    /// `jurisdiction` both ways: unit → territories, territory → units.
+    juris: Rel,
 }
 
 impl<'m> Context<'m> {
     pub fn new(model: &'m Model, config: &'m Config) -> Context<'m> {
+        let graph = model.graph();
         let n = model.len();
-        let mut row = vec![UNSET; n];
+        // One pass over the records in index order, which is their order in memory and, within
+        // each record type, document order (so `townships` comes in document order).
+        let mut row = vec![NONE; n];
         let mut parent = vec![NONE; n];
+        let mut tclass = vec![tclass::NONE; n];
         let mut townships = Vec::new();
-        for (t, terr) in model.territories() {
-            if terr.kind.is_township_level() {
-                row[t.index()] = townships.len() as u32;
-                townships.push(t);
-            }
-            if let Some(p) = terr.parent {
-                parent[t.index()] = p.index() as u32;
+        let mut kind = vec![NOT_UNIT; n];
+        let mut sector = vec![NO_SECTOR; n];
+        let mut members = vec![NONE; n];
+        let mut located = vec![NONE; n];
+        for (node, record) in graph.node_references() {
+            let i = node.index();
+            match record {
+                Record::Territory(terr) => {
+                    tclass[i] = territory_class(&terr.kind);
+                    if terr.kind.is_township_level() {
+                        row[i] = townships.len() as u32;
+                        townships.push(Node::new(i as u32));
+                    } else {
+                        row[i] = UNSET;
+                    }
+                    if let Some(p) = terr.parent {
+                        parent[i] = p.index() as u32;
+                    }
+                }
+                Record::Unit(unit) => {
+                    kind[i] = unit_code(&unit.kind);
+                    sector[i] = sector_code(unit.sector.as_ref());
+                    members[i] = unit.members.unwrap_or(NONE);
+                    located[i] = unit.located_in.map_or(NONE, |l| l.index() as u32);
+                }
+                _ => {}
             }
         }
+        // The street/town of every other territory: the nearest township-level one up its parents.
         let mut stack = Vec::new();
-        for (t, _) in model.territories() {
-            if row[t.index()] != UNSET {
+        for t in 0..n {
+            if row[t] != UNSET {
                 continue;
             }
             stack.clear();
-            let mut cur = t.index() as u32;
+            let mut cur = t as u32;
             let value = loop {
                 stack.push(cur);
                 let p = parent[cur as usize];
@@ -272,17 +398,6 @@ impl<'m> Context<'m> {
                 row[s as usize] = value;
             }
         }
-        let mut kind = vec![NOT_UNIT; n];
-        let mut sector = vec![NO_SECTOR; n];
-        let mut members = vec![NONE; n];
-        let mut located = vec![NONE; n];
-        for (u, unit) in model.units() {
-            let i = u.index();
-            kind[i] = unit_code(&unit.kind);
-            sector[i] = sector_code(unit.sector.as_ref());
-            members[i] = unit.members.unwrap_or(NONE);
-            located[i] = unit.located_in.map_or(NONE, |l| l.index() as u32);
-        }
         let mut flags = vec![0u8; n];
         let mut leader = vec![NONE; n];
         // Reserved for every link: untouched capacity costs address space, not memory,
@@ -291,8 +406,9 @@ impl<'m> Context<'m> {
         let mut leads = Vec::with_capacity(cap);
         let (mut org_of, mut registers, mut holds) =
             (Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap));
-        for (id, l) in model.links() {
-            let (f, t, id) = (l.from.index() as u32, l.to.index() as u32, id.index() as u32);
+        for edge in graph.edge_references() {
+            let l = edge.weight();
+            let (f, t, id) = (l.from.index() as u32, l.to.index() as u32, edge.id().index() as u32);
             let to = &mut flags[t as usize];
             match l.kind {
                 LinkKind::Leads => {
@@ -316,10 +432,8 @@ impl<'m> Context<'m> {
                 _ => {}
             }
         }
-        let org_of = Rel::build(n, &org_of);
-        let registers = Rel::build(n, &registers);
-        let held_by = Rel::build(n, &holds.iter().map(|&(u, t, l)| (t, u, l)).collect::<Vec<_>>());
-        let holds = Rel::build(n, &holds);
+        let from_orgs = Rel::two(n, &org_of, &registers);
+        let juris = Rel::both_ways(n, &holds);
 
         Context {
             model,
@@ -327,6 +441,7 @@ impl<'m> Context<'m> {
             townships,
             row,
             parent,
+            tclass,
             kind,
             sector,
             members,
@@ -334,11 +449,29 @@ impl<'m> Context<'m> {
             flags,
             leads,
             leader,
-            org_of,
-            registers,
-            holds,
-            held_by,
+            from_orgs,
+            juris,
         }
+    }
+
+    /// The units a unit is the Party organisation of (`party_org_of`), in link order.
+    pub fn org_of(&self, org: Node) -> impl ExactSizeIterator<Item = Node> + Clone + '_ {
+        self.from_orgs.first(org)
+    }
+
+    /// The units a unit registers with (`registers_with`), in link order.
+    pub fn registers(&self, org: Node) -> impl ExactSizeIterator<Item = Node> + Clone + '_ {
+        self.from_orgs.second(org)
+    }
+
+    /// The territories a unit holds `jurisdiction` over, in link order.
+    pub fn holds(&self, unit: Node) -> impl ExactSizeIterator<Item = Node> + Clone + '_ {
+        self.juris.get(unit)
+    }
+
+    /// The units holding `jurisdiction` over a territory, in link order.
+    pub fn held_by(&self, territory: Node) -> impl ExactSizeIterator<Item = Node> + Clone + '_ {
+        self.juris.get(territory)
     }
 
     /// Every unit, in document order (records of one type are numbered in document order).
@@ -391,6 +524,16 @@ impl<'m> Context<'m> {
         (p != NONE).then(|| Node::new(p))
     }
 
+    /// The [`tclass`] of a record ([`tclass::NONE`] when it is not a territory).
+    pub fn territory_class(&self, node: Node) -> u8 {
+        self.tclass[node.index()]
+    }
+
+    /// The territories, in document order, with their [`tclass`].
+    pub fn territories(&self) -> impl Iterator<Item = (Node, u8)> + '_ {
+        self.tclass.iter().enumerate().filter(|&(_, &c)| c != tclass::NONE).map(|(i, &c)| (Node::new(i as u32), c))
+    }
+
     /// A territory and its containing territories, nearest first.
     pub fn ancestors(&self, node: Node) -> impl Iterator<Item = Node> + '_ {
         std::iter::successors(Some(node), move |&n| self.parent(n))
@@ -413,13 +556,13 @@ impl<'m> Context<'m> {
         if let Some(r) = self.located_in(unit).and_then(|l| self.territory_row(l)) {
             return Some(r);
         }
-        self.holds.get(unit).find_map(|t| self.territory_row(t))
+        self.holds(unit).find_map(|t| self.territory_row(t))
     }
 
     /// A unit's street/town; for a Party organisation placed nowhere, that of
     /// the first unit it is the Party organisation of.
     pub fn unit_township(&self, unit: Node) -> Option<Node> {
-        self.unit_row(unit).or_else(|| self.org_of.get(unit).find_map(|u| self.unit_row(u))).map(|r| self.townships[r])
+        self.unit_row(unit).or_else(|| self.org_of(unit).find_map(|u| self.unit_row(u))).map(|r| self.townships[r])
     }
 
     /// The [`cover`] flags of a unit.
@@ -432,6 +575,12 @@ impl<'m> Context<'m> {
     pub fn leader(&self, unit: Node) -> Option<Node> {
         let l = self.leader[unit.index()];
         (l != NONE).then(|| Node::new(l & !PRIMARY))
+    }
+
+    /// True when the leader the leadership line follows from a unit is on a link marked primary.
+    pub fn leader_is_primary(&self, unit: Node) -> bool {
+        let l = self.leader[unit.index()];
+        l != NONE && l & PRIMARY != 0
     }
 
     /// True when a record has all these [`flag`]s.
@@ -478,27 +627,42 @@ pub(crate) fn links_in<'a>(
     model.all_links_to(node).filter(move |(_, l)| &l.kind == kind)
 }
 
+/// A finding before its strings are built (16 bytes). Most findings are
+/// described from the context only when the report is materialised, in one
+/// tight pass in report order ([`Sink::into_findings`]); the few rare,
+/// elaborate ones (cycles, chains, matters …) carry their text, built when found.
+#[derive(Clone, Copy)]
 struct Raw {
-    rule: usize,
-    subject: Node,
-    territory: Option<Node>,
-    message: String,
-    evidence: Evidence,
+    rule: u8,
+    subject: u32,
+    /// The street/town, or [`NONE`].
+    territory: u32,
+    /// The position of the finding's text in [`Sink::built`], or [`NONE`] when it is described at the end.
+    built: u32,
+}
+
+impl Raw {
+    /// The report order: rule, then subject, then street/town (none first). The subjects of one
+    /// rule are all of one record type, so their indices give the document order.
+    fn key(&self) -> (u8, u32, u32) {
+        (self.rule, self.subject, self.territory.wrapping_add(1))
+    }
 }
 
 /// Where rules put their findings; knows which rules are on.
 pub(crate) struct Sink {
     severities: Vec<Option<Severity>>,
     raw: Vec<Raw>,
+    built: Vec<(String, Evidence)>,
 }
 
 impl Sink {
     fn new(config: &Config) -> Sink {
-        Sink { severities: config::effective_all(config), raw: Vec::new() }
+        Sink { severities: config::effective_all(config), raw: Vec::new(), built: Vec::new() }
     }
 
     fn silent() -> Sink {
-        Sink { severities: vec![None; RULES.len()], raw: Vec::new() }
+        Sink { severities: vec![None; RULES.len()], raw: Vec::new(), built: Vec::new() }
     }
 
     /// True when the rule runs.
@@ -506,33 +670,97 @@ impl Sink {
         self.severities[rule].is_some()
     }
 
-    /// Records a finding of an enabled rule (ignored when the rule is off).
+    /// Records a finding of an enabled rule with its message and evidence (ignored when the rule is off).
     pub fn push(&mut self, rule: usize, subject: Node, territory: Option<Node>, message: String, evidence: Evidence) {
         if self.on(rule) {
-            self.raw.push(Raw { rule, subject, territory, message, evidence });
+            let built = self.built.len() as u32;
+            self.built.push((message, evidence));
+            self.raw.push(Raw {
+                rule: rule as u8,
+                subject: subject.index() as u32,
+                territory: raw_node(territory),
+                built,
+            });
         }
     }
 
-    fn into_findings(self, model: &Model) -> Vec<Finding> {
-        let key = |n: Node| (model.record(n).record_type(), n.index());
-        let mut raw = self.raw;
-        // A stable sort keeps the order rules pushed equal keys in; keys are looked up once.
-        raw.sort_by_cached_key(|r| (r.rule, key(r.subject), r.territory.map(key)));
-        let severities = self.severities;
-        raw.into_iter()
-            .map(|r| {
-                let rule = &RULES[r.rule];
-                Finding {
-                    rule: rule.code,
-                    name: rule.name,
-                    severity: severities[r.rule].unwrap_or(rule.default_severity),
-                    subject: model.id(r.subject).to_string(),
-                    territory: r.territory.map(|t| model.id(t).to_string()),
-                    message: r.message,
-                    evidence: r.evidence,
-                }
-            })
-            .collect()
+    /// Records a finding of an enabled rule that its family describes when the
+    /// report is built (see [`describe`]); ignored when the rule is off.
+    pub fn note(&mut self, rule: usize, subject: Node, territory: Option<Node>) {
+        if self.on(rule) {
+            self.raw.push(Raw {
+                rule: rule as u8,
+                subject: subject.index() as u32,
+                territory: raw_node(territory),
+                built: NONE,
+            });
+        }
+    }
+
+    fn into_findings(self, ctx: &Context) -> Vec<Finding> {
+        let model = ctx.model;
+        let Sink { severities, mut raw, mut built } = self;
+        // Rules push in order of their passes, mostly already the report's; a stable sort keeps
+        // the order rules pushed equal keys in.
+        if !raw.is_sorted_by_key(Raw::key) {
+            raw.sort_by_key(Raw::key);
+        }
+        let kind = |r: &Raw| model.record(Node::new(r.subject)).record_type();
+        debug_assert!(
+            raw.windows(2).all(|w| w[0].rule != w[1].rule || kind(&w[0]) == kind(&w[1])),
+            "the subjects of a rule are of one record type"
+        );
+        let mut out = text::Out::default();
+        let mut findings = Vec::with_capacity(raw.len());
+        for (i, &r) in raw.iter().enumerate() {
+            // The subjects' records and ids are scattered over the model: read the record two
+            // findings ahead and the id and name one ahead, so their cache misses overlap with
+            // the work on this one.
+            if let Some(ahead) = raw.get(i + 2) {
+                std::hint::black_box(model.record(Node::new(ahead.subject)) as *const _);
+            }
+            if let Some(next) = raw.get(i + 1) {
+                let record = model.record(Node::new(next.subject));
+                std::hint::black_box((record.id().as_bytes().first(), record.name().as_bytes().first()));
+            }
+            let rule = &RULES[r.rule as usize];
+            let subject = Node::new(r.subject);
+            let territory = (r.territory != NONE).then(|| Node::new(r.territory));
+            let (message, evidence) = if r.built != NONE {
+                std::mem::take(&mut built[r.built as usize])
+            } else {
+                out.clear();
+                describe(ctx, r.rule as usize, subject, territory, &mut out);
+                out.take()
+            };
+            findings.push(Finding {
+                rule: rule.code,
+                name: rule.name,
+                severity: severities[r.rule as usize].unwrap_or(rule.default_severity),
+                subject: model.id(subject).to_owned(),
+                territory: territory.map(|t| model.id(t).to_owned()),
+                message,
+                evidence,
+            });
+        }
+        findings
+    }
+}
+
+fn raw_node(node: Option<Node>) -> u32 {
+    node.map_or(NONE, |n| n.index() as u32)
+}
+
+/// Writes the message and evidence of a finding its family noted (see [`Sink::note`]).
+fn describe(ctx: &Context, rule: usize, subject: Node, territory: Option<Node>, out: &mut text::Out) {
+    match rule {
+        id::C001 | id::C002 | id::C003 | id::C006 | id::C007 | id::C008 => {
+            rules::coverage::describe(ctx, rule, subject, out)
+        }
+        id::D001 => rules::registration::describe(ctx, subject, out),
+        id::B001 => rules::balance::describe(ctx, subject, territory, out),
+        id::L001 | id::L002 => rules::lists::describe(ctx, rule, subject, out),
+        _ => unreachable!("rule {} notes no findings", RULES[rule].code),
     }
 }
 
@@ -640,9 +868,9 @@ pub fn audit(model: &Model, config: &Config) -> Report {
     let severities = sink.severities.clone();
     let mut counts = vec![0usize; RULES.len()];
     for r in &sink.raw {
-        counts[r.rule] += 1;
+        counts[r.rule as usize] += 1;
     }
-    let findings = sink.into_findings(model);
+    let findings = sink.into_findings(&ctx);
     let mut summary = Summary { errors: 0, warnings: 0, infos: 0, rules: Vec::with_capacity(RULES.len()) };
     for (i, r) in RULES.iter().enumerate() {
         let n = counts[i];
@@ -666,7 +894,7 @@ pub(crate) fn metrics_only(model: &Model, config: &Config) -> Metrics {
 fn run(ctx: &Context, sink: &mut Sink) -> Metrics {
     let mut tally = Tally::new(ctx.townships.len());
     rules::structure::run(ctx, sink);
-    rules::coverage::run(ctx, sink);
+    rules::coverage::run(ctx, sink, &mut tally);
     rules::registration::run(ctx, sink, &mut tally);
     rules::matters::run(ctx, sink, &mut tally);
     rules::balance::run(ctx, sink, &mut tally);
@@ -731,5 +959,66 @@ mod tests {
         .unwrap();
         assert_eq!(label(&model, model.node("a").unwrap()).to_string(), r#""a" (甲)"#);
         assert_eq!(label(&model, model.node("b\"c").unwrap()).to_string(), r#""b\"c" (乙)"#);
+    }
+
+    #[test]
+    fn paired_and_two_way_relations_keep_link_order() {
+        let first = [(2, 0, 10), (1, 3, 11), (2, 1, 12)];
+        let second = [(2, 3, 13), (0, 1, 14), (2, 0, 15)];
+        let rel = Rel::two(4, &first, &second);
+        let ids = |it: &mut dyn Iterator<Item = Node>| it.map(|n| n.index()).collect::<Vec<_>>();
+        assert_eq!(ids(&mut rel.first(Node::new(2))), [0, 1]);
+        assert_eq!(ids(&mut rel.second(Node::new(2))), [3, 0]);
+        assert_eq!(ids(&mut rel.first(Node::new(0))), Vec::<usize>::new());
+        assert_eq!(ids(&mut rel.second(Node::new(0))), [1]);
+        assert_eq!(ids(&mut rel.first(Node::new(1))), [3]);
+        assert_eq!(ids(&mut rel.second(Node::new(1))), Vec::<usize>::new());
+        assert_eq!(rel.first(Node::new(3)).len() + rel.second(Node::new(3)).len(), 0);
+
+        // Units 0 and 1 hold territories 2 and 3.
+        let rel = Rel::both_ways(4, &[(1, 3, 20), (0, 2, 21), (1, 2, 22)]);
+        assert_eq!(ids(&mut rel.get(Node::new(1))), [3, 2]);
+        assert_eq!(ids(&mut rel.get(Node::new(0))), [2]);
+        assert_eq!(ids(&mut rel.get(Node::new(2))), [0, 1]);
+        assert_eq!(ids(&mut rel.get(Node::new(3))), [1]);
+    }
+
+    /// The findings rules note and describe at the end, with their exact messages and
+    /// evidence, in report order (the expected file was written by the audit that built
+    /// every message when it found it, so a change of text is a change of output).
+    #[test]
+    fn noted_findings_keep_their_text() {
+        let model = Model::from_json(include_str!("golden/notes.model.json")).unwrap();
+        let report = model.audit(&Config::default());
+        let expected: serde_json::Value = serde_json::from_str(include_str!("golden/notes.findings.json")).unwrap();
+        let found = serde_json::to_value(&report.findings).unwrap();
+        let (found, expected) = (found.as_array().unwrap(), expected.as_array().unwrap());
+        for (f, e) in found.iter().zip(expected) {
+            assert_eq!(f, e);
+        }
+        assert_eq!(found.len(), expected.len());
+        for code in ["C001", "C002", "C003", "C006", "C007", "C008", "D001", "B001", "L001", "L002"] {
+            assert!(report.findings_of(code).next().is_some(), "the fixture triggers {code}");
+        }
+    }
+
+    #[test]
+    fn territory_classes_and_relations_match_the_model() {
+        let model = Model::sample();
+        let config = Config::default();
+        let ctx = Context::new(&model, &config);
+        for (t, terr) in model.territories() {
+            assert_eq!(ctx.territory_class(t), territory_class(&terr.kind));
+            let holders: Vec<Node> = model.sources(t, &LinkKind::Jurisdiction).collect();
+            assert_eq!(ctx.held_by(t).collect::<Vec<_>>(), holders, "{}", model.id(t));
+        }
+        assert_eq!(ctx.territories().count(), model.territories().count());
+        for (u, _) in model.units() {
+            assert_eq!(ctx.territory_class(u), tclass::NONE);
+            let targets = |kind| model.targets(u, kind).collect::<Vec<Node>>();
+            assert_eq!(ctx.holds(u).collect::<Vec<_>>(), targets(&LinkKind::Jurisdiction));
+            assert_eq!(ctx.org_of(u).collect::<Vec<_>>(), targets(&LinkKind::PartyOrgOf));
+            assert_eq!(ctx.registers(u).collect::<Vec<_>>(), targets(&LinkKind::RegistersWith));
+        }
     }
 }

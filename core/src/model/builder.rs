@@ -396,8 +396,17 @@ impl ModelBuilder {
             validity: spec.validity,
         }))?;
         if let Some(p) = parent {
-            let index = self.order[0].len() - 1;
-            self.pending.push(Pending { node, index, field: "parent", target: p.into() });
+            match self.index.get(&self.graph, &p) {
+                Some(t) if self.graph[NodeIndex::new(t.index())].as_territory().is_some() => {
+                    if let Record::Territory(x) = &mut self.graph[NodeIndex::new(node.index())] {
+                        x.parent = Some(t);
+                    }
+                }
+                _ => {
+                    let index = self.order[0].len() - 1;
+                    self.pending.push(Pending { node, index, field: "parent", target: p.into() });
+                }
+            }
         }
         Ok(node)
     }
@@ -421,8 +430,17 @@ impl ModelBuilder {
             validity: spec.validity,
         }))?;
         if let Some(t) = located_in {
-            let index = self.order[1].len() - 1;
-            self.pending.push(Pending { node, index, field: "located_in", target: t.into() });
+            match self.index.get(&self.graph, &t) {
+                Some(x) if self.graph[NodeIndex::new(x.index())].as_territory().is_some() => {
+                    if let Record::Unit(u) = &mut self.graph[NodeIndex::new(node.index())] {
+                        u.located_in = Some(x);
+                    }
+                }
+                _ => {
+                    let index = self.order[1].len() - 1;
+                    self.pending.push(Pending { node, index, field: "located_in", target: t.into() });
+                }
+            }
         }
         Ok(node)
     }

@@ -1,9 +1,10 @@
 //! B: strips and blocks (条块) — stationed agencies and the street's powers over them.
 
+use crate::audit::text::Out;
 use crate::audit::{Context, Sink, fact, id, label, links_in};
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::Tally;
-use crate::model::{LinkKind, Node, Power, UnitKind};
+use crate::model::{LinkId, LinkKind, Node, Power, UnitKind};
 
 /// The bit of a power in a mask.
 fn bit(p: Power) -> u8 {
@@ -21,7 +22,7 @@ fn served_row(ctx: &Context, a: Node, located_in: Option<Node>) -> Option<usize>
         model
             .sources(a, kind)
             .filter(|&s| !ctx.is_strip(s))
-            .find_map(|s| ctx.holds.get(s).find_map(|t| ctx.territory_row(t)))
+            .find_map(|s| ctx.holds(s).find_map(|t| ctx.territory_row(t)))
     };
     from_street(&LinkKind::Leads).or_else(|| from_street(&LinkKind::Power))
 }
@@ -29,11 +30,26 @@ fn served_row(ctx: &Context, a: Node, located_in: Option<Node>) -> Option<usize>
 /// The units of "the street": holders of jurisdiction over it, strips excepted.
 fn block_of(ctx: &Context, t: Node, block: &mut Vec<Node>) {
     block.clear();
-    for s in ctx.held_by.get(t) {
+    for s in ctx.held_by(t) {
         if !ctx.is_strip(s) && !block.contains(&s) {
             block.push(s);
         }
     }
+}
+
+/// The mask of the powers `block` holds over agency `a`, and the `power` links that give them.
+fn powers(ctx: &Context, a: Node, block: &[Node], links: &mut Vec<LinkId>) -> u8 {
+    let mut mask = 0u8;
+    links.clear();
+    for (lid, l) in links_in(ctx.model, a, &LinkKind::Power) {
+        if block.contains(&l.from)
+            && let Some(p) = l.power
+        {
+            mask |= bit(p);
+            links.push(lid);
+        }
+    }
+    mask
 }
 
 /// B001 and B002 for every `dispatched_agency`, and the strip/block counts of the metrics.
@@ -62,18 +78,11 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
         };
         let t = ctx.townships[row];
         block_of(ctx, t, &mut block);
-        let linked = model.all_links_from(a).any(|(_, l)| block.contains(&l.to))
+        let mask = powers(ctx, a, &block, &mut power_links);
+        // A power of the street is a link to it; look at every link only when there is none.
+        let linked = !power_links.is_empty()
+            || model.all_links_from(a).any(|(_, l)| block.contains(&l.to))
             || model.all_links_to(a).any(|(_, l)| block.contains(&l.from));
-        let mut mask = 0u8;
-        power_links.clear();
-        for (lid, l) in links_in(model, a, &LinkKind::Power) {
-            if block.contains(&l.from)
-                && let Some(p) = l.power
-            {
-                mask |= bit(p);
-                power_links.push(lid);
-            }
-        }
         let counts = &mut tally.rows[row];
         counts.agencies += 1;
         counts.agencies_with_assessment += u64::from(mask & bit(Power::Assessment) != 0);
@@ -105,22 +114,47 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             ));
             sink.push(id::B002, a, Some(t), message, evidence);
         }
-        if mask & required_mask != required_mask && sink.on(id::B001) {
-            let missing: Vec<&str> = required.iter().filter(|&&p| mask & bit(p) == 0).map(|p| p.as_str()).collect();
-            let held: Vec<&str> = Power::ALL.iter().filter(|&&p| mask & bit(p) != 0).map(|p| p.as_str()).collect();
-            let holds = if held.is_empty() { "no power at all".to_string() } else { held.join(", ") };
-            let message = format!(
-                "{} lacks {} power over stationed agency {} (it holds {holds}); the street's powers over \
-                 stationed agencies come from the Shanghai street-office regulation (2016) (条强块弱)",
-                place(),
-                missing.join(" and "),
-                label(model, a)
-            );
-            let mut evidence: Evidence = power_links.iter().map(|&l| fact(model, l)).collect();
-            for p in &missing {
-                evidence.push(Fact::missing(model, a, &format!("power ({p}) from {}", model.id(t)), false));
-            }
-            sink.push(id::B001, a, Some(t), message, evidence);
+        if mask & required_mask != required_mask {
+            sink.note(id::B001, a, Some(t));
         }
     }
+}
+
+/// The message and evidence of the B001 finding about agency `a` and the street/town `t` it serves.
+pub(crate) fn describe(ctx: &Context, a: Node, t: Option<Node>, out: &mut Out) {
+    let model = ctx.model;
+    let Some(t) = t else { return };
+    let required = &ctx.config.thresholds.required_powers;
+    let (mut block, mut links) = (std::mem::take(&mut out.nodes), std::mem::take(&mut out.links));
+    block_of(ctx, t, &mut block);
+    let mask = powers(ctx, a, &block, &mut links);
+    out.s(model.record(t).kind_str()).s(" ").label(model, t).s(" lacks ");
+    for (i, p) in required.iter().filter(|&&p| mask & bit(p) == 0).enumerate() {
+        if i > 0 {
+            out.s(" and ");
+        }
+        out.s(p.as_str());
+    }
+    out.s(" power over stationed agency ").label(model, a).s(" (it holds ");
+    if mask == 0 {
+        out.s("no power at all");
+    }
+    for (i, p) in Power::ALL.iter().filter(|&&p| mask & bit(p) != 0).enumerate() {
+        if i > 0 {
+            out.s(", ");
+        }
+        out.s(p.as_str());
+    }
+    out.s("); the street's powers over stationed agencies come from the Shanghai street-office regulation (2016) \
+           (条强块弱)");
+    out.facts.extend(links.iter().map(|&l| fact(model, l)));
+    for p in required.iter().filter(|&&p| mask & bit(p) == 0) {
+        out.what.clear();
+        out.what.push_str("power (");
+        out.what.push_str(p.as_str());
+        out.what.push_str(") from ");
+        out.what.push_str(model.id(t));
+        out.facts.push(Fact::missing(model, a, &out.what, false));
+    }
+    (out.nodes, out.links) = (block, links);
 }

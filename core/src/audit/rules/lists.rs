@@ -1,6 +1,7 @@
 //! L: the three lists of regional Party building — needs, resources, projects.
 
-use crate::audit::{Context, Sink, id, label};
+use crate::audit::text::Out;
+use crate::audit::{Context, Sink, id};
 use crate::evidence::Fact;
 use crate::model::{ItemList, LinkKind, Node};
 
@@ -25,16 +26,24 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     for (i, item) in model.items() {
         match item.list {
             ItemList::Need if !served_by_project(ctx, i, &LinkKind::Fulfils) => {
-                let message = format!("need {} is fulfilled by no project (fulfils)", label(model, i));
-                let evidence = vec![Fact::missing(model, i, "fulfils from a project", false)];
-                sink.push(id::L001, i, township(ctx, i, &LinkKind::Raises), message, evidence);
+                sink.note(id::L001, i, township(ctx, i, &LinkKind::Raises));
             }
             ItemList::Resource if !served_by_project(ctx, i, &LinkKind::Uses) => {
-                let message = format!("resource {} is used by no project (uses)", label(model, i));
-                let evidence = vec![Fact::missing(model, i, "uses from a project", false)];
-                sink.push(id::L002, i, township(ctx, i, &LinkKind::Offers), message, evidence);
+                sink.note(id::L002, i, township(ctx, i, &LinkKind::Offers));
             }
             _ => {}
         }
+    }
+}
+
+/// The message and evidence of an L001 or L002 finding about item `i`.
+pub(crate) fn describe(ctx: &Context, rule: usize, i: Node, out: &mut Out) {
+    let model = ctx.model;
+    if rule == id::L001 {
+        out.s("need ").label(model, i).s(" is fulfilled by no project (fulfils)");
+        out.facts.push(Fact::missing(model, i, "fulfils from a project", false));
+    } else {
+        out.s("resource ").label(model, i).s(" is used by no project (uses)");
+        out.facts.push(Fact::missing(model, i, "uses from a project", false));
     }
 }

@@ -1,9 +1,9 @@
 //! A: matters and the duty lists — who leads each matter in each street/town.
 
-use crate::audit::{Context, Sink, fact, id, label, links_in, links_out};
+use crate::audit::{Context, Sink, fact, id, label, links_in, links_out, tclass};
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::Tally;
-use crate::model::{LinkId, LinkKind, MatterList, Node, Role, TerritoryKind};
+use crate::model::{LinkId, LinkKind, MatterList, Node, Role};
 use crate::query::resolve_leads;
 
 /// The category of the function Shanghai's street reform took from streets.
@@ -27,7 +27,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
         street.clear();
         roles.clear();
         if a003 {
-            for s in ctx.held_by.get(t) {
+            for s in ctx.held_by(t) {
                 if !ctx.is_strip(s) && !street.contains(&s) {
                     street.push(s);
                 }
@@ -213,8 +213,8 @@ fn abolished(ctx: &Context, sink: &mut Sink) {
             if ctx.is_strip(l.from) {
                 continue;
             }
-            for s in ctx.holds.get(l.from) {
-                if model.territory(s).is_none_or(|t| t.kind != TerritoryKind::Street) {
+            for s in ctx.holds(l.from) {
+                if ctx.territory_class(s) != tclass::STREET {
                     continue;
                 }
                 match by_street.iter_mut().find(|(x, _)| *x == s) {

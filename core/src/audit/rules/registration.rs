@@ -1,8 +1,9 @@
 //! D: dual reporting-in (双报到): a unit's Party organisation registers with
 //! the Party organisation of the place where the unit sits.
 
-use crate::audit::{Context, Sink, fact, id, label, links_out};
-use crate::evidence::{Evidence, Fact};
+use crate::audit::text::Out;
+use crate::audit::{Context, Sink, fact, id, links_out};
+use crate::evidence::Fact;
 use crate::metrics::Tally;
 use crate::model::{LinkKind, Node};
 
@@ -18,6 +19,41 @@ fn places(ctx: &Context, loc: Node, township: Node, out: &mut Vec<Node>) {
     }
 }
 
+/// The check of D001 for one unit P with `party_org_of` links: fills
+/// `failing` with the (unit, located_in, street/town) of every unit P covers
+/// that it is not registered for, and returns the row of the street/town of
+/// the first covered unit that needs a registration (`None` when none does).
+fn check(
+    ctx: &Context,
+    p: Node,
+    here: &mut Vec<Node>,
+    seen: &mut Vec<Node>,
+    failing: &mut Vec<(Node, Node, Node)>,
+) -> Option<usize> {
+    let mut row_first = None;
+    failing.clear();
+    seen.clear();
+    for u in ctx.org_of(p) {
+        if seen.contains(&u) {
+            continue;
+        }
+        seen.push(u);
+        let Some(loc) = ctx.located_in(u) else { continue };
+        let Some(row) = ctx.territory_row(loc) else { continue };
+        let township = ctx.townships[row];
+        places(ctx, loc, township, here);
+        if ctx.holds(p).any(|t| here.contains(&t)) {
+            continue;
+        }
+        row_first.get_or_insert(row);
+        let registered = ctx.registers(p).any(|r| ctx.is_party_org(r) && ctx.holds(r).any(|t| here.contains(&t)));
+        if !registered {
+            failing.push((u, loc, township));
+        }
+    }
+    row_first
+}
+
 /// D001, and the dual-registration counts of the metrics.
 ///
 /// For every unit P with `party_org_of` links (own organisations and joint
@@ -25,75 +61,57 @@ fn places(ctx: &Context, loc: Node, township: Node, out: &mut Vec<Node>) {
 /// street/town: P must have a `registers_with` link to a Party organisation
 /// holding jurisdiction over U's `located_in` territory or a containing one up
 /// to the street/town. Exempt: P itself holds jurisdiction over one of those
-/// places (it is the territorial organisation). One finding per P.
+/// places (it is the territorial organisation). One finding per P, noted here
+/// and described when the report is built ([`describe`]).
 pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
-    let model = ctx.model;
-    let org_of = LinkKind::PartyOrgOf;
     let mut here: Vec<Node> = Vec::new();
     let mut seen: Vec<Node> = Vec::new();
-    let mut failing: Vec<(Node, Node, Node)> = Vec::new(); // (unit, located_in, township)
+    let mut failing: Vec<(Node, Node, Node)> = Vec::new();
     for p in ctx.units() {
-        let covered = ctx.org_of.get(p);
-        if covered.len() == 0 {
+        if ctx.org_of(p).len() == 0 {
             continue;
         }
-        let mut row_first = None;
-        failing.clear();
-        seen.clear();
-        for u in covered {
-            if seen.contains(&u) {
-                continue;
-            }
-            seen.push(u);
-            let Some(loc) = ctx.located_in(u) else { continue };
-            let Some(row) = ctx.territory_row(loc) else { continue };
-            let township = ctx.townships[row];
-            places(ctx, loc, township, &mut here);
-            if ctx.holds.get(p).any(|t| here.contains(&t)) {
-                continue;
-            }
-            row_first.get_or_insert(row);
-            let registered =
-                ctx.registers.get(p).any(|r| ctx.is_party_org(r) && ctx.holds.get(r).any(|t| here.contains(&t)));
-            if !registered {
-                failing.push((u, loc, township));
-            }
-        }
-        let Some(row) = row_first else { continue };
+        let Some(row) = check(ctx, p, &mut here, &mut seen, &mut failing) else { continue };
         tally.rows[row].party_orgs_to_register += 1;
-        if failing.is_empty() {
-            tally.rows[row].party_orgs_registered += 1;
-            continue;
+        match failing.first() {
+            None => tally.rows[row].party_orgs_registered += 1,
+            Some(&(_, _, township)) => sink.note(id::D001, p, Some(township)),
         }
-        if !sink.on(id::D001) {
-            continue;
-        }
-        let (_, loc0, township0) = failing[0];
-        let units: Vec<String> = failing.iter().map(|&(u, _, _)| label(model, u).to_string()).collect();
-        let plural = if units.len() == 1 { "" } else { "s" };
-        let message = format!(
-            "Party organisation {} of unit{plural} {} does not register (registers_with) with a Party organisation \
-             holding jurisdiction where the unit sits: {} or a containing territory up to street/town {} (dual \
-             reporting-in, 双报到)",
-            label(model, p),
-            units.join(", "),
-            label(model, loc0),
-            label(model, township0)
-        );
-        let mut evidence: Evidence = Vec::new();
-        for &(u, loc, _) in &failing {
-            if let Some((l, _)) = links_out(model, p, &org_of).find(|(_, l)| l.to == u) {
-                evidence.push(fact(model, l));
+    }
+}
+
+/// The message and evidence of the D001 finding about Party organisation `p`.
+pub(crate) fn describe(ctx: &Context, p: Node, out: &mut Out) {
+    let model = ctx.model;
+    let mut failing = std::mem::take(&mut out.triples);
+    let (mut here, mut seen) = (std::mem::take(&mut out.nodes), std::mem::take(&mut out.more));
+    check(ctx, p, &mut here, &mut seen, &mut failing);
+    if let Some(&(_, loc0, township0)) = failing.first() {
+        let plural = if failing.len() == 1 { "" } else { "s" };
+        out.s("Party organisation ").label(model, p).s(" of unit").s(plural).s(" ");
+        for (i, &(u, _, _)) in failing.iter().enumerate() {
+            if i > 0 {
+                out.s(", ");
             }
-            evidence.push(Fact::field(model, u, "located_in", model.id(loc)));
+            out.label(model, u);
         }
-        evidence.extend(links_out(model, p, &LinkKind::RegistersWith).map(|(l, _)| fact(model, l)));
-        evidence.push(Fact::missing(
+        out.s(" does not register (registers_with) with a Party organisation holding jurisdiction where the unit \
+               sits: ");
+        out.label(model, loc0).s(" or a containing territory up to street/town ").label(model, township0);
+        out.s(" (dual reporting-in, 双报到)");
+        for &(u, loc, _) in &failing {
+            if let Some((l, _)) = links_out(model, p, &LinkKind::PartyOrgOf).find(|(_, l)| l.to == u) {
+                out.facts.push(fact(model, l));
+            }
+            out.facts.push(Fact::field(model, u, "located_in", model.id(loc)));
+        }
+        out.facts.extend(links_out(model, p, &LinkKind::RegistersWith).map(|(l, _)| fact(model, l)));
+        out.facts.push(Fact::missing(
             model,
             p,
             "registers_with to a Party organisation holding jurisdiction there",
             true,
         ));
-        sink.push(id::D001, p, Some(township0), message, evidence);
     }
+    (out.triples, out.nodes, out.more) = (failing, here, seen);
 }

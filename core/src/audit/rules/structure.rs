@@ -1,12 +1,11 @@
 //! S: the leadership structure — cycles (S001), ambiguous leaders (S002), the
 //! four-level chain (S003) and Shanghai's "1+2" (S004).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::audit::{Context, NONE, Rel, Sink, fact, flag, id, label, link_id, links_in, links_out};
+use crate::audit::{Context, NONE, PRIMARY, Rel, Sink, fact, flag, id, label, link_id, links_in, links_out, tclass};
 use crate::evidence::{Evidence, Fact};
-use crate::model::{Level, LinkId, LinkKind, Node, TerritoryKind, UnitKind};
-use crate::query::leadership_path;
+use crate::model::{Level, LinkId, LinkKind, Node, UnitKind};
 
 pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     if sink.on(id::S001) {
@@ -186,12 +185,27 @@ fn report_cycle(ctx: &Context, sink: &mut Sink, rel: &Rel, mut comp: Vec<Node>) 
 }
 
 /// S002: a unit with two or more distinct leaders and not exactly one of them on a primary link.
+///
+/// One pass over the `leads` links marks the candidates: units led by someone
+/// other than the leader their leadership line follows (so by two or more),
+/// where that leader is not on a primary link or another primary link arrives
+/// from someone else. Only they are checked link by link.
 fn ambiguous(ctx: &Context, sink: &mut Sink) {
+    const OTHER: u8 = 1;
+    const OTHER_PRIMARY: u8 = 2;
     let model = ctx.model;
+    let mut marks = vec![0u8; model.len()];
+    for &(f, t, slot) in &ctx.leads {
+        let led = Node::new(t);
+        if ctx.leader(led) != Some(Node::new(f)) {
+            marks[t as usize] |= if slot & PRIMARY != 0 { OTHER | OTHER_PRIMARY } else { OTHER };
+        }
+    }
     let mut leaders: Vec<Node> = Vec::new();
     let mut primary: Vec<Node> = Vec::new();
     for u in ctx.units() {
-        if !ctx.has(u, flag::LEADS_IN_2) {
+        let m = marks[u.index()];
+        if m & OTHER == 0 || (ctx.leader_is_primary(u) && m & OTHER_PRIMARY == 0) {
             continue;
         }
         leaders.clear();
@@ -304,7 +318,8 @@ impl Chains {
 ///
 /// The check walks the leadership line itself (memoised, so shared upper
 /// chains are walked once); each finding's message and evidence come from
-/// [`leadership_path`], which follows the same line.
+/// [`leadership_path`], which follows the same line as
+/// [`crate::query::leadership_path`] without building the query index.
 fn broken_chains(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
     const NEEDS: [&str; 3] = ["a street-level", "a district-level", "a city-level"];
@@ -318,7 +333,7 @@ fn broken_chains(ctx: &Context, sink: &mut Sink) {
         if ctx.leader(u).is_some_and(|l| chains.reaches(ctx, l, 0)) {
             continue;
         }
-        let (path, cycle) = leadership_path(model, u);
+        let (path, cycle) = leadership_path(ctx, u);
         let above = if path.first() == Some(&u) { &path[1..] } else { &path[..] };
         let mut stage = 0u8;
         for &p in above {
@@ -372,6 +387,32 @@ fn broken_chains(ctx: &Context, sink: &mut Sink) {
     }
 }
 
+/// The leadership path from `unit` (itself first), one leader at a time along
+/// [`Context::leader`], and whether it stopped before a unit already on it (a
+/// cycle) rather than at a unit with no leader: what [`crate::query::leadership_path`] gives.
+fn leadership_path(ctx: &Context, unit: Node) -> (Vec<Node>, bool) {
+    let mut path = vec![unit];
+    let mut seen: HashSet<Node> = HashSet::new();
+    let mut cur = unit;
+    while let Some(next) = ctx.leader(cur) {
+        // Short paths are searched in place; long ones get a set, so the walk stays linear.
+        let on_path = if path.len() <= 32 {
+            path.contains(&next)
+        } else {
+            if seen.is_empty() {
+                seen.extend(path.iter().copied());
+            }
+            !seen.insert(next)
+        };
+        if on_path {
+            return (path, true);
+        }
+        path.push(next);
+        cur = next;
+    }
+    (path, false)
+}
+
 /// S004 (Shanghai): a `party_working_committee` holding jurisdiction over a
 /// street must lead exactly one community Party committee (a `party_committee`
 /// not at community or grid level) and one administrative Party group (`party_group`).
@@ -380,9 +421,7 @@ fn one_plus_two(ctx: &Context, sink: &mut Sink) {
     let mut committees: Vec<(LinkId, Node)> = Vec::new();
     let mut groups: Vec<(LinkId, Node)> = Vec::new();
     for w in ctx.units_of(&UnitKind::PartyWorkingCommittee) {
-        let Some(street) =
-            ctx.holds.get(w).find(|&t| model.territory(t).is_some_and(|t| t.kind == TerritoryKind::Street))
-        else {
+        let Some(street) = ctx.holds(w).find(|&t| ctx.territory_class(t) == tclass::STREET) else {
             continue;
         };
         committees.clear();
@@ -422,5 +461,40 @@ fn one_plus_two(ctx: &Context, sink: &mut Sink) {
             evidence.push(Fact::missing(model, w, "leads to a party_group", true));
         }
         sink.push(id::S004, w, Some(street), message, evidence);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Config;
+    use crate::model::{LinkSpec, Model, UnitKind, UnitSpec};
+
+    /// The audit's own walk gives the query's leadership path, cycles included.
+    #[test]
+    fn leadership_path_follows_the_query() {
+        // A cycle of 40 units (longer than the walk searches in place), a self-loop, and dual leaders.
+        let mut b = Model::builder();
+        for i in 0..44 {
+            b.unit(UnitSpec::new(format!("u{i}"), format!("单位{i}"), UnitKind::PartyBranch)).unwrap();
+        }
+        for i in 0..39 {
+            b.link(LinkSpec::new(format!("u{}", i + 1), format!("u{i}"), LinkKind::Leads)).unwrap();
+        }
+        b.link(LinkSpec::new("u0", "u39", LinkKind::Leads)).unwrap();
+        b.link(LinkSpec::new("u40", "u40", LinkKind::Leads)).unwrap();
+        b.link(LinkSpec::new("u41", "u43", LinkKind::Leads)).unwrap();
+        b.link(LinkSpec::new("u42", "u43", LinkKind::Leads).primary(true)).unwrap();
+        let built = b.build().unwrap();
+        let u5 = built.node("u5").unwrap();
+        let (path, cycle) = crate::query::leadership_path(&built, u5);
+        assert!(cycle && path.len() == 40, "the fixture has its long cycle");
+        for model in [built, Model::sample()] {
+            let config = Config::default();
+            let ctx = Context::new(&model, &config);
+            for (u, _) in model.units() {
+                assert_eq!(leadership_path(&ctx, u), crate::query::leadership_path(&model, u), "{}", model.id(u));
+            }
+        }
     }
 }
