@@ -6,8 +6,8 @@ use std::hash::BuildHasherDefault;
 
 use serde::Serialize;
 
-use super::index::{self, FxHasher, Upward};
-use super::{Line, kind_of};
+use super::Line;
+use super::index::{self, FxHasher, NONE, Upward};
 use crate::evidence::{Evidence, Fact};
 use crate::model::{Grade, Level, LinkId, LinkKind, Model, Node};
 use crate::render::Table;
@@ -179,24 +179,26 @@ pub(super) fn opt<T: fmt::Display>(v: Option<T>) -> String {
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
 pub fn leadership_path(model: &Model, unit: Node) -> (Vec<Node>, bool) {
-    let up = index::upward(model);
-    let (len, cycle) = up.path(unit);
+    let rows = index::upward(model).rows();
+    let (len, cycle) = rows[unit.index()].path();
     let mut out = Vec::with_capacity(len.max(1));
-    let mut cur = unit;
-    out.push(cur);
-    for _ in 1..len {
-        match up.up(cur) {
-            Some(l) => cur = model.link(l).from,
-            None => break,
-        }
-        out.push(cur);
+    out.push(unit);
+    let mut cur = rows[unit.index()].leader;
+    // The table says how many records the path has: a pointer chase over the dense rows.
+    while out.len() < len && cur != NONE {
+        out.push(Node::new(cur));
+        cur = rows[cur as usize].leader;
     }
     (out, cycle)
 }
 
-/// The link a line follows upward from a unit, and the group of links of that kind there.
+/// The link a line follows upward from a unit, and the group of links of that kind there
+/// (for `leads`, empty when the link is the only one, so the common case reads one table row).
 fn choose<'a>(up: &'a Upward, node: Node, line: Line) -> Option<(LinkId, &'a [u32])> {
-    let leads = || up.up(node).map(|l| (l, up.leads(node)));
+    let leads = || {
+        let row = up.rows()[node.index()];
+        row.link().map(|l| (l, if row.leads >= 2 { up.leads(node) } else { &[][..] }))
+    };
     let first = |group: &'a [u32]| group.first().map(|&l| (LinkId(l), group));
     match line {
         Line::Leadership => leads(),
@@ -226,7 +228,8 @@ fn choose<'a>(up: &'a Upward, node: Node, line: Line) -> Option<(LinkId, &'a [u3
 /// # Complexity
 /// O(k + b) for a chain of k steps with b branches; on the leadership line the
 /// walk reads the per-model path table (see [`leadership_path`]), on the other
-/// lines it keeps a hash set of the units met.
+/// lines it scans the chain for a repeated unit while it is short and keeps a
+/// hash set of the units met beyond 32 steps.
 ///
 /// # Example
 /// ```
@@ -248,7 +251,7 @@ fn choose<'a>(up: &'a Upward, node: Node, line: Line) -> Option<(LinkId, &'a [u3
 /// ```
 pub fn chain(model: &Model, unit: Node, line: Line) -> Chain {
     let up = index::upward(model);
-    // The units, the link followed into each, and the link closing a cycle.
+    // The units, and the link closing a cycle.
     let (nodes, closing) = match line {
         Line::Leadership => {
             let (nodes, cycle) = leadership_path(model, unit);
@@ -257,88 +260,216 @@ pub fn chain(model: &Model, unit: Node, line: Line) -> Chain {
         }
         _ => walk(model, up, unit, line),
     };
-    let mut steps = Vec::with_capacity(nodes.len());
+    let n = nodes.len();
+    touch(model, nodes.iter().copied());
+    // The link followed out of the unit at position `i`, and the group of links of its kind there.
+    let followed = |i: usize| -> Option<(LinkId, &[u32])> {
+        if i + 1 < n || closing.is_some() { choose(up, nodes[i], line) } else { None }
+    };
+    // The kind of a link the walk followed: on the leadership line always `leads`.
+    let kind_of_link = |l: LinkId| match line {
+        Line::Leadership => LinkKind::Leads,
+        _ => model.link(l).kind.clone(),
+    };
+    // First the steps, each record read once; the evidence below reuses their ids.
+    let mut steps = Vec::with_capacity(n);
+    let mut into: Option<LinkId> = None;
+    let mut extra = 0;
+    for (i, &node) in nodes.iter().enumerate() {
+        let record = model.record(node);
+        let level = model.level(node);
+        steps.push(Step {
+            id: record.id().to_string(),
+            name: record.name().to_string(),
+            kind: record.kind_str().to_string(),
+            via: into.map(kind_of_link),
+            link: into.map(LinkId::index),
+            level,
+            grade: level.map(|l| l.grade()),
+        });
+        into = followed(i).map(|(link, group)| {
+            extra += group.len().saturating_sub(1);
+            link
+        });
+    }
+    let position = |node: Node| nodes.iter().position(|&x| x == node).unwrap_or(0);
     let mut branches = Vec::new();
     let mut ambiguous = Vec::new();
-    let mut evidence = Vec::with_capacity(nodes.len());
-    let mut into: Option<LinkId> = None;
-    for (i, &node) in nodes.iter().enumerate() {
-        steps.push(Step {
-            id: model.id(node).to_string(),
-            name: model.name(node).to_string(),
-            kind: kind_of(model, node),
-            via: into.map(|l| model.link(l).kind.clone()),
-            link: into.map(LinkId::index),
-            level: model.level(node),
-            grade: model.grade(node),
-        });
-        // Every unit but the last had a link followed out of it; the last one too when it closes a cycle.
-        let followed = if i + 1 < nodes.len() || closing.is_some() { choose(up, node, line) } else { None };
-        match followed {
+    let mut evidence = Vec::with_capacity(n + extra);
+    for i in 0..n {
+        match followed(i) {
             Some((link, group)) => {
-                evidence.push(Fact::link(model, link));
-                let kind = &model.link(link).kind;
-                if *kind == LinkKind::Leads && group.len() >= 2 {
-                    let primaries = group.iter().filter(|&&l| model.link(LinkId(l)).is_primary()).count();
-                    if primaries != 1 {
-                        ambiguous.push(model.id(node).to_string());
+                let kind = kind_of_link(link);
+                // The unit led from: the next step, or, for the link closing a cycle, the repeated unit.
+                let from = if i + 1 < n { i + 1 } else { position(model.link(link).from) };
+                evidence.push(Fact::Link {
+                    link: link.index(),
+                    from: steps[from].id.clone(),
+                    kind: kind.as_str().to_string(),
+                    to: steps[i].id.clone(),
+                });
+                if group.len() >= 2 {
+                    if kind == LinkKind::Leads {
+                        let primaries = group.iter().filter(|&&l| model.link(LinkId(l)).is_primary()).count();
+                        if primaries != 1 {
+                            ambiguous.push(steps[i].id.clone());
+                        }
+                    }
+                    for &other in group.iter().filter(|&&l| l != link.0) {
+                        let other = LinkId(other);
+                        let leader = model.link(other).from;
+                        let leader_id = model.id(leader).to_string();
+                        evidence.push(Fact::Link {
+                            link: other.index(),
+                            from: leader_id.clone(),
+                            kind: kind.as_str().to_string(),
+                            to: steps[i].id.clone(),
+                        });
+                        branches.push(Branch {
+                            at: steps[i].id.clone(),
+                            leader: leader_id,
+                            name: model.name(leader).to_string(),
+                            kind: kind.clone(),
+                            link: other.index(),
+                        });
                     }
                 }
-                for &other in group.iter().filter(|&&l| l != link.0) {
-                    let other = LinkId(other);
-                    let leader = model.link(other).from;
-                    evidence.push(Fact::link(model, other));
-                    branches.push(Branch {
-                        at: model.id(node).to_string(),
-                        leader: model.id(leader).to_string(),
-                        name: model.name(leader).to_string(),
-                        kind: kind.clone(),
-                        link: other.index(),
-                    });
-                }
-                into = Some(link);
             }
             None => {
                 let what = match line {
                     Line::Leadership => "leads",
                     Line::Strip | Line::All => "leads, dispatches or guides",
                 };
-                evidence.push(Fact::missing(model, node, what, false));
+                evidence.push(Fact::Missing {
+                    record: steps[i].id.clone(),
+                    missing: what.to_string(),
+                    direction: "in".to_string(),
+                });
             }
         }
     }
     let cycle = closing.map(|l| {
-        let again = model.link(l).from;
-        let from = nodes.iter().position(|&n| n == again).unwrap_or(0);
-        let mut ids: Vec<String> = nodes[from..].iter().map(|&n| model.id(n).to_string()).collect();
-        ids.push(model.id(again).to_string());
+        let from = position(model.link(l).from);
+        let mut ids: Vec<String> = Vec::with_capacity(n - from + 1);
+        ids.extend(steps[from..].iter().map(|s| s.id.clone()));
+        ids.push(steps[from].id.clone());
         ids
     });
-    Chain {
-        unit: model.id(unit).to_string(),
-        name: model.name(unit).to_string(),
-        line,
-        steps,
-        branches,
-        ambiguous,
-        cycle,
-        evidence,
-    }
+    Chain { unit: steps[0].id.clone(), name: steps[0].name.clone(), line, steps, branches, ambiguous, cycle, evidence }
 }
 
-/// The walk for the strip and all lines: iterative, with a hash map of the units met.
+/// Reads the record, level, id and name of every record given, before an answer is built from them;
+/// returns how many there were.
+///
+/// On a big model each of these is a cache miss. Building a step takes several allocations,
+/// too many instructions for the processor to reach the next step's loads while the current
+/// ones wait; this loop has no such work between the loads, so their misses overlap.
+pub(super) fn touch(model: &Model, nodes: impl IntoIterator<Item = Node>) -> usize {
+    let (mut acc, mut count) = (0u8, 0);
+    for node in nodes {
+        let record = model.record(node);
+        let first = |s: &str| s.as_bytes().first().copied().unwrap_or(0);
+        acc ^= first(record.id()) ^ first(record.name()) ^ u8::from(model.level(node).is_some());
+        count += 1;
+    }
+    std::hint::black_box(acc);
+    count
+}
+
+/// How many units the walk for the strip and all lines checks by a linear scan of the
+/// chain before it keeps a hash set of them: most chains are short.
+const LINEAR_SCAN: usize = 32;
+
+/// The walk for the strip and all lines: iterative; a repeated unit is found by scanning
+/// the chain while it is short, then with a hash set of the units met.
 fn walk(model: &Model, up: &Upward, unit: Node, line: Line) -> (Vec<Node>, Option<LinkId>) {
-    let mut seen: HashSet<Node, BuildHasherDefault<FxHasher>> = HashSet::default();
+    let mut seen: Option<HashSet<Node, BuildHasherDefault<FxHasher>>> = None;
     let mut nodes = vec![unit];
-    seen.insert(unit);
     let mut cur = unit;
     while let Some((link, _)) = choose(up, cur, line) {
         let next = model.link(link).from;
-        if !seen.insert(next) {
+        let repeated = match &mut seen {
+            Some(set) => !set.insert(next),
+            None if nodes.contains(&next) => true,
+            None => {
+                if nodes.len() >= LINEAR_SCAN {
+                    let mut set: HashSet<Node, BuildHasherDefault<FxHasher>> = nodes.iter().copied().collect();
+                    set.insert(next);
+                    seen = Some(set);
+                }
+                false
+            }
+        };
+        if repeated {
             return (nodes, Some(link));
         }
         nodes.push(next);
         cur = next;
     }
     (nodes, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LinkSpec, ModelBuilder, UnitKind, UnitSpec};
+
+    /// `n` units in a line along `guides` (u(i+1) guides u(i)), and u(back) guides the top,
+    /// closing a cycle when `back` is given.
+    fn guided(n: usize, back: Option<usize>) -> Model {
+        let mut b = ModelBuilder::new();
+        for i in 0..n {
+            b.unit(UnitSpec::new(format!("u{i}"), format!("unit {i}"), UnitKind::Department)).unwrap();
+        }
+        for i in 0..n - 1 {
+            b.link(LinkSpec::new(format!("u{}", i + 1), format!("u{i}"), LinkKind::Guides)).unwrap();
+        }
+        if let Some(k) = back {
+            b.link(LinkSpec::new(format!("u{k}"), format!("u{}", n - 1), LinkKind::Guides)).unwrap();
+        }
+        b.build().unwrap()
+    }
+
+    /// The walk with a hash set from the first step, as a reference.
+    fn reference(model: &Model, unit: Node, line: Line) -> (Vec<Node>, Option<LinkId>) {
+        let up = index::upward(model);
+        let mut seen = HashSet::new();
+        seen.insert(unit);
+        let mut nodes = vec![unit];
+        let mut cur = unit;
+        while let Some((link, _)) = choose(up, cur, line) {
+            let next = model.link(link).from;
+            if !seen.insert(next) {
+                return (nodes, Some(link));
+            }
+            nodes.push(next);
+            cur = next;
+        }
+        (nodes, None)
+    }
+
+    #[test]
+    fn the_walk_finds_cycles_before_and_after_it_switches_to_a_set() {
+        for n in [1, 2, LINEAR_SCAN - 1, LINEAR_SCAN, LINEAR_SCAN + 1, 3 * LINEAR_SCAN] {
+            let backs = [None, Some(0), Some(n / 2), Some(n - 1), Some(n.saturating_sub(LINEAR_SCAN))];
+            for back in backs {
+                let model = guided(n, back);
+                let bottom = model.node("u0").unwrap();
+                for line in [Line::Strip, Line::All] {
+                    let got = walk(&model, index::upward(&model), bottom, line);
+                    assert_eq!(got, reference(&model, bottom, line), "n {n}, back {back:?}, {line}");
+                    assert_eq!(got.0.len(), n);
+                    assert_eq!(got.1.is_some(), back.is_some());
+                    let c = chain(&model, bottom, line);
+                    assert_eq!(c.steps.len(), n);
+                    if let Some(k) = back {
+                        let cycle = c.cycle.expect("a cycle");
+                        assert_eq!(cycle.first(), Some(&format!("u{k}")));
+                        assert_eq!(cycle.last(), Some(&format!("u{k}")));
+                        assert_eq!(cycle.len(), n - k + 1);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -4,10 +4,10 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::chain::{Chain, chain, opt};
+use super::Line;
+use super::chain::{Chain, chain, opt, touch};
 use super::index::{self, AppliedLink};
 use super::responsible::{Responsibility, responsible_for};
-use super::{Line, kind_of};
 use crate::evidence::{Evidence, Fact};
 use crate::model::{Grade, Level, LinkId, Model, Node, Role};
 use crate::render::Table;
@@ -228,25 +228,35 @@ impl fmt::Display for Dispatch {
     }
 }
 
-fn assignment(model: &Model, a: &AppliedLink, at: Node, evidence: &mut Evidence) -> Assignment {
+/// The assignment of one applying `responsible` link at territory `at`, with its evidence: the
+/// link (from the unit to the matter) and, for an unscoped one, the `jurisdiction` link that
+/// makes it apply.
+fn assignment(model: &Model, a: &AppliedLink, at: Node, matter: &str, evidence: &mut Evidence) -> Assignment {
     let link = model.link(a.link);
-    let unit = link.from;
-    evidence.push(Fact::link(model, a.link));
+    let unit = model.record(link.from);
+    let level = model.level(link.from);
+    let unit_id = unit.id().to_string();
+    evidence.push(Fact::Link {
+        link: a.link.index(),
+        from: unit_id.clone(),
+        kind: link.kind.as_str().to_string(),
+        to: matter.to_string(),
+    });
     let basis = if link.scope.is_some() { Basis::Scope } else { Basis::Jurisdiction };
     if let Some(j) = a.via {
         evidence.push(Fact::link(model, j));
     }
     Assignment {
-        unit: model.id(unit).to_string(),
-        name: model.name(unit).to_string(),
-        kind: kind_of(model, unit),
+        unit: unit_id,
+        name: unit.name().to_string(),
+        kind: unit.kind_str().to_string(),
         role: a.role,
         at: model.id(at).to_string(),
         at_name: model.name(at).to_string(),
         basis,
         link: a.link.index(),
-        level: model.level(unit),
-        grade: model.grade(unit),
+        level,
+        grade: level.map(|l| l.grade()),
     }
 }
 
@@ -287,54 +297,82 @@ fn assignment(model: &Model, a: &AppliedLink, at: Node, evidence: &mut Evidence)
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
 pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch {
+    /// How many territories' applying links the walk keeps for the second pass (deeper ones are looked up again).
+    const KEEP: usize = 16;
     let applied = index::applied(model);
-    let resolution = resolve_leads(model, matter, territory);
-    let mut evidence = Vec::new();
-    let mut leads = Vec::with_capacity(resolution.leads.len());
-    if let Some(at) = resolution.at {
-        for a in applied.at(matter, at).iter().take_while(|a| a.role == Role::Lead) {
-            leads.push(assignment(model, a, at, &mut evidence));
+    // The ids and names of the territories up the tree are read now, their cache misses overlapping
+    // (see `chain::touch`); the assignments and the block chain then find them warm.
+    touch(model, model.ancestors(territory));
+    let record = model.record(matter);
+    let matter_id = record.id().to_string();
+    // One walk up to where the lead resolves, keeping what applies at each territory.
+    let mut kept: [&[AppliedLink]; KEEP] = [&[]; KEEP];
+    let mut resolved: Option<(usize, Node, &[AppliedLink])> = None;
+    for (k, t) in model.ancestors(territory).enumerate() {
+        let here = applied.at(matter, t);
+        if k < KEEP {
+            kept[k] = here;
         }
-    } else {
-        let what = format!(
-            "responsible link with role lead applying at {:?} or a territory containing it",
-            model.id(territory)
-        );
-        evidence.push(Fact::missing(model, matter, &what, false));
+        let n = here.iter().take_while(|a| a.role == Role::Lead).count();
+        if n > 0 {
+            resolved = Some((k, t, &here[..n]));
+            break;
+        }
+    }
+    let mut evidence = Vec::new();
+    let mut leads = Vec::new();
+    match resolved {
+        Some((_, at, here)) => {
+            for a in here {
+                leads.push(assignment(model, a, at, &matter_id, &mut evidence));
+            }
+        }
+        None => {
+            let what = format!(
+                "responsible link with role lead applying at {:?} or a territory containing it",
+                model.id(territory)
+            );
+            evidence.push(Fact::missing(model, matter, &what, false));
+        }
     }
     let mut cooperators = Vec::new();
     let mut supervisors = Vec::new();
     let mut seen: Vec<LinkId> = Vec::new();
-    for t in model.ancestors(territory) {
-        for a in applied.at(matter, t).iter().filter(|a| a.role != Role::Lead) {
+    let last = resolved.map_or(usize::MAX, |(k, _, _)| k + 1);
+    for (k, t) in model.ancestors(territory).take(last).enumerate() {
+        let here = if k < KEEP { kept[k] } else { applied.at(matter, t) };
+        for a in here.iter().filter(|a| a.role != Role::Lead) {
             if seen.contains(&a.link) {
                 continue;
             }
             seen.push(a.link);
             let list = if a.role == Role::Cooperate { &mut cooperators } else { &mut supervisors };
-            list.push(assignment(model, a, t, &mut evidence));
-        }
-        if Some(t) == resolution.at {
-            break;
+            list.push(assignment(model, a, t, &matter_id, &mut evidence));
         }
     }
-    let chains = resolution.leads.iter().map(|&l| chain(model, model.link(l).from, Line::Leadership)).collect();
+    let chains: Vec<Chain> = match resolved {
+        Some((_, _, here)) => here.iter().map(|a| chain(model, model.link(a.link).from, Line::Leadership)).collect(),
+        None => Vec::new(),
+    };
+    // The block chain last: glibc's malloc, on the fragmented heap a big model leaves, serves
+    // the answer markedly faster in this order (measured; see docs/benchmarks.md).
+    let block = responsible_for(model, territory);
     let problem = match leads.len() {
         0 => Some(Problem::NoLead),
         1 => None,
         _ => Some(Problem::SeveralLeads),
     };
     Dispatch {
-        matter: model.id(matter).to_string(),
-        matter_name: model.name(matter).to_string(),
+        matter: matter_id,
+        matter_name: record.name().to_string(),
         territory: model.id(territory).to_string(),
         territory_name: model.name(territory).to_string(),
-        resolved_at: resolution.at.map(|t| model.id(t).to_string()),
+        resolved_at: resolved.map(|(_, at, _)| model.id(at).to_string()),
         leads,
         cooperators,
         supervisors,
         chains,
-        block: responsible_for(model, territory),
+        block,
         problem,
         evidence,
     }

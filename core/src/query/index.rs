@@ -5,8 +5,10 @@
 //!
 //! * [`Upward`]: for every record, the `leads`, `dispatches` and `guides` links
 //!   arriving at it (grouped by kind in that order, document order within a
-//!   kind), the `leads` link the leadership line follows, and the length of the
-//!   leadership path from it (with a flag when that path ends in a cycle).
+//!   kind), and a dense 16-byte [`Row`] per record: the leader the leadership
+//!   line follows, the `leads` link into it, the length of the leadership path
+//!   from the record (with a flag when that path ends in a cycle) and the number
+//!   of `leads` links arriving. 24 bytes per record plus 4 per upward link.
 //! * [`Applied`]: for every pair (matter, territory), the `responsible` links
 //!   for the matter that apply at that territory — by an explicit `scope`, or,
 //!   without one, by the unit's `jurisdiction` over the territory — ordered
@@ -60,6 +62,35 @@ fn up_rank(kind: &LinkKind) -> Option<u8> {
     }
 }
 
+/// One record's entry in the leadership table: everything a step of the leadership
+/// walk reads, in 16 bytes, so a walk touches one cache line per step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub(crate) struct Row {
+    /// The leader's node index (the `from` of `link`), or [`NONE`].
+    pub leader: u32,
+    /// The `leads` link the leadership line follows into the leader, or [`NONE`].
+    pub link: u32,
+    /// The number of records on the leadership path from this record (itself included),
+    /// with [`CYCLE_BIT`] set when the path stops because of a cycle; 0 for records that
+    /// are not units.
+    pub path: u32,
+    /// The number of `leads` links arriving at the record.
+    pub leads: u32,
+}
+
+impl Row {
+    /// The path length and whether the path ends in a cycle.
+    pub(crate) fn path(self) -> (usize, bool) {
+        ((self.path & !CYCLE_BIT) as usize, self.path & CYCLE_BIT != 0)
+    }
+
+    /// The link followed into the leader.
+    pub(crate) fn link(self) -> Option<LinkId> {
+        (self.link != NONE).then_some(LinkId(self.link))
+    }
+}
+
 /// Upward links per record and the precomputed leadership paths.
 #[derive(Clone)]
 pub(crate) struct Upward {
@@ -67,26 +98,24 @@ pub(crate) struct Upward {
     offsets: Vec<u32>,
     /// Link indices: per record, `leads` then `dispatches` then `guides` arriving at it.
     links: Vec<u32>,
-    /// Per record: how many of its entries are `leads` and `dispatches` (the rest are `guides`).
-    counts: Vec<(u32, u32)>,
-    /// Per record: the `leads` link the leadership line follows into its leader, or [`NONE`].
-    up: Vec<u32>,
-    /// Per record: the number of records on its leadership path (itself included), with
-    /// [`CYCLE_BIT`] set when the path stops because of a cycle. 0 for records that are not units.
-    path: Vec<u32>,
+    /// Per record: how many of its entries are `dispatches` (the `leads` count is in its [`Row`]).
+    dispatches: Vec<u32>,
+    /// Per record: its leader, the link into it, its leadership path length and `leads` count.
+    rows: Vec<Row>,
 }
 
 impl Upward {
     fn build(model: &Model) -> Upward {
         let n = model.len();
         let mut offsets = vec![0u32; n + 1];
-        let mut counts = vec![(0u32, 0u32); n];
+        let mut rows = vec![Row { leader: NONE, link: NONE, path: 0, leads: 0 }; n];
+        let mut dispatches = vec![0u32; n];
         for (_, l) in model.links() {
             if let Some(rank) = up_rank(&l.kind) {
                 offsets[l.to.index() + 1] += 1;
                 match rank {
-                    0 => counts[l.to.index()].0 += 1,
-                    1 => counts[l.to.index()].1 += 1,
+                    0 => rows[l.to.index()].leads += 1,
+                    1 => dispatches[l.to.index()] += 1,
                     _ => {}
                 }
             }
@@ -107,15 +136,18 @@ impl Upward {
                 }
             }
         }
-        let mut up = vec![NONE; n];
-        for (i, slot) in up.iter_mut().enumerate() {
+        drop(cursor);
+        for (i, row) in rows.iter_mut().enumerate() {
             let start = offsets[i] as usize;
-            let leads = &links[start..start + counts[i].0 as usize];
+            let leads = &links[start..start + row.leads as usize];
             let primary = leads.iter().find(|&&l| model.link(LinkId(l)).is_primary());
-            *slot = primary.or(leads.first()).copied().unwrap_or(NONE);
+            if let Some(&l) = primary.or(leads.first()) {
+                row.link = l;
+                row.leader = model.link(LinkId(l)).from.index() as u32;
+            }
         }
-        let path = leadership_lengths(model, &up);
-        Upward { offsets, links, counts, up, path }
+        leadership_lengths(model, &mut rows);
+        Upward { offsets, links, dispatches, rows }
     }
 
     /// All `leads`, `dispatches` and `guides` links arriving at a record.
@@ -123,47 +155,43 @@ impl Upward {
         &self.links[self.offsets[node.index()] as usize..self.offsets[node.index() + 1] as usize]
     }
 
+    /// The leadership rows of all records, by node index.
+    pub(crate) fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
     /// The `leads` links arriving at a record, in document order.
     pub(crate) fn leads(&self, node: Node) -> &[u32] {
-        &self.entries(node)[..self.counts[node.index()].0 as usize]
+        &self.entries(node)[..self.rows[node.index()].leads as usize]
     }
 
     /// The `dispatches` links arriving at a record, in document order.
     pub(crate) fn dispatches(&self, node: Node) -> &[u32] {
-        let (l, d) = self.counts[node.index()];
-        &self.entries(node)[l as usize..(l + d) as usize]
+        let l = self.rows[node.index()].leads as usize;
+        &self.entries(node)[l..l + self.dispatches[node.index()] as usize]
     }
 
     /// The `guides` links arriving at a record, in document order.
     pub(crate) fn guides(&self, node: Node) -> &[u32] {
-        let (l, d) = self.counts[node.index()];
-        &self.entries(node)[(l + d) as usize..]
+        let l = self.rows[node.index()].leads as usize;
+        &self.entries(node)[l + self.dispatches[node.index()] as usize..]
     }
 
     /// The `leads` link the leadership line follows from a record into its leader.
     pub(crate) fn up(&self, node: Node) -> Option<LinkId> {
-        let l = self.up[node.index()];
-        (l != NONE).then_some(LinkId(l))
-    }
-
-    /// The number of records on the leadership path from a unit, and whether it ends in a cycle.
-    pub(crate) fn path(&self, node: Node) -> (usize, bool) {
-        let p = self.path[node.index()];
-        ((p & !CYCLE_BIT) as usize, p & CYCLE_BIT != 0)
+        self.rows[node.index()].link()
     }
 }
 
-/// The length of every unit's leadership path in a functional graph (`up`), iteratively:
-/// each unit is pushed on a stack once, so the whole table takes O(records) time.
-fn leadership_lengths(model: &Model, up: &[u32]) -> Vec<u32> {
+/// The length of every unit's leadership path in a functional graph (each row's `leader`),
+/// iteratively: each unit is pushed on a stack once, so the whole table takes O(records) time.
+///
+/// Lengths are below 2^31 (the cycle bit): a model has fewer than 2^32 records, and one
+/// with 2^31 units would take hundreds of gigabytes.
+fn leadership_lengths(model: &Model, rows: &mut [Row]) {
     // 0 = unvisited, 1 = on the current walk, 2 = done.
-    let mut state = vec![0u8; up.len()];
-    let mut path = vec![0u32; up.len()];
+    let mut state = vec![0u8; rows.len()];
     let mut stack: Vec<usize> = Vec::new();
-    let leader = |i: usize| -> Option<usize> {
-        let l = up[i];
-        (l != NONE).then(|| model.link(LinkId(l)).from.index())
-    };
     for (start, _) in model.units() {
         if state[start.index()] != 0 {
             continue;
@@ -173,11 +201,11 @@ fn leadership_lengths(model: &Model, up: &[u32]) -> Vec<u32> {
         loop {
             match state[cur] {
                 2 => {
-                    let base = path[cur] & !CYCLE_BIT;
-                    let cyc = path[cur] & CYCLE_BIT;
+                    let base = rows[cur].path & !CYCLE_BIT;
+                    let cyc = rows[cur].path & CYCLE_BIT;
                     let len = stack.len();
                     for (i, &s) in stack.iter().enumerate() {
-                        path[s] = ((len - i) as u32 + base) | cyc;
+                        rows[s].path = ((len - i) as u32 + base) | cyc;
                     }
                     break;
                 }
@@ -186,22 +214,22 @@ fn leadership_lengths(model: &Model, up: &[u32]) -> Vec<u32> {
                     let cycle_len = (stack.len() - p) as u32;
                     for (i, &s) in stack.iter().enumerate() {
                         let tail = if i < p { (p - i) as u32 } else { 0 };
-                        path[s] = (tail + cycle_len) | CYCLE_BIT;
+                        rows[s].path = (tail + cycle_len) | CYCLE_BIT;
                     }
                     break;
                 }
                 _ => {
                     state[cur] = 1;
                     stack.push(cur);
-                    match leader(cur) {
-                        Some(next) => cur = next,
-                        None => {
+                    match rows[cur].leader {
+                        NONE => {
                             let len = stack.len();
                             for (i, &s) in stack.iter().enumerate() {
-                                path[s] = (len - i) as u32;
+                                rows[s].path = (len - i) as u32;
                             }
                             break;
                         }
+                        next => cur = next as usize,
                     }
                 }
             }
@@ -210,7 +238,6 @@ fn leadership_lengths(model: &Model, up: &[u32]) -> Vec<u32> {
             state[s] = 2;
         }
     }
-    path
 }
 
 /// A small, fast hasher for the `u64` keys of the matter table (Fx-style multiply-rotate).

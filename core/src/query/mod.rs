@@ -163,8 +163,3 @@ impl Model {
         Ok(dispatch(self, m, t))
     }
 }
-
-/// The `kind` word of a record as owned text (a unit's kind, a territory's kind …).
-fn kind_of(model: &Model, node: crate::model::Node) -> String {
-    model.record(node).kind_str().to_string()
-}

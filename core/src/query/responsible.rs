@@ -4,8 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::chain::opt;
-use super::kind_of;
+use super::chain::{opt, touch};
 use crate::evidence::{Evidence, Fact};
 use crate::model::{Grade, Level, LinkKind, Model, Node};
 use crate::render::Table;
@@ -132,40 +131,54 @@ impl fmt::Display for Responsibility {
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
 pub fn responsible_for(model: &Model, territory: Node) -> Responsibility {
+    // A first walk up the tree reads every record the answer needs (see `chain::touch`: the
+    // loads of different holders overlap). The vectors grow as usual: sizing them exactly
+    // spreads them over more allocator size classes, which glibc's malloc serves more slowly.
+    for t in model.ancestors(territory) {
+        let jurisdiction = model.all_links_to(t).filter(|(_, l)| l.kind == LinkKind::Jurisdiction);
+        touch(model, std::iter::once(t).chain(jurisdiction.map(|(_, l)| l.from)));
+    }
     let mut blocks = Vec::new();
     let mut evidence = Vec::new();
     for t in model.ancestors(territory) {
-        let holders: Vec<Holder> = model
-            .all_links_to(t)
-            .filter(|(_, l)| l.kind == LinkKind::Jurisdiction)
-            .map(|(id, l)| {
-                evidence.push(Fact::link(model, id));
-                Holder {
-                    id: model.id(l.from).to_string(),
-                    name: model.name(l.from).to_string(),
-                    kind: kind_of(model, l.from),
-                    level: model.level(l.from),
-                    grade: model.grade(l.from),
-                    link: id.index(),
-                }
-            })
-            .collect();
-        if holders.is_empty() {
-            evidence.push(Fact::missing(model, t, "jurisdiction", false));
+        let record = model.record(t);
+        let id = record.id().to_string();
+        let mut holders = Vec::new();
+        for (link, l) in model.all_links_to(t).filter(|(_, l)| l.kind == LinkKind::Jurisdiction) {
+            let unit = model.record(l.from);
+            let level = model.level(l.from);
+            let unit_id = unit.id().to_string();
+            evidence.push(Fact::Link {
+                link: link.index(),
+                from: unit_id.clone(),
+                kind: LinkKind::Jurisdiction.as_str().to_string(),
+                to: id.clone(),
+            });
+            holders.push(Holder {
+                id: unit_id,
+                name: unit.name().to_string(),
+                kind: unit.kind_str().to_string(),
+                level,
+                grade: level.map(|l| l.grade()),
+                link: link.index(),
+            });
         }
+        if holders.is_empty() {
+            evidence.push(Fact::Missing {
+                record: id.clone(),
+                missing: LinkKind::Jurisdiction.as_str().to_string(),
+                direction: "in".to_string(),
+            });
+        }
+        let level = model.level(t);
         blocks.push(Block {
-            territory: model.id(t).to_string(),
-            name: model.name(t).to_string(),
-            kind: kind_of(model, t),
-            level: model.level(t),
-            grade: model.grade(t),
+            territory: id,
+            name: record.name().to_string(),
+            kind: record.kind_str().to_string(),
+            level,
+            grade: level.map(|l| l.grade()),
             holders,
         });
     }
-    Responsibility {
-        territory: model.id(territory).to_string(),
-        name: model.name(territory).to_string(),
-        blocks,
-        evidence,
-    }
+    Responsibility { territory: blocks[0].territory.clone(), name: blocks[0].name.clone(), blocks, evidence }
 }
