@@ -677,7 +677,6 @@ impl Model {
     /// [`Error::Io`] when the writer fails.
     pub fn write_json<W: Write>(&self, mut w: W) -> Result<()> {
         let mut line = Vec::with_capacity(256);
-        let json = |line: &mut Vec<u8>, v: &dyn erased::Ser| v.write_to(line);
         writeln!(w, "{{\n  \"format\": \"{FORMAT}\",").map_err(io_err)?;
         if let Some(meta) = &self.meta() {
             writeln!(w, "  \"meta\": {},", meta.as_json()).map_err(io_err)?;
@@ -688,7 +687,8 @@ impl Model {
             for (_, r) in self.typed(t) {
                 line.clear();
                 line.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                json(&mut line, &OutRecord::new(self, r));
+                // Plain strings, numbers and validated raw JSON cannot fail to serialise.
+                let _ = serde_json::to_writer(&mut line, &OutRecord::new(self, r));
                 w.write_all(&line).map_err(io_err)?;
                 first = false;
             }
@@ -713,7 +713,7 @@ impl Model {
             };
             line.clear();
             line.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-            json(&mut line, &out);
+            let _ = serde_json::to_writer(&mut line, &out);
             w.write_all(&line).map_err(io_err)?;
             first = false;
         }
@@ -733,18 +733,5 @@ impl Model {
         let mut out = Vec::new();
         self.write_json(&mut out).expect("writing to memory does not fail");
         String::from_utf8(out).expect("the writer emits UTF-8")
-    }
-}
-
-mod erased {
-    /// Serialises any record or link into a byte buffer.
-    pub(super) trait Ser {
-        fn write_to(&self, out: &mut Vec<u8>);
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn write_to(&self, out: &mut Vec<u8>) {
-            // Serialising plain strings, numbers and validated raw JSON cannot fail.
-            let _ = serde_json::to_writer(out, self);
-        }
     }
 }
