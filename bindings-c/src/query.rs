@@ -53,9 +53,9 @@ pub struct tiaokuai_step {
 
 #[derive(Debug)]
 enum Answer {
-    Chain(Chain),
-    Responsibility(Responsibility),
-    Dispatch(Dispatch),
+    Chain(Chain<'static>),
+    Responsibility(Responsibility<'static>),
+    Dispatch(Dispatch<'static>),
 }
 
 /// The answer of `tiaokuai_model_chain`, `tiaokuai_model_responsible_for` or
@@ -92,7 +92,7 @@ fn word<T: AsRef<str>>(w: Option<T>) -> Option<Text> {
 }
 
 impl tiaokuai_answer {
-    fn chain(c: Chain) -> Self {
+    fn chain(c: Chain<'_>) -> Self {
         let steps = c
             .steps
             .iter()
@@ -107,10 +107,10 @@ impl tiaokuai_answer {
                 link: s.link,
             })
             .collect();
-        tiaokuai_answer { answer: Answer::Chain(c), steps, problem: None }
+        tiaokuai_answer { answer: Answer::Chain(c.into_owned()), steps, problem: None }
     }
 
-    fn responsibility(r: Responsibility) -> Self {
+    fn responsibility(r: Responsibility<'_>) -> Self {
         let mut steps = Vec::new();
         for b in &r.blocks {
             let place = |unit: Option<&tiaokuai::Holder>| tiaokuai_step {
@@ -128,10 +128,10 @@ impl tiaokuai_answer {
             }
             steps.extend(b.holders.iter().map(|h| place(Some(h))));
         }
-        tiaokuai_answer { answer: Answer::Responsibility(r), steps, problem: None }
+        tiaokuai_answer { answer: Answer::Responsibility(r.into_owned()), steps, problem: None }
     }
 
-    fn dispatch(d: Dispatch) -> Self {
+    fn dispatch(d: Dispatch<'_>) -> Self {
         let steps = [&d.leads, &d.cooperators, &d.supervisors]
             .into_iter()
             .flatten()
@@ -147,7 +147,7 @@ impl tiaokuai_answer {
             })
             .collect();
         let problem = d.problem.map(|p| Text::new(&p.to_string()));
-        tiaokuai_answer { answer: Answer::Dispatch(d), steps, problem }
+        tiaokuai_answer { answer: Answer::Dispatch(d.into_owned()), steps, problem }
     }
 
     fn to_json(&self) -> String {

@@ -32,10 +32,10 @@ fn as_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bou
 /// ``str(chain)`` is the plain-text table the CLI prints; notebooks show an HTML table.
 #[pyclass(name = "Chain", module = "tiaokuai", frozen)]
 pub struct PyChain {
-    pub(crate) inner: Chain,
+    pub(crate) inner: Chain<'static>,
 }
 
-fn chain_html(c: &Chain) -> String {
+fn chain_html(c: &Chain<'_>) -> String {
     let rows: Vec<Vec<String>> = c
         .steps
         .iter()
@@ -45,7 +45,15 @@ fn chain_html(c: &Chain) -> String {
                 (Some(k), Some(l)) => format!("{k} links[{l}]"),
                 _ => String::new(),
             };
-            vec![i.to_string(), s.id.clone(), s.name.clone(), s.kind.clone(), via, opt(&s.level), opt(&s.grade)]
+            vec![
+                i.to_string(),
+                s.id.to_string(),
+                s.name.to_string(),
+                s.kind.to_string(),
+                via,
+                opt(&s.level),
+                opt(&s.grade),
+            ]
         })
         .collect();
     let caption = format!("{} chain of {} ({})", c.line, c.name, c.unit);
@@ -106,7 +114,7 @@ impl PyChain {
     /// The id of the last unit reached (the top, or the unit before a cycle closes).
     #[getter]
     fn top(&self) -> Option<&str> {
-        self.inner.steps.last().map(|s| s.id.as_str())
+        self.inner.steps.last().map(|s| &*s.id)
     }
 
     /// Links upward not followed, at units with more than one of the kind followed: dicts
@@ -119,13 +127,13 @@ impl PyChain {
     /// Ids of units on the chain with two or more leaders and not exactly one marked primary.
     #[getter]
     fn ambiguous(&self) -> Vec<String> {
-        self.inner.ambiguous.clone()
+        self.inner.ambiguous.iter().map(|a| a.to_string()).collect()
     }
 
     /// When the walk stopped at a cycle: the ids around it, the repeated unit first and last.
     #[getter]
     fn cycle(&self) -> Option<Vec<String>> {
-        self.inner.cycle.clone()
+        self.inner.cycle.as_ref().map(|c| c.iter().map(|a| a.to_string()).collect())
     }
 
     /// The facts the answer rests on: links followed (``{"link", "from", "kind", "to"}``),
@@ -174,13 +182,13 @@ impl PyChain {
 /// ``grade``, ``link``); ``nobody`` lists the blocks without holders.
 #[pyclass(name = "Responsibility", module = "tiaokuai", frozen)]
 pub struct PyResponsibility {
-    pub(crate) inner: Responsibility,
+    pub(crate) inner: Responsibility<'static>,
 }
 
-fn responsibility_rows(r: &Responsibility) -> Vec<Vec<String>> {
+fn responsibility_rows(r: &Responsibility<'_>) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for b in &r.blocks {
-        let place = [b.territory.clone(), b.name.clone(), b.kind.clone(), opt(&b.grade)];
+        let place = [b.territory.to_string(), b.name.to_string(), b.kind.to_string(), opt(&b.grade)];
         if b.holders.is_empty() {
             rows.push(place.iter().cloned().chain(["(nobody)".to_string(), String::new(), String::new()]).collect());
         }
@@ -189,7 +197,7 @@ fn responsibility_rows(r: &Responsibility) -> Vec<Vec<String>> {
                 place
                     .iter()
                     .cloned()
-                    .chain([h.id.clone(), h.name.clone(), format!("{} links[{}]", h.kind, h.link)])
+                    .chain([h.id.to_string(), h.name.to_string(), format!("{} links[{}]", h.kind, h.link)])
                     .collect(),
             );
         }
@@ -197,7 +205,7 @@ fn responsibility_rows(r: &Responsibility) -> Vec<Vec<String>> {
     rows
 }
 
-fn responsibility_html(r: &Responsibility) -> String {
+fn responsibility_html(r: &Responsibility<'_>) -> String {
     let caption = format!("block chain of {} ({})", r.name, r.territory);
     let headers = ["territory", "name", "kind", "grade", "unit", "unit name", "unit kind / link"];
     html_table(&caption, &headers, &responsibility_rows(r))
@@ -236,7 +244,7 @@ impl PyResponsibility {
         let mut out: Vec<&str> = Vec::new();
         for b in &self.inner.blocks {
             for h in &b.holders {
-                if !out.contains(&h.id.as_str()) {
+                if !out.contains(&&*h.id) {
                     out.push(&h.id);
                 }
             }
@@ -289,7 +297,7 @@ impl PyResponsibility {
 /// one lead applies, else ``"no_lead"`` or ``"several_leads"``.
 #[pyclass(name = "Dispatch", module = "tiaokuai", frozen)]
 pub struct PyDispatch {
-    pub(crate) inner: Dispatch,
+    pub(crate) inner: Dispatch<'static>,
 }
 
 #[pymethods]
@@ -376,7 +384,7 @@ impl PyDispatch {
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        let leads: Vec<&str> = self.inner.leads.iter().map(|a| a.unit.as_str()).collect();
+        let leads: Vec<&str> = self.inner.leads.iter().map(|a| &*a.unit).collect();
         let problem = self.inner.problem.map(|p| format!(", problem={p}")).unwrap_or_default();
         format!(
             "<Dispatch of {} in {}: leads=[{}]{problem}>",
@@ -413,9 +421,9 @@ impl PyDispatch {
             .map(|a| {
                 vec![
                     a.role.to_string(),
-                    a.unit.clone(),
-                    a.name.clone(),
-                    a.kind.clone(),
+                    a.unit.to_string(),
+                    a.name.to_string(),
+                    a.kind.to_string(),
                     format!("{} ({})", a.at_name, a.at),
                     a.basis.to_string(),
                     format!("links[{}]", a.link),
@@ -443,7 +451,7 @@ impl PyDispatch {
 pub(crate) fn chain(py: Python<'_>, model: &Arc<Model>, unit: String, line: &str) -> TkResult<PyChain> {
     let line: Line = line.parse()?;
     let model = Arc::clone(model);
-    let inner = py.detach(move || model.chain(&unit, line))?;
+    let inner = py.detach(move || model.chain(&unit, line).map(Chain::into_owned))?;
     Ok(PyChain { inner })
 }
 
@@ -451,20 +459,22 @@ pub(crate) fn chain(py: Python<'_>, model: &Arc<Model>, unit: String, line: &str
 pub(crate) fn chains(py: Python<'_>, model: &Arc<Model>, units: Vec<String>, line: &str) -> TkResult<Vec<PyChain>> {
     let line: Line = line.parse()?;
     let model = Arc::clone(model);
-    let chains = py.detach(move || units.iter().map(|u| model.chain(u, line)).collect::<Result<Vec<_>, _>>())?;
+    let chains = py.detach(move || {
+        units.iter().map(|u| model.chain(u, line).map(Chain::into_owned)).collect::<Result<Vec<_>, _>>()
+    })?;
     Ok(chains.into_iter().map(|inner| PyChain { inner }).collect())
 }
 
 /// `Model.responsible_for`.
 pub(crate) fn responsible_for(py: Python<'_>, model: &Arc<Model>, territory: String) -> TkResult<PyResponsibility> {
     let model = Arc::clone(model);
-    let inner = py.detach(move || model.responsible_for(&territory))?;
+    let inner = py.detach(move || model.responsible_for(&territory).map(Responsibility::into_owned))?;
     Ok(PyResponsibility { inner })
 }
 
 /// `Model.dispatch`.
 pub(crate) fn dispatch(py: Python<'_>, model: &Arc<Model>, matter: String, territory: String) -> TkResult<PyDispatch> {
     let model = Arc::clone(model);
-    let inner = py.detach(move || model.dispatch(&matter, &territory))?;
+    let inner = py.detach(move || model.dispatch(&matter, &territory).map(Dispatch::into_owned))?;
     Ok(PyDispatch { inner })
 }

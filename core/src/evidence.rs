@@ -4,11 +4,18 @@
 //! the links it followed (with their index in the model's `links` array), the
 //! fields it read, and the links it looked for and did not find.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::model::{LinkId, Model, Node};
 
 /// One fact behind an answer.
+///
+/// The strings are [`Cow`]s: the facts of a query answer ([`crate::Chain`],
+/// [`crate::Dispatch`], [`crate::Responsibility`]) borrow the ids from the model,
+/// so building an answer copies no text; the facts of an audit finding own
+/// theirs (`Fact<'static>`). [`Fact::into_owned`] turns one into the other.
 ///
 /// Serialised as a small JSON object: `{"link": 17, "from": "a", "kind": "leads", "to": "b"}`,
 /// `{"record": "acme", "field": "members", "value": 5}` or
@@ -16,39 +23,39 @@ use crate::model::{LinkId, Model, Node};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum Fact {
+pub enum Fact<'m> {
     /// A link that was followed.
     Link {
         /// The link's index in the model's `links` array.
         link: usize,
         /// The id it starts from.
-        from: String,
+        from: Cow<'m, str>,
         /// Its kind.
-        kind: String,
+        kind: Cow<'m, str>,
         /// The id it points to.
-        to: String,
+        to: Cow<'m, str>,
     },
     /// A field that was read.
     Field {
         /// The record's id.
-        record: String,
+        record: Cow<'m, str>,
         /// The field.
-        field: String,
+        field: Cow<'m, str>,
         /// Its value, as JSON.
         value: serde_json::Value,
     },
     /// A link of some kind that was looked for and is not there.
     Missing {
         /// The record's id.
-        record: String,
+        record: Cow<'m, str>,
         /// The link kind (or a description of what is missing).
-        missing: String,
+        missing: Cow<'m, str>,
         /// `"out"` for links leaving the record, `"in"` for links arriving.
-        direction: String,
+        direction: Cow<'m, str>,
     },
 }
 
-impl Fact {
+impl Fact<'static> {
     /// The fact that the model's link `id` was followed.
     ///
     /// # Example
@@ -61,32 +68,77 @@ impl Fact {
     /// let fact = Fact::link(&model, id);
     /// assert_eq!(fact.to_string(), "links[0]: a -leads-> b");
     /// ```
-    pub fn link(model: &Model, id: LinkId) -> Fact {
-        let l = model.link(id);
-        Fact::Link {
-            link: id.index(),
-            from: model.id(l.from).to_string(),
-            kind: l.kind.as_str().to_string(),
-            to: model.id(l.to).to_string(),
-        }
+    pub fn link(model: &Model, id: LinkId) -> Fact<'static> {
+        Fact::link_in(model, id).into_owned()
     }
 
     /// The fact that a record's field has a value.
-    pub fn field(model: &Model, node: Node, field: &str, value: impl Into<serde_json::Value>) -> Fact {
-        Fact::Field { record: model.id(node).to_string(), field: field.to_string(), value: value.into() }
+    pub fn field(model: &Model, node: Node, field: &str, value: impl Into<serde_json::Value>) -> Fact<'static> {
+        Fact::Field { record: model.id(node).to_string().into(), field: field.to_string().into(), value: value.into() }
     }
 
     /// The fact that a record has no link of a kind leaving it (`outgoing`) or arriving at it.
-    pub fn missing(model: &Model, node: Node, what: &str, outgoing: bool) -> Fact {
+    pub fn missing(model: &Model, node: Node, what: &str, outgoing: bool) -> Fact<'static> {
+        Fact::missing_in(model, node, what.to_string(), outgoing).into_owned()
+    }
+}
+
+impl<'m> Fact<'m> {
+    /// The fact that the model's link `id` was followed, borrowing the ids from the model.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Model, evidence::Fact};
+    /// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+    ///   "units": [{"id": "a", "name": "A", "kind": "party_committee"}, {"id": "b", "name": "B", "kind": "party_branch"}],
+    ///   "links": [{"from": "a", "to": "b", "kind": "leads"}]}"#).unwrap();
+    /// let (id, _) = model.links().next().unwrap();
+    /// assert_eq!(Fact::link_in(&model, id), Fact::link(&model, id));
+    /// ```
+    pub fn link_in(model: &'m Model, id: LinkId) -> Fact<'m> {
+        let l = model.link(id);
+        Fact::Link {
+            link: id.index(),
+            from: Cow::Borrowed(model.id(l.from)),
+            kind: Cow::Borrowed(l.kind.as_str()),
+            to: Cow::Borrowed(model.id(l.to)),
+        }
+    }
+
+    /// The fact that a record has no link of a kind leaving it (`outgoing`) or arriving at it,
+    /// borrowing the record's id from the model.
+    pub fn missing_in(model: &'m Model, node: Node, what: impl Into<Cow<'m, str>>, outgoing: bool) -> Fact<'m> {
         Fact::Missing {
-            record: model.id(node).to_string(),
-            missing: what.to_string(),
-            direction: if outgoing { "out" } else { "in" }.to_string(),
+            record: Cow::Borrowed(model.id(node)),
+            missing: what.into(),
+            direction: Cow::Borrowed(if outgoing { "out" } else { "in" }),
+        }
+    }
+
+    /// The same fact owning its strings, independent of the model.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Model, evidence::Fact};
+    /// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+    ///   "units": [{"id": "a", "name": "A", "kind": "party_committee"}]}"#).unwrap();
+    /// let fact: Fact<'static> = Fact::missing_in(&model, model.node("a").unwrap(), "leads", false).into_owned();
+    /// drop(model);
+    /// assert_eq!(fact.to_string(), "a: no incoming leads");
+    /// ```
+    pub fn into_owned(self) -> Fact<'static> {
+        let own = |s: Cow<'m, str>| Cow::Owned(s.into_owned());
+        match self {
+            Fact::Link { link, from, kind, to } => Fact::Link { link, from: own(from), kind: own(kind), to: own(to) },
+            Fact::Field { record, field, value } => Fact::Field { record: own(record), field: own(field), value },
+            Fact::Missing { record, missing, direction } => {
+                Fact::Missing { record: own(record), missing: own(missing), direction: own(direction) }
+            }
         }
     }
 }
 
-impl std::fmt::Display for Fact {
+impl std::fmt::Display for Fact<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Fact::Link { link, from, kind, to } => write!(f, "links[{link}]: {from} -{kind}-> {to}"),
@@ -100,4 +152,4 @@ impl std::fmt::Display for Fact {
 }
 
 /// The facts behind one answer, in the order they were established.
-pub type Evidence = Vec<Fact>;
+pub type Evidence<'m> = Vec<Fact<'m>>;

@@ -35,11 +35,11 @@ use crate::query::{Chain, Line, chain, responsible_for};
 /// What part of a model to export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Focus {
+pub enum Focus<'m> {
     /// Every record and link.
     Whole,
     /// The units of a chain, the units of its branches, and the links it followed or reported.
-    Chain(Chain),
+    Chain(Chain<'m>),
     /// The part around one record:
     /// a territory, its containing territories and the units holding jurisdiction over them
     /// (its block chain, [`responsible_for`]); a unit and its chain on [`Line::All`];
@@ -73,7 +73,7 @@ impl Subgraph {
     }
 
     /// The subgraph for a [`Focus`].
-    pub fn new(model: &Model, focus: &Focus) -> Subgraph {
+    pub fn new(model: &Model, focus: &Focus<'_>) -> Subgraph {
         match focus {
             Focus::Whole => Subgraph::whole(model),
             Focus::Chain(c) => Subgraph::of_chain(model, c),
@@ -101,7 +101,7 @@ impl Subgraph {
     }
 
     /// The units of a chain and of its branches, and the links in its evidence.
-    pub fn of_chain(model: &Model, chain: &Chain) -> Subgraph {
+    pub fn of_chain(model: &Model, chain: &Chain<'_>) -> Subgraph {
         let nodes = chain.steps.iter().filter_map(|s| model.node(&s.id));
         let links = chain.evidence.iter().filter_map(|f| match f {
             Fact::Link { link, .. } if *link < model.link_count() => Some(link_id(model, *link)),
@@ -117,7 +117,7 @@ impl Subgraph {
                 let nodes = r
                     .blocks
                     .iter()
-                    .flat_map(|b| std::iter::once(b.territory.as_str()).chain(b.holders.iter().map(|h| h.id.as_str())));
+                    .flat_map(|b| std::iter::once(b.territory.as_ref()).chain(b.holders.iter().map(|h| h.id.as_ref())));
                 let nodes: Vec<Node> = nodes.filter_map(|id| model.node(id)).collect();
                 let links = r.blocks.iter().flat_map(|b| b.holders.iter().map(|h| link_id(model, h.link)));
                 Subgraph::from_parts(model, nodes, links)

@@ -207,7 +207,7 @@ pub fn run_str(text: &str, base: Option<&Path>) -> Result<Outcome> {
         let territory = str_field(&name, e, "territory")?;
         let r = model.responsible_for(territory)?;
         let holders: Vec<Vec<String>> =
-            r.blocks.iter().map(|b| b.holders.iter().map(|h| h.id.clone()).collect()).collect();
+            r.blocks.iter().map(|b| b.holders.iter().map(|h| h.id.to_string()).collect()).collect();
         let actual = json!({ "holders": holders });
         compare(&mut checks, format!("responsible {territory}"), e, &actual, &["holders"]);
     }
@@ -222,7 +222,7 @@ pub fn run_str(text: &str, base: Option<&Path>) -> Result<Outcome> {
         let matter = str_field(&name, e, "matter")?;
         let territory = str_field(&name, e, "territory")?;
         let d = model.dispatch(matter, territory)?;
-        let ids = |a: &[crate::query::Assignment]| a.iter().map(|x| x.unit.clone()).collect::<Vec<_>>();
+        let ids = |a: &[crate::query::Assignment<'_>]| a.iter().map(|x| x.unit.to_string()).collect::<Vec<_>>();
         let actual = json!({
             "resolved_at": d.resolved_at,
             "leads": ids(&d.leads),

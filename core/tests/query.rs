@@ -10,7 +10,7 @@ fn model(body: &str) -> Model {
     Model::from_json(&format!("{{\"format\": \"tiaokuai/1\", {body}}}")).unwrap()
 }
 
-fn ids(c: &Chain) -> Vec<&str> {
+fn ids<'a>(c: &'a Chain<'_>) -> Vec<&'a str> {
     c.ids().collect()
 }
 
@@ -129,7 +129,7 @@ fn dual_leadership_follows_the_primary_and_reports_the_other() {
     assert!(c.ambiguous.is_empty());
     assert_eq!(c.branches.len(), 1);
     let b = &c.branches[0];
-    assert_eq!((b.at.as_str(), b.leader.as_str(), b.name.as_str(), b.link), ("x", "a", "A", 0));
+    assert_eq!((&*b.at, &*b.leader, &*b.name, b.link), ("x", "a", "A", 0));
     assert_eq!(b.kind, LinkKind::Leads);
     assert_eq!(c.evidence.len(), 3); // the link followed, the branch, and no leader above b
     assert!(c.render().contains("branch at x: A (a) also leads it, links[0]"));
@@ -140,15 +140,17 @@ fn dual_leadership_follows_the_primary_and_reports_the_other() {
 #[test]
 fn dual_leadership_without_primary_follows_the_first_and_says_so() {
     for (p0, p1) in [("", ""), (r#", "primary": false"#, r#", "primary": false"#)] {
-        let c = dual(p0, p1).chain("x", Line::Leadership).unwrap();
+        let m = dual(p0, p1);
+        let c = m.chain("x", Line::Leadership).unwrap();
         assert_eq!(ids(&c), ["x", "a"]);
         assert_eq!(c.ambiguous, ["x"]);
         assert_eq!(c.branches[0].leader, "b");
         assert!(c.render().contains("ambiguous: x"));
     }
     // Two primaries: the first primary is followed, and it is ambiguous too.
-    let c = dual(r#", "primary": true"#, r#", "primary": true"#).chain("x", Line::Leadership).unwrap();
-    assert_eq!((ids(&c), c.ambiguous.clone()), (vec!["x", "a"], vec!["x".to_string()]));
+    let m = dual(r#", "primary": true"#, r#", "primary": true"#);
+    let c = m.chain("x", Line::Leadership).unwrap();
+    assert_eq!((ids(&c), c.ambiguous.clone()), (vec!["x", "a"], vec!["x".into()]));
 }
 
 #[test]
@@ -211,10 +213,7 @@ fn strip_line_follows_dispatches_and_guides_then_leads() {
     assert_eq!(via, [None, Some(LinkKind::Dispatches), Some(LinkKind::Guides), Some(LinkKind::Leads)]);
     // The other stationing department is a branch of the same kind; the street's leadership is another line.
     assert_eq!(strip.branches.len(), 1);
-    assert_eq!(
-        (strip.branches[0].leader.as_str(), strip.branches[0].kind.clone()),
-        ("other-dept", LinkKind::Dispatches)
-    );
+    assert_eq!((&*strip.branches[0].leader, strip.branches[0].kind.clone()), ("other-dept", LinkKind::Dispatches));
     assert!(strip.ambiguous.is_empty());
 
     let lead = m.chain("station", Line::Leadership).unwrap();
@@ -252,9 +251,9 @@ fn chain_serialises_in_a_stable_self_contained_shape() {
 fn responsible_for_lists_every_level_and_where_nobody_is() {
     let m = model(FOUR_LEVELS);
     let r = m.responsible_for("g1").unwrap();
-    let places: Vec<&str> = r.blocks.iter().map(|b| b.territory.as_str()).collect();
+    let places: Vec<&str> = r.blocks.iter().map(|b| &*b.territory).collect();
     assert_eq!(places, ["g1", "c1", "s1", "310113", "31"]);
-    let holders: Vec<Vec<&str>> = r.blocks.iter().map(|b| b.holders.iter().map(|h| h.id.as_str()).collect()).collect();
+    let holders: Vec<Vec<&str>> = r.blocks.iter().map(|b| b.holders.iter().map(|h| &*h.id).collect()).collect();
     assert_eq!(holders, [vec![], vec!["jw"], vec!["gw"], vec!["qw"], vec!["sw"]]);
     let grades: Vec<_> = r.blocks.iter().map(|b| b.grade).collect();
     assert_eq!(
@@ -263,7 +262,7 @@ fn responsible_for_lists_every_level_and_where_nobody_is() {
     );
     assert_eq!(r.blocks[2].holders[0].link, 2);
     assert_eq!(r.blocks[2].holders[0].grade, Some(Grade::Direct));
-    assert_eq!(r.nobody().map(|b| b.territory.as_str()).collect::<Vec<_>>(), ["g1"]);
+    assert_eq!(r.nobody().map(|b| &*b.territory).collect::<Vec<_>>(), ["g1"]);
     assert_eq!(r.evidence[0].to_string(), "g1: no incoming jurisdiction");
     assert_eq!(r.evidence.len(), 5);
     let text = r.render();
@@ -316,8 +315,8 @@ const MATTERS: &str = r#"
     {"from": "dgov", "to": "bureau", "kind": "leads"}
   ]"#;
 
-fn leads(d: &Dispatch) -> Vec<(&str, &str, Basis)> {
-    d.leads.iter().map(|a| (a.unit.as_str(), a.at.as_str(), a.basis)).collect()
+fn leads<'a>(d: &'a Dispatch<'_>) -> Vec<(&'a str, &'a str, Basis)> {
+    d.leads.iter().map(|a| (&*a.unit, &*a.at, a.basis)).collect()
 }
 
 #[test]
@@ -329,7 +328,7 @@ fn dispatch_by_jurisdiction_with_cooperators_below_and_not_above() {
     assert_eq!(d.problem, None);
     // The residents' committee cooperates in the community, the police station in the street (by scope);
     // the district government supervises above the resolved level, so it is not part of the answer.
-    let coop: Vec<_> = d.cooperators.iter().map(|a| (a.unit.as_str(), a.at.as_str(), a.basis)).collect();
+    let coop: Vec<_> = d.cooperators.iter().map(|a| (&*a.unit, &*a.at, a.basis)).collect();
     assert_eq!(coop, [("c1-jw", "c1", Basis::Jurisdiction), ("police", "s1", Basis::Scope)]);
     assert!(d.supervisors.is_empty());
     assert_eq!(d.chains.len(), 1);
@@ -692,13 +691,13 @@ proptest! {
             for line in Line::ALL {
                 let c = chain(&m, node, line);
                 let (steps, branches, ambiguous, cycle) = w.chain(u, line);
-                let got: Vec<(String, Option<usize>)> = c.steps.iter().map(|s| (s.id.clone(), s.link)).collect();
+                let got: Vec<(String, Option<usize>)> = c.steps.iter().map(|s| (s.id.to_string(), s.link)).collect();
                 prop_assert_eq!(got, steps, "{} chain of u{}", line, u);
                 let got: Vec<(String, String, usize)> =
-                    c.branches.iter().map(|b| (b.at.clone(), b.leader.clone(), b.link)).collect();
+                    c.branches.iter().map(|b| (b.at.to_string(), b.leader.to_string(), b.link)).collect();
                 prop_assert_eq!(got, branches);
-                prop_assert_eq!(&c.ambiguous, &ambiguous);
-                prop_assert_eq!(&c.cycle, &cycle);
+                prop_assert_eq!(c.ambiguous.iter().map(|a| a.to_string()).collect::<Vec<_>>(), ambiguous);
+                prop_assert_eq!(c.cycle.as_ref().map(|c| c.iter().map(|a| a.to_string()).collect::<Vec<_>>()), cycle.clone());
                 if line == Line::Leadership {
                     let (path, is_cycle) = leadership_path(&m, node);
                     let path: Vec<&str> = path.iter().map(|&n| m.id(n)).collect();
@@ -711,7 +710,7 @@ proptest! {
             let node = m.node(&format!("t{t}")).unwrap();
             let r = responsible_for(&m, node);
             let got: Vec<(String, Vec<usize>)> =
-                r.blocks.iter().map(|b| (b.territory.clone(), b.holders.iter().map(|h| h.link).collect())).collect();
+                r.blocks.iter().map(|b| (b.territory.to_string(), b.holders.iter().map(|h| h.link).collect())).collect();
             let want: Vec<(String, Vec<usize>)> = w
                 .ancestors(t)
                 .into_iter()
@@ -730,9 +729,9 @@ proptest! {
                 prop_assert_eq!(r.at.map(|n| m.id(n).to_string()), resolved.map(|a| format!("t{a}")));
                 prop_assert_eq!(r.leads.iter().map(|l| l.index()).collect::<Vec<_>>(), leads.clone());
                 let d = dispatch(&m, matter, node);
-                prop_assert_eq!(d.resolved_at.clone(), resolved.map(|a| format!("t{a}")));
+                prop_assert_eq!(d.resolved_at.as_ref().map(|a| a.to_string()), resolved.map(|a| format!("t{a}")));
                 prop_assert_eq!(d.leads.iter().map(|a| a.link).collect::<Vec<_>>(), leads.clone());
-                let pairs = |v: &[Assignment]| v.iter().map(|a| (a.link, a.at.clone())).collect::<Vec<_>>();
+                let pairs = |v: &[Assignment<'_>]| v.iter().map(|a| (a.link, a.at.to_string())).collect::<Vec<_>>();
                 let want = |v: &[(usize, usize)]| v.iter().map(|&(l, a)| (l, format!("t{a}"))).collect::<Vec<_>>();
                 prop_assert_eq!(pairs(&d.cooperators), want(&coop));
                 prop_assert_eq!(pairs(&d.supervisors), want(&sup));
@@ -742,4 +741,43 @@ proptest! {
             }
         }
     }
+}
+
+/// Answers borrow their strings from the model; `into_owned` detaches them without changing a
+/// thing: the same value, the same JSON, the same text, for every record of the sample.
+#[test]
+fn owned_answers_equal_borrowed_ones() {
+    let m = Model::sample();
+    let (mut chains, mut blocks, mut dispatches) = (0, 0, 0);
+    for (node, record) in m.records() {
+        match record.record_type() {
+            RecordType::Unit => {
+                for line in Line::ALL {
+                    let c = chain(&m, node, line);
+                    let owned: Chain<'static> = c.clone().into_owned();
+                    assert_eq!(owned, c);
+                    assert_eq!(serde_json::to_string(&owned).unwrap(), serde_json::to_string(&c).unwrap());
+                    assert_eq!(owned.render(), c.render());
+                    chains += 1;
+                }
+            }
+            RecordType::Territory => {
+                let r = responsible_for(&m, node);
+                let owned: Responsibility<'static> = r.clone().into_owned();
+                assert_eq!(serde_json::to_string(&owned).unwrap(), serde_json::to_string(&r).unwrap());
+                assert_eq!(owned, r);
+                blocks += 1;
+                for (matter, _) in m.records().filter(|(_, r)| r.record_type() == RecordType::Matter) {
+                    let d = dispatch(&m, matter, node);
+                    let owned: Dispatch<'static> = d.clone().into_owned();
+                    assert_eq!(serde_json::to_string(&owned).unwrap(), serde_json::to_string(&d).unwrap());
+                    assert_eq!(owned.render(), d.render());
+                    assert_eq!(owned, d);
+                    dispatches += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(chains > 30 && blocks >= 10 && dispatches > 50, "{chains} {blocks} {dispatches}");
 }

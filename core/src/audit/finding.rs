@@ -277,7 +277,7 @@ pub struct Finding {
     /// What is wrong, in plain English, naming ids and names.
     pub message: String,
     /// The links and fields the finding rests on, and the links looked for and not found.
-    pub evidence: Evidence,
+    pub evidence: Evidence<'static>,
 }
 
 impl fmt::Display for Finding {

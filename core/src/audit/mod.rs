@@ -653,7 +653,7 @@ impl Raw {
 pub(crate) struct Sink {
     severities: Vec<Option<Severity>>,
     raw: Vec<Raw>,
-    built: Vec<(String, Evidence)>,
+    built: Vec<(String, Evidence<'static>)>,
 }
 
 impl Sink {
@@ -671,7 +671,14 @@ impl Sink {
     }
 
     /// Records a finding of an enabled rule with its message and evidence (ignored when the rule is off).
-    pub fn push(&mut self, rule: usize, subject: Node, territory: Option<Node>, message: String, evidence: Evidence) {
+    pub fn push(
+        &mut self,
+        rule: usize,
+        subject: Node,
+        territory: Option<Node>,
+        message: String,
+        evidence: Evidence<'static>,
+    ) {
         if self.on(rule) {
             let built = self.built.len() as u32;
             self.built.push((message, evidence));
@@ -765,7 +772,7 @@ fn describe(ctx: &Context, rule: usize, subject: Node, territory: Option<Node>, 
 }
 
 /// The evidence fact for a link.
-pub(crate) fn fact(model: &Model, link: LinkId) -> Fact {
+pub(crate) fn fact(model: &Model, link: LinkId) -> Fact<'static> {
     Fact::link(model, link)
 }
 

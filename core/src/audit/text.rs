@@ -54,7 +54,7 @@ pub(crate) struct Out {
     /// The message.
     pub msg: String,
     /// The evidence.
-    pub facts: Vec<Fact>,
+    pub facts: Vec<Fact<'static>>,
     /// Scratch text (a fact's description).
     pub what: String,
     /// Scratch records.
@@ -75,7 +75,7 @@ impl Out {
     }
 
     /// The message and the evidence, each allocated at its exact length.
-    pub fn take(&mut self) -> (String, Vec<Fact>) {
+    pub fn take(&mut self) -> (String, Vec<Fact<'static>>) {
         (self.msg.as_str().to_owned(), self.facts.drain(..).collect())
     }
 

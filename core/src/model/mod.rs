@@ -389,6 +389,13 @@ impl Model {
         self.adj_links(self.inc.of_slot(node, kind.slot()), kind)
     }
 
+    /// The links of one built-in kind arriving at a record, with their ids, in document order;
+    /// unlike [`Model::all_links_to`] it reads no link of another kind.
+    pub(crate) fn ids_to(&self, node: Node, kind: &LinkKind) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+        debug_assert!(!kind.is_custom());
+        self.inc.of_slot(node, kind.slot()).iter().map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
+    }
+
     /// The records a record links to by links of one kind (its out-neighbours), in document order of the links.
     pub fn targets<'a>(&'a self, node: Node, kind: &'a LinkKind) -> impl Iterator<Item = Node> + 'a {
         self.links_from(node, kind).map(|l| l.to)

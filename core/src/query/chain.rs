@@ -1,5 +1,6 @@
 //! `chain(unit, line)`: from a unit up to the top, one step per link.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 use std::hash::BuildHasherDefault;
@@ -15,13 +16,13 @@ use crate::render::Table;
 /// One unit on a [`Chain`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Step {
+pub struct Step<'m> {
     /// The unit's id.
-    pub id: String,
+    pub id: Cow<'m, str>,
     /// The unit's name.
-    pub name: String,
+    pub name: Cow<'m, str>,
     /// The unit's kind (`party_committee` …).
-    pub kind: String,
+    pub kind: Cow<'m, str>,
     /// The kind of the link followed into this unit from the step below; `None` for the first step.
     pub via: Option<LinkKind>,
     /// That link's index in the model's `links` array.
@@ -36,13 +37,13 @@ pub struct Step {
 /// unit (or another department stationing or guiding it, on the strip).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Branch {
+pub struct Branch<'m> {
     /// The id of the unit on the chain with more than one link upward.
-    pub at: String,
+    pub at: Cow<'m, str>,
     /// The id of the unit not followed.
-    pub leader: String,
+    pub leader: Cow<'m, str>,
     /// Its name.
-    pub name: String,
+    pub name: Cow<'m, str>,
     /// The kind of the link (the same kind as the link the chain followed at `at`).
     pub kind: LinkKind,
     /// The link's index in the model's `links` array.
@@ -51,37 +52,85 @@ pub struct Branch {
 
 /// The answer of [`chain()`]: the units from one unit up to the top.
 ///
-/// Serialised with its fields in this order, ids and names owned, so the
-/// JSON stands on its own.
+/// Serialised with its fields in this order, with ids and names, so the JSON
+/// stands on its own. The strings are borrowed from the model (`'m`), so
+/// building a chain copies no text; [`Chain::into_owned`] gives a chain
+/// independent of the model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Chain {
+pub struct Chain<'m> {
     /// The id of the unit the chain starts from.
-    pub unit: String,
+    pub unit: Cow<'m, str>,
     /// Its name.
-    pub name: String,
+    pub name: Cow<'m, str>,
     /// The line followed.
     pub line: Line,
     /// The units, starting with `unit`, each with the link followed into it.
-    pub steps: Vec<Step>,
+    pub steps: Vec<Step<'m>>,
     /// Links upward not followed, at units with more than one of the kind followed.
-    pub branches: Vec<Branch>,
+    pub branches: Vec<Branch<'m>>,
     /// Ids of units on the chain with two or more leaders where not exactly one
     /// `leads` link is marked primary (the first primary, or the first leader in
     /// document order, was followed). The audit reports these as S002.
-    pub ambiguous: Vec<String>,
+    pub ambiguous: Vec<Cow<'m, str>>,
     /// When the walk stopped because the next unit was already on the chain:
     /// the ids around the cycle, the repeated unit first and last.
-    pub cycle: Option<Vec<String>>,
+    pub cycle: Option<Vec<Cow<'m, str>>>,
     /// The links followed (and not followed, for branches), in the order met,
     /// and, when the chain reaches a top, the links looked for there and not found.
-    pub evidence: Evidence,
+    pub evidence: Evidence<'m>,
 }
 
-impl Chain {
+impl<'m> Step<'m> {
+    /// The same step owning its strings.
+    pub fn into_owned(self) -> Step<'static> {
+        Step { id: own(self.id), name: own(self.name), kind: own(self.kind), ..self }
+    }
+}
+
+impl<'m> Branch<'m> {
+    /// The same branch owning its strings.
+    pub fn into_owned(self) -> Branch<'static> {
+        Branch { at: own(self.at), leader: own(self.leader), name: own(self.name), kind: self.kind, link: self.link }
+    }
+}
+
+/// The string, owned.
+pub(super) fn own(s: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(s.into_owned())
+}
+
+impl<'m> Chain<'m> {
     /// The ids of the units on the chain, bottom first.
     pub fn ids(&self) -> impl Iterator<Item = &str> + '_ {
-        self.steps.iter().map(|s| s.id.as_str())
+        self.steps.iter().map(|s| s.id.as_ref())
+    }
+
+    /// The same chain owning its strings, independent of the model (what the bindings keep).
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Chain, Line, Model};
+    /// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+    ///   "units": [{"id": "a", "name": "A", "kind": "party_committee"},
+    ///             {"id": "b", "name": "B", "kind": "party_branch"}],
+    ///   "links": [{"from": "a", "to": "b", "kind": "leads"}]}"#)?;
+    /// let chain: Chain<'static> = model.chain("b", Line::Leadership)?.into_owned();
+    /// drop(model);
+    /// assert_eq!(chain.ids().collect::<Vec<_>>(), ["b", "a"]);
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn into_owned(self) -> Chain<'static> {
+        Chain {
+            unit: own(self.unit),
+            name: own(self.name),
+            line: self.line,
+            steps: self.steps.into_iter().map(Step::into_owned).collect(),
+            branches: self.branches.into_iter().map(Branch::into_owned).collect(),
+            ambiguous: self.ambiguous.into_iter().map(own).collect(),
+            cycle: self.cycle.map(|c| c.into_iter().map(own).collect()),
+            evidence: self.evidence.into_iter().map(Fact::into_owned).collect(),
+        }
     }
 
     /// The steps as an aligned table: position, id, name, kind, link followed into it, level and grade.
@@ -92,7 +141,15 @@ impl Chain {
                 (Some(k), Some(l)) => format!("{k} links[{l}]"),
                 _ => String::new(),
             };
-            t.row([i.to_string(), s.id.clone(), s.name.clone(), s.kind.clone(), via, opt(s.level), opt(s.grade)]);
+            t.row([
+                i.to_string(),
+                s.id.to_string(),
+                s.name.to_string(),
+                s.kind.to_string(),
+                via,
+                opt(s.level),
+                opt(s.grade),
+            ]);
         }
         t
     }
@@ -137,7 +194,7 @@ impl Chain {
     }
 }
 
-impl fmt::Display for Chain {
+impl fmt::Display for Chain<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())
     }
@@ -189,6 +246,26 @@ pub fn leadership_path(model: &Model, unit: Node) -> (Vec<Node>, bool) {
         out.push(Node::new(cur));
         cur = rows[cur as usize].leader;
     }
+    (out, cycle)
+}
+
+/// [`leadership_path`], reading each unit's record and level as soon as the walk reaches it
+/// (see [`touch`]): those loads do not depend on the next step's, so their cache misses
+/// overlap the walk's own instead of following it.
+fn path_touching(model: &Model, up: &Upward, unit: Node) -> (Vec<Node>, bool) {
+    let rows = up.rows();
+    let (len, cycle) = rows[unit.index()].path();
+    let mut out = Vec::with_capacity(len.max(1));
+    let mut acc = touch(model, [unit]);
+    out.push(unit);
+    let mut cur = rows[unit.index()].leader;
+    while out.len() < len && cur != NONE {
+        let node = Node::new(cur);
+        acc ^= touch(model, [node]);
+        out.push(node);
+        cur = rows[cur as usize].leader;
+    }
+    std::hint::black_box(acc);
     (out, cycle)
 }
 
@@ -249,19 +326,22 @@ fn choose<'a>(up: &'a Upward, node: Node, line: Line) -> Option<(LinkId, &'a [u3
 /// assert_eq!(lead, ["station", "street"]);
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
-pub fn chain(model: &Model, unit: Node, line: Line) -> Chain {
+pub fn chain(model: &Model, unit: Node, line: Line) -> Chain<'_> {
     let up = index::upward(model);
     // The units, and the link closing a cycle.
     let (nodes, closing) = match line {
         Line::Leadership => {
-            let (nodes, cycle) = leadership_path(model, unit);
+            let (nodes, cycle) = path_touching(model, up, unit);
             let closing = if cycle { nodes.last().and_then(|&n| up.up(n)) } else { None };
             (nodes, closing)
         }
-        _ => walk(model, up, unit, line),
+        _ => {
+            let (nodes, closing) = walk(model, up, unit, line);
+            touch(model, nodes.iter().copied());
+            (nodes, closing)
+        }
     };
     let n = nodes.len();
-    touch(model, nodes.iter().copied());
     // The link followed out of the unit at position `i`, and the group of links of its kind there.
     let followed = |i: usize| -> Option<(LinkId, &[u32])> {
         if i + 1 < n || closing.is_some() { choose(up, nodes[i], line) } else { None }
@@ -279,9 +359,9 @@ pub fn chain(model: &Model, unit: Node, line: Line) -> Chain {
         let record = model.record(node);
         let level = model.level(node);
         steps.push(Step {
-            id: record.id().to_string(),
-            name: record.name().to_string(),
-            kind: record.kind_str().to_string(),
+            id: Cow::Borrowed(record.id()),
+            name: Cow::Borrowed(record.name()),
+            kind: Cow::Borrowed(record.kind_str()),
             via: into.map(kind_of_link),
             link: into.map(LinkId::index),
             level,
@@ -305,7 +385,7 @@ pub fn chain(model: &Model, unit: Node, line: Line) -> Chain {
                 evidence.push(Fact::Link {
                     link: link.index(),
                     from: steps[from].id.clone(),
-                    kind: kind.as_str().to_string(),
+                    kind: Cow::Borrowed(kind_str(model, link, line)),
                     to: steps[i].id.clone(),
                 });
                 if group.len() >= 2 {
@@ -318,17 +398,17 @@ pub fn chain(model: &Model, unit: Node, line: Line) -> Chain {
                     for &other in group.iter().filter(|&&l| l != link.0) {
                         let other = LinkId(other);
                         let leader = model.link(other).from;
-                        let leader_id = model.id(leader).to_string();
+                        let leader_id = Cow::Borrowed(model.id(leader));
                         evidence.push(Fact::Link {
                             link: other.index(),
                             from: leader_id.clone(),
-                            kind: kind.as_str().to_string(),
+                            kind: Cow::Borrowed(kind_str(model, other, line)),
                             to: steps[i].id.clone(),
                         });
                         branches.push(Branch {
                             at: steps[i].id.clone(),
                             leader: leader_id,
-                            name: model.name(leader).to_string(),
+                            name: Cow::Borrowed(model.name(leader)),
                             kind: kind.clone(),
                             link: other.index(),
                         });
@@ -342,15 +422,15 @@ pub fn chain(model: &Model, unit: Node, line: Line) -> Chain {
                 };
                 evidence.push(Fact::Missing {
                     record: steps[i].id.clone(),
-                    missing: what.to_string(),
-                    direction: "in".to_string(),
+                    missing: Cow::Borrowed(what),
+                    direction: Cow::Borrowed("in"),
                 });
             }
         }
     }
     let cycle = closing.map(|l| {
         let from = position(model.link(l).from);
-        let mut ids: Vec<String> = Vec::with_capacity(n - from + 1);
+        let mut ids: Vec<Cow<'_, str>> = Vec::with_capacity(n - from + 1);
         ids.extend(steps[from..].iter().map(|s| s.id.clone()));
         ids.push(steps[from].id.clone());
         ids
@@ -358,21 +438,35 @@ pub fn chain(model: &Model, unit: Node, line: Line) -> Chain {
     Chain { unit: steps[0].id.clone(), name: steps[0].name.clone(), line, steps, branches, ambiguous, cycle, evidence }
 }
 
-/// Reads the record, level, id and name of every record given, before an answer is built from them;
-/// returns how many there were.
+/// The name of the kind of a link the walk followed: on the leadership line always `leads`.
+fn kind_str(model: &Model, link: LinkId, line: Line) -> &str {
+    match line {
+        Line::Leadership => LinkKind::Leads.as_str(),
+        _ => model.link(link).kind.as_str(),
+    }
+}
+
+/// Reads the record and level of every record given, before an answer is built from them;
+/// returns a value mixed from what it read (the loads must not be optimised away).
 ///
-/// On a big model each of these is a cache miss. Building a step takes several allocations,
-/// too many instructions for the processor to reach the next step's loads while the current
-/// ones wait; this loop has no such work between the loads, so their misses overlap.
+/// On a big model each of these is a cache miss. Building a step takes enough instructions
+/// that the processor cannot reach the next step's loads while the current ones wait; this
+/// loop has no such work between the loads, so their misses overlap. It reads the records'
+/// id and name references, not the text behind them: answers borrow the text and never
+/// read it.
 pub(super) fn touch(model: &Model, nodes: impl IntoIterator<Item = Node>) -> usize {
-    let (mut acc, mut count) = (0u8, 0);
+    let mut acc = 0usize;
     for node in nodes {
         let record = model.record(node);
-        let first = |s: &str| s.as_bytes().first().copied().unwrap_or(0);
-        acc ^= first(record.id()) ^ first(record.name()) ^ u8::from(model.level(node).is_some());
-        count += 1;
+        acc ^= record.id().len() ^ record.name().len() ^ usize::from(model.level(node).is_some());
     }
-    std::hint::black_box(acc);
+    std::hint::black_box(acc)
+}
+
+/// [`touch`], returning how many records it read.
+pub(super) fn touch_counting(model: &Model, nodes: impl IntoIterator<Item = Node>) -> usize {
+    let mut count = 0;
+    touch(model, nodes.into_iter().inspect(|_| count += 1));
     count
 }
 
@@ -464,8 +558,8 @@ mod tests {
                     assert_eq!(c.steps.len(), n);
                     if let Some(k) = back {
                         let cycle = c.cycle.expect("a cycle");
-                        assert_eq!(cycle.first(), Some(&format!("u{k}")));
-                        assert_eq!(cycle.last(), Some(&format!("u{k}")));
+                        assert_eq!(cycle.first().map(|c| c.as_ref()), Some(format!("u{k}").as_str()));
+                        assert_eq!(cycle.last().map(|c| c.as_ref()), Some(format!("u{k}").as_str()));
                         assert_eq!(cycle.len(), n - k + 1);
                     }
                 }

@@ -1,11 +1,12 @@
 //! `dispatch(matter, territory)`: who handles this matter here.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
 
 use super::Line;
-use super::chain::{Chain, chain, opt, touch};
+use super::chain::{Chain, chain, opt, own, touch};
 use super::index::{self, AppliedLink};
 use super::responsible::{Responsibility, responsible_for};
 use crate::evidence::{Evidence, Fact};
@@ -91,19 +92,19 @@ impl fmt::Display for Basis {
 /// A unit's responsibility for the matter, applying at one territory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Assignment {
+pub struct Assignment<'m> {
     /// The unit's id.
-    pub unit: String,
+    pub unit: Cow<'m, str>,
     /// The unit's name.
-    pub name: String,
+    pub name: Cow<'m, str>,
     /// The unit's kind.
-    pub kind: String,
+    pub kind: Cow<'m, str>,
     /// The role: lead, cooperate or supervise.
     pub role: Role,
     /// The id of the territory where the link applies.
-    pub at: String,
+    pub at: Cow<'m, str>,
     /// That territory's name.
-    pub at_name: String,
+    pub at_name: Cow<'m, str>,
     /// Why it applies there.
     pub basis: Basis,
     /// The index of the `responsible` link in the model's `links` array.
@@ -135,49 +136,85 @@ impl fmt::Display for Problem {
 }
 
 /// The answer of [`dispatch()`]: who handles a matter in a place.
+///
+/// The strings are borrowed from the model (`'m`); [`Dispatch::into_owned`]
+/// gives an answer independent of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Dispatch {
+pub struct Dispatch<'m> {
     /// The matter's id.
-    pub matter: String,
+    pub matter: Cow<'m, str>,
     /// The matter's name.
-    pub matter_name: String,
+    pub matter_name: Cow<'m, str>,
     /// The id of the place asked about.
-    pub territory: String,
+    pub territory: Cow<'m, str>,
     /// Its name.
-    pub territory_name: String,
+    pub territory_name: Cow<'m, str>,
     /// The id of the nearest territory (the place or one containing it) where a lead applies; `None` when none does.
-    pub resolved_at: Option<String>,
+    pub resolved_at: Option<Cow<'m, str>>,
     /// The leads applying at `resolved_at`, in document order of the links.
-    pub leads: Vec<Assignment>,
+    pub leads: Vec<Assignment<'m>>,
     /// The cooperators applying at the territories from the place up to `resolved_at`
     /// (or all the way up when there is no lead), nearest first, each link once.
-    pub cooperators: Vec<Assignment>,
+    pub cooperators: Vec<Assignment<'m>>,
     /// The supervisors, gathered the same way as the cooperators.
-    pub supervisors: Vec<Assignment>,
+    pub supervisors: Vec<Assignment<'m>>,
     /// The leadership chain above each lead, in the order of `leads`.
-    pub chains: Vec<Chain>,
+    pub chains: Vec<Chain<'m>>,
     /// The block chain of the place ([`responsible_for()`]).
-    pub block: Responsibility,
+    pub block: Responsibility<'m>,
     /// `None` when exactly one lead applies; otherwise what is wrong.
     pub problem: Option<Problem>,
     /// The `responsible` links used, each followed by the `jurisdiction` link that makes an
     /// unscoped one apply; when there is no lead, the fact that none was found.
-    pub evidence: Evidence,
+    pub evidence: Evidence<'m>,
 }
 
-impl Dispatch {
+impl Assignment<'_> {
+    /// The same assignment owning its strings.
+    pub fn into_owned(self) -> Assignment<'static> {
+        Assignment {
+            unit: own(self.unit),
+            name: own(self.name),
+            kind: own(self.kind),
+            at: own(self.at),
+            at_name: own(self.at_name),
+            ..self
+        }
+    }
+}
+
+impl Dispatch<'_> {
+    /// The same answer owning its strings, independent of the model (what the bindings keep).
+    pub fn into_owned(self) -> Dispatch<'static> {
+        let all = |v: Vec<Assignment<'_>>| v.into_iter().map(Assignment::into_owned).collect();
+        Dispatch {
+            matter: own(self.matter),
+            matter_name: own(self.matter_name),
+            territory: own(self.territory),
+            territory_name: own(self.territory_name),
+            resolved_at: self.resolved_at.map(own),
+            leads: all(self.leads),
+            cooperators: all(self.cooperators),
+            supervisors: all(self.supervisors),
+            chains: self.chains.into_iter().map(Chain::into_owned).collect(),
+            block: self.block.into_owned(),
+            problem: self.problem,
+            evidence: self.evidence.into_iter().map(Fact::into_owned).collect(),
+        }
+    }
+
     /// The leads, cooperators and supervisors as one table.
     pub fn to_table(&self) -> Table {
         let mut t = Table::new(["role", "unit", "name", "kind", "at", "at name", "basis", "link", "grade"]);
         for a in self.leads.iter().chain(&self.cooperators).chain(&self.supervisors) {
             t.row([
                 a.role.to_string(),
-                a.unit.clone(),
-                a.name.clone(),
-                a.kind.clone(),
-                a.at.clone(),
-                a.at_name.clone(),
+                a.unit.to_string(),
+                a.name.to_string(),
+                a.kind.to_string(),
+                a.at.to_string(),
+                a.at_name.to_string(),
                 a.basis.to_string(),
                 format!("links[{}]", a.link),
                 opt(a.grade),
@@ -222,7 +259,7 @@ impl Dispatch {
     }
 }
 
-impl fmt::Display for Dispatch {
+impl fmt::Display for Dispatch<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())
     }
@@ -231,28 +268,34 @@ impl fmt::Display for Dispatch {
 /// The assignment of one applying `responsible` link at territory `at`, with its evidence: the
 /// link (from the unit to the matter) and, for an unscoped one, the `jurisdiction` link that
 /// makes it apply.
-fn assignment(model: &Model, a: &AppliedLink, at: Node, matter: &str, evidence: &mut Evidence) -> Assignment {
+fn assignment<'m>(
+    model: &'m Model,
+    a: &AppliedLink,
+    at: Node,
+    matter: &'m str,
+    evidence: &mut Evidence<'m>,
+) -> Assignment<'m> {
     let link = model.link(a.link);
     let unit = model.record(link.from);
     let level = model.level(link.from);
-    let unit_id = unit.id().to_string();
+    let unit_id = Cow::Borrowed(unit.id());
     evidence.push(Fact::Link {
         link: a.link.index(),
         from: unit_id.clone(),
-        kind: link.kind.as_str().to_string(),
-        to: matter.to_string(),
+        kind: Cow::Borrowed(link.kind.as_str()),
+        to: Cow::Borrowed(matter),
     });
     let basis = if link.scope.is_some() { Basis::Scope } else { Basis::Jurisdiction };
     if let Some(j) = a.via {
-        evidence.push(Fact::link(model, j));
+        evidence.push(Fact::link_in(model, j));
     }
     Assignment {
         unit: unit_id,
-        name: unit.name().to_string(),
-        kind: unit.kind_str().to_string(),
+        name: Cow::Borrowed(unit.name()),
+        kind: Cow::Borrowed(unit.kind_str()),
         role: a.role,
-        at: model.id(at).to_string(),
-        at_name: model.name(at).to_string(),
+        at: Cow::Borrowed(model.id(at)),
+        at_name: Cow::Borrowed(model.name(at)),
         basis,
         link: a.link.index(),
         level,
@@ -296,7 +339,7 @@ fn assignment(model: &Model, a: &AppliedLink, at: Node, matter: &str, evidence: 
 /// assert_eq!(d.problem, None);
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
-pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch {
+pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch<'_> {
     /// How many territories' applying links the walk keeps for the second pass (deeper ones are looked up again).
     const KEEP: usize = 16;
     let applied = index::applied(model);
@@ -304,7 +347,7 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch {
     // (see `chain::touch`); the assignments and the block chain then find them warm.
     touch(model, model.ancestors(territory));
     let record = model.record(matter);
-    let matter_id = record.id().to_string();
+    let matter_id = record.id();
     // One walk up to where the lead resolves, keeping what applies at each territory.
     let mut kept: [&[AppliedLink]; KEEP] = [&[]; KEEP];
     let mut resolved: Option<(usize, Node, &[AppliedLink])> = None;
@@ -324,7 +367,7 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch {
     match resolved {
         Some((_, at, here)) => {
             for a in here {
-                leads.push(assignment(model, a, at, &matter_id, &mut evidence));
+                leads.push(assignment(model, a, at, matter_id, &mut evidence));
             }
         }
         None => {
@@ -332,7 +375,7 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch {
                 "responsible link with role lead applying at {:?} or a territory containing it",
                 model.id(territory)
             );
-            evidence.push(Fact::missing(model, matter, &what, false));
+            evidence.push(Fact::missing_in(model, matter, what, false));
         }
     }
     let mut cooperators = Vec::new();
@@ -347,10 +390,10 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch {
             }
             seen.push(a.link);
             let list = if a.role == Role::Cooperate { &mut cooperators } else { &mut supervisors };
-            list.push(assignment(model, a, t, &matter_id, &mut evidence));
+            list.push(assignment(model, a, t, matter_id, &mut evidence));
         }
     }
-    let chains: Vec<Chain> = match resolved {
+    let chains: Vec<Chain<'_>> = match resolved {
         Some((_, _, here)) => here.iter().map(|a| chain(model, model.link(a.link).from, Line::Leadership)).collect(),
         None => Vec::new(),
     };
@@ -363,11 +406,11 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch {
         _ => Some(Problem::SeveralLeads),
     };
     Dispatch {
-        matter: matter_id,
-        matter_name: record.name().to_string(),
-        territory: model.id(territory).to_string(),
-        territory_name: model.name(territory).to_string(),
-        resolved_at: resolved.map(|(_, at, _)| model.id(at).to_string()),
+        matter: Cow::Borrowed(matter_id),
+        matter_name: Cow::Borrowed(record.name()),
+        territory: Cow::Borrowed(model.id(territory)),
+        territory_name: Cow::Borrowed(model.name(territory)),
+        resolved_at: resolved.map(|(_, at, _)| Cow::Borrowed(model.id(at))),
         leads,
         cooperators,
         supervisors,

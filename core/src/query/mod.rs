@@ -1,7 +1,10 @@
 //! Who is accountable: chains, the block chain of a place, and matter dispatch.
 //!
-//! Three questions, each answered with owned ids and names (so the answer is
-//! self-contained JSON) and the evidence it rests on:
+//! Three questions, each answered with ids and names (so the answer is
+//! self-contained JSON) and the evidence it rests on. The answers borrow their
+//! strings from the model (`Chain<'m>` …), so a query copies no text and makes
+//! a handful of allocations; `into_owned()` detaches an answer from the model
+//! (see docs/architecture.md, "Answers borrow from the model"):
 //!
 //! * [`chain`]: from a unit up to the top, one step per link ([`Line`] says which links);
 //! * [`responsible_for`]: the block chain of a place — who holds jurisdiction over it
@@ -33,7 +36,7 @@
 //!             {"from": "qw", "to": "d", "kind": "jurisdiction"},
 //!             {"from": "sw", "to": "qw", "kind": "leads"}]}"#)?;
 //! let chain = model.chain("qw", Line::Leadership)?;
-//! let ids: Vec<&str> = chain.steps.iter().map(|s| s.id.as_str()).collect();
+//! let ids: Vec<&str> = chain.steps.iter().map(|s| s.id.as_ref()).collect();
 //! assert_eq!(ids, ["qw", "sw"]);
 //! assert_eq!(chain.steps[1].grade, Some(tiaokuai::Grade::Overall));
 //! # Ok::<(), tiaokuai::Error>(())
@@ -135,7 +138,7 @@ impl Model {
     /// let err = model.chain("310113", Line::All).unwrap_err();
     /// assert_eq!(err.to_string(), r#""310113" is a territory, but chain needs a unit"#);
     /// ```
-    pub fn chain(&self, unit: &str, line: Line) -> Result<Chain> {
+    pub fn chain(&self, unit: &str, line: Line) -> Result<Chain<'_>> {
         let node = self.require(unit, RecordType::Unit, "chain")?;
         Ok(chain(self, node, line))
     }
@@ -145,7 +148,7 @@ impl Model {
     /// # Errors
     /// [`Error::UnknownId`] when no record has the id, [`Error::WrongRecordType`]
     /// when it is not a territory.
-    pub fn responsible_for(&self, territory: &str) -> Result<Responsibility> {
+    pub fn responsible_for(&self, territory: &str) -> Result<Responsibility<'_>> {
         let node = self.require(territory, RecordType::Territory, "responsible_for")?;
         Ok(responsible_for(self, node))
     }
@@ -157,7 +160,7 @@ impl Model {
     /// [`Error::UnknownId`] when no record has one of the ids,
     /// [`Error::WrongRecordType`] when `matter` is not a matter or `territory`
     /// not a territory.
-    pub fn dispatch(&self, matter: &str, territory: &str) -> Result<Dispatch> {
+    pub fn dispatch(&self, matter: &str, territory: &str) -> Result<Dispatch<'_>> {
         let m = self.require(matter, RecordType::Matter, "dispatch")?;
         let t = self.require(territory, RecordType::Territory, "dispatch")?;
         Ok(dispatch(self, m, t))

@@ -1,10 +1,11 @@
 //! `responsible_for(territory)`: the block chain of a place.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
 
-use super::chain::{opt, touch};
+use super::chain::{opt, own, touch_counting};
 use crate::evidence::{Evidence, Fact};
 use crate::model::{Grade, Level, LinkKind, Model, Node};
 use crate::render::Table;
@@ -12,13 +13,13 @@ use crate::render::Table;
 /// A unit holding `jurisdiction` over a territory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Holder {
+pub struct Holder<'m> {
     /// The unit's id.
-    pub id: String,
+    pub id: Cow<'m, str>,
     /// The unit's name.
-    pub name: String,
+    pub name: Cow<'m, str>,
     /// The unit's kind.
-    pub kind: String,
+    pub kind: Cow<'m, str>,
     /// The unit's own level ([`Model::level`]: that of the highest territory it holds).
     pub level: Option<Level>,
     /// The unit's responsibility grade.
@@ -30,13 +31,13 @@ pub struct Holder {
 /// One territory of a block chain and the units answering for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Block {
+pub struct Block<'m> {
     /// The territory's id.
-    pub territory: String,
+    pub territory: Cow<'m, str>,
     /// The territory's name.
-    pub name: String,
+    pub name: Cow<'m, str>,
     /// The territory's kind (`street`, `community` …).
-    pub kind: String,
+    pub kind: Cow<'m, str>,
     /// The territory's level.
     pub level: Option<Level>,
     /// The responsibility grade of that level (grid and community specific,
@@ -44,28 +45,52 @@ pub struct Block {
     pub grade: Option<Grade>,
     /// The units with `jurisdiction` over the territory, in document order of
     /// the links (one entry per link); empty where nobody answers for it.
-    pub holders: Vec<Holder>,
+    pub holders: Vec<Holder<'m>>,
 }
 
 /// The answer of [`responsible_for()`]: who answers for a place and for each
 /// territory containing it, nearest first.
+///
+/// The strings are borrowed from the model (`'m`);
+/// [`Responsibility::into_owned`] gives an answer independent of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Responsibility {
+pub struct Responsibility<'m> {
     /// The id of the territory asked about.
-    pub territory: String,
+    pub territory: Cow<'m, str>,
     /// Its name.
-    pub name: String,
+    pub name: Cow<'m, str>,
     /// The territory and each containing territory, nearest first.
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<Block<'m>>,
     /// The `jurisdiction` links read, and for each territory with nobody, the
     /// fact that no `jurisdiction` link arrives there.
-    pub evidence: Evidence,
+    pub evidence: Evidence<'m>,
 }
 
-impl Responsibility {
+impl Holder<'_> {
+    /// The same holder owning its strings.
+    pub fn into_owned(self) -> Holder<'static> {
+        Holder { id: own(self.id), name: own(self.name), kind: own(self.kind), ..self }
+    }
+}
+
+impl Block<'_> {
+    /// The same block owning its strings.
+    pub fn into_owned(self) -> Block<'static> {
+        Block {
+            territory: own(self.territory),
+            name: own(self.name),
+            kind: own(self.kind),
+            level: self.level,
+            grade: self.grade,
+            holders: self.holders.into_iter().map(Holder::into_owned).collect(),
+        }
+    }
+}
+
+impl<'m> Responsibility<'m> {
     /// The territories of the chain that nobody holds jurisdiction over: "where is nobody".
-    pub fn nobody(&self) -> impl Iterator<Item = &Block> + '_ {
+    pub fn nobody(&self) -> impl Iterator<Item = &Block<'m>> + '_ {
         self.blocks.iter().filter(|b| b.holders.is_empty())
     }
 
@@ -74,21 +99,31 @@ impl Responsibility {
     pub fn to_table(&self) -> Table {
         let mut t = Table::new(["territory", "name", "kind", "grade", "unit", "unit name", "unit kind", "link"]);
         for b in &self.blocks {
-            let place = [b.territory.clone(), b.name.clone(), b.kind.clone(), opt(b.grade)];
+            let place = [b.territory.to_string(), b.name.to_string(), b.kind.to_string(), opt(b.grade)];
             if b.holders.is_empty() {
                 t.row(place.iter().cloned().chain(["(nobody)".to_string()]));
             }
             for (i, h) in b.holders.iter().enumerate() {
                 let place = if i == 0 { place.clone() } else { Default::default() };
                 t.row(place.into_iter().chain([
-                    h.id.clone(),
-                    h.name.clone(),
-                    h.kind.clone(),
+                    h.id.to_string(),
+                    h.name.to_string(),
+                    h.kind.to_string(),
                     format!("links[{}]", h.link),
                 ]));
             }
         }
         t
+    }
+
+    /// The same answer owning its strings, independent of the model.
+    pub fn into_owned(self) -> Responsibility<'static> {
+        Responsibility {
+            territory: own(self.territory),
+            name: own(self.name),
+            blocks: self.blocks.into_iter().map(Block::into_owned).collect(),
+            evidence: self.evidence.into_iter().map(Fact::into_owned).collect(),
+        }
     }
 
     /// The block chain for people: a heading and the table.
@@ -97,7 +132,7 @@ impl Responsibility {
     }
 }
 
-impl fmt::Display for Responsibility {
+impl fmt::Display for Responsibility<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())
     }
@@ -130,34 +165,37 @@ impl fmt::Display for Responsibility {
 /// assert_eq!(r.nobody().next().unwrap().territory, "c");
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
-pub fn responsible_for(model: &Model, territory: Node) -> Responsibility {
+pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
     // A first walk up the tree reads every record the answer needs (see `chain::touch`: the
-    // loads of different holders overlap). The vectors grow as usual: sizing them exactly
-    // spreads them over more allocator size classes, which glibc's malloc serves more slowly.
+    // loads of different holders overlap) and counts the blocks and facts, so those two
+    // vectors are allocated once.
+    let (mut depth, mut facts) = (0, 0);
     for t in model.ancestors(territory) {
-        let jurisdiction = model.all_links_to(t).filter(|(_, l)| l.kind == LinkKind::Jurisdiction);
-        touch(model, std::iter::once(t).chain(jurisdiction.map(|(_, l)| l.from)));
+        let holders = model.ids_to(t, &LinkKind::Jurisdiction).map(|(_, l)| l.from);
+        let n = touch_counting(model, std::iter::once(t).chain(holders)) - 1;
+        depth += 1;
+        facts += n.max(1);
     }
-    let mut blocks = Vec::new();
-    let mut evidence = Vec::new();
+    let mut blocks = Vec::with_capacity(depth);
+    let mut evidence = Vec::with_capacity(facts);
     for t in model.ancestors(territory) {
         let record = model.record(t);
-        let id = record.id().to_string();
+        let id = Cow::Borrowed(record.id());
         let mut holders = Vec::new();
-        for (link, l) in model.all_links_to(t).filter(|(_, l)| l.kind == LinkKind::Jurisdiction) {
+        for (link, l) in model.ids_to(t, &LinkKind::Jurisdiction) {
             let unit = model.record(l.from);
             let level = model.level(l.from);
-            let unit_id = unit.id().to_string();
+            let unit_id = Cow::Borrowed(unit.id());
             evidence.push(Fact::Link {
                 link: link.index(),
                 from: unit_id.clone(),
-                kind: LinkKind::Jurisdiction.as_str().to_string(),
+                kind: Cow::Borrowed(LinkKind::Jurisdiction.as_str()),
                 to: id.clone(),
             });
             holders.push(Holder {
                 id: unit_id,
-                name: unit.name().to_string(),
-                kind: unit.kind_str().to_string(),
+                name: Cow::Borrowed(unit.name()),
+                kind: Cow::Borrowed(unit.kind_str()),
                 level,
                 grade: level.map(|l| l.grade()),
                 link: link.index(),
@@ -166,15 +204,15 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility {
         if holders.is_empty() {
             evidence.push(Fact::Missing {
                 record: id.clone(),
-                missing: LinkKind::Jurisdiction.as_str().to_string(),
-                direction: "in".to_string(),
+                missing: Cow::Borrowed(LinkKind::Jurisdiction.as_str()),
+                direction: Cow::Borrowed("in"),
             });
         }
         let level = model.level(t);
         blocks.push(Block {
             territory: id,
-            name: record.name().to_string(),
-            kind: record.kind_str().to_string(),
+            name: Cow::Borrowed(record.name()),
+            kind: Cow::Borrowed(record.kind_str()),
             level,
             grade: level.map(|l| l.grade()),
             holders,
