@@ -1,6 +1,6 @@
 //! Lookup tables for the accountability queries, built once per model on first use.
 //!
-//! Two independent parts, each behind its own [`OnceLock`], so a program that
+//! Independent parts, each behind its own [`OnceLock`], so a program that
 //! only asks for chains never pays for the matter table and vice versa:
 //!
 //! * [`Upward`]: for every record, the `leads`, `dispatches` and `guides` links
@@ -9,6 +9,10 @@
 //!   line follows, the `leads` link into it, the length of the leadership path
 //!   from the record (with a flag when that path ends in a cycle) and the number
 //!   of `leads` links arriving. 24 bytes per record plus 4 per upward link.
+//! * [`Holders`]: for every territory, the units holding `jurisdiction` over it
+//!   and those links, in document order, side by side: a block chain reads one
+//!   short run per territory instead of each link record. 8 bytes per
+//!   `jurisdiction` link plus 4 per territory.
 //! * [`Applied`]: for every pair (matter, territory), the `responsible` links
 //!   for the matter that apply at that territory — by an explicit `scope`, or,
 //!   without one, by the unit's `jurisdiction` over the territory — ordered
@@ -30,6 +34,7 @@ const CYCLE_BIT: u32 = 1 << 31;
 #[derive(Clone, Default)]
 pub struct QueryIndex {
     upward: OnceLock<Upward>,
+    holders: OnceLock<Holders>,
     applied: OnceLock<Applied>,
 }
 
@@ -37,6 +42,7 @@ impl std::fmt::Debug for QueryIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("QueryIndex")
             .field("upward", &self.upward.get().map(|_| "built"))
+            .field("holders", &self.holders.get().map(|_| "built"))
             .field("applied", &self.applied.get().map(|_| "built"))
             .finish()
     }
@@ -45,6 +51,11 @@ impl std::fmt::Debug for QueryIndex {
 /// The index of a model, built on first use.
 pub(crate) fn upward(model: &Model) -> &Upward {
     model.query_index.get_or_init(QueryIndex::default).upward.get_or_init(|| Upward::build(model))
+}
+
+/// The jurisdiction table of a model, built on first use.
+pub(crate) fn holders(model: &Model) -> &Holders {
+    model.query_index.get_or_init(QueryIndex::default).holders.get_or_init(|| Holders::build(model))
 }
 
 /// The matter table of a model, built on first use.
@@ -180,6 +191,63 @@ impl Upward {
     /// The `leads` link the leadership line follows from a record into its leader.
     pub(crate) fn up(&self, node: Node) -> Option<LinkId> {
         self.rows[node.index()].link()
+    }
+}
+
+/// For every territory, the `jurisdiction` links arriving at it as (unit, link) pairs, in
+/// document order: compressed rows over the span of node indices the territories occupy
+/// (every loader adds them contiguously, so the span is the territories).
+#[derive(Clone)]
+pub(crate) struct Holders {
+    /// The node index of the first territory.
+    first: u32,
+    /// Per node of the span, where its pairs start in `pairs`; one more at the end.
+    offsets: Vec<u32>,
+    /// (unit, link) per `jurisdiction` link.
+    pairs: Vec<(u32, u32)>,
+}
+
+impl Holders {
+    fn build(model: &Model) -> Holders {
+        let (mut first, mut last) = (u32::MAX, 0u32);
+        for (t, _) in model.territories() {
+            first = first.min(t.raw());
+            last = last.max(t.raw());
+        }
+        if first == u32::MAX {
+            return Holders { first: 0, offsets: vec![0], pairs: Vec::new() };
+        }
+        let span = (last - first + 1) as usize;
+        let mut offsets = vec![0u32; span + 1];
+        let mut pairs = Vec::new();
+        // Territory nodes in index order, so the rows come out in span order.
+        let mut territories: Vec<Node> = model.territories().map(|(t, _)| t).collect();
+        territories.sort_unstable_by_key(|t| t.raw());
+        let mut next = 0usize;
+        for t in territories {
+            let at = (t.raw() - first) as usize;
+            while next <= at {
+                offsets[next] = pairs.len() as u32;
+                next += 1;
+            }
+            pairs.extend(model.ids_to(t, &LinkKind::Jurisdiction).map(|(id, l)| (l.from.raw(), id.0)));
+        }
+        while next <= span {
+            offsets[next] = pairs.len() as u32;
+            next += 1;
+        }
+        Holders { first, offsets, pairs }
+    }
+
+    /// The (unit, link) pairs of the `jurisdiction` links arriving at a record (none for a
+    /// record that is not a territory).
+    pub(crate) fn of(&self, node: Node) -> impl ExactSizeIterator<Item = (Node, LinkId)> + '_ {
+        let i = node.raw().wrapping_sub(self.first) as usize;
+        let run = match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.pairs[a as usize..b as usize],
+            _ => &[],
+        };
+        run.iter().map(|&(u, l)| (Node::new(u), LinkId(l)))
     }
 }
 
@@ -351,5 +419,42 @@ impl Applied {
             Some(&(s, e)) => &self.entries[s as usize..e as usize],
             None => &[],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LinkSpec, ModelBuilder, TerritoryKind, TerritorySpec, UnitKind, UnitSpec};
+
+    /// Territories added between units (as the builder API allows) and a territory nobody holds:
+    /// the table gives each territory exactly its `jurisdiction` links, in document order, and
+    /// nothing for a unit inside the span.
+    #[test]
+    fn holders_follow_the_links_whatever_the_record_order() {
+        let mut b = ModelBuilder::new();
+        b.unit(UnitSpec::new("u0", "U0", UnitKind::Government)).unwrap();
+        b.territory(TerritorySpec::new("d", "District", TerritoryKind::District)).unwrap();
+        b.unit(UnitSpec::new("u1", "U1", UnitKind::PartyCommittee)).unwrap();
+        b.territory(TerritorySpec::new("s", "Street", TerritoryKind::Street).parent("d")).unwrap();
+        b.territory(TerritorySpec::new("e", "Empty", TerritoryKind::Street).parent("d")).unwrap();
+        b.unit(UnitSpec::new("u2", "U2", UnitKind::Government)).unwrap();
+        for (from, to) in [("u1", "s"), ("u0", "d"), ("u2", "s"), ("u1", "d")] {
+            b.link(LinkSpec::new(from, to, LinkKind::Jurisdiction)).unwrap();
+        }
+        b.link(LinkSpec::new("u1", "u2", LinkKind::Leads)).unwrap();
+        let m = b.build().unwrap();
+        let table = holders(&m);
+        for id in ["u0", "d", "u1", "s", "e", "u2"] {
+            let node = m.node(id).unwrap();
+            let got: Vec<(Node, LinkId)> = table.of(node).collect();
+            let want: Vec<(Node, LinkId)> = m
+                .links()
+                .filter(|(_, l)| l.kind == LinkKind::Jurisdiction && l.to == node)
+                .map(|(id, l)| (l.from, id))
+                .collect();
+            assert_eq!(got, want, "{id}");
+        }
+        assert_eq!(table.of(m.node("s").unwrap()).len(), 2);
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::chain::{opt, own, touch_counting};
+use super::index;
 use crate::evidence::{Evidence, Fact};
 use crate::model::{Grade, Level, LinkKind, Model, Node};
 use crate::render::Table;
@@ -169,10 +170,10 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
     // A first walk up the tree reads every record the answer needs (see `chain::touch`: the
     // loads of different holders overlap) and counts the blocks and facts, so those two
     // vectors are allocated once.
+    let table = index::holders(model);
     let (mut depth, mut facts) = (0, 0);
     for t in model.ancestors(territory) {
-        let holders = model.ids_to(t, &LinkKind::Jurisdiction).map(|(_, l)| l.from);
-        let n = touch_counting(model, std::iter::once(t).chain(holders)) - 1;
+        let n = touch_counting(model, std::iter::once(t).chain(table.of(t).map(|(unit, _)| unit))) - 1;
         depth += 1;
         facts += n.max(1);
     }
@@ -182,9 +183,9 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
         let record = model.record(t);
         let id = Cow::Borrowed(record.id());
         let mut holders = Vec::new();
-        for (link, l) in model.ids_to(t, &LinkKind::Jurisdiction) {
-            let unit = model.record(l.from);
-            let level = model.level(l.from);
+        for (from, link) in table.of(t) {
+            let unit = model.record(from);
+            let level = model.level(from);
             let unit_id = Cow::Borrowed(unit.id());
             evidence.push(Fact::Link {
                 link: link.index(),
