@@ -30,11 +30,16 @@ mod audit;
 
 mod scenario;
 
+#[cfg(feature = "test-hooks")]
+mod test_hooks;
+
 pub use audit::*;
 pub use error::*;
 pub use model::*;
 pub use query::*;
 pub use scenario::*;
+#[cfg(feature = "test-hooks")]
+pub use test_hooks::*;
 
 use std::ffi::c_char;
 

@@ -378,9 +378,18 @@ impl PyModel {
 /// keep the graph's node order; links are ordered by integer edge keys when the graph is a
 /// multigraph keyed by integers, else in the graph's edge order. ``graph["meta"]`` becomes
 /// the meta. Raises ``InvalidInputError`` naming the node for a missing or unknown ``type``,
-/// and the usual loading errors for invalid fields.
+/// the usual loading errors for invalid fields, and ``TypeError`` for what is not a graph.
 #[pyfunction]
 pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>) -> TkResult<PyModel> {
+    for needed in ["graph", "nodes", "edges", "is_multigraph"] {
+        if !graph.hasattr(needed)? {
+            let type_name = graph.get_type().name()?.to_string();
+            return Err(PyTypeError::new_err(format!(
+                "from_networkx needs a networkx graph (Graph, DiGraph, MultiDiGraph …), not {type_name}"
+            ))
+            .into());
+        }
+    }
     let doc = PyDict::new(py);
     doc.set_item("format", tiaokuai::FORMAT)?;
     let graph_attrs = graph.getattr("graph")?;

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,7 +15,7 @@ import pytest
 import tiaokuai
 from tiaokuai import Model
 
-from .conftest import TINY
+from .conftest import ROOT, TINY
 
 KINDS = {
     "syntax": (tiaokuai.JsonSyntaxError, ValueError),
@@ -463,3 +464,317 @@ def test_mutated_documents_raise_errors_never_crash(tiny: Model) -> None:
             assert e.kind is not None and str(e)
             outcomes[e.kind] = outcomes.get(e.kind, 0) + 1
     assert len(outcomes) > 3  # a spread of error kinds, not one catch-all
+
+
+# ---------------------------------------------------------------------------
+# Every bad input, across the whole API: a TiaokuaiError subclass naming what is wrong.
+
+UNKNOWN_ID_QUERIES: list[tuple[str, Callable[[Model], Any]]] = [
+    ("chain leadership", lambda m: m.chain("ghost")),
+    ("chain strip", lambda m: m.chain("ghost", "strip")),
+    ("chain all", lambda m: m.chain("ghost", "all")),
+    ("chains", lambda m: m.chains(["acme", "ghost"])),
+    ("chains strip", lambda m: m.chains(["ghost"], "strip")),
+    ("responsible_for", lambda m: m.responsible_for("ghost")),
+    ("dispatch matter", lambda m: m.dispatch("ghost", "s")),
+    ("dispatch territory", lambda m: m.dispatch("vending", "ghost")),
+    ("links_from", lambda m: m.links_from("ghost")),
+    ("links_to", lambda m: m.links_to("ghost", "leads")),
+    ("model[id]", lambda m: m["ghost"]),
+    ("records[id]", lambda m: m.records["ghost"]),
+    ("territories[id]", lambda m: m.territories["ghost"]),
+    ("units[id]", lambda m: m.units["ghost"]),
+    ("matters[id]", lambda m: m.matters["ghost"]),
+    ("items[id]", lambda m: m.items["ghost"]),
+]
+
+
+@pytest.mark.parametrize("ask", [q[1] for q in UNKNOWN_ID_QUERIES], ids=[q[0] for q in UNKNOWN_ID_QUERIES])
+def test_unknown_ids_in_every_query(tiny: Model, ask: Callable[[Model], Any]) -> None:
+    with pytest.raises(tiaokuai.UnknownIdError) as e:
+        ask(tiny)
+    assert e.value.id == "ghost"
+    assert e.value.kind == "unknown_id"
+    assert str(e.value) == 'no record with id "ghost"'
+    assert isinstance(e.value, KeyError)
+
+
+WRONG_TYPE_QUERIES: list[tuple[str, Callable[[Model], Any], str, str]] = [
+    ("chain of a territory", lambda m: m.chain("s", "all"), "s", '"s" is a territory, but chain needs a unit'),
+    ("chains with a matter", lambda m: m.chains(["acme", "vending"]), "vending", "needs a unit"),
+    ("responsible_for a unit", lambda m: m.responsible_for("acme"), "acme", "needs a territory"),
+    ("responsible_for an item", lambda m: m.responsible_for("need"), "need", "needs a territory"),
+    ("dispatch of a unit", lambda m: m.dispatch("acme", "s"), "acme", "needs a matter"),
+    ("dispatch in a matter", lambda m: m.dispatch("vending", "vending"), "vending", "needs a territory"),
+]
+
+
+@pytest.mark.parametrize(
+    ("ask", "id", "fragment"), [q[1:] for q in WRONG_TYPE_QUERIES], ids=[q[0] for q in WRONG_TYPE_QUERIES]
+)
+def test_wrong_record_types_in_every_query(tiny: Model, ask: Callable[[Model], Any], id: str, fragment: str) -> None:
+    with pytest.raises(tiaokuai.WrongRecordTypeError, match=fragment) as e:
+        ask(tiny)
+    assert e.value.id == id
+    assert e.value.kind == "wrong_record_type"
+
+
+BAD_WORDS: list[tuple[str, Callable[[Model], Any], str]] = [
+    ("chain line", lambda m: m.chain("acme", "sideways"), 'unknown line "sideways"'),
+    ("chains line", lambda m: m.chains(["acme"], "up"), 'unknown line "up"'),
+    ("links_from kind", lambda m: m.links_from("gw", "commands"), 'unknown link kind "commands"'),
+    ("links_to kind", lambda m: m.links_to("s", "owns"), 'unknown link kind "owns"'),
+    ("records of_kind", lambda m: m.units.of_kind("spaceship"), 'unknown unit kind "spaceship"'),
+    ("records filter sector", lambda m: m.units.filter(sector="public"), 'unknown sector "public"'),
+    ("links of_kind", lambda m: m.links.of_kind("commands"), 'unknown link kind "commands"'),
+    ("report count", lambda m: m.audit().count("fatal"), 'unknown severity "fatal"'),  # type: ignore[arg-type]
+    ("report findings_of", lambda m: m.audit().findings_of("X999"), 'unknown rule "X999"'),
+    ("report metrics_frame", lambda m: m.audit().metrics_frame("planet"), '"planet"'),  # type: ignore[arg-type]
+    ("write format", lambda m: m.write("unused.json", format="xml"), '"xml" is not "json" or "csv"'),  # type: ignore[arg-type]
+    ("generate scale", lambda m: tiaokuai.generate("galaxy"), 'unknown scale "galaxy"'),  # type: ignore[arg-type]
+    ("import_divisions code", lambda m: tiaokuai.import_divisions("xx"), '"xx" is not a division code'),
+    ("import_divisions prefix", lambda m: tiaokuai.import_divisions("99"), 'no division has code prefix "99"'),
+]
+
+
+@pytest.mark.parametrize(("ask", "fragment"), [q[1:] for q in BAD_WORDS], ids=[q[0] for q in BAD_WORDS])
+def test_words_outside_their_vocabulary(tiny: Model, ask: Callable[[Model], Any], fragment: str) -> None:
+    with pytest.raises(tiaokuai.InvalidInputError, match=re.escape(fragment)) as e:
+        ask(tiny)
+    assert e.value.kind == "invalid"
+
+
+BAD_CONFIGS: list[tuple[str, Any, str]] = [
+    ("unknown rule", {"rules": {"X": {}}}, 'unknown rule "X"'),
+    ("unknown rule code", {"rules": {"C999": "off"}}, 'unknown rule "C999"'),
+    ("rules not a table", {"rules": []}, "rules: expected a table, found an array"),
+    ("severity of the wrong type", {"rules": {"C001": {"severity": 5}}}, "rules.C001.severity"),
+    ("unknown severity", {"rules": {"C001": {"severity": "fatal"}}}, 'unknown severity "fatal"'),
+    ("unknown top-level key", {"colour": 1}, 'unknown key "colour"'),
+    ("unknown threshold", {"thresholds": {"nope": 1}}, 'unknown key "thresholds.nope"'),
+    ("negative threshold", {"thresholds": {"min_members_for_org": -1}}, "found -1"),
+    ("threshold as text", {"thresholds": {"min_members_for_org": "three"}}, 'found "three"'),
+    ("profile not a bool", {"profiles": {"shanghai": "yes"}}, "profiles.shanghai: expected true or false"),
+    ("unknown profile", {"profiles": {"mars": True}}, 'unknown key "profiles.mars"'),
+]
+
+
+@pytest.mark.parametrize(("config", "fragment"), [c[1:] for c in BAD_CONFIGS], ids=[c[0] for c in BAD_CONFIGS])
+def test_bad_audit_configs(tiny: Model, tmp_path: Path, config: Any, fragment: str) -> None:
+    with pytest.raises(tiaokuai.InvalidInputError, match=re.escape(fragment)) as e:
+        tiny.audit(config)
+    assert str(e.value).startswith("audit config: ")
+    # The same config from a JSON file: the same error, naming the file.
+    path = tmp_path / "audit.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(tiaokuai.InvalidInputError, match=re.escape(fragment)) as f:
+        tiny.audit(path)
+    assert str(path) in str(f.value)
+
+
+def test_bad_audit_config_files(tiny: Model, tmp_path: Path) -> None:
+    toml = tmp_path / "audit.toml"
+    toml.write_text("rules = [", encoding="utf-8")
+    with pytest.raises(tiaokuai.InvalidInputError, match="malformed TOML"):
+        tiny.audit(toml)
+    bad_json = tmp_path / "audit.json"
+    bad_json.write_text("{", encoding="utf-8")
+    with pytest.raises(tiaokuai.InvalidInputError, match="malformed JSON"):
+        tiny.audit(bad_json)
+    other = tmp_path / "audit.txt"
+    other.write_text("{}", encoding="utf-8")
+    with pytest.raises(tiaokuai.InvalidInputError, match="cannot tell the format"):
+        tiny.audit(other)
+    with pytest.raises(tiaokuai.IoError) as e:
+        tiny.audit(tmp_path / "missing.json")
+    assert e.value.filename == str(tmp_path / "missing.json")
+    # A folder where a config file should be.
+    with pytest.raises(tiaokuai.InvalidInputError, match="cannot tell the format"):
+        tiny.audit(tmp_path)
+    (tmp_path / "folder.json").mkdir()
+    with pytest.raises(tiaokuai.IoError):
+        tiny.audit(tmp_path / "folder.json")
+    # Not a config at all: Python's own TypeError, as for any argument of the wrong type.
+    for value in ([1], 5, 2.5, b"{}"):
+        with pytest.raises(TypeError, match="config must be None, a dict"):
+            tiny.audit(value)  # type: ignore[arg-type]
+
+
+def write_scenario(tmp_path: Path, doc: Any, name: str = "scenario.json") -> Path:
+    path = tmp_path / name
+    path.write_text(doc if isinstance(doc, str) else json.dumps(doc), encoding="utf-8")
+    return path
+
+
+BAD_SCENARIOS: list[tuple[str, Any, type[tiaokuai.TiaokuaiError], str]] = [
+    ("malformed JSON", "{", tiaokuai.InvalidInputError, "malformed JSON"),
+    ("not an object", [1], tiaokuai.InvalidInputError, "a scenario is a JSON object"),
+    ("unknown key", {"name": "x", "model": TINY, "expectations": {}}, tiaokuai.InvalidInputError, 'unknown key "'),
+    (
+        "model twice",
+        {"name": "x", "model": TINY, "model_file": "m.json", "expect": {}},
+        tiaokuai.InvalidInputError,
+        'exactly one of "model"',
+    ),
+    (
+        "findings not an array",
+        {"name": "x", "model": TINY, "expect": {"findings": 5}},
+        tiaokuai.InvalidInputError,
+        '"findings" must be an array',
+    ),
+    (
+        "unknown rule",
+        {"name": "x", "model": TINY, "expect": {"findings": [{"rule": "X999"}]}},
+        tiaokuai.InvalidInputError,
+        'no rule "X999"',
+    ),
+    (
+        "unknown field of a chain",
+        {"name": "x", "model": TINY, "expect": {"chains": [{"unit": "gw", "ids": []}]}},
+        tiaokuai.InvalidInputError,
+        'unknown field "ids"',
+    ),
+    (
+        "bad line",
+        {"name": "x", "model": TINY, "expect": {"chains": [{"unit": "gw", "line": "up", "steps": []}]}},
+        tiaokuai.InvalidInputError,
+        'unknown line "up"',
+    ),
+    (
+        "bad config",
+        {"name": "x", "model": TINY, "config": {"rules": {"X": {}}}, "expect": {}},
+        tiaokuai.InvalidInputError,
+        'unknown rule "X"',
+    ),
+    (
+        "chain of an unknown unit",
+        {"name": "x", "model": TINY, "expect": {"chains": [{"unit": "ghost", "steps": []}]}},
+        tiaokuai.UnknownIdError,
+        '"ghost"',
+    ),
+    (
+        "chain of a territory",
+        {"name": "x", "model": TINY, "expect": {"chains": [{"unit": "s", "steps": []}]}},
+        tiaokuai.WrongRecordTypeError,
+        "needs a unit",
+    ),
+    (
+        "block chain of an unknown place",
+        {"name": "x", "model": TINY, "expect": {"responsible": [{"territory": "ghost", "holders": []}]}},
+        tiaokuai.UnknownIdError,
+        '"ghost"',
+    ),
+    (
+        "a bad inline model",
+        {"name": "x", "model": dict(TINY, format="tiaokuai/0"), "expect": {}},
+        tiaokuai.FormatError,
+        '"tiaokuai/0"',
+    ),
+    ("a missing model file", {"name": "x", "model_file": "nope.json", "expect": {}}, tiaokuai.IoError, "nope.json"),
+]
+
+
+@pytest.mark.parametrize(("doc", "cls", "fragment"), [s[1:] for s in BAD_SCENARIOS], ids=[s[0] for s in BAD_SCENARIOS])
+def test_bad_scenarios_raise_their_kind(
+    tmp_path: Path, doc: Any, cls: type[tiaokuai.TiaokuaiError], fragment: str
+) -> None:
+    with pytest.raises(cls, match=re.escape(fragment)) as e:
+        tiaokuai.run_scenario(write_scenario(tmp_path, doc))
+    assert type(e.value) is cls
+
+
+def test_scenario_whose_model_file_is_bad(tmp_path: Path) -> None:
+    bad = tweak(lambda d: d["territories"][0].__setitem__("parent", "ghost"))
+    (tmp_path / "model.json").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(tiaokuai.DanglingReferenceError) as e:
+        tiaokuai.run_scenario(write_scenario(tmp_path, {"name": "x", "model_file": "model.json", "expect": {}}))
+    assert (e.value.field, e.value.id) == ("parent", "ghost")
+
+
+def test_files_that_are_missing_empty_too_large_or_folders(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+    for load in (tiaokuai.load, Model.load, tiaokuai.run_scenario):
+        with pytest.raises(tiaokuai.IoError) as e:
+            load(missing)
+        assert e.value.filename == str(missing)
+        assert "No such file or directory" in str(e.value)
+
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    with pytest.raises(tiaokuai.JsonSyntaxError, match="the document is empty"):
+        tiaokuai.load(empty)
+
+    # A folder is read as a CSV bundle: one with none of the files is an IoError saying so.
+    for folder in (tmp_path, tmp_path / "model.json"):
+        folder.mkdir(exist_ok=True)
+        with pytest.raises(tiaokuai.IoError, match="not a CSV bundle") as e:
+            tiaokuai.load(folder)
+        assert e.value.filename == str(folder)
+    with pytest.raises(tiaokuai.IoError, match=r"(?i)is a directory"):
+        tiaokuai.run_scenario(tmp_path)
+
+    sample_file = ROOT / "data" / "samples" / "baoshan.json"
+    size = sample_file.stat().st_size
+    with pytest.raises(tiaokuai.TooLargeError, match=f"input of {size} bytes is larger than the limit of 1000 bytes"):
+        tiaokuai.load(sample_file, max_bytes=1000)
+    text = sample_file.read_text(encoding="utf-8")
+    with pytest.raises(tiaokuai.TooLargeError):
+        Model.from_json(text, max_bytes=1000)
+    with pytest.raises(tiaokuai.TooLargeError):
+        Model.from_json(text.encode(), max_bytes=0)
+    assert len(tiaokuai.load(sample_file, max_bytes=size)) == 779
+
+
+def test_writing_where_it_cannot(tiny: Model, tmp_path: Path) -> None:
+    with pytest.raises(tiaokuai.IoError):
+        tiny.write(tmp_path / "no" / "such" / "folder" / "model.json")
+    with pytest.raises(tiaokuai.IoError, match="is a folder"):
+        tiny.write(tmp_path, format="json")
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(tiaokuai.IoError):
+        tiny.write(blocker / "bundle", format="csv")
+
+
+@pytest.mark.parametrize(
+    ("doc", "cls", "field"),
+    [
+        ({"format": "tiaokuai/1", "territories": {}}, tiaokuai.InvalidInputError, None),
+        ({"format": "tiaokuai/1", "units": [5]}, tiaokuai.InvalidFieldError, "(record)"),
+        (
+            {"format": "tiaokuai/1", "units": [{"id": 5, "name": "x", "kind": "enterprise"}]},
+            tiaokuai.InvalidFieldError,
+            "id",
+        ),
+        ({"format": "tiaokuai/1", "links": [{"from": "a", "kind": "leads"}]}, tiaokuai.InvalidFieldError, "to"),
+        ({"format": 1}, tiaokuai.FormatError, "format"),
+        ({"format": "tiaokuai/1", "colour": 1}, tiaokuai.InvalidInputError, None),
+        (
+            {"format": "tiaokuai/1", "units": [{"id": "a", "name": "A", "kind": "enterprise", "in_system": "yes"}]},
+            tiaokuai.InvalidFieldError,
+            "in_system",
+        ),
+    ],
+    ids=[
+        "array not a list",
+        "record not an object",
+        "id a number",
+        "link without to",
+        "format a number",
+        "unknown top-level key",
+        "bool as text",
+    ],
+)
+def test_fields_of_the_wrong_type(doc: dict[str, Any], cls: type[tiaokuai.TiaokuaiError], field: Any) -> None:
+    for load in (Model.from_dict, lambda d: Model.from_json(json.dumps(d))):
+        with pytest.raises(cls) as e:
+            load(doc)
+        assert type(e.value) is cls
+        if field is not None:
+            assert e.value.field == field
+
+
+def test_from_networkx_rejects_what_is_not_a_graph() -> None:
+    for value in (5, None, "graph", {"nodes": []}):
+        with pytest.raises(TypeError, match="networkx graph"):
+            tiaokuai.from_networkx(value)

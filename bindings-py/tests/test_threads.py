@@ -3,39 +3,83 @@
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import tiaokuai
 from tiaokuai import Model
 
+THREADS = 8
+
 
 def test_queries_from_several_threads(sample: Model) -> None:
+    # Every unit's chain on every line, every territory's block chain, each matter in 20 places:
+    # 8 threads ask all of them at once (each from its own starting point) and must get the
+    # answers one thread got.
     units = sample.units.ids()
     territories = sample.territories.ids()
     matters = sample.matters.ids()
-    expected_chains = {u: sample.chain(u, "all").to_dict() for u in units}
+    lines = ("leadership", "strip", "all")
+    expected_chains = {(u, line): sample.chain(u, line).to_dict() for u in units for line in lines}
     expected_blocks = {t: sample.responsible_for(t).to_dict() for t in territories}
     expected_dispatch = {(m, t): sample.dispatch(m, t).to_dict() for m in matters for t in territories[:20]}
     expected_audit = sample.audit().to_dict()
+    questions: list[tuple[str, tuple[str, ...]]] = (
+        [("chain", k) for k in expected_chains]
+        + [("block", (t,)) for t in expected_blocks]
+        + [("dispatch", k) for k in expected_dispatch]
+    )
+    barrier = threading.Barrier(THREADS)
 
-    def work(offset: int) -> int:
-        checked = 0
-        for i in range(len(units)):
-            u = units[(i + offset * 37) % len(units)]
-            assert sample.chain(u, "all").to_dict() == expected_chains[u]
+    def work(offset: int) -> tuple[int, int]:
+        barrier.wait()
+        checked = wrong = 0
+        start = offset * len(questions) // THREADS
+        for i in range(len(questions)):
+            kind, key = questions[(start + i) % len(questions)]
+            if kind == "chain":
+                ok = sample.chain(key[0], key[1]).to_dict() == expected_chains[(key[0], key[1])]  # type: ignore[arg-type]
+            elif kind == "block":
+                ok = sample.responsible_for(key[0]).to_dict() == expected_blocks[key[0]]
+            else:
+                ok = sample.dispatch(key[0], key[1]).to_dict() == expected_dispatch[(key[0], key[1])]
             checked += 1
-        for t in territories[offset::3]:
-            assert sample.responsible_for(t).to_dict() == expected_blocks[t]
-            checked += 1
-        for (m, t), d in expected_dispatch.items():
-            assert sample.dispatch(m, t).to_dict() == d
-            checked += 1
-        assert sample.audit().to_dict() == expected_audit
-        return checked
+            wrong += not ok
+        wrong += sample.audit().to_dict() != expected_audit
+        return checked + 1, wrong
 
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        results = list(pool.map(work, range(6)))
-    assert all(n > len(units) for n in results)
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        results = list(pool.map(work, range(THREADS)))
+    assert len(questions) > 2000
+    assert results == [(len(questions) + 1, 0)] * THREADS
+
+
+def test_the_gil_is_released_while_rust_works(sample: Model) -> None:
+    # One thread runs a long call (one chains() call over 30,000 units); this thread keeps
+    # time meanwhile. Were the GIL held for the whole call, this thread could not run during
+    # it: its longest pause would be about the call's length. Released, it runs all along.
+    units = sample.units.ids() * 60
+    window: dict[str, float] = {}
+    answers: list[int] = []
+
+    def long_call() -> None:
+        window["start"] = time.perf_counter()
+        answers.append(len(sample.chains(units, "all")))
+        window["end"] = time.perf_counter()
+
+    worker = threading.Thread(target=long_call)
+    stamps = [time.perf_counter()]
+    worker.start()
+    while worker.is_alive():
+        time.sleep(0.001)
+        stamps.append(time.perf_counter())
+    worker.join()
+    assert answers == [len(units)]
+    start, end = window["start"], window["end"]
+    inside = [s for s in stamps if start <= s <= end]
+    gaps = [b - a for a, b in zip([start, *inside], [*inside, end])]
+    assert end - start > 0.05, "the call is too short to tell"
+    assert max(gaps) < (end - start) / 2, f"longest pause {max(gaps):.3f} s in a call of {end - start:.3f} s"
 
 
 def test_fresh_model_built_lazily_from_threads() -> None:
