@@ -39,62 +39,12 @@ import time
 
 import networkx as nx
 
-SAMPLES = 10_000
-SAMPLE_SEED = 20_240_601  # as SAMPLE_SEED in benches/benches/query.rs
-MASK = (1 << 64) - 1
-
-
-class SplitMix:
-    """SplitMix64, as in benches/benches/query.rs."""
-
-    def __init__(self, seed):
-        self.state = seed
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def below(self, n):
-        return (self.next() * n) >> 64
+from shared import SAMPLE_SEED, SAMPLES, TYPES, SplitMix, records  # shared with the other peers of run.py
 
 
 def rss_mib():
     """Peak resident memory of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def records(path):
-    """Yields (section, record) from a tiaokuai/1 JSON file.
-
-    tiaokuai writes one record per line; reading it line by line keeps only the
-    graph in memory. Any other layout falls back to json.load.
-    """
-    with open(path, encoding="utf-8") as f:
-        first = f.readline()
-        if first.strip() != "{":
-            f.seek(0)
-            doc = json.load(f)
-            for section in ("territories", "units", "matters", "items", "links"):
-                for r in doc.get(section, []):
-                    yield section, r
-            return
-        section = None
-        for line in f:
-            s = line.strip()
-            if s.startswith('"'):
-                name = s[1 : s.index('"', 1)]
-                section = name if s.endswith("[") else None
-                if s.endswith("[]") or s.endswith("[],"):
-                    section = None
-                continue
-            if section and s.startswith("{"):
-                yield section, json.loads(s[:-1] if s.endswith(",") else s)
-
-
-TYPES = {"territories": "territory", "units": "unit", "matters": "matter", "items": "item"}
 
 
 def build(path):
@@ -116,7 +66,8 @@ def build(path):
             link += 1
         elif section in TYPES:
             t = TYPES[section]
-            attrs = {"type": t, "kind": kinds.setdefault(r.get("kind") or r.get("list"), r.get("kind") or r.get("list"))}
+            word = r.get("kind") or r.get("list")
+            attrs = {"type": t, "kind": kinds.setdefault(word, word)}
             if t == "unit":
                 if "members" in r:
                     attrs["members"] = r["members"]
@@ -213,7 +164,8 @@ def main():
     args = ap.parse_args()
     path = args.json or f"/tmp/{args.scale}.json"
     if not os.path.exists(path):
-        sys.exit(f"{path}: not found; write it with target/release/tiaokuai generate --scale {args.scale} --seed 2024 -o {path}")
+        hint = f"target/release/tiaokuai generate --scale {args.scale} --seed 2024 -o {path}"
+        sys.exit(f"{path}: not found; write it with {hint}")
 
     base = rss_mib()
     t0 = time.perf_counter()
@@ -222,8 +174,10 @@ def main():
     gc.collect()
     peak = rss_mib()
     print(f"networkx {nx.__version__}, Python {sys.version.split()[0]}: {path}")
-    print(f"  {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges; load + build {build_s:.1f} s; "
-          f"peak RSS {peak:,.0f} MiB ({peak - base:,.0f} MiB over the interpreter's {base:,.0f})")
+    print(
+        f"  {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges; load + build {build_s:.1f} s; "
+        f"peak RSS {peak:,.0f} MiB ({peak - base:,.0f} MiB over the interpreter's {base:,.0f})"
+    )
 
     rng = SplitMix(SAMPLE_SEED)
     sample = [units[rng.below(len(units))] for _ in range(SAMPLES)]
@@ -240,8 +194,10 @@ def main():
             leadership_path(g, u)
         times.append((time.perf_counter_ns() - t) / len(batch))
     walk_ns = statistics.median(times)
-    print(f"  leadership walk: median {fmt_ns(walk_ns)} over {args.batches} batches of {per_batch} "
-          f"(sample: mean leadership path {statistics.mean(lengths):.4f} units, {cycles} ending in a cycle)")
+    print(
+        f"  leadership walk: median {fmt_ns(walk_ns)} over {args.batches} batches of {per_batch} "
+        f"(sample: mean leadership path {statistics.mean(lengths):.4f} units, {cycles} ending in a cycle)"
+    )
 
     runs = []
     for _ in range(3):
@@ -249,8 +205,10 @@ def main():
         counts = coverage_scan(g, units, territories)
         runs.append(time.perf_counter_ns() - t)
     scan_ns = statistics.median(runs)
-    print(f"  coverage scan (2 rules): median of 3 {fmt_ns(scan_ns)}; {counts[0]:,} units with >= 3 members and "
-          f"no party_org_of, {counts[1]:,} leaf territories with no jurisdiction holder")
+    print(
+        f"  coverage scan (2 rules): median of 3 {fmt_ns(scan_ns)}; {counts[0]:,} units with >= 3 members and "
+        f"no party_org_of, {counts[1]:,} leaf territories with no jurisdiction holder"
+    )
 
     given = dict(kv.split("=", 1) for kv in args.tiaokuai)
     given = {k: float(v) for k, v in given.items()}
