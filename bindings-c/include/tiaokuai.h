@@ -137,6 +137,10 @@ typedef enum tiaokuai_result {
    */
   TIAOKUAI_RESULT_INVALID = 114,
   /**
+   * A file (or a CSV bundle's folder) changed while it was being read; nothing was loaded.
+   */
+  TIAOKUAI_RESULT_CHANGED = 115,
+  /**
    * An error of a newer tiaokuai library that this version of the C layer does not name.
    */
   TIAOKUAI_RESULT_OTHER_ERROR = 199,

@@ -62,6 +62,8 @@ pub enum tiaokuai_result {
     WrongRecordType = 113,
     /// Invalid input other than a model: an audit config, a scenario, a line name.
     Invalid = 114,
+    /// A file (or a CSV bundle's folder) changed while it was being read; nothing was loaded.
+    Changed = 115,
     /// An error of a newer tiaokuai library that this version of the C layer does not name.
     OtherError = 199,
 }
@@ -70,7 +72,7 @@ use tiaokuai_result as R;
 
 impl tiaokuai_result {
     /// Every code, in numeric order.
-    pub(crate) const ALL: [tiaokuai_result; 21] = [
+    pub(crate) const ALL: [tiaokuai_result; 22] = [
         R::Ok,
         R::NullParameter,
         R::Panic,
@@ -91,6 +93,7 @@ impl tiaokuai_result {
         R::UnknownId,
         R::WrongRecordType,
         R::Invalid,
+        R::Changed,
         R::OtherError,
     ];
 
@@ -112,6 +115,7 @@ impl tiaokuai_result {
             Error::UnknownId { .. } => R::UnknownId,
             Error::WrongRecordType { .. } => R::WrongRecordType,
             Error::Invalid { .. } => R::Invalid,
+            Error::Changed { .. } => R::Changed,
             _ => R::OtherError,
         }
     }
@@ -140,6 +144,7 @@ impl tiaokuai_result {
             R::UnknownId => b"unknown_id\0",
             R::WrongRecordType => b"wrong_record_type\0",
             R::Invalid => b"invalid\0",
+            R::Changed => b"changed\0",
             R::OtherError => b"other_error\0",
         }
     }
@@ -291,7 +296,7 @@ mod tests {
         let numbers: Vec<i32> = tiaokuai_result::ALL.iter().map(|r| *r as i32).collect();
         assert_eq!(
             numbers,
-            [0, 1, 2, 3, 4, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 199]
+            [0, 1, 2, 3, 4, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 199]
         );
         for r in tiaokuai_result::ALL {
             assert_eq!(r.c_name().iter().filter(|&&b| b == 0).count(), 1);
@@ -311,6 +316,7 @@ mod tests {
             Error::Csv { file: "f".into(), line: 1, message: "m".into() },
             Error::UnknownId { id: "x".into() },
             Error::Invalid { what: "w".into(), message: "m".into() },
+            Error::Changed { path: "p".into() },
             Error::InvalidField { at: at(), field: "f".into(), message: "m".into() },
             Error::InvalidCount { at: at(), field: "f".into(), value: "-1".into(), reason: "r".into() },
             Error::DuplicateId { id: "a".into(), at: at(), first: at() },

@@ -122,6 +122,14 @@ const SPECS: &[ClassSpec] = &[
         extra: &[],
     },
     ClassSpec {
+        kind: "changed",
+        name: "ChangedError",
+        builtin: "OSError",
+        doc: "A file (or a CSV bundle's folder) changed while it was being read; nothing was loaded. \
+              `filename` is the path: read it again once whatever writes it is done.",
+        extra: &[],
+    },
+    ClassSpec {
         kind: "invalid",
         name: "InvalidInputError",
         builtin: "ValueError",
@@ -210,7 +218,7 @@ fn to_exception(py: Python<'_>, err: &tiaokuai::Error) -> PyResult<PyErr> {
             exc.setattr("line", *line)?;
             exc.setattr("column", *column)?;
         }
-        tiaokuai::Error::Io { path, .. } => exc.setattr("filename", path)?,
+        tiaokuai::Error::Io { path, .. } | tiaokuai::Error::Changed { path } => exc.setattr("filename", path)?,
         tiaokuai::Error::Csv { file, line, .. } => {
             exc.setattr("filename", file)?;
             exc.setattr("line", *line)?;

@@ -29,6 +29,7 @@ KINDS = {
     "territory_cycle": (tiaokuai.TerritoryCycleError, ValueError),
     "too_large": (tiaokuai.TooLargeError, ValueError),
     "io": (tiaokuai.IoError, OSError),
+    "changed": (tiaokuai.ChangedError, OSError),
     "csv": (tiaokuai.CsvError, ValueError),
     "unknown_id": (tiaokuai.UnknownIdError, KeyError),
     "wrong_record_type": (tiaokuai.WrongRecordTypeError, ValueError),

@@ -72,7 +72,8 @@ impl fmt::Display for Position {
 
 /// Everything that can go wrong in tiaokuai.
 ///
-/// Loading errors (`Syntax` … `TooLarge`) name the record and field; query
+/// Loading errors (`Syntax` … `TooLarge`) name the record and field, file
+/// errors (`Io`, `Changed`) the path; query
 /// errors (`UnknownId`, `WrongRecordType`) name the id that was asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -235,6 +236,16 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+
+    /// A file (or a CSV bundle's folder) changed while it was being read: its
+    /// length or modification time differed after reading, or fewer or more
+    /// bytes were read than it held. Nothing was loaded; read it again once
+    /// whatever writes it is done.
+    #[error("{path}: the file changed while it was being read; nothing was loaded, try again")]
+    Changed {
+        /// The file or folder.
+        path: String,
+    },
 }
 
 /// The record type with its indefinite article: "a unit", "an item".
@@ -310,6 +321,7 @@ impl Error {
             Error::TerritoryCycle { .. } => "territory_cycle",
             Error::TooLarge { .. } => "too_large",
             Error::Io { .. } => "io",
+            Error::Changed { .. } => "changed",
             Error::Csv { .. } => "csv",
             Error::UnknownId { .. } => "unknown_id",
             Error::WrongRecordType { .. } => "wrong_record_type",

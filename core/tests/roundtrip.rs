@@ -443,6 +443,15 @@ struct Plan {
     matters: Vec<OtherPlan>,
     items: Vec<OtherPlan>,
     links: Vec<LinkPlan>,
+    /// Dual leadership: units each led by two units, with the `primary` of each link.
+    duals: Vec<DualPlan>,
+}
+
+#[derive(Debug, Clone)]
+struct DualPlan {
+    unit: prop::sample::Index,
+    leaders: [prop::sample::Index; 2],
+    primary: [Option<bool>; 2],
 }
 
 fn plan() -> impl Strategy<Value = Plan> {
@@ -496,20 +505,28 @@ fn plan() -> impl Strategy<Value = Plan> {
             attrs,
             validity,
         });
+    let dual = (
+        any::<prop::sample::Index>(),
+        [any::<prop::sample::Index>(), any::<prop::sample::Index>()],
+        [prop::option::of(any::<bool>()), prop::option::of(any::<bool>())],
+    )
+        .prop_map(|(unit, leaders, primary)| DualPlan { unit, leaders, primary });
     (
         prop::option::of(object(json_value())),
-        "[a-z,\" \u{4e00}]{0,3}",
+        // Ids with what careless systems mangle: NUL, a bidi override, a combining mark, emoji, a line break.
+        "[a-z,\" \u{4e00}\u{0}\u{202e}\u{301}\u{1F600}\n]{0,4}",
         prop::collection::vec(territory, 0..8),
         prop::collection::vec(unit, 0..10),
         prop::collection::vec(other(MatterList::WORDS), 0..4),
         prop::collection::vec(other(ItemList::WORDS), 0..4),
         prop::collection::vec(link, 0..16),
+        prop::collection::vec(dual, 0..3),
     )
-        .prop_flat_map(|(meta, id_suffix, territories, units, matters, items, links)| {
+        .prop_flat_map(|(meta, id_suffix, territories, units, matters, items, links, duals)| {
             let order = Just((0..territories.len()).collect::<Vec<_>>()).prop_shuffle();
-            (Just((meta, id_suffix, territories, units, matters, items, links)), order)
+            (Just((meta, id_suffix, territories, units, matters, items, links, duals)), order)
         })
-        .prop_map(|((meta, id_suffix, territories, units, matters, items, links), order)| Plan {
+        .prop_map(|((meta, id_suffix, territories, units, matters, items, links, duals), order)| Plan {
             meta: meta.map(|m| Attrs::from_json(&m).unwrap()),
             id_suffix,
             territories,
@@ -518,6 +535,7 @@ fn plan() -> impl Strategy<Value = Plan> {
             matters,
             items,
             links,
+            duals,
         })
 }
 
@@ -611,6 +629,16 @@ impl Plan {
             spec.attrs = l.attrs.clone();
             spec.validity = l.validity;
             b.link(spec).unwrap();
+        }
+        for d in &self.duals {
+            if unit_ids.is_empty() {
+                break;
+            }
+            for (leader, primary) in d.leaders.iter().zip(d.primary) {
+                let mut spec = LinkSpec::new(leader.get(&unit_ids), d.unit.get(&unit_ids), LinkKind::Leads);
+                spec.primary = primary;
+                b.link(spec).unwrap();
+            }
         }
         b.build().unwrap()
     }

@@ -19,6 +19,7 @@ from . import types
 from ._tiaokuai import (
     FORMAT,
     Chain,
+    ChangedError,
     CsvError,
     DanglingReferenceError,
     Dispatch,
@@ -61,6 +62,7 @@ from ._tiaokuai import (
 __all__ = [
     "FORMAT",
     "Chain",
+    "ChangedError",
     "CsvError",
     "DanglingReferenceError",
     "Dispatch",

@@ -11,9 +11,7 @@
 
 use std::path::Path;
 
-use serde_json::Value;
-
-use super::json::{LoadOptions, Loose, count, too_deep, too_deep_message};
+use super::json::{LoadOptions, Loose, count};
 use crate::error::{Error, Position, Result};
 use crate::model::*;
 
@@ -128,7 +126,7 @@ impl Row<'_> {
         let column = self
             .get("attrs")
             .map(|text| {
-                json_object(text).map_err(|message| Error::InvalidField {
+                json_object(text, ATTRS_DEPTH).map_err(|message| Error::InvalidField {
                     at: self.at(key),
                     field: "attrs".into(),
                     message,
@@ -145,23 +143,47 @@ impl Row<'_> {
             // The attrs column verbatim: big numbers and key order survive.
             return Ok(column);
         }
-        let mut map = column.map(|a| a.to_map()).unwrap_or_default();
+        // Merged as raw JSON text, not through `serde_json::Value`: numbers of
+        // any size in the attrs column keep their exact text here too.
+        let mut entries = match &column {
+            Some(a) => serde_json::from_str::<RawEntries>(a.as_json()).map(|e| e.0).unwrap_or_default(),
+            None => Vec::new(),
+        };
         for (h, v) in extra {
-            map.insert(h.clone(), Value::String(v.to_string()));
+            let value = serde_json::value::to_raw_value(v).expect("a string serialises");
+            match entries.iter_mut().find(|(k, _)| k == h) {
+                Some(entry) => entry.1 = value,
+                None => entries.push((h.clone(), value)),
+            }
         }
-        Ok(Some(Attrs::from_map(&map)))
+        let mut text = String::from("{");
+        for (i, (k, v)) in entries.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&serde_json::to_string(k).expect("a string serialises"));
+            text.push(':');
+            text.push_str(v.get());
+        }
+        text.push('}');
+        Attrs::from_json(&text).map(Some).map_err(|message| Error::InvalidField {
+            at: self.at(key),
+            field: "attrs".into(),
+            message,
+        })
     }
 }
 
 /// Reads a JSON object from a cell or `meta.json`: "invalid JSON: …" or "must be a JSON object".
-fn json_object(text: &str) -> std::result::Result<Attrs, String> {
+/// `limit` is the depth allowed ([`ATTRS_DEPTH`] for cells, [`META_DEPTH`] for `meta.json`).
+fn json_object(text: &str, limit: usize) -> std::result::Result<Attrs, String> {
     if too_deep(text).is_some() {
         return Err(format!("invalid JSON: {}", too_deep_message()));
     }
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         return Err(format!("invalid JSON: {e}"));
     }
-    Attrs::from_json(text)
+    Attrs::from_json_within(text, limit)
 }
 
 /// Moves a builder error's position from the array and index to the CSV file
@@ -187,25 +209,9 @@ fn relocate(e: Error, lines: &[Vec<usize>; 5]) -> Error {
     }
 }
 
-fn read_file(
-    dir: &Path,
-    file: &str,
-    required: &[&str],
-    options: &LoadOptions,
-    total: &mut u64,
-) -> Result<Option<(Vec<String>, Vec<csv::StringRecord>)>> {
-    let path = dir.join(file);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(&path, &e)),
-    };
-    *total += bytes.len() as u64;
-    if *total > options.max_bytes {
-        return Err(Error::TooLarge { size: *total, limit: options.max_bytes });
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let csv_err = |e: csv::Error| Error::Csv {
+/// A CSV error of `file` as ours: the line, and a plain message for the usual cases.
+fn csv_error(file: &str, e: csv::Error) -> Error {
+    Error::Csv {
         file: file.into(),
         line: e.position().map(|p| p.line()).unwrap_or(0),
         message: match e.kind() {
@@ -215,20 +221,25 @@ fn read_file(
             }
             _ => e.to_string(),
         },
-    };
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
-    let headers: Vec<String> = reader.headers().map_err(csv_err)?.iter().map(|h| h.trim().to_string()).collect();
-    for column in required {
-        if !headers.iter().any(|h| h == column) {
-            return Err(Error::Csv {
-                file: file.into(),
-                line: 1,
-                message: format!("missing column {column:?}; the header must include {}", required.join(", ")),
-            });
-        }
     }
-    let rows = reader.records().collect::<Result<Vec<_>, _>>().map_err(csv_err)?;
-    Ok(Some((headers, rows)))
+}
+
+/// The bytes of one file of a bundle (`None` when it is not there), counted against the size limit.
+fn read_file(
+    dir: &Path,
+    file: &str,
+    options: &LoadOptions,
+    total: &mut u64,
+    hook: &mut dyn FnMut(&Path),
+) -> Result<Option<Vec<u8>>> {
+    let path = dir.join(file);
+    let bytes = match super::read_checked(&path, *total, options.max_bytes, hook) {
+        Ok(b) => b,
+        Err(Error::Io { .. }) if !path.exists() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    *total += bytes.len() as u64;
+    Ok(Some(bytes))
 }
 
 impl Model {
@@ -243,18 +254,24 @@ impl Model {
         Self::from_csv_dir_with(dir, &LoadOptions::default())
     }
 
-    /// Reads a model from a CSV bundle folder with options.
+    /// Reads a model from a CSV bundle folder with options. The files are read
+    /// one at a time and row by row, so only one file's bytes are in memory
+    /// besides the model being built.
     ///
     /// # Errors
-    /// As [`Model::from_csv_dir`], and [`Error::TooLarge`].
+    /// As [`Model::from_csv_dir`], [`Error::TooLarge`] when the files together
+    /// (`meta.json` included) are larger than the limit, and [`Error::Changed`]
+    /// when a file, or the folder, changes while the bundle is read.
     pub fn from_csv_dir_with(dir: impl AsRef<Path>, options: &LoadOptions) -> Result<Model> {
-        let dir = dir.as_ref();
-        let mut total = 0u64;
-        let mut tables = Vec::new();
-        for (file, _, required) in FILES {
-            tables.push(read_file(dir, file, required, options, &mut total)?);
-        }
-        if tables.iter().all(Option::is_none) {
+        Self::from_csv_dir_hooked(dir.as_ref(), options, &mut |_| {})
+    }
+
+    /// [`Model::from_csv_dir_with`], calling `hook` after each file is read (see [`Model::load_with_hook`]).
+    pub(crate) fn from_csv_dir_hooked(dir: &Path, options: &LoadOptions, hook: &mut dyn FnMut(&Path)) -> Result<Model> {
+        // A file renamed into the folder while the bundle is read changes the folder's time.
+        let stamp = || std::fs::metadata(dir).and_then(|m| m.modified()).ok();
+        let before = stamp();
+        if FILES.iter().all(|(file, ..)| !dir.join(file).exists()) {
             return Err(Error::Io {
                 path: dir.display().to_string(),
                 message:
@@ -263,28 +280,30 @@ impl Model {
             });
         }
         let mut b = ModelBuilder::new();
-        let meta_path = dir.join("meta.json");
-        match std::fs::read_to_string(&meta_path) {
-            Ok(text) => {
-                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                let meta = json_object(text).map_err(|message| Error::InvalidField {
-                    at: Position::record("meta.json", 1, None),
-                    field: "meta".into(),
-                    message,
-                })?;
-                b.meta(meta);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&meta_path, &e)),
-        }
+        let mut total = 0u64;
         let mut lines: [Vec<usize>; 5] = Default::default();
-        for (n, table) in tables.iter().enumerate() {
-            let Some((headers, rows)) = table else { continue };
-            let (file, known, _) = FILES[n];
-            for (i, record) in rows.iter().enumerate() {
-                let line = record.position().map_or(i + 2, |p| p.line() as usize);
+        // One file at a time, one row at a time: only one file's bytes are in memory
+        // besides the model being built.
+        for (n, &(file, known, required)) in FILES.iter().enumerate() {
+            let Some(bytes) = read_file(dir, file, options, &mut total, hook)? else { continue };
+            let csv_err = |e: csv::Error| csv_error(file, e);
+            let mut reader = csv::ReaderBuilder::new()
+                .flexible(false)
+                .from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+            let headers: Vec<String> =
+                reader.headers().map_err(csv_err)?.iter().map(|h| h.trim().to_string()).collect();
+            if let Some(column) = required.iter().find(|c| !headers.iter().any(|h| h == *c)) {
+                return Err(Error::Csv {
+                    file: file.into(),
+                    line: 1,
+                    message: format!("missing column {column:?}; the header must include {}", required.join(", ")),
+                });
+            }
+            let mut record = csv::StringRecord::new();
+            while reader.read_record(&mut record).map_err(csv_err)? {
+                let line = record.position().map_or(lines[n].len() + 2, |p| p.line() as usize);
                 lines[n].push(line);
-                let row = Row { file, line, headers, known, record };
+                let row = Row { file, line, headers: &headers, known, record: &record };
                 let key = if n == 4 { "from" } else { "id" };
                 let validity = row.validity(key)?;
                 let attrs = row.attrs(key)?;
@@ -352,6 +371,29 @@ impl Model {
                 };
                 added.map_err(|e| relocate(e, &lines))?;
             }
+        }
+        let meta_path = dir.join("meta.json");
+        let meta = match super::read_checked(&meta_path, total, options.max_bytes, hook) {
+            Err(Error::Io { .. }) if !meta_path.exists() => None,
+            other => Some(other?),
+        };
+        if stamp() != before {
+            return Err(Error::Changed { path: dir.display().to_string() });
+        }
+        if let Some(bytes) = meta {
+            let at = || Position::record("meta.json", 1, None);
+            let text = std::str::from_utf8(&bytes).map_err(|_| Error::InvalidField {
+                at: at(),
+                field: "meta".into(),
+                message: "invalid UTF-8".into(),
+            })?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let meta = json_object(text, META_DEPTH).map_err(|message| Error::InvalidField {
+                at: at(),
+                field: "meta".into(),
+                message,
+            })?;
+            b.meta(meta);
         }
         b.build().map_err(|e| relocate(e, &lines))
     }

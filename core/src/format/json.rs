@@ -153,7 +153,11 @@ fn validity(at: &impl Locate, since: Option<Cow<'_, str>>, until: Option<Cow<'_,
 
 fn attrs(at: &impl Locate, raw: Option<&RawValue>) -> Result<Option<Attrs>> {
     raw.map(|r| {
-        Attrs::from_raw(r).map_err(|message| Error::InvalidField { at: at.pos(), field: "attrs".into(), message })
+        Attrs::from_raw(r, ATTRS_DEPTH).map_err(|message| Error::InvalidField {
+            at: at.pos(),
+            field: "attrs".into(),
+            message,
+        })
     })
     .transpose()
 }
@@ -284,6 +288,30 @@ fn bare_message(e: &serde_json::Error) -> String {
     }
 }
 
+/// serde_json's message for a lone surrogate in a string ("unexpected end of
+/// hex escape", "lone leading surrogate in hex escape" …) made plain: the
+/// escape as written, and why.
+fn lone_surrogate(text: &str, e: &serde_json::Error) -> Option<String> {
+    let m = e.to_string();
+    if !(m.contains("hex escape") || m.contains("surrogate") || m.contains("unicode code point")) {
+        return None;
+    }
+    // The error's line and column are within this record's text.
+    let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
+    let end = text.len().min(line_start + e.column());
+    // The last escape before it, or the one before that (`\ud800\u0041`: the error is seen at the second).
+    let mut upto = end;
+    for _ in 0..2 {
+        let at = text.get(..upto)?.rfind("\\u")?;
+        let esc = text.get(at..at + 6)?;
+        if let Ok(0xD800..=0xDFFF) = u16::from_str_radix(&esc[2..], 16) {
+            return Some(format!("invalid unicode escape {esc}: a lone surrogate"));
+        }
+        upto = at;
+    }
+    None
+}
+
 /// Parses one record, turning a serde error into one naming the record and field.
 fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawValue) -> Result<T> {
     if !raw.get().starts_with('{') {
@@ -303,7 +331,7 @@ fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawV
             // Ask again with path tracking, to name the field.
             let mut de = serde_json::Deserializer::from_str(raw.get());
             let path_err = serde_path_to_error::deserialize::<_, T>(&mut de).err();
-            let mut message = bare_message(&first);
+            let mut message = lone_surrogate(raw.get(), &first).unwrap_or_else(|| bare_message(&first));
             let mut field = path_err.map(|e| e.path().to_string()).filter(|p| p != "." && !p.is_empty());
             if let Some(name) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
                 // "missing field `name`"
@@ -401,45 +429,6 @@ impl Model {
     }
 }
 
-/// The deepest nesting of arrays and objects accepted: serde_json's recursion
-/// limit. Records, attrs and meta are read as raw JSON, which serde_json skips
-/// without counting depth, so [`too_deep`] enforces the limit for them.
-const MAX_DEPTH: usize = 127;
-
-/// The byte offset of the first `[` or `{` nested deeper than [`MAX_DEPTH`], if any.
-pub(crate) fn too_deep(text: &str) -> Option<usize> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The message for JSON nested deeper than [`MAX_DEPTH`].
-pub(crate) fn too_deep_message() -> String {
-    format!("recursion limit exceeded: arrays and objects nest more than {MAX_DEPTH} levels deep")
-}
-
 fn load_str(text: &str) -> Result<Model> {
     if text.trim_matches([' ', '\n', '\r', '\t']).is_empty() {
         let (line, column) = line_col(text.as_bytes(), text.len());
@@ -494,7 +483,7 @@ fn load_str(text: &str) -> Result<Model> {
     let records = doc.territories.len() + doc.units.len() + doc.matters.len() + doc.items.len();
     let mut b = ModelBuilder::with_capacity(records, doc.links.len());
     if let Some(meta) = doc.meta {
-        let m = Attrs::from_raw(meta).map_err(|message| Error::InvalidField {
+        let m = Attrs::from_raw(meta, META_DEPTH).map_err(|message| Error::InvalidField {
             at: Position::record("document", 0, None),
             field: "meta".into(),
             message,

@@ -371,6 +371,10 @@ impl ModelBuilder {
         if record.id().is_empty() {
             return Err(Error::InvalidField { at: at(), field: "id".into(), message: "must not be empty".into() });
         }
+        if let Some(Err(message)) = record.attrs().map(|a| a.check(ATTRS_DEPTH)) {
+            // Only attrs made by `Attrs::from_map` can be too deep; the loaders' are checked already.
+            return Err(Error::InvalidField { at: at(), field: "attrs".into(), message });
+        }
         if let Some(first) = self.index.get(&self.graph, record.id()) {
             return Err(Error::DuplicateId { id: record.id().to_string(), at: at(), first: self.position_of(first) });
         }
@@ -384,7 +388,8 @@ impl ModelBuilder {
     /// Adds a territory.
     ///
     /// # Errors
-    /// [`Error::InvalidField`] for an empty id, [`Error::DuplicateId`].
+    /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
+    /// levels deep, [`Error::DuplicateId`].
     pub fn territory(&mut self, spec: TerritorySpec) -> Result<Node> {
         let parent = spec.parent.clone();
         let node = self.add(Record::Territory(Territory {
@@ -414,7 +419,8 @@ impl ModelBuilder {
     /// Adds a unit.
     ///
     /// # Errors
-    /// [`Error::InvalidField`] for an empty id, [`Error::DuplicateId`].
+    /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
+    /// levels deep, [`Error::DuplicateId`].
     pub fn unit(&mut self, spec: UnitSpec) -> Result<Node> {
         let located_in = spec.located_in.clone();
         let node = self.add(Record::Unit(Unit {
@@ -448,7 +454,8 @@ impl ModelBuilder {
     /// Adds a matter.
     ///
     /// # Errors
-    /// [`Error::InvalidField`] for an empty id, [`Error::DuplicateId`].
+    /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
+    /// levels deep, [`Error::DuplicateId`].
     pub fn matter(&mut self, spec: MatterSpec) -> Result<Node> {
         self.add(Record::Matter(Matter {
             id: spec.id.into(),
@@ -463,7 +470,8 @@ impl ModelBuilder {
     /// Adds an item.
     ///
     /// # Errors
-    /// [`Error::InvalidField`] for an empty id, [`Error::DuplicateId`].
+    /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
+    /// levels deep, [`Error::DuplicateId`].
     pub fn item(&mut self, spec: ItemSpec) -> Result<Node> {
         self.add(Record::Item(Item {
             id: spec.id.into(),
@@ -507,7 +515,8 @@ impl ModelBuilder {
     /// [`Error::DanglingReference`] when an endpoint or the scope does not
     /// exist, [`Error::WrongEndpoint`] when one is of the wrong record type for
     /// the kind, [`Error::InvalidField`] when a field does not belong to the
-    /// kind (`power` on a `leads` link …) or a required one is missing.
+    /// kind (`power` on a `leads` link …) or a required one is missing, or
+    /// when the attrs nest more than 124 levels deep.
     pub fn link(&mut self, spec: LinkSpec) -> Result<LinkId> {
         let LinkSpec { from, to, kind, primary, power, role, scope, members, attrs, validity } = spec;
         let fields = LinkFields { kind, primary, power, role, scope: scope.as_deref(), members, attrs, validity };
@@ -560,6 +569,9 @@ impl ModelBuilder {
             }
             Ok(())
         };
+        if let Some(Err(message)) = f.attrs.as_ref().map(|a| a.check(ATTRS_DEPTH)) {
+            return Err(invalid("attrs", message));
+        }
         only("primary", f.primary.is_some(), LinkKind::Leads)?;
         only("power", f.power.is_some(), LinkKind::Power)?;
         only("role", f.role.is_some(), LinkKind::Responsible)?;
@@ -618,8 +630,13 @@ impl ModelBuilder {
     /// # Errors
     /// [`Error::DanglingReference`] or [`Error::WrongEndpoint`] for a `parent`
     /// or `located_in` that names no territory, [`Error::TerritoryCycle`] when
-    /// a parent chain loops.
+    /// a parent chain loops, [`Error::InvalidField`] when the meta object nests
+    /// more than 126 levels deep.
     pub fn build(mut self) -> Result<Model> {
+        if let Some(Err(message)) = self.meta.as_ref().map(|a| a.check(META_DEPTH)) {
+            let at = Position::record("document", 0, None);
+            return Err(Error::InvalidField { at, field: "meta".into(), message });
+        }
         let pending = std::mem::take(&mut self.pending);
         for p in pending {
             let target = match self.index.get(&self.graph, &p.target) {
