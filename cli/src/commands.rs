@@ -7,10 +7,10 @@ use std::process::ExitCode;
 
 use serde_json::Value;
 use tiaokuai::audit::{Config, Severity};
-use tiaokuai::export::{Subgraph, to_dot, to_graphml};
+use tiaokuai::export::{Subgraph, to_dot, to_graphml, write_edgelist, write_neo4j};
 use tiaokuai::query::Line;
 use tiaokuai::render::Table;
-use tiaokuai::{Error, Level, Model, RecordType};
+use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
 use crate::{Command, ConvertTo, ExportTo, FailOn, Format, MetricsLevel};
 
@@ -83,20 +83,26 @@ impl Out {
 
 const SCHEMA: &str = include_str!("../../docs/tiaokuai-1.schema.json");
 
+/// The loading options of this run (`--max-bytes`), set once by [`run`].
+static LOAD_OPTIONS: std::sync::OnceLock<LoadOptions> = std::sync::OnceLock::new();
+
 /// Loads the model named on the command line (`-` for standard input), or the embedded sample.
 fn load(file: Option<&str>) -> Result<Model, Failure> {
     let located = |path: &str, e: Error| match e {
-        Error::Io { .. } => e.to_string(),
+        Error::Io { .. } | Error::Changed { .. } => e.to_string(),
         _ => format!("{path}: {e}"),
     };
+    let options = LOAD_OPTIONS.get_or_init(LoadOptions::default);
     match file {
         None => Ok(Model::sample()),
         Some("-") => {
+            // Never more than the limit (and one byte to tell) in memory.
             let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|e| format!("stdin: {e}"))?;
-            Ok(Model::from_json_bytes(&bytes).map_err(|e| located("stdin", e))?)
+            let mut stdin = std::io::Read::take(std::io::stdin(), options.max_bytes.saturating_add(1));
+            std::io::Read::read_to_end(&mut stdin, &mut bytes).map_err(|e| format!("stdin: {e}"))?;
+            Ok(Model::from_json_bytes_with(&bytes, options).map_err(|e| located("stdin", e))?)
         }
-        Some(path) => Ok(Model::load(path).map_err(|e| located(path, e))?),
+        Some(path) => Ok(Model::load_with(path, options).map_err(|e| located(path, e))?),
     }
 }
 
@@ -119,7 +125,8 @@ fn write_model(output: Option<&str>, model: &Model) -> Result<(), Failure> {
 }
 
 /// Runs one command.
-pub fn run(command: Command) -> CmdResult {
+pub fn run(command: Command, options: LoadOptions) -> CmdResult {
+    let _ = LOAD_OPTIONS.set(options);
     match command {
         Command::Audit { file, config, format, fail_on } => audit(file.as_deref(), config.as_deref(), format, fail_on),
         Command::Chain { file, unit, line, format } => {
@@ -300,7 +307,13 @@ fn export(file: &str, to: ExportTo, focus: Option<&str>, render: Option<&str>, o
         None => Subgraph::whole(&model),
     };
     let text = match (to, render) {
-        (ExportTo::Graphml, Some(_)) => return Err("--render needs --to dot".into()),
+        (ExportTo::Graphml | ExportTo::Neo4j | ExportTo::Edgelist, Some(_)) => {
+            return Err("--render needs --to dot".into());
+        }
+        (ExportTo::Neo4j, None) => return export_folder("neo4j", output, |dir| write_neo4j(&model, &sub, dir)),
+        (ExportTo::Edgelist, None) => {
+            return export_folder("edgelist", output, |dir| write_edgelist(&model, &sub, dir));
+        }
         (ExportTo::Graphml, None) => to_graphml(&model, &sub),
         (ExportTo::Dot, _) => to_dot(&model, &sub),
     };
@@ -334,6 +347,24 @@ fn export(file: &str, to: ExportTo, focus: Option<&str>, render: Option<&str>, o
     if !status.success() {
         return Err(format!("dot failed with {status}").into());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a folder export (`--to neo4j`, `--to edgelist`) and says what it wrote on stderr.
+fn export_folder(
+    name: &str,
+    output: Option<&str>,
+    write: impl FnOnce(&str) -> tiaokuai::Result<tiaokuai::export::Written>,
+) -> CmdResult {
+    let dir = output.ok_or_else(|| format!("--to {name} needs -o FOLDER"))?;
+    let written = write(dir)?;
+    eprintln!(
+        "wrote {} nodes and {} edges ({} links of the model) to {dir}; see {}",
+        written.nodes,
+        written.edges,
+        written.links,
+        std::path::Path::new(dir).join("README.md").display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

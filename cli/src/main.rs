@@ -19,8 +19,30 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Parser, Debug)]
 #[command(name = "tiaokuai", version, about, long_about, propagate_version = true)]
 pub struct Cli {
+    /// The largest model read, in bytes (`500M`, `2G`: K, M, G are powers of 1024): a
+    /// larger file, CSV bundle or standard input is refused. Default 4G.
+    #[arg(long, global = true, value_name = "BYTES", value_parser = parse_size)]
+    max_bytes: Option<u64>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// A size in bytes, with an optional K, M or G suffix (powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_uppercase()),
+        _ => (t, 'B'),
+    };
+    let shift = match unit {
+        'B' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => return Err(format!("{text:?}: use a number of bytes, optionally with K, M or G")),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("{text:?}: use a number of bytes, optionally with K, M or G"))?;
+    n.checked_mul(1 << shift).ok_or_else(|| format!("{text:?} is too large"))
 }
 
 /// Output format of a command.
@@ -68,6 +90,10 @@ pub enum ExportTo {
     Graphml,
     /// Graphviz DOT.
     Dot,
+    /// A folder for Neo4j 5's bulk importer (`neo4j-admin database import full`) or LOAD CSV.
+    Neo4j,
+    /// A folder of `vertices.csv` and `edges.csv`: Spark GraphFrames, pandas, Polars, DuckDB.
+    Edgelist,
 }
 
 /// What `convert` writes.
@@ -145,7 +171,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Export the model, or the part around one record, as GraphML or Graphviz DOT.
+    /// Export the model, or the part around one record: GraphML, Graphviz DOT, Neo4j, edge list.
     Export {
         /// The model.
         file: String,
@@ -158,7 +184,7 @@ pub enum Command {
         /// Render with Graphviz's `dot` (must be installed) instead of writing the source: svg, png or pdf.
         #[arg(long)]
         render: Option<String>,
-        /// Where to write (stdout when omitted).
+        /// Where to write: a file (stdout when omitted), a folder for neo4j and edgelist.
         #[arg(short, long)]
         output: Option<String>,
     },
@@ -225,7 +251,11 @@ pub enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match commands::run(cli.command) {
+    let mut options = tiaokuai::LoadOptions::default();
+    if let Some(limit) = cli.max_bytes {
+        options = options.max_bytes(limit);
+    }
+    match commands::run(cli.command, options) {
         Ok(code) => code,
         Err(commands::Failure::BrokenPipe) => ExitCode::SUCCESS,
         Err(commands::Failure::Message(e)) => {

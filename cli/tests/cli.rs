@@ -506,3 +506,105 @@ fn a_closed_pipe_is_not_a_panic() {
         assert_eq!(status.code(), Some(0), "{args:?}: {err}");
     }
 }
+
+/// Counts the data rows of a CSV file with the csv crate (quoted line breaks included).
+fn csv_rows(path: &str) -> Vec<csv::StringRecord> {
+    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    reader.records().map(|r| r.unwrap_or_else(|e| panic!("{path}: {e}"))).collect()
+}
+
+#[test]
+fn export_neo4j_and_edgelist_folders() {
+    let model = tiaokuai::Model::load(root().join(SAMPLE)).unwrap();
+    let dir = TempDir::new("export-folders");
+    let neo4j = dir.path("neo4j");
+    let o = tiaokuai(&["export", SAMPLE, "--to", "neo4j", "-o", &neo4j]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains(&format!("wrote {} nodes", model.len())), "{}", stderr(&o));
+    for file in ["nodes.csv", "relationships.csv", "import.sh", "load.cypher", "README.md"] {
+        assert!(Path::new(&neo4j).join(file).is_file(), "{file}");
+    }
+    let nodes = csv_rows(&format!("{neo4j}/nodes.csv"));
+    assert_eq!(nodes.len(), model.len());
+    let rels = csv_rows(&format!("{neo4j}/relationships.csv"));
+    assert_eq!(rels.iter().filter(|r| !r[4].is_empty()).count(), model.link_count(), "rows with a link index");
+    let edgelist = dir.path("edges");
+    ok(&["export", SAMPLE, "--to", "edgelist", "-o", &edgelist]);
+    assert_eq!(csv_rows(&format!("{edgelist}/vertices.csv")).len(), model.len());
+    let edges = csv_rows(&format!("{edgelist}/edges.csv"));
+    assert_eq!(edges.iter().filter(|r| !r[3].is_empty()).count(), model.link_count());
+    assert_eq!(edges.len(), rels.len());
+    // A focus writes only the part around one record.
+    let part = dir.path("part");
+    ok(&["export", SAMPLE, "--to", "edgelist", "--focus", "yyl-c01", "-o", &part]);
+    let vertices = csv_rows(&format!("{part}/vertices.csv"));
+    assert!(vertices.len() < model.len() / 10 && vertices.iter().any(|v| &v[0] == "yyl-c01"), "{}", vertices.len());
+    // A folder is required; --render is for dot; an unknown focus names the id.
+    for (args, message) in [
+        (&["export", SAMPLE, "--to", "neo4j"][..], "--to neo4j needs -o FOLDER"),
+        (&["export", SAMPLE, "--to", "edgelist", "--render", "svg", "-o", &part], "--render needs --to dot"),
+        (&["export", SAMPLE, "--to", "neo4j", "--focus", "ghost", "-o", &part], "ghost"),
+    ] {
+        let o = tiaokuai(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+    }
+    // An unwritable folder is named.
+    let blocker = dir.file("blocker", "a file");
+    let o = tiaokuai(&["export", SAMPLE, "--to", "neo4j", "-o", &format!("{blocker}/out")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("blocker"), "{}", stderr(&o));
+}
+
+#[test]
+fn max_bytes_limits_what_is_read() {
+    let size = std::fs::metadata(root().join(SAMPLE)).unwrap().len();
+    // A file over the limit: one line naming the limit, exit 1; at the limit it loads.
+    let limit = (size - 1).to_string();
+    for command in
+        [&["stats", SAMPLE][..], &["validate", SAMPLE], &["audit", SAMPLE], &["chain", SAMPLE, "yyl-c01-party"]]
+    {
+        let args: Vec<&str> = command.iter().copied().chain(["--max-bytes", &limit]).collect();
+        let o = tiaokuai(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("input of {size} bytes is larger than the limit of {limit} bytes")),
+            "{args:?}: {err}"
+        );
+    }
+    ok(&["stats", SAMPLE, "--max-bytes", &size.to_string()]);
+    // The flag goes anywhere on the line, with K, M or G.
+    ok(&["--max-bytes", "10M", "stats", SAMPLE]);
+    let o = tiaokuai(&["stats", SAMPLE, "--max-bytes", "1K"]);
+    assert!(stderr(&o).contains("larger than the limit of 1024 bytes"), "{}", stderr(&o));
+    // A CSV bundle counts all its files.
+    let dir = TempDir::new("max-bytes");
+    let bundle = dir.path("bundle");
+    ok(&["convert", SAMPLE, "--to", "csv", "-o", &bundle]);
+    let o = tiaokuai(&["validate", &bundle, "--max-bytes", "100K"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is larger than the limit of 102400 bytes"), "{}", stderr(&o));
+    // Standard input is never read past the limit.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
+        .args(["stats", "-", "--max-bytes", "1000"])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let text = std::fs::read(root().join(SAMPLE)).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // The reader stops early and closes the pipe: a broken pipe here is expected.
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &text));
+    let o = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is larger than the limit of 1000 bytes"), "{}", stderr(&o));
+    // Not a size: a usage error.
+    for bad in ["12X", "-1", "lots", "99999999999G"] {
+        assert_eq!(tiaokuai(&["stats", SAMPLE, "--max-bytes", bad]).status.code(), Some(2), "{bad}");
+    }
+}

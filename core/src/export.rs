@@ -1,5 +1,8 @@
 //! Graph exports: GraphML (Gephi, yEd, Cytoscape, NetworkX) and Graphviz DOT,
-//! of a whole model or of the part around one record.
+//! of a whole model or of the part around one record; and, for models that
+//! outgrow one machine, CSV folders for Neo4j's bulk importer
+//! ([`write_neo4j`]) and edge lists for Spark GraphFrames, DuckDB or pandas
+//! ([`write_edgelist`]); see `docs/scaling.md`.
 //!
 //! A [`Subgraph`] says which records and links to write; [`to_graphml`] and
 //! [`to_dot`] write them. Besides the model's links, both formats carry one
@@ -26,6 +29,7 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 use crate::evidence::Fact;
@@ -485,4 +489,635 @@ fn write_clusters(out: &mut String, model: &Model, sub: &Subgraph) {
             Some(n) => dot_node(out, model, n, indent),
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Folder exports for tools beyond one machine: Neo4j and edge lists (Spark
+// GraphFrames, pandas, Polars, DuckDB).
+
+/// The header of `nodes.csv` written by [`write_neo4j`], in the Neo4j 5 import
+/// header format (`name:type`). Counts are `long` because Neo4j's `int` is a
+/// signed 32-bit number and counts go up to 4,294,967,295.
+pub const NEO4J_NODE_COLUMNS: &[&str] = &[
+    "id:ID",
+    ":LABEL",
+    "name",
+    "kind",
+    "level",
+    "grade",
+    "sector",
+    "members:long",
+    "staff:long",
+    "in_service_members:long",
+    "category",
+    "since:date",
+    "until:date",
+    "attrs",
+];
+
+/// The header of `relationships.csv` written by [`write_neo4j`].
+pub const NEO4J_RELATIONSHIP_COLUMNS: &[&str] = &[
+    ":START_ID",
+    ":END_ID",
+    ":TYPE",
+    "kind",
+    "link:long",
+    "primary:boolean",
+    "role",
+    "power",
+    "scope",
+    "members:long",
+    "since:date",
+    "until:date",
+    "attrs",
+];
+
+/// The header of `vertices.csv` written by [`write_edgelist`] (GraphFrames needs `id`).
+pub const VERTEX_COLUMNS: &[&str] = &[
+    "id",
+    "type",
+    "name",
+    "kind",
+    "level",
+    "grade",
+    "sector",
+    "members",
+    "staff",
+    "in_service_members",
+    "category",
+    "since",
+    "until",
+    "attrs",
+];
+
+/// The header of `edges.csv` written by [`write_edgelist`] (GraphFrames needs `src` and `dst`).
+pub const EDGE_COLUMNS: &[&str] =
+    &["src", "dst", "kind", "link", "primary", "role", "power", "scope", "members", "since", "until", "attrs"];
+
+/// What [`write_neo4j`] or [`write_edgelist`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Written {
+    /// The files written, data files first.
+    pub files: Vec<PathBuf>,
+    /// Node (vertex) rows: the records of the subgraph.
+    pub nodes: usize,
+    /// Relationship (edge) rows: [`Written::links`] plus the `parent` and `located_in` edges.
+    pub edges: usize,
+    /// Edge rows that are links of the model (their `link` column is set).
+    pub links: usize,
+    /// True when some value holds a line break, so that Neo4j's bulk import
+    /// needs `--multiline-fields=true` (the written `import.sh` passes it then).
+    pub multiline: bool,
+}
+
+/// The Neo4j relationship type for a link kind: upper-cased, with every
+/// character other than a letter, a digit or `_` replaced by `_`, so it can be
+/// used in Cypher without quoting. Distinct custom kinds may share a type
+/// (`x-a.b` and `x-a_b`); the `kind` property keeps the kind as written.
+///
+/// # Example
+/// ```
+/// use tiaokuai::export::relationship_type;
+/// assert_eq!(relationship_type("party_org_of"), "PARTY_ORG_OF");
+/// assert_eq!(relationship_type("x-co-op team"), "X_CO_OP_TEAM");
+/// assert_eq!(relationship_type("x-协管"), "X_协管");
+/// ```
+pub fn relationship_type(kind: &str) -> String {
+    let mut out = String::with_capacity(kind.len());
+    push_relationship_type(&mut out, kind);
+    out
+}
+
+fn push_relationship_type(out: &mut String, kind: &str) {
+    for c in kind.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push('_');
+        }
+    }
+}
+
+/// The two flavours of folder export, which differ only in headers and a few values.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flavour {
+    Neo4j,
+    EdgeList,
+}
+
+/// The Neo4j labels of a record: its type, and `Record` for every record (one
+/// uniqueness constraint on `Record.id` then serves lookups across types).
+fn neo4j_label(t: RecordType) -> &'static str {
+    match t {
+        RecordType::Territory => "Territory;Record",
+        RecordType::Unit => "Unit;Record",
+        RecordType::Matter => "Matter;Record",
+        RecordType::Item => "Item;Record",
+    }
+}
+
+/// A CSV writer that remembers whether any value held a line break.
+struct Rows<W: std::io::Write> {
+    out: csv::Writer<W>,
+    multiline: bool,
+    number: String,
+}
+
+impl<W: std::io::Write> Rows<W> {
+    fn new(w: W) -> Self {
+        Rows { out: csv::Writer::from_writer(w), multiline: false, number: String::new() }
+    }
+
+    fn text(&mut self, value: &str) -> csv::Result<()> {
+        if value.contains(['\n', '\r']) {
+            self.multiline = true;
+        }
+        self.out.write_field(value)
+    }
+
+    fn opt(&mut self, value: Option<&str>) -> csv::Result<()> {
+        self.text(value.unwrap_or(""))
+    }
+
+    fn num(&mut self, value: Option<impl std::fmt::Display>) -> csv::Result<()> {
+        self.number.clear();
+        if let Some(v) = value {
+            let _ = write!(self.number, "{v}");
+        }
+        self.out.write_field(&self.number)
+    }
+
+    fn relationship_type(&mut self, kind: &str) -> csv::Result<()> {
+        self.number.clear();
+        push_relationship_type(&mut self.number, kind);
+        self.out.write_field(&self.number)
+    }
+
+    fn end(&mut self) -> csv::Result<()> {
+        self.out.write_record(None::<&[u8]>)
+    }
+}
+
+fn write_node<W: std::io::Write>(rows: &mut Rows<W>, model: &Model, n: Node, flavour: Flavour) -> csv::Result<()> {
+    let r = model.record(n);
+    rows.text(r.id())?;
+    rows.text(match flavour {
+        Flavour::Neo4j => neo4j_label(r.record_type()),
+        Flavour::EdgeList => r.record_type().as_str(),
+    })?;
+    rows.text(r.name())?;
+    rows.text(r.kind_str())?;
+    let level = model.level(n);
+    let grade = level.map(|l| l.grade());
+    rows.opt(level.as_ref().map(|l| l.as_str()))?;
+    rows.opt(grade.as_ref().map(|g| g.as_str()))?;
+    let unit = r.as_unit();
+    rows.opt(unit.and_then(|u| u.sector.as_ref()).map(|s| s.as_str()))?;
+    rows.num(unit.and_then(|u| u.members))?;
+    rows.num(unit.and_then(|u| u.staff))?;
+    rows.num(unit.and_then(|u| u.in_service_members))?;
+    rows.opt(r.as_matter().and_then(|m| m.category.as_deref()))?;
+    let validity = r.validity();
+    rows.num(validity.since)?;
+    rows.num(validity.until)?;
+    rows.opt(r.attrs().map(|a| a.as_json()))?;
+    rows.end()
+}
+
+fn write_link<W: std::io::Write>(rows: &mut Rows<W>, model: &Model, id: LinkId, flavour: Flavour) -> csv::Result<()> {
+    let l = model.link(id);
+    rows.text(model.id(l.from))?;
+    rows.text(model.id(l.to))?;
+    if flavour == Flavour::Neo4j {
+        rows.relationship_type(l.kind.as_str())?;
+    }
+    rows.text(l.kind.as_str())?;
+    rows.num(Some(id.index()))?;
+    rows.num(l.primary)?;
+    rows.opt(l.role.as_ref().map(|r| r.as_str()))?;
+    rows.opt(l.power.as_ref().map(|p| p.as_str()))?;
+    rows.opt(l.scope.map(|s| model.id(s)))?;
+    rows.num(l.members)?;
+    rows.num(l.validity.since)?;
+    rows.num(l.validity.until)?;
+    rows.opt(l.attrs.as_ref().map(|a| a.as_json()))?;
+    rows.end()
+}
+
+/// An edge that is a field of a record: `parent` or `located_in`.
+fn write_field_edge<W: std::io::Write>(
+    rows: &mut Rows<W>,
+    model: &Model,
+    (from, to): (Node, Node),
+    kind: &str,
+    flavour: Flavour,
+) -> csv::Result<()> {
+    rows.text(model.id(from))?;
+    rows.text(model.id(to))?;
+    if flavour == Flavour::Neo4j {
+        rows.relationship_type(kind)?;
+    }
+    rows.text(kind)?;
+    // link, primary, role, power, scope, members, since, until, attrs: all empty.
+    for _ in 0..9 {
+        rows.out.write_field("")?;
+    }
+    rows.end()
+}
+
+/// Edges that are fields of records, as (from, to) pairs.
+type Pairs = Vec<(Node, Node)>;
+
+/// The `parent` edges (territory → containing territory) and `located_in`
+/// edges (unit → territory) with both ends in the subgraph.
+fn field_edges(model: &Model, sub: &Subgraph) -> (Pairs, Pairs) {
+    let mut inside = vec![false; model.len()];
+    for &n in &sub.nodes {
+        inside[n.index()] = true;
+    }
+    let mut parents = Vec::new();
+    let mut located = Vec::new();
+    for &n in &sub.nodes {
+        match model.record(n) {
+            Record::Territory(t) => parents.extend(t.parent.filter(|p| inside[p.index()]).map(|p| (n, p))),
+            Record::Unit(u) => located.extend(u.located_in.filter(|p| inside[p.index()]).map(|p| (n, p))),
+            _ => {}
+        }
+    }
+    (parents, located)
+}
+
+/// Writes the two CSV files of a folder export; returns the summary without
+/// the extra files, and whether there were `parent` and `located_in` edges.
+fn write_tables(model: &Model, sub: &Subgraph, dir: &Path, flavour: Flavour) -> Result<(Written, bool, bool)> {
+    std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, &e))?;
+    let (node_file, edge_file, node_columns, edge_columns) = match flavour {
+        Flavour::Neo4j => ("nodes.csv", "relationships.csv", NEO4J_NODE_COLUMNS, NEO4J_RELATIONSHIP_COLUMNS),
+        Flavour::EdgeList => ("vertices.csv", "edges.csv", VERTEX_COLUMNS, EDGE_COLUMNS),
+    };
+    let mut written = Written::default();
+    let csv_error = |path: &Path| {
+        let path = path.display().to_string();
+        move |e: csv::Error| crate::Error::Io { path: path.clone(), message: e.to_string() }
+    };
+
+    let path = dir.join(node_file);
+    crate::format::write_atomic(&path, |w| {
+        let err = csv_error(&path);
+        let mut rows = Rows::new(w);
+        rows.out.write_record(node_columns).map_err(&err)?;
+        for &n in &sub.nodes {
+            write_node(&mut rows, model, n, flavour).map_err(&err)?;
+        }
+        rows.out.flush().map_err(|e| crate::Error::io(&path, &e))?;
+        written.multiline |= rows.multiline;
+        Ok(())
+    })?;
+    written.nodes = sub.nodes.len();
+    written.files.push(path);
+
+    let (parents, located) = field_edges(model, sub);
+    let path = dir.join(edge_file);
+    crate::format::write_atomic(&path, |w| {
+        let err = csv_error(&path);
+        let mut rows = Rows::new(w);
+        rows.out.write_record(edge_columns).map_err(&err)?;
+        for &id in &sub.links {
+            write_link(&mut rows, model, id, flavour).map_err(&err)?;
+        }
+        for &pair in &parents {
+            write_field_edge(&mut rows, model, pair, "parent", flavour).map_err(&err)?;
+        }
+        for &pair in &located {
+            write_field_edge(&mut rows, model, pair, "located_in", flavour).map_err(&err)?;
+        }
+        rows.out.flush().map_err(|e| crate::Error::io(&path, &e))?;
+        written.multiline |= rows.multiline;
+        Ok(())
+    })?;
+    written.links = sub.links.len();
+    written.edges = sub.links.len() + parents.len() + located.len();
+    written.files.push(path);
+    Ok((written, !parents.is_empty(), !located.is_empty()))
+}
+
+fn write_text(dir: &Path, name: &str, text: &str, written: &mut Written) -> Result<()> {
+    let path = dir.join(name);
+    crate::format::write_atomic(&path, |w| {
+        use std::io::Write as _;
+        w.write_all(text.as_bytes()).map_err(|e| crate::Error::io(&path, &e))
+    })?;
+    written.files.push(path);
+    Ok(())
+}
+
+/// Writes a subgraph as a folder for Neo4j 5's bulk importer
+/// (`neo4j-admin database import full`), or for `LOAD CSV` on small models.
+///
+/// The folder gets:
+/// - `nodes.csv`: one row per record, header [`NEO4J_NODE_COLUMNS`]. Labels
+///   `Territory`, `Unit`, `Matter` or `Item`, and `Record` on every node.
+///   `kind` is the record's kind (for matters and items, their list); `level`
+///   and `grade` are derived as in [`Model::level`]; `attrs` is the record's
+///   attrs as a JSON string (`apoc.convert.fromJsonMap` reads it).
+/// - `relationships.csv`: one row per link of the subgraph, header
+///   [`NEO4J_RELATIONSHIP_COLUMNS`], type [`relationship_type`] of its kind,
+///   `link` its index in the model's `links` array, `scope` the id of its
+///   scope territory; then a `PARENT` relationship from each territory to its
+///   containing territory and a `LOCATED_IN` one from each unit to where it
+///   is located, when both ends are in the subgraph (their `link` is empty).
+/// - `import.sh`: the `neo4j-admin database import full` command for this
+///   folder (with `--multiline-fields=true` when some value holds a line break).
+/// - `load.cypher`: the same data through `LOAD CSV`, one statement per label
+///   and relationship type present, for small models and running servers.
+/// - `README.md`: what the files hold and how to load them.
+///
+/// The CSV files are RFC 4180 (fields with commas, quotes or line breaks are
+/// quoted, quotes doubled), UTF-8, with empty fields for absent values, which
+/// both importers skip. Rows come in document order. Each file is written
+/// atomically; other files in the folder are left alone.
+///
+/// # Errors
+/// [`crate::Error::Io`] naming the folder or file that could not be written.
+///
+/// # Complexity
+/// O(records + links of the subgraph) time; memory O(records of the model)
+/// bits for the `PARENT`/`LOCATED_IN` check, rows are streamed.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Model, export::{Subgraph, write_neo4j}};
+/// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+///   "territories": [{"id": "d", "name": "District, \"D\"", "kind": "district"}],
+///   "units": [{"id": "dw", "name": "Committee", "kind": "party_committee", "members": 12}],
+///   "links": [{"from": "dw", "to": "d", "kind": "jurisdiction"}]}"#)?;
+/// let dir = std::env::temp_dir().join(format!("tk-doc-neo4j-{}", std::process::id()));
+/// let written = write_neo4j(&model, &Subgraph::whole(&model), &dir)?;
+/// assert_eq!((written.nodes, written.edges), (2, 1));
+/// let nodes = std::fs::read_to_string(dir.join("nodes.csv")).unwrap();
+/// assert!(nodes.starts_with("id:ID,:LABEL,name,kind,"));
+/// assert!(nodes.contains(r#"d,Territory;Record,"District, ""D""",district,"#));
+/// let rels = std::fs::read_to_string(dir.join("relationships.csv")).unwrap();
+/// assert!(rels.lines().nth(1).unwrap().starts_with("dw,d,JURISDICTION,jurisdiction,0,"));
+/// assert!(std::fs::read_to_string(dir.join("import.sh")).unwrap().contains("database import full"));
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn write_neo4j(model: &Model, sub: &Subgraph, dir: impl AsRef<Path>) -> Result<Written> {
+    let dir = dir.as_ref();
+    let (mut written, parents, located) = write_tables(model, sub, dir, Flavour::Neo4j)?;
+    let mut labels: Vec<RecordType> = sub.nodes.iter().map(|&n| model.record(n).record_type()).collect();
+    labels.dedup(); // nodes come sorted by type
+    let kinds: HashSet<&LinkKind> = sub.links.iter().map(|&l| &model.link(l).kind).collect();
+    let mut types: std::collections::BTreeSet<String> =
+        kinds.into_iter().map(|k| relationship_type(k.as_str())).collect();
+    if parents {
+        types.insert("PARENT".into());
+    }
+    if located {
+        types.insert("LOCATED_IN".into());
+    }
+    let types: Vec<String> = types.into_iter().collect();
+    write_text(dir, "import.sh", &neo4j_import_sh(&written), &mut written)?;
+    write_text(dir, "load.cypher", &neo4j_load_cypher(&labels, &types), &mut written)?;
+    write_text(dir, "README.md", &neo4j_readme(&written), &mut written)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join("import.sh");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| crate::Error::io(&path, &e))?;
+    }
+    Ok(written)
+}
+
+fn neo4j_import_sh(w: &Written) -> String {
+    let multiline = if w.multiline { "  --multiline-fields=true \\\n" } else { "" };
+    format!(
+        r#"#!/bin/sh
+# Bulk import of this folder into a new Neo4j 5 database; written by `tiaokuai export --to neo4j`.
+# {nodes} nodes, {edges} relationships ({links} links of the model, the rest PARENT and LOCATED_IN).
+#
+#   NEO4J_HOME=/path/to/neo4j sh import.sh [DATABASE] [more neo4j-admin options]
+#
+# DATABASE defaults to neo4j. The database must be stopped (Community edition: stop the server)
+# and must not exist, or pass --overwrite-destination=true to replace it. Then start Neo4j and run
+#   CREATE CONSTRAINT record_id IF NOT EXISTS FOR (n:Record) REQUIRE n.id IS UNIQUE;
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+db=${{1:-neo4j}}
+[ $# -gt 0 ] && shift
+"${{NEO4J_HOME:+$NEO4J_HOME/bin/}}neo4j-admin" database import full "$db" \
+  --nodes="$here/nodes.csv" \
+  --relationships="$here/relationships.csv" \
+  --id-type=string \
+{multiline}  "$@"
+"#,
+        nodes = w.nodes,
+        edges = w.edges,
+        links = w.links,
+    )
+}
+
+/// `CASE` around a column so an empty value (`''` or null, depending on the
+/// Neo4j version) sets nothing; `convert` wraps the value (`toInteger(…)`).
+fn cypher_value(column: &str, convert: &str) -> String {
+    let value = format!("row.`{column}`");
+    let converted = if convert.is_empty() { value.clone() } else { format!("{convert}({value})") };
+    format!("CASE WHEN {value} <> '' THEN {converted} END")
+}
+
+fn cypher_properties(variable: &str, columns: &[&str]) -> String {
+    columns
+        .iter()
+        .map(|c| {
+            let (name, ty) = c.split_once(':').unwrap_or((c, ""));
+            let convert = match ty {
+                "long" => "toInteger",
+                "boolean" => "toBoolean",
+                "date" => "date",
+                _ => "",
+            };
+            format!("{variable}.`{name}` = {}", cypher_value(c, convert))
+        })
+        .collect::<Vec<_>>()
+        .join(",\n      ")
+}
+
+fn neo4j_load_cypher(labels: &[RecordType], types: &[String]) -> String {
+    let mut out = String::from(
+        "// Loads nodes.csv and relationships.csv with LOAD CSV, for small models or a running server;\n\
+         // written by `tiaokuai export --to neo4j`. Copy the two CSV files into Neo4j's import folder,\n\
+         // then: cypher-shell -u neo4j -p PASSWORD -f load.cypher\n\
+         // (in Neo4j Browser, prefix each statement with :auto). Large models: use import.sh instead.\n\n\
+         CREATE CONSTRAINT record_id IF NOT EXISTS FOR (n:Record) REQUIRE n.id IS UNIQUE;\n",
+    );
+    for &t in labels {
+        let label = neo4j_label(t);
+        let name = label.split(';').next().unwrap_or(label);
+        let _ = write!(
+            out,
+            "\nLOAD CSV WITH HEADERS FROM 'file:///nodes.csv' AS row\n\
+             WITH row WHERE row.`:LABEL` = '{label}'\n\
+             CALL {{\n  WITH row\n  CREATE (n:Record:{name} {{id: row.`id:ID`}})\n  SET {}\n}} IN TRANSACTIONS OF 10000 ROWS;\n",
+            cypher_properties("n", &NEO4J_NODE_COLUMNS[2..])
+        );
+    }
+    for ty in types {
+        let _ = write!(
+            out,
+            "\nLOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row\n\
+             WITH row WHERE row.`:TYPE` = '{ty}'\n\
+             CALL {{\n  WITH row\n  MATCH (a:Record {{id: row.`:START_ID`}}), (b:Record {{id: row.`:END_ID`}})\n  \
+             CREATE (a)-[r:`{ty}`]->(b)\n  SET {}\n}} IN TRANSACTIONS OF 10000 ROWS;\n",
+            cypher_properties("r", &NEO4J_RELATIONSHIP_COLUMNS[3..])
+        );
+    }
+    out
+}
+
+fn neo4j_readme(w: &Written) -> String {
+    let multiline = if w.multiline { " --multiline-fields=true" } else { "" };
+    format!(
+        r#"# A tiaokuai model for Neo4j 5
+
+Written by `tiaokuai export --to neo4j`: {nodes} nodes, {edges} relationships
+({links} links of the model; the rest are `PARENT`, territory to containing
+territory, and `LOCATED_IN`, unit to the territory where it sits).
+
+- `nodes.csv`: one row per record. Labels `Territory`, `Unit`, `Matter`, `Item`,
+  and `Record` on all. Properties `id`, `name`, `kind` (for matters and items,
+  their list), `level`, `grade`, `sector`, `members`, `staff`,
+  `in_service_members`, `category`, `since`, `until`, and `attrs` (a JSON string).
+- `relationships.csv`: type = the link kind upper-cased (`LEADS`,
+  `JURISDICTION`, custom `x-` kinds with other characters made `_`); properties
+  `kind` (as written), `link` (index in the model's `links` array), `primary`,
+  `role`, `power`, `scope` (a territory id), `members`, `since`, `until`, `attrs`.
+
+## Bulk import (any size; the database offline)
+
+    NEO4J_HOME=/path/to/neo4j sh import.sh neo4j
+
+runs
+
+    neo4j-admin database import full neo4j --nodes=nodes.csv --relationships=relationships.csv --id-type=string{multiline}
+
+(with absolute paths). The database must not exist; add
+`--overwrite-destination=true` to replace it. Then start Neo4j and create the
+lookup constraint:
+
+    CREATE CONSTRAINT record_id IF NOT EXISTS FOR (n:Record) REQUIRE n.id IS UNIQUE;
+
+## LOAD CSV (small models; the server running)
+
+Copy `nodes.csv` and `relationships.csv` into Neo4j's `import` folder, then
+
+    cypher-shell -u neo4j -p PASSWORD -f load.cypher
+
+## Queries
+
+    // who leads this unit, up to the top
+    MATCH p = (:Unit {{id: $id}})<-[:LEADS*]-(top:Unit) WHERE NOT ()-[:LEADS]->(top) RETURN p;
+    // who holds jurisdiction over a territory and the territories containing it
+    MATCH (:Territory {{id: $id}})-[:PARENT*0..]->(t)<-[:JURISDICTION]-(u:Unit) RETURN t.id, u.id, u.name;
+"#,
+        nodes = w.nodes,
+        edges = w.edges,
+        links = w.links,
+    )
+}
+
+/// Writes a subgraph as an edge list for Spark GraphFrames, pandas, Polars or
+/// DuckDB: `vertices.csv` (header [`VERTEX_COLUMNS`]: `id`, `type` —
+/// territory, unit, matter, item — and the same properties as
+/// [`write_neo4j`]'s nodes), `edges.csv` (header [`EDGE_COLUMNS`]: `src`,
+/// `dst`, `kind`, `link` … the links of the subgraph, then the `parent` and
+/// `located_in` edges as in [`write_neo4j`], with an empty `link`), and a
+/// `README.md` with the code to load them.
+///
+/// The CSV files are RFC 4180 and UTF-8; empty fields are absent values.
+/// Readers should take ids as strings (NBS codes look like numbers) and be
+/// told the quoting, which their sniffers can miss when the first rows hold no
+/// quotes: Spark `multiLine=True, escape='"'`; pandas `dtype=str,
+/// keep_default_na=False`; DuckDB `all_varchar=true, quote='"', escape='"'`.
+///
+/// # Errors
+/// [`crate::Error::Io`] naming the folder or file that could not be written.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Model, export::{Subgraph, write_edgelist}};
+/// let model = Model::sample();
+/// let dir = std::env::temp_dir().join(format!("tk-doc-edges-{}", std::process::id()));
+/// let written = write_edgelist(&model, &Subgraph::focus(&model, "yyl-c01-party")?, &dir)?;
+/// let edges = std::fs::read_to_string(dir.join("edges.csv")).unwrap();
+/// assert!(edges.starts_with("src,dst,kind,link,"));
+/// assert_eq!(edges.lines().count(), written.edges + 1);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn write_edgelist(model: &Model, sub: &Subgraph, dir: impl AsRef<Path>) -> Result<Written> {
+    let dir = dir.as_ref();
+    let (mut written, ..) = write_tables(model, sub, dir, Flavour::EdgeList)?;
+    write_text(dir, "README.md", &edgelist_readme(&written), &mut written)?;
+    Ok(written)
+}
+
+fn edgelist_readme(w: &Written) -> String {
+    format!(
+        r#"# A tiaokuai model as an edge list
+
+Written by `tiaokuai export --to edgelist`: {nodes} vertices, {edges} edges
+({links} links of the model; the rest are `parent`, territory to containing
+territory, and `located_in`, unit to the territory where it sits).
+
+- `vertices.csv`: `id`, `type` (territory, unit, matter, item), `name`, `kind`,
+  `level`, `grade`, `sector`, `members`, `staff`, `in_service_members`,
+  `category`, `since`, `until`, `attrs` (a JSON string).
+- `edges.csv`: `src`, `dst`, `kind`, `link` (index in the model's `links`
+  array), `primary`, `role`, `power`, `scope` (a territory id), `members`,
+  `since`, `until`, `attrs`.
+
+RFC 4180 CSV in UTF-8: values with commas, quotes or line breaks are quoted,
+quotes doubled. Read ids as strings (territory ids are NBS codes such as
+`310113003`, which look like numbers), and name the quoting: sniffers that
+look at the first rows only (DuckDB's) can miss it when those hold no quotes.
+
+## Spark GraphFrames
+
+    pip install pyspark graphframes-py
+    pyspark --packages io.graphframes:graphframes-spark3_2.12:0.9.2   # Spark 3.5; match yours, see graphframes.io
+
+```python
+from graphframes import GraphFrame
+opts = dict(header=True, multiLine=True, escape='"')   # RFC 4180 quotes, line breaks in values
+v = spark.read.options(**opts).csv("vertices.csv")
+e = spark.read.options(**opts).csv("edges.csv")
+g = GraphFrame(v, e)
+spark.sparkContext.setCheckpointDir("/tmp/graphframes-checkpoints")
+g.connectedComponents().groupBy("component").count().orderBy("count", ascending=False).show()
+# the leadership line above a unit: BFS along `leads` edges reversed
+up = GraphFrame(v, e.where("kind = 'leads'").selectExpr("dst AS src", "src AS dst"))
+up.bfs("id = 'SOME-UNIT-ID'", "level = 'district'", maxPathLength=8).show()
+```
+
+## pandas, Polars
+
+```python
+import pandas as pd
+v = pd.read_csv("vertices.csv", dtype=str, keep_default_na=False)
+e = pd.read_csv("edges.csv", dtype=str, keep_default_na=False)
+import polars as pl
+e = pl.read_csv("edges.csv", infer_schema=False)
+```
+
+## DuckDB
+
+    duckdb -c "SELECT kind, count(*) FROM read_csv('edges.csv', header=true, all_varchar=true, quote='\"', escape='\"') GROUP BY kind ORDER BY 2 DESC"
+"#,
+        nodes = w.nodes,
+        edges = w.edges,
+        links = w.links,
+    )
 }
