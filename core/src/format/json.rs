@@ -11,6 +11,7 @@ use std::io::Write;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::parallel::in_blocks;
 use crate::error::{Error, Position, Result};
 use crate::model::*;
 
@@ -351,6 +352,11 @@ fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawV
 
 /// Options for loading a model.
 ///
+/// Loading parses records and checks links on several threads (one per core,
+/// at most 8) for big documents; the model, and the first error reported, are
+/// the same with any number of threads. `threads(1)` keeps a load on the
+/// calling thread.
+///
 /// # Example
 /// ```
 /// use tiaokuai::{LoadOptions, Model, Error};
@@ -363,11 +369,14 @@ fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawV
 pub struct LoadOptions {
     /// The largest input accepted, in bytes (default 4 GiB).
     pub max_bytes: u64,
+    /// How many threads a load may use: 0 (the default) for one per available
+    /// core, at most 8; 1 for none but the caller's.
+    pub threads: usize,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { max_bytes: 4 << 30 }
+        LoadOptions { max_bytes: 4 << 30, threads: 0 }
     }
 }
 
@@ -375,6 +384,22 @@ impl LoadOptions {
     /// Sets the largest input accepted, in bytes.
     pub fn max_bytes(mut self, limit: u64) -> Self {
         self.max_bytes = limit;
+        self
+    }
+
+    /// Sets how many threads a load may use (0: one per core, at most 8; 1: the caller's only).
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{LoadOptions, Model};
+    /// let text = br#"{"format": "tiaokuai/1", "units": [{"id": "a", "name": "A", "kind": "enterprise"}]}"#;
+    /// let one = Model::from_json_bytes_with(text, &LoadOptions::default().threads(1))?;
+    /// let four = Model::from_json_bytes_with(text, &LoadOptions::default().threads(4))?;
+    /// assert_eq!(one, four);
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
         self
     }
 }
@@ -425,20 +450,32 @@ impl Model {
             let (line, column) = line_col(bytes, e.valid_up_to());
             Error::Syntax { message: "invalid UTF-8".into(), line, column }
         })?;
-        load_str(text)
+        load_str(text, super::parallel::threads(options.threads))
     }
 }
 
-fn load_str(text: &str) -> Result<Model> {
+fn load_str(text: &str, threads: usize) -> Result<Model> {
     if text.trim_matches([' ', '\n', '\r', '\t']).is_empty() {
         let (line, column) = line_col(text.as_bytes(), text.len());
         return Err(Error::Syntax { message: "the document is empty".into(), line, column });
     }
-    if let Some(offset) = too_deep(text) {
+    let first = text.trim_start().chars().next();
+    // The depth check reads the whole text once; with a second thread it runs beside the parse of
+    // the document's structure (serde_json descends into nothing deep there: records, attrs and
+    // meta are captured raw, iteratively), and its error still comes first.
+    let (deep, parsed) = std::thread::scope(|scope| {
+        if threads > 1 && first == Some('{') {
+            let deep = scope.spawn(|| too_deep(text));
+            let parsed = serde_json::from_str::<DocRaw<'_>>(text);
+            (deep.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), Some(parsed))
+        } else {
+            (too_deep(text), None)
+        }
+    });
+    if let Some(offset) = deep {
         let (line, column) = line_col(text.as_bytes(), offset);
         return Err(Error::Syntax { message: too_deep_message(), line, column });
     }
-    let first = text.trim_start().chars().next();
     if first.is_some() && first != Some('{') {
         // Let syntax errors speak first; a well-formed non-object gets its own message.
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
@@ -449,7 +486,8 @@ fn load_str(text: &str) -> Result<Model> {
             message: "a model is a JSON object with \"format\", \"territories\", \"units\", \"matters\", \"items\" and \"links\"".into(),
         });
     }
-    let doc: DocRaw<'_> = serde_json::from_str(text).map_err(|e| match e.classify() {
+    let parsed = parsed.unwrap_or_else(|| serde_json::from_str::<DocRaw<'_>>(text));
+    let doc: DocRaw<'_> = parsed.map_err(|e| match e.classify() {
         serde_json::error::Category::Data => {
             let mut message = bare_message(&e);
             if let Some(rest) = message.strip_prefix("unknown field `") {
@@ -490,71 +528,92 @@ fn load_str(text: &str) -> Result<Model> {
         })?;
         b.meta(m);
     }
-    for (i, raw) in doc.territories.iter().enumerate() {
-        let r: TerritoryRaw<'_> = parse_record("territories", i, raw)?;
-        let at = At { array: "territories", index: i, id: &r.id };
-        let spec = TerritorySpec {
-            kind: word(&at, "kind", &r.kind)?,
-            parent: r.parent.map(Cow::into_owned),
-            attrs: attrs(&at, r.attrs)?,
-            validity: validity(&at, r.since, r.until)?,
-            ..TerritorySpec::new(r.id.into_owned(), r.name.into_owned(), TerritoryKind::Country)
-        };
-        b.territory(spec)?;
-    }
-    for (i, raw) in doc.units.iter().enumerate() {
-        let r: UnitRaw<'_> = parse_record("units", i, raw)?;
-        let at = At { array: "units", index: i, id: &r.id };
-        let spec = UnitSpec {
-            kind: word(&at, "kind", &r.kind)?,
-            sector: r.sector.as_deref().map(|s| word(&at, "sector", s)).transpose()?,
-            located_in: r.located_in.map(Cow::into_owned),
-            members: count_raw(&at, "members", r.members)?,
-            staff: count_raw(&at, "staff", r.staff)?,
-            in_service_members: count_raw(&at, "in_service_members", r.in_service_members)?,
-            attrs: attrs(&at, r.attrs)?,
-            validity: validity(&at, r.since, r.until)?,
-            ..UnitSpec::new(r.id.into_owned(), r.name.into_owned(), UnitKind::Enterprise)
-        };
-        b.unit(spec)?;
-    }
-    for (i, raw) in doc.matters.iter().enumerate() {
-        let r: MatterRaw<'_> = parse_record("matters", i, raw)?;
-        let at = At { array: "matters", index: i, id: &r.id };
-        let spec = MatterSpec {
-            category: r.category.map(Cow::into_owned),
-            attrs: attrs(&at, r.attrs)?,
-            validity: validity(&at, r.since, r.until)?,
-            ..MatterSpec::new(r.id.to_string(), r.name.into_owned(), word(&at, "list", &r.list)?)
-        };
-        b.matter(spec)?;
-    }
-    for (i, raw) in doc.items.iter().enumerate() {
-        let r: ItemRaw<'_> = parse_record("items", i, raw)?;
-        let at = At { array: "items", index: i, id: &r.id };
-        let spec = ItemSpec {
-            attrs: attrs(&at, r.attrs)?,
-            validity: validity(&at, r.since, r.until)?,
-            ..ItemSpec::new(r.id.to_string(), r.name.into_owned(), word(&at, "list", &r.list)?)
-        };
-        b.item(spec)?;
-    }
-    for (i, raw) in doc.links.iter().enumerate() {
-        let r: LinkRaw<'_> = parse_record("links", i, raw)?;
-        let at = At { array: "links", index: i, id: &r.from };
-        let fields = crate::model::builder::LinkFields {
-            kind: word(&at, "kind", &r.kind)?,
-            primary: r.primary,
-            power: r.power.as_deref().map(|s| word(&at, "power", s)).transpose()?,
-            role: r.role.as_deref().map(|s| word(&at, "role", s)).transpose()?,
-            scope: r.scope.as_deref(),
-            members: count_raw(&at, "members", r.members)?,
-            attrs: attrs(&at, r.attrs)?,
-            validity: validity(&at, r.since.clone(), r.until.clone())?,
-        };
-        b.add_link(&r.from, &r.to, fields)?;
-    }
+    // Records and links are parsed (and links checked) on `threads` threads, block by block,
+    // and added in document order: see `parallel::in_blocks`.
+    in_blocks(
+        &mut b,
+        &doc.territories,
+        threads,
+        |_, i, raw| territory_spec(i, raw),
+        |b, spec| b.territory(spec).map(drop),
+    )?;
+    in_blocks(&mut b, &doc.units, threads, |_, i, raw| unit_spec(i, raw), |b, spec| b.unit(spec).map(drop))?;
+    in_blocks(&mut b, &doc.matters, threads, |_, i, raw| matter_spec(i, raw), |b, spec| b.matter(spec).map(drop))?;
+    in_blocks(&mut b, &doc.items, threads, |_, i, raw| item_spec(i, raw), |b, spec| b.item(spec).map(drop))?;
+    in_blocks(&mut b, &doc.links, threads, prepare_link, |b, link| {
+        b.add_prepared(link);
+        Ok(())
+    })?;
     b.build()
+}
+
+fn territory_spec(i: usize, raw: &RawValue) -> Result<TerritorySpec> {
+    let r: TerritoryRaw<'_> = parse_record("territories", i, raw)?;
+    let at = At { array: "territories", index: i, id: &r.id };
+    Ok(TerritorySpec {
+        kind: word(&at, "kind", &r.kind)?,
+        parent: r.parent.map(Cow::into_owned),
+        attrs: attrs(&at, r.attrs)?,
+        validity: validity(&at, r.since, r.until)?,
+        ..TerritorySpec::new(r.id.into_owned(), r.name.into_owned(), TerritoryKind::Country)
+    })
+}
+
+fn unit_spec(i: usize, raw: &RawValue) -> Result<UnitSpec> {
+    let r: UnitRaw<'_> = parse_record("units", i, raw)?;
+    let at = At { array: "units", index: i, id: &r.id };
+    let spec = UnitSpec {
+        kind: word(&at, "kind", &r.kind)?,
+        sector: r.sector.as_deref().map(|s| word(&at, "sector", s)).transpose()?,
+        located_in: r.located_in.map(Cow::into_owned),
+        members: count_raw(&at, "members", r.members)?,
+        staff: count_raw(&at, "staff", r.staff)?,
+        in_service_members: count_raw(&at, "in_service_members", r.in_service_members)?,
+        attrs: attrs(&at, r.attrs)?,
+        validity: validity(&at, r.since, r.until)?,
+        ..UnitSpec::new(r.id.into_owned(), r.name.into_owned(), UnitKind::Enterprise)
+    };
+    Ok(spec)
+}
+
+fn matter_spec(i: usize, raw: &RawValue) -> Result<MatterSpec> {
+    let r: MatterRaw<'_> = parse_record("matters", i, raw)?;
+    let at = At { array: "matters", index: i, id: &r.id };
+    let spec = MatterSpec {
+        category: r.category.map(Cow::into_owned),
+        attrs: attrs(&at, r.attrs)?,
+        validity: validity(&at, r.since, r.until)?,
+        ..MatterSpec::new(r.id.to_string(), r.name.into_owned(), word(&at, "list", &r.list)?)
+    };
+    Ok(spec)
+}
+
+fn item_spec(i: usize, raw: &RawValue) -> Result<ItemSpec> {
+    let r: ItemRaw<'_> = parse_record("items", i, raw)?;
+    let at = At { array: "items", index: i, id: &r.id };
+    let spec = ItemSpec {
+        attrs: attrs(&at, r.attrs)?,
+        validity: validity(&at, r.since, r.until)?,
+        ..ItemSpec::new(r.id.to_string(), r.name.into_owned(), word(&at, "list", &r.list)?)
+    };
+    Ok(spec)
+}
+
+/// Parses link `i` and checks it against the records (see [`ModelBuilder::prepare_link`]).
+fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<Link> {
+    let r: LinkRaw<'_> = parse_record("links", i, raw)?;
+    let at = At { array: "links", index: i, id: &r.from };
+    let fields = crate::model::builder::LinkFields {
+        kind: word(&at, "kind", &r.kind)?,
+        primary: r.primary,
+        power: r.power.as_deref().map(|s| word(&at, "power", s)).transpose()?,
+        role: r.role.as_deref().map(|s| word(&at, "role", s)).transpose()?,
+        scope: r.scope.as_deref(),
+        members: count_raw(&at, "members", r.members)?,
+        attrs: attrs(&at, r.attrs)?,
+        validity: validity(&at, r.since.clone(), r.until.clone())?,
+    };
+    b.prepare_link(i, &r.from, &r.to, fields)
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 mod csv;
 mod json;
+mod parallel;
 
 pub use self::csv::{ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS};
 pub use json::{FORMAT, LoadOptions};

@@ -537,7 +537,26 @@ impl ModelBuilder {
     /// on the way unless there is an error to report.
     pub(crate) fn add_link(&mut self, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<LinkId> {
         let index = self.links_seen;
+        match self.prepare_link(index, from_id, to_id, f) {
+            Ok(link) => Ok(self.add_prepared(link)),
+            Err(e) => {
+                self.links_seen += 1;
+                Err(e)
+            }
+        }
+    }
+
+    /// Adds a link [`ModelBuilder::prepare_link`] made.
+    pub(crate) fn add_prepared(&mut self, link: Link) -> LinkId {
         self.links_seen += 1;
+        let (from, to) = (NodeIndex::new(link.from.index()), NodeIndex::new(link.to.index()));
+        LinkId(self.graph.add_edge(from, to, link).index() as u32)
+    }
+
+    /// Checks a link against the records added so far and resolves its ends and scope, without
+    /// adding it: `index` is its position in the `links` array, for errors. Only reads the
+    /// builder, so the loaders prepare links on several threads and add them in order.
+    pub(crate) fn prepare_link(&self, index: usize, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<Link> {
         let at = || Position::link(index, Some(from_id));
         let endpoint_error =
             |field: &str, id: &str, expected: Option<RecordType>, found: Option<RecordType>| match found {
@@ -609,7 +628,7 @@ impl ModelBuilder {
             ),
             None => None,
         };
-        let link = Link {
+        Ok(Link {
             from,
             to,
             kind: f.kind,
@@ -620,9 +639,7 @@ impl ModelBuilder {
             members: f.members,
             attrs: f.attrs,
             validity: f.validity,
-        };
-        let e = self.graph.add_edge(NodeIndex::new(from.index()), NodeIndex::new(to.index()), link);
-        Ok(LinkId(e.index() as u32))
+        })
     }
 
     /// Resolves the pending references, checks the territory tree and builds the model.
