@@ -3,17 +3,24 @@
 #   make test     everything: Rust tests + lint, Python, C, Java (what CI runs)
 #   make lint     fmt check, clippy -D warnings, rustdoc -D warnings, header drift, ruff, stubtest
 #   make sample   audit the embedded sample model
+#   make compare  tiaokuai against NetworkX, rustworkx, PostgreSQL and flat arrays, in one run
+#                 (SCALE=district|city|national, default city; SKIP=networkx,postgresql to leave some out;
+#                 writes its part of docs/benchmarks.md; needs benches/compare/requirements.txt)
+#   make fuzz-smoke  every fuzz target for 20 s (part of make test)
 #
 # Each binding has its own Makefile (bindings-*/Makefile) with `test` and `lint`.
 
 CARGO ?= cargo
+PYTHON ?= python3
+SCALE ?= city
+SKIP ?=
 BINDINGS := $(patsubst %/Makefile,%,$(wildcard bindings-py/Makefile bindings-c/Makefile bindings-java/Makefile))
 TEST_BINDINGS := $(BINDINGS:%=test-%)
 LINT_BINDINGS := $(BINDINGS:%=lint-%)
 
-.PHONY: test test-rust lint lint-rust sample $(TEST_BINDINGS) $(LINT_BINDINGS)
+.PHONY: test test-rust lint lint-rust sample fuzz-smoke compare $(TEST_BINDINGS) $(LINT_BINDINGS)
 
-test: test-rust lint $(TEST_BINDINGS)
+test: test-rust lint $(TEST_BINDINGS) fuzz-smoke
 
 test-rust:
 	$(CARGO) test --workspace --all-targets
@@ -26,6 +33,10 @@ lint-rust:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
 
+# Every cargo-fuzz target for 20 s over its seeds (fuzz/README.md); needs nightly or RUSTC_BOOTSTRAP.
+fuzz-smoke:
+	fuzz/run.sh smoke
+
 # Static pattern rules: GNU make applies no implicit rule to a .PHONY target.
 $(TEST_BINDINGS): test-%:
 	$(MAKE) -C $* test
@@ -35,3 +46,9 @@ $(LINT_BINDINGS): lint-%:
 
 sample:
 	$(CARGO) run --quiet --release -p tiaokuai-cli -- audit
+
+# Not part of `test`: a benchmark run of a few minutes at city scale (national: allow half an hour, NetworkX
+# needs some 11 GB; SKIP=networkx leaves it out).
+compare:
+	$(PYTHON) benches/compare/run.py --build --scale $(SCALE) $(if $(SKIP),--skip $(SKIP)) \
+		--command "make compare SCALE=$(SCALE)$(if $(SKIP), SKIP=$(SKIP))"

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Writes the committed seed corpus fuzz/corpus/<target>/ from the repository's
+own test data: the scenario files, a cut of the Baoshan sample, a snippet of
+the NBS division tables and the audit config examples of docs/rules.md.
+
+Run from anywhere: python3 fuzz/seeds/make_seeds.py (it replaces the seeds)."""
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "fuzz" / "corpus"
+SEP = b"\xff"  # the part separator of the load_csv and divisions targets
+
+COLUMNS = {
+    "territories": ["id", "name", "kind", "parent", "since", "until", "attrs"],
+    "units": ["id", "name", "kind", "sector", "located_in", "members", "staff", "in_service_members",
+              "since", "until", "attrs"],
+    "matters": ["id", "name", "list", "category", "since", "until", "attrs"],
+    "items": ["id", "name", "list", "since", "until", "attrs"],
+    "links": ["from", "to", "kind", "primary", "power", "role", "scope", "members", "since", "until", "attrs"],
+}
+
+
+def write(target, name, data):
+    d = OUT / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data if isinstance(data, bytes) else data.encode())
+
+
+def cut_baoshan(n_units=16):
+    """A connected slice of the sample: two townships and what hangs off them."""
+    model = json.loads((ROOT / "data/samples/baoshan.json").read_text(encoding="utf-8"))
+    terrs = model["territories"]
+    keep = {t["id"] for t in terrs if "parent" not in t}
+    towns = [t["id"] for t in terrs if t.get("parent") in keep][:2]
+    keep |= set(towns)
+    keep |= {t["id"] for t in terrs if t.get("parent") in towns}
+    out = {"format": model["format"], "meta": model.get("meta", {})}
+    out["territories"] = [t for t in terrs if t["id"] in keep]
+    units = [u for u in model["units"] if u.get("located_in", next(iter(keep))) in keep]
+    out["units"] = units[:n_units]
+    out["matters"] = model.get("matters", [])[:4]
+    out["items"] = model.get("items", [])[:4]
+    ids = keep | {u["id"] for u in out["units"]} | {m["id"] for m in out["matters"]} | {i["id"] for i in out["items"]}
+    out["links"] = [l for l in model["links"] if l["from"] in ids and l["to"] in ids and l.get("scope", l["from"]) in ids]
+    return out
+
+
+def to_csv_bundle(model):
+    parts = []
+    for table, cols in COLUMNS.items():
+        rows = model.get(table, [])
+        if not rows:
+            parts.append(b"")
+            continue
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            cells = []
+            for c in cols:
+                v = r.get(c)
+                if v is None:
+                    cells.append("")
+                elif c == "attrs":
+                    cells.append(json.dumps(v, ensure_ascii=False))
+                elif isinstance(v, bool):
+                    cells.append("true" if v else "false")
+                else:
+                    cells.append(str(v))
+            w.writerow(cells)
+        parts.append(buf.getvalue().encode())
+    parts.append(json.dumps(model["meta"], ensure_ascii=False).encode() if model.get("meta") else b"")
+    while parts and not parts[-1]:
+        parts.pop()
+    return SEP.join(parts)
+
+
+def main():
+    shutil.rmtree(OUT, ignore_errors=True)
+    models = {}
+    for f in sorted((ROOT / "tests/scenarios").glob("*.json")):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        if "model" in doc:
+            write("scenario", f.name, f.read_bytes())
+            models[f.stem] = doc["model"]
+    models["baoshan-cut"] = cut_baoshan()
+    models["empty"] = {"format": "tiaokuai/1"}
+    for name, m in models.items():
+        text = json.dumps(m, ensure_ascii=False, indent=1)
+        for target in ("load_json", "load_query"):
+            write(target, f"{name}.json", text)
+        write("load_csv", f"{name}.bin", to_csv_bundle(m))
+
+    div = ROOT / "data/divisions"
+    def head(name, keep):
+        lines = (div / name).read_text(encoding="utf-8").splitlines()
+        return "\n".join([lines[0]] + [l for l in lines[1:] if keep(l)]) + "\n"
+    for prefix, codes in (("31", ("31", "3101", "310113")), ("11", ("11", "1101", "110101")), ("13", ("13", "1301", "130102"))):
+        tables = [
+            head("provinces.csv", lambda l: l.startswith(codes[0] + ",")),
+            head("cities.csv", lambda l: l.startswith(codes[1] + ",")),
+            head("areas.csv", lambda l: l.startswith(codes[2] + ",")),
+            head("streets.csv", lambda l: l.startswith(codes[2])),
+        ]
+        write("divisions", f"{prefix}.bin", SEP.join([t.encode() for t in tables] + [codes[2].encode()]))
+    write("divisions", "prefix-only.bin", SEP * 4 + b"310113")
+
+    rules = (ROOT / "docs/rules.md").read_text(encoding="utf-8")
+    for lang in ("toml", "json"):
+        after = rules.index("[thresholds]")  # the example config, in both languages
+        start = rules.index(f"```{lang}\n", rules.rindex("```", 0, after) - 8) + len(lang) + 4
+        write("audit_config", f"rules-md.{lang}", rules[start:rules.index("```", start)])
+    write("audit_config", "off.toml", '[rules]\nC003 = false\nS002 = { severity = "warning" }\n')
+    write("audit_config", "thresholds.json", '{"thresholds": {"branch_max_members": 30}, "profiles": {"shanghai": false}}')
+    for f in sorted((ROOT / "tests/scenarios").glob("*.json")):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        if "config" in doc:
+            write("audit_config", f"{f.stem}.json", json.dumps(doc["config"], ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
