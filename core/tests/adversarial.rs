@@ -10,31 +10,12 @@
 //! crate).
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use tiaokuai::export::{Subgraph, to_dot};
 use tiaokuai::*;
 
-/// A fresh temporary folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("tiaokuai-adversarial-{}-{tag}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 /// A `tiaokuai/1` document from the JSON text of its arrays (each a comma-separated list of records).
 fn doc(territories: &str, units: &str, links: &str) -> String {

@@ -2,28 +2,12 @@
 //! prefixes, custom tables and round trips.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use tiaokuai::divisions::{self, Divisions};
 use tiaokuai::{Error, Level, Model, RecordType, TerritoryKind};
 
-/// A fresh temporary folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("tiaokuai-divisions-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 fn kind_counts(model: &Model) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
