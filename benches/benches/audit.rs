@@ -27,14 +27,9 @@ fn audit(c: &mut Criterion) {
     // One audit of a big model takes about a second: a fixed number of iterations per sample.
     g.sampling_mode(SamplingMode::Flat);
     g.bench_function("audit", |b| b.iter(|| black_box(model.audit(&config))));
-    for family in [
-        Family::Structure,
-        Family::Coverage,
-        Family::Registration,
-        Family::Matters,
-        Family::Balance,
-        Family::Lists,
-    ] {
+    for family in
+        [Family::Structure, Family::Coverage, Family::Registration, Family::Matters, Family::Balance, Family::Lists]
+    {
         let mut only = Config::default();
         for rule in RULES.iter().filter(|r| r.family != family) {
             only.disable(rule.code).expect("a rule of the catalogue");

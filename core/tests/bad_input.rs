@@ -1053,6 +1053,24 @@ fn csv_meta_json_malformed() {
     b.fails("invalid_field", r#"meta.json: field "meta": invalid JSON: expected value at line 1 column 7"#);
 }
 
+#[test]
+fn a_lone_surrogate_in_an_id_is_named() {
+    fails(
+        &unit(r#""id": "a\ud800", "name": "A", "kind": "enterprise""#),
+        "invalid_field",
+        r#"units[0]: field "id": invalid unicode escape \ud800: a lone surrogate"#,
+    );
+}
+
+#[test]
+fn the_changed_error_reads_as_documented() {
+    // Raised by the file loaders (core/tests/durability.rs makes files change under them);
+    // here only its words, as docs/format.md quotes them.
+    let err = Error::Changed { path: "model.json".into() };
+    assert_eq!(err.to_string(), "model.json: the file changed while it was being read; nothing was loaded, try again");
+    assert_eq!(err.kind(), "changed");
+}
+
 // ---------------------------------------------------------------------------
 // The documentation quotes these messages
 
