@@ -17,11 +17,34 @@ SEP = b"\xff"  # the part separator of the load_csv and divisions targets
 
 COLUMNS = {
     "territories": ["id", "name", "kind", "parent", "since", "until", "attrs"],
-    "units": ["id", "name", "kind", "sector", "located_in", "members", "staff", "in_service_members",
-              "since", "until", "attrs"],
+    "units": [
+        "id",
+        "name",
+        "kind",
+        "sector",
+        "located_in",
+        "members",
+        "staff",
+        "in_service_members",
+        "since",
+        "until",
+        "attrs",
+    ],
     "matters": ["id", "name", "list", "category", "since", "until", "attrs"],
     "items": ["id", "name", "list", "since", "until", "attrs"],
-    "links": ["from", "to", "kind", "primary", "power", "role", "scope", "members", "since", "until", "attrs"],
+    "links": [
+        "from",
+        "to",
+        "kind",
+        "primary",
+        "power",
+        "role",
+        "scope",
+        "members",
+        "since",
+        "until",
+        "attrs",
+    ],
 }
 
 
@@ -45,8 +68,17 @@ def cut_baoshan(n_units=16):
     out["units"] = units[:n_units]
     out["matters"] = model.get("matters", [])[:4]
     out["items"] = model.get("items", [])[:4]
-    ids = keep | {u["id"] for u in out["units"]} | {m["id"] for m in out["matters"]} | {i["id"] for i in out["items"]}
-    out["links"] = [l for l in model["links"] if l["from"] in ids and l["to"] in ids and l.get("scope", l["from"]) in ids]
+    ids = (
+        keep
+        | {u["id"] for u in out["units"]}
+        | {m["id"] for m in out["matters"]}
+        | {i["id"] for i in out["items"]}
+    )
+    out["links"] = [
+        l
+        for l in model["links"]
+        if l["from"] in ids and l["to"] in ids and l.get("scope", l["from"]) in ids
+    ]
     return out
 
 
@@ -74,7 +106,11 @@ def to_csv_bundle(model):
                     cells.append(str(v))
             w.writerow(cells)
         parts.append(buf.getvalue().encode())
-    parts.append(json.dumps(model["meta"], ensure_ascii=False).encode() if model.get("meta") else b"")
+    parts.append(
+        json.dumps(model["meta"], ensure_ascii=False).encode()
+        if model.get("meta")
+        else b""
+    )
     while parts and not parts[-1]:
         parts.pop()
     return SEP.join(parts)
@@ -97,30 +133,62 @@ def main():
         write("load_csv", f"{name}.bin", to_csv_bundle(m))
 
     div = ROOT / "data/divisions"
-    def head(name, keep):
+
+    def head(name, start):
+        """The header and the rows of a division table whose line starts with `start`."""
         lines = (div / name).read_text(encoding="utf-8").splitlines()
-        return "\n".join([lines[0]] + [l for l in lines[1:] if keep(l)]) + "\n"
-    for prefix, codes in (("31", ("31", "3101", "310113")), ("11", ("11", "1101", "110101")), ("13", ("13", "1301", "130102"))):
+        return (
+            "\n".join([lines[0]] + [row for row in lines[1:] if row.startswith(start)])
+            + "\n"
+        )
+
+    for prefix, codes in (
+        ("31", ("31", "3101", "310113")),
+        ("11", ("11", "1101", "110101")),
+        ("13", ("13", "1301", "130102")),
+    ):
         tables = [
-            head("provinces.csv", lambda l: l.startswith(codes[0] + ",")),
-            head("cities.csv", lambda l: l.startswith(codes[1] + ",")),
-            head("areas.csv", lambda l: l.startswith(codes[2] + ",")),
-            head("streets.csv", lambda l: l.startswith(codes[2])),
+            head("provinces.csv", codes[0] + ","),
+            head("cities.csv", codes[1] + ","),
+            head("areas.csv", codes[2] + ","),
+            head("streets.csv", codes[2]),
         ]
-        write("divisions", f"{prefix}.bin", SEP.join([t.encode() for t in tables] + [codes[2].encode()]))
+        write(
+            "divisions",
+            f"{prefix}.bin",
+            SEP.join([t.encode() for t in tables] + [codes[2].encode()]),
+        )
     write("divisions", "prefix-only.bin", SEP * 4 + b"310113")
 
     rules = (ROOT / "docs/rules.md").read_text(encoding="utf-8")
     for lang in ("toml", "json"):
         after = rules.index("[thresholds]")  # the example config, in both languages
-        start = rules.index(f"```{lang}\n", rules.rindex("```", 0, after) - 8) + len(lang) + 4
-        write("audit_config", f"rules-md.{lang}", rules[start:rules.index("```", start)])
-    write("audit_config", "off.toml", '[rules]\nC003 = false\nS002 = { severity = "warning" }\n')
-    write("audit_config", "thresholds.json", '{"thresholds": {"branch_max_members": 30}, "profiles": {"shanghai": false}}')
+        start = (
+            rules.index(f"```{lang}\n", rules.rindex("```", 0, after) - 8)
+            + len(lang)
+            + 4
+        )
+        write(
+            "audit_config", f"rules-md.{lang}", rules[start : rules.index("```", start)]
+        )
+    write(
+        "audit_config",
+        "off.toml",
+        '[rules]\nC003 = false\nS002 = { severity = "warning" }\n',
+    )
+    write(
+        "audit_config",
+        "thresholds.json",
+        '{"thresholds": {"branch_max_members": 30}, "profiles": {"shanghai": false}}',
+    )
     for f in sorted((ROOT / "tests/scenarios").glob("*.json")):
         doc = json.loads(f.read_text(encoding="utf-8"))
         if "config" in doc:
-            write("audit_config", f"{f.stem}.json", json.dumps(doc["config"], ensure_ascii=False))
+            write(
+                "audit_config",
+                f"{f.stem}.json",
+                json.dumps(doc["config"], ensure_ascii=False),
+            )
 
 
 if __name__ == "__main__":

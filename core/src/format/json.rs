@@ -463,15 +463,17 @@ fn load_str(text: &str, threads: usize) -> Result<Model> {
     // The depth check reads the whole text once; with a second thread it runs beside the parse of
     // the document's structure (serde_json descends into nothing deep there: records, attrs and
     // meta are captured raw, iteratively), and its error still comes first.
-    let (deep, parsed) = std::thread::scope(|scope| {
-        if threads > 1 && first == Some('{') {
+    // Below a megabyte the check takes microseconds: a thread would cost more than it saves (and
+    // small loads then start no thread at all, which embedders checking for leaks appreciate).
+    let (deep, parsed) = if threads > 1 && first == Some('{') && text.len() >= 1 << 20 {
+        std::thread::scope(|scope| {
             let deep = scope.spawn(|| too_deep(text));
             let parsed = serde_json::from_str::<DocRaw<'_>>(text);
             (deep.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), Some(parsed))
-        } else {
-            (too_deep(text), None)
-        }
-    });
+        })
+    } else {
+        (too_deep(text), None)
+    };
     if let Some(offset) = deep {
         let (line, column) = line_col(text.as_bytes(), offset);
         return Err(Error::Syntax { message: too_deep_message(), line, column });
