@@ -26,7 +26,7 @@ use std::hint::black_box;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use tiaokuai::{Level, Line, LinkKind, Model, Node, chain, dispatch, leadership_path, resolve_leads, responsible_for};
+use tiaokuai::{Level, Line, Node, chain, dispatch, leadership_path, resolve_leads, responsible_for};
 
 /// How many records each bench cycles through.
 const SAMPLES: usize = 10_000;
@@ -54,21 +54,6 @@ impl SplitMix {
 /// `SAMPLES` picks from `pool`, with replacement.
 fn pick<T: Copy>(rng: &mut SplitMix, pool: &[T]) -> Vec<T> {
     (0..SAMPLES).map(|_| pool[rng.below(pool.len())]).collect()
-}
-
-/// The two coverage rules of the NetworkX comparison, on the public API: units
-/// with three or more full members and no `party_org_of` link arriving, and leaf
-/// territories with no `jurisdiction` holder. Returns the two counts.
-pub fn coverage_scan(model: &Model) -> (usize, usize) {
-    let orphan_units = model
-        .units()
-        .filter(|&(n, u)| u.members.unwrap_or(0) >= 3 && model.in_degree(n, &LinkKind::PartyOrgOf) == 0)
-        .count();
-    let nobody = model
-        .territories()
-        .filter(|&(t, _)| model.children(t).len() == 0 && model.in_degree(t, &LinkKind::Jurisdiction) == 0)
-        .count();
-    (orphan_units, nobody)
 }
 
 /// Runs `f` on the next sample at each iteration.
@@ -121,9 +106,9 @@ fn query(c: &mut Criterion) {
 
     let mut g = c.benchmark_group(format!("scan/{scale}"));
     g.sample_size(10);
-    g.bench_function("coverage_2_rules", |b| b.iter(|| coverage_scan(&model)));
+    g.bench_function("coverage_2_rules", |b| b.iter(|| tiaokuai_benches::coverage_scan(&model)));
     g.finish();
-    let (units_without_org, territories_without_holder) = coverage_scan(&model);
+    let (units_without_org, territories_without_holder) = tiaokuai_benches::coverage_scan(&model);
     println!(
         "coverage scan: {units_without_org} units with >= 3 members and no party_org_of, {territories_without_holder} leaf territories with no jurisdiction holder"
     );

@@ -39,7 +39,7 @@ import time
 
 import networkx as nx
 
-from shared import SAMPLE_SEED, SAMPLES, TYPES, SplitMix, records  # shared with the other peers of run.py
+from shared import SAMPLE_SEED, SAMPLES, TYPES, SplitMix, fmt_ns, records  # shared with the other peers of run.py
 
 
 def rss_mib():
@@ -136,15 +136,6 @@ def criterion_median(root, group, name, baseline):
             with open(p) as f:
                 return json.load(f)["median"]["point_estimate"]
     return None
-
-
-def fmt_ns(ns):
-    if ns is None:
-        return "—"
-    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
-        if ns >= scale:
-            return f"{ns / scale:.3g} {unit}"
-    return f"{ns:.3g} ns"
 
 
 def main():

@@ -29,6 +29,8 @@ import subprocess
 import sys
 import time
 
+from shared import fmt_ns
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DOCS = os.path.join(ROOT, "docs", "benchmarks.md")
@@ -193,20 +195,15 @@ def run_system(key, argv, out):
 
 def compare_checks(results):
     """Every system's checks against tiaokuai's (or the first system's): a list of mismatches."""
+    measured = [(key, results[key]) for key, _ in SYSTEMS if results.get(key) and "error" not in results[key]]
     reference = {}
-    for key, _ in SYSTEMS:
-        r = results.get(key)
-        if not r or "error" in r:
-            continue
+    for key, r in measured:
         for op, _, base in OPS:
             check = r["ops"].get(op, {}).get("check")
             if base and check is not None and base not in reference and op == base:
                 reference[base] = (key, check)
     problems = []
-    for key, _ in SYSTEMS:
-        r = results.get(key)
-        if not r or "error" in r:
-            continue
+    for key, r in measured:
         for op, _, base in OPS:
             check = r["ops"].get(op, {}).get("check")
             if not base or check is None or base not in reference:
@@ -223,15 +220,6 @@ def compare_checks(results):
 
 # ---------------------------------------------------------------------------
 # The table
-
-
-def fmt_ns(ns):
-    if ns is None:
-        return "—"
-    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
-        if ns >= scale:
-            return f"{ns / scale:.3g} {unit}"
-    return f"{ns:.3g} ns"
 
 
 def fmt_ratio(x, base):

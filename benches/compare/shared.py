@@ -193,6 +193,16 @@ def dispatch_check(answers):
     }
 
 
+def fmt_ns(ns):
+    """Nanoseconds for people: 3 significant digits in ns, µs, ms or s ("—" for none)."""
+    if ns is None:
+        return "—"
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
 def python_version():
     return f"Python {platform.python_version()}"
 

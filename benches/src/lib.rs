@@ -27,8 +27,8 @@ pub fn scale_from_env() -> Scale {
 /// The two coverage rules of the peer comparison, on the public API: units with
 /// three or more full members and no `party_org_of` link arriving, and territories
 /// with no child territory and no `jurisdiction` link arriving. Returns the two
-/// counts. (The same work as `coverage_scan` in `benches/benches/query.rs` and
-/// `benches/compare/networkx_bench.py`.)
+/// counts. (The query bench times it; `benches/compare/networkx_bench.py` and the
+/// other peers of `make compare` do the same work.)
 pub fn coverage_scan(model: &Model) -> (usize, usize) {
     let orphan_units = model
         .units()
