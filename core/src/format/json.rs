@@ -522,6 +522,7 @@ fn load_str(text: &str, threads: usize) -> Result<Model> {
     }
     let records = doc.territories.len() + doc.units.len() + doc.matters.len() + doc.items.len();
     let mut b = ModelBuilder::with_capacity(records, doc.links.len());
+    b.set_threads(threads);
     if let Some(meta) = doc.meta {
         let m = Attrs::from_raw(meta, META_DEPTH).map_err(|message| Error::InvalidField {
             at: Position::record("document", 0, None),
@@ -536,10 +537,16 @@ fn load_str(text: &str, threads: usize) -> Result<Model> {
         &mut b,
         &doc.territories,
         threads,
-        |_, i, raw| territory_spec(i, raw),
-        |b, spec| b.territory(spec).map(drop),
+        |b, i, raw| territory_spec(b, i, raw),
+        |b, (found, spec)| b.territory_resolved(spec, found).map(drop),
     )?;
-    in_blocks(&mut b, &doc.units, threads, |_, i, raw| unit_spec(i, raw), |b, spec| b.unit(spec).map(drop))?;
+    in_blocks(
+        &mut b,
+        &doc.units,
+        threads,
+        |b, i, raw| unit_spec(b, i, raw),
+        |b, (found, spec)| b.unit_resolved(spec, found).map(drop),
+    )?;
     in_blocks(&mut b, &doc.matters, threads, |_, i, raw| matter_spec(i, raw), |b, spec| b.matter(spec).map(drop))?;
     in_blocks(&mut b, &doc.items, threads, |_, i, raw| item_spec(i, raw), |b, spec| b.item(spec).map(drop))?;
     in_blocks(&mut b, &doc.links, threads, prepare_link, |b, link| {
@@ -549,25 +556,33 @@ fn load_str(text: &str, threads: usize) -> Result<Model> {
     b.build()
 }
 
-fn territory_spec(i: usize, raw: &RawValue) -> Result<TerritorySpec> {
+/// A territory, with its parent when it is among the territories added already (then the spec
+/// carries no copy of the parent's id): resolving here, on the parsing threads, spares the
+/// builder a lookup and an allocation per record.
+fn territory_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<Node>, TerritorySpec)> {
     let r: TerritoryRaw<'_> = parse_record("territories", i, raw)?;
     let at = At { array: "territories", index: i, id: &r.id };
-    Ok(TerritorySpec {
+    let found = r.parent.as_deref().and_then(|p| b.territory_node(p));
+    let spec = TerritorySpec {
         kind: word(&at, "kind", &r.kind)?,
-        parent: r.parent.map(Cow::into_owned),
+        parent: if found.is_some() { None } else { r.parent.map(Cow::into_owned) },
         attrs: attrs(&at, r.attrs)?,
         validity: validity(&at, r.since, r.until)?,
         ..TerritorySpec::new(r.id.into_owned(), r.name.into_owned(), TerritoryKind::Country)
-    })
+    };
+    Ok((found, spec))
 }
 
-fn unit_spec(i: usize, raw: &RawValue) -> Result<UnitSpec> {
+/// A unit, with its `located_in` when it is among the territories added already (as for
+/// [`territory_spec`]).
+fn unit_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<Node>, UnitSpec)> {
     let r: UnitRaw<'_> = parse_record("units", i, raw)?;
     let at = At { array: "units", index: i, id: &r.id };
+    let found = r.located_in.as_deref().and_then(|t| b.territory_node(t));
     let spec = UnitSpec {
         kind: word(&at, "kind", &r.kind)?,
         sector: r.sector.as_deref().map(|s| word(&at, "sector", s)).transpose()?,
-        located_in: r.located_in.map(Cow::into_owned),
+        located_in: if found.is_some() { None } else { r.located_in.map(Cow::into_owned) },
         members: count_raw(&at, "members", r.members)?,
         staff: count_raw(&at, "staff", r.staff)?,
         in_service_members: count_raw(&at, "in_service_members", r.in_service_members)?,
@@ -575,7 +590,7 @@ fn unit_spec(i: usize, raw: &RawValue) -> Result<UnitSpec> {
         validity: validity(&at, r.since, r.until)?,
         ..UnitSpec::new(r.id.into_owned(), r.name.into_owned(), UnitKind::Enterprise)
     };
-    Ok(spec)
+    Ok((found, spec))
 }
 
 fn matter_spec(i: usize, raw: &RawValue) -> Result<MatterSpec> {

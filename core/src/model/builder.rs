@@ -324,6 +324,8 @@ pub struct ModelBuilder {
     meta: Option<Attrs>,
     pending: Vec<Pending>,
     links_seen: usize,
+    /// Threads `build` may use (the loaders pass theirs on; the public builder uses one).
+    threads: usize,
 }
 
 impl ModelBuilder {
@@ -339,6 +341,11 @@ impl ModelBuilder {
             index: super::index::IdIndex::with_capacity(records),
             ..Self::default()
         }
+    }
+
+    /// Lets [`ModelBuilder::build`] use up to `threads` threads (the loaders' setting).
+    pub(crate) fn set_threads(&mut self, threads: usize) {
+        self.threads = threads;
     }
 
     /// Sets the document's `meta` object.
@@ -375,12 +382,13 @@ impl ModelBuilder {
             // Only attrs made by `Attrs::from_map` can be too deep; the loaders' are checked already.
             return Err(Error::InvalidField { at: at(), field: "attrs".into(), message });
         }
-        if let Some(first) = self.index.get(&self.graph, record.id()) {
+        let hash = self.index.hash(record.id());
+        if let Some(first) = self.index.get_hashed(&self.graph, hash, record.id()) {
             return Err(Error::DuplicateId { id: record.id().to_string(), at: at(), first: self.position_of(first) });
         }
         let node = Node::new(self.graph.add_node(record).index() as u32);
-        // The id was looked up just above, so it cannot be taken.
-        let _ = self.index.insert(&self.graph, node);
+        // The id was looked up just above, so it is not taken.
+        self.index.insert_hashed(&self.graph, hash, node);
         self.order[slot].push(node);
         Ok(node)
     }
@@ -391,27 +399,40 @@ impl ModelBuilder {
     /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
     /// levels deep, [`Error::DuplicateId`].
     pub fn territory(&mut self, spec: TerritorySpec) -> Result<Node> {
-        let parent = spec.parent.clone();
+        self.territory_resolved(spec, None)
+    }
+
+    /// The territory with this id among the records added so far. Only reads the builder, so
+    /// the loaders resolve `parent` and `located_in` on several threads, ahead of adding.
+    pub(crate) fn territory_node(&self, id: &str) -> Option<Node> {
+        self.index.get(&self.graph, id).filter(|&n| self.graph[NodeIndex::new(n.index())].as_territory().is_some())
+    }
+
+    /// [`ModelBuilder::territory`] with its parent possibly found already by
+    /// [`ModelBuilder::territory_node`]: when `found` is given, `spec.parent` is not read
+    /// (the loaders leave it empty); else it is looked up now, or at build.
+    pub(crate) fn territory_resolved(&mut self, spec: TerritorySpec, found: Option<Node>) -> Result<Node> {
+        let TerritorySpec { id, name, kind, parent, attrs, validity } = spec;
         let node = self.add(Record::Territory(Territory {
-            id: spec.id.into(),
-            name: spec.name.into(),
-            kind: spec.kind,
+            id: id.into(),
+            name: name.into(),
+            kind,
             parent: None,
-            attrs: spec.attrs,
-            validity: spec.validity,
+            attrs,
+            validity,
         }))?;
-        if let Some(p) = parent {
-            match self.index.get(&self.graph, &p) {
-                Some(t) if self.graph[NodeIndex::new(t.index())].as_territory().is_some() => {
-                    if let Record::Territory(x) = &mut self.graph[NodeIndex::new(node.index())] {
-                        x.parent = Some(t);
-                    }
-                }
-                _ => {
-                    let index = self.order[0].len() - 1;
-                    self.pending.push(Pending { node, index, field: "parent", target: p.into() });
+        let found = found.or_else(|| parent.as_deref().and_then(|p| self.territory_node(p)));
+        match (found, parent) {
+            (Some(t), _) => {
+                if let Record::Territory(x) = &mut self.graph[NodeIndex::new(node.index())] {
+                    x.parent = Some(t);
                 }
             }
+            (None, Some(p)) => {
+                let index = self.order[0].len() - 1;
+                self.pending.push(Pending { node, index, field: "parent", target: p.into() });
+            }
+            (None, None) => {}
         }
         Ok(node)
     }
@@ -422,31 +443,37 @@ impl ModelBuilder {
     /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
     /// levels deep, [`Error::DuplicateId`].
     pub fn unit(&mut self, spec: UnitSpec) -> Result<Node> {
-        let located_in = spec.located_in.clone();
+        self.unit_resolved(spec, None)
+    }
+
+    /// [`ModelBuilder::unit`] with its `located_in` possibly found already by
+    /// [`ModelBuilder::territory_node`], as for [`ModelBuilder::territory_resolved`].
+    pub(crate) fn unit_resolved(&mut self, spec: UnitSpec, found: Option<Node>) -> Result<Node> {
+        let UnitSpec { id, name, kind, sector, located_in, members, staff, in_service_members, attrs, validity } = spec;
         let node = self.add(Record::Unit(Unit {
-            id: spec.id.into(),
-            name: spec.name.into(),
-            kind: spec.kind,
-            sector: spec.sector,
+            id: id.into(),
+            name: name.into(),
+            kind,
+            sector,
             located_in: None,
-            members: spec.members,
-            staff: spec.staff,
-            in_service_members: spec.in_service_members,
-            attrs: spec.attrs,
-            validity: spec.validity,
+            members,
+            staff,
+            in_service_members,
+            attrs,
+            validity,
         }))?;
-        if let Some(t) = located_in {
-            match self.index.get(&self.graph, &t) {
-                Some(x) if self.graph[NodeIndex::new(x.index())].as_territory().is_some() => {
-                    if let Record::Unit(u) = &mut self.graph[NodeIndex::new(node.index())] {
-                        u.located_in = Some(x);
-                    }
-                }
-                _ => {
-                    let index = self.order[1].len() - 1;
-                    self.pending.push(Pending { node, index, field: "located_in", target: t.into() });
+        let found = found.or_else(|| located_in.as_deref().and_then(|t| self.territory_node(t)));
+        match (found, located_in) {
+            (Some(x), _) => {
+                if let Record::Unit(u) = &mut self.graph[NodeIndex::new(node.index())] {
+                    u.located_in = Some(x);
                 }
             }
+            (None, Some(t)) => {
+                let index = self.order[1].len() - 1;
+                self.pending.push(Pending { node, index, field: "located_in", target: t.into() });
+            }
+            (None, None) => {}
         }
         Ok(node)
     }
@@ -672,7 +699,7 @@ impl ModelBuilder {
             }
         }
         self.check_territory_tree()?;
-        Ok(Model::assemble(self.graph, self.index, self.order, self.meta))
+        Ok(Model::assemble(self.graph, self.index, self.order, self.meta, self.threads))
     }
 
     fn check_territory_tree(&self) -> Result<()> {

@@ -12,7 +12,7 @@ use super::{Graph, Node};
 #[derive(Debug, Clone, Default)]
 pub(crate) struct IdIndex {
     table: HashTable<Node>,
-    state: std::collections::hash_map::RandomState,
+    state: hashbrown::DefaultHashBuilder,
 }
 
 fn id_of(graph: &Graph, node: Node) -> &str {
@@ -24,23 +24,25 @@ impl IdIndex {
         IdIndex { table: HashTable::with_capacity(n), state: Default::default() }
     }
 
+    /// The hash of an id, for [`IdIndex::get_hashed`] and [`IdIndex::insert_hashed`]: a
+    /// record's id is hashed once when it is added.
+    pub(crate) fn hash(&self, id: &str) -> u64 {
+        self.state.hash_one(id)
+    }
+
     /// The node whose record has this id.
     pub(crate) fn get(&self, graph: &Graph, id: &str) -> Option<Node> {
-        let hash = self.state.hash_one(id);
+        self.get_hashed(graph, self.hash(id), id)
+    }
+
+    /// [`IdIndex::get`] with the id's hash already computed.
+    pub(crate) fn get_hashed(&self, graph: &Graph, hash: u64, id: &str) -> Option<Node> {
         self.table.find(hash, |&n| id_of(graph, n) == id).copied()
     }
 
-    /// Indexes a node already in the graph; `Err(existing)` when another node has its id.
-    pub(crate) fn insert(&mut self, graph: &Graph, node: Node) -> Result<(), Node> {
-        let id = id_of(graph, node);
-        let hash = self.state.hash_one(id);
+    /// Indexes a node already in the graph whose id (of hash `hash`) is known not to be indexed yet.
+    pub(crate) fn insert_hashed(&mut self, graph: &Graph, hash: u64, node: Node) {
         let state = &self.state;
-        match self.table.entry(hash, |&n| id_of(graph, n) == id, |&n| state.hash_one(id_of(graph, n))) {
-            hashbrown::hash_table::Entry::Occupied(e) => Err(*e.get()),
-            hashbrown::hash_table::Entry::Vacant(e) => {
-                e.insert(node);
-                Ok(())
-            }
-        }
+        self.table.insert_unique(hash, node, |&n| state.hash_one(id_of(graph, n)));
     }
 }
