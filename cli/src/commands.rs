@@ -87,7 +87,15 @@ const SCHEMA: &str = include_str!("../../docs/tiaokuai-1.schema.json");
 static LOAD_OPTIONS: std::sync::OnceLock<LoadOptions> = std::sync::OnceLock::new();
 
 /// Loads the model named on the command line (`-` for standard input), or the embedded sample.
-fn load(file: Option<&str>) -> Result<Model, Failure> {
+///
+/// The model lives until the process exits: a command loads one model and ends, and freeing
+/// a national model's millions of records one by one would only delay the exit (by about a
+/// second), so it is leaked on purpose and the system takes the memory back at once.
+fn load(file: Option<&str>) -> Result<&'static Model, Failure> {
+    load_owned(file).map(|model| &*Box::leak(Box::new(model)))
+}
+
+fn load_owned(file: Option<&str>) -> Result<Model, Failure> {
     let located = |path: &str, e: Error| match e {
         Error::Io { .. } | Error::Changed { .. } => e.to_string(),
         _ => format!("{path}: {e}"),
@@ -155,7 +163,7 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
         Command::Convert { file, to, output } => {
             let model = load(Some(&file))?;
             match (to, output) {
-                (ConvertTo::Json, out) => write_model(out.as_deref(), &model)?,
+                (ConvertTo::Json, out) => write_model(out.as_deref(), model)?,
                 (ConvertTo::Csv, Some(dir)) => model.write_csv_dir(&dir)?,
                 (ConvertTo::Csv, None) => return Err("--to csv needs -o FOLDER".into()),
             }
@@ -303,19 +311,19 @@ fn metrics(file: Option<&str>, level: MetricsLevel, config: Option<&str>, format
 fn export(file: &str, to: ExportTo, focus: Option<&str>, render: Option<&str>, output: Option<&str>) -> CmdResult {
     let model = load(Some(file))?;
     let sub = match focus {
-        Some(id) => Subgraph::focus(&model, id)?,
-        None => Subgraph::whole(&model),
+        Some(id) => Subgraph::focus(model, id)?,
+        None => Subgraph::whole(model),
     };
     let text = match (to, render) {
         (ExportTo::Graphml | ExportTo::Neo4j | ExportTo::Edgelist, Some(_)) => {
             return Err("--render needs --to dot".into());
         }
-        (ExportTo::Neo4j, None) => return export_folder("neo4j", output, |dir| write_neo4j(&model, &sub, dir)),
+        (ExportTo::Neo4j, None) => return export_folder("neo4j", output, |dir| write_neo4j(model, &sub, dir)),
         (ExportTo::Edgelist, None) => {
-            return export_folder("edgelist", output, |dir| write_edgelist(&model, &sub, dir));
+            return export_folder("edgelist", output, |dir| write_edgelist(model, &sub, dir));
         }
-        (ExportTo::Graphml, None) => to_graphml(&model, &sub),
-        (ExportTo::Dot, _) => to_dot(&model, &sub),
+        (ExportTo::Graphml, None) => to_graphml(model, &sub),
+        (ExportTo::Dot, _) => to_dot(model, &sub),
     };
     let Some(fmt) = render else {
         return match output {
@@ -439,17 +447,28 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
     for t in [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item] {
         s.by_type.insert(t.array().to_string(), model.count(t));
     }
+    // Counted by borrowed words, then named: no allocation per record.
+    fn named(counts: BTreeMap<&str, usize>) -> BTreeMap<String, usize> {
+        counts.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+    let mut by_kind = BTreeMap::new();
     for (_, t) in model.territories() {
-        *s.territories_by_kind.entry(t.kind.to_string()).or_default() += 1;
+        *by_kind.entry(t.kind.as_str()).or_default() += 1;
     }
+    s.territories_by_kind = named(by_kind);
+    let (mut by_kind, mut by_level) = (BTreeMap::new(), std::collections::HashMap::new());
     for (n, u) in model.units() {
-        *s.units_by_kind.entry(u.kind.to_string()).or_default() += 1;
-        let level = model.level(n).map(|l| l.to_string()).unwrap_or_else(|| "(none)".into());
-        *s.units_by_level.entry(level).or_default() += 1;
+        *by_kind.entry(u.kind.as_str()).or_default() += 1;
+        *by_level.entry(model.level(n)).or_insert(0usize) += 1;
     }
+    s.units_by_kind = named(by_kind);
+    s.units_by_level =
+        by_level.into_iter().map(|(l, v)| (l.map_or_else(|| "(none)".to_string(), |l| l.to_string()), v)).collect();
+    let mut by_kind = BTreeMap::new();
     for (_, l) in model.links() {
-        *s.links_by_kind.entry(l.kind.to_string()).or_default() += 1;
+        *by_kind.entry(l.kind.as_str()).or_default() += 1;
     }
+    s.links_by_kind = named(by_kind);
     let mut out = Out::new();
     if format == Format::Json {
         out.json(&s)?;
