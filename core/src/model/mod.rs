@@ -213,10 +213,13 @@ impl Model {
             Record::Territory(terr) => terr.parent,
             _ => None,
         };
-        let children = Adjacency::build(n, || {
+        // The territory tree spans node indices up to the last territory's (the loaders add
+        // territories first): its tables stop there.
+        let tree = order[0].iter().map(|t| t.index() + 1).max().unwrap_or(0);
+        let children = Adjacency::build(tree, || {
             order[0].iter().filter_map(move |&t| parent_of(t).map(|p| (p.raw(), Adj { slot: 0, link: t.raw() })))
         });
-        let mut parents = vec![None; order[0].iter().map(|t| t.index() + 1).max().unwrap_or(0)];
+        let mut parents = vec![None; tree];
         for &t in &order[0] {
             parents[t.index()] = parent_of(t);
         }
@@ -483,9 +486,11 @@ impl Model {
         self.parents.get(node.index()).copied().flatten()
     }
 
-    /// The territories directly inside a territory, in document order.
+    /// The territories directly inside a territory, in document order (none for
+    /// a record that is not a territory).
     pub fn children(&self, node: Node) -> impl ExactSizeIterator<Item = Node> + '_ {
-        self.children.all(node).iter().map(|a| Node::new(a.link))
+        let inside = if node.index() < self.parents.len() { self.children.all(node) } else { &[] };
+        inside.iter().map(|a| Node::new(a.link))
     }
 
     /// A territory and its containing territories, nearest first.
@@ -579,6 +584,8 @@ mod tests {
         assert_eq!(m.parent(n("u2")), None, "a unit has no parent, past the last territory");
         assert_eq!(m.unit(n("u2")).unwrap().located_in, Some(n("t3")));
         assert_eq!(m.children(n("t2")).map(|c| m.id(c)).collect::<Vec<_>>(), ["t3"]);
+        assert_eq!(m.children(n("u1")).len(), 0, "a unit inside the territories' index range");
+        assert_eq!(m.children(n("u2")).len(), 0, "a unit past the last territory");
         // Every territory's parent is its record's.
         for (t, terr) in m.territories() {
             assert_eq!(m.parent(t), terr.parent);
