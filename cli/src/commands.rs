@@ -83,7 +83,7 @@ impl Out {
 
 const SCHEMA: &str = include_str!("../../docs/tiaokuai-1.schema.json");
 
-/// The loading options of this run (`--max-bytes`), set once by [`run`].
+/// The loading options of this run (`--max-bytes`, `--threads`), set once by [`run`].
 static LOAD_OPTIONS: std::sync::OnceLock<LoadOptions> = std::sync::OnceLock::new();
 
 /// Loads the model named on the command line (`-` for standard input), or the embedded sample.

@@ -23,6 +23,10 @@ pub struct Cli {
     /// larger file, CSV bundle or standard input is refused. Default 4G.
     #[arg(long, global = true, value_name = "BYTES", value_parser = parse_size)]
     max_bytes: Option<u64>,
+    /// Threads a load may use: 0 for one per core (at most 8, the default), 1 to
+    /// load on one thread. Queries and the audit run on one thread either way.
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -254,6 +258,9 @@ fn main() -> ExitCode {
     let mut options = tiaokuai::LoadOptions::default();
     if let Some(limit) = cli.max_bytes {
         options = options.max_bytes(limit);
+    }
+    if let Some(threads) = cli.threads {
+        options = options.threads(threads);
     }
     match commands::run(cli.command, options) {
         Ok(code) => code,

@@ -608,3 +608,23 @@ fn max_bytes_limits_what_is_read() {
         assert_eq!(tiaokuai(&["stats", SAMPLE, "--max-bytes", bad]).status.code(), Some(2), "{bad}");
     }
 }
+
+#[test]
+fn threads_change_nothing_but_speed() {
+    // A district model is big enough for a parallel load (thousands of records, megabytes).
+    let dir = TempDir::new("threads");
+    let file = dir.path("district.json");
+    ok(&["generate", "--scale", "district", "--seed", "3", "-o", &file]);
+    let run = |threads: &str, command: &str| {
+        let o = tiaokuai(&["--threads", threads, command, &file, "--format", "json"]);
+        assert!(o.status.success() || command == "audit", "{threads} {command}: {}", stderr(&o));
+        o.stdout
+    };
+    for command in ["stats", "audit"] {
+        let one = run("1", command);
+        assert!(one.len() > 1000, "{command} printed its answer");
+        assert_eq!(run("2", command), one, "{command}: 2 threads");
+        assert_eq!(run("0", command), one, "{command}: one per core");
+    }
+    assert_eq!(tiaokuai(&["stats", SAMPLE, "--threads", "many"]).status.code(), Some(2));
+}
