@@ -47,3 +47,60 @@ fn any_thread_count_reports_the_same_first_error() {
         }
     }
 }
+
+/// A model with more links than the size at which the adjacency tables are built on two
+/// threads (65,536): links of several kinds, with hubs, in an order unrelated to their ends.
+fn many_links() -> Model {
+    use tiaokuai::{LinkKind, LinkSpec, TerritoryKind, TerritorySpec, UnitKind, UnitSpec};
+    let mut b = Model::builder();
+    b.territory(TerritorySpec::new("t0", "t0", TerritoryKind::District)).unwrap();
+    for t in 1..200 {
+        b.territory(TerritorySpec::new(format!("t{t}"), "t", TerritoryKind::Street).parent("t0")).unwrap();
+    }
+    let units = 20_000u64;
+    for u in 0..units {
+        b.unit(UnitSpec::new(format!("u{u}"), "u", UnitKind::Enterprise).located_in(format!("t{}", u % 200))).unwrap();
+    }
+    let kinds = [LinkKind::Leads, LinkKind::Jurisdiction];
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..80_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let kind = kinds[(x % 2) as usize].clone();
+        let from = format!("u{}", if x % 5 == 0 { 7 } else { (x >> 8) % units });
+        let to = match kind {
+            LinkKind::Jurisdiction => format!("t{}", (x >> 20) % 200),
+            _ => format!("u{}", (x >> 20) % units),
+        };
+        b.link(LinkSpec::new(from, to, kind)).unwrap();
+    }
+    b.build().unwrap()
+}
+
+/// Every record's links in and out, as the adjacency tables list them.
+fn adjacency(m: &Model) -> Vec<(Vec<u32>, Vec<u32>)> {
+    let ids = |it: &mut dyn Iterator<Item = (tiaokuai::LinkId, &tiaokuai::Link)>| it.map(|(l, _)| l.index() as u32).collect();
+    m.records().map(|(n, _)| (ids(&mut m.all_links_from(n)), ids(&mut m.all_links_to(n)))).collect()
+}
+
+#[test]
+fn adjacency_built_on_two_threads_is_the_same() {
+    let model = many_links();
+    assert!(model.link_count() > 1 << 16);
+    let text = model.to_json();
+    let one = load(&text, 1).unwrap();
+    let expected = adjacency(&one);
+    assert_eq!(expected, adjacency(&model), "the builder's model (one thread) and a one-thread load agree");
+    let two = load(&text, 2).unwrap();
+    assert_eq!(adjacency(&two), expected, "JSON, 2 threads");
+    // A CSV bundle builds its tables on two threads too.
+    let dir = std::env::temp_dir().join(format!("tiaokuai-parallel-csv-{}", std::process::id()));
+    one.write_csv_dir(&dir).unwrap();
+    for threads in [1, 2] {
+        let csv = Model::from_csv_dir_with(&dir, &LoadOptions::default().threads(threads)).unwrap();
+        assert_eq!(csv, one, "CSV, {threads} threads");
+        assert_eq!(adjacency(&csv), expected, "CSV, {threads} threads");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

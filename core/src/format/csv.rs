@@ -280,6 +280,7 @@ impl Model {
             });
         }
         let mut b = ModelBuilder::new();
+        b.set_threads(super::parallel::threads(options.threads));
         let mut total = 0u64;
         let mut lines: [Vec<usize>; 5] = Default::default();
         // One file at a time, one row at a time: only one file's bytes are in memory

@@ -352,10 +352,11 @@ fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawV
 
 /// Options for loading a model.
 ///
-/// Loading parses records and checks links on several threads (one per core,
-/// at most 8) for big documents; the model, and the first error reported, are
-/// the same with any number of threads. `threads(1)` keeps a load on the
-/// calling thread.
+/// Loading parses records, resolves their references and checks links on
+/// several threads (one per core, at most 8) for big JSON documents, and builds
+/// the adjacency tables of a big model (JSON or CSV bundle) on two; the model,
+/// and the first error reported, are the same with any number of threads.
+/// `threads(1)` keeps a load on the calling thread.
 ///
 /// # Example
 /// ```
