@@ -68,7 +68,7 @@ fn many_links() -> Model {
         x ^= x >> 7;
         x ^= x << 17;
         let kind = kinds[(x % 2) as usize].clone();
-        let from = format!("u{}", if x % 5 == 0 { 7 } else { (x >> 8) % units });
+        let from = format!("u{}", if x.is_multiple_of(5) { 7 } else { (x >> 8) % units });
         let to = match kind {
             LinkKind::Jurisdiction => format!("t{}", (x >> 20) % 200),
             _ => format!("u{}", (x >> 20) % units),
@@ -80,7 +80,8 @@ fn many_links() -> Model {
 
 /// Every record's links in and out, as the adjacency tables list them.
 fn adjacency(m: &Model) -> Vec<(Vec<u32>, Vec<u32>)> {
-    let ids = |it: &mut dyn Iterator<Item = (tiaokuai::LinkId, &tiaokuai::Link)>| it.map(|(l, _)| l.index() as u32).collect();
+    let ids =
+        |it: &mut dyn Iterator<Item = (tiaokuai::LinkId, &tiaokuai::Link)>| it.map(|(l, _)| l.index() as u32).collect();
     m.records().map(|(n, _)| (ids(&mut m.all_links_from(n)), ids(&mut m.all_links_to(n)))).collect()
 }
 

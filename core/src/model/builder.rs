@@ -421,19 +421,7 @@ impl ModelBuilder {
             attrs,
             validity,
         }))?;
-        let found = found.or_else(|| parent.as_deref().and_then(|p| self.territory_node(p)));
-        match (found, parent) {
-            (Some(t), _) => {
-                if let Record::Territory(x) = &mut self.graph[NodeIndex::new(node.index())] {
-                    x.parent = Some(t);
-                }
-            }
-            (None, Some(p)) => {
-                let index = self.order[0].len() - 1;
-                self.pending.push(Pending { node, index, field: "parent", target: p.into() });
-            }
-            (None, None) => {}
-        }
+        self.refer(node, "parent", found, parent);
         Ok(node)
     }
 
@@ -462,20 +450,31 @@ impl ModelBuilder {
             attrs,
             validity,
         }))?;
-        let found = found.or_else(|| located_in.as_deref().and_then(|t| self.territory_node(t)));
-        match (found, located_in) {
-            (Some(x), _) => {
-                if let Record::Unit(u) = &mut self.graph[NodeIndex::new(node.index())] {
-                    u.located_in = Some(x);
-                }
-            }
-            (None, Some(t)) => {
-                let index = self.order[1].len() - 1;
-                self.pending.push(Pending { node, index, field: "located_in", target: t.into() });
+        self.refer(node, "located_in", found, located_in);
+        Ok(node)
+    }
+
+    /// Points the territory reference (`field`: a territory's `parent`, a unit's `located_in`)
+    /// of the record just added at `found`, else at the territory named `target` when it was
+    /// added already; else leaves the name for [`ModelBuilder::build`] to resolve.
+    fn refer(&mut self, node: Node, field: &'static str, found: Option<Node>, target: Option<String>) {
+        match (found.or_else(|| target.as_deref().and_then(|t| self.territory_node(t))), target) {
+            (Some(t), _) => self.set_territory_ref(node, t),
+            (None, Some(target)) => {
+                let index = self.order[type_slot(self.graph[NodeIndex::new(node.index())].record_type())].len() - 1;
+                self.pending.push(Pending { node, index, field, target: target.into() });
             }
             (None, None) => {}
         }
-        Ok(node)
+    }
+
+    /// Sets a territory's `parent` or a unit's `located_in`.
+    fn set_territory_ref(&mut self, node: Node, territory: Node) {
+        match &mut self.graph[NodeIndex::new(node.index())] {
+            Record::Territory(t) => t.parent = Some(territory),
+            Record::Unit(u) => u.located_in = Some(territory),
+            _ => {}
+        }
     }
 
     /// Adds a matter.
@@ -692,11 +691,7 @@ impl ModelBuilder {
                     self.resolve(&at, p.field, &p.target, Some(RecordType::Territory), &context)?
                 }
             };
-            match &mut self.graph[NodeIndex::new(p.node.index())] {
-                Record::Territory(t) => t.parent = Some(target),
-                Record::Unit(u) => u.located_in = Some(target),
-                _ => {}
-            }
+            self.set_territory_ref(p.node, target);
         }
         self.check_territory_tree()?;
         Ok(Model::assemble(self.graph, self.index, self.order, self.meta, self.threads))
