@@ -264,6 +264,20 @@ impl From<TkPyErr> for PyErr {
 /// `Result` of the binding functions.
 pub type TkResult<T> = Result<T, TkPyErr>;
 
+/// The `UnknownIdError` (a `KeyError`, `id` set) for an id the model holds but a record view
+/// leaves out, with `message` saying why in place of "no record with id".
+pub(crate) fn not_in_view(id: &str, message: String) -> TkPyErr {
+    let err = tiaokuai::Error::UnknownId { id: id.to_string() };
+    TkPyErr::Py(
+        Python::attach(|py| {
+            let exc = to_exception(py, &err)?;
+            exc.value(py).setattr("args", (message,))?;
+            Ok(exc)
+        })
+        .unwrap_or_else(|failure: PyErr| failure),
+    )
+}
+
 /// An [`tiaokuai::Error::Invalid`] for a bad argument (`what` names it).
 pub(crate) fn invalid(what: &str, message: impl Into<String>) -> TkPyErr {
     TkPyErr::Core(tiaokuai::Error::Invalid { what: what.to_string(), message: message.into() })

@@ -15,7 +15,7 @@ use tiaokuai::{
 };
 
 use crate::convert::{import_optional, json_loads, py_repr};
-use crate::errors::{TkResult, invalid};
+use crate::errors::{self, TkResult, invalid};
 
 /// A record's `attrs` as a fresh Python dict (empty when it has none).
 fn attrs_dict<'py>(py: Python<'py>, attrs: Option<&tiaokuai::Attrs>) -> PyResult<Bound<'py, PyAny>> {
@@ -613,13 +613,29 @@ impl PyRecordView {
         false
     }
 
-    /// ``view["id"]`` is the record with that id (``UnknownIdError`` when it is not in the view);
+    /// ``view["id"]`` is the record with that id (``UnknownIdError`` when it is not in the view,
+    /// saying what the record is when the model holds it: ``"310113" is a territory of kind
+    /// 'district', not one of these units``);
     /// ``view[i]`` the i-th record in document order (negative counts from the end).
     fn __getitem__<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>) -> TkResult<Bound<'py, PyAny>> {
         if let Ok(s) = key.cast::<PyString>() {
             let id = s.to_cow()?;
-            let node = self.find(&id).ok_or_else(|| tiaokuai::Error::UnknownId { id: id.to_string() })?;
-            return Ok(record_object(py, &self.model, node)?);
+            return match (self.find(&id), self.model.node(&id)) {
+                (Some(node), _) => Ok(record_object(py, &self.model, node)?),
+                (None, None) => Err(tiaokuai::Error::UnknownId { id: id.to_string() }.into()),
+                // In the model, not in this view: say what the record is instead of "no record".
+                (None, Some(node)) => {
+                    let r = self.model.record(node);
+                    let what = match r {
+                        Record::Unit(u) => format!("a unit of kind '{}'", u.kind),
+                        Record::Territory(t) => format!("a territory of kind '{}'", t.kind),
+                        Record::Matter(m) => format!("a matter of list '{}'", m.list),
+                        Record::Item(i) => format!("an item of list '{}'", i.list),
+                        _ => format!("one of {}", r.record_type().array()),
+                    };
+                    Err(errors::not_in_view(&id, format!("{id:?} is {what}, not one of these {}", self.what())))
+                }
+            };
         }
         if let Ok(i) = key.extract::<isize>() {
             let len = self.__len__() as isize;

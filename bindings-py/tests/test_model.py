@@ -198,8 +198,15 @@ def test_views_filter_index_and_contain(sample: Model) -> None:
     assert enterprises[-1] == list(enterprises)[-1]
     assert enterprises.ids() == [u.id for u in enterprises]
     assert [d["id"] for d in enterprises.to_dicts()] == enterprises.ids()
-    with pytest.raises(tiaokuai.UnknownIdError):
+    with pytest.raises(tiaokuai.UnknownIdError) as e:
         enterprises["310113"]
+    # In the model but not in the view: the message says what the record is.
+    assert e.value.id == "310113"
+    assert str(e.value) == "\"310113\" is a territory of kind 'district', not one of these units of kind 'enterprise'"
+    with pytest.raises(KeyError, match="is a unit of kind 'party_committee', not one of these territories"):
+        sample.territories["bs-dw"]
+    with pytest.raises(tiaokuai.UnknownIdError, match="no record with id"):
+        sample.units["ghost"]
     with pytest.raises(IndexError):
         enterprises[len(enterprises)]
     with pytest.raises(tiaokuai.InvalidInputError, match="unit kind"):
