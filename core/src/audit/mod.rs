@@ -312,8 +312,6 @@ pub(crate) struct Context<'m> {
     /// Per record: for territories, the row in `townships` of the nearest township-level
     /// territory containing it (itself included), or [`NONE`]; [`NONE`] for other records.
     row: Vec<u32>,
-    /// Per record: a territory's parent, or [`NONE`].
-    parent: Vec<u32>,
     /// Per record: the [`tclass`] of a territory ([`tclass::NONE`] for other records).
     tclass: Vec<u8>,
     /// Per record: the unit kind code ([`unit_code`]), [`NOT_UNIT`] for other records.
@@ -344,7 +342,6 @@ impl<'m> Context<'m> {
         // One pass over the records in index order, which is their order in memory and, within
         // each record type, document order (so `townships` comes in document order).
         let mut row = vec![NONE; n];
-        let mut parent = vec![NONE; n];
         let mut tclass = vec![tclass::NONE; n];
         let mut townships = Vec::new();
         let mut kind = vec![NOT_UNIT; n];
@@ -361,9 +358,6 @@ impl<'m> Context<'m> {
                         townships.push(Node::new(i as u32));
                     } else {
                         row[i] = UNSET;
-                    }
-                    if let Some(p) = terr.parent {
-                        parent[i] = p.index() as u32;
                     }
                 }
                 Record::Unit(unit) => {
@@ -385,14 +379,11 @@ impl<'m> Context<'m> {
             let mut cur = t as u32;
             let value = loop {
                 stack.push(cur);
-                let p = parent[cur as usize];
-                if p == NONE {
-                    break NONE;
+                let Some(p) = model.parent(Node::new(cur)) else { break NONE };
+                if row[p.index()] != UNSET {
+                    break row[p.index()];
                 }
-                if row[p as usize] != UNSET {
-                    break row[p as usize];
-                }
-                cur = p;
+                cur = p.index() as u32;
             };
             for &s in &stack {
                 row[s as usize] = value;
@@ -440,7 +431,6 @@ impl<'m> Context<'m> {
             config,
             townships,
             row,
-            parent,
             tclass,
             kind,
             sector,
@@ -518,12 +508,6 @@ impl<'m> Context<'m> {
         (l != NONE).then(|| Node::new(l))
     }
 
-    /// A territory's parent.
-    pub fn parent(&self, node: Node) -> Option<Node> {
-        let p = self.parent[node.index()];
-        (p != NONE).then(|| Node::new(p))
-    }
-
     /// The [`tclass`] of a record ([`tclass::NONE`] when it is not a territory).
     pub fn territory_class(&self, node: Node) -> u8 {
         self.tclass[node.index()]
@@ -532,11 +516,6 @@ impl<'m> Context<'m> {
     /// The territories, in document order, with their [`tclass`].
     pub fn territories(&self) -> impl Iterator<Item = (Node, u8)> + '_ {
         self.tclass.iter().enumerate().filter(|&(_, &c)| c != tclass::NONE).map(|(i, &c)| (Node::new(i as u32), c))
-    }
-
-    /// A territory and its containing territories, nearest first.
-    pub fn ancestors(&self, node: Node) -> impl Iterator<Item = Node> + '_ {
-        std::iter::successors(Some(node), move |&n| self.parent(n))
     }
 
     /// The row (in `townships`) of the street/town containing a territory.

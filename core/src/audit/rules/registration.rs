@@ -11,7 +11,7 @@ use crate::model::{LinkKind, Node};
 /// containing territories up to its street/town (`township`), nearest first.
 fn places(ctx: &Context, loc: Node, township: Node, out: &mut Vec<Node>) {
     out.clear();
-    for t in ctx.ancestors(loc) {
+    for t in ctx.model.ancestors(loc) {
         out.push(t);
         if t == township {
             break;
