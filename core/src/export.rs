@@ -12,6 +12,12 @@
 //! in document order (territories, units, matters, items), then links in
 //! document order, then the `parent` edges.
 //!
+//! Distinct records stay distinct nodes: ids are written with an injective
+//! escape ([`escape_id`], in DOT [`dot_id`]) that [`unescape`] reverses, so
+//! a control character, a non-character, a line ending or a backslash can
+//! neither merge two records nor make the output unreadable (the SVG Graphviz
+//! draws from the DOT is well-formed XML). See `docs/queries.md`, "Escaping".
+//!
 //! # Example
 //! ```
 //! use tiaokuai::{Model, export::{Subgraph, to_dot, to_graphml}};
