@@ -355,3 +355,32 @@ mod escaping {
         assert_eq!(unescape(r"\u00e9\U0001F600\\").as_deref(), Some("é😀\\"));
     }
 }
+
+/// Escaping keeps output linear: each character of an id or name becomes at most 11 bytes in
+/// any one place (`\uXXXX` is 6, `\UXXXXXXXX` 10, one more in a DOT label, which doubles the
+/// backslash; XML's `&quot;` is 6), counted here on ids and names of n, 2n and 3n control
+/// characters.
+#[test]
+fn escaped_output_grows_linearly_with_the_ids() {
+    let sizes = |n: usize| {
+        let id = "\u{1}".repeat(n);
+        let text = format!(
+            r#"{{"format": "tiaokuai/1", "territories": [{{"id": "{0}", "name": "{0}", "kind": "district"}}]}}"#,
+            id.replace('\u{1}', "\\u0001")
+        );
+        let m = Model::from_json(&text).unwrap();
+        let whole = Subgraph::whole(&m);
+        (to_graphml(&m, &whole).len(), to_dot_with(&m, &whole, &DotOptions::clusters(true)).len())
+    };
+    let (g1, d1) = sizes(1000);
+    let (g2, d2) = sizes(2000);
+    let (g3, d3) = sizes(3000);
+    // Exactly linear: the same number of bytes per 1000 characters each time.
+    assert_eq!(g2 - g1, g3 - g2);
+    assert_eq!(d2 - d1, d3 - d2);
+    // GraphML: the id twice (node id, `id` key) and the name once, 6 bytes a character.
+    assert_eq!(g2 - g1, 3 * 6 * 1000);
+    // DOT with clusters: node name and cluster name 6 bytes a character; the label's name
+    // line and the cluster label 7 (`\\u0001`, shown as `\u0001`), its id line 7.
+    assert_eq!(d2 - d1, (2 * 6 + 3 * 7) * 1000);
+}
