@@ -12,6 +12,12 @@
 //! in document order (territories, units, matters, items), then links in
 //! document order, then the `parent` edges.
 //!
+//! Distinct records stay distinct nodes: ids are written with an injective
+//! escape ([`escape_id`], in DOT [`dot_id`]) that [`unescape`] reverses, so
+//! a control character, a non-character, a line ending or a backslash can
+//! neither merge two records nor make the output unreadable (the SVG Graphviz
+//! draws from the DOT is well-formed XML). See `docs/queries.md`, "Escaping".
+//!
 //! # Example
 //! ```
 //! use tiaokuai::{Model, export::{Subgraph, to_dot, to_graphml}};
@@ -165,10 +171,140 @@ fn link_id(_model: &Model, index: usize) -> LinkId {
     LinkId(index as u32)
 }
 
-/// Escapes text for XML 1.0 content and attribute values. Characters XML 1.0
-/// cannot carry at all (control characters other than tab, newline and
-/// carriage return, U+FFFE, U+FFFF) become U+FFFD; tab, newline and carriage
-/// return become character references so attribute values keep them.
+// ---------------------------------------------------------------------------
+// Escaping. Ids are keys: two distinct ids must give two distinct node ids in
+// every format, and the id must be recoverable. XML 1.0 cannot hold most
+// control characters even as character references, Graphviz passes them into
+// SVG and JSON unescaped, and tools differ on the rest, so the exports write
+// them as `\uXXXX` (and `\\` for the backslash itself), which [`unescape`]
+// reverses.
+
+/// True for the characters the exports write as `\uXXXX` in ids: every
+/// control character (U+0000–U+001F, U+007F–U+009F) and every non-character
+/// (U+FDD0–U+FDEF and the last two code points of each plane, U+FFFE, U+FFFF,
+/// U+1FFFE …). In text values (names, kinds) tab, line feed and carriage
+/// return are kept (`keep_whitespace`).
+fn must_escape(c: char, keep_whitespace: bool) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => !keep_whitespace,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fdd0}'..='\u{fdef}' => true,
+        c => (c as u32) & 0xfffe == 0xfffe,
+    }
+}
+
+/// Writes `\uXXXX` (four upper-case hex digits) for a character of the Basic
+/// Multilingual Plane, `\UXXXXXXXX` (eight) beyond it.
+fn push_code(out: &mut String, c: char) {
+    let n = c as u32;
+    let _ = if n <= 0xffff { write!(out, "\\u{n:04X}") } else { write!(out, "\\U{n:08X}") };
+}
+
+fn push_escaped(out: &mut String, text: &str, keep_whitespace: bool) {
+    for c in text.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if must_escape(c, keep_whitespace) {
+            push_code(out, c);
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// An id as the GraphML and DOT exports write it (before XML or DOT quoting):
+/// a backslash becomes `\\`; a control character (U+0000–U+001F, U+007F–U+009F,
+/// so also tab, line feed and carriage return) or a non-character (U+FDD0–U+FDEF,
+/// U+FFFE, U+FFFF and the same in every plane) becomes `\u` and four upper-case
+/// hex digits (`\U` and eight beyond U+FFFF); everything else is kept. The
+/// mapping is injective, so distinct ids stay distinct, and [`unescape`]
+/// gives the id back. Ids without a backslash or such a character are
+/// unchanged. (DOT additionally writes `&` as `\u0026`; see [`dot_id`].)
+///
+/// # Example
+/// ```
+/// use tiaokuai::export::{escape_id, unescape};
+/// assert_eq!(escape_id("310113"), "310113");
+/// assert_eq!(escape_id("a\u{1}b\\c\r\n"), r"a\u0001b\\c\u000D\u000A");
+/// assert_ne!(escape_id("a\u{1}"), escape_id("a\u{2}"));
+/// assert_eq!(unescape(&escape_id("a\u{1}b\\c\r\n")).as_deref(), Some("a\u{1}b\\c\r\n"));
+/// ```
+pub fn escape_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    push_escaped(&mut out, id, false);
+    out
+}
+
+/// A text value (a name, a kind, a title) as the GraphML export writes it
+/// (before XML quoting): as [`escape_id`], except that tab, line feed and
+/// carriage return are kept (XML carries them as character references).
+/// [`unescape`] gives the text back.
+///
+/// # Example
+/// ```
+/// use tiaokuai::export::{escape_text, unescape};
+/// assert_eq!(escape_text("友谊路街道"), "友谊路街道");
+/// assert_eq!(escape_text("a\r\nb\u{0}\\"), "a\r\nb\\u0000\\\\");
+/// assert_eq!(unescape(&escape_text("a\r\nb\u{0}\\")).as_deref(), Some("a\r\nb\u{0}\\"));
+/// ```
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text, true);
+    out
+}
+
+/// Reverses [`escape_id`], [`escape_text`] and [`dot_id`]'s escaping: `\\`
+/// becomes `\`, `\uXXXX` and `\UXXXXXXXX` (hex digits, either case) the
+/// character with that code. `None` when the text holds another backslash
+/// sequence or a code that is not a character, which those functions never
+/// write.
+///
+/// The same in Python, for ids read back with `networkx.read_graphml`:
+/// ```python
+/// import re
+/// def unescape(s):
+///     return re.sub(r"\\(\\|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})",
+///                   lambda m: "\\" if m[1] == "\\" else chr(int(m[1][1:], 16)), s)
+/// ```
+///
+/// # Example
+/// ```
+/// use tiaokuai::export::unescape;
+/// assert_eq!(unescape(r"a\u0001\\u0001\U0001FFFE").as_deref(), Some("a\u{1}\\u0001\u{1fffe}"));
+/// assert_eq!(unescape(r"a\x"), None);
+/// ```
+pub fn unescape(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let (digits, skip) = match tail.as_bytes().first() {
+            Some(b'\\') => {
+                out.push('\\');
+                rest = &tail[1..];
+                continue;
+            }
+            Some(b'u') => (4, 1),
+            Some(b'U') => (8, 1),
+            _ => return None,
+        };
+        let hex = tail.get(skip..skip + digits)?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+        rest = &tail[skip + digits..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Escapes text for XML 1.0 content and attribute values: `&`, `<`, `>`, `"`
+/// and `'` become entities, tab, line feed and carriage return character
+/// references (so attribute values keep them). Characters XML 1.0 cannot
+/// carry at all (other control characters, U+FFFE, U+FFFF) become U+FFFD, so
+/// this alone can merge distinct texts; the GraphML export first applies
+/// [`escape_id`] or [`escape_text`], which leave none of them.
 ///
 /// # Example
 /// ```
@@ -176,21 +312,43 @@ fn link_id(_model: &Model, index: usize) -> LinkId {
 /// ```
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_xml(&mut out, text);
+    out
+}
+
+fn push_xml(out: &mut String, text: &str) {
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
+        push_xml_char(out, c);
+    }
+}
+
+fn push_xml_char(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&apos;"),
+        '\t' => out.push_str("&#9;"),
+        '\n' => out.push_str("&#10;"),
+        '\r' => out.push_str("&#13;"),
+        c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+        c => out.push(c),
+    }
+}
+
+/// Writes `text` escaped by [`escape_id`] (`keep_whitespace` false) or
+/// [`escape_text`] (true), then XML-escaped, without an intermediate string.
+fn push_graphml(out: &mut String, text: &str, keep_whitespace: bool) {
+    for c in text.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if must_escape(c, keep_whitespace) {
+            push_code(out, c);
+        } else {
+            push_xml_char(out, c);
         }
     }
-    out
 }
 
 /// The GraphML `<key>` declarations: (key id, for, attr.name, attr.type).
@@ -213,19 +371,46 @@ const GRAPHML_KEYS: &[(&str, &str, &str, &str)] = &[
     ("e_members", "edge", "members", "int"),
 ];
 
+/// A `<data>` element holding a text value ([`escape_text`]).
 fn data(out: &mut String, key: &str, value: &str) {
-    let _ = writeln!(out, "      <data key=\"{key}\">{}</data>", xml_escape(value));
+    data_with(out, key, value, true);
+}
+
+/// A `<data>` element holding an id ([`escape_id`]), so it equals the node id it names.
+fn data_id(out: &mut String, key: &str, id: &str) {
+    data_with(out, key, id, false);
+}
+
+fn data_with(out: &mut String, key: &str, value: &str, keep_whitespace: bool) {
+    let _ = write!(out, "      <data key=\"{key}\">");
+    push_graphml(out, value, keep_whitespace);
+    out.push_str("</data>\n");
+}
+
+/// Ends an element opening such as `<node id="…">` or `<edge id="l1" source="…" target="…">`
+/// with each (attribute, id) pair, the id escaped by [`escape_id`], and `>`.
+fn close_with_ids(out: &mut String, ids: &[(&str, &str)]) {
+    for (attribute, id) in ids {
+        let _ = write!(out, " {attribute}=\"");
+        push_graphml(out, id, false);
+        out.push('"');
+    }
+    out.push_str(">\n");
 }
 
 /// The subgraph as a GraphML document (directed), readable by Gephi, yEd,
 /// Cytoscape and NetworkX (`networkx.read_graphml`).
 ///
-/// Node ids are the record ids. Node attributes: `id`, `name`, `type`
-/// (territory, unit, matter, item), `kind` (for matters and items, their
-/// list), `sector`, `members`, `level`, `grade`. Edge ids are `l<index>` for
-/// the model's links and `p<n>` for the `parent` edges; edge attributes:
-/// `kind`, `link` (the index in the model's `links` array), `primary`,
-/// `power`, `role`, `scope`, `members`. Absent values are left out.
+/// Node ids are the record ids escaped by [`escape_id`] (unchanged unless they
+/// hold a backslash, a control character or a non-character), so distinct
+/// records are distinct nodes and [`unescape`] gives each id back; edge
+/// `source`, `target` and `scope` use the same form. Text values (names,
+/// kinds, the title) are escaped by [`escape_text`]. Node attributes: `id`,
+/// `name`, `type` (territory, unit, matter, item), `kind` (for matters and
+/// items, their list), `sector`, `members`, `level`, `grade`. Edge ids are
+/// `l<index>` for the model's links and `p<n>` for the `parent` edges; edge
+/// attributes: `kind`, `link` (the index in the model's `links` array),
+/// `primary`, `power`, `role`, `scope`, `members`. Absent values are left out.
 ///
 /// # Complexity
 /// O(records + links of the subgraph), plus a hash set of its records for the `parent` edges.
@@ -242,12 +427,15 @@ pub fn to_graphml(model: &Model, sub: &Subgraph) -> String {
     }
     out.push_str("  <graph id=\"tiaokuai\" edgedefault=\"directed\">\n");
     if let Some(title) = model.title() {
-        let _ = writeln!(out, "    <data key=\"g_name\">{}</data>", xml_escape(&title));
+        out.push_str("    <data key=\"g_name\">");
+        push_graphml(&mut out, &title, true);
+        out.push_str("</data>\n");
     }
     for &n in &sub.nodes {
         let r = model.record(n);
-        let _ = writeln!(out, "    <node id=\"{}\">", xml_escape(r.id()));
-        data(&mut out, "n_id", r.id());
+        out.push_str("    <node");
+        close_with_ids(&mut out, &[("id", r.id())]);
+        data_id(&mut out, "n_id", r.id());
         data(&mut out, "n_name", r.name());
         data(&mut out, "n_type", r.record_type().as_str());
         data(&mut out, "n_kind", r.kind_str());
@@ -267,13 +455,8 @@ pub fn to_graphml(model: &Model, sub: &Subgraph) -> String {
     }
     for &id in &sub.links {
         let l = model.link(id);
-        let _ = writeln!(
-            out,
-            "    <edge id=\"l{}\" source=\"{}\" target=\"{}\">",
-            id.index(),
-            xml_escape(model.id(l.from)),
-            xml_escape(model.id(l.to))
-        );
+        let _ = write!(out, "    <edge id=\"l{}\"", id.index());
+        close_with_ids(&mut out, &[("source", model.id(l.from)), ("target", model.id(l.to))]);
         data(&mut out, "e_kind", l.kind.as_str());
         data(&mut out, "e_link", &id.index().to_string());
         if let Some(p) = l.primary {
@@ -286,7 +469,7 @@ pub fn to_graphml(model: &Model, sub: &Subgraph) -> String {
             data(&mut out, "e_role", r.as_str());
         }
         if let Some(s) = l.scope {
-            data(&mut out, "e_scope", model.id(s));
+            data_id(&mut out, "e_scope", model.id(s));
         }
         if let Some(m) = l.members {
             data(&mut out, "e_members", &m.to_string());
@@ -294,12 +477,8 @@ pub fn to_graphml(model: &Model, sub: &Subgraph) -> String {
         out.push_str("    </edge>\n");
     }
     for (i, (child, parent)) in sub.parent_edges(model).into_iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "    <edge id=\"p{i}\" source=\"{}\" target=\"{}\">",
-            xml_escape(model.id(child)),
-            xml_escape(model.id(parent))
-        );
+        let _ = write!(out, "    <edge id=\"p{i}\"");
+        close_with_ids(&mut out, &[("source", model.id(child)), ("target", model.id(parent))]);
         data(&mut out, "e_kind", "parent");
         out.push_str("    </edge>\n");
     }
@@ -325,27 +504,75 @@ impl DotOptions {
     }
 }
 
-/// Quotes text as a DOT string (ids and labels): backslashes and double
-/// quotes are escaped, line breaks become `\n`.
+/// A record id as a quoted DOT node name: the id escaped by [`escape_id`],
+/// with `&` also written `\u0026` (Graphviz reads `&…;` as an HTML entity when
+/// it writes SVG, so `a&amp;b` and `a&b` would look the same there, and
+/// `&#1;` would make the SVG malformed), then quoted, `"` as `\"`. Graphviz
+/// keeps `\\` and `\u` as they are in names, so the node name it reads (`dot
+/// -Tjson`'s `name`, `-Tcanon`, SVG `<title>`) is exactly the escaped id:
+/// distinct ids give distinct nodes, and [`unescape`] of the name gives the id back.
 ///
 /// # Example
 /// ```
-/// assert_eq!(tiaokuai::export::dot_quote("a \"b\"\\\nc"), r#""a \"b\"\\\nc""#);
+/// use tiaokuai::export::dot_id;
+/// assert_eq!(dot_id("310113"), r#""310113""#);
+/// assert_eq!(dot_id("a\"b\\c&d\r"), r#""a\"b\\c\u0026d\u000D""#);
+/// ```
+pub fn dot_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len() + 2);
+    out.push('"');
+    push_dot_name(&mut out, id);
+    out.push('"');
+    out
+}
+
+/// The inside of a quoted DOT name for an id; see [`dot_id`].
+fn push_dot_name(out: &mut String, id: &str) {
+    for c in id.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '&' => out.push_str("\\u0026"),
+            c if must_escape(c, false) => push_code(out, c),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Quotes text as a DOT label, for reading: a line feed becomes a line break
+/// (`\n`); a backslash, `"` and `&` are escaped so Graphviz shows them as
+/// they are (`\\`, `\"`, `&amp;`), not as its label escapes (`\N`, `\l`) or
+/// HTML entities; every other control character and non-character is shown
+/// as `\uXXXX`, so none reaches an SVG or JSON rendering. Labels are not
+/// keys: the node name ([`dot_id`]) is what tells records apart.
+///
+/// # Example
+/// ```
+/// assert_eq!(tiaokuai::export::dot_quote("a \"b\"\\\nc & \u{1}"), r#""a \"b\"\\\nc &amp; \\u0001""#);
 /// ```
 pub fn dot_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
+    push_dot_label(&mut out, text);
+    out.push('"');
+    out
+}
+
+/// The inside of a quoted DOT label; see [`dot_quote`].
+fn push_dot_label(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            '&' => out.push_str("&amp;"),
+            c if must_escape(c, false) => {
+                out.push('\\'); // shown as a backslash: the label reads `\u0001`
+                push_code(out, c);
+            }
             c => out.push(c),
         }
     }
-    out.push('"');
-    out
 }
 
 fn dot_shape(r: &Record) -> &'static str {
@@ -362,8 +589,13 @@ fn dot_shape(r: &Record) -> &'static str {
 
 fn dot_node(out: &mut String, model: &Model, n: Node, indent: usize) {
     let r = model.record(n);
-    let label = format!("{}\n{}", r.name(), r.id());
-    let _ = writeln!(out, "{:indent$}{} [label={}, shape={}];", "", dot_quote(r.id()), dot_quote(&label), dot_shape(r));
+    let _ = write!(out, "{:indent$}\"", "");
+    push_dot_name(out, r.id());
+    out.push_str("\" [label=\"");
+    push_dot_label(out, r.name());
+    out.push_str("\\n");
+    push_dot_label(out, &escape_id(r.id()));
+    let _ = writeln!(out, "\", shape={}];", dot_shape(r));
 }
 
 fn edge_label(model: &Model, id: LinkId) -> String {
@@ -376,7 +608,7 @@ fn edge_label(model: &Model, id: LinkId) -> String {
         let _ = write!(label, ": {r}");
     }
     if let Some(s) = l.scope {
-        let _ = write!(label, " @ {}", model.id(s));
+        let _ = write!(label, " @ {}", escape_id(model.id(s)));
     }
     if l.is_primary() {
         label.push_str(" (primary)");
@@ -389,8 +621,12 @@ pub fn to_dot(model: &Model, sub: &Subgraph) -> String {
     to_dot_with(model, sub, &DotOptions::default())
 }
 
-/// The subgraph as a Graphviz DOT `digraph`. Every id and label is quoted;
-/// nodes are labelled with the record's name above its id; shapes: territory
+/// The subgraph as a Graphviz DOT `digraph`. Node names are the record ids as
+/// [`dot_id`] writes them (distinct records stay distinct nodes; [`unescape`]
+/// of a name gives the id back), cluster names `cluster_` and the same;
+/// labels are quoted by [`dot_quote`], so no control character reaches an
+/// SVG rendering. Nodes are labelled with the record's name above its id
+/// ([`escape_id`]); shapes: territory
 /// `folder`, Party organisation `box`, other unit `ellipse`, matter `diamond`,
 /// item `note`. Edges are labelled with the link kind and its power, role,
 /// scope or primary mark. With [`DotOptions::clusters`], territories become
@@ -423,26 +659,26 @@ pub fn to_dot_with(model: &Model, sub: &Subgraph, options: &DotOptions) -> Strin
     }
     for &id in &sub.links {
         let l = model.link(id);
-        let _ = writeln!(
-            out,
-            "  {} -> {} [label={}];",
-            dot_quote(model.id(l.from)),
-            dot_quote(model.id(l.to)),
-            dot_quote(&edge_label(model, id))
-        );
+        dot_edge(&mut out, model, l.from, l.to);
+        let _ = writeln!(out, " [label={}];", dot_quote(&edge_label(model, id)));
     }
     if !options.clusters {
         for (child, parent) in sub.parent_edges(model) {
-            let _ = writeln!(
-                out,
-                "  {} -> {} [label=\"parent\", style=dashed];",
-                dot_quote(model.id(child)),
-                dot_quote(model.id(parent))
-            );
+            dot_edge(&mut out, model, child, parent);
+            out.push_str(" [label=\"parent\", style=dashed];\n");
         }
     }
     out.push_str("}\n");
     out
+}
+
+/// `  "from" -> "to"`, the names as [`dot_id`] writes them.
+fn dot_edge(out: &mut String, model: &Model, from: Node, to: Node) {
+    out.push_str("  \"");
+    push_dot_name(out, model.id(from));
+    out.push_str("\" -> \"");
+    push_dot_name(out, model.id(to));
+    out.push('"');
 }
 
 /// Writes the nodes inside nested territory clusters, iteratively.
@@ -476,7 +712,9 @@ fn write_clusters(out: &mut String, model: &Model, sub: &Subgraph) {
                 let _ = writeln!(out, "{:indent$}}}", "");
             }
             Some(n) if is_territory(n) => {
-                let _ = writeln!(out, "{:indent$}subgraph {} {{", "", dot_quote(&format!("cluster_{}", model.id(n))));
+                let _ = write!(out, "{:indent$}subgraph \"cluster_", "");
+                push_dot_name(out, model.id(n));
+                out.push_str("\" {\n");
                 let _ = writeln!(out, "{:width$}label={};", "", dot_quote(model.name(n)), width = (indent + 2).min(34));
                 dot_node(out, model, n, (indent + 2).min(34));
                 stack.push((None, indent));

@@ -96,8 +96,10 @@ fn whole_model_graphml_is_well_formed_and_complete() {
     assert_eq!(names.iter().filter(|n| *n == "key").count(), 16);
     assert!(xml.contains(r#"<node id="u&quot;1">"#), "{xml}");
     assert!(xml.contains(r#"<edge id="l1" source="u&quot;1" target="u&lt;2&gt;">"#));
-    assert!(xml.contains("<data key=\"n_name\">Street\\one&#10;new line</data>"));
-    assert!(xml.contains("<data key=\"n_name\">控制\u{fffd}字符</data>"));
+    // Text values double the backslash and write what XML 1.0 cannot hold as `\uXXXX`
+    // (export::escape_text), so distinct names stay distinct.
+    assert!(xml.contains("<data key=\"n_name\">Street\\\\one&#10;new line</data>"), "{xml}");
+    assert!(xml.contains("<data key=\"n_name\">控制\\u0001字符</data>"));
     assert!(xml.contains("<data key=\"e_primary\">true</data>"));
     assert!(xml.contains("<data key=\"e_scope\">s&amp;1</data>"));
     assert!(xml.contains("<data key=\"n_members\">12</data>"));
@@ -137,7 +139,7 @@ fn networkx_reads_the_graphml_when_available() {
 import sys, networkx as nx
 g = nx.read_graphml(sys.argv[1])
 kinds = sorted(d["kind"] for _, _, d in g.edges(data=True))
-print(g.number_of_nodes(), g.number_of_edges(), g.nodes['u"1']["members"], g.nodes["s&1"]["name"] == "Street\\one\nnew line", ",".join(kinds))
+print(g.number_of_nodes(), g.number_of_edges(), g.nodes['u"1']["members"], g.nodes["s&1"]["name"] == "Street\\\\one\nnew line", ",".join(kinds))
 "#;
     let out = std::process::Command::new("python3").arg("-c").arg(script).arg(&path).output().unwrap();
     std::fs::remove_dir_all(&dir).ok();
@@ -152,11 +154,12 @@ print(g.number_of_nodes(), g.number_of_edges(), g.nodes['u"1']["members"], g.nod
 fn dot_quotes_everything() {
     let m = model(AWKWARD);
     let dot = to_dot(&m, &Subgraph::whole(&m));
-    assert!(dot.starts_with("digraph tiaokuai {\n  label=\"A <test> & \\\"model\\\"\";"), "{dot}");
-    assert!(dot.contains(r#""s&1" [label="Street\\one\nnew line\ns&1", shape=folder];"#), "{dot}");
+    assert!(dot.starts_with("digraph tiaokuai {\n  label=\"A <test> &amp; \\\"model\\\"\";"), "{dot}");
+    // Node names are export::dot_id (`&` as `\u0026`); labels show `&` as `&amp;`.
+    assert!(dot.contains(r#""s\u00261" [label="Street\\one\nnew line\ns&amp;1", shape=folder];"#), "{dot}");
     assert!(dot.contains(r#""u\"1" -> "u<2>" [label="leads (primary)"];"#), "{dot}");
-    assert!(dot.contains(r#""u<2>" -> "m" [label="responsible: lead @ s&1"];"#), "{dot}");
-    assert!(dot.contains(r#""s&1" -> "d" [label="parent", style=dashed];"#), "{dot}");
+    assert!(dot.contains(r#""u<2>" -> "m" [label="responsible: lead @ s&amp;1"];"#), "{dot}");
+    assert!(dot.contains(r#""s\u00261" -> "d" [label="parent", style=dashed];"#), "{dot}");
     assert!(dot.ends_with("}\n"));
     // Every quote in the output is either escaped or part of a balanced pair on its line.
     for line in dot.lines() {
@@ -170,7 +173,7 @@ fn dot_clusters_nest_territories() {
     let m = model(AWKWARD);
     let dot = to_dot_with(&m, &Subgraph::whole(&m), &DotOptions::clusters(true));
     let d = dot.find("subgraph \"cluster_d\" {").expect("cluster for d");
-    let s = dot.find("subgraph \"cluster_s&1\" {").expect("cluster for s&1");
+    let s = dot.find("subgraph \"cluster_s\\u00261\" {").expect("cluster for s&1");
     assert!(d < s);
     // The unit holding jurisdiction over the street sits inside the street's cluster.
     let u2 = dot.find("\"u<2>\" [label=").unwrap();
