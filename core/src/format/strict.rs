@@ -76,6 +76,11 @@ enum Frame<'a> {
 /// object has at most 16 keys and through a hash set beyond, so the work is
 /// linear in the text.
 pub(crate) fn first_duplicate(text: &str) -> Option<Duplicate> {
+    if !text.contains(',') {
+        // Every object holds at most one key: nothing to compare (and nothing to allocate,
+        // for the many small attrs of a big model).
+        return None;
+    }
     match scan(text, None, usize::MAX) {
         Some(Problem::Duplicate(d)) => Some(d),
         _ => None,
