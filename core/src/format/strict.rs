@@ -130,8 +130,16 @@ pub(crate) fn scan(text: &str, skip: Option<std::ops::Range<usize>>, limit: usiz
                     };
                     if let Some(Frame::Object { start: first, set }) = frames.last_mut() {
                         let seen = match set {
-                            Some(set) => !set.insert(key.clone()),
-                            None => keys[*first..].contains(&key),
+                            Some(set) => {
+                                #[cfg(test)]
+                                tests::COMPARISONS.with(|c| c.set(c.get() + 1));
+                                !set.insert(key.clone())
+                            }
+                            None => {
+                                #[cfg(test)]
+                                tests::COMPARISONS.with(|c| c.set(c.get() + (keys.len() - *first) as u64));
+                                keys[*first..].contains(&key)
+                            }
                         };
                         if seen {
                             let d = Duplicate { path: path(&frames, &keys), key: key.into_owned(), offset: start };
@@ -294,6 +302,28 @@ pub(crate) fn kind_of(raw: &str, object: &'static str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Key comparisons made by [`scan`] (a set lookup counts one), for the growth test.
+        pub(super) static COMPARISONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    #[test]
+    fn work_grows_linearly_with_the_number_of_keys() {
+        let count = |n: usize| {
+            let body: Vec<String> = (0..n).map(|i| format!("\"k{i}\": [{{\"a\": 1, \"b\": 2}}]")).collect();
+            let text = format!("{{{}}}", body.join(","));
+            COMPARISONS.with(|c| c.set(0));
+            assert_eq!(first_duplicate(&text), None);
+            COMPARISONS.with(|c| c.get())
+        };
+        let (small, big) = (count(1_000), count(100_000));
+        // At most 16 comparisons per key in a small object, one set lookup per key beyond: a
+        // hundred times the keys is about a hundred times the work (a linear search of one
+        // big object would be ten thousand times).
+        assert!(big <= 100 * small + 1_000, "{small} comparisons for 1,000 keys, {big} for 100,000");
+        assert!(big <= 17 * 300_000, "{big}");
+    }
 
     fn dup(text: &str) -> Option<(String, String)> {
         first_duplicate(text).map(|d| (d.key, d.path))
