@@ -230,6 +230,15 @@ typedef struct tiaokuai_error tiaokuai_error;
 typedef struct tiaokuai_finding tiaokuai_finding;
 
 /**
+ * Options for reading input: the size limit (default 4 GiB). Made by
+ * `tiaokuai_load_options_new`, changed by its setters, freed with
+ * `tiaokuai_load_options_free`. Every `_with_options` function takes it as
+ * `const` (NULL there means the defaults), so one options object may be
+ * shared by threads once it is set up.
+ */
+typedef struct tiaokuai_load_options tiaokuai_load_options;
+
+/**
  * A loaded governance model. Immutable: every function taking a
  * `const struct tiaokuai_model *` only reads it, so one model may be shared
  * by any number of threads without locks. Freed with `tiaokuai_model_free`
@@ -899,6 +908,92 @@ const char *tiaokuai_check_expected(const struct tiaokuai_check *check,
  */
 const char *tiaokuai_check_actual(const struct tiaokuai_check *check,
                                   size_t *out_len);
+
+/**
+ * Makes an options object with the defaults (a size limit of 4 GiB).
+ *
+ * On success writes it to `*out_options`, owned by the caller (free it with
+ * `tiaokuai_load_options_free`).
+ */
+enum tiaokuai_result tiaokuai_load_options_new(struct tiaokuai_load_options **out_options,
+                                               struct tiaokuai_error **out_error);
+
+/**
+ * Sets the largest input read, in bytes: a larger model file, CSV bundle (all
+ * its files together), JSON text, audit config, scenario file or model file a
+ * scenario names gives `TIAOKUAI_RESULT_TOO_LARGE`, and a file is never read
+ * past the limit (a device such as `/dev/zero` or an endless pipe is refused
+ * at the limit, not read until memory runs out).
+ */
+enum tiaokuai_result tiaokuai_load_options_set_max_bytes(struct tiaokuai_load_options *options,
+                                                         uint64_t max_bytes,
+                                                         struct tiaokuai_error **out_error);
+
+/**
+ * The size limit of an options object, in bytes; 0 when `options` is NULL.
+ */
+uint64_t tiaokuai_load_options_max_bytes(const struct tiaokuai_load_options *options);
+
+/**
+ * Frees an options object. NULL is a no-op.
+ */
+void tiaokuai_load_options_free(struct tiaokuai_load_options *options);
+
+/**
+ * `tiaokuai_model_from_json` with options (NULL: the defaults).
+ */
+enum tiaokuai_result tiaokuai_model_from_json_with_options(const char *json,
+                                                           size_t json_len,
+                                                           const struct tiaokuai_load_options *options,
+                                                           struct tiaokuai_model **out_model,
+                                                           struct tiaokuai_error **out_error);
+
+/**
+ * `tiaokuai_model_load` with options (NULL: the defaults): the file, or the
+ * CSV bundle's files together, are read at most to the size limit.
+ */
+enum tiaokuai_result tiaokuai_model_load_with_options(const char *path,
+                                                      size_t path_len,
+                                                      const struct tiaokuai_load_options *options,
+                                                      struct tiaokuai_model **out_model,
+                                                      struct tiaokuai_error **out_error);
+
+/**
+ * `tiaokuai_model_audit` with options (NULL: the defaults): a config longer
+ * than the size limit gives `TIAOKUAI_RESULT_TOO_LARGE`. The config follows
+ * the model's JSON rules: a key given twice is `TIAOKUAI_RESULT_INVALID`
+ * naming it, a byte-order mark is skipped.
+ */
+enum tiaokuai_result tiaokuai_model_audit_with_options(const struct tiaokuai_model *model,
+                                                       const char *config_json,
+                                                       size_t config_len,
+                                                       const struct tiaokuai_load_options *options,
+                                                       struct tiaokuai_report **out_report,
+                                                       struct tiaokuai_error **out_error);
+
+/**
+ * `tiaokuai_scenario_run_file` with options (NULL: the defaults): the
+ * scenario file and the model file it names are each read at most to the
+ * size limit, and the model is loaded with these options.
+ */
+enum tiaokuai_result tiaokuai_scenario_run_file_with_options(const char *path,
+                                                             size_t path_len,
+                                                             const struct tiaokuai_load_options *options,
+                                                             struct tiaokuai_scenario **out_scenario,
+                                                             struct tiaokuai_error **out_error);
+
+/**
+ * `tiaokuai_scenario_run_json` with options (NULL: the defaults): text longer
+ * than the size limit gives `TIAOKUAI_RESULT_TOO_LARGE`, and a `model_file`
+ * is read at most to it.
+ */
+enum tiaokuai_result tiaokuai_scenario_run_json_with_options(const char *json,
+                                                             size_t json_len,
+                                                             const char *base_dir,
+                                                             size_t base_len,
+                                                             const struct tiaokuai_load_options *options,
+                                                             struct tiaokuai_scenario **out_scenario,
+                                                             struct tiaokuai_error **out_error);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -49,7 +49,7 @@ pub struct tiaokuai_summary {
 }
 
 impl tiaokuai_report {
-    fn new(report: Report) -> Self {
+    pub(crate) fn new(report: Report) -> Self {
         let findings = report
             .findings
             .iter()

@@ -30,12 +30,15 @@ mod audit;
 
 mod scenario;
 
+mod options;
+
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 
 pub use audit::*;
 pub use error::*;
 pub use model::*;
+pub use options::*;
 pub use query::*;
 pub use scenario::*;
 #[cfg(feature = "test-hooks")]

@@ -63,7 +63,10 @@ pub struct tiaokuai_counts {
 ///
 /// # Safety
 /// `out_model` was checked and is valid for writing a pointer.
-unsafe fn deliver(out_model: *mut *mut tiaokuai_model, loaded: tiaokuai::Result<Model>) -> Result<(), Failure> {
+pub(crate) unsafe fn deliver(
+    out_model: *mut *mut tiaokuai_model,
+    loaded: tiaokuai::Result<Model>,
+) -> Result<(), Failure> {
     let model = loaded?;
     // SAFETY: forwarded contract.
     unsafe { write(out_model, into_handle(tiaokuai_model { model })) };

@@ -34,7 +34,7 @@ pub struct tiaokuai_scenario {
 }
 
 impl tiaokuai_scenario {
-    fn new(outcome: Outcome) -> Self {
+    pub(crate) fn new(outcome: Outcome) -> Self {
         let checks = outcome
             .checks
             .iter()

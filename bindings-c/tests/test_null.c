@@ -487,6 +487,74 @@ struct covered {
   void (*test)(void);
 };
 
+static void t_load_options_new(void) {
+  NULL_PARAM("out_options", tiaokuai_load_options_new(NULL, errp));
+  struct tiaokuai_load_options *o = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_load_options_new(&o, NULL), NULL);
+  CHECK(o != NULL);
+  tiaokuai_load_options_free(o);
+}
+
+static void t_load_options_set_max_bytes(void) {
+  NULL_PARAM("options", tiaokuai_load_options_set_max_bytes(NULL, 10, errp));
+}
+
+static void t_load_options_max_bytes(void) { CHECK(tiaokuai_load_options_max_bytes(NULL) == 0); }
+
+static void t_load_options_free(void) { tiaokuai_load_options_free(NULL); }
+
+/* In every _with_options function, options NULL means the defaults. */
+static void t_model_from_json_with_options(void) {
+  struct tiaokuai_model *out = UNTOUCHED;
+  NULL_PARAM("json", tiaokuai_model_from_json_with_options(NULL, 3, NULL, &out, errp));
+  NULL_PARAM("out_model", tiaokuai_model_from_json_with_options(S(FIXTURE), NULL, NULL, errp));
+  CHECK(out == UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_from_json_with_options(S(FIXTURE), NULL, &out, NULL), NULL);
+  CHECK(out != UNTOUCHED && out != NULL);
+  tiaokuai_model_free(out);
+}
+
+static void t_model_load_with_options(void) {
+  struct tiaokuai_model *out = UNTOUCHED;
+  NULL_PARAM("path", tiaokuai_model_load_with_options(NULL, 3, NULL, &out, errp));
+  NULL_PARAM("out_model", tiaokuai_model_load_with_options(S("x.json"), NULL, NULL, errp));
+  CHECK_RESULT(TIAOKUAI_RESULT_IO, tiaokuai_model_load_with_options(S("/nonexistent/x.json"), NULL, &out, NULL),
+               NULL);
+  CHECK(out == UNTOUCHED);
+}
+
+static void t_model_audit_with_options(void) {
+  struct tiaokuai_report *out = UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_audit_with_options(NULL, NULL, 0, NULL, &out, errp));
+  NULL_PARAM("config_json", tiaokuai_model_audit_with_options(model, NULL, 4, NULL, &out, errp));
+  NULL_PARAM("out_report", tiaokuai_model_audit_with_options(model, NULL, 0, NULL, NULL, errp));
+  CHECK(out == UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_audit_with_options(model, NULL, 0, NULL, &out, NULL), NULL);
+  CHECK(out != UNTOUCHED && out != NULL);
+  tiaokuai_report_free(out);
+}
+
+static void t_scenario_run_file_with_options(void) {
+  struct tiaokuai_scenario *s = UNTOUCHED;
+  NULL_PARAM("path", tiaokuai_scenario_run_file_with_options(NULL, 3, NULL, &s, errp));
+  NULL_PARAM("out_scenario", tiaokuai_scenario_run_file_with_options(S("x.json"), NULL, NULL, errp));
+  CHECK_RESULT(TIAOKUAI_RESULT_IO, tiaokuai_scenario_run_file_with_options(S("/nonexistent/x.json"), NULL, &s, NULL),
+               NULL);
+  CHECK(s == UNTOUCHED);
+}
+
+static void t_scenario_run_json_with_options(void) {
+  struct tiaokuai_scenario *s = UNTOUCHED;
+  NULL_PARAM("json", tiaokuai_scenario_run_json_with_options(NULL, 3, NULL, 0, NULL, &s, errp));
+  NULL_PARAM("base_dir", tiaokuai_scenario_run_json_with_options(S(SCENARIO), NULL, 4, NULL, &s, errp));
+  NULL_PARAM("out_scenario", tiaokuai_scenario_run_json_with_options(S(SCENARIO), NULL, 0, NULL, NULL, errp));
+  CHECK(s == UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_scenario_run_json_with_options(S(SCENARIO), NULL, 0, NULL, &s, NULL),
+               NULL);
+  CHECK(s != UNTOUCHED && tiaokuai_scenario_passed(s));
+  tiaokuai_scenario_free(s);
+}
+
 static const struct covered COVERED[] = {
     {"tiaokuai_version", t_version},
     {"tiaokuai_string_free", t_string_free},
@@ -550,6 +618,15 @@ static const struct covered COVERED[] = {
     {"tiaokuai_check_passed", t_check_passed},
     {"tiaokuai_check_expected", t_check_expected},
     {"tiaokuai_check_actual", t_check_actual},
+    {"tiaokuai_load_options_new", t_load_options_new},
+    {"tiaokuai_load_options_set_max_bytes", t_load_options_set_max_bytes},
+    {"tiaokuai_load_options_max_bytes", t_load_options_max_bytes},
+    {"tiaokuai_load_options_free", t_load_options_free},
+    {"tiaokuai_model_from_json_with_options", t_model_from_json_with_options},
+    {"tiaokuai_model_load_with_options", t_model_load_with_options},
+    {"tiaokuai_model_audit_with_options", t_model_audit_with_options},
+    {"tiaokuai_scenario_run_file_with_options", t_scenario_run_file_with_options},
+    {"tiaokuai_scenario_run_json_with_options", t_scenario_run_json_with_options},
 };
 #define COVERED_LEN (sizeof COVERED / sizeof COVERED[0])
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
-use tiaokuai::{Area, Config, Finding, Level, Model, RULES, Report, Severity};
+use tiaokuai::{Area, Config, Finding, Level, LoadOptions, Model, RULES, Report, Severity};
 
 use crate::convert::{html_table, import_optional, py_repr, to_json_text, to_py};
 use crate::errors::{TkResult, invalid};
@@ -16,17 +16,22 @@ const HTML_ROWS: usize = 200;
 
 /// Reads the `config` argument of `Model.audit`: None, a dict in the config format, or the
 /// path of a `.json` or `.toml` config file.
-pub(crate) fn config_from(py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> TkResult<Config> {
+pub(crate) fn config_from(
+    py: Python<'_>,
+    config: Option<&Bound<'_, PyAny>>,
+    options: &LoadOptions,
+) -> TkResult<Config> {
     let Some(config) = config.filter(|c| !c.is_none()) else {
         return Ok(Config::default());
     };
     if config.is_instance_of::<PyString>() || config.hasattr("__fspath__")? {
         let path: PathBuf = config.extract()?;
-        return Ok(py.detach(move || Config::load(&path))?);
+        let options = options.clone();
+        return Ok(py.detach(move || Config::load_with(&path, &options))?);
     }
     if config.cast::<pyo3::types::PyMapping>().is_ok() {
         let text = to_json_text(config, "config")?;
-        return Ok(Config::from_json_str(&text)?);
+        return Ok(Config::from_json_str_with(&text, options)?);
     }
     let type_name = config.get_type().name()?.to_string();
     Err(PyTypeError::new_err(format!(
@@ -36,8 +41,13 @@ pub(crate) fn config_from(py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> 
 }
 
 /// Runs the audit (GIL released).
-pub(crate) fn audit(py: Python<'_>, model: &Arc<Model>, config: Option<&Bound<'_, PyAny>>) -> TkResult<PyReport> {
-    let config = config_from(py, config)?;
+pub(crate) fn audit(
+    py: Python<'_>,
+    model: &Arc<Model>,
+    config: Option<&Bound<'_, PyAny>>,
+    options: &LoadOptions,
+) -> TkResult<PyReport> {
+    let config = config_from(py, config, options)?;
     let model = Arc::clone(model);
     let report = py.detach(move || model.audit(&config));
     Ok(PyReport { inner: Arc::new(report) })

@@ -9,25 +9,60 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 /// How deep JSON may nest before we stop (a guard against self-containing objects).
 const MAX_DEPTH: usize = 256;
 
-/// Where in the object an error happened, innermost last.
+/// One step of a path into a Python value: a dict key or a list index.
+#[derive(Debug, Clone)]
+pub(crate) enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Where in the object an error happened, innermost first.
 struct PathError {
     path: Vec<String>,
+    segs: Vec<Seg>,
     err: PyErr,
+    /// True for a NaN or infinite number (a value error the model reader would name by record).
+    non_finite: bool,
 }
 
 impl PathError {
     fn new(err: PyErr) -> Self {
-        PathError { path: Vec::new(), err }
+        PathError { path: Vec::new(), segs: Vec::new(), err, non_finite: false }
     }
 
-    fn at(mut self, segment: String) -> Self {
+    fn at(mut self, segment: String, seg: Seg) -> Self {
         self.path.push(segment);
+        self.segs.push(seg);
         self
     }
 }
 
+/// A NaN or infinite number where JSON wants a number: the message, the path as Python
+/// writes it (`['units'][7]['attrs']['bad']`) and its steps, outermost first.
+pub(crate) struct NonFinite {
+    pub message: String,
+    pub path: String,
+    pub segs: Vec<Seg>,
+}
+
+/// [`to_json_text`], telling a NaN or infinite number apart (with its path) so that a
+/// caller can name the record holding it; other errors come as from `to_json_text`.
+pub(crate) fn to_json_text_located(obj: &Bound<'_, PyAny>, what: &str) -> Result<String, Result<NonFinite, PyErr>> {
+    let mut out = String::with_capacity(4096);
+    match write_value(obj, &mut out, 0) {
+        Ok(()) => Ok(out),
+        Err(e) if e.non_finite => {
+            let message = e.err.value(obj.py()).str().map(|s| s.to_string()).unwrap_or_default();
+            let path: String = e.path.iter().rev().map(String::as_str).collect();
+            let segs = e.segs.into_iter().rev().collect();
+            Err(Ok(NonFinite { message, path, segs }))
+        }
+        Err(_) => Err(Err(to_json_text(obj, what).err().unwrap_or_else(|| PyValueError::new_err("invalid value")))),
+    }
+}
+
 /// Writes a Python value (dicts with string keys, lists, tuples, strings, ints,
-/// floats, bools, None) as compact JSON text. `what` names the value in messages.
+/// floats, finite `decimal.Decimal`s, bools, None) as compact JSON text. `what` names the value in messages.
 ///
 /// # Errors
 /// `TypeError` for a value JSON cannot hold (a set, an object, a non-string key),
@@ -69,12 +104,13 @@ fn write_value(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) -> Result
         out.push_str(if b.is_true() { "true" } else { "false" });
     } else if obj.is_instance_of::<PyInt>() {
         // Through __index__ to a plain int, so IntEnum members and big integers come out as digits.
-        let text = obj.call_method0("__index__").and_then(|i| i.str()).map_err(PathError::new)?;
-        out.push_str(&text.to_string());
+        let int = obj.call_method0("__index__").map_err(PathError::new)?;
+        int_text(&int, out).map_err(PathError::new)?;
     } else if let Ok(f) = obj.cast::<PyFloat>() {
         let v = f.value();
-        let n = serde_json::Number::from_f64(v).ok_or_else(|| {
-            PathError::new(PyValueError::new_err(format!("{v} is not a JSON number (NaN and infinities are not)")))
+        let n = serde_json::Number::from_f64(v).ok_or_else(|| PathError {
+            non_finite: true,
+            ..PathError::new(PyValueError::new_err(format!("{v} is not a JSON number (NaN and infinities are not)")))
         })?;
         out.push_str(&n.to_string());
     } else if let Ok(s) = obj.cast::<PyString>() {
@@ -93,7 +129,8 @@ fn write_value(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) -> Result
             }
             write_str(&key, out);
             out.push(':');
-            write_value(&v, out, depth + 1).map_err(|e| e.at(format!("[{}]", py_repr(obj.py(), &key))))?;
+            write_value(&v, out, depth + 1)
+                .map_err(|e| e.at(format!("[{}]", py_repr(obj.py(), &key)), Seg::Key(key.to_string())))?;
         }
         out.push('}');
     } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
@@ -103,9 +140,22 @@ fn write_value(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) -> Result
             if i > 0 {
                 out.push(',');
             }
-            write_value(&v, out, depth + 1).map_err(|e| e.at(format!("[{i}]")))?;
+            write_value(&v, out, depth + 1).map_err(|e| e.at(format!("[{i}]"), Seg::Index(i)))?;
         }
         out.push(']');
+    } else if as_decimal(obj).map_err(PathError::new)? {
+        // An exact number (as attrs give back beyond a float's range): its text, when finite.
+        let finite = obj.call_method0("is_finite").and_then(|f| f.is_truthy()).map_err(PathError::new)?;
+        let text = obj.str().map_err(PathError::new)?.to_string();
+        if !finite {
+            return Err(PathError {
+                non_finite: true,
+                ..PathError::new(PyValueError::new_err(format!(
+                    "Decimal({text:?}) is not a JSON number (NaN and infinities are not)"
+                )))
+            });
+        }
+        out.push_str(&text);
     } else if is_mapping(obj).map_err(PathError::new)? {
         let d = PyDict::new(obj.py());
         d.update(obj.cast().map_err(|e| PathError::new(e.into()))?).map_err(PathError::new)?;
@@ -113,7 +163,8 @@ fn write_value(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) -> Result
     } else {
         let type_name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
         return Err(PathError::new(PyTypeError::new_err(format!(
-            "a value of type {type_name} cannot be written as JSON (use dict, list, str, int, float, bool or None)"
+            "a value of type {type_name} cannot be written as JSON (use dict, list, str, int, float, Decimal, bool or \
+             None)"
         ))));
     }
     Ok(())
@@ -167,11 +218,105 @@ pub(crate) fn to_py<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyR
     value_to_py(py, &v)
 }
 
-/// Parses JSON text with Python's `json.loads`, so integers of any size stay exact.
+/// Parses JSON text (attrs, meta) with Python's `json.loads`, keeping every number exact:
+///
+/// - integers of any size come back as `int`, also beyond Python's limit on converting
+///   long digit strings (4300 digits), which would otherwise raise a plain `ValueError`;
+/// - numbers with a fraction or exponent come back as `float` when a float holds them,
+///   and as `decimal.Decimal` (exact) when one does not: beyond its range (`1e400`, which
+///   would become `inf`) or so small that it would become `0.0` (`1e-400`).
 pub(crate) fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static HOOKS: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
     let loads = LOADS.get_or_try_init(py, || py.import("json")?.getattr("loads").map(Bound::unbind))?;
-    loads.bind(py).call1((text,))
+    let hooks = HOOKS.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("parse_int", pyo3::wrap_pyfunction!(parse_int, py)?)?;
+        d.set_item("parse_float", pyo3::wrap_pyfunction!(parse_float, py)?)?;
+        Ok(d.unbind())
+    })?;
+    loads.bind(py).call((text,), Some(hooks.bind(py)))
+}
+
+/// Digits converted by Python's `int(str)` in one piece: below its default limit (4300).
+const INT_CHUNK: usize = 4000;
+
+/// `json.loads`'s `parse_int` hook: the integer, exactly, whatever its length.
+#[pyfunction]
+fn parse_int<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    if let Ok(n) = text.parse::<i64>() {
+        return Ok(n.into_pyobject(py)?.into_any());
+    }
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, text),
+    };
+    let n = big_int(py, digits)?;
+    if negative { n.call_method0("__neg__") } else { Ok(n) }
+}
+
+/// A non-negative decimal integer of any length, split in halves and joined as
+/// `high * 10**k + low`: each piece stays under `int(str)`'s limit, and Python's
+/// multiplication of big integers is sub-quadratic.
+fn big_int<'py>(py: Python<'py>, digits: &str) -> PyResult<Bound<'py, PyAny>> {
+    let int = py.get_type::<PyInt>();
+    if digits.len() <= INT_CHUNK {
+        return int.call1((digits,)).map(Bound::into_any);
+    }
+    let k = digits.len() / 2;
+    let (high, low) = digits.split_at(digits.len() - k);
+    let scale = 10u32.into_pyobject(py)?.call_method1("__pow__", (k,))?;
+    big_int(py, high)?.call_method1("__mul__", (scale,))?.call_method1("__add__", (big_int(py, low)?,))
+}
+
+/// Writes an integer's decimal digits, also beyond Python's 4300-digit limit on `str(int)`:
+/// a big one is split with `divmod` by a power of ten into halves written in turn
+/// (sub-quadratic, as Python's division of big integers is).
+fn int_text(int: &Bound<'_, PyAny>, out: &mut String) -> PyResult<()> {
+    let py = int.py();
+    let bits: usize = int.call_method0("bit_length")?.extract()?;
+    // 13,000 bits are fewer than 4,000 digits: `str` converts them in one piece.
+    if bits <= 13_000 {
+        out.push_str(&int.str()?.to_cow()?);
+        return Ok(());
+    }
+    if int.lt(0)? {
+        out.push('-');
+        return int_text(&int.call_method0("__neg__")?, out);
+    }
+    // About bits * log10(2) digits; the low half gets exactly `k` of them, zero-padded.
+    let k = bits * 30103 / 100_000 / 2;
+    let scale = 10u32.into_pyobject(py)?.call_method1("__pow__", (k,))?;
+    let (high, low): (Bound<'_, PyAny>, Bound<'_, PyAny>) = int.call_method1("__divmod__", (scale,))?.extract()?;
+    int_text(&high, out)?;
+    let mut tail = String::new();
+    int_text(&low, &mut tail)?;
+    out.extend(std::iter::repeat_n('0', k.saturating_sub(tail.len())));
+    out.push_str(&tail);
+    Ok(())
+}
+
+/// `json.loads`'s `parse_float` hook: a `float` when it holds the number (correctly rounded,
+/// as Python's `float(str)`), else a `decimal.Decimal` with the exact value.
+#[pyfunction]
+fn parse_float<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let v: f64 = text.parse().unwrap_or(f64::INFINITY);
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    let underflow = v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b));
+    if v.is_finite() && !underflow {
+        return Ok(PyFloat::new(py, v).into_any());
+    }
+    static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let decimal = DECIMAL.get_or_try_init(py, || py.import("decimal")?.getattr("Decimal").map(Bound::unbind))?;
+    decimal.bind(py).call1((text,))
+}
+
+/// True for a `decimal.Decimal`.
+fn as_decimal(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = obj.py();
+    let decimal = DECIMAL.get_or_try_init(py, || py.import("decimal")?.getattr("Decimal").map(Bound::unbind))?;
+    obj.is_instance(decimal.bind(py))
 }
 
 /// Imports an optional dependency, or raises an `ImportError` naming the extra that installs it.

@@ -8,12 +8,12 @@ use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyBytes, PyDict, PyList, PyString, PyTuple};
 use tiaokuai::{LinkKind, LoadOptions, Model, RecordType};
 
-use crate::convert::{import_optional, json_loads, to_json_text};
+use crate::convert::{Seg, import_optional, json_loads, to_json_text_located};
 use crate::errors::{TkResult, invalid};
 use crate::records::{PyLink, PyLinkView, PyRecordView, link_dict, record_dict, record_object};
 use crate::{audit, query};
 
-fn options(max_bytes: Option<u64>) -> LoadOptions {
+pub(crate) fn options(max_bytes: Option<u64>) -> LoadOptions {
     match max_bytes {
         Some(limit) => LoadOptions::default().max_bytes(limit),
         None => LoadOptions::default(),
@@ -38,6 +38,44 @@ pub struct PyModel {
 impl PyModel {
     pub(crate) fn wrap(model: Model) -> Self {
         PyModel { inner: Arc::new(model) }
+    }
+}
+
+/// A model given as Python values, as JSON text; a NaN or infinite number is an
+/// `InvalidFieldError` naming the record (array, index, id) and the field that holds it.
+fn model_text(obj: &Bound<'_, PyAny>) -> TkResult<String> {
+    match to_json_text_located(obj, "model") {
+        Ok(text) => Ok(text),
+        Err(Err(e)) => Err(e.into()),
+        Err(Ok(bad)) => {
+            let message = format!("{} (at model{})", bad.message, bad.path);
+            let err = match bad.segs.as_slice() {
+                [Seg::Key(array), Seg::Index(i), Seg::Key(field), ..]
+                    if ["territories", "units", "matters", "items", "links"].contains(&array.as_str()) =>
+                {
+                    let label = if array == "links" { "from" } else { "id" };
+                    let id: Option<String> = obj
+                        .get_item(array.as_str())
+                        .and_then(|a| a.get_item(*i))
+                        .and_then(|r| r.get_item(label))
+                        .and_then(|v| v.extract())
+                        .ok();
+                    let at = if array == "links" {
+                        tiaokuai::Position::link(*i, id.as_deref())
+                    } else {
+                        tiaokuai::Position::record(array, *i, id.as_deref())
+                    };
+                    tiaokuai::Error::InvalidField { at, field: field.clone(), message }
+                }
+                [Seg::Key(field), ..] if field == "meta" => tiaokuai::Error::InvalidField {
+                    at: tiaokuai::Position::record("document", 0, None),
+                    field: field.clone(),
+                    message,
+                },
+                _ => tiaokuai::Error::Invalid { what: "model".into(), message },
+            };
+            Err(err.into())
+        }
     }
 }
 
@@ -86,10 +124,15 @@ impl PyModel {
     /// Reads a model from a dict in the ``tiaokuai/1`` form (as returned by :meth:`to_dict`
     /// or ``json.load``). Any mapping, list, tuple, str, int, float, bool or None is accepted
     /// inside; other values raise ``TypeError`` naming where they are.
+    ///
+    /// A NaN or infinite float anywhere (a JSON document cannot hold one) raises
+    /// ``InvalidFieldError`` (a ``ValueError``) naming the record, its id and the field, and
+    /// the path (``model['units'][7]['attrs']['bad']``). ``decimal.Decimal`` values (what
+    /// attrs give back for numbers beyond a float's range) are written exactly.
     #[staticmethod]
     #[pyo3(signature = (obj, *, max_bytes = None))]
     fn from_dict(py: Python<'_>, obj: &Bound<'_, PyAny>, max_bytes: Option<u64>) -> TkResult<PyModel> {
-        let text = to_json_text(obj, "model")?;
+        let text = model_text(obj)?;
         let opts = options(max_bytes);
         let model = py.detach(move || Model::from_json_bytes_with(text.as_bytes(), &opts))?;
         Ok(PyModel::wrap(model))
@@ -311,9 +354,18 @@ impl PyModel {
     /// of a ``.json`` or ``.toml`` config file. The GIL is released while the rules run.
     ///
     /// Raises ``InvalidInputError`` for an invalid config, ``IoError`` for an unreadable file.
-    #[pyo3(signature = (config = None))]
-    fn audit(&self, py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> TkResult<audit::PyReport> {
-        audit::audit(py, &self.inner, config)
+    ///
+    /// ``max_bytes`` limits the size of the config (a file is never read past it; default
+    /// 4 GiB); the config follows the model's JSON rules (a key given twice, a byte-order
+    /// mark, depth, counts): see ``docs/rules.md``.
+    #[pyo3(signature = (config = None, *, max_bytes = None))]
+    fn audit(
+        &self,
+        py: Python<'_>,
+        config: Option<&Bound<'_, PyAny>>,
+        max_bytes: Option<u64>,
+    ) -> TkResult<audit::PyReport> {
+        audit::audit(py, &self.inner, config, &options(max_bytes))
     }
 
     /// The model as a ``networkx.MultiDiGraph``: one node per record (keyed by id, in document
@@ -378,10 +430,14 @@ impl PyModel {
 /// keep the graph's node order; links are ordered by integer edge keys when the graph is a
 /// multigraph keyed by integers, else in the graph's edge order. ``graph["meta"]`` becomes
 /// the meta. Raises ``InvalidInputError`` naming the node for a missing or unknown ``type``,
-/// the usual loading errors for invalid fields, and ``TypeError`` for what is not a graph.
+/// and for an undirected graph (``nx.Graph``, ``nx.MultiGraph``: an edge without a direction
+/// cannot say which end leads); ``InvalidFieldError`` naming the record and field for a NaN
+/// or infinite float; the usual loading errors for invalid fields; and ``TypeError`` for what
+/// is not a graph. ``max_bytes`` limits the size of the model's JSON form, as for :func:`load`.
 #[pyfunction]
-pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>) -> TkResult<PyModel> {
-    for needed in ["graph", "nodes", "edges", "is_multigraph"] {
+#[pyo3(signature = (graph, *, max_bytes = None))]
+pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>, max_bytes: Option<u64>) -> TkResult<PyModel> {
+    for needed in ["graph", "nodes", "edges", "is_multigraph", "is_directed"] {
         if !graph.hasattr(needed)? {
             let type_name = graph.get_type().name()?.to_string();
             return Err(PyTypeError::new_err(format!(
@@ -389,6 +445,17 @@ pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>) -> TkResult<PyMod
             ))
             .into());
         }
+    }
+    if !graph.call_method0("is_directed")?.is_truthy()? {
+        // An undirected edge has no `from` and `to`: which unit leads which would be a guess.
+        let type_name = graph.get_type().name()?.to_string();
+        return Err(invalid(
+            "networkx graph",
+            format!(
+                "from_networkx needs a directed graph (DiGraph or MultiDiGraph), not an undirected {type_name}: \
+                 every link has a direction (from, to), which an undirected edge does not keep"
+            ),
+        ));
     }
     let doc = PyDict::new(py);
     doc.set_item("format", tiaokuai::FORMAT)?;
@@ -468,7 +535,7 @@ pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>) -> TkResult<PyMod
     }
     let links = PyList::new(py, edges.into_iter().map(|(_, d)| d))?;
     doc.set_item("links", links)?;
-    PyModel::from_dict(py, doc.as_any(), None)
+    PyModel::from_dict(py, doc.as_any(), max_bytes)
 }
 
 /// Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.

@@ -162,7 +162,12 @@ impl PyRecord {
         self.record().record_type().as_str()
     }
 
-    /// The free-form ``attrs`` object, as a new dict (empty when there is none).
+    /// The free-form ``attrs`` object, as a new dict (empty when there is none). Numbers come
+    /// back exact: integers of any length as ``int`` (also beyond Python's 4300-digit limit on
+    /// ``int(str)``), other numbers as ``float`` when a float holds them and as
+    /// ``decimal.Decimal`` when one does not (``1e400`` is ``Decimal('1E+400')``, never ``inf``;
+    /// ``1e-400`` is ``Decimal('1E-400')``, never ``0.0``). ``Model.from_dict`` writes a
+    /// ``Decimal`` back exactly.
     #[getter]
     fn attrs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         attrs_dict(py, self.record().attrs())
@@ -421,7 +426,12 @@ impl PyLink {
         self.link().members
     }
 
-    /// The free-form ``attrs`` object, as a new dict (empty when there is none).
+    /// The free-form ``attrs`` object, as a new dict (empty when there is none). Numbers come
+    /// back exact: integers of any length as ``int`` (also beyond Python's 4300-digit limit on
+    /// ``int(str)``), other numbers as ``float`` when a float holds them and as
+    /// ``decimal.Decimal`` when one does not (``1e400`` is ``Decimal('1E+400')``, never ``inf``;
+    /// ``1e-400`` is ``Decimal('1E-400')``, never ``0.0``). ``Model.from_dict`` writes a
+    /// ``Decimal`` back exactly.
     #[getter]
     fn attrs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         attrs_dict(py, self.link().attrs.as_ref())

@@ -97,10 +97,17 @@ impl PyOutcome {
 /// GIL is released. A scenario whose expectations fail is not an error: check
 /// ``outcome.passed`` (or ``bool(outcome)``).
 ///
+/// ``max_bytes`` limits the size of the scenario file and of the model file it names (each is
+/// never read past it; default 4 GiB). The scenario follows the model's JSON rules (a key
+/// given twice is an error naming it, a byte-order mark is skipped, at most 127 levels
+/// deep), and an inline model is read exactly as a model file is.
+///
 /// Raises ``IoError`` when the file cannot be read, ``InvalidInputError`` for a malformed
-/// scenario, and the model's loading errors.
+/// scenario, ``TooLargeError`` over ``max_bytes``, and the model's loading errors.
 #[pyfunction]
-pub fn run_scenario(py: Python<'_>, path: PathBuf) -> TkResult<PyOutcome> {
-    let inner = py.detach(move || scenario::run_file(&path))?;
+#[pyo3(signature = (path, *, max_bytes = None))]
+pub fn run_scenario(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>) -> TkResult<PyOutcome> {
+    let options = crate::model::options(max_bytes);
+    let inner = py.detach(move || scenario::run_file_with(&path, &options))?;
     Ok(PyOutcome { inner })
 }

@@ -117,7 +117,12 @@ fn load_owned(file: Option<&str>) -> Result<Model, Failure> {
 fn load_config(path: Option<&str>) -> Result<Config, Failure> {
     match path {
         None => Ok(Config::default()),
-        Some(p) => Ok(Config::load(p).map_err(|e| format!("{p}: {e}"))?),
+        // --max-bytes bounds the config too: /dev/zero or an endless pipe is refused at the limit.
+        // Io, Changed and Invalid errors name the file already.
+        Some(p) => Ok(Config::load_with(p, LOAD_OPTIONS.get_or_init(LoadOptions::default)).map_err(|e| match e {
+            Error::Io { .. } | Error::Changed { .. } | Error::Invalid { .. } => e.to_string(),
+            _ => format!("{p}: {e}"),
+        })?),
     }
 }
 
@@ -379,7 +384,9 @@ fn export_folder(
 fn test(paths: &[String], format: Format) -> CmdResult {
     let mut outcomes = Vec::new();
     for path in paths {
-        outcomes.push(tiaokuai::scenario::run_file(path).map_err(|e| format!("{path}: {e}"))?);
+        // --max-bytes bounds each scenario file and the model file it names; --threads its model's load.
+        let options = LOAD_OPTIONS.get_or_init(LoadOptions::default);
+        outcomes.push(tiaokuai::scenario::run_file_with(path, options).map_err(|e| format!("{path}: {e}"))?);
     }
     let failed = outcomes.iter().filter(|o| !o.passed()).count();
     let mut out = Out::new();

@@ -19,8 +19,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Parser, Debug)]
 #[command(name = "tiaokuai", version, about, long_about, propagate_version = true)]
 pub struct Cli {
-    /// The largest model read, in bytes (`500M`, `2G`: K, M, G are powers of 1024): a
-    /// larger file, CSV bundle or standard input is refused. Default 4G.
+    /// The largest input read, in bytes (`500M`, `2G`: K, M, G are powers of 1024): a
+    /// larger model file, CSV bundle, standard input, audit config, scenario file or a
+    /// scenario's model file is refused (never read past the limit). Default 4G.
     #[arg(long, global = true, value_name = "BYTES", value_parser = parse_size)]
     max_bytes: Option<u64>,
     /// Threads a load may use: 0 for one per core (at most 8, the default), 1 to

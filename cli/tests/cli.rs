@@ -609,6 +609,66 @@ fn max_bytes_limits_what_is_read() {
     }
 }
 
+/// `--max-bytes` bounds every input, not only models: the audit config, each scenario file and
+/// the model file a scenario names. An endless device is refused at the limit (it used to be
+/// read until the memory ran out).
+#[cfg(unix)]
+#[test]
+fn max_bytes_bounds_configs_scenarios_and_their_model_files() {
+    let dir = TempDir::new("max-bytes-inputs");
+    let zero = dir.path("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let o = tiaokuai(&["audit", "--config", &zero, "--max-bytes", "1M"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: {zero}: input of 1048577 bytes is larger than the limit of 1048576 bytes (raise it with the size limit option)\n"
+        )
+    );
+    let scenario = dir.file("s.json", r#"{"name": "zero", "model_file": "/dev/zero"}"#);
+    let o = tiaokuai(&["test", &scenario, "--max-bytes", "1M"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("input of 1048577 bytes is larger than the limit of 1048576 bytes"), "{}", stderr(&o));
+    let o = tiaokuai(&["test", &zero, "--max-bytes", "1M"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("larger than the limit of 1048576 bytes"), "{}", stderr(&o));
+    // Regular files: a config or scenario over the limit is refused, at the limit it is read.
+    let config = dir.file("audit.json", r#"{"rules": {"C003": "off"}}"#);
+    let o = tiaokuai(&["audit", "--config", &config, "--max-bytes", "10"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("input of 26 bytes is larger than the limit of 10 bytes"), "{}", stderr(&o));
+    let small = dir.file("m.json", r#"{"format": "tiaokuai/1"}"#);
+    let scenario = dir.file("t.json", &format!(r#"{{"name": "t", "model_file": {small:?}}}"#));
+    ok(&["test", &scenario, "--max-bytes", "200"]);
+    let o = tiaokuai(&["test", &scenario, "--max-bytes", "30"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+/// Configs and scenarios follow the model's strictness: a key given twice is an error naming it.
+#[test]
+fn duplicate_keys_in_configs_and_scenarios_are_errors() {
+    let dir = TempDir::new("strict-inputs");
+    let config = dir.file("audit.json", "{\"rules\": {\"C003\": \"off\", \"C003\": \"on\"}}");
+    let o = tiaokuai(&["audit", "--config", &config]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: audit config: {config}: duplicate key \"C003\" in rules at line 1 column 27: each key may appear once \
+             in an object\n"
+        )
+    );
+    let scenario = dir.file(
+        "s.json",
+        r#"{"name": "dup", "model": {"format": "tiaokuai/1",
+            "units": [{"id": "a", "name": "A", "kind": "enterprise", "members": -1, "members": 3}]}}"#,
+    );
+    let o = tiaokuai(&["test", &scenario]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("duplicate field `members`"), "{}", stderr(&o));
+}
+
 #[test]
 fn threads_change_nothing_but_speed() {
     // A district model is big enough for a parallel load (thousands of records, megabytes).

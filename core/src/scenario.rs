@@ -43,12 +43,16 @@
 use std::path::Path;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use crate::audit::{Config, Finding, Rule};
 use crate::error::{Error, Result};
+use crate::format::LoadOptions;
+use crate::format::strict::{self, Problem, line_col};
 use crate::metrics::Area;
 use crate::model::Model;
+use crate::model::{MAX_DEPTH, too_deep_message};
 use crate::query::Line;
 
 /// One expectation checked, with what was expected and what was found.
@@ -116,14 +120,40 @@ fn invalid(what: &str, message: impl Into<String>) -> Error {
 /// scenario, and the model's loading errors. A scenario whose expectations fail
 /// is not an error: see [`Outcome::passed`].
 pub fn run_file(path: impl AsRef<Path>) -> Result<Outcome> {
+    run_file_with(path, &LoadOptions::default())
+}
+
+/// [`run_file`] with options: the scenario file, and the model file it names
+/// (`model_file`), are each read at most to [`LoadOptions::max_bytes`] (so
+/// `/dev/zero` is refused at the limit), and the model is loaded with these
+/// options (threads too).
+///
+/// # Errors
+/// As [`run_file`], [`Error::TooLarge`] over the size limit and
+/// [`Error::Changed`] for a file that changed while it was read.
+///
+/// # Example
+/// ```no_run
+/// let options = tiaokuai::LoadOptions::default().max_bytes(64 << 20);
+/// let outcome = tiaokuai::scenario::run_file_with("tests/scenarios/c004.json", &options)?;
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn run_file_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Outcome> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
-    let mut outcome = run_str(&text, path.parent())?;
+    let bytes = crate::format::read_checked(path, 0, options.max_bytes, &mut |_| {})?;
+    let mut outcome = run_bytes(&bytes, path.parent(), options)?;
     outcome.path = Some(path.display().to_string());
     Ok(outcome)
 }
 
 /// Runs a scenario given as JSON text; `model_file` is resolved against `base`.
+///
+/// The scenario is read by the rules of every JSON input (`docs/format.md`):
+/// a byte-order mark at the start is skipped, a key given twice in one object
+/// and nesting deeper than 127 levels are errors naming the line and column.
+/// An inline `model` is read by the model reader from its own text, exactly
+/// as a model file is: the same errors (positions are in the scenario), its
+/// attrs kept exactly as written.
 ///
 /// # Errors
 /// As [`run_file`].
@@ -137,30 +167,117 @@ pub fn run_file(path: impl AsRef<Path>) -> Result<Outcome> {
 ///   "expect": {"findings": [{"rule": "C001", "subject": "acme"}]}
 /// }"#, None).unwrap();
 /// assert!(outcome.passed(), "{}", outcome.render());
+///
+/// // The inline model follows the model's rules: a field given twice is refused.
+/// let err = tiaokuai::scenario::run_str(r#"{"model": {"format": "tiaokuai/1",
+///   "units": [{"id": "a", "name": "A", "kind": "enterprise", "members": -1, "members": 3}]}}"#, None).unwrap_err();
+/// assert!(err.to_string().contains("duplicate field `members`"), "{err}");
 /// ```
 pub fn run_str(text: &str, base: Option<&Path>) -> Result<Outcome> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| invalid("file", format!("malformed JSON: {e}")))?;
-    let Value::Object(doc) = doc else { return Err(invalid("file", "a scenario is a JSON object")) };
-    for key in doc.keys() {
+    run_str_with(text, base, &LoadOptions::default())
+}
+
+/// [`run_str`] with options: text longer than [`LoadOptions::max_bytes`] is
+/// refused, and the model (inline or from `model_file`) is loaded with them.
+///
+/// # Errors
+/// As [`run_file_with`].
+pub fn run_str_with(text: &str, base: Option<&Path>, options: &LoadOptions) -> Result<Outcome> {
+    run_bytes(text.as_bytes(), base, options)
+}
+
+/// Maps a model error's line and column, counted in the inline model's text,
+/// to the scenario's (the model's text starts at `offset` in `text`).
+fn shift(e: Error, text: &str, offset: usize) -> Error {
+    match e {
+        Error::Syntax { message, line, column } => {
+            let (line0, column0) = line_col(text.as_bytes(), offset);
+            let (line, column) = if line == 1 { (line0, column0 + column - 1) } else { (line0 + line - 1, column) };
+            Error::Syntax { message, line, column }
+        }
+        other => other,
+    }
+}
+
+fn run_bytes(bytes: &[u8], base: Option<&Path>, options: &LoadOptions) -> Result<Outcome> {
+    let malformed = |message: String| invalid("file", message);
+    let text = strict::decode(bytes, options.max_bytes).map_err(|e| match e {
+        Error::Syntax { message, line, column } => {
+            malformed(format!("malformed JSON at line {line} column {column}: {message}"))
+        }
+        other => other,
+    })?;
+    if text.trim_matches([' ', '\n', '\r', '\t']).is_empty() {
+        let (line, column) = line_col(text.as_bytes(), text.len());
+        return Err(malformed(format!("malformed JSON at line {line} column {column}: the document is empty")));
+    }
+    // The syntax of the whole text (serde_json reads a raw value without recursion, so a deep
+    // inline model gets the model reader's own message below).
+    let whole: &RawValue = serde_json::from_str(text).map_err(|e| {
+        let m = e.to_string();
+        let m = m.rfind(" at line ").map_or(m.clone(), |i| m[..i].to_string());
+        malformed(format!("malformed JSON at line {} column {}: {m}", e.line(), e.column()))
+    })?;
+    if !whole.get().starts_with('{') {
+        return Err(malformed("a scenario is a JSON object".into()));
+    }
+    let entries =
+        serde_json::from_str::<strict::Entries<'_>>(text).map_err(|e| malformed(format!("malformed JSON: {e}")))?.0;
+    let offset_of = |raw: &RawValue| raw.get().as_ptr() as usize - text.as_ptr() as usize;
+    let model_raw = entries.iter().find(|(k, _)| k == "model").map(|(_, v)| *v);
+    // Depth and duplicate keys in all but the inline model, which the model reader checks.
+    let skip = model_raw.map(|m| offset_of(m)..offset_of(m) + m.get().len());
+    match strict::scan(text, skip, MAX_DEPTH) {
+        None => {}
+        Some(Problem::Deep(at)) => {
+            let (line, column) = line_col(text.as_bytes(), at);
+            return Err(malformed(format!("malformed JSON at line {line} column {column}: {}", too_deep_message())));
+        }
+        Some(Problem::Duplicate(d)) => {
+            let (line, column) = line_col(text.as_bytes(), d.offset);
+            return Err(malformed(d.message_at(line, column)));
+        }
+    }
+    let mut doc = Map::new();
+    let mut config_raw = None;
+    for (key, raw) in &entries {
         if !["name", "description", "model", "model_file", "config", "expect"].contains(&key.as_str()) {
-            return Err(invalid("file", format!("unknown key {key:?}")));
+            return Err(malformed(format!("unknown key {key:?}")));
+        }
+        match key.as_str() {
+            "model" => {}
+            "config" => config_raw = Some(*raw),
+            _ => {
+                // Numbers beyond f64 (1e400) cannot be compared with any answer: refused, naming the key.
+                let value: Value = serde_json::from_str(raw.get()).map_err(|e| {
+                    let (line, column) = line_col(text.as_bytes(), offset_of(raw));
+                    let (line, column) =
+                        if e.line() == 1 { (line, column + e.column() - 1) } else { (line + e.line() - 1, e.column()) };
+                    let m = e.to_string();
+                    let m = m.rfind(" at line ").map_or(m.clone(), |i| m[..i].to_string());
+                    malformed(format!("{key:?}: {m} at line {line} column {column}"))
+                })?;
+                doc.insert(key.clone(), value);
+            }
         }
     }
     let name = doc.get("name").and_then(Value::as_str).unwrap_or("(unnamed scenario)").to_string();
-    let model = match (doc.get("model"), doc.get("model_file")) {
-        (Some(m), None) => Model::from_json(&m.to_string())?,
+    let model = match (model_raw, doc.get("model_file")) {
+        (Some(m), None) => {
+            Model::from_json_bytes_with(m.get().as_bytes(), options).map_err(|e| shift(e, text, offset_of(m)))?
+        }
         (None, Some(Value::String(f))) => {
             let path = base.map(|b| b.join(f)).unwrap_or_else(|| f.into());
-            Model::load(&path)?
+            Model::load_with(&path, options)?
         }
         (None, Some(_)) => {
             return Err(invalid(&name, "\"model_file\" must be a string: a path relative to the scenario"));
         }
         _ => return Err(invalid(&name, "give exactly one of \"model\" (inline) or \"model_file\" (a path)")),
     };
-    let config = match doc.get("config") {
+    let config = match config_raw {
         None => Config::default(),
-        Some(v) => Config::from_value(v)?,
+        Some(v) => Config::from_raw(v)?,
     };
     let empty = Map::new();
     let expect = match doc.get("expect") {

@@ -544,7 +544,7 @@ fn documented_config_errors_are_exact() {
         assert_eq!(config_error(Config::from_json_str(input)), message, "{input}");
         rows += 1;
     }
-    assert_eq!(rows, 6);
+    assert_eq!(rows, 8);
 }
 
 // ---------------------------------------------------------------------------

@@ -1063,6 +1063,22 @@ fn a_lone_surrogate_in_an_id_is_named() {
 }
 
 #[test]
+fn a_key_given_twice_is_refused_everywhere_in_a_model() {
+    // A record field and a top-level member: serde's "duplicate field".
+    fails(
+        &unit(r#""id": "a", "id": "b", "name": "A", "kind": "enterprise""#),
+        "invalid_field",
+        r#"units[0]: field "(record)": duplicate field `id`"#,
+    );
+    // Inside attrs and meta (kept as raw text, so checked by the strict reader), at any depth.
+    fails(
+        &unit(r#""id": "a", "name": "A", "kind": "enterprise", "attrs": {"p": {"k": 1, "k": 2}}"#),
+        "invalid_field",
+        r#"units[0] (id "a"): field "attrs": duplicate key "k" in p: each key may appear once in an object"#,
+    );
+}
+
+#[test]
 fn the_changed_error_reads_as_documented() {
     // Raised by the file loaders (core/tests/durability.rs makes files change under them);
     // here only its words, as docs/format.md quotes them.

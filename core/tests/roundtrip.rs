@@ -353,11 +353,16 @@ fn json_value() -> impl Strategy<Value = String> {
     })
 }
 
-/// JSON text of an object whose values come from `values`, with random whitespace.
+/// JSON text of an object whose values come from `values`, with random whitespace
+/// (each key once: a key given twice is refused, see `docs/format.md`).
 fn object(values: impl Strategy<Value = String>) -> impl Strategy<Value = String> {
     prop::collection::vec((text(), values, "[ \n\t]{0,2}"), 0..4).prop_map(|entries| {
-        let body: Vec<String> =
-            entries.iter().map(|(k, v, ws)| format!("{ws}{}{ws}:{ws}{v}", serde_json::to_string(k).unwrap())).collect();
+        let mut seen = std::collections::HashSet::new();
+        let body: Vec<String> = entries
+            .iter()
+            .filter(|(k, ..)| seen.insert(k.clone()))
+            .map(|(k, v, ws)| format!("{ws}{}{ws}:{ws}{v}", serde_json::to_string(k).unwrap()))
+            .collect();
         format!("{{{}}}", body.join(","))
     })
 }

@@ -190,6 +190,23 @@ def main():
                 json.dumps(doc["config"], ensure_ascii=False),
             )
 
+    # strict_inputs: the one strict JSON reader (issue #20) -- duplicate keys at every
+    # level, a byte-order mark, counts as written, exact numbers, an inline model.
+    strict = {
+        "bom-config.json": b'\xef\xbb\xbf{"rules": {"C003": "off"}}',
+        "config.json": b'{"rules": {"C003": "off"}, "thresholds": {"min_members_for_org": 3}, "profiles": {"shanghai": true}}',
+        "count-1e400.json": b'{"thresholds": {"branch_max_members": 1e400}}',
+        "dup-attrs.json": b'{"format": "tiaokuai/1", "units": [{"id": "a", "name": "A", "kind": "enterprise", "attrs": {"big": 1e400, "k": {"x": 1, "x": 2}}}]}',
+        "dup-config.json": b'{"rules": {"C003": "off", "C003": "on"}}',
+        "dup-escaped.json": b'{"x": 1, "\\u0078": 2}',
+        "dup-inline-model.json": b'{"model": {"format": "tiaokuai/1", "units": [{"id": "a", "name": "A", "kind": "enterprise", "members": -1, "members": 3}]}}',
+        "dup-nested.json": b'{"rules": {"S002": {"severity": "info", "severity": "error"}}}',
+        "dup-scenario.json": b'{"name": "a", "name": "b", "model": {"format": "tiaokuai/1"}}',
+        "model-exact.json": b'{"format": "tiaokuai/1", "meta": {"n": 123456789012345678901234567890}}',
+    }
+    for name, data in strict.items():
+        write("strict_inputs", name, data)
+
 
 if __name__ == "__main__":
     main()

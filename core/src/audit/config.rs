@@ -25,10 +25,14 @@ use std::path::Path;
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::finding::{RULES, Rule, Severity};
 use crate::error::{Error, Result};
+use crate::format::LoadOptions;
+use crate::format::json::count_text;
+use crate::format::strict;
 use crate::model::Power;
 
 /// How the config changes one rule: switched on or off, re-graded. `None`
@@ -144,38 +148,150 @@ fn unknown_rule(key: &str, at: &str) -> Error {
     ))
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "a table",
+/// The kind of a raw JSON value, for messages (`a table` for an object).
+fn type_name(v: &RawValue) -> &'static str {
+    strict::kind_of(v.get(), "a table")
+}
+
+/// The entries of a raw JSON object, or an error naming `at` for anything else.
+fn table<'a>(v: &'a RawValue, at: &str) -> Result<Vec<(String, &'a RawValue)>> {
+    if !v.get().starts_with('{') {
+        return Err(invalid(format!("{at}: expected a table, found {}", type_name(v))));
     }
+    serde_json::from_str::<strict::Entries<'_>>(v.get()).map(|e| e.0).map_err(|e| invalid(format!("{at}: {e}")))
+}
+
+fn as_bool(v: &RawValue) -> Option<bool> {
+    match v.get() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+fn as_string(v: &RawValue) -> Option<String> {
+    v.get().starts_with('"').then(|| serde_json::from_str::<String>(v.get()).ok()).flatten()
+}
+
+/// A TOML value as JSON text, keeping what the count rule looks at: an
+/// integer is written as an integer, a float with its decimal point or
+/// exponent (`3.0` stays `3.0`, not `3`); `inf` and `nan` (which JSON cannot
+/// hold) are refused, naming the key; a date-time becomes its text.
+fn toml_to_json(v: &toml::Value, at: &str, out: &mut String) -> Result<()> {
+    match v {
+        toml::Value::String(s) => out.push_str(&serde_json::to_string(s).unwrap_or_default()),
+        toml::Value::Integer(i) => out.push_str(&i.to_string()),
+        toml::Value::Float(f) if f.is_finite() => out.push_str(&format!("{f:?}")),
+        toml::Value::Float(f) => {
+            return Err(invalid(format!("{at}: {f} is not a finite number")));
+        }
+        toml::Value::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
+        toml::Value::Datetime(d) => out.push_str(&serde_json::to_string(&d.to_string()).unwrap_or_default()),
+        toml::Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                toml_to_json(item, &format!("{at}[{i}]"), out)?;
+            }
+            out.push(']');
+        }
+        toml::Value::Table(t) => toml_table_to_json(t, at, out)?,
+    }
+    Ok(())
+}
+
+fn toml_table_to_json(t: &toml::Table, at: &str, out: &mut String) -> Result<()> {
+    out.push('{');
+    for (i, (k, v)) in t.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(k).unwrap_or_default());
+        out.push(':');
+        let key = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
+        toml_to_json(v, &key, out)?;
+    }
+    out.push('}');
+    Ok(())
 }
 
 impl Config {
     /// Reads a config from JSON text.
     ///
-    /// # Errors
-    /// [`Error::Invalid`] (`what` = `"audit config"`) for malformed JSON, unknown
-    /// keys, unknown rule codes or names, bad severities and out-of-range
-    /// thresholds; the message names the key.
-    pub fn from_json_str(text: &str) -> Result<Config> {
-        let value: Value = serde_json::from_str(text).map_err(|e| invalid(format!("malformed JSON: {e}")))?;
-        Config::from_value(&value)
-    }
-
-    /// Reads a config from TOML text.
+    /// The text is read by the rules of every JSON input (see `docs/format.md`):
+    /// a byte-order mark at the start is skipped; a key given twice in one
+    /// object, nesting deeper than 127 levels and malformed JSON are errors
+    /// with a line and column; counts follow the model's count rule.
     ///
     /// # Errors
-    /// As [`Config::from_json_str`], for malformed TOML too.
+    /// [`Error::Invalid`] (`what` = `"audit config"`) for malformed JSON, a
+    /// duplicate key, unknown keys, unknown rule codes or names, bad
+    /// severities and out-of-range thresholds; the message names the key.
+    ///
+    /// # Example
+    /// ```
+    /// let err = tiaokuai::Config::from_json_str(r#"{"rules": {"C003": "off", "C003": "on"}}"#).unwrap_err();
+    /// assert!(err.to_string().contains(r#"duplicate key "C003" in rules"#), "{err}");
+    /// ```
+    pub fn from_json_str(text: &str) -> Result<Config> {
+        Config::from_json_str_with(text, &LoadOptions::default())
+    }
+
+    /// [`Config::from_json_str`] with options: text longer than
+    /// [`LoadOptions::max_bytes`] is refused.
+    ///
+    /// # Errors
+    /// As [`Config::from_json_str`], and [`Error::TooLarge`] over the size limit.
+    pub fn from_json_str_with(text: &str, options: &LoadOptions) -> Result<Config> {
+        Config::from_json_bytes_with(text.as_bytes(), options)
+    }
+
+    /// Reads a config from JSON bytes (UTF-8, with or without a byte-order mark) with options.
+    ///
+    /// # Errors
+    /// As [`Config::from_json_str_with`], and [`Error::Invalid`] for invalid UTF-8.
+    pub fn from_json_bytes_with(bytes: &[u8], options: &LoadOptions) -> Result<Config> {
+        let text = decode(bytes, options, "JSON")?;
+        strict::check_document(text).map_err(invalid)?;
+        let raw: &RawValue = serde_json::from_str(text).map_err(|e| invalid(format!("malformed JSON: {e}")))?;
+        Config::from_raw(raw)
+    }
+
+    /// Reads a config from TOML text. A byte-order mark at the start is
+    /// skipped; TOML itself refuses a key given twice.
+    ///
+    /// # Errors
+    /// As [`Config::from_json_str`], for malformed TOML too, and for `inf`
+    /// or `nan` (which a config never needs), naming the key.
     pub fn from_toml_str(text: &str) -> Result<Config> {
-        let table: toml::Table =
-            toml::from_str(text).map_err(|e| invalid(format!("malformed TOML: {}", e.message().trim())))?;
-        let value = serde_json::to_value(&table).map_err(|e| invalid(format!("malformed TOML: {e}")))?;
-        Config::from_value(&value)
+        Config::from_toml_str_with(text, &LoadOptions::default())
+    }
+
+    /// [`Config::from_toml_str`] with options: text longer than
+    /// [`LoadOptions::max_bytes`] is refused.
+    ///
+    /// # Errors
+    /// As [`Config::from_toml_str`], and [`Error::TooLarge`] over the size limit.
+    pub fn from_toml_str_with(text: &str, options: &LoadOptions) -> Result<Config> {
+        Config::from_toml_bytes_with(text.as_bytes(), options)
+    }
+
+    /// Reads a config from TOML bytes (UTF-8, with or without a byte-order mark) with options.
+    ///
+    /// # Errors
+    /// As [`Config::from_toml_str_with`], and [`Error::Invalid`] for invalid UTF-8.
+    pub fn from_toml_bytes_with(bytes: &[u8], options: &LoadOptions) -> Result<Config> {
+        let text = decode(bytes, options, "TOML")?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| strict::line_col(text.as_bytes(), s.start));
+            invalid(format!("malformed TOML at line {line} column {column}: {}", e.message().trim()))
+        })?;
+        let mut json = String::with_capacity(text.len() + 16);
+        toml_table_to_json(&table, "", &mut json)?;
+        let raw: &RawValue = serde_json::from_str(&json).map_err(|e| invalid(format!("malformed TOML: {e}")))?;
+        Config::from_raw(raw)
     }
 
     /// Reads a config file: TOML when the name ends in `.toml`, JSON when in `.json`.
@@ -191,6 +307,25 @@ impl Config {
     /// # Ok::<(), tiaokuai::Error>(())
     /// ```
     pub fn load(path: impl AsRef<Path>) -> Result<Config> {
+        Config::load_with(path, &LoadOptions::default())
+    }
+
+    /// [`Config::load`] with options: the file is never read past
+    /// [`LoadOptions::max_bytes`] (so `/dev/zero` or an endless pipe is
+    /// refused at the limit, not read until memory runs out), and a file that
+    /// changes while it is read is reported, as for models.
+    ///
+    /// # Errors
+    /// As [`Config::load`], [`Error::TooLarge`] over the size limit and
+    /// [`Error::Changed`] for a file that changed while it was read.
+    ///
+    /// # Example
+    /// ```no_run
+    /// let options = tiaokuai::LoadOptions::default().max_bytes(1 << 20);
+    /// let config = tiaokuai::Config::load_with("audit.toml", &options)?;
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn load_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Config> {
         let path = path.as_ref();
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         let toml = match ext.as_deref() {
@@ -203,8 +338,12 @@ impl Config {
                 )));
             }
         };
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
-        let parsed = if toml { Config::from_toml_str(&text) } else { Config::from_json_str(&text) };
+        let bytes = crate::format::read_checked(path, 0, options.max_bytes, &mut |_| {})?;
+        let parsed = if toml {
+            Config::from_toml_bytes_with(&bytes, options)
+        } else {
+            Config::from_json_bytes_with(&bytes, options)
+        };
         parsed.map_err(|e| match e {
             Error::Invalid { what, message } => {
                 Error::Invalid { what, message: format!("{}: {message}", path.display()) }
@@ -218,11 +357,18 @@ impl Config {
     /// # Errors
     /// As [`Config::from_json_str`].
     pub fn from_value(value: &Value) -> Result<Config> {
-        let obj = value
-            .as_object()
-            .ok_or_else(|| invalid(format!("expected a table at the top level, found {}", type_name(value))))?;
+        let text = serde_json::to_string(value).map_err(|e| invalid(e.to_string()))?;
+        Config::from_json_str(&text)
+    }
+
+    /// Reads a config from raw JSON whose whole document was checked (syntax,
+    /// depth, duplicate keys) by the caller: a scenario's `config`.
+    pub(crate) fn from_raw(value: &RawValue) -> Result<Config> {
+        if !value.get().starts_with('{') {
+            return Err(invalid(format!("expected a table at the top level, found {}", type_name(value))));
+        }
         let mut config = Config::default();
-        for (key, v) in obj {
+        for (key, v) in table(value, "(top level)")? {
             match key.as_str() {
                 "rules" => config.rules = parse_rules(v)?,
                 "thresholds" => config.thresholds = parse_thresholds(v)?,
@@ -301,55 +447,51 @@ impl Config {
     }
 }
 
-fn parse_rules(v: &Value) -> Result<BTreeMap<String, RuleSetting>> {
-    let obj = v.as_object().ok_or_else(|| invalid(format!("rules: expected a table, found {}", type_name(v))))?;
+fn parse_rules(v: &RawValue) -> Result<BTreeMap<String, RuleSetting>> {
     let mut out: BTreeMap<String, RuleSetting> = BTreeMap::new();
-    let mut keys: BTreeMap<&'static str, &str> = BTreeMap::new();
-    for (key, val) in obj {
-        let rule = Rule::find(key).ok_or_else(|| unknown_rule(key, "rules"))?;
-        if let Some(first) = keys.insert(rule.code, key) {
+    let mut keys: BTreeMap<&'static str, String> = BTreeMap::new();
+    for (key, val) in table(v, "rules")? {
+        let rule = Rule::find(&key).ok_or_else(|| unknown_rule(&key, "rules"))?;
+        if let Some(first) = keys.insert(rule.code, key.clone()) {
             return Err(invalid(format!("rules: {first:?} and {key:?} name the same rule {}", rule.code)));
         }
         let at = format!("rules.{key}");
-        let setting = match val {
-            Value::Bool(b) => RuleSetting { enabled: Some(*b), severity: None },
-            Value::String(s) => match s.as_str() {
+        let setting = if let Some(b) = as_bool(val) {
+            RuleSetting { enabled: Some(b), severity: None }
+        } else if let Some(s) = as_string(val) {
+            match s.as_str() {
                 "off" => RuleSetting { enabled: Some(false), severity: None },
                 "on" => RuleSetting { enabled: Some(true), severity: None },
                 word => RuleSetting { enabled: Some(true), severity: Some(parse_severity(word, &at)?) },
-            },
-            Value::Object(o) => {
-                let mut s = RuleSetting::default();
-                for (k, x) in o {
-                    match (k.as_str(), x) {
-                        ("enabled", Value::Bool(b)) => s.enabled = Some(*b),
-                        ("severity", Value::String(w)) => {
-                            s.severity = Some(parse_severity(w, &format!("{at}.severity"))?)
-                        }
-                        ("enabled", other) => {
-                            return Err(invalid(format!(
-                                "{at}.enabled: expected true or false, found {}",
-                                type_name(other)
-                            )));
-                        }
-                        ("severity", other) => {
-                            return Err(invalid(format!(
-                                "{at}.severity: expected \"error\", \"warning\" or \"info\", found {}",
-                                type_name(other)
-                            )));
-                        }
-                        _ => return Err(invalid(format!("{at}: unknown key {k:?}; expected enabled, severity"))),
+            }
+        } else if val.get().starts_with('{') {
+            let mut s = RuleSetting::default();
+            for (k, x) in table(val, &at)? {
+                match k.as_str() {
+                    "enabled" => {
+                        s.enabled = Some(as_bool(x).ok_or_else(|| {
+                            invalid(format!("{at}.enabled: expected true or false, found {}", type_name(x)))
+                        })?)
                     }
+                    "severity" => {
+                        let w = as_string(x).ok_or_else(|| {
+                            invalid(format!(
+                                "{at}.severity: expected \"error\", \"warning\" or \"info\", found {}",
+                                type_name(x)
+                            ))
+                        })?;
+                        s.severity = Some(parse_severity(&w, &format!("{at}.severity"))?)
+                    }
+                    _ => return Err(invalid(format!("{at}: unknown key {k:?}; expected enabled, severity"))),
                 }
-                s
             }
-            other => {
-                return Err(invalid(format!(
-                    "{at}: expected \"off\", \"on\", a severity (\"error\", \"warning\", \"info\"), true/false or a \
-                     table, found {}",
-                    type_name(other)
-                )));
-            }
+            s
+        } else {
+            return Err(invalid(format!(
+                "{at}: expected \"off\", \"on\", a severity (\"error\", \"warning\", \"info\"), true/false or a \
+                 table, found {}",
+                type_name(val)
+            )));
         };
         out.insert(rule.code.to_string(), setting);
     }
@@ -364,18 +506,21 @@ fn parse_severity(word: &str, at: &str) -> Result<Severity> {
     })
 }
 
-fn parse_count(v: &Value, at: &str, min: u32) -> Result<u32> {
-    v.as_u64()
-        .and_then(|n| u32::try_from(n).ok())
-        .filter(|&n| n >= min)
-        .ok_or_else(|| invalid(format!("{at}: expected a whole number of at least {min}, found {v}")))
+/// A threshold, by the model's count rule (a whole number written without a
+/// decimal point or exponent, at most 4294967295; the value quoted as
+/// written), and at least `min`.
+fn parse_count(v: &RawValue, at: &str, min: u32) -> Result<u32> {
+    let expected = || format!("{at}: expected a whole number of at least {min}, found {}", v.get());
+    match count_text(v) {
+        Ok(n) if n >= min => Ok(n),
+        Ok(_) => Err(invalid(expected())),
+        Err((_, reason)) => Err(invalid(format!("{}: {reason}", expected()))),
+    }
 }
 
-fn parse_thresholds(v: &Value) -> Result<Thresholds> {
-    let obj: &Map<String, Value> =
-        v.as_object().ok_or_else(|| invalid(format!("thresholds: expected a table, found {}", type_name(v))))?;
+fn parse_thresholds(v: &RawValue) -> Result<Thresholds> {
     let mut t = Thresholds::default();
-    for (key, val) in obj {
+    for (key, val) in table(v, "thresholds")? {
         let at = format!("thresholds.{key}");
         match key.as_str() {
             "min_members_for_org" => t.min_members_for_org = parse_count(val, &at, 1)?,
@@ -383,15 +528,16 @@ fn parse_thresholds(v: &Value) -> Result<Thresholds> {
             "branch_max_members" => t.branch_max_members = parse_count(val, &at, 1)?,
             "general_branch_max_members" => t.general_branch_max_members = parse_count(val, &at, 1)?,
             "required_powers" => {
-                let arr = val
-                    .as_array()
-                    .ok_or_else(|| invalid(format!("{at}: expected an array of powers, found {}", type_name(val))))?;
+                if !val.get().starts_with('[') {
+                    return Err(invalid(format!("{at}: expected an array of powers, found {}", type_name(val))));
+                }
+                let arr: Vec<&RawValue> = serde_json::from_str(val.get()).map_err(|e| invalid(format!("{at}: {e}")))?;
                 let mut powers = Vec::new();
                 for (i, p) in arr.iter().enumerate() {
-                    let word = p
-                        .as_str()
+                    let word = as_string(p)
                         .ok_or_else(|| invalid(format!("{at}[{i}]: expected a power word, found {}", type_name(p))))?;
                     let power = word.parse::<Power>().map_err(|e| invalid(format!("{at}[{i}]: {e}")))?;
+                    // At most the few powers there are, so this search stays short.
                     if powers.contains(&power) {
                         return Err(invalid(format!("{at}[{i}]: {word:?} is listed twice")));
                     }
@@ -410,19 +556,29 @@ fn parse_thresholds(v: &Value) -> Result<Thresholds> {
     Ok(t)
 }
 
-fn parse_profiles(v: &Value) -> Result<Profiles> {
-    let obj = v.as_object().ok_or_else(|| invalid(format!("profiles: expected a table, found {}", type_name(v))))?;
+fn parse_profiles(v: &RawValue) -> Result<Profiles> {
     let mut p = Profiles::default();
-    for (key, val) in obj {
-        match (key.as_str(), val) {
-            ("shanghai", Value::Bool(b)) => p.shanghai = *b,
-            ("shanghai", other) => {
-                return Err(invalid(format!("profiles.shanghai: expected true or false, found {}", type_name(other))));
+    for (key, val) in table(v, "profiles")? {
+        match key.as_str() {
+            "shanghai" => {
+                p.shanghai = as_bool(val).ok_or_else(|| {
+                    invalid(format!("profiles.shanghai: expected true or false, found {}", type_name(val)))
+                })?
             }
             _ => return Err(invalid(format!("unknown key \"profiles.{key}\"; expected shanghai"))),
         }
     }
     Ok(p)
+}
+
+/// Decodes a config's bytes: the size limit, a byte-order mark skipped, UTF-8.
+fn decode<'a>(bytes: &'a [u8], options: &LoadOptions, format: &str) -> Result<&'a str> {
+    strict::decode(bytes, options.max_bytes).map_err(|e| match e {
+        Error::Syntax { message, line, column } => {
+            invalid(format!("malformed {format} at line {line} column {column}: {message}"))
+        }
+        other => other,
+    })
 }
 
 /// The effective severity of every rule, by index in [`RULES`] (`None` = off).

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::parallel::in_blocks;
+use super::strict::line_col;
 use crate::error::{Error, Position, Result};
 use crate::model::*;
 
@@ -114,23 +115,36 @@ fn count_raw(at: &impl Locate, field: &str, raw: Option<&RawValue>) -> Result<Op
 /// Checks a count: a whole number from 0 to 4,294,967,295.
 pub(crate) fn count(at: &impl Locate, field: &str, v: Option<Loose>) -> Result<Option<u32>> {
     let Some(v) = v else { return Ok(None) };
-    let bad = |value: String, reason: &str| Error::InvalidCount {
+    count_rule(v).map(Some).map_err(|(value, reason)| Error::InvalidCount {
         at: at.pos(),
         field: field.into(),
         value,
         reason: reason.into(),
-    };
+    })
+}
+
+/// The count rule itself, shared by models and audit configs: the count, or
+/// the value (as classified; callers quote the text as written) and why it is
+/// not a count.
+pub(crate) fn count_rule(v: Loose) -> std::result::Result<u32, (String, &'static str)> {
     match v {
-        Loose::Unsigned(n) => u32::try_from(n).map(Some).map_err(|_| bad(n.to_string(), "larger than 4294967295")),
-        Loose::Signed(n) => Err(bad(n.to_string(), "must not be negative")),
+        Loose::Unsigned(n) => u32::try_from(n).map_err(|_| (n.to_string(), "larger than 4294967295")),
+        Loose::Signed(n) => Err((n.to_string(), "must not be negative")),
         Loose::Float(f) if f.fract() == 0.0 && f >= 0.0 && f <= u32::MAX as f64 => {
-            Err(bad(f.to_string(), "must be written as a whole number, without a decimal point or exponent"))
+            Err((f.to_string(), "must be written as a whole number, without a decimal point or exponent"))
         }
-        Loose::Float(f) if f < 0.0 => Err(bad(f.to_string(), "must not be negative")),
-        Loose::Float(f) if f.fract() == 0.0 || !f.is_finite() => Err(bad(f.to_string(), "larger than 4294967295")),
-        Loose::Float(f) => Err(bad(f.to_string(), "must be a whole number")),
-        Loose::Other(what) => Err(bad(what.to_string(), "must be a number")),
+        Loose::Float(f) if f < 0.0 => Err((f.to_string(), "must not be negative")),
+        Loose::Float(f) if f.fract() == 0.0 || !f.is_finite() => Err((f.to_string(), "larger than 4294967295")),
+        Loose::Float(f) => Err((f.to_string(), "must be a whole number")),
+        Loose::Other(what) => Err((what.to_string(), "must be a number")),
     }
+}
+
+/// A count given as raw JSON text, by the count rule: the count, or the text
+/// as written and why it is not a count.
+pub(crate) fn count_text(raw: &RawValue) -> std::result::Result<u32, (String, &'static str)> {
+    let (loose, text) = Loose::from_raw(raw);
+    count_rule(loose).map_err(|(_, reason)| (text, reason))
 }
 
 fn word<T: std::str::FromStr<Err = UnknownWord>>(at: &impl Locate, field: &str, s: &str) -> Result<T> {
@@ -405,13 +419,6 @@ impl LoadOptions {
     }
 }
 
-fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-    (line, col)
-}
-
 impl Model {
     /// Reads a model from `tiaokuai/1` JSON text.
     ///
@@ -443,14 +450,7 @@ impl Model {
     /// # Errors
     /// As [`Model::from_json_bytes`], and [`Error::TooLarge`] over the size limit.
     pub fn from_json_bytes_with(bytes: &[u8], options: &LoadOptions) -> Result<Model> {
-        if bytes.len() as u64 > options.max_bytes {
-            return Err(Error::TooLarge { size: bytes.len() as u64, limit: options.max_bytes });
-        }
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let (line, column) = line_col(bytes, e.valid_up_to());
-            Error::Syntax { message: "invalid UTF-8".into(), line, column }
-        })?;
+        let text = super::strict::decode(bytes, options.max_bytes)?;
         load_str(text, super::parallel::threads(options.threads))
     }
 }

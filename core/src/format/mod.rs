@@ -1,8 +1,9 @@
 //! Reading and writing models: `tiaokuai/1` JSON documents and CSV bundles.
 
 mod csv;
-mod json;
+pub(crate) mod json;
 mod parallel;
+pub(crate) mod strict;
 
 pub use self::csv::{ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS};
 pub use json::{FORMAT, LoadOptions};

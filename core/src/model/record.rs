@@ -241,8 +241,8 @@ impl Attrs {
     ///
     /// # Errors
     /// A message when the text is not a JSON object, nests more than 124
-    /// levels deep (so that a document holding it nests at most 127) or
-    /// escapes a lone surrogate.
+    /// levels deep (so that a document holding it nests at most 127),
+    /// escapes a lone surrogate or gives a key twice in one object.
     pub fn from_json(text: &str) -> Result<Attrs, String> {
         Attrs::from_json_within(text, ATTRS_DEPTH)
     }
@@ -254,11 +254,15 @@ impl Attrs {
     }
 
     /// Attrs from the raw JSON text of a value (validated JSON): must be an
-    /// object, at most `limit` deep, without lone surrogates.
+    /// object, at most `limit` deep, without lone surrogates, without a key
+    /// given twice in one object.
     pub(crate) fn from_raw(raw: &RawValue, limit: usize) -> Result<Attrs, String> {
         let text = raw.get();
         if !text.starts_with('{') {
             return Err("must be a JSON object".to_string());
+        }
+        if let Some(d) = crate::format::strict::first_duplicate(text) {
+            return Err(d.message(""));
         }
         Ok(Attrs(Box::new(minify(text, limit)?.into_boxed_str())))
     }

@@ -156,4 +156,28 @@ interface LibTiaokuai extends Library {
     Pointer tiaokuai_check_expected(Pointer check, Pointer outLen);
 
     Pointer tiaokuai_check_actual(Pointer check, Pointer outLen);
+
+    // Load options.
+    int tiaokuai_load_options_new(PointerByReference outOptions, PointerByReference outError);
+
+    int tiaokuai_load_options_set_max_bytes(Pointer options, long maxBytes, PointerByReference outError);
+
+    long tiaokuai_load_options_max_bytes(Pointer options);
+
+    void tiaokuai_load_options_free(Pointer options);
+
+    int tiaokuai_model_from_json_with_options(byte[] json, SizeT len, Pointer options, PointerByReference outModel,
+            PointerByReference outError);
+
+    int tiaokuai_model_load_with_options(byte[] path, SizeT len, Pointer options, PointerByReference outModel,
+            PointerByReference outError);
+
+    int tiaokuai_model_audit_with_options(Pointer model, byte[] config, SizeT len, Pointer options,
+            PointerByReference outReport, PointerByReference outError);
+
+    int tiaokuai_scenario_run_file_with_options(byte[] path, SizeT len, Pointer options,
+            PointerByReference outScenario, PointerByReference outError);
+
+    int tiaokuai_scenario_run_json_with_options(byte[] json, SizeT len, byte[] baseDir, SizeT baseLen,
+            Pointer options, PointerByReference outScenario, PointerByReference outError);
 }

@@ -65,6 +65,48 @@ public record Scenario(String name, boolean passed, String report, List<Check> c
         return take(out.getValue());
     }
 
+    /**
+     * Reads and runs a scenario file with options: the scenario file and the model file it names are each read at
+     * most to {@link LoadOptions#maxBytes()}.
+     *
+     * @param path the scenario file
+     * @param options the options (the size limit)
+     * @return the outcome
+     * @throws TiaokuaiException {@code too_large} over the limit; as {@link #run(Path)}
+     */
+    public static Scenario run(Path path, LoadOptions options) {
+        Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(path, "path").toString());
+        return Objects.requireNonNull(options, "options").withNative(o -> {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(C.tiaokuai_scenario_run_file_with_options(p.bytes(), p.len(), o, out, err), err);
+            return take(out.getValue());
+        });
+    }
+
+    /**
+     * Runs a scenario given as JSON text with options: text longer than {@link LoadOptions#maxBytes()} is
+     * refused, and a {@code "model_file"} is read at most to it.
+     *
+     * @param json the scenario
+     * @param baseDir the folder for {@code "model_file"}, or null for the working directory
+     * @param options the options (the size limit)
+     * @return the outcome
+     * @throws TiaokuaiException {@code too_large} over the limit; as {@link #run(Path)}
+     */
+    public static Scenario runJson(String json, Path baseDir, LoadOptions options) {
+        Ffi.Utf8 j = Ffi.utf8(Objects.requireNonNull(json, "json"));
+        Ffi.Utf8 b = baseDir == null ? null : Ffi.utf8(baseDir.toString());
+        return Objects.requireNonNull(options, "options").withNative(o -> {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_scenario_run_json_with_options(j.bytes(), j.len(),
+                    b == null ? null : b.bytes(), b == null ? new SizeT(0) : b.len(), o, out, err);
+            Ffi.check(rc, err);
+            return take(out.getValue());
+        });
+    }
+
     /** Copies a scenario outcome out of the library and frees it. */
     private static Scenario take(Pointer s) {
         try {

@@ -65,6 +65,36 @@ public final class TiaokuaiModel implements AutoCloseable {
     }
 
     /**
+     * Loads a model from a path with options: the file, or a CSV bundle's files together, are read at most to
+     * {@link LoadOptions#maxBytes()}.
+     *
+     * @param path the file or folder
+     * @param options the options (the size limit)
+     * @return the model
+     * @throws TiaokuaiException {@code too_large} over the limit; as {@link #load(Path)}
+     */
+    public static TiaokuaiModel load(Path path, LoadOptions options) {
+        Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(path, "path").toString());
+        return Objects.requireNonNull(options, "options").withNative(o ->
+                open((out, err) -> C.tiaokuai_model_load_with_options(p.bytes(), p.len(), o, out, err)));
+    }
+
+    /**
+     * Reads a model from {@code tiaokuai/1} JSON text with options: text longer than
+     * {@link LoadOptions#maxBytes()} (in UTF-8 bytes) is refused.
+     *
+     * @param json the document
+     * @param options the options (the size limit)
+     * @return the model
+     * @throws TiaokuaiException {@code too_large} over the limit; as {@link #fromJson(String)}
+     */
+    public static TiaokuaiModel fromJson(String json, LoadOptions options) {
+        Ffi.Utf8 j = Ffi.utf8(Objects.requireNonNull(json, "json"));
+        return Objects.requireNonNull(options, "options").withNative(o ->
+                open((out, err) -> C.tiaokuai_model_from_json_with_options(j.bytes(), j.len(), o, out, err)));
+    }
+
+    /**
      * Loads a model from a folder holding a CSV bundle ({@code territories.csv}, {@code units.csv} …).
      *
      * @param folder the folder
@@ -298,21 +328,51 @@ public final class TiaokuaiModel implements AutoCloseable {
      * @throws TiaokuaiException {@code invalid} for a bad config, naming the key
      */
     public List<Finding> audit(String configJson) {
-        return withReport(configJson, report -> {
-            long n = C.tiaokuai_report_len(report).longValue();
-            List<Finding> findings = new ArrayList<>((int) n);
-            for (long i = 0; i < n; i++) {
-                Pointer f = C.tiaokuai_report_finding(report, new SizeT(i));
-                findings.add(new Finding(
-                        Ffi.borrowed(C::tiaokuai_finding_rule, f),
-                        Ffi.borrowed(C::tiaokuai_finding_name, f),
-                        Ffi.borrowed(C::tiaokuai_finding_severity, f),
-                        Ffi.borrowed(C::tiaokuai_finding_subject, f),
-                        Ffi.borrowed(C::tiaokuai_finding_territory, f),
-                        Ffi.borrowed(C::tiaokuai_finding_message, f)));
+        return withReport(configJson, TiaokuaiModel::findings);
+    }
+
+    /** The findings of a native report, copied out. */
+    private static List<Finding> findings(Pointer report) {
+        long n = C.tiaokuai_report_len(report).longValue();
+        List<Finding> findings = new ArrayList<>((int) n);
+        for (long i = 0; i < n; i++) {
+            Pointer f = C.tiaokuai_report_finding(report, new SizeT(i));
+            findings.add(new Finding(
+                    Ffi.borrowed(C::tiaokuai_finding_rule, f),
+                    Ffi.borrowed(C::tiaokuai_finding_name, f),
+                    Ffi.borrowed(C::tiaokuai_finding_severity, f),
+                    Ffi.borrowed(C::tiaokuai_finding_subject, f),
+                    Ffi.borrowed(C::tiaokuai_finding_territory, f),
+                    Ffi.borrowed(C::tiaokuai_finding_message, f)));
+        }
+        return List.copyOf(findings);
+    }
+
+    /**
+     * Runs the coverage audit with a config given as JSON and options: a config longer than
+     * {@link LoadOptions#maxBytes()} is refused. Configs follow the model's JSON rules: a key given twice is
+     * {@code invalid}, naming it and where.
+     *
+     * @param configJson the config, or null for the defaults
+     * @param options the options (the size limit)
+     * @return the findings, by rule code, then the subject's document order
+     * @throws TiaokuaiException {@code too_large} over the limit, {@code invalid} for a bad config
+     */
+    public List<Finding> audit(String configJson, LoadOptions options) {
+        Objects.requireNonNull(options, "options");
+        Ffi.Utf8 c = configJson == null ? null : Ffi.utf8(configJson);
+        return with(m -> options.withNative(o -> {
+            PointerByReference out = new PointerByReference();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_model_audit_with_options(
+                    m, c == null ? null : c.bytes(), c == null ? new SizeT(0) : c.len(), o, out, err);
+            Ffi.check(rc, err);
+            try {
+                return findings(out.getValue());
+            } finally {
+                C.tiaokuai_report_free(out.getValue());
             }
-            return List.copyOf(findings);
-        });
+        }));
     }
 
     /**
