@@ -1,10 +1,12 @@
 //! Reading and writing models: `tiaokuai/1` JSON documents and CSV bundles.
 
 mod csv;
+mod csv_write;
 mod json;
 mod parallel;
 
 pub use self::csv::{ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS};
+pub use csv_write::{CsvOptions, CsvWriter, Formulas};
 pub use json::{FORMAT, LoadOptions};
 
 use std::path::Path;
