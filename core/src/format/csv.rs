@@ -389,9 +389,14 @@ impl Model {
     ///
     /// # Errors
     /// [`Error::Io`] when the folder holds none of the five files or one cannot
-    /// be read, [`Error::Csv`] for a malformed file or a missing required
-    /// column, and the record-level errors of the JSON loader, positioned as
-    /// `units.csv line 5 (id "acme")`.
+    /// be read (a file that is a dangling or looping symbolic link included:
+    /// it is not taken for an absent file), [`Error::Csv`] for a malformed
+    /// file, a missing required column, an empty or repeated column name, or a
+    /// quote never closed (with the line and column of the quote),
+    /// [`Error::InvalidField`] for a column named like a key of the same row's
+    /// `attrs`, [`Error::Changed`] when a file or the folder changes while the
+    /// bundle is read, and the record-level errors of the JSON loader,
+    /// positioned as `units.csv line 5 (id "acme")`.
     pub fn from_csv_dir(dir: impl AsRef<Path>) -> Result<Model> {
         Self::from_csv_dir_with(dir, &LoadOptions::default())
     }
@@ -401,9 +406,12 @@ impl Model {
     /// besides the model being built.
     ///
     /// # Errors
-    /// As [`Model::from_csv_dir`], [`Error::TooLarge`] when the files together
-    /// (`meta.json` included) are larger than the limit, and [`Error::Changed`]
-    /// when a file, or the folder, changes while the bundle is read.
+    /// As [`Model::from_csv_dir`], and [`Error::TooLarge`] when the files together
+    /// (`meta.json` included) are larger than the limit. A change is detected
+    /// by the device, inode, length and modification and change times of the
+    /// folder and of every bundle file, taken before and after the read (and
+    /// each file's own check while it is read): a writer that saves the bundle
+    /// file by file, by rename or in place, is caught.
     pub fn from_csv_dir_with(dir: impl AsRef<Path>, options: &LoadOptions) -> Result<Model> {
         Self::from_csv_dir_hooked(dir.as_ref(), options, &mut |_| {})
     }
