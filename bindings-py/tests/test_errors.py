@@ -319,8 +319,10 @@ def test_io_errors(tmp_path: Path) -> None:
         (b"id,name,kind\na,A,enterprise,extra\n", 2, "row has 4 fields"),
         (b"id,name,kind\na,\xff,enterprise\n", 2, "invalid UTF-8"),
         (b"id,name\na,A\n", 1, 'missing column "kind"'),
+        (b"id,name,kind,name\na,A,enterprise,B\n", 1, 'column 4 repeats the name "name" of column 2'),
+        (b'id,name,kind\na,"A,enterprise\n', 2, "column 3: the quote that opens this cell is never closed"),
     ],
-    ids=["extra field", "invalid utf-8", "missing column"],
+    ids=["extra field", "invalid utf-8", "missing column", "repeated column", "unclosed quote"],
 )
 def test_csv_errors(tmp_path: Path, tiny: Model, content: bytes, line: int, fragment: str) -> None:
     bundle = tmp_path / "bundle"

@@ -7,12 +7,13 @@ use std::process::ExitCode;
 
 use serde_json::Value;
 use tiaokuai::audit::{Config, Severity};
-use tiaokuai::export::{Subgraph, to_dot, to_graphml, write_edgelist, write_neo4j};
+use tiaokuai::export::{Subgraph, to_dot, to_graphml, write_edgelist_with, write_neo4j_with};
+use tiaokuai::format::{CsvOptions, CsvWriter};
 use tiaokuai::query::Line;
 use tiaokuai::render::Table;
 use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
-use crate::{Command, ConvertTo, ExportTo, FailOn, Format, MetricsLevel};
+use crate::{Command, ConvertTo, CsvFormulas, ExportTo, FailOn, Format, MetricsLevel};
 
 /// Why a command stopped.
 #[derive(Debug)]
@@ -141,7 +142,9 @@ fn write_model(output: Option<&str>, model: &Model) -> Result<(), Failure> {
 pub fn run(command: Command, options: LoadOptions) -> CmdResult {
     let _ = LOAD_OPTIONS.set(options);
     match command {
-        Command::Audit { file, config, format, fail_on } => audit(file.as_deref(), config.as_deref(), format, fail_on),
+        Command::Audit { file, config, format, fail_on, csv_formulas } => {
+            audit(file.as_deref(), config.as_deref(), format, fail_on, csv_formulas)
+        }
         Command::Chain { file, unit, line, format } => {
             let model = load(Some(&file))?;
             let line: Line = line.parse().map_err(|e: Error| e.to_string())?;
@@ -158,9 +161,11 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
             let d = model.dispatch(&matter, &territory)?;
             answer(&d, &d.render(), format)
         }
-        Command::Metrics { file, level, config, format } => metrics(file.as_deref(), level, config.as_deref(), format),
-        Command::Export { file, to, focus, render, output } => {
-            export(&file, to, focus.as_deref(), render.as_deref(), output.as_deref())
+        Command::Metrics { file, level, config, format, csv_formulas } => {
+            metrics(file.as_deref(), level, config.as_deref(), format, csv_formulas)
+        }
+        Command::Export { file, to, focus, render, output, csv_formulas } => {
+            export(&file, to, focus.as_deref(), render.as_deref(), output.as_deref(), csv_formulas)
         }
         Command::Test { scenarios, format } => test(&scenarios, format),
         Command::Validate { file, format } => validate(file.as_deref(), format),
@@ -206,8 +211,15 @@ fn answer(value: &impl serde::Serialize, table: &str, format: Format) -> CmdResu
     Ok(ExitCode::SUCCESS)
 }
 
+/// One flattened CSV cell: text (a string of the answer, guarded against formulas) or a
+/// value (a number, boolean or null, written as it is: a negative count stays a number).
+enum Cell {
+    Text(String),
+    Value(String),
+}
+
 /// Flattens a JSON object into `prefix.key` columns, for CSV output.
-fn flatten(prefix: &str, value: &Value, into: &mut Vec<(String, String)>) {
+fn flatten(prefix: &str, value: &Value, into: &mut Vec<(String, Cell)>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
@@ -215,31 +227,44 @@ fn flatten(prefix: &str, value: &Value, into: &mut Vec<(String, String)>) {
                 flatten(&key, v, into);
             }
         }
-        Value::Null => into.push((prefix.to_string(), String::new())),
-        Value::String(s) => into.push((prefix.to_string(), s.clone())),
-        other => into.push((prefix.to_string(), other.to_string())),
+        Value::Null => into.push((prefix.to_string(), Cell::Value(String::new()))),
+        Value::String(s) => into.push((prefix.to_string(), Cell::Text(s.clone()))),
+        other => into.push((prefix.to_string(), Cell::Value(other.to_string()))),
     }
 }
 
-/// Writes rows of serialisable values as CSV with flattened columns.
-fn write_csv<T: serde::Serialize>(rows: &[T], out: &mut Out) -> Result<(), Failure> {
-    let mut w = csv::Writer::from_writer(&mut out.0);
+/// Writes rows of serialisable values as CSV with flattened columns; text cells that would
+/// run as spreadsheet formulas are neutralised unless `formulas` is `keep`.
+fn write_csv<T: serde::Serialize>(rows: &[T], out: &mut Out, formulas: CsvFormulas) -> Result<(), Failure> {
+    let mut w = CsvWriter::new(&mut out.0, formulas.into());
     let mut header_written = false;
     for row in rows {
         let value = serde_json::to_value(row).map_err(|e| e.to_string())?;
         let mut cells = Vec::new();
         flatten("", &value, &mut cells);
         if !header_written {
-            w.write_record(cells.iter().map(|(k, _)| k)).map_err(|e| e.to_string())?;
+            w.record(cells.iter().map(|(k, _)| k.as_str()))?;
             header_written = true;
         }
-        w.write_record(cells.iter().map(|(_, v)| v)).map_err(|e| e.to_string())?;
+        for (_, cell) in &cells {
+            match cell {
+                Cell::Text(t) => w.text(t)?,
+                Cell::Value(v) => w.value(v)?,
+            }
+        }
+        w.end_record()?;
     }
     w.flush()?;
     Ok(())
 }
 
-fn audit(file: Option<&str>, config: Option<&str>, format: Format, fail_on: FailOn) -> CmdResult {
+fn audit(
+    file: Option<&str>,
+    config: Option<&str>,
+    format: Format,
+    fail_on: FailOn,
+    formulas: CsvFormulas,
+) -> CmdResult {
     let model = load(file)?;
     let config = load_config(config)?;
     let report = model.audit(&config);
@@ -268,7 +293,7 @@ fn audit(file: Option<&str>, config: Option<&str>, format: Format, fail_on: Fail
                     message: &f.message,
                 })
                 .collect();
-            write_csv(&rows, &mut out)?;
+            write_csv(&rows, &mut out, formulas)?;
         }
         Format::Table => {
             let title = model.title().unwrap_or_else(|| file.unwrap_or("model").to_string());
@@ -285,7 +310,13 @@ fn audit(file: Option<&str>, config: Option<&str>, format: Format, fail_on: Fail
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn metrics(file: Option<&str>, level: MetricsLevel, config: Option<&str>, format: Format) -> CmdResult {
+fn metrics(
+    file: Option<&str>,
+    level: MetricsLevel,
+    config: Option<&str>,
+    format: Format,
+    formulas: CsvFormulas,
+) -> CmdResult {
     let model = load(file)?;
     let config = load_config(config)?;
     let metrics = model.metrics(&config);
@@ -298,7 +329,7 @@ fn metrics(file: Option<&str>, level: MetricsLevel, config: Option<&str>, format
     let mut out = Out::new();
     match format {
         Format::Json => out.json(&areas)?,
-        Format::Csv => write_csv(areas, &mut out)?,
+        Format::Csv => write_csv(areas, &mut out, formulas)?,
         Format::Table => {
             let table = match level {
                 MetricsLevel::Street => metrics.to_table(Level::Street),
@@ -313,7 +344,15 @@ fn metrics(file: Option<&str>, level: MetricsLevel, config: Option<&str>, format
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(file: &str, to: ExportTo, focus: Option<&str>, render: Option<&str>, output: Option<&str>) -> CmdResult {
+fn export(
+    file: &str,
+    to: ExportTo,
+    focus: Option<&str>,
+    render: Option<&str>,
+    output: Option<&str>,
+    formulas: CsvFormulas,
+) -> CmdResult {
+    let csv = CsvOptions::formulas(formulas.into());
     let model = load(Some(file))?;
     let sub = match focus {
         Some(id) => Subgraph::focus(model, id)?,
@@ -323,9 +362,11 @@ fn export(file: &str, to: ExportTo, focus: Option<&str>, render: Option<&str>, o
         (ExportTo::Graphml | ExportTo::Neo4j | ExportTo::Edgelist, Some(_)) => {
             return Err("--render needs --to dot".into());
         }
-        (ExportTo::Neo4j, None) => return export_folder("neo4j", output, |dir| write_neo4j(model, &sub, dir)),
+        (ExportTo::Neo4j, None) => {
+            return export_folder("neo4j", output, |dir| write_neo4j_with(model, &sub, dir, &csv));
+        }
         (ExportTo::Edgelist, None) => {
-            return export_folder("edgelist", output, |dir| write_edgelist(model, &sub, dir));
+            return export_folder("edgelist", output, |dir| write_edgelist_with(model, &sub, dir, &csv));
         }
         (ExportTo::Graphml, None) => to_graphml(model, &sub),
         (ExportTo::Dot, _) => to_dot(model, &sub),

@@ -101,6 +101,27 @@ pub enum ExportTo {
     Edgelist,
 }
 
+/// What CSV output does with text cells a spreadsheet would read as formulas
+/// (beginning with `=`, `+`, `-`, `@`, a tab or a carriage return).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum CsvFormulas {
+    /// Put a `'` in front (and one more in front of a cell already beginning with `'`), so
+    /// spreadsheets show the text instead of running it (OWASP "CSV injection").
+    #[default]
+    Neutralise,
+    /// Write the cells as they are, for tools that are not spreadsheets.
+    Keep,
+}
+
+impl From<CsvFormulas> for tiaokuai::format::Formulas {
+    fn from(f: CsvFormulas) -> Self {
+        match f {
+            CsvFormulas::Neutralise => tiaokuai::format::Formulas::Neutralise,
+            CsvFormulas::Keep => tiaokuai::format::Formulas::Keep,
+        }
+    }
+}
+
 /// What `convert` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ConvertTo {
@@ -126,6 +147,9 @@ pub enum Command {
         /// Exit with status 1 when there are findings of this severity or worse.
         #[arg(long, value_enum, default_value_t)]
         fail_on: FailOn,
+        /// CSV output (`--format csv`): neutralise text cells that spreadsheets would run as formulas, or keep them.
+        #[arg(long, value_enum, default_value_t)]
+        csv_formulas: CsvFormulas,
     },
     /// The accountability chain of a unit, from the unit up to the top.
     Chain {
@@ -175,6 +199,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// CSV output (`--format csv`): neutralise text cells that spreadsheets would run as formulas, or keep them.
+        #[arg(long, value_enum, default_value_t)]
+        csv_formulas: CsvFormulas,
     },
     /// Export the model, or the part around one record: GraphML, Graphviz DOT, Neo4j, edge list.
     Export {
@@ -192,6 +219,9 @@ pub enum Command {
         /// Where to write: a file (stdout when omitted), a folder for neo4j and edgelist.
         #[arg(short, long)]
         output: Option<String>,
+        /// neo4j and edgelist: neutralise text cells that spreadsheets would run as formulas, or keep them.
+        #[arg(long, value_enum, default_value_t)]
+        csv_formulas: CsvFormulas,
     },
     /// Run scenario files (models with expected answers) and print what differs.
     Test {

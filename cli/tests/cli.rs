@@ -688,3 +688,70 @@ fn threads_change_nothing_but_speed() {
     }
     assert_eq!(tiaokuai(&["stats", SAMPLE, "--threads", "many"]).status.code(), Some(2));
 }
+
+/// A model whose ids and names begin like spreadsheet formulas.
+const FORMULA_MODEL: &str = r#"{"format": "tiaokuai/1",
+ "territories": [{"id": "=d", "name": "=HYPERLINK(\"http://x\")", "kind": "district"},
+                 {"id": "-s", "name": "-街道", "kind": "street", "parent": "=d"}],
+ "units": [{"id": "=A", "name": "@SUM(1)", "kind": "party_working_committee", "members": 3},
+           {"id": "-B", "name": "+y", "kind": "government", "located_in": "-s"}],
+ "links": [{"from": "=A", "to": "-B", "kind": "leads"}, {"from": "-B", "to": "=A", "kind": "leads"},
+           {"from": "=A", "to": "-s", "kind": "jurisdiction"}]}"#;
+
+/// The rows of CSV text as Python's csv module reads them.
+fn python_csv(text: &[u8]) -> Vec<Vec<String>> {
+    let mut child = Command::new("python3")
+        .args([
+            "-c",
+            "import csv, io, json, sys\nprint(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline='')))))",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), text).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn csv_outputs_neutralise_formulas_unless_kept() {
+    let dir = TempDir::new("formulas");
+    let model = dir.path("model.json");
+    std::fs::write(&model, FORMULA_MODEL).unwrap();
+    let formula = |cell: &str| cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+
+    // Audit CSV: ids and territories guarded; the messages start with words.
+    let o = tiaokuai(&["audit", &model, "--format", "csv"]);
+    let rows = python_csv(&o.stdout);
+    assert_eq!(rows[0], ["rule", "name", "severity", "subject", "territory", "message"]);
+    assert_eq!(rows[1][..5], ["S001", "leadership-cycle", "error", "'-B", "'-s"]);
+    assert!(rows.iter().flatten().all(|c| !formula(c)), "{rows:?}");
+    let o = tiaokuai(&["audit", &model, "--format", "csv", "--csv-formulas", "keep"]);
+    assert_eq!(python_csv(&o.stdout)[1][..5], ["S001", "leadership-cycle", "error", "-B", "-s"]);
+
+    // Metrics CSV: text cells guarded, numbers as they are.
+    let rows = python_csv(ok(&["metrics", &model, "--format", "csv"]).as_bytes());
+    assert_eq!(rows[1][..5], ["'-s", "'-街道", "street", "'=d", "1"]);
+    assert!(rows.iter().flatten().all(|c| !formula(c)), "{rows:?}");
+    let column = rows[0].iter().position(|h| h == "counts.units").unwrap();
+    assert_eq!(rows[1][column], "1");
+    let kept = python_csv(ok(&["metrics", &model, "--format", "csv", "--csv-formulas", "keep"]).as_bytes());
+    assert_eq!(kept[1][..4], ["-s", "-街道", "street", "=d"]);
+    assert_eq!(kept[1][4..], rows[1][4..], "only the text cells differ");
+
+    // Edge list and Neo4j files.
+    let edges = dir.path("edges");
+    ok(&["export", &model, "--to", "edgelist", "-o", &edges]);
+    let vertices = python_csv(&std::fs::read(Path::new(&edges).join("vertices.csv")).unwrap());
+    let ids: Vec<&str> = vertices[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["'=d", "'-s", "'=A", "'-B"]);
+    assert!(vertices.iter().flatten().all(|c| !formula(c)), "{vertices:?}");
+    let neo4j = dir.path("neo4j");
+    ok(&["export", &model, "--to", "neo4j", "-o", &neo4j, "--csv-formulas", "keep"]);
+    let nodes = python_csv(&std::fs::read(Path::new(&neo4j).join("nodes.csv")).unwrap());
+    assert_eq!(nodes[1][..3], ["=d", "Territory;Record", "=HYPERLINK(\"http://x\")"]);
+    // Not a setting: a usage error.
+    assert_eq!(tiaokuai(&["audit", &model, "--format", "csv", "--csv-formulas", "maybe"]).status.code(), Some(2));
+}

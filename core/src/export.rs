@@ -39,6 +39,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 use crate::evidence::Fact;
+use crate::format::{CsvOptions, CsvWriter};
 use crate::model::{LinkId, LinkKind, Model, Node, Record, RecordType};
 use crate::query::{Chain, Line, chain, responsible_for};
 
@@ -855,49 +856,45 @@ fn neo4j_label(t: RecordType) -> &'static str {
     }
 }
 
-/// A CSV writer that remembers whether any value held a line break.
+/// The rows of a folder export: text cells neutralised per the formula option, numbers as they are.
 struct Rows<W: std::io::Write> {
-    out: csv::Writer<W>,
-    multiline: bool,
+    out: CsvWriter<W>,
     number: String,
 }
 
 impl<W: std::io::Write> Rows<W> {
-    fn new(w: W) -> Self {
-        Rows { out: csv::Writer::from_writer(w), multiline: false, number: String::new() }
+    fn new(w: W, options: &CsvOptions) -> Self {
+        Rows { out: CsvWriter::new(w, options.formulas), number: String::new() }
     }
 
-    fn text(&mut self, value: &str) -> csv::Result<()> {
-        if value.contains(['\n', '\r']) {
-            self.multiline = true;
-        }
-        self.out.write_field(value)
+    fn text(&mut self, value: &str) -> std::io::Result<()> {
+        self.out.text(value)
     }
 
-    fn opt(&mut self, value: Option<&str>) -> csv::Result<()> {
+    fn opt(&mut self, value: Option<&str>) -> std::io::Result<()> {
         self.text(value.unwrap_or(""))
     }
 
-    fn num(&mut self, value: Option<impl std::fmt::Display>) -> csv::Result<()> {
+    fn num(&mut self, value: Option<impl std::fmt::Display>) -> std::io::Result<()> {
         self.number.clear();
         if let Some(v) = value {
             let _ = write!(self.number, "{v}");
         }
-        self.out.write_field(&self.number)
+        self.out.value(&self.number)
     }
 
-    fn relationship_type(&mut self, kind: &str) -> csv::Result<()> {
+    fn relationship_type(&mut self, kind: &str) -> std::io::Result<()> {
         self.number.clear();
         push_relationship_type(&mut self.number, kind);
-        self.out.write_field(&self.number)
+        self.out.text(&self.number)
     }
 
-    fn end(&mut self) -> csv::Result<()> {
-        self.out.write_record(None::<&[u8]>)
+    fn end(&mut self) -> std::io::Result<()> {
+        self.out.end_record()
     }
 }
 
-fn write_node<W: std::io::Write>(rows: &mut Rows<W>, model: &Model, n: Node, flavour: Flavour) -> csv::Result<()> {
+fn write_node<W: std::io::Write>(rows: &mut Rows<W>, model: &Model, n: Node, flavour: Flavour) -> std::io::Result<()> {
     let r = model.record(n);
     rows.text(r.id())?;
     rows.text(match flavour {
@@ -923,7 +920,12 @@ fn write_node<W: std::io::Write>(rows: &mut Rows<W>, model: &Model, n: Node, fla
     rows.end()
 }
 
-fn write_link<W: std::io::Write>(rows: &mut Rows<W>, model: &Model, id: LinkId, flavour: Flavour) -> csv::Result<()> {
+fn write_link<W: std::io::Write>(
+    rows: &mut Rows<W>,
+    model: &Model,
+    id: LinkId,
+    flavour: Flavour,
+) -> std::io::Result<()> {
     let l = model.link(id);
     rows.text(model.id(l.from))?;
     rows.text(model.id(l.to))?;
@@ -950,7 +952,7 @@ fn write_field_edge<W: std::io::Write>(
     (from, to): (Node, Node),
     kind: &str,
     flavour: Flavour,
-) -> csv::Result<()> {
+) -> std::io::Result<()> {
     rows.text(model.id(from))?;
     rows.text(model.id(to))?;
     if flavour == Flavour::Neo4j {
@@ -959,7 +961,7 @@ fn write_field_edge<W: std::io::Write>(
     rows.text(kind)?;
     // link, primary, role, power, scope, members, since, until, attrs: all empty.
     for _ in 0..9 {
-        rows.out.write_field("")?;
+        rows.out.value("")?;
     }
     rows.end()
 }
@@ -988,7 +990,13 @@ fn field_edges(model: &Model, sub: &Subgraph) -> (Pairs, Pairs) {
 
 /// Writes the two CSV files of a folder export; returns the summary without
 /// the extra files, and whether there were `parent` and `located_in` edges.
-fn write_tables(model: &Model, sub: &Subgraph, dir: &Path, flavour: Flavour) -> Result<(Written, bool, bool)> {
+fn write_tables(
+    model: &Model,
+    sub: &Subgraph,
+    dir: &Path,
+    flavour: Flavour,
+    options: &CsvOptions,
+) -> Result<(Written, bool, bool)> {
     std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, &e))?;
     let (node_file, edge_file, node_columns, edge_columns) = match flavour {
         Flavour::Neo4j => ("nodes.csv", "relationships.csv", NEO4J_NODE_COLUMNS, NEO4J_RELATIONSHIP_COLUMNS),
@@ -996,20 +1004,20 @@ fn write_tables(model: &Model, sub: &Subgraph, dir: &Path, flavour: Flavour) -> 
     };
     let mut written = Written::default();
     let csv_error = |path: &Path| {
-        let path = path.display().to_string();
-        move |e: csv::Error| crate::Error::Io { path: path.clone(), message: e.to_string() }
+        let path = path.to_path_buf();
+        move |e: std::io::Error| crate::Error::io(&path, &e)
     };
 
     let path = dir.join(node_file);
     crate::format::write_atomic(&path, |w| {
         let err = csv_error(&path);
-        let mut rows = Rows::new(w);
-        rows.out.write_record(node_columns).map_err(&err)?;
+        let mut rows = Rows::new(w, options);
+        rows.out.record(node_columns.iter().copied()).map_err(&err)?;
         for &n in &sub.nodes {
             write_node(&mut rows, model, n, flavour).map_err(&err)?;
         }
         rows.out.flush().map_err(|e| crate::Error::io(&path, &e))?;
-        written.multiline |= rows.multiline;
+        written.multiline |= rows.out.multiline();
         Ok(())
     })?;
     written.nodes = sub.nodes.len();
@@ -1019,8 +1027,8 @@ fn write_tables(model: &Model, sub: &Subgraph, dir: &Path, flavour: Flavour) -> 
     let path = dir.join(edge_file);
     crate::format::write_atomic(&path, |w| {
         let err = csv_error(&path);
-        let mut rows = Rows::new(w);
-        rows.out.write_record(edge_columns).map_err(&err)?;
+        let mut rows = Rows::new(w, options);
+        rows.out.record(edge_columns.iter().copied()).map_err(&err)?;
         for &id in &sub.links {
             write_link(&mut rows, model, id, flavour).map_err(&err)?;
         }
@@ -1031,7 +1039,7 @@ fn write_tables(model: &Model, sub: &Subgraph, dir: &Path, flavour: Flavour) -> 
             write_field_edge(&mut rows, model, pair, "located_in", flavour).map_err(&err)?;
         }
         rows.out.flush().map_err(|e| crate::Error::io(&path, &e))?;
-        written.multiline |= rows.multiline;
+        written.multiline |= rows.out.multiline();
         Ok(())
     })?;
     written.links = sub.links.len();
@@ -1074,7 +1082,11 @@ fn write_text(dir: &Path, name: &str, text: &str, written: &mut Written) -> Resu
 /// The CSV files are RFC 4180 (fields with commas, quotes or line breaks are
 /// quoted, quotes doubled), UTF-8, with empty fields for absent values, which
 /// both importers skip. Rows come in document order. Each file is written
-/// atomically; other files in the folder are left alone.
+/// atomically; other files in the folder are left alone. Text cells that a
+/// spreadsheet would read as formulas (beginning with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return) get a `'` in front, as do cells beginning with
+/// `'` (see [`Formulas`](crate::format::Formulas)); [`write_neo4j_with`] can turn that off. Writing is
+/// linear in the size of the cells, however long one is.
 ///
 /// # Errors
 /// [`crate::Error::Io`] naming the folder or file that could not be written.
@@ -1103,8 +1115,35 @@ fn write_text(dir: &Path, name: &str, text: &str, written: &mut Written) -> Resu
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
 pub fn write_neo4j(model: &Model, sub: &Subgraph, dir: impl AsRef<Path>) -> Result<Written> {
+    write_neo4j_with(model, sub, dir, &CsvOptions::default())
+}
+
+/// [`write_neo4j`] with options: [`CsvOptions::formulas`] says whether text
+/// cells that a spreadsheet would read as formulas get a `'` in front (the
+/// default, [`Formulas::Neutralise`](crate::format::Formulas::Neutralise)) or are written as they are
+/// ([`Formulas::Keep`](crate::format::Formulas::Keep)). Ids are text cells like any other, so a guarded id
+/// is guarded the same way wherever it appears (`id:ID`, `:START_ID`,
+/// `:END_ID`, `scope`) and relationships still meet their nodes.
+///
+/// # Errors
+/// As [`write_neo4j`].
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Model, export::{Subgraph, write_neo4j_with}, format::{CsvOptions, Formulas}};
+/// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+///   "territories": [{"id": "d", "name": "=1+1", "kind": "district"}]}"#)?;
+/// let dir = std::env::temp_dir().join(format!("tk-doc-neo4j-with-{}", std::process::id()));
+/// write_neo4j_with(&model, &Subgraph::whole(&model), &dir, &CsvOptions::default())?;
+/// assert!(std::fs::read_to_string(dir.join("nodes.csv")).unwrap().contains(r#",Territory;Record,"'=1+1","#));
+/// write_neo4j_with(&model, &Subgraph::whole(&model), &dir, &CsvOptions::formulas(Formulas::Keep))?;
+/// assert!(std::fs::read_to_string(dir.join("nodes.csv")).unwrap().contains(",Territory;Record,=1+1,"));
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn write_neo4j_with(model: &Model, sub: &Subgraph, dir: impl AsRef<Path>, options: &CsvOptions) -> Result<Written> {
     let dir = dir.as_ref();
-    let (mut written, parents, located) = write_tables(model, sub, dir, Flavour::Neo4j)?;
+    let (mut written, parents, located) = write_tables(model, sub, dir, Flavour::Neo4j, options)?;
     let mut labels: Vec<RecordType> = sub.nodes.iter().map(|&n| model.record(n).record_type()).collect();
     labels.dedup(); // nodes come sorted by type
     let kinds: HashSet<&LinkKind> = sub.links.iter().map(|&l| &model.link(l).kind).collect();
@@ -1275,7 +1314,8 @@ Copy `nodes.csv` and `relationships.csv` into Neo4j's `import` folder, then
 /// `README.md` with the code to load them.
 ///
 /// The CSV files are RFC 4180 and UTF-8; empty fields are absent values.
-/// Readers should take ids as strings (NBS codes look like numbers) and be
+/// Formula-like text cells are neutralised as in [`write_neo4j`]
+/// ([`write_edgelist_with`] can turn that off). Readers should take ids as strings (NBS codes look like numbers) and be
 /// told the quoting, which their sniffers can miss when the first rows hold no
 /// quotes: Spark `multiLine=True, escape='"'`; pandas `dtype=str,
 /// keep_default_na=False`; DuckDB `all_varchar=true, quote='"', escape='"'`.
@@ -1296,8 +1336,22 @@ Copy `nodes.csv` and `relationships.csv` into Neo4j's `import` folder, then
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
 pub fn write_edgelist(model: &Model, sub: &Subgraph, dir: impl AsRef<Path>) -> Result<Written> {
+    write_edgelist_with(model, sub, dir, &CsvOptions::default())
+}
+
+/// [`write_edgelist`] with options: whether formula-like text cells are
+/// neutralised (the default) or kept; see [`write_neo4j_with`].
+///
+/// # Errors
+/// As [`write_edgelist`].
+pub fn write_edgelist_with(
+    model: &Model,
+    sub: &Subgraph,
+    dir: impl AsRef<Path>,
+    options: &CsvOptions,
+) -> Result<Written> {
     let dir = dir.as_ref();
-    let (mut written, ..) = write_tables(model, sub, dir, Flavour::EdgeList)?;
+    let (mut written, ..) = write_tables(model, sub, dir, Flavour::EdgeList, options)?;
     write_text(dir, "README.md", &edgelist_readme(&written), &mut written)?;
     Ok(written)
 }

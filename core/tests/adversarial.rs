@@ -457,7 +457,8 @@ fn csv_extra_columns_keep_the_attrs_column_exact() {
     // Extra columns are merged into attrs as strings; the attrs column's numbers keep their text
     // (they used to go through serde_json's Value: 2^64 became a float, and 1e400 emptied the attrs).
     let dir = TempDir::new("csv-extra");
-    let attrs = r#"{"big":18446744073709551616,"huge":1e400,"phone":"old","n":[1.50,-0]}"#;
+    // (A column named like one of the row's attrs keys is an error, see csv_strict.rs.)
+    let attrs = r#"{"big":18446744073709551616,"huge":1e400,"n":[1.50,-0]}"#;
     let cell = attrs.replace('"', "\"\"");
     std::fs::write(
         dir.0.join("units.csv"),
@@ -468,7 +469,7 @@ fn csv_extra_columns_keep_the_attrs_column_exact() {
     let got = model.get("a").unwrap().attrs().unwrap();
     assert_eq!(
         got.as_json(),
-        r#"{"big":18446744073709551616,"huge":1e400,"phone":"021-5555","n":[1.50,-0],"floor":"3"}"#
+        r#"{"big":18446744073709551616,"huge":1e400,"n":[1.50,-0],"phone":"021-5555","floor":"3"}"#
     );
     assert_eq!(got.get("floor"), Some(serde_json::json!("3")));
     // 1e400 does not fit serde_json's Value: `get` gives its text rather than nothing.

@@ -1054,6 +1054,41 @@ fn csv_meta_json_malformed() {
 }
 
 #[test]
+fn csv_repeated_and_unnamed_columns() {
+    let b = Bundle::new("csv-repeated", &[("territories.csv", b"id,name,kind,name\nd,D,district,E\n")]);
+    b.fails(
+        "csv",
+        r#"territories.csv line 1: column 4 repeats the name "name" of column 2; one of them would be lost"#,
+    );
+    let b = Bundle::new("csv-unnamed", &[("territories.csv", b"id,name,kind,\nd,D,district,x\n")]);
+    b.fails("csv", "territories.csv line 1: column 4 has no name; every column needs one (its cells would be lost)");
+}
+
+#[test]
+fn csv_unclosed_quote() {
+    let b = Bundle::new(
+        "csv-unclosed",
+        &[("units.csv", "id,name,kind,note\nu1,单位,enterprise,\"first\nu2,B,enterprise,x\n".as_bytes())],
+    );
+    b.fails(
+        "csv",
+        r#"units.csv line 2: column 18: the quote that opens this cell is never closed, so the cell would run to the end of the file; close it with " (and double every " inside it)"#,
+    );
+}
+
+#[test]
+fn csv_column_named_like_an_attrs_key() {
+    let b = Bundle::new(
+        "csv-attrs-clash",
+        &[("territories.csv", b"id,name,kind,attrs,phone\nd,D,district,\"{\"\"phone\"\":\"\"021\"\"}\",022\n")],
+    );
+    b.fails(
+        "invalid_field",
+        r#"territories.csv line 2 (id "d"): field "phone": is a column and also a key of this row's attrs; one of the two values would be lost"#,
+    );
+}
+
+#[test]
 fn a_lone_surrogate_in_an_id_is_named() {
     fails(
         &unit(r#""id": "a\ud800", "name": "A", "kind": "enterprise""#),

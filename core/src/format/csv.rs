@@ -5,7 +5,10 @@
 //! Each file has a header row. Known columns map to the fields of the format;
 //! an `attrs` column holds a JSON object; any other column becomes a string
 //! attribute of the record (an empty cell adds nothing). Empty cells are absent
-//! fields. A missing file is an empty array, but `id`, `name` and `kind`
+//! fields. Whatever would lose a cell is an error: an empty or repeated column
+//! name, a column named like a key of the same row's `attrs`, a quote never
+//! closed, a bundle file that is a dangling or looping symbolic link, and a
+//! bundle that changes while it is read. A missing file is an empty array, but `id`, `name` and `kind`
 //! (`list` for matters and items; `from`, `to`, `kind` for links) are required
 //! columns in a file that exists.
 
@@ -149,12 +152,20 @@ impl Row<'_> {
             Some(a) => serde_json::from_str::<RawEntries>(a.as_json()).map(|e| e.0).unwrap_or_default(),
             None => Vec::new(),
         };
+        // A column named like a key of this row's attrs would overwrite one of the two values:
+        // refused, so nothing is lost. Keys looked up in a set: linear in the row.
+        let keys: std::collections::HashSet<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        if let Some((h, _)) = extra.iter().find(|(h, _)| keys.contains(h.as_str())) {
+            return Err(Error::InvalidField {
+                at: self.at(key),
+                field: (*h).clone(),
+                message: "is a column and also a key of this row's attrs; one of the two values would be lost".into(),
+            });
+        }
+        drop(keys);
         for (h, v) in extra {
             let value = serde_json::value::to_raw_value(v).expect("a string serialises");
-            match entries.iter_mut().find(|(k, _)| k == h) {
-                Some(entry) => entry.1 = value,
-                None => entries.push((h.clone(), value)),
-            }
+            entries.push((h.clone(), value));
         }
         let mut text = String::from("{");
         for (i, (k, v)) in entries.iter().enumerate() {
@@ -233,13 +244,144 @@ fn read_file(
     hook: &mut dyn FnMut(&Path),
 ) -> Result<Option<Vec<u8>>> {
     let path = dir.join(file);
-    let bytes = match super::read_checked(&path, *total, options.max_bytes, hook) {
-        Ok(b) => b,
-        Err(Error::Io { .. }) if !path.exists() => return Ok(None),
-        Err(e) => return Err(e),
-    };
+    let Some(bytes) = read_present(&path, *total, options.max_bytes, hook)? else { return Ok(None) };
     *total += bytes.len() as u64;
     Ok(Some(bytes))
+}
+
+/// True when nothing at all is at `path`: not a file, and not a symbolic link either
+/// (a dangling or looping link is there, and is an error to read, not an absent file).
+fn absent(path: &Path) -> bool {
+    matches!(std::fs::symlink_metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+}
+
+/// The bytes of a file that may be absent (`None`), through [`super::read_checked`].
+/// A symbolic link that leads nowhere (its target missing, or a loop) is an
+/// [`Error::Io`] that says so: read as absent, it would load a model without
+/// that file's records and report success.
+fn read_present(path: &Path, already: u64, limit: u64, hook: &mut dyn FnMut(&Path)) -> Result<Option<Vec<u8>>> {
+    match super::read_checked(path, already, limit, hook) {
+        Ok(b) => Ok(Some(b)),
+        Err(Error::Io { .. }) if absent(path) => Ok(None),
+        Err(Error::Io { path: p, message })
+            if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) =>
+        {
+            Err(Error::Io { path: p, message: format!("a symbolic link that leads to no readable file: {message}") })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// What identifies the state of a file or folder: device, inode, length,
+/// modification and change times (of the target, and inode of the link when it is one).
+#[derive(Debug, PartialEq, Eq)]
+struct Stamp(Option<(u64, u64, u64, Option<std::time::SystemTime>, i64, i64)>, Option<u64>);
+
+fn stamp(path: &Path) -> Stamp {
+    let of = |m: &std::fs::Metadata| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            (m.dev(), m.ino(), m.len(), m.modified().ok(), m.ctime(), m.ctime_nsec())
+        }
+        #[cfg(not(unix))]
+        {
+            (0, 0, m.len(), m.modified().ok(), 0, 0)
+        }
+    };
+    let link = std::fs::symlink_metadata(path).ok().filter(|m| m.file_type().is_symlink()).map(|m| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            m.ino()
+        }
+        #[cfg(not(unix))]
+        {
+            m.len()
+        }
+    });
+    Stamp(std::fs::metadata(path).ok().as_ref().map(of), link)
+}
+
+/// The stamps of the folder and of every file a bundle may hold, in that order.
+fn stamps(dir: &Path) -> Vec<(std::path::PathBuf, Stamp)> {
+    let files = FILES.iter().map(|(file, ..)| *file).chain(["meta.json"]);
+    std::iter::once(dir.to_path_buf())
+        .chain(files.map(|f| dir.join(f)))
+        .map(|p| {
+            let s = stamp(&p);
+            (p, s)
+        })
+        .collect()
+}
+
+/// Checks the header of a bundle file: no empty and no repeated column name,
+/// since either would drop the cells under it.
+fn check_header(file: &str, headers: &[String]) -> Result<()> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(headers.len());
+    for (i, h) in headers.iter().enumerate() {
+        let message = if h.is_empty() {
+            format!("column {} has no name; every column needs one (its cells would be lost)", i + 1)
+        } else if let Some(first) = seen.insert(h.as_str(), i + 1) {
+            format!("column {} repeats the name {h:?} of column {first}; one of them would be lost", i + 1)
+        } else {
+            continue;
+        };
+        return Err(Error::Csv { file: file.into(), line: 1, message });
+    }
+    Ok(())
+}
+
+/// Looks for a quoted cell that is never closed in the record starting at byte `start`
+/// of `data` (on line `line`): the `csv` crate takes the rest of the file as that cell
+/// and reports success. Returns the error naming the line and column (in characters)
+/// of the opening quote. One pass over the record's bytes.
+fn unterminated(file: &str, data: &[u8], start: usize, line: u64) -> Option<Error> {
+    #[derive(PartialEq)]
+    enum S {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = S::FieldStart;
+    let mut open = 0;
+    for (i, &b) in data.iter().enumerate().skip(start) {
+        state = match (state, b) {
+            (S::FieldStart, b'"') => {
+                open = i;
+                S::Quoted
+            }
+            (S::QuoteInQuoted, b'"') => S::Quoted,
+            (S::Quoted, b'"') => S::QuoteInQuoted,
+            (S::Quoted, _) => S::Quoted,
+            (_, b'\n' | b'\r') => return None,
+            (_, b',') => S::FieldStart,
+            (_, _) => S::Unquoted,
+        };
+    }
+    if state != S::Quoted {
+        return None;
+    }
+    // The line and column of the opening quote: line breaks before it in this record.
+    let before = &data[start..open];
+    let mut line = line;
+    let mut line_start = 0;
+    for (i, &b) in before.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')) {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    Some(Error::Csv {
+        file: file.into(),
+        line,
+        message: format!(
+            "column {column}: the quote that opens this cell is never closed, so the cell would run to the end of \
+             the file; close it with \" (and double every \" inside it)"
+        ),
+    })
 }
 
 impl Model {
@@ -247,9 +389,14 @@ impl Model {
     ///
     /// # Errors
     /// [`Error::Io`] when the folder holds none of the five files or one cannot
-    /// be read, [`Error::Csv`] for a malformed file or a missing required
-    /// column, and the record-level errors of the JSON loader, positioned as
-    /// `units.csv line 5 (id "acme")`.
+    /// be read (a file that is a dangling or looping symbolic link included:
+    /// it is not taken for an absent file), [`Error::Csv`] for a malformed
+    /// file, a missing required column, an empty or repeated column name, or a
+    /// quote never closed (with the line and column of the quote),
+    /// [`Error::InvalidField`] for a column named like a key of the same row's
+    /// `attrs`, [`Error::Changed`] when a file or the folder changes while the
+    /// bundle is read, and the record-level errors of the JSON loader,
+    /// positioned as `units.csv line 5 (id "acme")`.
     pub fn from_csv_dir(dir: impl AsRef<Path>) -> Result<Model> {
         Self::from_csv_dir_with(dir, &LoadOptions::default())
     }
@@ -259,19 +406,22 @@ impl Model {
     /// besides the model being built.
     ///
     /// # Errors
-    /// As [`Model::from_csv_dir`], [`Error::TooLarge`] when the files together
-    /// (`meta.json` included) are larger than the limit, and [`Error::Changed`]
-    /// when a file, or the folder, changes while the bundle is read.
+    /// As [`Model::from_csv_dir`], and [`Error::TooLarge`] when the files together
+    /// (`meta.json` included) are larger than the limit. A change is detected
+    /// by the device, inode, length and modification and change times of the
+    /// folder and of every bundle file, taken before and after the read (and
+    /// each file's own check while it is read): a writer that saves the bundle
+    /// file by file, by rename or in place, is caught.
     pub fn from_csv_dir_with(dir: impl AsRef<Path>, options: &LoadOptions) -> Result<Model> {
         Self::from_csv_dir_hooked(dir.as_ref(), options, &mut |_| {})
     }
 
     /// [`Model::from_csv_dir_with`], calling `hook` after each file is read (see [`Model::load_with_hook`]).
     pub(crate) fn from_csv_dir_hooked(dir: &Path, options: &LoadOptions, hook: &mut dyn FnMut(&Path)) -> Result<Model> {
-        // A file renamed into the folder while the bundle is read changes the folder's time.
-        let stamp = || std::fs::metadata(dir).and_then(|m| m.modified()).ok();
-        let before = stamp();
-        if FILES.iter().all(|(file, ..)| !dir.join(file).exists()) {
+        // A file renamed into the folder, or written in place, while the bundle is read changes
+        // the stamp of the folder or of that file: compared at the end.
+        let before = stamps(dir);
+        if FILES.iter().all(|(file, ..)| absent(&dir.join(file))) {
             return Err(Error::Io {
                 path: dir.display().to_string(),
                 message:
@@ -287,12 +437,21 @@ impl Model {
         // besides the model being built.
         for (n, &(file, known, required)) in FILES.iter().enumerate() {
             let Some(bytes) = read_file(dir, file, options, &mut total, hook)? else { continue };
-            let csv_err = |e: csv::Error| csv_error(file, e);
-            let mut reader = csv::ReaderBuilder::new()
-                .flexible(false)
-                .from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
-            let headers: Vec<String> =
-                reader.headers().map_err(csv_err)?.iter().map(|h| h.trim().to_string()).collect();
+            let data = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            // A malformed record may be one whose quote is never closed: say so, at the quote.
+            let csv_err = |e: csv::Error| {
+                e.position()
+                    .and_then(|p| unterminated(file, data, p.byte() as usize, p.line()))
+                    .unwrap_or_else(|| csv_error(file, e))
+            };
+            let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(data);
+            let header = reader.headers().map_err(csv_err)?;
+            let mut last = header.position().map(|p| (p.byte() as usize, p.line()));
+            if let Some(e) = last.and_then(|(byte, line)| unterminated(file, data, byte, line)) {
+                return Err(e);
+            }
+            let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+            check_header(file, &headers)?;
             if let Some(column) = required.iter().find(|c| !headers.iter().any(|h| h == *c)) {
                 return Err(Error::Csv {
                     file: file.into(),
@@ -302,6 +461,7 @@ impl Model {
             }
             let mut record = csv::StringRecord::new();
             while reader.read_record(&mut record).map_err(csv_err)? {
+                last = record.position().map(|p| (p.byte() as usize, p.line())).or(last);
                 let line = record.position().map_or(lines[n].len() + 2, |p| p.line() as usize);
                 lines[n].push(line);
                 let row = Row { file, line, headers: &headers, known, record: &record };
@@ -372,14 +532,16 @@ impl Model {
                 };
                 added.map_err(|e| relocate(e, &lines))?;
             }
+            // The csv crate takes an unclosed quote in the last record as a cell running to the end.
+            if let Some(e) = last.and_then(|(byte, line)| unterminated(file, data, byte, line)) {
+                return Err(e);
+            }
         }
-        let meta_path = dir.join("meta.json");
-        let meta = match super::read_checked(&meta_path, total, options.max_bytes, hook) {
-            Err(Error::Io { .. }) if !meta_path.exists() => None,
-            other => Some(other?),
-        };
-        if stamp() != before {
-            return Err(Error::Changed { path: dir.display().to_string() });
+        let meta = read_present(&dir.join("meta.json"), total, options.max_bytes, hook)?;
+        // The folder first (a file renamed into it), then each file: any change means the
+        // files read may come from different versions of the bundle.
+        if let Some((path, _)) = before.iter().zip(stamps(dir)).find(|((_, a), (_, b))| a != b).map(|(a, _)| a) {
+            return Err(Error::Changed { path: path.display().to_string() });
         }
         if let Some(bytes) = meta {
             let at = || Position::record("meta.json", 1, None);
@@ -424,9 +586,10 @@ impl Model {
         for (n, (file, columns, _)) in FILES.iter().enumerate() {
             let path = dir.join(file);
             super::write_atomic(&path, |w| {
-                let mut out = csv::Writer::from_writer(w);
-                let err = |e: csv::Error| Error::Io { path: path.display().to_string(), message: e.to_string() };
-                out.write_record(*columns).map_err(err)?;
+                // Cells as they are: the bundle is the lossless model format (no formula guard).
+                let mut out = super::CsvWriter::new(w, super::Formulas::Keep);
+                let err = |e: std::io::Error| Error::io(&path, &e);
+                out.record(columns.iter().copied()).map_err(err)?;
                 let rows: Box<dyn Iterator<Item = Vec<String>>> = match n {
                     0 => Box::new(self.territories().map(|(_, t)| {
                         vec![
@@ -492,7 +655,7 @@ impl Model {
                     })),
                 };
                 for row in rows {
-                    out.write_record(&row).map_err(err)?;
+                    out.record(row.iter().map(String::as_str)).map_err(err)?;
                 }
                 out.flush().map_err(|e| Error::io(&path, &e))
             })?;

@@ -1,11 +1,13 @@
 //! Reading and writing models: `tiaokuai/1` JSON documents and CSV bundles.
 
 mod csv;
+mod csv_write;
 pub(crate) mod json;
 mod parallel;
 pub(crate) mod strict;
 
 pub use self::csv::{ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS};
+pub use csv_write::{CsvOptions, CsvWriter, Formulas};
 pub use json::{FORMAT, LoadOptions};
 
 use std::path::Path;
