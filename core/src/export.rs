@@ -872,10 +872,10 @@ pub fn write_neo4j(model: &Model, sub: &Subgraph, dir: impl AsRef<Path>) -> Resu
 }
 
 /// Every file [`write_neo4j`] writes: what it may replace in an existing folder.
-const NEO4J_FILES: [&str; 5] = ["nodes.csv", "relationships.csv", "import.sh", "load.cypher", "README.md"];
+pub const NEO4J_FILES: [&str; 5] = ["nodes.csv", "relationships.csv", "import.sh", "load.cypher", "README.md"];
 
 /// Every file [`write_edgelist`] writes: what it may replace in an existing folder.
-const EDGELIST_FILES: [&str; 3] = ["vertices.csv", "edges.csv", "README.md"];
+pub const EDGELIST_FILES: [&str; 3] = ["vertices.csv", "edges.csv", "README.md"];
 
 /// Writes a folder export atomically ([`crate::format::write_dir_atomic`]) and
 /// names the files as they are once the folder is in place.

@@ -39,8 +39,10 @@ pub const ITEM_COLUMNS: &[&str] = &["id", "name", "list", "since", "until", "att
 pub const LINK_COLUMNS: &[&str] =
     &["from", "to", "kind", "primary", "power", "role", "scope", "members", "since", "until", "attrs"];
 
-/// Every file a CSV bundle holds: what [`Model::write_csv_dir`] may replace.
-const BUNDLE_FILES: [&str; 6] = ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv", "meta.json"];
+/// Every file a CSV bundle holds: what [`Model::write_csv_dir`] may replace
+/// in an existing folder (see [`super::check_output_folder`]).
+pub const BUNDLE_FILES: [&str; 6] =
+    ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv", "meta.json"];
 
 const FILES: [(&str, &[&str], &[&str]); 5] = [
     ("territories.csv", TERRITORY_COLUMNS, &["id", "name", "kind"]),

@@ -4,7 +4,7 @@ mod csv;
 mod json;
 mod parallel;
 
-pub use self::csv::{ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS};
+pub use self::csv::{BUNDLE_FILES, ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS};
 pub use json::{FORMAT, LoadOptions};
 
 use std::path::Path;
@@ -196,8 +196,8 @@ fn refused(path: &Path, message: String) -> Error {
 /// ```
 pub fn check_output_file(path: &Path) -> Result<()> {
     match std::fs::symlink_metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io(path, &e)),
+        // Nothing there (or nothing that can be looked at: the write names the problem).
+        Err(_) => Ok(()),
         Ok(meta) if meta.is_file() => Ok(()),
         Ok(meta) => {
             let what = file_kind(&meta);
@@ -237,10 +237,11 @@ pub fn check_output_file(path: &Path) -> Result<()> {
 /// # std::fs::remove_dir_all(&dir).ok();
 /// ```
 pub fn check_output_folder(dir: &Path, kind: &str, names: &[&str]) -> Result<()> {
-    let meta = match std::fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(dir, &e)),
-        Ok(meta) => meta,
+    // `link/` would be resolved through the link: look at `link` itself.
+    let dir = &without_trailing_separator(dir);
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        // Nothing there (or nothing that can be looked at: the write names the problem).
+        return Ok(());
     };
     if !meta.is_dir() {
         let what = file_kind(&meta);
@@ -257,7 +258,7 @@ pub fn check_output_folder(dir: &Path, kind: &str, names: &[&str]) -> Result<()>
             return Err(refused(
                 dir,
                 format!(
-                    "holds {name:?}, which is not part of a {kind}: refusing to replace the folder; \
+                    "holds {name:?}, which is not part of a previous {kind}: refusing to replace the folder; \
                      name a new folder, or empty this one"
                 ),
             ));
@@ -289,7 +290,7 @@ pub fn check_output_folder(dir: &Path, kind: &str, names: &[&str]) -> Result<()>
 /// use std::io::Write;
 /// let path = std::env::temp_dir().join(format!("tk-doc-atomic-{}.txt", std::process::id()));
 /// tiaokuai::format::write_atomic(&path, |w| {
-///     w.write_all(b"hello\n").map_err(|e| tiaokuai::Error::io(&path, &e))
+///     w.write_all(b"hello\n").map_err(|e| tiaokuai::Error::Io { path: "hello".into(), message: e.to_string() })
 /// })?;
 /// assert_eq!(std::fs::read_to_string(&path).unwrap(), "hello\n");
 /// # std::fs::remove_file(&path).ok();
@@ -358,6 +359,7 @@ pub fn write_dir_atomic<T>(
     names: &[&str],
     write: impl FnOnce(&Path) -> Result<T>,
 ) -> Result<T> {
+    let dir = &without_trailing_separator(dir);
     check_output_folder(dir, kind, names)?;
     let parent = parent_of(dir);
     let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else {
@@ -412,6 +414,18 @@ pub fn write_dir_atomic<T>(
             let _ = std::fs::remove_dir_all(&tmp);
             Err(e)
         }
+    }
+}
+
+/// `path` without trailing separators (`out/` is `out`), so that a link named
+/// with one is looked at, not resolved.
+fn without_trailing_separator(path: &Path) -> std::path::PathBuf {
+    let text = path.as_os_str().to_string_lossy();
+    if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+        // Components drop the trailing separator (and nothing else that changes the path).
+        path.components().collect()
+    } else {
+        path.to_path_buf()
     }
 }
 
