@@ -634,3 +634,16 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
     out.done()?;
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::escape_terminal;
+
+    #[test]
+    fn escapes_what_a_terminal_acts_on_and_nothing_else() {
+        assert!(matches!(escape_terminal("友谊路街道 (310113003)\nnext"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(escape_terminal("a\x1b[31mb\x07"), "a\\e[31mb\\u{7}");
+        assert_eq!(escape_terminal("\t\r\x7f\u{9b}2J"), "\\t\\r\\u{7f}\\u{9b}2J");
+        assert_eq!(escape_terminal("x\u{202e}y\u{2066}z\u{200f}"), "x\\u{202e}y\\u{2066}z\\u{200f}");
+    }
+}

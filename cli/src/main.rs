@@ -342,8 +342,30 @@ pub enum Command {
     Schema,
 }
 
+/// Parses the command line; a usage error quoting an argument that holds
+/// control characters is printed escaped ([`commands::escape_terminal`]).
+fn parse() -> Result<Cli, ExitCode> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        Err(e) => {
+            let raw = std::env::args_os().any(|a| {
+                let a = a.to_string_lossy();
+                matches!(commands::escape_terminal(&a), std::borrow::Cow::Owned(_))
+            });
+            if !raw || !e.use_stderr() {
+                e.exit();
+            }
+            eprint!("{}", commands::escape_terminal(&e.render().to_string()));
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let mut options = tiaokuai::LoadOptions::default();
     if let Some(limit) = cli.max_bytes {
         options = options.max_bytes(limit);
