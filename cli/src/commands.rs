@@ -106,6 +106,13 @@ impl Out {
         Out { human: true, ..Out::new() }
     }
 
+    /// Output for people unless `format` is JSON: for commands whose only
+    /// machine format is JSON (`test`, `validate`, `stats` print their table
+    /// for `--format csv` too).
+    fn unless_json(format: Format) -> Out {
+        if format == Format::Json { Out::new() } else { Out::human() }
+    }
+
     /// Output for people when `format` is a table, for programs otherwise.
     fn for_format(format: Format) -> Out {
         if format == Format::Table { Out::human() } else { Out::new() }
@@ -524,7 +531,7 @@ fn test(paths: &[String], format: Format) -> CmdResult {
         outcomes.push(tiaokuai::scenario::run_file(path).map_err(|e| format!("{path}: {e}"))?);
     }
     let failed = outcomes.iter().filter(|o| !o.passed()).count();
-    let mut out = Out::for_format(format);
+    let mut out = Out::unless_json(format);
     if format == Format::Json {
         out.json(&outcomes)?;
     } else {
@@ -539,7 +546,7 @@ fn test(paths: &[String], format: Format) -> CmdResult {
 
 fn validate(file: Option<&str>, format: Format) -> CmdResult {
     let name = file.unwrap_or("(embedded sample)");
-    let mut out = Out::for_format(format);
+    let mut out = Out::unless_json(format);
     match load(file) {
         Ok(model) => {
             if format == Format::Json {
@@ -611,7 +618,7 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
         *by_kind.entry(l.kind.as_str()).or_default() += 1;
     }
     s.links_by_kind = named(by_kind);
-    let mut out = Out::for_format(format);
+    let mut out = Out::unless_json(format);
     if format == Format::Json {
         out.json(&s)?;
     } else {

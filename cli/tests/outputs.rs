@@ -298,6 +298,8 @@ fn table_output_escapes_control_characters_and_json_keeps_them() {
         &["audit", "evil.json"],
         &["responsible", "evil.json", "d"],
         &["validate", "evil.json"],
+        &["stats", "evil.json", "--format", "csv"],
+        &["validate", "evil.json", "--format", "csv"],
     ] {
         let o = dir.run(args);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
