@@ -341,7 +341,7 @@ pub fn write_atomic(
 /// - What is at `dir` is checked first ([`check_output_folder`]): a link, a
 ///   file, a device, or a folder holding anything but `names` is refused and
 ///   left as it was. An empty folder or a previous output of the same kind is
-///   replaced whole: moved aside (`.NAME.old-PID-N`), the new folder renamed
+///   replaced whole: moved aside (`.NAME.old.tmp-PID-N`), the new folder renamed
 ///   into place, the old one removed. A crash between those two renames
 ///   leaves `dir` absent and both siblings present, never a mix of old and new
 ///   files.
@@ -395,7 +395,10 @@ pub fn write_dir_atomic<T>(
                     // Only reserves a free name; the rename below takes it.
                     std::fs::create_dir(old)
                 })?;
-                std::fs::rename(dir, &old).map_err(|e| Error::io(dir, &e))?;
+                if let Err(e) = std::fs::rename(dir, &old) {
+                    let _ = std::fs::remove_dir(&old);
+                    return Err(Error::io(dir, &e));
+                }
                 if let Err(e) = std::fs::rename(&tmp, dir) {
                     let _ = std::fs::rename(&old, dir);
                     return Err(Error::io(dir, &e));
