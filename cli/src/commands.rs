@@ -1,25 +1,32 @@
 //! The commands behind the CLI. Each writes to standard output through [`Out`],
-//! which turns a closed pipe (`tiaokuai audit | head`) into a quiet exit.
+//! which turns a closed pipe (`tiaokuai audit | head`) into a quiet exit, and
+//! escapes control characters in table output ([`escape_terminal`]). Files and
+//! folders (`-o`) are written through core's atomic writers
+//! ([`tiaokuai::format::write_atomic`], [`tiaokuai::format::write_dir_atomic`]),
+//! after the destination was checked ([`file_output`], [`folder_output`]).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::Value;
 use tiaokuai::audit::{Config, Severity};
 use tiaokuai::export::{Subgraph, to_dot, to_graphml, write_edgelist_with, write_neo4j_with};
 use tiaokuai::format::{CsvOptions, CsvWriter};
-use tiaokuai::query::Line;
 use tiaokuai::render::Table;
 use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
-use crate::{Command, ConvertTo, CsvFormulas, ExportTo, FailOn, Format, MetricsLevel};
+use crate::{Command, ConvertTo, CsvFormulas, ExportTo, FailOn, Format, MetricsLevel, RenderTo};
 
 /// Why a command stopped.
 #[derive(Debug)]
 pub enum Failure {
     /// A message for stderr (exit status 1).
     Message(String),
+    /// A usage error for stderr (exit status 2), such as a refused output path.
+    Usage(String),
     /// Standard output was closed by the reader: stop quietly.
     BrokenPipe,
 }
@@ -53,16 +60,68 @@ impl From<Error> for Failure {
 
 type CmdResult = Result<ExitCode, Failure>;
 
-/// Buffered standard output.
-struct Out(std::io::BufWriter<std::io::StdoutLock<'static>>);
+/// Escapes what a terminal would act on rather than show: control characters
+/// (C0 but line feed, DEL, C1: `\e` for escape, `\t`, `\r`, `\u{7f}` for
+/// the others) and the invisible bidirectional controls that reorder a line
+/// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), so a name such as
+/// `"\x1b]0;pwned\x07"` shows as text. For human (table) output and error
+/// messages only: JSON and CSV carry names exactly.
+pub fn escape_terminal(text: &str) -> Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\x1b' => out.push_str("\\e"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if unsafe_char(c) => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Buffered standard output; `human` output (tables) goes through [`escape_terminal`].
+struct Out {
+    w: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    human: bool,
+}
 
 impl Out {
+    /// Output for programs (JSON, CSV, model documents): written exactly.
     fn new() -> Out {
-        Out(std::io::BufWriter::new(std::io::stdout().lock()))
+        Out { w: std::io::BufWriter::new(std::io::stdout().lock()), human: false }
+    }
+
+    /// Output for people (tables, summaries): control characters escaped.
+    fn human() -> Out {
+        Out { human: true, ..Out::new() }
+    }
+
+    /// Output for people unless `format` is JSON: for commands whose only
+    /// machine format is JSON (`test`, `validate`, `stats` print their table
+    /// for `--format csv` too).
+    fn unless_json(format: Format) -> Out {
+        if format == Format::Json { Out::new() } else { Out::human() }
+    }
+
+    /// Output for people when `format` is a table, for programs otherwise.
+    fn for_format(format: Format) -> Out {
+        if format == Format::Table { Out::human() } else { Out::new() }
     }
 
     fn text(&mut self, s: &str) -> Result<(), Failure> {
-        self.0.write_all(s.as_bytes())?;
+        let s = if self.human { escape_terminal(s) } else { Cow::Borrowed(s) };
+        self.w.write_all(s.as_bytes())?;
         Ok(())
     }
 
@@ -77,8 +136,52 @@ impl Out {
     }
 
     fn done(mut self) -> Result<(), Failure> {
-        self.0.flush()?;
+        self.w.flush()?;
         Ok(())
+    }
+}
+
+/// Where a file output goes: `None` for standard output (no `-o`, or `-o -`),
+/// else the path, once [`tiaokuai::format::check_output_file`] accepts it (a
+/// symbolic link, folder, device or FIFO there is a usage error, left untouched).
+fn file_output(output: Option<&str>) -> Result<Option<&str>, Failure> {
+    match output {
+        None | Some("-") => Ok(None),
+        Some(path) => {
+            tiaokuai::format::check_output_file(Path::new(path)).map_err(|e| Failure::Usage(e.to_string()))?;
+            Ok(Some(path))
+        }
+    }
+}
+
+/// The folder of a folder output (`what`: `--to csv`, `--to neo4j`…), once
+/// [`tiaokuai::format::check_output_folder`] accepts it: a usage error when
+/// missing, `-`, a link, a file, a device or a folder with other files.
+fn folder_output<'a>(output: Option<&'a str>, what: &str, kind: &str, names: &[&str]) -> Result<&'a str, Failure> {
+    match output {
+        None => Err(format!("{what} needs -o FOLDER").into()),
+        Some("-") => {
+            Err(Failure::Usage(format!("{what} writes a folder of files, not standard output: use -o FOLDER")))
+        }
+        Some(dir) => {
+            tiaokuai::format::check_output_folder(Path::new(dir), kind, names)
+                .map_err(|e| Failure::Usage(e.to_string()))?;
+            Ok(dir)
+        }
+    }
+}
+
+/// Writes `bytes` to a checked file output ([`file_output`]) atomically, or to standard output.
+fn write_output(output: Option<&str>, bytes: &[u8]) -> Result<(), Failure> {
+    match output {
+        Some(path) => Ok(tiaokuai::format::write_atomic(Path::new(path), |w| {
+            w.write_all(bytes).map_err(|e| Error::Io { path: path.to_string(), message: e.to_string() })
+        })?),
+        None => {
+            let mut out = Out::new();
+            out.w.write_all(bytes)?;
+            out.done()
+        }
     }
 }
 
@@ -127,14 +230,39 @@ fn load_config(path: Option<&str>) -> Result<Config, Failure> {
     }
 }
 
-fn write_model(output: Option<&str>, model: &Model) -> Result<(), Failure> {
+/// Writes a model as JSON to a checked file output ([`file_output`]) atomically, or to standard output.
+fn write_json(output: Option<&str>, model: &Model) -> Result<(), Failure> {
     match output {
         None => {
             let mut out = Out::new();
-            model.write_json(&mut out.0)?;
+            model.write_json(&mut out.w)?;
             out.done()
         }
-        Some(path) => Ok(model.save(path)?),
+        Some(path) => Ok(tiaokuai::format::write_atomic(Path::new(path), |w| model.write_json(w))?),
+    }
+}
+
+/// Where `generate` and `import-divisions` write: a CSV bundle when the path
+/// ends in `/` (the name asks for a folder), else JSON to a file or standard
+/// output. Checked before the model is made.
+enum ModelOutput<'a> {
+    Json(Option<&'a str>),
+    Csv(&'a str),
+}
+
+fn model_output(output: Option<&str>) -> Result<ModelOutput<'_>, Failure> {
+    match output {
+        Some(dir) if dir.ends_with('/') || dir.ends_with(std::path::MAIN_SEPARATOR) => {
+            Ok(ModelOutput::Csv(folder_output(Some(dir), "-o FOLDER/", "CSV bundle", &tiaokuai::format::BUNDLE_FILES)?))
+        }
+        other => Ok(ModelOutput::Json(file_output(other)?)),
+    }
+}
+
+fn write_model(output: ModelOutput<'_>, model: &Model) -> Result<(), Failure> {
+    match output {
+        ModelOutput::Json(out) => write_json(out, model),
+        ModelOutput::Csv(dir) => Ok(model.write_csv_dir(dir)?),
     }
 }
 
@@ -147,8 +275,7 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
         }
         Command::Chain { file, unit, line, format } => {
             let model = load(Some(&file))?;
-            let line: Line = line.parse().map_err(|e: Error| e.to_string())?;
-            let chain = model.chain(&unit, line)?;
+            let chain = model.chain(&unit, line.into())?;
             answer(&chain, &chain.render(), format)
         }
         Command::Responsible { file, territory, format } => {
@@ -165,29 +292,36 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
             metrics(file.as_deref(), level, config.as_deref(), format, csv_formulas)
         }
         Command::Export { file, to, focus, render, output, csv_formulas } => {
-            export(&file, to, focus.as_deref(), render.as_deref(), output.as_deref(), csv_formulas)
+            export(&file, to, focus.as_deref(), render, output.as_deref(), csv_formulas)
         }
         Command::Test { scenarios, format } => test(&scenarios, format),
         Command::Validate { file, format } => validate(file.as_deref(), format),
         Command::Stats { file, format } => stats(file.as_deref(), format),
         Command::Convert { file, to, output } => {
+            // The format follows --to, never what is at the path: checked before loading.
+            let output = match to {
+                ConvertTo::Json => ModelOutput::Json(file_output(output.as_deref())?),
+                ConvertTo::Csv => ModelOutput::Csv(folder_output(
+                    output.as_deref(),
+                    "--to csv",
+                    "CSV bundle",
+                    &tiaokuai::format::BUNDLE_FILES,
+                )?),
+            };
             let model = load(Some(&file))?;
-            match (to, output) {
-                (ConvertTo::Json, out) => write_model(out.as_deref(), model)?,
-                (ConvertTo::Csv, Some(dir)) => model.write_csv_dir(&dir)?,
-                (ConvertTo::Csv, None) => return Err("--to csv needs -o FOLDER".into()),
-            }
+            write_model(output, model)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportDivisions { code, output } => {
+            let output = model_output(output.as_deref())?;
             let model = tiaokuai::divisions::import(&code)?;
-            write_model(output.as_deref(), &model)?;
+            write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { scale, seed, output } => {
-            let scale: tiaokuai::generate::Scale = scale.parse().map_err(|e: Error| e.to_string())?;
-            let model = tiaokuai::generate::generate(scale, seed)?;
-            write_model(output.as_deref(), &model)?;
+            let output = model_output(output.as_deref())?;
+            let model = tiaokuai::generate::generate(scale.into(), seed)?;
+            write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
@@ -201,7 +335,7 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
 
 /// Prints a query's answer as a table or JSON.
 fn answer(value: &impl serde::Serialize, table: &str, format: Format) -> CmdResult {
-    let mut out = Out::new();
+    let mut out = Out::for_format(format);
     match format {
         Format::Json => out.json(value)?,
         Format::Csv => return Err("--format csv applies to audit and metrics; use table or json".into()),
@@ -236,7 +370,7 @@ fn flatten(prefix: &str, value: &Value, into: &mut Vec<(String, Cell)>) {
 /// Writes rows of serialisable values as CSV with flattened columns; text cells that would
 /// run as spreadsheet formulas are neutralised unless `formulas` is `keep`.
 fn write_csv<T: serde::Serialize>(rows: &[T], out: &mut Out, formulas: CsvFormulas) -> Result<(), Failure> {
-    let mut w = CsvWriter::new(&mut out.0, formulas.into());
+    let mut w = CsvWriter::new(&mut out.w, formulas.into());
     let mut header_written = false;
     for row in rows {
         let value = serde_json::to_value(row).map_err(|e| e.to_string())?;
@@ -268,7 +402,7 @@ fn audit(
     let model = load(file)?;
     let config = load_config(config)?;
     let report = model.audit(&config);
-    let mut out = Out::new();
+    let mut out = Out::for_format(format);
     match format {
         Format::Json => out.line(&report.to_json())?,
         Format::Csv => {
@@ -326,7 +460,7 @@ fn metrics(
         MetricsLevel::City => metrics.areas(Level::City),
         MetricsLevel::Urban => &metrics.comparison,
     };
-    let mut out = Out::new();
+    let mut out = Out::for_format(format);
     match format {
         Format::Json => out.json(&areas)?,
         Format::Csv => write_csv(areas, &mut out, formulas)?,
@@ -348,76 +482,89 @@ fn export(
     file: &str,
     to: ExportTo,
     focus: Option<&str>,
-    render: Option<&str>,
+    render: Option<RenderTo>,
     output: Option<&str>,
     formulas: CsvFormulas,
 ) -> CmdResult {
     let csv = CsvOptions::formulas(formulas.into());
+    if render.is_some() && to != ExportTo::Dot {
+        return Err("--render needs --to dot".into());
+    }
+    // The destination is checked before the model is loaded: the format follows --to.
+    let folder = |what, kind, names| folder_output(output, what, kind, names);
+    let dest = match to {
+        ExportTo::Neo4j => Dest::Folder(folder("--to neo4j", "Neo4j export", &tiaokuai::export::NEO4J_FILES)?),
+        ExportTo::Edgelist => {
+            Dest::Folder(folder("--to edgelist", "edge-list export", &tiaokuai::export::EDGELIST_FILES)?)
+        }
+        ExportTo::Graphml | ExportTo::Dot => Dest::File(file_output(output)?),
+    };
     let model = load(Some(file))?;
     let sub = match focus {
         Some(id) => Subgraph::focus(model, id)?,
         None => Subgraph::whole(model),
     };
-    let text = match (to, render) {
-        (ExportTo::Graphml | ExportTo::Neo4j | ExportTo::Edgelist, Some(_)) => {
-            return Err("--render needs --to dot".into());
-        }
-        (ExportTo::Neo4j, None) => {
-            return export_folder("neo4j", output, |dir| write_neo4j_with(model, &sub, dir, &csv));
-        }
-        (ExportTo::Edgelist, None) => {
-            return export_folder("edgelist", output, |dir| write_edgelist_with(model, &sub, dir, &csv));
-        }
-        (ExportTo::Graphml, None) => to_graphml(model, &sub),
-        (ExportTo::Dot, _) => to_dot(model, &sub),
+    let text = match (to, dest) {
+        (ExportTo::Neo4j, Dest::Folder(dir)) => return export_folder(dir, || write_neo4j_with(model, &sub, dir, &csv)),
+        (ExportTo::Edgelist, Dest::Folder(dir)) => return export_folder(dir, || write_edgelist_with(model, &sub, dir, &csv)),
+        (ExportTo::Graphml, _) => to_graphml(model, &sub),
+        _ => to_dot(model, &sub),
+    };
+    let output = match dest {
+        Dest::File(output) => output,
+        Dest::Folder(_) => unreachable!("folder exports returned above"),
     };
     let Some(fmt) = render else {
-        return match output {
-            Some(path) => {
-                std::fs::write(path, text).map_err(|e| format!("{path}: {e}"))?;
-                Ok(ExitCode::SUCCESS)
-            }
-            None => {
-                let mut out = Out::new();
-                out.text(&text)?;
-                out.done()?;
-                Ok(ExitCode::SUCCESS)
-            }
-        };
+        write_output(output, text.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
     };
-    if !["svg", "png", "pdf"].contains(&fmt) {
-        return Err(format!("--render takes svg, png or pdf, not {fmt:?}").into());
-    }
+    let fmt = match fmt {
+        RenderTo::Svg => "svg",
+        RenderTo::Png => "png",
+        RenderTo::Pdf => "pdf",
+    };
+    // dot writes to a pipe, never to the output path itself: the rendering is
+    // written atomically (or to standard output) once dot has succeeded.
     let mut child = std::process::Command::new("dot")
         .arg(format!("-T{fmt}"))
-        .args(output.map(|o| format!("-o{o}")))
         .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .map_err(|e| {
             format!("cannot run Graphviz's `dot` ({e}); install graphviz, or export --to dot and render elsewhere")
         })?;
-    child.stdin.take().ok_or("no stdin for dot")?.write_all(text.as_bytes())?;
-    let status = child.wait()?;
-    if !status.success() {
-        return Err(format!("dot failed with {status}").into());
+    let mut stdin = child.stdin.take().ok_or("no stdin for dot")?;
+    // Fed on its own thread, so that dot's output never fills the pipe while we still write.
+    let feeder = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let rendered = child.wait_with_output()?;
+    let fed = feeder.join().map_err(|_| "the thread feeding dot failed")?;
+    if !rendered.status.success() {
+        return Err(format!("dot failed with {}", rendered.status).into());
     }
+    fed?;
+    write_output(output, &rendered.stdout)?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where an export goes, checked before the model is loaded.
+#[derive(Clone, Copy)]
+enum Dest<'a> {
+    /// A file (`None`: standard output).
+    File(Option<&'a str>),
+    /// A folder (neo4j, edgelist).
+    Folder(&'a str),
+}
+
 /// Writes a folder export (`--to neo4j`, `--to edgelist`) and says what it wrote on stderr.
-fn export_folder(
-    name: &str,
-    output: Option<&str>,
-    write: impl FnOnce(&str) -> tiaokuai::Result<tiaokuai::export::Written>,
-) -> CmdResult {
-    let dir = output.ok_or_else(|| format!("--to {name} needs -o FOLDER"))?;
-    let written = write(dir)?;
+fn export_folder(dir: &str, write: impl FnOnce() -> tiaokuai::Result<tiaokuai::export::Written>) -> CmdResult {
+    let written = write()?;
     eprintln!(
-        "wrote {} nodes and {} edges ({} links of the model) to {dir}; see {}",
+        "wrote {} nodes and {} edges ({} links of the model) to {}; see {}",
         written.nodes,
         written.edges,
         written.links,
-        std::path::Path::new(dir).join("README.md").display()
+        escape_terminal(dir),
+        escape_terminal(&Path::new(dir).join("README.md").display().to_string())
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -430,7 +577,7 @@ fn test(paths: &[String], format: Format) -> CmdResult {
         outcomes.push(tiaokuai::scenario::run_file_with(path, options).map_err(|e| format!("{path}: {e}"))?);
     }
     let failed = outcomes.iter().filter(|o| !o.passed()).count();
-    let mut out = Out::new();
+    let mut out = Out::unless_json(format);
     if format == Format::Json {
         out.json(&outcomes)?;
     } else {
@@ -445,7 +592,7 @@ fn test(paths: &[String], format: Format) -> CmdResult {
 
 fn validate(file: Option<&str>, format: Format) -> CmdResult {
     let name = file.unwrap_or("(embedded sample)");
-    let mut out = Out::new();
+    let mut out = Out::unless_json(format);
     match load(file) {
         Ok(model) => {
             if format == Format::Json {
@@ -517,7 +664,7 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
         *by_kind.entry(l.kind.as_str()).or_default() += 1;
     }
     s.links_by_kind = named(by_kind);
-    let mut out = Out::new();
+    let mut out = Out::unless_json(format);
     if format == Format::Json {
         out.json(&s)?;
     } else {
@@ -539,4 +686,17 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
     }
     out.done()?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_terminal;
+
+    #[test]
+    fn escapes_what_a_terminal_acts_on_and_nothing_else() {
+        assert!(matches!(escape_terminal("友谊路街道 (310113003)\nnext"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(escape_terminal("a\x1b[31mb\x07"), "a\\e[31mb\\u{7}");
+        assert_eq!(escape_terminal("\t\r\x7f\u{9b}2J"), "\\t\\r\\u{7f}\\u{9b}2J");
+        assert_eq!(escape_terminal("x\u{202e}y\u{2066}z\u{200f}"), "x\\u{202e}y\\u{2066}z\\u{200f}");
+    }
 }

@@ -3,7 +3,16 @@
 //! With no FILE, commands use the sample model compiled into the binary
 //! (Baoshan district, Shanghai). Errors go to stderr, one line per problem;
 //! exit codes: 0 ok, 1 invalid input (or findings at the `--fail-on` level),
-//! 2 usage.
+//! 2 usage: an unknown option or value, a value out of range, or an output
+//! path that is refused (a symbolic link, a device, a FIFO, a folder where a
+//! file is written, a folder holding files that are not a previous output of
+//! the same kind).
+//!
+//! Outputs (`-o`) are written atomically: into a temporary file or folder
+//! beside the target, synced, then renamed into place, so an interrupted or
+//! failed write leaves the previous output whole. `-o -` is standard output.
+//! Table output escapes control characters and bidirectional overrides in
+//! names, ids and messages (`\e`, `\u{202e}`); JSON and CSV keep them exact.
 
 mod commands;
 
@@ -21,19 +30,36 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     /// The largest input read, in bytes (`500M`, `2G`: K, M, G are powers of 1024): a
     /// larger model file, CSV bundle, standard input, audit config, scenario file or a
-    /// scenario's model file is refused (never read past the limit). Default 4G.
+    /// scenario's model file is refused (never read past the limit). At least 1; default 4G.
     #[arg(long, global = true, value_name = "BYTES", value_parser = parse_size)]
     max_bytes: Option<u64>,
-    /// Threads a load may use: 0 for one per core (at most 8, the default), 1 to
-    /// load on one thread. Queries and the audit run on one thread either way.
-    #[arg(long, global = true, value_name = "N")]
+    /// Threads a load may use, 0 to 256: 0 for one per core (at most 8, the default),
+    /// 1 to load on one thread. Queries and the audit run on one thread either way.
+    #[arg(long, global = true, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
 
-/// A size in bytes, with an optional K, M or G suffix (powers of 1024).
+/// A thread count from 0 to [`tiaokuai::format::MAX_THREADS`].
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let max = tiaokuai::format::MAX_THREADS;
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!("{text:?}: use a number of threads from 0 (one per core) to {max}")),
+    }
+}
+
+/// A size in bytes, at least 1, with an optional K, M or G suffix (powers of 1024).
 fn parse_size(text: &str) -> Result<u64, String> {
+    let n = parse_bytes(text)?;
+    if n == 0 {
+        return Err(format!("{text:?}: the limit must be at least 1 byte (0 would refuse every model)"));
+    }
+    Ok(n)
+}
+
+fn parse_bytes(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let (digits, unit) = match t.char_indices().last() {
         Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_uppercase()),
@@ -46,7 +72,8 @@ fn parse_size(text: &str) -> Result<u64, String> {
         'G' => 30,
         _ => return Err(format!("{text:?}: use a number of bytes, optionally with K, M or G")),
     };
-    let n: u64 = digits.parse().map_err(|_| format!("{text:?}: use a number of bytes, optionally with K, M or G"))?;
+    let n: u64 =
+        digits.trim().parse().map_err(|_| format!("{text:?}: use a number of bytes, optionally with K, M or G"))?;
     n.checked_mul(1 << shift).ok_or_else(|| format!("{text:?} is too large"))
 }
 
@@ -131,6 +158,60 @@ pub enum ConvertTo {
     Csv,
 }
 
+/// Which line `chain` follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum LineArg {
+    /// `leads` links (领导).
+    #[default]
+    Leadership,
+    /// `dispatches` and `guides` (the strip, 条), then `leads`.
+    Strip,
+    /// `leads`, and the strip where a unit has no leader.
+    All,
+}
+
+impl From<LineArg> for tiaokuai::query::Line {
+    fn from(line: LineArg) -> Self {
+        match line {
+            LineArg::Leadership => tiaokuai::query::Line::Leadership,
+            LineArg::Strip => tiaokuai::query::Line::Strip,
+            LineArg::All => tiaokuai::query::Line::All,
+        }
+    }
+}
+
+/// What `export --render` makes with Graphviz.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RenderTo {
+    /// Scalable vector graphics.
+    Svg,
+    /// A PNG image.
+    Png,
+    /// A PDF document.
+    Pdf,
+}
+
+/// The size of a generated model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScaleArg {
+    /// Baoshan district: about 10,000 records.
+    District,
+    /// Shanghai: about 300,000 units.
+    City,
+    /// All of China: about 5 million units.
+    National,
+}
+
+impl From<ScaleArg> for tiaokuai::generate::Scale {
+    fn from(scale: ScaleArg) -> Self {
+        match scale {
+            ScaleArg::District => tiaokuai::generate::Scale::District,
+            ScaleArg::City => tiaokuai::generate::Scale::City,
+            ScaleArg::National => tiaokuai::generate::Scale::National,
+        }
+    }
+}
+
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -157,9 +238,9 @@ pub enum Command {
         file: String,
         /// The unit's id.
         unit: String,
-        /// leadership (leads), strip (dispatches/guides to the department, then leads) or all.
-        #[arg(long, default_value = "leadership")]
-        line: String,
+        /// The line to follow.
+        #[arg(long, value_enum, default_value_t)]
+        line: LineArg,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -213,10 +294,13 @@ pub enum Command {
         /// Only the part around this id: a territory and what answers for it, or a unit and its chain.
         #[arg(long)]
         focus: Option<String>,
-        /// Render with Graphviz's `dot` (must be installed) instead of writing the source: svg, png or pdf.
-        #[arg(long)]
-        render: Option<String>,
-        /// Where to write: a file (stdout when omitted), a folder for neo4j and edgelist.
+        /// Render with Graphviz's `dot` (must be installed) instead of writing the source (needs --to dot).
+        #[arg(long, value_enum)]
+        render: Option<RenderTo>,
+        /// Where to write: a file (graphml, dot, --render; stdout when omitted or `-`), a
+        /// folder for neo4j and edgelist. Written atomically; a symbolic link, device or
+        /// FIFO is refused, and an existing folder is replaced only when it is empty or
+        /// holds nothing but a previous export of the same kind.
         #[arg(short, long)]
         output: Option<String>,
         /// neo4j and edgelist: neutralise text cells that spreadsheets would run as formulas, or keep them.
@@ -255,7 +339,10 @@ pub enum Command {
         /// What to write.
         #[arg(long, value_enum)]
         to: ConvertTo,
-        /// Where to write (a file for JSON, a folder for CSV); JSON goes to stdout when omitted.
+        /// Where to write: a file for JSON (stdout when omitted or `-`), a folder for CSV.
+        /// Written atomically; a symbolic link, device or FIFO is refused, a folder is never
+        /// taken for JSON, and an existing folder is replaced by a CSV bundle only when it
+        /// is empty or holds nothing but a previous bundle.
         #[arg(short, long)]
         output: Option<String>,
     },
@@ -264,19 +351,21 @@ pub enum Command {
         /// A code prefix: "31" (Shanghai), "310113" (Baoshan), "all" for all of China.
         #[arg(long)]
         code: String,
-        /// Where to write the model (stdout when omitted; a folder ending in / for CSV).
+        /// Where to write the model: a JSON file (stdout when omitted or `-`), or a CSV
+        /// bundle folder when the path ends in /. Written atomically, as for convert.
         #[arg(short, long)]
         output: Option<String>,
     },
     /// Generate a synthetic model on the real division skeleton.
     Generate {
-        /// district (~10k records), city (Shanghai, ~300k units) or national (~5M units).
-        #[arg(long)]
-        scale: String,
+        /// The size of the model.
+        #[arg(long, value_enum)]
+        scale: ScaleArg,
         /// The seed: the same seed gives the same model.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Where to write (stdout when omitted; a folder ending in / for CSV).
+        /// Where to write the model: a JSON file (stdout when omitted or `-`), or a CSV
+        /// bundle folder when the path ends in /. Written atomically, as for convert.
         #[arg(short, long)]
         output: Option<String>,
     },
@@ -284,8 +373,30 @@ pub enum Command {
     Schema,
 }
 
+/// Parses the command line; a usage error quoting an argument that holds
+/// control characters is printed escaped ([`commands::escape_terminal`]).
+fn parse() -> Result<Cli, ExitCode> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        Err(e) => {
+            let raw = std::env::args_os().any(|a| {
+                let a = a.to_string_lossy();
+                matches!(commands::escape_terminal(&a), std::borrow::Cow::Owned(_))
+            });
+            if !raw || !e.use_stderr() {
+                e.exit();
+            }
+            eprint!("{}", commands::escape_terminal(&e.render().to_string()));
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let mut options = tiaokuai::LoadOptions::default();
     if let Some(limit) = cli.max_bytes {
         options = options.max_bytes(limit);
@@ -298,9 +409,15 @@ fn main() -> ExitCode {
         Err(commands::Failure::BrokenPipe) => ExitCode::SUCCESS,
         Err(commands::Failure::Message(e)) => {
             for line in e.lines() {
-                eprintln!("error: {line}");
+                eprintln!("error: {}", commands::escape_terminal(line));
             }
             ExitCode::from(1)
+        }
+        Err(commands::Failure::Usage(e)) => {
+            for line in e.lines() {
+                eprintln!("error: {}", commands::escape_terminal(line));
+            }
+            ExitCode::from(2)
         }
     }
 }

@@ -370,7 +370,7 @@ fn generate_is_deterministic() {
     let c = tiaokuai(&["generate", "--scale", "district", "--seed", "2"]);
     assert!(c.stdout != a.stdout, "another seed gives another model");
     let o = tiaokuai(&["generate", "--scale", "galaxy"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "an unknown scale is a usage error");
     assert!(stderr(&o).contains("galaxy"), "{}", stderr(&o));
 }
 
@@ -541,10 +541,11 @@ fn export_neo4j_and_edgelist_folders() {
     let vertices = csv_rows(&format!("{part}/vertices.csv"));
     assert!(vertices.len() < model.len() / 10 && vertices.iter().any(|v| &v[0] == "yyl-c01"), "{}", vertices.len());
     // A folder is required; --render is for dot; an unknown focus names the id.
+    let ghost = dir.path("ghost");
     for (args, message) in [
         (&["export", SAMPLE, "--to", "neo4j"][..], "--to neo4j needs -o FOLDER"),
         (&["export", SAMPLE, "--to", "edgelist", "--render", "svg", "-o", &part], "--render needs --to dot"),
-        (&["export", SAMPLE, "--to", "neo4j", "--focus", "ghost", "-o", &part], "ghost"),
+        (&["export", SAMPLE, "--to", "neo4j", "--focus", "ghost", "-o", &ghost], "ghost"),
     ] {
         let o = tiaokuai(args);
         assert_eq!(o.status.code(), Some(1), "{args:?}");

@@ -997,7 +997,6 @@ fn write_tables(
     flavour: Flavour,
     options: &CsvOptions,
 ) -> Result<(Written, bool, bool)> {
-    std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, &e))?;
     let (node_file, edge_file, node_columns, edge_columns) = match flavour {
         Flavour::Neo4j => ("nodes.csv", "relationships.csv", NEO4J_NODE_COLUMNS, NEO4J_RELATIONSHIP_COLUMNS),
         Flavour::EdgeList => ("vertices.csv", "edges.csv", VERTEX_COLUMNS, EDGE_COLUMNS),
@@ -1081,8 +1080,12 @@ fn write_text(dir: &Path, name: &str, text: &str, written: &mut Written) -> Resu
 ///
 /// The CSV files are RFC 4180 (fields with commas, quotes or line breaks are
 /// quoted, quotes doubled), UTF-8, with empty fields for absent values, which
-/// both importers skip. Rows come in document order. Each file is written
-/// atomically; other files in the folder are left alone. Text cells that a
+/// both importers skip. Rows come in document order. The folder is written
+/// whole into a temporary folder beside `dir` and renamed into place
+/// ([`crate::format::write_dir_atomic`]): an existing `dir` is replaced only
+/// when it is empty or holds nothing but these five files (a previous export);
+/// one holding anything else, a symbolic link, a file or a device is refused
+/// and left as it was. Text cells that a
 /// spreadsheet would read as formulas (beginning with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return) get a `'` in front, as do cells beginning with
 /// `'` (see [`Formulas`](crate::format::Formulas)); [`write_neo4j_with`] can turn that off. Writing is
@@ -1142,7 +1145,33 @@ pub fn write_neo4j(model: &Model, sub: &Subgraph, dir: impl AsRef<Path>) -> Resu
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
 pub fn write_neo4j_with(model: &Model, sub: &Subgraph, dir: impl AsRef<Path>, options: &CsvOptions) -> Result<Written> {
-    let dir = dir.as_ref();
+    write_folder(dir.as_ref(), "Neo4j export", &NEO4J_FILES, |tmp| write_neo4j_into(model, sub, tmp, options))
+}
+
+/// Every file [`write_neo4j`] writes: what it may replace in an existing folder.
+pub const NEO4J_FILES: [&str; 5] = ["nodes.csv", "relationships.csv", "import.sh", "load.cypher", "README.md"];
+
+/// Every file [`write_edgelist`] writes: what it may replace in an existing folder.
+pub const EDGELIST_FILES: [&str; 3] = ["vertices.csv", "edges.csv", "README.md"];
+
+/// Writes a folder export atomically ([`crate::format::write_dir_atomic`]) and
+/// names the files as they are once the folder is in place.
+fn write_folder(
+    dir: &Path,
+    kind: &str,
+    names: &[&str],
+    write: impl FnOnce(&Path) -> Result<Written>,
+) -> Result<Written> {
+    let mut written = crate::format::write_dir_atomic(dir, kind, names, write)?;
+    for f in &mut written.files {
+        if let Some(name) = f.file_name() {
+            *f = dir.join(name);
+        }
+    }
+    Ok(written)
+}
+
+fn write_neo4j_into(model: &Model, sub: &Subgraph, dir: &Path, options: &CsvOptions) -> Result<Written> {
     let (mut written, parents, located) = write_tables(model, sub, dir, Flavour::Neo4j, options)?;
     let mut labels: Vec<RecordType> = sub.nodes.iter().map(|&n| model.record(n).record_type()).collect();
     labels.dedup(); // nodes come sorted by type
@@ -1320,8 +1349,13 @@ Copy `nodes.csv` and `relationships.csv` into Neo4j's `import` folder, then
 /// quotes: Spark `multiLine=True, escape='"'`; pandas `dtype=str,
 /// keep_default_na=False`; DuckDB `all_varchar=true, quote='"', escape='"'`.
 ///
+/// The folder is written whole and renamed into place, as [`write_neo4j`]'s:
+/// an existing `dir` is replaced only when empty or holding nothing but these
+/// three files.
+///
 /// # Errors
-/// [`crate::Error::Io`] naming the folder or file that could not be written.
+/// [`crate::Error::Io`] naming the folder or file that could not be written,
+/// or the folder that is refused.
 ///
 /// # Example
 /// ```
@@ -1350,10 +1384,11 @@ pub fn write_edgelist_with(
     dir: impl AsRef<Path>,
     options: &CsvOptions,
 ) -> Result<Written> {
-    let dir = dir.as_ref();
-    let (mut written, ..) = write_tables(model, sub, dir, Flavour::EdgeList, options)?;
-    write_text(dir, "README.md", &edgelist_readme(&written), &mut written)?;
-    Ok(written)
+    write_folder(dir.as_ref(), "edge-list export", &EDGELIST_FILES, |dir| {
+        let (mut written, ..) = write_tables(model, sub, dir, Flavour::EdgeList, options)?;
+        write_text(dir, "README.md", &edgelist_readme(&written), &mut written)?;
+        Ok(written)
+    })
 }
 
 fn edgelist_readme(w: &Written) -> String {

@@ -42,6 +42,11 @@ pub const ITEM_COLUMNS: &[&str] = &["id", "name", "list", "since", "until", "att
 pub const LINK_COLUMNS: &[&str] =
     &["from", "to", "kind", "primary", "power", "role", "scope", "members", "since", "until", "attrs"];
 
+/// Every file a CSV bundle holds: what [`Model::write_csv_dir`] may replace
+/// in an existing folder (see [`super::check_output_folder`]).
+pub const BUNDLE_FILES: [&str; 6] =
+    ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv", "meta.json"];
+
 const FILES: [(&str, &[&str], &[&str]); 5] = [
     ("territories.csv", TERRITORY_COLUMNS, &["id", "name", "kind"]),
     ("units.csv", UNIT_COLUMNS, &["id", "name", "kind"]),
@@ -561,12 +566,18 @@ impl Model {
         b.build().map_err(|e| relocate(e, &lines))
     }
 
-    /// Writes the model as a CSV bundle into a folder (created if needed): the
-    /// five files with the documented headers, and `meta.json` when the model
-    /// has meta. Each file is written atomically.
+    /// Writes the model as a CSV bundle folder: the five files with the
+    /// documented headers, and `meta.json` when the model has meta.
+    ///
+    /// The bundle is written whole into a new temporary folder beside `dir`
+    /// and renamed into place ([`super::write_dir_atomic`]), so a reader never
+    /// sees some files new and others old, and a failed write leaves the
+    /// previous bundle as it was. An existing `dir` is replaced only when it is
+    /// empty or holds nothing but bundle files; a folder holding anything else,
+    /// a symbolic link, a file or a device is refused and left untouched.
     ///
     /// # Errors
-    /// [`Error::Io`] when the folder or a file cannot be written.
+    /// [`Error::Io`] when the folder is refused or a file cannot be written.
     ///
     /// # Example
     /// ```
@@ -578,8 +589,11 @@ impl Model {
     /// # Ok::<(), tiaokuai::Error>(())
     /// ```
     pub fn write_csv_dir(&self, dir: impl AsRef<Path>) -> Result<()> {
-        let dir = dir.as_ref();
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+        super::write_dir_atomic(dir.as_ref(), "CSV bundle", &BUNDLE_FILES, |tmp| self.write_csv_files(tmp))
+    }
+
+    /// Writes the bundle's files into `dir`, a new empty folder.
+    fn write_csv_files(&self, dir: &Path) -> Result<()> {
         let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
         let attrs = |a: Option<&Attrs>| a.map(|a| a.as_json().to_string()).unwrap_or_default();
         let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();

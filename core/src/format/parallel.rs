@@ -16,11 +16,14 @@ pub(crate) const BLOCK: usize = 1 << 16;
 const MIN_PARALLEL: usize = 4096;
 
 /// The number of threads a load uses when asked for `requested` (0: one per
-/// available core, at most 8).
+/// available core, at most 8): never more than [`super::MAX_THREADS`], so a
+/// huge request (`usize::MAX` from an embedder, `--threads 99999999`) loads
+/// on that many threads rather than aborting on a capacity overflow or on the
+/// operating system's refusal to start millions of threads.
 pub(crate) fn threads(requested: usize) -> usize {
     match requested {
         0 => std::thread::available_parallelism().map_or(1, NonZeroUsize::get).min(8),
-        n => n,
+        n => n.min(super::MAX_THREADS),
     }
 }
 
@@ -30,6 +33,9 @@ pub(crate) fn threads(requested: usize) -> usize {
 ///
 /// Stops at the first error in item order: from `work` on that item or from
 /// `take` on an earlier one. With one thread, or few items, it is a plain loop.
+/// `threads` is capped at [`super::MAX_THREADS`], and a part whose thread the
+/// operating system will not start is worked on the calling thread instead, so
+/// no thread count can panic or abort the load.
 pub(crate) fn in_blocks<T, S, R>(
     state: &mut S,
     items: &[T],
@@ -42,6 +48,7 @@ where
     S: Sync,
     R: Send,
 {
+    let threads = threads.min(super::MAX_THREADS);
     if threads <= 1 || items.len() < MIN_PARALLEL {
         for (i, item) in items.iter().enumerate() {
             let r = work(state, i, item)?;
@@ -56,23 +63,29 @@ where
         let part = block.len().div_ceil(threads);
         let work = &work;
         std::thread::scope(|scope| {
-            let mut handles = Vec::with_capacity(threads - 1);
+            let run = move |p: usize, chunk: &'_ [T]| {
+                let start = base + p * part;
+                chunk.iter().enumerate().map(|(i, item)| work(shared, start + i, item)).collect::<Vec<_>>()
+            };
             let mut parts = block.chunks(part).enumerate();
-            // The first part on this thread, the others on their own.
+            // The first part on this thread, the others on their own; a part whose
+            // thread cannot be started (`Err`) is left for this thread, in order.
             let first = parts.next();
-            for (p, chunk) in parts {
-                handles.push(scope.spawn(move || {
-                    let start = base + p * part;
-                    chunk.iter().enumerate().map(|(i, item)| work(shared, start + i, item)).collect::<Vec<_>>()
-                }));
-            }
-            if let Some((_, chunk)) = first {
-                done.extend(chunk.iter().enumerate().map(|(i, item)| work(shared, base + i, item)));
+            let handles: Vec<_> = parts
+                .map(|(p, chunk)| {
+                    std::thread::Builder::new().spawn_scoped(scope, move || run(p, chunk)).map_err(|_| (p, chunk))
+                })
+                .collect();
+            if let Some((p, chunk)) = first {
+                done.extend(run(p, chunk));
             }
             for h in handles {
-                match h.join() {
-                    Ok(results) => done.extend(results),
-                    Err(panic) => std::panic::resume_unwind(panic),
+                match h {
+                    Ok(h) => match h.join() {
+                        Ok(results) => done.extend(results),
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    },
+                    Err((p, chunk)) => done.extend(run(p, chunk)),
                 }
             }
         });
@@ -97,7 +110,7 @@ mod tests {
     #[test]
     fn results_and_errors_come_in_item_order() {
         let items: Vec<usize> = (0..3 * BLOCK + 17).collect();
-        for threads in [1, 2, 3, 8] {
+        for threads in [1, 2, 3, 8, usize::MAX] {
             let mut seen: Vec<usize> = Vec::new();
             in_blocks(
                 &mut seen,
