@@ -1,6 +1,6 @@
 //! A: matters and the duty lists — who leads each matter in each street/town.
 
-use crate::audit::{Context, Sink, fact, id, label, links_in, links_out, tclass};
+use crate::audit::{Context, Seen, Sink, fact, id, label, links_in, links_out, tclass};
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::Tally;
 use crate::model::{LinkId, LinkKind, MatterList, Node, Role};
@@ -17,6 +17,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     let a003 = sink.on(id::A003);
     let mut street: Vec<Node> = Vec::new();
     let mut roles: Vec<(Node, Role, Node)> = Vec::new(); // (matter, role, street unit)
+    let mut seen = Seen::new(model.len());
     for (row, &t) in ctx.townships.iter().enumerate() {
         tally.rows[row].matters += matters.len() as u64;
         if matters.is_empty() {
@@ -27,8 +28,9 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
         street.clear();
         roles.clear();
         if a003 {
+            seen.clear();
             for s in ctx.held_by(t) {
-                if !ctx.is_strip(s) && !street.contains(&s) {
+                if !ctx.is_strip(s) && seen.insert(s) {
                     street.push(s);
                 }
             }
@@ -77,7 +79,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             if a003 {
                 let start = roles.partition_point(|r| r.0 < m);
                 let end = start + roles[start..].partition_point(|r| r.0 == m);
-                duty_list(ctx, sink, m, t, leads, &street, &roles[start..end]);
+                duty_list(ctx, sink, m, t, leads, &street, &seen, &roles[start..end]);
             }
         }
     }
@@ -100,6 +102,7 @@ fn duty_list(
     t: Node,
     leads: &[LinkId],
     street: &[Node],
+    in_street: &Seen,
     roles: &[(Node, Role, Node)],
 ) {
     let model = ctx.model;
@@ -107,7 +110,7 @@ fn duty_list(
     let street_lead = roles.iter().any(|r| r.1 == Role::Lead);
     let cooperates = roles.iter().any(|r| r.1 == Role::Cooperate);
     let wrong = match matter.list {
-        MatterList::Basic => leads.iter().any(|&l| !street.contains(&model.link(l).from)),
+        MatterList::Basic => leads.iter().any(|&l| !in_street.contains(model.link(l).from)),
         MatterList::Cooperating => street_lead || !cooperates,
         MatterList::Recalled => !roles.is_empty(),
     };
@@ -140,7 +143,7 @@ fn duty_list(
             let others: Vec<String> = leads
                 .iter()
                 .map(|&l| model.link(l).from)
-                .filter(|u| !street.contains(u))
+                .filter(|&u| !in_street.contains(u))
                 .map(|u| label(model, u).to_string())
                 .collect();
             evidence.extend(leads.iter().map(|&l| fact(model, l)));
@@ -208,7 +211,7 @@ fn abolished(ctx: &Context, sink: &mut Sink) {
         if matter.category.as_deref() != Some(INVESTMENT_ATTRACTION) {
             continue;
         }
-        let mut by_street: Vec<(Node, Vec<LinkId>)> = Vec::new();
+        let mut by_street: std::collections::HashMap<Node, Vec<LinkId>> = std::collections::HashMap::new();
         for (lid, l) in links_in(model, m, &LinkKind::Responsible) {
             if ctx.is_strip(l.from) {
                 continue;
@@ -217,16 +220,15 @@ fn abolished(ctx: &Context, sink: &mut Sink) {
                 if ctx.territory_class(s) != tclass::STREET {
                     continue;
                 }
-                match by_street.iter_mut().find(|(x, _)| *x == s) {
-                    Some((_, links)) => {
-                        if !links.contains(&lid) {
-                            links.push(lid);
-                        }
-                    }
-                    None => by_street.push((s, vec![lid])),
+                // A map, not a search of the list: a unit may hold any number of streets.
+                let links = by_street.entry(s).or_default();
+                // Links come in order, so a repeat (two jurisdiction links to one street) is the last.
+                if links.last() != Some(&lid) {
+                    links.push(lid);
                 }
             }
         }
+        let mut by_street: Vec<(Node, Vec<LinkId>)> = by_street.into_iter().collect();
         by_street.sort_by_key(|(s, _)| *s);
         for (s, links) in by_street {
             let holders: Vec<String> = links

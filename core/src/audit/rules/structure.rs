@@ -3,7 +3,9 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::audit::{Context, NONE, PRIMARY, Rel, Sink, fact, flag, id, label, link_id, links_in, links_out, tclass};
+use crate::audit::{
+    Context, NONE, PRIMARY, Rel, Seen, Sink, fact, flag, id, label, link_id, links_in, links_out, tclass,
+};
 use crate::evidence::{Evidence, Fact};
 use crate::model::{Level, LinkId, LinkKind, Node, UnitKind};
 
@@ -203,6 +205,8 @@ fn ambiguous(ctx: &Context, sink: &mut Sink) {
     }
     let mut leaders: Vec<Node> = Vec::new();
     let mut primary: Vec<Node> = Vec::new();
+    // De-duplication in O(1) per link: a unit may have any number of leaders.
+    let (mut seen, mut seen_primary) = (Seen::new(model.len()), Seen::new(model.len()));
     for u in ctx.units() {
         let m = marks[u.index()];
         if m & OTHER == 0 || (ctx.leader_is_primary(u) && m & OTHER_PRIMARY == 0) {
@@ -210,11 +214,13 @@ fn ambiguous(ctx: &Context, sink: &mut Sink) {
         }
         leaders.clear();
         primary.clear();
+        seen.clear();
+        seen_primary.clear();
         for l in model.links_to(u, &LinkKind::Leads) {
-            if !leaders.contains(&l.from) {
+            if seen.insert(l.from) {
                 leaders.push(l.from);
             }
-            if l.is_primary() && !primary.contains(&l.from) {
+            if l.is_primary() && seen_primary.insert(l.from) {
                 primary.push(l.from);
             }
         }
@@ -420,12 +426,15 @@ fn one_plus_two(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
     let mut committees: Vec<(LinkId, Node)> = Vec::new();
     let mut groups: Vec<(LinkId, Node)> = Vec::new();
+    // A working committee may lead any number of units: de-duplicate in O(1) per link.
+    let mut seen = Seen::new(model.len());
     for w in ctx.units_of(&UnitKind::PartyWorkingCommittee) {
         let Some(street) = ctx.holds(w).find(|&t| ctx.territory_class(t) == tclass::STREET) else {
             continue;
         };
         committees.clear();
         groups.clear();
+        seen.clear();
         for (slot, link) in links_out(model, w, &LinkKind::Leads) {
             let led = link.to;
             let list = match ctx.kind(led) {
@@ -435,7 +444,7 @@ fn one_plus_two(ctx: &Context, sink: &mut Sink) {
                 Some(UnitKind::PartyGroup) => &mut groups,
                 _ => continue,
             };
-            if !list.iter().any(|&(_, n)| n == led) {
+            if seen.insert(led) {
                 list.push((slot, led));
             }
         }
