@@ -1,12 +1,15 @@
 //! `dispatch(matter, territory)`: who handles this matter here.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 
 use serde::Serialize;
 
 use super::Line;
-use super::chain::{Chain, chain, opt, own, touch};
+use super::chain::{Chain, chain, chain_joining, opt, own, touch};
+use super::index::FxHasher;
 use super::index::{self, AppliedLink};
 use super::responsible::{Responsibility, responsible_for};
 use crate::evidence::{Evidence, Fact};
@@ -249,6 +252,9 @@ impl Dispatch<'_> {
             if let Some(cycle) = &c.cycle {
                 out.push_str(&format!(" [cycle: {}]", cycle.join(" -> ")));
             }
+            if let Some(at) = &c.joins {
+                out.push_str(&format!(" [joins a chain above at {at}]"));
+            }
         }
         if !self.chains.is_empty() {
             out.push('\n');
@@ -380,22 +386,28 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch<'_> {
     }
     let mut cooperators = Vec::new();
     let mut supervisors = Vec::new();
-    let mut seen: Vec<LinkId> = Vec::new();
+    // A set: a place may have any number of cooperating and supervising links.
+    let mut seen: HashSet<LinkId, BuildHasherDefault<FxHasher>> = HashSet::default();
     let last = resolved.map_or(usize::MAX, |(k, _, _)| k + 1);
     for (k, t) in model.ancestors(territory).take(last).enumerate() {
         let here = if k < KEEP { kept[k] } else { applied.at(matter, t) };
         for a in here.iter().filter(|a| a.role != Role::Lead) {
-            if seen.contains(&a.link) {
+            if !seen.insert(a.link) {
                 continue;
             }
-            seen.push(a.link);
             let list = if a.role == Role::Cooperate { &mut cooperators } else { &mut supervisors };
             list.push(assignment(model, a, t, matter_id, &mut evidence));
         }
     }
+    // The first lead's chain whole; each further one up to where it joins a chain already
+    // given (`Chain::joins`), so thousands of leads under one long chain explain it once.
     let chains: Vec<Chain<'_>> = match resolved {
-        Some((_, _, here)) => here.iter().map(|a| chain(model, model.link(a.link).from, Line::Leadership)).collect(),
-        None => Vec::new(),
+        Some((_, _, [only])) => vec![chain(model, model.link(only.link).from, Line::Leadership)],
+        Some((_, _, here)) => {
+            let mut given: HashSet<Node, BuildHasherDefault<FxHasher>> = HashSet::default();
+            here.iter().map(|a| chain_joining(model, model.link(a.link).from, &mut given)).collect()
+        }
+        _ => Vec::new(),
     };
     // The block chain last: glibc's malloc, on the fragmented heap a big model leaves, serves
     // the answer markedly faster in this order (measured; see docs/benchmarks.md).
