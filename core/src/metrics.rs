@@ -285,7 +285,7 @@ impl Metrics {
                 .filter(|&s| near[s] != NOT_FOUND)
                 .map(|s| (ups.depth(Node::new(near[s])), s, Node::new(near[s])))
                 .collect();
-            found.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+            found.sort_unstable_by_key(|a| std::cmp::Reverse(a.0));
             for (_, slot, anc) in found {
                 let (areas, index) = &mut levels[slot];
                 let i = *index.entry(anc).or_insert_with(|| {

@@ -36,14 +36,21 @@ fuzz_target!(|data: &[u8]| {
     let mut rest = report.clone();
     rest.findings.retain(|f| !per_pair.contains(&f.rule));
     let bytes = serde_json::to_string(&rest).expect("a report serialises").len();
-    assert!(bytes <= C * size + FIXED, "audit report of {bytes} bytes for input {} + {records} records + {links} links", data.len());
+    assert!(
+        bytes <= C * size + FIXED,
+        "audit report of {bytes} bytes for input {} + {records} records + {links} links",
+        data.len()
+    );
     let rendered = rest.render().len();
     assert!(rendered <= C * size + FIXED, "rendered report of {rendered} bytes for input size {size}");
 
     let townships = report.metrics.townships.len();
     let matters = model.matters().count();
     let pairs = report.findings.iter().filter(|f| per_pair.contains(&f.rule)).count();
-    assert!(pairs <= 3 * matters * townships, "{pairs} A001-A003 findings for {matters} matters x {townships} streets/towns");
+    assert!(
+        pairs <= 3 * matters * townships,
+        "{pairs} A001-A003 findings for {matters} matters x {townships} streets/towns"
+    );
     for f in report.findings.iter().filter(|f| per_pair.contains(&f.rule)) {
         let b = serde_json::to_string(f).expect("a finding serialises").len();
         assert!(b <= C * size, "{} finding of {b} bytes for input size {size}", f.rule);

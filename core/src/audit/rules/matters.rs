@@ -79,7 +79,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             if a003 {
                 let start = roles.partition_point(|r| r.0 < m);
                 let end = start + roles[start..].partition_point(|r| r.0 == m);
-                duty_list(ctx, sink, m, t, leads, &street, &seen, &roles[start..end]);
+                duty_list(ctx, sink, m, t, leads, (&street, &seen), &roles[start..end]);
             }
         }
     }
@@ -94,15 +94,15 @@ fn kind_word<'a>(ctx: &'a Context, t: Node) -> &'a str {
 }
 
 /// A003 for one (matter, street/town): `leads` resolved there, `street` the
-/// street's units, `roles` their (role, unit) for the matter applying there.
+/// street's units (in link order, and as a set), `roles` their (role, unit) for the
+/// matter applying there.
 fn duty_list(
     ctx: &Context,
     sink: &mut Sink,
     m: Node,
     t: Node,
     leads: &[LinkId],
-    street: &[Node],
-    in_street: &Seen,
+    (street, in_street): (&[Node], &Seen),
     roles: &[(Node, Role, Node)],
 ) {
     let model = ctx.model;
