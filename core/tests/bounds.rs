@@ -411,3 +411,32 @@ fn output_linear_seeds_respect_the_bound() {
     }
     assert!(seen >= 6, "the seeds are in {}", dir.display());
 }
+
+/// `n` streets under one district and `n` departments holding the district, each leading
+/// the basic matter `m` there: an A002 and an A003 finding per street, each about all `n` leads.
+fn leads_over_streets(n: usize) -> Model {
+    let mut b = ModelBuilder::new();
+    places(&mut b);
+    b.matter(MatterSpec::new("m", "事项", MatterList::Basic)).unwrap();
+    for i in 0..n {
+        b.territory(TerritorySpec::new(format!("s{i}"), format!("街道{i}"), TerritoryKind::Street).parent("dist"))
+            .unwrap();
+        b.unit(UnitSpec::new(format!("d{i}"), format!("部门{i}"), UnitKind::Department)).unwrap();
+        b.link(LinkSpec::new(format!("d{i}"), "dist", LinkKind::Jurisdiction)).unwrap();
+        b.link(LinkSpec::new(format!("d{i}"), "m", LinkKind::Responsible).role(Role::Lead)).unwrap();
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn a002_a003_many_leads_over_many_streets_are_named_once() {
+    let (a, b) = (leads_over_streets(200), leads_over_streets(800));
+    let q = |m: &Model| measure(m, &["d0"], &["s0"], &[("m", "s0")]);
+    grows_linearly("A002/A003 leads over streets", q(&a), q(&b));
+    let report = b.audit(&Config::default());
+    let a002: Vec<&Finding> = report.findings_of("A002").collect();
+    assert_eq!(a002.len(), 801, "every street/town, the first street of places() included");
+    assert!(a002.iter().filter(|f| f.evidence.len() == 800).count() == 1, "the leads are listed once");
+    assert!(a002.iter().all(|f| f.evidence.len() == 800 || f.evidence.len() == 8));
+    assert!(a002[1].message.contains("and 792 others, the same as in the A002 finding for"), "{}", a002[1].message);
+}

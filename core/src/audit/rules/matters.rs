@@ -1,5 +1,6 @@
 //! A: matters and the duty lists — who leads each matter in each street/town.
 
+use crate::audit::rules::balance::NAMED;
 use crate::audit::{Context, Seen, Sink, fact, id, label, links_in, links_out, tclass};
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::Tally;
@@ -18,6 +19,8 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     let mut street: Vec<Node> = Vec::new();
     let mut roles: Vec<(Node, Role, Node)> = Vec::new(); // (matter, role, street unit)
     let mut seen = Seen::new(model.len());
+    // (matter, territory where its leads apply) → the street/town whose A002 finding names them all.
+    let mut named: std::collections::HashMap<(Node, Node), Node> = std::collections::HashMap::new();
     for (row, &t) in ctx.townships.iter().enumerate() {
         tally.rows[row].matters += matters.len() as u64;
         if matters.is_empty() {
@@ -63,7 +66,21 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             }
             if leads.len() >= 2 && sink.on(id::A002) {
                 let at = resolution.at.unwrap_or(t);
-                let names: Vec<String> = leads.iter().map(|&l| label(model, model.link(l).from).to_string()).collect();
+                // Many leads applying at one territory above many streets/towns are named in
+                // the first finding for it only; the others name NAMED of them and refer to it.
+                let first = if leads.len() > NAMED { *named.entry((m, at)).or_insert(t) } else { t };
+                let shown = if first == t { leads.len() } else { NAMED };
+                let mut names: Vec<String> =
+                    leads[..shown].iter().map(|&l| label(model, model.link(l).from).to_string()).collect();
+                if shown < leads.len() {
+                    names.push(format!(
+                        "and {} others, the same as in the A002 finding for {} (all listed by `dispatch {} {}`)",
+                        leads.len() - shown,
+                        label(model, first),
+                        model.id(m),
+                        model.id(t)
+                    ));
+                }
                 let message = format!(
                     "matter {} has {} leads for {} {}, all applying at {}: {}",
                     label(model, m),
@@ -73,7 +90,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
                     label(model, at),
                     names.join(", ")
                 );
-                let evidence = leads.iter().map(|&l| fact(model, l)).collect();
+                let evidence = leads[..shown].iter().map(|&l| fact(model, l)).collect();
                 sink.push(id::A002, m, Some(t), message, evidence);
             }
             if a003 {
@@ -140,13 +157,20 @@ fn duty_list(
     let mut evidence: Evidence = Vec::new();
     let message = match matter.list {
         MatterList::Basic => {
-            let others: Vec<String> = leads
-                .iter()
-                .map(|&l| model.link(l).from)
-                .filter(|&u| !in_street.contains(u))
-                .map(|u| label(model, u).to_string())
-                .collect();
-            evidence.extend(leads.iter().map(|&l| fact(model, l)));
+            // At most NAMED leads are named and given as evidence (one territory above many
+            // streets/towns may have any number); `dispatch` lists them all.
+            let outside = leads.iter().map(|&l| model.link(l).from).filter(|&u| !in_street.contains(u));
+            let count = outside.clone().count();
+            let mut others: Vec<String> = outside.take(NAMED).map(|u| label(model, u).to_string()).collect();
+            if count > NAMED {
+                others.push(format!(
+                    "and {} others (all listed by `dispatch {} {}`)",
+                    count - NAMED,
+                    model.id(m),
+                    model.id(t)
+                ));
+            }
+            evidence.extend(leads.iter().take(NAMED).map(|&l| fact(model, l)));
             format!(
                 "basic matter {} is led in {place} by {}, not by the street/town itself (basic duties are the \
                  street's own, duty lists 2024–25)",
@@ -165,9 +189,17 @@ fn duty_list(
             if !cooperates {
                 problems.push("has no cooperation from it (no street unit has a cooperate role there)".to_string());
                 evidence.extend(leads.iter().map(|&l| fact(model, l)));
-                for &s in street {
+                for &s in street.iter().take(NAMED) {
                     let what = format!("responsible (cooperate) to {}", model.id(m));
                     evidence.push(Fact::missing(model, s, &what, true));
+                }
+                if street.len() > NAMED {
+                    let what = format!(
+                        "responsible (cooperate) to {} from the {} other units holding jurisdiction over it",
+                        model.id(m),
+                        street.len() - NAMED
+                    );
+                    evidence.push(Fact::missing(model, t, &what, false));
                 }
                 if street.is_empty() {
                     evidence.push(Fact::missing(model, t, "jurisdiction from a street/town unit", false));
