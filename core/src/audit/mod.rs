@@ -33,6 +33,18 @@
 //! scale (469,210 findings, about 5 million strings) those allocations are the
 //! main cost, and they depend on the state of the heap the model left behind.
 //!
+//! # Output size
+//! A report is linear in the model: no finding repeats per member what another finding
+//! already explains, and no de-duplication searches a list. S003 writes a leadership
+//! chain of up to 16 units in full and a longer one up to where it joins a chain an
+//! earlier S003 finding explained, naming that finding; B002 names at most 8 of a
+//! street's holders, A002 names a territory's many leads in the first finding for it,
+//! A003 at most 8 leads and street units, each with the count and the query that lists
+//! the rest. Every other finding names each record or link once. Apart from A001–A003,
+//! which give one finding per (matter, street/town) pair, the report's JSON stays within
+//! 256 bytes per byte of the model's JSON, record and link, plus a fixed 64 KiB (checked
+//! by `tests/bounds.rs` and the `output_linear` fuzz target).
+//!
 //! # Example
 //! ```
 //! use tiaokuai::{Config, Model, Severity};
