@@ -373,7 +373,7 @@ proptest! {
 /// The check of the `output_linear` fuzz target (fuzz/fuzz_targets/output_linear.rs), with
 /// its constants: bytes per byte of input, record and link, and the report's fixed part.
 fn output_linear(data: &[u8]) {
-    const C: usize = 256;
+    const C: usize = 64;
     const FIXED: usize = 64 * 1024;
     let Ok(model) = Model::from_json_bytes(data) else { return };
     let size = data.len() + model.len() + model.link_count();

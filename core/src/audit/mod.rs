@@ -42,7 +42,7 @@
 //! A003 at most 8 leads and street units, each with the count and the query that lists
 //! the rest. Every other finding names each record or link once. Apart from A001–A003,
 //! which give one finding per (matter, street/town) pair, the report's JSON stays within
-//! 256 bytes per byte of the model's JSON, record and link, plus a fixed 64 KiB (checked
+//! 64 bytes per byte of the model's JSON, record and link, plus a fixed 64 KiB (checked
 //! by `tests/bounds.rs` and the `output_linear` fuzz target).
 //!
 //! # Example
