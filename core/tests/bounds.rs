@@ -440,3 +440,30 @@ fn a002_a003_many_leads_over_many_streets_are_named_once() {
     assert!(a002.iter().all(|f| f.evidence.len() == 800 || f.evidence.len() == 8));
     assert!(a002[1].message.contains("and 792 others, the same as in the A002 finding for"), "{}", a002[1].message);
 }
+
+/// One unit holding `n` grids with an unscoped `responsible` link to each of `n` matters:
+/// each link applies at every grid, n² (matter, territory) pairs, which the query index
+/// used to table one by one (a 1 MB model could ask for gigabytes).
+fn one_unit_everywhere(n: usize) -> Model {
+    let mut b = ModelBuilder::new();
+    places(&mut b);
+    b.unit(UnitSpec::new("gov", "政府", UnitKind::Government)).unwrap();
+    for i in 0..n {
+        b.territory(TerritorySpec::new(format!("g{i}"), format!("网格{i}"), TerritoryKind::Grid).parent("comm"))
+            .unwrap();
+        b.link(LinkSpec::new("gov", format!("g{i}"), LinkKind::Jurisdiction)).unwrap();
+        b.matter(MatterSpec::new(format!("m{i}"), format!("事项{i}"), MatterList::Basic)).unwrap();
+        b.link(LinkSpec::new("gov", format!("m{i}"), LinkKind::Responsible).role(Role::Lead)).unwrap();
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn unscoped_links_over_many_territories_are_not_tabled_pair_by_pair() {
+    let (a, b) = (one_unit_everywhere(500), one_unit_everywhere(2000));
+    let q = |m: &Model| measure(m, &["gov"], &["g0"], &[("m0", "g0"), ("m1", "g1")]);
+    grows_linearly("unscoped links everywhere", q(&a), q(&b));
+    let d = b.dispatch("m7", "g1999").unwrap();
+    assert_eq!((d.resolved_at.as_deref(), d.leads.len()), (Some("g1999"), 1));
+    assert_eq!(d.evidence.len(), 2, "the responsible link and the jurisdiction link that makes it apply");
+}

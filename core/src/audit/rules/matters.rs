@@ -5,7 +5,7 @@ use crate::audit::{Context, Seen, Sink, fact, id, label, links_in, links_out, tc
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::Tally;
 use crate::model::{LinkId, LinkKind, MatterList, Node, Role};
-use crate::query::resolve_leads;
+use crate::query::index::{self, AppliedLink};
 
 /// The category of the function Shanghai's street reform took from streets.
 const INVESTMENT_ATTRACTION: &str = "investment_attraction";
@@ -19,6 +19,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     let mut street: Vec<Node> = Vec::new();
     let mut roles: Vec<(Node, Role, Node)> = Vec::new(); // (matter, role, street unit)
     let mut seen = Seen::new(model.len());
+    let mut resolver = Resolver::default();
     // (matter, territory where its leads apply) → the street/town whose A002 finding names them all.
     let mut named: std::collections::HashMap<(Node, Node), Node> = std::collections::HashMap::new();
     for (row, &t) in ctx.townships.iter().enumerate() {
@@ -48,8 +49,8 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             roles.sort_by_key(|&(m, _, _)| m);
         }
         for &m in &matters {
-            let resolution = resolve_leads(model, m, t);
-            let leads = &resolution.leads;
+            let (resolved_at, leads) = resolver.resolve(model, m, t);
+            let leads: &[LinkId] = &leads;
             if leads.len() == 1 {
                 tally.rows[row].matters_single_lead += 1;
             }
@@ -65,7 +66,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
                 sink.push(id::A001, m, Some(t), message, evidence);
             }
             if leads.len() >= 2 && sink.on(id::A002) {
-                let at = resolution.at.unwrap_or(t);
+                let at = resolved_at.unwrap_or(t);
                 // Many leads applying at one territory above many streets/towns are named in
                 // the first finding for it only; the others name NAMED of them and refer to it.
                 let first = if leads.len() > NAMED { *named.entry((m, at)).or_insert(t) } else { t };
@@ -102,6 +103,41 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     }
     if sink.on(id::A004) {
         abolished(ctx, sink);
+    }
+}
+
+/// [`crate::query::resolve_leads`] for every (matter, street/town) pair, with the leads
+/// found above street/town level kept per (matter, territory): many streets/towns under
+/// one district share its answer instead of each copying its leads (which, for a
+/// district with n leads over n streets, was n² work).
+#[derive(Default)]
+struct Resolver {
+    above: std::collections::HashMap<(Node, Node), std::rc::Rc<[LinkId]>>,
+    buf: Vec<AppliedLink>,
+}
+
+impl Resolver {
+    fn resolve(&mut self, model: &crate::model::Model, m: Node, t: Node) -> (Option<Node>, std::rc::Rc<[LinkId]>) {
+        let applied = index::applied(model);
+        for (k, anc) in model.ancestors(t).enumerate() {
+            let leads = if k == 0 {
+                applied.at(model, m, anc, &mut self.buf);
+                self.buf.iter().take_while(|a| a.role == Role::Lead).map(|a| a.link).collect()
+            } else {
+                let (applied, buf) = (applied, &mut self.buf);
+                self.above
+                    .entry((m, anc))
+                    .or_insert_with(|| {
+                        applied.at(model, m, anc, buf);
+                        buf.iter().take_while(|a| a.role == Role::Lead).map(|a| a.link).collect()
+                    })
+                    .clone()
+            };
+            if !leads.is_empty() {
+                return (Some(anc), leads);
+            }
+        }
+        (None, std::rc::Rc::from(Vec::new()))
     }
 }
 
