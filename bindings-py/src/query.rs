@@ -117,6 +117,13 @@ impl PyChain {
         self.inner.steps.last().map(|s| &*s.id)
     }
 
+    /// In a dispatch answer with several leads, the id of the unit where this chain joins
+    /// a chain given earlier in the answer (its last step; the rest is there), else ``None``.
+    #[getter]
+    fn joins(&self) -> Option<&str> {
+        self.inner.joins.as_deref()
+    }
+
     /// Links upward not followed, at units with more than one of the kind followed: dicts
     /// with ``at``, ``leader``, ``name``, ``kind`` and ``link``.
     #[getter]

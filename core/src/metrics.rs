@@ -270,20 +270,23 @@ impl Metrics {
             Area::new("rural", "towns and townships (镇、乡)", "group"),
             Area::new("other", "zones and other township-level areas", "group"),
         ];
+        let mut ups = Ups::new();
         for (row, &t) in ctx.townships.iter().enumerate() {
             let counts = tally.rows[row];
             let terr = model.territory(t).expect("townships are territories");
             let mut area = Area::new(model.id(t), model.name(t), terr.kind.as_str());
             area.add(counts, 1);
-            let mut seen = [false; 4];
             let mut prev: Option<(usize, usize)> = None; // (level slot, index) of the last roll-up area met
-            for anc in model.ancestors(t).skip(1) {
-                let Some(slot) = roll_up_slot(&model.territory(anc).expect("ancestors are territories").kind) else {
-                    continue;
-                };
-                if std::mem::replace(&mut seen[slot], true) {
-                    continue;
-                }
+            // The nearest ancestor of each roll-up level, nearest first: what a walk up the
+            // parents meets first of each level, without walking (a territory tree may be as
+            // deep as the model, under every street).
+            let near = ups.of(model, t);
+            let mut found: Vec<(u32, usize, Node)> = (0..4)
+                .filter(|&s| near[s] != NOT_FOUND)
+                .map(|s| (ups.depth(Node::new(near[s])), s, Node::new(near[s])))
+                .collect();
+            found.sort_unstable_by_key(|a| std::cmp::Reverse(a.0));
+            for (_, slot, anc) in found {
                 let (areas, index) = &mut levels[slot];
                 let i = *index.entry(anc).or_insert_with(|| {
                     areas.push(Area::new(model.id(anc), model.name(anc), model.record(anc).kind_str()));
@@ -356,6 +359,60 @@ fn roll_up_slot(kind: &TerritoryKind) -> Option<usize> {
         TerritoryKind::Province => Some(2),
         TerritoryKind::Country => Some(3),
         _ => None,
+    }
+}
+
+/// "No ancestor of this level" in [`Ups`].
+const NOT_FOUND: u32 = u32::MAX;
+
+/// Per territory met, memoised: its depth in the tree and its nearest strict ancestor of
+/// each roll-up level (district, city, province, country). Filled on demand, each territory
+/// once, so rolling every street/town up stays linear however deep the tree; only the
+/// street/towns and their ancestors are kept (a map, not a table over every record).
+struct Ups {
+    known: HashMap<Node, (u32, [u32; 4])>,
+}
+
+impl Ups {
+    fn new() -> Ups {
+        Ups { known: HashMap::new() }
+    }
+
+    /// The depth of a territory already met by [`Ups::of`].
+    fn depth(&self, t: Node) -> u32 {
+        self.known.get(&t).map_or(0, |k| k.0)
+    }
+
+    /// The nearest strict ancestor of each roll-up level of territory `t`.
+    fn of(&mut self, model: &Model, t: Node) -> [u32; 4] {
+        if let Some(k) = self.known.get(&t) {
+            return k.1;
+        }
+        // Up to the first known territory (or the root), then fill downwards.
+        let mut stack = vec![t];
+        let mut cur = t;
+        while let Some(p) = model.parent(cur) {
+            if self.known.contains_key(&p) {
+                break;
+            }
+            stack.push(p);
+            cur = p;
+        }
+        while let Some(c) = stack.pop() {
+            let entry = match model.parent(c) {
+                None => (0, [NOT_FOUND; 4]),
+                Some(p) => {
+                    let (depth, mut near) = self.known[&p];
+                    let kind = &model.territory(p).expect("parents are territories").kind;
+                    if let Some(slot) = roll_up_slot(kind) {
+                        near[slot] = p.index() as u32;
+                    }
+                    (depth + 1, near)
+                }
+            };
+            self.known.insert(c, entry);
+        }
+        self.known[&t].1
     }
 }
 

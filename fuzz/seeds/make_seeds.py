@@ -128,7 +128,7 @@ def main():
     models["empty"] = {"format": "tiaokuai/1"}
     for name, m in models.items():
         text = json.dumps(m, ensure_ascii=False, indent=1)
-        for target in ("load_json", "load_query"):
+        for target in ("load_json", "load_query", "output_linear"):
             write(target, f"{name}.json", text)
         write("load_csv", f"{name}.bin", to_csv_bundle(m))
 
@@ -206,6 +206,69 @@ def main():
     }
     for name, data in strict.items():
         write("strict_inputs", name, data)
+
+    for name, m in adversarial_shapes().items():
+        write("output_linear", f"{name}.json", json.dumps(m, ensure_ascii=False))
+
+
+PLACES = [
+    {"id": "city", "name": "C", "kind": "city"},
+    {"id": "d", "name": "D", "kind": "district", "parent": "city"},
+    {"id": "s", "name": "S", "kind": "street", "parent": "d"},
+    {"id": "c", "name": "Q", "kind": "community", "parent": "s"},
+]
+
+
+def adversarial_shapes(n=400):
+    """Versions of the shapes whose output used to grow with the square of their
+    size (tests/bounds.rs): a long chain of community Party organisations, the same
+    closed into a cycle, a unit with many leaders, many leads under one chain, a street
+    held by many units with many stationed agencies, a joint branch over every unit.
+    At 400 units the old output broke the fuzz target's bound (C = 256) several times over."""
+
+    def model(units, links, matters=()):
+        return {
+            "format": "tiaokuai/1",
+            "territories": PLACES,
+            "units": units,
+            "matters": list(matters),
+            "links": links,
+        }
+
+    chain_units = [
+        {"id": f"c{i}", "name": f"B{i}", "kind": "party_branch", "located_in": "c"} for i in range(n)
+    ]
+    chain_links = [{"from": f"c{i + 1}", "to": f"c{i}", "kind": "leads"} for i in range(n - 1)]
+    cycle_links = chain_links + [{"from": "c0", "to": f"c{n - 1}", "kind": "leads"}]
+    fan_units = [{"id": "led", "name": "L", "kind": "party_branch", "located_in": "c"}] + [
+        {"id": f"l{i}", "name": f"P{i}", "kind": "party_committee"} for i in range(n)
+    ]
+    fan_links = [{"from": f"l{i}", "to": "led", "kind": "leads"} for i in range(n)]
+    lead_units = [{"id": f"t{i}", "name": f"T{i}", "kind": "party_committee"} for i in range(n)] + [
+        {"id": f"g{i}", "name": f"G{i}", "kind": "department"} for i in range(n)
+    ]
+    lead_links = (
+        [{"from": f"t{i}", "to": f"t{i - 1}", "kind": "leads"} for i in range(1, n)]
+        + [{"from": "t0", "to": f"g{i}", "kind": "leads"} for i in range(n)]
+        + [{"from": f"g{i}", "to": "m", "kind": "responsible", "role": "lead", "scope": "s"} for i in range(n)]
+    )
+    street_units = [{"id": f"v{i}", "name": f"V{i}", "kind": "government"} for i in range(n)] + [
+        {"id": f"a{i}", "name": f"A{i}", "kind": "dispatched_agency", "located_in": "s"} for i in range(n)
+    ]
+    street_links = [{"from": f"v{i}", "to": "s", "kind": "jurisdiction"} for i in range(n)]
+    joint_units = [{"id": "jb", "name": "J", "kind": "joint_party_branch", "located_in": "c"}] + [
+        {"id": f"e{i}", "name": f"E{i}", "kind": "enterprise", "sector": "private", "located_in": "c", "members": 2}
+        for i in range(n)
+    ]
+    joint_links = [{"from": "jb", "to": f"e{i}", "kind": "party_org_of"} for i in range(n)]
+    return {
+        "long-chain": model(chain_units, chain_links),
+        "big-cycle": model(chain_units, cycle_links),
+        "fan-in": model(fan_units, fan_links),
+        "many-leads": model(lead_units, lead_links, [{"id": "m", "name": "M", "list": "cooperating"}]),
+        "crowded-street": model(street_units, street_links),
+        "joint-everything": model(joint_units, joint_links),
+    }
 
 
 if __name__ == "__main__":

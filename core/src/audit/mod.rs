@@ -33,6 +33,18 @@
 //! scale (469,210 findings, about 5 million strings) those allocations are the
 //! main cost, and they depend on the state of the heap the model left behind.
 //!
+//! # Output size
+//! A report is linear in the model: no finding repeats per member what another finding
+//! already explains, and no de-duplication searches a list. S003 writes a leadership
+//! chain of up to 16 units in full and a longer one up to where it joins a chain an
+//! earlier S003 finding explained, naming that finding; B002 names at most 8 of a
+//! street's holders, A002 names a territory's many leads in the first finding for it,
+//! A003 at most 8 leads and street units, each with the count and the query that lists
+//! the rest. Every other finding names each record or link once. Apart from A001–A003,
+//! which give one finding per (matter, street/town) pair, the report's JSON stays within
+//! 64 bytes per byte of the model's JSON, record and link, plus a fixed 64 KiB (checked
+//! by `tests/bounds.rs` and the `output_linear` fuzz target).
+//!
 //! # Example
 //! ```
 //! use tiaokuai::{Config, Model, Severity};
@@ -294,6 +306,53 @@ impl Rel {
     }
 }
 
+/// A set of records for de-duplicating one neighbour list after another in O(1) per
+/// record: a stamp per record, and a new stamp per list, so starting a list costs nothing
+/// and the whole table is allocated once per pass (4 bytes per record). It replaces
+/// `Vec::contains` on lists that an adversarial model makes as long as it likes (a unit
+/// with 100,000 leaders, a joint branch over every unit), which was quadratic.
+/// `Seen::default()` starts empty and grows to the highest record inserted.
+#[derive(Default)]
+pub(crate) struct Seen {
+    stamp: Vec<u32>,
+    current: u32,
+}
+
+impl Seen {
+    /// An empty set over the records of a model of `n` records.
+    pub fn new(n: usize) -> Seen {
+        Seen { stamp: vec![0; n], current: 1 }
+    }
+
+    /// Empties the set (O(1), except once every 4 billion lists).
+    pub fn clear(&mut self) {
+        self.current = self.current.wrapping_add(1);
+        if self.current == 0 {
+            self.stamp.fill(0);
+            self.current = 1;
+        }
+    }
+
+    /// Adds a record; true when it was not in the set.
+    pub fn insert(&mut self, node: Node) -> bool {
+        if self.current == 0 {
+            self.current = 1;
+        }
+        if node.index() >= self.stamp.len() {
+            self.stamp.resize(node.index() + 1, 0);
+        }
+        let s = &mut self.stamp[node.index()];
+        let new = *s != self.current;
+        *s = self.current;
+        new
+    }
+
+    /// True when the record is in the set.
+    pub fn contains(&self, node: Node) -> bool {
+        self.stamp.get(node.index()).is_some_and(|&s| s == self.current && s != 0)
+    }
+}
+
 /// The link of a [`Rel`] link slot (without the [`PRIMARY`] bit).
 pub(crate) fn link_id(slot: u32) -> LinkId {
     LinkId(slot & !PRIMARY)
@@ -333,6 +392,9 @@ pub(crate) struct Context<'m> {
     from_orgs: Rel,
     /// `jurisdiction` both ways: unit → territories, territory → units.
     juris: Rel,
+    /// Every (unit, territory) `jurisdiction` pair, built on first use by [`Context::holds_at`]
+    /// for units holding many territories.
+    juris_pairs: std::sync::OnceLock<std::collections::HashSet<(u32, u32)>>,
 }
 
 impl<'m> Context<'m> {
@@ -441,7 +503,29 @@ impl<'m> Context<'m> {
             leader,
             from_orgs,
             juris,
+            juris_pairs: std::sync::OnceLock::new(),
         }
+    }
+
+    /// True when `unit` holds `jurisdiction` over `territory`: a scan of the unit's few
+    /// territories, or, for a unit holding more than 16, one lookup in a set of every
+    /// (unit, territory) pair built once per audit (O(jurisdiction links)); so asking for
+    /// every link of a unit that holds every territory stays linear.
+    pub fn holds_at(&self, unit: Node, territory: Node) -> bool {
+        let mut held = self.holds(unit);
+        if held.len() <= 16 {
+            return held.any(|t| t == territory);
+        }
+        let pairs = self.juris_pairs.get_or_init(|| {
+            let mut set = std::collections::HashSet::new();
+            for u in self.units() {
+                if self.holds(u).len() > 16 {
+                    set.extend(self.holds(u).map(|t| (u.index() as u32, t.index() as u32)));
+                }
+            }
+            set
+        });
+        pairs.contains(&(unit.index() as u32, territory.index() as u32))
     }
 
     /// The units a unit is the Party organisation of (`party_org_of`), in link order.

@@ -59,8 +59,8 @@ pub(crate) struct Out {
     pub what: String,
     /// Scratch records.
     pub nodes: Vec<Node>,
-    /// More scratch records.
-    pub more: Vec<Node>,
+    /// Scratch sets of the D001 check.
+    pub marks: crate::audit::rules::registration::Marks,
     /// Scratch (unit, located_in, street/town) triples.
     pub triples: Vec<(Node, Node, Node)>,
     /// Scratch links.

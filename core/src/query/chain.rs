@@ -76,6 +76,13 @@ pub struct Chain<'m> {
     /// When the walk stopped because the next unit was already on the chain:
     /// the ids around the cycle, the repeated unit first and last.
     pub cycle: Option<Vec<Cow<'m, str>>>,
+    /// In a [`crate::Dispatch`] answer with several leads, a chain that reaches a unit
+    /// already on a chain given earlier in the answer stops there: this is that unit's id
+    /// (the chain's last step), and the rest of the way up is in the earlier chain. So an
+    /// answer with thousands of leads under one long chain explains that chain once.
+    /// `None` for a whole chain (always, from [`chain()`]); left out of the JSON then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joins: Option<Cow<'m, str>>,
     /// The links followed (and not followed, for branches), in the order met,
     /// and, when the chain reaches a top, the links looked for there and not found.
     pub evidence: Evidence<'m>,
@@ -129,6 +136,7 @@ impl<'m> Chain<'m> {
             branches: self.branches.into_iter().map(Branch::into_owned).collect(),
             ambiguous: self.ambiguous.into_iter().map(own).collect(),
             cycle: self.cycle.map(|c| c.into_iter().map(own).collect()),
+            joins: self.joins.map(own),
             evidence: self.evidence.into_iter().map(Fact::into_owned).collect(),
         }
     }
@@ -182,9 +190,10 @@ impl<'m> Chain<'m> {
                 "ambiguous: {a} has several leaders and not exactly one marked primary; followed the first\n"
             ));
         }
-        match &self.cycle {
-            Some(c) => out.push_str(&format!("cycle: {}\n", c.join(" -> "))),
-            None => {
+        match (&self.cycle, &self.joins) {
+            (Some(c), _) => out.push_str(&format!("cycle: {}\n", c.join(" -> "))),
+            (None, Some(j)) => out.push_str(&format!("joins the chain given above at {j}\n")),
+            (None, None) => {
                 if let Some(top) = self.steps.last() {
                     out.push_str(&format!("top: {} ({})\n", top.name, top.id));
                 }
@@ -341,6 +350,48 @@ pub fn chain(model: &Model, unit: Node, line: Line) -> Chain<'_> {
             (nodes, closing)
         }
     };
+    build(model, up, nodes, closing, line, false)
+}
+
+/// The leadership chain of `unit` for a dispatch answer that already gave chains through
+/// the units in `given`: it stops at the first unit in `given` (that unit included, as the
+/// last step, with no evidence or branches: the earlier chain has them) and names it in
+/// [`Chain::joins`]; otherwise it is [`chain()`]. The units it adds are put in `given`.
+/// O(steps given), whatever the length of the chain above the join.
+pub(super) fn chain_joining<'m>(
+    model: &'m Model,
+    unit: Node,
+    given: &mut HashSet<Node, BuildHasherDefault<FxHasher>>,
+) -> Chain<'m> {
+    let up = index::upward(model);
+    let rows = up.rows();
+    let (len, cycle) = rows[unit.index()].path();
+    let mut nodes = Vec::new();
+    let mut cur = Some(unit);
+    let mut joined = false;
+    while let Some(node) = cur.filter(|_| nodes.len() < len.max(1)) {
+        nodes.push(node);
+        if !given.insert(node) {
+            joined = true;
+            break;
+        }
+        let next = rows[node.index()].leader;
+        cur = (next != NONE).then(|| Node::new(next));
+    }
+    let closing = if cycle && !joined { nodes.last().and_then(|&n| up.up(n)) } else { None };
+    build(model, up, nodes, closing, Line::Leadership, joined)
+}
+
+/// The chain over `nodes` (bottom first) along `line`, `closing` the link that closes a
+/// cycle, `joined` when the last node is where the chain joins an earlier one.
+fn build<'m>(
+    model: &'m Model,
+    up: &'m Upward,
+    nodes: Vec<Node>,
+    closing: Option<LinkId>,
+    line: Line,
+    joined: bool,
+) -> Chain<'m> {
     let n = nodes.len();
     // The link followed out of the unit at position `i`, and the group of links of its kind there.
     let followed = |i: usize| -> Option<(LinkId, &[u32])> {
@@ -377,6 +428,10 @@ pub fn chain(model: &Model, unit: Node, line: Line) -> Chain<'_> {
     let mut ambiguous = Vec::new();
     let mut evidence = Vec::with_capacity(n + extra);
     for i in 0..n {
+        if joined && i + 1 == n {
+            // The join: what lies above it (and its branches) is in the earlier chain.
+            break;
+        }
         match followed(i) {
             Some((link, group)) => {
                 let kind = kind_of_link(link);
@@ -435,7 +490,18 @@ pub fn chain(model: &Model, unit: Node, line: Line) -> Chain<'_> {
         ids.push(steps[from].id.clone());
         ids
     });
-    Chain { unit: steps[0].id.clone(), name: steps[0].name.clone(), line, steps, branches, ambiguous, cycle, evidence }
+    let joins = if joined { steps.last().map(|s| s.id.clone()) } else { None };
+    Chain {
+        unit: steps[0].id.clone(),
+        name: steps[0].name.clone(),
+        line,
+        steps,
+        branches,
+        ambiguous,
+        cycle,
+        joins,
+        evidence,
+    }
 }
 
 /// The name of the kind of a link the walk followed: on the leadership line always `leads`.

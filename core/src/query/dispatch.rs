@@ -1,12 +1,15 @@
 //! `dispatch(matter, territory)`: who handles this matter here.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 
 use serde::Serialize;
 
 use super::Line;
-use super::chain::{Chain, chain, opt, own, touch};
+use super::chain::{Chain, chain, chain_joining, opt, own, touch};
+use super::index::FxHasher;
 use super::index::{self, AppliedLink};
 use super::responsible::{Responsibility, responsible_for};
 use crate::evidence::{Evidence, Fact};
@@ -38,10 +41,11 @@ pub struct Resolution {
 /// `at == None` is "no lead" (A001).
 ///
 /// # Complexity
-/// O(depth of `territory` + leads found): one hash lookup per territory on the
-/// way up in a table of (matter, territory) → links built once per model, on
-/// first use, in O(L log L) for the L pairs (responsible link, territory where
-/// it applies). Allocates only the returned `Vec`.
+/// O(depth of `territory` × holders per territory + leads found): per territory on
+/// the way up, one hash lookup for the scoped links and one per unit holding it for
+/// the unscoped ones, in tables built once per model, on first use, in O(L log L)
+/// for the L `responsible` and `jurisdiction` links (an unscoped link is not copied
+/// to every territory its unit holds).
 ///
 /// # Example
 /// ```
@@ -60,8 +64,9 @@ pub struct Resolution {
 /// ```
 pub fn resolve_leads(model: &Model, matter: Node, territory: Node) -> Resolution {
     let applied = index::applied(model);
+    let mut here = Vec::new();
     for t in model.ancestors(territory) {
-        let here = applied.at(matter, t);
+        applied.at(model, matter, t, &mut here);
         let n = here.iter().take_while(|a| a.role == Role::Lead).count();
         if n > 0 {
             return Resolution { at: Some(t), leads: here[..n].iter().map(|a| a.link).collect() };
@@ -249,6 +254,9 @@ impl Dispatch<'_> {
             if let Some(cycle) = &c.cycle {
                 out.push_str(&format!(" [cycle: {}]", cycle.join(" -> ")));
             }
+            if let Some(at) = &c.joins {
+                out.push_str(&format!(" [joins a chain above at {at}]"));
+            }
         }
         if !self.chains.is_empty() {
             out.push('\n');
@@ -349,19 +357,24 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch<'_> {
     let record = model.record(matter);
     let matter_id = record.id();
     // One walk up to where the lead resolves, keeping what applies at each territory.
-    let mut kept: [&[AppliedLink]; KEEP] = [&[]; KEEP];
-    let mut resolved: Option<(usize, Node, &[AppliedLink])> = None;
+    // What applies at the first KEEP territories, side by side in `kept` (spans per level).
+    let mut kept: Vec<AppliedLink> = Vec::new();
+    let mut spans = [(0usize, 0usize); KEEP];
+    let mut here: Vec<AppliedLink> = Vec::new();
+    let mut found: Option<(usize, Node, usize)> = None;
     for (k, t) in model.ancestors(territory).enumerate() {
-        let here = applied.at(matter, t);
+        applied.at(model, matter, t, &mut here);
         if k < KEEP {
-            kept[k] = here;
+            spans[k] = (kept.len(), kept.len() + here.len());
+            kept.extend_from_slice(&here);
         }
         let n = here.iter().take_while(|a| a.role == Role::Lead).count();
         if n > 0 {
-            resolved = Some((k, t, &here[..n]));
+            found = Some((k, t, n));
             break;
         }
     }
+    let resolved: Option<(usize, Node, &[AppliedLink])> = found.map(|(k, t, n)| (k, t, &here[..n]));
     let mut evidence = Vec::new();
     let mut leads = Vec::new();
     match resolved {
@@ -380,22 +393,34 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch<'_> {
     }
     let mut cooperators = Vec::new();
     let mut supervisors = Vec::new();
-    let mut seen: Vec<LinkId> = Vec::new();
+    // A set: a place may have any number of cooperating and supervising links.
+    let mut seen: HashSet<LinkId, BuildHasherDefault<FxHasher>> = HashSet::default();
     let last = resolved.map_or(usize::MAX, |(k, _, _)| k + 1);
+    let mut further: Vec<AppliedLink> = Vec::new();
     for (k, t) in model.ancestors(territory).take(last).enumerate() {
-        let here = if k < KEEP { kept[k] } else { applied.at(matter, t) };
-        for a in here.iter().filter(|a| a.role != Role::Lead) {
-            if seen.contains(&a.link) {
+        let at_k: &[AppliedLink] = if k < KEEP {
+            &kept[spans[k].0..spans[k].1]
+        } else {
+            applied.at(model, matter, t, &mut further);
+            &further
+        };
+        for a in at_k.iter().filter(|a| a.role != Role::Lead) {
+            if !seen.insert(a.link) {
                 continue;
             }
-            seen.push(a.link);
             let list = if a.role == Role::Cooperate { &mut cooperators } else { &mut supervisors };
             list.push(assignment(model, a, t, matter_id, &mut evidence));
         }
     }
+    // The first lead's chain whole; each further one up to where it joins a chain already
+    // given (`Chain::joins`), so thousands of leads under one long chain explain it once.
     let chains: Vec<Chain<'_>> = match resolved {
-        Some((_, _, here)) => here.iter().map(|a| chain(model, model.link(a.link).from, Line::Leadership)).collect(),
-        None => Vec::new(),
+        Some((_, _, [only])) => vec![chain(model, model.link(only.link).from, Line::Leadership)],
+        Some((_, _, here)) => {
+            let mut given: HashSet<Node, BuildHasherDefault<FxHasher>> = HashSet::default();
+            here.iter().map(|a| chain_joining(model, model.link(a.link).from, &mut given)).collect()
+        }
+        _ => Vec::new(),
     };
     // The block chain last: glibc's malloc, on the fragmented heap a big model leaves, serves
     // the answer markedly faster in this order (measured; see docs/benchmarks.md).

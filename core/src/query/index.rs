@@ -13,10 +13,12 @@
 //!   and those links, in document order, side by side: a block chain reads one
 //!   short run per territory instead of each link record. 8 bytes per
 //!   `jurisdiction` link plus 4 per territory.
-//! * [`Applied`]: for every pair (matter, territory), the `responsible` links
-//!   for the matter that apply at that territory — by an explicit `scope`, or,
-//!   without one, by the unit's `jurisdiction` over the territory — ordered
-//!   lead, cooperate, supervise and by document order within a role.
+//! * [`Applied`]: the `responsible` links for a matter that apply at a
+//!   territory — by an explicit `scope` (tabled by (matter, scope)), or, without
+//!   one, by the unit's `jurisdiction` over the territory (tabled by (matter,
+//!   unit) and joined with the territory's holders when asked, so the table stays
+//!   linear in the links) — ordered lead, cooperate, supervise and by document
+//!   order within a role.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -356,68 +358,102 @@ pub(crate) struct AppliedLink {
 }
 
 /// The `responsible` links per (matter, territory) where they apply.
+///
+/// Scoped links are tabled by (matter, scope). Unscoped links apply at every territory
+/// their unit holds; tabling each (matter, territory) pair would cost, for one unit
+/// holding n territories with n unscoped links, n² entries (a 1 MB model could ask for
+/// gigabytes). They are tabled by (matter, unit) instead and joined with the unit's
+/// `jurisdiction` when asked: [`Applied::at`] reads the holders of the territory. Memory
+/// and build work are O(links log links).
 #[derive(Clone)]
 pub(crate) struct Applied {
+    /// (matter, scope) → range of `entries`: the scoped links.
     ranges: HashMap<u64, (u32, u32), BuildHasherDefault<FxHasher>>,
     entries: Vec<AppliedLink>,
+    /// (matter, unit) → range of `unscoped`: the unscoped links, by role rank then document order.
+    by_unit: HashMap<u64, (u32, u32), BuildHasherDefault<FxHasher>>,
+    unscoped: Vec<(u8, u32)>,
+    /// The matters with at least one unscoped link (others skip the holders).
+    matters: std::collections::HashSet<u32, BuildHasherDefault<FxHasher>>,
+    /// Every `jurisdiction` link as (territory, unit, link), sorted: a territory's holders,
+    /// each unit's links together, its first in document order first.
+    held: Vec<(u32, u32, u32)>,
 }
 
 impl Applied {
     fn build(model: &Model) -> Applied {
-        // Every jurisdiction link as (unit, link, territory), sorted by unit then document order.
         let mut held: Vec<(u32, u32, u32)> = model
             .links()
             .filter(|(_, l)| l.kind == LinkKind::Jurisdiction)
-            .map(|(id, l)| (l.from.index() as u32, id.index() as u32, l.to.index() as u32))
+            .map(|(id, l)| (l.to.index() as u32, l.from.index() as u32, id.index() as u32))
             .collect();
         held.sort_unstable();
-        // Rows (key, role rank, responsible link, jurisdiction link or NONE).
-        let mut rows: Vec<(u64, u8, u32, u32)> = Vec::new();
+        // Rows (key, role rank, responsible link): scoped by (matter, scope), unscoped by (matter, unit).
+        let mut scoped: Vec<(u64, u8, u32)> = Vec::new();
+        let mut unscoped: Vec<(u64, u8, u32)> = Vec::new();
+        let mut matters = std::collections::HashSet::default();
         for (id, l) in model.links() {
             if l.kind != LinkKind::Responsible {
                 continue;
             }
             let rank = role_rank(l.role);
             match l.scope {
-                Some(t) => rows.push((key(l.to, t), rank, id.index() as u32, NONE)),
+                Some(t) => scoped.push((key(l.to, t), rank, id.index() as u32)),
                 None => {
-                    let unit = l.from.index() as u32;
-                    let start = held.partition_point(|h| h.0 < unit);
-                    for &(_, j, t) in held[start..].iter().take_while(|h| h.0 == unit) {
-                        rows.push((key(l.to, Node::new(t)), rank, id.index() as u32, j));
-                    }
+                    matters.insert(l.to.index() as u32);
+                    unscoped.push((key(l.to, l.from), rank, id.index() as u32));
                 }
             }
         }
-        rows.sort_unstable();
-        // One row per (pair, link): the first jurisdiction link in document order is kept.
-        rows.dedup_by(|b, a| (a.0, a.2) == (b.0, b.2));
+        scoped.sort_unstable();
+        unscoped.sort_unstable();
         let mut ranges: HashMap<u64, (u32, u32), BuildHasherDefault<FxHasher>> = HashMap::default();
-        ranges.reserve(rows.len());
-        let mut entries = Vec::with_capacity(rows.len());
-        let mut i = 0;
-        while i < rows.len() {
-            let k = rows[i].0;
-            let start = i;
-            while i < rows.len() && rows[i].0 == k {
-                let (_, _, link, via) = rows[i];
-                let link = LinkId(link);
-                let role = model.link(link).role.unwrap_or(Role::Supervise);
-                entries.push(AppliedLink { link, role, via: (via != NONE).then_some(LinkId(via)) });
-                i += 1;
-            }
-            ranges.insert(k, (start as u32, i as u32));
+        let mut entries = Vec::with_capacity(scoped.len());
+        for (i, &(k, _, link)) in scoped.iter().enumerate() {
+            let link = LinkId(link);
+            let role = model.link(link).role.unwrap_or(Role::Supervise);
+            entries.push(AppliedLink { link, role, via: None });
+            ranges.entry(k).or_insert((i as u32, i as u32)).1 = i as u32 + 1;
         }
-        ranges.shrink_to_fit();
-        Applied { ranges, entries }
+        let mut by_unit: HashMap<u64, (u32, u32), BuildHasherDefault<FxHasher>> = HashMap::default();
+        for (i, &(k, _, _)) in unscoped.iter().enumerate() {
+            by_unit.entry(k).or_insert((i as u32, i as u32)).1 = i as u32 + 1;
+        }
+        let unscoped = unscoped.into_iter().map(|(_, rank, link)| (rank, link)).collect();
+        Applied { ranges, entries, by_unit, unscoped, matters, held }
     }
 
-    /// The `responsible` links for `matter` applying at `territory`: leads first, then
-    /// cooperators, then supervisors, each in document order.
-    pub(crate) fn at(&self, matter: Node, territory: Node) -> &[AppliedLink] {
-        match self.ranges.get(&key(matter, territory)) {
-            Some(&(s, e)) => &self.entries[s as usize..e as usize],
-            None => &[],
+    /// Fills `out` with the `responsible` links for `matter` applying at `territory`: leads
+    /// first, then cooperators, then supervisors, each in document order; an unscoped link
+    /// with the first `jurisdiction` link (in document order) of its unit over the territory.
+    /// O(holders of the territory + links found), plus a sort of the links found.
+    pub(crate) fn at(&self, model: &Model, matter: Node, territory: Node, out: &mut Vec<AppliedLink>) {
+        out.clear();
+        if let Some(&(s, e)) = self.ranges.get(&key(matter, territory)) {
+            out.extend_from_slice(&self.entries[s as usize..e as usize]);
+        }
+        if !self.matters.contains(&(matter.index() as u32)) {
+            return;
+        }
+        let t = territory.index() as u32;
+        let start = self.held.partition_point(|h| h.0 < t);
+        let mut last_unit = NONE;
+        let before = out.len();
+        for &(_, unit, j) in self.held[start..].iter().take_while(|h| h.0 == t) {
+            if unit == last_unit {
+                continue;
+            }
+            last_unit = unit;
+            if let Some(&(s, e)) = self.by_unit.get(&key(matter, Node::new(unit))) {
+                for &(_, link) in &self.unscoped[s as usize..e as usize] {
+                    let link = LinkId(link);
+                    let role = model.link(link).role.unwrap_or(Role::Supervise);
+                    out.push(AppliedLink { link, role, via: Some(LinkId(j)) });
+                }
+            }
+        }
+        if out.len() > before {
+            out.sort_unstable_by_key(|a| (role_rank(Some(a.role)), a.link));
         }
     }
 }

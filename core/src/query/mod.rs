@@ -44,7 +44,7 @@
 
 mod chain;
 mod dispatch;
-mod index;
+pub(crate) mod index;
 mod responsible;
 
 use std::fmt;

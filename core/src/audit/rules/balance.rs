@@ -1,7 +1,7 @@
 //! B: strips and blocks (条块) — stationed agencies and the street's powers over them.
 
 use crate::audit::text::Out;
-use crate::audit::{Context, Sink, fact, id, label, links_in};
+use crate::audit::{Context, Seen, Sink, fact, id, label, links_in};
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::Tally;
 use crate::model::{LinkId, LinkKind, Node, Power, UnitKind};
@@ -27,22 +27,38 @@ fn served_row(ctx: &Context, a: Node, located_in: Option<Node>) -> Option<usize>
     from_street(&LinkKind::Leads).or_else(|| from_street(&LinkKind::Power))
 }
 
-/// The units of "the street": holders of jurisdiction over it, strips excepted.
-fn block_of(ctx: &Context, t: Node, block: &mut Vec<Node>) {
-    block.clear();
-    for s in ctx.held_by(t) {
-        if !ctx.is_strip(s) && !block.contains(&s) {
-            block.push(s);
-        }
-    }
+/// How many units of "the street" a B002 message names before it gives the count of the others.
+pub(crate) const NAMED: usize = 8;
+
+/// True when `unit` is one of "the street" `t`: it holds jurisdiction over it and is not a strip.
+fn in_block(ctx: &Context, unit: Node, t: Node) -> bool {
+    !ctx.is_strip(unit) && ctx.holds_at(unit, t)
 }
 
-/// The mask of the powers `block` holds over agency `a`, and the `power` links that give them.
-fn powers(ctx: &Context, a: Node, block: &[Node], links: &mut Vec<LinkId>) -> u8 {
+/// The units of "the street": holders of jurisdiction over it, strips excepted, once
+/// each in link order; at most `limit` of them. Returns how many there are in all.
+fn block_of(ctx: &Context, t: Node, block: &mut Vec<Node>, seen: &mut Seen, limit: usize) -> usize {
+    block.clear();
+    seen.clear();
+    let mut all = 0;
+    for s in ctx.held_by(t) {
+        if !ctx.is_strip(s) && seen.insert(s) {
+            all += 1;
+            if block.len() < limit {
+                block.push(s);
+            }
+        }
+    }
+    all
+}
+
+/// The mask of the powers the street `t` holds over agency `a`, and the `power` links that give them.
+/// O(power links into `a`), whatever the number of units holding the street.
+fn powers(ctx: &Context, a: Node, t: Node, links: &mut Vec<LinkId>) -> u8 {
     let mut mask = 0u8;
     links.clear();
     for (lid, l) in links_in(ctx.model, a, &LinkKind::Power) {
-        if block.contains(&l.from)
+        if in_block(ctx, l.from, t)
             && let Some(p) = l.power
         {
             mask |= bit(p);
@@ -58,6 +74,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     let required = &ctx.config.thresholds.required_powers;
     let required_mask = required.iter().fold(0u8, |m, &p| m | bit(p));
     let mut block: Vec<Node> = Vec::new();
+    let mut seen = Seen::new(model.len());
     let mut power_links = Vec::new();
     for a in ctx.units_of(&UnitKind::DispatchedAgency) {
         let located_in = ctx.located_in(a);
@@ -77,12 +94,11 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             continue;
         };
         let t = ctx.townships[row];
-        block_of(ctx, t, &mut block);
-        let mask = powers(ctx, a, &block, &mut power_links);
+        let mask = powers(ctx, a, t, &mut power_links);
         // A power of the street is a link to it; look at every link only when there is none.
         let linked = !power_links.is_empty()
-            || model.all_links_from(a).any(|(_, l)| block.contains(&l.to))
-            || model.all_links_to(a).any(|(_, l)| block.contains(&l.from));
+            || model.all_links_from(a).any(|(_, l)| in_block(ctx, l.to, t))
+            || model.all_links_to(a).any(|(_, l)| in_block(ctx, l.from, t));
         let counts = &mut tally.rows[row];
         counts.agencies += 1;
         counts.agencies_with_assessment += u64::from(mask & bit(Power::Assessment) != 0);
@@ -91,7 +107,17 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
 
         let place = || format!("{} {}", model.record(t).kind_str(), label(model, t));
         if !linked && sink.on(id::B002) {
-            let ids: Vec<&str> = block.iter().map(|&s| model.id(s)).collect();
+            // At most NAMED units are named (a street may have any number of holders);
+            // `responsible_for` on the street lists them all.
+            let all = block_of(ctx, t, &mut block, &mut seen, NAMED);
+            let mut ids: Vec<String> = block.iter().map(|&s| model.id(s).to_string()).collect();
+            if all > block.len() {
+                ids.push(format!(
+                    "and {} other units (all listed by `responsible {}`)",
+                    all - block.len(),
+                    model.id(t)
+                ));
+            }
             let who = if ids.is_empty() {
                 "nobody holds jurisdiction over it".to_string()
             } else {
@@ -125,9 +151,8 @@ pub(crate) fn describe(ctx: &Context, a: Node, t: Option<Node>, out: &mut Out) {
     let model = ctx.model;
     let Some(t) = t else { return };
     let required = &ctx.config.thresholds.required_powers;
-    let (mut block, mut links) = (std::mem::take(&mut out.nodes), std::mem::take(&mut out.links));
-    block_of(ctx, t, &mut block);
-    let mask = powers(ctx, a, &block, &mut links);
+    let mut links = std::mem::take(&mut out.links);
+    let mask = powers(ctx, a, t, &mut links);
     out.s(model.record(t).kind_str()).s(" ").label(model, t).s(" lacks ");
     for (i, p) in required.iter().filter(|&&p| mask & bit(p) == 0).enumerate() {
         if i > 0 {
@@ -156,5 +181,5 @@ pub(crate) fn describe(ctx: &Context, a: Node, t: Option<Node>, out: &mut Out) {
         out.what.push_str(model.id(t));
         out.facts.push(Fact::missing(model, a, &out.what, false));
     }
-    (out.nodes, out.links) = (block, links);
+    out.links = links;
 }

@@ -127,13 +127,10 @@ fn branches(ctx: &Context, sink: &mut Sink) {
         }
         // The party_org_of links, once per covered unit (for the evidence: a cold path).
         let links = || {
-            let mut seen: Vec<Node> = Vec::new();
+            // A set, not a list search: a joint branch may cover every unit of the model.
+            let mut seen = std::collections::HashSet::with_capacity(covered.len());
             links_out(model, b, &LinkKind::PartyOrgOf)
-                .filter(|(_, l)| {
-                    let first = !seen.contains(&l.to);
-                    seen.push(l.to);
-                    first
-                })
+                .filter(|(_, l)| seen.insert(l.to))
                 .map(|(id, l)| (id, l.to))
                 .collect::<Vec<(LinkId, Node)>>()
         };

@@ -2,10 +2,10 @@
 //! the Party organisation of the place where the unit sits.
 
 use crate::audit::text::Out;
-use crate::audit::{Context, Sink, fact, id, links_out};
+use crate::audit::{Context, Seen, Sink, fact, id, links_out};
 use crate::evidence::Fact;
 use crate::metrics::Tally;
-use crate::model::{LinkKind, Node};
+use crate::model::{LinkId, LinkKind, Node};
 
 /// The places a unit located in `loc` may register in: `loc` and its
 /// containing territories up to its street/town (`township`), nearest first.
@@ -19,34 +19,62 @@ fn places(ctx: &Context, loc: Node, township: Node, out: &mut Vec<Node>) {
     }
 }
 
+/// Scratch sets for [`check`], kept from one Party organisation to the next.
+#[derive(Default)]
+pub(crate) struct Marks {
+    /// The units P covers, met so far.
+    covered: Seen,
+    /// The territories P holds jurisdiction over.
+    held: Seen,
+    /// The territories held by the Party organisations P registers with (filled on first need).
+    registered: Seen,
+}
+
 /// The check of D001 for one unit P with `party_org_of` links: fills
 /// `failing` with the (unit, located_in, street/town) of every unit P covers
 /// that it is not registered for, and returns the row of the street/town of
 /// the first covered unit that needs a registration (`None` when none does).
+///
+/// Work: O(|party_org_of(P)| × places per unit + |jurisdiction(P)| + the territories of
+/// the organisations P registers with), with sets rather than list searches, so a joint
+/// branch over every unit of the model, or holding every territory, stays linear.
 fn check(
     ctx: &Context,
     p: Node,
     here: &mut Vec<Node>,
-    seen: &mut Vec<Node>,
+    marks: &mut Marks,
     failing: &mut Vec<(Node, Node, Node)>,
 ) -> Option<usize> {
     let mut row_first = None;
     failing.clear();
-    seen.clear();
+    marks.covered.clear();
+    marks.held.clear();
+    marks.registered.clear();
+    for t in ctx.holds(p) {
+        marks.held.insert(t);
+    }
+    let mut registered_filled = false;
     for u in ctx.org_of(p) {
-        if seen.contains(&u) {
+        if !marks.covered.insert(u) {
             continue;
         }
-        seen.push(u);
         let Some(loc) = ctx.located_in(u) else { continue };
         let Some(row) = ctx.territory_row(loc) else { continue };
         let township = ctx.townships[row];
         places(ctx, loc, township, here);
-        if ctx.holds(p).any(|t| here.contains(&t)) {
+        if here.iter().any(|&t| marks.held.contains(t)) {
             continue;
         }
         row_first.get_or_insert(row);
-        let registered = ctx.registers(p).any(|r| ctx.is_party_org(r) && ctx.holds(r).any(|t| here.contains(&t)));
+        if !registered_filled {
+            registered_filled = true;
+            for r in ctx.registers(p).filter(|&r| ctx.is_party_org(r)) {
+                for t in ctx.holds(r) {
+                    marks.registered.insert(t);
+                }
+            }
+        }
+        let registered = here.iter().any(|&t| marks.registered.contains(t));
         if !registered {
             failing.push((u, loc, township));
         }
@@ -65,13 +93,13 @@ fn check(
 /// and described when the report is built ([`describe`]).
 pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     let mut here: Vec<Node> = Vec::new();
-    let mut seen: Vec<Node> = Vec::new();
+    let mut marks = Marks::default();
     let mut failing: Vec<(Node, Node, Node)> = Vec::new();
     for p in ctx.units() {
         if ctx.org_of(p).len() == 0 {
             continue;
         }
-        let Some(row) = check(ctx, p, &mut here, &mut seen, &mut failing) else { continue };
+        let Some(row) = check(ctx, p, &mut here, &mut marks, &mut failing) else { continue };
         tally.rows[row].party_orgs_to_register += 1;
         match failing.first() {
             None => tally.rows[row].party_orgs_registered += 1,
@@ -84,8 +112,9 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
 pub(crate) fn describe(ctx: &Context, p: Node, out: &mut Out) {
     let model = ctx.model;
     let mut failing = std::mem::take(&mut out.triples);
-    let (mut here, mut seen) = (std::mem::take(&mut out.nodes), std::mem::take(&mut out.more));
-    check(ctx, p, &mut here, &mut seen, &mut failing);
+    let mut here = std::mem::take(&mut out.nodes);
+    let mut marks = std::mem::take(&mut out.marks);
+    check(ctx, p, &mut here, &mut marks, &mut failing);
     if let Some(&(_, loc0, township0)) = failing.first() {
         let plural = if failing.len() == 1 { "" } else { "s" };
         out.s("Party organisation ").label(model, p).s(" of unit").s(plural).s(" ");
@@ -99,8 +128,13 @@ pub(crate) fn describe(ctx: &Context, p: Node, out: &mut Out) {
                sits: ");
         out.label(model, loc0).s(" or a containing territory up to street/town ").label(model, township0);
         out.s(" (dual reporting-in, 双报到)");
+        // The first party_org_of link to each unit, found in one pass (not one search per unit).
+        let mut first: std::collections::HashMap<Node, LinkId> = std::collections::HashMap::new();
+        for (l, link) in links_out(model, p, &LinkKind::PartyOrgOf) {
+            first.entry(link.to).or_insert(l);
+        }
         for &(u, loc, _) in &failing {
-            if let Some((l, _)) = links_out(model, p, &LinkKind::PartyOrgOf).find(|(_, l)| l.to == u) {
+            if let Some(&l) = first.get(&u) {
                 out.facts.push(fact(model, l));
             }
             out.facts.push(Fact::field(model, u, "located_in", model.id(loc)));
@@ -113,5 +147,5 @@ pub(crate) fn describe(ctx: &Context, p: Node, out: &mut Out) {
             true,
         ));
     }
-    (out.triples, out.nodes, out.more) = (failing, here, seen);
+    (out.triples, out.nodes, out.marks) = (failing, here, marks);
 }

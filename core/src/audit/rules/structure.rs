@@ -1,9 +1,11 @@
 //! S: the leadership structure — cycles (S001), ambiguous leaders (S002), the
 //! four-level chain (S003) and Shanghai's "1+2" (S004).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
-use crate::audit::{Context, NONE, PRIMARY, Rel, Sink, fact, flag, id, label, link_id, links_in, links_out, tclass};
+use crate::audit::{
+    Context, NONE, PRIMARY, Rel, Seen, Sink, fact, flag, id, label, link_id, links_in, links_out, tclass,
+};
 use crate::evidence::{Evidence, Fact};
 use crate::model::{Level, LinkId, LinkKind, Node, UnitKind};
 
@@ -203,6 +205,8 @@ fn ambiguous(ctx: &Context, sink: &mut Sink) {
     }
     let mut leaders: Vec<Node> = Vec::new();
     let mut primary: Vec<Node> = Vec::new();
+    // De-duplication in O(1) per link: a unit may have any number of leaders.
+    let (mut seen, mut seen_primary) = (Seen::new(model.len()), Seen::new(model.len()));
     for u in ctx.units() {
         let m = marks[u.index()];
         if m & OTHER == 0 || (ctx.leader_is_primary(u) && m & OTHER_PRIMARY == 0) {
@@ -210,11 +214,13 @@ fn ambiguous(ctx: &Context, sink: &mut Sink) {
         }
         leaders.clear();
         primary.clear();
+        seen.clear();
+        seen_primary.clear();
         for l in model.links_to(u, &LinkKind::Leads) {
-            if !leaders.contains(&l.from) {
+            if seen.insert(l.from) {
                 leaders.push(l.from);
             }
-            if l.is_primary() && !primary.contains(&l.from) {
+            if l.is_primary() && seen_primary.insert(l.from) {
                 primary.push(l.from);
             }
         }
@@ -260,19 +266,22 @@ struct Chains {
     /// Per record: bit `s` = known for stage s, bit `4 + s` = reaches stage 3.
     memo: Vec<u8>,
     walk: Vec<Node>,
+    /// The units on `walk` (a set: a path may be as long as the model).
+    on_walk: Seen,
 }
 
 impl Chains {
     fn reaches(&mut self, ctx: &Context, start: Node, stage: u8) -> bool {
         // Walk up until a memoised unit, the top, or a unit already on the walk (a cycle).
         self.walk.clear();
+        self.on_walk.clear();
         let mut cur = Some(start);
         let mut cycle = false;
         while let Some(u) = cur {
             if self.memo[u.index()] & 0b111 != 0 {
                 break;
             }
-            if self.walk.contains(&u) {
+            if !self.on_walk.insert(u) {
                 cycle = true;
                 break;
             }
@@ -312,18 +321,42 @@ impl Chains {
     }
 }
 
+/// A leadership chain of up to this many units (the community-level organisation
+/// included) is written out in full in its S003 finding; a longer one is written out
+/// until it reaches a unit an earlier S003 finding already explained, and refers to that
+/// finding. Every unit is then written out in full at most once beyond these first
+/// units, so S003's output is at most `FULL + 1` ids and facts per finding plus one per
+/// unit: linear in the model, where a chain repeated per member grew with its square.
+pub(crate) const FULL: usize = 16;
+
+/// How an S003 chain ends in its finding.
+enum End {
+    /// At a unit with no leader.
+    Top,
+    /// Before a unit already on it (a cycle).
+    Cycle,
+    /// At a unit an earlier S003 finding explained: the subject of that finding.
+    Joins(Node),
+}
+
 /// S003: community-level Party organisations whose leadership path (primary
 /// leader first) does not pass, in order, a street-level Party organisation, a
 /// district-level one and one at city level or above.
 ///
 /// The check walks the leadership line itself (memoised, so shared upper
 /// chains are walked once); each finding's message and evidence come from
-/// [`leadership_path`], which follows the same line as
-/// [`crate::query::leadership_path`] without building the query index.
+/// [`bounded_path`], which follows the same line as
+/// [`crate::query::leadership_path`] without building the query index, and
+/// stops a long chain where it joins one an earlier finding explained (see [`FULL`]).
 fn broken_chains(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
     const NEEDS: [&str; 3] = ["a street-level", "a district-level", "a city-level"];
-    let mut chains = Chains { memo: vec![0u8; model.len()], walk: Vec::new() };
+    let mut chains = Chains { memo: vec![0u8; model.len()], walk: Vec::new(), on_walk: Seen::new(model.len()) };
+    let mut explained = vec![NONE; model.len()];
+    let mut on_path = Seen::new(model.len());
+    // Per unit: the link its chain follows up (the first primary one from its leader), NONE, or UNKNOWN.
+    const UNKNOWN: u32 = NONE - 1;
+    let mut link_up = vec![UNKNOWN; model.len()];
     for u in ctx.units() {
         if !ctx.is_party_org(u) || model.level(u) != Some(Level::Community) {
             continue;
@@ -333,8 +366,13 @@ fn broken_chains(ctx: &Context, sink: &mut Sink) {
         if ctx.leader(u).is_some_and(|l| chains.reaches(ctx, l, 0)) {
             continue;
         }
-        let (path, cycle) = leadership_path(ctx, u);
-        let above = if path.first() == Some(&u) { &path[1..] } else { &path[..] };
+        let (path, end) = bounded_path(ctx, u, &explained, &mut on_path);
+        for &p in &path {
+            if explained[p.index()] == NONE {
+                explained[p.index()] = u.index() as u32;
+            }
+        }
+        let above = &path[1..];
         let mut stage = 0u8;
         for &p in above {
             stage = step(ctx, stage, p);
@@ -348,19 +386,23 @@ fn broken_chains(ctx: &Context, sink: &mut Sink) {
         }
         let missing = NEEDS[stage as usize..].join(" and ");
         let mut evidence: Evidence = Vec::new();
-        let mut chain = vec![u];
-        chain.extend(above.iter().copied());
-        for pair in chain.windows(2) {
-            let mut found: Vec<(LinkId, bool)> = links_in(model, pair[0], &LinkKind::Leads)
-                .filter(|(_, l)| l.from == pair[1])
-                .map(|(id, l)| (id, l.is_primary()))
-                .collect();
-            found.sort_by_key(|&(_, primary)| !primary);
-            if let Some(&(l, _)) = found.first() {
-                evidence.push(fact(model, l));
+        for pair in path.windows(2) {
+            // The link each unit's chain follows is looked up once per audit: a unit with many
+            // leaders may sit on the first FULL units of every finding's chain.
+            let slot = &mut link_up[pair[0].index()];
+            if *slot == UNKNOWN {
+                let mut found: Vec<(LinkId, bool)> = links_in(model, pair[0], &LinkKind::Leads)
+                    .filter(|(_, l)| l.from == pair[1])
+                    .map(|(id, l)| (id, l.is_primary()))
+                    .collect();
+                found.sort_by_key(|&(_, primary)| !primary);
+                *slot = found.first().map_or(NONE, |&(l, _)| l.0);
+            }
+            if *slot != NONE {
+                evidence.push(fact(model, LinkId(*slot)));
             }
         }
-        let end = *chain.last().expect("the chain holds the unit");
+        let last = *path.last().expect("the chain holds the unit");
         let message = if above.is_empty() {
             evidence.push(Fact::missing(model, u, "leads", false));
             format!(
@@ -369,12 +411,26 @@ fn broken_chains(ctx: &Context, sink: &mut Sink) {
                 label(model, u)
             )
         } else {
-            let ids: Vec<&str> = chain.iter().map(|&n| model.id(n)).collect();
-            let stop = if cycle {
-                format!("runs into a leadership cycle at {}", label(model, end))
-            } else {
-                evidence.push(Fact::missing(model, end, "leads", false));
-                format!("stops at {}, which has no leader", label(model, end))
+            let ids: Vec<&str> = path.iter().map(|&n| model.id(n)).collect();
+            let stop = match end {
+                End::Cycle => format!("runs into a leadership cycle at {}", label(model, last)),
+                End::Top => {
+                    evidence.push(Fact::missing(model, last, "leads", false));
+                    format!("stops at {}, which has no leader", label(model, last))
+                }
+                End::Joins(by) => {
+                    let message = format!(
+                        "the leadership chain of community-level Party organisation {} ({}) joins at {} the chain \
+                         explained in the S003 finding on {}, and does not pass a street-level, a district-level \
+                         and a city-level Party organisation in turn (four-level chain)",
+                        label(model, u),
+                        ids.join(" -> "),
+                        label(model, last),
+                        label(model, by)
+                    );
+                    sink.push(id::S003, u, ctx.unit_township(u), message, evidence);
+                    continue;
+                }
             };
             format!(
                 "the leadership chain of community-level Party organisation {} ({}) {stop}, without passing {missing} \
@@ -387,12 +443,54 @@ fn broken_chains(ctx: &Context, sink: &mut Sink) {
     }
 }
 
+/// The leadership path from `unit` (itself first) as its S003 finding writes it, and how it ends.
+///
+/// A path of at most [`FULL`] units is given whole, as [`leadership_path`] gives it. A
+/// longer one stops at the first unit after `unit` that an earlier finding explained
+/// (`explained` holds, per unit, the subject of the first finding that wrote it out, or
+/// [`NONE`]), that unit included. Work: O(FULL + the units written out).
+fn bounded_path(ctx: &Context, unit: Node, explained: &[u32], on_path: &mut Seen) -> (Vec<Node>, End) {
+    // First the short case, searched in place: at most FULL units.
+    let mut path = vec![unit];
+    let mut cur = unit;
+    loop {
+        let Some(next) = ctx.leader(cur) else { return (path, End::Top) };
+        if path.contains(&next) {
+            return (path, End::Cycle);
+        }
+        if path.len() == FULL {
+            break;
+        }
+        path.push(next);
+        cur = next;
+    }
+    // A long chain: walk again, stopping where an earlier finding takes over.
+    path.truncate(1);
+    on_path.clear();
+    on_path.insert(unit);
+    let mut cur = unit;
+    while let Some(next) = ctx.leader(cur) {
+        if on_path.contains(next) {
+            return (path, End::Cycle);
+        }
+        path.push(next);
+        let by = explained[next.index()];
+        if by != NONE {
+            return (path, End::Joins(Node::new(by)));
+        }
+        on_path.insert(next);
+        cur = next;
+    }
+    (path, End::Top)
+}
+
 /// The leadership path from `unit` (itself first), one leader at a time along
 /// [`Context::leader`], and whether it stopped before a unit already on it (a
 /// cycle) rather than at a unit with no leader: what [`crate::query::leadership_path`] gives.
+#[cfg(test)]
 fn leadership_path(ctx: &Context, unit: Node) -> (Vec<Node>, bool) {
     let mut path = vec![unit];
-    let mut seen: HashSet<Node> = HashSet::new();
+    let mut seen: std::collections::HashSet<Node> = std::collections::HashSet::new();
     let mut cur = unit;
     while let Some(next) = ctx.leader(cur) {
         // Short paths are searched in place; long ones get a set, so the walk stays linear.
@@ -420,12 +518,15 @@ fn one_plus_two(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
     let mut committees: Vec<(LinkId, Node)> = Vec::new();
     let mut groups: Vec<(LinkId, Node)> = Vec::new();
+    // A working committee may lead any number of units: de-duplicate in O(1) per link.
+    let mut seen = Seen::new(model.len());
     for w in ctx.units_of(&UnitKind::PartyWorkingCommittee) {
         let Some(street) = ctx.holds(w).find(|&t| ctx.territory_class(t) == tclass::STREET) else {
             continue;
         };
         committees.clear();
         groups.clear();
+        seen.clear();
         for (slot, link) in links_out(model, w, &LinkKind::Leads) {
             let led = link.to;
             let list = match ctx.kind(led) {
@@ -435,7 +536,7 @@ fn one_plus_two(ctx: &Context, sink: &mut Sink) {
                 Some(UnitKind::PartyGroup) => &mut groups,
                 _ => continue,
             };
-            if !list.iter().any(|&(_, n)| n == led) {
+            if seen.insert(led) {
                 list.push((slot, led));
             }
         }
