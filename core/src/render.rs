@@ -3,6 +3,13 @@
 
 use unicode_width::UnicodeWidthStr;
 
+/// A cell wider than this many terminal columns does not widen its column: it
+/// overflows into the row's next column instead. Without the cap one very long
+/// id would pad every other row of its column to its width, and the table's
+/// text would grow with rows × that width; with it a rendered table is at most
+/// its cells' own text plus `MAX_PAD + 2` characters per cell.
+pub const MAX_PAD: usize = 64;
+
 /// An aligned plain-text table.
 ///
 /// # Example
@@ -50,13 +57,14 @@ impl Table {
     }
 
     /// The table as text: the header, a rule, one line per row, columns two spaces apart,
-    /// no trailing spaces.
+    /// no trailing spaces. Columns are as wide as their widest cell up to [`MAX_PAD`]; a
+    /// wider cell is written whole and pushes the rest of its row to the right.
     pub fn render(&self) -> String {
         let columns = self.rows.iter().map(Vec::len).chain([self.headers.len()]).max().unwrap_or(0);
         let mut widths = vec![0usize; columns];
         for row in std::iter::once(&self.headers).chain(&self.rows) {
             for (i, cell) in row.iter().enumerate() {
-                widths[i] = widths[i].max(cell.width());
+                widths[i] = widths[i].max(cell.width().min(MAX_PAD));
             }
         }
         let mut out = String::new();
@@ -68,7 +76,7 @@ impl Table {
                     text.push_str("  ");
                 }
                 text.push_str(cell);
-                text.extend(std::iter::repeat_n(' ', w - cell.width()));
+                text.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.width())));
             }
             out.push_str(text.trim_end());
             out.push('\n');
@@ -86,5 +94,34 @@ impl Table {
 impl std::fmt::Display for Table {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.render())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_very_wide_cell_does_not_pad_every_row() {
+        // One 100,000-character id among 1,000 rows: before the cap every row was
+        // padded to it (about 100 MB of spaces); now the text is its cells plus a bounded pad.
+        let wide = "x".repeat(100_000);
+        let mut t = Table::new(["subject", "message"]);
+        t.row([wide.as_str(), "m"]);
+        for i in 0..1_000 {
+            t.row([format!("u{i}"), "m".to_string()]);
+        }
+        let cells: usize = 100_000 + 1 + 1_000 * 6 + "subjectmessage".len();
+        let text = t.render();
+        assert!(text.len() <= cells + 1_002 * 2 * (MAX_PAD + 2), "{} bytes", text.len());
+        assert!(text.contains(&wide), "the wide cell is written whole");
+        assert_eq!(text.lines().nth(3).unwrap(), format!("{:<w$}  m", "u0", w = MAX_PAD), "short rows stay aligned");
+    }
+
+    #[test]
+    fn narrow_tables_are_unchanged() {
+        let mut t = Table::new(["a", "b"]);
+        t.row(["xyz", "1"]);
+        assert_eq!(t.render(), "a    b\n---  -\nxyz  1\n");
     }
 }

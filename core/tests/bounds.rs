@@ -467,3 +467,27 @@ fn unscoped_links_over_many_territories_are_not_tabled_pair_by_pair() {
     assert_eq!((d.resolved_at.as_deref(), d.leads.len()), (Some("g1999"), 1));
     assert_eq!(d.evidence.len(), 2, "the responsible link and the jurisdiction link that makes it apply");
 }
+
+/// `n` enterprises of 3 members with no Party organisation (a C001 finding each), one of
+/// them with an id of `10 n` characters: the audit table for people.
+fn long_id_among_many(n: usize) -> Model {
+    let mut b = ModelBuilder::new();
+    places(&mut b);
+    for i in 0..n {
+        let id = if i == 0 { "e".repeat(10 * n) } else { format!("e{i}") };
+        b.unit(UnitSpec::new(id, format!("企业{i}"), UnitKind::Enterprise).members(3).located_in("comm")).unwrap();
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn audit_table_with_one_very_long_id_is_linear() {
+    // Before render::MAX_PAD every row was padded to the longest subject: n rows x 10 n.
+    let table = |n| long_id_among_many(n).audit(&Config::default()).render().len();
+    let (small, big) = (table(500), table(2_000));
+    assert!(
+        big < small * 6,
+        "the table grew {:.1} times from n to 4n ({small} -> {big} bytes)",
+        big as f64 / small as f64
+    );
+}

@@ -14,8 +14,9 @@
 //! most 17 S003 findings whose first 16 chain units it is on (see
 //! `audit::rules::structure::FULL`), about 50 times what its record and link take in the
 //! input. The old quadratic output (a chain repeated per member) passed 100 on the
-//! 400-unit seeds. The rendered table is not checked here: `render::Table` pads every row
-//! to the widest cell of each column (rows × widest id), to be bounded separately. The records visited by the
+//! 400-unit seeds. The rendered table for people is at most the findings' own text plus
+//! `render::MAX_PAD + 2` characters per cell (a wider cell no longer pads its whole
+//! column, which made it rows × widest id). The records visited by the
 //! queries are capped so one input runs in well under a second.
 #![no_main]
 
@@ -43,6 +44,14 @@ fuzz_target!(|data: &[u8]| {
         bytes <= C * size + FIXED,
         "audit report of {bytes} bytes for input {} + {records} records + {links} links",
         data.len()
+    );
+
+    let findings_json = serde_json::to_string(&report.findings).expect("findings serialise").len();
+    let table = report.render().len();
+    let cells = (report.findings.len() + 2) * 6;
+    assert!(
+        table <= findings_json + cells * (tiaokuai::render::MAX_PAD + 2) + FIXED,
+        "audit table of {table} bytes for {findings_json} bytes of findings"
     );
 
     let townships = report.metrics.townships.len();
