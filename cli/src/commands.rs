@@ -506,7 +506,9 @@ fn export(
     };
     let text = match (to, dest) {
         (ExportTo::Neo4j, Dest::Folder(dir)) => return export_folder(dir, || write_neo4j_with(model, &sub, dir, &csv)),
-        (ExportTo::Edgelist, Dest::Folder(dir)) => return export_folder(dir, || write_edgelist_with(model, &sub, dir, &csv)),
+        (ExportTo::Edgelist, Dest::Folder(dir)) => {
+            return export_folder(dir, || write_edgelist_with(model, &sub, dir, &csv));
+        }
         (ExportTo::Graphml, _) => to_graphml(model, &sub),
         _ => to_dot(model, &sub),
     };

@@ -395,6 +395,50 @@ pub(crate) struct Context<'m> {
     /// Every (unit, territory) `jurisdiction` pair, built on first use by [`Context::holds_at`]
     /// for units holding many territories.
     juris_pairs: std::sync::OnceLock<std::collections::HashSet<(u32, u32)>>,
+    /// An Euler tour of the territory tree, built on first use by
+    /// [`Context::tour`] for places deep below their street/town.
+    tour: std::sync::OnceLock<Tour>,
+}
+
+/// A pre-order numbering of the territory tree: `t` contains `u` (or is `u`) exactly
+/// when `tin[t] <= tin[u] <= tout[t]`. Indexed by record; other records hold zeros.
+pub(crate) struct Tour {
+    /// Pre-order position.
+    pub tin: Vec<u32>,
+    /// The last pre-order position inside the subtree.
+    pub tout: Vec<u32>,
+    /// Distance from the root.
+    pub depth: Vec<u32>,
+}
+
+impl Tour {
+    /// Built iteratively (no recursion), in O(territories).
+    fn new(model: &Model) -> Tour {
+        let n = model.len();
+        let (mut tin, mut tout, mut depth) = (vec![0u32; n], vec![0u32; n], vec![0u32; n]);
+        let mut order: Vec<Node> = Vec::new();
+        let mut stack: Vec<Node> = Vec::new();
+        for (root, _) in model.territories().filter(|&(t, _)| model.parent(t).is_none()) {
+            stack.push(root);
+            while let Some(t) = stack.pop() {
+                tin[t.index()] = order.len() as u32;
+                order.push(t);
+                for c in model.children(t) {
+                    depth[c.index()] = depth[t.index()] + 1;
+                    stack.push(c);
+                }
+            }
+        }
+        // Subtree sizes, children before parents (reverse pre-order).
+        let mut size = vec![1u32; n];
+        for &t in order.iter().rev() {
+            tout[t.index()] = tin[t.index()] + size[t.index()] - 1;
+            if let Some(p) = model.parent(t) {
+                size[p.index()] += size[t.index()];
+            }
+        }
+        Tour { tin, tout, depth }
+    }
 }
 
 impl<'m> Context<'m> {
@@ -504,6 +548,7 @@ impl<'m> Context<'m> {
             from_orgs,
             juris,
             juris_pairs: std::sync::OnceLock::new(),
+            tour: std::sync::OnceLock::new(),
         }
     }
 
@@ -531,6 +576,12 @@ impl<'m> Context<'m> {
     /// The units a unit is the Party organisation of (`party_org_of`), in link order.
     pub fn org_of(&self, org: Node) -> impl ExactSizeIterator<Item = Node> + Clone + '_ {
         self.from_orgs.first(org)
+    }
+
+    /// The Euler tour of the territory tree, built on first use (models whose places all sit
+    /// a few steps below their street/town never build it).
+    pub fn tour(&self) -> &Tour {
+        self.tour.get_or_init(|| Tour::new(self.model))
     }
 
     /// The units a unit registers with (`registers_with`), in link order.
