@@ -563,3 +563,44 @@ fn d001_under_a_100000_deep_territory_tree_finishes() {
     let report = model.audit(&Config::default());
     assert_eq!(report.findings_of("D001").count(), expected.len());
 }
+
+/// `n` subjects of each rule not covered by a shape above: firms of 5 members with no
+/// Party organisation (C001, C003), firms of 2 in no joint branch (C002), communities held
+/// by nobody (C006, C007), grids held by nobody (C008), basic matters led by nobody
+/// (A001), needs no project fulfils (L001) and resources no project uses (L002).
+fn many_subjects(n: usize) -> Model {
+    let mut b = ModelBuilder::new();
+    places(&mut b);
+    for i in 0..n {
+        b.unit(
+            UnitSpec::new(format!("f{i}"), format!("企业{i}"), UnitKind::Enterprise)
+                .sector(Sector::Private)
+                .members(5)
+                .located_in("comm"),
+        )
+        .unwrap();
+        b.unit(
+            UnitSpec::new(format!("s{i}"), format!("小企业{i}"), UnitKind::Enterprise).members(2).located_in("comm"),
+        )
+        .unwrap();
+        b.territory(TerritorySpec::new(format!("c{i}"), format!("社区{i}"), TerritoryKind::Community).parent("st"))
+            .unwrap();
+        b.territory(TerritorySpec::new(format!("g{i}"), format!("网格{i}"), TerritoryKind::Grid).parent("comm"))
+            .unwrap();
+        b.matter(MatterSpec::new(format!("m{i}"), format!("事项{i}"), MatterList::Basic)).unwrap();
+        b.item(ItemSpec::new(format!("need{i}"), format!("需求{i}"), ItemList::Need)).unwrap();
+        b.item(ItemSpec::new(format!("res{i}"), format!("资源{i}"), ItemList::Resource)).unwrap();
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn every_other_rule_is_linear_in_its_subjects() {
+    let q = |m: &Model| measure(m, &["f0", "s0"], &["g0", "c0", "comm"], &[("m0", "st"), ("m0", "g0")]);
+    let (a, b) = (many_subjects(300), many_subjects(1_200));
+    grows_linearly("C001-C003, C006-C008, A001, L001, L002 subjects", q(&a), q(&b));
+    let report = b.audit(&Config::default());
+    for rule in ["C001", "C002", "C003", "C006", "C007", "C008", "A001", "L001", "L002"] {
+        assert!(report.findings_of(rule).count() >= 1_200, "{rule} fires for every subject");
+    }
+}
