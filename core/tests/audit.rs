@@ -7,6 +7,9 @@ use std::collections::BTreeSet;
 
 use tiaokuai::{Config, Error, Finding, Model, RULES, Report, Severity};
 
+mod common;
+use common::config_error;
+
 /// A model from the inside of a `tiaokuai/1` document.
 fn load(body: &str) -> Model {
     let text = format!(r#"{{"format": "tiaokuai/1", {body}}}"#);
@@ -611,16 +614,6 @@ fn config_profile_off_disables_shanghai_rules() {
     let back = Config::from_toml_str("[profiles]\nshanghai = false\n[rules]\nS004 = \"info\"\n").unwrap();
     assert_eq!(subjects(&broken.audit(&back), "S004"), ["gw"]);
     assert_eq!(back.severity("A004"), None);
-}
-
-fn config_error(result: Result<Config, Error>) -> String {
-    match result {
-        Err(Error::Invalid { what, message }) => {
-            assert_eq!(what, "audit config");
-            message
-        }
-        other => panic!("expected an invalid-config error, got {other:?}"),
-    }
 }
 
 #[test]

@@ -2,30 +2,14 @@
 //! atomically, never through a symbolic link or onto a FIFO, a device or a
 //! folder holding other files; and no thread count can abort a load.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tiaokuai::export::{Subgraph, write_edgelist, write_neo4j};
 use tiaokuai::format::{write_atomic, write_dir_atomic};
 use tiaokuai::{Error, LoadOptions, Model};
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("tiaokuai-outputs-core-{}-{n}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> =

@@ -5,8 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use tiaokuai::Error;
 use tiaokuai::scenario::{run_file, run_str};
+
+mod common;
+use common::scenario_error;
 
 fn scenario_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios")
@@ -258,18 +260,6 @@ fn model_file_is_relative_to_the_scenario_file() {
     assert_eq!(missing.unwrap_err().kind(), "io");
 }
 
-/// The message of the `Error::Invalid` a malformed scenario gives.
-fn invalid(text: &str) -> String {
-    match run_str(text, None) {
-        Err(Error::Invalid { what, message }) => {
-            assert!(what.starts_with("scenario"), "{what}");
-            message
-        }
-        Err(other) => panic!("expected Error::Invalid, got {other:?}"),
-        Ok(outcome) => panic!("expected Error::Invalid, got an outcome:\n{}", outcome.render()),
-    }
-}
-
 #[test]
 fn malformed_scenarios_are_invalid_with_clear_messages() {
     let model = r#"{"format": "tiaokuai/1"}"#;
@@ -325,11 +315,11 @@ fn malformed_scenarios_are_invalid_with_clear_messages() {
         ),
     ];
     for (text, wanted) in cases {
-        let message = invalid(&text);
+        let message = scenario_error(&text);
         assert!(message.contains(wanted), "{text}\n  gave {message:?}\n  wanted it to contain {wanted:?}");
     }
     // An unknown metric's message lists the metrics there are.
-    let message = invalid(&format!(
+    let message = scenario_error(&format!(
         r#"{{"model": {model}, "expect": {{"metrics": [{{"area": "s", "metric": "x", "value": 1}}]}}}}"#
     ));
     assert!(message.contains("org_coverage") && message.contains("dual_registration"), "{message}");

@@ -6,27 +6,7 @@ use tiaokuai::scenario::{run_file_with, run_str, run_str_with};
 use tiaokuai::{Config, Error, LoadOptions, Model};
 
 mod common;
-
-fn config_error(result: Result<Config, Error>) -> String {
-    match result {
-        Err(Error::Invalid { what, message }) => {
-            assert_eq!(what, "audit config");
-            message
-        }
-        other => panic!("expected an invalid-config error, got {other:?}"),
-    }
-}
-
-fn scenario_error(text: &str) -> String {
-    match run_str(text, None) {
-        Err(Error::Invalid { what, message }) => {
-            assert!(what.starts_with("scenario"), "{what}");
-            message
-        }
-        Err(other) => panic!("expected Error::Invalid, got {other:?}"),
-        Ok(outcome) => panic!("expected Error::Invalid, got an outcome:\n{}", outcome.render()),
-    }
-}
+use common::{config_error, scenario_error};
 
 // ---------------------------------------------------------------------------
 // Audit configs

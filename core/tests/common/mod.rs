@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests (`mod common;` in each).
+//! Helpers shared by the integration tests (`mod common;` in each). Each test file
+//! uses some of them, so the others would be dead code there.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,5 +24,28 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The message of the `Error::Invalid` an audit config gives (panics on anything else).
+pub fn config_error(result: Result<tiaokuai::Config, tiaokuai::Error>) -> String {
+    match result {
+        Err(tiaokuai::Error::Invalid { what, message }) => {
+            assert_eq!(what, "audit config");
+            message
+        }
+        other => panic!("expected an invalid-config error, got {other:?}"),
+    }
+}
+
+/// The message of the `Error::Invalid` a malformed scenario gives (panics on anything else).
+pub fn scenario_error(text: &str) -> String {
+    match tiaokuai::scenario::run_str(text, None) {
+        Err(tiaokuai::Error::Invalid { what, message }) => {
+            assert!(what.starts_with("scenario"), "{what}");
+            message
+        }
+        Err(other) => panic!("expected Error::Invalid, got {other:?}"),
+        Ok(outcome) => panic!("expected Error::Invalid, got an outcome:\n{}", outcome.render()),
     }
 }
