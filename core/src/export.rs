@@ -1008,7 +1008,7 @@ fn write_tables(
     };
 
     let path = dir.join(node_file);
-    crate::format::write_atomic(&path, |w| {
+    crate::format::write_new(&path, |w| {
         let err = csv_error(&path);
         let mut rows = Rows::new(w, options);
         rows.out.record(node_columns.iter().copied()).map_err(&err)?;
@@ -1024,7 +1024,7 @@ fn write_tables(
 
     let (parents, located) = field_edges(model, sub);
     let path = dir.join(edge_file);
-    crate::format::write_atomic(&path, |w| {
+    crate::format::write_new(&path, |w| {
         let err = csv_error(&path);
         let mut rows = Rows::new(w, options);
         rows.out.record(edge_columns.iter().copied()).map_err(&err)?;
@@ -1049,7 +1049,7 @@ fn write_tables(
 
 fn write_text(dir: &Path, name: &str, text: &str, written: &mut Written) -> Result<()> {
     let path = dir.join(name);
-    crate::format::write_atomic(&path, |w| {
+    crate::format::write_new(&path, |w| {
         use std::io::Write as _;
         w.write_all(text.as_bytes()).map_err(|e| crate::Error::io(&path, &e))
     })?;

@@ -599,7 +599,7 @@ impl Model {
         let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
         for (n, (file, columns, _)) in FILES.iter().enumerate() {
             let path = dir.join(file);
-            super::write_atomic(&path, |w| {
+            super::write_new(&path, |w| {
                 // Cells as they are: the bundle is the lossless model format (no formula guard).
                 let mut out = super::CsvWriter::new(w, super::Formulas::Keep);
                 let err = |e: std::io::Error| Error::io(&path, &e);
@@ -676,14 +676,12 @@ impl Model {
         }
         let meta_path = dir.join("meta.json");
         match self.meta() {
-            Some(meta) => super::write_atomic(&meta_path, |w| {
+            Some(meta) => super::write_new(&meta_path, |w| {
                 use std::io::Write;
                 writeln!(w, "{}", meta.as_json()).map_err(|e| Error::io(&meta_path, &e))
             }),
-            None => match std::fs::remove_file(&meta_path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&meta_path, &e)),
-                _ => Ok(()),
-            },
+            // The folder is new: there is no stale meta.json to remove.
+            None => Ok(()),
         }
     }
 }

@@ -338,6 +338,25 @@ pub fn write_atomic(
     }
 }
 
+/// Writes a new file inside the fresh temporary folder of [`write_dir_atomic`]:
+/// created new (never an existing file or a link), written, flushed and synced.
+/// Unlike [`write_atomic`] it takes no temporary name and no rename: nobody else
+/// sees the folder until it is renamed into place whole.
+///
+/// # Errors
+/// [`Error::Io`] naming `path` when a step fails, or `write`'s own error.
+pub(crate) fn write_new(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
+) -> Result<()> {
+    use std::io::Write;
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| Error::io(path, &e))?;
+    let mut w = std::io::BufWriter::new(file);
+    write(&mut w)?;
+    w.flush().map_err(|e| Error::io(path, &e))?;
+    w.get_ref().sync_all().map_err(|e| Error::io(path, &e))
+}
+
 /// Writes a folder output atomically: `write` fills a fresh temporary folder
 /// beside `dir` (`.NAME.tmp-PID-N`), which is then renamed to `dir`.
 ///
@@ -349,8 +368,9 @@ pub fn write_atomic(
 ///   leaves `dir` absent and both siblings present, never a mix of old and new
 ///   files.
 /// - The temporary folder is new, so nothing in it is a link planted in
-///   advance; each file in it is written by [`write_atomic`] (synced). Missing
-///   folders above `dir` are created.
+///   advance; `write` fills it with [`write_new`] (each file created new and
+///   synced: the folder's rename is what makes the output atomic, so the files
+///   need no rename of their own). Missing folders above `dir` are created.
 /// - When `write` or a rename fails, the temporary folder is removed and `dir`
 ///   is left as it was. Errors name paths inside `dir`, not the temporary folder.
 ///

@@ -16,14 +16,12 @@ pub(crate) const BLOCK: usize = 1 << 16;
 const MIN_PARALLEL: usize = 4096;
 
 /// The number of threads a load uses when asked for `requested` (0: one per
-/// available core, at most 8): never more than [`super::MAX_THREADS`], so a
-/// huge request (`usize::MAX` from an embedder, `--threads 99999999`) loads
-/// on that many threads rather than aborting on a capacity overflow or on the
-/// operating system's refusal to start millions of threads.
+/// available core, at most 8). [`in_blocks`], which starts them, caps any
+/// count at [`super::MAX_THREADS`].
 pub(crate) fn threads(requested: usize) -> usize {
     match requested {
         0 => std::thread::available_parallelism().map_or(1, NonZeroUsize::get).min(8),
-        n => n.min(super::MAX_THREADS),
+        n => n,
     }
 }
 
