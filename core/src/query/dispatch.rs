@@ -64,9 +64,9 @@ pub struct Resolution {
 /// ```
 pub fn resolve_leads(model: &Model, matter: Node, territory: Node) -> Resolution {
     let applied = index::applied(model);
-    let mut here = Vec::new();
+    let mut buf = Vec::new();
     for t in model.ancestors(territory) {
-        applied.at(model, matter, t, &mut here);
+        let here = applied.at(model, matter, t, &mut buf);
         let n = here.iter().take_while(|a| a.role == Role::Lead).count();
         if n > 0 {
             return Resolution { at: Some(t), leads: here[..n].iter().map(|a| a.link).collect() };
@@ -360,13 +360,13 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch<'_> {
     // What applies at the first KEEP territories, side by side in `kept` (spans per level).
     let mut kept: Vec<AppliedLink> = Vec::new();
     let mut spans = [(0usize, 0usize); KEEP];
-    let mut here: Vec<AppliedLink> = Vec::new();
+    let mut buf: Vec<AppliedLink> = Vec::new();
     let mut found: Option<(usize, Node, usize)> = None;
     for (k, t) in model.ancestors(territory).enumerate() {
-        applied.at(model, matter, t, &mut here);
+        let here = applied.at(model, matter, t, &mut buf);
         if k < KEEP {
             spans[k] = (kept.len(), kept.len() + here.len());
-            kept.extend_from_slice(&here);
+            kept.extend_from_slice(here);
         }
         let n = here.iter().take_while(|a| a.role == Role::Lead).count();
         if n > 0 {
@@ -374,7 +374,10 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch<'_> {
             break;
         }
     }
-    let resolved: Option<(usize, Node, &[AppliedLink])> = found.map(|(k, t, n)| (k, t, &here[..n]));
+    // The leads where the walk stopped: what `at` gave there last (the table's own slice,
+    // or `buf`, which holds it still).
+    let resolved: Option<(usize, Node, &[AppliedLink])> =
+        found.map(|(k, t, n)| (k, t, &applied.at(model, matter, t, &mut buf)[..n]));
     let mut evidence = Vec::new();
     let mut leads = Vec::new();
     match resolved {
@@ -398,12 +401,8 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch<'_> {
     let last = resolved.map_or(usize::MAX, |(k, _, _)| k + 1);
     let mut further: Vec<AppliedLink> = Vec::new();
     for (k, t) in model.ancestors(territory).take(last).enumerate() {
-        let at_k: &[AppliedLink] = if k < KEEP {
-            &kept[spans[k].0..spans[k].1]
-        } else {
-            applied.at(model, matter, t, &mut further);
-            &further
-        };
+        let at_k: &[AppliedLink] =
+            if k < KEEP { &kept[spans[k].0..spans[k].1] } else { applied.at(model, matter, t, &mut further) };
         for a in at_k.iter().filter(|a| a.role != Role::Lead) {
             if !seen.insert(a.link) {
                 continue;

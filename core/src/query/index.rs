@@ -423,18 +423,29 @@ impl Applied {
         Applied { ranges, entries, by_unit, unscoped, matters, held }
     }
 
-    /// Fills `out` with the `responsible` links for `matter` applying at `territory`: leads
-    /// first, then cooperators, then supervisors, each in document order; an unscoped link
-    /// with the first `jurisdiction` link (in document order) of its unit over the territory.
-    /// O(holders of the territory + links found), plus a sort of the links found.
-    pub(crate) fn at(&self, model: &Model, matter: Node, territory: Node, out: &mut Vec<AppliedLink>) {
-        out.clear();
-        if let Some(&(s, e)) = self.ranges.get(&key(matter, territory)) {
-            out.extend_from_slice(&self.entries[s as usize..e as usize]);
-        }
+    /// The `responsible` links for `matter` applying at `territory`: leads first, then
+    /// cooperators, then supervisors, each in document order; an unscoped link with the
+    /// first `jurisdiction` link (in document order) of its unit over the territory.
+    ///
+    /// A matter without unscoped links is answered from the table itself (no copy, no
+    /// allocation); otherwise the answer is assembled in `out`. O(holders of the territory
+    /// + links found), plus a sort of the links found.
+    pub(crate) fn at<'a>(
+        &'a self,
+        model: &Model,
+        matter: Node,
+        territory: Node,
+        out: &'a mut Vec<AppliedLink>,
+    ) -> &'a [AppliedLink] {
+        let scoped = match self.ranges.get(&key(matter, territory)) {
+            Some(&(s, e)) => &self.entries[s as usize..e as usize],
+            None => &[],
+        };
         if !self.matters.contains(&(matter.index() as u32)) {
-            return;
+            return scoped;
         }
+        out.clear();
+        out.extend_from_slice(scoped);
         let t = territory.index() as u32;
         let start = self.held.partition_point(|h| h.0 < t);
         let mut last_unit = NONE;
@@ -455,6 +466,7 @@ impl Applied {
         if out.len() > before {
             out.sort_unstable_by_key(|a| (role_rank(Some(a.role)), a.link));
         }
+        out
     }
 }
 

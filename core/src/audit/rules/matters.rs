@@ -121,15 +121,23 @@ impl Resolver {
         let applied = index::applied(model);
         for (k, anc) in model.ancestors(t).enumerate() {
             let leads = if k == 0 {
-                applied.at(model, m, anc, &mut self.buf);
-                self.buf.iter().take_while(|a| a.role == Role::Lead).map(|a| a.link).collect()
+                applied
+                    .at(model, m, anc, &mut self.buf)
+                    .iter()
+                    .take_while(|a| a.role == Role::Lead)
+                    .map(|a| a.link)
+                    .collect()
             } else {
                 let (applied, buf) = (applied, &mut self.buf);
                 self.above
                     .entry((m, anc))
                     .or_insert_with(|| {
-                        applied.at(model, m, anc, buf);
-                        buf.iter().take_while(|a| a.role == Role::Lead).map(|a| a.link).collect()
+                        applied
+                            .at(model, m, anc, buf)
+                            .iter()
+                            .take_while(|a| a.role == Role::Lead)
+                            .map(|a| a.link)
+                            .collect()
                     })
                     .clone()
             };
