@@ -1,13 +1,12 @@
 //! Where is nobody: the coverage audit and the balance metrics.
 
 use std::ffi::c_char;
+use std::ptr;
 
-use tiaokuai::{Config, Report, Severity};
+use tiaokuai::{Config, LoadOptions, Report, Severity};
 
 use crate::error::{Failure, tiaokuai_error, tiaokuai_result};
-use crate::ffi::{
-    Text, borrow, free_handle, guard, guard_or, into_handle, lend, opt_str_in, out_ptr, write, write_string,
-};
+use crate::ffi::{Text, borrow, free_handle, guard, guard_or, lend, opt_str_in, out_ptr, write, write_string};
 use crate::model::tiaokuai_model;
 
 /// One finding of the audit: the rule, the record it is about, where, and
@@ -66,15 +65,20 @@ impl tiaokuai_report {
     }
 }
 
-/// Reads the optional audit config: NULL with length 0 is the default config.
+/// Reads the optional audit config: NULL with length 0 is the default config;
+/// text is read by the model's JSON rules within `options`' size limit.
 ///
 /// # Safety
 /// `config_json` is NULL or valid for reading `config_len` bytes.
-unsafe fn config_in(config_json: *const c_char, config_len: usize) -> Result<Config, Failure> {
+pub(crate) unsafe fn config_in(
+    config_json: *const c_char,
+    config_len: usize,
+    options: &LoadOptions,
+) -> Result<Config, Failure> {
     // SAFETY: forwarded contract.
     match unsafe { opt_str_in(config_json, config_len, "config_json")? } {
         None => Ok(Config::default()),
-        Some(text) => Ok(Config::from_json_str(text)?),
+        Some(text) => Ok(Config::from_json_str_with(text, options)?),
     }
 }
 
@@ -97,16 +101,17 @@ pub unsafe extern "C" fn tiaokuai_model_audit(
     out_report: *mut *mut tiaokuai_report,
     out_error: *mut *mut tiaokuai_error,
 ) -> tiaokuai_result {
-    guard(out_error, || {
-        let out_report = out_ptr(out_report, "out_report")?;
-        // SAFETY: inputs as documented; out_report checked.
-        unsafe {
-            let model = &borrow(model, "model")?.model;
-            let config = config_in(config_json, config_len)?;
-            write(out_report, into_handle(tiaokuai_report::new(model.audit(&config))));
-        }
-        Ok(())
-    })
+    // SAFETY: forwarded contract; NULL options are the defaults.
+    unsafe {
+        crate::options::tiaokuai_model_audit_with_options(
+            model,
+            config_json,
+            config_len,
+            ptr::null(),
+            out_report,
+            out_error,
+        )
+    }
 }
 
 /// The balance metrics as pretty-printed JSON: per street/town, rolled up per
@@ -131,7 +136,7 @@ pub unsafe extern "C" fn tiaokuai_model_metrics_json(
         // SAFETY: inputs as documented; outputs checked or optional.
         unsafe {
             let model = &borrow(model, "model")?.model;
-            let config = config_in(config_json, config_len)?;
+            let config = config_in(config_json, config_len, &LoadOptions::default())?;
             let json = serde_json::to_string_pretty(&model.metrics(&config))
                 .expect("metrics serialise: numbers and strings only");
             write_string(out_json, out_len, &json);

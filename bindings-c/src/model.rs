@@ -1,6 +1,7 @@
 //! The model: loading, writing, counting and looking up records.
 
 use std::ffi::c_char;
+use std::ptr;
 
 use tiaokuai::{Model, RecordType};
 
@@ -91,14 +92,8 @@ pub unsafe extern "C" fn tiaokuai_model_from_json(
     out_model: *mut *mut tiaokuai_model,
     out_error: *mut *mut tiaokuai_error,
 ) -> tiaokuai_result {
-    guard(out_error, || {
-        let out_model = out_ptr(out_model, "out_model")?;
-        // SAFETY: the caller gives json_len readable bytes; out_model checked.
-        unsafe {
-            let json = str_in(json, json_len, "json")?;
-            deliver(out_model, Model::from_json(json))
-        }
-    })
+    // SAFETY: forwarded contract; NULL options are the defaults.
+    unsafe { crate::options::tiaokuai_model_from_json_with_options(json, json_len, ptr::null(), out_model, out_error) }
 }
 
 /// Loads a model from a path (`path_len` bytes of UTF-8, no NUL terminator
@@ -112,14 +107,8 @@ pub unsafe extern "C" fn tiaokuai_model_load(
     out_model: *mut *mut tiaokuai_model,
     out_error: *mut *mut tiaokuai_error,
 ) -> tiaokuai_result {
-    guard(out_error, || {
-        let out_model = out_ptr(out_model, "out_model")?;
-        // SAFETY: as tiaokuai_model_from_json.
-        unsafe {
-            let path = str_in(path, path_len, "path")?;
-            deliver(out_model, Model::load(path))
-        }
-    })
+    // SAFETY: forwarded contract; NULL options are the defaults.
+    unsafe { crate::options::tiaokuai_model_load_with_options(path, path_len, ptr::null(), out_model, out_error) }
 }
 
 /// Loads a model from a folder holding a CSV bundle (`territories.csv`,

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use std::path::Path;
 
 use tiaokuai::scenario;
-use tiaokuai::{Config, LoadOptions, Model};
+use tiaokuai::{LoadOptions, Model};
 
 use crate::audit::tiaokuai_report;
 use crate::error::{tiaokuai_error, tiaokuai_result};
@@ -145,10 +145,7 @@ pub unsafe extern "C" fn tiaokuai_model_audit_with_options(
         unsafe {
             let model = &borrow(model, "model")?.model;
             let options = options_in(options);
-            let config = match opt_str_in(config_json, config_len, "config_json")? {
-                None => Config::default(),
-                Some(text) => Config::from_json_str_with(text, &options)?,
-            };
+            let config = crate::audit::config_in(config_json, config_len, &options)?;
             write(out_report, into_handle(tiaokuai_report::new(model.audit(&config))));
         }
         Ok(())

@@ -2,14 +2,12 @@
 //! every binding's test suite and by `tiaokuai test`.
 
 use std::ffi::c_char;
-use std::path::Path;
+use std::ptr;
 
-use tiaokuai::scenario::{self, Outcome};
+use tiaokuai::scenario::Outcome;
 
 use crate::error::{tiaokuai_error, tiaokuai_result};
-use crate::ffi::{
-    Text, borrow, free_handle, guard, guard_or, into_handle, lend, opt_str_in, out_ptr, str_in, write, write_string,
-};
+use crate::ffi::{Text, borrow, free_handle, guard, guard_or, lend, out_ptr, write_string};
 
 /// One expectation of a scenario, checked. Borrowed from its scenario.
 #[allow(non_camel_case_types)]
@@ -66,16 +64,10 @@ pub unsafe extern "C" fn tiaokuai_scenario_run_file(
     out_scenario: *mut *mut tiaokuai_scenario,
     out_error: *mut *mut tiaokuai_error,
 ) -> tiaokuai_result {
-    guard(out_error, || {
-        let out_scenario = out_ptr(out_scenario, "out_scenario")?;
-        // SAFETY: path gives path_len readable bytes; out_scenario checked.
-        unsafe {
-            let path = str_in(path, path_len, "path")?;
-            let outcome = scenario::run_file(path)?;
-            write(out_scenario, into_handle(tiaokuai_scenario::new(outcome)));
-        }
-        Ok(())
-    })
+    // SAFETY: forwarded contract; NULL options are the defaults.
+    unsafe {
+        crate::options::tiaokuai_scenario_run_file_with_options(path, path_len, ptr::null(), out_scenario, out_error)
+    }
 }
 
 /// Runs a scenario given as JSON text (`json_len` bytes of UTF-8). A
@@ -91,17 +83,18 @@ pub unsafe extern "C" fn tiaokuai_scenario_run_json(
     out_scenario: *mut *mut tiaokuai_scenario,
     out_error: *mut *mut tiaokuai_error,
 ) -> tiaokuai_result {
-    guard(out_error, || {
-        let out_scenario = out_ptr(out_scenario, "out_scenario")?;
-        // SAFETY: buffers as documented; out_scenario checked.
-        unsafe {
-            let json = str_in(json, json_len, "json")?;
-            let base = opt_str_in(base_dir, base_len, "base_dir")?;
-            let outcome = scenario::run_str(json, base.map(Path::new))?;
-            write(out_scenario, into_handle(tiaokuai_scenario::new(outcome)));
-        }
-        Ok(())
-    })
+    // SAFETY: forwarded contract; NULL options are the defaults.
+    unsafe {
+        crate::options::tiaokuai_scenario_run_json_with_options(
+            json,
+            json_len,
+            base_dir,
+            base_len,
+            ptr::null(),
+            out_scenario,
+            out_error,
+        )
+    }
 }
 
 /// True when every expectation of the scenario held; false when one failed
