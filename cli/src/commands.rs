@@ -1,6 +1,6 @@
 //! The commands behind the CLI. Each writes to standard output through [`Out`],
 //! which turns a closed pipe (`tiaokuai audit | head`) into a quiet exit, and
-//! escapes control characters in table output ([`escape_terminal`]). Files and
+//! escapes control characters in table output ([`tiaokuai::render::escape_terminal`]). Files and
 //! folders (`-o`) are written through core's atomic writers
 //! ([`tiaokuai::format::write_atomic`], [`tiaokuai::format::write_dir_atomic`]),
 //! after the destination was checked ([`file_output`], [`folder_output`]).
@@ -15,7 +15,7 @@ use serde_json::Value;
 use tiaokuai::audit::{Config, Severity};
 use tiaokuai::export::{Subgraph, to_dot, to_graphml, write_edgelist_with, write_neo4j_with};
 use tiaokuai::format::{CsvOptions, CsvWriter};
-use tiaokuai::render::Table;
+use tiaokuai::render::{Table, escape_terminal};
 use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
 use crate::{Command, ConvertTo, CsvFormulas, ExportTo, FailOn, Format, MetricsLevel, RenderTo};
@@ -60,37 +60,7 @@ impl From<Error> for Failure {
 
 type CmdResult = Result<ExitCode, Failure>;
 
-/// Escapes what a terminal would act on rather than show: control characters
-/// (C0 but line feed, DEL, C1: `\e` for escape, `\t`, `\r`, `\u{7f}` for
-/// the others) and the invisible bidirectional controls that reorder a line
-/// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), so a name such as
-/// `"\x1b]0;pwned\x07"` shows as text. For human (table) output and error
-/// messages only: JSON and CSV carry names exactly.
-pub fn escape_terminal(text: &str) -> Cow<'_, str> {
-    fn unsafe_char(c: char) -> bool {
-        (c.is_control() && c != '\n')
-            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    }
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\x1b' => out.push_str("\\e"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if unsafe_char(c) => {
-                use std::fmt::Write as _;
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Buffered standard output; `human` output (tables) goes through [`escape_terminal`].
+/// Buffered standard output; `human` output (tables, summaries) goes through [`escape_terminal`].
 struct Out {
     w: std::io::BufWriter<std::io::StdoutLock<'static>>,
     human: bool,
@@ -692,7 +662,7 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_terminal;
+    use tiaokuai::render::escape_terminal;
 
     #[test]
     fn escapes_what_a_terminal_acts_on_and_nothing_else() {

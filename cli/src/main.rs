@@ -374,19 +374,19 @@ pub enum Command {
 }
 
 /// Parses the command line; a usage error quoting an argument that holds
-/// control characters is printed escaped ([`commands::escape_terminal`]).
+/// control characters is printed escaped ([`tiaokuai::render::escape_terminal`]).
 fn parse() -> Result<Cli, ExitCode> {
     match Cli::try_parse() {
         Ok(cli) => Ok(cli),
         Err(e) => {
             let raw = std::env::args_os().any(|a| {
                 let a = a.to_string_lossy();
-                matches!(commands::escape_terminal(&a), std::borrow::Cow::Owned(_))
+                matches!(tiaokuai::render::escape_terminal(&a), std::borrow::Cow::Owned(_))
             });
             if !raw || !e.use_stderr() {
                 e.exit();
             }
-            eprint!("{}", commands::escape_terminal(&e.render().to_string()));
+            eprint!("{}", tiaokuai::render::escape_terminal(&e.render().to_string()));
             Err(ExitCode::from(2))
         }
     }
@@ -409,13 +409,13 @@ fn main() -> ExitCode {
         Err(commands::Failure::BrokenPipe) => ExitCode::SUCCESS,
         Err(commands::Failure::Message(e)) => {
             for line in e.lines() {
-                eprintln!("error: {}", commands::escape_terminal(line));
+                eprintln!("error: {}", tiaokuai::render::escape_terminal(line));
             }
             ExitCode::from(1)
         }
         Err(commands::Failure::Usage(e)) => {
             for line in e.lines() {
-                eprintln!("error: {}", commands::escape_terminal(line));
+                eprintln!("error: {}", tiaokuai::render::escape_terminal(line));
             }
             ExitCode::from(2)
         }

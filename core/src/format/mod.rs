@@ -345,7 +345,7 @@ pub fn write_atomic(
 ///
 /// # Errors
 /// [`Error::Io`] naming `path` when a step fails, or `write`'s own error.
-pub(crate) fn write_new(
+pub fn write_new(
     path: &Path,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
 ) -> Result<()> {
