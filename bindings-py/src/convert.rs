@@ -103,7 +103,12 @@ fn write_value(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) -> Result
     } else if let Ok(b) = obj.cast::<PyBool>() {
         out.push_str(if b.is_true() { "true" } else { "false" });
     } else if obj.is_instance_of::<PyInt>() {
-        // Through __index__ to a plain int, so IntEnum members and big integers come out as digits.
+        // Most integers fit an i64 (extracted through __index__, so IntEnum members too).
+        if let Ok(n) = obj.extract::<i64>() {
+            out.push_str(&n.to_string());
+            return Ok(());
+        }
+        // Through __index__ to a plain int, so big integers come out as digits.
         let int = obj.call_method0("__index__").map_err(PathError::new)?;
         int_text(&int, out).map_err(PathError::new)?;
     } else if let Ok(f) = obj.cast::<PyFloat>() {
@@ -225,17 +230,48 @@ pub(crate) fn to_py<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyR
 /// - numbers with a fraction or exponent come back as `float` when a float holds them,
 ///   and as `decimal.Decimal` (exact) when one does not: beyond its range (`1e400`, which
 ///   would become `inf`) or so small that it would become `0.0` (`1e-400`).
+///
+/// Text in which no number can need the hooks (no run of more than 300 digits, no
+/// exponent) goes to plain `json.loads`; the rest to one cached decoder with the hooks
+/// (building a decoder per call, as `json.loads(text, parse_int=…)` does, cost more than
+/// the parse).
 pub(crate) fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    static HOOKS: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
-    let loads = LOADS.get_or_try_init(py, || py.import("json")?.getattr("loads").map(Bound::unbind))?;
-    let hooks = HOOKS.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("parse_int", pyo3::wrap_pyfunction!(parse_int, py)?)?;
-        d.set_item("parse_float", pyo3::wrap_pyfunction!(parse_float, py)?)?;
-        Ok(d.unbind())
+    static DECODE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    if !needs_exact_hooks(text) {
+        let loads = LOADS.get_or_try_init(py, || py.import("json")?.getattr("loads").map(Bound::unbind))?;
+        return loads.bind(py).call1((text,));
+    }
+    let decode = DECODE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        let hooks = PyDict::new(py);
+        hooks.set_item("parse_int", pyo3::wrap_pyfunction!(parse_int, py)?)?;
+        hooks.set_item("parse_float", pyo3::wrap_pyfunction!(parse_float, py)?)?;
+        let decoder = py.import("json")?.getattr("JSONDecoder")?.call((), Some(&hooks))?;
+        Ok(decoder.getattr("decode")?.unbind())
     })?;
-    loads.bind(py).call((text,), Some(hooks.bind(py)))
+    decode.bind(py).call1((text,))
+}
+
+/// True when a number in `text` may be one plain `json.loads` gets wrong: an integer
+/// past Python's 4300-digit limit, or a float beyond `float`'s range (both need more
+/// than 300 digits, or an exponent). A digit run or an `e` inside a string only sends
+/// the text the slower, equally exact way.
+fn needs_exact_hooks(text: &str) -> bool {
+    let mut run = 0usize;
+    for &b in text.as_bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run > 300 {
+                return true;
+            }
+        } else {
+            if (b == b'e' || b == b'E') && run > 0 {
+                return true;
+            }
+            run = 0;
+        }
+    }
+    false
 }
 
 /// Digits converted by Python's `int(str)` in one piece: below its default limit (4300).
@@ -306,17 +342,18 @@ fn parse_float<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> 
     if v.is_finite() && !underflow {
         return Ok(PyFloat::new(py, v).into_any());
     }
+    decimal_type(py)?.call1((text,))
+}
+
+/// Python's `decimal.Decimal`, imported once.
+fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let decimal = DECIMAL.get_or_try_init(py, || py.import("decimal")?.getattr("Decimal").map(Bound::unbind))?;
-    decimal.bind(py).call1((text,))
+    Ok(DECIMAL.get_or_try_init(py, || py.import("decimal")?.getattr("Decimal").map(Bound::unbind))?.bind(py))
 }
 
 /// True for a `decimal.Decimal`.
 fn as_decimal(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
-    static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let py = obj.py();
-    let decimal = DECIMAL.get_or_try_init(py, || py.import("decimal")?.getattr("Decimal").map(Bound::unbind))?;
-    obj.is_instance(decimal.bind(py))
+    obj.is_instance(decimal_type(obj.py())?)
 }
 
 /// Imports an optional dependency, or raises an `ImportError` naming the extra that installs it.
