@@ -49,10 +49,10 @@ use serde_json::{Map, Value, json};
 use crate::audit::{Config, Finding, Rule};
 use crate::error::{Error, Result};
 use crate::format::LoadOptions;
-use crate::format::strict::{self, Problem, line_col};
+use crate::format::json::bare_message;
+use crate::format::strict::{self, line_col};
 use crate::metrics::Area;
 use crate::model::Model;
-use crate::model::{MAX_DEPTH, too_deep_message};
 use crate::query::Line;
 
 /// One expectation checked, with what was expected and what was found.
@@ -202,22 +202,10 @@ fn shift(e: Error, text: &str, offset: usize) -> Error {
 fn run_bytes(bytes: &[u8], base: Option<&Path>, options: &LoadOptions) -> Result<Outcome> {
     let malformed = |message: String| invalid("file", message);
     let text = strict::decode(bytes, options.max_bytes).map_err(|e| match e {
-        Error::Syntax { message, line, column } => {
-            malformed(format!("malformed JSON at line {line} column {column}: {message}"))
-        }
+        Error::Syntax { message, line, column } => malformed(strict::malformed_at(&message, line, column)),
         other => other,
     })?;
-    if text.trim_matches([' ', '\n', '\r', '\t']).is_empty() {
-        let (line, column) = line_col(text.as_bytes(), text.len());
-        return Err(malformed(format!("malformed JSON at line {line} column {column}: the document is empty")));
-    }
-    // The syntax of the whole text (serde_json reads a raw value without recursion, so a deep
-    // inline model gets the model reader's own message below).
-    let whole: &RawValue = serde_json::from_str(text).map_err(|e| {
-        let m = e.to_string();
-        let m = m.rfind(" at line ").map_or(m.clone(), |i| m[..i].to_string());
-        malformed(format!("malformed JSON at line {} column {}: {m}", e.line(), e.column()))
-    })?;
+    let whole = strict::parse_document(text).map_err(malformed)?;
     if !whole.get().starts_with('{') {
         return Err(malformed("a scenario is a JSON object".into()));
     }
@@ -227,17 +215,7 @@ fn run_bytes(bytes: &[u8], base: Option<&Path>, options: &LoadOptions) -> Result
     let model_raw = entries.iter().find(|(k, _)| k == "model").map(|(_, v)| *v);
     // Depth and duplicate keys in all but the inline model, which the model reader checks.
     let skip = model_raw.map(|m| offset_of(m)..offset_of(m) + m.get().len());
-    match strict::scan(text, skip, MAX_DEPTH) {
-        None => {}
-        Some(Problem::Deep(at)) => {
-            let (line, column) = line_col(text.as_bytes(), at);
-            return Err(malformed(format!("malformed JSON at line {line} column {column}: {}", too_deep_message())));
-        }
-        Some(Problem::Duplicate(d)) => {
-            let (line, column) = line_col(text.as_bytes(), d.offset);
-            return Err(malformed(d.message_at(line, column)));
-        }
-    }
+    strict::check_depth_and_keys(text, skip).map_err(malformed)?;
     let mut doc = Map::new();
     let mut config_raw = None;
     for (key, raw) in &entries {
@@ -253,8 +231,7 @@ fn run_bytes(bytes: &[u8], base: Option<&Path>, options: &LoadOptions) -> Result
                     let (line, column) = line_col(text.as_bytes(), offset_of(raw));
                     let (line, column) =
                         if e.line() == 1 { (line, column + e.column() - 1) } else { (line + e.line() - 1, e.column()) };
-                    let m = e.to_string();
-                    let m = m.rfind(" at line ").map_or(m.clone(), |i| m[..i].to_string());
+                    let m = bare_message(&e);
                     malformed(format!("{key:?}: {m} at line {line} column {column}"))
                 })?;
                 doc.insert(key.clone(), value);

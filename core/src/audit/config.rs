@@ -254,8 +254,8 @@ impl Config {
     /// As [`Config::from_json_str_with`], and [`Error::Invalid`] for invalid UTF-8.
     pub fn from_json_bytes_with(bytes: &[u8], options: &LoadOptions) -> Result<Config> {
         let text = decode(bytes, options, "JSON")?;
-        strict::check_document(text).map_err(invalid)?;
-        let raw: &RawValue = serde_json::from_str(text).map_err(|e| invalid(format!("malformed JSON: {e}")))?;
+        let raw = strict::parse_document(text).map_err(invalid)?;
+        strict::check_depth_and_keys(text, None).map_err(invalid)?;
         Config::from_raw(raw)
     }
 

@@ -295,7 +295,7 @@ struct Label<'a> {
 }
 
 /// Strips serde_json's " at line L column C" suffix from a message.
-fn bare_message(e: &serde_json::Error) -> String {
+pub(crate) fn bare_message(e: &serde_json::Error) -> String {
     let s = e.to_string();
     match s.rfind(" at line ") {
         Some(i) => s[..i].to_string(),

@@ -345,10 +345,7 @@ pub fn write_atomic(
 ///
 /// # Errors
 /// [`Error::Io`] naming `path` when a step fails, or `write`'s own error.
-pub fn write_new(
-    path: &Path,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
-) -> Result<()> {
+pub fn write_new(path: &Path, write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>) -> Result<()> {
     use std::io::Write;
     let file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| Error::io(path, &e))?;
     let mut w = std::io::BufWriter::new(file);

@@ -228,38 +228,46 @@ pub(crate) fn decode(bytes: &[u8], max_bytes: u64) -> Result<&str> {
     })
 }
 
-/// The checks of a whole JSON document that is not a model (an audit config,
-/// a scenario): not empty, at most 127 levels deep, valid JSON, no duplicate
-/// key. The error is a message with the line and column:
-/// `malformed JSON at line 1 column 9: trailing comma`, or
-/// `duplicate key "C003" in rules at line 3 column 5: each key may appear once in an object`.
-pub(crate) fn check_document(text: &str) -> std::result::Result<(), String> {
-    let malformed =
-        |message: &str, line: usize, column: usize| format!("malformed JSON at line {line} column {column}: {message}");
+/// `malformed JSON at line L column C: message`, the model reader's wording.
+pub(crate) fn malformed_at(message: &str, line: usize, column: usize) -> String {
+    format!("malformed JSON at line {line} column {column}: {message}")
+}
+
+/// A whole JSON document that is not a model (an audit config, a scenario): not
+/// empty and valid JSON, its raw value (serde_json reads a raw value without
+/// recursing, so depth is left to [`check_depth_and_keys`]). The error is a message
+/// with the line and column: `malformed JSON at line 1 column 9: trailing comma`.
+pub(crate) fn parse_document(text: &str) -> std::result::Result<&serde_json::value::RawValue, String> {
     if text.trim_matches([' ', '\n', '\r', '\t']).is_empty() {
         let (line, column) = line_col(text.as_bytes(), text.len());
-        return Err(malformed("the document is empty", line, column));
+        return Err(malformed_at("the document is empty", line, column));
     }
-    if let Some(offset) = crate::model::too_deep(text) {
-        let (line, column) = line_col(text.as_bytes(), offset);
-        return Err(malformed(&crate::model::too_deep_message(), line, column));
-    }
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        let message = e.to_string();
-        let message = message.rfind(" at line ").map_or(message.clone(), |i| message[..i].to_string());
-        return Err(malformed(&message, e.line(), e.column()));
-    }
-    match first_duplicate(text) {
-        Some(d) => {
+    serde_json::from_str(text).map_err(|e| malformed_at(&super::json::bare_message(&e), e.line(), e.column()))
+}
+
+/// The rest of the model's rules for a document [`parse_document`] read: at most 127
+/// levels deep and no key given twice, in one pass, leaving out the bytes in `skip`
+/// (a scenario's inline model, which the model reader checks itself):
+/// `duplicate key "C003" in rules at line 3 column 5: each key may appear once in an object`.
+pub(crate) fn check_depth_and_keys(
+    text: &str,
+    skip: Option<std::ops::Range<usize>>,
+) -> std::result::Result<(), String> {
+    match scan(text, skip, crate::model::MAX_DEPTH) {
+        None => Ok(()),
+        Some(Problem::Deep(at)) => {
+            let (line, column) = line_col(text.as_bytes(), at);
+            Err(malformed_at(&crate::model::too_deep_message(), line, column))
+        }
+        Some(Problem::Duplicate(d)) => {
             let (line, column) = line_col(text.as_bytes(), d.offset);
             Err(d.message_at(line, column))
         }
-        None => Ok(()),
     }
 }
 
 /// The entries of a JSON object in document order, values raw (borrowed).
-/// Duplicates are not looked for here: [`check_document`] or
+/// Duplicates are not looked for here: [`check_depth_and_keys`] or
 /// [`first_duplicate`] did so before.
 pub(crate) struct Entries<'a>(pub(crate) Vec<(String, &'a serde_json::value::RawValue)>);
 
