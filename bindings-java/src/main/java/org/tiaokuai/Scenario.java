@@ -39,11 +39,7 @@ public record Scenario(String name, boolean passed, String report, List<Check> c
      *     ({@code invalid}), a bad model, an expectation naming an unknown id
      */
     public static Scenario run(Path path) {
-        Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(path, "path").toString());
-        PointerByReference out = new PointerByReference();
-        PointerByReference err = new PointerByReference();
-        Ffi.check(C.tiaokuai_scenario_run_file(p.bytes(), p.len(), out, err), err);
-        return take(out.getValue());
+        return runFile(Objects.requireNonNull(path, "path"), null);
     }
 
     /**
@@ -55,14 +51,7 @@ public record Scenario(String name, boolean passed, String report, List<Check> c
      * @throws TiaokuaiException as {@link #run(Path)}
      */
     public static Scenario runJson(String json, Path baseDir) {
-        Ffi.Utf8 j = Ffi.utf8(Objects.requireNonNull(json, "json"));
-        Ffi.Utf8 b = baseDir == null ? null : Ffi.utf8(baseDir.toString());
-        PointerByReference out = new PointerByReference();
-        PointerByReference err = new PointerByReference();
-        int rc = C.tiaokuai_scenario_run_json(
-                j.bytes(), j.len(), b == null ? null : b.bytes(), b == null ? new SizeT(0) : b.len(), out, err);
-        Ffi.check(rc, err);
-        return take(out.getValue());
+        return runText(Objects.requireNonNull(json, "json"), baseDir, null);
     }
 
     /**
@@ -75,13 +64,8 @@ public record Scenario(String name, boolean passed, String report, List<Check> c
      * @throws TiaokuaiException {@code too_large} over the limit; as {@link #run(Path)}
      */
     public static Scenario run(Path path, LoadOptions options) {
-        Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(path, "path").toString());
-        return Objects.requireNonNull(options, "options").withNative(o -> {
-            PointerByReference out = new PointerByReference();
-            PointerByReference err = new PointerByReference();
-            Ffi.check(C.tiaokuai_scenario_run_file_with_options(p.bytes(), p.len(), o, out, err), err);
-            return take(out.getValue());
-        });
+        Objects.requireNonNull(path, "path");
+        return Objects.requireNonNull(options, "options").withNative(o -> runFile(path, o));
     }
 
     /**
@@ -95,16 +79,29 @@ public record Scenario(String name, boolean passed, String report, List<Check> c
      * @throws TiaokuaiException {@code too_large} over the limit; as {@link #run(Path)}
      */
     public static Scenario runJson(String json, Path baseDir, LoadOptions options) {
-        Ffi.Utf8 j = Ffi.utf8(Objects.requireNonNull(json, "json"));
+        Objects.requireNonNull(json, "json");
+        return Objects.requireNonNull(options, "options").withNative(o -> runText(json, baseDir, o));
+    }
+
+    /** Runs a scenario file with the native options (null: the defaults). */
+    private static Scenario runFile(Path path, Pointer options) {
+        Ffi.Utf8 p = Ffi.utf8(path.toString());
+        PointerByReference out = new PointerByReference();
+        PointerByReference err = new PointerByReference();
+        Ffi.check(C.tiaokuai_scenario_run_file_with_options(p.bytes(), p.len(), options, out, err), err);
+        return take(out.getValue());
+    }
+
+    /** Runs a scenario given as JSON text with the native options (null: the defaults). */
+    private static Scenario runText(String json, Path baseDir, Pointer options) {
+        Ffi.Utf8 j = Ffi.utf8(json);
         Ffi.Utf8 b = baseDir == null ? null : Ffi.utf8(baseDir.toString());
-        return Objects.requireNonNull(options, "options").withNative(o -> {
-            PointerByReference out = new PointerByReference();
-            PointerByReference err = new PointerByReference();
-            int rc = C.tiaokuai_scenario_run_json_with_options(j.bytes(), j.len(),
-                    b == null ? null : b.bytes(), b == null ? new SizeT(0) : b.len(), o, out, err);
-            Ffi.check(rc, err);
-            return take(out.getValue());
-        });
+        PointerByReference out = new PointerByReference();
+        PointerByReference err = new PointerByReference();
+        int rc = C.tiaokuai_scenario_run_json_with_options(j.bytes(), j.len(),
+                b == null ? null : b.bytes(), b == null ? new SizeT(0) : b.len(), options, out, err);
+        Ffi.check(rc, err);
+        return take(out.getValue());
     }
 
     /** Copies a scenario outcome out of the library and frees it. */

@@ -328,7 +328,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      * @throws TiaokuaiException {@code invalid} for a bad config, naming the key
      */
     public List<Finding> audit(String configJson) {
-        return withReport(configJson, TiaokuaiModel::findings);
+        return withReport(configJson, null, TiaokuaiModel::findings);
     }
 
     /** The findings of a native report, copied out. */
@@ -360,19 +360,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      */
     public List<Finding> audit(String configJson, LoadOptions options) {
         Objects.requireNonNull(options, "options");
-        Ffi.Utf8 c = configJson == null ? null : Ffi.utf8(configJson);
-        return with(m -> options.withNative(o -> {
-            PointerByReference out = new PointerByReference();
-            PointerByReference err = new PointerByReference();
-            int rc = C.tiaokuai_model_audit_with_options(
-                    m, c == null ? null : c.bytes(), c == null ? new SizeT(0) : c.len(), o, out, err);
-            Ffi.check(rc, err);
-            try {
-                return findings(out.getValue());
-            } finally {
-                C.tiaokuai_report_free(out.getValue());
-            }
-        }));
+        return options.withNative(o -> withReport(configJson, o, TiaokuaiModel::findings));
     }
 
     /**
@@ -383,7 +371,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      * @throws TiaokuaiException {@code invalid} for a bad config
      */
     public String auditJson(String configJson) {
-        return withReport(configJson, report -> {
+        return withReport(configJson, null, report -> {
             PointerByReference out = new PointerByReference();
             Memory len = Ffi.sizeSlot();
             PointerByReference err = new PointerByReference();
@@ -392,13 +380,14 @@ public final class TiaokuaiModel implements AutoCloseable {
         });
     }
 
-    private <T> T withReport(String configJson, Function<Pointer, T> body) {
+    /** Runs the audit with the config and the native options (null: the defaults), then {@code body} on the report. */
+    private <T> T withReport(String configJson, Pointer options, Function<Pointer, T> body) {
         Ffi.Utf8 c = configJson == null ? null : Ffi.utf8(configJson);
         return with(m -> {
             PointerByReference out = new PointerByReference();
             PointerByReference err = new PointerByReference();
-            int rc = C.tiaokuai_model_audit(
-                    m, c == null ? null : c.bytes(), c == null ? new SizeT(0) : c.len(), out, err);
+            int rc = C.tiaokuai_model_audit_with_options(
+                    m, c == null ? null : c.bytes(), c == null ? new SizeT(0) : c.len(), options, out, err);
             Ffi.check(rc, err);
             try {
                 return body.apply(out.getValue());
