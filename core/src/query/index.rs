@@ -357,69 +357,100 @@ pub(crate) struct AppliedLink {
     pub via: Option<LinkId>,
 }
 
+/// A unit holding at most this many territories has its unscoped `responsible` links
+/// tabled at each of them; one holding more is joined with them when asked.
+const FEW: usize = 8;
+
 /// The `responsible` links per (matter, territory) where they apply.
 ///
 /// Scoped links are tabled by (matter, scope). Unscoped links apply at every territory
-/// their unit holds; tabling each (matter, territory) pair would cost, for one unit
-/// holding n territories with n unscoped links, n² entries (a 1 MB model could ask for
-/// gigabytes). They are tabled by (matter, unit) instead and joined with the unit's
-/// `jurisdiction` when asked: [`Applied::at`] reads the holders of the territory. Memory
-/// and build work are O(links log links).
+/// their unit holds: they are tabled at each one when the unit holds at most [`FEW`]
+/// (so a lookup is one hash probe, as for scoped links), and otherwise tabled by
+/// (matter, unit) and joined with the territory's holders when asked. Tabling every
+/// pair would cost, for one unit holding n territories with n unscoped links, n²
+/// entries (a 1 MB model could ask for gigabytes); this way the table holds at most
+/// `FEW` entries per link. Memory and build work are O(links log links).
 #[derive(Clone)]
 pub(crate) struct Applied {
-    /// (matter, scope) → range of `entries`: the scoped links.
+    /// (matter, territory) → range of `entries`: the scoped links and the unscoped links
+    /// of units holding few territories, by role rank then document order.
     ranges: HashMap<u64, (u32, u32), BuildHasherDefault<FxHasher>>,
     entries: Vec<AppliedLink>,
-    /// (matter, unit) → range of `unscoped`: the unscoped links, by role rank then document order.
+    /// (matter, unit) → range of `unscoped`: the unscoped links of units holding many
+    /// territories, by role rank then document order.
     by_unit: HashMap<u64, (u32, u32), BuildHasherDefault<FxHasher>>,
     unscoped: Vec<(u8, u32)>,
-    /// The matters with at least one unscoped link (others skip the holders).
+    /// The matters with such links (others are answered from `entries` alone).
     matters: std::collections::HashSet<u32, BuildHasherDefault<FxHasher>>,
-    /// Every `jurisdiction` link as (territory, unit, link), sorted: a territory's holders,
-    /// each unit's links together, its first in document order first.
+    /// The `jurisdiction` links of units holding many territories as (territory, unit,
+    /// link), sorted: a territory's holders, each unit's links together, its first in
+    /// document order first.
     held: Vec<(u32, u32, u32)>,
 }
 
 impl Applied {
     fn build(model: &Model) -> Applied {
-        let mut held: Vec<(u32, u32, u32)> = model
+        // Every jurisdiction link as (unit, territory, link), sorted: each unit's territories,
+        // the first link over each in document order first.
+        let mut by_holder: Vec<(u32, u32, u32)> = model
             .links()
             .filter(|(_, l)| l.kind == LinkKind::Jurisdiction)
-            .map(|(id, l)| (l.to.index() as u32, l.from.index() as u32, id.index() as u32))
+            .map(|(id, l)| (l.from.index() as u32, l.to.index() as u32, id.index() as u32))
             .collect();
-        held.sort_unstable();
-        // Rows (key, role rank, responsible link): scoped by (matter, scope), unscoped by (matter, unit).
-        let mut scoped: Vec<(u64, u8, u32)> = Vec::new();
+        by_holder.sort_unstable();
+        by_holder.dedup_by(|b, a| (a.0, a.1) == (b.0, b.1));
+        let territories_of = |unit: u32| {
+            let start = by_holder.partition_point(|h| h.0 < unit);
+            let end = start + by_holder[start..].partition_point(|h| h.0 == unit);
+            &by_holder[start..end]
+        };
+        // Rows (key, role rank, responsible link, jurisdiction link or NONE) tabled per
+        // (matter, territory); rows (key, rank, link) per (matter, unit) for many-holders.
+        let mut rows: Vec<(u64, u8, u32, u32)> = Vec::new();
         let mut unscoped: Vec<(u64, u8, u32)> = Vec::new();
         let mut matters = std::collections::HashSet::default();
+        let mut many = std::collections::HashSet::<u32, BuildHasherDefault<FxHasher>>::default();
         for (id, l) in model.links() {
             if l.kind != LinkKind::Responsible {
                 continue;
             }
             let rank = role_rank(l.role);
             match l.scope {
-                Some(t) => scoped.push((key(l.to, t), rank, id.index() as u32)),
+                Some(t) => rows.push((key(l.to, t), rank, id.index() as u32, NONE)),
                 None => {
-                    matters.insert(l.to.index() as u32);
-                    unscoped.push((key(l.to, l.from), rank, id.index() as u32));
+                    let unit = l.from.index() as u32;
+                    let held = territories_of(unit);
+                    if held.len() <= FEW {
+                        for &(_, t, j) in held {
+                            rows.push((key(l.to, Node::new(t)), rank, id.index() as u32, j));
+                        }
+                    } else {
+                        matters.insert(l.to.index() as u32);
+                        many.insert(unit);
+                        unscoped.push((key(l.to, l.from), rank, id.index() as u32));
+                    }
                 }
             }
         }
-        scoped.sort_unstable();
+        rows.sort_unstable();
         unscoped.sort_unstable();
         let mut ranges: HashMap<u64, (u32, u32), BuildHasherDefault<FxHasher>> = HashMap::default();
-        let mut entries = Vec::with_capacity(scoped.len());
-        for (i, &(k, _, link)) in scoped.iter().enumerate() {
+        let mut entries = Vec::with_capacity(rows.len());
+        for &(k, _, link, via) in &rows {
+            let i = entries.len() as u32;
             let link = LinkId(link);
             let role = model.link(link).role.unwrap_or(Role::Supervise);
-            entries.push(AppliedLink { link, role, via: None });
-            ranges.entry(k).or_insert((i as u32, i as u32)).1 = i as u32 + 1;
+            entries.push(AppliedLink { link, role, via: (via != NONE).then_some(LinkId(via)) });
+            ranges.entry(k).or_insert((i, i)).1 = i + 1;
         }
         let mut by_unit: HashMap<u64, (u32, u32), BuildHasherDefault<FxHasher>> = HashMap::default();
         for (i, &(k, _, _)) in unscoped.iter().enumerate() {
             by_unit.entry(k).or_insert((i as u32, i as u32)).1 = i as u32 + 1;
         }
         let unscoped = unscoped.into_iter().map(|(_, rank, link)| (rank, link)).collect();
+        let mut held: Vec<(u32, u32, u32)> =
+            by_holder.iter().filter(|h| many.contains(&h.0)).map(|&(u, t, j)| (t, u, j)).collect();
+        held.sort_unstable();
         Applied { ranges, entries, by_unit, unscoped, matters, held }
     }
 
