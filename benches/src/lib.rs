@@ -36,7 +36,7 @@ pub fn coverage_scan(model: &Model) -> (usize, usize) {
         .count();
     let nobody = model
         .territories()
-        .filter(|&(t, _)| model.children(t).len() == 0 && model.in_degree(t, &LinkKind::Jurisdiction) == 0)
+        .filter(|&(t, _)| model.children(t).next().is_none() && model.in_degree(t, &LinkKind::Jurisdiction) == 0)
         .count();
     (orphan_units, nobody)
 }

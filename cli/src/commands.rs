@@ -160,6 +160,9 @@ const SCHEMA: &str = include_str!("../../docs/tiaokuai-1.schema.json");
 /// The loading options of this run (`--max-bytes`, `--threads`), set once by [`run`].
 static LOAD_OPTIONS: std::sync::OnceLock<LoadOptions> = std::sync::OnceLock::new();
 
+/// The date of `--at`, set once by [`run`]: every model loaded is read at it.
+static AT: std::sync::OnceLock<Option<tiaokuai::Date>> = std::sync::OnceLock::new();
+
 /// Loads the model named on the command line (`-` for standard input), or the embedded sample.
 ///
 /// The model lives until the process exits: a command loads one model and ends, and freeing
@@ -170,6 +173,14 @@ fn load(file: Option<&str>) -> Result<&'static Model, Failure> {
 }
 
 fn load_owned(file: Option<&str>) -> Result<Model, Failure> {
+    let model = load_document(file)?;
+    Ok(match AT.get().copied().flatten() {
+        Some(date) => model.at(date),
+        None => model,
+    })
+}
+
+fn load_document(file: Option<&str>) -> Result<Model, Failure> {
     let located = |path: &str, e: Error| match e {
         Error::Io { .. } | Error::Changed { .. } => e.to_string(),
         _ => format!("{path}: {e}"),
@@ -237,8 +248,12 @@ fn write_model(output: ModelOutput<'_>, model: &Model) -> Result<(), Failure> {
 }
 
 /// Runs one command.
-pub fn run(command: Command, options: LoadOptions) -> CmdResult {
+pub fn run(command: Command, options: LoadOptions, at: Option<tiaokuai::Date>) -> CmdResult {
     let _ = LOAD_OPTIONS.set(options);
+    let _ = AT.set(at);
+    if at.is_some() && matches!(command, Command::ImportDivisions { .. } | Command::Generate { .. } | Command::Schema) {
+        return Err(Failure::Usage("--at reads a model at a date: this command reads no model".into()));
+    }
     match command {
         Command::Audit { file, config, format, fail_on, csv_formulas } => {
             audit(file.as_deref(), config.as_deref(), format, fail_on, csv_formulas)
@@ -279,6 +294,8 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
                 )?),
             };
             let model = load(Some(&file))?;
+            // With --at, the records in force at the date; else the whole document.
+            let model = if AT.get().copied().flatten().is_some() { &model.snapshot()? } else { model };
             write_model(output, model)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -590,6 +607,9 @@ fn validate(file: Option<&str>, format: Format) -> CmdResult {
 #[derive(serde::Serialize)]
 struct Stats {
     name: Option<String>,
+    /// The date the model is read at (`--at`, else `meta.as_of`), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<String>,
     records: usize,
     links: usize,
     by_type: BTreeMap<String, usize>,
@@ -603,8 +623,12 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
     let model = load(file)?;
     let mut s = Stats {
         name: model.title(),
-        records: model.len(),
-        links: model.link_count(),
+        at: model.date().map(|d| d.to_string()),
+        records: [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item]
+            .iter()
+            .map(|&t| model.count(t))
+            .sum(),
+        links: model.count_links(),
         by_type: BTreeMap::new(),
         territories_by_kind: BTreeMap::new(),
         units_by_kind: BTreeMap::new(),
@@ -640,7 +664,8 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
     if format == Format::Json {
         out.json(&s)?;
     } else {
-        out.line(&format!("{}: {} records, {} links\n", s.name.as_deref().unwrap_or("model"), s.records, s.links))?;
+        let at = s.at.as_deref().map(|d| format!(" at {d}")).unwrap_or_default();
+        out.line(&format!("{}{at}: {} records, {} links\n", s.name.as_deref().unwrap_or("model"), s.records, s.links))?;
         let sections = [
             ("records", &s.by_type),
             ("territory kind", &s.territories_by_kind),

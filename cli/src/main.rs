@@ -37,8 +37,20 @@ pub struct Cli {
     /// 1 to load on one thread. Queries and the audit run on one thread either way.
     #[arg(long, global = true, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
+    /// Read the model as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD; a year or
+    /// month is read as its last day): records and links out of force then are left out
+    /// and answers resting on a possibly-in-force one list it under `uncertain`. Default:
+    /// the model's `meta.as_of`, else every record counts. `convert --at` writes the
+    /// records in force at the date.
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
+    at: Option<tiaokuai::Date>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// A date of the format: YYYY, YYYY-MM or YYYY-MM-DD.
+fn parse_date(text: &str) -> Result<tiaokuai::Date, String> {
+    text.trim().parse()
 }
 
 /// A thread count from 0 to [`tiaokuai::format::MAX_THREADS`].
@@ -404,7 +416,7 @@ fn main() -> ExitCode {
     if let Some(threads) = cli.threads {
         options = options.threads(threads);
     }
-    match commands::run(cli.command, options) {
+    match commands::run(cli.command, options, cli.at) {
         Ok(code) => code,
         Err(commands::Failure::BrokenPipe) => ExitCode::SUCCESS,
         Err(commands::Failure::Message(e)) => {

@@ -215,6 +215,17 @@ pub enum Error {
         id: String,
     },
 
+    /// A query named a record that is not in force at the date the model is read at.
+    #[error("{id:?} is not in force at {date} (its dates: {validity})")]
+    NotInForce {
+        /// The id asked for.
+        id: String,
+        /// The date the model is read at.
+        date: String,
+        /// The record's `since` and `until`, as `2015 to 2020-05-31` (`…` for an open end).
+        validity: String,
+    },
+
     /// A query named a record of the wrong type (a territory where a unit is needed …).
     #[error("{id:?} is {}, but {context} needs {}", article(*found), article(*expected))]
     WrongRecordType {
@@ -301,6 +312,7 @@ impl Error {
             | Error::WrongEndpoint { id, .. }
             | Error::DuplicateId { id, .. }
             | Error::UnknownId { id }
+            | Error::NotInForce { id, .. }
             | Error::WrongRecordType { id, .. } => Some(id),
             other => other.position().and_then(|p| p.id.as_deref()),
         }
@@ -324,6 +336,7 @@ impl Error {
             Error::Changed { .. } => "changed",
             Error::Csv { .. } => "csv",
             Error::UnknownId { .. } => "unknown_id",
+            Error::NotInForce { .. } => "not_in_force",
             Error::WrongRecordType { .. } => "wrong_record_type",
             Error::Invalid { .. } => "invalid",
         }

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::model::{LinkId, Model, Node};
+use crate::model::{LinkId, Model, Node, Status};
 
 /// One fact behind an answer.
 ///
@@ -153,3 +153,67 @@ impl std::fmt::Display for Fact<'_> {
 
 /// The facts behind one answer, in the order they were established.
 pub type Evidence<'m> = Vec<Fact<'m>>;
+
+/// The facts of an answer that rest on a record or link only possibly in force at the
+/// view's date ([`Model::at`]): for each such record, its `since` and `until` (as
+/// [`Fact::Field`]s); for each such link, the link. `subjects` are ids the answer is
+/// about besides its evidence (a finding's subject and street/town). Empty when the
+/// view doubts nothing, which costs one check.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Model, evidence};
+/// let model = Model::from_json(r#"{"format": "tiaokuai/1", "meta": {"as_of": "2015-06-30"},
+///   "units": [{"id": "a", "name": "A", "kind": "party_committee"},
+///             {"id": "b", "name": "B", "kind": "party_branch", "since": "2015"}],
+///   "links": [{"from": "a", "to": "b", "kind": "leads"}]}"#)?;
+/// let chain = model.chain("b", tiaokuai::Line::Leadership)?;
+/// let doubt: Vec<String> = chain.uncertain.iter().map(|f| f.to_string()).collect();
+/// assert_eq!(doubt, [r#"b.since = "2015""#]);
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn uncertain<'a>(
+    model: &Model,
+    subjects: impl IntoIterator<Item = &'a str>,
+    evidence: &[Fact<'_>],
+) -> Evidence<'static> {
+    let mut out = Vec::new();
+    if !model.has_uncertain() {
+        return out;
+    }
+    let mut seen_records: Vec<Node> = Vec::new();
+    let mut seen_links: Vec<usize> = Vec::new();
+    let mut record = |id: &str, out: &mut Evidence<'static>| {
+        let Some(n) = model.find(id) else { return };
+        if model.status(n) != Status::Possibly || seen_records.contains(&n) {
+            return;
+        }
+        seen_records.push(n);
+        let v = model.record(n).validity();
+        for (field, date) in [("since", v.since), ("until", v.until)] {
+            if let Some(d) = date {
+                out.push(Fact::field(model, n, field, d.to_string()));
+            }
+        }
+    };
+    for id in subjects {
+        record(id, &mut out);
+    }
+    for fact in evidence {
+        match fact {
+            Fact::Link { link, from, to, .. } => {
+                if *link < model.link_count()
+                    && model.link_status(LinkId(*link as u32)) == Status::Possibly
+                    && !seen_links.contains(link)
+                {
+                    seen_links.push(*link);
+                    out.push(Fact::link(model, LinkId(*link as u32)));
+                }
+                record(from, &mut out);
+                record(to, &mut out);
+            }
+            Fact::Field { record: r, .. } | Fact::Missing { record: r, .. } => record(r, &mut out),
+        }
+    }
+    out
+}

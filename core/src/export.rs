@@ -50,7 +50,7 @@ pub enum Focus<'m> {
     /// Every record and link.
     Whole,
     /// The units of a chain, the units of its branches, and the links it followed or reported.
-    Chain(Chain<'m>),
+    Chain(Box<Chain<'m>>),
     /// The part around one record:
     /// a territory, its containing territories and the units holding jurisdiction over them
     /// (its block chain, [`responsible_for`]); a unit and its chain on [`Line::All`];

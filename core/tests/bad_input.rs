@@ -654,7 +654,26 @@ fn impossible_date() {
     fails(
         &unit(r#""id": "a", "name": "A", "kind": "enterprise", "since": "2024-02-30""#),
         "invalid_field",
-        r#"units[0] (id "a"): field "since": "2024-02-30" is not a date of the form YYYY-MM-DD"#,
+        r#"units[0] (id "a"): field "since": "2024-02-30" is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD (2024-02 has no day 30)"#,
+    );
+}
+
+#[test]
+fn month_thirteen_and_compact_dates() {
+    fails(
+        &unit(r#""id": "a", "name": "A", "kind": "enterprise", "since": "2019-13""#),
+        "invalid_field",
+        r#"units[0] (id "a"): field "since": "2019-13" is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD (there is no month 13)"#,
+    );
+    fails(
+        &unit(r#""id": "a", "name": "A", "kind": "enterprise", "until": "20190101""#),
+        "invalid_field",
+        r#"units[0] (id "a"): field "until": "20190101" is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"#,
+    );
+    fails(
+        &unit(r#""id": "a", "name": "A", "kind": "enterprise", "until": "0000""#),
+        "invalid_field",
+        r#"units[0] (id "a"): field "until": "0000" is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD (years run from 0001 to 9999)"#,
     );
 }
 
@@ -663,7 +682,7 @@ fn date_without_leading_zeros() {
     fails(
         &links(r#"{"from": "dw", "to": "gw", "kind": "leads", "until": "2024-6-1"}"#),
         "invalid_field",
-        r#"links[0] (from "dw"): field "until": "2024-6-1" is not a date of the form YYYY-MM-DD"#,
+        r#"links[0] (from "dw"): field "until": "2024-6-1" is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"#,
     );
 }
 
@@ -1030,7 +1049,7 @@ fn csv_bad_date() {
     let b = Bundle::new("bad-date", &[("items.csv", b"id,name,list,until\ni,I,need,2024-6-1\n")]);
     b.fails(
         "invalid_field",
-        r#"items.csv line 2 (id "i"): field "until": "2024-6-1" is not a date of the form YYYY-MM-DD"#,
+        r#"items.csv line 2 (id "i"): field "until": "2024-6-1" is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"#,
     );
 }
 

@@ -202,7 +202,7 @@ fn focus_around_a_territory_is_its_block_chain() {
 fn focus_on_a_chain_and_on_a_unit() {
     let m = model(AWKWARD);
     let c = m.chain("u<2>", Line::Leadership).unwrap();
-    let sub = Subgraph::new(&m, &Focus::Chain(c));
+    let sub = Subgraph::new(&m, &Focus::Chain(Box::new(c)));
     let ids: Vec<&str> = sub.nodes.iter().map(|&n| m.id(n)).collect();
     assert_eq!(ids, ["u\"1", "u<2>"]);
     assert_eq!(sub.links.iter().map(|l| l.index()).collect::<Vec<_>>(), [1]);

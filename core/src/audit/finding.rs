@@ -260,7 +260,8 @@ rules! {
 
 /// One finding of the audit: a rule, the record it is about, and the evidence.
 ///
-/// Serialised as `{"rule", "name", "severity", "subject", "territory", "message", "evidence"}`.
+/// Serialised as `{"rule", "name", "severity", "subject", "territory", "message", "evidence"}`,
+/// and `"uncertain"` when it has any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Finding {
@@ -278,6 +279,11 @@ pub struct Finding {
     pub message: String,
     /// The links and fields the finding rests on, and the links looked for and not found.
     pub evidence: Evidence<'static>,
+    /// In a view at a date, the records (their `since`/`until`) and links of the finding
+    /// that are only possibly in force then: the finding hangs on how their reduced dates
+    /// are read. Empty (and left out of the JSON) when it rests on nothing uncertain.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncertain: Evidence<'static>,
 }
 
 impl fmt::Display for Finding {

@@ -77,7 +77,7 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences, IntoNodeReferences};
 
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::{Metrics, Tally};
-use crate::model::{LinkId, LinkKind, Model, Node, Record, Sector, TerritoryKind, UnitKind};
+use crate::model::{LinkId, LinkKind, Model, Node, Record, Sector, Status, TerritoryKind, UnitKind};
 use crate::render::Table;
 
 /// The "none" value of the `u32` tables.
@@ -456,6 +456,9 @@ impl<'m> Context<'m> {
         let mut located = vec![NONE; n];
         for (node, record) in graph.node_references() {
             let i = node.index();
+            if model.status(Node::new(i as u32)) == Status::OutOfForce {
+                continue;
+            }
             match record {
                 Record::Territory(terr) => {
                     tclass[i] = territory_class(&terr.kind);
@@ -504,6 +507,9 @@ impl<'m> Context<'m> {
         let (mut org_of, mut registers, mut holds) =
             (Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap));
         for edge in graph.edge_references() {
+            if model.link_status(LinkId(edge.id().index() as u32)) == Status::OutOfForce {
+                continue;
+            }
             let l = edge.weight();
             let (f, t, id) = (l.from.index() as u32, l.to.index() as u32, edge.id().index() as u32);
             let to = &mut flags[t as usize];
@@ -854,6 +860,11 @@ impl Sink {
                 describe(ctx, r.rule as usize, subject, territory, &mut out);
                 out.take()
             };
+            let uncertain = crate::evidence::uncertain(
+                model,
+                [model.id(subject)].into_iter().chain(territory.map(|t| model.id(t))),
+                &evidence,
+            );
             findings.push(Finding {
                 rule: rule.code,
                 name: rule.name,
@@ -862,6 +873,7 @@ impl Sink {
                 territory: territory.map(|t| model.id(t).to_owned()),
                 message,
                 evidence,
+                uncertain,
             });
         }
         findings

@@ -589,6 +589,9 @@ impl Model {
     /// # Ok::<(), tiaokuai::Error>(())
     /// ```
     pub fn write_csv_dir(&self, dir: impl AsRef<Path>) -> Result<()> {
+        if self.is_filtered() {
+            return self.whole().write_csv_dir(dir);
+        }
         super::write_dir_atomic(dir.as_ref(), "CSV bundle", &BUNDLE_FILES, |tmp| self.write_csv_files(tmp))
     }
 

@@ -737,20 +737,35 @@ fn io_err(e: std::io::Error) -> Error {
 }
 
 impl Model {
-    /// Writes the model as `tiaokuai/1` JSON: deterministic, one record per line.
+    /// Writes the model as `tiaokuai/1` JSON: deterministic, one record per line. A view
+    /// at a date ([`Model::at`]) writes its whole document, history included
+    /// ([`Model::snapshot`] writes the records in force alone).
     ///
     /// # Errors
     /// [`Error::Io`] when the writer fails.
-    pub fn write_json<W: Write>(&self, mut w: W) -> Result<()> {
+    pub fn write_json<W: Write>(&self, w: W) -> Result<()> {
+        let meta = self.meta().map(|m| m.as_json().to_string());
+        self.write_json_selected(w, meta.as_deref(), |_| true, |_| true)
+    }
+
+    /// Writes the records and links `keep` selects, in document order, with `meta`.
+    fn write_json_selected<W: Write>(
+        &self,
+        mut w: W,
+        meta: Option<&str>,
+        keep: impl Fn(Node) -> bool,
+        keep_link: impl Fn(LinkId) -> bool,
+    ) -> Result<()> {
         let mut line = Vec::with_capacity(256);
         writeln!(w, "{{\n  \"format\": \"{FORMAT}\",").map_err(io_err)?;
-        if let Some(meta) = &self.meta() {
-            writeln!(w, "  \"meta\": {},", meta.as_json()).map_err(io_err)?;
+        if let Some(meta) = meta {
+            writeln!(w, "  \"meta\": {meta},").map_err(io_err)?;
         }
+        let mut records = self.document_records().filter(|(n, _)| keep(*n)).peekable();
         for t in [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item] {
             write!(w, "  \"{}\": [", t.array()).map_err(io_err)?;
             let mut first = true;
-            for (_, r) in self.typed(t) {
+            while let Some((_, r)) = records.next_if(|(_, r)| r.record_type() == t) {
                 line.clear();
                 line.extend_from_slice(if first { b"\n    " } else { b",\n    " });
                 // Plain strings, numbers and validated raw JSON cannot fail to serialise.
@@ -762,7 +777,7 @@ impl Model {
         }
         w.write_all(b"  \"links\": [").map_err(io_err)?;
         let mut first = true;
-        for (_, l) in self.links() {
+        for (_, l) in self.document_links().filter(|(id, _)| keep_link(*id)) {
             let v = l.validity;
             let out = OutLink {
                 from: self.id(l.from),
@@ -785,6 +800,66 @@ impl Model {
         }
         w.write_all(if first { b"]\n}\n" } else { b"\n  ]\n}\n" }).map_err(io_err)?;
         Ok(())
+    }
+
+    /// The document of the view alone: the records and links in force (or possibly in
+    /// force) at the view's date, with their dates, and `meta.as_of` set to that date,
+    /// so the snapshot reads as the view does. A territory or place that a kept record
+    /// names as its `parent`, `located_in` or a kept link's `scope` is kept too, even out
+    /// of force (its dates keep it out of the snapshot's view). `convert --at` writes it.
+    /// A model read with every record counting gives its whole document.
+    ///
+    /// # Errors
+    /// Those of [`Model::from_json`], which a snapshot of a loaded model does not meet.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Model;
+    /// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+    ///   "territories": [{"id": "old", "name": "旧", "kind": "street", "until": "2020-05-31"},
+    ///                   {"id": "new", "name": "新", "kind": "street", "since": "2020-06-01"}]}"#)?;
+    /// let snap = model.at("2021".parse()?).snapshot()?;
+    /// assert_eq!(snap.len(), 1);
+    /// assert_eq!(snap.as_of().map(|d| d.to_string()).as_deref(), Some("2021"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn snapshot(&self) -> Result<Model> {
+        let Some(date) = self.date() else { return Ok(self.clone()) };
+        let mut keep = vec![false; self.len()];
+        let mark = |start: Node, keep: &mut Vec<bool>| {
+            let mut cur = Some(start);
+            while let Some(n) = cur {
+                if std::mem::replace(&mut keep[n.index()], true) {
+                    break;
+                }
+                cur = match self.record(n) {
+                    Record::Territory(t) => t.parent,
+                    Record::Unit(u) => u.located_in,
+                    _ => None,
+                };
+            }
+        };
+        for (n, _) in self.records() {
+            mark(n, &mut keep);
+        }
+        let links: Vec<bool> =
+            self.document_links().map(|(id, _)| self.link_status(id) != Status::OutOfForce).collect();
+        for (_, l) in self.links() {
+            if let Some(s) = l.scope {
+                mark(s, &mut keep);
+            }
+        }
+        let mut meta = match self.meta().map(|m| serde_json::from_str(m.as_json())) {
+            Some(Ok(serde_json::Value::Object(map))) => map,
+            _ => serde_json::Map::new(),
+        };
+        meta.insert("as_of".into(), serde_json::Value::String(date.to_string()));
+        let meta = serde_json::Value::Object(meta).to_string();
+        let mut out = Vec::new();
+        self.write_json_selected(&mut out, Some(&meta), |n| keep[n.index()], |id| links[id.index()])?;
+        let text =
+            String::from_utf8(out).map_err(|e| Error::Invalid { what: "snapshot".into(), message: e.to_string() })?;
+        Model::from_json(&text)
     }
 
     /// The model as `tiaokuai/1` JSON text.

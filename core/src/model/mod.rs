@@ -147,6 +147,17 @@ impl<A: Iterator<Item = Node>, B: Iterator<Item = Node>> ExactSizeIterator for E
 /// ```
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The document: records, links and the tables derived from them, shared by every view.
+    data: std::sync::Arc<Data>,
+    /// The date the model is read at, and what that leaves out.
+    view: View,
+    /// Lookup tables for the accountability queries, built on first use (ignored by `PartialEq`).
+    pub(crate) query_index: std::sync::OnceLock<crate::query::QueryIndex>,
+}
+
+/// The document a model holds, whatever date it is read at.
+#[derive(Debug)]
+struct Data {
     graph: Graph,
     index: index::IdIndex,
     order: [TypeOrder; 4],
@@ -154,14 +165,78 @@ pub struct Model {
     out: Adjacency,
     inc: Adjacency,
     children: Adjacency,
-    levels: Vec<Option<Level>>,
     /// Each territory's parent by node index, up to the last territory: the
     /// territory tree in a few megabytes, so walking up a place reads one small
     /// dense table instead of a record per step.
     parents: Vec<Option<Node>>,
-    /// Lookup tables for the accountability queries, built on first use (ignored by `PartialEq`).
-    pub(crate) query_index: std::sync::OnceLock<crate::query::QueryIndex>,
+    /// True when some record or link has a date: a model without any is the same at every date.
+    dated: bool,
+    /// `meta.as_of`, when it is a date: the date the model is read at unless another is asked for.
+    as_of: Option<Date>,
 }
+
+/// The date a model is read at and the records and links that leaves out.
+#[derive(Debug, Clone, Default)]
+struct View {
+    date: Option<Date>,
+    /// `None` when every record and link is in force at the date (always, for an undated model).
+    masks: Option<std::sync::Arc<Masks>>,
+    levels: std::sync::Arc<Vec<Option<Level>>>,
+}
+
+/// One bit per record and per link: out of force, and possibly in force, at a view's date.
+#[derive(Debug, Default)]
+struct Masks {
+    out_nodes: Bits,
+    out_links: Bits,
+    maybe_nodes: Bits,
+    maybe_links: Bits,
+    /// Records in force or possibly in force, by type, and links likewise.
+    counts: [u32; 4],
+    links: u32,
+}
+
+/// A fixed-size set of indices.
+#[derive(Debug, Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    #[inline]
+    fn get(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0)
+    }
+    fn any(&self) -> bool {
+        self.0.iter().any(|&w| w != 0)
+    }
+}
+
+/// An iterator of the records or links a view keeps, knowing how many it will give.
+struct Counted<I> {
+    inner: I,
+    left: usize,
+}
+
+impl<T, I: Iterator<Item = T>> Iterator for Counted<I> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        let next = self.inner.next();
+        if next.is_some() {
+            self.left = self.left.saturating_sub(1);
+        }
+        next
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<T, I: Iterator<Item = T>> ExactSizeIterator for Counted<I> {}
 
 const TYPES: [RecordType; 4] = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item];
 
@@ -181,7 +256,8 @@ impl Model {
     }
 
     /// The model over a checked graph: adjacency, the territory tree and levels are derived
-    /// here, the two adjacency tables side by side when `threads` > 1.
+    /// here, the two adjacency tables side by side when `threads` > 1. The model is read at
+    /// `meta.as_of` when that is a date.
     pub(crate) fn assemble(
         graph: Graph,
         index: index::IdIndex,
@@ -223,24 +299,168 @@ impl Model {
         for &t in &order[0] {
             parents[t.index()] = parent_of(t);
         }
-        let mut model = Model {
-            out,
-            inc,
-            children,
-            graph,
-            index,
-            order: order.map(TypeOrder::new),
-            meta,
-            levels: Vec::new(),
-            parents,
-            query_index: std::sync::OnceLock::new(),
-        };
-        model.levels = model.compute_levels();
+        let dated = graph.node_weights().any(|r| !r.validity().is_empty())
+            || graph.edge_weights().any(|l| !l.validity.is_empty());
+        let as_of = meta.as_ref().and_then(as_of_date);
+        let data =
+            Data { out, inc, children, graph, index, order: order.map(TypeOrder::new), meta, parents, dated, as_of };
+        let mut model =
+            Model { data: std::sync::Arc::new(data), view: View::default(), query_index: std::sync::OnceLock::new() };
+        model.view = model.view_at(as_of);
         model
     }
 
+    /// The view of the document at a date (`None`: every record and link counts).
+    fn view_at(&self, date: Option<Date>) -> View {
+        let masks = match date {
+            Some(d) if self.data.dated => Some(self.masks_at(d)),
+            _ => None,
+        }
+        .filter(|m| m.out_nodes.any() || m.out_links.any() || m.maybe_nodes.any() || m.maybe_links.any())
+        .map(std::sync::Arc::new);
+        let mut view = Model {
+            data: self.data.clone(),
+            view: View { date, masks, levels: Default::default() },
+            query_index: std::sync::OnceLock::new(),
+        };
+        view.view.levels = std::sync::Arc::new(view.compute_levels());
+        view.view
+    }
+
+    fn masks_at(&self, d: Date) -> Masks {
+        let g = &self.data.graph;
+        let (n, m) = (g.node_count(), g.edge_count());
+        let mut masks = Masks {
+            out_nodes: Bits::new(n),
+            out_links: Bits::new(m),
+            maybe_nodes: Bits::new(n),
+            maybe_links: Bits::new(m),
+            counts: [0; 4],
+            links: 0,
+        };
+        for (i, r) in g.node_weights().enumerate() {
+            match r.validity().status_at(d) {
+                Status::InForce => masks.counts[type_slot(r.record_type())] += 1,
+                Status::Possibly => {
+                    masks.maybe_nodes.set(i);
+                    masks.counts[type_slot(r.record_type())] += 1;
+                }
+                Status::OutOfForce => masks.out_nodes.set(i),
+            }
+        }
+        // A link is in the view when it and both its ends are.
+        for (i, l) in g.edge_weights().enumerate() {
+            let status = l.validity.status_at(d);
+            if status == Status::OutOfForce || masks.out_nodes.get(l.from.index()) || masks.out_nodes.get(l.to.index())
+            {
+                masks.out_links.set(i);
+                continue;
+            }
+            if status == Status::Possibly {
+                masks.maybe_links.set(i);
+            }
+            masks.links += 1;
+        }
+        masks
+    }
+
+    /// The model as it stood on a day: records and links out of force at `date` are
+    /// left out of every query, the audit, the metrics and the exports; those
+    /// possibly in force (a reduced date such as `"since": "2015"` that may or may not
+    /// cover the day) stay, and answers resting on them say so (`uncertain`).
+    /// A reduced `date` is read as its last day ("at 2019" is the end of 2019).
+    ///
+    /// The view shares the document with `self` (no record is copied); building it
+    /// reads each record's and link's dates once. Handles ([`Node`], [`LinkId`]) are
+    /// the same in every view of a document. Writing a view ([`Model::to_json`], CSV
+    /// bundles) writes the whole document; [`Model::snapshot`] gives a document of
+    /// the records in force alone.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Model;
+    /// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+    ///   "territories": [
+    ///     {"id": "old", "name": "旧街道", "kind": "street", "until": "2020-05-31"},
+    ///     {"id": "new", "name": "新街道", "kind": "street", "since": "2020-06-01"}]}"#)?;
+    /// let ids = |m: &Model| m.territories().map(|(n, _)| m.id(n).to_string()).collect::<Vec<_>>();
+    /// assert_eq!(ids(&model), ["old", "new"], "no meta.as_of: every record counts");
+    /// assert_eq!(ids(&model.at("2019-06-30".parse()?)), ["old"]);
+    /// assert_eq!(ids(&model.at("2020-06-01".parse()?)), ["new"]);
+    /// assert!(model.at("2019".parse()?).node("new").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn at(&self, date: Date) -> Model {
+        Model { data: self.data.clone(), view: self.view_at(Some(date)), query_index: std::sync::OnceLock::new() }
+    }
+
+    /// The model with every record and link counting, whatever their dates (the
+    /// reading of a document without `meta.as_of`).
+    pub fn whole(&self) -> Model {
+        Model { data: self.data.clone(), view: self.view_at(None), query_index: std::sync::OnceLock::new() }
+    }
+
+    /// The date the model is read at: the one given to [`Model::at`], else the
+    /// document's `meta.as_of`; `None` when every record counts.
+    pub fn date(&self) -> Option<Date> {
+        self.view.date
+    }
+
+    /// The document's `meta.as_of` when it is a date (`YYYY`, `YYYY-MM` or
+    /// `YYYY-MM-DD`): the date a loaded model is read at. Any other `as_of` is kept in
+    /// `meta` verbatim and the model is read with every record counting.
+    pub fn as_of(&self) -> Option<Date> {
+        self.data.as_of
+    }
+
+    /// True when some record or link carries a date.
+    pub fn is_dated(&self) -> bool {
+        self.data.dated
+    }
+
+    /// Whether a record holds at the view's date ([`Status::InForce`] when the model
+    /// is read with every record counting).
+    pub fn status(&self, node: Node) -> Status {
+        match &self.view.masks {
+            Some(m) if m.out_nodes.get(node.index()) => Status::OutOfForce,
+            Some(m) if m.maybe_nodes.get(node.index()) => Status::Possibly,
+            _ => Status::InForce,
+        }
+    }
+
+    /// Whether a link holds at the view's date; a link one of whose ends is out of
+    /// force is out of force too.
+    pub fn link_status(&self, id: LinkId) -> Status {
+        match &self.view.masks {
+            Some(m) if m.out_links.get(id.index()) => Status::OutOfForce,
+            Some(m) if m.maybe_links.get(id.index()) => Status::Possibly,
+            _ => Status::InForce,
+        }
+    }
+
+    /// True when the view holds a record or link only possibly in force.
+    pub fn has_uncertain(&self) -> bool {
+        self.view.masks.as_ref().is_some_and(|m| m.maybe_nodes.any() || m.maybe_links.any())
+    }
+
+    /// True when the view leaves out or doubts some record or link (the writers then
+    /// write the whole document).
+    pub(crate) fn is_filtered(&self) -> bool {
+        self.view.masks.is_some()
+    }
+
+    #[inline]
+    fn node_out(&self, i: usize) -> bool {
+        self.view.masks.as_ref().is_some_and(|m| m.out_nodes.get(i))
+    }
+
+    #[inline]
+    fn link_out(&self, i: u32) -> bool {
+        self.view.masks.as_ref().is_some_and(|m| m.out_links.get(i as usize))
+    }
+
     fn compute_levels(&self) -> Vec<Option<Level>> {
-        let mut levels = vec![None; self.graph.node_count()];
+        let mut levels = vec![None; self.data.graph.node_count()];
         for (n, t) in self.territories() {
             levels[n.index()] = t.kind.level();
         }
@@ -251,65 +471,84 @@ impl Model {
         levels
     }
 
-    /// The number of records (territories, units, matters and items).
+    /// The number of records in the document, whatever the view (the range of
+    /// [`Node::index`]); [`Model::count`] counts the records of a view.
     pub fn len(&self) -> usize {
-        self.graph.node_count()
+        self.data.graph.node_count()
     }
 
-    /// True when the model has no records.
+    /// True when the document has no records.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// The number of links.
+    /// The number of links in the document, whatever the view (the range of
+    /// [`LinkId::index`]); [`Model::links`] gives those of the view.
     pub fn link_count(&self) -> usize {
-        self.graph.edge_count()
+        self.data.graph.edge_count()
     }
 
-    /// The number of records of one type.
+    /// The number of records of one type in the view.
     pub fn count(&self, t: RecordType) -> usize {
-        self.order[type_slot(t)].len as usize
+        match &self.view.masks {
+            Some(m) => m.counts[type_slot(t)] as usize,
+            None => self.data.order[type_slot(t)].len as usize,
+        }
+    }
+
+    /// The number of links in the view.
+    pub fn count_links(&self) -> usize {
+        self.view.masks.as_ref().map_or(self.link_count(), |m| m.links as usize)
     }
 
     /// The document's `meta` object, kept verbatim.
     pub fn meta(&self) -> Option<&Attrs> {
-        self.meta.as_ref()
+        self.data.meta.as_ref()
     }
 
     /// The model's name from `meta.name`, when it has one.
     pub fn title(&self) -> Option<String> {
-        match self.meta.as_ref()?.get("name")? {
+        match self.data.meta.as_ref()?.get("name")? {
             serde_json::Value::String(s) => Some(s),
             _ => None,
         }
     }
 
-    /// The underlying petgraph graph (node and edge indices are [`Node`] and [`LinkId`] indices).
+    /// The underlying petgraph graph: the whole document, every record and link whatever
+    /// the view (node and edge indices are [`Node`] and [`LinkId`] indices). In a view,
+    /// [`Model::status`] and [`Model::link_status`] tell what is in force, e.g. for
+    /// petgraph's `NodeFiltered`.
     pub fn graph(&self) -> &Graph {
-        &self.graph
+        &self.data.graph
     }
 
-    /// The handle of the record with this id.
+    /// The handle of the record with this id, when it is in the view ([`Model::find`]
+    /// finds it whatever its dates).
     pub fn node(&self, id: &str) -> Option<Node> {
-        self.index.get(&self.graph, id)
+        self.find(id).filter(|n| !self.node_out(n.index()))
     }
 
-    /// The record with this id.
+    /// The handle of the record with this id in the document, in the view or not.
+    pub fn find(&self, id: &str) -> Option<Node> {
+        self.data.index.get(&self.data.graph, id)
+    }
+
+    /// The record with this id, when it is in the view.
     pub fn get(&self, id: &str) -> Option<&Record> {
         self.node(id).map(|n| self.record(n))
     }
 
-    /// True when a record has this id.
+    /// True when a record in the view has this id.
     pub fn contains(&self, id: &str) -> bool {
         self.node(id).is_some()
     }
 
-    /// The record behind a handle.
+    /// The record behind a handle (in the view or not).
     ///
     /// # Panics
     /// When the handle comes from another, larger model.
     pub fn record(&self, node: Node) -> &Record {
-        &self.graph[NodeIndex::new(node.index())]
+        &self.data.graph[NodeIndex::new(node.index())]
     }
 
     /// The id of a record.
@@ -342,55 +581,67 @@ impl Model {
         self.record(node).as_item()
     }
 
-    /// The handle of the record with this id, checked to be of type `expected`.
+    /// The handle of the record with this id, checked to be of type `expected` and in the view.
     ///
     /// # Errors
-    /// [`Error::UnknownId`] when no record has the id, [`Error::WrongRecordType`]
-    /// when it is of another type; `context` says what needed it.
+    /// [`Error::UnknownId`] when no record has the id, [`Error::NotInForce`] when the
+    /// record is not in force at the view's date, [`Error::WrongRecordType`] when it
+    /// is of another type; `context` says what needed it.
     ///
     /// # Example
     /// ```
     /// use tiaokuai::{Model, RecordType};
     /// let model = Model::sample();
-    /// assert!(model.require("310113", RecordType::Territory, "responsible_for").is_ok());
+    /// assert!(model.require("310113", RecordType::Territory, "responsible").is_ok());
     /// let err = model.require("310113", RecordType::Unit, "chain").unwrap_err();
     /// assert_eq!(err.to_string(), r#""310113" is a territory, but chain needs a unit"#);
     /// ```
     pub fn require(&self, id: &str, expected: RecordType, context: &str) -> Result<Node> {
-        let node = self.node(id).ok_or_else(|| Error::UnknownId { id: id.to_string() })?;
+        let node = self.find(id).ok_or_else(|| Error::UnknownId { id: id.to_string() })?;
         let found = self.record(node).record_type();
         if found != expected {
             return Err(Error::WrongRecordType { id: id.to_string(), expected, found, context: context.to_string() });
+        }
+        if self.node_out(node.index()) {
+            let v = self.record(node).validity();
+            let show = |d: Option<Date>| d.map_or_else(|| "…".to_string(), |d| d.to_string());
+            return Err(Error::NotInForce {
+                id: id.to_string(),
+                date: self.view.date.map(|d| d.to_string()).unwrap_or_default(),
+                validity: format!("{} to {}", show(v.since), show(v.until)),
+            });
         }
         Ok(node)
     }
 
     pub(crate) fn typed(&self, t: RecordType) -> impl ExactSizeIterator<Item = (Node, &Record)> + '_ {
-        self.order[type_slot(t)].iter().map(move |n| (n, self.record(n)))
+        let left = self.count(t);
+        let inner = self.data.order[type_slot(t)].iter().filter(move |n| !self.node_out(n.index()));
+        Counted { inner, left }.map(move |n| (n, self.record(n)))
     }
 
-    /// All records, in document order: territories, units, matters, items.
+    /// All records of the view, in document order: territories, units, matters, items.
     pub fn records(&self) -> impl Iterator<Item = (Node, &Record)> + '_ {
         TYPES.iter().flat_map(move |&t| self.typed(t))
     }
 
-    /// All territories, in document order.
+    /// All territories of the view, in document order.
     pub fn territories(&self) -> impl ExactSizeIterator<Item = (Node, &Territory)> + '_ {
         self.typed(RecordType::Territory)
             .map(|(n, r)| (n, r.as_territory().expect("territory order holds territories")))
     }
 
-    /// All units, in document order.
+    /// All units of the view, in document order.
     pub fn units(&self) -> impl ExactSizeIterator<Item = (Node, &Unit)> + '_ {
         self.typed(RecordType::Unit).map(|(n, r)| (n, r.as_unit().expect("unit order holds units")))
     }
 
-    /// All matters, in document order.
+    /// All matters of the view, in document order.
     pub fn matters(&self) -> impl ExactSizeIterator<Item = (Node, &Matter)> + '_ {
         self.typed(RecordType::Matter).map(|(n, r)| (n, r.as_matter().expect("matter order holds matters")))
     }
 
-    /// All items, in document order.
+    /// All items of the view, in document order.
     pub fn items(&self) -> impl ExactSizeIterator<Item = (Node, &Item)> + '_ {
         self.typed(RecordType::Item).map(|(n, r)| (n, r.as_item().expect("item order holds items")))
     }
@@ -408,19 +659,35 @@ impl Model {
         self.territories().filter(move |(_, t)| &t.kind == kind)
     }
 
-    /// The link behind a handle.
-    pub fn link(&self, id: LinkId) -> &Link {
-        &self.graph[EdgeIndex::new(id.index())]
+    /// Every record of the document in document order, in the view or not (what the
+    /// writers write).
+    pub fn document_records(&self) -> impl Iterator<Item = (Node, &Record)> + '_ {
+        TYPES.iter().flat_map(move |&t| self.data.order[type_slot(t)].iter().map(move |n| (n, self.record(n))))
     }
 
-    /// All links, in document order.
+    /// Every link of the document in document order, in the view or not (what the
+    /// writers write).
+    pub fn document_links(&self) -> impl ExactSizeIterator<Item = (LinkId, &Link)> + '_ {
+        (0..self.data.graph.edge_count() as u32).map(move |i| (LinkId(i), self.link(LinkId(i))))
+    }
+
+    /// The link behind a handle (in the view or not).
+    pub fn link(&self, id: LinkId) -> &Link {
+        &self.data.graph[EdgeIndex::new(id.index())]
+    }
+
+    /// All links of the view, in document order.
     pub fn links(&self) -> impl ExactSizeIterator<Item = (LinkId, &Link)> + '_ {
-        (0..self.graph.edge_count() as u32).map(move |i| (LinkId(i), self.link(LinkId(i))))
+        let inner = (0..self.data.graph.edge_count() as u32).filter(move |&i| !self.link_out(i));
+        Counted { inner, left: self.count_links() }.map(move |i| (LinkId(i), self.link(LinkId(i))))
     }
 
     fn adj_links<'a>(&'a self, adj: &'a [Adj], kind: &'a LinkKind) -> impl Iterator<Item = &'a Link> + 'a {
         let custom = kind.is_custom();
-        adj.iter().map(move |a| self.link(LinkId(a.link))).filter(move |l| !custom || &l.kind == kind)
+        adj.iter()
+            .filter(move |a| !self.link_out(a.link))
+            .map(move |a| self.link(LinkId(a.link)))
+            .filter(move |l| !custom || &l.kind == kind)
     }
 
     /// The links of one kind leaving a record, in document order.
@@ -428,19 +695,24 @@ impl Model {
     /// # Complexity
     /// O(log d + k) for a record with d outgoing links, k of them of this kind.
     pub fn links_from<'a>(&'a self, node: Node, kind: &'a LinkKind) -> impl Iterator<Item = &'a Link> + 'a {
-        self.adj_links(self.out.of_slot(node, kind.slot()), kind)
+        self.adj_links(self.data.out.of_slot(node, kind.slot()), kind)
     }
 
     /// The links of one kind arriving at a record, in document order.
     pub fn links_to<'a>(&'a self, node: Node, kind: &'a LinkKind) -> impl Iterator<Item = &'a Link> + 'a {
-        self.adj_links(self.inc.of_slot(node, kind.slot()), kind)
+        self.adj_links(self.data.inc.of_slot(node, kind.slot()), kind)
     }
 
     /// The links of one built-in kind arriving at a record, with their ids, in document order;
     /// unlike [`Model::all_links_to`] it reads no link of another kind.
     pub(crate) fn ids_to(&self, node: Node, kind: &LinkKind) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
         debug_assert!(!kind.is_custom());
-        self.inc.of_slot(node, kind.slot()).iter().map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
+        self.data
+            .inc
+            .of_slot(node, kind.slot())
+            .iter()
+            .filter(move |a| !self.link_out(a.link))
+            .map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
     }
 
     /// The records a record links to by links of one kind (its out-neighbours), in document order of the links.
@@ -453,28 +725,59 @@ impl Model {
         self.links_to(node, kind).map(|l| l.from)
     }
 
-    /// The number of links of one kind leaving a record, without visiting them (built-in kinds).
+    /// The number of links of one kind leaving a record, without visiting them (built-in
+    /// kinds, in a model read with every record counting).
     pub fn out_degree(&self, node: Node, kind: &LinkKind) -> usize {
-        if kind.is_custom() { self.links_from(node, kind).count() } else { self.out.of_slot(node, kind.slot()).len() }
+        if kind.is_custom() || self.view.masks.is_some() {
+            self.links_from(node, kind).count()
+        } else {
+            self.data.out.of_slot(node, kind.slot()).len()
+        }
     }
 
-    /// The number of links of one kind arriving at a record (built-in kinds).
+    /// The number of links of one kind arriving at a record (without visiting them for
+    /// built-in kinds, in a model read with every record counting).
     pub fn in_degree(&self, node: Node, kind: &LinkKind) -> usize {
-        if kind.is_custom() { self.links_to(node, kind).count() } else { self.inc.of_slot(node, kind.slot()).len() }
+        if kind.is_custom() || self.view.masks.is_some() {
+            self.links_to(node, kind).count()
+        } else {
+            self.data.inc.of_slot(node, kind.slot()).len()
+        }
     }
 
-    /// Every link leaving a record, grouped by kind.
+    /// Every link of the view leaving a record, grouped by kind.
     pub fn all_links_from(&self, node: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
-        self.out.all(node).iter().map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
+        self.data
+            .out
+            .all(node)
+            .iter()
+            .filter(move |a| !self.link_out(a.link))
+            .map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
     }
 
-    /// Every link arriving at a record, grouped by kind.
+    /// Every link of the view arriving at a record, grouped by kind.
     pub fn all_links_to(&self, node: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
-        self.inc.all(node).iter().map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
+        self.data
+            .inc
+            .all(node)
+            .iter()
+            .filter(move |a| !self.link_out(a.link))
+            .map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
+    }
+
+    /// Every link of the document leaving a record (in the view or not), grouped by kind.
+    pub fn document_links_from(&self, node: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+        self.data.out.all(node).iter().map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
+    }
+
+    /// Every link of the document arriving at a record (in the view or not), grouped by kind.
+    pub fn document_links_to(&self, node: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+        self.data.inc.all(node).iter().map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
     }
 
     /// The containing territory of a territory (`None` for a root, and for a
-    /// record that is not a territory).
+    /// record that is not a territory). The record's `parent` field, whatever the view
+    /// (rule T003 finds a territory whose parent is not in force).
     ///
     /// # Example
     /// ```
@@ -483,14 +786,14 @@ impl Model {
     /// assert_eq!(model.parent(street).map(|p| model.id(p)), Some("310113"));
     /// ```
     pub fn parent(&self, node: Node) -> Option<Node> {
-        self.parents.get(node.index()).copied().flatten()
+        self.data.parents.get(node.index()).copied().flatten()
     }
 
-    /// The territories directly inside a territory, in document order (none for
+    /// The territories of the view directly inside a territory, in document order (none for
     /// a record that is not a territory).
-    pub fn children(&self, node: Node) -> impl ExactSizeIterator<Item = Node> + '_ {
-        let inside = if node.index() < self.parents.len() { self.children.all(node) } else { &[] };
-        inside.iter().map(|a| Node::new(a.link))
+    pub fn children(&self, node: Node) -> impl Iterator<Item = Node> + '_ {
+        let inside = if node.index() < self.data.parents.len() { self.data.children.all(node) } else { &[] };
+        inside.iter().map(|a| Node::new(a.link)).filter(move |c| !self.node_out(c.index()))
     }
 
     /// A territory and its containing territories, nearest first.
@@ -506,11 +809,11 @@ impl Model {
         std::iter::successors(Some(node), move |&n| self.parent(n))
     }
 
-    /// The level of a record: a territory's by its kind, a unit's by the
+    /// The level of a record in the view: a territory's by its kind, a unit's by the
     /// highest territory it holds jurisdiction over or, failing that, where it
     /// is located. `None` for matters, items and records with no level.
     pub fn level(&self, node: Node) -> Option<Level> {
-        self.levels[node.index()]
+        self.view.levels[node.index()]
     }
 
     /// The responsibility grade of a record's level.
@@ -519,11 +822,20 @@ impl Model {
     }
 }
 
+/// `meta.as_of` as a date, when it is one.
+fn as_of_date(meta: &Attrs) -> Option<Date> {
+    match meta.get("as_of")? {
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
 impl PartialEq for Model {
-    /// Two models are equal when they hold the same records, links and meta in the same order.
+    /// Two models are equal when they hold the same records, links and meta in the same
+    /// order (their documents), read at the same date.
     fn eq(&self, other: &Self) -> bool {
         let same_links = self.link_count() == other.link_count()
-            && self.links().zip(other.links()).all(|((_, a), (_, b))| {
+            && self.document_links().zip(other.document_links()).all(|((_, a), (_, b))| {
                 let end = |m: &Model, n: Option<Node>| n.map(|n| m.id(n).to_string());
                 a.kind == b.kind
                     && self.id(a.from) == other.id(b.from)
@@ -537,7 +849,7 @@ impl PartialEq for Model {
                     && a.validity == b.validity
             });
         let same_records = self.len() == other.len()
-            && self.records().zip(other.records()).all(|((na, a), (nb, b))| {
+            && self.document_records().zip(other.document_records()).all(|((na, a), (nb, b))| {
                 let refs = |m: &Model, n: Node| match m.record(n) {
                     Record::Territory(t) => t.parent.map(|p| m.id(p).to_string()),
                     Record::Unit(u) => u.located_in.map(|p| m.id(p).to_string()),
@@ -550,7 +862,7 @@ impl PartialEq for Model {
                 };
                 strip(a) == strip(b) && refs(self, na) == refs(other, nb)
             });
-        same_records && same_links && self.meta == other.meta
+        same_records && same_links && self.meta() == other.meta() && self.date() == other.date()
     }
 }
 
@@ -584,8 +896,8 @@ mod tests {
         assert_eq!(m.parent(n("u2")), None, "a unit has no parent, past the last territory");
         assert_eq!(m.unit(n("u2")).unwrap().located_in, Some(n("t3")));
         assert_eq!(m.children(n("t2")).map(|c| m.id(c)).collect::<Vec<_>>(), ["t3"]);
-        assert_eq!(m.children(n("u1")).len(), 0, "a unit inside the territories' index range");
-        assert_eq!(m.children(n("u2")).len(), 0, "a unit past the last territory");
+        assert_eq!(m.children(n("u1")).count(), 0, "a unit inside the territories' index range");
+        assert_eq!(m.children(n("u2")).count(), 0, "a unit past the last territory");
         // Every territory's parent is its record's.
         for (t, terr) in m.territories() {
             assert_eq!(m.parent(t), terr.parent);

@@ -60,35 +60,100 @@ impl LinkId {
     }
 }
 
-/// A calendar date (`YYYY-MM-DD`), used for `since` / `until`.
+/// A date of the format, used for `since`, `until` and views: a day
+/// (`YYYY-MM-DD`), or a reduced date naming a whole month (`YYYY-MM`) or year
+/// (`YYYY`).
+///
+/// A reduced date stands for *some day* in its period, which the document does
+/// not say ("2015年起"): [`Date::first_day`] and [`Date::last_day`] bound it. A
+/// date keeps its precision: it is written back exactly as it was read.
+///
+/// Dates order by their text (`2015` < `2015-01-01` < `2015-06` < `2015-06-01`),
+/// which sorts a list of dates; to compare when things happen, compare the
+/// bounds (see [`Validity::status_at`]).
 ///
 /// # Example
 /// ```
-/// use tiaokuai::Date;
+/// use tiaokuai::{Date, Precision};
 /// let d: Date = "2024-06-30".parse().unwrap();
 /// assert_eq!(d.to_string(), "2024-06-30");
-/// assert!("2024-02-30".parse::<Date>().is_err());
+/// let y: Date = "2015".parse().unwrap();
+/// assert_eq!(y.precision(), Precision::Year);
+/// assert_eq!((y.first_day().to_string(), y.last_day().to_string()), ("2015-01-01".into(), "2015-12-31".into()));
+/// assert_eq!("2024-02".parse::<Date>().unwrap().last_day().to_string(), "2024-02-29");
+/// for bad in ["2024-02-30", "2019-13", "20190101", "2019-1-5", ""] {
+///     assert!(bad.parse::<Date>().is_err(), "{bad}");
+/// }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Date(NonZeroU32);
+pub struct Date(NonZeroU32); // year * 10000 + month * 100 + day; a reduced date has 0 for what it leaves out
+
+/// How much of a [`Date`] is known: the year, the month, or the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Precision {
+    /// `YYYY`: some day of the year.
+    Year,
+    /// `YYYY-MM`: some day of the month.
+    Month,
+    /// `YYYY-MM-DD`: the day.
+    Day,
+}
+
+fn is_leap(year: u32) -> bool {
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
 
 impl Date {
-    /// The date from its parts; `None` when it is not a real date (years 1–9999).
+    /// The day from its parts; `None` when it is not a real date (years 1–9999).
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Date;
+    /// assert_eq!(Date::new(2024, 2, 29).unwrap().to_string(), "2024-02-29");
+    /// assert!(Date::new(2023, 2, 29).is_none());
+    /// ```
     pub fn new(year: u32, month: u32, day: u32) -> Option<Date> {
-        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
-            return None;
-        }
-        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
-        let days = match month {
-            2 if leap => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        if day > days {
+        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
         NonZeroU32::new(year * 10000 + month * 100 + day).map(Date)
+    }
+
+    /// The reduced date naming a whole month (`YYYY-MM`); `None` outside years 1–9999 and months 1–12.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Date;
+    /// assert_eq!(Date::month_of(2019, 7).unwrap().to_string(), "2019-07");
+    /// ```
+    pub fn month_of(year: u32, month: u32) -> Option<Date> {
+        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) {
+            return None;
+        }
+        NonZeroU32::new(year * 10000 + month * 100).map(Date)
+    }
+
+    /// The reduced date naming a whole year (`YYYY`); `None` outside years 1–9999.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Date;
+    /// assert_eq!(Date::year_of(2015).unwrap().to_string(), "2015");
+    /// ```
+    pub fn year_of(year: u32) -> Option<Date> {
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
+        NonZeroU32::new(year * 10000).map(Date)
     }
 
     /// The year.
@@ -96,49 +161,171 @@ impl Date {
         self.0.get() / 10000
     }
 
-    /// The month, 1–12.
-    pub fn month(self) -> u32 {
-        self.0.get() / 100 % 100
+    /// The month, 1–12, when the date names one.
+    pub fn month(self) -> Option<u32> {
+        Some(self.0.get() / 100 % 100).filter(|&m| m != 0)
     }
 
-    /// The day of the month.
-    pub fn day(self) -> u32 {
-        self.0.get() % 100
+    /// The day of the month, when the date names one.
+    pub fn day(self) -> Option<u32> {
+        Some(self.0.get() % 100).filter(|&d| d != 0)
+    }
+
+    /// How much of the date is known.
+    pub fn precision(self) -> Precision {
+        match (self.month(), self.day()) {
+            (None, _) => Precision::Year,
+            (Some(_), None) => Precision::Month,
+            _ => Precision::Day,
+        }
+    }
+
+    /// The first day of the date's period (the date itself for a day).
+    pub fn first_day(self) -> Date {
+        let (y, m) = (self.year(), self.month().unwrap_or(1));
+        Date::new(y, m, self.day().unwrap_or(1)).unwrap_or(self)
+    }
+
+    /// The last day of the date's period (the date itself for a day).
+    pub fn last_day(self) -> Date {
+        let (y, m) = (self.year(), self.month().unwrap_or(12));
+        Date::new(y, m, self.day().unwrap_or_else(|| days_in_month(y, m))).unwrap_or(self)
+    }
+
+    /// The day after a day (of the date's last day, for a reduced date); `None` after 9999-12-31.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Date;
+    /// let d: Date = "2020-02-28".parse().unwrap();
+    /// assert_eq!(d.next_day().unwrap().to_string(), "2020-02-29");
+    /// assert_eq!("2019".parse::<Date>().unwrap().next_day().unwrap().to_string(), "2020-01-01");
+    /// ```
+    pub fn next_day(self) -> Option<Date> {
+        let d = self.last_day();
+        let (y, m, day) = (d.year(), d.month().unwrap_or(12), d.day().unwrap_or(31));
+        Date::new(y, m, day + 1).or_else(|| Date::new(y, m + 1, 1)).or_else(|| Date::new(y + 1, 1, 1))
+    }
+
+    /// The day before a day (before the date's first day, for a reduced date); `None` before 0001-01-01.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Date;
+    /// assert_eq!("2020-03-01".parse::<tiaokuai::Date>().unwrap().prev_day().unwrap().to_string(), "2020-02-29");
+    /// ```
+    pub fn prev_day(self) -> Option<Date> {
+        let d = self.first_day();
+        let (y, m, day) = (d.year(), d.month().unwrap_or(1), d.day().unwrap_or(1));
+        if day > 1 {
+            return Date::new(y, m, day - 1);
+        }
+        if m > 1 {
+            return Date::new(y, m - 1, days_in_month(y, m - 1));
+        }
+        Date::new(y.checked_sub(1)?, 12, 31)
+    }
+
+    /// The same date with its period moved by whole months (a day past the end of the
+    /// new month becomes its last day); `None` outside years 1–9999.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Date;
+    /// let d: Date = "2020-01-31".parse().unwrap();
+    /// assert_eq!(d.add_months(1).unwrap().to_string(), "2020-02-29");
+    /// assert_eq!("2014".parse::<Date>().unwrap().add_months(12).unwrap().to_string(), "2015");
+    /// ```
+    pub fn add_months(self, months: i64) -> Option<Date> {
+        let m0 = i64::from(self.month().unwrap_or(1)) - 1 + i64::from(self.year()) * 12 + months;
+        let (y, m) = (u32::try_from(m0.div_euclid(12)).ok()?, (m0.rem_euclid(12) + 1) as u32);
+        match self.precision() {
+            Precision::Year => Date::year_of(y),
+            Precision::Month => Date::month_of(y, m),
+            Precision::Day => Date::new(y, m, self.day().unwrap_or(1).min(days_in_month(y, m))),
+        }
+    }
+
+    /// The number of days from 0001-01-01 to the date's first day (a day number for arithmetic).
+    pub fn days(self) -> i64 {
+        let d = self.first_day();
+        let (y, m, day) = (i64::from(d.year()), i64::from(d.month().unwrap_or(1)), i64::from(d.day().unwrap_or(1)));
+        // Days before the year, the month, and in the month (proleptic Gregorian).
+        let py = y - 1;
+        let before_year = py * 365 + py / 4 - py / 100 + py / 400;
+        let before_month: i64 = (1..m).map(|mm| i64::from(days_in_month(y as u32, mm as u32))).sum();
+        before_year + before_month + day - 1
     }
 }
 
 impl FromStr for Date {
     type Err = String;
+
+    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (exactly those digits and dashes, a real
+    /// calendar date, years 0001–9999).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("{s:?} is not a date of the form YYYY-MM-DD");
+        let bad = |why: &str| format!("{s:?} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD{why}");
         let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return Err(bad());
-        }
-        let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            let part = &s[r];
-            if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().ok() } else { None }
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = b.get(r)?;
+            if part.iter().all(|c| c.is_ascii_digit()) { std::str::from_utf8(part).ok()?.parse().ok() } else { None }
         };
-        match (num(0..4), num(5..7), num(8..10)) {
-            (Some(y), Some(m), Some(d)) => Date::new(y, m, d).ok_or_else(bad),
-            _ => Err(bad()),
+        let shape_ok = matches!(b.len(), 4 | 7 | 10) && (b.len() < 7 || b[4] == b'-') && (b.len() < 10 || b[7] == b'-');
+        if !shape_ok {
+            return Err(bad(""));
         }
+        let year = digits(0..4).ok_or_else(|| bad(""))?;
+        if year == 0 {
+            return Err(bad(" (years run from 0001 to 9999)"));
+        }
+        if b.len() == 4 {
+            return Date::year_of(year).ok_or_else(|| bad(""));
+        }
+        let month = digits(5..7).ok_or_else(|| bad(""))?;
+        if !(1..=12).contains(&month) {
+            return Err(bad(&format!(" (there is no month {month})")));
+        }
+        if b.len() == 7 {
+            return Date::month_of(year, month).ok_or_else(|| bad(""));
+        }
+        let day = digits(8..10).ok_or_else(|| bad(""))?;
+        Date::new(year, month, day).ok_or_else(|| bad(&format!(" ({year:04}-{month:02} has no day {day})")))
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
+        write!(f, "{:04}", self.year())?;
+        if let Some(m) = self.month() {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day() {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
     }
 }
 
-/// The optional `since` / `until` dates of a record or link.
+/// Whether a record or link holds at a date: see [`Validity::status_at`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// In force on the day whatever day its reduced dates stand for.
+    InForce,
+    /// In force on the day for some readings of its reduced dates, not for others.
+    Possibly,
+    /// Not in force on the day, whatever its dates stand for.
+    OutOfForce,
+}
+
+/// The optional `since` / `until` dates of a record or link: in force from the
+/// first day through the last day, both inclusive (`until` is the last day in
+/// force, as in "任期至2021年12月31日").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 #[non_exhaustive]
 pub struct Validity {
-    /// Valid from this date.
+    /// In force from this date (some day of it, for a reduced date).
     pub since: Option<Date>,
-    /// Valid until this date.
+    /// In force through this date, inclusive (some day of it, for a reduced date).
     pub until: Option<Date>,
 }
 
@@ -151,6 +338,57 @@ impl Validity {
     /// True when neither date is set.
     pub fn is_empty(&self) -> bool {
         self.since.is_none() && self.until.is_none()
+    }
+
+    /// Whether the record or link holds on a day (a reduced `day` is read as its last
+    /// day: a view "at 2019" is the state at the end of 2019, as yearbooks count).
+    ///
+    /// In force when every day its dates allow puts the day inside (the latest
+    /// possible start is on or before it, the earliest possible end on or after it);
+    /// possibly in force when some reading does; out of force otherwise, and always
+    /// when it can never be in force ([`Validity::never`]). The truth table is in
+    /// docs/format.md.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Date, Status, Validity};
+    /// let d = |s: &str| Some(s.parse::<Date>().unwrap());
+    /// let v = Validity::new(d("2015"), d("2020-05-31"));
+    /// let at = |s: &str| v.status_at(s.parse().unwrap());
+    /// assert_eq!(at("2015-03-01"), Status::Possibly); // "since 2015": maybe not yet
+    /// assert_eq!(at("2016-01-01"), Status::InForce);
+    /// assert_eq!(at("2020-05-31"), Status::InForce); // until is the last day in force
+    /// assert_eq!(at("2020-06-01"), Status::OutOfForce);
+    /// assert_eq!(at("2014-12-31"), Status::OutOfForce);
+    /// ```
+    pub fn status_at(&self, day: Date) -> Status {
+        let day = day.last_day();
+        if self.never() {
+            return Status::OutOfForce;
+        }
+        let after_start = |pick: fn(Date) -> Date| self.since.is_none_or(|s| pick(s) <= day);
+        let before_end = |pick: fn(Date) -> Date| self.until.is_none_or(|u| day <= pick(u));
+        if after_start(Date::last_day) && before_end(Date::first_day) {
+            Status::InForce
+        } else if after_start(Date::first_day) && before_end(Date::last_day) {
+            Status::Possibly
+        } else {
+            Status::OutOfForce
+        }
+    }
+
+    /// True when the dates allow no day at all: `until` ends before `since` starts,
+    /// however the reduced dates are read (rule T001).
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Date, Validity};
+    /// let d = |s: &str| Some(s.parse::<Date>().unwrap());
+    /// assert!(Validity::new(d("2020-06-01"), d("2020-05-31")).never());
+    /// assert!(!Validity::new(d("2020-06"), d("2020")).never(), "some reading leaves June 2020");
+    /// ```
+    pub fn never(&self) -> bool {
+        matches!((self.since, self.until), (Some(s), Some(u)) if u.last_day() < s.first_day())
     }
 }
 

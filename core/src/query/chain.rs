@@ -86,6 +86,10 @@ pub struct Chain<'m> {
     /// The links followed (and not followed, for branches), in the order met,
     /// and, when the chain reaches a top, the links looked for there and not found.
     pub evidence: Evidence<'m>,
+    /// In a view at a date, the records and links of the chain only possibly in force
+    /// then ([`crate::evidence::uncertain`]); empty, and left out of the JSON, otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncertain: Evidence<'static>,
 }
 
 impl<'m> Step<'m> {
@@ -138,6 +142,7 @@ impl<'m> Chain<'m> {
             cycle: self.cycle.map(|c| c.into_iter().map(own).collect()),
             joins: self.joins.map(own),
             evidence: self.evidence.into_iter().map(Fact::into_owned).collect(),
+            uncertain: self.uncertain,
         }
     }
 
@@ -491,6 +496,7 @@ fn build<'m>(
         ids
     });
     let joins = if joined { steps.last().map(|s| s.id.clone()) } else { None };
+    let uncertain = crate::evidence::uncertain(model, steps.iter().map(|s| s.id.as_ref()), &evidence);
     Chain {
         unit: steps[0].id.clone(),
         name: steps[0].name.clone(),
@@ -501,6 +507,7 @@ fn build<'m>(
         cycle,
         joins,
         evidence,
+        uncertain,
     }
 }
 

@@ -173,6 +173,11 @@ pub struct Dispatch<'m> {
     /// The `responsible` links used, each followed by the `jurisdiction` link that makes an
     /// unscoped one apply; when there is no lead, the fact that none was found.
     pub evidence: Evidence<'m>,
+    /// In a view at a date, the records and links of the answer's own evidence (the
+    /// matter, the place, the links read) only possibly in force then; each chain and
+    /// the block chain carry their own. Empty, and left out of the JSON, otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncertain: Evidence<'static>,
 }
 
 impl Assignment<'_> {
@@ -206,6 +211,7 @@ impl Dispatch<'_> {
             block: self.block.into_owned(),
             problem: self.problem,
             evidence: self.evidence.into_iter().map(Fact::into_owned).collect(),
+            uncertain: self.uncertain,
         }
     }
 
@@ -429,6 +435,7 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch<'_> {
         1 => None,
         _ => Some(Problem::SeveralLeads),
     };
+    let uncertain = crate::evidence::uncertain(model, [matter_id, model.id(territory)], &evidence);
     Dispatch {
         matter: Cow::Borrowed(matter_id),
         matter_name: Cow::Borrowed(record.name()),
@@ -442,5 +449,6 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch<'_> {
         block,
         problem,
         evidence,
+        uncertain,
     }
 }

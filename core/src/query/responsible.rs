@@ -66,6 +66,10 @@ pub struct Responsibility<'m> {
     /// The `jurisdiction` links read, and for each territory with nobody, the
     /// fact that no `jurisdiction` link arrives there.
     pub evidence: Evidence<'m>,
+    /// In a view at a date, the territories, holders and links of the answer only
+    /// possibly in force then; empty, and left out of the JSON, otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncertain: Evidence<'static>,
 }
 
 impl Holder<'_> {
@@ -124,6 +128,7 @@ impl<'m> Responsibility<'m> {
             name: own(self.name),
             blocks: self.blocks.into_iter().map(Block::into_owned).collect(),
             evidence: self.evidence.into_iter().map(Fact::into_owned).collect(),
+            uncertain: self.uncertain,
         }
     }
 
@@ -219,5 +224,6 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
             holders,
         });
     }
-    Responsibility { territory: blocks[0].territory.clone(), name: blocks[0].name.clone(), blocks, evidence }
+    let uncertain = crate::evidence::uncertain(model, blocks.iter().map(|b| b.territory.as_ref()), &evidence);
+    Responsibility { territory: blocks[0].territory.clone(), name: blocks[0].name.clone(), blocks, evidence, uncertain }
 }
