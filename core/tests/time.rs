@@ -442,3 +442,44 @@ fn views_answer_as_models_filtered_by_hand() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The sample in time
+
+/// The findings at each date of the table in data/samples/README.md ("The sample in
+/// time"), which the sample script's independent reference audit wrote, are the
+/// library's at those dates; coverage rises and the 2015 reform shows.
+#[test]
+fn the_sample_in_time_matches_its_documented_table() {
+    let readme = include_str!("../../data/samples/README.md");
+    let start = readme.find("| date | findings |").expect("the timeline table is in data/samples/README.md");
+    let mut lines = readme[start..].lines();
+    let header: Vec<&str> = lines.next().unwrap().split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+    lines.next();
+    let model = Model::sample();
+    assert_eq!(model.date(), Some(date("2024-06-30")), "the sample is read at its as_of");
+    let mut totals = Vec::new();
+    let mut rows = 0;
+    for line in lines.take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+        let report = model.at(date(cells[0])).audit(&Config::default());
+        assert_eq!(report.findings.len().to_string(), cells[1], "findings at {}", cells[0]);
+        for (rule, want) in header[2..].iter().zip(&cells[2..]) {
+            assert_eq!(report.findings_of(rule).count().to_string(), *want, "{rule} at {}", cells[0]);
+        }
+        totals.push(report.findings.len());
+        rows += 1;
+    }
+    assert_eq!(rows, 12);
+    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "coverage never falls back: {totals:?}");
+    assert!(totals[0] > 4 * totals[rows - 1], "{totals:?}");
+    // During 2015 the new committees are only possibly in force ("since": "2015").
+    let mid = model.at(date("2015-06-30"));
+    let chain = mid.chain("yyl-sqdw", Line::Leadership).unwrap();
+    assert!(chain.uncertain.iter().any(|f| f.to_string() == r#"yyl-gw.since = "2015""#), "{:?}", chain.uncertain);
+    // Before the reform the street's community Party working committee led it.
+    let before = model.at(date("2014-06-30"));
+    let c = before.responsible_for("310113003").unwrap();
+    let holders: Vec<&str> = c.blocks[0].holders.iter().map(|h| h.id.as_ref()).collect();
+    assert!(holders.contains(&"yyl-sqgw") && !holders.contains(&"yyl-gw"), "{holders:?}");
+}

@@ -38,18 +38,18 @@ def _clean(d):
     return {k: v for k, v in d.items() if v is not None}
 
 
-def T(id, name, kind, parent=None, attrs=None, since=None):
+def T(id, name, kind, parent=None, attrs=None, since=None, until=None):
     territories.append(_clean(dict(id=id, name=name, kind=kind, parent=parent,
-                                   attrs=attrs, since=since)))
+                                   attrs=attrs, since=since, until=until)))
     return id
 
 
 def U(id, name, kind, sector, located_in=None, members=None, staff=None,
-      in_service_members=None, attrs=None, since=None):
+      in_service_members=None, attrs=None, since=None, until=None):
     units.append(_clean(dict(id=id, name=name, kind=kind, sector=sector,
                              located_in=located_in, members=members, staff=staff,
                              in_service_members=in_service_members, attrs=attrs,
-                             since=since)))
+                             since=since, until=until)))
     return id
 
 
@@ -65,10 +65,23 @@ def I(id, name, list_, attrs=None):
 
 
 def L(frm, to, kind, primary=None, power=None, role=None, scope=None,
-      members=None, attrs=None, since=None):
+      members=None, attrs=None, since=None, until=None, event=None):
     links.append(_clean({"from": frm, "to": to, "kind": kind, "primary": primary,
                          "power": power, "role": role, "scope": scope,
-                         "members": members, "attrs": attrs, "since": since}))
+                         "members": members, "attrs": attrs, "since": since,
+                         "until": until, "event": event}))
+
+
+def founded(date):
+    """A founding date as documents give it: "2019-07-01" when the month is July reads
+    "2019年7月" (2019-07), January reads "2019年起" (2019); other days stay exact. The
+    random draws are unchanged, so the rest of the sample is too."""
+    year, month, _ = date.split("-")
+    if month == "01":
+        return year
+    if month == "07":
+        return f"{year}-{month}"
+    return date
 
 
 def gap(*codes):
@@ -610,7 +623,7 @@ for hid in HOST_ORDER:
         po = f"{s['id']}-party"
         U(po, s["name"] + suffix, k, "party", located_in=hid, members=m,
           attrs=gap(*s["gaps"]) if s.get("gap_on_org") else None,
-          since=f"{R.randint(2008, 2023)}-{R.randint(1, 12):02d}-01")
+          since=founded(f"{R.randint(2008, 2023)}-{R.randint(1, 12):02d}-01"))
         L(po, s["id"], "party_org_of")
         L(leader, po, "leads")
         if not s.get("noreg"):
@@ -640,7 +653,7 @@ for hid in HOST_ORDER:
         codes = (["C004"] if tag == "wide" else []) + (["D001"] if tag == "noreg" else [])
         U(jb, f"{hname}第{joint_no[hid]}联合党支部", "joint_party_branch", "party",
           located_in=hid, members=total, attrs=gap(*codes) if codes else None,
-          since=f"{R.randint(2017, 2023)}-{R.randint(1, 12):02d}-01")
+          since=founded(f"{R.randint(2017, 2023)}-{R.randint(1, 12):02d}-01"))
         for s in g:
             L(jb, s["id"], "party_org_of")
             s["org"] = jb
@@ -824,6 +837,47 @@ for proj, needs, ress, who in [
         L(proj, r, "uses")
 
 # --------------------------------------------------------------------------
+# History: the 2014-15 street reform (街道体制改革, Shanghai "1+6" documents)
+# --------------------------------------------------------------------------
+# Until the end of 2014 each street was led by a community Party working committee
+# (社区党工委) and its office still led investment promotion (招商引资). The reform of
+# 2015 renamed the committees street Party working committees (街道党工委), set up the
+# "1+2" structure under them (a community Party committee and an administrative Party
+# group), and took investment promotion from the streets. The records and links below
+# are appended after everything else, so nothing above moves. Dates before the reform
+# are exact (2014-12-31); the new bodies start "2015", as the documents say, so a view
+# during 2015 lists them as uncertain. Zhangmiao's office (zm-gov) never gave up
+# investment promotion: that is the deliberate A004 gap, open to this day.
+# Set to False to leave the succession links out (for a loader without succeeded_by).
+SUCCESSION = False
+BEFORE_REFORM, REFORM = "2014-12-31", "2015"
+_links_now = list(links)
+for t in TS:
+    if t.kind != "street":
+        continue
+    old = f"{t.p}-sqgw"
+    U(old, f"{t.short}社区党工委", "party_working_committee", "party", located_in=t.code,
+      since="2000", until=BEFORE_REFORM)
+    L("bs-dw", old, "leads", until=BEFORE_REFORM)
+    L(old, t.code, "jurisdiction", until=BEFORE_REFORM)
+    # Before the reform the committee led directly what the community Party committee
+    # and the street working committee lead now.
+    for ln in _links_now:
+        if ln["kind"] == "leads" and ln["from"] in (t.party, t.area_party) \
+                and ln["to"] not in (f"{t.p}-sqdw", f"{t.p}-xzdz", f"{t.p}-jm"):
+            L(old, ln["to"], "leads", until=BEFORE_REFORM)
+    if SUCCESSION:
+        L(old, t.party, "succeeded_by", event="rename", attrs={
+            "note": "社区党工委更名为街道党工委 (2015 street reform)"})
+    for uid in (t.party, f"{t.p}-sqdw", f"{t.p}-xzdz"):
+        for u in units:
+            if u["id"] == uid:
+                u["since"] = REFORM
+    if t.gov != A004[1]:
+        L(t.gov, "investment", "responsible", role="lead", until=BEFORE_REFORM,
+          attrs={"note": "招商引资 taken from the streets by the 2015 reform"})
+
+# --------------------------------------------------------------------------
 # The deliberate gaps: what the audit must find, exactly
 # (rule, subject, where/what) -- subject is the id the finding is about
 # --------------------------------------------------------------------------
@@ -880,7 +934,7 @@ FIELDS = {
     "matter": {"id", "name", "list", "category", "attrs", "since", "until"},
     "item": {"id", "name", "list", "attrs", "since", "until"},
     "link": {"from", "to", "kind", "primary", "power", "role", "scope", "members", "attrs",
-             "since", "until"},
+             "since", "until", "event"},
 }
 UNIT_UNIT = {"leads", "guides", "instructs", "mass_org_of", "registers_with", "reports_back",
              "member_of", "power", "party_org_of"}
@@ -892,7 +946,7 @@ TOWNSHIP_KINDS = {"street", "town", "township", "zone"}
 
 def check_structure():
     import re
-    date = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    date = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
     recs = ([("territory", r) for r in territories] + [("unit", r) for r in units] +
             [("matter", r) for r in matters] + [("item", r) for r in items])
     typ, byid = {}, {}
@@ -941,6 +995,9 @@ def check_structure():
             if d in ln:
                 assert date.match(ln[d]) and ln[d] <= AS_OF, ln
         extra = set(ln) - {"from", "to", "kind", "attrs", "since", "until"}
+        if k == "succeeded_by":
+            assert extra == {"event"} and typ[f] == typ[t], ln
+            continue
         if k in UNIT_UNIT:
             assert typ[f] == "unit" and typ[t] == "unit", ln
         if k == "leads":
@@ -1290,14 +1347,74 @@ def write(path):
         f.write(text)
 
 
+def _bounds(text):
+    """First and last day of a YYYY, YYYY-MM or YYYY-MM-DD date, as ISO strings."""
+    import calendar
+    parts = [int(x) for x in text.split("-")]
+    if len(parts) == 1:
+        return f"{parts[0]:04d}-01-01", f"{parts[0]:04d}-12-31"
+    if len(parts) == 2:
+        last = calendar.monthrange(parts[0], parts[1])[1]
+        return f"{parts[0]:04d}-{parts[1]:02d}-01", f"{parts[0]:04d}-{parts[1]:02d}-{last:02d}"
+    return text, text
+
+
+def in_force(rec, day):
+    """In force or possibly in force on `day` (docs/format.md, "Views at a date")."""
+    since = _bounds(rec["since"]) if "since" in rec else None
+    until = _bounds(rec["until"]) if "until" in rec else None
+    if since and until and until[1] < since[0]:
+        return False
+    return (since is None or since[0] <= day) and (until is None or day <= until[1])
+
+
+def at(day):
+    """Narrows the record lists to what is in force at `day`, the view the library reads
+    at meta.as_of; returns a function that restores them."""
+    saved = [(lst, list(lst)) for lst in (territories, units, matters, items, links)]
+    for lst in (territories, units, matters, items):
+        lst[:] = [r for r in lst if in_force(r, day)]
+    ids = {r["id"] for r in territories + units + matters + items}
+    links[:] = [ln for ln in links if in_force(ln, day) and ln["from"] in ids and ln["to"] in ids]
+
+    def restore():
+        for lst, items_ in saved:
+            lst[:] = items_
+    return restore
+
+
+TIMELINE_RULES = ["C001", "C002", "C003", "S004", "A003", "A004"]
+
+
+def timeline_table():
+    """The reference audit's findings at each year end 2013-2023 and at AS_OF, as the
+    markdown table in README.md ("The sample in time"); core/tests/time.rs checks the
+    library's audit against it."""
+    from collections import Counter
+    rows = ["| date | findings | " + " | ".join(TIMELINE_RULES) + " |",
+            "|---|---|" + "---|" * len(TIMELINE_RULES)]
+    for day in [f"{y}-12-31" for y in range(2013, 2024)] + [AS_OF]:
+        restore = at(day)
+        found = reference_audit({r["id"]: r for r in territories + units + matters + items})
+        restore()
+        c = Counter(f[0] for f in found)
+        rows.append(f"| {day} | {len(found)} | " + " | ".join(str(c[r]) for r in TIMELINE_RULES) + " |")
+    return "\n".join(rows)
+
+
 def main():
     byid = check_structure()
-    found = reference_audit(byid)
+    restore = at(AS_OF)
+    found = reference_audit({r["id"]: r for r in territories + units + matters + items})
+    restore()
     want = expected_set()
     if found != want:
         sys.exit(f"audit mismatch:\n  unexpected: {sorted(found - want)}\n"
                  f"  missing:    {sorted(want - found)}")
     check_gap_markers()
+    if "--timeline" in sys.argv:
+        print(timeline_table())
+        return
     if "--gaps" in sys.argv:
         print("| rule | subject | street/town | finding |\n|---|---|---|---|")
         for rule, subj, where, what in EXPECTED_GAPS:
