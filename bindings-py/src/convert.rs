@@ -410,6 +410,44 @@ pub(crate) fn html_table(caption: &str, headers: &[&str], rows: &[Vec<String>]) 
     out
 }
 
+/// How many rows an HTML view (`_repr_html_`) shows before it says "… and N more of TOTAL".
+pub(crate) const HTML_ROWS: usize = 50;
+
+/// The counts line an HTML view starts with: `headline` in bold, then `detail` (both escaped).
+pub(crate) fn html_headline(headline: &str, detail: &str) -> String {
+    if detail.is_empty() {
+        format!("<p><b>{}</b></p>", html_escape(headline))
+    } else {
+        format!("<p><b>{}</b>: {}</p>", html_escape(headline), html_escape(detail))
+    }
+}
+
+/// An HTML table of at most [`HTML_ROWS`] rows of `total`; when rows are left out, a line
+/// says how many and where to find them all (`more` is trusted HTML, e.g. `<code>…</code>`).
+pub(crate) fn html_table_truncated(
+    caption: &str,
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    total: usize,
+    more: &str,
+) -> String {
+    let rows: Vec<Vec<String>> = rows.take(HTML_ROWS).collect();
+    let mut out = html_table(caption, headers, &rows);
+    if total > rows.len() {
+        out.push_str(&format!("<p>… and {} more of {total} (see {more})</p>", total - rows.len()));
+    }
+    out
+}
+
+/// Calls `tiaokuai.plot.<name>(*args)`: the plots are written in Python, on matplotlib.
+pub(crate) fn call_plot<'py>(
+    py: Python<'py>,
+    name: &str,
+    args: impl pyo3::call::PyCallArgs<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    py.import("tiaokuai.plot")?.getattr(name)?.call1(args)
+}
+
 /// A string as Python's `repr` shows it (`'宝山区'`).
 pub(crate) fn py_repr(py: Python<'_>, s: &str) -> String {
     PyString::new(py, s).repr().map(|r| r.to_string()).unwrap_or_else(|_| format!("{s:?}"))

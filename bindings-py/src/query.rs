@@ -173,6 +173,16 @@ impl PyChain {
         chain_html(&self.inner)
     }
 
+    /// Draws the chain as a small graph on matplotlib axes (new ones unless ``ax`` is given):
+    /// the units bottom to top coloured by responsibility grade and labelled by name and id,
+    /// the other leaders of dual-led units as dashed branches, a legend for the grades.
+    /// Returns the axes. Needs matplotlib (``pip install 'tiaokuai[plot]'``); see
+    /// :mod:`tiaokuai.plot`.
+    #[pyo3(signature = (ax = None))]
+    fn plot<'py>(slf: &Bound<'py, Self>, ax: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::call_plot(slf.py(), "chain", (slf, ax))
+    }
+
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other.cast::<PyChain>().is_ok_and(|o| o.get().inner == self.inner)
     }

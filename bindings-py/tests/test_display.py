@@ -1,0 +1,108 @@
+"""Rich display: the compact reprs and the HTML notebooks show, counts first, long tables cut with
+their total, user data (ids, names) escaped."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+import tiaokuai
+from tiaokuai import Model
+
+
+def body_rows(html: str) -> int:
+    """The number of rows in the tables' bodies."""
+    return sum(part.count("<tr>") for part in re.findall(r"<tbody>(.*?)</tbody>", html, re.S))
+
+
+def test_model_html_counts_first(tiny: Model) -> None:
+    html = tiny._repr_html_()
+    assert html.startswith("<p><b>tiny</b>: 5 territories, 8 units, 1 matters, 1 items, 14 links</p>")
+    # one row per record type and one for links, each with its most frequent kinds
+    assert body_rows(html) == 5
+    assert "party_committee 2" in html and "leads 5" in html and "jurisdiction 5" in html
+
+
+def test_record_view_html_truncated_with_total(sample: Model) -> None:
+    html = sample.units._repr_html_()
+    total = len(sample.units)
+    assert total > 50
+    assert html.startswith(f"<p><b>{total} units</b>: ")
+    assert body_rows(html) == 50
+    assert f"… and {total - 50} more of {total}" in html
+    first = sample.units[0]
+    assert f'<td style="text-align:left">{first.id}</td>' in html
+
+
+def test_short_views_are_whole(tiny: Model) -> None:
+    html = tiny.territories.of_kind("street")._repr_html_()
+    assert html.startswith("<p><b>1 territories of kind &#39;street&#39;</b>: street 1</p>")
+    assert body_rows(html) == 1 and "more of" not in html
+    links = tiny.links.filter(kind="responsible")._repr_html_()
+    assert links.startswith("<p><b>1 links</b>: responsible 1</p>")
+    assert "role lead" in links
+    assert "友谊路街道办事处" in links and "占道经营" in links  # names beside the ids
+
+
+def test_record_and_link_html(tiny: Model) -> None:
+    html = tiny["s"]._repr_html_()
+    assert "territory 友谊路街道 (s)" in html
+    assert '<td style="text-align:left">households</td>' not in html  # attrs stay one row
+    assert "{&#39;households&#39;: 620}" in html
+    assert '<td style="text-align:left">grade</td><td style="text-align:left">direct</td>' in html
+    link = tiny.links[12]._repr_html_()
+    assert "links[12]: 友谊路街道办事处 (gov) -responsible-&gt; 占道经营 (vending)" in link
+    assert '<td style="text-align:left">role</td><td style="text-align:left">lead</td>' in link
+
+
+def test_user_data_is_escaped(tiny_dict: dict[str, Any]) -> None:
+    evil = "<script>alert(\"x\")</script> & 'co'"
+    tiny_dict["meta"]["name"] = evil
+    tiny_dict["units"][0]["name"] = evil
+    model = Model.from_dict(tiny_dict)
+    for html in (
+        model._repr_html_(),
+        model.units._repr_html_(),
+        model["sw"]._repr_html_(),
+        model.links[0]._repr_html_(),
+        model.chain("kp")._repr_html_(),
+    ):
+        assert "<script>" not in html, html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;" in html
+
+
+def test_finding_html_has_evidence(sample: Model) -> None:
+    finding = sample.audit().findings_of("S001")[0]
+    html = finding._repr_html_()
+    assert html.count("evidence[") == len(finding.evidence) > 0
+    assert f"{finding.severity}[{finding.rule} {finding.name}] {finding.subject}" in html
+    assert "-leads-&gt;" in html  # the facts, as their text, escaped
+
+
+def test_report_html_truncated_with_total() -> None:
+    report = tiaokuai.generate("district", seed=1).audit()
+    s = report.summary()
+    html = report._repr_html_()
+    assert html.startswith(
+        f"<p><b>{len(report)} findings</b>: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos"
+    )
+    assert body_rows(html) == 50
+    assert f"… and {len(report) - 50} more of {len(report)}" in html
+
+
+@pytest.mark.parametrize(
+    ("make", "pattern"),
+    [
+        (lambda m: m, r"<tiaokuai\.Model 'tiny': 5 territories, 8 units, 1 matters, 1 items, 14 links>"),
+        (lambda m: m.units, r"<RecordView: 8 units>"),
+        (lambda m: m.links.of_kind("leads"), r"<LinkView: 5 links of kind 'leads'>"),
+        (lambda m: m["s"], r"Territory\(id='s', name='友谊路街道', kind='street'\)"),
+        (lambda m: m.audit(), r"<Report: \d+ findings \(\d+ errors, \d+ warnings, \d+ infos\), 1 streets/towns>"),
+    ],
+)
+def test_reprs_are_compact(tiny: Model, make: Any, pattern: str) -> None:
+    text = repr(make(tiny))
+    assert re.fullmatch(pattern, text), text
+    assert "\n" not in text
