@@ -58,6 +58,7 @@ def test_report_plot_bars_by_rule_and_severity(sample: Model, tmp_path: Path) ->
         b for b in bars if b.get_facecolor()[:3] == matplotlib.colors.to_rgb(tiaokuai.plot.SEVERITY_COLOURS["error"])
     ]
     assert len(errors) == report.count("error")  # each error rule of the sample found one
+    assert [t.get_text() for t in ax.texts] == [f" {n}" for n in by_rule.values()]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["error", "warning", "info"]
     s = report.summary()
     assert (

@@ -164,7 +164,7 @@ def _fonts(ax: Axes) -> None:
 
 def report(report: Report, ax: Axes | None = None) -> Axes:
     """Draws the findings of ``report`` by rule (catalogue order, top down), each bar split by
-    severity, with a legend for the severities; returns the axes."""
+    severity and ended by its count, with a legend for the severities; returns the axes."""
     counts: dict[str, dict[str, int]] = {}
     labels: dict[str, str] = {}
     for f in report.findings:
@@ -185,6 +185,10 @@ def report(report: Report, ax: Axes | None = None) -> Axes:
             label=severity,
         )
         left = [a + w for a, w in zip(left, widths)]
+    for i, total in enumerate(left):  # each rule's count at the end of its bar, small ones readable
+        ax.text(total, i, f" {total}", va="center", fontsize=8)
+    if rules:
+        ax.set_xlim(0, max(left) * 1.12)
     ax.set_yticks(range(len(rules)))
     ax.set_yticklabels([labels[r] for r in rules])
     ax.set_ylim(max(len(rules), 1) - 0.5, -0.5)
