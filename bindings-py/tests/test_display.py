@@ -3,13 +3,17 @@ their total, user data (ids, names) escaped."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import tiaokuai
 from tiaokuai import Model
+
+from .conftest import TINY
 
 
 def body_rows(html: str) -> int:
@@ -106,3 +110,22 @@ def test_reprs_are_compact(tiny: Model, make: Any, pattern: str) -> None:
     text = repr(make(tiny))
     assert re.fullmatch(pattern, text), text
     assert "\n" not in text
+
+
+def test_scenario_html_failures_first(tmp_path: Path) -> None:
+    scenario = {
+        "name": "<one> wrong",
+        "model": TINY,
+        "expect": {
+            "findings": [{"rule": "C008", "subject": "g"}],
+            "chains": [{"unit": "kp", "line": "leadership", "steps": ["kp", "sw"]}],
+        },
+    }
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(scenario, ensure_ascii=False), encoding="utf-8")
+    outcome = tiaokuai.run_scenario(path)
+    html = outcome._repr_html_()
+    assert html.startswith("<p><b>&lt;one&gt; wrong: FAILED</b>: 2 checks, 1 failed</p>")
+    first, second = re.findall(r"<tr><td[^>]*>(ok|FAIL)</td>", html)
+    assert (first, second) == ("FAIL", "ok")  # the scenario lists the finding first; the failure shows first
+    assert [c["passed"] for c in outcome.checks] == [True, False]

@@ -112,6 +112,11 @@ def test_metrics_plot_rejects_unknown_words(sample: Model) -> None:
         report.plot_metrics("village")  # type: ignore[arg-type]
     with pytest.raises(tiaokuai.InvalidInputError, match=r"rate.*expected one of org_coverage"):
         report.plot_metrics(rate="coverage")  # type: ignore[arg-type]
+    # the module's function, called directly, says the same
+    with pytest.raises(ValueError, match="unknown metrics level 'village'"):
+        tiaokuai.plot.metrics(report, "village")
+    with pytest.raises(ValueError, match="unknown rate 'coverage'; expected one of org_coverage"):
+        tiaokuai.plot.metrics(report, rate="coverage")
 
 
 def test_chain_plot_nodes_edges_legend(sample: Model, tmp_path: Path) -> None:
@@ -133,6 +138,19 @@ def test_chain_plot_nodes_edges_legend(sample: Model, tmp_path: Path) -> None:
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["overall", "first", "direct", "specific", "no grade", "other leader"]
     assert ax.get_title() == f"leadership chain of {chain.name} ({chain.unit})"
+
+
+def test_chain_plot_draws_a_cycle(sample: Model) -> None:
+    chain = sample.chain("gc-c03-wy")  # the sample's S001: two units lead each other
+    assert chain.cycle == ["gc-c03-wy", "gc-c03-ywh", "gc-c03-wy"]
+    ax = chain.plot()
+    assert len(ax.collections[0].get_offsets()) == len(chain.steps) == 2
+    arrows = [t for t in ax.texts if not t.get_text()]
+    assert len(arrows) == 2  # the link followed up, and the one closing the loop (red)
+    assert arrows[1].arrow_patch.get_edgecolor()[:3] == matplotlib.colors.to_rgb(
+        tiaokuai.plot.SEVERITY_COLOURS["error"]
+    )
+    assert ax.get_title().endswith("a cycle: gc-c03-wy → gc-c03-ywh → gc-c03-wy")
 
 
 def test_chain_plot_without_branches(tiny: Model) -> None:

@@ -225,7 +225,13 @@ def metrics(report: Report, level: str = "street", rate: str = "org_coverage", a
     """Draws one rate of the metrics of one level as bars per area (in %), labelled by the areas'
     names; for ``org_coverage``, three bars per area: all units, in-system and out-of-system.
     A rate that is None (nothing to measure) draws no bar. Returns the axes."""
+    if level not in _LEVEL_KEYS:
+        raise ValueError(
+            f"unknown metrics level {level!r}; expected street, district, city, province, country or comparison"
+        )
     areas = report.metrics[_LEVEL_KEYS[level]]  # type: ignore[literal-required]
+    if areas and rate not in areas[0]["rates"]:
+        raise ValueError(f"unknown rate {rate!r}; expected one of {', '.join(areas[0]['rates'])}")
     if rate == "org_coverage":
         series = {
             "all units": "org_coverage",
@@ -262,8 +268,8 @@ def metrics(report: Report, level: str = "street", rate: str = "org_coverage", a
 def chain(chain: Chain, ax: Axes | None = None) -> Axes:
     """Draws a chain bottom (the unit asked about) to top, one node per unit coloured by its
     responsibility grade, an arrow down each link followed (leader to led), the other leaders of
-    dual-led units as grey nodes with dashed arrows, labels with name, id and kind, and a legend
-    for the grades. Returns the axes."""
+    dual-led units as grey nodes with dashed arrows, a red curved arrow for the link that closes a
+    cycle, labels with name, id and kind, and a legend for the grades. Returns the axes."""
     from matplotlib.lines import Line2D
 
     steps = chain.steps
@@ -288,6 +294,10 @@ def chain(chain: Chain, ax: Axes | None = None) -> Axes:
     for j, b in enumerate(branches):
         dashed = {**arrow, "color": _BRANCH_COLOUR, "linestyle": "--"}
         ax.annotate("", xy=(0, row[b["at"]]), xytext=(xs[len(steps) + j], ys[len(steps) + j]), arrowprops=dashed)
+    cycle = chain.cycle
+    if cycle and cycle[-1] in row and len(steps) > 1:  # the link that closes the loop, back down the chain
+        closing = {**arrow, "color": SEVERITY_COLOURS["error"], "connectionstyle": "arc3,rad=0.6"}
+        ax.annotate("", xy=(0, len(steps) - 1), xytext=(0, row[cycle[-1]]), arrowprops=closing)
     for i, s in enumerate(steps):
         ax.annotate(
             f"{s['name']}\n{s['id']} · {s['kind']}",
@@ -311,8 +321,8 @@ def chain(chain: Chain, ax: Axes | None = None) -> Axes:
     ax.set_ylim(-0.7, max(ys, default=0) + 0.7)
     ax.axis("off")
     title = f"{chain.line} chain of {chain.name} ({chain.unit})"
-    if chain.cycle:
-        title += " — cycle!"
+    if cycle:
+        title += "\na cycle: " + " → ".join(cycle)
     ax.set_title(title)
     handles = [
         Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=c, markeredgecolor="#333333", label=g)
