@@ -398,8 +398,13 @@ impl PyReport {
         ax: Option<&Bound<'py, PyAny>>,
     ) -> TkResult<Bound<'py, PyAny>> {
         level_of(level)?;
-        if !RATE_FIELDS.contains(&rate) {
-            return Err(invalid("rate", format!("{rate:?}; expected one of {}", RATE_FIELDS.join(", "))));
+        // The rates as the core names them (its serde form), in its order.
+        let rates = match serde_json::to_value(tiaokuai::Rates::default()) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        if !rates.iter().any(|r| r == rate) {
+            return Err(invalid("rate", format!("{rate:?}; expected one of {}", rates.join(", "))));
         }
         Ok(crate::convert::call_plot(slf.py(), "metrics", (slf, level, rate, ax))?)
     }

@@ -793,7 +793,7 @@ impl PyRecordView {
             &["id", "name", "type", "kind", "level", "grade"],
             self.matching().map(|n| record_row(&self.model, n)),
             total,
-            "<code>list(view)</code> or <code>view.to_pandas()</code>",
+            "<code>view.to_pandas()</code>",
         ));
         out
     }

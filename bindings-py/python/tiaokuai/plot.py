@@ -165,12 +165,14 @@ def _fonts(ax: Axes) -> None:
 def report(report: Report, ax: Axes | None = None) -> Axes:
     """Draws the findings of ``report`` by rule (catalogue order, top down), each bar split by
     severity and ended by its count, with a legend for the severities; returns the axes."""
+    # The summary counts each rule's findings at the severity it ran at: no pass over the findings.
+    summary = report.summary()
     counts: dict[str, dict[str, int]] = {}
     labels: dict[str, str] = {}
-    for f in report.findings:
-        labels.setdefault(f.rule, f"{f.rule} {f.name}")
-        by = counts.setdefault(f.rule, {})
-        by[f.severity] = by.get(f.severity, 0) + 1
+    for line in summary["rules"]:
+        if line["findings"] and line["severity"] is not None:
+            counts[line["code"]] = {line["severity"]: line["findings"]}
+            labels[line["code"]] = f"{line['code']} {line['name']}"
     rules = list(counts)
     ax = _axes(ax, (8, 0.9 + 0.35 * max(len(rules), 3)))
     left = [0] * len(rules)
@@ -192,7 +194,7 @@ def report(report: Report, ax: Axes | None = None) -> Axes:
     ax.set_yticks(range(len(rules)))
     ax.set_yticklabels([labels[r] for r in rules])
     ax.set_ylim(max(len(rules), 1) - 0.5, -0.5)
-    s = report.summary()
+    s = summary
     ax.set_title(f"{len(report)} findings: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos")
     ax.set_xlabel("findings")
     from matplotlib.ticker import MaxNLocator
