@@ -223,9 +223,12 @@ fn responsibility_rows(r: &Responsibility<'_>) -> Vec<Vec<String>> {
 }
 
 fn responsibility_html(r: &Responsibility<'_>) -> String {
-    let caption = format!("block chain of {} ({})", r.name, r.territory);
+    let headline = format!("block chain of {} ({})", r.name, r.territory);
+    let counts = format!("{} territories, {} with nobody", r.blocks.len(), r.nobody().count());
     let headers = ["territory", "name", "kind", "grade", "unit", "unit name", "unit kind / link"];
-    html_table(&caption, &headers, &responsibility_rows(r))
+    let mut out = crate::convert::html_headline(&headline, &counts);
+    out.push_str(&html_table("", &headers, &responsibility_rows(r)));
+    out
 }
 
 #[pymethods]

@@ -129,3 +129,14 @@ def test_scenario_html_failures_first(tmp_path: Path) -> None:
     first, second = re.findall(r"<tr><td[^>]*>(ok|FAIL)</td>", html)
     assert (first, second) == ("FAIL", "ok")  # the scenario lists the finding first; the failure shows first
     assert [c["passed"] for c in outcome.checks] == [True, False]
+
+
+def test_responsibility_html_counts_nobody_first(tiny: Model) -> None:
+    html = tiny.responsible_for("g")._repr_html_()
+    assert html.startswith("<p><b>block chain of 第1网格 (g)</b>: 5 territories, 1 with nobody</p><table")
+    assert body_rows(html) == 6  # g (nobody), k, s (two holders), d, c
+    # a dispatch shows the block chain of its place the same way
+    assert (
+        "<p><b>block chain of 竹园新村居民区 (k)</b>: 4 territories, 0 with nobody</p>"
+        in tiny.dispatch("vending", "k")._repr_html_()
+    )
