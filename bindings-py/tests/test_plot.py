@@ -8,6 +8,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -199,3 +200,16 @@ def test_matplotlib_missing(sample: Model, monkeypatch: pytest.MonkeyPatch) -> N
     for call in (report.plot, report.plot_metrics, sample.chain("yyl-c01-party").plot):
         with pytest.raises(ImportError, match=r"tiaokuai's plots need matplotlib: pip install 'tiaokuai\[plot\]'"):
             call()
+
+
+def test_dollars_in_names_stay_text(tiny_dict: dict[str, Any], tmp_path: Path) -> None:
+    # matplotlib reads $…$ as TeX: names are user data, drawn as written (and bad TeX must not fail)
+    tiny_dict["units"][4]["name"] = r"$\frac{ 党支部 $"
+    tiny_dict["territories"][2]["name"] = "$x$ street"
+    model = Model.from_dict(tiny_dict)
+    ax = model.chain("kp").plot()
+    png(ax, tmp_path / "chain.png")
+    assert any(t.get_text().startswith(r"\$\frac{ 党支部 \$") for t in ax.texts)
+    metrics = model.audit().plot_metrics()
+    png(metrics, tmp_path / "metrics.png")
+    assert [t.get_text() for t in metrics.get_xticklabels()] == [r"\$x\$ street"]

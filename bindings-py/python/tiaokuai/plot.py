@@ -138,6 +138,11 @@ def _need_cjk(texts: list[str]) -> None:
         )
 
 
+def _plain(text: str) -> str:
+    """User data as literal text: matplotlib reads ``$…$`` as mathematics (and fails on bad TeX)."""
+    return text.replace("$", r"\$")
+
+
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     plt = _pyplot()
     if ax is None:
@@ -242,7 +247,7 @@ def metrics(report: Report, level: str = "street", rate: str = "org_coverage", a
         }
     else:
         series = {rate: rate}
-    names = [a["name"] for a in areas]
+    names = [_plain(a["name"]) for a in areas]
     _need_cjk(names)
     ax = _axes(ax, (max(6.0, 0.5 * len(areas) * len(series) ** 0.5 + 2), 4.5))
     width = 0.8 / len(series)
@@ -302,7 +307,7 @@ def chain(chain: Chain, ax: Axes | None = None) -> Axes:
         ax.annotate("", xy=(0, len(steps) - 1), xytext=(0, row[cycle[-1]]), arrowprops=closing)
     for i, s in enumerate(steps):
         ax.annotate(
-            f"{s['name']}\n{s['id']} · {s['kind']}",
+            _plain(f"{s['name']}\n{s['id']} · {s['kind']}"),
             (0, i),
             xytext=(18, 0),
             textcoords="offset points",
@@ -311,7 +316,7 @@ def chain(chain: Chain, ax: Axes | None = None) -> Axes:
         )
     for j, b in enumerate(branches):
         ax.annotate(
-            f"{b['name']}\n{b['leader']} · also {b['kind']}",
+            _plain(f"{b['name']}\n{b['leader']} · also {b['kind']}"),
             (xs[len(steps) + j], ys[len(steps) + j]),
             xytext=(18, 0),
             textcoords="offset points",
@@ -322,9 +327,9 @@ def chain(chain: Chain, ax: Axes | None = None) -> Axes:
     ax.set_xlim(-0.3, 3.2 if branches else 2.4)
     ax.set_ylim(-0.7, max(ys, default=0) + 0.7)
     ax.axis("off")
-    title = f"{chain.line} chain of {chain.name} ({chain.unit})"
+    title = _plain(f"{chain.line} chain of {chain.name} ({chain.unit})")
     if cycle:
-        title += "\na cycle: " + " → ".join(cycle)
+        title += _plain("\na cycle: " + " → ".join(cycle))
     ax.set_title(title)
     handles = [
         Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor=c, markeredgecolor="#333333", label=g)
