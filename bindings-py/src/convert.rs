@@ -390,7 +390,7 @@ pub(crate) fn html_escape(text: &str) -> String {
 
 /// An HTML table: a caption, headers and rows of cells (escaped here).
 pub(crate) fn html_table(caption: &str, headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = String::from("<table class=\"tiaokuai\">");
+    let mut out = format!("<table class=\"tiaokuai {NO_MATH}\">");
     if !caption.is_empty() {
         out.push_str(&format!("<caption style=\"text-align:left\">{}</caption>", html_escape(caption)));
     }
@@ -410,15 +410,19 @@ pub(crate) fn html_table(caption: &str, headers: &[&str], rows: &[Vec<String>]) 
     out
 }
 
+/// The classes that keep MathJax (2 and 3) off an HTML view: user data such as `$x$` in a
+/// name must show as written, not as mathematics (pandas' `display.html.use_mathjax` does the same).
+pub(crate) const NO_MATH: &str = "tex2jax_ignore mathjax_ignore";
+
 /// How many rows an HTML view (`_repr_html_`) shows before it says "… and N more of TOTAL".
 pub(crate) const HTML_ROWS: usize = 50;
 
 /// The counts line an HTML view starts with: `headline` in bold, then `detail` (both escaped).
 pub(crate) fn html_headline(headline: &str, detail: &str) -> String {
     if detail.is_empty() {
-        format!("<p><b>{}</b></p>", html_escape(headline))
+        format!("<p class=\"{NO_MATH}\"><b>{}</b></p>", html_escape(headline))
     } else {
-        format!("<p><b>{}</b>: {}</p>", html_escape(headline), html_escape(detail))
+        format!("<p class=\"{NO_MATH}\"><b>{}</b>: {}</p>", html_escape(headline), html_escape(detail))
     }
 }
 

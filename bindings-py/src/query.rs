@@ -69,7 +69,7 @@ fn chain_html(c: &Chain<'_>) -> String {
         notes.push(format!("cycle: {}", cycle.join(" → ")));
     }
     if !notes.is_empty() {
-        out.push_str("<ul>");
+        out.push_str(&format!("<ul class=\"{}\">", crate::convert::NO_MATH));
         for n in notes {
             out.push_str(&format!("<li>{}</li>", html_escape(&n)));
         }
@@ -417,7 +417,8 @@ impl PyDispatch {
     fn _repr_html_(&self) -> String {
         let d = &self.inner;
         let mut out = format!(
-            "<p><b>dispatch of {} ({}) in {} ({})</b><br>",
+            "<p class=\"{}\"><b>dispatch of {} ({}) in {} ({})</b><br>",
+            crate::convert::NO_MATH,
             html_escape(&d.matter_name),
             html_escape(&d.matter),
             html_escape(&d.territory_name),

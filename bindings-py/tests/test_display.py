@@ -15,6 +15,9 @@ from tiaokuai import Model
 
 from .conftest import TINY
 
+# Every headline and table keeps MathJax off: user data like "$x$" shows as written.
+HEAD = '<p class="tex2jax_ignore mathjax_ignore"><b>'
+
 
 def body_rows(html: str) -> int:
     """The number of rows in the tables' bodies."""
@@ -23,7 +26,7 @@ def body_rows(html: str) -> int:
 
 def test_model_html_counts_first(tiny: Model) -> None:
     html = tiny._repr_html_()
-    assert html.startswith("<p><b>tiny</b>: 5 territories, 8 units, 1 matters, 1 items, 14 links</p>")
+    assert html.startswith(HEAD + "tiny</b>: 5 territories, 8 units, 1 matters, 1 items, 14 links</p>")
     # one row per record type and one for links, each with its most frequent kinds
     assert body_rows(html) == 5
     assert "party_committee 2" in html and "leads 5" in html and "jurisdiction 5" in html
@@ -33,7 +36,7 @@ def test_record_view_html_truncated_with_total(sample: Model) -> None:
     html = sample.units._repr_html_()
     total = len(sample.units)
     assert total > 50
-    assert html.startswith(f"<p><b>{total} units</b>: ")
+    assert html.startswith(HEAD + f"{total} units</b>: ")
     assert body_rows(html) == 50
     assert f"… and {total - 50} more of {total}" in html
     first = sample.units[0]
@@ -42,10 +45,10 @@ def test_record_view_html_truncated_with_total(sample: Model) -> None:
 
 def test_short_views_are_whole(tiny: Model) -> None:
     html = tiny.territories.of_kind("street")._repr_html_()
-    assert html.startswith("<p><b>1 territories of kind &#39;street&#39;</b>: street 1</p>")
+    assert html.startswith(HEAD + "1 territories of kind &#39;street&#39;</b>: street 1</p>")
     assert body_rows(html) == 1 and "more of" not in html
     links = tiny.links.filter(kind="responsible")._repr_html_()
-    assert links.startswith("<p><b>1 links</b>: responsible 1</p>")
+    assert links.startswith(HEAD + "1 links</b>: responsible 1</p>")
     assert "role lead" in links
     assert "友谊路街道办事处" in links and "占道经营" in links  # names beside the ids
 
@@ -74,6 +77,7 @@ def test_user_data_is_escaped(tiny_dict: dict[str, Any]) -> None:
         model.chain("kp")._repr_html_(),
     ):
         assert "<script>" not in html, html
+        assert html.count("<table") == html.count('<table class="tiaokuai tex2jax_ignore mathjax_ignore">') > 0
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;" in html
 
 
@@ -90,7 +94,7 @@ def test_report_html_truncated_with_total() -> None:
     s = report.summary()
     html = report._repr_html_()
     assert html.startswith(
-        f"<p><b>{len(report)} findings</b>: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos"
+        HEAD + f"{len(report)} findings</b>: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos"
     )
     assert body_rows(html) == 50
     assert f"… and {len(report) - 50} more of {len(report)}" in html
@@ -125,7 +129,7 @@ def test_scenario_html_failures_first(tmp_path: Path) -> None:
     path.write_text(json.dumps(scenario, ensure_ascii=False), encoding="utf-8")
     outcome = tiaokuai.run_scenario(path)
     html = outcome._repr_html_()
-    assert html.startswith("<p><b>&lt;one&gt; wrong: FAILED</b>: 2 checks, 1 failed</p>")
+    assert html.startswith(HEAD + "&lt;one&gt; wrong: FAILED</b>: 2 checks, 1 failed</p>")
     first, second = re.findall(r"<tr><td[^>]*>(ok|FAIL)</td>", html)
     assert (first, second) == ("FAIL", "ok")  # the scenario lists the finding first; the failure shows first
     assert [c["passed"] for c in outcome.checks] == [True, False]
@@ -133,10 +137,10 @@ def test_scenario_html_failures_first(tmp_path: Path) -> None:
 
 def test_responsibility_html_counts_nobody_first(tiny: Model) -> None:
     html = tiny.responsible_for("g")._repr_html_()
-    assert html.startswith("<p><b>block chain of 第1网格 (g)</b>: 5 territories, 1 with nobody</p><table")
+    assert html.startswith(HEAD + "block chain of 第1网格 (g)</b>: 5 territories, 1 with nobody</p><table")
     assert body_rows(html) == 6  # g (nobody), k, s (two holders), d, c
     # a dispatch shows the block chain of its place the same way
     assert (
-        "<p><b>block chain of 竹园新村居民区 (k)</b>: 4 territories, 0 with nobody</p>"
+        HEAD + "block chain of 竹园新村居民区 (k)</b>: 4 territories, 0 with nobody</p>"
         in tiny.dispatch("vending", "k")._repr_html_()
     )
