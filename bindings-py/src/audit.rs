@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use tiaokuai::{Area, Config, Finding, Level, LoadOptions, Model, RULES, Report, Severity};
 
-use crate::convert::{html_headline, html_table_truncated, import_optional, py_repr, to_json_text, to_py};
+use crate::convert::{html_headline, html_table, html_table_truncated, import_optional, py_repr, to_json_text, to_py};
 use crate::errors::{TkResult, invalid};
 
 /// Reads the `config` argument of `Model.audit`: None, a dict in the config format, or the
@@ -358,6 +358,18 @@ impl PyReport {
                 r.metrics.townships.len()
             ),
         );
+        let by_rule: Vec<Vec<String>> = s
+            .rules
+            .iter()
+            .filter(|c| c.findings > 0)
+            .map(|c| {
+                let severity = c.severity.map(|v| v.to_string()).unwrap_or_default();
+                vec![severity, c.code.to_string(), c.name.to_string(), c.findings.to_string()]
+            })
+            .collect();
+        if !by_rule.is_empty() {
+            out.push_str(&html_table("by rule", &["severity", "rule", "name", "findings"], &by_rule));
+        }
         let rows = r.findings.iter().map(|f| {
             vec![
                 f.severity.to_string(),
@@ -369,7 +381,7 @@ impl PyReport {
             ]
         });
         out.push_str(&html_table_truncated(
-            "",
+            "findings",
             &["severity", "rule", "name", "subject", "street/town", "message"],
             rows,
             r.findings.len(),

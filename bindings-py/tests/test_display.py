@@ -96,7 +96,11 @@ def test_report_html_truncated_with_total() -> None:
     assert html.startswith(
         HEAD + f"{len(report)} findings</b>: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos"
     )
-    assert body_rows(html) == 50
+    by_rule = [r for r in s["rules"] if r["findings"]]
+    assert body_rows(html) == len(by_rule) + 50  # the counts by rule first, then 50 findings
+    for r in by_rule:
+        assert f'<td style="text-align:left">{r["code"]}</td><td style="text-align:left">{r["name"]}</td>' in html
+    assert html.index(">by rule</caption>") < html.index(">findings</caption>")
     assert f"… and {len(report) - 50} more of {len(report)}" in html
 
 
