@@ -576,11 +576,16 @@ fn check_kind(rtype: Option<RecordType>, kind: &str) -> TkResult<()> {
 /// "street 9, town 4, …": the kinds among `kinds` with their counts, most frequent first
 /// (ties in order of first appearance), at most six named.
 pub(crate) fn kind_counts<'a>(kinds: impl Iterator<Item = &'a str>) -> String {
+    // A map to each kind's place in `counts`: linear even with one custom (`x-…`) kind per record.
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for k in kinds {
-        match counts.iter_mut().find(|(seen, _)| *seen == k) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((k, 1)),
+        match at.get(k) {
+            Some(&i) => counts[i].1 += 1,
+            None => {
+                at.insert(k, counts.len());
+                counts.push((k, 1));
+            }
         }
     }
     counts.sort_by_key(|c| std::cmp::Reverse(c.1));

@@ -148,3 +148,12 @@ def test_responsibility_html_counts_nobody_first(tiny: Model) -> None:
         HEAD + "block chain of 竹园新村居民区 (k)</b>: 4 territories, 0 with nobody</p>"
         in tiny.dispatch("vending", "k")._repr_html_()
     )
+
+
+def test_kinds_in_a_headline_are_capped(tiny_dict: dict[str, Any]) -> None:
+    # custom kinds (x-…) can be one per record: the headline names the six most frequent, then counts them
+    tiny_dict["units"] += [{"id": f"u{i}", "name": f"U{i}", "kind": f"x-k{i % 9}"} for i in range(20)]
+    html = Model.from_dict(tiny_dict).units._repr_html_()
+    headline = html[: html.index("</p>")]
+    # most frequent first, ties in order of first appearance (the tiny model's units come first)
+    assert headline == HEAD + "28 units</b>: x-k0 3, x-k1 3, party_committee 2, x-k2 2, x-k3 2, x-k4 2, … (16 kinds)"
