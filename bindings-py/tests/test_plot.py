@@ -186,6 +186,9 @@ def test_use_font(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(tiaokuai.plot, "_font", False)
     with pytest.raises(FileNotFoundError):
         tiaokuai.plot.use_font(tmp_path / "none.otf")
+    (tmp_path / "notes.ttf").write_text("not a font", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"notes\.ttf: not a font matplotlib can read"):
+        tiaokuai.plot.use_font(tmp_path / "notes.ttf")
     with pytest.raises(ValueError, match="matplotlib knows no font family 'No Such Font'"):
         tiaokuai.plot.use_font("No Such Font")
     dejavu = font_manager.findfont("DejaVu Sans")

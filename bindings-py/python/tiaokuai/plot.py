@@ -75,13 +75,20 @@ def _pyplot() -> Any:
     return plt
 
 
+def _font_manager() -> Any:
+    try:
+        from matplotlib import font_manager
+    except ImportError as e:
+        raise ImportError("tiaokuai's plots need matplotlib: pip install 'tiaokuai[plot]'") from e
+    return font_manager
+
+
 def cjk_font() -> str | None:
     """The CJK font family the plots use: the one given to :func:`use_font`, else the first of
     :data:`CJK_FONTS` installed, else None (Chinese labels then show as boxes)."""
     global _font
     if _font is False:
-        from matplotlib import font_manager
-
+        font_manager = _font_manager()
         installed = {f.name for f in font_manager.fontManager.ttflist}
         if not installed.intersection(CJK_FONTS):
             # matplotlib caches the fonts it found once: look for CJK fonts installed since.
@@ -99,17 +106,19 @@ def cjk_font() -> str | None:
 def use_font(font: str | os.PathLike[str]) -> str:
     """Makes the plots label with ``font``: an installed family name (``"Noto Sans CJK SC"``) or
     the path of a ``.ttf``, ``.otf`` or ``.ttc`` file. Returns the family name. Raises
-    ``FileNotFoundError`` for a missing file and ``ValueError`` for a family matplotlib does not
-    know."""
+    ``FileNotFoundError`` for a missing file, ``ValueError`` for a file that is not a font and for a
+    family matplotlib does not know."""
     global _font
-    from matplotlib import font_manager
-
+    font_manager = _font_manager()
     text = os.fspath(font)
     if text.lower().endswith((".ttf", ".otf", ".ttc")) or os.sep in text:
         if not os.path.isfile(text):
             raise FileNotFoundError(2, "no such font file", text)
-        font_manager.fontManager.addfont(text)
-        name = font_manager.FontProperties(fname=text).get_name()
+        try:
+            font_manager.fontManager.addfont(text)
+            name = str(font_manager.FontProperties(fname=text).get_name())
+        except (OSError, RuntimeError, ValueError) as e:
+            raise ValueError(f"{text}: not a font matplotlib can read ({e})") from e
     else:
         name = text
         if name not in {f.name for f in font_manager.fontManager.ttflist}:
