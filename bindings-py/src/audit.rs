@@ -8,11 +8,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use tiaokuai::{Area, Config, Finding, Level, LoadOptions, Model, RULES, Report, Severity};
 
-use crate::convert::{html_table, import_optional, py_repr, to_json_text, to_py};
+use crate::convert::{html_headline, html_table, html_table_truncated, import_optional, py_repr, to_json_text, to_py};
 use crate::errors::{TkResult, invalid};
-
-/// How many findings the HTML view of a report shows before it says "… and N more".
-const HTML_ROWS: usize = 200;
 
 /// Reads the `config` argument of `Model.audit`: None, a dict in the config format, or the
 /// path of a `.json` or `.toml` config file.
@@ -125,6 +122,28 @@ impl PyFinding {
     fn __repr__(&self, py: Python<'_>) -> String {
         let f = self.finding();
         format!("<Finding {} {} {} {}>", f.severity, f.rule, f.name, py_repr(py, &f.subject))
+    }
+
+    fn _repr_html_(&self) -> String {
+        let f = self.finding();
+        let evidence: Vec<String> = f.evidence.iter().map(|fact| fact.to_string()).collect();
+        let rows = [
+            ("severity", f.severity.to_string()),
+            ("rule", format!("{} {}", f.rule, f.name)),
+            ("subject", f.subject.clone()),
+            ("street/town", f.territory.clone().unwrap_or_default()),
+            ("message", f.message.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| vec![k.to_string(), v])
+        .chain(evidence.iter().enumerate().map(|(i, e)| vec![format!("evidence[{i}]"), e.clone()]));
+        html_table_truncated(
+            &format!("{}[{} {}] {}", f.severity, f.rule, f.name, f.subject),
+            &["field", "value"],
+            rows,
+            5 + evidence.len(),
+            "<code>finding.evidence</code>",
+        )
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -329,36 +348,77 @@ impl PyReport {
     fn _repr_html_(&self) -> String {
         let r = &self.inner;
         let s = &r.summary;
-        let mut out = format!(
-            "<p><b>{} findings</b>: {} errors, {} warnings, {} infos</p>",
-            r.findings.len(),
-            s.errors,
-            s.warnings,
-            s.infos
+        let mut out = html_headline(
+            &format!("{} findings", r.findings.len()),
+            &format!(
+                "{} errors, {} warnings, {} infos; {} streets/towns measured",
+                s.errors,
+                s.warnings,
+                s.infos,
+                r.metrics.townships.len()
+            ),
         );
-        let rows: Vec<Vec<String>> = r
-            .findings
+        let by_rule: Vec<Vec<String>> = s
+            .rules
             .iter()
-            .take(HTML_ROWS)
-            .map(|f| {
-                vec![
-                    f.severity.to_string(),
-                    f.rule.to_string(),
-                    f.name.to_string(),
-                    f.subject.clone(),
-                    f.territory.clone().unwrap_or_default(),
-                    f.message.clone(),
-                ]
+            .filter(|c| c.findings > 0)
+            .map(|c| {
+                let severity = c.severity.map(|v| v.to_string()).unwrap_or_default();
+                vec![severity, c.code.to_string(), c.name.to_string(), c.findings.to_string()]
             })
             .collect();
-        out.push_str(&html_table("", &["severity", "rule", "name", "subject", "street/town", "message"], &rows));
-        if r.findings.len() > HTML_ROWS {
-            out.push_str(&format!(
-                "<p>… and {} more (see <code>report.findings</code> or <code>report.to_pandas()</code>)</p>",
-                r.findings.len() - HTML_ROWS
-            ));
+        if !by_rule.is_empty() {
+            out.push_str(&html_table("by rule", &["severity", "rule", "name", "findings"], &by_rule));
         }
+        let rows = r.findings.iter().map(|f| {
+            vec![
+                f.severity.to_string(),
+                f.rule.to_string(),
+                f.name.to_string(),
+                f.subject.clone(),
+                f.territory.clone().unwrap_or_default(),
+                f.message.clone(),
+            ]
+        });
+        out.push_str(&html_table_truncated(
+            "findings",
+            &["severity", "rule", "name", "subject", "street/town", "message"],
+            rows,
+            r.findings.len(),
+            "<code>report.findings</code> or <code>report.to_pandas()</code>",
+        ));
         out
+    }
+
+    /// Draws the findings by rule, one bar per rule split by severity, on matplotlib axes
+    /// (new ones unless ``ax`` is given) and returns the axes. Needs matplotlib
+    /// (``pip install 'tiaokuai[plot]'``); see :mod:`tiaokuai.plot`.
+    #[pyo3(signature = (ax = None))]
+    fn plot<'py>(slf: &Bound<'py, Self>, ax: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::call_plot(slf.py(), "report", (slf, ax))
+    }
+
+    /// Draws one rate (``rate``, default ``"org_coverage"``) of the metrics of one ``level``
+    /// (as :meth:`metrics_frame`) as bars per area, split in-system vs out-of-system for the
+    /// organisational coverage, labelled by the areas' names, and returns the axes. Needs
+    /// matplotlib (``pip install 'tiaokuai[plot]'``); see :mod:`tiaokuai.plot`.
+    #[pyo3(signature = (level = "street", rate = "org_coverage", ax = None))]
+    fn plot_metrics<'py>(
+        slf: &Bound<'py, Self>,
+        level: &str,
+        rate: &str,
+        ax: Option<&Bound<'py, PyAny>>,
+    ) -> TkResult<Bound<'py, PyAny>> {
+        level_of(level)?;
+        // The rates as the core names them (its serde form), in its order.
+        let rates = match serde_json::to_value(tiaokuai::Rates::default()) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        if !rates.iter().any(|r| r == rate) {
+            return Err(invalid("rate", format!("{rate:?}; expected one of {}", rates.join(", "))));
+        }
+        Ok(crate::convert::call_plot(slf.py(), "metrics", (slf, level, rate, ax))?)
     }
 }
 

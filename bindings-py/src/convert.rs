@@ -390,7 +390,7 @@ pub(crate) fn html_escape(text: &str) -> String {
 
 /// An HTML table: a caption, headers and rows of cells (escaped here).
 pub(crate) fn html_table(caption: &str, headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = String::from("<table class=\"tiaokuai\">");
+    let mut out = format!("<table class=\"tiaokuai {NO_MATH}\">");
     if !caption.is_empty() {
         out.push_str(&format!("<caption style=\"text-align:left\">{}</caption>", html_escape(caption)));
     }
@@ -408,6 +408,48 @@ pub(crate) fn html_table(caption: &str, headers: &[&str], rows: &[Vec<String>]) 
     }
     out.push_str("</tbody></table>");
     out
+}
+
+/// The classes that keep MathJax (2 and 3) off an HTML view: user data such as `$x$` in a
+/// name must show as written, not as mathematics (pandas' `display.html.use_mathjax` does the same).
+pub(crate) const NO_MATH: &str = "tex2jax_ignore mathjax_ignore";
+
+/// How many rows an HTML view (`_repr_html_`) shows before it says "… and N more of TOTAL".
+pub(crate) const HTML_ROWS: usize = 50;
+
+/// The counts line an HTML view starts with: `headline` in bold, then `detail` (both escaped).
+pub(crate) fn html_headline(headline: &str, detail: &str) -> String {
+    if detail.is_empty() {
+        format!("<p class=\"{NO_MATH}\"><b>{}</b></p>", html_escape(headline))
+    } else {
+        format!("<p class=\"{NO_MATH}\"><b>{}</b>: {}</p>", html_escape(headline), html_escape(detail))
+    }
+}
+
+/// An HTML table of at most [`HTML_ROWS`] rows of `total`; when rows are left out, a line
+/// says how many and where to find them all (`more` is trusted HTML, e.g. `<code>…</code>`).
+pub(crate) fn html_table_truncated(
+    caption: &str,
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    total: usize,
+    more: &str,
+) -> String {
+    let rows: Vec<Vec<String>> = rows.take(HTML_ROWS).collect();
+    let mut out = html_table(caption, headers, &rows);
+    if total > rows.len() {
+        out.push_str(&format!("<p>… and {} more of {total} (see {more})</p>", total - rows.len()));
+    }
+    out
+}
+
+/// Calls `tiaokuai.plot.<name>(*args)`: the plots are written in Python, on matplotlib.
+pub(crate) fn call_plot<'py>(
+    py: Python<'py>,
+    name: &str,
+    args: impl pyo3::call::PyCallArgs<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    py.import("tiaokuai.plot")?.getattr(name)?.call1(args)
 }
 
 /// A string as Python's `repr` shows it (`'宝山区'`).

@@ -287,6 +287,31 @@ impl PyModel {
         })
     }
 
+    fn _repr_html_(&self) -> String {
+        let m = &self.inner;
+        let headline = m.title().unwrap_or_else(|| "tiaokuai model".to_string());
+        let counts = format!(
+            "{} territories, {} units, {} matters, {} items, {} links",
+            m.count(RecordType::Territory),
+            m.count(RecordType::Unit),
+            m.count(RecordType::Matter),
+            m.count(RecordType::Item),
+            m.link_count()
+        );
+        let mut rows = Vec::new();
+        for t in [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item] {
+            let kinds = crate::records::kind_counts(
+                m.records().filter(|(_, r)| r.record_type() == t).map(|(_, r)| r.kind_str()),
+            );
+            rows.push(vec![t.array().to_string(), m.count(t).to_string(), kinds]);
+        }
+        let link_kinds = crate::records::kind_counts(m.links().map(|(_, l)| l.kind.as_str()));
+        rows.push(vec!["links".to_string(), m.link_count().to_string(), link_kinds]);
+        let mut out = crate::convert::html_headline(&headline, &counts);
+        out.push_str(&crate::convert::html_table("", &["", "count", "most frequent kinds"], &rows));
+        out
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         let m = &self.inner;
         let title = m.title().map(|t| format!(" {}", crate::convert::py_repr(py, &t))).unwrap_or_default();

@@ -69,7 +69,7 @@ fn chain_html(c: &Chain<'_>) -> String {
         notes.push(format!("cycle: {}", cycle.join(" → ")));
     }
     if !notes.is_empty() {
-        out.push_str("<ul>");
+        out.push_str(&format!("<ul class=\"{}\">", crate::convert::NO_MATH));
         for n in notes {
             out.push_str(&format!("<li>{}</li>", html_escape(&n)));
         }
@@ -173,6 +173,16 @@ impl PyChain {
         chain_html(&self.inner)
     }
 
+    /// Draws the chain as a small graph on matplotlib axes (new ones unless ``ax`` is given):
+    /// the units bottom to top coloured by responsibility grade and labelled by name and id,
+    /// the other leaders of dual-led units as dashed branches, a legend for the grades.
+    /// Returns the axes. Needs matplotlib (``pip install 'tiaokuai[plot]'``); see
+    /// :mod:`tiaokuai.plot`.
+    #[pyo3(signature = (ax = None))]
+    fn plot<'py>(slf: &Bound<'py, Self>, ax: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::call_plot(slf.py(), "chain", (slf, ax))
+    }
+
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other.cast::<PyChain>().is_ok_and(|o| o.get().inner == self.inner)
     }
@@ -213,9 +223,12 @@ fn responsibility_rows(r: &Responsibility<'_>) -> Vec<Vec<String>> {
 }
 
 fn responsibility_html(r: &Responsibility<'_>) -> String {
-    let caption = format!("block chain of {} ({})", r.name, r.territory);
+    let headline = format!("block chain of {} ({})", r.name, r.territory);
+    let counts = format!("{} territories, {} with nobody", r.blocks.len(), r.nobody().count());
     let headers = ["territory", "name", "kind", "grade", "unit", "unit name", "unit kind / link"];
-    html_table(&caption, &headers, &responsibility_rows(r))
+    let mut out = crate::convert::html_headline(&headline, &counts);
+    out.push_str(&html_table("", &headers, &responsibility_rows(r)));
+    out
 }
 
 #[pymethods]
@@ -404,7 +417,8 @@ impl PyDispatch {
     fn _repr_html_(&self) -> String {
         let d = &self.inner;
         let mut out = format!(
-            "<p><b>dispatch of {} ({}) in {} ({})</b><br>",
+            "<p class=\"{}\"><b>dispatch of {} ({}) in {} ({})</b><br>",
+            crate::convert::NO_MATH,
             html_escape(&d.matter_name),
             html_escape(&d.matter),
             html_escape(&d.territory_name),

@@ -14,7 +14,7 @@ use tiaokuai::{
     ItemList, LinkId, LinkKind, MatterList, Model, Node, Record, RecordType, Sector, TerritoryKind, UnitKind,
 };
 
-use crate::convert::{import_optional, json_loads, py_repr};
+use crate::convert::{html_headline, html_table, html_table_truncated, import_optional, json_loads, py_repr};
 use crate::errors::{self, TkResult, invalid};
 
 /// A record's `attrs` as a fresh Python dict (empty when it has none).
@@ -202,6 +202,19 @@ impl PyRecord {
     /// The record in its ``tiaokuai/1`` form (the dict ``Model.from_dict`` reads).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         record_dict(py, &self.model, self.node)
+    }
+
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        let r = self.record();
+        let mut rows = dict_rows(&record_dict(py, &self.model, self.node)?)?;
+        if let Some(l) = self.model.level(self.node) {
+            rows.push(vec!["level".into(), l.as_str().into()]);
+        }
+        if let Some(g) = self.model.grade(self.node) {
+            rows.push(vec!["grade".into(), g.as_str().into()]);
+        }
+        let caption = format!("{} {} ({})", r.record_type().as_str(), r.name(), r.id());
+        Ok(html_table(&caption, &["field", "value"], &rows))
     }
 
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
@@ -454,6 +467,21 @@ impl PyLink {
         link_dict(py, &self.model, self.id)
     }
 
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        let l = self.link();
+        let rows = dict_rows(&link_dict(py, &self.model, self.id)?)?;
+        let caption = format!(
+            "links[{}]: {} ({}) -{}-> {} ({})",
+            self.id.index(),
+            self.model.record(l.from).name(),
+            self.source(),
+            self.kind(),
+            self.model.record(l.to).name(),
+            self.target()
+        );
+        Ok(html_table(&caption, &["field", "value"], &rows))
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         format!(
             "Link({} -{}-> {}, index={})",
@@ -543,6 +571,47 @@ fn check_kind(rtype: Option<RecordType>, kind: &str) -> TkResult<()> {
         }
     };
     result.map_err(|e| invalid("kind", e.to_string()))
+}
+
+/// "street 9, town 4, …": the kinds among `kinds` with their counts, most frequent first
+/// (ties in order of first appearance), at most six named.
+pub(crate) fn kind_counts<'a>(kinds: impl Iterator<Item = &'a str>) -> String {
+    // A map to each kind's place in `counts`: linear even with one custom (`x-…`) kind per record.
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for k in kinds {
+        match at.get(k) {
+            Some(&i) => counts[i].1 += 1,
+            None => {
+                at.insert(k, counts.len());
+                counts.push((k, 1));
+            }
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    let mut parts: Vec<String> = counts.iter().take(6).map(|(k, n)| format!("{k} {n}")).collect();
+    if counts.len() > 6 {
+        parts.push(format!("… ({} kinds)", counts.len()));
+    }
+    parts.join(", ")
+}
+
+/// One record as a row of an HTML view: id, name, type, kind, level, grade.
+fn record_row(model: &Model, node: Node) -> Vec<String> {
+    let r = model.record(node);
+    vec![
+        r.id().to_string(),
+        r.name().to_string(),
+        r.record_type().as_str().to_string(),
+        r.kind_str().to_string(),
+        model.level(node).map(|l| l.as_str().to_string()).unwrap_or_default(),
+        model.grade(node).map(|g| g.as_str().to_string()).unwrap_or_default(),
+    ]
+}
+
+/// A record's or link's `tiaokuai/1` dict as field/value rows (values as ``str()`` shows them).
+fn dict_rows(d: &Bound<'_, PyDict>) -> PyResult<Vec<Vec<String>>> {
+    d.iter().map(|(k, v)| Ok(vec![k.str()?.to_string(), v.str()?.to_string()])).collect()
 }
 
 fn nodes_of(model: &Model, rtype: Option<RecordType>) -> Box<dyn Iterator<Item = Node> + '_> {
@@ -718,6 +787,20 @@ impl PyRecordView {
 
     fn __repr__(&self) -> String {
         format!("<RecordView: {} {}>", self.__len__(), self.what())
+    }
+
+    fn _repr_html_(&self) -> String {
+        let total = self.__len__();
+        let kinds = kind_counts(self.matching().map(|n| self.model.record(n).kind_str()));
+        let mut out = html_headline(&format!("{total} {}", self.what()), &kinds);
+        out.push_str(&html_table_truncated(
+            "",
+            &["id", "name", "type", "kind", "level", "grade"],
+            self.matching().map(|n| record_row(&self.model, n)),
+            total,
+            "<code>view.to_pandas()</code>",
+        ));
+        out
     }
 }
 
@@ -901,6 +984,40 @@ impl PyLinkView {
             what.push_str(&format!(" to '{}'", self.model.id(t)));
         }
         format!("<LinkView: {} {}>", self.__len__(), what)
+    }
+
+    fn _repr_html_(&self) -> String {
+        let ids = self.matching();
+        let m = &self.model;
+        let kinds = kind_counts(ids.iter().map(|&id| m.link(id).kind.as_str()));
+        let mut out = html_headline(&format!("{} links", ids.len()), &kinds);
+        let rows = ids.iter().map(|&id| {
+            let l = m.link(id);
+            let detail = [
+                l.role.as_ref().map(|r| format!("role {}", r.as_str())),
+                l.power.as_ref().map(|p| format!("power {}", p.as_str())),
+                l.scope.map(|s| format!("scope {}", m.id(s))),
+                l.primary.map(|p| format!("primary {p}")),
+                l.members.map(|n| format!("members {n}")),
+            ];
+            vec![
+                id.index().to_string(),
+                m.id(l.from).to_string(),
+                m.record(l.from).name().to_string(),
+                l.kind.as_str().to_string(),
+                m.id(l.to).to_string(),
+                m.record(l.to).name().to_string(),
+                detail.into_iter().flatten().collect::<Vec<_>>().join(", "),
+            ]
+        });
+        out.push_str(&html_table_truncated(
+            "",
+            &["index", "from", "from name", "kind", "to", "to name", "details"],
+            rows,
+            ids.len(),
+            "<code>list(view)</code> or <code>view.to_pandas()</code>",
+        ));
+        out
     }
 }
 

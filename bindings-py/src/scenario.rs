@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use tiaokuai::scenario::{self, Outcome};
 
-use crate::convert::{html_table, py_repr, to_py};
+use crate::convert::{html_headline, html_table_truncated, py_repr, to_py};
 use crate::errors::TkResult;
 
 /// The result of one scenario: every expectation checked, with what was expected and found.
@@ -75,20 +75,30 @@ impl PyOutcome {
     }
 
     fn _repr_html_(&self) -> String {
-        let rows: Vec<Vec<String>> = self
-            .inner
-            .checks
-            .iter()
-            .map(|c| {
-                vec![
-                    if c.passed { "ok" } else { "FAIL" }.to_string(),
-                    c.what.clone(),
-                    c.expected.to_string(),
-                    c.actual.to_string(),
-                ]
-            })
-            .collect();
-        html_table(&self.inner.name, &["", "check", "expected", "actual"], &rows)
+        let o = &self.inner;
+        let status = if o.passed() { "passed" } else { "FAILED" };
+        let mut out = html_headline(
+            &format!("{}: {status}", o.name),
+            &format!("{} checks, {} failed", o.checks.len(), o.failures()),
+        );
+        // the failed checks first, each group in the scenario's order
+        let failed = o.checks.iter().filter(|c| !c.passed);
+        let rows = failed.chain(o.checks.iter().filter(|c| c.passed)).map(|c| {
+            vec![
+                if c.passed { "ok" } else { "FAIL" }.to_string(),
+                c.what.clone(),
+                c.expected.to_string(),
+                c.actual.to_string(),
+            ]
+        });
+        out.push_str(&html_table_truncated(
+            "",
+            &["", "check", "expected", "actual"],
+            rows,
+            o.checks.len(),
+            "<code>outcome.checks</code>",
+        ));
+        out
     }
 }
 

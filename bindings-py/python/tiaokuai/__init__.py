@@ -12,10 +12,12 @@ Load a model, ask who is accountable (:meth:`Model.chain`, :meth:`Model.responsi
 Every error is a :class:`TiaokuaiError`; each kind of error has its own subclass that also
 derives from the builtin that fits (:class:`UnknownIdError` is a ``KeyError``, :class:`IoError`
 an ``OSError``, the others ``ValueError``). Loading, audits and queries release the GIL.
-pandas and networkx are optional: ``pip install 'tiaokuai[pandas,networkx]'``.
+pandas, networkx and matplotlib are optional: ``pip install 'tiaokuai[pandas,networkx,plot]'``.
+In a notebook, models, views, records, findings, reports and answers show as HTML tables, and
+``report.plot()``, ``report.plot_metrics()`` and ``chain.plot()`` draw them (:mod:`tiaokuai.plot`).
 """
 
-from . import types
+from . import plot, types
 from ._tiaokuai import (
     FORMAT,
     Chain,
@@ -98,6 +100,7 @@ __all__ = [
     "generate",
     "import_divisions",
     "load",
+    "plot",
     "rules",
     "run_scenario",
     "sample",

@@ -3,6 +3,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Generic, Literal, TypeVar, final, overload
 
+from matplotlib.axes import Axes
 from typing_extensions import TypeAlias, disjoint_base
 
 from .types import (
@@ -82,7 +83,16 @@ FORMAT: str
 # Exceptions
 
 class TiaokuaiError(Exception):
-    """Base class of every error raised by tiaokuai."""
+    """Base class of every error raised by tiaokuai.
+
+    Attributes (``None`` when they do not apply):
+
+    * ``kind``: the core error's stable name (``"dangling_reference"`` …);
+    * ``record``: the record the error is about, as the message names it
+      (``'links[17] (from "s1-gw")'``);
+    * ``field``: the field (``"to"``, ``"members"`` …);
+    * ``id``: the offending id (the id named, duplicated or asked for), else the record's own id.
+    """
 
     kind: str | None
     record: str | None
@@ -90,196 +100,348 @@ class TiaokuaiError(Exception):
     id: str | None
 
 class JsonSyntaxError(TiaokuaiError, ValueError):
+    """The input is not well-formed JSON (or not UTF-8, or empty); `line` and `column` say where."""
+
     line: int | None
     column: int | None
 
-class FormatError(TiaokuaiError, ValueError): ...
-class InvalidFieldError(TiaokuaiError, ValueError): ...
-class InvalidCountError(TiaokuaiError, ValueError): ...
-class UnknownWordError(TiaokuaiError, ValueError): ...
-class DuplicateIdError(TiaokuaiError, ValueError): ...
-class DanglingReferenceError(TiaokuaiError, ValueError): ...
-class WrongEndpointError(TiaokuaiError, ValueError): ...
-class TerritoryCycleError(TiaokuaiError, ValueError): ...
-class TooLargeError(TiaokuaiError, ValueError): ...
-class IoError(TiaokuaiError, OSError): ...
-class ChangedError(TiaokuaiError, OSError): ...
+class FormatError(TiaokuaiError, ValueError):
+    """The `format` field is missing or names a version this library does not read."""
+
+class InvalidFieldError(TiaokuaiError, ValueError):
+    """A field of a record or link has the wrong type, is missing, unknown, or has an invalid value."""
+
+class InvalidCountError(TiaokuaiError, ValueError):
+    """A count (`members`, `staff`, `in_service_members`) is negative, fractional, too large or not a number."""
+
+class UnknownWordError(TiaokuaiError, ValueError):
+    """A kind, sector, power, role or list is not part of its vocabulary (custom words start with `x-`)."""
+
+class DuplicateIdError(TiaokuaiError, ValueError):
+    """Two records share an id; `id` is the id."""
+
+class DanglingReferenceError(TiaokuaiError, ValueError):
+    """A field names an id that no record has; `id` is the id named."""
+
+class WrongEndpointError(TiaokuaiError, ValueError):
+    """A reference names a record of the wrong type for its link kind or field; `id` is the id named."""
+
+class TerritoryCycleError(TiaokuaiError, ValueError):
+    """A territory's `parent` chain loops back on itself."""
+
+class TooLargeError(TiaokuaiError, ValueError):
+    """The input is larger than the size limit (`max_bytes`)."""
+
+class IoError(TiaokuaiError, OSError):
+    """A file or folder could not be read or written; `filename` is the path."""
+
+class ChangedError(TiaokuaiError, OSError):
+    """A file (or a CSV bundle's folder) changed while it was being read; nothing was loaded. `filename` is the path:
+    read it again once whatever writes it is done.
+    """
 
 class CsvError(TiaokuaiError, ValueError):
+    """A CSV file of a bundle is malformed; `filename` is the file within the bundle, `line` the line."""
+
     filename: str | None
     line: int | None
 
-class UnknownIdError(TiaokuaiError, KeyError): ...
-class WrongRecordTypeError(TiaokuaiError, ValueError): ...
-class InvalidInputError(TiaokuaiError, ValueError): ...
+class UnknownIdError(TiaokuaiError, KeyError):
+    """A query or lookup named an id that is not in the model; `id` is the id."""
+
+class WrongRecordTypeError(TiaokuaiError, ValueError):
+    """A query named a record of the wrong type (a territory where a unit is needed …); `id` is the id."""
+
+class InvalidInputError(TiaokuaiError, ValueError):
+    """Invalid input other than a model: a division code, an audit config, a scenario, a generator scale, a
+    vocabulary word given as an argument.
+    """
 
 # ---------------------------------------------------------------------------
 # Records and links
 
 @disjoint_base
 class Record:
-    """A record of a model: a territory, unit, matter or item (frozen)."""
+    """A record of a model: a territory, unit, matter or item (frozen).
+
+    Records compare equal when they have the same type and the same content
+    (``to_dict()``); they hash by type and id.
+    """
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The unique id."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name."""
     @property
-    def kind(self) -> str: ...
+    def kind(self) -> str:
+        """The kind as written in the format (for matters and items: their ``list``)."""
     @property
-    def type(self) -> RecordTypeName: ...
+    def type(self) -> RecordTypeName:
+        """The record type: ``"territory"``, ``"unit"``, ``"matter"`` or ``"item"``."""
     @property
     def attrs(self) -> dict[str, Any]:
-        """Free-form attributes; numbers exact: ``int`` of any length, ``float``, or
-        ``decimal.Decimal`` for a number no float holds (``1e400``, ``1e-400``)."""
+        """The free-form ``attrs`` object, as a new dict (empty when there is none). Numbers come
+        back exact: integers of any length as ``int`` (also beyond Python's 4300-digit limit on
+        ``int(str)``), other numbers as ``float`` when a float holds them and as
+        ``decimal.Decimal`` when one does not (``1e400`` is ``Decimal('1E+400')``, never ``inf``;
+        ``1e-400`` is ``Decimal('1E-400')``, never ``0.0``). ``Model.from_dict`` writes a
+        ``Decimal`` back exactly.
+        """
     @property
-    def since(self) -> str | None: ...
+    def since(self) -> str | None:
+        """The ``since`` date (``YYYY-MM-DD``), if any."""
     @property
-    def until(self) -> str | None: ...
+    def until(self) -> str | None:
+        """The ``until`` date (``YYYY-MM-DD``), if any."""
     @property
-    def level(self) -> str | None: ...
+    def level(self) -> str | None:
+        """The level (``"city"``, ``"district"``, ``"street"``, ``"community"``, ``"grid"`` …): a
+        territory's by its kind, a unit's by the highest territory it holds jurisdiction over or
+        else where it is located; ``None`` for matters, items and records without one.
+        """
     @property
-    def grade(self) -> str | None: ...
-    def to_dict(self) -> RecordDict: ...
+    def grade(self) -> str | None:
+        """The responsibility grade of the level (``"overall"``, ``"first"``, ``"direct"``, ``"specific"``)."""
+    def to_dict(self) -> RecordDict:
+        """The record in its ``tiaokuai/1`` form (the dict ``Model.from_dict`` reads)."""
+    def _repr_html_(self) -> str: ...
     def __hash__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
 
 @final
 class Territory(Record):
-    """A place some unit answers for."""
+    """A place some unit answers for: city, district, street, community, grid, building …"""
 
     @property
-    def parent(self) -> str | None: ...
+    def parent(self) -> str | None:
+        """The id of the containing territory, if any."""
     @property
-    def children(self) -> list[str]: ...
+    def children(self) -> list[str]:
+        """The ids of the territories directly inside this one, in document order."""
 
 @final
 class Unit(Record):
-    """An organisation."""
+    """An organisation: a Party organisation, a government body, a department, an enterprise …"""
 
     @property
-    def sector(self) -> str | None: ...
+    def sector(self) -> str | None:
+        """The sector (``"party"``, ``"private"`` …), if given."""
     @property
-    def in_system(self) -> bool | None: ...
+    def in_system(self) -> bool | None:
+        """True for the in-system (体制内) sectors (party, government, public institution,
+        state-owned), False for the others, None when the sector is not given.
+        """
     @property
-    def located_in(self) -> str | None: ...
+    def located_in(self) -> str | None:
+        """The id of the territory where the unit sits, if given."""
     @property
-    def members(self) -> int | None: ...
+    def members(self) -> int | None:
+        """Full Party members (正式党员), if given."""
     @property
-    def staff(self) -> int | None: ...
+    def staff(self) -> int | None:
+        """Staff, if given."""
     @property
-    def in_service_members(self) -> int | None: ...
+    def in_service_members(self) -> int | None:
+        """In-service Party members (在职党员), if given."""
     @property
-    def is_party_org(self) -> bool: ...
+    def is_party_org(self) -> bool:
+        """True for the kinds that are Party organisations (committee, working committee, group, branches)."""
 
 @final
 class Matter(Record):
-    """An administrative matter on a duty list."""
+    """An administrative matter (事项) on a duty list."""
 
     @property
-    def list(self) -> str: ...
+    def list(self) -> str:
+        """The duty list: ``"basic"``, ``"cooperating"`` or ``"recalled"``."""
     @property
-    def category(self) -> str | None: ...
+    def category(self) -> str | None:
+        """The free category (``"urban_management"`` …), if given."""
 
 @final
 class Item(Record):
-    """A need, a resource or a project."""
+    """An item of the three lists: a need, a resource or a project."""
 
     @property
-    def list(self) -> str: ...
+    def list(self) -> str:
+        """The list: ``"need"``, ``"resource"`` or ``"project"``."""
 
 @final
 class Link:
-    """A typed link between two records (frozen)."""
+    """A typed link between two records (frozen). ``source`` and ``target`` are the
+    format's ``from`` and ``to`` ids; ``index`` is its position in the model's ``links``.
+    """
 
     @property
-    def index(self) -> int: ...
+    def index(self) -> int:
+        """The link's index in the model's ``links`` array."""
     @property
-    def source(self) -> str: ...
+    def source(self) -> str:
+        """The id of the record the link starts from (the format's ``from``)."""
     @property
-    def target(self) -> str: ...
+    def target(self) -> str:
+        """The id of the record the link points to (the format's ``to``)."""
     @property
-    def kind(self) -> str: ...
+    def kind(self) -> str:
+        """The kind (``"leads"``, ``"jurisdiction"`` …)."""
     @property
-    def primary(self) -> bool | None: ...
+    def primary(self) -> bool | None:
+        """For ``leads``: whether this is the primary leader of a dual-led unit, as written."""
     @property
-    def power(self) -> str | None: ...
+    def power(self) -> str | None:
+        """For ``power``: which of the five powers."""
     @property
-    def role(self) -> str | None: ...
+    def role(self) -> str | None:
+        """For ``responsible``: the role (``"lead"``, ``"cooperate"``, ``"supervise"``)."""
     @property
-    def scope(self) -> str | None: ...
+    def scope(self) -> str | None:
+        """For ``responsible``: the id of the territory the responsibility applies to."""
     @property
-    def members(self) -> int | None: ...
+    def members(self) -> int | None:
+        """For ``registers_with``: how many members registered."""
     @property
     def attrs(self) -> dict[str, Any]:
-        """Free-form attributes; numbers exact: ``int`` of any length, ``float``, or
-        ``decimal.Decimal`` for a number no float holds (``1e400``, ``1e-400``)."""
+        """The free-form ``attrs`` object, as a new dict (empty when there is none). Numbers come
+        back exact: integers of any length as ``int`` (also beyond Python's 4300-digit limit on
+        ``int(str)``), other numbers as ``float`` when a float holds them and as
+        ``decimal.Decimal`` when one does not (``1e400`` is ``Decimal('1E+400')``, never ``inf``;
+        ``1e-400`` is ``Decimal('1E-400')``, never ``0.0``). ``Model.from_dict`` writes a
+        ``Decimal`` back exactly.
+        """
     @property
-    def since(self) -> str | None: ...
+    def since(self) -> str | None:
+        """The ``since`` date, if any."""
     @property
-    def until(self) -> str | None: ...
-    def to_dict(self) -> LinkDict: ...
+    def until(self) -> str | None:
+        """The ``until`` date, if any."""
+    def to_dict(self) -> LinkDict:
+        """The link in its ``tiaokuai/1`` form (with ``from`` and ``to``)."""
+    def _repr_html_(self) -> str: ...
     def __hash__(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
 
 @final
 class RecordView(Generic[_R]):
-    """A live, read-only view of some records of a model."""
+    """A live, read-only view of some records of a model: iterable, sized, indexable by id or
+    position, filterable by kind (and, for units, sector). Views are cheap: they hold no copy.
+    """
 
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[_R]: ...
     def __contains__(self, key: object, /) -> bool: ...
     def __getitem__(self, key: str | int, /) -> _R: ...
-    def of_kind(self, kind: str) -> RecordView[_R]: ...
-    def filter(self, *, kind: str | None = None, sector: str | None = None) -> RecordView[_R]: ...
-    def ids(self) -> list[str]: ...
-    def to_dicts(self) -> list[RecordDict]: ...
-    def to_pandas(self) -> Any: ...
+    def of_kind(self, kind: str) -> RecordView[_R]:
+        """The records of one kind (for matters and items: one list), as a new view.
+
+        Raises ``InvalidInputError`` when the word is not in the vocabulary.
+        """
+    def filter(self, *, kind: str | None = None, sector: str | None = None) -> RecordView[_R]:
+        """The records matching every criterion given, as a new view: ``kind`` (a kind, or a matter or
+        item list) and ``sector`` (units only).
+
+        Raises ``InvalidInputError`` when a word is not in its vocabulary.
+        """
+    def ids(self) -> list[str]:
+        """The ids of the records in the view, in document order."""
+    def to_dicts(self) -> list[RecordDict]:
+        """The records as ``tiaokuai/1`` dicts, in document order."""
+    def to_pandas(self) -> Any:
+        """The records as a pandas DataFrame indexed by id, one column per field, plus
+        ``type``, ``level`` and ``grade``. Needs pandas (``pip install 'tiaokuai[pandas]'``).
+        """
+    def _repr_html_(self) -> str: ...
 
 @final
 class LinkView:
-    """A live, read-only view of some links of a model."""
+    """A live, read-only view of some links of a model, in document order: iterable, sized,
+    indexable by position, filterable by kind, source and target.
+    """
 
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Link]: ...
     def __getitem__(self, key: int, /) -> Link: ...
-    def of_kind(self, kind: str) -> LinkView: ...
-    def filter(self, *, kind: str | None = None, source: str | None = None, target: str | None = None) -> LinkView: ...
-    def to_dicts(self) -> list[LinkDict]: ...
-    def to_pandas(self) -> Any: ...
+    def of_kind(self, kind: str) -> LinkView:
+        """The links of one kind (``"leads"``, ``"x-custom"`` …), as a new view."""
+    def filter(self, *, kind: str | None = None, source: str | None = None, target: str | None = None) -> LinkView:
+        """The links matching every criterion given, as a new view: ``kind``, ``source`` (the id
+        they start from) and ``target`` (the id they point to).
+
+        Raises ``InvalidInputError`` for an unknown kind, ``UnknownIdError`` for an unknown id.
+        """
+    def to_dicts(self) -> list[LinkDict]:
+        """The links as ``tiaokuai/1`` dicts, in document order."""
+    def to_pandas(self) -> Any:
+        """The links as a pandas DataFrame (``from``, ``to``, ``kind`` and the other fields),
+        indexed by link index. Needs pandas (``pip install 'tiaokuai[pandas]'``).
+        """
+    def _repr_html_(self) -> str: ...
 
 # ---------------------------------------------------------------------------
 # Answers
 
 @final
 class Chain:
-    """The answer of `Model.chain`: the units from one unit up to the top."""
+    """The answer of :meth:`Model.chain`: the units from one unit up to the top, one step per link.
+
+    ``steps`` are dicts with ``id``, ``name``, ``kind``, ``via`` (the link kind followed into
+    the unit, None for the first), ``link`` (that link's index), ``level`` and ``grade``.
+    ``str(chain)`` is the plain-text table the CLI prints; notebooks show an HTML table.
+    """
 
     @property
-    def unit(self) -> str: ...
+    def unit(self) -> str:
+        """The id of the unit the chain starts from."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """Its name."""
     @property
-    def line(self) -> LineName: ...
+    def line(self) -> LineName:
+        """The line followed: ``"leadership"``, ``"strip"`` or ``"all"``."""
     @property
-    def steps(self) -> list[StepDict]: ...
+    def steps(self) -> list[StepDict]:
+        """The steps, starting with ``unit``: dicts with ``id``, ``name``, ``kind``, ``via``, ``link``,
+        ``level`` and ``grade``.
+        """
     @property
-    def ids(self) -> list[str]: ...
+    def ids(self) -> list[str]:
+        """The ids of the units on the chain, bottom first."""
     @property
-    def top(self) -> str | None: ...
+    def top(self) -> str | None:
+        """The id of the last unit reached (the top, or the unit before a cycle closes)."""
     @property
-    def branches(self) -> list[BranchDict]: ...
+    def branches(self) -> list[BranchDict]:
+        """Links upward not followed, at units with more than one of the kind followed: dicts
+        with ``at``, ``leader``, ``name``, ``kind`` and ``link``.
+        """
     @property
-    def ambiguous(self) -> list[str]: ...
+    def ambiguous(self) -> list[str]:
+        """Ids of units on the chain with two or more leaders and not exactly one marked primary."""
     @property
-    def cycle(self) -> list[str] | None: ...
+    def cycle(self) -> list[str] | None:
+        """When the walk stopped at a cycle: the ids around it, the repeated unit first and last."""
     @property
-    def joins(self) -> str | None: ...
+    def joins(self) -> str | None:
+        """In a dispatch answer with several leads, the id of the unit where this chain joins
+        a chain given earlier in the answer (its last step; the rest is there), else ``None``.
+        """
     @property
-    def evidence(self) -> list[Fact]: ...
-    def to_dict(self) -> ChainDict: ...
+    def evidence(self) -> list[Fact]:
+        """The facts the answer rests on: links followed (``{"link", "from", "kind", "to"}``),
+        fields read and links looked for and missing.
+        """
+    def to_dict(self) -> ChainDict:
+        """The answer as a dict: the JSON the CLI prints."""
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Draws the chain as a small graph on matplotlib axes (new ones unless ``ax`` is given):
+        the units bottom to top coloured by responsibility grade and labelled by name and id,
+        the other leaders of dual-led units as dashed branches, a legend for the grades.
+        Returns the axes. Needs matplotlib (``pip install 'tiaokuai[plot]'``); see
+        :mod:`tiaokuai.plot`.
+        """
     def __len__(self) -> int: ...
     def _repr_html_(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -288,21 +450,34 @@ class Chain:
 
 @final
 class Responsibility:
-    """The answer of `Model.responsible_for`: the block chain of a place."""
+    """The answer of :meth:`Model.responsible_for`: who answers for a place and for each
+    territory containing it, nearest first ("block chain").
+
+    ``blocks`` are dicts with ``territory``, ``name``, ``kind``, ``level``, ``grade`` and
+    ``holders`` (the units with ``jurisdiction``: ``id``, ``name``, ``kind``, ``level``,
+    ``grade``, ``link``); ``nobody`` lists the blocks without holders.
+    """
 
     @property
-    def territory(self) -> str: ...
+    def territory(self) -> str:
+        """The id of the territory asked about."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """Its name."""
     @property
-    def blocks(self) -> list[BlockDict]: ...
+    def blocks(self) -> list[BlockDict]:
+        """The territory and each containing territory, nearest first, with their holders."""
     @property
-    def nobody(self) -> list[BlockDict]: ...
+    def nobody(self) -> list[BlockDict]:
+        """The blocks nobody holds jurisdiction over: "where is nobody"."""
     @property
-    def holders(self) -> list[str]: ...
+    def holders(self) -> list[str]:
+        """The ids of the units holding jurisdiction, nearest territory first, each once."""
     @property
-    def evidence(self) -> list[Fact]: ...
-    def to_dict(self) -> ResponsibilityDict: ...
+    def evidence(self) -> list[Fact]:
+        """The facts the answer rests on."""
+    def to_dict(self) -> ResponsibilityDict:
+        """The answer as a dict: the JSON the CLI prints."""
     def _repr_html_(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
@@ -310,33 +485,52 @@ class Responsibility:
 
 @final
 class Dispatch:
-    """The answer of `Model.dispatch`: who handles a matter in a place."""
+    """The answer of :meth:`Model.dispatch`: who handles a matter in a place.
+
+    ``leads``, ``cooperators`` and ``supervisors`` are dicts with ``unit``, ``name``, ``kind``,
+    ``role``, ``at`` (where the link applies), ``at_name``, ``basis`` (``"scope"`` or
+    ``"jurisdiction"``), ``link``, ``level`` and ``grade``. ``problem`` is None when exactly
+    one lead applies, else ``"no_lead"`` or ``"several_leads"``.
+    """
 
     @property
-    def matter(self) -> str: ...
+    def matter(self) -> str:
+        """The matter's id."""
     @property
-    def matter_name(self) -> str: ...
+    def matter_name(self) -> str:
+        """The matter's name."""
     @property
-    def territory(self) -> str: ...
+    def territory(self) -> str:
+        """The id of the place asked about."""
     @property
-    def territory_name(self) -> str: ...
+    def territory_name(self) -> str:
+        """Its name."""
     @property
-    def resolved_at(self) -> str | None: ...
+    def resolved_at(self) -> str | None:
+        """The id of the nearest territory (the place or one containing it) where a lead applies."""
     @property
-    def leads(self) -> list[AssignmentDict]: ...
+    def leads(self) -> list[AssignmentDict]:
+        """The leads applying at ``resolved_at``, in document order of the links."""
     @property
-    def cooperators(self) -> list[AssignmentDict]: ...
+    def cooperators(self) -> list[AssignmentDict]:
+        """The cooperators from the place up to ``resolved_at``, nearest first."""
     @property
-    def supervisors(self) -> list[AssignmentDict]: ...
+    def supervisors(self) -> list[AssignmentDict]:
+        """The supervisors, gathered like the cooperators."""
     @property
-    def chains(self) -> list[Chain]: ...
+    def chains(self) -> list[Chain]:
+        """The leadership chain above each lead, in the order of ``leads``."""
     @property
-    def block(self) -> Responsibility: ...
+    def block(self) -> Responsibility:
+        """The block chain of the place (as :meth:`Model.responsible_for` returns it)."""
     @property
-    def problem(self) -> Literal["no_lead", "several_leads"] | None: ...
+    def problem(self) -> Literal["no_lead", "several_leads"] | None:
+        """None when exactly one lead applies; else ``"no_lead"`` or ``"several_leads"``."""
     @property
-    def evidence(self) -> list[Fact]: ...
-    def to_dict(self) -> DispatchDict: ...
+    def evidence(self) -> list[Fact]:
+        """The facts the answer rests on."""
+    def to_dict(self) -> DispatchDict:
+        """The answer as a dict: the JSON the CLI prints."""
     def _repr_html_(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
@@ -350,61 +544,134 @@ class Finding:
     """One finding of the audit: a rule, the record it is about, and the evidence (frozen)."""
 
     @property
-    def rule(self) -> str: ...
+    def rule(self) -> str:
+        """The rule's code, e.g. ``"C001"``."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The rule's name, e.g. ``"no-party-org"``."""
     @property
-    def severity(self) -> SeverityName: ...
+    def severity(self) -> SeverityName:
+        """``"error"``, ``"warning"`` or ``"info"``."""
     @property
-    def subject(self) -> str: ...
+    def subject(self) -> str:
+        """The id of the record the finding is about (for A001–A004, the matter)."""
     @property
-    def territory(self) -> str | None: ...
+    def territory(self) -> str | None:
+        """The id of the street/town the subject belongs to, when one can be told."""
     @property
-    def message(self) -> str: ...
+    def message(self) -> str:
+        """What is wrong, in plain English, naming ids and names."""
     @property
-    def evidence(self) -> list[Fact]: ...
-    def to_dict(self) -> FindingDict: ...
+    def evidence(self) -> list[Fact]:
+        """The links and fields the finding rests on, and the links looked for and not found."""
+    def to_dict(self) -> FindingDict:
+        """The finding as a dict: the JSON the CLI prints."""
+    def _repr_html_(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class Report:
-    """The result of `Model.audit`: findings, summary and per-territory metrics."""
+    """The result of :meth:`Model.audit`: the findings (by rule code, then the subject's document
+    order), a summary with counts by severity and rule, and the per-territory metrics.
+
+    ``str(report)`` is the table the CLI prints; notebooks show an HTML table.
+    """
 
     @property
-    def findings(self) -> list[Finding]: ...
+    def findings(self) -> list[Finding]:
+        """The findings, in a stable order."""
     @property
-    def metrics(self) -> MetricsDict: ...
+    def metrics(self) -> MetricsDict:
+        """The per-territory metrics as a dict: ``townships``, ``districts``, ``cities``,
+        ``provinces``, ``countries`` (lists of areas with ``id``, ``name``, ``kind``,
+        ``parent``, ``townships``, ``counts`` and ``rates``), ``comparison`` (urban streets vs
+        rural towns) and ``unplaced_units``.
+        """
     @property
-    def has_errors(self) -> bool: ...
-    def summary(self) -> SummaryDict: ...
-    def count(self, severity: SeverityName) -> int: ...
-    def findings_of(self, rule: str) -> list[Finding]: ...
-    def to_dict(self) -> ReportDict: ...
-    def to_json(self) -> str: ...
-    def to_pandas(self) -> Any: ...
+    def has_errors(self) -> bool:
+        """True when some finding has severity error."""
+    def summary(self) -> SummaryDict:
+        """Counts by severity (``errors``, ``warnings``, ``infos``) and, under ``rules``, every rule
+        of the catalogue with the severity it ran at (None when switched off) and its findings.
+        """
+    def count(self, severity: SeverityName) -> int:
+        """The number of findings at a severity (``"error"``, ``"warning"`` or ``"info"``)."""
+    def findings_of(self, rule: str) -> list[Finding]:
+        """The findings of one rule, by code (``"C001"``) or name (``"no-party-org"``)."""
+    def to_dict(self) -> ReportDict:
+        """The report as a dict (``summary``, ``findings``, ``metrics``): the JSON the CLI prints."""
+    def to_json(self) -> str:
+        """The report as pretty JSON text."""
+    def to_pandas(self) -> Any:
+        """The findings as a pandas DataFrame: one row per finding with ``rule``, ``name``,
+        ``severity``, ``subject``, ``territory``, ``message`` and ``evidence`` (a list of dicts).
+        Needs pandas (``pip install 'tiaokuai[pandas]'``).
+        """
     def metrics_frame(
         self, level: Literal["street", "district", "city", "province", "country", "comparison"] = "street"
-    ) -> Any: ...
+    ) -> Any:
+        """The metrics of one level as a pandas DataFrame indexed by territory id, one column per
+        count and rate: ``level`` is ``"street"`` (streets/towns, the default), ``"district"``,
+        ``"city"``, ``"province"``, ``"country"`` or ``"comparison"`` (urban vs rural).
+        Needs pandas (``pip install 'tiaokuai[pandas]'``).
+        """
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Draws the findings by rule, one bar per rule split by severity, on matplotlib axes
+        (new ones unless ``ax`` is given) and returns the axes. Needs matplotlib
+        (``pip install 'tiaokuai[plot]'``); see :mod:`tiaokuai.plot`.
+        """
+    def plot_metrics(
+        self,
+        level: Literal["street", "district", "city", "province", "country", "comparison"] = "street",
+        rate: Literal[
+            "org_coverage",
+            "org_coverage_with_members",
+            "org_coverage_in_system",
+            "org_coverage_out_of_system",
+            "work_coverage",
+            "dual_registration",
+            "block_power",
+            "matter_coverage",
+        ] = "org_coverage",
+        ax: Axes | None = None,
+    ) -> Axes:
+        """Draws one rate (``rate``, default ``"org_coverage"``) of the metrics of one ``level``
+        (as :meth:`metrics_frame`) as bars per area, split in-system vs out-of-system for the
+        organisational coverage, labelled by the areas' names, and returns the axes. Needs
+        matplotlib (``pip install 'tiaokuai[plot]'``); see :mod:`tiaokuai.plot`.
+        """
     def __len__(self) -> int: ...
     def _repr_html_(self) -> str: ...
 
 @final
 class ScenarioOutcome:
-    """The result of one scenario (`bool(outcome)` is `outcome.passed`)."""
+    """The result of one scenario: every expectation checked, with what was expected and found.
+
+    ``bool(outcome)`` is ``outcome.passed``; ``str(outcome)`` names the scenario and, for each
+    failed check, the expected and actual values.
+    """
 
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The scenario's name."""
     @property
-    def path(self) -> str | None: ...
+    def path(self) -> str | None:
+        """The file it came from, if any."""
     @property
-    def passed(self) -> bool: ...
+    def passed(self) -> bool:
+        """True when every check passed."""
     @property
-    def failures(self) -> int: ...
+    def failures(self) -> int:
+        """The number of failed checks."""
     @property
-    def checks(self) -> list[CheckDict]: ...
-    def to_dict(self) -> OutcomeDict: ...
+    def checks(self) -> list[CheckDict]:
+        """Every check, in the order of the file: dicts with ``what``, ``passed``, ``expected``
+        and ``actual``.
+        """
+    def to_dict(self) -> OutcomeDict:
+        """The outcome as a dict (``name``, ``path``, ``checks``)."""
     def __bool__(self) -> bool: ...
     def _repr_html_(self) -> str: ...
 
@@ -415,48 +682,142 @@ _Config: TypeAlias = Mapping[str, Any] | str | os.PathLike[str] | None
 
 @final
 class Model:
-    """A governance model (immutable, thread-safe; a read-only mapping from id to record)."""
+    """A governance model: territories, units, matters, items and the typed links between them.
+
+    A model is immutable and safe to share between threads; loading, audits and queries
+    release the GIL. Create one with :func:`tiaokuai.load`, :meth:`Model.from_json`,
+    :meth:`Model.from_dict`, :func:`tiaokuai.from_networkx`, :func:`tiaokuai.generate` or
+    :func:`tiaokuai.import_divisions`.
+
+    It behaves as a read-only mapping from id to record: ``len(model)`` counts the records,
+    ``"id" in model`` tests for one, ``model["id"]`` returns it (``UnknownIdError``, a
+    ``KeyError``, when missing) and iterating yields the ids in document order.
+    """
 
     @staticmethod
-    def load(path: _Path, *, max_bytes: int | None = None) -> Model: ...
+    def load(path: _Path, *, max_bytes: int | None = None) -> Model:
+        """Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
+
+        ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
+        path cannot be read and a subclass of ``TiaokuaiError`` naming the record, field and id
+        for invalid content.
+        """
     @staticmethod
-    def from_json(text: str | bytes, *, max_bytes: int | None = None) -> Model: ...
+    def from_json(text: str | bytes, *, max_bytes: int | None = None) -> Model:
+        """Reads a model from ``tiaokuai/1`` JSON text (``str``, or UTF-8 ``bytes`` with or without BOM)."""
     @staticmethod
-    def from_dict(obj: Any, *, max_bytes: int | None = None) -> Model: ...
+    def from_dict(obj: Any, *, max_bytes: int | None = None) -> Model:
+        """Reads a model from a dict in the ``tiaokuai/1`` form (as returned by :meth:`to_dict`
+        or ``json.load``). Any mapping, list, tuple, str, int, float, bool or None is accepted
+        inside; other values raise ``TypeError`` naming where they are.
+
+        A NaN or infinite float anywhere (a JSON document cannot hold one) raises
+        ``InvalidFieldError`` (a ``ValueError``) naming the record, its id and the field, and
+        the path (``model['units'][7]['attrs']['bad']``). ``decimal.Decimal`` values (what
+        attrs give back for numbers beyond a float's range) are written exactly.
+        """
     @staticmethod
-    def sample() -> Model: ...
-    def to_json(self) -> str: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def write(self, path: _Path, *, format: Literal["json", "csv"] | None = None) -> None: ...
+    def sample() -> Model:
+        """The embedded sample model: Baoshan district (310113), Shanghai — real divisions,
+        synthetic structure with deliberate gaps.
+        """
+    def to_json(self) -> str:
+        """The model as ``tiaokuai/1`` JSON text: deterministic, one record per line."""
+    def to_dict(self) -> dict[str, Any]:
+        """The model as a dict in the ``tiaokuai/1`` form (integers in ``attrs`` of any size kept exactly)."""
+    def write(self, path: _Path, *, format: Literal["json", "csv"] | None = None) -> None:
+        """Writes the model to ``path``: as JSON to a file, or as a CSV bundle when ``format="csv"``
+        or the path is an existing folder or ends with a path separator. JSON files are written
+        to a temporary file and renamed into place. Raises ``IoError`` when writing fails.
+        """
     @property
-    def meta(self) -> dict[str, Any] | None: ...
+    def meta(self) -> dict[str, Any] | None:
+        """The document's ``meta`` object as a dict, or None."""
     @property
-    def title(self) -> str | None: ...
+    def title(self) -> str | None:
+        """The model's name (``meta.name``), or None."""
     @property
-    def records(self) -> RecordView[Record]: ...
+    def records(self) -> RecordView[Record]:
+        """All records, in document order: territories, units, matters, items."""
     @property
-    def territories(self) -> RecordView[Territory]: ...
+    def territories(self) -> RecordView[Territory]:
+        """The territories, in document order."""
     @property
-    def units(self) -> RecordView[Unit]: ...
+    def units(self) -> RecordView[Unit]:
+        """The units (organisations), in document order."""
     @property
-    def matters(self) -> RecordView[Matter]: ...
+    def matters(self) -> RecordView[Matter]:
+        """The matters (事项), in document order."""
     @property
-    def items(self) -> RecordView[Item]: ...
+    def items(self) -> RecordView[Item]:
+        """The items of the three lists (needs, resources, projects), in document order."""
     @property
-    def links(self) -> LinkView: ...
+    def links(self) -> LinkView:
+        """The links, in document order."""
     @overload
-    def get(self, id: str, default: None = None) -> Record | None: ...
+    def get(self, id: str, default: None = None) -> Record | None:
+        """The record with this id, or ``default``."""
     @overload
     def get(self, id: str, default: Any) -> Any: ...
-    def links_from(self, id: str, kind: str | None = None) -> list[Link]: ...
-    def links_to(self, id: str, kind: str | None = None) -> list[Link]: ...
-    def chain(self, unit: str, line: LineName = "leadership") -> Chain: ...
-    def chains(self, units: list[str], line: LineName = "leadership") -> list[Chain]: ...
-    def responsible_for(self, territory: str) -> Responsibility: ...
-    def dispatch(self, matter: str, territory: str) -> Dispatch: ...
+    def links_from(self, id: str, kind: str | None = None) -> list[Link]:
+        """The links leaving the record ``id``, of one kind or all (grouped by kind), in document order."""
+    def links_to(self, id: str, kind: str | None = None) -> list[Link]:
+        """The links arriving at the record ``id``, of one kind or all (grouped by kind), in document order."""
+    def chain(self, unit: str, line: LineName = "leadership") -> Chain:
+        """The chain of a unit, from it up to the top along ``line``: ``"leadership"`` (``leads``
+        links; at a dual-led unit the primary leader, the others reported as branches),
+        ``"strip"`` (``dispatches``, else ``guides``, up to the department, then ``leads``) or
+        ``"all"`` (``leads``, and the strip where a unit has no leader). A cycle never loops:
+        the chain stops and says where. The GIL is released.
+
+        Raises ``UnknownIdError`` for an unknown id, ``WrongRecordTypeError`` when it is not a
+        unit, ``InvalidInputError`` for an unknown line.
+        """
+    def chains(self, units: list[str], line: LineName = "leadership") -> list[Chain]:
+        """The chains of many units along one line, in the order given (the GIL is released once for all)."""
+    def responsible_for(self, territory: str) -> Responsibility:
+        """The block chain of a territory: the units with jurisdiction over it and over each
+        containing territory, nearest first, with their grades; territories nobody answers for
+        are listed without holders. The GIL is released.
+
+        Raises ``UnknownIdError`` for an unknown id, ``WrongRecordTypeError`` when it is not a territory.
+        """
+    def dispatch(self, matter: str, territory: str) -> Dispatch:
+        """Who handles ``matter`` in ``territory``: the lead(s) at the nearest level (the place or
+        a territory containing it) where ``responsible`` links for the matter apply, the
+        cooperators and supervisors, the chain above each lead and the block chain of the place.
+        No lead, or several at one level, is reported in ``problem``. The GIL is released.
+
+        Raises ``UnknownIdError`` for an unknown id, ``WrongRecordTypeError`` when ``matter`` is
+        not a matter or ``territory`` not a territory.
+        """
     def audit(self, config: _Config = None, *, max_bytes: int | None = None) -> Report:
-        """Runs the audit; ``max_bytes`` limits the config's size (a file is never read past it)."""
-    def to_networkx(self) -> Any: ...
+        """Runs the coverage audit — "where is nobody" — and returns the :class:`Report`.
+
+        ``config`` is None (every rule at its default severity and thresholds), a dict in the
+        audit config format (``{"rules": {"C003": "off", "no-party-org": "error"},
+        "thresholds": {"min_members_for_org": 3}, "profiles": {"shanghai": True}}``) or the path
+        of a ``.json`` or ``.toml`` config file. The GIL is released while the rules run.
+
+        Raises ``InvalidInputError`` for an invalid config, ``IoError`` for an unreadable file.
+
+        ``max_bytes`` limits the size of the config (a file is never read past it; default
+        4 GiB); the config follows the model's JSON rules (a key given twice, a byte-order
+        mark, depth, counts): see ``docs/rules.md``.
+        """
+    def to_networkx(self) -> Any:
+        """The model as a ``networkx.MultiDiGraph``: one node per record (keyed by id, in document
+        order) and one edge per link (keyed by its index in ``links``).
+
+        Node attributes: ``type`` (``"territory"`` …) and every field of the record as the
+        format writes it (``name``, ``kind`` or ``list``, ``sector``, ``parent``, ``located_in``,
+        ``members`` as int, ``attrs`` as dict …), plus the derived ``level`` and ``grade`` (None
+        when there is none). Edge attributes: ``kind`` and the link's other fields (``primary``,
+        ``power``, ``role``, ``scope``, ``members``, ``attrs``, ``since``, ``until``) when set.
+        The graph's ``graph["meta"]`` is the model's meta. Needs networkx
+        (``pip install 'tiaokuai[networkx]'``).
+        """
+    def _repr_html_(self) -> str: ...
     def __len__(self) -> int: ...
     def __contains__(self, key: object, /) -> bool: ...
     def __getitem__(self, key: str, /) -> Record: ...
@@ -469,16 +830,69 @@ class Model:
 # ---------------------------------------------------------------------------
 # Functions
 
-def load(path: _Path, *, max_bytes: int | None = None) -> Model: ...
-def sample() -> Model: ...
+def load(path: _Path, *, max_bytes: int | None = None) -> Model:
+    """Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
+
+    ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
+    path cannot be read, and a subclass of ``TiaokuaiError`` naming the record, field and id
+    for invalid content.
+    """
+
+def sample() -> Model:
+    """The embedded sample model: Baoshan district (310113), Shanghai."""
+
 def from_networkx(graph: Any, *, max_bytes: int | None = None) -> Model:
-    """Builds a model from a directed NetworkX graph; an undirected graph raises InvalidInputError,
-    a NaN or infinite float InvalidFieldError naming the record and field."""
+    """Builds a model from a NetworkX graph shaped like :meth:`Model.to_networkx`'s: every node
+    needs a ``type`` attribute (``"territory"``, ``"unit"``, ``"matter"`` or ``"item"``); the
+    other node attributes are the record's fields (``level`` and ``grade`` are derived and
+    ignored); every edge's attributes are the link's fields, with ``kind`` required. Records
+    keep the graph's node order; links are ordered by integer edge keys when the graph is a
+    multigraph keyed by integers, else in the graph's edge order. ``graph["meta"]`` becomes
+    the meta. Raises ``InvalidInputError`` naming the node for a missing or unknown ``type``,
+    and for an undirected graph (``nx.Graph``, ``nx.MultiGraph``: an edge without a direction
+    cannot say which end leads); ``InvalidFieldError`` naming the record and field for a NaN
+    or infinite float; the usual loading errors for invalid fields; and ``TypeError`` for what
+    is not a graph. ``max_bytes`` limits the size of the model's JSON form, as for :func:`load`.
+    """
 
 def generate(
     scale: Literal["district", "city", "national"] = "district", seed: int = 0, *, prefix: str | None = None
-) -> Model: ...
-def import_divisions(code: str = "all") -> Model: ...
-def rules() -> list[RuleDict]: ...
+) -> Model:
+    """Generates a synthetic but realistic model on the real division skeleton, deterministically
+    for a seed: ``"district"`` (Baoshan, about 10,000 records), ``"city"`` (Shanghai, about
+    300,000 units) or ``"national"`` (all of China, about 5 million units, several GB).
+    ``prefix`` generates on another part of the division tree (a 2-, 4-, 6- or 9-digit code)
+    at the scale's density. Records carrying a deliberate defect have ``attrs["gaps"]``.
+    The GIL is released.
+
+    Raises ``InvalidInputError`` for an unknown scale or division prefix.
+    """
+
+def import_divisions(code: str = "all") -> Model:
+    """Imports the territory tree of a division code prefix from the embedded NBS 2023 tables:
+    ``"all"`` (or ``""``) for all of China, or a 2-, 4-, 6- or 9-digit code (``"31"`` is
+    Shanghai, ``"310113"`` Baoshan district). The model holds territories only; its ``meta``
+    names the source. The GIL is released.
+
+    Raises ``InvalidInputError`` for a malformed or unknown code.
+    """
+
+def rules() -> list[RuleDict]:
+    """The rule catalogue: one dict per rule, in catalogue order (S, C, D, A, B, L), with ``code``,
+    ``name``, ``family``, ``default_severity``, ``profile``, ``summary`` and ``source``.
+    """
+
 def run_scenario(path: _Path, *, max_bytes: int | None = None) -> ScenarioOutcome:
-    """Runs a scenario file; ``max_bytes`` limits the scenario file and the model file it names."""
+    """Reads and runs a scenario file: a model (inline, or ``model_file`` relative to the
+    scenario) with its expected findings, chains, block chains, dispatches and metrics. The
+    GIL is released. A scenario whose expectations fail is not an error: check
+    ``outcome.passed`` (or ``bool(outcome)``).
+
+    ``max_bytes`` limits the size of the scenario file and of the model file it names (each is
+    never read past it; default 4 GiB). The scenario follows the model's JSON rules (a key
+    given twice is an error naming it, a byte-order mark is skipped, at most 127 levels
+    deep), and an inline model is read exactly as a model file is.
+
+    Raises ``IoError`` when the file cannot be read, ``InvalidInputError`` for a malformed
+    scenario, ``TooLargeError`` over ``max_bytes``, and the model's loading errors.
+    """
