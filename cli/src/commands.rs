@@ -181,14 +181,19 @@ fn load_owned(file: Option<&str>) -> Result<Model, Failure> {
     match file {
         None => Ok(Model::sample()),
         Some("-") => {
-            // Never more than the limit (and one byte to tell) in memory.
-            let mut bytes = Vec::new();
-            let mut stdin = std::io::Read::take(std::io::stdin(), options.max_bytes.saturating_add(1));
-            std::io::Read::read_to_end(&mut stdin, &mut bytes).map_err(|e| format!("stdin: {e}"))?;
+            let bytes = read_stdin(options.max_bytes)?;
             Ok(Model::from_json_bytes_with(&bytes, options).map_err(|e| located("stdin", e))?)
         }
         Some(path) => Ok(Model::load_with(path, options).map_err(|e| located(path, e))?),
     }
+}
+
+/// Standard input, never more than the limit (and one byte to tell) in memory.
+fn read_stdin(max_bytes: u64) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    let mut stdin = std::io::Read::take(std::io::stdin(), max_bytes.saturating_add(1));
+    std::io::Read::read_to_end(&mut stdin, &mut bytes).map_err(|e| format!("stdin: {e}"))?;
+    Ok(bytes)
 }
 
 fn load_config(path: Option<&str>) -> Result<Config, Failure> {
@@ -607,26 +612,51 @@ fn test(paths: &[String], format: Format) -> CmdResult {
 
 fn validate(file: Option<&str>, format: Format) -> CmdResult {
     let name = file.unwrap_or("(embedded sample)");
-    let mut out = Out::unless_json(format);
-    match load(file) {
+    let out = Out::unless_json(format);
+    let options = LOAD_OPTIONS.get_or_init(LoadOptions::default);
+    let loaded = match file {
+        None => Ok(Model::sample()),
+        Some("-") => Model::from_json_bytes_with(&read_stdin(options.max_bytes)?, options),
+        Some(path) => Model::load_with(path, options),
+    };
+    validated(loaded, name, format, out)
+}
+
+/// Prints `validate`'s verdict. A model that cannot be read at all (a missing file, one over
+/// `--max-bytes`, one changed while read) is an input error (exit 2); a model with a problem is
+/// the finding of `validate` (exit 1), printed with its record, field and id.
+fn validated(loaded: Result<Model, Error>, name: &str, format: Format, mut out: Out) -> CmdResult {
+    let e = match loaded {
         Ok(model) => {
             if format == Format::Json {
                 out.json(&serde_json::json!({
-                    "file": name, "valid": true, "records": model.len(), "links": model.link_count()
+                    "file": name, "valid": true, "records": model.len(), "links": model.link_count(), "problems": []
                 }))?;
             } else {
                 out.line(&format!("{name}: valid ({} records, {} links)", model.len(), model.link_count()))?;
             }
             out.done()?;
-            Ok(ExitCode::SUCCESS)
+            return Ok(ExitCode::SUCCESS);
         }
-        Err(Failure::Message(message)) if format == Format::Json => {
-            out.json(&serde_json::json!({"file": name, "valid": false, "error": message}))?;
-            out.done()?;
-            Ok(ExitCode::from(1))
-        }
-        Err(e) => Err(e),
+        Err(e @ (Error::Io { .. } | Error::Changed { .. })) => return Err(e.to_string().into()),
+        Err(e @ Error::TooLarge { .. }) => return Err(format!("{name}: {e}").into()),
+        Err(e) => e,
+    };
+    let message = format!("{name}: {e}");
+    if format == Format::Json {
+        let at = e.position();
+        let problem = serde_json::json!({
+            "record": at.map(|p| format!("{}[{}]", p.array, p.index)),
+            "field": e.field(),
+            "id": e.id(),
+            "message": e.to_string(),
+        });
+        out.json(&serde_json::json!({"file": name, "valid": false, "error": message, "problems": [problem]}))?;
+        out.done()?;
+    } else {
+        eprintln!("error: {}", escape_terminal(&message));
     }
+    Ok(ExitCode::from(1))
 }
 
 /// Counts for `tiaokuai stats`.
