@@ -158,7 +158,7 @@ pub fn territory_path<'m>(model: &'m Model, subject: &str, township: Option<&str
     });
     let start = start.or_else(|| township.and_then(|t| model.node(t)));
     let Some(start) = start else { return Vec::new() };
-    let mut path: Vec<Node> = std::iter::once(start).chain(model.ancestors(start)).collect();
+    let mut path: Vec<Node> = std::iter::once(start).chain(model.ancestors(start).filter(|n| *n != start)).collect();
     path.reverse();
     path.into_iter()
         .filter_map(|n| {
