@@ -260,7 +260,8 @@ impl Audited<'_> {
         let mut w = tiaokuai::format::CsvWriter::new(&mut out, formulas.into());
         w.record(["rule", "name", "severity", "subject", "territory", "message", "suppressed"])?;
         for (f, m) in self.report.findings.iter().zip(&self.marks) {
-            for cell in [f.rule, f.name, f.severity.as_str(), &f.subject, f.territory.as_deref().unwrap_or(""), &f.message]
+            for cell in
+                [f.rule, f.name, f.severity.as_str(), &f.subject, f.territory.as_deref().unwrap_or(""), &f.message]
             {
                 w.text(cell)?;
             }
@@ -268,7 +269,6 @@ impl Audited<'_> {
             w.end_record()?;
         }
         w.flush()?;
-        drop(w);
         out.flush()?;
         Ok(())
     }

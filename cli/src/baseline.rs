@@ -156,7 +156,7 @@ impl Baseline {
             .entries
             .iter()
             .zip(&used)
-            .filter(|(e, used)| !**used && !e.expires.as_deref().is_some_and(|d| d < today))
+            .filter(|(e, used)| !**used && e.expires.as_deref().is_none_or(|d| d >= today))
             .map(|(e, _)| e)
             .collect();
         let suppressed = marks.iter().filter(|m| m.is_some()).count();
@@ -227,7 +227,8 @@ pub fn parse_date(text: &str) -> Result<String, String> {
     }
     let num = |r: std::ops::Range<usize>| text.get(r).filter(|s| s.bytes().all(|c| c.is_ascii_digit()));
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return Err(bad()) };
-    let (y, m, d): (i64, u32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    let (y, m, d): (i64, u32, u32) =
+        (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

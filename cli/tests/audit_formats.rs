@@ -174,7 +174,10 @@ fn sarif_is_valid_sarif_2_1_0_with_rules_levels_and_locations() {
     let results = run0["results"].as_array().unwrap();
     assert_eq!(results.len(), 5, "suppressed findings stay, marked");
     let c001 = &results[0];
-    assert_eq!((c001["ruleId"].as_str(), c001["ruleIndex"].as_u64(), c001["level"].as_str()), (Some("C001"), Some(4), Some("warning")));
+    assert_eq!(
+        (c001["ruleId"].as_str(), c001["ruleIndex"].as_u64(), c001["level"].as_str()),
+        (Some("C001"), Some(4), Some("warning"))
+    );
     let loc = &c001["locations"][0];
     assert_eq!(loc["physicalLocation"]["region"]["startLine"], 9);
     assert!(loc["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().ends_with("model.json"));
@@ -243,7 +246,15 @@ fn a_baseline_accepts_known_findings_so_only_new_ones_fail() {
     assert_eq!(run(&["audit", &model, "--fail-on", "warning"]).status.code(), Some(1));
     // Accept them all, beside the model.
     let o = run(&[
-        "audit", &model, "--write-baseline", "--reason", "known, planned", "--accepted-by", "王", "--fail-on", "warning",
+        "audit",
+        &model,
+        "--write-baseline",
+        "--reason",
+        "known, planned",
+        "--accepted-by",
+        "王",
+        "--fail-on",
+        "warning",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(err(&o).contains("wrote 5 accepted findings"), "{}", err(&o));
@@ -266,10 +277,11 @@ fn a_baseline_accepts_known_findings_so_only_new_ones_fail() {
     let csv = text(&run(&["audit", &model, "--format", "csv"]));
     assert_eq!(csv.lines().filter(|l| l.ends_with(",\"known, planned\"")).count(), 5, "{csv}");
     // A new gap fails the run, and only it is listed.
-    let json = std::fs::read_to_string(&model)
-        .unwrap()
-        .replace(r#"  {"id": "rc","#, r#"  {"id": "shop", "name": "Shop", "kind": "enterprise", "members": 4, "located_in": "c1"},
-  {"id": "rc","#);
+    let json = std::fs::read_to_string(&model).unwrap().replace(
+        r#"  {"id": "rc","#,
+        r#"  {"id": "shop", "name": "Shop", "kind": "enterprise", "members": 4, "located_in": "c1"},
+  {"id": "rc","#,
+    );
     std::fs::write(&model, json).unwrap();
     let o = run(&["audit", &model, "--fail-on", "warning"]);
     assert_eq!(o.status.code(), Some(1));
@@ -301,7 +313,12 @@ fn expired_and_unused_entries_are_reported_and_suppress_nothing() {
     let out = text(&o);
     assert!(out.contains("warning[C001 no-party-org] acme"), "{out}");
     assert!(!out.contains("[C003"), "{out}");
-    assert!(out.contains("baseline entry expired on 2001-01-01: C001 acme @s1 (accepted by 李: until the branch is set up)"), "{out}");
+    assert!(
+        out.contains(
+            "baseline entry expired on 2001-01-01: C001 acme @s1 (accepted by 李: until the branch is set up)"
+        ),
+        "{out}"
+    );
     assert!(out.contains("1 baseline entries match no finding any more"), "{out}");
     let o = run(&["audit", &model, "--baseline", &base, "--format", "json"]);
     assert!(err(&o).contains("baseline entry C001 acme expired on 2001-01-01"), "{}", err(&o));
@@ -317,10 +334,22 @@ fn a_bad_baseline_is_an_input_error_naming_the_file_and_entry() {
     let dir = Dir::new("bad-baseline");
     let model = dir.path("model.json");
     for (body, part) in [
-        (r#"{"format": "tiaokuai-baseline/1", "entries": [{"rule": "C999", "subject": "a", "reason": "r", "accepted_by": "b"}]}"#, "entries[0].rule: unknown rule \"C999\""),
-        (r#"{"format": "tiaokuai-baseline/1", "entries": [{"rule": "C001", "subject": "a", "reason": "r", "accepted_by": "b", "expires": "2024-02-30"}]}"#, "entries[0].expires"),
-        (r#"{"format": "tiaokuai-baseline/1", "entries": [{"rule": "C001", "subject": "a", "reason": "r"}]}"#, "accepted_by"),
-        (r#"{"format": "tiaokuai-baseline/1", "entries": [{"rule": "C001", "subject": "a", "reason": "r", "accepted_by": "b", "note": 1}]}"#, "note"),
+        (
+            r#"{"format": "tiaokuai-baseline/1", "entries": [{"rule": "C999", "subject": "a", "reason": "r", "accepted_by": "b"}]}"#,
+            "entries[0].rule: unknown rule \"C999\"",
+        ),
+        (
+            r#"{"format": "tiaokuai-baseline/1", "entries": [{"rule": "C001", "subject": "a", "reason": "r", "accepted_by": "b", "expires": "2024-02-30"}]}"#,
+            "entries[0].expires",
+        ),
+        (
+            r#"{"format": "tiaokuai-baseline/1", "entries": [{"rule": "C001", "subject": "a", "reason": "r"}]}"#,
+            "accepted_by",
+        ),
+        (
+            r#"{"format": "tiaokuai-baseline/1", "entries": [{"rule": "C001", "subject": "a", "reason": "r", "accepted_by": "b", "note": 1}]}"#,
+            "note",
+        ),
         (r#"{"format": "other/1", "entries": []}"#, "expected \"tiaokuai-baseline/1\""),
         ("{\"format\": \"tiaokuai-baseline/1\",\n \"entries\": [", "line 2"),
     ] {

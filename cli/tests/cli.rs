@@ -269,18 +269,29 @@ fn an_unknown_id_is_one_line_on_stderr_naming_it() {
 fn queries_and_export_fall_back_to_the_sample_like_every_command() {
     // FILE is optional everywhere the help says so: the same answers with and without it.
     for (with, without) in [
-        (vec!["chain", SAMPLE, "yyl-c01-party", "--format", "json"], vec!["chain", "yyl-c01-party", "--format", "json"]),
-        (vec!["responsible", SAMPLE, "yyl-c01", "--format", "json"], vec!["responsible", "yyl-c01", "--format", "json"]),
+        (
+            vec!["chain", SAMPLE, "yyl-c01-party", "--format", "json"],
+            vec!["chain", "yyl-c01-party", "--format", "json"],
+        ),
+        (
+            vec!["responsible", SAMPLE, "yyl-c01", "--format", "json"],
+            vec!["responsible", "yyl-c01", "--format", "json"],
+        ),
         (
             vec!["dispatch", SAMPLE, "noise", "310113003", "--format", "json"],
             vec!["dispatch", "noise", "310113003", "--format", "json"],
         ),
-        (vec!["export", SAMPLE, "--to", "dot", "--focus", "yyl-c01"], vec!["export", "--to", "dot", "--focus", "yyl-c01"]),
+        (
+            vec!["export", SAMPLE, "--to", "dot", "--focus", "yyl-c01"],
+            vec!["export", "--to", "dot", "--focus", "yyl-c01"],
+        ),
     ] {
         assert_eq!(ok(&with), ok(&without), "{without:?}");
     }
     // Too few or too many ids is a usage error.
-    for args in [&["chain"][..], &["dispatch", "noise"], &["chain", SAMPLE, "a", "b"], &["dispatch", SAMPLE, "a", "b", "c"]] {
+    for args in
+        [&["chain"][..], &["dispatch", "noise"], &["chain", SAMPLE, "a", "b"], &["dispatch", SAMPLE, "a", "b", "c"]]
+    {
         assert_eq!(tiaokuai(args).status.code(), Some(2), "{args:?}");
     }
 }
