@@ -118,12 +118,20 @@ fn colour_follows_color_and_no_color() {
 /// Validates a SARIF document against the vendored SARIF 2.1.0 schema with Python's
 /// `jsonschema`; `None` when Python or the package is missing (a failure in CI).
 fn sarif_schema_errors(doc: &str) -> Option<Vec<String>> {
-    let schema = root().join("cli/tests/data/sarif-schema-2.1.0.json");
-    let script = "import json, sys\nimport jsonschema\nschema = json.load(open(sys.argv[1], encoding='utf-8'))\n\
-                  doc = json.load(sys.stdin)\nv = jsonschema.Draft4Validator(schema)\n\
-                  print(json.dumps([f\"{list(e.absolute_path)}: {e.message}\" for e in v.iter_errors(doc)]))";
+    schema_errors("cli/tests/data/sarif-schema-2.1.0.json", "Draft4Validator", doc)
+}
+
+/// Validates a JSON document against a schema file (relative to the workspace) with the
+/// named validator class of Python's `jsonschema`.
+fn schema_errors(schema: &str, validator: &str, doc: &str) -> Option<Vec<String>> {
+    let schema = root().join(schema);
+    let script = format!(
+        "import json, sys\nimport jsonschema\nschema = json.load(open(sys.argv[1], encoding='utf-8'))\n\
+         doc = json.load(sys.stdin)\nv = jsonschema.{validator}(schema)\n\
+         print(json.dumps([f\"{{list(e.absolute_path)}}: {{e.message}}\" for e in v.iter_errors(doc)]))"
+    );
     let child = Command::new("python3")
-        .args(["-c", script])
+        .args(["-c", &script])
         .arg(&schema)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -262,6 +270,13 @@ fn a_baseline_accepts_known_findings_so_only_new_ones_fail() {
     assert_eq!(written["format"], "tiaokuai-baseline/1");
     assert_eq!(written["entries"][0]["rule"], "C001");
     assert_eq!(written["entries"][0]["accepted_by"], "王");
+    let schema = "docs/tiaokuai-baseline-1.schema.json";
+    if let Some(errors) = schema_errors(schema, "Draft7Validator", &written.to_string()) {
+        assert!(errors.is_empty(), "the written baseline follows its documented schema: {errors:?}");
+        let mut bad = written.clone();
+        bad["entries"][0]["expires"] = "soon".into();
+        assert_eq!(schema_errors(schema, "Draft7Validator", &bad.to_string()).unwrap().len(), 1);
+    }
     // Read by default: nothing new, the suppressed findings counted in every output.
     let o = run(&["audit", &model, "--fail-on", "warning"]);
     assert_eq!(o.status.code(), Some(0));
