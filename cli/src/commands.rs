@@ -612,21 +612,18 @@ fn test(paths: &[String], format: Format) -> CmdResult {
 
 fn validate(file: Option<&str>, format: Format) -> CmdResult {
     let name = file.unwrap_or("(embedded sample)");
-    let out = Out::unless_json(format);
+    let mut out = Out::unless_json(format);
     let options = LOAD_OPTIONS.get_or_init(LoadOptions::default);
+    let mut stdin = Vec::new();
     let loaded = match file {
         None => Ok(Model::sample()),
-        Some("-") => Model::from_json_bytes_with(&read_stdin(options.max_bytes)?, options),
+        Some("-") => {
+            stdin = read_stdin(options.max_bytes)?;
+            Model::from_json_bytes_with(&stdin, options)
+        }
         Some(path) => Model::load_with(path, options),
     };
-    validated(loaded, name, format, out)
-}
-
-/// Prints `validate`'s verdict. A model that cannot be read at all (a missing file, one over
-/// `--max-bytes`, one changed while read) is an input error (exit 2); a model with a problem is
-/// the finding of `validate` (exit 1), printed with its record, field and id.
-fn validated(loaded: Result<Model, Error>, name: &str, format: Format, mut out: Out) -> CmdResult {
-    let e = match loaded {
+    let first = match loaded {
         Ok(model) => {
             if format == Format::Json {
                 out.json(&serde_json::json!({
@@ -638,23 +635,48 @@ fn validated(loaded: Result<Model, Error>, name: &str, format: Format, mut out: 
             out.done()?;
             return Ok(ExitCode::SUCCESS);
         }
+        // A model that cannot be read at all is an input error (exit 2).
         Err(e @ (Error::Io { .. } | Error::Changed { .. })) => return Err(e.to_string().into()),
         Err(e @ Error::TooLarge { .. }) => return Err(format!("{name}: {e}").into()),
         Err(e) => e,
     };
-    let message = format!("{name}: {e}");
+    // The load stopped at the first problem; a JSON document is read once more for all of them
+    // (valid models never pay for this). A CSV bundle reports its first problem.
+    let bytes = match file {
+        Some("-") => Some(std::borrow::Cow::Borrowed(&stdin[..])),
+        Some(path) if !Path::new(path).is_dir() => {
+            crate::baseline::read_bounded(Path::new(path), options.max_bytes).ok().map(std::borrow::Cow::Owned)
+        }
+        _ => None,
+    };
+    let mut problems = bytes.map(|b| tiaokuai::format::problems(&b, options)).unwrap_or_default();
+    if problems.first() != Some(&first) {
+        // The file changed in between, or is a bundle: the loader's error stands alone.
+        problems = vec![first];
+    }
     if format == Format::Json {
-        let at = e.position();
-        let problem = serde_json::json!({
-            "record": at.map(|p| format!("{}[{}]", p.array, p.index)),
-            "field": e.field(),
-            "id": e.id(),
-            "message": e.to_string(),
-        });
-        out.json(&serde_json::json!({"file": name, "valid": false, "error": message, "problems": [problem]}))?;
+        let list: Vec<Value> = problems
+            .iter()
+            .map(|e| {
+                let at = e.position();
+                serde_json::json!({
+                    "record": at.map(|p| format!("{}[{}]", p.array, p.index)),
+                    "field": e.field(),
+                    "id": e.id(),
+                    "message": e.to_string(),
+                })
+            })
+            .collect();
+        out.json(&serde_json::json!({
+            "file": name, "valid": false, "error": format!("{name}: {}", problems[0]), "problems": list
+        }))?;
         out.done()?;
     } else {
-        eprintln!("error: {}", escape_terminal(&message));
+        for e in &problems {
+            eprintln!("error: {}", escape_terminal(&format!("{name}: {e}")));
+        }
+        let n = problems.len();
+        eprintln!("{}: {n} {}", escape_terminal(name), if n == 1 { "problem" } else { "problems" });
     }
     Ok(ExitCode::from(1))
 }

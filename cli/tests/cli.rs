@@ -309,7 +309,8 @@ fn validate_names_the_record_field_and_id() {
     let o = tiaokuai(&["validate", &bad]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(err.ends_with("bad.json: 1 problem\n"), "{err}");
     for part in ["bad.json", "units[1]", "\"acme\"", "\"members\"", "-3"] {
         assert!(err.contains(part), "{err} lacks {part}");
     }
@@ -328,6 +329,28 @@ fn validate_names_the_record_field_and_id() {
     let o = tiaokuai(&["validate", &dangling]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("links[0] (from \"gw\"): \"to\" names \"ghost\""), "{}", stderr(&o));
+    // Every problem in one run, each with its record, field and id.
+    let several = dir.file(
+        "several.json",
+        r#"{"format": "tiaokuai/1", "units": [{"id": "ok", "name": "OK", "kind": "enterprise"},
+            {"id": "acme", "name": "Acme", "kind": "enterprise", "members": -3},
+            {"id": "b", "name": "B", "kind": "nokind"}],
+            "links": [{"from": "ok", "to": "ghost", "kind": "leads"}, {"from": "acme", "to": "ok", "kind": "leads"}]}"#,
+    );
+    let o = tiaokuai(&["validate", &several]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).ends_with("several.json: 3 problems\n"), "{}", stderr(&o));
+    let o = tiaokuai(&["validate", &several, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let got: Vec<(&str, &str, &str)> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["record"].as_str().unwrap(), p["field"].as_str().unwrap(), p["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, [("units[1]", "members", "acme"), ("units[2]", "kind", "b"), ("links[0]", "to", "ghost")]);
+
     let missing = dir.path("missing.json");
     let o = tiaokuai(&["validate", &missing]);
     assert_eq!(o.status.code(), Some(2));
