@@ -30,6 +30,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Commands that take an optional FILE use the embedded sample model
 /// (Baoshan district, Shanghai) when it is omitted; FILE may be a tiaokuai/1
 /// JSON file, a CSV bundle folder, or - for JSON on standard input.
+///
+/// Exit status: 0 clean, 1 findings (audit findings at --fail-on, an invalid
+/// model for validate, a failing scenario for test), 2 usage or input errors.
 #[derive(Parser, Debug)]
 #[command(name = "tiaokuai", version, about, long_about, propagate_version = true)]
 pub struct Cli {
