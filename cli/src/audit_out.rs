@@ -356,7 +356,7 @@ impl Audited<'_> {
                            "infos": self.count_new(Severity::Info), "suppressed": self.applied.suppressed},
             },
         });
-        if let Some(file) = self.file.filter(|f| *f != "-") {
+        if let Some(file) = self.file.filter(|f| *f != "-" && !std::path::Path::new(f).is_dir()) {
             run["artifacts"] = json!([{"location": {"uri": uri(file)}}]);
         }
         let doc = json!({

@@ -672,11 +672,14 @@ fn validate(file: Option<&str>, format: Format) -> CmdResult {
         }))?;
         out.done()?;
     } else {
+        // Buffered: a broken model can have a problem per record.
+        let mut err = std::io::BufWriter::new(std::io::stderr().lock());
         for e in &problems {
-            eprintln!("error: {}", escape_terminal(&format!("{name}: {e}")));
+            writeln!(err, "error: {}", escape_terminal(&format!("{name}: {e}")))?;
         }
         let n = problems.len();
-        eprintln!("{}: {n} {}", escape_terminal(name), if n == 1 { "problem" } else { "problems" });
+        writeln!(err, "{}: {n} {}", escape_terminal(name), if n == 1 { "problem" } else { "problems" })?;
+        err.flush()?;
     }
     Ok(ExitCode::from(1))
 }
