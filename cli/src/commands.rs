@@ -18,14 +18,17 @@ use tiaokuai::format::{CsvOptions, CsvWriter};
 use tiaokuai::render::{Table, escape_terminal};
 use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
-use crate::{Command, ConvertTo, CsvFormulas, ExportTo, FailOn, Format, MetricsLevel, RenderTo};
+use crate::{
+    AuditFormat, BaselineArgs, ColorArg, Command, ConvertTo, CsvFormulas, ExportTo, FailOn, Format, MetricsLevel,
+    RenderTo,
+};
 
-/// Why a command stopped.
+/// Why a command stopped (exit status 2 either way: findings are an exit code, not a failure).
 #[derive(Debug)]
 pub enum Failure {
-    /// A message for stderr (exit status 1).
+    /// An input error for stderr: a model, config or baseline that cannot be read, an unknown id.
     Message(String),
-    /// A usage error for stderr (exit status 2), such as a refused output path.
+    /// A usage error for stderr, such as a refused output path.
     Usage(String),
     /// Standard output was closed by the reader: stop quietly.
     BrokenPipe,
@@ -189,14 +192,19 @@ fn load_document(file: Option<&str>) -> Result<Model, Failure> {
     match file {
         None => Ok(Model::sample()),
         Some("-") => {
-            // Never more than the limit (and one byte to tell) in memory.
-            let mut bytes = Vec::new();
-            let mut stdin = std::io::Read::take(std::io::stdin(), options.max_bytes.saturating_add(1));
-            std::io::Read::read_to_end(&mut stdin, &mut bytes).map_err(|e| format!("stdin: {e}"))?;
+            let bytes = read_stdin(options.max_bytes)?;
             Ok(Model::from_json_bytes_with(&bytes, options).map_err(|e| located("stdin", e))?)
         }
         Some(path) => Ok(Model::load_with(path, options).map_err(|e| located(path, e))?),
     }
+}
+
+/// Standard input, never more than the limit (and one byte to tell) in memory.
+fn read_stdin(max_bytes: u64) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    let mut stdin = std::io::Read::take(std::io::stdin(), max_bytes.saturating_add(1));
+    std::io::Read::read_to_end(&mut stdin, &mut bytes).map_err(|e| format!("stdin: {e}"))?;
+    Ok(bytes)
 }
 
 fn load_config(path: Option<&str>) -> Result<Config, Failure> {
@@ -247,37 +255,56 @@ fn write_model(output: ModelOutput<'_>, model: &Model) -> Result<(), Failure> {
     }
 }
 
+/// Splits `[FILE] ID…` positionals: the file when all `ids` are given after it, else none.
+fn file_and_ids<const N: usize>(args: &[String]) -> (Option<&str>, [&str; N]) {
+    let (file, ids) = if args.len() > N { (Some(args[0].as_str()), &args[1..]) } else { (None, args) };
+    (file, std::array::from_fn(|i| ids[i].as_str()))
+}
+
+/// Names the command the user typed in a wrong-record-type error, not the library function.
+fn as_command(e: Error, command: &str) -> Error {
+    match e {
+        Error::WrongRecordType { id, expected, found, .. } => {
+            Error::WrongRecordType { id, expected, found, context: format!("`tiaokuai {command}`") }
+        }
+        other => other,
+    }
+}
+
 /// Runs one command.
-pub fn run(command: Command, options: LoadOptions, at: Option<tiaokuai::Date>) -> CmdResult {
+pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<tiaokuai::Date>) -> CmdResult {
     let _ = LOAD_OPTIONS.set(options);
     let _ = AT.set(at);
     if at.is_some() && matches!(command, Command::ImportDivisions { .. } | Command::Generate { .. } | Command::Schema) {
         return Err(Failure::Usage("--at reads a model at a date: this command reads no model".into()));
     }
     match command {
-        Command::Audit { file, config, format, fail_on, csv_formulas } => {
-            audit(file.as_deref(), config.as_deref(), format, fail_on, csv_formulas)
+        Command::Audit { file, config, format, fail_on, csv_formulas, baseline } => {
+            audit(file.as_deref(), config.as_deref(), format, fail_on, csv_formulas, &baseline, color)
         }
-        Command::Chain { file, unit, line, format } => {
-            let model = load(Some(&file))?;
-            let chain = model.chain(&unit, line.into())?;
+        Command::Chain { args, line, format } => {
+            let (file, [unit]) = file_and_ids::<1>(&args);
+            let model = load(file)?;
+            let chain = model.chain(unit, line.into()).map_err(|e| as_command(e, "chain"))?;
             answer(&chain, &chain.render(), format)
         }
-        Command::Responsible { file, territory, format } => {
-            let model = load(Some(&file))?;
-            let r = model.responsible_for(&territory)?;
+        Command::Responsible { args, format } => {
+            let (file, [territory]) = file_and_ids::<1>(&args);
+            let model = load(file)?;
+            let r = model.responsible_for(territory).map_err(|e| as_command(e, "responsible"))?;
             answer(&r, &r.render(), format)
         }
-        Command::Dispatch { file, matter, territory, format } => {
-            let model = load(Some(&file))?;
-            let d = model.dispatch(&matter, &territory)?;
+        Command::Dispatch { args, format } => {
+            let (file, [matter, territory]) = file_and_ids::<2>(&args);
+            let model = load(file)?;
+            let d = model.dispatch(matter, territory).map_err(|e| as_command(e, "dispatch"))?;
             answer(&d, &d.render(), format)
         }
         Command::Metrics { file, level, config, format, csv_formulas } => {
             metrics(file.as_deref(), level, config.as_deref(), format, csv_formulas)
         }
         Command::Export { file, to, focus, render, output, csv_formulas } => {
-            export(&file, to, focus.as_deref(), render, output.as_deref(), csv_formulas)
+            export(file.as_deref(), to, focus.as_deref(), render, output.as_deref(), csv_formulas)
         }
         Command::Test { scenarios, format } => test(&scenarios, format),
         Command::Validate { file, format } => validate(file.as_deref(), format),
@@ -382,51 +409,72 @@ fn write_csv<T: serde::Serialize>(rows: &[T], out: &mut Out, formulas: CsvFormul
 fn audit(
     file: Option<&str>,
     config: Option<&str>,
-    format: Format,
+    format: AuditFormat,
     fail_on: FailOn,
     formulas: CsvFormulas,
+    baseline: &BaselineArgs,
+    color: ColorArg,
 ) -> CmdResult {
+    let options = LOAD_OPTIONS.get_or_init(LoadOptions::default);
+    // The baseline is read (and its output path checked) before the model is loaded.
+    let (path, explicit) = match &baseline.baseline {
+        Some(p) => (std::path::PathBuf::from(p), true),
+        None => (crate::baseline::Baseline::default_path(file), false),
+    };
+    let base = if baseline.no_baseline {
+        crate::baseline::Baseline::default()
+    } else {
+        crate::baseline::Baseline::read(&path, explicit, options.max_bytes)?
+    };
+    if baseline.write_baseline {
+        tiaokuai::format::check_output_file(&path).map_err(|e| Failure::Usage(e.to_string()))?;
+    }
     let model = load(file)?;
     let config = load_config(config)?;
     let report = model.audit(&config);
-    let mut out = Out::for_format(format);
-    match format {
-        Format::Json => out.line(&report.to_json())?,
-        Format::Csv => {
-            #[derive(serde::Serialize)]
-            struct Row<'a> {
-                rule: &'a str,
-                name: &'a str,
-                severity: Severity,
-                subject: &'a str,
-                territory: &'a str,
-                message: &'a str,
-            }
-            let rows: Vec<Row<'_>> = report
-                .findings
-                .iter()
-                .map(|f| Row {
-                    rule: f.rule,
-                    name: f.name,
-                    severity: f.severity,
-                    subject: &f.subject,
-                    territory: f.territory.as_deref().unwrap_or(""),
-                    message: &f.message,
-                })
-                .collect();
-            write_csv(&rows, &mut out, formulas)?;
-        }
-        Format::Table => {
-            let title = model.title().unwrap_or_else(|| file.unwrap_or("model").to_string());
-            out.line(&format!("Audit of {title}: {} records, {} links\n", model.len(), model.link_count()))?;
-            out.text(&report.render())?;
+    let today = crate::baseline::today();
+    let written;
+    let base = if baseline.write_baseline {
+        let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_string());
+        let entries = base.rewritten(
+            &report.findings,
+            baseline.reason.as_deref().unwrap_or("known gap, accepted when the baseline was written"),
+            baseline.accepted_by.as_deref().unwrap_or(&user),
+            baseline.expires.as_deref(),
+        );
+        let n = entries.len();
+        crate::baseline::write(&path, entries)?;
+        eprintln!("wrote {n} accepted findings to the baseline {}", escape_terminal(&path.display().to_string()));
+        written = crate::baseline::Baseline::read(&path, true, options.max_bytes)?;
+        &written
+    } else {
+        &base
+    };
+    let (marks, applied) = base.apply(&report.findings, &today);
+    let located = matches!(format, AuditFormat::Concise | AuditFormat::Sarif | AuditFormat::Github);
+    let locator = if located {
+        crate::locate::Locator::new(model, file, report.findings.iter().map(|f| f.subject.as_str()), options.max_bytes)
+    } else {
+        crate::locate::Locator::default()
+    };
+    let title = model.title().unwrap_or_else(|| file.unwrap_or("model").to_string());
+    let audited = crate::audit_out::Audited { model, file, title, report: &report, marks, applied, locator };
+    if !matches!(format, AuditFormat::Concise | AuditFormat::Table | AuditFormat::Github) {
+        // Machine outputs carry the baseline in their documents; people reading stderr see expiries too.
+        for e in &audited.applied.expired {
+            eprintln!(
+                "warning: baseline entry {} {} expired on {}: the finding counts again",
+                escape_terminal(&e.rule),
+                escape_terminal(&e.subject),
+                e.expires.as_deref().unwrap_or("")
+            );
         }
     }
-    out.done()?;
+    audited.print(format, color, formulas)?;
     let failed = match fail_on {
         FailOn::Never => false,
-        FailOn::Error => report.count(Severity::Error) > 0,
-        FailOn::Warning => report.count(Severity::Error) + report.count(Severity::Warning) > 0,
+        FailOn::Error => audited.count_new(Severity::Error) > 0,
+        FailOn::Warning => audited.count_new(Severity::Error) + audited.count_new(Severity::Warning) > 0,
     };
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -466,7 +514,7 @@ fn metrics(
 }
 
 fn export(
-    file: &str,
+    file: Option<&str>,
     to: ExportTo,
     focus: Option<&str>,
     render: Option<RenderTo>,
@@ -486,7 +534,7 @@ fn export(
         }
         ExportTo::Graphml | ExportTo::Dot => Dest::File(file_output(output)?),
     };
-    let model = load(Some(file))?;
+    let model = load(file)?;
     let sub = match focus {
         Some(id) => Subgraph::focus(model, id)?,
         None => Subgraph::whole(model),
@@ -582,25 +630,75 @@ fn test(paths: &[String], format: Format) -> CmdResult {
 fn validate(file: Option<&str>, format: Format) -> CmdResult {
     let name = file.unwrap_or("(embedded sample)");
     let mut out = Out::unless_json(format);
-    match load(file) {
+    let options = LOAD_OPTIONS.get_or_init(LoadOptions::default);
+    let mut stdin = Vec::new();
+    let loaded = match file {
+        None => Ok(Model::sample()),
+        Some("-") => {
+            stdin = read_stdin(options.max_bytes)?;
+            Model::from_json_bytes_with(&stdin, options)
+        }
+        Some(path) => Model::load_with(path, options),
+    };
+    let first = match loaded {
         Ok(model) => {
             if format == Format::Json {
                 out.json(&serde_json::json!({
-                    "file": name, "valid": true, "records": model.len(), "links": model.link_count()
+                    "file": name, "valid": true, "records": model.len(), "links": model.link_count(), "problems": []
                 }))?;
             } else {
                 out.line(&format!("{name}: valid ({} records, {} links)", model.len(), model.link_count()))?;
             }
             out.done()?;
-            Ok(ExitCode::SUCCESS)
+            return Ok(ExitCode::SUCCESS);
         }
-        Err(Failure::Message(message)) if format == Format::Json => {
-            out.json(&serde_json::json!({"file": name, "valid": false, "error": message}))?;
-            out.done()?;
-            Ok(ExitCode::from(1))
+        // A model that cannot be read at all is an input error (exit 2).
+        Err(e @ (Error::Io { .. } | Error::Changed { .. })) => return Err(e.to_string().into()),
+        Err(e @ Error::TooLarge { .. }) => return Err(format!("{name}: {e}").into()),
+        Err(e) => e,
+    };
+    // The load stopped at the first problem; a JSON document is read once more for all of them
+    // (valid models never pay for this). A CSV bundle reports its first problem.
+    let bytes = match file {
+        Some("-") => Some(std::borrow::Cow::Borrowed(&stdin[..])),
+        Some(path) if !Path::new(path).is_dir() => {
+            crate::baseline::read_bounded(Path::new(path), options.max_bytes).ok().map(std::borrow::Cow::Owned)
         }
-        Err(e) => Err(e),
+        _ => None,
+    };
+    let mut problems = bytes.map(|b| tiaokuai::format::problems(&b, options)).unwrap_or_default();
+    if problems.first() != Some(&first) {
+        // The file changed in between, or is a bundle: the loader's error stands alone.
+        problems = vec![first];
     }
+    if format == Format::Json {
+        let list: Vec<Value> = problems
+            .iter()
+            .map(|e| {
+                let at = e.position();
+                serde_json::json!({
+                    "record": at.map(|p| format!("{}[{}]", p.array, p.index)),
+                    "field": e.field(),
+                    "id": e.id(),
+                    "message": e.to_string(),
+                })
+            })
+            .collect();
+        out.json(&serde_json::json!({
+            "file": name, "valid": false, "error": format!("{name}: {}", problems[0]), "problems": list
+        }))?;
+        out.done()?;
+    } else {
+        // Buffered: a broken model can have a problem per record.
+        let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+        for e in &problems {
+            writeln!(err, "error: {}", escape_terminal(&format!("{name}: {e}")))?;
+        }
+        let n = problems.len();
+        writeln!(err, "{}: {n} {}", escape_terminal(name), if n == 1 { "problem" } else { "problems" })?;
+        err.flush()?;
+    }
+    Ok(ExitCode::from(1))
 }
 
 /// Counts for `tiaokuai stats`.

@@ -2,11 +2,13 @@
 //!
 //! With no FILE, commands use the sample model compiled into the binary
 //! (Baoshan district, Shanghai). Errors go to stderr, one line per problem;
-//! exit codes: 0 ok, 1 invalid input (or findings at the `--fail-on` level),
-//! 2 usage: an unknown option or value, a value out of range, or an output
-//! path that is refused (a symbolic link, a device, a FIFO, a folder where a
-//! file is written, a folder holding files that are not a previous output of
-//! the same kind).
+//! exit codes, as linters have them: 0 clean, 1 findings (audit findings at
+//! the `--fail-on` level, an invalid model for `validate`, a failing
+//! scenario for `test`), 2 usage or input errors: an unknown option or
+//! value, a value out of range, a model, config or baseline that cannot be
+//! read, an unknown id, or an output path that is refused (a symbolic link, a
+//! device, a FIFO, a folder where a file is written, a folder holding files
+//! that are not a previous output of the same kind). See docs/cli.md.
 //!
 //! Outputs (`-o`) are written atomically: into a temporary file or folder
 //! beside the target, synced, then renamed into place, so an interrupted or
@@ -14,7 +16,10 @@
 //! Table output escapes control characters and bidirectional overrides in
 //! names, ids and messages (`\e`, `\u{202e}`); JSON and CSV keep them exact.
 
+mod audit_out;
+mod baseline;
 mod commands;
+mod locate;
 
 use std::process::ExitCode;
 
@@ -25,6 +30,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Commands that take an optional FILE use the embedded sample model
 /// (Baoshan district, Shanghai) when it is omitted; FILE may be a tiaokuai/1
 /// JSON file, a CSV bundle folder, or - for JSON on standard input.
+///
+/// Exit status: 0 clean, 1 findings (audit findings at --fail-on, an invalid
+/// model for validate, a failing scenario for test), 2 usage or input errors.
 #[derive(Parser, Debug)]
 #[command(name = "tiaokuai", version, about, long_about, propagate_version = true)]
 pub struct Cli {
@@ -44,6 +52,10 @@ pub struct Cli {
     /// records in force at the date.
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
     at: Option<tiaokuai::Date>,
+    /// Colour output for people by severity: auto (when standard output is a terminal and
+    /// `NO_COLOR` is unset), always (even with `NO_COLOR`) or never.
+    #[arg(long, global = true, value_enum, default_value_t)]
+    color: ColorArg,
     #[command(subcommand)]
     command: Command,
 }
@@ -99,6 +111,39 @@ pub enum Format {
     Json,
     /// CSV (audit findings and metrics).
     Csv,
+}
+
+/// Output format of `audit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum AuditFormat {
+    /// One line per finding (`FILE:LINE: severity[RULE name] subject @street: message`),
+    /// then the counts and a short metrics summary.
+    #[default]
+    Concise,
+    /// The wide table of findings, then the counts and a short metrics summary.
+    Table,
+    /// One JSON document: summary, findings, suppressed findings, baseline, metrics.
+    Json,
+    /// One JSON object per finding and line (suppressed ones carry `suppressed`).
+    JsonLines,
+    /// CSV, one row per finding (suppressed ones with their reason in `suppressed`).
+    Csv,
+    /// SARIF 2.1.0, for code-scanning services (GitHub, GitLab, Azure DevOps).
+    Sarif,
+    /// GitHub Actions workflow commands (`::warning file=…,line=…::…`).
+    Github,
+}
+
+/// When output for people is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorArg {
+    /// When standard output is a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    /// Always, even into a pipe or with `NO_COLOR`.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// When `audit` exits with status 1.
@@ -224,10 +269,35 @@ impl From<ScaleArg> for tiaokuai::generate::Scale {
     }
 }
 
+/// The baseline options of `audit` (accepted findings; see docs/cli.md).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct BaselineArgs {
+    /// The baseline file of accepted findings. Default: `tiaokuai-baseline.json` beside the
+    /// model file (in the working directory for the sample or standard input), read when present.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
+    /// Read no baseline: report every finding as new.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
+    /// Write every current finding into the baseline file (atomically), keeping the reason,
+    /// acceptor and expiry of entries already there; then report as usual.
+    #[arg(long, conflicts_with = "no_baseline")]
+    pub write_baseline: bool,
+    /// With --write-baseline: the reason recorded for new entries.
+    #[arg(long, requires = "write_baseline", value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// With --write-baseline: who accepted the new entries (default: $USER).
+    #[arg(long, requires = "write_baseline", value_name = "NAME")]
+    pub accepted_by: Option<String>,
+    /// With --write-baseline: the date (YYYY-MM-DD) after which new entries stop suppressing.
+    #[arg(long, requires = "write_baseline", value_name = "DATE", value_parser = baseline::parse_date)]
+    pub expires: Option<String>,
+}
+
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run the coverage audit: every enabled rule, findings by severity, and the metrics.
+    /// Run the coverage audit: every enabled rule, findings by severity, and a metrics summary.
     Audit {
         /// The model; the embedded sample when omitted.
         file: Option<String>,
@@ -236,20 +306,23 @@ pub enum Command {
         config: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
-        format: Format,
-        /// Exit with status 1 when there are findings of this severity or worse.
+        format: AuditFormat,
+        /// Exit with status 1 when there are findings of this severity or worse (findings
+        /// accepted in the baseline do not count).
         #[arg(long, value_enum, default_value_t)]
         fail_on: FailOn,
         /// CSV output (`--format csv`): neutralise text cells that spreadsheets would run as formulas, or keep them.
         #[arg(long, value_enum, default_value_t)]
         csv_formulas: CsvFormulas,
+        /// The baseline: accepted findings.
+        #[command(flatten, next_help_heading = "Baseline")]
+        baseline: BaselineArgs,
     },
     /// The accountability chain of a unit, from the unit up to the top.
     Chain {
-        /// The model.
-        file: String,
-        /// The unit's id.
-        unit: String,
+        /// `[FILE] UNIT`: the model (the embedded sample when omitted) and the unit's id.
+        #[arg(value_name = "[FILE] UNIT", num_args = 1..=2, required = true)]
+        args: Vec<String>,
         /// The line to follow.
         #[arg(long, value_enum, default_value_t)]
         line: LineArg,
@@ -259,22 +332,19 @@ pub enum Command {
     },
     /// The block chain of a place: who holds jurisdiction over it, level by level.
     Responsible {
-        /// The model.
-        file: String,
-        /// The territory's id.
-        territory: String,
+        /// `[FILE] TERRITORY`: the model (the embedded sample when omitted) and the territory's id.
+        #[arg(value_name = "[FILE] TERRITORY", num_args = 1..=2, required = true)]
+        args: Vec<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
     /// Who handles a matter in a place: lead, cooperators, supervisors, the chains above.
     Dispatch {
-        /// The model.
-        file: String,
-        /// The matter's id.
-        matter: String,
-        /// The territory's id.
-        territory: String,
+        /// `[FILE] MATTER TERRITORY`: the model (the embedded sample when omitted), the matter's
+        /// id and the territory's id.
+        #[arg(value_name = "[FILE] MATTER TERRITORY", num_args = 2..=3, required = true)]
+        args: Vec<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -298,8 +368,8 @@ pub enum Command {
     },
     /// Export the model, or the part around one record: GraphML, Graphviz DOT, Neo4j, edge list.
     Export {
-        /// The model.
-        file: String,
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
         /// What to write.
         #[arg(long, value_enum)]
         to: ExportTo,
@@ -328,7 +398,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Check a model and report the problem that stops it from loading.
+    /// Check a model and report the problems that stop it from loading (exit 1 when invalid).
     Validate {
         /// The model; the embedded sample when omitted.
         file: Option<String>,
@@ -416,16 +486,10 @@ fn main() -> ExitCode {
     if let Some(threads) = cli.threads {
         options = options.threads(threads);
     }
-    match commands::run(cli.command, options, cli.at) {
+    match commands::run(cli.command, options, cli.color, cli.at) {
         Ok(code) => code,
         Err(commands::Failure::BrokenPipe) => ExitCode::SUCCESS,
-        Err(commands::Failure::Message(e)) => {
-            for line in e.lines() {
-                eprintln!("error: {}", tiaokuai::render::escape_terminal(line));
-            }
-            ExitCode::from(1)
-        }
-        Err(commands::Failure::Usage(e)) => {
+        Err(commands::Failure::Message(e) | commands::Failure::Usage(e)) => {
             for line in e.lines() {
                 eprintln!("error: {}", tiaokuai::render::escape_terminal(line));
             }

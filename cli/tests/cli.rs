@@ -96,14 +96,21 @@ fn audit_of_the_embedded_sample() {
     assert_eq!(per_rule, 29);
     assert!(report["metrics"]["townships"].as_array().is_some_and(|t| t.len() == 13));
 
-    // The table for people: a heading, the findings, the summary line with the same counts.
-    let text = ok(&["audit"]);
-    assert!(text.starts_with("Audit of "), "{text}");
+    // The table for people: a heading, the findings, the summary line with the same counts,
+    // and the metrics summary the command's help promises.
     let summary = format!("29 findings: {errors} errors, {warnings} warnings, {infos} infos");
-    assert_eq!(text.lines().last(), Some(summary.as_str()), "{text}");
+    let text = ok(&["audit", "--format", "table"]);
+    assert!(text.starts_with("Audit of "), "{text}");
+    assert!(text.lines().any(|l| l == summary), "{text}");
+    assert!(text.contains("上海市 (city, 31): org coverage 30.7% (103/335)"), "{text}");
     for f in findings {
         assert!(text.contains(f["subject"].as_str().unwrap()), "the table names {}", f["subject"]);
     }
+    // The default: one line per finding, the same counts, the same metrics.
+    let text = ok(&["audit"]);
+    assert_eq!(text.lines().take_while(|l| !l.is_empty()).count(), 29, "{text}");
+    assert!(text.lines().any(|l| l == summary), "{text}");
+    assert!(text.contains("上海市 (city, 31): org coverage 30.7% (103/335)"), "{text}");
     // Naming the sample file gives the same report as the embedded sample.
     assert_eq!(json(&["audit", SAMPLE, "--format", "json"]), report);
 }
@@ -113,7 +120,7 @@ fn audit_as_csv() {
     let out = ok(&["audit", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(out.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header, ["rule", "name", "severity", "subject", "territory", "message"]);
+    assert_eq!(header, ["rule", "name", "severity", "subject", "territory", "message", "suppressed"]);
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a CSV row")).collect();
     assert_eq!(rows.len(), 29);
     assert_eq!(&rows[0][0], "S001");
@@ -174,7 +181,7 @@ fn a_config_file_changes_the_audit() {
     // A config naming no rule is refused, with the key.
     let bad = dir.file("bad.toml", "[rules]\nC999 = \"off\"\n");
     let o = tiaokuai(&["audit", "--config", &bad]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("C999") && stderr(&o).contains("bad.toml"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
 }
@@ -229,7 +236,7 @@ fn dispatch_as_table_and_json() {
     assert_eq!(none["resolved_at"], Value::Null);
     // CSV is for audit and metrics.
     let o = tiaokuai(&["dispatch", SAMPLE, "noise", "310113003", "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("csv"), "{}", stderr(&o));
 }
 
@@ -242,7 +249,7 @@ fn an_unknown_id_is_one_line_on_stderr_naming_it() {
         &["export", SAMPLE, "--to", "dot", "--focus", "no-such-unit"],
     ] {
         let o = tiaokuai(args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
         let err = stderr(&o);
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(err.starts_with("error: ") && err.contains("\"no-such-unit\""), "{args:?}: {err}");
@@ -250,8 +257,43 @@ fn an_unknown_id_is_one_line_on_stderr_naming_it() {
     }
     // An id of the wrong record type says what it is.
     let o = tiaokuai(&["chain", SAMPLE, "310113"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stderr(&o), "error: \"310113\" is a territory, but chain needs a unit\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: \"310113\" is a territory, but `tiaokuai chain` needs a unit\n");
+    // Messages name the command typed, never the library function behind it.
+    let o = tiaokuai(&["responsible", "bs-dw"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: \"bs-dw\" is a unit, but `tiaokuai responsible` needs a territory\n");
+}
+
+#[test]
+fn queries_and_export_fall_back_to_the_sample_like_every_command() {
+    // FILE is optional everywhere the help says so: the same answers with and without it.
+    for (with, without) in [
+        (
+            vec!["chain", SAMPLE, "yyl-c01-party", "--format", "json"],
+            vec!["chain", "yyl-c01-party", "--format", "json"],
+        ),
+        (
+            vec!["responsible", SAMPLE, "yyl-c01", "--format", "json"],
+            vec!["responsible", "yyl-c01", "--format", "json"],
+        ),
+        (
+            vec!["dispatch", SAMPLE, "noise", "310113003", "--format", "json"],
+            vec!["dispatch", "noise", "310113003", "--format", "json"],
+        ),
+        (
+            vec!["export", SAMPLE, "--to", "dot", "--focus", "yyl-c01"],
+            vec!["export", "--to", "dot", "--focus", "yyl-c01"],
+        ),
+    ] {
+        assert_eq!(ok(&with), ok(&without), "{without:?}");
+    }
+    // Too few or too many ids is a usage error.
+    for args in
+        [&["chain"][..], &["dispatch", "noise"], &["chain", SAMPLE, "a", "b"], &["dispatch", SAMPLE, "a", "b", "c"]]
+    {
+        assert_eq!(tiaokuai(args).status.code(), Some(2), "{args:?}");
+    }
 }
 
 #[test]
@@ -267,7 +309,8 @@ fn validate_names_the_record_field_and_id() {
     let o = tiaokuai(&["validate", &bad]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(err.ends_with("bad.json: 1 problem\n"), "{err}");
     for part in ["bad.json", "units[1]", "\"acme\"", "\"members\"", "-3"] {
         assert!(err.contains(part), "{err} lacks {part}");
     }
@@ -286,9 +329,31 @@ fn validate_names_the_record_field_and_id() {
     let o = tiaokuai(&["validate", &dangling]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("links[0] (from \"gw\"): \"to\" names \"ghost\""), "{}", stderr(&o));
+    // Every problem in one run, each with its record, field and id.
+    let several = dir.file(
+        "several.json",
+        r#"{"format": "tiaokuai/1", "units": [{"id": "ok", "name": "OK", "kind": "enterprise"},
+            {"id": "acme", "name": "Acme", "kind": "enterprise", "members": -3},
+            {"id": "b", "name": "B", "kind": "nokind"}],
+            "links": [{"from": "ok", "to": "ghost", "kind": "leads"}, {"from": "acme", "to": "ok", "kind": "leads"}]}"#,
+    );
+    let o = tiaokuai(&["validate", &several]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).ends_with("several.json: 3 problems\n"), "{}", stderr(&o));
+    let o = tiaokuai(&["validate", &several, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let got: Vec<(&str, &str, &str)> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["record"].as_str().unwrap(), p["field"].as_str().unwrap(), p["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, [("units[1]", "members", "acme"), ("units[2]", "kind", "b"), ("links[0]", "to", "ghost")]);
+
     let missing = dir.path("missing.json");
     let o = tiaokuai(&["validate", &missing]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("missing.json"), "{}", stderr(&o));
 }
 
@@ -340,7 +405,7 @@ fn convert_to_csv_and_back() {
     assert_eq!(std::fs::read_to_string(&back).unwrap(), original);
     // CSV needs a folder.
     let o = tiaokuai(&["convert", SAMPLE, "--to", "csv"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("-o"), "{}", stderr(&o));
 }
 
@@ -354,7 +419,7 @@ fn import_divisions_of_baoshan() {
     assert!(ids.iter().all(|id| id.starts_with("310113") && id.len() == 9), "{ids:?}");
     assert!(territories.iter().any(|t| t["id"] == "310113" && t["kind"] == "district"));
     let o = tiaokuai(&["import-divisions", "--code", "99"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("99"), "{}", stderr(&o));
 }
 
@@ -398,14 +463,14 @@ fn export_graphml_and_dot() {
     ok(&["export", SAMPLE, "--to", "graphml", "-o", &out]);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), graphml);
     // --render needs dot, and Graphviz.
-    assert_eq!(tiaokuai(&["export", SAMPLE, "--to", "graphml", "--render", "svg"]).status.code(), Some(1));
+    assert_eq!(tiaokuai(&["export", SAMPLE, "--to", "graphml", "--render", "svg"]).status.code(), Some(2));
     let has_dot = Command::new("dot").arg("-V").stderr(Stdio::null()).status().is_ok_and(|s| s.success());
     let svg = tiaokuai(&["export", SAMPLE, "--to", "dot", "--focus", "yyl-c01", "--render", "svg"]);
     if has_dot {
         assert_eq!(svg.status.code(), Some(0), "{}", stderr(&svg));
         assert!(stdout(&svg).contains("<svg"));
     } else {
-        assert_eq!(svg.status.code(), Some(1));
+        assert_eq!(svg.status.code(), Some(2));
         assert!(stderr(&svg).contains("dot"), "{}", stderr(&svg));
     }
 }
@@ -446,7 +511,7 @@ fn a_failing_scenario_exits_1_with_the_diff() {
     );
     // A scenario that cannot run is an error naming the file.
     let o = tiaokuai(&["test", &failing]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("failing.json"), "{}", stderr(&o));
 
     let sample = root().join(SAMPLE).canonicalize().unwrap();
@@ -548,13 +613,13 @@ fn export_neo4j_and_edgelist_folders() {
         (&["export", SAMPLE, "--to", "neo4j", "--focus", "ghost", "-o", &ghost], "ghost"),
     ] {
         let o = tiaokuai(args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
     }
     // An unwritable folder is named.
     let blocker = dir.file("blocker", "a file");
     let o = tiaokuai(&["export", SAMPLE, "--to", "neo4j", "-o", &format!("{blocker}/out")]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("blocker"), "{}", stderr(&o));
 }
 
@@ -568,7 +633,7 @@ fn max_bytes_limits_what_is_read() {
     {
         let args: Vec<&str> = command.iter().copied().chain(["--max-bytes", &limit]).collect();
         let o = tiaokuai(&args);
-        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
         let err = stderr(&o);
         assert!(
             err.contains(&format!("input of {size} bytes is larger than the limit of {limit} bytes")),
@@ -585,7 +650,7 @@ fn max_bytes_limits_what_is_read() {
     let bundle = dir.path("bundle");
     ok(&["convert", SAMPLE, "--to", "csv", "-o", &bundle]);
     let o = tiaokuai(&["validate", &bundle, "--max-bytes", "100K"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is larger than the limit of 102400 bytes"), "{}", stderr(&o));
     // Standard input is never read past the limit.
     let mut child = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
@@ -602,7 +667,7 @@ fn max_bytes_limits_what_is_read() {
     let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &text));
     let o = child.wait_with_output().unwrap();
     let _ = writer.join();
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is larger than the limit of 1000 bytes"), "{}", stderr(&o));
     // Not a size: a usage error.
     for bad in ["12X", "-1", "lots", "99999999999G"] {
@@ -620,7 +685,7 @@ fn max_bytes_bounds_configs_scenarios_and_their_model_files() {
     let zero = dir.path("zero.json");
     std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
     let o = tiaokuai(&["audit", "--config", &zero, "--max-bytes", "1M"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
         format!(
@@ -629,21 +694,21 @@ fn max_bytes_bounds_configs_scenarios_and_their_model_files() {
     );
     let scenario = dir.file("s.json", r#"{"name": "zero", "model_file": "/dev/zero"}"#);
     let o = tiaokuai(&["test", &scenario, "--max-bytes", "1M"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("input of 1048577 bytes is larger than the limit of 1048576 bytes"), "{}", stderr(&o));
     let o = tiaokuai(&["test", &zero, "--max-bytes", "1M"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("larger than the limit of 1048576 bytes"), "{}", stderr(&o));
     // Regular files: a config or scenario over the limit is refused, at the limit it is read.
     let config = dir.file("audit.json", r#"{"rules": {"C003": "off"}}"#);
     let o = tiaokuai(&["audit", "--config", &config, "--max-bytes", "10"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("input of 26 bytes is larger than the limit of 10 bytes"), "{}", stderr(&o));
     let small = dir.file("m.json", r#"{"format": "tiaokuai/1"}"#);
     let scenario = dir.file("t.json", &format!(r#"{{"name": "t", "model_file": {small:?}}}"#));
     ok(&["test", &scenario, "--max-bytes", "200"]);
     let o = tiaokuai(&["test", &scenario, "--max-bytes", "30"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
 /// Configs and scenarios follow the model's strictness: a key given twice is an error naming it.
@@ -652,7 +717,7 @@ fn duplicate_keys_in_configs_and_scenarios_are_errors() {
     let dir = TempDir::new("strict-inputs");
     let config = dir.file("audit.json", "{\"rules\": {\"C003\": \"off\", \"C003\": \"on\"}}");
     let o = tiaokuai(&["audit", "--config", &config]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
         format!(
@@ -666,7 +731,7 @@ fn duplicate_keys_in_configs_and_scenarios_are_errors() {
             "units": [{"id": "a", "name": "A", "kind": "enterprise", "members": -1, "members": 3}]}}"#,
     );
     let o = tiaokuai(&["test", &scenario]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("duplicate field `members`"), "{}", stderr(&o));
 }
 
@@ -726,7 +791,7 @@ fn csv_outputs_neutralise_formulas_unless_kept() {
     // Audit CSV: ids and territories guarded; the messages start with words.
     let o = tiaokuai(&["audit", &model, "--format", "csv"]);
     let rows = python_csv(&o.stdout);
-    assert_eq!(rows[0], ["rule", "name", "severity", "subject", "territory", "message"]);
+    assert_eq!(rows[0], ["rule", "name", "severity", "subject", "territory", "message", "suppressed"]);
     assert_eq!(rows[1][..5], ["S001", "leadership-cycle", "error", "'-B", "'-s"]);
     assert!(rows.iter().flatten().all(|c| !formula(c)), "{rows:?}");
     let o = tiaokuai(&["audit", &model, "--format", "csv", "--csv-formulas", "keep"]);

@@ -313,7 +313,7 @@ fn table_output_escapes_control_characters_and_json_keeps_them() {
     assert!(stats.starts_with("evil\\e]0;pwned\\u{7}: "), "{stats}");
     // An error message naming such an id: escaped on stderr too.
     let o = dir.run(&["chain", "evil.json", "zz\x1b[31m"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(!stderr(&o).contains('\x1b') && stderr(&o).contains("zz\\u{1b}[31m"), "{}", stderr(&o));
     // JSON keeps the names exactly.
     let o = dir.run(&["chain", "evil.json", "a\x1b[31m", "--format", "json"]);

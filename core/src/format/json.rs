@@ -455,7 +455,101 @@ impl Model {
     }
 }
 
+/// Every problem of a tiaokuai/1 JSON document that the loader can find in one pass, in
+/// document order; empty when the document loads.
+///
+/// The loader ([`Model::from_json_bytes_with`]) stops at the first problem; this goes on:
+/// a record or link with a problem is reported and left out, and what only follows from
+/// leaving it out (a link or `parent` naming a record that was reported) is not reported
+/// again. A problem of the document itself (its syntax, nesting, `format` or top-level
+/// fields) ends the search, as nothing after it can be read. Run it after a load failed:
+/// it takes one thread and about the time of a load.
+///
+/// # Example
+/// ```
+/// use tiaokuai::LoadOptions;
+/// let text = br#"{"format": "tiaokuai/1",
+///   "units": [{"id": "a", "name": "A", "kind": "enterprise", "members": -3},
+///             {"id": "b", "name": "B", "kind": "no-such-kind"},
+///             {"id": "c", "name": "C", "kind": "enterprise"}],
+///   "links": [{"from": "a", "to": "c", "kind": "leads"}, {"from": "c", "to": "ghost", "kind": "leads"}]}"#;
+/// let problems = tiaokuai::format::problems(text, &LoadOptions::default());
+/// let found: Vec<String> = problems.iter().map(|e| e.to_string()).collect();
+/// assert_eq!(problems.len(), 3, "{found:?}"); // members, kind, ghost; not the link from "a"
+/// assert_eq!(problems[0].field(), Some("members"));
+/// assert_eq!(problems[1].position().and_then(|p| p.id.as_deref()), Some("b"));
+/// assert_eq!(problems[2].id(), Some("ghost"));
+/// assert!(tiaokuai::format::problems(tiaokuai::SAMPLE_JSON.as_bytes(), &LoadOptions::default()).is_empty());
+/// ```
+pub fn problems(bytes: &[u8], options: &LoadOptions) -> Vec<Error> {
+    let text = match super::strict::decode(bytes, options.max_bytes) {
+        Ok(text) => text,
+        Err(e) => return vec![e],
+    };
+    let mut found = Problems::default();
+    if let Err(e) = load_doc(text, 1, Some(&mut found)) {
+        found.push(e);
+    }
+    found.list
+}
+
+/// Problems collected by [`problems`], with the ids of the records left out.
+#[derive(Default)]
+struct Problems {
+    list: Vec<Error>,
+    left_out: std::collections::HashSet<String>,
+}
+
+impl Problems {
+    /// Keeps a problem, unless it only names a record already reported and left out.
+    fn push(&mut self, e: Error) {
+        if let Error::DanglingReference { id, .. } = &e
+            && self.left_out.contains(id)
+        {
+            return;
+        }
+        if let Some(at) = e.position()
+            && at.array != "links"
+            && let Some(id) = &at.id
+        {
+            if self.left_out.contains(id) && matches!(e, Error::DanglingReference { .. }) {
+                return;
+            }
+            self.left_out.insert(id.clone());
+        }
+        self.list.push(e);
+    }
+}
+
+/// [`in_blocks`], or, when problems are collected, one item after the other, each problem
+/// kept and the item left out.
+fn each<T, S, R>(
+    state: &mut S,
+    items: &[T],
+    threads: usize,
+    collect: &mut Option<&mut Problems>,
+    work: impl Fn(&S, usize, &T) -> Result<R> + Sync,
+    mut take: impl FnMut(&mut S, R) -> Result<()>,
+) -> Result<()>
+where
+    T: Sync,
+    S: Sync,
+    R: Send,
+{
+    let Some(found) = collect else { return in_blocks(state, items, threads, work, take) };
+    for (i, item) in items.iter().enumerate() {
+        if let Err(e) = work(state, i, item).and_then(|r| take(state, r)) {
+            found.push(e);
+        }
+    }
+    Ok(())
+}
+
 fn load_str(text: &str, threads: usize) -> Result<Model> {
+    load_doc(text, threads, None)
+}
+
+fn load_doc(text: &str, threads: usize, mut collect: Option<&mut Problems>) -> Result<Model> {
     if text.trim_matches([' ', '\n', '\r', '\t']).is_empty() {
         let (line, column) = line_col(text.as_bytes(), text.len());
         return Err(Error::Syntax { message: "the document is empty".into(), line, column });
@@ -534,26 +628,32 @@ fn load_str(text: &str, threads: usize) -> Result<Model> {
     }
     // Records and links are parsed (and links checked) on `threads` threads, block by block,
     // and added in document order: see `parallel::in_blocks`.
-    in_blocks(
+    let c = &mut collect;
+    each(
         &mut b,
         &doc.territories,
         threads,
+        c,
         |b, i, raw| territory_spec(b, i, raw),
         |b, (found, spec)| b.territory_resolved(spec, found).map(drop),
     )?;
-    in_blocks(
+    each(
         &mut b,
         &doc.units,
         threads,
+        c,
         |b, i, raw| unit_spec(b, i, raw),
         |b, (found, spec)| b.unit_resolved(spec, found).map(drop),
     )?;
-    in_blocks(&mut b, &doc.matters, threads, |_, i, raw| matter_spec(i, raw), |b, spec| b.matter(spec).map(drop))?;
-    in_blocks(&mut b, &doc.items, threads, |_, i, raw| item_spec(i, raw), |b, spec| b.item(spec).map(drop))?;
-    in_blocks(&mut b, &doc.links, threads, prepare_link, |b, link| {
+    each(&mut b, &doc.matters, threads, c, |_, i, raw| matter_spec(i, raw), |b, spec| b.matter(spec).map(drop))?;
+    each(&mut b, &doc.items, threads, c, |_, i, raw| item_spec(i, raw), |b, spec| b.item(spec).map(drop))?;
+    each(&mut b, &doc.links, threads, c, prepare_link, |b, link| {
         b.add_prepared(link);
         Ok(())
     })?;
+    if let Some(found) = collect {
+        b.resolve_pending(&mut |e| found.push(e));
+    }
     b.build()
 }
 

@@ -8,7 +8,7 @@ pub(crate) mod strict;
 
 pub use self::csv::{BUNDLE_FILES, ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS};
 pub use csv_write::{CsvOptions, CsvWriter, Formulas};
-pub use json::{FORMAT, LoadOptions};
+pub use json::{FORMAT, LoadOptions, problems};
 
 use std::path::Path;
 

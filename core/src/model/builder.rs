@@ -680,6 +680,20 @@ impl ModelBuilder {
             let at = Position::record("document", 0, None);
             return Err(Error::InvalidField { at, field: "meta".into(), message });
         }
+        let mut first = None;
+        self.resolve_pending(&mut |e| {
+            first.get_or_insert(e);
+        });
+        if let Some(e) = first {
+            return Err(e);
+        }
+        self.check_territory_tree()?;
+        Ok(Model::assemble(self.graph, self.index, self.order, self.meta, self.threads))
+    }
+
+    /// Resolves the `parent` and `located_in` names left for [`ModelBuilder::build`], handing
+    /// each that names no territory to `problem` (in document order) and going on.
+    pub(crate) fn resolve_pending(&mut self, problem: &mut dyn FnMut(Error)) {
         let pending = std::mem::take(&mut self.pending);
         for p in pending {
             let target = match self.index.get(&self.graph, &p.target) {
@@ -688,13 +702,17 @@ impl ModelBuilder {
                     let record = &self.graph[NodeIndex::new(p.node.index())];
                     let at = Position::record(record.record_type().array(), p.index, Some(record.id()));
                     let context = format!("{:?}", p.field);
-                    self.resolve(&at, p.field, &p.target, Some(RecordType::Territory), &context)?
+                    match self.resolve(&at, p.field, &p.target, Some(RecordType::Territory), &context) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            problem(e);
+                            continue;
+                        }
+                    }
                 }
             };
             self.set_territory_ref(p.node, target);
         }
-        self.check_territory_tree()?;
-        Ok(Model::assemble(self.graph, self.index, self.order, self.meta, self.threads))
     }
 
     fn check_territory_tree(&self) -> Result<()> {
