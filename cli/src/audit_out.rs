@@ -13,7 +13,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tiaokuai::render::escape_terminal;
-use tiaokuai::{Finding, Model, RULES, Report, Severity};
+use tiaokuai::{Finding, Model, RULES, RecordType, Report, Severity};
 
 use crate::baseline::{Applied, Entry};
 use crate::commands::Failure;
@@ -65,6 +65,40 @@ fn emit(text: &str, color: ColorArg) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The width of the terminal standard output is, when it is one (`COLUMNS` first, as
+/// shells set it); `None` for a pipe or a file, which get whole lines.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let from_env = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&w| w > 0);
+    from_env.or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+}
+
+/// `text` cut to `width` columns (wide CJK characters count two), ending in `…` when cut;
+/// whole when `width` is `None`. At least a few characters always show.
+fn fit(text: &str, width: Option<usize>) -> std::borrow::Cow<'_, str> {
+    use unicode_width::UnicodeWidthChar;
+    let Some(width) = width else { return text.into() };
+    let width = width.max(12);
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.into();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out.into()
+}
+
 /// Writes machine output exactly.
 fn emit_plain(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
@@ -102,22 +136,30 @@ impl Audited<'_> {
         self.locator.place(&f.subject).map_or_else(String::new, |p| format!("{}:{}: ", p.file, p.line))
     }
 
-    /// One line per new finding, then the counts and the metrics summary.
+    /// One line per new finding, then the counts and the metrics summary. On a terminal
+    /// each line is cut to its width (the message ends in `…`; `--format table`, JSON and
+    /// a pipe give it whole).
     fn concise(&self) -> String {
+        let width = terminal_width();
         let mut s = String::new();
         for f in self.new_findings() {
+            let head = escape_terminal(&self.prefix(f)).into_owned();
+            let mut plain =
+                format!("{head}{}[{} {}] {}", f.severity.as_str(), f.rule, f.name, escape_terminal(&f.subject));
             let _ = write!(
                 s,
-                "{}{}{} {}",
-                escape_terminal(&self.prefix(f)),
+                "{head}{}{} {}",
                 paint(f.severity.as_str(), style(f.severity)),
                 paint(&format!("[{} {}]", f.rule, f.name), Style::new().bold()),
                 escape_terminal(&f.subject)
             );
             if let Some(t) = &f.territory {
                 let _ = write!(s, " @{}", escape_terminal(t));
+                let _ = write!(plain, " @{}", escape_terminal(t));
             }
-            let _ = writeln!(s, ": {}", escape_terminal(&f.message));
+            let message = escape_terminal(&f.message);
+            let used = unicode_width::UnicodeWidthStr::width(plain.as_str()) + 2;
+            let _ = writeln!(s, ": {}", fit(&message, width.map(|w| w.saturating_sub(used))));
         }
         if s.is_empty() {
             s.push_str("no new findings\n");
@@ -129,11 +171,16 @@ impl Audited<'_> {
 
     /// The wide table of new findings, then the counts and the metrics summary.
     fn table(&self) -> String {
+        let records: usize = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item]
+            .iter()
+            .map(|&t| self.model.count(t))
+            .sum();
+        let at = self.model.date().map(|d| format!(" at {d}")).unwrap_or_default();
         let mut s = format!(
-            "Audit of {}: {} records, {} links\n\n",
+            "Audit of {}{at}: {} records, {} links\n\n",
             escape_terminal(&self.title),
-            self.model.len(),
-            self.model.link_count()
+            records,
+            self.model.count_links()
         );
         let mut t = tiaokuai::render::Table::new(["severity", "rule", "name", "subject", "street/town", "message"]);
         let mut any = false;
@@ -489,4 +536,20 @@ pub fn metrics_summary(m: &tiaokuai::Metrics) -> String {
     }
     s.push_str("  each street/town: tiaokuai metrics; each district: tiaokuai metrics --level district\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn fit_cuts_to_columns_counting_wide_characters_twice() {
+        assert_eq!(fit("short", Some(40)), "short");
+        assert_eq!(fit("a long message that does not fit", None), "a long message that does not fit");
+        assert_eq!(fit("abcdefghijklmnopqrstuvwxyz", Some(15)), "abcdefghijklmn…");
+        // 友谊路街道 is ten columns wide: twelve columns hold five, no half character.
+        assert_eq!(fit("友谊路街道党工委领导社区党委", Some(12)), "友谊路街道…");
+        // Never fewer than twelve columns, however narrow the terminal.
+        assert_eq!(fit("abcdefghijklmnopqrstuvwxyz", Some(3)), "abcdefghijk…");
+    }
 }

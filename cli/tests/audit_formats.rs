@@ -387,3 +387,31 @@ fn a_bad_baseline_is_an_input_error_naming_the_file_and_entry() {
     assert_eq!(run(&["audit", &model, "--write-baseline", "--expires", "soon"]).status.code(), Some(2));
     assert!(!Path::new(&dir.path("tiaokuai-baseline.json")).exists(), "nothing written on a usage error");
 }
+
+/// On a terminal, concise lines fit its width (a pseudo-terminal from util-linux `script`);
+/// through a pipe the same lines are whole.
+#[test]
+fn concise_lines_fit_a_terminal_and_stay_whole_in_a_pipe() {
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(std::env::var_os("TIAOKUAI_REQUIRE_TOOLS").is_none(), "util-linux script is required in CI");
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_tiaokuai");
+    let o = Command::new("script")
+        .args(["-qec", &format!("{bin} audit --color never"), "/dev/null"])
+        .current_dir(root())
+        .env("COLUMNS", "100")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&o.stdout).replace('\r', "");
+    let lines: Vec<&str> = shown.lines().filter(|l| l.contains('[') && l.contains("]")).collect();
+    assert!(lines.len() >= 20, "{shown}");
+    for l in &lines {
+        assert!(unicode_width::UnicodeWidthStr::width(*l) <= 100, "wider than 100 columns: {l}");
+    }
+    assert!(lines.iter().any(|l| l.ends_with('…')), "some message is cut: {shown}");
+    let piped = text(&run(&["audit", "--color", "never"]));
+    assert!(piped.lines().any(|l| unicode_width::UnicodeWidthStr::width(l) > 100), "a pipe gets whole lines");
+}
