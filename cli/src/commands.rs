@@ -657,8 +657,9 @@ fn validate(file: Option<&str>, format: Format) -> CmdResult {
         Err(e @ Error::TooLarge { .. }) => return Err(format!("{name}: {e}").into()),
         Err(e) => e,
     };
-    // The load stopped at the first problem; a JSON document is read once more for all of them
-    // (valid models never pay for this). A CSV bundle reports its first problem.
+    // The load stopped at the first problem; the document is read once more for all of them
+    // (valid models never pay for this).
+    let bundle = file.filter(|p| *p != "-" && Path::new(p).is_dir());
     let bytes = match file {
         Some("-") => Some(std::borrow::Cow::Borrowed(&stdin[..])),
         Some(path) if !Path::new(path).is_dir() => {
@@ -666,9 +667,12 @@ fn validate(file: Option<&str>, format: Format) -> CmdResult {
         }
         _ => None,
     };
-    let mut problems = bytes.map(|b| tiaokuai::format::problems(&b, options)).unwrap_or_default();
+    let mut problems = match bundle {
+        Some(dir) => tiaokuai::format::bundle_problems(dir, options),
+        None => bytes.map(|b| tiaokuai::format::problems(&b, options)).unwrap_or_default(),
+    };
     if problems.first() != Some(&first) {
-        // The file changed in between, or is a bundle: the loader's error stands alone.
+        // The file changed in between: the loader's error stands alone.
         problems = vec![first];
     }
     if format == Format::Json {

@@ -351,6 +351,30 @@ fn validate_names_the_record_field_and_id() {
         .collect();
     assert_eq!(got, [("units[1]", "members", "acme"), ("units[2]", "kind", "b"), ("links[0]", "to", "ghost")]);
 
+    // A CSV bundle too: every row with a problem, by file and line.
+    let bundle = dir.path("bundle");
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::write(
+        format!("{bundle}/units.csv"),
+        "id,name,kind,members\nok,OK,enterprise,\nacme,Acme,enterprise,-3\nb,B,nokind,\n",
+    )
+    .unwrap();
+    std::fs::write(format!("{bundle}/links.csv"), "from,to,kind\nok,ghost,leads\nacme,ok,leads\n").unwrap();
+    let o = tiaokuai(&["validate", &bundle, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let got: Vec<(&str, &str, &str)> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["record"].as_str().unwrap(), p["field"].as_str().unwrap(), p["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got.len(), 3, "{v}");
+    assert_eq!((got[0].1, got[0].2), ("members", "acme"), "{v}");
+    assert_eq!((got[1].1, got[1].2), ("kind", "b"), "{v}");
+    assert_eq!((got[2].1, got[2].2), ("to", "ghost"), "{v}");
+    assert!(got[0].0.contains("units.csv") && got[2].0.contains("links.csv"), "{v}");
+
     let missing = dir.path("missing.json");
     let o = tiaokuai(&["validate", &missing]);
     assert_eq!(o.status.code(), Some(2));

@@ -423,6 +423,17 @@ impl Model {
 
     /// [`Model::from_csv_dir_with`], calling `hook` after each file is read (see [`Model::load_with_hook`]).
     pub(crate) fn from_csv_dir_hooked(dir: &Path, options: &LoadOptions, hook: &mut dyn FnMut(&Path)) -> Result<Model> {
+        Self::from_csv_dir_collecting(dir, options, hook, None)
+    }
+
+    /// The bundle loader; with `collect`, a row with a problem is reported there and left
+    /// out instead of ending the load (see [`super::bundle_problems`]).
+    pub(crate) fn from_csv_dir_collecting(
+        dir: &Path,
+        options: &LoadOptions,
+        hook: &mut dyn FnMut(&Path),
+        mut collect: Option<&mut super::json::Problems>,
+    ) -> Result<Model> {
         // A file renamed into the folder, or written in place, while the bundle is read changes
         // the stamp of the folder or of that file: compared at the end.
         let before = stamps(dir);
@@ -470,72 +481,79 @@ impl Model {
                 let line = record.position().map_or(lines[n].len() + 2, |p| p.line() as usize);
                 lines[n].push(line);
                 let row = Row { file, line, headers: &headers, known, record: &record };
-                let key = if n == 4 { "from" } else { "id" };
-                let validity = row.validity(key)?;
-                let attrs = row.attrs(key)?;
-                let added = match n {
-                    0 => b
-                        .territory(TerritorySpec {
-                            parent: row.get("parent").map(str::to_string),
-                            attrs,
-                            validity,
-                            ..TerritorySpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
-                        })
-                        .map(|_| ()),
-                    1 => b
-                        .unit(UnitSpec {
-                            sector: row.word(key, "sector")?,
-                            located_in: row.get("located_in").map(str::to_string),
-                            members: row.count(key, "members")?,
-                            staff: row.count(key, "staff")?,
-                            in_service_members: row.count(key, "in_service_members")?,
-                            attrs,
-                            validity,
-                            ..UnitSpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
-                        })
-                        .map(|_| ()),
-                    2 => b
-                        .matter(MatterSpec {
-                            category: row.get("category").map(str::to_string),
-                            attrs,
-                            validity,
-                            ..MatterSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
-                        })
-                        .map(|_| ()),
-                    3 => b
-                        .item(ItemSpec {
-                            attrs,
-                            validity,
-                            ..ItemSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
-                        })
-                        .map(|_| ()),
-                    _ => {
-                        let primary = match row.get("primary") {
-                            None => None,
-                            Some("true") => Some(true),
-                            Some("false") => Some(false),
-                            Some(other) => {
-                                return Err(Error::InvalidField {
-                                    at: row.at(key),
-                                    field: "primary".into(),
-                                    message: format!("{other:?} is not true or false"),
-                                });
-                            }
-                        };
-                        b.link(LinkSpec {
-                            primary,
-                            power: row.word(key, "power")?,
-                            role: row.word(key, "role")?,
-                            scope: row.get("scope").map(str::to_string),
-                            members: row.count(key, "members")?,
-                            attrs,
-                            validity,
-                            ..LinkSpec::new(row.text("from"), row.text("to"), row.required(key, "kind")?)
-                        })
-                        .map(|_| ())
-                    }
+                let mut add_row = || -> Result<()> {
+                    let key = if n == 4 { "from" } else { "id" };
+                    let validity = row.validity(key)?;
+                    let attrs = row.attrs(key)?;
+                    let added = match n {
+                        0 => b
+                            .territory(TerritorySpec {
+                                parent: row.get("parent").map(str::to_string),
+                                attrs,
+                                validity,
+                                ..TerritorySpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
+                            })
+                            .map(|_| ()),
+                        1 => b
+                            .unit(UnitSpec {
+                                sector: row.word(key, "sector")?,
+                                located_in: row.get("located_in").map(str::to_string),
+                                members: row.count(key, "members")?,
+                                staff: row.count(key, "staff")?,
+                                in_service_members: row.count(key, "in_service_members")?,
+                                attrs,
+                                validity,
+                                ..UnitSpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
+                            })
+                            .map(|_| ()),
+                        2 => b
+                            .matter(MatterSpec {
+                                category: row.get("category").map(str::to_string),
+                                attrs,
+                                validity,
+                                ..MatterSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
+                            })
+                            .map(|_| ()),
+                        3 => b
+                            .item(ItemSpec {
+                                attrs,
+                                validity,
+                                ..ItemSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
+                            })
+                            .map(|_| ()),
+                        _ => {
+                            let primary = match row.get("primary") {
+                                None => None,
+                                Some("true") => Some(true),
+                                Some("false") => Some(false),
+                                Some(other) => {
+                                    return Err(Error::InvalidField {
+                                        at: row.at(key),
+                                        field: "primary".into(),
+                                        message: format!("{other:?} is not true or false"),
+                                    });
+                                }
+                            };
+                            b.link(LinkSpec {
+                                primary,
+                                power: row.word(key, "power")?,
+                                role: row.word(key, "role")?,
+                                scope: row.get("scope").map(str::to_string),
+                                members: row.count(key, "members")?,
+                                attrs,
+                                validity,
+                                ..LinkSpec::new(row.text("from"), row.text("to"), row.required(key, "kind")?)
+                            })
+                            .map(|_| ())
+                        }
+                    };
+                    added.map_err(|e| relocate(e, &lines))
                 };
-                added.map_err(|e| relocate(e, &lines))?;
+                match (add_row(), collect.as_deref_mut()) {
+                    (Ok(()), _) => {}
+                    (Err(e), Some(found)) => found.push(e),
+                    (Err(e), None) => return Err(e),
+                }
             }
             // The csv crate takes an unclosed quote in the last record as a cell running to the end.
             if let Some(e) = last.and_then(|(byte, line)| unterminated(file, data, byte, line)) {
@@ -562,6 +580,9 @@ impl Model {
                 message,
             })?;
             b.meta(meta);
+        }
+        if let Some(found) = collect {
+            b.resolve_pending(&mut |e| found.push(relocate(e, &lines)));
         }
         b.build().map_err(|e| relocate(e, &lines))
     }

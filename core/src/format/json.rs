@@ -493,23 +493,24 @@ pub fn problems(bytes: &[u8], options: &LoadOptions) -> Vec<Error> {
     found.list
 }
 
-/// Problems collected by [`problems`], with the ids of the records left out.
+/// Problems collected by [`problems`] (and [`super::bundle_problems`]), with the ids of
+/// the records left out.
 #[derive(Default)]
-struct Problems {
-    list: Vec<Error>,
+pub(crate) struct Problems {
+    pub(crate) list: Vec<Error>,
     left_out: std::collections::HashSet<String>,
 }
 
 impl Problems {
     /// Keeps a problem, unless it only names a record already reported and left out.
-    fn push(&mut self, e: Error) {
+    pub(crate) fn push(&mut self, e: Error) {
         if let Error::DanglingReference { id, .. } = &e
             && self.left_out.contains(id)
         {
             return;
         }
         if let Some(at) = e.position()
-            && at.array != "links"
+            && !at.array.starts_with("links") // links (JSON) and links.csv: a link has no id of its own
             && let Some(id) = &at.id
         {
             if self.left_out.contains(id) && matches!(e, Error::DanglingReference { .. }) {

@@ -10,6 +10,35 @@ pub use self::csv::{BUNDLE_FILES, ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TE
 pub use csv_write::{CsvOptions, CsvWriter, Formulas};
 pub use json::{FORMAT, LoadOptions, problems};
 
+/// Every problem of a CSV bundle folder that the loader can find in one pass, in the order
+/// of its files and rows; empty when the bundle loads.
+///
+/// As [`problems`] does for JSON: a row with a problem is reported and left out, and what
+/// only follows from leaving it out is not reported again. A problem of a file itself (it
+/// cannot be read, its header, an unclosed quote) ends the search with that problem last.
+///
+/// # Example
+/// ```
+/// let dir = std::env::temp_dir().join(format!("tk-doc-bundle-problems-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("units.csv"), "id,name,kind,members\na,A,enterprise,-3\nb,B,no-such-kind,\nc,C,enterprise,\n").unwrap();
+/// std::fs::write(dir.join("links.csv"), "from,to,kind\nc,ghost,leads\n").unwrap();
+/// let found = tiaokuai::format::bundle_problems(&dir, &tiaokuai::LoadOptions::default());
+/// assert_eq!(found.len(), 3, "{found:?}");
+/// assert_eq!(found[0].field(), Some("members"));
+/// assert_eq!(found[2].id(), Some("ghost"));
+/// # std::fs::remove_dir_all(&dir).ok();
+/// ```
+pub fn bundle_problems(dir: impl AsRef<Path>, options: &LoadOptions) -> Vec<Error> {
+    let mut found = json::Problems::default();
+    if let Err(e) = Model::from_csv_dir_collecting(dir.as_ref(), options, &mut |_| {}, Some(&mut found)) {
+        if found.list.last() != Some(&e) {
+            found.push(e);
+        }
+    }
+    found.list
+}
+
 use std::path::Path;
 
 use crate::error::{Error, Result};
