@@ -220,9 +220,27 @@ impl PyModel {
     }
 
     /// The items of the three lists (needs, resources, projects), in document order.
+    ///
+    /// Named ``items`` before 0.2; that name clashes with ``Mapping.items()``.
     #[getter]
-    fn items(&self) -> PyRecordView {
+    fn list_items(&self) -> PyRecordView {
         PyRecordView::new(&self.inner, Some(RecordType::Item))
+    }
+
+    /// Deprecated alias of :attr:`list_items` (warns ``DeprecationWarning``; removed in the
+    /// next release, when ``Model`` becomes a ``collections.abc.Mapping`` whose ``items()``
+    /// gives ``(id, record)`` pairs).
+    #[getter]
+    fn items(&self, py: Python<'_>) -> PyResult<PyRecordView> {
+        let category = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+        PyErr::warn(
+            py,
+            &category,
+            c"Model.items is deprecated and will become Mapping.items(): use Model.list_items for the items of \
+              the three lists",
+            1,
+        )?;
+        Ok(self.list_items())
     }
 
     /// The links, in document order.

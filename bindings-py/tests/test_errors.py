@@ -488,7 +488,7 @@ UNKNOWN_ID_QUERIES: list[tuple[str, Callable[[Model], Any]]] = [
     ("territories[id]", lambda m: m.territories["ghost"]),
     ("units[id]", lambda m: m.units["ghost"]),
     ("matters[id]", lambda m: m.matters["ghost"]),
-    ("items[id]", lambda m: m.items["ghost"]),
+    ("items[id]", lambda m: m.list_items["ghost"]),
 ]
 
 
