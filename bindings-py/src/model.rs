@@ -173,6 +173,7 @@ impl PyModel {
                     return Err(tiaokuai::Error::Io {
                         path: text.into_owned(),
                         message: "is a folder; a JSON model is written to a file".into(),
+                        io_kind: std::io::ErrorKind::IsADirectory,
                     }
                     .into());
                 }

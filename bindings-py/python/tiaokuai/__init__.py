@@ -11,7 +11,8 @@ Load a model, ask who is accountable (:meth:`Model.chain`, :meth:`Model.responsi
 
 Every error is a :class:`TiaokuaiError`; each kind of error has its own subclass that also
 derives from the builtin that fits (:class:`UnknownIdError` is a ``KeyError``, :class:`IoError`
-an ``OSError``, the others ``ValueError``). Loading, audits and queries release the GIL.
+an ``OSError`` with ``errno`` set, and a ``FileNotFoundError``, ``PermissionError``,
+``IsADirectoryError`` … where one fits; the others ``ValueError``). Loading, audits and queries release the GIL.
 pandas and networkx are optional: ``pip install 'tiaokuai[pandas,networkx]'``.
 """
 
@@ -24,18 +25,23 @@ from ._tiaokuai import (
     DanglingReferenceError,
     Dispatch,
     DuplicateIdError,
+    FileExistsIoError,
+    FileNotFoundIoError,
     Finding,
     FormatError,
     InvalidCountError,
     InvalidFieldError,
     InvalidInputError,
     IoError,
+    IsADirectoryIoError,
     Item,
     JsonSyntaxError,
     Link,
     LinkView,
     Matter,
     Model,
+    NotADirectoryIoError,
+    PermissionIoError,
     Record,
     RecordView,
     Report,
@@ -67,18 +73,23 @@ __all__ = [
     "DanglingReferenceError",
     "Dispatch",
     "DuplicateIdError",
+    "FileExistsIoError",
+    "FileNotFoundIoError",
     "Finding",
     "FormatError",
     "InvalidCountError",
     "InvalidFieldError",
     "InvalidInputError",
     "IoError",
+    "IsADirectoryIoError",
     "Item",
     "JsonSyntaxError",
     "Link",
     "LinkView",
     "Matter",
     "Model",
+    "NotADirectoryIoError",
+    "PermissionIoError",
     "Record",
     "RecordView",
     "Report",
