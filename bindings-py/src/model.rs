@@ -10,7 +10,7 @@ use tiaokuai::{LinkKind, LoadOptions, Model, RecordType};
 
 use crate::convert::{Seg, import_optional, json_loads, to_json_text_located};
 use crate::errors::{TkResult, invalid};
-use crate::records::{PyLink, PyLinkView, PyRecordView, link_dict, record_dict, record_object};
+use crate::records::{PyLink, PyLinkView, PyRecordView, link_fields, record_dict, record_object};
 use crate::{audit, query};
 
 pub(crate) fn options(max_bytes: Option<u64>) -> LoadOptions {
@@ -404,22 +404,71 @@ impl PyModel {
         if let Some(meta) = self.meta(py)? {
             g.getattr("graph")?.set_item("meta", meta)?;
         }
-        let nodes = PyList::empty(py);
-        for (n, r) in m.records() {
+        let node_attrs = |n: tiaokuai::Node| -> PyResult<Bound<'py, PyDict>> {
             let d = record_dict(py, m, n)?;
             d.del_item("id")?;
-            d.set_item("type", r.record_type().as_str())?;
+            d.set_item("type", m.record(n).record_type().as_str())?;
             d.set_item("level", m.level(n).map(|l| l.as_str().to_string()))?;
             d.set_item("grade", m.grade(n).map(|g| g.as_str().to_string()))?;
-            nodes.append((r.id(), d))?;
+            Ok(d)
+        };
+        // NetworkX's own add_nodes_from / add_edges_from check every node and edge in Python
+        // (about 10 s on the city model). A plain MultiDiGraph keeps its nodes and adjacency
+        // in dicts (`_node`, `_succ`, `_pred`, the inner key dicts shared between `_succ[u][v]`
+        // and `_pred[v][u]`): those are filled here directly, in one pass. Any other layout
+        // (a future NetworkX) goes through the public methods.
+        let internals = (g.getattr("_node"), g.getattr("_succ"), g.getattr("_pred"));
+        if let (Ok(node), Ok(succ), Ok(pred)) = internals
+            && let (Ok(node), Ok(succ), Ok(pred)) =
+                (node.cast::<PyDict>(), succ.cast::<PyDict>(), pred.cast::<PyDict>())
+            && node.is_empty()
+            && succ.is_empty()
+            && pred.is_empty()
+        {
+            let count = m.len();
+            let mut ids: Vec<Option<Bound<'py, PyString>>> = vec![None; count];
+            let mut succ_of: Vec<Option<Bound<'py, PyDict>>> = vec![None; count];
+            let mut pred_of: Vec<Option<Bound<'py, PyDict>>> = vec![None; count];
+            for (n, r) in m.records() {
+                let id = PyString::new(py, r.id());
+                node.set_item(&id, node_attrs(n)?)?;
+                let (s, p) = (PyDict::new(py), PyDict::new(py));
+                succ.set_item(&id, &s)?;
+                pred.set_item(&id, &p)?;
+                let i = n.index();
+                ids[i] = Some(id);
+                succ_of[i] = Some(s);
+                pred_of[i] = Some(p);
+            }
+            let missing = || pyo3::exceptions::PyRuntimeError::new_err("a link names a record the model lacks");
+            for (lid, l) in m.links() {
+                let (u, v) = (l.from.index(), l.to.index());
+                let (Some(Some(su)), Some(Some(pv)), Some(Some(uid)), Some(Some(vid))) =
+                    (succ_of.get(u), pred_of.get(v), ids.get(u), ids.get(v))
+                else {
+                    return Err(missing());
+                };
+                let keys = match su.get_item(vid)? {
+                    Some(k) => k.cast_into::<PyDict>()?,
+                    None => {
+                        let k = PyDict::new(py);
+                        su.set_item(vid, &k)?;
+                        pv.set_item(uid, &k)?;
+                        k
+                    }
+                };
+                keys.set_item(lid.index(), link_fields(py, m, lid, false)?)?;
+            }
+            return Ok(g);
+        }
+        let nodes = PyList::empty(py);
+        for (n, r) in m.records() {
+            nodes.append((r.id(), node_attrs(n)?))?;
         }
         g.call_method1("add_nodes_from", (nodes,))?;
         let edges = PyList::empty(py);
         for (id, l) in m.links() {
-            let d = link_dict(py, m, id)?;
-            d.del_item("from")?;
-            d.del_item("to")?;
-            edges.append((m.id(l.from), m.id(l.to), id.index(), d))?;
+            edges.append((m.id(l.from), m.id(l.to), id.index(), link_fields(py, m, id, false)?))?;
         }
         g.call_method1("add_edges_from", (edges,))?;
         Ok(g)

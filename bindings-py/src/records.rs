@@ -78,10 +78,18 @@ pub(crate) fn record_dict<'py>(py: Python<'py>, model: &Model, node: Node) -> Py
 
 /// The link in its `tiaokuai/1` form, as a Python dict.
 pub(crate) fn link_dict<'py>(py: Python<'py>, model: &Model, id: LinkId) -> PyResult<Bound<'py, PyDict>> {
+    link_fields(py, model, id, true)
+}
+
+/// The link's fields as a Python dict, with `from` and `to` when `ends` (as an edge's
+/// attributes, without them).
+pub(crate) fn link_fields<'py>(py: Python<'py>, model: &Model, id: LinkId, ends: bool) -> PyResult<Bound<'py, PyDict>> {
     let l = model.link(id);
     let d = PyDict::new(py);
-    d.set_item("from", model.id(l.from))?;
-    d.set_item("to", model.id(l.to))?;
+    if ends {
+        d.set_item("from", model.id(l.from))?;
+        d.set_item("to", model.id(l.to))?;
+    }
     d.set_item("kind", l.kind.as_str())?;
     if let Some(p) = l.primary {
         d.set_item("primary", p)?;

@@ -102,3 +102,26 @@ def test_from_networkx_reports_core_errors() -> None:
     g.add_edge("t", "a", kind="jurisdiction")
     with pytest.raises(tiaokuai.WrongEndpointError):
         tiaokuai.from_networkx(g)
+
+
+def test_graph_is_the_one_networkx_would_build(sample: tiaokuai.Model) -> None:
+    """to_networkx fills NetworkX's dicts directly: the graph is the one its public API builds."""
+    g = sample.to_networkx()
+    ref = nx.MultiDiGraph()
+    ref.graph["meta"] = sample.meta
+    for r in sample.records.values():
+        attrs = r.to_dict()
+        del attrs["id"]
+        ref.add_node(r.id, **attrs, type=r.type, level=r.level, grade=r.grade)
+    for link in sample.links:
+        attrs = {k: v for k, v in link.to_dict().items() if k not in ("from", "to")}
+        ref.add_edge(link.source, link.target, key=link.index, **attrs)
+    assert nx.utils.graphs_equal(g, ref)
+    assert g.pred == ref.pred and list(g.nodes) == list(ref.nodes) and list(g.edges(keys=True)) == list(ref.edges(keys=True))
+    # the key dicts are shared between successors and predecessors, as NetworkX keeps them
+    u, v, k = next(iter(g.edges(keys=True)))
+    assert g._succ[u][v] is g._pred[v][u]
+    g.remove_edge(u, v, key=k)
+    assert k not in g.pred[v].get(u, {}) and g.number_of_edges() == len(sample.links) - 1
+    g.add_edge(u, v, key=k, kind="leads")
+    assert g.in_degree(v) == ref.in_degree(v)
