@@ -19,7 +19,7 @@
 //! t.push(Column::new("staff", ColumnData::Int(vec![Some(3), None])))?;
 //! assert_eq!((t.rows(), t.columns().len()), (2, 2));
 //! let mut csv = Vec::new();
-//! t.write_csv(&mut csv)?;
+//! t.write_csv(&mut csv, tiaokuai::format::Formulas::Keep)?;
 //! assert_eq!(String::from_utf8(csv).unwrap(), "id,staff\na,3\nb,\n");
 //! # Ok::<(), tiaokuai::Error>(())
 //! ```
@@ -27,6 +27,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
+use crate::format::{CsvWriter, Formulas};
 use crate::{Area, Date, Error, Finding, LinkId, Model, Node, Record, RecordType, Report, Severity};
 
 /// The values of one column.
@@ -284,48 +285,39 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
-    /// Writes the table as CSV (RFC 4180: a header row, fields quoted when they hold a
-    /// comma, quote or line break; missing values empty; dates `YYYY-MM-DD`).
+    /// Writes the table as CSV through [`crate::format::CsvWriter`] (RFC 4180: a header row,
+    /// fields quoted when they must be; missing values empty; dates `YYYY-MM-DD`). Text and
+    /// JSON cells that begin like a spreadsheet formula get a `'` in front under
+    /// [`Formulas::Neutralise`]; numbers, dates, booleans and categories are written as they are.
     ///
     /// # Errors
     /// [`Error::Io`] when the writer fails.
     ///
     /// ```
+    /// use tiaokuai::format::Formulas;
     /// use tiaokuai::table::{Column, ColumnData, Table};
     /// let mut t = Table::new();
-    /// t.push(Column::new("name", ColumnData::Str(vec![Some("a, \"b\"".into())])))?;
+    /// t.push(Column::new("name", ColumnData::Str(vec![Some("a, \"b\"".into()), Some("=1+2".into())])))?;
+    /// t.push(Column::new("n", ColumnData::Int(vec![Some(-4), None])))?;
     /// let mut out = Vec::new();
-    /// t.write_csv(&mut out)?;
-    /// assert_eq!(out, b"name\n\"a, \"\"b\"\"\"\n");
+    /// t.write_csv(&mut out, Formulas::Neutralise)?;
+    /// assert_eq!(String::from_utf8(out).unwrap(), "name,n\n\"a, \"\"b\"\"\",-4\n\"'=1+2\",\n");
     /// # Ok::<(), tiaokuai::Error>(())
     /// ```
-    pub fn write_csv(&self, w: &mut dyn Write) -> Result<(), Error> {
+    pub fn write_csv(&self, w: &mut dyn Write, formulas: Formulas) -> Result<(), Error> {
         let io = |e: std::io::Error| Error::io("(table)", &e);
-        let mut line = String::new();
-        let field = |line: &mut String, i: usize, text: &str| {
-            if i > 0 {
-                line.push(',');
-            }
-            if text.contains([',', '"', '\n', '\r']) {
-                line.push('"');
-                line.push_str(&text.replace('"', "\"\""));
-                line.push('"');
-            } else {
-                line.push_str(text);
-            }
-        };
-        for (i, c) in self.columns.iter().enumerate() {
-            field(&mut line, i, &c.name);
-        }
-        line.push('\n');
-        w.write_all(line.as_bytes()).map_err(io)?;
+        let mut csv = CsvWriter::new(w, formulas);
+        csv.record(self.columns.iter().map(|c| c.name.as_str())).map_err(io)?;
         for row in 0..self.rows {
-            line.clear();
-            for (i, c) in self.columns.iter().enumerate() {
-                field(&mut line, i, &c.data.text(row));
+            for c in &self.columns {
+                let cell = c.data.text(row);
+                match c.data {
+                    ColumnData::Str(_) | ColumnData::Json(_) => csv.text(&cell),
+                    _ => csv.value(&cell),
+                }
+                .map_err(io)?;
             }
-            line.push('\n');
-            w.write_all(line.as_bytes()).map_err(io)?;
+            csv.end_record().map_err(io)?;
         }
         Ok(())
     }
@@ -740,7 +732,7 @@ mod tests {
             t.push(col).unwrap();
         }
         let mut out = Vec::new();
-        t.write_csv(&mut out).unwrap();
+        t.write_csv(&mut out, Formulas::Neutralise).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "s,f,b,d,c\n\"line\nbreak\",0.25,false,2015-06-01,x\n,,,,\n");
     }
 }

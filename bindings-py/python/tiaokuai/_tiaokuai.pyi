@@ -1,9 +1,18 @@
 # Hand-written stubs of the native module, checked by `python -m mypy.stubtest tiaokuai._tiaokuai`.
 import os
-from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Generic, Literal, TypeVar, final, overload
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, final, overload
 
 from typing_extensions import TypeAlias, disjoint_base
+
+if TYPE_CHECKING:
+    # Optional dependencies (extras): only the type checker imports them.
+    import networkx as nx  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    import pandas as pd  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    import polars as pl  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
+
+_FrameLibrary: TypeAlias = Literal["pandas", "polars", "arrow", "pyarrow"]
 
 from .types import (
     AssignmentDict,
@@ -30,6 +39,7 @@ from .types import (
 
 _Path: TypeAlias = str | os.PathLike[str]
 _R = TypeVar("_R", bound=Record, covariant=True)
+_T = TypeVar("_T")
 
 __all__ = [
     "FORMAT",
@@ -230,18 +240,36 @@ class Link:
     def __ne__(self, value: object, /) -> bool: ...
 
 @final
-class RecordView(Generic[_R]):
-    """A live, read-only view of some records of a model."""
+class RecordView(Mapping[str, _R], Generic[_R]):
+    """A live, read-only view of some records of a model: a mapping from id to record."""
 
     def __len__(self) -> int: ...
-    def __iter__(self) -> Iterator[_R]: ...
+    def __iter__(self) -> Iterator[str]:
+        """Iterates over the ids, in document order."""
     def __contains__(self, key: object, /) -> bool: ...
     def __getitem__(self, key: str | int, /) -> _R: ...
+    def keys(self) -> KeysView[str]: ...
+    def values(self) -> ValuesView[_R]: ...
+    def items(self) -> ItemsView[str, _R]: ...
+    @overload
+    def get(self, id: object, default: None = None) -> _R | None: ...
+    @overload
+    def get(self, id: object, default: _T) -> _R | _T: ...
+    def records(self) -> Iterator[_R]:
+        """The records as an iterator (faster than ``values()`` for a large view)."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
     def of_kind(self, kind: str) -> RecordView[_R]: ...
     def filter(self, *, kind: str | None = None, sector: str | None = None) -> RecordView[_R]: ...
     def ids(self) -> list[str]: ...
     def to_dicts(self) -> list[RecordDict]: ...
-    def to_pandas(self) -> Any: ...
+    def to_pandas(self) -> pd.DataFrame:
+        """The records as a pandas DataFrame indexed by id, built column by column (``Int64`` counts,
+        dates, ordered ``level`` and ``grade``, names beside ids). Needs ``tiaokuai[pandas]``."""
+    def to_polars(self) -> pl.DataFrame:
+        """The records as a polars DataFrame. Needs ``tiaokuai[polars]``."""
+    def to_arrow(self) -> pa.Table:
+        """The records as a ``pyarrow.Table``. Needs ``tiaokuai[pyarrow]``."""
 
 @final
 class LinkView:
@@ -253,7 +281,12 @@ class LinkView:
     def of_kind(self, kind: str) -> LinkView: ...
     def filter(self, *, kind: str | None = None, source: str | None = None, target: str | None = None) -> LinkView: ...
     def to_dicts(self) -> list[LinkDict]: ...
-    def to_pandas(self) -> Any: ...
+    def to_pandas(self) -> pd.DataFrame:
+        """The links as a pandas DataFrame indexed by link index, names beside ids. Needs ``tiaokuai[pandas]``."""
+    def to_polars(self) -> pl.DataFrame:
+        """The links as a polars DataFrame. Needs ``tiaokuai[polars]``."""
+    def to_arrow(self) -> pa.Table:
+        """The links as a ``pyarrow.Table``. Needs ``tiaokuai[pyarrow]``."""
 
 # ---------------------------------------------------------------------------
 # Answers
@@ -388,10 +421,19 @@ class Report:
     def findings_of(self, rule: str) -> list[Finding]: ...
     def to_dict(self) -> ReportDict: ...
     def to_json(self) -> str: ...
-    def to_pandas(self) -> Any: ...
+    def to_pandas(self) -> pd.DataFrame:
+        """The findings as a pandas DataFrame; ``severity`` is ordered ``error < warning < info``."""
+    def to_polars(self) -> pl.DataFrame:
+        """The findings as a polars DataFrame; ``severity`` an ``Enum`` in that order."""
+    def to_arrow(self) -> pa.Table:
+        """The findings as a ``pyarrow.Table``."""
     def metrics_frame(
-        self, level: Literal["street", "district", "city", "province", "country", "comparison"] = "street"
-    ) -> Any: ...
+        self,
+        level: Literal["street", "district", "city", "province", "country", "comparison"] = "street",
+        *,
+        library: _FrameLibrary = "pandas",
+    ) -> Any:
+        """One level's metrics as a frame of ``library`` (``Int64`` counts, ``Float64`` rates)."""
     def __len__(self) -> int: ...
     def _repr_html_(self) -> str: ...
 
@@ -446,7 +488,11 @@ class Model:
     @property
     def matters(self) -> RecordView[Matter]: ...
     @property
-    def items(self) -> RecordView[Item]: ...
+    def list_items(self) -> RecordView[Item]:
+        """The items of the three lists (needs, resources, projects), in document order."""
+    @property
+    def items(self) -> RecordView[Item]:
+        """Deprecated alias of ``list_items`` (warns ``DeprecationWarning``)."""
     @property
     def links(self) -> LinkView: ...
     @overload
@@ -461,7 +507,8 @@ class Model:
     def dispatch(self, matter: str, territory: str) -> Dispatch: ...
     def audit(self, config: _Config = None, *, max_bytes: int | None = None) -> Report:
         """Runs the audit; ``max_bytes`` limits the config's size (a file is never read past it)."""
-    def to_networkx(self) -> Any: ...
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The model as a ``networkx.MultiDiGraph`` (nodes keyed by id, edges by link index)."""
     def __len__(self) -> int: ...
     def __contains__(self, key: object, /) -> bool: ...
     def __getitem__(self, key: str, /) -> Record: ...
