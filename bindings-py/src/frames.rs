@@ -1,18 +1,20 @@
 //! Core [`Table`]s as data frames, column by column.
 //!
-//! A table crosses into Python as one tuple per column, `(name, type, a, b, c)`, with the
-//! numbers packed in native-endian buffers (no Python object per cell) that
-//! `tiaokuai/_frames.py` wraps with numpy and hands to pandas, polars or pyarrow:
+//! A table crosses into Python as one tuple per column, `(name, type, len, a, b, c, d)`, with
+//! every value packed in Arrow's layout (native-endian buffers, validity bitmaps with bit i
+//! set when value i is present; no Python object per cell), which `tiaokuai/_frames.py` hands
+//! to pyarrow without a copy (and from there to pandas and polars), or wraps with numpy when
+//! pyarrow is not installed:
 //!
-//! | type       | a                          | b                              | c       |
-//! |------------|----------------------------|--------------------------------|---------|
-//! | `str`      | list of str or None        |                                |         |
-//! | `json`     | list of str or None (text), or of parsed objects for pandas |  |         |
-//! | `int`      | i64 values                 | u8 mask, 1 = missing           |         |
-//! | `float`    | f64 values                 | u8 mask                        |         |
-//! | `bool`     | u8 values                  | u8 mask                        |         |
-//! | `date`     | i32 days from 1970-01-01   | u8 mask                        |         |
-//! | `category` | list of the categories     | i32 codes, -1 = missing        | ordered |
+//! | type       | a                        | b                  | c                   | d                  |
+//! |------------|--------------------------|--------------------|---------------------|--------------------|
+//! | `str`      | UTF-8 bytes              | i64 offsets (n+1)  | validity            |                    |
+//! | `json`     | UTF-8 bytes (JSON text)  | i64 offsets        | validity            | parsed, for pandas |
+//! | `int`      | i64 values               | validity           |                     |                    |
+//! | `float`    | f64 values               | validity           |                     |                    |
+//! | `bool`     | value bitmap             | validity           |                     |                    |
+//! | `date`     | i32 days from 1970-01-01 | validity           |                     |                    |
+//! | `category` | i32 codes (-1 missing)   | validity           | list of categories  | ordered            |
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
@@ -67,60 +69,101 @@ fn bytes_of<T: Copy, const N: usize>(values: impl Iterator<Item = T>, len: usize
     out
 }
 
-fn mask<T>(values: &[Option<T>]) -> Vec<u8> {
-    values.iter().map(|v| u8::from(v.is_none())).collect()
+/// Arrow's validity bitmap: bit i (least significant first) set when value i is present.
+fn bitmap(present: impl Iterator<Item = bool>, len: usize) -> Vec<u8> {
+    let mut out = vec![0u8; len.div_ceil(8)];
+    for (i, p) in present.enumerate() {
+        if p {
+            out[i / 8] |= 1 << (i % 8);
+        }
+    }
+    out
+}
+
+fn validity<T>(values: &[Option<T>]) -> Vec<u8> {
+    bitmap(values.iter().map(Option::is_some), values.len())
+}
+
+/// Strings as Arrow's `large_string` buffers: UTF-8 bytes end to end and `len + 1` i64 offsets.
+fn string_buffers(values: &[Option<String>]) -> (Vec<u8>, Vec<u8>) {
+    let total: usize = values.iter().map(|v| v.as_ref().map_or(0, String::len)).sum();
+    let mut data = Vec::with_capacity(total);
+    let mut offsets = Vec::with_capacity((values.len() + 1) * 8);
+    offsets.extend_from_slice(&0i64.to_ne_bytes());
+    for v in values {
+        if let Some(s) = v {
+            data.extend_from_slice(s.as_bytes());
+        }
+        offsets.extend_from_slice(&(data.len() as i64).to_ne_bytes());
+    }
+    (data, offsets)
+}
+
+/// The JSON cells parsed in one call (one JSON array of them all), numbers exact as `attrs` gives them.
+fn parse_json_cells<'py>(py: Python<'py>, values: &[Option<String>]) -> PyResult<Bound<'py, PyAny>> {
+    let total: usize = values.iter().map(|v| v.as_ref().map_or(4, String::len) + 1).sum();
+    let mut text = String::with_capacity(total + 2);
+    text.push('[');
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(v.as_deref().unwrap_or("null"));
+    }
+    text.push(']');
+    json_loads(py, &text)
 }
 
 /// The table's columns in the form `_frames.py` reads (see the module docs). With
-/// `parse_json`, JSON cells become Python objects (numbers exact, as `attrs` gives them).
+/// `parse_json`, JSON columns also carry their cells as Python objects.
 pub(crate) fn columns<'py>(py: Python<'py>, table: &Table, parse_json: bool) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
     let none = || py.None().into_bound(py);
+    let bytes = |b: &[u8]| PyBytes::new(py, b).into_any();
     for col in table.columns() {
-        let name = col.name.as_str();
-        let ty = col.data.type_name();
         let n = col.data.len();
-        let (a, b, c): (Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>) = match &col.data {
-            ColumnData::Str(v) => (PyList::new(py, v.iter().map(|s| s.as_deref()))?.into_any(), none(), none()),
-            ColumnData::Json(v) if parse_json => {
-                let list = PyList::empty(py);
-                for s in v {
-                    match s {
-                        Some(text) => list.append(json_loads(py, text)?)?,
-                        None => list.append(py.None())?,
-                    }
-                }
-                (list.into_any(), none(), none())
+        let (a, b, c, d): (Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>) = match &col.data
+        {
+            ColumnData::Str(v) | ColumnData::Json(v) => {
+                let (data, offsets) = string_buffers(v);
+                let objects = match &col.data {
+                    ColumnData::Json(v) if parse_json => parse_json_cells(py, v)?,
+                    _ => none(),
+                };
+                (bytes(&data), bytes(&offsets), bytes(&validity(v)), objects)
             }
-            ColumnData::Json(v) => (PyList::new(py, v.iter().map(|s| s.as_deref()))?.into_any(), none(), none()),
             ColumnData::Int(v) => (
-                PyBytes::new(py, &bytes_of(v.iter().map(|x| x.unwrap_or(0)), n, i64::to_ne_bytes)).into_any(),
-                PyBytes::new(py, &mask(v)).into_any(),
+                bytes(&bytes_of(v.iter().map(|x| x.unwrap_or(0)), n, i64::to_ne_bytes)),
+                bytes(&validity(v)),
+                none(),
                 none(),
             ),
             ColumnData::Float(v) => (
-                PyBytes::new(py, &bytes_of(v.iter().map(|x| x.unwrap_or(f64::NAN)), n, f64::to_ne_bytes)).into_any(),
-                PyBytes::new(py, &mask(v)).into_any(),
+                bytes(&bytes_of(v.iter().map(|x| x.unwrap_or(f64::NAN)), n, f64::to_ne_bytes)),
+                bytes(&validity(v)),
+                none(),
                 none(),
             ),
-            ColumnData::Bool(v) => (
-                PyBytes::new(py, &v.iter().map(|x| u8::from(x.unwrap_or(false))).collect::<Vec<u8>>()).into_any(),
-                PyBytes::new(py, &mask(v)).into_any(),
-                none(),
-            ),
+            ColumnData::Bool(v) => {
+                (bytes(&bitmap(v.iter().map(|x| x.unwrap_or(false)), n)), bytes(&validity(v)), none(), none())
+            }
             ColumnData::Date(v) => (
-                PyBytes::new(py, &bytes_of(v.iter().map(|x| x.map_or(0, date_days)), n, i32::to_ne_bytes)).into_any(),
-                PyBytes::new(py, &mask(v)).into_any(),
+                bytes(&bytes_of(v.iter().map(|x| x.map_or(0, date_days)), n, i32::to_ne_bytes)),
+                bytes(&validity(v)),
+                none(),
                 none(),
             ),
             ColumnData::Category(cat) => (
+                bytes(&bytes_of(cat.codes.iter().map(|c| c.map_or(-1, |c| c as i32)), n, i32::to_ne_bytes)),
+                bytes(&validity(&cat.codes)),
                 PyList::new(py, &cat.categories)?.into_any(),
-                PyBytes::new(py, &bytes_of(cat.codes.iter().map(|c| c.map_or(-1, |c| c as i32)), n, i32::to_ne_bytes))
-                    .into_any(),
                 pyo3::types::PyBool::new(py, cat.ordered).to_owned().into_any(),
             ),
         };
-        out.append(PyTuple::new(py, [name.into_pyobject(py)?.into_any(), ty.into_pyobject(py)?.into_any(), a, b, c])?)?;
+        let name = col.name.as_str().into_pyobject(py)?.into_any();
+        let ty = col.data.type_name().into_pyobject(py)?.into_any();
+        let n = n.into_pyobject(py)?.into_any();
+        out.append(PyTuple::new(py, [name, ty, n, a, b, c, d])?)?;
     }
     Ok(out)
 }

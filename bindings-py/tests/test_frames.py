@@ -4,6 +4,7 @@ names beside ids) the same in pandas, polars and pyarrow, and equal to the recor
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import sys
 from typing import Any
 
@@ -131,3 +132,25 @@ def test_missing_library_names_the_extra(tiny: Model, monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, module, None)
     with pytest.raises(ImportError, match=rf"needs {module}.*pip install 'tiaokuai\[{module}\]'"):
         call(tiny)
+
+
+def test_without_pyarrow_the_frames_are_the_same(sample: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyarrow only speeds frames up: without it, numpy builds the same pandas and polars frames."""
+    report = sample.audit()
+    calls = [
+        lambda: sample.units.to_pandas(),
+        lambda: sample.links.to_pandas(),
+        lambda: sample.records.to_pandas(),
+        lambda: report.to_pandas(),
+        lambda: report.metrics_frame(),
+    ]
+    with_arrow = [f() for f in calls]
+    polars = importlib.util.find_spec("polars") is not None
+    if polars:
+        polars_with = [sample.units.to_polars(), report.to_polars()]
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    for f, expected in zip(calls, with_arrow):
+        pd.testing.assert_frame_equal(f(), expected)
+    if polars:
+        assert sample.units.to_polars().equals(polars_with[0]) and report.to_polars().equals(polars_with[1])
+        assert sample.units.to_polars().schema == polars_with[0].schema
