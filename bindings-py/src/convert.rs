@@ -414,3 +414,20 @@ pub(crate) fn html_table(caption: &str, headers: &[&str], rows: &[Vec<String>]) 
 pub(crate) fn py_repr(py: Python<'_>, s: &str) -> String {
     PyString::new(py, s).repr().map(|r| r.to_string()).unwrap_or_else(|_| format!("{s:?}"))
 }
+
+/// Runs `f` with Python's cyclic garbage collector paused (and restored after, also on
+/// error). Building hundreds of thousands of dicts (a graph's nodes and edges) otherwise
+/// triggers full collections that walk every object made so far, again and again: the
+/// time grows faster than the input. The objects made hold no cycles.
+pub(crate) fn without_gc<'py, T>(py: Python<'py>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    let gc = py.import("gc")?;
+    let was_enabled = gc.call_method0("isenabled")?.is_truthy()?;
+    if was_enabled {
+        gc.call_method0("disable")?;
+    }
+    let result = f();
+    if was_enabled {
+        gc.call_method0("enable")?;
+    }
+    result
+}

@@ -18,7 +18,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
-use tiaokuai::table::{ColumnData, Table, date_days};
+use tiaokuai::table::{ColumnData, Strings, Table, date_days};
 
 use crate::convert::{import_optional, json_loads};
 
@@ -85,30 +85,24 @@ fn validity<T>(values: &[Option<T>]) -> Vec<u8> {
 }
 
 /// Strings as Arrow's `large_string` buffers: UTF-8 bytes end to end and `len + 1` i64 offsets.
-fn string_buffers(values: &[Option<String>]) -> (Vec<u8>, Vec<u8>) {
-    let total: usize = values.iter().map(|v| v.as_ref().map_or(0, String::len)).sum();
-    let mut data = Vec::with_capacity(total);
+fn string_buffers(values: &Strings) -> Vec<u8> {
     let mut offsets = Vec::with_capacity((values.len() + 1) * 8);
     offsets.extend_from_slice(&0i64.to_ne_bytes());
-    for v in values {
-        if let Some(s) = v {
-            data.extend_from_slice(s.as_bytes());
-        }
-        offsets.extend_from_slice(&(data.len() as i64).to_ne_bytes());
+    for &end in values.ends() {
+        offsets.extend_from_slice(&(end as i64).to_ne_bytes());
     }
-    (data, offsets)
+    offsets
 }
 
 /// The JSON cells parsed in one call (one JSON array of them all), numbers exact as `attrs` gives them.
-fn parse_json_cells<'py>(py: Python<'py>, values: &[Option<String>]) -> PyResult<Bound<'py, PyAny>> {
-    let total: usize = values.iter().map(|v| v.as_ref().map_or(4, String::len) + 1).sum();
-    let mut text = String::with_capacity(total + 2);
+fn parse_json_cells<'py>(py: Python<'py>, values: &Strings) -> PyResult<Bound<'py, PyAny>> {
+    let mut text = String::with_capacity(values.data().len() + values.len() * 5 + 2);
     text.push('[');
-    for (i, v) in values.iter().enumerate() {
+    for i in 0..values.len() {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(v.as_deref().unwrap_or("null"));
+        text.push_str(values.get(i).unwrap_or("null"));
     }
     text.push(']');
     json_loads(py, &text)
@@ -125,12 +119,13 @@ pub(crate) fn columns<'py>(py: Python<'py>, table: &Table, parse_json: bool) -> 
         let (a, b, c, d): (Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>) = match &col.data
         {
             ColumnData::Str(v) | ColumnData::Json(v) => {
-                let (data, offsets) = string_buffers(v);
+                let offsets = string_buffers(v);
                 let objects = match &col.data {
                     ColumnData::Json(v) if parse_json => parse_json_cells(py, v)?,
                     _ => none(),
                 };
-                (bytes(&data), bytes(&offsets), bytes(&validity(v)), objects)
+                let present = bitmap(v.present().iter().copied(), v.len());
+                (bytes(v.data().as_bytes()), bytes(&offsets), bytes(&present), objects)
             }
             ColumnData::Int(v) => (
                 bytes(&bytes_of(v.iter().map(|x| x.unwrap_or(0)), n, i64::to_ne_bytes)),

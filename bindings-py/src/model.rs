@@ -399,6 +399,13 @@ impl PyModel {
     /// (``pip install 'tiaokuai[networkx]'``).
     fn to_networkx<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let nx = import_optional(py, "networkx", "Model.to_networkx()")?;
+        crate::convert::without_gc(py, || self.networkx_graph(py, &nx))
+    }
+}
+
+impl PyModel {
+    /// The body of [`PyModel::to_networkx`].
+    fn networkx_graph<'py>(&self, py: Python<'py>, nx: &Bound<'py, PyModule>) -> PyResult<Bound<'py, PyAny>> {
         let g = nx.getattr("MultiDiGraph")?.call0()?;
         let m = &self.inner;
         if let Some(meta) = self.meta(py)? {
@@ -473,9 +480,7 @@ impl PyModel {
         g.call_method1("add_edges_from", (edges,))?;
         Ok(g)
     }
-}
 
-impl PyModel {
     fn adjacent(&self, id: &str, kind: Option<&str>, outgoing: bool) -> TkResult<Vec<PyLink>> {
         let m = &self.inner;
         let node = m.node(id).ok_or_else(|| tiaokuai::Error::UnknownId { id: id.to_string() })?;

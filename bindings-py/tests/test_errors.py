@@ -673,7 +673,12 @@ BAD_SCENARIOS: list[tuple[str, Any, type[tiaokuai.TiaokuaiError], str]] = [
         tiaokuai.FormatError,
         '"tiaokuai/0"',
     ),
-    ("a missing model file", {"name": "x", "model_file": "nope.json", "expect": {}}, tiaokuai.FileNotFoundIoError, "nope.json"),
+    (
+        "a missing model file",
+        {"name": "x", "model_file": "nope.json", "expect": {}},
+        tiaokuai.FileNotFoundIoError,
+        "nope.json",
+    ),
 ]
 
 

@@ -117,7 +117,11 @@ def test_graph_is_the_one_networkx_would_build(sample: tiaokuai.Model) -> None:
         attrs = {k: v for k, v in link.to_dict().items() if k not in ("from", "to")}
         ref.add_edge(link.source, link.target, key=link.index, **attrs)
     assert nx.utils.graphs_equal(g, ref)
-    assert g.pred == ref.pred and list(g.nodes) == list(ref.nodes) and list(g.edges(keys=True)) == list(ref.edges(keys=True))
+    assert (
+        g.pred == ref.pred
+        and list(g.nodes) == list(ref.nodes)
+        and list(g.edges(keys=True)) == list(ref.edges(keys=True))
+    )
     # the key dicts are shared between successors and predecessors, as NetworkX keeps them
     u, v, k = next(iter(g.edges(keys=True)))
     assert g._succ[u][v] is g._pred[v][u]

@@ -13,9 +13,9 @@
 //!
 //! # Example
 //! ```
-//! use tiaokuai::table::{Column, ColumnData, Table};
+//! use tiaokuai::table::{Column, ColumnData, Strings, Table};
 //! let mut t = Table::new();
-//! t.push(Column::new("id", ColumnData::Str(vec![Some("a".into()), Some("b".into())])))?;
+//! t.push(Column::new("id", ColumnData::Str(Strings::from_iter([Some("a"), Some("b")]))))?;
 //! t.push(Column::new("staff", ColumnData::Int(vec![Some(3), None])))?;
 //! assert_eq!((t.rows(), t.columns().len()), (2, 2));
 //! let mut csv = Vec::new();
@@ -33,8 +33,8 @@ use crate::{Area, Date, Error, Finding, LinkId, Model, Node, Record, RecordType,
 /// The values of one column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnData {
-    /// Text (ids, names, messages); `None` is missing.
-    Str(Vec<Option<String>>),
+    /// Text (ids, names, messages).
+    Str(Strings),
     /// Whole numbers (counts); `None` is missing.
     Int(Vec<Option<i64>>),
     /// Real numbers (rates); `None` is missing.
@@ -43,8 +43,8 @@ pub enum ColumnData {
     Bool(Vec<Option<bool>>),
     /// Dates; `None` is missing. See [`date_days`] for how a date becomes a day.
     Date(Vec<Option<Date>>),
-    /// JSON text (`attrs`, `evidence`): a frame library may parse it; `None` is missing.
-    Json(Vec<Option<String>>),
+    /// JSON text (`attrs`, `evidence`): a frame library may parse it.
+    Json(Strings),
     /// A categorical column: see [`Categorical`].
     Category(Categorical),
 }
@@ -103,13 +103,118 @@ impl ColumnData {
     /// ```
     pub fn text(&self, i: usize) -> String {
         match self {
-            ColumnData::Str(v) | ColumnData::Json(v) => v.get(i).cloned().flatten().unwrap_or_default(),
+            ColumnData::Str(v) | ColumnData::Json(v) => v.get(i).unwrap_or_default().to_string(),
             ColumnData::Int(v) => v.get(i).copied().flatten().map(|x| x.to_string()).unwrap_or_default(),
             ColumnData::Float(v) => v.get(i).copied().flatten().map(|x| x.to_string()).unwrap_or_default(),
             ColumnData::Bool(v) => v.get(i).copied().flatten().map(|x| x.to_string()).unwrap_or_default(),
             ColumnData::Date(v) => v.get(i).copied().flatten().map(|x| x.to_string()).unwrap_or_default(),
             ColumnData::Category(c) => c.value(i).unwrap_or_default().to_string(),
         }
+    }
+}
+
+/// A column of text, stored end to end (one allocation, not one per cell; the layout of
+/// Arrow's string arrays): the text of every value, where each ends, and which are present.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Strings {
+    data: String,
+    ends: Vec<usize>,
+    present: Vec<bool>,
+}
+
+impl Strings {
+    /// An empty column.
+    ///
+    /// ```
+    /// assert!(tiaokuai::table::Strings::new().is_empty());
+    /// ```
+    pub fn new() -> Strings {
+        Strings::default()
+    }
+
+    /// Appends a value (`None` for a missing one).
+    ///
+    /// ```
+    /// let mut s = tiaokuai::table::Strings::new();
+    /// s.push(Some("宝山区"));
+    /// s.push(None);
+    /// assert_eq!((s.get(0), s.get(1), s.len()), (Some("宝山区"), None, 2));
+    /// ```
+    pub fn push(&mut self, value: Option<&str>) {
+        if let Some(v) = value {
+            self.data.push_str(v);
+        }
+        self.ends.push(self.data.len());
+        self.present.push(value.is_some());
+    }
+
+    /// The value of row `i`, if present.
+    ///
+    /// ```
+    /// let s = tiaokuai::table::Strings::from_iter([Some("a"), None]);
+    /// assert_eq!(s.get(0), Some("a"));
+    /// ```
+    pub fn get(&self, i: usize) -> Option<&str> {
+        if !*self.present.get(i)? {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.data.get(start..self.ends[i])
+    }
+
+    /// The number of values.
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::table::Strings::from_iter([None::<&str>]).len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there is no value.
+    ///
+    /// ```
+    /// assert!(tiaokuai::table::Strings::new().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The text of all values end to end.
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::table::Strings::from_iter([Some("a"), None, Some("bc")]).data(), "abc");
+    /// ```
+    pub fn data(&self) -> &str {
+        &self.data
+    }
+
+    /// Where each value ends in [`Strings::data`] (a missing value ends where the one before does).
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::table::Strings::from_iter([Some("a"), None, Some("bc")]).ends(), [1, 1, 3]);
+    /// ```
+    pub fn ends(&self) -> &[usize] {
+        &self.ends
+    }
+
+    /// Which values are present.
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::table::Strings::from_iter([Some("a"), None]).present(), [true, false]);
+    /// ```
+    pub fn present(&self) -> &[bool] {
+        &self.present
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<Option<S>> for Strings {
+    fn from_iter<I: IntoIterator<Item = Option<S>>>(iter: I) -> Strings {
+        let mut s = Strings::new();
+        for v in iter {
+            s.push(v.as_ref().map(|x| x.as_ref()));
+        }
+        s
     }
 }
 
@@ -295,9 +400,9 @@ impl Table {
     ///
     /// ```
     /// use tiaokuai::format::Formulas;
-    /// use tiaokuai::table::{Column, ColumnData, Table};
+    /// use tiaokuai::table::{Column, ColumnData, Strings, Table};
     /// let mut t = Table::new();
-    /// t.push(Column::new("name", ColumnData::Str(vec![Some("a, \"b\"".into()), Some("=1+2".into())])))?;
+    /// t.push(Column::new("name", ColumnData::Str(Strings::from_iter([Some("a, \"b\""), Some("=1+2")]))))?;
     /// t.push(Column::new("n", ColumnData::Int(vec![Some(-4), None])))?;
     /// let mut out = Vec::new();
     /// t.write_csv(&mut out, Formulas::Neutralise)?;
@@ -348,7 +453,7 @@ pub fn date_days(date: Date) -> i32 {
 
 /// Strings of a column.
 fn strs<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ColumnData {
-    ColumnData::Str(values.map(|v| v.map(str::to_string)).collect())
+    ColumnData::Str(values.collect())
 }
 
 /// A categorical column of a vocabulary: its words in order first, then any custom word.
@@ -495,7 +600,7 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
             nodes.iter().map(|&n| model.grade(n).map(|g| Grade::ALL[g as usize].as_str())),
         ),
     );
-    push(&mut t, "attrs", ColumnData::Json(recs.iter().map(|r| r.attrs().map(|a| a.as_json().to_string())).collect()));
+    push(&mut t, "attrs", ColumnData::Json(recs.iter().map(|r| r.attrs().map(|a| a.as_json())).collect()));
     push(&mut t, "since", ColumnData::Date(recs.iter().map(|r| r.validity().since).collect()));
     push(&mut t, "until", ColumnData::Date(recs.iter().map(|r| r.validity().until).collect()));
     t
@@ -549,11 +654,7 @@ pub fn links_table(model: &Model, ids: Option<&[LinkId]>) -> Table {
     );
     id_and_name(&mut t, "scope", &|l| l.scope);
     push(&mut t, "members", ColumnData::Int(links.iter().map(|l| l.members.map(i64::from)).collect()));
-    push(
-        &mut t,
-        "attrs",
-        ColumnData::Json(links.iter().map(|l| l.attrs.as_ref().map(|a| a.as_json().to_string())).collect()),
-    );
+    push(&mut t, "attrs", ColumnData::Json(links.iter().map(|l| l.attrs.as_ref().map(|a| a.as_json())).collect()));
     push(&mut t, "since", ColumnData::Date(links.iter().map(|l| l.validity.since).collect()));
     push(&mut t, "until", ColumnData::Date(links.iter().map(|l| l.validity.until).collect()));
     t
@@ -723,7 +824,7 @@ mod tests {
         c.push(Some("x"));
         c.push(None);
         for col in [
-            Column::new("s", ColumnData::Str(vec![Some("line\nbreak".into()), None])),
+            Column::new("s", ColumnData::Str(Strings::from_iter([Some("line\nbreak"), None]))),
             Column::new("f", ColumnData::Float(vec![Some(0.25), None])),
             Column::new("b", ColumnData::Bool(vec![Some(false), None])),
             Column::new("d", ColumnData::Date(vec![Date::new(2015, 6, 1), None])),

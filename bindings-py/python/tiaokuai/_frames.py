@@ -87,7 +87,7 @@ def to_polars(columns: Columns) -> Any:
         return frame.with_columns([pl.col(name).cast(enum) for name, enum in enums.items()])
     np = _np()
     series = []
-    for name, ty, n, a, b, c, d in columns:
+    for name, ty, n, a, b, c, _ in columns:
         if ty in ("str", "json"):
             s = pl.Series(name, _strings(n, a, b, c), dtype=pl.String)
         elif ty == "category":

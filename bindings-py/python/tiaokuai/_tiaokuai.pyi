@@ -1,18 +1,15 @@
 # Hand-written stubs of the native module, checked by `python -m mypy.stubtest tiaokuai._tiaokuai`.
 import os
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, final, overload
+from typing import Any, ClassVar, Generic, Literal, TypeVar, final, overload
 
+# Optional dependencies (extras): a stub is only read by type checkers, so importing them here
+# costs users nothing; without them installed the types are Any.
+import networkx as nx  # type: ignore[import-untyped, import-not-found, unused-ignore]
+import pandas as pd  # type: ignore[import-untyped, import-not-found, unused-ignore]
+import polars as pl  # type: ignore[import-untyped, import-not-found, unused-ignore]
+import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
 from typing_extensions import TypeAlias, disjoint_base
-
-if TYPE_CHECKING:
-    # Optional dependencies (extras): only the type checker imports them.
-    import networkx as nx  # type: ignore[import-untyped, import-not-found, unused-ignore]
-    import pandas as pd  # type: ignore[import-untyped, import-not-found, unused-ignore]
-    import polars as pl  # type: ignore[import-untyped, import-not-found, unused-ignore]
-    import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
-
-_FrameLibrary: TypeAlias = Literal["pandas", "polars", "arrow", "pyarrow"]
 
 from .types import (
     AssignmentDict,
@@ -38,6 +35,7 @@ from .types import (
 )
 
 _Path: TypeAlias = str | os.PathLike[str]
+_FrameLibrary: TypeAlias = Literal["pandas", "polars", "arrow", "pyarrow"]
 _R = TypeVar("_R", bound=Record, covariant=True)
 _T = TypeVar("_T")
 
