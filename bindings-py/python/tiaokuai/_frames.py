@@ -34,7 +34,7 @@ def _has_pyarrow() -> bool:
 
 
 def _arrow_arrays(columns: Columns) -> dict[str, Any]:
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     buf = pa.py_buffer
     arrays: dict[str, Any] = {}
@@ -52,17 +52,17 @@ def _arrow_arrays(columns: Columns) -> dict[str, Any]:
 
 def to_arrow(columns: Columns) -> Any:
     """The columns as a ``pyarrow.Table``."""
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     return pa.table(_arrow_arrays(columns))
 
 
 def to_pandas(columns: Columns, index: str | None = None) -> Any:
     """The columns as a pandas DataFrame (indexed by the column ``index`` when given)."""
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     if _has_pyarrow():
-        import pyarrow as pa
+        import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
         nullable = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype()}
         table = pa.table(_arrow_arrays(columns))
@@ -79,10 +79,10 @@ def to_pandas(columns: Columns, index: str | None = None) -> Any:
 
 def to_polars(columns: Columns) -> Any:
     """The columns as a polars DataFrame."""
-    import polars as pl
+    import polars as pl  # type: ignore[import-not-found, unused-ignore]
 
     if _has_pyarrow():
-        frame = pl.from_arrow(to_arrow(columns))
+        frame: Any = pl.from_arrow(to_arrow(columns))
         enums = {name: pl.Enum(c) for name, ty, _, _, _, c, _ in columns if ty == "category"}
         return frame.with_columns([pl.col(name).cast(enum) for name, enum in enums.items()])
     np = _np()
