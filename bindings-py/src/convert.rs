@@ -431,3 +431,41 @@ pub(crate) fn without_gc<'py, T>(py: Python<'py>, f: impl FnOnce() -> PyResult<T
     }
     result
 }
+
+/// Reports progress of `total` steps to a tqdm bar (or to nothing when `bar` is None), calling
+/// it at most about 100 times, so that counting costs nothing.
+pub(crate) struct Ticker<'a, 'py> {
+    bar: Option<&'a Bound<'py, PyAny>>,
+    step: usize,
+    done: usize,
+    reported: usize,
+}
+
+impl<'a, 'py> Ticker<'a, 'py> {
+    pub(crate) fn new(bar: &'a Bound<'py, PyAny>, total: usize) -> Self {
+        Ticker { bar: (!bar.is_none()).then_some(bar), step: total.div_ceil(100).max(1), done: 0, reported: 0 }
+    }
+
+    /// One step done.
+    pub(crate) fn tick(&mut self) -> PyResult<()> {
+        self.done += 1;
+        if let Some(bar) = self.bar
+            && self.done - self.reported >= self.step
+        {
+            bar.call_method1("update", (self.done - self.reported,))?;
+            self.reported = self.done;
+        }
+        Ok(())
+    }
+
+    /// Reports the rest and closes the bar.
+    pub(crate) fn close(self) -> PyResult<()> {
+        if let Some(bar) = self.bar {
+            if self.done > self.reported {
+                bar.call_method1("update", (self.done - self.reported,))?;
+            }
+            bar.call_method0("close")?;
+        }
+        Ok(())
+    }
+}

@@ -397,15 +397,30 @@ impl PyModel {
     /// ``power``, ``role``, ``scope``, ``members``, ``attrs``, ``since``, ``until``) when set.
     /// The graph's ``graph["meta"]`` is the model's meta. Needs networkx
     /// (``pip install 'tiaokuai[networkx]'``).
-    fn to_networkx<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    ///
+    /// ``progress`` shows a tqdm bar (records, then links): ``None`` (the default) shows it
+    /// in a terminal or a notebook when tqdm is installed, ``True`` always (``ImportError``
+    /// without tqdm), ``False`` never.
+    #[pyo3(signature = (*, progress = None))]
+    fn to_networkx<'py>(&self, py: Python<'py>, progress: Option<bool>) -> PyResult<Bound<'py, PyAny>> {
         let nx = import_optional(py, "networkx", "Model.to_networkx()")?;
-        crate::convert::without_gc(py, || self.networkx_graph(py, &nx))
+        let total = self.inner.len() + self.inner.link_count();
+        let bar = py.import("tiaokuai._progress")?.getattr("bar")?.call1((total, "to_networkx", progress))?;
+        let mut ticker = crate::convert::Ticker::new(&bar, total);
+        let graph = crate::convert::without_gc(py, || self.networkx_graph(py, &nx, &mut ticker));
+        ticker.close()?;
+        graph
     }
 }
 
 impl PyModel {
     /// The body of [`PyModel::to_networkx`].
-    fn networkx_graph<'py>(&self, py: Python<'py>, nx: &Bound<'py, PyModule>) -> PyResult<Bound<'py, PyAny>> {
+    fn networkx_graph<'py>(
+        &self,
+        py: Python<'py>,
+        nx: &Bound<'py, PyModule>,
+        ticker: &mut crate::convert::Ticker<'_, 'py>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let g = nx.getattr("MultiDiGraph")?.call0()?;
         let m = &self.inner;
         if let Some(meta) = self.meta(py)? {
@@ -442,6 +457,7 @@ impl PyModel {
                 let (s, p) = (PyDict::new(py), PyDict::new(py));
                 succ.set_item(&id, &s)?;
                 pred.set_item(&id, &p)?;
+                ticker.tick()?;
                 let i = n.index();
                 ids[i] = Some(id);
                 succ_of[i] = Some(s);
@@ -449,6 +465,7 @@ impl PyModel {
             }
             let missing = || pyo3::exceptions::PyRuntimeError::new_err("a link names a record the model lacks");
             for (lid, l) in m.links() {
+                ticker.tick()?;
                 let (u, v) = (l.from.index(), l.to.index());
                 let (Some(Some(su)), Some(Some(pv)), Some(Some(uid)), Some(Some(vid))) =
                     (succ_of.get(u), pred_of.get(v), ids.get(u), ids.get(v))
