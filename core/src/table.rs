@@ -719,8 +719,8 @@ pub fn areas_table(areas: &[Area]) -> Table {
         serde_json::Value::Object(m) => m,
         _ => serde_json::Map::new(),
     };
-    let counts: Vec<_> = areas.iter().map(|a| as_maps(serde_json::to_value(&a.counts).unwrap_or_default())).collect();
-    let rates: Vec<_> = areas.iter().map(|a| as_maps(serde_json::to_value(&a.rates).unwrap_or_default())).collect();
+    let counts: Vec<_> = areas.iter().map(|a| as_maps(serde_json::to_value(a.counts).unwrap_or_default())).collect();
+    let rates: Vec<_> = areas.iter().map(|a| as_maps(serde_json::to_value(a.rates).unwrap_or_default())).collect();
     let keys = |v: &serde_json::Map<String, serde_json::Value>| v.keys().cloned().collect::<Vec<_>>();
     let fields = |all: &[serde_json::Map<String, serde_json::Value>], blank: serde_json::Value| {
         all.first().map(keys).unwrap_or_else(|| keys(&as_maps(blank)))
