@@ -288,8 +288,8 @@ def run_tiaokuai(args, res):
         return out
 
     def scan():
-        orphan = sum(1 for u in model.units if (u.members or 0) >= 3 and not links_to(u.id, "party_org_of"))
-        nobody = sum(1 for t in model.territories if not t.children and not links_to(t.id, "jurisdiction"))
+        orphan = sum(1 for u in model.units.values() if (u.members or 0) >= 3 and not links_to(u.id, "party_org_of"))
+        nobody = sum(1 for t in model.territories.values() if not t.children and not links_to(t.id, "jurisdiction"))
         return orphan, nobody
 
     # Warm-up passes; the answers are kept as ids and checked after the peak RSS is read.

@@ -312,7 +312,7 @@ mod tests {
             Error::Syntax { message: "m".into(), line: 1, column: 1 },
             Error::Format { found: None },
             Error::TooLarge { size: 2, limit: 1 },
-            Error::Io { path: "p".into(), message: "m".into() },
+            Error::Io { path: "p".into(), message: "m".into(), io_kind: std::io::ErrorKind::Other },
             Error::Csv { file: "f".into(), line: 1, message: "m".into() },
             Error::UnknownId { id: "x".into() },
             Error::Invalid { what: "w".into(), message: "m".into() },

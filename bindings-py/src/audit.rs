@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
-use tiaokuai::{Area, Config, Finding, Level, LoadOptions, Model, RULES, Report, Severity};
+use pyo3::types::PyString;
+use tiaokuai::{Config, Finding, Level, LoadOptions, Model, RULES, Report, Severity};
 
-use crate::convert::{html_headline, html_table, html_table_truncated, import_optional, py_repr, to_json_text, to_py};
+use crate::convert::{html_headline, html_table, html_table_truncated, py_repr, to_json_text, to_py};
 use crate::errors::{TkResult, invalid};
+use crate::frames::{self, Library};
 
 /// Reads the `config` argument of `Model.audit`: None, a dict in the config format, or the
 /// path of a `.json` or `.toml` config file.
@@ -46,8 +47,9 @@ pub(crate) fn audit(
 ) -> TkResult<PyReport> {
     let config = config_from(py, config, options)?;
     let model = Arc::clone(model);
+    let model_for_names = Arc::clone(&model);
     let report = py.detach(move || model.audit(&config));
-    Ok(PyReport { inner: Arc::new(report) })
+    Ok(PyReport { inner: Arc::new(report), model: Some(model_for_names) })
 }
 
 // ---------------------------------------------------------------------------
@@ -161,6 +163,8 @@ impl PyFinding {
 #[pyclass(name = "Report", module = "tiaokuai", frozen)]
 pub struct PyReport {
     inner: Arc<Report>,
+    /// The audited model, for the names beside the ids in frames.
+    model: Option<Arc<Model>>,
 }
 
 fn level_of(level: &str) -> TkResult<Option<Level>> {
@@ -180,52 +184,10 @@ fn level_of(level: &str) -> TkResult<Option<Level>> {
     }))
 }
 
-const COUNT_FIELDS: &[&str] = &[
-    "units",
-    "units_with_own_org",
-    "units_in_joint_branch",
-    "units_covered",
-    "units_with_members",
-    "units_with_members_covered",
-    "in_system_units",
-    "in_system_covered",
-    "out_of_system_units",
-    "out_of_system_covered",
-    "out_of_system_work_covered",
-    "party_orgs_to_register",
-    "party_orgs_registered",
-    "agencies",
-    "agencies_with_assessment",
-    "agencies_with_consent",
-    "agencies_with_required_powers",
-    "matters",
-    "matters_single_lead",
-];
-
-const RATE_FIELDS: &[&str] = &[
-    "org_coverage",
-    "org_coverage_with_members",
-    "org_coverage_in_system",
-    "org_coverage_out_of_system",
-    "work_coverage",
-    "dual_registration",
-    "block_power",
-    "matter_coverage",
-];
-
-/// One area as a flat dict: id, name, kind, parent, townships, then every count and rate.
-fn area_row<'py>(py: Python<'py>, area: &Area) -> PyResult<Bound<'py, PyDict>> {
-    let nested = to_py(py, area)?.cast_into::<PyDict>()?;
-    let row = PyDict::new(py);
-    for key in ["id", "name", "kind", "parent", "townships"] {
-        row.set_item(key, nested.get_item(key)?)?;
+impl PyReport {
+    fn findings_table(&self) -> tiaokuai::table::Table {
+        tiaokuai::table::findings_table(&self.inner, self.model.as_deref())
     }
-    for group in ["counts", "rates"] {
-        if let Some(inner) = nested.get_item(group)? {
-            row.update(inner.cast::<pyo3::types::PyMapping>()?)?;
-        }
-    }
-    Ok(row)
 }
 
 #[pymethods]
@@ -288,41 +250,41 @@ impl PyReport {
         self.inner.to_json()
     }
 
-    /// The findings as a pandas DataFrame: one row per finding with ``rule``, ``name``,
-    /// ``severity``, ``subject``, ``territory``, ``message`` and ``evidence`` (a list of dicts).
-    /// Needs pandas (``pip install 'tiaokuai[pandas]'``).
+    /// The findings as a pandas DataFrame, one row per finding, built column by column:
+    /// ``rule``, ``name``, ``severity`` (an ordered categorical ``error < warning < info``, so
+    /// ``sort_values("severity")`` puts errors first), ``subject``, ``subject_name``,
+    /// ``territory``, ``territory_name``, ``message`` and ``evidence`` (a dict). Needs pandas
+    /// (``pip install 'tiaokuai[pandas]'``).
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let pd = import_optional(py, "pandas", "Report.to_pandas()")?;
-        let rows = to_py(py, &self.inner.findings)?;
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("columns", ["rule", "name", "severity", "subject", "territory", "message", "evidence"])?;
-        pd.getattr("DataFrame")?.call((rows,), Some(&kwargs))
+        frames::frame(py, &self.findings_table(), Library::Pandas, None, "Report.to_pandas()")
     }
 
-    /// The metrics of one level as a pandas DataFrame indexed by territory id, one column per
-    /// count and rate: ``level`` is ``"street"`` (streets/towns, the default), ``"district"``,
-    /// ``"city"``, ``"province"``, ``"country"`` or ``"comparison"`` (urban vs rural).
-    /// Needs pandas (``pip install 'tiaokuai[pandas]'``).
-    #[pyo3(signature = (level = "street"))]
-    fn metrics_frame<'py>(&self, py: Python<'py>, level: &str) -> TkResult<Bound<'py, PyAny>> {
+    /// The findings as a polars DataFrame (the columns of :meth:`to_pandas`; ``severity`` an
+    /// ``Enum`` in that order, ``evidence`` JSON text). Needs polars (``pip install 'tiaokuai[polars]'``).
+    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        frames::frame(py, &self.findings_table(), Library::Polars, None, "Report.to_polars()")
+    }
+
+    /// The findings as a ``pyarrow.Table`` (the columns of :meth:`to_polars`). Needs pyarrow
+    /// (``pip install 'tiaokuai[arrow]'``).
+    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        frames::frame(py, &self.findings_table(), Library::Arrow, None, "Report.to_arrow()")
+    }
+
+    /// The metrics of one level as a frame, one row per area, one column per count
+    /// (``Int64``) and rate (``Float64``, missing where the denominator is 0): ``level`` is
+    /// ``"street"`` (streets/towns, the default), ``"district"``, ``"city"``, ``"province"``,
+    /// ``"country"`` or ``"comparison"`` (urban vs rural). ``library`` is ``"pandas"`` (the
+    /// default; indexed by territory id), ``"polars"`` or ``"arrow"``; each needs its library.
+    #[pyo3(signature = (level = "street", *, library = "pandas"))]
+    fn metrics_frame<'py>(&self, py: Python<'py>, level: &str, library: &str) -> TkResult<Bound<'py, PyAny>> {
         let areas = match level_of(level)? {
             Some(l) => self.inner.metrics.areas(l),
             None => &self.inner.metrics.comparison[..],
         };
-        let pd = import_optional(py, "pandas", "Report.metrics_frame()")?;
-        let rows = PyList::empty(py);
-        for a in areas {
-            rows.append(area_row(py, a)?)?;
-        }
-        let columns: Vec<&str> = ["id", "name", "kind", "parent", "townships"]
-            .into_iter()
-            .chain(COUNT_FIELDS.iter().copied())
-            .chain(RATE_FIELDS.iter().copied())
-            .collect();
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("columns", columns)?;
-        let frame = pd.getattr("DataFrame")?.call((rows,), Some(&kwargs))?;
-        Ok(frame.call_method1("set_index", ("id",))?)
+        let library = Library::parse(library)?;
+        let index = (library == Library::Pandas).then_some("id");
+        Ok(frames::frame(py, &tiaokuai::table::areas_table(areas), library, index, "Report.metrics_frame()")?)
     }
 
     fn __len__(&self) -> usize {

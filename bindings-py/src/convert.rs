@@ -456,3 +456,58 @@ pub(crate) fn call_plot<'py>(
 pub(crate) fn py_repr(py: Python<'_>, s: &str) -> String {
     PyString::new(py, s).repr().map(|r| r.to_string()).unwrap_or_else(|_| format!("{s:?}"))
 }
+
+/// Runs `f` with Python's cyclic garbage collector paused (and restored after, also on
+/// error). Building hundreds of thousands of dicts (a graph's nodes and edges) otherwise
+/// triggers full collections that walk every object made so far, again and again: the
+/// time grows faster than the input. The objects made hold no cycles.
+pub(crate) fn without_gc<'py, T>(py: Python<'py>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    let gc = py.import("gc")?;
+    let was_enabled = gc.call_method0("isenabled")?.is_truthy()?;
+    if was_enabled {
+        gc.call_method0("disable")?;
+    }
+    let result = f();
+    if was_enabled {
+        gc.call_method0("enable")?;
+    }
+    result
+}
+
+/// Reports progress of `total` steps to a tqdm bar (or to nothing when `bar` is None), calling
+/// it at most about 100 times, so that counting costs nothing.
+pub(crate) struct Ticker<'a, 'py> {
+    bar: Option<&'a Bound<'py, PyAny>>,
+    step: usize,
+    done: usize,
+    reported: usize,
+}
+
+impl<'a, 'py> Ticker<'a, 'py> {
+    pub(crate) fn new(bar: &'a Bound<'py, PyAny>, total: usize) -> Self {
+        Ticker { bar: (!bar.is_none()).then_some(bar), step: total.div_ceil(100).max(1), done: 0, reported: 0 }
+    }
+
+    /// One step done.
+    pub(crate) fn tick(&mut self) -> PyResult<()> {
+        self.done += 1;
+        if let Some(bar) = self.bar
+            && self.done - self.reported >= self.step
+        {
+            bar.call_method1("update", (self.done - self.reported,))?;
+            self.reported = self.done;
+        }
+        Ok(())
+    }
+
+    /// Reports the rest and closes the bar.
+    pub(crate) fn close(self) -> PyResult<()> {
+        if let Some(bar) = self.bar {
+            if self.done > self.reported {
+                bar.call_method1("update", (self.done - self.reported,))?;
+            }
+            bar.call_method0("close")?;
+        }
+        Ok(())
+    }
+}

@@ -3,7 +3,8 @@
 //! `TiaokuaiError(Exception)` is the base; each core error variant (by its
 //! stable [`tiaokuai::Error::kind`] name) has a subclass that also derives from
 //! the builtin that fits (`UnknownIdError(TiaokuaiError, KeyError)`,
-//! `IoError(TiaokuaiError, OSError)`, the rest `ValueError`). The classes are
+//! `IoError(TiaokuaiError, OSError)`, itself refined by the I/O error kind into
+//! `FileNotFoundIoError(IoError, FileNotFoundError)` …, the rest `ValueError`). The classes are
 //! created once, when the module is first imported, because PyO3's
 //! `create_exception!` cannot give a class two bases.
 
@@ -152,6 +153,39 @@ Attributes (``None`` when they do not apply):
 struct Classes {
     base: Py<PyType>,
     by_kind: Vec<(&'static str, &'static str, Py<PyType>)>,
+    /// Subclasses of `IoError` that are also the builtin `OSError` subclass of an I/O error kind.
+    io_by_kind: Vec<(std::io::ErrorKind, &'static str, Py<PyType>)>,
+}
+
+/// The I/O error kinds with a builtin `OSError` subclass: the kind, the `IoError` subclass's
+/// name, the builtin and the `errno` name (looked up in Python's `errno` module).
+const IO_SPECS: &[(std::io::ErrorKind, &str, &str, &str)] = &[
+    (std::io::ErrorKind::NotFound, "FileNotFoundIoError", "FileNotFoundError", "ENOENT"),
+    (std::io::ErrorKind::PermissionDenied, "PermissionIoError", "PermissionError", "EACCES"),
+    (std::io::ErrorKind::IsADirectory, "IsADirectoryIoError", "IsADirectoryError", "EISDIR"),
+    (std::io::ErrorKind::NotADirectory, "NotADirectoryIoError", "NotADirectoryError", "ENOTDIR"),
+    (std::io::ErrorKind::AlreadyExists, "FileExistsIoError", "FileExistsError", "EEXIST"),
+];
+
+/// Other kinds with an `errno` but no subclass of their own.
+const IO_ERRNO: &[(std::io::ErrorKind, &str)] = &[
+    (std::io::ErrorKind::StorageFull, "ENOSPC"),
+    (std::io::ErrorKind::BrokenPipe, "EPIPE"),
+    (std::io::ErrorKind::ReadOnlyFilesystem, "EROFS"),
+    (std::io::ErrorKind::InvalidInput, "EINVAL"),
+];
+
+/// The `errno` of an I/O error kind, if Python's `errno` module knows one.
+fn errno_of(py: Python<'_>, kind: std::io::ErrorKind) -> PyResult<Option<i64>> {
+    let name = IO_SPECS
+        .iter()
+        .find(|(k, ..)| *k == kind)
+        .map(|(.., e)| *e)
+        .or_else(|| IO_ERRNO.iter().find(|(k, _)| *k == kind).map(|(_, e)| *e));
+    match name {
+        Some(n) => py.import("errno")?.getattr(n)?.extract().map(Some).or(Ok(None)),
+        None => Ok(None),
+    }
 }
 
 static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
@@ -184,7 +218,20 @@ fn create(py: Python<'_>) -> PyResult<Classes> {
         let class = type_.call1((spec.name, bases, dict))?.cast_into::<PyType>()?;
         by_kind.push((spec.kind, spec.name, class.unbind()));
     }
-    Ok(Classes { base: base.unbind(), by_kind })
+    let io = by_kind.iter().find(|(k, ..)| *k == "io").map(|(.., c)| c.clone_ref(py)).expect("IoError is in SPECS");
+    let mut io_by_kind = Vec::with_capacity(IO_SPECS.len());
+    for (kind, name, builtin, _) in IO_SPECS {
+        let dict = PyDict::new(py);
+        dict.set_item("__module__", "tiaokuai")?;
+        dict.set_item(
+            "__doc__",
+            format!("An :class:`IoError` that is also a ``{builtin}``: catch either (``errno`` is set)."),
+        )?;
+        let bases = PyTuple::new(py, [io.bind(py).as_any(), &builtins.getattr(*builtin)?])?;
+        let class = type_.call1((*name, bases, dict))?.cast_into::<PyType>()?;
+        io_by_kind.push((*kind, *name, class.unbind()));
+    }
+    Ok(Classes { base: base.unbind(), by_kind, io_by_kind })
 }
 
 fn classes(py: Python<'_>) -> PyResult<&'static Classes> {
@@ -196,7 +243,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     let classes = classes(py)?;
     m.add("TiaokuaiError", classes.base.bind(py))?;
-    for (_, name, class) in &classes.by_kind {
+    let io = classes.io_by_kind.iter().map(|(_, name, class)| (name, class));
+    for (name, class) in classes.by_kind.iter().map(|(_, name, class)| (name, class)).chain(io) {
         m.add(*name, class.bind(py))?;
     }
     Ok(())
@@ -207,7 +255,14 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 fn to_exception(py: Python<'_>, err: &tiaokuai::Error) -> PyResult<PyErr> {
     let classes = classes(py)?;
     let kind = err.kind();
-    let class = classes.by_kind.iter().find(|(k, _, _)| *k == kind).map(|(_, _, c)| c).unwrap_or(&classes.base);
+    let io_kind = match err {
+        tiaokuai::Error::Io { io_kind, .. } => Some(*io_kind),
+        _ => None,
+    };
+    let class = io_kind
+        .and_then(|k| classes.io_by_kind.iter().find(|(ik, ..)| *ik == k).map(|(.., c)| c))
+        .or_else(|| classes.by_kind.iter().find(|(k, _, _)| *k == kind).map(|(_, _, c)| c))
+        .unwrap_or(&classes.base);
     let exc = class.bind(py).call1((err.to_string(),))?;
     exc.setattr("kind", kind)?;
     exc.setattr("record", err.position().map(|p| p.to_string()))?;
@@ -218,7 +273,12 @@ fn to_exception(py: Python<'_>, err: &tiaokuai::Error) -> PyResult<PyErr> {
             exc.setattr("line", *line)?;
             exc.setattr("column", *column)?;
         }
-        tiaokuai::Error::Io { path, .. } | tiaokuai::Error::Changed { path } => exc.setattr("filename", path)?,
+        tiaokuai::Error::Io { path, message, io_kind } => {
+            exc.setattr("filename", path)?;
+            exc.setattr("strerror", message)?;
+            exc.setattr("errno", errno_of(py, *io_kind)?)?;
+        }
+        tiaokuai::Error::Changed { path } => exc.setattr("filename", path)?,
         tiaokuai::Error::Csv { file, line, .. } => {
             exc.setattr("filename", file)?;
             exc.setattr("line", *line)?;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod convert;
 pub mod divisions;
 pub mod errors;
+pub mod frames;
 pub mod generate;
 pub mod model;
 pub mod query;
@@ -32,6 +33,9 @@ fn _tiaokuai(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<records::PyLink>()?;
     m.add_class::<records::PyRecordView>()?;
     m.add_class::<records::PyLinkView>()?;
+    // A record view is a read-only mapping from id to record.
+    let mapping = m.py().import("collections.abc")?.getattr("Mapping")?;
+    mapping.call_method1("register", (m.getattr("RecordView")?,))?;
     m.add_class::<query::PyChain>()?;
     m.add_class::<query::PyResponsibility>()?;
     m.add_class::<query::PyDispatch>()?;

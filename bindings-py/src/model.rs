@@ -10,7 +10,7 @@ use tiaokuai::{LinkKind, LoadOptions, Model, RecordType};
 
 use crate::convert::{Seg, import_optional, json_loads, to_json_text_located};
 use crate::errors::{TkResult, invalid};
-use crate::records::{PyLink, PyLinkView, PyRecordView, link_dict, record_dict, record_object};
+use crate::records::{PyLink, PyLinkView, PyRecordView, link_fields, record_dict, record_object};
 use crate::{audit, query};
 
 pub(crate) fn options(max_bytes: Option<u64>) -> LoadOptions {
@@ -173,6 +173,7 @@ impl PyModel {
                     return Err(tiaokuai::Error::Io {
                         path: text.into_owned(),
                         message: "is a folder; a JSON model is written to a file".into(),
+                        io_kind: std::io::ErrorKind::IsADirectory,
                     }
                     .into());
                 }
@@ -220,9 +221,27 @@ impl PyModel {
     }
 
     /// The items of the three lists (needs, resources, projects), in document order.
+    ///
+    /// Named ``items`` before 0.2; that name clashes with ``Mapping.items()``.
     #[getter]
-    fn items(&self) -> PyRecordView {
+    fn list_items(&self) -> PyRecordView {
         PyRecordView::new(&self.inner, Some(RecordType::Item))
+    }
+
+    /// Deprecated alias of :attr:`list_items` (warns ``DeprecationWarning``; removed in the
+    /// next release, when ``Model`` becomes a ``collections.abc.Mapping`` whose ``items()``
+    /// gives ``(id, record)`` pairs).
+    #[getter]
+    fn items(&self, py: Python<'_>) -> PyResult<PyRecordView> {
+        let category = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+        PyErr::warn(
+            py,
+            &category,
+            c"Model.items is deprecated and will become Mapping.items(): use Model.list_items for the items of \
+              the three lists",
+            1,
+        )?;
+        Ok(self.list_items())
     }
 
     /// The links, in document order.
@@ -403,36 +422,107 @@ impl PyModel {
     /// ``power``, ``role``, ``scope``, ``members``, ``attrs``, ``since``, ``until``) when set.
     /// The graph's ``graph["meta"]`` is the model's meta. Needs networkx
     /// (``pip install 'tiaokuai[networkx]'``).
-    fn to_networkx<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    ///
+    /// ``progress`` shows a tqdm bar (records, then links): ``None`` (the default) shows it
+    /// in a terminal or a notebook when tqdm is installed, ``True`` always (``ImportError``
+    /// without tqdm), ``False`` never.
+    #[pyo3(signature = (*, progress = None))]
+    fn to_networkx<'py>(&self, py: Python<'py>, progress: Option<bool>) -> PyResult<Bound<'py, PyAny>> {
         let nx = import_optional(py, "networkx", "Model.to_networkx()")?;
+        let total = self.inner.len() + self.inner.link_count();
+        let bar = py.import("tiaokuai._progress")?.getattr("bar")?.call1((total, "to_networkx", progress))?;
+        let mut ticker = crate::convert::Ticker::new(&bar, total);
+        let graph = crate::convert::without_gc(py, || self.networkx_graph(py, &nx, &mut ticker));
+        ticker.close()?;
+        graph
+    }
+}
+
+impl PyModel {
+    /// The body of [`PyModel::to_networkx`].
+    fn networkx_graph<'py>(
+        &self,
+        py: Python<'py>,
+        nx: &Bound<'py, PyModule>,
+        ticker: &mut crate::convert::Ticker<'_, 'py>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let g = nx.getattr("MultiDiGraph")?.call0()?;
         let m = &self.inner;
         if let Some(meta) = self.meta(py)? {
             g.getattr("graph")?.set_item("meta", meta)?;
         }
-        let nodes = PyList::empty(py);
-        for (n, r) in m.records() {
+        let node_attrs = |n: tiaokuai::Node| -> PyResult<Bound<'py, PyDict>> {
             let d = record_dict(py, m, n)?;
             d.del_item("id")?;
-            d.set_item("type", r.record_type().as_str())?;
+            d.set_item("type", m.record(n).record_type().as_str())?;
             d.set_item("level", m.level(n).map(|l| l.as_str().to_string()))?;
             d.set_item("grade", m.grade(n).map(|g| g.as_str().to_string()))?;
-            nodes.append((r.id(), d))?;
+            Ok(d)
+        };
+        // NetworkX's own add_nodes_from / add_edges_from check every node and edge in Python
+        // (about 10 s on the city model). A plain MultiDiGraph keeps its nodes and adjacency
+        // in dicts (`_node`, `_succ`, `_pred`, the inner key dicts shared between `_succ[u][v]`
+        // and `_pred[v][u]`): those are filled here directly, in one pass. Any other layout
+        // (a future NetworkX) goes through the public methods.
+        let internals = (g.getattr("_node"), g.getattr("_succ"), g.getattr("_pred"));
+        if let (Ok(node), Ok(succ), Ok(pred)) = internals
+            && let (Ok(node), Ok(succ), Ok(pred)) =
+                (node.cast::<PyDict>(), succ.cast::<PyDict>(), pred.cast::<PyDict>())
+            && node.is_empty()
+            && succ.is_empty()
+            && pred.is_empty()
+        {
+            let count = m.len();
+            let mut ids: Vec<Option<Bound<'py, PyString>>> = vec![None; count];
+            let mut succ_of: Vec<Option<Bound<'py, PyDict>>> = vec![None; count];
+            let mut pred_of: Vec<Option<Bound<'py, PyDict>>> = vec![None; count];
+            for (n, r) in m.records() {
+                let id = PyString::new(py, r.id());
+                node.set_item(&id, node_attrs(n)?)?;
+                let (s, p) = (PyDict::new(py), PyDict::new(py));
+                succ.set_item(&id, &s)?;
+                pred.set_item(&id, &p)?;
+                ticker.tick()?;
+                let i = n.index();
+                ids[i] = Some(id);
+                succ_of[i] = Some(s);
+                pred_of[i] = Some(p);
+            }
+            let missing = || pyo3::exceptions::PyRuntimeError::new_err("a link names a record the model lacks");
+            for (lid, l) in m.links() {
+                ticker.tick()?;
+                let (u, v) = (l.from.index(), l.to.index());
+                let (Some(Some(su)), Some(Some(pv)), Some(Some(uid)), Some(Some(vid))) =
+                    (succ_of.get(u), pred_of.get(v), ids.get(u), ids.get(v))
+                else {
+                    return Err(missing());
+                };
+                let keys = match su.get_item(vid)? {
+                    Some(k) => k.cast_into::<PyDict>()?,
+                    None => {
+                        let k = PyDict::new(py);
+                        su.set_item(vid, &k)?;
+                        pv.set_item(uid, &k)?;
+                        k
+                    }
+                };
+                keys.set_item(lid.index(), link_fields(py, m, lid, false)?)?;
+            }
+            return Ok(g);
+        }
+        let nodes = PyList::empty(py);
+        for (n, r) in m.records() {
+            nodes.append((r.id(), node_attrs(n)?))?;
         }
         g.call_method1("add_nodes_from", (nodes,))?;
         let edges = PyList::empty(py);
         for (id, l) in m.links() {
-            let d = link_dict(py, m, id)?;
-            d.del_item("from")?;
-            d.del_item("to")?;
-            edges.append((m.id(l.from), m.id(l.to), id.index(), d))?;
+            edges.append((m.id(l.from), m.id(l.to), id.index(), link_fields(py, m, id, false)?))?;
         }
         g.call_method1("add_edges_from", (edges,))?;
         Ok(g)
     }
-}
 
-impl PyModel {
     fn adjacent(&self, id: &str, kind: Option<&str>, outgoing: bool) -> TkResult<Vec<PyLink>> {
         let m = &self.inner;
         let node = m.node(id).ok_or_else(|| tiaokuai::Error::UnknownId { id: id.to_string() })?;

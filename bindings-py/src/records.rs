@@ -9,13 +9,14 @@ use std::sync::Arc;
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
-use pyo3::types::{IntoPyDict, PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 use tiaokuai::{
     ItemList, LinkId, LinkKind, MatterList, Model, Node, Record, RecordType, Sector, TerritoryKind, UnitKind,
 };
 
-use crate::convert::{html_headline, html_table, html_table_truncated, import_optional, json_loads, py_repr};
+use crate::convert::{html_headline, html_table, html_table_truncated, json_loads, py_repr};
 use crate::errors::{self, TkResult, invalid};
+use crate::frames::{self, Library};
 
 /// A record's `attrs` as a fresh Python dict (empty when it has none).
 fn attrs_dict<'py>(py: Python<'py>, attrs: Option<&tiaokuai::Attrs>) -> PyResult<Bound<'py, PyAny>> {
@@ -77,10 +78,18 @@ pub(crate) fn record_dict<'py>(py: Python<'py>, model: &Model, node: Node) -> Py
 
 /// The link in its `tiaokuai/1` form, as a Python dict.
 pub(crate) fn link_dict<'py>(py: Python<'py>, model: &Model, id: LinkId) -> PyResult<Bound<'py, PyDict>> {
+    link_fields(py, model, id, true)
+}
+
+/// The link's fields as a Python dict, with `from` and `to` when `ends` (as an edge's
+/// attributes, without them).
+pub(crate) fn link_fields<'py>(py: Python<'py>, model: &Model, id: LinkId, ends: bool) -> PyResult<Bound<'py, PyDict>> {
     let l = model.link(id);
     let d = PyDict::new(py);
-    d.set_item("from", model.id(l.from))?;
-    d.set_item("to", model.id(l.to))?;
+    if ends {
+        d.set_item("from", model.id(l.from))?;
+        d.set_item("to", model.id(l.to))?;
+    }
     d.set_item("kind", l.kind.as_str())?;
     if let Some(p) = l.primary {
         d.set_item("primary", p)?;
@@ -614,6 +623,17 @@ fn dict_rows(d: &Bound<'_, PyDict>) -> PyResult<Vec<Vec<String>>> {
     d.iter().map(|(k, v)| Ok(vec![k.str()?.to_string(), v.str()?.to_string()])).collect()
 }
 
+/// `collections.abc.Mapping`, imported once.
+fn mapping_abc(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static MAPPING: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    Ok(MAPPING.get_or_try_init(py, || py.import("collections.abc")?.getattr("Mapping").map(Bound::unbind))?.bind(py))
+}
+
+/// A `collections.abc` mapping view (`KeysView`, `ValuesView`, `ItemsView`) of a record view.
+fn abc_view<'py>(slf: &Bound<'py, PyRecordView>, class: &str) -> PyResult<Bound<'py, PyAny>> {
+    slf.py().import("collections.abc")?.getattr(class)?.call1((slf,))
+}
+
 fn nodes_of(model: &Model, rtype: Option<RecordType>) -> Box<dyn Iterator<Item = Node> + '_> {
     match rtype {
         Some(RecordType::Territory) => Box::new(model.territories().map(|(n, _)| n)),
@@ -633,6 +653,16 @@ pub struct PyRecordView {
 }
 
 impl PyRecordView {
+    /// The view's records as a core table (all of a type in one pass when unfiltered).
+    fn table(&self) -> tiaokuai::table::Table {
+        if self.filter.is_plain() {
+            tiaokuai::table::records_table(&self.model, self.filter.rtype, None)
+        } else {
+            let nodes: Vec<Node> = self.matching().collect();
+            tiaokuai::table::records_table(&self.model, self.filter.rtype, Some(&nodes))
+        }
+    }
+
     pub(crate) fn new(model: &Arc<Model>, rtype: Option<RecordType>) -> Self {
         PyRecordView { model: Arc::clone(model), filter: RecordFilter { rtype, ..Default::default() } }
     }
@@ -676,9 +706,65 @@ impl PyRecordView {
         }
     }
 
-    fn __iter__(&self) -> RecordIter {
+    /// Iterates over the ids, in document order (a view is a mapping from id to record:
+    /// :meth:`values` gives the records, :meth:`items` the ``(id, record)`` pairs).
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let ids = PyList::new(py, self.matching().map(|n| self.model.id(n)))?;
+        ids.try_iter().map(Bound::into_any)
+    }
+
+    /// The ids, as a ``KeysView`` (set-like, in document order).
+    fn keys<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        abc_view(slf, "KeysView")
+    }
+
+    /// The records, in document order, as a ``ValuesView``.
+    fn values<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        abc_view(slf, "ValuesView")
+    }
+
+    /// The ``(id, record)`` pairs, in document order, as an ``ItemsView``.
+    fn items<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        abc_view(slf, "ItemsView")
+    }
+
+    /// The record with this id when the view holds it, else ``default``.
+    #[pyo3(signature = (id, default = None))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        id: &Bound<'py, PyAny>,
+        default: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Ok(s) = id.cast::<PyString>() else { return Ok(default) };
+        match self.find(&s.to_cow()?) {
+            Some(node) => record_object(py, &self.model, node).map(Some),
+            None => Ok(default),
+        }
+    }
+
+    /// The records as an iterator (faster than ``values()`` for a large view).
+    fn records(&self) -> RecordIter {
         let nodes: Vec<Node> = self.matching().collect();
         RecordIter { model: Arc::clone(&self.model), nodes, pos: std::sync::atomic::AtomicUsize::new(0) }
+    }
+
+    /// Equal to any mapping with the same ids and equal records (as ``Mapping`` compares).
+    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        if !other.is_instance(mapping_abc(py)?)? {
+            return Ok(false);
+        }
+        if other.len()? != self.__len__() {
+            return Ok(false);
+        }
+        let missing = py.None();
+        for n in self.matching() {
+            let theirs = other.call_method1("get", (self.model.id(n), &missing))?;
+            if theirs.is_none() || !record_object(py, &self.model, n)?.eq(theirs)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     fn __contains__(&self, item: &Bound<'_, PyAny>) -> bool {
@@ -767,22 +853,27 @@ impl PyRecordView {
         Ok(list)
     }
 
-    /// The records as a pandas DataFrame indexed by id, one column per field, plus
-    /// ``type``, ``level`` and ``grade``. Needs pandas (``pip install 'tiaokuai[pandas]'``).
+    /// The records as a pandas DataFrame indexed by id, built column by column: ``name``,
+    /// ``type`` (for ``model.records``), the type's fields with the names beside the ids they
+    /// hold (``located_in`` and ``located_in_name`` …), ``level`` and ``grade`` (ordered
+    /// categoricals, top first), ``attrs`` (dicts), ``since`` and ``until`` (dates). Counts are
+    /// nullable integers (``Int64``), kinds, sectors and lists categoricals. Needs pandas
+    /// (``pip install 'tiaokuai[pandas]'``).
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let pd = import_optional(py, "pandas", "RecordView.to_pandas()")?;
-        let rows = PyList::empty(py);
-        for n in self.matching() {
-            let d = record_dict(py, &self.model, n)?;
-            d.set_item("type", self.model.record(n).record_type().as_str())?;
-            d.set_item("level", self.model.level(n).map(|l| l.as_str().to_string()))?;
-            d.set_item("grade", self.model.grade(n).map(|g| g.as_str().to_string()))?;
-            rows.append(d)?;
-        }
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("columns", record_columns(self.filter.rtype))?;
-        let frame = pd.getattr("DataFrame")?.call((rows,), Some(&kwargs))?;
-        frame.call_method1("set_index", ("id",))
+        frames::frame(py, &self.table(), Library::Pandas, Some("id"), "RecordView.to_pandas()")
+    }
+
+    /// The records as a polars DataFrame: the columns of :meth:`to_pandas` with ``id`` first,
+    /// categoricals as ``Enum``, dates as ``Date``, ``attrs`` as JSON text. Needs polars
+    /// (``pip install 'tiaokuai[polars]'``).
+    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        frames::frame(py, &self.table(), Library::Polars, None, "RecordView.to_polars()")
+    }
+
+    /// The records as a ``pyarrow.Table``: the columns of :meth:`to_polars`, categoricals as
+    /// dictionary arrays, dates as ``date32``. Needs pyarrow (``pip install 'tiaokuai[arrow]'``).
+    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        frames::frame(py, &self.table(), Library::Arrow, None, "RecordView.to_arrow()")
     }
 
     fn __repr__(&self) -> String {
@@ -802,31 +893,6 @@ impl PyRecordView {
         ));
         out
     }
-}
-
-fn record_columns(rtype: Option<RecordType>) -> Vec<&'static str> {
-    let mut cols = vec!["id", "name", "type"];
-    match rtype {
-        Some(RecordType::Territory) => cols.extend(["kind", "parent"]),
-        Some(RecordType::Unit) => {
-            cols.extend(["kind", "sector", "located_in", "members", "staff", "in_service_members"])
-        }
-        Some(RecordType::Matter) => cols.extend(["list", "category"]),
-        Some(RecordType::Item) => cols.extend(["list"]),
-        _ => cols.extend([
-            "kind",
-            "list",
-            "category",
-            "sector",
-            "parent",
-            "located_in",
-            "members",
-            "staff",
-            "in_service_members",
-        ]),
-    }
-    cols.extend(["level", "grade", "attrs", "since", "until"]);
-    cols
 }
 
 /// An iterator over records.
@@ -873,6 +939,11 @@ pub struct PyLinkView {
 }
 
 impl PyLinkView {
+    /// The view's links as a core table.
+    fn table(&self) -> tiaokuai::table::Table {
+        tiaokuai::table::links_table(&self.model, Some(&self.matching()))
+    }
+
     pub(crate) fn new(model: &Arc<Model>) -> Self {
         PyLinkView { model: Arc::clone(model), filter: LinkFilter::default() }
     }
@@ -955,21 +1026,25 @@ impl PyLinkView {
         Ok(list)
     }
 
-    /// The links as a pandas DataFrame (``from``, ``to``, ``kind`` and the other fields),
-    /// indexed by link index. Needs pandas (``pip install 'tiaokuai[pandas]'``).
+    /// The links as a pandas DataFrame indexed by link index, built column by column:
+    /// ``from``, ``from_name``, ``to``, ``to_name``, ``kind`` (categorical), ``primary``
+    /// (nullable boolean), ``power``, ``role`` (categoricals), ``scope``, ``scope_name``,
+    /// ``members`` (``Int64``), ``attrs`` (dicts), ``since`` and ``until`` (dates). Needs pandas
+    /// (``pip install 'tiaokuai[pandas]'``).
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let pd = import_optional(py, "pandas", "LinkView.to_pandas()")?;
-        let rows = PyList::empty(py);
-        let index = PyList::empty(py);
-        for id in self.matching() {
-            rows.append(link_dict(py, &self.model, id)?)?;
-            index.append(id.index())?;
-        }
-        let columns = ["from", "to", "kind", "primary", "power", "role", "scope", "members", "attrs", "since", "until"];
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("columns", columns)?;
-        kwargs.set_item("index", pd.getattr("Index")?.call((index,), Some(&[("name", "index")].into_py_dict(py)?))?)?;
-        pd.getattr("DataFrame")?.call((rows,), Some(&kwargs))
+        frames::frame(py, &self.table(), Library::Pandas, Some("index"), "LinkView.to_pandas()")
+    }
+
+    /// The links as a polars DataFrame (the columns of :meth:`to_pandas` with ``index``
+    /// first). Needs polars (``pip install 'tiaokuai[polars]'``).
+    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        frames::frame(py, &self.table(), Library::Polars, None, "LinkView.to_polars()")
+    }
+
+    /// The links as a ``pyarrow.Table`` (the columns of :meth:`to_polars`). Needs pyarrow
+    /// (``pip install 'tiaokuai[arrow]'``).
+    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        frames::frame(py, &self.table(), Library::Arrow, None, "LinkView.to_arrow()")
     }
 
     fn __repr__(&self) -> String {

@@ -109,14 +109,24 @@ def test_report_display_and_dict(report: tiaokuai.Report) -> None:
 def test_findings_frame(report: tiaokuai.Report) -> None:
     frame = report.to_pandas()
     assert isinstance(frame, pd.DataFrame)
-    assert list(frame.columns) == ["rule", "name", "severity", "subject", "territory", "message", "evidence"]
+    assert list(frame.columns) == [
+        "rule",
+        "name",
+        "severity",
+        "subject",
+        "subject_name",
+        "territory",
+        "territory_name",
+        "message",
+        "evidence",
+    ]
     assert len(frame) == len(report)
     assert frame["rule"].value_counts().to_dict() == SAMPLE_COUNTS
 
 
 def test_metrics(report: tiaokuai.Report, sample: Model) -> None:
     m = report.metrics
-    assert [a["id"] for a in m["townships"]] == [t.id for t in sample.territories if t.level == "street"]
+    assert [a["id"] for a in m["townships"]] == [t.id for t in sample.territories.values() if t.level == "street"]
     assert [a["id"] for a in m["districts"]] == ["310113"]
     district = m["districts"][0]["counts"]
     for key, value in district.items():

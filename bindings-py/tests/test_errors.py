@@ -488,7 +488,7 @@ UNKNOWN_ID_QUERIES: list[tuple[str, Callable[[Model], Any]]] = [
     ("territories[id]", lambda m: m.territories["ghost"]),
     ("units[id]", lambda m: m.units["ghost"]),
     ("matters[id]", lambda m: m.matters["ghost"]),
-    ("items[id]", lambda m: m.items["ghost"]),
+    ("items[id]", lambda m: m.list_items["ghost"]),
 ]
 
 
@@ -673,7 +673,12 @@ BAD_SCENARIOS: list[tuple[str, Any, type[tiaokuai.TiaokuaiError], str]] = [
         tiaokuai.FormatError,
         '"tiaokuai/0"',
     ),
-    ("a missing model file", {"name": "x", "model_file": "nope.json", "expect": {}}, tiaokuai.IoError, "nope.json"),
+    (
+        "a missing model file",
+        {"name": "x", "model_file": "nope.json", "expect": {}},
+        tiaokuai.FileNotFoundIoError,
+        "nope.json",
+    ),
 ]
 
 
@@ -781,3 +786,36 @@ def test_from_networkx_rejects_what_is_not_a_graph() -> None:
     for value in (5, None, "graph", {"nodes": []}):
         with pytest.raises(TypeError, match="networkx graph"):
             tiaokuai.from_networkx(value)
+
+
+def test_io_errors_are_the_builtin_os_errors(tiny: Model, tmp_path: Path) -> None:
+    """An I/O error is also the builtin OSError subclass of its kind, with errno, strerror and filename."""
+    import errno
+    import os
+
+    missing = tmp_path / "missing.json"
+    with pytest.raises(FileNotFoundError) as e:
+        tiaokuai.load(missing)
+    assert isinstance(e.value, tiaokuai.FileNotFoundIoError) and isinstance(e.value, tiaokuai.IoError)
+    assert e.value.errno == errno.ENOENT and e.value.filename == str(missing)
+    assert e.value.kind == "io" and "No such file" in e.value.strerror
+    assert str(e.value).startswith(f"{missing}: ")  # the message as the core writes it, no "[Errno 2]"
+    with pytest.raises(IsADirectoryError) as e:
+        tiny.write(tmp_path, format="json")
+    assert e.value.errno == errno.EISDIR and isinstance(e.value, tiaokuai.IsADirectoryIoError)
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(tiaokuai.IoError) as e:
+        tiny.write(blocker / "bundle", format="csv")
+    assert isinstance(e.value, (FileExistsError, NotADirectoryError)) and e.value.errno in (errno.EEXIST, errno.ENOTDIR)
+    # A folder that is no bundle is refused by the library: an IoError with EINVAL, no subclass.
+    with pytest.raises(tiaokuai.IoError) as e:
+        tiaokuai.load(tmp_path)
+    assert type(e.value) is tiaokuai.IoError and e.value.errno == errno.EINVAL
+    if hasattr(os, "geteuid") and os.geteuid() != 0:  # root reads anything
+        secret = tmp_path / "secret.json"
+        secret.write_text(tiny.to_json(), encoding="utf-8")
+        secret.chmod(0)
+        with pytest.raises(PermissionError) as e:
+            tiaokuai.load(secret)
+        assert e.value.errno == errno.EACCES and isinstance(e.value, tiaokuai.PermissionIoError)

@@ -19,7 +19,7 @@ def test_generate_is_deterministic() -> None:
 def test_generate_on_a_prefix() -> None:
     model = tiaokuai.generate("district", 3, prefix="310113003")
     assert "310113003-gw" in model and "310113101" not in model
-    gaps = [r.id for r in model.records if "gaps" in r.attrs]
+    gaps = [r.id for r in model.records.values() if "gaps" in r.attrs]
     assert all(isinstance(code, str) for r in gaps for code in model[r].attrs["gaps"])
 
 
@@ -39,7 +39,7 @@ def test_import_divisions() -> None:
     assert len(shanghai.units) == 0 and len(shanghai.links) == 0
     assert shanghai["310113"].name == "宝山区"
     baoshan = tiaokuai.import_divisions("310113")
-    assert [t.id for t in baoshan.territories.filter(kind="zone")] == ["310113501"]
+    assert list(baoshan.territories.filter(kind="zone")) == ["310113501"]
     with pytest.raises(tiaokuai.InvalidInputError, match='no division has code prefix "9999"'):
         tiaokuai.import_divisions("9999")
     with pytest.raises(tiaokuai.InvalidInputError):

@@ -20,7 +20,7 @@ def test_sample_is_loaded_with_its_counts(sample: Model) -> None:
     assert len(sample.territories) == 215
     assert len(sample.units) == 532
     assert len(sample.matters) == 14
-    assert len(sample.items) == 18
+    assert len(sample.list_items) == 18
     assert len(sample.links) == 1620
     assert len(sample) == 215 + 532 + 14 + 18
     assert sample.title is not None and "Baoshan" in sample.title
@@ -93,7 +93,7 @@ def test_mapping_protocol(tiny: Model) -> None:
     assert "nobody" not in tiny
     assert 42 not in tiny
     assert list(tiny)[:3] == ["c", "d", "s"]
-    assert list(tiny) == [r.id for r in tiny.records]
+    assert list(tiny) == [r.id for r in tiny.records.values()]
     assert tiny.get("nobody") is None
     assert tiny.get("nobody", 7) == 7
     assert tiny.get("acme") == tiny["acme"]
@@ -186,17 +186,17 @@ def test_links_from_and_to(tiny: Model) -> None:
 
 def test_views_filter_index_and_contain(sample: Model) -> None:
     enterprises = sample.units.of_kind("enterprise")
-    assert len(enterprises) == sum(1 for u in sample.units if u.kind == "enterprise") > 0
-    assert all(u.kind == "enterprise" for u in enterprises)
+    assert len(enterprises) == sum(1 for u in sample.units.values() if u.kind == "enterprise") > 0
+    assert all(u.kind == "enterprise" for u in enterprises.values())
     private = sample.units.filter(kind="enterprise", sector="private")
     assert 0 < len(private) < len(enterprises)
-    assert all(u.sector == "private" for u in private)
+    assert all(u.sector == "private" for u in private.values())
     first = enterprises[0]
     assert enterprises[first.id] == first
     assert first.id in enterprises and first in enterprises
     assert "310113" not in enterprises and "310113" in sample.territories
-    assert enterprises[-1] == list(enterprises)[-1]
-    assert enterprises.ids() == [u.id for u in enterprises]
+    assert enterprises[-1] == list(enterprises.values())[-1]
+    assert enterprises.ids() == list(enterprises)
     assert [d["id"] for d in enterprises.to_dicts()] == enterprises.ids()
     with pytest.raises(tiaokuai.UnknownIdError) as e:
         enterprises["310113"]
@@ -221,11 +221,12 @@ def test_views_filter_index_and_contain(sample: Model) -> None:
 
 
 def test_views_are_sized_iterables(tiny: Model) -> None:
-    assert [t.id for t in tiny.territories] == ["c", "d", "s", "k", "g"]
-    it = iter(tiny.units)
+    assert [t.id for t in tiny.territories.values()] == ["c", "d", "s", "k", "g"]
+    it = tiny.units.records()
     assert next(it).id == "sw"
     assert len(list(it)) == len(TINY["units"]) - 1
-    assert [r.type for r in tiny.records][-2:] == ["matter", "item"]
+    assert list(tiny.units) == [u["id"] for u in TINY["units"]]
+    assert [r.type for r in tiny.records.values()][-2:] == ["matter", "item"]
 
 
 def test_custom_kinds_are_kept(tiny_dict: dict[str, Any]) -> None:
@@ -260,3 +261,32 @@ def test_the_module_is_typed() -> None:
     assert (package / "py.typed").exists()
     assert (package / "_tiaokuai.pyi").exists()
     assert tiaokuai.__version__
+
+
+def test_record_views_are_mappings(tiny: Model, sample: Model) -> None:
+    from collections.abc import ItemsView, KeysView, Mapping, ValuesView
+
+    units = tiny.units
+    assert isinstance(units, Mapping) and isinstance(tiny.links, object)
+    assert list(units) == list(units.keys()) == units.ids()
+    assert isinstance(units.keys(), KeysView) and isinstance(units.values(), ValuesView)
+    assert isinstance(units.items(), ItemsView)
+    assert dict(units.items()) == {u.id: u for u in units.values()}
+    assert [u.id for u in units.values()] == units.ids()
+    assert units.get("acme") == tiny["acme"] and units.get("c") is None and units.get("ghost", 0) == 0
+    assert units.get(3) is None  # not an id: no error, like dict.get
+    assert {"sw", "acme"} <= units.keys()
+    assert "c" not in units.keys() and "c" in tiny.territories.keys()
+    # Mapping equality: same ids, equal records (also across models with the same content)
+    assert units == tiny.units and units == Model.from_dict(tiny.to_dict()).units
+    assert units == dict(units.items())
+    assert units != tiny.territories and units != {"sw": tiny["sw"]} and units != ["sw"]
+    private = sample.units.filter(sector="private")
+    assert dict(private) == {k: private[k] for k in private}
+
+
+def test_items_is_deprecated_for_list_items(tiny: Model) -> None:
+    with pytest.warns(DeprecationWarning, match=r"Model.items is deprecated.*Model.list_items") as w:
+        items = tiny.items
+    assert w[0].filename == __file__  # the warning points at the caller
+    assert items == tiny.list_items and list(items) == ["need"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import Any, ClassVar
 
 import networkx as nx
 import pytest
@@ -102,3 +103,67 @@ def test_from_networkx_reports_core_errors() -> None:
     g.add_edge("t", "a", kind="jurisdiction")
     with pytest.raises(tiaokuai.WrongEndpointError):
         tiaokuai.from_networkx(g)
+
+
+def test_graph_is_the_one_networkx_would_build(sample: tiaokuai.Model) -> None:
+    """to_networkx fills NetworkX's dicts directly: the graph is the one its public API builds."""
+    g = sample.to_networkx()
+    ref = nx.MultiDiGraph()
+    ref.graph["meta"] = sample.meta
+    for r in sample.records.values():
+        attrs = r.to_dict()
+        del attrs["id"]
+        ref.add_node(r.id, **attrs, type=r.type, level=r.level, grade=r.grade)
+    for link in sample.links:
+        attrs = {k: v for k, v in link.to_dict().items() if k not in ("from", "to")}
+        ref.add_edge(link.source, link.target, key=link.index, **attrs)
+    assert nx.utils.graphs_equal(g, ref)
+    assert (
+        g.pred == ref.pred
+        and list(g.nodes) == list(ref.nodes)
+        and list(g.edges(keys=True)) == list(ref.edges(keys=True))
+    )
+    # the key dicts are shared between successors and predecessors, as NetworkX keeps them
+    u, v, k = next(iter(g.edges(keys=True)))
+    assert g._succ[u][v] is g._pred[v][u]
+    g.remove_edge(u, v, key=k)
+    assert k not in g.pred[v].get(u, {}) and g.number_of_edges() == len(sample.links) - 1
+    g.add_edge(u, v, key=k, kind="leads")
+    assert g.in_degree(v) == ref.in_degree(v)
+
+
+class _FakeBar:
+    made: ClassVar[list[_FakeBar]] = []
+
+    def __init__(self, total: int, **kwargs: Any) -> None:
+        self.total, self.updates, self.closed = total, [], False
+        _FakeBar.made.append(self)
+
+    def update(self, n: int) -> None:
+        self.updates.append(n)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_to_networkx_progress(sample: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = _FakeBar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm", types.ModuleType("tqdm"))
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    _FakeBar.made.clear()
+    sample.to_networkx(progress=True)
+    (bar,) = _FakeBar.made
+    total = len(sample) + len(sample.links)
+    assert bar.total == total and sum(bar.updates) == total and bar.closed
+    assert len(bar.updates) <= 101  # about 100 calls, whatever the size
+    _FakeBar.made.clear()
+    sample.to_networkx(progress=False)
+    sample.to_networkx()  # not a terminal (pytest captures stderr): no bar by default
+    assert _FakeBar.made == []
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    with pytest.raises(ImportError, match=r"tiaokuai\[progress\]"):
+        sample.to_networkx(progress=True)
+    assert sample.to_networkx().number_of_nodes() == len(sample)  # quietly without tqdm

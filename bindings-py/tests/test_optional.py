@@ -44,7 +44,7 @@ def test_views_to_pandas(tiny: Model) -> None:
     assert list(units.index) == tiny.units.ids()
     assert units.loc["acme", "members"] == 4 and units.loc["acme", "level"] == "community"
     links = tiny.links.of_kind("leads").to_pandas()
-    assert list(links.columns[:3]) == ["from", "to", "kind"]
+    assert list(links.columns[:5]) == ["from", "from_name", "to", "to_name", "kind"]
     assert list(links.index) == [link.index for link in tiny.links.of_kind("leads")]
     territories = tiny.territories.to_pandas()
     assert territories.loc["s", "parent"] == "d"

@@ -212,8 +212,11 @@ pub fn write(path: &Path, entries: Vec<Entry>) -> Result<(), Failure> {
     text.push('\n');
     let shown = path.display().to_string();
     tiaokuai::format::write_atomic(path, |w| {
-        std::io::Write::write_all(w, text.as_bytes())
-            .map_err(|e| tiaokuai::Error::Io { path: shown.clone(), message: e.to_string() })
+        std::io::Write::write_all(w, text.as_bytes()).map_err(|e| tiaokuai::Error::Io {
+            path: shown.clone(),
+            message: e.to_string(),
+            io_kind: e.kind(),
+        })
     })?;
     Ok(())
 }

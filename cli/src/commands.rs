@@ -55,7 +55,7 @@ impl From<std::io::Error> for Failure {
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         match &e {
-            Error::Io { message, .. } if message.contains("Broken pipe") => Failure::BrokenPipe,
+            Error::Io { io_kind: std::io::ErrorKind::BrokenPipe, .. } => Failure::BrokenPipe,
             _ => Failure::Message(e.to_string()),
         }
     }
@@ -148,7 +148,11 @@ fn folder_output<'a>(output: Option<&'a str>, what: &str, kind: &str, names: &[&
 fn write_output(output: Option<&str>, bytes: &[u8]) -> Result<(), Failure> {
     match output {
         Some(path) => Ok(tiaokuai::format::write_atomic(Path::new(path), |w| {
-            w.write_all(bytes).map_err(|e| Error::Io { path: path.to_string(), message: e.to_string() })
+            w.write_all(bytes).map_err(|e| Error::Io {
+                path: path.to_string(),
+                message: e.to_string(),
+                io_kind: e.kind(),
+            })
         })?),
         None => {
             let mut out = Out::new();

@@ -195,6 +195,10 @@ pub enum Error {
         path: String,
         /// The operating system's message.
         message: String,
+        /// What kind of failure it was (`NotFound`, `PermissionDenied`, `BrokenPipe` …; `InvalidInput`
+        /// for a path refused by the library: a device, a symbolic link, a folder that is no bundle),
+        /// so that callers branch on it rather than on the message.
+        io_kind: std::io::ErrorKind,
     },
 
     /// A CSV file of a bundle is malformed.
@@ -343,6 +347,6 @@ impl Error {
     }
 
     pub(crate) fn io(path: impl AsRef<std::path::Path>, err: &std::io::Error) -> Self {
-        Error::Io { path: path.as_ref().display().to_string(), message: err.to_string() }
+        Error::Io { path: path.as_ref().display().to_string(), message: err.to_string(), io_kind: err.kind() }
     }
 }

@@ -43,7 +43,7 @@ fn a_dangling_or_looping_symbolic_link_is_an_error_not_an_absent_file() {
     // Dangling: before, the model loaded without its units and reported success.
     std::os::unix::fs::symlink(dir.0.join("gone.csv"), &units).unwrap();
     match load_err(&dir.0) {
-        Error::Io { path, message } => {
+        Error::Io { path, message, .. } => {
             assert_eq!(path, units.display().to_string());
             assert!(message.starts_with("a symbolic link that leads to no readable file: "), "{message}");
         }

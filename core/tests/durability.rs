@@ -45,10 +45,21 @@ fn a_failed_write_leaves_the_previous_file_and_no_temporary_file() {
     let err = write_atomic(&file, |w| {
         w.write_all(b"{\n  \"format\": \"tiaokuai/1\",\n  \"units\": [").unwrap();
         w.flush().unwrap();
-        Err(Error::Io { path: "(output)".into(), message: "disk full (injected)".into() })
+        Err(Error::Io {
+            path: "(output)".into(),
+            message: "disk full (injected)".into(),
+            io_kind: std::io::ErrorKind::StorageFull,
+        })
     })
     .unwrap_err();
-    assert_eq!(err, Error::Io { path: file.display().to_string(), message: "disk full (injected)".into() });
+    assert_eq!(
+        err,
+        Error::Io {
+            path: file.display().to_string(),
+            message: "disk full (injected)".into(),
+            io_kind: std::io::ErrorKind::StorageFull
+        }
+    );
     assert_eq!(std::fs::read(&file).unwrap(), before, "the previous file is intact");
     assert_eq!(entries(&dir.0), ["model.json"], "no temporary file is left behind");
     assert_eq!(Model::load(&file).unwrap(), old);

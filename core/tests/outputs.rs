@@ -96,11 +96,22 @@ fn a_failed_folder_write_leaves_the_previous_folder_whole() {
     let before = std::fs::read(out.join("edges.csv")).unwrap();
     let err = write_dir_atomic(&out, "edge-list export", &tiaokuai::export::EDGELIST_FILES, |tmp| {
         std::fs::write(tmp.join("edges.csv"), "half").unwrap();
-        Err::<(), _>(Error::Io { path: tmp.join("vertices.csv").display().to_string(), message: "disk full".into() })
+        Err::<(), _>(Error::Io {
+            path: tmp.join("vertices.csv").display().to_string(),
+            message: "disk full".into(),
+            io_kind: std::io::ErrorKind::StorageFull,
+        })
     })
     .unwrap_err();
     // The error names the file inside the output folder, not the temporary one.
-    assert_eq!(err, Error::Io { path: out.join("vertices.csv").display().to_string(), message: "disk full".into() });
+    assert_eq!(
+        err,
+        Error::Io {
+            path: out.join("vertices.csv").display().to_string(),
+            message: "disk full".into(),
+            io_kind: std::io::ErrorKind::StorageFull
+        }
+    );
     assert_eq!(std::fs::read(out.join("edges.csv")).unwrap(), before);
     assert_eq!(listing(&dir.0), ["edges"], "the temporary folder is removed");
     // A JSON file likewise.

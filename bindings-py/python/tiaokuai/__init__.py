@@ -11,10 +11,12 @@ Load a model, ask who is accountable (:meth:`Model.chain`, :meth:`Model.responsi
 
 Every error is a :class:`TiaokuaiError`; each kind of error has its own subclass that also
 derives from the builtin that fits (:class:`UnknownIdError` is a ``KeyError``, :class:`IoError`
-an ``OSError``, the others ``ValueError``). Loading, audits and queries release the GIL.
-pandas, networkx and matplotlib are optional: ``pip install 'tiaokuai[pandas,networkx,plot]'``.
-In a notebook, models, views, records, findings, reports and answers show as HTML tables, and
-``report.plot()``, ``report.plot_metrics()`` and ``chain.plot()`` draw them (:mod:`tiaokuai.plot`).
+an ``OSError`` with ``errno`` set, and a ``FileNotFoundError``, ``PermissionError``,
+``IsADirectoryError`` … where one fits; the others ``ValueError``). Loading, audits and queries release the GIL.
+pandas, polars, pyarrow, networkx and matplotlib are optional:
+``pip install 'tiaokuai[pandas,networkx,plot]'``. In a notebook, models, views, records, findings,
+reports and answers show as HTML tables, and ``report.plot()``, ``report.plot_metrics()`` and
+``chain.plot()`` draw them (:mod:`tiaokuai.plot`).
 """
 
 from . import plot, types
@@ -26,18 +28,23 @@ from ._tiaokuai import (
     DanglingReferenceError,
     Dispatch,
     DuplicateIdError,
+    FileExistsIoError,
+    FileNotFoundIoError,
     Finding,
     FormatError,
     InvalidCountError,
     InvalidFieldError,
     InvalidInputError,
     IoError,
+    IsADirectoryIoError,
     Item,
     JsonSyntaxError,
     Link,
     LinkView,
     Matter,
     Model,
+    NotADirectoryIoError,
+    PermissionIoError,
     Record,
     RecordView,
     Report,
@@ -69,18 +76,23 @@ __all__ = [
     "DanglingReferenceError",
     "Dispatch",
     "DuplicateIdError",
+    "FileExistsIoError",
+    "FileNotFoundIoError",
     "Finding",
     "FormatError",
     "InvalidCountError",
     "InvalidFieldError",
     "InvalidInputError",
     "IoError",
+    "IsADirectoryIoError",
     "Item",
     "JsonSyntaxError",
     "Link",
     "LinkView",
     "Matter",
     "Model",
+    "NotADirectoryIoError",
+    "PermissionIoError",
     "Record",
     "RecordView",
     "Report",

@@ -1,9 +1,15 @@
 # Hand-written stubs of the native module, checked by `python -m mypy.stubtest tiaokuai._tiaokuai`.
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any, ClassVar, Generic, Literal, TypeVar, final, overload
 
 from matplotlib.axes import Axes
+# Optional dependencies (extras): a stub is only read by type checkers, so importing them here
+# costs users nothing; without them installed the types are Any.
+import networkx as nx  # type: ignore[import-untyped, import-not-found, unused-ignore]
+import pandas as pd  # type: ignore[import-untyped, import-not-found, unused-ignore]
+import polars as pl  # type: ignore[import-untyped, import-not-found, unused-ignore]
+import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
 from typing_extensions import TypeAlias, disjoint_base
 
 from .types import (
@@ -30,7 +36,9 @@ from .types import (
 )
 
 _Path: TypeAlias = str | os.PathLike[str]
+_FrameLibrary: TypeAlias = Literal["pandas", "polars", "arrow", "pyarrow"]
 _R = TypeVar("_R", bound=Record, covariant=True)
+_T = TypeVar("_T")
 
 __all__ = [
     "FORMAT",
@@ -40,18 +48,23 @@ __all__ = [
     "DanglingReferenceError",
     "Dispatch",
     "DuplicateIdError",
+    "FileExistsIoError",
+    "FileNotFoundIoError",
     "Finding",
     "FormatError",
     "InvalidCountError",
     "InvalidFieldError",
     "InvalidInputError",
     "IoError",
+    "IsADirectoryIoError",
     "Item",
     "JsonSyntaxError",
     "Link",
     "LinkView",
     "Matter",
     "Model",
+    "NotADirectoryIoError",
+    "PermissionIoError",
     "Record",
     "RecordView",
     "Report",
@@ -139,6 +152,11 @@ class ChangedError(TiaokuaiError, OSError):
     """A file (or a CSV bundle's folder) changed while it was being read; nothing was loaded. `filename` is the path:
     read it again once whatever writes it is done.
     """
+class FileNotFoundIoError(IoError, FileNotFoundError): ...
+class PermissionIoError(IoError, PermissionError): ...
+class IsADirectoryIoError(IoError, IsADirectoryError): ...
+class NotADirectoryIoError(IoError, NotADirectoryError): ...
+class FileExistsIoError(IoError, FileExistsError): ...
 
 class CsvError(TiaokuaiError, ValueError):
     """A CSV file of a bundle is malformed; `filename` is the file within the bundle, `line` the line."""
@@ -325,34 +343,36 @@ class Link:
     def __ne__(self, value: object, /) -> bool: ...
 
 @final
-class RecordView(Generic[_R]):
-    """A live, read-only view of some records of a model: iterable, sized, indexable by id or
-    position, filterable by kind (and, for units, sector). Views are cheap: they hold no copy.
-    """
+class RecordView(Mapping[str, _R], Generic[_R]):
+    """A live, read-only view of some records of a model: a mapping from id to record."""
 
     def __len__(self) -> int: ...
-    def __iter__(self) -> Iterator[_R]: ...
+    def __iter__(self) -> Iterator[str]:
+        """Iterates over the ids, in document order."""
     def __contains__(self, key: object, /) -> bool: ...
     def __getitem__(self, key: str | int, /) -> _R: ...
-    def of_kind(self, kind: str) -> RecordView[_R]:
-        """The records of one kind (for matters and items: one list), as a new view.
-
-        Raises ``InvalidInputError`` when the word is not in the vocabulary.
-        """
-    def filter(self, *, kind: str | None = None, sector: str | None = None) -> RecordView[_R]:
-        """The records matching every criterion given, as a new view: ``kind`` (a kind, or a matter or
-        item list) and ``sector`` (units only).
-
-        Raises ``InvalidInputError`` when a word is not in its vocabulary.
-        """
-    def ids(self) -> list[str]:
-        """The ids of the records in the view, in document order."""
-    def to_dicts(self) -> list[RecordDict]:
-        """The records as ``tiaokuai/1`` dicts, in document order."""
-    def to_pandas(self) -> Any:
-        """The records as a pandas DataFrame indexed by id, one column per field, plus
-        ``type``, ``level`` and ``grade``. Needs pandas (``pip install 'tiaokuai[pandas]'``).
-        """
+    def keys(self) -> KeysView[str]: ...
+    def values(self) -> ValuesView[_R]: ...
+    def items(self) -> ItemsView[str, _R]: ...
+    @overload
+    def get(self, id: object, default: None = None) -> _R | None: ...
+    @overload
+    def get(self, id: object, default: _T) -> _R | _T: ...
+    def records(self) -> Iterator[_R]:
+        """The records as an iterator (faster than ``values()`` for a large view)."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+    def of_kind(self, kind: str) -> RecordView[_R]: ...
+    def filter(self, *, kind: str | None = None, sector: str | None = None) -> RecordView[_R]: ...
+    def ids(self) -> list[str]: ...
+    def to_dicts(self) -> list[RecordDict]: ...
+    def to_pandas(self) -> pd.DataFrame:
+        """The records as a pandas DataFrame indexed by id, built column by column (``Int64`` counts,
+        dates, ordered ``level`` and ``grade``, names beside ids). Needs ``tiaokuai[pandas]``."""
+    def to_polars(self) -> pl.DataFrame:
+        """The records as a polars DataFrame. Needs ``tiaokuai[polars]``."""
+    def to_arrow(self) -> pa.Table:
+        """The records as a ``pyarrow.Table``. Needs ``tiaokuai[pyarrow]``."""
     def _repr_html_(self) -> str: ...
 
 @final
@@ -364,20 +384,15 @@ class LinkView:
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Link]: ...
     def __getitem__(self, key: int, /) -> Link: ...
-    def of_kind(self, kind: str) -> LinkView:
-        """The links of one kind (``"leads"``, ``"x-custom"`` …), as a new view."""
-    def filter(self, *, kind: str | None = None, source: str | None = None, target: str | None = None) -> LinkView:
-        """The links matching every criterion given, as a new view: ``kind``, ``source`` (the id
-        they start from) and ``target`` (the id they point to).
-
-        Raises ``InvalidInputError`` for an unknown kind, ``UnknownIdError`` for an unknown id.
-        """
-    def to_dicts(self) -> list[LinkDict]:
-        """The links as ``tiaokuai/1`` dicts, in document order."""
-    def to_pandas(self) -> Any:
-        """The links as a pandas DataFrame (``from``, ``to``, ``kind`` and the other fields),
-        indexed by link index. Needs pandas (``pip install 'tiaokuai[pandas]'``).
-        """
+    def of_kind(self, kind: str) -> LinkView: ...
+    def filter(self, *, kind: str | None = None, source: str | None = None, target: str | None = None) -> LinkView: ...
+    def to_dicts(self) -> list[LinkDict]: ...
+    def to_pandas(self) -> pd.DataFrame:
+        """The links as a pandas DataFrame indexed by link index, names beside ids. Needs ``tiaokuai[pandas]``."""
+    def to_polars(self) -> pl.DataFrame:
+        """The links as a polars DataFrame. Needs ``tiaokuai[polars]``."""
+    def to_arrow(self) -> pa.Table:
+        """The links as a ``pyarrow.Table``. Needs ``tiaokuai[pyarrow]``."""
     def _repr_html_(self) -> str: ...
 
 # ---------------------------------------------------------------------------
@@ -590,33 +605,25 @@ class Report:
         rural towns) and ``unplaced_units``.
         """
     @property
-    def has_errors(self) -> bool:
-        """True when some finding has severity error."""
-    def summary(self) -> SummaryDict:
-        """Counts by severity (``errors``, ``warnings``, ``infos``) and, under ``rules``, every rule
-        of the catalogue with the severity it ran at (None when switched off) and its findings.
-        """
-    def count(self, severity: SeverityName) -> int:
-        """The number of findings at a severity (``"error"``, ``"warning"`` or ``"info"``)."""
-    def findings_of(self, rule: str) -> list[Finding]:
-        """The findings of one rule, by code (``"C001"``) or name (``"no-party-org"``)."""
-    def to_dict(self) -> ReportDict:
-        """The report as a dict (``summary``, ``findings``, ``metrics``): the JSON the CLI prints."""
-    def to_json(self) -> str:
-        """The report as pretty JSON text."""
-    def to_pandas(self) -> Any:
-        """The findings as a pandas DataFrame: one row per finding with ``rule``, ``name``,
-        ``severity``, ``subject``, ``territory``, ``message`` and ``evidence`` (a list of dicts).
-        Needs pandas (``pip install 'tiaokuai[pandas]'``).
-        """
+    def has_errors(self) -> bool: ...
+    def summary(self) -> SummaryDict: ...
+    def count(self, severity: SeverityName) -> int: ...
+    def findings_of(self, rule: str) -> list[Finding]: ...
+    def to_dict(self) -> ReportDict: ...
+    def to_json(self) -> str: ...
+    def to_pandas(self) -> pd.DataFrame:
+        """The findings as a pandas DataFrame; ``severity`` is ordered ``error < warning < info``."""
+    def to_polars(self) -> pl.DataFrame:
+        """The findings as a polars DataFrame; ``severity`` an ``Enum`` in that order."""
+    def to_arrow(self) -> pa.Table:
+        """The findings as a ``pyarrow.Table``."""
     def metrics_frame(
-        self, level: Literal["street", "district", "city", "province", "country", "comparison"] = "street"
+        self,
+        level: Literal["street", "district", "city", "province", "country", "comparison"] = "street",
+        *,
+        library: _FrameLibrary = "pandas",
     ) -> Any:
-        """The metrics of one level as a pandas DataFrame indexed by territory id, one column per
-        count and rate: ``level`` is ``"street"`` (streets/towns, the default), ``"district"``,
-        ``"city"``, ``"province"``, ``"country"`` or ``"comparison"`` (urban vs rural).
-        Needs pandas (``pip install 'tiaokuai[pandas]'``).
-        """
+        """One level's metrics as a frame of ``library`` (``Int64`` counts, ``Float64`` rates)."""
     def plot(self, ax: Axes | None = None) -> Axes:
         """Draws the findings by rule, one bar per rule split by severity, on matplotlib axes
         (new ones unless ``ax`` is given) and returns the axes. Needs matplotlib
@@ -749,8 +756,11 @@ class Model:
     def matters(self) -> RecordView[Matter]:
         """The matters (事项), in document order."""
     @property
-    def items(self) -> RecordView[Item]:
+    def list_items(self) -> RecordView[Item]:
         """The items of the three lists (needs, resources, projects), in document order."""
+    @property
+    def items(self) -> RecordView[Item]:
+        """Deprecated alias of ``list_items`` (warns ``DeprecationWarning``)."""
     @property
     def links(self) -> LinkView:
         """The links, in document order."""
@@ -792,31 +802,10 @@ class Model:
         not a matter or ``territory`` not a territory.
         """
     def audit(self, config: _Config = None, *, max_bytes: int | None = None) -> Report:
-        """Runs the coverage audit — "where is nobody" — and returns the :class:`Report`.
-
-        ``config`` is None (every rule at its default severity and thresholds), a dict in the
-        audit config format (``{"rules": {"C003": "off", "no-party-org": "error"},
-        "thresholds": {"min_members_for_org": 3}, "profiles": {"shanghai": True}}``) or the path
-        of a ``.json`` or ``.toml`` config file. The GIL is released while the rules run.
-
-        Raises ``InvalidInputError`` for an invalid config, ``IoError`` for an unreadable file.
-
-        ``max_bytes`` limits the size of the config (a file is never read past it; default
-        4 GiB); the config follows the model's JSON rules (a key given twice, a byte-order
-        mark, depth, counts): see ``docs/rules.md``.
-        """
-    def to_networkx(self) -> Any:
-        """The model as a ``networkx.MultiDiGraph``: one node per record (keyed by id, in document
-        order) and one edge per link (keyed by its index in ``links``).
-
-        Node attributes: ``type`` (``"territory"`` …) and every field of the record as the
-        format writes it (``name``, ``kind`` or ``list``, ``sector``, ``parent``, ``located_in``,
-        ``members`` as int, ``attrs`` as dict …), plus the derived ``level`` and ``grade`` (None
-        when there is none). Edge attributes: ``kind`` and the link's other fields (``primary``,
-        ``power``, ``role``, ``scope``, ``members``, ``attrs``, ``since``, ``until``) when set.
-        The graph's ``graph["meta"]`` is the model's meta. Needs networkx
-        (``pip install 'tiaokuai[networkx]'``).
-        """
+        """Runs the audit; ``max_bytes`` limits the config's size (a file is never read past it)."""
+    def to_networkx(self, *, progress: bool | None = None) -> nx.MultiDiGraph:
+        """The model as a ``networkx.MultiDiGraph`` (nodes keyed by id, edges by link index);
+        ``progress`` shows a tqdm bar (default: in a terminal or notebook, when tqdm is installed)."""
     def _repr_html_(self) -> str: ...
     def __len__(self) -> int: ...
     def __contains__(self, key: object, /) -> bool: ...

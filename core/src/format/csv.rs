@@ -268,10 +268,11 @@ fn read_present(path: &Path, already: u64, limit: u64, hook: &mut dyn FnMut(&Pat
     match super::read_checked(path, already, limit, hook) {
         Ok(b) => Ok(Some(b)),
         Err(Error::Io { .. }) if absent(path) => Ok(None),
-        Err(Error::Io { path: p, message })
+        Err(Error::Io { path: p, message, io_kind })
             if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) =>
         {
-            Err(Error::Io { path: p, message: format!("a symbolic link that leads to no readable file: {message}") })
+            let message = format!("a symbolic link that leads to no readable file: {message}");
+            Err(Error::Io { path: p, message, io_kind })
         }
         Err(e) => Err(e),
     }
@@ -443,6 +444,7 @@ impl Model {
                 message:
                     "not a CSV bundle: none of territories.csv, units.csv, matters.csv, items.csv, links.csv is there"
                         .into(),
+                io_kind: if dir.exists() { std::io::ErrorKind::InvalidInput } else { std::io::ErrorKind::NotFound },
             });
         }
         let mut b = ModelBuilder::new();

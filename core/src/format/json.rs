@@ -834,7 +834,7 @@ struct OutLink<'a> {
 }
 
 fn io_err(e: std::io::Error) -> Error {
-    Error::Io { path: "(output)".into(), message: e.to_string() }
+    Error::Io { path: "(output)".into(), message: e.to_string(), io_kind: e.kind() }
 }
 
 impl Model {

@@ -31,10 +31,10 @@ pub use json::{FORMAT, LoadOptions, problems};
 /// ```
 pub fn bundle_problems(dir: impl AsRef<Path>, options: &LoadOptions) -> Vec<Error> {
     let mut found = json::Problems::default();
-    if let Err(e) = Model::from_csv_dir_collecting(dir.as_ref(), options, &mut |_| {}, Some(&mut found)) {
-        if found.list.last() != Some(&e) {
-            found.push(e);
-        }
+    if let Err(e) = Model::from_csv_dir_collecting(dir.as_ref(), options, &mut |_| {}, Some(&mut found))
+        && found.list.last() != Some(&e)
+    {
+        found.push(e);
     }
     found.list
 }
@@ -204,7 +204,7 @@ fn file_kind(meta: &std::fs::Metadata) -> &'static str {
 }
 
 fn refused(path: &Path, message: String) -> Error {
-    Error::Io { path: path.display().to_string(), message }
+    Error::Io { path: path.display().to_string(), message, io_kind: std::io::ErrorKind::InvalidInput }
 }
 
 /// Checks that a file may be written at `path` by [`write_atomic`]: nothing is
@@ -322,7 +322,7 @@ pub fn check_output_folder(dir: &Path, kind: &str, names: &[&str]) -> Result<()>
 /// use std::io::Write;
 /// let path = std::env::temp_dir().join(format!("tk-doc-atomic-{}.txt", std::process::id()));
 /// tiaokuai::format::write_atomic(&path, |w| {
-///     w.write_all(b"hello\n").map_err(|e| tiaokuai::Error::Io { path: "hello".into(), message: e.to_string() })
+///     w.write_all(b"hello\n").map_err(|e| tiaokuai::Error::Io { path: "hello".into(), message: e.to_string(), io_kind: e.kind() })
 /// })?;
 /// assert_eq!(std::fs::read_to_string(&path).unwrap(), "hello\n");
 /// # std::fs::remove_file(&path).ok();
@@ -345,7 +345,7 @@ pub fn write_atomic(
         }
         let mut w = std::io::BufWriter::new(file);
         write(&mut w).map_err(|e| match e {
-            Error::Io { message, .. } => Error::Io { path: path.display().to_string(), message },
+            Error::Io { message, io_kind, .. } => Error::Io { path: path.display().to_string(), message, io_kind },
             other => other,
         })?;
         w.flush().map_err(|e| Error::io(path, &e))?;
@@ -419,13 +419,13 @@ pub fn write_dir_atomic<T>(
     let (tmp, ()) = fresh_sibling(parent, &name, |tmp| std::fs::create_dir(tmp))?;
     // Paths inside the temporary folder are reported as paths inside `dir`.
     let renamed = |e: Error| match e {
-        Error::Io { path, message } => {
+        Error::Io { path, message, io_kind } => {
             let tmp_text = tmp.display().to_string();
             let path = match path.strip_prefix(&tmp_text) {
                 Some(rest) => format!("{}{rest}", dir.display()),
                 None => path,
             };
-            Error::Io { path, message }
+            Error::Io { path, message, io_kind }
         }
         other => other,
     };
