@@ -154,3 +154,15 @@ def test_without_pyarrow_the_frames_are_the_same(sample: Model, monkeypatch: pyt
     if polars:
         assert sample.units.to_polars().equals(polars_with[0]) and report.to_polars().equals(polars_with[1])
         assert sample.units.to_polars().schema == polars_with[0].schema
+
+
+@pytest.mark.parametrize("hide_pyarrow", [False, True])
+def test_empty_model_gives_empty_typed_frames(monkeypatch: pytest.MonkeyPatch, hide_pyarrow: bool) -> None:
+    if hide_pyarrow:
+        monkeypatch.setitem(sys.modules, "pyarrow", None)
+    empty = Model.from_dict({"format": "tiaokuai/1", "territories": [], "units": [], "links": []})
+    units = empty.units.to_pandas()
+    assert units.shape == (0, 13) and str(units["members"].dtype) == "Int64"
+    assert empty.links.to_pandas().shape == (0, 14)
+    assert empty.audit().to_pandas().shape == (0, 9)
+    assert len(empty.audit().metrics_frame()) == 0
