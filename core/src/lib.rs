@@ -46,7 +46,7 @@ pub use query::{
 };
 
 /// The text of the embedded sample model (`data/samples/baoshan.json`).
-pub const SAMPLE_JSON: &str = include_str!("../../data/samples/baoshan.json");
+pub const SAMPLE_JSON: &str = include_str!("../data/samples/baoshan.json");
 
 impl Model {
     /// The embedded sample model: Baoshan district (310113), Shanghai, with its
