@@ -17,8 +17,7 @@ fn main() {
     if matches!(target_os.as_str(), "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly") {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
     }
-    let mut config =
-        cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("bindings-c/cbindgen.toml is valid");
+    let mut config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("bindings-c/cbindgen.toml is valid");
     config.after_includes = Some(version_macros(&soname));
     let bindings = match cbindgen::Builder::new().with_crate(&dir).with_config(config).generate() {
         Ok(b) => b,
