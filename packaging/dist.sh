@@ -151,12 +151,12 @@ check "CLI archive: stripped, runs the sample audit" \
 
 # Python: each wheel is manylinux2014 for its machine; the x86_64 one installs and runs in a
 # fresh venv (no system site-packages, no index); the sdist builds and installs with pip.
-py_smoke='import tiaokuai
-m = tiaokuai.sample()
-r = m.audit()
-assert len(r.findings()) > 0, "no findings"
-assert tiaokuai.import_divisions("310113") is not None
-print("tiaokuai", tiaokuai.__version__ if hasattr(tiaokuai, "__version__") else "", len(r.findings()), "findings")'
+py_smoke="import tiaokuai
+assert tiaokuai.__version__ == \"$VERSION\", tiaokuai.__version__
+r = tiaokuai.sample().audit()
+assert len(r.findings) > 0, \"no findings\"
+assert len(tiaokuai.import_divisions(\"310113\").to_json()) > 0
+print(\"tiaokuai\", tiaokuai.__version__, tiaokuai.__file__, len(r.findings), \"findings\")"
 for t in "${TARGETS[@]}"; do
   arch=$(arch_of "$t")
   whl=$(ls "$DIST"/tiaokuai-"$VERSION"-*manylinux*"$arch".whl)
@@ -173,7 +173,7 @@ check "wheel x86_64: pip install in a fresh venv, import, audit the sample" bash
   && cd '$WORK' && '$WORK/venv-wheel/bin/python' -c '$py_smoke'"
 "$PYTHON" -m venv "$WORK/venv-sdist"
 check "sdist: pip install in a fresh venv (builds from source), import, audit the sample" bash -c "
-  CARGO_TARGET_DIR='$TARGET_DIR/sdist' '$WORK/venv-sdist/bin/pip' install -q '$DIST/tiaokuai-$VERSION.tar.gz' \
+  CARGO_TARGET_DIR='$WORK/sdist-target' '$WORK/venv-sdist/bin/pip' install -q '$DIST/tiaokuai-$VERSION.tar.gz' \
   && cd '$WORK' && '$WORK/venv-sdist/bin/python' -c '$py_smoke'"
 
 # C: each archive holds a versioned, stripped library with its SONAME; the x86_64 one is

@@ -16,8 +16,14 @@
 //! # Ok::<(), tiaokuai::Error>(())
 //! ```
 //!
-//! The model format `tiaokuai/1` is documented in `docs/format.md`; every
+//! The model format `tiaokuai/1` is documented in
+//! [docs/format.md](https://github.com/tiaokuai/tiaokuai/blob/main/docs/format.md); every
 //! loading error names the record, its id and the field.
+//!
+//! # Cargo features
+//! - `divisions` (default): China's administrative divisions (NBS 2023, 1.7 MB) embedded,
+//!   for [`divisions::import`] and [`generate::generate`]. Without it, the same work is done
+//!   on tables you supply ([`divisions::Divisions::from_dir`]).
 
 pub mod audit;
 pub mod divisions;
