@@ -7,6 +7,8 @@
 #                 (SCALE=district|city|national, default city; SKIP=networkx,postgresql to leave some out;
 #                 writes its part of docs/benchmarks.md; needs benches/compare/requirements.txt)
 #   make fuzz-smoke  every fuzz target for 20 s (part of make test)
+#   make dist     every release artefact into dist/ (crates, sdist, wheels, C archives, CLI, JAR),
+#                 each installed and smoke-tested in a clean place (packaging/dist.sh; CI runs it)
 #
 # Each binding has its own Makefile (bindings-*/Makefile) with `test` and `lint`.
 
@@ -18,7 +20,7 @@ BINDINGS := $(patsubst %/Makefile,%,$(wildcard bindings-py/Makefile bindings-c/M
 TEST_BINDINGS := $(BINDINGS:%=test-%)
 LINT_BINDINGS := $(BINDINGS:%=lint-%)
 
-.PHONY: test test-rust lint lint-rust sample fuzz-smoke compare $(TEST_BINDINGS) $(LINT_BINDINGS)
+.PHONY: test test-rust lint lint-rust sample fuzz-smoke compare dist $(TEST_BINDINGS) $(LINT_BINDINGS)
 
 test: test-rust lint $(TEST_BINDINGS) fuzz-smoke
 
@@ -43,6 +45,10 @@ $(TEST_BINDINGS): test-%:
 
 $(LINT_BINDINGS): lint-%:
 	$(MAKE) -C $* lint
+
+# Release artefacts, built once per target (x86_64 and aarch64, glibc 2.17), and their smoke tests.
+dist:
+	CARGO=$(CARGO) PYTHON=$(PYTHON) packaging/dist.sh
 
 sample:
 	$(CARGO) run --quiet --release -p tiaokuai-cli -- audit

@@ -10,7 +10,15 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=include/tiaokuai.h");
-    let config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("bindings-c/cbindgen.toml is valid");
+    let soname = soname();
+    // The shared library's SONAME (ELF targets): programs linked against it record
+    // libtiaokuai.so.<ABI> and keep working across compatible upgrades; see abi_version.
+    let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if matches!(target_os.as_str(), "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+    }
+    let mut config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("bindings-c/cbindgen.toml is valid");
+    config.after_includes = Some(version_macros(&soname));
     let bindings = match cbindgen::Builder::new().with_crate(&dir).with_config(config).generate() {
         Ok(b) => b,
         // A syntax error in src/ is reported by rustc itself, more clearly.
@@ -27,4 +35,37 @@ fn main() {
         std::fs::create_dir_all(header.parent().expect("include/ has a parent")).expect("include/ can be created");
         std::fs::write(&header, &text).expect("include/tiaokuai.h can be written");
     }
+}
+
+/// `MAJOR` from 1.0 on, `0.MINOR` before (as cargo-c does: under semver a 0.x minor
+/// release may break the ABI, a 1.x minor release may not).
+fn abi_version() -> String {
+    let major = std::env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets the version");
+    let minor = std::env::var("CARGO_PKG_VERSION_MINOR").expect("cargo sets the version");
+    if major == "0" { format!("0.{minor}") } else { major }
+}
+
+/// The shared library's SONAME, e.g. `libtiaokuai.so.0.1`.
+fn soname() -> String {
+    format!("libtiaokuai.so.{}", abi_version())
+}
+
+/// The compile-time version macros of the header (the run-time one is `tiaokuai_version()`).
+fn version_macros(soname: &str) -> String {
+    let var = |name: &str| std::env::var(name).expect("cargo sets the version");
+    let (major, minor, patch) =
+        (var("CARGO_PKG_VERSION_MAJOR"), var("CARGO_PKG_VERSION_MINOR"), var("CARGO_PKG_VERSION_PATCH"));
+    format!(
+        r#"
+/* The version of this header (compare with tiaokuai_version(), the library's, at run time). */
+#define TIAOKUAI_VERSION_MAJOR {major}
+#define TIAOKUAI_VERSION_MINOR {minor}
+#define TIAOKUAI_VERSION_PATCH {patch}
+#define TIAOKUAI_VERSION_STRING "{major}.{minor}.{patch}"
+/* One number for comparisons: TIAOKUAI_VERSION_NUMBER >= TIAOKUAI_MAKE_VERSION(0, 2, 0). */
+#define TIAOKUAI_MAKE_VERSION(major, minor, patch) ((major) * 1000000L + (minor) * 1000L + (patch))
+#define TIAOKUAI_VERSION_NUMBER TIAOKUAI_MAKE_VERSION({major}, {minor}, {patch})
+/* The shared library's SONAME: programs built with this header need this file at run time. */
+#define TIAOKUAI_SONAME "{soname}""#
+    )
 }

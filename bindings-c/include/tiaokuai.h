@@ -43,6 +43,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The version of this header (compare with tiaokuai_version(), the library's, at run time). */
+#define TIAOKUAI_VERSION_MAJOR 0
+#define TIAOKUAI_VERSION_MINOR 1
+#define TIAOKUAI_VERSION_PATCH 0
+#define TIAOKUAI_VERSION_STRING "0.1.0"
+/* One number for comparisons: TIAOKUAI_VERSION_NUMBER >= TIAOKUAI_MAKE_VERSION(0, 2, 0). */
+#define TIAOKUAI_MAKE_VERSION(major, minor, patch) ((major) * 1000000L + (minor) * 1000L + (patch))
+#define TIAOKUAI_VERSION_NUMBER TIAOKUAI_MAKE_VERSION(0, 1, 0)
+/* The shared library's SONAME: programs built with this header need this file at run time. */
+#define TIAOKUAI_SONAME "libtiaokuai.so.0.1"
+
 /**
  * The outcome of a call. The numbers are fixed and never reused: new codes
  * are added at the end of their block.

@@ -51,6 +51,17 @@ static struct tiaokuai_model *load_fixture(void) {
 static void test_version_and_names(void) {
   const char *v = tiaokuai_version();
   CHECK(v != NULL && strlen(v) >= 5 && v[0] >= '0' && v[0] <= '9');
+  /* The header's compile-time version is the library's, and its parts make up the string. */
+  CHECK_STR(TIAOKUAI_VERSION_STRING, v);
+  {
+    char parts[64];
+    snprintf(parts, sizeof parts, "%d.%d.%d", TIAOKUAI_VERSION_MAJOR, TIAOKUAI_VERSION_MINOR, TIAOKUAI_VERSION_PATCH);
+    CHECK_STR(TIAOKUAI_VERSION_STRING, parts);
+  }
+  CHECK(TIAOKUAI_VERSION_NUMBER == TIAOKUAI_MAKE_VERSION(TIAOKUAI_VERSION_MAJOR, TIAOKUAI_VERSION_MINOR,
+                                                         TIAOKUAI_VERSION_PATCH));
+  CHECK(TIAOKUAI_MAKE_VERSION(0, 2, 0) > TIAOKUAI_MAKE_VERSION(0, 1, 99));
+  CHECK(strncmp(TIAOKUAI_SONAME, "libtiaokuai.so.", 15) == 0);
   CHECK_STR("ok", tiaokuai_result_name(TIAOKUAI_RESULT_OK));
   CHECK_STR("null_parameter", tiaokuai_result_name(TIAOKUAI_RESULT_NULL_PARAMETER));
   CHECK_STR("panic", tiaokuai_result_name(TIAOKUAI_RESULT_PANIC));

@@ -162,7 +162,7 @@ fn write_output(output: Option<&str>, bytes: &[u8]) -> Result<(), Failure> {
     }
 }
 
-const SCHEMA: &str = include_str!("../../docs/tiaokuai-1.schema.json");
+const SCHEMA: &str = include_str!("../docs/tiaokuai-1.schema.json");
 
 /// The loading options of this run (`--max-bytes`, `--threads`), set once by [`run`].
 static LOAD_OPTIONS: std::sync::OnceLock<LoadOptions> = std::sync::OnceLock::new();

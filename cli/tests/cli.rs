@@ -1,7 +1,8 @@
 //! The `tiaokuai` binary end to end: exit codes, output formats, error messages.
 //!
-//! Every command runs from the workspace root, so relative paths such as
-//! `data/samples/baoshan.json` and `tests/scenarios/*.json` work as in the docs.
+//! Every command runs from the crate's folder, where `data/` and `tests/scenarios/`
+//! link to the workspace's (and are real folders in the packaged crate), so relative
+//! paths such as `data/samples/baoshan.json` and `tests/scenarios/*.json` work as in the docs.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use serde_json::Value;
 const SAMPLE: &str = "data/samples/baoshan.json";
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn tiaokuai(args: &[&str]) -> Output {

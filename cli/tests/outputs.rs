@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn sample() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/samples/baoshan.json").display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/samples/baoshan.json").display().to_string()
 }
 
 /// A fresh folder under the system temp dir, removed when dropped.

@@ -3,7 +3,10 @@
 //! The four tables of `data/divisions/` (provinces, prefectures, counties and
 //! township-level units, 44,703 rows) are embedded in the library and parsed
 //! once, on first use; [`Divisions::from_dir`] reads the same four files from a
-//! folder instead (a newer edition, or a custom extract).
+//! folder instead (a newer edition, or a custom extract). The embedded tables
+//! ([`Divisions::embedded`], [`import`]) need the cargo feature `divisions`, on by
+//! default; without it the library is 1.7 MB smaller and the rest of this module works
+//! on tables you supply.
 //!
 //! [`import`] turns any part of the tree into a [`Model`] holding only
 //! territories: `""` or `"all"` gives all of China under a `country` territory
@@ -44,7 +47,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 use crate::model::{Attrs, Model, ModelBuilder, TerritoryKind, TerritorySpec};
@@ -64,11 +66,12 @@ pub const MUNICIPALITIES: [&str; 4] = ["11", "12", "31", "50"];
 /// The file names of the four tables, top level first.
 pub const FILES: [&str; 4] = ["provinces.csv", "cities.csv", "areas.csv", "streets.csv"];
 
+#[cfg(feature = "divisions")]
 const EMBEDDED_CSV: [&str; 4] = [
-    include_str!("../../data/divisions/provinces.csv"),
-    include_str!("../../data/divisions/cities.csv"),
-    include_str!("../../data/divisions/areas.csv"),
-    include_str!("../../data/divisions/streets.csv"),
+    include_str!("../data/divisions/provinces.csv"),
+    include_str!("../data/divisions/cities.csv"),
+    include_str!("../data/divisions/areas.csv"),
+    include_str!("../data/divisions/streets.csv"),
 ];
 
 /// The four levels of the division tables, plus the country above them.
@@ -200,10 +203,13 @@ fn invalid(message: String) -> Error {
 impl Divisions {
     /// The embedded NBS 2023 tables, parsed on first use (about 0.1 s in release mode).
     ///
+    /// With the cargo feature `divisions` (on by default), which embeds the 1.7 MB of tables.
+    ///
     /// # Panics
     /// Never: the embedded tables are checked by the test suite.
+    #[cfg(feature = "divisions")]
     pub fn embedded() -> &'static Divisions {
-        static EMBEDDED: OnceLock<Divisions> = OnceLock::new();
+        static EMBEDDED: std::sync::OnceLock<Divisions> = std::sync::OnceLock::new();
         EMBEDDED.get_or_init(|| {
             let [p, c, a, s] = EMBEDDED_CSV;
             let mut d = Divisions::from_csv(p, c, a, s).expect("the embedded division tables are valid");
@@ -631,6 +637,8 @@ fn csv_error(file: &str, e: &csv::Error) -> Error {
 
 /// Imports the territory tree of a code prefix from the embedded NBS 2023
 /// tables: `""` or `"all"` for all of China, or a 2-, 4-, 6- or 9-digit code.
+/// With the cargo feature `divisions` (on by default); without it,
+/// [`Divisions::from_dir`] and [`Divisions::import`] do the same on tables you supply.
 ///
 /// The model's meta is `{"name": …, "source": "NBS 2023 statistical division codes", "prefix": …}`.
 ///
@@ -647,6 +655,7 @@ fn csv_error(file: &str, e: &csv::Error) -> Error {
 /// assert_eq!(err.to_string(), r#"division code: no division has code prefix "9999""#);
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
+#[cfg(feature = "divisions")]
 pub fn import(prefix: &str) -> Result<Model> {
     Divisions::embedded().import(prefix)
 }

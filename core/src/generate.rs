@@ -201,6 +201,7 @@ impl GenerateOptions {
     ///
     /// # Errors
     /// [`Error::Invalid`] for a bad division prefix.
+    #[cfg(feature = "divisions")]
     pub fn generate(&self) -> Result<Model> {
         self.generate_on(Divisions::embedded())
     }
@@ -228,6 +229,7 @@ impl GenerateOptions {
 /// assert!(a.contains("310113-dw")); // 中共宝山区委员会
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
+#[cfg(feature = "divisions")]
 pub fn generate(scale: Scale, seed: u64) -> Result<Model> {
     GenerateOptions::new(scale, seed).generate()
 }

@@ -16,8 +16,14 @@
 //! # Ok::<(), tiaokuai::Error>(())
 //! ```
 //!
-//! The model format `tiaokuai/1` is documented in `docs/format.md`; every
+//! The model format `tiaokuai/1` is documented in
+//! [docs/format.md](https://github.com/tiaokuai/tiaokuai/blob/main/docs/format.md); every
 //! loading error names the record, its id and the field.
+//!
+//! # Cargo features
+//! - `divisions` (default): China's administrative divisions (NBS 2023, 1.7 MB) embedded,
+//!   for [`divisions::import`] and [`generate::generate`]. Without it, the same work is done
+//!   on tables you supply ([`divisions::Divisions::from_dir`]).
 
 pub mod audit;
 pub mod divisions;
@@ -47,7 +53,7 @@ pub use query::{
 };
 
 /// The text of the embedded sample model (`data/samples/baoshan.json`).
-pub const SAMPLE_JSON: &str = include_str!("../../data/samples/baoshan.json");
+pub const SAMPLE_JSON: &str = include_str!("../data/samples/baoshan.json");
 
 impl Model {
     /// The embedded sample model: Baoshan district (310113), Shanghai, with its

@@ -402,7 +402,7 @@ fn output_linear(data: &[u8]) {
 /// ones, 400 units each, broke it several times over before output was bounded).
 #[test]
 fn output_linear_seeds_respect_the_bound() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/output_linear");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/output_linear");
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

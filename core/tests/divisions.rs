@@ -249,7 +249,7 @@ fn csv_round_trip_of_a_municipality() {
 
 #[test]
 fn the_embedded_tables_read_from_a_folder_give_the_same_tree() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/divisions");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/divisions");
     let d = Divisions::from_dir(&dir).unwrap();
     assert_eq!(d.len(), 31 + 342 + 2978 + 41352);
     assert!(d.source().starts_with("division codes from"));

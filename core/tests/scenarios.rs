@@ -11,7 +11,7 @@ mod common;
 use common::scenario_error;
 
 fn scenario_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")
 }
 
 /// Every `*.json` file of `tests/scenarios/`, sorted.

@@ -907,6 +907,7 @@ mod tests {
     /// Adjacency, checked against lists gathered link by link: each record's links in and
     /// out, grouped by kind in the vocabulary's order, in document order within a kind.
     #[test]
+    #[cfg(feature = "divisions")]
     fn adjacency_matches_lists_gathered_link_by_link() {
         let district = crate::generate::generate(crate::generate::Scale::District, 7).unwrap();
         for model in [Model::sample(), district] {
