@@ -2,7 +2,7 @@
 //! formats (SARIF validated against the SARIF 2.1.0 JSON schema, JSON lines, GitHub
 //! annotations) and baselines of accepted findings.
 //!
-//! The fixture `cli/tests/data/small.json` has five findings (C001, C003, two C006, L001).
+//! The fixture `cli/tests/data/small.json` (`tests/data/small.json` from the crate's folder, where the tests run) has five findings (C001, C003, two C006, L001).
 //! Snapshots are in `cli/tests/snapshots/`; after a deliberate change of the output,
 //! regenerate them with `TIAOKUAI_BLESS=1 cargo test -p tiaokuai-cli --test audit_formats`
 //! and review the diff.
@@ -13,10 +13,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
-const SMALL: &str = "cli/tests/data/small.json";
+const SMALL: &str = "tests/data/small.json";
 
+/// The crate's folder: the tests run there, in the repository and in the packaged crate
+/// (whose `docs` and `data` the repository provides through links).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -86,7 +88,7 @@ fn outputs_for_people_match_their_snapshots() {
     snapshot("audit-small.github.txt", &text(&o));
     // Concise is the default, one line per finding with the file and the record's line.
     let concise = text(&run(&["audit", SMALL]));
-    assert!(concise.starts_with("cli/tests/data/small.json:9: warning[C001 no-party-org] acme @s1: "), "{concise}");
+    assert!(concise.starts_with("tests/data/small.json:9: warning[C001 no-party-org] acme @s1: "), "{concise}");
 }
 
 #[test]
@@ -118,7 +120,7 @@ fn colour_follows_color_and_no_color() {
 /// Validates a SARIF document against the vendored SARIF 2.1.0 schema with Python's
 /// `jsonschema`; `None` when Python or the package is missing (a failure in CI).
 fn sarif_schema_errors(doc: &str) -> Option<Vec<String>> {
-    schema_errors("cli/tests/data/sarif-schema-2.1.0.json", "Draft4Validator", doc)
+    schema_errors("tests/data/sarif-schema-2.1.0.json", "Draft4Validator", doc)
 }
 
 /// Validates a JSON document against a schema file (relative to the workspace) with the
