@@ -258,21 +258,26 @@ pub fn run(command: Command, options: LoadOptions, at: Option<tiaokuai::Date>) -
         Command::Audit { file, config, format, fail_on, csv_formulas } => {
             audit(file.as_deref(), config.as_deref(), format, fail_on, csv_formulas)
         }
+        // Issue #12: a superseded id is answered for its successors in force, with a note.
         Command::Chain { file, unit, line, format } => {
             let model = load(Some(&file))?;
-            let chain = model.chain(&unit, line.into())?;
-            answer(&chain, &chain.render(), format)
+            let line = line.into();
+            answers_for(model, &unit, format, |id| Ok(model.chain(id, line).map(|c| (json_of(&c), c.render()))?))
         }
         Command::Responsible { file, territory, format } => {
             let model = load(Some(&file))?;
-            let r = model.responsible_for(&territory)?;
-            answer(&r, &r.render(), format)
+            answers_for(model, &territory, format, |id| {
+                Ok(model.responsible_for(id).map(|r| (json_of(&r), r.render()))?)
+            })
         }
         Command::Dispatch { file, matter, territory, format } => {
             let model = load(Some(&file))?;
-            let d = model.dispatch(&matter, &territory)?;
-            answer(&d, &d.render(), format)
+            // The place is followed across successions; the matter is asked for as given.
+            answers_for(model, &territory, format, |id| {
+                Ok(model.dispatch(&matter, id).map(|d| (json_of(&d), d.render()))?)
+            })
         }
+        Command::History { file, id, format } => history(&file, &id, format),
         Command::Metrics { file, level, config, format, csv_formulas } => {
             metrics(file.as_deref(), level, config.as_deref(), format, csv_formulas)
         }
@@ -321,6 +326,56 @@ pub fn run(command: Command, options: LoadOptions, at: Option<tiaokuai::Date>) -
 }
 
 /// Prints a query's answer as a table or JSON.
+fn json_of(value: &impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// Answers a question about `id` at the model's date. When the record is out of
+/// force there and has successors in force (`succeeded_by`), prints a note on
+/// standard error and answers for each successor, its JSON answer carrying
+/// `resolved_from` (several successors, after a split: a JSON array, tables one after
+/// the other). Never silent; without successors the question goes as asked (and
+/// fails as not in force).
+fn answers_for(
+    model: &Model,
+    id: &str,
+    format: Format,
+    ask: impl Fn(&str) -> Result<(Value, String), Failure>,
+) -> CmdResult {
+    let resolution = match tiaokuai::time::resolve(model, id) {
+        Ok(r) if r.followed() => r,
+        _ => {
+            let (json, table) = ask(id)?;
+            return answer(&json, &table, format);
+        }
+    };
+    if let Some(note) = resolution.note(model) {
+        eprintln!("note: {}", escape_terminal(&note));
+    }
+    let from = resolution.resolved_from(model);
+    let mut jsons = Vec::new();
+    let mut tables = Vec::new();
+    for &n in &resolution.nodes {
+        let (mut json, table) = ask(model.id(n))?;
+        if let Value::Object(map) = &mut json {
+            map.insert("resolved_from".into(), from.clone());
+        }
+        jsons.push(json);
+        tables.push(table);
+    }
+    let json = if jsons.len() == 1 { jsons.remove(0) } else { Value::Array(jsons) };
+    answer(&json, &tables.join("\n"), format)
+}
+
+/// `tiaokuai history FILE ID`: a record's validity, links gained and lost, predecessors
+/// and successors (read from the whole document; `--at` does not hide any of it).
+fn history(file: &str, id: &str, format: Format) -> CmdResult {
+    let model = load(Some(file))?;
+    let node = model.find(id).ok_or_else(|| Failure::from(Error::UnknownId { id: id.to_string() }))?;
+    let h = tiaokuai::time::history(model, node);
+    answer(&h.to_json(model), &h.render(model), format)
+}
+
 fn answer(value: &impl serde::Serialize, table: &str, format: Format) -> CmdResult {
     let mut out = Out::for_format(format);
     match format {

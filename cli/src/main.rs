@@ -279,6 +279,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// The history of one record: its dates, the links it gained and lost, what it succeeded and what succeeded it.
+    History {
+        /// The model.
+        file: String,
+        /// The record's id (any record type).
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Coverage, dual registration, strip/block balance and matter coverage per area.
     Metrics {
         /// The model; the embedded sample when omitted.
