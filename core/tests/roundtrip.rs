@@ -270,8 +270,8 @@ fn csv_bundle_layout() {
         "\nc01-jwh,第一居委会,residents_committee,self_governance,yyl-c01,,,,,,\"{\"\"term\"\":\"\"2021-2026\"\"}\"\n"
     ));
     let links = read("links.csv");
-    assert!(links.contains("\nbs-scjgj,illegal-construction,responsible,,,lead,310113003,,,,\n"), "{links}");
-    assert!(links.contains("\nbs-scjgj,yyl-scjgs,leads,false,,,,,,,\n"));
+    assert!(links.contains("\nbs-scjgj,illegal-construction,responsible,,,lead,310113003,,,,,\n"), "{links}");
+    assert!(links.contains("\nbs-scjgj,yyl-scjgs,leads,false,,,,,,,,\n"));
     let territories = read("territories.csv");
     assert!(territories.contains("\nyyl-g01,\"网格 1\nline two\",grid,yyl-c01,,,\n"), "{territories}");
     assert_eq!(read("meta.json"), format!("{}\n", model.meta().unwrap().as_json()));
