@@ -135,13 +135,17 @@ fn day(d: u32) -> String {
     format!("2020-01-{d:02}")
 }
 
+/// Optional `since` and `until`, as day numbers.
+type Span = (Option<u32>, Option<u32>);
+/// A link: (kind: 0 leads, 1 succeeded_by between units, 2 between territories; from; to; event; since; until).
+type LinkPlan = (u8, usize, usize, usize, Option<u32>, Option<u32>);
+
 #[derive(Debug, Clone)]
 struct Plan {
     /// (parent choice, since, until) per territory; units the same with `located_in`.
     territories: Vec<(Option<usize>, Option<u32>, Option<u32>)>,
     units: Vec<(Option<usize>, Option<u32>, Option<u32>)>,
-    /// (kind: 0 leads, 1 succeeded_by between units, 2 between territories; from; to; event; since; until)
-    links: Vec<(u8, usize, usize, usize, Option<u32>, Option<u32>)>,
+    links: Vec<LinkPlan>,
 }
 
 fn bound() -> impl Strategy<Value = Option<u32>> {
@@ -216,7 +220,7 @@ impl Plan {
         }
         let mut links = Vec::new();
         for &(kind, f, t, event, s, u) in &self.links {
-            let (prefix, n, dates): (&str, usize, Vec<(Option<u32>, Option<u32>)>) = match kind {
+            let (prefix, n, dates): (&str, usize, Vec<Span>) = match kind {
                 2 => ("t", self.territories.len(), self.territories.iter().map(|x| (x.1, x.2)).collect()),
                 _ => ("u", self.units.len(), self.units.iter().map(|x| (x.1, x.2)).collect()),
             };

@@ -752,23 +752,22 @@ impl ModelBuilder {
             if state[start] != 0 {
                 continue;
             }
-            // Stack of (node, its successor links, the link that led here).
-            let mut stack: Vec<(usize, Vec<(usize, usize)>, Option<usize>)> =
-                vec![(start, succ(start).collect(), None)];
+            // Stack of (node, its successor links still to walk).
+            let mut stack: Vec<(usize, Vec<(usize, usize)>)> = vec![(start, succ(start).collect())];
             state[start] = 1;
-            while let Some((node, next, _)) = stack.last_mut() {
+            while let Some((node, next)) = stack.last_mut() {
                 let node = *node;
                 match next.pop() {
                     Some((edge, to)) => match state[to] {
                         0 => {
                             state[to] = 1;
                             let more = succ(to).collect();
-                            stack.push((to, more, Some(edge)));
+                            stack.push((to, more));
                         }
                         1 => {
-                            let from = stack.iter().position(|(n, _, _)| *n == to).unwrap_or(0);
+                            let from = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
                             let id = |n: usize| self.graph[NodeIndex::new(n)].id().to_string();
-                            let mut cycle: Vec<String> = stack[from..].iter().map(|(n, _, _)| id(*n)).collect();
+                            let mut cycle: Vec<String> = stack[from..].iter().map(|(n, _)| id(*n)).collect();
                             cycle.push(id(to));
                             let from_id = id(node);
                             return Err(Error::InvalidField {
