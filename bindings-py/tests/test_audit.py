@@ -183,7 +183,7 @@ def test_bad_configs(sample: Model, tmp_path: Path) -> None:
 
 def test_rule_catalogue() -> None:
     rules = tiaokuai.rules()
-    assert len(rules) == 21
+    assert len(rules) == 25
     assert rules[0]["code"] == "S001" and rules[-1]["code"] == "L002"
     c001 = next(r for r in rules if r["code"] == "C001")
     assert c001["name"] == "no-party-org" and c001["default_severity"] == "warning"

@@ -286,23 +286,36 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
         Command::Audit { file, config, format, fail_on, csv_formulas, baseline } => {
             audit(file.as_deref(), config.as_deref(), format, fail_on, csv_formulas, &baseline, color)
         }
+        // Issue #12: a superseded id is answered for its successors in force, with a note.
         Command::Chain { args, line, format } => {
             let (file, [unit]) = file_and_ids::<1>(&args);
             let model = load(file)?;
-            let chain = model.chain(unit, line.into()).map_err(|e| as_command(e, "chain"))?;
-            answer(&chain, &chain.render(), format)
+            let line = line.into();
+            answers_for(model, unit, format, |id| {
+                let c = model.chain(id, line).map_err(|e| as_command(e, "chain"))?;
+                Ok((json_of(&c), c.render()))
+            })
         }
         Command::Responsible { args, format } => {
             let (file, [territory]) = file_and_ids::<1>(&args);
             let model = load(file)?;
-            let r = model.responsible_for(territory).map_err(|e| as_command(e, "responsible"))?;
-            answer(&r, &r.render(), format)
+            answers_for(model, territory, format, |id| {
+                let r = model.responsible_for(id).map_err(|e| as_command(e, "responsible"))?;
+                Ok((json_of(&r), r.render()))
+            })
         }
         Command::Dispatch { args, format } => {
             let (file, [matter, territory]) = file_and_ids::<2>(&args);
             let model = load(file)?;
-            let d = model.dispatch(matter, territory).map_err(|e| as_command(e, "dispatch"))?;
-            answer(&d, &d.render(), format)
+            // The place is followed across successions; the matter is asked for as given.
+            answers_for(model, territory, format, |id| {
+                let d = model.dispatch(matter, id).map_err(|e| as_command(e, "dispatch"))?;
+                Ok((json_of(&d), d.render()))
+            })
+        }
+        Command::History { args, format } => {
+            let (file, [id]) = file_and_ids::<1>(&args);
+            history(file, id, format)
         }
         Command::Metrics { file, level, config, format, csv_formulas } => {
             metrics(file.as_deref(), level, config.as_deref(), format, csv_formulas)
@@ -352,6 +365,56 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
 }
 
 /// Prints a query's answer as a table or JSON.
+fn json_of(value: &impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// Answers a question about `id` at the model's date. When the record is out of
+/// force there and has successors in force (`succeeded_by`), prints a note on
+/// standard error and answers for each successor, its JSON answer carrying
+/// `resolved_from` (several successors, after a split: a JSON array, tables one after
+/// the other). Never silent; without successors the question goes as asked (and
+/// fails as not in force).
+fn answers_for(
+    model: &Model,
+    id: &str,
+    format: Format,
+    ask: impl Fn(&str) -> Result<(Value, String), Failure>,
+) -> CmdResult {
+    let resolution = match tiaokuai::time::resolve(model, id) {
+        Ok(r) if r.followed() => r,
+        _ => {
+            let (json, table) = ask(id)?;
+            return answer(&json, &table, format);
+        }
+    };
+    if let Some(note) = resolution.note(model) {
+        eprintln!("note: {}", escape_terminal(&note));
+    }
+    let from = resolution.resolved_from(model);
+    let mut jsons = Vec::new();
+    let mut tables = Vec::new();
+    for &n in &resolution.nodes {
+        let (mut json, table) = ask(model.id(n))?;
+        if let Value::Object(map) = &mut json {
+            map.insert("resolved_from".into(), from.clone());
+        }
+        jsons.push(json);
+        tables.push(table);
+    }
+    let json = if jsons.len() == 1 { jsons.remove(0) } else { Value::Array(jsons) };
+    answer(&json, &tables.join("\n"), format)
+}
+
+/// `tiaokuai history FILE ID`: a record's validity, links gained and lost, predecessors
+/// and successors (read from the whole document; `--at` does not hide any of it).
+fn history(file: Option<&str>, id: &str, format: Format) -> CmdResult {
+    let model = load(file)?;
+    let node = model.find(id).ok_or_else(|| Failure::from(Error::UnknownId { id: id.to_string() }))?;
+    let h = tiaokuai::time::history(model, node);
+    answer(&h.to_json(model), &h.render(model), format)
+}
+
 fn answer(value: &impl serde::Serialize, table: &str, format: Format) -> CmdResult {
     let mut out = Out::for_format(format);
     match format {

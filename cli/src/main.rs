@@ -349,6 +349,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// The history of one record: its dates, the links it gained and lost, what it succeeded and what succeeded it.
+    History {
+        /// `[FILE] ID`: the model (the embedded sample when omitted) and the record's id (any type).
+        #[arg(value_name = "[FILE] ID", num_args = 1..=2, required = true)]
+        args: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Coverage, dual registration, strip/block balance and matter coverage per area.
     Metrics {
         /// The model; the embedded sample when omitted.

@@ -264,7 +264,7 @@ pub enum Error {
 }
 
 /// The record type with its indefinite article: "a unit", "an item".
-fn article(t: RecordType) -> String {
+pub(crate) fn article(t: RecordType) -> String {
     match t {
         RecordType::Item => format!("an {t}"),
         _ => format!("a {t}"),

@@ -38,6 +38,7 @@ pub mod query;
 pub mod render;
 pub mod scenario;
 pub mod table;
+pub mod time;
 
 pub use audit::{
     Config, Family, Finding, Profiles, RULES, Report, Rule, RuleCount, RuleSetting, Severity, Summary, Thresholds,

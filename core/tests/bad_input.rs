@@ -313,7 +313,7 @@ fn unknown_link_kind() {
     fails(
         &links(r#"{"from": "dw", "to": "gw", "kind": "controls"}"#),
         "unknown_word",
-        r#"links[0] (from "dw"): field "kind": unknown link kind "controls"; expected one of leads, guides, dispatches, party_org_of, instructs, mass_org_of, registers_with, reports_back, member_of, jurisdiction, power, responsible, raises, offers, fulfils, uses, undertakes, or a custom value starting with "x-""#,
+        r#"links[0] (from "dw"): field "kind": unknown link kind "controls"; expected one of leads, guides, dispatches, party_org_of, instructs, mass_org_of, registers_with, reports_back, member_of, jurisdiction, power, responsible, raises, offers, fulfils, uses, undertakes, succeeded_by, or a custom value starting with "x-""#,
     );
 }
 
@@ -600,7 +600,7 @@ fn unknown_link_field() {
     fails(
         &links(r#"{"from": "dw", "to": "gw", "kind": "leads", "primray": true}"#),
         "invalid_field",
-        r#"links[0] (from "dw"): field "primray": unknown field; expected one of from, to, kind, primary, power, role, scope, members, attrs, since, until"#,
+        r#"links[0] (from "dw"): field "primray": unknown field; expected one of from, to, kind, primary, power, role, scope, members, event, attrs, since, until"#,
     );
 }
 

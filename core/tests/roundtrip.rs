@@ -76,6 +76,7 @@ const EVERY_FIELD: &str = r#"{
     {"from": "proj-meals", "to": "need-eldercare", "kind": "fulfils"},
     {"from": "proj-meals", "to": "res-canteen", "kind": "uses"},
     {"from": "c01-dzb", "to": "proj-meals", "kind": "undertakes"},
+    {"from": "yyl-g01", "to": "bldg-1", "kind": "succeeded_by", "event": "recode", "since": "2019"},
     {"from": "vol", "to": "need-eldercare", "kind": "x-volunteers_for", "attrs": {"hours": 12}},
     {"from": "x-1", "to": "garbage", "kind": "x-pilot"},
     {"from": "vol", "to": "yyl-scjgs", "kind": "dispatches"}
@@ -158,7 +159,7 @@ fn every_field_round_trips() {
     let model = Model::from_json(EVERY_FIELD).unwrap();
     assert_eq!(model.count(RecordType::Territory), 7);
     assert_eq!(model.count(RecordType::Unit), 13);
-    assert_eq!(model.link_count(), 27);
+    assert_eq!(model.link_count(), 28);
     let text = assert_round_trips(&model, "every-field");
     // (serde_json's Value cannot hold 1.0e400, which the attrs keep verbatim, so compare it as a string.)
     let unbounded = |t: &str| value(&t.replace("1.0e400", "\"1.0e400\""));
@@ -269,8 +270,8 @@ fn csv_bundle_layout() {
         "\nc01-jwh,第一居委会,residents_committee,self_governance,yyl-c01,,,,,,\"{\"\"term\"\":\"\"2021-2026\"\"}\"\n"
     ));
     let links = read("links.csv");
-    assert!(links.contains("\nbs-scjgj,illegal-construction,responsible,,,lead,310113003,,,,\n"), "{links}");
-    assert!(links.contains("\nbs-scjgj,yyl-scjgs,leads,false,,,,,,,\n"));
+    assert!(links.contains("\nbs-scjgj,illegal-construction,responsible,,,lead,310113003,,,,,\n"), "{links}");
+    assert!(links.contains("\nbs-scjgj,yyl-scjgs,leads,false,,,,,,,,\n"));
     let territories = read("territories.csv");
     assert!(territories.contains("\nyyl-g01,\"网格 1\nline two\",grid,yyl-c01,,,\n"), "{territories}");
     assert_eq!(read("meta.json"), format!("{}\n", model.meta().unwrap().as_json()));
@@ -612,14 +613,29 @@ impl Plan {
             };
             let (froms, tos) = match kind.endpoints() {
                 _ if kind == LinkKind::Dispatches => (&departments, &unit_ids),
+                _ if kind == LinkKind::SucceededBy => (&unit_ids, &unit_ids),
                 Some((f, t)) => (ids_of(f), ids_of(t)),
                 None => (&all, &all),
             };
             if froms.is_empty() || tos.is_empty() {
                 continue;
             }
-            let mut spec = LinkSpec::new(l.from.get(froms), l.to.get(tos), kind.clone());
+            let (mut from, mut to) = (l.from.get(froms), l.to.get(tos));
+            if kind == LinkKind::SucceededBy {
+                // Successions run forward in the unit list, so they never loop (a loop is a load error).
+                let pos = |s: &String| unit_ids.iter().position(|u| u == s);
+                if from == to {
+                    continue;
+                }
+                if pos(from) > pos(to) {
+                    std::mem::swap(&mut from, &mut to);
+                }
+            }
+            let mut spec = LinkSpec::new(from, to, kind.clone());
             match kind {
+                LinkKind::SucceededBy => {
+                    spec.event = Some(SuccessionEvent::ALL[l.members.unwrap_or(0) as usize % 5].clone())
+                }
                 LinkKind::Leads => spec.primary = l.primary,
                 LinkKind::Power => spec.power = Some(l.power.parse().unwrap()),
                 LinkKind::Responsible => {

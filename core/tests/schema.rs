@@ -380,6 +380,7 @@ fn link_field_rules_match_the_loader() {
         ("role", serde_json::json!("lead")),
         ("scope", serde_json::json!("t")),
         ("members", serde_json::json!(3)),
+        ("event", serde_json::json!("merge")),
     ];
     let records = r#""territories": [{"id": "t", "name": "T", "kind": "district"}],
         "units": [{"id": "a", "name": "A", "kind": "department"}, {"id": "b", "name": "B", "kind": "enterprise"}],

@@ -144,7 +144,7 @@ fn invalid(message: impl Into<String>) -> Error {
 
 fn unknown_rule(key: &str, at: &str) -> Error {
     invalid(format!(
-        "{at}: unknown rule {key:?}; expected a code S001 … L002 or a name such as \"no-party-org\" (see docs/rules.md)"
+        "{at}: unknown rule {key:?}; expected a code S001 … T004 or a name such as \"no-party-org\" (see docs/rules.md)"
     ))
 }
 

@@ -83,10 +83,13 @@ pub enum Family {
     Balance,
     /// `L`: the three lists of regional Party building (needs, resources, projects).
     Lists,
+    /// `T`: time itself (dates that allow no day, links and places outside the dates of
+    /// what they join, gaps in successions).
+    Time,
 }
 
 impl Family {
-    /// The word: `structure`, `coverage`, `registration`, `matters`, `balance`, `lists`.
+    /// The word: `structure`, `coverage`, `registration`, `matters`, `balance`, `lists`, `time`.
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Structure => "structure",
@@ -95,6 +98,7 @@ impl Family {
             Family::Matters => "matters",
             Family::Balance => "balance",
             Family::Lists => "lists",
+            Family::Time => "time",
         }
     }
 }
@@ -156,12 +160,12 @@ macro_rules! rules {
             rules!(@consts 0usize, $($idx)+);
         }
 
-        /// The catalogue: all 21 rules, in catalogue order (S, C, D, A, B, L).
+        /// The catalogue: all 25 rules, in catalogue order (S, C, D, A, B, L, T).
         ///
         /// # Example
         /// ```
         /// use tiaokuai::{RULES, Severity};
-        /// assert_eq!(RULES.len(), 21);
+        /// assert_eq!(RULES.len(), 25);
         /// assert_eq!(RULES[0].code, "S001");
         /// assert_eq!(RULES[0].default_severity, Severity::Error);
         /// ```
@@ -256,6 +260,19 @@ rules! {
     L002 = "L002", "idle-resource", Lists, Info, None,
         "a resource no project uses",
         "regional Party building: the three lists (needs, resources, projects)";
+    T001 = "T001", "empty-validity", Time, Error, None,
+        "a record or link whose `until` is before its `since`: never in force",
+        "docs/format.md, validity dates: `until` is the last day in force (任期至…), as Popolo's end_date";
+    T002 = "T002", "link-outside-ends", Time, Warning, None,
+        "a link whose own dates put it in force on a day one of its ends is not",
+        "docs/format.md: a link holds only while both its ends do (a relation needs both parties)";
+    T003 = "T003", "parent-outside", Time, Warning, None,
+        "a territory in force on a day its parent is not; a unit in force on a day its `located_in` is not",
+        "division codes (统计用区划代码): a place lies in a place that exists; units sit in existing places";
+    T004 = "T004", "succession-gap", Time, Warning, None,
+        "a record that ends and has a successor starting later than the next day (or, for a rename or \
+         recode, on or before its last day)",
+        "division changes (行政区划变更): a merger or new code takes effect the day after the old one ends";
 }
 
 /// One finding of the audit: a rule, the record it is about, and the evidence.
@@ -304,7 +321,7 @@ mod tests {
     #[test]
     fn catalogue_is_consistent() {
         assert_eq!(RULES.len(), id::COUNT);
-        assert_eq!(RULES.len(), 21);
+        assert_eq!(RULES.len(), 25);
         for (i, r) in RULES.iter().enumerate() {
             assert_eq!(Rule::index_of(r.code), Some(i));
             assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
@@ -315,6 +332,7 @@ mod tests {
                 Family::Matters => 'A',
                 Family::Balance => 'B',
                 Family::Lists => 'L',
+                Family::Time => 'T',
             };
             assert!(r.code.starts_with(letter));
         }

@@ -834,8 +834,10 @@ impl Sink {
         }
         let kind = |r: &Raw| model.record(Node::new(r.subject)).record_type();
         debug_assert!(
-            raw.windows(2).all(|w| w[0].rule != w[1].rule || kind(&w[0]) == kind(&w[1])),
-            "the subjects of a rule are of one record type"
+            raw.windows(2).all(|w| w[0].rule != w[1].rule
+                || kind(&w[0]) == kind(&w[1])
+                || RULES[w[0].rule as usize].family == Family::Time),
+            "the subjects of a rule are of one record type (T rules: records of any type, in document order)"
         );
         let mut out = text::Out::default();
         let mut findings = Vec::with_capacity(raw.len());
@@ -1032,6 +1034,7 @@ fn run(ctx: &Context, sink: &mut Sink) -> Metrics {
     rules::matters::run(ctx, sink, &mut tally);
     rules::balance::run(ctx, sink, &mut tally);
     rules::lists::run(ctx, sink);
+    rules::time::run(ctx, sink);
     Metrics::finish(ctx, tally)
 }
 

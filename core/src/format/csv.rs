@@ -40,7 +40,7 @@ pub const MATTER_COLUMNS: &[&str] = &["id", "name", "list", "category", "since",
 pub const ITEM_COLUMNS: &[&str] = &["id", "name", "list", "since", "until", "attrs"];
 /// The columns of `links.csv`.
 pub const LINK_COLUMNS: &[&str] =
-    &["from", "to", "kind", "primary", "power", "role", "scope", "members", "since", "until", "attrs"];
+    &["from", "to", "kind", "primary", "power", "role", "scope", "members", "event", "since", "until", "attrs"];
 
 /// Every file a CSV bundle holds: what [`Model::write_csv_dir`] may replace
 /// in an existing folder (see [`super::check_output_folder`]).
@@ -542,6 +542,7 @@ impl Model {
                                 role: row.word(key, "role")?,
                                 scope: row.get("scope").map(str::to_string),
                                 members: row.count(key, "members")?,
+                                event: row.word(key, "event")?,
                                 attrs,
                                 validity,
                                 ..LinkSpec::new(row.text("from"), row.text("to"), row.required(key, "kind")?)
@@ -688,6 +689,7 @@ impl Model {
                             l.role.map(|r| r.to_string()).unwrap_or_default(),
                             l.scope.map(|s| self.id(s).to_string()).unwrap_or_default(),
                             num(l.members),
+                            l.event.as_ref().map(|e| e.to_string()).unwrap_or_default(),
                             date(l.validity.since),
                             date(l.validity.until),
                             attrs(l.attrs.as_ref()),

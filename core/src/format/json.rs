@@ -279,6 +279,8 @@ struct LinkRaw<'a> {
     #[serde(borrow, default)]
     members: Option<&'a RawValue>,
     #[serde(borrow, default)]
+    event: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
     attrs: Option<&'a RawValue>,
     #[serde(borrow, default)]
     since: Option<Cow<'a, str>>,
@@ -729,6 +731,7 @@ fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<Link> {
         role: r.role.as_deref().map(|s| word(&at, "role", s)).transpose()?,
         scope: r.scope.as_deref(),
         members: count_raw(&at, "members", r.members)?,
+        event: r.event.as_deref().map(|s| word(&at, "event", s)).transpose()?,
         attrs: attrs(&at, r.attrs)?,
         validity: validity(&at, r.since.clone(), r.until.clone())?,
     };
@@ -826,6 +829,8 @@ struct OutLink<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     members: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    event: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     attrs: Option<&'a RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     since: Option<String>,
@@ -889,6 +894,7 @@ impl Model {
                 role: l.role.as_ref().map(|r| r.as_str()),
                 scope: l.scope.map(|s| self.id(s)),
                 members: l.members,
+                event: l.event.as_ref().map(|e| e.as_str()),
                 attrs: l.attrs.as_ref().map(Attrs::raw),
                 since: v.since.map(|d| d.to_string()),
                 until: v.until.map(|d| d.to_string()),

@@ -3,7 +3,7 @@
 use petgraph::stable_graph::NodeIndex;
 
 use super::*;
-use crate::error::{Error, Position, Result};
+use crate::error::{Error, Position, Result, article};
 
 /// A territory to add to a [`ModelBuilder`]; references are by id.
 ///
@@ -221,6 +221,8 @@ pub struct LinkSpec {
     pub scope: Option<String>,
     /// For `registers_with`: members registered.
     pub members: Option<u32>,
+    /// For `succeeded_by`: what happened.
+    pub event: Option<SuccessionEvent>,
     /// Free-form attributes.
     pub attrs: Option<Attrs>,
     /// `since` / `until`.
@@ -239,6 +241,7 @@ impl LinkSpec {
             role: None,
             scope: None,
             members: None,
+            event: None,
             attrs: None,
             validity: Validity::default(),
         }
@@ -273,6 +276,25 @@ impl LinkSpec {
         self.members = Some(n);
         self
     }
+
+    /// Sets the event of a `succeeded_by` link.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{LinkKind, LinkSpec, SuccessionEvent};
+    /// let l = LinkSpec::new("310113003", "310113099", LinkKind::SucceededBy).event(SuccessionEvent::Merge);
+    /// assert_eq!(l.event, Some(SuccessionEvent::Merge));
+    /// ```
+    pub fn event(mut self, event: SuccessionEvent) -> Self {
+        self.event = Some(event);
+        self
+    }
+
+    /// Sets the dates.
+    pub fn validity(mut self, validity: Validity) -> Self {
+        self.validity = validity;
+        self
+    }
 }
 
 /// The fields of a link other than its endpoints, with a borrowed scope id.
@@ -283,6 +305,7 @@ pub(crate) struct LinkFields<'a> {
     pub role: Option<Role>,
     pub scope: Option<&'a str>,
     pub members: Option<u32>,
+    pub event: Option<SuccessionEvent>,
     pub attrs: Option<Attrs>,
     pub validity: Validity,
 }
@@ -544,8 +567,9 @@ impl ModelBuilder {
     /// kind (`power` on a `leads` link …) or a required one is missing, or
     /// when the attrs nest more than 124 levels deep.
     pub fn link(&mut self, spec: LinkSpec) -> Result<LinkId> {
-        let LinkSpec { from, to, kind, primary, power, role, scope, members, attrs, validity } = spec;
-        let fields = LinkFields { kind, primary, power, role, scope: scope.as_deref(), members, attrs, validity };
+        let LinkSpec { from, to, kind, primary, power, role, scope, members, event, attrs, validity } = spec;
+        let fields =
+            LinkFields { kind, primary, power, role, scope: scope.as_deref(), members, event, attrs, validity };
         self.add_link(&from, &to, fields)
     }
 
@@ -595,6 +619,8 @@ impl ModelBuilder {
                     found,
                     context: if field == "scope" {
                         "\"scope\"".into()
+                    } else if f.kind.same_type() {
+                        format!("a {:?} link from {} {from_id:?}", f.kind.as_str(), article(expected.unwrap_or(found)))
                     } else {
                         format!("a {:?} link", f.kind.as_str())
                     },
@@ -603,7 +629,13 @@ impl ModelBuilder {
         let ends = f.kind.endpoints();
         let from =
             self.find(from_id, ends.map(|e| e.0)).map_err(|t| endpoint_error("from", from_id, ends.map(|e| e.0), t))?;
-        let to = self.find(to_id, ends.map(|e| e.1)).map_err(|t| endpoint_error("to", to_id, ends.map(|e| e.1), t))?;
+        // A `succeeded_by` link joins two records of the same type: its `to` must be of `from`'s.
+        let to_type = if f.kind.same_type() {
+            Some(self.graph[NodeIndex::new(from.index())].record_type())
+        } else {
+            ends.map(|e| e.1)
+        };
+        let to = self.find(to_id, to_type).map_err(|t| endpoint_error("to", to_id, to_type, t))?;
         let invalid = |field: &str, message: String| Error::InvalidField { at: at(), field: field.into(), message };
         let only = |field: &str, present: bool, kind: LinkKind| -> Result<()> {
             if present && f.kind != kind {
@@ -622,6 +654,7 @@ impl ModelBuilder {
         only("role", f.role.is_some(), LinkKind::Responsible)?;
         only("scope", f.scope.is_some(), LinkKind::Responsible)?;
         only("members", f.members.is_some(), LinkKind::RegistersWith)?;
+        only("event", f.event.is_some(), LinkKind::SucceededBy)?;
         if f.kind == LinkKind::Power && f.power.is_none() {
             return Err(invalid(
                 "power",
@@ -663,6 +696,7 @@ impl ModelBuilder {
             role: f.role,
             scope,
             members: f.members,
+            event: f.event,
             attrs: f.attrs,
             validity: f.validity,
         })
@@ -688,6 +722,7 @@ impl ModelBuilder {
             return Err(e);
         }
         self.check_territory_tree()?;
+        self.check_successions()?;
         Ok(Model::assemble(self.graph, self.index, self.order, self.meta, self.threads))
     }
 
@@ -713,6 +748,65 @@ impl ModelBuilder {
             };
             self.set_territory_ref(p.node, target);
         }
+    }
+
+    /// Refuses `succeeded_by` links that loop (a → b → … → a): no record can be its own
+    /// successor. Names the link that closes the loop and the ids around it. Linear in
+    /// the number of links (each record is walked once).
+    fn check_successions(&self) -> Result<()> {
+        use petgraph::visit::EdgeRef;
+        let succ = |n: usize| {
+            self.graph
+                .edges(NodeIndex::new(n))
+                .filter(|e| e.weight().kind == LinkKind::SucceededBy)
+                .map(|e| (e.id().index(), e.target().index()))
+        };
+        if !self.graph.edge_weights().any(|l| l.kind == LinkKind::SucceededBy) {
+            return Ok(());
+        }
+        // Iterative depth-first search: 0 = unvisited, 1 = on the path, 2 = done.
+        let mut state = vec![0u8; self.graph.node_count()];
+        for start in 0..self.graph.node_count() {
+            if state[start] != 0 {
+                continue;
+            }
+            // Stack of (node, its successor links still to walk).
+            let mut stack: Vec<(usize, Vec<(usize, usize)>)> = vec![(start, succ(start).collect())];
+            state[start] = 1;
+            while let Some((node, next)) = stack.last_mut() {
+                let node = *node;
+                match next.pop() {
+                    Some((edge, to)) => match state[to] {
+                        0 => {
+                            state[to] = 1;
+                            let more = succ(to).collect();
+                            stack.push((to, more));
+                        }
+                        1 => {
+                            let from = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                            let id = |n: usize| self.graph[NodeIndex::new(n)].id().to_string();
+                            let mut cycle: Vec<String> = stack[from..].iter().map(|(n, _)| id(*n)).collect();
+                            cycle.push(id(to));
+                            let from_id = id(node);
+                            return Err(Error::InvalidField {
+                                at: Position::link(edge, Some(&from_id)),
+                                field: "to".into(),
+                                message: format!(
+                                    "\"succeeded_by\" links loop: {} (no record can succeed itself)",
+                                    cycle.join(" -> ")
+                                ),
+                            });
+                        }
+                        _ => {}
+                    },
+                    None => {
+                        state[node] = 2;
+                        stack.pop();
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     fn check_territory_tree(&self) -> Result<()> {

@@ -451,6 +451,10 @@ vocabulary! {
         Uses = "uses",
         /// Who carries a project out, unit → item.
         Undertakes = "undertakes",
+        /// A record's successor after a merge, split, rename, new code or absorption,
+        /// record → record of the same type (territory → territory, unit → unit …);
+        /// the link's `event` says which ([`SuccessionEvent`]).
+        SucceededBy = "succeeded_by",
     }
 }
 
@@ -497,10 +501,12 @@ impl fmt::Display for RecordType {
 
 impl LinkKind {
     /// The record types this kind of link joins, `(from, to)`; `None` for custom
-    /// kinds, which may join any records.
+    /// kinds, which may join any records, and for `succeeded_by`, which joins two
+    /// records of the same type, whichever it is (see [`LinkKind::same_type`]).
     pub fn endpoints(&self) -> Option<(RecordType, RecordType)> {
         use RecordType::*;
         Some(match self {
+            LinkKind::SucceededBy => return None,
             LinkKind::Jurisdiction => (Unit, Territory),
             LinkKind::Responsible => (Unit, Matter),
             LinkKind::Raises | LinkKind::Offers | LinkKind::Undertakes => (Unit, Item),
@@ -510,13 +516,74 @@ impl LinkKind {
         })
     }
 
-    /// A dense index of the built-in kinds (0..17), with every custom kind at 17.
+    /// True for the kinds whose two ends must be records of the same type, whichever
+    /// it is: `succeeded_by` (a street succeeds a street, a unit a unit).
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::LinkKind;
+    /// assert!(LinkKind::SucceededBy.same_type());
+    /// assert_eq!(LinkKind::SucceededBy.endpoints(), None);
+    /// assert!(!LinkKind::Leads.same_type());
+    /// ```
+    pub fn same_type(&self) -> bool {
+        matches!(self, LinkKind::SucceededBy)
+    }
+
+    /// A dense index of the built-in kinds (0..18), with every custom kind at 18.
     /// Used to group adjacency by kind.
     pub fn slot(&self) -> usize {
         match self {
             LinkKind::Custom(_) => Self::ALL.len(),
             other => Self::ALL.iter().position(|k| k == other).unwrap_or(Self::ALL.len()),
         }
+    }
+}
+
+vocabulary! {
+    /// What happened when a record was succeeded (the `event` of a `succeeded_by` link).
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::SuccessionEvent;
+    /// let e: SuccessionEvent = "merge".parse().unwrap();
+    /// assert_eq!(e.past_tense(), "merged into");
+    /// assert!("x-reform".parse::<SuccessionEvent>().unwrap().is_custom());
+    /// assert!("merged".parse::<SuccessionEvent>().is_err());
+    /// ```
+    SuccessionEvent, "succession event", custom = true, {
+        /// Several records became one: each old record has a link to the new one (合并).
+        Merge = "merge",
+        /// One record became several: one link to each new record (拆分).
+        Split = "split",
+        /// The same body under a new name (更名).
+        Rename = "rename",
+        /// The same body under a new code or id, e.g. a new statistical division code (变更代码).
+        Recode = "recode",
+        /// The record was taken into an existing one, which goes on (撤并、并入).
+        Absorb = "absorb",
+    }
+}
+
+impl SuccessionEvent {
+    /// The words for a sentence "A was … B" (`merged into`, `split into`, `renamed`,
+    /// `recoded as`, `absorbed into`, `succeeded by` for a custom event).
+    pub fn past_tense(&self) -> &'static str {
+        match self {
+            SuccessionEvent::Merge => "merged into",
+            SuccessionEvent::Split => "split into",
+            SuccessionEvent::Rename => "renamed",
+            SuccessionEvent::Recode => "recoded as",
+            SuccessionEvent::Absorb => "absorbed into",
+            SuccessionEvent::Custom(_) => "succeeded by",
+        }
+    }
+
+    /// True for the events after which the same body goes on under a new name or id
+    /// (`rename`, `recode`): the successor starts the day after the predecessor ends,
+    /// and the two never overlap (rule T004).
+    pub fn is_continuation(&self) -> bool {
+        matches!(self, SuccessionEvent::Rename | SuccessionEvent::Recode)
     }
 }
 
@@ -671,7 +738,7 @@ mod tests {
         for k in LinkKind::ALL {
             assert_eq!(&k.as_str().parse::<LinkKind>().unwrap(), k);
         }
-        assert_eq!(LinkKind::ALL.len(), 17);
+        assert_eq!(LinkKind::ALL.len(), 18);
     }
 
     #[test]
@@ -689,7 +756,7 @@ mod tests {
         assert!(Level::Country < Level::Grid);
         assert_eq!(TerritoryKind::Village.level(), Some(Level::Community));
         assert_eq!(Level::Community.grade(), Grade::Specific);
-        assert_eq!(LinkKind::Custom("x-a".into()).slot(), 17);
+        assert_eq!(LinkKind::Custom("x-a".into()).slot(), 18);
         assert_eq!(LinkKind::Leads.slot(), 0);
     }
 }

@@ -930,6 +930,8 @@ pub struct Link {
     pub scope: Option<Node>,
     /// For `registers_with`: how many members registered.
     pub members: Option<u32>,
+    /// For `succeeded_by`: what happened (merge, split, rename, recode, absorb).
+    pub event: Option<SuccessionEvent>,
     /// Free-form attributes, kept verbatim.
     pub attrs: Option<Attrs>,
     /// `since` / `until`.

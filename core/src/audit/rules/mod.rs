@@ -6,3 +6,4 @@ pub(crate) mod lists;
 pub(crate) mod matters;
 pub(crate) mod registration;
 pub(crate) mod structure;
+pub(crate) mod time;
