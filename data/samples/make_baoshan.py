@@ -849,7 +849,7 @@ for proj, needs, ress, who in [
 # during 2015 lists them as uncertain. Zhangmiao's office (zm-gov) never gave up
 # investment promotion: that is the deliberate A004 gap, open to this day.
 # Set to False to leave the succession links out (for a loader without succeeded_by).
-SUCCESSION = False
+SUCCESSION = True
 BEFORE_REFORM, REFORM = "2014-12-31", "2015"
 _links_now = list(links)
 for t in TS:
@@ -862,9 +862,12 @@ for t in TS:
     L(old, t.code, "jurisdiction", until=BEFORE_REFORM)
     # Before the reform the committee led directly what the community Party committee
     # and the street working committee lead now.
+    since_of = {u["id"]: u.get("since") for u in units}
     for ln in _links_now:
+        founded_on = since_of.get(ln["to"])
         if ln["kind"] == "leads" and ln["from"] in (t.party, t.area_party) \
-                and ln["to"] not in (f"{t.p}-sqdw", f"{t.p}-xzdz", f"{t.p}-jm"):
+                and ln["to"] not in (f"{t.p}-sqdw", f"{t.p}-xzdz", f"{t.p}-jm") \
+                and (founded_on is None or founded_on[:4] < "2015"):
             L(old, ln["to"], "leads", until=BEFORE_REFORM)
     if SUCCESSION:
         L(old, t.party, "succeeded_by", event="rename", attrs={
