@@ -34,7 +34,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "BYTES", value_parser = parse_size)]
     max_bytes: Option<u64>,
     /// Threads a load may use, 0 to 256: 0 for one per core (at most 8, the default),
-    /// 1 to load on one thread. Queries and the audit run on one thread either way.
+    /// 1 to load on one thread. Queries and the audit run on one thread either way;
+    /// `timeline` shares its dates between N threads when N > 1 (same output).
     #[arg(long, global = true, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
     /// Read the model as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD; a year or
@@ -203,6 +204,27 @@ pub enum RenderTo {
     Pdf,
 }
 
+/// The step of `timeline`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EveryArg {
+    /// Each year.
+    Year,
+    /// Each quarter.
+    Quarter,
+    /// Each month.
+    Month,
+}
+
+impl From<EveryArg> for tiaokuai::time::Every {
+    fn from(every: EveryArg) -> Self {
+        match every {
+            EveryArg::Year => tiaokuai::time::Every::Year,
+            EveryArg::Quarter => tiaokuai::time::Every::Quarter,
+            EveryArg::Month => tiaokuai::time::Every::Month,
+        }
+    }
+}
+
 /// The size of a generated model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ScaleArg {
@@ -240,6 +262,38 @@ pub enum Command {
         /// Exit with status 1 when there are findings of this severity or worse.
         #[arg(long, value_enum, default_value_t)]
         fail_on: FailOn,
+        /// CSV output (`--format csv`): neutralise text cells that spreadsheets would run as formulas, or keep them.
+        #[arg(long, value_enum, default_value_t)]
+        csv_formulas: CsvFormulas,
+        /// Audit over a span from this date (its first day): each finding once, with the
+        /// periods in which it held (with --to, or alone for a span without end).
+        #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "fail_on")]
+        from: Option<tiaokuai::Date>,
+        /// Audit over a span up to this date (its last day); see --from.
+        #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "fail_on")]
+        to: Option<tiaokuai::Date>,
+    },
+    /// The metrics and the findings counted by rule at a series of dates: each year,
+    /// quarter or month from --from to --to (read as the period's last day), or, without
+    /// --every, every day on which something changes.
+    Timeline {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// An audit config (JSON or TOML).
+        #[arg(long)]
+        config: Option<String>,
+        /// The first date (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        from: Option<tiaokuai::Date>,
+        /// The last date.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        to: Option<tiaokuai::Date>,
+        /// A row each year, quarter or month (needs --from and --to).
+        #[arg(long, value_enum)]
+        every: Option<EveryArg>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
         /// CSV output (`--format csv`): neutralise text cells that spreadsheets would run as formulas, or keep them.
         #[arg(long, value_enum, default_value_t)]
         csv_formulas: CsvFormulas,
@@ -416,6 +470,7 @@ fn main() -> ExitCode {
     if let Some(threads) = cli.threads {
         options = options.threads(threads);
     }
+    commands::set_threads(cli.threads);
     match commands::run(cli.command, options, cli.at) {
         Ok(code) => code,
         Err(commands::Failure::BrokenPipe) => ExitCode::SUCCESS,

@@ -31,6 +31,7 @@ pub mod model;
 pub mod query;
 pub mod render;
 pub mod scenario;
+pub mod time;
 
 pub use audit::{
     Config, Family, Finding, Profiles, RULES, Report, Rule, RuleCount, RuleSetting, Severity, Summary, Thresholds,
