@@ -311,9 +311,9 @@ pub fn run(command: Command, options: LoadOptions, at: Option<tiaokuai::Date>) -
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { scale, seed, output } => {
+        Command::Generate { scale, seed, history, output } => {
             let output = model_output(output.as_deref())?;
-            let model = tiaokuai::generate::generate(scale.into(), seed)?;
+            let model = tiaokuai::generate::GenerateOptions::new(scale.into(), seed).history(history).generate()?;
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -430,6 +430,10 @@ pub enum Command {
         /// The seed: the same seed gives the same model.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Dated history: about a quarter of the links and a twelfth of the units start,
+        /// end, or both within 2008–2023 (deterministic by seed).
+        #[arg(long)]
+        history: bool,
         /// Where to write the model: a JSON file (stdout when omitted or `-`), or a CSV
         /// bundle folder when the path ends in /. Written atomically, as for convert.
         #[arg(short, long)]

@@ -224,3 +224,30 @@ fn periods_read_as_the_design_says() {
     assert!(p.periods.iter().all(|p| p.from.is_some()));
     assert!(model.audit_over(&Config::default(), Some(d("2020")), Some(d("2019"))).is_err());
 }
+
+#[test]
+fn generated_history_dates_a_fifth_of_the_links_and_keeps_the_structure() {
+    use tiaokuai::generate::{GenerateOptions, Scale};
+    let opts = GenerateOptions::new(Scale::District, 5).prefix("310113003");
+    let plain = opts.clone().generate().unwrap();
+    let dated = opts.clone().history(true).generate().unwrap();
+    assert!(!plain.document_links().any(|(_, l)| !l.validity.is_empty()));
+    assert_eq!(dated.to_json(), opts.clone().history(true).generate().unwrap().to_json(), "same seed, same dates");
+    let n = dated.document_links().filter(|(_, l)| !l.validity.is_empty()).count();
+    assert!(n * 5 >= dated.link_count(), "{n} of {} links dated", dated.link_count());
+    let reduced =
+        dated.document_links().filter_map(|(_, l)| l.validity.since).any(|d| d.precision() != tiaokuai::Precision::Day);
+    assert!(reduced, "some dates are reduced");
+    // The same records and links, in the same order: only the dates differ.
+    let ids = |m: &Model| m.document_records().map(|(_, r)| r.id().to_string()).collect::<Vec<_>>();
+    assert_eq!(ids(&dated), ids(&plain));
+    let ends = |m: &Model| {
+        m.document_links().map(|(_, l)| (m.id(l.from).to_string(), m.id(l.to).to_string())).collect::<Vec<_>>()
+    };
+    assert_eq!(ends(&dated), ends(&plain));
+    // Its timeline changes over the years.
+    let years = timeline_dates(&dated, Some(d("2008")), Some(d("2024")), Some(Every::Year)).unwrap();
+    let t = dated.timeline(&Config::default(), &years);
+    assert_ne!(t.rows[0].counts, t.rows[16].counts);
+    check_timeline(&dated, &years[..3]);
+}
