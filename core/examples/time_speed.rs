@@ -25,7 +25,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = Model::load(&path)?.whole();
     println!("load {:.2} s", t.elapsed().as_secs_f64());
     let dated = model.document_links().filter(|(_, l)| !l.validity.is_empty()).count();
-    println!("links {} dated {} ({:.1} %)", model.link_count(), dated, 100.0 * dated as f64 / model.link_count() as f64);
+    println!(
+        "links {} dated {} ({:.1} %)",
+        model.link_count(),
+        dated,
+        100.0 * dated as f64 / model.link_count() as f64
+    );
     let date = "2019-06-30".parse()?;
     let config = Config::default();
 
@@ -66,8 +71,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             drop(std::hint::black_box(model.at(y).audit(&config)));
         }
     });
-    let t1 = median((0..3).map(|_| secs(|| drop(std::hint::black_box(timeline(&model, &config, &years, 1))))).collect());
-    let t2 = median((0..3).map(|_| secs(|| drop(std::hint::black_box(timeline(&model, &config, &years, 2))))).collect());
+    let t1 =
+        median((0..3).map(|_| secs(|| drop(std::hint::black_box(timeline(&model, &config, &years, 1))))).collect());
+    let t2 =
+        median((0..3).map(|_| secs(|| drop(std::hint::black_box(timeline(&model, &config, &years, 2))))).collect());
     println!(
         "timeline of 11 yearly dates: {:.2} s on 1 thread, {:.2} s on 2 (eleven full audits at the dates: {:.2} s)",
         t1, t2, naive

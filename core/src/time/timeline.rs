@@ -72,8 +72,10 @@ pub struct Timeline {
     pub rows: Vec<TimelineRow>,
 }
 
+type Rate = fn(&crate::metrics::Rates) -> Option<f64>;
+
 /// The rates a timeline shows, by column name.
-const RATES: [(&str, fn(&crate::metrics::Rates) -> Option<f64>); 5] = [
+const RATES: [(&str, Rate); 5] = [
     ("org_coverage", |r| r.org_coverage),
     ("work_coverage", |r| r.work_coverage),
     ("dual_registration", |r| r.dual_registration),
