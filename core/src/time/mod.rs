@@ -1,7 +1,7 @@
 //! Time (issue #12): the model over a span of dates.
 //!
-//! - [`timeline`]: the metrics and the findings counted by rule at a series of dates.
-//! - [`periods`]: the audit over a span, each finding once with the periods in which it held.
+//! - [`mod@timeline`]: the metrics and the findings counted by rule at a series of dates.
+//! - [`mod@periods`]: the audit over a span, each finding once with the periods in which it held.
 //!
 //! Both evaluate the model at the days on which something changes ([`change_days`]):
 //! between two of them every record and link keeps its status, so nothing else can
