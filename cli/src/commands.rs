@@ -283,8 +283,26 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
         return Err(Failure::Usage("--at reads a model at a date: this command reads no model".into()));
     }
     match command {
-        Command::Audit { file, config, format, fail_on, csv_formulas, baseline } => {
+        Command::Audit { file, config, format, csv_formulas, from, to, .. } if from.is_some() || to.is_some() => {
+            let format = match format {
+                AuditFormat::Concise | AuditFormat::Table => Format::Table,
+                AuditFormat::Json => Format::Json,
+                AuditFormat::Csv => Format::Csv,
+                other => {
+                    return Err(Failure::Usage(format!(
+                        "--from/--to report findings with their periods as concise, table, csv or json, not {}",
+                        clap::ValueEnum::to_possible_value(&other)
+                            .map_or_else(String::new, |v| v.get_name().to_string())
+                    )));
+                }
+            };
+            audit_over(file.as_deref(), config.as_deref(), format, csv_formulas, from, to)
+        }
+        Command::Audit { file, config, format, fail_on, csv_formulas, baseline, .. } => {
             audit(file.as_deref(), config.as_deref(), format, fail_on, csv_formulas, &baseline, color)
+        }
+        Command::Timeline { file, config, from, to, every, format, csv_formulas } => {
+            timeline(file.as_deref(), config.as_deref(), from, to, every.map(Into::into), format, csv_formulas)
         }
         // Issue #12: a superseded id is answered for its successors in force, with a note.
         Command::Chain { args, line, format } => {
@@ -349,9 +367,9 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { scale, seed, output } => {
+        Command::Generate { scale, seed, history, output } => {
             let output = model_output(output.as_deref())?;
-            let model = tiaokuai::generate::generate(scale.into(), seed)?;
+            let model = tiaokuai::generate::GenerateOptions::new(scale.into(), seed).history(history).generate()?;
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -544,6 +562,130 @@ fn audit(
         FailOn::Warning => audited.count_new(Severity::Error) + audited.count_new(Severity::Warning) > 0,
     };
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `--threads` as given, set once by `main`: `timeline` shares its dates between them when > 1.
+static THREADS: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+
+/// Records `--threads` for the commands that run on several threads besides loading.
+pub fn set_threads(threads: Option<usize>) {
+    let _ = THREADS.set(threads);
+}
+
+/// A span of dates reads the model at many dates: `--at` names one.
+fn no_at(what: &str) -> Result<(), Failure> {
+    match AT.get().copied().flatten() {
+        Some(_) => Err(Failure::Usage(format!("{what} reads the model at many dates: use --from/--to, not --at"))),
+        None => Ok(()),
+    }
+}
+
+fn audit_over(
+    file: Option<&str>,
+    config: Option<&str>,
+    format: Format,
+    formulas: CsvFormulas,
+    from: Option<tiaokuai::Date>,
+    to: Option<tiaokuai::Date>,
+) -> CmdResult {
+    no_at("audit --from/--to")?;
+    let model = load(file)?;
+    let config = load_config(config)?;
+    let report = model.audit_over(&config, from, to)?;
+    let mut out = Out::for_format(format);
+    match format {
+        Format::Json => out.line(&report.to_json())?,
+        Format::Csv => {
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                rule: &'a str,
+                name: &'a str,
+                severity: Severity,
+                subject: &'a str,
+                territory: &'a str,
+                periods: String,
+                message: &'a str,
+            }
+            let rows: Vec<Row<'_>> = report
+                .findings
+                .iter()
+                .map(|h| Row {
+                    rule: h.finding.rule,
+                    name: h.finding.name,
+                    severity: h.finding.severity,
+                    subject: &h.finding.subject,
+                    territory: h.finding.territory.as_deref().unwrap_or(""),
+                    periods: h.describe_periods(),
+                    message: &h.finding.message,
+                })
+                .collect();
+            write_csv(&rows, &mut out, formulas)?;
+        }
+        Format::Table => {
+            let title = model.title().unwrap_or_else(|| file.unwrap_or("model").to_string());
+            let span = |d: Option<tiaokuai::Date>| d.map_or("open".to_string(), |d| d.to_string());
+            out.line(&format!(
+                "Audit of {title} from {} to {} ({} days of change evaluated)\n",
+                span(report.from),
+                span(report.to),
+                report.days
+            ))?;
+            if report.findings.is_empty() {
+                out.line("no findings")?;
+            } else {
+                out.text(&report.to_table().render())?;
+            }
+            out.line(&format!("\n{} findings", report.findings.len()))?;
+        }
+    }
+    out.done()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn timeline(
+    file: Option<&str>,
+    config: Option<&str>,
+    from: Option<tiaokuai::Date>,
+    to: Option<tiaokuai::Date>,
+    every: Option<tiaokuai::time::Every>,
+    format: Format,
+    formulas: CsvFormulas,
+) -> CmdResult {
+    no_at("timeline")?;
+    let model = load(file)?;
+    let config = load_config(config)?;
+    let dates = tiaokuai::time::timeline_dates(model, from, to, every)?;
+    let threads = match THREADS.get().copied().flatten() {
+        Some(0) => std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
+        Some(n) => n,
+        None => 1,
+    };
+    let timeline = tiaokuai::time::timeline(model, &config, &dates, threads);
+    let mut out = Out::for_format(format);
+    match format {
+        Format::Json => out.line(&timeline.to_json())?,
+        Format::Csv => {
+            let mut w = CsvWriter::new(&mut out.w, formulas.into());
+            w.record(timeline.columns().iter().map(String::as_str))?;
+            for row in timeline.cells() {
+                for (i, cell) in row.iter().enumerate() {
+                    // The two dates are text; counts and rates are numbers.
+                    if i < 2 { w.text(cell)? } else { w.value(cell)? }
+                }
+                w.end_record()?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            if timeline.rows.is_empty() {
+                out.line("no dates: the model has none in the span (give --from, or --every with --from and --to)")?;
+            } else {
+                out.text(&timeline.to_table().render())?;
+            }
+        }
+    }
+    out.done()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn metrics(

@@ -42,7 +42,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "BYTES", value_parser = parse_size)]
     max_bytes: Option<u64>,
     /// Threads a load may use, 0 to 256: 0 for one per core (at most 8, the default),
-    /// 1 to load on one thread. Queries and the audit run on one thread either way.
+    /// 1 to load on one thread. Queries and the audit run on one thread either way;
+    /// `timeline` shares its dates between N threads when N > 1 (same output).
     #[arg(long, global = true, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
     /// Read the model as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD; a year or
@@ -248,6 +249,27 @@ pub enum RenderTo {
     Pdf,
 }
 
+/// The step of `timeline`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EveryArg {
+    /// Each year.
+    Year,
+    /// Each quarter.
+    Quarter,
+    /// Each month.
+    Month,
+}
+
+impl From<EveryArg> for tiaokuai::time::Every {
+    fn from(every: EveryArg) -> Self {
+        match every {
+            EveryArg::Year => tiaokuai::time::Every::Year,
+            EveryArg::Quarter => tiaokuai::time::Every::Quarter,
+            EveryArg::Month => tiaokuai::time::Every::Month,
+        }
+    }
+}
+
 /// The size of a generated model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ScaleArg {
@@ -317,6 +339,38 @@ pub enum Command {
         /// The baseline: accepted findings.
         #[command(flatten, next_help_heading = "Baseline")]
         baseline: BaselineArgs,
+        /// Audit over a span from this date (its first day): each finding once, with the
+        /// periods in which it held (with --to, or alone for a span without end).
+        #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "fail_on")]
+        from: Option<tiaokuai::Date>,
+        /// Audit over a span up to this date (its last day); see --from.
+        #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "fail_on")]
+        to: Option<tiaokuai::Date>,
+    },
+    /// The metrics and the findings counted by rule at a series of dates: each year,
+    /// quarter or month from --from to --to (read as the period's last day), or, without
+    /// --every, every day on which something changes.
+    Timeline {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// An audit config (JSON or TOML).
+        #[arg(long)]
+        config: Option<String>,
+        /// The first date (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        from: Option<tiaokuai::Date>,
+        /// The last date.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        to: Option<tiaokuai::Date>,
+        /// A row each year, quarter or month (needs --from and --to).
+        #[arg(long, value_enum)]
+        every: Option<EveryArg>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// CSV output (`--format csv`): neutralise text cells that spreadsheets would run as formulas, or keep them.
+        #[arg(long, value_enum, default_value_t)]
+        csv_formulas: CsvFormulas,
     },
     /// The accountability chain of a unit, from the unit up to the top.
     Chain {
@@ -455,6 +509,10 @@ pub enum Command {
         /// The seed: the same seed gives the same model.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Dated history: about a quarter of the links and a twelfth of the units start,
+        /// end, or both within 2008–2023 (deterministic by seed).
+        #[arg(long)]
+        history: bool,
         /// Where to write the model: a JSON file (stdout when omitted or `-`), or a CSV
         /// bundle folder when the path ends in /. Written atomically, as for convert.
         #[arg(short, long)]
@@ -495,6 +553,7 @@ fn main() -> ExitCode {
     if let Some(threads) = cli.threads {
         options = options.threads(threads);
     }
+    commands::set_threads(cli.threads);
     match commands::run(cli.command, options, cli.color, cli.at) {
         Ok(code) => code,
         Err(commands::Failure::BrokenPipe) => ExitCode::SUCCESS,

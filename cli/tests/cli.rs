@@ -849,3 +849,59 @@ fn csv_outputs_neutralise_formulas_unless_kept() {
     // Not a setting: a usage error.
     assert_eq!(tiaokuai(&["audit", &model, "--format", "csv", "--csv-formulas", "maybe"]).status.code(), Some(2));
 }
+
+// --- Time (issue #12): timeline and audit over a span -------------------------------------
+
+#[test]
+fn timeline_yearly_in_json_csv_and_table() {
+    let v = json(&["timeline", "--from", "2014", "--to", "2024", "--every", "year", "--format", "json"]);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 11);
+    assert_eq!((rows[0]["date"].as_str(), rows[0]["day"].as_str()), (Some("2014"), Some("2014-12-31")));
+    let cov = |r: &Value| r["rates"]["org_coverage"].as_f64().unwrap();
+    assert!(cov(&rows[10]) > cov(&rows[0]));
+    // The counts are those of `audit --at` at the same date.
+    let audit = json(&["--at", "2017", "audit", "--format", "json"]);
+    assert_eq!(rows[3]["warnings"], audit["summary"]["warnings"]);
+    let csv = ok(&["timeline", "--from", "2014", "--to", "2016", "--every", "year", "--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0].starts_with("date,day,errors,warnings,infos,"), "{}", lines[0]);
+    assert!(lines[1].starts_with("2014,2014-12-31,"), "{}", lines[1]);
+    let table = ok(&["timeline", "--from", "2014", "--to", "2015", "--every", "year", "--threads", "2"]);
+    assert!(table.contains("org_coverage") && table.contains("2015-12-31"), "{table}");
+}
+
+#[test]
+fn timeline_and_spans_refuse_bad_dates_and_at() {
+    for args in [
+        &["timeline", "--every", "year"][..],
+        &["timeline", "--from", "2020", "--to", "2019", "--every", "year"],
+        &["audit", "--from", "2020", "--to", "2019"],
+    ] {
+        let o = tiaokuai(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains("error:"), "{args:?}");
+    }
+    let o = tiaokuai(&["timeline", "--from", "2019-13"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = tiaokuai(&["--at", "2019", "timeline"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--from/--to"), "{}", stderr(&o));
+}
+
+#[test]
+fn audit_over_a_span_gives_each_finding_once_with_periods() {
+    let v = json(&["audit", "--from", "2014", "--to", "2024", "--format", "json"]);
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    let mut keys = std::collections::BTreeSet::new();
+    for f in findings {
+        assert!(keys.insert((f["rule"].to_string(), f["subject"].to_string(), f["territory"].to_string())), "{f}");
+        assert!(!f["periods"].as_array().unwrap().is_empty(), "{f}");
+    }
+    // A finding that ended within the span has a closed period.
+    assert!(findings.iter().any(|f| f["periods"][0]["to"].is_string()));
+    let table = ok(&["audit", "--from", "2014", "--to", "2024"]);
+    assert!(table.contains("periods") && table.contains(" to "), "{table}");
+}

@@ -183,12 +183,32 @@ pub struct GenerateOptions {
     pub seed: u64,
     /// A division code prefix replacing the scale's (see [`crate::divisions::import`]).
     pub prefix: Option<String>,
+    /// Dated history (issue #12): about a quarter of the links and a twelfth of the units
+    /// start, end, or both, on a day, month or year within 2008–2023 (same seed, same
+    /// dates; the records and links are those of the model without history).
+    pub history: bool,
 }
 
 impl GenerateOptions {
     /// Options for a scale and a seed.
     pub fn new(scale: Scale, seed: u64) -> Self {
-        GenerateOptions { scale, seed, prefix: None }
+        GenerateOptions { scale, seed, prefix: None, history: false }
+    }
+
+    /// Gives the model dated history; see [`GenerateOptions::history`].
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::generate::{GenerateOptions, Scale};
+    /// let model = GenerateOptions::new(Scale::District, 1).history(true).generate()?;
+    /// let dated = model.document_links().filter(|(_, l)| !l.validity.is_empty()).count();
+    /// assert!(dated * 5 >= model.link_count(), "at least a fifth of the links are dated");
+    /// assert!(model.is_dated());
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn history(mut self, history: bool) -> Self {
+        self.history = history;
+        self
     }
 
     /// Generates on another part of the division tree (`"all"`, or a 2-, 4-, 6- or 9-digit code).
@@ -478,6 +498,9 @@ struct Generator<'d> {
     leaders: HashMap<&'d str, Leaders>,
     /// The names of districts, by code.
     district_names: HashMap<&'d str, &'d str>,
+    /// With `--history`: the random numbers of the dates, a stream of their own so the
+    /// structure is the same with and without history.
+    history: Option<Rng>,
 }
 
 fn short_place(name: &str) -> &str {
@@ -535,8 +558,14 @@ impl<'d> Generator<'d> {
             *name = format!("{name} (synthetic, {} scale, seed {})", options.scale, options.seed);
         }
         b.meta(Attrs::from_map(&meta_map));
-        let mut g =
-            Generator { b, density, seed: options.seed, leaders: HashMap::new(), district_names: HashMap::new() };
+        let mut g = Generator {
+            b,
+            density,
+            seed: options.seed,
+            leaders: HashMap::new(),
+            district_names: HashMap::new(),
+            history: options.history.then(|| Rng::new(stream(options.seed, "history"))),
+        };
         for (id, name, list, category, _) in MATTERS {
             g.b.matter(MatterSpec::new(id, name, list).category(category))?;
         }
@@ -551,12 +580,52 @@ impl<'d> Generator<'d> {
     }
 
     fn unit(&mut self, id: &str, name: &str, kind: UnitKind, sector: Sector) -> Result<()> {
-        self.b.unit(UnitSpec::new(id, name, kind).sector(sector))?;
+        self.add_unit(UnitSpec::new(id, name, kind).sector(sector))?;
         Ok(())
     }
 
+    /// A random date of 2008–2023 (`--history`): a day mostly, else a month or a year.
+    fn history_date(h: &mut Rng) -> Option<Date> {
+        let year = 2008 + h.below(16);
+        match h.below(10) {
+            0 => Date::year_of(year),
+            1 | 2 => Date::month_of(year, 1 + h.below(12)),
+            _ => Date::new(year, 1 + h.below(12), 1 + h.below(28)),
+        }
+    }
+
+    /// Random validity: founded (since) mostly, ended (until) or both sometimes.
+    fn history_validity(h: &mut Rng) -> Validity {
+        let (a, b) = (Self::history_date(h), Self::history_date(h));
+        match h.below(10) {
+            0..=6 => Validity::new(a, None),
+            7 | 8 => Validity::new(None, a),
+            _ => Validity::new(a.min(b), a.max(b)),
+        }
+    }
+
+    /// Adds a unit; with `--history`, some are founded or dissolved within 2008–2023.
+    fn add_unit(&mut self, mut spec: UnitSpec) -> Result<Node> {
+        if let Some(h) = &mut self.history
+            && h.chance(0.08)
+        {
+            spec.validity = Self::history_validity(h);
+        }
+        self.b.unit(spec)
+    }
+
+    /// Adds a link; with `--history`, about a quarter of them start, end, or both within 2008–2023.
+    fn add_link(&mut self, mut spec: LinkSpec) -> Result<LinkId> {
+        if let Some(h) = &mut self.history
+            && h.chance(0.25)
+        {
+            spec.validity = Self::history_validity(h);
+        }
+        self.b.link(spec)
+    }
+
     fn link(&mut self, from: &str, to: &str, kind: LinkKind) -> Result<()> {
-        self.b.link(LinkSpec::new(from, to, kind))?;
+        self.add_link(LinkSpec::new(from, to, kind))?;
         Ok(())
     }
 
@@ -619,7 +688,7 @@ impl<'d> Generator<'d> {
             self.link(&id, d, LinkKind::Jurisdiction)?;
         }
         let union = format!("{d}-zgh");
-        self.b.unit(
+        self.add_unit(
             UnitSpec::new(&union, format!("{}总工会", e.name), UnitKind::MassOrganization)
                 .sector(Sector::Mass)
                 .located_in(d),
@@ -632,7 +701,7 @@ impl<'d> Generator<'d> {
                 MatterList::Recalled => Role::Lead,
                 MatterList::Cooperating => continue,
             };
-            self.b.link(LinkSpec::new(format!("{d}-{dept}"), matter, LinkKind::Responsible).role(role))?;
+            self.add_link(LinkSpec::new(format!("{d}-{dept}"), matter, LinkKind::Responsible).role(role))?;
         }
         self.leaders.insert(d, Leaders { party, gov });
         self.district_names.insert(d, e.name);
@@ -670,7 +739,7 @@ impl<'d> Generator<'d> {
         if no_group {
             spec = spec.attrs(gaps(&["S004"]));
         }
-        self.b.unit(spec)?;
+        self.add_unit(spec)?;
         self.link(&dw, &party, LinkKind::Leads)?;
         self.link(&party, t, LinkKind::Jurisdiction)?;
         self.unit(&gov, &gov_name, UnitKind::Government, Sector::Government)?;
@@ -679,7 +748,7 @@ impl<'d> Generator<'d> {
         let area_party = if street {
             // Shanghai's "1+2": one community Party committee and one administrative Party group.
             let sqdw = format!("{t}-sqdw");
-            self.b.unit(
+            self.add_unit(
                 UnitSpec::new(&sqdw, format!("{}社区党委", e.name), UnitKind::PartyCommittee)
                     .sector(Sector::Party)
                     .located_in(t),
@@ -687,7 +756,7 @@ impl<'d> Generator<'d> {
             self.link(&party, &sqdw, LinkKind::Leads)?;
             if !no_group {
                 let xzdz = format!("{t}-xzdz");
-                self.b.unit(
+                self.add_unit(
                     UnitSpec::new(&xzdz, format!("{}行政党组", e.name), UnitKind::PartyGroup)
                         .sector(Sector::Party)
                         .located_in(t),
@@ -699,7 +768,7 @@ impl<'d> Generator<'d> {
             party.clone()
         };
         let zds = format!("{t}-zds");
-        self.b.unit(
+        self.add_unit(
             UnitSpec::new(&zds, format!("{}党建指导员工作站", e.name), UnitKind::Custom("x-instructor_station".into()))
                 .sector(Sector::PublicInstitution)
                 .located_in(t),
@@ -707,7 +776,7 @@ impl<'d> Generator<'d> {
         self.link(&area_party, &zds, LinkKind::Leads)?;
         self.link(&format!("{d}-zzb"), &zds, LinkKind::Guides)?;
         let union = format!("{t}-zgh");
-        self.b.unit(
+        self.add_unit(
             UnitSpec::new(&union, format!("{}总工会", e.name), UnitKind::MassOrganization)
                 .sector(Sector::Mass)
                 .located_in(t),
@@ -764,15 +833,15 @@ impl<'d> Generator<'d> {
             if !codes.is_empty() {
                 spec = spec.attrs(gaps(&codes));
             }
-            self.b.unit(spec)?;
+            self.add_unit(spec)?;
             self.link(&dept, &id, LinkKind::Dispatches)?;
             let lead = LinkSpec::new(&dept, &id, LinkKind::Leads);
-            self.b.link(if no_primary { lead } else { lead.primary(true) })?;
+            self.add_link(if no_primary { lead } else { lead.primary(true) })?;
             if !detached {
                 self.link(&gov, &id, LinkKind::Leads)?;
             }
             for p in powers {
-                self.b.link(LinkSpec::new(&gov, &id, LinkKind::Power).power(p))?;
+                self.add_link(LinkSpec::new(&gov, &id, LinkKind::Power).power(p))?;
             }
             if !detached {
                 agencies.push(id);
@@ -866,7 +935,7 @@ impl<'d> Generator<'d> {
                 if orphan {
                     spec = spec.attrs(gaps(&["S003"]));
                 }
-                self.b.unit(spec)?;
+                self.add_unit(spec)?;
                 self.link(&party_id, &cid, LinkKind::Jurisdiction)?;
                 if !orphan {
                     self.link(&area_party, &party_id, LinkKind::Leads)?;
@@ -882,7 +951,7 @@ impl<'d> Generator<'d> {
                     (UnitKind::ResidentsCommittee, "居民委员会")
                 };
                 let name = format!("{}{suffix}", cname.strip_suffix('村').unwrap_or(&cname));
-                self.b.unit(UnitSpec::new(&committee, name, kind).sector(Sector::SelfGovernance).located_in(&cid))?;
+                self.add_unit(UnitSpec::new(&committee, name, kind).sector(Sector::SelfGovernance).located_in(&cid))?;
                 self.link(&committee, &cid, LinkKind::Jurisdiction)?;
                 self.link(if no_party { &gov } else { &party_id }, &committee, LinkKind::Leads)?;
             }
@@ -911,7 +980,7 @@ impl<'d> Generator<'d> {
                 spec.members = Some(u.members);
                 spec.staff = Some(u.staff);
                 spec.attrs = gap_attrs(u.gaps);
-                self.b.unit(spec)?;
+                self.add_unit(spec)?;
                 if u.kind == UnitKind::SocialOrganization {
                     self.link(&format!("{d}-mzj"), &u.id, LinkKind::Guides)?;
                 }
@@ -936,11 +1005,11 @@ impl<'d> Generator<'d> {
                         .located_in(&cid);
                     spec.members = Some(u.members);
                     spec.attrs = gap_attrs(u.org_gaps);
-                    self.b.unit(spec)?;
+                    self.add_unit(spec)?;
                     self.link(&org, &u.id, LinkKind::PartyOrgOf)?;
                     self.link(&area_party, &org, LinkKind::Leads)?;
                     if *registers {
-                        self.b.link(LinkSpec::new(&org, &reg_target, LinkKind::RegistersWith).members(u.members))?;
+                        self.add_link(LinkSpec::new(&org, &reg_target, LinkKind::RegistersWith).members(u.members))?;
                     }
                 }
             }
@@ -951,7 +1020,7 @@ impl<'d> Generator<'d> {
                 let ywh = format!("{cid}-ywh");
                 let wy = format!("{cid}-wy");
                 let base = cname.strip_suffix("居民区").or_else(|| cname.strip_suffix("社区")).unwrap_or(&cname);
-                self.b.unit(
+                self.add_unit(
                     UnitSpec::new(&ywh, format!("{base}业主委员会"), UnitKind::OwnersCommittee)
                         .sector(Sector::SelfGovernance)
                         .located_in(&cid)
@@ -967,7 +1036,7 @@ impl<'d> Generator<'d> {
                 .members(0)
                 .attrs(gaps(&["S001"]));
                 spec.staff = Some(rng.range(10, 60));
-                self.b.unit(spec)?;
+                self.add_unit(spec)?;
                 self.link(&ywh, &wy, LinkKind::Leads)?;
                 self.link(&wy, &ywh, LinkKind::Leads)?;
                 self.link(&zds, &wy, LinkKind::Instructs)?;
@@ -994,13 +1063,13 @@ impl<'d> Generator<'d> {
                 .located_in(location)
                 .members(total);
             spec.attrs = gap_attrs(group.gaps);
-            self.b.unit(spec)?;
+            self.add_unit(spec)?;
             for &i in &group.units {
                 self.link(&jb, &units[i].id, LinkKind::PartyOrgOf)?;
             }
             self.link(&area_party, &jb, LinkKind::Leads)?;
             if group.gaps & gap::D001 == 0 {
-                self.b.link(LinkSpec::new(&jb, target, LinkKind::RegistersWith).members(total))?;
+                self.add_link(LinkSpec::new(&jb, target, LinkKind::RegistersWith).members(total))?;
             }
         }
 
@@ -1013,10 +1082,10 @@ impl<'d> Generator<'d> {
                     if rng.chance(0.004) {
                         // Led by the department instead of the township (A003).
                         let l = LinkSpec::new(&dept, matter, LinkKind::Responsible).role(Role::Lead).scope(t);
-                        self.b.link(LinkSpec { attrs: Some(gaps(&["A003"])), ..l })?;
-                        self.b.link(LinkSpec::new(&gov, matter, LinkKind::Responsible).role(Role::Cooperate))?;
+                        self.add_link(LinkSpec { attrs: Some(gaps(&["A003"])), ..l })?;
+                        self.add_link(LinkSpec::new(&gov, matter, LinkKind::Responsible).role(Role::Cooperate))?;
                     } else {
-                        self.b.link(LinkSpec::new(&gov, matter, LinkKind::Responsible).role(Role::Lead))?;
+                        self.add_link(LinkSpec::new(&gov, matter, LinkKind::Responsible).role(Role::Lead))?;
                     }
                 }
                 MatterList::Cooperating => {
@@ -1024,24 +1093,24 @@ impl<'d> Generator<'d> {
                     let coop = LinkSpec::new(&gov, matter, LinkKind::Responsible).role(Role::Cooperate);
                     if r < 0.006 {
                         // Nobody leads here (A001).
-                        self.b.link(LinkSpec { attrs: Some(gaps(&["A001"])), ..coop })?;
+                        self.add_link(LinkSpec { attrs: Some(gaps(&["A001"])), ..coop })?;
                     } else {
-                        self.b.link(LinkSpec::new(&dept, matter, LinkKind::Responsible).role(Role::Lead).scope(t))?;
+                        self.add_link(LinkSpec::new(&dept, matter, LinkKind::Responsible).role(Role::Lead).scope(t))?;
                         if r < 0.01 {
                             // A second lead at the same level (A002).
                             let l = LinkSpec::new(format!("{d}-gaj"), matter, LinkKind::Responsible)
                                 .role(Role::Lead)
                                 .scope(t);
-                            self.b.link(LinkSpec { attrs: Some(gaps(&["A002"])), ..l })?;
+                            self.add_link(LinkSpec { attrs: Some(gaps(&["A002"])), ..l })?;
                         }
-                        self.b.link(coop)?;
+                        self.add_link(coop)?;
                     }
                 }
                 MatterList::Recalled => {
                     if matter == "investment" && investment {
                         // Still attracting investment (A004; a recalled matter with a street role, A003).
                         let l = LinkSpec::new(&gov, matter, LinkKind::Responsible).role(Role::Lead);
-                        self.b.link(LinkSpec { attrs: Some(gaps(&["A003", "A004"])), ..l })?;
+                        self.add_link(LinkSpec { attrs: Some(gaps(&["A003", "A004"])), ..l })?;
                     }
                 }
             }
@@ -1050,7 +1119,7 @@ impl<'d> Generator<'d> {
         // Streets: the joint meeting and the three lists.
         if street {
             let jm = format!("{t}-jm");
-            self.b.unit(
+            self.add_unit(
                 UnitSpec::new(&jm, format!("{}区域化党建联席会议", e.name), UnitKind::JointMeeting)
                     .sector(Sector::Party)
                     .located_in(t),

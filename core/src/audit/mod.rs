@@ -1026,6 +1026,37 @@ pub(crate) fn metrics_only(model: &Model, config: &Config) -> Metrics {
     run(&ctx, &mut Sink::silent())
 }
 
+/// The findings of one audit as keys, in report order, and the metrics, without building
+/// any finding's text (for the timeline and the findings with periods, issue #12).
+pub(crate) fn keys_only(model: &Model, config: &Config) -> (Metrics, Vec<FindingKey>) {
+    let ctx = Context::new(model, config);
+    let mut sink = Sink::new(config);
+    let metrics = run(&ctx, &mut sink);
+    let mut keys: Vec<FindingKey> = sink.raw.iter().map(|r| FindingKey(r.key())).collect();
+    keys.sort_unstable();
+    (metrics, keys)
+}
+
+/// What identifies a finding across dates: its rule (index in [`RULES`]), subject and
+/// street/town (node indices, which every view of a document shares).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct FindingKey((u8, u32, u32));
+
+impl FindingKey {
+    /// The rule's index in [`RULES`].
+    pub fn rule(self) -> usize {
+        self.0.0 as usize
+    }
+    /// The finding's subject.
+    pub fn subject(self) -> Node {
+        Node::new(self.0.1)
+    }
+    /// The finding's street/town, if any.
+    pub fn territory(self) -> Option<Node> {
+        (self.0.2 != 0).then(|| Node::new(self.0.2 - 1))
+    }
+}
+
 fn run(ctx: &Context, sink: &mut Sink) -> Metrics {
     let mut tally = Tally::new(ctx.townships.len());
     rules::structure::run(ctx, sink);
