@@ -355,7 +355,9 @@ impl PyModel {
             return Err(PyTypeError::new_err(format!("model ids are str, not {type_name}")).into());
         };
         let id = s.to_cow()?;
-        let node = self.inner.node(&id).ok_or_else(|| tiaokuai::Error::UnknownId { id: id.to_string() })?;
+        // A record the document holds but the model's date leaves out is a NotInForceError.
+        let t = self.inner.find(&id).map(|n| self.inner.record(n).record_type()).unwrap_or(RecordType::Unit);
+        let node = self.inner.require(&id, t, "a lookup")?;
         Ok(record_object(py, &self.inner, node)?)
     }
 

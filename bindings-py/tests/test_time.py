@@ -69,6 +69,12 @@ def test_not_in_force_error(model: tiaokuai.Model) -> None:
     assert "not in force at 2017-05-03" in str(err)
     with pytest.raises(tiaokuai.NotInForceError):
         model.at("2021").responsible_for("s2")
+    with pytest.raises(tiaokuai.NotInForceError, match="not in force at 2021"):
+        model.at("2021")["s2"]
+    with pytest.raises(tiaokuai.UnknownIdError) as unknown:
+        model.at("2021")["nowhere"]
+    assert not isinstance(unknown.value, tiaokuai.NotInForceError)
+    assert model.at("2021").get("s2") is None
 
 
 @pytest.mark.parametrize("bad", ["2019-13", "20190101", "2019-02-30", "", "2019-1-01"])
