@@ -88,6 +88,11 @@ typedef enum tiaokuai_result {
    */
   TIAOKUAI_RESULT_INVALID_ARGUMENT = 4,
   /**
+   * A date argument is not a date of the form `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (`2019-13`,
+   * `20190101`, `2019-02-30`).
+   */
+  TIAOKUAI_RESULT_INVALID_DATE = 5,
+  /**
    * Malformed JSON (or empty input).
    */
   TIAOKUAI_RESULT_SYNTAX = 100,
@@ -151,6 +156,11 @@ typedef enum tiaokuai_result {
    * A file (or a CSV bundle's folder) changed while it was being read; nothing was loaded.
    */
   TIAOKUAI_RESULT_CHANGED = 115,
+  /**
+   * A query named a record that is not in force at the date the model is read at
+   * (`tiaokuai_model_at`, or the document's `meta.as_of`).
+   */
+  TIAOKUAI_RESULT_NOT_IN_FORCE = 116,
   /**
    * An error of a newer tiaokuai library that this version of the C layer does not name.
    */
@@ -473,7 +483,65 @@ enum tiaokuai_result tiaokuai_model_save(const struct tiaokuai_model *model,
                                          struct tiaokuai_error **out_error);
 
 /**
- * Counts the model's records of each type and its links into `*out_counts`.
+ * The model as it stood on a date: `date` points to `date_len` bytes of UTF-8,
+ * `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a reduced date spans its year or month).
+ * Records and links out of force at that date are left out of every lookup,
+ * count, query, audit and metric; those only possibly in force stay, and the
+ * JSON answers resting on them list them under `"uncertain"`.
+ *
+ * On success writes a new model handle to `*out_model`, owned by the caller
+ * and freed with `tiaokuai_model_free` (independently of `model`: the two
+ * share the document, which lives as long as either). Cheap: nothing is
+ * copied. `TIAOKUAI_RESULT_INVALID_DATE` for a malformed date (`2019-13`,
+ * `20190101`, `2019-02-30`). Queries naming a record out of force at the
+ * date give `TIAOKUAI_RESULT_NOT_IN_FORCE`.
+ */
+enum tiaokuai_result tiaokuai_model_at(const struct tiaokuai_model *model,
+                                       const char *date,
+                                       size_t date_len,
+                                       struct tiaokuai_model **out_model,
+                                       struct tiaokuai_error **out_error);
+
+/**
+ * The model with every record and link counting, whatever their dates (the
+ * reading of a document without `meta.as_of`). Ownership as for `tiaokuai_model_at`.
+ */
+enum tiaokuai_result tiaokuai_model_whole(const struct tiaokuai_model *model,
+                                          struct tiaokuai_model **out_model,
+                                          struct tiaokuai_error **out_error);
+
+/**
+ * The model at its date as a document of its own: the records and links in
+ * force (or possibly in force) at its date, with `meta.as_of` set to it, so
+ * `tiaokuai_model_to_json` on it writes only those. Ownership as for `tiaokuai_model_at`.
+ */
+enum tiaokuai_result tiaokuai_model_snapshot(const struct tiaokuai_model *model,
+                                             struct tiaokuai_model **out_model,
+                                             struct tiaokuai_error **out_error);
+
+/**
+ * The date the model is read at, as written (`"2017-05-03"`, `"2015"`): the one
+ * given to `tiaokuai_model_at`, else the document's `meta.as_of`. Writes a new
+ * string owned by the caller (free it with `tiaokuai_string_free`) to `*out_date`,
+ * or NULL when every record counts; its length to `*out_len` when `out_len` is not NULL.
+ */
+enum tiaokuai_result tiaokuai_model_date(const struct tiaokuai_model *model,
+                                         char **out_date,
+                                         size_t *out_len,
+                                         struct tiaokuai_error **out_error);
+
+/**
+ * The document's `meta.as_of` when it is a date (the date a loaded model is
+ * read at), else NULL. Ownership as for `tiaokuai_model_date`.
+ */
+enum tiaokuai_result tiaokuai_model_as_of(const struct tiaokuai_model *model,
+                                          char **out_date,
+                                          size_t *out_len,
+                                          struct tiaokuai_error **out_error);
+
+/**
+ * Counts the model's records of each type and its links into `*out_counts`
+ * (those of its view: at its date, the records and links in force or possibly in force).
  */
 enum tiaokuai_result tiaokuai_model_counts(const struct tiaokuai_model *model,
                                            struct tiaokuai_counts *out_counts,

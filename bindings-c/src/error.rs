@@ -31,6 +31,9 @@ pub enum tiaokuai_result {
     InvalidUtf8 = 3,
     /// An argument is out of range (an unknown `enum tiaokuai_line`, a length too large).
     InvalidArgument = 4,
+    /// A date argument is not a date of the form `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (`2019-13`,
+    /// `20190101`, `2019-02-30`).
+    InvalidDate = 5,
 
     /// Malformed JSON (or empty input).
     Syntax = 100,
@@ -64,6 +67,9 @@ pub enum tiaokuai_result {
     Invalid = 114,
     /// A file (or a CSV bundle's folder) changed while it was being read; nothing was loaded.
     Changed = 115,
+    /// A query named a record that is not in force at the date the model is read at
+    /// (`tiaokuai_model_at`, or the document's `meta.as_of`).
+    NotInForce = 116,
     /// An error of a newer tiaokuai library that this version of the C layer does not name.
     OtherError = 199,
 }
@@ -72,12 +78,13 @@ use tiaokuai_result as R;
 
 impl tiaokuai_result {
     /// Every code, in numeric order.
-    pub(crate) const ALL: [tiaokuai_result; 22] = [
+    pub(crate) const ALL: [tiaokuai_result; 24] = [
         R::Ok,
         R::NullParameter,
         R::Panic,
         R::InvalidUtf8,
         R::InvalidArgument,
+        R::InvalidDate,
         R::Syntax,
         R::Format,
         R::InvalidField,
@@ -94,6 +101,7 @@ impl tiaokuai_result {
         R::WrongRecordType,
         R::Invalid,
         R::Changed,
+        R::NotInForce,
         R::OtherError,
     ];
 
@@ -116,6 +124,7 @@ impl tiaokuai_result {
             Error::WrongRecordType { .. } => R::WrongRecordType,
             Error::Invalid { .. } => R::Invalid,
             Error::Changed { .. } => R::Changed,
+            Error::NotInForce { .. } => R::NotInForce,
             _ => R::OtherError,
         }
     }
@@ -129,6 +138,7 @@ impl tiaokuai_result {
             R::Panic => b"panic\0",
             R::InvalidUtf8 => b"invalid_utf8\0",
             R::InvalidArgument => b"invalid_argument\0",
+            R::InvalidDate => b"invalid_date\0",
             R::Syntax => b"syntax\0",
             R::Format => b"format\0",
             R::InvalidField => b"invalid_field\0",
@@ -145,6 +155,7 @@ impl tiaokuai_result {
             R::WrongRecordType => b"wrong_record_type\0",
             R::Invalid => b"invalid\0",
             R::Changed => b"changed\0",
+            R::NotInForce => b"not_in_force\0",
             R::OtherError => b"other_error\0",
         }
     }
@@ -187,6 +198,11 @@ impl tiaokuai_error {
     /// An argument out of range.
     pub(crate) fn invalid_argument(message: String) -> Self {
         Self::plain(R::InvalidArgument, message)
+    }
+
+    /// A malformed date argument (`name` names it).
+    pub(crate) fn invalid_date(name: &str, message: &str) -> Self {
+        Self::plain(R::InvalidDate, format!("{name}: {message}"))
     }
 
     /// A panic caught at the boundary.
@@ -296,7 +312,10 @@ mod tests {
         let numbers: Vec<i32> = tiaokuai_result::ALL.iter().map(|r| *r as i32).collect();
         assert_eq!(
             numbers,
-            [0, 1, 2, 3, 4, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 199]
+            [
+                0, 1, 2, 3, 4, 5, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116,
+                199
+            ]
         );
         for r in tiaokuai_result::ALL {
             assert_eq!(r.c_name().iter().filter(|&&b| b == 0).count(), 1);
@@ -317,6 +336,7 @@ mod tests {
             Error::UnknownId { id: "x".into() },
             Error::Invalid { what: "w".into(), message: "m".into() },
             Error::Changed { path: "p".into() },
+            Error::NotInForce { id: "x".into(), date: "2017".into(), validity: "2018 to …".into() },
             Error::InvalidField { at: at(), field: "f".into(), message: "m".into() },
             Error::InvalidCount { at: at(), field: "f".into(), value: "-1".into(), reason: "r".into() },
             Error::DuplicateId { id: "a".into(), at: at(), first: at() },

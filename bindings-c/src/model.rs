@@ -200,7 +200,126 @@ pub unsafe extern "C" fn tiaokuai_model_save(
     })
 }
 
-/// Counts the model's records of each type and its links into `*out_counts`.
+/// The model as it stood on a date: `date` points to `date_len` bytes of UTF-8,
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a reduced date spans its year or month).
+/// Records and links out of force at that date are left out of every lookup,
+/// count, query, audit and metric; those only possibly in force stay, and the
+/// JSON answers resting on them list them under `"uncertain"`.
+///
+/// On success writes a new model handle to `*out_model`, owned by the caller
+/// and freed with `tiaokuai_model_free` (independently of `model`: the two
+/// share the document, which lives as long as either). Cheap: nothing is
+/// copied. `TIAOKUAI_RESULT_INVALID_DATE` for a malformed date (`2019-13`,
+/// `20190101`, `2019-02-30`). Queries naming a record out of force at the
+/// date give `TIAOKUAI_RESULT_NOT_IN_FORCE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_at(
+    model: *const tiaokuai_model,
+    date: *const c_char,
+    date_len: usize,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_model = out_ptr(out_model, "out_model")?;
+        // SAFETY: model is NULL or live; date gives date_len readable bytes; out_model checked.
+        unsafe {
+            let m = &borrow(model, "model")?.model;
+            let date = str_in(date, date_len, "date")?;
+            let d = date.parse::<tiaokuai::Date>().map_err(|e| Failure::invalid_date("date", &e))?;
+            deliver(out_model, Ok(m.at(d)))
+        }
+    })
+}
+
+/// The model with every record and link counting, whatever their dates (the
+/// reading of a document without `meta.as_of`). Ownership as for `tiaokuai_model_at`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_whole(
+    model: *const tiaokuai_model,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_model = out_ptr(out_model, "out_model")?;
+        // SAFETY: model is NULL or live; out_model checked.
+        unsafe { deliver(out_model, Ok(borrow(model, "model")?.model.whole())) }
+    })
+}
+
+/// The model at its date as a document of its own: the records and links in
+/// force (or possibly in force) at its date, with `meta.as_of` set to it, so
+/// `tiaokuai_model_to_json` on it writes only those. Ownership as for `tiaokuai_model_at`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_snapshot(
+    model: *const tiaokuai_model,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_model = out_ptr(out_model, "out_model")?;
+        // SAFETY: model is NULL or live; out_model checked.
+        unsafe { deliver(out_model, borrow(model, "model")?.model.snapshot()) }
+    })
+}
+
+/// Writes a date as a new string, or NULL (length 0) when there is none.
+///
+/// # Safety
+/// `out` is valid for writing a pointer; `out_len` NULL or writable.
+unsafe fn write_date(out: *mut *mut c_char, out_len: *mut usize, date: Option<tiaokuai::Date>) {
+    // SAFETY: forwarded contract.
+    unsafe {
+        match date {
+            Some(d) => write_string(out, out_len, &d.to_string()),
+            None => {
+                write(out, ptr::null_mut());
+                if !out_len.is_null() {
+                    write(out_len, 0);
+                }
+            }
+        }
+    }
+}
+
+/// The date the model is read at, as written (`"2017-05-03"`, `"2015"`): the one
+/// given to `tiaokuai_model_at`, else the document's `meta.as_of`. Writes a new
+/// string owned by the caller (free it with `tiaokuai_string_free`) to `*out_date`,
+/// or NULL when every record counts; its length to `*out_len` when `out_len` is not NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_date(
+    model: *const tiaokuai_model,
+    out_date: *mut *mut c_char,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_date = out_ptr(out_date, "out_date")?;
+        // SAFETY: model is NULL or live; outputs checked or optional.
+        unsafe { write_date(out_date, out_len, borrow(model, "model")?.model.date()) };
+        Ok(())
+    })
+}
+
+/// The document's `meta.as_of` when it is a date (the date a loaded model is
+/// read at), else NULL. Ownership as for `tiaokuai_model_date`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_as_of(
+    model: *const tiaokuai_model,
+    out_date: *mut *mut c_char,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_date = out_ptr(out_date, "out_date")?;
+        // SAFETY: model is NULL or live; outputs checked or optional.
+        unsafe { write_date(out_date, out_len, borrow(model, "model")?.model.as_of()) };
+        Ok(())
+    })
+}
+
+/// Counts the model's records of each type and its links into `*out_counts`
+/// (those of its view: at its date, the records and links in force or possibly in force).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tiaokuai_model_counts(
     model: *const tiaokuai_model,
@@ -219,7 +338,7 @@ pub unsafe extern "C" fn tiaokuai_model_counts(
                     units: m.count(RecordType::Unit),
                     matters: m.count(RecordType::Matter),
                     items: m.count(RecordType::Item),
-                    links: m.link_count(),
+                    links: m.count_links(),
                 },
             );
         }

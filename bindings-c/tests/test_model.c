@@ -70,11 +70,12 @@ static void test_version_and_names(void) {
   CHECK_STR("unknown_id", tiaokuai_result_name(TIAOKUAI_RESULT_UNKNOWN_ID));
   CHECK_STR("other_error", tiaokuai_result_name(TIAOKUAI_RESULT_OTHER_ERROR));
   CHECK_STR("unknown", tiaokuai_result_name(-1));
-  CHECK_STR("unknown", tiaokuai_result_name(5));
+  CHECK_STR("unknown", tiaokuai_result_name(6));
   CHECK_STR("unknown", tiaokuai_result_name(100000));
   /* The numbers are part of the ABI. */
   CHECK(TIAOKUAI_RESULT_OK == 0 && TIAOKUAI_RESULT_NULL_PARAMETER == 1 && TIAOKUAI_RESULT_PANIC == 2);
   CHECK(TIAOKUAI_RESULT_INVALID_UTF8 == 3 && TIAOKUAI_RESULT_SYNTAX == 100 && TIAOKUAI_RESULT_INVALID == 114);
+  CHECK(TIAOKUAI_RESULT_INVALID_DATE == 5 && TIAOKUAI_RESULT_NOT_IN_FORCE == 116);
 }
 
 static void test_load_and_count(void) {

@@ -224,6 +224,57 @@ static void t_model_counts(void) {
   CHECK(counts.territories == 3 && counts.links == 7);
 }
 
+static void t_model_at(void) {
+  struct tiaokuai_model *view = UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_at(NULL, S("2019"), &view, errp));
+  NULL_PARAM("date", tiaokuai_model_at(model, NULL, 4, &view, errp));
+  NULL_PARAM("out_model", tiaokuai_model_at(model, S("2019"), NULL, errp));
+  CHECK(view == UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_INVALID_DATE, tiaokuai_model_at(model, S("2019-13"), &view, NULL), NULL);
+  CHECK(view == UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_at(model, S("2019"), &view, NULL), NULL);
+  CHECK(view != UNTOUCHED);
+  tiaokuai_model_free(view);
+}
+
+static void t_model_whole(void) {
+  struct tiaokuai_model *view = UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_whole(NULL, &view, errp));
+  NULL_PARAM("out_model", tiaokuai_model_whole(model, NULL, errp));
+  CHECK(view == UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_whole(model, &view, NULL), NULL);
+  tiaokuai_model_free(view);
+}
+
+static void t_model_snapshot(void) {
+  struct tiaokuai_model *view = UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_snapshot(NULL, &view, errp));
+  NULL_PARAM("out_model", tiaokuai_model_snapshot(model, NULL, errp));
+  CHECK(view == UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_snapshot(model, &view, NULL), NULL);
+  tiaokuai_model_free(view);
+}
+
+static void t_model_date(void) {
+  char *date = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_date(NULL, &date, &len, errp));
+  NULL_PARAM("out_date", tiaokuai_model_date(model, NULL, &len, errp));
+  CHECK(date == UNTOUCHED && len == LEN_UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_date(model, &date, &len, NULL), NULL);
+  CHECK(date == NULL && len == 0);
+}
+
+static void t_model_as_of(void) {
+  char *date = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_as_of(NULL, &date, &len, errp));
+  NULL_PARAM("out_date", tiaokuai_model_as_of(model, NULL, &len, errp));
+  CHECK(date == UNTOUCHED && len == LEN_UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_as_of(model, &date, NULL, NULL), NULL);
+  CHECK(date == NULL);
+}
+
 static void t_model_record_type(void) {
   enum tiaokuai_record_type type = TIAOKUAI_RECORD_TYPE_ITEM;
   NULL_PARAM("model", tiaokuai_model_record_type(NULL, S("qw"), &type, errp));
@@ -573,6 +624,11 @@ static const struct covered COVERED[] = {
     {"tiaokuai_model_to_json", t_model_to_json},
     {"tiaokuai_model_save", t_model_save},
     {"tiaokuai_model_counts", t_model_counts},
+    {"tiaokuai_model_at", t_model_at},
+    {"tiaokuai_model_whole", t_model_whole},
+    {"tiaokuai_model_snapshot", t_model_snapshot},
+    {"tiaokuai_model_date", t_model_date},
+    {"tiaokuai_model_as_of", t_model_as_of},
     {"tiaokuai_model_record_type", t_model_record_type},
     {"tiaokuai_model_record_name", t_model_record_name},
     {"tiaokuai_model_record_kind", t_model_record_kind},

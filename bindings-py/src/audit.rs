@@ -112,6 +112,13 @@ impl PyFinding {
         to_py(py, &self.finding().evidence)
     }
 
+    /// The facts of this finding resting on a record or link only possibly in force at the
+    /// model's date, as a list of dicts like ``evidence``; empty when none.
+    #[getter]
+    fn uncertain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.finding().uncertain)
+    }
+
     /// The finding as a dict: the JSON the CLI prints.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, self.finding())

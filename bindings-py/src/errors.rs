@@ -116,6 +116,15 @@ const SPECS: &[ClassSpec] = &[
         extra: &[],
     },
     ClassSpec {
+        kind: "not_in_force",
+        // A subclass of UnknownIdError (so of KeyError): the id is not in the model as read at its date.
+        name: "NotInForceError",
+        builtin: "UnknownIdError",
+        doc: "A query or lookup named a record that is not in force at the date the model is read at; `id` is \
+              the id, `date` the model's date, `validity` the record's dates (`2015 to 2020-05-31`).",
+        extra: &["date", "validity"],
+    },
+    ClassSpec {
         kind: "wrong_record_type",
         name: "WrongRecordTypeError",
         builtin: "ValueError",
@@ -202,7 +211,7 @@ fn create(py: Python<'_>) -> PyResult<Classes> {
     let bases = PyTuple::new(py, [py.get_type::<PyException>()])?;
     let base = type_.call1(("TiaokuaiError", bases, base_dict))?.cast_into::<PyType>()?;
     let plain_str = builtins.getattr("BaseException")?.getattr("__str__")?;
-    let mut by_kind = Vec::with_capacity(SPECS.len());
+    let mut by_kind: Vec<(&'static str, &'static str, Py<PyType>)> = Vec::with_capacity(SPECS.len());
     for spec in SPECS {
         let dict = PyDict::new(py);
         dict.set_item("__module__", "tiaokuai")?;
@@ -213,8 +222,11 @@ fn create(py: Python<'_>) -> PyResult<Classes> {
         for attr in spec.extra {
             dict.set_item(*attr, py.None())?;
         }
-        let builtin = builtins.getattr(spec.builtin)?;
-        let bases = PyTuple::new(py, [base.as_any(), &builtin])?;
+        // A subclass of one of our classes (created earlier in SPECS), else of the base and a builtin.
+        let bases = match by_kind.iter().find(|(_, name, _)| *name == spec.builtin) {
+            Some((_, _, class)) => PyTuple::new(py, [class.bind(py).as_any()])?,
+            None => PyTuple::new(py, [base.as_any(), &builtins.getattr(spec.builtin)?])?,
+        };
         let class = type_.call1((spec.name, bases, dict))?.cast_into::<PyType>()?;
         by_kind.push((spec.kind, spec.name, class.unbind()));
     }
@@ -282,6 +294,10 @@ fn to_exception(py: Python<'_>, err: &tiaokuai::Error) -> PyResult<PyErr> {
         tiaokuai::Error::Csv { file, line, .. } => {
             exc.setattr("filename", file)?;
             exc.setattr("line", *line)?;
+        }
+        tiaokuai::Error::NotInForce { date, validity, .. } => {
+            exc.setattr("date", date)?;
+            exc.setattr("validity", validity)?;
         }
         _ => {}
     }

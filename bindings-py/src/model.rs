@@ -6,7 +6,7 @@ use std::sync::Arc;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyBytes, PyDict, PyList, PyString, PyTuple};
-use tiaokuai::{LinkKind, LoadOptions, Model, RecordType};
+use tiaokuai::{Date, LinkKind, LoadOptions, Model, RecordType};
 
 use crate::convert::{Seg, import_optional, json_loads, to_json_text_located};
 use crate::errors::{TkResult, invalid};
@@ -18,6 +18,34 @@ pub(crate) fn options(max_bytes: Option<u64>) -> LoadOptions {
         Some(limit) => LoadOptions::default().max_bytes(limit),
         None => LoadOptions::default(),
     }
+}
+
+/// The number of records a model's view holds (every record when it is read with every record counting).
+pub(crate) fn view_len(m: &Model) -> usize {
+    [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item]
+        .into_iter()
+        .map(|t| m.count(t))
+        .sum()
+}
+
+/// A date argument: ``"2017"``, ``"2017-05"``, ``"2017-05-03"`` or a ``datetime.date`` (a
+/// ``datetime.datetime`` counts as its day). A malformed date is an ``InvalidInputError``.
+pub(crate) fn date_arg(date: &Bound<'_, PyAny>) -> TkResult<Date> {
+    let text: String = if let Ok(s) = date.cast::<PyString>() {
+        s.to_cow()?.into_owned()
+    } else if date.is_instance(&date.py().import("datetime")?.getattr("date")?)? {
+        let d = date.getattr("timetuple")?.call0()?;
+        let (y, m, day): (u32, u32, u32) =
+            (d.getattr("tm_year")?.extract()?, d.getattr("tm_mon")?.extract()?, d.getattr("tm_mday")?.extract()?);
+        format!("{y:04}-{m:02}-{day:02}")
+    } else {
+        let type_name = date.get_type().name()?.to_string();
+        return Err(PyTypeError::new_err(format!(
+            "a date is a str (YYYY, YYYY-MM or YYYY-MM-DD) or a datetime.date, not {type_name}"
+        ))
+        .into());
+    };
+    text.parse::<Date>().map_err(|e| invalid("date", e))
 }
 
 /// A governance model: territories, units, matters, items and the typed links between them.
@@ -108,10 +136,13 @@ impl PyModel {
     /// ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
     /// path cannot be read and a subclass of ``TiaokuaiError`` naming the record, field and id
     /// for invalid content.
+    ///
+    /// ``at`` reads the model at a date (as :meth:`at`); by default it is read at the
+    /// document's ``meta.as_of``, else with every record counting (never today's date).
     #[staticmethod]
-    #[pyo3(signature = (path, *, max_bytes = None))]
-    fn load(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>) -> TkResult<PyModel> {
-        model_load(py, path, max_bytes)
+    #[pyo3(signature = (path, *, max_bytes = None, at = None))]
+    fn load(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>, at: Option<&Bound<'_, PyAny>>) -> TkResult<PyModel> {
+        load_at(py, path, max_bytes, at)
     }
 
     /// Reads a model from ``tiaokuai/1`` JSON text (``str``, or UTF-8 ``bytes`` with or without BOM).
@@ -277,7 +308,60 @@ impl PyModel {
     }
 
     fn __len__(&self) -> usize {
-        self.inner.len()
+        view_len(&self.inner)
+    }
+
+    /// The model as it stood on ``date`` (``"2017"``, ``"2017-05"``, ``"2017-05-03"`` or a
+    /// ``datetime.date``): records and links out of force at that date are left out of every
+    /// lookup, query, audit and metric; those only possibly in force (a reduced date such as
+    /// ``"2015"`` around it) stay, and answers resting on them list them in ``uncertain``.
+    /// Cheap: the new model shares the document. Writing it writes the whole document (see
+    /// :meth:`snapshot`).
+    ///
+    /// Raises ``InvalidInputError`` for a malformed date (``"2019-13"``, ``"20190101"``,
+    /// ``"2019-02-30"``), ``TypeError`` for anything but a str or a date.
+    fn at(&self, date: &Bound<'_, PyAny>) -> TkResult<PyModel> {
+        let d = date_arg(date)?;
+        Ok(PyModel::wrap(self.inner.at(d)))
+    }
+
+    /// The model with every record and link counting, whatever their dates (the reading of
+    /// a document without ``meta.as_of``).
+    fn whole(&self) -> PyModel {
+        PyModel::wrap(self.inner.whole())
+    }
+
+    /// The date the model is read at, as written (``"2017-05-03"``, ``"2015"`` …): the one given
+    /// to :meth:`at` (or ``load(at=)``), else the document's ``meta.as_of``; ``None`` when every
+    /// record counts.
+    #[getter]
+    fn date(&self) -> Option<String> {
+        self.inner.date().map(|d| d.to_string())
+    }
+
+    /// The document's ``meta.as_of`` when it is a date: the date a loaded model is read at;
+    /// ``None`` otherwise.
+    #[getter]
+    fn as_of(&self) -> Option<String> {
+        self.inner.as_of().map(|d| d.to_string())
+    }
+
+    /// The model as it stands at its date, as a document of its own: the records and links in
+    /// force (or possibly in force) at :attr:`date`, with ``meta.as_of`` set to it. Writing the
+    /// snapshot writes only what it holds; the queries on it answer as on the view.
+    fn snapshot(&self, py: Python<'_>) -> TkResult<PyModel> {
+        let m = Arc::clone(&self.inner);
+        Ok(PyModel::wrap(py.detach(move || m.snapshot())?))
+    }
+
+    /// Rebuilds a pickled model: the document, read at `date` (``None``: with every record counting).
+    #[staticmethod]
+    fn _unpickle(py: Python<'_>, text: &Bound<'_, PyAny>, date: Option<&str>) -> TkResult<PyModel> {
+        let model = model_from_json(py, text, None)?;
+        Ok(PyModel::wrap(match date {
+            Some(d) => model.inner.at(d.parse::<Date>().map_err(|e| invalid("date", e))?),
+            None => model.inner.whole(),
+        }))
     }
 
     fn __contains__(&self, id: &Bound<'_, PyAny>) -> bool {
@@ -290,7 +374,9 @@ impl PyModel {
             return Err(PyTypeError::new_err(format!("model ids are str, not {type_name}")).into());
         };
         let id = s.to_cow()?;
-        let node = self.inner.node(&id).ok_or_else(|| tiaokuai::Error::UnknownId { id: id.to_string() })?;
+        // A record the document holds but the model's date leaves out is a NotInForceError.
+        let t = self.inner.find(&id).map(|n| self.inner.record(n).record_type()).unwrap_or(RecordType::Unit);
+        let node = self.inner.require(&id, t, "a lookup")?;
         Ok(record_object(py, &self.inner, node)?)
     }
 
@@ -340,15 +426,17 @@ impl PyModel {
             m.count(RecordType::Unit),
             m.count(RecordType::Matter),
             m.count(RecordType::Item),
-            m.link_count()
+            m.count_links()
         )
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
-        let from_json = slf.get_type().getattr("from_json")?;
-        let text = slf.get().to_json(py);
-        PyTuple::new(py, [from_json, PyTuple::new(py, [text])?.into_any()])
+        // The whole document, and the date the model is read at: unpickling gives the same view.
+        let unpickle = slf.get_type().getattr("_unpickle")?;
+        let text = slf.get().to_json(py).into_pyobject(py)?.into_any();
+        let date = slf.get().inner.date().map(|d| d.to_string()).into_pyobject(py)?.into_any();
+        PyTuple::new(py, [unpickle, PyTuple::new(py, [text, date])?.into_any()])
     }
 
     /// The chain of a unit, from it up to the top along ``line``: ``"leadership"`` (``leads``
@@ -659,9 +747,19 @@ pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>, max_bytes: Option
 /// path cannot be read, and a subclass of ``TiaokuaiError`` naming the record, field and id
 /// for invalid content.
 #[pyfunction]
-#[pyo3(signature = (path, *, max_bytes = None))]
-pub fn load(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>) -> TkResult<PyModel> {
-    model_load(py, path, max_bytes)
+#[pyo3(signature = (path, *, max_bytes = None, at = None))]
+pub fn load(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>, at: Option<&Bound<'_, PyAny>>) -> TkResult<PyModel> {
+    load_at(py, path, max_bytes, at)
+}
+
+/// Loads a model and reads it at `at` when given (the date is checked before the file is read).
+fn load_at(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>, at: Option<&Bound<'_, PyAny>>) -> TkResult<PyModel> {
+    let date = at.map(date_arg).transpose()?;
+    let model = model_load(py, path, max_bytes)?;
+    Ok(match date {
+        Some(d) => PyModel::wrap(model.inner.at(d)),
+        None => model,
+    })
 }
 
 /// The embedded sample model: Baoshan district (310113), Shanghai.

@@ -150,6 +150,14 @@ impl PyChain {
         to_py(py, &self.inner.evidence)
     }
 
+    /// The facts of this answer resting on a record or link only possibly in force at the
+    /// model's date (a record's ``since``/``until``, a link), as a list of dicts like
+    /// ``evidence``; empty when the answer rests on nothing doubtful.
+    #[getter]
+    fn uncertain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.uncertain)
+    }
+
     /// The answer as a dict: the JSON the CLI prints.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         as_dict(py, &self.inner)
@@ -278,6 +286,14 @@ impl PyResponsibility {
         to_py(py, &self.inner.evidence)
     }
 
+    /// The facts of this answer resting on a record or link only possibly in force at the
+    /// model's date (a record's ``since``/``until``, a link), as a list of dicts like
+    /// ``evidence``; empty when the answer rests on nothing doubtful.
+    #[getter]
+    fn uncertain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.uncertain)
+    }
+
     /// The answer as a dict: the JSON the CLI prints.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         as_dict(py, &self.inner)
@@ -392,6 +408,14 @@ impl PyDispatch {
     #[getter]
     fn evidence<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.inner.evidence)
+    }
+
+    /// The facts of this answer resting on a record or link only possibly in force at the
+    /// model's date (a record's ``since``/``until``, a link), as a list of dicts like
+    /// ``evidence``; empty when the answer rests on nothing doubtful.
+    #[getter]
+    fn uncertain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.uncertain)
     }
 
     /// The answer as a dict: the JSON the CLI prints.

@@ -182,13 +182,13 @@ impl PyRecord {
         attrs_dict(py, self.record().attrs())
     }
 
-    /// The ``since`` date (``YYYY-MM-DD``), if any.
+    /// The ``since`` date as written (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), if any.
     #[getter]
     fn since(&self) -> Option<String> {
         self.record().validity().since.map(|d| d.to_string())
     }
 
-    /// The ``until`` date (``YYYY-MM-DD``), if any.
+    /// The ``until`` date as written (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; the last day in force), if any.
     #[getter]
     fn until(&self) -> Option<String> {
         self.record().validity().until.map(|d| d.to_string())
@@ -459,13 +459,13 @@ impl PyLink {
         attrs_dict(py, self.link().attrs.as_ref())
     }
 
-    /// The ``since`` date, if any.
+    /// The ``since`` date as written (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), if any.
     #[getter]
     fn since(&self) -> Option<String> {
         self.link().validity.since.map(|d| d.to_string())
     }
 
-    /// The ``until`` date, if any.
+    /// The ``until`` date as written (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; the last day in force), if any.
     #[getter]
     fn until(&self) -> Option<String> {
         self.link().validity.until.map(|d| d.to_string())
@@ -699,7 +699,7 @@ impl PyRecordView {
         if self.filter.is_plain() {
             match self.filter.rtype {
                 Some(t) => self.model.count(t),
-                None => self.model.len(),
+                None => crate::model::view_len(&self.model),
             }
         } else {
             self.matching().count()
@@ -971,7 +971,7 @@ impl PyLinkView {
     fn __len__(&self) -> usize {
         let f = &self.filter;
         if f.kind.is_none() && f.source.is_none() && f.target.is_none() {
-            self.model.link_count()
+            self.model.count_links()
         } else {
             self.matching().len()
         }

@@ -34,6 +34,15 @@
 //!   [`crate::metrics::Counts`] / [`crate::metrics::Rates`]) and its value (within 1e-9;
 //!   `null` for a rate whose denominator is 0).
 //!
+//! - `dated`: expectations at dates, an array of blocks `{"at": "2017-05-03", …}` each holding any
+//!   of the keys of `expect`, checked on the model read at that date ([`Model::at`]); each check's
+//!   description starts with `at 2017-05-03: `. `expect` itself checks the model as loaded (at
+//!   `meta.as_of`, else every record counting).
+//! - `chains`, `responsible` and `dispatch` entries may give `uncertain`: the records (by id) and
+//!   links (as `"from -kind-> to"`) the answer rests on that are only possibly in force at the
+//!   date, and `error`: the kind of the error the query must give (`"not_in_force"`), compared
+//!   with `null` when the query answers. A finding pattern may give `uncertain` likewise.
+//!
 //! A malformed scenario is an [`Error::Invalid`], never a check that silently passes: unknown
 //! keys (at the top, in `expect` and in every entry), an entry of `chains`, `responsible` or
 //! `dispatch` that expects nothing, a finding pattern whose `rule` names no rule, whose
@@ -52,7 +61,7 @@ use crate::format::LoadOptions;
 use crate::format::json::bare_message;
 use crate::format::strict::{self, line_col};
 use crate::metrics::Area;
-use crate::model::Model;
+use crate::model::{Date, Model};
 use crate::query::Line;
 
 /// One expectation checked, with what was expected and what was found.
@@ -219,7 +228,7 @@ fn run_bytes(bytes: &[u8], base: Option<&Path>, options: &LoadOptions) -> Result
     let mut doc = Map::new();
     let mut config_raw = None;
     for (key, raw) in &entries {
-        if !["name", "description", "model", "model_file", "config", "expect"].contains(&key.as_str()) {
+        if !["name", "description", "model", "model_file", "config", "expect", "dated"].contains(&key.as_str()) {
             return Err(malformed(format!("unknown key {key:?}")));
         }
         match key.as_str() {
@@ -262,12 +271,57 @@ fn run_bytes(bytes: &[u8], base: Option<&Path>, options: &LoadOptions) -> Result
         Some(Value::Object(m)) => m,
         Some(_) => return Err(invalid(&name, "\"expect\" must be an object")),
     };
+    let mut checks = Vec::new();
+    run_expect(&name, &model, &config, expect, "", &mut checks)?;
+    match doc.get("dated") {
+        None => {}
+        Some(Value::Array(blocks)) => {
+            for (i, block) in blocks.iter().enumerate() {
+                let Some(block) = block.as_object() else {
+                    return Err(invalid(&name, format!("dated[{i}] must be an object")));
+                };
+                let date = match block.get("at") {
+                    Some(Value::String(d)) => {
+                        d.parse::<Date>().map_err(|e| invalid(&name, format!("dated[{i}].at: {e}")))?
+                    }
+                    _ => {
+                        return Err(invalid(
+                            &name,
+                            format!("dated[{i}] lacks \"at\": a date YYYY, YYYY-MM or YYYY-MM-DD"),
+                        ));
+                    }
+                };
+                let mut rest = block.clone();
+                rest.remove("at");
+                if rest.is_empty() {
+                    return Err(invalid(&name, format!("dated[{i}] (at {date}) expects nothing")));
+                }
+                let view = model.at(date);
+                run_expect(&name, &view, &config, &rest, &format!("at {date}: "), &mut checks)?;
+            }
+        }
+        Some(_) => return Err(invalid(&name, "\"dated\" must be an array of objects, each with \"at\"")),
+    }
+    Ok(Outcome { name, path: None, checks })
+}
+
+/// Checks one set of expectations (`expect`, or a block of `dated`) against a model (or a view
+/// of it at a date), prefixing each check's description with `prefix`.
+fn run_expect(
+    name: &str,
+    model: &Model,
+    config: &Config,
+    expect: &Map<String, Value>,
+    prefix: &str,
+    checks: &mut Vec<Check>,
+) -> Result<()> {
+    let name = name.to_string();
     for key in expect.keys() {
         if !["findings", "absent", "only", "chains", "responsible", "dispatch", "metrics"].contains(&key.as_str()) {
             return Err(invalid(&name, format!("unknown expectation {key:?}")));
         }
     }
-    let mut checks = Vec::new();
+    let first = checks.len();
     let list = |key: &str| -> Result<Vec<&Map<String, Value>>> {
         match expect.get(key) {
             None => Ok(Vec::new()),
@@ -280,57 +334,64 @@ fn run_bytes(bytes: &[u8], base: Option<&Path>, options: &LoadOptions) -> Result
     };
     let wants_findings = ["findings", "absent", "only"].iter().any(|k| expect.contains_key(*k));
     let needs_audit = wants_findings || expect.contains_key("metrics");
-    let report = needs_audit.then(|| model.audit(&config));
+    let report = needs_audit.then(|| model.audit(config));
     if let Some(report) = &report {
-        check_findings(&name, &report.findings, &list("findings")?, &list("absent")?, expect.get("only"), &mut checks)?;
+        check_findings(&name, &report.findings, &list("findings")?, &list("absent")?, expect.get("only"), checks)?;
     }
+    // A query's error is an answer when the entry expects one (`"error": "not_in_force"`).
+    let failed = |e: &Map<String, Value>, err: Error| -> Result<Value> {
+        if e.contains_key("error") { Ok(json!({ "error": err.kind() })) } else { Err(err) }
+    };
     for e in list("chains")? {
-        entry_keys(&name, "chains", e, &["unit", "line"], &["steps", "cycle", "branches"])?;
+        let fields = ["steps", "cycle", "branches", "uncertain", "error"];
+        entry_keys(&name, "chains", e, &["unit", "line"], &fields)?;
         let unit = str_field(&name, e, "unit")?;
         let line: Line = e.get("line").and_then(Value::as_str).unwrap_or("leadership").parse()?;
-        let chain = model.chain(unit, line)?;
-        let actual = json!({
-            "steps": chain.steps.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
-            "cycle": chain.cycle,
-            "branches": chain.branches.iter().map(|b| b.leader.clone()).collect::<Vec<_>>(),
-        });
-        compare(&mut checks, format!("chain {unit} ({line})"), e, &actual, &["steps", "cycle", "branches"]);
+        let actual = match model.chain(unit, line) {
+            Ok(chain) => json!({
+                "steps": chain.steps.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+                "cycle": chain.cycle,
+                "branches": chain.branches.iter().map(|b| b.leader.clone()).collect::<Vec<_>>(),
+                "uncertain": doubt(&chain.uncertain),
+                "error": null,
+            }),
+            Err(err) => failed(e, err)?,
+        };
+        compare(checks, format!("chain {unit} ({line})"), e, &actual, &fields);
     }
     for e in list("responsible")? {
-        entry_keys(&name, "responsible", e, &["territory"], &["holders"])?;
+        let fields = ["holders", "uncertain", "error"];
+        entry_keys(&name, "responsible", e, &["territory"], &fields)?;
         let territory = str_field(&name, e, "territory")?;
-        let r = model.responsible_for(territory)?;
-        let holders: Vec<Vec<String>> =
-            r.blocks.iter().map(|b| b.holders.iter().map(|h| h.id.to_string()).collect()).collect();
-        let actual = json!({ "holders": holders });
-        compare(&mut checks, format!("responsible {territory}"), e, &actual, &["holders"]);
+        let actual = match model.responsible_for(territory) {
+            Ok(r) => {
+                let holders: Vec<Vec<String>> =
+                    r.blocks.iter().map(|b| b.holders.iter().map(|h| h.id.to_string()).collect()).collect();
+                json!({ "holders": holders, "uncertain": doubt(&r.uncertain), "error": null })
+            }
+            Err(err) => failed(e, err)?,
+        };
+        compare(checks, format!("responsible {territory}"), e, &actual, &fields);
     }
     for e in list("dispatch")? {
-        entry_keys(
-            &name,
-            "dispatch",
-            e,
-            &["matter", "territory"],
-            &["resolved_at", "leads", "cooperators", "supervisors", "problem"],
-        )?;
+        let fields = ["resolved_at", "leads", "cooperators", "supervisors", "problem", "uncertain", "error"];
+        entry_keys(&name, "dispatch", e, &["matter", "territory"], &fields)?;
         let matter = str_field(&name, e, "matter")?;
         let territory = str_field(&name, e, "territory")?;
-        let d = model.dispatch(matter, territory)?;
         let ids = |a: &[crate::query::Assignment<'_>]| a.iter().map(|x| x.unit.to_string()).collect::<Vec<_>>();
-        let actual = json!({
-            "resolved_at": d.resolved_at,
-            "leads": ids(&d.leads),
-            "cooperators": ids(&d.cooperators),
-            "supervisors": ids(&d.supervisors),
-            "problem": d.problem.map(|p| p.to_string()),
-        });
-        compare(
-            &mut checks,
-            format!("dispatch {matter} @ {territory}"),
-            e,
-            &actual,
-            &["resolved_at", "leads", "cooperators", "supervisors", "problem"],
-        );
+        let actual = match model.dispatch(matter, territory) {
+            Ok(d) => json!({
+                "resolved_at": d.resolved_at,
+                "leads": ids(&d.leads),
+                "cooperators": ids(&d.cooperators),
+                "supervisors": ids(&d.supervisors),
+                "problem": d.problem.map(|p| p.to_string()),
+                "uncertain": doubt(&d.uncertain),
+                "error": null,
+            }),
+            Err(err) => failed(e, err)?,
+        };
+        compare(checks, format!("dispatch {matter} @ {territory}"), e, &actual, &fields);
     }
     let metric_entries = list("metrics")?;
     for e in &metric_entries {
@@ -366,7 +427,27 @@ fn run_bytes(bytes: &[u8], base: Option<&Path>, options: &LoadOptions) -> Result
             checks.push(Check { what: format!("metric {metric} of {area_id}"), passed, expected, actual });
         }
     }
-    Ok(Outcome { name, path: None, checks })
+    for c in &mut checks[first..] {
+        c.what.insert_str(0, prefix);
+    }
+    Ok(())
+}
+
+/// The records and links an answer's `uncertain` names, as a scenario writes them: a record
+/// by its id (once), a link as `from -kind-> to`.
+fn doubt(facts: &[crate::evidence::Fact<'_>]) -> Vec<String> {
+    use crate::evidence::Fact;
+    let mut out: Vec<String> = Vec::new();
+    for f in facts {
+        let s = match f {
+            Fact::Link { from, kind, to, .. } => format!("{from} -{kind}-> {to}"),
+            Fact::Field { record, .. } | Fact::Missing { record, .. } => record.to_string(),
+        };
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 fn str_field<'a>(name: &str, e: &'a Map<String, Value>, key: &str) -> Result<&'a str> {
@@ -430,13 +511,19 @@ fn matches(f: &Finding, pattern: &Map<String, Value>) -> bool {
             "subject" => want == Some(f.subject.as_str()),
             "territory" => want == f.territory.as_deref(),
             "severity" => want == Some(f.severity.as_str()),
+            "uncertain" => v == &json!(doubt(&f.uncertain)),
             _ => false,
         }
     })
 }
 
 fn brief(f: &Finding) -> Value {
-    json!({"rule": f.rule, "subject": f.subject, "territory": f.territory, "severity": f.severity.as_str()})
+    let mut b =
+        json!({"rule": f.rule, "subject": f.subject, "territory": f.territory, "severity": f.severity.as_str()});
+    if !f.uncertain.is_empty() {
+        b["uncertain"] = json!(doubt(&f.uncertain));
+    }
+    b
 }
 
 fn check_findings(
@@ -449,20 +536,25 @@ fn check_findings(
 ) -> Result<()> {
     for pattern in want.iter().chain(absent) {
         for key in pattern.keys() {
-            if !["rule", "subject", "territory", "severity"].contains(&key.as_str()) {
+            if !["rule", "subject", "territory", "severity", "uncertain"].contains(&key.as_str()) {
                 return Err(invalid(name, format!("a finding pattern has unknown field {key:?}")));
             }
         }
         for (key, value) in pattern.iter() {
             match value {
-                Value::String(_) => {}
+                Value::String(_) if key != "uncertain" => {}
                 Value::Null if key == "territory" => {}
+                Value::Array(ids) if key == "uncertain" && ids.iter().all(Value::is_string) => {}
                 other => {
                     return Err(invalid(
                         name,
                         format!(
-                            "a finding pattern's {key:?} must be a string{}, not {other}",
-                            if key == "territory" { " or null" } else { "" }
+                            "a finding pattern's {key:?} must be {}, not {other}",
+                            match key.as_str() {
+                                "territory" => "a string or null",
+                                "uncertain" => "an array of ids (records, and links as \"from -kind-> to\")",
+                                _ => "a string",
+                            }
                         ),
                     ));
                 }

@@ -340,3 +340,87 @@ fn errors_of_the_model_config_and_queries_come_through() {
     let e = run_str(&tiny(json!({"dispatch": [{"matter": "s", "territory": "s", "leads": []}]})), None).unwrap_err();
     assert_eq!(e.kind(), "wrong_record_type");
 }
+
+/// A small dated model: `old` leads `b` until 2020-05-31, `new` from 2020-06-01; `new` is led by
+/// `top` from some day of 2020 (possibly in force in the second half of 2020).
+const DATED: &str = r#"{"format": "tiaokuai/1",
+  "units": [{"id": "top", "name": "区委", "kind": "party_committee"},
+            {"id": "old", "name": "旧党工委", "kind": "party_working_committee", "until": "2020-05-31"},
+            {"id": "new", "name": "新党工委", "kind": "party_working_committee", "since": "2020-06-01"},
+            {"id": "b", "name": "支部", "kind": "party_branch"}],
+  "links": [{"from": "top", "to": "old", "kind": "leads"},
+            {"from": "top", "to": "new", "kind": "leads", "since": "2020"},
+            {"from": "old", "to": "b", "kind": "leads", "until": "2020-05-31"},
+            {"from": "new", "to": "b", "kind": "leads", "since": "2020-06-01"}]}"#;
+
+fn dated(blocks: Value) -> String {
+    format!(r#"{{"name": "dated", "model": {DATED}, "dated": {blocks}}}"#)
+}
+
+#[test]
+fn dated_blocks_check_the_view_at_each_date() {
+    let outcome = run_str(
+        &dated(json!([
+            {"at": "2019-05-03", "chains": [{"unit": "b", "steps": ["b", "old", "top"], "uncertain": []},
+                                            {"unit": "new", "error": "not_in_force"}],
+             "absent": [{"rule": "S002"}]},
+            {"at": "2020-08", "chains": [{"unit": "b", "steps": ["b", "new", "top"], "uncertain": ["top -leads-> new"]}]},
+            {"at": "2021", "chains": [{"unit": "b", "steps": ["b", "new", "top"], "uncertain": []},
+                                      {"unit": "old", "error": "not_in_force"}]}
+        ])),
+        None,
+    )
+    .unwrap();
+    assert!(outcome.passed(), "{}", outcome.render());
+    assert_eq!(outcome.checks.len(), 6);
+    assert!(outcome.checks[0].what.starts_with("at 2019-05-03: "), "{:?}", outcome.checks[0].what);
+    assert!(outcome.checks[3].what.starts_with("at 2020-08: "), "{:?}", outcome.checks[3].what);
+
+    // The same expectations at the wrong dates fail, saying which date and what differs.
+    let outcome = run_str(
+        &dated(json!([
+            {"at": "2021", "chains": [{"unit": "b", "steps": ["b", "old", "top"]}]},
+            {"at": "2020-08", "chains": [{"unit": "b", "uncertain": []}]},
+            {"at": "2019", "chains": [{"unit": "old", "error": "not_in_force"}]}
+        ])),
+        None,
+    )
+    .unwrap();
+    assert_eq!(outcome.failures(), 3, "{}", outcome.render());
+    let report = outcome.render();
+    assert!(report.contains("at 2021: chain b (leadership)"), "{report}");
+    assert!(report.contains(r#"actual:   {"uncertain":["top -leads-> new"]}"#), "{report}");
+    assert!(report.contains(r#"actual:   {"error":null}"#), "{report}");
+}
+
+#[test]
+fn a_query_error_without_an_error_expectation_is_an_error() {
+    let err =
+        run_str(&dated(json!([{"at": "2021", "chains": [{"unit": "old", "steps": ["old"]}]}])), None).unwrap_err();
+    assert_eq!(err.kind(), "not_in_force", "{err}");
+}
+
+#[test]
+fn malformed_dated_blocks_are_invalid() {
+    let cases = [
+        (json!({"at": "2021"}), "not an array"),
+        (json!([3]), "dated[0] must be an object"),
+        (json!([{"chains": [{"unit": "b", "steps": []}]}]), "dated[0] lacks \"at\""),
+        (json!([{"at": "2019-13", "chains": [{"unit": "b", "steps": []}]}]), "dated[0].at: \"2019-13\" is not a date"),
+        (
+            json!([{"at": "20190101", "chains": [{"unit": "b", "steps": []}]}]),
+            "dated[0].at: \"20190101\" is not a date",
+        ),
+        (json!([{"at": "2019"}]), "dated[0] (at 2019) expects nothing"),
+        (json!([{"at": "2019", "chain": []}]), "unknown expectation \"chain\""),
+        (json!([{"at": "2019", "findings": [{"rule": "S002", "uncertain": "top"}]}]), "must be an array of ids"),
+    ];
+    for (blocks, want) in cases {
+        let text = dated(blocks.clone());
+        let err = run_str(&text, None).unwrap_err();
+        let shown = err.to_string();
+        let want = if want == "not an array" { "\"dated\" must be an array" } else { want };
+        assert!(shown.contains(want), "{blocks}: {shown}");
+        assert_eq!(err.kind(), "invalid", "{blocks}: {shown}");
+    }
+}

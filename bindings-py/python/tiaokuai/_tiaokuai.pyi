@@ -1,4 +1,5 @@
 # Hand-written stubs of the native module, checked by `python -m mypy.stubtest tiaokuai._tiaokuai`.
+import datetime
 import os
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any, ClassVar, Generic, Literal, TypeVar, final, overload
@@ -37,6 +38,7 @@ from .types import (
 
 _Path: TypeAlias = str | os.PathLike[str]
 _FrameLibrary: TypeAlias = Literal["pandas", "polars", "arrow", "pyarrow"]
+_Date: TypeAlias = str | datetime.date
 _R = TypeVar("_R", bound=Record, covariant=True)
 _T = TypeVar("_T")
 
@@ -65,6 +67,7 @@ __all__ = [
     "Model",
     "NotADirectoryIoError",
     "PermissionIoError",
+    "NotInForceError",
     "Record",
     "RecordView",
     "Report",
@@ -166,6 +169,12 @@ class CsvError(TiaokuaiError, ValueError):
 
 class UnknownIdError(TiaokuaiError, KeyError):
     """A query or lookup named an id that is not in the model; `id` is the id."""
+
+class NotInForceError(UnknownIdError):
+    """A record not in force at the date the model is read at (``id``, ``date``, ``validity``)."""
+
+    date: str | None
+    validity: str | None
 
 class WrongRecordTypeError(TiaokuaiError, ValueError):
     """A query named a record of the wrong type (a territory where a unit is needed …); `id` is the id."""
@@ -448,6 +457,9 @@ class Chain:
         """The facts the answer rests on: links followed (``{"link", "from", "kind", "to"}``),
         fields read and links looked for and missing.
         """
+    @property
+    def uncertain(self) -> list[Fact]:
+        """The facts resting on a record or link only possibly in force at the model's date."""
     def to_dict(self) -> ChainDict:
         """The answer as a dict: the JSON the CLI prints."""
     def plot(self, ax: Axes | None = None) -> Axes:
@@ -491,6 +503,9 @@ class Responsibility:
     @property
     def evidence(self) -> list[Fact]:
         """The facts the answer rests on."""
+    @property
+    def uncertain(self) -> list[Fact]:
+        """The facts resting on a record or link only possibly in force at the model's date."""
     def to_dict(self) -> ResponsibilityDict:
         """The answer as a dict: the JSON the CLI prints."""
     def _repr_html_(self) -> str: ...
@@ -544,6 +559,9 @@ class Dispatch:
     @property
     def evidence(self) -> list[Fact]:
         """The facts the answer rests on."""
+    @property
+    def uncertain(self) -> list[Fact]:
+        """The facts resting on a record or link only possibly in force at the model's date."""
     def to_dict(self) -> DispatchDict:
         """The answer as a dict: the JSON the CLI prints."""
     def _repr_html_(self) -> str: ...
@@ -579,6 +597,9 @@ class Finding:
     @property
     def evidence(self) -> list[Fact]:
         """The links and fields the finding rests on, and the links looked for and not found."""
+    @property
+    def uncertain(self) -> list[Fact]:
+        """The facts resting on a record or link only possibly in force at the model's date."""
     def to_dict(self) -> FindingDict:
         """The finding as a dict: the JSON the CLI prints."""
     def _repr_html_(self) -> str: ...
@@ -702,7 +723,7 @@ class Model:
     """
 
     @staticmethod
-    def load(path: _Path, *, max_bytes: int | None = None) -> Model:
+    def load(path: _Path, *, max_bytes: int | None = None, at: _Date | None = None) -> Model:
         """Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
 
         ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
@@ -807,6 +828,20 @@ class Model:
         """The model as a ``networkx.MultiDiGraph`` (nodes keyed by id, edges by link index);
         ``progress`` shows a tqdm bar (default: in a terminal or notebook, when tqdm is installed)."""
     def _repr_html_(self) -> str: ...
+    def at(self, date: _Date) -> Model:
+        """The model as it stood on ``date`` (``"2017"``, ``"2017-05"``, ``"2017-05-03"`` or a ``datetime.date``)."""
+    def whole(self) -> Model:
+        """The model with every record and link counting, whatever their dates."""
+    @property
+    def date(self) -> str | None:
+        """The date the model is read at, as written; ``None`` when every record counts."""
+    @property
+    def as_of(self) -> str | None:
+        """The document's ``meta.as_of`` when it is a date."""
+    def snapshot(self) -> Model:
+        """The view at :attr:`date` as a document of its own (``meta.as_of`` set to it)."""
+    @staticmethod
+    def _unpickle(text: str | bytes, date: str | None) -> Model: ...
     def __len__(self) -> int: ...
     def __contains__(self, key: object, /) -> bool: ...
     def __getitem__(self, key: str, /) -> Record: ...
@@ -814,12 +849,12 @@ class Model:
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
-    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __reduce__(self) -> tuple[Any, tuple[str, str | None]]: ...
 
 # ---------------------------------------------------------------------------
 # Functions
 
-def load(path: _Path, *, max_bytes: int | None = None) -> Model:
+def load(path: _Path, *, max_bytes: int | None = None, at: _Date | None = None) -> Model:
     """Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
 
     ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the

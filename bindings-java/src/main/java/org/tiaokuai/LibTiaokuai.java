@@ -51,6 +51,18 @@ interface LibTiaokuai extends Library {
 
     int tiaokuai_model_counts(Pointer model, Pointer outCounts, PointerByReference outError);
 
+    // Views at a date.
+    int tiaokuai_model_at(Pointer model, byte[] date, SizeT len, PointerByReference outModel,
+            PointerByReference outError);
+
+    int tiaokuai_model_whole(Pointer model, PointerByReference outModel, PointerByReference outError);
+
+    int tiaokuai_model_snapshot(Pointer model, PointerByReference outModel, PointerByReference outError);
+
+    int tiaokuai_model_date(Pointer model, PointerByReference outDate, Pointer outLen, PointerByReference outError);
+
+    int tiaokuai_model_as_of(Pointer model, PointerByReference outDate, Pointer outLen, PointerByReference outError);
+
     int tiaokuai_model_record_type(Pointer model, byte[] id, SizeT len, IntByReference outType,
             PointerByReference outError);
 

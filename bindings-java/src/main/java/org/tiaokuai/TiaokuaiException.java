@@ -50,6 +50,15 @@ public class TiaokuaiException extends RuntimeException {
             return new TiaokuaiException(result, kind, kind, null, null, null);
         }
         try {
+            if (result == NotInForceException.CODE) {
+                return new NotInForceException(
+                        result,
+                        kind,
+                        Ffi.borrowed(C::tiaokuai_error_message, error),
+                        Ffi.borrowed(C::tiaokuai_error_record, error),
+                        Ffi.borrowed(C::tiaokuai_error_field, error),
+                        Ffi.borrowed(C::tiaokuai_error_id, error));
+            }
             return new TiaokuaiException(
                     result,
                     kind,

@@ -203,6 +203,74 @@ public final class TiaokuaiModel implements AutoCloseable {
     }
 
     /**
+     * The model as it stood on a date ({@code "2017"}, {@code "2017-05"}, {@code "2017-05-03"}): records and links
+     * out of force at that date are left out of every lookup, count, query and audit; those only possibly in force
+     * stay, and the JSON answers resting on them list them under {@code "uncertain"}. The new model shares the
+     * document (nothing is copied) and is closed on its own.
+     *
+     * @param date the date
+     * @return a new model, read at {@code date}
+     * @throws TiaokuaiException {@code invalid_date} for a malformed date ({@code 2019-13}, {@code 20190101},
+     *     {@code 2019-02-30})
+     */
+    public TiaokuaiModel at(String date) {
+        Ffi.Utf8 d = Ffi.utf8(Objects.requireNonNull(date, "date"));
+        return with(m -> open((out, err) -> C.tiaokuai_model_at(m, d.bytes(), d.len(), out, err)));
+    }
+
+    /**
+     * The model with every record and link counting, whatever their dates.
+     *
+     * @return a new model
+     */
+    public TiaokuaiModel whole() {
+        return with(m -> open((out, err) -> C.tiaokuai_model_whole(m, out, err)));
+    }
+
+    /**
+     * The model at its date as a document of its own ({@code meta.as_of} set to the date): {@link #toJson()} on it
+     * writes only the records and links in force (or possibly in force) then.
+     *
+     * @return a new model
+     */
+    public TiaokuaiModel snapshot() {
+        return with(m -> open((out, err) -> C.tiaokuai_model_snapshot(m, out, err)));
+    }
+
+    private interface DateGetter {
+        int call(Pointer m, PointerByReference out, Pointer len, PointerByReference err);
+    }
+
+    private String dateOf(DateGetter getter) {
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(getter.call(m, out, len, err), err);
+            return out.getValue() == null ? null : Ffi.owned(out, len);
+        });
+    }
+
+    /**
+     * The date the model is read at, as written: the one given to {@link #at(String)}, else the document's
+     * {@code meta.as_of}.
+     *
+     * @return the date, or null when every record counts
+     */
+    public String date() {
+        return dateOf(C::tiaokuai_model_date);
+    }
+
+    /**
+     * The document's {@code meta.as_of} when it is a date (the date a loaded model is read at).
+     *
+     * @return the date, or null
+     */
+    public String asOf() {
+        return dateOf(C::tiaokuai_model_as_of);
+    }
+
+    /**
      * The model as {@code tiaokuai/1} JSON text ({@link #fromJson} reads it back into an equal model).
      *
      * @return the document
