@@ -18,6 +18,8 @@ use tiaokuai::format::{CsvOptions, CsvWriter};
 use tiaokuai::render::{Table, escape_terminal};
 use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
+mod report;
+
 use crate::{Command, ConvertTo, CsvFormulas, ExportTo, FailOn, Format, MetricsLevel, RenderTo};
 
 /// Why a command stopped.
@@ -293,6 +295,9 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
             let model = tiaokuai::generate::generate(scale.into(), seed)?;
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { file, config, output, max_details, title } => {
+            report::report(file.as_deref(), config.as_deref(), output.as_deref(), max_details, title.as_deref())
         }
         Command::Schema => {
             let mut out = Out::new();

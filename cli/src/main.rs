@@ -369,6 +369,26 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<String>,
     },
+    /// Write the audit as one self-contained HTML page to hand on: drill-down city → district →
+    /// street → community with totals, filters by rule and severity, evidence, charts, chains.
+    Report {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// An audit config (JSON or TOML), as for `audit`.
+        #[arg(long)]
+        config: Option<String>,
+        /// Where to write the page (standard output when omitted or `-`). Written atomically;
+        /// a symbolic link, folder, device or FIFO is refused.
+        #[arg(short, long)]
+        output: Option<String>,
+        /// Findings (worst first) embedded with message and evidence; the rest are listed by
+        /// rule, subject and place and counted everywhere (keeps a national report small).
+        #[arg(long, value_name = "N", default_value_t = 20_000)]
+        max_details: usize,
+        /// The page's title (default: the model's meta.name).
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// Print the JSON Schema of the tiaokuai/1 format.
     Schema,
 }
