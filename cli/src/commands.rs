@@ -269,7 +269,10 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
         Command::Test { scenarios, format } => test(&scenarios, format),
         Command::Validate { file, format } => validate(file.as_deref(), format),
         Command::Stats { file, format } => stats(file.as_deref(), format),
-        Command::Convert { file, to, output } => {
+        Command::Convert { file, to, output, excel } => {
+            if excel && to != ConvertTo::Csv {
+                return Err(Failure::Usage("--excel applies to --to csv only".into()));
+            }
             // The format follows --to, never what is at the path: checked before loading.
             let output = match to {
                 ConvertTo::Json => ModelOutput::Json(file_output(output.as_deref())?),
@@ -281,7 +284,12 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
                 )?),
             };
             let model = load(Some(&file))?;
-            write_model(output, model)?;
+            match output {
+                ModelOutput::Csv(dir) if excel => {
+                    model.write_csv_dir_with(dir, &tiaokuai::format::BundleOptions::default().bom(true))?
+                }
+                output => write_model(output, model)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportDivisions { code, output } => {

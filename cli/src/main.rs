@@ -37,6 +37,11 @@ pub struct Cli {
     /// 1 to load on one thread. Queries and the audit run on one thread either way.
     #[arg(long, global = true, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
+    /// The encoding of CSV bundle files without a byte-order mark (UTF-8 by default; a
+    /// UTF-8 or GB18030 mark is always honoured). gb18030 also reads GBK and GB2312,
+    /// what Excel in mainland China saves CSV in.
+    #[arg(long, global = true, value_enum)]
+    encoding: Option<EncodingArg>,
     #[command(subcommand)]
     command: Command,
 }
@@ -75,6 +80,26 @@ fn parse_bytes(text: &str) -> Result<u64, String> {
     let n: u64 =
         digits.trim().parse().map_err(|_| format!("{text:?}: use a number of bytes, optionally with K, M or G"))?;
     n.checked_mul(1 << shift).ok_or_else(|| format!("{text:?} is too large"))
+}
+
+/// The text encoding of CSV files (`--encoding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// GB18030 (and so GBK and GB2312).
+    #[value(alias = "gbk")]
+    Gb18030,
+}
+
+impl From<EncodingArg> for tiaokuai::format::Encoding {
+    fn from(e: EncodingArg) -> Self {
+        match e {
+            EncodingArg::Utf8 => tiaokuai::format::Encoding::Utf8,
+            EncodingArg::Gb18030 => tiaokuai::format::Encoding::Gb18030,
+        }
+    }
 }
 
 /// Output format of a command.
@@ -345,6 +370,10 @@ pub enum Command {
         /// is empty or holds nothing but a previous bundle.
         #[arg(short, long)]
         output: Option<String>,
+        /// With --to csv: start each file with UTF-8's byte-order mark, so Excel shows
+        /// Chinese names right (the loader skips the mark).
+        #[arg(long)]
+        excel: bool,
     },
     /// Build the territory tree of China's real administrative divisions (NBS 2023) for a code prefix.
     ImportDivisions {
@@ -423,6 +452,9 @@ fn main() -> ExitCode {
     }
     if let Some(threads) = cli.threads {
         options = options.threads(threads);
+    }
+    if let Some(encoding) = cli.encoding {
+        options = options.encoding(encoding.into());
     }
     match commands::run(cli.command, options) {
         Ok(code) => code,

@@ -99,7 +99,8 @@ struct Data<'a> {
     units: Vec<(&'a str, &'a str, &'a str, i64)>,
     /// Per finding, worst first: rule index, severity (0 error, 1 warning, 2 info), subject,
     /// subject's name, place index (-1 when it has none), unit index of the subject (-1
-    /// when it is not a unit), then message and evidence (null past `max_details`).
+    /// when it is not a unit), then message and evidence. Past `max_details`: no name
+    /// (""), message or evidence (null), and no chain unless one was written already.
     findings: Vec<FindingRow<'a>>,
     /// How many findings were embedded without message and evidence.
     without_details: usize,
@@ -215,12 +216,15 @@ pub fn to_html(model: &Model, report: &Report, options: &HtmlOptions) -> String 
             (None, t) => t,
         };
         let place = place.map_or(-1, |p| places.add(p));
-        let unit = match subject {
-            Some(s) if model.unit(s).is_some() => add_chain(model, up, s, &mut unit_index, &mut units),
-            _ => -1,
-        };
-        let name = subject.map_or("", |s| model.name(s));
         let details = n < options.max_details;
+        // Past the limit a finding is listed by rule, subject id and place only: its name and
+        // chain are left out too (a chain already written for another finding is still drawn).
+        let unit = match subject {
+            Some(s) if details && model.unit(s).is_some() => add_chain(model, up, s, &mut unit_index, &mut units),
+            Some(s) => unit_index.get(&s).copied().unwrap_or(-1),
+            None => -1,
+        };
+        let name = subject.filter(|_| details).map_or("", |s| model.name(s));
         findings.push((
             rule,
             f.severity as u8,

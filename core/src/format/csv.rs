@@ -55,13 +55,36 @@ const FILES: [(&str, &[&str], &[&str]); 5] = [
     ("links.csv", LINK_COLUMNS, &["from", "to", "kind"]),
 ];
 
+/// Options of [`Model::write_csv_dir_with`].
+///
+/// # Example
+/// ```
+/// use tiaokuai::format::BundleOptions;
+/// assert!(BundleOptions::default().bom(true).bom);
+/// assert!(!BundleOptions::default().bom);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BundleOptions {
+    /// Start each CSV file with UTF-8's byte-order mark (for Excel). Default: no mark.
+    pub bom: bool,
+}
+
+impl BundleOptions {
+    /// Sets [`BundleOptions::bom`].
+    pub fn bom(mut self, bom: bool) -> Self {
+        self.bom = bom;
+        self
+    }
+}
+
 /// One data row, with access by column name.
-struct Row<'a> {
-    file: &'a str,
-    line: usize,
-    headers: &'a [String],
-    known: &'a [&'a str],
-    record: &'a csv::StringRecord,
+pub(super) struct Row<'a> {
+    pub(super) file: &'a str,
+    pub(super) line: usize,
+    pub(super) headers: &'a [String],
+    pub(super) known: &'a [&'a str],
+    pub(super) record: &'a csv::StringRecord,
 }
 
 impl Row<'_> {
@@ -202,6 +225,76 @@ fn json_object(text: &str, limit: usize) -> std::result::Result<Attrs, String> {
     Attrs::from_json_within(text, limit)
 }
 
+/// Adds one data row of table `n` (in [`FILES`] order) to the builder.
+pub(super) fn add_row(b: &mut ModelBuilder, n: usize, row: &Row<'_>) -> Result<()> {
+    let key = if n == 4 { "from" } else { "id" };
+    let validity = row.validity(key)?;
+    let attrs = row.attrs(key)?;
+    let added = match n {
+        0 => b
+            .territory(TerritorySpec {
+                parent: row.get("parent").map(str::to_string),
+                attrs,
+                validity,
+                ..TerritorySpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
+            })
+            .map(|_| ()),
+        1 => b
+            .unit(UnitSpec {
+                sector: row.word(key, "sector")?,
+                located_in: row.get("located_in").map(str::to_string),
+                members: row.count(key, "members")?,
+                staff: row.count(key, "staff")?,
+                in_service_members: row.count(key, "in_service_members")?,
+                attrs,
+                validity,
+                ..UnitSpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
+            })
+            .map(|_| ()),
+        2 => b
+            .matter(MatterSpec {
+                category: row.get("category").map(str::to_string),
+                attrs,
+                validity,
+                ..MatterSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
+            })
+            .map(|_| ()),
+        3 => b
+            .item(ItemSpec {
+                attrs,
+                validity,
+                ..ItemSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
+            })
+            .map(|_| ()),
+        _ => {
+            let primary = match row.get("primary") {
+                None => None,
+                Some("true") => Some(true),
+                Some("false") => Some(false),
+                Some(other) => {
+                    return Err(Error::InvalidField {
+                        at: row.at(key),
+                        field: "primary".into(),
+                        message: format!("{other:?} is not true or false"),
+                    });
+                }
+            };
+            b.link(LinkSpec {
+                primary,
+                power: row.word(key, "power")?,
+                role: row.word(key, "role")?,
+                scope: row.get("scope").map(str::to_string),
+                members: row.count(key, "members")?,
+                attrs,
+                validity,
+                ..LinkSpec::new(row.text("from"), row.text("to"), row.required(key, "kind")?)
+            })
+            .map(|_| ())
+        }
+    };
+    added
+}
+
 /// Moves a builder error's position from the array and index to the CSV file
 /// and line; `lines[n][i]` is the line where row `i` of file `n` starts (rows
 /// may span lines when a quoted cell holds a line break).
@@ -231,7 +324,7 @@ fn csv_error(file: &str, e: csv::Error) -> Error {
         file: file.into(),
         line: e.position().map(|p| p.line()).unwrap_or(0),
         message: match e.kind() {
-            csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
+            csv::ErrorKind::Utf8 { .. } => format!("invalid UTF-8; {}", super::encoding::GB18030_HINT),
             csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
                 format!("row has {len} fields, but the header has {expected_len}")
             }
@@ -442,7 +535,9 @@ impl Model {
         // besides the model being built.
         for (n, &(file, known, required)) in FILES.iter().enumerate() {
             let Some(bytes) = read_file(dir, file, options, &mut total, hook)? else { continue };
-            let data = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            // UTF-8 with or without a byte-order mark, or GB18030/GBK (by its mark or the option).
+            let data = super::encoding::decode(file, &bytes, options.encoding)?;
+            let data: &[u8] = &data;
             // A malformed record may be one whose quote is never closed: say so, at the quote.
             let csv_err = |e: csv::Error| {
                 e.position()
@@ -470,72 +565,7 @@ impl Model {
                 let line = record.position().map_or(lines[n].len() + 2, |p| p.line() as usize);
                 lines[n].push(line);
                 let row = Row { file, line, headers: &headers, known, record: &record };
-                let key = if n == 4 { "from" } else { "id" };
-                let validity = row.validity(key)?;
-                let attrs = row.attrs(key)?;
-                let added = match n {
-                    0 => b
-                        .territory(TerritorySpec {
-                            parent: row.get("parent").map(str::to_string),
-                            attrs,
-                            validity,
-                            ..TerritorySpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
-                        })
-                        .map(|_| ()),
-                    1 => b
-                        .unit(UnitSpec {
-                            sector: row.word(key, "sector")?,
-                            located_in: row.get("located_in").map(str::to_string),
-                            members: row.count(key, "members")?,
-                            staff: row.count(key, "staff")?,
-                            in_service_members: row.count(key, "in_service_members")?,
-                            attrs,
-                            validity,
-                            ..UnitSpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
-                        })
-                        .map(|_| ()),
-                    2 => b
-                        .matter(MatterSpec {
-                            category: row.get("category").map(str::to_string),
-                            attrs,
-                            validity,
-                            ..MatterSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
-                        })
-                        .map(|_| ()),
-                    3 => b
-                        .item(ItemSpec {
-                            attrs,
-                            validity,
-                            ..ItemSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
-                        })
-                        .map(|_| ()),
-                    _ => {
-                        let primary = match row.get("primary") {
-                            None => None,
-                            Some("true") => Some(true),
-                            Some("false") => Some(false),
-                            Some(other) => {
-                                return Err(Error::InvalidField {
-                                    at: row.at(key),
-                                    field: "primary".into(),
-                                    message: format!("{other:?} is not true or false"),
-                                });
-                            }
-                        };
-                        b.link(LinkSpec {
-                            primary,
-                            power: row.word(key, "power")?,
-                            role: row.word(key, "role")?,
-                            scope: row.get("scope").map(str::to_string),
-                            members: row.count(key, "members")?,
-                            attrs,
-                            validity,
-                            ..LinkSpec::new(row.text("from"), row.text("to"), row.required(key, "kind")?)
-                        })
-                        .map(|_| ())
-                    }
-                };
-                added.map_err(|e| relocate(e, &lines))?;
+                add_row(&mut b, n, &row).map_err(|e| relocate(e, &lines))?;
             }
             // The csv crate takes an unclosed quote in the last record as a cell running to the end.
             if let Some(e) = last.and_then(|(byte, line)| unterminated(file, data, byte, line)) {
@@ -589,17 +619,43 @@ impl Model {
     /// # Ok::<(), tiaokuai::Error>(())
     /// ```
     pub fn write_csv_dir(&self, dir: impl AsRef<Path>) -> Result<()> {
-        super::write_dir_atomic(dir.as_ref(), "CSV bundle", &BUNDLE_FILES, |tmp| self.write_csv_files(tmp))
+        self.write_csv_dir_with(dir, &BundleOptions::default())
+    }
+
+    /// [`Model::write_csv_dir`] with options: [`BundleOptions::bom`] starts each CSV
+    /// file with UTF-8's byte-order mark, so Excel opens it as UTF-8 (without the
+    /// mark, Excel in China reads a CSV file as GB18030 and garbles every Chinese
+    /// name). The loader skips the mark: the bundle reads back as the same model.
+    ///
+    /// # Errors
+    /// As [`Model::write_csv_dir`].
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Model, format::BundleOptions};
+    /// let model = Model::sample();
+    /// let dir = std::env::temp_dir().join(format!("tk-doc-csv-bom-{}", std::process::id()));
+    /// model.write_csv_dir_with(&dir, &BundleOptions::default().bom(true))?;
+    /// assert!(std::fs::read(dir.join("units.csv")).unwrap().starts_with(b"\xEF\xBB\xBFid,"));
+    /// assert_eq!(Model::from_csv_dir(&dir)?, model);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn write_csv_dir_with(&self, dir: impl AsRef<Path>, options: &BundleOptions) -> Result<()> {
+        super::write_dir_atomic(dir.as_ref(), "CSV bundle", &BUNDLE_FILES, |tmp| self.write_csv_files(tmp, options))
     }
 
     /// Writes the bundle's files into `dir`, a new empty folder.
-    fn write_csv_files(&self, dir: &Path) -> Result<()> {
+    fn write_csv_files(&self, dir: &Path, options: &BundleOptions) -> Result<()> {
         let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
         let attrs = |a: Option<&Attrs>| a.map(|a| a.as_json().to_string()).unwrap_or_default();
         let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
         for (n, (file, columns, _)) in FILES.iter().enumerate() {
             let path = dir.join(file);
             super::write_new(&path, |w| {
+                if options.bom {
+                    std::io::Write::write_all(w, b"\xEF\xBB\xBF").map_err(|e| Error::io(&path, &e))?;
+                }
                 // Cells as they are: the bundle is the lossless model format (no formula guard).
                 let mut out = super::CsvWriter::new(w, super::Formulas::Keep);
                 let err = |e: std::io::Error| Error::io(&path, &e);

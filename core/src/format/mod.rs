@@ -2,12 +2,16 @@
 
 mod csv;
 mod csv_write;
+mod encoding;
 pub(crate) mod json;
 mod parallel;
 pub(crate) mod strict;
 
-pub use self::csv::{BUNDLE_FILES, ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS};
+pub use self::csv::{
+    BUNDLE_FILES, BundleOptions, ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS,
+};
 pub use csv_write::{CsvOptions, CsvWriter, Formulas};
+pub use encoding::Encoding;
 pub use json::{FORMAT, LoadOptions};
 
 use std::path::Path;
