@@ -275,7 +275,7 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
             }
             // The format follows --to, never what is at the path: checked before loading.
             let output = match to {
-                ConvertTo::Json => ModelOutput::Json(file_output(output.as_deref())?),
+                ConvertTo::Json | ConvertTo::Xlsx => ModelOutput::Json(file_output(output.as_deref())?),
                 ConvertTo::Csv => ModelOutput::Csv(folder_output(
                     output.as_deref(),
                     "--to csv",
@@ -283,6 +283,16 @@ pub fn run(command: Command, options: LoadOptions) -> CmdResult {
                     &tiaokuai::format::BUNDLE_FILES,
                 )?),
             };
+            if to == ConvertTo::Xlsx {
+                let ModelOutput::Json(Some(path)) = output else {
+                    return Err(Failure::Usage(
+                        "--to xlsx writes a workbook, not standard output: use -o FILE.xlsx".into(),
+                    ));
+                };
+                let model = load(Some(&file))?;
+                model.write_xlsx(path)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let model = load(Some(&file))?;
             match output {
                 ModelOutput::Csv(dir) if excel => {

@@ -181,6 +181,8 @@ pub enum ConvertTo {
     Json,
     /// A CSV bundle folder.
     Csv,
+    /// An .xlsx bundle: one workbook, one sheet per table of the CSV bundle.
+    Xlsx,
 }
 
 /// Which line `chain` follows.
@@ -357,14 +359,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Convert a model between JSON and a CSV bundle folder.
+    /// Convert a model between JSON, a CSV bundle folder and an .xlsx bundle.
     Convert {
-        /// The model to read (JSON file or CSV folder).
+        /// The model to read (JSON file, CSV folder, or .xlsx bundle).
         file: String,
         /// What to write.
         #[arg(long, value_enum)]
         to: ConvertTo,
-        /// Where to write: a file for JSON (stdout when omitted or `-`), a folder for CSV.
+        /// Where to write: a file for JSON (stdout when omitted or `-`), a folder for CSV,
+        /// a file for xlsx.
         /// Written atomically; a symbolic link, device or FIFO is refused, a folder is never
         /// taken for JSON, and an existing folder is replaced by a CSV bundle only when it
         /// is empty or holds nothing but a previous bundle.

@@ -47,7 +47,7 @@ pub const LINK_COLUMNS: &[&str] =
 pub const BUNDLE_FILES: [&str; 6] =
     ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv", "meta.json"];
 
-const FILES: [(&str, &[&str], &[&str]); 5] = [
+pub(super) const FILES: [(&str, &[&str], &[&str]); 5] = [
     ("territories.csv", TERRITORY_COLUMNS, &["id", "name", "kind"]),
     ("units.csv", UNIT_COLUMNS, &["id", "name", "kind"]),
     ("matters.csv", MATTER_COLUMNS, &["id", "name", "list"]),
@@ -215,7 +215,7 @@ impl Row<'_> {
 
 /// Reads a JSON object from a cell or `meta.json`: "invalid JSON: …" or "must be a JSON object".
 /// `limit` is the depth allowed ([`ATTRS_DEPTH`] for cells, [`META_DEPTH`] for `meta.json`).
-fn json_object(text: &str, limit: usize) -> std::result::Result<Attrs, String> {
+pub(super) fn json_object(text: &str, limit: usize) -> std::result::Result<Attrs, String> {
     if too_deep(text).is_some() {
         return Err(format!("invalid JSON: {}", too_deep_message()));
     }
@@ -299,9 +299,14 @@ pub(super) fn add_row(b: &mut ModelBuilder, n: usize, row: &Row<'_>) -> Result<(
 /// and line; `lines[n][i]` is the line where row `i` of file `n` starts (rows
 /// may span lines when a quoted cell holds a line break).
 fn relocate(e: Error, lines: &[Vec<usize>; 5]) -> Error {
+    relocate_to(e, lines, FILES.map(|(file, ..)| file))
+}
+
+/// [`relocate`] to the tables `names` (the bundle's files, or a workbook's sheets).
+pub(super) fn relocate_to(e: Error, lines: &[Vec<usize>; 5], names: [&str; 5]) -> Error {
     let fix = |mut at: Position| {
         if let Some(n) = FILES.iter().position(|(file, ..)| file.strip_suffix(".csv") == Some(at.array.as_str())) {
-            at.array = FILES[n].0.to_string();
+            at.array = names[n].to_string();
             at.index = lines[n].get(at.index).copied().unwrap_or(at.index + 2);
         }
         at
@@ -415,7 +420,7 @@ fn stamps(dir: &Path) -> Vec<(std::path::PathBuf, Stamp)> {
 
 /// Checks the header of a bundle file: no empty and no repeated column name,
 /// since either would drop the cells under it.
-fn check_header(file: &str, headers: &[String]) -> Result<()> {
+pub(super) fn check_header(file: &str, headers: &[String]) -> Result<()> {
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(headers.len());
     for (i, h) in headers.iter().enumerate() {
         let message = if h.is_empty() {
@@ -645,11 +650,80 @@ impl Model {
         super::write_dir_atomic(dir.as_ref(), "CSV bundle", &BUNDLE_FILES, |tmp| self.write_csv_files(tmp, options))
     }
 
-    /// Writes the bundle's files into `dir`, a new empty folder.
-    fn write_csv_files(&self, dir: &Path, options: &BundleOptions) -> Result<()> {
+    /// The data rows of table `n` (in [`FILES`] order), as the bundle writes them: the
+    /// cells of [`TERRITORY_COLUMNS`] … [`LINK_COLUMNS`], empty for absent fields.
+    pub(super) fn table_rows(&self, n: usize) -> Box<dyn Iterator<Item = Vec<String>> + '_> {
         let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
         let attrs = |a: Option<&Attrs>| a.map(|a| a.as_json().to_string()).unwrap_or_default();
         let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        match n {
+            0 => Box::new(self.territories().map(move |(_, t)| {
+                vec![
+                    t.id.to_string(),
+                    t.name.to_string(),
+                    t.kind.to_string(),
+                    t.parent.map(|p| self.id(p).to_string()).unwrap_or_default(),
+                    date(t.validity.since),
+                    date(t.validity.until),
+                    attrs(t.attrs.as_ref()),
+                ]
+            })),
+            1 => Box::new(self.units().map(move |(_, u)| {
+                vec![
+                    u.id.to_string(),
+                    u.name.to_string(),
+                    u.kind.to_string(),
+                    u.sector.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+                    u.located_in.map(|p| self.id(p).to_string()).unwrap_or_default(),
+                    num(u.members),
+                    num(u.staff),
+                    num(u.in_service_members),
+                    date(u.validity.since),
+                    date(u.validity.until),
+                    attrs(u.attrs.as_ref()),
+                ]
+            })),
+            2 => Box::new(self.matters().map(move |(_, m)| {
+                vec![
+                    m.id.to_string(),
+                    m.name.to_string(),
+                    m.list.to_string(),
+                    m.category.as_deref().unwrap_or("").to_string(),
+                    date(m.validity.since),
+                    date(m.validity.until),
+                    attrs(m.attrs.as_ref()),
+                ]
+            })),
+            3 => Box::new(self.items().map(move |(_, i)| {
+                vec![
+                    i.id.to_string(),
+                    i.name.to_string(),
+                    i.list.to_string(),
+                    date(i.validity.since),
+                    date(i.validity.until),
+                    attrs(i.attrs.as_ref()),
+                ]
+            })),
+            _ => Box::new(self.links().map(move |(_, l)| {
+                vec![
+                    self.id(l.from).to_string(),
+                    self.id(l.to).to_string(),
+                    l.kind.to_string(),
+                    l.primary.map(|p| p.to_string()).unwrap_or_default(),
+                    l.power.map(|p| p.to_string()).unwrap_or_default(),
+                    l.role.map(|r| r.to_string()).unwrap_or_default(),
+                    l.scope.map(|s| self.id(s).to_string()).unwrap_or_default(),
+                    num(l.members),
+                    date(l.validity.since),
+                    date(l.validity.until),
+                    attrs(l.attrs.as_ref()),
+                ]
+            })),
+        }
+    }
+
+    /// Writes the bundle's files into `dir`, a new empty folder.
+    fn write_csv_files(&self, dir: &Path, options: &BundleOptions) -> Result<()> {
         for (n, (file, columns, _)) in FILES.iter().enumerate() {
             let path = dir.join(file);
             super::write_new(&path, |w| {
@@ -660,71 +734,7 @@ impl Model {
                 let mut out = super::CsvWriter::new(w, super::Formulas::Keep);
                 let err = |e: std::io::Error| Error::io(&path, &e);
                 out.record(columns.iter().copied()).map_err(err)?;
-                let rows: Box<dyn Iterator<Item = Vec<String>>> = match n {
-                    0 => Box::new(self.territories().map(|(_, t)| {
-                        vec![
-                            t.id.to_string(),
-                            t.name.to_string(),
-                            t.kind.to_string(),
-                            t.parent.map(|p| self.id(p).to_string()).unwrap_or_default(),
-                            date(t.validity.since),
-                            date(t.validity.until),
-                            attrs(t.attrs.as_ref()),
-                        ]
-                    })),
-                    1 => Box::new(self.units().map(|(_, u)| {
-                        vec![
-                            u.id.to_string(),
-                            u.name.to_string(),
-                            u.kind.to_string(),
-                            u.sector.as_ref().map(|s| s.to_string()).unwrap_or_default(),
-                            u.located_in.map(|p| self.id(p).to_string()).unwrap_or_default(),
-                            num(u.members),
-                            num(u.staff),
-                            num(u.in_service_members),
-                            date(u.validity.since),
-                            date(u.validity.until),
-                            attrs(u.attrs.as_ref()),
-                        ]
-                    })),
-                    2 => Box::new(self.matters().map(|(_, m)| {
-                        vec![
-                            m.id.to_string(),
-                            m.name.to_string(),
-                            m.list.to_string(),
-                            m.category.as_deref().unwrap_or("").to_string(),
-                            date(m.validity.since),
-                            date(m.validity.until),
-                            attrs(m.attrs.as_ref()),
-                        ]
-                    })),
-                    3 => Box::new(self.items().map(|(_, i)| {
-                        vec![
-                            i.id.to_string(),
-                            i.name.to_string(),
-                            i.list.to_string(),
-                            date(i.validity.since),
-                            date(i.validity.until),
-                            attrs(i.attrs.as_ref()),
-                        ]
-                    })),
-                    _ => Box::new(self.links().map(|(_, l)| {
-                        vec![
-                            self.id(l.from).to_string(),
-                            self.id(l.to).to_string(),
-                            l.kind.to_string(),
-                            l.primary.map(|p| p.to_string()).unwrap_or_default(),
-                            l.power.map(|p| p.to_string()).unwrap_or_default(),
-                            l.role.map(|r| r.to_string()).unwrap_or_default(),
-                            l.scope.map(|s| self.id(s).to_string()).unwrap_or_default(),
-                            num(l.members),
-                            date(l.validity.since),
-                            date(l.validity.until),
-                            attrs(l.attrs.as_ref()),
-                        ]
-                    })),
-                };
-                for row in rows {
+                for row in self.table_rows(n) {
                     out.record(row.iter().map(String::as_str)).map_err(err)?;
                 }
                 out.flush().map_err(|e| Error::io(&path, &e))
