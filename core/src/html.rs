@@ -92,7 +92,7 @@ struct Data<'a> {
     title: &'a str,
     version: &'static str,
     /// Per rule: code, name, severity it ran at (or null when off), summary, source, findings.
-    rules: Vec<(&'static str, &'static str, Option<Severity>, &'static str, &'static str, usize)>,
+    rules: Vec<RuleRow>,
     /// Per place: id, name, kind, level, index of the parent place (-1 for none).
     places: Vec<(&'a str, &'a str, &'a str, Option<&'static str>, i64)>,
     /// Per unit on a drawn chain: id, name, kind, index of its leader (-1 for none).
@@ -110,6 +110,10 @@ struct Data<'a> {
     metrics: Vec<(i64, u64, u64, [Option<f64>; 8])>,
 }
 
+/// A rule's entry: code, name, severity (null when off), summary, source, findings.
+type RuleRow = (&'static str, &'static str, Option<Severity>, &'static str, &'static str, usize);
+
+/// A finding's entry (see [`Data::findings`]).
 type FindingRow<'a> =
     (usize, u8, &'a str, &'a str, i64, i64, Option<&'a str>, Option<&'a crate::evidence::Evidence<'static>>);
 

@@ -230,7 +230,7 @@ pub(super) fn add_row(b: &mut ModelBuilder, n: usize, row: &Row<'_>) -> Result<(
     let key = if n == 4 { "from" } else { "id" };
     let validity = row.validity(key)?;
     let attrs = row.attrs(key)?;
-    let added = match n {
+    match n {
         0 => b
             .territory(TerritorySpec {
                 parent: row.get("parent").map(str::to_string),
@@ -291,8 +291,7 @@ pub(super) fn add_row(b: &mut ModelBuilder, n: usize, row: &Row<'_>) -> Result<(
             })
             .map(|_| ())
         }
-    };
-    added
+    }
 }
 
 /// Moves a builder error's position from the array and index to the CSV file

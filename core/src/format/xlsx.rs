@@ -91,7 +91,7 @@ fn cell_text(sheet: &str, row: u32, col: u32, cell: &Data) -> Result<String> {
 
 impl Model {
     /// Reads a model from an `.xlsx` bundle: one sheet per table of the CSV bundle
-    /// (see the [module documentation](self) of `format::xlsx` in `docs/format.md`).
+    /// (sheets `territories`, `units`, `matters`, `items`, `links` and `meta`; see "xlsx bundles" in `docs/format.md`).
     ///
     /// # Errors
     /// [`Error::Io`] when the file cannot be read or is not an `.xlsx` workbook;
