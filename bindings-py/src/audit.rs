@@ -49,8 +49,9 @@ pub(crate) fn audit(
 ) -> TkResult<PyReport> {
     let config = config_from(py, config, options)?;
     let model = Arc::clone(model);
-    let report = py.detach(move || model.audit(&config));
-    Ok(PyReport { inner: Arc::new(report) })
+    let audited = Arc::clone(&model);
+    let report = py.detach(move || audited.audit(&config));
+    Ok(PyReport { inner: Arc::new(report), model })
 }
 
 // ---------------------------------------------------------------------------
@@ -142,6 +143,8 @@ impl PyFinding {
 #[pyclass(name = "Report", module = "tiaokuai", frozen)]
 pub struct PyReport {
     inner: Arc<Report>,
+    /// The model audited, for `to_html` (shared, not copied).
+    model: Arc<Model>,
 }
 
 fn level_of(level: &str) -> TkResult<Option<Level>> {
@@ -267,6 +270,20 @@ impl PyReport {
     /// The report as pretty JSON text.
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+
+    /// The report as one self-contained HTML page (what ``tiaokuai report`` writes):
+    /// drill-down by place with totals, filters, evidence, charts and chains, nothing
+    /// fetched. ``max_details`` findings (worst first) carry message and evidence;
+    /// ``title`` defaults to the model's ``meta.name``. The GIL is released.
+    #[pyo3(signature = (*, max_details = 20_000, title = None))]
+    fn to_html(&self, py: Python<'_>, max_details: usize, title: Option<String>) -> String {
+        let mut options = tiaokuai::html::HtmlOptions::default().max_details(max_details);
+        if let Some(title) = title {
+            options = options.title(title);
+        }
+        let (model, report) = (Arc::clone(&self.model), Arc::clone(&self.inner));
+        py.detach(move || tiaokuai::html::to_html(&model, &report, &options))
     }
 
     /// The findings as a pandas DataFrame: one row per finding with ``rule``, ``name``,
