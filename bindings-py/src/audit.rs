@@ -47,9 +47,9 @@ pub(crate) fn audit(
 ) -> TkResult<PyReport> {
     let config = config_from(py, config, options)?;
     let model = Arc::clone(model);
-    let model_for_names = Arc::clone(&model);
-    let report = py.detach(move || model.audit(&config));
-    Ok(PyReport { inner: Arc::new(report), model: Some(model_for_names) })
+    let audited = Arc::clone(&model);
+    let report = py.detach(move || audited.audit(&config));
+    Ok(PyReport { inner: Arc::new(report), model })
 }
 
 // ---------------------------------------------------------------------------
@@ -170,8 +170,8 @@ impl PyFinding {
 #[pyclass(name = "Report", module = "tiaokuai", frozen)]
 pub struct PyReport {
     inner: Arc<Report>,
-    /// The audited model, for the names beside the ids in frames.
-    model: Option<Arc<Model>>,
+    /// The model audited, for `to_html` (shared, not copied).
+    model: Arc<Model>,
 }
 
 fn level_of(level: &str) -> TkResult<Option<Level>> {
@@ -193,7 +193,7 @@ fn level_of(level: &str) -> TkResult<Option<Level>> {
 
 impl PyReport {
     fn findings_table(&self) -> tiaokuai::table::Table {
-        tiaokuai::table::findings_table(&self.inner, self.model.as_deref())
+        tiaokuai::table::findings_table(&self.inner, Some(self.model.as_ref()))
     }
 }
 
@@ -255,6 +255,20 @@ impl PyReport {
     /// The report as pretty JSON text.
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+
+    /// The report as one self-contained HTML page (what ``tiaokuai report`` writes):
+    /// drill-down by place with totals, filters, evidence, charts and chains, nothing
+    /// fetched. ``max_details`` findings (worst first) carry message and evidence;
+    /// ``title`` defaults to the model's ``meta.name``. The GIL is released.
+    #[pyo3(signature = (*, max_details = 20_000, title = None))]
+    fn to_html(&self, py: Python<'_>, max_details: usize, title: Option<String>) -> String {
+        let mut options = tiaokuai::html::HtmlOptions::default().max_details(max_details);
+        if let Some(title) = title {
+            options = options.title(title);
+        }
+        let (model, report) = (Arc::clone(&self.model), Arc::clone(&self.inner));
+        py.detach(move || tiaokuai::html::to_html(&model, &report, &options))
     }
 
     /// The findings as a pandas DataFrame, one row per finding, built column by column:

@@ -195,3 +195,21 @@ def test_empty_model_audit() -> None:
     assert len(report) == 0 and not report.has_errors
     assert "no findings" in str(report)
     assert len(report.metrics_frame()) == 0
+
+
+def test_report_to_html_embeds_every_finding(report: tiaokuai.Report) -> None:
+    page = report.to_html(title="<宝山>", max_details=3)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<title>&lt;宝山&gt; · audit report</title>" in page
+    start = page.index('id="tk-data">') + len('id="tk-data">')
+    data = json.loads(page[start : page.index("</script>", start)])
+    assert len(data["findings"]) == len(report)
+    assert sum(1 for f in data["findings"] if f[6] is not None) == 3
+    assert data["without_details"] == len(report) - 3
+
+
+def test_xlsx_bundle_loads_by_extension(tmp_path: Path) -> None:
+    model = Model.sample()
+    model.write(str(tmp_path / "m.xlsx"))
+    assert (tmp_path / "m.xlsx").read_bytes().startswith(b"PK")
+    assert Model.load(str(tmp_path / "m.xlsx")).to_json() == model.to_json()

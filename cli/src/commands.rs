@@ -18,6 +18,8 @@ use tiaokuai::format::{CsvOptions, CsvWriter};
 use tiaokuai::render::{Table, escape_terminal};
 use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
+mod report;
+
 use crate::{
     AuditFormat, BaselineArgs, ColorArg, Command, ConvertTo, CsvFormulas, ExportTo, FailOn, Format, MetricsLevel,
     RenderTo,
@@ -344,10 +346,13 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
         Command::Test { scenarios, format } => test(&scenarios, format),
         Command::Validate { file, format } => validate(file.as_deref(), format),
         Command::Stats { file, format } => stats(file.as_deref(), format),
-        Command::Convert { file, to, output } => {
+        Command::Convert { file, to, output, excel } => {
+            if excel && to != ConvertTo::Csv {
+                return Err(Failure::Usage("--excel applies to --to csv only".into()));
+            }
             // The format follows --to, never what is at the path: checked before loading.
             let output = match to {
-                ConvertTo::Json => ModelOutput::Json(file_output(output.as_deref())?),
+                ConvertTo::Json | ConvertTo::Xlsx => ModelOutput::Json(file_output(output.as_deref())?),
                 ConvertTo::Csv => ModelOutput::Csv(folder_output(
                     output.as_deref(),
                     "--to csv",
@@ -355,10 +360,25 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
                     &tiaokuai::format::BUNDLE_FILES,
                 )?),
             };
+            if to == ConvertTo::Xlsx {
+                let ModelOutput::Json(Some(path)) = output else {
+                    return Err(Failure::Usage(
+                        "--to xlsx writes a workbook, not standard output: use -o FILE.xlsx".into(),
+                    ));
+                };
+                let model = load(Some(&file))?;
+                model.write_xlsx(path)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let model = load(Some(&file))?;
             // With --at, the records in force at the date; else the whole document.
             let model = if AT.get().copied().flatten().is_some() { &model.snapshot()? } else { model };
-            write_model(output, model)?;
+            match output {
+                ModelOutput::Csv(dir) if excel => {
+                    model.write_csv_dir_with(dir, &tiaokuai::format::BundleOptions::default().bom(true))?
+                }
+                output => write_model(output, model)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportDivisions { code, output } => {
@@ -372,6 +392,9 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
             let model = tiaokuai::generate::GenerateOptions::new(scale.into(), seed).history(history).generate()?;
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { file, config, output, max_details, title } => {
+            report::report(file.as_deref(), config.as_deref(), output.as_deref(), max_details, title.as_deref())
         }
         Command::Schema => {
             let mut out = Out::new();

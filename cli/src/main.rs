@@ -57,6 +57,11 @@ pub struct Cli {
     /// `NO_COLOR` is unset), always (even with `NO_COLOR`) or never.
     #[arg(long, global = true, value_enum, default_value_t)]
     color: ColorArg,
+    /// The encoding of CSV bundle files without a byte-order mark (UTF-8 by default; a
+    /// UTF-8 or GB18030 mark is always honoured). gb18030 also reads GBK and GB2312,
+    /// what Excel in mainland China saves CSV in.
+    #[arg(long, global = true, value_enum)]
+    encoding: Option<EncodingArg>,
     #[command(subcommand)]
     command: Command,
 }
@@ -100,6 +105,26 @@ fn parse_bytes(text: &str) -> Result<u64, String> {
     let n: u64 =
         digits.trim().parse().map_err(|_| format!("{text:?}: use a number of bytes, optionally with K, M or G"))?;
     n.checked_mul(1 << shift).ok_or_else(|| format!("{text:?} is too large"))
+}
+
+/// The text encoding of CSV files (`--encoding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// GB18030 (and so GBK and GB2312).
+    #[value(alias = "gbk")]
+    Gb18030,
+}
+
+impl From<EncodingArg> for tiaokuai::format::Encoding {
+    fn from(e: EncodingArg) -> Self {
+        match e {
+            EncodingArg::Utf8 => tiaokuai::format::Encoding::Utf8,
+            EncodingArg::Gb18030 => tiaokuai::format::Encoding::Gb18030,
+        }
+    }
 }
 
 /// Output format of a command.
@@ -214,6 +239,8 @@ pub enum ConvertTo {
     Json,
     /// A CSV bundle folder.
     Csv,
+    /// An .xlsx bundle: one workbook, one sheet per table of the CSV bundle.
+    Xlsx,
 }
 
 /// Which line `chain` follows.
@@ -477,19 +504,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-    /// Convert a model between JSON and a CSV bundle folder.
+    /// Convert a model between JSON, a CSV bundle folder and an .xlsx bundle.
     Convert {
-        /// The model to read (JSON file or CSV folder).
+        /// The model to read (JSON file, CSV folder, or .xlsx bundle).
         file: String,
         /// What to write.
         #[arg(long, value_enum)]
         to: ConvertTo,
-        /// Where to write: a file for JSON (stdout when omitted or `-`), a folder for CSV.
+        /// Where to write: a file for JSON (stdout when omitted or `-`), a folder for CSV,
+        /// a file for xlsx.
         /// Written atomically; a symbolic link, device or FIFO is refused, a folder is never
         /// taken for JSON, and an existing folder is replaced by a CSV bundle only when it
         /// is empty or holds nothing but a previous bundle.
         #[arg(short, long)]
         output: Option<String>,
+        /// With --to csv: start each file with UTF-8's byte-order mark, so Excel shows
+        /// Chinese names right (the loader skips the mark).
+        #[arg(long)]
+        excel: bool,
     },
     /// Build the territory tree of China's real administrative divisions (NBS 2023) for a code prefix.
     ImportDivisions {
@@ -517,6 +549,26 @@ pub enum Command {
         /// bundle folder when the path ends in /. Written atomically, as for convert.
         #[arg(short, long)]
         output: Option<String>,
+    },
+    /// Write the audit as one self-contained HTML page to hand on: drill-down city → district →
+    /// street → community with totals, filters by rule and severity, evidence, charts, chains.
+    Report {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// An audit config (JSON or TOML), as for `audit`.
+        #[arg(long)]
+        config: Option<String>,
+        /// Where to write the page (standard output when omitted or `-`). Written atomically;
+        /// a symbolic link, folder, device or FIFO is refused.
+        #[arg(short, long)]
+        output: Option<String>,
+        /// Findings (worst first) embedded with message and evidence; the rest are listed by
+        /// rule, subject and place and counted everywhere (keeps a national report small).
+        #[arg(long, value_name = "N", default_value_t = 20_000)]
+        max_details: usize,
+        /// The page's title (default: the model's meta.name).
+        #[arg(long)]
+        title: Option<String>,
     },
     /// Print the JSON Schema of the tiaokuai/1 format.
     Schema,
@@ -552,6 +604,9 @@ fn main() -> ExitCode {
     }
     if let Some(threads) = cli.threads {
         options = options.threads(threads);
+    }
+    if let Some(encoding) = cli.encoding {
+        options = options.encoding(encoding.into());
     }
     commands::set_threads(cli.threads);
     match commands::run(cli.command, options, cli.color, cli.at) {

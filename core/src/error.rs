@@ -27,7 +27,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Position {
-    /// The array (`territories`, `units`, `matters`, `items`, `links`), or a CSV file name.
+    /// The array (`territories`, `units`, `matters`, `items`, `links`), a CSV file name,
+    /// or `sheet units` for a sheet of an `.xlsx` bundle.
     pub array: String,
     /// The zero-based index in the array (for CSV files, the 1-based line number).
     pub index: usize,
@@ -56,6 +57,9 @@ impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.array.ends_with(".csv") {
             write!(f, "{} line {}", self.array, self.index)?;
+        } else if self.array.starts_with("sheet ") {
+            // A sheet of an .xlsx bundle: the row as the spreadsheet numbers it.
+            write!(f, "{} row {}", self.array, self.index)?;
         } else if self.array == "document" || self.array.ends_with(".json") {
             // The document itself (its `meta`) or a CSV bundle's `meta.json`: no index.
             f.write_str(&self.array)?;
@@ -202,11 +206,11 @@ pub enum Error {
     },
 
     /// A CSV file of a bundle is malformed.
-    #[error("{file} line {line}: {message}")]
+    #[error("{file} {} {line}: {message}", if .file.starts_with("sheet ") { "row" } else { "line" })]
     Csv {
-        /// The file name within the bundle.
+        /// The file name within the bundle, or `sheet units` for a sheet of an `.xlsx` bundle.
         file: String,
-        /// The 1-based line (0 when unknown).
+        /// The 1-based line (for a sheet, its row; 0 when unknown).
         line: u64,
         /// What is wrong.
         message: String,

@@ -32,6 +32,7 @@ pub mod evidence;
 pub mod export;
 pub mod format;
 pub mod generate;
+pub mod html;
 pub mod metrics;
 pub mod model;
 pub mod query;

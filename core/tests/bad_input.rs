@@ -1056,7 +1056,7 @@ fn csv_bad_date() {
 #[test]
 fn csv_invalid_utf8() {
     let b = Bundle::new("utf8", &[("units.csv", b"id,name,kind\na,\xff,enterprise\n")]);
-    b.fails("csv", "units.csv line 2: invalid UTF-8");
+    b.fails("csv", "units.csv line 2: invalid UTF-8; a CSV file saved by Excel in China is usually GB18030/GBK: read it with the encoding gb18030 (--encoding gb18030)");
 }
 
 #[test]

@@ -127,6 +127,7 @@ fn assert_round_trips(model: &Model, tag: &str) -> String {
     let from_csv = Model::from_csv_dir(&dir.0).unwrap_or_else(|e| panic!("reloading the written CSV bundle: {e}"));
     assert_eq!(&from_csv, model, "CSV load of the written bundle");
     assert_eq!(from_csv.to_json(), text, "CSV write → load → JSON write");
+    spreadsheet_round_trips(model, &dir.0, tag);
     if tag != "prop" {
         // Writing the same model over an existing bundle changes nothing (skipped for random
         // models to keep the suite fast: each file is written with an fsync).
@@ -135,6 +136,48 @@ fn assert_round_trips(model: &Model, tag: &str) -> String {
         assert_eq!(bundle_files(&dir.0), first, "CSV write is deterministic");
     }
     text
+}
+
+/// What spreadsheet users hand back (issue #17): the bundle `dir` of `model` with a UTF-8
+/// byte-order mark (as written for Excel), the same files in GB18030 with and without
+/// GB18030's mark, and the model as an .xlsx bundle, all load as `model`; and an .xlsx
+/// bundle written from the loaded one loads as `model` again.
+#[track_caller]
+fn spreadsheet_round_trips(model: &Model, dir: &std::path::Path, tag: &str) {
+    use tiaokuai::format::{BundleOptions, Encoding};
+    let bom = TempDir::new(&format!("{tag}-bom"));
+    model.write_csv_dir_with(&bom.0, &BundleOptions::default().bom(true)).unwrap();
+    assert!(std::fs::read(bom.0.join("links.csv")).unwrap().starts_with(b"\xEF\xBB\xBF"));
+    let back = Model::from_csv_dir(&bom.0).unwrap_or_else(|e| panic!("reloading the bundle with a mark: {e}"));
+    assert_eq!(&back, model, "CSV bundle with a UTF-8 byte-order mark");
+
+    let gb = TempDir::new(&format!("{tag}-gb"));
+    let marked = TempDir::new(&format!("{tag}-gbmark"));
+    std::fs::create_dir_all(&gb.0).unwrap();
+    std::fs::create_dir_all(&marked.0).unwrap();
+    for file in ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
+        assert!(!unmappable, "{file} holds a character GB18030 cannot write");
+        std::fs::write(gb.0.join(file), &bytes).unwrap();
+        std::fs::write(marked.0.join(file), [&b"\x84\x31\x95\x33"[..], &bytes].concat()).unwrap();
+    }
+    if dir.join("meta.json").exists() {
+        std::fs::copy(dir.join("meta.json"), gb.0.join("meta.json")).unwrap();
+        std::fs::copy(dir.join("meta.json"), marked.0.join("meta.json")).unwrap();
+    }
+    let options = LoadOptions::default().encoding(Encoding::Gb18030);
+    let back = Model::from_csv_dir_with(&gb.0, &options).unwrap_or_else(|e| panic!("reloading in GB18030: {e}"));
+    assert_eq!(&back, model, "CSV bundle in GB18030, read with the encoding");
+    let back = Model::from_csv_dir(&marked.0).unwrap_or_else(|e| panic!("reloading GB18030 with its mark: {e}"));
+    assert_eq!(&back, model, "CSV bundle in GB18030 with its byte-order mark");
+
+    let bytes = model.to_xlsx_bytes().unwrap();
+    let back = Model::from_xlsx_bytes_with(&bytes, &LoadOptions::default())
+        .unwrap_or_else(|e| panic!("reloading the .xlsx bundle: {e}"));
+    assert_eq!(&back, model, ".xlsx bundle");
+    let again = Model::from_xlsx_bytes_with(&back.to_xlsx_bytes().unwrap(), &LoadOptions::default()).unwrap();
+    assert_eq!(&again, model, ".xlsx write → load → write → load");
 }
 
 fn bundle_files(dir: &std::path::Path) -> Vec<Vec<u8>> {

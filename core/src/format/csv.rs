@@ -47,7 +47,7 @@ pub const LINK_COLUMNS: &[&str] =
 pub const BUNDLE_FILES: [&str; 6] =
     ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv", "meta.json"];
 
-const FILES: [(&str, &[&str], &[&str]); 5] = [
+pub(super) const FILES: [(&str, &[&str], &[&str]); 5] = [
     ("territories.csv", TERRITORY_COLUMNS, &["id", "name", "kind"]),
     ("units.csv", UNIT_COLUMNS, &["id", "name", "kind"]),
     ("matters.csv", MATTER_COLUMNS, &["id", "name", "list"]),
@@ -55,13 +55,36 @@ const FILES: [(&str, &[&str], &[&str]); 5] = [
     ("links.csv", LINK_COLUMNS, &["from", "to", "kind"]),
 ];
 
+/// Options of [`Model::write_csv_dir_with`].
+///
+/// # Example
+/// ```
+/// use tiaokuai::format::BundleOptions;
+/// assert!(BundleOptions::default().bom(true).bom);
+/// assert!(!BundleOptions::default().bom);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BundleOptions {
+    /// Start each CSV file with UTF-8's byte-order mark (for Excel). Default: no mark.
+    pub bom: bool,
+}
+
+impl BundleOptions {
+    /// Sets [`BundleOptions::bom`].
+    pub fn bom(mut self, bom: bool) -> Self {
+        self.bom = bom;
+        self
+    }
+}
+
 /// One data row, with access by column name.
-struct Row<'a> {
-    file: &'a str,
-    line: usize,
-    headers: &'a [String],
-    known: &'a [&'a str],
-    record: &'a csv::StringRecord,
+pub(super) struct Row<'a> {
+    pub(super) file: &'a str,
+    pub(super) line: usize,
+    pub(super) headers: &'a [String],
+    pub(super) known: &'a [&'a str],
+    pub(super) record: &'a csv::StringRecord,
 }
 
 impl Row<'_> {
@@ -192,7 +215,7 @@ impl Row<'_> {
 
 /// Reads a JSON object from a cell or `meta.json`: "invalid JSON: …" or "must be a JSON object".
 /// `limit` is the depth allowed ([`ATTRS_DEPTH`] for cells, [`META_DEPTH`] for `meta.json`).
-fn json_object(text: &str, limit: usize) -> std::result::Result<Attrs, String> {
+pub(super) fn json_object(text: &str, limit: usize) -> std::result::Result<Attrs, String> {
     if too_deep(text).is_some() {
         return Err(format!("invalid JSON: {}", too_deep_message()));
     }
@@ -202,13 +225,88 @@ fn json_object(text: &str, limit: usize) -> std::result::Result<Attrs, String> {
     Attrs::from_json_within(text, limit)
 }
 
+/// Adds one data row of table `n` (in [`FILES`] order) to the builder.
+pub(super) fn add_row(b: &mut ModelBuilder, n: usize, row: &Row<'_>) -> Result<()> {
+    let key = if n == 4 { "from" } else { "id" };
+    let validity = row.validity(key)?;
+    let attrs = row.attrs(key)?;
+    match n {
+        0 => b
+            .territory(TerritorySpec {
+                parent: row.get("parent").map(str::to_string),
+                attrs,
+                validity,
+                ..TerritorySpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
+            })
+            .map(|_| ()),
+        1 => b
+            .unit(UnitSpec {
+                sector: row.word(key, "sector")?,
+                located_in: row.get("located_in").map(str::to_string),
+                members: row.count(key, "members")?,
+                staff: row.count(key, "staff")?,
+                in_service_members: row.count(key, "in_service_members")?,
+                attrs,
+                validity,
+                ..UnitSpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
+            })
+            .map(|_| ()),
+        2 => b
+            .matter(MatterSpec {
+                category: row.get("category").map(str::to_string),
+                attrs,
+                validity,
+                ..MatterSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
+            })
+            .map(|_| ()),
+        3 => b
+            .item(ItemSpec {
+                attrs,
+                validity,
+                ..ItemSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
+            })
+            .map(|_| ()),
+        _ => {
+            let primary = match row.get("primary") {
+                None => None,
+                Some("true") => Some(true),
+                Some("false") => Some(false),
+                Some(other) => {
+                    return Err(Error::InvalidField {
+                        at: row.at(key),
+                        field: "primary".into(),
+                        message: format!("{other:?} is not true or false"),
+                    });
+                }
+            };
+            b.link(LinkSpec {
+                primary,
+                power: row.word(key, "power")?,
+                role: row.word(key, "role")?,
+                scope: row.get("scope").map(str::to_string),
+                members: row.count(key, "members")?,
+                event: row.word(key, "event")?,
+                attrs,
+                validity,
+                ..LinkSpec::new(row.text("from"), row.text("to"), row.required(key, "kind")?)
+            })
+            .map(|_| ())
+        }
+    }
+}
+
 /// Moves a builder error's position from the array and index to the CSV file
 /// and line; `lines[n][i]` is the line where row `i` of file `n` starts (rows
 /// may span lines when a quoted cell holds a line break).
 fn relocate(e: Error, lines: &[Vec<usize>; 5]) -> Error {
+    relocate_to(e, lines, FILES.map(|(file, ..)| file))
+}
+
+/// [`relocate`] to the tables `names` (the bundle's files, or a workbook's sheets).
+pub(super) fn relocate_to(e: Error, lines: &[Vec<usize>; 5], names: [&str; 5]) -> Error {
     let fix = |mut at: Position| {
         if let Some(n) = FILES.iter().position(|(file, ..)| file.strip_suffix(".csv") == Some(at.array.as_str())) {
-            at.array = FILES[n].0.to_string();
+            at.array = names[n].to_string();
             at.index = lines[n].get(at.index).copied().unwrap_or(at.index + 2);
         }
         at
@@ -231,7 +329,7 @@ fn csv_error(file: &str, e: csv::Error) -> Error {
         file: file.into(),
         line: e.position().map(|p| p.line()).unwrap_or(0),
         message: match e.kind() {
-            csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".to_string(),
+            csv::ErrorKind::Utf8 { .. } => format!("invalid UTF-8; {}", super::encoding::GB18030_HINT),
             csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
                 format!("row has {len} fields, but the header has {expected_len}")
             }
@@ -323,7 +421,7 @@ fn stamps(dir: &Path) -> Vec<(std::path::PathBuf, Stamp)> {
 
 /// Checks the header of a bundle file: no empty and no repeated column name,
 /// since either would drop the cells under it.
-fn check_header(file: &str, headers: &[String]) -> Result<()> {
+pub(super) fn check_header(file: &str, headers: &[String]) -> Result<()> {
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(headers.len());
     for (i, h) in headers.iter().enumerate() {
         let message = if h.is_empty() {
@@ -455,7 +553,9 @@ impl Model {
         // besides the model being built.
         for (n, &(file, known, required)) in FILES.iter().enumerate() {
             let Some(bytes) = read_file(dir, file, options, &mut total, hook)? else { continue };
-            let data = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            // UTF-8 with or without a byte-order mark, or GB18030/GBK (by its mark or the option).
+            let data = super::encoding::decode(file, &bytes, options.encoding)?;
+            let data: &[u8] = &data;
             // A malformed record may be one whose quote is never closed: say so, at the quote.
             let csv_err = |e: csv::Error| {
                 e.position()
@@ -483,76 +583,7 @@ impl Model {
                 let line = record.position().map_or(lines[n].len() + 2, |p| p.line() as usize);
                 lines[n].push(line);
                 let row = Row { file, line, headers: &headers, known, record: &record };
-                let mut add_row = || -> Result<()> {
-                    let key = if n == 4 { "from" } else { "id" };
-                    let validity = row.validity(key)?;
-                    let attrs = row.attrs(key)?;
-                    let added = match n {
-                        0 => b
-                            .territory(TerritorySpec {
-                                parent: row.get("parent").map(str::to_string),
-                                attrs,
-                                validity,
-                                ..TerritorySpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
-                            })
-                            .map(|_| ()),
-                        1 => b
-                            .unit(UnitSpec {
-                                sector: row.word(key, "sector")?,
-                                located_in: row.get("located_in").map(str::to_string),
-                                members: row.count(key, "members")?,
-                                staff: row.count(key, "staff")?,
-                                in_service_members: row.count(key, "in_service_members")?,
-                                attrs,
-                                validity,
-                                ..UnitSpec::new(row.text("id"), row.text("name"), row.required(key, "kind")?)
-                            })
-                            .map(|_| ()),
-                        2 => b
-                            .matter(MatterSpec {
-                                category: row.get("category").map(str::to_string),
-                                attrs,
-                                validity,
-                                ..MatterSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
-                            })
-                            .map(|_| ()),
-                        3 => b
-                            .item(ItemSpec {
-                                attrs,
-                                validity,
-                                ..ItemSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
-                            })
-                            .map(|_| ()),
-                        _ => {
-                            let primary = match row.get("primary") {
-                                None => None,
-                                Some("true") => Some(true),
-                                Some("false") => Some(false),
-                                Some(other) => {
-                                    return Err(Error::InvalidField {
-                                        at: row.at(key),
-                                        field: "primary".into(),
-                                        message: format!("{other:?} is not true or false"),
-                                    });
-                                }
-                            };
-                            b.link(LinkSpec {
-                                primary,
-                                power: row.word(key, "power")?,
-                                role: row.word(key, "role")?,
-                                scope: row.get("scope").map(str::to_string),
-                                members: row.count(key, "members")?,
-                                event: row.word(key, "event")?,
-                                attrs,
-                                validity,
-                                ..LinkSpec::new(row.text("from"), row.text("to"), row.required(key, "kind")?)
-                            })
-                            .map(|_| ())
-                        }
-                    };
-                    added.map_err(|e| relocate(e, &lines))
-                };
-                match (add_row(), collect.as_deref_mut()) {
+                match (add_row(&mut b, n, &row).map_err(|e| relocate(e, &lines)), collect.as_deref_mut()) {
                     (Ok(()), _) => {}
                     (Err(e), Some(found)) => found.push(e),
                     (Err(e), None) => return Err(e),
@@ -613,90 +644,121 @@ impl Model {
     /// # Ok::<(), tiaokuai::Error>(())
     /// ```
     pub fn write_csv_dir(&self, dir: impl AsRef<Path>) -> Result<()> {
-        if self.is_filtered() {
-            return self.whole().write_csv_dir(dir);
-        }
-        super::write_dir_atomic(dir.as_ref(), "CSV bundle", &BUNDLE_FILES, |tmp| self.write_csv_files(tmp))
+        self.write_csv_dir_with(dir, &BundleOptions::default())
     }
 
-    /// Writes the bundle's files into `dir`, a new empty folder.
-    fn write_csv_files(&self, dir: &Path) -> Result<()> {
+    /// [`Model::write_csv_dir`] with options: [`BundleOptions::bom`] starts each CSV
+    /// file with UTF-8's byte-order mark, so Excel opens it as UTF-8 (without the
+    /// mark, Excel in China reads a CSV file as GB18030 and garbles every Chinese
+    /// name). The loader skips the mark: the bundle reads back as the same model.
+    ///
+    /// # Errors
+    /// As [`Model::write_csv_dir`].
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Model, format::BundleOptions};
+    /// let model = Model::sample();
+    /// let dir = std::env::temp_dir().join(format!("tk-doc-csv-bom-{}", std::process::id()));
+    /// model.write_csv_dir_with(&dir, &BundleOptions::default().bom(true))?;
+    /// assert!(std::fs::read(dir.join("units.csv")).unwrap().starts_with(b"\xEF\xBB\xBFid,"));
+    /// assert_eq!(Model::from_csv_dir(&dir)?, model);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn write_csv_dir_with(&self, dir: impl AsRef<Path>, options: &BundleOptions) -> Result<()> {
+        if self.is_filtered() {
+            return self.whole().write_csv_dir_with(dir, options);
+        }
+        super::write_dir_atomic(dir.as_ref(), "CSV bundle", &BUNDLE_FILES, |tmp| self.write_csv_files(tmp, options))
+    }
+
+    /// The data rows of table `n` (in [`FILES`] order), as the bundle writes them: the
+    /// cells of [`TERRITORY_COLUMNS`] … [`LINK_COLUMNS`], empty for absent fields.
+    pub(super) fn table_rows(&self, n: usize) -> Box<dyn Iterator<Item = Vec<String>> + '_> {
         let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
         let attrs = |a: Option<&Attrs>| a.map(|a| a.as_json().to_string()).unwrap_or_default();
         let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        match n {
+            0 => Box::new(self.territories().map(move |(_, t)| {
+                vec![
+                    t.id.to_string(),
+                    t.name.to_string(),
+                    t.kind.to_string(),
+                    t.parent.map(|p| self.id(p).to_string()).unwrap_or_default(),
+                    date(t.validity.since),
+                    date(t.validity.until),
+                    attrs(t.attrs.as_ref()),
+                ]
+            })),
+            1 => Box::new(self.units().map(move |(_, u)| {
+                vec![
+                    u.id.to_string(),
+                    u.name.to_string(),
+                    u.kind.to_string(),
+                    u.sector.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+                    u.located_in.map(|p| self.id(p).to_string()).unwrap_or_default(),
+                    num(u.members),
+                    num(u.staff),
+                    num(u.in_service_members),
+                    date(u.validity.since),
+                    date(u.validity.until),
+                    attrs(u.attrs.as_ref()),
+                ]
+            })),
+            2 => Box::new(self.matters().map(move |(_, m)| {
+                vec![
+                    m.id.to_string(),
+                    m.name.to_string(),
+                    m.list.to_string(),
+                    m.category.as_deref().unwrap_or("").to_string(),
+                    date(m.validity.since),
+                    date(m.validity.until),
+                    attrs(m.attrs.as_ref()),
+                ]
+            })),
+            3 => Box::new(self.items().map(move |(_, i)| {
+                vec![
+                    i.id.to_string(),
+                    i.name.to_string(),
+                    i.list.to_string(),
+                    date(i.validity.since),
+                    date(i.validity.until),
+                    attrs(i.attrs.as_ref()),
+                ]
+            })),
+            _ => Box::new(self.links().map(move |(_, l)| {
+                vec![
+                    self.id(l.from).to_string(),
+                    self.id(l.to).to_string(),
+                    l.kind.to_string(),
+                    l.primary.map(|p| p.to_string()).unwrap_or_default(),
+                    l.power.map(|p| p.to_string()).unwrap_or_default(),
+                    l.role.map(|r| r.to_string()).unwrap_or_default(),
+                    l.scope.map(|s| self.id(s).to_string()).unwrap_or_default(),
+                    num(l.members),
+                    l.event.as_ref().map(|e| e.to_string()).unwrap_or_default(),
+                    date(l.validity.since),
+                    date(l.validity.until),
+                    attrs(l.attrs.as_ref()),
+                ]
+            })),
+        }
+    }
+
+    /// Writes the bundle's files into `dir`, a new empty folder.
+    fn write_csv_files(&self, dir: &Path, options: &BundleOptions) -> Result<()> {
         for (n, (file, columns, _)) in FILES.iter().enumerate() {
             let path = dir.join(file);
             super::write_new(&path, |w| {
+                if options.bom {
+                    std::io::Write::write_all(w, b"\xEF\xBB\xBF").map_err(|e| Error::io(&path, &e))?;
+                }
                 // Cells as they are: the bundle is the lossless model format (no formula guard).
                 let mut out = super::CsvWriter::new(w, super::Formulas::Keep);
                 let err = |e: std::io::Error| Error::io(&path, &e);
                 out.record(columns.iter().copied()).map_err(err)?;
-                let rows: Box<dyn Iterator<Item = Vec<String>>> = match n {
-                    0 => Box::new(self.territories().map(|(_, t)| {
-                        vec![
-                            t.id.to_string(),
-                            t.name.to_string(),
-                            t.kind.to_string(),
-                            t.parent.map(|p| self.id(p).to_string()).unwrap_or_default(),
-                            date(t.validity.since),
-                            date(t.validity.until),
-                            attrs(t.attrs.as_ref()),
-                        ]
-                    })),
-                    1 => Box::new(self.units().map(|(_, u)| {
-                        vec![
-                            u.id.to_string(),
-                            u.name.to_string(),
-                            u.kind.to_string(),
-                            u.sector.as_ref().map(|s| s.to_string()).unwrap_or_default(),
-                            u.located_in.map(|p| self.id(p).to_string()).unwrap_or_default(),
-                            num(u.members),
-                            num(u.staff),
-                            num(u.in_service_members),
-                            date(u.validity.since),
-                            date(u.validity.until),
-                            attrs(u.attrs.as_ref()),
-                        ]
-                    })),
-                    2 => Box::new(self.matters().map(|(_, m)| {
-                        vec![
-                            m.id.to_string(),
-                            m.name.to_string(),
-                            m.list.to_string(),
-                            m.category.as_deref().unwrap_or("").to_string(),
-                            date(m.validity.since),
-                            date(m.validity.until),
-                            attrs(m.attrs.as_ref()),
-                        ]
-                    })),
-                    3 => Box::new(self.items().map(|(_, i)| {
-                        vec![
-                            i.id.to_string(),
-                            i.name.to_string(),
-                            i.list.to_string(),
-                            date(i.validity.since),
-                            date(i.validity.until),
-                            attrs(i.attrs.as_ref()),
-                        ]
-                    })),
-                    _ => Box::new(self.links().map(|(_, l)| {
-                        vec![
-                            self.id(l.from).to_string(),
-                            self.id(l.to).to_string(),
-                            l.kind.to_string(),
-                            l.primary.map(|p| p.to_string()).unwrap_or_default(),
-                            l.power.map(|p| p.to_string()).unwrap_or_default(),
-                            l.role.map(|r| r.to_string()).unwrap_or_default(),
-                            l.scope.map(|s| self.id(s).to_string()).unwrap_or_default(),
-                            num(l.members),
-                            l.event.as_ref().map(|e| e.to_string()).unwrap_or_default(),
-                            date(l.validity.since),
-                            date(l.validity.until),
-                            attrs(l.attrs.as_ref()),
-                        ]
-                    })),
-                };
-                for row in rows {
+                for row in self.table_rows(n) {
                     out.record(row.iter().map(String::as_str)).map_err(err)?;
                 }
                 out.flush().map_err(|e| Error::io(&path, &e))

@@ -389,11 +389,15 @@ pub struct LoadOptions {
     /// How many threads a load may use: 0 (the default) for one per available
     /// core, at most 8; 1 for none but the caller's.
     pub threads: usize,
+    /// The text encoding of CSV bundle files: `None` (the default) reads UTF-8, with or
+    /// without a byte-order mark, and GB18030 when the file starts with GB18030's mark;
+    /// `Some` reads files without a mark in that encoding (a mark always wins).
+    pub encoding: Option<super::Encoding>,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { max_bytes: 4 << 30, threads: 0 }
+        LoadOptions { max_bytes: 4 << 30, threads: 0, encoding: None }
     }
 }
 
@@ -417,6 +421,19 @@ impl LoadOptions {
     /// ```
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
+        self
+    }
+
+    /// Sets the encoding of CSV files that carry no byte-order mark ([`LoadOptions::encoding`]).
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{LoadOptions, format::Encoding};
+    /// let options = LoadOptions::default().encoding(Encoding::Gb18030);
+    /// assert_eq!(options.encoding, Some(Encoding::Gb18030));
+    /// ```
+    pub fn encoding(mut self, encoding: super::Encoding) -> Self {
+        self.encoding = Some(encoding);
         self
     }
 }

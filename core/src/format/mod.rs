@@ -2,12 +2,18 @@
 
 mod csv;
 mod csv_write;
+mod encoding;
 pub(crate) mod json;
 mod parallel;
 pub(crate) mod strict;
+#[cfg(feature = "xlsx")]
+mod xlsx;
 
-pub use self::csv::{BUNDLE_FILES, ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS};
+pub use self::csv::{
+    BUNDLE_FILES, BundleOptions, ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS,
+};
 pub use csv_write::{CsvOptions, CsvWriter, Formulas};
+pub use encoding::Encoding;
 pub use json::{FORMAT, LoadOptions, problems};
 
 /// Every problem of a CSV bundle folder that the loader can find in one pass, in the order
@@ -45,7 +51,8 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 
 impl Model {
-    /// Loads a model from a path: a `tiaokuai/1` JSON file, or a folder holding a CSV bundle.
+    /// Loads a model from a path: a `tiaokuai/1` JSON file, a folder holding a CSV bundle,
+    /// or an `.xlsx` bundle (a path ending in `.xlsx`, any case; cargo feature `xlsx`).
     ///
     /// # Errors
     /// [`Error::Io`] when the path cannot be read, and every loading error of
@@ -88,12 +95,19 @@ impl Model {
         if meta.is_dir() {
             return Self::from_csv_dir_hooked(path, options, hook);
         }
+        if is_xlsx(path) {
+            #[cfg(feature = "xlsx")]
+            return Self::from_xlsx_with(path, options);
+            #[cfg(not(feature = "xlsx"))]
+            return Err(Error::Io { path: path.display().to_string(), message: NO_XLSX.into() });
+        }
         let bytes = read_checked(path, 0, options.max_bytes, hook)?;
         Self::from_json_bytes_with(&bytes, options)
     }
 
     /// Saves the model: as a CSV bundle when `path` ends with a path separator
-    /// (`out/`) or is an existing folder, as a JSON file otherwise. (Callers
+    /// (`out/`) or is an existing folder, as an `.xlsx` bundle when it ends in
+    /// `.xlsx` (cargo feature `xlsx`), as a JSON file otherwise. (Callers
     /// with an explicit format, such as the command line's `--to json`, write
     /// JSON with [`write_atomic`] and [`Model::write_json`], so that a folder
     /// there is refused rather than filled with a CSV bundle.)
@@ -129,9 +143,24 @@ impl Model {
         if folder || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
             return self.write_csv_dir(path);
         }
+        if is_xlsx(path) {
+            #[cfg(feature = "xlsx")]
+            return self.write_xlsx(path);
+            #[cfg(not(feature = "xlsx"))]
+            return Err(Error::Io { path: path.display().to_string(), message: NO_XLSX.into() });
+        }
         write_atomic(path, |w| self.write_json(w))
     }
 }
+
+/// True for a path ending in `.xlsx` (any case): loaded and saved as an `.xlsx` bundle.
+fn is_xlsx(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// Why an `.xlsx` path is refused by a build without the `xlsx` feature.
+#[cfg(not(feature = "xlsx"))]
+const NO_XLSX: &str = "this build of tiaokuai reads and writes no .xlsx files (cargo feature \"xlsx\" is off)";
 
 /// Reads a whole file, at most `limit - already` bytes (`already`: bytes of
 /// other files of the same input counted against the limit), and checks that
