@@ -62,7 +62,7 @@ fn bad_successions_are_clear_errors() {
     assert!(matches!(e, Error::WrongEndpoint { expected: RecordType::Unit, found: RecordType::Territory, .. }), "{e}");
     assert!(
         e.to_string().starts_with(
-            r#"links[4] (from "gw"): field "to" names "310113099", a territory, but a "succeeded_by" link from a unit"#
+            r#"links[4] (from "gw"): "to" names "310113099", a territory, but a "succeeded_by" link from a unit "gw" needs a unit"#
         ),
         "{e}"
     );
