@@ -405,7 +405,7 @@ impl PyReport {
     }
 }
 
-/// The rule catalogue: one dict per rule, in catalogue order (S, C, D, A, B, L), with ``code``,
+/// The rule catalogue: one dict per rule, in catalogue order (S, C, D, A, B, L, T), with ``code``,
 /// ``name``, ``family``, ``default_severity``, ``profile``, ``summary`` and ``source``.
 #[pyfunction]
 pub fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {

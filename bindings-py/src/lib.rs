@@ -2,7 +2,7 @@
 //!
 //! The bindings convert arguments, call the core and map errors — nothing else.
 //! Modules mirror the core's families: `model` (loading, writing, views),
-//! `records`, `query`, `audit`, `divisions`, `generate`, `scenario`; `errors`
+//! `records`, `query`, `audit`, `divisions`, `generate`, `scenario`, `time`; `errors`
 //! holds the exception classes and the one conversion from core errors.
 
 use pyo3::prelude::*;
@@ -17,6 +17,7 @@ pub mod model;
 pub mod query;
 pub mod records;
 pub mod scenario;
+pub mod time;
 
 /// The native module; `tiaokuai/__init__.py` re-exports everything from it.
 #[pymodule]
@@ -41,6 +42,7 @@ fn _tiaokuai(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<query::PyDispatch>()?;
     m.add_class::<audit::PyReport>()?;
     m.add_class::<audit::PyFinding>()?;
+    m.add_class::<time::PyTimeline>()?;
     m.add_class::<scenario::PyOutcome>()?;
     m.add_function(wrap_pyfunction!(model::load, m)?)?;
     m.add_function(wrap_pyfunction!(model::sample, m)?)?;

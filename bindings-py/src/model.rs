@@ -500,6 +500,26 @@ impl PyModel {
         audit::audit(py, &self.inner, config, &options(max_bytes))
     }
 
+    /// The metrics and the findings counted by rule at a series of dates: each ``every``
+    /// (``"year"``, ``"quarter"`` or ``"month"``, read as the period's last day) from ``from_``
+    /// to ``to``, or, without ``every``, every day on which some record or link changes
+    /// (within ``from_`` … ``to`` when given). Dates are ``str`` (``"2014"``, ``"2014-06"``,
+    /// ``"2014-06-30"``) or ``datetime.date``; ``config`` as for :meth:`audit`. Returns a
+    /// :class:`Timeline` (``to_pandas()``, ``plot()``). The GIL is released while it runs.
+    #[pyo3(signature = (config = None, *, from_ = None, to = None, every = None, max_bytes = None))]
+    fn timeline(
+        &self,
+        py: Python<'_>,
+        config: Option<&Bound<'_, PyAny>>,
+        from_: Option<&Bound<'_, PyAny>>,
+        to: Option<&Bound<'_, PyAny>>,
+        every: Option<&str>,
+        max_bytes: Option<u64>,
+    ) -> TkResult<crate::time::PyTimeline> {
+        let config = audit::config_from(py, config, &options(max_bytes))?;
+        crate::time::timeline(py, &self.inner, config, from_, to, every)
+    }
+
     /// The model as a ``networkx.MultiDiGraph``: one node per record (keyed by id, in document
     /// order) and one edge per link (keyed by its index in ``links``).
     ///

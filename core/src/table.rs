@@ -727,6 +727,50 @@ pub fn areas_table(areas: &[Area]) -> Table {
     t
 }
 
+/// A [`crate::time::Timeline`] as a table, one row per date: `date` (as written: `2019`,
+/// `2019-06`, a change day), `day` (the day it is read at, as a date), `errors`,
+/// `warnings`, `infos`, a column per rule that fires somewhere, then the rates
+/// (`org_coverage`, `work_coverage`, `dual_registration`, `block_power`,
+/// `matter_coverage`; missing where a rate has no denominator).
+///
+/// ```
+/// use tiaokuai::{Config, Model, time::Every};
+/// let model = Model::sample();
+/// let dates = tiaokuai::time::timeline_dates(&model, Some("2014".parse()?), Some("2016".parse()?), Some(Every::Year))?;
+/// let t = tiaokuai::table::timeline_table(&model.timeline(&Config::default(), &dates));
+/// assert_eq!(t.rows(), 3);
+/// assert_eq!(t.columns()[0].name, "date");
+/// assert!(t.columns().iter().any(|c| c.name == "S004"));
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn timeline_table(timeline: &crate::time::Timeline) -> Table {
+    let rows = &timeline.rows;
+    let mut t = Table::new();
+    let written: Vec<String> = rows.iter().map(|r| r.date.to_string()).collect();
+    push(&mut t, "date", strs(written.iter().map(|d| Some(d.as_str()))));
+    push(&mut t, "day", ColumnData::Date(rows.iter().map(|r| Some(r.date.last_day())).collect()));
+    let int = |f: &dyn Fn(&crate::time::TimelineRow) -> usize| {
+        ColumnData::Int(rows.iter().map(|r| i64::try_from(f(r)).ok()).collect())
+    };
+    push(&mut t, "errors", int(&|r| r.errors));
+    push(&mut t, "warnings", int(&|r| r.warnings));
+    push(&mut t, "infos", int(&|r| r.infos));
+    for (i, code) in timeline.rules.iter().enumerate() {
+        push(&mut t, code, int(&|r| r.findings[i]));
+    }
+    let rates: Vec<serde_json::Map<String, serde_json::Value>> = rows
+        .iter()
+        .map(|r| match serde_json::to_value(r.counts.rates()) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        })
+        .collect();
+    for k in ["org_coverage", "work_coverage", "dual_registration", "block_power", "matter_coverage"] {
+        push(&mut t, k, ColumnData::Float(rates.iter().map(|m| m.get(k).and_then(|v| v.as_f64())).collect()));
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

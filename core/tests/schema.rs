@@ -205,11 +205,6 @@ fn has_type(v: &Value, t: &str) -> bool {
 /// The patterns the schema uses, implemented by hand (ECMA-262 semantics: unanchored unless `^`/`$`).
 fn matches_pattern(pattern: &str, text: &str) -> bool {
     match pattern {
-        "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" => {
-            let b = text.as_bytes();
-            matches!(b.len(), 4 | 7 | 10)
-                && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
-        }
         // A date of the format's three precisions: YYYY, YYYY-MM, YYYY-MM-DD (shape only).
         "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" => {
             let b = text.as_bytes();

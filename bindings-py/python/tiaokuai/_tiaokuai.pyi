@@ -76,6 +76,7 @@ __all__ = [
     "Territory",
     "TerritoryCycleError",
     "TiaokuaiError",
+    "Timeline",
     "TooLargeError",
     "Unit",
     "UnknownIdError",
@@ -608,6 +609,22 @@ class Finding:
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
+class Timeline:
+    """The metrics and the findings counted by rule at a series of dates."""
+
+    @property
+    def rules(self) -> list[str]: ...
+    @property
+    def dates(self) -> list[str]: ...
+    @property
+    def rows(self) -> list[dict[str, Any]]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_pandas(self) -> pd.DataFrame: ...
+    def to_polars(self) -> pl.DataFrame: ...
+    def to_arrow(self) -> pa.Table: ...
+    def plot(self, columns: list[str] | None = None, ax: Axes | None = None) -> Axes: ...
+    def __len__(self) -> int: ...
+
 class Report:
     """The result of :meth:`Model.audit`: the findings (by rule code, then the subject's document
     order), a summary with counts by severity and rule, and the per-territory metrics.
@@ -825,6 +842,15 @@ class Model:
         """
     def audit(self, config: _Config = None, *, max_bytes: int | None = None) -> Report:
         """Runs the audit; ``max_bytes`` limits the config's size (a file is never read past it)."""
+    def timeline(
+        self,
+        config: _Config = None,
+        *,
+        from_: _Date | None = None,
+        to: _Date | None = None,
+        every: Literal["year", "quarter", "month"] | None = None,
+        max_bytes: int | None = None,
+    ) -> Timeline: ...
     def to_networkx(self, *, progress: bool | None = None) -> nx.MultiDiGraph:
         """The model as a ``networkx.MultiDiGraph`` (nodes keyed by id, edges by link index);
         ``progress`` shows a tqdm bar (default: in a terminal or notebook, when tqdm is installed)."""

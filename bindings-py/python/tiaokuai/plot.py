@@ -22,9 +22,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from ._tiaokuai import Chain, Report
+    from ._tiaokuai import Chain, Report, Timeline
 
-__all__ = ["CJK_FONTS", "GRADE_COLOURS", "SEVERITY_COLOURS", "chain", "cjk_font", "metrics", "report", "use_font"]
+__all__ = [
+    "CJK_FONTS",
+    "GRADE_COLOURS",
+    "SEVERITY_COLOURS",
+    "chain",
+    "cjk_font",
+    "metrics",
+    "report",
+    "timeline",
+    "use_font",
+]
 
 #: The CJK font families looked for, in order of preference.
 CJK_FONTS: tuple[str, ...] = (
@@ -219,6 +229,57 @@ def report(report: Report, ax: Axes | None = None) -> Axes:
     ax.legend(title="severity", loc="lower right")
     _fonts(ax)
     return ax
+
+
+def timeline(timeline: Timeline, columns: list[str] | None = None, ax: Axes | None = None) -> Axes:
+    """Draws ``columns`` of ``timeline`` (default: the findings by severity, coloured as
+    :data:`SEVERITY_COLOURS`) as lines over the days the dates are read at, one marker per
+    date, with a legend; returns the axes. A rule code or a rate name of
+    ``timeline.to_pandas()`` may be given; a name the timeline lacks is a ``ValueError``."""
+    import datetime
+
+    rows = timeline.rows
+    wanted = list(columns) if columns is not None else ["errors", "warnings", "infos"]
+
+    def value(row: dict[str, Any], name: str) -> float | None:
+        if name in ("errors", "warnings", "infos"):
+            return float(row[name])
+        if name in row["findings"]:
+            return float(row["findings"][name])
+        if name in row["rates"]:
+            rate = row["rates"][name]
+            return None if rate is None else float(rate)
+        return 0.0 if name in _rule_codes() else None
+
+    known = {"errors", "warnings", "infos", *timeline.rules, *_rule_codes()}
+    if rows:
+        known |= set(rows[0]["rates"])
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise ValueError(f"unknown timeline column(s) {unknown}; use errors, warnings, infos, a rule code or a rate")
+    ax = _axes(ax, (8, 4))
+    days = [datetime.date.fromisoformat(r["day"]) for r in rows]
+    for name in wanted:
+        ys = [value(r, name) for r in rows]
+        colour = SEVERITY_COLOURS.get(name.rstrip("s")) if name in ("errors", "warnings", "infos") else None
+        ax.plot(days, [float("nan") if y is None else y for y in ys], marker="o", label=name, color=colour)
+    span = f" from {timeline.dates[0]} to {timeline.dates[-1]}" if rows else ""
+    ax.set_title(f"findings over time{span}")
+    ax.set_xlabel("date")
+    rates = set(rows[0]["rates"]) if rows else set()
+    ax.set_ylabel("rate" if wanted and all(c in rates for c in wanted) else "findings")
+    if not rows:
+        ax.text(0.5, 0.5, "no dates", transform=ax.transAxes, ha="center", va="center")
+    ax.legend(loc="best")
+    ax.figure.autofmt_xdate()
+    _fonts(ax)
+    return ax
+
+
+def _rule_codes() -> set[str]:
+    from . import rules
+
+    return {r["code"] for r in rules()}
 
 
 _LEVEL_KEYS = {
