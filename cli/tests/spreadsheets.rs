@@ -44,7 +44,7 @@ fn xlsx_and_excel_bundles_convert_back_to_the_same_json() {
         std::fs::write(bundle.join(file), gb18030(text)).unwrap();
     }
     let o = run(&["stats", bundle.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "an input error");
     assert!(String::from_utf8_lossy(&o.stderr).contains("--encoding gb18030"));
     assert_eq!(ok(&["convert", bundle.to_str().unwrap(), "--encoding", "gbk", "--to", "json"]), json);
     let _ = std::fs::remove_dir_all(&dir);
