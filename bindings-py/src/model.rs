@@ -537,7 +537,7 @@ impl PyModel {
     #[pyo3(signature = (*, progress = None))]
     fn to_networkx<'py>(&self, py: Python<'py>, progress: Option<bool>) -> PyResult<Bound<'py, PyAny>> {
         let nx = import_optional(py, "networkx", "Model.to_networkx()")?;
-        let total = self.inner.len() + self.inner.link_count();
+        let total = view_len(&self.inner) + self.inner.count_links();
         let bar = py.import("tiaokuai._progress")?.getattr("bar")?.call1((total, "to_networkx", progress))?;
         let mut ticker = crate::convert::Ticker::new(&bar, total);
         let graph = crate::convert::without_gc(py, || self.networkx_graph(py, &nx, &mut ticker));

@@ -31,11 +31,13 @@ def test_frames_are_typed_and_indexed_by_date() -> None:
     pd = pytest.importorskip("pandas")
     t = tiaokuai.sample().timeline(from_=datetime.date(2016, 12, 31), to="2018", every="year")
     df = t.to_pandas()
-    assert list(df.index) == ["2016-12-31", "2017", "2018"]
+    # With every="year" the dates are the years (from_ given as a day starts the series at its year).
+    assert list(df.index) == ["2016", "2017", "2018"]
     assert str(df["errors"].dtype) == "Int64"
     assert str(df["org_coverage"].dtype) == "Float64"
     assert pd.api.types.is_datetime64_any_dtype(df["day"])
     assert df["day"].iloc[1] == pd.Timestamp("2017-12-31")
+    assert df.loc["2016", "S004"] == 1
 
 
 def test_change_days_without_every_and_bad_arguments() -> None:

@@ -4,13 +4,13 @@ import os
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any, ClassVar, Generic, Literal, TypeVar, final, overload
 
-from matplotlib.axes import Axes
 # Optional dependencies (extras): a stub is only read by type checkers, so importing them here
 # costs users nothing; without them installed the types are Any.
 import networkx as nx  # type: ignore[import-untyped, import-not-found, unused-ignore]
 import pandas as pd  # type: ignore[import-untyped, import-not-found, unused-ignore]
 import polars as pl  # type: ignore[import-untyped, import-not-found, unused-ignore]
 import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ignore]
+from matplotlib.axes import Axes
 from typing_extensions import TypeAlias, disjoint_base
 
 from .types import (
@@ -66,8 +66,8 @@ __all__ = [
     "Matter",
     "Model",
     "NotADirectoryIoError",
-    "PermissionIoError",
     "NotInForceError",
+    "PermissionIoError",
     "Record",
     "RecordView",
     "Report",
@@ -156,11 +156,21 @@ class ChangedError(TiaokuaiError, OSError):
     """A file (or a CSV bundle's folder) changed while it was being read; nothing was loaded. `filename` is the path:
     read it again once whatever writes it is done.
     """
-class FileNotFoundIoError(IoError, FileNotFoundError): ...
-class PermissionIoError(IoError, PermissionError): ...
-class IsADirectoryIoError(IoError, IsADirectoryError): ...
-class NotADirectoryIoError(IoError, NotADirectoryError): ...
-class FileExistsIoError(IoError, FileExistsError): ...
+
+class FileNotFoundIoError(IoError, FileNotFoundError):
+    """An :class:`IoError` that is also a ``FileNotFoundError``: catch either (``errno`` is set)."""
+
+class PermissionIoError(IoError, PermissionError):
+    """An :class:`IoError` that is also a ``PermissionError``: catch either (``errno`` is set)."""
+
+class IsADirectoryIoError(IoError, IsADirectoryError):
+    """An :class:`IoError` that is also a ``IsADirectoryError``: catch either (``errno`` is set)."""
+
+class NotADirectoryIoError(IoError, NotADirectoryError):
+    """An :class:`IoError` that is also a ``NotADirectoryError``: catch either (``errno`` is set)."""
+
+class FileExistsIoError(IoError, FileExistsError):
+    """An :class:`IoError` that is also a ``FileExistsError``: catch either (``errno`` is set)."""
 
 class CsvError(TiaokuaiError, ValueError):
     """A CSV file of a bundle is malformed; `filename` is the file within the bundle, `line` the line."""
@@ -172,7 +182,9 @@ class UnknownIdError(TiaokuaiError, KeyError):
     """A query or lookup named an id that is not in the model; `id` is the id."""
 
 class NotInForceError(UnknownIdError):
-    """A record not in force at the date the model is read at (``id``, ``date``, ``validity``)."""
+    """A query or lookup named a record that is not in force at the date the model is read at; `id` is the id, `date`
+    the model's date, `validity` the record's dates (`2015 to 2020-05-31`).
+    """
 
     date: str | None
     validity: str | None
@@ -219,10 +231,10 @@ class Record:
         """
     @property
     def since(self) -> str | None:
-        """The ``since`` date (``YYYY-MM-DD``), if any."""
+        """The ``since`` date as written (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), if any."""
     @property
     def until(self) -> str | None:
-        """The ``until`` date (``YYYY-MM-DD``), if any."""
+        """The ``until`` date as written (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; the last day in force), if any."""
     @property
     def level(self) -> str | None:
         """The level (``"city"``, ``"district"``, ``"street"``, ``"community"``, ``"grid"`` …): a
@@ -341,10 +353,10 @@ class Link:
         """
     @property
     def since(self) -> str | None:
-        """The ``since`` date, if any."""
+        """The ``since`` date as written (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), if any."""
     @property
     def until(self) -> str | None:
-        """The ``until`` date, if any."""
+        """The ``until`` date as written (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; the last day in force), if any."""
     def to_dict(self) -> LinkDict:
         """The link in its ``tiaokuai/1`` form (with ``from`` and ``to``)."""
     def _repr_html_(self) -> str: ...
@@ -354,35 +366,62 @@ class Link:
 
 @final
 class RecordView(Mapping[str, _R], Generic[_R]):
-    """A live, read-only view of some records of a model: a mapping from id to record."""
+    """A live, read-only view of some records of a model: iterable, sized, indexable by id or
+    position, filterable by kind (and, for units, sector). Views are cheap: they hold no copy.
+    """
 
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[str]:
         """Iterates over the ids, in document order."""
     def __contains__(self, key: object, /) -> bool: ...
     def __getitem__(self, key: str | int, /) -> _R: ...
-    def keys(self) -> KeysView[str]: ...
-    def values(self) -> ValuesView[_R]: ...
-    def items(self) -> ItemsView[str, _R]: ...
+    def keys(self) -> KeysView[str]:
+        """The ids, as a ``KeysView`` (set-like, in document order)."""
+    def values(self) -> ValuesView[_R]:
+        """The records, in document order, as a ``ValuesView``."""
+    def items(self) -> ItemsView[str, _R]:
+        """The ``(id, record)`` pairs, in document order, as an ``ItemsView``."""
     @overload
-    def get(self, id: object, default: None = None) -> _R | None: ...
+    def get(self, id: object, default: None = None) -> _R | None:
+        """The record with this id when the view holds it, else ``default``."""
     @overload
     def get(self, id: object, default: _T) -> _R | _T: ...
     def records(self) -> Iterator[_R]:
         """The records as an iterator (faster than ``values()`` for a large view)."""
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
-    def of_kind(self, kind: str) -> RecordView[_R]: ...
-    def filter(self, *, kind: str | None = None, sector: str | None = None) -> RecordView[_R]: ...
-    def ids(self) -> list[str]: ...
-    def to_dicts(self) -> list[RecordDict]: ...
+    def of_kind(self, kind: str) -> RecordView[_R]:
+        """The records of one kind (for matters and items: one list), as a new view.
+
+        Raises ``InvalidInputError`` when the word is not in the vocabulary.
+        """
+    def filter(self, *, kind: str | None = None, sector: str | None = None) -> RecordView[_R]:
+        """The records matching every criterion given, as a new view: ``kind`` (a kind, or a matter or
+        item list) and ``sector`` (units only).
+
+        Raises ``InvalidInputError`` when a word is not in its vocabulary.
+        """
+    def ids(self) -> list[str]:
+        """The ids of the records in the view, in document order."""
+    def to_dicts(self) -> list[RecordDict]:
+        """The records as ``tiaokuai/1`` dicts, in document order."""
     def to_pandas(self) -> pd.DataFrame:
-        """The records as a pandas DataFrame indexed by id, built column by column (``Int64`` counts,
-        dates, ordered ``level`` and ``grade``, names beside ids). Needs ``tiaokuai[pandas]``."""
+        """The records as a pandas DataFrame indexed by id, built column by column: ``name``,
+        ``type`` (for ``model.records``), the type's fields with the names beside the ids they
+        hold (``located_in`` and ``located_in_name`` …), ``level`` and ``grade`` (ordered
+        categoricals, top first), ``attrs`` (dicts), ``since`` and ``until`` (dates). Counts are
+        nullable integers (``Int64``), kinds, sectors and lists categoricals. Needs pandas
+        (``pip install 'tiaokuai[pandas]'``).
+        """
     def to_polars(self) -> pl.DataFrame:
-        """The records as a polars DataFrame. Needs ``tiaokuai[polars]``."""
+        """The records as a polars DataFrame: the columns of :meth:`to_pandas` with ``id`` first,
+        categoricals as ``Enum``, dates as ``Date``, ``attrs`` as JSON text. Needs polars
+        (``pip install 'tiaokuai[polars]'``).
+        """
     def to_arrow(self) -> pa.Table:
-        """The records as a ``pyarrow.Table``. Needs ``tiaokuai[pyarrow]``."""
+        """The records as a ``pyarrow.Table``: the columns of :meth:`to_polars`, categoricals as
+        dictionary arrays, dates as ``date32``. Needs pyarrow (``pip install 'tiaokuai[arrow]'``).
+        """
     def _repr_html_(self) -> str: ...
 
 @final
@@ -394,15 +433,31 @@ class LinkView:
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Link]: ...
     def __getitem__(self, key: int, /) -> Link: ...
-    def of_kind(self, kind: str) -> LinkView: ...
-    def filter(self, *, kind: str | None = None, source: str | None = None, target: str | None = None) -> LinkView: ...
-    def to_dicts(self) -> list[LinkDict]: ...
+    def of_kind(self, kind: str) -> LinkView:
+        """The links of one kind (``"leads"``, ``"x-custom"`` …), as a new view."""
+    def filter(self, *, kind: str | None = None, source: str | None = None, target: str | None = None) -> LinkView:
+        """The links matching every criterion given, as a new view: ``kind``, ``source`` (the id
+        they start from) and ``target`` (the id they point to).
+
+        Raises ``InvalidInputError`` for an unknown kind, ``UnknownIdError`` for an unknown id.
+        """
+    def to_dicts(self) -> list[LinkDict]:
+        """The links as ``tiaokuai/1`` dicts, in document order."""
     def to_pandas(self) -> pd.DataFrame:
-        """The links as a pandas DataFrame indexed by link index, names beside ids. Needs ``tiaokuai[pandas]``."""
+        """The links as a pandas DataFrame indexed by link index, built column by column:
+        ``from``, ``from_name``, ``to``, ``to_name``, ``kind`` (categorical), ``primary``
+        (nullable boolean), ``power``, ``role`` (categoricals), ``scope``, ``scope_name``,
+        ``members`` (``Int64``), ``attrs`` (dicts), ``since`` and ``until`` (dates). Needs pandas
+        (``pip install 'tiaokuai[pandas]'``).
+        """
     def to_polars(self) -> pl.DataFrame:
-        """The links as a polars DataFrame. Needs ``tiaokuai[polars]``."""
+        """The links as a polars DataFrame (the columns of :meth:`to_pandas` with ``index``
+        first). Needs polars (``pip install 'tiaokuai[polars]'``).
+        """
     def to_arrow(self) -> pa.Table:
-        """The links as a ``pyarrow.Table``. Needs ``tiaokuai[pyarrow]``."""
+        """The links as a ``pyarrow.Table`` (the columns of :meth:`to_polars`). Needs pyarrow
+        (``pip install 'tiaokuai[arrow]'``).
+        """
     def _repr_html_(self) -> str: ...
 
 # ---------------------------------------------------------------------------
@@ -460,7 +515,10 @@ class Chain:
         """
     @property
     def uncertain(self) -> list[Fact]:
-        """The facts resting on a record or link only possibly in force at the model's date."""
+        """The facts of this answer resting on a record or link only possibly in force at the
+        model's date (a record's ``since``/``until``, a link), as a list of dicts like
+        ``evidence``; empty when the answer rests on nothing doubtful.
+        """
     def to_dict(self) -> ChainDict:
         """The answer as a dict: the JSON the CLI prints."""
     def plot(self, ax: Axes | None = None) -> Axes:
@@ -506,7 +564,10 @@ class Responsibility:
         """The facts the answer rests on."""
     @property
     def uncertain(self) -> list[Fact]:
-        """The facts resting on a record or link only possibly in force at the model's date."""
+        """The facts of this answer resting on a record or link only possibly in force at the
+        model's date (a record's ``since``/``until``, a link), as a list of dicts like
+        ``evidence``; empty when the answer rests on nothing doubtful.
+        """
     def to_dict(self) -> ResponsibilityDict:
         """The answer as a dict: the JSON the CLI prints."""
     def _repr_html_(self) -> str: ...
@@ -562,7 +623,10 @@ class Dispatch:
         """The facts the answer rests on."""
     @property
     def uncertain(self) -> list[Fact]:
-        """The facts resting on a record or link only possibly in force at the model's date."""
+        """The facts of this answer resting on a record or link only possibly in force at the
+        model's date (a record's ``since``/``until``, a link), as a list of dicts like
+        ``evidence``; empty when the answer rests on nothing doubtful.
+        """
     def to_dict(self) -> DispatchDict:
         """The answer as a dict: the JSON the CLI prints."""
     def _repr_html_(self) -> str: ...
@@ -600,7 +664,9 @@ class Finding:
         """The links and fields the finding rests on, and the links looked for and not found."""
     @property
     def uncertain(self) -> list[Fact]:
-        """The facts resting on a record or link only possibly in force at the model's date."""
+        """The facts of this finding resting on a record or link only possibly in force at the
+        model's date, as a list of dicts like ``evidence``; empty when none.
+        """
     def to_dict(self) -> FindingDict:
         """The finding as a dict: the JSON the CLI prints."""
     def _repr_html_(self) -> str: ...
@@ -610,21 +676,45 @@ class Finding:
 
 @final
 class Timeline:
-    """The metrics and the findings counted by rule at a series of dates."""
+    """The metrics and the findings counted by rule at a series of dates (:meth:`Model.timeline`).
+
+    ``rows`` are dicts (``date``, ``day``, ``errors``, ``warnings``, ``infos``,
+    ``findings`` by rule, ``counts``, ``rates``); ``to_pandas()`` gives one row per date with
+    ``day`` as a datetime, counts as ``Int64`` and rates as ``Float64``; ``plot()`` draws the
+    counts as lines over time.
+    """
 
     @property
-    def rules(self) -> list[str]: ...
+    def rules(self) -> list[str]:
+        """The codes of the rules that fire at some date, in catalogue order."""
     @property
-    def dates(self) -> list[str]: ...
+    def dates(self) -> list[str]:
+        """The dates, as written (``"2019"``, ``"2019-06"``, ``"2020-06-01"``)."""
     @property
-    def rows(self) -> list[dict[str, Any]]: ...
-    def to_dict(self) -> dict[str, Any]: ...
-    def to_pandas(self) -> pd.DataFrame: ...
-    def to_polars(self) -> pl.DataFrame: ...
-    def to_arrow(self) -> pa.Table: ...
-    def plot(self, columns: list[str] | None = None, ax: Axes | None = None) -> Axes: ...
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per date: ``date``, ``day``, ``errors``, ``warnings``, ``infos``, ``findings``
+        (by rule code), ``counts`` and ``rates`` (summed over the streets and towns).
+        """
+    def to_dict(self) -> dict[str, Any]:
+        """The timeline as a dict (``rules``, ``rows``): the JSON ``tiaokuai timeline --format json`` prints."""
+    def to_pandas(self) -> pd.DataFrame:
+        """The timeline as a pandas DataFrame indexed by ``date`` (as written), one row per date:
+        ``day`` (the day it is read at, a datetime), ``errors``, ``warnings``, ``infos``, a
+        column per rule (``Int64``) and the rates (``Float64``). Needs ``tiaokuai[pandas]``.
+        """
+    def to_polars(self) -> pl.DataFrame:
+        """The timeline as a polars DataFrame. Needs ``tiaokuai[polars]``."""
+    def to_arrow(self) -> pa.Table:
+        """The timeline as a ``pyarrow.Table``. Needs ``tiaokuai[pyarrow]``."""
+    def plot(self, columns: list[str] | None = None, ax: Axes | None = None) -> Axes:
+        """Draws findings over time on matplotlib axes (new ones unless ``ax`` is given): one
+        line per column of ``columns`` (default: ``errors``, ``warnings``, ``infos``; any rule
+        code or rate name of :meth:`to_pandas` may be given), and returns the axes. Needs
+        matplotlib (``pip install 'tiaokuai[plot]'``); see :mod:`tiaokuai.plot`.
+        """
     def __len__(self) -> int: ...
 
+@final
 class Report:
     """The result of :meth:`Model.audit`: the findings (by rule code, then the subject's document
     order), a summary with counts by severity and rule, and the per-territory metrics.
@@ -643,26 +733,53 @@ class Report:
         rural towns) and ``unplaced_units``.
         """
     @property
-    def has_errors(self) -> bool: ...
-    def summary(self) -> SummaryDict: ...
-    def count(self, severity: SeverityName) -> int: ...
-    def findings_of(self, rule: str) -> list[Finding]: ...
-    def to_dict(self) -> ReportDict: ...
-    def to_json(self) -> str: ...
-    def to_html(self, *, max_details: int = 20000, title: str | None = None) -> str: ...
+    def has_errors(self) -> bool:
+        """True when some finding has severity error."""
+    def summary(self) -> SummaryDict:
+        """Counts by severity (``errors``, ``warnings``, ``infos``) and, under ``rules``, every rule
+        of the catalogue with the severity it ran at (None when switched off) and its findings.
+        """
+    def count(self, severity: SeverityName) -> int:
+        """The number of findings at a severity (``"error"``, ``"warning"`` or ``"info"``)."""
+    def findings_of(self, rule: str) -> list[Finding]:
+        """The findings of one rule, by code (``"C001"``) or name (``"no-party-org"``)."""
+    def to_dict(self) -> ReportDict:
+        """The report as a dict (``summary``, ``findings``, ``metrics``): the JSON the CLI prints."""
+    def to_json(self) -> str:
+        """The report as pretty JSON text."""
+    def to_html(self, *, max_details: int = 20000, title: str | None = None) -> str:
+        """The report as one self-contained HTML page (what ``tiaokuai report`` writes):
+        drill-down by place with totals, filters, evidence, charts and chains, nothing
+        fetched. ``max_details`` findings (worst first) carry message and evidence;
+        ``title`` defaults to the model's ``meta.name``. The GIL is released.
+        """
     def to_pandas(self) -> pd.DataFrame:
-        """The findings as a pandas DataFrame; ``severity`` is ordered ``error < warning < info``."""
+        """The findings as a pandas DataFrame, one row per finding, built column by column:
+        ``rule``, ``name``, ``severity`` (an ordered categorical ``error < warning < info``, so
+        ``sort_values("severity")`` puts errors first), ``subject``, ``subject_name``,
+        ``territory``, ``territory_name``, ``message`` and ``evidence`` (a dict). Needs pandas
+        (``pip install 'tiaokuai[pandas]'``).
+        """
     def to_polars(self) -> pl.DataFrame:
-        """The findings as a polars DataFrame; ``severity`` an ``Enum`` in that order."""
+        """The findings as a polars DataFrame (the columns of :meth:`to_pandas`; ``severity`` an
+        ``Enum`` in that order, ``evidence`` JSON text). Needs polars (``pip install 'tiaokuai[polars]'``).
+        """
     def to_arrow(self) -> pa.Table:
-        """The findings as a ``pyarrow.Table``."""
+        """The findings as a ``pyarrow.Table`` (the columns of :meth:`to_polars`). Needs pyarrow
+        (``pip install 'tiaokuai[arrow]'``).
+        """
     def metrics_frame(
         self,
         level: Literal["street", "district", "city", "province", "country", "comparison"] = "street",
         *,
         library: _FrameLibrary = "pandas",
     ) -> Any:
-        """One level's metrics as a frame of ``library`` (``Int64`` counts, ``Float64`` rates)."""
+        """The metrics of one level as a frame, one row per area, one column per count
+        (``Int64``) and rate (``Float64``, missing where the denominator is 0): ``level`` is
+        ``"street"`` (streets/towns, the default), ``"district"``, ``"city"``, ``"province"``,
+        ``"country"`` or ``"comparison"`` (urban vs rural). ``library`` is ``"pandas"`` (the
+        default; indexed by territory id), ``"polars"`` or ``"arrow"``; each needs its library.
+        """
     def plot(self, ax: Axes | None = None) -> Axes:
         """Draws the findings by rule, one bar per rule split by severity, on matplotlib axes
         (new ones unless ``ax`` is given) and returns the axes. Needs matplotlib
@@ -747,6 +864,9 @@ class Model:
         ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
         path cannot be read and a subclass of ``TiaokuaiError`` naming the record, field and id
         for invalid content.
+
+        ``at`` reads the model at a date (as :meth:`at`); by default it is read at the
+        document's ``meta.as_of``, else with every record counting (never today's date).
         """
     @staticmethod
     def from_json(text: str | bytes, *, max_bytes: int | None = None) -> Model:
@@ -796,10 +916,16 @@ class Model:
         """The matters (事项), in document order."""
     @property
     def list_items(self) -> RecordView[Item]:
-        """The items of the three lists (needs, resources, projects), in document order."""
+        """The items of the three lists (needs, resources, projects), in document order.
+
+        Named ``items`` before 0.2; that name clashes with ``Mapping.items()``.
+        """
     @property
     def items(self) -> RecordView[Item]:
-        """Deprecated alias of ``list_items`` (warns ``DeprecationWarning``)."""
+        """Deprecated alias of :attr:`list_items` (warns ``DeprecationWarning``; removed in the
+        next release, when ``Model`` becomes a ``collections.abc.Mapping`` whose ``items()``
+        gives ``(id, record)`` pairs).
+        """
     @property
     def links(self) -> LinkView:
         """The links, in document order."""
@@ -841,7 +967,19 @@ class Model:
         not a matter or ``territory`` not a territory.
         """
     def audit(self, config: _Config = None, *, max_bytes: int | None = None) -> Report:
-        """Runs the audit; ``max_bytes`` limits the config's size (a file is never read past it)."""
+        """Runs the coverage audit — "where is nobody" — and returns the :class:`Report`.
+
+        ``config`` is None (every rule at its default severity and thresholds), a dict in the
+        audit config format (``{"rules": {"C003": "off", "no-party-org": "error"},
+        "thresholds": {"min_members_for_org": 3}, "profiles": {"shanghai": True}}``) or the path
+        of a ``.json`` or ``.toml`` config file. The GIL is released while the rules run.
+
+        Raises ``InvalidInputError`` for an invalid config, ``IoError`` for an unreadable file.
+
+        ``max_bytes`` limits the size of the config (a file is never read past it; default
+        4 GiB); the config follows the model's JSON rules (a key given twice, a byte-order
+        mark, depth, counts): see ``docs/rules.md``.
+        """
     def timeline(
         self,
         config: _Config = None,
@@ -850,23 +988,62 @@ class Model:
         to: _Date | None = None,
         every: Literal["year", "quarter", "month"] | None = None,
         max_bytes: int | None = None,
-    ) -> Timeline: ...
+    ) -> Timeline:
+        """The metrics and the findings counted by rule at a series of dates: each ``every``
+        (``"year"``, ``"quarter"`` or ``"month"``, read as the period's last day) from ``from_``
+        to ``to``, or, without ``every``, every day on which some record or link changes
+        (within ``from_`` … ``to`` when given). Dates are ``str`` (``"2014"``, ``"2014-06"``,
+        ``"2014-06-30"``) or ``datetime.date``; ``config`` as for :meth:`audit`. Returns a
+        :class:`Timeline` (``to_pandas()``, ``plot()``). The GIL is released while it runs.
+        """
     def to_networkx(self, *, progress: bool | None = None) -> nx.MultiDiGraph:
-        """The model as a ``networkx.MultiDiGraph`` (nodes keyed by id, edges by link index);
-        ``progress`` shows a tqdm bar (default: in a terminal or notebook, when tqdm is installed)."""
+        """The model as a ``networkx.MultiDiGraph``: one node per record (keyed by id, in document
+        order) and one edge per link (keyed by its index in ``links``).
+
+        Node attributes: ``type`` (``"territory"`` …) and every field of the record as the
+        format writes it (``name``, ``kind`` or ``list``, ``sector``, ``parent``, ``located_in``,
+        ``members`` as int, ``attrs`` as dict …), plus the derived ``level`` and ``grade`` (None
+        when there is none). Edge attributes: ``kind`` and the link's other fields (``primary``,
+        ``power``, ``role``, ``scope``, ``members``, ``attrs``, ``since``, ``until``) when set.
+        The graph's ``graph["meta"]`` is the model's meta. Needs networkx
+        (``pip install 'tiaokuai[networkx]'``).
+
+        ``progress`` shows a tqdm bar (records, then links): ``None`` (the default) shows it
+        in a terminal or a notebook when tqdm is installed, ``True`` always (``ImportError``
+        without tqdm), ``False`` never.
+        """
     def _repr_html_(self) -> str: ...
     def at(self, date: _Date) -> Model:
-        """The model as it stood on ``date`` (``"2017"``, ``"2017-05"``, ``"2017-05-03"`` or a ``datetime.date``)."""
+        """The model as it stood on ``date`` (``"2017"``, ``"2017-05"``, ``"2017-05-03"`` or a
+        ``datetime.date``): records and links out of force at that date are left out of every
+        lookup, query, audit and metric; those only possibly in force (a reduced date such as
+        ``"2015"`` around it) stay, and answers resting on them list them in ``uncertain``.
+        Cheap: the new model shares the document. Writing it writes the whole document (see
+        :meth:`snapshot`).
+
+        Raises ``InvalidInputError`` for a malformed date (``"2019-13"``, ``"20190101"``,
+        ``"2019-02-30"``), ``TypeError`` for anything but a str or a date.
+        """
     def whole(self) -> Model:
-        """The model with every record and link counting, whatever their dates."""
+        """The model with every record and link counting, whatever their dates (the reading of
+        a document without ``meta.as_of``).
+        """
     @property
     def date(self) -> str | None:
-        """The date the model is read at, as written; ``None`` when every record counts."""
+        """The date the model is read at, as written (``"2017-05-03"``, ``"2015"`` …): the one given
+        to :meth:`at` (or ``load(at=)``), else the document's ``meta.as_of``; ``None`` when every
+        record counts.
+        """
     @property
     def as_of(self) -> str | None:
-        """The document's ``meta.as_of`` when it is a date."""
+        """The document's ``meta.as_of`` when it is a date: the date a loaded model is read at;
+        ``None`` otherwise.
+        """
     def snapshot(self) -> Model:
-        """The view at :attr:`date` as a document of its own (``meta.as_of`` set to it)."""
+        """The model as it stands at its date, as a document of its own: the records and links in
+        force (or possibly in force) at :attr:`date`, with ``meta.as_of`` set to it. Writing the
+        snapshot writes only what it holds; the queries on it answer as on the view.
+        """
     @staticmethod
     def _unpickle(text: str | bytes, date: str | None) -> Model: ...
     def __len__(self) -> int: ...
@@ -929,7 +1106,7 @@ def import_divisions(code: str = "all") -> Model:
     """
 
 def rules() -> list[RuleDict]:
-    """The rule catalogue: one dict per rule, in catalogue order (S, C, D, A, B, L), with ``code``,
+    """The rule catalogue: one dict per rule, in catalogue order (S, C, D, A, B, L, T), with ``code``,
     ``name``, ``family``, ``default_severity``, ``profile``, ``summary`` and ``source``.
     """
 

@@ -262,7 +262,7 @@ def timeline(timeline: Timeline, columns: list[str] | None = None, ax: Axes | No
     for name in wanted:
         ys = [value(r, name) for r in rows]
         colour = SEVERITY_COLOURS.get(name.rstrip("s")) if name in ("errors", "warnings", "infos") else None
-        ax.plot(days, [float("nan") if y is None else y for y in ys], marker="o", label=name, color=colour)
+        ax.plot(days, [float("nan") if y is None else y for y in ys], marker="o", label=name, color=colour)  # type: ignore[arg-type]
     span = f" from {timeline.dates[0]} to {timeline.dates[-1]}" if rows else ""
     ax.set_title(f"findings over time{span}")
     ax.set_xlabel("date")
