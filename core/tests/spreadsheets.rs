@@ -113,3 +113,30 @@ fn a_gb18030_file_read_as_utf8_says_how_and_a_bad_sequence_is_located() {
     assert!(e.starts_with("territories.csv line 3: column 4: bytes FF are not valid GB18030"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The size limit bounds what a workbook unpacks to, not only its file: a workbook far
+/// smaller than the limit that unpacks to more is refused before anything is unpacked.
+#[test]
+fn the_size_limit_bounds_what_a_workbook_unpacks_to() {
+    let bytes = Model::sample().to_xlsx_bytes().unwrap();
+    let file = bytes.len() as u64;
+    // The sample's workbook unpacks to several times its size (its XML compresses well).
+    let limit = file * 2;
+    match Model::from_xlsx_bytes_with(&bytes, &LoadOptions::default().max_bytes(limit)) {
+        Err(tiaokuai::Error::TooLarge { size, limit: l }) => {
+            assert_eq!(l, limit);
+            assert!(size > limit, "declared {size} bytes");
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    // Under a limit above what it unpacks to, it loads.
+    assert!(Model::from_xlsx_bytes_with(&bytes, &LoadOptions::default().max_bytes(file * 100)).is_ok());
+    // A directory claiming one huge part (a zip bomb's header) is refused the same way.
+    let mut bomb = bytes.clone();
+    let central = bomb.windows(4).position(|w| w == [0x50, 0x4b, 0x01, 0x02]).unwrap();
+    bomb[central + 24..central + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    assert!(matches!(
+        Model::from_xlsx_bytes_with(&bomb, &LoadOptions::default()),
+        Err(tiaokuai::Error::TooLarge { .. })
+    ));
+}

@@ -132,6 +132,14 @@ impl Model {
     /// # Errors
     /// As [`Model::from_xlsx`] (an [`Error::Io`] from here has an empty path).
     pub fn from_xlsx_bytes_with(bytes: &[u8], options: &LoadOptions) -> Result<Model> {
+        // A workbook is a zip: what it unpacks to, not its file size, is what is read into
+        // memory. Its directory declares each part's size: over the limit in all, refused
+        // before anything is unpacked (a "zip bomb" of a few kilobytes included).
+        if let Some(size) = declared_size(bytes)
+            && size > options.max_bytes
+        {
+            return Err(Error::TooLarge { size, limit: options.max_bytes });
+        }
         let not_xlsx = |e: calamine::XlsxError| Error::Io {
             path: String::new(),
             message: format!("not an .xlsx workbook: {e}"),
@@ -307,4 +315,31 @@ mod tests {
         assert_eq!(excel_date(25569), "1970-01-01");
         assert_eq!(excel_date(36526), "2000-01-01");
     }
+}
+
+/// The sum of the uncompressed sizes a zip's central directory declares (`u64::MAX` for a
+/// ZIP64 entry, whose size does not fit the directory); `None` when the bytes hold no
+/// readable directory (then the workbook reader reports what is wrong).
+fn declared_size(bytes: &[u8]) -> Option<u64> {
+    let u16_at =
+        |i: usize| -> Option<usize> { Some(u16::from_le_bytes(bytes.get(i..i + 2)?.try_into().ok()?) as usize) };
+    let u32_at = |i: usize| -> Option<u32> { Some(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?)) };
+    // The end-of-central-directory record: 22 bytes and a comment of at most 64 KiB, at the end.
+    let last = bytes.len().checked_sub(22)?;
+    let eocd = (last.saturating_sub(0xFFFF)..=last).rev().find(|&i| bytes[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])?;
+    let entries = u16_at(eocd + 10)?;
+    let mut at = u32_at(eocd + 16)? as usize;
+    let mut total: u64 = 0;
+    for _ in 0..entries {
+        if bytes.get(at..at + 4)? != [0x50, 0x4b, 0x01, 0x02] {
+            return None;
+        }
+        let size = u32_at(at + 24)?;
+        if size == u32::MAX {
+            return Some(u64::MAX);
+        }
+        total = total.saturating_add(u64::from(size));
+        at += 46 + u16_at(at + 28)? + u16_at(at + 30)? + u16_at(at + 32)?;
+    }
+    Some(total)
 }
