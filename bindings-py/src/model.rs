@@ -123,10 +123,38 @@ pub(crate) fn model_from_json(py: Python<'_>, data: &Bound<'_, PyAny>, max_bytes
 }
 
 /// Loads a model from a path (GIL released).
-pub(crate) fn model_load(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>) -> TkResult<PyModel> {
-    let opts = options(max_bytes);
-    let model = py.detach(move || Model::load_with(&path, &opts))?;
-    Ok(PyModel::wrap(model))
+/// Loads a model with a tqdm bar of the records and links added (`tiaokuai._progress.bar`:
+/// shown by default only in a terminal or notebook, when tqdm is installed).
+fn model_load_progress(
+    py: Python<'_>,
+    path: PathBuf,
+    max_bytes: Option<u64>,
+    progress: Option<bool>,
+) -> TkResult<PyModel> {
+    let mut opts = options(max_bytes);
+    let bar = match progress {
+        Some(false) => None,
+        _ => Some(py.import("tiaokuai._progress")?.getattr("bar")?.call1((0, "load", progress))?)
+            .filter(|b| !b.is_none())
+            .map(Bound::unbind),
+    };
+    if let Some(bar) = &bar {
+        let (bar, shown) = (bar.clone_ref(py), std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)));
+        opts = opts.progress(move |done, total| {
+            Python::attach(|py| {
+                let b = bar.bind(py);
+                let before = shown.swap(done, std::sync::atomic::Ordering::Relaxed);
+                // A bar never raises into the load: a failing update only loses the display.
+                let _ = b.setattr("total", total);
+                let _ = b.call_method1("update", (done.saturating_sub(before),));
+            })
+        });
+    }
+    let model = py.detach(move || Model::load_with(&path, &opts));
+    if let Some(bar) = bar {
+        let _ = bar.bind(py).call_method0("close");
+    }
+    Ok(PyModel::wrap(model?))
 }
 
 #[pymethods]
@@ -139,10 +167,20 @@ impl PyModel {
     ///
     /// ``at`` reads the model at a date (as :meth:`at`); by default it is read at the
     /// document's ``meta.as_of``, else with every record counting (never today's date).
+    ///
+    /// ``progress`` shows a tqdm bar of the records and links read from a JSON file: ``None``
+    /// (the default) in a terminal or a notebook when tqdm is installed, ``True`` always
+    /// (``ImportError`` without tqdm), ``False`` never.
     #[staticmethod]
-    #[pyo3(signature = (path, *, max_bytes = None, at = None))]
-    fn load(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>, at: Option<&Bound<'_, PyAny>>) -> TkResult<PyModel> {
-        load_at(py, path, max_bytes, at)
+    #[pyo3(signature = (path, *, max_bytes = None, at = None, progress = None))]
+    fn load(
+        py: Python<'_>,
+        path: PathBuf,
+        max_bytes: Option<u64>,
+        at: Option<&Bound<'_, PyAny>>,
+        progress: Option<bool>,
+    ) -> TkResult<PyModel> {
+        load_at(py, path, max_bytes, at, progress)
     }
 
     /// Reads a model from ``tiaokuai/1`` JSON text (``str``, or UTF-8 ``bytes`` with or without BOM).
@@ -767,15 +805,27 @@ pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>, max_bytes: Option
 /// path cannot be read, and a subclass of ``TiaokuaiError`` naming the record, field and id
 /// for invalid content.
 #[pyfunction]
-#[pyo3(signature = (path, *, max_bytes = None, at = None))]
-pub fn load(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>, at: Option<&Bound<'_, PyAny>>) -> TkResult<PyModel> {
-    load_at(py, path, max_bytes, at)
+#[pyo3(signature = (path, *, max_bytes = None, at = None, progress = None))]
+pub fn load(
+    py: Python<'_>,
+    path: PathBuf,
+    max_bytes: Option<u64>,
+    at: Option<&Bound<'_, PyAny>>,
+    progress: Option<bool>,
+) -> TkResult<PyModel> {
+    load_at(py, path, max_bytes, at, progress)
 }
 
 /// Loads a model and reads it at `at` when given (the date is checked before the file is read).
-fn load_at(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>, at: Option<&Bound<'_, PyAny>>) -> TkResult<PyModel> {
+fn load_at(
+    py: Python<'_>,
+    path: PathBuf,
+    max_bytes: Option<u64>,
+    at: Option<&Bound<'_, PyAny>>,
+    progress: Option<bool>,
+) -> TkResult<PyModel> {
     let date = at.map(date_arg).transpose()?;
-    let model = model_load(py, path, max_bytes)?;
+    let model = model_load_progress(py, path, max_bytes, progress)?;
     Ok(match date {
         Some(d) => PyModel::wrap(model.inner.at(d)),
         None => model,

@@ -168,3 +168,26 @@ def test_to_networkx_progress(sample: Model, monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(ImportError, match=r"tiaokuai\[progress\]"):
         sample.to_networkx(progress=True)
     assert sample.to_networkx().number_of_nodes() == len(sample)  # quietly without tqdm
+
+
+def test_load_progress(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON load shows a bar of the records and links added: about 100 updates summing to the total."""
+    import types
+
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = _FakeBar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm", types.ModuleType("tqdm"))
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    path = tmp_path / "sample.json"
+    tiaokuai.sample().write(str(path))
+    _FakeBar.made.clear()
+    model = tiaokuai.load(str(path), progress=True)
+    (bar,) = _FakeBar.made
+    whole = model.whole()
+    total = len(whole) + len(whole.links)
+    assert bar.total == total and sum(bar.updates) == total and bar.closed
+    assert 50 <= len(bar.updates) <= 102
+    _FakeBar.made.clear()
+    tiaokuai.Model.load(str(path), progress=False)
+    tiaokuai.load(str(path))  # not a terminal (pytest captures stderr): no bar by default
+    assert _FakeBar.made == []

@@ -858,7 +858,9 @@ class Model:
     """
 
     @staticmethod
-    def load(path: _Path, *, max_bytes: int | None = None, at: _Date | None = None) -> Model:
+    def load(
+        path: _Path, *, max_bytes: int | None = None, at: _Date | None = None, progress: bool | None = None
+    ) -> Model:
         """Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
 
         ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
@@ -867,6 +869,10 @@ class Model:
 
         ``at`` reads the model at a date (as :meth:`at`); by default it is read at the
         document's ``meta.as_of``, else with every record counting (never today's date).
+
+        ``progress`` shows a tqdm bar of the records and links read from a JSON file: ``None``
+        (the default) in a terminal or a notebook when tqdm is installed, ``True`` always
+        (``ImportError`` without tqdm), ``False`` never.
         """
     @staticmethod
     def from_json(text: str | bytes, *, max_bytes: int | None = None) -> Model:
@@ -1058,7 +1064,7 @@ class Model:
 # ---------------------------------------------------------------------------
 # Functions
 
-def load(path: _Path, *, max_bytes: int | None = None, at: _Date | None = None) -> Model:
+def load(path: _Path, *, max_bytes: int | None = None, at: _Date | None = None, progress: bool | None = None) -> Model:
     """Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
 
     ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the

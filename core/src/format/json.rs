@@ -393,11 +393,65 @@ pub struct LoadOptions {
     /// without a byte-order mark, and GB18030 when the file starts with GB18030's mark;
     /// `Some` reads files without a mark in that encoding (a mark always wins).
     pub encoding: Option<super::Encoding>,
+    /// Called as a JSON document's records and links are added: `(done, total)`, at most
+    /// about a hundred times and once more at the end (`done == total`). `None` (the
+    /// default) costs nothing. See [`LoadOptions::progress`].
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback of a load ([`LoadOptions::progress`]): `(done, total)` records and links.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
+impl PartialEq for Progress {
+    /// The same callback (the same `Arc`).
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Progress {}
+
+/// Counts the records and links added and tells a [`Progress`] every hundredth of them.
+pub(crate) struct Ticker<'a> {
+    done: u64,
+    total: u64,
+    next: u64,
+    f: Option<&'a Progress>,
+}
+
+impl<'a> Ticker<'a> {
+    pub(crate) fn new(total: u64, f: Option<&'a Progress>) -> Ticker<'a> {
+        Ticker { done: 0, total, next: (total / 100).max(1), f }
+    }
+
+    #[inline]
+    pub(crate) fn tick(&mut self) {
+        self.done += 1;
+        if self.done >= self.next {
+            self.next = self.done + (self.total / 100).max(1);
+            if let Some(f) = self.f {
+                (f.0)(self.done.min(self.total), self.total);
+            }
+        }
+    }
+
+    pub(crate) fn finish(&mut self) {
+        if let Some(f) = self.f {
+            (f.0)(self.total, self.total);
+        }
+    }
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { max_bytes: 4 << 30, threads: 0, encoding: None }
+        LoadOptions { max_bytes: 4 << 30, threads: 0, encoding: None, progress: None }
     }
 }
 
@@ -436,6 +490,29 @@ impl LoadOptions {
         self.encoding = Some(encoding);
         self
     }
+
+    /// Sets a progress callback, called with `(done, total)` records and links as a JSON
+    /// document is loaded (about a hundred times, and at the end with `done == total`).
+    ///
+    /// # Example
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use tiaokuai::{LoadOptions, Model};
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let log = Arc::clone(&seen);
+    /// let options = LoadOptions::default().progress(move |done, total| log.lock().unwrap().push((done, total)));
+    /// let model = Model::from_json_bytes_with(tiaokuai::SAMPLE_JSON.as_bytes(), &options)?;
+    /// let seen = seen.lock().unwrap();
+    /// let total = (model.len() + model.link_count()) as u64;
+    /// assert_eq!(seen.last(), Some(&(total, total)));
+    /// assert!(seen.len() >= 50 && seen.len() <= 110, "{} calls", seen.len());
+    /// assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn progress(mut self, f: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Progress(std::sync::Arc::new(f)));
+        self
+    }
 }
 
 impl Model {
@@ -470,7 +547,7 @@ impl Model {
     /// As [`Model::from_json_bytes`], and [`Error::TooLarge`] over the size limit.
     pub fn from_json_bytes_with(bytes: &[u8], options: &LoadOptions) -> Result<Model> {
         let text = super::strict::decode(bytes, options.max_bytes)?;
-        load_str(text, super::parallel::threads(options.threads))
+        load_doc(text, super::parallel::threads(options.threads), None, options.progress.as_ref())
     }
 }
 
@@ -506,7 +583,7 @@ pub fn problems(bytes: &[u8], options: &LoadOptions) -> Vec<Error> {
         Err(e) => return vec![e],
     };
     let mut found = Problems::default();
-    if let Err(e) = load_doc(text, 1, Some(&mut found)) {
+    if let Err(e) = load_doc(text, 1, Some(&mut found), None) {
         found.push(e);
     }
     found.list
@@ -548,6 +625,7 @@ fn each<T, S, R>(
     items: &[T],
     threads: usize,
     collect: &mut Option<&mut Problems>,
+    ticker: &mut Ticker<'_>,
     work: impl Fn(&S, usize, &T) -> Result<R> + Sync,
     mut take: impl FnMut(&mut S, R) -> Result<()>,
 ) -> Result<()>
@@ -556,7 +634,12 @@ where
     S: Sync,
     R: Send,
 {
-    let Some(found) = collect else { return in_blocks(state, items, threads, work, take) };
+    let Some(found) = collect else {
+        return in_blocks(state, items, threads, work, |s, r| {
+            ticker.tick();
+            take(s, r)
+        });
+    };
     for (i, item) in items.iter().enumerate() {
         if let Err(e) = work(state, i, item).and_then(|r| take(state, r)) {
             found.push(e);
@@ -565,11 +648,12 @@ where
     Ok(())
 }
 
-fn load_str(text: &str, threads: usize) -> Result<Model> {
-    load_doc(text, threads, None)
-}
-
-fn load_doc(text: &str, threads: usize, mut collect: Option<&mut Problems>) -> Result<Model> {
+fn load_doc(
+    text: &str,
+    threads: usize,
+    mut collect: Option<&mut Problems>,
+    progress: Option<&Progress>,
+) -> Result<Model> {
     if text.trim_matches([' ', '\n', '\r', '\t']).is_empty() {
         let (line, column) = line_col(text.as_bytes(), text.len());
         return Err(Error::Syntax { message: "the document is empty".into(), line, column });
@@ -649,11 +733,16 @@ fn load_doc(text: &str, threads: usize, mut collect: Option<&mut Problems>) -> R
     // Records and links are parsed (and links checked) on `threads` threads, block by block,
     // and added in document order: see `parallel::in_blocks`.
     let c = &mut collect;
+    let total = [doc.territories.len(), doc.units.len(), doc.matters.len(), doc.items.len(), doc.links.len()]
+        .iter()
+        .sum::<usize>() as u64;
+    let t = &mut Ticker::new(total, progress);
     each(
         &mut b,
         &doc.territories,
         threads,
         c,
+        t,
         |b, i, raw| territory_spec(b, i, raw),
         |b, (found, spec)| b.territory_resolved(spec, found).map(drop),
     )?;
@@ -662,19 +751,22 @@ fn load_doc(text: &str, threads: usize, mut collect: Option<&mut Problems>) -> R
         &doc.units,
         threads,
         c,
+        t,
         |b, i, raw| unit_spec(b, i, raw),
         |b, (found, spec)| b.unit_resolved(spec, found).map(drop),
     )?;
-    each(&mut b, &doc.matters, threads, c, |_, i, raw| matter_spec(i, raw), |b, spec| b.matter(spec).map(drop))?;
-    each(&mut b, &doc.items, threads, c, |_, i, raw| item_spec(i, raw), |b, spec| b.item(spec).map(drop))?;
-    each(&mut b, &doc.links, threads, c, prepare_link, |b, link| {
+    each(&mut b, &doc.matters, threads, c, t, |_, i, raw| matter_spec(i, raw), |b, spec| b.matter(spec).map(drop))?;
+    each(&mut b, &doc.items, threads, c, t, |_, i, raw| item_spec(i, raw), |b, spec| b.item(spec).map(drop))?;
+    each(&mut b, &doc.links, threads, c, t, prepare_link, |b, link| {
         b.add_prepared(link);
         Ok(())
     })?;
     if let Some(found) = collect {
         b.resolve_pending(&mut |e| found.push(e));
     }
-    b.build()
+    let model = b.build();
+    t.finish();
+    model
 }
 
 /// A territory, with its parent when it is among the territories added already (then the spec

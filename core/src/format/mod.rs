@@ -14,7 +14,7 @@ pub use self::csv::{
 };
 pub use csv_write::{CsvOptions, CsvWriter, Formulas};
 pub use encoding::Encoding;
-pub use json::{FORMAT, LoadOptions, problems};
+pub use json::{FORMAT, LoadOptions, Progress, problems};
 
 /// Every problem of a CSV bundle folder that the loader can find in one pass, in the order
 /// of its files and rows; empty when the bundle loads.

@@ -299,24 +299,6 @@ impl Model {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn columns_and_dates() {
-        assert_eq!(column_name(0), "A");
-        assert_eq!(column_name(25), "Z");
-        assert_eq!(column_name(26), "AA");
-        assert_eq!(column_name(27), "AB");
-        assert_eq!(column_name(701), "ZZ");
-        assert_eq!(column_name(702), "AAA");
-        assert_eq!(excel_date(45473), "2024-06-30");
-        assert_eq!(excel_date(25569), "1970-01-01");
-        assert_eq!(excel_date(36526), "2000-01-01");
-    }
-}
-
 /// The sum of the uncompressed sizes a zip's central directory declares (`u64::MAX` for a
 /// ZIP64 entry, whose size does not fit the directory); `None` when the bytes hold no
 /// readable directory (then the workbook reader reports what is wrong).
@@ -342,4 +324,22 @@ fn declared_size(bytes: &[u8]) -> Option<u64> {
         at += 46 + u16_at(at + 28)? + u16_at(at + 30)? + u16_at(at + 32)?;
     }
     Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_and_dates() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(27), "AB");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+        assert_eq!(excel_date(45473), "2024-06-30");
+        assert_eq!(excel_date(25569), "1970-01-01");
+        assert_eq!(excel_date(36526), "2000-01-01");
+    }
 }
