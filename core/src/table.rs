@@ -601,13 +601,15 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
 
 /// Links of a model as a table, in document order (all, or only `ids` when given). Columns:
 /// `index` (position in the model's links), `from`, `from_name`, `to`, `to_name`, `kind`,
-/// `primary`, `power`, `role`, `scope`, `scope_name`, `members`, `attrs` (JSON), `since`, `until`.
+/// `primary`, `power`, `role`, `scope`, `scope_name`, `members`, `event` (of a `succeeded_by`
+/// link), `attrs` (JSON), `since`, `until`.
 ///
 /// ```
 /// use tiaokuai::{Model, table::{links_table, ColumnData}};
 /// let m = Model::sample();
 /// let t = links_table(&m, None);
-/// assert_eq!(t.rows(), m.link_count());
+/// assert_eq!(t.rows(), m.count_links()); // the links of the model as read at its date
+/// assert!(t.column("event").is_some());
 /// assert!(matches!(t.column("primary").unwrap().data, ColumnData::Bool(_)));
 /// ```
 pub fn links_table(model: &Model, ids: Option<&[LinkId]>) -> Table {
@@ -647,6 +649,8 @@ pub fn links_table(model: &Model, ids: Option<&[LinkId]>) -> Table {
     );
     id_and_name(&mut t, "scope", &|l| l.scope);
     push(&mut t, "members", ColumnData::Int(links.iter().map(|l| l.members.map(i64::from)).collect()));
+    let events: Vec<Option<String>> = links.iter().map(|l| l.event.as_ref().map(|e| e.to_string())).collect();
+    push(&mut t, "event", strs(events.iter().map(|e| e.as_deref())));
     push(&mut t, "attrs", ColumnData::Json(links.iter().map(|l| l.attrs.as_ref().map(|a| a.as_json())).collect()));
     push(&mut t, "since", ColumnData::Date(links.iter().map(|l| l.validity.since).collect()));
     push(&mut t, "until", ColumnData::Date(links.iter().map(|l| l.validity.until).collect()));
@@ -736,7 +740,8 @@ pub fn areas_table(areas: &[Area]) -> Table {
 /// ```
 /// use tiaokuai::{Config, Model, time::Every};
 /// let model = Model::sample();
-/// let dates = tiaokuai::time::timeline_dates(&model, Some("2014".parse()?), Some("2016".parse()?), Some(Every::Year))?;
+/// let (from, to) = ("2014".parse().ok(), "2016".parse().ok());
+/// let dates = tiaokuai::time::timeline_dates(&model, from, to, Some(Every::Year))?;
 /// let t = tiaokuai::table::timeline_table(&model.timeline(&Config::default(), &dates));
 /// assert_eq!(t.rows(), 3);
 /// assert_eq!(t.columns()[0].name, "date");
