@@ -163,6 +163,6 @@ def test_empty_model_gives_empty_typed_frames(monkeypatch: pytest.MonkeyPatch, h
     empty = Model.from_dict({"format": "tiaokuai/1", "territories": [], "units": [], "links": []})
     units = empty.units.to_pandas()
     assert units.shape == (0, 13) and str(units["members"].dtype) == "Int64"
-    assert empty.links.to_pandas().shape == (0, 14)
+    assert empty.links.to_pandas().shape == (0, 15)
     assert empty.audit().to_pandas().shape == (0, 9)
     assert len(empty.audit().metrics_frame()) == 0
