@@ -7,12 +7,12 @@ use serde_json::Value;
 
 /// A merge of two streets on 2020-06-01 and the rename of the street's committee, read at
 /// `meta.as_of` 2021-01-01.
-const FIXTURE: &str = "cli/tests/succession.json";
+const FIXTURE: &str = "tests/succession.json";
 
 fn tiaokuai(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
         .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
         .output()
         .expect("the tiaokuai binary runs")
 }

@@ -99,7 +99,11 @@ impl Model {
             #[cfg(feature = "xlsx")]
             return Self::from_xlsx_with(path, options);
             #[cfg(not(feature = "xlsx"))]
-            return Err(Error::Io { path: path.display().to_string(), message: NO_XLSX.into() });
+            return Err(Error::Io {
+                path: path.display().to_string(),
+                message: NO_XLSX.into(),
+                io_kind: std::io::ErrorKind::Unsupported,
+            });
         }
         let bytes = read_checked(path, 0, options.max_bytes, hook)?;
         Self::from_json_bytes_with(&bytes, options)
@@ -147,7 +151,11 @@ impl Model {
             #[cfg(feature = "xlsx")]
             return self.write_xlsx(path);
             #[cfg(not(feature = "xlsx"))]
-            return Err(Error::Io { path: path.display().to_string(), message: NO_XLSX.into() });
+            return Err(Error::Io {
+                path: path.display().to_string(),
+                message: NO_XLSX.into(),
+                io_kind: std::io::ErrorKind::Unsupported,
+            });
         }
         write_atomic(path, |w| self.write_json(w))
     }
