@@ -181,14 +181,15 @@ pub fn uncertain<'a>(
     if !model.has_uncertain() {
         return out;
     }
-    let mut seen_records: Vec<Node> = Vec::new();
-    let mut seen_links: Vec<usize> = Vec::new();
+    // Sets, not lists: an answer may name thousands of possibly-in-force records and links,
+    // and a list search per fact would make it quadratic.
+    let mut seen_records: std::collections::HashSet<Node> = std::collections::HashSet::new();
+    let mut seen_links: std::collections::HashSet<usize> = std::collections::HashSet::new();
     let mut record = |id: &str, out: &mut Evidence<'static>| {
         let Some(n) = model.find(id) else { return };
-        if model.status(n) != Status::Possibly || seen_records.contains(&n) {
+        if model.status(n) != Status::Possibly || !seen_records.insert(n) {
             return;
         }
-        seen_records.push(n);
         let v = model.record(n).validity();
         for (field, date) in [("since", v.since), ("until", v.until)] {
             if let Some(d) = date {
@@ -204,9 +205,8 @@ pub fn uncertain<'a>(
             Fact::Link { link, from, to, .. } => {
                 if *link < model.link_count()
                     && model.link_status(LinkId(*link as u32)) == Status::Possibly
-                    && !seen_links.contains(link)
+                    && seen_links.insert(*link)
                 {
-                    seen_links.push(*link);
                     out.push(Fact::link(model, LinkId(*link as u32)));
                 }
                 record(from, &mut out);
