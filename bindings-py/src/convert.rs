@@ -372,21 +372,8 @@ pub(crate) fn import_optional<'py>(py: Python<'py>, module: &str, needed_for: &s
     })
 }
 
-/// Escapes text for HTML.
-pub(crate) fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML: the core's escape, which the HTML report uses.
+pub(crate) use tiaokuai::html::escape as html_escape;
 
 /// An HTML table: a caption, headers and rows of cells (escaped here).
 pub(crate) fn html_table(caption: &str, headers: &[&str], rows: &[Vec<String>]) -> String {

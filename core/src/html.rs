@@ -267,7 +267,7 @@ pub fn to_html(model: &Model, report: &Report, options: &HtmlOptions) -> String 
     let (head, rest) = TEMPLATE.split_once(TITLE_MARK).expect("the template has a title mark");
     let (middle, tail) = rest.split_once(DATA_MARK).expect("the template has a data mark");
     page.push_str(head);
-    page.push_str(&escape_html(&title));
+    page.push_str(&escape(&title));
     page.push_str(middle);
     page.push_str(&json);
     page.push_str(tail);
@@ -357,8 +357,14 @@ fn level_str(level: Level) -> &'static str {
     }
 }
 
-/// Escapes text for an HTML element or attribute.
-fn escape_html(text: &str) -> String {
+/// Escapes text for an HTML element or a quoted attribute (`& < > " '`), as the report
+/// writes every piece of user data; the Python binding's HTML views use it too.
+///
+/// ```
+/// assert_eq!(tiaokuai::html::escape(r#"<b title="x">A & B's</b>"#),
+///            "&lt;b title=&quot;x&quot;&gt;A &amp; B&#39;s&lt;/b&gt;");
+/// ```
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
