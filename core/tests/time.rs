@@ -214,6 +214,15 @@ fn a_view_writes_its_whole_document_and_a_snapshot_the_view() {
     let model = history();
     let view = model.at(date("2019"));
     assert_eq!(view.to_json(), model.to_json(), "writing a view loses no history");
+    // CSV bundles and workbooks too.
+    let dir = std::env::temp_dir().join(format!("tiaokuai-time-view-csv-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    view.write_csv_dir(&dir).unwrap();
+    let from_csv = Model::from_csv_dir(&dir).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(from_csv, model);
+    let book = view.to_xlsx_bytes().unwrap();
+    assert_eq!(Model::from_xlsx_bytes_with(&book, &tiaokuai::LoadOptions::default()).unwrap(), model);
     let snap = view.snapshot().unwrap();
     assert_eq!(snap.as_of(), Some(date("2019")));
     assert_eq!(snap.date(), Some(date("2019")));

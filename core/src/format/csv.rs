@@ -667,31 +667,31 @@ impl Model {
     /// # Ok::<(), tiaokuai::Error>(())
     /// ```
     pub fn write_csv_dir_with(&self, dir: impl AsRef<Path>, options: &BundleOptions) -> Result<()> {
-        if self.is_filtered() {
-            return self.whole().write_csv_dir_with(dir, options);
-        }
         super::write_dir_atomic(dir.as_ref(), "CSV bundle", &BUNDLE_FILES, |tmp| self.write_csv_files(tmp, options))
     }
 
     /// The data rows of table `n` (in [`FILES`] order), as the bundle writes them: the
-    /// cells of [`TERRITORY_COLUMNS`] … [`LINK_COLUMNS`], empty for absent fields.
+    /// cells of [`TERRITORY_COLUMNS`] … [`LINK_COLUMNS`], empty for absent fields. Every record and link of the
+    /// document, whatever date the model is read at: a bundle holds the history.
     pub(super) fn table_rows(&self, n: usize) -> Box<dyn Iterator<Item = Vec<String>> + '_> {
         let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
         let attrs = |a: Option<&Attrs>| a.map(|a| a.as_json().to_string()).unwrap_or_default();
         let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
         match n {
-            0 => Box::new(self.territories().map(move |(_, t)| {
-                vec![
-                    t.id.to_string(),
-                    t.name.to_string(),
-                    t.kind.to_string(),
-                    t.parent.map(|p| self.id(p).to_string()).unwrap_or_default(),
-                    date(t.validity.since),
-                    date(t.validity.until),
-                    attrs(t.attrs.as_ref()),
-                ]
-            })),
-            1 => Box::new(self.units().map(move |(_, u)| {
+            0 => Box::new(self.document_typed(RecordType::Territory).filter_map(|(_, r)| r.as_territory()).map(
+                move |t| {
+                    vec![
+                        t.id.to_string(),
+                        t.name.to_string(),
+                        t.kind.to_string(),
+                        t.parent.map(|p| self.id(p).to_string()).unwrap_or_default(),
+                        date(t.validity.since),
+                        date(t.validity.until),
+                        attrs(t.attrs.as_ref()),
+                    ]
+                },
+            )),
+            1 => Box::new(self.document_typed(RecordType::Unit).filter_map(|(_, r)| r.as_unit()).map(move |u| {
                 vec![
                     u.id.to_string(),
                     u.name.to_string(),
@@ -706,7 +706,7 @@ impl Model {
                     attrs(u.attrs.as_ref()),
                 ]
             })),
-            2 => Box::new(self.matters().map(move |(_, m)| {
+            2 => Box::new(self.document_typed(RecordType::Matter).filter_map(|(_, r)| r.as_matter()).map(move |m| {
                 vec![
                     m.id.to_string(),
                     m.name.to_string(),
@@ -717,7 +717,7 @@ impl Model {
                     attrs(m.attrs.as_ref()),
                 ]
             })),
-            3 => Box::new(self.items().map(move |(_, i)| {
+            3 => Box::new(self.document_typed(RecordType::Item).filter_map(|(_, r)| r.as_item()).map(move |i| {
                 vec![
                     i.id.to_string(),
                     i.name.to_string(),
@@ -727,7 +727,7 @@ impl Model {
                     attrs(i.attrs.as_ref()),
                 ]
             })),
-            _ => Box::new(self.links().map(move |(_, l)| {
+            _ => Box::new(self.document_links().map(move |(_, l)| {
                 vec![
                     self.id(l.from).to_string(),
                     self.id(l.to).to_string(),

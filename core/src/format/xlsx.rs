@@ -252,9 +252,6 @@ impl Model {
     /// [`Error::Io`] when a table does not fit a sheet: more than 1,048,575 rows
     /// (a national model; use JSON or a CSV bundle) or a cell over 32,767 characters.
     pub fn to_xlsx_bytes(&self) -> Result<Vec<u8>> {
-        if self.is_filtered() {
-            return self.whole().to_xlsx_bytes();
-        }
         let fail = |what: String| Error::Io { path: String::new(), message: what, io_kind: std::io::ErrorKind::Other };
         let mut book = rust_xlsxwriter::Workbook::new();
         for (n, &(_, columns, _)) in FILES.iter().enumerate() {

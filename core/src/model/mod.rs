@@ -443,12 +443,6 @@ impl Model {
         self.view.masks.as_ref().is_some_and(|m| m.maybe_nodes.any() || m.maybe_links.any())
     }
 
-    /// True when the view leaves out or doubts some record or link (the writers then
-    /// write the whole document).
-    pub(crate) fn is_filtered(&self) -> bool {
-        self.view.masks.is_some()
-    }
-
     #[inline]
     fn node_out(&self, i: usize) -> bool {
         self.view.masks.as_ref().is_some_and(|m| m.out_nodes.get(i))
@@ -662,7 +656,12 @@ impl Model {
     /// Every record of the document in document order, in the view or not (what the
     /// writers write).
     pub fn document_records(&self) -> impl Iterator<Item = (Node, &Record)> + '_ {
-        TYPES.iter().flat_map(move |&t| self.data.order[type_slot(t)].iter().map(move |n| (n, self.record(n))))
+        TYPES.iter().flat_map(move |&t| self.document_typed(t))
+    }
+
+    /// The records of one type in the document, in document order, in the view or not.
+    pub(crate) fn document_typed(&self, t: RecordType) -> impl Iterator<Item = (Node, &Record)> + '_ {
+        self.data.order[type_slot(t)].iter().map(move |n| (n, self.record(n)))
     }
 
     /// Every link of the document in document order, in the view or not (what the
