@@ -48,6 +48,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+mod changes;
+pub use changes::{Ambiguous, CodeChange, DivisionChanges, name_stem};
+
 use crate::error::{Error, Result};
 use crate::model::{Attrs, Model, ModelBuilder, TerritoryKind, TerritorySpec};
 

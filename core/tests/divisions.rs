@@ -380,3 +380,143 @@ fn the_tree_lists_ancestors_first_then_depth_first_by_code() {
         seen.insert(e.id);
     }
 }
+
+// --- Code changes between two lists (core/tests/data/divisions-old → -new, see its README) ---
+
+fn fixture(which: &str) -> Divisions {
+    Divisions::from_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(which)).unwrap()
+}
+
+fn changes_at(changed_on: &str) -> (Model, divisions::DivisionChanges) {
+    fixture("divisions-new").import_changes(&fixture("divisions-old"), "310199", changed_on.parse().unwrap()).unwrap()
+}
+
+/// `(since, until)` of a record, as text.
+fn dates(model: &Model, id: &str) -> (Option<String>, Option<String>) {
+    let v = model.record(model.node(id).unwrap_or_else(|| panic!("{id} is missing"))).validity();
+    (v.since.map(|d| d.to_string()), v.until.map(|d| d.to_string()))
+}
+
+/// The `succeeded_by` links of the model as `(from, to, event)`, sorted.
+fn successions(model: &Model) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = model
+        .links()
+        .filter(|(_, l)| l.kind == tiaokuai::LinkKind::SucceededBy)
+        .map(|(_, l)| {
+            let event = l.event.as_ref().map_or("", |e| e.as_str()).to_string();
+            (model.id(l.from).to_string(), model.id(l.to).to_string(), event)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn import_changes_links_recode_merge_and_split_and_dates_both_sides() {
+    let (model, changes) = changes_at("2021-06-01");
+    let s = |a: &str, b: &str, e: &str| (a.to_string(), b.to_string(), e.to_string());
+    assert_eq!(
+        successions(&model),
+        [
+            s("310199101", "310199106", "recode"),
+            s("310199102", "310199107", "merge"),
+            s("310199103", "310199003", "split"),
+            s("310199103", "310199108", "split"),
+            s("310199201", "310199107", "merge"),
+        ]
+    );
+    assert_eq!(changes.successions.len(), 5);
+    let ended = (None, Some("2021-05-31".to_string()));
+    let started = (Some("2021-06-01".to_string()), None);
+    for old in ["310199101", "310199102", "310199103", "310199104", "310199105", "310199201", "310199202"] {
+        assert_eq!(dates(&model, old), ended, "{old}");
+    }
+    for new in ["310199003", "310199004", "310199005", "310199106", "310199107", "310199108", "310199109"] {
+        assert_eq!(dates(&model, new), started, "{new}");
+    }
+    // Unchanged and renamed rows are one record each, without dates; the rename keeps the old name.
+    for same in ["31", "310199", "310199001", "310199002"] {
+        assert_eq!(dates(&model, same), (None, None), "{same}");
+    }
+    let renamed = model.record(model.node("310199001").unwrap());
+    assert_eq!(renamed.name(), "友谊街道");
+    assert_eq!(renamed.attrs().unwrap().as_json(), r#"{"former_name":"友谊路街道","renamed_on":"2021-06-01"}"#);
+    assert_eq!(changes.renamed, ["310199001"]);
+    assert_eq!(changes.unchanged, 3); // 31, 310199, 310199002
+    // 2 + 2×1 + 9 + 9 − 2 shared township codes: every row of both lists is there once.
+    assert_eq!(model.count(RecordType::Territory), 2 + 9 + 9 - 2);
+    // A lookup of the recoded town after the change follows the link and says so.
+    let step = &model.successions(model.node("310199101").unwrap())[0];
+    assert_eq!(step.sentence(&model), "310199101 was recoded as 310199106 on 2021-06-01");
+}
+
+#[test]
+fn import_changes_reports_what_it_left_unmatched_and_never_guesses() {
+    let (model, changes) = changes_at("2021-06-01");
+    assert_eq!(changes.ended, ["310199105"]);
+    assert_eq!(changes.started, ["310199005"]);
+    assert_eq!(changes.ambiguous.len(), 1);
+    assert_eq!(changes.ambiguous[0].old, ["310199104", "310199202"]);
+    assert_eq!(changes.ambiguous[0].new, ["310199004", "310199109"]);
+    assert!(!changes.all_matched());
+    // No link touches the ambiguous group or the unmatched rows.
+    for id in ["310199104", "310199202", "310199004", "310199109", "310199105", "310199005"] {
+        assert!(successions(&model).iter().all(|(a, b, _)| a != id && b != id), "{id}");
+    }
+    let meta = model.meta().unwrap();
+    assert_eq!(meta.get("changed_on").unwrap(), "2021-06-01");
+    let unmatched = meta.get("unmatched").unwrap();
+    assert_eq!(unmatched["ambiguous"][0]["new"][1], "310199109");
+    assert_eq!(unmatched["ended"][0], "310199105");
+    let summary = changes.summary();
+    assert!(summary.contains("1 recode, 2 merge and 2 split links"), "{summary}");
+    assert!(summary.contains("ambiguous, not linked: 310199104, 310199202 → 310199004, 310199109"), "{summary}");
+}
+
+#[test]
+fn import_changes_audits_clean_of_time_rules_and_round_trips() {
+    for on in ["2021-06-01", "2021-01-01", "2021-06", "2021"] {
+        let (model, _) = changes_at(on);
+        let report = model.audit(&tiaokuai::Config::default());
+        let t: Vec<_> = report.findings.iter().filter(|f| f.rule.starts_with('T')).map(|f| &f.message).collect();
+        assert!(t.is_empty(), "{on}: {t:#?}");
+        let again = Model::from_json(&model.to_json()).unwrap();
+        assert_eq!(successions(&again), successions(&model), "{on}");
+        // Before the change the old towns are there, after it the new ones.
+        let before = model.at("2020-12-31".parse().unwrap());
+        let after = model.at("2022-01-01".parse().unwrap());
+        assert!(before.node("310199101").is_some() && before.node("310199106").is_none(), "{on}");
+        assert!(after.node("310199101").is_none() && after.node("310199106").is_some(), "{on}");
+    }
+    // A reduced day of change is both sides' date: "some day of 2021".
+    let (model, _) = changes_at("2021");
+    assert_eq!(dates(&model, "310199101"), (None, Some("2021".into())));
+    assert_eq!(dates(&model, "310199106"), (Some("2021".into()), None));
+    let (model, _) = changes_at("2021-01-01");
+    assert_eq!(dates(&model, "310199101"), (None, Some("2020-12-31".into())));
+}
+
+#[test]
+fn import_changes_follows_a_recoded_parent_and_names_the_previous_list_in_errors() {
+    let p = "code,name\n31,\"上海市\"\n";
+    let c = "code,name,provinceCode\n3101,\"市辖区\",31\n";
+    let areas = |code: &str| format!("code,name,cityCode,provinceCode\n{code},\"新河区\",3101,31\n");
+    let streets = |rows: &str| format!("code,name,areaCode,provinceCode,cityCode\n{rows}");
+    let old = Divisions::from_csv(p, c, &areas("310198"), &streets("310198101,\"罗店镇\",310198,31,3101\n")).unwrap();
+    let new = Divisions::from_csv(p, c, &areas("310199"), &streets("310199101,\"罗店镇\",310199,31,3101\n")).unwrap();
+    let (model, changes) = new.import_changes(&old, "31", "2021-06-01".parse().unwrap()).unwrap();
+    assert_eq!(
+        successions(&model),
+        [
+            ("310198".to_string(), "310199".to_string(), "recode".to_string()),
+            ("310198101".to_string(), "310199101".to_string(), "recode".to_string()),
+        ]
+    );
+    assert!(changes.all_matched());
+    assert_eq!(parent_id(&model, "310198101"), Some("310198"));
+    let err = new.import_changes(&old, "310199", "2021-06-01".parse().unwrap()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"division code: in the previous list (custom division codes): no division has code prefix "310199""#
+    );
+}
