@@ -381,9 +381,39 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::ImportDivisions { code, output } => {
+        Command::ImportDivisions { code, tables, previous, changed_on, output } => {
             let output = model_output(output.as_deref())?;
-            let model = tiaokuai::divisions::import(&code)?;
+            let previous = match (previous, changed_on) {
+                (Some(dir), Some(on)) => Some((dir, on)),
+                (None, None) => None,
+                (Some(_), None) => {
+                    return Err(Failure::Usage(
+                        "--previous needs --changed-on DATE: the day the new codes took effect".into(),
+                    ));
+                }
+                (None, Some(_)) => {
+                    return Err(Failure::Usage(
+                        "--changed-on needs --previous DIR: the division list in force before that day".into(),
+                    ));
+                }
+            };
+            let owned;
+            let divisions = match tables {
+                Some(dir) => {
+                    owned = tiaokuai::divisions::Divisions::from_dir(&dir)?;
+                    &owned
+                }
+                None => tiaokuai::divisions::Divisions::embedded(),
+            };
+            let model = match previous {
+                None => divisions.import(&code)?,
+                Some((dir, on)) => {
+                    let old = tiaokuai::divisions::Divisions::from_dir(&dir)?;
+                    let (model, changes) = divisions.import_changes(&old, &code, on)?;
+                    eprintln!("{}", escape_terminal(&changes.summary()));
+                    model
+                }
+            };
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -524,10 +524,27 @@ pub enum Command {
         excel: bool,
     },
     /// Build the territory tree of China's real administrative divisions (NBS 2023) for a code prefix.
+    ///
+    /// With --previous and --changed-on, also record the code changes since an older list:
+    /// codes only in the old list end the day before, codes only in the new one start that
+    /// day, and `succeeded_by` links say recode, merge or split where the names show it.
+    /// What the names cannot settle is left unlinked and listed on standard error.
     ImportDivisions {
         /// A code prefix: "31" (Shanghai), "310113" (Baoshan), "all" for all of China.
         #[arg(long)]
         code: String,
+        /// Read the division list from this folder (provinces.csv, cities.csv, areas.csv,
+        /// streets.csv, as in data/divisions/) instead of the embedded NBS 2023 tables.
+        #[arg(long, value_name = "DIR")]
+        tables: Option<String>,
+        /// An older division list (a folder of the same four files): record what changed
+        /// between it and the list imported. Needs --changed-on.
+        #[arg(long, value_name = "DIR")]
+        previous: Option<String>,
+        /// The day the new codes took effect (YYYY-MM-DD; a year or month when only that is
+        /// known). Only with --previous.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        changed_on: Option<tiaokuai::Date>,
         /// Where to write the model: a JSON file (stdout when omitted or `-`), or a CSV
         /// bundle folder when the path ends in /. Written atomically, as for convert.
         #[arg(short, long)]

@@ -449,6 +449,41 @@ fn import_divisions_of_baoshan() {
 }
 
 #[test]
+fn import_divisions_records_changes_since_a_previous_list() {
+    let (old, new) = ("../core/tests/data/divisions-old", "../core/tests/data/divisions-new");
+    let args =
+        ["import-divisions", "--code", "310199", "--tables", new, "--previous", old, "--changed-on", "2021-06-01"];
+    let o = tiaokuai(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("1 recode, 2 merge and 2 split links"), "{err}");
+    assert!(err.contains("ended without a successor: 310199105"), "{err}");
+    assert!(err.contains("ambiguous, not linked: 310199104, 310199202 → 310199004, 310199109"), "{err}");
+    let model: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let links = model["links"].as_array().unwrap();
+    assert_eq!(links.len(), 5);
+    assert!(links.iter().any(|l| l["from"] == "310199101" && l["to"] == "310199106" && l["event"] == "recode"));
+    let record = |id: &str| model["territories"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap().clone();
+    assert_eq!(record("310199101")["until"], "2021-05-31");
+    assert_eq!(record("310199106")["since"], "2021-06-01");
+    assert_eq!(model["meta"]["changed_on"], "2021-06-01");
+    // The two flags go together; a malformed date is a usage error naming it.
+    for (bad, says) in [
+        (vec!["--previous", old], "--previous needs --changed-on"),
+        (vec!["--changed-on", "2021-06-01"], "--changed-on needs --previous"),
+        (vec!["--previous", old, "--changed-on", "2021-13"], "2021-13"),
+    ] {
+        let o = tiaokuai(&[&["import-divisions", "--code", "310199", "--tables", new][..], &bad[..]].concat());
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert!(stderr(&o).contains(says), "{bad:?}: {}", stderr(&o));
+    }
+    // Without --tables the new list is the embedded one, which has no 310199.
+    let o = tiaokuai(&["import-divisions", "--code", "310199", "--previous", old, "--changed-on", "2021"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("310199"), "{}", stderr(&o));
+}
+
+#[test]
 fn generate_is_deterministic() {
     let a = tiaokuai(&["generate", "--scale", "district", "--seed", "1"]);
     let b = tiaokuai(&["generate", "--scale", "district", "--seed", "1"]);
