@@ -787,6 +787,37 @@ enum tiaokuai_result tiaokuai_model_metrics_json(const struct tiaokuai_model *mo
                                                  struct tiaokuai_error **out_error);
 
 /**
+ * The timeline: the metrics and the findings counted by rule at a series of
+ * dates, as pretty-printed JSON `{"rules": ["C001", …], "rows": [{"date",
+ * "day", "errors", "warnings", "infos", "findings": {"C001": n, …},
+ * "counts": {…}, "rates": {…}}]}` (the JSON of `tiaokuai timeline --format
+ * json` and of the Rust `Timeline::to_json`). `rules` lists the rules that
+ * give a finding at some date; a year or month is read as its last day.
+ *
+ * `options_json` (`options_len` bytes of UTF-8, or NULL with 0 for the
+ * defaults) is an object with any of: `"from"` and `"to"` (dates, `YYYY`,
+ * `YYYY-MM` or `YYYY-MM-DD`), `"every"` (`"year"`, `"quarter"` or
+ * `"month"`: each period end from `from` to `to`, both then needed; without
+ * it, every day on which some record or link starts or ends, within
+ * `from`…`to` when given) and `"config"` (an audit config object, as for
+ * `tiaokuai_model_audit`). E.g. `{"from": "2014", "to": "2024", "every":
+ * "year"}`. A malformed date gives `TIAOKUAI_RESULT_INVALID_DATE`; an
+ * unknown key, a value of the wrong type or a bad `every` gives
+ * `TIAOKUAI_RESULT_INVALID_ARGUMENT`; `to` before `from`, `every` without
+ * both, more than 10,000 dates or a bad config give `TIAOKUAI_RESULT_INVALID`.
+ * Each date costs about one audit.
+ *
+ * On success writes a new string owned by the caller to `*out_json` (free it
+ * with `tiaokuai_string_free`), and its length to `*out_len` when not NULL.
+ */
+enum tiaokuai_result tiaokuai_model_timeline_json(const struct tiaokuai_model *model,
+                                                  const char *options_json,
+                                                  size_t options_len,
+                                                  char **out_json,
+                                                  size_t *out_len,
+                                                  struct tiaokuai_error **out_error);
+
+/**
  * The number of findings; 0 when `report` is NULL.
  */
 size_t tiaokuai_report_len(const struct tiaokuai_report *report);

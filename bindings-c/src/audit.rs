@@ -145,6 +145,98 @@ pub unsafe extern "C" fn tiaokuai_model_metrics_json(
     })
 }
 
+/// Reads the options of `tiaokuai_model_timeline_json`: the dates, then the config.
+fn timeline_options(
+    model: &tiaokuai::Model,
+    text: Option<&str>,
+) -> Result<(Vec<tiaokuai::Date>, Config), Failure> {
+    use tiaokuai::time::{Every, timeline_dates};
+    let bad = |message: String| Failure::invalid_argument(format!("options_json: {message}"));
+    let map = match text {
+        None => serde_json::Map::new(),
+        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(map)) => map,
+            Ok(_) => return Err(bad("must be a JSON object".to_string())),
+            Err(e) => return Err(bad(e.to_string())),
+        },
+    };
+    let mut dates = [None, None];
+    let mut every = None;
+    let mut config = Config::default();
+    for (key, value) in &map {
+        match (key.as_str(), value) {
+            (_, serde_json::Value::Null) => {}
+            (k @ ("from" | "to"), serde_json::Value::String(d)) => {
+                let date = d
+                    .parse::<tiaokuai::Date>()
+                    .map_err(|e| Failure::invalid_date(&format!("options_json.{k}"), &e))?;
+                dates[usize::from(k == "to")] = Some(date);
+            }
+            ("every", serde_json::Value::String(e)) => {
+                every = Some(match e.as_str() {
+                    "year" => Every::Year,
+                    "quarter" => Every::Quarter,
+                    "month" => Every::Month,
+                    other => return Err(bad(format!("every: {other:?}; expected \"year\", \"quarter\" or \"month\""))),
+                });
+            }
+            ("config", serde_json::Value::Object(_)) => {
+                config = Config::from_json_str_with(&value.to_string(), &LoadOptions::default())?;
+            }
+            (k @ ("from" | "to" | "every"), other) => return Err(bad(format!("{k} must be a string, not {other}"))),
+            ("config", other) => return Err(bad(format!("config must be an object, not {other}"))),
+            (other, _) => {
+                return Err(bad(format!("unknown key {other:?} (expected from, to, every, config)")));
+            }
+        }
+    }
+    Ok((timeline_dates(model, dates[0], dates[1], every)?, config))
+}
+
+/// The timeline: the metrics and the findings counted by rule at a series of
+/// dates, as pretty-printed JSON `{"rules": ["C001", …], "rows": [{"date",
+/// "day", "errors", "warnings", "infos", "findings": {"C001": n, …},
+/// "counts": {…}, "rates": {…}}]}` (the JSON of `tiaokuai timeline --format
+/// json` and of the Rust `Timeline::to_json`). `rules` lists the rules that
+/// give a finding at some date; a year or month is read as its last day.
+///
+/// `options_json` (`options_len` bytes of UTF-8, or NULL with 0 for the
+/// defaults) is an object with any of: `"from"` and `"to"` (dates, `YYYY`,
+/// `YYYY-MM` or `YYYY-MM-DD`), `"every"` (`"year"`, `"quarter"` or
+/// `"month"`: each period end from `from` to `to`, both then needed; without
+/// it, every day on which some record or link starts or ends, within
+/// `from`…`to` when given) and `"config"` (an audit config object, as for
+/// `tiaokuai_model_audit`). E.g. `{"from": "2014", "to": "2024", "every":
+/// "year"}`. A malformed date gives `TIAOKUAI_RESULT_INVALID_DATE`; an
+/// unknown key, a value of the wrong type or a bad `every` gives
+/// `TIAOKUAI_RESULT_INVALID_ARGUMENT`; `to` before `from`, `every` without
+/// both, more than 10,000 dates or a bad config give `TIAOKUAI_RESULT_INVALID`.
+/// Each date costs about one audit.
+///
+/// On success writes a new string owned by the caller to `*out_json` (free it
+/// with `tiaokuai_string_free`), and its length to `*out_len` when not NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_timeline_json(
+    model: *const tiaokuai_model,
+    options_json: *const c_char,
+    options_len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_json = out_ptr(out_json, "out_json")?;
+        // SAFETY: inputs as documented; outputs checked or optional.
+        unsafe {
+            let model = &borrow(model, "model")?.model;
+            let text = opt_str_in(options_json, options_len, "options_json")?;
+            let (dates, config) = timeline_options(model, text)?;
+            write_string(out_json, out_len, &model.timeline(&config, &dates).to_json());
+        }
+        Ok(())
+    })
+}
+
 /// The number of findings; 0 when `report` is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tiaokuai_report_len(report: *const tiaokuai_report) -> usize {

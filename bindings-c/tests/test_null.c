@@ -415,6 +415,21 @@ static void t_model_metrics_json(void) {
   tiaokuai_string_free(json);
 }
 
+static void t_model_timeline_json(void) {
+  char *json = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_timeline_json(NULL, NULL, 0, &json, &len, errp));
+  NULL_PARAM("out_json", tiaokuai_model_timeline_json(model, NULL, 0, NULL, &len, errp));
+  NULL_PARAM("options_json", tiaokuai_model_timeline_json(model, NULL, 2, &json, &len, errp));
+  CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK,
+               tiaokuai_model_timeline_json(model, S("{\"from\": \"2020\", \"to\": \"2020\", \"every\": \"year\"}"),
+                                            &json, NULL, NULL),
+               NULL);
+  CHECK(json != UNTOUCHED && json[0] == '{');
+  tiaokuai_string_free(json);
+}
+
 static void t_report_len(void) {
   CHECK(tiaokuai_report_len(NULL) == 0);
   CHECK(tiaokuai_report_len(report) > 0);
@@ -650,6 +665,7 @@ static const struct covered COVERED[] = {
     {"tiaokuai_step_link", t_step_link},
     {"tiaokuai_model_audit", t_model_audit},
     {"tiaokuai_model_metrics_json", t_model_metrics_json},
+    {"tiaokuai_model_timeline_json", t_model_timeline_json},
     {"tiaokuai_report_len", t_report_len},
     {"tiaokuai_report_finding", t_report_finding},
     {"tiaokuai_report_summary", t_report_summary},

@@ -2,7 +2,8 @@
  * Views at a date (issue #12): tiaokuai_model_at, _whole, _snapshot, _date, _as_of;
  * TIAOKUAI_RESULT_INVALID_DATE and TIAOKUAI_RESULT_NOT_IN_FORCE; "uncertain" in the JSON
  * answers; and the differential check that a query at a date equals the query on the
- * snapshot of that date.
+ * snapshot of that date; tiaokuai_model_timeline_json on the sample against the table of
+ * data/samples/README.md.
  *
  * Usage: test_time (arguments ignored)
  */
@@ -148,11 +149,110 @@ static void test_view_equals_snapshot(const struct tiaokuai_model *m) {
   }
 }
 
+/* The number after "\"<key>\": " in the timeline row of `date`, or -1 when absent. */
+static long row_value(const char *json, const char *date, const char *key) {
+  char pat[64];
+  snprintf(pat, sizeof pat, "\"date\": \"%s\"", date);
+  const char *row = strstr(json, pat);
+  if (row == NULL) {
+    return -1;
+  }
+  const char *next = strstr(row + 1, "\"date\": ");
+  snprintf(pat, sizeof pat, "\"%s\": ", key);
+  const char *at = strstr(row, pat);
+  if (at == NULL || (next != NULL && at > next)) {
+    return -1;
+  }
+  return strtol(at + strlen(pat), NULL, 10);
+}
+
+/* The number of rows: occurrences of "\"date\": ". */
+static int row_count(const char *json) {
+  int n = 0;
+  for (const char *p = strstr(json, "\"date\": "); p != NULL; p = strstr(p + 1, "\"date\": ")) {
+    n++;
+  }
+  return n;
+}
+
+static char *timeline(const struct tiaokuai_model *m, const char *options, enum tiaokuai_result expected) {
+  char *json = NULL;
+  size_t len = 0;
+  struct tiaokuai_error *err = NULL;
+  enum tiaokuai_result r =
+      tiaokuai_model_timeline_json(m, options, options ? strlen(options) : 0, &json, &len, &err);
+  CHECK_RESULT(expected, r, err);
+  if (r == TIAOKUAI_RESULT_OK) {
+    CHECK(json != NULL && len == strlen(json));
+  } else {
+    CHECK(json == NULL && err != NULL);
+  }
+  tiaokuai_error_free(err);
+  return json;
+}
+
+static void test_timeline(void) {
+  struct tiaokuai_model *sample = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_sample(&sample, NULL), NULL);
+  /* The sample's findings at each year end (data/samples/README.md, "The sample in time"). */
+  char *json = timeline(sample, "{\"from\": \"2013\", \"to\": \"2023\", \"every\": \"year\"}", TIAOKUAI_RESULT_OK);
+  CHECK(row_count(json) == 11);
+  CHECK(row_value(json, "2013", "C001") == 28);
+  CHECK(row_value(json, "2013", "C002") == 58);
+  CHECK(row_value(json, "2013", "S004") == 3);
+  CHECK(row_value(json, "2015", "A004") == 1);
+  CHECK(row_value(json, "2017", "C002") == 45);
+  CHECK(row_value(json, "2022", "C003") == 4);
+  CHECK(row_value(json, "2023", "C001") == 3);
+  long total2013 = row_value(json, "2013", "errors") + row_value(json, "2013", "warnings") +
+                   row_value(json, "2013", "infos");
+  long total2023 = row_value(json, "2023", "errors") + row_value(json, "2023", "warnings") +
+                   row_value(json, "2023", "infos");
+  CHECK(total2013 == 154);
+  CHECK(total2023 == 29);
+  tiaokuai_string_free(json);
+
+  /* The config switches a rule off; without "every" the rows are the days something changes. */
+  json = timeline(sample,
+                  "{\"from\": \"2013\", \"to\": \"2013\", \"every\": \"year\","
+                  " \"config\": {\"rules\": {\"C001\": {\"enabled\": false}}}}",
+                  TIAOKUAI_RESULT_OK);
+  CHECK(row_count(json) == 1 && row_value(json, "2013", "C001") == -1 && row_value(json, "2013", "C002") == 58);
+  tiaokuai_string_free(json);
+  json = timeline(sample, "{\"from\": \"2017-01-01\", \"to\": \"2017-12-31\"}", TIAOKUAI_RESULT_OK);
+  /* Branches founded "2017" are only possibly in force on 2017-01-01 (C002 58 at the end of 2016). */
+  CHECK(row_count(json) == 8 && row_value(json, "2017-01-01", "C002") == 54);
+  CHECK(row_value(json, "2017-12-31", "C002") == 45);
+  tiaokuai_string_free(json);
+  struct tiaokuai_model *dated = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_from_json(S(DATED), &dated, NULL), NULL);
+  json = timeline(dated, NULL, TIAOKUAI_RESULT_OK); /* NULL options: every day something changes */
+  CHECK(row_count(json) >= 2 && strstr(json, "\"date\": \"2020-06-01\"") != NULL);
+  tiaokuai_string_free(json);
+  tiaokuai_model_free(dated);
+
+  /* Bad options: each a clear error, no string. */
+  CHECK(timeline(sample, "{\"from\": \"2019-13\"}", TIAOKUAI_RESULT_INVALID_DATE) == NULL);
+  CHECK(timeline(sample, "{\"every\": \"week\", \"from\": \"2013\", \"to\": \"2014\"}",
+                 TIAOKUAI_RESULT_INVALID_ARGUMENT) == NULL);
+  CHECK(timeline(sample, "{\"since\": \"2013\"}", TIAOKUAI_RESULT_INVALID_ARGUMENT) == NULL);
+  CHECK(timeline(sample, "[1]", TIAOKUAI_RESULT_INVALID_ARGUMENT) == NULL);
+  CHECK(timeline(sample, "{\"every\": \"year\"}", TIAOKUAI_RESULT_INVALID) == NULL);
+  CHECK(timeline(sample, "{\"from\": \"2020\", \"to\": \"2019\"}", TIAOKUAI_RESULT_INVALID) == NULL);
+  char *out = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_NULL_PARAMETER, tiaokuai_model_timeline_json(NULL, NULL, 0, &out, NULL, NULL), NULL);
+  CHECK_RESULT(TIAOKUAI_RESULT_NULL_PARAMETER, tiaokuai_model_timeline_json(sample, NULL, 0, NULL, NULL, NULL),
+               NULL);
+  CHECK(out == NULL);
+  tiaokuai_model_free(sample);
+}
+
 int main(void) {
   struct tiaokuai_model *m = NULL;
   CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_from_json(S(DATED), &m, NULL), NULL);
   test_bad_dates(m);
   test_view_equals_snapshot(m);
   test_views(m); /* frees m */
+  test_timeline();
   return check_summary();
 }
