@@ -79,6 +79,9 @@ interface LibTiaokuai extends Library {
     int tiaokuai_model_metrics_json(Pointer model, byte[] config, SizeT len, PointerByReference outJson,
             Pointer outLen, PointerByReference outError);
 
+    int tiaokuai_model_timeline_json(Pointer model, byte[] options, SizeT len, PointerByReference outJson,
+            Pointer outLen, PointerByReference outError);
+
     SizeT tiaokuai_report_len(Pointer report);
 
     Pointer tiaokuai_report_finding(Pointer report, SizeT index);

@@ -486,6 +486,68 @@ public final class TiaokuaiModel implements AutoCloseable {
         });
     }
 
+    /**
+     * The timeline: the metrics and the findings counted by rule at a series of dates, as JSON
+     * {@code {"rules": ["C001", …], "rows": [{"date", "day", "errors", "warnings", "infos", "findings":
+     * {"C001": n, …}, "counts": {…}, "rates": {…}}]}} (the JSON of {@code tiaokuai timeline --format json}).
+     * A year or month is read as its last day; {@code rules} lists the rules that give a finding at some date.
+     *
+     * @param optionsJson null for every day on which some record or link starts or ends, or an object with any
+     *     of {@code "from"} and {@code "to"} (dates: {@code YYYY}, {@code YYYY-MM}, {@code YYYY-MM-DD}),
+     *     {@code "every"} ({@code "year"}, {@code "quarter"} or {@code "month"}: each period end from
+     *     {@code from} to {@code to}, both then needed) and {@code "config"} (an audit config object), e.g.
+     *     {@code {"from": "2014", "to": "2024", "every": "year"}}
+     * @return the timeline
+     * @throws TiaokuaiException {@code invalid_date} for a malformed date, {@code invalid_argument} for an
+     *     unknown key or a bad {@code every}, {@code invalid} for {@code to} before {@code from}, {@code every}
+     *     without both, or a bad config
+     */
+    public String timelineJson(String optionsJson) {
+        Ffi.Utf8 o = optionsJson == null ? null : Ffi.utf8(optionsJson);
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_model_timeline_json(
+                    m, o == null ? null : o.bytes(), o == null ? new SizeT(0) : o.len(), out, len, err);
+            Ffi.check(rc, err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    /**
+     * The timeline at each year, quarter or month end from {@code from} to {@code to}; see
+     * {@link #timelineJson(String)}.
+     *
+     * @param from the first date ({@code YYYY}, {@code YYYY-MM} or {@code YYYY-MM-DD})
+     * @param to the last date
+     * @param every {@code "year"}, {@code "quarter"} or {@code "month"}
+     * @return the timeline as JSON
+     * @throws TiaokuaiException as for {@link #timelineJson(String)}
+     */
+    public String timelineJson(String from, String to, String every) {
+        return timelineJson("{\"from\": " + jsonString(from) + ", \"to\": " + jsonString(to) + ", \"every\": "
+                + jsonString(every) + "}");
+    }
+
+    /** A Java string as a JSON string literal (null as {@code null}). */
+    private static String jsonString(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
     // Queries.
 
     /**

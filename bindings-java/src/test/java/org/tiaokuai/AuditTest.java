@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class AuditTest {
@@ -60,6 +62,44 @@ class AuditTest {
                 assertTrue(findings.stream().anyMatch(f -> f.severity().equals(severity)), severity);
             }
             assertFalse(findings.stream().anyMatch(f -> f.subject() == null || f.message() == null));
+        }
+    }
+
+    /** The number after {@code "key": } in the timeline row of {@code date}, or -1 when the row has none. */
+    static int rowValue(String json, String date, String key) {
+        int row = json.indexOf("\"date\": \"" + date + "\"");
+        assertTrue(row >= 0, "no row " + date + " in " + json);
+        int next = json.indexOf("\"date\": ", row + 1);
+        String part = next < 0 ? json.substring(row) : json.substring(row, next);
+        Matcher m = Pattern.compile("\"" + key + "\": (\\d+)").matcher(part);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    @Test
+    void theTimelineOfTheSampleMatchesItsReadme() {
+        // The findings at each year end: data/samples/README.md, "The sample in time".
+        try (TiaokuaiModel model = TiaokuaiModel.sample()) {
+            String json = model.timelineJson("2013", "2023", "year");
+            assertEquals(11, json.split("\"date\": ", -1).length - 1, json);
+            assertEquals(28, rowValue(json, "2013", "C001"));
+            assertEquals(58, rowValue(json, "2013", "C002"));
+            assertEquals(3, rowValue(json, "2013", "S004"));
+            assertEquals(1, rowValue(json, "2015", "S004")); // 3 in 2013: the 2015 reform
+            assertEquals(45, rowValue(json, "2017", "C002"));
+            assertEquals(3, rowValue(json, "2023", "C001"));
+            int total = rowValue(json, "2023", "errors") + rowValue(json, "2023", "warnings")
+                    + rowValue(json, "2023", "infos");
+            assertEquals(29, total);
+            String off = model.timelineJson("{\"from\": \"2013\", \"to\": \"2013\", \"every\": \"year\","
+                    + " \"config\": {\"rules\": {\"C001\": {\"enabled\": false}}}}");
+            assertEquals(-1, rowValue(off, "2013", "C001"));
+            assertEquals(58, rowValue(off, "2013", "C002"));
+            TiaokuaiException e = assertThrows(TiaokuaiException.class, () -> model.timelineJson("2019-13", "2020", "year"));
+            assertEquals("invalid_date", e.kind());
+            e = assertThrows(TiaokuaiException.class, () -> model.timelineJson("2013", "2014", "week"));
+            assertEquals("invalid_argument", e.kind());
+            e = assertThrows(TiaokuaiException.class, () -> model.timelineJson("2020", "2019", "year"));
+            assertEquals("invalid", e.kind());
         }
     }
 }
