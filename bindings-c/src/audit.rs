@@ -146,10 +146,7 @@ pub unsafe extern "C" fn tiaokuai_model_metrics_json(
 }
 
 /// Reads the options of `tiaokuai_model_timeline_json`: the dates, then the config.
-fn timeline_options(
-    model: &tiaokuai::Model,
-    text: Option<&str>,
-) -> Result<(Vec<tiaokuai::Date>, Config), Failure> {
+fn timeline_options(model: &tiaokuai::Model, text: Option<&str>) -> Result<(Vec<tiaokuai::Date>, Config), Failure> {
     use tiaokuai::time::{Every, timeline_dates};
     let bad = |message: String| Failure::invalid_argument(format!("options_json: {message}"));
     let map = match text {
@@ -167,9 +164,8 @@ fn timeline_options(
         match (key.as_str(), value) {
             (_, serde_json::Value::Null) => {}
             (k @ ("from" | "to"), serde_json::Value::String(d)) => {
-                let date = d
-                    .parse::<tiaokuai::Date>()
-                    .map_err(|e| Failure::invalid_date(&format!("options_json.{k}"), &e))?;
+                let date =
+                    d.parse::<tiaokuai::Date>().map_err(|e| Failure::invalid_date(&format!("options_json.{k}"), &e))?;
                 dates[usize::from(k == "to")] = Some(date);
             }
             ("every", serde_json::Value::String(e)) => {
