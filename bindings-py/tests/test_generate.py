@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import json
+from pathlib import Path
+
 import pytest
 
 import tiaokuai
@@ -44,6 +48,35 @@ def test_import_divisions() -> None:
         tiaokuai.import_divisions("9999")
     with pytest.raises(tiaokuai.InvalidInputError):
         tiaokuai.import_divisions("31x")
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "core" / "tests" / "data"
+
+
+def test_import_divisions_records_changes_since_a_previous_list() -> None:
+    # core/tests/data/divisions-new/README.md tells what changed between the two lists.
+    new, old = FIXTURES / "divisions-new", FIXTURES / "divisions-old"
+    m = tiaokuai.import_divisions("310199", tables=new, previous=str(old), changed_on=datetime.date(2021, 6, 1))
+    events = sorted((k["from"], k["to"], k["event"]) for k in json.loads(m.to_json())["links"])
+    assert events == [
+        ("310199101", "310199106", "recode"),
+        ("310199102", "310199107", "merge"),
+        ("310199103", "310199003", "split"),
+        ("310199103", "310199108", "split"),
+        ("310199201", "310199107", "merge"),
+    ]
+    assert m["310199101"].until == "2021-05-31" and m["310199106"].since == "2021-06-01"
+    assert m["310199001"].name == "友谊街道" and m["310199001"].attrs["former_name"] == "友谊路街道"
+    assert m.meta["unmatched"]["ambiguous"] == [{"old": ["310199104", "310199202"], "new": ["310199004", "310199109"]}]
+    assert not [f for f in m.audit().findings if f.rule.startswith("T")]
+    with pytest.raises(tiaokuai.InvalidInputError, match="previous needs changed_on"):
+        tiaokuai.import_divisions("310199", tables=new, previous=old)
+    with pytest.raises(tiaokuai.InvalidInputError, match="changed_on needs previous"):
+        tiaokuai.import_divisions("310199", tables=new, changed_on="2021")
+    with pytest.raises(tiaokuai.InvalidInputError, match="2021-13"):
+        tiaokuai.import_divisions("310199", tables=new, previous=old, changed_on="2021-13")
+    with pytest.raises(tiaokuai.IoError):
+        tiaokuai.import_divisions("310199", tables=FIXTURES / "no-such-folder")
 
 
 def test_sample_function_and_method() -> None:

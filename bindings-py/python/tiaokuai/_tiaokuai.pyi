@@ -1102,13 +1102,31 @@ def generate(
     Raises ``InvalidInputError`` for an unknown scale or division prefix.
     """
 
-def import_divisions(code: str = "all") -> Model:
+def import_divisions(
+    code: str = "all",
+    *,
+    tables: str | os.PathLike[str] | None = None,
+    previous: str | os.PathLike[str] | None = None,
+    changed_on: _Date | None = None,
+) -> Model:
     """Imports the territory tree of a division code prefix from the embedded NBS 2023 tables:
     ``"all"`` (or ``""``) for all of China, or a 2-, 4-, 6- or 9-digit code (``"31"`` is
     Shanghai, ``"310113"`` Baoshan district). The model holds territories only; its ``meta``
     names the source. The GIL is released.
 
-    Raises ``InvalidInputError`` for a malformed or unknown code.
+    ``tables`` reads the division list from a folder instead (``provinces.csv``,
+    ``cities.csv``, ``areas.csv``, ``streets.csv``, the layout of ``data/divisions/``).
+    ``previous`` (a folder of the same layout) and ``changed_on`` (the day the new codes took
+    effect, a ``str`` or ``datetime.date``) go together: the model then also records what
+    changed since the previous list. Codes only in it end the day before ``changed_on``,
+    codes only in the new list start that day, a renamed code keeps ``former_name`` in its
+    attrs, and ``succeeded_by`` links say ``recode``, ``merge`` or ``split`` where the names
+    show it. What the names cannot settle is left unlinked and listed in
+    ``meta["unmatched"]``.
+
+    Raises ``InvalidInputError`` for a malformed or unknown code, a malformed ``changed_on``,
+    or ``previous`` without ``changed_on`` (or the reverse); ``IoError`` for an unreadable
+    folder and ``CsvError`` for a malformed table (naming the file and line).
     """
 
 def rules() -> list[RuleDict]:
