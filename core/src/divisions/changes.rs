@@ -120,7 +120,26 @@ impl DivisionChanges {
         })
     }
 
-    /// A one-paragraph account for people ("1 recode, 2 merge links, …; unmatched: …").
+    /// A one-paragraph account for people: the counts, then what was left unmatched.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::divisions::Divisions;
+    /// let (p, c) = ("code,name\n31,\"上海市\"\n", "code,name,provinceCode\n3101,\"市辖区\",31\n");
+    /// let a = "code,name,cityCode,provinceCode\n310199,\"新河区\",3101,31\n";
+    /// let s = "code,name,areaCode,provinceCode,cityCode\n";
+    /// let old = Divisions::from_csv(p, c, a, &format!("{s}310199105,\"盛桥镇\",310199,31,3101\n"))?;
+    /// let new = Divisions::from_csv(p, c, a, s)?;
+    /// let (_, changes) = new.import_changes(&old, "310199", "2021".parse().unwrap())?;
+    /// assert!(!changes.all_matched());
+    /// assert_eq!(
+    ///     changes.summary(),
+    ///     "changes on 2021: 2 unchanged, 0 renamed, 0 recode, 0 merge and 0 split links; \
+    ///      ended without a successor: 310199105"
+    /// );
+    /// assert_eq!(changes.to_json()["ended"][0], "310199105");
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
     pub fn summary(&self) -> String {
         let count = |e: SuccessionEvent| self.successions.iter().filter(|c| c.event == e).count();
         let mut s = format!(
