@@ -774,20 +774,41 @@ pub(crate) struct Sink {
     severities: Vec<Option<Severity>>,
     raw: Vec<Raw>,
     built: Vec<(String, Evidence<'static>)>,
+    /// False when only the findings' keys are wanted (the timeline, the periods): rules then
+    /// record a finding with [`Sink::key`] instead of writing its message and evidence.
+    text: bool,
 }
 
 impl Sink {
     fn new(config: &Config) -> Sink {
-        Sink { severities: config::effective_all(config), raw: Vec::new(), built: Vec::new() }
+        Sink { severities: config::effective_all(config), raw: Vec::new(), built: Vec::new(), text: true }
     }
 
     fn silent() -> Sink {
-        Sink { severities: vec![None; RULES.len()], raw: Vec::new(), built: Vec::new() }
+        Sink { severities: vec![None; RULES.len()], raw: Vec::new(), built: Vec::new(), text: true }
+    }
+
+    /// A sink that keeps the findings' keys and no text ([`keys_only`]).
+    fn keys(config: &Config) -> Sink {
+        Sink { text: false, ..Sink::new(config) }
     }
 
     /// True when the rule runs.
     pub fn on(&self, rule: usize) -> bool {
         self.severities[rule].is_some()
+    }
+
+    /// True when findings need their message and evidence; false in a keys-only audit, where
+    /// a rule that writes its text when it finds records the finding with [`Sink::key`].
+    pub fn text(&self) -> bool {
+        self.text
+    }
+
+    /// Records a finding of an enabled rule without its text, in a keys-only audit
+    /// (ignored when the rule is off).
+    pub fn key(&mut self, rule: usize, subject: Node, territory: Option<Node>) {
+        debug_assert!(!self.text, "a finding without text in an audit that builds findings");
+        self.note(rule, subject, territory);
     }
 
     /// Records a finding of an enabled rule with its message and evidence (ignored when the rule is off).
@@ -799,7 +820,10 @@ impl Sink {
         message: String,
         evidence: Evidence<'static>,
     ) {
-        if self.on(rule) {
+        if !self.text {
+            drop((message, evidence));
+            self.note(rule, subject, territory);
+        } else if self.on(rule) {
             let built = self.built.len() as u32;
             self.built.push((message, evidence));
             self.raw.push(Raw {
@@ -826,7 +850,7 @@ impl Sink {
 
     fn into_findings(self, ctx: &Context) -> Vec<Finding> {
         let model = ctx.model;
-        let Sink { severities, mut raw, mut built } = self;
+        let Sink { severities, mut raw, mut built, .. } = self;
         // Rules push in order of their passes, mostly already the report's; a stable sort keeps
         // the order rules pushed equal keys in.
         if !raw.is_sorted_by_key(Raw::key) {
@@ -1030,11 +1054,41 @@ pub(crate) fn metrics_only(model: &Model, config: &Config) -> Metrics {
 /// any finding's text (for the timeline and the findings with periods, issue #12).
 pub(crate) fn keys_only(model: &Model, config: &Config) -> (Metrics, Vec<FindingKey>) {
     let ctx = Context::new(model, config);
-    let mut sink = Sink::new(config);
+    let mut sink = Sink::keys(config);
     let metrics = run(&ctx, &mut sink);
     let mut keys: Vec<FindingKey> = sink.raw.iter().map(|r| FindingKey(r.key())).collect();
     keys.sort_unstable();
     (metrics, keys)
+}
+
+/// The findings of one audit counted by rule (indexed as [`RULES`]) and the metrics, without
+/// building any finding's text, and without the T rules: their findings are the same at
+/// every date ([`rules::time`]), so the timeline counts them once ([`time_rule_counts`]).
+pub(crate) fn counts_without_time_rules(model: &Model, config: &Config) -> (Metrics, Vec<usize>) {
+    let ctx = Context::new(model, config);
+    let mut sink = Sink::keys(config);
+    let metrics = run_rules(&ctx, &mut sink, false);
+    let mut counts = vec![0; RULES.len()];
+    for r in &sink.raw {
+        counts[r.rule as usize] += 1;
+    }
+    (metrics, counts)
+}
+
+/// The findings of the T rules counted by rule (indexed as [`RULES`]): the same in every
+/// view of a document, since those rules read the whole document.
+pub(crate) fn time_rule_counts(model: &Model, config: &Config) -> Vec<usize> {
+    let mut counts = vec![0; RULES.len()];
+    if !model.is_dated() {
+        return counts;
+    }
+    let ctx = Context::new(model, config);
+    let mut sink = Sink::keys(config);
+    rules::time::run(&ctx, &mut sink);
+    for r in &sink.raw {
+        counts[r.rule as usize] += 1;
+    }
+    counts
 }
 
 /// What identifies a finding across dates: its rule (index in [`RULES`]), subject and
@@ -1058,6 +1112,12 @@ impl FindingKey {
 }
 
 fn run(ctx: &Context, sink: &mut Sink) -> Metrics {
+    run_rules(ctx, sink, true)
+}
+
+/// Every rule family, the T rules only when `time_rules` (and the model has dates: without
+/// any they find nothing, so an undated model does not pay for their pass), then the metrics.
+fn run_rules(ctx: &Context, sink: &mut Sink, time_rules: bool) -> Metrics {
     let mut tally = Tally::new(ctx.townships.len());
     rules::structure::run(ctx, sink);
     rules::coverage::run(ctx, sink, &mut tally);
@@ -1065,7 +1125,9 @@ fn run(ctx: &Context, sink: &mut Sink) -> Metrics {
     rules::matters::run(ctx, sink, &mut tally);
     rules::balance::run(ctx, sink, &mut tally);
     rules::lists::run(ctx, sink);
-    rules::time::run(ctx, sink);
+    if time_rules && ctx.model.is_dated() {
+        rules::time::run(ctx, sink);
+    }
     Metrics::finish(ctx, tally)
 }
 
