@@ -886,11 +886,8 @@ impl Sink {
                 describe(ctx, r.rule as usize, subject, territory, &mut out);
                 out.take()
             };
-            let uncertain = crate::evidence::uncertain(
-                model,
-                [model.id(subject)].into_iter().chain(territory.map(|t| model.id(t))),
-                &evidence,
-            );
+            let subjects = [subject, territory.unwrap_or(subject)];
+            let uncertain = crate::evidence::uncertain_nodes(model, &subjects, &evidence);
             findings.push(Finding {
                 rule: rule.code,
                 name: rule.name,

@@ -194,6 +194,9 @@ struct Masks {
     /// Records in force or possibly in force, by type, and links likewise.
     counts: [u32; 4],
     links: u32,
+    /// True when some record or link is only possibly in force: asked for every answer
+    /// ([`Model::has_uncertain`]), so kept rather than found by scanning the bits each time.
+    maybe: bool,
 }
 
 /// A fixed-size set of indices.
@@ -316,7 +319,7 @@ impl Model {
             Some(d) if self.data.dated => Some(self.masks_at(d)),
             _ => None,
         }
-        .filter(|m| m.out_nodes.any() || m.out_links.any() || m.maybe_nodes.any() || m.maybe_links.any())
+        .filter(|m| m.maybe || m.out_nodes.any() || m.out_links.any())
         .map(std::sync::Arc::new);
         let mut view = Model {
             data: self.data.clone(),
@@ -337,6 +340,7 @@ impl Model {
             maybe_links: Bits::new(m),
             counts: [0; 4],
             links: 0,
+            maybe: false,
         };
         for (i, r) in g.node_weights().enumerate() {
             match r.validity().status_at(d) {
@@ -361,6 +365,7 @@ impl Model {
             }
             masks.links += 1;
         }
+        masks.maybe = masks.maybe_nodes.any() || masks.maybe_links.any();
         masks
     }
 
@@ -440,7 +445,7 @@ impl Model {
 
     /// True when the view holds a record or link only possibly in force.
     pub fn has_uncertain(&self) -> bool {
-        self.view.masks.as_ref().is_some_and(|m| m.maybe_nodes.any() || m.maybe_links.any())
+        self.view.masks.as_ref().is_some_and(|m| m.maybe)
     }
 
     #[inline]
