@@ -1165,6 +1165,54 @@ mod tests {
         assert_eq!(at(3), []);
     }
 
+    /// The findings of an audit as keys, with their text built (`text`) or not.
+    fn raw_keys(model: &Model, config: &Config, text: bool) -> Vec<(u8, u32, u32)> {
+        let ctx = Context::new(model, config);
+        let mut sink = if text { Sink::new(config) } else { Sink::keys(config) };
+        run(&ctx, &mut sink);
+        let mut keys: Vec<_> = sink.raw.iter().map(Raw::key).collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    /// A keys-only audit (the timeline's and the periods') finds what the full audit finds,
+    /// every rule included, though its rules skip writing messages and evidence; and the
+    /// timeline's split (T rules counted once, the others per date) adds up to it.
+    #[test]
+    #[cfg(feature = "divisions")]
+    fn keys_only_audit_finds_what_the_full_audit_finds() {
+        let config = Config::default();
+        let history = crate::generate::GenerateOptions::new(crate::generate::Scale::District, 3)
+            .history(true)
+            .generate()
+            .unwrap();
+        let scenario: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/scenarios/t-time-rules.json")).unwrap();
+        let time_rules = Model::from_json(&scenario["model"].to_string()).unwrap();
+        let mut rules_seen = std::collections::BTreeSet::new();
+        for model in [Model::sample(), history, time_rules] {
+            for date in ["2010", "2014-12-31", "2016-06", "2019-06-30", "2024"] {
+                let view = model.at(date.parse().unwrap());
+                let full = raw_keys(&view, &config, true);
+                assert_eq!(raw_keys(&view, &config, false), full, "at {date}");
+                rules_seen.extend(full.iter().map(|k| RULES[k.0 as usize].code));
+                let mut counts = vec![0; RULES.len()];
+                for k in &full {
+                    counts[k.0 as usize] += 1;
+                }
+                let (_, mut split) = counts_without_time_rules(&view, &config);
+                for (n, t) in split.iter_mut().zip(time_rule_counts(&model, &config)) {
+                    *n += t;
+                }
+                assert_eq!(split, counts, "at {date}");
+            }
+        }
+        // The rules whose keys-only path skips the text are exercised.
+        for code in ["S002", "S003", "S004", "T001", "T002", "T003", "T004"] {
+            assert!(rules_seen.contains(code), "{code} never fires: {rules_seen:?}");
+        }
+    }
+
     #[test]
     fn leader_follows_the_leadership_line() {
         let model = Model::sample();
