@@ -177,6 +177,18 @@ pub fn uncertain<'a>(
     subjects: impl IntoIterator<Item = &'a str>,
     evidence: &[Fact<'_>],
 ) -> Evidence<'static> {
+    if !model.has_uncertain() {
+        return Vec::new();
+    }
+    let nodes: Vec<Node> = subjects.into_iter().filter_map(|id| model.find(id)).collect();
+    uncertain_nodes(model, &nodes, evidence)
+}
+
+/// [`uncertain`] for subjects given as handles. A link's ends are read from the link and
+/// a record named by a fact is first compared with the subjects, so the common answer
+/// (a chain, a finding about its subject) costs a bit test per record and link and no
+/// id lookup.
+pub(crate) fn uncertain_nodes(model: &Model, subjects: &[Node], evidence: &[Fact<'_>]) -> Evidence<'static> {
     let mut out = Vec::new();
     if !model.has_uncertain() {
         return out;
@@ -185,8 +197,7 @@ pub fn uncertain<'a>(
     // and a list search per fact would make it quadratic.
     let mut seen_records: std::collections::HashSet<Node> = std::collections::HashSet::new();
     let mut seen_links: std::collections::HashSet<usize> = std::collections::HashSet::new();
-    let mut record = |id: &str, out: &mut Evidence<'static>| {
-        let Some(n) = model.find(id) else { return };
+    let mut record = |n: Node, out: &mut Evidence<'static>| {
         if model.status(n) != Status::Possibly || !seen_records.insert(n) {
             return;
         }
@@ -197,22 +208,42 @@ pub fn uncertain<'a>(
             }
         }
     };
-    for id in subjects {
-        record(id, &mut out);
+    // The record with this id: one of `hints` when its id is this one (the same text, as a
+    // fact borrowing the id from the model has, or equal text), else looked up.
+    let find = |id: &str, hints: &[Node]| {
+        let same = |h: Node| {
+            let own = model.id(h);
+            std::ptr::eq(own, id) || own == id
+        };
+        hints.iter().copied().find(|&h| same(h)).or_else(|| model.find(id))
+    };
+    for &n in subjects {
+        record(n, &mut out);
     }
     for fact in evidence {
         match fact {
             Fact::Link { link, from, to, .. } => {
-                if *link < model.link_count()
-                    && model.link_status(LinkId(*link as u32)) == Status::Possibly
-                    && seen_links.insert(*link)
-                {
-                    out.push(Fact::link(model, LinkId(*link as u32)));
+                let ends = if *link < model.link_count() {
+                    let l = model.link(LinkId(*link as u32));
+                    if model.link_status(LinkId(*link as u32)) == Status::Possibly && seen_links.insert(*link) {
+                        out.push(Fact::link(model, LinkId(*link as u32)));
+                    }
+                    [l.from, l.to]
+                } else {
+                    [Node::new(u32::MAX); 2]
+                };
+                for (id, hint) in [(from, ends[0]), (to, ends[1])] {
+                    let hint = if hint.index() < model.len() { std::slice::from_ref(&hint) } else { &[] };
+                    if let Some(n) = find(id, hint) {
+                        record(n, &mut out);
+                    }
                 }
-                record(from, &mut out);
-                record(to, &mut out);
             }
-            Fact::Field { record: r, .. } | Fact::Missing { record: r, .. } => record(r, &mut out),
+            Fact::Field { record: r, .. } | Fact::Missing { record: r, .. } => {
+                if let Some(n) = find(r, subjects) {
+                    record(n, &mut out);
+                }
+            }
         }
     }
     out

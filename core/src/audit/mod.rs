@@ -774,20 +774,41 @@ pub(crate) struct Sink {
     severities: Vec<Option<Severity>>,
     raw: Vec<Raw>,
     built: Vec<(String, Evidence<'static>)>,
+    /// False when only the findings' keys are wanted (the timeline, the periods): rules then
+    /// record a finding with [`Sink::key`] instead of writing its message and evidence.
+    text: bool,
 }
 
 impl Sink {
     fn new(config: &Config) -> Sink {
-        Sink { severities: config::effective_all(config), raw: Vec::new(), built: Vec::new() }
+        Sink { severities: config::effective_all(config), raw: Vec::new(), built: Vec::new(), text: true }
     }
 
     fn silent() -> Sink {
-        Sink { severities: vec![None; RULES.len()], raw: Vec::new(), built: Vec::new() }
+        Sink { severities: vec![None; RULES.len()], raw: Vec::new(), built: Vec::new(), text: true }
+    }
+
+    /// A sink that keeps the findings' keys and no text ([`keys_only`]).
+    fn keys(config: &Config) -> Sink {
+        Sink { text: false, ..Sink::new(config) }
     }
 
     /// True when the rule runs.
     pub fn on(&self, rule: usize) -> bool {
         self.severities[rule].is_some()
+    }
+
+    /// True when findings need their message and evidence; false in a keys-only audit, where
+    /// a rule that writes its text when it finds records the finding with [`Sink::key`].
+    pub fn text(&self) -> bool {
+        self.text
+    }
+
+    /// Records a finding of an enabled rule without its text, in a keys-only audit
+    /// (ignored when the rule is off).
+    pub fn key(&mut self, rule: usize, subject: Node, territory: Option<Node>) {
+        debug_assert!(!self.text, "a finding without text in an audit that builds findings");
+        self.note(rule, subject, territory);
     }
 
     /// Records a finding of an enabled rule with its message and evidence (ignored when the rule is off).
@@ -799,7 +820,10 @@ impl Sink {
         message: String,
         evidence: Evidence<'static>,
     ) {
-        if self.on(rule) {
+        if !self.text {
+            drop((message, evidence));
+            self.note(rule, subject, territory);
+        } else if self.on(rule) {
             let built = self.built.len() as u32;
             self.built.push((message, evidence));
             self.raw.push(Raw {
@@ -826,7 +850,7 @@ impl Sink {
 
     fn into_findings(self, ctx: &Context) -> Vec<Finding> {
         let model = ctx.model;
-        let Sink { severities, mut raw, mut built } = self;
+        let Sink { severities, mut raw, mut built, .. } = self;
         // Rules push in order of their passes, mostly already the report's; a stable sort keeps
         // the order rules pushed equal keys in.
         if !raw.is_sorted_by_key(Raw::key) {
@@ -862,11 +886,8 @@ impl Sink {
                 describe(ctx, r.rule as usize, subject, territory, &mut out);
                 out.take()
             };
-            let uncertain = crate::evidence::uncertain(
-                model,
-                [model.id(subject)].into_iter().chain(territory.map(|t| model.id(t))),
-                &evidence,
-            );
+            let subjects = [subject, territory.unwrap_or(subject)];
+            let uncertain = crate::evidence::uncertain_nodes(model, &subjects, &evidence);
             findings.push(Finding {
                 rule: rule.code,
                 name: rule.name,
@@ -1030,11 +1051,41 @@ pub(crate) fn metrics_only(model: &Model, config: &Config) -> Metrics {
 /// any finding's text (for the timeline and the findings with periods, issue #12).
 pub(crate) fn keys_only(model: &Model, config: &Config) -> (Metrics, Vec<FindingKey>) {
     let ctx = Context::new(model, config);
-    let mut sink = Sink::new(config);
+    let mut sink = Sink::keys(config);
     let metrics = run(&ctx, &mut sink);
     let mut keys: Vec<FindingKey> = sink.raw.iter().map(|r| FindingKey(r.key())).collect();
     keys.sort_unstable();
     (metrics, keys)
+}
+
+/// The findings of one audit counted by rule (indexed as [`RULES`]) and the metrics, without
+/// building any finding's text, and without the T rules: their findings are the same at
+/// every date ([`rules::time`]), so the timeline counts them once ([`time_rule_counts`]).
+pub(crate) fn counts_without_time_rules(model: &Model, config: &Config) -> (Metrics, Vec<usize>) {
+    let ctx = Context::new(model, config);
+    let mut sink = Sink::keys(config);
+    let metrics = run_rules(&ctx, &mut sink, false);
+    let mut counts = vec![0; RULES.len()];
+    for r in &sink.raw {
+        counts[r.rule as usize] += 1;
+    }
+    (metrics, counts)
+}
+
+/// The findings of the T rules counted by rule (indexed as [`RULES`]): the same in every
+/// view of a document, since those rules read the whole document.
+pub(crate) fn time_rule_counts(model: &Model, config: &Config) -> Vec<usize> {
+    let mut counts = vec![0; RULES.len()];
+    if !model.is_dated() {
+        return counts;
+    }
+    let ctx = Context::new(model, config);
+    let mut sink = Sink::keys(config);
+    rules::time::run(&ctx, &mut sink);
+    for r in &sink.raw {
+        counts[r.rule as usize] += 1;
+    }
+    counts
 }
 
 /// What identifies a finding across dates: its rule (index in [`RULES`]), subject and
@@ -1058,6 +1109,12 @@ impl FindingKey {
 }
 
 fn run(ctx: &Context, sink: &mut Sink) -> Metrics {
+    run_rules(ctx, sink, true)
+}
+
+/// Every rule family, the T rules only when `time_rules` (and the model has dates: without
+/// any they find nothing, so an undated model does not pay for their pass), then the metrics.
+fn run_rules(ctx: &Context, sink: &mut Sink, time_rules: bool) -> Metrics {
     let mut tally = Tally::new(ctx.townships.len());
     rules::structure::run(ctx, sink);
     rules::coverage::run(ctx, sink, &mut tally);
@@ -1065,7 +1122,9 @@ fn run(ctx: &Context, sink: &mut Sink) -> Metrics {
     rules::matters::run(ctx, sink, &mut tally);
     rules::balance::run(ctx, sink, &mut tally);
     rules::lists::run(ctx, sink);
-    rules::time::run(ctx, sink);
+    if time_rules && ctx.model.is_dated() {
+        rules::time::run(ctx, sink);
+    }
     Metrics::finish(ctx, tally)
 }
 
@@ -1104,6 +1163,54 @@ mod tests {
         assert_eq!(at(1), [(3, 11)]);
         assert_eq!(at(2), [(0, 10), (1, 12), (3, 14)]);
         assert_eq!(at(3), []);
+    }
+
+    /// The findings of an audit as keys, with their text built (`text`) or not.
+    fn raw_keys(model: &Model, config: &Config, text: bool) -> Vec<(u8, u32, u32)> {
+        let ctx = Context::new(model, config);
+        let mut sink = if text { Sink::new(config) } else { Sink::keys(config) };
+        run(&ctx, &mut sink);
+        let mut keys: Vec<_> = sink.raw.iter().map(Raw::key).collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    /// A keys-only audit (the timeline's and the periods') finds what the full audit finds,
+    /// every rule included, though its rules skip writing messages and evidence; and the
+    /// timeline's split (T rules counted once, the others per date) adds up to it.
+    #[test]
+    #[cfg(feature = "divisions")]
+    fn keys_only_audit_finds_what_the_full_audit_finds() {
+        let config = Config::default();
+        let history = crate::generate::GenerateOptions::new(crate::generate::Scale::District, 3)
+            .history(true)
+            .generate()
+            .unwrap();
+        let scenario: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/scenarios/t-time-rules.json")).unwrap();
+        let time_rules = Model::from_json(&scenario["model"].to_string()).unwrap();
+        let mut rules_seen = std::collections::BTreeSet::new();
+        for model in [Model::sample(), history, time_rules] {
+            for date in ["2010", "2014-12-31", "2016-06", "2019-06-30", "2024"] {
+                let view = model.at(date.parse().unwrap());
+                let full = raw_keys(&view, &config, true);
+                assert_eq!(raw_keys(&view, &config, false), full, "at {date}");
+                rules_seen.extend(full.iter().map(|k| RULES[k.0 as usize].code));
+                let mut counts = vec![0; RULES.len()];
+                for k in &full {
+                    counts[k.0 as usize] += 1;
+                }
+                let (_, mut split) = counts_without_time_rules(&view, &config);
+                for (n, t) in split.iter_mut().zip(time_rule_counts(&model, &config)) {
+                    *n += t;
+                }
+                assert_eq!(split, counts, "at {date}");
+            }
+        }
+        // The rules whose keys-only path skips the text are exercised.
+        for code in ["S002", "S003", "S004", "T001", "T002", "T003", "T004"] {
+            assert!(rules_seen.contains(code), "{code} never fires: {rules_seen:?}");
+        }
     }
 
     #[test]

@@ -173,6 +173,25 @@ struct Data {
     dated: bool,
     /// `meta.as_of`, when it is a date: the date the model is read at unless another is asked for.
     as_of: Option<Date>,
+    /// What a view at a date reads, built by the first one ([`Dated`]).
+    dated_index: std::sync::OnceLock<Dated>,
+}
+
+/// The dated part of a document, gathered once so that a view at a date reads it alone
+/// instead of every record and link (a national model's 6 M records and 9 M links are
+/// 1 GB of memory; their dates, a few dozen MB).
+#[derive(Debug)]
+struct Dated {
+    /// Every record with a date: node index, type slot, validity.
+    nodes: Vec<(u32, u8, Validity)>,
+    /// Every link with a date: link index, validity.
+    links: Vec<(u32, Validity)>,
+    /// The levels with every record counting.
+    levels: Vec<Option<Level>>,
+    /// The units whose level may differ at a date from `levels`: those with a dated
+    /// `jurisdiction` link or one to a dated territory, or located in a dated territory.
+    /// (A dated unit or territory out of force has no level; that is set apart.)
+    level_deps: Vec<u32>,
 }
 
 /// The date a model is read at and the records and links that leaves out.
@@ -194,6 +213,9 @@ struct Masks {
     /// Records in force or possibly in force, by type, and links likewise.
     counts: [u32; 4],
     links: u32,
+    /// True when some record or link is only possibly in force: asked for every answer
+    /// ([`Model::has_uncertain`]), so kept rather than found by scanning the bits each time.
+    maybe: bool,
 }
 
 /// A fixed-size set of indices.
@@ -302,8 +324,19 @@ impl Model {
         let dated = graph.node_weights().any(|r| !r.validity().is_empty())
             || graph.edge_weights().any(|l| !l.validity.is_empty());
         let as_of = meta.as_ref().and_then(as_of_date);
-        let data =
-            Data { out, inc, children, graph, index, order: order.map(TypeOrder::new), meta, parents, dated, as_of };
+        let data = Data {
+            out,
+            inc,
+            children,
+            graph,
+            index,
+            order: order.map(TypeOrder::new),
+            meta,
+            parents,
+            dated,
+            as_of,
+            dated_index: std::sync::OnceLock::new(),
+        };
         let mut model =
             Model { data: std::sync::Arc::new(data), view: View::default(), query_index: std::sync::OnceLock::new() };
         model.view = model.view_at(as_of);
@@ -316,52 +349,132 @@ impl Model {
             Some(d) if self.data.dated => Some(self.masks_at(d)),
             _ => None,
         }
-        .filter(|m| m.out_nodes.any() || m.out_links.any() || m.maybe_nodes.any() || m.maybe_links.any())
+        .filter(|m| m.maybe || m.out_nodes.any() || m.out_links.any())
         .map(std::sync::Arc::new);
         let mut view = Model {
             data: self.data.clone(),
             view: View { date, masks, levels: Default::default() },
             query_index: std::sync::OnceLock::new(),
         };
-        view.view.levels = std::sync::Arc::new(view.compute_levels());
+        let levels = if view.view.masks.is_some() { view.levels_at() } else { view.compute_levels() };
+        view.view.levels = std::sync::Arc::new(levels);
         view.view
     }
 
+    /// The dated records and links, the levels with every record counting and the units
+    /// whose level depends on dates: one pass over the document, on the first view at a date.
+    fn dated_index(&self) -> &Dated {
+        self.data.dated_index.get_or_init(|| {
+            let g = &self.data.graph;
+            let mut nodes = Vec::new();
+            for (i, r) in g.node_weights().enumerate() {
+                let v = r.validity();
+                if !v.is_empty() {
+                    nodes.push((i as u32, type_slot(r.record_type()) as u8, v));
+                }
+            }
+            let links: Vec<(u32, Validity)> = g
+                .edge_weights()
+                .enumerate()
+                .filter(|(_, l)| !l.validity.is_empty())
+                .map(|(i, l)| (i as u32, l.validity))
+                .collect();
+            let whole =
+                Model { data: self.data.clone(), view: View::default(), query_index: std::sync::OnceLock::new() };
+            let levels = whole.compute_levels();
+            let mut dated_territory = Bits::new(g.node_count());
+            for &(i, slot, _) in &nodes {
+                if slot == 0 {
+                    dated_territory.set(i as usize);
+                }
+            }
+            let mut deps = Bits::new(g.node_count());
+            for &(i, _) in &links {
+                let l = &g[EdgeIndex::new(i as usize)];
+                if l.kind == LinkKind::Jurisdiction {
+                    deps.set(l.from.index());
+                }
+            }
+            for (n, u) in whole.units() {
+                let located = u.located_in.is_some_and(|t| dated_territory.get(t.index()));
+                let holds = || whole.links_from(n, &LinkKind::Jurisdiction).any(|l| dated_territory.get(l.to.index()));
+                if located || holds() {
+                    deps.set(n.index());
+                }
+            }
+            let level_deps = whole.units().map(|(n, _)| n.raw()).filter(|&n| deps.get(n as usize)).collect();
+            Dated { nodes, links, levels, level_deps }
+        })
+    }
+
+    /// The masks at a date, from the dated records and links alone: a link is out of force
+    /// when it is, or when one of its ends is (found through the ends' adjacency).
     fn masks_at(&self, d: Date) -> Masks {
         let g = &self.data.graph;
         let (n, m) = (g.node_count(), g.edge_count());
+        let dated = self.dated_index();
         let mut masks = Masks {
             out_nodes: Bits::new(n),
             out_links: Bits::new(m),
             maybe_nodes: Bits::new(n),
             maybe_links: Bits::new(m),
-            counts: [0; 4],
-            links: 0,
+            counts: std::array::from_fn(|t| self.data.order[t].len),
+            links: m as u32,
+            maybe: false,
         };
-        for (i, r) in g.node_weights().enumerate() {
-            match r.validity().status_at(d) {
-                Status::InForce => masks.counts[type_slot(r.record_type())] += 1,
-                Status::Possibly => {
-                    masks.maybe_nodes.set(i);
-                    masks.counts[type_slot(r.record_type())] += 1;
+        let mut out = Vec::new();
+        for &(i, slot, v) in &dated.nodes {
+            match v.status_at(d) {
+                Status::InForce => {}
+                Status::Possibly => masks.maybe_nodes.set(i as usize),
+                Status::OutOfForce => {
+                    masks.out_nodes.set(i as usize);
+                    masks.counts[slot as usize] -= 1;
+                    out.push(Node::new(i));
                 }
-                Status::OutOfForce => masks.out_nodes.set(i),
+            }
+        }
+        for &(i, v) in &dated.links {
+            match v.status_at(d) {
+                Status::InForce => {}
+                Status::Possibly => masks.maybe_links.set(i as usize),
+                Status::OutOfForce => masks.out_links.set(i as usize),
             }
         }
         // A link is in the view when it and both its ends are.
-        for (i, l) in g.edge_weights().enumerate() {
-            let status = l.validity.status_at(d);
-            if status == Status::OutOfForce || masks.out_nodes.get(l.from.index()) || masks.out_nodes.get(l.to.index())
-            {
-                masks.out_links.set(i);
+        for &node in &out {
+            for a in self.data.out.all(node).iter().chain(self.data.inc.all(node)) {
+                masks.out_links.set(a.link as usize);
+            }
+        }
+        for (maybe, out) in masks.maybe_links.0.iter_mut().zip(&masks.out_links.0) {
+            *maybe &= !out;
+        }
+        masks.links -= masks.out_links.0.iter().map(|w| w.count_ones()).sum::<u32>();
+        masks.maybe = masks.maybe_nodes.any() || masks.maybe_links.any();
+        masks
+    }
+
+    /// The levels of a view with masks: those with every record counting, recomputed for
+    /// the units whose level depends on dates, none for records out of force.
+    fn levels_at(&self) -> Vec<Option<Level>> {
+        let dated = self.dated_index();
+        let mut levels = dated.levels.clone();
+        for &(i, _, _) in &dated.nodes {
+            if self.node_out(i as usize) {
+                levels[i as usize] = None;
+            }
+        }
+        for &u in &dated.level_deps {
+            let n = Node::new(u);
+            if self.node_out(n.index()) {
                 continue;
             }
-            if status == Status::Possibly {
-                masks.maybe_links.set(i);
-            }
-            masks.links += 1;
+            let held = self.links_from(n, &LinkKind::Jurisdiction).filter_map(|l| levels[l.to.index()]).min();
+            let located = self.unit(n).and_then(|u| u.located_in);
+            levels[n.index()] = held.or_else(|| located.and_then(|t| levels[t.index()]));
         }
-        masks
+        levels
     }
 
     /// The model as it stood on a day: records and links out of force at `date` are
@@ -440,7 +553,7 @@ impl Model {
 
     /// True when the view holds a record or link only possibly in force.
     pub fn has_uncertain(&self) -> bool {
-        self.view.masks.as_ref().is_some_and(|m| m.maybe_nodes.any() || m.maybe_links.any())
+        self.view.masks.as_ref().is_some_and(|m| m.maybe)
     }
 
     #[inline]

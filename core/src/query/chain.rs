@@ -496,7 +496,7 @@ fn build<'m>(
         ids
     });
     let joins = if joined { steps.last().map(|s| s.id.clone()) } else { None };
-    let uncertain = crate::evidence::uncertain(model, steps.iter().map(|s| s.id.as_ref()), &evidence);
+    let uncertain = crate::evidence::uncertain_nodes(model, &nodes, &evidence);
     Chain {
         unit: steps[0].id.clone(),
         name: steps[0].name.clone(),

@@ -24,7 +24,7 @@
 
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
-use crate::audit::{Config, RULES, Severity, keys_only};
+use crate::audit::{Config, RULES, Severity, counts_without_time_rules, time_rule_counts};
 use crate::error::{Error, Result};
 use crate::metrics::Counts;
 use crate::model::{Date, Model};
@@ -151,12 +151,13 @@ pub fn timeline_dates(model: &Model, from: Option<Date>, to: Option<Date>, every
 /// 1: this one); see the [module documentation](self).
 pub fn timeline(model: &Model, config: &Config, dates: &[Date], threads: usize) -> Timeline {
     let severities: Vec<Option<Severity>> = RULES.iter().map(|r| config.effective(r)).collect();
+    // The T rules read the whole document: their counts are the same at every date.
+    let time_counts = time_rule_counts(model, config);
     let row = |date: Date| {
         let view = model.at(date);
-        let (metrics, keys) = keys_only(&view, config);
-        let mut findings = vec![0; RULES.len()];
-        for k in &keys {
-            findings[k.rule()] += 1;
+        let (metrics, mut findings) = counts_without_time_rules(&view, config);
+        for (n, t) in findings.iter_mut().zip(&time_counts) {
+            *n += t;
         }
         let mut counts = Counts::default();
         for area in &metrics.townships {

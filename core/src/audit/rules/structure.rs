@@ -227,6 +227,10 @@ fn ambiguous(ctx: &Context, sink: &mut Sink) {
         if leaders.len() < 2 || primary.len() == 1 {
             continue;
         }
+        if !sink.text() {
+            sink.key(id::S002, u, ctx.unit_township(u));
+            continue;
+        }
         let names: Vec<String> = leaders.iter().map(|&l| label(model, l).to_string()).collect();
         let problem = if primary.is_empty() {
             "none of the leads links is marked primary".to_string()
@@ -382,6 +386,10 @@ fn broken_chains(ctx: &Context, sink: &mut Sink) {
         }
         debug_assert!(stage < 3, "S003 walk and leadership_path disagree for {}", model.id(u));
         if stage >= 3 {
+            continue;
+        }
+        if !sink.text() {
+            sink.key(id::S003, u, ctx.unit_township(u));
             continue;
         }
         let missing = NEEDS[stage as usize..].join(" and ");
@@ -541,6 +549,10 @@ fn one_plus_two(ctx: &Context, sink: &mut Sink) {
             }
         }
         if committees.len() == 1 && groups.len() == 1 {
+            continue;
+        }
+        if !sink.text() {
+            sink.key(id::S004, w, Some(street));
             continue;
         }
         let describe = |list: &[(LinkId, Node)], one: &str, many: &str| {

@@ -77,7 +77,9 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     }
     for (n, r) in model.document_records() {
         let v = r.validity();
-        if sink.on(id::T001) && v.never() {
+        if sink.on(id::T001) && v.never() && !sink.text() {
+            sink.key(id::T001, n, None);
+        } else if sink.on(id::T001) && v.never() {
             let mut ev = Vec::new();
             dates(model, n, v, &mut ev);
             let (s, u) = (v.since.map(|d| d.to_string()), v.until.map(|d| d.to_string()));
@@ -101,7 +103,11 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
         };
         let Some(p) = place else { continue };
         let pv = model.record(p).validity();
-        if let Some(why) = outside(v, pv, false) {
+        if !sink.text() {
+            if outside(v, pv, false).is_some() {
+                sink.key(id::T003, n, None);
+            }
+        } else if let Some(why) = outside(v, pv, false) {
             let (mine, theirs) = why.split_once('|').unwrap_or((&why, ""));
             let mut ev = vec![Fact::field(model, n, field, model.id(p).to_string())];
             dates(model, n, v, &mut ev);
@@ -120,7 +126,9 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     }
     for (lid, l) in model.document_links() {
         let v = l.validity;
-        if sink.on(id::T001) && v.never() {
+        if sink.on(id::T001) && v.never() && !sink.text() {
+            sink.key(id::T001, l.from, None);
+        } else if sink.on(id::T001) && v.never() {
             let mut ev = vec![Fact::link(model, lid)];
             let show = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
             ev.push(Fact::Field {
@@ -140,6 +148,10 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
         if sink.on(id::T002) && !v.is_empty() {
             for end in [l.from, l.to] {
                 let ev_ = model.record(end).validity();
+                if !sink.text() && outside(v, ev_, true).is_some() {
+                    sink.key(id::T002, l.from, None);
+                    break;
+                }
                 if let Some(why) = outside(v, ev_, true) {
                     let (mine, theirs) = why.split_once('|').unwrap_or((&why, ""));
                     let mut ev = vec![Fact::link(model, lid)];
@@ -173,6 +185,10 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
             } else {
                 continue;
             };
+            if !sink.text() {
+                sink.key(id::T004, l.from, None);
+                continue;
+            }
             let mut ev = vec![Fact::link(model, lid)];
             dates(model, l.from, a, &mut ev);
             dates(model, l.to, b, &mut ev);
