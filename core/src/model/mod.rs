@@ -173,6 +173,8 @@ struct Data {
     dated: bool,
     /// `meta.as_of`, when it is a date: the date the model is read at unless another is asked for.
     as_of: Option<Date>,
+    /// The meetings (issue #15): a side table, empty for a model that records none.
+    meetings: crate::meetings::Meetings,
 }
 
 /// The date a model is read at and the records and links that leaves out.
@@ -264,6 +266,7 @@ impl Model {
         order: [Vec<Node>; 4],
         meta: Option<Attrs>,
         threads: usize,
+        meetings: crate::meetings::Meetings,
     ) -> Model {
         let n = graph.node_count();
         let g = &graph;
@@ -302,8 +305,19 @@ impl Model {
         let dated = graph.node_weights().any(|r| !r.validity().is_empty())
             || graph.edge_weights().any(|l| !l.validity.is_empty());
         let as_of = meta.as_ref().and_then(as_of_date);
-        let data =
-            Data { out, inc, children, graph, index, order: order.map(TypeOrder::new), meta, parents, dated, as_of };
+        let data = Data {
+            out,
+            inc,
+            children,
+            graph,
+            index,
+            order: order.map(TypeOrder::new),
+            meta,
+            parents,
+            dated,
+            as_of,
+            meetings,
+        };
         let mut model =
             Model { data: std::sync::Arc::new(data), view: View::default(), query_index: std::sync::OnceLock::new() };
         model.view = model.view_at(as_of);
@@ -392,6 +406,11 @@ impl Model {
     /// ```
     pub fn at(&self, date: Date) -> Model {
         Model { data: self.data.clone(), view: self.view_at(Some(date)), query_index: std::sync::OnceLock::new() }
+    }
+
+    /// The document's meetings (see [`Model::meetings`]).
+    pub(crate) fn meetings_table(&self) -> &crate::meetings::Meetings {
+        &self.data.meetings
     }
 
     /// The model with every record and link counting, whatever their dates (the
@@ -861,7 +880,18 @@ impl PartialEq for Model {
                 };
                 strip(a) == strip(b) && refs(self, na) == refs(other, nb)
             });
-        same_records && same_links && self.meta() == other.meta() && self.date() == other.date()
+        let same_meetings = self.meetings().len() == other.meetings().len()
+            && self.meetings().iter().zip(other.meetings().iter()).all(|(a, b)| {
+                let ids = |m: &Model, ns: &[Node]| ns.iter().map(|&n| m.id(n).to_string()).collect::<Vec<_>>();
+                a.id == b.id
+                    && a.kind == b.kind
+                    && self.id(a.territory) == other.id(b.territory)
+                    && a.date == b.date
+                    && a.convener.map(|c| self.id(c)) == b.convener.map(|c| other.id(c))
+                    && ids(self, &a.topics) == ids(other, &b.topics)
+                    && a.attrs == b.attrs
+            });
+        same_records && same_links && same_meetings && self.meta() == other.meta() && self.date() == other.date()
     }
 }
 
