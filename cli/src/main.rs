@@ -184,6 +184,16 @@ pub enum FailOn {
     Never,
 }
 
+/// The places `meetings` counts by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum MeetingsByArg {
+    /// Communities and villages.
+    #[default]
+    Community,
+    /// Streets, towns, townships and zones.
+    Street,
+}
+
 /// The level metrics are shown at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum MetricsLevel {
@@ -449,6 +459,23 @@ pub enum Command {
         /// An audit config (thresholds used by the metrics).
         #[arg(long)]
         config: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// CSV output (`--format csv`): neutralise text cells that spreadsheets would run as formulas, or keep them.
+        #[arg(long, value_enum, default_value_t)]
+        csv_formulas: CsvFormulas,
+    },
+    /// Meetings (三会) held per community or street per year, by kind, with the projects heard and evaluated.
+    Meetings {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// Count by community (and village) or by street (town, township, zone).
+        #[arg(long, value_enum, default_value_t)]
+        by: MeetingsByArg,
+        /// Only this year.
+        #[arg(long)]
+        year: Option<u32>,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
