@@ -140,7 +140,7 @@ fn bad_meetings_are_clear_errors_naming_meeting_field_and_id() {
         ),
         (
             r#"{"id": "m1", "kind": "hearing", "territory": "c1", "date": "2024", "where": "c1"}"#,
-            r#"meetings[0] (id "m1"): unknown field"#,
+            r#"meetings[0] (id "m1"): field "where": unknown field; expected one of id, kind, territory, date, convener, topics, attrs"#,
         ),
     ];
     for (meeting, expected) in cases {
