@@ -390,9 +390,12 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { scale, seed, history, output } => {
+        Command::Generate { scale, seed, history, meetings, output } => {
             let output = model_output(output.as_deref())?;
-            let model = tiaokuai::generate::GenerateOptions::new(scale.into(), seed).history(history).generate()?;
+            let model = tiaokuai::generate::GenerateOptions::new(scale.into(), seed)
+                .history(history)
+                .meetings(meetings)
+                .generate()?;
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }

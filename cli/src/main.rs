@@ -572,6 +572,10 @@ pub enum Command {
         /// end, or both within 2008–2023 (deterministic by seed).
         #[arg(long)]
         history: bool,
+        /// Meetings (三会): each community holds one to three a year in 2021–2023, with a
+        /// few deliberate gaps for the M rules (deterministic by seed).
+        #[arg(long)]
+        meetings: bool,
         /// Where to write the model: a JSON file (stdout when omitted or `-`), or a CSV
         /// bundle folder when the path ends in /. Written atomically, as for convert.
         #[arg(short, long)]

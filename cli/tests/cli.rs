@@ -914,7 +914,10 @@ fn meetings_are_counted_per_community_and_street() {
     let rows = rows.as_array().unwrap();
     let ids: Vec<&str> = rows.iter().map(|r| r["territory"].as_str().unwrap()).collect();
     assert_eq!(ids, ["c1", "c1", "c2", "c3"]);
-    assert_eq!((rows[0]["year"].as_i64(), rows[0]["hearing"].as_i64(), rows[0]["projects_heard"].as_i64()), (Some(2022), Some(1), Some(4)));
+    assert_eq!(
+        (rows[0]["year"].as_i64(), rows[0]["hearing"].as_i64(), rows[0]["projects_heard"].as_i64()),
+        (Some(2022), Some(1), Some(4))
+    );
     let csv = ok(&["meetings", fixture, "--by", "street", "--year", "2023", "--format", "csv"]);
     assert_eq!(
         csv,

@@ -253,3 +253,55 @@ fn a_snapshot_keeps_the_meetings_held_by_its_day() {
     // m5's territory c3 (not yet in force) is kept with its dates, so the snapshot loads.
     assert!(snap.whole().node("c3").is_some());
 }
+
+/// The generator's meetings (`generate --meetings`): M001 finds exactly the community-years
+/// without one of the three meetings, counted here by brute force from the meetings, and
+/// M002 exactly the projects no hearing lists.
+#[test]
+fn generated_meetings_and_their_gaps_are_found_exactly() {
+    use std::collections::{BTreeSet, HashSet};
+    use tiaokuai::generate::{GenerateOptions, Scale};
+    let model = GenerateOptions::new(Scale::District, 3).meetings(true).generate().unwrap();
+    assert!(model.meetings().len() > 1000);
+    let three = ["hearing", "coordination", "evaluation"];
+    let held: HashSet<(String, u32)> = model
+        .meetings()
+        .iter()
+        .filter(|m| three.contains(&m.kind.as_str()))
+        .map(|m| (model.id(m.territory).to_string(), m.date.year()))
+        .collect();
+    let mut gaps = BTreeSet::new();
+    for (c, t) in model.territories() {
+        if matches!(t.kind, tiaokuai::TerritoryKind::Community | tiaokuai::TerritoryKind::Village) {
+            for y in 2021..=2023 {
+                if !held.contains(&(model.id(c).to_string(), y)) {
+                    gaps.insert(model.id(c).to_string());
+                }
+            }
+        }
+    }
+    let report = model.audit(&Config::default());
+    let m001: BTreeSet<String> = report.findings_of("M001").map(|f| f.subject.clone()).collect();
+    assert!(!gaps.is_empty());
+    assert_eq!(m001, gaps);
+    let heard: HashSet<String> = model
+        .meetings()
+        .iter()
+        .filter(|m| m.kind.as_str() == "hearing")
+        .flat_map(|m| m.topics.iter().map(|&t| model.id(t).to_string()))
+        .collect();
+    let unheard: BTreeSet<String> = model
+        .items()
+        .filter(|(p, i)| i.list == tiaokuai::ItemList::Project && !heard.contains(model.id(*p)))
+        .map(|(p, _)| model.id(p).to_string())
+        .collect();
+    let m002: BTreeSet<String> = report.findings_of("M002").map(|f| f.subject.clone()).collect();
+    assert!(!unheard.is_empty());
+    assert_eq!(m002, unheard);
+    assert_eq!(report.findings_of("M004").count(), 0);
+    // Same seed, same meetings; without --meetings, the same records and links.
+    let again = GenerateOptions::new(Scale::District, 3).meetings(true).generate().unwrap();
+    assert_eq!(again.meetings_json(), model.meetings_json());
+    let plain = GenerateOptions::new(Scale::District, 3).generate().unwrap();
+    assert_eq!((plain.len(), plain.link_count()), (model.len(), model.link_count()));
+}

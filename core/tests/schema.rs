@@ -593,9 +593,10 @@ fn meeting_properties_equal_the_csv_columns_and_the_loader_fields() {
     assert_eq!(props, loader_fields("meetings", minimal), "schema $defs/meeting vs the JSON loader");
     assert_eq!(required_names(&s, "meeting"), set(&["id", "kind", "territory", "date"]));
     // The fixture with meetings validates.
-    let doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/meetings.json")).unwrap())
-            .unwrap();
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/meetings.json")).unwrap(),
+    )
+    .unwrap();
     let v = Validator { root: &s };
     assert_eq!(v.errors(&s, &doc, ""), Vec::<String>::new());
     let mut bad = doc.clone();
