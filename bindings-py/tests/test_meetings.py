@@ -31,10 +31,10 @@ def test_meetings_are_dicts_with_the_format_fields() -> None:
 
 def test_the_m_rules_come_with_the_audit() -> None:
     report = tiaokuai.load(FIXTURE).audit()
-    found = [(f.rule, f.subject) for f in report if f.rule.startswith("M")]
+    found = [(f.rule, f.subject) for f in report.findings if f.rule.startswith("M")]
     assert found == [("M001", "c2"), ("M001", "c3"), ("M002", "p-late"), ("M003", "p-unevaluated"), ("M004", "c3")]
     quiet = tiaokuai.load(FIXTURE).audit({"rules": {"M001": "off"}, "thresholds": {"evaluation_within_days": 30}})
-    found = [(f.rule, f.subject) for f in quiet if f.rule.startswith("M")]
+    found = [(f.rule, f.subject) for f in quiet.findings if f.rule.startswith("M")]
     assert ("M003", "p-recent") in found and not any(r == "M001" for r, _ in found)
 
 
