@@ -235,7 +235,7 @@ impl PyReport {
     /// The findings of one rule, by code (``"C001"``) or name (``"no-party-org"``).
     fn findings_of(&self, rule: &str) -> TkResult<Vec<PyFinding>> {
         let Some(r) = tiaokuai::Rule::find(rule) else {
-            return Err(invalid("rule", format!("unknown rule {rule:?}; expected a code S001 … T004 or a rule name")));
+            return Err(invalid("rule", format!("unknown rule {rule:?}; expected a code S001 … M004 or a rule name")));
         };
         Ok(self
             .inner

@@ -313,6 +313,36 @@ impl PyModel {
         Ok(self.list_items())
     }
 
+    /// The meetings (三会: hearings, coordination and evaluation meetings, consultations), in
+    /// document order, each a dict with the format's fields: ``id``, ``kind``, ``territory``,
+    /// ``date`` (text, as written), and ``convener``, ``topics`` and ``attrs`` when given.
+    /// Every meeting of the document, whatever date the model is read at.
+    #[getter]
+    fn meetings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_loads(py, &self.inner.meetings_json())
+    }
+
+    /// Meetings held per community (``by="community"``, the default) or street
+    /// (``by="street"``) per year, one row per place and year with any meeting: the
+    /// meetings of each kind (``hearing``, ``coordination``, ``evaluation``,
+    /// ``consultation``, ``other``), all of them (``meetings``), and the projects heard
+    /// and evaluated that year. ``year`` keeps one year. Meetings dated after the model's
+    /// date are left out. ``library`` is ``"pandas"`` (the default), ``"polars"`` or
+    /// ``"arrow"``; each needs its library.
+    #[pyo3(signature = (by = "community", year = None, *, library = "pandas"))]
+    fn meetings_frame<'py>(
+        &self,
+        py: Python<'py>,
+        by: &str,
+        year: Option<u32>,
+        library: &str,
+    ) -> TkResult<Bound<'py, PyAny>> {
+        let by: tiaokuai::meetings::MeetingsBy = by.parse()?;
+        let library = crate::frames::Library::parse(library)?;
+        let table = tiaokuai::meetings::meetings_table(&self.inner, by, year);
+        Ok(crate::frames::frame(py, &table, library, None, "Model.meetings_frame()")?)
+    }
+
     /// The links, in document order.
     #[getter]
     fn links(&self) -> PyLinkView {

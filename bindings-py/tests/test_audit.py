@@ -84,13 +84,18 @@ def test_summary_and_counts(report: tiaokuai.Report) -> None:
     )
     assert s["errors"] + s["warnings"] + s["infos"] == len(report)
     assert [r["code"] for r in s["rules"]] == [r["code"] for r in tiaokuai.rules()]
-    # Every rule of the catalogue is counted; those that found nothing count 0 (T001-T004 here).
+    # Every rule of the catalogue is counted; those that found nothing count 0 (T001-T004 and,
+    # in a model without meetings, M001-M004 here).
     assert {r["code"]: r["findings"] for r in s["rules"]} == {
         **SAMPLE_COUNTS,
         "T001": 0,
         "T002": 0,
         "T003": 0,
         "T004": 0,
+        "M001": 0,
+        "M002": 0,
+        "M003": 0,
+        "M004": 0,
     }
     assert report.has_errors
     with pytest.raises(tiaokuai.InvalidInputError):
@@ -191,8 +196,8 @@ def test_bad_configs(sample: Model, tmp_path: Path) -> None:
 
 def test_rule_catalogue() -> None:
     rules = tiaokuai.rules()
-    assert len(rules) == 25
-    assert rules[0]["code"] == "S001" and rules[-1]["code"] == "T004"
+    assert len(rules) == 29
+    assert rules[0]["code"] == "S001" and rules[-1]["code"] == "M004"
     c001 = next(r for r in rules if r["code"] == "C001")
     assert c001["name"] == "no-party-org" and c001["default_severity"] == "warning"
     assert set(c001) == {"code", "name", "family", "default_severity", "profile", "summary", "source"}

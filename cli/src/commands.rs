@@ -340,6 +340,9 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
         Command::Metrics { file, level, config, format, csv_formulas } => {
             metrics(file.as_deref(), level, config.as_deref(), format, csv_formulas)
         }
+        Command::Meetings { file, by, year, format, csv_formulas } => {
+            meetings(file.as_deref(), by, year, format, csv_formulas)
+        }
         Command::Export { file, to, focus, render, output, csv_formulas } => {
             export(file.as_deref(), to, focus.as_deref(), render, output.as_deref(), csv_formulas)
         }
@@ -417,9 +420,12 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { scale, seed, history, output } => {
+        Command::Generate { scale, seed, history, meetings, output } => {
             let output = model_output(output.as_deref())?;
-            let model = tiaokuai::generate::GenerateOptions::new(scale.into(), seed).history(history).generate()?;
+            let model = tiaokuai::generate::GenerateOptions::new(scale.into(), seed)
+                .history(history)
+                .meetings(meetings)
+                .generate()?;
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -769,6 +775,57 @@ fn metrics(
                 MetricsLevel::Urban => metrics.comparison_table(),
             };
             out.text(&table.render())?;
+        }
+    }
+    out.done()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tiaokuai meetings`: the table of [`tiaokuai::meetings::meetings_table`].
+fn meetings(
+    file: Option<&str>,
+    by: crate::MeetingsByArg,
+    year: Option<u32>,
+    format: Format,
+    formulas: CsvFormulas,
+) -> CmdResult {
+    let model = load(file)?;
+    let by = match by {
+        crate::MeetingsByArg::Community => tiaokuai::meetings::MeetingsBy::Community,
+        crate::MeetingsByArg::Street => tiaokuai::meetings::MeetingsBy::Street,
+    };
+    let table = tiaokuai::meetings::meetings_table(model, by, year);
+    let mut out = Out::for_format(format);
+    match format {
+        Format::Json => {
+            let rows: Vec<serde_json::Map<String, serde_json::Value>> = (0..table.rows())
+                .map(|i| {
+                    table
+                        .columns()
+                        .iter()
+                        .map(|c| {
+                            let v = match &c.data {
+                                tiaokuai::table::ColumnData::Int(v) => v[i].map_or(serde_json::Value::Null, Into::into),
+                                data => serde_json::Value::String(data.text(i)),
+                            };
+                            (c.name.clone(), v)
+                        })
+                        .collect()
+                })
+                .collect();
+            out.json(&rows)?
+        }
+        Format::Csv => table.write_csv(&mut out.w, formulas.into())?,
+        Format::Table => {
+            if model.meetings().is_empty() {
+                out.line("no meetings: the model records none (see docs/format.md, \"Meetings\")")?;
+            } else {
+                let mut t = tiaokuai::render::Table::new(table.columns().iter().map(|c| c.name.clone()));
+                for i in 0..table.rows() {
+                    t.row(table.columns().iter().map(|c| c.data.text(i)));
+                }
+                out.text(&t.render())?;
+            }
         }
     }
     out.done()?;

@@ -184,6 +184,16 @@ pub enum FailOn {
     Never,
 }
 
+/// The places `meetings` counts by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum MeetingsByArg {
+    /// Communities and villages.
+    #[default]
+    Community,
+    /// Streets, towns, townships and zones.
+    Street,
+}
+
 /// The level metrics are shown at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum MetricsLevel {
@@ -456,6 +466,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         csv_formulas: CsvFormulas,
     },
+    /// Meetings (三会) held per community or street per year, by kind, with the projects heard and evaluated.
+    Meetings {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// Count by community (and village) or by street (town, township, zone).
+        #[arg(long, value_enum, default_value_t)]
+        by: MeetingsByArg,
+        /// Only this year.
+        #[arg(long)]
+        year: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// CSV output (`--format csv`): neutralise text cells that spreadsheets would run as formulas, or keep them.
+        #[arg(long, value_enum, default_value_t)]
+        csv_formulas: CsvFormulas,
+    },
     /// Export the model, or the part around one record: GraphML, Graphviz DOT, Neo4j, edge list.
     Export {
         /// The model; the embedded sample when omitted.
@@ -562,6 +589,10 @@ pub enum Command {
         /// end, or both within 2008–2023 (deterministic by seed).
         #[arg(long)]
         history: bool,
+        /// Meetings (三会): each community holds one to three a year in 2021–2023, with a
+        /// few deliberate gaps for the M rules (deterministic by seed).
+        #[arg(long)]
+        meetings: bool,
         /// Where to write the model: a JSON file (stdout when omitted or `-`), or a CSV
         /// bundle folder when the path ends in /. Written atomically, as for convert.
         #[arg(short, long)]

@@ -940,3 +940,40 @@ fn audit_over_a_span_gives_each_finding_once_with_periods() {
     let table = ok(&["audit", "--from", "2014", "--to", "2024"]);
     assert!(table.contains("periods") && table.contains(" to "), "{table}");
 }
+
+/// `tiaokuai meetings` (issue #15): meetings per community or street per year.
+#[test]
+fn meetings_are_counted_per_community_and_street() {
+    let fixture = "../core/tests/data/meetings.json";
+    let rows = json(&["meetings", fixture, "--format", "json"]);
+    let rows = rows.as_array().unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| r["territory"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["c1", "c1", "c2", "c3"]);
+    assert_eq!(
+        (rows[0]["year"].as_i64(), rows[0]["hearing"].as_i64(), rows[0]["projects_heard"].as_i64()),
+        (Some(2022), Some(1), Some(4))
+    );
+    let csv = ok(&["meetings", fixture, "--by", "street", "--year", "2023", "--format", "csv"]);
+    assert_eq!(
+        csv,
+        "territory,territory_name,year,hearing,coordination,evaluation,consultation,other,meetings,projects_heard,\
+         projects_evaluated\ns,友谊路街道,2023,1,0,1,1,0,3,1,1\n"
+    );
+    // Read at an earlier date, later meetings have not happened.
+    let early = json(&["--at", "2022-12-31", "meetings", fixture, "--by", "street", "--format", "json"]);
+    assert_eq!(early.as_array().unwrap().len(), 1);
+    let table = ok(&["meetings", fixture]);
+    assert!(table.starts_with("territory  territory_name  year"), "{table}");
+    assert!(ok(&["meetings", SAMPLE]).contains("no meetings"));
+    // The M rules come with the audit.
+    let audit = json(&["audit", fixture, "--format", "json"]);
+    let codes: Vec<&str> = audit["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str().filter(|r| r.starts_with('M')))
+        .collect();
+    assert_eq!(codes, ["M001", "M001", "M002", "M003", "M004"]);
+    let bad = tiaokuai(&["meetings", fixture, "--by", "city"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

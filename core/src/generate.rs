@@ -187,12 +187,18 @@ pub struct GenerateOptions {
     /// start, end, or both, on a day, month or year within 2008–2023 (same seed, same
     /// dates; the records and links are those of the model without history).
     pub history: bool,
+    /// Meetings (issue #15): each community holds one to three meetings a year in
+    /// 2021–2023, at least one of the three kinds (三会), except about one community-year
+    /// in twenty (M001); the first community of each street hears the street's projects in
+    /// its first meeting, except in about one street in ten (M002). Same seed, same
+    /// meetings; the records and links are those of the model without meetings.
+    pub meetings: bool,
 }
 
 impl GenerateOptions {
     /// Options for a scale and a seed.
     pub fn new(scale: Scale, seed: u64) -> Self {
-        GenerateOptions { scale, seed, prefix: None, history: false }
+        GenerateOptions { scale, seed, prefix: None, history: false, meetings: false }
     }
 
     /// Gives the model dated history; see [`GenerateOptions::history`].
@@ -208,6 +214,22 @@ impl GenerateOptions {
     /// ```
     pub fn history(mut self, history: bool) -> Self {
         self.history = history;
+        self
+    }
+
+    /// Gives the model meetings; see [`GenerateOptions::meetings`].
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::generate::{GenerateOptions, Scale};
+    /// let model = GenerateOptions::new(Scale::District, 1).meetings(true).generate()?;
+    /// assert!(model.meetings().len() > 1000);
+    /// let plain = GenerateOptions::new(Scale::District, 1).generate()?;
+    /// assert_eq!((plain.len(), plain.link_count()), (model.len(), model.link_count()));
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn meetings(mut self, meetings: bool) -> Self {
+        self.meetings = meetings;
         self
     }
 
@@ -501,6 +523,8 @@ struct Generator<'d> {
     /// With `--history`: the random numbers of the dates, a stream of their own so the
     /// structure is the same with and without history.
     history: Option<Rng>,
+    /// With `--meetings`: the random numbers of the meetings, a stream of their own.
+    meetings: Option<Rng>,
 }
 
 fn short_place(name: &str) -> &str {
@@ -565,6 +589,7 @@ impl<'d> Generator<'d> {
             leaders: HashMap::new(),
             district_names: HashMap::new(),
             history: options.history.then(|| Rng::new(stream(options.seed, "history"))),
+            meetings: options.meetings.then(|| Rng::new(stream(options.seed, "meetings"))),
         };
         for (id, name, list, category, _) in MATTERS {
             g.b.matter(MatterSpec::new(id, name, list).category(category))?;
@@ -1117,6 +1142,8 @@ impl<'d> Generator<'d> {
         }
 
         // Streets: the joint meeting and the three lists.
+        // Streets have projects (`items`); the meetings of every township's communities follow.
+        let mut projects = 0;
         if street {
             let jm = format!("{t}-jm");
             self.add_unit(
@@ -1134,9 +1161,56 @@ impl<'d> Generator<'d> {
                     self.link(p, &jm, LinkKind::MemberOf)?;
                 }
             }
-            self.items(&mut rng, t, &jm, &gov, &communities, &units, &unit_pick)?;
+            projects = self.items(&mut rng, t, &jm, &gov, &communities, &units, &unit_pick)?;
         }
+        self.meetings_of(t, &communities, projects)?;
         Ok(())
+    }
+
+    /// With `--meetings`: the meetings of a street's communities (see [`GenerateOptions::meetings`]);
+    /// `projects` is the number of the street's projects (`{t}-proj1` …).
+    fn meetings_of(&mut self, t: &str, communities: &[PlannedCommunity], projects: usize) -> Result<()> {
+        use crate::meetings::MeetingSpec;
+        use crate::model::MeetingKind;
+        let Some(mut rng) = self.meetings.take() else { return Ok(()) };
+        let three = [MeetingKind::Hearing, MeetingKind::Coordination, MeetingKind::Evaluation];
+        let hear_projects = !rng.chance(0.1);
+        let mut result = Ok(());
+        'all: for (ci, c) in communities.iter().enumerate() {
+            for year in 2021..=2023u32 {
+                let first = ci == 0 && year == 2021;
+                if !first && rng.chance(0.05) {
+                    continue; // a year without the three meetings: M001
+                }
+                for k in 0..rng.range(1, 3) {
+                    let kind = if k == 0 {
+                        three[rng.below(3) as usize].clone()
+                    } else {
+                        [
+                            MeetingKind::Hearing,
+                            MeetingKind::Coordination,
+                            MeetingKind::Evaluation,
+                            MeetingKind::Consultation,
+                        ][rng.below(4) as usize]
+                            .clone()
+                    };
+                    let (kind, month) =
+                        if first && k == 0 { (MeetingKind::Hearing, 1) } else { (kind, 1 + rng.below(12)) };
+                    let date = Date::new(year, month, 1 + rng.below(28)).expect("a day of 2021-2023");
+                    let mut spec = MeetingSpec::new(format!("{}-m{year}-{}", c.id, k + 1), kind, &c.id, date);
+                    spec.convener = c.party.clone();
+                    if first && k == 0 && hear_projects {
+                        spec.topics = (1..=projects).map(|j| format!("{t}-proj{j}")).collect();
+                    }
+                    if let Err(e) = self.b.meeting(spec) {
+                        result = Err(e);
+                        break 'all;
+                    }
+                }
+            }
+        }
+        self.meetings = Some(rng);
+        result
     }
 
     /// Needs, resources and projects of a street: most needs met, most resources used.
@@ -1150,7 +1224,7 @@ impl<'d> Generator<'d> {
         communities: &[PlannedCommunity],
         units: &[PlannedUnit],
         unit_pick: &[usize],
-    ) -> Result<()> {
+    ) -> Result<usize> {
         let n_needs = rng.range(2, 3) as usize;
         let n_res = rng.range(2, 3) as usize;
         let n_proj = rng.range(1, n_needs as u32) as usize;
@@ -1192,7 +1266,7 @@ impl<'d> Generator<'d> {
                 self.link(&id, &format!("{t}-res{}", j + 2), LinkKind::Uses)?;
             }
         }
-        Ok(())
+        Ok(n_proj)
     }
 }
 

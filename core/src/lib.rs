@@ -33,6 +33,7 @@ pub mod export;
 pub mod format;
 pub mod generate;
 pub mod html;
+pub mod meetings;
 pub mod metrics;
 pub mod model;
 pub mod query;
@@ -47,6 +48,7 @@ pub use audit::{
 };
 pub use error::{Error, Position, Result};
 pub use format::{FORMAT, LoadOptions};
+pub use meetings::{Meeting, MeetingSpec, Meetings};
 pub use metrics::{Area, Counts, Metrics, Rates};
 pub use model::*;
 pub use query::{

@@ -565,7 +565,7 @@ fn check_findings(
         {
             return Err(invalid(
                 name,
-                format!("no rule {rule:?}; expected a code S001 … T004 or a name such as \"no-party-org\""),
+                format!("no rule {rule:?}; expected a code S001 … M004 or a name such as \"no-party-org\""),
             ));
         }
         if let Some(sev) = pattern.get("severity").and_then(Value::as_str)

@@ -586,12 +586,72 @@ fn t004_succession_gap_and_overlap() {
     assert_eq!(load(&doc("merge", "2021")).audit(&config).findings_of("T004").count(), 0);
 }
 
+// ---------------------------------------------------------------------------
+// M: meetings (more in core/tests/meetings.rs)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn m001_no_deliberation() {
+    let doc = |kind: &str| {
+        format!(
+            r#""territories": [{{"id": "c", "name": "一村", "kind": "community"}}],
+               "meetings": [{{"id": "m1", "kind": "hearing", "territory": "c", "date": "2022-04-01"}},
+                            {{"id": "m2", "kind": "{kind}", "territory": "c", "date": "2023-03-01"}}]"#
+        )
+    };
+    let f = check("M001", &doc("consultation"), &doc("evaluation"), "c");
+    assert!(f.message.contains("in 2023"), "{}", f.message);
+}
+
+#[test]
+fn m002_project_without_hearing() {
+    let doc = |date: &str| {
+        format!(
+            r#""territories": [{{"id": "c", "name": "一村", "kind": "community"}}],
+               "items": [{{"id": "p", "name": "加装电梯", "list": "project", "since": "2024-05-01"}}],
+               "meetings": [{{"id": "m1", "kind": "hearing", "territory": "c", "date": "{date}", "topics": ["p"]}}]"#
+        )
+    };
+    check("M002", &doc("2024-06-10"), &doc("2024-05-01"), "p");
+    // A reduced date that may be on or before the start counts.
+    assert_eq!(subjects(&audit(&load(&doc("2024-05"))), "M002"), Vec::<String>::new());
+}
+
+#[test]
+fn m003_project_without_evaluation() {
+    let doc = |kind: &str, until: &str| {
+        format!(
+            r#""meta": {{"as_of": "2024-12-31"}},
+               "territories": [{{"id": "c", "name": "一村", "kind": "community"}}],
+               "items": [{{"id": "p", "name": "加装电梯", "list": "project", "since": "2023-11", "until": "{until}"}}],
+               "meetings": [{{"id": "m1", "kind": "{kind}", "territory": "c", "date": "2023-10-08", "topics": ["p"]}}]"#
+        )
+    };
+    check("M003", &doc("hearing", "2024-01-31"), &doc("evaluation", "2024-01-31"), "p");
+    // 180 days are not over yet.
+    assert_eq!(subjects(&audit(&load(&doc("hearing", "2024-07-31"))), "M003"), Vec::<String>::new());
+}
+
+#[test]
+fn m004_meeting_out_of_force() {
+    let doc = |date: &str| {
+        format!(
+            r#""territories": [{{"id": "c", "name": "新建社区", "kind": "community", "since": "2023-01-01"}}],
+               "meetings": [{{"id": "m1", "kind": "coordination", "territory": "c", "date": "{date}"}}]"#
+        )
+    };
+    check("M004", &doc("2022-05-05"), &doc("2023-05-05"), "c");
+    // A year that may include a day in force is not certain.
+    assert_eq!(subjects(&audit(&load(&doc("2023"))), "M004"), Vec::<String>::new());
+}
+
 #[test]
 fn every_rule_has_a_fixture_above() {
     // Keep this list in step with the tests above: one per rule.
     let tested = [
         "S001", "S002", "S003", "S004", "C001", "C002", "C003", "C004", "C005", "C006", "C007", "C008", "D001", "A001",
-        "A002", "A003", "A004", "B001", "B002", "L001", "L002", "T001", "T002", "T003", "T004",
+        "A002", "A003", "A004", "B001", "B002", "L001", "L002", "T001", "T002", "T003", "T004", "M001", "M002", "M003",
+        "M004",
     ];
     let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
     assert_eq!(codes, tested);
@@ -909,7 +969,11 @@ mod differential {
             }
         }
         // The T rules (dates) have their own differential on random dated models: core/tests/time_rules.rs.
-        for r in tiaokuai::RULES.iter().filter(|r| r.family != tiaokuai::Family::Time) {
+        // The M rules (meetings) have their own tests: core/tests/meetings.rs.
+        for r in tiaokuai::RULES
+            .iter()
+            .filter(|r| r.family != tiaokuai::Family::Time && r.family != tiaokuai::Family::Meetings)
+        {
             let n = seen.get(r.code).copied().unwrap_or(0);
             assert!(n >= 3, "{} fired {n} times in 300 random models: {seen:?}", r.code);
         }

@@ -609,7 +609,7 @@ fn unknown_top_level_field() {
     fails(
         r#"{"format": "tiaokuai/1", "unit": []}"#,
         "invalid",
-        r#"document: unknown field "unit"; expected one of format, meta, territories, units, matters, items, links (line 1)"#,
+        r#"document: unknown field "unit"; expected one of format, meta, territories, units, matters, items, links, meetings (line 1)"#,
     );
 }
 

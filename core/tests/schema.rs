@@ -266,6 +266,7 @@ fn vocabularies_equal_the_code() {
     check("role", Role::WORDS, "x-a".parse::<Role>().is_ok());
     check("matter_list", MatterList::WORDS, "x-a".parse::<MatterList>().is_ok());
     check("item_list", ItemList::WORDS, "x-a".parse::<ItemList>().is_ok());
+    check("meeting_kind", tiaokuai::MeetingKind::WORDS, "x-a".parse::<tiaokuai::MeetingKind>().is_ok());
     assert_eq!(("x-a".parse::<Power>().is_ok(), "x-a".parse::<UnitKind>().is_ok()), (false, true));
 }
 
@@ -581,4 +582,24 @@ fn documents_only_the_loader_rejects() {
         assert!(Model::from_json(text).is_err(), "the loader accepts {text}");
         assert_valid(&s, &serde_json::from_str(text).unwrap());
     }
+}
+
+#[test]
+fn meeting_properties_equal_the_csv_columns_and_the_loader_fields() {
+    let s = schema();
+    let props = property_names(&s, "meeting");
+    assert_eq!(props, set(tiaokuai::meetings::MEETING_COLUMNS), "schema $defs/meeting vs meetings.csv");
+    let minimal = r#""id": "m", "kind": "hearing", "territory": "t", "date": "2024""#;
+    assert_eq!(props, loader_fields("meetings", minimal), "schema $defs/meeting vs the JSON loader");
+    assert_eq!(required_names(&s, "meeting"), set(&["id", "kind", "territory", "date"]));
+    // The fixture with meetings validates.
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/meetings.json")).unwrap(),
+    )
+    .unwrap();
+    let v = Validator { root: &s };
+    assert_eq!(v.errors(&s, &doc, ""), Vec::<String>::new());
+    let mut bad = doc.clone();
+    bad["meetings"][0]["kind"] = Value::String("hearings".into());
+    assert!(!v.valid(&s, &bad));
 }

@@ -933,6 +933,28 @@ class Model:
         gives ``(id, record)`` pairs).
         """
     @property
+    def meetings(self) -> list[dict[str, Any]]:
+        """The meetings (三会: hearings, coordination and evaluation meetings, consultations), in
+        document order, each a dict with the format's fields: ``id``, ``kind``, ``territory``,
+        ``date`` (text, as written), and ``convener``, ``topics`` and ``attrs`` when given.
+        Every meeting of the document, whatever date the model is read at.
+        """
+    def meetings_frame(
+        self,
+        by: Literal["community", "street"] = "community",
+        year: int | None = None,
+        *,
+        library: _FrameLibrary = "pandas",
+    ) -> Any:
+        """Meetings held per community (``by="community"``, the default) or street
+        (``by="street"``) per year, one row per place and year with any meeting: the
+        meetings of each kind (``hearing``, ``coordination``, ``evaluation``,
+        ``consultation``, ``other``), all of them (``meetings``), and the projects heard
+        and evaluated that year. ``year`` keeps one year. Meetings dated after the model's
+        date are left out. ``library`` is ``"pandas"`` (the default), ``"polars"`` or
+        ``"arrow"``; each needs its library.
+        """
+    @property
     def links(self) -> LinkView:
         """The links, in document order."""
     @overload

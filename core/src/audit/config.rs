@@ -15,6 +15,8 @@
 //! branch_max_members = 50
 //! general_branch_max_members = 100
 //! required_powers = ["assessment", "consent"]   # Shanghai street-office regulation (2016)
+//! deliberation_kinds = ["hearing", "coordination", "evaluation"]   # M001: the three meetings (三会)
+//! evaluation_within_days = 180                   # M003
 //!
 //! [profiles]
 //! shanghai = true              # S004 ("1+2") and A004 (no investment attraction)
@@ -33,7 +35,7 @@ use crate::error::{Error, Result};
 use crate::format::LoadOptions;
 use crate::format::json::count_text;
 use crate::format::strict;
-use crate::model::Power;
+use crate::model::{MeetingKind, Power};
 
 /// How the config changes one rule: switched on or off, re-graded. `None`
 /// fields keep the default (on, unless its profile is off; the rule's default severity).
@@ -76,6 +78,11 @@ pub struct Thresholds {
     /// The powers a street must hold over each stationed agency (B001): assessment and consent,
     /// Shanghai street-office regulation (2016).
     pub required_powers: Vec<Power>,
+    /// The kinds of meeting that count as deliberation for M001: hearing, coordination and
+    /// evaluation, the three meetings (三会).
+    pub deliberation_kinds: Vec<MeetingKind>,
+    /// The days after a project's end by which an evaluation is due (M003): 180.
+    pub evaluation_within_days: u32,
 }
 
 impl Default for Thresholds {
@@ -86,6 +93,8 @@ impl Default for Thresholds {
             branch_max_members: 50,
             general_branch_max_members: 100,
             required_powers: vec![Power::Assessment, Power::Consent],
+            deliberation_kinds: vec![MeetingKind::Hearing, MeetingKind::Coordination, MeetingKind::Evaluation],
+            evaluation_within_days: 180,
         }
     }
 }
@@ -144,7 +153,7 @@ fn invalid(message: impl Into<String>) -> Error {
 
 fn unknown_rule(key: &str, at: &str) -> Error {
     invalid(format!(
-        "{at}: unknown rule {key:?}; expected a code S001 … T004 or a name such as \"no-party-org\" (see docs/rules.md)"
+        "{at}: unknown rule {key:?}; expected a code S001 … M004 or a name such as \"no-party-org\" (see docs/rules.md)"
     ))
 }
 
@@ -527,6 +536,25 @@ fn parse_thresholds(v: &RawValue) -> Result<Thresholds> {
             "joint_branch_max_units" => t.joint_branch_max_units = parse_count(val, &at, 1)?,
             "branch_max_members" => t.branch_max_members = parse_count(val, &at, 1)?,
             "general_branch_max_members" => t.general_branch_max_members = parse_count(val, &at, 1)?,
+            "evaluation_within_days" => t.evaluation_within_days = parse_count(val, &at, 0)?,
+            "deliberation_kinds" => {
+                if !val.get().starts_with('[') {
+                    return Err(invalid(format!("{at}: expected an array of meeting kinds, found {}", type_name(val))));
+                }
+                let arr: Vec<&RawValue> = serde_json::from_str(val.get()).map_err(|e| invalid(format!("{at}: {e}")))?;
+                let mut kinds: Vec<MeetingKind> = Vec::new();
+                for (i, k) in arr.iter().enumerate() {
+                    let word = as_string(k).ok_or_else(|| {
+                        invalid(format!("{at}[{i}]: expected a meeting kind, found {}", type_name(k)))
+                    })?;
+                    let kind = word.parse::<MeetingKind>().map_err(|e| invalid(format!("{at}[{i}]: {e}")))?;
+                    if kinds.contains(&kind) {
+                        return Err(invalid(format!("{at}[{i}]: {word:?} is listed twice")));
+                    }
+                    kinds.push(kind);
+                }
+                t.deliberation_kinds = kinds;
+            }
             "required_powers" => {
                 if !val.get().starts_with('[') {
                     return Err(invalid(format!("{at}: expected an array of powers, found {}", type_name(val))));
@@ -548,7 +576,8 @@ fn parse_thresholds(v: &RawValue) -> Result<Thresholds> {
             _ => {
                 return Err(invalid(format!(
                     "unknown key {at:?}; expected one of min_members_for_org, joint_branch_max_units, \
-                     branch_max_members, general_branch_max_members, required_powers"
+                     branch_max_members, general_branch_max_members, required_powers, deliberation_kinds, \
+                     evaluation_within_days"
                 )));
             }
         }

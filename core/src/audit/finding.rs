@@ -86,10 +86,13 @@ pub enum Family {
     /// `T`: time itself (dates that allow no day, links and places outside the dates of
     /// what they join, gaps in successions).
     Time,
+    /// `M`: the three meetings (三会) and self-governance projects (issue #15).
+    Meetings,
 }
 
 impl Family {
-    /// The word: `structure`, `coverage`, `registration`, `matters`, `balance`, `lists`, `time`.
+    /// The word: `structure`, `coverage`, `registration`, `matters`, `balance`, `lists`, `time`,
+    /// `meetings`.
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Structure => "structure",
@@ -99,6 +102,7 @@ impl Family {
             Family::Balance => "balance",
             Family::Lists => "lists",
             Family::Time => "time",
+            Family::Meetings => "meetings",
         }
     }
 }
@@ -160,12 +164,12 @@ macro_rules! rules {
             rules!(@consts 0usize, $($idx)+);
         }
 
-        /// The catalogue: all 25 rules, in catalogue order (S, C, D, A, B, L, T).
+        /// The catalogue: all 29 rules, in catalogue order (S, C, D, A, B, L, T, M).
         ///
         /// # Example
         /// ```
         /// use tiaokuai::{RULES, Severity};
-        /// assert_eq!(RULES.len(), 25);
+        /// assert_eq!(RULES.len(), 29);
         /// assert_eq!(RULES[0].code, "S001");
         /// assert_eq!(RULES[0].default_severity, Severity::Error);
         /// ```
@@ -273,6 +277,20 @@ rules! {
         "a record that ends and has a successor starting later than the next day (or, for a rename or \
          recode, on or before its last day)",
         "division changes (行政区划变更): a merger or new code takes effect the day after the old one ends";
+    M001 = "M001", "no-deliberation", Meetings, Warning, None,
+        "a community or village with no hearing, coordination or evaluation meeting in a whole calendar year \
+         in which it was in force (only in models that record meetings)",
+        "the three meetings (三会: 听证会、协调会、评议会) of community self-governance, held by every \
+         residents' committee (Shanghai practice since 2006)";
+    M002 = "M002", "project-without-hearing", Meetings, Warning, None,
+        "a project under way with no hearing on it held on or before the day it started",
+        "the three meetings (三会): a hearing before a project touching residents' interests is decided";
+    M003 = "M003", "project-without-evaluation", Meetings, Warning, None,
+        "a project ended more than 180 days ago (configurable) with no evaluation meeting on it",
+        "the three meetings (三会): an evaluation (评议会) of the project once done (议题→项目→评估)";
+    M004 = "M004", "meeting-out-of-force", Meetings, Warning, None,
+        "a meeting dated on a day its territory or convener was certainly not in force",
+        "docs/format.md, validity dates: a meeting is held in a place, by a unit, that exists on its day";
 }
 
 /// One finding of the audit: a rule, the record it is about, and the evidence.
@@ -321,7 +339,7 @@ mod tests {
     #[test]
     fn catalogue_is_consistent() {
         assert_eq!(RULES.len(), id::COUNT);
-        assert_eq!(RULES.len(), 25);
+        assert_eq!(RULES.len(), 29);
         for (i, r) in RULES.iter().enumerate() {
             assert_eq!(Rule::index_of(r.code), Some(i));
             assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
@@ -333,6 +351,7 @@ mod tests {
                 Family::Balance => 'B',
                 Family::Lists => 'L',
                 Family::Time => 'T',
+                Family::Meetings => 'M',
             };
             assert!(r.code.starts_with(letter));
         }

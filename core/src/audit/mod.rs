@@ -1125,6 +1125,7 @@ fn run_rules(ctx: &Context, sink: &mut Sink, time_rules: bool) -> Metrics {
     if time_rules && ctx.model.is_dated() {
         rules::time::run(ctx, sink);
     }
+    rules::meetings::run(ctx, sink);
     Metrics::finish(ctx, tally)
 }
 

@@ -44,8 +44,12 @@ pub const LINK_COLUMNS: &[&str] =
 
 /// Every file a CSV bundle holds: what [`Model::write_csv_dir`] may replace
 /// in an existing folder (see [`super::check_output_folder`]).
-pub const BUNDLE_FILES: [&str; 6] =
-    ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv", "meta.json"];
+pub const BUNDLE_FILES: [&str; 7] =
+    ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv", "meta.json", "meetings.csv"];
+
+/// `meetings.csv` (issue #15): read when present, written when the model records meetings.
+pub(super) const MEETINGS_FILE: (&str, &[&str], &[&str]) =
+    ("meetings.csv", crate::meetings::MEETING_COLUMNS, &["id", "kind", "territory", "date"]);
 
 pub(super) const FILES: [(&str, &[&str], &[&str]); 5] = [
     ("territories.csv", TERRITORY_COLUMNS, &["id", "name", "kind"]),
@@ -227,6 +231,9 @@ pub(super) fn json_object(text: &str, limit: usize) -> std::result::Result<Attrs
 
 /// Adds one data row of table `n` (in [`FILES`] order) to the builder.
 pub(super) fn add_row(b: &mut ModelBuilder, n: usize, row: &Row<'_>) -> Result<()> {
+    if n == 5 {
+        return add_meeting(b, row);
+    }
     let key = if n == 4 { "from" } else { "id" };
     let validity = row.validity(key)?;
     let attrs = row.attrs(key)?;
@@ -292,6 +299,43 @@ pub(super) fn add_row(b: &mut ModelBuilder, n: usize, row: &Row<'_>) -> Result<(
             })
             .map(|_| ())
         }
+    }
+}
+
+/// Adds a row of `meetings.csv`: `topics` is one cell of ids separated by `;`.
+fn add_meeting(b: &mut ModelBuilder, row: &Row<'_>) -> Result<()> {
+    let date = row.get("date").unwrap_or("");
+    let date = date.parse::<Date>().map_err(|message| Error::InvalidField {
+        at: row.at("id"),
+        field: "date".into(),
+        message: if date.is_empty() { "must not be empty".into() } else { message },
+    })?;
+    let mut spec =
+        crate::meetings::MeetingSpec::new(row.text("id"), row.required("id", "kind")?, row.text("territory"), date);
+    spec.convener = row.get("convener").map(str::to_string);
+    spec.topics = row.get("topics").map(crate::meetings::split_topics).unwrap_or_default();
+    spec.attrs = row.attrs("id")?;
+    b.meeting(spec)
+}
+
+/// Moves a meeting's error from `meetings[i]` to the line of `meetings.csv` (or the
+/// sheet `names`) its row starts on.
+pub(super) fn relocate_meeting(e: Error, lines: &[usize], name: &str) -> Error {
+    let fix = |mut at: Position| {
+        if at.array == "meetings" {
+            at.array = name.to_string();
+            at.index = lines.get(at.index).copied().unwrap_or(at.index + 2);
+        }
+        at
+    };
+    match e {
+        Error::InvalidField { at, field, message } => Error::InvalidField { at: fix(at), field, message },
+        Error::DuplicateId { id, at, first } => Error::DuplicateId { id, at: fix(at), first: fix(first) },
+        Error::DanglingReference { at, field, id } => Error::DanglingReference { at: fix(at), field, id },
+        Error::WrongEndpoint { at, field, id, expected, found, context } => {
+            Error::WrongEndpoint { at: fix(at), field, id, expected, found, context }
+        }
+        other => other,
     }
 }
 
@@ -409,7 +453,7 @@ fn stamp(path: &Path) -> Stamp {
 
 /// The stamps of the folder and of every file a bundle may hold, in that order.
 fn stamps(dir: &Path) -> Vec<(std::path::PathBuf, Stamp)> {
-    let files = FILES.iter().map(|(file, ..)| *file).chain(["meta.json"]);
+    let files = FILES.iter().map(|(file, ..)| *file).chain(["meta.json", MEETINGS_FILE.0]);
     std::iter::once(dir.to_path_buf())
         .chain(files.map(|f| dir.join(f)))
         .map(|p| {
@@ -549,9 +593,10 @@ impl Model {
         b.set_threads(super::parallel::threads(options.threads));
         let mut total = 0u64;
         let mut lines: [Vec<usize>; 5] = Default::default();
+        let mut meeting_lines: Vec<usize> = Vec::new();
         // One file at a time, one row at a time: only one file's bytes are in memory
         // besides the model being built.
-        for (n, &(file, known, required)) in FILES.iter().enumerate() {
+        for (n, &(file, known, required)) in FILES.iter().chain([&MEETINGS_FILE]).enumerate() {
             let Some(bytes) = read_file(dir, file, options, &mut total, hook)? else { continue };
             // UTF-8 with or without a byte-order mark, or GB18030/GBK (by its mark or the option).
             let data = super::encoding::decode(file, &bytes, options.encoding)?;
@@ -580,10 +625,12 @@ impl Model {
             let mut record = csv::StringRecord::new();
             while reader.read_record(&mut record).map_err(csv_err)? {
                 last = record.position().map(|p| (p.byte() as usize, p.line())).or(last);
-                let line = record.position().map_or(lines[n].len() + 2, |p| p.line() as usize);
-                lines[n].push(line);
+                let these = if n < 5 { &mut lines[n] } else { &mut meeting_lines };
+                let line = record.position().map_or(these.len() + 2, |p| p.line() as usize);
+                these.push(line);
                 let row = Row { file, line, headers: &headers, known, record: &record };
-                match (add_row(&mut b, n, &row).map_err(|e| relocate(e, &lines)), collect.as_deref_mut()) {
+                let relocated = |e| relocate_meeting(relocate(e, &lines), &meeting_lines, MEETINGS_FILE.0);
+                match (add_row(&mut b, n, &row).map_err(relocated), collect.as_deref_mut()) {
                     (Ok(()), _) => {}
                     (Err(e), Some(found)) => found.push(e),
                     (Err(e), None) => return Err(e),
@@ -615,10 +662,12 @@ impl Model {
             })?;
             b.meta(meta);
         }
+        let relocated = |e| relocate_meeting(relocate(e, &lines), &meeting_lines, MEETINGS_FILE.0);
         if let Some(found) = collect {
             b.resolve_pending(&mut |e| found.push(relocate(e, &lines)));
+            b.drop_bad_meetings(&mut |e| found.push(relocated(e)));
         }
-        b.build().map_err(|e| relocate(e, &lines))
+        b.build().map_err(relocated)
     }
 
     /// Writes the model as a CSV bundle folder: the five files with the
@@ -759,6 +808,23 @@ impl Model {
                 let err = |e: std::io::Error| Error::io(&path, &e);
                 out.record(columns.iter().copied()).map_err(err)?;
                 for row in self.table_rows(n) {
+                    out.record(row.iter().map(String::as_str)).map_err(err)?;
+                }
+                out.flush().map_err(|e| Error::io(&path, &e))
+            })?;
+        }
+        if !self.meetings().is_empty() {
+            crate::meetings::check_topic_ids(self)?;
+            let path = dir.join(MEETINGS_FILE.0);
+            super::write_new(&path, |w| {
+                if options.bom {
+                    std::io::Write::write_all(w, b"\xEF\xBB\xBF").map_err(|e| Error::io(&path, &e))?;
+                }
+                let mut out = super::CsvWriter::new(w, super::Formulas::Keep);
+                let err = |e: std::io::Error| Error::io(&path, &e);
+                out.record(MEETINGS_FILE.1.iter().copied()).map_err(err)?;
+                for m in self.meetings().iter() {
+                    let row = crate::meetings::meeting_row(self, m);
                     out.record(row.iter().map(String::as_str)).map_err(err)?;
                 }
                 out.flush().map_err(|e| Error::io(&path, &e))

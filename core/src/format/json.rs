@@ -36,6 +36,8 @@ struct DocRaw<'a> {
     items: Vec<&'a RawValue>,
     #[serde(borrow, default)]
     links: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    meetings: Vec<&'a RawValue>,
 }
 
 /// A count as written, classified loosely so that counts get our own messages.
@@ -286,6 +288,25 @@ struct LinkRaw<'a> {
     since: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     until: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeetingRaw<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    territory: Cow<'a, str>,
+    #[serde(borrow)]
+    date: Cow<'a, str>,
+    #[serde(borrow, default)]
+    convener: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    topics: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow, default)]
+    attrs: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -733,9 +754,16 @@ fn load_doc(
     // Records and links are parsed (and links checked) on `threads` threads, block by block,
     // and added in document order: see `parallel::in_blocks`.
     let c = &mut collect;
-    let total = [doc.territories.len(), doc.units.len(), doc.matters.len(), doc.items.len(), doc.links.len()]
-        .iter()
-        .sum::<usize>() as u64;
+    let total = [
+        doc.territories.len(),
+        doc.units.len(),
+        doc.matters.len(),
+        doc.items.len(),
+        doc.links.len(),
+        doc.meetings.len(),
+    ]
+    .iter()
+    .sum::<usize>() as u64;
     let t = &mut Ticker::new(total, progress);
     each(
         &mut b,
@@ -761,8 +789,10 @@ fn load_doc(
         b.add_prepared(link);
         Ok(())
     })?;
+    each(&mut b, &doc.meetings, 1, c, t, |_, i, raw| meeting_spec(i, raw), |b, spec| b.meeting(spec))?;
     if let Some(found) = collect {
         b.resolve_pending(&mut |e| found.push(e));
+        b.drop_bad_meetings(&mut |e| found.push(e));
     }
     let model = b.build();
     t.finish();
@@ -826,6 +856,18 @@ fn item_spec(i: usize, raw: &RawValue) -> Result<ItemSpec> {
         validity: validity(&at, r.since, r.until)?,
         ..ItemSpec::new(r.id.to_string(), r.name.into_owned(), word(&at, "list", &r.list)?)
     };
+    Ok(spec)
+}
+
+/// Parses meeting `i` (its references are resolved when the model is built).
+fn meeting_spec(i: usize, raw: &&RawValue) -> Result<crate::meetings::MeetingSpec> {
+    let r: MeetingRaw<'_> = parse_record("meetings", i, raw)?;
+    let at = At { array: "meetings", index: i, id: &r.id };
+    let date = date(&at, "date", Some(r.date))?.expect("a date was given");
+    let mut spec = crate::meetings::MeetingSpec::new(r.id.as_ref(), word(&at, "kind", &r.kind)?, r.territory, date);
+    spec.convener = r.convener.map(Cow::into_owned);
+    spec.topics = r.topics.unwrap_or_default().into_iter().map(Cow::into_owned).collect();
+    spec.attrs = attrs(&at, r.attrs)?;
     Ok(spec)
 }
 
@@ -960,7 +1002,7 @@ impl Model {
     /// [`Error::Io`] when the writer fails.
     pub fn write_json<W: Write>(&self, w: W) -> Result<()> {
         let meta = self.meta().map(|m| m.as_json().to_string());
-        self.write_json_selected(w, meta.as_deref(), |_| true, |_| true)
+        self.write_json_selected(w, meta.as_deref(), |_| true, |_| true, |_| true)
     }
 
     /// Writes the records and links `keep` selects, in document order, with `meta`.
@@ -970,6 +1012,7 @@ impl Model {
         meta: Option<&str>,
         keep: impl Fn(Node) -> bool,
         keep_link: impl Fn(LinkId) -> bool,
+        keep_meeting: impl Fn(&crate::meetings::Meeting) -> bool,
     ) -> Result<()> {
         let mut line = Vec::with_capacity(256);
         writeln!(w, "{{\n  \"format\": \"{FORMAT}\",").map_err(io_err)?;
@@ -989,6 +1032,21 @@ impl Model {
                 first = false;
             }
             w.write_all(if first { b"],\n" } else { b"\n  ],\n" }).map_err(io_err)?;
+        }
+        // Meetings (issue #15) only when the document records some: a model without them
+        // is written as before.
+        let mut kept = self.meetings().iter().filter(|m| keep_meeting(m)).peekable();
+        if kept.peek().is_some() {
+            w.write_all(b"  \"meetings\": [").map_err(io_err)?;
+            let mut first = true;
+            for m in kept {
+                line.clear();
+                line.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                let _ = serde_json::to_writer(&mut line, &crate::meetings::OutMeeting::new(self, m));
+                w.write_all(&line).map_err(io_err)?;
+                first = false;
+            }
+            w.write_all(b"\n  ],\n").map_err(io_err)?;
         }
         w.write_all(b"  \"links\": [").map_err(io_err)?;
         let mut first = true;
@@ -1065,6 +1123,14 @@ impl Model {
                 mark(s, &mut keep);
             }
         }
+        // Meetings held on or before the date stay, with the records they name (kept with
+        // their dates, as a parent is): a snapshot keeps the history up to its day.
+        let held = |m: &crate::meetings::Meeting| m.date.first_day() <= date.last_day();
+        for m in self.meetings().iter().filter(|m| held(m)) {
+            for n in std::iter::once(m.territory).chain(m.convener).chain(m.topics.iter().copied()) {
+                mark(n, &mut keep);
+            }
+        }
         let mut meta = match self.meta().map(|m| serde_json::from_str(m.as_json())) {
             Some(Ok(serde_json::Value::Object(map))) => map,
             _ => serde_json::Map::new(),
@@ -1072,7 +1138,7 @@ impl Model {
         meta.insert("as_of".into(), serde_json::Value::String(date.to_string()));
         let meta = serde_json::Value::Object(meta).to_string();
         let mut out = Vec::new();
-        self.write_json_selected(&mut out, Some(&meta), |n| keep[n.index()], |id| links[id.index()])?;
+        self.write_json_selected(&mut out, Some(&meta), |n| keep[n.index()], |id| links[id.index()], held)?;
         let text =
             String::from_utf8(out).map_err(|e| Error::Invalid { what: "snapshot".into(), message: e.to_string() })?;
         Model::from_json(&text)

@@ -16,13 +16,15 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 
-use super::csv::{FILES, Row, add_row, check_header, json_object, relocate_to};
+use super::csv::{FILES, MEETINGS_FILE, Row, add_row, check_header, json_object, relocate_meeting, relocate_to};
 use super::json::LoadOptions;
 use crate::error::{Error, Position, Result};
 use crate::model::{Model, ModelBuilder};
 
 /// The sheet names, in [`FILES`] order.
 const SHEETS: [&str; 5] = ["territories", "units", "matters", "items", "links"];
+/// The sheet of the meetings (issue #15), written when the model records any.
+const MEETINGS_SHEET: &str = "meetings";
 /// The sheet holding `meta` (JSON in A1).
 const META_SHEET: &str = "meta";
 /// How deep `meta` may nest (as in a CSV bundle's `meta.json`).
@@ -147,12 +149,15 @@ impl Model {
         };
         let mut book = Xlsx::new(Cursor::new(bytes)).map_err(not_xlsx)?;
         let names = book.sheet_names();
-        if let Some(other) = names.iter().find(|n| !SHEETS.contains(&n.as_str()) && n.as_str() != META_SHEET) {
+        if let Some(other) = names
+            .iter()
+            .find(|n| !SHEETS.contains(&n.as_str()) && n.as_str() != META_SHEET && n.as_str() != MEETINGS_SHEET)
+        {
             return Err(Error::Csv {
                 file: format!("sheet {other}"),
                 line: 0,
                 message: format!(
-                    "not a sheet of a tiaokuai bundle; the sheets are {}, {META_SHEET} (its data would be lost)",
+                    "not a sheet of a tiaokuai bundle; the sheets are {}, {META_SHEET}, {MEETINGS_SHEET} (its data would be lost)",
                     SHEETS.join(", ")
                 ),
             });
@@ -161,12 +166,14 @@ impl Model {
         b.set_threads(super::parallel::threads(options.threads));
         let mut lines: [Vec<usize>; 5] = Default::default();
         let labels = SHEETS.map(|s| format!("sheet {s}"));
-        for (n, &(_, known, required)) in FILES.iter().enumerate() {
-            let sheet = SHEETS[n];
+        let mut meeting_lines: Vec<usize> = Vec::new();
+        let meeting_label = format!("sheet {MEETINGS_SHEET}");
+        for (n, &(_, known, required)) in FILES.iter().chain([&MEETINGS_FILE]).enumerate() {
+            let sheet = if n < 5 { SHEETS[n] } else { MEETINGS_SHEET };
             if !names.iter().any(|s| s == sheet) {
                 continue;
             }
-            let label = labels[n].as_str();
+            let label = if n < 5 { labels[n].as_str() } else { meeting_label.as_str() };
             let range = book.worksheet_range(sheet).map_err(not_xlsx)?;
             let Some((first_row, first_col)) = range.start() else { continue };
             let mut rows = range.rows().enumerate();
@@ -212,10 +219,13 @@ impl Model {
                     });
                 }
                 cells.truncate(headers.len());
-                lines[n].push(line);
+                if n < 5 { &mut lines[n] } else { &mut meeting_lines }.push(line);
                 let record = csv::StringRecord::from(cells);
                 let row = Row { file: label, line, headers: &headers, known, record: &record };
-                add_row(&mut b, n, &row).map_err(|e| relocate_to(e, &lines, labels.each_ref().map(String::as_str)))?;
+                add_row(&mut b, n, &row).map_err(|e| {
+                    let e = relocate_to(e, &lines, labels.each_ref().map(String::as_str));
+                    relocate_meeting(e, &meeting_lines, &meeting_label)
+                })?;
             }
         }
         if names.iter().any(|s| s == META_SHEET) {
@@ -241,7 +251,10 @@ impl Model {
                 b.meta(meta);
             }
         }
-        b.build().map_err(|e| relocate_to(e, &lines, labels.each_ref().map(String::as_str)))
+        b.build().map_err(|e| {
+            let e = relocate_to(e, &lines, labels.each_ref().map(String::as_str));
+            relocate_meeting(e, &meeting_lines, &meeting_label)
+        })
     }
 
     /// The model as the bytes of an `.xlsx` bundle: the five tables as sheets (every
@@ -268,6 +281,26 @@ impl Model {
                     if !cell.is_empty() {
                         sheet.write_string(r, c as u16, cell).map_err(|e| {
                             fail(format!("sheet {} cell {}{}: {e}", SHEETS[n], column_name(c as u32), r + 1))
+                        })?;
+                    }
+                }
+            }
+        }
+        if !self.meetings().is_empty() {
+            crate::meetings::check_topic_ids(self)?;
+            let sheet = book.add_worksheet();
+            sheet.set_name(MEETINGS_SHEET).map_err(|e| fail(e.to_string()))?;
+            for (c, name) in MEETINGS_FILE.1.iter().enumerate() {
+                sheet.write_string(0, c as u16, *name).map_err(|e| fail(e.to_string()))?;
+            }
+            for (r, m) in self.meetings().iter().enumerate() {
+                let r = u32::try_from(r + 1).ok().filter(|&r| r < 1_048_576).ok_or_else(|| {
+                    fail(format!("sheet {MEETINGS_SHEET} would have more than 1,048,575 rows, the most a sheet holds"))
+                })?;
+                for (c, cell) in crate::meetings::meeting_row(self, m).iter().enumerate() {
+                    if !cell.is_empty() {
+                        sheet.write_string(r, c as u16, cell).map_err(|e| {
+                            fail(format!("sheet {MEETINGS_SHEET} cell {}{}: {e}", column_name(c as u32), r + 1))
                         })?;
                     }
                 }

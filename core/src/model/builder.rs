@@ -349,6 +349,10 @@ pub struct ModelBuilder {
     links_seen: usize,
     /// Threads `build` may use (the loaders pass theirs on; the public builder uses one).
     threads: usize,
+    /// Meetings (issue #15), resolved by `build` once every record is there.
+    meetings: Vec<crate::meetings::MeetingSpec>,
+    /// The meetings resolved ahead of `build` by [`ModelBuilder::drop_bad_meetings`].
+    resolved: Option<crate::meetings::Meetings>,
 }
 
 impl ModelBuilder {
@@ -702,6 +706,80 @@ impl ModelBuilder {
         })
     }
 
+    /// Adds a meeting (issue #15). Its territory, convener and topics may name records
+    /// added later: [`ModelBuilder::build`] resolves them.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] for an empty id or attrs nested too deeply.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::*;
+    /// let mut b = Model::builder();
+    /// b.meeting(MeetingSpec::new("m1", MeetingKind::Hearing, "ghost", "2024".parse()?))?;
+    /// let err = b.build().unwrap_err();
+    /// assert_eq!(err.to_string(), r#"meetings[0] (id "m1"): "territory" names "ghost" which does not exist"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn meeting(&mut self, spec: crate::meetings::MeetingSpec) -> Result<()> {
+        let at = || Position::record("meetings", self.meetings.len(), Some(&spec.id));
+        if spec.id.is_empty() {
+            return Err(Error::InvalidField { at: at(), field: "id".into(), message: "must not be empty".into() });
+        }
+        if let Some(Err(message)) = spec.attrs.as_ref().map(|a| a.check(ATTRS_DEPTH)) {
+            return Err(Error::InvalidField { at: at(), field: "attrs".into(), message });
+        }
+        self.meetings.push(spec);
+        Ok(())
+    }
+
+    /// Resolves the meetings against the records: the first problem is the error, or,
+    /// with `problem`, each bad meeting is handed to it and left out.
+    fn resolve_meetings(&mut self, mut problem: Option<&mut dyn FnMut(Error)>) -> Result<crate::meetings::Meetings> {
+        let specs = std::mem::take(&mut self.meetings);
+        if specs.is_empty() {
+            return Ok(crate::meetings::Meetings::default());
+        }
+        let find = |id: &str| {
+            self.index.get(&self.graph, id).map(|n| (n, self.graph[NodeIndex::new(n.index())].record_type()))
+        };
+        let mut seen: hashbrown::HashMap<String, usize> = hashbrown::HashMap::with_capacity(specs.len());
+        let mut list = Vec::with_capacity(specs.len());
+        for (i, spec) in specs.into_iter().enumerate() {
+            let at = Position::record("meetings", i, Some(&spec.id));
+            let dup = if let Some(n) = self.index.get(&self.graph, &spec.id) {
+                Some(Error::DuplicateId { id: spec.id.clone(), at, first: self.position_of(n) })
+            } else if let Some(&j) = seen.get(&spec.id) {
+                Some(Error::DuplicateId {
+                    id: spec.id.clone(),
+                    at,
+                    first: Position::record("meetings", j, Some(&spec.id)),
+                })
+            } else {
+                seen.insert(spec.id.clone(), i);
+                None
+            };
+            let result = match dup {
+                Some(e) => Err(e),
+                None => crate::meetings::resolve(i, spec, &find),
+            };
+            match (result, problem.as_deref_mut()) {
+                (Ok(m), _) => list.push(m),
+                (Err(e), Some(p)) => p(e),
+                (Err(e), None) => return Err(e),
+            }
+        }
+        Ok(crate::meetings::Meetings::new(list))
+    }
+
+    /// Resolves the meetings now, handing each bad one to `problem` and leaving it out
+    /// (the loaders' problem-collecting mode).
+    pub(crate) fn drop_bad_meetings(&mut self, problem: &mut dyn FnMut(Error)) {
+        if let Ok(m) = self.resolve_meetings(Some(problem)) {
+            self.resolved = Some(m);
+        }
+    }
+
     /// Resolves the pending references, checks the territory tree and builds the model.
     ///
     /// # Errors
@@ -723,7 +801,11 @@ impl ModelBuilder {
         }
         self.check_territory_tree()?;
         self.check_successions()?;
-        Ok(Model::assemble(self.graph, self.index, self.order, self.meta, self.threads))
+        let meetings = match self.resolved.take() {
+            Some(m) => m,
+            None => self.resolve_meetings(None)?,
+        };
+        Ok(Model::assemble(self.graph, self.index, self.order, self.meta, self.threads, meetings))
     }
 
     /// Resolves the `parent` and `located_in` names left for [`ModelBuilder::build`], handing

@@ -640,6 +640,29 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The kind of a meeting (issue #15): the three meetings (三会) and the consultation
+    /// that gathers their topics. See [`crate::meetings`].
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::MeetingKind;
+    /// assert_eq!("hearing".parse::<MeetingKind>().unwrap(), MeetingKind::Hearing);
+    /// assert!("x-forum".parse::<MeetingKind>().unwrap().is_custom());
+    /// assert!("hearings".parse::<MeetingKind>().is_err());
+    /// ```
+    MeetingKind, "meeting kind", custom = true, {
+        /// 听证会: a hearing on a proposed project or decision.
+        Hearing = "hearing",
+        /// 协调会: a coordination meeting among the parties of an issue.
+        Coordination = "coordination",
+        /// 评议会: an evaluation of a project or of work done.
+        Evaluation = "evaluation",
+        /// 议题征询: a consultation gathering residents' issues (topics).
+        Consultation = "consultation",
+    }
+}
+
+vocabulary! {
     /// The level of a territory or unit in the four-level chain (四级联动), top first.
     ///
     /// # Example

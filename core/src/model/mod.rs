@@ -175,6 +175,8 @@ struct Data {
     as_of: Option<Date>,
     /// What a view at a date reads, built by the first one ([`Dated`]).
     dated_index: std::sync::OnceLock<Dated>,
+    /// The meetings (issue #15): a side table, empty for a model that records none.
+    meetings: crate::meetings::Meetings,
 }
 
 /// The dated part of a document, gathered once so that a view at a date reads it alone
@@ -286,6 +288,7 @@ impl Model {
         order: [Vec<Node>; 4],
         meta: Option<Attrs>,
         threads: usize,
+        meetings: crate::meetings::Meetings,
     ) -> Model {
         let n = graph.node_count();
         let g = &graph;
@@ -336,6 +339,7 @@ impl Model {
             dated,
             as_of,
             dated_index: std::sync::OnceLock::new(),
+            meetings,
         };
         let mut model =
             Model { data: std::sync::Arc::new(data), view: View::default(), query_index: std::sync::OnceLock::new() };
@@ -505,6 +509,11 @@ impl Model {
     /// ```
     pub fn at(&self, date: Date) -> Model {
         Model { data: self.data.clone(), view: self.view_at(Some(date)), query_index: std::sync::OnceLock::new() }
+    }
+
+    /// The document's meetings (see [`Model::meetings`]).
+    pub(crate) fn meetings_table(&self) -> &crate::meetings::Meetings {
+        &self.data.meetings
     }
 
     /// The model with every record and link counting, whatever their dates (the
@@ -974,7 +983,18 @@ impl PartialEq for Model {
                 };
                 strip(a) == strip(b) && refs(self, na) == refs(other, nb)
             });
-        same_records && same_links && self.meta() == other.meta() && self.date() == other.date()
+        let same_meetings = self.meetings().len() == other.meetings().len()
+            && self.meetings().iter().zip(other.meetings().iter()).all(|(a, b)| {
+                let ids = |m: &Model, ns: &[Node]| ns.iter().map(|&n| m.id(n).to_string()).collect::<Vec<_>>();
+                a.id == b.id
+                    && a.kind == b.kind
+                    && self.id(a.territory) == other.id(b.territory)
+                    && a.date == b.date
+                    && a.convener.map(|c| self.id(c)) == b.convener.map(|c| other.id(c))
+                    && ids(self, &a.topics) == ids(other, &b.topics)
+                    && a.attrs == b.attrs
+            });
+        same_records && same_links && same_meetings && self.meta() == other.meta() && self.date() == other.date()
     }
 }
 
