@@ -35,6 +35,7 @@ pub mod generate;
 pub mod html;
 pub mod metrics;
 pub mod model;
+pub mod people;
 pub mod query;
 pub mod render;
 pub mod scenario;

@@ -86,10 +86,13 @@ pub enum Family {
     /// `T`: time itself (dates that allow no day, links and places outside the dates of
     /// what they join, gaps in successions).
     Time,
+    /// `P`: people and posts (vacant and duplicate principals, the career scale, the
+    /// community-worker ratio, cross-appointment). Only for a model with people.
+    People,
 }
 
 impl Family {
-    /// The word: `structure`, `coverage`, `registration`, `matters`, `balance`, `lists`, `time`.
+    /// The word: `structure`, `coverage`, `registration`, `matters`, `balance`, `lists`, `time`, `people`.
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Structure => "structure",
@@ -99,6 +102,7 @@ impl Family {
             Family::Balance => "balance",
             Family::Lists => "lists",
             Family::Time => "time",
+            Family::People => "people",
         }
     }
 }
@@ -160,12 +164,12 @@ macro_rules! rules {
             rules!(@consts 0usize, $($idx)+);
         }
 
-        /// The catalogue: all 25 rules, in catalogue order (S, C, D, A, B, L, T).
+        /// The catalogue: all 30 rules, in catalogue order (S, C, D, A, B, L, T, P).
         ///
         /// # Example
         /// ```
         /// use tiaokuai::{RULES, Severity};
-        /// assert_eq!(RULES.len(), 25);
+        /// assert_eq!(RULES.len(), 30);
         /// assert_eq!(RULES[0].code, "S001");
         /// assert_eq!(RULES[0].default_severity, Severity::Error);
         /// ```
@@ -273,6 +277,24 @@ rules! {
         "a record that ends and has a successor starting later than the next day (or, for a rename or \
          recode, on or before its last day)",
         "division changes (行政区划变更): a merger or new code takes effect the day after the old one ends";
+    P001 = "P001", "vacant-principal", People, Warning, None,
+        "a Party organisation without a secretary, a government, department or agency without a head, a \
+         residents' or villagers' committee without a director, at the date",
+        "the first responsible person (第一责任人): each organisation has a principal (Party Constitution; \
+         Organic Law of Residents' Committees)";
+    P002 = "P002", "duplicate-principal", People, Warning, None,
+        "two people holding the same single-holder post (secretary, director, head) of one unit on the same day",
+        "one principal per organisation: a secretary, a director, a head";
+    P003 = "P003", "grade-out-of-band", People, Warning, None,
+        "a community worker's grade outside its band (chief 7–18, deputy 4–15, other 1–12)",
+        "the community workers' career scale (职业化社区工作者 \"三岗十八级\"), the published generic scheme";
+    P004 = "P004", "worker-ratio", People, Warning, None,
+        "a street or town with fewer than 18 community workers per 10,000 residents (attrs.population)",
+        "Shanghai community-worker measures (2024): 18 community workers per 10,000 residents";
+    P005 = "P005", "no-cross-appointment", People, Info, None,
+        "a Party organisation leading a residents' or villagers' committee none of whose secretary or \
+         committee members holds a post in the committee",
+        "cross-appointment (交叉任职) of the community Party organisation and the residents' committee";
 }
 
 /// One finding of the audit: a rule, the record it is about, and the evidence.
@@ -321,7 +343,7 @@ mod tests {
     #[test]
     fn catalogue_is_consistent() {
         assert_eq!(RULES.len(), id::COUNT);
-        assert_eq!(RULES.len(), 25);
+        assert_eq!(RULES.len(), 30);
         for (i, r) in RULES.iter().enumerate() {
             assert_eq!(Rule::index_of(r.code), Some(i));
             assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
@@ -333,6 +355,7 @@ mod tests {
                 Family::Balance => 'B',
                 Family::Lists => 'L',
                 Family::Time => 'T',
+                Family::People => 'P',
             };
             assert!(r.code.starts_with(letter));
         }

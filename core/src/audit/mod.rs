@@ -1066,6 +1066,7 @@ fn run(ctx: &Context, sink: &mut Sink) -> Metrics {
     rules::balance::run(ctx, sink, &mut tally);
     rules::lists::run(ctx, sink);
     rules::time::run(ctx, sink);
+    rules::people::run(ctx, sink);
     Metrics::finish(ctx, tally)
 }
 

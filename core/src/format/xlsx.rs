@@ -16,13 +16,13 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 
-use super::csv::{FILES, Row, add_row, check_header, json_object, relocate_to};
+use super::csv::{FILES, PEOPLE, Row, TABLES, add_row, check_header, json_object, relocate_to, written_columns};
 use super::json::LoadOptions;
 use crate::error::{Error, Position, Result};
 use crate::model::{Model, ModelBuilder};
 
 /// The sheet names, in [`FILES`] order.
-const SHEETS: [&str; 5] = ["territories", "units", "matters", "items", "links"];
+const SHEETS: [&str; TABLES] = ["territories", "units", "matters", "items", "people", "links"];
 /// The sheet holding `meta` (JSON in A1).
 const META_SHEET: &str = "meta";
 /// How deep `meta` may nest (as in a CSV bundle's `meta.json`).
@@ -159,7 +159,7 @@ impl Model {
         }
         let mut b = ModelBuilder::new();
         b.set_threads(super::parallel::threads(options.threads));
-        let mut lines: [Vec<usize>; 5] = Default::default();
+        let mut lines: [Vec<usize>; TABLES] = Default::default();
         let labels = SHEETS.map(|s| format!("sheet {s}"));
         for (n, &(_, known, required)) in FILES.iter().enumerate() {
             let sheet = SHEETS[n];
@@ -255,16 +255,20 @@ impl Model {
         let fail = |what: String| Error::Io { path: String::new(), message: what, io_kind: std::io::ErrorKind::Other };
         let mut book = rust_xlsxwriter::Workbook::new();
         for (n, &(_, columns, _)) in FILES.iter().enumerate() {
+            if n == PEOPLE && !self.has_people() {
+                continue;
+            }
+            let keep = written_columns(self, n);
             let sheet = book.add_worksheet();
             sheet.set_name(SHEETS[n]).map_err(|e| fail(e.to_string()))?;
-            for (c, name) in columns.iter().enumerate() {
-                sheet.write_string(0, c as u16, *name).map_err(|e| fail(e.to_string()))?;
+            for (c, &k) in keep.iter().enumerate() {
+                sheet.write_string(0, c as u16, columns[k]).map_err(|e| fail(e.to_string()))?;
             }
             for (r, row) in self.table_rows(n).enumerate() {
                 let r = u32::try_from(r + 1).ok().filter(|&r| r < 1_048_576).ok_or_else(|| {
                     fail(format!("sheet {} would have more than 1,048,575 rows, the most a sheet holds", SHEETS[n]))
                 })?;
-                for (c, cell) in row.iter().enumerate() {
+                for (c, cell) in keep.iter().map(|&k| &row[k]).enumerate() {
                     if !cell.is_empty() {
                         sheet.write_string(r, c as u16, cell).map_err(|e| {
                             fail(format!("sheet {} cell {}{}: {e}", SHEETS[n], column_name(c as u32), r + 1))
