@@ -261,8 +261,7 @@ pub fn tenure(model: &Model, person: Option<Node>, unit: Option<Node>) -> Vec<Te
         (None, None) => Box::new(model.document_links().filter(|(_, l)| l.kind == LinkKind::Holds)),
     };
     // (person, unit, post) → the terms as (first day, last day or None, link).
-    let mut groups: BTreeMap<(&str, &str, &str), (Node, Node, Post, Vec<(Option<Date>, Option<Date>)>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(&str, &str, &str), Group> = BTreeMap::new();
     for (id, l) in links {
         if unit.is_some_and(|u| l.to != u) {
             continue;
@@ -296,6 +295,10 @@ pub fn tenure(model: &Model, person: Option<Node>, unit: Option<Node>) -> Vec<Te
         })
         .collect()
 }
+
+/// A (person, unit, post) group of [`tenure`]: the person, the unit, the post and the terms
+/// as (first day, last day), `None` for no bound.
+type Group = (Node, Node, Post, Vec<(Option<Date>, Option<Date>)>);
 
 /// The days covered by terms `[since, until]` clipped to `day`, each day once; `None` when a
 /// term has no start, or no end and there is no `day`.
