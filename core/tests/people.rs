@@ -205,7 +205,7 @@ fn petgraph_index(n: Node) -> petgraph::stable_graph::NodeIndex<u32> {
 /// The first and last day a date of the format stands for, as (year, month, day).
 fn bounds(s: &str) -> ((u32, u32, u32), (u32, u32, u32)) {
     let parts: Vec<u32> = s.split('-').map(|p| p.parse().unwrap()).collect();
-    let leap = |y: u32| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = |y: u32| (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let last_of = |y: u32, m: u32| match m {
         2 if leap(y) => 29,
         2 => 28,
