@@ -72,5 +72,5 @@ def test_chain_names_principals(model: tiaokuai.Model) -> None:
 
 def test_a_model_without_people_has_no_principal_key() -> None:
     sample = tiaokuai.Model.sample()
-    unit = next(iter(sample.units)).id
+    unit = next(iter(sample.units))
     assert all("principal" not in s for s in sample.chain(unit).to_dict()["steps"])
