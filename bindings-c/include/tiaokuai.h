@@ -187,6 +187,10 @@ typedef enum tiaokuai_record_type {
    * A need, resource or project.
    */
   TIAOKUAI_RECORD_TYPE_ITEM = 3,
+  /**
+   * A person, who holds posts in units.
+   */
+  TIAOKUAI_RECORD_TYPE_PERSON = 4,
 } tiaokuai_record_type;
 
 /**

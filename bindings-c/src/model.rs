@@ -30,6 +30,8 @@ pub enum tiaokuai_record_type {
     Matter = 2,
     /// A need, resource or project.
     Item = 3,
+    /// A person, who holds posts in units.
+    Person = 4,
 }
 
 impl From<RecordType> for tiaokuai_record_type {
@@ -39,6 +41,7 @@ impl From<RecordType> for tiaokuai_record_type {
             RecordType::Unit => tiaokuai_record_type::Unit,
             RecordType::Matter => tiaokuai_record_type::Matter,
             RecordType::Item => tiaokuai_record_type::Item,
+            RecordType::Person => tiaokuai_record_type::Person,
         }
     }
 }

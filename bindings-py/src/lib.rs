@@ -31,6 +31,7 @@ fn _tiaokuai(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<records::PyUnit>()?;
     m.add_class::<records::PyMatter>()?;
     m.add_class::<records::PyItem>()?;
+    m.add_class::<records::PyPerson>()?;
     m.add_class::<records::PyLink>()?;
     m.add_class::<records::PyRecordView>()?;
     m.add_class::<records::PyLinkView>()?;

@@ -546,6 +546,44 @@ impl PyModel {
         query::dispatch(py, &self.inner, matter, territory)
     }
 
+    /// Who holds which post in ``unit`` at the model's date: a list of dicts (``person``,
+    /// ``person_name``, ``unit``, ``unit_name``, ``post``, ``principal``, ``band``, ``grade``,
+    /// ``channel``, ``since``, ``until``, ``link``, ``uncertain``; absent keys were not given).
+    ///
+    /// Raises ``UnknownIdError``, ``WrongRecordTypeError`` when it is not a unit,
+    /// ``NotInForceError`` when the unit is out of force at the date.
+    fn holders<'py>(&self, py: Python<'py>, unit: String) -> TkResult<Bound<'py, PyAny>> {
+        let held = self.inner.holders(&unit)?;
+        Ok(crate::convert::to_py(py, &held)?)
+    }
+
+    /// Every post ``person`` holds at the model's date (concurrent posts included), as
+    /// :meth:`holders` gives them.
+    ///
+    /// Raises ``UnknownIdError``, ``WrongRecordTypeError`` when it is not a person,
+    /// ``NotInForceError`` when the person is out of force at the date.
+    fn posts<'py>(&self, py: Python<'py>, person: String) -> TkResult<Bound<'py, PyAny>> {
+        let held = self.inner.posts(&person)?;
+        Ok(crate::convert::to_py(py, &held)?)
+    }
+
+    /// Tenure up to the model's date, per person, unit and post: a list of dicts (``person``,
+    /// ``unit``, ``unit_name``, ``post``, ``terms``, ``days``, ``years``, ``since``,
+    /// ``current``), for one person and/or one unit when given.
+    ///
+    /// Raises ``UnknownIdError`` or ``WrongRecordTypeError`` for an id that names no person
+    /// (no unit).
+    #[pyo3(signature = (person = None, unit = None))]
+    fn tenure<'py>(
+        &self,
+        py: Python<'py>,
+        person: Option<String>,
+        unit: Option<String>,
+    ) -> TkResult<Bound<'py, PyAny>> {
+        let t = self.inner.tenure(person.as_deref(), unit.as_deref())?;
+        Ok(crate::convert::to_py(py, &t)?)
+    }
+
     /// Runs the coverage audit — "where is nobody" — and returns the :class:`Report`.
     ///
     /// ``config`` is None (every rule at its default severity and thresholds), a dict in the

@@ -126,6 +126,7 @@ pub(crate) fn record_object<'py>(py: Python<'py>, model: &Arc<Model>, node: Node
         RecordType::Unit => Bound::new(py, base.add_subclass(PyUnit))?.into_any(),
         RecordType::Matter => Bound::new(py, base.add_subclass(PyMatter))?.into_any(),
         RecordType::Item => Bound::new(py, base.add_subclass(PyItem))?.into_any(),
+        RecordType::Person => Bound::new(py, base.add_subclass(PyPerson))?.into_any(),
     })
 }
 
@@ -378,6 +379,24 @@ impl PyItem {
     }
 }
 
+/// A person who holds posts in units (people data is personal data: the id may be
+/// pseudonymous and ``name`` is ``""`` when the data gives none).
+#[pyclass(name = "Person", module = "tiaokuai", frozen, extends = PyRecord)]
+pub struct PyPerson;
+
+#[pymethods]
+impl PyPerson {
+    /// The posts the person holds at the model's date, as dicts (``unit``, ``post``,
+    /// ``band``, ``grade``, ``channel``, ``since``, ``until``, ``link`` …).
+    #[getter]
+    fn posts<'py>(slf: PyRef<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let base = slf.as_super();
+        let py = slf.py();
+        let answer = tiaokuai::people::posts(&base.model, base.node);
+        crate::convert::to_py(py, &answer)
+    }
+}
+
 /// A typed link between two records (frozen). ``source`` and ``target`` are the
 /// format's ``from`` and ``to`` ids; ``index`` is its position in the model's ``links``.
 #[pyclass(name = "Link", module = "tiaokuai", frozen)]
@@ -564,6 +583,9 @@ fn check_kind(rtype: Option<RecordType>, kind: &str) -> TkResult<()> {
         Some(RecordType::Unit) => kind.parse::<UnitKind>().map(drop),
         Some(RecordType::Matter) => kind.parse::<MatterList>().map(drop),
         Some(RecordType::Item) => kind.parse::<ItemList>().map(drop),
+        Some(RecordType::Person) => {
+            return Err(invalid("kind", format!("{kind:?}: people have no kind")));
+        }
         None => {
             let ok = kind.parse::<TerritoryKind>().is_ok()
                 || kind.parse::<UnitKind>().is_ok()
@@ -640,6 +662,7 @@ fn nodes_of(model: &Model, rtype: Option<RecordType>) -> Box<dyn Iterator<Item =
         Some(RecordType::Unit) => Box::new(model.units().map(|(n, _)| n)),
         Some(RecordType::Matter) => Box::new(model.matters().map(|(n, _)| n)),
         Some(RecordType::Item) => Box::new(model.items().map(|(n, _)| n)),
+        Some(RecordType::Person) => Box::new(model.people().map(|(n, _)| n)),
         None => Box::new(model.records().map(|(n, _)| n)),
     }
 }

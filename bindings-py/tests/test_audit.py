@@ -85,7 +85,7 @@ def test_summary_and_counts(report: tiaokuai.Report) -> None:
     assert s["errors"] + s["warnings"] + s["infos"] == len(report)
     assert [r["code"] for r in s["rules"]] == [r["code"] for r in tiaokuai.rules()]
     # Every rule of the catalogue is counted; those that found nothing count 0 (T001-T004 and,
-    # in a model without meetings, M001-M004 here).
+    # in a model without meetings or people, M001-M004 and P001-P005 here).
     assert {r["code"]: r["findings"] for r in s["rules"]} == {
         **SAMPLE_COUNTS,
         "T001": 0,
@@ -96,6 +96,11 @@ def test_summary_and_counts(report: tiaokuai.Report) -> None:
         "M002": 0,
         "M003": 0,
         "M004": 0,
+        "P001": 0,
+        "P002": 0,
+        "P003": 0,
+        "P004": 0,
+        "P005": 0,
     }
     assert report.has_errors
     with pytest.raises(tiaokuai.InvalidInputError):
@@ -196,8 +201,8 @@ def test_bad_configs(sample: Model, tmp_path: Path) -> None:
 
 def test_rule_catalogue() -> None:
     rules = tiaokuai.rules()
-    assert len(rules) == 29
-    assert rules[0]["code"] == "S001" and rules[-1]["code"] == "M004"
+    assert len(rules) == 34
+    assert rules[0]["code"] == "S001" and rules[-1]["code"] == "P005"
     c001 = next(r for r in rules if r["code"] == "C001")
     assert c001["name"] == "no-party-org" and c001["default_severity"] == "warning"
     assert set(c001) == {"code", "name", "family", "default_severity", "profile", "summary", "source"}

@@ -333,6 +333,36 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
                 Ok((json_of(&d), d.render()))
             })
         }
+        Command::Holders { args, format } => {
+            let (file, [unit]) = file_and_ids::<1>(&args);
+            let model = load(file)?;
+            let held = model.holders(unit).map_err(|e| as_command(e, "holders"))?;
+            answer(&held, &held_table(&held), format)
+        }
+        Command::Posts { args, format } => {
+            let (file, [person]) = file_and_ids::<1>(&args);
+            let model = load(file)?;
+            let held = model.posts(person).map_err(|e| as_command(e, "posts"))?;
+            answer(&held, &held_table(&held), format)
+        }
+        Command::Tenure { file, person, unit, format } => {
+            let model = load(file.as_deref())?;
+            let t = model.tenure(person.as_deref(), unit.as_deref()).map_err(|e| as_command(e, "tenure"))?;
+            let mut table =
+                tiaokuai::render::Table::new(["person", "unit", "post", "terms", "years", "since", "current"]);
+            for r in &t {
+                table.row([
+                    r.person.to_string(),
+                    format!("{} ({})", r.unit, r.unit_name),
+                    r.post.to_string(),
+                    r.terms.to_string(),
+                    r.years.map_or_else(|| "?".to_string(), |y| format!("{y:.2}")),
+                    r.since.map(|d| d.to_string()).unwrap_or_default(),
+                    if r.current { "yes" } else { "" }.to_string(),
+                ]);
+            }
+            answer(&t, &table.to_string(), format)
+        }
         Command::History { args, format } => {
             let (file, [id]) = file_and_ids::<1>(&args);
             history(file, id, format)
@@ -490,6 +520,28 @@ fn history(file: Option<&str>, id: &str, format: Format) -> CmdResult {
     let node = model.find(id).ok_or_else(|| Failure::from(Error::UnknownId { id: id.to_string() }))?;
     let h = tiaokuai::time::history(model, node);
     answer(&h.to_json(model), &h.render(model), format)
+}
+
+/// The table of `holders` and `posts`: one row per post held.
+fn held_table(held: &[tiaokuai::people::HeldPost<'_>]) -> String {
+    let mut table =
+        tiaokuai::render::Table::new(["person", "unit", "post", "band", "grade", "channel", "since", "until"]);
+    for h in held {
+        let person =
+            if h.person_name.is_empty() { h.person.to_string() } else { format!("{} ({})", h.person, h.person_name) };
+        let principal = if h.principal { " (principal)" } else { "" };
+        table.row([
+            person,
+            format!("{} ({})", h.unit, h.unit_name),
+            format!("{}{principal}", h.post),
+            h.band.map(|b| b.to_string()).unwrap_or_default(),
+            h.grade.map(|g| g.to_string()).unwrap_or_default(),
+            h.channel.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+            h.since.map(|d| d.to_string()).unwrap_or_default(),
+            h.until.map(|d| d.to_string()).unwrap_or_default(),
+        ]);
+    }
+    table.to_string()
 }
 
 fn answer(value: &impl serde::Serialize, table: &str, format: Format) -> CmdResult {

@@ -440,6 +440,38 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Who holds which post in a unit at the date (`--at`, else the model's `meta.as_of`).
+    Holders {
+        /// `[FILE] UNIT`: the model (the embedded sample when omitted) and the unit's id.
+        #[arg(value_name = "[FILE] UNIT", num_args = 1..=2, required = true)]
+        args: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Every post a person holds at the date (concurrent posts included).
+    Posts {
+        /// `[FILE] PERSON`: the model (the embedded sample when omitted) and the person's id.
+        #[arg(value_name = "[FILE] PERSON", num_args = 1..=2, required = true)]
+        args: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Tenure: terms served and days and years in post, per person, unit and post, up to the date.
+    Tenure {
+        /// The model; the embedded sample when omitted.
+        file: Option<String>,
+        /// Only this person's posts.
+        #[arg(long)]
+        person: Option<String>,
+        /// Only the posts in this unit.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// The history of one record: its dates, the links it gained and lost, what it succeeded and what succeeded it.
     History {
         /// `[FILE] ID`: the model (the embedded sample when omitted) and the record's id (any type).

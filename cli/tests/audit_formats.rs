@@ -178,7 +178,7 @@ fn sarif_is_valid_sarif_2_1_0_with_rules_levels_and_locations() {
     let run0 = &sarif["runs"][0];
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), tiaokuai::RULES.len(), "the whole catalogue");
-    assert_eq!(rules.len(), 29);
+    assert_eq!(rules.len(), 34);
     assert_eq!(rules[4]["id"], "C001");
     assert_eq!(rules[4]["defaultConfiguration"]["level"], "warning");
     assert!(rules[4]["fullDescription"]["text"].as_str().unwrap().contains("Party Constitution art. 30"));

@@ -74,6 +74,7 @@ fn type_rank(model: &Model, n: Node) -> u8 {
         RecordType::Unit => 1,
         RecordType::Matter => 2,
         RecordType::Item => 3,
+        RecordType::Person => 4,
     }
 }
 
@@ -585,6 +586,7 @@ fn dot_shape(r: &Record) -> &'static str {
         },
         RecordType::Matter => "diamond",
         RecordType::Item => "note",
+        RecordType::Person => "egg",
     }
 }
 
@@ -853,6 +855,7 @@ fn neo4j_label(t: RecordType) -> &'static str {
         RecordType::Unit => "Unit;Record",
         RecordType::Matter => "Matter;Record",
         RecordType::Item => "Item;Record",
+        RecordType::Person => "Person;Record",
     }
 }
 

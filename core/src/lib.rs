@@ -36,6 +36,7 @@ pub mod html;
 pub mod meetings;
 pub mod metrics;
 pub mod model;
+pub mod people;
 pub mod query;
 pub mod render;
 pub mod scenario;

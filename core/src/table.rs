@@ -494,6 +494,7 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
                 Some(RecordType::Unit) => model.units().map(|(n, _)| n).collect(),
                 Some(RecordType::Matter) => model.matters().map(|(n, _)| n).collect(),
                 Some(RecordType::Item) => model.items().map(|(n, _)| n).collect(),
+                Some(RecordType::Person) => model.people().map(|(n, _)| n).collect(),
                 None => model.records().map(|(n, _)| n).collect(),
             };
             &all
@@ -505,7 +506,7 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
     push(&mut t, "name", strs(recs.iter().map(|r| Some(r.name()))));
     let has = |want: RecordType| rtype.is_none_or(|t| t == want);
     if rtype.is_none() {
-        let types = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item];
+        let types = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item, RecordType::Person];
         push(
             &mut t,
             "type",

@@ -645,13 +645,75 @@ fn m004_meeting_out_of_force() {
     assert_eq!(subjects(&audit(&load(&doc("2023"))), "M004"), Vec::<String>::new());
 }
 
+// ---------------------------------------------------------------------------
+// P: people (more in tests/people.rs)
+// ---------------------------------------------------------------------------
+
+#[test]
+fn p001_to_p005_fire_on_a_broken_model_and_not_on_the_fixed_one() {
+    let two = r#""units": [{"id": "a", "name": "甲党支部", "kind": "party_branch"}, {"id": "b", "name": "乙党支部", "kind": "party_branch"}],
+        "people": [{"id": "p1"}, {"id": "p2"}]"#;
+    let f = check(
+        "P001",
+        &format!(r#"{two}, "links": [{{"from": "p1", "to": "a", "kind": "holds", "post": "secretary"}}]"#),
+        &format!(
+            r#"{two}, "links": [{{"from": "p1", "to": "a", "kind": "holds", "post": "secretary"}},
+                               {{"from": "p2", "to": "b", "kind": "holds", "post": "secretary"}}]"#
+        ),
+        "b",
+    );
+    assert!(f.message.contains("no secretary"), "{}", f.message);
+    let f = check(
+        "P002",
+        &format!(
+            r#"{two}, "links": [{{"from": "p1", "to": "a", "kind": "holds", "post": "secretary", "until": "2020-06"}},
+                               {{"from": "p2", "to": "a", "kind": "holds", "post": "secretary", "since": "2020-05-15"}}]"#
+        ),
+        &format!(
+            r#"{two}, "links": [{{"from": "p1", "to": "a", "kind": "holds", "post": "secretary", "until": "2020-06"}},
+                               {{"from": "p2", "to": "a", "kind": "holds", "post": "secretary", "since": "2020-07"}}]"#
+        ),
+        "a",
+    );
+    assert!(f.message.contains("\"p1\" and \"p2\""), "{}", f.message);
+    let worker = |band: &str, grade: u32| {
+        format!(
+            r#"{two}, "links": [{{"from": "p1", "to": "a", "kind": "holds", "post": "community_worker",
+                                 "band": "{band}", "grade": {grade}}}]"#
+        )
+    };
+    check("P003", &worker("deputy", 3), &worker("deputy", 4), "p1");
+    let street = |pop: u32| {
+        format!(
+            r#""territories": [{{"id": "s", "name": "街道", "kind": "street", "attrs": {{"population": {pop}}}}}],
+               "units": [{{"id": "rc", "name": "居委会", "kind": "residents_committee", "located_in": "s"}}],
+               "people": [{{"id": "p1"}}, {{"id": "p2"}}],
+               "links": [{{"from": "p1", "to": "rc", "kind": "holds", "post": "community_worker"}},
+                         {{"from": "p2", "to": "rc", "kind": "holds", "post": "community_worker"}}]"#
+        )
+    };
+    check("P004", &street(1112), &street(1111), "s");
+    let cross = |director: &str| {
+        format!(
+            r#""units": [{{"id": "dzb", "name": "党总支", "kind": "party_general_branch"}},
+                         {{"id": "rc", "name": "居委会", "kind": "residents_committee"}}],
+               "people": [{{"id": "p1"}}, {{"id": "p2"}}, {{"id": "p3"}}],
+               "links": [{{"from": "dzb", "to": "rc", "kind": "leads"}},
+                         {{"from": "p1", "to": "dzb", "kind": "holds", "post": "secretary"}},
+                         {{"from": "p2", "to": "dzb", "kind": "holds", "post": "committee_member"}},
+                         {{"from": "{director}", "to": "rc", "kind": "holds", "post": "director"}}]"#
+        )
+    };
+    check("P005", &cross("p3"), &cross("p2"), "dzb");
+}
+
 #[test]
 fn every_rule_has_a_fixture_above() {
     // Keep this list in step with the tests above: one per rule.
     let tested = [
         "S001", "S002", "S003", "S004", "C001", "C002", "C003", "C004", "C005", "C006", "C007", "C008", "D001", "A001",
         "A002", "A003", "A004", "B001", "B002", "L001", "L002", "T001", "T002", "T003", "T004", "M001", "M002", "M003",
-        "M004",
+        "M004", "P001", "P002", "P003", "P004", "P005",
     ];
     let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
     assert_eq!(codes, tested);
@@ -968,11 +1030,12 @@ mod differential {
                 *seen.entry(rule).or_insert(0usize) += 1;
             }
         }
-        // The T rules (dates) have their own differential on random dated models: core/tests/time_rules.rs.
-        // The M rules (meetings) have their own tests: core/tests/meetings.rs.
+        // The T rules (dates) have their own differential on random dated models: core/tests/time_rules.rs;
+        // the M rules (meetings) their own tests: core/tests/meetings.rs; the P rules need people,
+        // which these models lack: core/tests/people.rs checks them.
         for r in tiaokuai::RULES
             .iter()
-            .filter(|r| r.family != tiaokuai::Family::Time && r.family != tiaokuai::Family::Meetings)
+            .filter(|r| !matches!(r.family, tiaokuai::Family::Time | tiaokuai::Family::Meetings | tiaokuai::Family::People))
         {
             let n = seen.get(r.code).copied().unwrap_or(0);
             assert!(n >= 3, "{} fired {n} times in 300 random models: {seen:?}", r.code);

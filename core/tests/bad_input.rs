@@ -313,7 +313,7 @@ fn unknown_link_kind() {
     fails(
         &links(r#"{"from": "dw", "to": "gw", "kind": "controls"}"#),
         "unknown_word",
-        r#"links[0] (from "dw"): field "kind": unknown link kind "controls"; expected one of leads, guides, dispatches, party_org_of, instructs, mass_org_of, registers_with, reports_back, member_of, jurisdiction, power, responsible, raises, offers, fulfils, uses, undertakes, succeeded_by, or a custom value starting with "x-""#,
+        r#"links[0] (from "dw"): field "kind": unknown link kind "controls"; expected one of leads, guides, dispatches, party_org_of, instructs, mass_org_of, registers_with, reports_back, member_of, jurisdiction, power, responsible, raises, offers, fulfils, uses, undertakes, succeeded_by, holds, or a custom value starting with "x-""#,
     );
 }
 
@@ -600,7 +600,7 @@ fn unknown_link_field() {
     fails(
         &links(r#"{"from": "dw", "to": "gw", "kind": "leads", "primray": true}"#),
         "invalid_field",
-        r#"links[0] (from "dw"): field "primray": unknown field; expected one of from, to, kind, primary, power, role, scope, members, event, attrs, since, until"#,
+        r#"links[0] (from "dw"): field "primray": unknown field; expected one of from, to, kind, primary, power, role, scope, members, event, post, band, grade, channel, attrs, since, until"#,
     );
 }
 
@@ -609,7 +609,7 @@ fn unknown_top_level_field() {
     fails(
         r#"{"format": "tiaokuai/1", "unit": []}"#,
         "invalid",
-        r#"document: unknown field "unit"; expected one of format, meta, territories, units, matters, items, links, meetings (line 1)"#,
+        r#"document: unknown field "unit"; expected one of format, meta, territories, units, matters, items, people, links, meetings (line 1)"#,
     );
 }
 
@@ -985,7 +985,7 @@ fn csv_territory_cycle() {
 fn csv_empty_folder_is_not_a_bundle() {
     let b = Bundle::new("empty", &[]);
     let message = format!(
-        "{}: not a CSV bundle: none of territories.csv, units.csv, matters.csv, items.csv, links.csv is there",
+        "{}: not a CSV bundle: none of territories.csv, units.csv, matters.csv, items.csv, people.csv, links.csv is there",
         b.0.display()
     );
     b.fails("io", &message);

@@ -51,6 +51,10 @@ const EVERY_FIELD: &str = r#"{
     {"id": "res-canteen", "name": "企业食堂", "list": "resource", "attrs": {"seats": 80}},
     {"id": "proj-meals", "name": "助餐点", "list": "project", "until": "2025-12-31"}
   ],
+  "people": [
+    {"id": "p-0001", "name": "张三", "since": "1970", "attrs": {"gender": "f"}},
+    {"id": "p-0002"}
+  ],
   "links": [
     {"from": "sw", "to": "bs-dw", "kind": "leads"},
     {"from": "bs-dw", "to": "yyl-gw", "kind": "leads", "primary": true},
@@ -79,7 +83,8 @@ const EVERY_FIELD: &str = r#"{
     {"from": "yyl-g01", "to": "bldg-1", "kind": "succeeded_by", "event": "recode", "since": "2019"},
     {"from": "vol", "to": "need-eldercare", "kind": "x-volunteers_for", "attrs": {"hours": 12}},
     {"from": "x-1", "to": "garbage", "kind": "x-pilot"},
-    {"from": "vol", "to": "yyl-scjgs", "kind": "dispatches"}
+    {"from": "vol", "to": "yyl-scjgs", "kind": "dispatches"},
+    {"from": "p-0001", "to": "c01-dzb", "kind": "holds", "post": "secretary", "band": "chief", "grade": 12, "channel": "grassroots", "since": "2021-01-01", "until": "2025-12-31"}
   ]
 }
 "#;
@@ -155,7 +160,10 @@ fn spreadsheet_round_trips(model: &Model, dir: &std::path::Path, tag: &str) {
     let marked = TempDir::new(&format!("{tag}-gbmark"));
     std::fs::create_dir_all(&gb.0).unwrap();
     std::fs::create_dir_all(&marked.0).unwrap();
-    for file in ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv"] {
+    for file in ["territories.csv", "units.csv", "matters.csv", "items.csv", "people.csv", "links.csv"] {
+        if !dir.join(file).exists() {
+            continue; // people.csv: only for a model with people
+        }
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
         assert!(!unmappable, "{file} holds a character GB18030 cannot write");
@@ -202,7 +210,8 @@ fn every_field_round_trips() {
     let model = Model::from_json(EVERY_FIELD).unwrap();
     assert_eq!(model.count(RecordType::Territory), 7);
     assert_eq!(model.count(RecordType::Unit), 13);
-    assert_eq!(model.link_count(), 28);
+    assert_eq!(model.link_count(), 29);
+    assert_eq!(model.count(RecordType::Person), 2);
     let text = assert_round_trips(&model, "every-field");
     // (serde_json's Value cannot hold 1.0e400, which the attrs keep verbatim, so compare it as a string.)
     let unbounded = |t: &str| value(&t.replace("1.0e400", "\"1.0e400\""));
@@ -313,8 +322,14 @@ fn csv_bundle_layout() {
         "\nc01-jwh,第一居委会,residents_committee,self_governance,yyl-c01,,,,,,\"{\"\"term\"\":\"\"2021-2026\"\"}\"\n"
     ));
     let links = read("links.csv");
-    assert!(links.contains("\nbs-scjgj,illegal-construction,responsible,,,lead,310113003,,,,,\n"), "{links}");
-    assert!(links.contains("\nbs-scjgj,yyl-scjgs,leads,false,,,,,,,,\n"));
+    // With people, links.csv has the four columns of `holds` links (post, band, grade, channel).
+    assert!(links.contains("\nbs-scjgj,illegal-construction,responsible,,,lead,310113003,,,,,,,,,\n"), "{links}");
+    assert!(links.contains("\nbs-scjgj,yyl-scjgs,leads,false,,,,,,,,,,,,\n"));
+    assert!(links.contains("\np-0001,c01-dzb,holds,,,,,,,secretary,chief,12,grassroots,2021-01-01,2025-12-31,\n"));
+    assert_eq!(
+        read("people.csv"),
+        "id,name,since,until,attrs\np-0001,张三,1970,,\"{\"\"gender\"\":\"\"f\"\"}\"\np-0002,,,,\n"
+    );
     let territories = read("territories.csv");
     assert!(territories.contains("\nyyl-g01,\"网格 1\nline two\",grid,yyl-c01,,,\n"), "{territories}");
     assert_eq!(read("meta.json"), format!("{}\n", model.meta().unwrap().as_json()));
@@ -646,6 +661,8 @@ impl Plan {
         }
         let all: Vec<String> =
             [&territory_ids, &unit_ids, &matter_ids, &item_ids].into_iter().flat_map(|v| v.iter().cloned()).collect();
+        // People and their `holds` links have their own tests (tests/people.rs): none here.
+        let no_people: Vec<String> = Vec::new();
         for l in &self.links {
             let kind: LinkKind = l.kind.parse().unwrap();
             let ids_of = |t: RecordType| match t {
@@ -653,6 +670,7 @@ impl Plan {
                 RecordType::Unit => &unit_ids,
                 RecordType::Matter => &matter_ids,
                 RecordType::Item => &item_ids,
+                RecordType::Person => &no_people,
             };
             let (froms, tos) = match kind.endpoints() {
                 _ if kind == LinkKind::Dispatches => (&departments, &unit_ids),

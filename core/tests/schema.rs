@@ -267,6 +267,9 @@ fn vocabularies_equal_the_code() {
     check("matter_list", MatterList::WORDS, "x-a".parse::<MatterList>().is_ok());
     check("item_list", ItemList::WORDS, "x-a".parse::<ItemList>().is_ok());
     check("meeting_kind", tiaokuai::MeetingKind::WORDS, "x-a".parse::<tiaokuai::MeetingKind>().is_ok());
+    check("post", Post::WORDS, "x-a".parse::<Post>().is_ok());
+    check("band", Band::WORDS, "x-a".parse::<Band>().is_ok());
+    check("channel", Channel::WORDS, "x-a".parse::<Channel>().is_ok());
     assert_eq!(("x-a".parse::<Power>().is_ok(), "x-a".parse::<UnitKind>().is_ok()), (false, true));
 }
 
@@ -305,22 +308,24 @@ fn loader_fields(array: &str, record: &str) -> BTreeSet<String> {
     list.split(", ").map(str::to_string).collect()
 }
 
-const RECORDS: [(&str, &str, &str); 5] = [
+const RECORDS: [(&str, &str, &str); 6] = [
     ("territory", "territories", r#""id": "t", "name": "T", "kind": "city""#),
     ("unit", "units", r#""id": "u", "name": "U", "kind": "enterprise""#),
     ("matter", "matters", r#""id": "m", "name": "M", "list": "basic""#),
     ("item", "items", r#""id": "i", "name": "I", "list": "need""#),
+    ("person", "people", r#""id": "p""#),
     ("link", "links", r#""from": "u", "to": "u", "kind": "x-self""#),
 ];
 
 #[test]
 fn record_properties_equal_the_csv_columns_and_the_loader_fields() {
     let s = schema();
-    let columns: [&[&str]; 5] = [
+    let columns: [&[&str]; 6] = [
         format::TERRITORY_COLUMNS,
         format::UNIT_COLUMNS,
         format::MATTER_COLUMNS,
         format::ITEM_COLUMNS,
+        format::PERSON_COLUMNS,
         format::LINK_COLUMNS,
     ];
     for ((def_name, array, minimal), columns) in RECORDS.iter().zip(columns) {
@@ -383,11 +388,16 @@ fn link_field_rules_match_the_loader() {
         ("scope", serde_json::json!("t")),
         ("members", serde_json::json!(3)),
         ("event", serde_json::json!("merge")),
+        ("post", serde_json::json!("secretary")),
+        ("band", serde_json::json!("chief")),
+        ("grade", serde_json::json!(9)),
+        ("channel", serde_json::json!("assigned")),
     ];
     let records = r#""territories": [{"id": "t", "name": "T", "kind": "district"}],
         "units": [{"id": "a", "name": "A", "kind": "department"}, {"id": "b", "name": "B", "kind": "enterprise"}],
         "matters": [{"id": "m", "name": "M", "list": "basic"}],
-        "items": [{"id": "i", "name": "I", "list": "project"}, {"id": "j", "name": "J", "list": "need"}]"#;
+        "items": [{"id": "i", "name": "I", "list": "project"}, {"id": "j", "name": "J", "list": "need"}],
+        "people": [{"id": "p"}]"#;
     let mut kinds: Vec<String> = LinkKind::WORDS.iter().map(|w| w.to_string()).collect();
     kinds.push("x-custom".into());
     for kind in &kinds {
@@ -396,6 +406,7 @@ fn link_field_rules_match_the_loader() {
             Some((RecordType::Unit, RecordType::Matter)) => ("a", "m"),
             Some((RecordType::Unit, RecordType::Item)) => ("a", "i"),
             Some((RecordType::Item, RecordType::Item)) => ("i", "j"),
+            Some((RecordType::Person, RecordType::Unit)) => ("p", "b"),
             _ => ("a", "b"),
         };
         let base = serde_json::json!({"from": from, "to": to, "kind": kind});

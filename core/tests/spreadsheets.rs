@@ -56,7 +56,7 @@ fn errors_name_the_sheet_row_and_id() {
     assert_eq!(
         load(&typed_by_hand(5.0, Some("unit"))).unwrap_err(),
         "sheet unit row 0: not a sheet of a tiaokuai bundle; the sheets are territories, units, matters, items, \
-         links, meta, meetings (its data would be lost)"
+         people, links, meta, meetings (its data would be lost)"
     );
 }
 

@@ -68,6 +68,7 @@ __all__ = [
     "NotADirectoryIoError",
     "NotInForceError",
     "PermissionIoError",
+    "Person",
     "Record",
     "RecordView",
     "Report",
@@ -308,6 +309,18 @@ class Item(Record):
     @property
     def list(self) -> str:
         """The list: ``"need"``, ``"resource"`` or ``"project"``."""
+
+@final
+class Person(Record):
+    """A person who holds posts in units (people data is personal data: the id may be
+    pseudonymous and ``name`` is ``""`` when the data gives none).
+    """
+
+    @property
+    def posts(self) -> list[dict[str, Any]]:
+        """The posts the person holds at the model's date, as dicts (``unit``, ``post``,
+        ``band``, ``grade``, ``channel``, ``since``, ``until``, ``link`` …).
+        """
 
 @final
 class Link:
@@ -978,6 +991,29 @@ class Model:
         """
     def chains(self, units: list[str], line: LineName = "leadership") -> list[Chain]:
         """The chains of many units along one line, in the order given (the GIL is released once for all)."""
+    def holders(self, unit: str) -> list[dict[str, Any]]:
+        """Who holds which post in ``unit`` at the model's date: a list of dicts (``person``,
+        ``person_name``, ``unit``, ``unit_name``, ``post``, ``principal``, ``band``, ``grade``,
+        ``channel``, ``since``, ``until``, ``link``, ``uncertain``; absent keys were not given).
+
+        Raises ``UnknownIdError``, ``WrongRecordTypeError`` when it is not a unit,
+        ``NotInForceError`` when the unit is out of force at the date.
+        """
+    def posts(self, person: str) -> list[dict[str, Any]]:
+        """Every post ``person`` holds at the model's date (concurrent posts included), as
+        :meth:`holders` gives them.
+
+        Raises ``UnknownIdError``, ``WrongRecordTypeError`` when it is not a person,
+        ``NotInForceError`` when the person is out of force at the date.
+        """
+    def tenure(self, person: str | None = None, unit: str | None = None) -> list[dict[str, Any]]:
+        """Tenure up to the model's date, per person, unit and post: a list of dicts (``person``,
+        ``unit``, ``unit_name``, ``post``, ``terms``, ``days``, ``years``, ``since``,
+        ``current``), for one person and/or one unit when given.
+
+        Raises ``UnknownIdError`` or ``WrongRecordTypeError`` for an id that names no person
+        (no unit).
+        """
     def responsible_for(self, territory: str) -> Responsibility:
         """The block chain of a territory: the units with jurisdiction over it and over each
         containing territory, nearest first, with their grades; territories nobody answers for

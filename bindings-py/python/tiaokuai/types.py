@@ -26,6 +26,7 @@ __all__ = [
     "MetricsDict",
     "MissingFact",
     "OutcomeDict",
+    "PrincipalDict",
     "RatesDict",
     "RecordDict",
     "RecordTypeName",
@@ -41,7 +42,7 @@ __all__ = [
 #: The three lines a chain follows.
 LineName = Literal["leadership", "strip", "all"]
 #: The four record types.
-RecordTypeName = Literal["territory", "unit", "matter", "item"]
+RecordTypeName = Literal["territory", "unit", "matter", "item", "person"]
 #: The three severities of a finding, most serious first.
 SeverityName = Literal["error", "warning", "info"]
 
@@ -70,9 +71,19 @@ class MissingFact(TypedDict):
 Fact = Union[LinkFact, FieldFact, MissingFact]
 
 
-class StepDict(TypedDict):
-    """One unit on a chain."""
+class PrincipalDict(TypedDict, total=False):
+    """A unit's principal at the date (its secretary, director or head), in a model with people."""
 
+    person: str
+    #: Absent when the data gives no name.
+    name: str
+    post: str
+    link: int
+    #: Present (True) when the holding is only possibly in force at the date.
+    uncertain: bool
+
+
+class _StepBase(TypedDict):
     id: str
     name: str
     kind: str
@@ -82,6 +93,12 @@ class StepDict(TypedDict):
     link: Optional[int]
     level: Optional[str]
     grade: Optional[str]
+
+
+class StepDict(_StepBase, total=False):
+    """One unit on a chain; ``principal`` only in a model with people that names one."""
+
+    principal: PrincipalDict
 
 
 class BranchDict(TypedDict):
@@ -107,15 +124,19 @@ class ChainDict(TypedDict):
     evidence: List[Fact]
 
 
-class HolderDict(TypedDict):
-    """A unit holding ``jurisdiction`` over a territory."""
-
+class _HolderBase(TypedDict):
     id: str
     name: str
     kind: str
     level: Optional[str]
     grade: Optional[str]
     link: int
+
+
+class HolderDict(_HolderBase, total=False):
+    """A unit holding ``jurisdiction`` over a territory; ``principal`` only in a model with people."""
+
+    principal: PrincipalDict
 
 
 class BlockDict(TypedDict):
@@ -138,9 +159,7 @@ class ResponsibilityDict(TypedDict):
     evidence: List[Fact]
 
 
-class AssignmentDict(TypedDict):
-    """A unit's responsibility for a matter, applying at one territory."""
-
+class _AssignmentBase(TypedDict):
     unit: str
     name: str
     kind: str
@@ -152,6 +171,13 @@ class AssignmentDict(TypedDict):
     link: int
     level: Optional[str]
     grade: Optional[str]
+
+
+class AssignmentDict(_AssignmentBase, total=False):
+    """A unit's responsibility for a matter, applying at one territory; ``principal`` only in
+    a model with people."""
+
+    principal: PrincipalDict
 
 
 class DispatchDict(TypedDict):

@@ -17,6 +17,10 @@
 //! required_powers = ["assessment", "consent"]   # Shanghai street-office regulation (2016)
 //! deliberation_kinds = ["hearing", "coordination", "evaluation"]   # M001: the three meetings (三会)
 //! evaluation_within_days = 180                   # M003
+//! chief_grades = [7, 18]       # P003: the career scale's generic scheme (三岗十八级)
+//! deputy_grades = [4, 15]
+//! other_grades = [1, 12]
+//! workers_per_10000 = 18       # P004: Shanghai community-worker measures (2024)
 //!
 //! [profiles]
 //! shanghai = true              # S004 ("1+2") and A004 (no investment attraction)
@@ -83,6 +87,16 @@ pub struct Thresholds {
     pub deliberation_kinds: Vec<MeetingKind>,
     /// The days after a project's end by which an evaluation is due (M003): 180.
     pub evaluation_within_days: u32,
+    /// The grades (lowest, highest) of band `chief` on the community workers' career scale
+    /// (P003): 7–18, the published generic "三岗十八级" scheme.
+    pub chief_grades: [u32; 2],
+    /// The grades of band `deputy` (P003): 4–15, the same scheme.
+    pub deputy_grades: [u32; 2],
+    /// The grades of band `other` (P003): 1–12, the same scheme.
+    pub other_grades: [u32; 2],
+    /// The fewest community workers per 10,000 residents of a street or town (P004): 18,
+    /// Shanghai community-worker measures (2024).
+    pub workers_per_10000: u32,
 }
 
 impl Default for Thresholds {
@@ -95,6 +109,10 @@ impl Default for Thresholds {
             required_powers: vec![Power::Assessment, Power::Consent],
             deliberation_kinds: vec![MeetingKind::Hearing, MeetingKind::Coordination, MeetingKind::Evaluation],
             evaluation_within_days: 180,
+            chief_grades: [7, 18],
+            deputy_grades: [4, 15],
+            other_grades: [1, 12],
+            workers_per_10000: 18,
         }
     }
 }
@@ -527,6 +545,21 @@ fn parse_count(v: &RawValue, at: &str, min: u32) -> Result<u32> {
     }
 }
 
+/// A band's grades: `[lowest, highest]`, two whole numbers 1–18, the first not above the second.
+fn parse_grades(v: &RawValue, at: &str) -> Result<[u32; 2]> {
+    let bad = || invalid(format!("{at}: expected [lowest, highest], two grades 1 to 18, found {}", v.get()));
+    if !v.get().starts_with('[') {
+        return Err(bad());
+    }
+    let arr: Vec<&RawValue> = serde_json::from_str(v.get()).map_err(|_| bad())?;
+    let [lo, hi] = arr.as_slice() else { return Err(bad()) };
+    let (lo, hi) = (parse_count(lo, at, 1)?, parse_count(hi, at, 1)?);
+    if hi > 18 || lo > hi {
+        return Err(bad());
+    }
+    Ok([lo, hi])
+}
+
 fn parse_thresholds(v: &RawValue) -> Result<Thresholds> {
     let mut t = Thresholds::default();
     for (key, val) in table(v, "thresholds")? {
@@ -573,11 +606,15 @@ fn parse_thresholds(v: &RawValue) -> Result<Thresholds> {
                 }
                 t.required_powers = powers;
             }
+            "chief_grades" => t.chief_grades = parse_grades(val, &at)?,
+            "deputy_grades" => t.deputy_grades = parse_grades(val, &at)?,
+            "other_grades" => t.other_grades = parse_grades(val, &at)?,
+            "workers_per_10000" => t.workers_per_10000 = parse_count(val, &at, 0)?,
             _ => {
                 return Err(invalid(format!(
                     "unknown key {at:?}; expected one of min_members_for_org, joint_branch_max_units, \
                      branch_max_members, general_branch_max_members, required_powers, deliberation_kinds, \
-                     evaluation_within_days"
+                     evaluation_within_days, chief_grades, deputy_grades, other_grades, workers_per_10000"
                 )));
             }
         }

@@ -88,11 +88,14 @@ pub enum Family {
     Time,
     /// `M`: the three meetings (三会) and self-governance projects (issue #15).
     Meetings,
+    /// `P`: people and posts (vacant and duplicate principals, the career scale, the
+    /// community-worker ratio, cross-appointment). Only for a model with people.
+    People,
 }
 
 impl Family {
     /// The word: `structure`, `coverage`, `registration`, `matters`, `balance`, `lists`, `time`,
-    /// `meetings`.
+    /// `meetings`, `people`.
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Structure => "structure",
@@ -103,6 +106,7 @@ impl Family {
             Family::Lists => "lists",
             Family::Time => "time",
             Family::Meetings => "meetings",
+            Family::People => "people",
         }
     }
 }
@@ -164,12 +168,12 @@ macro_rules! rules {
             rules!(@consts 0usize, $($idx)+);
         }
 
-        /// The catalogue: all 29 rules, in catalogue order (S, C, D, A, B, L, T, M).
+        /// The catalogue: all 34 rules, in catalogue order (S, C, D, A, B, L, T, M, P).
         ///
         /// # Example
         /// ```
         /// use tiaokuai::{RULES, Severity};
-        /// assert_eq!(RULES.len(), 29);
+        /// assert_eq!(RULES.len(), 34);
         /// assert_eq!(RULES[0].code, "S001");
         /// assert_eq!(RULES[0].default_severity, Severity::Error);
         /// ```
@@ -291,6 +295,24 @@ rules! {
     M004 = "M004", "meeting-out-of-force", Meetings, Warning, None,
         "a meeting dated on a day its territory or convener was certainly not in force",
         "docs/format.md, validity dates: a meeting is held in a place, by a unit, that exists on its day";
+    P001 = "P001", "vacant-principal", People, Warning, None,
+        "a Party organisation without a secretary, a government, department or agency without a head, a \
+         residents' or villagers' committee without a director, at the date",
+        "the first responsible person (第一责任人): each organisation has a principal (Party Constitution; \
+         Organic Law of Residents' Committees)";
+    P002 = "P002", "duplicate-principal", People, Warning, None,
+        "two people holding the same single-holder post (secretary, director, head) of one unit on the same day",
+        "one principal per organisation: a secretary, a director, a head";
+    P003 = "P003", "grade-out-of-band", People, Warning, None,
+        "a community worker's grade outside its band (chief 7–18, deputy 4–15, other 1–12)",
+        "the community workers' career scale (职业化社区工作者 \"三岗十八级\"), the published generic scheme";
+    P004 = "P004", "worker-ratio", People, Warning, None,
+        "a street or town with fewer than 18 community workers per 10,000 residents (attrs.population)",
+        "Shanghai community-worker measures (2024): 18 community workers per 10,000 residents";
+    P005 = "P005", "no-cross-appointment", People, Info, None,
+        "a Party organisation leading a residents' or villagers' committee none of whose secretary or \
+         committee members holds a post in the committee",
+        "cross-appointment (交叉任职) of the community Party organisation and the residents' committee";
 }
 
 /// One finding of the audit: a rule, the record it is about, and the evidence.
@@ -339,7 +361,7 @@ mod tests {
     #[test]
     fn catalogue_is_consistent() {
         assert_eq!(RULES.len(), id::COUNT);
-        assert_eq!(RULES.len(), 29);
+        assert_eq!(RULES.len(), 34);
         for (i, r) in RULES.iter().enumerate() {
             assert_eq!(Rule::index_of(r.code), Some(i));
             assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
@@ -352,6 +374,7 @@ mod tests {
                 Family::Lists => 'L',
                 Family::Time => 'T',
                 Family::Meetings => 'M',
+                Family::People => 'P',
             };
             assert!(r.code.starts_with(letter));
         }

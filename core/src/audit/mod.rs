@@ -1126,6 +1126,7 @@ fn run_rules(ctx: &Context, sink: &mut Sink, time_rules: bool) -> Metrics {
         rules::time::run(ctx, sink);
     }
     rules::meetings::run(ctx, sink);
+    rules::people::run(ctx, sink);
     Metrics::finish(ctx, tally)
 }
 

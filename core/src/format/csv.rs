@@ -38,26 +38,56 @@ pub const UNIT_COLUMNS: &[&str] = &[
 pub const MATTER_COLUMNS: &[&str] = &["id", "name", "list", "category", "since", "until", "attrs"];
 /// The columns of `items.csv`.
 pub const ITEM_COLUMNS: &[&str] = &["id", "name", "list", "since", "until", "attrs"];
-/// The columns of `links.csv`.
-pub const LINK_COLUMNS: &[&str] =
-    &["from", "to", "kind", "primary", "power", "role", "scope", "members", "event", "since", "until", "attrs"];
+/// The columns of `people.csv` (written only for a model with people).
+pub const PERSON_COLUMNS: &[&str] = &["id", "name", "since", "until", "attrs"];
+/// The columns of `links.csv`; `post`, `band`, `grade` and `channel` (of `holds` links) are
+/// written only for a model with people ([`HOLDS_COLUMNS`]).
+pub const LINK_COLUMNS: &[&str] = &[
+    "from", "to", "kind", "primary", "power", "role", "scope", "members", "event", "post", "band", "grade", "channel",
+    "since", "until", "attrs",
+];
+/// The columns of `links.csv` for `holds` links, left out of a bundle without people.
+pub const HOLDS_COLUMNS: &[&str] = &["post", "band", "grade", "channel"];
 
 /// Every file a CSV bundle holds: what [`Model::write_csv_dir`] may replace
 /// in an existing folder (see [`super::check_output_folder`]).
-pub const BUNDLE_FILES: [&str; 7] =
-    ["territories.csv", "units.csv", "matters.csv", "items.csv", "links.csv", "meta.json", "meetings.csv"];
+pub const BUNDLE_FILES: [&str; 8] = [
+    "territories.csv",
+    "units.csv",
+    "matters.csv",
+    "items.csv",
+    "people.csv",
+    "links.csv",
+    "meta.json",
+    "meetings.csv",
+];
 
 /// `meetings.csv` (issue #15): read when present, written when the model records meetings.
 pub(super) const MEETINGS_FILE: (&str, &[&str], &[&str]) =
     ("meetings.csv", crate::meetings::MEETING_COLUMNS, &["id", "kind", "territory", "date"]);
 
-pub(super) const FILES: [(&str, &[&str], &[&str]); 5] = [
+/// The number of tables of a bundle (files, or sheets of a workbook).
+pub(super) const TABLES: usize = 6;
+/// The index of `people.csv` in [`FILES`].
+pub(super) const PEOPLE: usize = 4;
+/// The index of `links.csv` in [`FILES`] (read last: links name the records).
+pub(super) const LINKS: usize = 5;
+
+pub(super) const FILES: [(&str, &[&str], &[&str]); TABLES] = [
     ("territories.csv", TERRITORY_COLUMNS, &["id", "name", "kind"]),
     ("units.csv", UNIT_COLUMNS, &["id", "name", "kind"]),
     ("matters.csv", MATTER_COLUMNS, &["id", "name", "list"]),
     ("items.csv", ITEM_COLUMNS, &["id", "name", "list"]),
+    ("people.csv", PERSON_COLUMNS, &["id"]),
     ("links.csv", LINK_COLUMNS, &["from", "to", "kind"]),
 ];
+
+/// The columns table `n` is written with: every column, but a model without people
+/// leaves out people.csv's and the `holds` columns of links.csv, so its bundle is as before.
+pub(super) fn written_columns(model: &Model, n: usize) -> Vec<usize> {
+    let people = model.has_people();
+    (0..FILES[n].1.len()).filter(|&c| people || n != LINKS || !HOLDS_COLUMNS.contains(&FILES[n].1[c])).collect()
+}
 
 /// Options of [`Model::write_csv_dir_with`].
 ///
@@ -231,10 +261,10 @@ pub(super) fn json_object(text: &str, limit: usize) -> std::result::Result<Attrs
 
 /// Adds one data row of table `n` (in [`FILES`] order) to the builder.
 pub(super) fn add_row(b: &mut ModelBuilder, n: usize, row: &Row<'_>) -> Result<()> {
-    if n == 5 {
+    if n == TABLES {
         return add_meeting(b, row);
     }
-    let key = if n == 4 { "from" } else { "id" };
+    let key = if n == LINKS { "from" } else { "id" };
     let validity = row.validity(key)?;
     let attrs = row.attrs(key)?;
     match n {
@@ -273,6 +303,14 @@ pub(super) fn add_row(b: &mut ModelBuilder, n: usize, row: &Row<'_>) -> Result<(
                 ..ItemSpec::new(row.text("id"), row.text("name"), row.required(key, "list")?)
             })
             .map(|_| ()),
+        PEOPLE => b
+            .person(PersonSpec {
+                name: row.get("name").map(str::to_string),
+                attrs,
+                validity,
+                ..PersonSpec::new(row.text("id"))
+            })
+            .map(|_| ()),
         _ => {
             let primary = match row.get("primary") {
                 None => None,
@@ -293,6 +331,13 @@ pub(super) fn add_row(b: &mut ModelBuilder, n: usize, row: &Row<'_>) -> Result<(
                 scope: row.get("scope").map(str::to_string),
                 members: row.count(key, "members")?,
                 event: row.word(key, "event")?,
+                holding: super::json::holding(
+                    &row.at(key),
+                    row.get("post"),
+                    row.get("band"),
+                    row.count(key, "grade")?,
+                    row.get("channel"),
+                )?,
                 attrs,
                 validity,
                 ..LinkSpec::new(row.text("from"), row.text("to"), row.required(key, "kind")?)
@@ -342,12 +387,12 @@ pub(super) fn relocate_meeting(e: Error, lines: &[usize], name: &str) -> Error {
 /// Moves a builder error's position from the array and index to the CSV file
 /// and line; `lines[n][i]` is the line where row `i` of file `n` starts (rows
 /// may span lines when a quoted cell holds a line break).
-fn relocate(e: Error, lines: &[Vec<usize>; 5]) -> Error {
+fn relocate(e: Error, lines: &[Vec<usize>; TABLES]) -> Error {
     relocate_to(e, lines, FILES.map(|(file, ..)| file))
 }
 
 /// [`relocate`] to the tables `names` (the bundle's files, or a workbook's sheets).
-pub(super) fn relocate_to(e: Error, lines: &[Vec<usize>; 5], names: [&str; 5]) -> Error {
+pub(super) fn relocate_to(e: Error, lines: &[Vec<usize>; TABLES], names: [&str; TABLES]) -> Error {
     let fix = |mut at: Position| {
         if let Some(n) = FILES.iter().position(|(file, ..)| file.strip_suffix(".csv") == Some(at.array.as_str())) {
             at.array = names[n].to_string();
@@ -583,16 +628,16 @@ impl Model {
         if FILES.iter().all(|(file, ..)| absent(&dir.join(file))) {
             return Err(Error::Io {
                 path: dir.display().to_string(),
-                message:
-                    "not a CSV bundle: none of territories.csv, units.csv, matters.csv, items.csv, links.csv is there"
-                        .into(),
+                message: "not a CSV bundle: none of territories.csv, units.csv, matters.csv, items.csv, people.csv, \
+                     links.csv is there"
+                    .into(),
                 io_kind: if dir.exists() { std::io::ErrorKind::InvalidInput } else { std::io::ErrorKind::NotFound },
             });
         }
         let mut b = ModelBuilder::new();
         b.set_threads(super::parallel::threads(options.threads));
         let mut total = 0u64;
-        let mut lines: [Vec<usize>; 5] = Default::default();
+        let mut lines: [Vec<usize>; TABLES] = Default::default();
         let mut meeting_lines: Vec<usize> = Vec::new();
         // One file at a time, one row at a time: only one file's bytes are in memory
         // besides the model being built.
@@ -625,7 +670,7 @@ impl Model {
             let mut record = csv::StringRecord::new();
             while reader.read_record(&mut record).map_err(csv_err)? {
                 last = record.position().map(|p| (p.byte() as usize, p.line())).or(last);
-                let these = if n < 5 { &mut lines[n] } else { &mut meeting_lines };
+                let these = if n < TABLES { &mut lines[n] } else { &mut meeting_lines };
                 let line = record.position().map_or(these.len() + 2, |p| p.line() as usize);
                 these.push(line);
                 let row = Row { file, line, headers: &headers, known, record: &record };
@@ -776,7 +821,19 @@ impl Model {
                     attrs(i.attrs.as_ref()),
                 ]
             })),
-            _ => Box::new(self.document_links().map(move |(_, l)| {
+            PEOPLE => {
+                Box::new(self.document_typed(RecordType::Person).filter_map(|(_, r)| r.as_person()).map(move |p| {
+                    vec![
+                        p.id.to_string(),
+                        p.name.to_string(),
+                        date(p.validity.since),
+                        date(p.validity.until),
+                        attrs(p.attrs.as_ref()),
+                    ]
+                }))
+            }
+            _ => Box::new(self.document_links().map(move |(id, l)| {
+                let h = self.holding(id);
                 vec![
                     self.id(l.from).to_string(),
                     self.id(l.to).to_string(),
@@ -787,6 +844,10 @@ impl Model {
                     l.scope.map(|s| self.id(s).to_string()).unwrap_or_default(),
                     num(l.members),
                     l.event.as_ref().map(|e| e.to_string()).unwrap_or_default(),
+                    h.map(|h| h.post.to_string()).unwrap_or_default(),
+                    h.and_then(|h| h.band).map(|b| b.to_string()).unwrap_or_default(),
+                    h.and_then(|h| h.grade).map(|g| g.to_string()).unwrap_or_default(),
+                    h.and_then(|h| h.channel.as_ref()).map(|c| c.to_string()).unwrap_or_default(),
                     date(l.validity.since),
                     date(l.validity.until),
                     attrs(l.attrs.as_ref()),
@@ -798,6 +859,10 @@ impl Model {
     /// Writes the bundle's files into `dir`, a new empty folder.
     fn write_csv_files(&self, dir: &Path, options: &BundleOptions) -> Result<()> {
         for (n, (file, columns, _)) in FILES.iter().enumerate() {
+            if n == PEOPLE && !self.has_people() {
+                continue;
+            }
+            let keep = written_columns(self, n);
             let path = dir.join(file);
             super::write_new(&path, |w| {
                 if options.bom {
@@ -806,9 +871,9 @@ impl Model {
                 // Cells as they are: the bundle is the lossless model format (no formula guard).
                 let mut out = super::CsvWriter::new(w, super::Formulas::Keep);
                 let err = |e: std::io::Error| Error::io(&path, &e);
-                out.record(columns.iter().copied()).map_err(err)?;
+                out.record(keep.iter().map(|&c| columns[c])).map_err(err)?;
                 for row in self.table_rows(n) {
-                    out.record(row.iter().map(String::as_str)).map_err(err)?;
+                    out.record(keep.iter().map(|&c| row[c].as_str())).map_err(err)?;
                 }
                 out.flush().map_err(|e| Error::io(&path, &e))
             })?;

@@ -35,6 +35,8 @@ struct DocRaw<'a> {
     #[serde(borrow, default)]
     items: Vec<&'a RawValue>,
     #[serde(borrow, default)]
+    people: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
     links: Vec<&'a RawValue>,
     #[serde(borrow, default)]
     meetings: Vec<&'a RawValue>,
@@ -263,6 +265,21 @@ struct ItemRaw<'a> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct PersonRaw<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attrs: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    since: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    until: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LinkRaw<'a> {
     #[serde(borrow)]
     from: Cow<'a, str>,
@@ -282,6 +299,14 @@ struct LinkRaw<'a> {
     members: Option<&'a RawValue>,
     #[serde(borrow, default)]
     event: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    post: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    band: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    grade: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    channel: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     attrs: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -740,7 +765,7 @@ fn load_doc(
     if found.is_none() {
         return Err(Error::Format { found: None });
     }
-    let records = doc.territories.len() + doc.units.len() + doc.matters.len() + doc.items.len();
+    let records = doc.territories.len() + doc.units.len() + doc.matters.len() + doc.items.len() + doc.people.len();
     let mut b = ModelBuilder::with_capacity(records, doc.links.len());
     b.set_threads(threads);
     if let Some(meta) = doc.meta {
@@ -759,6 +784,7 @@ fn load_doc(
         doc.units.len(),
         doc.matters.len(),
         doc.items.len(),
+        doc.people.len(),
         doc.links.len(),
         doc.meetings.len(),
     ]
@@ -785,6 +811,7 @@ fn load_doc(
     )?;
     each(&mut b, &doc.matters, threads, c, t, |_, i, raw| matter_spec(i, raw), |b, spec| b.matter(spec).map(drop))?;
     each(&mut b, &doc.items, threads, c, t, |_, i, raw| item_spec(i, raw), |b, spec| b.item(spec).map(drop))?;
+    each(&mut b, &doc.people, threads, c, t, |_, i, raw| person_spec(i, raw), |b, spec| b.person(spec).map(drop))?;
     each(&mut b, &doc.links, threads, c, t, prepare_link, |b, link| {
         b.add_prepared(link);
         Ok(())
@@ -871,8 +898,64 @@ fn meeting_spec(i: usize, raw: &&RawValue) -> Result<crate::meetings::MeetingSpe
     Ok(spec)
 }
 
+fn person_spec(i: usize, raw: &RawValue) -> Result<PersonSpec> {
+    let r: PersonRaw<'_> = parse_record("people", i, raw)?;
+    let at = At { array: "people", index: i, id: &r.id };
+    let spec = PersonSpec {
+        name: r.name.map(Cow::into_owned),
+        attrs: attrs(&at, r.attrs)?,
+        validity: validity(&at, r.since, r.until)?,
+        ..PersonSpec::new(r.id.to_string())
+    };
+    Ok(spec)
+}
+
+/// The `post`, `band`, `grade` and `channel` of a link, when any is given.
+pub(crate) fn holding(
+    at: &impl Locate,
+    post: Option<&str>,
+    band: Option<&str>,
+    grade: Option<u32>,
+    channel: Option<&str>,
+) -> Result<Option<Holding>> {
+    if post.is_none() && band.is_none() && grade.is_none() && channel.is_none() {
+        return Ok(None);
+    }
+    let Some(post) = post else {
+        let field = if band.is_some() {
+            "band"
+        } else if grade.is_some() {
+            "grade"
+        } else {
+            "channel"
+        };
+        return Err(Error::InvalidField {
+            at: at.pos(),
+            field: field.into(),
+            message: "comes with a \"post\" on a \"holds\" link".into(),
+        });
+    };
+    let grade = match grade {
+        None => None,
+        Some(g @ 1..=18) => Some(g as u8),
+        Some(g) => {
+            return Err(Error::InvalidField {
+                at: at.pos(),
+                field: "grade".into(),
+                message: format!("must be a grade of the career scale, 1 to 18, not {g}"),
+            });
+        }
+    };
+    Ok(Some(Holding {
+        band: band.map(|s| word(at, "band", s)).transpose()?,
+        grade,
+        channel: channel.map(|s| word(at, "channel", s)).transpose()?,
+        ..Holding::new(word(at, "post", post)?)
+    }))
+}
+
 /// Parses link `i` and checks it against the records (see [`ModelBuilder::prepare_link`]).
-fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<Link> {
+fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<crate::model::builder::Prepared> {
     let r: LinkRaw<'_> = parse_record("links", i, raw)?;
     let at = At { array: "links", index: i, id: &r.from };
     let fields = crate::model::builder::LinkFields {
@@ -883,6 +966,13 @@ fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<Link> {
         scope: r.scope.as_deref(),
         members: count_raw(&at, "members", r.members)?,
         event: r.event.as_deref().map(|s| word(&at, "event", s)).transpose()?,
+        holding: holding(
+            &at,
+            r.post.as_deref(),
+            r.band.as_deref(),
+            count_raw(&at, "grade", r.grade)?,
+            r.channel.as_deref(),
+        )?,
         attrs: attrs(&at, r.attrs)?,
         validity: validity(&at, r.since.clone(), r.until.clone())?,
     };
@@ -895,7 +985,9 @@ fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<Link> {
 #[derive(serde::Serialize)]
 struct OutRecord<'a> {
     id: &'a str,
-    name: &'a str,
+    /// `None` only for a person without a name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -927,7 +1019,7 @@ impl<'a> OutRecord<'a> {
         let v = record.validity();
         let mut out = OutRecord {
             id: record.id(),
-            name: record.name(),
+            name: Some(record.name()).filter(|n| !n.is_empty() || record.record_type() != RecordType::Person),
             kind: None,
             list: None,
             category: None,
@@ -959,6 +1051,7 @@ impl<'a> OutRecord<'a> {
                 out.category = m.category.as_deref();
             }
             Record::Item(i) => out.list = Some(i.list.as_str()),
+            Record::Person(_) => {}
         }
         out
     }
@@ -981,6 +1074,14 @@ struct OutLink<'a> {
     members: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     event: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    post: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    band: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grade: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     attrs: Option<&'a RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1020,7 +1121,11 @@ impl Model {
             writeln!(w, "  \"meta\": {meta},").map_err(io_err)?;
         }
         let mut records = self.document_records().filter(|(n, _)| keep(*n)).peekable();
-        for t in [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item] {
+        for t in [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item, RecordType::Person] {
+            // A document without people keeps its old shape: no empty "people" array.
+            if t == RecordType::Person && records.peek().is_none() {
+                continue;
+            }
             write!(w, "  \"{}\": [", t.array()).map_err(io_err)?;
             let mut first = true;
             while let Some((_, r)) = records.next_if(|(_, r)| r.record_type() == t) {
@@ -1050,8 +1155,9 @@ impl Model {
         }
         w.write_all(b"  \"links\": [").map_err(io_err)?;
         let mut first = true;
-        for (_, l) in self.document_links().filter(|(id, _)| keep_link(*id)) {
+        for (id, l) in self.document_links().filter(|(id, _)| keep_link(*id)) {
             let v = l.validity;
+            let h = self.holding(id);
             let out = OutLink {
                 from: self.id(l.from),
                 to: self.id(l.to),
@@ -1062,6 +1168,10 @@ impl Model {
                 scope: l.scope.map(|s| self.id(s)),
                 members: l.members,
                 event: l.event.as_ref().map(|e| e.as_str()),
+                post: h.map(|h| h.post.as_str()),
+                band: h.and_then(|h| h.band.as_ref()).map(|b| b.as_str()),
+                grade: h.and_then(|h| h.grade),
+                channel: h.and_then(|h| h.channel.as_ref()).map(|c| c.as_str()),
                 attrs: l.attrs.as_ref().map(Attrs::raw),
                 since: v.since.map(|d| d.to_string()),
                 until: v.until.map(|d| d.to_string()),

@@ -10,7 +10,8 @@ pub(crate) mod strict;
 mod xlsx;
 
 pub use self::csv::{
-    BUNDLE_FILES, BundleOptions, ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, TERRITORY_COLUMNS, UNIT_COLUMNS,
+    BUNDLE_FILES, BundleOptions, HOLDS_COLUMNS, ITEM_COLUMNS, LINK_COLUMNS, MATTER_COLUMNS, PERSON_COLUMNS,
+    TERRITORY_COLUMNS, UNIT_COLUMNS,
 };
 pub use csv_write::{CsvOptions, CsvWriter, Formulas};
 pub use encoding::Encoding;

@@ -16,13 +16,16 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 
-use super::csv::{FILES, MEETINGS_FILE, Row, add_row, check_header, json_object, relocate_meeting, relocate_to};
+use super::csv::{
+    FILES, MEETINGS_FILE, PEOPLE, Row, TABLES, add_row, check_header, json_object, relocate_meeting, relocate_to,
+    written_columns,
+};
 use super::json::LoadOptions;
 use crate::error::{Error, Position, Result};
 use crate::model::{Model, ModelBuilder};
 
 /// The sheet names, in [`FILES`] order.
-const SHEETS: [&str; 5] = ["territories", "units", "matters", "items", "links"];
+const SHEETS: [&str; TABLES] = ["territories", "units", "matters", "items", "people", "links"];
 /// The sheet of the meetings (issue #15), written when the model records any.
 const MEETINGS_SHEET: &str = "meetings";
 /// The sheet holding `meta` (JSON in A1).
@@ -164,16 +167,16 @@ impl Model {
         }
         let mut b = ModelBuilder::new();
         b.set_threads(super::parallel::threads(options.threads));
-        let mut lines: [Vec<usize>; 5] = Default::default();
+        let mut lines: [Vec<usize>; TABLES] = Default::default();
         let labels = SHEETS.map(|s| format!("sheet {s}"));
         let mut meeting_lines: Vec<usize> = Vec::new();
         let meeting_label = format!("sheet {MEETINGS_SHEET}");
         for (n, &(_, known, required)) in FILES.iter().chain([&MEETINGS_FILE]).enumerate() {
-            let sheet = if n < 5 { SHEETS[n] } else { MEETINGS_SHEET };
+            let sheet = if n < TABLES { SHEETS[n] } else { MEETINGS_SHEET };
             if !names.iter().any(|s| s == sheet) {
                 continue;
             }
-            let label = if n < 5 { labels[n].as_str() } else { meeting_label.as_str() };
+            let label = if n < TABLES { labels[n].as_str() } else { meeting_label.as_str() };
             let range = book.worksheet_range(sheet).map_err(not_xlsx)?;
             let Some((first_row, first_col)) = range.start() else { continue };
             let mut rows = range.rows().enumerate();
@@ -219,7 +222,7 @@ impl Model {
                     });
                 }
                 cells.truncate(headers.len());
-                if n < 5 { &mut lines[n] } else { &mut meeting_lines }.push(line);
+                if n < TABLES { &mut lines[n] } else { &mut meeting_lines }.push(line);
                 let record = csv::StringRecord::from(cells);
                 let row = Row { file: label, line, headers: &headers, known, record: &record };
                 add_row(&mut b, n, &row).map_err(|e| {
@@ -268,16 +271,20 @@ impl Model {
         let fail = |what: String| Error::Io { path: String::new(), message: what, io_kind: std::io::ErrorKind::Other };
         let mut book = rust_xlsxwriter::Workbook::new();
         for (n, &(_, columns, _)) in FILES.iter().enumerate() {
+            if n == PEOPLE && !self.has_people() {
+                continue;
+            }
+            let keep = written_columns(self, n);
             let sheet = book.add_worksheet();
             sheet.set_name(SHEETS[n]).map_err(|e| fail(e.to_string()))?;
-            for (c, name) in columns.iter().enumerate() {
-                sheet.write_string(0, c as u16, *name).map_err(|e| fail(e.to_string()))?;
+            for (c, &k) in keep.iter().enumerate() {
+                sheet.write_string(0, c as u16, columns[k]).map_err(|e| fail(e.to_string()))?;
             }
             for (r, row) in self.table_rows(n).enumerate() {
                 let r = u32::try_from(r + 1).ok().filter(|&r| r < 1_048_576).ok_or_else(|| {
                     fail(format!("sheet {} would have more than 1,048,575 rows, the most a sheet holds", SHEETS[n]))
                 })?;
-                for (c, cell) in row.iter().enumerate() {
+                for (c, cell) in keep.iter().map(|&k| &row[k]).enumerate() {
                     if !cell.is_empty() {
                         sheet.write_string(r, c as u16, cell).map_err(|e| {
                             fail(format!("sheet {} cell {}{}: {e}", SHEETS[n], column_name(c as u32), r + 1))

@@ -366,6 +366,7 @@ fn article(t: RecordType) -> &'static str {
         RecordType::Unit => "a unit",
         RecordType::Matter => "a matter",
         RecordType::Item => "an item",
+        RecordType::Person => "a person",
     }
 }
 

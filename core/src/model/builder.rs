@@ -193,6 +193,46 @@ impl ItemSpec {
     }
 }
 
+/// A person to add to a [`ModelBuilder`].
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Date, PersonSpec, Validity};
+/// let p = PersonSpec::new("p-0001").name("张三").validity(Validity::new("2015".parse().ok(), None));
+/// assert_eq!(p.name.as_deref(), Some("张三"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PersonSpec {
+    /// The unique id (may be pseudonymous).
+    pub id: String,
+    /// The name, optional.
+    pub name: Option<String>,
+    /// Free-form attributes.
+    pub attrs: Option<Attrs>,
+    /// `since` / `until`.
+    pub validity: Validity,
+}
+
+impl PersonSpec {
+    /// A person with only an id.
+    pub fn new(id: impl Into<String>) -> Self {
+        PersonSpec { id: id.into(), name: None, attrs: None, validity: Validity::default() }
+    }
+
+    /// Sets the name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets the dates.
+    pub fn validity(mut self, validity: Validity) -> Self {
+        self.validity = validity;
+        self
+    }
+}
+
 /// A link to add to a [`ModelBuilder`]; endpoints are ids of records already added.
 ///
 /// # Example
@@ -223,6 +263,8 @@ pub struct LinkSpec {
     pub members: Option<u32>,
     /// For `succeeded_by`: what happened.
     pub event: Option<SuccessionEvent>,
+    /// For `holds`: the post, band, grade and channel (required on a `holds` link).
+    pub holding: Option<Holding>,
     /// Free-form attributes.
     pub attrs: Option<Attrs>,
     /// `since` / `until`.
@@ -242,9 +284,23 @@ impl LinkSpec {
             scope: None,
             members: None,
             event: None,
+            holding: None,
             attrs: None,
             validity: Validity::default(),
         }
+    }
+
+    /// Sets the post (band, grade, channel) of a `holds` link.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Holding, LinkKind, LinkSpec, Post};
+    /// let l = LinkSpec::new("p-0001", "yyl-c01-dzb", LinkKind::Holds).holding(Holding::new(Post::Secretary));
+    /// assert_eq!(l.holding.map(|h| h.post), Some(Post::Secretary));
+    /// ```
+    pub fn holding(mut self, holding: Holding) -> Self {
+        self.holding = Some(holding);
+        self
     }
 
     /// Marks a `leads` link primary (or explicitly not).
@@ -306,9 +362,14 @@ pub(crate) struct LinkFields<'a> {
     pub scope: Option<&'a str>,
     pub members: Option<u32>,
     pub event: Option<SuccessionEvent>,
+    pub holding: Option<Holding>,
     pub attrs: Option<Attrs>,
     pub validity: Validity,
 }
+
+/// A link checked by [`ModelBuilder::prepare_link`], ready to add: the link and, for
+/// `holds`, its post.
+pub(crate) struct Prepared(pub Link, pub Option<Holding>);
 
 /// A reference resolved when the model is built (territories may name parents defined later).
 struct Pending {
@@ -343,7 +404,8 @@ struct Pending {
 pub struct ModelBuilder {
     graph: Graph,
     index: super::index::IdIndex,
-    order: [Vec<Node>; 4],
+    order: [Vec<Node>; 5],
+    holdings: Vec<(u32, Holding)>,
     meta: Option<Attrs>,
     pending: Vec<Pending>,
     links_seen: usize,
@@ -535,6 +597,20 @@ impl ModelBuilder {
         }))
     }
 
+    /// Adds a person.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
+    /// levels deep, [`Error::DuplicateId`].
+    pub fn person(&mut self, spec: PersonSpec) -> Result<Node> {
+        self.add(Record::Person(Person {
+            id: spec.id.into(),
+            name: spec.name.unwrap_or_default().into(),
+            attrs: spec.attrs,
+            validity: spec.validity,
+        }))
+    }
+
     fn resolve(
         &self,
         at: &Position,
@@ -571,9 +647,19 @@ impl ModelBuilder {
     /// kind (`power` on a `leads` link …) or a required one is missing, or
     /// when the attrs nest more than 124 levels deep.
     pub fn link(&mut self, spec: LinkSpec) -> Result<LinkId> {
-        let LinkSpec { from, to, kind, primary, power, role, scope, members, event, attrs, validity } = spec;
-        let fields =
-            LinkFields { kind, primary, power, role, scope: scope.as_deref(), members, event, attrs, validity };
+        let LinkSpec { from, to, kind, primary, power, role, scope, members, event, holding, attrs, validity } = spec;
+        let fields = LinkFields {
+            kind,
+            primary,
+            power,
+            role,
+            scope: scope.as_deref(),
+            members,
+            event,
+            holding,
+            attrs,
+            validity,
+        };
         self.add_link(&from, &to, fields)
     }
 
@@ -601,16 +687,21 @@ impl ModelBuilder {
     }
 
     /// Adds a link [`ModelBuilder::prepare_link`] made.
-    pub(crate) fn add_prepared(&mut self, link: Link) -> LinkId {
+    pub(crate) fn add_prepared(&mut self, prepared: Prepared) -> LinkId {
+        let Prepared(link, holding) = prepared;
         self.links_seen += 1;
         let (from, to) = (NodeIndex::new(link.from.index()), NodeIndex::new(link.to.index()));
-        LinkId(self.graph.add_edge(from, to, link).index() as u32)
+        let id = LinkId(self.graph.add_edge(from, to, link).index() as u32);
+        if let Some(h) = holding {
+            self.holdings.push((id.0, h));
+        }
+        id
     }
 
     /// Checks a link against the records added so far and resolves its ends and scope, without
     /// adding it: `index` is its position in the `links` array, for errors. Only reads the
     /// builder, so the loaders prepare links on several threads and add them in order.
-    pub(crate) fn prepare_link(&self, index: usize, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<Link> {
+    pub(crate) fn prepare_link(&self, index: usize, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<Prepared> {
         let at = || Position::link(index, Some(from_id));
         let endpoint_error =
             |field: &str, id: &str, expected: Option<RecordType>, found: Option<RecordType>| match found {
@@ -659,6 +750,36 @@ impl ModelBuilder {
         only("scope", f.scope.is_some(), LinkKind::Responsible)?;
         only("members", f.members.is_some(), LinkKind::RegistersWith)?;
         only("event", f.event.is_some(), LinkKind::SucceededBy)?;
+        if f.kind != LinkKind::Holds
+            && let Some(h) = &f.holding
+        {
+            let field = if h.band.is_some() {
+                "band"
+            } else if h.grade.is_some() {
+                "grade"
+            } else if h.channel.is_some() {
+                "channel"
+            } else {
+                "post"
+            };
+            only(field, true, LinkKind::Holds)?;
+        }
+        if f.kind == LinkKind::Holds {
+            match &f.holding {
+                None => {
+                    return Err(invalid(
+                        "post",
+                        "is required on a \"holds\" link (secretary, deputy_secretary, committee_member, director, \
+                         deputy_director, head, deputy_head, community_worker, grid_worker, instructor, or x-…)"
+                            .into(),
+                    ));
+                }
+                Some(Holding { grade: Some(g), .. }) if !(1..=18).contains(g) => {
+                    return Err(invalid("grade", format!("must be a grade of the career scale, 1 to 18, not {g}")));
+                }
+                Some(_) => {}
+            }
+        }
         if f.kind == LinkKind::Power && f.power.is_none() {
             return Err(invalid(
                 "power",
@@ -691,7 +812,7 @@ impl ModelBuilder {
             ),
             None => None,
         };
-        Ok(Link {
+        let link = Link {
             from,
             to,
             kind: f.kind,
@@ -703,7 +824,8 @@ impl ModelBuilder {
             event: f.event,
             attrs: f.attrs,
             validity: f.validity,
-        })
+        };
+        Ok(Prepared(link, f.holding))
     }
 
     /// Adds a meeting (issue #15). Its territory, convener and topics may name records
@@ -805,7 +927,7 @@ impl ModelBuilder {
             Some(m) => m,
             None => self.resolve_meetings(None)?,
         };
-        Ok(Model::assemble(self.graph, self.index, self.order, self.meta, self.threads, meetings))
+        Ok(Model::assemble(self.graph, self.index, self.order, self.holdings, self.meta, self.threads, meetings))
     }
 
     /// Resolves the `parent` and `located_in` names left for [`ModelBuilder::build`], handing

@@ -455,10 +455,13 @@ vocabulary! {
         /// record → record of the same type (territory → territory, unit → unit …);
         /// the link's `event` says which ([`SuccessionEvent`]).
         SucceededBy = "succeeded_by",
+        /// A person holds a post in a unit, person → unit; the link's post, band, grade
+        /// and channel are the model's [`crate::Holding`] of it ([`crate::Model::holding`]).
+        Holds = "holds",
     }
 }
 
-/// The four record types of a model.
+/// The record types of a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecordType {
     /// A place ([`crate::Territory`]).
@@ -469,16 +472,19 @@ pub enum RecordType {
     Matter,
     /// A list item: need, resource or project ([`crate::Item`]).
     Item,
+    /// A person, who holds posts in units ([`crate::Person`]).
+    Person,
 }
 
 impl RecordType {
-    /// The lower-case name used in messages (`territory`, `unit`, `matter`, `item`).
+    /// The lower-case name used in messages (`territory`, `unit`, `matter`, `item`, `person`).
     pub fn as_str(self) -> &'static str {
         match self {
             RecordType::Territory => "territory",
             RecordType::Unit => "unit",
             RecordType::Matter => "matter",
             RecordType::Item => "item",
+            RecordType::Person => "person",
         }
     }
 
@@ -489,6 +495,7 @@ impl RecordType {
             RecordType::Unit => "units",
             RecordType::Matter => "matters",
             RecordType::Item => "items",
+            RecordType::Person => "people",
         }
     }
 }
@@ -511,6 +518,7 @@ impl LinkKind {
             LinkKind::Responsible => (Unit, Matter),
             LinkKind::Raises | LinkKind::Offers | LinkKind::Undertakes => (Unit, Item),
             LinkKind::Fulfils | LinkKind::Uses => (Item, Item),
+            LinkKind::Holds => (Person, Unit),
             LinkKind::Custom(_) => return None,
             _ => (Unit, Unit),
         })
@@ -530,7 +538,7 @@ impl LinkKind {
         matches!(self, LinkKind::SucceededBy)
     }
 
-    /// A dense index of the built-in kinds (0..18), with every custom kind at 18.
+    /// A dense index of the built-in kinds (0..19), with every custom kind at 19.
     /// Used to group adjacency by kind.
     pub fn slot(&self) -> usize {
         match self {
@@ -717,6 +725,89 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// The post a person holds in a unit (the `post` of a `holds` link).
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Post;
+    /// assert!(Post::Secretary.is_single_holder());
+    /// assert!(!Post::CommunityWorker.is_single_holder());
+    /// assert!("x-liaison".parse::<Post>().unwrap().is_custom());
+    /// assert!("chairman".parse::<Post>().is_err());
+    /// ```
+    Post, "post", custom = true, {
+        /// 书记: the secretary of a Party organisation, its first responsible person.
+        Secretary = "secretary",
+        /// 副书记.
+        DeputySecretary = "deputy_secretary",
+        /// 委员: a member of a Party committee or of a residents'/villagers' committee.
+        CommitteeMember = "committee_member",
+        /// 主任: the director of a residents' or villagers' committee.
+        Director = "director",
+        /// 副主任.
+        DeputyDirector = "deputy_director",
+        /// 主要负责人: the head of a government, department, agency or street office.
+        Head = "head",
+        /// 副职负责人.
+        DeputyHead = "deputy_head",
+        /// 社区工作者: a community worker on the career scale.
+        CommunityWorker = "community_worker",
+        /// 网格员: a grid worker.
+        GridWorker = "grid_worker",
+        /// 党建指导员: a Party-building instructor.
+        Instructor = "instructor",
+    }
+}
+
+impl Post {
+    /// True for the posts one person holds at a time in a unit: secretary, director, head
+    /// (rule P002).
+    pub fn is_single_holder(&self) -> bool {
+        matches!(self, Post::Secretary | Post::Director | Post::Head)
+    }
+}
+
+vocabulary! {
+    /// The band of a community worker's career scale (职业化社区工作者 "三岗十八级").
+    /// No `x-` words: the grade ranges of rule P003 are set per band.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Band;
+    /// assert_eq!("chief".parse::<Band>().unwrap(), Band::Chief);
+    /// assert!("x-senior".parse::<Band>().is_err());
+    /// ```
+    Band, "band", custom = false, {
+        /// 正职: the chief posts (secretary, director).
+        Chief = "chief",
+        /// 副职: the deputy posts.
+        Deputy = "deputy",
+        /// 其他: the other community workers.
+        Other = "other",
+    }
+}
+
+vocabulary! {
+    /// How the holder of a post came to it (the "monitor project" 班长工程's three channels);
+    /// `x-` words allowed for local channels.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Channel;
+    /// assert_eq!("assigned".parse::<Channel>().unwrap(), Channel::Assigned);
+    /// assert!("x-veteran".parse::<Channel>().unwrap().is_custom());
+    /// ```
+    Channel, "channel", custom = true, {
+        /// 基层选拔: selected from the grassroots.
+        Grassroots = "grassroots",
+        /// 社会选优: recruited openly.
+        OpenRecruitment = "open_recruitment",
+        /// 组织选派: assigned by the organisation department.
+        Assigned = "assigned",
+    }
+}
+
 impl TerritoryKind {
     /// The level of this kind of territory; `None` for custom kinds.
     pub fn level(&self) -> Option<Level> {
@@ -761,7 +852,7 @@ mod tests {
         for k in LinkKind::ALL {
             assert_eq!(&k.as_str().parse::<LinkKind>().unwrap(), k);
         }
-        assert_eq!(LinkKind::ALL.len(), 18);
+        assert_eq!(LinkKind::ALL.len(), 19);
     }
 
     #[test]
@@ -779,7 +870,7 @@ mod tests {
         assert!(Level::Country < Level::Grid);
         assert_eq!(TerritoryKind::Village.level(), Some(Level::Community));
         assert_eq!(Level::Community.grade(), Grade::Specific);
-        assert_eq!(LinkKind::Custom("x-a".into()).slot(), 18);
+        assert_eq!(LinkKind::Custom("x-a".into()).slot(), 19);
         assert_eq!(LinkKind::Leads.slot(), 0);
     }
 }

@@ -9,7 +9,7 @@ mod index;
 mod kinds;
 mod record;
 
-pub use builder::{ItemSpec, LinkSpec, MatterSpec, ModelBuilder, TerritorySpec, UnitSpec};
+pub use builder::{ItemSpec, LinkSpec, MatterSpec, ModelBuilder, PersonSpec, TerritorySpec, UnitSpec};
 pub use kinds::*;
 pub use record::*;
 
@@ -160,7 +160,10 @@ pub struct Model {
 struct Data {
     graph: Graph,
     index: index::IdIndex,
-    order: [TypeOrder; 4],
+    order: [TypeOrder; 5],
+    /// The post, band, grade and channel of each `holds` link, by link index (sorted): a
+    /// side table, so a model without people carries an empty vector and nothing per link.
+    holdings: Vec<(u32, Holding)>,
     meta: Option<Attrs>,
     out: Adjacency,
     inc: Adjacency,
@@ -213,7 +216,7 @@ struct Masks {
     maybe_nodes: Bits,
     maybe_links: Bits,
     /// Records in force or possibly in force, by type, and links likewise.
-    counts: [u32; 4],
+    counts: [u32; 5],
     links: u32,
     /// True when some record or link is only possibly in force: asked for every answer
     /// ([`Model::has_uncertain`]), so kept rather than found by scanning the bits each time.
@@ -262,7 +265,8 @@ impl<T, I: Iterator<Item = T>> Iterator for Counted<I> {
 
 impl<T, I: Iterator<Item = T>> ExactSizeIterator for Counted<I> {}
 
-const TYPES: [RecordType; 4] = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item];
+const TYPES: [RecordType; 5] =
+    [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item, RecordType::Person];
 
 fn type_slot(t: RecordType) -> usize {
     match t {
@@ -270,6 +274,7 @@ fn type_slot(t: RecordType) -> usize {
         RecordType::Unit => 1,
         RecordType::Matter => 2,
         RecordType::Item => 3,
+        RecordType::Person => 4,
     }
 }
 
@@ -285,7 +290,8 @@ impl Model {
     pub(crate) fn assemble(
         graph: Graph,
         index: index::IdIndex,
-        order: [Vec<Node>; 4],
+        order: [Vec<Node>; 5],
+        holdings: Vec<(u32, Holding)>,
         meta: Option<Attrs>,
         threads: usize,
         meetings: crate::meetings::Meetings,
@@ -334,6 +340,7 @@ impl Model {
             graph,
             index,
             order: order.map(TypeOrder::new),
+            holdings,
             meta,
             parents,
             dated,
@@ -762,6 +769,65 @@ impl Model {
         self.typed(RecordType::Item).map(|(n, r)| (n, r.as_item().expect("item order holds items")))
     }
 
+    /// The people in force at the view's date, in document order (none in a model without
+    /// a `people` array).
+    ///
+    /// # Example
+    /// ```
+    /// let model = tiaokuai::Model::from_json(r#"{"format": "tiaokuai/1",
+    ///   "units": [{"id": "u", "name": "U", "kind": "party_branch"}],
+    ///   "people": [{"id": "p1"}], "links": [{"from": "p1", "to": "u", "kind": "holds", "post": "secretary"}]}"#)?;
+    /// assert_eq!(model.people().map(|(_, p)| &*p.id).collect::<Vec<_>>(), ["p1"]);
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn people(&self) -> impl ExactSizeIterator<Item = (Node, &Person)> + '_ {
+        self.typed(RecordType::Person).map(|(n, r)| (n, r.as_person().expect("person order holds people")))
+    }
+
+    /// The person at a node, if the record is one.
+    pub fn person(&self, node: Node) -> Option<&Person> {
+        self.record(node).as_person()
+    }
+
+    /// True when the document has people or `holds` links (whatever the view's date): the
+    /// people queries, rules and metrics do nothing for a model without.
+    pub fn has_people(&self) -> bool {
+        self.data.order[4].len > 0 || !self.data.holdings.is_empty()
+    }
+
+    /// The post, band, grade and channel of a `holds` link; `None` for any other link.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{LinkKind, Post};
+    /// let model = tiaokuai::Model::from_json(r#"{"format": "tiaokuai/1",
+    ///   "units": [{"id": "u", "name": "U", "kind": "residents_committee"}],
+    ///   "people": [{"id": "p1"}],
+    ///   "links": [{"from": "p1", "to": "u", "kind": "holds", "post": "director", "channel": "grassroots"}]}"#)?;
+    /// let (id, _) = model.links().next().unwrap();
+    /// assert_eq!(model.holding(id).map(|h| &h.post), Some(&Post::Director));
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn holding(&self, id: LinkId) -> Option<&Holding> {
+        let h = &self.data.holdings;
+        h.binary_search_by_key(&id.0, |(l, _)| *l).ok().map(|i| &h[i].1)
+    }
+
+    /// The `holds` links to a unit in the view (who holds which post in it), with their ids.
+    pub fn holders_of(&self, unit: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+        self.ids_to(unit, &LinkKind::Holds)
+    }
+
+    /// The `holds` links from a person in the view (the posts the person holds), with their ids.
+    pub fn posts_of(&self, person: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+        self.data
+            .out
+            .of_slot(person, LinkKind::Holds.slot())
+            .iter()
+            .filter(move |a| !self.link_out(a.link))
+            .map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
+    }
+
     /// The units of one kind, in document order.
     pub fn units_of_kind<'a>(&'a self, kind: &'a UnitKind) -> impl Iterator<Item = (Node, &'a Unit)> + 'a {
         self.units().filter(move |(_, u)| &u.kind == kind)
@@ -994,7 +1060,9 @@ impl PartialEq for Model {
                     && ids(self, &a.topics) == ids(other, &b.topics)
                     && a.attrs == b.attrs
             });
-        same_records && same_links && same_meetings && self.meta() == other.meta() && self.date() == other.date()
+        let same_holdings = self.data.holdings.len() == other.data.holdings.len()
+            && self.data.holdings.iter().zip(&other.data.holdings).all(|(a, b)| a == b);
+        same_records && same_links && same_meetings && same_holdings && self.meta() == other.meta() && self.date() == other.date()
     }
 }
 

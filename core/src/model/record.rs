@@ -814,6 +814,71 @@ pub struct Item {
     pub validity: Validity,
 }
 
+/// A person who holds posts in units (secretary, director, head, community worker …).
+///
+/// People data is personal data: ids may be pseudonymous and the name is optional
+/// (empty when absent). See docs/people.md.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Person {
+    /// The unique id (may be pseudonymous).
+    pub id: Box<str>,
+    /// The name; empty when the document gives none.
+    pub name: Box<str>,
+    /// Free-form attributes, kept verbatim.
+    pub attrs: Option<Attrs>,
+    /// `since` / `until`.
+    pub validity: Validity,
+}
+
+/// What a `holds` link says beyond its ends and dates: the post, and for community
+/// workers the band, grade and channel. The model keeps these in a side table keyed by
+/// link ([`crate::Model::holding`]), so a model without people pays nothing for them.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Band, Holding, Post};
+/// let h = Holding::new(Post::CommunityWorker).band(Band::Other).grade(5);
+/// assert_eq!((h.post, h.band, h.grade), (Post::CommunityWorker, Some(Band::Other), Some(5)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Holding {
+    /// The post (required).
+    pub post: Post,
+    /// The band of the career scale.
+    pub band: Option<Band>,
+    /// The grade of the career scale, 1–18.
+    pub grade: Option<u8>,
+    /// How the holder came to the post.
+    pub channel: Option<Channel>,
+}
+
+impl Holding {
+    /// A holding of a post, without band, grade or channel.
+    pub fn new(post: Post) -> Holding {
+        Holding { post, band: None, grade: None, channel: None }
+    }
+
+    /// Sets the band.
+    pub fn band(mut self, band: Band) -> Holding {
+        self.band = Some(band);
+        self
+    }
+
+    /// Sets the grade (the builder refuses one outside 1–18).
+    pub fn grade(mut self, grade: u8) -> Holding {
+        self.grade = Some(grade);
+        self
+    }
+
+    /// Sets the channel.
+    pub fn channel(mut self, channel: Channel) -> Holding {
+        self.channel = Some(channel);
+        self
+    }
+}
+
 /// Any record of a model.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -826,6 +891,8 @@ pub enum Record {
     Matter(Matter),
     /// An item.
     Item(Item),
+    /// A person.
+    Person(Person),
 }
 
 impl Record {
@@ -836,6 +903,7 @@ impl Record {
             Record::Unit(r) => &r.id,
             Record::Matter(r) => &r.id,
             Record::Item(r) => &r.id,
+            Record::Person(r) => &r.id,
         }
     }
 
@@ -846,6 +914,7 @@ impl Record {
             Record::Unit(r) => &r.name,
             Record::Matter(r) => &r.name,
             Record::Item(r) => &r.name,
+            Record::Person(r) => &r.name,
         }
     }
 
@@ -856,6 +925,7 @@ impl Record {
             Record::Unit(r) => r.kind.as_str(),
             Record::Matter(r) => r.list.as_str(),
             Record::Item(r) => r.list.as_str(),
+            Record::Person(_) => "person",
         }
     }
 
@@ -866,6 +936,7 @@ impl Record {
             Record::Unit(_) => RecordType::Unit,
             Record::Matter(_) => RecordType::Matter,
             Record::Item(_) => RecordType::Item,
+            Record::Person(_) => RecordType::Person,
         }
     }
 
@@ -876,6 +947,7 @@ impl Record {
             Record::Unit(r) => r.attrs.as_ref(),
             Record::Matter(r) => r.attrs.as_ref(),
             Record::Item(r) => r.attrs.as_ref(),
+            Record::Person(r) => r.attrs.as_ref(),
         }
     }
 
@@ -886,6 +958,7 @@ impl Record {
             Record::Unit(r) => r.validity,
             Record::Matter(r) => r.validity,
             Record::Item(r) => r.validity,
+            Record::Person(r) => r.validity,
         }
     }
 
@@ -907,6 +980,11 @@ impl Record {
     /// The item, if this record is one.
     pub fn as_item(&self) -> Option<&Item> {
         if let Record::Item(i) = self { Some(i) } else { None }
+    }
+
+    /// The person, if this record is one.
+    pub fn as_person(&self) -> Option<&Person> {
+        if let Record::Person(p) = self { Some(p) } else { None }
     }
 }
 

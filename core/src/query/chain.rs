@@ -31,6 +31,11 @@ pub struct Step<'m> {
     pub level: Option<Level>,
     /// The unit's responsibility grade ([`Model::grade`]).
     pub grade: Option<Grade>,
+    /// The unit's principal at the date ([`crate::people::principal`]): its secretary,
+    /// head or director, when the model has people and the data names one; left out of
+    /// the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal: Option<crate::people::Principal<'m>>,
 }
 
 /// A link upward that the chain did not follow: another leader of a dual-led
@@ -95,7 +100,13 @@ pub struct Chain<'m> {
 impl<'m> Step<'m> {
     /// The same step owning its strings.
     pub fn into_owned(self) -> Step<'static> {
-        Step { id: own(self.id), name: own(self.name), kind: own(self.kind), ..self }
+        Step {
+            id: own(self.id),
+            name: own(self.name),
+            kind: own(self.kind),
+            principal: self.principal.map(crate::people::Principal::into_owned),
+            ..self
+        }
     }
 }
 
@@ -411,6 +422,7 @@ fn build<'m>(
     let mut steps = Vec::with_capacity(n);
     let mut into: Option<LinkId> = None;
     let mut extra = 0;
+    let people = model.has_people();
     for (i, &node) in nodes.iter().enumerate() {
         let record = model.record(node);
         let level = model.level(node);
@@ -422,6 +434,7 @@ fn build<'m>(
             link: into.map(LinkId::index),
             level,
             grade: level.map(|l| l.grade()),
+            principal: if people { crate::people::principal(model, node) } else { None },
         });
         into = followed(i).map(|(link, group)| {
             extra += group.len().saturating_sub(1);

@@ -118,6 +118,10 @@ pub struct Assignment<'m> {
     pub level: Option<Level>,
     /// The unit's responsibility grade.
     pub grade: Option<Grade>,
+    /// The unit's principal at the date ([`crate::people::principal`]), when the model has
+    /// people and the data names one; left out of the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal: Option<crate::people::Principal<'m>>,
 }
 
 /// What is wrong with a dispatch answer.
@@ -189,6 +193,7 @@ impl Assignment<'_> {
             kind: own(self.kind),
             at: own(self.at),
             at_name: own(self.at_name),
+            principal: self.principal.map(crate::people::Principal::into_owned),
             ..self
         }
     }
@@ -314,6 +319,7 @@ fn assignment<'m>(
         link: a.link.index(),
         level,
         grade: level.map(|l| l.grade()),
+        principal: crate::people::principal(model, link.from),
     }
 }
 

@@ -27,6 +27,10 @@ pub struct Holder<'m> {
     pub grade: Option<Grade>,
     /// The index of the `jurisdiction` link in the model's `links` array.
     pub link: usize,
+    /// The unit's principal at the date ([`crate::people::principal`]), when the model has
+    /// people and the data names one; left out of the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal: Option<crate::people::Principal<'m>>,
 }
 
 /// One territory of a block chain and the units answering for it.
@@ -75,7 +79,13 @@ pub struct Responsibility<'m> {
 impl Holder<'_> {
     /// The same holder owning its strings.
     pub fn into_owned(self) -> Holder<'static> {
-        Holder { id: own(self.id), name: own(self.name), kind: own(self.kind), ..self }
+        Holder {
+            id: own(self.id),
+            name: own(self.name),
+            kind: own(self.kind),
+            principal: self.principal.map(crate::people::Principal::into_owned),
+            ..self
+        }
     }
 }
 
@@ -205,6 +215,7 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
                 level,
                 grade: level.map(|l| l.grade()),
                 link: link.index(),
+                principal: crate::people::principal(model, from),
             });
         }
         if holders.is_empty() {

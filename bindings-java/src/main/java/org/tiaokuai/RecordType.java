@@ -1,6 +1,6 @@
 package org.tiaokuai;
 
-/** The four record types of a model. */
+/** The record types of a model. */
 public enum RecordType {
     /** A place: city, district, street, community, grid … */
     TERRITORY,
@@ -9,7 +9,9 @@ public enum RecordType {
     /** An administrative matter on a duty list. */
     MATTER,
     /** A need, resource or project. */
-    ITEM;
+    ITEM,
+    /** A person who holds posts in units. */
+    PERSON;
 
     static RecordType of(int code) {
         return values()[code];

@@ -1,0 +1,251 @@
+//! P: people and posts — vacant and duplicate principals, the career scale, the
+//! community-worker ratio, cross-appointment.
+//!
+//! A model without people (no `people` array and no `holds` link) gets no P finding at
+//! all: none of these rules runs. With people, P001 looks only at the kinds of unit the
+//! data staffs at the date (some unit of the kind has a holder of its principal post)
+//! and at units that had such a holder once, so a model that records, say, only
+//! community secretaries is not told that every department lacks a head. The rules read the view at the audit's date, except P002,
+//! which compares the terms of the whole document (two principals overlap on a day).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::audit::{Context, Sink, id, label};
+use crate::evidence::{Evidence, Fact};
+use crate::model::{Band, Date, LinkId, LinkKind, Model, Node, Post, UnitKind};
+use crate::people::principal_post;
+
+/// The kinds P001 checks: Party organisations, governments, departments, agencies and
+/// residents' / villagers' committees (the design's list).
+fn checked_kind(kind: &UnitKind) -> bool {
+    kind.is_party_org()
+        || matches!(
+            kind,
+            UnitKind::Government
+                | UnitKind::Department
+                | UnitKind::DispatchedAgency
+                | UnitKind::ResidentsCommittee
+                | UnitKind::VillagersCommittee
+        )
+}
+
+/// `at 2024-06-30` or `in the document` (a model read without a date).
+fn when(model: &Model) -> String {
+    model.date().map_or_else(|| "in the document (no date)".to_string(), |d| format!("at {d}"))
+}
+
+/// P001–P005.
+pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
+    let model = ctx.model;
+    if !model.has_people() || ![id::P001, id::P002, id::P003, id::P004, id::P005].iter().any(|&r| sink.on(r)) {
+        return;
+    }
+    let at = when(model);
+    // The unit kinds staffed at the date: some unit of the kind has a holder of its principal post.
+    let mut staffed: HashSet<&UnitKind> = HashSet::new();
+    for (lid, l) in model.links().filter(|(_, l)| l.kind == LinkKind::Holds) {
+        if let (Some(h), Some(u)) = (model.holding(lid), model.unit(l.to))
+            && h.post == principal_post(&u.kind)
+        {
+            staffed.insert(&u.kind);
+        }
+    }
+    for (n, u) in model.units() {
+        let post = principal_post(&u.kind);
+        if sink.on(id::P001) && checked_kind(&u.kind) {
+            let held = model.holders_of(n).any(|(lid, _)| model.holding(lid).is_some_and(|h| h.post == post));
+            // Checked when the data staffs the kind at the date, or the unit had such a holder once.
+            let ever = || {
+                model
+                    .document_links_to(n)
+                    .any(|(lid, l)| l.kind == LinkKind::Holds && model.holding(lid).is_some_and(|h| h.post == post))
+            };
+            if !held && (staffed.contains(&u.kind) || ever()) {
+                p001(ctx, sink, n, &post, &at);
+            }
+        }
+        if sink.on(id::P002) {
+            p002(ctx, sink, n);
+        }
+    }
+    if sink.on(id::P003) {
+        p003(ctx, sink);
+    }
+    if sink.on(id::P004) {
+        p004(ctx, sink, &at);
+    }
+    if sink.on(id::P005) {
+        p005(ctx, sink, &at);
+    }
+}
+
+fn p001(ctx: &Context, sink: &mut Sink, unit: Node, post: &Post, at: &str) {
+    let model = ctx.model;
+    // The last holder in the document whose term ended, to say since when the post is vacant.
+    let last = model
+        .document_links_to(unit)
+        .filter(|(lid, l)| l.kind == LinkKind::Holds && model.holding(*lid).is_some_and(|h| &h.post == post))
+        .filter_map(|(lid, l)| l.validity.until.map(|u| (u, lid, l.from)))
+        .filter(|(u, ..)| model.date().is_none_or(|d| u.last_day() < d.last_day()))
+        .max_by_key(|(u, ..)| u.last_day());
+    let mut ev: Evidence<'static> = vec![Fact::missing(model, unit, &format!("holds (post {post})"), false)];
+    let mut message = format!("unit {} has no {post} {at}", label(model, unit));
+    if let Some((until, lid, person)) = last {
+        ev.push(Fact::link(model, lid));
+        message.push_str(&format!(": the last, {:?}, held the post until {until}", model.id(person)));
+    }
+    sink.push(id::P001, unit, ctx.unit_township(unit), message, ev);
+}
+
+/// Two people's terms in one single-holder post of `unit` overlapping on a day, whatever
+/// the reduced dates stand for (the later start's last reading on or before the earlier
+/// end's first). One finding per unit and post, naming the first overlap.
+fn p002(ctx: &Context, sink: &mut Sink, unit: Node) {
+    let model = ctx.model;
+    // (post, latest start, earliest end, link, person); `None` is no bound.
+    type Term<'a> = (&'a Post, Option<Date>, Option<Date>, LinkId, Node);
+    let mut terms: Vec<Term<'_>> = model
+        .document_links_to(unit)
+        .filter(|(_, l)| l.kind == LinkKind::Holds && !l.validity.never())
+        .filter_map(|(lid, l)| {
+            let h = model.holding(lid)?;
+            h.post.is_single_holder().then(|| {
+                let v = l.validity;
+                (&h.post, v.since.map(Date::last_day), v.until.map(Date::first_day), lid, l.from)
+            })
+        })
+        .collect();
+    if terms.len() < 2 {
+        return;
+    }
+    terms.sort_by(|a, b| (a.0, a.1, a.3).cmp(&(b.0, b.1, b.3)));
+    let mut reported: Vec<&Post> = Vec::new();
+    for (i, a) in terms.iter().enumerate() {
+        if reported.contains(&a.0) {
+            continue;
+        }
+        // Sorted by start: a later term overlaps `a` when it starts before `a` ends.
+        let overlaps = |b: &&Term<'_>| {
+            b.4 != a.4
+                && match (b.1, a.2) {
+                    (Some(s), Some(e)) => s <= e,
+                    _ => true,
+                }
+        };
+        let Some(b) = terms[i + 1..].iter().take_while(|b| b.0 == a.0).find(overlaps) else { continue };
+        reported.push(a.0);
+        let from = b.1.map_or_else(|| "the start".to_string(), |d| d.to_string());
+        let until = match (a.2, b.2) {
+            (Some(x), Some(y)) => x.min(y).to_string(),
+            (Some(x), None) | (None, Some(x)) => x.to_string(),
+            (None, None) => "now".to_string(),
+        };
+        let message = format!(
+            "unit {} has two people in its single-holder post {} on the same days: {:?} and {:?}, both from {from} \
+             until {until}",
+            label(model, unit),
+            a.0,
+            model.id(a.4),
+            model.id(b.4),
+        );
+        let ev = vec![Fact::link(model, a.3), Fact::link(model, b.3)];
+        sink.push(id::P002, unit, ctx.unit_township(unit), message, ev);
+    }
+}
+
+fn p003(ctx: &Context, sink: &mut Sink) {
+    let model = ctx.model;
+    let t = &ctx.config.thresholds;
+    for (lid, l) in model.links().filter(|(_, l)| l.kind == LinkKind::Holds) {
+        let Some(h) = model.holding(lid) else { continue };
+        let (Some(band), Some(grade)) = (h.band, h.grade) else { continue };
+        let [lo, hi] = match band {
+            Band::Chief => t.chief_grades,
+            Band::Deputy => t.deputy_grades,
+            Band::Other => t.other_grades,
+        };
+        if (lo..=hi).contains(&u32::from(grade)) {
+            continue;
+        }
+        let message = format!(
+            "person {:?} holds post {} in {} at grade {grade}, outside band {band} (grades {lo}–{hi})",
+            model.id(l.from),
+            h.post,
+            label(model, l.to)
+        );
+        sink.push(id::P003, l.from, ctx.unit_township(l.to), message, vec![Fact::link(model, lid)]);
+    }
+}
+
+/// The population a territory's `attrs.population` states, when it is a whole number.
+fn population(model: &Model, t: Node) -> Option<u64> {
+    model.record(t).attrs()?.get("population")?.as_u64()
+}
+
+fn p004(ctx: &Context, sink: &mut Sink, at: &str) {
+    let model = ctx.model;
+    let per = u64::from(ctx.config.thresholds.workers_per_10000);
+    // Distinct community workers per street/town row, of the units that lie in it.
+    let mut workers: HashMap<usize, HashSet<Node>> = HashMap::new();
+    for (lid, l) in model.links().filter(|(_, l)| l.kind == LinkKind::Holds) {
+        if model.holding(lid).is_some_and(|h| h.post == Post::CommunityWorker)
+            && let Some(row) = ctx.unit_row(l.to)
+        {
+            workers.entry(row).or_default().insert(l.from);
+        }
+    }
+    for (row, &street) in ctx.townships.iter().enumerate() {
+        let Some(pop) = population(model, street) else { continue };
+        let have = workers.get(&row).map_or(0, HashSet::len) as u64;
+        if have * 10_000 >= per * pop {
+            continue;
+        }
+        let need = (per * pop).div_ceil(10_000);
+        let message = format!(
+            "{} {} has {have} community workers {at} for {pop} residents: fewer than {per} per 10,000 (at least \
+             {need})",
+            model.record(street).kind_str(),
+            label(model, street)
+        );
+        let ev = vec![Fact::field(model, street, "attrs.population", pop)];
+        sink.push(id::P004, street, Some(street), message, ev);
+    }
+}
+
+/// The Party posts that count for cross-appointment.
+fn party_post(p: &Post) -> bool {
+    matches!(p, Post::Secretary | Post::DeputySecretary | Post::CommitteeMember)
+}
+
+fn p005(ctx: &Context, sink: &mut Sink, at: &str) {
+    let model = ctx.model;
+    for (org, u) in model.units().filter(|(_, u)| u.kind.is_party_org()) {
+        for led in model.targets(org, &LinkKind::Leads) {
+            let Some(c) = model.unit(led) else { continue };
+            if !matches!(c.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee) {
+                continue;
+            }
+            let party: HashSet<Node> = model
+                .holders_of(org)
+                .filter(|(lid, _)| model.holding(*lid).is_some_and(|h| party_post(&h.post)))
+                .map(|(_, l)| l.from)
+                .collect();
+            let committee: HashSet<Node> = model.holders_of(led).map(|(_, l)| l.from).collect();
+            // Nothing to judge without holders on both sides (P001 speaks of vacancies).
+            if party.is_empty() || committee.is_empty() || !party.is_disjoint(&committee) {
+                continue;
+            }
+            let message = format!(
+                "{} {} leads {} {} but none of its {} secretary and committee members holds a post there {at} \
+                 (no cross-appointment, 交叉任职)",
+                u.kind,
+                label(model, org),
+                c.kind,
+                label(model, led),
+                party.len()
+            );
+            let ev = vec![Fact::missing(model, led, "holds from a member of the Party organisation", false)];
+            sink.push(id::P005, org, ctx.unit_township(org), message, ev);
+        }
+    }
+}

@@ -1,0 +1,547 @@
+//! People and posts (#14): the `people` array and `holds` links in every format, the
+//! checks on bad input, and the queries against brute-force answers.
+
+mod common;
+
+use serde_json::Value;
+use tiaokuai::*;
+
+/// A small street: a working committee, a street office, one community with its Party
+/// branch and residents' committee, and people holding posts over a decade.
+pub const PEOPLE_DOC: &str = r#"{
+  "format": "tiaokuai/1",
+  "meta": {"as_of": "2024-06-30"},
+  "territories": [
+    {"id": "st", "name": "某街道", "kind": "street", "attrs": {"population": 100000}},
+    {"id": "c1", "name": "一居", "kind": "community", "parent": "st", "attrs": {"population": 5000}}
+  ],
+  "units": [
+    {"id": "gw", "name": "街道党工委", "kind": "party_working_committee", "sector": "party", "located_in": "st"},
+    {"id": "ban", "name": "街道办事处", "kind": "government", "sector": "government", "located_in": "st"},
+    {"id": "c1-dzb", "name": "一居党总支", "kind": "party_general_branch", "sector": "party", "located_in": "c1"},
+    {"id": "c1-jwh", "name": "一居居委会", "kind": "residents_committee", "sector": "self_governance", "located_in": "c1", "since": "2016-01-01"}
+  ],
+  "matters": [],
+  "items": [],
+  "people": [
+    {"id": "p1", "name": "张三", "since": "1970"},
+    {"id": "p2"},
+    {"id": "p3", "name": "王五", "attrs": {"born": 1980}},
+    {"id": "p4"}
+  ],
+  "links": [
+    {"from": "gw", "to": "st", "kind": "jurisdiction"},
+    {"from": "ban", "to": "st", "kind": "jurisdiction"},
+    {"from": "c1-dzb", "to": "c1", "kind": "jurisdiction"},
+    {"from": "gw", "to": "c1-dzb", "kind": "leads"},
+    {"from": "c1-dzb", "to": "c1-jwh", "kind": "leads"},
+    {"from": "p1", "to": "gw", "kind": "holds", "post": "secretary", "channel": "assigned", "since": "2015-03-01", "until": "2020-02-29"},
+    {"from": "p3", "to": "gw", "kind": "holds", "post": "secretary", "since": "2020-03-01"},
+    {"from": "p2", "to": "c1-dzb", "kind": "holds", "post": "secretary", "band": "chief", "grade": 12, "channel": "grassroots", "since": "2016-01-01", "until": "2020-12-31"},
+    {"from": "p2", "to": "c1-dzb", "kind": "holds", "post": "secretary", "band": "chief", "grade": 13, "channel": "grassroots", "since": "2021-01-01"},
+    {"from": "p2", "to": "c1-jwh", "kind": "holds", "post": "director", "band": "chief", "grade": 13, "since": "2021-01-01"},
+    {"from": "p4", "to": "c1-jwh", "kind": "holds", "post": "community_worker", "band": "other", "grade": 3, "channel": "x-veteran", "since": "2019"}
+  ]
+}"#;
+
+fn model() -> Model {
+    Model::from_json(PEOPLE_DOC).expect("the people document loads")
+}
+
+fn value(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn people_and_holds_round_trip_through_json() {
+    let m = model();
+    assert_eq!(m.count(RecordType::Person), 4);
+    assert!(m.has_people());
+    let p2 = m.node("p2").unwrap();
+    assert_eq!(m.person(p2).unwrap().name.as_ref(), "", "a person without a name");
+    let written = m.to_json();
+    assert_eq!(value(&written), value(PEOPLE_DOC), "load then write gives the same document");
+    assert_eq!(Model::from_json(&written).unwrap(), m);
+    assert!(!written.contains(r#""name":"""#), "a person without a name is written without one");
+}
+
+#[test]
+fn holdings_are_read_with_their_post_band_grade_and_channel() {
+    let m = model();
+    let holds: Vec<(String, String, Holding)> = m
+        .links()
+        .filter(|(_, l)| l.kind == LinkKind::Holds)
+        .map(|(id, l)| (m.id(l.from).to_string(), m.id(l.to).to_string(), m.holding(id).unwrap().clone()))
+        .collect();
+    assert_eq!(holds.len(), 4, "at the as_of date 2024-06-30 four holds are in force: {holds:?}");
+    let worker = holds.iter().find(|(p, ..)| p == "p4").unwrap();
+    assert_eq!(worker.2.post, Post::CommunityWorker);
+    assert_eq!(worker.2.band, Some(Band::Other));
+    assert_eq!(worker.2.grade, Some(3));
+    assert_eq!(worker.2.channel.as_ref().map(|c| c.as_str()), Some("x-veteran"));
+    // Every other link has no holding.
+    assert!(m.links().filter(|(_, l)| l.kind != LinkKind::Holds).all(|(id, _)| m.holding(id).is_none()));
+}
+
+#[test]
+fn people_round_trip_through_csv_and_xlsx() {
+    let m = model();
+    let dir = common::TempDir::new("people-csv");
+    let bundle = dir.0.join("bundle");
+    m.write_csv_dir(&bundle).unwrap();
+    let people = std::fs::read_to_string(bundle.join("people.csv")).unwrap();
+    assert!(people.starts_with("id,name,since,until,attrs\n"), "{people}");
+    let links = std::fs::read_to_string(bundle.join("links.csv")).unwrap();
+    assert!(links.starts_with("from,to,kind,primary,power,role,scope,members,event,post,band,grade,channel,"));
+    assert!(links.contains("p2,c1-dzb,holds,,,,,,,secretary,chief,12,grassroots,2016-01-01,2020-12-31,"), "{links}");
+    let back = Model::from_csv_dir(&bundle).unwrap();
+    assert_eq!(back, m);
+    assert_eq!(value(&back.to_json()), value(PEOPLE_DOC));
+    let xlsx = Model::from_xlsx_bytes_with(&m.to_xlsx_bytes().unwrap(), &format::LoadOptions::default()).unwrap();
+    assert_eq!(xlsx, m);
+}
+
+#[test]
+fn a_model_without_people_writes_what_it_wrote_before() {
+    let m = Model::sample();
+    assert!(!m.has_people());
+    let json = m.to_json();
+    assert!(!json.contains("\"people\""), "no empty people array");
+    let dir = common::TempDir::new("people-none");
+    let bundle = dir.0.join("bundle");
+    m.write_csv_dir(&bundle).unwrap();
+    assert!(!bundle.join("people.csv").exists());
+    let links = std::fs::read_to_string(bundle.join("links.csv")).unwrap();
+    assert!(links.starts_with("from,to,kind,primary,power,role,scope,members,event,since,until,attrs\n"), "{links}");
+    assert_eq!(Model::from_csv_dir(&bundle).unwrap(), m);
+}
+
+/// The error of loading the people document with `from` replaced by `to` (once).
+fn error_with(from: &str, to: &str) -> String {
+    assert!(PEOPLE_DOC.contains(from), "{from}");
+    Model::from_json(&PEOPLE_DOC.replacen(from, to, 1)).unwrap_err().to_string()
+}
+
+#[test]
+fn bad_people_input_is_a_clear_error_naming_record_field_and_id() {
+    let grade = error_with(r#""grade": 12"#, r#""grade": 19"#);
+    assert!(grade.contains("links[7]") && grade.contains("\"p2\"") && grade.contains("grade"), "{grade}");
+    assert!(grade.contains("1 to 18, not 19"), "{grade}");
+    let zero = error_with(r#""grade": 12"#, r#""grade": 0"#);
+    assert!(zero.contains("not 0"), "{zero}");
+    let negative = error_with(r#""grade": 12"#, r#""grade": -2"#);
+    assert!(negative.contains("grade"), "{negative}");
+    let band = error_with(r#""band": "chief", "grade": 12"#, r#""band": "x-senior", "grade": 12"#);
+    assert!(band.contains("unknown band \"x-senior\"") && band.contains("links[7]"), "{band}");
+    let channel = error_with(r#""channel": "grassroots""#, r#""channel": "elected""#);
+    assert!(channel.contains("unknown channel \"elected\"") && channel.contains("x-"), "{channel}");
+    let post = error_with(r#""post": "director""#, r#""post": "chairman""#);
+    assert!(post.contains("unknown post \"chairman\""), "{post}");
+    let missing = error_with(r#""post": "secretary", "since": "2020-03-01""#, r#""since": "2020-03-01""#);
+    assert!(missing.contains("links[6]") && missing.contains("\"post\"") && missing.contains("required"), "{missing}");
+    let band_without_post = error_with(r#""post": "director", "#, "");
+    assert!(band_without_post.contains("links[9]") && band_without_post.contains("post"), "{band_without_post}");
+    let from_unit = error_with(r#"{"from": "p4", "to": "c1-jwh""#, r#"{"from": "gw", "to": "c1-jwh""#);
+    assert!(from_unit.contains("\"gw\"") && from_unit.contains("person") && from_unit.contains("from"), "{from_unit}");
+    let to_place = error_with(r#"{"from": "p4", "to": "c1-jwh""#, r#"{"from": "p4", "to": "c1""#);
+    assert!(to_place.contains("\"c1\"") && to_place.contains("unit") && to_place.contains("to"), "{to_place}");
+    let on_leads = error_with(r#""kind": "leads"}"#, r#""kind": "leads", "post": "head"}"#);
+    assert!(on_leads.contains("post") && on_leads.contains("only applies to \"holds\""), "{on_leads}");
+    let band_alone = error_with(r#""kind": "leads"}"#, r#""kind": "leads", "band": "chief"}"#);
+    assert!(band_alone.contains("band"), "{band_alone}");
+    let person_id = error_with(r#"{"id": "p2"}"#, r#"{"id": ""}"#);
+    assert!(person_id.contains("people[1]") && person_id.contains("id"), "{person_id}");
+    let dup = error_with(r#"{"id": "p2"}"#, r#"{"id": "gw"}"#);
+    assert!(dup.contains("gw") && dup.contains("people[1]"), "{dup}");
+    let unknown = error_with(r#"{"id": "p2"}"#, r#"{"id": "p2", "kind": "x"}"#);
+    assert!(unknown.contains("people[1]") && unknown.contains("kind"), "{unknown}");
+}
+
+#[test]
+fn bad_people_input_in_a_csv_bundle_names_file_and_line() {
+    let dir = common::TempDir::new("people-bad-csv");
+    let bundle = dir.0.join("bundle");
+    model().write_csv_dir(&bundle).unwrap();
+    let links = std::fs::read_to_string(bundle.join("links.csv")).unwrap();
+    std::fs::write(bundle.join("links.csv"), links.replacen(",chief,12,", ",chief,40,", 1)).unwrap();
+    let err = Model::from_csv_dir(&bundle).unwrap_err().to_string();
+    assert!(err.contains("links.csv") && err.contains("grade") && err.contains("not 40"), "{err}");
+}
+
+#[test]
+fn the_builder_takes_people_and_holdings() {
+    let mut b = Model::builder();
+    b.unit(UnitSpec::new("u", "U", UnitKind::PartyBranch)).unwrap();
+    b.person(PersonSpec::new("p").name("甲")).unwrap();
+    b.link(LinkSpec::new("p", "u", LinkKind::Holds).holding(Holding::new(Post::Secretary).grade(7))).unwrap();
+    let err = b.link(LinkSpec::new("p", "u", LinkKind::Holds).holding(Holding::new(Post::Secretary).grade(0)));
+    assert!(err.unwrap_err().to_string().contains("grade"), "grade 0 refused");
+    let err = b.link(LinkSpec::new("p", "u", LinkKind::Holds)).unwrap_err().to_string();
+    assert!(err.contains("post") && err.contains("required"), "{err}");
+    let m = b.build().unwrap();
+    let (id, _) = m.links().next().unwrap();
+    assert_eq!(m.holding(id), Some(&Holding::new(Post::Secretary).grade(7)));
+}
+
+#[test]
+fn people_are_records_seen_by_views_and_the_graph() {
+    let m = model();
+    // p1 is in force from 1970: not in a view of 1960; its holds link is out as well.
+    let old = m.at("1960".parse().unwrap());
+    assert!(old.node("p1").is_none());
+    assert_eq!(old.count(RecordType::Person), 3);
+    let p1 = m.node("p1").unwrap();
+    assert!(matches!(m.graph()[petgraph_index(p1)], Record::Person(_)));
+    assert_eq!(m.record(p1).record_type().array(), "people");
+}
+
+fn petgraph_index(n: Node) -> petgraph::stable_graph::NodeIndex<u32> {
+    petgraph::stable_graph::NodeIndex::new(n.index())
+}
+
+// ---------------------------------------------------------------------------
+// Queries against brute force: the document's JSON read with date arithmetic of our own.
+
+/// The first and last day a date of the format stands for, as (year, month, day).
+fn bounds(s: &str) -> ((u32, u32, u32), (u32, u32, u32)) {
+    let parts: Vec<u32> = s.split('-').map(|p| p.parse().unwrap()).collect();
+    let leap = |y: u32| (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
+    let last_of = |y: u32, m: u32| match m {
+        2 if leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    match parts.as_slice() {
+        [y] => ((*y, 1, 1), (*y, 12, 31)),
+        [y, m] => ((*y, *m, 1), (*y, *m, last_of(*y, *m))),
+        [y, m, d] => ((*y, *m, *d), (*y, *m, *d)),
+        _ => panic!("{s}"),
+    }
+}
+
+/// Not out of force on `day`: some reading of the dates covers it.
+fn kept(v: &Value, day: (u32, u32, u32)) -> bool {
+    let since = v.get("since").and_then(Value::as_str).is_none_or(|s| bounds(s).0 <= day);
+    let until = v.get("until").and_then(Value::as_str).is_none_or(|u| bounds(u).1 >= day);
+    since && until
+}
+
+fn doc() -> Value {
+    value(PEOPLE_DOC)
+}
+
+fn record<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    ["territories", "units", "people"].iter().flat_map(|a| doc[*a].as_array().unwrap()).find(|r| r["id"] == id).unwrap()
+}
+
+/// (person, unit, post, link index) of the holds links kept on `day`, by brute force.
+fn brute_holds(day: (u32, u32, u32)) -> Vec<(String, String, String, usize)> {
+    let d = doc();
+    d["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l["kind"] == "holds")
+        .filter(|(_, l)| {
+            kept(l, day)
+                && kept(record(&d, l["from"].as_str().unwrap()), day)
+                && kept(record(&d, l["to"].as_str().unwrap()), day)
+        })
+        .map(|(i, l)| {
+            let s = |k: &str| l[k].as_str().unwrap().to_string();
+            (s("from"), s("to"), s("post"), i)
+        })
+        .collect()
+}
+
+const DAYS: [&str; 9] = [
+    "2014-06-01",
+    "2015-03-01",
+    "2016-01-01",
+    "2019-06-30",
+    "2020-02-29",
+    "2020-03-01",
+    "2020-12-31",
+    "2021-01-01",
+    "2024-06-30",
+];
+
+fn ymd(s: &str) -> (u32, u32, u32) {
+    bounds(s).0
+}
+
+#[test]
+fn holders_and_posts_match_brute_force_at_every_date() {
+    let m = model();
+    for day in DAYS {
+        let view = m.at(day.parse().unwrap());
+        let expected = brute_holds(ymd(day));
+        for unit in ["gw", "ban", "c1-dzb", "c1-jwh"] {
+            let want: Vec<_> =
+                expected.iter().filter(|e| e.1 == unit).map(|e| (e.0.clone(), e.2.clone(), e.3)).collect();
+            let got = match view.holders(unit) {
+                Ok(h) => h.iter().map(|h| (h.person.to_string(), h.post.to_string(), h.link)).collect(),
+                Err(Error::NotInForce { .. }) => vec![],
+                Err(e) => panic!("{e}"),
+            };
+            assert_eq!(got, want, "holders of {unit} at {day}");
+        }
+        for person in ["p1", "p2", "p3", "p4"] {
+            let want: Vec<_> =
+                expected.iter().filter(|e| e.0 == person).map(|e| (e.1.clone(), e.2.clone(), e.3)).collect();
+            let got = match view.posts(person) {
+                Ok(h) => h.iter().map(|h| (h.unit.to_string(), h.post.to_string(), h.link)).collect(),
+                Err(Error::NotInForce { .. }) => vec![],
+                Err(e) => panic!("{e}"),
+            };
+            assert_eq!(got, want, "posts of {person} at {day}");
+        }
+    }
+}
+
+#[test]
+fn concurrent_posts_are_all_listed() {
+    // 一肩挑: p2 is both secretary of the branch and director of the committee in 2024.
+    let m = model();
+    let posts = m.posts("p2").unwrap();
+    let held: Vec<(&str, String)> = posts.iter().map(|p| (p.unit.as_ref(), p.post.to_string())).collect();
+    assert_eq!(held, [("c1-dzb", "secretary".to_string()), ("c1-jwh", "director".to_string())]);
+    assert!(posts.iter().all(|p| p.principal));
+    let json = serde_json::to_value(&posts).unwrap();
+    assert_eq!(json[0]["grade"], 13);
+    assert!(json[0].get("person_name").is_none(), "no name, no field: {json}");
+}
+
+/// Days covered by some term of the group, day by day, up to `day`.
+fn brute_days(person: &str, unit: &str, post: &str, day: &str) -> i64 {
+    let d = doc();
+    let terms: Vec<&Value> = d["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["kind"] == "holds" && l["from"] == person && l["to"] == unit && l["post"] == post)
+        .collect();
+    let mut count = 0;
+    let mut cur: Date = "2000-01-01".parse().unwrap();
+    let end: Date = day.parse().unwrap();
+    while cur <= end {
+        let c = ymd(&cur.to_string());
+        if terms.iter().any(|t| kept(t, c)) {
+            count += 1;
+        }
+        cur = cur.next_day().unwrap();
+    }
+    count
+}
+
+#[test]
+fn tenure_matches_day_by_day_counting() {
+    let m = model();
+    for day in ["2019-06-30", "2021-01-01", "2024-06-30"] {
+        let view = m.at(day.parse().unwrap());
+        for t in view.tenure(None, None).unwrap() {
+            let want = brute_days(&t.person, &t.unit, t.post.as_str(), day);
+            assert_eq!(t.days, Some(want), "{t:?} at {day}");
+        }
+    }
+    let view = m.at("2024-06-30".parse().unwrap());
+    let p2 = view.tenure(Some("p2"), Some("c1-dzb")).unwrap();
+    assert_eq!(p2.len(), 1);
+    assert_eq!((p2[0].terms, p2[0].current), (2, true), "two terms as secretary");
+    assert_eq!(p2[0].since.map(|d| d.to_string()).as_deref(), Some("2016-01-01"));
+    let p1 = view.tenure(Some("p1"), None).unwrap();
+    assert!(!p1[0].current, "p1 left in 2020");
+    assert_eq!(
+        p1[0].years,
+        Some(((brute_days("p1", "gw", "secretary", "2024-06-30") as f64) / 365.2425 * 100.0).round() / 100.0)
+    );
+    assert!(matches!(view.tenure(Some("gw"), None), Err(Error::WrongRecordType { .. })));
+}
+
+#[test]
+fn chains_and_blocks_name_each_steps_principal_at_the_date() {
+    let m = model();
+    for day in DAYS {
+        let view = m.at(day.parse().unwrap());
+        let Ok(chain) = view.chain("c1-dzb", Line::Leadership) else { continue };
+        let brute = brute_holds(ymd(day));
+        for step in &chain.steps {
+            let unit = view.get(&step.id).unwrap().as_unit().unwrap();
+            let post = tiaokuai::people::principal_post(&unit.kind).to_string();
+            let mut want: Vec<_> = brute.iter().filter(|b| b.1 == *step.id && b.2 == post).collect();
+            // Several holders (P002): the latest start, then the first link.
+            want.sort_by_key(|b| b.3);
+            let got = step.principal.as_ref().map(|p| (p.person.to_string(), p.link));
+            assert_eq!(got.is_some(), !want.is_empty(), "{} at {day}", step.id);
+            if want.len() == 1 {
+                assert_eq!(got, Some((want[0].0.clone(), want[0].3)), "{} at {day}", step.id);
+            }
+        }
+    }
+    let at2018 = m.at("2018-01-01".parse().unwrap());
+    let chain = at2018.chain("c1-dzb", Line::Leadership).unwrap();
+    let names: Vec<_> = chain.steps.iter().map(|s| s.principal.as_ref().map(|p| p.person.to_string())).collect();
+    assert_eq!(names, [Some("p2".into()), Some("p1".into())]);
+    let block = at2018.responsible_for("c1").unwrap();
+    assert_eq!(block.blocks[0].holders[0].principal.as_ref().map(|p| p.person.as_ref()), Some("p2"));
+    let json = serde_json::to_value(&chain).unwrap();
+    assert_eq!(json["steps"][1]["principal"]["post"], "secretary");
+    assert_eq!(json["steps"][1]["principal"]["name"], "张三");
+}
+
+#[test]
+fn answers_of_a_model_without_people_have_no_principal_field() {
+    let m = Model::sample();
+    let (unit, _) = m.units().next().unwrap();
+    let chain = m.chain(m.id(unit), Line::All).unwrap();
+    assert!(!serde_json::to_string(&chain).unwrap().contains("principal"));
+    let t = m.territories().last().unwrap().0;
+    let block = m.responsible_for(m.id(t)).unwrap();
+    assert!(!serde_json::to_string(&block).unwrap().contains("principal"));
+}
+
+// ---------------------------------------------------------------------------
+// Rules P001–P005
+
+fn findings(m: &Model, config: &Config, rule: &str) -> Vec<(String, String)> {
+    m.audit(config).findings_of(rule).map(|f| (f.subject.clone(), f.message.clone())).collect()
+}
+
+#[test]
+fn p001_finds_a_vacant_principal_at_the_date_only_for_staffed_kinds() {
+    let m = model();
+    let c = Config::default();
+    assert!(findings(&m, &c, "P001").is_empty(), "every staffed unit has its principal in 2024");
+    let f = findings(&m.at("2015-06-01".parse().unwrap()), &c, "P001");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "c1-dzb");
+    assert!(f[0].1.contains("no secretary at 2015-06-01"), "{}", f[0].1);
+    // The street office has no head, but no government is staffed in this data: no finding.
+    assert!(!findings(&m, &c, "P001").iter().any(|(s, _)| s == "ban"));
+    // Vacant after a term ended: the message says who held it last and until when.
+    let gap = Model::from_json(
+        &PEOPLE_DOC
+            .replace(r#""post": "secretary", "since": "2020-03-01""#, r#""post": "secretary", "since": "2020-09-01""#),
+    )
+    .unwrap();
+    let f = findings(&gap.at("2020-06-01".parse().unwrap()), &c, "P001");
+    // gw between its secretaries; c1-jwh before its first director (2021), which it had later.
+    assert_eq!(f.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["gw", "c1-jwh"], "{f:?}");
+    assert!(f[0].1.contains("the last, \"p1\", held the post until 2020-02-29"), "{}", f[0].1);
+}
+
+#[test]
+fn p002_finds_two_principals_on_the_same_day() {
+    let c = Config::default();
+    assert!(findings(&model(), &c, "P002").is_empty());
+    let overlap = Model::from_json(
+        &PEOPLE_DOC
+            .replace(r#""post": "secretary", "since": "2020-03-01""#, r#""post": "secretary", "since": "2019-07-01""#),
+    )
+    .unwrap();
+    let f = findings(&overlap, &c, "P002");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].1.contains("two people in its single-holder post secretary"), "{}", f[0].1);
+    assert!(f[0].1.contains("from 2019-07-01 until 2020-02-29"), "{}", f[0].1);
+    // The same person's consecutive terms are not two principals.
+    assert!(!findings(&model(), &c, "P002").iter().any(|(s, _)| s == "c1-dzb"));
+}
+
+#[test]
+fn p003_checks_grades_against_the_configured_bands() {
+    let m = model();
+    assert!(findings(&m, &Config::default(), "P003").is_empty());
+    let high =
+        Model::from_json(&PEOPLE_DOC.replace(r#""band": "other", "grade": 3"#, r#""band": "other", "grade": 13"#))
+            .unwrap();
+    let f = findings(&high, &Config::default(), "P003");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].0, "p4");
+    assert!(f[0].1.contains("grade 13, outside band other (grades 1–12)"), "{}", f[0].1);
+    let strict = Config::from_toml_str("[thresholds]\nother_grades = [1, 2]\n").unwrap();
+    assert_eq!(findings(&m, &strict, "P003").len(), 1);
+    let bad = Config::from_toml_str("[thresholds]\nother_grades = [5, 2]\n").unwrap_err().to_string();
+    assert!(bad.contains("thresholds.other_grades"), "{bad}");
+}
+
+#[test]
+fn p004_compares_community_workers_with_residents() {
+    let m = model();
+    let f = findings(&m, &Config::default(), "P004");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "st");
+    assert!(f[0].1.contains("has 1 community workers at 2024-06-30 for 100000 residents"), "{}", f[0].1);
+    assert!(f[0].1.contains("at least 180"), "{}", f[0].1);
+    let lax = Config::from_toml_str("[thresholds]\nworkers_per_10000 = 0\n").unwrap();
+    assert!(findings(&m, &lax, "P004").is_empty());
+}
+
+#[test]
+fn p005_finds_a_committee_without_cross_appointment() {
+    let c = Config::default();
+    assert!(findings(&model(), &c, "P005").is_empty(), "p2 is secretary and director (一肩挑)");
+    let apart =
+        Model::from_json(&PEOPLE_DOC.replace(r#"{"from": "p2", "to": "c1-jwh""#, r#"{"from": "p3", "to": "c1-jwh""#))
+            .unwrap();
+    let f = findings(&apart, &c, "P005");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "c1-dzb");
+}
+
+#[test]
+fn a_model_without_people_gets_no_p_findings() {
+    let report = Model::sample().audit(&Config::default());
+    assert!(report.findings.iter().all(|f| !f.rule.starts_with('P')));
+    // The people document with its people and holds removed: still none.
+    let mut d = doc();
+    d.as_object_mut().unwrap().remove("people");
+    let links: Vec<Value> = d["links"].as_array().unwrap().iter().filter(|l| l["kind"] != "holds").cloned().collect();
+    d["links"] = Value::Array(links);
+    let bare = Model::from_json(&d.to_string()).unwrap();
+    assert!(bare.audit(&Config::default()).findings.iter().all(|f| !f.rule.starts_with('P')));
+}
+
+#[test]
+fn a_post_in_a_unit_that_did_not_exist_then_is_t002() {
+    let early = Model::from_json(
+        &PEOPLE_DOC.replace(r#""channel": "x-veteran", "since": "2019""#, r#""channel": "x-veteran", "since": "2015""#),
+    )
+    .unwrap();
+    let f = findings(&early, &Config::default(), "T002");
+    assert!(f.iter().any(|(s, m)| s == "p4" && m.contains("c1-jwh")), "{f:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Metrics
+
+#[test]
+fn people_metrics_count_vacancies_tenure_one_shoulder_and_mixes() {
+    let m = model();
+    let pm = tiaokuai::people::metrics(&m);
+    assert_eq!(pm.townships.len(), 1);
+    let st = &pm.townships[0];
+    // gw, ban (government: no head), c1-dzb, c1-jwh.
+    assert_eq!((st.principal_units, st.vacancies), (4, 1));
+    // Secretaries of gw (p3 since 2020-03-01) and c1-dzb (p2, two terms from 2016-01-01).
+    assert_eq!(st.secretaries, 2);
+    let want =
+        brute_days("p3", "gw", "secretary", "2024-06-30") + brute_days("p2", "c1-dzb", "secretary", "2024-06-30");
+    assert_eq!(st.secretary_days as i64, want);
+    assert_eq!((st.led_committees, st.cross_appointed), (1, 1));
+    assert_eq!((st.villages, st.one_shoulder), (0, 0), "a residents' committee is not a village");
+    assert_eq!(st.community_workers, 1);
+    assert_eq!(st.bands, [0, 0, 1, 0]);
+    assert_eq!(st.channels, [0, 0, 0, 1, 0]);
+    assert_eq!(st.vacancy_rate, Some(0.25));
+    // A village: the committee becomes a villagers' committee, its director the secretary (一肩挑).
+    let village =
+        Model::from_json(&PEOPLE_DOC.replace(r#""kind": "residents_committee""#, r#""kind": "villagers_committee""#))
+            .unwrap();
+    let v = &tiaokuai::people::metrics(&village).townships[0];
+    assert_eq!((v.villages, v.one_shoulder, v.one_shoulder_rate), (1, 1, Some(1.0)));
+    // Without people: zero counts, no rates.
+    let none = tiaokuai::people::metrics(&Model::sample());
+    assert!(none.townships.iter().all(|a| a.secretaries == 0 && a.vacancy_rate.is_none()));
+}
