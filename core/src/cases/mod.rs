@@ -1050,6 +1050,28 @@ impl Measures {
 }
 
 impl Analysis {
+    /// The whole result as JSON: `{"summary", "tables": {"territory": [rows…], "unit",
+    /// "matter", "month", "findings", "problems", and "cases" when kept}}`, each table as
+    /// [`Table::to_json_rows`] writes it. What `tiaokuai cases --format json` prints and
+    /// the C and Java bindings return.
+    ///
+    /// ```
+    /// let r = tiaokuai::cases::analyse(&tiaokuai::Model::sample(), "case,at,event\n".as_bytes(), "log", &Default::default())?;
+    /// let v = r.to_json();
+    /// assert_eq!(v["summary"]["all"]["cases"], 0);
+    /// assert_eq!(v["tables"]["findings"].as_array().unwrap().len(), 2);
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut tables = serde_json::Map::new();
+        for which in CaseTable::ALL {
+            if which != CaseTable::Cases || !self.cases.is_empty() {
+                tables.insert(which.as_str().into(), self.table(which).to_json_rows());
+            }
+        }
+        serde_json::json!({"summary": self.summary, "tables": tables})
+    }
+
     /// One of the result tables (typed columns, for CSV and data frames).
     ///
     /// The grouped tables (territory, unit, matter, month) have one row per group and

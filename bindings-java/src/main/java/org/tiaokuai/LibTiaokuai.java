@@ -79,6 +79,10 @@ interface LibTiaokuai extends Library {
     int tiaokuai_model_metrics_json(Pointer model, byte[] config, SizeT len, PointerByReference outJson,
             Pointer outLen, PointerByReference outError);
 
+    // Case logs (issue #15).
+    int tiaokuai_cases_json(Pointer model, byte[] logPath, SizeT logPathLen, byte[] options, SizeT optionsLen,
+            PointerByReference outJson, Pointer outLen, PointerByReference outError);
+
     SizeT tiaokuai_report_len(Pointer report);
 
     Pointer tiaokuai_report_finding(Pointer report, SizeT index);
