@@ -157,6 +157,10 @@ fn key_of(text: &[u8]) -> BTreeMap<String, (String, String, String, String)> {
 fn recovered(model: &Model, options: &GenerateOptions, gaps: bool) {
     let (mut log, mut key) = (Vec::new(), Vec::new());
     let made = cases::generate(model, options, &mut log, Some(&mut key)).unwrap();
+    // The log is in time order, as systems write them.
+    let text = std::str::from_utf8(&log).unwrap();
+    let times: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "the generated log is not in time order");
     let r = cases::analyse(model, log.as_slice(), "generated.csv", &Options::default().keep_cases(true)).unwrap();
     assert!(r.problems.is_empty(), "{:?}", &r.problems[..r.problems.len().min(3)]);
     assert_eq!(judged(&r), key_of(&key));

@@ -162,7 +162,6 @@ pub fn generate(
     let mut made = Generated::default();
     let mut seq = 0u64;
     let start = options.start.days() * 86_400;
-    let span = i64::from(options.days.max(1)) * 86_400;
     writeln!(log, "case,at,event,matter,territory,unit,source,satisfaction").map_err(io)?;
     if let Some(k) = key.as_deref_mut() {
         writeln!(k, "case,class,leads,unit,returns,cycle,closed").map_err(io)?;
@@ -170,9 +169,11 @@ pub fn generate(
     let n = options.cases;
     let pick = |rng: &mut Rng, xs: &[Node]| xs[rng.below(xs.len() as u32) as usize];
     for i in 0..n {
-        // Report times spread evenly, in office hours.
-        let day = start + span * i as i64 / n.max(1) as i64 / 86_400 * 86_400;
-        let reported = day + 8 * 3600 + i64::from(rng.below(12 * 3600));
+        // Report times spread evenly over the days, in office hours, in case order (so
+        // the log is in time order: every event waits in the heap until a later report).
+        let pos = u128::from(i) * u128::from(options.days.max(1));
+        let (day, frac) = ((pos / u128::from(n)) as i64, (pos % u128::from(n)) as i64);
+        let reported = start + day * 86_400 + 8 * 3600 + (i128::from(frac) * 12 * 3600 / i128::from(n)) as i64;
         let date = date_of_day(reported.div_euclid(86_400));
         // Flush what happened before this report.
         while heap.peek().is_some_and(|Reverse(p)| p.secs <= reported) {
@@ -278,7 +279,7 @@ fn write_event(w: &mut dyn Write, model: &Model, p: &Pending) -> Result<(), Erro
     let io = |e: std::io::Error| Error::Io { path: "case log".into(), message: e.to_string(), io_kind: e.kind() };
     let (m, t) = p.place.map(|(m, t)| (model.id(m), model.id(t))).unwrap_or(("", ""));
     let unit = p.unit.map(|u| model.id(u)).unwrap_or("");
-    let source = if p.event == 0 { if p.case % 3 == 0 { "patrol" } else { "hotline" } } else { "" };
+    let source = if p.event == 0 { if p.case.is_multiple_of(3) { "patrol" } else { "hotline" } } else { "" };
     let sat = if p.satisfaction > 0 { p.satisfaction.to_string() } else { String::new() };
     writeln!(
         w,

@@ -419,7 +419,7 @@ impl std::str::FromStr for CaseTable {
     }
 }
 
-type Groups<K> = HashMap<(K, bool), Measures>;
+type Groups<K> = hashbrown::HashMap<(K, bool), Measures>;
 
 /// The result of [`analyse`]: the summary, the problems, and the grouped measures
 /// (as tables through [`Analysis::table`]).
@@ -642,7 +642,12 @@ struct Replay<'m> {
     units: Groups<Option<Node>>,
     matters: Groups<Option<Node>>,
     months: Groups<u32>,
+    /// The document's node for each id the log names (ids repeat: one index lookup each).
+    ids: hashbrown::HashMap<Box<str>, Option<Node>>,
 }
+
+/// At most this many distinct ids are remembered (a log of random ids cannot grow it without end).
+const MAX_IDS: usize = 1 << 20;
 
 fn analyse_sized(model: &Model, log: impl Read, name: &str, total: u64, options: &Options) -> Result<Analysis, Error> {
     let whole = model.whole();
@@ -654,10 +659,11 @@ fn analyse_sized(model: &Model, log: impl Read, name: &str, total: u64, options:
         summary: Summary { on_time_days: options.on_time_days, ..Summary::default() },
         problems: Vec::new(),
         cases: Vec::new(),
-        territories: HashMap::new(),
-        units: HashMap::new(),
-        matters: HashMap::new(),
-        months: HashMap::new(),
+        territories: Groups::new(),
+        units: Groups::new(),
+        matters: Groups::new(),
+        months: Groups::new(),
+        ids: hashbrown::HashMap::new(),
     };
     let reader = Counting { inner: log, done: 0, next: 0, total, progress: options.progress.as_ref() };
     let mut last_row = 0;
@@ -698,6 +704,18 @@ fn analyse_sized(model: &Model, log: impl Read, name: &str, total: u64, options:
 }
 
 impl Replay<'_> {
+    /// The record of the whole document with this id.
+    fn node(&mut self, id: &str) -> Option<Node> {
+        if let Some(&n) = self.ids.get(id) {
+            return n;
+        }
+        let n = self.whole.node(id);
+        if self.ids.len() < MAX_IDS {
+            self.ids.insert(id.into(), n);
+        }
+        n
+    }
+
     fn problem(&mut self, row: u64, case: &str, kind: &'static str, message: String) {
         self.problems.push(CaseProblem { row, case: case.to_string(), kind, message });
     }
@@ -781,6 +799,11 @@ impl Replay<'_> {
         }
         self.summary.events += 1;
         let mut problem = None;
+        let unit = if code == 2 && !ev.unit.is_empty() {
+            self.node(ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
+        } else {
+            None
+        };
         let o = self.open.get_mut(ev.case).expect("checked above");
         o.last = (code, at, unit_hash);
         match code {
@@ -789,7 +812,7 @@ impl Replay<'_> {
                     problem = Some(("missing_field", "dispatched without a unit".to_string()));
                 } else {
                     let date = o.reported.date();
-                    match self.whole.node(ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit) {
+                    match unit {
                         Some(n) => {
                             let (_, view) = self.views.view(date);
                             if view.status(n) == Status::OutOfForce {
@@ -846,20 +869,23 @@ impl Replay<'_> {
     fn open_case(&mut self, row: u64, ev: Row<'_>, at: Stamp, code: u8, unit_hash: u64) {
         self.summary.events += 1;
         let date = at.date();
+        let lookup = |r: &mut Self, id: &str| if id.is_empty() { None } else { r.node(id) };
+        let (m, t) = (lookup(self, ev.matter), lookup(self, ev.territory));
+        let whole = &self.whole;
         let (epoch, view) = self.views.view(date);
         let mut problems = Vec::new();
-        let mut find = |id: &str, field: &str, rtype: RecordType| -> Option<Node> {
+        let mut find = |id: &str, node: Option<Node>, field: &str, rtype: RecordType| -> Option<Node> {
             if id.is_empty() {
                 problems.push(("missing_field", format!("{} without a {field}", ev.event)));
                 return None;
             }
-            match view.node(id) {
-                Some(n) if view.record(n).record_type() == rtype => Some(n),
-                Some(_) => {
+            match node {
+                Some(n) if whole.record(n).record_type() != rtype => {
                     problems.push(("unknown_id", format!("{field} {id:?} is not a {field} in the model")));
                     None
                 }
-                None if self.whole.node(id).is_some() => {
+                Some(n) if view.status(n) != Status::OutOfForce => Some(n),
+                Some(_) => {
                     problems.push(("unknown_id", format!("{field} {id:?} is not in force at the case's date {date}")));
                     None
                 }
@@ -869,8 +895,8 @@ impl Replay<'_> {
                 }
             }
         };
-        let matter = find(ev.matter, "matter", RecordType::Matter);
-        let territory = find(ev.territory, "territory", RecordType::Territory);
+        let matter = find(ev.matter, m, "matter", RecordType::Matter);
+        let territory = find(ev.territory, t, "territory", RecordType::Territory);
         let mut chain = Vec::new();
         let lead = match (matter, territory) {
             (Some(m), Some(t)) => {
