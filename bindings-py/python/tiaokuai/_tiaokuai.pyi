@@ -44,6 +44,7 @@ _T = TypeVar("_T")
 
 __all__ = [
     "FORMAT",
+    "Cases",
     "Chain",
     "ChangedError",
     "CsvError",
@@ -84,8 +85,10 @@ __all__ = [
     "WrongEndpointError",
     "WrongRecordTypeError",
     "__version__",
+    "cases",
     "from_networkx",
     "generate",
+    "generate_cases",
     "import_divisions",
     "load",
     "rules",
