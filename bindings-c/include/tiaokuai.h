@@ -1109,6 +1109,32 @@ enum tiaokuai_result tiaokuai_scenario_run_json_with_options(const char *json,
                                                              struct tiaokuai_scenario **out_scenario,
                                                              struct tiaokuai_error **out_error);
 
+/**
+ * Replays a case log (CSV with one event per row or one row per case, or JSON
+ * Lines) against the model, each case at its report date: see docs/cases.md.
+ *
+ * `log_path` is `log_path_len` bytes of UTF-8 (no NUL terminator needed).
+ * `options_json` is NULL with `options_len` 0 for the defaults, or JSON text:
+ * `{"on_time": 15, "keep_cases": false, "config": {…an audit config…}}`
+ * (every key optional; `keep_cases` adds the one-row-per-case table).
+ *
+ * On success writes a new string owned by the caller to `*out_json` (free it
+ * with `tiaokuai_string_free`), and its length to `*out_len` when not NULL:
+ * `{"summary": {…}, "tables": {"territory": [rows…], "unit", "matter",
+ * "month", "findings", "problems", "cases"?}}`. Bad rows of the log are rows of
+ * the `problems` table, not errors; `TIAOKUAI_RESULT_IO` when the log cannot be
+ * read, `TIAOKUAI_RESULT_CSV` when its header lacks the required columns,
+ * `TIAOKUAI_RESULT_INVALID` for bad options.
+ */
+enum tiaokuai_result tiaokuai_cases_json(const struct tiaokuai_model *model,
+                                         const char *log_path,
+                                         size_t log_path_len,
+                                         const char *options_json,
+                                         size_t options_len,
+                                         char **out_json,
+                                         size_t *out_len,
+                                         struct tiaokuai_error **out_error);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

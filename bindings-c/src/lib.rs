@@ -32,10 +32,13 @@ mod scenario;
 
 mod options;
 
+mod cases;
+
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 
 pub use audit::*;
+pub use cases::*;
 pub use error::*;
 pub use model::*;
 pub use options::*;

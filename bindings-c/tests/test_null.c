@@ -430,6 +430,17 @@ static void t_model_timeline_json(void) {
   tiaokuai_string_free(json);
 }
 
+static void t_cases_json(void) {
+  char *json = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  const char *log = "no-such.csv";
+  NULL_PARAM("model", tiaokuai_cases_json(NULL, log, 11, NULL, 0, &json, &len, errp));
+  NULL_PARAM("log_path", tiaokuai_cases_json(model, NULL, 11, NULL, 0, &json, &len, errp));
+  NULL_PARAM("options_json", tiaokuai_cases_json(model, log, 11, NULL, 2, &json, &len, errp));
+  NULL_PARAM("out_json", tiaokuai_cases_json(model, log, 11, NULL, 0, NULL, &len, errp));
+  CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
+}
+
 static void t_report_len(void) {
   CHECK(tiaokuai_report_len(NULL) == 0);
   CHECK(tiaokuai_report_len(report) > 0);
@@ -666,6 +677,7 @@ static const struct covered COVERED[] = {
     {"tiaokuai_model_audit", t_model_audit},
     {"tiaokuai_model_metrics_json", t_model_metrics_json},
     {"tiaokuai_model_timeline_json", t_model_timeline_json},
+    {"tiaokuai_cases_json", t_cases_json},
     {"tiaokuai_report_len", t_report_len},
     {"tiaokuai_report_finding", t_report_finding},
     {"tiaokuai_report_summary", t_report_summary},

@@ -8,6 +8,7 @@
 use pyo3::prelude::*;
 
 pub mod audit;
+pub mod cases;
 pub mod convert;
 pub mod divisions;
 pub mod errors;
@@ -44,11 +45,14 @@ fn _tiaokuai(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<audit::PyReport>()?;
     m.add_class::<audit::PyFinding>()?;
     m.add_class::<time::PyTimeline>()?;
+    m.add_class::<cases::PyCases>()?;
     m.add_class::<scenario::PyOutcome>()?;
     m.add_function(wrap_pyfunction!(model::load, m)?)?;
     m.add_function(wrap_pyfunction!(model::sample, m)?)?;
     m.add_function(wrap_pyfunction!(model::from_networkx, m)?)?;
     m.add_function(wrap_pyfunction!(generate::generate, m)?)?;
+    m.add_function(wrap_pyfunction!(cases::cases, m)?)?;
+    m.add_function(wrap_pyfunction!(cases::generate_cases, m)?)?;
     m.add_function(wrap_pyfunction!(divisions::import_divisions, m)?)?;
     m.add_function(wrap_pyfunction!(audit::rules, m)?)?;
     m.add_function(wrap_pyfunction!(scenario::run_scenario, m)?)?;

@@ -18,6 +18,7 @@ use tiaokuai::format::{CsvOptions, CsvWriter};
 use tiaokuai::render::{Table, escape_terminal};
 use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
+mod cases;
 mod report;
 
 use crate::{
@@ -284,6 +285,9 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
     if at.is_some() && matches!(command, Command::ImportDivisions { .. } | Command::Generate { .. } | Command::Schema) {
         return Err(Failure::Usage("--at reads a model at a date: this command reads no model".into()));
     }
+    if at.is_some() && matches!(command, Command::Cases { .. } | Command::GenerateCases { .. }) {
+        return Err(Failure::Usage("--at: case logs read the model at each case's own report date".into()));
+    }
     match command {
         Command::Audit { file, config, format, csv_formulas, from, to, .. } if from.is_some() || to.is_some() => {
             let format = match format {
@@ -461,6 +465,27 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
         }
         Command::Report { file, config, output, max_details, title } => {
             report::report(file.as_deref(), config.as_deref(), output.as_deref(), max_details, title.as_deref())
+        }
+        Command::Cases { model, log, format, table, on_time, config, output, csv_formulas, no_progress } => {
+            cases::cases(cases::CasesArgs {
+                model: &model,
+                log: &log,
+                format,
+                table,
+                on_time,
+                config: config.as_deref(),
+                output: output.as_deref(),
+                formulas: csv_formulas,
+                progress: !no_progress,
+            })
+        }
+        Command::GenerateCases { model, cases: n, seed, start, days, output, key } => {
+            let mut options = tiaokuai::cases::GenerateOptions::new(n, seed);
+            if let Some(start) = start {
+                options.start = start.first_day();
+            }
+            options.days = days;
+            cases::generate(&model, &options, output.as_deref(), key.as_deref())
         }
         Command::Schema => {
             let mut out = Out::new();

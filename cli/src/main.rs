@@ -609,6 +609,66 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<String>,
     },
+    /// Replay a case log (grid or 12345 cases) against the model, each case at its
+    /// report date: right, misrouted, gap (no lead, several leads) or unknown ids;
+    /// returns, re-dispatches and A→B→A cycles; report → dispatch → close times, on-time
+    /// closure and satisfaction, per territory (every level), unit, matter and month, split
+    /// by whether the case's territory or lead unit carries audit findings. Bad rows are
+    /// listed (--table problems), never fatal. See docs/cases.md.
+    Cases {
+        /// The model (a tiaokuai/1 JSON file or CSV bundle folder).
+        model: String,
+        /// The log: CSV (one event per row, or one row per case) or JSON Lines; - for stdin.
+        log: String,
+        /// Output: a short summary (table), or one table as CSV, or JSON (the summary and
+        /// every table, or the one --table names).
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// The table for --format csv or json: territory (default for CSV), unit, matter,
+        /// month, findings, problems, or cases (one row per case).
+        #[arg(long, value_parser = |s: &str| s.parse::<tiaokuai::cases::CaseTable>())]
+        table: Option<tiaokuai::cases::CaseTable>,
+        /// A case closes on time when report → close takes at most this many days.
+        #[arg(long, value_name = "DAYS", default_value_t = 15.0)]
+        on_time: f64,
+        /// An audit config (JSON or TOML) for telling which territories and units carry findings.
+        #[arg(long)]
+        config: Option<String>,
+        /// Write the output here (atomically) instead of standard output.
+        #[arg(short, long)]
+        output: Option<String>,
+        /// CSV output: neutralise text cells that spreadsheets would run as formulas, or keep them.
+        #[arg(long, value_enum, default_value_t)]
+        csv_formulas: CsvFormulas,
+        /// No progress bar (it is drawn on standard error only when that is a terminal).
+        #[arg(long)]
+        no_progress: bool,
+    },
+    /// Write a synthetic case log for a model (CSV, one event per row, in time order) with
+    /// known shares of misrouted, returned and cycling cases and cases in gap areas, and
+    /// optionally its answer key: what `cases` must find.
+    GenerateCases {
+        /// The model.
+        model: String,
+        /// The number of cases.
+        #[arg(long)]
+        cases: u64,
+        /// The seed: the same model and seed give the same log.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The first report day.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        start: Option<tiaokuai::Date>,
+        /// Reports spread over this many days.
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        /// Where to write the log (stdout when omitted or -).
+        #[arg(short, long)]
+        output: Option<String>,
+        /// Where to write the answer key (CSV: case, class, leads, unit, returns, cycle, closed).
+        #[arg(long)]
+        key: Option<String>,
+    },
     /// Generate a synthetic model on the real division skeleton.
     Generate {
         /// The size of the model.

@@ -390,6 +390,40 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// The table as JSON: one object per row, typed values (numbers, booleans, text,
+    /// `null` for missing; dates and categories as text).
+    ///
+    /// ```
+    /// use tiaokuai::table::{Column, ColumnData, Table};
+    /// let mut t = Table::new();
+    /// t.push(Column::new("n", ColumnData::Int(vec![Some(3), None])))?;
+    /// assert_eq!(t.to_json_rows(), serde_json::json!([{"n": 3}, {"n": null}]));
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn to_json_rows(&self) -> serde_json::Value {
+        use serde_json::Value;
+        let rows = (0..self.rows())
+            .map(|i| {
+                let mut row = serde_json::Map::new();
+                for c in &self.columns {
+                    let v = match &c.data {
+                        ColumnData::Int(v) => v[i].map_or(Value::Null, Value::from),
+                        ColumnData::Float(v) => v[i].map_or(Value::Null, Value::from),
+                        ColumnData::Bool(v) => v[i].map_or(Value::Null, Value::from),
+                        ColumnData::Str(s) | ColumnData::Json(s) => s.get(i).map_or(Value::Null, Value::from),
+                        other => match other.text(i) {
+                            s if s.is_empty() => Value::Null,
+                            s => Value::from(s),
+                        },
+                    };
+                    row.insert(c.name.clone(), v);
+                }
+                Value::Object(row)
+            })
+            .collect();
+        Value::Array(rows)
+    }
+
     /// Writes the table as CSV through [`crate::format::CsvWriter`] (RFC 4180: a header row,
     /// fields quoted when they must be; missing values empty; dates `YYYY-MM-DD`). Text and
     /// JSON cells that begin like a spreadsheet formula get a `'` in front under

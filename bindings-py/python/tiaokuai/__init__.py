@@ -22,6 +22,7 @@ reports and answers show as HTML tables, and ``report.plot()``, ``report.plot_me
 from . import plot, types
 from ._tiaokuai import (
     FORMAT,
+    Cases,
     Chain,
     ChangedError,
     CsvError,
@@ -62,8 +63,10 @@ from ._tiaokuai import (
     WrongEndpointError,
     WrongRecordTypeError,
     __version__,
+    cases,
     from_networkx,
     generate,
+    generate_cases,
     import_divisions,
     load,
     rules,
@@ -73,6 +76,7 @@ from ._tiaokuai import (
 
 __all__ = [
     "FORMAT",
+    "Cases",
     "Chain",
     "ChangedError",
     "CsvError",
@@ -114,8 +118,10 @@ __all__ = [
     "WrongEndpointError",
     "WrongRecordTypeError",
     "__version__",
+    "cases",
     "from_networkx",
     "generate",
+    "generate_cases",
     "import_divisions",
     "load",
     "plot",

@@ -44,6 +44,7 @@ _T = TypeVar("_T")
 
 __all__ = [
     "FORMAT",
+    "Cases",
     "Chain",
     "ChangedError",
     "CsvError",
@@ -85,8 +86,10 @@ __all__ = [
     "WrongEndpointError",
     "WrongRecordTypeError",
     "__version__",
+    "cases",
     "from_networkx",
     "generate",
+    "generate_cases",
     "import_divisions",
     "load",
     "rules",
@@ -1147,6 +1150,57 @@ def from_networkx(graph: Any, *, max_bytes: int | None = None) -> Model:
     is not a graph. ``max_bytes`` limits the size of the model's JSON form, as for :func:`load`.
     """
 
+_CaseTable: TypeAlias = Literal["territory", "unit", "matter", "month", "findings", "problems", "cases"]
+
+@final
+class Cases:
+    """The result of :func:`cases`: the summary, the problem rows, and the tables as frames.
+
+    Tables (``table=``): ``"territory"`` (every level: grid and community cases roll up),
+    ``"unit"`` (the unit that kept the case), ``"matter"``, ``"month"`` (each with a
+    ``findings`` column splitting the cases whose territory or lead unit carries audit
+    findings), ``"findings"`` (the two rows), ``"problems"`` and ``"cases"`` (one row per
+    case, only with ``keep_cases=True``). See docs/cases.md for every measure.
+    """
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The headline numbers as a dict: ``rows``, ``events``, ``all``, ``with_findings``,
+        ``without_findings`` (each a dict of counts and sums), ``reopened``, ``problems``,
+        ``peak_open``, ``views``, ``on_time_days``.
+        """
+    @property
+    def problems(self) -> list[dict[str, Any]]:
+        """The rows that could not be used: dicts with ``row``, ``case``, ``kind``, ``message``."""
+    def to_pandas(self, table: _CaseTable = "territory") -> pd.DataFrame:
+        """One table as a pandas DataFrame (typed columns: counts ``Int64``, means ``Float64``,
+        ``findings`` boolean, ``level``/``class``/``kind`` categorical). Needs ``tiaokuai[pandas]``.
+
+        Raises ``InvalidInputError`` for an unknown table name.
+        """
+    def to_polars(self, table: _CaseTable = "territory") -> pl.DataFrame:
+        """One table as a polars DataFrame. Needs ``tiaokuai[polars]``."""
+
+def cases(
+    model: Model,
+    log_path: str | os.PathLike[str],
+    *,
+    on_time: float = 15.0,
+    keep_cases: bool = False,
+    config: _Config = None,
+) -> Cases:
+    """Replays a case log (CSV with one event per row or one row per case, or JSON Lines)
+    against ``model``, each case at its report date: classified right, misrouted, gap
+    (no lead, several leads), unknown or undispatched, with returns, A→B→A cycles, times,
+    on-time closure (``on_time`` days, report → close) and satisfaction. Bad rows are
+    listed in ``problems``, never raised. ``keep_cases=True`` keeps one row per case (the
+    ``"cases"`` table; memory then grows with the log). ``config`` is an audit config (a
+    path or dict) for the findings split. The GIL is released.
+
+    Raises ``IoError`` when the log cannot be read, ``CsvError`` when its header lacks the
+    required columns.
+    """
+
 def generate(
     scale: Literal["district", "city", "national"] = "district", seed: int = 0, *, prefix: str | None = None
 ) -> Model:
@@ -1158,6 +1212,25 @@ def generate(
     The GIL is released.
 
     Raises ``InvalidInputError`` for an unknown scale or division prefix.
+    """
+
+def generate_cases(
+    model: Model,
+    log_path: str | os.PathLike[str],
+    cases: int,
+    *,
+    seed: int = 1,
+    days: int = 365,
+    key_path: str | os.PathLike[str] | None = None,
+) -> dict[str, int]:
+    """Writes a synthetic case log for ``model`` to ``log_path`` (CSV, one event per row, in
+    time order): ``cases`` cases reported over ``days`` days from 2024-01-01, with known
+    shares of gaps, misrouted, returned and A→B→A cases, and, when ``key_path`` is given,
+    the answer key there (``case, class, leads, unit, returns, cycle, closed``). Returns
+    the counts written (``cases``, ``events``, ``returns``, ``cycles``, ``open`` and one per
+    class). Files are written atomically. The GIL is released.
+
+    Raises ``InvalidInputError`` for a model without matters, territories or two units.
     """
 
 def import_divisions(

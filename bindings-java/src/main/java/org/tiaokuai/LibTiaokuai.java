@@ -81,6 +81,9 @@ interface LibTiaokuai extends Library {
 
     int tiaokuai_model_timeline_json(Pointer model, byte[] options, SizeT len, PointerByReference outJson,
             Pointer outLen, PointerByReference outError);
+    // Case logs (issue #15).
+    int tiaokuai_cases_json(Pointer model, byte[] logPath, SizeT logPathLen, byte[] options, SizeT optionsLen,
+            PointerByReference outJson, Pointer outLen, PointerByReference outError);
 
     SizeT tiaokuai_report_len(Pointer report);
 

@@ -530,6 +530,43 @@ public final class TiaokuaiModel implements AutoCloseable {
                 + jsonString(every) + "}");
     }
 
+    /**
+     * Replays a case log (CSV with one event per row or one row per case, or JSON Lines) against the model, each
+     * case at its report date: classified right, misrouted, gap (no lead, several leads), unknown or undispatched,
+     * with returns, A→B→A cycles, times, on-time closure and satisfaction, in tables per territory, unit, matter and
+     * month split by audit findings (docs/cases.md). Bad rows of the log are rows of the {@code problems} table.
+     *
+     * @param log the log file
+     * @return the result as JSON: {@code {"summary": {…}, "tables": {"territory": [rows…], …}}}
+     * @throws TiaokuaiException {@code io} when the log cannot be read, {@code csv} when its header lacks the
+     *     required columns
+     */
+    public String cases(Path log) {
+        return cases(log, null);
+    }
+
+    /**
+     * {@link #cases(Path)} with options.
+     *
+     * @param log the log file
+     * @param optionsJson {@code {"on_time": 15, "keep_cases": false, "config": {…}}} (every key optional), or null
+     * @return the result as JSON
+     * @throws TiaokuaiException as {@link #cases(Path)}; {@code invalid} for bad options
+     */
+    public String cases(Path log, String optionsJson) {
+        Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(log, "log").toString());
+        Ffi.Utf8 o = optionsJson == null ? null : Ffi.utf8(optionsJson);
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_cases_json(m, p.bytes(), p.len(), o == null ? null : o.bytes(),
+                    o == null ? new SizeT(0) : o.len(), out, len, err);
+            Ffi.check(rc, err);
+            return Ffi.owned(out, len);
+        });
+    }
+
     /** A Java string as a JSON string literal (null as {@code null}). */
     private static String jsonString(String s) {
         if (s == null) {

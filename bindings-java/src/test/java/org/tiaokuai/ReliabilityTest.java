@@ -234,6 +234,7 @@ class ReliabilityTest {
         uses.put("audit(config)", () -> model.audit("{}"));
         uses.put("auditJson", () -> model.auditJson(null));
         uses.put("metricsJson", () -> model.metricsJson(null));
+        uses.put("cases", () -> model.cases(dir.resolve("log.csv")));
         uses.put("chain", () -> model.chain("gw"));
         uses.put("chain(line)", () -> model.chain("gw", Line.ALL));
         uses.put("responsibleFor", () -> model.responsibleFor("s"));

@@ -1,0 +1,106 @@
+/*
+ * Case logs against the model (issue #15): tiaokuai_cases_json on the shared fixture
+ * in tests/cases/ (each case's class as tests/cases/expected.csv lists it, the problem
+ * rows of tests/cases/problems.csv), options, and the error paths.
+ *
+ * Usage: test_cases SAMPLE_JSON_PATH SCENARIO_FOLDER [HEADER] (the fixture is
+ * SCENARIO_FOLDER/../cases)
+ */
+#include <stdlib.h>
+
+#include "check.h"
+
+static char fixture[4096];
+
+static const char *path(const char *name) {
+  static char buf[4200];
+  snprintf(buf, sizeof buf, "%s/%s", fixture, name);
+  return buf;
+}
+
+static char *cases_json(const struct tiaokuai_model *m, const char *log, const char *options) {
+  char *json = NULL;
+  size_t len = 0;
+  struct tiaokuai_error *err = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK,
+               tiaokuai_cases_json(m, log, strlen(log), options, options ? strlen(options) : 0, &json, &len, &err),
+               err);
+  CHECK(json != NULL && len == strlen(json));
+  return json;
+}
+
+/* Every line of expected.csv ("A1,right,0,false,true") appears in the cases table as
+ * "case": "A1", then "class": "right" in the same row object. */
+static void test_fixture(const struct tiaokuai_model *m) {
+  char *json = cases_json(m, path("log.csv"), "{\"keep_cases\": true}");
+  CHECK(strstr(json, "\"cases\": 12") != NULL);
+  FILE *f = fopen(path("expected.csv"), "r");
+  CHECK(f != NULL);
+  char line[256];
+  int rows = 0;
+  CHECK(fgets(line, sizeof line, f) != NULL); /* the header */
+  while (f && fgets(line, sizeof line, f)) {
+    char *id = strtok(line, ",");
+    char *class = strtok(NULL, ",");
+    char want_case[64], want_class[64];
+    snprintf(want_case, sizeof want_case, "\"case\": \"%s\"", id);
+    snprintf(want_class, sizeof want_class, "\"class\": \"%s\"", class);
+    /* The case's row in the "cases" table: the first "case": "<id>" after "\"cases\": [". */
+    const char *table = strstr(json, "\"cases\": [");
+    CHECK(table != NULL);
+    const char *row = table ? strstr(table, want_case) : NULL;
+    const char *end = row ? strchr(row, '}') : NULL;
+    const char *cls = row ? strstr(row, want_class) : NULL;
+    CHECK(row != NULL && cls != NULL && cls < end);
+    rows++;
+  }
+  if (f) {
+    fclose(f);
+  }
+  CHECK(rows == 12);
+  /* The problems table names rows and kinds. */
+  CHECK(strstr(json, "\"kind\": \"out_of_order\"") != NULL);
+  CHECK(strstr(json, "\"row\": 42") != NULL);
+  tiaokuai_string_free(json);
+
+  /* Without keep_cases there is no per-case table; on_time moves the late case in. */
+  json = cases_json(m, path("log.csv"), "{\"on_time\": 30}");
+  CHECK(strstr(json, "\"cases\": [") == NULL);
+  CHECK(strstr(json, "\"on_time_days\": 30.0") != NULL);
+  tiaokuai_string_free(json);
+  /* NULL options: the defaults. JSON Lines: the same cases. */
+  json = cases_json(m, path("log.jsonl"), NULL);
+  CHECK(strstr(json, "\"cases\": 12") != NULL);
+  tiaokuai_string_free(json);
+}
+
+static void test_errors(const struct tiaokuai_model *m) {
+  char *json = (char *)"untouched";
+  struct tiaokuai_error *err = NULL;
+  const char *missing = path("no-such-log.csv");
+  CHECK_RESULT(TIAOKUAI_RESULT_IO, tiaokuai_cases_json(m, missing, strlen(missing), NULL, 0, &json, NULL, &err), err);
+  CHECK(err != NULL && strstr(tiaokuai_error_message(err, NULL), "no-such-log.csv") != NULL);
+  tiaokuai_error_free(err);
+  const char *log = path("log.csv");
+  CHECK_RESULT(TIAOKUAI_RESULT_INVALID, tiaokuai_cases_json(m, log, strlen(log), S("{\"x\": 1}"), &json, NULL, NULL),
+               NULL);
+  CHECK_RESULT(TIAOKUAI_RESULT_INVALID,
+               tiaokuai_cases_json(m, log, strlen(log), S("{\"on_time\": -1}"), &json, NULL, NULL), NULL);
+  CHECK(strcmp(json, "untouched") == 0);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: test_cases SAMPLE_JSON_PATH SCENARIO_FOLDER\n");
+    return 2;
+  }
+  snprintf(fixture, sizeof fixture, "%s/../cases", argv[2]);
+  struct tiaokuai_model *m = NULL;
+  struct tiaokuai_error *err = NULL;
+  const char *model = path("model.json");
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_load(model, strlen(model), &m, &err), err);
+  test_fixture(m);
+  test_errors(m);
+  tiaokuai_model_free(m);
+  return check_summary();
+}

@@ -1,0 +1,52 @@
+package org.tiaokuai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Case logs against the model (issue #15) on the shared fixture in tests/cases/. */
+class CasesTest {
+    static Path fixture(String name) {
+        return Fixtures.root().resolve("tests/cases").resolve(name);
+    }
+
+    @Test
+    void fixtureCasesAreClassifiedAsExpected() throws IOException {
+        try (TiaokuaiModel model = TiaokuaiModel.load(fixture("model.json"))) {
+            String json = model.cases(fixture("log.csv"), "{\"keep_cases\": true}");
+            assertTrue(json.contains("\"cases\": 12"), json);
+            String table = json.substring(json.indexOf("\"cases\": ["));
+            List<String> expected = Files.readAllLines(fixture("expected.csv"));
+            for (String line : expected.subList(1, expected.size())) {
+                String[] f = line.split(",");
+                Matcher row = Pattern.compile("\\{[^}]*\"case\": \"" + f[0] + "\"[^}]*\\}").matcher(table);
+                assertTrue(row.find(), f[0]);
+                assertTrue(row.group().contains("\"class\": \"" + f[1] + "\""), row.group());
+                assertTrue(row.group().contains("\"returns\": " + f[2]), row.group());
+            }
+            assertEquals(12, expected.size() - 1);
+            assertTrue(json.contains("\"kind\": \"duplicate\""), json);
+            String defaults = model.cases(fixture("log.jsonl"));
+            assertFalse(defaults.contains("\"cases\": ["));
+            assertTrue(defaults.contains("\"on_time_days\": 15.0"), defaults);
+        }
+    }
+
+    @Test
+    void errorsAreExceptionsAndBadRowsAreNot() {
+        try (TiaokuaiModel model = TiaokuaiModel.load(fixture("model.json"))) {
+            assertEquals("io", assertThrows(TiaokuaiException.class, () -> model.cases(fixture("none.csv"))).kind());
+            assertEquals("invalid",
+                    assertThrows(TiaokuaiException.class, () -> model.cases(fixture("log.csv"), "{\"x\": 1}")).kind());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! `tiaokuai cases` and `tiaokuai generate-cases` (issue #15) on the shared fixture in
+//! tests/cases/ and on a generated log with its answer key.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases").join(name).display().to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tiaokuai")).args(args).output().expect("tiaokuai runs")
+}
+
+fn stdout(o: &Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn the_summary_counts_classes_and_lists_problems() {
+    let out = stdout(&run(&["cases", &fixture("model.json"), &fixture("log.csv")]));
+    assert!(out.contains("42 rows, 12 cases"), "{out}");
+    assert!(out.lines().any(|l| l.trim_start().starts_with("right") && l.contains(" 5 ")), "{out}");
+    assert!(out.contains("A→B→A cycles 1"), "{out}");
+    assert!(out.contains("problems: unknown_id 3"), "{out}");
+    assert!(out.contains("row 25 case \"A7\": territory \"k9\" is not in the model"), "{out}");
+}
+
+#[test]
+fn csv_and_json_tables() {
+    let (model, log) = (fixture("model.json"), fixture("log.csv"));
+    let csv = stdout(&run(&["cases", &model, &log, "--format", "csv", "--table", "cases"]));
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let class = h.iter().position(|c| c == "class").unwrap();
+    let got: Vec<(String, String)> =
+        r.records().map(|x| x.unwrap()).map(|x| (x[0].to_string(), x[class].to_string())).collect();
+    let mut want = csv::Reader::from_path(fixture("expected.csv")).unwrap();
+    let mut want: Vec<(String, String)> =
+        want.records().map(|x| x.unwrap()).map(|x| (x[0].to_string(), x[1].to_string())).collect();
+    let mut got_sorted = got.clone();
+    got_sorted.sort();
+    want.sort();
+    assert_eq!(got_sorted, want);
+
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["cases", &model, &log, "--format", "json", "--on-time", "30"]))).unwrap();
+    assert_eq!(json["summary"]["all"]["cases"], 12);
+    assert_eq!(json["summary"]["on_time_days"], 30.0);
+    assert_eq!(json["tables"]["problems"].as_array().unwrap().len(), 10);
+    let city: i64 = json["tables"]["territory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["territory"] == "city")
+        .map(|r| r["cases"].as_i64().unwrap())
+        .sum();
+    assert_eq!(city, 10);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (model, log) = (fixture("model.json"), fixture("log.csv"));
+    for args in [
+        vec!["--at", "2024", "cases", &model, &log],
+        vec!["cases", &model, &log, "--table", "nope"],
+        vec!["cases", &model, &log, "--on-time", "-1"],
+        vec!["cases", &model, "no-such-log.csv"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+#[test]
+fn a_generated_log_is_judged_as_its_key_says() {
+    let dir = std::env::temp_dir().join(format!("tiaokuai-cases-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (log, key) = (dir.join("log.csv"), dir.join("key.csv"));
+    let (log, key) = (log.to_str().unwrap(), key.to_str().unwrap());
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/samples/baoshan.json").display().to_string();
+    let o = run(&["generate-cases", &sample, "--cases", "300", "--seed", "4", "-o", log, "--key", key]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = stdout(&run(&["cases", &sample, log, "--format", "csv", "--table", "cases"]));
+    let read = |text: &str, cols: [&str; 2]| {
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let h = r.headers().unwrap().clone();
+        let idx = cols.map(|c| h.iter().position(|x| x == c).unwrap());
+        let mut v: Vec<(String, String)> =
+            r.records().map(|x| x.unwrap()).map(|x| (x[idx[0]].to_string(), x[idx[1]].to_string())).collect();
+        v.sort();
+        v
+    };
+    let want = read(&std::fs::read_to_string(key).unwrap(), ["case", "class"]);
+    assert_eq!(want.len(), 300);
+    assert_eq!(read(&csv, ["case", "class"]), want);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,1209 @@
+//! Case logs against the model: the grid closed loop and the 12345 hotline.
+//!
+//! A case log is read as a stream (CSV or JSON Lines, one event per row, or the
+//! one-row-per-case shorthand of public 311-style datasets; see docs/cases.md), and
+//! every case is replayed against the model **as it stood on the case's report date**:
+//! was it sent to the unit the duty lists name ([`Class::Right`]), to another
+//! ([`Class::Misrouted`]), is there nobody to send it to ([`Class::GapNoLead`],
+//! [`Class::GapSeveralLeads`]), or does the log name ids the model lacks
+//! ([`Class::Unknown`])? Returns, re-dispatches and A→B→A cycles are counted; report →
+//! dispatch and dispatch → close times, closure on time and satisfaction are averaged
+//! per territory (every level), unit, matter and month, each split by whether the
+//! case's territory or lead unit carries audit findings at the case's date.
+//!
+//! Rows that cannot be used go to a problems table (row, case, what is wrong) and the
+//! run finishes. Memory grows with the cases open at once, not with the log: a case is
+//! folded into the tables when it closes and leaves memory.
+//!
+//! # Example
+//! ```
+//! use tiaokuai::{Model, cases::{self, Class, Options}};
+//! let model = Model::from_json(r#"{"format": "tiaokuai/1",
+//!   "territories": [{"id": "s", "name": "Street", "kind": "street"}],
+//!   "units": [{"id": "u", "name": "Street office", "kind": "government"},
+//!             {"id": "v", "name": "Water bureau", "kind": "department"}],
+//!   "matters": [{"id": "m", "name": "Blocked drain", "list": "cooperating"}],
+//!   "links": [{"from": "u", "to": "s", "kind": "jurisdiction"},
+//!             {"from": "u", "to": "m", "kind": "responsible", "role": "lead"}]}"#)?;
+//! let log = "case,at,event,matter,territory,unit,source,satisfaction\n\
+//!            c1,2024-03-01T09:00,reported,m,s,,hotline,\n\
+//!            c1,2024-03-01T10:00,dispatched,,,v,,\n\
+//!            c1,2024-03-02T09:00,returned,,,v,,\n\
+//!            c1,2024-03-02T10:00,dispatched,,,u,,\n\
+//!            c1,2024-03-04T10:00,closed,,,,,5\n";
+//! let result = cases::analyse(&model, log.as_bytes(), "log.csv", &Options::default())?;
+//! assert_eq!(result.summary.all.right, 1);
+//! assert_eq!(result.summary.all.returns, 1);
+//! assert!(result.problems.is_empty());
+//! # Ok::<(), tiaokuai::Error>(())
+//! ```
+
+mod generate;
+mod read;
+
+use std::collections::{HashMap, VecDeque};
+use std::io::Read;
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use generate::{GenerateOptions, Generated, generate};
+use read::{Item, Row, Stamp, parse_stamp};
+
+use crate::audit::Config;
+use crate::format::Progress;
+use crate::model::Status;
+use crate::table::{Categorical, Column, ColumnData, Strings, Table};
+use crate::{Date, Error, Model, Node, RecordType, Role, resolve_leads};
+
+/// How a log is analysed.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Options {
+    /// A case closes on time when report → close takes at most this many days (default 15).
+    pub on_time_days: f64,
+    /// The log's local time, in minutes east of UTC (default 480, China Standard Time):
+    /// times with an offset are moved to it, times without one are read in it.
+    pub utc_offset_minutes: i32,
+    /// Keep one row per case ([`Analysis::cases`]): memory then grows with the log.
+    pub keep_cases: bool,
+    /// The audit configuration used to tell which territories and units carry findings.
+    pub config: Config,
+    /// Called as the log is read: `(bytes read, total bytes)` (total 0 when unknown),
+    /// about a hundred times and once at the end.
+    pub progress: Option<Progress>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            on_time_days: 15.0,
+            utc_offset_minutes: 480,
+            keep_cases: false,
+            config: Config::default(),
+            progress: None,
+        }
+    }
+}
+
+impl Options {
+    /// The on-time limit in days.
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::cases::Options::default().on_time(7.0).on_time_days, 7.0);
+    /// ```
+    pub fn on_time(mut self, days: f64) -> Self {
+        self.on_time_days = days;
+        self
+    }
+
+    /// Keep one row per case ([`Analysis::cases`]).
+    ///
+    /// ```
+    /// assert!(tiaokuai::cases::Options::default().keep_cases(true).keep_cases);
+    /// ```
+    pub fn keep_cases(mut self, keep: bool) -> Self {
+        self.keep_cases = keep;
+        self
+    }
+
+    /// A progress callback (see [`Options::progress`]).
+    ///
+    /// ```
+    /// let o = tiaokuai::cases::Options::default().progress(|_done, _total| {});
+    /// assert!(o.progress.is_some());
+    /// ```
+    pub fn progress(mut self, f: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Progress(std::sync::Arc::new(f)));
+        self
+    }
+}
+
+/// How a case is judged against the duty lists at its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// The unit that kept the case (the last dispatched to) is the matter's lead there.
+    Right,
+    /// The unit that kept the case is not the lead.
+    Misrouted,
+    /// No unit leads the matter at the case's territory or above it (rule A001's gap).
+    GapNoLead,
+    /// Several units lead it at the nearest territory with a lead (rule A002).
+    GapSeveralLeads,
+    /// The log names a matter, territory or unit the model lacks at the case's date.
+    Unknown,
+    /// There is a lead, but the case was never dispatched (still open, or closed without).
+    Undispatched,
+}
+
+impl Class {
+    /// Every class, in the tables' order.
+    pub const ALL: [Class; 6] =
+        [Class::Right, Class::Misrouted, Class::GapNoLead, Class::GapSeveralLeads, Class::Unknown, Class::Undispatched];
+
+    /// The class's word: `right`, `misrouted`, `gap_no_lead`, `gap_several_leads`, `unknown`, `undispatched`.
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::cases::Class::GapNoLead.as_str(), "gap_no_lead");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Right => "right",
+            Class::Misrouted => "misrouted",
+            Class::GapNoLead => "gap_no_lead",
+            Class::GapSeveralLeads => "gap_several_leads",
+            Class::Unknown => "unknown",
+            Class::Undispatched => "undispatched",
+        }
+    }
+}
+
+/// The counts and sums of a group of cases (a territory, unit, matter, month, or all).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Measures {
+    /// Cases.
+    pub cases: u64,
+    /// Cases of class right.
+    pub right: u64,
+    /// Cases of class misrouted.
+    pub misrouted: u64,
+    /// Cases with no lead unit (gap).
+    pub gap_no_lead: u64,
+    /// Cases with several lead units (gap).
+    pub gap_several_leads: u64,
+    /// Cases naming ids the model lacks.
+    pub unknown: u64,
+    /// Cases with a lead but never dispatched.
+    pub undispatched: u64,
+    /// Cases closed.
+    pub closed: u64,
+    /// Cases still open at the end of the log.
+    pub open: u64,
+    /// Cases returned at least once.
+    pub returned_cases: u64,
+    /// `returned` events.
+    pub returns: u64,
+    /// Dispatches after a case's first.
+    pub redispatches: u64,
+    /// Cases sent back to a unit that had it before, with another in between (A→B→A).
+    pub cycles: u64,
+    /// Cases with a report → first dispatch time, and the sum of those times in days.
+    pub dispatched_n: u64,
+    /// Sum of report → first dispatch, in days.
+    pub dispatch_days: f64,
+    /// Closed cases with a dispatch, and the sum of their first dispatch → close times in days.
+    pub handled_n: u64,
+    /// Sum of first dispatch → close, in days.
+    pub close_days: f64,
+    /// Closed cases whose report → close took at most the on-time limit.
+    pub on_time: u64,
+    /// Closed cases with a satisfaction score.
+    pub satisfaction_n: u64,
+    /// Sum of satisfaction scores.
+    pub satisfaction_sum: u64,
+}
+
+impl Measures {
+    fn add(&mut self, o: &Outcome) {
+        self.cases += 1;
+        match o.class {
+            Class::Right => self.right += 1,
+            Class::Misrouted => self.misrouted += 1,
+            Class::GapNoLead => self.gap_no_lead += 1,
+            Class::GapSeveralLeads => self.gap_several_leads += 1,
+            Class::Unknown => self.unknown += 1,
+            Class::Undispatched => self.undispatched += 1,
+        }
+        if o.closed {
+            self.closed += 1;
+        } else {
+            self.open += 1;
+        }
+        self.returned_cases += u64::from(o.returns > 0);
+        self.returns += u64::from(o.returns);
+        self.redispatches += u64::from(o.dispatches.saturating_sub(1));
+        self.cycles += u64::from(o.cycle);
+        if let Some(d) = o.dispatch_days {
+            self.dispatched_n += 1;
+            self.dispatch_days += d;
+        }
+        if let Some(d) = o.close_days {
+            self.handled_n += 1;
+            self.close_days += d;
+        }
+        self.on_time += u64::from(o.on_time == Some(true));
+        if let Some(s) = o.satisfaction {
+            self.satisfaction_n += 1;
+            self.satisfaction_sum += u64::from(s);
+        }
+    }
+
+    /// Mean report → first dispatch, in days.
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::cases::Measures::default().mean_dispatch_days(), None);
+    /// ```
+    pub fn mean_dispatch_days(&self) -> Option<f64> {
+        (self.dispatched_n > 0).then(|| self.dispatch_days / self.dispatched_n as f64)
+    }
+
+    /// Mean first dispatch → close, in days.
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::cases::Measures::default().mean_close_days(), None);
+    /// ```
+    pub fn mean_close_days(&self) -> Option<f64> {
+        (self.handled_n > 0).then(|| self.close_days / self.handled_n as f64)
+    }
+
+    /// The share of closed cases closed on time.
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::cases::Measures::default().on_time_share(), None);
+    /// ```
+    pub fn on_time_share(&self) -> Option<f64> {
+        (self.closed > 0).then(|| self.on_time as f64 / self.closed as f64)
+    }
+
+    /// Mean satisfaction (1–5).
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::cases::Measures::default().mean_satisfaction(), None);
+    /// ```
+    pub fn mean_satisfaction(&self) -> Option<f64> {
+        (self.satisfaction_n > 0).then(|| self.satisfaction_sum as f64 / self.satisfaction_n as f64)
+    }
+}
+
+/// One case, as judged (kept when [`Options::keep_cases`] is set).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CaseRow {
+    /// The case id.
+    pub case: String,
+    /// The report date (the date the model is read at for this case).
+    #[serde(serialize_with = "date_text")]
+    pub date: Option<Date>,
+    /// The matter id as the log gives it.
+    pub matter: String,
+    /// The territory id as the log gives it.
+    pub territory: String,
+    /// The classification.
+    pub class: Class,
+    /// The lead units at the case's date (several for a gap of several leads).
+    pub leads: Vec<String>,
+    /// The unit that kept the case (the last dispatched to).
+    pub unit: Option<String>,
+    /// Dispatches.
+    pub dispatches: u32,
+    /// Returns.
+    pub returns: u32,
+    /// True when the case went back to a unit that had it before (A→B→A).
+    pub cycle: bool,
+    /// Report → first dispatch, in days.
+    pub dispatch_days: Option<f64>,
+    /// First dispatch → close, in days.
+    pub close_days: Option<f64>,
+    /// Closed in the log.
+    pub closed: bool,
+    /// Closed within the on-time limit (`None` when not closed).
+    pub on_time: Option<bool>,
+    /// Satisfaction, 1–5.
+    pub satisfaction: Option<u8>,
+    /// The case's territory or lead unit carries audit findings at its date.
+    pub findings: bool,
+}
+
+/// A row of the log that could not be used (wholly or in part).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CaseProblem {
+    /// The row (1 = the first row after a CSV header, or the first line of JSON Lines).
+    pub row: u64,
+    /// The case id, when the row has one.
+    pub case: String,
+    /// What kind of problem: `unknown_id`, `out_of_order`, `closed_undispatched`,
+    /// `duplicate`, `bad_time`, `truncated`, `malformed`, `bad_satisfaction`,
+    /// `bad_event`, `missing_field`, `no_report`.
+    pub kind: &'static str,
+    /// What is wrong, naming the field and value.
+    pub message: String,
+}
+
+/// The headline numbers of an analysis.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Summary {
+    /// Rows read (data rows of a CSV, lines of JSON Lines).
+    pub rows: u64,
+    /// Events used.
+    pub events: u64,
+    /// Every case.
+    pub all: Measures,
+    /// The cases whose territory or lead unit carries audit findings at their date.
+    pub with_findings: Measures,
+    /// The other cases.
+    pub without_findings: Measures,
+    /// Cases closed, reopened after their close was counted, and closed again (their
+    /// second life is not counted again).
+    pub reopened: u64,
+    /// Problem rows.
+    pub problems: u64,
+    /// The most cases open at once while the log was read: what memory grows with.
+    pub peak_open: u64,
+    /// The distinct model views (dates at which the model differs) used.
+    pub views: u64,
+    /// The on-time limit, in days.
+    pub on_time_days: f64,
+}
+
+/// Which table of an analysis: see [`Analysis::table`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaseTable {
+    /// One row per territory at every level (grid and community cases roll up to street,
+    /// district, city) and findings split.
+    Territory,
+    /// One row per unit that kept cases, and findings split.
+    Unit,
+    /// One row per matter, and findings split.
+    Matter,
+    /// One row per report month, and findings split.
+    Month,
+    /// The two rows with and without findings.
+    Findings,
+    /// The problems.
+    Problems,
+    /// One row per case (only with [`Options::keep_cases`]).
+    Cases,
+}
+
+impl CaseTable {
+    /// Every table.
+    pub const ALL: [CaseTable; 7] = [
+        CaseTable::Territory,
+        CaseTable::Unit,
+        CaseTable::Matter,
+        CaseTable::Month,
+        CaseTable::Findings,
+        CaseTable::Problems,
+        CaseTable::Cases,
+    ];
+
+    /// The table's word: `territory`, `unit`, `matter`, `month`, `findings`, `problems`, `cases`.
+    ///
+    /// ```
+    /// assert_eq!(tiaokuai::cases::CaseTable::Month.as_str(), "month");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseTable::Territory => "territory",
+            CaseTable::Unit => "unit",
+            CaseTable::Matter => "matter",
+            CaseTable::Month => "month",
+            CaseTable::Findings => "findings",
+            CaseTable::Problems => "problems",
+            CaseTable::Cases => "cases",
+        }
+    }
+}
+
+impl std::str::FromStr for CaseTable {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        CaseTable::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| format!("{s:?}: use one of {}", CaseTable::ALL.map(|t| t.as_str()).join(", ")))
+    }
+}
+
+type Groups<K> = hashbrown::HashMap<(K, bool), Measures>;
+
+/// The result of [`analyse`]: the summary, the problems, and the grouped measures
+/// (as tables through [`Analysis::table`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Analysis {
+    /// The headline numbers.
+    pub summary: Summary,
+    /// Every row that could not be used, in log order.
+    pub problems: Vec<CaseProblem>,
+    /// One row per case, in the order they closed (then the open ones), when
+    /// [`Options::keep_cases`] is set; else empty.
+    pub cases: Vec<CaseRow>,
+    model: Model,
+    territories: Groups<Option<Node>>,
+    units: Groups<Option<Node>>,
+    matters: Groups<Option<Node>>,
+    months: Groups<u32>,
+}
+
+/// What a replayed case comes to.
+struct Outcome {
+    class: Class,
+    closed: bool,
+    returns: u32,
+    dispatches: u32,
+    cycle: bool,
+    dispatch_days: Option<f64>,
+    close_days: Option<f64>,
+    on_time: Option<bool>,
+    satisfaction: Option<u8>,
+}
+
+/// Who leads a case's matter at its territory and date.
+#[derive(Debug, Clone, PartialEq)]
+enum Lead {
+    Unknown,
+    None,
+    Several(Vec<Node>),
+    One(Node),
+}
+
+/// A case not yet closed.
+struct Open {
+    reported: Stamp,
+    matter: Option<Node>,
+    chain: Vec<Node>,
+    lead: Lead,
+    findings: bool,
+    dispatches: Vec<Node>,
+    unknown_unit: bool,
+    first_dispatch: Option<Stamp>,
+    returns: u32,
+    last: (u8, Stamp, u64),
+    satisfaction: Option<u8>,
+    reopened: bool,
+    raw: Option<Box<(String, String)>>,
+}
+
+const EVENTS: [&str; 8] = ["reported", "filed", "dispatched", "returned", "handled", "verified", "closed", "reopened"];
+
+/// The views of the model by the dates at which it changes, a few kept at once, and
+/// which territories and units carry audit findings in each (kept for every view used).
+struct Views<'m> {
+    model: &'m Model,
+    days: Vec<Date>,
+    cache: VecDeque<(usize, Model)>,
+    flags: HashMap<usize, Flags>,
+    config: Option<&'m Config>,
+}
+
+#[derive(Default)]
+struct Flags {
+    territories: hashbrown::HashSet<Node>,
+    units: hashbrown::HashSet<Node>,
+}
+
+impl<'m> Views<'m> {
+    fn new(model: &'m Model, config: Option<&'m Config>) -> Self {
+        let days = if model.is_dated() { crate::time::change_days(model) } else { Vec::new() };
+        Views { model, days, cache: VecDeque::new(), flags: HashMap::new(), config }
+    }
+
+    /// The view a date falls in: the index of the last change day at or before it.
+    fn epoch(&self, date: Date) -> usize {
+        self.days.partition_point(|d| *d <= date)
+    }
+
+    fn view(&mut self, date: Date) -> (usize, &Model) {
+        let e = self.epoch(date);
+        if let Some(i) = self.cache.iter().position(|(k, _)| *k == e) {
+            let v = self.cache.remove(i).expect("present");
+            self.cache.push_front(v);
+        } else {
+            let view = if self.days.is_empty() { self.model.whole() } else { self.model.at(date) };
+            if let Some(config) = self.config
+                && !self.flags.contains_key(&e)
+            {
+                let report = crate::audit(&view, config);
+                let mut flags = Flags::default();
+                for f in &report.findings {
+                    match view.node(&f.subject) {
+                        Some(n) if view.record(n).record_type() == RecordType::Territory => {
+                            flags.territories.insert(n);
+                        }
+                        Some(n) if view.record(n).record_type() == RecordType::Unit => {
+                            flags.units.insert(n);
+                        }
+                        _ => {
+                            if let Some(t) = f.territory.as_deref().and_then(|t| view.node(t)) {
+                                flags.territories.insert(t);
+                            }
+                        }
+                    }
+                }
+                self.flags.insert(e, flags);
+            }
+            self.cache.push_front((e, view));
+            self.cache.truncate(4);
+        }
+        (e, &self.cache[0].1)
+    }
+}
+
+/// Who leads `matter` at `territory` in a view: the distinct units of the lead links
+/// [`resolve_leads`] finds.
+fn lead_of(view: &Model, matter: Node, territory: Node) -> Lead {
+    let r = resolve_leads(view, matter, territory);
+    let mut units: Vec<Node> = r.leads.iter().map(|&l| view.link(l).from).collect();
+    debug_assert!(r.leads.iter().all(|&l| view.link(l).role == Some(Role::Lead)));
+    units.sort();
+    units.dedup();
+    match units.len() {
+        0 => Lead::None,
+        1 => Lead::One(units[0]),
+        _ => Lead::Several(units),
+    }
+}
+
+/// Replays a case log against a model: see the [module](self) documentation.
+///
+/// `name` names the log in errors. Only a log that cannot be read at all (an I/O error,
+/// a CSV header without the required columns) is an error; bad rows are
+/// [`Analysis::problems`].
+///
+/// # Errors
+/// [`Error::Io`] when reading fails, [`Error::Csv`] when the header lacks `case`, `at`
+/// or `event` (or, for the shorthand, `case`, `matter`, `territory`, `reported`).
+///
+/// # Example
+/// See the [module](self) documentation.
+pub fn analyse(model: &Model, log: impl Read, name: &str, options: &Options) -> Result<Analysis, Error> {
+    analyse_sized(model, log, name, 0, options)
+}
+
+/// [`analyse`] on a file (progress is reported against its size).
+///
+/// # Errors
+/// As [`analyse`]; [`Error::Io`] names the path when it cannot be opened.
+///
+/// # Example
+/// ```no_run
+/// let result = tiaokuai::cases::analyse_path(&tiaokuai::Model::sample(), "log.csv", &Default::default())?;
+/// println!("{} cases", result.summary.all.cases);
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn analyse_path(model: &Model, path: impl AsRef<Path>, options: &Options) -> Result<Analysis, Error> {
+    let path = path.as_ref();
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| Error::Io { path: name.clone(), message: e.to_string(), io_kind: e.kind() };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::Io {
+            path: name.clone(),
+            message: "not a regular file".into(),
+            io_kind: std::io::ErrorKind::InvalidInput,
+        });
+    }
+    analyse_sized(model, file, &name, meta.len(), options)
+}
+
+/// A reader that counts its bytes and tells a [`Progress`].
+struct Counting<'a, R> {
+    inner: R,
+    done: u64,
+    next: u64,
+    total: u64,
+    progress: Option<&'a Progress>,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        if let Some(p) = self.progress
+            && (self.done >= self.next || n == 0)
+        {
+            (p.0)(self.done, self.total);
+            self.next = self.done + (self.total / 100).max(1 << 20);
+        }
+        Ok(n)
+    }
+}
+
+/// A fixed hash of a unit's text (FNV-1a), to tell a repeated row from the one before.
+fn hash_text(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+struct Replay<'m> {
+    whole: Model,
+    views: Views<'m>,
+    options: &'m Options,
+    open: hashbrown::HashMap<Box<str>, Open>,
+    summary: Summary,
+    problems: Vec<CaseProblem>,
+    cases: Vec<CaseRow>,
+    territories: Groups<Option<Node>>,
+    units: Groups<Option<Node>>,
+    matters: Groups<Option<Node>>,
+    months: Groups<u32>,
+    /// The document's node for each id the log names (ids repeat: one index lookup each).
+    ids: hashbrown::HashMap<Box<str>, Option<Node>>,
+}
+
+/// At most this many distinct ids are remembered (a log of random ids cannot grow it without end).
+const MAX_IDS: usize = 1 << 20;
+
+fn analyse_sized(model: &Model, log: impl Read, name: &str, total: u64, options: &Options) -> Result<Analysis, Error> {
+    let whole = model.whole();
+    let mut r = Replay {
+        whole,
+        views: Views::new(model, Some(&options.config)),
+        options,
+        open: hashbrown::HashMap::new(),
+        summary: Summary { on_time_days: options.on_time_days, ..Summary::default() },
+        problems: Vec::new(),
+        cases: Vec::new(),
+        territories: Groups::new(),
+        units: Groups::new(),
+        matters: Groups::new(),
+        months: Groups::new(),
+        ids: hashbrown::HashMap::new(),
+    };
+    let reader = Counting { inner: log, done: 0, next: 0, total, progress: options.progress.as_ref() };
+    let mut last_row = 0;
+    read::read_log(reader, name, |item| match item {
+        Item::Event(row, ev) => {
+            if row != last_row {
+                r.summary.rows += 1;
+                last_row = row;
+            }
+            r.event(row, ev);
+        }
+        Item::Bad { row, case, kind, message } => {
+            if row != last_row {
+                r.summary.rows += 1;
+                last_row = row;
+            }
+            r.problem(row, &case, kind, message);
+        }
+    })?;
+    // Cases open at the end of the log are counted as open, in report order.
+    let mut left: Vec<(Box<str>, Open)> = r.open.drain().collect();
+    left.sort_by_key(|(_, o)| o.reported.secs);
+    for (case, o) in left {
+        r.finish(&case, o, None, None);
+    }
+    r.summary.problems = r.problems.len() as u64;
+    r.summary.views = r.views.flags.len() as u64;
+    Ok(Analysis {
+        summary: r.summary,
+        problems: r.problems,
+        cases: r.cases,
+        model: r.whole,
+        territories: r.territories,
+        units: r.units,
+        matters: r.matters,
+        months: r.months,
+    })
+}
+
+impl Replay<'_> {
+    /// The record of the whole document with this id.
+    fn node(&mut self, id: &str) -> Option<Node> {
+        if let Some(&n) = self.ids.get(id) {
+            return n;
+        }
+        let n = self.whole.node(id);
+        if self.ids.len() < MAX_IDS {
+            self.ids.insert(id.into(), n);
+        }
+        n
+    }
+
+    fn problem(&mut self, row: u64, case: &str, kind: &'static str, message: String) {
+        self.problems.push(CaseProblem { row, case: case.to_string(), kind, message });
+    }
+
+    fn event(&mut self, row: u64, ev: Row<'_>) {
+        if ev.case.is_empty() {
+            return self.problem(row, "", "missing_field", "the row has no case id".into());
+        }
+        let code = match EVENTS.iter().position(|e| *e == ev.event) {
+            Some(i) => i as u8,
+            None if ev.event.starts_with("x-") => u8::MAX,
+            None if ev.event.is_empty() => {
+                return self.problem(row, ev.case, "missing_field", "the row has no event".into());
+            }
+            None => {
+                return self.problem(
+                    row,
+                    ev.case,
+                    "bad_event",
+                    format!("event {:?} is not one of {} (or an x- word)", ev.event, EVENTS.join(", ")),
+                );
+            }
+        };
+        let at = match parse_stamp(ev.at, self.options.utc_offset_minutes) {
+            Ok(at) => at,
+            Err(why) if ev.at.is_empty() => {
+                let _ = why;
+                return self.problem(row, ev.case, "missing_field", "the row has no time (at)".into());
+            }
+            Err(why) => return self.problem(row, ev.case, "bad_time", format!("at {:?}: {why}", ev.at)),
+        };
+        let unit_hash = hash_text(ev.unit);
+        if let Some(o) = self.open.get(ev.case) {
+            if o.last == (code, at, unit_hash) {
+                return self.problem(row, ev.case, "duplicate", format!("the same {} row as before", ev.event));
+            }
+            if at.before(o.last.1) {
+                return self.problem(
+                    row,
+                    ev.case,
+                    "out_of_order",
+                    format!("{} at {} comes before the case's previous event", ev.event, ev.at),
+                );
+            }
+        } else {
+            match code {
+                0 | 1 => return self.open_case(row, ev, at, code, unit_hash),
+                7 => {
+                    // Reopened after its close was counted: follow it to its next close.
+                    let o = Open {
+                        reported: at,
+                        matter: None,
+                        chain: Vec::new(),
+                        lead: Lead::Unknown,
+                        findings: false,
+                        dispatches: Vec::new(),
+                        unknown_unit: false,
+                        first_dispatch: None,
+                        returns: 0,
+                        last: (code, at, unit_hash),
+                        satisfaction: None,
+                        reopened: true,
+                        raw: None,
+                    };
+                    self.summary.events += 1;
+                    self.open.insert(ev.case.into(), o);
+                    return;
+                }
+                _ => {
+                    return self.problem(
+                        row,
+                        ev.case,
+                        "no_report",
+                        format!(
+                            "{} for a case no reported or filed row opened (or one closed earlier in the log)",
+                            ev.event
+                        ),
+                    );
+                }
+            }
+        }
+        self.summary.events += 1;
+        let mut problem = None;
+        let unit = if code == 2 && !ev.unit.is_empty() {
+            self.node(ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
+        } else {
+            None
+        };
+        let o = self.open.get_mut(ev.case).expect("checked above");
+        o.last = (code, at, unit_hash);
+        match code {
+            2 => {
+                if ev.unit.is_empty() {
+                    problem = Some(("missing_field", "dispatched without a unit".to_string()));
+                } else {
+                    let date = o.reported.date();
+                    match unit {
+                        Some(n) => {
+                            let (_, view) = self.views.view(date);
+                            if view.status(n) == Status::OutOfForce {
+                                o.unknown_unit = true;
+                                problem = Some((
+                                    "unknown_id",
+                                    format!("unit {:?} is not in force at the case's date {date}", ev.unit),
+                                ));
+                            }
+                            o.dispatches.push(n);
+                        }
+                        None => {
+                            o.unknown_unit = true;
+                            problem = Some(("unknown_id", format!("unit {:?} is not in the model", ev.unit)));
+                        }
+                    }
+                    if o.first_dispatch.is_none() {
+                        o.first_dispatch = Some(at);
+                    }
+                }
+            }
+            3 => o.returns += 1,
+            6 => {
+                let sat = if ev.satisfaction.is_empty() {
+                    None
+                } else {
+                    match ev.satisfaction.parse::<u8>() {
+                        Ok(s @ 1..=5) => Some(s),
+                        _ => {
+                            problem = Some((
+                                "bad_satisfaction",
+                                format!("satisfaction {:?} is not a whole number from 1 to 5", ev.satisfaction),
+                            ));
+                            None
+                        }
+                    }
+                };
+                o.satisfaction = sat;
+                if o.first_dispatch.is_none() && !o.reopened {
+                    problem = Some(("closed_undispatched", "closed but never dispatched".to_string()));
+                }
+            }
+            _ => {}
+        }
+        if let Some((kind, message)) = problem {
+            self.problem(row, ev.case, kind, message);
+        }
+        if code == 6 {
+            let (case, o) = self.open.remove_entry(ev.case).expect("open");
+            self.finish(&case, o, Some(at), None);
+        }
+    }
+
+    fn open_case(&mut self, row: u64, ev: Row<'_>, at: Stamp, code: u8, unit_hash: u64) {
+        self.summary.events += 1;
+        let date = at.date();
+        let lookup = |r: &mut Self, id: &str| if id.is_empty() { None } else { r.node(id) };
+        let (m, t) = (lookup(self, ev.matter), lookup(self, ev.territory));
+        let whole = &self.whole;
+        let (epoch, view) = self.views.view(date);
+        let mut problems = Vec::new();
+        let mut find = |id: &str, node: Option<Node>, field: &str, rtype: RecordType| -> Option<Node> {
+            if id.is_empty() {
+                problems.push(("missing_field", format!("{} without a {field}", ev.event)));
+                return None;
+            }
+            match node {
+                Some(n) if whole.record(n).record_type() != rtype => {
+                    problems.push(("unknown_id", format!("{field} {id:?} is not a {field} in the model")));
+                    None
+                }
+                Some(n) if view.status(n) != Status::OutOfForce => Some(n),
+                Some(_) => {
+                    problems.push(("unknown_id", format!("{field} {id:?} is not in force at the case's date {date}")));
+                    None
+                }
+                None => {
+                    problems.push(("unknown_id", format!("{field} {id:?} is not in the model")));
+                    None
+                }
+            }
+        };
+        let matter = find(ev.matter, m, "matter", RecordType::Matter);
+        let territory = find(ev.territory, t, "territory", RecordType::Territory);
+        let mut chain = Vec::new();
+        let lead = match (matter, territory) {
+            (Some(m), Some(t)) => {
+                chain.extend(view.ancestors(t));
+                lead_of(view, m, t)
+            }
+            _ => Lead::Unknown,
+        };
+        let findings = match self.views.flags.get(&epoch) {
+            Some(flags) => {
+                chain.iter().any(|n| flags.territories.contains(n))
+                    || matches!(lead, Lead::One(u) if flags.units.contains(&u))
+            }
+            None => false,
+        };
+        let raw = self.options.keep_cases.then(|| Box::new((ev.matter.to_string(), ev.territory.to_string())));
+        let o = Open {
+            reported: at,
+            matter,
+            chain,
+            lead,
+            findings,
+            dispatches: Vec::new(),
+            unknown_unit: false,
+            first_dispatch: None,
+            returns: 0,
+            last: (code, at, unit_hash),
+            satisfaction: None,
+            reopened: false,
+            raw,
+        };
+        self.open.insert(ev.case.into(), o);
+        self.summary.peak_open = self.summary.peak_open.max(self.open.len() as u64);
+        for (kind, message) in problems {
+            self.problem(row, ev.case, kind, message);
+        }
+    }
+
+    /// Folds a case into the tables (`closed`: when it closed; `None`: open at the end).
+    fn finish(&mut self, case: &str, o: Open, closed: Option<Stamp>, _: Option<()>) {
+        if o.reopened {
+            if closed.is_some() {
+                self.summary.reopened += 1;
+            }
+            return;
+        }
+        let class = match &o.lead {
+            _ if o.unknown_unit => Class::Unknown,
+            Lead::Unknown => Class::Unknown,
+            Lead::None => Class::GapNoLead,
+            Lead::Several(_) => Class::GapSeveralLeads,
+            Lead::One(u) => match o.dispatches.last() {
+                None => Class::Undispatched,
+                Some(last) if last == u => Class::Right,
+                Some(_) => Class::Misrouted,
+            },
+        };
+        let cycle = o.dispatches.iter().enumerate().any(|(i, u)| {
+            o.dispatches[..i]
+                .iter()
+                .rposition(|x| x == u)
+                .is_some_and(|j| o.dispatches[j + 1..i].iter().any(|x| x != u))
+        });
+        let days = |a: Stamp, b: Stamp| (b.secs - a.secs).max(0) as f64 / 86_400.0;
+        let dispatch_days = o.first_dispatch.map(|d| days(o.reported, d));
+        let close_days = o.first_dispatch.zip(closed).map(|(d, c)| days(d, c));
+        let on_time = closed.map(|c| days(o.reported, c) <= self.options.on_time_days);
+        let outcome = Outcome {
+            class,
+            closed: closed.is_some(),
+            returns: o.returns,
+            dispatches: o.dispatches.len() as u32,
+            cycle,
+            dispatch_days,
+            close_days,
+            on_time,
+            satisfaction: if closed.is_some() { o.satisfaction } else { None },
+        };
+        let f = o.findings;
+        self.summary.all.add(&outcome);
+        if f {
+            self.summary.with_findings.add(&outcome);
+        } else {
+            self.summary.without_findings.add(&outcome);
+        }
+        if o.chain.is_empty() {
+            self.territories.entry((None, f)).or_default().add(&outcome);
+        }
+        for &t in &o.chain {
+            self.territories.entry((Some(t), f)).or_default().add(&outcome);
+        }
+        let unit = o.dispatches.last().copied();
+        self.units.entry((unit, f)).or_default().add(&outcome);
+        self.matters.entry((o.matter, f)).or_default().add(&outcome);
+        let date = o.reported.date();
+        self.months.entry((date.year() * 100 + date.month().unwrap_or(1), f)).or_default().add(&outcome);
+        if self.options.keep_cases {
+            let id = |n: Node| self.whole.id(n).to_string();
+            let (matter, territory) = o.raw.map(|b| *b).unwrap_or_default();
+            self.cases.push(CaseRow {
+                case: case.to_string(),
+                date: Some(date),
+                matter,
+                territory,
+                class,
+                leads: match &o.lead {
+                    Lead::One(u) => vec![id(*u)],
+                    Lead::Several(us) => us.iter().map(|&u| id(u)).collect(),
+                    _ => Vec::new(),
+                },
+                unit: unit.map(id),
+                dispatches: outcome.dispatches,
+                returns: outcome.returns,
+                cycle,
+                dispatch_days,
+                close_days,
+                closed: outcome.closed,
+                on_time,
+                satisfaction: outcome.satisfaction,
+                findings: f,
+            });
+        }
+    }
+}
+
+fn date_text<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+type GroupRow<'a> = (&'a (Option<Node>, bool), &'a Measures);
+
+fn node_rows(g: &Groups<Option<Node>>) -> Vec<GroupRow<'_>> {
+    let mut rows: Vec<GroupRow<'_>> = g.iter().collect();
+    rows.sort_by_key(|((n, f), _)| (n.map(|n| n.index()).unwrap_or(usize::MAX), *f));
+    rows
+}
+
+fn strs<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> ColumnData {
+    ColumnData::Str(Strings::from_iter(values))
+}
+
+fn push(t: &mut Table, name: &str, data: ColumnData) {
+    t.push(Column::new(name, data)).expect("every column has one value per row");
+}
+
+fn measure_columns(t: &mut Table, rows: &[&Measures]) {
+    let int = |f: fn(&Measures) -> u64| ColumnData::Int(rows.iter().map(|m| i64::try_from(f(m)).ok()).collect());
+    let float = |f: fn(&Measures) -> Option<f64>| ColumnData::Float(rows.iter().map(|m| f(m)).collect());
+    push(t, "cases", int(|m| m.cases));
+    push(t, "right", int(|m| m.right));
+    push(t, "misrouted", int(|m| m.misrouted));
+    push(t, "gap_no_lead", int(|m| m.gap_no_lead));
+    push(t, "gap_several_leads", int(|m| m.gap_several_leads));
+    push(t, "unknown", int(|m| m.unknown));
+    push(t, "undispatched", int(|m| m.undispatched));
+    push(t, "closed", int(|m| m.closed));
+    push(t, "open", int(|m| m.open));
+    push(t, "returned_cases", int(|m| m.returned_cases));
+    push(t, "returns", int(|m| m.returns));
+    push(t, "redispatches", int(|m| m.redispatches));
+    push(t, "cycles", int(|m| m.cycles));
+    push(t, "dispatch_days", float(Measures::mean_dispatch_days));
+    push(t, "close_days", float(Measures::mean_close_days));
+    push(t, "on_time", int(|m| m.on_time));
+    push(t, "on_time_share", float(Measures::mean_on_time));
+    push(t, "satisfaction", float(Measures::mean_satisfaction));
+    push(t, "satisfaction_n", int(|m| m.satisfaction_n));
+}
+
+impl Measures {
+    fn mean_on_time(&self) -> Option<f64> {
+        self.on_time_share()
+    }
+}
+
+impl Analysis {
+    /// The whole result as JSON: `{"summary", "tables": {"territory": [rows…], "unit",
+    /// "matter", "month", "findings", "problems", and "cases" when kept}}`, each table as
+    /// [`Table::to_json_rows`] writes it. What `tiaokuai cases --format json` prints and
+    /// the C and Java bindings return.
+    ///
+    /// ```
+    /// let r = tiaokuai::cases::analyse(&tiaokuai::Model::sample(), "case,at,event\n".as_bytes(), "log", &Default::default())?;
+    /// let v = r.to_json();
+    /// assert_eq!(v["summary"]["all"]["cases"], 0);
+    /// assert_eq!(v["tables"]["findings"].as_array().unwrap().len(), 2);
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut tables = serde_json::Map::new();
+        for which in CaseTable::ALL {
+            if which != CaseTable::Cases || !self.cases.is_empty() {
+                tables.insert(which.as_str().into(), self.table(which).to_json_rows());
+            }
+        }
+        serde_json::json!({"summary": self.summary, "tables": tables})
+    }
+
+    /// One of the result tables (typed columns, for CSV and data frames).
+    ///
+    /// The grouped tables (territory, unit, matter, month) have one row per group and
+    /// findings split (`findings`: true for the cases whose territory or lead unit
+    /// carries audit findings), then the measures: `cases`, one count per class,
+    /// `closed`, `open`, `returned_cases`, `returns`, `redispatches`, `cycles`,
+    /// `dispatch_days` and `close_days` (means, in days), `on_time`, `on_time_share`
+    /// (of the closed cases), `satisfaction` (mean) and `satisfaction_n`.
+    ///
+    /// ```
+    /// use tiaokuai::cases::{self, CaseTable};
+    /// let model = tiaokuai::Model::sample();
+    /// let log = "case,matter,territory,source,reported,dispatched_to,dispatched,closed,satisfaction\n";
+    /// let r = cases::analyse(&model, log.as_bytes(), "log.csv", &Default::default())?;
+    /// assert_eq!(r.table(CaseTable::Territory).rows(), 0);
+    /// assert_eq!(r.table(CaseTable::Findings).rows(), 2);
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn table(&self, which: CaseTable) -> Table {
+        let m = &self.model;
+        let mut t = Table::new();
+        let node_table = |t: &mut Table, key: &str, rows: &[GroupRow<'_>], level: bool| {
+            push(t, key, strs(rows.iter().map(|((n, _), _)| n.map(|n| m.id(n)))));
+            push(t, "name", strs(rows.iter().map(|((n, _), _)| n.map(|n| m.name(n)))));
+            if level {
+                let mut c = Categorical::new(crate::Level::WORDS, true);
+                for ((n, _), _) in rows {
+                    c.push(n.and_then(|n| m.level(n)).map(|l| l.to_string()).as_deref());
+                }
+                push(t, "level", ColumnData::Category(c));
+            }
+            push(t, "findings", ColumnData::Bool(rows.iter().map(|((_, f), _)| Some(*f)).collect()));
+            measure_columns(t, &rows.iter().map(|(_, v)| *v).collect::<Vec<_>>());
+        };
+        match which {
+            CaseTable::Territory => node_table(&mut t, "territory", &node_rows(&self.territories), true),
+            CaseTable::Unit => node_table(&mut t, "unit", &node_rows(&self.units), false),
+            CaseTable::Matter => node_table(&mut t, "matter", &node_rows(&self.matters), false),
+            CaseTable::Month => {
+                let mut rows: Vec<_> = self.months.iter().collect();
+                rows.sort_by_key(|(k, _)| **k);
+                let names: Vec<String> =
+                    rows.iter().map(|((ym, _), _)| format!("{}-{:02}", ym / 100, ym % 100)).collect();
+                push(&mut t, "month", strs(names.iter().map(|s| Some(s.as_str()))));
+                push(&mut t, "findings", ColumnData::Bool(rows.iter().map(|((_, f), _)| Some(*f)).collect()));
+                measure_columns(&mut t, &rows.iter().map(|(_, v)| *v).collect::<Vec<_>>());
+            }
+            CaseTable::Findings => {
+                push(&mut t, "findings", ColumnData::Bool(vec![Some(false), Some(true)]));
+                measure_columns(&mut t, &[&self.summary.without_findings, &self.summary.with_findings]);
+            }
+            CaseTable::Problems => {
+                let p = &self.problems;
+                push(&mut t, "row", ColumnData::Int(p.iter().map(|p| i64::try_from(p.row).ok()).collect()));
+                push(&mut t, "case", strs(p.iter().map(|p| Some(p.case.as_str()))));
+                let mut kinds = Categorical::new(PROBLEM_KINDS, false);
+                for x in p {
+                    kinds.push(Some(x.kind));
+                }
+                push(&mut t, "kind", ColumnData::Category(kinds));
+                push(&mut t, "message", strs(p.iter().map(|p| Some(p.message.as_str()))));
+            }
+            CaseTable::Cases => {
+                let c = &self.cases;
+                push(&mut t, "case", strs(c.iter().map(|c| Some(c.case.as_str()))));
+                push(&mut t, "date", ColumnData::Date(c.iter().map(|c| c.date).collect()));
+                push(&mut t, "matter", strs(c.iter().map(|c| Some(c.matter.as_str()))));
+                push(&mut t, "territory", strs(c.iter().map(|c| Some(c.territory.as_str()))));
+                let mut classes = Categorical::new(Class::ALL.map(Class::as_str), false);
+                for x in c {
+                    classes.push(Some(x.class.as_str()));
+                }
+                push(&mut t, "class", ColumnData::Category(classes));
+                let leads: Vec<String> = c.iter().map(|c| c.leads.join(";")).collect();
+                push(&mut t, "leads", strs(leads.iter().map(|s| Some(s.as_str()))));
+                push(&mut t, "unit", strs(c.iter().map(|c| c.unit.as_deref())));
+                push(&mut t, "dispatches", ColumnData::Int(c.iter().map(|c| Some(i64::from(c.dispatches))).collect()));
+                push(&mut t, "returns", ColumnData::Int(c.iter().map(|c| Some(i64::from(c.returns))).collect()));
+                push(&mut t, "cycle", ColumnData::Bool(c.iter().map(|c| Some(c.cycle)).collect()));
+                push(&mut t, "dispatch_days", ColumnData::Float(c.iter().map(|c| c.dispatch_days).collect()));
+                push(&mut t, "close_days", ColumnData::Float(c.iter().map(|c| c.close_days).collect()));
+                push(&mut t, "closed", ColumnData::Bool(c.iter().map(|c| Some(c.closed)).collect()));
+                push(&mut t, "on_time", ColumnData::Bool(c.iter().map(|c| c.on_time).collect()));
+                push(
+                    &mut t,
+                    "satisfaction",
+                    ColumnData::Int(c.iter().map(|c| c.satisfaction.map(i64::from)).collect()),
+                );
+                push(&mut t, "findings", ColumnData::Bool(c.iter().map(|c| Some(c.findings)).collect()));
+            }
+        }
+        t
+    }
+}
+
+/// The kinds of [`CaseProblem`], in the problems table's category order.
+pub const PROBLEM_KINDS: [&str; 11] = [
+    "unknown_id",
+    "out_of_order",
+    "closed_undispatched",
+    "duplicate",
+    "bad_time",
+    "truncated",
+    "malformed",
+    "bad_satisfaction",
+    "bad_event",
+    "missing_field",
+    "no_report",
+];

@@ -1,0 +1,222 @@
+//! Case logs against the model (issue #15): the shared fixture under tests/cases/ and
+//! generated logs whose answer key the replay must recover exactly.
+
+use std::collections::BTreeMap;
+
+use tiaokuai::Model;
+use tiaokuai::cases::{self, CaseTable, Class, GenerateOptions, Options};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/cases/");
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{FIXTURE}{name}")).unwrap()
+}
+
+fn model() -> Model {
+    Model::load(format!("{FIXTURE}model.json")).unwrap()
+}
+
+fn read_csv(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    r.records().map(|row| h.iter().zip(row.unwrap().iter()).map(|(k, v)| (k.into(), v.into())).collect()).collect()
+}
+
+/// (class, returns, cycle, closed) per case, as the replay found them.
+fn judged(r: &cases::Analysis) -> BTreeMap<String, (String, String, String, String)> {
+    r.cases
+        .iter()
+        .map(|c| {
+            (
+                c.case.clone(),
+                (c.class.as_str().into(), c.returns.to_string(), c.cycle.to_string(), c.closed.to_string()),
+            )
+        })
+        .collect()
+}
+
+fn expected() -> BTreeMap<String, (String, String, String, String)> {
+    read_csv(&fixture("expected.csv"))
+        .into_iter()
+        .map(|r| {
+            (r["case"].clone(), (r["class"].clone(), r["returns"].clone(), r["cycle"].clone(), r["closed"].clone()))
+        })
+        .collect()
+}
+
+fn problems(r: &cases::Analysis) -> Vec<(String, String, String)> {
+    r.problems.iter().map(|p| (p.row.to_string(), p.case.clone(), p.kind.to_string())).collect()
+}
+
+#[test]
+fn fixture_cases_are_classified_as_expected() {
+    let r = cases::analyse_path(&model(), format!("{FIXTURE}log.csv"), &Options::default().keep_cases(true)).unwrap();
+    assert_eq!(judged(&r), expected());
+    let want: Vec<_> = read_csv(&fixture("problems.csv"))
+        .into_iter()
+        .map(|r| (r["row"].clone(), r["case"].clone(), r["kind"].clone()))
+        .collect();
+    assert_eq!(problems(&r), want);
+    let s = &r.summary;
+    assert_eq!(s.rows, 42);
+    assert_eq!(
+        (s.all.cases, s.all.right, s.all.misrouted, s.all.gap_no_lead, s.all.gap_several_leads),
+        (12, 5, 1, 1, 1,)
+    );
+    assert_eq!((s.all.unknown, s.all.undispatched, s.all.open, s.all.returns, s.all.cycles), (3, 1, 4, 3, 1));
+    assert_eq!(s.problems, 10);
+}
+
+#[test]
+fn fixture_times_and_rollups() {
+    let r = cases::analyse_path(&model(), format!("{FIXTURE}log.csv"), &Options::default().keep_cases(true)).unwrap();
+    let case = |id: &str| r.cases.iter().find(|c| c.case == id).unwrap();
+    // A1: reported 09:00, dispatched 10:00, closed three days later at 10:00.
+    let a1 = case("A1");
+    assert!((a1.dispatch_days.unwrap() - 1.0 / 24.0).abs() < 1e-9);
+    assert!((a1.close_days.unwrap() - 3.0).abs() < 1e-9);
+    assert_eq!((a1.on_time, a1.satisfaction), (Some(true), Some(5)));
+    // A4 took 24 days: late against the default 15, on time against 30.
+    assert_eq!(case("A4").on_time, Some(false));
+    // A6 was reported at 01:00 UTC, 09:00 in UTC+8: dispatched an hour later.
+    assert!((case("A6").dispatch_days.unwrap() - 1.0 / 24.0).abs() < 1e-9);
+    // A bad satisfaction is dropped, the case kept.
+    assert_eq!(case("A10").satisfaction, None);
+    let late = cases::analyse_path(&model(), format!("{FIXTURE}log.csv"), &Options::default().on_time(30.0)).unwrap();
+    assert_eq!(late.summary.all.on_time, r.summary.all.on_time + 1);
+
+    // Grid and community cases roll up to their street, district and city.
+    let t = r.table(CaseTable::Territory);
+    let ids = t.column("territory").unwrap();
+    let counts = t.column("cases").unwrap();
+    let mut per: BTreeMap<String, i64> = BTreeMap::new();
+    for i in 0..t.rows() {
+        *per.entry(ids.data.text(i)).or_default() += counts.data.text(i).parse::<i64>().unwrap();
+    }
+    assert_eq!((per["s1"], per["s2"], per["d"], per["city"], per["g1"], per[""]), (6, 4, 10, 10, 2, 2));
+    assert_eq!(t.column("level").unwrap().data.text(0), "city");
+    // Findings split: the two rows add up to every case.
+    let f = r.table(CaseTable::Findings);
+    let n: i64 = (0..2).map(|i| f.column("cases").unwrap().data.text(i).parse::<i64>().unwrap()).sum();
+    assert_eq!(n, 12);
+    assert_eq!(r.summary.with_findings.cases + r.summary.without_findings.cases, 12);
+    assert!(r.summary.with_findings.cases > 0, "the gaps of noise and parking are findings in both streets");
+    // One month, split by findings.
+    let m = r.table(CaseTable::Month);
+    assert!((0..m.rows()).all(|i| m.column("month").unwrap().data.text(i) == "2024-03"));
+    assert_eq!(r.table(CaseTable::Problems).rows(), 10);
+    assert_eq!(r.table(CaseTable::Cases).rows(), 12);
+}
+
+#[test]
+fn json_lines_give_the_same_answers() {
+    let csv = cases::analyse_path(&model(), format!("{FIXTURE}log.csv"), &Options::default().keep_cases(true)).unwrap();
+    let jsonl =
+        cases::analyse_path(&model(), format!("{FIXTURE}log.jsonl"), &Options::default().keep_cases(true)).unwrap();
+    assert_eq!(judged(&jsonl), judged(&csv));
+    assert_eq!(problems(&jsonl), problems(&csv));
+    assert!(jsonl.problems.last().unwrap().message.contains("middle of a JSON object"));
+}
+
+#[test]
+fn the_one_row_per_case_shorthand_is_read_from_its_header() {
+    let r =
+        cases::analyse_path(&model(), format!("{FIXTURE}per-case.csv"), &Options::default().keep_cases(true)).unwrap();
+    let classes: Vec<_> = r.cases.iter().map(|c| (c.case.as_str(), c.class, c.closed)).collect();
+    assert_eq!(
+        classes,
+        [
+            ("B1", Class::Right, true),
+            ("B3", Class::GapNoLead, true),
+            ("B4", Class::GapSeveralLeads, true),
+            ("B2", Class::Misrouted, false)
+        ]
+    );
+    assert_eq!(problems(&r), [("3".to_string(), "B3".to_string(), "closed_undispatched".to_string())]);
+    assert_eq!(r.summary.rows, 4);
+}
+
+#[test]
+fn a_log_without_the_required_columns_is_an_error_naming_them() {
+    let e = cases::analyse(&model(), "id,when,what\n1,2024-01-01,reported\n".as_bytes(), "x.csv", &Options::default())
+        .unwrap_err();
+    assert!(e.to_string().contains("x.csv") && e.to_string().contains("\"case\""), "{e}");
+    let e = cases::analyse_path(&model(), format!("{FIXTURE}missing.csv"), &Options::default()).unwrap_err();
+    assert!(e.to_string().contains("missing.csv"), "{e}");
+}
+
+fn key_of(text: &[u8]) -> BTreeMap<String, (String, String, String, String)> {
+    read_csv(std::str::from_utf8(text).unwrap())
+        .into_iter()
+        .map(|r| {
+            (r["case"].clone(), (r["class"].clone(), r["returns"].clone(), r["cycle"].clone(), r["closed"].clone()))
+        })
+        .collect()
+}
+
+fn recovered(model: &Model, options: &GenerateOptions, gaps: bool) {
+    let (mut log, mut key) = (Vec::new(), Vec::new());
+    let made = cases::generate(model, options, &mut log, Some(&mut key)).unwrap();
+    // The log is in time order, as systems write them.
+    let text = std::str::from_utf8(&log).unwrap();
+    let times: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "the generated log is not in time order");
+    let r = cases::analyse(model, log.as_slice(), "generated.csv", &Options::default().keep_cases(true)).unwrap();
+    assert!(r.problems.is_empty(), "{:?}", &r.problems[..r.problems.len().min(3)]);
+    assert_eq!(judged(&r), key_of(&key));
+    let s = &r.summary.all;
+    assert_eq!(s.cases, made.cases);
+    for class in Class::ALL {
+        let found = match class {
+            Class::Right => s.right,
+            Class::Misrouted => s.misrouted,
+            Class::GapNoLead => s.gap_no_lead,
+            Class::GapSeveralLeads => s.gap_several_leads,
+            Class::Unknown => s.unknown,
+            Class::Undispatched => s.undispatched,
+        };
+        assert_eq!(found, made.count(class), "{class:?}");
+    }
+    assert_eq!((s.returns, s.cycles, s.open), (made.returns, made.cycles, made.open));
+    assert_eq!(r.summary.events, made.events);
+    // Every kind the generator was asked for is there.
+    assert!(s.misrouted > 0 && s.cycles > 0 && s.returns > s.cycles);
+    assert_eq!(s.gap_no_lead + s.gap_several_leads > 0, gaps);
+    // Memory follows the open cases, not the log: reports spread over a year, each
+    // case closed within about three weeks.
+    assert!(r.summary.peak_open * 4 < made.cases, "{} open at once of {}", r.summary.peak_open, made.cases);
+}
+
+#[test]
+fn generated_logs_are_recovered_exactly_on_the_sample() {
+    recovered(&Model::sample(), &GenerateOptions::new(1500, 3), true);
+}
+
+#[test]
+fn generated_logs_are_recovered_exactly_on_a_generated_district() {
+    let model = tiaokuai::generate::generate(tiaokuai::generate::Scale::District, 5).unwrap();
+    // The generator covers every matter everywhere: no gaps to find.
+    recovered(&model, &GenerateOptions::new(1000, 9), false);
+}
+
+#[test]
+fn generation_is_deterministic_by_seed() {
+    let model = Model::sample();
+    let run = |seed| {
+        let mut log = Vec::new();
+        cases::generate(&model, &GenerateOptions::new(50, seed), &mut log, None).unwrap();
+        log
+    };
+    assert_eq!(run(1), run(1));
+    assert_ne!(run(1), run(2));
+}
+
+#[test]
+fn progress_is_reported_to_the_end() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let options = Options::default().progress(move |done, total| s.lock().unwrap().push((done, total)));
+    cases::analyse_path(&model(), format!("{FIXTURE}log.csv"), &options).unwrap();
+    let size = std::fs::metadata(format!("{FIXTURE}log.csv")).unwrap().len();
+    assert_eq!(seen.lock().unwrap().last().copied(), Some((size, size)));
+}
