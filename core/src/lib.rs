@@ -40,6 +40,7 @@ pub mod render;
 pub mod scenario;
 pub mod table;
 pub mod time;
+pub mod whatif;
 
 pub use audit::{
     Config, Family, Finding, Profiles, RULES, Report, Rule, RuleCount, RuleSetting, Severity, Summary, Thresholds,
