@@ -26,6 +26,7 @@
 //!   on tables you supply ([`divisions::Divisions::from_dir`]).
 
 pub mod audit;
+pub mod change;
 pub mod divisions;
 mod error;
 pub mod evidence;
