@@ -115,8 +115,10 @@ impl Change {
 }
 
 /// A change named by an attributed finding (a [`Change`] without its touched ids).
+///
+/// Serialised as `{"section", "index", "id"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChangeRef {
+pub struct Cause {
     /// The section of the change set.
     pub section: String,
     /// The index in the section.
@@ -133,7 +135,7 @@ pub struct Attributed {
     pub finding: Finding,
     /// The changes that caused it (see the [module documentation](self)); empty only when
     /// no change's reach holds the subject.
-    pub changes: Vec<ChangeRef>,
+    pub changes: Vec<Cause>,
 }
 
 /// How a what-if was answered.
@@ -220,6 +222,80 @@ impl Options {
     }
 }
 
+/// The changes of a change set as the what-if attributes findings to them, in the
+/// order of the document (`add` by array, then `update`, `end`, `remove`): each with the
+/// ids it touches (a record's own id; a link's ends and scope).
+///
+/// # Example
+/// ```
+/// use tiaokuai::change::ChangeSet;
+/// let cs = ChangeSet::from_json(r#"{"format": "tiaokuai-change/1",
+///   "add": {"links": [{"from": "a", "to": "b", "kind": "leads"}]}, "update": [{"id": "c", "set": {"name": "C"}}]}"#)?;
+/// let changes = tiaokuai::whatif::changes_of(&cs);
+/// assert_eq!(changes[0].id, "a -leads-> b");
+/// assert_eq!(changes[0].touches, ["a", "b"]);
+/// assert_eq!((changes[1].section.as_str(), changes[1].index, changes[1].id.as_str()), ("update", 0, "c"));
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn changes_of(cs: &crate::change::ChangeSet) -> Vec<Change> {
+    use crate::change::Target;
+    let mut out = Vec::with_capacity(cs.len());
+    let record = |section: &str, i: usize, id: &str| Change::new(section, i, id, [id]);
+    let link = |section: &str, i: usize, from: &str, kind: &LinkKind, to: &str, scope: Option<&String>| {
+        let mut touches = vec![from.to_string(), to.to_string()];
+        touches.extend(scope.cloned());
+        Change::new(section, i, format!("{from} -{kind}-> {to}"), touches)
+    };
+    let add = &cs.add;
+    out.extend(add.territories.iter().enumerate().map(|(i, t)| record("add.territories", i, &t.id)));
+    out.extend(add.units.iter().enumerate().map(|(i, u)| record("add.units", i, &u.id)));
+    out.extend(add.matters.iter().enumerate().map(|(i, m)| record("add.matters", i, &m.id)));
+    out.extend(add.items.iter().enumerate().map(|(i, m)| record("add.items", i, &m.id)));
+    out.extend(add.links.iter().enumerate().map(|(i, l)| link("add.links", i, &l.from, &l.kind, &l.to, l.scope.as_ref())));
+    out.extend(cs.update.iter().enumerate().map(|(i, u)| record("update", i, &u.id)));
+    let target = |section: &str, i: usize, t: &Target| match t {
+        Target::Record(id) => record(section, i, id),
+        Target::Link(a) => link(section, i, &a.from, &a.kind, &a.to, a.scope.as_ref()),
+    };
+    out.extend(cs.end.iter().enumerate().map(|(i, e)| target("end", i, &e.target)));
+    out.extend(cs.remove.iter().enumerate().map(|(i, r)| target("remove", i, &r.target)));
+    out
+}
+
+/// The what-if between one model read at two dates (a reform recorded as dates): the
+/// changes are the records and links in force at one date and not the other (sections
+/// `records` and `links`, indexed by document position), so a finding names the records
+/// and links whose dates opened or closed it.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Config, Model, whatif::whatif_dates};
+/// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+///   "territories": [{"id": "c", "name": "新河三居民区", "kind": "community"}],
+///   "units": [{"id": "c-dzb", "name": "党支部", "kind": "party_branch", "since": "2017-03-01"}],
+///   "links": [{"from": "c-dzb", "to": "c", "kind": "jurisdiction", "since": "2017-03-01"}]}"#)?;
+/// let w = whatif_dates(&model, "2016".parse()?, "2018".parse()?, &Config::default());
+/// assert_eq!(w.resolved[0].finding.rule, "C006");
+/// assert_eq!(w.resolved[0].changes[0].section, "records");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn whatif_dates(model: &Model, from: crate::model::Date, to: crate::model::Date, config: &Config) -> WhatIf {
+    let (before, after) = (model.at(from), model.at(to));
+    let mut changes = Vec::new();
+    for (i, (n, r)) in model.document_records().enumerate() {
+        if before.status(n) != after.status(n) {
+            changes.push(Change::new("records", i, r.id(), [r.id()]));
+        }
+    }
+    for (i, (l, link)) in model.document_links().enumerate() {
+        if before.link_status(l) != after.link_status(l) {
+            let (f, t) = (model.id(link.from), model.id(link.to));
+            changes.push(Change::new("links", i, format!("{f} -{}-> {t}", link.kind), [f, t]));
+        }
+    }
+    run(&before, &after, &changes, config, Options::default(), true)
+}
+
 /// The key of a finding as a baseline keys it: rule code, subject id, street/town id.
 type Key = (&'static str, String, Option<String>);
 
@@ -234,8 +310,14 @@ pub fn whatif(before: &Model, after: &Model, changes: &[Change], config: &Config
 
 /// [`whatif`] with [`Options`].
 pub fn whatif_with(before: &Model, after: &Model, changes: &[Change], config: &Config, options: Options) -> WhatIf {
+    run(before, after, changes, config, options, false)
+}
+
+/// `dated`: the two models are two dates of one document and `changes` hold every record
+/// and link whose standing differs.
+fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, options: Options, dated: bool) -> WhatIf {
     let touched: Vec<&str> = changes.iter().flat_map(|c| c.touches.iter().map(String::as_str)).collect();
-    let plan = match plan(before, after, &touched) {
+    let plan = match plan(before, after, &touched, dated) {
         Ok(plan) => plan,
         Err(reason) => return full(before, after, changes, config, options, Some(reason)),
     };
@@ -377,7 +459,7 @@ impl<'c> Attribution<'c> {
             .into_iter()
             .map(|i| {
                 let c = &self.changes[i];
-                ChangeRef { section: c.section.clone(), index: c.index, id: c.id.clone() }
+                Cause { section: c.section.clone(), index: c.index, id: c.id.clone() }
             })
             .collect();
         Attributed { finding, changes }
@@ -512,8 +594,8 @@ impl Reach {
 }
 
 /// The reach of the touched ids in both models, or why two full audits are needed.
-fn plan(before: &Model, after: &Model, touched: &[&str]) -> Result<Plan, String> {
-    if before.date() != after.date() {
+fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<Plan, String> {
+    if before.date() != after.date() && !dated {
         return Err("the two models are read at different dates".to_string());
     }
     let mut reach: HashSet<String> = HashSet::new();
@@ -531,7 +613,10 @@ fn plan(before: &Model, after: &Model, touched: &[&str]) -> Result<Plan, String>
                 return true;
             };
             let parent = |m: &Model, n: Node| m.any_parent(n).map(|p| m.id(p).to_string());
-            terr.kind != o.1.kind || terr.validity != o.1.validity || parent(model, t) != parent(other, o.0)
+            terr.kind != o.1.kind
+                || terr.validity != o.1.validity
+                || model.status(t) != other.status(o.0)
+                || parent(model, t) != parent(other, o.0)
         };
         let mut r = Reach::default();
         r.grow(model, &seeds, &moved);

@@ -236,3 +236,22 @@ fn no_change_changes_nothing() {
     assert!(w.resolved.is_empty() && w.introduced.is_empty());
     assert!(w.examined.incremental);
 }
+
+/// A reform recorded as dates: the sample between years, against two full audits of the
+/// two views, with every gap the years open or close named by the records and links whose
+/// dates did it.
+#[test]
+fn dates_match_two_full_audits() {
+    let model = Model::sample();
+    let config = Config::default();
+    for (a, b) in [("2014", "2016"), ("2016-06-30", "2018"), ("2010", "2024"), ("2024", "2014")] {
+        let (from, to) = (a.parse().unwrap(), b.parse().unwrap());
+        let fast = tiaokuai::whatif::whatif_dates(&model, from, to, &config);
+        let changes: Vec<Change> = Vec::new();
+        let slow = whatif_full(&model.at(from), &model.at(to), &changes, &config);
+        assert_eq!(keys(&fast), keys(&slow), "{a} → {b}");
+        for x in fast.resolved.iter().chain(&fast.introduced) {
+            assert!(!x.changes.is_empty(), "{a} → {b}: {} names no change", x.finding);
+        }
+    }
+}
