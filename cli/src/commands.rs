@@ -19,6 +19,7 @@ use tiaokuai::render::{Table, escape_terminal};
 use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
 mod report;
+mod whatif;
 
 use crate::{
     AuditFormat, BaselineArgs, ColorArg, Command, ConvertTo, CsvFormulas, ExportTo, FailOn, Format, MetricsLevel,
@@ -302,6 +303,9 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
         }
         Command::Audit { file, config, format, fail_on, csv_formulas, baseline, .. } => {
             audit(file.as_deref(), config.as_deref(), format, fail_on, csv_formulas, &baseline, color)
+        }
+        Command::Whatif { args, config, from, to, format, fail_on_new } => {
+            whatif::whatif(&args, config.as_deref(), from, to, format, fail_on_new)
         }
         Command::Timeline { file, config, from, to, every, format, csv_formulas } => {
             timeline(file.as_deref(), config.as_deref(), from, to, every.map(Into::into), format, csv_formulas)

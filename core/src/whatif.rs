@@ -296,11 +296,12 @@ pub fn whatif_dates(model: &Model, from: crate::model::Date, to: crate::model::D
     run(&before, &after, &changes, config, Options::default(), true)
 }
 
-/// The key of a finding as a baseline keys it: rule code, subject id, street/town id.
+/// [`Finding::key`], owned.
 type Key = (&'static str, String, Option<String>);
 
 fn key(f: &Finding) -> Key {
-    (f.rule, f.subject.clone(), f.territory.clone())
+    let (rule, subject, territory) = f.key();
+    (rule, subject.to_string(), territory.map(str::to_string))
 }
 
 /// The what-if of the edit that turned `before` into `after`; see the [module documentation](self).
