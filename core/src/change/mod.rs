@@ -23,6 +23,7 @@
 //! # Ok::<(), tiaokuai::Error>(())
 //! ```
 
+mod apply;
 mod set;
 
 pub use set::*;
