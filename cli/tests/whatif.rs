@@ -64,8 +64,13 @@ fn the_2015_reform_as_dates_names_the_records_that_closed_its_gaps() {
         .iter()
         .map(|f| (f["rule"].as_str().unwrap(), f["subject"].as_str().unwrap()))
         .collect();
-    // The sample's README: S004 3 → 1 and A004 3 → 1 in 2015.
-    assert_eq!(resolved.iter().filter(|(r, _)| *r == "S004").count(), 2, "{resolved:?}");
+    // The sample's README: S004 3 → 1 and A004 3 → 1 in 2015. The three community working
+    // committees' S004 close; the new 吴淞街道党工委 opens its own (no administrative group).
+    let s004: Vec<&str> = resolved.iter().filter(|(r, _)| *r == "S004").map(|(_, s)| *s).collect();
+    assert_eq!(s004, ["yyl-sqgw", "ws-sqgw", "zm-sqgw"]);
+    let opened: Vec<&Value> = v["introduced"].as_array().unwrap().iter().filter(|f| f["rule"] == "S004").collect();
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0]["subject"], "ws-gw");
     assert_eq!(resolved.iter().filter(|(r, _)| *r == "A004").count(), 2, "{resolved:?}");
     for f in v["resolved"].as_array().unwrap() {
         assert!(!f["changes"].as_array().unwrap().is_empty(), "{f}");

@@ -314,6 +314,28 @@ pub fn whatif_with(before: &Model, after: &Model, changes: &[Change], config: &C
     run(before, after, changes, config, options, false)
 }
 
+/// The what-if of applying a change set to `model`, without writing anything: the change
+/// set is applied ([`Model::apply`]: all or nothing; `model` is untouched) and the edit's
+/// reach re-examined.
+///
+/// # Errors
+/// The errors of [`Model::apply`] when the change set does not apply; nothing is audited.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Config, Model, change::ChangeSet, whatif::whatif_change};
+/// let change = ChangeSet::from_json(r#"{"format": "tiaokuai-change/1",
+///   "add": {"links": [{"from": "yyl-c03-rc", "to": "yyl-c03-g2", "kind": "jurisdiction"}]}}"#)?;
+/// let w = whatif_change(&Model::sample(), &change, &Config::default())?;
+/// assert_eq!(w.resolved[0].finding.rule, "C008");
+/// assert_eq!(w.resolved[0].changes[0].section, "add.links");
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn whatif_change(model: &Model, change: &crate::change::ChangeSet, config: &Config) -> crate::Result<WhatIf> {
+    let after = model.apply(change)?;
+    Ok(whatif(model, &after, &changes_of(change), config))
+}
+
 /// `dated`: the two models are two dates of one document and `changes` hold every record
 /// and link whose standing differs.
 fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, options: Options, dated: bool) -> WhatIf {
