@@ -39,6 +39,7 @@ pub mod model;
 pub mod query;
 pub mod render;
 pub mod scenario;
+pub mod suggest;
 pub mod table;
 pub mod time;
 pub mod whatif;
