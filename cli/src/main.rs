@@ -380,6 +380,11 @@ pub enum Command {
         /// The baseline: accepted findings.
         #[command(flatten, next_help_heading = "Baseline")]
         baseline: BaselineArgs,
+        /// Write a suggested change set for each finding with a mechanical remedy (C001, D001,
+        /// C008, S002), atomically: into FILE.json as one document, or into the folder DIR
+        /// one change set per file, ready for `tiaokuai apply` once reviewed.
+        #[arg(long, value_name = "DIR|FILE", conflicts_with_all = ["from", "to"])]
+        suggest: Option<String>,
         /// Audit over a span from this date (its first day): each finding once, with the
         /// periods in which it held (with --to, or alone for a span without end).
         #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "fail_on")]

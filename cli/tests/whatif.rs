@@ -89,3 +89,30 @@ fn bad_input_exits_2_naming_the_file() {
     let (_, err) = run(&["whatif", "tests/data/whatif-grid.json", "--format", "csv"], 2);
     assert!(err.contains("not CSV"), "{err}");
 }
+
+#[test]
+fn audit_suggest_writes_change_sets_that_apply_and_close_their_findings() {
+    let dir = std::env::temp_dir().join(format!("tiaokuai-suggest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("all.json");
+    let (_, err) = run(&["audit", "--suggest", file.to_str().unwrap(), "--format", "json"], 0);
+    assert!(err.contains("suggested change sets"), "{err}");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(doc["format"], "tiaokuai-suggestions/1");
+    let n = doc["suggestions"].as_array().unwrap().len();
+    assert!(n >= 6, "{n}");
+    let folder = dir.join("fixes");
+    run(&["audit", "--suggest", folder.to_str().unwrap()], 0);
+    let mut names: Vec<String> =
+        std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names.len(), n);
+    let grid = names.iter().find(|n| n.contains("-C008-")).unwrap();
+    let change = folder.join(grid);
+    // The suggestion, applied by the what-if: closes its C008, opens nothing (a CI gate passes).
+    let v = json(&["whatif", change.to_str().unwrap(), "--fail-on-new", "info"], 0);
+    assert_eq!(v["resolved"][0]["rule"], "C008");
+    assert_eq!(v["introduced"].as_array().unwrap().len(), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
