@@ -71,7 +71,7 @@ use serde::Serialize;
 use crate::audit::{Config, Finding, RULES, Severity};
 use crate::evidence::Fact;
 use crate::metrics::Metrics;
-use crate::model::{Level, LinkKind, Model, Node, Record, RecordType};
+use crate::model::{Level, LinkKind, Model, Node, Record, RecordType, Status};
 
 /// One change of an edit, as the what-if attributes findings to it: where it stands in
 /// its change set (`section` such as `add.units`, `update`, `end`, `remove`, and its
@@ -493,7 +493,7 @@ impl<'c> Attribution<'c> {
 fn reach_ids(model: &Model, touched: &[&str]) -> HashSet<String> {
     let seeds: Vec<Node> = touched.iter().filter_map(|id| model.node(id)).collect();
     let mut r = Reach::default();
-    r.grow(model, &seeds, &|_| false);
+    r.grow(model, &seeds, &|_| false, &|_| true);
     r.set.iter().map(|&n| model.id(Node::new(n)).to_string()).collect()
 }
 
@@ -536,7 +536,9 @@ impl Reach {
 
     /// Grows the reach from `seeds`; `moved(t)` says whether territory `t` changed its
     /// parent, kind or dates (then every territory and unit below it is reached).
-    fn grow(&mut self, model: &Model, seeds: &[Node], moved: &dyn Fn(Node) -> bool) {
+    /// `chained(u)` says whether unit `u`'s place in the leadership lines may have changed
+    /// (its leaders, kind, level or standing): then every unit below it is reached.
+    fn grow(&mut self, model: &Model, seeds: &[Node], moved: &dyn Fn(Node) -> bool, chained: &dyn Fn(Node) -> bool) {
         let mut first: Vec<Node> = Vec::new();
         let push = |r: &mut Reach, n: Node, list: &mut Vec<Node>| {
             if r.add(n) {
@@ -601,8 +603,12 @@ impl Reach {
                 }
             }
         }
-        // Every unit below along `leads`.
-        let mut stack: Vec<Node> = near.into_iter().filter(|&n| model.record(n).record_type() == RecordType::Unit).collect();
+        // Every unit below a touched unit whose place in the leadership lines changed, along `leads`.
+        let mut stack: Vec<Node> = first
+            .iter()
+            .copied()
+            .filter(|&n| model.record(n).record_type() == RecordType::Unit && chained(n))
+            .collect();
         let mut seen: HashSet<u32> = stack.iter().map(|n| n.raw()).collect();
         while let Some(u) = stack.pop() {
             for (l, other) in model.any_links(u) {
@@ -641,8 +647,32 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
                 || model.status(t) != other.status(o.0)
                 || parent(model, t) != parent(other, o.0)
         };
+        // A unit whose leaders, kind, level, place, dates or standing differ between the models.
+        let chained = |u: Node| {
+            let Some(o) = other.node(model.id(u)) else { return true };
+            let (Some(a), Some(b)) = (model.unit(u), other.unit(o)) else { return true };
+            let place = |m: &Model, x: &crate::model::Unit| x.located_in.map(|l| m.id(l).to_string());
+            let leaders = |m: &Model, n: Node| -> Vec<(String, bool, Status)> {
+                m.all_links_to(n)
+                    .filter(|(_, l)| l.kind == LinkKind::Leads)
+                    .map(|(id, l)| (m.id(l.from).to_string(), l.is_primary(), m.link_status(id)))
+                    .collect()
+            };
+            let held = |m: &Model, n: Node| -> Vec<String> {
+                let mut v: Vec<String> = m.targets(n, &LinkKind::Jurisdiction).map(|t| m.id(t).to_string()).collect();
+                v.sort_unstable();
+                v
+            };
+            a.kind != b.kind
+                || a.validity != b.validity
+                || model.status(u) != other.status(o)
+                || model.level(u) != other.level(o)
+                || place(model, a) != place(other, b)
+                || leaders(model, u) != leaders(other, o)
+                || held(model, u) != held(other, o)
+        };
         let mut r = Reach::default();
-        r.grow(model, &seeds, &moved);
+        r.grow(model, &seeds, &moved, &chained);
         if r.set.len() > limit(model) {
             return Err(format!("its reach ({} records) is more than an eighth of the model", r.set.len()));
         }
