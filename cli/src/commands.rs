@@ -307,7 +307,16 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
                     .or_else(|_| tiaokuai::format::check_output_folder(Path::new(path), "suggestions", &[]))
                     .map_err(|e| Failure::Usage(e.to_string()))?;
             }
-            audit(file.as_deref(), config.as_deref(), format, fail_on, csv_formulas, &baseline, color, suggest.as_deref())
+            audit(
+                file.as_deref(),
+                config.as_deref(),
+                format,
+                fail_on,
+                csv_formulas,
+                &baseline,
+                color,
+                suggest.as_deref(),
+            )
         }
         Command::Whatif { args, config, from, to, format, fail_on_new } => {
             whatif::whatif(&args, config.as_deref(), from, to, format, fail_on_new)

@@ -30,7 +30,12 @@ fn json(args: &[&str], code: i32) -> Value {
 #[test]
 fn a_change_that_closes_a_gap_names_it_and_its_change() {
     let (out, _) = run(&["whatif", "tests/data/whatif-grid.json"], 0);
-    assert!(out.starts_with("what-if tests/data/whatif-grid.json (友谊路三居民区第二网格交居委会负责): 1 resolved, 0 introduced"), "{out}");
+    assert!(
+        out.starts_with(
+            "what-if tests/data/whatif-grid.json (友谊路三居民区第二网格交居委会负责): 1 resolved, 0 introduced"
+        ),
+        "{out}"
+    );
     assert!(out.contains("warning[C008 grid-unassigned] yyl-c03-g2"), "{out}");
     assert!(out.contains("by add.links[0] yyl-c03-rc -jurisdiction-> yyl-c03-g2"), "{out}");
     let v = json(&["whatif", "tests/data/whatif-grid.json"], 0);

@@ -89,7 +89,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seed: u64 = args.next().map_or(Ok(1), |s| s.parse())?;
     let t = Instant::now();
     let model = generate(scale, seed)?;
-    println!("{}: {} records, {} links, generated in {:.1} s", scale.as_str(), model.len(), model.link_count(), t.elapsed().as_secs_f64());
+    println!(
+        "{}: {} records, {} links, generated in {:.1} s",
+        scale.as_str(),
+        model.len(),
+        model.link_count(),
+        t.elapsed().as_secs_f64()
+    );
     let config = Config::default();
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let (mut fast, mut with_metrics, mut full, mut apply) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());

@@ -118,7 +118,9 @@ fn replace(doc: &mut Value, at: &str, old: &str, new: &str, everywhere: bool) {
             match v {
                 Value::String(s) if s == old => *s = new.to_string(),
                 Value::Array(a) => a.iter_mut().for_each(|x| walk(x, old, new)),
-                Value::Object(o) => o.iter_mut().filter(|(k, _)| k.as_str() != "meta").for_each(|(_, x)| walk(x, old, new)),
+                Value::Object(o) => {
+                    o.iter_mut().filter(|(k, _)| k.as_str() != "meta").for_each(|(_, x)| walk(x, old, new))
+                }
                 _ => {}
             }
         }
@@ -159,8 +161,7 @@ fn party_holders(model: &Model, place: Node) -> Vec<Node> {
 /// Suggestions for the findings of `report` (an audit of `model`) whose remedy is mechanical,
 /// in report order.
 pub fn suggest(model: &Model, report: &Report) -> Vec<Suggestion> {
-    let broken: std::collections::HashSet<&str> =
-        report.findings_of("S003").map(|f| f.subject.as_str()).collect();
+    let broken: std::collections::HashSet<&str> = report.findings_of("S003").map(|f| f.subject.as_str()).collect();
     let mut out = Vec::new();
     for f in &report.findings {
         let Some(subject) = model.node(&f.subject) else { continue };
@@ -217,7 +218,12 @@ fn c001(model: &Model, u: Node, broken: &std::collections::HashSet<&str>) -> Mad
     let mut record = json!({"id": id, "name": name, "kind": kind.to_string(), "sector": "party", "members": members});
     let mut links = vec![json!({"from": id, "to": uid, "kind": "party_org_of"})];
     let mut choices = vec![
-        Choice { at: "add.units[0].id".into(), what: "the new organisation's id".into(), default: id.clone(), candidates: vec![] },
+        Choice {
+            at: "add.units[0].id".into(),
+            what: "the new organisation's id".into(),
+            default: id.clone(),
+            candidates: vec![],
+        },
         Choice { at: "add.units[0].name".into(), what: "its name".into(), default: name, candidates: vec![] },
     ];
     if let Some(place) = unit.located_in {
@@ -241,7 +247,10 @@ fn c001(model: &Model, u: Node, broken: &std::collections::HashSet<&str>) -> Mad
             candidates: ids(model, &ok),
         });
     }
-    let title = format!("set up a Party organisation for {uid} ({} full members; or give it a Party-building instructor)", members);
+    let title = format!(
+        "set up a Party organisation for {uid} ({} full members; or give it a Party-building instructor)",
+        members
+    );
     Some((title, json!({"add": {"units": [record], "links": links}}), choices))
 }
 
@@ -281,7 +290,9 @@ fn c008(model: &Model, g: Node) -> Made {
     let parent = model.parent(g)?;
     let holders: Vec<Node> = model
         .sources(parent, &LinkKind::Jurisdiction)
-        .filter(|&h| model.unit(h).is_some_and(|u| !matches!(u.kind, UnitKind::Department | UnitKind::DispatchedAgency)))
+        .filter(|&h| {
+            model.unit(h).is_some_and(|u| !matches!(u.kind, UnitKind::Department | UnitKind::DispatchedAgency))
+        })
         .collect();
     let committee = |h: &Node| {
         model.unit(*h).is_some_and(|u| matches!(u.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee))

@@ -105,12 +105,7 @@ impl Change {
         id: impl Into<String>,
         touches: impl IntoIterator<Item = S>,
     ) -> Change {
-        Change {
-            section: section.into(),
-            index,
-            id: id.into(),
-            touches: touches.into_iter().map(Into::into).collect(),
-        }
+        Change { section: section.into(), index, id: id.into(), touches: touches.into_iter().map(Into::into).collect() }
     }
 }
 
@@ -251,7 +246,9 @@ pub fn changes_of(cs: &crate::change::ChangeSet) -> Vec<Change> {
     out.extend(add.units.iter().enumerate().map(|(i, u)| record("add.units", i, &u.id)));
     out.extend(add.matters.iter().enumerate().map(|(i, m)| record("add.matters", i, &m.id)));
     out.extend(add.items.iter().enumerate().map(|(i, m)| record("add.items", i, &m.id)));
-    out.extend(add.links.iter().enumerate().map(|(i, l)| link("add.links", i, &l.from, &l.kind, &l.to, l.scope.as_ref())));
+    out.extend(
+        add.links.iter().enumerate().map(|(i, l)| link("add.links", i, &l.from, &l.kind, &l.to, l.scope.as_ref())),
+    );
     out.extend(cs.update.iter().enumerate().map(|(i, u)| record("update", i, &u.id)));
     let target = |section: &str, i: usize, t: &Target| match t {
         Target::Record(id) => record(section, i, id),
@@ -389,13 +386,7 @@ fn full(
 
 /// Splits two lists of findings (each in report order) into resolved, introduced and left,
 /// and attributes the first two.
-fn compare(
-    before: &Model,
-    after: &Model,
-    fb: Vec<Finding>,
-    fa: Vec<Finding>,
-    changes: &[Change],
-) -> WhatIf {
+fn compare(before: &Model, after: &Model, fb: Vec<Finding>, fa: Vec<Finding>, changes: &[Change]) -> WhatIf {
     let kb: HashSet<Key> = fb.iter().map(key).collect();
     let ka: HashSet<Key> = fa.iter().map(key).collect();
     let mut resolved = Vec::new();
@@ -508,7 +499,9 @@ struct Plan {
 fn broad(model: &Model, node: Node) -> Option<String> {
     let id = model.id(node);
     match model.record(node) {
-        Record::Matter(_) => Some(format!("it touches matter {id:?} (A001–A004 resolve every matter in every street/town)")),
+        Record::Matter(_) => {
+            Some(format!("it touches matter {id:?} (A001–A004 resolve every matter in every street/town)"))
+        }
         Record::Territory(t) => match t.kind.level() {
             Some(l) if l > Level::Street => None,
             _ => Some(format!(

@@ -17,9 +17,10 @@ fn check(model: &Model, per_rule: usize) -> Vec<&'static str> {
             continue;
         }
         let w = whatif_change(model, &s.change, &config).unwrap_or_else(|e| panic!("{} {}: {e}", s.rule, s.subject));
-        let closed = w.resolved.iter().any(|a| {
-            a.finding.rule == s.rule && a.finding.subject == s.subject && a.finding.territory == s.territory
-        });
+        let closed = w
+            .resolved
+            .iter()
+            .any(|a| a.finding.rule == s.rule && a.finding.subject == s.subject && a.finding.territory == s.territory);
         assert!(closed, "{} {} is not closed by\n{}", s.rule, s.subject, s.to_json());
         assert!(
             w.introduced.is_empty(),

@@ -34,8 +34,14 @@ fn id_of(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
-const PARTY: [&str; 6] =
-    ["party_committee", "party_working_committee", "party_group", "party_general_branch", "party_branch", "joint_party_branch"];
+const PARTY: [&str; 6] = [
+    "party_committee",
+    "party_working_committee",
+    "party_group",
+    "party_general_branch",
+    "party_branch",
+    "joint_party_branch",
+];
 
 /// One random edit of the document: the change as the what-if sees it, or `None` when the
 /// dice chose something the document has none of.
@@ -88,7 +94,8 @@ fn edit(doc: &mut Value, rng: &mut Rng, serial: usize) -> Option<Change> {
         }
         5 => {
             let id = format!("new-unit-{serial}");
-            let kinds = ["enterprise", "social_organization", "party_branch", "dispatched_agency", "residents_committee"];
+            let kinds =
+                ["enterprise", "social_organization", "party_branch", "dispatched_agency", "residents_committee"];
             let mut u = json!({"id": id, "name": "新单位", "kind": kinds[rng.below(kinds.len())], "sector": "private",
                                "members": rng.below(8)});
             if let Some(t) = terrs.get(rng.below(terrs.len())) {

@@ -168,7 +168,11 @@ fn moved(before: &[Area], after: &[Area]) -> Vec<String> {
 /// `{"format": "tiaokuai-suggestions/1", "suggestions": [change sets]}`, any other path a
 /// folder with one change set per file (`NNN-RULE-SUBJECT.json`, ready for `tiaokuai apply`).
 /// Returns how many were written.
-pub(super) fn write_suggestions(path: &str, model: &tiaokuai::Model, report: &tiaokuai::Report) -> Result<usize, Failure> {
+pub(super) fn write_suggestions(
+    path: &str,
+    model: &tiaokuai::Model,
+    report: &tiaokuai::Report,
+) -> Result<usize, Failure> {
     let suggestions = tiaokuai::suggest::suggest(model, report);
     let p = std::path::Path::new(path);
     let to_io = |path: &std::path::Path, e: std::io::Error| tiaokuai::Error::Io {
@@ -186,16 +190,24 @@ pub(super) fn write_suggestions(path: &str, model: &tiaokuai::Model, report: &ti
     } else {
         // File names from the rule and a subject made safe for any file system.
         let safe = |s: &str| -> String {
-            s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).take(60).collect()
+            s.chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+                .take(60)
+                .collect()
         };
-        let names: Vec<String> =
-            suggestions.iter().enumerate().map(|(i, s)| format!("{:03}-{}-{}.json", i + 1, s.rule, safe(&s.subject))).collect();
+        let names: Vec<String> = suggestions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{:03}-{}-{}.json", i + 1, s.rule, safe(&s.subject)))
+            .collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         tiaokuai::format::write_dir_atomic(p, "suggestions", &refs, |dir| {
             for (name, s) in names.iter().zip(&suggestions) {
                 let file = dir.join(name);
                 let text = s.to_json() + "\n";
-                tiaokuai::format::write_new(&file, |w| std::io::Write::write_all(w, text.as_bytes()).map_err(|e| to_io(&file, e)))?;
+                tiaokuai::format::write_new(&file, |w| {
+                    std::io::Write::write_all(w, text.as_bytes()).map_err(|e| to_io(&file, e))
+                })?;
             }
             Ok(())
         })?;
