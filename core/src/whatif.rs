@@ -698,30 +698,66 @@ fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
             }
         }
     }
-    // Units: their place and jurisdictions; Party organisations' units and registrations
-    // (and those units' places and jurisdictions).
-    let place = |model: &Model, u: Node, set: &mut HashSet<u32>, list: &mut Vec<Node>| {
+    // A unit's place and jurisdictions: all of them for the reach's units; for the others
+    // what their level and street/town read (the highest territory held, and the held
+    // territories in link order up to the first inside a street/town).
+    let place = |model: &Model, u: Node, all: bool, set: &mut HashSet<u32>, list: &mut Vec<Node>| {
         if let Some(l) = model.unit(u).and_then(|x| x.located_in) {
             put(set, list, l);
         }
+        let mut top: Option<(Level, Node)> = None;
         for (l, other) in model.any_links(u) {
             let link = model.link(l);
-            if link.from == u && link.kind == LinkKind::Jurisdiction {
+            if link.from != u || link.kind != LinkKind::Jurisdiction {
+                continue;
+            }
+            if all {
                 put(set, list, other);
+                continue;
+            }
+            if let Some(level) = model.territory(other).and_then(|t| t.kind.level())
+                && top.is_none_or(|(best, _)| level < best)
+            {
+                top = Some((level, other));
+            }
+            put(set, list, other);
+            let placed = model.ancestors(other).any(|t| model.territory(t).is_some_and(|x| x.kind.is_township_level()));
+            if placed && model.link_status(l) != Status::OutOfForce {
+                break;
             }
         }
+        if let Some((_, t)) = top {
+            put(set, list, t);
+        }
     };
+    let in_reach: HashSet<u32> = r.iter().map(|n| n.raw()).collect();
     let level1: Vec<Node> = list.clone();
     for &u in &level1 {
         if model.unit(u).is_none() {
             continue;
         }
-        place(model, u, &mut set, &mut list);
+        let mine = in_reach.contains(&u.raw());
+        place(model, u, mine, &mut set, &mut list);
         for (l, other) in model.any_links(u) {
             let link = model.link(l);
             if link.from == u && matches!(link.kind, LinkKind::PartyOrgOf | LinkKind::RegistersWith) {
                 put(&mut set, &mut list, other);
-                place(model, other, &mut set, &mut list);
+                place(model, other, false, &mut set, &mut list);
+            }
+        }
+        // D001 of a Party organisation of the reach: who holds each place of its units.
+        if mine && model.unit(u).is_some_and(|x| x.kind.is_party_org()) {
+            for c in model.targets(u, &LinkKind::PartyOrgOf) {
+                let Some(at) = model.unit(c).and_then(|x| x.located_in) else { continue };
+                for t in model.ancestors(at) {
+                    put(&mut set, &mut list, t);
+                    for h in model.sources(t, &LinkKind::Jurisdiction) {
+                        put(&mut set, &mut list, h);
+                    }
+                    if model.territory(t).is_some_and(|x| x.kind.is_township_level()) {
+                        break;
+                    }
+                }
             }
         }
     }
@@ -733,7 +769,7 @@ fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
             let link = model.link(l);
             if link.kind == LinkKind::Leads && link.to == u && up.insert(other.raw()) {
                 put(&mut set, &mut list, other);
-                place(model, other, &mut set, &mut list);
+                place(model, other, false, &mut set, &mut list);
                 stack.push(other);
             }
         }
