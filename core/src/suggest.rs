@@ -231,7 +231,7 @@ fn c001(model: &Model, u: Node, broken: &std::collections::HashSet<&str>) -> Mad
         let holders = party_holders(model, place);
         // The one that leads it must have a whole chain, or the new organisation's would break.
         let ok: Vec<Node> = holders.iter().copied().filter(|h| !broken.contains(model.id(*h))).collect();
-        let Some(&q) = ok.first() else { return None };
+        let &q = ok.first()?;
         links.push(json!({"from": id, "to": model.id(q), "kind": "registers_with"}));
         links.push(json!({"from": model.id(q), "to": id, "kind": "leads"}));
         choices.push(Choice {
@@ -270,7 +270,7 @@ fn d001(model: &Model, p: Node) -> Made {
         if exempt || done {
             continue;
         }
-        let Some(&q) = holders.iter().find(|&&h| h != p) else { return None };
+        let &q = holders.iter().find(|&&h| h != p)?;
         choices.push(Choice {
             at: format!("add.links[{}].to", links.len()),
             what: format!("the Party organisation where {} sits that {pid} registers with", model.id(u)),
