@@ -273,7 +273,9 @@ pub fn changes_of(cs: &crate::change::ChangeSet) -> Vec<Change> {
 ///   "links": [{"from": "c-dzb", "to": "c", "kind": "jurisdiction", "since": "2017-03-01"}]}"#)?;
 /// let w = whatif_dates(&model, "2016".parse()?, "2018".parse()?, &Config::default());
 /// assert_eq!(w.resolved[0].finding.rule, "C006");
-/// assert_eq!(w.resolved[0].changes[0].section, "records");
+/// // The link arriving at the community's subject is what closed it.
+/// assert_eq!(w.resolved[0].changes[0].section, "links");
+/// assert_eq!(w.resolved[0].changes[0].id, "c-dzb -jurisdiction-> c");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn whatif_dates(model: &Model, from: crate::model::Date, to: crate::model::Date, config: &Config) -> WhatIf {
