@@ -262,3 +262,24 @@ fn dates_match_two_full_audits() {
         }
     }
 }
+
+/// A `leads` link removed high up breaks the chains of every community organisation below
+/// it (S003): the reach must follow the leadership lines down.
+#[test]
+fn a_chain_broken_high_up_reaches_every_organisation_below() {
+    let base = Model::sample();
+    let mut doc: Value = serde_json::from_str(&base.to_json()).unwrap();
+    let links = arr(&mut doc, "links");
+    let i = links.iter().position(|l| l["from"] == "bs-dw" && l["to"] == "yyl-gw" && l["kind"] == "leads").unwrap();
+    links.remove(i);
+    let after = Model::from_json(&doc.to_string()).unwrap();
+    let changes = [Change::new("remove", 0, "bs-dw -leads-> yyl-gw", ["bs-dw", "yyl-gw"])];
+    let config = Config::default();
+    let fast = whatif(&base, &after, &changes, &config);
+    let slow = whatif_full(&base, &after, &changes, &config);
+    assert!(fast.examined.incremental);
+    assert!(slow.introduced.iter().filter(|a| a.finding.rule == "S003").count() >= 3);
+    assert_eq!(keys(&fast), keys(&slow));
+    // Attributed through the reach: the removed link is named for every broken chain.
+    assert!(fast.introduced.iter().all(|a| a.changes.len() == 1 && a.changes[0].index == 0));
+}
