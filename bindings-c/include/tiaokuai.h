@@ -919,6 +919,31 @@ const char *tiaokuai_finding_message(const struct tiaokuai_finding *finding,
                                      size_t *out_len);
 
 /**
+ * What an edit does to the gaps, without changing the model (issue #13): applies the
+ * change set `change_json` (`change_len` bytes of UTF-8, a `tiaokuai-change/1`
+ * document) to a copy of the model and writes, as pretty-printed JSON, the findings it
+ * resolves, introduces and leaves (each resolved or introduced finding with
+ * `"changes"`: the section, index and id of the changes that caused it), the metrics
+ * before and after, and how it was examined (`docs/whatif.md`). The config is as for
+ * `tiaokuai_model_audit` (NULL with length 0 for the defaults).
+ *
+ * A change set that cannot be read gives `TIAOKUAI_RESULT_INVALID` (or the parse
+ * error) naming the section, index and field; one that does not apply gives the error
+ * of `tiaokuai_model_apply`, naming every problem. The model is never changed.
+ *
+ * On success writes a new string owned by the caller to `*out_json` (free it with
+ * `tiaokuai_string_free`), and its length to `*out_len` when not NULL.
+ */
+enum tiaokuai_result tiaokuai_whatif_json(const struct tiaokuai_model *model,
+                                          const char *change_json,
+                                          size_t change_len,
+                                          const char *config_json,
+                                          size_t config_len,
+                                          char **out_json,
+                                          size_t *out_len,
+                                          struct tiaokuai_error **out_error);
+
+/**
  * Reads and runs the scenario file at `path` (`path_len` bytes of UTF-8).
  *
  * A scenario whose expectations fail is not an error: the call succeeds and

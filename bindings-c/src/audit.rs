@@ -399,3 +399,43 @@ pub unsafe extern "C" fn tiaokuai_finding_message(
     // SAFETY: NULL or a live finding; out_len NULL or writable.
     unsafe { finding_text(finding, out_len, |f| Some(&f.message)) }
 }
+
+/// What an edit does to the gaps, without changing the model (issue #13): applies the
+/// change set `change_json` (`change_len` bytes of UTF-8, a `tiaokuai-change/1`
+/// document) to a copy of the model and writes, as pretty-printed JSON, the findings it
+/// resolves, introduces and leaves (each resolved or introduced finding with
+/// `"changes"`: the section, index and id of the changes that caused it), the metrics
+/// before and after, and how it was examined (`docs/whatif.md`). The config is as for
+/// `tiaokuai_model_audit` (NULL with length 0 for the defaults).
+///
+/// A change set that cannot be read gives `TIAOKUAI_RESULT_INVALID` (or the parse
+/// error) naming the section, index and field; one that does not apply gives the error
+/// of `tiaokuai_model_apply`, naming every problem. The model is never changed.
+///
+/// On success writes a new string owned by the caller to `*out_json` (free it with
+/// `tiaokuai_string_free`), and its length to `*out_len` when not NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_whatif_json(
+    model: *const tiaokuai_model,
+    change_json: *const c_char,
+    change_len: usize,
+    config_json: *const c_char,
+    config_len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_json = out_ptr(out_json, "out_json")?;
+        // SAFETY: inputs as documented; outputs checked or optional.
+        unsafe {
+            let model = &borrow(model, "model")?.model;
+            let change = crate::ffi::str_in(change_json, change_len, "change_json")?;
+            let config = config_in(config_json, config_len, &LoadOptions::default())?;
+            let change = tiaokuai::change::ChangeSet::from_json(change)?;
+            let w = tiaokuai::whatif::whatif_change(model, &change, &config)?;
+            write_string(out_json, out_len, &w.to_json());
+        }
+        Ok(())
+    })
+}

@@ -72,9 +72,10 @@ pub struct Applied<'b> {
     pub unused: Vec<&'b Entry>,
 }
 
-/// The key of a finding in a baseline.
+/// The key of a finding in a baseline ([`Finding::key`], owned).
 fn key(f: &Finding) -> (String, String, Option<String>) {
-    (f.rule.to_string(), f.subject.clone(), f.territory.clone())
+    let (rule, subject, territory) = f.key();
+    (rule.to_string(), subject.to_string(), territory.map(str::to_string))
 }
 
 impl Baseline {

@@ -20,6 +20,7 @@ use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
 mod cases;
 mod report;
+pub(crate) mod whatif;
 
 use crate::{
     AuditFormat, BaselineArgs, ColorArg, Command, ConvertTo, CsvFormulas, ExportTo, FailOn, Format, MetricsLevel,
@@ -304,8 +305,25 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
             };
             audit_over(file.as_deref(), config.as_deref(), format, csv_formulas, from, to)
         }
-        Command::Audit { file, config, format, fail_on, csv_formulas, baseline, .. } => {
-            audit(file.as_deref(), config.as_deref(), format, fail_on, csv_formulas, &baseline, color)
+        Command::Audit { file, config, format, fail_on, csv_formulas, baseline, suggest, .. } => {
+            if let Some(path) = &suggest {
+                tiaokuai::format::check_output_file(Path::new(path))
+                    .or_else(|_| tiaokuai::format::check_output_folder(Path::new(path), "suggestions", &[]))
+                    .map_err(|e| Failure::Usage(e.to_string()))?;
+            }
+            audit(
+                file.as_deref(),
+                config.as_deref(),
+                format,
+                fail_on,
+                csv_formulas,
+                &baseline,
+                color,
+                suggest.as_deref(),
+            )
+        }
+        Command::Whatif { args, config, from, to, format, fail_on_new } => {
+            whatif::whatif(&args, config.as_deref(), from, to, format, fail_on_new)
         }
         Command::Timeline { file, config, from, to, every, format, csv_formulas } => {
             timeline(file.as_deref(), config.as_deref(), from, to, every.map(Into::into), format, csv_formulas)
@@ -627,6 +645,7 @@ fn write_csv<T: serde::Serialize>(rows: &[T], out: &mut Out, formulas: CsvFormul
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn audit(
     file: Option<&str>,
     config: Option<&str>,
@@ -635,6 +654,7 @@ fn audit(
     formulas: CsvFormulas,
     baseline: &BaselineArgs,
     color: ColorArg,
+    suggest: Option<&str>,
 ) -> CmdResult {
     let options = LOAD_OPTIONS.get_or_init(LoadOptions::default);
     // The baseline is read (and its output path checked) before the model is loaded.
@@ -653,6 +673,10 @@ fn audit(
     let model = load(file)?;
     let config = load_config(config)?;
     let report = model.audit(&config);
+    if let Some(path) = suggest {
+        let n = whatif::write_suggestions(path, model, &report)?;
+        eprintln!("wrote {n} suggested change sets to {}", escape_terminal(path));
+    }
     let today = crate::baseline::today();
     let written;
     let base = if baseline.write_baseline {

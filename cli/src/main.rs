@@ -194,6 +194,20 @@ pub enum MeetingsByArg {
     Street,
 }
 
+/// When `whatif` exits with status 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum FailOnNew {
+    /// The edit introduces a finding of severity error.
+    Error,
+    /// It introduces a finding of severity error or warning.
+    Warning,
+    /// It introduces any finding.
+    Info,
+    /// Never: report only.
+    #[default]
+    Never,
+}
+
 /// The level metrics are shown at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum MetricsLevel {
@@ -376,6 +390,11 @@ pub enum Command {
         /// The baseline: accepted findings.
         #[command(flatten, next_help_heading = "Baseline")]
         baseline: BaselineArgs,
+        /// Write a suggested change set for each finding with a mechanical remedy (C001, D001,
+        /// C008, S002), atomically: into FILE.json as one document, or into the folder DIR
+        /// one change set per file, ready for `tiaokuai apply` once reviewed.
+        #[arg(long, value_name = "DIR|FILE", conflicts_with_all = ["from", "to"])]
+        suggest: Option<String>,
         /// Audit over a span from this date (its first day): each finding once, with the
         /// periods in which it held (with --to, or alone for a span without end).
         #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "fail_on")]
@@ -383,6 +402,30 @@ pub enum Command {
         /// Audit over a span up to this date (its last day); see --from.
         #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "fail_on")]
         to: Option<tiaokuai::Date>,
+    },
+    /// What an edit does to the gaps, without writing anything: the findings a change set
+    /// (or the span between two dates) resolves, introduces and leaves, each with the
+    /// changes that caused it, and the metrics before and after.
+    Whatif {
+        /// `[MODEL] CHANGE`: the model (the embedded sample when omitted) and the change set
+        /// (`tiaokuai-change/1`); with --from/--to, the model alone.
+        #[arg(value_name = "[MODEL] CHANGE", num_args = 0..=2)]
+        args: Vec<String>,
+        /// An audit config (JSON or TOML).
+        #[arg(long)]
+        config: Option<String>,
+        /// A reform recorded as dates: the model at this date is the "before" …
+        #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to")]
+        from: Option<tiaokuai::Date>,
+        /// … and at this date the "after".
+        #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
+        to: Option<tiaokuai::Date>,
+        /// Output format (table: a summary for people; json: everything).
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Exit with status 1 when the edit introduces a finding of this severity or worse.
+        #[arg(long, value_enum, default_value_t)]
+        fail_on_new: FailOnNew,
     },
     /// The metrics and the findings counted by rule at a series of dates: each year,
     /// quarter or month from --from to --to (read as the period's last day), or, without

@@ -49,7 +49,7 @@ impl Position {
 
     /// True for a position in the `links` array (or `links.csv`).
     pub fn is_link(&self) -> bool {
-        self.array.starts_with("links")
+        self.array.starts_with("links") || self.array == "add.links"
     }
 }
 
@@ -265,6 +265,22 @@ pub enum Error {
         /// The file or folder.
         path: String,
     },
+
+    /// An input was refused for several problems, all listed (a change set whose apply
+    /// would leave the model invalid names every change at fault). Nothing was changed.
+    #[error("{}", rejected_message(what, problems))]
+    Rejected {
+        /// What was refused (`change set "…"`).
+        what: String,
+        /// Every problem found, each naming its section, index, id and field.
+        problems: Vec<Error>,
+    },
+}
+
+fn rejected_message(what: &str, problems: &[Error]) -> String {
+    let n = problems.len();
+    let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    format!("{what} refused, {n} problem{}: {}", if n == 1 { "" } else { "s" }, list.join("; "))
 }
 
 /// The record type with its indefinite article: "a unit", "an item".
@@ -283,9 +299,11 @@ fn format_message(found: Option<&str>) -> String {
 }
 
 impl Error {
-    /// The position of the record the error is about, for loading errors.
+    /// The position of the record the error is about, for loading errors (for
+    /// [`Error::Rejected`], its first problem's).
     pub fn position(&self) -> Option<&Position> {
         match self {
+            Error::Rejected { problems, .. } => problems.first().and_then(Error::position),
             Error::InvalidField { at, .. }
             | Error::InvalidCount { at, .. }
             | Error::UnknownWord { at, .. }
@@ -347,6 +365,7 @@ impl Error {
             Error::NotInForce { .. } => "not_in_force",
             Error::WrongRecordType { .. } => "wrong_record_type",
             Error::Invalid { .. } => "invalid",
+            Error::Rejected { .. } => "rejected",
         }
     }
 

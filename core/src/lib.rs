@@ -27,6 +27,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod change;
 pub mod divisions;
 mod error;
 pub mod evidence;
@@ -41,8 +42,10 @@ pub mod people;
 pub mod query;
 pub mod render;
 pub mod scenario;
+pub mod suggest;
 pub mod table;
 pub mod time;
+pub mod whatif;
 
 pub use audit::{
     Config, Family, Finding, Profiles, RULES, Report, Rule, RuleCount, RuleSetting, Severity, Summary, Thresholds,

@@ -343,6 +343,23 @@ pub struct Finding {
     pub uncertain: Evidence<'static>,
 }
 
+impl Finding {
+    /// What identifies a finding from one report to the next: the rule's code, the
+    /// subject's id and the street/town's id. Baselines accept findings by this key and
+    /// what-ifs ([`crate::whatif`]) match the findings before and after an edit by it.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Config, Model};
+    /// let report = Model::sample().audit(&Config::default());
+    /// let f = &report.findings[0];
+    /// assert_eq!(f.key(), (f.rule, f.subject.as_str(), f.territory.as_deref()));
+    /// ```
+    pub fn key(&self) -> (&'static str, &str, Option<&str>) {
+        (self.rule, &self.subject, self.territory.as_deref())
+    }
+}
+
 impl fmt::Display for Finding {
     /// `warning[C001 no-party-org] acme @310113003: unit "acme" (…) has 5 full members …`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -89,10 +89,10 @@ impl Locate for Position {
 }
 
 /// A record's array, index and id (for links, the `from` id), borrowed.
-struct At<'a> {
-    array: &'static str,
-    index: usize,
-    id: &'a str,
+pub(crate) struct At<'a> {
+    pub(crate) array: &'static str,
+    pub(crate) index: usize,
+    pub(crate) id: &'a str,
 }
 
 impl Locate for At<'_> {
@@ -151,11 +151,11 @@ pub(crate) fn count_text(raw: &RawValue) -> std::result::Result<u32, (String, &'
     count_rule(loose).map_err(|(_, reason)| (text, reason))
 }
 
-fn word<T: std::str::FromStr<Err = UnknownWord>>(at: &impl Locate, field: &str, s: &str) -> Result<T> {
+pub(crate) fn word<T: std::str::FromStr<Err = UnknownWord>>(at: &impl Locate, field: &str, s: &str) -> Result<T> {
     s.parse::<T>().map_err(|source| Error::UnknownWord { at: at.pos(), field: field.into(), source })
 }
 
-fn date(at: &impl Locate, field: &str, s: Option<Cow<'_, str>>) -> Result<Option<Date>> {
+pub(crate) fn date(at: &impl Locate, field: &str, s: Option<Cow<'_, str>>) -> Result<Option<Date>> {
     match s {
         None => Ok(None),
         Some(s) => s.parse::<Date>().map(Some).map_err(|message| Error::InvalidField {
@@ -170,7 +170,7 @@ fn validity(at: &impl Locate, since: Option<Cow<'_, str>>, until: Option<Cow<'_,
     Ok(Validity::new(date(at, "since", since)?, date(at, "until", until)?))
 }
 
-fn attrs(at: &impl Locate, raw: Option<&RawValue>) -> Result<Option<Attrs>> {
+pub(crate) fn attrs(at: &impl Locate, raw: Option<&RawValue>) -> Result<Option<Attrs>> {
     raw.map(|r| {
         Attrs::from_raw(r, ATTRS_DEPTH).map_err(|message| Error::InvalidField {
             at: at.pos(),
@@ -376,7 +376,7 @@ fn lone_surrogate(text: &str, e: &serde_json::Error) -> Option<String> {
 }
 
 /// Parses one record, turning a serde error into one naming the record and field.
-fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawValue) -> Result<T> {
+pub(crate) fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawValue) -> Result<T> {
     if !raw.get().starts_with('{') {
         // Checked first: serde would read a struct from an array (`["a", "A", "city"]`).
         return Err(Error::InvalidField {
@@ -829,7 +829,7 @@ fn load_doc(
 /// A territory, with its parent when it is among the territories added already (then the spec
 /// carries no copy of the parent's id): resolving here, on the parsing threads, spares the
 /// builder a lookup and an allocation per record.
-fn territory_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<Node>, TerritorySpec)> {
+pub(crate) fn territory_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<Node>, TerritorySpec)> {
     let r: TerritoryRaw<'_> = parse_record("territories", i, raw)?;
     let at = At { array: "territories", index: i, id: &r.id };
     let found = r.parent.as_deref().and_then(|p| b.territory_node(p));
@@ -845,7 +845,7 @@ fn territory_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<
 
 /// A unit, with its `located_in` when it is among the territories added already (as for
 /// [`territory_spec`]).
-fn unit_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<Node>, UnitSpec)> {
+pub(crate) fn unit_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<Node>, UnitSpec)> {
     let r: UnitRaw<'_> = parse_record("units", i, raw)?;
     let at = At { array: "units", index: i, id: &r.id };
     let found = r.located_in.as_deref().and_then(|t| b.territory_node(t));
@@ -863,7 +863,7 @@ fn unit_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<Node>
     Ok((found, spec))
 }
 
-fn matter_spec(i: usize, raw: &RawValue) -> Result<MatterSpec> {
+pub(crate) fn matter_spec(i: usize, raw: &RawValue) -> Result<MatterSpec> {
     let r: MatterRaw<'_> = parse_record("matters", i, raw)?;
     let at = At { array: "matters", index: i, id: &r.id };
     let spec = MatterSpec {
@@ -875,7 +875,7 @@ fn matter_spec(i: usize, raw: &RawValue) -> Result<MatterSpec> {
     Ok(spec)
 }
 
-fn item_spec(i: usize, raw: &RawValue) -> Result<ItemSpec> {
+pub(crate) fn item_spec(i: usize, raw: &RawValue) -> Result<ItemSpec> {
     let r: ItemRaw<'_> = parse_record("items", i, raw)?;
     let at = At { array: "items", index: i, id: &r.id };
     let spec = ItemSpec {
@@ -954,6 +954,25 @@ pub(crate) fn holding(
     }))
 }
 
+/// Parses link `i` into a spec naming its ends by id, unresolved (a change set's `add.links`):
+/// the same fields and messages as [`prepare_link`].
+pub(crate) fn link_spec(i: usize, raw: &RawValue) -> Result<LinkSpec> {
+    let r: LinkRaw<'_> = parse_record("links", i, raw)?;
+    let at = At { array: "links", index: i, id: &r.from };
+    Ok(LinkSpec {
+        primary: r.primary,
+        power: r.power.as_deref().map(|s| word(&at, "power", s)).transpose()?,
+        role: r.role.as_deref().map(|s| word(&at, "role", s)).transpose()?,
+        scope: r.scope.map(Cow::into_owned),
+        members: count_raw(&at, "members", r.members)?,
+        event: r.event.as_deref().map(|s| word(&at, "event", s)).transpose()?,
+        holding: holding(&at, r.post.as_deref(), r.band.as_deref(), count_raw(&at, "grade", r.grade)?, r.channel.as_deref())?,
+        attrs: attrs(&at, r.attrs)?,
+        validity: validity(&at, r.since.clone(), r.until.clone())?,
+        ..LinkSpec::new(r.from.to_string(), r.to.into_owned(), word(&at, "kind", &r.kind)?)
+    })
+}
+
 /// Parses link `i` and checks it against the records (see [`ModelBuilder::prepare_link`]).
 fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<crate::model::builder::Prepared> {
     let r: LinkRaw<'_> = parse_record("links", i, raw)?;
@@ -983,35 +1002,35 @@ fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<crate::mo
 // Writing
 
 #[derive(serde::Serialize)]
-struct OutRecord<'a> {
-    id: &'a str,
+pub(crate) struct OutRecord<'a> {
+    pub(crate) id: &'a str,
     /// `None` only for a person without a name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
+    pub(crate) name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    kind: Option<&'a str>,
+    pub(crate) kind: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    list: Option<&'a str>,
+    pub(crate) list: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    category: Option<&'a str>,
+    pub(crate) category: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    sector: Option<&'a str>,
+    pub(crate) sector: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    parent: Option<&'a str>,
+    pub(crate) parent: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    located_in: Option<&'a str>,
+    pub(crate) located_in: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    members: Option<u32>,
+    pub(crate) members: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    staff: Option<u32>,
+    pub(crate) staff: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    in_service_members: Option<u32>,
+    pub(crate) in_service_members: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    attrs: Option<&'a RawValue>,
+    pub(crate) attrs: Option<&'a RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    since: Option<String>,
+    pub(crate) since: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    until: Option<String>,
+    pub(crate) until: Option<String>,
 }
 
 impl<'a> OutRecord<'a> {
@@ -1058,36 +1077,36 @@ impl<'a> OutRecord<'a> {
 }
 
 #[derive(serde::Serialize)]
-struct OutLink<'a> {
-    from: &'a str,
-    to: &'a str,
-    kind: &'a str,
+pub(crate) struct OutLink<'a> {
+    pub(crate) from: &'a str,
+    pub(crate) to: &'a str,
+    pub(crate) kind: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    primary: Option<bool>,
+    pub(crate) primary: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    power: Option<&'a str>,
+    pub(crate) power: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    role: Option<&'a str>,
+    pub(crate) role: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    scope: Option<&'a str>,
+    pub(crate) scope: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    members: Option<u32>,
+    pub(crate) members: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    event: Option<&'a str>,
+    pub(crate) event: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    post: Option<&'a str>,
+    pub(crate) post: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    band: Option<&'a str>,
+    pub(crate) band: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    grade: Option<u8>,
+    pub(crate) grade: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    channel: Option<&'a str>,
+    pub(crate) channel: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    attrs: Option<&'a RawValue>,
+    pub(crate) attrs: Option<&'a RawValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    since: Option<String>,
+    pub(crate) since: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    until: Option<String>,
+    pub(crate) until: Option<String>,
 }
 
 fn io_err(e: std::io::Error) -> Error {

@@ -4,7 +4,7 @@ mod csv;
 mod csv_write;
 mod encoding;
 pub(crate) mod json;
-mod parallel;
+pub(crate) mod parallel;
 pub(crate) mod strict;
 #[cfg(feature = "xlsx")]
 mod xlsx;

@@ -460,7 +460,7 @@ impl ModelBuilder {
         Position::record(t.array(), index, Some(record.id()))
     }
 
-    fn add(&mut self, record: Record) -> Result<Node> {
+    pub(crate) fn add(&mut self, record: Record) -> Result<Node> {
         let t = record.record_type();
         let slot = type_slot(t);
         let at = || Position::record(t.array(), self.order[slot].len(), Some(record.id()));
@@ -546,7 +546,7 @@ impl ModelBuilder {
     /// Points the territory reference (`field`: a territory's `parent`, a unit's `located_in`)
     /// of the record just added at `found`, else at the territory named `target` when it was
     /// added already; else leaves the name for [`ModelBuilder::build`] to resolve.
-    fn refer(&mut self, node: Node, field: &'static str, found: Option<Node>, target: Option<String>) {
+    pub(crate) fn refer(&mut self, node: Node, field: &'static str, found: Option<Node>, target: Option<String>) {
         match (found.or_else(|| target.as_deref().and_then(|t| self.territory_node(t))), target) {
             (Some(t), _) => self.set_territory_ref(node, t),
             (None, Some(target)) => {
@@ -930,6 +930,12 @@ impl ModelBuilder {
         Ok(Model::assemble(self.graph, self.index, self.order, self.holdings, self.meta, self.threads, meetings))
     }
 
+    /// The model, once every check has passed (a change set's apply runs them itself, to
+    /// collect every problem).
+    pub(crate) fn finish(self) -> Model {
+        Model::assemble(self.graph, self.index, self.order, self.meta, self.threads)
+    }
+
     /// Resolves the `parent` and `located_in` names left for [`ModelBuilder::build`], handing
     /// each that names no territory to `problem` (in document order) and going on.
     pub(crate) fn resolve_pending(&mut self, problem: &mut dyn FnMut(Error)) {
@@ -957,7 +963,7 @@ impl ModelBuilder {
     /// Refuses `succeeded_by` links that loop (a → b → … → a): no record can be its own
     /// successor. Names the link that closes the loop and the ids around it. Linear in
     /// the number of links (each record is walked once).
-    fn check_successions(&self) -> Result<()> {
+    pub(crate) fn check_successions(&self) -> Result<()> {
         use petgraph::visit::EdgeRef;
         let succ = |n: usize| {
             self.graph
@@ -1013,7 +1019,7 @@ impl ModelBuilder {
         Ok(())
     }
 
-    fn check_territory_tree(&self) -> Result<()> {
+    pub(crate) fn check_territory_tree(&self) -> Result<()> {
         // 0 = unvisited, 1 = on the current path, 2 = known to reach a root.
         let mut state = vec![0u8; self.graph.node_count()];
         let parent_of = |n: Node| self.graph[NodeIndex::new(n.index())].as_territory().and_then(|t| t.parent);

@@ -983,6 +983,92 @@ impl Model {
         inside.iter().map(|a| Node::new(a.link)).filter(move |c| !self.node_out(c.index()))
     }
 
+    /// A territory's children whatever the view's date (the audit's time rules read
+    /// the whole document).
+    pub(crate) fn all_children(&self, node: Node) -> impl Iterator<Item = Node> + '_ {
+        let inside = if node.index() < self.data.parents.len() { self.data.children.all(node) } else { &[] };
+        inside.iter().map(|a| Node::new(a.link))
+    }
+
+    /// A territory's parent whatever the view's date.
+    pub(crate) fn any_parent(&self, node: Node) -> Option<Node> {
+        self.data.parents.get(node.index()).copied().flatten()
+    }
+
+    /// The links leaving and arriving at a record whatever the view's date, as (link, other end).
+    pub(crate) fn any_links(&self, node: Node) -> impl Iterator<Item = (LinkId, Node)> + '_ {
+        let g = &self.data.graph;
+        let i = node.index();
+        let out = self.data.out.all(node).iter().map(move |a| {
+            let l = a.link;
+            (LinkId(l), g[EdgeIndex::new(l as usize)].to)
+        });
+        let inc = self.data.inc.all(node).iter().map(move |a| {
+            let l = a.link;
+            (LinkId(l), g[EdgeIndex::new(l as usize)].from)
+        });
+        let n = self.data.out.offsets.len().saturating_sub(1);
+        let (out, inc) = if i < n { (Some(out), Some(inc)) } else { (None, None) };
+        out.into_iter().flatten().chain(inc.into_iter().flatten())
+    }
+
+    /// The document restricted to the records `keep` (handles of this model; repeats are
+    /// ignored) and the links between them, read at the same date: records keep their
+    /// relative order and links theirs, so an audit of the part orders its findings as the
+    /// whole does. A `parent`, `located_in` or `scope` naming a record left out is dropped
+    /// (callers keep them). Returns the part and, for each of its links, the link of `self`
+    /// it copies. O(kept records + their links).
+    pub(crate) fn induced(&self, keep: &[Node]) -> (Model, Vec<LinkId>) {
+        let g = &self.data.graph;
+        let mut nodes: Vec<Node> = keep.to_vec();
+        nodes.sort_unstable_by_key(|n| n.index());
+        nodes.dedup();
+        let map: std::collections::HashMap<u32, Node> =
+            nodes.iter().enumerate().map(|(i, n)| (n.raw(), Node::new(i as u32))).collect();
+        let moved = |n: Option<Node>| n.and_then(|n| map.get(&n.raw()).copied());
+        let mut graph = Graph::with_capacity(nodes.len(), nodes.len());
+        let mut index = index::IdIndex::with_capacity(nodes.len());
+        let mut order: [Vec<Node>; 4] = Default::default();
+        for &n in &nodes {
+            let mut record = g[NodeIndex::new(n.index())].clone();
+            match &mut record {
+                Record::Territory(t) => t.parent = moved(t.parent),
+                Record::Unit(u) => u.located_in = moved(u.located_in),
+                _ => {}
+            }
+            let slot = type_slot(record.record_type());
+            let hash = index.hash(record.id());
+            let new = Node::new(graph.add_node(record).index() as u32);
+            index.insert_hashed(&graph, hash, new);
+            order[slot].push(new);
+        }
+        let mut links: Vec<u32> = Vec::new();
+        for &n in &nodes {
+            if n.index() + 1 < self.data.out.offsets.len() {
+                for a in self.data.out.all(n) {
+                    let l = a.link;
+                    if map.contains_key(&g[EdgeIndex::new(l as usize)].to.raw()) {
+                        links.push(l);
+                    }
+                }
+            }
+        }
+        links.sort_unstable();
+        for &l in &links {
+            let mut link = g[EdgeIndex::new(l as usize)].clone();
+            link.from = map[&link.from.raw()];
+            link.to = map[&link.to.raw()];
+            link.scope = moved(link.scope);
+            graph.add_edge(NodeIndex::new(link.from.index()), NodeIndex::new(link.to.index()), link);
+        }
+        let part = Model::assemble(graph, index, order, None, 1);
+        let part = match self.view.date {
+            Some(d) => part.at(d),
+            None => part,
+        };
+        (part, links.into_iter().map(LinkId).collect())
+    }
+
     /// A territory and its containing territories, nearest first.
     ///
     /// # Example

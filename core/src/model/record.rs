@@ -962,6 +962,36 @@ impl Record {
         }
     }
 
+    /// The record's name, to change it (a change set's update).
+    pub(crate) fn name_mut(&mut self) -> &mut Box<str> {
+        match self {
+            Record::Territory(r) => &mut r.name,
+            Record::Unit(r) => &mut r.name,
+            Record::Matter(r) => &mut r.name,
+            Record::Item(r) => &mut r.name,
+        }
+    }
+
+    /// The record's attrs, to change them.
+    pub(crate) fn attrs_mut(&mut self) -> &mut Option<Attrs> {
+        match self {
+            Record::Territory(r) => &mut r.attrs,
+            Record::Unit(r) => &mut r.attrs,
+            Record::Matter(r) => &mut r.attrs,
+            Record::Item(r) => &mut r.attrs,
+        }
+    }
+
+    /// The record's dates, to change them.
+    pub(crate) fn validity_mut(&mut self) -> &mut Validity {
+        match self {
+            Record::Territory(r) => &mut r.validity,
+            Record::Unit(r) => &mut r.validity,
+            Record::Matter(r) => &mut r.validity,
+            Record::Item(r) => &mut r.validity,
+        }
+    }
+
     /// The territory, if this record is one.
     pub fn as_territory(&self) -> Option<&Territory> {
         if let Record::Territory(t) = self { Some(t) } else { None }

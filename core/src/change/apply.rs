@@ -1,0 +1,753 @@
+//! Applying a change set to a model, all or nothing.
+
+use std::collections::HashMap;
+
+use super::set::relocate;
+use super::{Applied, ChangeRef, ChangeSet, Field, Target, Touched, Value};
+use crate::error::{Error, Position, Result};
+use crate::format::json::{At, Locate, word};
+use crate::model::builder::LinkFields;
+use crate::model::*;
+
+/// The section of the `add` array of a record type.
+fn add_section(t: RecordType) -> &'static str {
+    match t {
+        RecordType::Territory => "add.territories",
+        RecordType::Unit => "add.units",
+        RecordType::Matter => "add.matters",
+        RecordType::Item => "add.items",
+    }
+}
+
+const TYPES: [RecordType; 4] = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item];
+
+fn problem(section: &'static str, index: usize, id: &str, field: &str, message: impl Into<String>) -> Error {
+    Error::InvalidField { at: Position::record(section, index, Some(id)), field: field.into(), message: message.into() }
+}
+
+/// A link as people read it in a message: `leads link "a" -> "b"`.
+fn describe(model: &Model, l: &Link) -> String {
+    format!("{} link {:?} -> {:?}", l.kind.as_str(), model.id(l.from), model.id(l.to))
+}
+
+/// The state of an apply in progress: what the change set does to the old model's records
+/// and links, by their old indices.
+struct Plan<'m> {
+    model: &'m Model,
+    removed_nodes: Vec<bool>,
+    removed_links: Vec<bool>,
+    /// Records changed by `update` or `end`, by old index, with the change that last did.
+    patched: HashMap<usize, Record>,
+    /// `parent` / `located_in` set by id by an update: resolved when the model is built.
+    refs: HashMap<usize, (&'static str, String, usize)>,
+    /// Links ended, by old index: the new `until`.
+    ended_links: HashMap<usize, Date>,
+    /// The update that last changed each record (for errors found at build).
+    updated_by: HashMap<usize, usize>,
+    problems: Vec<Error>,
+    touched: Vec<Touched>,
+}
+
+impl<'m> Plan<'m> {
+    /// The one link (not removed yet) an address matches, or why there is none.
+    fn find_link(&self, address: &super::LinkAddress) -> std::result::Result<LinkId, String> {
+        let m = self.model;
+        let Some(from) = m.find(&address.from) else {
+            return Err(format!("{address}: \"from\" names {:?}, which is no record of the model", address.from));
+        };
+        let found: Vec<LinkId> = m
+            .document_links_from(from)
+            .filter(|(id, l)| !self.removed_links[id.index()] && address.matches(m, l))
+            .map(|(id, _)| id)
+            .collect();
+        match found.len() {
+            1 => Ok(found[0]),
+            0 => Err(format!("{address} matches no link of the model")),
+            n => Err(format!(
+                "{address} matches {n} links (links[{}]); add role, scope, power, since or until to tell them apart",
+                found.iter().map(|l| l.index().to_string()).collect::<Vec<_>>().join("], links[")
+            )),
+        }
+    }
+
+    /// The record `id` names for a change of `section[index]`, when it exists and is not removed.
+    fn live(&mut self, section: &'static str, index: usize, id: &str) -> Option<Node> {
+        match self.model.find(id) {
+            None => {
+                let what = if section == "update" { "updates" } else { "ends" };
+                self.problems.push(problem(
+                    section,
+                    index,
+                    id,
+                    "id",
+                    format!("{what} {id:?}, which is no record of the model"),
+                ));
+                None
+            }
+            Some(n) if self.removed_nodes[n.index()] => {
+                self.problems.push(problem(section, index, id, "id", format!("{id:?} is removed by this change set")));
+                None
+            }
+            Some(n) => Some(n),
+        }
+    }
+
+    fn record_mut(&mut self, node: Node) -> &mut Record {
+        let model = self.model;
+        self.patched.entry(node.index()).or_insert_with(|| model.record(node).clone())
+    }
+
+    fn removals(&mut self, change: &ChangeSet) {
+        let m = self.model;
+        for (i, r) in change.remove.iter().enumerate() {
+            let mut t = Touched { change: Some(ChangeRef::new("remove", i)), ..Touched::default() };
+            match &r.target {
+                Target::Record(id) => match m.find(id) {
+                    None => self.problems.push(problem(
+                        "remove",
+                        i,
+                        id,
+                        "id",
+                        format!("removes {id:?}, which is no record of the model"),
+                    )),
+                    Some(n) if self.removed_nodes[n.index()] => {
+                        self.problems.push(problem("remove", i, id, "id", format!("{id:?} is removed twice")))
+                    }
+                    Some(n) => {
+                        self.removed_nodes[n.index()] = true;
+                        t.records.push(id.clone());
+                    }
+                },
+                Target::Link(address) => match self.find_link(address) {
+                    Ok(l) => {
+                        self.removed_links[l.index()] = true;
+                        let link = m.link(l);
+                        t.records.extend([m.id(link.from).to_string(), m.id(link.to).to_string()]);
+                        t.before.push(l);
+                    }
+                    Err(message) => self.problems.push(problem("remove", i, &address.from, "link", message)),
+                },
+            }
+            self.touched.push(t);
+        }
+    }
+
+    /// Refuses removals of records that what stays still uses.
+    fn check_uses(&mut self, change: &ChangeSet) {
+        let m = self.model;
+        if !self.removed_nodes.iter().any(|&r| r) {
+            return;
+        }
+        // A removed record that what stays still uses: every user named (the first few).
+        let index_of: HashMap<&str, usize> = change
+            .remove
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| match &r.target {
+                Target::Record(id) => Some((id.as_str(), i)),
+                Target::Link(_) => None,
+            })
+            .collect();
+        let mut users: Vec<(Node, Vec<String>)> = Vec::new();
+        let mut user_list: HashMap<usize, usize> = HashMap::new();
+        let mut note = |n: Node, what: String| {
+            let slot = *user_list.entry(n.index()).or_insert_with(|| {
+                users.push((n, Vec::new()));
+                users.len() - 1
+            });
+            users[slot].1.push(what);
+        };
+        for (id, l) in m.document_links() {
+            if self.removed_links[id.index()] {
+                continue;
+            }
+            for end in [Some(l.from), Some(l.to), l.scope].into_iter().flatten() {
+                if self.removed_nodes[end.index()] {
+                    note(end, format!("links[{}] ({})", id.index(), describe(m, l)));
+                }
+            }
+        }
+        for (n, r) in m.document_records() {
+            if self.removed_nodes[n.index()] {
+                continue;
+            }
+            let (field, target) = match r {
+                Record::Territory(t) => ("parent", t.parent),
+                Record::Unit(u) => ("located_in", u.located_in),
+                _ => continue,
+            };
+            if let Some(p) = target
+                && self.removed_nodes[p.index()]
+                && !self.refs.contains_key(&n.index())
+            {
+                note(p, format!("the {field} of {:?}", r.id()));
+            }
+        }
+        users.sort_by_key(|(n, _)| n.index());
+        for (n, uses) in users {
+            let id = m.id(n);
+            let i = index_of.get(id).copied().unwrap_or(0);
+            let shown: Vec<&str> = uses.iter().take(3).map(String::as_str).collect();
+            let more = if uses.len() > 3 { format!(" and {} more", uses.len() - 3) } else { String::new() };
+            self.problems.push(problem(
+                "remove",
+                i,
+                id,
+                "id",
+                format!(
+                    "{id:?} is still used by {}{more}: remove or change those too (or end the record instead, keeping its history)",
+                    shown.join(", ")
+                ),
+            ));
+        }
+    }
+
+    fn updates(&mut self, change: &ChangeSet) {
+        for (i, u) in change.update.iter().enumerate() {
+            let mut t = Touched {
+                change: Some(ChangeRef::new("update", i)),
+                records: vec![u.id.clone()],
+                ..Touched::default()
+            };
+            let Some(node) = self.live("update", i, &u.id) else {
+                self.touched.push(t);
+                continue;
+            };
+            self.updated_by.insert(node.index(), i);
+            let rtype = self.model.record(node).record_type();
+            let at = At { array: "update", index: i, id: &u.id };
+            for (field, value) in &u.set {
+                let path = format!("set.{field}");
+                if !field.applies_to(rtype) {
+                    self.problems.push(problem(
+                        "update",
+                        i,
+                        &u.id,
+                        &path,
+                        format!("{:?} is {}, which has no \"{field}\"", u.id, article(rtype)),
+                    ));
+                    continue;
+                }
+                if let Err(e) = self.set_field(node, *field, value, &at, &path, i) {
+                    self.problems.push(e);
+                }
+            }
+            for field in &u.unset {
+                if !field.applies_to(rtype) {
+                    self.problems.push(problem(
+                        "update",
+                        i,
+                        &u.id,
+                        "unset",
+                        format!("{:?} is {}, which has no \"{field}\"", u.id, article(rtype)),
+                    ));
+                    continue;
+                }
+                self.unset_field(node, *field);
+            }
+            let v = *self.record_mut(node).validity_mut();
+            if v.never() {
+                let (s, e) = (v.since.map(|d| d.to_string()), v.until.map(|d| d.to_string()));
+                self.problems.push(problem(
+                    "update",
+                    i,
+                    &u.id,
+                    "set",
+                    format!(
+                        "leaves {:?} never in force: until {} is before since {}",
+                        u.id,
+                        e.unwrap_or_default(),
+                        s.unwrap_or_default()
+                    ),
+                ));
+            }
+            t.records.dedup();
+            self.touched.push(t);
+        }
+    }
+
+    fn set_field(&mut self, node: Node, field: Field, value: &Value, at: &At<'_>, path: &str, i: usize) -> Result<()> {
+        let text = |v: &Value| match v {
+            Value::Text(s) => Ok(s.clone()),
+            _ => Err(Error::InvalidField { at: at.pos(), field: path.into(), message: "must be a string".into() }),
+        };
+        match field {
+            Field::Parent | Field::LocatedIn => {
+                let id = text(value)?;
+                self.refs.insert(node.index(), (if field == Field::Parent { "parent" } else { "located_in" }, id, i));
+                return Ok(());
+            }
+            _ => {}
+        }
+        let record = self.record_mut(node);
+        match (record, field, value) {
+            (r, Field::Name, Value::Text(s)) => *r.name_mut() = s.as_str().into(),
+            (Record::Territory(t), Field::Kind, Value::Text(s)) => t.kind = word(at, path, s)?,
+            (Record::Unit(u), Field::Kind, Value::Text(s)) => u.kind = word(at, path, s)?,
+            (Record::Unit(u), Field::Sector, Value::Text(s)) => u.sector = Some(word(at, path, s)?),
+            (Record::Unit(u), Field::Members, Value::Count(n)) => u.members = Some(*n),
+            (Record::Unit(u), Field::Staff, Value::Count(n)) => u.staff = Some(*n),
+            (Record::Unit(u), Field::InServiceMembers, Value::Count(n)) => u.in_service_members = Some(*n),
+            (Record::Matter(m), Field::List, Value::Text(s)) => m.list = word(at, path, s)?,
+            (Record::Item(it), Field::List, Value::Text(s)) => it.list = word(at, path, s)?,
+            (Record::Matter(m), Field::Category, Value::Text(s)) => m.category = Some(s.as_str().into()),
+            (r, Field::Attrs, Value::Attrs(a)) => *r.attrs_mut() = Some(a.clone()),
+            (r, Field::Since, Value::Date(d)) => r.validity_mut().since = Some(*d),
+            (r, Field::Until, Value::Date(d)) => r.validity_mut().until = Some(*d),
+            _ => {
+                return Err(Error::InvalidField {
+                    at: at.pos(),
+                    field: path.into(),
+                    message: format!("is not a value {field:?} takes"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn unset_field(&mut self, node: Node, field: Field) {
+        if matches!(field, Field::Parent | Field::LocatedIn) {
+            self.refs.remove(&node.index());
+        }
+        match (self.record_mut(node), field) {
+            (Record::Territory(t), Field::Parent) => t.parent = None,
+            (Record::Unit(u), Field::LocatedIn) => u.located_in = None,
+            (Record::Unit(u), Field::Sector) => u.sector = None,
+            (Record::Unit(u), Field::Members) => u.members = None,
+            (Record::Unit(u), Field::Staff) => u.staff = None,
+            (Record::Unit(u), Field::InServiceMembers) => u.in_service_members = None,
+            (Record::Matter(m), Field::Category) => m.category = None,
+            (r, Field::Attrs) => *r.attrs_mut() = None,
+            (r, Field::Since) => r.validity_mut().since = None,
+            (r, Field::Until) => r.validity_mut().until = None,
+            _ => {}
+        }
+    }
+
+    fn ends(&mut self, change: &ChangeSet) {
+        let m = self.model;
+        for (i, e) in change.end.iter().enumerate() {
+            let mut t = Touched { change: Some(ChangeRef::new("end", i)), ..Touched::default() };
+            let never = |v: Validity| v.since.filter(|_| v.never());
+            match &e.target {
+                Target::Record(id) => {
+                    t.records.push(id.clone());
+                    if let Some(node) = self.live("end", i, id) {
+                        let v = self.record_mut(node).validity_mut();
+                        v.until = Some(e.on);
+                        if let Some(since) = never(*v) {
+                            self.problems.push(problem(
+                                "end",
+                                i,
+                                id,
+                                "on",
+                                format!("ends {id:?} on {}, before its since {since}", e.on),
+                            ));
+                        }
+                    }
+                }
+                Target::Link(address) => match self.find_link(address) {
+                    Ok(l) => {
+                        let link = m.link(l);
+                        t.records.extend([m.id(link.from).to_string(), m.id(link.to).to_string()]);
+                        t.before.push(l);
+                        let v = Validity::new(link.validity.since, Some(e.on));
+                        if let Some(since) = never(v) {
+                            self.problems.push(problem(
+                                "end",
+                                i,
+                                &address.from,
+                                "on",
+                                format!("ends the {} on {}, before its since {since}", describe(m, link), e.on),
+                            ));
+                        }
+                        self.ended_links.insert(l.index(), e.on);
+                    }
+                    Err(message) => self.problems.push(problem("end", i, &address.from, "link", message)),
+                },
+            }
+            self.touched.push(t);
+        }
+    }
+}
+
+fn article(t: RecordType) -> String {
+    crate::error::article(t)
+}
+
+/// Where a problem found while building the new model belongs in the change set: an added
+/// record by its id, an updated one by its update.
+struct Blame {
+    added: HashMap<String, (&'static str, usize)>,
+    updated: HashMap<String, usize>,
+    kept_links: usize,
+}
+
+impl Blame {
+    fn place(&self, e: Error) -> Error {
+        let Some(at) = e.position().cloned() else { return e };
+        if at.array == "links" {
+            if at.index >= self.kept_links {
+                return move_to(e, "add.links", at.index - self.kept_links);
+            }
+            return e;
+        }
+        let Some(id) = at.id.as_deref() else { return e };
+        if let Some(&(section, i)) = self.added.get(id) {
+            return move_to(e, section, i);
+        }
+        if let Some(&i) = self.updated.get(id) {
+            return move_to(e, "update", i);
+        }
+        e
+    }
+}
+
+fn move_to(e: Error, section: &str, index: usize) -> Error {
+    let mut e = relocate(e, section);
+    match &mut e {
+        Error::InvalidField { at, .. }
+        | Error::InvalidCount { at, .. }
+        | Error::UnknownWord { at, .. }
+        | Error::DuplicateId { at, .. }
+        | Error::DanglingReference { at, .. }
+        | Error::WrongEndpoint { at, .. }
+        | Error::TerritoryCycle { at, .. } => at.index = index,
+        _ => {}
+    }
+    e
+}
+
+impl Model {
+    /// The model after a change set, all or nothing: `self` is left as it is (an embedding
+    /// system keeps serving it while the new model is built), and a change set with any
+    /// problem gives no model but every problem.
+    ///
+    /// Removals go first, then updates, ends, and the additions (each added record after
+    /// the records of its type, each added link after the links). The result is checked as
+    /// a loaded document is. The new model is read at its `meta.as_of` (as a loaded one),
+    /// or at the date `self` is read at when that is another.
+    ///
+    /// # Errors
+    /// [`Error::Rejected`] listing every problem, each naming the section, the index, the id
+    /// and the field: an added id already in use, an update or end of a missing or removed
+    /// record, an end before the record's `since`, a link address that matches no link or
+    /// several, a removal of a record that remaining links or records still use, and any
+    /// way the result would not load.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::change::ChangeSet;
+    /// let model = tiaokuai::Model::sample();
+    /// let change = ChangeSet::from_json(r#"{"format": "tiaokuai-change/1",
+    ///   "add": {"units": [{"id": "new-firm", "name": "某新公司", "kind": "enterprise", "located_in": "310113003"}]},
+    ///   "end": [{"id": "310113003", "on": "2020-05-31"}]}"#)?;
+    /// let after = model.apply(&change)?;
+    /// assert_eq!(after.len(), model.len() + 1);
+    /// assert!(model.find("new-firm").is_none(), "the old model is untouched");
+    /// let bad = ChangeSet::from_json(r#"{"format": "tiaokuai-change/1",
+    ///   "update": [{"id": "ghost", "set": {"name": "x"}}], "remove": [{"id": "310113"}]}"#)?;
+    /// let err = model.apply(&bad).unwrap_err();
+    /// let tiaokuai::Error::Rejected { problems, .. } = &err else { panic!() };
+    /// assert!(problems.len() >= 2, "{err}");
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn apply(&self, change: &ChangeSet) -> Result<Model> {
+        self.apply_with_report(change).map(|(m, _)| m)
+    }
+
+    /// [`Model::apply`], with what each change touched ([`Applied`]): the record ids, the
+    /// links of `self` it ends or removes, the links of the new model it adds or ends.
+    ///
+    /// # Errors
+    /// As [`Model::apply`].
+    ///
+    /// # Example
+    /// ```
+    /// let model = tiaokuai::Model::sample();
+    /// let change = tiaokuai::change::ChangeSet::from_json(r#"{"format": "tiaokuai-change/1",
+    ///   "end": [{"link": {"from": "bs-dw", "to": "yyl-gw", "kind": "leads"}, "on": "2020-05-31"}]}"#)?;
+    /// let (after, applied) = model.apply_with_report(&change)?;
+    /// assert_eq!(applied.records().into_iter().collect::<Vec<_>>(), ["bs-dw", "yyl-gw"]);
+    /// let l = applied.changes[0].after[0];
+    /// assert_eq!(after.link(l).validity.until.unwrap().to_string(), "2020-05-31");
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn apply_with_report(&self, change: &ChangeSet) -> Result<(Model, Applied)> {
+        let (n, links) = (self.len(), self.link_count());
+        let mut plan = Plan {
+            model: self,
+            removed_nodes: vec![false; n],
+            removed_links: vec![false; links],
+            patched: HashMap::new(),
+            refs: HashMap::new(),
+            ended_links: HashMap::new(),
+            updated_by: HashMap::new(),
+            problems: Vec::new(),
+            touched: Vec::new(),
+        };
+        plan.removals(change);
+        plan.updates(change);
+        plan.ends(change);
+        plan.check_uses(change);
+        let Plan {
+            removed_nodes,
+            removed_links,
+            mut patched,
+            refs,
+            ended_links,
+            updated_by,
+            mut problems,
+            touched,
+            ..
+        } = plan;
+        // Ids the additions take: not one in use after the removals, nor one given twice.
+        let mut added: HashMap<String, (&'static str, usize)> = HashMap::new();
+        let add_ids = |t: RecordType| -> Vec<&str> {
+            match t {
+                RecordType::Territory => change.add.territories.iter().map(|s| s.id.as_str()).collect(),
+                RecordType::Unit => change.add.units.iter().map(|s| s.id.as_str()).collect(),
+                RecordType::Matter => change.add.matters.iter().map(|s| s.id.as_str()).collect(),
+                RecordType::Item => change.add.items.iter().map(|s| s.id.as_str()).collect(),
+            }
+        };
+        let mut skip: [Vec<bool>; 4] = Default::default();
+        for (slot, t) in TYPES.into_iter().enumerate() {
+            let section = add_section(t);
+            for (i, id) in add_ids(t).into_iter().enumerate() {
+                let clash = match self.find(id) {
+                    Some(old) if !removed_nodes[old.index()] => {
+                        let r = self.record(old);
+                        Some(format!(
+                            "adds {id:?}, which is already the id of {} of the model",
+                            article(r.record_type())
+                        ))
+                    }
+                    _ => added.get(id).map(|(s, j)| format!("adds {id:?} a second time (first at {s}[{j}])")),
+                };
+                skip[slot].push(clash.is_some());
+                match clash {
+                    Some(message) => problems.push(Error::InvalidField {
+                        at: Position::record(section, i, Some(id)),
+                        field: "id".into(),
+                        message,
+                    }),
+                    None => {
+                        added.insert(id.to_string(), (section, i));
+                    }
+                }
+            }
+        }
+        // The new document: each type's kept records in order, then its additions.
+        let mut remap: Vec<Option<Node>> = vec![None; n];
+        let mut next = 0u32;
+        for (slot, t) in TYPES.into_iter().enumerate() {
+            for (node, _) in self.document_typed(t) {
+                if !removed_nodes[node.index()] {
+                    remap[node.index()] = Some(Node::new(next));
+                    next += 1;
+                }
+            }
+            next += skip[slot].iter().filter(|s| !**s).count() as u32;
+        }
+        let kept_links = removed_links.iter().filter(|r| !**r).count();
+        let mut b = ModelBuilder::with_capacity(next as usize, kept_links + change.add.links.len());
+        b.set_threads(crate::format::parallel::threads(0));
+        match &change.set_meta {
+            Some(Some(meta)) => {
+                b.meta(meta.clone());
+            }
+            Some(None) => {}
+            None => {
+                if let Some(meta) = self.meta() {
+                    b.meta(meta.clone());
+                }
+            }
+        }
+        let territory_ref = |r: Option<Node>| r.and_then(|p| remap[p.index()]);
+        for (slot, t) in TYPES.into_iter().enumerate() {
+            for (node, record) in self.document_typed(t) {
+                if removed_nodes[node.index()] {
+                    continue;
+                }
+                let mut record = patched.remove(&node.index()).unwrap_or_else(|| record.clone());
+                let by_id = refs.get(&node.index());
+                match &mut record {
+                    Record::Territory(terr) => {
+                        terr.parent = if by_id.is_some() { None } else { territory_ref(terr.parent) }
+                    }
+                    Record::Unit(u) => u.located_in = if by_id.is_some() { None } else { territory_ref(u.located_in) },
+                    _ => {}
+                }
+                match b.add(record) {
+                    Ok(new) => {
+                        if let Some((field, id, _)) = by_id {
+                            b.refer(new, field, None, Some(id.clone()));
+                        }
+                    }
+                    Err(e) => problems.push(e),
+                }
+            }
+            let section = add_section(t);
+            let result = |r: Result<Node>, i: usize| r.map(drop).map_err(|e| move_to(e, section, i));
+            let a = &change.add;
+            let results: Vec<Result<()>> = match t {
+                RecordType::Territory => a
+                    .territories
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !skip[slot][*i])
+                    .map(|(i, s)| result(b.territory(s.clone()), i))
+                    .collect(),
+                RecordType::Unit => a
+                    .units
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !skip[slot][*i])
+                    .map(|(i, s)| result(b.unit(s.clone()), i))
+                    .collect(),
+                RecordType::Matter => a
+                    .matters
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !skip[slot][*i])
+                    .map(|(i, s)| result(b.matter(s.clone()), i))
+                    .collect(),
+                RecordType::Item => a
+                    .items
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !skip[slot][*i])
+                    .map(|(i, s)| result(b.item(s.clone()), i))
+                    .collect(),
+            };
+            problems.extend(results.into_iter().filter_map(Result::err));
+        }
+        // Links: the kept ones (those touching an updated record checked again), then the added.
+        let mut link_remap: Vec<Option<LinkId>> = vec![None; links];
+        let mut new_index = 0usize;
+        for (id, link) in self.document_links() {
+            if removed_links[id.index()] {
+                continue;
+            }
+            let (Some(from), Some(to)) = (remap[link.from.index()], remap[link.to.index()]) else { continue };
+            let mut l = link.clone();
+            l.from = from;
+            l.to = to;
+            l.scope = territory_ref(link.scope);
+            if let Some(&on) = ended_links.get(&id.index()) {
+                l.validity.until = Some(on);
+            }
+            let recheck = [link.from, link.to].into_iter().find_map(|n| updated_by.get(&n.index()).map(|&i| (n, i)));
+            if let Some((_, i)) = recheck {
+                let scope = link.scope.map(|s| self.id(s));
+                let fields = LinkFields {
+                    kind: l.kind.clone(),
+                    primary: l.primary,
+                    power: l.power.clone(),
+                    role: l.role.clone(),
+                    scope,
+                    members: l.members,
+                    event: l.event.clone(),
+                    attrs: None,
+                    validity: l.validity,
+                };
+                if let Err(e) = b.prepare_link(new_index, self.id(link.from), self.id(link.to), fields) {
+                    let id_ = change.update[i].id.as_str();
+                    problems.push(problem(
+                        "update",
+                        i,
+                        id_,
+                        "set",
+                        format!("leaves links[{}] invalid: {e}", id.index()),
+                    ));
+                    continue;
+                }
+            }
+            link_remap[id.index()] = Some(b.add_prepared(l));
+            new_index += 1;
+        }
+        let first_added = new_index;
+        let mut added_links: Vec<Option<LinkId>> = Vec::new();
+        for (i, spec) in change.add.links.iter().enumerate() {
+            let fields = LinkFields {
+                kind: spec.kind.clone(),
+                primary: spec.primary,
+                power: spec.power.clone(),
+                role: spec.role.clone(),
+                scope: spec.scope.as_deref(),
+                members: spec.members,
+                event: spec.event.clone(),
+                attrs: spec.attrs.clone(),
+                validity: spec.validity,
+            };
+            match b.prepare_link(first_added + i, &spec.from, &spec.to, fields) {
+                Ok(l) => added_links.push(Some(b.add_prepared(l))),
+                Err(e) => {
+                    added_links.push(None);
+                    problems.push(move_to(e, "add.links", i));
+                }
+            }
+        }
+        let blame = Blame {
+            added,
+            updated: updated_by.iter().map(|(&n, &i)| (self.record(Node::new(n as u32)).id().to_string(), i)).collect(),
+            kept_links: first_added,
+        };
+        b.resolve_pending(&mut |e| problems.push(blame.place(e)));
+        if problems.is_empty() {
+            if let Err(e) = b.check_territory_tree() {
+                problems.push(blame.place(e));
+            }
+            if let Err(e) = b.check_successions() {
+                problems.push(blame.place(e));
+            }
+        }
+        if !problems.is_empty() {
+            let what = match change.title() {
+                Some(t) => format!("change set {t:?}"),
+                None => "change set".to_string(),
+            };
+            return Err(Error::Rejected { what, problems });
+        }
+        let mut model = b.finish();
+        if let Some(d) = self.date()
+            && model.date() != Some(d)
+        {
+            model = model.at(d);
+        }
+        // What each change touched, in the new model's links.
+        let mut report = Applied::default();
+        let mut adds: Vec<Touched> = Vec::new();
+        for t in TYPES {
+            for (i, id) in add_ids(t).into_iter().enumerate() {
+                adds.push(Touched {
+                    change: Some(ChangeRef::new(add_section(t), i)),
+                    records: vec![id.to_string()],
+                    ..Touched::default()
+                });
+            }
+        }
+        for (i, (spec, l)) in change.add.links.iter().zip(&added_links).enumerate() {
+            let mut records = vec![spec.from.clone(), spec.to.clone()];
+            records.extend(spec.scope.clone());
+            adds.push(Touched {
+                change: Some(ChangeRef::new("add.links", i)),
+                records,
+                after: l.iter().copied().collect(),
+                ..Touched::default()
+            });
+        }
+        report.changes = adds;
+        for mut t in touched {
+            if t.change.is_some_and(|c| c.section == "end") {
+                t.after = t.before.iter().filter_map(|l| link_remap[l.index()]).collect();
+            }
+            report.changes.push(t);
+        }
+        if change.set_meta.is_some() {
+            report.changes.push(Touched { change: Some(ChangeRef::new("set_meta", 0)), ..Touched::default() });
+        }
+        Ok((model, report))
+    }
+}

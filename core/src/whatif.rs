@@ -1,0 +1,866 @@
+//! What-if: what an edit does to the gaps before it is saved (issue #13).
+//!
+//! [`whatif`] takes a model before and after an edit, and the edit's [`Change`]s (each
+//! with the ids it touches), and gives a [`WhatIf`]: the findings the edit resolves,
+//! introduces and leaves, keyed like baselines by rule, subject and street/town
+//! ([`Finding::key`]), each resolved or introduced finding naming the changes that
+//! caused it (attribution, below), and the metrics before and after.
+//!
+//! # Re-examining only what the edit can reach
+//! Two full audits of a national model take about two seconds. A what-if re-examines
+//! only the subjects whose findings the edit can change: the *reach* of the touched
+//! records, computed in both models and united —
+//! - the touched records and every record one link away (any kind, either direction),
+//!   a unit's `located_in`, a territory's parent and children;
+//! - the items (three lists) one link away from those (an item's street/town is its
+//!   units', and a Party organisation placed nowhere takes its units');
+//! - every unit below a touched unit along `leads` (the leadership chains of S003 and
+//!   the cycles of S001 pass through it);
+//! - for a territory whose parent, kind or dates changed, every territory below it and
+//!   the units located there (their street/town or T003 can change).
+//!
+//! It then audits a *part* of each model: the reach and every record the rules read
+//! about it (neighbours, their places and jurisdictions, the Party organisations'
+//! units and registrations, the leadership ancestors, the holders of the streets and
+//! towns involved, the territory chains up to the root), and keeps the findings whose
+//! subject is in the reach. Findings outside the reach are the same before and after.
+//!
+//! Some edits reach every street or town: a change to a matter or a `responsible` link
+//! (A001–A004 resolve every matter in every street/town), to a territory at street/town
+//! level or above (or of a custom kind), or a reach larger than an eighth of the model.
+//! Those are answered by two full audits ([`Examined::incremental`] is false, with the
+//! reason), so the answer is always the same as comparing two full audits (checked by
+//! `tests/whatif.rs` on random edits). [`whatif_full`] always takes that path.
+//!
+//! What differs from two full audits: [`WhatIf::left`] lists the findings in the reach
+//! that stay (the full path lists all of them); an S003 finding whose chain joins one an
+//! earlier S003 finding explained spells its chain out where the full report refers to
+//! the earlier finding (its key is the same).
+//!
+//! # Attribution
+//! A resolved or introduced finding names the changes that caused it: every change that
+//! touches the finding's subject, its street/town, or a record or link named in its
+//! evidence (the evidence of the report it is in: before for a resolved finding, after
+//! for an introduced one). When no change does (a finding reached through a chain), it
+//! names the changes whose own reach holds the subject. See docs/change.md, "What-if".
+//!
+//! # Example
+//! ```
+//! use tiaokuai::{Config, Model, whatif::{Change, whatif}};
+//! let json = |extra: &str| format!(r#"{{"format": "tiaokuai/1",
+//!   "territories": [{{"id": "s", "name": "友谊路街道", "kind": "street"}}],
+//!   "units": [{{"id": "acme", "name": "某科技有限公司", "kind": "enterprise", "sector": "private",
+//!              "located_in": "s", "members": 5}}{extra}]}}"#);
+//! let before = Model::from_json(&json(""))?;
+//! let after = Model::from_json(&json(r#", {"id": "acme-party", "name": "党支部", "kind": "party_branch"}],
+//!   "links": [{"from": "acme-party", "to": "acme", "kind": "party_org_of"}"#))?;
+//! let changes = [Change::new("add.units", 0, "acme-party", ["acme-party"]),
+//!                Change::new("add.links", 0, "acme-party -party_org_of-> acme", ["acme-party", "acme"])];
+//! let w = whatif(&before, &after, &changes, &Config::default());
+//! let closed: Vec<&str> = w.resolved.iter().map(|a| a.finding.rule).collect();
+//! assert_eq!(closed, ["C001", "C003"]);
+//! assert_eq!(w.resolved[0].changes[0].index, 0, "the new link's end names the added unit too");
+//! assert!(w.introduced.iter().all(|a| a.finding.rule != "C001"));
+//! # Ok::<(), tiaokuai::Error>(())
+//! ```
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::audit::{Config, Finding, RULES, Severity};
+use crate::evidence::Fact;
+use crate::metrics::Metrics;
+use crate::model::{Level, LinkKind, Model, Node, Record, RecordType, Status};
+
+/// One change of an edit, as the what-if attributes findings to it: where it stands in
+/// its change set (`section` such as `add.units`, `update`, `end`, `remove`, and its
+/// index there), the id it is about (a record's id, or a link written `from -kind-> to`),
+/// and the ids of the records it touches (a record itself; a link's two ends).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The section of the change set: `add.territories`, `add.units`, `add.matters`,
+    /// `add.items`, `add.links`, `update`, `end` or `remove`.
+    pub section: String,
+    /// The index of the change in its section.
+    pub index: usize,
+    /// The record's id, or the link as `from -kind-> to`.
+    pub id: String,
+    /// The ids of the records the change touches.
+    #[serde(skip)]
+    pub touches: Vec<String>,
+}
+
+impl Change {
+    /// A change at `section[index]` about `id`, touching the records `touches`.
+    ///
+    /// # Example
+    /// ```
+    /// let c = tiaokuai::whatif::Change::new("end", 2, "310113003", ["310113003"]);
+    /// assert_eq!((c.section.as_str(), c.index, c.touches.len()), ("end", 2, 1));
+    /// ```
+    pub fn new<S: Into<String>>(
+        section: impl Into<String>,
+        index: usize,
+        id: impl Into<String>,
+        touches: impl IntoIterator<Item = S>,
+    ) -> Change {
+        Change { section: section.into(), index, id: id.into(), touches: touches.into_iter().map(Into::into).collect() }
+    }
+}
+
+/// A change named by an attributed finding (a [`Change`] without its touched ids).
+///
+/// Serialised as `{"section", "index", "id"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cause {
+    /// The section of the change set.
+    pub section: String,
+    /// The index in the section.
+    pub index: usize,
+    /// The record's id, or the link as `from -kind-> to`.
+    pub id: String,
+}
+
+/// A finding the edit resolves or introduces, with the changes that caused it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attributed {
+    /// The finding (from the report before the edit when resolved, after it when introduced).
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// The changes that caused it (see the [module documentation](self)); empty only when
+    /// no change's reach holds the subject.
+    pub changes: Vec<Cause>,
+}
+
+/// How a what-if was answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Examined {
+    /// True when only the reach was re-examined; false for two full audits.
+    pub incremental: bool,
+    /// Why two full audits were run, when they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The subjects re-examined (the reach; for full audits, every record of the larger model).
+    pub subjects: usize,
+    /// The records audited (the two parts together; for full audits, both models).
+    pub records: usize,
+}
+
+/// The effect of an edit on the audit: see the [module documentation](self).
+///
+/// Serialised as `{"resolved", "introduced", "left", "metrics_before", "metrics_after",
+/// "examined"}` (the metrics only when computed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WhatIf {
+    /// Findings before the edit that are gone after it, in the before report's order.
+    pub resolved: Vec<Attributed>,
+    /// Findings after the edit that were not there before, in the after report's order.
+    pub introduced: Vec<Attributed>,
+    /// Findings the edit leaves (as they read after it): those in the reach when
+    /// [`Examined::incremental`], every one otherwise.
+    pub left: Vec<Finding>,
+    /// The metrics before the edit (`None` when [`Options::metrics`] is off).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics_before: Option<Metrics>,
+    /// The metrics after the edit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics_after: Option<Metrics>,
+    /// How it was answered.
+    pub examined: Examined,
+}
+
+impl WhatIf {
+    /// The number of introduced findings at `severity` or more serious.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Config, Model, Severity, whatif::whatif};
+    /// let m = Model::sample();
+    /// let w = whatif(&m, &m, &[], &Config::default());
+    /// assert_eq!(w.introduced_at_least(Severity::Info), 0);
+    /// ```
+    pub fn introduced_at_least(&self, severity: Severity) -> usize {
+        self.introduced.iter().filter(|a| a.finding.severity <= severity).count()
+    }
+
+    /// The what-if as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// What a what-if computes besides the findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Compute the metrics before and after (one pass over each model: O(model), the
+    /// larger part of a what-if's time on a national model). Default on.
+    pub metrics: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { metrics: true }
+    }
+}
+
+impl Options {
+    /// Options with the metrics on or off.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(!tiaokuai::whatif::Options::with_metrics(false).metrics);
+    /// ```
+    pub fn with_metrics(metrics: bool) -> Options {
+        Options { metrics }
+    }
+}
+
+/// The changes of a change set as the what-if attributes findings to them, in the
+/// order of the document (`add` by array, then `update`, `end`, `remove`): each with the
+/// ids it touches (a record's own id; a link's ends and scope).
+///
+/// # Example
+/// ```
+/// use tiaokuai::change::ChangeSet;
+/// let cs = ChangeSet::from_json(r#"{"format": "tiaokuai-change/1",
+///   "add": {"links": [{"from": "a", "to": "b", "kind": "leads"}]}, "update": [{"id": "c", "set": {"name": "C"}}]}"#)?;
+/// let changes = tiaokuai::whatif::changes_of(&cs);
+/// assert_eq!(changes[0].id, "a -leads-> b");
+/// assert_eq!(changes[0].touches, ["a", "b"]);
+/// assert_eq!((changes[1].section.as_str(), changes[1].index, changes[1].id.as_str()), ("update", 0, "c"));
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn changes_of(cs: &crate::change::ChangeSet) -> Vec<Change> {
+    use crate::change::Target;
+    let mut out = Vec::with_capacity(cs.len());
+    let record = |section: &str, i: usize, id: &str| Change::new(section, i, id, [id]);
+    let link = |section: &str, i: usize, from: &str, kind: &LinkKind, to: &str, scope: Option<&String>| {
+        let mut touches = vec![from.to_string(), to.to_string()];
+        touches.extend(scope.cloned());
+        Change::new(section, i, format!("{from} -{kind}-> {to}"), touches)
+    };
+    let add = &cs.add;
+    out.extend(add.territories.iter().enumerate().map(|(i, t)| record("add.territories", i, &t.id)));
+    out.extend(add.units.iter().enumerate().map(|(i, u)| record("add.units", i, &u.id)));
+    out.extend(add.matters.iter().enumerate().map(|(i, m)| record("add.matters", i, &m.id)));
+    out.extend(add.items.iter().enumerate().map(|(i, m)| record("add.items", i, &m.id)));
+    out.extend(
+        add.links.iter().enumerate().map(|(i, l)| link("add.links", i, &l.from, &l.kind, &l.to, l.scope.as_ref())),
+    );
+    out.extend(cs.update.iter().enumerate().map(|(i, u)| record("update", i, &u.id)));
+    let target = |section: &str, i: usize, t: &Target| match t {
+        Target::Record(id) => record(section, i, id),
+        Target::Link(a) => link(section, i, &a.from, &a.kind, &a.to, a.scope.as_ref()),
+    };
+    out.extend(cs.end.iter().enumerate().map(|(i, e)| target("end", i, &e.target)));
+    out.extend(cs.remove.iter().enumerate().map(|(i, r)| target("remove", i, &r.target)));
+    out
+}
+
+/// The what-if between one model read at two dates (a reform recorded as dates): the
+/// changes are the records and links in force at one date and not the other (sections
+/// `records` and `links`, indexed by document position), so a finding names the records
+/// and links whose dates opened or closed it.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Config, Model, whatif::whatif_dates};
+/// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+///   "territories": [{"id": "c", "name": "新河三居民区", "kind": "community"}],
+///   "units": [{"id": "c-dzb", "name": "党支部", "kind": "party_branch", "since": "2017-03-01"}],
+///   "links": [{"from": "c-dzb", "to": "c", "kind": "jurisdiction", "since": "2017-03-01"}]}"#)?;
+/// let w = whatif_dates(&model, "2016".parse()?, "2018".parse()?, &Config::default());
+/// assert_eq!(w.resolved[0].finding.rule, "C006");
+/// // The link arriving at the community's subject is what closed it.
+/// assert_eq!(w.resolved[0].changes[0].section, "links");
+/// assert_eq!(w.resolved[0].changes[0].id, "c-dzb -jurisdiction-> c");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn whatif_dates(model: &Model, from: crate::model::Date, to: crate::model::Date, config: &Config) -> WhatIf {
+    let (before, after) = (model.at(from), model.at(to));
+    let mut changes = Vec::new();
+    for (i, (n, r)) in model.document_records().enumerate() {
+        if before.status(n) != after.status(n) {
+            changes.push(Change::new("records", i, r.id(), [r.id()]));
+        }
+    }
+    for (i, (l, link)) in model.document_links().enumerate() {
+        if before.link_status(l) != after.link_status(l) {
+            let (f, t) = (model.id(link.from), model.id(link.to));
+            changes.push(Change::new("links", i, format!("{f} -{}-> {t}", link.kind), [f, t]));
+        }
+    }
+    run(&before, &after, &changes, config, Options::default(), true)
+}
+
+/// [`Finding::key`], owned.
+type Key = (&'static str, String, Option<String>);
+
+fn key(f: &Finding) -> Key {
+    let (rule, subject, territory) = f.key();
+    (rule, subject.to_string(), territory.map(str::to_string))
+}
+
+/// The what-if of the edit that turned `before` into `after`; see the [module documentation](self).
+pub fn whatif(before: &Model, after: &Model, changes: &[Change], config: &Config) -> WhatIf {
+    whatif_with(before, after, changes, config, Options::default())
+}
+
+/// [`whatif`] with [`Options`].
+pub fn whatif_with(before: &Model, after: &Model, changes: &[Change], config: &Config, options: Options) -> WhatIf {
+    run(before, after, changes, config, options, false)
+}
+
+/// The what-if of applying a change set to `model`, without writing anything: the change
+/// set is applied ([`Model::apply`]: all or nothing; `model` is untouched) and the edit's
+/// reach re-examined.
+///
+/// # Errors
+/// The errors of [`Model::apply`] when the change set does not apply; nothing is audited.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Config, Model, change::ChangeSet, whatif::whatif_change};
+/// let change = ChangeSet::from_json(r#"{"format": "tiaokuai-change/1",
+///   "add": {"links": [{"from": "yyl-c03-rc", "to": "yyl-c03-g2", "kind": "jurisdiction"}]}}"#)?;
+/// let w = whatif_change(&Model::sample(), &change, &Config::default())?;
+/// assert_eq!(w.resolved[0].finding.rule, "C008");
+/// assert_eq!(w.resolved[0].changes[0].section, "add.links");
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn whatif_change(model: &Model, change: &crate::change::ChangeSet, config: &Config) -> crate::Result<WhatIf> {
+    let after = model.apply(change)?;
+    Ok(whatif(model, &after, &changes_of(change), config))
+}
+
+/// `dated`: the two models are two dates of one document and `changes` hold every record
+/// and link whose standing differs.
+fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, options: Options, dated: bool) -> WhatIf {
+    let touched: Vec<&str> = changes.iter().flat_map(|c| c.touches.iter().map(String::as_str)).collect();
+    let plan = match plan(before, after, &touched, dated) {
+        Ok(plan) => plan,
+        Err(reason) => return full(before, after, changes, config, options, Some(reason)),
+    };
+    let fb = part(before, &plan.before_part, &plan.reach, config);
+    let fa = part(after, &plan.after_part, &plan.reach, config);
+    let records = plan.before_part.len() + plan.after_part.len();
+    let subjects = plan.reach.len();
+    let mut w = compare(before, after, fb, fa, changes);
+    w.examined = Examined { incremental: true, reason: None, subjects, records };
+    if options.metrics {
+        w.metrics_before = Some(before.metrics(config));
+        w.metrics_after = Some(after.metrics(config));
+    }
+    w
+}
+
+/// The what-if by two full audits (the reference [`whatif`] is checked against).
+pub fn whatif_full(before: &Model, after: &Model, changes: &[Change], config: &Config) -> WhatIf {
+    full(before, after, changes, config, Options::default(), None)
+}
+
+fn full(
+    before: &Model,
+    after: &Model,
+    changes: &[Change],
+    config: &Config,
+    options: Options,
+    reason: Option<String>,
+) -> WhatIf {
+    let rb = before.audit(config);
+    let ra = after.audit(config);
+    let (mb, ma) = (rb.metrics.clone(), ra.metrics.clone());
+    let mut w = compare(before, after, rb.findings, ra.findings, changes);
+    w.examined = Examined {
+        incremental: false,
+        reason: Some(reason.unwrap_or_else(|| "asked for two full audits".to_string())),
+        subjects: before.len().max(after.len()),
+        records: before.len() + after.len(),
+    };
+    if options.metrics {
+        w.metrics_before = Some(mb);
+        w.metrics_after = Some(ma);
+    }
+    w
+}
+
+/// Splits two lists of findings (each in report order) into resolved, introduced and left,
+/// and attributes the first two.
+fn compare(before: &Model, after: &Model, fb: Vec<Finding>, fa: Vec<Finding>, changes: &[Change]) -> WhatIf {
+    let kb: HashSet<Key> = fb.iter().map(key).collect();
+    let ka: HashSet<Key> = fa.iter().map(key).collect();
+    let mut resolved = Vec::new();
+    for f in fb {
+        if !ka.contains(&key(&f)) {
+            resolved.push(f);
+        }
+    }
+    let (mut introduced, mut left) = (Vec::new(), Vec::new());
+    for f in fa {
+        if kb.contains(&key(&f)) { left.push(f) } else { introduced.push(f) }
+    }
+    let mut attrib = Attribution::new(changes);
+    let resolved = resolved.into_iter().map(|f| attrib.attribute(before, f)).collect();
+    let introduced = introduced.into_iter().map(|f| attrib.attribute(after, f)).collect();
+    WhatIf {
+        resolved,
+        introduced,
+        left,
+        metrics_before: None,
+        metrics_after: None,
+        examined: Examined { incremental: false, reason: None, subjects: 0, records: 0 },
+    }
+}
+
+/// Attributes findings to changes: directly (the change touches the subject, the
+/// street/town or a record or link of the evidence), else through each change's reach.
+struct Attribution<'c> {
+    changes: &'c [Change],
+    /// Touched id → the changes touching it.
+    by_id: HashMap<&'c str, Vec<usize>>,
+    /// Per change, its reach in the before and after models (computed on first need).
+    reaches: Vec<Option<HashSet<String>>>,
+}
+
+impl<'c> Attribution<'c> {
+    fn new(changes: &'c [Change]) -> Attribution<'c> {
+        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, c) in changes.iter().enumerate() {
+            for t in &c.touches {
+                let list = by_id.entry(t.as_str()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Attribution { changes, by_id, reaches: vec![None; changes.len()] }
+    }
+
+    fn attribute(&mut self, model: &Model, finding: Finding) -> Attributed {
+        let mut hit: Vec<usize> = Vec::new();
+        let add = |id: &str, hit: &mut Vec<usize>| {
+            if let Some(list) = self.by_id.get(id) {
+                hit.extend(list);
+            }
+        };
+        add(&finding.subject, &mut hit);
+        if let Some(t) = &finding.territory {
+            add(t, &mut hit);
+        }
+        for fact in &finding.evidence {
+            match fact {
+                Fact::Link { from, to, .. } => {
+                    add(from, &mut hit);
+                    add(to, &mut hit);
+                }
+                Fact::Field { record, .. } | Fact::Missing { record, .. } => add(record, &mut hit),
+            }
+        }
+        if hit.is_empty() {
+            for i in 0..self.changes.len() {
+                let reach = self.reaches[i].get_or_insert_with(|| {
+                    let touched: Vec<&str> = self.changes[i].touches.iter().map(String::as_str).collect();
+                    reach_ids(model, &touched)
+                });
+                if reach.contains(&finding.subject) {
+                    hit.push(i);
+                }
+            }
+        }
+        hit.sort_unstable();
+        hit.dedup();
+        let changes = hit
+            .into_iter()
+            .map(|i| {
+                let c = &self.changes[i];
+                Cause { section: c.section.clone(), index: c.index, id: c.id.clone() }
+            })
+            .collect();
+        Attributed { finding, changes }
+    }
+}
+
+/// The reach (as ids) of touched ids in one model, without the size limit.
+fn reach_ids(model: &Model, touched: &[&str]) -> HashSet<String> {
+    let seeds: Vec<Node> = touched.iter().filter_map(|id| model.node(id)).collect();
+    let mut r = Reach::default();
+    r.grow(model, &seeds, &|_| false, &|_| true);
+    r.set.iter().map(|&n| model.id(Node::new(n)).to_string()).collect()
+}
+
+/// What the incremental path audits: the reach (ids, both models) and the part of each model.
+struct Plan {
+    reach: HashSet<String>,
+    before_part: Vec<Node>,
+    after_part: Vec<Node>,
+}
+
+/// Why the edit needs two full audits, if it does.
+fn broad(model: &Model, node: Node) -> Option<String> {
+    let id = model.id(node);
+    match model.record(node) {
+        Record::Matter(_) => {
+            Some(format!("it touches matter {id:?} (A001–A004 resolve every matter in every street/town)"))
+        }
+        Record::Territory(t) => match t.kind.level() {
+            Some(l) if l > Level::Street => None,
+            _ => Some(format!(
+                "it touches territory {id:?} of kind {} (at street/town level or above, or of a custom kind)",
+                t.kind
+            )),
+        },
+        _ => model
+            .any_links(node)
+            .any(|(l, _)| model.link(l).kind == LinkKind::Responsible)
+            .then(|| format!("it touches {id:?}, which has `responsible` links (A001–A004)")),
+    }
+}
+
+/// The records of a model, by node, whose findings the touched records can change.
+#[derive(Default)]
+struct Reach {
+    set: HashSet<u32>,
+}
+
+impl Reach {
+    fn add(&mut self, n: Node) -> bool {
+        self.set.insert(n.raw())
+    }
+
+    /// Grows the reach from `seeds`; `moved(t)` says whether territory `t` changed its
+    /// parent, kind or dates (then every territory and unit below it is reached).
+    /// `chained(u)` says whether unit `u`'s place in the leadership lines may have changed
+    /// (its leaders, kind, level or standing): then every unit below it is reached.
+    fn grow(&mut self, model: &Model, seeds: &[Node], moved: &dyn Fn(Node) -> bool, chained: &dyn Fn(Node) -> bool) {
+        let mut first: Vec<Node> = Vec::new();
+        let push = |r: &mut Reach, n: Node, list: &mut Vec<Node>| {
+            if r.add(n) {
+                list.push(n);
+            }
+        };
+        let mut below: Vec<Node> = Vec::new();
+        for &s in seeds {
+            push(self, s, &mut first);
+            if let Record::Territory(_) = model.record(s)
+                && moved(s)
+            {
+                below.push(s);
+            }
+        }
+        // Territories whose place in the tree or dates changed: everything below them.
+        if !below.is_empty() {
+            let mut stack = below.clone();
+            let mut subtree: HashSet<u32> = HashSet::new();
+            while let Some(t) = stack.pop() {
+                if subtree.insert(t.raw()) {
+                    push(self, t, &mut first);
+                    stack.extend(model.all_children(t));
+                }
+            }
+            for (u, unit) in model.units() {
+                if unit.located_in.is_some_and(|l| subtree.contains(&l.raw())) {
+                    push(self, u, &mut first);
+                }
+            }
+        }
+        // One link away (any kind, either way), a unit's place, a territory's parent and children.
+        let mut ring: Vec<Node> = Vec::new();
+        for &n in &first.clone() {
+            for (_, other) in model.any_links(n) {
+                push(self, other, &mut ring);
+            }
+            match model.record(n) {
+                Record::Unit(u) => {
+                    if let Some(l) = u.located_in {
+                        push(self, l, &mut ring);
+                    }
+                }
+                Record::Territory(_) => {
+                    if let Some(p) = model.any_parent(n) {
+                        push(self, p, &mut ring);
+                    }
+                    for c in model.all_children(n) {
+                        push(self, c, &mut ring);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Items one link further (their street/town is their units').
+        let near: Vec<Node> = first.iter().chain(&ring).copied().collect();
+        for &n in &near {
+            for (_, other) in model.any_links(n) {
+                if model.record(other).record_type() == RecordType::Item {
+                    let mut sink = Vec::new();
+                    push(self, other, &mut sink);
+                }
+            }
+        }
+        // Every unit below a touched unit whose place in the leadership lines changed, along `leads`.
+        let mut stack: Vec<Node> = first
+            .iter()
+            .copied()
+            .filter(|&n| model.record(n).record_type() == RecordType::Unit && chained(n))
+            .collect();
+        let mut seen: HashSet<u32> = stack.iter().map(|n| n.raw()).collect();
+        while let Some(u) = stack.pop() {
+            for (l, other) in model.any_links(u) {
+                let link = model.link(l);
+                if link.kind == LinkKind::Leads && link.from == u && seen.insert(other.raw()) {
+                    self.add(other);
+                    stack.push(other);
+                }
+            }
+        }
+    }
+}
+
+/// The reach of the touched ids in both models, or why two full audits are needed.
+fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<Plan, String> {
+    if before.date() != after.date() && !dated {
+        return Err("the two models are read at different dates".to_string());
+    }
+    let mut reach: HashSet<String> = HashSet::new();
+    let limit = |m: &Model| (m.len() / 8).max(64);
+    for (model, other) in [(before, after), (after, before)] {
+        let seeds: Vec<Node> = touched.iter().filter_map(|id| model.node(id)).collect();
+        for &s in &seeds {
+            if let Some(reason) = broad(model, s) {
+                return Err(reason);
+            }
+        }
+        let moved = |t: Node| {
+            let Some(terr) = model.territory(t) else { return false };
+            let Some(o) = other.node(model.id(t)).and_then(|o| other.territory(o).map(|x| (o, x))) else {
+                return true;
+            };
+            let parent = |m: &Model, n: Node| m.any_parent(n).map(|p| m.id(p).to_string());
+            terr.kind != o.1.kind
+                || terr.validity != o.1.validity
+                || model.status(t) != other.status(o.0)
+                || parent(model, t) != parent(other, o.0)
+        };
+        // A unit whose leaders, kind, level, place, dates or standing differ between the models.
+        let chained = |u: Node| {
+            let Some(o) = other.node(model.id(u)) else { return true };
+            let (Some(a), Some(b)) = (model.unit(u), other.unit(o)) else { return true };
+            let place = |m: &Model, x: &crate::model::Unit| x.located_in.map(|l| m.id(l).to_string());
+            let leaders = |m: &Model, n: Node| -> Vec<(String, bool, Status)> {
+                m.all_links_to(n)
+                    .filter(|(_, l)| l.kind == LinkKind::Leads)
+                    .map(|(id, l)| (m.id(l.from).to_string(), l.is_primary(), m.link_status(id)))
+                    .collect()
+            };
+            let held = |m: &Model, n: Node| -> Vec<String> {
+                let mut v: Vec<String> = m.targets(n, &LinkKind::Jurisdiction).map(|t| m.id(t).to_string()).collect();
+                v.sort_unstable();
+                v
+            };
+            a.kind != b.kind
+                || a.validity != b.validity
+                || model.status(u) != other.status(o)
+                || model.level(u) != other.level(o)
+                || place(model, a) != place(other, b)
+                || leaders(model, u) != leaders(other, o)
+                || held(model, u) != held(other, o)
+        };
+        let mut r = Reach::default();
+        r.grow(model, &seeds, &moved, &chained);
+        if r.set.len() > limit(model) {
+            return Err(format!("its reach ({} records) is more than an eighth of the model", r.set.len()));
+        }
+        reach.extend(r.set.iter().map(|&n| model.id(Node::new(n)).to_string()));
+    }
+    let before_part = context(before, &reach);
+    let after_part = context(after, &reach);
+    Ok(Plan { reach, before_part, after_part })
+}
+
+/// The part of a model the rules read about the reach (see the [module documentation](self)).
+fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
+    let mut set: HashSet<u32> = HashSet::new();
+    let mut list: Vec<Node> = Vec::new();
+    let put = |set: &mut HashSet<u32>, list: &mut Vec<Node>, n: Node| {
+        if set.insert(n.raw()) {
+            list.push(n);
+        }
+    };
+    let r: Vec<Node> = reach.iter().filter_map(|id| model.node(id)).collect();
+    for &n in &r {
+        put(&mut set, &mut list, n);
+    }
+    // One link away, and the scopes of those links.
+    for &n in &r {
+        for (l, other) in model.any_links(n) {
+            put(&mut set, &mut list, other);
+            if let Some(s) = model.link(l).scope {
+                put(&mut set, &mut list, s);
+            }
+        }
+    }
+    // A unit's place and jurisdictions: all of them for the reach's units; for the others
+    // what their level and street/town read (the highest territory held, and the held
+    // territories in link order up to the first inside a street/town).
+    let place = |model: &Model, u: Node, all: bool, set: &mut HashSet<u32>, list: &mut Vec<Node>| {
+        if let Some(l) = model.unit(u).and_then(|x| x.located_in) {
+            put(set, list, l);
+        }
+        let mut top: Option<(Level, Node)> = None;
+        for (l, other) in model.any_links(u) {
+            let link = model.link(l);
+            if link.from != u || link.kind != LinkKind::Jurisdiction {
+                continue;
+            }
+            if all {
+                put(set, list, other);
+                continue;
+            }
+            if let Some(level) = model.territory(other).and_then(|t| t.kind.level())
+                && top.is_none_or(|(best, _)| level < best)
+            {
+                top = Some((level, other));
+            }
+            put(set, list, other);
+            let placed = model.ancestors(other).any(|t| model.territory(t).is_some_and(|x| x.kind.is_township_level()));
+            if placed && model.link_status(l) != Status::OutOfForce {
+                break;
+            }
+        }
+        if let Some((_, t)) = top {
+            put(set, list, t);
+        }
+    };
+    let in_reach: HashSet<u32> = r.iter().map(|n| n.raw()).collect();
+    let level1: Vec<Node> = list.clone();
+    for &u in &level1 {
+        if model.unit(u).is_none() {
+            continue;
+        }
+        let mine = in_reach.contains(&u.raw());
+        place(model, u, mine, &mut set, &mut list);
+        for (l, other) in model.any_links(u) {
+            let link = model.link(l);
+            if link.from == u && matches!(link.kind, LinkKind::PartyOrgOf | LinkKind::RegistersWith) {
+                put(&mut set, &mut list, other);
+                place(model, other, false, &mut set, &mut list);
+            }
+        }
+        // D001 of a Party organisation of the reach: who holds each place of its units.
+        if mine && model.unit(u).is_some_and(|x| x.kind.is_party_org()) {
+            for c in model.targets(u, &LinkKind::PartyOrgOf) {
+                let Some(at) = model.unit(c).and_then(|x| x.located_in) else { continue };
+                for t in model.ancestors(at) {
+                    put(&mut set, &mut list, t);
+                    for h in model.sources(t, &LinkKind::Jurisdiction) {
+                        put(&mut set, &mut list, h);
+                    }
+                    if model.territory(t).is_some_and(|x| x.kind.is_township_level()) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    // The leadership ancestors of the reach's units, with their places and jurisdictions.
+    let mut stack: Vec<Node> = r.iter().copied().filter(|&n| model.unit(n).is_some()).collect();
+    let mut up: HashSet<u32> = stack.iter().map(|n| n.raw()).collect();
+    while let Some(u) = stack.pop() {
+        for (l, other) in model.any_links(u) {
+            let link = model.link(l);
+            if link.kind == LinkKind::Leads && link.to == u && up.insert(other.raw()) {
+                put(&mut set, &mut list, other);
+                place(model, other, false, &mut set, &mut list);
+                stack.push(other);
+            }
+        }
+    }
+    // Every territory's chain to the root; the holders of the streets/towns met.
+    let territories: Vec<Node> = list.iter().copied().filter(|&n| model.territory(n).is_some()).collect();
+    for t in territories {
+        let mut cur = Some(t);
+        while let Some(c) = cur {
+            put(&mut set, &mut list, c);
+            if model.territory(c).is_some_and(|x| x.kind.is_township_level()) {
+                for (l, other) in model.any_links(c) {
+                    let link = model.link(l);
+                    if link.to == c && link.kind == LinkKind::Jurisdiction {
+                        put(&mut set, &mut list, other);
+                    }
+                }
+            }
+            cur = model.any_parent(c);
+        }
+    }
+    // Places of the holders just added.
+    let units: Vec<Node> = list.iter().copied().filter(|&n| model.unit(n).is_some()).collect();
+    for u in units {
+        if let Some(l) = model.unit(u).and_then(|x| x.located_in) {
+            let mut cur = Some(l);
+            while let Some(c) = cur {
+                if !set.insert(c.raw()) {
+                    break;
+                }
+                list.push(c);
+                cur = model.any_parent(c);
+            }
+        }
+    }
+    list
+}
+
+/// Audits the part `nodes` of `model` and keeps the findings about the reach (A001–A004
+/// aside: an incremental what-if touches no matter and no responsibility, so they stay),
+/// with the link positions in their evidence and messages those of `model`, in the
+/// order of `model`'s report.
+fn part(model: &Model, nodes: &[Node], reach: &HashSet<String>, config: &Config) -> Vec<Finding> {
+    let (sub, links) = model.induced(nodes);
+    let report = sub.audit(config);
+    let rule_index = |code: &str| RULES.iter().position(|r| r.code == code).unwrap_or(usize::MAX);
+    let at = |id: &str| model.node(id).map_or(usize::MAX, |n| n.index());
+    let mut out: Vec<((usize, usize, usize), Finding)> = Vec::new();
+    for mut f in report.findings {
+        if !reach.contains(&f.subject) || f.rule.starts_with('A') {
+            continue;
+        }
+        let relink = |i: usize| links.get(i).map_or(i, |l| l.index());
+        for fact in f.evidence.iter_mut().chain(f.uncertain.iter_mut()) {
+            match fact {
+                Fact::Link { link, .. } => *link = relink(*link),
+                Fact::Field { field, .. } if field.starts_with("links[") => {
+                    *field = relink_text(field, &relink).into();
+                }
+                _ => {}
+            }
+        }
+        if f.rule.starts_with('T') {
+            f.message = relink_text(&f.message, &relink);
+        }
+        let k = (rule_index(f.rule), at(&f.subject), f.territory.as_deref().map_or(0, |t| at(t).wrapping_add(1)));
+        out.push((k, f));
+    }
+    out.sort_by_key(|(k, _)| *k);
+    out.into_iter().map(|(_, f)| f).collect()
+}
+
+/// `text` with every `links[N]` renumbered by `relink`.
+fn relink_text(text: &str, relink: &dyn Fn(usize) -> usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("links[") {
+        let after = &rest[i + 6..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        out.push_str(&rest[..i + 6]);
+        match after[..digits].parse::<usize>() {
+            Ok(n) if after[digits..].starts_with(']') => out.push_str(&relink(n).to_string()),
+            _ => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {}

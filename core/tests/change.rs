@@ -1,0 +1,350 @@
+//! Change sets (`tiaokuai-change/1`, issue #13): reading, writing, errors.
+
+use tiaokuai::change::{ChangeSet, Field, LinkAddress, Target, Update, Value};
+use tiaokuai::{Error, LinkKind, Role, TerritoryKind, TerritorySpec};
+
+const MERGE: &str = include_str!("../../tests/changes/merge.json");
+
+fn err(text: &str) -> String {
+    ChangeSet::from_json(text).unwrap_err().to_string()
+}
+
+fn doc(body: &str) -> String {
+    format!(r#"{{"format": "tiaokuai-change/1", {body}}}"#)
+}
+
+#[test]
+fn reads_every_section_of_the_design_example() {
+    let c = ChangeSet::from_json(MERGE).unwrap();
+    assert_eq!(c.title().as_deref(), Some("友谊路街道与吴淞街道合并"));
+    assert_eq!(c.date().map(|d| d.to_string()).as_deref(), Some("2020-06-01"));
+    assert_eq!(c.basis().as_deref(), Some("沪府〔2020〕XX号"));
+    assert_eq!(c.reform().as_deref(), Some("2020 street merger"));
+    assert_eq!(c.add.territories.len(), 1);
+    assert_eq!(c.add.territories[0].parent.as_deref(), Some("310113"));
+    assert_eq!(c.add.territories[0].kind, TerritoryKind::Street);
+    assert_eq!(c.add.links[0].kind, LinkKind::SucceededBy);
+    assert_eq!(
+        c.update,
+        [Update::new("yyl-gw").set(Field::Name, Value::Text("友谊路街道党工委(新)".into())).unset(Field::Attrs)]
+    );
+    assert_eq!(c.end[0].target, Target::Record("310113003".into()));
+    assert_eq!(c.end[1].target, Target::Link(LinkAddress::new("bs-dw", "yyl-gw", LinkKind::Leads)));
+    assert_eq!(c.end[1].on.to_string(), "2020-05-31");
+    assert_eq!(c.remove[1].target, Target::Link(LinkAddress::new("a", "b", LinkKind::Guides)));
+    assert_eq!(c.len(), 7);
+}
+
+#[test]
+fn writing_then_reading_gives_the_same_change_set_and_text() {
+    let c = ChangeSet::from_json(MERGE).unwrap();
+    let text = c.to_json();
+    let again = ChangeSet::from_json(&text).unwrap();
+    assert_eq!(again, c);
+    assert_eq!(again.to_json(), text, "the writer is deterministic");
+    // Only the sections that hold something are written.
+    let empty = ChangeSet::new().to_json();
+    assert_eq!(empty, "{\n  \"format\": \"tiaokuai-change/1\"\n}\n");
+    assert_eq!(ChangeSet::from_json(&empty).unwrap(), ChangeSet::new());
+}
+
+#[test]
+fn built_in_code_round_trips() {
+    let mut c = ChangeSet::new();
+    c.set_title("t").set_date("2020".parse().unwrap()).set_reform("r");
+    let mut t = TerritorySpec::new("n", "新", TerritoryKind::Street).parent("p");
+    t.attrs = Some(tiaokuai::Attrs::from_json(r#"{"big": 123456789012345678901234567890}"#).unwrap());
+    c.add.territories.push(t);
+    c.update.push(
+        Update::new("u")
+            .set(Field::Members, Value::Count(7))
+            .set(Field::Since, Value::Date("2015-06".parse().unwrap()))
+            .set(Field::Attrs, Value::Attrs(tiaokuai::Attrs::from_json(r#"{"a": [1, {"b": null}]}"#).unwrap())),
+    );
+    let addr = LinkAddress::new("x", "y", LinkKind::Responsible)
+        .role(Role::Lead)
+        .scope("s")
+        .dates(None, Some("2019".parse().unwrap()));
+    c.end_link(addr.clone(), "2020-01-31".parse().unwrap());
+    c.remove_link(addr);
+    c.set_meta = Some(None);
+    let text = c.to_json();
+    assert_eq!(ChangeSet::from_json(&text).unwrap(), c, "{text}");
+    assert!(text.contains("123456789012345678901234567890"), "attrs kept verbatim: {text}");
+}
+
+#[test]
+fn records_of_add_get_the_model_readers_errors_in_their_section() {
+    let e = err(&doc(
+        r#""add": {"units": [{"id": "ok", "name": "A", "kind": "enterprise"}, {"id": "x", "name": "X", "kind": "no-such"}]}"#,
+    ));
+    assert!(e.starts_with(r#"add.units[1] (id "x"): field "kind": unknown unit kind "no-such""#), "{e}");
+    let e = err(&doc(r#""add": {"territories": [{"id": "t", "name": "T", "kind": "street", "parnet": "p"}]}"#));
+    assert!(e.starts_with(r#"add.territories[0] (id "t"): field "parnet": unknown field"#), "{e}");
+    let e = err(&doc(
+        r#""add": {"links": [{"from": "a", "to": "b", "kind": "power"}, {"from": "c", "to": "d", "kind": "leads", "members": 1.5}]}"#,
+    ));
+    assert_eq!(e, r#"add.links[1] (from "c"): field "members": 1.5 is not a valid count: must be a whole number"#);
+    let e = err(&doc(r#""add": {"matters": [{"id": "m", "name": "M", "list": "basic", "since": "2019-02-30"}]}"#));
+    assert!(e.starts_with(r#"add.matters[0] (id "m"): field "since": "2019-02-30" is not a date"#), "{e}");
+}
+
+#[test]
+fn updates_ends_and_removals_are_checked_when_read() {
+    let cases = [
+        (
+            r#""update": [{"id": "a", "set": {"id": "b"}}]"#,
+            r#"update[0] (id "a"): field "set.id": a record keeps its id"#,
+        ),
+        (
+            r#""update": [{"id": "a", "set": {"colour": "red"}}]"#,
+            r#"update[0] (id "a"): field "set.colour": unknown field "colour""#,
+        ),
+        (r#""update": [{"id": "a", "set": {"name": 3}}]"#, r#"update[0] (id "a"): field "set.name": must be a string"#),
+        (
+            r#""update": [{"id": "a", "set": {"until": "2020-13"}}]"#,
+            r#"update[0] (id "a"): field "set.until": "2020-13" is not a date"#,
+        ),
+        (r#""update": [{"id": "a", "set": {"name": null}}]"#, r#"update[0] (id "a"): field "set.name": is null"#),
+        (r#""update": [{"id": "a", "unset": ["name"]}]"#, r#"update[0] (id "a"): field "unset": "name" is required"#),
+        (
+            r#""update": [{"id": "a"}]"#,
+            r#"update[0] (id "a"): field "set": an update sets or unsets at least one field"#,
+        ),
+        (
+            r#""update": [{"id": "a", "set": {"attrs": [1]}}]"#,
+            r#"update[0] (id "a"): field "set.attrs": must be a JSON object"#,
+        ),
+        (r#""end": [{"id": "a"}]"#, r#"end[0] (id "a"): field "on": is required"#),
+        (r#""end": [{"id": "a", "on": "tomorrow"}]"#, r#"end[0] (id "a"): field "on": "tomorrow" is not a date"#),
+        (r#""end": [{"on": "2020"}]"#, r#"end[0]: field "id": give "id" (a record) or "link" (a link)"#),
+        (
+            r#""end": [{"link": {"from": "a", "to": "b", "kind": "leeds"}, "on": "2020"}]"#,
+            r#"end[0] (id "a"): field "link.kind": unknown link kind "leeds""#,
+        ),
+        (
+            r#""end": [{"link": {"from": "a", "kind": "leads"}, "on": "2020"}]"#,
+            r#"end[0]: field "link.to": is required"#,
+        ),
+        (r#""remove": [{"id": "a", "on": "2020"}]"#, r#"remove[0] (id "a"): field "on": a removal has no day"#),
+        (
+            r#""remove": [{"id": "a", "link": {"from": "a", "to": "b", "kind": "leads"}}]"#,
+            r#"remove[0] (id "a"): field "link": give "id" (a record) or "link" (a link), not both"#,
+        ),
+        (r#""meta": {"date": "June"}"#, r#"document: field "meta.date": "June" is not a date"#),
+    ];
+    for (body, expected) in cases {
+        let e = err(&doc(body));
+        assert!(e.starts_with(expected), "{body}\n  got:      {e}\n  expected: {expected}");
+    }
+}
+
+#[test]
+fn document_level_errors() {
+    assert!(
+        matches!(ChangeSet::from_json(r#"{"format": "tiaokuai/1"}"#), Err(Error::Format { found: Some(f) }) if f == "tiaokuai/1")
+    );
+    assert!(matches!(ChangeSet::from_json(r#"{"add": {}}"#), Err(Error::Format { found: None })));
+    assert!(matches!(ChangeSet::from_json(r#"{"format": "tiaokuai-change/1", "#), Err(Error::Syntax { .. })));
+    let e = err(&doc(r#""links": []"#));
+    assert!(e.starts_with(r#"change set: unknown field "links""#), "{e}");
+    let e = err(&doc(r#""add": {"routes": []}"#));
+    assert!(e.contains(r#"unknown field "routes""#), "{e}");
+    assert!(matches!(ChangeSet::from_json("  "), Err(Error::Syntax { .. })));
+    let deep =
+        format!(r#"{{"format": "tiaokuai-change/1", "meta": {{"x": {}1{}}}}}"#, "[".repeat(200), "]".repeat(200));
+    assert!(matches!(ChangeSet::from_json(&deep), Err(Error::Syntax { .. })));
+}
+
+// ---------------------------------------------------------------------------
+// Apply
+
+use tiaokuai::Model;
+
+fn change(body: &str) -> ChangeSet {
+    ChangeSet::from_json(&doc(body)).unwrap()
+}
+
+/// The problems of a refused apply, as text; the model is checked to be unchanged.
+fn refused(model: &Model, c: &ChangeSet) -> Vec<String> {
+    let before = model.to_json();
+    let err = model.apply(c).unwrap_err();
+    assert_eq!(model.to_json(), before, "a refused apply leaves the model as it was");
+    match err {
+        Error::Rejected { problems, .. } => problems.iter().map(|p| p.to_string()).collect(),
+        other => panic!("expected Rejected, got {other}"),
+    }
+}
+
+#[test]
+fn apply_does_every_section_and_leaves_the_old_model_untouched() {
+    let model = Model::sample();
+    let before = model.to_json();
+    let c = change(
+        r#""meta": {"title": "友谊路街道与吴淞街道合并", "date": "2020-06-01"},
+        "add": {
+          "territories": [{"id": "310113099", "name": "新街道", "kind": "street", "parent": "310113", "since": "2020-06-01"}],
+          "units": [{"id": "new-gw", "name": "新街道党工委", "kind": "party_working_committee", "sector": "party", "located_in": "310113099"}],
+          "links": [{"from": "310113003", "to": "310113099", "kind": "succeeded_by", "event": "merge"},
+                    {"from": "new-gw", "to": "310113099", "kind": "jurisdiction"}]
+        },
+        "update": [{"id": "yyl-gw", "set": {"name": "友谊路街道党工委(新)", "attrs": {"note": 1}}, "unset": ["since"]}],
+        "end": [{"id": "310113003", "on": "2020-05-31"},
+                {"link": {"from": "bs-dw", "to": "yyl-gw", "kind": "leads"}, "on": "2020-05-31"}]"#,
+    );
+    let after = model.apply(&c).unwrap();
+    assert_eq!(model.to_json(), before, "the old model is untouched");
+    assert_eq!(after.len(), model.len() + 2);
+    assert_eq!(after.link_count(), model.link_count() + 2);
+    let street = after.find("310113099").unwrap();
+    assert_eq!(after.parent(street).map(|p| after.id(p)), Some("310113"));
+    let gw = after.find("new-gw").unwrap();
+    assert_eq!(after.unit(gw).unwrap().located_in, Some(street));
+    let yyl = after.get("yyl-gw").unwrap();
+    assert_eq!(yyl.name(), "友谊路街道党工委(新)");
+    assert_eq!(yyl.attrs().unwrap().as_json(), r#"{"note":1}"#);
+    assert_eq!(yyl.validity().since, None);
+    let old_street = after.find("310113003").unwrap();
+    assert_eq!(after.record(old_street).validity().until.unwrap().to_string(), "2020-05-31");
+    let ended: Vec<_> = after
+        .document_links_from(after.find("bs-dw").unwrap())
+        .filter(|(_, l)| after.id(l.to) == "yyl-gw" && l.kind == LinkKind::Leads)
+        .map(|(_, l)| l.validity.until.map(|d| d.to_string()))
+        .collect();
+    assert_eq!(ended, [Some("2020-05-31".to_string())]);
+    // The added records come after their type's records, the added links after the links.
+    let text = after.to_json();
+    assert!(text.find("\"310113099\"").unwrap() > text.find("\"310113501\"").unwrap());
+    let last_link = after.document_links().last().unwrap().1;
+    assert_eq!((after.id(last_link.from), after.id(last_link.to)), ("new-gw", "310113099"));
+    // It reloads as written, and the meta is the model's own (not the change set's).
+    assert_eq!(Model::from_json(&text).unwrap(), after);
+    assert_eq!(after.meta(), model.meta());
+}
+
+#[test]
+fn a_removal_takes_the_record_and_the_links_named_with_it() {
+    let model = Model::sample();
+    let uses: Vec<String> = model
+        .document_links()
+        .filter(|(_, l)| model.id(l.from) == "yyl-xzdz" || model.id(l.to) == "yyl-xzdz")
+        .map(|(_, l)| {
+            format!(
+                r#"{{"link": {{"from": "{}", "to": "{}", "kind": "{}"}}}}"#,
+                model.id(l.from),
+                model.id(l.to),
+                l.kind.as_str()
+            )
+        })
+        .collect();
+    assert!(!uses.is_empty());
+    // Alone, the removal is refused: the links still use the record.
+    let alone = refused(&model, &change(r#""remove": [{"id": "yyl-xzdz"}]"#));
+    assert_eq!(alone.len(), 1, "{alone:?}");
+    assert!(
+        alone[0].starts_with(r#"remove[0] (id "yyl-xzdz"): field "id": "yyl-xzdz" is still used by links["#),
+        "{alone:?}"
+    );
+    let c = change(&format!(r#""remove": [{{"id": "yyl-xzdz"}}, {}]"#, uses.join(", ")));
+    let after = model.apply(&c).unwrap();
+    assert!(after.find("yyl-xzdz").is_none());
+    assert_eq!(after.len(), model.len() - 1);
+    assert_eq!(after.link_count(), model.link_count() - uses.len());
+    assert_eq!(Model::from_json(&after.to_json()).unwrap(), after);
+}
+
+#[test]
+fn every_bad_change_is_named_with_section_index_and_id() {
+    let model = Model::sample();
+    let c = change(
+        r#""add": {"units": [{"id": "bs-dw", "name": "dup", "kind": "enterprise"},
+                            {"id": "twice", "name": "a", "kind": "enterprise"},
+                            {"id": "twice", "name": "b", "kind": "enterprise"}],
+                  "links": [{"from": "twice", "to": "ghost", "kind": "leads"}]},
+        "update": [{"id": "ghost", "set": {"name": "x"}},
+                   {"id": "yyl-gw", "set": {"kind": "no-such-kind"}},
+                   {"id": "310113003", "set": {"members": 3}}],
+        "end": [{"id": "yyl-gw", "on": "2014-06-30"},
+                {"link": {"from": "bs-dw", "to": "nobody", "kind": "leads"}, "on": "2020"}],
+        "remove": [{"id": "310113"}, {"link": {"from": "bs-dw", "to": "yyl-gw", "kind": "guides"}}]"#,
+    );
+    let found = refused(&model, &c);
+    let expect = [
+        r#"remove[0] (id "310113"): field "id": "310113" is still used by"#,
+        r#"remove[1] (id "bs-dw"): field "link": guides link "bs-dw" -> "yyl-gw" matches no link"#,
+        r#"update[0] (id "ghost"): field "id": updates "ghost", which is no record"#,
+        r#"update[1] (id "yyl-gw"): field "set.kind": unknown unit kind "no-such-kind""#,
+        r#"update[2] (id "310113003"): field "set.members": "310113003" is a territory, which has no "members""#,
+        r#"end[0] (id "yyl-gw"): field "on": ends "yyl-gw" on 2014-06-30, before its since 2015"#,
+        r#"end[1] (id "bs-dw"): field "link": leads link "bs-dw" -> "nobody" matches no link"#,
+        r#"add.units[0] (id "bs-dw"): field "id": adds "bs-dw", which is already the id of a unit"#,
+        r#"add.units[2] (id "twice"): field "id": adds "twice" a second time (first at add.units[1])"#,
+        r#"add.links[0] (from "twice"): "to" names "ghost" which does not exist"#,
+    ];
+    for e in expect {
+        assert!(found.iter().any(|f| f.starts_with(e)), "missing: {e}\nfound:\n{}", found.join("\n"));
+    }
+    assert_eq!(found.len(), expect.len(), "{}", found.join("\n"));
+}
+
+#[test]
+fn an_address_matching_several_links_is_refused_and_dates_tell_them_apart() {
+    let model = Model::from_json(
+        r#"{"format": "tiaokuai/1",
+        "units": [{"id": "a", "name": "A", "kind": "party_committee"}, {"id": "b", "name": "B", "kind": "party_committee"}],
+        "links": [{"from": "a", "to": "b", "kind": "leads", "since": "2010", "until": "2015"},
+                  {"from": "a", "to": "b", "kind": "leads", "since": "2018"}]}"#,
+    )
+    .unwrap();
+    let found =
+        refused(&model, &change(r#""end": [{"link": {"from": "a", "to": "b", "kind": "leads"}, "on": "2021"}]"#));
+    assert!(found[0].contains("matches 2 links (links[0], links[1])"), "{found:?}");
+    let after = model
+        .apply(&change(
+            r#""end": [{"link": {"from": "a", "to": "b", "kind": "leads", "since": "2018"}, "on": "2021"}]"#,
+        ))
+        .unwrap();
+    let untils: Vec<_> = after.document_links().map(|(_, l)| l.validity.until.map(|d| d.to_string())).collect();
+    assert_eq!(untils, [Some("2015".to_string()), Some("2021".to_string())]);
+}
+
+#[test]
+fn a_result_that_would_not_load_is_refused() {
+    let model = Model::sample();
+    // A parent loop made by an update, and an added dispatches link from a non-department.
+    let found = refused(
+        &model,
+        &change(
+            r#""update": [{"id": "310113", "set": {"parent": "310113003"}}],
+            "add": {"links": [{"from": "bs-dw", "to": "yyl-gw", "kind": "dispatches"}]}"#,
+        ),
+    );
+    assert!(
+        found.iter().any(|f| f
+            .starts_with(r#"add.links[0] (from "bs-dw"): field "from": a "dispatches" link starts from a department"#)),
+        "{found:?}"
+    );
+    let loop_only = refused(&model, &change(r#""update": [{"id": "310113", "set": {"parent": "310113003"}}]"#));
+    assert!(loop_only[0].starts_with(r#"update[0] (id "310113"): territory parent chain loops"#), "{loop_only:?}");
+    let dangling = refused(&model, &change(r#""update": [{"id": "yyl-sqdw", "set": {"located_in": "nowhere"}}]"#));
+    assert_eq!(dangling, [r#"update[0] (id "yyl-sqdw"): "located_in" names "nowhere" which does not exist"#]);
+}
+
+#[test]
+fn the_report_names_what_each_change_touched() {
+    let model = Model::sample();
+    let c = change(
+        r#""add": {"links": [{"from": "bs-dw", "to": "ws-gw", "kind": "guides"}]},
+        "update": [{"id": "yyl-gw", "set": {"name": "x"}}],
+        "end": [{"link": {"from": "bs-dw", "to": "yyl-gw", "kind": "leads"}, "on": "2020-05-31"}]"#,
+    );
+    let (after, applied) = model.apply_with_report(&c).unwrap();
+    let refs: Vec<String> = applied.changes.iter().map(|t| t.change.unwrap().to_string()).collect();
+    assert_eq!(refs, ["add.links[0]", "update[0]", "end[0]"]);
+    assert_eq!(applied.records().into_iter().collect::<Vec<_>>(), ["bs-dw", "ws-gw", "yyl-gw"]);
+    let added = applied.changes[0].after[0];
+    assert_eq!(after.id(after.link(added).to), "ws-gw");
+    let end = &applied.changes[2];
+    assert_eq!(model.link(end.before[0]).validity.until, None);
+    assert_eq!(after.link(end.after[0]).validity.until.map(|d| d.to_string()).as_deref(), Some("2020-05-31"));
+}
