@@ -296,3 +296,112 @@ fn compare(a: &Model, n: Node, b: &Model, rb: &Record, change: &mut ChangeSet) {
     update.unset = unset;
     change.update.push(update);
 }
+
+/// What a diff changed, grouped for people: records added, ended, removed and changed
+/// (with the fields), links added, ended and removed. A record or link that the change
+/// set removes and adds again unchanged (a move) is in no group; one that `a` has and
+/// `b` lacks is *ended* rather than removed when its `until` falls before the date `b`
+/// is read at (two snapshots of one model).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Summary {
+    /// Ids of the records only `b` has.
+    pub added: Vec<String>,
+    /// Ids of the records closed (their `until` gained, or past `b`'s date), with the day.
+    pub ended: Vec<(String, Date)>,
+    /// Ids of the records only `a` has.
+    pub removed: Vec<String>,
+    /// Ids of the records in both whose fields differ, with those fields.
+    pub changed: Vec<(String, Vec<Field>)>,
+    /// The links only `b` has.
+    pub links_added: Vec<LinkSpec>,
+    /// The links closed, with the day.
+    pub links_ended: Vec<(LinkAddress, Date)>,
+    /// The links only `a` has.
+    pub links_removed: Vec<LinkAddress>,
+}
+
+impl Summary {
+    /// The groups for a diff `change` from `a` to `b` ([`diff`]).
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Model, change::{Summary, diff}};
+    /// let sample = Model::sample();
+    /// let (y2014, y2016) = (sample.at("2014".parse()?).snapshot()?, sample.at("2016".parse()?).snapshot()?);
+    /// let s = Summary::of(&y2014, &y2016, &diff(&y2014, &y2016));
+    /// assert!(s.added.iter().any(|id| id == "yyl-gw"), "the 2015 reform set up the street Party working committees");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of(a: &Model, b: &Model, change: &ChangeSet) -> Summary {
+        let mut s = Summary::default();
+        let cutoff = b.date().or(b.as_of()).map(|d| d.first_day());
+        let gone_before = |v: Validity| v.until.filter(|u| cutoff.is_some_and(|c| u.last_day() < c));
+        for (_, rb) in b.document_records() {
+            match a.find(rb.id()) {
+                Some(n) if a.record(n).record_type() == rb.record_type() => {
+                    let ra = a.record(n);
+                    let (mut set, unset) = field_changes(a, ra, b, rb);
+                    if ra.validity().until.is_none()
+                        && let Some(on) = rb.validity().until
+                    {
+                        set.retain(|(f, _)| *f != Field::Until);
+                        s.ended.push((rb.id().to_string(), on));
+                    }
+                    let mut fields: Vec<Field> = set.into_iter().map(|(f, _)| f).chain(unset).collect();
+                    fields.sort();
+                    if !fields.is_empty() {
+                        s.changed.push((rb.id().to_string(), fields));
+                    }
+                }
+                _ => s.added.push(rb.id().to_string()),
+            }
+        }
+        for (_, ra) in a.document_records() {
+            let same = b.find(ra.id()).is_some_and(|n| b.record(n).record_type() == ra.record_type());
+            if !same {
+                match gone_before(ra.validity()) {
+                    Some(on) => s.ended.push((ra.id().to_string(), on)),
+                    None => s.removed.push(ra.id().to_string()),
+                }
+            }
+        }
+        // Links: what the change set removes and adds again unchanged is a move, not a change.
+        let spec_of = |m: &Model, id: LinkId| link_spec(m, m.link(id));
+        let removed: Vec<(LinkAddress, Option<LinkSpec>)> = change
+            .remove
+            .iter()
+            .filter_map(|r| match &r.target {
+                super::Target::Link(address) => {
+                    let found = a
+                        .find(&address.from)
+                        .and_then(|n| a.document_links_from(n).find(|(_, l)| address.matches(a, l)).map(|(id, _)| id));
+                    Some((address.clone(), found.map(|id| spec_of(a, id))))
+                }
+                super::Target::Record(_) => None,
+            })
+            .collect();
+        let mut moved = vec![false; removed.len()];
+        for spec in &change.add.links {
+            match removed.iter().enumerate().position(|(i, (_, r))| !moved[i] && r.as_ref() == Some(spec)) {
+                Some(i) => moved[i] = true,
+                None => s.links_added.push(spec.clone()),
+            }
+        }
+        for ((address, spec), moved) in removed.into_iter().zip(moved) {
+            if moved {
+                continue;
+            }
+            match spec.and_then(|sp| gone_before(sp.validity)) {
+                Some(on) => s.links_ended.push((address, on)),
+                None => s.links_removed.push(address),
+            }
+        }
+        for e in &change.end {
+            if let super::Target::Link(address) = &e.target {
+                s.links_ended.push((address.clone(), e.on));
+            }
+        }
+        s
+    }
+}

@@ -27,7 +27,7 @@ mod apply;
 mod diff;
 mod set;
 
-pub use diff::diff;
+pub use diff::{Summary, diff};
 
 pub use set::*;
 
