@@ -676,8 +676,8 @@ impl Model {
                     let fields = LinkFields {
                         kind: l.kind.clone(),
                         primary: l.primary,
-                        power: l.power.clone(),
-                        role: l.role.clone(),
+                        power: l.power,
+                        role: l.role,
                         scope: link.scope.map(|s| self.id(s)),
                         members: l.members,
                         event: l.event.clone(),
@@ -706,8 +706,8 @@ impl Model {
             let fields = LinkFields {
                 kind: spec.kind.clone(),
                 primary: spec.primary,
-                power: spec.power.clone(),
-                role: spec.role.clone(),
+                power: spec.power,
+                role: spec.role,
                 scope: spec.scope.as_deref(),
                 members: spec.members,
                 event: spec.event.clone(),

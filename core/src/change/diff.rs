@@ -169,8 +169,8 @@ fn address(a: &Model, id: LinkId, gone: &[bool]) -> LinkAddress {
     if unique(&address) {
         return address;
     }
-    address.role = l.role.clone();
-    address.power = l.power.clone();
+    address.role = l.role;
+    address.power = l.power;
     address.scope = l.scope.map(|s| a.id(s).to_string());
     if unique(&address) {
         return address;
@@ -183,8 +183,8 @@ fn address(a: &Model, id: LinkId, gone: &[bool]) -> LinkAddress {
 fn link_spec(m: &Model, l: &Link) -> LinkSpec {
     let mut spec = LinkSpec::new(m.id(l.from), m.id(l.to), l.kind.clone());
     spec.primary = l.primary;
-    spec.power = l.power.clone();
-    spec.role = l.role.clone();
+    spec.power = l.power;
+    spec.role = l.role;
     spec.scope = l.scope.map(|s| m.id(s).to_string());
     spec.members = l.members;
     spec.event = l.event.clone();
@@ -215,14 +215,14 @@ fn add_record(m: &Model, r: &Record, change: &mut ChangeSet) {
             change.add.units.push(s);
         }
         Record::Matter(x) => {
-            let mut s = MatterSpec::new(&*x.id, &*x.name, x.list.clone());
+            let mut s = MatterSpec::new(&*x.id, &*x.name, x.list);
             s.category = x.category.as_deref().map(str::to_string);
             s.attrs = x.attrs.clone();
             s.validity = x.validity;
             change.add.matters.push(s);
         }
         Record::Item(x) => {
-            let mut s = ItemSpec::new(&*x.id, &*x.name, x.list.clone());
+            let mut s = ItemSpec::new(&*x.id, &*x.name, x.list);
             s.attrs = x.attrs.clone();
             s.validity = x.validity;
             change.add.items.push(s);
