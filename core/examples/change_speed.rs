@@ -1,6 +1,6 @@
 //! Timing of apply and diff (issue #13) for docs/benchmarks.md:
 //! `cargo run --release -p tiaokuai --example change_speed -- MODEL.json`
-//! (e.g. `tiaokuai generate --scale national --seed 1 -o national.json`).
+//! (or a scale, `city` or `national`, generated in memory with seed 1).
 //!
 //! A change set of 100 changes (40 units added with a link each, 10 updates, 10 ends) is
 //! applied to the model; then the model is diffed with the result. Peak memory: run it
@@ -12,9 +12,15 @@ use tiaokuai::change::{ChangeSet, Field, Update, Value, diff};
 use tiaokuai::{LinkKind, LinkSpec, Model, UnitKind, UnitSpec};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: change_speed MODEL.json")?;
+    let arg =
+        std::env::args().nth(1).ok_or("usage: change_speed MODEL.json | district | city | national")?;
     let t = Instant::now();
-    let model = Model::load(&path)?;
+    let model = match arg.as_str() {
+        "district" => tiaokuai::generate::generate(tiaokuai::generate::Scale::District, 1)?,
+        "city" => tiaokuai::generate::generate(tiaokuai::generate::Scale::City, 1)?,
+        "national" => tiaokuai::generate::generate(tiaokuai::generate::Scale::National, 1)?,
+        path => Model::load(path)?,
+    };
     println!("load {:.2} s ({} records, {} links)", t.elapsed().as_secs_f64(), model.len(), model.link_count());
     let units: Vec<String> = model
         .units()
