@@ -12,8 +12,7 @@ use tiaokuai::change::{ChangeSet, Field, Update, Value, diff};
 use tiaokuai::{LinkKind, LinkSpec, Model, UnitKind, UnitSpec};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let arg =
-        std::env::args().nth(1).ok_or("usage: change_speed MODEL.json | district | city | national")?;
+    let arg = std::env::args().nth(1).ok_or("usage: change_speed MODEL.json | district | city | national")?;
     let t = Instant::now();
     let model = match arg.as_str() {
         "district" => tiaokuai::generate::generate(tiaokuai::generate::Scale::District, 1)?,

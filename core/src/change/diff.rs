@@ -278,8 +278,38 @@ pub(crate) fn field_changes(a: &Model, ra: &Record, b: &Model, rb: &Record) -> (
     (set, unset)
 }
 
+/// True when two records (of `a` and `b`) are the same in every field, references by id:
+/// the quick test that spares most records the field-by-field comparison.
+fn same_record(a: &Model, ra: &Record, b: &Model, rb: &Record) -> bool {
+    let same_refs = |x: Option<Node>, y: Option<Node>| match (x, y) {
+        (None, None) => true,
+        (Some(x), Some(y)) => a.id(x) == b.id(y),
+        _ => false,
+    };
+    ra.name() == rb.name()
+        && ra.attrs() == rb.attrs()
+        && ra.validity() == rb.validity()
+        && match (ra, rb) {
+            (Record::Territory(x), Record::Territory(y)) => x.kind == y.kind && same_refs(x.parent, y.parent),
+            (Record::Unit(x), Record::Unit(y)) => {
+                x.kind == y.kind
+                    && x.sector == y.sector
+                    && x.members == y.members
+                    && x.staff == y.staff
+                    && x.in_service_members == y.in_service_members
+                    && same_refs(x.located_in, y.located_in)
+            }
+            (Record::Matter(x), Record::Matter(y)) => x.list == y.list && x.category == y.category,
+            (Record::Item(x), Record::Item(y)) => x.list == y.list,
+            _ => false,
+        }
+}
+
 fn compare(a: &Model, n: Node, b: &Model, rb: &Record, change: &mut ChangeSet) {
     let ra = a.record(n);
+    if same_record(a, ra, b, rb) {
+        return;
+    }
     let (mut set, unset) = field_changes(a, ra, b, rb);
     // An `until` gained (the record closed) is an end.
     if ra.validity().until.is_none()
