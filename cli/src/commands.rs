@@ -19,6 +19,7 @@ use tiaokuai::render::{Table, escape_terminal};
 use tiaokuai::{Error, Level, LoadOptions, Model, RecordType};
 
 mod cases;
+mod change;
 mod report;
 pub(crate) mod whatif;
 
@@ -167,6 +168,7 @@ fn write_output(output: Option<&str>, bytes: &[u8]) -> Result<(), Failure> {
 }
 
 const SCHEMA: &str = include_str!("../docs/tiaokuai-1.schema.json");
+const CHANGE_SCHEMA: &str = include_str!("../docs/tiaokuai-change-1.schema.json");
 
 /// The loading options of this run (`--max-bytes`, `--threads`), set once by [`run`].
 static LOAD_OPTIONS: std::sync::OnceLock<LoadOptions> = std::sync::OnceLock::new();
@@ -283,7 +285,9 @@ fn as_command(e: Error, command: &str) -> Error {
 pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<tiaokuai::Date>) -> CmdResult {
     let _ = LOAD_OPTIONS.set(options);
     let _ = AT.set(at);
-    if at.is_some() && matches!(command, Command::ImportDivisions { .. } | Command::Generate { .. } | Command::Schema) {
+    if at.is_some()
+        && matches!(command, Command::ImportDivisions { .. } | Command::Generate { .. } | Command::Schema { .. })
+    {
         return Err(Failure::Usage("--at reads a model at a date: this command reads no model".into()));
     }
     if at.is_some() && matches!(command, Command::Cases { .. } | Command::GenerateCases { .. }) {
@@ -505,9 +509,13 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
             options.days = days;
             cases::generate(&model, &options, output.as_deref(), key.as_deref())
         }
-        Command::Schema => {
+        Command::Apply { model, change, output } => change::apply(&model, &change, output.as_deref()),
+        Command::Diff { a, b, to, format, output } => {
+            change::diff_cmd(&a, b.as_deref(), to, at, format, output.as_deref())
+        }
+        Command::Schema { change } => {
             let mut out = Out::new();
-            out.text(SCHEMA)?;
+            out.text(if change { CHANGE_SCHEMA } else { SCHEMA })?;
             out.done()?;
             Ok(ExitCode::SUCCESS)
         }

@@ -753,8 +753,43 @@ pub enum Command {
         #[arg(long)]
         title: Option<String>,
     },
-    /// Print the JSON Schema of the tiaokuai/1 format.
-    Schema,
+    /// Print the JSON Schema of the tiaokuai/1 format (`--change`: of tiaokuai-change/1).
+    Schema {
+        /// The schema of change sets (tiaokuai-change/1) instead of models.
+        #[arg(long)]
+        change: bool,
+    },
+    /// Apply a change set (tiaokuai-change/1) to a model, all or nothing, and write the result.
+    /// A change set with problems writes nothing and lists every problem on stderr (exit 2).
+    Apply {
+        /// The model.
+        model: String,
+        /// The change set (a tiaokuai-change/1 JSON file, or - for standard input).
+        change: String,
+        /// Where to write the new model (JSON; standard output when omitted or `-`). Written
+        /// atomically; a symbolic link, folder, device or FIFO is refused.
+        #[arg(short, long)]
+        output: Option<String>,
+    },
+    /// What differs between two models, or one model at two dates (`diff A --at D1 --to D2`):
+    /// records added, ended, removed and changed, and links, for people; `--format json` gives
+    /// the change set that turns the first into the second (`tiaokuai apply A` it to get B).
+    Diff {
+        /// The first model.
+        a: String,
+        /// The second model; omit it with `--to` to compare the first with itself at two dates.
+        b: Option<String>,
+        /// With one model: the second date (the first is `--at`, else the model's whole
+        /// document). The records in force at each date are compared.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        to: Option<tiaokuai::Date>,
+        /// Output format: table (for people) or json (the change set).
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Where to write (standard output when omitted or `-`), atomically.
+        #[arg(short, long)]
+        output: Option<String>,
+    },
 }
 
 /// Parses the command line; a usage error quoting an argument that holds

@@ -348,3 +348,123 @@ fn the_report_names_what_each_change_touched() {
     assert_eq!(model.link(end.before[0]).validity.until, None);
     assert_eq!(after.link(end.after[0]).validity.until.map(|d| d.to_string()).as_deref(), Some("2020-05-31"));
 }
+
+// ---------------------------------------------------------------------------
+// Diff
+
+use proptest::prelude::*;
+use tiaokuai::change::diff;
+
+/// `a.apply(diff(a, b))` gives `b`'s document exactly.
+fn assert_diff_round_trip(a: &Model, b: &Model) -> ChangeSet {
+    let d = diff(a, b);
+    let applied = a.apply(&d).unwrap_or_else(|e| panic!("{e}\n{}", d.to_json()));
+    assert_eq!(applied.to_json(), b.to_json(), "{}", d.to_json());
+    // The change set survives its own JSON.
+    assert_eq!(ChangeSet::from_json(&d.to_json()).unwrap(), d);
+    d
+}
+
+#[test]
+fn diff_of_a_model_with_itself_is_empty() {
+    let m = Model::sample();
+    assert!(diff(&m, &m).is_empty());
+}
+
+#[test]
+fn diff_between_the_samples_dates_round_trips_and_is_small() {
+    let sample = Model::sample();
+    let at = |y: &str| sample.at(y.parse().unwrap()).snapshot().unwrap();
+    let (y2014, y2016) = (at("2014"), at("2016"));
+    let d = assert_diff_round_trip(&y2014, &y2016);
+    assert!(!d.add.units.is_empty(), "the 2015 reform added units: {}", d.to_json());
+    assert!(d.set_meta.is_some(), "meta.as_of differs");
+    assert_diff_round_trip(&y2016, &y2014);
+    assert_diff_round_trip(&sample, &y2014);
+    assert_diff_round_trip(&y2014, &sample);
+}
+
+#[test]
+fn an_until_gained_is_an_end_and_a_changed_field_an_update() {
+    let a = Model::sample();
+    let c = change(
+        r#""update": [{"id": "yyl-gw", "set": {"name": "新名", "members": 5}, "unset": ["since"]}],
+        "end": [{"id": "310113003", "on": "2020-05-31"}, {"link": {"from": "bs-dw", "to": "yyl-gw", "kind": "leads"}, "on": "2020-05-31"}]"#,
+    );
+    let b = a.apply(&c).unwrap();
+    let d = assert_diff_round_trip(&a, &b);
+    assert_eq!(d.end.len(), 2, "{}", d.to_json());
+    assert_eq!(d.update.len(), 1);
+    assert_eq!(d.update[0].unset, [Field::Since]);
+    assert!(d.add.is_empty() && d.remove.is_empty(), "{}", d.to_json());
+}
+
+/// The sample's document as JSON, mutated by `ops` (each an operation and an index): names,
+/// attrs, dates changed, links and units removed (with their links), units added, two
+/// records of a type swapped, links moved to the end.
+fn mutate(ops: &[(u8, usize)]) -> Option<Model> {
+    let mut doc: serde_json::Value = serde_json::from_str(tiaokuai::SAMPLE_JSON).unwrap();
+    for (k, &(op, i)) in ops.iter().enumerate() {
+        let arrays = ["territories", "units", "matters", "items"];
+        let array = arrays[i % 4];
+        let len = doc[array].as_array().unwrap().len();
+        let links = doc["links"].as_array().unwrap().len();
+        if len == 0 || links == 0 {
+            continue;
+        }
+        let j = i / 4 % len;
+        let l = i % links;
+        match op % 8 {
+            0 => doc[array][j]["name"] = format!("改名{k}").into(),
+            1 => {
+                let r = doc[array][j].as_object_mut().unwrap();
+                if r.remove("attrs").is_none() {
+                    r.insert("attrs".into(), serde_json::json!({"k": k, "nested": [1, {"x": null}]}));
+                }
+            }
+            2 => doc[array][j]["until"] = "2099-12-31".into(),
+            3 => doc["links"][l]["until"] = "2099".into(),
+            4 => {
+                doc["links"].as_array_mut().unwrap().remove(l);
+            }
+            5 => {
+                // A unit goes with every link naming it.
+                let units = doc["units"].as_array().unwrap().len();
+                let gone = doc["units"].as_array_mut().unwrap().remove(i % units)["id"].clone();
+                doc["links"].as_array_mut().unwrap().retain(|l| l["from"] != gone && l["to"] != gone);
+            }
+            6 => {
+                let id = format!("new-{k}");
+                doc["units"].as_array_mut().unwrap().push(
+                    serde_json::json!({"id": id, "name": "新单位", "kind": "enterprise", "located_in": "310113003"}),
+                );
+                doc["links"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(serde_json::json!({"from": "bs-dw", "to": id, "kind": "guides"}));
+            }
+            _ => {
+                let list = doc[array].as_array_mut().unwrap();
+                list.swap(j, (j + 1 + i % 3) % len);
+                let moved = doc["links"].as_array_mut().unwrap().remove(l);
+                doc["links"].as_array_mut().unwrap().push(moved);
+            }
+        }
+    }
+    Model::from_json(&doc.to_string()).ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// For random pairs of edited samples, applying the diff to the first gives the second,
+    /// document for document.
+    #[test]
+    fn applying_the_diff_gives_the_second_model(
+        ops_a in prop::collection::vec((any::<u8>(), any::<usize>()), 0..6),
+        ops_b in prop::collection::vec((any::<u8>(), any::<usize>()), 0..12),
+    ) {
+        let (Some(a), Some(b)) = (mutate(&ops_a), mutate(&ops_b)) else { return Ok(()) };
+        assert_diff_round_trip(&a, &b);
+    }
+}

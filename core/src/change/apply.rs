@@ -148,9 +148,21 @@ impl<'m> Plan<'m> {
                 Target::Link(_) => None,
             })
             .collect();
+        let readded: std::collections::HashSet<&str> = change
+            .add
+            .territories
+            .iter()
+            .map(|s| s.id.as_str())
+            .chain(change.add.units.iter().map(|s| s.id.as_str()))
+            .chain(change.add.matters.iter().map(|s| s.id.as_str()))
+            .chain(change.add.items.iter().map(|s| s.id.as_str()))
+            .collect();
         let mut users: Vec<(Node, Vec<String>)> = Vec::new();
         let mut user_list: HashMap<usize, usize> = HashMap::new();
         let mut note = |n: Node, what: String| {
+            if readded.contains(m.id(n)) {
+                return;
+            }
             let slot = *user_list.entry(n.index()).or_insert_with(|| {
                 users.push((n, Vec::new()));
                 users.len() - 1
@@ -571,7 +583,20 @@ impl Model {
                     continue;
                 }
                 let mut record = patched.remove(&node.index()).unwrap_or_else(|| record.clone());
-                let by_id = refs.get(&node.index());
+                let mut by_id = refs.get(&node.index()).map(|(f, id, _)| (*f, id.clone()));
+                // A parent removed and added again in this change set is found again by its id.
+                let old_ref = match &record {
+                    Record::Territory(terr) => terr.parent.map(|p| ("parent", p)),
+                    Record::Unit(u) => u.located_in.map(|p| ("located_in", p)),
+                    _ => None,
+                };
+                if let Some((field, p)) = old_ref
+                    && by_id.is_none()
+                    && remap[p.index()].is_none()
+                    && added.contains_key(self.id(p))
+                {
+                    by_id = Some((field, self.id(p).to_string()));
+                }
                 match &mut record {
                     Record::Territory(terr) => {
                         terr.parent = if by_id.is_some() { None } else { territory_ref(terr.parent) }
@@ -581,8 +606,8 @@ impl Model {
                 }
                 match b.add(record) {
                     Ok(new) => {
-                        if let Some((field, id, _)) = by_id {
-                            b.refer(new, field, None, Some(id.clone()));
+                        if let Some((field, id)) = by_id {
+                            b.refer(new, field, None, Some(id));
                         }
                     }
                     Err(e) => problems.push(e),
@@ -630,38 +655,46 @@ impl Model {
             if removed_links[id.index()] {
                 continue;
             }
-            let (Some(from), Some(to)) = (remap[link.from.index()], remap[link.to.index()]) else { continue };
             let mut l = link.clone();
-            l.from = from;
-            l.to = to;
-            l.scope = territory_ref(link.scope);
             if let Some(&on) = ended_links.get(&id.index()) {
                 l.validity.until = Some(on);
             }
-            let recheck = [link.from, link.to].into_iter().find_map(|n| updated_by.get(&n.index()).map(|&i| (n, i)));
-            if let Some((_, i)) = recheck {
-                let scope = link.scope.map(|s| self.id(s));
-                let fields = LinkFields {
-                    kind: l.kind.clone(),
-                    primary: l.primary,
-                    power: l.power.clone(),
-                    role: l.role.clone(),
-                    scope,
-                    members: l.members,
-                    event: l.event.clone(),
-                    attrs: None,
-                    validity: l.validity,
-                };
-                if let Err(e) = b.prepare_link(new_index, self.id(link.from), self.id(link.to), fields) {
-                    let id_ = change.update[i].id.as_str();
-                    problems.push(problem(
-                        "update",
-                        i,
-                        id_,
-                        "set",
-                        format!("leaves links[{}] invalid: {e}", id.index()),
-                    ));
-                    continue;
+            let recheck = [link.from, link.to].into_iter().find_map(|n| updated_by.get(&n.index()).copied());
+            // An end removed and added again in this change set is found again by its id.
+            let ends = (remap[link.from.index()], remap[link.to.index()], link.scope.map(|s| remap[s.index()]));
+            let readded = |n: Node| remap[n.index()].is_some() || added.contains_key(self.id(n));
+            if ![Some(link.from), Some(link.to), link.scope].into_iter().flatten().all(readded) {
+                continue; // its removed end was reported
+            }
+            match ends {
+                (Some(from), Some(to), None | Some(Some(_))) if recheck.is_none() => {
+                    l.from = from;
+                    l.to = to;
+                    l.scope = territory_ref(link.scope);
+                }
+                _ => {
+                    let fields = LinkFields {
+                        kind: l.kind.clone(),
+                        primary: l.primary,
+                        power: l.power,
+                        role: l.role,
+                        scope: link.scope.map(|s| self.id(s)),
+                        members: l.members,
+                        event: l.event.clone(),
+                        attrs: l.attrs.clone(),
+                        validity: l.validity,
+                    };
+                    match b.prepare_link(new_index, self.id(link.from), self.id(link.to), fields) {
+                        Ok(prepared) => l = prepared,
+                        Err(e) => {
+                            let message = format!("leaves links[{}] invalid: {e}", id.index());
+                            problems.push(match recheck {
+                                Some(i) => problem("update", i, &change.update[i].id, "set", message),
+                                None => Error::Invalid { what: "change set".into(), message },
+                            });
+                            continue;
+                        }
+                    }
                 }
             }
             link_remap[id.index()] = Some(b.add_prepared(l));
@@ -673,8 +706,8 @@ impl Model {
             let fields = LinkFields {
                 kind: spec.kind.clone(),
                 primary: spec.primary,
-                power: spec.power.clone(),
-                role: spec.role.clone(),
+                power: spec.power,
+                role: spec.role,
                 scope: spec.scope.as_deref(),
                 members: spec.members,
                 event: spec.event.clone(),

@@ -24,7 +24,10 @@
 //! ```
 
 mod apply;
+mod diff;
 mod set;
+
+pub use diff::{Summary, diff};
 
 pub use set::*;
 

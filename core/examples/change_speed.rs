@@ -1,0 +1,49 @@
+//! Timing of apply and diff (issue #13) for docs/benchmarks.md:
+//! `cargo run --release -p tiaokuai --example change_speed -- MODEL.json`
+//! (or a scale, `city` or `national`, generated in memory with seed 1).
+//!
+//! A change set of 100 changes (40 units added with a link each, 10 updates, 10 ends) is
+//! applied to the model; then the model is diffed with the result. Peak memory: run it
+//! under `/usr/bin/time -f "%M KB"` and subtract the two models.
+
+use std::time::Instant;
+
+use tiaokuai::change::{ChangeSet, Field, Update, Value, diff};
+use tiaokuai::{LinkKind, LinkSpec, Model, UnitKind, UnitSpec};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let arg = std::env::args().nth(1).ok_or("usage: change_speed MODEL.json | district | city | national")?;
+    let t = Instant::now();
+    let model = match arg.as_str() {
+        "district" => tiaokuai::generate::generate(tiaokuai::generate::Scale::District, 1)?,
+        "city" => tiaokuai::generate::generate(tiaokuai::generate::Scale::City, 1)?,
+        "national" => tiaokuai::generate::generate(tiaokuai::generate::Scale::National, 1)?,
+        path => Model::load(path)?,
+    };
+    println!("load {:.2} s ({} records, {} links)", t.elapsed().as_secs_f64(), model.len(), model.link_count());
+    let units: Vec<String> = model
+        .units()
+        .step_by((model.count(tiaokuai::RecordType::Unit) / 50).max(1))
+        .map(|(_, u)| u.id.to_string())
+        .collect();
+    let mut change = ChangeSet::new();
+    for i in 0..40 {
+        let id = format!("bench-new-{i}");
+        change.add.units.push(UnitSpec::new(&id, "新单位", UnitKind::Enterprise));
+        change.add.links.push(LinkSpec::new(&units[i % units.len()], &id, LinkKind::Guides));
+    }
+    for id in units.iter().take(10) {
+        change.update.push(Update::new(id).set(Field::Name, Value::Text("改名".into())));
+    }
+    for id in units.iter().skip(10).take(10) {
+        change.end_record(id, "2099-12-31".parse()?);
+    }
+    println!("change set of {} changes", change.len());
+    let t = Instant::now();
+    let after = model.apply(&change)?;
+    println!("apply {:.3} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let d = diff(&model, &after);
+    println!("diff {:.3} s ({} changes)", t.elapsed().as_secs_f64(), d.len());
+    Ok(())
+}
