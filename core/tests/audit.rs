@@ -1033,10 +1033,9 @@ mod differential {
         // The T rules (dates) have their own differential on random dated models: core/tests/time_rules.rs;
         // the M rules (meetings) their own tests: core/tests/meetings.rs; the P rules need people,
         // which these models lack: core/tests/people.rs checks them.
-        for r in tiaokuai::RULES
-            .iter()
-            .filter(|r| !matches!(r.family, tiaokuai::Family::Time | tiaokuai::Family::Meetings | tiaokuai::Family::People))
-        {
+        for r in tiaokuai::RULES.iter().filter(|r| {
+            !matches!(r.family, tiaokuai::Family::Time | tiaokuai::Family::Meetings | tiaokuai::Family::People)
+        }) {
             let n = seen.get(r.code).copied().unwrap_or(0);
             assert!(n >= 3, "{} fired {n} times in 300 random models: {seen:?}", r.code);
         }

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use super::{ChangeSet, Field, LinkAddress, Update, Value};
 use crate::model::*;
 
-const TYPES: [RecordType; 4] = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item];
+const TYPES: [RecordType; 5] =
+    [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item, RecordType::Person];
 
 /// The change set from `a` to `b`: applied to `a`, it gives `b` exactly (the same document,
 /// record for record and link for link, in the same order, with the same `meta`).
@@ -75,7 +76,7 @@ pub fn diff(a: &Model, b: &Model) -> ChangeSet {
     let mut next = 0usize;
     let mut adding = false;
     let mut ends = Vec::new();
-    for (_, lb) in b.document_links() {
+    for (idb, lb) in b.document_links() {
         let found = if adding {
             None
         } else {
@@ -83,7 +84,7 @@ pub fn diff(a: &Model, b: &Model) -> ChangeSet {
                 let start = list.partition_point(|&i| i < next);
                 list[start..].iter().copied().find(|&i| {
                     let la = a.link(LinkId(i as u32));
-                    same_link(a, la, b, lb)
+                    same_link(a, LinkId(i as u32), la, b, idb, lb)
                         && (la.validity.until == lb.validity.until
                             || (la.validity.until.is_none() && lb.validity.until.is_some()))
                 })
@@ -102,7 +103,7 @@ pub fn diff(a: &Model, b: &Model) -> ChangeSet {
             }
             None => {
                 adding = true;
-                change.add.links.push(link_spec(b, lb));
+                change.add.links.push(link_spec(b, idb, lb));
             }
         }
     }
@@ -144,7 +145,8 @@ impl LinkKey {
 }
 
 /// True when two links (of `a` and `b`) agree in every field but `until`.
-fn same_link(a: &Model, la: &Link, b: &Model, lb: &Link) -> bool {
+fn same_link(a: &Model, ia: LinkId, la: &Link, b: &Model, ib: LinkId, lb: &Link) -> bool {
+    let (holding_a, holding_b) = (a.holding(ia), b.holding(ib));
     la.kind == lb.kind
         && a.id(la.from) == b.id(lb.from)
         && a.id(la.to) == b.id(lb.to)
@@ -154,6 +156,7 @@ fn same_link(a: &Model, la: &Link, b: &Model, lb: &Link) -> bool {
         && la.scope.map(|s| a.id(s)) == lb.scope.map(|s| b.id(s))
         && la.members == lb.members
         && la.event == lb.event
+        && holding_a == holding_b
         && la.attrs == lb.attrs
         && la.validity.since == lb.validity.since
 }
@@ -180,8 +183,9 @@ fn address(a: &Model, id: LinkId, gone: &[bool]) -> LinkAddress {
     address
 }
 
-fn link_spec(m: &Model, l: &Link) -> LinkSpec {
+fn link_spec(m: &Model, id: LinkId, l: &Link) -> LinkSpec {
     let mut spec = LinkSpec::new(m.id(l.from), m.id(l.to), l.kind.clone());
+    spec.holding = m.holding(id).cloned();
     spec.primary = l.primary;
     spec.power = l.power;
     spec.role = l.role;
@@ -227,13 +231,25 @@ fn add_record(m: &Model, r: &Record, change: &mut ChangeSet) {
             s.validity = x.validity;
             change.add.items.push(s);
         }
+        Record::Person(x) => {
+            let mut s = PersonSpec::new(&*x.id);
+            s.name = (!x.name.is_empty()).then(|| x.name.to_string());
+            s.attrs = x.attrs.clone();
+            s.validity = x.validity;
+            change.add.people.push(s);
+        }
     }
 }
 
 /// A record's fields as (field, value), ids for references, as an update writes them.
 pub(crate) fn fields(m: &Model, r: &Record) -> Vec<(Field, Value)> {
     let text = |s: &str| Value::Text(s.to_string());
-    let mut out = vec![(Field::Name, text(r.name()))];
+    // A person's name is optional (empty when absent).
+    let mut out = if matches!(r, Record::Person(_)) && r.name().is_empty() {
+        Vec::new()
+    } else {
+        vec![(Field::Name, text(r.name()))]
+    };
     let id = |n: Option<Node>| n.map(|n| Value::Text(m.id(n).to_string()));
     match r {
         Record::Territory(t) => {
@@ -253,6 +269,7 @@ pub(crate) fn fields(m: &Model, r: &Record) -> Vec<(Field, Value)> {
             out.extend(x.category.as_deref().map(|c| (Field::Category, text(c))));
         }
         Record::Item(x) => out.push((Field::List, text(x.list.as_str()))),
+        Record::Person(_) => {}
     }
     out.extend(r.attrs().map(|a| (Field::Attrs, Value::Attrs(a.clone()))));
     let v = r.validity();
@@ -397,7 +414,7 @@ impl Summary {
             }
         }
         // Links: what the change set removes and adds again unchanged is a move, not a change.
-        let spec_of = |m: &Model, id: LinkId| link_spec(m, m.link(id));
+        let spec_of = |m: &Model, id: LinkId| link_spec(m, id, m.link(id));
         let removed: Vec<(LinkAddress, Option<LinkSpec>)> = change
             .remove
             .iter()

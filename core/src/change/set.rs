@@ -64,6 +64,8 @@ pub struct Additions {
     pub matters: Vec<MatterSpec>,
     /// Items, added after the model's items.
     pub items: Vec<ItemSpec>,
+    /// People, added after the model's people (issue #14).
+    pub people: Vec<PersonSpec>,
     /// Links, added after the model's links.
     pub links: Vec<LinkSpec>,
 }
@@ -71,7 +73,12 @@ pub struct Additions {
 impl Additions {
     /// The number of records and links added.
     pub fn len(&self) -> usize {
-        self.territories.len() + self.units.len() + self.matters.len() + self.items.len() + self.links.len()
+        self.territories.len()
+            + self.units.len()
+            + self.matters.len()
+            + self.items.len()
+            + self.people.len()
+            + self.links.len()
     }
 
     /// True when nothing is added.
@@ -666,6 +673,8 @@ struct AddRaw<'a> {
     #[serde(borrow, default)]
     items: Vec<&'a RawValue>,
     #[serde(borrow, default)]
+    people: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
     links: Vec<&'a RawValue>,
 }
 
@@ -804,6 +813,9 @@ fn read(text: &str) -> Result<ChangeSet> {
     for (i, raw) in add.items.iter().enumerate() {
         change.add.items.push(json::item_spec(i, raw).map_err(|e| relocate(e, "add.items"))?);
     }
+    for (i, raw) in add.people.iter().enumerate() {
+        change.add.people.push(json::person_spec(i, raw).map_err(|e| relocate(e, "add.people"))?);
+    }
     for (i, raw) in add.links.iter().enumerate() {
         change.add.links.push(json::link_spec(i, raw).map_err(|e| relocate(e, "add.links"))?);
     }
@@ -934,7 +946,7 @@ pub(crate) fn record_json(spec: RecordSpecRef<'_>) -> String {
     let v = spec.validity();
     let mut out = OutRecord {
         id: "",
-        name: "",
+        name: None,
         kind: None,
         list: None,
         category: None,
@@ -953,14 +965,14 @@ pub(crate) fn record_json(spec: RecordSpecRef<'_>) -> String {
         RecordSpecRef::Territory(t) => {
             raw = t.attrs.as_ref().map(Attrs::raw);
             out.id = &t.id;
-            out.name = &t.name;
+            out.name = Some(&t.name);
             out.kind = Some(t.kind.as_str());
             out.parent = t.parent.as_deref();
         }
         RecordSpecRef::Unit(u) => {
             raw = u.attrs.as_ref().map(Attrs::raw);
             out.id = &u.id;
-            out.name = &u.name;
+            out.name = Some(&u.name);
             out.kind = Some(u.kind.as_str());
             out.sector = u.sector.as_ref().map(|s| s.as_str());
             out.located_in = u.located_in.as_deref();
@@ -971,15 +983,20 @@ pub(crate) fn record_json(spec: RecordSpecRef<'_>) -> String {
         RecordSpecRef::Matter(m) => {
             raw = m.attrs.as_ref().map(Attrs::raw);
             out.id = &m.id;
-            out.name = &m.name;
+            out.name = Some(&m.name);
             out.list = Some(m.list.as_str());
             out.category = m.category.as_deref();
         }
         RecordSpecRef::Item(it) => {
             raw = it.attrs.as_ref().map(Attrs::raw);
             out.id = &it.id;
-            out.name = &it.name;
+            out.name = Some(&it.name);
             out.list = Some(it.list.as_str());
+        }
+        RecordSpecRef::Person(p) => {
+            raw = p.attrs.as_ref().map(Attrs::raw);
+            out.id = &p.id;
+            out.name = p.name.as_deref();
         }
     }
     out.attrs = raw;
@@ -998,6 +1015,10 @@ pub(crate) fn link_json(l: &LinkSpec) -> String {
         scope: l.scope.as_deref(),
         members: l.members,
         event: l.event.as_ref().map(|e| e.as_str()),
+        post: l.holding.as_ref().map(|h| h.post.as_str()),
+        band: l.holding.as_ref().and_then(|h| h.band.as_ref()).map(|b| b.as_str()),
+        grade: l.holding.as_ref().and_then(|h| h.grade),
+        channel: l.holding.as_ref().and_then(|h| h.channel.as_ref()).map(|c| c.as_str()),
         attrs: l.attrs.as_ref().map(Attrs::raw),
         since: l.validity.since.map(|d| d.to_string()),
         until: l.validity.until.map(|d| d.to_string()),
@@ -1012,6 +1033,7 @@ pub(crate) enum RecordSpecRef<'a> {
     Unit(&'a UnitSpec),
     Matter(&'a MatterSpec),
     Item(&'a ItemSpec),
+    Person(&'a PersonSpec),
 }
 
 impl RecordSpecRef<'_> {
@@ -1021,6 +1043,7 @@ impl RecordSpecRef<'_> {
             RecordSpecRef::Unit(s) => s.validity,
             RecordSpecRef::Matter(s) => s.validity,
             RecordSpecRef::Item(s) => s.validity,
+            RecordSpecRef::Person(s) => s.validity,
         }
     }
 }
@@ -1067,11 +1090,12 @@ fn write(c: &ChangeSet) -> String {
         format!("{indent}\"{name}\": [\n{indent}  {}\n{indent}]", lines.join(&format!(",\n{indent}  ")))
     };
     let a = &c.add;
-    let arrays: [(&str, Vec<String>); 5] = [
+    let arrays: [(&str, Vec<String>); 6] = [
         ("territories", a.territories.iter().map(|s| record_json(RecordSpecRef::Territory(s))).collect()),
         ("units", a.units.iter().map(|s| record_json(RecordSpecRef::Unit(s))).collect()),
         ("matters", a.matters.iter().map(|s| record_json(RecordSpecRef::Matter(s))).collect()),
         ("items", a.items.iter().map(|s| record_json(RecordSpecRef::Item(s))).collect()),
+        ("people", a.people.iter().map(|s| record_json(RecordSpecRef::Person(s))).collect()),
         ("links", a.links.iter().map(link_json).collect()),
     ];
     let add: Vec<String> =

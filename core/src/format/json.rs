@@ -898,7 +898,7 @@ fn meeting_spec(i: usize, raw: &&RawValue) -> Result<crate::meetings::MeetingSpe
     Ok(spec)
 }
 
-fn person_spec(i: usize, raw: &RawValue) -> Result<PersonSpec> {
+pub(crate) fn person_spec(i: usize, raw: &RawValue) -> Result<PersonSpec> {
     let r: PersonRaw<'_> = parse_record("people", i, raw)?;
     let at = At { array: "people", index: i, id: &r.id };
     let spec = PersonSpec {
@@ -966,7 +966,13 @@ pub(crate) fn link_spec(i: usize, raw: &RawValue) -> Result<LinkSpec> {
         scope: r.scope.map(Cow::into_owned),
         members: count_raw(&at, "members", r.members)?,
         event: r.event.as_deref().map(|s| word(&at, "event", s)).transpose()?,
-        holding: holding(&at, r.post.as_deref(), r.band.as_deref(), count_raw(&at, "grade", r.grade)?, r.channel.as_deref())?,
+        holding: holding(
+            &at,
+            r.post.as_deref(),
+            r.band.as_deref(),
+            count_raw(&at, "grade", r.grade)?,
+            r.channel.as_deref(),
+        )?,
         attrs: attrs(&at, r.attrs)?,
         validity: validity(&at, r.since.clone(), r.until.clone())?,
         ..LinkSpec::new(r.from.to_string(), r.to.into_owned(), word(&at, "kind", &r.kind)?)

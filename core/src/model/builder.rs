@@ -932,8 +932,9 @@ impl ModelBuilder {
 
     /// The model, once every check has passed (a change set's apply runs them itself, to
     /// collect every problem).
-    pub(crate) fn finish(self) -> Model {
-        Model::assemble(self.graph, self.index, self.order, self.meta, self.threads)
+    pub(crate) fn finish(mut self) -> Model {
+        let meetings = self.resolved.take().unwrap_or_default();
+        Model::assemble(self.graph, self.index, self.order, self.holdings, self.meta, self.threads, meetings)
     }
 
     /// Resolves the `parent` and `located_in` names left for [`ModelBuilder::build`], handing

@@ -1028,7 +1028,7 @@ impl Model {
         let moved = |n: Option<Node>| n.and_then(|n| map.get(&n.raw()).copied());
         let mut graph = Graph::with_capacity(nodes.len(), nodes.len());
         let mut index = index::IdIndex::with_capacity(nodes.len());
-        let mut order: [Vec<Node>; 4] = Default::default();
+        let mut order: [Vec<Node>; 5] = Default::default();
         for &n in &nodes {
             let mut record = g[NodeIndex::new(n.index())].clone();
             match &mut record {
@@ -1061,7 +1061,8 @@ impl Model {
             link.scope = moved(link.scope);
             graph.add_edge(NodeIndex::new(link.from.index()), NodeIndex::new(link.to.index()), link);
         }
-        let part = Model::assemble(graph, index, order, None, 1);
+        let part =
+            Model::assemble(graph, index, order, Vec::new(), None, 1, crate::meetings::Meetings::new(Vec::new()));
         let part = match self.view.date {
             Some(d) => part.at(d),
             None => part,
@@ -1148,7 +1149,12 @@ impl PartialEq for Model {
             });
         let same_holdings = self.data.holdings.len() == other.data.holdings.len()
             && self.data.holdings.iter().zip(&other.data.holdings).all(|(a, b)| a == b);
-        same_records && same_links && same_meetings && same_holdings && self.meta() == other.meta() && self.date() == other.date()
+        same_records
+            && same_links
+            && same_meetings
+            && same_holdings
+            && self.meta() == other.meta()
+            && self.date() == other.date()
     }
 }
 

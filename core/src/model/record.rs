@@ -969,6 +969,7 @@ impl Record {
             Record::Unit(r) => &mut r.name,
             Record::Matter(r) => &mut r.name,
             Record::Item(r) => &mut r.name,
+            Record::Person(r) => &mut r.name,
         }
     }
 
@@ -979,6 +980,7 @@ impl Record {
             Record::Unit(r) => &mut r.attrs,
             Record::Matter(r) => &mut r.attrs,
             Record::Item(r) => &mut r.attrs,
+            Record::Person(r) => &mut r.attrs,
         }
     }
 
@@ -989,6 +991,7 @@ impl Record {
             Record::Unit(r) => &mut r.validity,
             Record::Matter(r) => &mut r.validity,
             Record::Item(r) => &mut r.validity,
+            Record::Person(r) => &mut r.validity,
         }
     }
 
