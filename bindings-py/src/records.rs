@@ -106,6 +106,21 @@ pub(crate) fn link_fields<'py>(py: Python<'py>, model: &Model, id: LinkId, ends:
     if let Some(m) = l.members {
         d.set_item("members", m)?;
     }
+    if let Some(e) = &l.event {
+        d.set_item("event", e.as_str())?;
+    }
+    if let Some(h) = model.holding(id) {
+        d.set_item("post", h.post.as_str())?;
+        if let Some(b) = &h.band {
+            d.set_item("band", b.as_str())?;
+        }
+        if let Some(g) = h.grade {
+            d.set_item("grade", g)?;
+        }
+        if let Some(c) = &h.channel {
+            d.set_item("channel", c.as_str())?;
+        }
+    }
     if let Some(a) = &l.attrs {
         d.set_item("attrs", json_loads(py, a.as_json())?)?;
     }
@@ -465,6 +480,19 @@ impl PyLink {
     #[getter]
     fn members(&self) -> Option<u32> {
         self.link().members
+    }
+
+    /// For ``succeeded_by``: the event (``"merge"``, ``"split"``, ``"rename"``, ``"recode"``,
+    /// ``"absorb"`` or an ``x-`` word).
+    #[getter]
+    fn event(&self) -> Option<&str> {
+        self.link().event.as_ref().map(|e| e.as_str())
+    }
+
+    /// For ``holds``: the post (``"secretary"``, ``"director"``, ``"head"`` …).
+    #[getter]
+    fn post(&self) -> Option<&str> {
+        self.model.holding(self.id).map(|h| h.post.as_str())
     }
 
     /// The free-form ``attrs`` object, as a new dict (empty when there is none). Numbers come

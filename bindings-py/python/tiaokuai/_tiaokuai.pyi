@@ -359,6 +359,13 @@ class Link:
     def members(self) -> int | None:
         """For ``registers_with``: how many members registered."""
     @property
+    def event(self) -> str | None:
+        """For ``succeeded_by``: the event (``"merge"``, ``"split"``, ``"rename"``, ``"recode"``,
+        ``"absorb"`` or an ``x-`` word)."""
+    @property
+    def post(self) -> str | None:
+        """For ``holds``: the post (``"secretary"``, ``"director"``, ``"head"`` …)."""
+    @property
     def attrs(self) -> dict[str, Any]:
         """The free-form ``attrs`` object, as a new dict (empty when there is none). Numbers come
         back exact: integers of any length as ``int`` (also beyond Python's 4300-digit limit on
