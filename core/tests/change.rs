@@ -468,3 +468,59 @@ proptest! {
         assert_diff_round_trip(&a, &b);
     }
 }
+
+// ---------------------------------------------------------------------------
+// With people (issue #14) and meetings (issue #15)
+
+fn model_json(body: &str) -> Model {
+    Model::from_json(&format!(r#"{{"format": "tiaokuai/1", {body}}}"#)).unwrap()
+}
+
+const STAFFED: &str = r#""territories": [{"id": "c", "name": "一村", "kind": "community"}],
+    "units": [{"id": "dzb", "name": "一村党总支", "kind": "party_general_branch", "located_in": "c"},
+              {"id": "rc", "name": "一村居委会", "kind": "residents_committee", "located_in": "c"}],
+    "items": [{"id": "p-lift", "name": "加装电梯", "list": "project", "since": "2023-05"}],
+    "people": [{"id": "p1", "name": "张三"}, {"id": "p2"}],
+    "links": [{"from": "dzb", "to": "rc", "kind": "leads"},
+              {"from": "p1", "to": "dzb", "kind": "holds", "post": "secretary", "since": "2019"},
+              {"from": "p2", "to": "rc", "kind": "holds", "post": "community_worker", "band": "deputy", "grade": 6}]"#;
+
+#[test]
+fn people_and_their_posts_are_added_diffed_and_kept() {
+    let a = model_json(STAFFED);
+    let c = change(
+        r#""add": {"people": [{"id": "p3", "name": "李四", "since": "2024-01-01"}],
+                   "links": [{"from": "p3", "to": "rc", "kind": "holds", "post": "director", "channel": "open_recruitment"}]},
+           "end": [{"link": {"from": "p1", "to": "dzb", "kind": "holds"}, "on": "2023-12-31"}]"#,
+    );
+    assert_eq!(ChangeSet::from_json(&c.to_json()).unwrap(), c, "add.people and the post survive the JSON");
+    let b = a.apply(&c).unwrap();
+    let director = b.document_links().find(|(_, l)| b.id(l.from) == "p3").map(|(id, _)| id).unwrap();
+    assert_eq!(b.holding(director).map(|h| h.post.as_str()), Some("director"));
+    // The kept holds links keep their posts, band and grade.
+    let json = b.to_json();
+    assert!(json.contains(r#""post":"community_worker","band":"deputy","grade":6"#), "{json}");
+    assert!(json.contains(r#""post":"secretary""#) && json.contains(r#""until":"2023-12-31""#), "{json}");
+    // The diff finds the person, the post and the end, and gives b back exactly.
+    let d = assert_diff_round_trip(&a, &b);
+    assert_eq!((d.add.people.len(), d.add.links.len(), d.end.len()), (1, 1, 1));
+    // A post changed on an otherwise equal link is a change too.
+    let promoted = model_json(&STAFFED.replace(r#""grade": 6"#, r#""grade": 7"#));
+    assert!(!diff(&a, &promoted).is_empty());
+    assert_diff_round_trip(&a, &promoted);
+}
+
+#[test]
+fn apply_keeps_the_meetings_and_refuses_to_remove_what_they_name() {
+    let with_meetings = format!(
+        r#"{STAFFED}, "meetings": [{{"id": "m1", "kind": "hearing", "territory": "c", "date": "2023-04-02",
+                                    "convener": "rc", "topics": ["p-lift"]}}]"#
+    );
+    let a = model_json(&with_meetings);
+    let b = a.apply(&change(r#""update": [{"id": "rc", "set": {"name": "一村居民委员会"}}]"#)).unwrap();
+    assert_eq!(b.meetings().len(), 1);
+    assert_eq!(b.id(b.meetings().iter().next().unwrap().convener.unwrap()), "rc");
+    assert_eq!(b.to_json(), a.to_json().replace("一村居委会", "一村居民委员会"));
+    let problems = refused(&a, &change(r#""remove": [{"id": "p-lift"}]"#));
+    assert!(problems.iter().any(|p| p.contains("m1") && p.contains("p-lift")), "{problems:?}");
+}
