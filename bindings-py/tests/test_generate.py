@@ -59,8 +59,8 @@ def test_import_divisions_records_changes_since_a_previous_list() -> None:
     m = tiaokuai.import_divisions("310199", tables=new, previous=str(old), changed_on=datetime.date(2021, 6, 1))
     events = sorted((k["from"], k["to"], k["event"]) for k in json.loads(m.to_json())["links"])
     # The link objects and their dicts carry the event too.
-    assert sorted((k.source, k.target, k.event) for k in m.links()) == events
-    assert sorted((d["from"], d["to"], d["event"]) for d in (k.to_dict() for k in m.links())) == events
+    assert sorted((k.source, k.target, k.event) for k in m.links) == events
+    assert sorted((d["from"], d["to"], d["event"]) for d in (k.to_dict() for k in m.links)) == events
     assert events == [
         ("310199101", "310199106", "recode"),
         ("310199102", "310199107", "merge"),
