@@ -413,8 +413,9 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
         Command::Meetings { file, by, year, format, csv_formulas } => {
             meetings(file.as_deref(), by, year, format, csv_formulas)
         }
-        Command::Export { file, to, focus, render, output, csv_formulas } => {
-            export(file.as_deref(), to, focus.as_deref(), render, output.as_deref(), csv_formulas)
+        Command::Export { file, to, focus, render, output, csv_formulas, redact_people, redact_key } => {
+            let redact = if redact_people { Some(redaction_key(redact_key)?) } else { None };
+            export(file.as_deref(), to, focus.as_deref(), render, output.as_deref(), csv_formulas, redact)
         }
         Command::Test { scenarios, format } => test(&scenarios, format),
         Command::Validate { file, format } => validate(file.as_deref(), format),
@@ -970,6 +971,7 @@ fn export(
     render: Option<RenderTo>,
     output: Option<&str>,
     formulas: CsvFormulas,
+    redact: Option<Vec<u8>>,
 ) -> CmdResult {
     let csv = CsvOptions::formulas(formulas.into());
     if render.is_some() && to != ExportTo::Dot {
@@ -985,6 +987,14 @@ fn export(
         ExportTo::Graphml | ExportTo::Dot => Dest::File(file_output(output)?),
     };
     let model = load(file)?;
+    let redacted;
+    let model = match redact {
+        Some(key) => {
+            redacted = model.redact_people(&key)?;
+            &redacted
+        }
+        None => model,
+    };
     let sub = match focus {
         Some(id) => Subgraph::focus(model, id)?,
         None => Subgraph::whole(model),

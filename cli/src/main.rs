@@ -580,6 +580,13 @@ pub enum Command {
         /// neo4j and edgelist: neutralise text cells that spreadsheets would run as formulas, or keep them.
         #[arg(long, value_enum, default_value_t)]
         csv_formulas: CsvFormulas,
+        /// Drop people's names and replace their ids by keyed pseudonyms, as for
+        /// `convert --redact-people` (--focus then takes a person's pseudonym).
+        #[arg(long)]
+        redact_people: bool,
+        /// The key of --redact-people (else the environment variable TIAOKUAI_REDACT_KEY).
+        #[arg(long, value_name = "KEY", requires = "redact_people")]
+        redact_key: Option<String>,
     },
     /// Run scenario files (models with expected answers) and print what differs.
     Test {

@@ -51,3 +51,18 @@ fn convert_without_a_key_is_refused_with_exit_2() {
     assert!(o.stdout.is_empty());
     std::fs::remove_file(file).unwrap();
 }
+
+#[test]
+fn export_redacts_too() {
+    let file = fixture("export");
+    let o = run(&["export", &file, "--to", "graphml", "--redact-people", "--redact-key", "k1"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(!text.contains("张三") && !text.contains("p-0001"), "{text}");
+    assert!(text.contains(&tiaokuai::people::pseudonym(b"k1", "p-0001")), "{text}");
+    let plain = run(&["export", &file, "--to", "graphml"], None);
+    assert!(String::from_utf8(plain.stdout).unwrap().contains("张三"));
+    let nokey = run(&["export", &file, "--to", "graphml", "--redact-people"], None);
+    assert_eq!(nokey.status.code(), Some(2));
+    std::fs::remove_file(file).unwrap();
+}
