@@ -258,6 +258,20 @@ fn model_output(output: Option<&str>) -> Result<ModelOutput<'_>, Failure> {
     }
 }
 
+/// The key of `--redact-people`: `--redact-key`, else `TIAOKUAI_REDACT_KEY`; refused
+/// (exit 2) when neither gives one.
+fn redaction_key(flag: Option<String>) -> Result<Vec<u8>, Failure> {
+    let key = flag.or_else(|| std::env::var("TIAOKUAI_REDACT_KEY").ok()).unwrap_or_default();
+    if key.is_empty() {
+        return Err(Failure::Usage(
+            "--redact-people needs a key: --redact-key KEY or the environment variable TIAOKUAI_REDACT_KEY \
+             (an unkeyed hash of a short id is reversible by enumerating the ids)"
+                .into(),
+        ));
+    }
+    Ok(key.into_bytes())
+}
+
 fn write_model(output: ModelOutput<'_>, model: &Model) -> Result<(), Failure> {
     match output {
         ModelOutput::Json(out) => write_json(out, model),
@@ -399,16 +413,18 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
         Command::Meetings { file, by, year, format, csv_formulas } => {
             meetings(file.as_deref(), by, year, format, csv_formulas)
         }
-        Command::Export { file, to, focus, render, output, csv_formulas } => {
-            export(file.as_deref(), to, focus.as_deref(), render, output.as_deref(), csv_formulas)
+        Command::Export { file, to, focus, render, output, csv_formulas, redact_people, redact_key } => {
+            let redact = if redact_people { Some(redaction_key(redact_key)?) } else { None };
+            export(file.as_deref(), to, focus.as_deref(), render, output.as_deref(), csv_formulas, redact)
         }
         Command::Test { scenarios, format } => test(&scenarios, format),
         Command::Validate { file, format } => validate(file.as_deref(), format),
         Command::Stats { file, format } => stats(file.as_deref(), format),
-        Command::Convert { file, to, output, excel } => {
+        Command::Convert { file, to, output, excel, redact_people, redact_key } => {
             if excel && to != ConvertTo::Csv {
                 return Err(Failure::Usage("--excel applies to --to csv only".into()));
             }
+            let redact = if redact_people { Some(redaction_key(redact_key)?) } else { None };
             // The format follows --to, never what is at the path: checked before loading.
             let output = match to {
                 ConvertTo::Json | ConvertTo::Xlsx => ModelOutput::Json(file_output(output.as_deref())?),
@@ -426,12 +442,19 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
                     ));
                 };
                 let model = load(Some(&file))?;
-                model.write_xlsx(path)?;
+                match &redact {
+                    Some(key) => model.redact_people(key)?.write_xlsx(path)?,
+                    None => model.write_xlsx(path)?,
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             let model = load(Some(&file))?;
             // With --at, the records in force at the date; else the whole document.
             let model = if AT.get().copied().flatten().is_some() { &model.snapshot()? } else { model };
+            let model = match &redact {
+                Some(key) => &model.redact_people(key)?,
+                None => model,
+            };
             match output {
                 ModelOutput::Csv(dir) if excel => {
                     model.write_csv_dir_with(dir, &tiaokuai::format::BundleOptions::default().bom(true))?
@@ -948,6 +971,7 @@ fn export(
     render: Option<RenderTo>,
     output: Option<&str>,
     formulas: CsvFormulas,
+    redact: Option<Vec<u8>>,
 ) -> CmdResult {
     let csv = CsvOptions::formulas(formulas.into());
     if render.is_some() && to != ExportTo::Dot {
@@ -963,6 +987,14 @@ fn export(
         ExportTo::Graphml | ExportTo::Dot => Dest::File(file_output(output)?),
     };
     let model = load(file)?;
+    let redacted;
+    let model = match redact {
+        Some(key) => {
+            redacted = model.redact_people(&key)?;
+            &redacted
+        }
+        None => model,
+    };
     let sub = match focus {
         Some(id) => Subgraph::focus(model, id)?,
         None => Subgraph::whole(model),

@@ -580,6 +580,13 @@ pub enum Command {
         /// neo4j and edgelist: neutralise text cells that spreadsheets would run as formulas, or keep them.
         #[arg(long, value_enum, default_value_t)]
         csv_formulas: CsvFormulas,
+        /// Drop people's names and replace their ids by keyed pseudonyms, as for
+        /// `convert --redact-people` (--focus then takes a person's pseudonym).
+        #[arg(long)]
+        redact_people: bool,
+        /// The key of --redact-people (else the environment variable TIAOKUAI_REDACT_KEY).
+        #[arg(long, value_name = "KEY", requires = "redact_people")]
+        redact_key: Option<String>,
     },
     /// Run scenario files (models with expected answers) and print what differs.
     Test {
@@ -624,6 +631,16 @@ pub enum Command {
         /// Chinese names right (the loader skips the mark).
         #[arg(long)]
         excel: bool,
+        /// Write people without their names and with their ids replaced by keyed
+        /// pseudonyms (`p-` and 16 hex digits of HMAC-SHA256(key, id)): the same person
+        /// gets the same pseudonym in every file written with the same key, so links
+        /// still join. Needs --redact-key or TIAOKUAI_REDACT_KEY.
+        #[arg(long)]
+        redact_people: bool,
+        /// The key of --redact-people (else the environment variable
+        /// TIAOKUAI_REDACT_KEY). Keep it secret: whoever has it can test guessed ids.
+        #[arg(long, value_name = "KEY", requires = "redact_people")]
+        redact_key: Option<String>,
     },
     /// Build the territory tree of China's real administrative divisions (NBS 2023) for a code prefix.
     ///

@@ -24,6 +24,7 @@
 //! ```
 
 mod metrics;
+mod redact;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -31,6 +32,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use metrics::{PeopleArea, PeopleMetrics, metrics};
+pub use redact::pseudonym;
 
 use crate::error::Result;
 use crate::model::{Band, Channel, Date, LinkId, LinkKind, Model, Node, Post, RecordType, Status, UnitKind};
