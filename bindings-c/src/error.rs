@@ -321,7 +321,7 @@ mod tests {
             numbers,
             [
                 0, 1, 2, 3, 4, 5, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116,
-                199
+                117, 199
             ]
         );
         for r in tiaokuai_result::ALL {
@@ -363,6 +363,7 @@ mod tests {
                 found: RecordType::Item,
                 context: "chain".into(),
             },
+            Error::Rejected { what: "change set".into(), problems: vec![Error::UnknownId { id: "x".into() }] },
         ];
         for e in errors {
             let name = tiaokuai_result::of(&e).c_name();
