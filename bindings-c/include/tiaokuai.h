@@ -162,6 +162,12 @@ typedef enum tiaokuai_result {
    */
   TIAOKUAI_RESULT_NOT_IN_FORCE = 116,
   /**
+   * An input was refused for several problems, all listed in the message (a change set
+   * that would leave the model invalid: `tiaokuai_model_apply`, `tiaokuai_whatif_json`).
+   * Nothing was changed.
+   */
+  TIAOKUAI_RESULT_REJECTED = 117,
+  /**
    * An error of a newer tiaokuai library that this version of the C layer does not name.
    */
   TIAOKUAI_RESULT_OTHER_ERROR = 199,
@@ -505,6 +511,39 @@ enum tiaokuai_result tiaokuai_model_at(const struct tiaokuai_model *model,
                                        size_t date_len,
                                        struct tiaokuai_model **out_model,
                                        struct tiaokuai_error **out_error);
+
+/**
+ * Applies a change set (issue #13, `docs/change.md`): `change_json` points to
+ * `change_len` bytes of UTF-8, a `tiaokuai-change/1` document. The model is never
+ * changed: on success writes a new model handle (the model with the change applied,
+ * validated as a loaded one is) to `*out_model`, owned by the caller and freed with
+ * `tiaokuai_model_free`.
+ *
+ * A change set that cannot be read gives `TIAOKUAI_RESULT_SYNTAX`,
+ * `TIAOKUAI_RESULT_INVALID` … naming the section, index and field; one that does not
+ * apply (an id to remove that is not there, an id added twice, a result that is not a
+ * valid model) gives `TIAOKUAI_RESULT_REJECTED`, whose message names every problem.
+ */
+enum tiaokuai_result tiaokuai_model_apply(const struct tiaokuai_model *model,
+                                          const char *change_json,
+                                          size_t change_len,
+                                          struct tiaokuai_model **out_model,
+                                          struct tiaokuai_error **out_error);
+
+/**
+ * The change set that turns model `a` into model `b` (issue #13, `docs/change.md`):
+ * applying it to `a` gives a model equal to `b`. Neither model is changed.
+ *
+ * On success writes a new `tiaokuai-change/1` JSON string owned by the caller to
+ * `*out_json` (free it with `tiaokuai_string_free`), and its length in bytes
+ * (without the NUL) to `*out_len` when `out_len` is not NULL. Two equal models give
+ * a change set with no changes.
+ */
+enum tiaokuai_result tiaokuai_diff_json(const struct tiaokuai_model *a,
+                                        const struct tiaokuai_model *b,
+                                        char **out_json,
+                                        size_t *out_len,
+                                        struct tiaokuai_error **out_error);
 
 /**
  * The model with every record and link counting, whatever their dates (the

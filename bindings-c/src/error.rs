@@ -70,6 +70,10 @@ pub enum tiaokuai_result {
     /// A query named a record that is not in force at the date the model is read at
     /// (`tiaokuai_model_at`, or the document's `meta.as_of`).
     NotInForce = 116,
+    /// An input was refused for several problems, all listed in the message (a change set
+    /// that would leave the model invalid: `tiaokuai_model_apply`, `tiaokuai_whatif_json`).
+    /// Nothing was changed.
+    Rejected = 117,
     /// An error of a newer tiaokuai library that this version of the C layer does not name.
     OtherError = 199,
 }
@@ -78,7 +82,7 @@ use tiaokuai_result as R;
 
 impl tiaokuai_result {
     /// Every code, in numeric order.
-    pub(crate) const ALL: [tiaokuai_result; 24] = [
+    pub(crate) const ALL: [tiaokuai_result; 25] = [
         R::Ok,
         R::NullParameter,
         R::Panic,
@@ -102,6 +106,7 @@ impl tiaokuai_result {
         R::Invalid,
         R::Changed,
         R::NotInForce,
+        R::Rejected,
         R::OtherError,
     ];
 
@@ -125,6 +130,7 @@ impl tiaokuai_result {
             Error::Invalid { .. } => R::Invalid,
             Error::Changed { .. } => R::Changed,
             Error::NotInForce { .. } => R::NotInForce,
+            Error::Rejected { .. } => R::Rejected,
             _ => R::OtherError,
         }
     }
@@ -156,6 +162,7 @@ impl tiaokuai_result {
             R::Invalid => b"invalid\0",
             R::Changed => b"changed\0",
             R::NotInForce => b"not_in_force\0",
+            R::Rejected => b"rejected\0",
             R::OtherError => b"other_error\0",
         }
     }
@@ -314,7 +321,7 @@ mod tests {
             numbers,
             [
                 0, 1, 2, 3, 4, 5, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116,
-                199
+                117, 199
             ]
         );
         for r in tiaokuai_result::ALL {
@@ -356,6 +363,7 @@ mod tests {
                 found: RecordType::Item,
                 context: "chain".into(),
             },
+            Error::Rejected { what: "change set".into(), problems: vec![Error::UnknownId { id: "x".into() }] },
         ];
         for e in errors {
             let name = tiaokuai_result::of(&e).c_name();

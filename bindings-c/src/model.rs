@@ -235,6 +235,63 @@ pub unsafe extern "C" fn tiaokuai_model_at(
     })
 }
 
+/// Applies a change set (issue #13, `docs/change.md`): `change_json` points to
+/// `change_len` bytes of UTF-8, a `tiaokuai-change/1` document. The model is never
+/// changed: on success writes a new model handle (the model with the change applied,
+/// validated as a loaded one is) to `*out_model`, owned by the caller and freed with
+/// `tiaokuai_model_free`.
+///
+/// A change set that cannot be read gives `TIAOKUAI_RESULT_SYNTAX`,
+/// `TIAOKUAI_RESULT_INVALID` … naming the section, index and field; one that does not
+/// apply (an id to remove that is not there, an id added twice, a result that is not a
+/// valid model) gives `TIAOKUAI_RESULT_REJECTED`, whose message names every problem.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_apply(
+    model: *const tiaokuai_model,
+    change_json: *const c_char,
+    change_len: usize,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_model = out_ptr(out_model, "out_model")?;
+        // SAFETY: model is NULL or live; change_json gives change_len readable bytes; out_model checked.
+        unsafe {
+            let m = &borrow(model, "model")?.model;
+            let change = str_in(change_json, change_len, "change_json")?;
+            let change = tiaokuai::change::ChangeSet::from_json(change)?;
+            deliver(out_model, m.apply(&change))
+        }
+    })
+}
+
+/// The change set that turns model `a` into model `b` (issue #13, `docs/change.md`):
+/// applying it to `a` gives a model equal to `b`. Neither model is changed.
+///
+/// On success writes a new `tiaokuai-change/1` JSON string owned by the caller to
+/// `*out_json` (free it with `tiaokuai_string_free`), and its length in bytes
+/// (without the NUL) to `*out_len` when `out_len` is not NULL. Two equal models give
+/// a change set with no changes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_diff_json(
+    a: *const tiaokuai_model,
+    b: *const tiaokuai_model,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_json = out_ptr(out_json, "out_json")?;
+        // SAFETY: a and b are NULL or live; outputs checked or optional.
+        unsafe {
+            let a = &borrow(a, "a")?.model;
+            let b = &borrow(b, "b")?.model;
+            write_string(out_json, out_len, &tiaokuai::change::diff(a, b).to_json());
+        }
+        Ok(())
+    })
+}
+
 /// The model with every record and link counting, whatever their dates (the
 /// reading of a document without `meta.as_of`). Ownership as for `tiaokuai_model_at`.
 #[unsafe(no_mangle)]

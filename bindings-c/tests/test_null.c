@@ -441,6 +441,45 @@ static void t_cases_json(void) {
   CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
 }
 
+/* An empty change set (no changes): applies to any model. */
+#define EMPTY_CHANGE "{\"format\": \"tiaokuai-change/1\"}"
+
+static void t_model_apply(void) {
+  struct tiaokuai_model *out = UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_apply(NULL, S(EMPTY_CHANGE), &out, errp));
+  NULL_PARAM("change_json", tiaokuai_model_apply(model, NULL, 5, &out, errp));
+  NULL_PARAM("out_model", tiaokuai_model_apply(model, S(EMPTY_CHANGE), NULL, errp));
+  CHECK(out == UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_apply(model, S(EMPTY_CHANGE), &out, NULL), NULL);
+  CHECK(out != UNTOUCHED);
+  tiaokuai_model_free(out);
+}
+
+static void t_diff_json(void) {
+  char *json = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("a", tiaokuai_diff_json(NULL, model, &json, &len, errp));
+  NULL_PARAM("b", tiaokuai_diff_json(model, NULL, &json, &len, errp));
+  NULL_PARAM("out_json", tiaokuai_diff_json(model, model, NULL, &len, errp));
+  CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_diff_json(model, model, &json, NULL, NULL), NULL);
+  CHECK(json != UNTOUCHED && json != NULL);
+  tiaokuai_string_free(json);
+}
+
+static void t_whatif_json(void) {
+  char *json = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_whatif_json(NULL, S(EMPTY_CHANGE), NULL, 0, &json, &len, errp));
+  NULL_PARAM("change_json", tiaokuai_whatif_json(model, NULL, 5, NULL, 0, &json, &len, errp));
+  NULL_PARAM("config_json", tiaokuai_whatif_json(model, S(EMPTY_CHANGE), NULL, 2, &json, &len, errp));
+  NULL_PARAM("out_json", tiaokuai_whatif_json(model, S(EMPTY_CHANGE), NULL, 0, NULL, &len, errp));
+  CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_whatif_json(model, S(EMPTY_CHANGE), NULL, 0, &json, NULL, NULL), NULL);
+  CHECK(json != UNTOUCHED && json != NULL);
+  tiaokuai_string_free(json);
+}
+
 static void t_report_len(void) {
   CHECK(tiaokuai_report_len(NULL) == 0);
   CHECK(tiaokuai_report_len(report) > 0);
@@ -678,6 +717,9 @@ static const struct covered COVERED[] = {
     {"tiaokuai_model_metrics_json", t_model_metrics_json},
     {"tiaokuai_model_timeline_json", t_model_timeline_json},
     {"tiaokuai_cases_json", t_cases_json},
+    {"tiaokuai_model_apply", t_model_apply},
+    {"tiaokuai_diff_json", t_diff_json},
+    {"tiaokuai_whatif_json", t_whatif_json},
     {"tiaokuai_report_len", t_report_len},
     {"tiaokuai_report_finding", t_report_finding},
     {"tiaokuai_report_summary", t_report_summary},

@@ -147,6 +147,16 @@ const SPECS: &[ClassSpec] = &[
               a vocabulary word given as an argument.",
         extra: &[],
     },
+    ClassSpec {
+        kind: "rejected",
+        // A subclass of InvalidInputError (so of ValueError): refused input, every problem listed.
+        name: "RejectedError",
+        builtin: "InvalidInputError",
+        doc: "An input was refused for several problems, all found at once (a change set that does not apply \
+              to the model: an id that is not there, an id added twice, a result that is not a valid model). \
+              `problems` lists every problem's message; nothing was changed.",
+        extra: &["problems"],
+    },
 ];
 
 const BASE_DOC: &str = "Base class of every error raised by tiaokuai.
@@ -298,6 +308,10 @@ fn to_exception(py: Python<'_>, err: &tiaokuai::Error) -> PyResult<PyErr> {
         tiaokuai::Error::NotInForce { date, validity, .. } => {
             exc.setattr("date", date)?;
             exc.setattr("validity", validity)?;
+        }
+        tiaokuai::Error::Rejected { problems, .. } => {
+            let messages: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            exc.setattr("problems", messages)?;
         }
         _ => {}
     }

@@ -2,13 +2,14 @@
 //!
 //! The bindings convert arguments, call the core and map errors — nothing else.
 //! Modules mirror the core's families: `model` (loading, writing, views),
-//! `records`, `query`, `audit`, `divisions`, `generate`, `scenario`, `time`; `errors`
+//! `records`, `query`, `audit`, `divisions`, `generate`, `scenario`, `time`, `change`; `errors`
 //! holds the exception classes and the one conversion from core errors.
 
 use pyo3::prelude::*;
 
 pub mod audit;
 pub mod cases;
+pub mod change;
 pub mod convert;
 pub mod divisions;
 pub mod errors;
@@ -47,6 +48,7 @@ fn _tiaokuai(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<time::PyTimeline>()?;
     m.add_class::<cases::PyCases>()?;
     m.add_class::<scenario::PyOutcome>()?;
+    m.add_class::<change::PyChangeSet>()?;
     m.add_function(wrap_pyfunction!(model::load, m)?)?;
     m.add_function(wrap_pyfunction!(model::sample, m)?)?;
     m.add_function(wrap_pyfunction!(model::from_networkx, m)?)?;
@@ -56,5 +58,6 @@ fn _tiaokuai(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(divisions::import_divisions, m)?)?;
     m.add_function(wrap_pyfunction!(audit::rules, m)?)?;
     m.add_function(wrap_pyfunction!(scenario::run_scenario, m)?)?;
+    m.add_function(wrap_pyfunction!(change::diff, m)?)?;
     Ok(())
 }

@@ -626,6 +626,57 @@ impl PyModel {
         crate::time::timeline(py, &self.inner, config, from_, to, every)
     }
 
+    /// The model with a change set applied (``docs/change.md``): ``change`` is a
+    /// :class:`ChangeSet`, a path to a ``tiaokuai-change/1`` file (``str`` or
+    /// ``os.PathLike``), its JSON text (a ``str`` starting with ``{``, or ``bytes``) or a dict.
+    /// Returns a new model; this one is untouched. A change that does not apply (an id that is
+    /// not there, an id added twice, a result that is not a valid model) raises
+    /// ``RejectedError`` whose ``problems`` lists every problem; a change set that cannot be
+    /// read raises ``JsonSyntaxError``, ``InvalidFieldError`` … naming the section and field.
+    fn apply(&self, py: Python<'_>, change: &Bound<'_, PyAny>) -> TkResult<PyModel> {
+        let change = crate::change::change_arg(py, change)?;
+        let model = Arc::clone(&self.inner);
+        Ok(PyModel::wrap(py.detach(move || model.apply(&change))?))
+    }
+
+    /// What a change does to the gaps, without changing the model (``docs/whatif.md``):
+    /// ``change`` as for :meth:`apply`, ``config`` as for :meth:`audit`. Returns a dict:
+    /// ``resolved``, ``introduced`` and ``left`` (lists of finding dicts; each resolved or
+    /// introduced finding names, under ``changes``, the changes that caused it),
+    /// ``metrics_before``, ``metrics_after`` and ``examined`` (how it was computed). Raises as :meth:`apply`.
+    #[pyo3(signature = (change, config = None))]
+    fn whatif<'py>(
+        &self,
+        py: Python<'py>,
+        change: &Bound<'py, PyAny>,
+        config: Option<&Bound<'py, PyAny>>,
+    ) -> TkResult<Bound<'py, PyAny>> {
+        let change = crate::change::change_arg(py, change)?;
+        let config = audit::config_from(py, config, &LoadOptions::default())?;
+        let model = Arc::clone(&self.inner);
+        let text = py.detach(move || tiaokuai::whatif::whatif_change(&model, &change, &config).map(|w| w.to_json()))?;
+        Ok(json_loads(py, &text)?)
+    }
+
+    /// What happened to the gaps between two dates of this model (a reform as dated
+    /// records): the same dict as :meth:`whatif`, the changes being the records and links
+    /// whose standing differs between ``from_`` and ``to`` (``str`` such as ``"2014"`` or
+    /// ``datetime.date``). ``config`` as for :meth:`audit`.
+    #[pyo3(signature = (from_, to, config = None))]
+    fn whatif_dates<'py>(
+        &self,
+        py: Python<'py>,
+        from_: &Bound<'py, PyAny>,
+        to: &Bound<'py, PyAny>,
+        config: Option<&Bound<'py, PyAny>>,
+    ) -> TkResult<Bound<'py, PyAny>> {
+        let (from, to) = (date_arg(from_)?, date_arg(to)?);
+        let config = audit::config_from(py, config, &LoadOptions::default())?;
+        let model = Arc::clone(&self.inner);
+        let text = py.detach(move || tiaokuai::whatif::whatif_dates(&model, from, to, &config).to_json());
+        Ok(json_loads(py, &text)?)
+    }
+
     /// The model as a ``networkx.MultiDiGraph``: one node per record (keyed by id, in document
     /// order) and one edge per link (keyed by its index in ``links``).
     ///

@@ -46,6 +46,7 @@ __all__ = [
     "FORMAT",
     "Cases",
     "Chain",
+    "ChangeSet",
     "ChangedError",
     "CsvError",
     "DanglingReferenceError",
@@ -72,6 +73,7 @@ __all__ = [
     "Person",
     "Record",
     "RecordView",
+    "RejectedError",
     "Report",
     "Responsibility",
     "ScenarioOutcome",
@@ -87,6 +89,7 @@ __all__ = [
     "WrongRecordTypeError",
     "__version__",
     "cases",
+    "diff",
     "from_networkx",
     "generate",
     "generate_cases",
@@ -200,6 +203,14 @@ class InvalidInputError(TiaokuaiError, ValueError):
     """Invalid input other than a model: a division code, an audit config, a scenario, a generator scale, a
     vocabulary word given as an argument.
     """
+
+class RejectedError(InvalidInputError):
+    """An input was refused for several problems, all found at once (a change set that does not apply to the model:
+    an id that is not there, an id added twice, a result that is not a valid model). `problems` lists every
+    problem's message; nothing was changed.
+    """
+
+    problems: list[str] | None
 
 # ---------------------------------------------------------------------------
 # Records and links
@@ -832,6 +843,44 @@ class Report:
     def _repr_html_(self) -> str: ...
 
 @final
+class ChangeSet:
+    """A change set (``tiaokuai-change/1``, ``docs/change.md``): records and links to add,
+    fields to update, records and links to end or remove. Made by :meth:`ChangeSet.load`,
+    :meth:`ChangeSet.from_json` or :func:`diff`; applied with :meth:`Model.apply`.
+    ``len()`` is the number of changes. Immutable.
+    """
+
+    @staticmethod
+    def load(path: _Path) -> ChangeSet:
+        """Reads a change set from a ``tiaokuai-change/1`` JSON file. Raises ``IoError`` when it
+        cannot be read, and ``JsonSyntaxError``, ``InvalidFieldError`` … naming the section,
+        index, id and field for invalid content.
+        """
+    @staticmethod
+    def from_json(text: str | bytes) -> ChangeSet:
+        """Reads a change set from ``tiaokuai-change/1`` JSON text (``str``, or UTF-8 ``bytes``)."""
+    def to_json(self) -> str:
+        """The change set as ``tiaokuai-change/1`` JSON text: deterministic, one change per line."""
+    def to_dict(self) -> dict[str, Any]:
+        """The change set as a dict in the ``tiaokuai-change/1`` form."""
+    def save(self, path: _Path) -> None:
+        """Writes the change set to ``path`` as JSON, atomically (a temporary file renamed into
+        place). Raises ``IoError`` when writing fails.
+        """
+    def summary(self, model: Model | None = None) -> dict[str, Any]:
+        """What the change does, grouped for people: a dict with ``added``, ``removed`` (record
+        ids), ``ended`` (``{"id", "on"}``), ``changed`` (``{"id", "fields"}``), ``links_added``,
+        ``links_removed`` (links as ``"from -kind-> to"`` text) and ``links_ended``
+        (``{"link", "on"}``).
+
+        A change set made by :func:`diff` knows its two models; for any other, pass the
+        ``model`` it applies to (it is applied to a copy: ``RejectedError`` when it does not
+        apply). Without either, ``InvalidInputError``.
+        """
+    def __len__(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
 class ScenarioOutcome:
     """The result of one scenario: every expectation checked, with what was expected and found.
 
@@ -862,6 +911,7 @@ class ScenarioOutcome:
     def _repr_html_(self) -> str: ...
 
 _Config: TypeAlias = Mapping[str, Any] | str | os.PathLike[str] | None
+_Change: TypeAlias = ChangeSet | Mapping[str, Any] | str | bytes | os.PathLike[str]
 
 # ---------------------------------------------------------------------------
 # The model
@@ -1070,6 +1120,28 @@ class Model:
         ``"2014-06-30"``) or ``datetime.date``; ``config`` as for :meth:`audit`. Returns a
         :class:`Timeline` (``to_pandas()``, ``plot()``). The GIL is released while it runs.
         """
+    def apply(self, change: _Change) -> Model:
+        """The model with a change set applied (``docs/change.md``): ``change`` is a
+        :class:`ChangeSet`, a path to a ``tiaokuai-change/1`` file (``str`` or
+        ``os.PathLike``), its JSON text (a ``str`` starting with ``{``, or ``bytes``) or a dict.
+        Returns a new model; this one is untouched. A change that does not apply (an id that is
+        not there, an id added twice, a result that is not a valid model) raises
+        ``RejectedError`` whose ``problems`` lists every problem; a change set that cannot be
+        read raises ``JsonSyntaxError``, ``InvalidFieldError`` … naming the section and field.
+        """
+    def whatif(self, change: _Change, config: _Config = None) -> dict[str, Any]:
+        """What a change does to the gaps, without changing the model (``docs/whatif.md``):
+        ``change`` as for :meth:`apply`, ``config`` as for :meth:`audit`. Returns a dict:
+        ``resolved``, ``introduced`` and ``left`` (lists of finding dicts; each resolved or
+        introduced finding names, under ``changes``, the changes that caused it),
+        ``metrics_before``, ``metrics_after`` and ``examined`` (how it was computed). Raises as :meth:`apply`.
+        """
+    def whatif_dates(self, from_: _Date, to: _Date, config: _Config = None) -> dict[str, Any]:
+        """What happened to the gaps between two dates of this model (a reform as dated
+        records): the same dict as :meth:`whatif`, the changes being the records and links
+        whose standing differs between ``from_`` and ``to`` (``str`` such as ``"2014"`` or
+        ``datetime.date``). ``config`` as for :meth:`audit`.
+        """
     def to_networkx(self, *, progress: bool | None = None) -> nx.MultiDiGraph:
         """The model as a ``networkx.MultiDiGraph``: one node per record (keyed by id, in document
         order) and one edge per link (keyed by its index in ``links``).
@@ -1270,6 +1342,12 @@ def import_divisions(
 def rules() -> list[RuleDict]:
     """The rule catalogue: one dict per rule, in catalogue order (S, C, D, A, B, L, T), with ``code``,
     ``name``, ``family``, ``default_severity``, ``profile``, ``summary`` and ``source``.
+    """
+
+def diff(a: Model, b: Model) -> ChangeSet:
+    """The change set that turns model ``a`` into model ``b``: applying it to ``a`` gives a
+    model equal to ``b`` (``docs/change.md``). Neither model is changed; the GIL is
+    released while it runs. Its :meth:`ChangeSet.summary` groups what changed.
     """
 
 def run_scenario(path: _Path, *, max_bytes: int | None = None) -> ScenarioOutcome:

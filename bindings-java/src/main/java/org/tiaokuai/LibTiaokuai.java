@@ -85,6 +85,16 @@ interface LibTiaokuai extends Library {
     int tiaokuai_cases_json(Pointer model, byte[] logPath, SizeT logPathLen, byte[] options, SizeT optionsLen,
             PointerByReference outJson, Pointer outLen, PointerByReference outError);
 
+    // Change sets and what-if (issue #13).
+    int tiaokuai_model_apply(Pointer model, byte[] change, SizeT len, PointerByReference outModel,
+            PointerByReference outError);
+
+    int tiaokuai_diff_json(Pointer a, Pointer b, PointerByReference outJson, Pointer outLen,
+            PointerByReference outError);
+
+    int tiaokuai_whatif_json(Pointer model, byte[] change, SizeT changeLen, byte[] config, SizeT configLen,
+            PointerByReference outJson, Pointer outLen, PointerByReference outError);
+
     SizeT tiaokuai_report_len(Pointer report);
 
     Pointer tiaokuai_report_finding(Pointer report, SizeT index);

@@ -567,6 +567,59 @@ public final class TiaokuaiModel implements AutoCloseable {
         });
     }
 
+    /**
+     * The model with a change set applied (issue #13, {@code docs/change.md}). This model is untouched.
+     *
+     * @param changeJson a {@code tiaokuai-change/1} document
+     * @return a new model (close it)
+     * @throws TiaokuaiException {@code rejected} when the change does not apply (an id that is not there, an id
+     *     added twice, a result that is not a valid model: the message names every problem); {@code syntax},
+     *     {@code invalid_field} … naming the section and field when it cannot be read
+     */
+    public TiaokuaiModel apply(String changeJson) {
+        Ffi.Utf8 c = Ffi.utf8(Objects.requireNonNull(changeJson, "changeJson"));
+        return with(m -> open((out, err) -> C.tiaokuai_model_apply(m, c.bytes(), c.len(), out, err)));
+    }
+
+    /**
+     * The change set that turns this model into {@code other}, as {@code tiaokuai-change/1} JSON:
+     * {@link #apply(String)} of it on this model gives a model equal to {@code other}.
+     *
+     * @param other the model to reach
+     * @return the change set as JSON (no changes when the two are equal)
+     */
+    public String diffJson(TiaokuaiModel other) {
+        Objects.requireNonNull(other, "other");
+        return with(a -> other.with(b -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(C.tiaokuai_diff_json(a, b, out, len, err), err);
+            return Ffi.owned(out, len);
+        }));
+    }
+
+    /**
+     * What a change does to the gaps, without changing the model ({@code docs/whatif.md}), with the default
+     * config: JSON with {@code "resolved"}, {@code "introduced"} and {@code "left"} (findings; each resolved or
+     * introduced one names under {@code "changes"} the changes that caused it), {@code "metrics_before"},
+     * {@code "metrics_after"} and {@code "examined"}.
+     *
+     * @param changeJson a {@code tiaokuai-change/1} document
+     * @return the what-if as JSON
+     * @throws TiaokuaiException as {@link #apply(String)}
+     */
+    public String whatIfJson(String changeJson) {
+        Ffi.Utf8 c = Ffi.utf8(Objects.requireNonNull(changeJson, "changeJson"));
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(C.tiaokuai_whatif_json(m, c.bytes(), c.len(), null, new SizeT(0), out, len, err), err);
+            return Ffi.owned(out, len);
+        });
+    }
+
     /** A Java string as a JSON string literal (null as {@code null}). */
     private static String jsonString(String s) {
         if (s == null) {
