@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases").join(name).display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/case-logs").join(name).display().to_string()
 }
 
 fn run(args: &[&str]) -> Output {

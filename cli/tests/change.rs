@@ -6,9 +6,9 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 const SAMPLE: &str = "../data/samples/baoshan.json";
-const REFORM: &str = "../tests/changes/reform-2020.json";
+const REFORM: &str = "tests/changes/reform-2020.json";
 /// The design's example: valid, but names records the sample lacks.
-const MERGE: &str = "../tests/changes/merge.json";
+const MERGE: &str = "tests/changes/merge.json";
 
 fn tiaokuai(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tiaokuai"))

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use tiaokuai::Model;
 use tiaokuai::cases::{self, CaseTable, Class, GenerateOptions, Options};
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/cases/");
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/case-logs/");
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{FIXTURE}{name}")).unwrap()
