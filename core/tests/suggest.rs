@@ -45,6 +45,7 @@ fn every_suggestion_on_the_sample_closes_its_finding_and_opens_none() {
     }
 }
 
+#[cfg(feature = "divisions")] // the generator places its model on the embedded division tables
 #[test]
 fn every_suggestion_on_a_district_closes_its_finding_and_opens_none() {
     let model = tiaokuai::generate::generate(tiaokuai::generate::Scale::District, 3).unwrap();

@@ -1168,6 +1168,7 @@ mod tests {
     }
 
     /// The findings of an audit as keys, with their text built (`text`) or not.
+    #[cfg(feature = "divisions")]
     fn raw_keys(model: &Model, config: &Config, text: bool) -> Vec<(u8, u32, u32)> {
         let ctx = Context::new(model, config);
         let mut sink = if text { Sink::new(config) } else { Sink::keys(config) };
