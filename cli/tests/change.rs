@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const SAMPLE: &str = "../data/samples/baoshan.json";
+const SAMPLE: &str = "data/samples/baoshan.json";
 const REFORM: &str = "tests/changes/reform-2020.json";
 /// The design's example: valid, but names records the sample lacks.
 const MERGE: &str = "tests/changes/merge.json";
@@ -79,7 +79,7 @@ fn diff_of_one_model_at_two_dates() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(
-        text.starts_with("--- ../data/samples/baoshan.json at 2014\n+++ ../data/samples/baoshan.json at 2016\n"),
+        text.starts_with("--- data/samples/baoshan.json at 2014\n+++ data/samples/baoshan.json at 2016\n"),
         "{text}"
     );
     assert!(text.contains("+ unit      yyl-gw         友谊路街道党工委"), "{text}");

@@ -450,7 +450,7 @@ fn import_divisions_of_baoshan() {
 
 #[test]
 fn import_divisions_records_changes_since_a_previous_list() {
-    let (old, new) = ("../core/tests/data/divisions-old", "../core/tests/data/divisions-new");
+    let (old, new) = ("tests/core-data/divisions-old", "tests/core-data/divisions-new");
     let args =
         ["import-divisions", "--code", "310199", "--tables", new, "--previous", old, "--changed-on", "2021-06-01"];
     let o = tiaokuai(&args);
@@ -944,7 +944,7 @@ fn audit_over_a_span_gives_each_finding_once_with_periods() {
 /// `tiaokuai meetings` (issue #15): meetings per community or street per year.
 #[test]
 fn meetings_are_counted_per_community_and_street() {
-    let fixture = "../core/tests/data/meetings.json";
+    let fixture = "tests/core-data/meetings.json";
     let rows = json(&["meetings", fixture, "--format", "json"]);
     let rows = rows.as_array().unwrap();
     let ids: Vec<&str> = rows.iter().map(|r| r["territory"].as_str().unwrap()).collect();
