@@ -954,28 +954,46 @@ pub(crate) fn holding(
     }))
 }
 
+/// The fields of a parsed link, each checked (kind, words, counts, post, attrs, dates): what
+/// [`prepare_link`] checks against the records and [`link_spec`] keeps as a spec.
+fn link_fields<'r>(at: &At<'_>, r: &'r LinkRaw<'_>) -> Result<crate::model::builder::LinkFields<'r>> {
+    Ok(crate::model::builder::LinkFields {
+        kind: word(at, "kind", &r.kind)?,
+        primary: r.primary,
+        power: r.power.as_deref().map(|s| word(at, "power", s)).transpose()?,
+        role: r.role.as_deref().map(|s| word(at, "role", s)).transpose()?,
+        scope: r.scope.as_deref(),
+        members: count_raw(at, "members", r.members)?,
+        event: r.event.as_deref().map(|s| word(at, "event", s)).transpose()?,
+        holding: holding(
+            at,
+            r.post.as_deref(),
+            r.band.as_deref(),
+            count_raw(at, "grade", r.grade)?,
+            r.channel.as_deref(),
+        )?,
+        attrs: attrs(at, r.attrs)?,
+        validity: validity(at, r.since.clone(), r.until.clone())?,
+    })
+}
+
 /// Parses link `i` into a spec naming its ends by id, unresolved (a change set's `add.links`):
 /// the same fields and messages as [`prepare_link`].
 pub(crate) fn link_spec(i: usize, raw: &RawValue) -> Result<LinkSpec> {
     let r: LinkRaw<'_> = parse_record("links", i, raw)?;
     let at = At { array: "links", index: i, id: &r.from };
+    let f = link_fields(&at, &r)?;
     Ok(LinkSpec {
-        primary: r.primary,
-        power: r.power.as_deref().map(|s| word(&at, "power", s)).transpose()?,
-        role: r.role.as_deref().map(|s| word(&at, "role", s)).transpose()?,
-        scope: r.scope.map(Cow::into_owned),
-        members: count_raw(&at, "members", r.members)?,
-        event: r.event.as_deref().map(|s| word(&at, "event", s)).transpose()?,
-        holding: holding(
-            &at,
-            r.post.as_deref(),
-            r.band.as_deref(),
-            count_raw(&at, "grade", r.grade)?,
-            r.channel.as_deref(),
-        )?,
-        attrs: attrs(&at, r.attrs)?,
-        validity: validity(&at, r.since.clone(), r.until.clone())?,
-        ..LinkSpec::new(r.from.to_string(), r.to.into_owned(), word(&at, "kind", &r.kind)?)
+        primary: f.primary,
+        power: f.power,
+        role: f.role,
+        scope: f.scope.map(str::to_string),
+        members: f.members,
+        event: f.event,
+        holding: f.holding,
+        attrs: f.attrs,
+        validity: f.validity,
+        ..LinkSpec::new(r.from.to_string(), r.to.to_string(), f.kind)
     })
 }
 
@@ -983,24 +1001,7 @@ pub(crate) fn link_spec(i: usize, raw: &RawValue) -> Result<LinkSpec> {
 fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<crate::model::builder::Prepared> {
     let r: LinkRaw<'_> = parse_record("links", i, raw)?;
     let at = At { array: "links", index: i, id: &r.from };
-    let fields = crate::model::builder::LinkFields {
-        kind: word(&at, "kind", &r.kind)?,
-        primary: r.primary,
-        power: r.power.as_deref().map(|s| word(&at, "power", s)).transpose()?,
-        role: r.role.as_deref().map(|s| word(&at, "role", s)).transpose()?,
-        scope: r.scope.as_deref(),
-        members: count_raw(&at, "members", r.members)?,
-        event: r.event.as_deref().map(|s| word(&at, "event", s)).transpose()?,
-        holding: holding(
-            &at,
-            r.post.as_deref(),
-            r.band.as_deref(),
-            count_raw(&at, "grade", r.grade)?,
-            r.channel.as_deref(),
-        )?,
-        attrs: attrs(&at, r.attrs)?,
-        validity: validity(&at, r.since.clone(), r.until.clone())?,
-    };
+    let fields = link_fields(&at, &r)?;
     b.prepare_link(i, &r.from, &r.to, fields)
 }
 
