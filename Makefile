@@ -6,7 +6,7 @@
 #   make compare  tiaokuai against NetworkX, rustworkx, PostgreSQL and flat arrays, in one run
 #                 (SCALE=district|city|national, default city; SKIP=networkx,postgresql to leave some out;
 #                 writes its part of docs/benchmarks.md; needs benches/compare/requirements.txt)
-#   make fuzz-smoke  every fuzz target for 20 s (part of make test)
+#   make fuzz-smoke  every fuzz target for 10 s (part of make test; FUZZ_SECONDS=N for longer)
 #   make dist     every release artefact into dist/ (crates, sdist, wheels, C archives, CLI, JAR),
 #                 each installed and smoke-tested in a clean place (packaging/dist.sh; CI runs it)
 #
@@ -35,9 +35,11 @@ lint-rust:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
 
-# Every cargo-fuzz target for 20 s over its seeds (fuzz/README.md); needs nightly or RUSTC_BOOTSTRAP.
+# Every cargo-fuzz target for FUZZ_SECONDS (default 10) over its seeds (fuzz/README.md); needs nightly
+# or RUSTC_BOOTSTRAP. The seeds carry the known shapes; longer runs are `fuzz/run.sh long`.
+FUZZ_SECONDS ?= 10
 fuzz-smoke:
-	fuzz/run.sh smoke
+	fuzz/run.sh smoke $(FUZZ_SECONDS)
 
 # Static pattern rules: GNU make applies no implicit rule to a .PHONY target.
 $(TEST_BINDINGS): test-%:
