@@ -210,6 +210,16 @@ def main():
     for name, m in adversarial_shapes().items():
         write("output_linear", f"{name}.json", json.dumps(m, ensure_ascii=False))
 
+    # case_log: the logs of tests/cases (events as CSV and JSON Lines, the per-case
+    # shorthand) and the shapes a real export breaks in.
+    for f in ("log.csv", "log.jsonl", "per-case.csv"):
+        write("case_log", f, (ROOT / "tests/cases" / f).read_bytes())
+    head = "case,at,event,matter,territory,unit,source,satisfaction\n"
+    write("case_log", "truncated.csv", head + "A1,2024-03-01T09:00,reported,drain,g1,,hotline,\nA1,2024-03-0")
+    write("case_log", "out-of-order.csv", head + "A1,2024-03-02,closed,,,,,5\nA1,2024-03-01,reported,drain,g1,,,\n")
+    write("case_log", "bom-offset.csv", "\ufeff" + head + "A1,2024-03-01T09:00:00-05:00,reported,drain,g1,,,\n")
+    write("case_log", "bad.jsonl", '{"case": "A1", "at": "2024-13-01", "event": "reported"}\n{"case": \n')
+
 
 PLACES = [
     {"id": "city", "name": "C", "kind": "city"},
