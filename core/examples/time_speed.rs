@@ -17,8 +17,14 @@
 //!   The whole model (every record counting, more findings) is shown for reference.
 //! - *timeline*: 11 yearly dates (2014–2024), on one thread, against eleven full audits
 //!   at the dates and eleven static audits.
-//! - *chain-alone*: with *chain*, 200 more passes of the chains at the date (for a profiler).
+//! - *chain-alone*: with *chain*, 2,000 more passes of the chains at the date (for a profiler).
 //! - *timeline-alone*: the timeline five times and nothing else (for a profiler).
+//! - *timeline-once*: one audit at the date, the timeline once, one audit of the whole
+//!   model (for the national model, where eleven audits take minutes).
+//!
+//! *chain* also splits a chain into its id lookup and the walk from a handle, and measures
+//! both against the same document read whole ([`Model::whole`]): the same memory as the
+//! view, where the snapshot is a second document laid out afresh.
 
 use std::time::Instant;
 
@@ -144,14 +150,73 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             units.len(),
             doubt as f64 / n
         );
+        // The same split in two: the id lookups alone, and the chains from handles.
+        let finds = |m: &Model| {
+            for u in &units {
+                std::hint::black_box(m.find(u));
+            }
+        };
+        let (fa, fb) = ab_min(41, || finds(fixed), || finds(&at));
+        let handles = |m: &Model| -> Vec<tiaokuai::Node> { units.iter().filter_map(|u| m.find(u)).collect() };
+        let (na, nb) = (handles(fixed), handles(&at));
+        let walks = |m: &Model, nodes: &[tiaokuai::Node]| {
+            for &u in nodes {
+                std::hint::black_box(tiaokuai::chain(m, u, line));
+            }
+        };
+        let (wa, wb) = ab_min(41, || walks(fixed, &na), || walks(&at, &nb));
+        println!(
+            "  of which id lookups: static {:.0} ns, at {date} {:.0} ns ({:.2}x); chains from handles: static {:.0} ns, \
+             at {date} {:.0} ns ({:.2}x)",
+            fa / n * 1e9,
+            fb / n * 1e9,
+            fb / fa,
+            wa / n * 1e9,
+            wb / n * 1e9,
+            wb / wa
+        );
+        // The same document read whole (every record counting, no dates to check): the same
+        // memory as the view, so what differs is the view's work alone. Its chains may differ
+        // from those at the date where a link is out of force then.
+        chains(&model);
+        let (xa, xb) = ab_min(41, || chains(&model), || chains(&at));
+        let nw = handles(&model);
+        let (ya, yb) = ab_min(41, || walks(&model, &nw), || walks(&at, &nb));
+        println!(
+            "  against the same document read whole: chain {:.0} ns, at {date} {:.0} ns ({:.2}x); chains from handles \
+             {:.0} ns, at {date} {:.0} ns ({:.2}x)",
+            xa / n * 1e9,
+            xb / n * 1e9,
+            xb / xa,
+            ya / n * 1e9,
+            yb / n * 1e9,
+            yb / ya
+        );
         if parts.iter().any(|p| p == "chain-alone") {
-            for _ in 0..200 {
+            for _ in 0..2000 {
                 chains(&at);
             }
         }
     }
     drop(fixed);
 
+    if parts.iter().any(|p| p == "timeline-once") {
+        // For the national model, where eleven audits take minutes: one audit at a date,
+        // the timeline once, one static audit, one thread, alternately.
+        let years = timeline_dates(&model, Some("2014".parse()?), Some("2024".parse()?), Some(Every::Year))?;
+        let one = secs(|| drop(std::hint::black_box(at.audit(&config))));
+        let t = secs(|| drop(std::hint::black_box(timeline(&model, &config, &years, 1))));
+        let whole = secs(|| drop(std::hint::black_box(model.audit(&config))));
+        println!(
+            "timeline of {} yearly dates, 1 thread: {:.2} s; one audit at {date} {:.2} s (eleven: {:.2}x the \
+             timeline); one audit of the whole model {:.2} s",
+            years.len(),
+            t,
+            one,
+            11.0 * one / t,
+            whole
+        );
+    }
     if parts.iter().any(|p| p == "timeline-alone") {
         let years = timeline_dates(&model, Some("2014".parse()?), Some("2024".parse()?), Some(Every::Year))?;
         let t =

@@ -187,16 +187,54 @@ struct Data {
 /// 1 GB of memory; their dates, a few dozen MB).
 #[derive(Debug)]
 struct Dated {
-    /// Every record with a date: node index, type slot, validity.
-    nodes: Vec<(u32, u8, Validity)>,
-    /// Every link with a date: link index, validity.
-    links: Vec<(u32, Validity)>,
+    /// Every record with a date: node index, type slot, its dates as days.
+    nodes: Vec<(u32, u8, Span)>,
+    /// Every link with a date: link index, its dates as days.
+    links: Vec<(u32, Span)>,
     /// The levels with every record counting.
     levels: Vec<Option<Level>>,
     /// The units whose level may differ at a date from `levels`: those with a dated
     /// `jurisdiction` link or one to a dated territory, or located in a dated territory.
     /// (A dated unit or territory out of force has no level; that is set apart.)
     level_deps: Vec<u32>,
+}
+
+/// A [`Validity`] as the four days that decide its status, read once when the dated index
+/// is built: a view then compares numbers (two or four per record or link) instead of
+/// working out the first and last days of reduced dates for every one of them.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    /// The first and last days `since` may stand for (0 without `since`).
+    since_first: u32,
+    since_last: u32,
+    /// The first and last days `until` may stand for (`u32::MAX` without `until`).
+    until_first: u32,
+    until_last: u32,
+}
+
+impl Span {
+    fn new(v: Validity) -> Span {
+        if v.never() {
+            // No day is in force: an empty span (first after last) whatever the date.
+            return Span { since_first: u32::MAX, since_last: u32::MAX, until_first: 0, until_last: 0 };
+        }
+        let (since_first, since_last) = v.since.map_or((0, 0), |s| (s.first_day().raw(), s.last_day().raw()));
+        let (until_first, until_last) =
+            v.until.map_or((u32::MAX, u32::MAX), |u| (u.first_day().raw(), u.last_day().raw()));
+        Span { since_first, since_last, until_first, until_last }
+    }
+
+    /// [`Validity::status_at`] for a day given as [`Date::raw`] of its last day.
+    #[inline]
+    fn status_at(self, day: u32) -> Status {
+        if self.since_last <= day && day <= self.until_first {
+            Status::InForce
+        } else if self.since_first <= day && day <= self.until_last {
+            Status::Possibly
+        } else {
+            Status::OutOfForce
+        }
+    }
 }
 
 /// The date a model is read at and the records and links that leaves out.
@@ -381,14 +419,14 @@ impl Model {
             for (i, r) in g.node_weights().enumerate() {
                 let v = r.validity();
                 if !v.is_empty() {
-                    nodes.push((i as u32, type_slot(r.record_type()) as u8, v));
+                    nodes.push((i as u32, type_slot(r.record_type()) as u8, Span::new(v)));
                 }
             }
-            let links: Vec<(u32, Validity)> = g
+            let links: Vec<(u32, Span)> = g
                 .edge_weights()
                 .enumerate()
                 .filter(|(_, l)| !l.validity.is_empty())
-                .map(|(i, l)| (i as u32, l.validity))
+                .map(|(i, l)| (i as u32, Span::new(l.validity)))
                 .collect();
             let whole =
                 Model { data: self.data.clone(), view: View::default(), query_index: std::sync::OnceLock::new() };
@@ -434,8 +472,9 @@ impl Model {
             maybe: false,
         };
         let mut out = Vec::new();
+        let day = d.last_day().raw();
         for &(i, slot, v) in &dated.nodes {
-            match v.status_at(d) {
+            match v.status_at(day) {
                 Status::InForce => {}
                 Status::Possibly => masks.maybe_nodes.set(i as usize),
                 Status::OutOfForce => {
@@ -446,7 +485,7 @@ impl Model {
             }
         }
         for &(i, v) in &dated.links {
-            match v.status_at(d) {
+            match v.status_at(day) {
                 Status::InForce => {}
                 Status::Possibly => masks.maybe_links.set(i as usize),
                 Status::OutOfForce => masks.out_links.set(i as usize),
@@ -1167,6 +1206,53 @@ mod tests {
     #[test]
     fn model_is_send_and_sync() {
         assert_send_sync::<Model>();
+    }
+
+    /// A view compares a record's dates as precomputed days ([`Span`]): the same status as
+    /// [`Validity::status_at`] for every pair of bounds of every precision (open ends, the
+    /// same day, reduced bounds overlapping the day, `until` before `since`) on every day
+    /// around them, a leap day and reduced view dates included.
+    #[test]
+    fn span_gives_the_status_of_the_validity() {
+        let dates: Vec<Option<Date>> = std::iter::once(None)
+            .chain(
+                [
+                    "2019",
+                    "2020",
+                    "2019-12",
+                    "2020-02",
+                    "2020-03",
+                    "2019-12-31",
+                    "2020-01-01",
+                    "2020-02-29",
+                    "2020-03-01",
+                ]
+                .iter()
+                .map(|s| Some(s.parse().unwrap())),
+            )
+            .collect();
+        let mut days: Vec<Date> = ["2018-12-31", "2019-06-30", "2019-12-31", "2020", "2020-02", "2020-02-28"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let mut d: Date = "2019-11-25".parse().unwrap();
+        while d <= "2020-03-05".parse().unwrap() {
+            days.push(d);
+            d = d.next_day().unwrap();
+        }
+        let mut statuses = std::collections::HashSet::new();
+        for &since in &dates {
+            for &until in &dates {
+                let v = Validity::new(since, until);
+                let span = Span::new(v);
+                for &day in &days {
+                    let want = v.status_at(day);
+                    assert_eq!(span.status_at(day.last_day().raw()), want, "{v:?} at {day}");
+                    statuses.insert(format!("{want:?}"));
+                }
+            }
+        }
+        assert_eq!(statuses.len(), 3, "the cases reach every status");
     }
 
     /// The dense parent table holds for records added in any order: a unit before the

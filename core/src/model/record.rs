@@ -113,6 +113,12 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 }
 
 impl Date {
+    /// The date as one number, `year * 10000 + month * 100 + day` (0 for a part a reduced
+    /// date leaves out): days compare as their numbers.
+    pub(crate) fn raw(self) -> u32 {
+        self.0.get()
+    }
+
     /// The day from its parts; `None` when it is not a real date (years 1–9999).
     ///
     /// # Example

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Line;
 use super::index::{self, FxHasher, NONE, Upward};
 use crate::evidence::{Evidence, Fact};
-use crate::model::{Grade, Level, LinkId, LinkKind, Model, Node};
+use crate::model::{Grade, Level, LinkId, LinkKind, Model, Node, Status};
 use crate::render::Table;
 
 /// One unit on a [`Chain`].
@@ -423,7 +423,13 @@ fn build<'m>(
     let mut into: Option<LinkId> = None;
     let mut extra = 0;
     let people = model.has_people();
+    // Whether some record or link of the answer is only possibly in force: tested bit by bit
+    // as the answer is built (its records and links are at hand), so that the common chain
+    // of a view at a date, which doubts nothing, pays no second pass over its evidence.
+    let check = model.has_uncertain();
+    let mut doubt = false;
     for (i, &node) in nodes.iter().enumerate() {
+        doubt |= check && model.status(node) == Status::Possibly;
         let record = model.record(node);
         let level = model.level(node);
         steps.push(Step {
@@ -452,6 +458,7 @@ fn build<'m>(
         }
         match followed(i) {
             Some((link, group)) => {
+                doubt |= check && model.link_status(link) == Status::Possibly;
                 let kind = kind_of_link(link);
                 // The unit led from: the next step, or, for the link closing a cycle, the repeated unit.
                 let from = if i + 1 < n { i + 1 } else { position(model.link(link).from) };
@@ -471,6 +478,9 @@ fn build<'m>(
                     for &other in group.iter().filter(|&&l| l != link.0) {
                         let other = LinkId(other);
                         let leader = model.link(other).from;
+                        doubt |= check
+                            && (model.link_status(other) == Status::Possibly
+                                || model.status(leader) == Status::Possibly);
                         let leader_id = Cow::Borrowed(model.id(leader));
                         evidence.push(Fact::Link {
                             link: other.index(),
@@ -509,7 +519,9 @@ fn build<'m>(
         ids
     });
     let joins = if joined { steps.last().map(|s| s.id.clone()) } else { None };
-    let uncertain = crate::evidence::uncertain_nodes(model, &nodes, &evidence);
+    // The facts to doubt, gathered only when some are: every record and link the evidence
+    // names is a step, a link followed or a branch and its leader, each tested above.
+    let uncertain = if doubt { crate::evidence::uncertain_nodes(model, &nodes, &evidence) } else { Vec::new() };
     Chain {
         unit: steps[0].id.clone(),
         name: steps[0].name.clone(),
