@@ -261,10 +261,10 @@ fn measures_are_split_per_source() {
     let jsonl = cases::analyse_path(&model(), format!("{FIXTURE}log.jsonl"), &Options::default()).unwrap();
     assert_eq!(per_source(&jsonl), want);
     let short = cases::analyse_path(&model(), format!("{FIXTURE}per-case.csv"), &Options::default()).unwrap();
-    assert_eq!(per_source(&short).into_iter().map(|(k, v)| (k, v.0)).collect::<Vec<_>>(), [
-        ("hotline".to_string(), 3),
-        ("patrol".to_string(), 1)
-    ]);
+    assert_eq!(
+        per_source(&short).into_iter().map(|(k, v)| (k, v.0)).collect::<Vec<_>>(),
+        [("hotline".to_string(), 3), ("patrol".to_string(), 1)]
+    );
     // A case without a source is counted under an empty cell, and one whose later row names
     // the source takes it from there.
     let log = "case,at,event,matter,territory,unit,source,satisfaction\n\
@@ -272,10 +272,10 @@ fn measures_are_split_per_source() {
                y,2024-03-01T09:00,reported,drain,g1,,,\n\
                y,2024-03-01T10:00,dispatched,,,water,grid,\n";
     let r = cases::analyse(&model(), log.as_bytes(), "log.csv", &Options::default()).unwrap();
-    assert_eq!(per_source(&r).into_iter().map(|(k, v)| (k, v.0)).collect::<Vec<_>>(), [
-        (String::new(), 1),
-        ("grid".to_string(), 1)
-    ]);
+    assert_eq!(
+        per_source(&r).into_iter().map(|(k, v)| (k, v.0)).collect::<Vec<_>>(),
+        [(String::new(), 1), ("grid".to_string(), 1)]
+    );
     assert!(r.to_json()["tables"]["source"].as_array().is_some_and(|a| a.len() == 2));
 }
 

@@ -1211,7 +1211,9 @@ impl Analysis {
             CaseTable::Source => {
                 let mut rows: Vec<_> = self.sources.iter().collect();
                 let name = |s: &Option<u32>| s.map(|i| &*self.source_names[i as usize]);
-                rows.sort_by(|((a, f), _), ((b, g), _)| (name(a).is_none(), name(a), f).cmp(&(name(b).is_none(), name(b), g)));
+                rows.sort_by(|((a, f), _), ((b, g), _)| {
+                    (name(a).is_none(), name(a), f).cmp(&(name(b).is_none(), name(b), g))
+                });
                 push(&mut t, "source", strs(rows.iter().map(|((s, _), _)| name(s))));
                 push(&mut t, "findings", ColumnData::Bool(rows.iter().map(|((_, f), _)| Some(*f)).collect()));
                 measure_columns(&mut t, &rows.iter().map(|(_, v)| *v).collect::<Vec<_>>());

@@ -224,7 +224,10 @@ pub(crate) fn read_log(input: impl Read, name: &str, mut f: impl FnMut(Item<'_>)
             _ => {
                 let (case, matter, territory) = (get(0), get(1), get(2));
                 let source = get(3);
-                f(Item::Event(row, Row { case, at: get(4), event: "reported", matter, territory, source, ..Row::default() }));
+                f(Item::Event(
+                    row,
+                    Row { case, at: get(4), event: "reported", matter, territory, source, ..Row::default() },
+                ));
                 if !get(6).is_empty() || !get(5).is_empty() {
                     f(Item::Event(row, Row { case, at: get(6), event: "dispatched", unit: get(5), ..Row::default() }));
                 }
