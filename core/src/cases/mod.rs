@@ -794,19 +794,14 @@ impl Replay<'_> {
             Err(why) => return self.problem(row, ev.case, "bad_time", format!("at {:?}: {why}", ev.at)),
         };
         let unit_hash = hash_text(ev.unit);
-        if let Some(o) = self.open.get(ev.case) {
-            if o.last == (code, at, unit_hash) {
-                return self.problem(row, ev.case, "duplicate", format!("the same {} row as before", ev.event));
-            }
-            if at.before(o.last.1) {
-                return self.problem(
-                    row,
-                    ev.case,
-                    "out_of_order",
-                    format!("{} at {} comes before the case's previous event", ev.event, ev.at),
-                );
-            }
+        // What needs the replay as a whole comes first, so that the case is looked up once.
+        let unit = if code == 2 && !ev.unit.is_empty() {
+            self.node(ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
         } else {
+            None
+        };
+        let source = if ev.source.is_empty() { None } else { self.source(ev.source) };
+        let Some(o) = self.open.get_mut(ev.case) else {
             match code {
                 0 | 1 => return self.open_case(row, ev, at, code, unit_hash),
                 7 => {
@@ -843,22 +838,22 @@ impl Replay<'_> {
                     );
                 }
             }
+        };
+        if o.last == (code, at, unit_hash) {
+            return self.problem(row, ev.case, "duplicate", format!("the same {} row as before", ev.event));
+        }
+        if at.before(o.last.1) {
+            return self.problem(
+                row,
+                ev.case,
+                "out_of_order",
+                format!("{} at {} comes before the case's previous event", ev.event, ev.at),
+            );
         }
         self.summary.events += 1;
         let mut problem = None;
-        let unit = if code == 2 && !ev.unit.is_empty() {
-            self.node(ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
-        } else {
-            None
-        };
-        let source = if ev.source.is_empty() || self.open.get(ev.case).is_some_and(|o| o.source.is_some()) {
-            None
-        } else {
-            self.source(ev.source)
-        };
-        let o = self.open.get_mut(ev.case).expect("checked above");
         o.last = (code, at, unit_hash);
-        if source.is_some() {
+        if o.source.is_none() {
             o.source = source;
         }
         match code {
