@@ -241,10 +241,10 @@ fn measures_are_split_per_source() {
     let r = cases::analyse_path(&model(), format!("{FIXTURE}log.csv"), &Options::default().keep_cases(true)).unwrap();
     // The source of each case as the fixture's report rows give it, counted independently.
     let log = read_csv(&fixture("log.csv"));
-    let kept: std::collections::BTreeSet<String> = expected().into_keys().collect();
+    let kept = expected();
     let mut want: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
-    for row in log.iter().filter(|r| r["event"] == "reported" && kept.contains(&r["case"])) {
-        let class = &expected()[&row["case"]].0;
+    for row in log.iter().filter(|r| r["event"] == "reported" && kept.contains_key(&r["case"])) {
+        let class = &kept[&row["case"]].0;
         let e = want.entry(row["source"].clone()).or_default();
         e.0 += 1;
         e.1 += i64::from(class == "right");
@@ -286,7 +286,7 @@ fn generated_sources_are_recovered() {
     let made = cases::generate(&model, &GenerateOptions::new(300, 4), &mut log, None).unwrap();
     let r = cases::analyse(&model, log.as_slice(), "generated.csv", &Options::default()).unwrap();
     // The generator writes every third case as a patrol find, the rest as hotline calls.
-    let patrol = (0..made.cases).filter(|i| i % 3 == 0).count() as i64;
+    let patrol = (0..made.cases).filter(|i| i.is_multiple_of(3)).count() as i64;
     let per = per_source(&r);
     assert_eq!((per["patrol"].0, per["hotline"].0), (patrol, made.cases as i64 - patrol));
     assert_eq!(per.len(), 2);
