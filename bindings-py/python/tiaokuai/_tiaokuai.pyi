@@ -1229,9 +1229,7 @@ def from_networkx(graph: Any, *, max_bytes: int | None = None) -> Model:
     is not a graph. ``max_bytes`` limits the size of the model's JSON form, as for :func:`load`.
     """
 
-_CaseTable: TypeAlias = Literal[
-    "territory", "unit", "matter", "month", "source", "findings", "problems", "cases"
-]
+_CaseTable: TypeAlias = Literal["territory", "unit", "matter", "month", "source", "findings", "problems", "cases"]
 
 @final
 class Cases:
