@@ -666,7 +666,12 @@ struct Replay<'m> {
 /// counted under [`OTHER_SOURCE`].
 const MAX_SOURCES: usize = 1 << 12;
 
-/// The source the cases of sources beyond the first 4,096 distinct ones are counted under.
+/// The source the cases of sources beyond the first 4,096 distinct ones are counted under
+/// in [`CaseTable::Source`].
+///
+/// ```
+/// assert_eq!(tiaokuai::cases::OTHER_SOURCE, "(other)");
+/// ```
 pub const OTHER_SOURCE: &str = "(other)";
 
 /// At most this many distinct ids are remembered (a log of random ids cannot grow it without end).
