@@ -5,7 +5,11 @@
 #   make sample   audit the embedded sample model
 #   make compare  tiaokuai against NetworkX, rustworkx, PostgreSQL and flat arrays, in one run
 #                 (SCALE=district|city|national, default city; SKIP=networkx,postgresql to leave some out;
-#                 writes its part of docs/benchmarks.md; needs benches/compare/requirements.txt)
+#                 writes its part of docs/benchmarks.md). Installs what it needs first (compare-deps): the
+#                 PostgreSQL 15 server with apt-get when initdb is missing (sudo unless root), and a venv
+#                 (COMPARE_VENV, default target/compare-venv) with benches/compare/requirements.txt and maturin
+#   make compare-cases  `tiaokuai cases` against the same analysis in pandas at city scale (issue #15;
+#                 CASES=rows-ish number of cases, default 250000; pandas goes into the same venv)
 #   make fuzz-smoke  every fuzz target for 10 s (part of make test; FUZZ_SECONDS=N for longer)
 #   make dist     every release artefact into dist/ (crates, sdist, wheels, C archives, CLI, JAR),
 #                 each installed and smoke-tested in a clean place (packaging/dist.sh; CI runs it)
@@ -20,7 +24,7 @@ BINDINGS := $(patsubst %/Makefile,%,$(wildcard bindings-py/Makefile bindings-c/M
 TEST_BINDINGS := $(BINDINGS:%=test-%)
 LINT_BINDINGS := $(BINDINGS:%=lint-%)
 
-.PHONY: test test-rust lint lint-rust sample fuzz-smoke compare dist $(TEST_BINDINGS) $(LINT_BINDINGS)
+.PHONY: test test-rust lint lint-rust sample fuzz-smoke compare compare-deps compare-cases dist $(TEST_BINDINGS) $(LINT_BINDINGS)
 
 test: test-rust lint $(TEST_BINDINGS) fuzz-smoke
 
@@ -57,6 +61,34 @@ sample:
 
 # Not part of `test`: a benchmark run of a few minutes at city scale (national: allow half an hour, NetworkX
 # needs some 11 GB; SKIP=networkx leaves it out).
-compare:
-	$(PYTHON) benches/compare/run.py --build --scale $(SCALE) $(if $(SKIP),--skip $(SKIP)) \
+compare: compare-deps
+	$(COMPARE_PY) benches/compare/run.py --build --scale $(SCALE) $(if $(SKIP),--skip $(SKIP)) \
 		--command "make compare SCALE=$(SCALE)$(if $(SKIP), SKIP=$(SKIP))"
+
+# What `make compare` needs on a fresh Debian machine. The server: the Debian package, only when no initdb is
+# found where benches/compare/postgres.py looks (apt-get, through sudo unless root; python3-venv likewise when
+# the interpreter cannot make a venv). The Python peers go into a venv of their own, never the system's.
+COMPARE_VENV ?= target/compare-venv
+COMPARE_PY := $(COMPARE_VENV)/bin/python
+PG_BINDIR ?= /usr/lib/postgresql/15/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
+
+compare-deps:
+	@if [ ! -x $(PG_BINDIR)/initdb ] && ! { command -v pg_config >/dev/null && [ -x "$$(pg_config --bindir)/initdb" ]; }; then \
+		echo "compare-deps: installing the PostgreSQL 15 server (apt-get install postgresql-15)"; \
+		$(SUDO) apt-get update -q && $(APT_INSTALL) postgresql-15; \
+	fi
+	@if [ ! -x $(COMPARE_PY) ]; then \
+		$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+			echo "compare-deps: installing python3-venv"; $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv; }; \
+		echo "compare-deps: creating $(COMPARE_VENV)"; $(PYTHON) -m venv $(COMPARE_VENV); \
+	fi
+	$(COMPARE_PY) -m pip install --quiet --disable-pip-version-check -r benches/compare/requirements.txt \
+		-r benches/cases/requirements.txt "$$(grep '^maturin==' bindings-py/requirements-dev.txt)"
+
+# Not part of `test`: `tiaokuai cases` and pandas side by side on a city log (a few minutes).
+CASES ?= 250000
+compare-cases: compare-deps
+	$(CARGO) build --release -p tiaokuai-cli
+	$(COMPARE_PY) benches/cases/pandas_cases.py --city --cases $(CASES) --tiaokuai target/release/tiaokuai

@@ -2,10 +2,13 @@
 """`tiaokuai cases` against the same analysis written the way a researcher would in pandas.
 
     python3 benches/cases/pandas_cases.py MODEL.json LOG.csv [--tiaokuai PATH] [--skip-pandas]
+    python3 benches/cases/pandas_cases.py --city [--cases 250000]   (what `make compare-cases` runs)
 
-Runs `tiaokuai cases MODEL LOG --format json` (timed, peak RSS through /usr/bin/time
-when present), then the pandas version: read the CSV, sort each case's events, groupby
-case, and look each case's lead up in a Python dict of (matter, territory) -> lead units
+Runs `tiaokuai cases MODEL LOG --format json --table findings` (timed, with /usr/bin/time's
+user, system and peak RSS when present; every table is computed, the two-row findings
+table written), then the pandas version: read the CSV, parse the times, sort, groupby
+case (first report, dispatches as lists, last close, returns), and look each case's lead
+up in a Python dict of (matter, territory) -> lead units
 built from the model's links (a lead applies at a territory when its link is scoped
 there, or unscoped and its unit holds jurisdiction there; the nearest territory up the
 parents wins). It checks that both give the same numbers (case counts by class,
@@ -69,6 +72,8 @@ def leads_of(model: dict) -> tuple[dict, dict]:
 
 
 def pandas_analysis(model_path: str, log_path: str, on_time_days: float) -> dict:
+    """The analysis as a researcher would write it: read, sort, groupby, and a Python dict
+    of (matter, territory) -> lead units looked up once per case."""
     import pandas as pd
 
     with open(model_path, encoding="utf-8") as f:
@@ -77,76 +82,76 @@ def pandas_analysis(model_path: str, log_path: str, on_time_days: float) -> dict
     matters = {m["id"] for m in model.get("matters", [])}
     territories = {t["id"] for t in model.get("territories", [])}
     units = {u["id"] for u in model.get("units", [])}
+    del model
     log = pd.read_csv(log_path, dtype=str, keep_default_na=False)
     log["t"] = pd.to_datetime(log["at"], format="ISO8601")
     log = log.sort_values(["case", "t"], kind="stable")
-    rows = []
-    for case, g in log.groupby("case", sort=False):
-        ev = g["event"].tolist()
-        rep = g[ev_is(g, ("reported", "filed"))]
-        if rep.empty:
-            continue
-        first = rep.iloc[0]
-        disp = g[g["event"] == "dispatched"]
-        seq = disp["unit"].tolist()
-        closed = g[g["event"] == "closed"]
-        matter, territory = first["matter"], first["territory"]
+    day = pd.Timedelta(days=1)
+
+    reports = log[log["event"].isin(["reported", "filed"])].groupby("case", sort=False)
+    per = reports[["matter", "territory", "t"]].first()
+    disp = log[log["event"] == "dispatched"].groupby("case", sort=False)
+    per["first_dispatch"] = disp["t"].first()
+    per["seq"] = disp["unit"].agg(list)
+    per["closed_at"] = (
+        log[log["event"] == "closed"].groupby("case", sort=False)["t"].last()
+    )
+    per["returns"] = (
+        (log["event"] == "returned")
+        .groupby(log["case"], sort=False)
+        .sum()
+        .reindex(per.index)
+    )
+
+    def classify(matter: str, territory: str, seq) -> str:
+        seq = seq if isinstance(seq, list) else []
         if (
             matter not in matters
             or territory not in territories
             or any(u not in units for u in seq)
         ):
-            cls = "unknown"
-        else:
-            leads = lookup(matter, territory)
-            if not leads:
-                cls = "gap_no_lead"
-            elif len(leads) > 1:
-                cls = "gap_several_leads"
-            elif not seq:
-                cls = "undispatched"
-            else:
-                cls = "right" if seq[-1] == leads[0] else "misrouted"
-        cycle = any(
-            u in seq[:i]
-            and any(x != u for x in seq[len(seq[:i]) - seq[:i][::-1].index(u) : i])
-            for i, u in enumerate(seq)
-        )
-        t0 = first["t"]
-        td = disp["t"].iloc[0] if len(seq) else None
-        tc = closed["t"].iloc[-1] if len(closed) else None
-        day = pd.Timedelta(days=1)
-        rows.append(
-            {
-                "case": case,
-                "class": cls,
-                "returns": ev.count("returned"),
-                "cycle": cycle,
-                "closed": tc is not None,
-                "dispatch_days": (td - t0) / day if td is not None else None,
-                "close_days": (tc - td) / day
-                if tc is not None and td is not None
-                else None,
-                "on_time": tc is not None and (tc - t0) / day <= on_time_days,
-            }
-        )
-    per = pd.DataFrame(rows)
+            return "unknown"
+        leads = lookup(matter, territory)
+        if not leads:
+            return "gap_no_lead"
+        if len(leads) > 1:
+            return "gap_several_leads"
+        if not seq:
+            return "undispatched"
+        return "right" if seq[-1] == leads[0] else "misrouted"
+
+    def has_cycle(seq) -> bool:
+        if not isinstance(seq, list):
+            return False
+        last: dict[str, int] = {}
+        for i, u in enumerate(seq):
+            j = last.get(u)
+            if j is not None and any(x != u for x in seq[j + 1 : i]):
+                return True
+            last[u] = i
+        return False
+
+    per["class"] = [
+        classify(m, t, s)
+        for m, t, s in zip(per["matter"], per["territory"], per["seq"])
+    ]
+    per["cycle"] = [has_cycle(s) for s in per["seq"]]
+    closed = per["closed_at"].notna()
+    dispatch_days = (per["first_dispatch"] - per["t"]) / day
+    close_days = (per["closed_at"] - per["first_dispatch"]) / day
+    on_time = closed & ((per["closed_at"] - per["t"]) / day <= on_time_days)
     counts = per["class"].value_counts().to_dict()
     return {
         "cases": len(per),
         **{c: int(counts.get(c, 0)) for c in CLASSES},
         "returns": int(per["returns"].sum()),
         "cycles": int(per["cycle"].sum()),
-        "closed": int(per["closed"].sum()),
-        "open": int((~per["closed"]).sum()),
-        "on_time": int(per["on_time"].sum()),
-        "dispatch_days": float(per["dispatch_days"].dropna().mean()),
-        "close_days": float(per["close_days"].dropna().mean()),
+        "closed": int(closed.sum()),
+        "open": int((~closed).sum()),
+        "on_time": int(on_time.sum()),
+        "dispatch_days": float(dispatch_days.dropna().mean()),
+        "close_days": float(close_days.dropna().mean()),
     }
-
-
-def ev_is(g, words):
-    return g["event"].isin(words)
 
 
 CLASSES = [
@@ -161,73 +166,134 @@ CLASSES = [
 
 def run_tiaokuai(
     exe: str, model: str, log: str, on_time: float
-) -> tuple[dict, float, int | None]:
-    """One timed run of the CLI: its JSON summary, the seconds, the peak RSS in bytes."""
+) -> tuple[dict, float, str]:
+    """One timed run of the CLI (every table computed; the two-row findings table written,
+    as JSON): the numbers to check, the seconds, and /usr/bin/time's figures."""
     with (
         tempfile.NamedTemporaryFile(suffix=".json") as out,
         tempfile.NamedTemporaryFile(suffix=".txt") as tm,
     ):
-        cmd = [
-            exe,
-            "cases",
-            model,
-            log,
-            "--format",
-            "json",
-            "--on-time",
-            str(on_time),
-            "--no-progress",
-            "-o",
-            out.name,
-        ]
+        cmd = [exe, "cases", model, log, "--format", "json", "--table", "findings"]
+        cmd += ["--on-time", str(on_time), "--no-progress", "-o", out.name]
         timer = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
         if timer:
             cmd = [timer, "-v", "-o", tm.name, *cmd]
         start = time.perf_counter()
         subprocess.run(cmd, check=True)
         seconds = time.perf_counter() - start
-        rss = None
+        figures = ""
         if timer:
             with open(tm.name) as f:
-                m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
-            rss = int(m.group(1)) * 1024 if m else None
+                text = f.read()
+            got = {
+                k: re.search(pat, text)
+                for k, pat in (
+                    ("user", r"User time \(seconds\): ([\d.]+)"),
+                    ("sys", r"System time \(seconds\): ([\d.]+)"),
+                    ("rss", r"Maximum resident set size \(kbytes\): (\d+)"),
+                )
+            }
+            if all(got.values()):
+                figures = (
+                    f"{got['user'].group(1)} s user, {got['sys'].group(1)} s system, "
+                    f"peak RSS {int(got['rss'].group(1)) / 1024:.0f} MiB"
+                )
         with open(out.name) as f:
-            summary = json.load(f)["summary"]
-    return summary, seconds, rss
+            rows = json.load(f)
+    ours = {
+        k: sum(r[k] for r in rows)
+        for k in ["cases", *CLASSES, "returns", "cycles", "closed", "open", "on_time"]
+    }
+    for mean, n in (("dispatch_days", "dispatched_n"), ("close_days", "handled_n")):
+        total = sum(r[n] for r in rows)
+        ours[mean] = (
+            sum(r[mean] * r[n] for r in rows if r[n]) / total if total else float("nan")
+        )
+    return ours, seconds, figures
+
+
+def city_inputs(exe: str, cases: int, data: str) -> tuple[str, str]:
+    """The city model (`generate --scale city --seed 1`) and a log of `cases` cases against
+    it (`generate-cases --seed 2`), made once and kept in `data`."""
+    os.makedirs(data, exist_ok=True)
+    model = os.path.join(data, "city.json")
+    log = os.path.join(data, f"cases-{cases}.csv")
+    if not os.path.exists(model):
+        print(f"generating {model}", file=sys.stderr)
+        subprocess.run(
+            [exe, "generate", "--scale", "city", "--seed", "1", "-o", model], check=True
+        )
+    if not os.path.exists(log):
+        print(f"generating {log}", file=sys.stderr)
+        cmd = [
+            exe,
+            "generate-cases",
+            model,
+            "--cases",
+            str(cases),
+            "--seed",
+            "2",
+            "-o",
+            log,
+        ]
+        subprocess.run(cmd, check=True)
+    return model, log
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("model")
-    ap.add_argument("log")
+    ap.add_argument("model", nargs="?")
+    ap.add_argument("log", nargs="?")
+    ap.add_argument(
+        "--city",
+        action="store_true",
+        help="generate the city model and a log (kept in --data)",
+    )
+    ap.add_argument(
+        "--cases",
+        type=int,
+        default=250_000,
+        help="cases in the --city log (default 250,000)",
+    )
+    ap.add_argument(
+        "--data",
+        default="/tmp/tiaokuai-compare/cases",
+        help="where --city keeps its inputs",
+    )
     ap.add_argument("--tiaokuai", default="target/release/tiaokuai")
     ap.add_argument("--on-time", type=float, default=15.0)
     ap.add_argument("--skip-pandas", action="store_true")
     a = ap.parse_args()
-    summary, seconds, rss = run_tiaokuai(a.tiaokuai, a.model, a.log, a.on_time)
+    if a.city:
+        a.model, a.log = city_inputs(a.tiaokuai, a.cases, a.data)
+    elif not (a.model and a.log):
+        ap.error("give MODEL and LOG, or --city")
+    with open(a.log, "rb") as f:
+        rows = (
+            sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b"")) - 1
+        )
     print(
-        f"tiaokuai cases: {seconds:.2f} s"
-        + (f", peak RSS {rss / 2**20:.0f} MiB" if rss else "")
+        f"model {a.model}, log {a.log}: {rows:,} rows, {os.path.getsize(a.log) / 2**20:.0f} MiB"
     )
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    ours, seconds, figures = run_tiaokuai(a.tiaokuai, a.model, a.log, a.on_time)
     print(
-        f"  {summary['rows']} rows, {summary['all']['cases']} cases, peak open {summary['peak_open']}"
+        f"tiaokuai cases: {seconds:.2f} s wall" + (f" ({figures})" if figures else "")
     )
+    print(f"  {ours['cases']:,} cases")
     if a.skip_pandas:
         return 0
-    summary = summary["all"]
     start = time.perf_counter()
+    cpu = time.process_time()
     pd_numbers = pandas_analysis(a.model, a.log, a.on_time)
     pd_seconds = time.perf_counter() - start
-    ours = {
-        k: summary[k]
-        for k in ["cases", *CLASSES, "returns", "cycles", "closed", "open", "on_time"]
-    }
-    ours["dispatch_days"] = summary["dispatch_days"] / summary["dispatched_n"]
-    ours["close_days"] = summary["close_days"] / summary["handled_n"]
-    print(f"pandas:         {pd_seconds:.2f} s")
-    print(f"ratio:          {pd_seconds / seconds:.1f}x")
+    print(
+        f"pandas:         {pd_seconds:.2f} s wall ({time.process_time() - cpu:.2f} s CPU)"
+    )
+    print(f"ratio:          {pd_seconds / seconds:.1f}x (wall)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     bad = []
     for k, v in ours.items():
         p = pd_numbers[k]
@@ -240,7 +306,7 @@ def main() -> int:
     print(
         "same numbers: "
         + ", ".join(
-            f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
+            f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v:,}"
             for k, v in ours.items()
         )
     )

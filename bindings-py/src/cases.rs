@@ -13,7 +13,8 @@ use crate::model::PyModel;
 /// The result of :func:`cases`: the summary, the problem rows, and the tables as frames.
 ///
 /// Tables (``table=``): ``"territory"`` (every level: grid and community cases roll up),
-/// ``"unit"`` (the unit that kept the case), ``"matter"``, ``"month"`` (each with a
+/// ``"unit"`` (the unit that kept the case), ``"matter"``, ``"month"``, ``"source"``
+/// (the log's ``source``: ``hotline``, ``patrol``, …; each with a
 /// ``findings`` column splitting the cases whose territory or lead unit carries audit
 /// findings), ``"findings"`` (the two rows), ``"problems"`` and ``"cases"`` (one row per
 /// case, only with ``keep_cases=True``). See docs/cases.md for every measure.
@@ -57,6 +58,18 @@ impl PyCases {
     fn to_polars<'py>(&self, py: Python<'py>, table: &str) -> TkResult<Bound<'py, PyAny>> {
         let t = self.inner.table(which(table)?);
         Ok(frames::frame(py, &t, Library::Polars, None, "Cases.to_polars()")?)
+    }
+
+    /// One table as a ``pyarrow.Table`` (the columns of :meth:`to_pandas`: counts ``int64``,
+    /// means ``float64``, ``level``/``class``/``kind`` dictionary arrays, dates ``date32``).
+    /// Needs pyarrow (``pip install 'tiaokuai[pyarrow]'``): without it, ``ImportError``
+    /// names the extra.
+    ///
+    /// Raises ``InvalidInputError`` for an unknown table name.
+    #[pyo3(signature = (table = "territory"))]
+    fn to_arrow<'py>(&self, py: Python<'py>, table: &str) -> TkResult<Bound<'py, PyAny>> {
+        let t = self.inner.table(which(table)?);
+        Ok(frames::frame(py, &t, Library::Arrow, None, "Cases.to_arrow()")?)
     }
 
     fn __repr__(&self) -> String {

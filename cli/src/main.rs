@@ -672,7 +672,7 @@ pub enum Command {
     /// Replay a case log (grid or 12345 cases) against the model, each case at its
     /// report date: right, misrouted, gap (no lead, several leads) or unknown ids;
     /// returns, re-dispatches and A→B→A cycles; report → dispatch → close times, on-time
-    /// closure and satisfaction, per territory (every level), unit, matter and month, split
+    /// closure and satisfaction, per territory (every level), unit, matter, month and source, split
     /// by whether the case's territory or lead unit carries audit findings. Bad rows are
     /// listed (--table problems), never fatal. See docs/cases.md.
     Cases {
@@ -685,7 +685,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         /// The table for --format csv or json: territory (default for CSV), unit, matter,
-        /// month, findings, problems, or cases (one row per case).
+        /// month, source (hotline, patrol, …), findings, problems, or cases (one row per case).
         #[arg(long, value_parser = |s: &str| s.parse::<tiaokuai::cases::CaseTable>())]
         table: Option<tiaokuai::cases::CaseTable>,
         /// A case closes on time when report → close takes at most this many days.

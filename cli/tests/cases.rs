@@ -97,3 +97,31 @@ fn a_generated_log_is_judged_as_its_key_says() {
     assert_eq!(read(&csv, ["case", "class"]), want);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn per_source_tables_in_csv_and_json() {
+    let (model, log) = (fixture("model.json"), fixture("log.csv"));
+    // The sources of the counted cases' report rows, counted from the fixture itself.
+    let counted: std::collections::BTreeSet<String> =
+        csv::Reader::from_path(fixture("expected.csv")).unwrap().records().map(|r| r.unwrap()[0].to_string()).collect();
+    let mut want: std::collections::BTreeMap<String, i64> = Default::default();
+    for r in csv::ReaderBuilder::new().flexible(true).from_path(&log).unwrap().records().map(|r| r.unwrap()) {
+        if &r[2] == "reported" && counted.contains(&r[0]) {
+            *want.entry(r[6].to_string()).or_default() += 1;
+        }
+    }
+    let csv = stdout(&run(&["cases", &model, &log, "--format", "csv", "--table", "source"]));
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let h = r.headers().unwrap().clone();
+    assert_eq!((&h[0], &h[1], &h[2]), ("source", "findings", "cases"));
+    let mut got: std::collections::BTreeMap<String, i64> = Default::default();
+    for x in r.records().map(|x| x.unwrap()) {
+        *got.entry(x[0].to_string()).or_default() += x[2].parse::<i64>().unwrap();
+    }
+    assert_eq!(got, want);
+    assert_eq!(want.keys().collect::<Vec<_>>(), ["hotline", "patrol"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["cases", &model, &log, "--format", "json"]))).unwrap();
+    let n: i64 = json["tables"]["source"].as_array().unwrap().iter().map(|r| r["cases"].as_i64().unwrap()).sum();
+    assert_eq!(n, 12);
+}

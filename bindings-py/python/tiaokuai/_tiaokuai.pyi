@@ -1229,14 +1229,15 @@ def from_networkx(graph: Any, *, max_bytes: int | None = None) -> Model:
     is not a graph. ``max_bytes`` limits the size of the model's JSON form, as for :func:`load`.
     """
 
-_CaseTable: TypeAlias = Literal["territory", "unit", "matter", "month", "findings", "problems", "cases"]
+_CaseTable: TypeAlias = Literal["territory", "unit", "matter", "month", "source", "findings", "problems", "cases"]
 
 @final
 class Cases:
     """The result of :func:`cases`: the summary, the problem rows, and the tables as frames.
 
     Tables (``table=``): ``"territory"`` (every level: grid and community cases roll up),
-    ``"unit"`` (the unit that kept the case), ``"matter"``, ``"month"`` (each with a
+    ``"unit"`` (the unit that kept the case), ``"matter"``, ``"month"``, ``"source"``
+    (the log's ``source``: ``hotline``, ``patrol``, …; each with a
     ``findings`` column splitting the cases whose territory or lead unit carries audit
     findings), ``"findings"`` (the two rows), ``"problems"`` and ``"cases"`` (one row per
     case, only with ``keep_cases=True``). See docs/cases.md for every measure.
@@ -1259,6 +1260,14 @@ class Cases:
         """
     def to_polars(self, table: _CaseTable = "territory") -> pl.DataFrame:
         """One table as a polars DataFrame. Needs ``tiaokuai[polars]``."""
+    def to_arrow(self, table: _CaseTable = "territory") -> pa.Table:
+        """One table as a ``pyarrow.Table`` (the columns of :meth:`to_pandas`: counts ``int64``,
+        means ``float64``, ``level``/``class``/``kind`` dictionary arrays, dates ``date32``).
+        Needs pyarrow (``pip install 'tiaokuai[pyarrow]'``): without it, ``ImportError``
+        names the extra.
+
+        Raises ``InvalidInputError`` for an unknown table name.
+        """
 
 def cases(
     model: Model,

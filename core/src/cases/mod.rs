@@ -8,7 +8,8 @@
 //! [`Class::GapSeveralLeads`]), or does the log name ids the model lacks
 //! ([`Class::Unknown`])? Returns, re-dispatches and A→B→A cycles are counted; report →
 //! dispatch and dispatch → close times, closure on time and satisfaction are averaged
-//! per territory (every level), unit, matter and month, each split by whether the
+//! per territory (every level), unit, matter, month and source (`hotline`, `patrol`, …),
+//! each split by whether the
 //! case's territory or lead unit carries audit findings at the case's date.
 //!
 //! Rows that cannot be used go to a problems table (row, case, what is wrong) and the
@@ -290,6 +291,8 @@ pub struct CaseRow {
     pub matter: String,
     /// The territory id as the log gives it.
     pub territory: String,
+    /// Where the case came from (the log's `source`: `hotline`, `patrol`, …), when given.
+    pub source: Option<String>,
     /// The classification.
     pub class: Class,
     /// The lead units at the case's date (several for a gap of several leads).
@@ -371,6 +374,9 @@ pub enum CaseTable {
     Matter,
     /// One row per report month, and findings split.
     Month,
+    /// One row per source (the log's `source` field: `hotline`, `patrol`, `grid`, …; an
+    /// empty cell for cases without one), and findings split.
+    Source,
     /// The two rows with and without findings.
     Findings,
     /// The problems.
@@ -381,17 +387,19 @@ pub enum CaseTable {
 
 impl CaseTable {
     /// Every table.
-    pub const ALL: [CaseTable; 7] = [
+    pub const ALL: [CaseTable; 8] = [
         CaseTable::Territory,
         CaseTable::Unit,
         CaseTable::Matter,
         CaseTable::Month,
+        CaseTable::Source,
         CaseTable::Findings,
         CaseTable::Problems,
         CaseTable::Cases,
     ];
 
-    /// The table's word: `territory`, `unit`, `matter`, `month`, `findings`, `problems`, `cases`.
+    /// The table's word: `territory`, `unit`, `matter`, `month`, `source`, `findings`,
+    /// `problems`, `cases`.
     ///
     /// ```
     /// assert_eq!(tiaokuai::cases::CaseTable::Month.as_str(), "month");
@@ -402,6 +410,7 @@ impl CaseTable {
             CaseTable::Unit => "unit",
             CaseTable::Matter => "matter",
             CaseTable::Month => "month",
+            CaseTable::Source => "source",
             CaseTable::Findings => "findings",
             CaseTable::Problems => "problems",
             CaseTable::Cases => "cases",
@@ -438,6 +447,8 @@ pub struct Analysis {
     units: Groups<Option<Node>>,
     matters: Groups<Option<Node>>,
     months: Groups<u32>,
+    sources: Groups<Option<u32>>,
+    source_names: Vec<Box<str>>,
 }
 
 /// What a replayed case comes to.
@@ -476,6 +487,7 @@ struct Open {
     last: (u8, Stamp, u64),
     satisfaction: Option<u8>,
     reopened: bool,
+    source: Option<u32>,
     raw: Option<Box<(String, String)>>,
 }
 
@@ -642,9 +654,25 @@ struct Replay<'m> {
     units: Groups<Option<Node>>,
     matters: Groups<Option<Node>>,
     months: Groups<u32>,
+    sources: Groups<Option<u32>>,
+    /// The distinct sources the log names, in the order first seen (an index into this is a case's source).
+    source_names: Vec<Box<str>>,
+    source_index: hashbrown::HashMap<Box<str>, u32>,
     /// The document's node for each id the log names (ids repeat: one index lookup each).
     ids: hashbrown::HashMap<Box<str>, Option<Node>>,
 }
+
+/// At most this many distinct sources are told apart; the cases of any further ones are
+/// counted under [`OTHER_SOURCE`].
+const MAX_SOURCES: usize = 1 << 12;
+
+/// The source the cases of sources beyond the first 4,096 distinct ones are counted under
+/// in [`CaseTable::Source`].
+///
+/// ```
+/// assert_eq!(tiaokuai::cases::OTHER_SOURCE, "(other)");
+/// ```
+pub const OTHER_SOURCE: &str = "(other)";
 
 /// At most this many distinct ids are remembered (a log of random ids cannot grow it without end).
 const MAX_IDS: usize = 1 << 20;
@@ -663,6 +691,9 @@ fn analyse_sized(model: &Model, log: impl Read, name: &str, total: u64, options:
         units: Groups::new(),
         matters: Groups::new(),
         months: Groups::new(),
+        sources: Groups::new(),
+        source_names: Vec::new(),
+        source_index: hashbrown::HashMap::new(),
         ids: hashbrown::HashMap::new(),
     };
     let reader = Counting { inner: log, done: 0, next: 0, total, progress: options.progress.as_ref() };
@@ -700,6 +731,8 @@ fn analyse_sized(model: &Model, log: impl Read, name: &str, total: u64, options:
         units: r.units,
         matters: r.matters,
         months: r.months,
+        sources: r.sources,
+        source_names: r.source_names,
     })
 }
 
@@ -714,6 +747,24 @@ impl Replay<'_> {
             self.ids.insert(id.into(), n);
         }
         n
+    }
+
+    /// The index of a source (`None` for an empty cell).
+    fn source(&mut self, text: &str) -> Option<u32> {
+        if text.is_empty() {
+            return None;
+        }
+        if let Some(&i) = self.source_index.get(text) {
+            return Some(i);
+        }
+        let name = if self.source_names.len() < MAX_SOURCES { text } else { OTHER_SOURCE };
+        if let Some(&i) = self.source_index.get(name) {
+            return Some(i);
+        }
+        let i = self.source_names.len() as u32;
+        self.source_names.push(name.into());
+        self.source_index.insert(name.into(), i);
+        Some(i)
     }
 
     fn problem(&mut self, row: u64, case: &str, kind: &'static str, message: String) {
@@ -748,19 +799,14 @@ impl Replay<'_> {
             Err(why) => return self.problem(row, ev.case, "bad_time", format!("at {:?}: {why}", ev.at)),
         };
         let unit_hash = hash_text(ev.unit);
-        if let Some(o) = self.open.get(ev.case) {
-            if o.last == (code, at, unit_hash) {
-                return self.problem(row, ev.case, "duplicate", format!("the same {} row as before", ev.event));
-            }
-            if at.before(o.last.1) {
-                return self.problem(
-                    row,
-                    ev.case,
-                    "out_of_order",
-                    format!("{} at {} comes before the case's previous event", ev.event, ev.at),
-                );
-            }
+        // What needs the replay as a whole comes first, so that the case is looked up once.
+        let unit = if code == 2 && !ev.unit.is_empty() {
+            self.node(ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
         } else {
+            None
+        };
+        let source = if ev.source.is_empty() { None } else { self.source(ev.source) };
+        let Some(o) = self.open.get_mut(ev.case) else {
             match code {
                 0 | 1 => return self.open_case(row, ev, at, code, unit_hash),
                 7 => {
@@ -778,6 +824,7 @@ impl Replay<'_> {
                         last: (code, at, unit_hash),
                         satisfaction: None,
                         reopened: true,
+                        source: None,
                         raw: None,
                     };
                     self.summary.events += 1;
@@ -796,16 +843,24 @@ impl Replay<'_> {
                     );
                 }
             }
+        };
+        if o.last == (code, at, unit_hash) {
+            return self.problem(row, ev.case, "duplicate", format!("the same {} row as before", ev.event));
+        }
+        if at.before(o.last.1) {
+            return self.problem(
+                row,
+                ev.case,
+                "out_of_order",
+                format!("{} at {} comes before the case's previous event", ev.event, ev.at),
+            );
         }
         self.summary.events += 1;
         let mut problem = None;
-        let unit = if code == 2 && !ev.unit.is_empty() {
-            self.node(ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
-        } else {
-            None
-        };
-        let o = self.open.get_mut(ev.case).expect("checked above");
         o.last = (code, at, unit_hash);
+        if o.source.is_none() {
+            o.source = source;
+        }
         match code {
             2 => {
                 if ev.unit.is_empty() {
@@ -913,6 +968,7 @@ impl Replay<'_> {
             None => false,
         };
         let raw = self.options.keep_cases.then(|| Box::new((ev.matter.to_string(), ev.territory.to_string())));
+        let source = self.source(ev.source);
         let o = Open {
             reported: at,
             matter,
@@ -926,6 +982,7 @@ impl Replay<'_> {
             last: (code, at, unit_hash),
             satisfaction: None,
             reopened: false,
+            source,
             raw,
         };
         self.open.insert(ev.case.into(), o);
@@ -993,6 +1050,7 @@ impl Replay<'_> {
         self.matters.entry((o.matter, f)).or_default().add(&outcome);
         let date = o.reported.date();
         self.months.entry((date.year() * 100 + date.month().unwrap_or(1), f)).or_default().add(&outcome);
+        self.sources.entry((o.source, f)).or_default().add(&outcome);
         if self.options.keep_cases {
             let id = |n: Node| self.whole.id(n).to_string();
             let (matter, territory) = o.raw.map(|b| *b).unwrap_or_default();
@@ -1001,6 +1059,7 @@ impl Replay<'_> {
                 date: Some(date),
                 matter,
                 territory,
+                source: o.source.map(|i| self.source_names[i as usize].to_string()),
                 class,
                 leads: match &o.lead {
                     Lead::One(u) => vec![id(*u)],
@@ -1062,7 +1121,9 @@ fn measure_columns(t: &mut Table, rows: &[&Measures]) {
     push(t, "redispatches", int(|m| m.redispatches));
     push(t, "cycles", int(|m| m.cycles));
     push(t, "dispatch_days", float(Measures::mean_dispatch_days));
+    push(t, "dispatched_n", int(|m| m.dispatched_n));
     push(t, "close_days", float(Measures::mean_close_days));
+    push(t, "handled_n", int(|m| m.handled_n));
     push(t, "on_time", int(|m| m.on_time));
     push(t, "on_time_share", float(Measures::mean_on_time));
     push(t, "satisfaction", float(Measures::mean_satisfaction));
@@ -1077,7 +1138,7 @@ impl Measures {
 
 impl Analysis {
     /// The whole result as JSON: `{"summary", "tables": {"territory": [rows…], "unit",
-    /// "matter", "month", "findings", "problems", and "cases" when kept}}`, each table as
+    /// "matter", "month", "source", "findings", "problems", and "cases" when kept}}`, each table as
     /// [`Table::to_json_rows`] writes it. What `tiaokuai cases --format json` prints and
     /// the C and Java bindings return.
     ///
@@ -1100,11 +1161,13 @@ impl Analysis {
 
     /// One of the result tables (typed columns, for CSV and data frames).
     ///
-    /// The grouped tables (territory, unit, matter, month) have one row per group and
+    /// The grouped tables (territory, unit, matter, month, source) have one row per group and
     /// findings split (`findings`: true for the cases whose territory or lead unit
     /// carries audit findings), then the measures: `cases`, one count per class,
     /// `closed`, `open`, `returned_cases`, `returns`, `redispatches`, `cycles`,
-    /// `dispatch_days` and `close_days` (means, in days), `on_time`, `on_time_share`
+    /// `dispatch_days` and `close_days` (means, in days) each followed by the number of
+    /// cases behind it (`dispatched_n`, `handled_n`: to weigh means when combining rows),
+    /// `on_time`, `on_time_share`
     /// (of the closed cases), `satisfaction` (mean) and `satisfaction_n`.
     ///
     /// ```
@@ -1145,6 +1208,16 @@ impl Analysis {
                 push(&mut t, "findings", ColumnData::Bool(rows.iter().map(|((_, f), _)| Some(*f)).collect()));
                 measure_columns(&mut t, &rows.iter().map(|(_, v)| *v).collect::<Vec<_>>());
             }
+            CaseTable::Source => {
+                let mut rows: Vec<_> = self.sources.iter().collect();
+                let name = |s: &Option<u32>| s.map(|i| &*self.source_names[i as usize]);
+                rows.sort_by(|((a, f), _), ((b, g), _)| {
+                    (name(a).is_none(), name(a), f).cmp(&(name(b).is_none(), name(b), g))
+                });
+                push(&mut t, "source", strs(rows.iter().map(|((s, _), _)| name(s))));
+                push(&mut t, "findings", ColumnData::Bool(rows.iter().map(|((_, f), _)| Some(*f)).collect()));
+                measure_columns(&mut t, &rows.iter().map(|(_, v)| *v).collect::<Vec<_>>());
+            }
             CaseTable::Findings => {
                 push(&mut t, "findings", ColumnData::Bool(vec![Some(false), Some(true)]));
                 measure_columns(&mut t, &[&self.summary.without_findings, &self.summary.with_findings]);
@@ -1166,6 +1239,7 @@ impl Analysis {
                 push(&mut t, "date", ColumnData::Date(c.iter().map(|c| c.date).collect()));
                 push(&mut t, "matter", strs(c.iter().map(|c| Some(c.matter.as_str()))));
                 push(&mut t, "territory", strs(c.iter().map(|c| Some(c.territory.as_str()))));
+                push(&mut t, "source", strs(c.iter().map(|c| c.source.as_deref())));
                 let mut classes = Categorical::new(Class::ALL.map(Class::as_str), false);
                 for x in c {
                     classes.push(Some(x.class.as_str()));

@@ -125,6 +125,7 @@ pub(crate) struct Row<'a> {
     pub matter: &'a str,
     pub territory: &'a str,
     pub unit: &'a str,
+    pub source: &'a str,
     pub satisfaction: &'a str,
 }
 
@@ -216,12 +217,17 @@ pub(crate) fn read_log(input: impl Read, name: &str, mut f: impl FnMut(Item<'_>)
                     matter: get(3),
                     territory: get(4),
                     unit: get(5),
+                    source: get(6),
                     satisfaction: get(7),
                 },
             )),
             _ => {
                 let (case, matter, territory) = (get(0), get(1), get(2));
-                f(Item::Event(row, Row { case, at: get(4), event: "reported", matter, territory, ..Row::default() }));
+                let source = get(3);
+                f(Item::Event(
+                    row,
+                    Row { case, at: get(4), event: "reported", matter, territory, source, ..Row::default() },
+                ));
                 if !get(6).is_empty() || !get(5).is_empty() {
                     f(Item::Event(row, Row { case, at: get(6), event: "dispatched", unit: get(5), ..Row::default() }));
                 }
@@ -251,6 +257,8 @@ struct JsonRow<'a> {
     territory: Option<JsonText<'a>>,
     #[serde(borrow, default)]
     unit: Option<JsonText<'a>>,
+    #[serde(borrow, default)]
+    source: Option<JsonText<'a>>,
     #[serde(borrow, default)]
     satisfaction: Option<JsonText<'a>>,
 }
@@ -303,8 +311,9 @@ fn read_jsonl(mut input: impl BufRead, name: &str, mut f: impl FnMut(Item<'_>)) 
         match serde_json::from_str::<JsonRow<'_>>(text) {
             Ok(r) => {
                 let t = |v: &Option<JsonText<'_>>| v.as_ref().map(|v| v.text().into_owned()).unwrap_or_default();
-                let (case, at, event, matter, territory, unit, satisfaction) =
-                    (t(&r.case), t(&r.at), t(&r.event), t(&r.matter), t(&r.territory), t(&r.unit), t(&r.satisfaction));
+                let (case, at, event, matter, territory) =
+                    (t(&r.case), t(&r.at), t(&r.event), t(&r.matter), t(&r.territory));
+                let (unit, source, satisfaction) = (t(&r.unit), t(&r.source), t(&r.satisfaction));
                 f(Item::Event(
                     row,
                     Row {
@@ -314,6 +323,7 @@ fn read_jsonl(mut input: impl BufRead, name: &str, mut f: impl FnMut(Item<'_>)) 
                         matter: matter.trim(),
                         territory: territory.trim(),
                         unit: unit.trim(),
+                        source: source.trim(),
                         satisfaction: satisfaction.trim(),
                     },
                 ));
