@@ -870,8 +870,9 @@ class ChangeSet:
     def summary(self, model: Model | None = None) -> dict[str, Any]:
         """What the change does, grouped for people: a dict with ``added``, ``removed`` (record
         ids), ``ended`` (``{"id", "on"}``), ``changed`` (``{"id", "fields"}``), ``links_added``,
-        ``links_removed`` (links as ``"from -kind-> to"`` text) and ``links_ended``
-        (``{"link", "on"}``).
+        ``links_removed`` (links as ``"from -kind-> to"`` text), ``links_ended``
+        (``{"link", "on"}``), ``meetings_added``, ``meetings_removed`` (meeting ids) and
+        ``meetings_changed`` (``{"id", "fields"}``).
 
         A change set made by :func:`diff` knows its two models; for any other, pass the
         ``model`` it applies to (it is applied to a copy: ``RejectedError`` when it does not
