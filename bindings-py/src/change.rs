@@ -144,6 +144,16 @@ fn summary_dict<'py>(py: Python<'py>, s: &Summary) -> PyResult<Bound<'py, PyDict
     }
     d.set_item("links_ended", links_ended)?;
     d.set_item("links_removed", s.links_removed.iter().map(link_text).collect::<Vec<_>>())?;
+    d.set_item("meetings_added", &s.meetings_added)?;
+    d.set_item("meetings_removed", &s.meetings_removed)?;
+    let meetings_changed = PyList::empty(py);
+    for (id, fields) in &s.meetings_changed {
+        let e = PyDict::new(py);
+        e.set_item("id", id)?;
+        e.set_item("fields", fields.iter().map(|f| f.as_str()).collect::<Vec<_>>())?;
+        meetings_changed.append(e)?;
+    }
+    d.set_item("meetings_changed", meetings_changed)?;
     Ok(d)
 }
 

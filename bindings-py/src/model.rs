@@ -640,10 +640,12 @@ impl PyModel {
     }
 
     /// What a change does to the gaps, without changing the model (``docs/whatif.md``):
-    /// ``change`` as for :meth:`apply`, ``config`` as for :meth:`audit`. Returns a dict:
-    /// ``resolved``, ``introduced`` and ``left`` (lists of finding dicts; each resolved or
-    /// introduced finding names, under ``changes``, the changes that caused it),
-    /// ``metrics_before``, ``metrics_after`` and ``examined`` (how it was computed). Raises as :meth:`apply`.
+    /// ``change`` as for :meth:`apply`, ``config`` as for :meth:`audit`. Returns a
+    /// :class:`WhatIf`, a dict: ``resolved``, ``introduced`` and ``left`` (lists of finding
+    /// dicts with ``to_pandas()``; each resolved or introduced finding names, under
+    /// ``changes``, the changes that caused it), ``metrics_before``, ``metrics_after`` and
+    /// ``examined`` (how it was computed), with ``.resolved``/``.introduced``/``.left``,
+    /// ``.metrics()``, ``.summary()`` and an HTML view. Raises as :meth:`apply`.
     #[pyo3(signature = (change, config = None))]
     fn whatif<'py>(
         &self,
@@ -655,11 +657,11 @@ impl PyModel {
         let config = audit::config_from(py, config, &LoadOptions::default())?;
         let model = Arc::clone(&self.inner);
         let text = py.detach(move || tiaokuai::whatif::whatif_change(&model, &change, &config).map(|w| w.to_json()))?;
-        Ok(json_loads(py, &text)?)
+        Ok(whatif_object(py, &text)?)
     }
 
     /// What happened to the gaps between two dates of this model (a reform as dated
-    /// records): the same dict as :meth:`whatif`, the changes being the records and links
+    /// records): the same :class:`WhatIf` as :meth:`whatif`, the changes being the records and links
     /// whose standing differs between ``from_`` and ``to`` (``str`` such as ``"2014"`` or
     /// ``datetime.date``). ``config`` as for :meth:`audit`.
     #[pyo3(signature = (from_, to, config = None))]
@@ -674,7 +676,7 @@ impl PyModel {
         let config = audit::config_from(py, config, &LoadOptions::default())?;
         let model = Arc::clone(&self.inner);
         let text = py.detach(move || tiaokuai::whatif::whatif_dates(&model, from, to, &config).to_json());
-        Ok(json_loads(py, &text)?)
+        Ok(whatif_object(py, &text)?)
     }
 
     /// The model as a ``networkx.MultiDiGraph``: one node per record (keyed by id, in document
@@ -955,4 +957,10 @@ fn load_at(
 #[pyfunction]
 pub fn sample(py: Python<'_>) -> TkResult<PyModel> {
     PyModel::sample(py)
+}
+
+/// The what-if's JSON as a ``tiaokuai._whatif.WhatIf`` (a dict with views for people).
+fn whatif_object<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let data = json_loads(py, text)?;
+    py.import("tiaokuai._whatif")?.getattr("WhatIf")?.call1((data,))
 }

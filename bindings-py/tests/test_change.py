@@ -136,3 +136,62 @@ def test_whatif_dates_is_the_difference_of_the_two_audits(sample: tiaokuai.Model
     assert w["resolved"] and all(f["changes"] for f in w["resolved"])
     with pytest.raises(tiaokuai.InvalidInputError):
         sample.whatif_dates("2014-13", "2016")
+
+
+def test_whatif_is_a_notebook_object_with_frames_metrics_and_a_summary(sample: tiaokuai.Model) -> None:
+    pd = pytest.importorskip("pandas")
+    w = sample.whatif_dates("2014", "2016")
+    assert isinstance(w, tiaokuai.WhatIf) and isinstance(w, dict), "still the dict it was"
+    assert w.resolved is w["resolved"] and isinstance(w.resolved, tiaokuai.WhatIfFindings)
+    frame = w.resolved.to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["rule", "name", "severity", "subject", "territory", "message", "changes"]
+    assert len(frame) == len(w.resolved) > 0
+    first = w.resolved[0]["changes"][0]
+    assert frame["changes"][0].startswith(f"{first['section']}[{first['index']}] {first['id']}")
+    assert len(w.introduced.to_pandas()) == len(w.introduced)
+    assert (w.left.to_pandas()["changes"] == "").all(), "a finding left has no cause"
+    # The metrics side by side: one row per territory and rate, the change after - before.
+    m = w.metrics("districts")
+    assert list(m.columns) == ["id", "name", "rate", "before", "after", "change"]
+    row = m[(m["id"] == "310113") & (m["rate"] == "org_coverage")].iloc[0]
+    district = lambda r: next(d for d in r["districts"] if d["id"] == "310113")  # noqa: E731
+    assert row["before"] == district(w.metrics_before)["rates"]["org_coverage"]
+    assert row["after"] == district(w.metrics_after)["rates"]["org_coverage"]
+    assert row["change"] == pytest.approx(row["after"] - row["before"])
+    # The summary counts by rule; the HTML view lists the resolved findings.
+    text = w.summary()
+    assert text.startswith(f"resolved {len(w.resolved)} (") and f"introduced {len(w.introduced)}" in text
+    rule = w.resolved[0]["rule"]
+    assert f"{rule} {w.resolved.by_rule()[rule]}" in text
+    page = w._repr_html_()
+    assert f"resolved ({len(w.resolved)})" in page and w.resolved[0]["subject"] in page
+    assert repr(w) == f"<WhatIf resolved={len(w.resolved)} introduced={len(w.introduced)} left={len(w.left)}>"
+
+
+def test_whatif_of_a_change_set_is_a_whatif_too(tiny: tiaokuai.Model) -> None:
+    w = tiny.whatif(CHANGE)
+    assert isinstance(w, tiaokuai.WhatIf)
+    assert [(f["rule"], f["subject"]) for f in w.resolved] == [("C008", "g")]
+    assert "new error-level findings: 0" in w.summary()
+
+
+def test_change_summary_lists_meetings(tiny: tiaokuai.Model) -> None:
+    territory = next(iter(tiny.territories))
+    met = tiny.apply(
+        {
+            "format": "tiaokuai-change/1",
+            "add": {"meetings": [{"id": "m1", "kind": "hearing", "territory": territory, "date": "2023-03-02"}]},
+        }
+    )
+    again = met.apply(
+        {
+            "format": "tiaokuai-change/1",
+            "update": [{"id": "m1", "set": {"date": "2023-04"}}],
+            "add": {"meetings": [{"id": "m2", "kind": "evaluation", "territory": territory, "date": "2024"}]},
+        }
+    )
+    s = tiaokuai.diff(met, again).summary()
+    assert s["meetings_added"] == ["m2"]
+    assert s["meetings_changed"] == [{"id": "m1", "fields": ["date"]}]
+    assert s["meetings_removed"] == [] and s["added"] == []

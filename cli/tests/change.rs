@@ -97,3 +97,45 @@ fn schema_change_prints_the_change_set_schema() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["properties"]["format"]["const"], "tiaokuai-change/1");
 }
+
+#[test]
+fn apply_and_diff_carry_meetings() {
+    // The sample with one hearing; a change set adds an evaluation and moves the hearing.
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE)).unwrap())
+            .unwrap();
+    doc["meetings"] =
+        serde_json::json!([{"id": "m1", "kind": "hearing", "territory": "310113003", "date": "2023-03-02"}]);
+    let before = temp("met-before.json");
+    std::fs::write(&before, doc.to_string()).unwrap();
+    let change = temp("met-change.json");
+    std::fs::write(
+        &change,
+        r#"{"format": "tiaokuai-change/1",
+            "add": {"meetings": [{"id": "m2", "kind": "evaluation", "territory": "310113003", "date": "2023-12-01"}]},
+            "update": [{"id": "m1", "set": {"date": "2023-03-09"}}]}"#,
+    )
+    .unwrap();
+    let after = temp("met-after.json");
+    let o = tiaokuai(&["apply", before.to_str().unwrap(), change.to_str().unwrap(), "-o", after.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = tiaokuai(&["diff", before.to_str().unwrap(), after.to_str().unwrap()]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("records: 0 added, 0 ended, 0 removed, 0 changed; links: 0 added, 0 ended, 0 removed"),
+        "{text}"
+    );
+    assert!(text.contains("meetings: 1 added, 0 removed, 1 changed"), "{text}");
+    assert!(text.contains("+ evaluation    m2"), "{text}");
+    assert!(text.contains("date: \"2023-03-02\" -> \"2023-03-09\""), "{text}");
+    // The JSON diff applies back to the first model and gives the second.
+    let o = tiaokuai(&["diff", before.to_str().unwrap(), after.to_str().unwrap(), "--format", "json"]);
+    let d = tiaokuai::change::ChangeSet::from_json(&String::from_utf8(o.stdout).unwrap()).unwrap();
+    let a = tiaokuai::Model::load(&before).unwrap();
+    assert_eq!(a.apply(&d).unwrap().to_json(), tiaokuai::Model::load(&after).unwrap().to_json());
+    // Ending a meeting is refused with exit 2.
+    std::fs::write(&change, r#"{"format": "tiaokuai-change/1", "end": [{"id": "m1", "on": "2024-01-01"}]}"#).unwrap();
+    let o = tiaokuai(&["apply", before.to_str().unwrap(), change.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(r#"end[0] (id "m1"): field "id": "m1" is a meeting"#));
+}

@@ -414,7 +414,7 @@ fn mutate(ops: &[(u8, usize)]) -> Option<Model> {
         }
         let j = i / 4 % len;
         let l = i % links;
-        match op % 8 {
+        match op % 10 {
             0 => doc[array][j]["name"] = format!("改名{k}").into(),
             1 => {
                 let r = doc[array][j].as_object_mut().unwrap();
@@ -442,6 +442,39 @@ fn mutate(ops: &[(u8, usize)]) -> Option<Model> {
                     .as_array_mut()
                     .unwrap()
                     .push(serde_json::json!({"from": "bs-dw", "to": id, "kind": "guides"}));
+            }
+            8 => {
+                // A meeting on an item (issue #15), in the first territory.
+                let territory = doc["territories"][0]["id"].clone();
+                let items = doc["items"].as_array().unwrap();
+                let topic = items[i % items.len()]["id"].clone();
+                let meetings = doc.as_object_mut().unwrap().entry("meetings").or_insert(serde_json::json!([]));
+                meetings.as_array_mut().unwrap().push(serde_json::json!(
+                    {"id": format!("m-{k}"), "kind": "hearing", "territory": territory, "date": "2023-04-02", "topics": [topic]}
+                ));
+            }
+            9 => {
+                // A meeting changed (date, kind, topics, attrs), removed or moved to the end.
+                let Some(list) = doc.get_mut("meetings").and_then(|m| m.as_array_mut()).filter(|m| !m.is_empty())
+                else {
+                    continue;
+                };
+                let j = i % list.len();
+                match i / 7 % 5 {
+                    0 => list[j]["date"] = "2024-01".into(),
+                    1 => list[j]["kind"] = "evaluation".into(),
+                    2 => {
+                        list[j].as_object_mut().unwrap().remove("topics");
+                    }
+                    3 => {
+                        list.remove(j);
+                    }
+                    _ => {
+                        let moved = list.remove(j);
+                        list.push(moved);
+                        list.last_mut().unwrap()["attrs"] = serde_json::json!({"k": k});
+                    }
+                }
             }
             _ => {
                 let list = doc[array].as_array_mut().unwrap();
@@ -523,4 +556,116 @@ fn apply_keeps_the_meetings_and_refuses_to_remove_what_they_name() {
     assert_eq!(b.to_json(), a.to_json().replace("一村居委会", "一村居民委员会"));
     let problems = refused(&a, &change(r#""remove": [{"id": "p-lift"}]"#));
     assert!(problems.iter().any(|p| p.contains("m1") && p.contains("p-lift")), "{problems:?}");
+}
+
+const MET: &str = r#", "meetings": [
+    {"id": "m1", "kind": "hearing", "territory": "c", "date": "2023-04-02", "convener": "rc", "topics": ["p-lift"]},
+    {"id": "m2", "kind": "coordination", "territory": "c", "date": "2023-06"}]"#;
+
+#[test]
+fn meetings_are_added_updated_and_removed_by_id() {
+    let a = model_json(&format!("{STAFFED}{MET}"));
+    let c = change(
+        r#""add": {"meetings": [{"id": "m3", "kind": "evaluation", "territory": "c", "date": "2024-03-01",
+                                 "convener": "dzb", "topics": ["p-lift"], "attrs": {"votes": 31}}]},
+           "update": [{"id": "m1", "set": {"date": "2023-04-09", "kind": "consultation"}, "unset": ["convener", "topics"]},
+                      {"id": "m2", "set": {"topics": ["p-lift"], "convener": "rc"}}],
+           "remove": [{"id": "m2"}]"#,
+    );
+    // The meetings survive the change set's JSON.
+    assert_eq!(c.add.meetings.len(), 1);
+    assert_eq!(
+        c.update[0].set,
+        [(Field::Date, Value::Date("2023-04-09".parse().unwrap())), (Field::Kind, Value::Text("consultation".into()))]
+    );
+    assert_eq!(c.update[1].set[0], (Field::Topics, Value::Ids(vec!["p-lift".into()])));
+    assert_eq!(ChangeSet::from_json(&c.to_json()).unwrap(), c);
+    // m2 is both updated and removed: the removal goes first, so the update is refused.
+    let problems = refused(&a, &c);
+    assert_eq!(problems, [r#"update[1] (id "m2"): field "id": "m2" is removed by this change set"#], "{problems:?}");
+    let mut c = c;
+    c.update.pop();
+    let (b, applied) = a.apply_with_report(&c).unwrap();
+    let ids: Vec<&str> = b.meetings().iter().map(|m| &*m.id).collect();
+    assert_eq!(ids, ["m1", "m3"], "kept meetings in order, then the added");
+    let m1 = b.meetings().find("m1").unwrap();
+    assert_eq!(
+        (m1.kind.as_str(), m1.date.to_string(), m1.convener, m1.topics.len()),
+        ("consultation", "2023-04-09".to_string(), None, 0)
+    );
+    let m3 = b.meetings().find("m3").unwrap();
+    assert_eq!(b.id(m3.convener.unwrap()), "dzb");
+    assert_eq!(m3.attrs.as_ref().unwrap().as_json(), r#"{"votes":31}"#);
+    assert!(a.meetings().find("m3").is_none(), "the old model is untouched");
+    // The report names the records each meeting change touches (for the what-if).
+    let touched =
+        |section: &str| applied.changes.iter().find(|t| t.change.unwrap().section == section).unwrap().records.clone();
+    assert!(touched("add.meetings").iter().any(|r| r == "dzb"));
+    assert!(touched("update").iter().any(|r| r == "rc"), "the convener m1 had");
+    assert!(touched("remove").iter().any(|r| r == "m2"));
+    // The diff gives the meetings' changes back, and b exactly.
+    let d = assert_diff_round_trip(&a, &b);
+    assert_eq!((d.add.meetings.len(), d.update.len(), d.remove.len()), (1, 1, 1), "{}", d.to_json());
+    assert_diff_round_trip(&b, &a);
+    let s = tiaokuai::change::Summary::of(&a, &b, &d);
+    assert_eq!(
+        (s.meetings_added.clone(), s.meetings_removed.clone()),
+        (vec!["m3".to_string()], vec!["m2".to_string()])
+    );
+    assert_eq!(
+        s.meetings_changed,
+        [("m1".to_string(), vec![Field::Kind, Field::Date, Field::Convener, Field::Topics])]
+    );
+    assert!(s.added.is_empty() && s.removed.is_empty(), "meetings are not records: {s:?}");
+}
+
+#[test]
+fn every_bad_meeting_change_is_named_with_section_index_and_id() {
+    let a = model_json(&format!("{STAFFED}{MET}"));
+    let c = change(
+        r#""add": {"units": [{"id": "m1", "name": "重名", "kind": "enterprise"}],
+                   "meetings": [{"id": "m2", "kind": "hearing", "territory": "c", "date": "2024"},
+                                {"id": "rc", "kind": "hearing", "territory": "c", "date": "2024"},
+                                {"id": "m4", "kind": "hearing", "territory": "ghost", "date": "2024"},
+                                {"id": "m5", "kind": "hearing", "territory": "c", "date": "2024", "topics": ["dzb"]}]},
+           "update": [{"id": "m1", "set": {"name": "听证会"}},
+                      {"id": "m2", "set": {"territory": "rc"}},
+                      {"id": "m1", "unset": ["attrs"], "set": {"kind": "hearings"}}],
+           "end": [{"id": "m2", "on": "2024-01-01"}]"#,
+    );
+    let problems = refused(&a, &c);
+    let expect = [
+        r#"update[0] (id "m1"): field "set.name": "m1" is a meeting, which has no "name""#,
+        r#"update[2] (id "m1"): field "set.kind": unknown meeting kind "hearings""#,
+        r#"end[0] (id "m2"): field "id": "m2" is a meeting, an event of one date with no until: remove it, or update its date"#,
+        r#"add.units[0] (id "m1"): field "id": adds "m1", which is already the id of a meeting of the model"#,
+        r#"add.meetings[0] (id "m2"): field "id": adds "m2", which is already the id of a meeting of the model"#,
+        r#"add.meetings[1] (id "rc"): field "id": adds "rc", which is already the id of a unit of the model"#,
+    ];
+    for e in expect {
+        assert!(problems.iter().any(|p| p.starts_with(e)), "missing {e}\n{problems:#?}");
+    }
+    // Found when the new model is built: placed at the change that made them.
+    assert!(
+        problems.iter().any(|p| p.starts_with(r#"update[1] (id "m2")"#) && p.contains("territory") && p.contains("rc")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with(r#"add.meetings[2] (id "m4")"#) && p.contains("ghost")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with(r#"add.meetings[3] (id "m5")"#) && p.contains("dzb")),
+        "{problems:#?}"
+    );
+    // Read errors: a meeting's required fields cannot be unset, topics are ids.
+    assert!(err(&doc(r#""update": [{"id": "m1", "unset": ["date"]}]"#)).contains("is required"));
+    assert_eq!(
+        err(&doc(r#""update": [{"id": "m1", "set": {"topics": "p-lift"}}]"#)),
+        r#"update[0] (id "m1"): field "set.topics": must be an array of ids (strings)"#
+    );
+    assert!(
+        err(&doc(r#""add": {"meetings": [{"id": "m9", "kind": "hearing", "territory": "c"}]}"#))
+            .starts_with("add.meetings[0]")
+    );
 }

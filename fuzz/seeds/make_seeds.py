@@ -116,8 +116,47 @@ def to_csv_bundle(model):
     return SEP.join(parts)
 
 
+def change_seeds():
+    """change_apply: a model, 0xFF, a change set (no 0xFF: a change set for the sample)."""
+    cut = json.dumps(cut_baoshan(), ensure_ascii=False, indent=1).encode()
+    for f in sorted((ROOT / "tests/changes").glob("*.json")):
+        write("change_apply", f.name, f.read_bytes())
+    terr = cut_baoshan()["territories"][-1]["id"]
+    met = dict(cut_baoshan())
+    met["meetings"] = [
+        {"id": "m1", "kind": "hearing", "territory": terr, "date": "2023-03-02"}
+    ]
+    changes = {
+        "cut-add-meeting": (
+            cut,
+            {
+                "add": {
+                    "meetings": [
+                        {"id": "m9", "kind": "evaluation", "territory": terr, "date": "2024"}
+                    ]
+                }
+            },
+        ),
+        "meetings-update-remove": (
+            json.dumps(met, ensure_ascii=False).encode(),
+            {
+                "update": [{"id": "m1", "set": {"date": "2023-04", "topics": []}}],
+                "remove": [{"id": "m1"}],
+            },
+        ),
+        "cut-end-remove": (
+            cut,
+            {"end": [{"id": terr, "on": "2020-05-31"}], "remove": [{"id": terr}]},
+        ),
+    }
+    for name, (model, change) in changes.items():
+        change = {"format": "tiaokuai-change/1", **change}
+        write("change_apply", f"{name}.bin", model + SEP + json.dumps(change).encode())
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
+    change_seeds()
     models = {}
     for f in sorted((ROOT / "tests/scenarios").glob("*.json")):
         doc = json.loads(f.read_text(encoding="utf-8"))

@@ -76,6 +76,7 @@ from ._tiaokuai import (
     run_scenario,
     sample,
 )
+from ._whatif import WhatIf, WhatIfFindings
 
 __all__ = [
     "FORMAT",
@@ -120,6 +121,8 @@ __all__ = [
     "Unit",
     "UnknownIdError",
     "UnknownWordError",
+    "WhatIf",
+    "WhatIfFindings",
     "WrongEndpointError",
     "WrongRecordTypeError",
     "__version__",

@@ -13,6 +13,7 @@ import pyarrow as pa  # type: ignore[import-untyped, import-not-found, unused-ig
 from matplotlib.axes import Axes
 from typing_extensions import TypeAlias, disjoint_base
 
+from ._whatif import WhatIf
 from .types import (
     AssignmentDict,
     BlockDict,
@@ -870,8 +871,9 @@ class ChangeSet:
     def summary(self, model: Model | None = None) -> dict[str, Any]:
         """What the change does, grouped for people: a dict with ``added``, ``removed`` (record
         ids), ``ended`` (``{"id", "on"}``), ``changed`` (``{"id", "fields"}``), ``links_added``,
-        ``links_removed`` (links as ``"from -kind-> to"`` text) and ``links_ended``
-        (``{"link", "on"}``).
+        ``links_removed`` (links as ``"from -kind-> to"`` text), ``links_ended``
+        (``{"link", "on"}``), ``meetings_added``, ``meetings_removed`` (meeting ids) and
+        ``meetings_changed`` (``{"id", "fields"}``).
 
         A change set made by :func:`diff` knows its two models; for any other, pass the
         ``model`` it applies to (it is applied to a copy: ``RejectedError`` when it does not
@@ -1129,16 +1131,18 @@ class Model:
         ``RejectedError`` whose ``problems`` lists every problem; a change set that cannot be
         read raises ``JsonSyntaxError``, ``InvalidFieldError`` … naming the section and field.
         """
-    def whatif(self, change: _Change, config: _Config = None) -> dict[str, Any]:
+    def whatif(self, change: _Change, config: _Config = None) -> WhatIf:
         """What a change does to the gaps, without changing the model (``docs/whatif.md``):
-        ``change`` as for :meth:`apply`, ``config`` as for :meth:`audit`. Returns a dict:
-        ``resolved``, ``introduced`` and ``left`` (lists of finding dicts; each resolved or
-        introduced finding names, under ``changes``, the changes that caused it),
-        ``metrics_before``, ``metrics_after`` and ``examined`` (how it was computed). Raises as :meth:`apply`.
+        ``change`` as for :meth:`apply`, ``config`` as for :meth:`audit`. Returns a
+        :class:`WhatIf`, a dict: ``resolved``, ``introduced`` and ``left`` (lists of finding
+        dicts with ``to_pandas()``; each resolved or introduced finding names, under
+        ``changes``, the changes that caused it), ``metrics_before``, ``metrics_after`` and
+        ``examined`` (how it was computed), with ``.resolved``/``.introduced``/``.left``,
+        ``.metrics()``, ``.summary()`` and an HTML view. Raises as :meth:`apply`.
         """
-    def whatif_dates(self, from_: _Date, to: _Date, config: _Config = None) -> dict[str, Any]:
+    def whatif_dates(self, from_: _Date, to: _Date, config: _Config = None) -> WhatIf:
         """What happened to the gaps between two dates of this model (a reform as dated
-        records): the same dict as :meth:`whatif`, the changes being the records and links
+        records): the same :class:`WhatIf` as :meth:`whatif`, the changes being the records and links
         whose standing differs between ``from_`` and ``to`` (``str`` such as ``"2014"`` or
         ``datetime.date``). ``config`` as for :meth:`audit`.
         """

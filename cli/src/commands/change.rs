@@ -182,7 +182,62 @@ fn render(a: &Model, b: &Model, change: &ChangeSet, label_a: &str, label_b: &str
         "links removed",
         s.links_removed.iter().map(|l| format!("- {}", link(&l.from, l.kind.as_str(), &l.to))).collect(),
     );
+    // Meetings (issue #15), only when some changed: a diff without them reads as before.
+    if !(s.meetings_added.is_empty() && s.meetings_removed.is_empty() && s.meetings_changed.is_empty()) {
+        push(
+            &mut out,
+            format!(
+                "\nmeetings: {} added, {} removed, {} changed",
+                s.meetings_added.len(),
+                s.meetings_removed.len(),
+                s.meetings_changed.len()
+            ),
+        );
+        let meeting = |m: &Model, id: &str| match m.meetings().find(id) {
+            Some(x) => {
+                format!("{:<13} {:<14} {} {} {}", x.kind.as_str(), id, x.date, m.id(x.territory), m.name(x.territory))
+            }
+            None => id.to_string(),
+        };
+        group(&mut out, "meetings added", s.meetings_added.iter().map(|id| format!("+ {}", meeting(b, id))).collect());
+        group(
+            &mut out,
+            "meetings removed",
+            s.meetings_removed.iter().map(|id| format!("- {}", meeting(a, id))).collect(),
+        );
+        group(
+            &mut out,
+            "meetings changed",
+            s.meetings_changed
+                .iter()
+                .map(|(id, fields)| {
+                    let detail: Vec<String> = fields
+                        .iter()
+                        .map(|f| format!("{f}: {} -> {}", meeting_value(a, id, *f), meeting_value(b, id, *f)))
+                        .collect();
+                    format!("~ {}\n      {}", meeting(b, id), detail.join("\n      "))
+                })
+                .collect(),
+        );
+    }
     out
+}
+
+/// A field of a meeting as written in the format (`(none)` when absent).
+fn meeting_value(m: &Model, id: &str, field: tiaokuai::change::Field) -> String {
+    use tiaokuai::change::Field;
+    let Some(x) = m.meetings().find(id) else { return "(none)".into() };
+    let text = |s: &str| serde_json::Value::from(s).to_string();
+    match field {
+        Field::Kind => text(x.kind.as_str()),
+        Field::Territory => text(m.id(x.territory)),
+        Field::Date => text(&x.date.to_string()),
+        Field::Convener => x.convener.map_or("(none)".into(), |c| text(m.id(c))),
+        Field::Topics if x.topics.is_empty() => "(none)".into(),
+        Field::Topics => serde_json::Value::from(x.topics.iter().map(|&t| m.id(t)).collect::<Vec<_>>()).to_string(),
+        Field::Attrs => x.attrs.as_ref().map_or("(none)".into(), |a| a.as_json().to_string()),
+        _ => "(none)".into(),
+    }
 }
 
 /// A field of a record as written in the format (`(none)` when absent).

@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use super::set::relocate;
-use super::{Applied, ChangeRef, ChangeSet, Field, Target, Touched, Value};
+use super::{Applied, ChangeRef, ChangeSet, Field, Target, Touched, Update, Value};
 use crate::error::{Error, Position, Result};
 use crate::format::json::{At, Locate, word};
+use crate::meetings::{MeetingSpec, spec_of};
 use crate::model::builder::{LinkFields, Prepared};
 use crate::model::*;
 
@@ -48,6 +49,19 @@ struct Plan<'m> {
     updated_by: HashMap<usize, usize>,
     problems: Vec<Error>,
     touched: Vec<Touched>,
+    /// Meetings removed, by position in the old model's `meetings`.
+    removed_meetings: Vec<bool>,
+    /// Meetings changed by `update`, by old position: the new spec and the last update.
+    patched_meetings: HashMap<usize, (MeetingSpec, usize)>,
+}
+
+/// The ids a meeting names (itself, its territory, convener and topics): what a change of it
+/// touches, for a what-if to re-examine.
+fn meeting_ids(spec: &MeetingSpec) -> Vec<String> {
+    let mut ids = vec![spec.id.clone(), spec.territory.clone()];
+    ids.extend(spec.convener.iter().cloned());
+    ids.extend(spec.topics.iter().cloned());
+    ids
 }
 
 impl<'m> Plan<'m> {
@@ -105,13 +119,23 @@ impl<'m> Plan<'m> {
             let mut t = Touched { change: Some(ChangeRef::new("remove", i)), ..Touched::default() };
             match &r.target {
                 Target::Record(id) => match m.find(id) {
-                    None => self.problems.push(problem(
-                        "remove",
-                        i,
-                        id,
-                        "id",
-                        format!("removes {id:?}, which is no record of the model"),
-                    )),
+                    None => match m.meetings().position(id) {
+                        Some(k) if self.removed_meetings[k] => {
+                            self.problems.push(problem("remove", i, id, "id", format!("{id:?} is removed twice")))
+                        }
+                        Some(k) => {
+                            self.removed_meetings[k] = true;
+                            let old = m.meetings().get(k).map(|x| spec_of(m, x));
+                            t.records.extend(old.iter().flat_map(meeting_ids));
+                        }
+                        None => self.problems.push(problem(
+                            "remove",
+                            i,
+                            id,
+                            "id",
+                            format!("removes {id:?}, which is no record of the model"),
+                        )),
+                    },
                     Some(n) if self.removed_nodes[n.index()] => {
                         self.problems.push(problem("remove", i, id, "id", format!("{id:?} is removed twice")))
                     }
@@ -223,6 +247,13 @@ impl<'m> Plan<'m> {
                 records: vec![u.id.clone()],
                 ..Touched::default()
             };
+            if self.model.find(&u.id).is_none()
+                && let Some(k) = self.model.meetings().position(&u.id)
+            {
+                self.update_meeting(i, u, k, &mut t);
+                self.touched.push(t);
+                continue;
+            }
             let Some(node) = self.live("update", i, &u.id) else {
                 self.touched.push(t);
                 continue;
@@ -278,6 +309,66 @@ impl<'m> Plan<'m> {
             t.records.dedup();
             self.touched.push(t);
         }
+    }
+
+    /// `update[i]` of the meeting at position `k` of the old model's `meetings`.
+    fn update_meeting(&mut self, i: usize, u: &Update, k: usize, t: &mut Touched) {
+        if self.removed_meetings[k] {
+            self.problems.push(problem("update", i, &u.id, "id", format!("{:?} is removed by this change set", u.id)));
+            return;
+        }
+        let m = self.model;
+        let Some(old) = m.meetings().get(k) else { return };
+        let mut problems = Vec::new();
+        let entry = self.patched_meetings.entry(k).or_insert_with(|| (spec_of(m, old), i));
+        entry.1 = i;
+        let spec = &mut entry.0;
+        t.records.extend(meeting_ids(spec));
+        let at = At { array: "update", index: i, id: &u.id };
+        for (field, value) in &u.set {
+            let path = format!("set.{field}");
+            match (field, value) {
+                (Field::Kind, Value::Text(s)) => match word(&at, &path, s) {
+                    Ok(kind) => spec.kind = kind,
+                    Err(e) => problems.push(e),
+                },
+                (Field::Territory, Value::Text(s)) => spec.territory = s.clone(),
+                (Field::Date, Value::Date(d)) => spec.date = *d,
+                (Field::Convener, Value::Text(s)) => spec.convener = Some(s.clone()),
+                (Field::Topics, Value::Ids(ids)) => spec.topics = ids.clone(),
+                (Field::Attrs, Value::Attrs(a)) => spec.attrs = Some(a.clone()),
+                (f, _) if !f.applies_to_meeting() => problems.push(problem(
+                    "update",
+                    i,
+                    &u.id,
+                    &path,
+                    format!("{:?} is a meeting, which has no \"{field}\"", u.id),
+                )),
+                _ => problems.push(problem("update", i, &u.id, &path, format!("is not a value {field:?} takes"))),
+            }
+        }
+        for field in &u.unset {
+            match field {
+                Field::Convener => spec.convener = None,
+                Field::Topics => spec.topics.clear(),
+                Field::Attrs => spec.attrs = None,
+                f => problems.push(problem(
+                    "update",
+                    i,
+                    &u.id,
+                    "unset",
+                    if f.applies_to_meeting() {
+                        format!("{f:?} is required of a meeting and cannot be unset; set it instead")
+                    } else {
+                        format!("{:?} is a meeting, which has no \"{f}\"", u.id)
+                    },
+                )),
+            }
+        }
+        t.records.extend(meeting_ids(spec));
+        t.records.sort();
+        t.records.dedup();
+        self.problems.extend(problems);
     }
 
     fn set_field(&mut self, node: Node, field: Field, value: &Value, at: &At<'_>, path: &str, i: usize) -> Result<()> {
@@ -344,6 +435,17 @@ impl<'m> Plan<'m> {
             let mut t = Touched { change: Some(ChangeRef::new("end", i)), ..Touched::default() };
             let never = |v: Validity| v.since.filter(|_| v.never());
             match &e.target {
+                Target::Record(id) if m.find(id).is_none() && m.meetings().position(id).is_some() => {
+                    self.problems.push(problem(
+                        "end",
+                        i,
+                        id,
+                        "id",
+                        format!(
+                            "{id:?} is a meeting, an event of one date with no until: remove it, or update its date"
+                        ),
+                    ));
+                }
                 Target::Record(id) => {
                     t.records.push(id.clone());
                     if let Some(node) = self.live("end", i, id) {
@@ -499,6 +601,8 @@ impl Model {
             updated_by: HashMap::new(),
             problems: Vec::new(),
             touched: Vec::new(),
+            removed_meetings: vec![false; self.meetings().len()],
+            patched_meetings: HashMap::new(),
         };
         plan.removals(change);
         plan.updates(change);
@@ -513,8 +617,11 @@ impl Model {
             updated_by,
             mut problems,
             touched,
+            removed_meetings,
+            mut patched_meetings,
             ..
         } = plan;
+        let meeting_in_use = |id: &str| self.meetings().position(id).is_some_and(|k| !removed_meetings[k]);
         // Ids the additions take: not one in use after the removals, nor one given twice.
         let mut added: HashMap<String, (&'static str, usize)> = HashMap::new();
         let add_ids = |t: RecordType| -> Vec<&str> {
@@ -538,6 +645,9 @@ impl Model {
                             article(r.record_type())
                         ))
                     }
+                    _ if meeting_in_use(id) => {
+                        Some(format!("adds {id:?}, which is already the id of a meeting of the model"))
+                    }
                     _ => added.get(id).map(|(s, j)| format!("adds {id:?} a second time (first at {s}[{j}])")),
                 };
                 skip[slot].push(clash.is_some());
@@ -550,6 +660,32 @@ impl Model {
                     None => {
                         added.insert(id.to_string(), (section, i));
                     }
+                }
+            }
+        }
+        // Meetings added: their ids are unique among records and meetings together.
+        let mut skip_meetings = Vec::with_capacity(change.add.meetings.len());
+        for (i, spec) in change.add.meetings.iter().enumerate() {
+            let id = spec.id.as_str();
+            let clash = match self.find(id) {
+                Some(old) if !removed_nodes[old.index()] => Some(format!(
+                    "adds {id:?}, which is already the id of {} of the model",
+                    article(self.record(old).record_type())
+                )),
+                _ if meeting_in_use(id) => {
+                    Some(format!("adds {id:?}, which is already the id of a meeting of the model"))
+                }
+                _ => added.get(id).map(|(s, j)| format!("adds {id:?} a second time (first at {s}[{j}])")),
+            };
+            skip_meetings.push(clash.is_some());
+            match clash {
+                Some(message) => problems.push(Error::InvalidField {
+                    at: Position::record("add.meetings", i, Some(id)),
+                    field: "id".into(),
+                    message,
+                }),
+                None => {
+                    added.insert(id.to_string(), ("add.meetings", i));
                 }
             }
         }
@@ -749,20 +885,43 @@ impl Model {
                 problems.push(blame.place(e));
             }
         }
-        // The meetings (issue #15) are kept as they are, their references found again by id: a
-        // meeting naming a record the change removes is a problem like a link that does.
-        if !self.meetings().is_empty() {
-            for m in self.meetings().iter() {
-                let mut spec = crate::meetings::MeetingSpec::new(&*m.id, m.kind.clone(), self.id(m.territory), m.date);
-                spec.convener = m.convener.map(|c| self.id(c).to_string());
-                spec.topics = m.topics.iter().map(|&t| self.id(t).to_string()).collect();
-                spec.attrs = m.attrs.clone();
-                if let Err(e) = b.meeting(spec) {
-                    problems.push(e);
+        // The meetings (issue #15): the kept ones (as updated), then the added, their
+        // references found again by id: a meeting naming a record the change removes is a
+        // problem like a link that does. A problem of an updated or added meeting is placed
+        // at its change; one of a meeting the change set left alone is something it leaves.
+        if !self.meetings().is_empty() || !change.add.meetings.is_empty() {
+            let mut origin: Vec<Option<(&'static str, usize)>> = Vec::new();
+            for (k, m) in self.meetings().iter().enumerate() {
+                if removed_meetings[k] {
+                    continue;
+                }
+                let (spec, by) = match patched_meetings.remove(&k) {
+                    Some((spec, j)) => (spec, Some(("update", j))),
+                    None => (spec_of(self, m), None),
+                };
+                match b.meeting(spec) {
+                    Ok(()) => origin.push(by),
+                    Err(e) => problems.push(match by {
+                        Some((section, j)) => move_to(e, section, j),
+                        None => e,
+                    }),
+                }
+            }
+            for (j, spec) in change.add.meetings.iter().enumerate() {
+                if skip_meetings[j] {
+                    continue;
+                }
+                match b.meeting(spec.clone()) {
+                    Ok(()) => origin.push(Some(("add.meetings", j))),
+                    Err(e) => problems.push(move_to(e, "add.meetings", j)),
                 }
             }
             b.drop_bad_meetings(&mut |e| {
-                problems.push(Error::Invalid { what: "change set".into(), message: format!("leaves {e}") })
+                let by = e.position().filter(|p| p.array == "meetings").and_then(|p| origin.get(p.index).copied());
+                problems.push(match by.flatten() {
+                    Some((section, j)) => move_to(e, section, j),
+                    None => Error::Invalid { what: "change set".into(), message: format!("leaves {e}") },
+                })
             });
         }
         if !problems.is_empty() {
@@ -797,6 +956,13 @@ impl Model {
                 change: Some(ChangeRef::new("add.links", i)),
                 records,
                 after: l.iter().copied().collect(),
+                ..Touched::default()
+            });
+        }
+        for (i, spec) in change.add.meetings.iter().enumerate() {
+            adds.push(Touched {
+                change: Some(ChangeRef::new("add.meetings", i)),
+                records: meeting_ids(spec),
                 ..Touched::default()
             });
         }

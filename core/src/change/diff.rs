@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::{ChangeSet, Field, LinkAddress, Update, Value};
+use crate::meetings::{MeetingSpec, spec_of as meeting_spec};
 use crate::model::*;
 
 const TYPES: [RecordType; 5] =
@@ -62,6 +63,36 @@ pub fn diff(a: &Model, b: &Model) -> ChangeSet {
     for (n, r) in a.document_records() {
         if !kept_nodes[n.index()] {
             change.remove_record(r.id());
+        }
+    }
+    // Meetings: likewise, by id (their ids are unique among records and meetings).
+    let mut kept_meetings = vec![false; a.meetings().len()];
+    let mut last: Option<usize> = None;
+    let mut adding = false;
+    for mb in b.meetings().iter() {
+        match a.meetings().position(&mb.id) {
+            Some(k) if !adding && last.is_none_or(|l| k > l) => {
+                last = Some(k);
+                kept_meetings[k] = true;
+                if let Some(ma) = a.meetings().get(k) {
+                    let (set, unset) = meeting_changes(&meeting_spec(a, ma), &meeting_spec(b, mb));
+                    if !set.is_empty() || !unset.is_empty() {
+                        let mut update = Update::new(&*mb.id);
+                        update.set = set;
+                        update.unset = unset;
+                        change.update.push(update);
+                    }
+                }
+            }
+            _ => {
+                adding = true;
+                change.add.meetings.push(meeting_spec(b, mb));
+            }
+        }
+    }
+    for (k, ma) in a.meetings().iter().enumerate() {
+        if !kept_meetings[k] {
+            change.remove_record(&*ma.id);
         }
     }
     // Links: likewise, matched by their fields (an `until` gained is an end).
@@ -295,6 +326,38 @@ pub(crate) fn field_changes(a: &Model, ra: &Record, b: &Model, rb: &Record) -> (
     (set, unset)
 }
 
+/// The fields that differ between two meetings: set (with the new value) and unset.
+pub(crate) fn meeting_changes(a: &MeetingSpec, b: &MeetingSpec) -> (Vec<(Field, Value)>, Vec<Field>) {
+    let (mut set, mut unset) = (Vec::new(), Vec::new());
+    if a.kind != b.kind {
+        set.push((Field::Kind, Value::Text(b.kind.as_str().to_string())));
+    }
+    if a.territory != b.territory {
+        set.push((Field::Territory, Value::Text(b.territory.clone())));
+    }
+    if a.date != b.date {
+        set.push((Field::Date, Value::Date(b.date)));
+    }
+    match (&a.convener, &b.convener) {
+        (x, Some(y)) if x.as_ref() != Some(y) => set.push((Field::Convener, Value::Text(y.clone()))),
+        (Some(_), None) => unset.push(Field::Convener),
+        _ => {}
+    }
+    if a.topics != b.topics {
+        if b.topics.is_empty() {
+            unset.push(Field::Topics);
+        } else {
+            set.push((Field::Topics, Value::Ids(b.topics.clone())));
+        }
+    }
+    match (&a.attrs, &b.attrs) {
+        (x, Some(y)) if x.as_ref() != Some(y) => set.push((Field::Attrs, Value::Attrs(y.clone()))),
+        (Some(_), None) => unset.push(Field::Attrs),
+        _ => {}
+    }
+    (set, unset)
+}
+
 /// True when two records (of `a` and `b`) are the same in every field, references by id:
 /// the quick test that spares most records the field-by-field comparison.
 fn same_record(a: &Model, ra: &Record, b: &Model, rb: &Record) -> bool {
@@ -366,6 +429,12 @@ pub struct Summary {
     pub links_ended: Vec<(LinkAddress, Date)>,
     /// The links only `a` has.
     pub links_removed: Vec<LinkAddress>,
+    /// Ids of the meetings only `b` has.
+    pub meetings_added: Vec<String>,
+    /// Ids of the meetings only `a` has.
+    pub meetings_removed: Vec<String>,
+    /// Ids of the meetings in both whose fields differ, with those fields.
+    pub meetings_changed: Vec<(String, Vec<Field>)>,
 }
 
 impl Summary {
@@ -447,6 +516,24 @@ impl Summary {
         for e in &change.end {
             if let super::Target::Link(address) = &e.target {
                 s.links_ended.push((address.clone(), e.on));
+            }
+        }
+        for mb in b.meetings().iter() {
+            match a.meetings().find(&mb.id) {
+                Some(ma) => {
+                    let (set, unset) = meeting_changes(&meeting_spec(a, ma), &meeting_spec(b, mb));
+                    let mut fields: Vec<Field> = set.into_iter().map(|(f, _)| f).chain(unset).collect();
+                    fields.sort();
+                    if !fields.is_empty() {
+                        s.meetings_changed.push((mb.id.to_string(), fields));
+                    }
+                }
+                None => s.meetings_added.push(mb.id.to_string()),
+            }
+        }
+        for ma in a.meetings().iter() {
+            if b.meetings().find(&ma.id).is_none() {
+                s.meetings_removed.push(ma.id.to_string());
             }
         }
         s

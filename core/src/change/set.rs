@@ -68,6 +68,9 @@ pub struct Additions {
     pub people: Vec<PersonSpec>,
     /// Links, added after the model's links.
     pub links: Vec<LinkSpec>,
+    /// Meetings (issue #15), added after the model's meetings. A meeting's id is unique
+    /// among records and meetings together.
+    pub meetings: Vec<crate::meetings::MeetingSpec>,
 }
 
 impl Additions {
@@ -79,6 +82,7 @@ impl Additions {
             + self.items.len()
             + self.people.len()
             + self.links.len()
+            + self.meetings.len()
     }
 
     /// True when nothing is added.
@@ -87,8 +91,8 @@ impl Additions {
     }
 }
 
-/// A field of a record that an [`Update`] sets or unsets (never `id`: a record keeps its
-/// id; remove it and add another to change one).
+/// A field of a record or meeting that an [`Update`] sets or unsets (never `id`: a record
+/// keeps its id; remove it and add another to change one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Field {
@@ -118,11 +122,20 @@ pub enum Field {
     Since,
     /// `until` of any record.
     Until,
+    /// `territory` of a meeting (an id; required).
+    Territory,
+    /// `date` of a meeting (required).
+    Date,
+    /// `convener` of a meeting (an id).
+    Convener,
+    /// `topics` of a meeting (ids of items or matters).
+    Topics,
 }
 
 impl Field {
-    /// Every field, in the order the model's writer writes them.
-    pub const ALL: [Field; 13] = [
+    /// Every field: the records' in the order the model's writer writes them, then the
+    /// meetings' own.
+    pub const ALL: [Field; 17] = [
         Field::Name,
         Field::Kind,
         Field::List,
@@ -136,6 +149,10 @@ impl Field {
         Field::Attrs,
         Field::Since,
         Field::Until,
+        Field::Territory,
+        Field::Date,
+        Field::Convener,
+        Field::Topics,
     ];
 
     /// The field's name in the format.
@@ -162,13 +179,17 @@ impl Field {
             Field::Attrs => "attrs",
             Field::Since => "since",
             Field::Until => "until",
+            Field::Territory => "territory",
+            Field::Date => "date",
+            Field::Convener => "convener",
+            Field::Topics => "topics",
         }
     }
 
-    /// True for the fields every record of a type must have (`name`, `kind`, `list`),
-    /// which can be set but not unset.
+    /// True for the fields every record of a type must have (`name`, `kind`, `list`), and
+    /// every meeting (`kind`, `territory`, `date`), which can be set but not unset.
     pub fn required(self) -> bool {
-        matches!(self, Field::Name | Field::Kind | Field::List)
+        matches!(self, Field::Name | Field::Kind | Field::List | Field::Territory | Field::Date)
     }
 
     /// True when records of this type have the field.
@@ -181,7 +202,21 @@ impl Field {
             Field::Sector | Field::LocatedIn | Field::Members | Field::Staff | Field::InServiceMembers => t == Unit,
             Field::List => matches!(t, Matter | Item),
             Field::Category => t == Matter,
+            Field::Territory | Field::Date | Field::Convener | Field::Topics => false,
         }
+    }
+
+    /// True when meetings have the field: `kind`, `territory`, `date`, `convener`,
+    /// `topics`, `attrs`.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::change::Field;
+    /// assert!(Field::Topics.applies_to_meeting());
+    /// assert!(!Field::Name.applies_to_meeting(), "a meeting has no name");
+    /// ```
+    pub fn applies_to_meeting(self) -> bool {
+        matches!(self, Field::Kind | Field::Territory | Field::Date | Field::Convener | Field::Topics | Field::Attrs)
     }
 }
 
@@ -212,14 +247,17 @@ impl std::str::FromStr for Field {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Value {
-    /// `name`, `kind`, `sector`, `parent`, `located_in`, `list`, `category`.
+    /// `name`, `kind`, `sector`, `parent`, `located_in`, `list`, `category`, and a
+    /// meeting's `territory` and `convener`.
     Text(String),
     /// `members`, `staff`, `in_service_members`.
     Count(u32),
-    /// `since`, `until`.
+    /// `since`, `until`, a meeting's `date`.
     Date(Date),
     /// `attrs`.
     Attrs(Attrs),
+    /// A meeting's `topics`: ids.
+    Ids(Vec<String>),
 }
 
 impl Value {
@@ -228,8 +266,9 @@ impl Value {
         matches!(
             (self, field),
             (Value::Count(_), Field::Members | Field::Staff | Field::InServiceMembers)
-                | (Value::Date(_), Field::Since | Field::Until)
+                | (Value::Date(_), Field::Since | Field::Until | Field::Date)
                 | (Value::Attrs(_), Field::Attrs)
+                | (Value::Ids(_), Field::Topics)
                 | (
                     Value::Text(_),
                     Field::Name
@@ -239,6 +278,8 @@ impl Value {
                         | Field::LocatedIn
                         | Field::List
                         | Field::Category
+                        | Field::Territory
+                        | Field::Convener
                 )
         )
     }
@@ -249,6 +290,7 @@ impl Value {
             Value::Count(n) => n.to_string(),
             Value::Date(d) => format!("\"{d}\""),
             Value::Attrs(a) => a.as_json().to_string(),
+            Value::Ids(ids) => serde_json::Value::from(ids.clone()).to_string(),
         }
     }
 }
@@ -676,6 +718,8 @@ struct AddRaw<'a> {
     people: Vec<&'a RawValue>,
     #[serde(borrow, default)]
     links: Vec<&'a RawValue>,
+    #[serde(borrow, default)]
+    meetings: Vec<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -819,6 +863,9 @@ fn read(text: &str) -> Result<ChangeSet> {
     for (i, raw) in add.links.iter().enumerate() {
         change.add.links.push(json::link_spec(i, raw).map_err(|e| relocate(e, "add.links"))?);
     }
+    for (i, raw) in add.meetings.iter().enumerate() {
+        change.add.meetings.push(json::meeting_spec(i, raw).map_err(|e| relocate(e, "add.meetings"))?);
+    }
     for (i, raw) in doc.update.iter().enumerate() {
         change.update.push(read_update(i, raw)?);
     }
@@ -875,9 +922,12 @@ fn read_update(i: usize, raw: &RawValue) -> Result<Update> {
                     Value::Count(n)
                 }
                 Field::Attrs => Value::Attrs(Attrs::from_raw(&value, ATTRS_DEPTH).map_err(|m| bad(&path, m))?),
+                Field::Topics => Value::Ids(
+                    serde_json::from_str(text).map_err(|_| bad(&path, "must be an array of ids (strings)".into()))?,
+                ),
                 _ => {
                     let s: String = serde_json::from_str(text).map_err(|_| bad(&path, "must be a string".into()))?;
-                    if matches!(field, Field::Since | Field::Until) {
+                    if matches!(field, Field::Since | Field::Until | Field::Date) {
                         Value::Date(s.parse().map_err(|m| bad(&path, m))?)
                     } else {
                         Value::Text(s)
@@ -1090,13 +1140,14 @@ fn write(c: &ChangeSet) -> String {
         format!("{indent}\"{name}\": [\n{indent}  {}\n{indent}]", lines.join(&format!(",\n{indent}  ")))
     };
     let a = &c.add;
-    let arrays: [(&str, Vec<String>); 6] = [
+    let arrays: [(&str, Vec<String>); 7] = [
         ("territories", a.territories.iter().map(|s| record_json(RecordSpecRef::Territory(s))).collect()),
         ("units", a.units.iter().map(|s| record_json(RecordSpecRef::Unit(s))).collect()),
         ("matters", a.matters.iter().map(|s| record_json(RecordSpecRef::Matter(s))).collect()),
         ("items", a.items.iter().map(|s| record_json(RecordSpecRef::Item(s))).collect()),
         ("people", a.people.iter().map(|s| record_json(RecordSpecRef::Person(s))).collect()),
         ("links", a.links.iter().map(link_json).collect()),
+        ("meetings", a.meetings.iter().map(crate::meetings::spec_json).collect()),
     ];
     let add: Vec<String> =
         arrays.into_iter().filter(|(_, l)| !l.is_empty()).map(|(name, l)| list(name, "    ", l)).collect();

@@ -887,7 +887,7 @@ pub(crate) fn item_spec(i: usize, raw: &RawValue) -> Result<ItemSpec> {
 }
 
 /// Parses meeting `i` (its references are resolved when the model is built).
-fn meeting_spec(i: usize, raw: &&RawValue) -> Result<crate::meetings::MeetingSpec> {
+pub(crate) fn meeting_spec(i: usize, raw: &&RawValue) -> Result<crate::meetings::MeetingSpec> {
     let r: MeetingRaw<'_> = parse_record("meetings", i, raw)?;
     let at = At { array: "meetings", index: i, id: &r.id };
     let date = date(&at, "date", Some(r.date))?.expect("a date was given");

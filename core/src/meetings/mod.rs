@@ -185,6 +185,22 @@ impl Meetings {
         self.list.get(index)
     }
 
+    /// The position in the document's `meetings` array of the meeting with this id.
+    ///
+    /// # Example
+    /// ```
+    /// let model = tiaokuai::Model::from_json(r#"{"format": "tiaokuai/1",
+    ///   "territories": [{"id": "c1", "name": "友谊一村", "kind": "community"}],
+    ///   "meetings": [{"id": "m1", "kind": "hearing", "territory": "c1", "date": "2023-03-02"}]}"#)?;
+    /// assert_eq!(model.meetings().position("m1"), Some(0));
+    /// assert_eq!(model.meetings().position("c1"), None);
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn position(&self, id: &str) -> Option<usize> {
+        let list = &self.list;
+        self.ids.find(self.state.hash_one(id), |&i| &*list[i as usize].id == id).map(|&i| i as usize)
+    }
+
     /// The meeting with this id.
     pub fn find(&self, id: &str) -> Option<&Meeting> {
         let list = &self.list;
@@ -261,6 +277,29 @@ impl<'a> OutMeeting<'a> {
             attrs: m.attrs.as_ref().map(Attrs::raw),
         }
     }
+}
+
+/// A meeting spec as the format writes a meeting (a change set's `add.meetings`).
+pub(crate) fn spec_json(spec: &MeetingSpec) -> String {
+    let out = OutMeeting {
+        id: &spec.id,
+        kind: spec.kind.as_str(),
+        territory: &spec.territory,
+        date: spec.date.to_string(),
+        convener: spec.convener.as_deref(),
+        topics: spec.topics.iter().map(String::as_str).collect(),
+        attrs: spec.attrs.as_ref().map(Attrs::raw),
+    };
+    serde_json::to_string(&out).unwrap_or_default()
+}
+
+/// The spec a meeting of `model` is made from: its references by id.
+pub(crate) fn spec_of(model: &Model, m: &Meeting) -> MeetingSpec {
+    let mut spec = MeetingSpec::new(&*m.id, m.kind.clone(), model.id(m.territory), m.date);
+    spec.convener = m.convener.map(|c| model.id(c).to_string());
+    spec.topics = m.topics.iter().map(|&t| model.id(t).to_string()).collect();
+    spec.attrs = m.attrs.clone();
+    spec
 }
 
 fn meeting_value(model: &Model, m: &Meeting) -> serde_json::Value {

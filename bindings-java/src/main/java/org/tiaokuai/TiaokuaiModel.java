@@ -610,12 +610,30 @@ public final class TiaokuaiModel implements AutoCloseable {
      * @throws TiaokuaiException as {@link #apply(String)}
      */
     public String whatIfJson(String changeJson) {
+        return whatIfJson(changeJson, null);
+    }
+
+    /**
+     * {@link #whatIfJson(String)} with an audit config, as {@link #auditJson(String)} takes it: the findings
+     * before and after are those of the audit with that config.
+     *
+     * @param changeJson a {@code tiaokuai-change/1} document
+     * @param configJson the audit config (JSON or TOML text, as for {@link #auditJson(String)}), or null for the
+     *     defaults
+     * @return the what-if as JSON
+     * @throws TiaokuaiException as {@link #apply(String)}, and {@code invalid} for a bad config
+     */
+    public String whatIfJson(String changeJson, String configJson) {
         Ffi.Utf8 c = Ffi.utf8(Objects.requireNonNull(changeJson, "changeJson"));
+        Ffi.Utf8 k = configJson == null ? null : Ffi.utf8(configJson);
         return with(m -> {
             PointerByReference out = new PointerByReference();
             Memory len = Ffi.sizeSlot();
             PointerByReference err = new PointerByReference();
-            Ffi.check(C.tiaokuai_whatif_json(m, c.bytes(), c.len(), null, new SizeT(0), out, len, err), err);
+            Ffi.check(
+                    C.tiaokuai_whatif_json(m, c.bytes(), c.len(), k == null ? null : k.bytes(),
+                            k == null ? new SizeT(0) : k.len(), out, len, err),
+                    err);
             return Ffi.owned(out, len);
         });
     }

@@ -82,6 +82,13 @@ class ChangeTest {
             assertTrue(json.contains("\"introduced\": []"), json);
             assertEquals(before, m.toJson());
             assertTrue(m.audit().stream().anyMatch(f -> f.rule().equals("C008") && f.subject().equals("yyl-c03-g2")));
+            // With the audit config: C008 off, so nothing of it is resolved; C008 as an error, resolved as one.
+            String off = m.whatIfJson(change, "{\"rules\": {\"C008\": \"off\"}}");
+            assertFalse(off.contains("\"rule\": \"C008\""), off);
+            String error = m.whatIfJson(change, "{\"rules\": {\"C008\": \"error\"}}");
+            assertTrue(error.contains("\"severity\": \"error\""), error);
+            TiaokuaiException bad = assertThrows(TiaokuaiException.class, () -> m.whatIfJson(change, "{\"rules\": {\"C099\": \"off\"}}"));
+            assertEquals("invalid", bad.kind());
         }
     }
 }
