@@ -587,7 +587,7 @@ impl Reach {
                         let org = link.to == n && link.from == other && link.kind == LinkKind::PartyOrgOf;
                         let take = org
                             || (juris
-                                && ((link.to == n && link.kind == LinkKind::RegistersWith)
+                                && ((link.to == n && matches!(link.kind, LinkKind::RegistersWith | LinkKind::Leads))
                                     || model.unit(other).is_some_and(|u| u.kind == UnitKind::DispatchedAgency)));
                         if take {
                             push(self, other, &mut ring);
@@ -656,8 +656,9 @@ enum Ring {
     /// the units a branch without its own covers); when `juris` (the unit's `jurisdiction`
     /// links changed), the Party organisations of the unit (their street/town when placed
     /// nowhere), those registering with it (D001 reads the places their registrations
-    /// hold), and the stationed agencies linked to it (B001/B002 read who holds their
-    /// street). Nothing more for changes to `leads`, `party_org_of`, `registers_with`,
+    /// hold), its leaders (S004 reads the level of the units a working committee leads, and
+    /// a unit's level is the highest territory it holds) and the stationed agencies linked
+    /// to it (B001/B002 read who holds their street). Nothing more for changes to `leads`, `party_org_of`, `registers_with`,
     /// `instructs`, `mass_org_of`, `power`, `guides`, `dispatches`, `reports_back` and
     /// `member_of` links: only their two ends (both touched) read them, and the leadership
     /// lines below are followed apart (`chained`).
