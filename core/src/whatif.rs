@@ -339,15 +339,19 @@ pub fn whatif_change(model: &Model, change: &crate::change::ChangeSet, config: &
 /// and link whose standing differs.
 fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, options: Options, dated: bool) -> WhatIf {
     let touched: Vec<&str> = changes.iter().flat_map(|c| c.touches.iter().map(String::as_str)).collect();
+    let t0 = std::time::Instant::now();
     let plan = match plan(before, after, &touched, dated) {
         Ok(plan) => plan,
         Err(reason) => return full(before, after, changes, config, options, Some(reason)),
     };
-    let fb = part(before, &plan.before_part, &plan.reach, config);
-    let fa = part(after, &plan.after_part, &plan.reach, config);
+    let t1 = t0.elapsed();
+    let fb = part(before, &plan.before_part, &plan.reach, &plan.s004, config);
+    let fa = part(after, &plan.after_part, &plan.reach, &plan.s004, config);
+    let t2 = t0.elapsed();
     let records = plan.before_part.len() + plan.after_part.len();
     let subjects = plan.reach.len();
     let mut w = compare(before, after, fb, fa, changes);
+    if std::env::var_os("WHATIF_TIMES").is_some() { eprintln!("TIMES plan {t1:?} parts {t2:?} compare {:?}", t0.elapsed()); }
     w.examined = Examined { incremental: true, reason: None, subjects, records };
     if options.metrics {
         w.metrics_before = Some(before.metrics(config));
@@ -493,6 +497,8 @@ fn reach_ids(model: &Model, touched: &[&str]) -> HashSet<String> {
 /// What the incremental path audits: the reach (ids, both models) and the part of each model.
 struct Plan {
     reach: HashSet<String>,
+    /// Subjects re-examined for S004 alone ([`Reach::s004`]).
+    s004: HashSet<String>,
     before_part: Vec<Node>,
     after_part: Vec<Node>,
 }
@@ -522,6 +528,9 @@ fn broad(model: &Model, node: Node) -> Option<String> {
 #[derive(Default)]
 struct Reach {
     set: HashSet<u32>,
+    /// Working committees whose S004 alone can change (they lead a unit whose level can):
+    /// re-examined for that rule only, so their hundreds of other links stay out of the part.
+    s004: HashSet<u32>,
 }
 
 impl Reach {
@@ -585,9 +594,16 @@ impl Reach {
                     for (l, other) in model.any_links(n) {
                         let link = model.link(l);
                         let org = link.to == n && link.from == other && link.kind == LinkKind::PartyOrgOf;
+                        if juris
+                            && link.to == n
+                            && link.kind == LinkKind::Leads
+                            && model.unit(other).is_some_and(|u| u.kind == UnitKind::PartyWorkingCommittee)
+                        {
+                            self.s004.insert(other.raw());
+                        }
                         let take = org
                             || (juris
-                                && ((link.to == n && matches!(link.kind, LinkKind::RegistersWith | LinkKind::Leads))
+                                && ((link.to == n && link.kind == LinkKind::RegistersWith)
                                     || model.unit(other).is_some_and(|u| u.kind == UnitKind::DispatchedAgency)));
                         if take {
                             push(self, other, &mut ring);
@@ -791,6 +807,7 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
         }
     }
     let mut reach: HashSet<String> = HashSet::new();
+    let mut s004: HashSet<String> = HashSet::new();
     let limit = |m: &Model| (m.len() / 8).max(64);
     for (model, other) in [(before, after), (after, before)] {
         let seeds: Vec<Node> = touched.iter().filter_map(|id| model.node(id)).collect();
@@ -841,14 +858,16 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
             return Err(format!("its reach ({} records) is more than an eighth of the model", r.set.len()));
         }
         reach.extend(r.set.iter().map(|&n| model.id(Node::new(n)).to_string()));
+        s004.extend(r.s004.iter().map(|&n| model.id(Node::new(n)).to_string()));
     }
-    let before_part = context(before, &reach);
-    let after_part = context(after, &reach);
-    Ok(Plan { reach, before_part, after_part })
+    s004.retain(|id| !reach.contains(id));
+    let before_part = context(before, &reach, &s004);
+    let after_part = context(after, &reach, &s004);
+    Ok(Plan { reach, s004, before_part, after_part })
 }
 
 /// The part of a model the rules read about the reach (see the [module documentation](self)).
-fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
+fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>) -> Vec<Node> {
     let mut set: HashSet<u32> = HashSet::new();
     let mut list: Vec<Node> = Vec::new();
     let put = |set: &mut HashSet<u32>, list: &mut Vec<Node>, n: Node| {
@@ -901,6 +920,22 @@ fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
             put(set, list, t);
         }
     };
+    // S004 of a working committee: the street it holds (all its jurisdictions), the units it
+    // leads with their kinds and levels (a unit's level is the highest territory it holds,
+    // else its place's), added below with their places.
+    let mut led: Vec<Node> = Vec::new();
+    for w in s004.iter().filter_map(|id| model.node(id)) {
+        put(&mut set, &mut list, w);
+        for (l, other) in model.any_links(w) {
+            let link = model.link(l);
+            if link.from == w && link.kind == LinkKind::Jurisdiction {
+                put(&mut set, &mut list, other);
+            } else if link.from == w && link.kind == LinkKind::Leads {
+                put(&mut set, &mut list, other);
+                led.push(other);
+            }
+        }
+    }
     let in_reach: HashSet<u32> = r.iter().map(|n| n.raw()).collect();
     let level1: Vec<Node> = list.clone();
     for &u in &level1 {
@@ -937,6 +972,11 @@ fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
                     place(model, r, true, &mut set, &mut list);
                 }
             }
+        }
+    }
+    for u in led {
+        if model.unit(u).is_some() {
+            place(model, u, true, &mut set, &mut list);
         }
     }
     // The leadership ancestors of the reach's units, with their places and jurisdictions.
@@ -1018,14 +1058,15 @@ fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
 /// aside: an incremental what-if touches no matter and no responsibility, so they stay),
 /// with the link positions in their evidence and messages those of `model`, in the
 /// order of `model`'s report.
-fn part(model: &Model, nodes: &[Node], reach: &HashSet<String>, config: &Config) -> Vec<Finding> {
+fn part(model: &Model, nodes: &[Node], reach: &HashSet<String>, s004: &HashSet<String>, config: &Config) -> Vec<Finding> {
     let (sub, links) = model.induced(nodes);
     let report = sub.audit(config);
     let rule_index = |code: &str| RULES.iter().position(|r| r.code == code).unwrap_or(usize::MAX);
     let at = |id: &str| model.node(id).map_or(usize::MAX, |n| n.index());
     let mut out: Vec<((usize, usize, usize), Finding)> = Vec::new();
     for mut f in report.findings {
-        if !reach.contains(&f.subject) || f.rule.starts_with('A') {
+        let kept = reach.contains(&f.subject) || (f.rule == "S004" && s004.contains(&f.subject));
+        if !kept || f.rule.starts_with('A') {
             continue;
         }
         let relink = |i: usize| links.get(i).map_or(i, |l| l.index());
