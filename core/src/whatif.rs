@@ -10,8 +10,13 @@
 //! Two full audits of a national model take about two seconds. A what-if re-examines
 //! only the subjects whose findings the edit can change: the *reach* of the touched
 //! records, computed in both models and united —
-//! - the touched records and every record one link away (any kind, either direction),
-//!   a unit's `located_in`, a territory's parent and children;
+//! - the touched records and the records one link away whose findings read what changed
+//!   about them (every one when a record is new or gone or changed its kind, place, dates
+//!   or standing; for a `members` change only the Party organisations of the unit (C005);
+//!   for `jurisdiction` links also those registering with it (D001), the stationed
+//!   agencies linked to it (B001/B002) and, for S004 alone, the working committees
+//!   leading it; for the other link kinds the rules read only their two ends; see
+//!   `Ring` and docs/whatif.md, "Which neighbours");
 //! - the items (three lists) one link away from those (an item's street/town is its
 //!   units', and a Party organisation placed nowhere takes its units');
 //! - every unit below a touched unit along `leads` (the leadership chains of S003 and
@@ -22,7 +27,8 @@
 //! It then audits a *part* of each model: the reach and every record the rules read
 //! about it (neighbours, their places and jurisdictions, the Party organisations'
 //! units and registrations, the leadership ancestors, the holders of the streets and
-//! towns involved, the territory chains up to the root), and keeps the findings whose
+//! towns that stationed agencies of the reach serve, the territory chains up to the
+//! root), and keeps the findings whose
 //! subject is in the reach. Findings outside the reach are the same before and after.
 //!
 //! Some edits reach every street or town: a change to a matter or a `responsible` link
@@ -339,19 +345,15 @@ pub fn whatif_change(model: &Model, change: &crate::change::ChangeSet, config: &
 /// and link whose standing differs.
 fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, options: Options, dated: bool) -> WhatIf {
     let touched: Vec<&str> = changes.iter().flat_map(|c| c.touches.iter().map(String::as_str)).collect();
-    let t0 = std::time::Instant::now();
     let plan = match plan(before, after, &touched, dated) {
         Ok(plan) => plan,
         Err(reason) => return full(before, after, changes, config, options, Some(reason)),
     };
-    let t1 = t0.elapsed();
     let fb = part(before, &plan.before_part, &plan.reach, &plan.s004, config);
     let fa = part(after, &plan.after_part, &plan.reach, &plan.s004, config);
-    let t2 = t0.elapsed();
     let records = plan.before_part.len() + plan.after_part.len();
     let subjects = plan.reach.len();
     let mut w = compare(before, after, fb, fa, changes);
-    if std::env::var_os("WHATIF_TIMES").is_some() { eprintln!("TIMES plan {t1:?} parts {t2:?} compare {:?}", t0.elapsed()); }
     w.examined = Examined { incremental: true, reason: None, subjects, records };
     if options.metrics {
         w.metrics_before = Some(before.metrics(config));
@@ -703,7 +705,10 @@ fn ring_of(model: &Model, other: &Model, t: Node) -> Ring {
         }
         (Record::Territory(a), Record::Territory(b)) => {
             let parent = |m: &Model, n: Node| m.any_parent(n).map(|p| m.id(p).to_string());
-            if a.kind != b.kind || a.validity != b.validity || a.attrs != b.attrs || parent(model, t) != parent(other, o)
+            if a.kind != b.kind
+                || a.validity != b.validity
+                || a.attrs != b.attrs
+                || parent(model, t) != parent(other, o)
             {
                 return Ring::All;
             }
@@ -955,7 +960,8 @@ fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>) -> Ve
         // their street/town, and every territory held by the organisations it registers with
         // (the check asks whether one of those is one of these places; nobody else's
         // jurisdiction is read, so a street's thousands of holders stay out).
-        if mine && model.any_links(u).any(|(l, _)| model.link(l).from == u && model.link(l).kind == LinkKind::PartyOrgOf)
+        if mine
+            && model.any_links(u).any(|(l, _)| model.link(l).from == u && model.link(l).kind == LinkKind::PartyOrgOf)
         {
             for c in model.targets(u, &LinkKind::PartyOrgOf) {
                 let Some(at) = model.unit(c).and_then(|x| x.located_in) else { continue };
@@ -1008,7 +1014,8 @@ fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>) -> Ve
             }
         }
         for t in from {
-            if let Some(town) = model.ancestors(t).find(|&c| model.territory(c).is_some_and(|x| x.kind.is_township_level()))
+            if let Some(town) =
+                model.ancestors(t).find(|&c| model.territory(c).is_some_and(|x| x.kind.is_township_level()))
             {
                 served.push(town);
             }
@@ -1058,7 +1065,13 @@ fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>) -> Ve
 /// aside: an incremental what-if touches no matter and no responsibility, so they stay),
 /// with the link positions in their evidence and messages those of `model`, in the
 /// order of `model`'s report.
-fn part(model: &Model, nodes: &[Node], reach: &HashSet<String>, s004: &HashSet<String>, config: &Config) -> Vec<Finding> {
+fn part(
+    model: &Model,
+    nodes: &[Node],
+    reach: &HashSet<String>,
+    s004: &HashSet<String>,
+    config: &Config,
+) -> Vec<Finding> {
     let (sub, links) = model.induced(nodes);
     let report = sub.audit(config);
     let rule_index = |code: &str| RULES.iter().position(|r| r.code == code).unwrap_or(usize::MAX);
