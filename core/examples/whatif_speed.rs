@@ -117,6 +117,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (a, b) = (model.audit(&config), after.audit(&config));
         full.push(t.elapsed().as_secs_f64());
         assert_eq!(w.introduced.len(), m.introduced.len());
+        if std::env::var_os("WHATIF_CHECK").is_some() {
+            let slow = tiaokuai::whatif::whatif_full(&model, &after, &changes, &config);
+            let keys = |xs: &[tiaokuai::whatif::Attributed]| -> std::collections::BTreeSet<String> {
+                xs.iter()
+                    .map(|a| format!("{} {} {:?}", a.finding.rule, a.finding.subject, a.finding.territory))
+                    .collect()
+            };
+            for (what, f, s) in [
+                ("resolved", keys(&w.resolved), keys(&slow.resolved)),
+                ("introduced", keys(&w.introduced), keys(&slow.introduced)),
+            ] {
+                for k in s.difference(&f) {
+                    println!("  MISSING {what}: {k}");
+                }
+                for k in f.difference(&s) {
+                    println!("  EXTRA {what}: {k}");
+                }
+            }
+        }
         if w.examined.incremental {
             incremental += 1;
         } else {

@@ -10,8 +10,13 @@
 //! Two full audits of a national model take about two seconds. A what-if re-examines
 //! only the subjects whose findings the edit can change: the *reach* of the touched
 //! records, computed in both models and united —
-//! - the touched records and every record one link away (any kind, either direction),
-//!   a unit's `located_in`, a territory's parent and children;
+//! - the touched records and the records one link away whose findings read what changed
+//!   about them (every one when a record is new or gone or changed its kind, place, dates
+//!   or standing; for a `members` change only the Party organisations of the unit (C005);
+//!   for `jurisdiction` links also those registering with it (D001), the stationed
+//!   agencies linked to it (B001/B002) and, for S004 alone, the working committees
+//!   leading it; for the other link kinds the rules read only their two ends; see
+//!   `Ring` and docs/whatif.md, "Which neighbours");
 //! - the items (three lists) one link away from those (an item's street/town is its
 //!   units', and a Party organisation placed nowhere takes its units');
 //! - every unit below a touched unit along `leads` (the leadership chains of S003 and
@@ -22,7 +27,8 @@
 //! It then audits a *part* of each model: the reach and every record the rules read
 //! about it (neighbours, their places and jurisdictions, the Party organisations'
 //! units and registrations, the leadership ancestors, the holders of the streets and
-//! towns involved, the territory chains up to the root), and keeps the findings whose
+//! towns that stationed agencies of the reach serve, the territory chains up to the
+//! root), and keeps the findings whose
 //! subject is in the reach. Findings outside the reach are the same before and after.
 //!
 //! Some edits reach every street or town: a change to a matter or a `responsible` link
@@ -71,7 +77,7 @@ use serde::Serialize;
 use crate::audit::{Config, Finding, RULES, Severity};
 use crate::evidence::Fact;
 use crate::metrics::Metrics;
-use crate::model::{Level, LinkKind, Model, Node, Record, RecordType, Status};
+use crate::model::{Level, LinkKind, Model, Node, Record, RecordType, Status, UnitKind};
 
 /// One change of an edit, as the what-if attributes findings to it: where it stands in
 /// its change set (`section` such as `add.units`, `update`, `end`, `remove`, and its
@@ -343,8 +349,8 @@ fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, optio
         Ok(plan) => plan,
         Err(reason) => return full(before, after, changes, config, options, Some(reason)),
     };
-    let fb = part(before, &plan.before_part, &plan.reach, config);
-    let fa = part(after, &plan.after_part, &plan.reach, config);
+    let fb = part(before, &plan.before_part, &plan.reach, &plan.s004, config);
+    let fa = part(after, &plan.after_part, &plan.reach, &plan.s004, config);
     let records = plan.before_part.len() + plan.after_part.len();
     let subjects = plan.reach.len();
     let mut w = compare(before, after, fb, fa, changes);
@@ -486,13 +492,15 @@ impl<'c> Attribution<'c> {
 fn reach_ids(model: &Model, touched: &[&str]) -> HashSet<String> {
     let seeds: Vec<Node> = touched.iter().filter_map(|id| model.node(id)).collect();
     let mut r = Reach::default();
-    r.grow(model, &seeds, &|_| false, &|_| true);
+    r.grow(model, &seeds, &|_| false, &|_| true, &|_| Ring::All);
     r.set.iter().map(|&n| model.id(Node::new(n)).to_string()).collect()
 }
 
 /// What the incremental path audits: the reach (ids, both models) and the part of each model.
 struct Plan {
     reach: HashSet<String>,
+    /// Subjects re-examined for S004 alone ([`Reach::s004`]).
+    s004: HashSet<String>,
     before_part: Vec<Node>,
     after_part: Vec<Node>,
 }
@@ -522,6 +530,9 @@ fn broad(model: &Model, node: Node) -> Option<String> {
 #[derive(Default)]
 struct Reach {
     set: HashSet<u32>,
+    /// Working committees whose S004 alone can change (they lead a unit whose level can):
+    /// re-examined for that rule only, so their hundreds of other links stay out of the part.
+    s004: HashSet<u32>,
 }
 
 impl Reach {
@@ -533,7 +544,17 @@ impl Reach {
     /// parent, kind or dates (then every territory and unit below it is reached).
     /// `chained(u)` says whether unit `u`'s place in the leadership lines may have changed
     /// (its leaders, kind, level or standing): then every unit below it is reached.
-    fn grow(&mut self, model: &Model, seeds: &[Node], moved: &dyn Fn(Node) -> bool, chained: &dyn Fn(Node) -> bool) {
+    /// `ring(s)` says which records one link away from seed `s` can see their findings change
+    /// (see [`ring_of`]); records reached otherwise (below a moved territory) take them all.
+    fn grow(
+        &mut self,
+        model: &Model,
+        seeds: &[Node],
+        moved: &dyn Fn(Node) -> bool,
+        chained: &dyn Fn(Node) -> bool,
+        ring_of: &dyn Fn(Node) -> Ring,
+    ) {
+        let seed_set: HashSet<u32> = seeds.iter().map(|n| n.raw()).collect();
         let mut first: Vec<Node> = Vec::new();
         let push = |r: &mut Reach, n: Node, list: &mut Vec<Node>| {
             if r.add(n) {
@@ -568,6 +589,31 @@ impl Reach {
         // One link away (any kind, either way), a unit's place, a territory's parent and children.
         let mut ring: Vec<Node> = Vec::new();
         for &n in &first.clone() {
+            let narrow = if seed_set.contains(&n.raw()) { ring_of(n) } else { Ring::All };
+            if let Ring::Narrow { members, juris } = narrow {
+                // Only the neighbours whose findings read what changed (docs/whatif.md).
+                if members || juris {
+                    for (l, other) in model.any_links(n) {
+                        let link = model.link(l);
+                        let org = link.to == n && link.from == other && link.kind == LinkKind::PartyOrgOf;
+                        if juris
+                            && link.to == n
+                            && link.kind == LinkKind::Leads
+                            && model.unit(other).is_some_and(|u| u.kind == UnitKind::PartyWorkingCommittee)
+                        {
+                            self.s004.insert(other.raw());
+                        }
+                        let take = org
+                            || (juris
+                                && ((link.to == n && link.kind == LinkKind::RegistersWith)
+                                    || model.unit(other).is_some_and(|u| u.kind == UnitKind::DispatchedAgency)));
+                        if take {
+                            push(self, other, &mut ring);
+                        }
+                    }
+                }
+                continue;
+            }
             for (_, other) in model.any_links(n) {
                 push(self, other, &mut ring);
             }
@@ -617,6 +663,139 @@ impl Reach {
     }
 }
 
+/// Which records one link away from a touched record can see their findings change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ring {
+    /// Every record one link away (the record is new or gone, or changed in a way many
+    /// rules read: kind, sector, place, dates, standing, a territory's fields, links of
+    /// kinds the narrow cases do not cover).
+    All,
+    /// Only: when `members`, the Party organisations of the unit (C005 sums the members of
+    /// the units a branch without its own covers); when `juris` (the unit's `jurisdiction`
+    /// links changed), the Party organisations of the unit (their street/town when placed
+    /// nowhere), those registering with it (D001 reads the places their registrations
+    /// hold), its leaders (S004 reads the level of the units a working committee leads, and
+    /// a unit's level is the highest territory it holds) and the stationed agencies linked
+    /// to it (B001/B002 read who holds their street). Nothing more for changes to `leads`, `party_org_of`, `registers_with`,
+    /// `instructs`, `mass_org_of`, `power`, `guides`, `dispatches`, `reports_back` and
+    /// `member_of` links: only their two ends (both touched) read them, and the leadership
+    /// lines below are followed apart (`chained`).
+    Narrow { members: bool, juris: bool },
+}
+
+/// What about touched record `t` of `model` differs in `other`, as a [`Ring`].
+fn ring_of(model: &Model, other: &Model, t: Node) -> Ring {
+    let Some(o) = other.node(model.id(t)) else { return Ring::All };
+    if model.status(t) != other.status(o) {
+        return Ring::All;
+    }
+    let mut members = false;
+    let mut juris = false;
+    match (model.record(t), other.record(o)) {
+        (Record::Unit(a), Record::Unit(b)) => {
+            let place = |m: &Model, x: &crate::model::Unit| x.located_in.map(|l| m.id(l).to_string());
+            if a.kind != b.kind
+                || a.sector != b.sector
+                || a.validity != b.validity
+                || place(model, a) != place(other, b)
+            {
+                return Ring::All;
+            }
+            members = a.members != b.members;
+        }
+        (Record::Territory(a), Record::Territory(b)) => {
+            let parent = |m: &Model, n: Node| m.any_parent(n).map(|p| m.id(p).to_string());
+            if a.kind != b.kind
+                || a.validity != b.validity
+                || a.attrs != b.attrs
+                || parent(model, t) != parent(other, o)
+            {
+                return Ring::All;
+            }
+        }
+        _ => return Ring::All,
+    }
+    // The links whose ends, kind, scope or fields differ: matched by (direction, kind, other
+    // end, scope), in document order among equals.
+    type Sig<'a> = (bool, &'a str, &'a str, Option<&'a str>, crate::model::LinkId);
+    let mut kinds: Vec<LinkKind> = Vec::new();
+    let (sa, sb) = (link_sigs(model, t), link_sigs(other, o));
+    let (mut i, mut j) = (0, 0);
+    let same = |x: &Sig, y: &Sig| {
+        let (p, q) = (model.link(x.4), other.link(y.4));
+        p.primary == q.primary
+            && p.power == q.power
+            && p.role == q.role
+            && p.members == q.members
+            && p.event == q.event
+            && p.attrs == q.attrs
+            && p.validity == q.validity
+            && model.link_status(x.4) == other.link_status(y.4)
+    };
+    fn key<'s>(s: &Sig<'s>) -> (bool, &'s str, &'s str, Option<&'s str>) {
+        (s.0, s.1, s.2, s.3)
+    }
+    while i < sa.len() || j < sb.len() {
+        match (sa.get(i), sb.get(j)) {
+            (Some(x), Some(y)) if key(x) == key(y) => {
+                if !same(x, y) {
+                    kinds.push(model.link(x.4).kind.clone());
+                }
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if key(x) < key(y) => {
+                kinds.push(model.link(x.4).kind.clone());
+                i += 1;
+            }
+            (Some(x), None) => {
+                kinds.push(model.link(x.4).kind.clone());
+                i += 1;
+            }
+            (_, Some(y)) => {
+                kinds.push(other.link(y.4).kind.clone());
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    for kind in kinds {
+        match kind {
+            LinkKind::Jurisdiction => juris = true,
+            LinkKind::Leads
+            | LinkKind::PartyOrgOf
+            | LinkKind::RegistersWith
+            | LinkKind::Instructs
+            | LinkKind::MassOrgOf
+            | LinkKind::Power
+            | LinkKind::Guides
+            | LinkKind::Dispatches
+            | LinkKind::ReportsBack
+            | LinkKind::MemberOf => {}
+            _ => return Ring::All,
+        }
+    }
+    if juris && model.territory(t).is_some() {
+        // A territory's holders are read by its own findings (C006–C008) and by those of
+        // the units holding it (both ends of the link, touched).
+        juris = false;
+    }
+    Ring::Narrow { members, juris }
+}
+
+/// The links of record `n`, as (leaves `n`, kind, other end's id, scope's id, link), sorted.
+fn link_sigs(m: &Model, n: Node) -> Vec<(bool, &str, &str, Option<&str>, crate::model::LinkId)> {
+    let mut v: Vec<_> = m
+        .any_links(n)
+        .map(|(l, other)| {
+            let link = m.link(l);
+            (link.from == n, link.kind.as_str(), m.id(other), link.scope.map(|s| m.id(s)), l)
+        })
+        .collect();
+    v.sort_by(|a, b| (a.0, a.1, a.2, a.3, a.4.index()).cmp(&(b.0, b.1, b.2, b.3, b.4.index())));
+    v
+}
+
 /// The reach of the touched ids in both models, or why two full audits are needed.
 fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<Plan, String> {
     if before.date() != after.date() && !dated {
@@ -633,6 +812,7 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
         }
     }
     let mut reach: HashSet<String> = HashSet::new();
+    let mut s004: HashSet<String> = HashSet::new();
     let limit = |m: &Model| (m.len() / 8).max(64);
     for (model, other) in [(before, after), (after, before)] {
         let seeds: Vec<Node> = touched.iter().filter_map(|id| model.node(id)).collect();
@@ -677,19 +857,22 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
                 || held(model, u) != held(other, o)
         };
         let mut r = Reach::default();
-        r.grow(model, &seeds, &moved, &chained);
+        let ring = |t: Node| ring_of(model, other, t);
+        r.grow(model, &seeds, &moved, &chained, &ring);
         if r.set.len() > limit(model) {
             return Err(format!("its reach ({} records) is more than an eighth of the model", r.set.len()));
         }
         reach.extend(r.set.iter().map(|&n| model.id(Node::new(n)).to_string()));
+        s004.extend(r.s004.iter().map(|&n| model.id(Node::new(n)).to_string()));
     }
-    let before_part = context(before, &reach);
-    let after_part = context(after, &reach);
-    Ok(Plan { reach, before_part, after_part })
+    s004.retain(|id| !reach.contains(id));
+    let before_part = context(before, &reach, &s004);
+    let after_part = context(after, &reach, &s004);
+    Ok(Plan { reach, s004, before_part, after_part })
 }
 
 /// The part of a model the rules read about the reach (see the [module documentation](self)).
-fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
+fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>) -> Vec<Node> {
     let mut set: HashSet<u32> = HashSet::new();
     let mut list: Vec<Node> = Vec::new();
     let put = |set: &mut HashSet<u32>, list: &mut Vec<Node>, n: Node| {
@@ -742,6 +925,22 @@ fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
             put(set, list, t);
         }
     };
+    // S004 of a working committee: the street it holds (all its jurisdictions), the units it
+    // leads with their kinds and levels (a unit's level is the highest territory it holds,
+    // else its place's), added below with their places.
+    let mut led: Vec<Node> = Vec::new();
+    for w in s004.iter().filter_map(|id| model.node(id)) {
+        put(&mut set, &mut list, w);
+        for (l, other) in model.any_links(w) {
+            let link = model.link(l);
+            if link.from == w && link.kind == LinkKind::Jurisdiction {
+                put(&mut set, &mut list, other);
+            } else if link.from == w && link.kind == LinkKind::Leads {
+                put(&mut set, &mut list, other);
+                led.push(other);
+            }
+        }
+    }
     let in_reach: HashSet<u32> = r.iter().map(|n| n.raw()).collect();
     let level1: Vec<Node> = list.clone();
     for &u in &level1 {
@@ -757,20 +956,33 @@ fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
                 place(model, other, false, &mut set, &mut list);
             }
         }
-        // D001 of a Party organisation of the reach: who holds each place of its units.
-        if mine && model.unit(u).is_some_and(|x| x.kind.is_party_org()) {
+        // D001 of a unit of the reach with `party_org_of` links: the places of its units up to
+        // their street/town, and every territory held by the organisations it registers with
+        // (the check asks whether one of those is one of these places; nobody else's
+        // jurisdiction is read, so a street's thousands of holders stay out).
+        if mine
+            && model.any_links(u).any(|(l, _)| model.link(l).from == u && model.link(l).kind == LinkKind::PartyOrgOf)
+        {
             for c in model.targets(u, &LinkKind::PartyOrgOf) {
                 let Some(at) = model.unit(c).and_then(|x| x.located_in) else { continue };
                 for t in model.ancestors(at) {
                     put(&mut set, &mut list, t);
-                    for h in model.sources(t, &LinkKind::Jurisdiction) {
-                        put(&mut set, &mut list, h);
-                    }
                     if model.territory(t).is_some_and(|x| x.kind.is_township_level()) {
                         break;
                     }
                 }
             }
+            for (l, r) in model.any_links(u) {
+                let link = model.link(l);
+                if link.from == u && link.kind == LinkKind::RegistersWith {
+                    place(model, r, true, &mut set, &mut list);
+                }
+            }
+        }
+    }
+    for u in led {
+        if model.unit(u).is_some() {
+            place(model, u, true, &mut set, &mut list);
         }
     }
     // The leadership ancestors of the reach's units, with their places and jurisdictions.
@@ -786,19 +998,48 @@ fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
             }
         }
     }
-    // Every territory's chain to the root; the holders of the streets/towns met.
+    // The streets/towns a stationed agency of the reach may serve (B001 and B002 read who
+    // holds it, "the block"): above its place, and above the territories held by the units
+    // leading it or holding a power over it.
+    let mut served: Vec<Node> = Vec::new();
+    for &a in &r {
+        if model.unit(a).is_none_or(|x| x.kind != UnitKind::DispatchedAgency) {
+            continue;
+        }
+        let mut from: Vec<Node> = model.unit(a).and_then(|x| x.located_in).into_iter().collect();
+        for (l, s) in model.any_links(a) {
+            let link = model.link(l);
+            if link.to == a && matches!(link.kind, LinkKind::Leads | LinkKind::Power) {
+                from.extend(model.targets(s, &LinkKind::Jurisdiction));
+            }
+        }
+        for t in from {
+            if let Some(town) =
+                model.ancestors(t).find(|&c| model.territory(c).is_some_and(|x| x.kind.is_township_level()))
+            {
+                served.push(town);
+            }
+        }
+    }
+    for town in served {
+        put(&mut set, &mut list, town);
+        for (l, other) in model.any_links(town) {
+            let link = model.link(l);
+            if link.to == town && link.kind == LinkKind::Jurisdiction {
+                put(&mut set, &mut list, other);
+            }
+        }
+    }
+    // Every territory's chain to the root.
     let territories: Vec<Node> = list.iter().copied().filter(|&n| model.territory(n).is_some()).collect();
     for t in territories {
         let mut cur = Some(t);
         while let Some(c) = cur {
-            put(&mut set, &mut list, c);
-            if model.territory(c).is_some_and(|x| x.kind.is_township_level()) {
-                for (l, other) in model.any_links(c) {
-                    let link = model.link(l);
-                    if link.to == c && link.kind == LinkKind::Jurisdiction {
-                        put(&mut set, &mut list, other);
-                    }
-                }
+            if !set.insert(c.raw()) && c != t {
+                break;
+            }
+            if c != t {
+                list.push(c);
             }
             cur = model.any_parent(c);
         }
@@ -824,14 +1065,21 @@ fn context(model: &Model, reach: &HashSet<String>) -> Vec<Node> {
 /// aside: an incremental what-if touches no matter and no responsibility, so they stay),
 /// with the link positions in their evidence and messages those of `model`, in the
 /// order of `model`'s report.
-fn part(model: &Model, nodes: &[Node], reach: &HashSet<String>, config: &Config) -> Vec<Finding> {
+fn part(
+    model: &Model,
+    nodes: &[Node],
+    reach: &HashSet<String>,
+    s004: &HashSet<String>,
+    config: &Config,
+) -> Vec<Finding> {
     let (sub, links) = model.induced(nodes);
     let report = sub.audit(config);
     let rule_index = |code: &str| RULES.iter().position(|r| r.code == code).unwrap_or(usize::MAX);
     let at = |id: &str| model.node(id).map_or(usize::MAX, |n| n.index());
     let mut out: Vec<((usize, usize, usize), Finding)> = Vec::new();
     for mut f in report.findings {
-        if !reach.contains(&f.subject) || f.rule.starts_with('A') {
+        let kept = reach.contains(&f.subject) || (f.rule == "S004" && s004.contains(&f.subject));
+        if !kept || f.rule.starts_with('A') {
             continue;
         }
         let relink = |i: usize| links.get(i).map_or(i, |l| l.index());
