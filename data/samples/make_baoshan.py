@@ -1028,7 +1028,7 @@ for uid, code in [(P001_UNIT, "P001"), (P002_UNIT, "P002"), (P005_UNIT, "P005")]
     rec = unit_rec(uid)
     rec["attrs"] = {**rec.get("attrs", {}), **gap(code)}
 # 吴淞街道's population (synthetic, like every count of the sample): its 5 communities'
-# 19 community workers are far fewer than 18 per 10,000 residents.
+# 20 community workers are far fewer than 18 per 10,000 residents.
 terr_rec(P004_STREET)["attrs"] = {**terr_rec(P004_STREET)["attrs"], "population": 86000,
                                   "population_source": "synthetic", **gap("P004")}
 
@@ -1159,17 +1159,17 @@ EXPECTED_GAPS = [   # (rule, subject, street/town for A001-A003 else None, expla
     ("A002", "noise", "310113003", "噪声扰民: two leads (bs-sthjj, bs-gaj) for 友谊路街道"),
     ("A003", "investment", "310113008", "招商引资 is recalled but zm-gov leads it in 张庙街道 (same link as A004)"),
     ("A003", "street-vending", "310113007", "占道经营 is basic but bs-cgj leads it in 吴淞街道 (the street only cooperates)"),
-    ("A004", "investment", "310113008", "张庙街道办事处 (zm-gov) holds a responsibility (lead) for investment (招商引资)"),
+    ("A004", "investment", "310113008", "张庙街道办事处 (zm-gov) holds a responsibility (lead) for investment (招商引资); A-rule findings name the matter as subject, with the street as territory"),
     ("B001", "gc-pcs", None, "顾村镇 holds consent but no assessment power over its police station"),
     ("B001", "lj-cgzd", None, "罗泾镇 holds neither consent nor assessment (same agency as B002)"),
     ("B001", "yx-scjgs", None, "杨行镇 holds assessment but no consent power"),
     ("B002", "lj-cgzd", None, "stationed agency with no link at all to 罗泾镇 (only dispatched and led by bs-cgj)"),
     ("L001", "need-ws-elevator", None, "need no project fulfils"),
     ("L002", "res-zm-gym", None, "resource no project uses"),
-    ("P001", P001_UNIT, None, "the community Party branch's secretary left on 2023-09-30 and nobody holds the post since"),
+    ("P001", P001_UNIT, None, "the community Party organisation's secretary left on 2023-09-30 and nobody holds the post since"),
     ("P002", P002_UNIT, None, "two directors from 2021-04-01 until 2021-06-30: the old term was recorded until the handover, after the election"),
     ("P003", P003_PERSON, None, "community worker in zm-c01-rc at grade 14, above band other (grades 1–12)"),
-    ("P004", P004_STREET, None, "吴淞街道: 19 community workers for 86,000 residents (synthetic), fewer than 18 per 10,000 (155)"),
+    ("P004", P004_STREET, None, "吴淞街道: 20 community workers for 86,000 residents (synthetic), fewer than 18 per 10,000 (155)"),
     ("P005", P005_UNIT, None, "since the 2021 election nobody sits on both the Party organisation and the residents' committee it leads (no 交叉任职)"),
     ("M001", M001_COMMUNITY, None, "no hearing, coordination or evaluation meeting in 2023"),
     ("M002", M002_PROJECT, None, "project started 2023-03-01; its hearing was held on 2023-04-12, after the start"),
@@ -1844,7 +1844,8 @@ def main():
         return
     write(OUT)
     print(f"wrote {os.path.relpath(OUT)}: {len(territories)} territories, {len(units)} units, "
-          f"{len(matters)} matters, {len(items)} items, {len(links)} links; "
+          f"{len(matters)} matters, {len(items)} items, {len(people)} people, {len(meetings)} meetings, "
+          f"{len(links)} links; "
           f"{len(EXPECTED_GAPS)} expected findings")
 
 
