@@ -969,13 +969,13 @@ for t in TS:
         # The street's head also leads its administrative Party group (交叉任职).
         heads = leader_terms(t.gov, "head", named=True)
         if f"{t.p}-xzdz" in {u["id"] for u in units}:
-            H(heads[1], f"{t.p}-xzdz", "secretary", since=REFORM, until=LEADER_TERMS[1][1])
-            H(heads[2], f"{t.p}-xzdz", "secretary", since=LEADER_TERMS[2][0])
+            for who, (s, u) in zip(heads, [(REFORM, LEADER_TERMS[0][1])] + LEADER_TERMS[1:]):
+                H(who, f"{t.p}-xzdz", "secretary", since=s, until=u)
         sq = person()
         H(sq, f"{t.p}-sqdw", "secretary", since=REFORM)
         H(sq, t.party, "deputy_secretary", since=REFORM)
     else:
-        secs = leader_terms(t.party, "secretary", named=True)
+        leader_terms(t.party, "secretary", named=True)
         heads = leader_terms(t.gov, "head", named=True)
         for who, (s, u) in zip(heads, LEADER_TERMS):
             H(who, t.party, "deputy_secretary", since=s, until=u)
