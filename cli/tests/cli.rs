@@ -964,7 +964,12 @@ fn meetings_are_counted_per_community_and_street() {
     assert_eq!(early.as_array().unwrap().len(), 1);
     let table = ok(&["meetings", fixture]);
     assert!(table.starts_with("territory  territory_name  year"), "{table}");
-    assert!(ok(&["meetings", SAMPLE]).contains("no meetings"));
+    // The sample records meetings from 2022 in every street and town; a model without any says so.
+    let by_street = json(&["meetings", SAMPLE, "--by", "street", "--year", "2023", "--format", "json"]);
+    assert_eq!(by_street.as_array().unwrap().len(), 13);
+    let dir = TempDir::new("no-meetings");
+    let bare = dir.file("bare.json", r#"{"format": "tiaokuai/1", "territories": [{"id": "c", "name": "甲", "kind": "community"}]}"#);
+    assert!(ok(&["meetings", &bare]).contains("no meetings"));
     // The M rules come with the audit.
     let audit = json(&["audit", fixture, "--format", "json"]);
     let codes: Vec<&str> = audit["findings"]
