@@ -177,7 +177,7 @@ fn a_config_file_changes_the_audit() {
     assert!(!rules.contains(&"C004"), "the 6-unit joint branch is within a limit of 6");
     let l002 = changed["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "L002").unwrap();
     assert_eq!(l002["severity"], "error");
-    assert_eq!(rules.len(), 27);
+    assert_eq!(rules.len(), 36);
 
     // A config naming no rule is refused, with the key.
     let bad = dir.file("bad.toml", "[rules]\nC999 = \"off\"\n");

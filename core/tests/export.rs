@@ -116,7 +116,8 @@ fn sample_graphml_counts_match_the_model() {
     let names = scan_xml(&xml);
     let parents = m.territories().filter(|(_, t)| t.parent.is_some()).count();
     // The sample is read at its as_of: the export holds the records and links of that view.
-    let records: usize = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item]
+    let records: usize =
+        [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item, RecordType::Person]
         .iter()
         .map(|&t| m.count(t))
         .sum();
