@@ -968,7 +968,10 @@ fn meetings_are_counted_per_community_and_street() {
     let by_street = json(&["meetings", SAMPLE, "--by", "street", "--year", "2023", "--format", "json"]);
     assert_eq!(by_street.as_array().unwrap().len(), 13);
     let dir = TempDir::new("no-meetings");
-    let bare = dir.file("bare.json", r#"{"format": "tiaokuai/1", "territories": [{"id": "c", "name": "甲", "kind": "community"}]}"#);
+    let bare = dir.file(
+        "bare.json",
+        r#"{"format": "tiaokuai/1", "territories": [{"id": "c", "name": "甲", "kind": "community"}]}"#,
+    );
     assert!(ok(&["meetings", &bare]).contains("no meetings"));
     // The M rules come with the audit.
     let audit = json(&["audit", fixture, "--format", "json"]);
