@@ -37,6 +37,9 @@ impl Rng {
 fn random_dated(seed: u64) -> Model {
     let mut doc: Value = serde_json::from_str(tiaokuai::SAMPLE_JSON).unwrap();
     doc.as_object_mut().unwrap().remove("meta");
+    // Without the sample's meetings: see the KNOWN GAP below (the periods do not follow
+    // meeting days yet). Its people stay: their terms are links, dated at random too.
+    doc.as_object_mut().unwrap().remove("meetings");
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     for array in ["units", "links"] {
         for rec in doc[array].as_array_mut().unwrap() {
