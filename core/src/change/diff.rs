@@ -27,8 +27,9 @@ const TYPES: [RecordType; 5] =
 /// use tiaokuai::Model;
 /// // The sample before and after the 2015 street reform (snapshots from before 2022 hold
 /// // none of its meetings, which change sets do not carry).
-/// let a = Model::sample().at("2016".parse()?).snapshot()?;
-/// let b = a.at("2014".parse()?).snapshot()?;
+/// let sample = Model::sample();
+/// let a = sample.at("2016".parse()?).snapshot()?;
+/// let b = sample.at("2014".parse()?).snapshot()?;
 /// let change = tiaokuai::change::diff(&a, &b);
 /// assert_eq!(a.apply(&change)?.to_json(), b.to_json());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
