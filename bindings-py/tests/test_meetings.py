@@ -26,7 +26,8 @@ def test_meetings_are_dicts_with_the_format_fields() -> None:
         "topics": ["p-heard", "p-done", "p-unevaluated", "p-recent"],
     }
     assert meetings[4]["attrs"] == {"note": "before c3 existed"}
-    assert tiaokuai.sample().meetings == []
+    assert tiaokuai.Model.from_json('{"format": "tiaokuai/1"}').meetings == []
+    assert len(tiaokuai.sample().meetings) == 191  # the sample's, from 2022 (data/samples/README.md)
 
 
 def test_the_m_rules_come_with_the_audit() -> None:

@@ -20,9 +20,9 @@ def test_sample_is_loaded_with_its_counts(sample: Model) -> None:
     assert len(sample.territories) == 215
     assert len(sample.units) == 532
     assert len(sample.matters) == 14
-    assert len(sample.list_items) == 18
-    assert len(sample.links) == 1620
-    assert len(sample) == 215 + 532 + 14 + 18
+    assert len(sample.list_items) == 20
+    assert len(sample.links) == 1957
+    assert len(sample) == 215 + 532 + 14 + 20
     assert sample.title is not None and "Baoshan" in sample.title
 
 

@@ -87,19 +87,19 @@ fn sample_audit() -> (Value, [u64; 3]) {
 fn audit_of_the_embedded_sample() {
     let (report, [errors, warnings, infos]) = sample_audit();
     let findings = report["findings"].as_array().expect("findings");
-    assert_eq!(findings.len(), 29, "data/samples/README.md lists 29 deliberate gaps");
-    assert_eq!(errors + warnings + infos, 29);
+    assert_eq!(findings.len(), 38, "data/samples/README.md lists 38 deliberate gaps");
+    assert_eq!(errors + warnings + infos, 38);
     for (severity, n) in [("error", errors), ("warning", warnings), ("info", infos)] {
         assert_eq!(findings.iter().filter(|f| f["severity"] == severity).count() as u64, n);
     }
     let per_rule: u64 =
         report["summary"]["rules"].as_array().unwrap().iter().map(|r| r["findings"].as_u64().unwrap()).sum();
-    assert_eq!(per_rule, 29);
+    assert_eq!(per_rule, 38);
     assert!(report["metrics"]["townships"].as_array().is_some_and(|t| t.len() == 13));
 
     // The table for people: a heading, the findings, the summary line with the same counts,
     // and the metrics summary the command's help promises.
-    let summary = format!("29 findings: {errors} errors, {warnings} warnings, {infos} infos");
+    let summary = format!("38 findings: {errors} errors, {warnings} warnings, {infos} infos");
     let text = ok(&["audit", "--format", "table"]);
     assert!(text.starts_with("Audit of "), "{text}");
     assert!(text.lines().any(|l| l == summary), "{text}");
@@ -109,7 +109,7 @@ fn audit_of_the_embedded_sample() {
     }
     // The default: one line per finding, the same counts, the same metrics.
     let text = ok(&["audit"]);
-    assert_eq!(text.lines().take_while(|l| !l.is_empty()).count(), 29, "{text}");
+    assert_eq!(text.lines().take_while(|l| !l.is_empty()).count(), 38, "{text}");
     assert!(text.lines().any(|l| l == summary), "{text}");
     assert!(text.contains("上海市 (city, 31): org coverage 30.7% (103/335)"), "{text}");
     // Naming the sample file gives the same report as the embedded sample.
@@ -123,7 +123,7 @@ fn audit_as_csv() {
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header, ["rule", "name", "severity", "subject", "territory", "message", "suppressed"]);
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a CSV row")).collect();
-    assert_eq!(rows.len(), 29);
+    assert_eq!(rows.len(), 38);
     assert_eq!(&rows[0][0], "S001");
     assert!(rows.iter().any(|r| &r[0] == "A002" && &r[3] == "noise" && &r[4] == "310113003"));
 }
@@ -138,7 +138,7 @@ fn fail_on_sets_the_exit_status() {
     // The report is still printed when the status is 1.
     let o = tiaokuai(&["audit", "--fail-on", "error", "--format", "json"]);
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(report["findings"].as_array().unwrap().len(), 29);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 38);
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn a_config_file_changes_the_audit() {
     let toml = dir.file("audit.toml", &toml);
     let quiet = json(&["audit", "--config", &toml, "--format", "json"]);
     assert_eq!(quiet["summary"]["errors"], 0);
-    assert_eq!(quiet["findings"].as_array().unwrap().len() as u64, 29 - errors);
+    assert_eq!(quiet["findings"].as_array().unwrap().len() as u64, 38 - errors);
     assert_eq!(tiaokuai(&["audit", "--config", &toml, "--fail-on", "error"]).status.code(), Some(0));
     let s001 = quiet["summary"]["rules"].as_array().unwrap().iter().find(|r| r["code"] == "S001").unwrap();
     assert_eq!(s001["severity"], Value::Null);
@@ -177,7 +177,7 @@ fn a_config_file_changes_the_audit() {
     assert!(!rules.contains(&"C004"), "the 6-unit joint branch is within a limit of 6");
     let l002 = changed["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "L002").unwrap();
     assert_eq!(l002["severity"], "error");
-    assert_eq!(rules.len(), 27);
+    assert_eq!(rules.len(), 36);
 
     // A config naming no rule is refused, with the key.
     let bad = dir.file("bad.toml", "[rules]\nC999 = \"off\"\n");
@@ -300,7 +300,7 @@ fn queries_and_export_fall_back_to_the_sample_like_every_command() {
 #[test]
 fn validate_names_the_record_field_and_id() {
     let good = ok(&["validate", SAMPLE]);
-    assert!(good.contains("valid (782 records, 1659 links)"), "{good}");
+    assert!(good.contains("valid (1270 records, 2619 links)"), "{good}");
     let dir = TempDir::new("validate");
     let bad = dir.file(
         "bad.json",
@@ -398,15 +398,15 @@ fn usage_errors_exit_2() {
 #[test]
 fn stats_as_json() {
     let s = json(&["stats", "--format", "json"]);
-    assert_eq!(s["records"], 779);
-    assert_eq!(s["links"], 1620);
-    assert_eq!(s["by_type"], serde_json::json!({"items": 18, "matters": 14, "territories": 215, "units": 532}));
+    assert_eq!(s["records"], 781);
+    assert_eq!(s["links"], 1957);
+    assert_eq!(s["by_type"], serde_json::json!({"items": 20, "matters": 14, "territories": 215, "units": 532}));
     let by_kind: u64 = s["units_by_kind"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
     assert_eq!(by_kind, 532);
     let by_level: u64 = s["units_by_level"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
     assert_eq!(by_level, 532);
     assert_eq!(s["territories_by_kind"]["town"], 9);
-    assert!(ok(&["stats"]).contains("779 records, 1620 links"));
+    assert!(ok(&["stats"]).contains("781 records, 1957 links"));
 }
 
 #[test]
@@ -418,7 +418,7 @@ fn convert_to_csv_and_back() {
         assert!(Path::new(&bundle).join(file).is_file(), "{file} written");
     }
     let v = ok(&["validate", &bundle]);
-    assert!(v.contains("valid (782 records, 1659 links)"), "{v}");
+    assert!(v.contains("valid (1270 records, 2619 links)"), "{v}");
     // The bundle audits like the JSON, and converts back to the same document.
     assert_eq!(
         json(&["audit", &bundle, "--format", "json"])["findings"],
@@ -964,7 +964,15 @@ fn meetings_are_counted_per_community_and_street() {
     assert_eq!(early.as_array().unwrap().len(), 1);
     let table = ok(&["meetings", fixture]);
     assert!(table.starts_with("territory  territory_name  year"), "{table}");
-    assert!(ok(&["meetings", SAMPLE]).contains("no meetings"));
+    // The sample records meetings from 2022 in every street and town; a model without any says so.
+    let by_street = json(&["meetings", SAMPLE, "--by", "street", "--year", "2023", "--format", "json"]);
+    assert_eq!(by_street.as_array().unwrap().len(), 13);
+    let dir = TempDir::new("no-meetings");
+    let bare = dir.file(
+        "bare.json",
+        r#"{"format": "tiaokuai/1", "territories": [{"id": "c", "name": "甲", "kind": "community"}]}"#,
+    );
+    assert!(ok(&["meetings", &bare]).contains("no meetings"));
     // The M rules come with the audit.
     let audit = json(&["audit", fixture, "--format", "json"]);
     let codes: Vec<&str> = audit["findings"]

@@ -980,7 +980,7 @@ fn sample_findings_match_the_documented_gaps() {
         found.difference(&documented).collect::<Vec<_>>()
     );
     // One finding per documented row (the A rules per street/town).
-    assert_eq!(report.findings.len(), 29);
+    assert_eq!(report.findings.len(), 38);
     let a004 = report.findings_of("A004").next().unwrap();
     assert_eq!(a004.territory.as_deref(), Some("310113008"));
     assert!(a004.message.contains("zm-gov"));

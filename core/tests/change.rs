@@ -229,8 +229,14 @@ fn a_removal_takes_the_record_and_the_links_named_with_it() {
         .document_links()
         .filter(|(_, l)| model.id(l.from) == "yyl-xzdz" || model.id(l.to) == "yyl-xzdz")
         .map(|(_, l)| {
+            // A person's terms in one post are links of one kind between the same two
+            // records: their dates tell them apart.
+            let dates: String = [("since", l.validity.since), ("until", l.validity.until)]
+                .iter()
+                .filter_map(|(k, d)| d.map(|d| format!(r#", "{k}": "{d}""#)))
+                .collect();
             format!(
-                r#"{{"link": {{"from": "{}", "to": "{}", "kind": "{}"}}}}"#,
+                r#"{{"link": {{"from": "{}", "to": "{}", "kind": "{}"{dates}}}}}"#,
                 model.id(l.from),
                 model.id(l.to),
                 l.kind.as_str()
@@ -280,6 +286,8 @@ fn every_bad_change_is_named_with_section_index_and_id() {
         r#"add.units[0] (id "bs-dw"): field "id": adds "bs-dw", which is already the id of a unit"#,
         r#"add.units[2] (id "twice"): field "id": adds "twice" a second time (first at add.units[1])"#,
         r#"add.links[0] (from "twice"): "to" names "ghost" which does not exist"#,
+        // The sample's district hearing is held in 310113: removing it would leave the meeting dangling.
+        r#"change set: leaves meetings[0] (id "m-bs-2022-jobs"): "territory" names "310113" which does not exist"#,
     ];
     for e in expect {
         assert!(found.iter().any(|f| f.starts_with(e)), "missing: {e}\nfound:\n{}", found.join("\n"));
@@ -373,7 +381,11 @@ fn diff_of_a_model_with_itself_is_empty() {
 
 #[test]
 fn diff_between_the_samples_dates_round_trips_and_is_small() {
-    let sample = Model::sample();
+    // Meetings are not part of change sets (docs/change.md): the sample's are left out, so
+    // that the diff between the whole sample and a snapshot round-trips.
+    let mut doc: serde_json::Value = serde_json::from_str(&Model::sample().to_json()).unwrap();
+    doc.as_object_mut().unwrap().remove("meetings").expect("the sample records meetings");
+    let sample = Model::from_json(&doc.to_string()).unwrap();
     let at = |y: &str| sample.at(y.parse().unwrap()).snapshot().unwrap();
     let (y2014, y2016) = (at("2014"), at("2016"));
     let d = assert_diff_round_trip(&y2014, &y2016);

@@ -116,10 +116,11 @@ fn sample_graphml_counts_match_the_model() {
     let names = scan_xml(&xml);
     let parents = m.territories().filter(|(_, t)| t.parent.is_some()).count();
     // The sample is read at its as_of: the export holds the records and links of that view.
-    let records: usize = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item]
-        .iter()
-        .map(|&t| m.count(t))
-        .sum();
+    let records: usize =
+        [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item, RecordType::Person]
+            .iter()
+            .map(|&t| m.count(t))
+            .sum();
     assert!(records < m.len(), "the sample has history out of force at its as_of");
     assert_eq!(names.iter().filter(|n| *n == "node").count(), records);
     assert_eq!(names.iter().filter(|n| *n == "edge").count(), m.count_links() + parents);

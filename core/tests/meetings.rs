@@ -2,6 +2,8 @@
 //! M001–M004 and the table of meetings per community or street per year.
 //! Fixture: `tests/data/meetings.json` (read at its `as_of`, 2024-09-30).
 
+mod common;
+
 use tiaokuai::meetings::{MeetingsBy, meetings_table};
 use tiaokuai::{Config, Error, Model};
 
@@ -79,7 +81,7 @@ fn json_csv_and_xlsx_round_trip() {
 
 #[test]
 fn a_model_without_meetings_is_written_as_before() {
-    let model = Model::sample();
+    let model = common::sample_without_people_or_meetings();
     assert!(model.meetings().is_empty());
     assert!(!model.to_json().contains("meetings"));
     let dir = std::env::temp_dir().join(format!("tk-meetings-none-{}", std::process::id()));

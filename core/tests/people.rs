@@ -106,7 +106,7 @@ fn people_round_trip_through_csv_and_xlsx() {
 
 #[test]
 fn a_model_without_people_writes_what_it_wrote_before() {
-    let m = Model::sample();
+    let m = common::sample_without_people_or_meetings();
     assert!(!m.has_people());
     let json = m.to_json();
     assert!(!json.contains("\"people\""), "no empty people array");
@@ -396,7 +396,7 @@ fn chains_and_blocks_name_each_steps_principal_at_the_date() {
 
 #[test]
 fn answers_of_a_model_without_people_have_no_principal_field() {
-    let m = Model::sample();
+    let m = common::sample_without_people_or_meetings();
     let (unit, _) = m.units().next().unwrap();
     let chain = m.chain(m.id(unit), Line::All).unwrap();
     assert!(!serde_json::to_string(&chain).unwrap().contains("principal"));
@@ -495,7 +495,7 @@ fn p005_finds_a_committee_without_cross_appointment() {
 
 #[test]
 fn a_model_without_people_gets_no_p_findings() {
-    let report = Model::sample().audit(&Config::default());
+    let report = common::sample_without_people_or_meetings().audit(&Config::default());
     assert!(report.findings.iter().all(|f| !f.rule.starts_with('P')));
     // The people document with its people and holds removed: still none.
     let mut d = doc();
@@ -545,6 +545,6 @@ fn people_metrics_count_vacancies_tenure_one_shoulder_and_mixes() {
     let v = &tiaokuai::people::metrics(&village).townships[0];
     assert_eq!((v.villages, v.one_shoulder, v.one_shoulder_rate), (1, 1, Some(1.0)));
     // Without people: zero counts, no rates.
-    let none = tiaokuai::people::metrics(&Model::sample());
+    let none = tiaokuai::people::metrics(&common::sample_without_people_or_meetings());
     assert!(none.townships.iter().all(|a| a.secretaries == 0 && a.vacancy_rate.is_none()));
 }

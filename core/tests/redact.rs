@@ -1,5 +1,7 @@
 //! `Model::redact_people`: names dropped, ids replaced by keyed pseudonyms, links still join.
 
+mod common;
+
 use tiaokuai::Model;
 use tiaokuai::people::pseudonym;
 
@@ -62,6 +64,6 @@ fn an_empty_key_is_refused_and_a_model_without_people_is_unchanged() {
     let model = Model::from_json(DOC).unwrap();
     let err = model.redact_people(b"").unwrap_err().to_string();
     assert!(err.contains("enumeration"), "{err}");
-    let sample = Model::sample();
+    let sample = common::sample_without_people_or_meetings();
     assert_eq!(sample.redact_people(b"k").unwrap().to_json(), sample.to_json());
 }

@@ -160,9 +160,10 @@ fn spreadsheet_round_trips(model: &Model, dir: &std::path::Path, tag: &str) {
     let marked = TempDir::new(&format!("{tag}-gbmark"));
     std::fs::create_dir_all(&gb.0).unwrap();
     std::fs::create_dir_all(&marked.0).unwrap();
-    for file in ["territories.csv", "units.csv", "matters.csv", "items.csv", "people.csv", "links.csv"] {
+    for file in ["territories.csv", "units.csv", "matters.csv", "items.csv", "people.csv", "meetings.csv", "links.csv"]
+    {
         if !dir.join(file).exists() {
-            continue; // people.csv: only for a model with people
+            continue; // people.csv, meetings.csv: only for a model with people, with meetings
         }
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);

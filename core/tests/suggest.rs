@@ -1,6 +1,8 @@
 //! Suggested fixes (issue #13): the what-if of each suggestion closes its finding and
 //! opens none, on the sample and on a generated district.
 
+mod common;
+
 use tiaokuai::suggest::suggest;
 use tiaokuai::whatif::whatif_change;
 use tiaokuai::{Config, Model};
@@ -39,7 +41,7 @@ fn check(model: &Model, per_rule: usize) -> Vec<&'static str> {
 
 #[test]
 fn every_suggestion_on_the_sample_closes_its_finding_and_opens_none() {
-    let rules = check(&Model::sample(), usize::MAX);
+    let rules = check(&common::sample_without_people_or_meetings(), usize::MAX);
     for rule in ["C001", "D001", "C008", "S002"] {
         assert!(rules.contains(&rule), "no {rule} suggestion: {rules:?}");
     }
@@ -55,7 +57,7 @@ fn every_suggestion_on_a_district_closes_its_finding_and_opens_none() {
 
 #[test]
 fn a_choice_filled_by_the_user_still_closes_the_finding() {
-    let model = Model::sample();
+    let model = common::sample_without_people_or_meetings();
     let config = Config::default();
     let report = model.audit(&config);
     let s = suggest(&model, &report);

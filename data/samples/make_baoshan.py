@@ -32,6 +32,7 @@ OUT = os.path.join(HERE, "baoshan.json")
 AS_OF = "2024-06-30"
 
 territories, units, matters, items, links = [], [], [], [], []
+people, meetings = [], []   # issue #14 and #15, filled at the end
 
 
 def _clean(d):
@@ -881,6 +882,257 @@ for t in TS:
           attrs={"note": "招商引资 taken from the streets by the 2015 reform"})
 
 # --------------------------------------------------------------------------
+# People and posts (issue #14): principals and community workers, a decade of terms
+# --------------------------------------------------------------------------
+# Everything below draws from its own random stream, so the records above are the
+# same bytes as before people and meetings were added. Ids are pseudonymous
+# (p-0001 …); names are invented from common surnames and given-name characters,
+# and the secretaries of firms' and institutions' Party organisations have none
+# (the sample shows that every analysis needs only ids).
+RP = random.Random(2025)
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+            "蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方顾毛钱严施")
+GIVEN = "伟芳敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚英华玉兰萍红建文辉斌宇浩凯健俊帆旭宁亮飞鹏婷雪琳晨欣怡佳蕾颖慧"
+
+
+def person(named=True):
+    pid = f"p-{len(people) + 1:04d}"
+    name = None
+    if named:
+        name = RP.choice(SURNAMES) + "".join(RP.choice(GIVEN) for _ in range(RP.choice((1, 2, 2))))
+    people.append(_clean(dict(id=pid, name=name)))
+    return pid
+
+
+def H(who, unit, post, since=None, until=None, band=None, grade=None, channel=None, attrs=None):
+    """A `holds` link: `who` holds `post` in `unit` for the term since … until."""
+    links.append(_clean({"from": who, "to": unit, "kind": "holds", "post": post, "band": band,
+                         "grade": grade, "channel": channel, "attrs": attrs, "since": since,
+                         "until": until}))
+
+
+def unit_rec(uid):
+    return next(u for u in units if u["id"] == uid)
+
+
+def terr_rec(tid):
+    return next(t for t in territories if t["id"] == tid)
+
+
+# Community elections (居委会/村委会换届) of 2012, 2015, 2018 and 2021; the Party
+# organisations elect on the same days here.
+COMMUNITY_TERMS = [("2012-04-01", "2015-03-31"), ("2015-04-01", "2018-03-31"),
+                   ("2018-04-01", "2021-03-31"), ("2021-04-01", None)]
+# District, street and town principals: five-year terms.
+LEADER_TERMS = [("2011-06-01", "2016-05-31"), ("2016-06-01", "2021-05-31"), ("2021-06-01", None)]
+P001_UNIT = "ws-c04-party"      # secretary left 2023-09-30, nobody since
+P001_LEFT = "2023-09-30"
+P002_UNIT = "yyl-c02-rc"        # new director elected 2021-04-01, old one recorded until 2021-06-30
+P003_UNIT = "zm-c01-rc"         # a community worker at grade 14 in band "other" (1-12)
+P004_STREET = "310113007"       # 吴淞街道: population given, far too few community workers
+P005_UNIT = "zm-c02-party"      # since 2021 nobody sits on both the branch and the committee
+YIJIANTIAO_FROM = 2             # villages: secretary also director (一肩挑) from the 2018 term
+STREET_PREFIXES = {t.p for t in TS if t.kind == "street"}
+
+
+def chain_of_holders(n_terms, stay=0.55, first=None, named=True):
+    """One person per term; each re-elected with probability `stay`."""
+    who = first or person(named)
+    out = [who]
+    for _ in range(n_terms - 1):
+        if RP.random() >= stay:
+            who = person(named)
+        out.append(who)
+    return out
+
+
+def leader_terms(unit, post, terms=LEADER_TERMS, named=False, first=None):
+    holders = chain_of_holders(len(terms), stay=0.4, first=first, named=named)
+    for who, (s, u) in zip(holders, terms):
+        H(who, unit, post, since=s, until=u)
+    return holders
+
+
+# City and district principals, unnamed.
+for uid, post in [("sh-sw", "secretary"), ("sh-gov", "head"), ("bs-dw", "secretary"),
+                  ("bs-gov", "head")]:
+    leader_terms(uid, post)
+
+for t in TS:
+    if t.kind == "street":
+        # Before the 2015 reform the community Party working committee, after it the
+        # street Party working committee: the same secretary carries on through the rename.
+        first = person()
+        H(first, f"{t.p}-sqgw", "secretary", since="2011-06-01", until=BEFORE_REFORM)
+        leader_terms(t.party, "secretary", [(REFORM, "2016-05-31")] + LEADER_TERMS[1:],
+                     first=first)
+        # The street's head also leads its administrative Party group (交叉任职).
+        heads = leader_terms(t.gov, "head", named=True)
+        if f"{t.p}-xzdz" in {u["id"] for u in units}:
+            for who, (s, u) in zip(heads, [(REFORM, LEADER_TERMS[0][1])] + LEADER_TERMS[1:]):
+                H(who, f"{t.p}-xzdz", "secretary", since=s, until=u)
+        sq = person()
+        H(sq, f"{t.p}-sqdw", "secretary", since=REFORM)
+        H(sq, t.party, "deputy_secretary", since=REFORM)
+    else:
+        leader_terms(t.party, "secretary", named=True)
+        heads = leader_terms(t.gov, "head", named=True)
+        for who, (s, u) in zip(heads, LEADER_TERMS):
+            H(who, t.party, "deputy_secretary", since=s, until=u)
+
+# Communities and villages: secretary, director, cross-appointment, and in the three
+# streets four community workers each (三岗十八级, 班长工程 channels).
+CHANNELS = ["grassroots", "open_recruitment", "assigned"]
+for t in TS:
+    for cid, tkind, _ in t.communities:
+        pid, rid = f"{cid}-party", f"{cid}-{'vc' if tkind == 'village' else 'rc'}"
+        has_party, has_rc = cid != C006_COMMUNITY, cid != C007_COMMUNITY
+        n = len(COMMUNITY_TERMS)
+        secs = chain_of_holders(n) if has_party else []
+        dirs = chain_of_holders(n) if has_rc else []
+        for i, (s, u) in enumerate(COMMUNITY_TERMS):
+            if has_party:
+                until = u
+                if pid == P001_UNIT and u is None:
+                    until = P001_LEFT
+                H(secs[i], pid, "secretary", since=s, until=until)
+            if not has_rc:
+                continue
+            if tkind == "village" and i >= YIJIANTIAO_FROM:
+                dirs[i] = secs[i]                       # 一肩挑: one person, both posts
+            elif rid == P002_UNIT and u is None:
+                dirs[i] = person()                      # a new director from 2021-04-01 …
+            attrs = None
+            if rid == P002_UNIT and u == "2021-03-31":
+                # … while the old one's term is recorded until the handover (P002)
+                attrs = {"note": "recorded until the handover, after the new director's election"}
+            H(dirs[i], rid, "director", since=s, until="2021-06-30" if attrs else u, attrs=attrs)
+            if has_party and dirs[i] != secs[i] and not (pid == P005_UNIT and u is None):
+                H(dirs[i], pid, "committee_member", since=s, until=u)   # 交叉任职
+        if t.p in STREET_PREFIXES and has_rc:
+            for band, lo, hi in [("chief", 7, 13), ("deputy", 4, 10), ("other", 1, 8),
+                                 ("other", 1, 8)]:
+                since = f"{RP.randint(2014, 2022)}-{RP.choice(['03', '07', '09'])}-01"
+                w, grade, channel = person(), RP.randint(lo, hi), RP.choice(CHANNELS)
+                if rid == P003_UNIT and band == "other":
+                    # the P003 gap: grade 14 is above band "other" (1-12)
+                    grade, since = 14, "2022-03-01"
+                    people[-1]["attrs"] = gap("P003")
+                H(w, rid, "community_worker", since=since, band=band, grade=grade,
+                  channel=channel)
+                if rid == P003_UNIT and band == "other":
+                    break                               # one such worker
+
+P003_PERSON = next(p["id"] for p in people if "P003" in p.get("attrs", {}).get("gaps", []))
+for uid, code in [(P001_UNIT, "P001"), (P002_UNIT, "P002"), (P005_UNIT, "P005")]:
+    rec = unit_rec(uid)
+    rec["attrs"] = {**rec.get("attrs", {}), **gap(code)}
+# 吴淞街道's population (synthetic, like every count of the sample): its 5 communities'
+# 20 community workers are far fewer than 18 per 10,000 residents.
+terr_rec(P004_STREET)["attrs"] = {**terr_rec(P004_STREET)["attrs"], "population": 86000,
+                                  "population_source": "synthetic", **gap("P004")}
+
+# Every other Party organisation (of units, buildings, parks, joint meetings' members):
+# its secretary since its founding, unnamed. Joint branches are left unstaffed.
+staffed = {ln["to"] for ln in links if ln["kind"] == "holds" and ln["post"] == "secretary"}
+for u in list(units):
+    if u["kind"] in {"party_committee", "party_working_committee", "party_group",
+                     "party_general_branch", "party_branch"} and u["id"] not in staffed:
+        H(person(named=False), u["id"], "secretary", since=u.get("since"), until=u.get("until"))
+
+# --------------------------------------------------------------------------
+# Meetings (issue #15): the three meetings (三会) from 2022, and projects they decide
+# --------------------------------------------------------------------------
+# The three lists start in 2022: needs and resources gathered from January, the five
+# projects started after their hearings.
+ITEM_SINCE = {"proj-yyl-meals": "2022-05-01", "proj-yyl-summer": "2022-07-01",
+              "proj-ws-parking": "2022-06-01", "proj-zm-legal": "2022-09-01",
+              "proj-bs-jobs": "2022-03-01"}
+for it in items:
+    it["since"] = ITEM_SINCE.get(it["id"], "2022-01-01")
+M001_COMMUNITY = "gc-c02"       # no hearing, coordination or evaluation in 2023
+M002_PROJECT = "proj-ws-c02-shed"       # started 2023-03-01, heard 2023-04-12
+M003_PROJECT = "proj-zm-c04-garden"     # ended 2023-06-30, never evaluated
+M004_MEETING = "m-zm-c05-2023-x"        # convened by zm-sqgw, gone since 2014
+# Projects that came out of community meetings: (id, name, community, since, until)
+NEW_PROJECTS = [
+    ("proj-yyl-c03-lift", "加装电梯", "yyl-c03", "2022-06-01", "2023-05-31"),
+    (M003_PROJECT, "口袋公园", "zm-c04", "2022-08-01", "2023-06-30"),
+    (M002_PROJECT, "非机动车棚改造", "ws-c02", "2023-03-01", None),
+    ("proj-yyl-c05-corridor", "楼道堆物整治", "yyl-c05", "2023-04-01", "2023-10-31"),
+    ("proj-ws-c03-bins", "垃圾箱房改造", "ws-c03", "2024-03-01", None),
+]
+for pid_, name, cid, s, u in NEW_PROJECTS:
+    attrs = {"territory": cid}
+    if pid_ in (M002_PROJECT, M003_PROJECT):
+        attrs.update(gap("M002" if pid_ == M002_PROJECT else "M003"))
+    items.append(_clean(dict(id=pid_, name=name, list="project", attrs=attrs, since=s, until=u)))
+    L(f"{cid}-rc", pid_, "undertakes")
+
+
+def meeting(mid, kind, territory, date, convener=None, topics=None, attrs=None):
+    meetings.append(_clean(dict(id=mid, kind=kind, territory=territory, date=date,
+                                convener=convener, topics=topics, attrs=attrs)))
+
+
+def day(year, months):
+    return f"{year}-{RP.choice(months):02d}-{RP.randint(1, 28):02d}"
+
+
+# (meeting kind, community, date, topics) for the projects: hearings before the start
+# (but M002's after), evaluations after the end (but none for M003's).
+PROJECT_MEETINGS = [
+    ("hearing", "yyl-c01", "2022-04-14", ["proj-yyl-meals"]),
+    ("evaluation", "yyl-c01", "2023-11-21", ["proj-yyl-meals"]),
+    ("hearing", "yyl-c02", "2022-06-09", ["proj-yyl-summer"]),
+    ("evaluation", "yyl-c02", "2022-10-13", ["proj-yyl-summer"]),
+    ("hearing", "ws-c01", "2022-05-19", ["proj-ws-parking"]),
+    ("hearing", "zm-c02", "2022-08-18", ["proj-zm-legal"]),
+    ("hearing", "yyl-c03", "2022-04-21", ["proj-yyl-c03-lift"]),
+    ("coordination", "yyl-c03", "2022-11-10", ["proj-yyl-c03-lift"]),
+    ("evaluation", "yyl-c03", "2023-09-07", ["proj-yyl-c03-lift"]),
+    ("hearing", "zm-c04", "2022-07-07", [M003_PROJECT]),
+    ("hearing", "ws-c02", "2023-04-12", [M002_PROJECT]),
+    ("hearing", "yyl-c05", "2023-03-16", ["proj-yyl-c05-corridor"]),
+    ("evaluation", "yyl-c05", "2023-12-14", ["proj-yyl-c05-corridor"]),
+    ("hearing", "ws-c03", "2024-01-18", ["proj-ws-c03-bins"]),
+    ("coordination", "ws-c03", "2024-05-23", ["proj-ws-c03-bins", "garbage-sorting"]),
+]
+by_community = {}
+for kind, cid, date, topics in PROJECT_MEETINGS:
+    by_community.setdefault(cid, []).append((kind, date, topics))
+meeting("m-bs-2022-jobs", "hearing", "310113", "2022-02-24", convener="bs-mzj",
+        topics=["proj-bs-jobs"])
+KINDS3 = ["hearing", "coordination", "evaluation"]
+for t in TS:
+    for cid, tkind, _ in t.communities:
+        conv = f"{cid}-{'vc' if tkind == 'village' else 'rc'}"
+        if cid == C007_COMMUNITY:
+            conv = f"{cid}-party"
+        own = by_community.get(cid, [])
+        for year in (2022, 2023, 2024):
+            rows = [(k, d, tp) for k, d, tp in own if d.startswith(str(year))]
+            if t.p in STREET_PREFIXES and year < 2024:
+                # the streets hold the three meetings every year
+                have = {k for k, _, _ in rows}
+                months = {"hearing": range(3, 6), "coordination": range(6, 10),
+                          "evaluation": range(10, 13)}
+                rows += [(k, day(year, months[k]), None) for k in KINDS3 if k not in have]
+            elif not rows:
+                # elsewhere one meeting a year is recorded (two in the first half of 2024
+                # for none), except the M001 gap's 2023
+                if year == 2024 or (cid == M001_COMMUNITY and year == 2023):
+                    continue
+                rows = [(RP.choice(KINDS3), day(year, range(3, 12)), None)]
+            for n, (k, d, tp) in enumerate(sorted(rows, key=lambda r: r[1]), 1):
+                meeting(f"m-{cid}-{year}-{n}", k, cid, d, convener=conv, topics=tp)
+terr_rec(M001_COMMUNITY)["attrs"] = {**terr_rec(M001_COMMUNITY)["attrs"], **gap("M001")}
+# M004: a coordination meeting recorded under the convener's pre-2015 name.
+meeting(M004_MEETING, "coordination", "zm-c05", "2023-05-16", convener="zm-sqgw",
+        topics=["property-disputes"], attrs={**gap("M004"),
+        "note": "convener written as 张庙社区党工委, which became zm-gw in 2015"})
+
+# --------------------------------------------------------------------------
 # The deliberate gaps: what the audit must find, exactly
 # (rule, subject, where/what) -- subject is the id the finding is about
 # --------------------------------------------------------------------------
@@ -907,13 +1159,22 @@ EXPECTED_GAPS = [   # (rule, subject, street/town for A001-A003 else None, expla
     ("A002", "noise", "310113003", "噪声扰民: two leads (bs-sthjj, bs-gaj) for 友谊路街道"),
     ("A003", "investment", "310113008", "招商引资 is recalled but zm-gov leads it in 张庙街道 (same link as A004)"),
     ("A003", "street-vending", "310113007", "占道经营 is basic but bs-cgj leads it in 吴淞街道 (the street only cooperates)"),
-    ("A004", "investment", "310113008", "张庙街道办事处 (zm-gov) holds a responsibility (lead) for investment (招商引资)"),
+    ("A004", "investment", "310113008", "张庙街道办事处 (zm-gov) holds a responsibility (lead) for investment (招商引资); A-rule findings name the matter as subject, with the street as territory"),
     ("B001", "gc-pcs", None, "顾村镇 holds consent but no assessment power over its police station"),
     ("B001", "lj-cgzd", None, "罗泾镇 holds neither consent nor assessment (same agency as B002)"),
     ("B001", "yx-scjgs", None, "杨行镇 holds assessment but no consent power"),
     ("B002", "lj-cgzd", None, "stationed agency with no link at all to 罗泾镇 (only dispatched and led by bs-cgj)"),
     ("L001", "need-ws-elevator", None, "need no project fulfils"),
     ("L002", "res-zm-gym", None, "resource no project uses"),
+    ("P001", P001_UNIT, None, "the community Party organisation's secretary left on 2023-09-30 and nobody holds the post since"),
+    ("P002", P002_UNIT, None, "two directors from 2021-04-01 until 2021-06-30: the old term was recorded until the handover, after the election"),
+    ("P003", P003_PERSON, None, "community worker in zm-c01-rc at grade 14, above band other (grades 1–12)"),
+    ("P004", P004_STREET, None, "吴淞街道: 20 community workers for 86,000 residents (synthetic), fewer than 18 per 10,000 (155)"),
+    ("P005", P005_UNIT, None, "since the 2021 election nobody sits on both the Party organisation and the residents' committee it leads (no 交叉任职)"),
+    ("M001", M001_COMMUNITY, None, "no hearing, coordination or evaluation meeting in 2023"),
+    ("M002", M002_PROJECT, None, "project started 2023-03-01; its hearing was held on 2023-04-12, after the start"),
+    ("M003", M003_PROJECT, None, "project ended 2023-06-30, more than 180 days before as_of, and was never evaluated"),
+    ("M004", "zm-c05", None, "meeting m-zm-c05-2023-x (2023-05-16) convened by zm-sqgw, which ended on 2014-12-31"),
 ]
 
 # --------------------------------------------------------------------------
@@ -936,9 +1197,13 @@ FIELDS = {
              "in_service_members", "attrs", "since", "until"},
     "matter": {"id", "name", "list", "category", "attrs", "since", "until"},
     "item": {"id", "name", "list", "attrs", "since", "until"},
+    "person": {"id", "name", "attrs", "since", "until"},
     "link": {"from", "to", "kind", "primary", "power", "role", "scope", "members", "attrs",
-             "since", "until", "event"},
+             "since", "until", "event", "post", "band", "grade", "channel"},
+    "meeting": {"id", "kind", "territory", "date", "convener", "topics", "attrs"},
 }
+POSTS = {"secretary", "deputy_secretary", "committee_member", "director", "deputy_director",
+         "head", "deputy_head", "community_worker", "grid_worker", "instructor"}
 UNIT_UNIT = {"leads", "guides", "instructs", "mass_org_of", "registers_with", "reports_back",
              "member_of", "power", "party_org_of"}
 LEVEL_OF_KIND = {"city": "city", "district": "district", "street": "street", "town": "street",
@@ -951,7 +1216,8 @@ def check_structure():
     import re
     date = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
     recs = ([("territory", r) for r in territories] + [("unit", r) for r in units] +
-            [("matter", r) for r in matters] + [("item", r) for r in items])
+            [("matter", r) for r in matters] + [("item", r) for r in items] +
+            [("person", r) for r in people])
     typ, byid = {}, {}
     for k, r in recs:
         assert set(r) <= FIELDS[k], (k, r)
@@ -962,6 +1228,14 @@ def check_structure():
         for d in ("since", "until"):
             if d in r:
                 assert date.match(r[d]) and r[d] <= AS_OF, r
+    for r in meetings:
+        assert set(r) <= FIELDS["meeting"] and r["id"] not in typ, r
+        typ[r["id"]] = "meeting"
+        assert r["kind"] in {"hearing", "coordination", "evaluation", "consultation"}, r
+        assert date.match(r["date"]) and r["date"] <= AS_OF, r
+        assert typ.get(r["territory"]) == "territory", r
+        assert "convener" not in r or typ.get(r["convener"]) == "unit", r
+        assert all(typ.get(x) in ("item", "matter") for x in r.get("topics", [])), r
     for r in territories:
         assert r["kind"] in TERRITORY_KINDS, r
         seen, cur = set(), r
@@ -1000,6 +1274,14 @@ def check_structure():
         extra = set(ln) - {"from", "to", "kind", "attrs", "since", "until"}
         if k == "succeeded_by":
             assert extra == {"event"} and typ[f] == typ[t], ln
+            continue
+        if k == "holds":
+            assert typ[f] == "person" and typ[t] == "unit", ln
+            assert "post" in extra and extra <= {"post", "band", "grade", "channel"}, ln
+            assert ln["post"] in POSTS, ln
+            assert ln.get("band", "chief") in {"chief", "deputy", "other"}, ln
+            assert 1 <= ln.get("grade", 1) <= 18, ln
+            assert ln.get("channel", "assigned") in {"grassroots", "open_recruitment", "assigned"}, ln
             continue
         if k in UNIT_UNIT:
             assert typ[f] == "unit" and typ[t] == "unit", ln
@@ -1292,16 +1574,149 @@ def reference_audit(byid):
     return out
 
 
+def principal_post(kind):
+    """docs/people.md, "The principal"."""
+    if kind in PARTY_KINDS:
+        return "secretary"
+    if kind in {"residents_committee", "villagers_committee", "owners_committee", "joint_meeting"}:
+        return "director"
+    return "head"
+
+
+def _first(text):
+    return _bounds(text)[0]
+
+
+def _last(text):
+    return _bounds(text)[1]
+
+
+def reference_people_meetings(day):
+    """Plain reading of rules P001-P005 and M001-M004 (docs/rules.md) at `day`, on the
+    whole document: the P rules when the model has people, the M rules when it records a
+    meeting."""
+    import datetime
+    out = set()
+    byid = {r["id"]: r for r in territories + units + matters + items + people}
+    live = {i for i, r in byid.items() if in_force(r, day)}
+    view = [ln for ln in links if in_force(ln, day) and ln["from"] in live and ln["to"] in live]
+    holds_all = [ln for ln in links if ln["kind"] == "holds"]
+    holds = [ln for ln in view if ln["kind"] == "holds"]
+    if people or holds_all:
+        kind = {u["id"]: u["kind"] for u in units}
+        staffed = {kind[ln["to"]] for ln in holds if ln["post"] == principal_post(kind[ln["to"]])}
+        checked = PARTY_KINDS | {"government", "department", "dispatched_agency",
+                                 "residents_committee", "villagers_committee"}
+        for u in units:
+            if u["id"] not in live:
+                continue
+            post = principal_post(u["kind"])
+            mine = [ln for ln in holds_all if ln["to"] == u["id"]]
+            # P001: nobody holds the principal post; checked for staffed kinds and for
+            # units that ever had a holder
+            if u["kind"] in checked and not any(
+                    ln["post"] == post for ln in holds if ln["to"] == u["id"]) and (
+                    u["kind"] in staffed or any(ln["post"] == post for ln in mine)):
+                out.add(("P001", u["id"]))
+            # P002: two people's terms in one single-holder post overlap, whole document
+            for a in mine:
+                for b in mine:
+                    if a["from"] < b["from"] and a["post"] == b["post"] and \
+                            a["post"] in {"secretary", "director", "head"}:
+                        start = max((_last(x["since"]) for x in (a, b) if "since" in x),
+                                    default="0000-01-01")
+                        end = min((_first(x["until"]) for x in (a, b) if "until" in x),
+                                  default="9999-12-31")
+                        if start <= end:
+                            out.add(("P002", u["id"]))
+        # P003: grade outside its band
+        grades = {"chief": (7, 18), "deputy": (4, 15), "other": (1, 12)}
+        for ln in holds:
+            if "band" in ln and "grade" in ln:
+                lo, hi = grades[ln["band"]]
+                if not lo <= ln["grade"] <= hi:
+                    out.add(("P003", ln["from"]))
+        # P004: community workers per 10,000 residents, by the unit's street/town
+        def township(tid):
+            while tid and byid[tid]["kind"] not in TOWNSHIP_KINDS:
+                tid = byid[tid].get("parent")
+            return tid
+        workers = {}
+        for ln in holds:
+            if ln["post"] == "community_worker":
+                u = byid[ln["to"]]
+                tid = u.get("located_in") or next(
+                    (j["to"] for j in view if j["kind"] == "jurisdiction" and j["from"] == u["id"]),
+                    None)
+                workers.setdefault(township(tid), set()).add(ln["from"])
+        for t in territories:
+            pop = t.get("attrs", {}).get("population")
+            if t["id"] in live and t["kind"] in {"street", "town"} and isinstance(pop, int) and \
+                    len(workers.get(t["id"], ())) * 10000 < 18 * pop:
+                out.add(("P004", t["id"]))
+        # P005: a Party organisation leading a committee, nobody on both
+        for ln in view:
+            if ln["kind"] == "leads" and kind.get(ln["from"]) in PARTY_KINDS and \
+                    kind.get(ln["to"]) in {"residents_committee", "villagers_committee"}:
+                party = {h["from"] for h in holds if h["to"] == ln["from"] and
+                         h["post"] in {"secretary", "deputy_secretary", "committee_member"}}
+                comm = {h["from"] for h in holds if h["to"] == ln["to"]}
+                if party and comm and not party & comm:
+                    out.add(("P005", ln["from"]))
+    if meetings:
+        held = [m for m in meetings if _first(m["date"]) <= day]
+        # M001: a community or village with none of the three meetings in a whole year
+        first_year = min(int(m["date"][:4]) for m in meetings)
+        last_year = int(day[:4]) - (0 if day[5:] == "12-31" else 1)
+
+        def community_of(tid):
+            while tid and byid[tid]["kind"] not in {"community", "village"}:
+                tid = byid[tid].get("parent")
+            return tid
+        met = {(community_of(m["territory"]), int(m["date"][:4])) for m in held
+               if m["kind"] in {"hearing", "coordination", "evaluation"}}
+        for t in territories:
+            if t["id"] in live and t["kind"] in {"community", "village"} and any(
+                    (t["id"], y) not in met for y in range(first_year, last_year + 1)):
+                out.add(("M001", t["id"]))
+        # M002: a project under way with no hearing on it by the day it started
+        # M003: a project ended more than 180 days ago with no evaluation on it
+        for it in items:
+            if it["list"] != "project":
+                continue
+            on = [m for m in held if it["id"] in m.get("topics", [])]
+            if it["id"] in live and not any(
+                    m["kind"] == "hearing" and _first(m["date"]) <= _last(it.get("since", day))
+                    for m in on):
+                out.add(("M002", it["id"]))
+            if "until" in it:
+                ended = datetime.date.fromisoformat(_last(it["until"]))
+                if (datetime.date.fromisoformat(day) - ended).days > 180 and not any(
+                        m["kind"] == "evaluation" for m in on):
+                    out.add(("M003", it["id"]))
+        # M004: a meeting on a day its territory or convener is certainly not in force
+        for m in held:
+            for ref in (m["territory"], m.get("convener")):
+                r = byid.get(ref)
+                if r and (("since" in r and _first(r["since"]) > _last(m["date"])) or
+                          ("until" in r and _last(r["until"]) < _first(m["date"]))):
+                    out.add(("M004", m["territory"]))
+    return out
+
+
 def expected_set():
     return {(r, s, t) if t else (r, s) for r, s, t, _ in EXPECTED_GAPS}
 
 
 def check_gap_markers():
-    """Every record carrying attrs.gaps is a subject (or the S001/A partner)."""
+    """Every gap's subject carries attrs.gaps (for M004, the meeting on the subject)."""
     marked = {}
-    for r in territories + units + items:
+    for r in territories + units + items + people:
         for c in r.get("attrs", {}).get("gaps", []):
             marked.setdefault(c, set()).add(r["id"])
+    for m in meetings:      # a meeting's marker stands for its territory (M004's subject)
+        for c in m.get("attrs", {}).get("gaps", []):
+            marked.setdefault(c, set()).add(m["territory"])
     for rule, subj, _, _ in EXPECTED_GAPS:
         if rule.startswith("A"):
             continue
@@ -1338,14 +1753,16 @@ def write(path):
     parts.append("{\n" + ",\n".join(f"    {json.dumps(k)}: {dump(v)}" for k, v in META.items())
                  + "\n  }")
     for key, arr in [("territories", territories), ("units", units), ("matters", matters),
-                     ("items", items), ("links", links)]:
+                     ("items", items), ("people", people), ("meetings", meetings),
+                     ("links", links)]:
         parts.append(f',\n  "{key}": [\n')
         parts.append(",\n".join("    " + dump(r) for r in arr))
         parts.append("\n  ]")
     parts.append("\n}\n")
     text = "".join(parts)
     doc = json.loads(text)
-    assert list(doc) == ["format", "meta", "territories", "units", "matters", "items", "links"]
+    assert list(doc) == ["format", "meta", "territories", "units", "matters", "items", "people",
+                         "meetings", "links"]
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
 
@@ -1374,10 +1791,10 @@ def in_force(rec, day):
 def at(day):
     """Narrows the record lists to what is in force at `day`, the view the library reads
     at meta.as_of; returns a function that restores them."""
-    saved = [(lst, list(lst)) for lst in (territories, units, matters, items, links)]
-    for lst in (territories, units, matters, items):
+    saved = [(lst, list(lst)) for lst in (territories, units, matters, items, people, links)]
+    for lst in (territories, units, matters, items, people):
         lst[:] = [r for r in lst if in_force(r, day)]
-    ids = {r["id"] for r in territories + units + matters + items}
+    ids = {r["id"] for r in territories + units + matters + items + people}
     links[:] = [ln for ln in links if in_force(ln, day) and ln["from"] in ids and ln["to"] in ids]
 
     def restore():
@@ -1386,7 +1803,7 @@ def at(day):
     return restore
 
 
-TIMELINE_RULES = ["C001", "C002", "C003", "S004", "A003", "A004"]
+TIMELINE_RULES = ["C001", "C002", "C003", "S004", "A003", "A004", "L001", "P005", "M001"]
 
 
 def timeline_table():
@@ -1400,6 +1817,7 @@ def timeline_table():
         restore = at(day)
         found = reference_audit({r["id"]: r for r in territories + units + matters + items})
         restore()
+        found |= reference_people_meetings(day)
         c = Counter(f[0] for f in found)
         rows.append(f"| {day} | {len(found)} | " + " | ".join(str(c[r]) for r in TIMELINE_RULES) + " |")
     return "\n".join(rows)
@@ -1410,6 +1828,7 @@ def main():
     restore = at(AS_OF)
     found = reference_audit({r["id"]: r for r in territories + units + matters + items})
     restore()
+    found |= reference_people_meetings(AS_OF)
     want = expected_set()
     if found != want:
         sys.exit(f"audit mismatch:\n  unexpected: {sorted(found - want)}\n"
@@ -1425,7 +1844,8 @@ def main():
         return
     write(OUT)
     print(f"wrote {os.path.relpath(OUT)}: {len(territories)} territories, {len(units)} units, "
-          f"{len(matters)} matters, {len(items)} items, {len(links)} links; "
+          f"{len(matters)} matters, {len(items)} items, {len(people)} people, {len(meetings)} meetings, "
+          f"{len(links)} links; "
           f"{len(EXPECTED_GAPS)} expected findings")
 
 

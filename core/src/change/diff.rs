@@ -26,8 +26,11 @@ const TYPES: [RecordType; 5] =
 /// # Example
 /// ```
 /// use tiaokuai::Model;
-/// let a = Model::sample();
-/// let b = a.at("2014".parse()?).snapshot()?;
+/// // The sample before and after the 2015 street reform (snapshots from before 2022 hold
+/// // none of its meetings, which change sets do not carry).
+/// let sample = Model::sample();
+/// let a = sample.at("2016".parse()?).snapshot()?;
+/// let b = sample.at("2014".parse()?).snapshot()?;
 /// let change = tiaokuai::change::diff(&a, &b);
 /// assert_eq!(a.apply(&change)?.to_json(), b.to_json());
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -549,7 +549,7 @@ impl LoadOptions {
     /// let options = LoadOptions::default().progress(move |done, total| log.lock().unwrap().push((done, total)));
     /// let model = Model::from_json_bytes_with(tiaokuai::SAMPLE_JSON.as_bytes(), &options)?;
     /// let seen = seen.lock().unwrap();
-    /// let total = (model.len() + model.link_count()) as u64;
+    /// let total = (model.len() + model.link_count() + model.meetings().len()) as u64;
     /// assert_eq!(seen.last(), Some(&(total, total)));
     /// assert!(seen.len() >= 50 && seen.len() <= 110, "{} calls", seen.len());
     /// assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));

@@ -231,7 +231,10 @@ impl Model {
     ///
     /// # Example
     /// ```
-    /// assert!(tiaokuai::Model::sample().meetings().is_empty());
+    /// let model = tiaokuai::Model::sample();
+    /// assert_eq!(model.meetings().len(), 191); // the sample's, from 2022 (data/samples/README.md)
+    /// assert!(tiaokuai::Model::from_json(r#"{"format": "tiaokuai/1"}"#)?.meetings().is_empty());
+    /// # Ok::<(), tiaokuai::Error>(())
     /// ```
     pub fn meetings(&self) -> &Meetings {
         self.meetings_table()
@@ -242,7 +245,11 @@ impl Model {
     ///
     /// # Example
     /// ```
-    /// assert_eq!(tiaokuai::Model::sample().meetings_json(), "[]");
+    /// let model = tiaokuai::Model::sample();
+    /// let meetings: serde_json::Value = serde_json::from_str(&model.meetings_json()).unwrap();
+    /// assert_eq!(meetings[0]["kind"], "hearing");
+    /// assert_eq!(tiaokuai::Model::from_json(r#"{"format": "tiaokuai/1"}"#)?.meetings_json(), "[]");
+    /// # Ok::<(), tiaokuai::Error>(())
     /// ```
     pub fn meetings_json(&self) -> String {
         let rows: Vec<serde_json::Value> = self.meetings().iter().map(|m| meeting_value(self, m)).collect();

@@ -49,3 +49,14 @@ pub fn scenario_error(text: &str) -> String {
         Ok(outcome) => panic!("expected Error::Invalid, got an outcome:\n{}", outcome.render()),
     }
 }
+
+/// The embedded sample without its people, `holds` links and meetings: a realistic model
+/// of the kind written before people and meetings were recorded (the sample has both
+/// since issues #14 and #15), for tests of what such a model reads and writes.
+pub fn sample_without_people_or_meetings() -> tiaokuai::Model {
+    let mut doc: serde_json::Value = serde_json::from_str(&tiaokuai::Model::sample().to_json()).unwrap();
+    let doc_map = doc.as_object_mut().unwrap();
+    assert!(doc_map.remove("people").is_some() && doc_map.remove("meetings").is_some(), "the sample has both");
+    doc_map["links"].as_array_mut().unwrap().retain(|l| l["kind"] != "holds");
+    tiaokuai::Model::from_json(&doc.to_string()).unwrap()
+}

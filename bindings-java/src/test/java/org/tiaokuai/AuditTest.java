@@ -89,7 +89,7 @@ class AuditTest {
             assertEquals(3, rowValue(json, "2023", "C001"));
             int total = rowValue(json, "2023", "errors") + rowValue(json, "2023", "warnings")
                     + rowValue(json, "2023", "infos");
-            assertEquals(29, total);
+            assertEquals(38, total);
             String off = model.timelineJson("{\"from\": \"2013\", \"to\": \"2013\", \"every\": \"year\","
                     + " \"config\": {\"rules\": {\"C001\": {\"enabled\": false}}}}");
             assertEquals(-1, rowValue(off, "2013", "C001"));
