@@ -1748,7 +1748,7 @@ impl<'d> Generator<'d> {
                 if rng.chance(0.15) {
                     let before = self.new_person(code, n)?;
                     let from = people_day(rng, 2008, 2011);
-                    let h = Holding::new(Post::CommunityWorker).band(band.clone()).grade(lo as u8);
+                    let h = Holding::new(Post::CommunityWorker).band(band).grade(lo as u8);
                     self.hold(&before, unit, h.channel(Channel::Grassroots), Some(from), Some(day_before(since)), &[])?;
                 }
                 let person = self.new_person(code, n)?;
