@@ -612,7 +612,7 @@ impl PyModel {
         };
         let model = Arc::clone(&self.inner);
         let pm = py.detach(move || tiaokuai::people::metrics(&model));
-        Ok(crate::convert::to_py(py, pm.areas(level))?)
+        Ok(crate::convert::to_py(py, &pm.areas(level))?)
     }
 
     /// Runs the coverage audit — "where is nobody" — and returns the :class:`Report`.
