@@ -1199,6 +1199,88 @@ enum tiaokuai_result tiaokuai_cases_json(const struct tiaokuai_model *model,
                                          size_t *out_len,
                                          struct tiaokuai_error **out_error);
 
+/**
+ * Who holds which post in a unit: `unit` points to `unit_len` bytes of UTF-8, the
+ * unit's id; `date` (`date_len` bytes, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, or NULL
+ * with 0 for the model's own date) is the day asked about, as `tiaokuai holders
+ * --at`. Writes pretty-printed JSON, the array `tiaokuai holders --format json`
+ * prints: one object per post held (`person`, `person_name`, `unit`, `unit_name`,
+ * `post`, `principal`, `band`, `grade`, `channel`, `since`, `until`, `link`,
+ * `uncertain`; absent keys were not given); `[]` for a unit nobody holds a post in.
+ *
+ * `TIAOKUAI_RESULT_UNKNOWN_ID` for an unknown id, `TIAOKUAI_RESULT_WRONG_RECORD_TYPE`
+ * when it is not a unit, `TIAOKUAI_RESULT_NOT_IN_FORCE` when the unit is out of force
+ * at the date, `TIAOKUAI_RESULT_INVALID_DATE` for a malformed date.
+ *
+ * On success writes a new string owned by the caller to `*out_json` (free it
+ * with `tiaokuai_string_free`), and its length to `*out_len` when not NULL.
+ */
+enum tiaokuai_result tiaokuai_model_holders_json(const struct tiaokuai_model *model,
+                                                 const char *unit,
+                                                 size_t unit_len,
+                                                 const char *date,
+                                                 size_t date_len,
+                                                 char **out_json,
+                                                 size_t *out_len,
+                                                 struct tiaokuai_error **out_error);
+
+/**
+ * Every post a person holds at the date (concurrent posts included), as
+ * `tiaokuai posts --format json` prints them: `person` is the person's id (`person_len`
+ * bytes of UTF-8); `date` and the JSON as for `tiaokuai_model_holders_json`.
+ *
+ * `TIAOKUAI_RESULT_UNKNOWN_ID`, `TIAOKUAI_RESULT_WRONG_RECORD_TYPE` when it is not a
+ * person, `TIAOKUAI_RESULT_NOT_IN_FORCE`, `TIAOKUAI_RESULT_INVALID_DATE`. Ownership as
+ * for `tiaokuai_model_holders_json`.
+ */
+enum tiaokuai_result tiaokuai_model_posts_json(const struct tiaokuai_model *model,
+                                               const char *person,
+                                               size_t person_len,
+                                               const char *date,
+                                               size_t date_len,
+                                               char **out_json,
+                                               size_t *out_len,
+                                               struct tiaokuai_error **out_error);
+
+/**
+ * Tenure up to the date, per person, unit and post, as `tiaokuai tenure --format json`
+ * prints it: objects with `person`, `unit`, `unit_name`, `post`, `terms`, `days`
+ * (`null` when unknown), `years`, `since`, `current`. `person` and `unit` (ids,
+ * `_len` bytes of UTF-8, or NULL with 0) restrict it to one person and/or one unit;
+ * both NULL give every term of the model. `date` as for `tiaokuai_model_holders_json`.
+ *
+ * `TIAOKUAI_RESULT_UNKNOWN_ID` or `TIAOKUAI_RESULT_WRONG_RECORD_TYPE` for an id naming
+ * no person (no unit), `TIAOKUAI_RESULT_INVALID_DATE`. Ownership as for
+ * `tiaokuai_model_holders_json`.
+ */
+enum tiaokuai_result tiaokuai_model_tenure_json(const struct tiaokuai_model *model,
+                                                const char *person,
+                                                size_t person_len,
+                                                const char *unit,
+                                                size_t unit_len,
+                                                const char *date,
+                                                size_t date_len,
+                                                char **out_json,
+                                                size_t *out_len,
+                                                struct tiaokuai_error **out_error);
+
+/**
+ * The model with its people redacted (`tiaokuai convert --redact-people`): every
+ * person's `name` dropped and every person's id replaced by `p-` and the first 16
+ * hex digits of HMAC-SHA256(key, id), in the people records and in every link naming
+ * them, so files redacted with the same key still join. `key` points to `key_len`
+ * bytes (any bytes; keep it as secret as the names). The model is not changed.
+ *
+ * On success writes a new model handle to `*out_model`, owned by the caller and
+ * freed with `tiaokuai_model_free`. `TIAOKUAI_RESULT_INVALID` for an empty key (an
+ * unkeyed hash of a short id is reversible by enumeration).
+ */
+enum tiaokuai_result tiaokuai_model_redact_people(const struct tiaokuai_model *model,
+                                                  const char *key,
+                                                  size_t key_len,
+                                                  struct tiaokuai_model **out_model,
+                                                  struct tiaokuai_error **out_error);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

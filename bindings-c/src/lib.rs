@@ -34,6 +34,8 @@ mod options;
 
 mod cases;
 
+mod people;
+
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 
@@ -42,6 +44,7 @@ pub use cases::*;
 pub use error::*;
 pub use model::*;
 pub use options::*;
+pub use people::*;
 pub use query::*;
 pub use scenario::*;
 #[cfg(feature = "test-hooks")]

@@ -659,6 +659,68 @@ static void t_scenario_run_file_with_options(void) {
   CHECK(s == UNTOUCHED);
 }
 
+/* A person holding a post, for the people functions (the fixture has none). */
+static const char PEOPLE[] = "{\"format\": \"tiaokuai/1\", \"units\": [{\"id\": \"u\", \"name\": \"U\", \"kind\": "
+                             "\"government\"}], \"people\": [{\"id\": \"p\"}], \"links\": [{\"from\": \"p\", \"to\": "
+                             "\"u\", \"kind\": \"holds\", \"post\": \"head\"}]}";
+
+static void t_model_holders_json(void) {
+  char *json = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_holders_json(NULL, S("gw"), NULL, 0, &json, &len, errp));
+  NULL_PARAM("unit", tiaokuai_model_holders_json(model, NULL, 2, NULL, 0, &json, &len, errp));
+  NULL_PARAM("date", tiaokuai_model_holders_json(model, S("gw"), NULL, 4, &json, &len, errp));
+  NULL_PARAM("out_json", tiaokuai_model_holders_json(model, S("gw"), NULL, 0, NULL, &len, errp));
+  CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
+  /* NULL date with 0 is the model's date; out_len and out_error are optional. */
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_holders_json(model, S("gw"), NULL, 0, &json, NULL, NULL), NULL);
+  CHECK(json != UNTOUCHED && strcmp(json, "[]") == 0);
+  tiaokuai_string_free(json);
+}
+
+static void t_model_posts_json(void) {
+  struct tiaokuai_model *people = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_from_json(S(PEOPLE), &people, NULL), NULL);
+  char *json = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_posts_json(NULL, S("p"), NULL, 0, &json, &len, errp));
+  NULL_PARAM("person", tiaokuai_model_posts_json(people, NULL, 1, NULL, 0, &json, &len, errp));
+  NULL_PARAM("date", tiaokuai_model_posts_json(people, S("p"), NULL, 4, &json, &len, errp));
+  NULL_PARAM("out_json", tiaokuai_model_posts_json(people, S("p"), NULL, 0, NULL, &len, errp));
+  CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_posts_json(people, S("p"), NULL, 0, &json, NULL, NULL), NULL);
+  CHECK(json != UNTOUCHED && strstr(json, "\"post\": \"head\"") != NULL);
+  tiaokuai_string_free(json);
+  tiaokuai_model_free(people);
+}
+
+static void t_model_tenure_json(void) {
+  char *json = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_tenure_json(NULL, NULL, 0, NULL, 0, NULL, 0, &json, &len, errp));
+  NULL_PARAM("person", tiaokuai_model_tenure_json(model, NULL, 1, NULL, 0, NULL, 0, &json, &len, errp));
+  NULL_PARAM("unit", tiaokuai_model_tenure_json(model, NULL, 0, NULL, 2, NULL, 0, &json, &len, errp));
+  NULL_PARAM("date", tiaokuai_model_tenure_json(model, NULL, 0, NULL, 0, NULL, 4, &json, &len, errp));
+  NULL_PARAM("out_json", tiaokuai_model_tenure_json(model, NULL, 0, NULL, 0, NULL, 0, NULL, &len, errp));
+  CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
+  /* NULL person, unit and date with 0: every term at the model's date (none in the fixture). */
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_tenure_json(model, NULL, 0, NULL, 0, NULL, 0, &json, NULL, NULL),
+               NULL);
+  CHECK(json != UNTOUCHED && strcmp(json, "[]") == 0);
+  tiaokuai_string_free(json);
+}
+
+static void t_model_redact_people(void) {
+  struct tiaokuai_model *out = UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_redact_people(NULL, S("k"), &out, errp));
+  NULL_PARAM("key", tiaokuai_model_redact_people(model, NULL, 1, &out, errp));
+  NULL_PARAM("out_model", tiaokuai_model_redact_people(model, S("k"), NULL, errp));
+  CHECK(out == UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_redact_people(model, S("k"), &out, NULL), NULL);
+  CHECK(out != UNTOUCHED && out != NULL);
+  tiaokuai_model_free(out);
+}
+
 static void t_scenario_run_json_with_options(void) {
   struct tiaokuai_scenario *s = UNTOUCHED;
   NULL_PARAM("json", tiaokuai_scenario_run_json_with_options(NULL, 3, NULL, 0, NULL, &s, errp));
@@ -753,6 +815,10 @@ static const struct covered COVERED[] = {
     {"tiaokuai_model_audit_with_options", t_model_audit_with_options},
     {"tiaokuai_scenario_run_file_with_options", t_scenario_run_file_with_options},
     {"tiaokuai_scenario_run_json_with_options", t_scenario_run_json_with_options},
+    {"tiaokuai_model_holders_json", t_model_holders_json},
+    {"tiaokuai_model_posts_json", t_model_posts_json},
+    {"tiaokuai_model_tenure_json", t_model_tenure_json},
+    {"tiaokuai_model_redact_people", t_model_redact_people},
 };
 #define COVERED_LEN (sizeof COVERED / sizeof COVERED[0])
 

@@ -584,6 +584,37 @@ impl PyModel {
         Ok(crate::convert::to_py(py, &t)?)
     }
 
+    /// People metrics at the model's date, one dict per area of ``level`` (``"street"``:
+    /// streets/towns, the default; ``"district"``; ``"city"``): ``id``, ``name``, ``kind``,
+    /// ``principal_units`` and ``vacancies``, ``secretaries`` and ``secretary_days``,
+    /// ``villages`` and ``one_shoulder`` (一肩挑), ``led_committees`` and ``cross_appointed``,
+    /// ``community_workers``, ``bands`` (chief, deputy, other, none) and ``channels``
+    /// (grassroots, open recruitment, assigned, other, none), and the rates
+    /// ``vacancy_rate``, ``secretary_tenure_years``, ``one_shoulder_rate`` and
+    /// ``cross_appointment_rate`` (None where the denominator is 0). A model without people
+    /// gives zero counts and no rates; ``pandas.DataFrame(model.people_metrics())`` makes a
+    /// frame. The GIL is released while they are counted.
+    ///
+    /// Raises ``InvalidInputError`` for another level.
+    #[pyo3(signature = (level = "street"))]
+    fn people_metrics<'py>(&self, py: Python<'py>, level: &str) -> TkResult<Bound<'py, PyAny>> {
+        let level = match level {
+            "street" => tiaokuai::Level::Street,
+            "district" => tiaokuai::Level::District,
+            "city" => tiaokuai::Level::City,
+            other => {
+                return Err(tiaokuai::Error::Invalid {
+                    what: "people metrics level".into(),
+                    message: format!("unknown level {other:?}; expected street, district or city"),
+                }
+                .into());
+            }
+        };
+        let model = Arc::clone(&self.inner);
+        let pm = py.detach(move || tiaokuai::people::metrics(&model));
+        Ok(crate::convert::to_py(py, &pm.areas(level))?)
+    }
+
     /// Runs the coverage audit — "where is nobody" — and returns the :class:`Report`.
     ///
     /// ``config`` is None (every rule at its default severity and thresholds), a dict in the

@@ -84,3 +84,21 @@ def test_import_divisions_records_changes_since_a_previous_list() -> None:
 
 def test_sample_function_and_method() -> None:
     assert tiaokuai.sample() == tiaokuai.Model.sample()
+
+
+def test_generate_people_and_their_metrics() -> None:
+    plain = tiaokuai.generate("district", 5, prefix="310113003")
+    model = tiaokuai.generate("district", 5, prefix="310113003", people=True)
+    assert not plain.people_metrics()[0]["secretaries"]
+    people = [r for r in model.records.values() if isinstance(r, tiaokuai.Person)]
+    assert len(people) > 100
+    # The street's principal units all have their principal but the marked vacancies.
+    area = model.at("2024-06-30").people_metrics()[0]
+    assert area["id"] == "310113003"
+    assert area["principal_units"] > 50 and area["community_workers"] > 0
+    assert area["vacancy_rate"] is not None and area["vacancy_rate"] < 0.1
+    assert model.at("2024-06-30").people_metrics("district")[0]["id"] == "310113"
+    with pytest.raises(tiaokuai.InvalidInputError):
+        model.people_metrics("province")
+    # history and meetings are the generator's other flags.
+    assert tiaokuai.generate("district", 5, prefix="310113003", meetings=True).meetings

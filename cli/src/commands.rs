@@ -499,11 +499,12 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { scale, seed, history, meetings, output } => {
+        Command::Generate { scale, seed, history, meetings, people, output } => {
             let output = model_output(output.as_deref())?;
             let model = tiaokuai::generate::GenerateOptions::new(scale.into(), seed)
                 .history(history)
                 .meetings(meetings)
+                .people(people)
                 .generate()?;
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
@@ -895,11 +896,43 @@ fn metrics(
         MetricsLevel::City => metrics.areas(Level::City),
         MetricsLevel::Urban => &metrics.comparison,
     };
+    // With people: each area gains its people metrics (`people`; not for the urban/rural comparison).
+    let people_level = match level {
+        MetricsLevel::Street => Some(Level::Street),
+        MetricsLevel::District => Some(Level::District),
+        MetricsLevel::City => Some(Level::City),
+        MetricsLevel::Urban => None,
+    };
+    let people = people_level.filter(|_| model.has_people()).map(|l| (l, tiaokuai::people::metrics(model)));
     let mut out = Out::for_format(format);
-    match format {
-        Format::Json => out.json(&areas)?,
-        Format::Csv => write_csv(areas, &mut out, formulas)?,
-        Format::Table => {
+    match (format, &people) {
+        (Format::Json | Format::Csv, Some((l, pm))) => {
+            let by_id: std::collections::HashMap<&str, &tiaokuai::people::PeopleArea> =
+                pm.areas(*l).iter().map(|a| (a.id.as_str(), a)).collect();
+            let mut rows = Vec::with_capacity(areas.len());
+            for area in areas {
+                let mut v = serde_json::to_value(area).map_err(|e| e.to_string())?;
+                let id = v.get("id").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+                if let (Some(obj), Some(p)) = (v.as_object_mut(), by_id.get(id.as_str())) {
+                    let mut p = serde_json::to_value(p).map_err(|e| e.to_string())?;
+                    if let Some(p) = p.as_object_mut() {
+                        for k in ["id", "name", "kind"] {
+                            p.remove(k);
+                        }
+                    }
+                    obj.insert("people".into(), p);
+                }
+                rows.push(v);
+            }
+            if format == Format::Json {
+                out.json(&rows)?;
+            } else {
+                write_csv(&rows, &mut out, formulas)?;
+            }
+        }
+        (Format::Json, None) => out.json(&areas)?,
+        (Format::Csv, None) => write_csv(areas, &mut out, formulas)?,
+        (Format::Table, _) => {
             let table = match level {
                 MetricsLevel::Street => metrics.to_table(Level::Street),
                 MetricsLevel::District => metrics.to_table(Level::District),
@@ -907,6 +940,10 @@ fn metrics(
                 MetricsLevel::Urban => metrics.comparison_table(),
             };
             out.text(&table.render())?;
+            if let Some((l, pm)) = &people {
+                out.text("\nPeople\n")?;
+                out.text(&pm.to_table(*l).render())?;
+            }
         }
     }
     out.done()?;

@@ -745,6 +745,12 @@ pub enum Command {
         /// few deliberate gaps for the M rules (deterministic by seed).
         #[arg(long)]
         meetings: bool,
+        /// People: a principal (secretary, head, director) with a decade of terms for every
+        /// Party organisation, government, department, agency and committee, 一肩挑 and
+        /// cross-appointments, community workers at 18 per 10,000 residents, a few marked
+        /// P-gaps (deterministic by seed; pseudonymous ids, no names).
+        #[arg(long)]
+        people: bool,
         /// Where to write the model: a JSON file (stdout when omitted or `-`), or a CSV
         /// bundle folder when the path ends in /. Written atomically, as for convert.
         #[arg(short, long)]

@@ -70,3 +70,36 @@ fn the_chain_names_each_steps_principal() {
     assert_eq!(v["steps"][0]["principal"]["person"], "p2");
     assert_eq!(v["steps"][1]["principal"]["person"], "p1");
 }
+
+/// `metrics` gains each area's people metrics when the model has people (JSON `people`,
+/// CSV `people.*` columns, a second table), and is unchanged without.
+#[test]
+fn metrics_gain_people_per_area_when_the_model_has_them() {
+    let v = json(&["metrics", FIXTURE]);
+    let st = &v[0]["people"];
+    assert_eq!((st["principal_units"].as_u64(), st["vacancies"].as_u64()), (Some(4), Some(1)), "{v}");
+    assert_eq!(st["vacancy_rate"], 0.25);
+    assert_eq!(st["community_workers"], 1);
+    let csv = run(&["metrics", FIXTURE, "--format", "csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("people.vacancies") && header.contains("people.secretary_tenure_years"), "{header}");
+    let table = run(&["metrics", FIXTURE]);
+    assert!(table.contains("People") && table.contains("25.0% (1/4)"), "{table}");
+    // Without people: no `people` key, no second table.
+    let plain = json(&["metrics", "tests/succession.json"]);
+    assert!(plain.as_array().unwrap().iter().all(|a| a.get("people").is_none()), "{plain}");
+    assert!(!run(&["metrics", "tests/succession.json"]).contains("People"));
+}
+
+/// `generate --people` writes people and `holds` links; without the flag there are none.
+#[test]
+fn generate_people_writes_people_only_when_asked() {
+    let with = run(&["generate", "--scale", "district", "--seed", "5", "--people"]);
+    let v: Value = serde_json::from_str(&with).unwrap();
+    assert!(v["people"].as_array().is_some_and(|p| p.len() > 1000));
+    assert!(v["links"].as_array().unwrap().iter().any(|l| l["kind"] == "holds" && l["post"] == "community_worker"));
+    let without: Value = serde_json::from_str(&run(&["generate", "--scale", "district", "--seed", "5"])).unwrap();
+    assert!(without.get("people").is_none());
+    let holds = v["links"].as_array().unwrap().iter().filter(|l| l["kind"] == "holds").count();
+    assert_eq!(v["links"].as_array().unwrap().len(), without["links"].as_array().unwrap().len() + holds);
+}

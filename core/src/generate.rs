@@ -193,12 +193,42 @@ pub struct GenerateOptions {
     /// its first meeting, except in about one street in ten (M002). Same seed, same
     /// meetings; the records and links are those of the model without meetings.
     pub meetings: bool,
+    /// People (issue #14): a principal for every Party organisation, government,
+    /// department, agency and residents'/villagers' committee (secretary, head or
+    /// director), with a decade of terms from 2012 (successors, re-appointments, 一肩挑 in
+    /// most villages and many communities, cross-appointment elsewhere), and community
+    /// workers on their career scale at the Shanghai ratio of 18 per 10,000 residents of
+    /// each township's `attrs.population`. Pseudonymous ids (`p-<unit or township>-<n>`), no
+    /// names. Deliberate P-gaps at small rates, marked on the `holds` link (or the
+    /// township) with `attrs.gaps`: `P001` on the last term of a post left vacant in
+    /// 2022–2023, `P002` on a second holder's overlapping term, `P003` on a grade outside
+    /// its band, `P004` on a township with too few workers, `P005` on the secretary's term
+    /// of a community Party organisation no member of which holds a post in its committee.
+    /// Same seed, same people; the other records and links are those of the model
+    /// without people, and without the flag the output is unchanged.
+    pub people: bool,
 }
 
 impl GenerateOptions {
     /// Options for a scale and a seed.
     pub fn new(scale: Scale, seed: u64) -> Self {
-        GenerateOptions { scale, seed, prefix: None, history: false, meetings: false }
+        GenerateOptions { scale, seed, prefix: None, history: false, meetings: false, people: false }
+    }
+
+    /// Gives the model people and their posts; see [`GenerateOptions::people`].
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::generate::{GenerateOptions, Scale};
+    /// let model = GenerateOptions::new(Scale::District, 1).people(true).generate()?;
+    /// assert!(model.has_people());
+    /// let plain = GenerateOptions::new(Scale::District, 1).generate()?;
+    /// assert!(!plain.has_people());
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn people(mut self, people: bool) -> Self {
+        self.people = people;
+        self
     }
 
     /// Gives the model dated history; see [`GenerateOptions::history`].
@@ -525,6 +555,9 @@ struct Generator<'d> {
     history: Option<Rng>,
     /// With `--meetings`: the random numbers of the meetings, a stream of their own.
     meetings: Option<Rng>,
+    /// With `--people`: the units to staff, collected as they are added (id, kind), and
+    /// staffed at the end of each division.
+    staff: Option<Vec<(String, UnitKind)>>,
 }
 
 fn short_place(name: &str) -> &str {
@@ -566,7 +599,11 @@ impl<'d> Generator<'d> {
         let links = (records as f64 * 1.6) as usize;
         let mut b = ModelBuilder::with_capacity(records, links);
         for e in &tree {
-            b.territory(crate::divisions::territory_spec(e))?;
+            let mut spec = crate::divisions::territory_spec(e);
+            if options.people && e.level == DivisionLevel::Township {
+                spec.attrs = Some(township_population_attrs(options.seed, e.id, spec.attrs.as_ref()));
+            }
+            b.territory(spec)?;
         }
         let meta = divisions.meta(
             prefix,
@@ -590,6 +627,7 @@ impl<'d> Generator<'d> {
             district_names: HashMap::new(),
             history: options.history.then(|| Rng::new(stream(options.seed, "history"))),
             meetings: options.meetings.then(|| Rng::new(stream(options.seed, "meetings"))),
+            staff: options.people.then(Vec::new),
         };
         for (id, name, list, category, _) in MATTERS {
             g.b.matter(MatterSpec::new(id, name, list).category(category))?;
@@ -635,6 +673,11 @@ impl<'d> Generator<'d> {
             && h.chance(0.08)
         {
             spec.validity = Self::history_validity(h);
+        }
+        if let Some(staff) = &mut self.staff
+            && staffed_kind(&spec.kind)
+        {
+            staff.push((spec.id.clone(), spec.kind.clone()));
         }
         self.b.unit(spec)
     }
@@ -688,7 +731,7 @@ impl<'d> Generator<'d> {
             self.link(&l.gov, &gov, LinkKind::Leads)?;
         }
         self.leaders.insert(e.id, Leaders { party, gov });
-        Ok(())
+        self.people_of(e.id, &[], None)
     }
 
     /// A district or county: committee, government, departments, union, and its matters.
@@ -729,6 +772,7 @@ impl<'d> Generator<'d> {
             self.add_link(LinkSpec::new(format!("{d}-{dept}"), matter, LinkKind::Responsible).role(role))?;
         }
         self.leaders.insert(d, Leaders { party, gov });
+        self.people_of(d, &[], None)?;
         self.district_names.insert(d, e.name);
         Ok(())
     }
@@ -1164,7 +1208,7 @@ impl<'d> Generator<'d> {
             projects = self.items(&mut rng, t, &jm, &gov, &communities, &units, &unit_pick)?;
         }
         self.meetings_of(t, &communities, projects)?;
-        Ok(())
+        self.people_of(t, &communities, Some(&gov))
     }
 
     /// With `--meetings`: the meetings of a street's communities (see [`GenerateOptions::meetings`]);
@@ -1453,5 +1497,266 @@ fn unit_name(
         (_, Sector::Foreign) => format!("{}（{city}）{}有限公司", rng.pick(FOREIGN_WORDS), rng.pick(FIRM_TRADES)),
         (_, Sector::StateOwned) => format!("{city}{place}{}{}有限公司", rng.pick(FIRM_WORDS), rng.pick(SOE_TRADES)),
         _ => format!("{city}{}{}有限公司", rng.pick(FIRM_WORDS), rng.pick(FIRM_TRADES)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// People (`--people`)
+// ---------------------------------------------------------------------------
+
+/// The units given a principal: the kinds rule P001 checks (Party organisations,
+/// governments, departments, agencies, residents' and villagers' committees).
+fn staffed_kind(kind: &UnitKind) -> bool {
+    kind.is_party_org()
+        || matches!(
+            kind,
+            UnitKind::Government
+                | UnitKind::Department
+                | UnitKind::DispatchedAgency
+                | UnitKind::ResidentsCommittee
+                | UnitKind::VillagersCommittee
+        )
+}
+
+/// Community workers per 10,000 residents (Shanghai community-worker measures, 2024; rule P004).
+const WORKERS_PER_10000: u64 = 18;
+
+/// A township's residents, and whether it is short of community workers (a P004 gap):
+/// drawn first from the township's people stream, so the territory (written before its
+/// units) and the workers (written with them) agree. Shanghai's streets and towns hold
+/// 40,000–160,000 residents, elsewhere 10,000–60,000.
+fn township_population(rng: &mut Rng, code: &str) -> (u64, bool) {
+    let (lo, hi) = if code.starts_with("31") { (40, 160) } else { (10, 60) };
+    let population = u64::from(rng.range(lo, hi)) * 1000 + u64::from(rng.below(1000));
+    (population, rng.chance(0.04))
+}
+
+/// The people stream of a division: its own, so the rest of the model is the same with
+/// and without people.
+fn people_rng(seed: u64, code: &str) -> Rng {
+    Rng::new(stream(seed, &format!("people:{code}")))
+}
+
+/// A township's attrs with `population` (and the `P004` gap marker when it is short).
+fn township_population_attrs(seed: u64, code: &str, attrs: Option<&Attrs>) -> Attrs {
+    let (population, short) = township_population(&mut people_rng(seed, code), code);
+    let mut map = attrs.map(Attrs::to_map).unwrap_or_default();
+    map.insert("population".into(), population.into());
+    if short {
+        map.insert("gaps".into(), serde_json::json!(["P004"]));
+    }
+    Attrs::from_map(&map)
+}
+
+/// A day of a year range (days 2–28, so the day before is in the same month).
+fn people_day(rng: &mut Rng, from: u32, to: u32) -> Date {
+    Date::new(rng.range(from, to), 1 + rng.below(12), 2 + rng.below(27)).expect("a day")
+}
+
+/// The day before a [`people_day`].
+fn day_before(d: Date) -> Date {
+    let (y, m, day) = (d.year(), d.month().unwrap_or(1), d.day().unwrap_or(2));
+    Date::new(y, m, day - 1).expect("a day of days 1-27")
+}
+
+impl<'d> Generator<'d> {
+    /// A new person `p-<code>-<n>` (pseudonymous, no name).
+    fn new_person(&mut self, code: &str, n: &mut u32) -> Result<String> {
+        *n += 1;
+        let id = format!("p-{code}-{n}");
+        self.b.person(crate::model::PersonSpec::new(&id))?;
+        Ok(id)
+    }
+
+    /// A `holds` link over `since`–`until`, marked with gap codes.
+    fn hold(
+        &mut self,
+        person: &str,
+        unit: &str,
+        holding: Holding,
+        since: Option<Date>,
+        until: Option<Date>,
+        codes: &[&str],
+    ) -> Result<()> {
+        let mut spec = LinkSpec::new(person, unit, LinkKind::Holds).holding(holding);
+        spec.validity = Validity::new(since, until);
+        if !codes.is_empty() {
+            spec.attrs = Some(gaps(codes));
+        }
+        self.b.link(spec)?;
+        Ok(())
+    }
+
+    /// A decade of terms in a unit's principal post: a first holder from 2012–2015; most
+    /// posts change hands once in 2016–2022 (a third of them to the same person,
+    /// re-appointed); about one post in a hundred is left vacant in 2022–2023 (`P001`) and
+    /// one in three hundred gets a second holder overlapping the first (`P002`). Returns
+    /// the current holder, or `None` when the post is vacant.
+    fn principal_terms(
+        &mut self,
+        rng: &mut Rng,
+        code: &str,
+        n: &mut u32,
+        unit: &str,
+        post: Post,
+        may_vacate: bool,
+    ) -> Result<Option<String>> {
+        let first = self.new_person(code, n)?;
+        let since = people_day(rng, 2012, 2015);
+        let vacant = may_vacate && rng.chance(0.01);
+        let mut current = first.clone();
+        let mut start = since;
+        if rng.chance(0.7) {
+            let change = people_day(rng, 2016, 2022);
+            self.hold(&first, unit, Holding::new(post.clone()), Some(since), Some(day_before(change)), &[])?;
+            current = if rng.chance(0.33) { first } else { self.new_person(code, n)? };
+            start = change;
+        }
+        if vacant {
+            let end = people_day(rng, 2022, 2023).max(start);
+            self.hold(&current, unit, Holding::new(post), Some(start), Some(end), &["P001"])?;
+            return Ok(None);
+        }
+        self.hold(&current, unit, Holding::new(post.clone()), Some(start), None, &[])?;
+        if rng.chance(0.003) {
+            let second = self.new_person(code, n)?;
+            let from = people_day(rng, 2023, 2023).max(start);
+            self.hold(&second, unit, Holding::new(post), Some(from), None, &["P002"])?;
+        }
+        Ok(Some(current))
+    }
+
+    /// With `--people`: staffs the units of a division collected since the last call (see
+    /// [`GenerateOptions::people`]). For a township, `communities` pairs each community's
+    /// Party organisation with its committee, and the township's community workers are
+    /// spread over the committees (or its government, `gov`, when there is none).
+    fn people_of(&mut self, code: &str, communities: &[PlannedCommunity], gov: Option<&str>) -> Result<()> {
+        let Some(staff) = self.staff.as_mut() else { return Ok(()) };
+        let staff = std::mem::take(staff);
+        let mut rng = people_rng(self.seed, code);
+        let (population, short) = township_population(&mut rng, code);
+        let mut n = 0u32;
+        let present: std::collections::HashSet<&str> = staff.iter().map(|(id, _)| id.as_str()).collect();
+        let mut paired: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut committees: Vec<String> = Vec::new();
+        for c in communities {
+            let committee = format!("{}-{}", c.id, if c.village { "vc" } else { "rc" });
+            let has_committee = present.contains(committee.as_str());
+            if has_committee {
+                committees.push(committee.clone());
+            }
+            let Some(party) = c.party.as_deref().filter(|_| has_committee) else { continue };
+            paired.insert(party.to_string());
+            paired.insert(committee.clone());
+            self.community_pair(&mut rng, code, &mut n, party, &committee, c.village)?;
+        }
+        for (id, kind) in &staff {
+            if !paired.contains(id) {
+                self.principal_terms(&mut rng, code, &mut n, id, crate::people::principal_post(kind), true)?;
+            }
+        }
+        if let Some(gov) = gov {
+            if committees.is_empty() {
+                committees.push(gov.to_string());
+            }
+            let need = (WORKERS_PER_10000 * population).div_ceil(10_000);
+            let workers = if short { need * 7 / 10 } else { need };
+            self.workers(&mut rng, code, &mut n, &committees, workers)?;
+        }
+        Ok(())
+    }
+
+    /// A community's Party organisation and committee: the secretary's terms; then either
+    /// "一肩挑" (the current secretary is also the director; most villages, many
+    /// communities), or a director of their own and a deputy secretary who is also deputy
+    /// director (交叉任职), or, in about one community in thirty, nobody in both (`P005`,
+    /// marked on the secretary's current term).
+    fn community_pair(
+        &mut self,
+        rng: &mut Rng,
+        code: &str,
+        n: &mut u32,
+        party: &str,
+        committee: &str,
+        village: bool,
+    ) -> Result<()> {
+        let no_cross = rng.chance(0.03);
+        let one_shoulder = !no_cross && rng.chance(if village { 0.6 } else { 0.4 });
+        // The secretary: first term 2012–2015, most change hands in 2016–2022 (the 2021 elections).
+        let first = self.new_person(code, n)?;
+        let since = people_day(rng, 2012, 2015);
+        let (secretary, start) = if rng.chance(0.7) {
+            let change = people_day(rng, 2016, 2022);
+            self.hold(&first, party, Holding::new(Post::Secretary), Some(since), Some(day_before(change)), &[])?;
+            let next = if rng.chance(0.33) { first } else { self.new_person(code, n)? };
+            (next, change)
+        } else {
+            (first, since)
+        };
+        let mark: &[&str] = if no_cross { &["P005"] } else { &[] };
+        self.hold(&secretary, party, Holding::new(Post::Secretary), Some(start), None, mark)?;
+        if one_shoulder {
+            // An earlier director, then the secretary as director too.
+            if start > since {
+                let director = self.new_person(code, n)?;
+                let end = day_before(start);
+                self.hold(&director, committee, Holding::new(Post::Director), Some(since), Some(end), &[])?;
+            }
+            return self.hold(&secretary, committee, Holding::new(Post::Director), Some(start), None, &[]);
+        }
+        self.principal_terms(rng, code, n, committee, Post::Director, !no_cross)?;
+        if !no_cross {
+            let deputy = self.new_person(code, n)?;
+            let from = people_day(rng, 2016, 2023);
+            self.hold(&deputy, party, Holding::new(Post::DeputySecretary), Some(from), None, &[])?;
+            self.hold(&deputy, committee, Holding::new(Post::DeputyDirector), Some(from), None, &[])?;
+        }
+        Ok(())
+    }
+
+    /// `count` community workers spread over `units` (a township's committees): in each
+    /// unit the first is in band `chief` (grades 7–18), the next two `deputy` (4–15), the
+    /// rest `other` (1–12); about one in two hundred has a grade outside its band (`P003`).
+    /// Channels: half from the grassroots, a third recruited openly, the rest assigned.
+    /// Terms start in 2012–2023; about one post in seven had a predecessor who left.
+    fn workers(&mut self, rng: &mut Rng, code: &str, n: &mut u32, units: &[String], count: u64) -> Result<()> {
+        let per_unit = count.div_ceil(units.len() as u64).max(1);
+        let mut left = count;
+        for unit in units {
+            for k in 0..per_unit.min(left) {
+                let band = match k {
+                    0 => Band::Chief,
+                    1 | 2 => Band::Deputy,
+                    _ => Band::Other,
+                };
+                let ((lo, hi), wrong) = match band {
+                    Band::Chief => ((7, 18), (1, 6)),
+                    Band::Deputy => ((4, 15), (16, 18)),
+                    _ => ((1, 12), (13, 18)),
+                };
+                let off_band = rng.chance(0.005);
+                let grade = if off_band { rng.range(wrong.0, wrong.1) } else { rng.range(lo, hi) };
+                let r = rng.unit();
+                let channel = if r < 0.5 {
+                    Channel::Grassroots
+                } else if r < 0.85 {
+                    Channel::OpenRecruitment
+                } else {
+                    Channel::Assigned
+                };
+                let since = people_day(rng, 2012, 2023);
+                if rng.chance(0.15) {
+                    let before = self.new_person(code, n)?;
+                    let from = people_day(rng, 2008, 2011);
+                    let h = Holding::new(Post::CommunityWorker).band(band).grade(lo as u8);
+                    self.hold(&before, unit, h.channel(Channel::Grassroots), Some(from), Some(day_before(since)), &[])?;
+                }
+                let person = self.new_person(code, n)?;
+                let h = Holding::new(Post::CommunityWorker).band(band).grade(grade as u8).channel(channel);
+                self.hold(&person, unit, h, Some(since), None, if off_band { &["P003"] } else { &[] })?;
+            }
+            left = left.saturating_sub(per_unit);
+        }
+        Ok(())
     }
 }

@@ -548,3 +548,85 @@ fn people_metrics_count_vacancies_tenure_one_shoulder_and_mixes() {
     let none = tiaokuai::people::metrics(&common::sample_without_people_or_meetings());
     assert!(none.townships.iter().all(|a| a.secretaries == 0 && a.vacancy_rate.is_none()));
 }
+
+// ---------------------------------------------------------------------------
+// The generator (`generate --people`)
+
+/// The ids a gap code marks: on a `holds` link, its unit (`to`) or, for P003, its person
+/// (`from`); on a record, the record.
+#[cfg(feature = "divisions")]
+fn marked(model: &Model, code: &str) -> std::collections::BTreeSet<String> {
+    let has = |a: Option<&Attrs>| {
+        a.and_then(|a| a.get("gaps")).and_then(|g| g.as_array().cloned()).is_some_and(|g| g.iter().any(|c| c == code))
+    };
+    let mut out = std::collections::BTreeSet::new();
+    for (_, l) in model.document_links() {
+        if l.kind == LinkKind::Holds && has(l.attrs.as_ref()) {
+            out.insert(model.id(if code == "P003" { l.from } else { l.to }).to_string());
+        }
+    }
+    for (n, t) in model.territories() {
+        if has(t.attrs.as_ref()) {
+            out.insert(model.id(n).to_string());
+        }
+    }
+    out
+}
+
+/// `generate --people`: the audit at a date finds exactly the P-gaps the generator marks,
+/// every principal unit but the marked vacancies has its principal, the workers meet the
+/// Shanghai ratio except in the marked townships, and villages are mostly 一肩挑.
+#[cfg(feature = "divisions")]
+#[test]
+fn generated_people_and_their_p_gaps_are_found_exactly() {
+    use std::collections::BTreeSet;
+    use tiaokuai::generate::{GenerateOptions, Scale};
+    // The first seed from 5 whose 13 townships include a short one (P004 is drawn per township, 4 %).
+    let (seed, full) = (5..30)
+        .map(|seed| (seed, GenerateOptions::new(Scale::District, seed).people(true).generate().unwrap()))
+        .find(|(_, m)| !marked(m, "P004").is_empty())
+        .expect("a seed with a P004 gap");
+    assert!(full.has_people());
+    let model = full.at("2024-06-30".parse().unwrap());
+    let report = model.audit(&Config::default());
+    for code in ["P001", "P002", "P003", "P004", "P005"] {
+        let found: BTreeSet<String> = report.findings_of(code).map(|f| f.subject.clone()).collect();
+        let want = marked(&full, code);
+        assert!(!want.is_empty(), "seed {seed} has {code} gaps");
+        assert_eq!(found, want, "{code}");
+    }
+    let pm = tiaokuai::people::metrics(&model);
+    let city = &pm.cities[0];
+    assert!(city.principal_units > 1000 && city.vacancies == marked(&full, "P001").len() as u64);
+    assert!(city.one_shoulder_rate.unwrap() > 0.3 && city.cross_appointment_rate.unwrap() > 0.9);
+    assert!(city.secretary_tenure_years.unwrap() > 1.0);
+    // Every township's workers meet 18 per 10,000 residents unless marked P004.
+    let short = marked(&full, "P004");
+    for t in &pm.townships {
+        let pop = full.record(full.node(&t.id).unwrap()).attrs().unwrap().get("population").unwrap().as_u64().unwrap();
+        assert_eq!(t.community_workers * 10_000 >= 18 * pop, !short.contains(&t.id), "{}", t.id);
+    }
+    assert_eq!(city.bands.iter().sum::<u64>(), city.community_workers);
+    // Same seed, same people.
+    let again = GenerateOptions::new(Scale::District, seed).people(true).generate().unwrap();
+    assert_eq!(again.to_json(), full.to_json());
+}
+
+/// Without `--people` the generator's output is byte for byte what it was before people
+/// existed (SHA-256 of `tiaokuai generate --scale district --seed 1` at commit 090fb2a),
+/// and with it the other records and links are those of the model without people.
+#[cfg(feature = "divisions")]
+#[test]
+fn generating_without_people_is_unchanged() {
+    use sha2::{Digest, Sha256};
+    use tiaokuai::generate::{GenerateOptions, Scale};
+    let plain = GenerateOptions::new(Scale::District, 1).generate().unwrap();
+    let json = plain.to_json();
+    let hex: String = Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, "63b67df6b6c59d6c99479409c26094eb409f9101a05707f4496cf26d610e8a09");
+    assert!(!plain.has_people());
+    let people = GenerateOptions::new(Scale::District, 1).people(true).generate().unwrap();
+    let holds = people.document_links().filter(|(_, l)| l.kind == LinkKind::Holds).count();
+    assert_eq!(people.link_count(), plain.link_count() + holds);
+    assert_eq!(people.len(), plain.len() + people.count(RecordType::Person));
+}

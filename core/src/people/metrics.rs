@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 
 use crate::audit::{Config, Context};
-use crate::model::{Band, Channel, LinkKind, Model, Node, Post, TerritoryKind, UnitKind};
+use crate::model::{Band, Channel, Level, LinkKind, Model, Node, Post, TerritoryKind, UnitKind};
+use crate::render::Table;
 
 /// The people counts of one area. Counts add up across areas; the rates are computed from them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -63,6 +64,72 @@ pub struct PeopleMetrics {
     pub districts: Vec<PeopleArea>,
     /// Cities containing them.
     pub cities: Vec<PeopleArea>,
+}
+
+impl PeopleMetrics {
+    /// The areas of a level: [`Level::Street`] for streets/towns, [`Level::District`],
+    /// [`Level::City`]; none for the other levels.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Level;
+    /// let pm = tiaokuai::people::metrics(&tiaokuai::Model::sample());
+    /// assert_eq!(pm.areas(Level::Street).len(), pm.townships.len());
+    /// assert!(pm.areas(Level::Country).is_empty());
+    /// ```
+    pub fn areas(&self, level: Level) -> &[PeopleArea] {
+        match level {
+            Level::Street => &self.townships,
+            Level::District => &self.districts,
+            Level::City => &self.cities,
+            _ => &[],
+        }
+    }
+
+    /// The areas of a level as a table for people: vacancies, secretaries' mean tenure,
+    /// 一肩挑 and cross-appointment rates, community workers with their band and channel mix.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Level;
+    /// let pm = tiaokuai::people::metrics(&tiaokuai::Model::sample());
+    /// assert!(pm.to_table(Level::Street).render().contains("vacancies"));
+    /// ```
+    pub fn to_table(&self, level: Level) -> Table {
+        let mut t = Table::new([
+            "id",
+            "name",
+            "kind",
+            "vacancies",
+            "secretary tenure (years)",
+            "一肩挑",
+            "cross-appointed",
+            "community workers",
+            "bands chief/deputy/other/-",
+            "channels grassroots/open/assigned/x/-",
+        ]);
+        for a in self.areas(level) {
+            let [c, d, o, n] = a.bands;
+            let [g, r, s, x, m] = a.channels;
+            t.row([
+                a.id.clone(),
+                a.name.clone(),
+                a.kind.clone(),
+                pct(a.vacancies, a.principal_units),
+                a.secretary_tenure_years.map_or_else(|| "-".to_string(), |y| format!("{y:.2}")),
+                pct(a.one_shoulder, a.villages),
+                pct(a.cross_appointed, a.led_committees),
+                a.community_workers.to_string(),
+                format!("{c}/{d}/{o}/{n}"),
+                format!("{g}/{r}/{s}/{x}/{m}"),
+            ]);
+        }
+        t
+    }
+}
+
+fn pct(n: u64, d: u64) -> String {
+    if d == 0 { "-".to_string() } else { format!("{:.1}% ({n}/{d})", 100.0 * n as f64 / d as f64) }
 }
 
 fn ratio(a: u64, b: u64) -> Option<f64> {

@@ -81,6 +81,19 @@ interface LibTiaokuai extends Library {
 
     int tiaokuai_model_timeline_json(Pointer model, byte[] options, SizeT len, PointerByReference outJson,
             Pointer outLen, PointerByReference outError);
+    // People and posts (issue #14).
+    int tiaokuai_model_holders_json(Pointer model, byte[] unit, SizeT unitLen, byte[] date, SizeT dateLen,
+            PointerByReference outJson, Pointer outLen, PointerByReference outError);
+
+    int tiaokuai_model_posts_json(Pointer model, byte[] person, SizeT personLen, byte[] date, SizeT dateLen,
+            PointerByReference outJson, Pointer outLen, PointerByReference outError);
+
+    int tiaokuai_model_tenure_json(Pointer model, byte[] person, SizeT personLen, byte[] unit, SizeT unitLen,
+            byte[] date, SizeT dateLen, PointerByReference outJson, Pointer outLen, PointerByReference outError);
+
+    int tiaokuai_model_redact_people(Pointer model, byte[] key, SizeT keyLen, PointerByReference outModel,
+            PointerByReference outError);
+
     // Case logs (issue #15).
     int tiaokuai_cases_json(Pointer model, byte[] logPath, SizeT logPathLen, byte[] options, SizeT optionsLen,
             PointerByReference outJson, Pointer outLen, PointerByReference outError);

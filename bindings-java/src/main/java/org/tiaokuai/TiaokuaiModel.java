@@ -486,6 +486,104 @@ public final class TiaokuaiModel implements AutoCloseable {
         });
     }
 
+    /** A bytes-and-length pair for an optional string: null with 0 when absent. */
+    private static byte[] bytesOrNull(Ffi.Utf8 u) {
+        return u == null ? null : u.bytes();
+    }
+
+    private static SizeT lenOrZero(Ffi.Utf8 u) {
+        return u == null ? new SizeT(0) : u.len();
+    }
+
+    /**
+     * Who holds which post in a unit at a date, as JSON: the array of {@code tiaokuai holders --format json}, one
+     * object per post held ({@code person}, {@code person_name}, {@code unit}, {@code unit_name}, {@code post},
+     * {@code principal}, {@code band}, {@code grade}, {@code channel}, {@code since}, {@code until}, {@code link},
+     * {@code uncertain}; absent keys were not given).
+     *
+     * @param unit the unit's id
+     * @param date the day asked about ({@code YYYY}, {@code YYYY-MM} or {@code YYYY-MM-DD}), or null for the
+     *     model's own date
+     * @return the posts held as JSON
+     * @throws TiaokuaiException {@code unknown_id}, {@code wrong_record_type} when it is not a unit,
+     *     {@code not_in_force} when the unit is out of force at the date, {@code invalid_date}
+     */
+    public String holdersJson(String unit, String date) {
+        Ffi.Utf8 u = Ffi.utf8(Objects.requireNonNull(unit, "unit"));
+        Ffi.Utf8 d = date == null ? null : Ffi.utf8(date);
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_model_holders_json(m, u.bytes(), u.len(), bytesOrNull(d), lenOrZero(d), out, len, err);
+            Ffi.check(rc, err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    /**
+     * Every post a person holds at a date (concurrent posts included), as JSON like {@link #holdersJson}.
+     *
+     * @param person the person's id
+     * @param date the day asked about, or null for the model's own date
+     * @return the posts as JSON
+     * @throws TiaokuaiException {@code unknown_id}, {@code wrong_record_type} when it is not a person,
+     *     {@code not_in_force}, {@code invalid_date}
+     */
+    public String postsJson(String person, String date) {
+        Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(person, "person"));
+        Ffi.Utf8 d = date == null ? null : Ffi.utf8(date);
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_model_posts_json(m, p.bytes(), p.len(), bytesOrNull(d), lenOrZero(d), out, len, err);
+            Ffi.check(rc, err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    /**
+     * Tenure up to a date per person, unit and post, as JSON: objects with {@code person}, {@code unit},
+     * {@code unit_name}, {@code post}, {@code terms}, {@code days} (null when unknown), {@code years},
+     * {@code since}, {@code current}.
+     *
+     * @param person one person's id, or null for every person
+     * @param unit one unit's id, or null for every unit
+     * @param date the day asked about, or null for the model's own date
+     * @return the tenure as JSON
+     * @throws TiaokuaiException {@code unknown_id} or {@code wrong_record_type} for an id naming no person (no
+     *     unit), {@code invalid_date}
+     */
+    public String tenureJson(String person, String unit, String date) {
+        Ffi.Utf8 p = person == null ? null : Ffi.utf8(person);
+        Ffi.Utf8 u = unit == null ? null : Ffi.utf8(unit);
+        Ffi.Utf8 d = date == null ? null : Ffi.utf8(date);
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_model_tenure_json(m, bytesOrNull(p), lenOrZero(p), bytesOrNull(u), lenOrZero(u),
+                    bytesOrNull(d), lenOrZero(d), out, len, err);
+            Ffi.check(rc, err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    /**
+     * The model with its people redacted ({@code tiaokuai convert --redact-people}): names dropped, every person's
+     * id replaced by {@code p-} and the first 16 hex digits of HMAC-SHA256(key, id) everywhere it appears, so files
+     * redacted with the same key still join. This model is not changed.
+     *
+     * @param key the secret key (UTF-8; keep it as secret as the names)
+     * @return a new model
+     * @throws TiaokuaiException {@code invalid} for an empty key
+     */
+    public TiaokuaiModel redactPeople(String key) {
+        Ffi.Utf8 k = Ffi.utf8(Objects.requireNonNull(key, "key"));
+        return with(m -> open((out, err) -> C.tiaokuai_model_redact_people(m, k.bytes(), k.len(), out, err)));
+    }
+
     /**
      * The timeline: the metrics and the findings counted by rule at a series of dates, as JSON
      * {@code {"rules": ["C001", …], "rows": [{"date", "day", "errors", "warnings", "infos", "findings":

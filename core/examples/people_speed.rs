@@ -1,0 +1,109 @@
+//! People at scale (issue #14): the generator's model with and without `--people`
+//! (same seed, same structure), measured in one run, alternating A and B so a loaded
+//! machine slows both alike:
+//!
+//! - **load**: `Model::load` of each written JSON (median of 3), and the ratio;
+//! - **chain**: the leadership chain of the same units in both (ns per chain; with
+//!   people each step names its principal);
+//! - **audit**: the people model audited with the P rules on and off (what P001–P005
+//!   add), and the model without people likewise (the P rules return at once: it pays
+//!   nothing).
+//!
+//! `cargo run --release -p tiaokuai --example people_speed -- [district|city|national] [SEED]`
+
+use std::time::Instant;
+
+use tiaokuai::generate::{GenerateOptions, Scale};
+use tiaokuai::{Config, Line, Model, RecordType};
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn secs(f: impl FnOnce()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64()
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let scale: Scale = args.next().as_deref().unwrap_or("city").parse()?;
+    let seed: u64 = args.next().as_deref().unwrap_or("2024").parse()?;
+    let dir = std::env::temp_dir().join(format!("tiaokuai-people-speed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (a_path, b_path) = (dir.join("plain.json"), dir.join("people.json"));
+    let t = Instant::now();
+    GenerateOptions::new(scale, seed).generate()?.save(&a_path)?;
+    let gen_a = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    GenerateOptions::new(scale, seed).people(true).generate()?.save(&b_path)?;
+    let gen_b = t.elapsed().as_secs_f64();
+    let (mut la, mut lb) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        la.push(secs(|| drop(Model::load(&a_path))));
+        lb.push(secs(|| drop(Model::load(&b_path))));
+    }
+    let (la, lb) = (median(la), median(lb));
+    let a = Model::load(&a_path)?;
+    let b = Model::load(&b_path)?;
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "{scale} seed {seed}: without people {} records, {} links; with people {} records ({} people), {} links",
+        a.len(),
+        a.link_count(),
+        b.len(),
+        b.count(RecordType::Person),
+        b.link_count()
+    );
+    println!("generate+save: {gen_a:.2} s without, {gen_b:.2} s with people");
+    println!("load: {la:.3} s without, {lb:.3} s with people: ratio {:.3}", lb / la);
+    let units: Vec<String> = a.units().step_by(97).take(10_000).map(|(n, _)| a.id(n).to_string()).collect();
+    let chain = |m: &Model| {
+        secs(|| {
+            for u in &units {
+                std::hint::black_box(m.chain(u, Line::Leadership).ok());
+            }
+        }) / units.len() as f64
+    };
+    let (mut ca, mut cb) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        ca.push(chain(&a));
+        cb.push(chain(&b));
+    }
+    let (ca, cb) = (median(ca), median(cb));
+    println!(
+        "chain ({} units): {:.0} ns without, {:.0} ns with principals: ratio {:.3}",
+        units.len(),
+        ca * 1e9,
+        cb * 1e9,
+        cb / ca
+    );
+    let on = Config::default();
+    let off = Config::from_json_str(
+        r#"{"rules": {"P001": "off", "P002": "off", "P003": "off", "P004": "off", "P005": "off"}}"#,
+    )?;
+    let audit = |m: &Model, c: &Config| secs(|| drop(std::hint::black_box(m.audit(c))));
+    let (mut b_on, mut b_off, mut a_on, mut a_off) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..3 {
+        b_on.push(audit(&b, &on));
+        b_off.push(audit(&b, &off));
+        a_on.push(audit(&a, &on));
+        a_off.push(audit(&a, &off));
+    }
+    let (b_on, b_off, a_on, a_off) = (median(b_on), median(b_off), median(a_on), median(a_off));
+    println!(
+        "audit with people: {:.0} ms P rules on, {:.0} ms off: the P rules add {:.1} %",
+        b_on * 1e3,
+        b_off * 1e3,
+        (b_on / b_off - 1.0) * 100.0
+    );
+    println!(
+        "audit without people: {:.0} ms P rules on, {:.0} ms off: ratio {:.3}",
+        a_on * 1e3,
+        a_off * 1e3,
+        a_on / a_off
+    );
+    Ok(())
+}
