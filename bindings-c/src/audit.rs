@@ -186,7 +186,7 @@ fn timeline_options(model: &tiaokuai::Model, text: Option<&str>) -> Result<(Vec<
             }
         }
     }
-    Ok((timeline_dates(model, dates[0], dates[1], every)?, config))
+    Ok((timeline_dates(model, &config, dates[0], dates[1], every)?, config))
 }
 
 /// The timeline: the metrics and the findings counted by rule at a series of

@@ -22,10 +22,7 @@ pub(crate) fn options(max_bytes: Option<u64>) -> LoadOptions {
 
 /// The number of records a model's view holds (every record when it is read with every record counting).
 pub(crate) fn view_len(m: &Model) -> usize {
-    [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item]
-        .into_iter()
-        .map(|t| m.count(t))
-        .sum()
+    RecordType::ALL.iter().map(|&t| m.count(t)).sum()
 }
 
 /// A date argument: ``"2017"``, ``"2017-05"``, ``"2017-05-03"`` or a ``datetime.date`` (a

@@ -115,7 +115,7 @@ pub(crate) fn timeline(
     };
     let from = from.filter(|d| !d.is_none()).map(date_arg).transpose()?;
     let to = to.filter(|d| !d.is_none()).map(date_arg).transpose()?;
-    let dates = tiaokuai::time::timeline_dates(model, from, to, every)?;
+    let dates = tiaokuai::time::timeline_dates(model, &config, from, to, every)?;
     let model = Arc::clone(model);
     let inner = py.detach(move || model.timeline(&config, &dates));
     Ok(PyTimeline { inner: Arc::new(inner) })

@@ -82,7 +82,7 @@ def test_ten_thousand_load_audit_cycles_keep_memory_flat() -> None:
 
 
 def test_sample_load_audit_cycles_keep_memory_flat() -> None:
-    # The embedded sample (781 records and 483 people, 1,957 links at its date; a few ms a cycle):
+    # The embedded sample (1,264 records, 483 of them people, 1,957 links at its date; a few ms a cycle):
     # one leaked model or report would be hundreds of kilobytes.
     text = (ROOT / "data" / "samples" / "baoshan.json").read_text(encoding="utf-8")
 

@@ -846,7 +846,7 @@ fn timeline(
     no_at("timeline")?;
     let model = load(file)?;
     let config = load_config(config)?;
-    let dates = tiaokuai::time::timeline_dates(model, from, to, every)?;
+    let dates = tiaokuai::time::timeline_dates(model, &config, from, to, every)?;
     let threads = match THREADS.get().copied().flatten() {
         Some(0) => std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
         Some(n) => n,
@@ -1223,10 +1223,8 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
     let mut s = Stats {
         name: model.title(),
         at: model.date().map(|d| d.to_string()),
-        records: [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item]
-            .iter()
-            .map(|&t| model.count(t))
-            .sum(),
+        // Every record, people included (as `validate` counts them).
+        records: RecordType::ALL.iter().map(|&t| model.count(t)).sum(),
         links: model.count_links(),
         by_type: BTreeMap::new(),
         territories_by_kind: BTreeMap::new(),
@@ -1234,8 +1232,11 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
         units_by_level: BTreeMap::new(),
         links_by_kind: BTreeMap::new(),
     };
-    for t in [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item] {
-        s.by_type.insert(t.array().to_string(), model.count(t));
+    for t in RecordType::ALL {
+        // `people` only when the model has some: a model without people prints what it did.
+        if t != RecordType::Person || model.count(t) > 0 {
+            s.by_type.insert(t.array().to_string(), model.count(t));
+        }
     }
     // Counted by borrowed words, then named: no allocation per record.
     fn named(counts: BTreeMap<&str, usize>) -> BTreeMap<String, usize> {

@@ -776,7 +776,7 @@ pub fn areas_table(areas: &[Area]) -> Table {
 /// use tiaokuai::{Config, Model, time::Every};
 /// let model = Model::sample();
 /// let (from, to) = ("2014".parse().ok(), "2016".parse().ok());
-/// let dates = tiaokuai::time::timeline_dates(&model, from, to, Some(Every::Year))?;
+/// let dates = tiaokuai::time::timeline_dates(&model, &Config::default(), from, to, Some(Every::Year))?;
 /// let t = tiaokuai::table::timeline_table(&model.timeline(&Config::default(), &dates));
 /// assert_eq!(t.rows(), 3);
 /// assert_eq!(t.columns()[0].name, "date");

@@ -37,9 +37,7 @@ impl Rng {
 fn random_dated(seed: u64) -> Model {
     let mut doc: Value = serde_json::from_str(tiaokuai::SAMPLE_JSON).unwrap();
     doc.as_object_mut().unwrap().remove("meta");
-    // Without the sample's meetings: see the KNOWN GAP below (the periods do not follow
-    // meeting days yet). Its people stay: their terms are links, dated at random too.
-    doc.as_object_mut().unwrap().remove("meetings");
+    // Its people and meetings stay: the terms are links, dated at random too.
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     for array in ["units", "links"] {
         for rec in doc[array].as_array_mut().unwrap() {
@@ -97,12 +95,12 @@ fn check_timeline(model: &Model, dates: &[Date]) {
 #[test]
 fn timeline_rows_equal_full_audits_of_the_views() {
     let sample = Model::sample();
-    let years = timeline_dates(&sample, Some(d("2014")), Some(d("2024")), Some(Every::Year)).unwrap();
+    let years = timeline_dates(&sample, &Config::default(), Some(d("2014")), Some(d("2024")), Some(Every::Year)).unwrap();
     assert_eq!(years.len(), 11);
     check_timeline(&sample, &years);
     for seed in 1..=3 {
         let model = random_dated(seed);
-        let changes = timeline_dates(&model, Some(d("2015-06-15")), Some(d("2019")), None).unwrap();
+        let changes = timeline_dates(&model, &Config::default(), Some(d("2015-06-15")), Some(d("2019")), None).unwrap();
         assert_eq!(changes[0], d("2015-06-15"), "the span's first day comes first");
         assert!(changes.len() > 5, "seed {seed}: {} days", changes.len());
         check_timeline(&model, &changes);
@@ -112,7 +110,7 @@ fn timeline_rows_equal_full_audits_of_the_views() {
 #[test]
 fn the_sample_timeline_shows_coverage_rising() {
     let sample = Model::sample();
-    let years = timeline_dates(&sample, Some(d("2014")), Some(d("2024")), Some(Every::Year)).unwrap();
+    let years = timeline_dates(&sample, &Config::default(), Some(d("2014")), Some(d("2024")), Some(Every::Year)).unwrap();
     let t = sample.timeline(&Config::default(), &years);
     let cov: Vec<f64> = t.rows.iter().map(|r| r.counts.rates().org_coverage.unwrap()).collect();
     assert!(cov.windows(2).all(|w| w[0] <= w[1]), "{cov:?}");
@@ -123,15 +121,15 @@ fn the_sample_timeline_shows_coverage_rising() {
 fn timeline_dates_step_by_period_ends_and_changes() {
     let m = Model::sample();
     let s = |v: Vec<Date>| v.iter().map(|d| d.to_string()).collect::<Vec<_>>();
-    let q = timeline_dates(&m, Some(d("2019-02")), Some(d("2020-01-15")), Some(Every::Quarter)).unwrap();
+    let q = timeline_dates(&m, &Config::default(), Some(d("2019-02")), Some(d("2020-01-15")), Some(Every::Quarter)).unwrap();
     assert_eq!(s(q), ["2019-03", "2019-06", "2019-09", "2019-12", "2020-03"]);
-    let mo = timeline_dates(&m, Some(d("2019-11-30")), Some(d("2020-01")), Some(Every::Month)).unwrap();
+    let mo = timeline_dates(&m, &Config::default(), Some(d("2019-11-30")), Some(d("2020-01")), Some(Every::Month)).unwrap();
     assert_eq!(s(mo), ["2019-11", "2019-12", "2020-01"]);
-    let y = timeline_dates(&m, Some(d("2019-07-01")), Some(d("2020")), Some(Every::Year)).unwrap();
+    let y = timeline_dates(&m, &Config::default(), Some(d("2019-07-01")), Some(d("2020")), Some(Every::Year)).unwrap();
     assert_eq!(s(y), ["2019", "2020"]);
     // Without a step: the change days within the span.
     let all = change_days(&m);
-    let within = timeline_dates(&m, None, Some(d("2016")), None).unwrap();
+    let within = timeline_dates(&m, &Config::default(), None, Some(d("2016")), None).unwrap();
     assert_eq!(within, all.iter().copied().filter(|&x| x <= d("2016-12-31")).collect::<Vec<_>>());
     for (from, to, every) in [
         (Some("2020"), Some("2019"), Some(Every::Year)),
@@ -140,7 +138,7 @@ fn timeline_dates_step_by_period_ends_and_changes() {
         (Some("0001"), Some("9999"), Some(Every::Month)),
         (Some("2020-01-02"), Some("2020-01-01"), None),
     ] {
-        let e = timeline_dates(&m, from.map(d), to.map(d), every).unwrap_err();
+        let e = timeline_dates(&m, &Config::default(), from.map(d), to.map(d), every).unwrap_err();
         assert!(matches!(e, tiaokuai::Error::Invalid { .. }), "{from:?} {to:?}: {e}");
     }
 }
@@ -169,6 +167,24 @@ fn check_periods(model: &Model, from: Option<&str>, to: Option<&str>) {
         .into_iter()
         .filter(|&x| start.is_none_or(|s| x >= s) && end.is_none_or(|e| x <= e))
         .collect();
+    // Independently of change_days: each meeting's day, and the end of every calendar
+    // year the meetings span and the one after (the M rules read both).
+    let meeting_days: Vec<Date> = model.meetings().iter().map(|m| m.date.first_day()).collect();
+    if let (Some(a), Some(b)) = (meeting_days.iter().min(), meeting_days.iter().max()) {
+        probes.extend((a.year()..=b.year() + 1).filter_map(|y| Date::new(y, 12, 31)));
+    }
+    probes.extend(meeting_days);
+    // And the day each project's evaluation falls due (M003: its end more than 180 days behind).
+    for (_, item) in model.items() {
+        if let (tiaokuai::ItemList::Project, Some(end)) = (&item.list, item.validity.until) {
+            let mut due = end.last_day();
+            for _ in 0..=config.thresholds.evaluation_within_days {
+                due = due.next_day().unwrap();
+            }
+            probes.push(due);
+        }
+    }
+    probes.retain(|&x| start.is_none_or(|s| x >= s) && end.is_none_or(|e| x <= e));
     probes.extend(start);
     probes.extend(end);
     let between: Vec<Date> = probes.iter().filter_map(|x| x.prev_day()).collect();
@@ -196,12 +212,10 @@ fn check_periods(model: &Model, from: Option<&str>, to: Option<&str>) {
 
 #[test]
 fn findings_with_periods_hold_exactly_on_the_days_the_audit_finds_them() {
-    // KNOWN GAP (reported with the sample's meetings, issue #15): the periods are judged on
-    // the days records and links change, not on the days meetings are held or M001/M003
-    // fall due, so the M rules' periods can be off; the sample is checked without its
-    // meetings (and people) until the periods learn those days.
-    let sample = common::sample_without_people_or_meetings();
-    check_periods(&sample, Some("2014"), Some("2024"));
+    // The sample whole: its people's terms and its meetings (whose days and year ends the
+    // periods must follow for the M rules), and without them.
+    check_periods(&Model::sample(), Some("2014"), Some("2024"));
+    check_periods(&common::sample_without_people_or_meetings(), Some("2014"), Some("2024"));
     check_periods(&random_dated(7), None, None);
     check_periods(&random_dated(8), Some("2016-02-29"), Some("2018-06"));
 }
@@ -255,8 +269,9 @@ fn generated_history_dates_a_fifth_of_the_links_and_keeps_the_structure() {
     };
     assert_eq!(ends(&dated), ends(&plain));
     // Its timeline changes over the years.
-    let years = timeline_dates(&dated, Some(d("2008")), Some(d("2024")), Some(Every::Year)).unwrap();
+    let years = timeline_dates(&dated, &Config::default(), Some(d("2008")), Some(d("2024")), Some(Every::Year)).unwrap();
     let t = dated.timeline(&Config::default(), &years);
     assert_ne!(t.rows[0].counts, t.rows[16].counts);
     check_timeline(&dated, &years[..3]);
 }
+

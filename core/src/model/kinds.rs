@@ -477,6 +477,17 @@ pub enum RecordType {
 }
 
 impl RecordType {
+    /// Every record type, in the order of the format's arrays.
+    ///
+    /// ```
+    /// use tiaokuai::RecordType;
+    /// let model = tiaokuai::Model::sample();
+    /// let records: usize = RecordType::ALL.iter().map(|&t| model.count(t)).sum();
+    /// assert!(records > model.count(RecordType::Unit));
+    /// ```
+    pub const ALL: [RecordType; 5] =
+        [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item, RecordType::Person];
+
     /// The lower-case name used in messages (`territory`, `unit`, `matter`, `item`, `person`).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -262,6 +262,34 @@ impl Date {
         let before_month: i64 = (1..m).map(|mm| i64::from(days_in_month(y as u32, mm as u32))).sum();
         before_year + before_month + day - 1
     }
+
+    /// The day with day number `n` ([`Date::days`]), if it is within years 0001–9999.
+    pub(crate) fn from_days(n: i64) -> Option<Date> {
+        let start = |y: i64| {
+            let py = y - 1;
+            py * 365 + py / 4 - py / 100 + py / 400
+        };
+        if n < 0 {
+            return None;
+        }
+        let mut y = n * 400 / 146_097 + 1;
+        while y > 1 && start(y) > n {
+            y -= 1;
+        }
+        while start(y + 1) <= n {
+            y += 1;
+        }
+        if y > 9999 {
+            return None;
+        }
+        let mut rest = n - start(y);
+        let mut m = 1;
+        while m < 12 && rest >= i64::from(days_in_month(y as u32, m)) {
+            rest -= i64::from(days_in_month(y as u32, m));
+            m += 1;
+        }
+        Date::new(y as u32, m, u32::try_from(rest).ok()? + 1)
+    }
 }
 
 impl FromStr for Date {

@@ -8,8 +8,9 @@
 //! - [`mod@history`]: one record's story.
 //!
 //! The timeline and the periods evaluate the model at the days on which something changes
-//! ([`change_days`]): between two of them every record and link keeps its status, so nothing
-//! else can change an answer.
+//! ([`audit_change_days`]): between two of them every record and link keeps its status,
+//! no meeting happens, no year ends and no project's evaluation falls due, so nothing else
+//! can change an answer.
 
 pub mod history;
 pub mod periods;
@@ -21,12 +22,14 @@ pub use periods::{HeldFinding, Period, PeriodReport, audit_over};
 pub use succession::{Resolution, Succession, resolve};
 pub use timeline::{Every, Timeline, TimelineRow, timeline, timeline_dates};
 
-use crate::model::{Date, Model, Validity};
+use crate::Config;
+use crate::model::{Date, ItemList, Model, Record, Validity};
 
 /// The days on which some record or link of the document changes status, sorted and
 /// without repeats: for each `since`, its first day (it may be in force) and last day (it
 /// is); for each `until`, the day after its first day (it may have ended) and the day
-/// after its last day (it has). A full date gives one day for each.
+/// after its last day (it has). A full date gives one day for each. (The days on which
+/// an audit can change are [`audit_change_days`].)
 ///
 /// # Example
 /// ```
@@ -62,4 +65,73 @@ pub fn change_days(model: &Model) -> Vec<Date> {
     days.sort_unstable();
     days.dedup();
     days
+}
+
+/// The days on which an audit of the document under `config` can change: the
+/// [`change_days`] of its records and links, and with meetings also each meeting's (first)
+/// day, from which it has happened (M001, M002, M004); every 31 December from the first
+/// meeting's year to the year after the document's last date, the day a calendar year is
+/// complete (M001); and the first day on which a project's end is more than
+/// `thresholds.evaluation_within_days` behind (M003). Between two of them every finding
+/// and metric stays the same; the timeline and the periods evaluate these days.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Config, Model, time::audit_change_days};
+/// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+///   "territories": [{"id": "c", "name": "友谊一村", "kind": "community"}],
+///   "items": [{"id": "p", "name": "加装电梯", "list": "project", "since": "2023-03", "until": "2023-06-30"}],
+///   "meetings": [{"id": "m", "kind": "hearing", "territory": "c", "date": "2023-02-20", "topics": ["p"]}]}"#)?;
+/// let days: Vec<String> = audit_change_days(&model, &Config::default()).iter().map(|d| d.to_string()).collect();
+/// // The hearing, the project's bounds, the year ends, and M003 due 181 days after its end.
+/// assert_eq!(days, ["2023-02-20", "2023-03-01", "2023-03-31", "2023-07-01", "2023-12-28", "2023-12-31", "2024-12-31"]);
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn audit_change_days(model: &Model, config: &Config) -> Vec<Date> {
+    let mut days = change_days(model);
+    let meetings = model.meetings();
+    if meetings.is_empty() {
+        return days;
+    }
+    let (mut first, mut last) = (u32::MAX, 0);
+    for m in meetings.iter() {
+        days.push(m.date.first_day());
+        first = first.min(m.date.year());
+        last = last.max(m.date.last_day().year());
+    }
+    let within = i64::from(config.thresholds.evaluation_within_days);
+    for (_, r) in model.document_records() {
+        if let Record::Item(item) = r
+            && item.list == ItemList::Project
+            && let Some(end) = item.validity.until
+        {
+            days.extend(Date::from_days(end.last_day().days() + within + 1));
+        }
+    }
+    last = days.iter().map(|d| d.year()).max().unwrap_or(last).max(last);
+    days.extend((first..=last.saturating_add(1)).filter_map(|y| Date::new(y, 12, 31)));
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_go_back_to_their_days() {
+        for text in ["0001-01-01", "1999-12-31", "2000-02-29", "2023-03-01", "2024-12-31", "9999-12-31"] {
+            let d: Date = text.parse().unwrap();
+            assert_eq!(Date::from_days(d.days()), Some(d), "{text}");
+        }
+        let mut d: Date = "2019-12-25".parse().unwrap();
+        for _ in 0..800 {
+            let next = d.next_day().unwrap();
+            assert_eq!(Date::from_days(d.days() + 1), Some(next), "after {d}");
+            d = next;
+        }
+        assert_eq!(Date::from_days(-1), None);
+        assert_eq!(Date::from_days("9999-12-31".parse::<Date>().unwrap().days() + 1), None);
+    }
 }

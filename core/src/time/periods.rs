@@ -1,7 +1,7 @@
 //! The audit over a span of dates: each finding once, with the periods in which it held.
 //!
 //! The model is evaluated at the start of the span and at every day within it on which
-//! something changes ([`super::change_days`]); a finding holds from the first of those
+//! something changes ([`super::audit_change_days`]); a finding holds from the first of those
 //! days it is found at through the day before the first one it is no longer found at.
 //! Findings are the same finding at two dates when their rule, subject and street/town
 //! are the same. Each finding's message and evidence are those of the first day it is
@@ -151,7 +151,7 @@ pub fn audit_over(model: &Model, config: &Config, from: Option<Date>, to: Option
         return Err(invalid(format!("--to {b} is before --from {a}")));
     }
     let (start, end) = (from.map(Date::first_day), to.map(Date::last_day));
-    let changes = super::change_days(model);
+    let changes = super::audit_change_days(model, config);
     // The days evaluated, and the first day of the period each stands for (`None`: open).
     let mut days: Vec<(Date, Option<Date>)> = Vec::new();
     match start {
@@ -181,7 +181,10 @@ pub fn audit_over(model: &Model, config: &Config, from: Option<Date>, to: Option
     let mut held: HashMap<FindingKey, Held> = HashMap::new();
     let mut prev: Vec<FindingKey> = Vec::new();
     for (i, &(day, label)) in days.iter().enumerate() {
-        let (_, keys) = keys_only(&model.at(day), config);
+        let (_, mut keys) = keys_only(&model.at(day), config);
+        // One rule can find the same subject at one street/town twice (M004: two meetings of
+        // one community on days its convener was not in force): one finding, one set of periods.
+        keys.dedup();
         // Keys are sorted: walk both lists to see what started and what ended.
         let (mut a, mut b) = (0, 0);
         while a < prev.len() || b < keys.len() {

@@ -14,7 +14,7 @@
 //!   "units": [{"id": "a", "name": "A 公司", "kind": "enterprise", "sector": "private", "located_in": "s"},
 //!             {"id": "a-party", "name": "A 公司党支部", "kind": "party_branch", "sector": "party", "since": "2017-03-01"}],
 //!   "links": [{"from": "a-party", "to": "a", "kind": "party_org_of", "since": "2017-03-01"}]}"#)?;
-//! let dates = timeline_dates(&model, Some("2015".parse()?), Some("2018".parse()?), Some(Every::Year))?;
+//! let dates = timeline_dates(&model, &Config::default(), Some("2015".parse()?), Some("2018".parse()?), Some(Every::Year))?;
 //! let t = timeline(&model, &Config::default(), &dates, 1);
 //! let coverage: Vec<Option<f64>> = t.rows.iter().map(|r| r.counts.rates().org_coverage).collect();
 //! assert_eq!(coverage, [Some(0.0), Some(0.0), Some(1.0), Some(1.0)]);
@@ -85,7 +85,7 @@ const RATES: [(&str, Rate); 5] = [
 
 /// The dates of a timeline. With `every`, each year, quarter or month from `from`
 /// to `to` (both needed), as reduced dates (period ends). Without it, every day on
-/// which something changes ([`super::change_days`]) within `from`..`to`, after
+/// an audit under `config` can change ([`super::audit_change_days`]) within `from`..`to`, after
 /// `from`'s first day itself when it is given.
 ///
 /// # Errors
@@ -94,14 +94,20 @@ const RATES: [(&str, Rate); 5] = [
 ///
 /// # Example
 /// ```
-/// use tiaokuai::{Model, time::{Every, timeline_dates}};
+/// use tiaokuai::{Config, Model, time::{Every, timeline_dates}};
 /// let model = Model::sample();
-/// let q = timeline_dates(&model, Some("2019-02".parse()?), Some("2019-12-31".parse()?), Some(Every::Quarter))?;
+/// let q = timeline_dates(&model, &Config::default(), Some("2019-02".parse()?), Some("2019-12-31".parse()?), Some(Every::Quarter))?;
 /// let q: Vec<String> = q.iter().map(|d| d.to_string()).collect();
 /// assert_eq!(q, ["2019-03", "2019-06", "2019-09", "2019-12"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn timeline_dates(model: &Model, from: Option<Date>, to: Option<Date>, every: Option<Every>) -> Result<Vec<Date>> {
+pub fn timeline_dates(
+    model: &Model,
+    config: &Config,
+    from: Option<Date>,
+    to: Option<Date>,
+    every: Option<Every>,
+) -> Result<Vec<Date>> {
     let invalid = |message: String| Error::Invalid { what: "timeline".to_string(), message };
     if let (Some(a), Some(b)) = (from, to)
         && b.last_day() < a.first_day()
@@ -114,7 +120,7 @@ pub fn timeline_dates(model: &Model, from: Option<Date>, to: Option<Date>, every
         let mut dates: Vec<Date> = start.into_iter().collect();
         let end = to.map(Date::last_day);
         dates.extend(
-            super::change_days(model)
+            super::audit_change_days(model, config)
                 .into_iter()
                 .filter(|&d| start.is_none_or(|s| d > s) && end.is_none_or(|e| d <= e)),
         );
