@@ -400,7 +400,10 @@ fn stats_as_json() {
     let s = json(&["stats", "--format", "json"]);
     assert_eq!(s["records"], 1264, "people count as records, as validate counts them");
     assert_eq!(s["links"], 1957);
-    assert_eq!(s["by_type"], serde_json::json!({"items": 20, "matters": 14, "people": 483, "territories": 215, "units": 532}));
+    assert_eq!(
+        s["by_type"],
+        serde_json::json!({"items": 20, "matters": 14, "people": 483, "territories": 215, "units": 532})
+    );
     let by_kind: u64 = s["units_by_kind"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
     assert_eq!(by_kind, 532);
     let by_level: u64 = s["units_by_level"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();

@@ -203,7 +203,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if parts.iter().any(|p| p == "timeline-once") {
         // For the national model, where eleven audits take minutes: one audit at a date,
         // the timeline once, one static audit, one thread, alternately.
-        let years = timeline_dates(&model, &Config::default(), Some("2014".parse()?), Some("2024".parse()?), Some(Every::Year))?;
+        let years = timeline_dates(
+            &model,
+            &Config::default(),
+            Some("2014".parse()?),
+            Some("2024".parse()?),
+            Some(Every::Year),
+        )?;
         let one = secs(|| drop(std::hint::black_box(at.audit(&config))));
         let t = secs(|| drop(std::hint::black_box(timeline(&model, &config, &years, 1))));
         let whole = secs(|| drop(std::hint::black_box(model.audit(&config))));
@@ -218,13 +224,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     if parts.iter().any(|p| p == "timeline-alone") {
-        let years = timeline_dates(&model, &Config::default(), Some("2014".parse()?), Some("2024".parse()?), Some(Every::Year))?;
+        let years = timeline_dates(
+            &model,
+            &Config::default(),
+            Some("2014".parse()?),
+            Some("2024".parse()?),
+            Some(Every::Year),
+        )?;
         let t =
             median((0..5).map(|_| secs(|| drop(std::hint::black_box(timeline(&model, &config, &years, 1))))).collect());
         println!("timeline of {} yearly dates, 1 thread: {:.2} s", years.len(), t);
     }
     if run("timeline") {
-        let years = timeline_dates(&model, &Config::default(), Some("2014".parse()?), Some("2024".parse()?), Some(Every::Year))?;
+        let years = timeline_dates(
+            &model,
+            &Config::default(),
+            Some("2014".parse()?),
+            Some("2024".parse()?),
+            Some(Every::Year),
+        )?;
         let naive = secs(|| {
             for &y in &years {
                 drop(std::hint::black_box(model.at(y).audit(&config)));

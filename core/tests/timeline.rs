@@ -95,7 +95,8 @@ fn check_timeline(model: &Model, dates: &[Date]) {
 #[test]
 fn timeline_rows_equal_full_audits_of_the_views() {
     let sample = Model::sample();
-    let years = timeline_dates(&sample, &Config::default(), Some(d("2014")), Some(d("2024")), Some(Every::Year)).unwrap();
+    let years =
+        timeline_dates(&sample, &Config::default(), Some(d("2014")), Some(d("2024")), Some(Every::Year)).unwrap();
     assert_eq!(years.len(), 11);
     check_timeline(&sample, &years);
     for seed in 1..=3 {
@@ -110,7 +111,8 @@ fn timeline_rows_equal_full_audits_of_the_views() {
 #[test]
 fn the_sample_timeline_shows_coverage_rising() {
     let sample = Model::sample();
-    let years = timeline_dates(&sample, &Config::default(), Some(d("2014")), Some(d("2024")), Some(Every::Year)).unwrap();
+    let years =
+        timeline_dates(&sample, &Config::default(), Some(d("2014")), Some(d("2024")), Some(Every::Year)).unwrap();
     let t = sample.timeline(&Config::default(), &years);
     let cov: Vec<f64> = t.rows.iter().map(|r| r.counts.rates().org_coverage.unwrap()).collect();
     assert!(cov.windows(2).all(|w| w[0] <= w[1]), "{cov:?}");
@@ -121,9 +123,11 @@ fn the_sample_timeline_shows_coverage_rising() {
 fn timeline_dates_step_by_period_ends_and_changes() {
     let m = Model::sample();
     let s = |v: Vec<Date>| v.iter().map(|d| d.to_string()).collect::<Vec<_>>();
-    let q = timeline_dates(&m, &Config::default(), Some(d("2019-02")), Some(d("2020-01-15")), Some(Every::Quarter)).unwrap();
+    let q = timeline_dates(&m, &Config::default(), Some(d("2019-02")), Some(d("2020-01-15")), Some(Every::Quarter))
+        .unwrap();
     assert_eq!(s(q), ["2019-03", "2019-06", "2019-09", "2019-12", "2020-03"]);
-    let mo = timeline_dates(&m, &Config::default(), Some(d("2019-11-30")), Some(d("2020-01")), Some(Every::Month)).unwrap();
+    let mo =
+        timeline_dates(&m, &Config::default(), Some(d("2019-11-30")), Some(d("2020-01")), Some(Every::Month)).unwrap();
     assert_eq!(s(mo), ["2019-11", "2019-12", "2020-01"]);
     let y = timeline_dates(&m, &Config::default(), Some(d("2019-07-01")), Some(d("2020")), Some(Every::Year)).unwrap();
     assert_eq!(s(y), ["2019", "2020"]);
@@ -269,9 +273,9 @@ fn generated_history_dates_a_fifth_of_the_links_and_keeps_the_structure() {
     };
     assert_eq!(ends(&dated), ends(&plain));
     // Its timeline changes over the years.
-    let years = timeline_dates(&dated, &Config::default(), Some(d("2008")), Some(d("2024")), Some(Every::Year)).unwrap();
+    let years =
+        timeline_dates(&dated, &Config::default(), Some(d("2008")), Some(d("2024")), Some(Every::Year)).unwrap();
     let t = dated.timeline(&Config::default(), &years);
     assert_ne!(t.rows[0].counts, t.rows[16].counts);
     check_timeline(&dated, &years[..3]);
 }
-
