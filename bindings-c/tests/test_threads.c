@@ -134,8 +134,9 @@ static char *audit_json(void) {
 }
 
 /* The ids of the model by record type, read from its JSON (every "id" value that names a record). */
-static char *ids[4][MAX_IDS];
-static size_t id_count[4];
+/* One list per record type, people included (TIAOKUAI_RECORD_TYPE_PERSON is the last). */
+static char *ids[TIAOKUAI_RECORD_TYPE_PERSON + 1][MAX_IDS];
+static size_t id_count[TIAOKUAI_RECORD_TYPE_PERSON + 1];
 static char *model_json;
 
 static void collect_ids(void) {

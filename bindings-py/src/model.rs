@@ -715,7 +715,8 @@ impl PyModel {
     /// ``members`` as int, ``attrs`` as dict …), plus the derived ``level`` and ``grade`` (None
     /// when there is none). Edge attributes: ``kind`` and the link's other fields (``primary``,
     /// ``power``, ``role``, ``scope``, ``members``, ``attrs``, ``since``, ``until``) when set.
-    /// The graph's ``graph["meta"]`` is the model's meta. Needs networkx
+    /// The graph's ``graph["meta"]`` is the model's meta. Meetings are neither records nor
+    /// links: the graph does not carry them (``to_dict()`` does). Needs networkx
     /// (``pip install 'tiaokuai[networkx]'``).
     ///
     /// ``progress`` shows a tqdm bar (records, then links): ``None`` (the default) shows it
@@ -874,10 +875,7 @@ pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>, max_bytes: Option
         doc.set_item("meta", meta)?;
     }
     let arrays: Vec<(RecordType, Bound<'_, PyList>)> =
-        [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item]
-            .into_iter()
-            .map(|t| (t, PyList::empty(py)))
-            .collect();
+        RecordType::ALL.into_iter().map(|t| (t, PyList::empty(py))).collect();
     let nodes = graph.call_method("nodes", (), Some(&[("data", true)].into_py_dict(py)?))?;
     for pair in nodes.try_iter()? {
         let (id, data): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract()?;
@@ -886,14 +884,14 @@ pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>, max_bytes: Option
         let Some(type_) = data.get_item("type")? else {
             return Err(invalid(
                 "networkx graph",
-                format!("node {} has no \"type\" attribute (territory, unit, matter or item)", shown()),
+                format!("node {} has no \"type\" attribute (territory, unit, matter, item or person)", shown()),
             ));
         };
         let type_: String = type_.extract().unwrap_or_default();
         let Some((_, array)) = arrays.iter().find(|(t, _)| t.as_str() == type_) else {
             return Err(invalid(
                 "networkx graph",
-                format!("node {}: \"type\" {type_:?} is not territory, unit, matter or item", shown()),
+                format!("node {}: \"type\" {type_:?} is not territory, unit, matter, item or person", shown()),
             ));
         };
         let record = PyDict::new(py);
@@ -908,7 +906,10 @@ pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>, max_bytes: Option
         array.append(record)?;
     }
     for (t, array) in &arrays {
-        doc.set_item(t.array(), array)?;
+        // `people` only when the graph has some: a model without people reads as before.
+        if *t != RecordType::Person || !array.is_empty() {
+            doc.set_item(t.array(), array)?;
+        }
     }
     let multi = graph.call_method0("is_multigraph")?.is_truthy()?;
     let kwargs = [("data", true)].into_py_dict(py)?;

@@ -118,10 +118,11 @@ def test_whatif_names_what_the_change_resolves_without_changing_the_model(tiny: 
     assert set(w) >= {"metrics_before", "metrics_after", "examined"}
 
 
-def _keys(findings: list[Any]) -> set[tuple[str, str, str]]:
-    """A finding as rule, subject and message (a finding whose message changes is resolved and introduced)."""
+def _keys(findings: list[Any]) -> set[tuple[str, str, str | None]]:
+    """A finding as the what-if identifies it: rule, subject and street/town (a finding whose
+    message changes, such as P004's "at 2014" and "at 2016", is the same finding, left)."""
     return {
-        (f["rule"], f["subject"], f["message"]) if isinstance(f, dict) else (f.rule, f.subject, f.message)
+        (f["rule"], f["subject"], f["territory"]) if isinstance(f, dict) else (f.rule, f.subject, f.territory)
         for f in findings
     }
 

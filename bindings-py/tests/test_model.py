@@ -22,7 +22,7 @@ def test_sample_is_loaded_with_its_counts(sample: Model) -> None:
     assert len(sample.matters) == 14
     assert len(sample.list_items) == 20
     assert len(sample.links) == 1957
-    assert len(sample) == 215 + 532 + 14 + 20
+    assert len(sample) == 215 + 532 + 14 + 20 + 483, "people (483) are records too"
     assert sample.title is not None and "Baoshan" in sample.title
 
 

@@ -871,9 +871,8 @@ class ChangeSet:
     def summary(self, model: Model | None = None) -> dict[str, Any]:
         """What the change does, grouped for people: a dict with ``added``, ``removed`` (record
         ids), ``ended`` (``{"id", "on"}``), ``changed`` (``{"id", "fields"}``), ``links_added``,
-        ``links_removed`` (links as ``"from -kind-> to"`` text), ``links_ended``
-        (``{"link", "on"}``), ``meetings_added``, ``meetings_removed`` (meeting ids) and
-        ``meetings_changed`` (``{"id", "fields"}``).
+        ``links_removed`` (links as ``"from -kind-> to"`` text) and ``links_ended``
+        (``{"link", "on"}``).
 
         A change set made by :func:`diff` knows its two models; for any other, pass the
         ``model`` it applies to (it is applied to a copy: ``RejectedError`` when it does not
@@ -1169,7 +1168,8 @@ class Model:
         ``members`` as int, ``attrs`` as dict …), plus the derived ``level`` and ``grade`` (None
         when there is none). Edge attributes: ``kind`` and the link's other fields (``primary``,
         ``power``, ``role``, ``scope``, ``members``, ``attrs``, ``since``, ``until``) when set.
-        The graph's ``graph["meta"]`` is the model's meta. Needs networkx
+        The graph's ``graph["meta"]`` is the model's meta. Meetings are neither records nor
+        links: the graph does not carry them (``to_dict()`` does). Needs networkx
         (``pip install 'tiaokuai[networkx]'``).
 
         ``progress`` shows a tqdm bar (records, then links): ``None`` (the default) shows it
