@@ -21,6 +21,33 @@ unsafe fn dated(model: &Model, date: *const c_char, date_len: usize) -> Result<O
     Ok(Some(model.at(d)))
 }
 
+/// Writes the JSON `answer` gives of the model at `date` (its own date with NULL and 0)
+/// to `*out_json` / `*out_len`: the shape every query here shares.
+///
+/// # Safety
+/// `model` a live handle or NULL; `date` as for [`dated`]; `out_json` checked by the caller.
+unsafe fn dated_json(
+    model: *const tiaokuai_model,
+    date: *const c_char,
+    date_len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+    answer: impl FnOnce(&Model) -> Result<String, Failure>,
+) -> Result<(), Failure> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let model = &borrow(model, "model")?.model;
+        let at = dated(model, date, date_len)?;
+        write_string(out_json, out_len, &answer(at.as_ref().unwrap_or(model))?);
+    }
+    Ok(())
+}
+
+/// An answer as pretty-printed JSON.
+fn pretty(answer: &impl serde::Serialize) -> Result<String, Failure> {
+    Ok(serde_json::to_string_pretty(answer).expect("answers serialise"))
+}
+
 /// Who holds which post in a unit: `unit` points to `unit_len` bytes of UTF-8, the
 /// unit's id; `date` (`date_len` bytes, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, or NULL
 /// with 0 for the model's own date) is the day asked about, as `tiaokuai holders
@@ -50,14 +77,9 @@ pub unsafe extern "C" fn tiaokuai_model_holders_json(
         let out_json = out_ptr(out_json, "out_json")?;
         // SAFETY: inputs as documented; outputs checked or optional.
         unsafe {
-            let model = &borrow(model, "model")?.model;
             let unit = str_in(unit, unit_len, "unit")?;
-            let at = dated(model, date, date_len)?;
-            let m = at.as_ref().unwrap_or(model);
-            let json = serde_json::to_string_pretty(&m.holders(unit)?).expect("posts serialise");
-            write_string(out_json, out_len, &json);
+            dated_json(model, date, date_len, out_json, out_len, |m| pretty(&m.holders(unit)?))
         }
-        Ok(())
     })
 }
 
@@ -83,14 +105,9 @@ pub unsafe extern "C" fn tiaokuai_model_posts_json(
         let out_json = out_ptr(out_json, "out_json")?;
         // SAFETY: inputs as documented; outputs checked or optional.
         unsafe {
-            let model = &borrow(model, "model")?.model;
             let person = str_in(person, person_len, "person")?;
-            let at = dated(model, date, date_len)?;
-            let m = at.as_ref().unwrap_or(model);
-            let json = serde_json::to_string_pretty(&m.posts(person)?).expect("posts serialise");
-            write_string(out_json, out_len, &json);
+            dated_json(model, date, date_len, out_json, out_len, |m| pretty(&m.posts(person)?))
         }
-        Ok(())
     })
 }
 
@@ -121,15 +138,10 @@ pub unsafe extern "C" fn tiaokuai_model_tenure_json(
         let out_json = out_ptr(out_json, "out_json")?;
         // SAFETY: inputs as documented; outputs checked or optional.
         unsafe {
-            let model = &borrow(model, "model")?.model;
             let person = opt_str_in(person, person_len, "person")?;
             let unit = opt_str_in(unit, unit_len, "unit")?;
-            let at = dated(model, date, date_len)?;
-            let m = at.as_ref().unwrap_or(model);
-            let json = serde_json::to_string_pretty(&m.tenure(person, unit)?).expect("tenure serialises");
-            write_string(out_json, out_len, &json);
+            dated_json(model, date, date_len, out_json, out_len, |m| pretty(&m.tenure(person, unit)?))
         }
-        Ok(())
     })
 }
 

@@ -675,7 +675,7 @@ impl<'d> Generator<'d> {
             spec.validity = Self::history_validity(h);
         }
         if let Some(staff) = &mut self.staff
-            && staffed_kind(&spec.kind)
+            && crate::people::needs_principal(&spec.kind)
         {
             staff.push((spec.id.clone(), spec.kind.clone()));
         }
@@ -1503,20 +1503,6 @@ fn unit_name(
 // ---------------------------------------------------------------------------
 // People (`--people`)
 // ---------------------------------------------------------------------------
-
-/// The units given a principal: the kinds rule P001 checks (Party organisations,
-/// governments, departments, agencies, residents' and villagers' committees).
-fn staffed_kind(kind: &UnitKind) -> bool {
-    kind.is_party_org()
-        || matches!(
-            kind,
-            UnitKind::Government
-                | UnitKind::Department
-                | UnitKind::DispatchedAgency
-                | UnitKind::ResidentsCommittee
-                | UnitKind::VillagersCommittee
-        )
-}
 
 /// Community workers per 10,000 residents (Shanghai community-worker measures, 2024; rule P004).
 const WORKERS_PER_10000: u64 = 18;

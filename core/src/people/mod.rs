@@ -57,6 +57,28 @@ pub fn principal_post(kind: &UnitKind) -> Post {
     }
 }
 
+/// True for the kinds of unit that must have a principal (rule P001, and the units the
+/// generator staffs): Party organisations, governments, departments, stationed agencies,
+/// residents' and villagers' committees (the design's list).
+///
+/// # Example
+/// ```
+/// use tiaokuai::{UnitKind, people::needs_principal};
+/// assert!(needs_principal(&UnitKind::PartyBranch) && needs_principal(&UnitKind::ResidentsCommittee));
+/// assert!(!needs_principal(&UnitKind::Enterprise));
+/// ```
+pub fn needs_principal(kind: &UnitKind) -> bool {
+    kind.is_party_org()
+        || matches!(
+            kind,
+            UnitKind::Government
+                | UnitKind::Department
+                | UnitKind::DispatchedAgency
+                | UnitKind::ResidentsCommittee
+                | UnitKind::VillagersCommittee
+        )
+}
+
 /// The person holding a unit's principal post at the view's date (see [`principal`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]

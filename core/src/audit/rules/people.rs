@@ -13,21 +13,7 @@ use std::collections::{HashMap, HashSet};
 use crate::audit::{Context, Sink, id, label};
 use crate::evidence::{Evidence, Fact};
 use crate::model::{Band, Date, LinkId, LinkKind, Model, Node, Post, UnitKind};
-use crate::people::principal_post;
-
-/// The kinds P001 checks: Party organisations, governments, departments, agencies and
-/// residents' / villagers' committees (the design's list).
-fn checked_kind(kind: &UnitKind) -> bool {
-    kind.is_party_org()
-        || matches!(
-            kind,
-            UnitKind::Government
-                | UnitKind::Department
-                | UnitKind::DispatchedAgency
-                | UnitKind::ResidentsCommittee
-                | UnitKind::VillagersCommittee
-        )
-}
+use crate::people::{needs_principal, principal_post};
 
 /// `at 2024-06-30` or `in the document` (a model read without a date).
 fn when(model: &Model) -> String {
@@ -52,7 +38,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     }
     for (n, u) in model.units() {
         let post = principal_post(&u.kind);
-        if sink.on(id::P001) && checked_kind(&u.kind) {
+        if sink.on(id::P001) && needs_principal(&u.kind) {
             let held = model.holders_of(n).any(|(lid, _)| model.holding(lid).is_some_and(|h| h.post == post));
             // Checked when the data staffs the kind at the date, or the unit had such a holder once.
             let ever = || {
