@@ -20,11 +20,6 @@ pub(crate) fn options(max_bytes: Option<u64>) -> LoadOptions {
     }
 }
 
-/// The number of records a model's view holds (every record when it is read with every record counting).
-pub(crate) fn view_len(m: &Model) -> usize {
-    RecordType::ALL.iter().map(|&t| m.count(t)).sum()
-}
-
 /// A date argument: ``"2017"``, ``"2017-05"``, ``"2017-05-03"`` or a ``datetime.date`` (a
 /// ``datetime.datetime`` counts as its day). A malformed date is an ``InvalidInputError``.
 pub(crate) fn date_arg(date: &Bound<'_, PyAny>) -> TkResult<Date> {
@@ -373,7 +368,7 @@ impl PyModel {
     }
 
     fn __len__(&self) -> usize {
-        view_len(&self.inner)
+        self.inner.count_records()
     }
 
     /// The model as it stood on ``date`` (``"2017"``, ``"2017-05"``, ``"2017-05-03"`` or a
@@ -725,7 +720,7 @@ impl PyModel {
     #[pyo3(signature = (*, progress = None))]
     fn to_networkx<'py>(&self, py: Python<'py>, progress: Option<bool>) -> PyResult<Bound<'py, PyAny>> {
         let nx = import_optional(py, "networkx", "Model.to_networkx()")?;
-        let total = view_len(&self.inner) + self.inner.count_links();
+        let total = self.inner.count_records() + self.inner.count_links();
         let bar = py.import("tiaokuai._progress")?.getattr("bar")?.call1((total, "to_networkx", progress))?;
         let mut ticker = crate::convert::Ticker::new(&bar, total);
         let graph = crate::convert::without_gc(py, || self.networkx_graph(py, &nx, &mut ticker));

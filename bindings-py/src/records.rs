@@ -750,7 +750,7 @@ impl PyRecordView {
         if self.filter.is_plain() {
             match self.filter.rtype {
                 Some(t) => self.model.count(t),
-                None => crate::model::view_len(&self.model),
+                None => self.model.count_records(),
             }
         } else {
             self.matching().count()

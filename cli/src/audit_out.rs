@@ -13,7 +13,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tiaokuai::render::escape_terminal;
-use tiaokuai::{Finding, Model, RULES, RecordType, Report, Severity};
+use tiaokuai::{Finding, Model, RULES, Report, Severity};
 
 use crate::baseline::{Applied, Entry};
 use crate::commands::Failure;
@@ -171,10 +171,7 @@ impl Audited<'_> {
 
     /// The wide table of new findings, then the counts and the metrics summary.
     fn table(&self) -> String {
-        let records: usize = [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item]
-            .iter()
-            .map(|&t| self.model.count(t))
-            .sum();
+        let records = self.model.count_records();
         let at = self.model.date().map(|d| format!(" at {d}")).unwrap_or_default();
         let mut s = format!(
             "Audit of {}{at}: {} records, {} links\n\n",

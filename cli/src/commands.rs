@@ -1224,7 +1224,7 @@ fn stats(file: Option<&str>, format: Format) -> CmdResult {
         name: model.title(),
         at: model.date().map(|d| d.to_string()),
         // Every record, people included (as `validate` counts them).
-        records: RecordType::ALL.iter().map(|&t| model.count(t)).sum(),
+        records: model.count_records(),
         links: model.count_links(),
         by_type: BTreeMap::new(),
         territories_by_kind: BTreeMap::new(),

@@ -658,6 +658,19 @@ impl Model {
         }
     }
 
+    /// The number of records of every type in the view, people included ([`Model::count`]
+    /// summed over [`RecordType::ALL`]).
+    ///
+    /// ```
+    /// use tiaokuai::{Model, RecordType};
+    /// let model = Model::sample();
+    /// assert_eq!(model.count_records(), RecordType::ALL.iter().map(|&t| model.count(t)).sum::<usize>());
+    /// assert!(model.count_records() <= model.len(), "a view holds at most the document's records");
+    /// ```
+    pub fn count_records(&self) -> usize {
+        RecordType::ALL.iter().map(|&t| self.count(t)).sum()
+    }
+
     /// The number of links in the view.
     pub fn count_links(&self) -> usize {
         self.view.masks.as_ref().map_or(self.link_count(), |m| m.links as usize)
