@@ -30,19 +30,13 @@ impl Stamp {
     }
 }
 
-/// The date of a day number counted from 0001-01-01 (the inverse of [`Date::days`]).
+/// The date of a day number counted from 0001-01-01 (the inverse of [`Date::days`]),
+/// held to years 0001–9999.
 pub(crate) fn date_of_day(day: i64) -> Date {
-    // Howard Hinnant's civil_from_days, on days since 1970-01-01.
-    let z = day - 719_162 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    Date::new(y.clamp(1, 9999) as u32, m as u32, d as u32).unwrap_or_else(|| Date::new(1, 1, 1).expect("a real date"))
+    Date::from_days(day).unwrap_or_else(|| {
+        let edge = if day < 0 { (1, 1, 1) } else { (9999, 12, 31) };
+        Date::new(edge.0, edge.1, edge.2).expect("a real date")
+    })
 }
 
 fn digits(s: &[u8]) -> Option<u32> {

@@ -265,30 +265,20 @@ impl Date {
 
     /// The day with day number `n` ([`Date::days`]), if it is within years 0001–9999.
     pub(crate) fn from_days(n: i64) -> Option<Date> {
-        let start = |y: i64| {
-            let py = y - 1;
-            py * 365 + py / 4 - py / 100 + py / 400
-        };
-        if n < 0 {
+        // Howard Hinnant's civil_from_days, on days since 1970-01-01.
+        let z = n - 719_162 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        if !(1..=9999).contains(&y) {
             return None;
         }
-        let mut y = n * 400 / 146_097 + 1;
-        while y > 1 && start(y) > n {
-            y -= 1;
-        }
-        while start(y + 1) <= n {
-            y += 1;
-        }
-        if y > 9999 {
-            return None;
-        }
-        let mut rest = n - start(y);
-        let mut m = 1;
-        while m < 12 && rest >= i64::from(days_in_month(y as u32, m)) {
-            rest -= i64::from(days_in_month(y as u32, m));
-            m += 1;
-        }
-        Date::new(y as u32, m, u32::try_from(rest).ok()? + 1)
+        Date::new(y as u32, m as u32, d as u32)
     }
 }
 
