@@ -455,23 +455,19 @@ impl PyModel {
     fn _repr_html_(&self) -> String {
         let m = &self.inner;
         let headline = m.title().unwrap_or_else(|| "tiaokuai model".to_string());
-        let counts = format!(
-            "{} territories, {} units, {} matters, {} items, {} links",
-            m.count(RecordType::Territory),
-            m.count(RecordType::Unit),
-            m.count(RecordType::Matter),
-            m.count(RecordType::Item),
-            m.link_count()
-        );
+        let counts = format!("{}, {} links", record_counts(m), m.count_links());
         let mut rows = Vec::new();
-        for t in [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item] {
+        for t in RecordType::ALL {
+            if t == RecordType::Person && m.count(t) == 0 {
+                continue;
+            }
             let kinds = crate::records::kind_counts(
                 m.records().filter(|(_, r)| r.record_type() == t).map(|(_, r)| r.kind_str()),
             );
             rows.push(vec![t.array().to_string(), m.count(t).to_string(), kinds]);
         }
         let link_kinds = crate::records::kind_counts(m.links().map(|(_, l)| l.kind.as_str()));
-        rows.push(vec!["links".to_string(), m.link_count().to_string(), link_kinds]);
+        rows.push(vec!["links".to_string(), m.count_links().to_string(), link_kinds]);
         let mut out = crate::convert::html_headline(&headline, &counts);
         out.push_str(&crate::convert::html_table("", &["", "count", "most frequent kinds"], &rows));
         out
@@ -480,14 +476,7 @@ impl PyModel {
     fn __repr__(&self, py: Python<'_>) -> String {
         let m = &self.inner;
         let title = m.title().map(|t| format!(" {}", crate::convert::py_repr(py, &t))).unwrap_or_default();
-        format!(
-            "<tiaokuai.Model{title}: {} territories, {} units, {} matters, {} items, {} links>",
-            m.count(RecordType::Territory),
-            m.count(RecordType::Unit),
-            m.count(RecordType::Matter),
-            m.count(RecordType::Item),
-            m.count_links()
-        )
+        format!("<tiaokuai.Model{title}: {}, {} links>", record_counts(m), m.count_links())
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
@@ -987,4 +976,15 @@ pub fn sample(py: Python<'_>) -> TkResult<PyModel> {
 fn whatif_object<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     let data = json_loads(py, text)?;
     py.import("tiaokuai._whatif")?.getattr("WhatIf")?.call1((data,))
+}
+
+/// The record counts a model's repr and HTML view start with: every record type, people only
+/// when the model records some (a model without people reads as before people existed).
+fn record_counts(m: &Model) -> String {
+    RecordType::ALL
+        .into_iter()
+        .filter(|&t| t != RecordType::Person || m.count(t) > 0)
+        .map(|t| format!("{} {}", m.count(t), t.array()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

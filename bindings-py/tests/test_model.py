@@ -250,6 +250,23 @@ def test_model_equality_repr_and_pickle(tiny: Model) -> None:
     assert tiny.meta == TINY["meta"]
 
 
+def test_repr_counts_people_when_the_model_has_some() -> None:
+    doc = {**TINY, "people": [{"id": "p1", "name": "Wang"}, {"id": "p2", "name": "Li"}]}
+    model = Model.from_dict(doc)
+    assert repr(model) == "<tiaokuai.Model 'tiny': 5 territories, 8 units, 1 matters, 1 items, 2 people, 14 links>"
+    assert '<td style="text-align:left">people</td><td style="text-align:left">2</td>' in model._repr_html_()
+    assert "people" not in Model.from_dict(TINY)._repr_html_()
+
+
+def test_html_counts_the_links_of_the_view_beside_its_records() -> None:
+    # The sample is read at its as_of date: links ended or not yet begun are not in the view.
+    sample = tiaokuai.sample()
+    n = len(sample.links)
+    assert f", {n} links</p>" in sample._repr_html_()
+    assert f'>links</td><td style="text-align:left">{n}</td>' in sample._repr_html_()
+    assert repr(sample).endswith(f", {n} links>")
+
+
 def test_empty_model() -> None:
     model = Model.from_json('{"format": "tiaokuai/1"}')
     assert len(model) == 0 and len(model.links) == 0 and model.meta is None and model.title is None

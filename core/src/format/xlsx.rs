@@ -47,19 +47,11 @@ fn column_name(mut col: u32) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// The date of an Excel serial day number (days since 1899-12-30), as `YYYY-MM-DD`.
-fn excel_date(serial: i64) -> String {
-    // Days since 1970-01-01, then the civil date (Howard Hinnant's algorithm).
-    let z = serial - 25569 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+/// The date of an Excel serial day number (days since 1899-12-30), as `YYYY-MM-DD`; `None`
+/// outside years 0001–9999 (the conversion itself is [`crate::Date::from_days`]'s).
+fn excel_date(serial: i64) -> Option<String> {
+    // Serial 25569 is 1970-01-01, day number 719,162 from 0001-01-01.
+    crate::Date::from_days(serial.checked_sub(25_569)?.checked_add(719_162)?).map(|d| d.to_string())
 }
 
 /// The text of a cell, as a CSV bundle would hold it.
@@ -82,7 +74,11 @@ fn cell_text(sheet: &str, row: u32, col: u32, cell: &Data) -> Result<String> {
                     message: format!("{}: a time of day or duration; write dates as YYYY-MM-DD", at()),
                 });
             }
-            excel_date(serial as i64)
+            excel_date(serial as i64).ok_or_else(|| Error::Csv {
+                file: format!("sheet {sheet}"),
+                line: u64::from(row),
+                message: format!("{}: the date serial {serial} is outside years 0001-9999", at()),
+            })?
         }
         Data::Error(e) => {
             return Err(Error::Csv {
@@ -375,8 +371,9 @@ mod tests {
         assert_eq!(column_name(27), "AB");
         assert_eq!(column_name(701), "ZZ");
         assert_eq!(column_name(702), "AAA");
-        assert_eq!(excel_date(45473), "2024-06-30");
-        assert_eq!(excel_date(25569), "1970-01-01");
-        assert_eq!(excel_date(36526), "2000-01-01");
+        assert_eq!(excel_date(45473).as_deref(), Some("2024-06-30"));
+        assert_eq!(excel_date(25569).as_deref(), Some("1970-01-01"));
+        assert_eq!(excel_date(36526).as_deref(), Some("2000-01-01"));
+        assert_eq!(excel_date(3_000_000), None, "past year 9999");
     }
 }
