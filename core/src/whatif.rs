@@ -31,9 +31,18 @@
 //! root), and keeps the findings whose
 //! subject is in the reach. Findings outside the reach are the same before and after.
 //!
-//! Some edits reach every street or town: a change to a matter or a `responsible` link
-//! (A001–A004 resolve every matter in every street/town), to a territory at street/town
-//! level or above (or of a custom kind), or a reach larger than an eighth of the model.
+//! The matter rules (A001–A004, keyed by matter *and* street/town) are re-examined by
+//! (matter, street/town) pair: a changed `responsible` link reaches its matter in the
+//! streets/towns where it applies or its unit holds, a changed `jurisdiction` link over T
+//! reaches the unit's matters in the streets/towns at or below T, a unit new or gone (or
+//! whose kind, dates or standing changed) all its matters where its links apply; the part
+//! holds the links applying at each pair's street/town and the territories containing it
+//! (docs/whatif.md, "The matter rules").
+//!
+//! Some edits reach every street or town: a change to a matter itself (A001–A004 resolve
+//! every matter in every street/town), to a territory at street/town level or above (or
+//! of a custom kind), a reach larger than an eighth of the model, or more than 4,096
+//! (matter, street/town) pairs.
 //! Those are answered by two full audits ([`Examined::incremental`] is false, with the
 //! reason), so the answer is always the same as comparing two full audits (checked by
 //! `tests/whatif.rs` on random edits). [`whatif_full`] always takes that path.
@@ -86,7 +95,7 @@ use crate::model::{Level, LinkKind, Model, Node, Record, RecordType, Status, Uni
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// The section of the change set: `add.territories`, `add.units`, `add.matters`,
-    /// `add.items`, `add.links`, `update`, `end` or `remove`.
+    /// `add.items`, `add.people`, `add.links`, `add.meetings`, `update`, `end` or `remove`.
     pub section: String,
     /// The index of the change in its section.
     pub index: usize,
@@ -147,7 +156,8 @@ pub struct Examined {
     /// Why two full audits were run, when they were.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The subjects re-examined (the reach; for full audits, every record of the larger model).
+    /// The subjects re-examined (the reach, plus the (matter, street/town) pairs of A001–A004;
+    /// for full audits, every record of the larger model).
     pub subjects: usize,
     /// The records audited (the two parts together; for full audits, both models).
     pub records: usize,
@@ -225,7 +235,8 @@ impl Options {
 
 /// The changes of a change set as the what-if attributes findings to them, in the
 /// order of the document (`add` by array, then `update`, `end`, `remove`): each with the
-/// ids it touches (a record's own id; a link's ends and scope).
+/// ids it touches (a record's own id; a link's ends and scope; a meeting's territory and
+/// convener).
 ///
 /// # Example
 /// ```
@@ -252,9 +263,16 @@ pub fn changes_of(cs: &crate::change::ChangeSet) -> Vec<Change> {
     out.extend(add.units.iter().enumerate().map(|(i, u)| record("add.units", i, &u.id)));
     out.extend(add.matters.iter().enumerate().map(|(i, m)| record("add.matters", i, &m.id)));
     out.extend(add.items.iter().enumerate().map(|(i, m)| record("add.items", i, &m.id)));
+    out.extend(add.people.iter().enumerate().map(|(i, p)| record("add.people", i, &p.id)));
     out.extend(
         add.links.iter().enumerate().map(|(i, l)| link("add.links", i, &l.from, &l.kind, &l.to, l.scope.as_ref())),
     );
+    // A meeting touches its territory (M001/M004 are about it), its convener and its topics
+    // (M002/M003 are about the projects it discussed).
+    out.extend(add.meetings.iter().enumerate().map(|(i, m)| {
+        let touches = [m.id.as_str(), m.territory.as_str()].into_iter().chain(m.convener.as_deref());
+        Change::new("add.meetings", i, &m.id, touches.chain(m.topics.iter().map(String::as_str)))
+    }));
     out.extend(cs.update.iter().enumerate().map(|(i, u)| record("update", i, &u.id)));
     let target = |section: &str, i: usize, t: &Target| match t {
         Target::Record(id) => record(section, i, id),
@@ -1251,8 +1269,8 @@ fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>, pairs
     list
 }
 
-/// Audits the part `nodes` of `model` and keeps the findings about the reach (A001–A004
-/// aside: an incremental what-if touches no matter and no responsibility, so they stay),
+/// Audits the part `nodes` of `model` and keeps the findings about the reach (A001–A004:
+/// those of the plan's (matter, street/town) pairs),
 /// with the link positions in their evidence and messages those of `model`, in the
 /// order of `model`'s report.
 fn part(model: &Model, nodes: &[Node], plan: &Plan, config: &Config) -> Vec<Finding> {
