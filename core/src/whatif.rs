@@ -50,7 +50,9 @@
 //! What differs from two full audits: [`WhatIf::left`] lists the findings in the reach
 //! that stay (the full path lists all of them); an S003 finding whose chain joins one an
 //! earlier S003 finding explained spells its chain out where the full report refers to
-//! the earlier finding (its key is the same).
+//! the earlier finding (its key is the same); likewise an A002 finding naming more than 8
+//! leads applying above its street/town may name them all where the full report refers
+//! to an earlier street/town's finding.
 //!
 //! # Attribution
 //! A resolved or introduced finding names the changes that caused it: every change that

@@ -385,8 +385,8 @@ fn change(model: &Model, cs: &mut tiaokuai::change::ChangeSet, rng: &mut Rng, se
             // A responsibility: a random role, scoped to a street/town or not.
             let from = if rng.below(2) == 0 { responsible(rng)? } else { pick(rng, &units)? };
             let roles = [Role::Lead, Role::Cooperate, Role::Supervise];
-            let mut l = LinkSpec::new(id(from), id(pick(rng, &matters)?), LinkKind::Responsible)
-                .role(roles[rng.below(3)].clone());
+            let mut l =
+                LinkSpec::new(id(from), id(pick(rng, &matters)?), LinkKind::Responsible).role(roles[rng.below(3)]);
             if rng.below(2) == 0 {
                 l = l.scope(id(pick(rng, &towns)?));
             }
