@@ -567,6 +567,21 @@ fn matter_changed(model: &Model, other: &Model, m: Node) -> bool {
 /// The most (matter, street/town) pairs an incremental what-if re-examines for A001–A004.
 const A_PAIRS: usize = 4096;
 
+/// True when territory `t` of `model` is new or gone in `other`, or its name, kind, dates,
+/// attributes, parent, standing or any link with it as an end differ.
+fn territory_changed(model: &Model, other: &Model, t: Node) -> bool {
+    let Some(o) = other.node(model.id(t)) else { return true };
+    let (Some(a), Some(b)) = (model.territory(t), other.territory(o)) else { return true };
+    let parent = |m: &Model, n: Node| m.any_parent(n).map(|p| m.id(p).to_string());
+    a.name != b.name
+        || a.kind != b.kind
+        || a.validity != b.validity
+        || a.attrs != b.attrs
+        || parent(model, t) != parent(other, o)
+        || model.status(t) != other.status(o)
+        || !changed_links(model, other, t, o).is_empty()
+}
+
 /// (matter id, street/town id): the key of an A001–A004 finding without its rule.
 type Pair = (String, String);
 
@@ -951,7 +966,13 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
     let mut pairs: HashSet<Pair> = HashSet::new();
     let limit = |m: &Model| (m.len() / 8).max(64);
     for (model, other) in [(before, after), (after, before)] {
-        let seeds: Vec<Node> = touched.iter().filter_map(|id| model.node(id)).collect();
+        // A territory touched only as a link's `scope` (or not changed at all) is no seed: a
+        // scope is read by the matter rules alone, through the unit's changed link.
+        let seeds: Vec<Node> = touched
+            .iter()
+            .filter_map(|id| model.node(id))
+            .filter(|&n| model.territory(n).is_none() || territory_changed(model, other, n))
+            .collect();
         for &s in &seeds {
             if let Some(reason) = broad(model, other, s) {
                 return Err(reason);

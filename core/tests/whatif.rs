@@ -482,3 +482,37 @@ fn city_change_sets_match_two_full_audits() {
     let incremental = differential_changes(&base, 0x5eed_0005, cases, 10);
     assert!(incremental * 3 >= cases * 2, "the incremental path ran {incremental} times of {cases}");
 }
+
+/// A `responsible` link added where a matter has no lead: re-examined by (matter,
+/// street/town) pair, not by two full audits, and the gap it closes is the one two full
+/// audits see closed.
+#[test]
+fn a_responsibility_is_re_examined_by_matter_and_street() {
+    use tiaokuai::change::ChangeSet;
+    use tiaokuai::{LinkKind, LinkSpec, Role};
+    let base = common::sample_without_people_or_meetings();
+    let config = Config::default();
+    let report = base.audit(&config);
+    // A matter without a lead in a street/town (A001), and a unit holding that street/town.
+    let (f, holder) = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "A001")
+        .find_map(|f| {
+            let t = base.node(f.territory.as_deref()?)?;
+            let (_, l) = base.all_links_to(t).find(|(_, l)| l.kind == LinkKind::Jurisdiction)?;
+            Some((f, base.id(l.from).to_string()))
+        })
+        .expect("the sample has an A001 finding in a street/town someone holds");
+    let town = f.territory.clone().unwrap();
+    let mut cs = ChangeSet::new();
+    cs.add.links.push(LinkSpec::new(&holder, &f.subject, LinkKind::Responsible).role(Role::Lead).scope(&town));
+    let after = base.apply(&cs).unwrap();
+    let changes = tiaokuai::whatif::changes_of(&cs);
+    let fast = whatif(&base, &after, &changes, &config);
+    assert!(fast.examined.incremental, "{:?}", fast.examined);
+    let closed = fast.resolved.iter().find(|a| a.finding.rule == "A001" && a.finding.subject == f.subject);
+    assert_eq!(closed.and_then(|a| a.finding.territory.as_deref()), Some(town.as_str()), "{:?}", fast.resolved);
+    assert_eq!(closed.unwrap().changes[0].section, "add.links");
+    assert_eq!(keys(&fast), keys(&whatif_full(&base, &after, &changes, &config)));
+}
