@@ -49,7 +49,8 @@ fn change_set(model: &Model, n: usize, rng: &mut Rng, serial: usize) -> ChangeSe
                 cs.add.links.push(LinkSpec::new(model.id(f), model.id(t), LinkKind::Jurisdiction));
             }
             2 => {
-                // Remove a link that its address names alone (no responsibilities: those reach every street).
+                // Remove a link that its address names alone (no responsibilities, as in the figures of
+                // docs/benchmarks.md before the matter rules were re-examined by pair).
                 let u = pick(rng, &units);
                 let Some((_, l)) = model.all_links_from(u).find(|(_, l)| l.kind != LinkKind::Responsible) else {
                     continue;

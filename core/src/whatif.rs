@@ -31,9 +31,18 @@
 //! root), and keeps the findings whose
 //! subject is in the reach. Findings outside the reach are the same before and after.
 //!
-//! Some edits reach every street or town: a change to a matter or a `responsible` link
-//! (A001–A004 resolve every matter in every street/town), to a territory at street/town
-//! level or above (or of a custom kind), or a reach larger than an eighth of the model.
+//! The matter rules (A001–A004, keyed by matter *and* street/town) are re-examined by
+//! (matter, street/town) pair: a changed `responsible` link reaches its matter in the
+//! streets/towns where it applies or its unit holds, a changed `jurisdiction` link over T
+//! reaches the unit's matters in the streets/towns at or below T, a unit new or gone (or
+//! whose kind, dates or standing changed) all its matters where its links apply; the part
+//! holds the links applying at each pair's street/town and the territories containing it
+//! (docs/whatif.md, "The matter rules").
+//!
+//! Some edits reach every street or town: a change to a matter itself (A001–A004 resolve
+//! every matter in every street/town), to a territory at street/town level or above (or
+//! of a custom kind), a reach larger than an eighth of the model, or more than 4,096
+//! (matter, street/town) pairs.
 //! Those are answered by two full audits ([`Examined::incremental`] is false, with the
 //! reason), so the answer is always the same as comparing two full audits (checked by
 //! `tests/whatif.rs` on random edits). [`whatif_full`] always takes that path.
@@ -41,7 +50,9 @@
 //! What differs from two full audits: [`WhatIf::left`] lists the findings in the reach
 //! that stay (the full path lists all of them); an S003 finding whose chain joins one an
 //! earlier S003 finding explained spells its chain out where the full report refers to
-//! the earlier finding (its key is the same).
+//! the earlier finding (its key is the same); likewise an A002 finding naming more than 8
+//! leads applying above its street/town may name them all where the full report refers
+//! to an earlier street/town's finding.
 //!
 //! # Attribution
 //! A resolved or introduced finding names the changes that caused it: every change that
@@ -86,7 +97,7 @@ use crate::model::{Level, LinkKind, Model, Node, Record, RecordType, Status, Uni
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// The section of the change set: `add.territories`, `add.units`, `add.matters`,
-    /// `add.items`, `add.links`, `update`, `end` or `remove`.
+    /// `add.items`, `add.people`, `add.links`, `add.meetings`, `update`, `end` or `remove`.
     pub section: String,
     /// The index of the change in its section.
     pub index: usize,
@@ -147,7 +158,8 @@ pub struct Examined {
     /// Why two full audits were run, when they were.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The subjects re-examined (the reach; for full audits, every record of the larger model).
+    /// The subjects re-examined (the reach, plus the (matter, street/town) pairs of A001–A004;
+    /// for full audits, every record of the larger model).
     pub subjects: usize,
     /// The records audited (the two parts together; for full audits, both models).
     pub records: usize,
@@ -225,7 +237,8 @@ impl Options {
 
 /// The changes of a change set as the what-if attributes findings to them, in the
 /// order of the document (`add` by array, then `update`, `end`, `remove`): each with the
-/// ids it touches (a record's own id; a link's ends and scope).
+/// ids it touches (a record's own id; a link's ends and scope; a meeting's territory and
+/// convener).
 ///
 /// # Example
 /// ```
@@ -252,9 +265,16 @@ pub fn changes_of(cs: &crate::change::ChangeSet) -> Vec<Change> {
     out.extend(add.units.iter().enumerate().map(|(i, u)| record("add.units", i, &u.id)));
     out.extend(add.matters.iter().enumerate().map(|(i, m)| record("add.matters", i, &m.id)));
     out.extend(add.items.iter().enumerate().map(|(i, m)| record("add.items", i, &m.id)));
+    out.extend(add.people.iter().enumerate().map(|(i, p)| record("add.people", i, &p.id)));
     out.extend(
         add.links.iter().enumerate().map(|(i, l)| link("add.links", i, &l.from, &l.kind, &l.to, l.scope.as_ref())),
     );
+    // A meeting touches its territory (M001/M004 are about it), its convener and its topics
+    // (M002/M003 are about the projects it discussed).
+    out.extend(add.meetings.iter().enumerate().map(|(i, m)| {
+        let touches = [m.id.as_str(), m.territory.as_str()].into_iter().chain(m.convener.as_deref());
+        Change::new("add.meetings", i, &m.id, touches.chain(m.topics.iter().map(String::as_str)))
+    }));
     out.extend(cs.update.iter().enumerate().map(|(i, u)| record("update", i, &u.id)));
     let target = |section: &str, i: usize, t: &Target| match t {
         Target::Record(id) => record(section, i, id),
@@ -349,10 +369,10 @@ fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, optio
         Ok(plan) => plan,
         Err(reason) => return full(before, after, changes, config, options, Some(reason)),
     };
-    let fb = part(before, &plan.before_part, &plan.reach, &plan.s004, config);
-    let fa = part(after, &plan.after_part, &plan.reach, &plan.s004, config);
+    let fb = part(before, &plan.before_part, &plan, config);
+    let fa = part(after, &plan.after_part, &plan, config);
     let records = plan.before_part.len() + plan.after_part.len();
-    let subjects = plan.reach.len();
+    let subjects = plan.reach.len() + plan.pairs.len();
     let mut w = compare(before, after, fb, fa, changes);
     w.examined = Examined { incremental: true, reason: None, subjects, records };
     if options.metrics {
@@ -501,16 +521,22 @@ struct Plan {
     reach: HashSet<String>,
     /// Subjects re-examined for S004 alone ([`Reach::s004`]).
     s004: HashSet<String>,
+    /// The (matter, street/town) pairs re-examined for A001–A004 ([`a_pairs`]).
+    pairs: HashSet<Pair>,
     before_part: Vec<Node>,
     after_part: Vec<Node>,
 }
 
-/// Why the edit needs two full audits, if it does.
-fn broad(model: &Model, node: Node) -> Option<String> {
+/// Why the edit needs two full audits, if it does: it changes a matter itself (new or
+/// gone, its list, category, dates or standing: A001–A004 of that matter in every
+/// street/town and T001 read it) or touches a territory at street/town level or above, or
+/// of a custom kind. A matter touched only through its `responsible` links is not: the
+/// matter rules' pairs ([`a_pairs`]) follow the units at the links' other ends.
+fn broad(model: &Model, other: &Model, node: Node) -> Option<String> {
     let id = model.id(node);
     match model.record(node) {
-        Record::Matter(_) => {
-            Some(format!("it touches matter {id:?} (A001–A004 resolve every matter in every street/town)"))
+        Record::Matter(_) if matter_changed(model, other, node) => {
+            Some(format!("it changes matter {id:?} (A001–A004 resolve every matter in every street/town)"))
         }
         Record::Territory(t) => match t.kind.level() {
             Some(l) if l > Level::Street => None,
@@ -519,11 +545,127 @@ fn broad(model: &Model, node: Node) -> Option<String> {
                 t.kind
             )),
         },
-        _ => model
-            .any_links(node)
-            .any(|(l, _)| model.link(l).kind == LinkKind::Responsible)
-            .then(|| format!("it touches {id:?}, which has `responsible` links (A001–A004)")),
+        _ => None,
     }
+}
+
+/// True when matter `m` of `model` is new or gone in `other`, or its list, category, dates
+/// or standing differ (what any rule reads of a matter besides its links).
+fn matter_changed(model: &Model, other: &Model, m: Node) -> bool {
+    let Some(o) = other.node(model.id(m)) else { return true };
+    match (model.matter(m), other.matter(o)) {
+        (Some(a), Some(b)) => {
+            a.list != b.list
+                || a.category != b.category
+                || a.validity != b.validity
+                || model.status(m) != other.status(o)
+        }
+        _ => true,
+    }
+}
+
+/// The most (matter, street/town) pairs an incremental what-if re-examines for A001–A004.
+const A_PAIRS: usize = 4096;
+
+/// True when territory `t` of `model` is new or gone in `other`, or its name, kind, dates,
+/// attributes, parent, standing or any link with it as an end differ.
+fn territory_changed(model: &Model, other: &Model, t: Node) -> bool {
+    let Some(o) = other.node(model.id(t)) else { return true };
+    let (Some(a), Some(b)) = (model.territory(t), other.territory(o)) else { return true };
+    let parent = |m: &Model, n: Node| m.any_parent(n).map(|p| m.id(p).to_string());
+    a.name != b.name
+        || a.kind != b.kind
+        || a.validity != b.validity
+        || a.attrs != b.attrs
+        || parent(model, t) != parent(other, o)
+        || model.status(t) != other.status(o)
+        || !changed_links(model, other, t, o).is_empty()
+}
+
+/// (matter id, street/town id): the key of an A001–A004 finding without its rule.
+type Pair = (String, String);
+
+/// The (matter, street/town) pairs whose A001–A004 findings the touched units of `model`
+/// can change (`other` is the model on the other side of the edit), added to `pairs`.
+///
+/// A `responsible` link of unit U to matter M applies at its `scope`, or without one at
+/// every territory U holds; A001/A002 of (M, T) read the links applying at T and the
+/// territories containing it, A003 of (M, T) the links of the units holding T, A004 of (M, T)
+/// the links of the units holding street T. So a changed `responsible` link reaches M in the
+/// streets/towns at or below where it applies and those U holds; a changed `jurisdiction`
+/// link of U over T reaches every matter U has a `responsible` link to, in the streets/towns
+/// at or below T; a unit new or gone, or whose kind (strips are not "the street"), dates
+/// or standing changed, reaches all its matters wherever its links apply and where it
+/// holds. Other changes (members, places, names, other link kinds) reach no pair. Matters
+/// themselves never change here (a changed matter takes two full audits, [`broad`]).
+fn a_pairs(model: &Model, other: &Model, seeds: &[Node], pairs: &mut HashSet<Pair>) {
+    for &u in seeds {
+        let Some(unit) = model.unit(u) else { continue };
+        let responsible: Vec<crate::model::LinkId> = model
+            .any_links(u)
+            .filter(|&(l, _)| model.link(l).from == u && model.link(l).kind == LinkKind::Responsible)
+            .map(|(l, _)| l)
+            .collect();
+        let whole = match other.node(model.id(u)) {
+            None => true,
+            Some(o) => other.unit(o).is_none_or(|b| {
+                b.kind != unit.kind || b.validity != unit.validity || model.status(u) != other.status(o)
+            }),
+        };
+        let held: Vec<Node> = model.targets(u, &LinkKind::Jurisdiction).collect();
+        let reach = |m: Node, at: &[Node], pairs: &mut HashSet<Pair>| {
+            for &t in at.iter().chain(&held) {
+                for s in townships_under(model, t) {
+                    pairs.insert((model.id(m).to_string(), model.id(s).to_string()));
+                }
+            }
+        };
+        let applies = |l: crate::model::LinkId| -> Vec<Node> { model.link(l).scope.into_iter().collect() };
+        if whole {
+            for &l in &responsible {
+                reach(model.link(l).to, &applies(l), pairs);
+            }
+            continue;
+        }
+        if responsible.is_empty() {
+            // No link of U applies anywhere in this model; a link or holding only the other
+            // model has is followed when the other model is read (each side reads its own).
+            continue;
+        }
+        let o = other.node(model.id(u)).expect("checked above");
+        for (l, kind) in changed_links(model, other, u, o) {
+            match (l, kind) {
+                (Some(l), LinkKind::Responsible) if model.link(l).from == u => {
+                    reach(model.link(l).to, &applies(l), pairs);
+                }
+                (Some(l), LinkKind::Jurisdiction) if model.link(l).from == u => {
+                    let t = model.link(l).to;
+                    for &r in &responsible {
+                        for s in townships_under(model, t) {
+                            pairs.insert((model.id(model.link(r).to).to_string(), model.id(s).to_string()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The street/town-level territories at or below territory `t` (none when `t` lies below
+/// street/town level or is not a territory), whatever their dates.
+fn townships_under(model: &Model, t: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut stack = vec![t];
+    while let Some(c) = stack.pop() {
+        let Some(terr) = model.territory(c) else { continue };
+        match terr.kind.level() {
+            Some(Level::Street) => out.push(c),
+            Some(l) if l > Level::Street => {}
+            _ => stack.extend(model.all_children(c)),
+        }
+    }
+    out
 }
 
 /// The records of a model, by node, whose findings the touched records can change.
@@ -715,10 +857,39 @@ fn ring_of(model: &Model, other: &Model, t: Node) -> Ring {
         }
         _ => return Ring::All,
     }
-    // The links whose ends, kind, scope or fields differ: matched by (direction, kind, other
-    // end, scope), in document order among equals.
+    let kinds: Vec<LinkKind> = changed_links(model, other, t, o).into_iter().map(|(_, k)| k).collect();
+    for kind in kinds {
+        match kind {
+            LinkKind::Jurisdiction => juris = true,
+            LinkKind::Leads
+            | LinkKind::PartyOrgOf
+            | LinkKind::RegistersWith
+            | LinkKind::Instructs
+            | LinkKind::MassOrgOf
+            | LinkKind::Power
+            | LinkKind::Guides
+            | LinkKind::Dispatches
+            | LinkKind::ReportsBack
+            | LinkKind::MemberOf
+            | LinkKind::Responsible => {}
+            _ => return Ring::All,
+        }
+    }
+    if juris && model.territory(t).is_some() {
+        // A territory's holders are read by its own findings (C006–C008) and by those of
+        // the units holding it (both ends of the link, touched).
+        juris = false;
+    }
+    Ring::Narrow { members, juris }
+}
+
+/// The links of record `t` of `model` (`o` in `other`) whose ends, kind, scope or fields
+/// differ between the two models: matched by (direction, kind, other end, scope), in
+/// document order among equals. Each as the link of `model` (`Some`) or, for a link only
+/// `other` has, `None`, with its kind.
+fn changed_links(model: &Model, other: &Model, t: Node, o: Node) -> Vec<(Option<crate::model::LinkId>, LinkKind)> {
     type Sig<'a> = (bool, &'a str, &'a str, Option<&'a str>, crate::model::LinkId);
-    let mut kinds: Vec<LinkKind> = Vec::new();
+    let mut out = Vec::new();
     let (sa, sb) = (link_sigs(model, t), link_sigs(other, o));
     let (mut i, mut j) = (0, 0);
     let same = |x: &Sig, y: &Sig| {
@@ -739,48 +910,27 @@ fn ring_of(model: &Model, other: &Model, t: Node) -> Ring {
         match (sa.get(i), sb.get(j)) {
             (Some(x), Some(y)) if key(x) == key(y) => {
                 if !same(x, y) {
-                    kinds.push(model.link(x.4).kind.clone());
+                    out.push((Some(x.4), model.link(x.4).kind.clone()));
                 }
                 i += 1;
                 j += 1;
             }
             (Some(x), Some(y)) if key(x) < key(y) => {
-                kinds.push(model.link(x.4).kind.clone());
+                out.push((Some(x.4), model.link(x.4).kind.clone()));
                 i += 1;
             }
             (Some(x), None) => {
-                kinds.push(model.link(x.4).kind.clone());
+                out.push((Some(x.4), model.link(x.4).kind.clone()));
                 i += 1;
             }
             (_, Some(y)) => {
-                kinds.push(other.link(y.4).kind.clone());
+                out.push((None, other.link(y.4).kind.clone()));
                 j += 1;
             }
             (None, None) => break,
         }
     }
-    for kind in kinds {
-        match kind {
-            LinkKind::Jurisdiction => juris = true,
-            LinkKind::Leads
-            | LinkKind::PartyOrgOf
-            | LinkKind::RegistersWith
-            | LinkKind::Instructs
-            | LinkKind::MassOrgOf
-            | LinkKind::Power
-            | LinkKind::Guides
-            | LinkKind::Dispatches
-            | LinkKind::ReportsBack
-            | LinkKind::MemberOf => {}
-            _ => return Ring::All,
-        }
-    }
-    if juris && model.territory(t).is_some() {
-        // A territory's holders are read by its own findings (C006–C008) and by those of
-        // the units holding it (both ends of the link, touched).
-        juris = false;
-    }
-    Ring::Narrow { members, juris }
+    out
 }
 
 /// The links of record `n`, as (leaves `n`, kind, other end's id, scope's id, link), sorted.
@@ -813,13 +963,29 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
     }
     let mut reach: HashSet<String> = HashSet::new();
     let mut s004: HashSet<String> = HashSet::new();
+    let mut pairs: HashSet<Pair> = HashSet::new();
     let limit = |m: &Model| (m.len() / 8).max(64);
     for (model, other) in [(before, after), (after, before)] {
-        let seeds: Vec<Node> = touched.iter().filter_map(|id| model.node(id)).collect();
+        // A territory touched only as a link's `scope` (or not changed at all) is no seed: a
+        // scope is read by the matter rules alone, through the unit's changed link.
+        let seeds: Vec<Node> = touched
+            .iter()
+            .filter_map(|id| model.node(id))
+            .filter(|&n| model.territory(n).is_none() || territory_changed(model, other, n))
+            .collect();
         for &s in &seeds {
-            if let Some(reason) = broad(model, s) {
+            if let Some(reason) = broad(model, other, s) {
                 return Err(reason);
             }
+        }
+        // A matter touched only through its links: its findings are the matter rules' pairs.
+        let seeds: Vec<Node> = seeds.into_iter().filter(|&n| model.matter(n).is_none()).collect();
+        a_pairs(model, other, &seeds, &mut pairs);
+        if pairs.len() > A_PAIRS {
+            return Err(format!(
+                "it reaches {} (matter, street/town) pairs of the matter rules (more than {A_PAIRS})",
+                pairs.len()
+            ));
         }
         let moved = |t: Node| {
             let Some(terr) = model.territory(t) else { return false };
@@ -859,6 +1025,9 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
         let mut r = Reach::default();
         let ring = |t: Node| ring_of(model, other, t);
         r.grow(model, &seeds, &moved, &chained, &ring);
+        // Matters are subjects of A001–A004 alone (by pair, above) and of T001 (their own
+        // dates: a changed matter is `broad`).
+        r.set.retain(|&n| model.matter(Node::new(n)).is_none());
         if r.set.len() > limit(model) {
             return Err(format!("its reach ({} records) is more than an eighth of the model", r.set.len()));
         }
@@ -866,13 +1035,13 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
         s004.extend(r.s004.iter().map(|&n| model.id(Node::new(n)).to_string()));
     }
     s004.retain(|id| !reach.contains(id));
-    let before_part = context(before, &reach, &s004);
-    let after_part = context(after, &reach, &s004);
-    Ok(Plan { reach, s004, before_part, after_part })
+    let before_part = context(before, &reach, &s004, &pairs);
+    let after_part = context(after, &reach, &s004, &pairs);
+    Ok(Plan { reach, s004, pairs, before_part, after_part })
 }
 
 /// The part of a model the rules read about the reach (see the [module documentation](self)).
-fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>) -> Vec<Node> {
+fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>, pairs: &HashSet<Pair>) -> Vec<Node> {
     let mut set: HashSet<u32> = HashSet::new();
     let mut list: Vec<Node> = Vec::new();
     let put = |set: &mut HashSet<u32>, list: &mut Vec<Node>, n: Node| {
@@ -1030,6 +1199,68 @@ fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>) -> Ve
             }
         }
     }
+    // A001–A004 of the pairs: the matter, the street/town and every territory containing it,
+    // and the units whose `responsible` links to the matter apply at one of those (by scope,
+    // or holding it), with every scope of their links to the matter (a scope left out of the
+    // part would make its link apply wherever the unit holds).
+    let mut by_matter: HashMap<Node, Vec<Node>> = HashMap::new();
+    for (m, t) in pairs {
+        if let (Some(m), Some(t)) = (model.node(m), model.node(t)) {
+            by_matter.entry(m).or_default().push(t);
+        }
+    }
+    let mut by_matter: Vec<(Node, Vec<Node>)> = by_matter.into_iter().collect();
+    by_matter.sort_unstable_by_key(|(m, _)| m.index());
+    for (m, ts) in by_matter {
+        put(&mut set, &mut list, m);
+        // A003 of a cooperating matter without cooperation names the street's first units
+        // and counts the others: every holder of the street/town.
+        let cooperating = model.matter(m).is_some_and(|x| x.list == crate::model::MatterList::Cooperating);
+        let mut chain: HashSet<u32> = HashSet::new();
+        for t in ts {
+            if cooperating {
+                for (l, u) in model.any_links(t) {
+                    if model.link(l).to == t && model.link(l).kind == LinkKind::Jurisdiction {
+                        put(&mut set, &mut list, u);
+                    }
+                }
+            }
+            let mut cur = Some(t);
+            while let Some(c) = cur {
+                if !chain.insert(c.raw()) {
+                    break;
+                }
+                cur = model.any_parent(c);
+            }
+        }
+        let mut holders: HashSet<u32> = HashSet::new();
+        for &a in &chain {
+            put(&mut set, &mut list, Node::new(a));
+            for (l, u) in model.any_links(Node::new(a)) {
+                let link = model.link(l);
+                if link.to.raw() == a && link.kind == LinkKind::Jurisdiction {
+                    holders.insert(u.raw());
+                }
+            }
+        }
+        let links: Vec<(Node, Option<Node>)> = model
+            .any_links(m)
+            .filter(|&(l, _)| model.link(l).to == m && model.link(l).kind == LinkKind::Responsible)
+            .map(|(l, u)| (u, model.link(l).scope))
+            .collect();
+        let mut units: HashSet<u32> = HashSet::new();
+        for &(u, scope) in &links {
+            if holders.contains(&u.raw()) || scope.is_some_and(|s| chain.contains(&s.raw())) {
+                units.insert(u.raw());
+                put(&mut set, &mut list, u);
+            }
+        }
+        for &(u, scope) in &links {
+            if let Some(s) = scope.filter(|_| units.contains(&u.raw())) {
+                put(&mut set, &mut list, s);
+            }
+        }
+    }
     // Every territory's chain to the root.
     let territories: Vec<Node> = list.iter().copied().filter(|&n| model.territory(n).is_some()).collect();
     for t in territories {
@@ -1061,25 +1292,25 @@ fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>) -> Ve
     list
 }
 
-/// Audits the part `nodes` of `model` and keeps the findings about the reach (A001–A004
-/// aside: an incremental what-if touches no matter and no responsibility, so they stay),
+/// Audits the part `nodes` of `model` and keeps the findings about the reach (A001–A004:
+/// those of the plan's (matter, street/town) pairs),
 /// with the link positions in their evidence and messages those of `model`, in the
 /// order of `model`'s report.
-fn part(
-    model: &Model,
-    nodes: &[Node],
-    reach: &HashSet<String>,
-    s004: &HashSet<String>,
-    config: &Config,
-) -> Vec<Finding> {
+fn part(model: &Model, nodes: &[Node], plan: &Plan, config: &Config) -> Vec<Finding> {
+    let (reach, s004) = (&plan.reach, &plan.s004);
     let (sub, links) = model.induced(nodes);
     let report = sub.audit(config);
     let rule_index = |code: &str| RULES.iter().position(|r| r.code == code).unwrap_or(usize::MAX);
     let at = |id: &str| model.node(id).map_or(usize::MAX, |n| n.index());
     let mut out: Vec<((usize, usize, usize), Finding)> = Vec::new();
     for mut f in report.findings {
-        let kept = reach.contains(&f.subject) || (f.rule == "S004" && s004.contains(&f.subject));
-        if !kept || f.rule.starts_with('A') {
+        let kept = if f.rule.starts_with('A') {
+            // A (matter, street/town) pair: the key without its rule.
+            f.territory.as_ref().is_some_and(|t| plan.pairs.contains(&(f.subject.clone(), t.clone())))
+        } else {
+            reach.contains(&f.subject) || (f.rule == "S004" && s004.contains(&f.subject))
+        };
+        if !kept {
             continue;
         }
         let relink = |i: usize| links.get(i).map_or(i, |l| l.index());

@@ -1,6 +1,8 @@
-//! The what-if against two full audits, on random edits of the sample and of a generated
-//! district model (issue #13): the incremental path must resolve, introduce and attribute
-//! exactly what comparing two full audits does.
+//! The what-if against two full audits, on random edits of the sample and of generated
+//! district and city models (issue #13): the incremental path must resolve, introduce and
+//! attribute exactly what comparing two full audits does. The JSON edits below rewrite the
+//! document; the change sets (`differential_changes`) go through `Model::apply` and
+//! `changes_of` as an editing system does, and reach the matter rules' pairs.
 
 mod common;
 
@@ -298,4 +300,219 @@ fn a_chain_broken_high_up_reaches_every_organisation_below() {
     assert_eq!(keys(&fast), keys(&slow));
     // Attributed through the reach: the removed link is named for every broken chain.
     assert!(fast.introduced.iter().all(|a| a.changes.len() == 1 && a.changes[0].index == 0));
+}
+
+/// A meeting added by a change set is named by the findings it closes (attribution of
+/// `add.meetings`): a community that held no deliberation meeting in one year gets one.
+#[test]
+fn an_added_meeting_is_named_by_the_gap_it_closes() {
+    use tiaokuai::change::ChangeSet;
+    use tiaokuai::{MeetingKind, MeetingSpec};
+    let model = Model::sample();
+    let report = model.audit(&Config::default());
+    let m001: Vec<&tiaokuai::Finding> = report.findings.iter().filter(|f| f.rule == "M001").collect();
+    // A community with one M001 finding for one year ("in 2021 (").
+    let (f, year) = m001
+        .iter()
+        .filter(|f| m001.iter().filter(|g| g.subject == f.subject).count() == 1)
+        .find_map(|f| {
+            let i = f.message.find(" in ")?;
+            let year: u32 = f.message.get(i + 4..i + 8)?.parse().ok()?;
+            f.message[i + 8..].starts_with(" (").then_some((f, year))
+        })
+        .expect("the sample has a community without a deliberation meeting in one year");
+    let mut cs = ChangeSet::new();
+    let date = format!("{year}-06-01").parse().unwrap();
+    cs.add.meetings.push(MeetingSpec::new("whatif-meeting", MeetingKind::Hearing, f.subject.clone(), date));
+    let w = tiaokuai::whatif::whatif_change(&model, &cs, &Config::default()).unwrap();
+    let closed = w.resolved.iter().find(|a| a.finding.rule == "M001" && a.finding.subject == f.subject);
+    let closed = closed.unwrap_or_else(|| panic!("M001 of {} is resolved: {:?}", f.subject, w.resolved));
+    let named: Vec<(&str, usize)> = closed.changes.iter().map(|c| (c.section.as_str(), c.index)).collect();
+    assert_eq!(named, [("add.meetings", 0)]);
+    assert_eq!(closed.changes[0].id, "whatif-meeting");
+}
+
+/// One random change of `model` as a change set entry (links added and removed, the
+/// `responsible` links and holdings the matter rules read, members, places, kinds, units
+/// added), or `None` when the dice chose something that does not fit.
+fn change(model: &Model, cs: &mut tiaokuai::change::ChangeSet, rng: &mut Rng, serial: usize) -> Option<()> {
+    use tiaokuai::change::{Field, LinkAddress, Update, Value as V};
+    use tiaokuai::{LinkKind, LinkSpec, Role, UnitKind, UnitSpec};
+    let units: Vec<tiaokuai::Node> = model.units().map(|(u, _)| u).collect();
+    let terrs: Vec<tiaokuai::Node> = model.territories().map(|(t, _)| t).collect();
+    let towns: Vec<tiaokuai::Node> =
+        model.territories().filter(|(_, t)| t.kind.is_township_level()).map(|(t, _)| t).collect();
+    let matters: Vec<tiaokuai::Node> = model.matters().map(|(m, _)| m).collect();
+    let pick = |rng: &mut Rng, xs: &[tiaokuai::Node]| xs.get(rng.below(xs.len())).copied();
+    // Units with `responsible` links, which the matter rules read.
+    let responsible = |rng: &mut Rng| {
+        (0..40).find_map(|_| {
+            let u = pick(rng, &units)?;
+            model.all_links_from(u).any(|(_, l)| l.kind == LinkKind::Responsible).then_some(u)
+        })
+    };
+    let id = |n: tiaokuai::Node| model.id(n).to_string();
+    match rng.below(9) {
+        0 => {
+            // Remove (or end) a link its address names alone, responsibilities included.
+            let u = if rng.below(2) == 0 { responsible(rng)? } else { pick(rng, &units)? };
+            let links: Vec<_> = model.all_links_from(u).collect();
+            let (_, l) = links.get(rng.below(links.len()))?;
+            let same = model.all_links_from(u).filter(|(_, m)| m.to == l.to && m.kind == l.kind).count();
+            if same != 1 {
+                return None;
+            }
+            let address = LinkAddress::new(id(l.from), id(l.to), l.kind.clone());
+            if rng.below(3) == 0 {
+                cs.end_link(address, "2020-06-30".parse().ok()?);
+            } else {
+                cs.remove_link(address);
+            }
+        }
+        1 => {
+            let kinds = [LinkKind::Leads, LinkKind::PartyOrgOf, LinkKind::Jurisdiction, LinkKind::RegistersWith];
+            let kind = kinds[rng.below(kinds.len())].clone();
+            let from = pick(rng, &units)?;
+            let to = if kind == LinkKind::Jurisdiction { pick(rng, &terrs)? } else { pick(rng, &units)? };
+            if matches!(kind, LinkKind::PartyOrgOf | LinkKind::RegistersWith)
+                && !model.unit(from).is_some_and(|u| u.kind.is_party_org())
+            {
+                return None;
+            }
+            cs.add.links.push(LinkSpec::new(id(from), id(to), kind));
+        }
+        2 => {
+            // A responsibility: a random role, scoped to a street/town or not.
+            let from = if rng.below(2) == 0 { responsible(rng)? } else { pick(rng, &units)? };
+            let roles = [Role::Lead, Role::Cooperate, Role::Supervise];
+            let mut l =
+                LinkSpec::new(id(from), id(pick(rng, &matters)?), LinkKind::Responsible).role(roles[rng.below(3)]);
+            if rng.below(2) == 0 {
+                l = l.scope(id(pick(rng, &towns)?));
+            }
+            cs.add.links.push(l);
+        }
+        3 => {
+            // A unit with responsibilities takes or gives up a street/town.
+            let from = responsible(rng)?;
+            cs.add.links.push(LinkSpec::new(id(from), id(pick(rng, &towns)?), LinkKind::Jurisdiction));
+        }
+        4 => cs.update.push(Update::new(id(pick(rng, &units)?)).set(Field::Members, V::Count(rng.below(70) as u32))),
+        5 => cs.update.push(Update::new(id(pick(rng, &units)?)).set(Field::LocatedIn, V::Text(id(pick(rng, &terrs)?)))),
+        6 => {
+            let kinds = ["enterprise", "party_branch", "joint_party_branch", "residents_committee", "department"];
+            let u = if rng.below(2) == 0 { responsible(rng)? } else { pick(rng, &units)? };
+            cs.update.push(Update::new(id(u)).set(Field::Kind, V::Text(kinds[rng.below(kinds.len())].to_string())));
+        }
+        _ => {
+            let kinds = [UnitKind::Enterprise, UnitKind::PartyBranch, UnitKind::DispatchedAgency];
+            let mut spec = UnitSpec::new(format!("new-unit-{serial}"), "新单位", kinds[rng.below(3)].clone())
+                .members(rng.below(8) as u32);
+            if let Some(t) = pick(rng, &terrs) {
+                spec = spec.located_in(id(t));
+            }
+            cs.add.units.push(spec);
+        }
+    }
+    Some(())
+}
+
+/// Runs `cases` random change sets of 1–`max_changes` changes on `base` and compares the
+/// what-if with the two full audits (the audit before is run once).
+fn differential_changes(base: &Model, seed: u64, cases: usize, max_changes: usize) -> usize {
+    let config = Config::default();
+    let before = base.audit(&config);
+    let key = |f: &tiaokuai::Finding| format!("{} {} {:?}", f.rule, f.subject, f.territory);
+    let kb: BTreeSet<String> = before.findings.iter().map(key).collect();
+    let mut rng = Rng(seed);
+    let (mut incremental, mut moved, mut done, mut tries) = (0, 0, 0, 0);
+    while done < cases {
+        tries += 1;
+        assert!(tries < cases * 20, "too few valid change sets");
+        let mut cs = tiaokuai::change::ChangeSet::new();
+        for serial in 0..1 + rng.below(max_changes) {
+            change(base, &mut cs, &mut rng, serial);
+        }
+        let Ok(after) = base.apply(&cs) else { continue };
+        done += 1;
+        let changes = tiaokuai::whatif::changes_of(&cs);
+        let fast = whatif(base, &after, &changes, &config);
+        let full = after.audit(&config);
+        let ka: BTreeSet<String> = full.findings.iter().map(key).collect();
+        let resolved: Vec<&tiaokuai::Finding> = before.findings.iter().filter(|f| !ka.contains(&key(f))).collect();
+        let introduced: Vec<&tiaokuai::Finding> = full.findings.iter().filter(|f| !kb.contains(&key(f))).collect();
+        let ctx = format!("seed {seed}, case {done}: {}", cs.to_json());
+        let fk = keys(&fast);
+        assert_eq!(fk.0, resolved.iter().map(|f| key(f)).collect::<BTreeSet<_>>(), "resolved, {ctx}");
+        assert_eq!(fk.1, introduced.iter().map(|f| key(f)).collect::<BTreeSet<_>>(), "introduced, {ctx}");
+        for (a, b) in fast.resolved.iter().zip(&resolved).chain(fast.introduced.iter().zip(&introduced)) {
+            if a.finding.rule != "S003" {
+                assert_eq!(&a.finding, *b, "{ctx}");
+            }
+        }
+        assert!(fast.left.iter().all(|f| ka.contains(&key(f)) && kb.contains(&key(f))), "{ctx}");
+        if fast.examined.incremental {
+            incremental += 1;
+            moved += fast.resolved.len() + fast.introduced.len();
+        }
+    }
+    assert!(moved >= cases / 2, "the incremental what-ifs resolved or introduced only {moved} findings");
+    incremental
+}
+
+/// The change sets of an editing system at district scale, in `make test`: the matter rules'
+/// pairs (`responsible` links and holdings added, removed, ended; units with them changing
+/// kind) as well as the rest.
+#[cfg(feature = "divisions")]
+#[test]
+fn district_change_sets_match_two_full_audits() {
+    let base = tiaokuai::generate::generate(tiaokuai::generate::Scale::District, 11).unwrap();
+    let incremental = differential_changes(&base, 0x5eed_0004, 12, 10);
+    assert!(incremental >= 6, "the incremental path ran {incremental} times of 12");
+}
+
+/// The same at city scale (hubs: a street held by thousands, a working committee leading
+/// hundreds), in `make test`: one audit of the city model per case (about 5 s for 6 cases in
+/// a debug build, on a loaded machine); `WHATIF_CITY_CASES=N` for more.
+#[cfg(feature = "divisions")]
+#[test]
+fn city_change_sets_match_two_full_audits() {
+    let base = tiaokuai::generate::generate(tiaokuai::generate::Scale::City, 5).unwrap();
+    let cases = std::env::var("WHATIF_CITY_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
+    let incremental = differential_changes(&base, 0x5eed_0005, cases, 10);
+    assert!(incremental * 3 >= cases * 2, "the incremental path ran {incremental} times of {cases}");
+}
+
+/// A `responsible` link added where a matter has no lead: re-examined by (matter,
+/// street/town) pair, not by two full audits, and the gap it closes is the one two full
+/// audits see closed.
+#[test]
+fn a_responsibility_is_re_examined_by_matter_and_street() {
+    use tiaokuai::change::ChangeSet;
+    use tiaokuai::{LinkKind, LinkSpec, Role};
+    let base = common::sample_without_people_or_meetings();
+    let config = Config::default();
+    let report = base.audit(&config);
+    // A matter without a lead in a street/town (A001), and a unit holding that street/town.
+    let (f, holder) = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "A001")
+        .find_map(|f| {
+            let t = base.node(f.territory.as_deref()?)?;
+            let (_, l) = base.all_links_to(t).find(|(_, l)| l.kind == LinkKind::Jurisdiction)?;
+            Some((f, base.id(l.from).to_string()))
+        })
+        .expect("the sample has an A001 finding in a street/town someone holds");
+    let town = f.territory.clone().unwrap();
+    let mut cs = ChangeSet::new();
+    cs.add.links.push(LinkSpec::new(&holder, &f.subject, LinkKind::Responsible).role(Role::Lead).scope(&town));
+    let after = base.apply(&cs).unwrap();
+    let changes = tiaokuai::whatif::changes_of(&cs);
+    let fast = whatif(&base, &after, &changes, &config);
+    assert!(fast.examined.incremental, "{:?}", fast.examined);
+    let closed = fast.resolved.iter().find(|a| a.finding.rule == "A001" && a.finding.subject == f.subject);
+    assert_eq!(closed.and_then(|a| a.finding.territory.as_deref()), Some(town.as_str()), "{:?}", fast.resolved);
+    assert_eq!(closed.unwrap().changes[0].section, "add.links");
+    assert_eq!(keys(&fast), keys(&whatif_full(&base, &after, &changes, &config)));
 }
