@@ -373,6 +373,63 @@ fn assert_diff_round_trip(a: &Model, b: &Model) -> ChangeSet {
     d
 }
 
+/// A hub (a street office with 100 `guides` links) and a small record (a unit with 3), each
+/// with links moved, removed and duplicated: the diff finds them whether it
+/// matches a link among a's next few, among its record's few links, or in the table of a
+/// hub's links, and its apply gives the second model exactly.
+#[test]
+fn links_of_hubs_and_small_records_are_matched_wherever_they_moved() {
+    let doc = |order: &dyn Fn(Vec<String>) -> Vec<String>| {
+        let units: Vec<String> = (0..100)
+            .map(|k| format!(r#"{{"id": "u{k}", "name": "单位{k}", "kind": "enterprise", "located_in": "s"}}"#))
+            .collect();
+        let mut links: Vec<String> =
+            (0..100).map(|k| format!(r#"{{"from": "s-o", "to": "u{k}", "kind": "guides"}}"#)).collect();
+        for k in 0..3 {
+            links.push(format!(r#"{{"from": "u1", "to": "u{}", "kind": "leads", "since": "201{k}"}}"#, k + 2));
+        }
+        Model::from_json(&format!(
+            r#"{{"format": "tiaokuai/1",
+                "territories": [{{"id": "s", "name": "一街道", "kind": "street"}}],
+                "units": [{{"id": "s-o", "name": "街道办", "kind": "government", "located_in": "s"}}, {}],
+                "links": [{}]}}"#,
+            units.join(","),
+            order(links).join(",")
+        ))
+        .unwrap()
+    };
+    let a = doc(&|links| links);
+    // Removed from the middle (the next few links of a are the match).
+    let b = doc(&|mut links| {
+        links.remove(50);
+        links.remove(100);
+        links
+    });
+    assert_eq!(assert_diff_round_trip(&a, &b).remove.len(), 2);
+    // Far moves: a hub's link and a small record's link taken from the start to the end.
+    let b = doc(&|mut links| {
+        let hub = links.remove(3);
+        let small = links.remove(99);
+        links.extend([hub, small]);
+        links
+    });
+    assert_diff_round_trip(&a, &b);
+    // A copy of a link gained far from it (each copy is its own link), and a stretch of the
+    // hub's links reversed. (Removing one of two identical links is another matter: no
+    // address tells them apart.)
+    let b = doc(&|mut links| {
+        links.insert(90, links[7].clone());
+        links[92..97].reverse();
+        links
+    });
+    assert_diff_round_trip(&a, &b);
+    let c = doc(&|mut links| {
+        links[20..40].reverse();
+        links
+    });
+    assert_diff_round_trip(&c, &a);
+}
+
 #[test]
 fn diff_of_a_model_with_itself_is_empty() {
     let m = Model::sample();

@@ -6,6 +6,13 @@ use super::{ChangeSet, Field, LinkAddress, Update, Value};
 use crate::meetings::{MeetingSpec, spec_of as meeting_spec};
 use crate::model::*;
 
+/// How many of a's links after the last one matched are compared with each link of b
+/// before looking further.
+const LOOKAHEAD: usize = 8;
+/// A record with at most this many links has them compared one by one; beyond, a table of
+/// a's links by their fields is built (once).
+const FEW_LINKS: usize = 64;
+
 const TYPES: [RecordType; 5] =
     [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item, RecordType::Person];
 
@@ -43,13 +50,19 @@ pub fn diff(a: &Model, b: &Model) -> ChangeSet {
     // Records: per type, the longest run of b's records from its start that a holds in the
     // same order is kept; the rest of b is added (removed first when a holds it).
     let mut kept_nodes = vec![false; a.len()];
+    // Each record's place among a's records of its type (one table for every type: a
+    // record has one type, checked on lookup).
+    let mut position = vec![0usize; a.len()];
     for t in TYPES {
-        let position: HashMap<usize, usize> =
-            a.document_typed(t).enumerate().map(|(k, (n, _))| (n.index(), k)).collect();
+        for (k, (n, _)) in a.document_typed(t).enumerate() {
+            position[n.index()] = k;
+        }
+    }
+    for t in TYPES {
         let mut last: Option<usize> = None;
         let mut adding = false;
         for (_, rb) in b.document_typed(t) {
-            let in_a = a.find(rb.id()).and_then(|n| position.get(&n.index()).map(|&k| (n, k)));
+            let in_a = a.find(rb.id()).filter(|&n| a.record(n).record_type() == t).map(|n| (n, position[n.index()]));
             match in_a {
                 Some((n, k)) if !adding && last.is_none_or(|l| k > l) => {
                     last = Some(k);
@@ -98,31 +111,58 @@ pub fn diff(a: &Model, b: &Model) -> ChangeSet {
             change.remove_record(&*ma.id);
         }
     }
-    // Links: likewise, matched by their fields (an `until` gained is an end).
-    let key = |m: &Model, l: &Link| LinkKey::of(m, l);
-    let mut by_key: HashMap<LinkKey, Vec<usize>> = HashMap::new();
-    for (id, l) in a.document_links() {
-        if kept_nodes[l.from.index()] && kept_nodes[l.to.index()] && l.scope.is_none_or(|s| kept_nodes[s.index()]) {
-            by_key.entry(key(a, l)).or_default().push(id.index());
-        }
-    }
+    // Links: likewise, matched by their fields (an `until` gained is an end). Each link of b
+    // takes the first link of a at or after the last one taken that agrees with it. In a
+    // diff of a model and its edit that is almost always a's next link, so a's next few
+    // links are tried first; then the links leaving the same record, when it has few; a
+    // table of a's links by their fields is built only for the rest (records with many
+    // links, such as a city's), once, if ever needed.
+    let candidate = |i: usize| {
+        let l = a.link(LinkId(i as u32));
+        kept_nodes[l.from.index()] && kept_nodes[l.to.index()] && l.scope.is_none_or(|s| kept_nodes[s.index()])
+    };
+    let agrees = |i: usize, idb: LinkId, lb: &Link| {
+        let la = a.link(LinkId(i as u32));
+        candidate(i)
+            && same_link(a, LinkId(i as u32), la, b, idb, lb)
+            && (la.validity.until == lb.validity.until || (la.validity.until.is_none() && lb.validity.until.is_some()))
+    };
+    let mut by_key: Option<HashMap<LinkKey, Vec<usize>>> = None;
     let mut kept_links = vec![false; a.link_count()];
     let mut next = 0usize;
     let mut adding = false;
     let mut ends = Vec::new();
     for (idb, lb) in b.document_links() {
-        let found = if adding {
-            None
-        } else {
-            by_key.get(&key(b, lb)).and_then(|list| {
-                let start = list.partition_point(|&i| i < next);
-                list[start..].iter().copied().find(|&i| {
-                    let la = a.link(LinkId(i as u32));
-                    same_link(a, LinkId(i as u32), la, b, idb, lb)
-                        && (la.validity.until == lb.validity.until
-                            || (la.validity.until.is_none() && lb.validity.until.is_some()))
+        let from_a = a.find(b.id(lb.from)).filter(|n| kept_nodes[n.index()]);
+        let found = match from_a {
+            _ if adding => None,
+            // Its start is not a record both keep: no link of a can be it.
+            None => None,
+            Some(from) => {
+                let window = next..(next + LOOKAHEAD).min(a.link_count());
+                window.clone().find(|&i| agrees(i, idb, lb)).or_else(|| {
+                    if a.document_links_from(from).nth(FEW_LINKS).is_none() {
+                        a.document_links_from(from)
+                            .map(|(i, _)| i.index())
+                            .filter(|&i| i >= window.end && agrees(i, idb, lb))
+                            .min()
+                    } else {
+                        let table = by_key.get_or_insert_with(|| {
+                            let mut table: HashMap<LinkKey, Vec<usize>> = HashMap::new();
+                            for (id, l) in a.document_links() {
+                                if candidate(id.index()) {
+                                    table.entry(LinkKey::of(a, l)).or_default().push(id.index());
+                                }
+                            }
+                            table
+                        });
+                        table.get(&LinkKey::of(b, lb)).and_then(|list| {
+                            let start = list.partition_point(|&i| i < window.end);
+                            list[start..].iter().copied().find(|&i| agrees(i, idb, lb))
+                        })
+                    }
                 })
-            })
+            }
         };
         match found {
             Some(i) => {
