@@ -40,6 +40,7 @@
 //! ```
 
 mod generate;
+mod pipe;
 mod read;
 
 use std::collections::{HashMap, VecDeque};
@@ -49,7 +50,8 @@ use std::path::Path;
 use serde::Serialize;
 
 pub use generate::{GenerateOptions, Generated, generate};
-use read::{Item, Row, Stamp, parse_stamp};
+use pipe::{Handed, Key};
+use read::{Row, Stamp};
 
 use crate::audit::Config;
 use crate::format::Progress;
@@ -646,7 +648,7 @@ struct Replay<'m> {
     whole: Model,
     views: Views<'m>,
     options: &'m Options,
-    open: hashbrown::HashMap<Box<str>, Open>,
+    open: hashbrown::HashMap<Key, Open>,
     summary: Summary,
     problems: Vec<CaseProblem>,
     cases: Vec<CaseRow>,
@@ -659,7 +661,7 @@ struct Replay<'m> {
     source_names: Vec<Box<str>>,
     source_index: hashbrown::HashMap<Box<str>, u32>,
     /// The document's node for each id the log names (ids repeat: one index lookup each).
-    ids: hashbrown::HashMap<Box<str>, Option<Node>>,
+    ids: hashbrown::HashMap<Key, Option<Node>>,
 }
 
 /// At most this many distinct sources are told apart; the cases of any further ones are
@@ -697,28 +699,40 @@ fn analyse_sized(model: &Model, log: impl Read, name: &str, total: u64, options:
         ids: hashbrown::HashMap::new(),
     };
     let reader = Counting { inner: log, done: 0, next: 0, total, progress: options.progress.as_ref() };
-    let mut last_row = 0;
-    read::read_log(reader, name, |item| match item {
-        Item::Event(row, ev) => {
-            if row != last_row {
-                r.summary.rows += 1;
-                last_row = row;
+    // The log is read and parsed on this thread while the replay runs on another.
+    let (shape, mut r) = pipe::run(
+        options.utc_offset_minutes,
+        |f| read::read_log(reader, name, f),
+        move |next, give_back| {
+            let mut last_row = 0;
+            while let Some(mut batch) = next() {
+                batch.drain(|item| match item {
+                    Handed::Event(row, ev, at) => {
+                        if row != last_row {
+                            r.summary.rows += 1;
+                            last_row = row;
+                        }
+                        r.event(row, ev, at);
+                    }
+                    Handed::Bad { row, case, kind, message } => {
+                        if row != last_row {
+                            r.summary.rows += 1;
+                            last_row = row;
+                        }
+                        r.problem(row, case, kind, message);
+                    }
+                });
+                give_back(batch);
             }
-            r.event(row, ev);
-        }
-        Item::Bad { row, case, kind, message } => {
-            if row != last_row {
-                r.summary.rows += 1;
-                last_row = row;
-            }
-            r.problem(row, &case, kind, message);
-        }
-    })?;
+            r
+        },
+    );
+    shape?;
     // Cases open at the end of the log are counted as open, in report order.
-    let mut left: Vec<(Box<str>, Open)> = r.open.drain().collect();
+    let mut left: Vec<(Key, Open)> = r.open.drain().collect();
     left.sort_by_key(|(_, o)| o.reported.secs);
     for (case, o) in left {
-        r.finish(&case, o, None, None);
+        r.finish(case.as_str(), o, None, None);
     }
     r.summary.problems = r.problems.len() as u64;
     r.summary.views = r.views.flags.len() as u64;
@@ -771,7 +785,8 @@ impl Replay<'_> {
         self.problems.push(CaseProblem { row, case: case.to_string(), kind, message });
     }
 
-    fn event(&mut self, row: u64, ev: Row<'_>) {
+    /// Replays an event whose time (`at`) the reader has parsed.
+    fn event(&mut self, row: u64, ev: Row<'_>, at: Result<Stamp, &'static str>) {
         if ev.case.is_empty() {
             return self.problem(row, "", "missing_field", "the row has no case id".into());
         }
@@ -790,7 +805,7 @@ impl Replay<'_> {
                 );
             }
         };
-        let at = match parse_stamp(ev.at, self.options.utc_offset_minutes) {
+        let at = match at {
             Ok(at) => at,
             Err(why) if ev.at.is_empty() => {
                 let _ = why;
@@ -917,7 +932,7 @@ impl Replay<'_> {
         }
         if code == 6 {
             let (case, o) = self.open.remove_entry(ev.case).expect("open");
-            self.finish(&case, o, Some(at), None);
+            self.finish(case.as_str(), o, Some(at), None);
         }
     }
 
