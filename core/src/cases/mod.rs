@@ -50,7 +50,7 @@ use std::path::Path;
 use serde::Serialize;
 
 pub use generate::{GenerateOptions, Generated, generate};
-use pipe::{Handed, Key};
+use pipe::{Handed, Ids, Key, NO_ID};
 use read::{Row, Stamp};
 
 use crate::audit::Config;
@@ -601,7 +601,48 @@ pub fn analyse(model: &Model, log: impl Read, name: &str, options: &Options) -> 
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
 pub fn analyse_path(model: &Model, path: impl AsRef<Path>, options: &Options) -> Result<Analysis, Error> {
-    let path = path.as_ref();
+    let (file, name, size) = open_log(path.as_ref())?;
+    analyse_sized(model, file, &name, size, options)
+}
+
+/// [`analyse_path`] while the model is still to be loaded: `load` runs on a second thread
+/// while this one starts reading and parsing the log, so that loading a large model and
+/// reading the log overlap (what `tiaokuai cases` does). The log's rows wait for the
+/// model in a bounded buffer (a few tens of megabytes at most), whatever the log's size.
+///
+/// # Errors
+/// `load`'s error when it fails (also when the log cannot be opened: the model's error
+/// comes first), else as [`analyse_path`], converted into `E`.
+///
+/// # Example
+/// ```no_run
+/// use tiaokuai::{Model, cases};
+/// let model = std::sync::OnceLock::new();
+/// let result = cases::analyse_path_loading(
+///     || Model::load("city.json").map(|m| &*model.get_or_init(|| m)),
+///     "log.csv",
+///     &Default::default(),
+/// )?;
+/// println!("{} cases", result.summary.all.cases);
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn analyse_path_loading<'m, E: From<Error> + Send>(
+    load: impl FnOnce() -> Result<&'m Model, E> + Send,
+    path: impl AsRef<Path>,
+    options: &Options,
+) -> Result<Analysis, E> {
+    let (file, name, size) = match open_log(path.as_ref()) {
+        Ok(opened) => opened,
+        Err(e) => {
+            load()?;
+            return Err(e.into());
+        }
+    };
+    analyse_loading(load, file, &name, size, options)
+}
+
+/// A log file opened for reading, its name for errors, and its size.
+fn open_log(path: &Path) -> Result<(std::fs::File, String, u64), Error> {
     let name = path.display().to_string();
     let io = |e: std::io::Error| Error::Io { path: name.clone(), message: e.to_string(), io_kind: e.kind() };
     let file = std::fs::File::open(path).map_err(io)?;
@@ -613,7 +654,7 @@ pub fn analyse_path(model: &Model, path: impl AsRef<Path>, options: &Options) ->
             io_kind: std::io::ErrorKind::InvalidInput,
         });
     }
-    analyse_sized(model, file, &name, meta.len(), options)
+    Ok((file, name, meta.len()))
 }
 
 /// A reader that counts its bytes and tells a [`Progress`].
@@ -623,10 +664,15 @@ struct Counting<'a, R> {
     next: u64,
     total: u64,
     progress: Option<&'a Progress>,
+    /// Set when the replay cannot run (the model failed to load): reading stops.
+    stop: &'a std::sync::atomic::AtomicBool,
 }
 
 impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(std::io::Error::other("the replay stopped"));
+        }
         let n = self.inner.read(buf)?;
         self.done += n as u64;
         if let Some(p) = self.progress
@@ -662,6 +708,10 @@ struct Replay<'m> {
     source_index: hashbrown::HashMap<Box<str>, u32>,
     /// The document's node for each id the log names (ids repeat: one index lookup each).
     ids: hashbrown::HashMap<Key, Option<Node>>,
+    /// What [`Replay::interned_node`] found for each number the reader gave a text.
+    id_nodes: Vec<Option<Option<Node>>>,
+    /// What [`Replay::interned_source`] found for each number the reader gave a text.
+    id_sources: Vec<Option<Option<u32>>>,
 }
 
 /// At most this many distinct sources are told apart; the cases of any further ones are
@@ -680,39 +730,43 @@ pub const OTHER_SOURCE: &str = "(other)";
 const MAX_IDS: usize = 1 << 20;
 
 fn analyse_sized(model: &Model, log: impl Read, name: &str, total: u64, options: &Options) -> Result<Analysis, Error> {
-    let whole = model.whole();
-    let mut r = Replay {
-        whole,
-        views: Views::new(model, Some(&options.config)),
-        options,
-        open: hashbrown::HashMap::new(),
-        summary: Summary { on_time_days: options.on_time_days, ..Summary::default() },
-        problems: Vec::new(),
-        cases: Vec::new(),
-        territories: Groups::new(),
-        units: Groups::new(),
-        matters: Groups::new(),
-        months: Groups::new(),
-        sources: Groups::new(),
-        source_names: Vec::new(),
-        source_index: hashbrown::HashMap::new(),
-        ids: hashbrown::HashMap::new(),
-    };
-    let reader = Counting { inner: log, done: 0, next: 0, total, progress: options.progress.as_ref() };
+    analyse_loading(|| Ok::<_, Error>(model), log, name, total, options)
+}
+
+/// The replay, with the model still to load: `load` runs on the replay's thread while
+/// this one reads the log.
+fn analyse_loading<'m, E: From<Error> + Send>(
+    load: impl FnOnce() -> Result<&'m Model, E> + Send,
+    log: impl Read,
+    name: &str,
+    total: u64,
+    options: &Options,
+) -> Result<Analysis, E> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let reader = Counting { inner: log, done: 0, next: 0, total, progress: options.progress.as_ref(), stop: &stop };
     // The log is read and parsed on this thread while the replay runs on another.
-    let (shape, mut r) = pipe::run(
+    let (shape, replayed) = pipe::run(
         options.utc_offset_minutes,
         |f| read::read_log(reader, name, f),
-        move |next, give_back| {
+        |next, give_back| {
+            let model = match load() {
+                Ok(model) => model,
+                Err(e) => {
+                    // Nothing to replay against: the reader stops at its next read.
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return Err(e);
+                }
+            };
+            let mut r = Replay::new(model, options);
             let mut last_row = 0;
             while let Some(mut batch) = next() {
                 batch.drain(|item| match item {
-                    Handed::Event(row, ev, at) => {
+                    Handed::Event(row, ev, at, ids) => {
                         if row != last_row {
                             r.summary.rows += 1;
                             last_row = row;
                         }
-                        r.event(row, ev, at);
+                        r.event(row, ev, at, ids);
                     }
                     Handed::Bad { row, case, kind, message } => {
                         if row != last_row {
@@ -724,30 +778,60 @@ fn analyse_sized(model: &Model, log: impl Read, name: &str, total: u64, options:
                 });
                 give_back(batch);
             }
-            r
+            Ok(r.into_analysis())
         },
     );
+    let analysis = replayed?;
     shape?;
-    // Cases open at the end of the log are counted as open, in report order.
-    let mut left: Vec<(Key, Open)> = r.open.drain().collect();
-    left.sort_by_key(|(_, o)| o.reported.secs);
-    for (case, o) in left {
-        r.finish(case.as_str(), o, None, None);
+    Ok(analysis)
+}
+
+impl<'m> Replay<'m> {
+    fn new(model: &'m Model, options: &'m Options) -> Self {
+        Replay {
+            whole: model.whole(),
+            views: Views::new(model, Some(&options.config)),
+            options,
+            open: hashbrown::HashMap::new(),
+            summary: Summary { on_time_days: options.on_time_days, ..Summary::default() },
+            problems: Vec::new(),
+            cases: Vec::new(),
+            territories: Groups::new(),
+            units: Groups::new(),
+            matters: Groups::new(),
+            months: Groups::new(),
+            sources: Groups::new(),
+            source_names: Vec::new(),
+            source_index: hashbrown::HashMap::new(),
+            ids: hashbrown::HashMap::new(),
+            id_nodes: Vec::new(),
+            id_sources: Vec::new(),
+        }
     }
-    r.summary.problems = r.problems.len() as u64;
-    r.summary.views = r.views.flags.len() as u64;
-    Ok(Analysis {
-        summary: r.summary,
-        problems: r.problems,
-        cases: r.cases,
-        model: r.whole,
-        territories: r.territories,
-        units: r.units,
-        matters: r.matters,
-        months: r.months,
-        sources: r.sources,
-        source_names: r.source_names,
-    })
+
+    /// Counts the cases still open at the end of the log, and hands the tables over.
+    fn into_analysis(mut self) -> Analysis {
+        // Cases open at the end of the log are counted as open, in report order.
+        let mut left: Vec<(Key, Open)> = self.open.drain().collect();
+        left.sort_by_key(|(_, o)| o.reported.secs);
+        for (case, o) in left {
+            self.finish(case.as_str(), o, None, None);
+        }
+        self.summary.problems = self.problems.len() as u64;
+        self.summary.views = self.views.flags.len() as u64;
+        Analysis {
+            summary: self.summary,
+            problems: self.problems,
+            cases: self.cases,
+            model: self.whole,
+            territories: self.territories,
+            units: self.units,
+            matters: self.matters,
+            months: self.months,
+            sources: self.sources,
+            source_names: self.source_names,
+        }
+    }
 }
 
 impl Replay<'_> {
@@ -761,6 +845,40 @@ impl Replay<'_> {
             self.ids.insert(id.into(), n);
         }
         n
+    }
+
+    /// [`Replay::node`] of a text the reader numbered `n` (see [`Ids`]).
+    fn interned_node(&mut self, n: u32, id: &str) -> Option<Node> {
+        if n == NO_ID {
+            return self.node(id);
+        }
+        let i = n as usize;
+        if i >= self.id_nodes.len() {
+            self.id_nodes.resize(i + 1, None);
+        }
+        if let Some(found) = self.id_nodes[i] {
+            return found;
+        }
+        let found = self.whole.node(id);
+        self.id_nodes[i] = Some(found);
+        found
+    }
+
+    /// [`Replay::source`] of a text the reader numbered `n` (see [`Ids`]).
+    fn interned_source(&mut self, n: u32, text: &str) -> Option<u32> {
+        if n == NO_ID {
+            return self.source(text);
+        }
+        let i = n as usize;
+        if i >= self.id_sources.len() {
+            self.id_sources.resize(i + 1, None);
+        }
+        if let Some(found) = self.id_sources[i] {
+            return found;
+        }
+        let found = self.source(text);
+        self.id_sources[i] = Some(found);
+        found
     }
 
     /// The index of a source (`None` for an empty cell).
@@ -786,7 +904,7 @@ impl Replay<'_> {
     }
 
     /// Replays an event whose time (`at`) the reader has parsed.
-    fn event(&mut self, row: u64, ev: Row<'_>, at: Result<Stamp, &'static str>) {
+    fn event(&mut self, row: u64, ev: Row<'_>, at: Result<Stamp, &'static str>, ids: Ids) {
         if ev.case.is_empty() {
             return self.problem(row, "", "missing_field", "the row has no case id".into());
         }
@@ -816,14 +934,14 @@ impl Replay<'_> {
         let unit_hash = hash_text(ev.unit);
         // What needs the replay as a whole comes first, so that the case is looked up once.
         let unit = if code == 2 && !ev.unit.is_empty() {
-            self.node(ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
+            self.interned_node(ids.unit, ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
         } else {
             None
         };
-        let source = if ev.source.is_empty() { None } else { self.source(ev.source) };
+        let source = if ev.source.is_empty() { None } else { self.interned_source(ids.source, ev.source) };
         let Some(o) = self.open.get_mut(ev.case) else {
             match code {
-                0 | 1 => return self.open_case(row, ev, at, code, unit_hash),
+                0 | 1 => return self.open_case(row, ev, at, code, unit_hash, ids, source),
                 7 => {
                     // Reopened after its close was counted: follow it to its next close.
                     let o = Open {
@@ -936,11 +1054,12 @@ impl Replay<'_> {
         }
     }
 
-    fn open_case(&mut self, row: u64, ev: Row<'_>, at: Stamp, code: u8, unit_hash: u64) {
+    #[allow(clippy::too_many_arguments)]
+    fn open_case(&mut self, row: u64, ev: Row<'_>, at: Stamp, code: u8, unit_hash: u64, ids: Ids, source: Option<u32>) {
         self.summary.events += 1;
         let date = at.date();
-        let lookup = |r: &mut Self, id: &str| if id.is_empty() { None } else { r.node(id) };
-        let (m, t) = (lookup(self, ev.matter), lookup(self, ev.territory));
+        let lookup = |r: &mut Self, n: u32, id: &str| if id.is_empty() { None } else { r.interned_node(n, id) };
+        let (m, t) = (lookup(self, ids.matter, ev.matter), lookup(self, ids.territory, ev.territory));
         let whole = &self.whole;
         let (epoch, view) = self.views.view(date);
         let mut problems = Vec::new();
@@ -983,7 +1102,6 @@ impl Replay<'_> {
             None => false,
         };
         let raw = self.options.keep_cases.then(|| Box::new((ev.matter.to_string(), ev.territory.to_string())));
-        let source = self.source(ev.source);
         let o = Open {
             reported: at,
             matter,

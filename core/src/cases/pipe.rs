@@ -1,8 +1,8 @@
 //! Reading and replaying on two threads: the log's reader (CSV or JSON parsing, times,
 //! trimming) hands rows on in batches to the replay, which runs beside it on the other
 //! core. A batch owns its text, so nothing is allocated per row; batches go back to the
-//! reader to be filled again, and at most [`DEPTH`] are in flight, so memory stays a few
-//! megabytes whatever the log's size.
+//! reader to be filled again, and at most [`DEPTH`] are in flight, so memory stays within
+//! some tens of megabytes whatever the log's size.
 
 use std::sync::mpsc;
 
@@ -10,8 +10,9 @@ use super::read::{Item, Row, Stamp, parse_stamp};
 
 /// Rows (events and bad rows) per batch.
 const ROWS: usize = 4096;
-/// Batches in flight between the threads.
-const DEPTH: usize = 4;
+/// Batches in flight between the threads: enough for the reader to run ahead while the
+/// model loads (some 260,000 rows; at most 64 × 512 KiB of text and 64 × 4,096 slots).
+const DEPTH: usize = 64;
 
 /// An event of a batch: the row, its fields as ranges of the batch's text, and its time
 /// parsed on the reader's thread.
@@ -19,6 +20,49 @@ struct Event {
     row: u64,
     fields: [(usize, usize); 8],
     at: Result<Stamp, &'static str>,
+    ids: Ids,
+}
+
+/// The reader's numbers for a row's matter, territory, unit and source: each distinct
+/// text gets the next number, so the replay can keep what it found for a text in a
+/// vector instead of hashing the text again ([`NO_ID`] for an empty cell, or when
+/// [`MAX_INTERNED`] texts are numbered already: the replay then looks the text up).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ids {
+    pub matter: u32,
+    pub territory: u32,
+    pub unit: u32,
+    pub source: u32,
+}
+
+/// See [`Ids`].
+pub(crate) const NO_ID: u32 = u32::MAX;
+
+/// At most this many distinct texts are numbered (a log of random ids cannot grow the
+/// table without end).
+pub(crate) const MAX_INTERNED: usize = 1 << 20;
+
+/// The reader's table of texts to numbers.
+#[derive(Default)]
+struct Interner {
+    map: hashbrown::HashMap<Key, u32>,
+}
+
+impl Interner {
+    fn id(&mut self, text: &str) -> u32 {
+        if text.is_empty() {
+            return NO_ID;
+        }
+        if let Some(&i) = self.map.get(text) {
+            return i;
+        }
+        if self.map.len() >= MAX_INTERNED {
+            return NO_ID;
+        }
+        let i = self.map.len() as u32;
+        self.map.insert(text.into(), i);
+        i
+    }
 }
 
 enum Slot {
@@ -35,12 +79,12 @@ pub(crate) struct Batch {
 
 /// A row handed to the replay: an event (with its time already parsed) or a bad row.
 pub(crate) enum Handed<'a> {
-    Event(u64, Row<'a>, Result<Stamp, &'static str>),
+    Event(u64, Row<'a>, Result<Stamp, &'static str>, Ids),
     Bad { row: u64, case: &'a str, kind: &'static str, message: String },
 }
 
 impl Batch {
-    fn push(&mut self, item: Item<'_>, utc_offset_minutes: i32) {
+    fn push(&mut self, item: Item<'_>, utc_offset_minutes: i32, interner: &mut Interner) {
         match item {
             Item::Event(row, r) => {
                 let mut fields = [(0, 0); 8];
@@ -51,14 +95,20 @@ impl Batch {
                     *slot = (start, self.text.len());
                 }
                 let at = parse_stamp(r.at, utc_offset_minutes);
-                self.slots.push(Slot::Event(Event { row, fields, at }));
+                let ids = Ids {
+                    matter: interner.id(r.matter),
+                    territory: interner.id(r.territory),
+                    unit: interner.id(r.unit),
+                    source: interner.id(r.source),
+                };
+                self.slots.push(Slot::Event(Event { row, fields, at, ids }));
             }
             Item::Bad { row, case, kind, message } => self.slots.push(Slot::Bad { row, case, kind, message }),
         }
     }
 
     fn full(&self) -> bool {
-        self.slots.len() >= ROWS || self.text.len() >= 1 << 22
+        self.slots.len() >= ROWS || self.text.len() >= 1 << 19
     }
 
     /// Hands every row to `f`, in order, and empties the batch.
@@ -78,7 +128,7 @@ impl Batch {
                         source: g(6),
                         satisfaction: g(7),
                     };
-                    f(Handed::Event(e.row, row, e.at));
+                    f(Handed::Event(e.row, row, e.at, e.ids));
                 }
                 Slot::Bad { row, case, kind, message } => f(Handed::Bad { row, case: &case, kind, message }),
             }
@@ -105,12 +155,13 @@ pub(crate) fn run<E, T: Send>(
             replay(&mut next, &give_back)
         });
         let mut batch = Batch::default();
+        let mut interner = Interner::default();
         let mut stopped = false;
         let read_result = read(&mut |item| {
             if stopped {
                 return;
             }
-            batch.push(item, utc_offset_minutes);
+            batch.push(item, utc_offset_minutes, &mut interner);
             if batch.full() {
                 let fresh = empty_rx.try_recv().unwrap_or_default();
                 // The replay only stops early by panicking; its panic is raised below.
