@@ -46,6 +46,7 @@ mod read;
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 use std::path::Path;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -479,7 +480,7 @@ enum Lead {
 struct Open {
     reported: Stamp,
     matter: Option<Node>,
-    chain: Vec<Node>,
+    chain: Rc<[Node]>,
     lead: Lead,
     findings: bool,
     dispatches: Vec<Node>,
@@ -698,9 +699,9 @@ struct Replay<'m> {
     summary: Summary,
     problems: Vec<CaseProblem>,
     cases: Vec<CaseRow>,
-    territories: Groups<Option<Node>>,
-    units: Groups<Option<Node>>,
-    matters: Groups<Option<Node>>,
+    territories: NodeGroups,
+    units: NodeGroups,
+    matters: NodeGroups,
     months: Groups<u32>,
     sources: Groups<Option<u32>>,
     /// The distinct sources the log names, in the order first seen (an index into this is a case's source).
@@ -712,7 +713,39 @@ struct Replay<'m> {
     id_nodes: Vec<Option<Option<Node>>>,
     /// What [`Replay::interned_source`] found for each number the reader gave a text.
     id_sources: Vec<Option<Option<u32>>>,
+    /// The territory chain, lead and findings of each (view, matter, territory) judged.
+    judged: hashbrown::HashMap<(usize, Node, Node), (Rc<[Node]>, Lead, bool)>,
 }
+
+/// The measures of groups keyed by a record (or none) and findings, found by the record's
+/// index in a vector instead of by hashing: every case adds to several of them.
+#[derive(Default)]
+struct NodeGroups {
+    /// For each record index + 1 (0: none), twice (without and with findings): the row, or `u32::MAX`.
+    slots: Vec<u32>,
+    rows: Vec<((Option<Node>, bool), Measures)>,
+}
+
+impl NodeGroups {
+    fn get(&mut self, node: Option<Node>, findings: bool) -> &mut Measures {
+        let i = node.map_or(0, |n| n.index() + 1) * 2 + usize::from(findings);
+        if i >= self.slots.len() {
+            self.slots.resize(i + 1, u32::MAX);
+        }
+        if self.slots[i] == u32::MAX {
+            self.slots[i] = self.rows.len() as u32;
+            self.rows.push(((node, findings), Measures::default()));
+        }
+        &mut self.rows[self.slots[i] as usize].1
+    }
+
+    fn into_groups(self) -> Groups<Option<Node>> {
+        self.rows.into_iter().collect()
+    }
+}
+
+/// At most this many (view, matter, territory) judgements are kept.
+const MAX_JUDGED: usize = 1 << 18;
 
 /// At most this many distinct sources are told apart; the cases of any further ones are
 /// counted under [`OTHER_SOURCE`].
@@ -796,9 +829,9 @@ impl<'m> Replay<'m> {
             summary: Summary { on_time_days: options.on_time_days, ..Summary::default() },
             problems: Vec::new(),
             cases: Vec::new(),
-            territories: Groups::new(),
-            units: Groups::new(),
-            matters: Groups::new(),
+            territories: NodeGroups::default(),
+            units: NodeGroups::default(),
+            matters: NodeGroups::default(),
             months: Groups::new(),
             sources: Groups::new(),
             source_names: Vec::new(),
@@ -806,6 +839,7 @@ impl<'m> Replay<'m> {
             ids: hashbrown::HashMap::new(),
             id_nodes: Vec::new(),
             id_sources: Vec::new(),
+            judged: hashbrown::HashMap::new(),
         }
     }
 
@@ -824,9 +858,9 @@ impl<'m> Replay<'m> {
             problems: self.problems,
             cases: self.cases,
             model: self.whole,
-            territories: self.territories,
-            units: self.units,
-            matters: self.matters,
+            territories: self.territories.into_groups(),
+            units: self.units.into_groups(),
+            matters: self.matters.into_groups(),
             months: self.months,
             sources: self.sources,
             source_names: self.source_names,
@@ -947,7 +981,7 @@ impl Replay<'_> {
                     let o = Open {
                         reported: at,
                         matter: None,
-                        chain: Vec::new(),
+                        chain: Rc::from([]),
                         lead: Lead::Unknown,
                         findings: false,
                         dispatches: Vec::new(),
@@ -1086,20 +1120,29 @@ impl Replay<'_> {
         };
         let matter = find(ev.matter, m, "matter", RecordType::Matter);
         let territory = find(ev.territory, t, "territory", RecordType::Territory);
-        let mut chain = Vec::new();
-        let lead = match (matter, territory) {
-            (Some(m), Some(t)) => {
+        // A case's chain, lead and findings depend only on its view, matter and territory:
+        // judged once for each.
+        let cached = matter.zip(territory).and_then(|(m, t)| self.judged.get(&(epoch, m, t)).cloned());
+        let (chain, lead, findings) = match (cached, matter, territory) {
+            (Some(judged), _, _) => judged,
+            (None, Some(m), Some(t)) => {
+                let mut chain = Vec::new();
                 chain.extend(view.ancestors(t));
-                lead_of(view, m, t)
+                let chain: Rc<[Node]> = chain.into();
+                let lead = lead_of(view, m, t);
+                let findings = match self.views.flags.get(&epoch) {
+                    Some(flags) => {
+                        chain.iter().any(|n| flags.territories.contains(n))
+                            || matches!(lead, Lead::One(u) if flags.units.contains(&u))
+                    }
+                    None => false,
+                };
+                if self.judged.len() < MAX_JUDGED {
+                    self.judged.insert((epoch, m, t), (chain.clone(), lead.clone(), findings));
+                }
+                (chain, lead, findings)
             }
-            _ => Lead::Unknown,
-        };
-        let findings = match self.views.flags.get(&epoch) {
-            Some(flags) => {
-                chain.iter().any(|n| flags.territories.contains(n))
-                    || matches!(lead, Lead::One(u) if flags.units.contains(&u))
-            }
-            None => false,
+            _ => (Rc::from([]), Lead::Unknown, false),
         };
         let raw = self.options.keep_cases.then(|| Box::new((ev.matter.to_string(), ev.territory.to_string())));
         let o = Open {
@@ -1173,14 +1216,14 @@ impl Replay<'_> {
             self.summary.without_findings.add(&outcome);
         }
         if o.chain.is_empty() {
-            self.territories.entry((None, f)).or_default().add(&outcome);
+            self.territories.get(None, f).add(&outcome);
         }
-        for &t in &o.chain {
-            self.territories.entry((Some(t), f)).or_default().add(&outcome);
+        for &t in o.chain.iter() {
+            self.territories.get(Some(t), f).add(&outcome);
         }
         let unit = o.dispatches.last().copied();
-        self.units.entry((unit, f)).or_default().add(&outcome);
-        self.matters.entry((o.matter, f)).or_default().add(&outcome);
+        self.units.get(unit, f).add(&outcome);
+        self.matters.get(o.matter, f).add(&outcome);
         let date = o.reported.date();
         self.months.entry((date.year() * 100 + date.month().unwrap_or(1), f)).or_default().add(&outcome);
         self.sources.entry((o.source, f)).or_default().add(&outcome);
