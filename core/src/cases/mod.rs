@@ -714,7 +714,7 @@ struct Replay<'m> {
     /// What [`Replay::interned_source`] found for each number the reader gave a text.
     id_sources: Vec<Option<Option<u32>>>,
     /// The territory chain, lead and findings of each (view, matter, territory) judged.
-    judged: hashbrown::HashMap<(usize, Node, Node), (Rc<[Node]>, Lead, bool)>,
+    judged: hashbrown::HashMap<(usize, Node, Node), Judged>,
 }
 
 /// The measures of groups keyed by a record (or none) and findings, found by the record's
@@ -743,6 +743,9 @@ impl NodeGroups {
         self.rows.into_iter().collect()
     }
 }
+
+/// A case's territory chain (the territory and those above it), lead and findings.
+type Judged = (Rc<[Node]>, Lead, bool);
 
 /// At most this many (view, matter, territory) judgements are kept.
 const MAX_JUDGED: usize = 1 << 18;
