@@ -292,3 +292,41 @@ fn generated_sources_are_recovered() {
     assert_eq!((per["patrol"].0, per["hotline"].0), (patrol, made.cases as i64 - patrol));
     assert_eq!(per.len(), 2);
 }
+
+#[test]
+fn loading_the_model_beside_the_log_gives_the_same_answers() {
+    // A generated log of some 10,000 rows: more than two of the reader's batches of 4,096.
+    let model = Model::sample();
+    let dir = std::env::temp_dir().join(format!("tiaokuai-cases-loading-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("log.csv");
+    let (mut log, mut key) = (Vec::new(), Vec::new());
+    let made = cases::generate(&model, &GenerateOptions::new(2_500, 7), &mut log, Some(&mut key)).unwrap();
+    assert!(made.events > 2 * 4_096, "{} rows", made.events);
+    std::fs::write(&path, &log).unwrap();
+    let options = Options::default().keep_cases(true);
+    let before = cases::analyse_path(&model, &path, &options).unwrap();
+    let beside = cases::analyse_path_loading(|| Ok::<_, tiaokuai::Error>(&model), &path, &options).unwrap();
+    assert_eq!(before.summary, beside.summary);
+    assert_eq!(before.summary.all.cases, made.cases);
+    assert_eq!(judged(&beside), key_of(&key), "the generator's answers, case by case");
+    assert_eq!(before.cases, beside.cases);
+    assert_eq!(before.to_json(), beside.to_json());
+
+    // The model's error comes first, also when the log is missing too; then the log's.
+    let failed = || {
+        Err(tiaokuai::Error::Io {
+            path: "m.json".into(),
+            message: "gone".into(),
+            io_kind: std::io::ErrorKind::NotFound,
+        })
+    };
+    for log in [path.clone(), dir.join("missing.csv")] {
+        let e = cases::analyse_path_loading(failed, &log, &options).unwrap_err();
+        assert!(e.to_string().contains("m.json"), "{e}");
+    }
+    let e = cases::analyse_path_loading(|| Ok::<_, tiaokuai::Error>(&model), dir.join("missing.csv"), &options)
+        .unwrap_err();
+    assert!(e.to_string().contains("missing.csv"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -58,7 +58,6 @@ pub fn cases(args: CasesArgs<'_>) -> CmdResult {
         return Err(Failure::Usage(format!("--on-time {}: use a number of days, 0 or more", args.on_time)));
     }
     let output = file_output(args.output)?;
-    let model = load(Some(args.model))?;
     let mut options = Options::default().on_time(args.on_time).keep_cases(args.table == Some(CaseTable::Cases));
     options.config = load_config(args.config)?;
     if args.progress
@@ -67,10 +66,11 @@ pub fn cases(args: CasesArgs<'_>) -> CmdResult {
         options = options.progress(bar);
     }
     let result = if args.log == "-" {
-        cases::analyse(model, std::io::stdin().lock(), "stdin", &options)
+        cases::analyse(load(Some(args.model))?, std::io::stdin().lock(), "stdin", &options)?
     } else {
-        cases::analyse_path(model, args.log, &options)
-    }?;
+        // The model loads on a second thread while the log is read.
+        cases::analyse_path_loading(|| load(Some(args.model)), args.log, &options)?
+    };
     let mut bytes = Vec::new();
     match args.format {
         Format::Table => summary(&mut bytes, args.log, &result)?,

@@ -40,16 +40,19 @@
 //! ```
 
 mod generate;
+mod pipe;
 mod read;
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 use std::path::Path;
+use std::rc::Rc;
 
 use serde::Serialize;
 
 pub use generate::{GenerateOptions, Generated, generate};
-use read::{Item, Row, Stamp, parse_stamp};
+use pipe::{Handed, Ids, Key, NO_ID};
+use read::{Row, Stamp};
 
 use crate::audit::Config;
 use crate::format::Progress;
@@ -477,7 +480,7 @@ enum Lead {
 struct Open {
     reported: Stamp,
     matter: Option<Node>,
-    chain: Vec<Node>,
+    chain: Rc<[Node]>,
     lead: Lead,
     findings: bool,
     dispatches: Vec<Node>,
@@ -599,7 +602,48 @@ pub fn analyse(model: &Model, log: impl Read, name: &str, options: &Options) -> 
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
 pub fn analyse_path(model: &Model, path: impl AsRef<Path>, options: &Options) -> Result<Analysis, Error> {
-    let path = path.as_ref();
+    let (file, name, size) = open_log(path.as_ref())?;
+    analyse_sized(model, file, &name, size, options)
+}
+
+/// [`analyse_path`] while the model is still to be loaded: `load` runs on a second thread
+/// while this one starts reading and parsing the log, so that loading a large model and
+/// reading the log overlap (what `tiaokuai cases` does). The log's rows wait for the
+/// model in a bounded buffer (a few tens of megabytes at most), whatever the log's size.
+///
+/// # Errors
+/// `load`'s error when it fails (also when the log cannot be opened: the model's error
+/// comes first), else as [`analyse_path`], converted into `E`.
+///
+/// # Example
+/// ```no_run
+/// use tiaokuai::{Model, cases};
+/// let model = std::sync::OnceLock::new();
+/// let result = cases::analyse_path_loading(
+///     || Model::load("city.json").map(|m| &*model.get_or_init(|| m)),
+///     "log.csv",
+///     &Default::default(),
+/// )?;
+/// println!("{} cases", result.summary.all.cases);
+/// # Ok::<(), tiaokuai::Error>(())
+/// ```
+pub fn analyse_path_loading<'m, E: From<Error> + Send>(
+    load: impl FnOnce() -> Result<&'m Model, E> + Send,
+    path: impl AsRef<Path>,
+    options: &Options,
+) -> Result<Analysis, E> {
+    let (file, name, size) = match open_log(path.as_ref()) {
+        Ok(opened) => opened,
+        Err(e) => {
+            load()?;
+            return Err(e.into());
+        }
+    };
+    analyse_loading(load, file, &name, size, options)
+}
+
+/// A log file opened for reading, its name for errors, and its size.
+fn open_log(path: &Path) -> Result<(std::fs::File, String, u64), Error> {
     let name = path.display().to_string();
     let io = |e: std::io::Error| Error::Io { path: name.clone(), message: e.to_string(), io_kind: e.kind() };
     let file = std::fs::File::open(path).map_err(io)?;
@@ -611,7 +655,7 @@ pub fn analyse_path(model: &Model, path: impl AsRef<Path>, options: &Options) ->
             io_kind: std::io::ErrorKind::InvalidInput,
         });
     }
-    analyse_sized(model, file, &name, meta.len(), options)
+    Ok((file, name, meta.len()))
 }
 
 /// A reader that counts its bytes and tells a [`Progress`].
@@ -621,10 +665,15 @@ struct Counting<'a, R> {
     next: u64,
     total: u64,
     progress: Option<&'a Progress>,
+    /// Set when the replay cannot run (the model failed to load): reading stops.
+    stop: &'a std::sync::atomic::AtomicBool,
 }
 
 impl<R: Read> Read for Counting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(std::io::Error::other("the replay stopped"));
+        }
         let n = self.inner.read(buf)?;
         self.done += n as u64;
         if let Some(p) = self.progress
@@ -646,21 +695,60 @@ struct Replay<'m> {
     whole: Model,
     views: Views<'m>,
     options: &'m Options,
-    open: hashbrown::HashMap<Box<str>, Open>,
+    open: hashbrown::HashMap<Key, Open>,
     summary: Summary,
     problems: Vec<CaseProblem>,
     cases: Vec<CaseRow>,
-    territories: Groups<Option<Node>>,
-    units: Groups<Option<Node>>,
-    matters: Groups<Option<Node>>,
+    territories: NodeGroups,
+    units: NodeGroups,
+    matters: NodeGroups,
     months: Groups<u32>,
     sources: Groups<Option<u32>>,
     /// The distinct sources the log names, in the order first seen (an index into this is a case's source).
     source_names: Vec<Box<str>>,
     source_index: hashbrown::HashMap<Box<str>, u32>,
     /// The document's node for each id the log names (ids repeat: one index lookup each).
-    ids: hashbrown::HashMap<Box<str>, Option<Node>>,
+    ids: hashbrown::HashMap<Key, Option<Node>>,
+    /// What [`Replay::interned_node`] found for each number the reader gave a text.
+    id_nodes: Vec<Option<Option<Node>>>,
+    /// What [`Replay::interned_source`] found for each number the reader gave a text.
+    id_sources: Vec<Option<Option<u32>>>,
+    /// The territory chain, lead and findings of each (view, matter, territory) judged.
+    judged: hashbrown::HashMap<(usize, Node, Node), Judged>,
 }
+
+/// The measures of groups keyed by a record (or none) and findings, found by the record's
+/// index in a vector instead of by hashing: every case adds to several of them.
+#[derive(Default)]
+struct NodeGroups {
+    /// For each record index + 1 (0: none), twice (without and with findings): the row, or `u32::MAX`.
+    slots: Vec<u32>,
+    rows: Vec<((Option<Node>, bool), Measures)>,
+}
+
+impl NodeGroups {
+    fn get(&mut self, node: Option<Node>, findings: bool) -> &mut Measures {
+        let i = node.map_or(0, |n| n.index() + 1) * 2 + usize::from(findings);
+        if i >= self.slots.len() {
+            self.slots.resize(i + 1, u32::MAX);
+        }
+        if self.slots[i] == u32::MAX {
+            self.slots[i] = self.rows.len() as u32;
+            self.rows.push(((node, findings), Measures::default()));
+        }
+        &mut self.rows[self.slots[i] as usize].1
+    }
+
+    fn into_groups(self) -> Groups<Option<Node>> {
+        self.rows.into_iter().collect()
+    }
+}
+
+/// A case's territory chain (the territory and those above it), lead and findings.
+type Judged = (Rc<[Node]>, Lead, bool);
+
+/// At most this many (view, matter, territory) judgements are kept.
+const MAX_JUDGED: usize = 1 << 18;
 
 /// At most this many distinct sources are told apart; the cases of any further ones are
 /// counted under [`OTHER_SOURCE`].
@@ -678,62 +766,109 @@ pub const OTHER_SOURCE: &str = "(other)";
 const MAX_IDS: usize = 1 << 20;
 
 fn analyse_sized(model: &Model, log: impl Read, name: &str, total: u64, options: &Options) -> Result<Analysis, Error> {
-    let whole = model.whole();
-    let mut r = Replay {
-        whole,
-        views: Views::new(model, Some(&options.config)),
-        options,
-        open: hashbrown::HashMap::new(),
-        summary: Summary { on_time_days: options.on_time_days, ..Summary::default() },
-        problems: Vec::new(),
-        cases: Vec::new(),
-        territories: Groups::new(),
-        units: Groups::new(),
-        matters: Groups::new(),
-        months: Groups::new(),
-        sources: Groups::new(),
-        source_names: Vec::new(),
-        source_index: hashbrown::HashMap::new(),
-        ids: hashbrown::HashMap::new(),
-    };
-    let reader = Counting { inner: log, done: 0, next: 0, total, progress: options.progress.as_ref() };
-    let mut last_row = 0;
-    read::read_log(reader, name, |item| match item {
-        Item::Event(row, ev) => {
-            if row != last_row {
-                r.summary.rows += 1;
-                last_row = row;
+    analyse_loading(|| Ok::<_, Error>(model), log, name, total, options)
+}
+
+/// The replay, with the model still to load: `load` runs on the replay's thread while
+/// this one reads the log.
+fn analyse_loading<'m, E: From<Error> + Send>(
+    load: impl FnOnce() -> Result<&'m Model, E> + Send,
+    log: impl Read,
+    name: &str,
+    total: u64,
+    options: &Options,
+) -> Result<Analysis, E> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let reader = Counting { inner: log, done: 0, next: 0, total, progress: options.progress.as_ref(), stop: &stop };
+    // The log is read and parsed on this thread while the replay runs on another.
+    let (shape, replayed) = pipe::run(
+        options.utc_offset_minutes,
+        |f| read::read_log(reader, name, f),
+        |next, give_back| {
+            let model = match load() {
+                Ok(model) => model,
+                Err(e) => {
+                    // Nothing to replay against: the reader stops at its next read.
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return Err(e);
+                }
+            };
+            let mut r = Replay::new(model, options);
+            let mut last_row = 0;
+            while let Some(mut batch) = next() {
+                batch.drain(|item| match item {
+                    Handed::Event(row, ev, at, ids) => {
+                        if row != last_row {
+                            r.summary.rows += 1;
+                            last_row = row;
+                        }
+                        r.event(row, ev, at, ids);
+                    }
+                    Handed::Bad { row, case, kind, message } => {
+                        if row != last_row {
+                            r.summary.rows += 1;
+                            last_row = row;
+                        }
+                        r.problem(row, case, kind, message);
+                    }
+                });
+                give_back(batch);
             }
-            r.event(row, ev);
+            Ok(r.into_analysis())
+        },
+    );
+    let analysis = replayed?;
+    shape?;
+    Ok(analysis)
+}
+
+impl<'m> Replay<'m> {
+    fn new(model: &'m Model, options: &'m Options) -> Self {
+        Replay {
+            whole: model.whole(),
+            views: Views::new(model, Some(&options.config)),
+            options,
+            open: hashbrown::HashMap::new(),
+            summary: Summary { on_time_days: options.on_time_days, ..Summary::default() },
+            problems: Vec::new(),
+            cases: Vec::new(),
+            territories: NodeGroups::default(),
+            units: NodeGroups::default(),
+            matters: NodeGroups::default(),
+            months: Groups::new(),
+            sources: Groups::new(),
+            source_names: Vec::new(),
+            source_index: hashbrown::HashMap::new(),
+            ids: hashbrown::HashMap::new(),
+            id_nodes: Vec::new(),
+            id_sources: Vec::new(),
+            judged: hashbrown::HashMap::new(),
         }
-        Item::Bad { row, case, kind, message } => {
-            if row != last_row {
-                r.summary.rows += 1;
-                last_row = row;
-            }
-            r.problem(row, &case, kind, message);
-        }
-    })?;
-    // Cases open at the end of the log are counted as open, in report order.
-    let mut left: Vec<(Box<str>, Open)> = r.open.drain().collect();
-    left.sort_by_key(|(_, o)| o.reported.secs);
-    for (case, o) in left {
-        r.finish(&case, o, None, None);
     }
-    r.summary.problems = r.problems.len() as u64;
-    r.summary.views = r.views.flags.len() as u64;
-    Ok(Analysis {
-        summary: r.summary,
-        problems: r.problems,
-        cases: r.cases,
-        model: r.whole,
-        territories: r.territories,
-        units: r.units,
-        matters: r.matters,
-        months: r.months,
-        sources: r.sources,
-        source_names: r.source_names,
-    })
+
+    /// Counts the cases still open at the end of the log, and hands the tables over.
+    fn into_analysis(mut self) -> Analysis {
+        // Cases open at the end of the log are counted as open, in report order.
+        let mut left: Vec<(Key, Open)> = self.open.drain().collect();
+        left.sort_by_key(|(_, o)| o.reported.secs);
+        for (case, o) in left {
+            self.finish(case.as_str(), o, None, None);
+        }
+        self.summary.problems = self.problems.len() as u64;
+        self.summary.views = self.views.flags.len() as u64;
+        Analysis {
+            summary: self.summary,
+            problems: self.problems,
+            cases: self.cases,
+            model: self.whole,
+            territories: self.territories.into_groups(),
+            units: self.units.into_groups(),
+            matters: self.matters.into_groups(),
+            months: self.months,
+            sources: self.sources,
+            source_names: self.source_names,
+        }
+    }
 }
 
 impl Replay<'_> {
@@ -747,6 +882,40 @@ impl Replay<'_> {
             self.ids.insert(id.into(), n);
         }
         n
+    }
+
+    /// [`Replay::node`] of a text the reader numbered `n` (see [`Ids`]).
+    fn interned_node(&mut self, n: u32, id: &str) -> Option<Node> {
+        if n == NO_ID {
+            return self.node(id);
+        }
+        let i = n as usize;
+        if i >= self.id_nodes.len() {
+            self.id_nodes.resize(i + 1, None);
+        }
+        if let Some(found) = self.id_nodes[i] {
+            return found;
+        }
+        let found = self.whole.node(id);
+        self.id_nodes[i] = Some(found);
+        found
+    }
+
+    /// [`Replay::source`] of a text the reader numbered `n` (see [`Ids`]).
+    fn interned_source(&mut self, n: u32, text: &str) -> Option<u32> {
+        if n == NO_ID {
+            return self.source(text);
+        }
+        let i = n as usize;
+        if i >= self.id_sources.len() {
+            self.id_sources.resize(i + 1, None);
+        }
+        if let Some(found) = self.id_sources[i] {
+            return found;
+        }
+        let found = self.source(text);
+        self.id_sources[i] = Some(found);
+        found
     }
 
     /// The index of a source (`None` for an empty cell).
@@ -771,7 +940,8 @@ impl Replay<'_> {
         self.problems.push(CaseProblem { row, case: case.to_string(), kind, message });
     }
 
-    fn event(&mut self, row: u64, ev: Row<'_>) {
+    /// Replays an event whose time (`at`) the reader has parsed.
+    fn event(&mut self, row: u64, ev: Row<'_>, at: Result<Stamp, &'static str>, ids: Ids) {
         if ev.case.is_empty() {
             return self.problem(row, "", "missing_field", "the row has no case id".into());
         }
@@ -790,7 +960,7 @@ impl Replay<'_> {
                 );
             }
         };
-        let at = match parse_stamp(ev.at, self.options.utc_offset_minutes) {
+        let at = match at {
             Ok(at) => at,
             Err(why) if ev.at.is_empty() => {
                 let _ = why;
@@ -801,20 +971,20 @@ impl Replay<'_> {
         let unit_hash = hash_text(ev.unit);
         // What needs the replay as a whole comes first, so that the case is looked up once.
         let unit = if code == 2 && !ev.unit.is_empty() {
-            self.node(ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
+            self.interned_node(ids.unit, ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
         } else {
             None
         };
-        let source = if ev.source.is_empty() { None } else { self.source(ev.source) };
+        let source = if ev.source.is_empty() { None } else { self.interned_source(ids.source, ev.source) };
         let Some(o) = self.open.get_mut(ev.case) else {
             match code {
-                0 | 1 => return self.open_case(row, ev, at, code, unit_hash),
+                0 | 1 => return self.open_case(row, ev, at, code, unit_hash, ids, source),
                 7 => {
                     // Reopened after its close was counted: follow it to its next close.
                     let o = Open {
                         reported: at,
                         matter: None,
-                        chain: Vec::new(),
+                        chain: Rc::from([]),
                         lead: Lead::Unknown,
                         findings: false,
                         dispatches: Vec::new(),
@@ -917,15 +1087,16 @@ impl Replay<'_> {
         }
         if code == 6 {
             let (case, o) = self.open.remove_entry(ev.case).expect("open");
-            self.finish(&case, o, Some(at), None);
+            self.finish(case.as_str(), o, Some(at), None);
         }
     }
 
-    fn open_case(&mut self, row: u64, ev: Row<'_>, at: Stamp, code: u8, unit_hash: u64) {
+    #[allow(clippy::too_many_arguments)]
+    fn open_case(&mut self, row: u64, ev: Row<'_>, at: Stamp, code: u8, unit_hash: u64, ids: Ids, source: Option<u32>) {
         self.summary.events += 1;
         let date = at.date();
-        let lookup = |r: &mut Self, id: &str| if id.is_empty() { None } else { r.node(id) };
-        let (m, t) = (lookup(self, ev.matter), lookup(self, ev.territory));
+        let lookup = |r: &mut Self, n: u32, id: &str| if id.is_empty() { None } else { r.interned_node(n, id) };
+        let (m, t) = (lookup(self, ids.matter, ev.matter), lookup(self, ids.territory, ev.territory));
         let whole = &self.whole;
         let (epoch, view) = self.views.view(date);
         let mut problems = Vec::new();
@@ -952,23 +1123,31 @@ impl Replay<'_> {
         };
         let matter = find(ev.matter, m, "matter", RecordType::Matter);
         let territory = find(ev.territory, t, "territory", RecordType::Territory);
-        let mut chain = Vec::new();
-        let lead = match (matter, territory) {
-            (Some(m), Some(t)) => {
+        // A case's chain, lead and findings depend only on its view, matter and territory:
+        // judged once for each.
+        let cached = matter.zip(territory).and_then(|(m, t)| self.judged.get(&(epoch, m, t)).cloned());
+        let (chain, lead, findings) = match (cached, matter, territory) {
+            (Some(judged), _, _) => judged,
+            (None, Some(m), Some(t)) => {
+                let mut chain = Vec::new();
                 chain.extend(view.ancestors(t));
-                lead_of(view, m, t)
+                let chain: Rc<[Node]> = chain.into();
+                let lead = lead_of(view, m, t);
+                let findings = match self.views.flags.get(&epoch) {
+                    Some(flags) => {
+                        chain.iter().any(|n| flags.territories.contains(n))
+                            || matches!(lead, Lead::One(u) if flags.units.contains(&u))
+                    }
+                    None => false,
+                };
+                if self.judged.len() < MAX_JUDGED {
+                    self.judged.insert((epoch, m, t), (chain.clone(), lead.clone(), findings));
+                }
+                (chain, lead, findings)
             }
-            _ => Lead::Unknown,
-        };
-        let findings = match self.views.flags.get(&epoch) {
-            Some(flags) => {
-                chain.iter().any(|n| flags.territories.contains(n))
-                    || matches!(lead, Lead::One(u) if flags.units.contains(&u))
-            }
-            None => false,
+            _ => (Rc::from([]), Lead::Unknown, false),
         };
         let raw = self.options.keep_cases.then(|| Box::new((ev.matter.to_string(), ev.territory.to_string())));
-        let source = self.source(ev.source);
         let o = Open {
             reported: at,
             matter,
@@ -1040,14 +1219,14 @@ impl Replay<'_> {
             self.summary.without_findings.add(&outcome);
         }
         if o.chain.is_empty() {
-            self.territories.entry((None, f)).or_default().add(&outcome);
+            self.territories.get(None, f).add(&outcome);
         }
-        for &t in &o.chain {
-            self.territories.entry((Some(t), f)).or_default().add(&outcome);
+        for &t in o.chain.iter() {
+            self.territories.get(Some(t), f).add(&outcome);
         }
         let unit = o.dispatches.last().copied();
-        self.units.entry((unit, f)).or_default().add(&outcome);
-        self.matters.entry((o.matter, f)).or_default().add(&outcome);
+        self.units.get(unit, f).add(&outcome);
+        self.matters.get(o.matter, f).add(&outcome);
         let date = o.reported.date();
         self.months.entry((date.year() * 100 + date.month().unwrap_or(1), f)).or_default().add(&outcome);
         self.sources.entry((o.source, f)).or_default().add(&outcome);
