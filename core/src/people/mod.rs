@@ -104,11 +104,6 @@ impl Principal<'_> {
     }
 }
 
-/// The `holds` links to `unit` in the view, with the holding: a private helper.
-fn holds_to(model: &Model, unit: Node) -> impl Iterator<Item = (LinkId, Node, &crate::Holding)> + '_ {
-    model.holders_of(unit).filter_map(move |(id, l)| model.holding(id).map(|h| (id, l.from, h)))
-}
-
 fn uncertain(model: &Model, id: LinkId, person: Node) -> bool {
     model.link_status(id) == Status::Possibly || model.status(person) == Status::Possibly
 }
@@ -119,15 +114,19 @@ fn uncertain(model: &Model, id: LinkId, person: Node) -> bool {
 /// in a model without people.
 ///
 /// # Complexity
-/// O(the unit's `holds` links).
+/// O(the unit's single-holder `holds` links: secretaries, directors, heads, past ones
+/// included), usually O(1): they are gathered for every unit on first use, latest start
+/// first, and the first of the principal post in the view is the answer.
 pub fn principal(model: &Model, unit: Node) -> Option<Principal<'_>> {
     if !model.has_people() {
         return None;
     }
     let post = principal_post(&model.unit(unit)?.kind);
-    let (id, person, _) = holds_to(model, unit)
-        .filter(|(_, _, h)| h.post == post)
-        .max_by_key(|(id, _, _)| (model.link(*id).validity.since.map(Date::first_day), std::cmp::Reverse(id.0)))?;
+    let code = crate::model::SingleHolder::code(&post)?;
+    // Latest start first, then link order: the first in the view is the one whose term
+    // started last (then the first in document order).
+    let id = model.single_holders(unit).iter().find(|e| e.post == code && model.link_in_view(e.link))?.link;
+    let person = model.link(id).from;
     Some(Principal {
         person: Cow::Borrowed(model.id(person)),
         name: Cow::Borrowed(model.name(person)),
