@@ -691,6 +691,14 @@ fn every_units_principal_matches_brute_force_at_several_dates() {
             assert_eq!(got, want, "{} at {:?}", view.id(n), view.date());
             named += usize::from(got.is_some());
         }
+        // A chain names each step's principal: the same answer, looked up for all steps at once.
+        for (n, _) in view.units().step_by(7) {
+            let chain = tiaokuai::query::chain(view, n, Line::Leadership);
+            for step in &chain.steps {
+                let unit = view.node(&step.id).unwrap();
+                assert_eq!(step.principal, tiaokuai::people::principal(view, unit), "{} at {:?}", step.id, view.date());
+            }
+        }
     }
     assert!(named > 1000, "principals named: {named}");
 }

@@ -234,6 +234,8 @@ impl Holdings {
 pub(crate) struct SingleHolder {
     /// The link.
     pub link: LinkId,
+    /// The person holding the post (the link's `from`): the principal's answer reads no link.
+    pub person: Node,
     /// The first day its `since` may stand for, as [`Date::raw`] + 1; 0 without `since`.
     pub since: u32,
     /// The post: 0 secretary, 1 director, 2 head ([`SingleHolder::code`]).
@@ -267,7 +269,7 @@ impl SingleHolders {
                 let post = SingleHolder::code(&h.post)?;
                 let link = &g[EdgeIndex::new(*l as usize)];
                 let since = link.validity.since.map_or(0, |d| d.first_day().raw() + 1);
-                Some((link.to.index(), SingleHolder { link: LinkId(*l), since, post }))
+                Some((link.to.index(), SingleHolder { link: LinkId(*l), person: link.from, since, post }))
             })
         };
         let Some(n) = picked().map(|(u, _)| u + 1).max() else { return SingleHolders::default() };
@@ -278,7 +280,8 @@ impl SingleHolders {
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
-        let mut entries = vec![SingleHolder { link: LinkId(0), since: 0, post: 0 }; offsets[n] as usize];
+        let blank = SingleHolder { link: LinkId(0), person: Node::new(0), since: 0, post: 0 };
+        let mut entries = vec![blank; offsets[n] as usize];
         let mut next = offsets.clone();
         for (u, e) in picked() {
             entries[next[u] as usize] = e;

@@ -35,7 +35,9 @@ pub use metrics::{PeopleArea, PeopleMetrics, metrics};
 pub use redact::pseudonym;
 
 use crate::error::Result;
-use crate::model::{Band, Channel, Date, LinkId, LinkKind, Model, Node, Post, RecordType, Status, UnitKind};
+use crate::model::{
+    Band, Channel, Date, LinkId, LinkKind, Model, Node, Post, RecordType, SingleHolder, Status, UnitKind,
+};
 
 /// The post whose holder is a unit's principal (第一责任人): the secretary of a Party
 /// organisation, the director of a residents', villagers' or owners' committee or joint
@@ -121,19 +123,47 @@ pub fn principal(model: &Model, unit: Node) -> Option<Principal<'_>> {
     if !model.has_people() {
         return None;
     }
-    let post = principal_post(&model.unit(unit)?.kind);
-    let code = crate::model::SingleHolder::code(&post)?;
+    let entry = principal_entry(model, unit, model.single_holders(unit))?;
+    Some(principal_answer(model, entry))
+}
+
+/// The entry of `unit`'s principal among its single-holder posts `posts`.
+#[inline]
+fn principal_entry(model: &Model, unit: Node, posts: &[SingleHolder]) -> Option<SingleHolder> {
+    let code = SingleHolder::code(&principal_post(&model.unit(unit)?.kind))?;
     // Latest start first, then link order: the first in the view is the one whose term
     // started last (then the first in document order).
-    let id = model.single_holders(unit).iter().find(|e| e.post == code && model.link_in_view(e.link))?.link;
-    let person = model.link(id).from;
-    Some(Principal {
-        person: Cow::Borrowed(model.id(person)),
-        name: Cow::Borrowed(model.name(person)),
-        post,
-        link: id.index(),
-        uncertain: uncertain(model, id, person),
-    })
+    posts.iter().find(|e| e.post == code && model.link_in_view(e.link)).copied()
+}
+
+fn principal_answer(model: &Model, e: SingleHolder) -> Principal<'_> {
+    let record = model.record(e.person);
+    Principal {
+        person: Cow::Borrowed(record.id()),
+        name: Cow::Borrowed(record.name()),
+        post: match e.post {
+            0 => Post::Secretary,
+            1 => Post::Director,
+            _ => Post::Head,
+        },
+        link: e.link.index(),
+        uncertain: uncertain(model, e.link, e.person),
+    }
+}
+
+/// [`principal`] of each of `units` (a chain's steps), looked up stage by stage: first
+/// every unit's posts, then every principal's entry, then every person, so that the cache
+/// misses of one unit overlap with those of the others instead of following each other
+/// (a national model's units, posts and people are far apart in memory). Empty (nothing
+/// allocated) for a model without people.
+pub(crate) fn principals<'m>(model: &'m Model, units: &[Node]) -> Vec<Option<Principal<'m>>> {
+    if !model.has_people() {
+        return Vec::new();
+    }
+    let posts: Vec<&[SingleHolder]> = units.iter().map(|&u| model.single_holders(u)).collect();
+    let entries: Vec<Option<SingleHolder>> =
+        units.iter().zip(posts).map(|(&u, posts)| principal_entry(model, u, posts)).collect();
+    entries.into_iter().map(|e| e.map(|e| principal_answer(model, e))).collect()
 }
 
 /// One post held: a `holds` link as an answer.
