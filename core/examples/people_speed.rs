@@ -4,7 +4,8 @@
 //!
 //! - **load**: `Model::load` of each written JSON (median of 3), and the ratio;
 //! - **chain**: the leadership chain of the same units in both (ns per chain; with
-//!   people each step names its principal);
+//!   people each step names its principal), after the first principal asked for has
+//!   gathered every unit's single-holder posts (timed on its own);
 //! - **audit**: the people model audited with the P rules on and off (what P001–P005
 //!   add), and the model without people likewise (the P rules return at once: it pays
 //!   nothing).
@@ -67,6 +68,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }) / units.len() as f64
     };
+    // The first principal asked for gathers every unit's single-holder posts (once per document).
+    let first = secs(|| drop(std::hint::black_box(b.principal_of(&units[0]))));
+    println!("first principal (gathers the posts of every unit once): {:.1} ms", first * 1e3);
     let (mut ca, mut cb) = (Vec::new(), Vec::new());
     for _ in 0..7 {
         ca.push(chain(&a));

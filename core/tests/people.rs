@@ -630,3 +630,75 @@ fn generating_without_people_is_unchanged() {
     assert_eq!(people.link_count(), plain.link_count() + holds);
     assert_eq!(people.len(), plain.len() + people.count(RecordType::Person));
 }
+
+/// The holding of every link of a generated model with people, read through the dense
+/// side table, is the one its JSON gives (`post`, `band`, `grade`, `channel` on exactly the
+/// `holds` links): links on both sides of every 64-link word boundary included.
+#[cfg(feature = "divisions")]
+#[test]
+fn every_links_holding_is_the_one_its_json_gives() {
+    use tiaokuai::generate::{GenerateOptions, Scale};
+    let model = GenerateOptions::new(Scale::District, 3).people(true).generate().unwrap();
+    let doc = value(&model.to_json());
+    let links = doc["links"].as_array().unwrap();
+    assert_eq!(links.len(), model.link_count());
+    assert!(links.len() > 1000, "many words of 64 links");
+    let mut holds = 0;
+    for (id, l) in model.document_links() {
+        let json = &links[id.index()];
+        let got = model.holding(id).map(|h| {
+            (
+                Value::from(h.post.as_str()),
+                h.band.map_or(Value::Null, |b| Value::from(b.as_str())),
+                h.grade.map_or(Value::Null, Value::from),
+                h.channel.as_ref().map_or(Value::Null, |c| Value::from(c.as_str())),
+            )
+        });
+        let want = (l.kind == LinkKind::Holds)
+            .then(|| (json["post"].clone(), json["band"].clone(), json["grade"].clone(), json["channel"].clone()));
+        assert_eq!(got, want, "links[{}]", id.index());
+        holds += usize::from(want.is_some());
+    }
+    assert!(holds > 100 && holds < links.len(), "both kinds of link");
+}
+
+/// The principal of every unit of a generated model, at dates before, during and after the
+/// changes of hands and in the whole document, is the brute-force answer: among the unit's
+/// `holds` links of its principal post in the view, the latest start (no start earliest),
+/// then the first in document order.
+#[cfg(feature = "divisions")]
+#[test]
+fn every_units_principal_matches_brute_force_at_several_dates() {
+    use tiaokuai::generate::{GenerateOptions, Scale};
+    let full = GenerateOptions::new(Scale::District, 3).people(true).generate().unwrap();
+    let views = [
+        full.whole(),
+        full.at("2011-06-30".parse().unwrap()),
+        full.at("2014".parse().unwrap()),
+        full.at("2019-06-30".parse().unwrap()),
+        full.at("2024-06-30".parse().unwrap()),
+    ];
+    let mut named = 0;
+    for view in &views {
+        for (n, u) in view.units() {
+            let post = tiaokuai::people::principal_post(&u.kind);
+            let want = view
+                .all_links_to(n)
+                .filter(|(id, l)| l.kind == LinkKind::Holds && view.holding(*id).is_some_and(|h| h.post == post))
+                .max_by_key(|(id, l)| (l.validity.since.map(|d| d.first_day()), std::cmp::Reverse(id.index())))
+                .map(|(id, l)| (view.id(l.from).to_string(), id.index()));
+            let got = tiaokuai::people::principal(view, n).map(|p| (p.person.to_string(), p.link));
+            assert_eq!(got, want, "{} at {:?}", view.id(n), view.date());
+            named += usize::from(got.is_some());
+        }
+        // A chain names each step's principal: the same answer, looked up for all steps at once.
+        for (n, _) in view.units().step_by(7) {
+            let chain = tiaokuai::query::chain(view, n, Line::Leadership);
+            for step in &chain.steps {
+                let unit = view.node(&step.id).unwrap();
+                assert_eq!(step.principal, tiaokuai::people::principal(view, unit), "{} at {:?}", step.id, view.date());
+            }
+        }
+    }
+    assert!(named > 1000, "principals named: {named}");
+}

@@ -161,9 +161,9 @@ struct Data {
     graph: Graph,
     index: index::IdIndex,
     order: [TypeOrder; 5],
-    /// The post, band, grade and channel of each `holds` link, by link index (sorted): a
-    /// side table, so a model without people carries an empty vector and nothing per link.
-    holdings: Vec<(u32, Holding)>,
+    /// The post, band, grade and channel of each `holds` link: a side table, so a model
+    /// without people carries empty vectors and nothing per link.
+    holdings: Holdings,
     meta: Option<Attrs>,
     out: Adjacency,
     inc: Adjacency,
@@ -180,6 +180,126 @@ struct Data {
     dated_index: std::sync::OnceLock<Dated>,
     /// The meetings (issue #15): a side table, empty for a model that records none.
     meetings: crate::meetings::Meetings,
+    /// The single-holder `holds` links of each unit, built on first use ([`Model::single_holders`]).
+    single: std::sync::OnceLock<SingleHolders>,
+}
+
+/// The holdings of the `holds` links, by link: the list in link order, and a rank bitmap
+/// over all links (one bit per link saying whether it is a `holds` link, and per word of 64
+/// links the number of `holds` links before it), so finding a link's holding is a word, a
+/// count and a population count instead of a binary search over millions of entries.
+/// 1.5 bits per link; nothing at all for a model without people.
+#[derive(Debug, Default)]
+struct Holdings {
+    list: Vec<(u32, Holding)>,
+    rank: Vec<(u64, u32)>,
+}
+
+impl Holdings {
+    /// The table over `list` (link id, holding), for a document of `links` links.
+    fn new(mut list: Vec<(u32, Holding)>, links: usize) -> Holdings {
+        if list.is_empty() {
+            return Holdings::default();
+        }
+        // The builder adds them in link order; a later link never replaces an earlier one.
+        if !list.is_sorted_by_key(|(l, _)| *l) {
+            list.sort_by_key(|(l, _)| *l);
+        }
+        let mut rank = vec![(0u64, 0u32); links.div_ceil(64)];
+        for &(l, _) in &list {
+            rank[l as usize / 64].0 |= 1 << (l % 64);
+        }
+        let mut before = 0u32;
+        for w in &mut rank {
+            w.1 = before;
+            before += w.0.count_ones();
+        }
+        Holdings { list, rank }
+    }
+
+    #[inline]
+    fn get(&self, link: u32) -> Option<&Holding> {
+        let &(bits, before) = self.rank.get(link as usize / 64)?;
+        let bit = 1u64 << (link % 64);
+        if bits & bit == 0 {
+            return None;
+        }
+        let i = before as usize + (bits & (bit - 1)).count_ones() as usize;
+        self.list.get(i).map(|(_, h)| h)
+    }
+}
+
+/// A `holds` link of a single-holder post to a unit, as [`Model::single_holders`] lists it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SingleHolder {
+    /// The link.
+    pub link: LinkId,
+    /// The person holding the post (the link's `from`): the principal's answer reads no link.
+    pub person: Node,
+    /// The first day its `since` may stand for, as [`Date::raw`] + 1; 0 without `since`.
+    pub since: u32,
+    /// The post: 0 secretary, 1 director, 2 head ([`SingleHolder::code`]).
+    pub post: u8,
+}
+
+impl SingleHolder {
+    /// The code of a single-holder post (`None` for any other).
+    pub fn code(post: &Post) -> Option<u8> {
+        match post {
+            Post::Secretary => Some(0),
+            Post::Director => Some(1),
+            Post::Head => Some(2),
+            _ => None,
+        }
+    }
+}
+
+/// [`SingleHolder`]s grouped by unit (compressed rows, by node index up to the last unit named).
+#[derive(Debug, Default)]
+struct SingleHolders {
+    offsets: Vec<u32>,
+    entries: Vec<SingleHolder>,
+}
+
+impl SingleHolders {
+    fn build(model: &Model) -> SingleHolders {
+        let g = &model.data.graph;
+        let picked = || {
+            model.data.holdings.list.iter().filter_map(|(l, h)| {
+                let post = SingleHolder::code(&h.post)?;
+                let link = &g[EdgeIndex::new(*l as usize)];
+                let since = link.validity.since.map_or(0, |d| d.first_day().raw() + 1);
+                Some((link.to.index(), SingleHolder { link: LinkId(*l), person: link.from, since, post }))
+            })
+        };
+        let Some(n) = picked().map(|(u, _)| u + 1).max() else { return SingleHolders::default() };
+        let mut offsets = vec![0u32; n + 1];
+        for (u, _) in picked() {
+            offsets[u + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let blank = SingleHolder { link: LinkId(0), person: Node::new(0), since: 0, post: 0 };
+        let mut entries = vec![blank; offsets[n] as usize];
+        let mut next = offsets.clone();
+        for (u, e) in picked() {
+            entries[next[u] as usize] = e;
+            next[u] += 1;
+        }
+        for w in offsets.windows(2) {
+            entries[w[0] as usize..w[1] as usize].sort_by_key(|e| (std::cmp::Reverse(e.since), e.link.0));
+        }
+        SingleHolders { offsets, entries }
+    }
+
+    fn of(&self, unit: Node) -> &[SingleHolder] {
+        let i = unit.index();
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.entries[a as usize..b as usize],
+            _ => &[],
+        }
+    }
 }
 
 /// The dated part of a document, gathered once so that a view at a date reads it alone
@@ -335,6 +455,7 @@ impl Model {
         meetings: crate::meetings::Meetings,
     ) -> Model {
         let n = graph.node_count();
+        let graph_edges = graph.edge_count();
         let g = &graph;
         let adjacency = |incoming: bool| {
             Adjacency::build(n, || {
@@ -378,13 +499,14 @@ impl Model {
             graph,
             index,
             order: order.map(TypeOrder::new),
-            holdings,
+            holdings: Holdings::new(holdings, graph_edges),
             meta,
             parents,
             dated,
             as_of,
             dated_index: std::sync::OnceLock::new(),
             meetings,
+            single: std::sync::OnceLock::new(),
         };
         let mut model =
             Model { data: std::sync::Arc::new(data), view: View::default(), query_index: std::sync::OnceLock::new() };
@@ -844,7 +966,7 @@ impl Model {
     /// True when the document has people or `holds` links (whatever the view's date): the
     /// people queries, rules and metrics do nothing for a model without.
     pub fn has_people(&self) -> bool {
-        self.data.order[4].len > 0 || !self.data.holdings.is_empty()
+        self.data.order[4].len > 0 || !self.data.holdings.list.is_empty()
     }
 
     /// The post, band, grade and channel of a `holds` link; `None` for any other link.
@@ -860,9 +982,34 @@ impl Model {
     /// assert_eq!(model.holding(id).map(|h| &h.post), Some(&Post::Director));
     /// # Ok::<(), tiaokuai::Error>(())
     /// ```
+    ///
+    /// # Complexity
+    /// O(1): a word of a bitmap of the `holds` links and a count of those before it.
     pub fn holding(&self, id: LinkId) -> Option<&Holding> {
-        let h = &self.data.holdings;
-        h.binary_search_by_key(&id.0, |(l, _)| *l).ok().map(|i| &h[i].1)
+        self.data.holdings.get(id.0)
+    }
+
+    /// Every `holds` link of the document (in the view or not) with its holding, in link order:
+    /// the side table itself, so a pass over the holdings reads no other link.
+    pub(crate) fn document_holdings(&self) -> impl ExactSizeIterator<Item = (LinkId, &Holding)> + '_ {
+        self.data.holdings.list.iter().map(|(l, h)| (LinkId(*l), h))
+    }
+
+    /// True when the link is in the view (it and both its ends are in force or possibly so).
+    #[inline]
+    pub(crate) fn link_in_view(&self, id: LinkId) -> bool {
+        !self.link_out(id.0)
+    }
+
+    /// The `holds` links to `unit` of a single-holder post (secretary, director, head) in the
+    /// whole document, latest start first (no start last), then in link order: where the
+    /// principal and rule P002 look. Gathered for every unit on first use, from the holdings
+    /// alone; empty for a model without people.
+    ///
+    /// # Complexity
+    /// O(1) after the first call, which is O(`holds` links + records).
+    pub(crate) fn single_holders(&self, unit: Node) -> &[SingleHolder] {
+        self.data.single.get_or_init(|| SingleHolders::build(self)).of(unit)
     }
 
     /// The `holds` links to a unit in the view (who holds which post in it), with their ids.
@@ -1199,8 +1346,8 @@ impl PartialEq for Model {
                     && ids(self, &a.topics) == ids(other, &b.topics)
                     && a.attrs == b.attrs
             });
-        let same_holdings = self.data.holdings.len() == other.data.holdings.len()
-            && self.data.holdings.iter().zip(&other.data.holdings).all(|(a, b)| a == b);
+        let (ha, hb) = (&self.data.holdings.list, &other.data.holdings.list);
+        let same_holdings = ha.len() == hb.len() && ha.iter().zip(hb).all(|(a, b)| a == b);
         same_records
             && same_links
             && same_meetings

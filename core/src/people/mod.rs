@@ -35,7 +35,9 @@ pub use metrics::{PeopleArea, PeopleMetrics, metrics};
 pub use redact::pseudonym;
 
 use crate::error::Result;
-use crate::model::{Band, Channel, Date, LinkId, LinkKind, Model, Node, Post, RecordType, Status, UnitKind};
+use crate::model::{
+    Band, Channel, Date, LinkId, LinkKind, Model, Node, Post, RecordType, SingleHolder, Status, UnitKind,
+};
 
 /// The post whose holder is a unit's principal (第一责任人): the secretary of a Party
 /// organisation, the director of a residents', villagers' or owners' committee or joint
@@ -104,11 +106,6 @@ impl Principal<'_> {
     }
 }
 
-/// The `holds` links to `unit` in the view, with the holding: a private helper.
-fn holds_to(model: &Model, unit: Node) -> impl Iterator<Item = (LinkId, Node, &crate::Holding)> + '_ {
-    model.holders_of(unit).filter_map(move |(id, l)| model.holding(id).map(|h| (id, l.from, h)))
-}
-
 fn uncertain(model: &Model, id: LinkId, person: Node) -> bool {
     model.link_status(id) == Status::Possibly || model.status(person) == Status::Possibly
 }
@@ -119,22 +116,54 @@ fn uncertain(model: &Model, id: LinkId, person: Node) -> bool {
 /// in a model without people.
 ///
 /// # Complexity
-/// O(the unit's `holds` links).
+/// O(the unit's single-holder `holds` links: secretaries, directors, heads, past ones
+/// included), usually O(1): they are gathered for every unit on first use, latest start
+/// first, and the first of the principal post in the view is the answer.
 pub fn principal(model: &Model, unit: Node) -> Option<Principal<'_>> {
     if !model.has_people() {
         return None;
     }
-    let post = principal_post(&model.unit(unit)?.kind);
-    let (id, person, _) = holds_to(model, unit)
-        .filter(|(_, _, h)| h.post == post)
-        .max_by_key(|(id, _, _)| (model.link(*id).validity.since.map(Date::first_day), std::cmp::Reverse(id.0)))?;
-    Some(Principal {
-        person: Cow::Borrowed(model.id(person)),
-        name: Cow::Borrowed(model.name(person)),
-        post,
-        link: id.index(),
-        uncertain: uncertain(model, id, person),
-    })
+    let entry = principal_entry(model, unit, model.single_holders(unit))?;
+    Some(principal_answer(model, entry))
+}
+
+/// The entry of `unit`'s principal among its single-holder posts `posts`.
+#[inline]
+fn principal_entry(model: &Model, unit: Node, posts: &[SingleHolder]) -> Option<SingleHolder> {
+    let code = SingleHolder::code(&principal_post(&model.unit(unit)?.kind))?;
+    // Latest start first, then link order: the first in the view is the one whose term
+    // started last (then the first in document order).
+    posts.iter().find(|e| e.post == code && model.link_in_view(e.link)).copied()
+}
+
+fn principal_answer(model: &Model, e: SingleHolder) -> Principal<'_> {
+    let record = model.record(e.person);
+    Principal {
+        person: Cow::Borrowed(record.id()),
+        name: Cow::Borrowed(record.name()),
+        post: match e.post {
+            0 => Post::Secretary,
+            1 => Post::Director,
+            _ => Post::Head,
+        },
+        link: e.link.index(),
+        uncertain: uncertain(model, e.link, e.person),
+    }
+}
+
+/// [`principal`] of each of `units` (a chain's steps), looked up stage by stage: first
+/// every unit's posts, then every principal's entry, then every person, so that the cache
+/// misses of one unit overlap with those of the others instead of following each other
+/// (a national model's units, posts and people are far apart in memory). Empty (nothing
+/// allocated) for a model without people.
+pub(crate) fn principals<'m>(model: &'m Model, units: &[Node]) -> Vec<Option<Principal<'m>>> {
+    if !model.has_people() {
+        return Vec::new();
+    }
+    let posts: Vec<&[SingleHolder]> = units.iter().map(|&u| model.single_holders(u)).collect();
+    let entries: Vec<Option<SingleHolder>> =
+        units.iter().zip(posts).map(|(&u, posts)| principal_entry(model, u, posts)).collect();
+    entries.into_iter().map(|e| e.map(|e| principal_answer(model, e))).collect()
 }
 
 /// One post held: a `holds` link as an answer.

@@ -422,7 +422,8 @@ fn build<'m>(
     let mut steps = Vec::with_capacity(n);
     let mut into: Option<LinkId> = None;
     let mut extra = 0;
-    let people = model.has_people();
+    // Each step's principal, looked up for all steps at once (their cache misses overlap).
+    let mut principals = crate::people::principals(model, &nodes).into_iter();
     // Whether some record or link of the answer is only possibly in force: tested bit by bit
     // as the answer is built (its records and links are at hand), so that the common chain
     // of a view at a date, which doubts nothing, pays no second pass over its evidence.
@@ -440,7 +441,7 @@ fn build<'m>(
             link: into.map(LinkId::index),
             level,
             grade: level.map(|l| l.grade()),
-            principal: if people { crate::people::principal(model, node) } else { None },
+            principal: principals.next().flatten(),
         });
         into = followed(i).map(|(link, group)| {
             extra += group.len().saturating_sub(1);

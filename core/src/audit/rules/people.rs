@@ -8,11 +8,11 @@
 //! community secretaries is not told that every department lacks a head. The rules read the view at the audit's date, except P002,
 //! which compares the terms of the whole document (two principals overlap on a day).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::audit::{Context, Sink, id, label};
 use crate::evidence::{Evidence, Fact};
-use crate::model::{Band, Date, LinkId, LinkKind, Model, Node, Post, UnitKind};
+use crate::model::{Band, Date, LinkId, LinkKind, Model, Node, Post, SingleHolder, UnitKind};
 use crate::people::{needs_principal, principal_post};
 
 /// `at 2024-06-30` or `in the document` (a model read without a date).
@@ -20,48 +20,46 @@ fn when(model: &Model) -> String {
     model.date().map_or_else(|| "in the document (no date)".to_string(), |d| format!("at {d}"))
 }
 
-/// P001–P005.
+/// P001–P005: one pass over the units (P001, P002, and P005 for Party organisations)
+/// reading each unit's single-holder posts from [`Model::single_holders`], and one pass
+/// over the holdings side table (P003, P004) that reads no other link.
 pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
     if !model.has_people() || ![id::P001, id::P002, id::P003, id::P004, id::P005].iter().any(|&r| sink.on(r)) {
         return;
     }
     let at = when(model);
-    // The unit kinds staffed at the date: some unit of the kind has a holder of its principal post.
+    let (p001_on, p002_on, p005_on) = (sink.on(id::P001), sink.on(id::P002), sink.on(id::P005));
+    // The unit kinds staffed at the date (some unit of the kind has a holder of its principal
+    // post), and the units needing a principal that have none, with whether they ever had one.
     let mut staffed: HashSet<&UnitKind> = HashSet::new();
-    for (lid, l) in model.links().filter(|(_, l)| l.kind == LinkKind::Holds) {
-        if let (Some(h), Some(u)) = (model.holding(lid), model.unit(l.to))
-            && h.post == principal_post(&u.kind)
-        {
-            staffed.insert(&u.kind);
-        }
-    }
+    let mut vacant: Vec<(Node, &UnitKind, bool)> = Vec::new();
     for (n, u) in model.units() {
-        let post = principal_post(&u.kind);
-        if sink.on(id::P001) && needs_principal(&u.kind) {
-            let held = model.holders_of(n).any(|(lid, _)| model.holding(lid).is_some_and(|h| h.post == post));
-            // Checked when the data staffs the kind at the date, or the unit had such a holder once.
-            let ever = || {
-                model
-                    .document_links_to(n)
-                    .any(|(lid, l)| l.kind == LinkKind::Holds && model.holding(lid).is_some_and(|h| h.post == post))
-            };
-            if !held && (staffed.contains(&u.kind) || ever()) {
-                p001(ctx, sink, n, &post, &at);
+        if p001_on && needs_principal(&u.kind) {
+            let code = SingleHolder::code(&principal_post(&u.kind));
+            let mut of_post = model.single_holders(n).iter().filter(|e| Some(e.post) == code).peekable();
+            let ever = of_post.peek().is_some();
+            if of_post.any(|e| model.link_in_view(e.link)) {
+                staffed.insert(&u.kind);
+            } else {
+                vacant.push((n, &u.kind, ever));
             }
         }
-        if sink.on(id::P002) {
+        if p002_on && model.single_holders(n).len() >= 2 {
             p002(ctx, sink, n);
         }
+        if p005_on && u.kind.is_party_org() {
+            p005(ctx, sink, n, u, &at);
+        }
     }
-    if sink.on(id::P003) {
-        p003(ctx, sink);
+    for (n, kind, ever) in vacant {
+        // Checked when the data staffs the kind at the date, or the unit had such a holder once.
+        if ever || staffed.contains(kind) {
+            p001(ctx, sink, n, &principal_post(kind), &at);
+        }
     }
-    if sink.on(id::P004) {
-        p004(ctx, sink, &at);
-    }
-    if sink.on(id::P005) {
-        p005(ctx, sink, &at);
+    if sink.on(id::P003) || sink.on(id::P004) {
+        p003_p004(ctx, sink, &at);
     }
 }
 
@@ -91,13 +89,14 @@ fn p002(ctx: &Context, sink: &mut Sink, unit: Node) {
     // (post, latest start, earliest end, link, person); `None` is no bound.
     type Term<'a> = (&'a Post, Option<Date>, Option<Date>, LinkId, Node);
     let mut terms: Vec<Term<'_>> = model
-        .document_links_to(unit)
-        .filter(|(_, l)| l.kind == LinkKind::Holds && !l.validity.never())
-        .filter_map(|(lid, l)| {
-            let h = model.holding(lid)?;
-            h.post.is_single_holder().then(|| {
+        .single_holders(unit)
+        .iter()
+        .filter_map(|e| {
+            let l = model.link(e.link);
+            let h = model.holding(e.link)?;
+            (!l.validity.never()).then(|| {
                 let v = l.validity;
-                (&h.post, v.since.map(Date::last_day), v.until.map(Date::first_day), lid, l.from)
+                (&h.post, v.since.map(Date::last_day), v.until.map(Date::first_day), e.link, l.from)
             })
         })
         .collect();
@@ -139,12 +138,24 @@ fn p002(ctx: &Context, sink: &mut Sink, unit: Node) {
     }
 }
 
-fn p003(ctx: &Context, sink: &mut Sink) {
+/// P003 and P004 in one pass over the holdings of the view, in link order.
+fn p003_p004(ctx: &Context, sink: &mut Sink, at: &str) {
     let model = ctx.model;
     let t = &ctx.config.thresholds;
-    for (lid, l) in model.links().filter(|(_, l)| l.kind == LinkKind::Holds) {
-        let Some(h) = model.holding(lid) else { continue };
-        let (Some(band), Some(grade)) = (h.band, h.grade) else { continue };
+    let (p003_on, p004_on) = (sink.on(id::P003), sink.on(id::P004));
+    // (street/town row, person) of each community worker's post.
+    let mut workers: Vec<(u32, u32)> = Vec::new();
+    for (lid, h) in model.document_holdings() {
+        if !model.link_in_view(lid) {
+            continue;
+        }
+        if p004_on && h.post == Post::CommunityWorker {
+            let l = model.link(lid);
+            if let Some(row) = ctx.unit_row(l.to) {
+                workers.push((row as u32, l.from.raw()));
+            }
+        }
+        let (true, Some(band), Some(grade)) = (p003_on, h.band, h.grade) else { continue };
         let [lo, hi] = match band {
             Band::Chief => t.chief_grades,
             Band::Deputy => t.deputy_grades,
@@ -153,6 +164,7 @@ fn p003(ctx: &Context, sink: &mut Sink) {
         if (lo..=hi).contains(&u32::from(grade)) {
             continue;
         }
+        let l = model.link(lid);
         let message = format!(
             "person {:?} holds post {} in {} at grade {grade}, outside band {band} (grades {lo}–{hi})",
             model.id(l.from),
@@ -161,6 +173,9 @@ fn p003(ctx: &Context, sink: &mut Sink) {
         );
         sink.push(id::P003, l.from, ctx.unit_township(l.to), message, vec![Fact::link(model, lid)]);
     }
+    if p004_on {
+        p004(ctx, sink, at, workers);
+    }
 }
 
 /// The population a territory's `attrs.population` states, when it is a whole number.
@@ -168,21 +183,43 @@ fn population(model: &Model, t: Node) -> Option<u64> {
     model.record(t).attrs()?.get("population")?.as_u64()
 }
 
-fn p004(ctx: &Context, sink: &mut Sink, at: &str) {
-    let model = ctx.model;
-    let per = u64::from(ctx.config.thresholds.workers_per_10000);
-    // Distinct community workers per street/town row, of the units that lie in it.
-    let mut workers: HashMap<usize, HashSet<Node>> = HashMap::new();
-    for (lid, l) in model.links().filter(|(_, l)| l.kind == LinkKind::Holds) {
-        if model.holding(lid).is_some_and(|h| h.post == Post::CommunityWorker)
-            && let Some(row) = ctx.unit_row(l.to)
-        {
-            workers.entry(row).or_default().insert(l.from);
+/// Distinct community workers per street/town row, from (row, person) pairs: grouped by row
+/// (a counting sort), each person counted once per row by stamping it with the row.
+fn distinct_per_row(rows: usize, records: usize, pairs: &[(u32, u32)]) -> Vec<u64> {
+    let mut start = vec![0u32; rows + 1];
+    for &(r, _) in pairs {
+        start[r as usize + 1] += 1;
+    }
+    for i in 0..rows {
+        start[i + 1] += start[i];
+    }
+    let mut grouped = vec![0u32; pairs.len()];
+    let mut next = start.clone();
+    for &(r, p) in pairs {
+        grouped[next[r as usize] as usize] = p;
+        next[r as usize] += 1;
+    }
+    let mut stamp = vec![0u32; records];
+    let mut counts = vec![0u64; rows];
+    for (row, w) in start.windows(2).enumerate() {
+        for &p in &grouped[w[0] as usize..w[1] as usize] {
+            if stamp[p as usize] != row as u32 + 1 {
+                stamp[p as usize] = row as u32 + 1;
+                counts[row] += 1;
+            }
         }
     }
+    counts
+}
+
+fn p004(ctx: &Context, sink: &mut Sink, at: &str, workers: Vec<(u32, u32)>) {
+    let model = ctx.model;
+    let per = u64::from(ctx.config.thresholds.workers_per_10000);
+    let counts = distinct_per_row(ctx.townships.len(), model.len(), &workers);
+    drop(workers);
     for (row, &street) in ctx.townships.iter().enumerate() {
         let Some(pop) = population(model, street) else { continue };
-        let have = workers.get(&row).map_or(0, HashSet::len) as u64;
+        let have = counts[row];
         if have * 10_000 >= per * pop {
             continue;
         }
@@ -203,35 +240,53 @@ fn party_post(p: &Post) -> bool {
     matches!(p, Post::Secretary | Post::DeputySecretary | Post::CommitteeMember)
 }
 
-fn p005(ctx: &Context, sink: &mut Sink, at: &str) {
+/// P005 for one Party organisation `org` (the units pass calls it for each).
+fn p005(ctx: &Context, sink: &mut Sink, org: Node, u: &crate::model::Unit, at: &str) {
     let model = ctx.model;
-    for (org, u) in model.units().filter(|(_, u)| u.kind.is_party_org()) {
-        for led in model.targets(org, &LinkKind::Leads) {
-            let Some(c) = model.unit(led) else { continue };
-            if !matches!(c.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee) {
-                continue;
-            }
-            let party: HashSet<Node> = model
+    // The holders of its Party posts, read once, when it leads a committee.
+    let mut party: Option<Vec<Node>> = None;
+    for led in model.targets(org, &LinkKind::Leads) {
+        let Some(c) = model.unit(led) else { continue };
+        if !matches!(c.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee) {
+            continue;
+        }
+        let party = party.get_or_insert_with(|| {
+            let mut p: Vec<Node> = model
                 .holders_of(org)
                 .filter(|(lid, _)| model.holding(*lid).is_some_and(|h| party_post(&h.post)))
                 .map(|(_, l)| l.from)
                 .collect();
-            let committee: HashSet<Node> = model.holders_of(led).map(|(_, l)| l.from).collect();
-            // Nothing to judge without holders on both sides (P001 speaks of vacancies).
-            if party.is_empty() || committee.is_empty() || !party.is_disjoint(&committee) {
-                continue;
-            }
-            let message = format!(
-                "{} {} leads {} {} but none of its {} secretary and committee members holds a post there {at} \
-                 (no cross-appointment, 交叉任职)",
-                u.kind,
-                label(model, org),
-                c.kind,
-                label(model, led),
-                party.len()
-            );
-            let ev = vec![Fact::missing(model, led, "holds from a member of the Party organisation", false)];
-            sink.push(id::P005, org, ctx.unit_township(org), message, ev);
+            p.sort_unstable();
+            p.dedup();
+            p
+        });
+        let mut committee = model.holders_of(led).map(|(_, l)| l.from).peekable();
+        // Nothing to judge without holders on both sides (P001 speaks of vacancies).
+        if party.is_empty() || committee.peek().is_none() || committee.any(|p| party.binary_search(&p).is_ok()) {
+            continue;
         }
+        let message = format!(
+            "{} {} leads {} {} but none of its {} secretary and committee members holds a post there {at} \
+             (no cross-appointment, 交叉任职)",
+            u.kind,
+            label(model, org),
+            c.kind,
+            label(model, led),
+            party.len()
+        );
+        let ev = vec![Fact::missing(model, led, "holds from a member of the Party organisation", false)];
+        sink.push(id::P005, org, ctx.unit_township(org), message, ev);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A person with several community-worker posts counts once per street/town, in each
+    /// street/town where they hold one, whatever the order of the posts.
+    #[test]
+    fn workers_are_counted_once_per_row() {
+        let pairs = [(0, 5), (1, 5), (0, 5), (2, 7), (0, 7), (1, 5), (0, 9)];
+        assert_eq!(super::distinct_per_row(3, 10, &pairs), [3, 1, 1]);
+        assert_eq!(super::distinct_per_row(2, 10, &[]), [0, 0]);
     }
 }
