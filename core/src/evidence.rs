@@ -184,6 +184,79 @@ pub fn uncertain<'a>(
     uncertain_nodes(model, &nodes, evidence)
 }
 
+/// The records a view holds only possibly in force, by id: [`uncertain_nodes`] for the
+/// many answers of one view (an audit's findings, whose facts own copies of the ids) with
+/// a lookup in a table of those few records per id a fact names, instead of a comparison
+/// with the record's id in the model (a cache miss) or a lookup in the model's id index.
+/// Gives exactly what [`uncertain_nodes`] gives: a fact's record matters only when it is
+/// possibly in force, and ids are unique in a document.
+pub(crate) struct Doubts<'m> {
+    model: &'m Model,
+    by_id: hashbrown::HashMap<&'m str, Node>,
+}
+
+impl<'m> Doubts<'m> {
+    /// The table of `model`'s possibly-in-force records (empty, and built for free, when
+    /// the view doubts nothing).
+    pub fn new(model: &'m Model) -> Doubts<'m> {
+        let by_id = if model.has_uncertain() {
+            model.possibly_nodes().map(|n| (model.id(n), n)).collect()
+        } else {
+            hashbrown::HashMap::new()
+        };
+        Doubts { model, by_id }
+    }
+
+    /// [`uncertain_nodes`] of the model this table was built for.
+    pub fn of(&self, subjects: &[Node], evidence: &[Fact<'_>]) -> Evidence<'static> {
+        let model = self.model;
+        let mut out = Vec::new();
+        if !model.has_uncertain() {
+            return out;
+        }
+        // As in `uncertain_nodes` (the sets allocate only when something is doubtful).
+        let mut seen_records: std::collections::HashSet<Node> = std::collections::HashSet::new();
+        let mut seen_links: std::collections::HashSet<usize> = std::collections::HashSet::new();
+        let mut record = |n: Node, out: &mut Evidence<'static>| {
+            if model.status(n) != Status::Possibly || !seen_records.insert(n) {
+                return;
+            }
+            let v = model.record(n).validity();
+            for (field, date) in [("since", v.since), ("until", v.until)] {
+                if let Some(d) = date {
+                    out.push(Fact::field(model, n, field, d.to_string()));
+                }
+            }
+        };
+        for &n in subjects {
+            record(n, &mut out);
+        }
+        for fact in evidence {
+            match fact {
+                Fact::Link { link, from, to, .. } => {
+                    if *link < model.link_count() {
+                        let id = LinkId(*link as u32);
+                        if model.link_status(id) == Status::Possibly && seen_links.insert(*link) {
+                            out.push(Fact::link(model, id));
+                        }
+                    }
+                    for end in [from, to] {
+                        if let Some(&n) = self.by_id.get(end.as_ref()) {
+                            record(n, &mut out);
+                        }
+                    }
+                }
+                Fact::Field { record: r, .. } | Fact::Missing { record: r, .. } => {
+                    if let Some(&n) = self.by_id.get(r.as_ref()) {
+                        record(n, &mut out);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// [`uncertain`] for subjects given as handles. A link's ends are read from the link and
 /// a record named by a fact is first compared with the subjects, so the common answer
 /// (a chain, a finding about its subject) costs a bit test per record and link and no

@@ -864,6 +864,7 @@ impl Sink {
             "the subjects of a rule are of one record type (T rules: records of any type, in document order)"
         );
         let mut out = text::Out::default();
+        let doubts = crate::evidence::Doubts::new(model);
         let mut findings = Vec::with_capacity(raw.len());
         for (i, &r) in raw.iter().enumerate() {
             // The subjects' records and ids are scattered over the model: read the record two
@@ -887,7 +888,7 @@ impl Sink {
                 out.take()
             };
             let subjects = [subject, territory.unwrap_or(subject)];
-            let uncertain = crate::evidence::uncertain_nodes(model, &subjects, &evidence);
+            let uncertain = doubts.of(&subjects, &evidence);
             findings.push(Finding {
                 rule: rule.code,
                 name: rule.name,
