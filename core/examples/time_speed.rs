@@ -102,11 +102,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     if let (true, Some(fixed)) = (run("audit"), &fixed) {
-        let findings = |m: &Model| m.audit(&config).findings.len();
+        let findings = |m: &Model| m.audit_on(&config, 1).findings.len();
         let (sa, sb) = ab(
             5,
-            || drop(std::hint::black_box(fixed.audit(&config))),
-            || drop(std::hint::black_box(at.audit(&config))),
+            || drop(std::hint::black_box(fixed.audit_on(&config, 1))),
+            || drop(std::hint::black_box(at.audit_on(&config, 1))),
         );
         println!(
             "audit static {:.1} ms ({} findings), at {date} {:.1} ms ({} findings): {:.2}x",
@@ -118,8 +118,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let (wa, wb) = ab(
             3,
-            || drop(std::hint::black_box(model.audit(&config))),
-            || drop(std::hint::black_box(at.audit(&config))),
+            || drop(std::hint::black_box(model.audit_on(&config, 1))),
+            || drop(std::hint::black_box(at.audit_on(&config, 1))),
         );
         println!(
             "  for reference, the whole model (every record counting): {:.1} ms ({} findings); at {date} {:.1} ms",
@@ -133,13 +133,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let (true, Some(fixed)) = (alone("audit-static-alone"), &fixed) {
         println!("audits start");
         for _ in 0..3 {
-            drop(std::hint::black_box(fixed.audit(&config)));
+            drop(std::hint::black_box(fixed.audit_on(&config, 1)));
         }
     }
     if alone("audit-at-alone") {
         println!("audits start");
         for _ in 0..3 {
-            drop(std::hint::black_box(at.audit(&config)));
+            drop(std::hint::black_box(at.audit_on(&config, 1)));
         }
     }
 
@@ -227,9 +227,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some("2024".parse()?),
             Some(Every::Year),
         )?;
-        let one = secs(|| drop(std::hint::black_box(at.audit(&config))));
+        let one = secs(|| drop(std::hint::black_box(at.audit_on(&config, 1))));
         let t = secs(|| drop(std::hint::black_box(timeline(&model, &config, &years, 1))));
-        let whole = secs(|| drop(std::hint::black_box(model.audit(&config))));
+        let whole = secs(|| drop(std::hint::black_box(model.audit_on(&config, 1))));
         println!(
             "timeline of {} yearly dates, 1 thread: {:.2} s; one audit at {date} {:.2} s (eleven: {:.2}x the \
              timeline); one audit of the whole model {:.2} s",
@@ -262,12 +262,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
         let naive = secs(|| {
             for &y in &years {
-                drop(std::hint::black_box(model.at(y).audit(&config)));
+                drop(std::hint::black_box(model.at(y).audit_on(&config, 1)));
             }
         });
         let whole = secs(|| {
             for _ in &years {
-                drop(std::hint::black_box(model.audit(&config)));
+                drop(std::hint::black_box(model.audit_on(&config, 1)));
             }
         });
         let t1 =

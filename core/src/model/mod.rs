@@ -611,22 +611,6 @@ impl Model {
         self.view.masks.as_ref().is_some_and(|m| m.maybe)
     }
 
-    /// The records only possibly in force at the view's date, in index order (a scan of
-    /// one bit per record; none for a view that doubts nothing).
-    pub(crate) fn possibly_nodes(&self) -> impl Iterator<Item = Node> + '_ {
-        let words = self.view.masks.as_ref().map_or(&[][..], |m| &m.maybe_nodes.0[..]);
-        words.iter().enumerate().flat_map(|(w, &bits)| {
-            let mut bits = bits;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let b = bits.trailing_zeros();
-                    bits &= bits - 1;
-                    Node::new((w * 64) as u32 + b)
-                })
-            })
-        })
-    }
-
     #[inline]
     fn node_out(&self, i: usize) -> bool {
         self.view.masks.as_ref().is_some_and(|m| m.out_nodes.get(i))
