@@ -1090,9 +1090,9 @@ pub fn audit(model: &Model, config: &Config) -> Report {
 /// threads is left to the audit (0): below it, starting threads costs more than it saves.
 const PARALLEL_FROM: usize = 100_000;
 
-/// The threads an audit or a timeline runs on for a `threads` argument: `threads` itself,
-/// or for 0, one per available core (at most [`crate::format::MAX_THREADS`]), or 1
-/// for a model of fewer than 100,000 records.
+/// The threads an audit or a timeline runs on for a `threads` argument: `threads` itself
+/// (at most [`crate::format::MAX_THREADS`]), or for 0, one per available core (at most
+/// 8), or 1 for a model of fewer than 100,000 records.
 ///
 /// # Example
 /// ```
@@ -1100,12 +1100,13 @@ const PARALLEL_FROM: usize = 100_000;
 /// let model = Model::sample();
 /// assert_eq!(threads_for(&model, 0), 1); // a small model: one thread
 /// assert_eq!(threads_for(&model, 3), 3);
+/// assert_eq!(threads_for(&model, 1 << 40), tiaokuai::format::MAX_THREADS);
 /// ```
 pub fn threads_for(model: &Model, threads: usize) -> usize {
     match threads {
         0 if model.len() < PARALLEL_FROM => 1,
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()).min(crate::format::MAX_THREADS),
-        n => n,
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
+        n => n.min(crate::format::MAX_THREADS),
     }
 }
 
