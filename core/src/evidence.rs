@@ -239,10 +239,10 @@ impl<'m> Doubts<'m> {
                         "a link fact names its link's ends"
                     );
                     for (end, id) in [(l.from, from), (l.to, to)] {
-                        if model.status(end) == Status::Possibly {
-                            if let Some(n) = find(id, &[end]) {
-                                record(n, &mut out);
-                            }
+                        if model.status(end) == Status::Possibly
+                            && let Some(n) = find(id, &[end])
+                        {
+                            record(n, &mut out);
                         }
                     }
                 }

@@ -890,7 +890,7 @@ impl Sink {
         // Each slice takes the texts built for its findings, in its order.
         let chunk = raw.len().div_ceil(threads);
         let mut built: Vec<_> = built.into_iter().map(Some).collect();
-        let slices: Vec<(&[Raw], Vec<(String, Evidence<'static>)>)> = raw
+        let slices: Vec<(&[Raw], Vec<Text>)> = raw
             .chunks(chunk)
             .map(|part| {
                 let texts =
@@ -918,6 +918,9 @@ impl Sink {
     }
 }
 
+/// A finding's message and evidence.
+type Text = (String, Evidence<'static>);
+
 /// The findings of `raw` (in report order) with their text: described from the context, or
 /// the text a rule built when it found them (`built(i)` for the `i`th such text; called in order).
 fn describe_all(
@@ -925,7 +928,7 @@ fn describe_all(
     severities: &[Option<Severity>],
     doubts: &crate::evidence::Doubts<'_>,
     raw: &[Raw],
-    built: &mut dyn FnMut(usize) -> Option<(String, Evidence<'static>)>,
+    built: &mut dyn FnMut(usize) -> Option<Text>,
 ) -> Vec<Finding> {
     let model = ctx.model;
     let mut out = text::Out::default();
