@@ -44,11 +44,12 @@ pub(crate) fn audit(
     model: &Arc<Model>,
     config: Option<&Bound<'_, PyAny>>,
     options: &LoadOptions,
+    threads: usize,
 ) -> TkResult<PyReport> {
     let config = config_from(py, config, options)?;
     let model = Arc::clone(model);
     let audited = Arc::clone(&model);
-    let report = py.detach(move || audited.audit(&config));
+    let report = py.detach(move || audited.audit_on(&config, threads));
     Ok(PyReport { inner: Arc::new(report), model })
 }
 

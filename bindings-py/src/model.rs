@@ -608,14 +608,19 @@ impl PyModel {
     /// ``max_bytes`` limits the size of the config (a file is never read past it; default
     /// 4 GiB); the config follows the model's JSON rules (a key given twice, a byte-order
     /// mark, depth, counts): see ``docs/rules.md``.
-    #[pyo3(signature = (config = None, *, max_bytes = None))]
+    ///
+    /// ``threads`` is the most threads the audit runs on: 0 (the default) one per core for a
+    /// model of 100,000 records or more, 1 this thread alone. The report is the same whatever
+    /// the number.
+    #[pyo3(signature = (config = None, *, max_bytes = None, threads = 0))]
     fn audit(
         &self,
         py: Python<'_>,
         config: Option<&Bound<'_, PyAny>>,
         max_bytes: Option<u64>,
+        threads: usize,
     ) -> TkResult<audit::PyReport> {
-        audit::audit(py, &self.inner, config, &options(max_bytes))
+        audit::audit(py, &self.inner, config, &options(max_bytes), threads)
     }
 
     /// The metrics and the findings counted by rule at a series of dates: each ``every``
@@ -624,7 +629,9 @@ impl PyModel {
     /// (within ``from_`` … ``to`` when given). Dates are ``str`` (``"2014"``, ``"2014-06"``,
     /// ``"2014-06-30"``) or ``datetime.date``; ``config`` as for :meth:`audit`. Returns a
     /// :class:`Timeline` (``to_pandas()``, ``plot()``). The GIL is released while it runs.
-    #[pyo3(signature = (config = None, *, from_ = None, to = None, every = None, max_bytes = None))]
+    /// ``threads`` as for :meth:`audit` (the dates are shared between them; the same rows).
+    #[pyo3(signature = (config = None, *, from_ = None, to = None, every = None, max_bytes = None, threads = 0))]
+    #[allow(clippy::too_many_arguments)]
     fn timeline(
         &self,
         py: Python<'_>,
@@ -633,9 +640,10 @@ impl PyModel {
         to: Option<&Bound<'_, PyAny>>,
         every: Option<&str>,
         max_bytes: Option<u64>,
+        threads: usize,
     ) -> TkResult<crate::time::PyTimeline> {
         let config = audit::config_from(py, config, &options(max_bytes))?;
-        crate::time::timeline(py, &self.inner, config, from_, to, every)
+        crate::time::timeline(py, &self.inner, config, from_, to, every, threads)
     }
 
     /// The model with a change set applied (``docs/change.md``): ``change`` is a

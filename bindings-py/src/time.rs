@@ -105,6 +105,7 @@ pub(crate) fn timeline(
     from: Option<&Bound<'_, PyAny>>,
     to: Option<&Bound<'_, PyAny>>,
     every: Option<&str>,
+    threads: usize,
 ) -> TkResult<PyTimeline> {
     let every = match every {
         None => None,
@@ -117,6 +118,9 @@ pub(crate) fn timeline(
     let to = to.filter(|d| !d.is_none()).map(date_arg).transpose()?;
     let dates = tiaokuai::time::timeline_dates(model, &config, from, to, every)?;
     let model = Arc::clone(model);
-    let inner = py.detach(move || model.timeline(&config, &dates));
+    let inner = py.detach(move || {
+        let threads = tiaokuai::audit::threads_for(&model, threads);
+        tiaokuai::time::timeline(&model, &config, &dates, threads)
+    });
     Ok(PyTimeline { inner: Arc::new(inner) })
 }

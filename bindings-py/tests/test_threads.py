@@ -6,6 +6,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 import tiaokuai
 from tiaokuai import Model
 
@@ -107,3 +109,19 @@ def test_loading_in_threads(sample: Model) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         models = list(pool.map(lambda _: Model.from_json(text), range(8)))
     assert all(m == sample for m in models)
+
+
+def test_audit_and_timeline_are_the_same_on_any_threads():
+    """Model.audit(threads=) and Model.timeline(threads=): the same findings, in the same order."""
+    model = tiaokuai.Model.sample()
+    one = model.audit(threads=1)
+    key = lambda report: [(f.rule, f.subject, f.territory, f.message) for f in report.findings]  # noqa: E731
+    assert len(one.findings) > 10
+    for n in (0, 2, 4):
+        assert key(model.audit(threads=n)) == key(one), n
+    rows = lambda t: t.to_pandas().to_dict("records")  # noqa: E731
+    base = rows(model.timeline(from_="2014", to="2024", every="year", threads=1))
+    assert len(base) == 11
+    assert rows(model.timeline(from_="2014", to="2024", every="year", threads=3)) == base
+    with pytest.raises(OverflowError):
+        model.audit(threads=-1)

@@ -704,7 +704,7 @@ fn audit(
     }
     let model = load(file)?;
     let config = load_config(config)?;
-    let report = model.audit(&config);
+    let report = model.audit_on(&config, threads());
     if let Some(path) = suggest {
         let n = whatif::write_suggestions(path, model, &report)?;
         eprintln!("wrote {n} suggested change sets to {}", escape_terminal(path));
@@ -756,8 +756,14 @@ fn audit(
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// `--threads` as given, set once by `main`: `timeline` shares its dates between them when > 1.
+/// `--threads` as given, set once by `main`: the audit and the timeline run on them.
 static THREADS: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+
+/// The threads of the audit and the timeline: `--threads`, else 0 (one per core for a
+/// large model, see `tiaokuai::audit::threads_for`); 1 is the serial path.
+pub(crate) fn threads() -> usize {
+    THREADS.get().copied().flatten().unwrap_or(0)
+}
 
 /// Records `--threads` for the commands that run on several threads besides loading.
 pub fn set_threads(threads: Option<usize>) {
@@ -847,11 +853,7 @@ fn timeline(
     let model = load(file)?;
     let config = load_config(config)?;
     let dates = tiaokuai::time::timeline_dates(model, &config, from, to, every)?;
-    let threads = match THREADS.get().copied().flatten() {
-        Some(0) => std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
-        Some(n) => n,
-        None => 1,
-    };
+    let threads = tiaokuai::audit::threads_for(model, threads());
     let timeline = tiaokuai::time::timeline(model, &config, &dates, threads);
     let mut out = Out::for_format(format);
     match format {

@@ -41,9 +41,10 @@ pub struct Cli {
     /// scenario's model file is refused (never read past the limit). At least 1; default 4G.
     #[arg(long, global = true, value_name = "BYTES", value_parser = parse_size)]
     max_bytes: Option<u64>,
-    /// Threads a load may use, 0 to 256: 0 for one per core (at most 8, the default),
-    /// 1 to load on one thread. Queries and the audit run on one thread either way;
-    /// `timeline` shares its dates between N threads when N > 1 (same output).
+    /// Threads a load, the audit (`audit`, `report`) and `timeline` may use, 0 to 256: 0
+    /// for one per core (at most 8, the default; the audit and the timeline of a model
+    /// under 100,000 records use one), 1 for one thread. The output is the same whatever
+    /// the number. Queries run on one thread.
     #[arg(long, global = true, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
     /// Read the model as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD; a year or

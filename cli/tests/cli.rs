@@ -816,8 +816,32 @@ fn threads_change_nothing_but_speed() {
         let one = run("1", command);
         assert!(one.len() > 1000, "{command} printed its answer");
         assert_eq!(run("2", command), one, "{command}: 2 threads");
+        assert_eq!(run("4", command), one, "{command}: 4 threads");
         assert_eq!(run("0", command), one, "{command}: one per core");
     }
+    // The timeline of a model with history, on 1, 2 and 4 threads.
+    let history = dir.path("history.json");
+    ok(&["generate", "--scale", "district", "--seed", "4", "--history", "-o", &history]);
+    let timeline = |threads: &str| {
+        ok(&[
+            "--threads",
+            threads,
+            "timeline",
+            &history,
+            "--from",
+            "2014",
+            "--to",
+            "2024",
+            "--every",
+            "year",
+            "--format",
+            "json",
+        ])
+    };
+    let one = timeline("1");
+    assert!(one.contains("\"2024\""), "{one}");
+    assert_eq!(timeline("2"), one, "timeline: 2 threads");
+    assert_eq!(timeline("4"), one, "timeline: 4 threads");
     assert_eq!(tiaokuai(&["stats", SAMPLE, "--threads", "many"]).status.code(), Some(2));
 }
 

@@ -18,6 +18,8 @@
 //! - *timeline*: 11 yearly dates (2014–2024), on one thread, against eleven full audits
 //!   at the dates and eleven static audits.
 //! - *chain-alone*: with *chain*, 2,000 more passes of the chains at the date (for a profiler).
+//! - *audit-static-alone*, *audit-at-alone*: the static audit, or the audit at the date,
+//!   three times and nothing else, after printing `audits start` (for a profiler to attach).
 //! - *timeline-alone*: the timeline five times and nothing else (for a profiler).
 //! - *timeline-once*: one audit at the date, the timeline once, one audit of the whole
 //!   model (for the national model, where eleven audits take minutes).
@@ -86,7 +88,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("view at {date}: {:.1} ms", view * 1e3);
     }
     let at = model.at(date);
-    let needs_static = run("audit") || run("chain");
+    let alone = |part: &str| parts.iter().any(|p| p == part);
+    let needs_static = run("audit") || run("chain") || alone("audit-static-alone");
     let t = Instant::now();
     let fixed = if needs_static { Some(at.snapshot()?.whole()) } else { None };
     if let Some(fixed) = &fixed {
@@ -99,11 +102,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     if let (true, Some(fixed)) = (run("audit"), &fixed) {
-        let findings = |m: &Model| m.audit(&config).findings.len();
+        let findings = |m: &Model| m.audit_on(&config, 1).findings.len();
         let (sa, sb) = ab(
             5,
-            || drop(std::hint::black_box(fixed.audit(&config))),
-            || drop(std::hint::black_box(at.audit(&config))),
+            || drop(std::hint::black_box(fixed.audit_on(&config, 1))),
+            || drop(std::hint::black_box(at.audit_on(&config, 1))),
         );
         println!(
             "audit static {:.1} ms ({} findings), at {date} {:.1} ms ({} findings): {:.2}x",
@@ -115,8 +118,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let (wa, wb) = ab(
             3,
-            || drop(std::hint::black_box(model.audit(&config))),
-            || drop(std::hint::black_box(at.audit(&config))),
+            || drop(std::hint::black_box(model.audit_on(&config, 1))),
+            || drop(std::hint::black_box(at.audit_on(&config, 1))),
         );
         println!(
             "  for reference, the whole model (every record counting): {:.1} ms ({} findings); at {date} {:.1} ms",
@@ -124,6 +127,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             findings(&model),
             wb * 1e3
         );
+    }
+
+    // For a profiler: one kind of audit three times and nothing else.
+    if let (true, Some(fixed)) = (alone("audit-static-alone"), &fixed) {
+        println!("audits start");
+        for _ in 0..3 {
+            drop(std::hint::black_box(fixed.audit_on(&config, 1)));
+        }
+    }
+    if alone("audit-at-alone") {
+        println!("audits start");
+        for _ in 0..3 {
+            drop(std::hint::black_box(at.audit_on(&config, 1)));
+        }
     }
 
     if let (true, Some(fixed)) = (run("chain"), &fixed) {
@@ -210,9 +227,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some("2024".parse()?),
             Some(Every::Year),
         )?;
-        let one = secs(|| drop(std::hint::black_box(at.audit(&config))));
+        let one = secs(|| drop(std::hint::black_box(at.audit_on(&config, 1))));
         let t = secs(|| drop(std::hint::black_box(timeline(&model, &config, &years, 1))));
-        let whole = secs(|| drop(std::hint::black_box(model.audit(&config))));
+        let whole = secs(|| drop(std::hint::black_box(model.audit_on(&config, 1))));
         println!(
             "timeline of {} yearly dates, 1 thread: {:.2} s; one audit at {date} {:.2} s (eleven: {:.2}x the \
              timeline); one audit of the whole model {:.2} s",
@@ -245,12 +262,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
         let naive = secs(|| {
             for &y in &years {
-                drop(std::hint::black_box(model.at(y).audit(&config)));
+                drop(std::hint::black_box(model.at(y).audit_on(&config, 1)));
             }
         });
         let whole = secs(|| {
             for _ in &years {
-                drop(std::hint::black_box(model.audit(&config)));
+                drop(std::hint::black_box(model.audit_on(&config, 1)));
             }
         });
         let t1 =

@@ -184,6 +184,86 @@ pub fn uncertain<'a>(
     uncertain_nodes(model, &nodes, evidence)
 }
 
+/// [`uncertain_nodes`] for the many answers of one view whose link facts were built from
+/// the view's own links ([`Fact::link`]: their `from` and `to` are the link's ends), as an
+/// audit's are: a link's ends are tested by their status bits, and their ids compared only
+/// when one is possibly in force, instead of comparing both ids with the model's for every
+/// link (two cache misses a fact; 16 % of a national audit at a date). Gives exactly what
+/// [`uncertain_nodes`] gives for such facts (debug builds check that the ids are the ends').
+pub(crate) struct Doubts<'m> {
+    model: &'m Model,
+}
+
+impl<'m> Doubts<'m> {
+    /// The doubts of `model`'s answers.
+    pub fn new(model: &'m Model) -> Doubts<'m> {
+        Doubts { model }
+    }
+
+    /// [`uncertain_nodes`] of the model, for evidence whose link facts name their link's ends.
+    pub fn of(&self, subjects: &[Node], evidence: &[Fact<'_>]) -> Evidence<'static> {
+        let model = self.model;
+        let mut out = Vec::new();
+        if !model.has_uncertain() {
+            return out;
+        }
+        // As in `uncertain_nodes` (the sets allocate only when something is doubtful).
+        let mut seen_records: std::collections::HashSet<Node> = std::collections::HashSet::new();
+        let mut seen_links: std::collections::HashSet<usize> = std::collections::HashSet::new();
+        let mut record = |n: Node, out: &mut Evidence<'static>| {
+            if model.status(n) != Status::Possibly || !seen_records.insert(n) {
+                return;
+            }
+            let v = model.record(n).validity();
+            for (field, date) in [("since", v.since), ("until", v.until)] {
+                if let Some(d) = date {
+                    out.push(Fact::field(model, n, field, d.to_string()));
+                }
+            }
+        };
+        let find =
+            |id: &str, hints: &[Node]| hints.iter().copied().find(|&h| model.id(h) == id).or_else(|| model.find(id));
+        for &n in subjects {
+            record(n, &mut out);
+        }
+        for fact in evidence {
+            match fact {
+                Fact::Link { link, from, to, .. } if *link < model.link_count() => {
+                    let id = LinkId(*link as u32);
+                    if model.link_status(id) == Status::Possibly && seen_links.insert(*link) {
+                        out.push(Fact::link(model, id));
+                    }
+                    let l = model.link(id);
+                    debug_assert!(
+                        model.id(l.from) == from && model.id(l.to) == to,
+                        "a link fact names its link's ends"
+                    );
+                    for (end, id) in [(l.from, from), (l.to, to)] {
+                        if model.status(end) == Status::Possibly
+                            && let Some(n) = find(id, &[end])
+                        {
+                            record(n, &mut out);
+                        }
+                    }
+                }
+                Fact::Link { from, to, .. } => {
+                    for id in [from, to] {
+                        if let Some(n) = model.find(id) {
+                            record(n, &mut out);
+                        }
+                    }
+                }
+                Fact::Field { record: r, .. } | Fact::Missing { record: r, .. } => {
+                    if let Some(n) = find(r, subjects) {
+                        record(n, &mut out);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// [`uncertain`] for subjects given as handles. A link's ends are read from the link and
 /// a record named by a fact is first compared with the subjects, so the common answer
 /// (a chain, a finding about its subject) costs a bit test per record and link and no

@@ -1105,7 +1105,7 @@ class Model:
         Raises ``UnknownIdError`` for an unknown id, ``WrongRecordTypeError`` when ``matter`` is
         not a matter or ``territory`` not a territory.
         """
-    def audit(self, config: _Config = None, *, max_bytes: int | None = None) -> Report:
+    def audit(self, config: _Config = None, *, max_bytes: int | None = None, threads: int = 0) -> Report:
         """Runs the coverage audit — "where is nobody" — and returns the :class:`Report`.
 
         ``config`` is None (every rule at its default severity and thresholds), a dict in the
@@ -1118,6 +1118,10 @@ class Model:
         ``max_bytes`` limits the size of the config (a file is never read past it; default
         4 GiB); the config follows the model's JSON rules (a key given twice, a byte-order
         mark, depth, counts): see ``docs/rules.md``.
+
+        ``threads`` is the most threads the audit runs on: 0 (the default) one per core for a
+        model of 100,000 records or more, 1 this thread alone. The report is the same whatever
+        the number.
         """
     def timeline(
         self,
@@ -1127,6 +1131,7 @@ class Model:
         to: _Date | None = None,
         every: Literal["year", "quarter", "month"] | None = None,
         max_bytes: int | None = None,
+        threads: int = 0,
     ) -> Timeline:
         """The metrics and the findings counted by rule at a series of dates: each ``every``
         (``"year"``, ``"quarter"`` or ``"month"``, read as the period's last day) from ``from_``
@@ -1134,6 +1139,7 @@ class Model:
         (within ``from_`` … ``to`` when given). Dates are ``str`` (``"2014"``, ``"2014-06"``,
         ``"2014-06-30"``) or ``datetime.date``; ``config`` as for :meth:`audit`. Returns a
         :class:`Timeline` (``to_pandas()``, ``plot()``). The GIL is released while it runs.
+        ``threads`` as for :meth:`audit` (the dates are shared between them; the same rows).
         """
     def apply(self, change: _Change) -> Model:
         """The model with a change set applied (``docs/change.md``): ``change`` is a

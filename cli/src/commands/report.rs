@@ -19,7 +19,7 @@ pub(super) fn report(
     let output = file_output(output)?;
     let model = load(file)?;
     let config = load_config(config)?;
-    let report = model.audit(&config);
+    let report = model.audit_on(&config, super::threads());
     let mut options = HtmlOptions::default().max_details(max_details);
     if let Some(title) = title {
         options = options.title(title);

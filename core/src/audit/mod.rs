@@ -793,6 +793,20 @@ impl Sink {
         Sink { text: false, ..Sink::new(config) }
     }
 
+    /// An empty sink with the same rules and mode, for one job of [`run_parallel`].
+    fn empty_like(&self) -> Sink {
+        Sink { severities: self.severities.clone(), raw: Vec::new(), built: Vec::new(), text: self.text }
+    }
+
+    /// Appends another sink's findings after this one's (their texts renumbered).
+    fn append(&mut self, other: Sink) {
+        let base = self.built.len() as u32;
+        self.raw.extend(
+            other.raw.into_iter().map(|r| Raw { built: if r.built == NONE { NONE } else { r.built + base }, ..r }),
+        );
+        self.built.extend(other.built);
+    }
+
     /// True when the rule runs.
     pub fn on(&self, rule: usize) -> bool {
         self.severities[rule].is_some()
@@ -848,9 +862,11 @@ impl Sink {
         }
     }
 
-    fn into_findings(self, ctx: &Context) -> Vec<Finding> {
+    /// The findings in report order, their text written on up to `threads` threads (each
+    /// a contiguous slice of the order; the slices joined in order).
+    fn into_findings(self, ctx: &Context, threads: usize) -> Vec<Finding> {
         let model = ctx.model;
-        let Sink { severities, mut raw, mut built, .. } = self;
+        let Sink { severities, mut raw, built, .. } = self;
         // Rules push in order of their passes, mostly already the report's; a stable sort keeps
         // the order rules pushed equal keys in.
         if !raw.is_sorted_by_key(Raw::key) {
@@ -863,44 +879,95 @@ impl Sink {
                 || RULES[w[0].rule as usize].family == Family::Time),
             "the subjects of a rule are of one record type (T rules: records of any type, in document order)"
         );
-        let mut out = text::Out::default();
-        let mut findings = Vec::with_capacity(raw.len());
-        for (i, &r) in raw.iter().enumerate() {
-            // The subjects' records and ids are scattered over the model: read the record two
-            // findings ahead and the id and name one ahead, so their cache misses overlap with
-            // the work on this one.
-            if let Some(ahead) = raw.get(i + 2) {
-                std::hint::black_box(model.record(Node::new(ahead.subject)) as *const _);
-            }
-            if let Some(next) = raw.get(i + 1) {
-                let record = model.record(Node::new(next.subject));
-                std::hint::black_box((record.id().as_bytes().first(), record.name().as_bytes().first()));
-            }
-            let rule = &RULES[r.rule as usize];
-            let subject = Node::new(r.subject);
-            let territory = (r.territory != NONE).then(|| Node::new(r.territory));
-            let (message, evidence) = if r.built != NONE {
-                std::mem::take(&mut built[r.built as usize])
-            } else {
-                out.clear();
-                describe(ctx, r.rule as usize, subject, territory, &mut out);
-                out.take()
-            };
-            let subjects = [subject, territory.unwrap_or(subject)];
-            let uncertain = crate::evidence::uncertain_nodes(model, &subjects, &evidence);
-            findings.push(Finding {
-                rule: rule.code,
-                name: rule.name,
-                severity: severities[r.rule as usize].unwrap_or(rule.default_severity),
-                subject: model.id(subject).to_owned(),
-                territory: territory.map(|t| model.id(t).to_owned()),
-                message,
-                evidence,
-                uncertain,
-            });
+        let doubts = crate::evidence::Doubts::new(model);
+        // Slices of at least this many findings: fewer are not worth a thread.
+        const SLICE: usize = 256;
+        let threads = threads.clamp(1, raw.len().div_ceil(SLICE).max(1));
+        if threads == 1 {
+            let mut built: Vec<_> = built.into_iter().map(Some).collect();
+            return describe_all(ctx, &severities, &doubts, &raw, &mut |i| built[i].take());
         }
-        findings
+        // Each slice takes the texts built for its findings, in its order.
+        let chunk = raw.len().div_ceil(threads);
+        let mut built: Vec<_> = built.into_iter().map(Some).collect();
+        let slices: Vec<(&[Raw], Vec<Text>)> = raw
+            .chunks(chunk)
+            .map(|part| {
+                let texts =
+                    part.iter().filter(|r| r.built != NONE).filter_map(|r| built[r.built as usize].take()).collect();
+                (part, texts)
+            })
+            .collect();
+        let (severities, doubts) = (&severities, &doubts);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = slices
+                .into_iter()
+                .map(|(part, texts)| {
+                    s.spawn(move || {
+                        let mut texts = texts.into_iter();
+                        describe_all(ctx, severities, doubts, part, &mut |_| texts.next())
+                    })
+                })
+                .collect();
+            let mut findings = Vec::with_capacity(raw.len());
+            for h in handles {
+                findings.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+            findings
+        })
     }
+}
+
+/// A finding's message and evidence.
+type Text = (String, Evidence<'static>);
+
+/// The findings of `raw` (in report order) with their text: described from the context, or
+/// the text a rule built when it found them (`built(i)` for the `i`th such text; called in order).
+fn describe_all(
+    ctx: &Context,
+    severities: &[Option<Severity>],
+    doubts: &crate::evidence::Doubts<'_>,
+    raw: &[Raw],
+    built: &mut dyn FnMut(usize) -> Option<Text>,
+) -> Vec<Finding> {
+    let model = ctx.model;
+    let mut out = text::Out::default();
+    let mut findings = Vec::with_capacity(raw.len());
+    for (i, &r) in raw.iter().enumerate() {
+        // The subjects' records and ids are scattered over the model: read the record two
+        // findings ahead and the id and name one ahead, so their cache misses overlap with
+        // the work on this one.
+        if let Some(ahead) = raw.get(i + 2) {
+            std::hint::black_box(model.record(Node::new(ahead.subject)) as *const _);
+        }
+        if let Some(next) = raw.get(i + 1) {
+            let record = model.record(Node::new(next.subject));
+            std::hint::black_box((record.id().as_bytes().first(), record.name().as_bytes().first()));
+        }
+        let rule = &RULES[r.rule as usize];
+        let subject = Node::new(r.subject);
+        let territory = (r.territory != NONE).then(|| Node::new(r.territory));
+        let (message, evidence) = if r.built != NONE {
+            built(r.built as usize).unwrap_or_default()
+        } else {
+            out.clear();
+            describe(ctx, r.rule as usize, subject, territory, &mut out);
+            out.take()
+        };
+        let subjects = [subject, territory.unwrap_or(subject)];
+        let uncertain = doubts.of(&subjects, &evidence);
+        findings.push(Finding {
+            rule: rule.code,
+            name: rule.name,
+            severity: severities[r.rule as usize].unwrap_or(rule.default_severity),
+            subject: model.id(subject).to_owned(),
+            territory: territory.map(|t| model.id(t).to_owned()),
+            message,
+            evidence,
+            uncertain,
+        });
+    }
+    findings
 }
 
 fn raw_node(node: Option<Node>) -> u32 {
@@ -1017,16 +1084,59 @@ impl Report {
 }
 
 /// Runs every enabled rule of `config` over `model`; see the [module documentation](self).
+/// On the threads [`audit_on`] chooses for 0: one per core for a large model.
 pub fn audit(model: &Model, config: &Config) -> Report {
+    audit_on(model, config, 0)
+}
+
+/// Models with fewer records than this are audited on one thread when the number of
+/// threads is left to the audit (0): below it, starting threads costs more than it saves.
+const PARALLEL_FROM: usize = 100_000;
+
+/// The threads an audit or a timeline runs on for a `threads` argument: `threads` itself
+/// (at most [`crate::format::MAX_THREADS`]), or for 0, one per available core (at most
+/// 8), or 1 for a model of fewer than 100,000 records.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Model, audit::threads_for};
+/// let model = Model::sample();
+/// assert_eq!(threads_for(&model, 0), 1); // a small model: one thread
+/// assert_eq!(threads_for(&model, 3), 3);
+/// assert_eq!(threads_for(&model, 1 << 40), tiaokuai::format::MAX_THREADS);
+/// ```
+pub fn threads_for(model: &Model, threads: usize) -> usize {
+    match threads {
+        0 if model.len() < PARALLEL_FROM => 1,
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
+        n => n.min(crate::format::MAX_THREADS),
+    }
+}
+
+/// [`audit`] on up to `threads` threads ([`threads_for`]: 0 for one per core, 1 for this
+/// thread alone). The report is the same whatever the number: the rule families run as
+/// separate jobs, each into its own list, merged in catalogue order; the findings' text is
+/// written in contiguous slices of the report order, joined in order. Threads are scoped to
+/// the call (`std::thread::scope`): none outlives it and no pool is kept.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Config, Model, audit::audit_on};
+/// let model = Model::sample();
+/// let config = Config::default();
+/// assert_eq!(audit_on(&model, &config, 4), audit_on(&model, &config, 1));
+/// ```
+pub fn audit_on(model: &Model, config: &Config, threads: usize) -> Report {
+    let threads = threads_for(model, threads);
     let ctx = Context::new(model, config);
     let mut sink = Sink::new(config);
-    let metrics = run(&ctx, &mut sink);
+    let metrics = if threads > 1 { run_parallel(&ctx, &mut sink, true, threads) } else { run(&ctx, &mut sink) };
     let severities = sink.severities.clone();
     let mut counts = vec![0usize; RULES.len()];
     for r in &sink.raw {
         counts[r.rule as usize] += 1;
     }
-    let findings = sink.into_findings(&ctx);
+    let findings = sink.into_findings(&ctx, threads);
     let mut summary = Summary { errors: 0, warnings: 0, infos: 0, rules: Vec::with_capacity(RULES.len()) };
     for (i, r) in RULES.iter().enumerate() {
         let n = counts[i];
@@ -1112,6 +1222,71 @@ fn run(ctx: &Context, sink: &mut Sink) -> Metrics {
     run_rules(ctx, sink, true)
 }
 
+/// One rule family's pass, as a job of [`run_parallel`].
+type Job = fn(&Context, &mut Sink, &mut Tally);
+
+/// The rule families in the order [`run_rules`] runs them (the heaviest, structure, first,
+/// so it starts first).
+const JOBS: [Job; 9] = [
+    |c, s, _| rules::structure::run(c, s),
+    rules::coverage::run,
+    rules::registration::run,
+    rules::matters::run,
+    rules::balance::run,
+    |c, s, _| rules::lists::run(c, s),
+    |c, s, _| rules::time::run(c, s),
+    |c, s, _| rules::meetings::run(c, s),
+    |c, s, _| rules::people::run(c, s),
+];
+
+/// The index of the T rules' job in [`JOBS`].
+const TIME_JOB: usize = 6;
+
+/// [`run_rules`] on `threads` threads: each family is a job with its own sink and tally,
+/// taken by the next free thread; the sinks are appended and the tallies added in the
+/// order of [`JOBS`], so the result is [`run_rules`]'s whatever the threads and their timing.
+fn run_parallel(ctx: &Context, sink: &mut Sink, time_rules: bool, threads: usize) -> Metrics {
+    let skip = |j: usize| j == TIME_JOB && !(time_rules && ctx.model.is_dated());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if j >= JOBS.len() {
+                return done;
+            }
+            if skip(j) {
+                continue;
+            }
+            let mut part = sink.empty_like();
+            let mut tally = Tally::new(0);
+            if matches!(j, 1..=4) {
+                tally = Tally::new(ctx.townships.len());
+            }
+            JOBS[j](ctx, &mut part, &mut tally);
+            done.push((j, part, tally));
+        }
+    };
+    let mut parts: Vec<(usize, Sink, Tally)> = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads.min(JOBS.len())).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        all
+    });
+    parts.sort_unstable_by_key(|p| p.0);
+    let mut tally = Tally::new(ctx.townships.len());
+    for (_, part, t) in parts {
+        sink.append(part);
+        for (row, c) in tally.rows.iter_mut().zip(t.rows) {
+            *row += c;
+        }
+        tally.unplaced += t.unplaced;
+    }
+    Metrics::finish(ctx, tally)
+}
+
 /// Every rule family, the T rules only when `time_rules` (and the model has dates: without
 /// any they find nothing, so an undated model does not pay for their pass), then the metrics.
 fn run_rules(ctx: &Context, sink: &mut Sink, time_rules: bool) -> Metrics {
@@ -1134,6 +1309,19 @@ impl Model {
     /// Runs the audit; see [`audit()`].
     pub fn audit(&self, config: &Config) -> Report {
         audit(self, config)
+    }
+
+    /// Runs the audit on up to `threads` threads (0: one per core, 1: this thread alone);
+    /// see [`audit_on()`]. The same report whatever the number.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{Config, Model};
+    /// let model = Model::sample();
+    /// assert_eq!(model.audit_on(&Config::default(), 2), model.audit_on(&Config::default(), 1));
+    /// ```
+    pub fn audit_on(&self, config: &Config, threads: usize) -> Report {
+        audit_on(self, config, threads)
     }
 }
 

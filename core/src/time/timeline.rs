@@ -180,7 +180,7 @@ pub fn timeline(model: &Model, config: &Config, dates: &[Date], threads: usize) 
         }
         TimelineRow { date, errors, warnings, infos, findings, counts }
     };
-    let threads = threads.clamp(1, dates.len().max(1));
+    let threads = threads.clamp(1, dates.len().clamp(1, crate::format::MAX_THREADS));
     let mut rows: Vec<TimelineRow> = if threads == 1 {
         dates.iter().map(|&d| row(d)).collect()
     } else {

@@ -1,0 +1,82 @@
+//! Timing of the parallel audit and timeline (issue #19), for docs/benchmarks.md:
+//!
+//! ```text
+//! tiaokuai generate --scale national --seed 2024 -o national.json
+//! cargo run --release -p tiaokuai --example parallel_speed -- national.json audit
+//! tiaokuai generate --scale national --seed 2024 --history -o national-h.json
+//! cargo run --release -p tiaokuai --example parallel_speed -- national-h.json timeline
+//! ```
+//!
+//! *audit*: the full audit with metrics (`Model::audit_on`) on 1 and on 2 threads, run
+//! alternately five times, medians (so the ratio holds on a loaded machine). *timeline*: the
+//! timeline of 11 yearly dates (2014–2024) on 1 and on 2 threads, alternately twice, the
+//! faster of each. The reports (and rows) of both are checked equal.
+
+use std::time::Instant;
+
+use tiaokuai::time::{Every, timeline, timeline_dates};
+use tiaokuai::{Config, Model};
+
+fn secs(f: impl FnOnce()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64()
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().ok_or("usage: parallel_speed MODEL.json [audit] [timeline]")?;
+    let parts: Vec<String> = args.collect();
+    let run = |part: &str| parts.is_empty() || parts.iter().any(|p| p == part);
+    let t = Instant::now();
+    let model = Model::load(&path)?;
+    println!(
+        "load {:.2} s; {} records; {} cores",
+        t.elapsed().as_secs_f64(),
+        model.len(),
+        std::thread::available_parallelism()?
+    );
+    let config = Config::default();
+    if run("audit") {
+        let (one, two) = (model.audit_on(&config, 1), model.audit_on(&config, 2));
+        assert!(one == two, "the same report on 1 and 2 threads");
+        println!("{} findings", one.findings.len());
+        drop((one, two));
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            a.push(secs(|| drop(std::hint::black_box(model.audit_on(&config, 1)))));
+            b.push(secs(|| drop(std::hint::black_box(model.audit_on(&config, 2)))));
+        }
+        a.sort_by(f64::total_cmp);
+        b.sort_by(f64::total_cmp);
+        println!(
+            "audit with metrics: 1 thread {:.0} ms, 2 threads {:.0} ms ({:.2}x); runs 1: {:?} 2: {:?}",
+            a[2] * 1e3,
+            b[2] * 1e3,
+            b[2] / a[2],
+            a.iter().map(|x| (x * 1e3) as u64).collect::<Vec<_>>(),
+            b.iter().map(|x| (x * 1e3) as u64).collect::<Vec<_>>()
+        );
+    }
+    if run("timeline") {
+        let years = timeline_dates(&model, &config, Some("2014".parse()?), Some("2024".parse()?), Some(Every::Year))?;
+        let (mut a, mut b) = (f64::INFINITY, f64::INFINITY);
+        let mut rows = None;
+        for _ in 0..2 {
+            let mut one = None;
+            a = a.min(secs(|| one = Some(timeline(&model, &config, &years, 1))));
+            let mut two = None;
+            b = b.min(secs(|| two = Some(timeline(&model, &config, &years, 2))));
+            assert!(one == two, "the same timeline on 1 and 2 threads");
+            rows = one.map(|t| t.rows.len());
+        }
+        println!(
+            "timeline of {} yearly dates: 1 thread {:.2} s, 2 threads {:.2} s ({:.2}x)",
+            rows.unwrap_or(0),
+            a,
+            b,
+            b / a
+        );
+    }
+    Ok(())
+}
