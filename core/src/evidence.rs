@@ -207,32 +207,17 @@ impl<'m> Doubts<'m> {
         if !model.has_uncertain() {
             return out;
         }
-        // As in `uncertain_nodes` (the sets allocate only when something is doubtful).
-        let mut seen_records: std::collections::HashSet<Node> = std::collections::HashSet::new();
-        let mut seen_links: std::collections::HashSet<usize> = std::collections::HashSet::new();
-        let mut record = |n: Node, out: &mut Evidence<'static>| {
-            if model.status(n) != Status::Possibly || !seen_records.insert(n) {
-                return;
-            }
-            let v = model.record(n).validity();
-            for (field, date) in [("since", v.since), ("until", v.until)] {
-                if let Some(d) = date {
-                    out.push(Fact::field(model, n, field, d.to_string()));
-                }
-            }
-        };
+        let mut named = Named::default();
         let find =
             |id: &str, hints: &[Node]| hints.iter().copied().find(|&h| model.id(h) == id).or_else(|| model.find(id));
         for &n in subjects {
-            record(n, &mut out);
+            named.record(model, n, &mut out);
         }
         for fact in evidence {
             match fact {
                 Fact::Link { link, from, to, .. } if *link < model.link_count() => {
                     let id = LinkId(*link as u32);
-                    if model.link_status(id) == Status::Possibly && seen_links.insert(*link) {
-                        out.push(Fact::link(model, id));
-                    }
+                    named.link(model, id, &mut out);
                     let l = model.link(id);
                     debug_assert!(
                         model.id(l.from) == from && model.id(l.to) == to,
@@ -242,25 +227,56 @@ impl<'m> Doubts<'m> {
                         if model.status(end) == Status::Possibly
                             && let Some(n) = find(id, &[end])
                         {
-                            record(n, &mut out);
+                            named.record(model, n, &mut out);
                         }
                     }
                 }
                 Fact::Link { from, to, .. } => {
                     for id in [from, to] {
                         if let Some(n) = model.find(id) {
-                            record(n, &mut out);
+                            named.record(model, n, &mut out);
                         }
                     }
                 }
                 Fact::Field { record: r, .. } | Fact::Missing { record: r, .. } => {
                     if let Some(n) = find(r, subjects) {
-                        record(n, &mut out);
+                        named.record(model, n, &mut out);
                     }
                 }
             }
         }
         out
+    }
+}
+
+/// The possibly-in-force records and links an answer's doubts already name. Sets, not
+/// lists: an answer may name thousands of them, and a list search per fact would make it
+/// quadratic (the sets allocate only when something is doubtful).
+#[derive(Default)]
+struct Named {
+    records: std::collections::HashSet<Node>,
+    links: std::collections::HashSet<LinkId>,
+}
+
+impl Named {
+    /// A possibly-in-force record's dates, the first time it is met.
+    fn record(&mut self, model: &Model, n: Node, out: &mut Evidence<'static>) {
+        if model.status(n) != Status::Possibly || !self.records.insert(n) {
+            return;
+        }
+        let v = model.record(n).validity();
+        for (field, date) in [("since", v.since), ("until", v.until)] {
+            if let Some(d) = date {
+                out.push(Fact::field(model, n, field, d.to_string()));
+            }
+        }
+    }
+
+    /// A possibly-in-force link, the first time it is met.
+    fn link(&mut self, model: &Model, id: LinkId, out: &mut Evidence<'static>) {
+        if model.link_status(id) == Status::Possibly && self.links.insert(id) {
+            out.push(Fact::link(model, id));
+        }
     }
 }
 
@@ -273,21 +289,7 @@ pub(crate) fn uncertain_nodes(model: &Model, subjects: &[Node], evidence: &[Fact
     if !model.has_uncertain() {
         return out;
     }
-    // Sets, not lists: an answer may name thousands of possibly-in-force records and links,
-    // and a list search per fact would make it quadratic.
-    let mut seen_records: std::collections::HashSet<Node> = std::collections::HashSet::new();
-    let mut seen_links: std::collections::HashSet<usize> = std::collections::HashSet::new();
-    let mut record = |n: Node, out: &mut Evidence<'static>| {
-        if model.status(n) != Status::Possibly || !seen_records.insert(n) {
-            return;
-        }
-        let v = model.record(n).validity();
-        for (field, date) in [("since", v.since), ("until", v.until)] {
-            if let Some(d) = date {
-                out.push(Fact::field(model, n, field, d.to_string()));
-            }
-        }
-    };
+    let mut named = Named::default();
     // The record with this id: one of `hints` when its id is this one (the same text, as a
     // fact borrowing the id from the model has, or equal text), else looked up.
     let find = |id: &str, hints: &[Node]| {
@@ -298,16 +300,14 @@ pub(crate) fn uncertain_nodes(model: &Model, subjects: &[Node], evidence: &[Fact
         hints.iter().copied().find(|&h| same(h)).or_else(|| model.find(id))
     };
     for &n in subjects {
-        record(n, &mut out);
+        named.record(model, n, &mut out);
     }
     for fact in evidence {
         match fact {
             Fact::Link { link, from, to, .. } => {
                 let ends = if *link < model.link_count() {
                     let l = model.link(LinkId(*link as u32));
-                    if model.link_status(LinkId(*link as u32)) == Status::Possibly && seen_links.insert(*link) {
-                        out.push(Fact::link(model, LinkId(*link as u32)));
-                    }
+                    named.link(model, LinkId(*link as u32), &mut out);
                     [l.from, l.to]
                 } else {
                     [Node::new(u32::MAX); 2]
@@ -315,13 +315,13 @@ pub(crate) fn uncertain_nodes(model: &Model, subjects: &[Node], evidence: &[Fact
                 for (id, hint) in [(from, ends[0]), (to, ends[1])] {
                     let hint = if hint.index() < model.len() { std::slice::from_ref(&hint) } else { &[] };
                     if let Some(n) = find(id, hint) {
-                        record(n, &mut out);
+                        named.record(model, n, &mut out);
                     }
                 }
             }
             Fact::Field { record: r, .. } | Fact::Missing { record: r, .. } => {
                 if let Some(n) = find(r, subjects) {
-                    record(n, &mut out);
+                    named.record(model, n, &mut out);
                 }
             }
         }
