@@ -78,6 +78,37 @@ pub unsafe extern "C" fn tiaokuai_load_options_max_bytes(options: *const tiaokua
     guard_or(0, || unsafe { options.as_ref() }.map_or(0, |o| o.options.max_bytes))
 }
 
+/// Sets how many threads an operation given these options may use: a load
+/// (`tiaokuai_model_load_with_options` and the others) and an audit
+/// (`tiaokuai_model_audit_with_options`). 0 (the default) uses one per
+/// available core, at most 8 (an audit of a model under 100,000 records runs
+/// on the caller's thread alone); 1 uses none but the caller's; a larger count
+/// is capped at 256. The threads are scoped to the call: none outlives it and
+/// there is no pool. The answers are the same whatever the count (an audit's
+/// findings come in the same order).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_load_options_set_threads(
+    options: *mut tiaokuai_load_options,
+    threads: usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let options = out_ptr(options, "options")?;
+        // SAFETY: not NULL, and the caller gives a live options object no other thread uses.
+        let o = unsafe { &mut *options };
+        o.options = o.options.clone().threads(threads);
+        Ok(())
+    })
+}
+
+/// The thread count of an options object (0: one per core); 0 when `options`
+/// is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_load_options_threads(options: *const tiaokuai_load_options) -> usize {
+    // SAFETY: NULL or a live options object.
+    guard_or(0, || unsafe { options.as_ref() }.map_or(0, |o| o.options.threads))
+}
+
 /// Frees an options object. NULL is a no-op.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tiaokuai_load_options_free(options: *mut tiaokuai_load_options) {
@@ -129,7 +160,9 @@ pub unsafe extern "C" fn tiaokuai_model_load_with_options(
 /// `tiaokuai_model_audit` with options (NULL: the defaults): a config longer
 /// than the size limit gives `TIAOKUAI_RESULT_TOO_LARGE`. The config follows
 /// the model's JSON rules: a key given twice is `TIAOKUAI_RESULT_INVALID`
-/// naming it, a byte-order mark is skipped.
+/// naming it, a byte-order mark is skipped. The audit runs on the options'
+/// threads (`tiaokuai_load_options_set_threads`), with the same report
+/// whatever their number.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tiaokuai_model_audit_with_options(
     model: *const tiaokuai_model,
@@ -146,7 +179,7 @@ pub unsafe extern "C" fn tiaokuai_model_audit_with_options(
             let model = &borrow(model, "model")?.model;
             let options = options_in(options);
             let config = crate::audit::config_in(config_json, config_len, &options)?;
-            write(out_report, into_handle(tiaokuai_report::new(model.audit(&config))));
+            write(out_report, into_handle(tiaokuai_report::new(model.audit_on(&config, options.threads))));
         }
         Ok(())
     })

@@ -251,6 +251,42 @@ static void test_whatif(void) {
   tiaokuai_model_free(model);
 }
 
+/* The audit on 1, 2 and 4 threads (tiaokuai_load_options_set_threads): the same report,
+ * finding for finding, as the default. */
+static char *report_json_on(const struct tiaokuai_model *model, size_t threads) {
+  struct tiaokuai_load_options *o = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_load_options_new(&o, NULL), NULL);
+  CHECK(tiaokuai_load_options_threads(o) == 0);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_load_options_set_threads(o, threads, NULL), NULL);
+  CHECK(tiaokuai_load_options_threads(o) == threads);
+  struct tiaokuai_report *r = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_audit_with_options(model, NULL, 0, o, &r, NULL), NULL);
+  char *json = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_report_to_json(r, &json, NULL, NULL), NULL);
+  tiaokuai_report_free(r);
+  tiaokuai_load_options_free(o);
+  return json;
+}
+
+static void test_threads(void) {
+  struct tiaokuai_model *model = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_sample(&model, NULL), NULL);
+  struct tiaokuai_report *r = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_audit(model, NULL, 0, &r, NULL), NULL);
+  char *serial = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_report_to_json(r, &serial, NULL, NULL), NULL);
+  CHECK(serial != NULL && strstr(serial, "\"C001\"") != NULL);
+  tiaokuai_report_free(r);
+  size_t counts[] = {1, 2, 4};
+  for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+    char *json = report_json_on(model, counts[i]);
+    CHECK(json != NULL && strcmp(json, serial) == 0);
+    tiaokuai_string_free(json);
+  }
+  tiaokuai_string_free(serial);
+  tiaokuai_model_free(model);
+}
+
 int main(void) {
   test_default_config();
   test_config();
@@ -258,5 +294,6 @@ int main(void) {
   test_sample();
   test_null_parameters();
   test_whatif();
+  test_threads();
   return check_summary();
 }

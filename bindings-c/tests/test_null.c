@@ -617,6 +617,12 @@ static void t_load_options_set_max_bytes(void) {
 
 static void t_load_options_max_bytes(void) { CHECK(tiaokuai_load_options_max_bytes(NULL) == 0); }
 
+static void t_load_options_set_threads(void) {
+  NULL_PARAM("options", tiaokuai_load_options_set_threads(NULL, 2, errp));
+}
+
+static void t_load_options_threads(void) { CHECK(tiaokuai_load_options_threads(NULL) == 0); }
+
 static void t_load_options_free(void) { tiaokuai_load_options_free(NULL); }
 
 /* In every _with_options function, options NULL means the defaults. */
@@ -809,6 +815,8 @@ static const struct covered COVERED[] = {
     {"tiaokuai_load_options_new", t_load_options_new},
     {"tiaokuai_load_options_set_max_bytes", t_load_options_set_max_bytes},
     {"tiaokuai_load_options_max_bytes", t_load_options_max_bytes},
+    {"tiaokuai_load_options_set_threads", t_load_options_set_threads},
+    {"tiaokuai_load_options_threads", t_load_options_threads},
     {"tiaokuai_load_options_free", t_load_options_free},
     {"tiaokuai_model_from_json_with_options", t_model_from_json_with_options},
     {"tiaokuai_model_load_with_options", t_model_load_with_options},

@@ -232,6 +232,18 @@ static void test_timeline(void) {
   tiaokuai_string_free(json);
   tiaokuai_model_free(dated);
 
+  /* The dates shared out between threads: the same rows, byte for byte. */
+  char *one = timeline(sample, "{\"from\": \"2013\", \"to\": \"2023\", \"every\": \"year\", \"threads\": 1}",
+                       TIAOKUAI_RESULT_OK);
+  char *four = timeline(sample, "{\"from\": \"2013\", \"to\": \"2023\", \"every\": \"year\", \"threads\": 4}",
+                        TIAOKUAI_RESULT_OK);
+  CHECK(one != NULL && four != NULL && strcmp(one, four) == 0 && row_count(four) == 11);
+  tiaokuai_string_free(one);
+  tiaokuai_string_free(four);
+  CHECK(timeline(sample, "{\"threads\": -1}", TIAOKUAI_RESULT_INVALID_ARGUMENT) == NULL);
+  CHECK(timeline(sample, "{\"threads\": 1.5}", TIAOKUAI_RESULT_INVALID_ARGUMENT) == NULL);
+  CHECK(timeline(sample, "{\"threads\": \"2\"}", TIAOKUAI_RESULT_INVALID_ARGUMENT) == NULL);
+
   /* Bad options: each a clear error, no string. */
   CHECK(timeline(sample, "{\"from\": \"2019-13\"}", TIAOKUAI_RESULT_INVALID_DATE) == NULL);
   CHECK(timeline(sample, "{\"every\": \"week\", \"from\": \"2013\", \"to\": \"2014\"}",
