@@ -205,6 +205,10 @@ interface LibTiaokuai extends Library {
 
     long tiaokuai_load_options_max_bytes(Pointer options);
 
+    int tiaokuai_load_options_set_threads(Pointer options, SizeT threads, PointerByReference outError);
+
+    SizeT tiaokuai_load_options_threads(Pointer options);
+
     void tiaokuai_load_options_free(Pointer options);
 
     int tiaokuai_model_from_json_with_options(byte[] json, SizeT len, Pointer options, PointerByReference outModel,

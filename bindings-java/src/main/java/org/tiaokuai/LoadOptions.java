@@ -10,7 +10,8 @@ import java.util.function.Function;
  * Options for reading input: one size limit for every input the library reads — model files, CSV bundles (all
  * their files together), JSON text, audit configs, scenario files and the model files scenarios name. A file is
  * never read past the limit, so a device such as {@code /dev/zero} or an endless pipe is refused at the limit
- * ({@code too_large}) rather than read until memory runs out. Immutable.
+ * ({@code too_large}) rather than read until memory runs out; and how many threads a load and an audit given
+ * these options may use. Immutable.
  *
  * <pre>{@code
  * LoadOptions small = LoadOptions.defaults().withMaxBytes(64L << 20);
@@ -18,25 +19,42 @@ import java.util.function.Function;
  * }</pre>
  *
  * @param maxBytes the largest input read, in bytes (default 4 GiB)
+ * @param threads how many threads a load and an audit may use: 0 (the default) one per core, at most 8 (an
+ *     audit of a model under 100,000 records runs on the caller's thread alone); 1 the caller's only; larger
+ *     counts are capped at 256. The answers are the same whatever the count; the threads end with the call.
  */
-public record LoadOptions(long maxBytes) {
+public record LoadOptions(long maxBytes, int threads) {
     /** The default limit: 4 GiB. */
     public static final long DEFAULT_MAX_BYTES = 4L << 30;
 
     /**
-     * Checks the limit.
+     * Checks the limit and the thread count.
      *
      * @param maxBytes the largest input read, in bytes
-     * @throws IllegalArgumentException when {@code maxBytes} is negative
+     * @param threads how many threads a load and an audit may use (0: one per core)
+     * @throws IllegalArgumentException when {@code maxBytes} or {@code threads} is negative
      */
     public LoadOptions {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative, not " + maxBytes);
         }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must not be negative, not " + threads);
+        }
     }
 
     /**
-     * The defaults: a limit of 4 GiB.
+     * Options with a size limit and the default threads (one per core).
+     *
+     * @param maxBytes the largest input read, in bytes
+     * @throws IllegalArgumentException when {@code maxBytes} is negative
+     */
+    public LoadOptions(long maxBytes) {
+        this(maxBytes, 0);
+    }
+
+    /**
+     * The defaults: a limit of 4 GiB, one thread per core.
      *
      * @return the default options
      */
@@ -51,7 +69,18 @@ public record LoadOptions(long maxBytes) {
      * @return the new options
      */
     public LoadOptions withMaxBytes(long limit) {
-        return new LoadOptions(limit);
+        return new LoadOptions(limit, threads);
+    }
+
+    /**
+     * These options with another thread count: {@code withThreads(1)} keeps every load and audit on the
+     * caller's thread.
+     *
+     * @param count how many threads a load and an audit may use (0: one per core)
+     * @return the new options
+     */
+    public LoadOptions withThreads(int count) {
+        return new LoadOptions(maxBytes, count);
     }
 
     /** Runs {@code body} with a native {@code tiaokuai_load_options} holding these options, freed after. */
@@ -62,6 +91,7 @@ public record LoadOptions(long maxBytes) {
         Pointer options = out.getValue();
         try {
             Ffi.check(C.tiaokuai_load_options_set_max_bytes(options, maxBytes, err), err);
+            Ffi.check(C.tiaokuai_load_options_set_threads(options, new SizeT(threads), err), err);
             return body.apply(options);
         } finally {
             C.tiaokuai_load_options_free(options);

@@ -593,8 +593,9 @@ public final class TiaokuaiModel implements AutoCloseable {
      * @param optionsJson null for every day on which some record or link starts or ends, or an object with any
      *     of {@code "from"} and {@code "to"} (dates: {@code YYYY}, {@code YYYY-MM}, {@code YYYY-MM-DD}),
      *     {@code "every"} ({@code "year"}, {@code "quarter"} or {@code "month"}: each period end from
-     *     {@code from} to {@code to}, both then needed) and {@code "config"} (an audit config object), e.g.
-     *     {@code {"from": "2014", "to": "2024", "every": "year"}}
+     *     {@code from} to {@code to}, both then needed), {@code "config"} (an audit config object) and
+     *     {@code "threads"} (the dates shared out between them: 0, the default, one per core for large models;
+     *     the same rows whatever the count), e.g. {@code {"from": "2014", "to": "2024", "every": "year"}}
      * @return the timeline
      * @throws TiaokuaiException {@code invalid_date} for a malformed date, {@code invalid_argument} for an
      *     unknown key or a bad {@code every}, {@code invalid} for {@code to} before {@code from}, {@code every}

@@ -33,6 +33,24 @@ class AuditTest {
     }
 
     @Test
+    void theAuditAndTimelineAreTheSameOnAnyNumberOfThreads() {
+        try (TiaokuaiModel model = TiaokuaiModel.sample()) {
+            List<Finding> serial = model.audit(null, LoadOptions.defaults().withThreads(1));
+            assertTrue(serial.size() > 30, "the sample's deliberate gaps: " + serial.size());
+            for (int threads : new int[] {0, 2, 4}) {
+                assertEquals(serial, model.audit(null, LoadOptions.defaults().withThreads(threads)), "threads " + threads);
+            }
+            String years = "{\"from\": \"2013\", \"to\": \"2023\", \"every\": \"year\", \"threads\": ";
+            assertEquals(model.timelineJson(years + "1}"), model.timelineJson(years + "4}"));
+            TiaokuaiException e = assertThrows(TiaokuaiException.class, () -> model.timelineJson("{\"threads\": -1}"));
+            assertEquals("invalid_argument", e.kind());
+        }
+        assertThrows(IllegalArgumentException.class, () -> LoadOptions.defaults().withThreads(-1));
+        assertEquals(3, LoadOptions.defaults().withMaxBytes(10).withThreads(3).threads());
+        assertEquals(10, LoadOptions.defaults().withThreads(3).withMaxBytes(10).maxBytes());
+    }
+
+    @Test
     void theConfigRegradesAndSwitchesOffRules() {
         try (TiaokuaiModel model = TiaokuaiModel.fromJson(Fixtures.ACME)) {
             List<Finding> findings = model.audit("""
