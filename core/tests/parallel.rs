@@ -1,9 +1,6 @@
 //! The parallel audit and timeline (issue #19): the same report, in the same order,
 //! whatever the number of threads.
 
-use proptest::prelude::*;
-use tiaokuai::generate::{GenerateOptions, Scale};
-use tiaokuai::time::{Every, timeline, timeline_dates};
 use tiaokuai::{Config, Model};
 
 /// Audits on 1, 2, 4 and 9 threads (9: more threads than rule families) give one report,
@@ -30,63 +27,72 @@ fn the_sample_audits_alike_on_any_threads() {
     }
 }
 
-#[test]
-fn generated_models_audit_alike_on_any_threads() {
-    let district = GenerateOptions::new(Scale::District, 11).generate().unwrap();
-    let audit = district.audit_on(&Config::default(), 4);
-    assert!(
-        audit.findings.len() > 4 * 256,
-        "the findings' text is written in several slices: {}",
-        audit.findings.len()
-    );
-    same_on_any_threads(&district, &Config::default(), "district");
-    let history = GenerateOptions::new(Scale::District, 12).history(true).generate().unwrap();
-    let view = history.at("2019-06-30".parse().unwrap());
-    assert!(view.has_uncertain());
-    same_on_any_threads(&view, &Config::default(), "district with history at 2019-06-30");
-    same_on_any_threads(&history, &Config::default(), "district with history, whole");
-}
+/// Generated models need the embedded division tables (the default `divisions` feature).
+#[cfg(feature = "divisions")]
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+    use tiaokuai::generate::{GenerateOptions, Scale};
+    use tiaokuai::time::{Every, timeline, timeline_dates};
 
-#[test]
-fn timelines_are_alike_on_any_threads() {
-    let history = GenerateOptions::new(Scale::District, 13).history(true).generate().unwrap();
-    let config = Config::default();
-    let years = timeline_dates(
-        &history,
-        &config,
-        Some("2014".parse().unwrap()),
-        Some("2024".parse().unwrap()),
-        Some(Every::Year),
-    )
-    .unwrap();
-    let one = timeline(&history, &config, &years, 1);
-    assert_eq!(one.rows.len(), 11);
-    for n in [0, 2, 4, 16] {
-        assert_eq!(timeline(&history, &config, &years, n), one, "on {n} threads");
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
-
-    /// Random small models (generated from a random seed, with or without history, read at
-    /// a random date) under a random config (some rules off) audit alike on 1, 2 and 3 threads.
     #[test]
-    fn random_models_audit_alike_on_any_threads(
-        seed in 0u64..1_000_000,
-        history in any::<bool>(),
-        year in 2012u32..2025,
-        off in proptest::collection::vec(0usize..tiaokuai::RULES.len(), 0..6),
-    ) {
-        let model = GenerateOptions::new(Scale::District, seed).history(history).generate().unwrap();
-        let view = model.at(format!("{year}-06-30").parse().unwrap());
-        let mut config = Config::default();
-        for r in off {
-            config.disable(tiaokuai::RULES[r].code).unwrap();
+    fn generated_models_audit_alike_on_any_threads() {
+        let district = GenerateOptions::new(Scale::District, 11).generate().unwrap();
+        let audit = district.audit_on(&Config::default(), 4);
+        assert!(
+            audit.findings.len() > 4 * 256,
+            "the findings' text is written in several slices: {}",
+            audit.findings.len()
+        );
+        same_on_any_threads(&district, &Config::default(), "district");
+        let history = GenerateOptions::new(Scale::District, 12).history(true).generate().unwrap();
+        let view = history.at("2019-06-30".parse().unwrap());
+        assert!(view.has_uncertain());
+        same_on_any_threads(&view, &Config::default(), "district with history at 2019-06-30");
+        same_on_any_threads(&history, &Config::default(), "district with history, whole");
+    }
+
+    #[test]
+    fn timelines_are_alike_on_any_threads() {
+        let history = GenerateOptions::new(Scale::District, 13).history(true).generate().unwrap();
+        let config = Config::default();
+        let years = timeline_dates(
+            &history,
+            &config,
+            Some("2014".parse().unwrap()),
+            Some("2024".parse().unwrap()),
+            Some(Every::Year),
+        )
+        .unwrap();
+        let one = timeline(&history, &config, &years, 1);
+        assert_eq!(one.rows.len(), 11);
+        for n in [0, 2, 4, 16] {
+            assert_eq!(timeline(&history, &config, &years, n), one, "on {n} threads");
         }
-        let one = view.audit_on(&config, 1);
-        for n in [2, 3] {
-            prop_assert_eq!(&view.audit_on(&config, n), &one, "seed {} on {} threads", seed, n);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+        /// Random small models (generated from a random seed, with or without history, read at
+        /// a random date) under a random config (some rules off) audit alike on 1, 2 and 3 threads.
+        #[test]
+        fn random_models_audit_alike_on_any_threads(
+            seed in 0u64..1_000_000,
+            history in any::<bool>(),
+            year in 2012u32..2025,
+            off in proptest::collection::vec(0usize..tiaokuai::RULES.len(), 0..6),
+        ) {
+            let model = GenerateOptions::new(Scale::District, seed).history(history).generate().unwrap();
+            let view = model.at(format!("{year}-06-30").parse().unwrap());
+            let mut config = Config::default();
+            for r in off {
+                config.disable(tiaokuai::RULES[r].code).unwrap();
+            }
+            let one = view.audit_on(&config, 1);
+            for n in [2, 3] {
+                prop_assert_eq!(&view.audit_on(&config, n), &one, "seed {} on {} threads", seed, n);
+            }
         }
     }
 }

@@ -335,6 +335,7 @@ fn an_added_meeting_is_named_by_the_gap_it_closes() {
 /// One random change of `model` as a change set entry (links added and removed, the
 /// `responsible` links and holdings the matter rules read, members, places, kinds, units
 /// added), or `None` when the dice chose something that does not fit.
+#[cfg(feature = "divisions")]
 fn change(model: &Model, cs: &mut tiaokuai::change::ChangeSet, rng: &mut Rng, serial: usize) -> Option<()> {
     use tiaokuai::change::{Field, LinkAddress, Update, Value as V};
     use tiaokuai::{LinkKind, LinkSpec, Role, UnitKind, UnitSpec};
@@ -419,6 +420,7 @@ fn change(model: &Model, cs: &mut tiaokuai::change::ChangeSet, rng: &mut Rng, se
 
 /// Runs `cases` random change sets of 1–`max_changes` changes on `base` and compares the
 /// what-if with the two full audits (the audit before is run once).
+#[cfg(feature = "divisions")]
 fn differential_changes(base: &Model, seed: u64, cases: usize, max_changes: usize) -> usize {
     let config = Config::default();
     let before = base.audit(&config);
