@@ -247,19 +247,12 @@ pub fn parse_date(text: &str) -> Result<String, String> {
     Ok(text.to_string())
 }
 
-/// Today's date in UTC, `YYYY-MM-DD` (the civil-from-days algorithm of H. Hinnant).
+/// Today's date in UTC, `YYYY-MM-DD`.
 pub fn today() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    // Day 719,162 from 0001-01-01 is 1970-01-01.
+    tiaokuai::Date::from_days((secs / 86_400) as i64 + 719_162)
+        .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string())
 }
 
 #[cfg(test)]

@@ -263,8 +263,18 @@ impl Date {
         before_year + before_month + day - 1
     }
 
-    /// The day with day number `n` ([`Date::days`]), if it is within years 0001–9999.
-    pub(crate) fn from_days(n: i64) -> Option<Date> {
+    /// The day with day number `n` ([`Date::days`]), if it is within years 0001–9999: the
+    /// inverse of [`Date::days`] for days.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Date;
+    /// let d: Date = "2024-02-29".parse().unwrap();
+    /// assert_eq!(Date::from_days(d.days()), Some(d));
+    /// assert_eq!(Date::from_days(719_162).unwrap().to_string(), "1970-01-01");
+    /// assert_eq!(Date::from_days(-1), None);
+    /// ```
+    pub fn from_days(n: i64) -> Option<Date> {
         // Howard Hinnant's civil_from_days, on days since 1970-01-01.
         let z = n - 719_162 + 719_468;
         let era = z.div_euclid(146_097);
