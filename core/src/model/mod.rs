@@ -733,6 +733,28 @@ impl Model {
         self.view.masks.as_ref().is_some_and(|m| m.maybe)
     }
 
+    /// The records possibly in force at the view's date, in node order: read from the
+    /// dated records alone (none for a view without doubts).
+    pub(crate) fn possibly_nodes(&self) -> impl Iterator<Item = Node> + '_ {
+        let masks = self.view.masks.as_deref().filter(|m| m.maybe);
+        let dated = masks.map_or(&[][..], |_| &self.dated_index().nodes[..]);
+        dated
+            .iter()
+            .map(|&(i, _, _)| i as usize)
+            .filter(move |&i| masks.is_some_and(|m| m.maybe_nodes.get(i)))
+            .map(|i| Node::new(i as u32))
+    }
+
+    /// The hash of an id in the id index, for [`Model::find_hashed`].
+    pub(crate) fn id_hash(&self, id: &str) -> u64 {
+        self.data.index.hash(id)
+    }
+
+    /// [`Model::find`] with the id's hash ([`Model::id_hash`]) already computed.
+    pub(crate) fn find_hashed(&self, hash: u64, id: &str) -> Option<Node> {
+        self.data.index.get_hashed(&self.data.graph, hash, id)
+    }
+
     #[inline]
     fn node_out(&self, i: usize) -> bool {
         self.view.masks.as_ref().is_some_and(|m| m.out_nodes.get(i))
