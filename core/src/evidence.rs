@@ -188,8 +188,9 @@ pub fn uncertain<'a>(
 /// the view's own links ([`Fact::link`]: their `from` and `to` are the link's ends), as an
 /// audit's are. Built once for an audit, from the possibly-in-force records alone, it
 /// answers the common fact (nothing doubtful in it) with bit tests and no record read:
-/// - a link fact reads its link (to find its ends) only when a bit over the document's
-///   links says one of its ends is possibly in force;
+/// - a subject is tested with one bit of the view's possibly-in-force records, and a link
+///   fact with one bit over the document's links (set when the link or one of its ends is
+///   possibly in force): only then is the link read, to find its ends;
 /// - a record named by a field or missing fact is looked up only when its id's hash is
 ///   one of those of the possibly-in-force records (a filter of a few bits per such
 ///   record; a false hit only costs the lookup the fact cost before).
@@ -199,8 +200,10 @@ pub fn uncertain<'a>(
 /// [`uncertain_nodes`] gives for such facts (debug builds check that the ids are the ends').
 pub(crate) struct Doubts<'m> {
     model: &'m Model,
-    /// One bit per link of the document: set when an end is possibly in force.
-    ends: Vec<u64>,
+    /// One bit per record of the document: set when it is possibly in force.
+    nodes: &'m [u64],
+    /// One bit per link of the document: set when it or an end is possibly in force.
+    links: Vec<u64>,
     /// One bit per value of `hash & mask`, set for the id hash of each possibly-in-force record.
     ids: Vec<u64>,
     mask: u64,
@@ -209,30 +212,37 @@ pub(crate) struct Doubts<'m> {
 impl<'m> Doubts<'m> {
     /// The doubts of `model`'s answers.
     pub fn new(model: &'m Model) -> Doubts<'m> {
-        let mut doubts = Doubts { model, ends: Vec::new(), ids: Vec::new(), mask: 0 };
-        if !model.has_uncertain() {
-            return doubts;
-        }
+        let mut doubts = Doubts { model, nodes: &[], links: Vec::new(), ids: Vec::new(), mask: 0 };
+        let Some((nodes, links)) = model.possibly_bits() else { return doubts };
+        doubts.nodes = nodes;
+        doubts.links = links.to_vec();
+        doubts.links.resize(model.link_count().div_ceil(64), 0);
         let possibly: Vec<Node> = model.possibly_nodes().collect();
         // At least 16 bits per record: about one false hit in 16 for an id not among them.
         let bits = (possibly.len() * 16).next_power_of_two().max(64);
         doubts.mask = bits as u64 - 1;
         doubts.ids = vec![0; bits / 64];
-        doubts.ends = vec![0; model.link_count().div_ceil(64)];
         for &n in &possibly {
             let h = model.id_hash(model.id(n)) & doubts.mask;
             doubts.ids[(h / 64) as usize] |= 1 << (h % 64);
             for (l, _) in model.document_links_from(n).chain(model.document_links_to(n)) {
-                doubts.ends[l.index() / 64] |= 1 << (l.index() % 64);
+                doubts.links[l.index() / 64] |= 1 << (l.index() % 64);
             }
         }
         doubts
     }
 
-    /// Whether an end of the document's link `i` is possibly in force.
+    /// Whether the document's link `i` or one of its ends is possibly in force.
     #[inline]
-    fn end_doubtful(&self, i: usize) -> bool {
-        self.ends.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0)
+    fn link_doubtful(&self, i: usize) -> bool {
+        self.links.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0)
+    }
+
+    /// Whether the record `n` is possibly in force.
+    #[inline]
+    fn node_doubtful(&self, n: Node) -> bool {
+        let i = n.index();
+        self.nodes.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0)
     }
 
     /// The record of a field or missing fact when it may be possibly in force: `None` when
@@ -257,16 +267,19 @@ impl<'m> Doubts<'m> {
         }
         let mut named = Named::default();
         for &n in subjects {
-            named.record(model, n, &mut out);
+            if self.node_doubtful(n) {
+                named.record(model, n, &mut out);
+            }
         }
         for fact in evidence {
             match fact {
                 Fact::Link { link, from, to, .. } if *link < model.link_count() => {
-                    let id = LinkId(*link as u32);
-                    named.link(model, id, &mut out);
-                    if !self.end_doubtful(*link) {
+                    // One bit for the common link, neither possibly in force nor ending at one.
+                    if !self.link_doubtful(*link) {
                         continue;
                     }
+                    let id = LinkId(*link as u32);
+                    named.link(model, id, &mut out);
                     let l = model.link(id);
                     debug_assert!(
                         model.id(l.from) == from && model.id(l.to) == to,

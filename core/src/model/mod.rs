@@ -745,6 +745,13 @@ impl Model {
             .map(|i| Node::new(i as u32))
     }
 
+    /// The bits of the records (node indices) and of the links possibly in force at the
+    /// view's date, 64 a word (`None` for a view without doubts): a bit is set exactly when
+    /// [`Model::status`] or [`Model::link_status`] is [`Status::Possibly`].
+    pub(crate) fn possibly_bits(&self) -> Option<(&[u64], &[u64])> {
+        self.view.masks.as_deref().filter(|m| m.maybe).map(|m| (&m.maybe_nodes.0[..], &m.maybe_links.0[..]))
+    }
+
     /// The hash of an id in the id index, for [`Model::find_hashed`].
     pub(crate) fn id_hash(&self, id: &str) -> u64 {
         self.data.index.hash(id)
