@@ -1278,7 +1278,7 @@ fn matter_of(s: &MatterSpec) -> Matter {
     Matter {
         id: s.id.as_str().into(),
         name: s.name.as_str().into(),
-        list: s.list.clone(),
+        list: s.list,
         category: s.category.as_deref().map(Into::into),
         attrs: s.attrs.clone(),
         validity: s.validity,
@@ -1289,7 +1289,7 @@ fn item_of(s: &ItemSpec) -> Item {
     Item {
         id: s.id.as_str().into(),
         name: s.name.as_str().into(),
-        list: s.list.clone(),
+        list: s.list,
         attrs: s.attrs.clone(),
         validity: s.validity,
     }
