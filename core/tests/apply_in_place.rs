@@ -101,7 +101,13 @@ fn change(model: &Model, cs: &mut ChangeSet, rng: &mut Rng, serial: usize) -> Op
         11 => {
             let t = pick(rng, &terrs)?;
             let kinds = ["street", "town", "community", "village"];
-            cs.update.push(Update::new(id(t)).set(Field::Kind, V::Text(kinds[rng.below(4)].into())));
+            let u = match rng.below(3) {
+                0 => Update::new(id(t)).set(Field::Kind, V::Text(kinds[rng.below(4)].into())),
+                // A move: under any territory (a loop now and then), or an added one.
+                1 => Update::new(id(t)).set(Field::Parent, V::Text(id(pick(rng, &terrs)?))),
+                _ => Update::new(id(t)).set(Field::Parent, V::Text(new_id("t"))),
+            };
+            cs.update.push(u);
         }
         12 => {
             let n = pick(rng, &units)?;

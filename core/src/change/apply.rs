@@ -1000,9 +1000,8 @@ impl Model {
     /// All or nothing: the change set is checked whole first (ids, types, references, link
     /// kinds and their fields, territory and succession loops, dates); on any problem
     /// `self` is unchanged and the error is the one [`Model::apply`] gives. Change sets
-    /// this path does not cover (removals, meetings, `set_meta`, an update of `parent` or
-    /// `located_in`), a shared document, or any problem fall back to [`Model::apply`]'s
-    /// rebuild, and `self` is replaced by its result.
+    /// this path does not cover (removals, meetings, `set_meta`), a shared document, or any
+    /// problem fall back to [`Model::apply`]'s rebuild, and `self` is replaced by its result.
     ///
     /// # Errors
     /// As [`Model::apply`]; `self` is then unchanged.
@@ -1068,10 +1067,10 @@ impl Model {
         };
         plan.updates(change);
         plan.ends(change);
-        if !plan.problems.is_empty() || !plan.refs.is_empty() || !plan.patched_meetings.is_empty() {
+        if !plan.problems.is_empty() || !plan.patched_meetings.is_empty() {
             return None;
         }
-        let Plan { patched, ended_links, updated_by, touched, .. } = plan;
+        let Plan { mut patched, refs, ended_links, updated_by, touched, .. } = plan;
         if patched.values().any(|r| matches!(r.attrs().map(|a| a.check(ATTRS_DEPTH)), Some(Err(_)))) {
             return None;
         }
@@ -1097,6 +1096,23 @@ impl Model {
                 return None;
             }
             additions.push(Addition { node: m.next_node(k), record, territory });
+        }
+        // Moves (`parent`, `located_in` set by id): to a territory of the new model.
+        let mut moved: Vec<Node> = Vec::new();
+        for (&n, (_, id, _)) in &refs {
+            let target = match added.get(id.as_str()) {
+                Some(&k) if additions[k].record.record_type() == RecordType::Territory => additions[k].node,
+                Some(_) => return None,
+                None => m.find(id).filter(|&t| m.record(t).record_type() == RecordType::Territory)?,
+            };
+            match patched.get_mut(&n) {
+                Some(Record::Territory(t)) => {
+                    t.parent = Some(target);
+                    moved.push(Node::new(n as u32));
+                }
+                Some(Record::Unit(u)) => u.located_in = Some(target),
+                _ => return None,
+            }
         }
         // Ids as the new model will resolve them.
         let look = |id: &str| -> Option<(Node, &Record)> {
@@ -1131,6 +1147,26 @@ impl Model {
                     return None;
                 }
                 cur = resolved[p.index() - base];
+            }
+        }
+        // A moved territory may close a loop: walk up from each through the new parents.
+        let parent_of = |n: Node| -> Option<Node> {
+            if n.index() >= base {
+                return resolved[n.index() - base];
+            }
+            match patched.get(&n.index()) {
+                Some(r) => r.as_territory().and_then(|t| t.parent),
+                None => m.record(n).as_territory().and_then(|t| t.parent),
+            }
+        };
+        for &start in &moved {
+            let mut seen = std::collections::HashSet::new();
+            let mut cur = Some(start);
+            while let Some(n) = cur {
+                if !seen.insert(n) {
+                    return None;
+                }
+                cur = parent_of(n);
             }
         }
         // The links of updated records, checked again as the rebuild does, then the added ones.
