@@ -311,3 +311,41 @@ fn a_shared_document_is_rebuilt_and_the_other_model_untouched() {
     assert!(model.apply_in_place(&cs).unwrap().in_place);
     assert_eq!(model.targets(model.find("fresh").unwrap(), &LinkKind::Leads).count(), 1);
 }
+
+/// A territory moved under its own child, or under a territory added below it: a loop,
+/// refused as the rebuild refuses it, the model unchanged.
+#[test]
+fn a_move_that_closes_a_territory_loop_is_refused_in_place() {
+    let base = Model::sample();
+    let (parent, child) = base
+        .territories()
+        .find_map(|(t, _)| base.children(t).next().map(|c| (base.id(t).to_string(), base.id(c).to_string())))
+        .unwrap();
+    let direct = {
+        let mut cs = ChangeSet::new();
+        cs.update.push(Update::new(&parent).set(Field::Parent, V::Text(child.clone())));
+        cs
+    };
+    let through_added = {
+        let mut cs = ChangeSet::new();
+        cs.add.territories.push(TerritorySpec::new("below", "新社区", TerritoryKind::Community).parent(&child));
+        cs.update.push(Update::new(&parent).set(Field::Parent, V::Text("below".into())));
+        cs
+    };
+    for cs in [direct, through_added] {
+        let expected = base.apply(&cs).unwrap_err().to_string();
+        assert!(expected.contains("loops"), "{expected}");
+        let mut model = owned(&base);
+        let before = model.to_json();
+        assert_eq!(model.apply_in_place(&cs).unwrap_err().to_string(), expected);
+        assert_eq!(model.to_json(), before);
+    }
+    // The same move without the loop applies in place.
+    let mut cs = ChangeSet::new();
+    cs.add.territories.push(TerritorySpec::new("aside", "新社区", TerritoryKind::Community));
+    cs.update.push(Update::new(&child).set(Field::Parent, V::Text("aside".into())));
+    let mut model = owned(&base);
+    assert!(model.apply_in_place(&cs).unwrap().in_place);
+    assert_eq!(model.to_json(), base.apply(&cs).unwrap().to_json());
+    assert_eq!(model.parent(model.find(&child).unwrap()).map(|p| model.id(p).to_string()).as_deref(), Some("aside"));
+}
