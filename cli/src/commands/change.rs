@@ -26,10 +26,11 @@ fn load_change(path: &str) -> Result<ChangeSet, Failure> {
 /// `tiaokuai apply MODEL CHANGE -o OUT`.
 pub(super) fn apply(model: &str, change: &str, output: Option<&str>) -> Result<ExitCode, Failure> {
     let output = file_output(output)?;
-    let m = load_owned(Some(model))?;
+    let mut after = load_owned(Some(model))?;
     let c = load_change(change)?;
-    let after = match m.apply(&c) {
-        Ok(after) => after,
+    // The loaded model is ours alone: changed in place, the work grows with the change set.
+    match after.apply_in_place(&c) {
+        Ok(_) => {}
         Err(Error::Rejected { what, problems }) => {
             // One problem a line, each naming its section, index and id.
             let mut lines =

@@ -979,3 +979,363 @@ impl Model {
         Ok((model, report))
     }
 }
+
+/// An added record, before it is appended: its node, its record (references unresolved) and
+/// the id of the territory it names (`parent` or `located_in`).
+struct Addition {
+    node: Node,
+    record: Record,
+    territory: Option<String>,
+}
+
+impl Model {
+    /// [`Model::apply`] changing `self` in place: the work grows with the change set, not
+    /// with the model, when `self` alone holds its document (no other [`Model`] shares it:
+    /// no view made by [`Model::at`] or a clone is alive). The result is the same model
+    /// [`Model::apply`] gives (the same document, written byte for byte the same; the same
+    /// answers), read at the same date; handles ([`Node`], [`LinkId`]) of `self` stay valid
+    /// and name the same records and links (an added record's [`Node`] may differ from the
+    /// one [`Model::apply`] gives it).
+    ///
+    /// All or nothing: the change set is checked whole first (ids, types, references, link
+    /// kinds and their fields, territory and succession loops, dates); on any problem
+    /// `self` is unchanged and the error is the one [`Model::apply`] gives. Change sets
+    /// this path does not cover (removals, meetings, `set_meta`), a shared document, or any
+    /// problem fall back to [`Model::apply`]'s rebuild, and `self` is replaced by its result.
+    ///
+    /// # Errors
+    /// As [`Model::apply`]; `self` is then unchanged.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::change::ChangeSet;
+    /// let mut model = tiaokuai::Model::sample();
+    /// let change = ChangeSet::from_json(r#"{"format": "tiaokuai-change/1",
+    ///   "add": {"units": [{"id": "new-firm", "name": "某新公司", "kind": "enterprise", "located_in": "310113003"}]},
+    ///   "update": [{"id": "yyl-gw", "set": {"name": "友谊路街道党工委(新)"}}]}"#)?;
+    /// let expected = model.apply(&change)?;
+    /// let applied = model.apply_in_place(&change)?;
+    /// assert!(model == expected);
+    /// assert_eq!(applied.changes.len(), 2);
+    /// let bad = ChangeSet::from_json(r#"{"format": "tiaokuai-change/1",
+    ///   "update": [{"id": "ghost", "set": {"name": "x"}}]}"#)?;
+    /// assert!(model.apply_in_place(&bad).is_err());
+    /// assert!(model == expected, "unchanged by a change set that does not apply");
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn apply_in_place(&mut self, change: &ChangeSet) -> Result<Applied> {
+        if let Some(applied) = self.apply_fast(change) {
+            return Ok(applied);
+        }
+        let (model, applied) = self.apply_with_report(change)?;
+        *self = model;
+        Ok(applied)
+    }
+
+    /// The change set applied in place when every check passes on the records and links it
+    /// touches; `None` (and `self` unchanged) when it is not one this path covers or when
+    /// it has a problem (the rebuild then reports it).
+    fn apply_fast(&mut self, change: &ChangeSet) -> Option<Applied> {
+        if !change.remove.is_empty()
+            || !change.add.meetings.is_empty()
+            || change.set_meta.is_some()
+            || !self.owns_document()
+        {
+            return None;
+        }
+        let date = self.date().or(self.as_of());
+        let (patch, report) = self.plan_in_place(change)?;
+        let patch = crate::model::Patch { date, ..patch };
+        self.patch(patch).then_some(report)
+    }
+
+    fn plan_in_place(&self, change: &ChangeSet) -> Option<(crate::model::Patch, Applied)> {
+        use crate::model::ATTRS_DEPTH;
+        let m = self;
+        let mut plan = Plan {
+            model: m,
+            removed_nodes: vec![false; m.len()],
+            removed_links: vec![false; m.link_count()],
+            patched: HashMap::new(),
+            refs: HashMap::new(),
+            ended_links: HashMap::new(),
+            updated_by: HashMap::new(),
+            problems: Vec::new(),
+            touched: Vec::new(),
+            removed_meetings: vec![false; m.meetings().len()],
+            patched_meetings: HashMap::new(),
+        };
+        plan.updates(change);
+        plan.ends(change);
+        if !plan.problems.is_empty() || !plan.patched_meetings.is_empty() {
+            return None;
+        }
+        let Plan { mut patched, refs, ended_links, updated_by, touched, .. } = plan;
+        if patched.values().any(|r| matches!(r.attrs().map(|a| a.check(ATTRS_DEPTH)), Some(Err(_)))) {
+            return None;
+        }
+        // The added records, in the order the rebuild appends them: by type, then as listed.
+        let a = &change.add;
+        let mut additions: Vec<Addition> = Vec::new();
+        let mut added: HashMap<&str, usize> = HashMap::new();
+        let specs = a
+            .territories
+            .iter()
+            .map(|s| (s.id.as_str(), s.parent.clone(), Record::Territory(territory_of(s))))
+            .chain(a.units.iter().map(|s| (s.id.as_str(), s.located_in.clone(), Record::Unit(unit_of(s)))))
+            .chain(a.matters.iter().map(|s| (s.id.as_str(), None, Record::Matter(matter_of(s)))))
+            .chain(a.items.iter().map(|s| (s.id.as_str(), None, Record::Item(item_of(s)))))
+            .chain(a.people.iter().map(|s| (s.id.as_str(), None, Record::Person(person_of(s)))));
+        for (k, (id, territory, record)) in specs.enumerate() {
+            if id.is_empty()
+                || m.find(id).is_some()
+                || m.meetings().position(id).is_some()
+                || added.insert(id, k).is_some()
+                || matches!(record.attrs().map(|a| a.check(ATTRS_DEPTH)), Some(Err(_)))
+            {
+                return None;
+            }
+            additions.push(Addition { node: m.next_node(k), record, territory });
+        }
+        // Moves (`parent`, `located_in` set by id): to a territory of the new model.
+        let mut moved: Vec<Node> = Vec::new();
+        for (&n, (_, id, _)) in &refs {
+            let target = match added.get(id.as_str()) {
+                Some(&k) if additions[k].record.record_type() == RecordType::Territory => additions[k].node,
+                Some(_) => return None,
+                None => m.find(id).filter(|&t| m.record(t).record_type() == RecordType::Territory)?,
+            };
+            match patched.get_mut(&n) {
+                Some(Record::Territory(t)) => {
+                    t.parent = Some(target);
+                    moved.push(Node::new(n as u32));
+                }
+                Some(Record::Unit(u)) => u.located_in = Some(target),
+                _ => return None,
+            }
+        }
+        // Ids as the new model will resolve them.
+        let look = |id: &str| -> Option<(Node, &Record)> {
+            if let Some(&k) = added.get(id) {
+                let x = &additions[k];
+                return Some((x.node, &x.record));
+            }
+            let n = m.find(id)?;
+            Some((n, patched.get(&n.index()).unwrap_or_else(|| m.record(n))))
+        };
+        let mut resolved: Vec<Option<Node>> = Vec::with_capacity(additions.len());
+        for x in &additions {
+            resolved.push(match &x.territory {
+                None => None,
+                Some(id) => match look(id) {
+                    Some((n, r)) if r.record_type() == RecordType::Territory => Some(n),
+                    _ => return None,
+                },
+            });
+        }
+        // A loop of parents can only run through added territories (the others' are as loaded).
+        let base = m.len();
+        for (k, x) in additions.iter().enumerate() {
+            if x.record.record_type() != RecordType::Territory {
+                continue;
+            }
+            let mut cur = resolved[k];
+            let mut steps = 0;
+            while let Some(p) = cur.filter(|p| p.index() >= base) {
+                steps += 1;
+                if steps > additions.len() {
+                    return None;
+                }
+                cur = resolved[p.index() - base];
+            }
+        }
+        // A moved territory may close a loop: walk up from each through the new parents.
+        let parent_of = |n: Node| -> Option<Node> {
+            if n.index() >= base {
+                return resolved[n.index() - base];
+            }
+            match patched.get(&n.index()) {
+                Some(r) => r.as_territory().and_then(|t| t.parent),
+                None => m.record(n).as_territory().and_then(|t| t.parent),
+            }
+        };
+        for &start in &moved {
+            let mut seen = std::collections::HashSet::new();
+            let mut cur = Some(start);
+            while let Some(n) = cur {
+                if !seen.insert(n) {
+                    return None;
+                }
+                cur = parent_of(n);
+            }
+        }
+        // The links of updated records, checked again as the rebuild does, then the added ones.
+        let fields_of = |l: &Link, holding: Option<Holding>| LinkFields {
+            kind: l.kind.clone(),
+            primary: l.primary,
+            power: l.power,
+            role: l.role,
+            scope: l.scope.map(|s| m.id(s)),
+            members: l.members,
+            event: l.event.clone(),
+            holding,
+            attrs: l.attrs.clone(),
+            validity: l.validity,
+        };
+        for &n in updated_by.keys() {
+            let node = Node::new(n as u32);
+            for (id, l) in m.document_links_from(node).chain(m.document_links_to(node)) {
+                let f = fields_of(l, m.holding(id).cloned());
+                crate::model::builder::prepare_link_with(&look, id.index(), m.id(l.from), m.id(l.to), f).ok()?;
+            }
+        }
+        let mut links = Vec::with_capacity(a.links.len());
+        for (i, spec) in a.links.iter().enumerate() {
+            let f = LinkFields {
+                kind: spec.kind.clone(),
+                primary: spec.primary,
+                power: spec.power,
+                role: spec.role,
+                scope: spec.scope.as_deref(),
+                members: spec.members,
+                event: spec.event.clone(),
+                holding: spec.holding.clone(),
+                attrs: spec.attrs.clone(),
+                validity: spec.validity,
+            };
+            let Prepared(link, holding) =
+                crate::model::builder::prepare_link_with(&look, m.link_count() + i, &spec.from, &spec.to, f).ok()?;
+            links.push((link, holding));
+        }
+        // A loop of successions runs through an added `succeeded_by` link: from its `to`,
+        // no chain of successions may reach its `from`.
+        let succ: Vec<(Node, Node)> =
+            links.iter().filter(|(l, _)| l.kind == LinkKind::SucceededBy).map(|(l, _)| (l.from, l.to)).collect();
+        for &(from, to) in &succ {
+            let mut seen = std::collections::HashSet::new();
+            let mut stack = vec![to];
+            while let Some(n) = stack.pop() {
+                if n == from {
+                    return None;
+                }
+                if !seen.insert(n) {
+                    continue;
+                }
+                if n.index() < base {
+                    stack.extend(
+                        m.document_links_from(n).filter(|(_, l)| l.kind == LinkKind::SucceededBy).map(|(_, l)| l.to),
+                    );
+                }
+                stack.extend(succ.iter().filter(|(f, _)| *f == n).map(|&(_, t)| t));
+            }
+        }
+        // What each change touched, as the rebuild reports it.
+        let mut report = Applied::default();
+        let sections = [
+            ("add.territories", a.territories.iter().map(|s| s.id.as_str()).collect::<Vec<_>>()),
+            ("add.units", a.units.iter().map(|s| s.id.as_str()).collect()),
+            ("add.matters", a.matters.iter().map(|s| s.id.as_str()).collect()),
+            ("add.items", a.items.iter().map(|s| s.id.as_str()).collect()),
+            ("add.people", a.people.iter().map(|s| s.id.as_str()).collect()),
+        ];
+        for (section, ids) in sections {
+            for (i, id) in ids.into_iter().enumerate() {
+                report.changes.push(Touched {
+                    change: Some(ChangeRef::new(section, i)),
+                    records: vec![id.to_string()],
+                    ..Touched::default()
+                });
+            }
+        }
+        for (i, spec) in a.links.iter().enumerate() {
+            let mut records = vec![spec.from.clone(), spec.to.clone()];
+            records.extend(spec.scope.clone());
+            report.changes.push(Touched {
+                change: Some(ChangeRef::new("add.links", i)),
+                records,
+                after: vec![m.next_link(i)],
+                ..Touched::default()
+            });
+        }
+        for mut t in touched {
+            if t.change.is_some_and(|c| c.section == "end") {
+                t.after = t.before.clone();
+            }
+            report.changes.push(t);
+        }
+        let dates_removed =
+            change.update.iter().any(|u| u.unset.iter().any(|f| matches!(f, Field::Since | Field::Until)));
+        let added = additions
+            .into_iter()
+            .zip(resolved)
+            .map(|(x, r)| match x.record {
+                Record::Territory(t) => Record::Territory(Territory { parent: r, ..t }),
+                Record::Unit(u) => Record::Unit(Unit { located_in: r, ..u }),
+                other => other,
+            })
+            .collect();
+        let mut records: Vec<(Node, Record)> = patched.into_iter().map(|(n, r)| (Node::new(n as u32), r)).collect();
+        records.sort_by_key(|(n, _)| *n);
+        let mut ends: Vec<(LinkId, Date)> = ended_links.into_iter().map(|(l, d)| (LinkId(l as u32), d)).collect();
+        ends.sort_by_key(|(l, _)| *l);
+        report.in_place = true;
+        let patch = crate::model::Patch { records, ends, added, links, dates_removed, date: None };
+        Some((patch, report))
+    }
+}
+
+fn territory_of(s: &TerritorySpec) -> Territory {
+    Territory {
+        id: s.id.as_str().into(),
+        name: s.name.as_str().into(),
+        kind: s.kind.clone(),
+        parent: None,
+        attrs: s.attrs.clone(),
+        validity: s.validity,
+    }
+}
+
+fn unit_of(s: &UnitSpec) -> Unit {
+    Unit {
+        id: s.id.as_str().into(),
+        name: s.name.as_str().into(),
+        kind: s.kind.clone(),
+        sector: s.sector.clone(),
+        located_in: None,
+        members: s.members,
+        staff: s.staff,
+        in_service_members: s.in_service_members,
+        attrs: s.attrs.clone(),
+        validity: s.validity,
+    }
+}
+
+fn matter_of(s: &MatterSpec) -> Matter {
+    Matter {
+        id: s.id.as_str().into(),
+        name: s.name.as_str().into(),
+        list: s.list,
+        category: s.category.as_deref().map(Into::into),
+        attrs: s.attrs.clone(),
+        validity: s.validity,
+    }
+}
+
+fn item_of(s: &ItemSpec) -> Item {
+    Item {
+        id: s.id.as_str().into(),
+        name: s.name.as_str().into(),
+        list: s.list,
+        attrs: s.attrs.clone(),
+        validity: s.validity,
+    }
+}
+
+fn person_of(s: &PersonSpec) -> Person {
+    Person {
+        id: s.id.as_str().into(),
+        name: s.name.clone().unwrap_or_default().into(),
+        attrs: s.attrs.clone(),
+        validity: s.validity,
+    }
+}

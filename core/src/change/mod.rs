@@ -43,6 +43,10 @@ pub struct Applied {
     /// One entry per change, in the order of the change set (`add` by array, then
     /// `update`, `end`, `remove`, `set_meta`).
     pub changes: Vec<Touched>,
+    /// True when [`crate::Model::apply_in_place`] changed the model in place (work growing
+    /// with the change set); false when the document was built again ([`crate::Model::apply`],
+    /// or a change set or model the in-place path does not cover).
+    pub in_place: bool,
 }
 
 /// The records and links one change touched.

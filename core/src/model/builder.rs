@@ -663,16 +663,6 @@ impl ModelBuilder {
         self.add_link(&from, &to, fields)
     }
 
-    /// Looks up an id: `Err(None)` when absent, `Err(Some(found))` when of the wrong type.
-    fn find(&self, id: &str, expected: Option<RecordType>) -> std::result::Result<Node, Option<RecordType>> {
-        let node = self.index.get(&self.graph, id).ok_or(None)?;
-        let found = self.graph[NodeIndex::new(node.index())].record_type();
-        match expected {
-            Some(e) if e != found => Err(Some(found)),
-            _ => Ok(node),
-        }
-    }
-
     /// [`ModelBuilder::link`] with borrowed ids, for the loaders: no allocation
     /// on the way unless there is an error to report.
     pub(crate) fn add_link(&mut self, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<LinkId> {
@@ -702,6 +692,36 @@ impl ModelBuilder {
     /// adding it: `index` is its position in the `links` array, for errors. Only reads the
     /// builder, so the loaders prepare links on several threads and add them in order.
     pub(crate) fn prepare_link(&self, index: usize, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<Prepared> {
+        let look = |id: &str| self.index.get(&self.graph, id).map(|n| (n, &self.graph[NodeIndex::new(n.index())]));
+        prepare_link_with(&look, index, from_id, to_id, f)
+    }
+}
+
+/// Looks up an id with `look`: `Err(None)` when absent, `Err(Some(found))` when of the wrong type.
+fn find_with<'r>(
+    look: &dyn Fn(&str) -> Option<(Node, &'r Record)>,
+    id: &str,
+    expected: Option<RecordType>,
+) -> std::result::Result<Node, Option<RecordType>> {
+    let (node, record) = look(id).ok_or(None)?;
+    let found = record.record_type();
+    match expected {
+        Some(e) if e != found => Err(Some(found)),
+        _ => Ok(node),
+    }
+}
+
+/// [`ModelBuilder::prepare_link`] over any id lookup (`look` gives the node and the record an
+/// id names): the builder's own tables, or a model and the records a change set adds
+/// ([`Model::apply_in_place`] checks added links with the very same rules and messages).
+pub(crate) fn prepare_link_with<'r>(
+    look: &dyn Fn(&str) -> Option<(Node, &'r Record)>,
+    index: usize,
+    from_id: &str,
+    to_id: &str,
+    f: LinkFields<'_>,
+) -> Result<Prepared> {
+    {
         let at = || Position::link(index, Some(from_id));
         let endpoint_error =
             |field: &str, id: &str, expected: Option<RecordType>, found: Option<RecordType>| match found {
@@ -722,15 +742,11 @@ impl ModelBuilder {
                 },
             };
         let ends = f.kind.endpoints();
-        let from =
-            self.find(from_id, ends.map(|e| e.0)).map_err(|t| endpoint_error("from", from_id, ends.map(|e| e.0), t))?;
+        let from = find_with(look, from_id, ends.map(|e| e.0))
+            .map_err(|t| endpoint_error("from", from_id, ends.map(|e| e.0), t))?;
         // A `succeeded_by` link joins two records of the same type: its `to` must be of `from`'s.
-        let to_type = if f.kind.same_type() {
-            Some(self.graph[NodeIndex::new(from.index())].record_type())
-        } else {
-            ends.map(|e| e.1)
-        };
-        let to = self.find(to_id, to_type).map_err(|t| endpoint_error("to", to_id, to_type, t))?;
+        let to_type = if f.kind.same_type() { look(from_id).map(|(_, r)| r.record_type()) } else { ends.map(|e| e.1) };
+        let to = find_with(look, to_id, to_type).map_err(|t| endpoint_error("to", to_id, to_type, t))?;
         let invalid = |field: &str, message: String| Error::InvalidField { at: at(), field: field.into(), message };
         let only = |field: &str, present: bool, kind: LinkKind| -> Result<()> {
             if present && f.kind != kind {
@@ -790,7 +806,7 @@ impl ModelBuilder {
             return Err(invalid("role", "is required on a \"responsible\" link (lead, cooperate or supervise)".into()));
         }
         if f.kind == LinkKind::Dispatches {
-            let unit = self.graph[NodeIndex::new(from.index())].as_unit();
+            let unit = look(from_id).and_then(|(_, r)| r.as_unit());
             if let Some(u) = unit
                 && u.kind != UnitKind::Department
                 && !u.kind.is_custom()
@@ -807,7 +823,7 @@ impl ModelBuilder {
         }
         let scope = match f.scope {
             Some(s) => Some(
-                self.find(s, Some(RecordType::Territory))
+                find_with(look, s, Some(RecordType::Territory))
                     .map_err(|t| endpoint_error("scope", s, Some(RecordType::Territory), t))?,
             ),
             None => None,
@@ -827,7 +843,9 @@ impl ModelBuilder {
         };
         Ok(Prepared(link, f.holding))
     }
+}
 
+impl ModelBuilder {
     /// Adds a meeting (issue #15). Its territory, convener and topics may name records
     /// added later: [`ModelBuilder::build`] resolves them.
     ///

@@ -7,10 +7,12 @@
 pub(crate) mod builder;
 mod index;
 mod kinds;
+mod patch;
 mod record;
 
 pub use builder::{ItemSpec, LinkSpec, MatterSpec, ModelBuilder, PersonSpec, TerritorySpec, UnitSpec};
 pub use kinds::*;
+pub(crate) use patch::Patch;
 pub use record::*;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
