@@ -899,7 +899,10 @@ pub(crate) fn meeting_spec(i: usize, raw: &&RawValue) -> Result<crate::meetings:
 }
 
 pub(crate) fn person_spec(i: usize, raw: &RawValue) -> Result<PersonSpec> {
-    let r: PersonRaw<'_> = parse_record("people", i, raw)?;
+    let r: PersonRaw<'_> = match flat_person(raw.get()) {
+        Some(r) => r,
+        None => parse_record("people", i, raw)?,
+    };
     let at = At { array: "people", index: i, id: &r.id };
     let spec = PersonSpec {
         name: r.name.map(Cow::into_owned),
@@ -957,19 +960,30 @@ pub(crate) fn holding(
 /// The fields of a parsed link, each checked (kind, words, counts, post, attrs, dates): what
 /// [`prepare_link`] checks against the records and [`link_spec`] keeps as a spec.
 fn link_fields<'r>(at: &At<'_>, r: &'r LinkRaw<'_>) -> Result<crate::model::builder::LinkFields<'r>> {
+    link_fields_counted(at, r, r.members.map(Count::Raw), r.grade.map(Count::Raw))
+}
+
+/// [`link_fields`] with the counts (`members`, `grade`) given apart: as written, or as the
+/// digits [`flat_link`] read.
+fn link_fields_counted<'r>(
+    at: &At<'_>,
+    r: &'r LinkRaw<'_>,
+    members: Option<Count<'_>>,
+    grade: Option<Count<'_>>,
+) -> Result<crate::model::builder::LinkFields<'r>> {
     Ok(crate::model::builder::LinkFields {
         kind: word(at, "kind", &r.kind)?,
         primary: r.primary,
         power: r.power.as_deref().map(|s| word(at, "power", s)).transpose()?,
         role: r.role.as_deref().map(|s| word(at, "role", s)).transpose()?,
         scope: r.scope.as_deref(),
-        members: count_raw(at, "members", r.members)?,
+        members: count_of(at, "members", members)?,
         event: r.event.as_deref().map(|s| word(at, "event", s)).transpose()?,
         holding: holding(
             at,
             r.post.as_deref(),
             r.band.as_deref(),
-            count_raw(at, "grade", r.grade)?,
+            count_of(at, "grade", grade)?,
             r.channel.as_deref(),
         )?,
         attrs: attrs(at, r.attrs)?,
@@ -999,10 +1013,117 @@ pub(crate) fn link_spec(i: usize, raw: &RawValue) -> Result<LinkSpec> {
 
 /// Parses link `i` and checks it against the records (see [`ModelBuilder::prepare_link`]).
 fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<crate::model::builder::Prepared> {
+    if let Some((r, members, grade)) = flat_link(raw.get()) {
+        let at = At { array: "links", index: i, id: &r.from };
+        let fields = link_fields_counted(&at, &r, members, grade)?;
+        return b.prepare_link(i, &r.from, &r.to, fields);
+    }
     let r: LinkRaw<'_> = parse_record("links", i, raw)?;
     let at = At { array: "links", index: i, id: &r.from };
     let fields = link_fields(&at, &r)?;
     b.prepare_link(i, &r.from, &r.to, fields)
+}
+
+/// A count of a link as written: its JSON text, or the digits of a whole number that
+/// [`flat_link`] read (with their value).
+#[derive(Clone, Copy)]
+enum Count<'a> {
+    Raw(&'a RawValue),
+    Digits(u64, &'a str),
+}
+
+/// [`count_raw`] of a [`Count`]: the same answer and message either way.
+fn count_of(at: &impl Locate, field: &str, c: Option<Count<'_>>) -> Result<Option<u32>> {
+    match c {
+        None => Ok(None),
+        Some(Count::Raw(raw)) => count_raw(at, field, Some(raw)),
+        Some(Count::Digits(n, text)) => count(at, field, Some(Loose::Unsigned(n))).map_err(|e| match e {
+            Error::InvalidCount { at, field, reason, .. } => {
+                Error::InvalidCount { at, field, value: text.to_string(), reason }
+            }
+            other => other,
+        }),
+    }
+}
+
+/// A person written flat (`{"id": "p-1"}`, with `name`, `since`, `until` as plain strings),
+/// read without serde (see [`super::flat`]); `None` for anything else, which serde then reads.
+fn flat_person(text: &str) -> Option<PersonRaw<'_>> {
+    use super::flat::{Flat, once};
+    let (mut id, mut name, mut since, mut until) = (None, None, None, None);
+    let read = super::flat::scan(text, |key, value| {
+        let Flat::Str(s) = value else { return false };
+        let s = Cow::Borrowed(s);
+        match key {
+            "id" => once(&mut id, s),
+            "name" => once(&mut name, s),
+            "since" => once(&mut since, s),
+            "until" => once(&mut until, s),
+            _ => false,
+        }
+    });
+    Some(PersonRaw { id: id.filter(|_| read)?, name, attrs: None, since, until })
+}
+
+/// A link written flat (every value a plain string, whole number or boolean, no `attrs`),
+/// read without serde, with its `members` and `grade` apart; `None` for anything else
+/// (an unknown, repeated or missing field, a value of another type), which serde then reads
+/// and reports exactly as before.
+fn flat_link(text: &str) -> Option<(LinkRaw<'_>, Option<Count<'_>>, Option<Count<'_>>)> {
+    use super::flat::{Flat, once};
+    let mut r = LinkRaw {
+        from: Cow::Borrowed(""),
+        to: Cow::Borrowed(""),
+        kind: Cow::Borrowed(""),
+        primary: None,
+        power: None,
+        role: None,
+        scope: None,
+        members: None,
+        event: None,
+        post: None,
+        band: None,
+        grade: None,
+        channel: None,
+        attrs: None,
+        since: None,
+        until: None,
+    };
+    let (mut from, mut to, mut kind, mut members, mut grade) = (None, None, None, None, None);
+    let read = super::flat::scan(text, |key, value| match value {
+        Flat::Str(s) => {
+            let s = Cow::Borrowed(s);
+            match key {
+                "from" => once(&mut from, s),
+                "to" => once(&mut to, s),
+                "kind" => once(&mut kind, s),
+                "power" => once(&mut r.power, s),
+                "role" => once(&mut r.role, s),
+                "scope" => once(&mut r.scope, s),
+                "event" => once(&mut r.event, s),
+                "post" => once(&mut r.post, s),
+                "band" => once(&mut r.band, s),
+                "channel" => once(&mut r.channel, s),
+                "since" => once(&mut r.since, s),
+                "until" => once(&mut r.until, s),
+                _ => false,
+            }
+        }
+        Flat::Digits(d) => {
+            let Ok(n) = d.parse::<u64>() else { return false };
+            match key {
+                "members" => once(&mut members, Count::Digits(n, d)),
+                "grade" => once(&mut grade, Count::Digits(n, d)),
+                _ => false,
+            }
+        }
+        Flat::Bool(b) => key == "primary" && once(&mut r.primary, b),
+    });
+    if !read {
+        return None;
+    }
+    (r.from, r.to, r.kind) = (from?, to?, kind?);
+    Some((r, members, grade))
 }
 
 // ---------------------------------------------------------------------------
@@ -1292,5 +1413,132 @@ impl Model {
         let mut out = Vec::new();
         self.write_json(&mut out).expect("writing to memory does not fail");
         String::from_utf8(out).expect("the writer emits UTF-8")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fields of a link as the loader keeps them, read by serde or by the flat path.
+    fn fields(r: &LinkRaw<'_>, members: Option<Count<'_>>, grade: Option<Count<'_>>) -> String {
+        let count = |c: Option<Count<'_>>| match c {
+            None => "-".to_string(),
+            Some(Count::Raw(raw)) => raw.get().to_string(),
+            Some(Count::Digits(n, text)) => {
+                assert_eq!(n.to_string(), text);
+                text.to_string()
+            }
+        };
+        format!(
+            "{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}",
+            r.from,
+            r.to,
+            r.kind,
+            r.primary,
+            r.power,
+            r.role,
+            r.scope,
+            count(members),
+            r.event,
+            r.post,
+            r.band,
+            count(grade),
+            r.channel,
+            r.attrs.map_or("-", RawValue::get),
+            r.since,
+            r.until
+        )
+    }
+
+    /// Every link the flat path reads, serde reads the same way; the others it leaves to serde.
+    #[test]
+    fn flat_links_read_as_serde_does() {
+        let sample = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/samples/baoshan.json"))
+            .expect("the sample");
+        let doc: DocRaw<'_> = serde_json::from_str(&sample).unwrap();
+        let mut texts: Vec<&str> = doc.links.iter().map(|r| r.get()).collect();
+        let extra = [
+            r#"{"from":"p","to":"u","kind":"holds","post":"community_worker","band":"chief","grade":12,"channel":"grassroots","since":"2015-02-07"}"#,
+            r#"{ "from" : "a" , "to":"b", "kind":"leads", "primary": true }"#,
+            r#"{"from":"a","to":"b","kind":"registers_with","members":0}"#,
+            r#"{"from":"a","to":"b","kind":"registers_with","members":4294967296}"#,
+            r#"{"from":"a","to":"b","kind":"holds","post":"secretary","grade":19}"#,
+            r#"{"from":"a","to":"b","kind":"holds","post":"secretary","grade":"12"}"#,
+            r#"{"from":"a","to":"b","kind":"holds","post":"secretary","grade":1.0}"#,
+            r#"{"from":"a","to":"b","kind":"holds","post":"secretary","grade":null}"#,
+            r#"{"from":"a","to":"b","kind":"leads","primary":"yes"}"#,
+            r#"{"from":"a","to":"b"}"#,
+            r#"{"from":"a","to":"b","kind":"leads","kind":"leads"}"#,
+            r#"{"from":"a\u0041","to":"b","kind":"leads"}"#,
+            r#"{"from":"a","to":"b","kind":"leads","parnet":"c"}"#,
+            r#"{"from":"a","to":"b","kind":"leads","attrs":{"gaps":["P003"]}}"#,
+        ];
+        texts.extend(extra);
+        let mut flat = 0;
+        for text in &texts {
+            let theirs: std::result::Result<LinkRaw<'_>, _> = serde_json::from_str(text);
+            match flat_link(text) {
+                Some((r, members, grade)) => {
+                    flat += 1;
+                    let theirs = theirs.unwrap_or_else(|e| panic!("serde refuses {text}: {e}"));
+                    assert_eq!(
+                        fields(&r, members, grade),
+                        fields(&theirs, theirs.members.map(Count::Raw), theirs.grade.map(Count::Raw)),
+                        "{text}"
+                    );
+                }
+                None => assert!(
+                    theirs.is_err()
+                        || text.contains("attrs")
+                        || text.contains('\\')
+                        || text.contains("null")
+                        || text.contains("1.0")
+                        || text.contains(r#""grade":"12""#),
+                    "the flat path gave up on {text}"
+                ),
+            }
+        }
+        // Most of the sample's links are flat; the extras' first four are.
+        assert!(flat > doc.links.len() / 2 && flat >= 4, "{flat} of {}", texts.len());
+    }
+
+    #[test]
+    fn flat_people_read_as_serde_does() {
+        for text in [
+            r#"{"id":"p-1"}"#,
+            r#"{"id":"p-1","name":"张三","since":"2012-01-02","until":"2020"}"#,
+            r#"{ "name" : "李四" , "id" : "p-2" }"#,
+        ] {
+            let ours = flat_person(text).expect(text);
+            let theirs: PersonRaw<'_> = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                (&ours.id, &ours.name, &ours.since, &ours.until),
+                (&theirs.id, &theirs.name, &theirs.since, &theirs.until)
+            );
+        }
+        for text in [
+            r#"{"name":"x"}"#,
+            r#"{"id":"p","id":"q"}"#,
+            r#"{"id":"p","attrs":{}}"#,
+            r#"{"id":"p","nmae":"x"}"#,
+            r#"{"id":1}"#,
+            r#"{"id":"p","name":null}"#,
+        ] {
+            assert!(flat_person(text).is_none(), "{text}");
+        }
+    }
+
+    /// A count read flat gives the same answer and message as one read by serde.
+    #[test]
+    fn flat_counts_report_as_raw_ones_do() {
+        let at = At { array: "links", index: 3, id: "a" };
+        for text in ["0", "18", "4294967295", "4294967296", "18446744073709551615"] {
+            let raw: &RawValue = serde_json::from_str(text).unwrap();
+            let n: u64 = text.parse().unwrap();
+            let ours = count_of(&at, "grade", Some(Count::Digits(n, text))).map_err(|e| e.to_string());
+            let theirs = count_of(&at, "grade", Some(Count::Raw(raw))).map_err(|e| e.to_string());
+            assert_eq!(ours, theirs, "{text}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 mod csv;
 mod csv_write;
 mod encoding;
+mod flat;
 pub(crate) mod json;
 pub(crate) mod parallel;
 pub(crate) mod strict;

@@ -34,6 +34,9 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     // post), and the units needing a principal that have none, with whether they ever had one.
     let mut staffed: HashSet<&UnitKind> = HashSet::new();
     let mut vacant: Vec<(Node, &UnitKind, bool)> = Vec::new();
+    // Buffers reused from unit to unit: P002's terms, P005's Party holders (an allocation per
+    // unit cost more than the rules' own work on a national model's million staffed units).
+    let (mut terms, mut party) = (Vec::new(), Vec::new());
     for (n, u) in model.units() {
         if p001_on && needs_principal(&u.kind) {
             let code = SingleHolder::code(&principal_post(&u.kind));
@@ -46,10 +49,10 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
             }
         }
         if p002_on && model.single_holders(n).len() >= 2 {
-            p002(ctx, sink, n);
+            p002(ctx, sink, n, &mut terms);
         }
         if p005_on && u.kind.is_party_org() {
-            p005(ctx, sink, n, u, &at);
+            p005(ctx, sink, n, u, &at, &mut party);
         }
     }
     for (n, kind, ever) in vacant {
@@ -84,22 +87,28 @@ fn p001(ctx: &Context, sink: &mut Sink, unit: Node, post: &Post, at: &str) {
 /// Two people's terms in one single-holder post of `unit` overlapping on a day, whatever
 /// the reduced dates stand for (the later start's last reading on or before the earlier
 /// end's first). One finding per unit and post, naming the first overlap.
-fn p002(ctx: &Context, sink: &mut Sink, unit: Node) {
+/// `terms` is a buffer, left empty.
+fn p002<'m>(ctx: &Context<'m>, sink: &mut Sink, unit: Node, terms: &mut Vec<Term<'m>>) {
     let model = ctx.model;
-    // (post, latest start, earliest end, link, person); `None` is no bound.
-    type Term<'a> = (&'a Post, Option<Date>, Option<Date>, LinkId, Node);
-    let mut terms: Vec<Term<'_>> = model
-        .single_holders(unit)
-        .iter()
-        .filter_map(|e| {
-            let l = model.link(e.link);
-            let h = model.holding(e.link)?;
-            (!l.validity.never()).then(|| {
-                let v = l.validity;
-                (&h.post, v.since.map(Date::last_day), v.until.map(Date::first_day), e.link, l.from)
-            })
+    terms.clear();
+    terms.extend(model.single_holders(unit).iter().filter_map(|e| {
+        let l = model.link(e.link);
+        let h = model.holding(e.link)?;
+        (!l.validity.never()).then(|| {
+            let v = l.validity;
+            (&h.post, v.since.map(Date::last_day), v.until.map(Date::first_day), e.link, l.from)
         })
-        .collect();
+    }));
+    p002_terms(ctx, sink, unit, terms);
+    terms.clear();
+}
+
+/// A term of a single-holder post for P002: (post, latest start, earliest end, link,
+/// person); `None` is no bound.
+type Term<'a> = (&'a Post, Option<Date>, Option<Date>, LinkId, Node);
+
+fn p002_terms(ctx: &Context<'_>, sink: &mut Sink, unit: Node, terms: &mut [Term<'_>]) {
+    let model = ctx.model;
     if terms.len() < 2 {
         return;
     }
@@ -241,25 +250,29 @@ fn party_post(p: &Post) -> bool {
 }
 
 /// P005 for one Party organisation `org` (the units pass calls it for each).
-fn p005(ctx: &Context, sink: &mut Sink, org: Node, u: &crate::model::Unit, at: &str) {
+/// `buffer` is scratch space for the Party holders (cleared first).
+fn p005(ctx: &Context, sink: &mut Sink, org: Node, u: &crate::model::Unit, at: &str, buffer: &mut Vec<Node>) {
     let model = ctx.model;
     // The holders of its Party posts, read once, when it leads a committee.
-    let mut party: Option<Vec<Node>> = None;
+    buffer.clear();
+    let mut read = false;
     for led in model.targets(org, &LinkKind::Leads) {
         let Some(c) = model.unit(led) else { continue };
         if !matches!(c.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee) {
             continue;
         }
-        let party = party.get_or_insert_with(|| {
-            let mut p: Vec<Node> = model
-                .holders_of(org)
-                .filter(|(lid, _)| model.holding(*lid).is_some_and(|h| party_post(&h.post)))
-                .map(|(_, l)| l.from)
-                .collect();
-            p.sort_unstable();
-            p.dedup();
-            p
-        });
+        if !read {
+            read = true;
+            buffer.extend(
+                model
+                    .holders_of(org)
+                    .filter(|(lid, _)| model.holding(*lid).is_some_and(|h| party_post(&h.post)))
+                    .map(|(_, l)| l.from),
+            );
+            buffer.sort_unstable();
+            buffer.dedup();
+        }
+        let party = &*buffer;
         let mut committee = model.holders_of(led).map(|(_, l)| l.from).peekable();
         // Nothing to judge without holders on both sides (P001 speaks of vacancies).
         if party.is_empty() || committee.peek().is_none() || committee.any(|p| party.binary_search(&p).is_ok()) {
