@@ -954,7 +954,7 @@ impl Sink {
         // results joined in slice order. Each slice takes the texts built for its findings.
         let chunk = raw.len().div_ceil(threads * SLICES_PER_THREAD).max(SLICE);
         let mut built: Vec<_> = built.into_iter().map(Some).collect();
-        let slices: Vec<std::sync::Mutex<Option<(&[Raw], Vec<Text>)>>> = raw
+        let slices: Vec<Slice<'_>> = raw
             .chunks(chunk)
             .map(|part| {
                 let texts =
@@ -998,6 +998,9 @@ const SLICES_PER_THREAD: usize = 16;
 
 /// A finding's message and evidence.
 type Text = (String, Evidence<'static>);
+
+/// A slice of the report order with the texts built for its findings, until a thread takes it.
+type Slice<'r> = std::sync::Mutex<Option<(&'r [Raw], Vec<Text>)>>;
 
 /// The findings of `raw` (in report order) with their text: described from the context, or
 /// the text a rule built when it found them (`built(i)` for the `i`th such text; called in order).
