@@ -1238,6 +1238,21 @@ pub(crate) fn metrics_only(model: &Model, config: &Config) -> Metrics {
     run(&ctx, &mut Sink::silent())
 }
 
+/// The findings of the P and M rules alone, in report order (none for a model without people
+/// and meetings): the what-if runs these two families on whole models, since P001 reads which
+/// unit kinds are staffed anywhere and M001 the first year with a meeting anywhere, and
+/// re-examines the others in part.
+pub(crate) fn people_and_meetings_findings(model: &Model, config: &Config) -> Vec<Finding> {
+    if !model.has_people() && model.meetings().is_empty() {
+        return Vec::new();
+    }
+    let ctx = Context::new(model, config);
+    let mut sink = Sink::new(config);
+    rules::meetings::run(&ctx, &mut sink);
+    rules::people::run(&ctx, &mut sink);
+    sink.into_findings(&ctx, 1)
+}
+
 /// The findings of one audit as keys, in report order, and the metrics, without building
 /// any finding's text (for the timeline and the findings with periods, issue #12).
 pub(crate) fn keys_only(model: &Model, config: &Config) -> (Metrics, Vec<FindingKey>) {
