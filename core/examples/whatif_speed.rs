@@ -1,5 +1,6 @@
 //! Timing of the what-if (issue #13) for docs/benchmarks.md:
-//! `cargo run --release -p tiaokuai --example whatif_speed -- city 100 [SEED]` (or `national`).
+//! `cargo run --release -p tiaokuai --example whatif_speed -- city 100 [SEED] [people]` (or
+//! `national`; `people`: the generated model with people and meetings).
 //!
 //! Generates the model, builds random change sets of N changes (links added and removed,
 //! members and places updated, units added), applies each, and times in one run, alternately:
@@ -9,7 +10,7 @@
 use std::time::Instant;
 
 use tiaokuai::change::{ChangeSet, Field, LinkAddress, Update, Value};
-use tiaokuai::generate::{Scale, generate};
+use tiaokuai::generate::Scale;
 use tiaokuai::whatif::{Options, changes_of, whatif_with};
 use tiaokuai::{Config, LinkKind, LinkSpec, Model, Node, UnitKind, UnitSpec};
 
@@ -88,8 +89,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let n: usize = args.next().map_or(Ok(100), |s| s.parse())?;
     let seed: u64 = args.next().map_or(Ok(1), |s| s.parse())?;
+    // `people`: the model with people and meetings (the P and M rules run on whole models).
+    let people = args.next().as_deref() == Some("people");
     let t = Instant::now();
-    let model = generate(scale, seed)?;
+    let model = tiaokuai::generate::GenerateOptions::new(scale, seed).people(people).meetings(people).generate()?;
     println!(
         "{}: {} records, {} links, generated in {:.1} s",
         scale.as_str(),

@@ -39,6 +39,11 @@
 //! holds the links applying at each pair's street/town and the territories containing it
 //! (docs/whatif.md, "The matter rules").
 //!
+//! The people and meeting rules (P, M) read the whole model (P001 which unit kinds are
+//! staffed anywhere, M001 the first year with a meeting anywhere): for a model with people
+//! or meetings they run on both whole models (one pass over the units, holdings and
+//! meetings) and the findings that differ are kept, with those that stay about the reach.
+//!
 //! Some edits reach every street or town: a change to a matter itself (A001–A004 resolve
 //! every matter in every street/town), to a territory at street/town level or above (or
 //! of a custom kind), a reach larger than an eighth of the model, or more than 4,096
@@ -369,8 +374,9 @@ fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, optio
         Ok(plan) => plan,
         Err(reason) => return full(before, after, changes, config, options, Some(reason)),
     };
-    let fb = part(before, &plan.before_part, &plan, config);
-    let fa = part(after, &plan.after_part, &plan, config);
+    let mut fb = part(before, &plan.before_part, &plan, config);
+    let mut fa = part(after, &plan.after_part, &plan, config);
+    whole_families(before, after, &plan, config, &mut fb, &mut fa);
     let records = plan.before_part.len() + plan.after_part.len();
     let subjects = plan.reach.len() + plan.pairs.len();
     let mut w = compare(before, after, fb, fa, changes);
@@ -951,16 +957,6 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
     if before.date() != after.date() && !dated {
         return Err("the two models are read at different dates".to_string());
     }
-    // The part audited holds neither the holdings the P rules read nor the meetings the M rules
-    // read: a model with either is answered by two full audits (until the reach covers them).
-    for m in [before, after] {
-        if m.has_people() {
-            return Err("the model records people (the P rules are not re-examined in part yet)".to_string());
-        }
-        if !m.meetings().is_empty() {
-            return Err("the model records meetings (the M rules are not re-examined in part yet)".to_string());
-        }
-    }
     let mut reach: HashSet<String> = HashSet::new();
     let mut s004: HashSet<String> = HashSet::new();
     let mut pairs: HashSet<Pair> = HashSet::new();
@@ -1300,11 +1296,12 @@ fn part(model: &Model, nodes: &[Node], plan: &Plan, config: &Config) -> Vec<Find
     let (reach, s004) = (&plan.reach, &plan.s004);
     let (sub, links) = model.induced(nodes);
     let report = sub.audit(config);
-    let rule_index = |code: &str| RULES.iter().position(|r| r.code == code).unwrap_or(usize::MAX);
-    let at = |id: &str| model.node(id).map_or(usize::MAX, |n| n.index());
     let mut out: Vec<((usize, usize, usize), Finding)> = Vec::new();
     for mut f in report.findings {
-        let kept = if f.rule.starts_with('A') {
+        // The P and M rules read the whole model (`whole_families`): a part's are not kept.
+        let kept = if f.rule.starts_with('P') || f.rule.starts_with('M') {
+            false
+        } else if f.rule.starts_with('A') {
             // A (matter, street/town) pair: the key without its rule.
             f.territory.as_ref().is_some_and(|t| plan.pairs.contains(&(f.subject.clone(), t.clone())))
         } else {
@@ -1326,11 +1323,44 @@ fn part(model: &Model, nodes: &[Node], plan: &Plan, config: &Config) -> Vec<Find
         if f.rule.starts_with('T') {
             f.message = relink_text(&f.message, &relink);
         }
-        let k = (rule_index(f.rule), at(&f.subject), f.territory.as_deref().map_or(0, |t| at(t).wrapping_add(1)));
-        out.push((k, f));
+        out.push((report_key(model, &f), f));
     }
     out.sort_by_key(|(k, _)| *k);
     out.into_iter().map(|(_, f)| f).collect()
+}
+
+/// Where a finding of `model`'s audit comes in the report: its rule's place in the catalogue,
+/// then its subject's and its street/town's places in the model.
+fn report_key(model: &Model, f: &Finding) -> (usize, usize, usize) {
+    let rule_index = RULES.iter().position(|r| r.code == f.rule).unwrap_or(usize::MAX);
+    let at = |id: &str| model.node(id).map_or(usize::MAX, |n| n.index());
+    (rule_index, at(&f.subject), f.territory.as_deref().map_or(0, |t| at(t).wrapping_add(1)))
+}
+
+/// Adds the P and M findings of both whole models to the parts' findings (`fb`, `fa`, kept in
+/// report order): those that differ, and those that stay whose subject is in the reach. P001
+/// reads which unit kinds are staffed anywhere, P004 every worker of a street/town, M001 the
+/// first year with a meeting anywhere: these two families are cheap on a whole model (one
+/// pass over the units, the holdings and the meetings) and are not re-examined in part.
+fn whole_families(
+    before: &Model,
+    after: &Model,
+    plan: &Plan,
+    config: &Config,
+    fb: &mut Vec<Finding>,
+    fa: &mut Vec<Finding>,
+) {
+    let pb = crate::audit::people_and_meetings_findings(before, config);
+    let pa = crate::audit::people_and_meetings_findings(after, config);
+    if pb.is_empty() && pa.is_empty() {
+        return;
+    }
+    let (kb, ka): (HashSet<Key>, HashSet<Key>) = (pb.iter().map(key).collect(), pa.iter().map(key).collect());
+    let keep = |f: &Finding, other: &HashSet<Key>| !other.contains(&key(f)) || plan.reach.contains(&f.subject);
+    for (model, found, other, into) in [(before, pb, &ka, fb), (after, pa, &kb, fa)] {
+        into.extend(found.into_iter().filter(|f| keep(f, other)));
+        into.sort_by_cached_key(|f| report_key(model, f));
+    }
 }
 
 /// `text` with every `links[N]` renumbered by `relink`.

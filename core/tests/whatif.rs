@@ -226,6 +226,16 @@ fn sample_edits_match_two_full_audits() {
     assert!(incremental >= 15, "the incremental path ran {incremental} times of 40");
 }
 
+/// The sample with its people and meetings: the P and M rules run on both whole models, the
+/// others in part (random edits remove `holds` links among others).
+#[test]
+fn sample_edits_with_people_and_meetings_match_two_full_audits() {
+    let base = Model::sample();
+    assert!(base.has_people() && !base.meetings().is_empty());
+    let incremental = differential(&base, 0x5eed_0004, 40, 4);
+    assert!(incremental >= 15, "the incremental path ran {incremental} times of 40");
+}
+
 #[cfg(feature = "divisions")] // the generator places its model on the embedded division tables
 #[test]
 fn district_edits_match_two_full_audits() {
@@ -471,6 +481,19 @@ fn district_change_sets_match_two_full_audits() {
     let base = tiaokuai::generate::generate(tiaokuai::generate::Scale::District, 11).unwrap();
     let incremental = differential_changes(&base, 0x5eed_0004, 12, 10);
     assert!(incremental >= 6, "the incremental path ran {incremental} times of 12");
+}
+
+/// A district with people and meetings: the P and M rules run on both whole models, the
+/// others in part, and the answer is two full audits' (change sets end and remove `holds`
+/// links among others).
+#[cfg(feature = "divisions")]
+#[test]
+fn district_change_sets_with_people_and_meetings_match_two_full_audits() {
+    use tiaokuai::generate::{GenerateOptions, Scale};
+    let base = GenerateOptions::new(Scale::District, 11).people(true).meetings(true).generate().unwrap();
+    assert!(base.has_people() && !base.meetings().is_empty());
+    let incremental = differential_changes(&base, 0x5eed_0006, 8, 10);
+    assert!(incremental >= 4, "the incremental path ran {incremental} times of 8");
 }
 
 /// The same at city scale (hubs: a street held by thousands, a working committee leading

@@ -441,8 +441,19 @@ impl Tour {
     }
 }
 
-impl<'m> Context<'m> {
-    pub fn new(model: &'m Model, config: &'m Config) -> Context<'m> {
+/// The per-record columns of a [`Context`], from one pass over the records.
+struct RecordColumns {
+    townships: Vec<Node>,
+    row: Vec<u32>,
+    tclass: Vec<u8>,
+    kind: Vec<u8>,
+    sector: Vec<u8>,
+    members: Vec<u32>,
+    located: Vec<u32>,
+}
+
+impl RecordColumns {
+    fn new(model: &Model) -> RecordColumns {
         let graph = model.graph();
         let n = model.len();
         // One pass over the records in index order, which is their order in memory and, within
@@ -498,6 +509,26 @@ impl<'m> Context<'m> {
                 row[s as usize] = value;
             }
         }
+        RecordColumns { townships, row, tclass, kind, sector, members, located }
+    }
+}
+
+/// The link columns of a [`Context`], from one pass over the links. The [`cover`] flags of
+/// `party_org_of` depend on the organisation's kind (a record column): they are set by
+/// [`LinkColumns::finish`] once both passes are done.
+struct LinkColumns {
+    flags: Vec<u8>,
+    leads: Vec<(u32, u32, u32)>,
+    leader: Vec<u32>,
+    org_of: Vec<(u32, u32, u32)>,
+    registers: Vec<(u32, u32, u32)>,
+    juris: Rel,
+}
+
+impl LinkColumns {
+    fn new(model: &Model) -> LinkColumns {
+        let graph = model.graph();
+        let n = model.len();
         let mut flags = vec![0u8; n];
         let mut leader = vec![NONE; n];
         // Reserved for every link: untouched capacity costs address space, not memory,
@@ -524,10 +555,7 @@ impl<'m> Context<'m> {
                         *up = if primary { f | PRIMARY } else { f };
                     }
                 }
-                LinkKind::PartyOrgOf => {
-                    *to |= if kind[f as usize] == 5 { cover::JOINT } else { cover::OWN };
-                    org_of.push((f, t, id));
-                }
+                LinkKind::PartyOrgOf => org_of.push((f, t, id)),
                 LinkKind::Instructs => *to |= cover::INSTRUCTED,
                 LinkKind::MassOrgOf => *to |= cover::MASS,
                 LinkKind::RegistersWith => registers.push((f, t, id)),
@@ -535,9 +563,41 @@ impl<'m> Context<'m> {
                 _ => {}
             }
         }
-        let from_orgs = Rel::two(n, &org_of, &registers);
         let juris = Rel::both_ways(n, &holds);
+        LinkColumns { flags, leads, leader, org_of, registers, juris }
+    }
 
+    /// The [`cover`] flags of the units a `party_org_of` link covers: joint when the
+    /// organisation is a joint Party organisation (unit code 5), else own.
+    fn finish(&mut self, kind: &[u8]) {
+        for &(f, t, _) in &self.org_of {
+            self.flags[t as usize] |= if kind[f as usize] == 5 { cover::JOINT } else { cover::OWN };
+        }
+    }
+}
+
+impl<'m> Context<'m> {
+    pub fn new(model: &'m Model, config: &'m Config) -> Context<'m> {
+        Context::new_on(model, config, 1)
+    }
+
+    /// [`Context::new`], the pass over the records and the pass over the links on two
+    /// threads when `threads` > 1 (the same context either way).
+    pub fn new_on(model: &'m Model, config: &'m Config, threads: usize) -> Context<'m> {
+        let (records, mut links) = if threads > 1 {
+            std::thread::scope(|s| {
+                let links = s.spawn(|| LinkColumns::new(model));
+                let records = RecordColumns::new(model);
+                (records, links.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            })
+        } else {
+            (RecordColumns::new(model), LinkColumns::new(model))
+        };
+        links.finish(&records.kind);
+        let n = model.len();
+        let RecordColumns { townships, row, tclass, kind, sector, members, located } = records;
+        let LinkColumns { flags, leads, leader, org_of, registers, juris } = links;
+        let from_orgs = Rel::two(n, &org_of, &registers);
         Context {
             model,
             config,
@@ -862,8 +922,9 @@ impl Sink {
         }
     }
 
-    /// The findings in report order, their text written on up to `threads` threads (each
-    /// a contiguous slice of the order; the slices joined in order).
+    /// The findings in report order, their text written on up to `threads` threads (the
+    /// order cut into contiguous slices, each taken by the next free thread; the slices
+    /// joined in order).
     fn into_findings(self, ctx: &Context, threads: usize) -> Vec<Finding> {
         let model = ctx.model;
         let Sink { severities, mut raw, built, .. } = self;
@@ -887,39 +948,59 @@ impl Sink {
             let mut built: Vec<_> = built.into_iter().map(Some).collect();
             return describe_all(ctx, &severities, &doubts, &raw, &mut |i| built[i].take());
         }
-        // Each slice takes the texts built for its findings, in its order.
-        let chunk = raw.len().div_ceil(threads);
+        // Findings differ in cost (a built text is moved, a described one is written; some
+        // rules write long evidence), so equal slices per thread finish at different times:
+        // the order is cut into many small slices, taken by the next free thread, and the
+        // results joined in slice order. Each slice takes the texts built for its findings.
+        let chunk = raw.len().div_ceil(threads * SLICES_PER_THREAD).max(SLICE);
         let mut built: Vec<_> = built.into_iter().map(Some).collect();
-        let slices: Vec<(&[Raw], Vec<Text>)> = raw
+        let slices: Vec<Slice<'_>> = raw
             .chunks(chunk)
             .map(|part| {
                 let texts =
                     part.iter().filter(|r| r.built != NONE).filter_map(|r| built[r.built as usize].take()).collect();
-                (part, texts)
+                std::sync::Mutex::new(Some((part, texts)))
             })
             .collect();
-        let (severities, doubts) = (&severities, &doubts);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = slices
-                .into_iter()
-                .map(|(part, texts)| {
-                    s.spawn(move || {
-                        let mut texts = texts.into_iter();
-                        describe_all(ctx, severities, doubts, part, &mut |_| texts.next())
-                    })
-                })
-                .collect();
-            let mut findings = Vec::with_capacity(raw.len());
-            for h in handles {
-                findings.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        let (severities, doubts, slices) = (&severities, &doubts, &slices);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(slot) = slices.get(i) else { return done };
+                let taken = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+                if let Some((part, texts)) = taken {
+                    let mut texts = texts.into_iter();
+                    done.push((i, describe_all(ctx, severities, doubts, part, &mut |_| texts.next())));
+                }
             }
-            findings
-        })
+        };
+        let mut parts = std::thread::scope(|s| {
+            let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+            let mut all = work();
+            for h in helpers {
+                all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+            all
+        });
+        parts.sort_unstable_by_key(|p| p.0);
+        let mut findings = Vec::with_capacity(raw.len());
+        for (_, part) in parts {
+            findings.extend(part);
+        }
+        findings
     }
 }
 
+/// The slices per thread the findings' text is cut into (see `Sink::into_findings`).
+const SLICES_PER_THREAD: usize = 16;
+
 /// A finding's message and evidence.
 type Text = (String, Evidence<'static>);
+
+/// A slice of the report order with the texts built for its findings, until a thread takes it.
+type Slice<'r> = std::sync::Mutex<Option<(&'r [Raw], Vec<Text>)>>;
 
 /// The findings of `raw` (in report order) with their text: described from the context, or
 /// the text a rule built when it found them (`built(i)` for the `i`th such text; called in order).
@@ -1128,7 +1209,7 @@ pub fn threads_for(model: &Model, threads: usize) -> usize {
 /// ```
 pub fn audit_on(model: &Model, config: &Config, threads: usize) -> Report {
     let threads = threads_for(model, threads);
-    let ctx = Context::new(model, config);
+    let ctx = Context::new_on(model, config, threads);
     let mut sink = Sink::new(config);
     let metrics = if threads > 1 { run_parallel(&ctx, &mut sink, true, threads) } else { run(&ctx, &mut sink) };
     let severities = sink.severities.clone();
@@ -1155,6 +1236,21 @@ pub fn audit_on(model: &Model, config: &Config, threads: usize) -> Report {
 pub(crate) fn metrics_only(model: &Model, config: &Config) -> Metrics {
     let ctx = Context::new(model, config);
     run(&ctx, &mut Sink::silent())
+}
+
+/// The findings of the P and M rules alone, in report order (none for a model without people
+/// and meetings): the what-if runs these two families on whole models, since P001 reads which
+/// unit kinds are staffed anywhere and M001 the first year with a meeting anywhere, and
+/// re-examines the others in part.
+pub(crate) fn people_and_meetings_findings(model: &Model, config: &Config) -> Vec<Finding> {
+    if !model.has_people() && model.meetings().is_empty() {
+        return Vec::new();
+    }
+    let ctx = Context::new(model, config);
+    let mut sink = Sink::new(config);
+    rules::meetings::run(&ctx, &mut sink);
+    rules::people::run(&ctx, &mut sink);
+    sink.into_findings(&ctx, 1)
 }
 
 /// The findings of one audit as keys, in report order, and the metrics, without building
