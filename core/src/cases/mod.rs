@@ -1389,10 +1389,12 @@ impl Replay<'_> {
         let f = o.findings;
         let unit = o.dispatches.last().copied();
         let date = o.reported.date();
-        let keep = self
-            .options
-            .keep_cases
-            .then(|| (outcome.dispatches, outcome.returns, outcome.closed, outcome.satisfaction));
+        let keep = self.options.keep_cases.then_some((
+            outcome.dispatches,
+            outcome.returns,
+            outcome.closed,
+            outcome.satisfaction,
+        ));
         self.done.push(Done {
             outcome,
             chain: o.chain,
