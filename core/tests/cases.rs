@@ -330,3 +330,110 @@ fn loading_the_model_beside_the_log_gives_the_same_answers() {
     assert!(e.to_string().contains("missing.csv"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn case_ids_named_again_after_their_close_stay_apart_across_batches() {
+    // The reader numbers the cases and the replay gives a number back once its case is no
+    // longer open; rows naming a closed case again (some batches later, or right after
+    // its close) must reach that case, never a new one holding a reused number.
+    let model = Model::from_json(
+        r#"{"format": "tiaokuai/1",
+        "territories": [{"id": "s", "name": "Street", "kind": "street"}],
+        "units": [{"id": "u", "name": "Street office", "kind": "government"},
+                  {"id": "v", "name": "Water bureau", "kind": "department"}],
+        "matters": [{"id": "m", "name": "Blocked drain", "list": "cooperating"}],
+        "links": [{"from": "u", "to": "s", "kind": "jurisdiction"},
+                  {"from": "u", "to": "m", "kind": "responsible", "role": "lead"}]}"#,
+    )
+    .unwrap();
+    let n = 3_000;
+    let mut log = String::from("case,at,event,matter,territory,unit,source,satisfaction\n");
+    // One row a minute from 2024-01-01 (30,000 rows: 21 days); returns the row's number.
+    let mut minute = 0;
+    let mut row = |log: &mut String, case: &str, event: &str, unit: &str| {
+        let (m, t) = if event == "reported" { ("m", "s") } else { ("", "") };
+        let at = format!("2024-01-{:02}T{:02}:{:02}", 1 + minute / 1440, minute / 60 % 24, minute % 60);
+        minute += 1;
+        log.push_str(&format!("{case},{at},{event},{m},{t},{unit},hotline,\n"));
+        minute
+    };
+    let mut no_report = Vec::new();
+    // The first cases, each closed at once by the lead: right.
+    for i in 0..n {
+        let c = format!("A{i}");
+        row(&mut log, &c, "reported", "");
+        row(&mut log, &c, "dispatched", "u");
+        row(&mut log, &c, "closed", "");
+    }
+    // Then each first case is named again (two batches and more after its close) beside a
+    // new case sent to the wrong unit, whose close is repeated at once.
+    for i in 0..n {
+        let (a, b) = (format!("A{i}"), format!("B{i}"));
+        no_report.push((row(&mut log, &a, "returned", "").to_string(), a.clone()));
+        row(&mut log, &b, "reported", "");
+        row(&mut log, &a, "reopened", "");
+        row(&mut log, &b, "dispatched", "v");
+        row(&mut log, &a, "closed", "");
+        row(&mut log, &b, "closed", "");
+        no_report.push((row(&mut log, &b, "closed", "").to_string(), b.clone()));
+    }
+    let r = cases::analyse(&model, log.as_bytes(), "log.csv", &Options::default()).unwrap();
+    let s = &r.summary;
+    assert_eq!(s.rows, 3 * n + 7 * n);
+    assert_eq!((s.all.cases, s.all.right, s.all.misrouted, s.all.closed), (2 * n, n, n, 2 * n));
+    assert_eq!(s.reopened, n);
+    let found: Vec<_> = r.problems.iter().map(|p| (p.row.to_string(), p.case.clone())).collect();
+    assert_eq!(found, no_report);
+    assert!(r.problems.iter().all(|p| p.kind == "no_report"));
+}
+
+#[test]
+fn case_ids_named_again_a_batch_after_their_close_keep_their_own_case() {
+    // Each case reopened some 4,000 rows (about one of the reader's batches of 4,096) after
+    // its close and closed again some 80,000 rows later (beyond the 16 batches in flight),
+    // while new cases keep coming: a number given back while a batch still in flight names
+    // its id would pass to a new case, and the old case's later rows to another number.
+    let model = Model::from_json(
+        r#"{"format": "tiaokuai/1",
+        "territories": [{"id": "s", "name": "Street", "kind": "street"}],
+        "units": [{"id": "u", "name": "Street office", "kind": "government"}],
+        "matters": [{"id": "m", "name": "Blocked drain", "list": "cooperating"}],
+        "links": [{"from": "u", "to": "s", "kind": "jurisdiction"},
+                  {"from": "u", "to": "m", "kind": "responsible", "role": "lead"}]}"#,
+    )
+    .unwrap();
+    let (m, t, u) = ("m", "s", "u");
+    let (n, later, last) = (20_000, 1_000, 16_000);
+    let mut log = String::from("case,at,event,matter,territory,unit,source,satisfaction\n");
+    // One row a minute from 2024-01-01 (86,000 rows: 60 days).
+    let mut minute = 0u32;
+    let mut row = |log: &mut String, case: usize, event: &str| {
+        let day = 1 + minute / 1440;
+        let (month, day) = if day > 31 { (2, day - 31) } else { (1, day) };
+        let at = format!("2024-{month:02}-{day:02}T{:02}:{:02}", minute / 60 % 24, minute % 60);
+        minute += 1;
+        let (mm, tt, uu) = match event {
+            "reported" => (m, t, ""),
+            "dispatched" => ("", "", u),
+            _ => ("", "", ""),
+        };
+        log.push_str(&format!("C{case},{at},{event},{mm},{tt},{uu},hotline,\n"));
+    };
+    for i in 0..n {
+        row(&mut log, i, "reported");
+        row(&mut log, i, "dispatched");
+        row(&mut log, i, "closed");
+        if i >= later {
+            row(&mut log, i - later, "reopened");
+        }
+        if i >= last {
+            row(&mut log, i - last, "closed");
+        }
+    }
+    let r = cases::analyse(&model, log.as_bytes(), "log.csv", &Options::default()).unwrap();
+    assert!(r.problems.is_empty(), "{:?}", &r.problems[..r.problems.len().min(3)]);
+    let s = &r.summary;
+    assert_eq!((s.all.cases, s.all.right, s.all.closed, s.all.open), (n as u64, n as u64, n as u64, 0));
+    assert_eq!(s.reopened, (n - last) as u64);
+    assert_eq!(s.events, (3 * n + (n - later) + (n - last)) as u64);
+}

@@ -46,12 +46,11 @@ mod read;
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 use std::path::Path;
-use std::rc::Rc;
 
 use serde::Serialize;
 
 pub use generate::{GenerateOptions, Generated, generate};
-use pipe::{Handed, Ids, Key, NO_ID};
+use pipe::{Batch, Handed, Ids, Key, NO_ID};
 use read::{Row, Stamp};
 
 use crate::audit::Config;
@@ -442,7 +441,7 @@ pub struct Analysis {
     pub summary: Summary,
     /// Every row that could not be used, in log order.
     pub problems: Vec<CaseProblem>,
-    /// One row per case, in the order they closed (then the open ones), when
+    /// One row per case, in the order they closed (then the open ones, by report time and id), when
     /// [`Options::keep_cases`] is set; else empty.
     pub cases: Vec<CaseRow>,
     model: Model,
@@ -478,9 +477,11 @@ enum Lead {
 
 /// A case not yet closed.
 struct Open {
+    /// The case id.
+    case: Key,
     reported: Stamp,
     matter: Option<Node>,
-    chain: Rc<[Node]>,
+    chain: Chain,
     lead: Lead,
     findings: bool,
     dispatches: Vec<Node>,
@@ -572,6 +573,49 @@ fn lead_of(view: &Model, matter: Node, territory: Node) -> Lead {
         1 => Lead::One(units[0]),
         _ => Lead::Several(units),
     }
+}
+
+/// [`lead_of`] remembered in `memo` for the territory and those above it walked to find
+/// the lead: where no lead link applies at a territory, its lead is its parent's (the walk
+/// [`resolve_leads`] makes), so a territory's answer serves every territory below it.
+fn lead_memo(
+    memo: &mut hashbrown::HashMap<(usize, Node, Node), Lead>,
+    view: &Model,
+    epoch: usize,
+    matter: Node,
+    territory: Node,
+) -> Lead {
+    let applied = crate::query::index::applied(view);
+    let (mut buf, mut walked) = (Vec::new(), Vec::new());
+    let mut lead = Lead::None;
+    let mut at = Some(territory);
+    while let Some(t) = at {
+        if let Some(known) = memo.get(&(epoch, matter, t)) {
+            lead = known.clone();
+            break;
+        }
+        walked.push(t);
+        let here = applied.at(view, matter, t, &mut buf);
+        let n = here.iter().take_while(|a| a.role == Role::Lead).count();
+        if n > 0 {
+            let mut units: Vec<Node> = here[..n].iter().map(|a| view.link(a.link).from).collect();
+            units.sort();
+            units.dedup();
+            lead = match units.len() {
+                1 => Lead::One(units[0]),
+                _ => Lead::Several(units),
+            };
+            break;
+        }
+        at = view.parent(t);
+    }
+    for t in walked {
+        if memo.len() < MAX_JUDGED {
+            memo.insert((epoch, matter, t), lead.clone());
+        }
+    }
+    debug_assert_eq!(lead, lead_of(view, matter, territory));
+    lead
 }
 
 /// Replays a case log against a model: see the [module](self) documentation.
@@ -695,26 +739,36 @@ struct Replay<'m> {
     whole: Model,
     views: Views<'m>,
     options: &'m Options,
-    open: hashbrown::HashMap<Key, Open>,
+    /// The open cases by the slot the reader gave their id (see [`Ids::case`]).
+    open: Vec<Option<Open>>,
+    /// How many of [`Replay::open`] are some.
+    open_n: usize,
+    /// Slots whose case this batch's rows left not open (given back with the batch).
+    freed: Vec<u32>,
     summary: Summary,
     problems: Vec<CaseProblem>,
     cases: Vec<CaseRow>,
-    territories: NodeGroups,
-    units: NodeGroups,
-    matters: NodeGroups,
-    months: Groups<u32>,
-    sources: Groups<Option<u32>>,
+    /// The cases finished since the last batch was given back, for the fold ([`Tables`]).
+    done: Vec<Done>,
+    /// The chains numbered since the last batch was given back, for the fold.
+    new_chains: Vec<Box<[Node]>>,
+    /// How many chains are numbered.
+    chains: u32,
     /// The distinct sources the log names, in the order first seen (an index into this is a case's source).
     source_names: Vec<Box<str>>,
     source_index: hashbrown::HashMap<Box<str>, u32>,
     /// The document's node for each id the log names (ids repeat: one index lookup each).
-    ids: hashbrown::HashMap<Key, Option<Node>>,
+    ids: hashbrown::HashMap<Key, Option<Typed>>,
     /// What [`Replay::interned_node`] found for each number the reader gave a text.
-    id_nodes: Vec<Option<Option<Node>>>,
+    id_nodes: Vec<Option<Option<Typed>>>,
     /// What [`Replay::interned_source`] found for each number the reader gave a text.
     id_sources: Vec<Option<Option<u32>>>,
-    /// The territory chain, lead and findings of each (view, matter, territory) judged.
-    judged: hashbrown::HashMap<(usize, Node, Node), Judged>,
+    /// The chain (by number) of each (view, territory) asked, and whether a territory of
+    /// it carries findings.
+    places: hashbrown::HashMap<(usize, Node), (u32, bool)>,
+    /// The lead of each (view, matter, territory) asked, and of the territories above
+    /// them walked to find it ([`lead_memo`]).
+    leads: hashbrown::HashMap<(usize, Node, Node), Lead>,
 }
 
 /// The measures of groups keyed by a record (or none) and findings, found by the record's
@@ -744,10 +798,85 @@ impl NodeGroups {
     }
 }
 
-/// A case's territory chain (the territory and those above it), lead and findings.
-type Judged = (Rc<[Node]>, Lead, bool);
+/// A record of the whole document and its type.
+type Typed = (Node, RecordType);
 
-/// At most this many (view, matter, territory) judgements are kept.
+/// A case's territory chain as the replay hands it to the fold of the tables
+/// ([`Tables`]): one the fold was given before, by its number (the chains of the judged
+/// (view, matter, territory) triples), or the case's own.
+#[derive(Clone)]
+enum Chain {
+    Shared(u32),
+    Own(Box<[Node]>),
+}
+
+/// A case replayed to its end, as the replay hands it to the fold of the tables on the
+/// reader's thread (with the batch it gives back).
+pub(crate) struct Done {
+    outcome: Outcome,
+    chain: Chain,
+    unit: Option<Node>,
+    matter: Option<Node>,
+    /// Year × 100 + month of the report.
+    month: u32,
+    source: Option<u32>,
+    findings: bool,
+}
+
+/// The measures of every group, folded from the finished cases on the reader's thread
+/// (which has time to spare while the replay, the slower side, runs), in the order the
+/// replay finished them: the same sums as folding them in the replay.
+#[derive(Default)]
+struct Tables {
+    all: Measures,
+    with_findings: Measures,
+    without_findings: Measures,
+    territories: NodeGroups,
+    units: NodeGroups,
+    matters: NodeGroups,
+    months: Groups<u32>,
+    sources: Groups<Option<u32>>,
+    /// The chains handed so far, by number.
+    chains: Vec<Box<[Node]>>,
+}
+
+impl Tables {
+    /// Folds what a batch brings back: the new chains first, then the finished cases.
+    fn take(&mut self, chains: &mut Vec<Box<[Node]>>, done: &mut Vec<Done>) {
+        self.chains.append(chains);
+        // By reference: a finished case is some 100 bytes, not worth moving out.
+        for d in done.iter() {
+            self.fold(d);
+        }
+        done.clear();
+    }
+
+    fn fold(&mut self, d: &Done) {
+        let (o, f) = (&d.outcome, d.findings);
+        self.all.add(o);
+        if f {
+            self.with_findings.add(o);
+        } else {
+            self.without_findings.add(o);
+        }
+        let chain = match &d.chain {
+            Chain::Shared(i) => &self.chains[*i as usize],
+            Chain::Own(c) => c,
+        };
+        if chain.is_empty() {
+            self.territories.get(None, f).add(o);
+        }
+        for &t in chain.iter() {
+            self.territories.get(Some(t), f).add(o);
+        }
+        self.units.get(d.unit, f).add(o);
+        self.matters.get(d.matter, f).add(o);
+        self.months.entry((d.month, f)).or_default().add(o);
+        self.sources.entry((d.source, f)).or_default().add(o);
+    }
+}
+
+/// At most this many (view, territory) chains and (view, matter, territory) leads are kept.
 const MAX_JUDGED: usize = 1 << 18;
 
 /// At most this many distinct sources are told apart; the cases of any further ones are
@@ -781,9 +910,12 @@ fn analyse_loading<'m, E: From<Error> + Send>(
     let stop = std::sync::atomic::AtomicBool::new(false);
     let reader = Counting { inner: log, done: 0, next: 0, total, progress: options.progress.as_ref(), stop: &stop };
     // The log is read and parsed on this thread while the replay runs on another.
+    // The reader's thread also folds the finished cases into the tables, as batches come back.
+    let mut tables = Tables::default();
     let (shape, replayed) = pipe::run(
         options.utc_offset_minutes,
         |f| read::read_log(reader, name, f),
+        |batch| tables.take(&mut batch.chains, &mut batch.done),
         |next, give_back| {
             let model = match load() {
                 Ok(model) => model,
@@ -803,6 +935,9 @@ fn analyse_loading<'m, E: From<Error> + Send>(
                             last_row = row;
                         }
                         r.event(row, ev, at, ids);
+                        if ids.case != NO_ID {
+                            r.freed.push(ids.case);
+                        }
                     }
                     Handed::Bad { row, case, kind, message } => {
                         if row != last_row {
@@ -812,14 +947,18 @@ fn analyse_loading<'m, E: From<Error> + Send>(
                         r.problem(row, case, kind, message);
                     }
                 });
+                r.hand_back(&mut batch);
                 give_back(batch);
             }
-            Ok(r.into_analysis())
+            let mut last = Batch::default();
+            let analysis = r.into_analysis(&mut last);
+            give_back(last);
+            Ok(analysis)
         },
     );
     let analysis = replayed?;
     shape?;
-    Ok(analysis)
+    Ok(analysis.with_tables(tables))
 }
 
 impl<'m> Replay<'m> {
@@ -828,32 +967,46 @@ impl<'m> Replay<'m> {
             whole: model.whole(),
             views: Views::new(model, Some(&options.config)),
             options,
-            open: hashbrown::HashMap::new(),
+            open: Vec::new(),
+            open_n: 0,
+            freed: Vec::new(),
             summary: Summary { on_time_days: options.on_time_days, ..Summary::default() },
             problems: Vec::new(),
             cases: Vec::new(),
-            territories: NodeGroups::default(),
-            units: NodeGroups::default(),
-            matters: NodeGroups::default(),
-            months: Groups::new(),
-            sources: Groups::new(),
+            done: Vec::new(),
+            new_chains: Vec::new(),
+            chains: 0,
             source_names: Vec::new(),
             source_index: hashbrown::HashMap::new(),
             ids: hashbrown::HashMap::new(),
             id_nodes: Vec::new(),
             id_sources: Vec::new(),
-            judged: hashbrown::HashMap::new(),
+            places: hashbrown::HashMap::new(),
+            leads: hashbrown::HashMap::new(),
         }
     }
 
-    /// Counts the cases still open at the end of the log, and hands the tables over.
-    fn into_analysis(mut self) -> Analysis {
+    /// Hands what the batch's rows finished to the fold, with the batch.
+    fn hand_back(&mut self, batch: &mut Batch) {
+        // The slots of the batch's cases that are not open now go back to the reader.
+        let open = &self.open;
+        self.freed.retain(|&s| open.get(s as usize).is_none_or(Option::is_none));
+        std::mem::swap(&mut batch.freed, &mut self.freed);
+        std::mem::swap(&mut batch.done, &mut self.done);
+        std::mem::swap(&mut batch.chains, &mut self.new_chains);
+    }
+
+    /// Counts the cases still open at the end of the log (handed to the fold in `last`),
+    /// and hands the rest over; the fold's [`Tables`] are added by [`Analysis::with_tables`].
+    fn into_analysis(mut self, last: &mut Batch) -> Analysis {
         // Cases open at the end of the log are counted as open, in report order.
-        let mut left: Vec<(Key, Open)> = self.open.drain().collect();
-        left.sort_by_key(|(_, o)| o.reported.secs);
-        for (case, o) in left {
+        let mut left: Vec<Open> = std::mem::take(&mut self.open).into_iter().flatten().collect();
+        left.sort_by(|a, b| (a.reported.secs, a.case.as_str()).cmp(&(b.reported.secs, b.case.as_str())));
+        for o in left {
+            let case = o.case.clone();
             self.finish(case.as_str(), o, None, None);
         }
+        self.hand_back(last);
         self.summary.problems = self.problems.len() as u64;
         self.summary.views = self.views.flags.len() as u64;
         Analysis {
@@ -861,31 +1014,37 @@ impl<'m> Replay<'m> {
             problems: self.problems,
             cases: self.cases,
             model: self.whole,
-            territories: self.territories.into_groups(),
-            units: self.units.into_groups(),
-            matters: self.matters.into_groups(),
-            months: self.months,
-            sources: self.sources,
+            territories: Groups::new(),
+            units: Groups::new(),
+            matters: Groups::new(),
+            months: Groups::new(),
+            sources: Groups::new(),
             source_names: self.source_names,
         }
     }
 }
 
 impl Replay<'_> {
-    /// The record of the whole document with this id.
-    fn node(&mut self, id: &str) -> Option<Node> {
+    /// The record of the whole document with this id, and its type.
+    fn node(&mut self, id: &str) -> Option<Typed> {
         if let Some(&n) = self.ids.get(id) {
             return n;
         }
-        let n = self.whole.node(id);
+        let n = self.typed(id);
         if self.ids.len() < MAX_IDS {
             self.ids.insert(id.into(), n);
         }
         n
     }
 
+    /// The record with this id and its type (kept with the node, so that a row's ids are
+    /// checked without reading their records).
+    fn typed(&self, id: &str) -> Option<Typed> {
+        self.whole.node(id).map(|n| (n, self.whole.record(n).record_type()))
+    }
+
     /// [`Replay::node`] of a text the reader numbered `n` (see [`Ids`]).
-    fn interned_node(&mut self, n: u32, id: &str) -> Option<Node> {
+    fn interned_node(&mut self, n: u32, id: &str) -> Option<Typed> {
         if n == NO_ID {
             return self.node(id);
         }
@@ -896,7 +1055,7 @@ impl Replay<'_> {
         if let Some(found) = self.id_nodes[i] {
             return found;
         }
-        let found = self.whole.node(id);
+        let found = self.typed(id);
         self.id_nodes[i] = Some(found);
         found
     }
@@ -971,20 +1130,25 @@ impl Replay<'_> {
         let unit_hash = hash_text(ev.unit);
         // What needs the replay as a whole comes first, so that the case is looked up once.
         let unit = if code == 2 && !ev.unit.is_empty() {
-            self.interned_node(ids.unit, ev.unit).filter(|&n| self.whole.record(n).record_type() == RecordType::Unit)
+            self.interned_node(ids.unit, ev.unit).filter(|&(_, t)| t == RecordType::Unit).map(|(n, _)| n)
         } else {
             None
         };
         let source = if ev.source.is_empty() { None } else { self.interned_source(ids.source, ev.source) };
-        let Some(o) = self.open.get_mut(ev.case) else {
+        let slot = ids.case as usize;
+        if slot >= self.open.len() {
+            self.open.resize_with(slot + 1, || None);
+        }
+        let Some(o) = self.open[slot].as_mut() else {
             match code {
                 0 | 1 => return self.open_case(row, ev, at, code, unit_hash, ids, source),
                 7 => {
                     // Reopened after its close was counted: follow it to its next close.
                     let o = Open {
+                        case: ev.case.into(),
                         reported: at,
                         matter: None,
-                        chain: Rc::from([]),
+                        chain: Chain::Own(Box::from([])),
                         lead: Lead::Unknown,
                         findings: false,
                         dispatches: Vec::new(),
@@ -998,7 +1162,8 @@ impl Replay<'_> {
                         raw: None,
                     };
                     self.summary.events += 1;
-                    self.open.insert(ev.case.into(), o);
+                    self.open[slot] = Some(o);
+                    self.open_n += 1;
                     return;
                 }
                 _ => {
@@ -1086,8 +1251,9 @@ impl Replay<'_> {
             self.problem(row, ev.case, kind, message);
         }
         if code == 6 {
-            let (case, o) = self.open.remove_entry(ev.case).expect("open");
-            self.finish(case.as_str(), o, Some(at), None);
+            let o = self.open[slot].take().expect("open");
+            self.open_n -= 1;
+            self.finish(ev.case, o, Some(at), None);
         }
     }
 
@@ -1097,20 +1263,19 @@ impl Replay<'_> {
         let date = at.date();
         let lookup = |r: &mut Self, n: u32, id: &str| if id.is_empty() { None } else { r.interned_node(n, id) };
         let (m, t) = (lookup(self, ids.matter, ev.matter), lookup(self, ids.territory, ev.territory));
-        let whole = &self.whole;
         let (epoch, view) = self.views.view(date);
         let mut problems = Vec::new();
-        let mut find = |id: &str, node: Option<Node>, field: &str, rtype: RecordType| -> Option<Node> {
+        let mut find = |id: &str, node: Option<Typed>, field: &str, rtype: RecordType| -> Option<Node> {
             if id.is_empty() {
                 problems.push(("missing_field", format!("{} without a {field}", ev.event)));
                 return None;
             }
             match node {
-                Some(n) if whole.record(n).record_type() != rtype => {
+                Some((_, t)) if t != rtype => {
                     problems.push(("unknown_id", format!("{field} {id:?} is not a {field} in the model")));
                     None
                 }
-                Some(n) if view.status(n) != Status::OutOfForce => Some(n),
+                Some((n, _)) if view.status(n) != Status::OutOfForce => Some(n),
                 Some(_) => {
                     problems.push(("unknown_id", format!("{field} {id:?} is not in force at the case's date {date}")));
                     None
@@ -1123,32 +1288,41 @@ impl Replay<'_> {
         };
         let matter = find(ev.matter, m, "matter", RecordType::Matter);
         let territory = find(ev.territory, t, "territory", RecordType::Territory);
-        // A case's chain, lead and findings depend only on its view, matter and territory:
-        // judged once for each.
-        let cached = matter.zip(territory).and_then(|(m, t)| self.judged.get(&(epoch, m, t)).cloned());
-        let (chain, lead, findings) = match (cached, matter, territory) {
-            (Some(judged), _, _) => judged,
-            (None, Some(m), Some(t)) => {
-                let mut chain = Vec::new();
-                chain.extend(view.ancestors(t));
-                let chain: Rc<[Node]> = chain.into();
-                let lead = lead_of(view, m, t);
-                let findings = match self.views.flags.get(&epoch) {
-                    Some(flags) => {
-                        chain.iter().any(|n| flags.territories.contains(n))
-                            || matches!(lead, Lead::One(u) if flags.units.contains(&u))
+        // A case's chain depends only on its view and territory, its lead on the view,
+        // matter and territory (and the lead above it when none applies there): each
+        // found once.
+        let (chain, lead, findings) = match (matter, territory) {
+            (Some(m), Some(t)) => {
+                let place = self.places.get(&(epoch, t)).copied();
+                let walked: Option<Box<[Node]>> =
+                    if place.is_none() { Some(view.ancestors(t).collect()) } else { None };
+                let lead = lead_memo(&mut self.leads, view, epoch, m, t);
+                let flags = self.views.flags.get(&epoch);
+                let (chain, flagged) = match (place, walked) {
+                    (Some((i, flagged)), _) => (Chain::Shared(i), flagged),
+                    (None, chain) => {
+                        let chain = chain.unwrap_or_default();
+                        let flagged = flags.is_some_and(|f| chain.iter().any(|n| f.territories.contains(n)));
+                        if self.places.len() < MAX_JUDGED {
+                            // The fold is given the chain once, with the batch, and then its number.
+                            let i = self.chains;
+                            self.chains += 1;
+                            self.new_chains.push(chain);
+                            self.places.insert((epoch, t), (i, flagged));
+                            (Chain::Shared(i), flagged)
+                        } else {
+                            (Chain::Own(chain), flagged)
+                        }
                     }
-                    None => false,
                 };
-                if self.judged.len() < MAX_JUDGED {
-                    self.judged.insert((epoch, m, t), (chain.clone(), lead.clone(), findings));
-                }
+                let findings = flagged || matches!(lead, Lead::One(u) if flags.is_some_and(|f| f.units.contains(&u)));
                 (chain, lead, findings)
             }
-            _ => (Rc::from([]), Lead::Unknown, false),
+            _ => (Chain::Own(Box::from([])), Lead::Unknown, false),
         };
         let raw = self.options.keep_cases.then(|| Box::new((ev.matter.to_string(), ev.territory.to_string())));
         let o = Open {
+            case: ev.case.into(),
             reported: at,
             matter,
             chain,
@@ -1164,8 +1338,9 @@ impl Replay<'_> {
             source,
             raw,
         };
-        self.open.insert(ev.case.into(), o);
-        self.summary.peak_open = self.summary.peak_open.max(self.open.len() as u64);
+        self.open[ids.case as usize] = Some(o);
+        self.open_n += 1;
+        self.summary.peak_open = self.summary.peak_open.max(self.open_n as u64);
         for (kind, message) in problems {
             self.problem(row, ev.case, kind, message);
         }
@@ -1212,25 +1387,24 @@ impl Replay<'_> {
             satisfaction: if closed.is_some() { o.satisfaction } else { None },
         };
         let f = o.findings;
-        self.summary.all.add(&outcome);
-        if f {
-            self.summary.with_findings.add(&outcome);
-        } else {
-            self.summary.without_findings.add(&outcome);
-        }
-        if o.chain.is_empty() {
-            self.territories.get(None, f).add(&outcome);
-        }
-        for &t in o.chain.iter() {
-            self.territories.get(Some(t), f).add(&outcome);
-        }
         let unit = o.dispatches.last().copied();
-        self.units.get(unit, f).add(&outcome);
-        self.matters.get(o.matter, f).add(&outcome);
         let date = o.reported.date();
-        self.months.entry((date.year() * 100 + date.month().unwrap_or(1), f)).or_default().add(&outcome);
-        self.sources.entry((o.source, f)).or_default().add(&outcome);
-        if self.options.keep_cases {
+        let keep = self.options.keep_cases.then_some((
+            outcome.dispatches,
+            outcome.returns,
+            outcome.closed,
+            outcome.satisfaction,
+        ));
+        self.done.push(Done {
+            outcome,
+            chain: o.chain,
+            unit,
+            matter: o.matter,
+            month: date.year() * 100 + date.month().unwrap_or(1),
+            source: o.source,
+            findings: f,
+        });
+        if let Some((dispatches, returns, closed, satisfaction)) = keep {
             let id = |n: Node| self.whole.id(n).to_string();
             let (matter, territory) = o.raw.map(|b| *b).unwrap_or_default();
             self.cases.push(CaseRow {
@@ -1246,14 +1420,14 @@ impl Replay<'_> {
                     _ => Vec::new(),
                 },
                 unit: unit.map(id),
-                dispatches: outcome.dispatches,
-                returns: outcome.returns,
+                dispatches,
+                returns,
                 cycle,
                 dispatch_days,
                 close_days,
-                closed: outcome.closed,
+                closed,
                 on_time,
-                satisfaction: outcome.satisfaction,
+                satisfaction,
                 findings: f,
             });
         }
@@ -1316,6 +1490,19 @@ impl Measures {
 }
 
 impl Analysis {
+    /// The analysis with the measures the fold gathered.
+    fn with_tables(mut self, t: Tables) -> Self {
+        self.summary.all = t.all;
+        self.summary.with_findings = t.with_findings;
+        self.summary.without_findings = t.without_findings;
+        self.territories = t.territories.into_groups();
+        self.units = t.units.into_groups();
+        self.matters = t.matters.into_groups();
+        self.months = t.months;
+        self.sources = t.sources;
+        self
+    }
+
     /// The whole result as JSON: `{"summary", "tables": {"territory": [rows…], "unit",
     /// "matter", "month", "source", "findings", "problems", and "cases" when kept}}`, each table as
     /// [`Table::to_json_rows`] writes it. What `tiaokuai cases --format json` prints and

@@ -1,12 +1,22 @@
 //! Reading and replaying on two threads: the log's reader (CSV or JSON parsing, times,
-//! trimming) hands rows on in batches to the replay, which runs beside it on the other
-//! core. A batch owns its text, so nothing is allocated per row; batches go back to the
-//! reader to be filled again, and at most [`DEPTH`] are in flight, so memory stays within
-//! some tens of megabytes whatever the log's size.
+//! trimming, numbering the ids and the cases) hands rows on in batches to the replay,
+//! which runs beside it on the other core. A batch owns its text, so nothing is allocated
+//! per row; batches go back to the reader to be filled again, and at most [`DEPTH`] are in
+//! flight, so memory stays within some tens of megabytes whatever the log's size.
+//!
+//! The reader numbers the cases too ([`Cases`]): each case id open in the replay has a
+//! slot, so the replay keeps its open cases in a vector indexed by slot instead of hashing
+//! and comparing the case's id on every row. A slot is given back when the replay says,
+//! as it returns a batch, that the slot's case is no longer open (closed, or never
+//! opened) and no later batch names it; so the reader's table holds the open cases and
+//! those of the last few batches.
 
+use std::hash::BuildHasher;
 use std::sync::mpsc;
 
+use super::Done;
 use super::read::{Item, Row, Stamp, parse_stamp};
+use crate::Node;
 
 /// Rows (events and bad rows) per batch.
 const ROWS: usize = 4096;
@@ -19,7 +29,8 @@ const DEPTH: usize = 16;
 /// parsed on the reader's thread.
 struct Event {
     row: u64,
-    fields: [(usize, usize); 8],
+    /// Where each field's text starts and ends in the batch's text (at most 512 KiB and a row).
+    fields: [(u32, u32); 8],
     at: Result<Stamp, &'static str>,
     ids: Ids,
 }
@@ -30,6 +41,8 @@ struct Event {
 /// [`MAX_INTERNED`] texts are numbered already: the replay then looks the text up).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ids {
+    /// The case's slot ([`NO_ID`] when the row has no case id).
+    pub case: u32,
     pub matter: u32,
     pub territory: u32,
     pub unit: u32,
@@ -46,7 +59,8 @@ pub(crate) const MAX_INTERNED: usize = 1 << 20;
 /// The reader's table of texts to numbers.
 #[derive(Default)]
 struct Interner {
-    map: hashbrown::HashMap<Key, u32>,
+    table: hashbrown::HashTable<(Key, u32)>,
+    state: hashbrown::DefaultHashBuilder,
 }
 
 impl Interner {
@@ -54,15 +68,71 @@ impl Interner {
         if text.is_empty() {
             return NO_ID;
         }
-        if let Some(&i) = self.map.get(text) {
+        let hash = self.state.hash_one(text);
+        if let Some(&(_, i)) = self.table.find(hash, |(k, _)| k.bytes() == text.as_bytes()) {
             return i;
         }
-        if self.map.len() >= MAX_INTERNED {
+        if self.table.len() >= MAX_INTERNED {
             return NO_ID;
         }
-        let i = self.map.len() as u32;
-        self.map.insert(text.into(), i);
+        let i = self.table.len() as u32;
+        let state = &self.state;
+        self.table.insert_unique(hash, (Key::from(text), i), |(k, _)| state.hash_one(k.as_str()));
         i
+    }
+}
+
+/// The reader's numbering of the cases: see the [module](self) documentation.
+#[derive(Default)]
+struct Cases {
+    /// Each given case id and its slot.
+    table: hashbrown::HashTable<(Key, u32)>,
+    state: hashbrown::DefaultHashBuilder,
+    /// For each slot: its case id's hash, the batch that last named it, and whether it is given.
+    slots: Vec<(u64, u64, bool)>,
+    free: Vec<u32>,
+}
+
+impl Cases {
+    /// The slot of a case id, named in batch `seq`.
+    fn slot(&mut self, case: &str, seq: u64) -> u32 {
+        if case.is_empty() {
+            return NO_ID;
+        }
+        let hash = self.state.hash_one(case);
+        let s = match self.table.find(hash, |(k, _)| k.bytes() == case.as_bytes()) {
+            Some(&(_, s)) => s,
+            None => {
+                let s = match self.free.pop() {
+                    Some(s) => s,
+                    None => {
+                        self.slots.push((0, 0, false));
+                        (self.slots.len() - 1) as u32
+                    }
+                };
+                self.slots[s as usize] = (hash, seq, true);
+                let state = &self.state;
+                self.table.insert_unique(hash, (Key::from(case), s), |(k, _)| state.hash_one(k.as_str()));
+                s
+            }
+        };
+        self.slots[s as usize].1 = seq;
+        s
+    }
+
+    /// The replay has batch `seq` back with these slots' cases not open after it: a slot
+    /// no later batch names is free again.
+    fn release(&mut self, seq: u64, freed: &[u32]) {
+        for &s in freed {
+            let slot = &mut self.slots[s as usize];
+            if slot.1 == seq && slot.2 {
+                slot.2 = false;
+                if let Ok(entry) = self.table.find_entry(slot.0, |&(_, x)| x == s) {
+                    entry.remove();
+                }
+                self.free.push(s);
+            }
+        }
     }
 }
 
@@ -76,6 +146,14 @@ enum Slot {
 pub(crate) struct Batch {
     text: String,
     slots: Vec<Slot>,
+    /// The batch's number, from 0 in the order the reader sent them.
+    seq: u64,
+    /// Set by the replay: the case slots of this batch whose case is not open after it.
+    pub freed: Vec<u32>,
+    /// Set by the replay: the cases it finished, for the fold on the reader's thread.
+    pub done: Vec<Done>,
+    /// Set by the replay: the territory chains it numbered, for the fold.
+    pub chains: Vec<Box<[Node]>>,
 }
 
 /// A row handed to the replay: an event (with its time already parsed) or a bad row.
@@ -85,18 +163,28 @@ pub(crate) enum Handed<'a> {
 }
 
 impl Batch {
-    fn push(&mut self, item: Item<'_>, utc_offset_minutes: i32, interner: &mut Interner) {
+    fn push(&mut self, item: Item<'_>, utc_offset_minutes: i32, interner: &mut Interner, cases: &mut Cases) {
         match item {
             Item::Event(row, r) => {
                 let mut fields = [(0, 0); 8];
                 let parts = [r.case, r.at, r.event, r.matter, r.territory, r.unit, r.source, r.satisfaction];
+                let len: usize = parts.iter().map(|p| p.len()).sum();
+                if self.text.len() + len > u32::MAX as usize {
+                    // The batch's text is numbered in 32 bits: such a row is no log's.
+                    let message = format!("the row's fields are {len} bytes long");
+                    let case = if r.case.len() <= 64 { r.case.to_string() } else { String::new() };
+                    self.slots.push(Slot::Bad { row, case, kind: "malformed", message });
+                    return;
+                }
+                self.text.reserve(len);
                 for (slot, text) in fields.iter_mut().zip(parts) {
                     let start = self.text.len();
                     self.text.push_str(text);
-                    *slot = (start, self.text.len());
+                    *slot = (start as u32, self.text.len() as u32);
                 }
                 let at = parse_stamp(r.at, utc_offset_minutes);
                 let ids = Ids {
+                    case: cases.slot(r.case, self.seq),
                     matter: interner.id(r.matter),
                     territory: interner.id(r.territory),
                     unit: interner.id(r.unit),
@@ -119,7 +207,7 @@ impl Batch {
         for slot in &mut self.slots {
             match slot {
                 Slot::Event(e) => {
-                    let g = |i: usize| &text[e.fields[i].0..e.fields[i].1];
+                    let g = |i: usize| &text[e.fields[i].0 as usize..e.fields[i].1 as usize];
                     let row = Row {
                         case: g(0),
                         at: g(1),
@@ -143,10 +231,13 @@ impl Batch {
 }
 
 /// Runs `read` (which calls its argument for every row) on this thread and `replay` (which
-/// takes the batches from its receiver) on another, and returns both results.
+/// takes the batches from its receiver) on another, and returns both results. `back` is
+/// called on this thread with every batch the replay gives back, in order, the last ones
+/// once the log is read (until the replay ends).
 pub(crate) fn run<E, T: Send>(
     utc_offset_minutes: i32,
     read: impl FnOnce(&mut dyn FnMut(Item<'_>)) -> E,
+    mut back: impl FnMut(&mut Batch),
     replay: impl FnOnce(&mut dyn FnMut() -> Option<Batch>, &dyn Fn(Batch)) -> T + Send,
 ) -> (E, T) {
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(DEPTH);
@@ -161,14 +252,24 @@ pub(crate) fn run<E, T: Send>(
         });
         let mut batch = Batch::default();
         let mut interner = Interner::default();
+        let mut cases = Cases::default();
+        let mut spare = Vec::new();
         let mut stopped = false;
         let read_result = read(&mut |item| {
             if stopped {
                 return;
             }
-            batch.push(item, utc_offset_minutes, &mut interner);
+            batch.push(item, utc_offset_minutes, &mut interner, &mut cases);
             if batch.full() {
-                let fresh = empty_rx.try_recv().unwrap_or_default();
+                // Every batch back from the replay frees its closed cases' slots.
+                while let Ok(mut b) = empty_rx.try_recv() {
+                    cases.release(b.seq, &b.freed);
+                    b.freed.clear();
+                    back(&mut b);
+                    spare.push(b);
+                }
+                let mut fresh = spare.pop().unwrap_or_default();
+                fresh.seq = batch.seq + 1;
                 // The replay only stops early by panicking; its panic is raised below.
                 stopped = full_tx.send(std::mem::replace(&mut batch, fresh)).is_err();
             }
@@ -177,6 +278,10 @@ pub(crate) fn run<E, T: Send>(
             let _ = full_tx.send(batch);
         }
         drop(full_tx);
+        // The replay's last batches, until it ends (and drops its sender).
+        for mut b in empty_rx.iter() {
+            back(&mut b);
+        }
         let replayed = match handle.join() {
             Ok(t) => t,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -195,6 +300,14 @@ pub(crate) enum Key {
 }
 
 impl Key {
+    /// The id's bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            Key::Short { len, bytes } => &bytes[..usize::from(*len)],
+            Key::Long(s) => s.as_bytes(),
+        }
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         match self {
             // The bytes were copied from a str, whole.
@@ -239,6 +352,31 @@ impl Eq for Key {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_slots_are_given_back_only_after_the_last_batch_naming_them() {
+        let mut c = Cases::default();
+        let long = "a-case-id-of-more-than-twenty-two-bytes";
+        let (a, b) = (c.slot("A", 0), c.slot(long, 0));
+        assert_ne!(a, b);
+        assert_eq!(c.slot("", 0), NO_ID);
+        assert_eq!(c.slot("A", 1), a, "the same id keeps its slot while given");
+        // Batch 0 comes back with both not open, but batch 1 names A again: only B's
+        // slot is free (given twice: once).
+        c.release(0, &[a, b, b]);
+        assert_eq!(c.free, vec![b]);
+        assert_eq!(c.slot("A", 2), a);
+        // A new id takes the free slot; B named again gets another.
+        let n = c.slot("N", 2);
+        assert_eq!(n, b);
+        let b2 = c.slot(long, 2);
+        assert!(b2 != a && b2 != n);
+        c.release(1, &[a]);
+        assert!(c.free.is_empty(), "batch 2 named A after batch 1");
+        c.release(2, &[a, n, b2]);
+        assert_eq!(c.free.len(), 3);
+        assert_eq!(c.table.len(), 0);
+    }
 
     #[test]
     fn keys_hold_short_and_long_ids_alike() {
