@@ -851,18 +851,7 @@ impl Model {
         let first_added = new_index;
         let mut added_links: Vec<Option<LinkId>> = Vec::new();
         for (i, spec) in change.add.links.iter().enumerate() {
-            let fields = LinkFields {
-                kind: spec.kind.clone(),
-                primary: spec.primary,
-                power: spec.power,
-                role: spec.role,
-                scope: spec.scope.as_deref(),
-                members: spec.members,
-                event: spec.event.clone(),
-                holding: spec.holding.clone(),
-                attrs: spec.attrs.clone(),
-                validity: spec.validity,
-            };
+            let fields = LinkFields::of(spec);
             match b.prepare_link(first_added + i, &spec.from, &spec.to, fields) {
                 Ok(l) => added_links.push(Some(b.add_prepared(l))),
                 Err(e) => {
@@ -1191,18 +1180,7 @@ impl Model {
         }
         let mut links = Vec::with_capacity(a.links.len());
         for (i, spec) in a.links.iter().enumerate() {
-            let f = LinkFields {
-                kind: spec.kind.clone(),
-                primary: spec.primary,
-                power: spec.power,
-                role: spec.role,
-                scope: spec.scope.as_deref(),
-                members: spec.members,
-                event: spec.event.clone(),
-                holding: spec.holding.clone(),
-                attrs: spec.attrs.clone(),
-                validity: spec.validity,
-            };
+            let f = LinkFields::of(spec);
             let Prepared(link, holding) =
                 crate::model::builder::prepare_link_with(&look, m.link_count() + i, &spec.from, &spec.to, f).ok()?;
             links.push((link, holding));

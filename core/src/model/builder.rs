@@ -367,6 +367,24 @@ pub(crate) struct LinkFields<'a> {
     pub validity: Validity,
 }
 
+impl<'a> LinkFields<'a> {
+    /// The fields of a link spec (cloned; the scope borrowed).
+    pub(crate) fn of(spec: &'a LinkSpec) -> LinkFields<'a> {
+        LinkFields {
+            kind: spec.kind.clone(),
+            primary: spec.primary,
+            power: spec.power,
+            role: spec.role,
+            scope: spec.scope.as_deref(),
+            members: spec.members,
+            event: spec.event.clone(),
+            holding: spec.holding.clone(),
+            attrs: spec.attrs.clone(),
+            validity: spec.validity,
+        }
+    }
+}
+
 /// A link checked by [`ModelBuilder::prepare_link`], ready to add: the link and, for
 /// `holds`, its post.
 pub(crate) struct Prepared(pub Link, pub Option<Holding>);
