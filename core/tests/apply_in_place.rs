@@ -11,19 +11,8 @@ use tiaokuai::{
 };
 
 /// A small deterministic generator (xorshift64*), so a failing case can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+mod common;
+use common::Rng;
 
 /// One random change (most of the kinds the in-place path covers, some it leaves to the
 /// rebuild, and some that do not apply).

@@ -12,20 +12,7 @@ use serde_json::{Value, json};
 use tiaokuai::whatif::{Change, WhatIf, whatif, whatif_full};
 use tiaokuai::{Config, Model};
 
-/// A small deterministic generator (xorshift64*), so a failing case can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use common::Rng;
 
 fn arr<'a>(doc: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
     if doc.get(key).is_none() {

@@ -60,3 +60,21 @@ pub fn sample_without_people_or_meetings() -> tiaokuai::Model {
     doc_map["links"].as_array_mut().unwrap().retain(|l| l["kind"] != "holds");
     tiaokuai::Model::from_json(&doc.to_string()).unwrap()
 }
+
+/// A small deterministic generator (xorshift64*), so a failing random case can be replayed
+/// from its seed (the what-if and apply-in-place differential tests).
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// A number below `n` (0 for `n` = 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
