@@ -106,6 +106,46 @@ impl AddAssign for Counts {
     }
 }
 
+/// Applies `$op` to every field of [`Counts`], in declaration order.
+macro_rules! each_count {
+    ($op:ident) => {
+        $op!(
+            units,
+            units_with_own_org,
+            units_in_joint_branch,
+            units_covered,
+            units_with_members,
+            units_with_members_covered,
+            in_system_units,
+            in_system_covered,
+            out_of_system_units,
+            out_of_system_covered,
+            out_of_system_work_covered,
+            party_orgs_to_register,
+            party_orgs_registered,
+            agencies,
+            agencies_with_assessment,
+            agencies_with_consent,
+            agencies_with_required_powers,
+            matters,
+            matters_single_lead
+        )
+    };
+}
+
+impl Counts {
+    /// These counts with `from` taken away and `to` added, field by field; `None` when a
+    /// field would go below zero (`from` was not part of these counts).
+    pub(crate) fn moved(&self, from: &Counts, to: &Counts) -> Option<Counts> {
+        macro_rules! fields {
+            ($($f:ident),*) => {
+                Counts { $($f: self.$f.checked_sub(from.$f)?.checked_add(to.$f)?),* }
+            };
+        }
+        Some(each_count!(fields))
+    }
+}
+
 fn ratio(n: u64, d: u64) -> Option<f64> {
     (d > 0).then(|| n as f64 / d as f64)
 }
@@ -187,6 +227,14 @@ impl Area {
         self.townships += townships;
         self.rates = self.counts.rates();
     }
+
+    /// The area's counts with `from` taken away and `to` added ([`Counts::moved`]), its rates
+    /// recomputed from them; `None` (and the area unchanged) when a count would go below zero.
+    pub(crate) fn shift(&mut self, from: &Counts, to: &Counts) -> Option<()> {
+        self.counts = self.counts.moved(from, to)?;
+        self.rates = self.counts.rates();
+        Some(())
+    }
 }
 
 /// The metrics of a model; see the [module documentation](self).
@@ -216,16 +264,43 @@ pub(crate) struct Tally {
     pub rows: Vec<Counts>,
     /// Units located in no street/town, left out of every area.
     pub unplaced: u64,
+    /// When set, only these subjects are counted (the what-if's part, [`Only`]).
+    pub only: Option<Only>,
+}
+
+/// The subjects a [`Tally`] counts when it counts only some: the units, Party organisations
+/// and stationed agencies among `subjects` (by node index), and the (matter, street/town)
+/// pairs among `pairs`. The what-if counts the reach of an edit in a part of each model
+/// this way, and moves the whole model's metrics by the difference (`crate::whatif`).
+#[derive(Debug, Default)]
+pub(crate) struct Only {
+    pub subjects: std::collections::HashSet<u32>,
+    pub pairs: std::collections::HashSet<(u32, u32)>,
 }
 
 impl Tally {
     pub fn new(n: usize) -> Tally {
-        Tally { rows: vec![Counts::default(); n], unplaced: 0 }
+        Tally { rows: vec![Counts::default(); n], unplaced: 0, only: None }
     }
 
-    /// Counts a unit (not a Party organisation, not a joint meeting) where it is located:
+    /// True when `subject` (a unit, Party organisation or stationed agency) is counted.
+    #[inline]
+    pub fn counts(&self, subject: Node) -> bool {
+        self.only.as_ref().is_none_or(|o| o.subjects.contains(&subject.raw()))
+    }
+
+    /// True when the (matter, street/town) pair is counted.
+    #[inline]
+    pub fn counts_pair(&self, matter: Node, township: Node) -> bool {
+        self.only.as_ref().is_none_or(|o| o.pairs.contains(&(matter.raw(), township.raw())))
+    }
+
+    /// Counts unit `u` (not a Party organisation, not a joint meeting) where it is located:
     /// its sector, its members (`with_members`) and its [`cover`] flags.
-    pub fn unit(&mut self, row: Option<usize>, sector: Option<&Sector>, with_members: bool, flags: u8) {
+    pub fn unit(&mut self, u: Node, row: Option<usize>, sector: Option<&Sector>, with_members: bool, flags: u8) {
+        if !self.counts(u) {
+            return;
+        }
         let Some(row) = row else {
             self.unplaced += 1;
             return;
@@ -303,12 +378,7 @@ impl Metrics {
                 }
                 prev = Some((slot, i));
             }
-            let group = match terr.kind {
-                TerritoryKind::Street => 0,
-                TerritoryKind::Town | TerritoryKind::Township => 1,
-                _ => 2,
-            };
-            comparison[group].add(counts, 1);
+            comparison[group(&terr.kind)].add(counts, 1);
             townships.push(area);
         }
         let [districts, cities, provinces, countries] = levels.map(|(mut areas, index)| {
@@ -352,13 +422,22 @@ impl Metrics {
 }
 
 /// The roll-up slot of a territory kind: district, city, province, country.
-fn roll_up_slot(kind: &TerritoryKind) -> Option<usize> {
+pub(crate) fn roll_up_slot(kind: &TerritoryKind) -> Option<usize> {
     match kind {
         TerritoryKind::District => Some(0),
         TerritoryKind::City => Some(1),
         TerritoryKind::Province => Some(2),
         TerritoryKind::Country => Some(3),
         _ => None,
+    }
+}
+
+/// The urban/rural comparison group of a street/town's kind: 0 urban, 1 rural, 2 other.
+pub(crate) fn group(kind: &TerritoryKind) -> usize {
+    match kind {
+        TerritoryKind::Street => 0,
+        TerritoryKind::Town | TerritoryKind::Township => 1,
+        _ => 2,
     }
 }
 

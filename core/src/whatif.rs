@@ -374,18 +374,122 @@ fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, optio
         Ok(plan) => plan,
         Err(reason) => return full(before, after, changes, config, options, Some(reason)),
     };
-    let mut fb = part(before, &plan.before_part, &plan, config);
-    let mut fa = part(after, &plan.after_part, &plan, config);
+    let (mut fb, cb) = part(before, &plan.before_part, &plan, config, options.metrics);
+    let (mut fa, ca) = part(after, &plan.after_part, &plan, config, options.metrics);
     whole_families(before, after, &plan, config, &mut fb, &mut fa);
     let records = plan.before_part.len() + plan.after_part.len();
     let subjects = plan.reach.len() + plan.pairs.len();
     let mut w = compare(before, after, fb, fa, changes);
     w.examined = Examined { incremental: true, reason: None, subjects, records };
     if options.metrics {
-        w.metrics_before = Some(before.metrics(config));
-        w.metrics_after = Some(after.metrics(config));
+        let mb = memoised_metrics(before, config);
+        let moved = if plan.metrics_local { moved_metrics(after, &mb, &cb, &ca) } else { None };
+        let ma = moved.unwrap_or_else(|| after.metrics(config));
+        // The model after the edit keeps its metrics too: the next what-if from it reuses them.
+        if after.metrics_memo.get().is_none() {
+            let _ = after.metrics_memo.set(std::sync::Arc::new((config.clone(), ma.clone())));
+        }
+        w.metrics_before = Some(mb.as_ref().clone());
+        w.metrics_after = Some(ma);
     }
     w
+}
+
+/// The metrics of `model` under `config`, computed once per model and view and kept with it
+/// ([`Model`]'s memo, dropped when the model is changed in place): a server answering
+/// what-ifs on the model it serves pays for one whole pass, at the first. Another config
+/// than the memo's is computed each time.
+fn memoised_metrics(model: &Model, config: &Config) -> std::sync::Arc<Metrics> {
+    if let Some(m) = model.metrics_memo.get().filter(|m| &m.0 == config) {
+        return std::sync::Arc::new(m.1.clone());
+    }
+    let m = model.metrics(config);
+    if model.metrics_memo.get().is_none() {
+        let _ = model.metrics_memo.set(std::sync::Arc::new((config.clone(), m.clone())));
+    }
+    std::sync::Arc::new(m)
+}
+
+/// The metrics' counts of the reach in one part: per street/town id, and the units placed
+/// nowhere (what the reach's units, Party organisations, stationed agencies and (matter,
+/// street/town) pairs add to the metrics of their model).
+#[derive(Debug, Default)]
+struct Counted {
+    rows: HashMap<String, crate::metrics::Counts>,
+    unplaced: u64,
+}
+
+/// The metrics after the edit: those before with the reach's counts before taken away and
+/// its counts after added, in its streets/towns, their roll-ups (every district, city,
+/// province and country that sums them) and the urban/rural groups, the rates recomputed
+/// from the counts. The subjects outside the reach count the same in both models (what the
+/// plan re-examines is every subject whose findings, and so whose counts, an edit can
+/// change), and the streets/towns and roll-ups are the same areas (an edit changing the
+/// territory tree at street/town level or above is `broad`, or not `metrics_local`).
+/// `None` when something does not add up (a street/town the metrics do not have, a count
+/// below zero): the caller then computes the whole metrics.
+fn moved_metrics(after: &Model, before: &Metrics, cb: &Counted, ca: &Counted) -> Option<Metrics> {
+    use crate::metrics::{Counts, group, roll_up_slot};
+    let mut out = before.clone();
+    out.unplaced_units = out.unplaced_units.checked_sub(cb.unplaced)?.checked_add(ca.unplaced)?;
+    // Per level (0 the streets/towns, 1–4 district, city, province, country) the areas moved,
+    // by id, with the reach's counts (before, after) summed into them.
+    let mut moves: [HashMap<String, (Counts, Counts)>; 5] = Default::default();
+    let mut groups = [(Counts::default(), Counts::default()); 3];
+    let mut ids: Vec<&String> = cb.rows.keys().chain(ca.rows.keys()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let (b, a) = (cb.rows.get(id).copied().unwrap_or_default(), ca.rows.get(id).copied().unwrap_or_default());
+        if a == b {
+            continue;
+        }
+        let t = after.node(id)?;
+        let kind = &after.territory(t)?.kind;
+        let mut into = |level: usize, id: &str| {
+            let e = moves[level].entry(id.to_string()).or_default();
+            e.0 += b;
+            e.1 += a;
+        };
+        into(0, id);
+        // The nearest ancestor of each roll-up level (what `Metrics::finish` sums into).
+        let mut found = [false; 4];
+        let mut cur = t;
+        while let Some(p) = after.parent(cur) {
+            if let Some(slot) = after.territory(p).and_then(|x| roll_up_slot(&x.kind))
+                && !found[slot]
+            {
+                found[slot] = true;
+                into(slot + 1, after.id(p));
+            }
+            if found.iter().all(|&f| f) {
+                break;
+            }
+            cur = p;
+        }
+        let g = &mut groups[group(kind)];
+        g.0 += b;
+        g.1 += a;
+    }
+    let levels = [&mut out.townships, &mut out.districts, &mut out.cities, &mut out.provinces, &mut out.countries];
+    for (areas, moved) in levels.into_iter().zip(&moves) {
+        let mut done = 0;
+        for area in areas.iter_mut() {
+            if let Some((b, a)) = moved.get(&area.id) {
+                area.shift(b, a)?;
+                done += 1;
+            }
+        }
+        if done != moved.len() {
+            return None;
+        }
+    }
+    for (area, (b, a)) in out.comparison.iter_mut().zip(&groups) {
+        if b != a {
+            area.shift(b, a)?;
+        }
+    }
+    Some(out)
 }
 
 /// The what-if by two full audits (the reference [`whatif`] is checked against).
@@ -531,6 +635,11 @@ struct Plan {
     pairs: HashSet<Pair>,
     before_part: Vec<Node>,
     after_part: Vec<Node>,
+    /// True when the metrics after the edit are those before moved by the reach's counts
+    /// ([`moved_metrics`]): false when a territory that moved (parent, kind, dates or
+    /// standing) has a street/town or a roll-up area at or below it, which changes what
+    /// sums into what.
+    metrics_local: bool,
 }
 
 /// Why the edit needs two full audits, if it does: it changes a matter itself (new or
@@ -961,6 +1070,7 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
     let mut s004: HashSet<String> = HashSet::new();
     let mut pairs: HashSet<Pair> = HashSet::new();
     let limit = |m: &Model| (m.len() / 8).max(64);
+    let mut metrics_local = true;
     for (model, other) in [(before, after), (after, before)] {
         // A territory touched only as a link's `scope` (or not changed at all) is no seed: a
         // scope is read by the matter rules alone, through the unit's changed link.
@@ -1018,6 +1128,9 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
                 || leaders(model, u) != leaders(other, o)
                 || held(model, u) != held(other, o)
         };
+        if seeds.iter().any(|&s| moved(s) && area_at_or_below(model, s)) {
+            metrics_local = false;
+        }
         let mut r = Reach::default();
         let ring = |t: Node| ring_of(model, other, t);
         r.grow(model, &seeds, &moved, &chained, &ring);
@@ -1033,7 +1146,24 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
     s004.retain(|id| !reach.contains(id));
     let before_part = context(before, &reach, &s004, &pairs);
     let after_part = context(after, &reach, &s004, &pairs);
-    Ok(Plan { reach, s004, pairs, before_part, after_part })
+    Ok(Plan { reach, s004, pairs, before_part, after_part, metrics_local })
+}
+
+/// True when territory `t` or a territory below it is a street/town or above (an area of
+/// the metrics, or a roll-up of them).
+fn area_at_or_below(model: &Model, t: Node) -> bool {
+    let mut stack = vec![t];
+    let mut seen: HashSet<u32> = HashSet::new();
+    while let Some(c) = stack.pop() {
+        if !seen.insert(c.raw()) {
+            continue;
+        }
+        if model.territory(c).and_then(|x| x.kind.level()).is_some_and(|l| l <= Level::Street) {
+            return true;
+        }
+        stack.extend(model.all_children(c));
+    }
+    false
 }
 
 /// The part of a model the rules read about the reach (see the [module documentation](self)).
@@ -1292,12 +1422,24 @@ fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>, pairs
 /// those of the plan's (matter, street/town) pairs),
 /// with the link positions in their evidence and messages those of `model`, in the
 /// order of `model`'s report.
-fn part(model: &Model, nodes: &[Node], plan: &Plan, config: &Config) -> Vec<Finding> {
+fn part(model: &Model, nodes: &[Node], plan: &Plan, config: &Config, metrics: bool) -> (Vec<Finding>, Counted) {
     let (reach, s004) = (&plan.reach, &plan.s004);
     let (sub, links) = model.induced(nodes);
-    let report = sub.audit(config);
+    // The metrics' counts of the reach's subjects and pairs in the part (none without metrics).
+    let mut only = crate::metrics::Only::default();
+    if metrics && plan.metrics_local {
+        only.subjects = reach.iter().filter_map(|id| sub.node(id)).map(|n| n.raw()).collect();
+        only.pairs = plan.pairs.iter().filter_map(|(m, t)| Some((sub.node(m)?.raw(), sub.node(t)?.raw()))).collect();
+    }
+    let (findings, rows, unplaced) = crate::audit::audit_counting(&sub, config, only);
+    let mut counted = Counted { rows: HashMap::new(), unplaced };
+    for (t, c) in rows {
+        if c != crate::metrics::Counts::default() {
+            counted.rows.insert(sub.id(t).to_string(), c);
+        }
+    }
     let mut out: Vec<((usize, usize, usize), Finding)> = Vec::new();
-    for mut f in report.findings {
+    for mut f in findings {
         // The P and M rules read the whole model (`whole_families`): a part's are not kept.
         let kept = if f.rule.starts_with('P') || f.rule.starts_with('M') {
             false
@@ -1326,7 +1468,7 @@ fn part(model: &Model, nodes: &[Node], plan: &Plan, config: &Config) -> Vec<Find
         out.push((report_key(model, &f), f));
     }
     out.sort_by_key(|(k, _)| *k);
-    out.into_iter().map(|(_, f)| f).collect()
+    (out.into_iter().map(|(_, f)| f).collect(), counted)
 }
 
 /// Where a finding of `model`'s audit comes in the report: its rule's place in the catalogue,

@@ -1238,6 +1238,23 @@ pub(crate) fn metrics_only(model: &Model, config: &Config) -> Metrics {
     run(&ctx, &mut Sink::silent())
 }
 
+/// The findings of an audit on one thread (those of [`audit`]) and the metrics' counts of the
+/// subjects of `only` alone: per street/town (as its node, with its counts) and the units
+/// placed nowhere. The what-if audits a part of each model this way ([`crate::whatif`]).
+pub(crate) fn audit_counting(
+    model: &Model,
+    config: &Config,
+    only: crate::metrics::Only,
+) -> (Vec<Finding>, Vec<(Node, crate::metrics::Counts)>, u64) {
+    let ctx = Context::new(model, config);
+    let mut sink = Sink::new(config);
+    let mut tally = Tally::new(ctx.townships.len());
+    tally.only = Some(only);
+    run_families(&ctx, &mut sink, &mut tally, true);
+    let rows = ctx.townships.iter().copied().zip(tally.rows.iter().copied()).collect();
+    (sink.into_findings(&ctx, 1), rows, tally.unplaced)
+}
+
 /// The findings of the P and M rules alone, in report order (none for a model without people
 /// and meetings): the what-if runs these two families on whole models, since P001 reads which
 /// unit kinds are staffed anywhere and M001 the first year with a meeting anywhere, and
@@ -1387,18 +1404,23 @@ fn run_parallel(ctx: &Context, sink: &mut Sink, time_rules: bool, threads: usize
 /// any they find nothing, so an undated model does not pay for their pass), then the metrics.
 fn run_rules(ctx: &Context, sink: &mut Sink, time_rules: bool) -> Metrics {
     let mut tally = Tally::new(ctx.townships.len());
+    run_families(ctx, sink, &mut tally, time_rules);
+    Metrics::finish(ctx, tally)
+}
+
+/// [`run_rules`] into a given tally, without building the metrics.
+fn run_families(ctx: &Context, sink: &mut Sink, tally: &mut Tally, time_rules: bool) {
     rules::structure::run(ctx, sink);
-    rules::coverage::run(ctx, sink, &mut tally);
-    rules::registration::run(ctx, sink, &mut tally);
-    rules::matters::run(ctx, sink, &mut tally);
-    rules::balance::run(ctx, sink, &mut tally);
+    rules::coverage::run(ctx, sink, tally);
+    rules::registration::run(ctx, sink, tally);
+    rules::matters::run(ctx, sink, tally);
+    rules::balance::run(ctx, sink, tally);
     rules::lists::run(ctx, sink);
     if time_rules && ctx.model.is_dated() {
         rules::time::run(ctx, sink);
     }
     rules::meetings::run(ctx, sink);
     rules::people::run(ctx, sink);
-    Metrics::finish(ctx, tally)
 }
 
 impl Model {

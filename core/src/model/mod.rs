@@ -155,6 +155,9 @@ pub struct Model {
     view: View,
     /// Lookup tables for the accountability queries, built on first use (ignored by `PartialEq`).
     pub(crate) query_index: std::sync::OnceLock<crate::query::QueryIndex>,
+    /// The metrics of the view under one audit config, kept by the first what-if that needs
+    /// them ([`crate::whatif`]; ignored by `PartialEq`, dropped by every change in place).
+    pub(crate) metrics_memo: std::sync::OnceLock<std::sync::Arc<(crate::audit::Config, crate::metrics::Metrics)>>,
 }
 
 /// The document a model holds, whatever date it is read at.
@@ -510,8 +513,12 @@ impl Model {
             meetings,
             single: std::sync::OnceLock::new(),
         };
-        let mut model =
-            Model { data: std::sync::Arc::new(data), view: View::default(), query_index: std::sync::OnceLock::new() };
+        let mut model = Model {
+            data: std::sync::Arc::new(data),
+            view: View::default(),
+            query_index: std::sync::OnceLock::new(),
+            metrics_memo: std::sync::OnceLock::new(),
+        };
         model.view = model.view_at(as_of);
         model
     }
@@ -528,6 +535,7 @@ impl Model {
             data: self.data.clone(),
             view: View { date, masks, levels: Default::default() },
             query_index: std::sync::OnceLock::new(),
+            metrics_memo: std::sync::OnceLock::new(),
         };
         let levels = if view.view.masks.is_some() { view.levels_at() } else { view.compute_levels() };
         view.view.levels = std::sync::Arc::new(levels);
@@ -552,8 +560,12 @@ impl Model {
                 .filter(|(_, l)| !l.validity.is_empty())
                 .map(|(i, l)| (i as u32, Span::new(l.validity)))
                 .collect();
-            let whole =
-                Model { data: self.data.clone(), view: View::default(), query_index: std::sync::OnceLock::new() };
+            let whole = Model {
+                data: self.data.clone(),
+                view: View::default(),
+                query_index: std::sync::OnceLock::new(),
+                metrics_memo: std::sync::OnceLock::new(),
+            };
             let levels = whole.compute_levels();
             let mut dated_territory = Bits::new(g.node_count());
             for &(i, slot, _) in &nodes {
@@ -678,7 +690,12 @@ impl Model {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn at(&self, date: Date) -> Model {
-        Model { data: self.data.clone(), view: self.view_at(Some(date)), query_index: std::sync::OnceLock::new() }
+        Model {
+            data: self.data.clone(),
+            view: self.view_at(Some(date)),
+            query_index: std::sync::OnceLock::new(),
+            metrics_memo: std::sync::OnceLock::new(),
+        }
     }
 
     /// The document's meetings (see [`Model::meetings`]).
@@ -689,7 +706,12 @@ impl Model {
     /// The model with every record and link counting, whatever their dates (the
     /// reading of a document without `meta.as_of`).
     pub fn whole(&self) -> Model {
-        Model { data: self.data.clone(), view: self.view_at(None), query_index: std::sync::OnceLock::new() }
+        Model {
+            data: self.data.clone(),
+            view: self.view_at(None),
+            query_index: std::sync::OnceLock::new(),
+            metrics_memo: std::sync::OnceLock::new(),
+        }
     }
 
     /// The date the model is read at: the one given to [`Model::at`], else the

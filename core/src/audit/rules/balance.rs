@@ -99,11 +99,13 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
         let linked = !power_links.is_empty()
             || model.all_links_from(a).any(|(_, l)| in_block(ctx, l.to, t))
             || model.all_links_to(a).any(|(_, l)| in_block(ctx, l.from, t));
-        let counts = &mut tally.rows[row];
-        counts.agencies += 1;
-        counts.agencies_with_assessment += u64::from(mask & bit(Power::Assessment) != 0);
-        counts.agencies_with_consent += u64::from(mask & bit(Power::Consent) != 0);
-        counts.agencies_with_required_powers += u64::from(mask & required_mask == required_mask);
+        if tally.counts(a) {
+            let counts = &mut tally.rows[row];
+            counts.agencies += 1;
+            counts.agencies_with_assessment += u64::from(mask & bit(Power::Assessment) != 0);
+            counts.agencies_with_consent += u64::from(mask & bit(Power::Consent) != 0);
+            counts.agencies_with_required_powers += u64::from(mask & required_mask == required_mask);
+        }
 
         let place = || format!("{} {}", model.record(t).kind_str(), label(model, t));
         if !linked && sink.on(id::B002) {

@@ -35,7 +35,7 @@ fn units(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
         let members = ctx.members(u).unwrap_or(0);
         if ctx.kind(u) != Some(&UnitKind::JointMeeting) {
             let row = ctx.located_in(u).and_then(|l| ctx.territory_row(l));
-            tally.unit(row, ctx.sector(u), members > 0, flags);
+            tally.unit(u, row, ctx.sector(u), members > 0, flags);
         }
         let r1 = c001 && members >= min && flags & cover::OWN == 0;
         let r2 = c002 && (1..min).contains(&members) && flags & (cover::OWN | cover::JOINT) == 0;

@@ -23,7 +23,11 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     // (matter, territory where its leads apply) → the street/town whose A002 finding names them all.
     let mut named: std::collections::HashMap<(Node, Node), Node> = std::collections::HashMap::new();
     for (row, &t) in ctx.townships.iter().enumerate() {
-        tally.rows[row].matters += matters.len() as u64;
+        if tally.only.is_none() {
+            tally.rows[row].matters += matters.len() as u64;
+        } else {
+            tally.rows[row].matters += matters.iter().filter(|&&m| tally.counts_pair(m, t)).count() as u64;
+        }
         if matters.is_empty() {
             continue;
         }
@@ -51,7 +55,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
         for &m in &matters {
             let (resolved_at, leads) = resolver.resolve(model, m, t);
             let leads: &[LinkId] = &leads;
-            if leads.len() == 1 {
+            if leads.len() == 1 && tally.counts_pair(m, t) {
                 tally.rows[row].matters_single_lead += 1;
             }
             if leads.is_empty() && sink.on(id::A001) {

@@ -199,9 +199,13 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             continue;
         }
         let Some(row) = check(ctx, p, &mut here, &mut marks, &mut failing) else { continue };
-        tally.rows[row].party_orgs_to_register += 1;
+        let counted = tally.counts(p);
+        if counted {
+            tally.rows[row].party_orgs_to_register += 1;
+        }
         match failing.first() {
-            None => tally.rows[row].party_orgs_registered += 1,
+            None if counted => tally.rows[row].party_orgs_registered += 1,
+            None => {}
             Some(&(_, _, township)) => sink.note(id::D001, p, Some(township)),
         }
     }
