@@ -59,6 +59,16 @@
 //! leads applying above its street/town may name them all where the full report refers
 //! to an earlier street/town's finding.
 //!
+//! # The metrics
+//! The metrics after the edit are the metrics before moved by the reach's counts: what the
+//! reach's units, Party organisations, stationed agencies and (matter, street/town) pairs
+//! add to their streets/towns, counted in the part before and the part after; the moved
+//! streets/towns, their roll-ups and urban/rural groups have their rates recomputed from
+//! the counts. The metrics before are computed once per model and kept with it (dropped by
+//! [`Model::apply_in_place`]). An edit that moves a
+//! territory with a street/town or a roll-up area below it computes the metrics after on
+//! the whole model. See docs/whatif.md, "The metrics before and after".
+//!
 //! # Attribution
 //! A resolved or introduced finding names the changes that caused it: every change that
 //! touches the finding's subject, its street/town, or a record or link named in its
@@ -217,8 +227,10 @@ impl WhatIf {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
-    /// Compute the metrics before and after (one pass over each model: O(model), the
-    /// larger part of a what-if's time on a national model). Default on.
+    /// Compute the metrics before and after. Default on. The metrics before are computed
+    /// by the first what-if on a model (one pass over it: O(model)) and kept with it; the
+    /// metrics after are those moved by the reach's counts (see the
+    /// [module documentation](self)).
     pub metrics: bool,
 }
 
@@ -382,32 +394,29 @@ fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, optio
     let mut w = compare(before, after, fb, fa, changes);
     w.examined = Examined { incremental: true, reason: None, subjects, records };
     if options.metrics {
-        let mb = memoised_metrics(before, config);
-        let moved = if plan.metrics_local { moved_metrics(after, &mb, &cb, &ca) } else { None };
-        let ma = moved.unwrap_or_else(|| after.metrics(config));
-        // The model after the edit keeps its metrics too: the next what-if from it reuses them.
-        if after.metrics_memo.get().is_none() {
-            let _ = after.metrics_memo.set(std::sync::Arc::new((config.clone(), ma.clone())));
-        }
-        w.metrics_before = Some(mb.as_ref().clone());
-        w.metrics_after = Some(ma);
+        // Two copies of the kept metrics (a national model has 40,000 streets/towns): the
+        // answer's before, and the after moved from them.
+        let kept = memoised_metrics(before, config);
+        let moved = if plan.metrics_local { moved_metrics(after, &kept.1, &cb, &ca) } else { None };
+        w.metrics_after = Some(moved.unwrap_or_else(|| after.metrics(config)));
+        w.metrics_before = Some(kept.1.clone());
     }
     w
 }
 
-/// The metrics of `model` under `config`, computed once per model and view and kept with it
-/// ([`Model`]'s memo, dropped when the model is changed in place): a server answering
-/// what-ifs on the model it serves pays for one whole pass, at the first. Another config
-/// than the memo's is computed each time.
-fn memoised_metrics(model: &Model, config: &Config) -> std::sync::Arc<Metrics> {
-    if let Some(m) = model.metrics_memo.get().filter(|m| &m.0 == config) {
-        return std::sync::Arc::new(m.1.clone());
+/// The metrics of `model` under `config` (with the config), computed once per model and view
+/// and kept with it ([`Model`]'s memo, dropped when the model is changed in place): a server
+/// answering what-ifs on the model it serves pays for one whole pass, at the first. Another
+/// config than the kept one's is computed each time, and not kept.
+fn memoised_metrics(model: &Model, config: &Config) -> std::sync::Arc<(Config, Metrics)> {
+    if let Some(kept) = model.metrics_memo.get().filter(|kept| &kept.0 == config) {
+        return kept.clone();
     }
-    let m = model.metrics(config);
+    let computed = std::sync::Arc::new((config.clone(), model.metrics(config)));
     if model.metrics_memo.get().is_none() {
-        let _ = model.metrics_memo.set(std::sync::Arc::new((config.clone(), m.clone())));
+        let _ = model.metrics_memo.set(computed.clone());
     }
-    std::sync::Arc::new(m)
+    computed
 }
 
 /// The metrics' counts of the reach in one part: per street/town id, and the units placed

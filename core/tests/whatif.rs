@@ -570,3 +570,28 @@ fn kept_metrics_follow_a_change_in_place() {
     let w = tiaokuai::whatif::whatif_change(&model, &add("memo-d"), &strict).unwrap();
     assert_eq!(w.metrics_before.as_ref(), Some(&model.audit(&strict).metrics));
 }
+
+/// A community with a street below it (an odd tree, but a valid one) moving to another
+/// district changes which district sums the street: the metrics after are computed whole,
+/// and are those of a full audit.
+#[test]
+fn a_territory_moved_with_a_street_below_it_moves_the_roll_ups() {
+    let json = |parent: &str| {
+        format!(
+            r#"{{"format": "tiaokuai/1",
+  "territories": [{{"id": "d1", "name": "甲区", "kind": "district"}}, {{"id": "d2", "name": "乙区", "kind": "district"}},
+                  {{"id": "c", "name": "某社区", "kind": "community", "parent": "{parent}"}},
+                  {{"id": "s", "name": "某街道", "kind": "street", "parent": "c"}}],
+  "units": [{{"id": "u", "name": "某公司", "kind": "enterprise", "sector": "private", "located_in": "s", "members": 5}}]}}"#
+        )
+    };
+    let (before, after) = (Model::from_json(&json("d1")).unwrap(), Model::from_json(&json("d2")).unwrap());
+    let changes = [Change::new("update", 0, "c", ["c"])];
+    let config = Config::default();
+    let fast = whatif(&before, &after, &changes, &config);
+    assert!(fast.examined.incremental, "{:?}", fast.examined);
+    let metrics = fast.metrics_after.as_ref().unwrap();
+    assert_eq!(metrics, &after.audit(&config).metrics);
+    let units = |id: &str| metrics.districts.iter().find(|d| d.id == id).map_or(0, |d| d.counts.units);
+    assert_eq!((units("d1"), units("d2")), (0, 1));
+}
