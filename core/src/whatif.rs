@@ -42,7 +42,8 @@
 //! The people and meeting rules (P, M) read the whole model (P001 which unit kinds are
 //! staffed anywhere, M001 the first year with a meeting anywhere): for a model with people
 //! or meetings they run on both whole models (one pass over the units, holdings and
-//! meetings) and the findings that differ are kept, with those that stay about the reach.
+//! meetings; the two side by side on two threads for a model the audit would run on
+//! several) and the findings that differ are kept, with those that stay about the reach.
 //!
 //! Some edits reach every street or town: a change to a matter itself (A001–A004 resolve
 //! every matter in every street/town), to a territory at street/town level or above (or
@@ -1501,8 +1502,20 @@ fn whole_families(
     fb: &mut Vec<Finding>,
     fa: &mut Vec<Finding>,
 ) {
-    let pb = crate::audit::people_and_meetings_findings(before, config);
-    let pa = crate::audit::people_and_meetings_findings(after, config);
+    // The two models' passes side by side when the audit would use threads for the model (a
+    // large one, several cores): the same findings, each list from its own model.
+    let (pb, pa) = if crate::audit::threads_for(before, 0) >= 2 {
+        std::thread::scope(|s| {
+            let other = s.spawn(|| crate::audit::people_and_meetings_findings(after, config));
+            let pb = crate::audit::people_and_meetings_findings(before, config);
+            (pb, other.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        })
+    } else {
+        (
+            crate::audit::people_and_meetings_findings(before, config),
+            crate::audit::people_and_meetings_findings(after, config),
+        )
+    };
     if pb.is_empty() && pa.is_empty() {
         return;
     }
