@@ -251,7 +251,7 @@ impl Batch {
         for e in &self.slots {
             if e.at == BAD_ROW {
                 let Bad { case, kind, message } = &mut self.bad[e.start as usize];
-                f(Handed::Bad { row: e.row, case: case.as_str(), kind: *kind, message: std::mem::take(message) });
+                f(Handed::Bad { row: e.row, case, kind, message: std::mem::take(message) });
                 continue;
             }
             let mut from = e.start as usize;
