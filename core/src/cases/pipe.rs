@@ -2,7 +2,8 @@
 //! trimming, numbering the ids and the cases) hands rows on in batches to the replay,
 //! which runs beside it on the other core. A batch owns its text, so nothing is allocated
 //! per row; batches go back to the reader to be filled again, and at most [`DEPTH`] are in
-//! flight, so memory stays within some tens of megabytes whatever the log's size.
+//! flight ([`LOADING_DEPTH`] while the model loads, so that the reader's core reads ahead
+//! instead of idling), so memory stays within some tens of megabytes whatever the log's size.
 //!
 //! The reader numbers the cases too ([`Cases`]): each case id open in the replay has a
 //! slot, so the replay keeps its open cases in a vector indexed by slot instead of hashing
@@ -15,24 +16,51 @@ use std::hash::BuildHasher;
 use std::sync::mpsc;
 
 use super::Done;
-use super::read::{Item, Row, Stamp, parse_stamp};
+use super::read::{Item, Row, STAMP_ERRORS, Stamp, parse_stamp};
 use crate::Node;
 
 /// Rows (events and bad rows) per batch.
 const ROWS: usize = 4096;
-/// Batches in flight between the threads: the reader runs ahead while the model loads
-/// (some 65,000 rows; at most 16 batches of 4,096 rows and 512 KiB of text). The replay is
-/// the slower side, so a deeper buffer only costs memory (64 batches: +40 MiB on 10 M rows).
+/// Batches in flight between the threads once the replay runs: the replay is the slower
+/// side then, so a deeper buffer only costs memory (64 batches: +40 MiB on 10 M rows).
 const DEPTH: usize = 16;
+/// Batches the reader may fill before the replay gives its first one back, that is while
+/// the model loads (and its first view is audited): the reader's core is otherwise idle
+/// then, so it reads ahead, at most 160 batches of 4,096 rows (655,360 rows, about 85 MiB
+/// at the 80 bytes of an event and its text's 50), whatever the log's size. On 2 cores
+/// this is about what the reader parses in the time the city model takes to load.
+const LOADING_DEPTH: usize = 160;
 
-/// An event of a batch: the row, its fields as ranges of the batch's text, and its time
-/// parsed on the reader's thread.
+/// An event of a batch (or a bad row, see [`Event::at`]): the row, its fields as ranges of
+/// the batch's text, and its time parsed on the reader's thread. 80 bytes: the reader
+/// fills up to 655,360 of them while the model loads.
 struct Event {
     row: u64,
-    /// Where each field's text starts and ends in the batch's text (at most 512 KiB and a row).
-    fields: [(u32, u32); 8],
-    at: Result<Stamp, &'static str>,
+    /// The time, in seconds ([`Stamp::secs`]), when [`Event::at`] is [`AT_TIME`] or [`AT_DATE`].
+    secs: i64,
+    /// Where the first field's text starts in the batch's text (at most 512 KiB and a
+    /// row); for a bad row, its index in [`Batch::bad`].
+    start: u32,
+    /// Where each field's text ends (each starts where the one before ends).
+    ends: [u32; 8],
     ids: Ids,
+    /// [`AT_TIME`], [`AT_DATE`] (a date alone), [`AT_BAD`] + the index of the reason in
+    /// [`STAMP_ERRORS`], or [`BAD_ROW`].
+    at: u8,
+}
+
+const AT_TIME: u8 = 0;
+const AT_DATE: u8 = 1;
+const AT_BAD: u8 = 2;
+const BAD_ROW: u8 = u8::MAX;
+
+impl Event {
+    fn stamp(&self) -> Result<Stamp, &'static str> {
+        match self.at {
+            AT_TIME | AT_DATE => Ok(Stamp { secs: self.secs, date_only: self.at == AT_DATE }),
+            n => Err(STAMP_ERRORS[usize::from(n - AT_BAD)]),
+        }
+    }
 }
 
 /// The reader's numbers for a row's matter, territory, unit and source: each distinct
@@ -136,16 +164,21 @@ impl Cases {
     }
 }
 
-enum Slot {
-    Event(Event),
-    Bad { row: u64, case: String, kind: &'static str, message: String },
+/// A row that could not be read, kept aside ([`Batch::bad`]): they are few.
+struct Bad {
+    case: String,
+    kind: &'static str,
+    message: String,
 }
 
 /// Rows read, waiting for the replay.
 #[derive(Default)]
 pub(crate) struct Batch {
     text: String,
-    slots: Vec<Slot>,
+    /// The rows, in order.
+    slots: Vec<Event>,
+    /// The bad rows' case, kind and message (their [`Event::start`] is their index here).
+    bad: Vec<Bad>,
     /// The batch's number, from 0 in the order the reader sent them.
     seq: u64,
     /// Set by the replay: the case slots of this batch whose case is not open after it.
@@ -166,23 +199,28 @@ impl Batch {
     fn push(&mut self, item: Item<'_>, utc_offset_minutes: i32, interner: &mut Interner, cases: &mut Cases) {
         match item {
             Item::Event(row, r) => {
-                let mut fields = [(0, 0); 8];
                 let parts = [r.case, r.at, r.event, r.matter, r.territory, r.unit, r.source, r.satisfaction];
                 let len: usize = parts.iter().map(|p| p.len()).sum();
                 if self.text.len() + len > u32::MAX as usize {
                     // The batch's text is numbered in 32 bits: such a row is no log's.
                     let message = format!("the row's fields are {len} bytes long");
                     let case = if r.case.len() <= 64 { r.case.to_string() } else { String::new() };
-                    self.slots.push(Slot::Bad { row, case, kind: "malformed", message });
-                    return;
+                    return self.push_bad(row, case, "malformed", message);
                 }
                 self.text.reserve(len);
-                for (slot, text) in fields.iter_mut().zip(parts) {
-                    let start = self.text.len();
+                let start = self.text.len() as u32;
+                let mut ends = [0; 8];
+                for (end, text) in ends.iter_mut().zip(parts) {
                     self.text.push_str(text);
-                    *slot = (start as u32, self.text.len() as u32);
+                    *end = self.text.len() as u32;
                 }
-                let at = parse_stamp(r.at, utc_offset_minutes);
+                let (secs, at) = match parse_stamp(r.at, utc_offset_minutes) {
+                    Ok(s) => (s.secs, if s.date_only { AT_DATE } else { AT_TIME }),
+                    Err(why) => {
+                        let i = STAMP_ERRORS.iter().position(|e| *e == why).unwrap_or_default();
+                        (0, AT_BAD + i as u8)
+                    }
+                };
                 let ids = Ids {
                     case: cases.slot(r.case, self.seq),
                     matter: interner.id(r.matter),
@@ -190,10 +228,17 @@ impl Batch {
                     unit: interner.id(r.unit),
                     source: interner.id(r.source),
                 };
-                self.slots.push(Slot::Event(Event { row, fields, at, ids }));
+                self.slots.push(Event { row, secs, start, ends, ids, at });
             }
-            Item::Bad { row, case, kind, message } => self.slots.push(Slot::Bad { row, case, kind, message }),
+            Item::Bad { row, case, kind, message } => self.push_bad(row, case, kind, message),
         }
+    }
+
+    fn push_bad(&mut self, row: u64, case: String, kind: &'static str, message: String) {
+        let none = Ids { case: NO_ID, matter: NO_ID, territory: NO_ID, unit: NO_ID, source: NO_ID };
+        let start = self.bad.len() as u32;
+        self.bad.push(Bad { case, kind, message });
+        self.slots.push(Event { row, secs: 0, start, ends: [0; 8], ids: none, at: BAD_ROW });
     }
 
     fn full(&self) -> bool {
@@ -203,29 +248,33 @@ impl Batch {
     /// Hands every row to `f`, in order, and empties the batch.
     pub(crate) fn drain(&mut self, mut f: impl FnMut(Handed<'_>)) {
         let text = self.text.as_str();
-        // By reference: a slot is some 200 bytes, not worth moving out.
-        for slot in &mut self.slots {
-            match slot {
-                Slot::Event(e) => {
-                    let g = |i: usize| &text[e.fields[i].0 as usize..e.fields[i].1 as usize];
-                    let row = Row {
-                        case: g(0),
-                        at: g(1),
-                        event: g(2),
-                        matter: g(3),
-                        territory: g(4),
-                        unit: g(5),
-                        source: g(6),
-                        satisfaction: g(7),
-                    };
-                    f(Handed::Event(e.row, row, e.at, e.ids));
-                }
-                Slot::Bad { row, case, kind, message } => {
-                    f(Handed::Bad { row: *row, case, kind, message: std::mem::take(message) })
-                }
+        for e in &self.slots {
+            if e.at == BAD_ROW {
+                let Bad { case, kind, message } = &mut self.bad[e.start as usize];
+                f(Handed::Bad { row: e.row, case, kind, message: std::mem::take(message) });
+                continue;
             }
+            let mut from = e.start as usize;
+            let mut g = |i: usize| {
+                let to = e.ends[i] as usize;
+                let s = &text[from..to];
+                from = to;
+                s
+            };
+            let row = Row {
+                case: g(0),
+                at: g(1),
+                event: g(2),
+                matter: g(3),
+                territory: g(4),
+                unit: g(5),
+                source: g(6),
+                satisfaction: g(7),
+            };
+            f(Handed::Event(e.row, row, e.stamp(), e.ids));
         }
         self.slots.clear();
+        self.bad.clear();
         self.text.clear();
     }
 }
@@ -240,7 +289,7 @@ pub(crate) fn run<E, T: Send>(
     mut back: impl FnMut(&mut Batch),
     replay: impl FnOnce(&mut dyn FnMut() -> Option<Batch>, &dyn Fn(Batch)) -> T + Send,
 ) -> (E, T) {
-    let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(DEPTH);
+    let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(LOADING_DEPTH);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
     std::thread::scope(|s| {
         let handle = s.spawn(move || {
@@ -255,23 +304,46 @@ pub(crate) fn run<E, T: Send>(
         let mut cases = Cases::default();
         let mut spare = Vec::new();
         let mut stopped = false;
+        // Batches sent and not yet back, and how many may be: LOADING_DEPTH until the
+        // replay gives its first batch back (the model is loaded then), DEPTH after.
+        let (mut in_flight, mut depth) = (0, LOADING_DEPTH);
+        let mut came_back = |b: Batch, spare: &mut Vec<Batch>, cases: &mut Cases, in_flight: &mut usize| {
+            let mut b = b;
+            // Every batch back from the replay frees its closed cases' slots.
+            cases.release(b.seq, &b.freed);
+            b.freed.clear();
+            back(&mut b);
+            *in_flight -= 1;
+            // The batches filled while the model loaded are not all needed again.
+            if spare.len() < DEPTH {
+                spare.push(b);
+            }
+        };
         let read_result = read(&mut |item| {
             if stopped {
                 return;
             }
             batch.push(item, utc_offset_minutes, &mut interner, &mut cases);
             if batch.full() {
-                // Every batch back from the replay frees its closed cases' slots.
-                while let Ok(mut b) = empty_rx.try_recv() {
-                    cases.release(b.seq, &b.freed);
-                    b.freed.clear();
-                    back(&mut b);
-                    spare.push(b);
+                while let Ok(b) = empty_rx.try_recv() {
+                    came_back(b, &mut spare, &mut cases, &mut in_flight);
+                    depth = DEPTH;
+                }
+                while in_flight >= depth && !stopped {
+                    match empty_rx.recv() {
+                        Ok(b) => {
+                            came_back(b, &mut spare, &mut cases, &mut in_flight);
+                            depth = DEPTH;
+                        }
+                        // The replay ended early (the model failed to load, or it panicked: raised below).
+                        Err(_) => stopped = true,
+                    }
                 }
                 let mut fresh = spare.pop().unwrap_or_default();
                 fresh.seq = batch.seq + 1;
-                // The replay only stops early by panicking; its panic is raised below.
-                stopped = full_tx.send(std::mem::replace(&mut batch, fresh)).is_err();
+                // The replay only stops early by failing to load or by panicking.
+                stopped = stopped || full_tx.send(std::mem::replace(&mut batch, fresh)).is_err();
+                in_flight += 1;
             }
         });
         if !batch.slots.is_empty() && !stopped {
@@ -352,6 +424,80 @@ impl Eq for Key {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_reach_the_replay_in_order_also_when_it_starts_late() {
+        // Some 20 batches' worth of rows, bad rows and bad times among them, read while the
+        // replay waits (as for a model's load): every row comes out in order, whole.
+        let n = 20 * ROWS as u64;
+        let text =
+            |i: u64| (format!("C{}", i % 977), format!("2024-01-{:02}T08:00", 1 + i % 28), format!("t{}", i % 31));
+        let ((), seen) = run(
+            480,
+            |f| {
+                for i in 1..=n {
+                    let (case, at, territory) = text(i);
+                    if i % 1000 == 0 {
+                        f(Item::Bad { row: i, case, kind: "malformed", message: format!("row {i}") });
+                        continue;
+                    }
+                    let at = match i % 777 {
+                        0 => "2024-02-30".to_string(),
+                        5 => at[..10].to_string(),
+                        _ => at,
+                    };
+                    let event = if i % 2 == 0 { "reported" } else { "closed" };
+                    let row = Row { case: &case, at: &at, event, territory: &territory, ..Row::default() };
+                    f(Item::Event(i, row));
+                }
+            },
+            |_| {},
+            |next, give_back| {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                let mut seen = Vec::new();
+                while let Some(mut batch) = next() {
+                    batch.drain(|h| match h {
+                        Handed::Event(row, r, at, ids) => {
+                            let fields = (r.case.to_string(), r.event.to_string(), r.territory.to_string());
+                            seen.push((row, Ok((fields, at, ids.case != NO_ID))));
+                        }
+                        Handed::Bad { row, case, kind, message } => {
+                            seen.push((row, Err((case.to_string(), kind, message))))
+                        }
+                    });
+                    batch.freed.clear();
+                    give_back(batch);
+                }
+                seen
+            },
+        );
+        assert_eq!(seen.len() as u64, n);
+        for (i, (row, got)) in (1..=n).zip(&seen) {
+            assert_eq!(*row, i);
+            let (case, at, territory) = text(i);
+            match got {
+                Err((c, kind, message)) => {
+                    assert!(i % 1000 == 0);
+                    assert_eq!(
+                        (c.as_str(), *kind, message.as_str()),
+                        (case.as_str(), "malformed", format!("row {i}").as_str())
+                    );
+                }
+                Ok(((c, event, t), at_got, numbered)) => {
+                    assert_eq!((c, t), (&case, &territory));
+                    assert_eq!(event, if i % 2 == 0 { "reported" } else { "closed" });
+                    let want = match i % 777 {
+                        0 => parse_stamp("2024-02-30", 480),
+                        5 => parse_stamp(&at[..10], 480),
+                        _ => parse_stamp(&at, 480),
+                    };
+                    assert!(want.is_ok() != (i % 777 == 0) && (i % 777 != 5 || want.unwrap().date_only));
+                    assert_eq!(*at_got, want, "row {i}");
+                    assert!(numbered);
+                }
+            }
+        }
+    }
 
     #[test]
     fn case_slots_are_given_back_only_after_the_last_batch_naming_them() {

@@ -46,16 +46,26 @@ fn digits(s: &[u8]) -> Option<u32> {
     Some(s.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
 }
 
+/// Every reason [`parse_stamp`] gives for a bad time (a batch keeps a row's reason as its
+/// index here).
+pub(crate) const STAMP_ERRORS: [&str; 4] = [
+    "use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or that with an offset (Z, +08:00)",
+    "not a real date",
+    "the time of day is out of range",
+    "the offset is out of range",
+];
+
 /// Parses `YYYY-MM-DD`, `YYYY-MM-DD[T ]HH:MM[:SS[.fff]]`, and the latter with `Z` or
 /// `±HH:MM`/`±HHMM`; a time with an offset is moved to `local_offset` minutes east of UTC.
+/// A bad time's reason is one of [`STAMP_ERRORS`].
 pub(crate) fn parse_stamp(text: &str, local_offset: i32) -> Result<Stamp, &'static str> {
-    const BAD: &str = "use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or that with an offset (Z, +08:00)";
+    const BAD: &str = STAMP_ERRORS[0];
     let b = text.trim().as_bytes();
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(BAD);
     }
     let (y, m, d) = (digits(&b[..4]).ok_or(BAD)?, digits(&b[5..7]).ok_or(BAD)?, digits(&b[8..10]).ok_or(BAD)?);
-    let date = Date::new(y, m, d).ok_or("not a real date")?;
+    let date = Date::new(y, m, d).ok_or(STAMP_ERRORS[1])?;
     let day = date.days();
     if b.len() == 10 {
         return Ok(Stamp { secs: day * 86_400, date_only: true });
@@ -78,7 +88,7 @@ pub(crate) fn parse_stamp(text: &str, local_offset: i32) -> Result<Stamp, &'stat
         }
     }
     if hh > 23 || mm > 59 || ss > 60 {
-        return Err("the time of day is out of range");
+        return Err(STAMP_ERRORS[2]);
     }
     let mut secs = day * 86_400 + i64::from(hh * 3600 + mm * 60 + ss.min(59));
     match rest {
@@ -92,7 +102,7 @@ pub(crate) fn parse_stamp(text: &str, local_offset: i32) -> Result<Stamp, &'stat
                 _ => return Err(BAD),
             };
             if oh > 14 || om > 59 {
-                return Err("the offset is out of range");
+                return Err(STAMP_ERRORS[3]);
             }
             let offset = i64::from(oh * 60 + om) * if *sign == b'+' { 1 } else { -1 };
             secs += (i64::from(local_offset) - offset) * 60;
