@@ -701,18 +701,18 @@ fn every_units_principal_matches_brute_force_at_several_dates() {
         }
     }
     assert!(named > 1000, "principals named: {named}");
+    p002_units_match_a_pairwise_brute_force_at_several_dates(&full);
 }
 
 /// P002's units, which the audit now takes from the posts gathered once per document, are
 /// those where a brute-force comparison of every pair of terms finds two people in one
 /// single-holder post on a day (the whole document's terms, a reduced date read as its
 /// latest start and earliest end), among the units of the view, at several dates.
+/// (Called by `every_units_principal_matches_brute_force_at_several_dates`, on its model:
+/// one generated model for both.)
 #[cfg(feature = "divisions")]
-#[test]
-fn p002_units_match_a_pairwise_brute_force_at_several_dates() {
+fn p002_units_match_a_pairwise_brute_force_at_several_dates(full: &Model) {
     use std::collections::BTreeSet;
-    use tiaokuai::generate::{GenerateOptions, Scale};
-    let full = GenerateOptions::new(Scale::District, 3).people(true).generate().unwrap();
     let whole = full.whole();
     // Per unit: (post, latest start, earliest end, link, person) of its single-holder terms.
     let mut terms: std::collections::BTreeMap<Node, Vec<_>> = Default::default();
