@@ -701,4 +701,50 @@ fn every_units_principal_matches_brute_force_at_several_dates() {
         }
     }
     assert!(named > 1000, "principals named: {named}");
+    p002_units_match_a_pairwise_brute_force_at_several_dates(&full);
+}
+
+/// P002's units, which the audit now takes from the posts gathered once per document, are
+/// those where a brute-force comparison of every pair of terms finds two people in one
+/// single-holder post on a day (the whole document's terms, a reduced date read as its
+/// latest start and earliest end), among the units of the view, at several dates.
+/// (Called by `every_units_principal_matches_brute_force_at_several_dates`, on its model:
+/// one generated model for both.)
+#[cfg(feature = "divisions")]
+fn p002_units_match_a_pairwise_brute_force_at_several_dates(full: &Model) {
+    use std::collections::BTreeSet;
+    let whole = full.whole();
+    // Per unit: (post, latest start, earliest end, link, person) of its single-holder terms.
+    let mut terms: std::collections::BTreeMap<Node, Vec<_>> = Default::default();
+    for (id, l) in whole.links() {
+        let Some(h) = whole.holding(id) else { continue };
+        if !matches!(h.post, Post::Secretary | Post::Director | Post::Head) || l.validity.never() {
+            continue;
+        }
+        let v = l.validity;
+        let term = (h.post.clone(), v.since.map(|d| d.last_day()), v.until.map(|d| d.first_day()), id.index(), l.from);
+        terms.entry(l.to).or_default().push(term);
+    }
+    let overlapping: BTreeSet<Node> = terms
+        .iter()
+        .filter(|(_, ts)| {
+            ts.iter().enumerate().any(|(i, x)| {
+                ts[i + 1..].iter().any(|y| {
+                    // The earlier of the two by start (no start first), then link; the later
+                    // overlaps it when it may start on or before the earlier may end.
+                    let (a, b) = if (x.1, x.3) <= (y.1, y.3) { (x, y) } else { (y, x) };
+                    a.0 == b.0 && a.4 != b.4 && b.1.zip(a.2).is_none_or(|(s, e)| s <= e)
+                })
+            })
+        })
+        .map(|(&u, _)| u)
+        .collect();
+    assert!(!overlapping.is_empty());
+    for view in [full.whole(), full.at("2014".parse().unwrap()), full.at("2024-06-30".parse().unwrap())] {
+        let found: BTreeSet<String> =
+            view.audit(&Config::default()).findings_of("P002").map(|f| f.subject.clone()).collect();
+        let want: BTreeSet<String> =
+            view.units().filter(|(n, _)| overlapping.contains(n)).map(|(n, _)| view.id(n).to_string()).collect();
+        assert_eq!(found, want, "at {:?}", view.date());
+    }
 }

@@ -681,6 +681,12 @@ impl<'m> Context<'m> {
         UnitKind::ALL.get(self.kind[node.index()] as usize)
     }
 
+    /// A unit's kind code: its position in [`UnitKind::ALL`], or the code of custom kinds;
+    /// `None` for records that are not units in the view.
+    pub fn kind_code(&self, node: Node) -> Option<u8> {
+        Some(self.kind[node.index()]).filter(|&k| k != NOT_UNIT)
+    }
+
     /// True when the record is a unit of one of the Party organisation kinds.
     pub fn is_party_org(&self, node: Node) -> bool {
         self.kind[node.index()] <= 5

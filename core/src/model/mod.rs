@@ -259,43 +259,106 @@ impl SingleHolder {
     }
 }
 
-/// [`SingleHolder`]s grouped by unit (compressed rows, by node index up to the last unit named).
+/// [`SingleHolder`]s grouped by unit (compressed rows, by node index up to the last unit named),
+/// and the units where rule P002 finds two people in one single-holder post on the same days.
 #[derive(Debug, Default)]
 struct SingleHolders {
     offsets: Vec<u32>,
     entries: Vec<SingleHolder>,
+    /// The units (node indices, ascending) with two overlapping terms of different people in
+    /// a single-holder post ([`overlapping_terms`]): P002 compares the terms of the whole
+    /// document, whatever the view's date, so which units it reports is known once per
+    /// document, and an audit examines those alone instead of every staffed unit.
+    overlaps: Vec<u32>,
+}
+
+/// A term of a single-holder post as rule P002 compares them: (post, the latest day its
+/// start may stand for, the earliest day its end may stand for, link, person); `None` is
+/// no bound.
+pub(crate) type PostTerm<P> = (P, Option<Date>, Option<Date>, LinkId, Node);
+
+/// The overlaps rule P002 reports among `terms` (a unit's terms of single-holder posts,
+/// none of them never in force): sorted by post, start and link, each post's first term
+/// `a` (in that order) that a later term `b` of the same post, held by another person,
+/// overlaps (`b` may start on or before `a` may end), as the pair of their positions in
+/// the sorted `terms`. One pair per post at most; empty (nothing allocated) when none.
+pub(crate) fn overlapping_terms<P: Ord>(terms: &mut [PostTerm<P>]) -> Vec<(usize, usize)> {
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    if terms.len() < 2 {
+        return pairs;
+    }
+    terms.sort_by(|a, b| (&a.0, a.1, a.3).cmp(&(&b.0, b.1, b.3)));
+    for (i, a) in terms.iter().enumerate() {
+        if pairs.iter().any(|&(r, _)| terms[r].0 == a.0) {
+            continue;
+        }
+        // Sorted by start: a later term overlaps `a` when it starts before `a` ends.
+        let overlaps = |b: &PostTerm<P>| {
+            b.4 != a.4
+                && match (b.1, a.2) {
+                    (Some(s), Some(e)) => s <= e,
+                    _ => true,
+                }
+        };
+        if let Some(j) = terms[i + 1..].iter().take_while(|b| b.0 == a.0).position(overlaps) {
+            pairs.push((i, i + 1 + j));
+        }
+    }
+    pairs
 }
 
 impl SingleHolders {
     fn build(model: &Model) -> SingleHolders {
         let g = &model.data.graph;
-        let picked = || {
-            model.data.holdings.list.iter().filter_map(|(l, h)| {
+        // Each single-holder link read once: its unit, its entry, and its term as P002
+        // compares it (`None` when it is never in force: P002 leaves those out).
+        type Term = Option<(Option<Date>, Option<Date>)>;
+        let picked: Vec<(u32, SingleHolder, Term)> = model
+            .data
+            .holdings
+            .list
+            .iter()
+            .filter_map(|(l, h)| {
                 let post = SingleHolder::code(&h.post)?;
                 let link = &g[EdgeIndex::new(*l as usize)];
-                let since = link.validity.since.map_or(0, |d| d.first_day().raw() + 1);
-                Some((link.to.index(), SingleHolder { link: LinkId(*l), person: link.from, since, post }))
+                let v = link.validity;
+                let since = v.since.map_or(0, |d| d.first_day().raw() + 1);
+                let term = (!v.never()).then(|| (v.since.map(Date::last_day), v.until.map(Date::first_day)));
+                let e = SingleHolder { link: LinkId(*l), person: link.from, since, post };
+                Some((link.to.index() as u32, e, term))
             })
-        };
-        let Some(n) = picked().map(|(u, _)| u + 1).max() else { return SingleHolders::default() };
+            .collect();
+        let Some(n) = picked.iter().map(|(u, ..)| *u as usize + 1).max() else { return SingleHolders::default() };
         let mut offsets = vec![0u32; n + 1];
-        for (u, _) in picked() {
-            offsets[u + 1] += 1;
+        for (u, ..) in &picked {
+            offsets[*u as usize + 1] += 1;
         }
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
         let blank = SingleHolder { link: LinkId(0), person: Node::new(0), since: 0, post: 0 };
-        let mut entries = vec![blank; offsets[n] as usize];
+        let mut placed: Vec<(SingleHolder, Term)> = vec![(blank, None); picked.len()];
         let mut next = offsets.clone();
-        for (u, e) in picked() {
-            entries[next[u] as usize] = e;
-            next[u] += 1;
+        for (u, e, term) in picked {
+            placed[next[u as usize] as usize] = (e, term);
+            next[u as usize] += 1;
         }
-        for w in offsets.windows(2) {
-            entries[w[0] as usize..w[1] as usize].sort_by_key(|e| (std::cmp::Reverse(e.since), e.link.0));
+        drop(next);
+        let mut overlaps = Vec::new();
+        let mut terms: Vec<PostTerm<u8>> = Vec::new();
+        for (u, w) in offsets.windows(2).enumerate() {
+            let row = &mut placed[w[0] as usize..w[1] as usize];
+            row.sort_by_key(|(e, _)| (std::cmp::Reverse(e.since), e.link.0));
+            if row.len() >= 2 {
+                terms.clear();
+                terms.extend(row.iter().filter_map(|(e, t)| t.map(|(s, u)| (e.post, s, u, e.link, e.person))));
+                if !overlapping_terms(&mut terms).is_empty() {
+                    overlaps.push(u as u32);
+                }
+            }
         }
-        SingleHolders { offsets, entries }
+        let entries = placed.into_iter().map(|(e, _)| e).collect();
+        SingleHolders { offsets, entries, overlaps }
     }
 
     fn of(&self, unit: Node) -> &[SingleHolder] {
@@ -1062,7 +1125,19 @@ impl Model {
     /// # Complexity
     /// O(1) after the first call, which is O(`holds` links + records).
     pub(crate) fn single_holders(&self, unit: Node) -> &[SingleHolder] {
-        self.data.single.get_or_init(|| SingleHolders::build(self)).of(unit)
+        self.gathered().of(unit)
+    }
+
+    /// The units (in or out of the view, in node order) where rule P002 finds two people's
+    /// terms overlapping in a single-holder post ([`overlapping_terms`] over the unit's
+    /// [`Model::single_holders`], whole document): known for every unit when the posts are
+    /// gathered, so an audit examines these alone.
+    pub(crate) fn units_with_overlapping_terms(&self) -> impl Iterator<Item = Node> + '_ {
+        self.gathered().overlaps.iter().map(|&u| Node::new(u))
+    }
+
+    fn gathered(&self) -> &SingleHolders {
+        self.data.single.get_or_init(|| SingleHolders::build(self))
     }
 
     /// The `holds` links to a unit in the view (who holds which post in it), with their ids.

@@ -8,11 +8,9 @@
 //! community secretaries is not told that every department lacks a head. The rules read the view at the audit's date, except P002,
 //! which compares the terms of the whole document (two principals overlap on a day).
 
-use std::collections::HashSet;
-
 use crate::audit::{Context, Sink, id, label};
 use crate::evidence::{Evidence, Fact};
-use crate::model::{Band, Date, LinkId, LinkKind, Model, Node, Post, SingleHolder, UnitKind};
+use crate::model::{Band, Date, LinkKind, Model, Node, Post, PostTerm, SingleHolder, UnitKind, overlapping_terms};
 use crate::people::{needs_principal, principal_post};
 
 /// `at 2024-06-30` or `in the document` (a model read without a date).
@@ -31,34 +29,50 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     let at = when(model);
     let (p001_on, p002_on, p005_on) = (sink.on(id::P001), sink.on(id::P002), sink.on(id::P005));
     // The unit kinds staffed at the date (some unit of the kind has a holder of its principal
-    // post), and the units needing a principal that have none, with whether they ever had one.
-    let mut staffed: HashSet<&UnitKind> = HashSet::new();
-    let mut vacant: Vec<(Node, &UnitKind, bool)> = Vec::new();
-    // Buffers reused from unit to unit: P002's terms, P005's Party holders (an allocation per
-    // unit cost more than the rules' own work on a national model's million staffed units).
-    let (mut terms, mut party) = (Vec::new(), Vec::new());
-    for (n, u) in model.units() {
-        if p001_on && needs_principal(&u.kind) {
-            let code = SingleHolder::code(&principal_post(&u.kind));
-            let mut of_post = model.single_holders(n).iter().filter(|e| Some(e.post) == code).peekable();
-            let ever = of_post.peek().is_some();
-            if of_post.any(|e| model.link_in_view(e.link)) {
-                staffed.insert(&u.kind);
-            } else {
-                vacant.push((n, &u.kind, ever));
+    // post), by position in `UnitKind::ALL`, and the units needing a principal that have none,
+    // with whether they ever had one. The units are read from the audit's kind column (a byte
+    // per record) rather than their records: a custom kind needs no principal and is no Party
+    // organisation, so P001 and P005 pass it by.
+    let mut staffed = [false; 256];
+    let mut vacant: Vec<(Node, u8, bool)> = Vec::new();
+    // A buffer reused from unit to unit for P005's Party holders (an allocation per unit cost
+    // more than the rule's own work on a national model's million staffed units).
+    let mut party = Vec::new();
+    if p001_on || p005_on {
+        for n in ctx.units() {
+            let Some((code, Some(kind))) = ctx.kind_code(n).map(|c| (c, UnitKind::ALL.get(usize::from(c)))) else {
+                continue;
+            };
+            if p001_on && needs_principal(kind) {
+                let post = SingleHolder::code(&principal_post(kind));
+                let mut of_post = model.single_holders(n).iter().filter(|e| Some(e.post) == post).peekable();
+                let ever = of_post.peek().is_some();
+                if of_post.any(|e| model.link_in_view(e.link)) {
+                    staffed[usize::from(code)] = true;
+                } else {
+                    vacant.push((n, code, ever));
+                }
+            }
+            if p005_on && kind.is_party_org() {
+                p005(ctx, sink, n, kind, &at, &mut party);
             }
         }
-        if p002_on && model.single_holders(n).len() >= 2 {
-            p002(ctx, sink, n, &mut terms);
-        }
-        if p005_on && u.kind.is_party_org() {
-            p005(ctx, sink, n, u, &at, &mut party);
+    }
+    for (n, code, ever) in vacant {
+        // Checked when the data staffs the kind at the date, or the unit had such a holder once.
+        let Some(kind) = UnitKind::ALL.get(usize::from(code)) else { continue };
+        if ever || staffed[usize::from(code)] {
+            p001(ctx, sink, n, &principal_post(kind), &at);
         }
     }
-    for (n, kind, ever) in vacant {
-        // Checked when the data staffs the kind at the date, or the unit had such a holder once.
-        if ever || staffed.contains(kind) {
-            p001(ctx, sink, n, &principal_post(kind), &at);
+    if p002_on {
+        // The units with overlapping terms are known once per document (when the posts are
+        // gathered); of those, the units in the view.
+        let mut terms = Vec::new();
+        for n in model.units_with_overlapping_terms() {
+            if ctx.kind_code(n).is_some() {
+                p002(ctx, sink, n, &mut terms);
+            }
         }
     }
     if sink.on(id::P003) || sink.on(id::P004) {
@@ -105,29 +119,12 @@ fn p002<'m>(ctx: &Context<'m>, sink: &mut Sink, unit: Node, terms: &mut Vec<Term
 
 /// A term of a single-holder post for P002: (post, latest start, earliest end, link,
 /// person); `None` is no bound.
-type Term<'a> = (&'a Post, Option<Date>, Option<Date>, LinkId, Node);
+type Term<'a> = PostTerm<&'a Post>;
 
 fn p002_terms(ctx: &Context<'_>, sink: &mut Sink, unit: Node, terms: &mut [Term<'_>]) {
     let model = ctx.model;
-    if terms.len() < 2 {
-        return;
-    }
-    terms.sort_by(|a, b| (a.0, a.1, a.3).cmp(&(b.0, b.1, b.3)));
-    let mut reported: Vec<&Post> = Vec::new();
-    for (i, a) in terms.iter().enumerate() {
-        if reported.contains(&a.0) {
-            continue;
-        }
-        // Sorted by start: a later term overlaps `a` when it starts before `a` ends.
-        let overlaps = |b: &&Term<'_>| {
-            b.4 != a.4
-                && match (b.1, a.2) {
-                    (Some(s), Some(e)) => s <= e,
-                    _ => true,
-                }
-        };
-        let Some(b) = terms[i + 1..].iter().take_while(|b| b.0 == a.0).find(overlaps) else { continue };
-        reported.push(a.0);
+    for (i, j) in overlapping_terms(terms) {
+        let (a, b) = (&terms[i], &terms[j]);
         let from = b.1.map_or_else(|| "the start".to_string(), |d| d.to_string());
         let until = match (a.2, b.2) {
             (Some(x), Some(y)) => x.min(y).to_string(),
@@ -154,13 +151,21 @@ fn p003_p004(ctx: &Context, sink: &mut Sink, at: &str) {
     let (p003_on, p004_on) = (sink.on(id::P003), sink.on(id::P004));
     // (street/town row, person) of each community worker's post.
     let mut workers: Vec<(u32, u32)> = Vec::new();
+    // The street/town row of the last unit asked for: a unit's workers' links mostly follow
+    // each other.
+    let mut last: Option<(Node, Option<usize>)> = None;
     for (lid, h) in model.document_holdings() {
         if !model.link_in_view(lid) {
             continue;
         }
         if p004_on && h.post == Post::CommunityWorker {
             let l = model.link(lid);
-            if let Some(row) = ctx.unit_row(l.to) {
+            let row = match last {
+                Some((u, row)) if u == l.to => row,
+                _ => ctx.unit_row(l.to),
+            };
+            last = Some((l.to, row));
+            if let Some(row) = row {
                 workers.push((row as u32, l.from.raw()));
             }
         }
@@ -251,14 +256,15 @@ fn party_post(p: &Post) -> bool {
 
 /// P005 for one Party organisation `org` (the units pass calls it for each).
 /// `buffer` is scratch space for the Party holders (cleared first).
-fn p005(ctx: &Context, sink: &mut Sink, org: Node, u: &crate::model::Unit, at: &str, buffer: &mut Vec<Node>) {
+fn p005(ctx: &Context, sink: &mut Sink, org: Node, kind: &UnitKind, at: &str, buffer: &mut Vec<Node>) {
     let model = ctx.model;
     // The holders of its Party posts, read once, when it leads a committee.
     buffer.clear();
     let mut read = false;
     for led in model.targets(org, &LinkKind::Leads) {
-        let Some(c) = model.unit(led) else { continue };
-        if !matches!(c.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee) {
+        // The kind from the audit's column: a byte, where the unit's record is a cache miss.
+        let Some(c) = ctx.kind(led) else { continue };
+        if !matches!(c, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee) {
             continue;
         }
         if !read {
@@ -281,9 +287,9 @@ fn p005(ctx: &Context, sink: &mut Sink, org: Node, u: &crate::model::Unit, at: &
         let message = format!(
             "{} {} leads {} {} but none of its {} secretary and committee members holds a post there {at} \
              (no cross-appointment, 交叉任职)",
-            u.kind,
+            kind,
             label(model, org),
-            c.kind,
+            c,
             label(model, led),
             party.len()
         );
