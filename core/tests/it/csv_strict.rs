@@ -10,7 +10,7 @@ use tiaokuai::export::{Subgraph, write_edgelist, write_edgelist_with, write_neo4
 use tiaokuai::format::{CsvOptions, CsvWriter, Formulas};
 use tiaokuai::*;
 
-mod common;
+use crate::common;
 use common::TempDir;
 
 /// A bundle folder holding these files.

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use tiaokuai::{Config, Error, Finding, Model, RULES, Report, Severity};
 
-mod common;
+use crate::common;
 use common::config_error;
 
 /// A model from the inside of a `tiaokuai/1` document.
@@ -722,7 +722,7 @@ fn every_rule_has_a_fixture_above() {
 /// Every rule's example in docs/rules.md triggers it exactly once.
 #[test]
 fn documented_examples_trigger_their_rule() {
-    let doc = include_str!("../docs/rules.md");
+    let doc = include_str!("../../docs/rules.md");
     let mut checked = Vec::new();
     for section in doc.split("\n### ").skip(1) {
         let code = &section[..4];
@@ -750,7 +750,7 @@ fn documented_examples_trigger_their_rule() {
 /// The error table in docs/rules.md gives the library's exact messages.
 #[test]
 fn documented_config_errors_are_exact() {
-    let doc = include_str!("../docs/rules.md");
+    let doc = include_str!("../../docs/rules.md");
     let table = doc.split("| input | message |").nth(1).unwrap();
     let mut rows = 0;
     for line in table.lines().skip(2) {
@@ -953,7 +953,7 @@ fn findings_come_in_a_stable_order() {
 
 /// The (rule, subject, street/town) rows of the gap table in `data/samples/README.md`.
 fn documented_gaps() -> BTreeSet<(String, String)> {
-    let readme = include_str!("../data/samples/README.md");
+    let readme = include_str!("../../data/samples/README.md");
     let mut out = BTreeSet::new();
     for line in readme.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();

@@ -2,7 +2,7 @@
 //! docs/format.md, and the differential check that a view at a date answers as a
 //! model filtered by hand to that date does.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 use tiaokuai::evidence::Fact;
@@ -68,7 +68,7 @@ fn day_arithmetic_agrees_with_a_day_count() {
 /// Every row of the truth table in docs/format.md, read from the docs, holds.
 #[test]
 fn the_truth_table_in_the_docs_holds() {
-    let docs = include_str!("../docs/format.md");
+    let docs = include_str!("../../docs/format.md");
     let start = docs.find("| `since` / `until` |").expect("the truth table is in docs/format.md");
     let mut lines = docs[start..].lines();
     let header: Vec<&str> = lines.next().unwrap().split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
@@ -490,7 +490,7 @@ fn views_answer_as_models_filtered_by_hand() {
 /// library's at those dates; coverage rises and the 2015 reform shows.
 #[test]
 fn the_sample_in_time_matches_its_documented_table() {
-    let readme = include_str!("../data/samples/README.md");
+    let readme = include_str!("../../data/samples/README.md");
     let start = readme.find("| date | findings |").expect("the timeline table is in data/samples/README.md");
     let mut lines = readme[start..].lines();
     let header: Vec<&str> = lines.next().unwrap().split('|').map(str::trim).filter(|c| !c.is_empty()).collect();

@@ -11,7 +11,7 @@ use tiaokuai::{
 };
 
 /// A small deterministic generator (xorshift64*), so a failing case can be replayed.
-mod common;
+use crate::common;
 use common::Rng;
 
 /// One random change (most of the kinds the in-place path covers, some it leaves to the

@@ -4,7 +4,7 @@
 //! document; the change sets (`differential_changes`) go through `Model::apply` and
 //! `changes_of` as an editing system does, and reach the matter rules' pairs.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -20,8 +20,8 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 use tiaokuai::*;
 
-const SCHEMA: &str = include_str!("../docs/tiaokuai-1.schema.json");
-const FORMAT_DOC: &str = include_str!("../docs/format.md");
+const SCHEMA: &str = include_str!("../../docs/tiaokuai-1.schema.json");
+const FORMAT_DOC: &str = include_str!("../../docs/format.md");
 
 fn schema() -> Value {
     serde_json::from_str(SCHEMA).expect("the schema is valid JSON")

@@ -3,7 +3,7 @@
 use tiaokuai::change::{ChangeSet, Field, LinkAddress, Target, Update, Value};
 use tiaokuai::{Error, LinkKind, Role, TerritoryKind, TerritorySpec};
 
-const MERGE: &str = include_str!("changes/merge.json");
+const MERGE: &str = include_str!("../changes/merge.json");
 
 fn err(text: &str) -> String {
     ChangeSet::from_json(text).unwrap_err().to_string()

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use tiaokuai::scenario::{run_file, run_str};
 
-mod common;
+use crate::common;
 use common::scenario_error;
 
 fn scenario_dir() -> PathBuf {

@@ -2,7 +2,7 @@
 //! M001–M004 and the table of meetings per community or street per year.
 //! Fixture: `tests/data/meetings.json` (read at its `as_of`, 2024-09-30).
 
-mod common;
+use crate::common;
 
 use tiaokuai::meetings::{MeetingsBy, meetings_table};
 use tiaokuai::{Config, Error, Model};

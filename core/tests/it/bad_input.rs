@@ -1147,7 +1147,7 @@ fn the_changed_error_reads_as_documented() {
 #[test]
 fn every_message_in_the_docs_is_asserted_here() {
     // Each example message in the tables of docs/format.md must appear, word for word, in this file.
-    let docs = include_str!("../docs/format.md");
+    let docs = include_str!("../../docs/format.md");
     let this = include_str!("bad_input.rs");
     let mut checked = 0;
     for line in docs.lines().filter(|l| l.starts_with('|') && l.ends_with("` |")) {

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use tiaokuai::export::{Subgraph, to_dot};
 use tiaokuai::*;
 
-mod common;
+use crate::common;
 use common::TempDir;
 
 /// A `tiaokuai/1` document from the JSON text of its arrays (each a comma-separated list of records).

@@ -1,7 +1,7 @@
 //! Issue #12: the timeline and the audit over a span with periods, checked against full
 //! audits of views at the same dates (on the sample's history and on random dated models).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use tiaokuai::divisions::{self, Divisions};
 use tiaokuai::{Error, Level, Model, RecordType, TerritoryKind};
 
-mod common;
+use crate::common;
 use common::TempDir;
 
 fn kind_counts(model: &Model) -> BTreeMap<String, usize> {

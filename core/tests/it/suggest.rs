@@ -1,7 +1,7 @@
 //! Suggested fixes (issue #13): the what-if of each suggestion closes its finding and
 //! opens none, on the sample and on a generated district.
 
-mod common;
+use crate::common;
 
 use tiaokuai::suggest::suggest;
 use tiaokuai::whatif::whatif_change;

@@ -8,7 +8,7 @@ use tiaokuai::export::{Subgraph, write_edgelist, write_neo4j};
 use tiaokuai::format::{write_atomic, write_dir_atomic};
 use tiaokuai::{Error, LoadOptions, Model};
 
-mod common;
+use crate::common;
 use common::TempDir;
 
 fn listing(dir: &Path) -> Vec<String> {

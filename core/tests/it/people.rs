@@ -1,7 +1,7 @@
 //! People and posts (#14): the `people` array and `holds` links in every format, the
 //! checks on bad input, and the queries against brute-force answers.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use tiaokuai::*;

@@ -5,7 +5,7 @@
 use tiaokuai::scenario::{run_file_with, run_str, run_str_with};
 use tiaokuai::{Config, Error, LoadOptions, Model};
 
-mod common;
+use crate::common;
 use common::{config_error, scenario_error};
 
 // ---------------------------------------------------------------------------

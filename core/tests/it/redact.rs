@@ -1,6 +1,6 @@
 //! `Model::redact_people`: names dropped, ids replaced by keyed pseudonyms, links still join.
 
-mod common;
+use crate::common;
 
 use tiaokuai::Model;
 use tiaokuai::people::pseudonym;

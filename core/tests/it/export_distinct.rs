@@ -8,7 +8,7 @@
 //! the comparison). When python3, networkx or dot is missing these tests say so on stderr and
 //! skip, unless `TIAOKUAI_REQUIRE_TOOLS=1`, which makes a missing tool a failure.
 
-mod common;
+use crate::common;
 
 use std::fmt::Write as _;
 use std::path::Path;

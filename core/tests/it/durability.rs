@@ -9,7 +9,7 @@ use std::path::Path;
 use tiaokuai::format::write_atomic;
 use tiaokuai::*;
 
-mod common;
+use crate::common;
 use common::TempDir;
 
 /// The names of the entries of a folder, sorted.

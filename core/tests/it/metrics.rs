@@ -207,7 +207,7 @@ fn sample_roll_up_is_exact() {
 
 #[test]
 fn documented_sample_row_is_current() {
-    let doc = include_str!("../docs/metrics.md");
+    let doc = include_str!("../../docs/metrics.md");
     let shown = doc.split("```text\n").nth(1).unwrap().split("```").next().unwrap();
     let table = Model::sample().metrics(&Config::default()).to_table(Level::District).render();
     assert_eq!(shown, table, "docs/metrics.md shows an out-of-date table");
