@@ -422,7 +422,7 @@ impl Metrics {
 }
 
 /// The roll-up slot of a territory kind: district, city, province, country.
-pub(crate) fn roll_up_slot(kind: &TerritoryKind) -> Option<usize> {
+fn roll_up_slot(kind: &TerritoryKind) -> Option<usize> {
     match kind {
         TerritoryKind::District => Some(0),
         TerritoryKind::City => Some(1),
@@ -442,18 +442,18 @@ pub(crate) fn group(kind: &TerritoryKind) -> usize {
 }
 
 /// "No ancestor of this level" in [`Ups`].
-const NOT_FOUND: u32 = u32::MAX;
+pub(crate) const NOT_FOUND: u32 = u32::MAX;
 
 /// Per territory met, memoised: its depth in the tree and its nearest strict ancestor of
 /// each roll-up level (district, city, province, country). Filled on demand, each territory
 /// once, so rolling every street/town up stays linear however deep the tree; only the
 /// street/towns and their ancestors are kept (a map, not a table over every record).
-struct Ups {
+pub(crate) struct Ups {
     known: HashMap<Node, (u32, [u32; 4])>,
 }
 
 impl Ups {
-    fn new() -> Ups {
+    pub(crate) fn new() -> Ups {
         Ups { known: HashMap::new() }
     }
 
@@ -463,7 +463,7 @@ impl Ups {
     }
 
     /// The nearest strict ancestor of each roll-up level of territory `t`.
-    fn of(&mut self, model: &Model, t: Node) -> [u32; 4] {
+    pub(crate) fn of(&mut self, model: &Model, t: Node) -> [u32; 4] {
         if let Some(k) = self.known.get(&t) {
             return k.1;
         }

@@ -439,13 +439,14 @@ struct Counted {
 /// `None` when something does not add up (a street/town the metrics do not have, a count
 /// below zero): the caller then computes the whole metrics.
 fn moved_metrics(after: &Model, before: &Metrics, cb: &Counted, ca: &Counted) -> Option<Metrics> {
-    use crate::metrics::{Counts, group, roll_up_slot};
+    use crate::metrics::{Counts, NOT_FOUND, Ups, group};
     let mut out = before.clone();
     out.unplaced_units = out.unplaced_units.checked_sub(cb.unplaced)?.checked_add(ca.unplaced)?;
     // Per level (0 the streets/towns, 1–4 district, city, province, country) the areas moved,
     // by id, with the reach's counts (before, after) summed into them.
     let mut moves: [HashMap<String, (Counts, Counts)>; 5] = Default::default();
     let mut groups = [(Counts::default(), Counts::default()); 3];
+    let mut ups = Ups::new();
     let mut ids: Vec<&String> = cb.rows.keys().chain(ca.rows.keys()).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -463,19 +464,10 @@ fn moved_metrics(after: &Model, before: &Metrics, cb: &Counted, ca: &Counted) ->
         };
         into(0, id);
         // The nearest ancestor of each roll-up level (what `Metrics::finish` sums into).
-        let mut found = [false; 4];
-        let mut cur = t;
-        while let Some(p) = after.parent(cur) {
-            if let Some(slot) = after.territory(p).and_then(|x| roll_up_slot(&x.kind))
-                && !found[slot]
-            {
-                found[slot] = true;
-                into(slot + 1, after.id(p));
+        for (slot, &p) in ups.of(after, t).iter().enumerate() {
+            if p != NOT_FOUND {
+                into(slot + 1, after.id(Node::new(p)));
             }
-            if found.iter().all(|&f| f) {
-                break;
-            }
-            cur = p;
         }
         let g = &mut groups[group(kind)];
         g.0 += b;
