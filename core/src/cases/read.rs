@@ -381,6 +381,20 @@ mod tests {
         }
     }
 
+    /// The case pipe keeps a bad time's reason as its index in STAMP_ERRORS: every reason
+    /// parse_stamp gives must be one of them, or the pipe would report another.
+    #[test]
+    fn every_bad_time_reason_is_one_of_stamp_errors() {
+        let cases = [("2024-3-1", 0), ("2024-02-30", 1), ("2024-03-01T25:00", 2), ("2024-03-01T08:00+25:00", 3)];
+        for (bad, i) in cases {
+            assert_eq!(parse_stamp(bad, 480).unwrap_err(), STAMP_ERRORS[i], "{bad}");
+        }
+        for bad in ["2024-03-01T08:00+8", "yesterday", "", "2024-03-01X08:00", "2024-03-01T08:0a"] {
+            let why = parse_stamp(bad, 480).unwrap_err();
+            assert!(STAMP_ERRORS.contains(&why), "{bad}: {why}");
+        }
+    }
+
     #[test]
     fn day_numbers_round_trip() {
         for d in ["0001-01-01", "1970-01-01", "2000-02-29", "2024-12-31", "9999-12-31"] {
