@@ -39,11 +39,18 @@
 //! holds the links applying at each pair's street/town and the territories containing it
 //! (docs/whatif.md, "The matter rules").
 //!
-//! The people and meeting rules (P, M) read the whole model (P001 which unit kinds are
-//! staffed anywhere, M001 the first year with a meeting anywhere): for a model with people
-//! or meetings they run on both whole models (one pass over the units, holdings and
-//! meetings; the two side by side on two threads for a model the audit would run on
-//! several) and the findings that differ are kept, with those that stay about the reach.
+//! The people and meeting rules (P, M) are re-examined in part too, for the reach and for
+//! subjects reached for them alone (the Party organisations leading a committee whose
+//! holders changed, the holders of the reach's units, a changed meeting's territory,
+//! community and topics, the territories of meetings a touched record convened), each part
+//! holding the holders, posts and meetings those rules read. What they read of the whole
+//! model (which unit kinds are staffed, for P001; each street/town's distinct community
+//! workers, for P004; the meetings' first and last years, for M001) is given to the part's
+//! audit: kept with the model before (`PeopleMemo`, like its metrics) and moved by the
+//! reach's units for the model after. When the kinds staffed or the meetings' years differ
+//! between the two models, the two families run on both whole models instead (one pass over
+//! the units, holdings and meetings each) and the findings that differ are kept. See
+//! docs/whatif.md, "The people and meeting rules".
 //!
 //! Some edits reach every street or town: a change to a matter itself (A001–A004 resolve
 //! every matter in every street/town), to a territory at street/town level or above (or
@@ -104,7 +111,7 @@ use serde::Serialize;
 use crate::audit::{Config, Finding, RULES, Severity};
 use crate::evidence::Fact;
 use crate::metrics::Metrics;
-use crate::model::{Level, LinkKind, Model, Node, Record, RecordType, Status, UnitKind};
+use crate::model::{Level, LinkKind, Model, Node, Post, Record, RecordType, Status, UnitKind};
 
 /// One change of an edit, as the what-if attributes findings to it: where it stands in
 /// its change set (`section` such as `add.units`, `update`, `end`, `remove`, and its
@@ -387,9 +394,22 @@ fn run(before: &Model, after: &Model, changes: &[Change], config: &Config, optio
         Ok(plan) => plan,
         Err(reason) => return full(before, after, changes, config, options, Some(reason)),
     };
-    let (mut fb, cb) = part(before, &plan.before_part, &plan, config, options.metrics);
-    let (mut fa, ca) = part(after, &plan.after_part, &plan, config, options.metrics);
-    whole_families(before, after, &plan, config, &mut fb, &mut fa);
+    let sub_before = before.induced(&plan.before_part, &plan.before_meetings);
+    let sub_after = after.induced(&plan.after_part, &plan.after_meetings);
+    // The P and M rules in part, with what they read of the whole models (`None`: on both
+    // whole models, below).
+    let people = has_people_or_meetings(before) || has_people_or_meetings(after);
+    let inputs =
+        if people { whole_inputs(before, after, &plan, &sub_before.0, &sub_after.0, config, dated) } else { None };
+    let (kb, ka) = match &inputs {
+        Some((wb, wa, streets)) => (Some((wb, streets)), Some((wa, streets))),
+        None => (None, None),
+    };
+    let (mut fb, cb) = part(before, sub_before, &plan, config, options.metrics, kb);
+    let (mut fa, ca) = part(after, sub_after, &plan, config, options.metrics, ka);
+    if people && inputs.is_none() {
+        whole_families(before, after, &plan, config, &mut fb, &mut fa);
+    }
     let records = plan.before_part.len() + plan.after_part.len();
     let subjects = plan.reach.len() + plan.pairs.len();
     let mut w = compare(before, after, fb, fa, changes);
@@ -635,8 +655,13 @@ struct Plan {
     s004: HashSet<String>,
     /// The (matter, street/town) pairs re-examined for A001–A004 ([`a_pairs`]).
     pairs: HashSet<Pair>,
+    /// Subjects re-examined for the P and M rules alone ([`pm_reach`]).
+    pm: HashSet<String>,
     before_part: Vec<Node>,
     after_part: Vec<Node>,
+    /// The meetings of each part (positions in the model's meetings).
+    before_meetings: Vec<usize>,
+    after_meetings: Vec<usize>,
     /// True when the metrics after the edit are those before moved by the reach's counts
     /// ([`moved_metrics`]): false when a territory that moved (parent, kind, dates or
     /// standing) has a street/town or a roll-up area at or below it, which changes what
@@ -792,6 +817,8 @@ struct Reach {
     /// Working committees whose S004 alone can change (they lead a unit whose level can):
     /// re-examined for that rule only, so their hundreds of other links stay out of the part.
     s004: HashSet<u32>,
+    /// The seeds, and the territories and units below a moved territory.
+    first: Vec<Node>,
 }
 
 impl Reach {
@@ -903,6 +930,7 @@ impl Reach {
                 }
             }
         }
+        self.first.extend(&first);
         // Every unit below a touched unit whose place in the leadership lines changed, along `leads`.
         let mut stack: Vec<Node> = first
             .iter()
@@ -938,13 +966,20 @@ enum Ring {
     /// to it (B001/B002 read who holds their street). Nothing more for changes to `leads`, `party_org_of`, `registers_with`,
     /// `instructs`, `mass_org_of`, `power`, `guides`, `dispatches`, `reports_back` and
     /// `member_of` links: only their two ends (both touched) read them, and the leadership
-    /// lines below are followed apart (`chained`).
+    /// lines below are followed apart (`chained`). Nor for `holds` links, or anything about a
+    /// person: only the P rules read them, and what those read of the other records is
+    /// re-examined for them alone (`pm_reach`).
     Narrow { members: bool, juris: bool },
 }
 
 /// What about touched record `t` of `model` differs in `other`, as a [`Ring`].
 fn ring_of(model: &Model, other: &Model, t: Node) -> Ring {
     let Some(o) = other.node(model.id(t)) else { return Ring::All };
+    if model.person(t).is_some() && other.person(o).is_some() {
+        // A person's posts and dates are read by the P rules alone: of the person (touched)
+        // and of the units they hold, re-examined for those rules alone (`pm_reach`).
+        return Ring::Narrow { members: false, juris: false };
+    }
     if model.status(t) != other.status(o) {
         return Ring::All;
     }
@@ -988,7 +1023,8 @@ fn ring_of(model: &Model, other: &Model, t: Node) -> Ring {
             | LinkKind::Dispatches
             | LinkKind::ReportsBack
             | LinkKind::MemberOf
-            | LinkKind::Responsible => {}
+            | LinkKind::Responsible
+            | LinkKind::Holds => {}
             _ => return Ring::All,
         }
     }
@@ -1071,6 +1107,7 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
     let mut reach: HashSet<String> = HashSet::new();
     let mut s004: HashSet<String> = HashSet::new();
     let mut pairs: HashSet<Pair> = HashSet::new();
+    let mut pm: HashSet<String> = HashSet::new();
     let limit = |m: &Model| (m.len() / 8).max(64);
     let mut metrics_local = true;
     for (model, other) in [(before, after), (after, before)] {
@@ -1142,13 +1179,42 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
         if r.set.len() > limit(model) {
             return Err(format!("its reach ({} records) is more than an eighth of the model", r.set.len()));
         }
+        if has_people_or_meetings(model) {
+            // The units whose street/town may have moved: below a moved territory, or touched
+            // with more than their `members` or links of the kinds only their ends read.
+            let seed_set: HashSet<u32> = seeds.iter().map(|n| n.raw()).collect();
+            let placed: Vec<Node> = r
+                .first
+                .iter()
+                .copied()
+                .filter(|&n| {
+                    model.unit(n).is_some()
+                        && (!seed_set.contains(&n.raw()) || !matches!(ring(n), Ring::Narrow { juris: false, .. }))
+                })
+                .collect();
+            pm_reach(model, touched, &placed, &mut pm);
+        }
         reach.extend(r.set.iter().map(|&n| model.id(Node::new(n)).to_string()));
         s004.extend(r.s004.iter().map(|&n| model.id(Node::new(n)).to_string()));
     }
     s004.retain(|id| !reach.contains(id));
-    let before_part = context(before, &reach, &s004, &pairs);
-    let after_part = context(after, &reach, &s004, &pairs);
-    Ok(Plan { reach, s004, pairs, before_part, after_part, metrics_local })
+    pm.retain(|id| !reach.contains(id));
+    let (mut before_part, before_meetings) = context(before, &reach, &s004, &pairs, &pm);
+    let (mut after_part, after_meetings) = context(after, &reach, &s004, &pairs, &pm);
+    if has_people_or_meetings(before) || has_people_or_meetings(after) {
+        // P004 of a street/town is re-examined in both parts: each holds the streets/towns of
+        // the other (with their chains up to the root).
+        let streets = |m: &Model, part: &[Node]| -> Vec<String> {
+            part.iter()
+                .filter(|&&n| m.territory(n).is_some_and(|t| t.kind.is_township_level()))
+                .map(|&n| m.id(n).to_string())
+                .collect()
+        };
+        let (sb, sa) = (streets(before, &before_part), streets(after, &after_part));
+        add_territories(before, &mut before_part, &sa);
+        add_territories(after, &mut after_part, &sb);
+    }
+    Ok(Plan { reach, s004, pairs, pm, before_part, after_part, before_meetings, after_meetings, metrics_local })
 }
 
 /// True when territory `t` or a territory below it is a street/town or above (an area of
@@ -1169,7 +1235,13 @@ fn area_at_or_below(model: &Model, t: Node) -> bool {
 }
 
 /// The part of a model the rules read about the reach (see the [module documentation](self)).
-fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>, pairs: &HashSet<Pair>) -> Vec<Node> {
+fn context(
+    model: &Model,
+    reach: &HashSet<String>,
+    s004: &HashSet<String>,
+    pairs: &HashSet<Pair>,
+    pm: &HashSet<String>,
+) -> (Vec<Node>, Vec<usize>) {
     let mut set: HashSet<u32> = HashSet::new();
     let mut list: Vec<Node> = Vec::new();
     let put = |set: &mut HashSet<u32>, list: &mut Vec<Node>, n: Node| {
@@ -1181,9 +1253,13 @@ fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>, pairs
     for &n in &r {
         put(&mut set, &mut list, n);
     }
-    // One link away, and the scopes of those links.
+    // One link away, and the scopes of those links; a unit's holders only as the P rules read
+    // them (`pm_inputs`: a street office may have a thousand community workers).
     for &n in &r {
         for (l, other) in model.any_links(n) {
+            if model.link(l).kind == LinkKind::Holds && model.link(l).to == n {
+                continue;
+            }
             put(&mut set, &mut list, other);
             if let Some(s) = model.link(l).scope {
                 put(&mut set, &mut list, s);
@@ -1238,6 +1314,31 @@ fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>, pairs
             }
         }
     }
+    // The P and M rules: of the reach and of the subjects reached for them alone, what they
+    // read (`pm_inputs`), with the meetings.
+    let meetings = if has_people_or_meetings(model) {
+        let extra: Vec<Node> = pm.iter().filter_map(|id| model.node(id)).collect();
+        for &n in &extra {
+            put(&mut set, &mut list, n);
+        }
+        let mut meetings = Vec::new();
+        for &n in r.iter().chain(&extra) {
+            pm_inputs(model, n, &mut |x| put(&mut set, &mut list, x), &mut meetings);
+        }
+        meetings.sort_unstable();
+        meetings.dedup();
+        for &i in &meetings {
+            if let Some(m) = model.meetings().get(i) {
+                put(&mut set, &mut list, m.territory);
+                if let Some(c) = m.convener {
+                    put(&mut set, &mut list, c);
+                }
+            }
+        }
+        meetings
+    } else {
+        Vec::new()
+    };
     let in_reach: HashSet<u32> = r.iter().map(|n| n.raw()).collect();
     let level1: Vec<Node> = list.clone();
     for &u in &level1 {
@@ -1417,23 +1518,312 @@ fn context(model: &Model, reach: &HashSet<String>, s004: &HashSet<String>, pairs
             }
         }
     }
-    list
+    (list, meetings)
+}
+
+/// Adds the territories `ids` of `model` missing from `part`, with their chains up to the root.
+fn add_territories(model: &Model, part: &mut Vec<Node>, ids: &[String]) {
+    let mut set: HashSet<u32> = part.iter().map(|n| n.raw()).collect();
+    for t in ids.iter().filter_map(|id| model.node(id)) {
+        let mut cur = Some(t);
+        while let Some(c) = cur {
+            if !set.insert(c.raw()) {
+                break;
+            }
+            part.push(c);
+            cur = model.any_parent(c);
+        }
+    }
+}
+
+/// True when the model has people, `holds` links or meetings (the P and M rules run).
+fn has_people_or_meetings(model: &Model) -> bool {
+    model.has_people() || !model.meetings().is_empty()
+}
+
+/// The subjects whose P and M findings the touched records can change beyond the reach (they
+/// are re-examined for those rules alone), added to `pm`:
+/// - the units a touched person holds a post in (P001, P002; the person's other findings are
+///   the P rules' alone, so a person's neighbours are not in the reach: [`ring_of`]);
+/// - the Party organisations leading a residents' or villagers' committee whose holders may
+///   have changed (a touched committee, or one held by a touched person): P005 compares the
+///   organisation's Party posts with the committee's holders;
+/// - the holders of the units whose street/town may have moved (`placed`: a touched unit whose
+///   place, jurisdictions, kind, dates or standing changed, a unit below a moved territory)
+///   and of the Party organisations of those units (one placed nowhere takes its unit's):
+///   P003 of a person is placed in the street/town of the unit whose post it is about;
+/// - for a touched meeting (in this model), its territory (M004), the community or village it
+///   counts for (M001) and its topics (M002, M003);
+/// - the territories of the meetings convened by a touched record (M004 reads the convener's
+///   dates).
+fn pm_reach(model: &Model, touched: &[&str], placed: &[Node], pm: &mut HashSet<String>) {
+    let id = |n: Node| model.id(n).to_string();
+    let committee = |n: Node| {
+        model.unit(n).is_some_and(|u| matches!(u.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee))
+    };
+    let ends = |n: Node, kind: LinkKind, incoming: bool| -> Vec<Node> {
+        model
+            .any_links(n)
+            .filter(|&(l, _)| {
+                let link = model.link(l);
+                link.kind == kind && (if incoming { link.to == n } else { link.from == n })
+            })
+            .map(|(_, o)| o)
+            .collect()
+    };
+    let mut seeds: HashSet<u32> = HashSet::new();
+    for &t in touched {
+        if let Some(n) = model.node(t) {
+            seeds.insert(n.raw());
+            let held = match model.record(n) {
+                Record::Person(_) => ends(n, LinkKind::Holds, false),
+                Record::Unit(_) => vec![n],
+                _ => Vec::new(),
+            };
+            for u in held {
+                if model.person(n).is_some() {
+                    pm.insert(id(u));
+                }
+                if committee(u) {
+                    pm.extend(ends(u, LinkKind::Leads, true).into_iter().map(id));
+                }
+            }
+        }
+        if let Some(m) = model.meetings().find(t) {
+            pm.insert(id(m.territory));
+            if let Some(c) = crate::meetings::place_of(model, m.territory, crate::meetings::MeetingsBy::Community) {
+                pm.insert(id(c));
+            }
+            pm.extend(m.topics.iter().map(|&p| id(p)));
+        }
+    }
+    for &n in placed {
+        if model.unit(n).is_some() {
+            pm.extend(ends(n, LinkKind::Holds, true).into_iter().map(id));
+            // A Party organisation placed nowhere takes the street/town of its first unit.
+            for o in ends(n, LinkKind::PartyOrgOf, true) {
+                pm.extend(ends(o, LinkKind::Holds, true).into_iter().map(id));
+            }
+        }
+    }
+    if !seeds.is_empty() {
+        for m in model.meetings().iter() {
+            if m.convener.is_some_and(|c| seeds.contains(&c.raw())) {
+                pm.insert(id(m.territory));
+            }
+        }
+    }
+}
+
+/// What the P and M rules read about subject `n` of `model` besides what `context` adds for
+/// every subject: a unit's holders (P001, P002) and, for a Party organisation, the committees
+/// it leads with their holders (P005); a person's units (P003, placed by their street/town);
+/// a territory's meetings (M004) and, for a community or village, every territory below it
+/// with theirs (M001 counts the meetings held there); a project's meetings and the units
+/// undertaking it (M002, M003, placed by those). Records through `put`, meetings (positions)
+/// into `meetings`.
+fn pm_inputs(model: &Model, n: Node, put: &mut dyn FnMut(Node), meetings: &mut Vec<usize>) {
+    let holds = |u: Node, put: &mut dyn FnMut(Node)| {
+        for (l, p) in model.any_links(u) {
+            if model.link(l).kind == LinkKind::Holds && model.link(l).to == u {
+                put(p);
+            }
+        }
+    };
+    let table = model.meetings();
+    let mut add = |m: &crate::meetings::Meeting| meetings.extend(table.position(&m.id));
+    match model.record(n) {
+        Record::Unit(u) => {
+            // The single-holder posts (P001, P002) and the Party posts (P005); the community
+            // workers (P004) are counted on the whole model (`whole_inputs`).
+            for (l, p) in model.any_links(n) {
+                let post = model.holding(l).map(|h| &h.post);
+                if model.link(l).to == n
+                    && post.is_some_and(|p| {
+                        p.is_single_holder()
+                            || matches!(p, Post::Secretary | Post::DeputySecretary | Post::CommitteeMember)
+                    })
+                {
+                    put(p);
+                }
+            }
+            if u.kind.is_party_org() {
+                for (l, c) in model.any_links(n) {
+                    let committee = model
+                        .unit(c)
+                        .is_some_and(|x| matches!(x.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee));
+                    if model.link(l).kind == LinkKind::Leads && model.link(l).from == n {
+                        put(c);
+                        if committee {
+                            holds(c, put);
+                        }
+                    }
+                }
+            }
+        }
+        Record::Person(_) => {
+            for (l, u) in model.any_links(n) {
+                if model.link(l).kind == LinkKind::Holds && model.link(l).from == n {
+                    put(u);
+                }
+            }
+        }
+        Record::Territory(t) => {
+            table.of_territory(n).for_each(&mut add);
+            if matches!(t.kind, crate::model::TerritoryKind::Community | crate::model::TerritoryKind::Village) {
+                let mut stack: Vec<Node> = model.all_children(n).collect();
+                while let Some(c) = stack.pop() {
+                    put(c);
+                    table.of_territory(c).for_each(&mut add);
+                    stack.extend(model.all_children(c));
+                }
+            }
+        }
+        Record::Item(_) => {
+            table.on_topic(n).for_each(&mut add);
+            for (l, u) in model.any_links(n) {
+                if model.link(l).kind == LinkKind::Undertakes && model.link(l).to == n {
+                    put(u);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the P and M rules read of the two whole models, for the audits of their parts (each
+/// model's), and the streets/towns whose P004 findings are re-examined; `None` when those
+/// rules must run on the whole models instead: the two models read at two dates (every
+/// meeting between them happens), one of them without people or meetings, the years of the
+/// meetings differ (M001 of every community reads the first), or the unit kinds staffed
+/// differ (P001 of every unit of the kind reads it).
+///
+/// The kinds staffed and each street/town's community workers of the model before are kept
+/// with it ([`PeopleMemo`], one pass over its units on the first what-if); those after are
+/// moved by what the units of the reach add in the part before and the part after (every
+/// unit whose principal post, community workers or street/town an edit can change is in the
+/// reach). The years are the meetings' own, one pass over them (no record is read).
+fn whole_inputs(
+    before: &Model,
+    after: &Model,
+    plan: &Plan,
+    sub_before: &Model,
+    sub_after: &Model,
+    config: &Config,
+    dated: bool,
+) -> Option<(crate::audit::Whole, crate::audit::Whole, HashSet<String>)> {
+    if dated || before.has_people() != after.has_people() || before.meetings().is_empty() != after.meetings().is_empty()
+    {
+        return None;
+    }
+    let years = crate::audit::meeting_years(before);
+    if years != crate::audit::meeting_years(after) {
+        return None;
+    }
+    let people = before.has_people();
+    let whole = |staffed: Vec<bool>, workers: HashMap<String, u64>| crate::audit::Whole {
+        people,
+        meetings: !before.meetings().is_empty(),
+        staffed,
+        years,
+        workers,
+    };
+    if !people {
+        return Some((
+            whole(vec![false; 256], HashMap::new()),
+            whole(vec![false; 256], HashMap::new()),
+            HashSet::new(),
+        ));
+    }
+    let units = || plan.reach.iter().chain(&plan.pm);
+    let (codes_b, workers_b) = crate::audit::people_inputs(sub_before, before, config, units());
+    let (codes_a, workers_a) = crate::audit::people_inputs(sub_after, after, config, units());
+    let memo = people_memo(before, config);
+    let mut counts = memo.staffed.clone();
+    for c in codes_b {
+        counts[usize::from(c)] = counts[usize::from(c)].checked_sub(1)?;
+    }
+    for c in codes_a {
+        counts[usize::from(c)] += 1;
+    }
+    let staffed_b: Vec<bool> = memo.staffed.iter().map(|&c| c > 0).collect();
+    let staffed_a: Vec<bool> = counts.iter().map(|&c| c > 0).collect();
+    if staffed_b != staffed_a {
+        return None;
+    }
+    // Per street/town met: its workers before (kept), then moved.
+    let mut moved: HashMap<&str, HashMap<&str, i64>> = HashMap::new();
+    for (street, person) in &workers_b {
+        *moved.entry(street).or_default().entry(person).or_default() -= 1;
+    }
+    for (street, person) in &workers_a {
+        *moved.entry(street).or_default().entry(person).or_default() += 1;
+    }
+    let (mut wb, mut wa) = (HashMap::new(), HashMap::new());
+    for (street, delta) in moved {
+        let kept = memo.workers.get(street);
+        let count = |p: &str| kept.and_then(|k| k.get(p)).map_or(0, |&c| i64::from(c));
+        let distinct_before = kept.map_or(0, |k| k.values().filter(|&&c| c > 0).count());
+        let mut distinct_after = distinct_before as i64;
+        for (person, d) in delta {
+            let (was, now) = (count(person), count(person) + d);
+            if now < 0 {
+                return None;
+            }
+            distinct_after += i64::from(now > 0) - i64::from(was > 0);
+        }
+        wb.insert(street.to_string(), distinct_before as u64);
+        wa.insert(street.to_string(), u64::try_from(distinct_after).ok()?);
+    }
+    let streets: HashSet<String> = wb.keys().cloned().collect();
+    Some((whole(staffed_b, wb), whole(staffed_a, wa), streets))
+}
+
+/// What the P rules read of a whole model and the what-if moves by the reach: per unit kind
+/// code, the units staffed at the date (P001), and per street/town id, the community-worker
+/// posts held there per person id (P004 counts the distinct people). Kept with the model by
+/// the first what-if on it (`Model::people_memo`), dropped by a change in place.
+#[derive(Debug)]
+pub(crate) struct PeopleMemo {
+    staffed: Vec<u32>,
+    workers: HashMap<String, HashMap<String, u32>>,
+}
+
+/// The [`PeopleMemo`] of `model`, computed on first need (one pass over its units and the
+/// links to them) and kept.
+fn people_memo(model: &Model, config: &Config) -> std::sync::Arc<PeopleMemo> {
+    model
+        .people_memo
+        .get_or_init(|| {
+            let (staffed, workers) = crate::audit::people_totals(model, config);
+            std::sync::Arc::new(PeopleMemo { staffed, workers })
+        })
+        .clone()
 }
 
 /// Audits the part `nodes` of `model` and keeps the findings about the reach (A001–A004:
 /// those of the plan's (matter, street/town) pairs),
 /// with the link positions in their evidence and messages those of `model`, in the
 /// order of `model`'s report.
-fn part(model: &Model, nodes: &[Node], plan: &Plan, config: &Config, metrics: bool) -> (Vec<Finding>, Counted) {
+/// `people`: what the P and M rules read of the whole model, and the streets/towns whose P004
+/// is kept; `None` when those rules run on the whole models (`whole_families`) or the models
+/// have no people and no meetings.
+fn part(
+    model: &Model,
+    (sub, links): (Model, Vec<crate::model::LinkId>),
+    plan: &Plan,
+    config: &Config,
+    metrics: bool,
+    people: Option<(&crate::audit::Whole, &HashSet<String>)>,
+) -> (Vec<Finding>, Counted) {
     let (reach, s004) = (&plan.reach, &plan.s004);
-    let (sub, links) = model.induced(nodes);
     // The metrics' counts of the reach's subjects and pairs in the part (none without metrics).
     let mut only = crate::metrics::Only::default();
     if metrics && plan.metrics_local {
         only.subjects = reach.iter().filter_map(|id| sub.node(id)).map(|n| n.raw()).collect();
         only.pairs = plan.pairs.iter().filter_map(|(m, t)| Some((sub.node(m)?.raw(), sub.node(t)?.raw()))).collect();
     }
-    let (findings, rows, unplaced) = crate::audit::audit_counting(&sub, config, only);
+    let (findings, rows, unplaced) = crate::audit::audit_counting(&sub, config, only, people.map(|p| p.0));
     let mut counted = Counted { rows: HashMap::new(), unplaced };
     for (t, c) in rows {
         if c != crate::metrics::Counts::default() {
@@ -1442,9 +1832,15 @@ fn part(model: &Model, nodes: &[Node], plan: &Plan, config: &Config, metrics: bo
     }
     let mut out: Vec<((usize, usize, usize), Finding)> = Vec::new();
     for mut f in findings {
-        // The P and M rules read the whole model (`whole_families`): a part's are not kept.
+        // The P and M rules: those about the reach and the subjects reached for them alone, with
+        // P004 of the streets/towns whose community workers an edit moves (given the whole
+        // model's count); none when they run on the whole models (`whole_families`).
         let kept = if f.rule.starts_with('P') || f.rule.starts_with('M') {
-            false
+            match people {
+                None => false,
+                Some((_, streets)) if f.rule == "P004" => streets.contains(&f.subject),
+                Some(_) => reach.contains(&f.subject) || plan.pm.contains(&f.subject),
+            }
         } else if f.rule.starts_with('A') {
             // A (matter, street/town) pair: the key without its rule.
             f.territory.as_ref().is_some_and(|t| plan.pairs.contains(&(f.subject.clone(), t.clone())))

@@ -67,6 +67,8 @@ mod finding;
 mod rules;
 mod text;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 pub use config::{Config, Profiles, RuleSetting, Thresholds};
@@ -366,6 +368,9 @@ pub(crate) fn link_id(slot: u32) -> LinkId {
 pub(crate) struct Context<'m> {
     pub model: &'m Model,
     pub config: &'m Config,
+    /// What the P and M rules read of the whole model when `model` is a part of it (the
+    /// what-if's parts, [`crate::whatif`]); `None` for a whole model.
+    pub whole: Option<&'m Whole>,
     /// The township-level territories (street, town, township, zone), in document order.
     pub townships: Vec<Node>,
     /// Per record: for territories, the row in `townships` of the nearest township-level
@@ -601,6 +606,7 @@ impl<'m> Context<'m> {
         Context {
             model,
             config,
+            whole: None,
             townships,
             row,
             tclass,
@@ -1251,14 +1257,97 @@ pub(crate) fn audit_counting(
     model: &Model,
     config: &Config,
     only: crate::metrics::Only,
+    whole: Option<&Whole>,
 ) -> (Vec<Finding>, Vec<(Node, crate::metrics::Counts)>, u64) {
-    let ctx = Context::new(model, config);
+    let mut ctx = Context::new(model, config);
+    ctx.whole = whole;
     let mut sink = Sink::new(config);
     let mut tally = Tally::new(ctx.townships.len());
     tally.only = Some(only);
     run_families(&ctx, &mut sink, &mut tally, true);
     let rows = ctx.townships.iter().copied().zip(tally.rows.iter().copied()).collect();
     (sink.into_findings(&ctx, 1), rows, tally.unplaced)
+}
+
+/// What the P and M rules read of a whole model, given to the audit of a part of it (the
+/// what-if's parts): whether the model has people and meetings, which unit kinds it staffs
+/// (P001), the years its meetings span (M001), and the distinct community workers of the
+/// streets/towns whose P004 findings are kept (by id).
+#[derive(Debug, Clone)]
+pub(crate) struct Whole {
+    pub people: bool,
+    pub meetings: bool,
+    /// Per unit kind code: staffed at the date.
+    pub staffed: Vec<bool>,
+    /// [`rules::meetings::years`] of the whole model.
+    pub years: Option<(u32, u32)>,
+    /// Street/town id → its distinct community workers.
+    pub workers: HashMap<String, u64>,
+}
+
+impl Context<'_> {
+    /// True when the (whole) model has people or `holds` links.
+    pub fn has_people(&self) -> bool {
+        self.whole.map_or_else(|| self.model.has_people(), |w| w.people)
+    }
+
+    /// True when the (whole) model records meetings.
+    pub fn has_meetings(&self) -> bool {
+        self.whole.map_or_else(|| !self.model.meetings().is_empty(), |w| w.meetings)
+    }
+}
+
+/// What each unit of `units` (ids) adds to the P rules' whole-model inputs, placed in `part`
+/// (a part of `whole` placing them as `whole` does) with their posts read from `whole`: the
+/// kind codes of those staffed at the date (P001), and (street/town id, person id) for each
+/// community-worker post held in them in the view (P004). The what-if moves the kept inputs
+/// of the model before by these, counted in its two models.
+pub(crate) fn people_inputs<'a>(
+    part: &Model,
+    whole: &Model,
+    config: &Config,
+    units: impl Iterator<Item = &'a String>,
+) -> (Vec<u8>, Vec<(String, String)>) {
+    let ctx = Context::new(part, config);
+    let (mut staffed, mut workers) = (Vec::new(), Vec::new());
+    for id in units {
+        let (Some(u), Some(w)) = (part.node(id), whole.node(id)) else { continue };
+        if part.unit(u).is_none() {
+            continue;
+        }
+        rules::people::unit_inputs(&ctx, u, whole, w, &mut staffed, &mut |street, person| {
+            workers.push((part.id(street).to_string(), whole.id(person).to_string()));
+        });
+    }
+    (staffed, workers)
+}
+
+/// The first and last years of the meetings that have happened at the model's date (M001
+/// reads its years from the first); `None` when none has.
+pub(crate) fn meeting_years(model: &Model) -> Option<(u32, u32)> {
+    rules::meetings::years(model)
+}
+
+/// [`people_inputs`] of every unit of a whole model: per kind code the units staffed, and
+/// per street/town id the community-worker posts per person id.
+pub(crate) fn people_totals(model: &Model, config: &Config) -> (Vec<u32>, HashMap<String, HashMap<String, u32>>) {
+    let ctx = Context::new(model, config);
+    let mut counts = vec![0u32; 256];
+    let mut workers: HashMap<String, HashMap<String, u32>> = HashMap::new();
+    let mut staffed = Vec::new();
+    for u in ctx.units() {
+        rules::people::unit_inputs(&ctx, u, model, u, &mut staffed, &mut |street, person| {
+            *workers
+                .entry(model.id(street).to_string())
+                .or_default()
+                .entry(model.id(person).to_string())
+                .or_default() += 1;
+        });
+    }
+    for code in staffed {
+        counts[usize::from(code)] += 1;
+    }
+    (counts, workers)
 }
 
 /// The findings of the P and M rules alone, in report order (none for a model without people

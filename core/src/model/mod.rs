@@ -158,6 +158,10 @@ pub struct Model {
     /// The metrics of the view under one audit config, kept by the first what-if that needs
     /// them ([`crate::whatif`]; ignored by `PartialEq`, dropped by every change in place).
     pub(crate) metrics_memo: std::sync::OnceLock<std::sync::Arc<(crate::audit::Config, crate::metrics::Metrics)>>,
+    /// What the P rules read of the whole view (which unit kinds are staffed, each
+    /// street/town's community workers), kept by the first what-if on a model with people
+    /// ([`crate::whatif`]; ignored by `PartialEq`, dropped by every change in place).
+    pub(crate) people_memo: std::sync::OnceLock<std::sync::Arc<crate::whatif::PeopleMemo>>,
 }
 
 /// The document a model holds, whatever date it is read at.
@@ -581,6 +585,7 @@ impl Model {
             view: View::default(),
             query_index: std::sync::OnceLock::new(),
             metrics_memo: std::sync::OnceLock::new(),
+            people_memo: std::sync::OnceLock::new(),
         };
         model.view = model.view_at(as_of);
         model
@@ -599,6 +604,7 @@ impl Model {
             view: View { date, masks, levels: Default::default() },
             query_index: std::sync::OnceLock::new(),
             metrics_memo: std::sync::OnceLock::new(),
+            people_memo: std::sync::OnceLock::new(),
         };
         let levels = if view.view.masks.is_some() { view.levels_at() } else { view.compute_levels() };
         view.view.levels = std::sync::Arc::new(levels);
@@ -628,6 +634,7 @@ impl Model {
                 view: View::default(),
                 query_index: std::sync::OnceLock::new(),
                 metrics_memo: std::sync::OnceLock::new(),
+                people_memo: std::sync::OnceLock::new(),
             };
             let levels = whole.compute_levels();
             let mut dated_territory = Bits::new(g.node_count());
@@ -758,6 +765,7 @@ impl Model {
             view: self.view_at(Some(date)),
             query_index: std::sync::OnceLock::new(),
             metrics_memo: std::sync::OnceLock::new(),
+            people_memo: std::sync::OnceLock::new(),
         }
     }
 
@@ -774,6 +782,7 @@ impl Model {
             view: self.view_at(None),
             query_index: std::sync::OnceLock::new(),
             metrics_memo: std::sync::OnceLock::new(),
+            people_memo: std::sync::OnceLock::new(),
         }
     }
 
@@ -1345,7 +1354,7 @@ impl Model {
     /// whole does. A `parent`, `located_in` or `scope` naming a record left out is dropped
     /// (callers keep them). Returns the part and, for each of its links, the link of `self`
     /// it copies. O(kept records + their links).
-    pub(crate) fn induced(&self, keep: &[Node]) -> (Model, Vec<LinkId>) {
+    pub(crate) fn induced(&self, keep: &[Node], meetings: &[usize]) -> (Model, Vec<LinkId>) {
         let g = &self.data.graph;
         let mut nodes: Vec<Node> = keep.to_vec();
         nodes.sort_unstable_by_key(|n| n.index());
@@ -1388,8 +1397,30 @@ impl Model {
             link.scope = moved(link.scope);
             graph.add_edge(NodeIndex::new(link.from.index()), NodeIndex::new(link.to.index()), link);
         }
-        let part =
-            Model::assemble(graph, index, order, Vec::new(), None, 1, crate::meetings::Meetings::new(Vec::new()));
+        // The holdings of the links kept, and the meetings asked for (in document order) whose
+        // territory and convener are kept, with the topics kept.
+        let holdings: Vec<(u32, Holding)> =
+            links.iter().enumerate().filter_map(|(i, &l)| Some((i as u32, self.holding(LinkId(l))?.clone()))).collect();
+        let mut picked: Vec<usize> = meetings.to_vec();
+        picked.sort_unstable();
+        picked.dedup();
+        let list = picked
+            .into_iter()
+            .filter_map(|i| {
+                let m = self.meetings_table().get(i)?;
+                let convener = match m.convener {
+                    Some(c) => Some(moved(Some(c))?),
+                    None => None,
+                };
+                Some(crate::meetings::Meeting {
+                    territory: moved(Some(m.territory))?,
+                    convener,
+                    topics: m.topics.iter().filter_map(|&t| moved(Some(t))).collect(),
+                    ..m.clone()
+                })
+            })
+            .collect();
+        let part = Model::assemble(graph, index, order, holdings, None, 1, crate::meetings::Meetings::new(list));
         let part = match self.view.date {
             Some(d) => part.at(d),
             None => part,

@@ -152,6 +152,7 @@ impl Model {
         // The view and the query tables hold no reference to the document but their own.
         self.query_index = std::sync::OnceLock::new();
         self.metrics_memo = std::sync::OnceLock::new();
+        self.people_memo = std::sync::OnceLock::new();
         self.view = View::default();
         let Some(data) = std::sync::Arc::get_mut(&mut self.data) else { return false };
         let Patch { records, ends, added, links, dates_removed, date } = patch;

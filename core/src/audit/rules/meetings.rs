@@ -56,7 +56,7 @@ fn in_force_in(v: Validity, year: u32) -> bool {
 pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
     let meetings = model.meetings();
-    if meetings.is_empty() || ![id::M001, id::M002, id::M003, id::M004].iter().any(|&r| sink.on(r)) {
+    if !ctx.has_meetings() || ![id::M001, id::M002, id::M003, id::M004].iter().any(|&r| sink.on(r)) {
         return;
     }
     let today = model.date().map(|d| d.last_day());
@@ -149,6 +149,16 @@ fn out_of_force(ctx: &Context, sink: &mut Sink, happened: impl Fn(&Meeting) -> b
     }
 }
 
+/// The first and last years of the meetings of `model` that have happened at its date
+/// (M001 reads its years from the first).
+pub(crate) fn years(model: &crate::model::Model) -> Option<(u32, u32)> {
+    let today = model.date().map(|d| d.last_day());
+    let mut years =
+        model.meetings().iter().filter(|m| today.is_none_or(|t| m.date.first_day() <= t)).map(|m| m.date.year());
+    let first = years.next()?;
+    Some(years.fold((first, first), |(lo, hi), y| (lo.min(y), hi.max(y))))
+}
+
 /// M001: per community or village in the view, the runs of whole calendar years in which it
 /// was in force and held no deliberation meeting, from the first year the model records any
 /// meeting to the last year complete at the view's date (undated: the last year with one).
@@ -157,8 +167,12 @@ fn no_deliberation(ctx: &Context, sink: &mut Sink, today: Option<Date>, happened
     let model = ctx.model;
     let config = &ctx.config.thresholds;
     let meetings = model.meetings();
-    let years = meetings.iter().filter(|m| happened(m)).map(|m| m.date.year());
-    let (Some(first), Some(max)) = (years.clone().min(), years.max()) else { return };
+    // A part of a model (the what-if's): the years of the whole model's meetings.
+    let range = match ctx.whole {
+        Some(w) => w.years,
+        None => years(model),
+    };
+    let Some((first, max)) = range else { return };
     let last = match today {
         Some(t) if t.month() == Some(12) && t.day() == Some(31) => t.year(),
         Some(t) => t.year().saturating_sub(1),

@@ -23,7 +23,7 @@ fn when(model: &Model) -> String {
 /// over the holdings side table (P003, P004) that reads no other link.
 pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
-    if !model.has_people() || ![id::P001, id::P002, id::P003, id::P004, id::P005].iter().any(|&r| sink.on(r)) {
+    if !ctx.has_people() || ![id::P001, id::P002, id::P003, id::P004, id::P005].iter().any(|&r| sink.on(r)) {
         return;
     }
     let at = when(model);
@@ -58,6 +58,12 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
             }
         }
     }
+    if let Some(whole) = ctx.whole {
+        // A part of a model (the what-if's): the kinds the whole model staffs.
+        for (s, &w) in staffed.iter_mut().zip(&whole.staffed) {
+            *s = w;
+        }
+    }
     for (n, code, ever) in vacant {
         // Checked when the data staffs the kind at the date, or the unit had such a holder once.
         let Some(kind) = UnitKind::ALL.get(usize::from(code)) else { continue };
@@ -77,6 +83,46 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     }
     if sink.on(id::P003) || sink.on(id::P004) {
         p003_p004(ctx, sink, &at);
+    }
+}
+
+/// What unit `u` adds to the P rules' whole-model inputs: its kind code to `staffed` when a
+/// holder of its principal post is in the view (P001 reports a kind's vacancies only when
+/// some unit of the kind is staffed), and `worker(street/town, person)` for each
+/// community-worker post held in it in the view (P004 counts the distinct workers of a
+/// street/town). The same tests as [`run`]'s passes, one unit at a time: the what-if keeps
+/// the totals of a model and moves them by the units an edit reaches.
+///
+/// `ctx` places the unit (its kind, its street/town): the whole model's or a part's that
+/// places it as the whole model does; the posts are read from `whole` (the same view), where
+/// the unit is `w`, so a part need not hold a street office's thousand workers.
+pub(crate) fn unit_inputs(
+    ctx: &Context,
+    u: Node,
+    whole: &Model,
+    w: Node,
+    staffed: &mut Vec<u8>,
+    worker: &mut dyn FnMut(Node, Node),
+) {
+    let Some(code) = ctx.kind_code(u) else { return };
+    let posts = || {
+        whole
+            .document_links_to(w)
+            .filter(|(lid, l)| l.kind == LinkKind::Holds && whole.link_in_view(*lid))
+            .filter_map(|(lid, l)| Some((whole.holding(lid)?, l.from)))
+    };
+    if let Some(kind) = UnitKind::ALL.get(usize::from(code))
+        && needs_principal(kind)
+    {
+        // `Model::single_holders` holds the single-holder posts.
+        let post = principal_post(kind);
+        if post.is_single_holder() && posts().any(|(h, _)| h.post == post) {
+            staffed.push(code);
+        }
+    }
+    let Some(row) = ctx.unit_row(u) else { return };
+    for (_, person) in posts().filter(|(h, _)| h.post == Post::CommunityWorker) {
+        worker(ctx.townships[row], person);
     }
 }
 
@@ -233,7 +279,9 @@ fn p004(ctx: &Context, sink: &mut Sink, at: &str, workers: Vec<(u32, u32)>) {
     drop(workers);
     for (row, &street) in ctx.townships.iter().enumerate() {
         let Some(pop) = population(model, street) else { continue };
-        let have = counts[row];
+        // A part of a model (the what-if's): the street/town's workers in the whole model.
+        let whole = ctx.whole.and_then(|w| w.workers.get(model.id(street)));
+        let have = whole.copied().unwrap_or(counts[row]);
         if have * 10_000 >= per * pop {
             continue;
         }
