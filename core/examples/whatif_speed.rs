@@ -62,13 +62,13 @@ fn people_change(
         let links: Vec<_> = model.all_links_from(p).filter(|(_, l)| l.kind == LinkKind::Holds).collect();
         let (lid, l) = *links.get(rng.below(links.len()))?;
         let same = links.iter().filter(|(_, m)| m.to == l.to).count();
-        (same == 1 && used.insert(id(p))).then(|| (p, lid, l.to))
+        (same == 1 && used.insert(id(p))).then_some((p, lid, l.to))
     };
     match rng.below(7) {
         0 => {
             let pid = format!("whatif-person-{tag}");
             let holding = Holding::new(posts[rng.below(posts.len())].clone())
-                .band(bands[rng.below(3)].clone())
+                .band(bands[rng.below(3)])
                 .grade(1 + rng.below(18) as u8);
             cs.add.people.push(PersonSpec::new(&pid));
             cs.add

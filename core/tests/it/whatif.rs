@@ -374,7 +374,7 @@ fn people_change(
         0 => {
             let pid = format!("new-person-{serial}");
             let holding = Holding::new(posts[rng.below(posts.len())].clone())
-                .band([Band::Chief, Band::Deputy, Band::Other][rng.below(3)].clone())
+                .band([Band::Chief, Band::Deputy, Band::Other][rng.below(3)])
                 .grade(1 + rng.below(18) as u8);
             cs.add.people.push(PersonSpec::new(&pid));
             cs.add.links.push(LinkSpec::new(&pid, id(pick(rng, &units)?), LinkKind::Holds).holding(holding));
