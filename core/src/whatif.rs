@@ -1878,10 +1878,10 @@ fn report_key(model: &Model, f: &Finding) -> (usize, usize, usize) {
 }
 
 /// Adds the P and M findings of both whole models to the parts' findings (`fb`, `fa`, kept in
-/// report order): those that differ, and those that stay whose subject is in the reach. P001
-/// reads which unit kinds are staffed anywhere, P004 every worker of a street/town, M001 the
-/// first year with a meeting anywhere: these two families are cheap on a whole model (one
-/// pass over the units, the holdings and the meetings) and are not re-examined in part.
+/// report order): those that differ, and those that stay whose subject is in the reach. Run
+/// when the parts cannot answer them ([`whole_inputs`] is `None`: the kinds staffed or the
+/// meetings' years differ between the models, and the like): one pass over the units, the
+/// holdings and the meetings of each model.
 fn whole_families(
     before: &Model,
     after: &Model,
