@@ -748,3 +748,38 @@ fn a_territory_moved_with_a_street_below_it_moves_the_roll_ups() {
     let units = |id: &str| metrics.districts.iter().find(|d| d.id == id).map_or(0, |d| d.counts.units);
     assert_eq!((units("d1"), units("d2")), (0, 1));
 }
+
+/// What the P rules read of the whole model (the kinds staffed, each street/town's community
+/// workers) is kept with the model by the first what-if and dropped when the model is changed
+/// in place: posts removed one after another, each what-if on the changed model is two full
+/// audits'.
+#[test]
+fn kept_people_inputs_follow_a_change_in_place() {
+    use tiaokuai::change::{ChangeSet, LinkAddress};
+    use tiaokuai::{LinkKind, Post};
+    let config = Config::default();
+    let mut model = Model::sample();
+    // Community workers' posts first (P004 counts them), then principals' (P001).
+    let mut posts: Vec<(String, String, bool)> = model
+        .links()
+        .filter(|(_, l)| l.kind == LinkKind::Holds)
+        .filter_map(|(lid, l)| {
+            let worker = model.holding(lid)?.post == Post::CommunityWorker;
+            let alone =
+                model.all_links_to(l.to).filter(|(_, m)| m.from == l.from && m.kind == LinkKind::Holds).count() == 1;
+            alone.then(|| (model.id(l.from).to_string(), model.id(l.to).to_string(), worker))
+        })
+        .collect();
+    posts.sort_by_key(|p| !p.2);
+    assert!(posts.len() >= 3, "the sample has posts");
+    for (person, unit, _) in posts.into_iter().take(4) {
+        let mut cs = ChangeSet::new();
+        cs.remove_link(LinkAddress::new(&person, &unit, LinkKind::Holds));
+        let w = tiaokuai::whatif::whatif_change(&model, &cs, &config).unwrap();
+        let after = model.apply(&cs).unwrap();
+        let slow = whatif_full(&model, &after, &tiaokuai::whatif::changes_of(&cs), &config);
+        assert_eq!(keys(&w), keys(&slow), "{person} -holds-> {unit}");
+        model.apply_in_place(&cs).unwrap();
+        assert!(model == after);
+    }
+}
