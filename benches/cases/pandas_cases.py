@@ -5,14 +5,15 @@
     python3 benches/cases/pandas_cases.py --city [--cases 250000]   (what `make compare-cases` runs)
 
 Runs `tiaokuai cases MODEL LOG --format json --table findings` (timed, with /usr/bin/time's
-user, system and peak RSS when present; every table is computed, the two-row findings
-table written), then the pandas version: read the CSV, parse the times, sort, groupby
-case (first report, dispatches as lists, last close, returns), and look each case's lead
-up in a Python dict of (matter, territory) -> lead units
-built from the model's links (a lead applies at a territory when its link is scoped
-there, or unscoped and its unit holds jurisdiction there; the nearest territory up the
-parents wins). It checks that both give the same numbers (case counts by class,
-returns, cycles, closed, open, on time; mean times to 1e-6 days) and prints the ratio.
+user, system and peak RSS when present; the CLI gathers the summary and the two-row
+findings table it writes, as the pandas version computes the totals alone), then the
+pandas version: read the CSV, parse the times, sort, groupby case (first report,
+dispatches as lists, last close, returns), and look each case's lead up in a Python
+dict of (matter, territory) -> lead units built from the model's links (a lead applies
+at a territory when its link is scoped there, or unscoped and its unit holds
+jurisdiction there; the nearest territory up the parents wins). It checks that both
+give the same numbers (case counts by class, returns, cycles, closed, open, on time;
+mean times to 1e-6 days) and prints the ratio.
 
 The pandas version reads the model undated (every record counts), so use an undated
 model (`tiaokuai generate --scale city`), as the benchmark does.
@@ -167,8 +168,8 @@ CLASSES = [
 def run_tiaokuai(
     exe: str, model: str, log: str, on_time: float
 ) -> tuple[dict, float, str]:
-    """One timed run of the CLI (every table computed; the two-row findings table written,
-    as JSON): the numbers to check, the seconds, and /usr/bin/time's figures."""
+    """One timed run of the CLI (the summary and the two-row findings table gathered and
+    written, as JSON): the numbers to check, the seconds, and /usr/bin/time's figures."""
     with (
         tempfile.NamedTemporaryFile(suffix=".json") as out,
         tempfile.NamedTemporaryFile(suffix=".txt") as tm,

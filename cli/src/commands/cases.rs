@@ -60,6 +60,14 @@ pub fn cases(args: CasesArgs<'_>) -> CmdResult {
     let output = file_output(args.output)?;
     let mut options = Options::default().on_time(args.on_time).keep_cases(args.table == Some(CaseTable::Cases));
     options.config = load_config(args.config)?;
+    // Only the grouped table written is gathered: the summary (and the findings,
+    // problems and cases tables) come whatever is asked, the other groups' fold is spared.
+    options = match (args.format, args.table) {
+        (Format::Table, _) => options.tables([]),
+        (Format::Csv, which) => options.tables([which.unwrap_or(CaseTable::Territory)]),
+        (Format::Json, Some(which)) => options.tables([which]),
+        (Format::Json, None) => options,
+    };
     if args.progress
         && let Some(bar) = progress_bar(args.log)
     {

@@ -60,6 +60,26 @@ fn csv_and_json_tables() {
 }
 
 #[test]
+fn each_table_written_alone_is_the_whole_analysis_table() {
+    // The CLI gathers only the grouped table it writes: each, written alone, must be the
+    // whole analysis's, on the fixture's log with every kind of bad row.
+    let (model, log) = (fixture("model.json"), fixture("log.csv"));
+    let whole: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["cases", &model, &log, "--format", "json"]))).unwrap();
+    for table in ["territory", "unit", "matter", "month", "source", "findings", "problems"] {
+        let alone: serde_json::Value =
+            serde_json::from_str(&stdout(&run(&["cases", &model, &log, "--format", "json", "--table", table])))
+                .unwrap();
+        assert!(!alone.as_array().unwrap().is_empty(), "{table}");
+        assert_eq!(alone, whole["tables"][table], "{table}");
+        let csv = stdout(&run(&["cases", &model, &log, "--format", "csv", "--table", table]));
+        assert_eq!(csv.lines().count(), 1 + alone.as_array().unwrap().len(), "{table}");
+    }
+    let default_csv = stdout(&run(&["cases", &model, &log, "--format", "csv"]));
+    assert_eq!(default_csv, stdout(&run(&["cases", &model, &log, "--format", "csv", "--table", "territory"])));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let (model, log) = (fixture("model.json"), fixture("log.csv"));
     for args in [

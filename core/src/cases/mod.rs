@@ -75,6 +75,12 @@ pub struct Options {
     /// Called as the log is read: `(bytes read, total bytes)` (total 0 when unknown),
     /// about a hundred times and once at the end.
     pub progress: Option<Progress>,
+    /// The grouped tables to gather ([`CaseTable::Territory`], `Unit`, `Matter`, `Month`,
+    /// `Source`): `None` (the default) for all of them. A grouped table left out comes
+    /// back from [`Analysis::table`] with no rows; the summary and the findings,
+    /// problems and cases tables are gathered whatever this says. Leaving out what a
+    /// caller will not read spares the fold of every case into those groups.
+    pub tables: Option<Vec<CaseTable>>,
 }
 
 impl Default for Options {
@@ -85,6 +91,7 @@ impl Default for Options {
             keep_cases: false,
             config: Config::default(),
             progress: None,
+            tables: None,
         }
     }
 }
@@ -108,6 +115,28 @@ impl Options {
     pub fn keep_cases(mut self, keep: bool) -> Self {
         self.keep_cases = keep;
         self
+    }
+
+    /// Gathers only these grouped tables (see [`Options::tables`]).
+    ///
+    /// ```
+    /// use tiaokuai::cases::{self, CaseTable, Options};
+    /// let log = "case,at,event,matter,territory\nc1,2024-03-01T09:00,reported,m,t\n";
+    /// let options = Options::default().tables([CaseTable::Findings]);
+    /// let r = cases::analyse(&tiaokuai::Model::sample(), log.as_bytes(), "log.csv", &options)?;
+    /// assert_eq!(r.table(CaseTable::Findings).rows(), 2);
+    /// assert_eq!(r.table(CaseTable::Territory).rows(), 0, "not gathered");
+    /// assert_eq!(r.summary.all.cases, 1);
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn tables(mut self, tables: impl IntoIterator<Item = CaseTable>) -> Self {
+        self.tables = Some(tables.into_iter().collect());
+        self
+    }
+
+    /// True when the grouped table `which` is to be gathered.
+    fn wants(&self, which: CaseTable) -> bool {
+        self.tables.as_ref().is_none_or(|t| t.contains(&which))
     }
 
     /// A progress callback (see [`Options::progress`]).
@@ -483,7 +512,8 @@ struct Open {
     matter: Option<Node>,
     chain: Chain,
     lead: Lead,
-    findings: bool,
+    /// `None` while the early audit runs ([`Views::flags`]): found when it is done.
+    findings: Option<bool>,
     dispatches: Vec<Node>,
     unknown_unit: bool,
     first_dispatch: Option<Stamp>,
@@ -497,6 +527,22 @@ struct Open {
 
 const EVENTS: [&str; 8] = ["reported", "filed", "dispatched", "returned", "handled", "verified", "closed", "reopened"];
 
+/// The index of an event word in [`EVENTS`] (a match on the word: the replay asks for
+/// every row).
+fn event_code(word: &str) -> Option<u8> {
+    Some(match word {
+        "reported" => 0,
+        "filed" => 1,
+        "dispatched" => 2,
+        "returned" => 3,
+        "handled" => 4,
+        "verified" => 5,
+        "closed" => 6,
+        "reopened" => 7,
+        _ => return None,
+    })
+}
+
 /// The views of the model by the dates at which it changes, a few kept at once, and
 /// which territories and units carry audit findings in each (kept for every view used).
 struct Views<'m> {
@@ -505,6 +551,10 @@ struct Views<'m> {
     cache: VecDeque<(usize, Model)>,
     flags: HashMap<usize, Flags>,
     config: Option<&'m Config>,
+    /// The flags of an undated model's one view, audited on a thread of their own from the
+    /// model's load on (see [`analyse_loading`]), while the replay starts: taken when
+    /// a case's findings are first needed. The bool: the view was asked for.
+    early: Option<(std::sync::mpsc::Receiver<Flags>, bool)>,
 }
 
 #[derive(Default)]
@@ -513,15 +563,50 @@ struct Flags {
     units: hashbrown::HashSet<Node>,
 }
 
+impl Flags {
+    /// The territories and units that carry findings in a view.
+    fn of(view: &Model, config: &Config) -> Flags {
+        let report = crate::audit(view, config);
+        let mut flags = Flags::default();
+        for f in &report.findings {
+            match view.node(&f.subject) {
+                Some(n) if view.record(n).record_type() == RecordType::Territory => {
+                    flags.territories.insert(n);
+                }
+                Some(n) if view.record(n).record_type() == RecordType::Unit => {
+                    flags.units.insert(n);
+                }
+                _ => {
+                    if let Some(t) = f.territory.as_deref().and_then(|t| view.node(t)) {
+                        flags.territories.insert(t);
+                    }
+                }
+            }
+        }
+        flags
+    }
+}
+
 impl<'m> Views<'m> {
-    fn new(model: &'m Model, config: Option<&'m Config>) -> Self {
+    fn new(model: &'m Model, config: Option<&'m Config>, early: Option<std::sync::mpsc::Receiver<Flags>>) -> Self {
         let days = if model.is_dated() { crate::time::change_days(model) } else { Vec::new() };
-        Views { model, days, cache: VecDeque::new(), flags: HashMap::new(), config }
+        // Only an undated model's one view is audited early.
+        let early = early.filter(|_| days.is_empty() && config.is_some()).map(|rx| (rx, false));
+        Views { model, days, cache: VecDeque::new(), flags: HashMap::new(), config, early }
     }
 
     /// The view a date falls in: the index of the last change day at or before it.
     fn epoch(&self, date: Date) -> usize {
         self.days.partition_point(|d| *d <= date)
+    }
+
+    /// The view of a moment's date ([`Views::view`]; an undated model's one view is
+    /// found without working the date out).
+    fn view_at(&mut self, at: Stamp) -> (usize, &Model) {
+        if self.days.is_empty() && self.cache.len() == 1 {
+            return (0, &self.cache[0].1);
+        }
+        self.view(at.date())
     }
 
     fn view(&mut self, date: Date) -> (usize, &Model) {
@@ -531,32 +616,41 @@ impl<'m> Views<'m> {
             self.cache.push_front(v);
         } else {
             let view = if self.days.is_empty() { self.model.whole() } else { self.model.at(date) };
-            if let Some(config) = self.config
+            if let Some((_, asked)) = &mut self.early {
+                // The flags come from the early audit.
+                *asked = true;
+            } else if let Some(config) = self.config
                 && !self.flags.contains_key(&e)
             {
-                let report = crate::audit(&view, config);
-                let mut flags = Flags::default();
-                for f in &report.findings {
-                    match view.node(&f.subject) {
-                        Some(n) if view.record(n).record_type() == RecordType::Territory => {
-                            flags.territories.insert(n);
-                        }
-                        Some(n) if view.record(n).record_type() == RecordType::Unit => {
-                            flags.units.insert(n);
-                        }
-                        _ => {
-                            if let Some(t) = f.territory.as_deref().and_then(|t| view.node(t)) {
-                                flags.territories.insert(t);
-                            }
-                        }
-                    }
-                }
-                self.flags.insert(e, flags);
+                self.flags.insert(e, Flags::of(&view, config));
             }
             self.cache.push_front((e, view));
             self.cache.truncate(4);
         }
         (e, &self.cache[0].1)
+    }
+
+    /// The flags of view `e` when they are known (`Some(None)`: no audit), `None` while
+    /// the early audit runs (unless `wait`: then it is waited for).
+    fn flags(&mut self, e: usize, wait: bool) -> Option<Option<&Flags>> {
+        if let Some((rx, _)) = &self.early {
+            let got = if wait { rx.recv().ok() } else { rx.try_recv().ok() };
+            match got {
+                Some(flags) => {
+                    self.flags.insert(0, flags);
+                    self.early = None;
+                }
+                // The audit's thread ended without flags only by panicking: raised as it joins.
+                None if wait => self.early = None,
+                None => return None,
+            }
+        }
+        Some(self.flags.get(&e))
+    }
+
+    /// The views used (each audited once).
+    fn used(&self) -> usize {
+        self.flags.len() + usize::from(self.early.as_ref().is_some_and(|(_, asked)| *asked))
     }
 }
 
@@ -578,20 +672,14 @@ fn lead_of(view: &Model, matter: Node, territory: Node) -> Lead {
 /// [`lead_of`] remembered in `memo` for the territory and those above it walked to find
 /// the lead: where no lead link applies at a territory, its lead is its parent's (the walk
 /// [`resolve_leads`] makes), so a territory's answer serves every territory below it.
-fn lead_memo(
-    memo: &mut hashbrown::HashMap<(usize, Node, Node), Lead>,
-    view: &Model,
-    epoch: usize,
-    matter: Node,
-    territory: Node,
-) -> Lead {
+fn lead_memo(memo: &mut Leads, view: &Model, epoch: usize, matter: Node, territory: Node) -> Lead {
     let applied = crate::query::index::applied(view);
     let (mut buf, mut walked) = (Vec::new(), Vec::new());
     let mut lead = Lead::None;
     let mut at = Some(territory);
     while let Some(t) = at {
-        if let Some(known) = memo.get(&(epoch, matter, t)) {
-            lead = known.clone();
+        if let Some(known) = memo.get(epoch, matter, t) {
+            lead = known;
             break;
         }
         walked.push(t);
@@ -610,12 +698,50 @@ fn lead_memo(
         at = view.parent(t);
     }
     for t in walked {
-        if memo.len() < MAX_JUDGED {
-            memo.insert((epoch, matter, t), lead.clone());
-        }
+        memo.insert(epoch, matter, t, &lead);
     }
     debug_assert_eq!(lead, lead_of(view, matter, territory));
     lead
+}
+
+/// The memo of [`lead_memo`]: a (view, matter, territory)'s lead in 16 bytes a bucket (one
+/// lead unit's index, [`Leads::NONE`], or [`Leads::SEVERAL`] and the index of a list of
+/// several), so that the memo of a city's some hundred thousand places stays within the
+/// caches better than with the [`Lead`]s themselves in it (48 bytes a bucket).
+#[derive(Default)]
+struct Leads {
+    memo: hashbrown::HashMap<(u32, u32, u32), u32>,
+    several: Vec<Vec<Node>>,
+}
+
+impl Leads {
+    const NONE: u32 = u32::MAX;
+    const SEVERAL: u32 = 1 << 31;
+
+    fn get(&self, epoch: usize, matter: Node, territory: Node) -> Option<Lead> {
+        let code = *self.memo.get(&(epoch as u32, matter.raw(), territory.raw()))?;
+        Some(match code {
+            Leads::NONE => Lead::None,
+            c if c & Leads::SEVERAL != 0 => Lead::Several(self.several[(c & !Leads::SEVERAL) as usize].clone()),
+            c => Lead::One(Node::new(c)),
+        })
+    }
+
+    /// Remembers a lead (at most [`MAX_JUDGED`]; a model of more than 2³¹ records or a
+    /// view number beyond 32 bits is not memoised).
+    fn insert(&mut self, epoch: usize, matter: Node, territory: Node, lead: &Lead) {
+        let (Ok(epoch), true) = (u32::try_from(epoch), self.memo.len() < MAX_JUDGED) else { return };
+        let code = match lead {
+            Lead::None => Leads::NONE,
+            Lead::One(u) if u.raw() < Leads::SEVERAL => u.raw(),
+            Lead::Several(units) if self.several.len() < Leads::SEVERAL as usize - 1 => {
+                self.several.push(units.clone());
+                Leads::SEVERAL | (self.several.len() - 1) as u32
+            }
+            _ => return,
+        };
+        self.memo.insert((epoch, matter.raw(), territory.raw()), code);
+    }
 }
 
 /// Replays a case log against a model: see the [module](self) documentation.
@@ -765,10 +891,16 @@ struct Replay<'m> {
     id_sources: Vec<Option<Option<u32>>>,
     /// The chain (by number) of each (view, territory) asked, and whether a territory of
     /// it carries findings.
-    places: hashbrown::HashMap<(usize, Node), (u32, bool)>,
+    places: hashbrown::HashMap<(usize, Node), (u32, u8)>,
+    /// The chains numbered while the early audit ran (their flags found when it is done).
+    early_chains: Vec<Box<[Node]>>,
+    /// The cases finished while the early audit ran, or after one that did, in order, each
+    /// with its lead unit and whether it carries findings when that is known: handed to
+    /// the fold once the audit is done, before any case finished after them.
+    deferred: Vec<(Done, Option<Node>, Option<bool>)>,
     /// The lead of each (view, matter, territory) asked, and of the territories above
     /// them walked to find it ([`lead_memo`]).
-    leads: hashbrown::HashMap<(usize, Node, Node), Lead>,
+    leads: Leads,
 }
 
 /// The measures of groups keyed by a record (or none) and findings, found by the record's
@@ -828,6 +960,8 @@ pub(crate) struct Done {
 /// replay finished them: the same sums as folding them in the replay.
 #[derive(Default)]
 struct Tables {
+    /// Which grouped tables are gathered: territory, unit, matter, month, source.
+    skip: [bool; 5],
     all: Measures,
     with_findings: Measures,
     without_findings: Measures,
@@ -859,22 +993,36 @@ impl Tables {
         } else {
             self.without_findings.add(o);
         }
-        let chain = match &d.chain {
-            Chain::Shared(i) => &self.chains[*i as usize],
-            Chain::Own(c) => c,
-        };
-        if chain.is_empty() {
-            self.territories.get(None, f).add(o);
+        let [territory, unit, matter, month, source] = self.skip;
+        if !territory {
+            let chain = match &d.chain {
+                Chain::Shared(i) => &self.chains[*i as usize],
+                Chain::Own(c) => c,
+            };
+            if chain.is_empty() {
+                self.territories.get(None, f).add(o);
+            }
+            for &t in chain.iter() {
+                self.territories.get(Some(t), f).add(o);
+            }
         }
-        for &t in chain.iter() {
-            self.territories.get(Some(t), f).add(o);
+        if !unit {
+            self.units.get(d.unit, f).add(o);
         }
-        self.units.get(d.unit, f).add(o);
-        self.matters.get(d.matter, f).add(o);
-        self.months.entry((d.month, f)).or_default().add(o);
-        self.sources.entry((d.source, f)).or_default().add(o);
+        if !matter {
+            self.matters.get(d.matter, f).add(o);
+        }
+        if !month {
+            self.months.entry((d.month, f)).or_default().add(o);
+        }
+        if !source {
+            self.sources.entry((d.source, f)).or_default().add(o);
+        }
     }
 }
+
+/// A place's flag while the early audit runs ([`Replay::places`]: 0 or 1 once known).
+const UNKNOWN: u8 = 2;
 
 /// At most this many (view, territory) chains and (view, matter, territory) leads are kept.
 const MAX_JUDGED: usize = 1 << 18;
@@ -911,7 +1059,8 @@ fn analyse_loading<'m, E: From<Error> + Send>(
     let reader = Counting { inner: log, done: 0, next: 0, total, progress: options.progress.as_ref(), stop: &stop };
     // The log is read and parsed on this thread while the replay runs on another.
     // The reader's thread also folds the finished cases into the tables, as batches come back.
-    let mut tables = Tables::default();
+    let grouped = [CaseTable::Territory, CaseTable::Unit, CaseTable::Matter, CaseTable::Month, CaseTable::Source];
+    let mut tables = Tables { skip: grouped.map(|t| !options.wants(t)), ..Tables::default() };
     let (shape, replayed) = pipe::run(
         options.utc_offset_minutes,
         |f| read::read_log(reader, name, f),
@@ -925,35 +1074,47 @@ fn analyse_loading<'m, E: From<Error> + Send>(
                     return Err(e);
                 }
             };
-            let mut r = Replay::new(model, options);
-            let mut last_row = 0;
-            while let Some(mut batch) = next() {
-                batch.drain(|item| match item {
-                    Handed::Event(row, ev, at, ids) => {
-                        if row != last_row {
-                            r.summary.rows += 1;
-                            last_row = row;
-                        }
-                        r.event(row, ev, at, ids);
-                        if ids.case != NO_ID {
-                            r.freed.push(ids.case);
-                        }
-                    }
-                    Handed::Bad { row, case, kind, message } => {
-                        if row != last_row {
-                            r.summary.rows += 1;
-                            last_row = row;
-                        }
-                        r.problem(row, case, kind, message);
-                    }
+            std::thread::scope(|s| {
+                // An undated model has one view: its audit (which cases carry findings) runs on
+                // a thread of its own while the replay starts, instead of before it.
+                let early = (!model.is_dated()).then(|| {
+                    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+                    let config = &options.config;
+                    s.spawn(move || {
+                        let _ = tx.send(Flags::of(&model.whole(), config));
+                    });
+                    rx
                 });
-                r.hand_back(&mut batch);
-                give_back(batch);
-            }
-            let mut last = Batch::default();
-            let analysis = r.into_analysis(&mut last);
-            give_back(last);
-            Ok(analysis)
+                let mut r = Replay::new(model, options, early);
+                let mut last_row = 0;
+                while let Some(mut batch) = next() {
+                    batch.drain(|item| match item {
+                        Handed::Event(row, ev, at, ids) => {
+                            if row != last_row {
+                                r.summary.rows += 1;
+                                last_row = row;
+                            }
+                            r.event(row, ev, at, ids);
+                            if ids.case != NO_ID {
+                                r.freed.push(ids.case);
+                            }
+                        }
+                        Handed::Bad { row, case, kind, message } => {
+                            if row != last_row {
+                                r.summary.rows += 1;
+                                last_row = row;
+                            }
+                            r.problem(row, case, kind, message);
+                        }
+                    });
+                    r.hand_back(&mut batch);
+                    give_back(batch);
+                }
+                let mut last = Batch::default();
+                let analysis = r.into_analysis(&mut last);
+                give_back(last);
+                Ok(analysis)
+            })
         },
     );
     let analysis = replayed?;
@@ -962,10 +1123,10 @@ fn analyse_loading<'m, E: From<Error> + Send>(
 }
 
 impl<'m> Replay<'m> {
-    fn new(model: &'m Model, options: &'m Options) -> Self {
+    fn new(model: &'m Model, options: &'m Options, early: Option<std::sync::mpsc::Receiver<Flags>>) -> Self {
         Replay {
             whole: model.whole(),
-            views: Views::new(model, Some(&options.config)),
+            views: Views::new(model, Some(&options.config), early),
             options,
             open: Vec::new(),
             open_n: 0,
@@ -982,18 +1143,51 @@ impl<'m> Replay<'m> {
             id_nodes: Vec::new(),
             id_sources: Vec::new(),
             places: hashbrown::HashMap::new(),
-            leads: hashbrown::HashMap::new(),
+            early_chains: Vec::new(),
+            deferred: Vec::new(),
+            leads: Leads::default(),
         }
     }
 
     /// Hands what the batch's rows finished to the fold, with the batch.
     fn hand_back(&mut self, batch: &mut Batch) {
+        self.hand_deferred(false);
         // The slots of the batch's cases that are not open now go back to the reader.
         let open = &self.open;
         self.freed.retain(|&s| open.get(s as usize).is_none_or(Option::is_none));
         std::mem::swap(&mut batch.freed, &mut self.freed);
         std::mem::swap(&mut batch.done, &mut self.done);
         std::mem::swap(&mut batch.chains, &mut self.new_chains);
+    }
+
+    /// Whether a case carries findings, from its chain and lead unit, the early audit's
+    /// flags waited for (an undated model's one view: its chains numbered while the audit
+    /// ran are kept in [`Replay::early_chains`]).
+    fn late_findings(&mut self, chain: &Chain, lead_unit: Option<Node>) -> bool {
+        let Some(Some(flags)) = self.views.flags(0, true) else { return false };
+        let chain = match chain {
+            Chain::Shared(i) => &self.early_chains[*i as usize],
+            Chain::Own(c) => c,
+        };
+        chain.iter().any(|n| flags.territories.contains(n)) || lead_unit.is_some_and(|u| flags.units.contains(&u))
+    }
+
+    /// Hands the deferred cases to the fold once the early audit is done (`wait`: waiting
+    /// for it), in the order they finished, after those finished before them.
+    fn hand_deferred(&mut self, wait: bool) {
+        if self.deferred.is_empty() || (!wait && self.views.flags(0, false).is_none()) {
+            return;
+        }
+        let mut deferred = std::mem::take(&mut self.deferred);
+        for (done, lead_unit, known) in &mut deferred {
+            done.findings = match known {
+                Some(f) => *f,
+                None => self.late_findings(&done.chain, *lead_unit),
+            };
+        }
+        // What `done` holds finished before the first deferred case (a case finishing
+        // after one is deferred too).
+        self.done.extend(deferred.into_iter().map(|(d, _, _)| d));
     }
 
     /// Counts the cases still open at the end of the log (handed to the fold in `last`),
@@ -1006,9 +1200,10 @@ impl<'m> Replay<'m> {
             let case = o.case.clone();
             self.finish(case.as_str(), o, None, None);
         }
+        self.hand_deferred(true);
         self.hand_back(last);
         self.summary.problems = self.problems.len() as u64;
-        self.summary.views = self.views.flags.len() as u64;
+        self.summary.views = self.views.used() as u64;
         Analysis {
             summary: self.summary,
             problems: self.problems,
@@ -1104,8 +1299,8 @@ impl Replay<'_> {
         if ev.case.is_empty() {
             return self.problem(row, "", "missing_field", "the row has no case id".into());
         }
-        let code = match EVENTS.iter().position(|e| *e == ev.event) {
-            Some(i) => i as u8,
+        let code = match event_code(ev.event) {
+            Some(i) => i,
             None if ev.event.starts_with("x-") => u8::MAX,
             None if ev.event.is_empty() => {
                 return self.problem(row, ev.case, "missing_field", "the row has no event".into());
@@ -1150,7 +1345,7 @@ impl Replay<'_> {
                         matter: None,
                         chain: Chain::Own(Box::from([])),
                         lead: Lead::Unknown,
-                        findings: false,
+                        findings: Some(false),
                         dispatches: Vec::new(),
                         unknown_unit: false,
                         first_dispatch: None,
@@ -1201,12 +1396,12 @@ impl Replay<'_> {
                 if ev.unit.is_empty() {
                     problem = Some(("missing_field", "dispatched without a unit".to_string()));
                 } else {
-                    let date = o.reported.date();
                     match unit {
                         Some(n) => {
-                            let (_, view) = self.views.view(date);
+                            let (_, view) = self.views.view_at(o.reported);
                             if view.status(n) == Status::OutOfForce {
                                 o.unknown_unit = true;
+                                let date = o.reported.date();
                                 problem = Some((
                                     "unknown_id",
                                     format!("unit {:?} is not in force at the case's date {date}", ev.unit),
@@ -1294,19 +1489,37 @@ impl Replay<'_> {
         let (chain, lead, findings) = match (matter, territory) {
             (Some(m), Some(t)) => {
                 let place = self.places.get(&(epoch, t)).copied();
-                let walked: Option<Box<[Node]>> =
-                    if place.is_none() { Some(view.ancestors(t).collect()) } else { None };
+                // Walked once per (view, territory), and again while its flag is not known.
+                let walked: Option<Box<[Node]>> = match place {
+                    Some((_, flagged)) if flagged != UNKNOWN => None,
+                    _ => Some(view.ancestors(t).collect()),
+                };
                 let lead = lead_memo(&mut self.leads, view, epoch, m, t);
-                let flags = self.views.flags.get(&epoch);
+                // `None` while the early audit runs.
+                let flags = self.views.flags(epoch, false);
+                let flag_of = |chain: &[Node]| match flags {
+                    Some(f) => u8::from(f.is_some_and(|f| chain.iter().any(|n| f.territories.contains(n)))),
+                    None => UNKNOWN,
+                };
                 let (chain, flagged) = match (place, walked) {
-                    (Some((i, flagged)), _) => (Chain::Shared(i), flagged),
+                    (Some((i, flagged)), None) => (Chain::Shared(i), flagged),
+                    (Some((i, _)), Some(chain)) => {
+                        let flagged = flag_of(&chain);
+                        if flagged != UNKNOWN {
+                            self.places.insert((epoch, t), (i, flagged));
+                        }
+                        (Chain::Shared(i), flagged)
+                    }
                     (None, chain) => {
                         let chain = chain.unwrap_or_default();
-                        let flagged = flags.is_some_and(|f| chain.iter().any(|n| f.territories.contains(n)));
+                        let flagged = flag_of(&chain);
                         if self.places.len() < MAX_JUDGED {
                             // The fold is given the chain once, with the batch, and then its number.
                             let i = self.chains;
                             self.chains += 1;
+                            if flags.is_none() {
+                                self.early_chains.push(chain.clone());
+                            }
                             self.new_chains.push(chain);
                             self.places.insert((epoch, t), (i, flagged));
                             (Chain::Shared(i), flagged)
@@ -1315,10 +1528,12 @@ impl Replay<'_> {
                         }
                     }
                 };
-                let findings = flagged || matches!(lead, Lead::One(u) if flags.is_some_and(|f| f.units.contains(&u)));
+                let findings = flags.map(|flags| {
+                    flagged == 1 || matches!(lead, Lead::One(u) if flags.is_some_and(|f| f.units.contains(&u)))
+                });
                 (chain, lead, findings)
             }
-            _ => (Chain::Own(Box::from([])), Lead::Unknown, false),
+            _ => (Chain::Own(Box::from([])), Lead::Unknown, Some(false)),
         };
         let raw = self.options.keep_cases.then(|| Box::new((ev.matter.to_string(), ev.territory.to_string())));
         let o = Open {
@@ -1386,8 +1601,18 @@ impl Replay<'_> {
             on_time,
             satisfaction: if closed.is_some() { o.satisfaction } else { None },
         };
-        let f = o.findings;
         let unit = o.dispatches.last().copied();
+        let lead_unit = match o.lead {
+            Lead::One(u) => Some(u),
+            _ => None,
+        };
+        // Known unless the early audit ran when the case opened: then found as it ends
+        // (the case row needs it now), or later ([`Replay::deferred`]).
+        let known = match o.findings {
+            None if self.options.keep_cases => Some(self.late_findings(&o.chain, lead_unit)),
+            f => f,
+        };
+        let f = known.unwrap_or(false);
         let date = o.reported.date();
         let keep = self.options.keep_cases.then_some((
             outcome.dispatches,
@@ -1395,7 +1620,7 @@ impl Replay<'_> {
             outcome.closed,
             outcome.satisfaction,
         ));
-        self.done.push(Done {
+        let done = Done {
             outcome,
             chain: o.chain,
             unit,
@@ -1403,7 +1628,12 @@ impl Replay<'_> {
             month: date.year() * 100 + date.month().unwrap_or(1),
             source: o.source,
             findings: f,
-        });
+        };
+        if known.is_none() || !self.deferred.is_empty() {
+            self.deferred.push((done, lead_unit, known));
+        } else {
+            self.done.push(done);
+        }
         if let Some((dispatches, returns, closed, satisfaction)) = keep {
             let id = |n: Node| self.whole.id(n).to_string();
             let (matter, territory) = o.raw.map(|b| *b).unwrap_or_default();
@@ -1647,3 +1877,18 @@ pub const PROBLEM_KINDS: [&str; 11] = [
     "missing_field",
     "no_report",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_codes_are_the_words_indices() {
+        for (i, word) in EVENTS.iter().enumerate() {
+            assert_eq!(event_code(word), Some(i as u8), "{word}");
+        }
+        for other in ["", "Closed", "x-note", "reported ", "close"] {
+            assert_eq!(event_code(other), None, "{other:?}");
+        }
+    }
+}

@@ -111,14 +111,27 @@ impl Interner {
 }
 
 /// The reader's numbering of the cases: see the [module](self) documentation.
+///
+/// The hash table holds the slots alone (4 bytes a bucket), each slot its case id, hash
+/// and last batch: a row's lookup reads the slot it updates anyway to compare the id, and
+/// the table stays a quarter of the size it would be with the ids in it (it grows to the
+/// cases of every batch read ahead while the model loads, then serves a few thousand).
 #[derive(Default)]
 struct Cases {
-    /// Each given case id and its slot.
-    table: hashbrown::HashTable<(Key, u32)>,
+    /// The slot of each given case id, hashed by the id.
+    table: hashbrown::HashTable<u32>,
     state: hashbrown::DefaultHashBuilder,
-    /// For each slot: its case id's hash, the batch that last named it, and whether it is given.
-    slots: Vec<(u64, u64, bool)>,
+    slots: Vec<CaseSlot>,
     free: Vec<u32>,
+}
+
+/// A slot of [`Cases`]: its case id and the id's hash, the batch that last named it, and
+/// whether it is given (in the table).
+struct CaseSlot {
+    key: Key,
+    hash: u64,
+    seq: u64,
+    given: bool,
 }
 
 impl Cases {
@@ -128,23 +141,28 @@ impl Cases {
             return NO_ID;
         }
         let hash = self.state.hash_one(case);
-        let s = match self.table.find(hash, |(k, _)| k.bytes() == case.as_bytes()) {
-            Some(&(_, s)) => s,
-            None => {
-                let s = match self.free.pop() {
-                    Some(s) => s,
-                    None => {
-                        self.slots.push((0, 0, false));
-                        (self.slots.len() - 1) as u32
-                    }
-                };
-                self.slots[s as usize] = (hash, seq, true);
-                let state = &self.state;
-                self.table.insert_unique(hash, (Key::from(case), s), |(k, _)| state.hash_one(k.as_str()));
+        let slots = &self.slots;
+        let found = self.table.find(hash, |&s| {
+            let slot = &slots[s as usize];
+            slot.hash == hash && slot.key.bytes() == case.as_bytes()
+        });
+        if let Some(&s) = found {
+            self.slots[s as usize].seq = seq;
+            return s;
+        }
+        let fresh = CaseSlot { key: Key::from(case), hash, seq, given: true };
+        let s = match self.free.pop() {
+            Some(s) => {
+                self.slots[s as usize] = fresh;
                 s
             }
+            None => {
+                self.slots.push(fresh);
+                (self.slots.len() - 1) as u32
+            }
         };
-        self.slots[s as usize].1 = seq;
+        let slots = &self.slots;
+        self.table.insert_unique(hash, s, |&x| slots[x as usize].hash);
         s
     }
 
@@ -153,9 +171,9 @@ impl Cases {
     fn release(&mut self, seq: u64, freed: &[u32]) {
         for &s in freed {
             let slot = &mut self.slots[s as usize];
-            if slot.1 == seq && slot.2 {
-                slot.2 = false;
-                if let Ok(entry) = self.table.find_entry(slot.0, |&(_, x)| x == s) {
+            if slot.seq == seq && slot.given {
+                slot.given = false;
+                if let Ok(entry) = self.table.find_entry(slot.hash, |&x| x == s) {
                     entry.remove();
                 }
                 self.free.push(s);

@@ -437,3 +437,41 @@ fn case_ids_named_again_a_batch_after_their_close_keep_their_own_case() {
     assert_eq!(s.reopened, (n - last) as u64);
     assert_eq!(s.events, (3 * n + (n - later) + (n - last)) as u64);
 }
+
+#[test]
+fn gathering_some_tables_gives_those_tables_and_the_summary_unchanged() {
+    // The fixture's messy log (every kind of bad row) and a generated one of several
+    // batches: asked for one grouped table (as the CLI asks for the table it writes),
+    // the analysis gives that table, the summary, findings and problems as the whole
+    // analysis does, byte for byte, and the tables not asked for empty.
+    let sample = Model::sample();
+    let mut generated = Vec::new();
+    cases::generate(&sample, &GenerateOptions::new(2_500, 3), &mut generated, None).unwrap();
+    let fixture_model = model();
+    let fixture_log = fixture("log.csv");
+    let grouped = [CaseTable::Territory, CaseTable::Unit, CaseTable::Matter, CaseTable::Month, CaseTable::Source];
+    for (model, log) in [(&fixture_model, fixture_log.as_bytes()), (&sample, &generated[..])] {
+        let whole = cases::analyse(model, log, "log.csv", &Options::default()).unwrap();
+        assert!(grouped.iter().all(|&t| whole.table(t).rows() > 0));
+        let json = |r: &cases::Analysis, t: CaseTable| serde_json::to_string(&r.table(t).to_json_rows()).unwrap();
+        let asks: Vec<Vec<CaseTable>> = grouped
+            .iter()
+            .map(|&t| vec![t])
+            .chain([vec![], vec![CaseTable::Findings], vec![CaseTable::Unit, CaseTable::Month]])
+            .collect();
+        for ask in asks {
+            let some = cases::analyse(model, log, "log.csv", &Options::default().tables(ask.clone())).unwrap();
+            assert_eq!(some.summary, whole.summary, "{ask:?}");
+            for t in [CaseTable::Findings, CaseTable::Problems] {
+                assert_eq!(json(&some, t), json(&whole, t), "{ask:?} {t:?}");
+            }
+            for t in grouped {
+                if ask.contains(&t) {
+                    assert_eq!(json(&some, t), json(&whole, t), "{ask:?} {t:?}");
+                } else {
+                    assert_eq!(some.table(t).rows(), 0, "{ask:?} {t:?} not asked for");
+                }
+            }
+        }
+    }
+}
