@@ -24,19 +24,33 @@ BINDINGS := $(patsubst %/Makefile,%,$(wildcard bindings-py/Makefile bindings-c/M
 TEST_BINDINGS := $(BINDINGS:%=test-%)
 LINT_BINDINGS := $(BINDINGS:%=lint-%)
 
-.PHONY: test test-rust lint lint-rust sample fuzz-smoke compare compare-deps compare-cases dist $(TEST_BINDINGS) $(LINT_BINDINGS)
+# One selection of packages, targets and features for every cargo build that `make test` runs
+# (the Rust tests, clippy, and the libraries the C, Java and Python tests load from target/debug).
+# Cargo resolves features per invocation: a build of one package (`-p tiaokuai-c`) leaves out
+# what the test targets' dev-dependencies enable (criterion turns on serde's `alloc`, proptest
+# getrandom's `std`), so it would compile the library and half its dependencies a second time.
+# With one selection they are compiled once; the C tests' panic hooks (`test-hooks`, never in the
+# header nor in a release build) are in every debug build of the C library made here.
+CARGO_SEL := --workspace --all-targets --features tiaokuai-c/test-hooks
+# The Python extension in that build is an extension module (no link to libpython), as maturin
+# builds it; and pyo3 reads the configuration of the interpreter that runs the tests.
+export PYO3_BUILD_EXTENSION_MODULE := 1
+export PYO3_PYTHON := $(shell command -v $(PYTHON))
 
-test: test-rust lint $(TEST_BINDINGS) fuzz-smoke
+.PHONY: test test-rust test-bindings lint lint-rust sample fuzz-smoke compare compare-deps compare-cases dist $(TEST_BINDINGS) $(LINT_BINDINGS)
+
+test: test-rust lint test-bindings fuzz-smoke
 
 test-rust:
-	$(CARGO) test --workspace --all-targets
+	$(CARGO) build $(CARGO_SEL)
+	$(CARGO) test $(CARGO_SEL)
 	$(CARGO) test --workspace --doc
 
 lint: lint-rust $(LINT_BINDINGS)
 
 lint-rust:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy $(CARGO_SEL) -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --quiet
 
 # Every cargo-fuzz target for FUZZ_SECONDS (default 10) over its seeds (fuzz/README.md); needs nightly
@@ -45,12 +59,24 @@ FUZZ_SECONDS ?= 10
 fuzz-smoke:
 	fuzz/run.sh smoke $(FUZZ_SECONDS)
 
-# Static pattern rules: GNU make applies no implicit rule to a .PHONY target.
+# Static pattern rules: GNU make applies no implicit rule to a .PHONY target. Each binding's
+# Makefile builds what its tests load with CARGO_BUILD_ARGS: here the shared selection above, which
+# test-rust has built already, so their builds find everything fresh.
 $(TEST_BINDINGS): test-%:
-	$(MAKE) -C $* test
+	$(MAKE) -C $* -j1 test CARGO_BUILD_ARGS="$(CARGO_SEL)"
 
 $(LINT_BINDINGS): lint-%:
-	$(MAKE) -C $* lint
+	$(MAKE) -C $* lint CARGO_BUILD_ARGS="$(CARGO_SEL)"
+
+# The bindings' suites run side by side: the C tests (valgrind, the sanitizer builds), pytest with
+# the notebooks and the JUnit run are each mostly one thread, so two at once keep both cores busy.
+# Each suite's output is printed whole when it ends. Everything else in this file runs in order,
+# also under `make -j`: the steps share target/ and each builds on the one before.
+ifndef TIAOKUAI_PARALLEL
+.NOTPARALLEL:
+endif
+test-bindings:
+	$(MAKE) --no-print-directory -j2 --output-sync=recurse TIAOKUAI_PARALLEL=1 $(TEST_BINDINGS)
 
 # Release artefacts, built once per target (x86_64 and aarch64, glibc 2.17), and their smoke tests.
 dist:

@@ -9,8 +9,9 @@
 #
 # Environment: FUZZ_JOBS targets at once (default 3 for smoke, 2 for long), FUZZ_LOG_DIR the long runs' logs
 # (default fuzz/logs), CARGO_TARGET_DIR (default the workspace's target/), FUZZ_ARGS extra
-# libFuzzer flags, FUZZ_BUILD=0 (long) runs the targets as last built. Uses the nightly toolchain when rustup has one, else stable with
-# RUSTC_BOOTSTRAP=1; installs cargo-fuzz when it is missing.
+# libFuzzer flags, FUZZ_BUILD=0 (long) runs the targets as last built, FUZZ_CGU the core's code-generation
+# units (default 16 for smoke, 1 for build and long). Builds with cargo itself, with cargo-fuzz's flags
+# (below); uses the nightly toolchain when rustup has one, but stable does as well.
 set -uo pipefail
 
 FUZZ=$(cd "$(dirname "$0")" && pwd)
@@ -24,25 +25,31 @@ LIMITS=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
 die() { echo "fuzz: $*" >&2; exit 1; }
 
 setup() {
-  if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
-    CARGO=(cargo +nightly)
-  else
-    CARGO=(cargo)
-    export RUSTC_BOOTSTRAP=1
-  fi
-  if ! cargo fuzz --version >/dev/null 2>&1; then
-    echo "fuzz: installing cargo-fuzz"
-    cargo install cargo-fuzz --locked --quiet || return 1
-  fi
+  CARGO=(cargo)
+  if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then CARGO=(cargo +nightly); fi
   local triple
   triple=$("${CARGO[@]}" -vV | sed -n 's/^host: //p') || return 1
+  TRIPLE=$triple
   BIN=$TARGET_DIR/$triple/release
 }
 
+# The build `cargo fuzz build --sanitizer none` makes (cargo-fuzz 0.13: libFuzzer's coverage
+# instrumentation, `--cfg fuzzing`, debug assertions and with them overflow checks), run by
+# cargo directly: nothing to install, no nightly compiler, and the
+# code-generation units chosen per use. cargo-fuzz forces one unit so that its release builds
+# inline as much as they can; the long runs keep that (FUZZ_CGU=1), the smoke, which builds
+# every time and runs 10 s, splits the core into 16 (both cores compile it at once; fewer
+# executions per second, every seed still runs). `cargo fuzz run TARGET` works too.
 # The core has no unsafe code, so no sanitizer: twice the executions per second.
-# cargo-fuzz still builds with debug assertions and overflow checks.
 build() {
-  (cd "$ROOT" && "${CARGO[@]}" fuzz build --fuzz-dir "$FUZZ" --sanitizer none --target-dir "$TARGET_DIR")
+  local cgu=${FUZZ_CGU:-1}
+  local flags=(-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
+    -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table
+    -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing
+    -Cllvm-args=-simplifycfg-branch-fold-threshold=0 -Cllvm-args=-sanitizer-coverage-stack-depth
+    -Cdebug-assertions "-Ccodegen-units=$cgu")
+  (cd "$ROOT" && RUSTFLAGS="${flags[*]} ${RUSTFLAGS:-}" "${CARGO[@]}" build --manifest-path "$FUZZ/Cargo.toml" \
+    --target "$TRIPLE" --release --config 'profile.release.debug="line-tables-only"' --bins --target-dir "$TARGET_DIR")
 }
 
 # run TARGET SECONDS CORPUS LOG ARTIFACTS: one libFuzzer run; its exit code.
@@ -77,6 +84,7 @@ smoke() {
   local secs=${1:-20} tmp t passed=0 failed=0
   # Three at once: two rounds of SECONDS, so build and smoke fit in 3 minutes on 2 cores.
   JOBS=${FUZZ_JOBS:-3}
+  export FUZZ_CGU=${FUZZ_CGU:-16}
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' RETURN
   if ! setup || ! build; then

@@ -126,23 +126,27 @@ ls -l "$DIST"
 # =============================================================================================
 step "smoke tests, each in a clean place under $WORK"
 
-# Rust: the crates build and pass their tests from the tarballs alone (not in a workspace; the
-# CLI's dependency is the packaged library, not the repository). Dependencies are built with the
-# workspace's dev-profile settings into its target/, so they are shared with `make test`.
+# Rust: the crates build and pass their tests from the tarballs alone (not in the repository's
+# workspace; the CLI's dependency is the packaged library, not the repository). Both tarballs
+# are unpacked side by side under a throw-away workspace that adds nothing but what a user's
+# own build would choose: the patch that points the CLI's `tiaokuai` at the unpacked library
+# (it is not on crates.io yet) and the repository's dev-profile settings. One `cargo test` then
+# compiles the library once for both crates' tests; the build goes into the repository's target/.
 mkdir -p "$WORK/crates"
 for c in tiaokuai tiaokuai-cli; do tar -C "$WORK/crates" -xzf "$DIST/$c-$VERSION.crate"; done
-opt=(--offline --config 'profile.dev.package."*".opt-level=2' --config 'profile.dev.package.tiaokuai.opt-level=2')
-check "crate tiaokuai: cargo test from its tarball" \
-  env CARGO_TARGET_DIR="$TARGET_DIR" "$CARGO" test "${opt[@]}" --manifest-path "$WORK/crates/tiaokuai-$VERSION/Cargo.toml"
+{
+  printf '[workspace]\nresolver = "3"\nmembers = ["tiaokuai-%s", "tiaokuai-cli-%s"]\n\n' "$VERSION" "$VERSION"
+  printf '[patch.crates-io]\ntiaokuai = { path = "tiaokuai-%s" }\n\n' "$VERSION"
+  # The repository's [profile.dev] sections, as they are.
+  awk '/^\[/ { keep = ($0 ~ /^\[profile\.dev[].]/) } keep' Cargo.toml
+} > "$WORK/crates/Cargo.toml"
+check "crates tiaokuai and tiaokuai-cli: cargo test from their tarballs, the CLI against the packaged library" \
+  env CARGO_TARGET_DIR="$TARGET_DIR" "$CARGO" test --offline --workspace --manifest-path "$WORK/crates/Cargo.toml"
 # Without features: the library and every test target must compile (the tests that need the
-# embedded tables or xlsx are gated); type-checked, not run, which saves a third full build.
+# embedded tables or xlsx are gated); type-checked, not run, which saves another full build.
 check "crate tiaokuai: library and tests compile with --no-default-features (no embedded divisions)" \
-  env CARGO_TARGET_DIR="$TARGET_DIR" "$CARGO" check "${opt[@]}" --no-default-features --lib --tests \
+  env CARGO_TARGET_DIR="$TARGET_DIR" "$CARGO" check --offline --no-default-features --lib --tests \
     --manifest-path "$WORK/crates/tiaokuai-$VERSION/Cargo.toml"
-check "crate tiaokuai-cli: cargo test from its tarball, against the packaged library" \
-  env CARGO_TARGET_DIR="$TARGET_DIR" "$CARGO" test "${opt[@]}" \
-    --config "patch.crates-io.tiaokuai.path='$WORK/crates/tiaokuai-$VERSION'" \
-    --manifest-path "$WORK/crates/tiaokuai-cli-$VERSION/Cargo.toml"
 
 # The CLI archive.
 tar -C "$WORK" -xzf "$DIST/tiaokuai-cli-$VERSION-x86_64-linux.tar.gz" --one-top-level=cli-x
