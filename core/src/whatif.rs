@@ -1508,31 +1508,30 @@ fn context(
     let units: Vec<Node> = list.iter().copied().filter(|&n| model.unit(n).is_some()).collect();
     for u in units {
         if let Some(l) = model.unit(u).and_then(|x| x.located_in) {
-            let mut cur = Some(l);
-            while let Some(c) = cur {
-                if !set.insert(c.raw()) {
-                    break;
-                }
-                list.push(c);
-                cur = model.any_parent(c);
-            }
+            push_with_ancestors(model, &mut set, &mut list, l);
         }
     }
     (list, meetings)
+}
+
+/// Pushes territory `t` of `model` and its chain up (whatever the view's date) onto `list`,
+/// up to the first one `set` already holds (whose chain is then held too).
+fn push_with_ancestors(model: &Model, set: &mut HashSet<u32>, list: &mut Vec<Node>, t: Node) {
+    let mut cur = Some(t);
+    while let Some(c) = cur {
+        if !set.insert(c.raw()) {
+            break;
+        }
+        list.push(c);
+        cur = model.any_parent(c);
+    }
 }
 
 /// Adds the territories `ids` of `model` missing from `part`, with their chains up to the root.
 fn add_territories(model: &Model, part: &mut Vec<Node>, ids: &[String]) {
     let mut set: HashSet<u32> = part.iter().map(|n| n.raw()).collect();
     for t in ids.iter().filter_map(|id| model.node(id)) {
-        let mut cur = Some(t);
-        while let Some(c) = cur {
-            if !set.insert(c.raw()) {
-                break;
-            }
-            part.push(c);
-            cur = model.any_parent(c);
-        }
+        push_with_ancestors(model, &mut set, part, t);
     }
 }
 
