@@ -32,10 +32,8 @@ LINT_BINDINGS := $(BINDINGS:%=lint-%)
 # With one selection they are compiled once; the C tests' panic hooks (`test-hooks`, never in the
 # header nor in a release build) are in every debug build of the C library made here.
 CARGO_SEL := --workspace --all-targets --features tiaokuai-c/test-hooks
-# The Python extension in that build is an extension module (no link to libpython), as maturin
-# builds it; and pyo3 reads the configuration of the interpreter that runs the tests.
-export PYO3_BUILD_EXTENSION_MODULE := 1
-export PYO3_PYTHON := $(shell command -v $(PYTHON))
+# The environment of every cargo build (pyo3's, for the Python extension in that build).
+include mk/cargo.mk
 
 .PHONY: test test-rust test-bindings lint lint-rust sample fuzz-smoke compare compare-deps compare-cases dist $(TEST_BINDINGS) $(LINT_BINDINGS)
 
