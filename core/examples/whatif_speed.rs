@@ -3,8 +3,9 @@
 //! `national`; `people`: the generated model with people and meetings).
 //!
 //! Generates the model, builds random change sets of N changes (links added and removed,
-//! members and places updated, units added), applies each, and times in one run, alternately:
-//! the what-if without and with the metrics, and two full audits (before and after). Prints
+//! members and places updated, units added; with `people`, one change in three of the people
+//! and meetings, as the what-if tests make them: tests/it/common/people_changes.rs), applies
+//! each, and times in one run, alternately: the what-if without and with the metrics, and two full audits (before and after). Prints
 //! the medians and the ratio, and how many change sets took the incremental path. The model's
 //! metrics are computed by the first what-if with metrics and kept with the model: the
 //! median is that of the later ones, the first is printed apart. `WHATIF_CHECK=1` compares
@@ -15,10 +16,7 @@ use std::time::Instant;
 use tiaokuai::change::{ChangeSet, Field, LinkAddress, Update, Value};
 use tiaokuai::generate::Scale;
 use tiaokuai::whatif::{Options, changes_of, whatif_with};
-use tiaokuai::{
-    Band, Config, Holding, LinkKind, LinkSpec, MeetingKind, MeetingSpec, Model, Node, PersonSpec, Post, UnitKind,
-    UnitSpec,
-};
+use tiaokuai::{Config, LinkKind, LinkSpec, Model, Node, UnitKind, UnitSpec};
 
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
@@ -36,105 +34,10 @@ impl Rng {
     }
 }
 
-/// One random change of the people and meetings of `model` into `cs` (a person added with a
-/// post, a post removed, ended or moved to another unit, a person removed with their posts, a
-/// meeting added or removed), each person and meeting changed once per set (`used`).
-fn people_change(
-    model: &Model,
-    cs: &mut ChangeSet,
-    rng: &mut Rng,
-    tag: &str,
-    used: &mut std::collections::HashSet<String>,
-) -> Option<()> {
-    let units: Vec<Node> = model.units().map(|(u, _)| u).collect();
-    let people: Vec<Node> = model.people().map(|(p, _)| p).collect();
-    let communities: Vec<Node> = model
-        .territories()
-        .filter(|(_, t)| matches!(t.kind.as_str(), "community" | "village"))
-        .map(|(t, _)| t)
-        .collect();
-    let id = |n: Node| model.id(n).to_string();
-    let posts = [Post::CommunityWorker, Post::Secretary, Post::Director, Post::Head, Post::CommitteeMember];
-    let bands = [Band::Chief, Band::Deputy, Band::Other];
-    // A person's post whose address names it alone.
-    let post_of = |rng: &mut Rng, used: &mut std::collections::HashSet<String>| {
-        let p = *people.get(rng.below(people.len()))?;
-        let links: Vec<_> = model.all_links_from(p).filter(|(_, l)| l.kind == LinkKind::Holds).collect();
-        let (lid, l) = *links.get(rng.below(links.len()))?;
-        let same = links.iter().filter(|(_, m)| m.to == l.to).count();
-        (same == 1 && used.insert(id(p))).then_some((p, lid, l.to))
-    };
-    match rng.below(7) {
-        0 => {
-            let pid = format!("whatif-person-{tag}");
-            let holding = Holding::new(posts[rng.below(posts.len())].clone())
-                .band(bands[rng.below(3)])
-                .grade(1 + rng.below(18) as u8);
-            cs.add.people.push(PersonSpec::new(&pid));
-            cs.add
-                .links
-                .push(LinkSpec::new(&pid, id(*units.get(rng.below(units.len()))?), LinkKind::Holds).holding(holding));
-        }
-        1 => {
-            let (p, _, u) = post_of(rng, used)?;
-            cs.remove_link(LinkAddress::new(id(p), id(u), LinkKind::Holds));
-        }
-        2 => {
-            // A post ended (on a day after it began).
-            let (p, lid, u) = post_of(rng, used)?;
-            let on: tiaokuai::Date = "2021-03-31".parse().ok()?;
-            if model.link(lid).validity.since.is_some_and(|s| s.last_day() >= on) {
-                return None;
-            }
-            cs.end_link(LinkAddress::new(id(p), id(u), LinkKind::Holds), on);
-        }
-        3 => {
-            // A post moved to another unit (the same holding).
-            let (p, lid, u) = post_of(rng, used)?;
-            let to = *units.get(rng.below(units.len()))?;
-            let holding = model.holding(lid)?.clone();
-            if to == u {
-                return None;
-            }
-            cs.remove_link(LinkAddress::new(id(p), id(u), LinkKind::Holds));
-            cs.add.links.push(LinkSpec::new(id(p), id(to), LinkKind::Holds).holding(holding));
-        }
-        4 => {
-            // A person removed with every post (their links to one unit named alone).
-            let p = *people.get(rng.below(people.len()))?;
-            let links: Vec<_> = model.all_links_from(p).chain(model.all_links_to(p)).collect();
-            let distinct: std::collections::HashSet<_> =
-                links.iter().map(|(_, l)| (l.from, l.to, l.kind.clone())).collect();
-            if distinct.len() != links.len() || !used.insert(id(p)) {
-                return None;
-            }
-            for (_, l) in links {
-                cs.remove_link(LinkAddress::new(id(l.from), id(l.to), l.kind.clone()));
-            }
-            cs.remove_record(id(p));
-        }
-        5 => {
-            let kinds = [MeetingKind::Hearing, MeetingKind::Coordination, MeetingKind::Evaluation];
-            // On the day of another meeting (the years the model records meetings stay the same).
-            let date = model.meetings().get(rng.below(model.meetings().len()))?.date;
-            let at = *communities.get(rng.below(communities.len()))?;
-            cs.add.meetings.push(MeetingSpec::new(
-                format!("whatif-meeting-{tag}"),
-                kinds[rng.below(3)].clone(),
-                id(at),
-                date,
-            ));
-        }
-        _ => {
-            let m = model.meetings().get(rng.below(model.meetings().len()))?;
-            if !used.insert(m.id.to_string()) {
-                return None;
-            }
-            cs.remove_record(m.id.to_string());
-        }
-    }
-    Some(())
-}
+// The people and meeting edits of the what-if tests (meetings on the day of another here: the
+// years the model records meetings stay the same, as in a day's edits).
+#[path = "../tests/it/common/people_changes.rs"]
+mod people_changes;
 
 /// A random change set of about `n` changes that applies to `model`.
 fn change_set(model: &Model, n: usize, rng: &mut Rng, serial: usize) -> ChangeSet {
@@ -145,12 +48,12 @@ fn change_set(model: &Model, n: usize, rng: &mut Rng, serial: usize) -> ChangeSe
     let mut removed = std::collections::HashSet::new();
     let mut updated = std::collections::HashSet::new();
     let pick = |rng: &mut Rng, xs: &[Node]| xs[rng.below(xs.len())];
-    let mut used = std::collections::HashSet::new();
+    let mut used = std::collections::BTreeSet::new();
     let people = model.has_people();
     for i in 0..n {
         // With people and meetings, one change in three is of them.
         if people && rng.below(3) == 0 {
-            people_change(model, &mut cs, rng, &format!("{serial}-{i}"), &mut used);
+            people_changes::people_change(model, &mut cs, rng, &format!("{serial}-{i}"), &mut used, false);
             continue;
         }
         match rng.below(5) {

@@ -2,6 +2,8 @@
 //! uses some of them, so the others would be dead code there.
 #![allow(dead_code)]
 
+pub mod people_changes;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
