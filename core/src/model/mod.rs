@@ -1348,6 +1348,53 @@ impl Model {
         out.into_iter().flatten().chain(inc.into_iter().flatten())
     }
 
+    /// The links of one kind leaving a record (`incoming` false) or arriving at it (true),
+    /// whatever the view's date, as (link, other end), in link order: only that kind's
+    /// entries of the record's adjacency are visited (for a custom kind, every custom link's,
+    /// filtered), so a record with thousands of links of other kinds costs nothing here.
+    pub(crate) fn any_links_of<'a>(
+        &'a self,
+        node: Node,
+        kind: &'a LinkKind,
+        incoming: bool,
+    ) -> impl Iterator<Item = (LinkId, Node)> + 'a {
+        let g = &self.data.graph;
+        let adj = if incoming { &self.data.inc } else { &self.data.out };
+        let list: &[Adj] = if node.index() + 1 < adj.offsets.len() { adj.of_slot(node, kind.slot()) } else { &[] };
+        let custom = kind.is_custom();
+        list.iter().filter_map(move |a| {
+            let link = &g[EdgeIndex::new(a.link as usize)];
+            if custom && link.kind != *kind {
+                return None;
+            }
+            Some((LinkId(a.link), if incoming { link.from } else { link.to }))
+        })
+    }
+
+    /// The links leaving and arriving at a record whatever the view's date, as (link, other
+    /// end), as [`Model::any_links`] gives them, but only those whose kind's adjacency slot
+    /// ([`LinkKind::slot`]) and direction (`true`: arriving) `slot` accepts: the others are
+    /// skipped without reading their link.
+    pub(crate) fn any_links_where<'a>(
+        &'a self,
+        node: Node,
+        slot: &'a dyn Fn(usize, bool) -> bool,
+    ) -> impl Iterator<Item = (LinkId, Node)> + 'a {
+        let g = &self.data.graph;
+        let n = self.data.out.offsets.len().saturating_sub(1);
+        let (out, inc): (&[Adj], &[Adj]) =
+            if node.index() < n { (self.data.out.all(node), self.data.inc.all(node)) } else { (&[], &[]) };
+        let out = out.iter().filter(move |a| slot(a.slot as usize, false)).map(move |a| {
+            let l = a.link;
+            (LinkId(l), g[EdgeIndex::new(l as usize)].to)
+        });
+        let inc = inc.iter().filter(move |a| slot(a.slot as usize, true)).map(move |a| {
+            let l = a.link;
+            (LinkId(l), g[EdgeIndex::new(l as usize)].from)
+        });
+        out.chain(inc)
+    }
+
     /// The document restricted to the records `keep` (handles of this model; repeats are
     /// ignored) and the links between them, read at the same date: records keep their
     /// relative order and links theirs, so an audit of the part orders its findings as the
@@ -1359,7 +1406,7 @@ impl Model {
         let mut nodes: Vec<Node> = keep.to_vec();
         nodes.sort_unstable_by_key(|n| n.index());
         nodes.dedup();
-        let map: std::collections::HashMap<u32, Node> =
+        let map: hashbrown::HashMap<u32, Node> =
             nodes.iter().enumerate().map(|(i, n)| (n.raw(), Node::new(i as u32))).collect();
         let moved = |n: Option<Node>| n.and_then(|n| map.get(&n.raw()).copied());
         let mut graph = Graph::with_capacity(nodes.len(), nodes.len());
@@ -1378,13 +1425,31 @@ impl Model {
             index.insert_hashed(&graph, hash, new);
             order[slot].push(new);
         }
+        // The links between kept records, each found from the shorter of its two lists: a
+        // link a -> b from a's outgoing links when a has no more of them than b has incoming,
+        // else from b's. A list longer than every list of the other side holds no link found
+        // from it and is not read (a district bureau guiding thousands of organisations,
+        // kept for one of them, costs nothing).
+        let (outs, ins) = (&self.data.out, &self.data.inc);
+        let degree = |adj: &Adjacency, n: Node| if n.index() + 1 < adj.offsets.len() { adj.all(n).len() } else { 0 };
+        let max_in = nodes.iter().map(|&n| degree(ins, n)).max().unwrap_or(0);
+        let max_out = nodes.iter().map(|&n| degree(outs, n)).max().unwrap_or(0);
         let mut links: Vec<u32> = Vec::new();
         for &n in &nodes {
-            if n.index() + 1 < self.data.out.offsets.len() {
-                for a in self.data.out.all(n) {
-                    let l = a.link;
-                    if map.contains_key(&g[EdgeIndex::new(l as usize)].to.raw()) {
-                        links.push(l);
+            let (d_out, d_in) = (degree(outs, n), degree(ins, n));
+            if d_out > 0 && d_out <= max_in {
+                for a in outs.all(n) {
+                    let to = g[EdgeIndex::new(a.link as usize)].to;
+                    if map.contains_key(&to.raw()) && d_out <= degree(ins, to) {
+                        links.push(a.link);
+                    }
+                }
+            }
+            if d_in > 0 && d_in < max_out {
+                for a in ins.all(n) {
+                    let from = g[EdgeIndex::new(a.link as usize)].from;
+                    if map.contains_key(&from.raw()) && degree(outs, from) > d_in {
+                        links.push(a.link);
                     }
                 }
             }
@@ -1572,6 +1637,74 @@ mod tests {
             }
         }
         assert_eq!(statuses.len(), 3, "the cases reach every status");
+    }
+
+    /// A part keeps exactly the links between its records, whichever side of each link is
+    /// the longer list (a unit with many outgoing links, a territory with many holders, both
+    /// kept, neither kept), and `any_links_of` gives a record's links of one kind and
+    /// direction as `any_links` filtered.
+    #[test]
+    fn induced_keeps_the_links_between_kept_records() {
+        let mut b = Model::builder();
+        b.territory(TerritorySpec::new("d", "d", TerritoryKind::District)).unwrap();
+        b.territory(TerritorySpec::new("s", "s", TerritoryKind::Street).parent("d")).unwrap();
+        b.territory(TerritorySpec::new("c", "c", TerritoryKind::Community).parent("s")).unwrap();
+        b.unit(UnitSpec::new("bureau", "bureau", UnitKind::Government)).unwrap();
+        b.unit(UnitSpec::new("gov", "gov", UnitKind::Government)).unwrap();
+        for i in 0..40 {
+            let id = format!("u{i}");
+            b.unit(UnitSpec::new(&id, &id, UnitKind::Enterprise).located_in("c")).unwrap();
+            b.link(LinkSpec::new("bureau", &id, LinkKind::Guides)).unwrap();
+            b.link(LinkSpec::new(&id, "s", LinkKind::Jurisdiction)).unwrap();
+            if i % 3 == 0 {
+                b.link(LinkSpec::new(&id, "bureau", LinkKind::ReportsBack)).unwrap();
+                b.link(LinkSpec::new("gov", &id, LinkKind::Leads)).unwrap();
+            }
+        }
+        b.link(LinkSpec::new("bureau", "s", LinkKind::Jurisdiction)).unwrap();
+        b.link(LinkSpec::new("gov", "bureau", LinkKind::Leads)).unwrap();
+        let m = b.build().unwrap();
+        let all: Vec<Node> = m.document_records().map(|(n, _)| n).collect();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for round in 0..64 {
+            // Parts of every density, with or without the hubs.
+            let keep: Vec<Node> = all
+                .iter()
+                .copied()
+                .filter(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    seed % 64 < round
+                })
+                .collect();
+            let kept: std::collections::HashSet<Node> = keep.iter().copied().collect();
+            let want: Vec<LinkId> = m
+                .document_links()
+                .filter(|(_, l)| kept.contains(&l.from) && kept.contains(&l.to))
+                .map(|(l, _)| l)
+                .collect();
+            let (part, links) = m.induced(&keep, &[]);
+            assert_eq!(links, want, "round {round}");
+            assert_eq!(part.link_count(), want.len());
+            assert_eq!(part.len(), kept.len());
+        }
+        for n in all {
+            for kind in [LinkKind::Guides, LinkKind::Jurisdiction, LinkKind::Leads, LinkKind::ReportsBack] {
+                for incoming in [false, true] {
+                    let want: Vec<(LinkId, Node)> = m
+                        .any_links(n)
+                        .filter(|&(l, _)| {
+                            let link = m.link(l);
+                            link.kind == kind && if incoming { link.to == n } else { link.from == n }
+                        })
+                        .collect();
+                    assert_eq!(m.any_links_of(n, &kind, incoming).collect::<Vec<_>>(), want);
+                    let only = |slot: usize, inc: bool| slot == kind.slot() && inc == incoming;
+                    assert_eq!(m.any_links_where(n, &only).collect::<Vec<_>>(), want);
+                }
+            }
+        }
     }
 
     /// The dense parent table holds for records added in any order: a unit before the
