@@ -546,7 +546,13 @@ fn full(
 
 /// Splits two lists of findings (each in report order) into resolved, introduced and left,
 /// and attributes the first two.
-fn compare(before: &Model, after: &Model, fb: Vec<Finding>, fa: Vec<Finding>, changes: &[Change]) -> WhatIf {
+fn compare<'a>(
+    before: &'a Model,
+    after: &'a Model,
+    fb: Vec<Finding>,
+    fa: Vec<Finding>,
+    changes: &'a [Change],
+) -> WhatIf {
     let kb: HashSet<Key> = fb.iter().map(key).collect();
     let ka: HashSet<Key> = fa.iter().map(key).collect();
     let mut resolved = Vec::new();
@@ -578,8 +584,9 @@ struct Attribution<'c> {
     changes: &'c [Change],
     /// Touched id → the changes touching it.
     by_id: HashMap<&'c str, Vec<usize>>,
-    /// Per change, its reach in the before and after models (computed on first need).
-    reaches: Vec<Option<HashSet<String>>>,
+    /// Per change, its reach: records of the model it was computed in, the first that needed
+    /// it (computed on first need; a subject is looked for by id).
+    reaches: Vec<Option<(&'c Model, HashSet<u32>)>>,
 }
 
 impl<'c> Attribution<'c> {
@@ -596,7 +603,7 @@ impl<'c> Attribution<'c> {
         Attribution { changes, by_id, reaches: vec![None; changes.len()] }
     }
 
-    fn attribute(&mut self, model: &Model, finding: Finding) -> Attributed {
+    fn attribute(&mut self, model: &'c Model, finding: Finding) -> Attributed {
         let mut hit: Vec<usize> = Vec::new();
         let add = |id: &str, hit: &mut Vec<usize>| {
             if let Some(list) = self.by_id.get(id) {
@@ -617,12 +624,15 @@ impl<'c> Attribution<'c> {
             }
         }
         if hit.is_empty() {
+            // By id in the document, in the view or not (as the reach's ids were).
+            let here = model.find(&finding.subject);
             for i in 0..self.changes.len() {
-                let reach = self.reaches[i].get_or_insert_with(|| {
+                let (m, reach) = self.reaches[i].get_or_insert_with(|| {
                     let touched: Vec<&str> = self.changes[i].touches.iter().map(String::as_str).collect();
-                    reach_ids(model, &touched)
+                    (model, reach_nodes(model, &touched))
                 });
-                if reach.contains(&finding.subject) {
+                let subject = if std::ptr::eq(*m, model) { here } else { m.find(&finding.subject) };
+                if subject.is_some_and(|n| reach.contains(&n.raw())) {
                     hit.push(i);
                 }
             }
@@ -640,12 +650,12 @@ impl<'c> Attribution<'c> {
     }
 }
 
-/// The reach (as ids) of touched ids in one model, without the size limit.
-fn reach_ids(model: &Model, touched: &[&str]) -> HashSet<String> {
+/// The reach (records of `model`) of touched ids in one model, without the size limit.
+fn reach_nodes(model: &Model, touched: &[&str]) -> HashSet<u32> {
     let seeds: Vec<Node> = touched.iter().filter_map(|id| model.node(id)).collect();
     let mut r = Reach::default();
     r.grow(model, &seeds, &|_| false, &|_| true, &|_| Ring::All);
-    r.set.iter().map(|&n| model.id(Node::new(n)).to_string()).collect()
+    r.set
 }
 
 /// What the incremental path audits: the reach (ids, both models) and the part of each model.
@@ -743,11 +753,8 @@ type Pair = (String, String);
 fn a_pairs(model: &Model, other: &Model, seeds: &[Node], pairs: &mut HashSet<Pair>) {
     for &u in seeds {
         let Some(unit) = model.unit(u) else { continue };
-        let responsible: Vec<crate::model::LinkId> = model
-            .any_links(u)
-            .filter(|&(l, _)| model.link(l).from == u && model.link(l).kind == LinkKind::Responsible)
-            .map(|(l, _)| l)
-            .collect();
+        let responsible: Vec<crate::model::LinkId> =
+            model.any_links_of(u, &LinkKind::Responsible, false).map(|(l, _)| l).collect();
         let whole = match other.node(model.id(u)) {
             None => true,
             Some(o) => other.unit(o).is_none_or(|b| {
@@ -920,10 +927,18 @@ impl Reach {
                 _ => {}
             }
         }
-        // Items one link further (their street/town is their units').
+        // Items one link further (their street/town is their units'): through the links whose
+        // kind may have an item at the other end (`LinkKind::endpoints`), the others unread.
         let near: Vec<Node> = first.iter().chain(&ring).copied().collect();
+        let may_item: Vec<[bool; 2]> = (0..=LinkKind::ALL.len())
+            .map(|slot| match LinkKind::ALL.get(slot).and_then(LinkKind::endpoints) {
+                Some((from, to)) => [to == RecordType::Item, from == RecordType::Item],
+                None => [true, true],
+            })
+            .collect();
+        let may_item = |slot: usize, incoming: bool| may_item.get(slot).is_none_or(|m| m[usize::from(incoming)]);
         for &n in &near {
-            for (_, other) in model.any_links(n) {
+            for (_, other) in model.any_links_where(n, &may_item) {
                 if model.record(other).record_type() == RecordType::Item {
                     let mut sink = Vec::new();
                     push(self, other, &mut sink);
@@ -939,9 +954,8 @@ impl Reach {
             .collect();
         let mut seen: HashSet<u32> = stack.iter().map(|n| n.raw()).collect();
         while let Some(u) = stack.pop() {
-            for (l, other) in model.any_links(u) {
-                let link = model.link(l);
-                if link.kind == LinkKind::Leads && link.from == u && seen.insert(other.raw()) {
+            for (_, other) in model.any_links_of(u, &LinkKind::Leads, false) {
+                if seen.insert(other.raw()) {
                     self.add(other);
                     stack.push(other);
                 }
@@ -1274,11 +1288,7 @@ fn context(
             put(set, list, l);
         }
         let mut top: Option<(Level, Node)> = None;
-        for (l, other) in model.any_links(u) {
-            let link = model.link(l);
-            if link.from != u || link.kind != LinkKind::Jurisdiction {
-                continue;
-            }
+        for (l, other) in model.any_links_of(u, &LinkKind::Jurisdiction, false) {
             if all {
                 put(set, list, other);
                 continue;
@@ -1304,14 +1314,12 @@ fn context(
     let mut led: Vec<Node> = Vec::new();
     for w in s004.iter().filter_map(|id| model.node(id)) {
         put(&mut set, &mut list, w);
-        for (l, other) in model.any_links(w) {
-            let link = model.link(l);
-            if link.from == w && link.kind == LinkKind::Jurisdiction {
-                put(&mut set, &mut list, other);
-            } else if link.from == w && link.kind == LinkKind::Leads {
-                put(&mut set, &mut list, other);
-                led.push(other);
-            }
+        for (_, other) in model.any_links_of(w, &LinkKind::Jurisdiction, false) {
+            put(&mut set, &mut list, other);
+        }
+        for (_, other) in model.any_links_of(w, &LinkKind::Leads, false) {
+            put(&mut set, &mut list, other);
+            led.push(other);
         }
     }
     // The P and M rules: of the reach and of the subjects reached for them alone, what they
@@ -1347,9 +1355,8 @@ fn context(
         }
         let mine = in_reach.contains(&u.raw());
         place(model, u, mine, &mut set, &mut list);
-        for (l, other) in model.any_links(u) {
-            let link = model.link(l);
-            if link.from == u && matches!(link.kind, LinkKind::PartyOrgOf | LinkKind::RegistersWith) {
+        for kind in [LinkKind::PartyOrgOf, LinkKind::RegistersWith] {
+            for (_, other) in model.any_links_of(u, &kind, false) {
                 put(&mut set, &mut list, other);
                 place(model, other, false, &mut set, &mut list);
             }
@@ -1358,9 +1365,7 @@ fn context(
         // their street/town, and every territory held by the organisations it registers with
         // (the check asks whether one of those is one of these places; nobody else's
         // jurisdiction is read, so a street's thousands of holders stay out).
-        if mine
-            && model.any_links(u).any(|(l, _)| model.link(l).from == u && model.link(l).kind == LinkKind::PartyOrgOf)
-        {
+        if mine && model.any_links_of(u, &LinkKind::PartyOrgOf, false).next().is_some() {
             for c in model.targets(u, &LinkKind::PartyOrgOf) {
                 let Some(at) = model.unit(c).and_then(|x| x.located_in) else { continue };
                 for t in model.ancestors(at) {
@@ -1370,11 +1375,8 @@ fn context(
                     }
                 }
             }
-            for (l, r) in model.any_links(u) {
-                let link = model.link(l);
-                if link.from == u && link.kind == LinkKind::RegistersWith {
-                    place(model, r, true, &mut set, &mut list);
-                }
+            for (_, r) in model.any_links_of(u, &LinkKind::RegistersWith, false) {
+                place(model, r, true, &mut set, &mut list);
             }
         }
     }
@@ -1387,9 +1389,8 @@ fn context(
     let mut stack: Vec<Node> = r.iter().copied().filter(|&n| model.unit(n).is_some()).collect();
     let mut up: HashSet<u32> = stack.iter().map(|n| n.raw()).collect();
     while let Some(u) = stack.pop() {
-        for (l, other) in model.any_links(u) {
-            let link = model.link(l);
-            if link.kind == LinkKind::Leads && link.to == u && up.insert(other.raw()) {
+        for (_, other) in model.any_links_of(u, &LinkKind::Leads, true) {
+            if up.insert(other.raw()) {
                 put(&mut set, &mut list, other);
                 place(model, other, false, &mut set, &mut list);
                 stack.push(other);
@@ -1405,9 +1406,8 @@ fn context(
             continue;
         }
         let mut from: Vec<Node> = model.unit(a).and_then(|x| x.located_in).into_iter().collect();
-        for (l, s) in model.any_links(a) {
-            let link = model.link(l);
-            if link.to == a && matches!(link.kind, LinkKind::Leads | LinkKind::Power) {
+        for kind in [LinkKind::Leads, LinkKind::Power] {
+            for (_, s) in model.any_links_of(a, &kind, true) {
                 from.extend(model.targets(s, &LinkKind::Jurisdiction));
             }
         }
@@ -1421,11 +1421,8 @@ fn context(
     }
     for town in served {
         put(&mut set, &mut list, town);
-        for (l, other) in model.any_links(town) {
-            let link = model.link(l);
-            if link.to == town && link.kind == LinkKind::Jurisdiction {
-                put(&mut set, &mut list, other);
-            }
+        for (_, other) in model.any_links_of(town, &LinkKind::Jurisdiction, true) {
+            put(&mut set, &mut list, other);
         }
     }
     // A001–A004 of the pairs: the matter, the street/town and every territory containing it,
@@ -1448,10 +1445,8 @@ fn context(
         let mut chain: HashSet<u32> = HashSet::new();
         for t in ts {
             if cooperating {
-                for (l, u) in model.any_links(t) {
-                    if model.link(l).to == t && model.link(l).kind == LinkKind::Jurisdiction {
-                        put(&mut set, &mut list, u);
-                    }
+                for (_, u) in model.any_links_of(t, &LinkKind::Jurisdiction, true) {
+                    put(&mut set, &mut list, u);
                 }
             }
             let mut cur = Some(t);
@@ -1465,18 +1460,12 @@ fn context(
         let mut holders: HashSet<u32> = HashSet::new();
         for &a in &chain {
             put(&mut set, &mut list, Node::new(a));
-            for (l, u) in model.any_links(Node::new(a)) {
-                let link = model.link(l);
-                if link.to.raw() == a && link.kind == LinkKind::Jurisdiction {
-                    holders.insert(u.raw());
-                }
+            for (_, u) in model.any_links_of(Node::new(a), &LinkKind::Jurisdiction, true) {
+                holders.insert(u.raw());
             }
         }
-        let links: Vec<(Node, Option<Node>)> = model
-            .any_links(m)
-            .filter(|&(l, _)| model.link(l).to == m && model.link(l).kind == LinkKind::Responsible)
-            .map(|(l, u)| (u, model.link(l).scope))
-            .collect();
+        let links: Vec<(Node, Option<Node>)> =
+            model.any_links_of(m, &LinkKind::Responsible, true).map(|(l, u)| (u, model.link(l).scope)).collect();
         let mut units: HashSet<u32> = HashSet::new();
         for &(u, scope) in &links {
             if holders.contains(&u.raw()) || scope.is_some_and(|s| chain.contains(&s.raw())) {
@@ -1561,19 +1550,12 @@ fn pm_reach(model: &Model, touched: &[&str], placed: &[Node], pm: &mut HashSet<S
         model.unit(n).is_some_and(|u| matches!(u.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee))
     };
     let ends = |n: Node, kind: LinkKind, incoming: bool| -> Vec<Node> {
-        model
-            .any_links(n)
-            .filter(|&(l, _)| {
-                let link = model.link(l);
-                link.kind == kind && (if incoming { link.to == n } else { link.from == n })
-            })
-            .map(|(_, o)| o)
-            .collect()
+        model.any_links_of(n, &kind, incoming).map(|(_, o)| o).collect()
     };
-    let mut seeds: HashSet<u32> = HashSet::new();
+    let mut seeds: Vec<u32> = Vec::new();
     for &t in touched {
         if let Some(n) = model.node(t) {
-            seeds.insert(n.raw());
+            seeds.push(n.raw());
             let held = match model.record(n) {
                 Record::Person(_) => ends(n, LinkKind::Holds, false),
                 Record::Unit(_) => vec![n],
@@ -1606,8 +1588,15 @@ fn pm_reach(model: &Model, touched: &[&str], placed: &[Node], pm: &mut HashSet<S
         }
     }
     if !seeds.is_empty() {
+        // One pass over the meetings: a sorted list answers for the few seeds without hashing.
+        seeds.sort_unstable();
+        seeds.dedup();
+        let (lo, hi) = (seeds[0], seeds[seeds.len() - 1]);
         for m in model.meetings().iter() {
-            if m.convener.is_some_and(|c| seeds.contains(&c.raw())) {
+            if let Some(c) = m.convener
+                && (lo..=hi).contains(&c.raw())
+                && seeds.binary_search(&c.raw()).is_ok()
+            {
                 pm.insert(id(m.territory));
             }
         }
@@ -1623,10 +1612,8 @@ fn pm_reach(model: &Model, touched: &[&str], placed: &[Node], pm: &mut HashSet<S
 /// into `meetings`.
 fn pm_inputs(model: &Model, n: Node, put: &mut dyn FnMut(Node), meetings: &mut Vec<usize>) {
     let holds = |u: Node, put: &mut dyn FnMut(Node)| {
-        for (l, p) in model.any_links(u) {
-            if model.link(l).kind == LinkKind::Holds && model.link(l).to == u {
-                put(p);
-            }
+        for (_, p) in model.any_links_of(u, &LinkKind::Holds, true) {
+            put(p);
         }
     };
     let table = model.meetings();
@@ -1635,36 +1622,29 @@ fn pm_inputs(model: &Model, n: Node, put: &mut dyn FnMut(Node), meetings: &mut V
         Record::Unit(u) => {
             // The single-holder posts (P001, P002) and the Party posts (P005); the community
             // workers (P004) are counted on the whole model (`whole_inputs`).
-            for (l, p) in model.any_links(n) {
+            for (l, p) in model.any_links_of(n, &LinkKind::Holds, true) {
                 let post = model.holding(l).map(|h| &h.post);
-                if model.link(l).to == n
-                    && post.is_some_and(|p| {
-                        p.is_single_holder()
-                            || matches!(p, Post::Secretary | Post::DeputySecretary | Post::CommitteeMember)
-                    })
-                {
+                if post.is_some_and(|p| {
+                    p.is_single_holder() || matches!(p, Post::Secretary | Post::DeputySecretary | Post::CommitteeMember)
+                }) {
                     put(p);
                 }
             }
             if u.kind.is_party_org() {
-                for (l, c) in model.any_links(n) {
+                for (_, c) in model.any_links_of(n, &LinkKind::Leads, false) {
                     let committee = model
                         .unit(c)
                         .is_some_and(|x| matches!(x.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee));
-                    if model.link(l).kind == LinkKind::Leads && model.link(l).from == n {
-                        put(c);
-                        if committee {
-                            holds(c, put);
-                        }
+                    put(c);
+                    if committee {
+                        holds(c, put);
                     }
                 }
             }
         }
         Record::Person(_) => {
-            for (l, u) in model.any_links(n) {
-                if model.link(l).kind == LinkKind::Holds && model.link(l).from == n {
-                    put(u);
-                }
+            for (_, u) in model.any_links_of(n, &LinkKind::Holds, false) {
+                put(u);
             }
         }
         Record::Territory(t) => {
@@ -1680,10 +1660,8 @@ fn pm_inputs(model: &Model, n: Node, put: &mut dyn FnMut(Node), meetings: &mut V
         }
         Record::Item(_) => {
             table.on_topic(n).for_each(&mut add);
-            for (l, u) in model.any_links(n) {
-                if model.link(l).kind == LinkKind::Undertakes && model.link(l).to == n {
-                    put(u);
-                }
+            for (_, u) in model.any_links_of(n, &LinkKind::Undertakes, true) {
+                put(u);
             }
         }
         _ => {}
@@ -1815,14 +1793,17 @@ fn part(
     metrics: bool,
     people: Option<(&crate::audit::Whole, &HashSet<String>)>,
 ) -> (Vec<Finding>, Counted) {
-    let (reach, s004) = (&plan.reach, &plan.s004);
+    let reach = &plan.reach;
     // The metrics' counts of the reach's subjects and pairs in the part (none without metrics).
     let mut only = crate::metrics::Only::default();
     if metrics && plan.metrics_local {
         only.subjects = reach.iter().filter_map(|id| sub.node(id)).map(|n| n.raw()).collect();
         only.pairs = plan.pairs.iter().filter_map(|(m, t)| Some((sub.node(m)?.raw(), sub.node(t)?.raw()))).collect();
     }
-    let (findings, rows, unplaced) = crate::audit::audit_counting(&sub, config, only, people.map(|p| p.0));
+    let keep = |rule: &'static str, subject: Node, territory: Option<Node>| {
+        kept(plan, people, rule, sub.id(subject), territory.map(|t| sub.id(t)))
+    };
+    let (findings, rows, unplaced) = crate::audit::audit_counting(&sub, config, only, people.map(|p| p.0), &keep);
     let mut counted = Counted { rows: HashMap::new(), unplaced };
     for (t, c) in rows {
         if c != crate::metrics::Counts::default() {
@@ -1834,19 +1815,7 @@ fn part(
         // The P and M rules: those about the reach and the subjects reached for them alone, with
         // P004 of the streets/towns whose community workers an edit moves (given the whole
         // model's count); none when they run on the whole models (`whole_families`).
-        let kept = if f.rule.starts_with('P') || f.rule.starts_with('M') {
-            match people {
-                None => false,
-                Some((_, streets)) if f.rule == "P004" => streets.contains(&f.subject),
-                Some(_) => reach.contains(&f.subject) || plan.pm.contains(&f.subject),
-            }
-        } else if f.rule.starts_with('A') {
-            // A (matter, street/town) pair: the key without its rule.
-            f.territory.as_ref().is_some_and(|t| plan.pairs.contains(&(f.subject.clone(), t.clone())))
-        } else {
-            reach.contains(&f.subject) || (f.rule == "S004" && s004.contains(&f.subject))
-        };
-        if !kept {
+        if !kept(plan, people, f.rule, &f.subject, f.territory.as_deref()) {
             continue;
         }
         let relink = |i: usize| links.get(i).map_or(i, |l| l.index());
@@ -1866,6 +1835,33 @@ fn part(
     }
     out.sort_by_key(|(k, _)| *k);
     (out.into_iter().map(|(_, f)| f).collect(), counted)
+}
+
+/// True when the part's finding of `rule` about `subject` (in `territory`) is one the
+/// what-if keeps: the P and M rules' about the reach and the subjects reached for them alone,
+/// with P004 of the streets/towns whose community workers an edit moves (given the whole
+/// model's count; none when those rules run on the whole models, `whole_families`); the
+/// matter rules' of the plan's (matter, street/town) pairs; the others' about the reach (and
+/// S004 of the working committees reached for it alone).
+fn kept(
+    plan: &Plan,
+    people: Option<(&crate::audit::Whole, &HashSet<String>)>,
+    rule: &str,
+    subject: &str,
+    territory: Option<&str>,
+) -> bool {
+    if rule.starts_with('P') || rule.starts_with('M') {
+        match people {
+            None => false,
+            Some((_, streets)) if rule == "P004" => streets.contains(subject),
+            Some(_) => plan.reach.contains(subject) || plan.pm.contains(subject),
+        }
+    } else if rule.starts_with('A') {
+        // A (matter, street/town) pair: the key without its rule.
+        territory.is_some_and(|t| plan.pairs.contains(&(subject.to_string(), t.to_string())))
+    } else {
+        plan.reach.contains(subject) || (rule == "S004" && plan.s004.contains(subject))
+    }
 }
 
 /// Where a finding of `model`'s audit comes in the report: its rule's place in the catalogue,

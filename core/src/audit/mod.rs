@@ -1250,14 +1250,17 @@ pub(crate) fn metrics_only(model: &Model, config: &Config) -> Metrics {
     run(&ctx, &mut Sink::silent())
 }
 
-/// The findings of an audit on one thread (those of [`audit`]) and the metrics' counts of the
-/// subjects of `only` alone: per street/town (as its node, with its counts) and the units
-/// placed nowhere. The what-if audits a part of each model this way ([`crate::whatif`]).
+/// The findings of an audit on one thread (those of [`audit`]) for which `keep` (rule code,
+/// subject, street/town) is true, and the metrics' counts of the subjects of `only` alone:
+/// per street/town (as its node, with its counts) and the units placed nowhere. The what-if
+/// audits a part of each model this way ([`crate::whatif`]); the findings it does not keep
+/// are never described (each finding's text is its own: leaving one out changes no other).
 pub(crate) fn audit_counting(
     model: &Model,
     config: &Config,
     only: crate::metrics::Only,
     whole: Option<&Whole>,
+    keep: &dyn Fn(&'static str, Node, Option<Node>) -> bool,
 ) -> (Vec<Finding>, Vec<(Node, crate::metrics::Counts)>, u64) {
     let mut ctx = Context::new(model, config);
     ctx.whole = whole;
@@ -1265,6 +1268,10 @@ pub(crate) fn audit_counting(
     let mut tally = Tally::new(ctx.townships.len());
     tally.only = Some(only);
     run_families(&ctx, &mut sink, &mut tally, true);
+    sink.raw.retain(|r| {
+        let territory = (r.territory != NONE).then(|| Node::new(r.territory));
+        keep(RULES[r.rule as usize].code, Node::new(r.subject), territory)
+    });
     let rows = ctx.townships.iter().copied().zip(tally.rows.iter().copied()).collect();
     (sink.into_findings(&ctx, 1), rows, tally.unplaced)
 }
