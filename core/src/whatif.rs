@@ -1588,15 +1588,16 @@ fn pm_reach(model: &Model, touched: &[&str], placed: &[Node], pm: &mut HashSet<S
         }
     }
     if !seeds.is_empty() {
-        // One pass over the meetings: a sorted list answers for the few seeds without hashing.
-        seeds.sort_unstable();
-        seeds.dedup();
-        let (lo, hi) = (seeds[0], seeds[seeds.len() - 1]);
+        // One pass over the meetings, the seeds as bits by node index (a few kilobytes for a
+        // city model) so that each meeting costs one test, not a hash or a search.
+        let top = seeds.iter().copied().max().unwrap_or(0) as usize;
+        let mut bits = vec![0u64; top / 64 + 1];
+        for &n in &seeds {
+            bits[n as usize / 64] |= 1 << (n % 64);
+        }
+        let seeded = |n: usize| bits.get(n / 64).is_some_and(|w| w & (1 << (n % 64)) != 0);
         for m in model.meetings().iter() {
-            if let Some(c) = m.convener
-                && (lo..=hi).contains(&c.raw())
-                && seeds.binary_search(&c.raw()).is_ok()
-            {
+            if m.convener.is_some_and(|c| seeded(c.index())) {
                 pm.insert(id(m.territory));
             }
         }
