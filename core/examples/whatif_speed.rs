@@ -9,7 +9,9 @@
 //! the medians and the ratio, and how many change sets took the incremental path. The model's
 //! metrics are computed by the first what-if with metrics and kept with the model: the
 //! median is that of the later ones, the first is printed apart. `WHATIF_CHECK=1` compares
-//! each answer (findings and metrics) with two full audits.
+//! each answer (findings and metrics) with two full audits. `WHATIF_DUMP=1` prints each
+//! answer's JSON length and hash (`DUMP round w|m len hash`): two builds of the same
+//! toolchain give the same lines when their answers are byte for byte the same.
 
 use std::time::Instant;
 
@@ -137,6 +139,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (a, b) = (model.audit(&config), after.audit(&config));
         full.push(t.elapsed().as_secs_f64());
         assert_eq!(w.introduced.len(), m.introduced.len());
+        if std::env::var_os("WHATIF_DUMP").is_some() {
+            use std::hash::{Hash, Hasher};
+            for (what, x) in [("w", &w), ("m", &m)] {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                x.to_json().hash(&mut h);
+                println!("DUMP {round} {what} {} {:016x}", x.to_json().len(), h.finish());
+            }
+        }
         if std::env::var_os("WHATIF_CHECK").is_some() {
             // The metrics, moved by the reach's counts: those of the two full audits.
             if m.metrics_before.as_ref() != Some(&a.metrics) || m.metrics_after.as_ref() != Some(&b.metrics) {
