@@ -30,8 +30,9 @@ LINT_BINDINGS := $(BINDINGS:%=lint-%)
 # what the test targets' dev-dependencies enable (criterion turns on serde's `alloc`, proptest
 # getrandom's `std`), so it would compile the library and half its dependencies a second time.
 # With one selection they are compiled once; the C tests' panic hooks (`test-hooks`, never in the
-# header nor in a release build) are in every debug build of the C library made here.
-CARGO_SEL := --workspace --all-targets --features tiaokuai-c/test-hooks
+# header nor in a release build) are in every debug build of the C library made here, and so is
+# the header's regeneration (`header`: the C lint fails when it changed the committed one).
+CARGO_SEL := --workspace --all-targets --features tiaokuai-c/test-hooks,tiaokuai-c/header
 # The environment of every cargo build (pyo3's, for the Python extension in that build).
 include mk/cargo.mk
 

@@ -1,12 +1,14 @@
-//! Writes `include/tiaokuai.h` from the crate's exports with cbindgen.
+//! Sets the shared library's SONAME and, with the feature `header` (on in every
+//! build `make` starts), writes `include/tiaokuai.h` from the crate's exports with
+//! cbindgen.
 //!
 //! The header is committed; `make -C bindings-c lint` fails when building
 //! changed it, so a change to the ABI always comes with its header.
 
+#[cfg(feature = "header")]
 use std::path::PathBuf;
 
 fn main() {
-    let dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=include/tiaokuai.h");
@@ -17,8 +19,17 @@ fn main() {
     if matches!(target_os.as_str(), "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly") {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
     }
+    #[cfg(feature = "header")]
+    write_header(&soname);
+}
+
+/// Regenerates `include/tiaokuai.h`, writing it only when it changed (so that its time
+/// stamp means something), through a temporary file renamed over it (never half-written).
+#[cfg(feature = "header")]
+fn write_header(soname: &str) {
+    let dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("bindings-c/cbindgen.toml is valid");
-    config.after_includes = Some(version_macros(&soname));
+    config.after_includes = Some(version_macros(soname));
     let bindings = match cbindgen::Builder::new().with_crate(&dir).with_config(config).generate() {
         Ok(b) => b,
         // A syntax error in src/ is reported by rustc itself, more clearly.
@@ -30,10 +41,11 @@ fn main() {
     let mut text = Vec::new();
     bindings.write(&mut text);
     let header = dir.join("include").join("tiaokuai.h");
-    // Only write when it changed, so the file's time stamp means something.
     if std::fs::read(&header).ok().as_deref() != Some(&text[..]) {
         std::fs::create_dir_all(header.parent().expect("include/ has a parent")).expect("include/ can be created");
-        std::fs::write(&header, &text).expect("include/tiaokuai.h can be written");
+        let tmp = header.with_extension("h.tmp");
+        std::fs::write(&tmp, &text).expect("include/tiaokuai.h.tmp can be written");
+        std::fs::rename(&tmp, &header).expect("include/tiaokuai.h can be replaced");
     }
 }
 
@@ -51,6 +63,7 @@ fn soname() -> String {
 }
 
 /// The compile-time version macros of the header (the run-time one is `tiaokuai_version()`).
+#[cfg(feature = "header")]
 fn version_macros(soname: &str) -> String {
     let var = |name: &str| std::env::var(name).expect("cargo sets the version");
     let (major, minor, patch) =

@@ -70,11 +70,28 @@ step "crates (cargo package; verified below by building and testing them from th
 "$CARGO" package -p tiaokuai -p tiaokuai-cli --no-verify --allow-dirty --quiet
 cp "$TARGET_DIR/package/tiaokuai-$VERSION.crate" "$TARGET_DIR/package/tiaokuai-cli-$VERSION.crate" "$DIST/"
 
+# One linker per target for cargo-zigbuild and maturin: both link with `zig cc -target
+# ARCH-linux-gnu.GLIBC`, each through a wrapper script of its own, and cargo keeps the linker's
+# path in the fingerprint of every unit it compiles for that target; with two paths, maturin's
+# build of the Python extension compiled the library and all its dependencies again over
+# cargo-zigbuild's (and the next `make dist` the other way round). With this wrapper (the
+# same command as cargo-zigbuild's own) and syn's features pinned (bindings-c/Cargo.toml), the
+# wheels' build compiles only pyo3 and the extension. The path is stable, so a second `make
+# dist` finds everything fresh.
+linker() {
+  local t=$1 w=$TARGET_DIR/zig/zigcc-$1.$GLIBC
+  mkdir -p "$TARGET_DIR/zig"
+  printf '#!/bin/sh\nexport CARGO_ZIGBUILD_ZIG_COMMAND="%s" CARGO_ZIGBUILD_ZIG_COMMAND_ARGS="-m ziglang"\nexec "%s" zig cc -- -g -fno-sanitize=all -target %s-linux-gnu.%s "$@"\n' \
+    "$(command -v "$PYTHON")" "$ZIGBUILD" "$(arch_of "$t")" "$GLIBC" > "$w.new"
+  chmod +x "$w.new" && mv -f "$w.new" "$w"
+  printf 'target.%s.linker="%s"' "$t" "$w"
+}
+
 step "native libraries and the CLI (profile dist, glibc $GLIBC)"
 for t in "${TARGETS[@]}"; do
   packages=(-p tiaokuai-c)
   [ "$t" = x86_64-unknown-linux-gnu ] && packages+=(-p tiaokuai-cli)
-  "$ZIGBUILD" zigbuild --quiet --profile dist "${packages[@]}" --target "$t.$GLIBC"
+  "$ZIGBUILD" zigbuild --quiet --profile dist "${packages[@]}" --target "$t.$GLIBC" --config "$(linker "$t")"
 done
 
 step "C archives"
@@ -105,7 +122,7 @@ step "Python: sdist and manylinux2014 wheels"
 (cd bindings-py && "${MATURIN[@]}" sdist -o "$DIST" 2>&1 | grep -v '^📦\|^🍹\|^🔗' || true)
 for t in "${TARGETS[@]}"; do
   (cd bindings-py && "${MATURIN[@]}" build --quiet --profile dist --zig --target "$t" --compatibility manylinux2014 \
-     -o "$DIST" 2>&1 | grep -v '^📦\|^🍹\|^🔗\|^🐍' || true)
+     --config "$(linker "$t")" -o "$DIST" 2>&1 | grep -v '^📦\|^🍹\|^🔗\|^🐍' || true)
 done
 ls "$DIST"/tiaokuai-"$VERSION".tar.gz "$DIST"/*manylinux*x86_64.whl "$DIST"/*manylinux*aarch64.whl > /dev/null
 
