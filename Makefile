@@ -33,8 +33,8 @@ LINT_BINDINGS := $(BINDINGS:%=lint-%)
 # header nor in a release build) are in every debug build of the C library made here, and so is
 # the header's regeneration (`header`: the C lint fails when it changed the committed one).
 # The doc-tests and rustdoc take the same features (`--doc` cannot be mixed with
-# `--all-targets`): without them cbindgen's dependencies drop out and the library and its
-# dependencies would be compiled again (2.5 minutes on 2 cores).
+# `--all-targets`): without them cargo resolves another feature set (tiaokuai-c without
+# cbindgen) and compiled the library and its dependencies again (155 s in a fresh clone).
 CARGO_FEATURES := --features tiaokuai-c/test-hooks,tiaokuai-c/header
 CARGO_SEL := --workspace --all-targets $(CARGO_FEATURES)
 # The environment of every cargo build (pyo3's, for the Python extension in that build).
