@@ -83,7 +83,7 @@ test-bindings:
 
 # Release artefacts, built once per target (x86_64 and aarch64, glibc 2.17), and their smoke tests.
 dist:
-	CARGO=$(CARGO) PYTHON=$(PYTHON) packaging/dist.sh
+	CARGO=$(CARGO) PYTHON=$(PYTHON) CARGO_FEATURES="$(CARGO_FEATURES)" packaging/dist.sh
 
 sample:
 	$(CARGO) run --quiet --release -p tiaokuai-cli -- audit

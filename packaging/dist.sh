@@ -7,7 +7,7 @@
 #   tiaokuai-VERSION-cp39-abi3-manylinux_2_17_{x86_64,aarch64}...whl
 #   tiaokuai-c-VERSION-{x86_64,aarch64}-linux.tar.gz        header, libtiaokuai.so.VERSION (SONAME
 #                                                           libtiaokuai.so.ABI), libtiaokuai.a, pkg-config, CMake
-#   tiaokuai-cli-VERSION-x86_64-linux.tar.gz                the command line
+#   tiaokuai-cli-VERSION-{x86_64,aarch64}-linux.tar.gz      the command line
 #   tiaokuai-VERSION.jar (+ -sources, -javadoc, .pom)      natives under linux-x86-64/ and linux-aarch64/
 #   SHA256SUMS
 #
@@ -29,6 +29,8 @@ TARGETS=(x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu)
 DIST=$ROOT/dist
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 TARGET_DIR=$ROOT/target
+# The features `make test` builds the workspace with (the Makefile's CARGO_FEATURES).
+CARGO_FEATURES=${CARGO_FEATURES:-}
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
 
 # The PyPI tools' commands live next to the interpreter that installed them.
@@ -87,12 +89,12 @@ linker() {
   printf 'target.%s.linker="%s"' "$t" "$w"
 }
 
+# Both targets in one cargo run: each target's last steps (the library's own compilation, which
+# is mostly one thread, and the links) overlap with the other's instead of leaving a core idle.
 step "native libraries and the CLI (profile dist, glibc $GLIBC)"
-for t in "${TARGETS[@]}"; do
-  packages=(-p tiaokuai-c)
-  [ "$t" = x86_64-unknown-linux-gnu ] && packages+=(-p tiaokuai-cli)
-  "$ZIGBUILD" zigbuild --quiet --profile dist "${packages[@]}" --target "$t.$GLIBC" --config "$(linker "$t")"
-done
+target_args=()
+for t in "${TARGETS[@]}"; do target_args+=(--target "$t.$GLIBC" --config "$(linker "$t")"); done
+"$ZIGBUILD" zigbuild --quiet --profile dist -p tiaokuai-c -p tiaokuai-cli "${target_args[@]}"
 
 step "C archives"
 for t in "${TARGETS[@]}"; do
@@ -112,11 +114,13 @@ for t in "${TARGETS[@]}"; do
   tar -C "$WORK" -czf "$DIST/$name.tar.gz" "$name"
 done
 
-step "the CLI archive"
-name=tiaokuai-cli-$VERSION-x86_64-linux
-mkdir -p "$WORK/$name"
-cp "$TARGET_DIR/x86_64-unknown-linux-gnu/dist/tiaokuai" LICENSE-MIT LICENSE-APACHE README.md "$WORK/$name/"
-tar -C "$WORK" -czf "$DIST/$name.tar.gz" "$name"
+step "the CLI archives"
+for t in "${TARGETS[@]}"; do
+  name=tiaokuai-cli-$VERSION-$(arch_of "$t")-linux
+  mkdir -p "$WORK/$name"
+  cp "$TARGET_DIR/$t/dist/tiaokuai" LICENSE-MIT LICENSE-APACHE README.md "$WORK/$name/"
+  tar -C "$WORK" -czf "$DIST/$name.tar.gz" "$name"
+done
 
 step "Python: sdist and manylinux2014 wheels"
 (cd bindings-py && "${MATURIN[@]}" sdist -o "$DIST" 2>&1 | grep -v '^📦\|^🍹\|^🔗' || true)
@@ -149,14 +153,25 @@ step "smoke tests, each in a clean place under $WORK"
 # own build would choose: the patch that points the CLI's `tiaokuai` at the unpacked library
 # (it is not on crates.io yet) and the repository's dev-profile settings. One `cargo test` then
 # compiles the library once for both crates' tests; the build goes into the repository's target/.
+# The repository's Cargo.lock fixes the dependencies' versions to the ones its own build
+# compiled, and a crate of feature pins (packaging/feature_pins.py) gives them the features they
+# have there (the repository's other members turn on a few more: criterion serde's `alloc`,
+# pyo3 syn's `fold`), so this build reuses the repository's compiled dependencies instead of
+# compiling them all again; it only ever adds features the repository's build has.
 mkdir -p "$WORK/crates"
 for c in tiaokuai tiaokuai-cli; do tar -C "$WORK/crates" -xzf "$DIST/$c-$VERSION.crate"; done
-{
-  printf '[workspace]\nresolver = "3"\nmembers = ["tiaokuai-%s", "tiaokuai-cli-%s"]\n\n' "$VERSION" "$VERSION"
+crates_workspace() {
+  printf '[workspace]\nresolver = "3"\nmembers = [%s]\n\n' "$1"
   printf '[patch.crates-io]\ntiaokuai = { path = "tiaokuai-%s" }\n\n' "$VERSION"
   # The repository's [profile.dev] sections, as they are.
   awk '/^\[/ { keep = ($0 ~ /^\[profile\.dev[].]/) } keep' Cargo.toml
-} > "$WORK/crates/Cargo.toml"
+}
+members="\"tiaokuai-$VERSION\", \"tiaokuai-cli-$VERSION\""
+crates_workspace "$members" > "$WORK/crates/Cargo.toml"
+cp Cargo.lock "$WORK/crates/"
+# shellcheck disable=SC2086  # the features are separate words
+"$PYTHON" packaging/feature_pins.py "$ROOT" "$WORK/crates" "$WORK/crates/pins" $CARGO_FEATURES
+crates_workspace "$members, \"pins\"" > "$WORK/crates/Cargo.toml"
 check "crates tiaokuai and tiaokuai-cli: cargo test from their tarballs, the CLI against the packaged library" \
   env CARGO_TARGET_DIR="$TARGET_DIR" "$CARGO" test --offline --workspace --manifest-path "$WORK/crates/Cargo.toml"
 # Without features: the library and every test target must compile (the tests that need the
@@ -171,6 +186,10 @@ cli=$WORK/cli-x/tiaokuai-cli-$VERSION-x86_64-linux/tiaokuai
 check "CLI archive: stripped, runs the sample audit" \
   bash -c "! readelf -S '$cli' | grep -q '\.debug_\|\.symtab' && '$cli' --version | grep -q '$VERSION' \
            && cd '$WORK' && '$cli' audit --format json > /dev/null"
+tar -C "$WORK" -xzf "$DIST/tiaokuai-cli-$VERSION-aarch64-linux.tar.gz" --one-top-level=cli-a
+cli=$WORK/cli-a/tiaokuai-cli-$VERSION-aarch64-linux/tiaokuai
+check "CLI archive aarch64: a stripped aarch64 executable" \
+  bash -c "readelf -h '$cli' | grep -q '$(elf_machine aarch64)' && ! readelf -S '$cli' | grep -q '\.debug_\|\.symtab'"
 
 # Python: each wheel is manylinux2014 for its machine; the x86_64 one installs and runs in a
 # fresh venv (no system site-packages, no index); the sdist builds and installs with pip.
