@@ -32,7 +32,19 @@ LINE = re.compile(r"^(\S+) v(\S+)(?: \(proc-macro\))?\|(.*?)(?: \(\*\))?$")
 
 def tree(workspace: Path, edges: str, features: list[str]) -> dict[tuple[str, str], set[frozenset[str]]]:
     """Each registry package (name, version) of the workspace's graph: its feature sets."""
-    cmd = [os.environ.get("CARGO", "cargo"), "tree", "--offline", "--workspace", "-e", edges, "-f", "{p}|{f}", "--prefix", "none", *features]
+    cmd = [
+        os.environ.get("CARGO", "cargo"),
+        "tree",
+        "--offline",
+        "--workspace",
+        "-e",
+        edges,
+        "-f",
+        "{p}|{f}",
+        "--prefix",
+        "none",
+        *features,
+    ]
     out = subprocess.run(cmd, cwd=workspace, check=True, capture_output=True, text=True).stdout
     found: dict[tuple[str, str], set[frozenset[str]]] = {}
     for line in out.splitlines():
@@ -62,8 +74,10 @@ def main() -> int:
         if supersets:
             into[pkg] = supersets[0]
         else:
-            print(f"feature pins: {pkg[0]} {pkg[1]} has {sorted(have)} here, none of {sorted(map(sorted, candidates))} "
-                  "in the repository covers it: left alone")
+            print(
+                f"feature pins: {pkg[0]} {pkg[1]} has {sorted(have)} here, none of {sorted(map(sorted, candidates))} "
+                "in the repository covers it: left alone"
+            )
 
     for pkg, variants in tar_all.items():
         if pkg not in repo_all:
@@ -82,8 +96,10 @@ def main() -> int:
         for (name, version), feats in sorted(table.items()):
             key = re.sub(r"\W", "_", f"{name}_{version}")
             fl = ", ".join(f'"{f}"' for f in sorted(feats) if f != "default")
-            rows.append(f'{key} = {{ package = "{name}", version = "={version}", '
-                        f'default-features = {"true" if "default" in feats else "false"}, features = [{fl}] }}')
+            rows.append(
+                f'{key} = {{ package = "{name}", version = "={version}", '
+                f"default-features = {'true' if 'default' in feats else 'false'}, features = [{fl}] }}"
+            )
         return "\n".join(rows)
 
     pins.mkdir(parents=True, exist_ok=True)
@@ -91,9 +107,11 @@ def main() -> int:
         '[package]\nname = "dist-feature-pins"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n'
         '[lib]\npath = "lib.rs"\n\n'
         f"[dependencies]\n{deps(normal)}\n\n[build-dependencies]\n{deps(build)}\n",
-        encoding="utf-8")
-    (pins / "lib.rs").write_text("//! Feature pins for the crate tarballs' test (packaging/feature_pins.py).\n",
-                                 encoding="utf-8")
+        encoding="utf-8",
+    )
+    (pins / "lib.rs").write_text(
+        "//! Feature pins for the crate tarballs' test (packaging/feature_pins.py).\n", encoding="utf-8"
+    )
     (pins / "build.rs").write_text("fn main() {}\n", encoding="utf-8")
     for kind, table in (("", normal), ("build ", build)):
         for (name, version), feats in sorted(table.items()):
