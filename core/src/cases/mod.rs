@@ -547,6 +547,11 @@ fn event_code(word: &str) -> Option<u8> {
 /// which territories and units carry audit findings in each (kept for every view used).
 struct Views<'m> {
     model: &'m Model,
+    /// The whole document: an undated model's one view, shared with the early audit, so
+    /// that the query tables both read are built once.
+    whole: &'m Model,
+    /// An undated model's view was asked for (and its flags looked after).
+    whole_used: bool,
     days: Vec<Date>,
     cache: VecDeque<(usize, Model)>,
     flags: HashMap<usize, Flags>,
@@ -588,11 +593,17 @@ impl Flags {
 }
 
 impl<'m> Views<'m> {
-    fn new(model: &'m Model, config: Option<&'m Config>, early: Option<std::sync::mpsc::Receiver<Flags>>) -> Self {
+    /// `whole` is `model.whole()`.
+    fn new(
+        model: &'m Model,
+        whole: &'m Model,
+        config: Option<&'m Config>,
+        early: Option<std::sync::mpsc::Receiver<Flags>>,
+    ) -> Self {
         let days = if model.is_dated() { crate::time::change_days(model) } else { Vec::new() };
         // Only an undated model's one view is audited early.
         let early = early.filter(|_| days.is_empty() && config.is_some()).map(|rx| (rx, false));
-        Views { model, days, cache: VecDeque::new(), flags: HashMap::new(), config, early }
+        Views { model, whole, whole_used: false, days, cache: VecDeque::new(), flags: HashMap::new(), config, early }
     }
 
     /// The view a date falls in: the index of the last change day at or before it.
@@ -603,19 +614,36 @@ impl<'m> Views<'m> {
     /// The view of a moment's date ([`Views::view`]; an undated model's one view is
     /// found without working the date out).
     fn view_at(&mut self, at: Stamp) -> (usize, &Model) {
-        if self.days.is_empty() && self.cache.len() == 1 {
-            return (0, &self.cache[0].1);
+        if self.days.is_empty() {
+            return self.undated();
         }
         self.view(at.date())
     }
 
+    /// An undated model's one view (the whole document, [`Views::whole`]).
+    fn undated(&mut self) -> (usize, &Model) {
+        if !self.whole_used {
+            self.whole_used = true;
+            if let Some((_, asked)) = &mut self.early {
+                // The flags come from the early audit.
+                *asked = true;
+            } else if let Some(config) = self.config {
+                self.flags.insert(0, Flags::of(self.whole, config));
+            }
+        }
+        (0, self.whole)
+    }
+
     fn view(&mut self, date: Date) -> (usize, &Model) {
+        if self.days.is_empty() {
+            return self.undated();
+        }
         let e = self.epoch(date);
         if let Some(i) = self.cache.iter().position(|(k, _)| *k == e) {
             let v = self.cache.remove(i).expect("present");
             self.cache.push_front(v);
         } else {
-            let view = if self.days.is_empty() { self.model.whole() } else { self.model.at(date) };
+            let view = self.model.at(date);
             if let Some((_, asked)) = &mut self.early {
                 // The flags come from the early audit.
                 *asked = true;
@@ -887,6 +915,8 @@ struct Replay<'m> {
     ids: hashbrown::HashMap<Key, Option<Typed>>,
     /// What [`Replay::interned_node`] found for each number the reader gave a text.
     id_nodes: Vec<Option<Option<Typed>>>,
+    /// What the reader found for the numbers it gave ([`pipe::Found`]).
+    found: &'m pipe::Found,
     /// What [`Replay::interned_source`] found for each number the reader gave a text.
     id_sources: Vec<Option<Option<u32>>>,
     /// The chain (by number) of each (view, territory) asked, and whether a territory of
@@ -1061,8 +1091,11 @@ fn analyse_loading<'m, E: From<Error> + Send>(
     // The reader's thread also folds the finished cases into the tables, as batches come back.
     let grouped = [CaseTable::Territory, CaseTable::Unit, CaseTable::Matter, CaseTable::Month, CaseTable::Source];
     let mut tables = Tables { skip: grouped.map(|t| !options.wants(t)), ..Tables::default() };
+    let (found, loaded) = (&pipe::Found::new(), &pipe::Loaded::new());
     let (shape, replayed) = pipe::run(
         options.utc_offset_minutes,
+        loaded,
+        found,
         |f| read::read_log(reader, name, f),
         |batch| tables.take(&mut batch.chains, &mut batch.done),
         |next, give_back| {
@@ -1074,6 +1107,9 @@ fn analyse_loading<'m, E: From<Error> + Send>(
                     return Err(e);
                 }
             };
+            // The reader looks the texts it numbers up in the model from now on.
+            let _ = loaded.set(model);
+            let whole = &model.whole();
             std::thread::scope(|s| {
                 // An undated model has one view: its audit (which cases carry findings) runs on
                 // a thread of its own while the replay starts, instead of before it.
@@ -1081,11 +1117,11 @@ fn analyse_loading<'m, E: From<Error> + Send>(
                     let (tx, rx) = std::sync::mpsc::sync_channel(1);
                     let config = &options.config;
                     s.spawn(move || {
-                        let _ = tx.send(Flags::of(&model.whole(), config));
+                        let _ = tx.send(Flags::of(whole, config));
                     });
                     rx
                 });
-                let mut r = Replay::new(model, options, early);
+                let mut r = Replay::new(model, whole, options, early, found);
                 let mut last_row = 0;
                 while let Some(mut batch) = next() {
                     batch.drain(|item| match item {
@@ -1123,10 +1159,18 @@ fn analyse_loading<'m, E: From<Error> + Send>(
 }
 
 impl<'m> Replay<'m> {
-    fn new(model: &'m Model, options: &'m Options, early: Option<std::sync::mpsc::Receiver<Flags>>) -> Self {
+    /// `whole` is `model.whole()`, shared with the early audit.
+    fn new(
+        model: &'m Model,
+        whole: &'m Model,
+        options: &'m Options,
+        early: Option<std::sync::mpsc::Receiver<Flags>>,
+        found: &'m pipe::Found,
+    ) -> Self {
         Replay {
+            found,
             whole: model.whole(),
-            views: Views::new(model, Some(&options.config), early),
+            views: Views::new(model, whole, Some(&options.config), early),
             options,
             open: Vec::new(),
             open_n: 0,
@@ -1250,7 +1294,10 @@ impl Replay<'_> {
         if let Some(found) = self.id_nodes[i] {
             return found;
         }
-        let found = self.typed(id);
+        let found = match self.found.get(n) {
+            Some(found) => found,
+            None => self.typed(id),
+        };
         self.id_nodes[i] = Some(found);
         found
     }

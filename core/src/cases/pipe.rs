@@ -89,6 +89,10 @@ pub(crate) const MAX_INTERNED: usize = 1 << 20;
 struct Interner {
     table: hashbrown::HashTable<(Key, u32)>,
     state: hashbrown::DefaultHashBuilder,
+    /// The texts by number, for [`Found`]: numbered and not yet looked up in the model.
+    texts: Vec<Key>,
+    /// The chunks of [`Found`] filled.
+    chunks: usize,
 }
 
 impl Interner {
@@ -106,7 +110,73 @@ impl Interner {
         let i = self.table.len() as u32;
         let state = &self.state;
         self.table.insert_unique(hash, (Key::from(text), i), |(k, _)| state.hash_one(k.as_str()));
+        self.texts.push(Key::from(text));
         i
+    }
+
+    /// True when the model is loaded and a chunk of numbers is whole and not looked up yet.
+    fn has_chunk(&self, model: &Loaded<'_>) -> bool {
+        (self.chunks + 1) * CHUNK <= self.texts.len() && model.get().is_some()
+    }
+
+    /// Looks the next whole chunk of numbered texts up in the model, when it is loaded.
+    fn find_chunk(&mut self, model: &Loaded<'_>, found: &Found) {
+        let Some(model) = model.get() else { return };
+        let Some(texts) = self.texts.get(self.chunks * CHUNK..(self.chunks + 1) * CHUNK) else { return };
+        let codes =
+            texts.iter().map(|t| Found::code(model.find(t.as_str()).map(|n| (n, model.record(n).record_type()))));
+        let _ = found.chunks[self.chunks].set(codes.collect());
+        self.chunks += 1;
+    }
+}
+
+/// Numbers per chunk of [`Found`].
+const CHUNK: usize = 1 << 12;
+
+/// The records (and their types) the reader's numbered texts name in the model, a chunk
+/// of [`CHUNK`] numbers at a time, looked up on the reader's thread once the model is
+/// loaded, so that the replay (the longer thread then: the reader has read ahead) finds a
+/// text's record without reading the model's id index itself. A number the replay needs
+/// before its chunk is filled (or of the last, partial chunk) the replay looks up itself:
+/// the same answer.
+pub(crate) struct Found {
+    chunks: Box<[std::sync::OnceLock<Box<[u64]>>]>,
+}
+
+/// The model, set by the replay once it is loaded (see [`Found`]).
+pub(crate) type Loaded<'m> = std::sync::OnceLock<&'m crate::Model>;
+
+impl Found {
+    pub(crate) fn new() -> Self {
+        Found { chunks: (0..MAX_INTERNED / CHUNK).map(|_| std::sync::OnceLock::new()).collect() }
+    }
+
+    /// What the reader found for text number `n`, when its chunk is filled.
+    pub(crate) fn get(&self, n: u32) -> Option<Option<(Node, crate::RecordType)>> {
+        let chunk = self.chunks.get(n as usize / CHUNK)?.get()?;
+        Found::decode(chunk[n as usize % CHUNK])
+    }
+
+    /// A record and its type as a number (never 0, which [`Found::decode`] reads as unknown).
+    fn code(found: Option<(Node, crate::RecordType)>) -> u64 {
+        match found {
+            None => 1,
+            Some((n, t)) => {
+                let i = crate::RecordType::ALL.iter().position(|x| *x == t).unwrap_or_default() as u64;
+                (u64::from(n.raw()) << 8) | (i << 1) | 1 << 7
+            }
+        }
+    }
+
+    fn decode(code: u64) -> Option<Option<(Node, crate::RecordType)>> {
+        match code {
+            0 => None,
+            1 => Some(None),
+            c => {
+                let t = *crate::RecordType::ALL.get(((c >> 1) & 0x3F) as usize)?;
+                Some(Some((Node::new((c >> 8) as u32), t)))
+            }
+        }
     }
 }
 
@@ -301,8 +371,13 @@ impl Batch {
 /// takes the batches from its receiver) on another, and returns both results. `back` is
 /// called on this thread with every batch the replay gives back, in order, the last ones
 /// once the log is read (until the replay ends).
+///
+/// Once the replay has set `model`, this thread also looks the texts it numbered up in it
+/// (into `found`), while it waits for the replay to give batches back and as it fills them.
 pub(crate) fn run<E, T: Send>(
     utc_offset_minutes: i32,
+    model: &Loaded<'_>,
+    found: &Found,
     read: impl FnOnce(&mut dyn FnMut(Item<'_>)) -> E,
     mut back: impl FnMut(&mut Batch),
     replay: impl FnOnce(&mut dyn FnMut() -> Option<Batch>, &dyn Fn(Batch)) -> T + Send,
@@ -347,14 +422,30 @@ pub(crate) fn run<E, T: Send>(
                     came_back(b, &mut spare, &mut cases, &mut in_flight);
                     depth = DEPTH;
                 }
+                while interner.has_chunk(model) {
+                    interner.find_chunk(model, found);
+                }
                 while in_flight >= depth && !stopped {
-                    match empty_rx.recv() {
+                    // While the replay works through the batches read ahead, the numbered
+                    // texts are looked up in the model, a chunk at a time between checks.
+                    let back = if interner.has_chunk(model) {
+                        match empty_rx.try_recv() {
+                            Err(mpsc::TryRecvError::Empty) => {
+                                interner.find_chunk(model, found);
+                                continue;
+                            }
+                            got => got.map_err(drop),
+                        }
+                    } else {
+                        empty_rx.recv().map_err(drop)
+                    };
+                    match back {
                         Ok(b) => {
                             came_back(b, &mut spare, &mut cases, &mut in_flight);
                             depth = DEPTH;
                         }
                         // The replay ended early (the model failed to load, or it panicked: raised below).
-                        Err(_) => stopped = true,
+                        Err(()) => stopped = true,
                     }
                 }
                 let mut fresh = spare.pop().unwrap_or_default();
@@ -450,8 +541,11 @@ mod tests {
         let n = 20 * ROWS as u64;
         let text =
             |i: u64| (format!("C{}", i % 977), format!("2024-01-{:02}T08:00", 1 + i % 28), format!("t{}", i % 31));
+        let found = Found::new();
         let ((), seen) = run(
             480,
+            &Loaded::new(),
+            &found,
             |f| {
                 for i in 1..=n {
                     let (case, at, territory) = text(i);
@@ -515,6 +609,76 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_reader_finds_the_texts_it_numbers_in_the_model_as_the_model_would() {
+        // Some chunks' worth of distinct texts, ids of the model among them (the sample's
+        // territories and units, typed), ids it lacks, and texts named again: what the
+        // reader found for a number, when it found it, is the model's answer for its text.
+        let model = crate::Model::sample();
+        let territories = model.territories().map(|(n, _)| n);
+        let ids: Vec<String> =
+            territories.chain(model.units().map(|(n, _)| n)).map(|n| model.id(n).to_string()).collect();
+        assert!(ids.len() > 100);
+        let text = |i: u64| match i % 3 {
+            0 => ids[(i as usize / 3) % ids.len()].clone(),
+            1 => format!("nowhere-{i}"),
+            _ => format!("elsewhere-{}", i / 6),
+        };
+        let n = 8 * CHUNK as u64;
+        let (loaded, found) = (Loaded::new(), Found::new());
+        let ((), (checked, from_reader)) = run(
+            480,
+            &loaded,
+            &found,
+            |f| {
+                for i in 1..=n {
+                    let (case, territory) = (format!("C{i}"), text(i));
+                    f(Item::Event(
+                        i,
+                        Row {
+                            case: &case,
+                            at: "2024-01-02",
+                            event: "reported",
+                            territory: &territory,
+                            ..Row::default()
+                        },
+                    ));
+                }
+            },
+            |_| {},
+            |next, give_back| {
+                let _ = loaded.set(&model);
+                let (mut checked, mut from_reader) = (0, 0);
+                while let Some(mut batch) = next() {
+                    batch.drain(|h| {
+                        let Handed::Event(_, r, _, ids) = h else { return };
+                        let want = model.find(r.territory).map(|n| (n, model.record(n).record_type()));
+                        if let Some(got) = found.get(ids.territory) {
+                            assert_eq!(got, want, "{}", r.territory);
+                            from_reader += 1;
+                        }
+                        checked += 1;
+                    });
+                    batch.freed.clear();
+                    give_back(batch);
+                }
+                (checked, from_reader)
+            },
+        );
+        assert_eq!(checked, n);
+        assert!(from_reader > n / 4, "{from_reader} of {n} rows found by the reader");
+        let filled = found.chunks.iter().filter(|c| c.get().is_some()).count();
+        assert!(filled >= 2, "{filled} chunks filled");
+        for t in [
+            None,
+            Some((crate::Node::new(0), crate::RecordType::Person)),
+            Some((crate::Node::new(u32::MAX - 1), crate::RecordType::Territory)),
+        ] {
+            assert_eq!(Found::decode(Found::code(t)), Some(t));
+        }
+        assert_eq!(Found::decode(0), None);
     }
 
     #[test]
