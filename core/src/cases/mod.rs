@@ -569,20 +569,26 @@ struct Flags {
 }
 
 impl Flags {
-    /// The territories and units that carry findings in a view.
+    /// The territories and units that carry findings in a view: a finding's subject when
+    /// it is a territory or unit in the view, else its street/town when that is in the view.
+    ///
+    /// From the audit's keys alone (rule, subject, street/town: the same findings as the
+    /// report's, without writing their text), on this thread: the replay runs beside it.
     fn of(view: &Model, config: &Config) -> Flags {
-        let report = crate::audit(view, config);
+        let (_, keys) = crate::audit::keys_only(view, config);
+        let in_view = |n: Node| view.status(n) != Status::OutOfForce;
         let mut flags = Flags::default();
-        for f in &report.findings {
-            match view.node(&f.subject) {
-                Some(n) if view.record(n).record_type() == RecordType::Territory => {
+        for key in keys {
+            let subject = Some(key.subject()).filter(|&n| in_view(n));
+            match subject.map(|n| (n, view.record(n).record_type())) {
+                Some((n, RecordType::Territory)) => {
                     flags.territories.insert(n);
                 }
-                Some(n) if view.record(n).record_type() == RecordType::Unit => {
+                Some((n, RecordType::Unit)) => {
                     flags.units.insert(n);
                 }
                 _ => {
-                    if let Some(t) = f.territory.as_deref().and_then(|t| view.node(t)) {
+                    if let Some(t) = key.territory().filter(|&t| in_view(t)) {
                         flags.territories.insert(t);
                     }
                 }
