@@ -1944,4 +1944,56 @@ mod tests {
             assert_eq!(event_code(other), None, "{other:?}");
         }
     }
+
+    /// The flags as they were found from the full report: each finding's subject by its id,
+    /// else its street/town by its id, when in the view.
+    fn flags_from_the_report(view: &Model, config: &Config) -> (Vec<Node>, Vec<Node>) {
+        let (mut territories, mut units) = (Vec::new(), Vec::new());
+        for f in &crate::audit(view, config).findings {
+            match view.node(&f.subject).map(|n| (n, view.record(n).record_type())) {
+                Some((n, RecordType::Territory)) => territories.push(n),
+                Some((n, RecordType::Unit)) => units.push(n),
+                _ => territories.extend(f.territory.as_deref().and_then(|t| view.node(t))),
+            }
+        }
+        for v in [&mut territories, &mut units] {
+            v.sort();
+            v.dedup();
+        }
+        (territories, units)
+    }
+
+    #[test]
+    #[cfg(feature = "divisions")]
+    fn the_flags_from_the_audit_keys_are_those_of_the_report() {
+        // The sample (undated) and a generated district with history, at dates where records
+        // are out of force: the same territories and units carry findings either way.
+        let history = crate::generate::GenerateOptions::new(crate::generate::Scale::District, 3)
+            .history(true)
+            .generate()
+            .unwrap();
+        let config = Config::default();
+        let mut seen = [0; 2];
+        for (model, dates) in
+            [(Model::sample(), vec![None]), (history, vec![Some("2012"), Some("2019-06-30"), Some("2024")])]
+        {
+            for date in dates {
+                let view = match date {
+                    Some(d) => model.at(d.parse().unwrap()),
+                    None => model.whole(),
+                };
+                let flags = Flags::of(&view, &config);
+                let sorted = |s: &hashbrown::HashSet<Node>| {
+                    let mut v: Vec<Node> = s.iter().copied().collect();
+                    v.sort();
+                    v
+                };
+                let want = flags_from_the_report(&view, &config);
+                assert_eq!((sorted(&flags.territories), sorted(&flags.units)), want, "at {date:?}");
+                seen[0] += want.0.len();
+                seen[1] += want.1.len();
+            }
+        }
+        assert!(seen[0] > 10 && seen[1] > 10, "{seen:?}");
+    }
 }
