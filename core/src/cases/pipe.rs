@@ -21,6 +21,8 @@ use crate::Node;
 
 /// Rows (events and bad rows) per batch.
 const ROWS: usize = 4096;
+/// A batch is full at this much text, whatever its rows (512 KiB).
+const TEXT: usize = 1 << 19;
 /// Batches in flight between the threads once the replay runs: the replay is the slower
 /// side then, so a deeper buffer only costs memory (64 batches: +40 MiB on 10 M rows).
 const DEPTH: usize = 16;
@@ -182,26 +184,24 @@ impl Found {
 
 /// The reader's numbering of the cases: see the [module](self) documentation.
 ///
-/// The hash table holds the slots alone (4 bytes a bucket), each slot its case id, hash
-/// and last batch: a row's lookup reads the slot it updates anyway to compare the id, and
-/// the table stays a quarter of the size it would be with the ids in it (it grows to the
-/// cases of every batch read ahead while the model loads, then serves a few thousand).
+/// The hash table holds each given slot with its case id and the batch that last named it,
+/// so that a row's lookup (every row's) reads one place of memory, the one it updates.
 #[derive(Default)]
 struct Cases {
-    /// The slot of each given case id, hashed by the id.
-    table: hashbrown::HashTable<u32>,
+    /// The given slots, hashed by their case ids.
+    table: hashbrown::HashTable<CaseSlot>,
     state: hashbrown::DefaultHashBuilder,
-    slots: Vec<CaseSlot>,
+    /// The hash of each slot's case id, while it is given (to find its entry when it is
+    /// given back).
+    hashes: Vec<u64>,
     free: Vec<u32>,
 }
 
-/// A slot of [`Cases`]: its case id and the id's hash, the batch that last named it, and
-/// whether it is given (in the table).
+/// A given slot of [`Cases`]: its case id, number, and the batch that last named it.
 struct CaseSlot {
     key: Key,
-    hash: u64,
     seq: u64,
-    given: bool,
+    slot: u32,
 }
 
 impl Cases {
@@ -211,41 +211,36 @@ impl Cases {
             return NO_ID;
         }
         let hash = self.state.hash_one(case);
-        let slots = &self.slots;
-        let found = self.table.find(hash, |&s| {
-            let slot = &slots[s as usize];
-            slot.hash == hash && slot.key.bytes() == case.as_bytes()
-        });
-        if let Some(&s) = found {
-            self.slots[s as usize].seq = seq;
-            return s;
+        if let Some(found) = self.table.find_mut(hash, |c| c.key.bytes() == case.as_bytes()) {
+            found.seq = seq;
+            return found.slot;
         }
-        let fresh = CaseSlot { key: Key::from(case), hash, seq, given: true };
-        let s = match self.free.pop() {
+        let slot = match self.free.pop() {
             Some(s) => {
-                self.slots[s as usize] = fresh;
+                self.hashes[s as usize] = hash;
                 s
             }
             None => {
-                self.slots.push(fresh);
-                (self.slots.len() - 1) as u32
+                self.hashes.push(hash);
+                (self.hashes.len() - 1) as u32
             }
         };
-        let slots = &self.slots;
-        self.table.insert_unique(hash, s, |&x| slots[x as usize].hash);
-        s
+        let state = &self.state;
+        self.table
+            .insert_unique(hash, CaseSlot { key: Key::from(case), seq, slot }, |c| state.hash_one(c.key.as_str()));
+        slot
     }
 
     /// The replay has batch `seq` back with these slots' cases not open after it: a slot
     /// no later batch names is free again.
     fn release(&mut self, seq: u64, freed: &[u32]) {
         for &s in freed {
-            let slot = &mut self.slots[s as usize];
-            if slot.seq == seq && slot.given {
-                slot.given = false;
-                if let Ok(entry) = self.table.find_entry(slot.hash, |&x| x == s) {
-                    entry.remove();
-                }
+            let Some(&hash) = self.hashes.get(s as usize) else { continue };
+            // Not found: given back already (named twice in the list).
+            if let Ok(entry) = self.table.find_entry(hash, |c| c.slot == s)
+                && entry.get().seq == seq
+            {
+                entry.remove();
                 self.free.push(s);
             }
         }
@@ -284,6 +279,12 @@ pub(crate) enum Handed<'a> {
 }
 
 impl Batch {
+    /// An empty batch with room for [`ROWS`] rows and their text, so that filling it
+    /// moves nothing (room only: the memory is touched as it is filled).
+    fn sized() -> Batch {
+        Batch { text: String::with_capacity(TEXT + (1 << 12)), slots: Vec::with_capacity(ROWS), ..Batch::default() }
+    }
+
     fn push(&mut self, item: Item<'_>, utc_offset_minutes: i32, interner: &mut Interner, cases: &mut Cases) {
         match item {
             Item::Event(row, r) => {
@@ -330,7 +331,7 @@ impl Batch {
     }
 
     fn full(&self) -> bool {
-        self.slots.len() >= ROWS || self.text.len() >= 1 << 19
+        self.slots.len() >= ROWS || self.text.len() >= TEXT
     }
 
     /// Hands every row to `f`, in order, and empties the batch.
@@ -392,7 +393,7 @@ pub(crate) fn run<E, T: Send>(
             };
             replay(&mut next, &give_back)
         });
-        let mut batch = Batch::default();
+        let mut batch = Batch::sized();
         let mut interner = Interner::default();
         let mut cases = Cases::default();
         let mut spare = Vec::new();
@@ -448,7 +449,7 @@ pub(crate) fn run<E, T: Send>(
                         Err(()) => stopped = true,
                     }
                 }
-                let mut fresh = spare.pop().unwrap_or_default();
+                let mut fresh = spare.pop().unwrap_or_else(Batch::sized);
                 fresh.seq = batch.seq + 1;
                 // The replay only stops early by failing to load or by panicking.
                 stopped = stopped || full_tx.send(std::mem::replace(&mut batch, fresh)).is_err();
