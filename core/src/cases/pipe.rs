@@ -82,6 +82,11 @@ pub(crate) struct Ids {
 /// See [`Ids`].
 pub(crate) const NO_ID: u32 = u32::MAX;
 
+impl Ids {
+    /// No numbers (a bad row's, or an event's until its batch is numbered).
+    const NONE: Ids = Ids { case: NO_ID, matter: NO_ID, territory: NO_ID, unit: NO_ID, source: NO_ID };
+}
+
 /// At most this many distinct texts are numbered (a log of random ids cannot grow the
 /// table without end).
 pub(crate) const MAX_INTERNED: usize = 1 << 20;
@@ -98,11 +103,11 @@ struct Interner {
 }
 
 impl Interner {
-    fn id(&mut self, text: &str) -> u32 {
+    /// The number of a text (with its hash by [`Interner::hash`]).
+    fn id(&mut self, text: &str, hash: u64) -> u32 {
         if text.is_empty() {
             return NO_ID;
         }
-        let hash = self.state.hash_one(text);
         if let Some(&(_, i)) = self.table.find(hash, |(k, _)| k.bytes() == text.as_bytes()) {
             return i;
         }
@@ -114,6 +119,10 @@ impl Interner {
         self.table.insert_unique(hash, (Key::from(text), i), |(k, _)| state.hash_one(k.as_str()));
         self.texts.push(Key::from(text));
         i
+    }
+
+    fn hash(&self, text: &str) -> u64 {
+        self.state.hash_one(text)
     }
 
     /// True when the model is loaded and a chunk of numbers is whole and not looked up yet.
@@ -205,12 +214,11 @@ struct CaseSlot {
 }
 
 impl Cases {
-    /// The slot of a case id, named in batch `seq`.
-    fn slot(&mut self, case: &str, seq: u64) -> u32 {
+    /// The slot of a case id (of hash `hash`, by [`Cases::hash`]), named in batch `seq`.
+    fn slot(&mut self, case: &str, hash: u64, seq: u64) -> u32 {
         if case.is_empty() {
             return NO_ID;
         }
-        let hash = self.state.hash_one(case);
         if let Some(found) = self.table.find_mut(hash, |c| c.key.bytes() == case.as_bytes()) {
             found.seq = seq;
             return found.slot;
@@ -229,6 +237,10 @@ impl Cases {
         self.table
             .insert_unique(hash, CaseSlot { key: Key::from(case), seq, slot }, |c| state.hash_one(c.key.as_str()));
         slot
+    }
+
+    fn hash(&self, case: &str) -> u64 {
+        self.state.hash_one(case)
     }
 
     /// The replay has batch `seq` back with these slots' cases not open after it: a slot
@@ -285,7 +297,7 @@ impl Batch {
         Batch { text: String::with_capacity(TEXT + (1 << 12)), slots: Vec::with_capacity(ROWS), ..Batch::default() }
     }
 
-    fn push(&mut self, item: Item<'_>, utc_offset_minutes: i32, interner: &mut Interner, cases: &mut Cases) {
+    fn push(&mut self, item: Item<'_>, utc_offset_minutes: i32) {
         match item {
             Item::Event(row, r) => {
                 let parts = [r.case, r.at, r.event, r.matter, r.territory, r.unit, r.source, r.satisfaction];
@@ -310,24 +322,49 @@ impl Batch {
                         (0, AT_BAD + i as u8)
                     }
                 };
-                let ids = Ids {
-                    case: cases.slot(r.case, self.seq),
-                    matter: interner.id(r.matter),
-                    territory: interner.id(r.territory),
-                    unit: interner.id(r.unit),
-                    source: interner.id(r.source),
-                };
-                self.slots.push(Event { row, secs, start, ends, ids, at });
+                // Numbered with the batch's other rows when it is full ([`Batch::number`]).
+                self.slots.push(Event { row, secs, start, ends, ids: Ids::NONE, at });
             }
             Item::Bad { row, case, kind, message } => self.push_bad(row, case, kind, message),
         }
     }
 
     fn push_bad(&mut self, row: u64, case: String, kind: &'static str, message: String) {
-        let none = Ids { case: NO_ID, matter: NO_ID, territory: NO_ID, unit: NO_ID, source: NO_ID };
         let start = self.bad.len() as u32;
         self.bad.push(Bad { case, kind, message });
-        self.slots.push(Event { row, secs: 0, start, ends: [0; 8], ids: none, at: BAD_ROW });
+        self.slots.push(Event { row, secs: 0, start, ends: [0; 8], ids: Ids::NONE, at: BAD_ROW });
+    }
+
+    /// Numbers the case and the texts of every event of the batch ([`Ids`]), in row order:
+    /// first the hashes of all, then the lookups, so that one row's lookups (cache misses
+    /// in tables of some megabytes) need not wait for the row before's.
+    fn number(&mut self, interner: &mut Interner, cases: &mut Cases, hashes: &mut Vec<[u64; 5]>) {
+        let text = self.text.as_str();
+        // The case, matter, territory, unit and source: fields 0, 3, 4, 5 and 6.
+        let fields = |e: &Event| {
+            let field = |i: usize| {
+                let from = if i == 0 { e.start } else { e.ends[i - 1] };
+                &text[from as usize..e.ends[i] as usize]
+            };
+            [field(0), field(3), field(4), field(5), field(6)]
+        };
+        hashes.clear();
+        hashes.extend(self.slots.iter().filter(|e| e.at != BAD_ROW).map(|e| {
+            let [case, rest @ ..] = fields(e);
+            let [m, t, u, s] = rest.map(|f| interner.hash(f));
+            [cases.hash(case), m, t, u, s]
+        }));
+        let mut hashes = hashes.iter();
+        for e in self.slots.iter_mut().filter(|e| e.at != BAD_ROW) {
+            let (Some(h), [case, matter, territory, unit, source]) = (hashes.next(), fields(e)) else { break };
+            e.ids = Ids {
+                case: cases.slot(case, h[0], self.seq),
+                matter: interner.id(matter, h[1]),
+                territory: interner.id(territory, h[2]),
+                unit: interner.id(unit, h[3]),
+                source: interner.id(source, h[4]),
+            };
+        }
     }
 
     fn full(&self) -> bool {
@@ -396,6 +433,7 @@ pub(crate) fn run<E, T: Send>(
         let mut batch = Batch::sized();
         let mut interner = Interner::default();
         let mut cases = Cases::default();
+        let mut hashes = Vec::with_capacity(ROWS);
         let mut spare = Vec::new();
         let mut stopped = false;
         // Batches sent and not yet back, and how many may be: LOADING_DEPTH until the
@@ -417,8 +455,9 @@ pub(crate) fn run<E, T: Send>(
             if stopped {
                 return;
             }
-            batch.push(item, utc_offset_minutes, &mut interner, &mut cases);
+            batch.push(item, utc_offset_minutes);
             if batch.full() {
+                batch.number(&mut interner, &mut cases, &mut hashes);
                 while let Ok(b) = empty_rx.try_recv() {
                     came_back(b, &mut spare, &mut cases, &mut in_flight);
                     depth = DEPTH;
@@ -457,6 +496,7 @@ pub(crate) fn run<E, T: Send>(
             }
         });
         if !batch.slots.is_empty() && !stopped {
+            batch.number(&mut interner, &mut cases, &mut hashes);
             let _ = full_tx.send(batch);
         }
         drop(full_tx);
@@ -684,21 +724,25 @@ mod tests {
 
     #[test]
     fn case_slots_are_given_back_only_after_the_last_batch_naming_them() {
+        let slot = |c: &mut Cases, id: &str, seq: u64| {
+            let hash = c.hash(id);
+            c.slot(id, hash, seq)
+        };
         let mut c = Cases::default();
         let long = "a-case-id-of-more-than-twenty-two-bytes";
-        let (a, b) = (c.slot("A", 0), c.slot(long, 0));
+        let (a, b) = (slot(&mut c, "A", 0), slot(&mut c, long, 0));
         assert_ne!(a, b);
-        assert_eq!(c.slot("", 0), NO_ID);
-        assert_eq!(c.slot("A", 1), a, "the same id keeps its slot while given");
+        assert_eq!(slot(&mut c, "", 0), NO_ID);
+        assert_eq!(slot(&mut c, "A", 1), a, "the same id keeps its slot while given");
         // Batch 0 comes back with both not open, but batch 1 names A again: only B's
         // slot is free (given twice: once).
         c.release(0, &[a, b, b]);
         assert_eq!(c.free, vec![b]);
-        assert_eq!(c.slot("A", 2), a);
+        assert_eq!(slot(&mut c, "A", 2), a);
         // A new id takes the free slot; B named again gets another.
-        let n = c.slot("N", 2);
+        let n = slot(&mut c, "N", 2);
         assert_eq!(n, b);
-        let b2 = c.slot(long, 2);
+        let b2 = slot(&mut c, long, 2);
         assert!(b2 != a && b2 != n);
         c.release(1, &[a]);
         assert!(c.free.is_empty(), "batch 2 named A after batch 1");
