@@ -11,6 +11,9 @@
 //! as it returns a batch, that the slot's case is no longer open (closed, or never
 //! opened) and no later batch names it; so the reader's table holds the open cases and
 //! those of the last few batches.
+//!
+//! Once the model is loaded, the reader also looks the texts it numbered up in it
+//! ([`Found`]) while it waits for the replay to work through the batches read ahead.
 
 use std::hash::BuildHasher;
 use std::sync::mpsc;
