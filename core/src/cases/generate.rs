@@ -157,7 +157,7 @@ pub fn generate(
         });
     }
     let mut rng = Rng::new(options.seed ^ 0x6361_7365_7321);
-    let mut views = Views::new(model, None, None);
+    let mut views = Views::new(model, &whole, None, None);
     let mut heap: BinaryHeap<Reverse<Pending>> = BinaryHeap::new();
     let mut made = Generated::default();
     let mut seq = 0u64;

@@ -547,6 +547,11 @@ fn event_code(word: &str) -> Option<u8> {
 /// which territories and units carry audit findings in each (kept for every view used).
 struct Views<'m> {
     model: &'m Model,
+    /// The whole document: an undated model's one view, shared with the early audit, so
+    /// that the query tables both read are built once.
+    whole: &'m Model,
+    /// An undated model's view was asked for (and its flags looked after).
+    whole_used: bool,
     days: Vec<Date>,
     cache: VecDeque<(usize, Model)>,
     flags: HashMap<usize, Flags>,
@@ -564,20 +569,26 @@ struct Flags {
 }
 
 impl Flags {
-    /// The territories and units that carry findings in a view.
+    /// The territories and units that carry findings in a view: a finding's subject when
+    /// it is a territory or unit in the view, else its street/town when that is in the view.
+    ///
+    /// From the audit's keys alone (rule, subject, street/town: the same findings as the
+    /// report's, without writing their text), on this thread: the replay runs beside it.
     fn of(view: &Model, config: &Config) -> Flags {
-        let report = crate::audit(view, config);
+        let (_, keys) = crate::audit::keys_only(view, config);
+        let in_view = |n: Node| view.status(n) != Status::OutOfForce;
         let mut flags = Flags::default();
-        for f in &report.findings {
-            match view.node(&f.subject) {
-                Some(n) if view.record(n).record_type() == RecordType::Territory => {
+        for key in keys {
+            let subject = Some(key.subject()).filter(|&n| in_view(n));
+            match subject.map(|n| (n, view.record(n).record_type())) {
+                Some((n, RecordType::Territory)) => {
                     flags.territories.insert(n);
                 }
-                Some(n) if view.record(n).record_type() == RecordType::Unit => {
+                Some((n, RecordType::Unit)) => {
                     flags.units.insert(n);
                 }
                 _ => {
-                    if let Some(t) = f.territory.as_deref().and_then(|t| view.node(t)) {
+                    if let Some(t) = key.territory().filter(|&t| in_view(t)) {
                         flags.territories.insert(t);
                     }
                 }
@@ -588,11 +599,17 @@ impl Flags {
 }
 
 impl<'m> Views<'m> {
-    fn new(model: &'m Model, config: Option<&'m Config>, early: Option<std::sync::mpsc::Receiver<Flags>>) -> Self {
+    /// `whole` is `model.whole()`.
+    fn new(
+        model: &'m Model,
+        whole: &'m Model,
+        config: Option<&'m Config>,
+        early: Option<std::sync::mpsc::Receiver<Flags>>,
+    ) -> Self {
         let days = if model.is_dated() { crate::time::change_days(model) } else { Vec::new() };
         // Only an undated model's one view is audited early.
         let early = early.filter(|_| days.is_empty() && config.is_some()).map(|rx| (rx, false));
-        Views { model, days, cache: VecDeque::new(), flags: HashMap::new(), config, early }
+        Views { model, whole, whole_used: false, days, cache: VecDeque::new(), flags: HashMap::new(), config, early }
     }
 
     /// The view a date falls in: the index of the last change day at or before it.
@@ -603,19 +620,36 @@ impl<'m> Views<'m> {
     /// The view of a moment's date ([`Views::view`]; an undated model's one view is
     /// found without working the date out).
     fn view_at(&mut self, at: Stamp) -> (usize, &Model) {
-        if self.days.is_empty() && self.cache.len() == 1 {
-            return (0, &self.cache[0].1);
+        if self.days.is_empty() {
+            return self.undated();
         }
         self.view(at.date())
     }
 
+    /// An undated model's one view (the whole document, [`Views::whole`]).
+    fn undated(&mut self) -> (usize, &Model) {
+        if !self.whole_used {
+            self.whole_used = true;
+            if let Some((_, asked)) = &mut self.early {
+                // The flags come from the early audit.
+                *asked = true;
+            } else if let Some(config) = self.config {
+                self.flags.insert(0, Flags::of(self.whole, config));
+            }
+        }
+        (0, self.whole)
+    }
+
     fn view(&mut self, date: Date) -> (usize, &Model) {
+        if self.days.is_empty() {
+            return self.undated();
+        }
         let e = self.epoch(date);
         if let Some(i) = self.cache.iter().position(|(k, _)| *k == e) {
             let v = self.cache.remove(i).expect("present");
             self.cache.push_front(v);
         } else {
-            let view = if self.days.is_empty() { self.model.whole() } else { self.model.at(date) };
+            let view = self.model.at(date);
             if let Some((_, asked)) = &mut self.early {
                 // The flags come from the early audit.
                 *asked = true;
@@ -887,6 +921,8 @@ struct Replay<'m> {
     ids: hashbrown::HashMap<Key, Option<Typed>>,
     /// What [`Replay::interned_node`] found for each number the reader gave a text.
     id_nodes: Vec<Option<Option<Typed>>>,
+    /// What the reader found for the numbers it gave ([`pipe::Found`]).
+    found: &'m pipe::Found,
     /// What [`Replay::interned_source`] found for each number the reader gave a text.
     id_sources: Vec<Option<Option<u32>>>,
     /// The chain (by number) of each (view, territory) asked, and whether a territory of
@@ -1061,8 +1097,11 @@ fn analyse_loading<'m, E: From<Error> + Send>(
     // The reader's thread also folds the finished cases into the tables, as batches come back.
     let grouped = [CaseTable::Territory, CaseTable::Unit, CaseTable::Matter, CaseTable::Month, CaseTable::Source];
     let mut tables = Tables { skip: grouped.map(|t| !options.wants(t)), ..Tables::default() };
+    let (found, loaded) = (&pipe::Found::new(), &pipe::Loaded::new());
     let (shape, replayed) = pipe::run(
         options.utc_offset_minutes,
+        loaded,
+        found,
         |f| read::read_log(reader, name, f),
         |batch| tables.take(&mut batch.chains, &mut batch.done),
         |next, give_back| {
@@ -1074,6 +1113,9 @@ fn analyse_loading<'m, E: From<Error> + Send>(
                     return Err(e);
                 }
             };
+            // The reader looks the texts it numbers up in the model from now on.
+            let _ = loaded.set(model);
+            let whole = &model.whole();
             std::thread::scope(|s| {
                 // An undated model has one view: its audit (which cases carry findings) runs on
                 // a thread of its own while the replay starts, instead of before it.
@@ -1081,11 +1123,11 @@ fn analyse_loading<'m, E: From<Error> + Send>(
                     let (tx, rx) = std::sync::mpsc::sync_channel(1);
                     let config = &options.config;
                     s.spawn(move || {
-                        let _ = tx.send(Flags::of(&model.whole(), config));
+                        let _ = tx.send(Flags::of(whole, config));
                     });
                     rx
                 });
-                let mut r = Replay::new(model, options, early);
+                let mut r = Replay::new(model, whole, options, early, found);
                 let mut last_row = 0;
                 while let Some(mut batch) = next() {
                     batch.drain(|item| match item {
@@ -1123,10 +1165,18 @@ fn analyse_loading<'m, E: From<Error> + Send>(
 }
 
 impl<'m> Replay<'m> {
-    fn new(model: &'m Model, options: &'m Options, early: Option<std::sync::mpsc::Receiver<Flags>>) -> Self {
+    /// `whole` is `model.whole()`, shared with the early audit.
+    fn new(
+        model: &'m Model,
+        whole: &'m Model,
+        options: &'m Options,
+        early: Option<std::sync::mpsc::Receiver<Flags>>,
+        found: &'m pipe::Found,
+    ) -> Self {
         Replay {
+            found,
             whole: model.whole(),
-            views: Views::new(model, Some(&options.config), early),
+            views: Views::new(model, whole, Some(&options.config), early),
             options,
             open: Vec::new(),
             open_n: 0,
@@ -1250,7 +1300,10 @@ impl Replay<'_> {
         if let Some(found) = self.id_nodes[i] {
             return found;
         }
-        let found = self.typed(id);
+        let found = match self.found.get(n) {
+            Some(found) => found,
+            None => self.typed(id),
+        };
         self.id_nodes[i] = Some(found);
         found
     }
@@ -1890,5 +1943,57 @@ mod tests {
         for other in ["", "Closed", "x-note", "reported ", "close"] {
             assert_eq!(event_code(other), None, "{other:?}");
         }
+    }
+
+    /// The flags as they were found from the full report: each finding's subject by its id,
+    /// else its street/town by its id, when in the view.
+    fn flags_from_the_report(view: &Model, config: &Config) -> (Vec<Node>, Vec<Node>) {
+        let (mut territories, mut units) = (Vec::new(), Vec::new());
+        for f in &crate::audit(view, config).findings {
+            match view.node(&f.subject).map(|n| (n, view.record(n).record_type())) {
+                Some((n, RecordType::Territory)) => territories.push(n),
+                Some((n, RecordType::Unit)) => units.push(n),
+                _ => territories.extend(f.territory.as_deref().and_then(|t| view.node(t))),
+            }
+        }
+        for v in [&mut territories, &mut units] {
+            v.sort();
+            v.dedup();
+        }
+        (territories, units)
+    }
+
+    #[test]
+    #[cfg(feature = "divisions")]
+    fn the_flags_from_the_audit_keys_are_those_of_the_report() {
+        // The sample (undated) and a generated district with history, at dates where records
+        // are out of force: the same territories and units carry findings either way.
+        let history = crate::generate::GenerateOptions::new(crate::generate::Scale::District, 3)
+            .history(true)
+            .generate()
+            .unwrap();
+        let config = Config::default();
+        let mut seen = [0; 2];
+        for (model, dates) in
+            [(Model::sample(), vec![None]), (history, vec![Some("2012"), Some("2019-06-30"), Some("2024")])]
+        {
+            for date in dates {
+                let view = match date {
+                    Some(d) => model.at(d.parse().unwrap()),
+                    None => model.whole(),
+                };
+                let flags = Flags::of(&view, &config);
+                let sorted = |s: &hashbrown::HashSet<Node>| {
+                    let mut v: Vec<Node> = s.iter().copied().collect();
+                    v.sort();
+                    v
+                };
+                let want = flags_from_the_report(&view, &config);
+                assert_eq!((sorted(&flags.territories), sorted(&flags.units)), want, "at {date:?}");
+                seen[0] += want.0.len();
+                seen[1] += want.1.len();
+            }
+        }
+        assert!(seen[0] > 10 && seen[1] > 10, "{seen:?}");
     }
 }

@@ -11,6 +11,9 @@
 //! as it returns a batch, that the slot's case is no longer open (closed, or never
 //! opened) and no later batch names it; so the reader's table holds the open cases and
 //! those of the last few batches.
+//!
+//! Once the model is loaded, the reader also looks the texts it numbered up in it
+//! ([`Found`]) while it waits for the replay to work through the batches read ahead.
 
 use std::hash::BuildHasher;
 use std::sync::mpsc;
@@ -21,6 +24,8 @@ use crate::Node;
 
 /// Rows (events and bad rows) per batch.
 const ROWS: usize = 4096;
+/// A batch is full at this much text, whatever its rows (512 KiB).
+const TEXT: usize = 1 << 19;
 /// Batches in flight between the threads once the replay runs: the replay is the slower
 /// side then, so a deeper buffer only costs memory (64 batches: +40 MiB on 10 M rows).
 const DEPTH: usize = 16;
@@ -80,6 +85,11 @@ pub(crate) struct Ids {
 /// See [`Ids`].
 pub(crate) const NO_ID: u32 = u32::MAX;
 
+impl Ids {
+    /// No numbers (a bad row's, or an event's until its batch is numbered).
+    const NONE: Ids = Ids { case: NO_ID, matter: NO_ID, territory: NO_ID, unit: NO_ID, source: NO_ID };
+}
+
 /// At most this many distinct texts are numbered (a log of random ids cannot grow the
 /// table without end).
 pub(crate) const MAX_INTERNED: usize = 1 << 20;
@@ -89,14 +99,18 @@ pub(crate) const MAX_INTERNED: usize = 1 << 20;
 struct Interner {
     table: hashbrown::HashTable<(Key, u32)>,
     state: hashbrown::DefaultHashBuilder,
+    /// The texts by number, for [`Found`]: numbered and not yet looked up in the model.
+    texts: Vec<Key>,
+    /// The chunks of [`Found`] filled.
+    chunks: usize,
 }
 
 impl Interner {
-    fn id(&mut self, text: &str) -> u32 {
+    /// The number of a text (with its hash by [`Interner::hash`]).
+    fn id(&mut self, text: &str, hash: u64) -> u32 {
         if text.is_empty() {
             return NO_ID;
         }
-        let hash = self.state.hash_one(text);
         if let Some(&(_, i)) = self.table.find(hash, |(k, _)| k.bytes() == text.as_bytes()) {
             return i;
         }
@@ -106,76 +120,142 @@ impl Interner {
         let i = self.table.len() as u32;
         let state = &self.state;
         self.table.insert_unique(hash, (Key::from(text), i), |(k, _)| state.hash_one(k.as_str()));
+        self.texts.push(Key::from(text));
         i
+    }
+
+    fn hash(&self, text: &str) -> u64 {
+        self.state.hash_one(text)
+    }
+
+    /// True when the model is loaded and a chunk of numbers is whole and not looked up yet.
+    fn has_chunk(&self, model: &Loaded<'_>) -> bool {
+        (self.chunks + 1) * CHUNK <= self.texts.len() && model.get().is_some()
+    }
+
+    /// Looks the next whole chunk of numbered texts up in the model, when it is loaded.
+    fn find_chunk(&mut self, model: &Loaded<'_>, found: &Found) {
+        let Some(model) = model.get() else { return };
+        let Some(texts) = self.texts.get(self.chunks * CHUNK..(self.chunks + 1) * CHUNK) else { return };
+        let codes =
+            texts.iter().map(|t| Found::code(model.find(t.as_str()).map(|n| (n, model.record(n).record_type()))));
+        let _ = found.chunks[self.chunks].set(codes.collect());
+        self.chunks += 1;
+    }
+}
+
+/// Numbers per chunk of [`Found`].
+const CHUNK: usize = 1 << 12;
+
+/// The records (and their types) the reader's numbered texts name in the model, a chunk
+/// of [`CHUNK`] numbers at a time, looked up on the reader's thread once the model is
+/// loaded, so that the replay (the longer thread then: the reader has read ahead) finds a
+/// text's record without reading the model's id index itself. A number the replay needs
+/// before its chunk is filled (or of the last, partial chunk) the replay looks up itself:
+/// the same answer.
+pub(crate) struct Found {
+    chunks: Box<[std::sync::OnceLock<Box<[u64]>>]>,
+}
+
+/// The model, set by the replay once it is loaded (see [`Found`]).
+pub(crate) type Loaded<'m> = std::sync::OnceLock<&'m crate::Model>;
+
+impl Found {
+    pub(crate) fn new() -> Self {
+        Found { chunks: (0..MAX_INTERNED / CHUNK).map(|_| std::sync::OnceLock::new()).collect() }
+    }
+
+    /// What the reader found for text number `n`, when its chunk is filled.
+    pub(crate) fn get(&self, n: u32) -> Option<Option<(Node, crate::RecordType)>> {
+        let chunk = self.chunks.get(n as usize / CHUNK)?.get()?;
+        Found::decode(chunk[n as usize % CHUNK])
+    }
+
+    /// A record and its type as a number (never 0, which [`Found::decode`] reads as unknown).
+    fn code(found: Option<(Node, crate::RecordType)>) -> u64 {
+        match found {
+            None => 1,
+            Some((n, t)) => {
+                let i = crate::RecordType::ALL.iter().position(|x| *x == t).unwrap_or_default() as u64;
+                (u64::from(n.raw()) << 8) | (i << 1) | 1 << 7
+            }
+        }
+    }
+
+    fn decode(code: u64) -> Option<Option<(Node, crate::RecordType)>> {
+        match code {
+            0 => None,
+            1 => Some(None),
+            c => {
+                let t = *crate::RecordType::ALL.get(((c >> 1) & 0x3F) as usize)?;
+                Some(Some((Node::new((c >> 8) as u32), t)))
+            }
+        }
     }
 }
 
 /// The reader's numbering of the cases: see the [module](self) documentation.
 ///
-/// The hash table holds the slots alone (4 bytes a bucket), each slot its case id, hash
-/// and last batch: a row's lookup reads the slot it updates anyway to compare the id, and
-/// the table stays a quarter of the size it would be with the ids in it (it grows to the
-/// cases of every batch read ahead while the model loads, then serves a few thousand).
+/// The hash table holds each given slot with its case id and the batch that last named it,
+/// so that a row's lookup (every row's) reads one place of memory, the one it updates.
 #[derive(Default)]
 struct Cases {
-    /// The slot of each given case id, hashed by the id.
-    table: hashbrown::HashTable<u32>,
+    /// The given slots, hashed by their case ids.
+    table: hashbrown::HashTable<CaseSlot>,
     state: hashbrown::DefaultHashBuilder,
-    slots: Vec<CaseSlot>,
+    /// The hash of each slot's case id, while it is given (to find its entry when it is
+    /// given back).
+    hashes: Vec<u64>,
     free: Vec<u32>,
 }
 
-/// A slot of [`Cases`]: its case id and the id's hash, the batch that last named it, and
-/// whether it is given (in the table).
+/// A given slot of [`Cases`]: its case id, number, and the batch that last named it.
 struct CaseSlot {
     key: Key,
-    hash: u64,
     seq: u64,
-    given: bool,
+    slot: u32,
 }
 
 impl Cases {
-    /// The slot of a case id, named in batch `seq`.
-    fn slot(&mut self, case: &str, seq: u64) -> u32 {
+    /// The slot of a case id (of hash `hash`, by [`Cases::hash`]), named in batch `seq`.
+    fn slot(&mut self, case: &str, hash: u64, seq: u64) -> u32 {
         if case.is_empty() {
             return NO_ID;
         }
-        let hash = self.state.hash_one(case);
-        let slots = &self.slots;
-        let found = self.table.find(hash, |&s| {
-            let slot = &slots[s as usize];
-            slot.hash == hash && slot.key.bytes() == case.as_bytes()
-        });
-        if let Some(&s) = found {
-            self.slots[s as usize].seq = seq;
-            return s;
+        if let Some(found) = self.table.find_mut(hash, |c| c.key.bytes() == case.as_bytes()) {
+            found.seq = seq;
+            return found.slot;
         }
-        let fresh = CaseSlot { key: Key::from(case), hash, seq, given: true };
-        let s = match self.free.pop() {
+        let slot = match self.free.pop() {
             Some(s) => {
-                self.slots[s as usize] = fresh;
+                self.hashes[s as usize] = hash;
                 s
             }
             None => {
-                self.slots.push(fresh);
-                (self.slots.len() - 1) as u32
+                self.hashes.push(hash);
+                (self.hashes.len() - 1) as u32
             }
         };
-        let slots = &self.slots;
-        self.table.insert_unique(hash, s, |&x| slots[x as usize].hash);
-        s
+        let state = &self.state;
+        self.table
+            .insert_unique(hash, CaseSlot { key: Key::from(case), seq, slot }, |c| state.hash_one(c.key.as_str()));
+        slot
+    }
+
+    fn hash(&self, case: &str) -> u64 {
+        self.state.hash_one(case)
     }
 
     /// The replay has batch `seq` back with these slots' cases not open after it: a slot
     /// no later batch names is free again.
     fn release(&mut self, seq: u64, freed: &[u32]) {
         for &s in freed {
-            let slot = &mut self.slots[s as usize];
-            if slot.seq == seq && slot.given {
-                slot.given = false;
-                if let Ok(entry) = self.table.find_entry(slot.hash, |&x| x == s) {
-                    entry.remove();
-                }
+            let Some(&hash) = self.hashes.get(s as usize) else { continue };
+            // Not found: given back already (named twice in the list).
+            if let Ok(entry) = self.table.find_entry(hash, |c| c.slot == s)
+                && entry.get().seq == seq
+            {
+                entry.remove();
                 self.free.push(s);
             }
         }
@@ -214,7 +294,13 @@ pub(crate) enum Handed<'a> {
 }
 
 impl Batch {
-    fn push(&mut self, item: Item<'_>, utc_offset_minutes: i32, interner: &mut Interner, cases: &mut Cases) {
+    /// An empty batch with room for [`ROWS`] rows and their text, so that filling it
+    /// moves nothing (room only: the memory is touched as it is filled).
+    fn sized() -> Batch {
+        Batch { text: String::with_capacity(TEXT + (1 << 12)), slots: Vec::with_capacity(ROWS), ..Batch::default() }
+    }
+
+    fn push(&mut self, item: Item<'_>, utc_offset_minutes: i32) {
         match item {
             Item::Event(row, r) => {
                 let parts = [r.case, r.at, r.event, r.matter, r.territory, r.unit, r.source, r.satisfaction];
@@ -239,28 +325,53 @@ impl Batch {
                         (0, AT_BAD + i as u8)
                     }
                 };
-                let ids = Ids {
-                    case: cases.slot(r.case, self.seq),
-                    matter: interner.id(r.matter),
-                    territory: interner.id(r.territory),
-                    unit: interner.id(r.unit),
-                    source: interner.id(r.source),
-                };
-                self.slots.push(Event { row, secs, start, ends, ids, at });
+                // Numbered with the batch's other rows when it is full ([`Batch::number`]).
+                self.slots.push(Event { row, secs, start, ends, ids: Ids::NONE, at });
             }
             Item::Bad { row, case, kind, message } => self.push_bad(row, case, kind, message),
         }
     }
 
     fn push_bad(&mut self, row: u64, case: String, kind: &'static str, message: String) {
-        let none = Ids { case: NO_ID, matter: NO_ID, territory: NO_ID, unit: NO_ID, source: NO_ID };
         let start = self.bad.len() as u32;
         self.bad.push(Bad { case, kind, message });
-        self.slots.push(Event { row, secs: 0, start, ends: [0; 8], ids: none, at: BAD_ROW });
+        self.slots.push(Event { row, secs: 0, start, ends: [0; 8], ids: Ids::NONE, at: BAD_ROW });
+    }
+
+    /// Numbers the case and the texts of every event of the batch ([`Ids`]), in row order:
+    /// first the hashes of all, then the lookups, so that one row's lookups (cache misses
+    /// in tables of some megabytes) need not wait for the row before's.
+    fn number(&mut self, interner: &mut Interner, cases: &mut Cases, hashes: &mut Vec<[u64; 5]>) {
+        let text = self.text.as_str();
+        // The case, matter, territory, unit and source: fields 0, 3, 4, 5 and 6.
+        let fields = |e: &Event| {
+            let field = |i: usize| {
+                let from = if i == 0 { e.start } else { e.ends[i - 1] };
+                &text[from as usize..e.ends[i] as usize]
+            };
+            [field(0), field(3), field(4), field(5), field(6)]
+        };
+        hashes.clear();
+        hashes.extend(self.slots.iter().filter(|e| e.at != BAD_ROW).map(|e| {
+            let [case, rest @ ..] = fields(e);
+            let [m, t, u, s] = rest.map(|f| interner.hash(f));
+            [cases.hash(case), m, t, u, s]
+        }));
+        let mut hashes = hashes.iter();
+        for e in self.slots.iter_mut().filter(|e| e.at != BAD_ROW) {
+            let (Some(h), [case, matter, territory, unit, source]) = (hashes.next(), fields(e)) else { break };
+            e.ids = Ids {
+                case: cases.slot(case, h[0], self.seq),
+                matter: interner.id(matter, h[1]),
+                territory: interner.id(territory, h[2]),
+                unit: interner.id(unit, h[3]),
+                source: interner.id(source, h[4]),
+            };
+        }
     }
 
     fn full(&self) -> bool {
-        self.slots.len() >= ROWS || self.text.len() >= 1 << 19
+        self.slots.len() >= ROWS || self.text.len() >= TEXT
     }
 
     /// Hands every row to `f`, in order, and empties the batch.
@@ -301,8 +412,13 @@ impl Batch {
 /// takes the batches from its receiver) on another, and returns both results. `back` is
 /// called on this thread with every batch the replay gives back, in order, the last ones
 /// once the log is read (until the replay ends).
+///
+/// Once the replay has set `model`, this thread also looks the texts it numbered up in it
+/// (into `found`), while it waits for the replay to give batches back and as it fills them.
 pub(crate) fn run<E, T: Send>(
     utc_offset_minutes: i32,
+    model: &Loaded<'_>,
+    found: &Found,
     read: impl FnOnce(&mut dyn FnMut(Item<'_>)) -> E,
     mut back: impl FnMut(&mut Batch),
     replay: impl FnOnce(&mut dyn FnMut() -> Option<Batch>, &dyn Fn(Batch)) -> T + Send,
@@ -317,9 +433,10 @@ pub(crate) fn run<E, T: Send>(
             };
             replay(&mut next, &give_back)
         });
-        let mut batch = Batch::default();
+        let mut batch = Batch::sized();
         let mut interner = Interner::default();
         let mut cases = Cases::default();
+        let mut hashes = Vec::with_capacity(ROWS);
         let mut spare = Vec::new();
         let mut stopped = false;
         // Batches sent and not yet back, and how many may be: LOADING_DEPTH until the
@@ -341,23 +458,40 @@ pub(crate) fn run<E, T: Send>(
             if stopped {
                 return;
             }
-            batch.push(item, utc_offset_minutes, &mut interner, &mut cases);
+            batch.push(item, utc_offset_minutes);
             if batch.full() {
+                batch.number(&mut interner, &mut cases, &mut hashes);
                 while let Ok(b) = empty_rx.try_recv() {
                     came_back(b, &mut spare, &mut cases, &mut in_flight);
                     depth = DEPTH;
                 }
+                while interner.has_chunk(model) {
+                    interner.find_chunk(model, found);
+                }
                 while in_flight >= depth && !stopped {
-                    match empty_rx.recv() {
+                    // While the replay works through the batches read ahead, the numbered
+                    // texts are looked up in the model, a chunk at a time between checks.
+                    let back = if interner.has_chunk(model) {
+                        match empty_rx.try_recv() {
+                            Err(mpsc::TryRecvError::Empty) => {
+                                interner.find_chunk(model, found);
+                                continue;
+                            }
+                            got => got.map_err(drop),
+                        }
+                    } else {
+                        empty_rx.recv().map_err(drop)
+                    };
+                    match back {
                         Ok(b) => {
                             came_back(b, &mut spare, &mut cases, &mut in_flight);
                             depth = DEPTH;
                         }
                         // The replay ended early (the model failed to load, or it panicked: raised below).
-                        Err(_) => stopped = true,
+                        Err(()) => stopped = true,
                     }
                 }
-                let mut fresh = spare.pop().unwrap_or_default();
+                let mut fresh = spare.pop().unwrap_or_else(Batch::sized);
                 fresh.seq = batch.seq + 1;
                 // The replay only stops early by failing to load or by panicking.
                 stopped = stopped || full_tx.send(std::mem::replace(&mut batch, fresh)).is_err();
@@ -365,6 +499,7 @@ pub(crate) fn run<E, T: Send>(
             }
         });
         if !batch.slots.is_empty() && !stopped {
+            batch.number(&mut interner, &mut cases, &mut hashes);
             let _ = full_tx.send(batch);
         }
         drop(full_tx);
@@ -450,8 +585,11 @@ mod tests {
         let n = 20 * ROWS as u64;
         let text =
             |i: u64| (format!("C{}", i % 977), format!("2024-01-{:02}T08:00", 1 + i % 28), format!("t{}", i % 31));
+        let found = Found::new();
         let ((), seen) = run(
             480,
+            &Loaded::new(),
+            &found,
             |f| {
                 for i in 1..=n {
                     let (case, at, territory) = text(i);
@@ -518,22 +656,96 @@ mod tests {
     }
 
     #[test]
+    fn the_reader_finds_the_texts_it_numbers_in_the_model_as_the_model_would() {
+        // Some chunks' worth of distinct texts, ids of the model among them (the sample's
+        // territories and units, typed), ids it lacks, and texts named again: what the
+        // reader found for a number, when it found it, is the model's answer for its text.
+        let model = crate::Model::sample();
+        let territories = model.territories().map(|(n, _)| n);
+        let ids: Vec<String> =
+            territories.chain(model.units().map(|(n, _)| n)).map(|n| model.id(n).to_string()).collect();
+        assert!(ids.len() > 100);
+        let text = |i: u64| match i % 3 {
+            0 => ids[(i as usize / 3) % ids.len()].clone(),
+            1 => format!("nowhere-{i}"),
+            _ => format!("elsewhere-{}", i / 6),
+        };
+        let n = 8 * CHUNK as u64;
+        let (loaded, found) = (Loaded::new(), Found::new());
+        let ((), (checked, from_reader)) = run(
+            480,
+            &loaded,
+            &found,
+            |f| {
+                for i in 1..=n {
+                    let (case, territory) = (format!("C{i}"), text(i));
+                    f(Item::Event(
+                        i,
+                        Row {
+                            case: &case,
+                            at: "2024-01-02",
+                            event: "reported",
+                            territory: &territory,
+                            ..Row::default()
+                        },
+                    ));
+                }
+            },
+            |_| {},
+            |next, give_back| {
+                let _ = loaded.set(&model);
+                let (mut checked, mut from_reader) = (0, 0);
+                while let Some(mut batch) = next() {
+                    batch.drain(|h| {
+                        let Handed::Event(_, r, _, ids) = h else { return };
+                        let want = model.find(r.territory).map(|n| (n, model.record(n).record_type()));
+                        if let Some(got) = found.get(ids.territory) {
+                            assert_eq!(got, want, "{}", r.territory);
+                            from_reader += 1;
+                        }
+                        checked += 1;
+                    });
+                    batch.freed.clear();
+                    give_back(batch);
+                }
+                (checked, from_reader)
+            },
+        );
+        assert_eq!(checked, n);
+        assert!(from_reader > n / 4, "{from_reader} of {n} rows found by the reader");
+        let filled = found.chunks.iter().filter(|c| c.get().is_some()).count();
+        assert!(filled >= 2, "{filled} chunks filled");
+        for t in [
+            None,
+            Some((crate::Node::new(0), crate::RecordType::Person)),
+            Some((crate::Node::new(u32::MAX - 1), crate::RecordType::Territory)),
+        ] {
+            assert_eq!(Found::decode(Found::code(t)), Some(t));
+        }
+        assert_eq!(Found::decode(0), None);
+    }
+
+    #[test]
     fn case_slots_are_given_back_only_after_the_last_batch_naming_them() {
+        let slot = |c: &mut Cases, id: &str, seq: u64| {
+            let hash = c.hash(id);
+            c.slot(id, hash, seq)
+        };
         let mut c = Cases::default();
         let long = "a-case-id-of-more-than-twenty-two-bytes";
-        let (a, b) = (c.slot("A", 0), c.slot(long, 0));
+        let (a, b) = (slot(&mut c, "A", 0), slot(&mut c, long, 0));
         assert_ne!(a, b);
-        assert_eq!(c.slot("", 0), NO_ID);
-        assert_eq!(c.slot("A", 1), a, "the same id keeps its slot while given");
+        assert_eq!(slot(&mut c, "", 0), NO_ID);
+        assert_eq!(slot(&mut c, "A", 1), a, "the same id keeps its slot while given");
         // Batch 0 comes back with both not open, but batch 1 names A again: only B's
         // slot is free (given twice: once).
         c.release(0, &[a, b, b]);
         assert_eq!(c.free, vec![b]);
-        assert_eq!(c.slot("A", 2), a);
+        assert_eq!(slot(&mut c, "A", 2), a);
         // A new id takes the free slot; B named again gets another.
-        let n = c.slot("N", 2);
+        let n = slot(&mut c, "N", 2);
         assert_eq!(n, b);
-        let b2 = c.slot(long, 2);
+        let b2 = slot(&mut c, long, 2);
         assert!(b2 != a && b2 != n);
         c.release(1, &[a]);
         assert!(c.free.is_empty(), "batch 2 named A after batch 1");

@@ -845,17 +845,27 @@ pub(crate) fn territory_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Resu
 
 /// A unit, with its `located_in` when it is among the territories added already (as for
 /// [`territory_spec`]).
+///
+/// A unit written flat (a city's some 300,000: strings and whole numbers, no `attrs`) is read
+/// without serde ([`flat_unit`]); any other is read by serde, with the same answers.
 pub(crate) fn unit_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<Node>, UnitSpec)> {
-    let r: UnitRaw<'_> = parse_record("units", i, raw)?;
+    let (r, [members, staff, in_service_members]) = match flat_unit(raw.get()) {
+        Some(flat) => flat,
+        None => {
+            let r: UnitRaw<'_> = parse_record("units", i, raw)?;
+            let counts = [r.members, r.staff, r.in_service_members].map(|c| c.map(Count::Raw));
+            (r, counts)
+        }
+    };
     let at = At { array: "units", index: i, id: &r.id };
     let found = r.located_in.as_deref().and_then(|t| b.territory_node(t));
     let spec = UnitSpec {
         kind: word(&at, "kind", &r.kind)?,
         sector: r.sector.as_deref().map(|s| word(&at, "sector", s)).transpose()?,
         located_in: if found.is_some() { None } else { r.located_in.map(Cow::into_owned) },
-        members: count_raw(&at, "members", r.members)?,
-        staff: count_raw(&at, "staff", r.staff)?,
-        in_service_members: count_raw(&at, "in_service_members", r.in_service_members)?,
+        members: count_of(&at, "members", members)?,
+        staff: count_of(&at, "staff", staff)?,
+        in_service_members: count_of(&at, "in_service_members", in_service_members)?,
         attrs: attrs(&at, r.attrs)?,
         validity: validity(&at, r.since, r.until)?,
         ..UnitSpec::new(r.id.into_owned(), r.name.into_owned(), UnitKind::Enterprise)
@@ -1063,6 +1073,60 @@ fn flat_person(text: &str) -> Option<PersonRaw<'_>> {
         }
     });
     Some(PersonRaw { id: id.filter(|_| read)?, name, attrs: None, since, until })
+}
+
+/// A unit written flat (every value a plain string or whole number, no `attrs`), read
+/// without serde, with its `members`, `staff` and `in_service_members` apart; `None` for
+/// anything else (an unknown, repeated or missing field, a value of another type), which
+/// serde then reads and reports exactly as before.
+fn flat_unit(text: &str) -> Option<(UnitRaw<'_>, [Option<Count<'_>>; 3])> {
+    use super::flat::{Flat, once};
+    let (mut id, mut name, mut kind, mut sector, mut located_in) = (None, None, None, None, None);
+    let (mut since, mut until) = (None, None);
+    let mut counts = [None; 3];
+    let read = super::flat::scan(text, |key, value| match value {
+        Flat::Str(s) => {
+            let s = Cow::Borrowed(s);
+            match key {
+                "id" => once(&mut id, s),
+                "name" => once(&mut name, s),
+                "kind" => once(&mut kind, s),
+                "sector" => once(&mut sector, s),
+                "located_in" => once(&mut located_in, s),
+                "since" => once(&mut since, s),
+                "until" => once(&mut until, s),
+                _ => false,
+            }
+        }
+        Flat::Digits(d) => {
+            let Ok(n) = d.parse::<u64>() else { return false };
+            let slot = match key {
+                "members" => &mut counts[0],
+                "staff" => &mut counts[1],
+                "in_service_members" => &mut counts[2],
+                _ => return false,
+            };
+            once(slot, Count::Digits(n, d))
+        }
+        Flat::Bool(_) => false,
+    });
+    if !read {
+        return None;
+    }
+    let r = UnitRaw {
+        id: id?,
+        name: name?,
+        kind: kind?,
+        sector,
+        located_in,
+        members: None,
+        staff: None,
+        in_service_members: None,
+        attrs: None,
+        since,
+        until,
+    };
+    Some((r, counts))
 }
 
 /// A link written flat (every value a plain string, whole number or boolean, no `attrs`),
@@ -1500,6 +1564,81 @@ mod tests {
         }
         // Most of the sample's links are flat; the extras' first four are.
         assert!(flat > doc.links.len() / 2 && flat >= 4, "{flat} of {}", texts.len());
+    }
+
+    /// Every unit the flat path reads, serde reads the same way; the others it leaves to serde.
+    #[test]
+    fn flat_units_read_as_serde_does() {
+        let doc: DocRaw<'_> = serde_json::from_str(crate::SAMPLE_JSON).unwrap();
+        let mut texts: Vec<&str> = doc.units.iter().map(|r| r.get()).collect();
+        let extra = [
+            r#"{"id":"u","name":"某公司","kind":"enterprise","sector":"private","located_in":"t","members":50,"staff":400,"in_service_members":3,"since":"2015","until":"2020-06-30"}"#,
+            r#"{ "kind" : "government" , "name":"x", "id":"u" }"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","members":0}"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","staff":4294967296}"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","staff":18446744073709551616}"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","members":"12"}"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","members":1.0}"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","members":null}"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","sector":null}"#,
+            r#"{"id":"u","name":"x"}"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","kind":"enterprise"}"#,
+            r#"{"id":"u\u0041","name":"x","kind":"enterprise"}"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","locatedin":"t"}"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","attrs":{"gaps":["P003"]}}"#,
+            r#"{"id":"u","name":"x","kind":"enterprise","primary":true}"#,
+            r#"{"id":7,"name":"x","kind":"enterprise"}"#,
+        ];
+        texts.extend(extra);
+        let show = |r: &UnitRaw<'_>, counts: [Option<Count<'_>>; 3]| {
+            let count = |c: Option<Count<'_>>| match c {
+                None => "-".to_string(),
+                Some(Count::Raw(raw)) => raw.get().to_string(),
+                Some(Count::Digits(n, text)) => format!("{text}={n}"),
+            };
+            format!(
+                "{} {} {} {:?} {:?} {} {} {} {:?} {:?} {:?}",
+                r.id,
+                r.name,
+                r.kind,
+                r.sector,
+                r.located_in,
+                count(counts[0]),
+                count(counts[1]),
+                count(counts[2]),
+                r.attrs.map(RawValue::get),
+                r.since,
+                r.until
+            )
+        };
+        let mut flat = 0;
+        for text in &texts {
+            let theirs: std::result::Result<UnitRaw<'_>, _> = serde_json::from_str(text);
+            match flat_unit(text) {
+                Some((r, counts)) => {
+                    flat += 1;
+                    let theirs = theirs.unwrap_or_else(|e| panic!("serde refuses {text}: {e}"));
+                    let raw = [theirs.members, theirs.staff, theirs.in_service_members].map(|c| c.map(Count::Raw));
+                    let (ours, theirs) = (show(&r, counts), show(&theirs, raw));
+                    // The counts as digits and as raw text: the same text.
+                    let digits = |s: &str| {
+                        s.split(' ').map(|w| w.split('=').next().unwrap_or(w).to_string()).collect::<Vec<_>>()
+                    };
+                    assert_eq!(digits(&ours), digits(&theirs), "{text}");
+                }
+                None => assert!(
+                    theirs.is_err()
+                        || text.contains("attrs")
+                        || text.contains('\\')
+                        || text.contains("null")
+                        || text.contains("1.0")
+                        || text.contains(r#""members":"12""#)
+                        || text.contains("18446744073709551616"),
+                    "the flat path gave up on {text}"
+                ),
+            }
+        }
+        assert!(flat > doc.units.len() / 2 && flat >= 4, "{flat} of {}", texts.len());
     }
 
     #[test]

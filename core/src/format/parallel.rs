@@ -60,7 +60,7 @@ where
         let shared: &S = state;
         let part = block.len().div_ceil(threads);
         let work = &work;
-        std::thread::scope(|scope| {
+        let rest = std::thread::scope(|scope| {
             let run = move |p: usize, chunk: &'_ [T]| {
                 let start = base + p * part;
                 chunk.iter().enumerate().map(|(i, item)| work(shared, start + i, item)).collect::<Vec<_>>()
@@ -79,17 +79,17 @@ where
             if let Some((_, chunk)) = first {
                 done.extend(chunk.iter().enumerate().map(|(i, item)| work(shared, base + i, item)));
             }
-            for h in handles {
-                match h {
-                    Ok(h) => match h.join() {
-                        Ok(results) => done.extend(results),
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    },
-                    Err((p, chunk)) => done.extend(run(p, chunk)),
-                }
-            }
+            // The other parts' results stay in their threads' vectors, taken after the
+            // first's: appending them to `done` copied half of every block once more.
+            handles
+                .into_iter()
+                .map(|h| match h {
+                    Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    Err((p, chunk)) => run(p, chunk),
+                })
+                .collect::<Vec<_>>()
         });
-        for r in done.drain(..) {
+        for r in done.drain(..).chain(rest.into_iter().flatten()) {
             take(state, r?)?;
         }
     }

@@ -777,9 +777,17 @@ impl Model {
     /// The model with every record and link counting, whatever their dates (the
     /// reading of a document without `meta.as_of`).
     pub fn whole(&self) -> Model {
+        // A view without masks has every record counting already: its levels are those
+        // of the whole document, shared (`view_at(None)` would compute the same table again).
+        let view = match &self.view.masks {
+            None if self.view.levels.len() == self.data.graph.node_count() => {
+                View { date: None, masks: None, levels: self.view.levels.clone() }
+            }
+            _ => self.view_at(None),
+        };
         Model {
             data: self.data.clone(),
-            view: self.view_at(None),
+            view,
             query_index: std::sync::OnceLock::new(),
             metrics_memo: std::sync::OnceLock::new(),
             people_memo: std::sync::OnceLock::new(),

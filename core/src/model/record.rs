@@ -479,33 +479,96 @@ pub(crate) fn too_deep(text: &str) -> Option<usize> {
     deeper_than(text, MAX_DEPTH)
 }
 
-/// The byte offset of the first `[` or `{` nested deeper than `limit`, if any.
+/// The byte offset of the first `[` or `{` nested deeper than `limit`, if any: `[`, `{`,
+/// `]` and `}` outside strings counted (a closer at depth 0 leaving it 0), strings
+/// skipped with their escapes.
+///
+/// Eight bytes at a time (a load reads the whole document through it, beside the parse):
+/// a word without a backslash, whose brackets cannot take the depth past `limit` or below 0,
+/// is counted at once, each byte's place inside or outside a string found from the
+/// quotes before it; any other word goes byte by byte ([`depth_step`]), so the answer is
+/// that of reading every byte in order.
 fn deeper_than(text: &str, limit: usize) -> Option<usize> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
+    let mut state = DepthState::default();
+    let (words, tail) = text.as_bytes().as_chunks::<8>();
+    for (k, w) in words.iter().enumerate() {
+        let w = u64::from_le_bytes(*w);
+        if !state.escaped && zero_bytes(w ^ splat(b'\\')) == 0 {
+            // `[` and `{` differ in one bit (0x20), as do `]` and `}`.
+            let folded = w | splat(0x20);
+            // A byte's high bit: the byte is inside a string, after the quotes up to it.
+            let mut inside = zero_bytes(w ^ splat(b'"'));
+            inside ^= inside << 8;
+            inside ^= inside << 16;
+            inside ^= inside << 32;
+            if state.in_string {
+                inside ^= splat(0x80);
             }
-            continue;
+            let opens = count_high(zero_bytes(folded ^ splat(b'{')) & !inside);
+            let closes = count_high(zero_bytes(folded ^ splat(b'}')) & !inside);
+            if state.depth + opens <= limit && closes <= state.depth {
+                state.depth = state.depth + opens - closes;
+                state.in_string = inside >> 63 != 0;
+                continue;
+            }
         }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return Some(i);
-                }
+        for (j, b) in w.to_le_bytes().into_iter().enumerate() {
+            if depth_step(&mut state, b, limit) {
+                return Some(8 * k + j);
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
         }
     }
-    None
+    let start = 8 * words.len();
+    tail.iter().position(|&b| depth_step(&mut state, b, limit)).map(|j| start + j)
+}
+
+/// Where [`deeper_than`] is: the depth, inside a string, after a backslash in one.
+#[derive(Default)]
+struct DepthState {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+/// One byte of [`deeper_than`]: true when it is a `[` or `{` that takes the depth past `limit`.
+fn depth_step(s: &mut DepthState, b: u8, limit: usize) -> bool {
+    if s.in_string {
+        if s.escaped {
+            s.escaped = false;
+        } else if b == b'\\' {
+            s.escaped = true;
+        } else if b == b'"' {
+            s.in_string = false;
+        }
+        return false;
+    }
+    match b {
+        b'"' => s.in_string = true,
+        b'[' | b'{' => {
+            s.depth += 1;
+            return s.depth > limit;
+        }
+        b']' | b'}' => s.depth = s.depth.saturating_sub(1),
+        _ => {}
+    }
+    false
+}
+
+/// A word of eight copies of a byte.
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// The high bit of each byte of `x` set where that byte is zero, and no other bit (exact:
+/// no carry crosses from one byte into the next).
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = splat(0x7F);
+    !(((x & LOW7) + LOW7) | x) & !LOW7
+}
+
+/// How many bytes of `m` have their high bit set (`m` has no other bits set).
+fn count_high(m: u64) -> usize {
+    ((m >> 7).wrapping_mul(splat(1)) >> 56) as usize
 }
 
 impl Attrs {
@@ -1087,5 +1150,48 @@ impl Link {
     /// True for a `leads` link marked `"primary": true`.
     pub fn is_primary(&self) -> bool {
         self.primary == Some(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`deeper_than`] as it read every byte in order before it read words.
+    fn deeper_than_bytewise(text: &str, limit: usize) -> Option<usize> {
+        let mut state = DepthState::default();
+        text.bytes().position(|b| depth_step(&mut state, b, limit))
+    }
+
+    #[test]
+    fn the_depth_check_by_words_answers_as_byte_by_byte() {
+        // Random texts of brackets, quotes, backslashes and others (with and without
+        // backslashes, so that words take both paths), at limits the texts reach or not.
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let with = b"\"\\[]{}a ,:";
+        let without = b"\"[]{}a ,:|;}{{[";
+        let mut walked = [0usize; 2];
+        for n in 0..20_000 {
+            let alphabet: &[u8] = if n % 2 == 0 { with } else { without };
+            let len = (next() % 200) as usize;
+            let text: String = (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char).collect();
+            for limit in [0, 1, 2, 3, 5, 8, 20, MAX_DEPTH] {
+                let want = deeper_than_bytewise(&text, limit);
+                walked[usize::from(want.is_some())] += 1;
+                assert_eq!(deeper_than(&text, limit), want, "{text:?} at {limit}");
+            }
+        }
+        assert!(walked[0] > 1000 && walked[1] > 1000, "{walked:?}");
+        // A document: strings with brackets and escaped quotes, and a nesting past the limit.
+        let doc = format!(r#"{{"a": "[[{{\"", "b": [{}1{}]}}"#, "[".repeat(130), "]".repeat(130));
+        assert_eq!(deeper_than(&doc, MAX_DEPTH), deeper_than_bytewise(&doc, MAX_DEPTH));
+        assert!(deeper_than(&doc, MAX_DEPTH).is_some());
+        assert_eq!(deeper_than(crate::SAMPLE_JSON, MAX_DEPTH), None);
     }
 }
