@@ -433,6 +433,8 @@ pub struct ModelBuilder {
     meetings: Vec<crate::meetings::MeetingSpec>,
     /// The meetings resolved ahead of `build` by [`ModelBuilder::drop_bad_meetings`].
     resolved: Option<crate::meetings::Meetings>,
+    /// What the last `holds` link added one by one named ([`ModelBuilder::add_link`]).
+    memo: LinkMemo,
 }
 
 impl ModelBuilder {
@@ -685,7 +687,10 @@ impl ModelBuilder {
     /// on the way unless there is an error to report.
     pub(crate) fn add_link(&mut self, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<LinkId> {
         let index = self.links_seen;
-        match self.prepare_link(index, from_id, to_id, f) {
+        let mut memo = self.memo;
+        let prepared = self.prepare_link_memo(&mut memo, index, from_id, to_id, f);
+        self.memo = memo;
+        match prepared {
             Ok(link) => Ok(self.add_prepared(link)),
             Err(e) => {
                 self.links_seen += 1;
@@ -713,6 +718,48 @@ impl ModelBuilder {
         let look = |id: &str| self.index.get(&self.graph, id).map(|n| (n, &self.graph[NodeIndex::new(n.index())]));
         prepare_link_with(&look, index, from_id, to_id, f)
     }
+
+    /// [`ModelBuilder::prepare_link`] for the next of a run of links, `memo` holding what the
+    /// previous `holds` link of the run named: a `holds` link's person is usually that link's
+    /// or the next person added, and its unit that link's half the time (the generator and
+    /// the writer list a person's posts after the previous person's). Those records, at hand
+    /// in the graph, are compared with the ids first, so most `holds` links need one look-up
+    /// in the id index instead of two. The same answer: ids are unique, so a record whose
+    /// id is the one asked for is the one the index gives.
+    pub(crate) fn prepare_link_memo(
+        &self,
+        memo: &mut LinkMemo,
+        index: usize,
+        from_id: &str,
+        to_id: &str,
+        f: LinkFields<'_>,
+    ) -> Result<Prepared> {
+        if f.kind != LinkKind::Holds {
+            return self.prepare_link(index, from_id, to_id, f);
+        }
+        let g = &self.graph;
+        let record = |n: u32| g.node_weight(NodeIndex::new(n as usize)).map(|r| (Node::new(n), r));
+        let (person, unit) = (memo.person, memo.unit);
+        let guess = |id: &str| {
+            [person.and_then(|p| p.checked_add(1)), person, unit]
+                .into_iter()
+                .flatten()
+                .filter_map(record)
+                .find(|(_, r)| r.id() == id)
+        };
+        let look = |id: &str| guess(id).or_else(|| self.index.get(g, id).map(|n| (n, &g[NodeIndex::new(n.index())])));
+        let prepared = prepare_link_with(&look, index, from_id, to_id, f)?;
+        *memo = LinkMemo { person: Some(prepared.0.from.raw()), unit: Some(prepared.0.to.raw()) };
+        Ok(prepared)
+    }
+}
+
+/// What the previous `holds` link of a run named (node indices), for
+/// [`ModelBuilder::prepare_link_memo`]; empty at the start of a run.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct LinkMemo {
+    person: Option<u32>,
+    unit: Option<u32>,
 }
 
 /// Looks up an id with `look`: `Err(None)` when absent, `Err(Some(found))` when of the wrong type.
