@@ -835,8 +835,8 @@ fn load_doc(
         threads,
         c,
         t,
-        |_, _: &mut (), i, raw| person_spec(i, raw),
-        |b, spec| b.person(spec).map(drop),
+        |b, _: &mut (), i, raw| person_spec(i, raw).map(|spec| (b.id_hash(&spec.id), spec)),
+        |b, (hash, spec)| b.person_hashed(hash, spec).map(drop),
     )?;
     each(&mut b, &doc.links, threads, c, t, prepare_link, |b, link| {
         b.add_prepared(link);

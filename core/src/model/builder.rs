@@ -481,6 +481,18 @@ impl ModelBuilder {
     }
 
     pub(crate) fn add(&mut self, record: Record) -> Result<Node> {
+        let hash = self.index.hash(record.id());
+        self.add_hashed(hash, record)
+    }
+
+    /// The hash of an id in the builder's index, for [`ModelBuilder::add_hashed`]: the loaders
+    /// work it out on the parsing threads.
+    pub(crate) fn id_hash(&self, id: &str) -> u64 {
+        self.index.hash(id)
+    }
+
+    /// [`ModelBuilder::add`] of a record whose id's hash ([`ModelBuilder::id_hash`]) is `hash`.
+    pub(crate) fn add_hashed(&mut self, hash: u64, record: Record) -> Result<Node> {
         let t = record.record_type();
         let slot = type_slot(t);
         let at = || Position::record(t.array(), self.order[slot].len(), Some(record.id()));
@@ -491,13 +503,14 @@ impl ModelBuilder {
             // Only attrs made by `Attrs::from_map` can be too deep; the loaders' are checked already.
             return Err(Error::InvalidField { at: at(), field: "attrs".into(), message });
         }
-        let hash = self.index.hash(record.id());
-        if let Some(first) = self.index.get_hashed(&self.graph, hash, record.id()) {
+        // The builder never removes a node, so the next one added is at the node count: it is
+        // indexed first, in the probe that finds the id is not taken.
+        let next = Node::new(self.graph.node_count() as u32);
+        if let Err(first) = self.index.insert_new(&self.graph, hash, record.id(), next) {
             return Err(Error::DuplicateId { id: record.id().to_string(), at: at(), first: self.position_of(first) });
         }
         let node = Node::new(self.graph.add_node(record).index() as u32);
-        // The id was looked up just above, so it is not taken.
-        self.index.insert_hashed(&self.graph, hash, node);
+        debug_assert_eq!(node, next, "the builder adds nodes at the end");
         self.order[slot].push(node);
         Ok(node)
     }
@@ -623,12 +636,21 @@ impl ModelBuilder {
     /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
     /// levels deep, [`Error::DuplicateId`].
     pub fn person(&mut self, spec: PersonSpec) -> Result<Node> {
-        self.add(Record::Person(Person {
-            id: spec.id.into(),
-            name: spec.name.unwrap_or_default().into(),
-            attrs: spec.attrs,
-            validity: spec.validity,
-        }))
+        let hash = self.index.hash(&spec.id);
+        self.person_hashed(hash, spec)
+    }
+
+    /// [`ModelBuilder::person`] with the hash of its id ([`ModelBuilder::id_hash`]).
+    pub(crate) fn person_hashed(&mut self, hash: u64, spec: PersonSpec) -> Result<Node> {
+        self.add_hashed(
+            hash,
+            Record::Person(Person {
+                id: spec.id.into(),
+                name: spec.name.unwrap_or_default().into(),
+                attrs: spec.attrs,
+                validity: spec.validity,
+            }),
+        )
     }
 
     fn resolve(
