@@ -252,6 +252,9 @@ pub(crate) struct SingleHolder {
 }
 
 impl SingleHolder {
+    /// No node or link, in [`SingleHolders::first`].
+    const NONE: u32 = u32::MAX;
+
     /// The code of a single-holder post (`None` for any other).
     pub fn code(post: &Post) -> Option<u8> {
         match post {
@@ -269,6 +272,11 @@ impl SingleHolder {
 struct SingleHolders {
     offsets: Vec<u32>,
     entries: Vec<SingleHolder>,
+    /// Per unit (by node index, as `offsets`), the person and link of the first entry of its
+    /// principal post ([`crate::people::principal_post`]) in its row, `[NONE, NONE]` when it
+    /// has none: the principal whenever that link is in the view (the usual case, and always
+    /// in a view without a date), read in one place instead of the row's offsets and entries.
+    first: Vec<[u32; 2]>,
     /// The units (node indices, ascending) with two overlapping terms of different people in
     /// a single-holder post ([`overlapping_terms`]): P002 compares the terms of the whole
     /// document, whatever the view's date, so which units it reports is known once per
@@ -350,9 +358,16 @@ impl SingleHolders {
         drop(next);
         let mut overlaps = Vec::new();
         let mut terms: Vec<PostTerm<u8>> = Vec::new();
+        let mut first = vec![[SingleHolder::NONE; 2]; n];
         for (u, w) in offsets.windows(2).enumerate() {
             let row = &mut placed[w[0] as usize..w[1] as usize];
             row.sort_by_key(|(e, _)| (std::cmp::Reverse(e.since), e.link.0));
+            let code = model
+                .unit(Node::new(u as u32))
+                .and_then(|unit| SingleHolder::code(&crate::people::principal_post(&unit.kind)));
+            if let Some((e, _)) = row.iter().find(|(e, _)| Some(e.post) == code) {
+                first[u] = [e.person.raw(), e.link.0];
+            }
             if row.len() >= 2 {
                 terms.clear();
                 terms.extend(row.iter().filter_map(|(e, t)| t.map(|(s, u)| (e.post, s, u, e.link, e.person))));
@@ -362,7 +377,7 @@ impl SingleHolders {
             }
         }
         let entries = placed.into_iter().map(|(e, _)| e).collect();
-        SingleHolders { offsets, entries, overlaps }
+        SingleHolders { offsets, entries, first, overlaps }
     }
 
     fn of(&self, unit: Node) -> &[SingleHolder] {
@@ -1135,6 +1150,18 @@ impl Model {
     /// O(1) after the first call, which is O(`holds` links + records).
     pub(crate) fn single_holders(&self, unit: Node) -> &[SingleHolder] {
         self.gathered().of(unit)
+    }
+
+    /// The person and link of the first of `unit`'s [`Model::single_holders`] of its principal
+    /// post (latest start first), in or out of the view: its principal when the link is in the
+    /// view. `None` when it has none (or is no unit).
+    ///
+    /// # Complexity
+    /// O(1) after the first call (which gathers the posts): one read of a table by unit.
+    #[inline]
+    pub(crate) fn principal_slot(&self, unit: Node) -> Option<(Node, LinkId)> {
+        let &[person, link] = self.gathered().first.get(unit.index())?;
+        (link != SingleHolder::NONE).then(|| (Node::new(person), LinkId(link)))
     }
 
     /// The units (in or out of the view, in node order) where rule P002 finds two people's
