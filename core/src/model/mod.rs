@@ -362,11 +362,13 @@ impl SingleHolders {
         for (u, w) in offsets.windows(2).enumerate() {
             let row = &mut placed[w[0] as usize..w[1] as usize];
             row.sort_by_key(|(e, _)| (std::cmp::Reverse(e.since), e.link.0));
-            let code = model
-                .unit(Node::new(u as u32))
-                .and_then(|unit| SingleHolder::code(&crate::people::principal_post(&unit.kind)));
-            if let Some((e, _)) = row.iter().find(|(e, _)| Some(e.post) == code) {
-                first[u] = [e.person.raw(), e.link.0];
+            if !row.is_empty() {
+                let code = model
+                    .unit(Node::new(u as u32))
+                    .and_then(|unit| SingleHolder::code(&crate::people::principal_post(&unit.kind)));
+                if let Some((e, _)) = row.iter().find(|(e, _)| Some(e.post) == code) {
+                    first[u] = [e.person.raw(), e.link.0];
+                }
             }
             if row.len() >= 2 {
                 terms.clear();
