@@ -826,3 +826,39 @@ fn holds_links_name_the_records_their_json_names_in_any_order() {
     }
     assert_eq!(cases, 40);
 }
+
+/// A person's id already taken (by an earlier person, near or far, or by a unit) is reported
+/// at its first repeat, naming the record that holds it first, on any number of threads
+/// (the loader hashes the ids on the parsing threads and indexes each in the probe that
+/// finds it free).
+#[test]
+fn a_taken_person_id_is_reported_at_its_first_repeat_on_any_thread_count() {
+    let people = |ids: &[(usize, &str)]| {
+        let mut list: Vec<String> = (0..10_000).map(|i| format!("p{i}")).collect();
+        for &(i, id) in ids {
+            list[i] = id.to_string();
+        }
+        let people: Vec<String> = list.iter().map(|id| format!("{{\"id\":\"{id}\"}}")).collect();
+        format!(
+            r#"{{"format": "tiaokuai/1", "units": [{{"id": "u", "name": "U", "kind": "enterprise"}}], "people": [{}], "links": []}}"#,
+            people.join(",\n")
+        )
+    };
+    for (ids, at, first) in [
+        (vec![(7000, "p123"), (9000, "u")], "people[7000]", "people[123]"),
+        (vec![(130, "p123"), (7000, "p5")], "people[130]", "people[123]"),
+        (vec![(9999, "u")], "people[9999]", "units[0]"),
+        (vec![(5001, "p5000")], "people[5001]", "people[5000]"),
+    ] {
+        let text = people(&ids);
+        let one = Model::from_json_bytes_with(text.as_bytes(), &LoadOptions::default().threads(1)).unwrap_err();
+        assert!(matches!(one, Error::DuplicateId { .. }), "{one}");
+        let message = one.to_string();
+        assert!(message.contains(at) && message.contains(first), "{message}");
+        for threads in [2, 3, 8] {
+            let many =
+                Model::from_json_bytes_with(text.as_bytes(), &LoadOptions::default().threads(threads)).unwrap_err();
+            assert_eq!(many.to_string(), message, "{threads} threads");
+        }
+    }
+}
