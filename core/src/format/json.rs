@@ -14,6 +14,7 @@ use serde_json::value::RawValue;
 use super::parallel::in_blocks;
 use super::strict::line_col;
 use crate::error::{Error, Position, Result};
+use crate::model::builder::LinkMemo;
 use crate::model::*;
 
 /// The format version this library reads and writes.
@@ -666,13 +667,13 @@ impl Problems {
 
 /// [`in_blocks`], or, when problems are collected, one item after the other, each problem
 /// kept and the item left out.
-fn each<T, S, R>(
+fn each<T, S, R, W: Default>(
     state: &mut S,
     items: &[T],
     threads: usize,
     collect: &mut Option<&mut Problems>,
     ticker: &mut Ticker<'_>,
-    work: impl Fn(&S, usize, &T) -> Result<R> + Sync,
+    work: impl Fn(&S, &mut W, usize, &T) -> Result<R> + Sync,
     mut take: impl FnMut(&mut S, R) -> Result<()>,
 ) -> Result<()>
 where
@@ -686,8 +687,9 @@ where
             take(s, r)
         });
     };
+    let mut scratch = W::default();
     for (i, item) in items.iter().enumerate() {
-        if let Err(e) = work(state, i, item).and_then(|r| take(state, r)) {
+        if let Err(e) = work(state, &mut scratch, i, item).and_then(|r| take(state, r)) {
             found.push(e);
         }
     }
@@ -797,7 +799,7 @@ fn load_doc(
         threads,
         c,
         t,
-        |b, i, raw| territory_spec(b, i, raw),
+        |b, _: &mut (), i, raw| territory_spec(b, i, raw),
         |b, (found, spec)| b.territory_resolved(spec, found).map(drop),
     )?;
     each(
@@ -806,17 +808,41 @@ fn load_doc(
         threads,
         c,
         t,
-        |b, i, raw| unit_spec(b, i, raw),
+        |b, _: &mut (), i, raw| unit_spec(b, i, raw),
         |b, (found, spec)| b.unit_resolved(spec, found).map(drop),
     )?;
-    each(&mut b, &doc.matters, threads, c, t, |_, i, raw| matter_spec(i, raw), |b, spec| b.matter(spec).map(drop))?;
-    each(&mut b, &doc.items, threads, c, t, |_, i, raw| item_spec(i, raw), |b, spec| b.item(spec).map(drop))?;
-    each(&mut b, &doc.people, threads, c, t, |_, i, raw| person_spec(i, raw), |b, spec| b.person(spec).map(drop))?;
+    each(
+        &mut b,
+        &doc.matters,
+        threads,
+        c,
+        t,
+        |_, _: &mut (), i, raw| matter_spec(i, raw),
+        |b, spec| b.matter(spec).map(drop),
+    )?;
+    each(
+        &mut b,
+        &doc.items,
+        threads,
+        c,
+        t,
+        |_, _: &mut (), i, raw| item_spec(i, raw),
+        |b, spec| b.item(spec).map(drop),
+    )?;
+    each(
+        &mut b,
+        &doc.people,
+        threads,
+        c,
+        t,
+        |b, _: &mut (), i, raw| person_spec(i, raw).map(|spec| (b.id_hash(&spec.id), spec)),
+        |b, (hash, spec)| b.person_hashed(hash, spec).map(drop),
+    )?;
     each(&mut b, &doc.links, threads, c, t, prepare_link, |b, link| {
         b.add_prepared(link);
         Ok(())
     })?;
-    each(&mut b, &doc.meetings, 1, c, t, |_, i, raw| meeting_spec(i, raw), |b, spec| b.meeting(spec))?;
+    each(&mut b, &doc.meetings, 1, c, t, |_, _: &mut (), i, raw| meeting_spec(i, raw), |b, spec| b.meeting(spec))?;
     if let Some(found) = collect {
         b.resolve_pending(&mut |e| found.push(e));
         b.drop_bad_meetings(&mut |e| found.push(e));
@@ -1021,17 +1047,23 @@ pub(crate) fn link_spec(i: usize, raw: &RawValue) -> Result<LinkSpec> {
     })
 }
 
-/// Parses link `i` and checks it against the records (see [`ModelBuilder::prepare_link`]).
-fn prepare_link(b: &ModelBuilder, i: usize, raw: &&RawValue) -> Result<crate::model::builder::Prepared> {
+/// Parses link `i` and checks it against the records (see [`ModelBuilder::prepare_link`]),
+/// `memo` holding what the previous link on this thread named.
+fn prepare_link(
+    b: &ModelBuilder,
+    memo: &mut LinkMemo,
+    i: usize,
+    raw: &&RawValue,
+) -> Result<crate::model::builder::Prepared> {
     if let Some((r, members, grade)) = flat_link(raw.get()) {
         let at = At { array: "links", index: i, id: &r.from };
         let fields = link_fields_counted(&at, &r, members, grade)?;
-        return b.prepare_link(i, &r.from, &r.to, fields);
+        return b.prepare_link_memo(memo, i, &r.from, &r.to, fields);
     }
     let r: LinkRaw<'_> = parse_record("links", i, raw)?;
     let at = At { array: "links", index: i, id: &r.from };
     let fields = link_fields(&at, &r)?;
-    b.prepare_link(i, &r.from, &r.to, fields)
+    b.prepare_link_memo(memo, i, &r.from, &r.to, fields)
 }
 
 /// A count of a link as written: its JSON text, or the digits of a whole number that

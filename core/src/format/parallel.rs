@@ -28,17 +28,22 @@ pub(crate) fn threads(requested: usize) -> usize {
 /// Runs `work` on every item (with its index in `items`) on up to `threads`
 /// threads, block by block, and hands each result to `take` in item order,
 /// with mutable access to `state`, which `work` reads (shared) in between.
+/// `work` also gets a scratch value of its own, `W::default()` for each run of
+/// consecutive items on one thread, which it may keep things in from one item to
+/// the next (a link remembers the records the previous one named); it must not
+/// change any answer, since where one run ends and the next starts depends on
+/// the number of threads.
 ///
 /// Stops at the first error in item order: from `work` on that item or from
 /// `take` on an earlier one. With one thread, or few items, it is a plain loop.
 /// `threads` is capped at [`super::MAX_THREADS`], and a part whose thread the
 /// operating system will not start is worked on the calling thread instead, so
 /// no thread count can panic or abort the load.
-pub(crate) fn in_blocks<T, S, R>(
+pub(crate) fn in_blocks<T, S, R, W: Default>(
     state: &mut S,
     items: &[T],
     threads: usize,
-    work: impl Fn(&S, usize, &T) -> Result<R> + Sync,
+    work: impl Fn(&S, &mut W, usize, &T) -> Result<R> + Sync,
     mut take: impl FnMut(&mut S, R) -> Result<()>,
 ) -> Result<()>
 where
@@ -48,8 +53,9 @@ where
 {
     let threads = threads.min(super::MAX_THREADS);
     if threads <= 1 || items.len() < MIN_PARALLEL {
+        let mut scratch = W::default();
         for (i, item) in items.iter().enumerate() {
-            let r = work(state, i, item)?;
+            let r = work(state, &mut scratch, i, item)?;
             take(state, r)?;
         }
         return Ok(());
@@ -63,7 +69,12 @@ where
         let rest = std::thread::scope(|scope| {
             let run = move |p: usize, chunk: &'_ [T]| {
                 let start = base + p * part;
-                chunk.iter().enumerate().map(|(i, item)| work(shared, start + i, item)).collect::<Vec<_>>()
+                let mut scratch = W::default();
+                chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| work(shared, &mut scratch, start + i, item))
+                    .collect::<Vec<_>>()
             };
             let mut parts = block.chunks(part).enumerate();
             // The first part on this thread, the others on their own; a part whose
@@ -77,7 +88,8 @@ where
             // Streamed straight into `done`, as before the fallback existed: collecting the
             // first part into its own vector first cost a copy and 8 MB of peak at city scale.
             if let Some((_, chunk)) = first {
-                done.extend(chunk.iter().enumerate().map(|(i, item)| work(shared, base + i, item)));
+                let mut scratch = W::default();
+                done.extend(chunk.iter().enumerate().map(|(i, item)| work(shared, &mut scratch, base + i, item)));
             }
             // The other parts' results stay in their threads' vectors, taken after the
             // first's: appending them to `done` copied half of every block once more.
@@ -116,7 +128,7 @@ mod tests {
                 &mut seen,
                 &items,
                 threads,
-                |_, i, &x| Ok((i, x * 2)),
+                |_, _: &mut (), i, &x| Ok((i, x * 2)),
                 |s, (i, y)| {
                     assert_eq!(y, i * 2);
                     s.push(i);
@@ -131,7 +143,7 @@ mod tests {
                     &mut taken,
                     &items,
                     threads,
-                    |_, i, _| if i == bad || i == bad + 1 { Err(fail(i)) } else { Ok(i) },
+                    |_, _: &mut (), i, _| if i == bad || i == bad + 1 { Err(fail(i)) } else { Ok(i) },
                     |t, _| {
                         *t += 1;
                         Ok(())
@@ -144,7 +156,7 @@ mod tests {
                     &mut 0usize,
                     &items,
                     threads,
-                    |_, i, _| Ok(i),
+                    |_, _: &mut (), i, _| Ok(i),
                     |_, i| {
                         if i >= bad { Err(fail(i)) } else { Ok(()) }
                     },

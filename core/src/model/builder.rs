@@ -433,6 +433,8 @@ pub struct ModelBuilder {
     meetings: Vec<crate::meetings::MeetingSpec>,
     /// The meetings resolved ahead of `build` by [`ModelBuilder::drop_bad_meetings`].
     resolved: Option<crate::meetings::Meetings>,
+    /// What the last `holds` link added one by one named ([`ModelBuilder::add_link`]).
+    memo: LinkMemo,
 }
 
 impl ModelBuilder {
@@ -479,6 +481,18 @@ impl ModelBuilder {
     }
 
     pub(crate) fn add(&mut self, record: Record) -> Result<Node> {
+        let hash = self.index.hash(record.id());
+        self.add_hashed(hash, record)
+    }
+
+    /// The hash of an id in the builder's index, for [`ModelBuilder::add_hashed`]: the loaders
+    /// work it out on the parsing threads.
+    pub(crate) fn id_hash(&self, id: &str) -> u64 {
+        self.index.hash(id)
+    }
+
+    /// [`ModelBuilder::add`] of a record whose id's hash ([`ModelBuilder::id_hash`]) is `hash`.
+    pub(crate) fn add_hashed(&mut self, hash: u64, record: Record) -> Result<Node> {
         let t = record.record_type();
         let slot = type_slot(t);
         let at = || Position::record(t.array(), self.order[slot].len(), Some(record.id()));
@@ -489,13 +503,14 @@ impl ModelBuilder {
             // Only attrs made by `Attrs::from_map` can be too deep; the loaders' are checked already.
             return Err(Error::InvalidField { at: at(), field: "attrs".into(), message });
         }
-        let hash = self.index.hash(record.id());
-        if let Some(first) = self.index.get_hashed(&self.graph, hash, record.id()) {
+        // The builder never removes a node, so the next one added is at the node count: it is
+        // indexed first, in the probe that finds the id is not taken.
+        let next = Node::new(self.graph.node_count() as u32);
+        if let Err(first) = self.index.insert_new(&self.graph, hash, record.id(), next) {
             return Err(Error::DuplicateId { id: record.id().to_string(), at: at(), first: self.position_of(first) });
         }
         let node = Node::new(self.graph.add_node(record).index() as u32);
-        // The id was looked up just above, so it is not taken.
-        self.index.insert_hashed(&self.graph, hash, node);
+        debug_assert_eq!(node, next, "the builder adds nodes at the end");
         self.order[slot].push(node);
         Ok(node)
     }
@@ -621,12 +636,21 @@ impl ModelBuilder {
     /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
     /// levels deep, [`Error::DuplicateId`].
     pub fn person(&mut self, spec: PersonSpec) -> Result<Node> {
-        self.add(Record::Person(Person {
-            id: spec.id.into(),
-            name: spec.name.unwrap_or_default().into(),
-            attrs: spec.attrs,
-            validity: spec.validity,
-        }))
+        let hash = self.index.hash(&spec.id);
+        self.person_hashed(hash, spec)
+    }
+
+    /// [`ModelBuilder::person`] with the hash of its id ([`ModelBuilder::id_hash`]).
+    pub(crate) fn person_hashed(&mut self, hash: u64, spec: PersonSpec) -> Result<Node> {
+        self.add_hashed(
+            hash,
+            Record::Person(Person {
+                id: spec.id.into(),
+                name: spec.name.unwrap_or_default().into(),
+                attrs: spec.attrs,
+                validity: spec.validity,
+            }),
+        )
     }
 
     fn resolve(
@@ -685,7 +709,10 @@ impl ModelBuilder {
     /// on the way unless there is an error to report.
     pub(crate) fn add_link(&mut self, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<LinkId> {
         let index = self.links_seen;
-        match self.prepare_link(index, from_id, to_id, f) {
+        let mut memo = self.memo;
+        let prepared = self.prepare_link_memo(&mut memo, index, from_id, to_id, f);
+        self.memo = memo;
+        match prepared {
             Ok(link) => Ok(self.add_prepared(link)),
             Err(e) => {
                 self.links_seen += 1;
@@ -713,6 +740,48 @@ impl ModelBuilder {
         let look = |id: &str| self.index.get(&self.graph, id).map(|n| (n, &self.graph[NodeIndex::new(n.index())]));
         prepare_link_with(&look, index, from_id, to_id, f)
     }
+
+    /// [`ModelBuilder::prepare_link`] for the next of a run of links, `memo` holding what the
+    /// previous `holds` link of the run named: a `holds` link's person is usually that link's
+    /// or the next person added, and its unit that link's half the time (the generator and
+    /// the writer list a person's posts after the previous person's). Those records, at hand
+    /// in the graph, are compared with the ids first, so most `holds` links need one look-up
+    /// in the id index instead of two. The same answer: ids are unique, so a record whose
+    /// id is the one asked for is the one the index gives.
+    pub(crate) fn prepare_link_memo(
+        &self,
+        memo: &mut LinkMemo,
+        index: usize,
+        from_id: &str,
+        to_id: &str,
+        f: LinkFields<'_>,
+    ) -> Result<Prepared> {
+        if f.kind != LinkKind::Holds {
+            return self.prepare_link(index, from_id, to_id, f);
+        }
+        let g = &self.graph;
+        let record = |n: u32| g.node_weight(NodeIndex::new(n as usize)).map(|r| (Node::new(n), r));
+        let (person, unit) = (memo.person, memo.unit);
+        let guess = |id: &str| {
+            [person.and_then(|p| p.checked_add(1)), person, unit]
+                .into_iter()
+                .flatten()
+                .filter_map(record)
+                .find(|(_, r)| r.id() == id)
+        };
+        let look = |id: &str| guess(id).or_else(|| self.index.get(g, id).map(|n| (n, &g[NodeIndex::new(n.index())])));
+        let prepared = prepare_link_with(&look, index, from_id, to_id, f)?;
+        *memo = LinkMemo { person: Some(prepared.0.from.raw()), unit: Some(prepared.0.to.raw()) };
+        Ok(prepared)
+    }
+}
+
+/// What the previous `holds` link of a run named (node indices), for
+/// [`ModelBuilder::prepare_link_memo`]; empty at the start of a run.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct LinkMemo {
+    person: Option<u32>,
+    unit: Option<u32>,
 }
 
 /// Looks up an id with `look`: `Err(None)` when absent, `Err(Some(found))` when of the wrong type.

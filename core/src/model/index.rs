@@ -40,6 +40,20 @@ impl IdIndex {
         self.table.find(hash, |&n| id_of(graph, n) == id).copied()
     }
 
+    /// Indexes `node`, the next node the graph will add, under `id` (of hash `hash`) in one
+    /// probe of the table, unless a node of that id is indexed: then that node, and nothing
+    /// changes. The caller adds the record to the graph right after (the index then names it).
+    pub(crate) fn insert_new(&mut self, graph: &Graph, hash: u64, id: &str, node: Node) -> Result<(), Node> {
+        let state = &self.state;
+        match self.table.entry(hash, |&n| id_of(graph, n) == id, |&n| state.hash_one(id_of(graph, n))) {
+            hashbrown::hash_table::Entry::Occupied(e) => Err(*e.get()),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert(node);
+                Ok(())
+            }
+        }
+    }
+
     /// Indexes a node already in the graph whose id (of hash `hash`) is known not to be indexed yet.
     pub(crate) fn insert_hashed(&mut self, graph: &Graph, hash: u64, node: Node) {
         let state = &self.state;

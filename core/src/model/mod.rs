@@ -191,6 +191,9 @@ struct Data {
     meetings: crate::meetings::Meetings,
     /// The single-holder `holds` links of each unit, built on first use ([`Model::single_holders`]).
     single: std::sync::OnceLock<SingleHolders>,
+    /// Each unit's first holder of its principal post, built from `single` by the first
+    /// principal asked for ([`Model::principal_slot`]; the audit does not need it).
+    principal_slots: std::sync::OnceLock<Vec<[u32; 2]>>,
 }
 
 /// The holdings of the `holds` links, by link: the list in link order, and a rank bitmap
@@ -252,6 +255,9 @@ pub(crate) struct SingleHolder {
 }
 
 impl SingleHolder {
+    /// No node or link, in [`SingleHolders::principal_slots`].
+    const NONE: u32 = u32::MAX;
+
     /// The code of a single-holder post (`None` for any other).
     pub fn code(post: &Post) -> Option<u8> {
         match post {
@@ -363,6 +369,27 @@ impl SingleHolders {
         }
         let entries = placed.into_iter().map(|(e, _)| e).collect();
         SingleHolders { offsets, entries, overlaps }
+    }
+
+    /// Per unit (by node index, as `offsets`), the person and link of the first entry of its
+    /// principal post ([`crate::people::principal_post`]) in its row, `[NONE, NONE]` when it
+    /// has none: the principal whenever that link is in the view (the usual case, and always
+    /// in a view without a date), read in one place instead of the row's offsets and entries.
+    fn principal_slots(&self, model: &Model) -> Vec<[u32; 2]> {
+        let mut first = vec![[SingleHolder::NONE; 2]; self.offsets.len().saturating_sub(1)];
+        for (u, w) in self.offsets.windows(2).enumerate() {
+            let row = &self.entries[w[0] as usize..w[1] as usize];
+            if row.is_empty() {
+                continue;
+            }
+            let code = model
+                .unit(Node::new(u as u32))
+                .and_then(|unit| SingleHolder::code(&crate::people::principal_post(&unit.kind)));
+            if let Some(e) = row.iter().find(|e| Some(e.post) == code) {
+                first[u] = [e.person.raw(), e.link.0];
+            }
+        }
+        first
     }
 
     fn of(&self, unit: Node) -> &[SingleHolder] {
@@ -579,6 +606,7 @@ impl Model {
             dated_index: std::sync::OnceLock::new(),
             meetings,
             single: std::sync::OnceLock::new(),
+            principal_slots: std::sync::OnceLock::new(),
         };
         let mut model = Model {
             data: std::sync::Arc::new(data),
@@ -1143,6 +1171,20 @@ impl Model {
     /// O(1) after the first call, which is O(`holds` links + records).
     pub(crate) fn single_holders(&self, unit: Node) -> &[SingleHolder] {
         self.gathered().of(unit)
+    }
+
+    /// The person and link of the first of `unit`'s [`Model::single_holders`] of its principal
+    /// post (latest start first), in or out of the view: its principal when the link is in the
+    /// view. `None` when it has none (or is no unit).
+    ///
+    /// # Complexity
+    /// O(1) after the first call (which gathers the posts if no query or audit did, and reads
+    /// the kind of each unit with posts): one read of a table by unit.
+    #[inline]
+    pub(crate) fn principal_slot(&self, unit: Node) -> Option<(Node, LinkId)> {
+        let slots = self.data.principal_slots.get_or_init(|| self.gathered().principal_slots(self));
+        let &[person, link] = slots.get(unit.index())?;
+        (link != SingleHolder::NONE).then(|| (Node::new(person), LinkId(link)))
     }
 
     /// The units (in or out of the view, in node order) where rule P002 finds two people's

@@ -221,6 +221,7 @@ impl Model {
         data.dated = dated;
         data.dated_index = std::sync::OnceLock::new();
         data.single = std::sync::OnceLock::new();
+        data.principal_slots = std::sync::OnceLock::new();
         self.view = self.view_at(date);
         true
     }

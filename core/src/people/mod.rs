@@ -118,22 +118,30 @@ fn uncertain(model: &Model, id: LinkId, person: Node) -> bool {
 /// # Complexity
 /// O(the unit's single-holder `holds` links: secretaries, directors, heads, past ones
 /// included), usually O(1): they are gathered for every unit on first use, latest start
-/// first, and the first of the principal post in the view is the answer.
+/// first, and the first of the principal post in the view is the answer; the first of the
+/// principal post is kept per unit, so when it is in the view (always in a view without a
+/// date) the answer is one read of that table and the person's record.
 pub fn principal(model: &Model, unit: Node) -> Option<Principal<'_>> {
     if !model.has_people() {
         return None;
     }
-    let entry = principal_entry(model, unit, model.single_holders(unit))?;
+    let entry = principal_entry(model, unit, model.principal_slot(unit))?;
     Some(principal_answer(model, entry))
 }
 
-/// The entry of `unit`'s principal among its single-holder posts `posts`.
+/// The entry of `unit`'s principal, `slot` being [`Model::principal_slot`]: that holder when
+/// its link is in the view, else the next of the unit's single-holder posts of the
+/// principal post that is.
 #[inline]
-fn principal_entry(model: &Model, unit: Node, posts: &[SingleHolder]) -> Option<SingleHolder> {
+fn principal_entry(model: &Model, unit: Node, slot: Option<(Node, LinkId)>) -> Option<SingleHolder> {
+    let (person, link) = slot?;
     let code = SingleHolder::code(&principal_post(&model.unit(unit)?.kind))?;
+    if model.link_in_view(link) {
+        return Some(SingleHolder { link, person, since: 0, post: code });
+    }
     // Latest start first, then link order: the first in the view is the one whose term
     // started last (then the first in document order).
-    posts.iter().find(|e| e.post == code && model.link_in_view(e.link)).copied()
+    model.single_holders(unit).iter().find(|e| e.post == code && model.link_in_view(e.link)).copied()
 }
 
 fn principal_answer(model: &Model, e: SingleHolder) -> Principal<'_> {
@@ -152,7 +160,7 @@ fn principal_answer(model: &Model, e: SingleHolder) -> Principal<'_> {
 }
 
 /// [`principal`] of each of `units` (a chain's steps), looked up stage by stage: first
-/// every unit's posts, then every principal's entry, then every person, so that the cache
+/// every unit's principal slot, then every principal's entry, then every person, so that the cache
 /// misses of one unit overlap with those of the others instead of following each other
 /// (a national model's units, posts and people are far apart in memory). Empty (nothing
 /// allocated) for a model without people.
@@ -160,9 +168,9 @@ pub(crate) fn principals<'m>(model: &'m Model, units: &[Node]) -> Vec<Option<Pri
     if !model.has_people() {
         return Vec::new();
     }
-    let posts: Vec<&[SingleHolder]> = units.iter().map(|&u| model.single_holders(u)).collect();
+    let slots: Vec<Option<(Node, LinkId)>> = units.iter().map(|&u| model.principal_slot(u)).collect();
     let entries: Vec<Option<SingleHolder>> =
-        units.iter().zip(posts).map(|(&u, posts)| principal_entry(model, u, posts)).collect();
+        units.iter().zip(slots).map(|(&u, slot)| principal_entry(model, u, slot)).collect();
     entries.into_iter().map(|e| e.map(|e| principal_answer(model, e))).collect()
 }
 

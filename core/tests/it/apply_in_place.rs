@@ -150,7 +150,8 @@ fn change(model: &Model, cs: &mut ChangeSet, rng: &mut Rng, serial: usize) -> Op
 }
 
 /// What a model answers, beyond its document: each unit's level, territory's parent and
-/// children, every record's links by kind, the people's posts, and at its date.
+/// children, every record's links by kind, the people's posts, each unit's principal, and at
+/// its date.
 fn answers(m: &Model) -> String {
     let mut out = String::new();
     use std::fmt::Write;
@@ -198,6 +199,9 @@ fn answers(m: &Model) -> String {
             let _ = write!(out, " {:?}:{:?}:{:?}", l.index(), m.link_status(l), m.holding(l).map(|h| h.post.clone()));
             let _ = link;
         }
+        if let Some(p) = tiaokuai::people::principal(m, n) {
+            let _ = write!(out, " principal {}:{}", p.person, p.link);
+        }
     }
     out
 }
@@ -221,6 +225,11 @@ fn differential(base: &Model, seed: u64, cases: usize, max_changes: usize, audit
         }
         let ctx = format!("seed {seed:#x}, case {case}: {}", cs.to_json());
         let mut model = owned(base);
+        // The principals asked for before the change (their per-unit table is built), so the
+        // answers after it show whether the change in place dropped what it made stale.
+        for (n, _) in model.units() {
+            std::hint::black_box(tiaokuai::people::principal(&model, n));
+        }
         let got = model.apply_in_place(&cs);
         match base.apply_with_report(&cs) {
             Err(e) => {

@@ -748,3 +748,117 @@ fn p002_units_match_a_pairwise_brute_force_at_several_dates(full: &Model) {
         assert_eq!(found, want, "at {:?}", view.date());
     }
 }
+
+/// Every link of a generated model with people names, once loaded, the records its JSON
+/// names, whatever the order of the `holds` links (as written: each person's posts after the
+/// previous person's, which the loader's memo of the last person and unit expects; reversed;
+/// shuffled) and on any number of threads; and a `holds` link naming, at either end, the
+/// record the memo holds (the previous link's person or unit, the next person) where the
+/// other type belongs is refused with the error the id index gives (the same link alone).
+#[cfg(feature = "divisions")]
+#[test]
+fn holds_links_name_the_records_their_json_names_in_any_order() {
+    use tiaokuai::generate::{GenerateOptions, Scale};
+    let model = GenerateOptions::new(Scale::District, 5).people(true).generate().unwrap();
+    let doc = value(&model.to_json());
+    let links = doc["links"].as_array().unwrap().clone();
+    let with_links = |links: Vec<Value>| {
+        let mut d = doc.clone();
+        d["links"] = Value::Array(links);
+        serde_json::to_string(&d).unwrap()
+    };
+    let load = |text: &str, threads: usize| {
+        Model::from_json_bytes_with(text.as_bytes(), &LoadOptions::default().threads(threads))
+    };
+    let is_holds = |l: &Value| l["kind"] == "holds";
+    let reversed: Vec<Value> = links.iter().rev().cloned().collect();
+    // A fixed shuffle of the `holds` links among themselves (the other links stay in place).
+    let mut holds: Vec<Value> = links.iter().filter(|l| is_holds(l)).cloned().collect();
+    let mut state = 12345u64;
+    for i in (1..holds.len()).rev() {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        holds.swap(i, (state >> 33) as usize % (i + 1));
+    }
+    let mut next = holds.into_iter();
+    let shuffled: Vec<Value> =
+        links.iter().map(|l| if is_holds(l) { next.next().unwrap() } else { l.clone() }).collect();
+    for (name, order) in [("as written", links.clone()), ("reversed", reversed), ("shuffled", shuffled)] {
+        let text = with_links(order.clone());
+        for threads in [1, 2, 3] {
+            let m = load(&text, threads).unwrap();
+            assert_eq!(m.link_count(), order.len());
+            for (id, l) in m.document_links() {
+                let json = &order[id.index()];
+                assert_eq!((m.id(l.from), m.id(l.to)), (json["from"].as_str().unwrap(), json["to"].as_str().unwrap()));
+                assert_eq!(m.holding(id).is_some(), is_holds(json), "{name}, links[{}]", id.index());
+            }
+        }
+    }
+    // Bad ends that the memo holds: the previous `holds` link's unit as the person, its
+    // person as the unit, the next person as the unit.
+    let at: Vec<usize> =
+        (1..links.len()).filter(|&i| is_holds(&links[i]) && is_holds(&links[i - 1])).take(40).collect();
+    assert!(at.len() == 40, "consecutive holds links");
+    let people: Vec<&str> = doc["people"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let mut cases = 0;
+    for (n, &i) in at.iter().enumerate() {
+        let prev = &links[i - 1];
+        let (field, id) = match n % 3 {
+            0 => ("from", prev["to"].as_str().unwrap()),
+            1 => ("to", prev["from"].as_str().unwrap()),
+            _ => {
+                let p = people.iter().position(|&p| p == prev["from"]).unwrap();
+                ("to", people.get(p + 1).copied().unwrap_or(people[0]))
+            }
+        };
+        let mut bad = links[i].clone();
+        bad[field] = Value::from(id);
+        let mut order = links.clone();
+        order[i] = bad.clone();
+        let text = with_links(order);
+        let alone = load(&with_links(vec![bad]), 1).unwrap_err().to_string();
+        let want = alone.replacen("links[0]", &format!("links[{i}]"), 1);
+        assert!(want.contains("names") && want.contains(id), "{want}");
+        for threads in [1, 2, 3] {
+            assert_eq!(load(&text, threads).unwrap_err().to_string(), want, "{threads} threads");
+        }
+        cases += 1;
+    }
+    assert_eq!(cases, 40);
+}
+
+/// A person's id already taken (by an earlier person, near or far, or by a unit) is reported
+/// at its first repeat, naming the record that holds it first, on any number of threads
+/// (the loader hashes the ids on the parsing threads and indexes each in the probe that
+/// finds it free).
+#[test]
+fn a_taken_person_id_is_reported_at_its_first_repeat_on_any_thread_count() {
+    let people = |ids: &[(usize, &str)]| {
+        let mut list: Vec<String> = (0..10_000).map(|i| format!("p{i}")).collect();
+        for &(i, id) in ids {
+            list[i] = id.to_string();
+        }
+        let people: Vec<String> = list.iter().map(|id| format!("{{\"id\":\"{id}\"}}")).collect();
+        format!(
+            r#"{{"format": "tiaokuai/1", "units": [{{"id": "u", "name": "U", "kind": "enterprise"}}], "people": [{}], "links": []}}"#,
+            people.join(",\n")
+        )
+    };
+    for (ids, at, first) in [
+        (vec![(7000, "p123"), (9000, "u")], "people[7000]", "people[123]"),
+        (vec![(130, "p123"), (7000, "p5")], "people[130]", "people[123]"),
+        (vec![(9999, "u")], "people[9999]", "units[0]"),
+        (vec![(5001, "p5000")], "people[5001]", "people[5000]"),
+    ] {
+        let text = people(&ids);
+        let one = Model::from_json_bytes_with(text.as_bytes(), &LoadOptions::default().threads(1)).unwrap_err();
+        assert!(matches!(one, Error::DuplicateId { .. }), "{one}");
+        let message = one.to_string();
+        assert!(message.contains(at) && message.contains(first), "{message}");
+        for threads in [2, 3, 8] {
+            let many =
+                Model::from_json_bytes_with(text.as_bytes(), &LoadOptions::default().threads(threads)).unwrap_err();
+            assert_eq!(many.to_string(), message, "{threads} threads");
+        }
+    }
+}
