@@ -1226,6 +1226,38 @@ enum tiaokuai_result tiaokuai_cases_json(const struct tiaokuai_model *model,
                                          struct tiaokuai_error **out_error);
 
 /**
+ * Writes a synthetic case log for the model to `log_path` (CSV, one event per
+ * row, in time order, as `tiaokuai generate-cases` does): `cases` cases with known
+ * shares of gaps, misrouted, returned and A→B→A cases, and, when `key_path` is not
+ * NULL, its answer key there (CSV: `case, class, leads, unit, returns, cycle,
+ * closed`): what `tiaokuai_cases_json` must find. Both files are written
+ * atomically (never half-written, never through a symbolic link or onto a device).
+ *
+ * Paths are `*_len` bytes of UTF-8 (no NUL terminator needed); `key_path` is NULL
+ * with `key_path_len` 0 for no key. `options_json` is NULL with `options_len` 0 for
+ * the defaults, or JSON text: `{"seed": 1, "days": 365, "start": "2024-01-01"}`
+ * (every key optional; the same model, options and seed give the same log).
+ *
+ * On success writes a new string owned by the caller to `*out_json` (free it with
+ * `tiaokuai_string_free`), and its length to `*out_len` when not NULL: the counts
+ * written, `{"cases", "events", "returns", "cycles", "open", "right",
+ * "misrouted", …one per class}`. `TIAOKUAI_RESULT_INVALID` for bad options or a
+ * model without matters, territories or units; `TIAOKUAI_RESULT_IO` when a file
+ * cannot be written.
+ */
+enum tiaokuai_result tiaokuai_generate_cases(const struct tiaokuai_model *model,
+                                             const char *log_path,
+                                             size_t log_path_len,
+                                             const char *key_path,
+                                             size_t key_path_len,
+                                             uint64_t cases,
+                                             const char *options_json,
+                                             size_t options_len,
+                                             char **out_json,
+                                             size_t *out_len,
+                                             struct tiaokuai_error **out_error);
+
+/**
  * Who holds which post in a unit: `unit` points to `unit_len` bytes of UTF-8, the
  * unit's id; `date` (`date_len` bytes, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, or NULL
  * with 0 for the model's own date) is the day asked about, as `tiaokuai holders

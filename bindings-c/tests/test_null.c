@@ -441,6 +441,20 @@ static void t_cases_json(void) {
   CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
 }
 
+static void t_generate_cases(void) {
+  char *json = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  /* Never written: every call fails on its NULL before writing anything. */
+  const char *log = "/nonexistent-dir/log.csv";
+  size_t n = strlen(log);
+  NULL_PARAM("model", tiaokuai_generate_cases(NULL, log, n, NULL, 0, 10, NULL, 0, &json, &len, errp));
+  NULL_PARAM("log_path", tiaokuai_generate_cases(model, NULL, n, NULL, 0, 10, NULL, 0, &json, &len, errp));
+  NULL_PARAM("key_path", tiaokuai_generate_cases(model, log, n, NULL, 3, 10, NULL, 0, &json, &len, errp));
+  NULL_PARAM("options_json", tiaokuai_generate_cases(model, log, n, NULL, 0, 10, NULL, 2, &json, &len, errp));
+  NULL_PARAM("out_json", tiaokuai_generate_cases(model, log, n, NULL, 0, 10, NULL, 0, NULL, &len, errp));
+  CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
+}
+
 /* An empty change set (no changes): applies to any model. */
 #define EMPTY_CHANGE "{\"format\": \"tiaokuai-change/1\"}"
 
@@ -785,6 +799,7 @@ static const struct covered COVERED[] = {
     {"tiaokuai_model_metrics_json", t_model_metrics_json},
     {"tiaokuai_model_timeline_json", t_model_timeline_json},
     {"tiaokuai_cases_json", t_cases_json},
+    {"tiaokuai_generate_cases", t_generate_cases},
     {"tiaokuai_model_apply", t_model_apply},
     {"tiaokuai_diff_json", t_diff_json},
     {"tiaokuai_whatif_json", t_whatif_json},

@@ -133,32 +133,6 @@ pub fn generate_cases<'py>(
     let mut options = tiaokuai::cases::GenerateOptions::new(cases, seed);
     options.days = days;
     let model = std::sync::Arc::clone(&model.inner);
-    let made = py.detach(move || -> Result<tiaokuai::cases::Generated, tiaokuai::Error> {
-        let mut made = None;
-        tiaokuai::format::write_atomic(&log_path, |w| {
-            made = Some(match &key_path {
-                Some(k) => {
-                    let mut inner = None;
-                    tiaokuai::format::write_atomic(k, |kw| {
-                        inner = Some(tiaokuai::cases::generate(&model, &options, w, Some(kw))?);
-                        Ok(())
-                    })?;
-                    inner.expect("written")
-                }
-                None => tiaokuai::cases::generate(&model, &options, w, None)?,
-            });
-            Ok(())
-        })?;
-        Ok(made.expect("written"))
-    })?;
-    let mut counts = serde_json::Map::new();
-    counts.insert("cases".into(), made.cases.into());
-    counts.insert("events".into(), made.events.into());
-    counts.insert("returns".into(), made.returns.into());
-    counts.insert("cycles".into(), made.cycles.into());
-    counts.insert("open".into(), made.open.into());
-    for class in tiaokuai::cases::Class::ALL {
-        counts.insert(class.as_str().into(), made.count(class).into());
-    }
-    Ok(to_py(py, &counts)?)
+    let made = py.detach(move || tiaokuai::cases::generate_to(&model, &options, &log_path, key_path.as_deref()))?;
+    Ok(to_py(py, &made.to_json())?)
 }

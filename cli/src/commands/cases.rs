@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use tiaokuai::Model;
 use tiaokuai::cases::{self, Analysis, CaseTable, Measures, Options};
 
 use super::{CmdResult, Failure, Out, file_output, load, load_config};
@@ -213,32 +214,34 @@ fn summary(w: &mut Vec<u8>, log: &str, r: &Analysis) -> Result<(), Failure> {
 pub fn generate(model: &str, options: &cases::GenerateOptions, output: Option<&str>, key: Option<&str>) -> CmdResult {
     let output = file_output(output)?;
     let key = file_output(key)?;
-    let model = load(Some(model))?;
-    let run = |w: &mut dyn Write| -> Result<cases::Generated, tiaokuai::Error> {
-        match key {
-            Some(path) => {
-                let mut made = None;
-                tiaokuai::format::write_atomic(Path::new(path), |k| {
-                    made = Some(cases::generate(model, options, w, Some(k))?);
-                    Ok(())
-                })?;
-                Ok(made.expect("written"))
-            }
-            None => cases::generate(model, options, w, None),
-        }
-    };
+    generate_for(load(Some(model))?, options, output, key)
+}
+
+/// Writes a log of `options.cases` cases for `model` to `output` (standard output when
+/// `None`) and its answer key to `key`, each atomically: `generate-cases`, and
+/// `generate --cases` for the model it has just generated. The paths are checked already.
+pub fn generate_for(
+    model: &Model,
+    options: &cases::GenerateOptions,
+    output: Option<&str>,
+    key: Option<&str>,
+) -> CmdResult {
     let made = match output {
-        Some(path) => {
-            let mut made = None;
-            tiaokuai::format::write_atomic(Path::new(path), |w| {
-                made = Some(run(w)?);
-                Ok(())
-            })?;
-            made.expect("written")
-        }
+        Some(path) => cases::generate_to(model, options, Path::new(path), key.map(Path::new))?,
         None => {
+            // The log to standard output; the key (if any) still to its file, atomically.
             let mut out = Out::new();
-            let made = run(&mut out.w)?;
+            let made = match key {
+                Some(path) => {
+                    let mut made = None;
+                    tiaokuai::format::write_atomic(Path::new(path), |k| {
+                        made = Some(cases::generate(model, options, &mut out.w, Some(k))?);
+                        Ok(())
+                    })?;
+                    made.expect("written")
+                }
+                None => cases::generate(model, options, &mut out.w, None)?,
+            };
             out.done()?;
             made
         }

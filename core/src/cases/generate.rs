@@ -86,6 +86,73 @@ impl Generated {
     pub fn count(&self, class: Class) -> u64 {
         self.classes[Class::ALL.iter().position(|c| *c == class).unwrap_or(0)]
     }
+
+    /// The counts as a JSON object: `cases`, `events`, `returns`, `cycles`, `open` and one
+    /// key per class (`right`, `misrouted`, …), as the Python, C and Java bindings return them.
+    ///
+    /// ```
+    /// use tiaokuai::cases::{self, GenerateOptions};
+    /// let mut log = Vec::new();
+    /// let made = cases::generate(&tiaokuai::Model::sample(), &GenerateOptions::new(50, 1), &mut log, None)?;
+    /// let json = made.to_json();
+    /// assert_eq!(json["cases"], 50);
+    /// assert_eq!(json["right"], made.count(cases::Class::Right));
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut counts = serde_json::Map::new();
+        counts.insert("cases".into(), self.cases.into());
+        counts.insert("events".into(), self.events.into());
+        counts.insert("returns".into(), self.returns.into());
+        counts.insert("cycles".into(), self.cycles.into());
+        counts.insert("open".into(), self.open.into());
+        for class in Class::ALL {
+            counts.insert(class.as_str().into(), self.count(class).into());
+        }
+        serde_json::Value::Object(counts)
+    }
+}
+
+/// [`generate`] into files: the log at `log` and, when given, the answer key at `key`, each
+/// written atomically (a temporary file renamed into place, never through a symbolic link or
+/// onto a device, see [`crate::format::write_atomic`]): neither is ever left half-written.
+///
+/// # Errors
+/// As [`generate`], and [`Error::Io`] for a path that cannot be written.
+///
+/// # Example
+/// ```
+/// use tiaokuai::cases::{self, GenerateOptions};
+/// let dir = std::env::temp_dir().join(format!("tiaokuai-doc-generate-to-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let (log, key) = (dir.join("log.csv"), dir.join("key.csv"));
+/// let made = cases::generate_to(&tiaokuai::Model::sample(), &GenerateOptions::new(20, 1), &log, Some(&key))?;
+/// assert_eq!(std::fs::read_to_string(&key)?.lines().count() as u64, made.cases + 1); // and a header
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn generate_to(
+    model: &Model,
+    options: &GenerateOptions,
+    log: &std::path::Path,
+    key: Option<&std::path::Path>,
+) -> Result<Generated, Error> {
+    let mut made = None;
+    crate::format::write_atomic(log, |w| {
+        made = Some(match key {
+            Some(key) => {
+                let mut inner = None;
+                crate::format::write_atomic(key, |k| {
+                    inner = Some(generate(model, options, w, Some(k))?);
+                    Ok(())
+                })?;
+                inner.expect("written")
+            }
+            None => generate(model, options, w, None)?,
+        });
+        Ok(())
+    })?;
+    Ok(made.expect("written"))
 }
 
 /// An event waiting to be written (events are written in time order).

@@ -49,7 +49,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use generate::{GenerateOptions, Generated, generate};
+pub use generate::{GenerateOptions, Generated, generate, generate_to};
 use pipe::{Batch, Handed, Ids, Key, NO_ID};
 use read::{Row, Stamp};
 

@@ -98,6 +98,10 @@ interface LibTiaokuai extends Library {
     int tiaokuai_cases_json(Pointer model, byte[] logPath, SizeT logPathLen, byte[] options, SizeT optionsLen,
             PointerByReference outJson, Pointer outLen, PointerByReference outError);
 
+    int tiaokuai_generate_cases(Pointer model, byte[] logPath, SizeT logPathLen, byte[] keyPath, SizeT keyPathLen,
+            long cases, byte[] options, SizeT optionsLen, PointerByReference outJson, Pointer outLen,
+            PointerByReference outError);
+
     // Change sets and what-if (issue #13).
     int tiaokuai_model_apply(Pointer model, byte[] change, SizeT len, PointerByReference outModel,
             PointerByReference outError);

@@ -667,6 +667,40 @@ public final class TiaokuaiModel implements AutoCloseable {
     }
 
     /**
+     * Writes a synthetic case log for this model (CSV, one event per row, in time order, as {@code tiaokuai
+     * generate-cases} does): {@code cases} cases with known shares of gaps, misrouted, returned and A→B→A cases,
+     * and, when {@code key} is not null, its answer key ({@code case, class, leads, unit, returns, cycle, closed}):
+     * what {@link #cases(Path, String)} must find. Both files are written atomically.
+     *
+     * @param log where to write the log
+     * @param key where to write the answer key, or null for none
+     * @param cases the number of cases
+     * @param optionsJson {@code {"seed": 1, "days": 365, "start": "2024-01-01"}} (every key optional), or null; the
+     *     same model, options and seed give the same log
+     * @return the counts written, as JSON: {@code {"cases", "events", "returns", "cycles", "open", "right", …}}
+     * @throws TiaokuaiException {@code invalid} for bad options or a model without matters, territories or units;
+     *     {@code io} when a file cannot be written
+     */
+    public String generateCases(Path log, Path key, long cases, String optionsJson) {
+        Ffi.Utf8 l = Ffi.utf8(Objects.requireNonNull(log, "log").toString());
+        Ffi.Utf8 k = key == null ? null : Ffi.utf8(key.toString());
+        Ffi.Utf8 o = optionsJson == null ? null : Ffi.utf8(optionsJson);
+        if (cases < 0) {
+            throw new IllegalArgumentException("cases: " + cases + " is negative");
+        }
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_generate_cases(m, l.bytes(), l.len(), k == null ? null : k.bytes(),
+                    k == null ? new SizeT(0) : k.len(), cases, o == null ? null : o.bytes(),
+                    o == null ? new SizeT(0) : o.len(), out, len, err);
+            Ffi.check(rc, err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    /**
      * The model with a change set applied (issue #13, {@code docs/change.md}). This model is untouched.
      *
      * @param changeJson a {@code tiaokuai-change/1} document

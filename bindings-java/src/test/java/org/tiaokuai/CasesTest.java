@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Case logs against the model (issue #15) on the shared fixture in tests/cases/. */
 class CasesTest {
@@ -38,6 +39,35 @@ class CasesTest {
             String defaults = model.cases(fixture("log.jsonl"));
             assertFalse(defaults.contains("\"cases\": ["));
             assertTrue(defaults.contains("\"on_time_days\": 15.0"), defaults);
+        }
+    }
+
+    /** A generated log of the sample is judged as its answer key says, case by case. */
+    @Test
+    void aGeneratedLogIsJudgedAsItsKeySays(@TempDir Path dir) throws IOException {
+        try (TiaokuaiModel model = TiaokuaiModel.load(Fixtures.sample())) {
+            Path log = dir.resolve("log.csv");
+            Path key = dir.resolve("key.csv");
+            String counts = model.generateCases(log, key, 300, "{\"seed\": 4, \"days\": 90}");
+            assertTrue(counts.contains("\"cases\":300"), counts);
+            String json = model.cases(log, "{\"keep_cases\": true}");
+            String table = json.substring(json.indexOf("\"cases\": ["));
+            List<String> lines = Files.readAllLines(key);
+            assertEquals(301, lines.size());
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",");
+                Matcher row = Pattern.compile("\\{[^}]*\"case\": \"" + f[0] + "\"[^}]*\\}").matcher(table);
+                assertTrue(row.find(), f[0]);
+                assertTrue(row.group().contains("\"class\": \"" + f[1] + "\""), row.group());
+            }
+            // The same seed gives the same log; bad options write nothing.
+            Path again = dir.resolve("again.csv");
+            model.generateCases(again, null, 300, "{\"seed\": 4, \"days\": 90}");
+            assertEquals(Files.readString(log), Files.readString(again));
+            Path none = dir.resolve("none.csv");
+            assertEquals("invalid", assertThrows(TiaokuaiException.class,
+                    () -> model.generateCases(none, null, 10, "{\"days\": 0}")).kind());
+            assertFalse(Files.exists(none));
         }
     }
 
