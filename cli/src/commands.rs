@@ -499,15 +499,28 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
             write_model(output, &model)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { scale, seed, history, meetings, people, output } => {
+        Command::Generate { scale, seed, history, meetings, people, output, cases: n, log, key } => {
+            let model_to_stdout = matches!(output.as_deref(), None | Some("-"));
             let output = model_output(output.as_deref())?;
+            // Every path is checked before the model is generated (minutes at national scale).
+            let (log, key) = (file_output(log.as_deref())?, file_output(key.as_deref())?);
+            if n.is_some() && log.is_none() && model_to_stdout {
+                return Err(Failure::Usage(
+                    "--log -: the model goes to standard output already; write one of them to a file (-o or --log)"
+                        .into(),
+                ));
+            }
             let model = tiaokuai::generate::GenerateOptions::new(scale.into(), seed)
                 .history(history)
                 .meetings(meetings)
                 .people(people)
                 .generate()?;
             write_model(output, &model)?;
-            Ok(ExitCode::SUCCESS)
+            match n {
+                // The log of the model as saved and loaded again (read at its `meta.as_of`).
+                Some(n) => cases::generate_for(&model, &tiaokuai::cases::GenerateOptions::new(n, seed), log, key),
+                None => Ok(ExitCode::SUCCESS),
+            }
         }
         Command::Report { file, config, output, max_details, title } => {
             report::report(file.as_deref(), config.as_deref(), output.as_deref(), max_details, title.as_deref())

@@ -756,6 +756,17 @@ pub enum Command {
         /// bundle folder when the path ends in /. Written atomically, as for convert.
         #[arg(short, long)]
         output: Option<String>,
+        /// Also write a synthetic case log of N cases against the generated model, to `--log`:
+        /// the log `generate-cases` writes for the saved model with the same `--seed`.
+        #[arg(long, value_name = "N", requires = "log")]
+        cases: Option<u64>,
+        /// Where to write the log of `--cases` (CSV; `-` for stdout when the model goes to a file).
+        #[arg(long, value_name = "FILE", requires = "cases")]
+        log: Option<String>,
+        /// Where to write the answer key of `--cases` (CSV: case, class, leads, unit, returns,
+        /// cycle, closed).
+        #[arg(long, value_name = "FILE", requires = "cases")]
+        key: Option<String>,
     },
     /// Write the audit as one self-contained HTML page to hand on: drill-down city → district →
     /// street → community with totals, filters by rule and severity, evidence, charts, chains.

@@ -118,6 +118,64 @@ fn a_generated_log_is_judged_as_its_key_says() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `generate --cases N --log L` writes, beside the model, the log (and key) that
+/// `generate-cases` writes for the saved model with the same seed; and the log is judged as
+/// its key says. With history, so the model in memory must be the one read back at its
+/// `meta.as_of`.
+#[test]
+fn generate_with_cases_writes_the_model_and_its_log() {
+    let dir = std::env::temp_dir().join(format!("tiaokuai-generate-cases-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let (model, log, key) = (path("model.json"), path("log.csv"), path("key.csv"));
+    let o = run(&[
+        "generate",
+        "--scale",
+        "district",
+        "--seed",
+        "3",
+        "--history",
+        "--people",
+        "-o",
+        &model,
+        "--cases",
+        "400",
+        "--log",
+        &log,
+        "--key",
+        &key,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("400 cases"), "{}", String::from_utf8_lossy(&o.stderr));
+    let (log2, key2) = (path("log2.csv"), path("key2.csv"));
+    let o = run(&["generate-cases", &model, "--cases", "400", "--seed", "3", "-o", &log2, "--key", &key2]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |p: &str| std::fs::read_to_string(p).unwrap();
+    assert!(read(&log).lines().count() > 400, "a log of 400 cases has more rows than cases");
+    assert_eq!(read(&log), read(&log2));
+    assert_eq!(read(&key), read(&key2));
+    // The log to standard output when the model goes to a file.
+    let o =
+        run(&["generate", "--scale", "district", "--seed", "3", "-o", &path("m2.json"), "--cases", "5", "--log", "-"]);
+    assert!(stdout(&o).starts_with("case,"), "{}", String::from_utf8_lossy(&o.stdout));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--cases` needs `--log`, and the model and the log cannot both go to standard output.
+#[test]
+fn generate_with_cases_refuses_what_it_cannot_write() {
+    let o = run(&["generate", "--scale", "district", "--cases", "5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--log"), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["generate", "--scale", "district", "--cases", "5", "--log", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("standard output"), "{err}");
+    let o = run(&["generate", "--scale", "district", "--log", "x.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--cases"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn per_source_tables_in_csv_and_json() {
     let (model, log) = (fixture("model.json"), fixture("log.csv"));
