@@ -2,8 +2,8 @@
 //! trimming, numbering the ids and the cases) hands rows on in batches to the replay,
 //! which runs beside it on the other core. A batch owns its text, so nothing is allocated
 //! per row; batches go back to the reader to be filled again, and at most [`DEPTH`] are in
-//! flight ([`LOADING_DEPTH`] while the model loads, so that the reader's core reads ahead
-//! instead of idling), so memory stays within some tens of megabytes whatever the log's size.
+//! flight ([`LOADING_DEPTH`] while the model loads, so that the reader reads ahead), so
+//! memory stays within some tens of megabytes whatever the log's size.
 //!
 //! The reader numbers the cases too ([`Cases`]): each case id open in the replay has a
 //! slot, so the replay keeps its open cases in a vector indexed by slot instead of hashing
@@ -30,15 +30,18 @@ const TEXT: usize = 1 << 19;
 /// side then, so a deeper buffer only costs memory (64 batches: +40 MiB on 10 M rows).
 const DEPTH: usize = 16;
 /// Batches the reader may fill before the replay gives its first one back, that is while
-/// the model loads (and its first view is audited): the reader's core is otherwise idle
-/// then, so it reads ahead, at most 160 batches of 4,096 rows (655,360 rows, about 85 MiB
-/// at the 80 bytes of an event and its text's 50), whatever the log's size. On 2 cores
-/// this is about what the reader parses in the time the city model takes to load.
-const LOADING_DEPTH: usize = 160;
+/// the model loads (and its first view is audited): the reader reads ahead then, at most 40
+/// batches of 4,096 rows (163,840 rows, about 21 MiB at the 80 bytes of an event and its
+/// text's 50), whatever the log's size. It was 160 (about what the reader parses while the
+/// city model loads on 2 cores), but the load's own threads share those cores, and every
+/// batch is fresh memory whose pages the kernel must fault in and zero: with 40 the city
+/// benchmark's peak fell from 302 to 230 MiB and its page faults by a quarter, and its
+/// wall and CPU time by 4–8 % (docs/benchmarks.md, "Case logs", 2026-12-04 evening).
+const LOADING_DEPTH: usize = 40;
 
 /// An event of a batch (or a bad row, see [`Event::at`]): the row, its fields as ranges of
 /// the batch's text, and its time parsed on the reader's thread. 80 bytes: the reader
-/// fills up to 655,360 of them while the model loads.
+/// fills up to 163,840 of them while the model loads.
 struct Event {
     row: u64,
     /// The time, in seconds ([`Stamp::secs`]), when [`Event::at`] is [`AT_TIME`] or [`AT_DATE`].
