@@ -9,7 +9,7 @@
 #                 PostgreSQL 15 server with apt-get when initdb is missing (sudo unless root), and a venv
 #                 (COMPARE_VENV, default target/compare-venv) with benches/compare/requirements.txt and maturin
 #   make compare-cases  `tiaokuai cases` against the same analysis in pandas at city scale (issue #15;
-#                 CASES=rows-ish number of cases, default 250000; pandas goes into the same venv)
+#                 CASES=the log's cases, default 2500000 (about 10 M event rows); pandas goes into the same venv)
 #   make fuzz-smoke  every fuzz target for 10 s (part of make test; FUZZ_SECONDS=N for longer)
 #   make dist     every release artefact into dist/ (crates, sdist, wheels, C archives, CLI, JAR),
 #                 each installed and smoke-tested in a clean place (packaging/dist.sh; CI runs it)
@@ -116,8 +116,10 @@ compare-deps:
 	$(COMPARE_PY) -m pip install --quiet --disable-pip-version-check -r benches/compare/requirements.txt \
 		-r benches/cases/requirements.txt "$$(grep '^maturin==' bindings-py/requirements-dev.txt)"
 
-# Not part of `test`: `tiaokuai cases` and pandas side by side on a city log (a few minutes).
-CASES ?= 250000
+# Not part of `test`: `tiaokuai cases` and pandas side by side on a city log: 2.5 M cases, about
+# 10 M event rows, the benchmark's size (a few minutes; pandas peaks near 4 GB). CASES=250000 for
+# a quick run, where the model's load, paid by both sides once, weighs more (docs/benchmarks.md).
+CASES ?= 2500000
 compare-cases: compare-deps
 	$(CARGO) build --release -p tiaokuai-cli
 	$(COMPARE_PY) benches/cases/pandas_cases.py --city --cases $(CASES) --tiaokuai target/release/tiaokuai
