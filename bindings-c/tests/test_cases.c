@@ -33,26 +33,24 @@ static char *cases_json(const struct tiaokuai_model *m, const char *log, const c
   return json;
 }
 
-/* Every line of expected.csv ("A1,right,0,false,true") appears in the cases table as
- * "case": "A1", then "class": "right" in the same row object. */
-static void test_fixture(const struct tiaokuai_model *m) {
-  char *json = cases_json(m, path("log.csv"), "{\"keep_cases\": true}");
-  CHECK(strstr(json, "\"cases\": 12") != NULL);
-  FILE *f = fopen(path("expected.csv"), "r");
+/* Every line of a CSV of cases after its header ("A1,right,..." in expected.csv or a generated
+ * log's key) appears in the "cases" table of `json` as "case": "A1", then "class": "right" in
+ * the same row object. Returns the number of lines checked. */
+static int classes_as_listed(const char *json, const char *csv) {
+  const char *table = strstr(json, "\"cases\": [");
+  CHECK(table != NULL);
+  FILE *f = fopen(csv, "r");
   CHECK(f != NULL);
-  char line[256];
+  char line[1024];
   int rows = 0;
-  CHECK(fgets(line, sizeof line, f) != NULL); /* the header */
-  while (f && fgets(line, sizeof line, f)) {
+  CHECK(f && fgets(line, sizeof line, f) != NULL); /* the header */
+  while (f && table && fgets(line, sizeof line, f)) {
     char *id = strtok(line, ",");
     char *class = strtok(NULL, ",");
     char want_case[64], want_class[64];
     snprintf(want_case, sizeof want_case, "\"case\": \"%s\"", id);
     snprintf(want_class, sizeof want_class, "\"class\": \"%s\"", class);
-    /* The case's row in the "cases" table: the first "case": "<id>" after "\"cases\": [". */
-    const char *table = strstr(json, "\"cases\": [");
-    CHECK(table != NULL);
-    const char *row = table ? strstr(table, want_case) : NULL;
+    const char *row = strstr(table, want_case);
     const char *end = row ? strchr(row, '}') : NULL;
     const char *cls = row ? strstr(row, want_class) : NULL;
     CHECK(row != NULL && cls != NULL && cls < end);
@@ -61,7 +59,13 @@ static void test_fixture(const struct tiaokuai_model *m) {
   if (f) {
     fclose(f);
   }
-  CHECK(rows == 12);
+  return rows;
+}
+
+static void test_fixture(const struct tiaokuai_model *m) {
+  char *json = cases_json(m, path("log.csv"), "{\"keep_cases\": true}");
+  CHECK(strstr(json, "\"cases\": 12") != NULL);
+  CHECK(classes_as_listed(json, path("expected.csv")) == 12);
   /* The problems table names rows and kinds. */
   CHECK(strstr(json, "\"kind\": \"out_of_order\"") != NULL);
   CHECK(strstr(json, "\"row\": 42") != NULL);
@@ -113,29 +117,7 @@ static void test_generated(const char *sample) {
   CHECK(counts != NULL && strstr(counts, "\"cases\":300") != NULL);
   char *json = cases_json(m, log, "{\"keep_cases\": true}");
   CHECK(strstr(json, "\"cases\": 300") != NULL);
-  FILE *f = fopen(key, "r");
-  CHECK(f != NULL);
-  char line[1024];
-  int rows = 0;
-  CHECK(f && fgets(line, sizeof line, f) != NULL); /* the header */
-  const char *table = strstr(json, "\"cases\": [");
-  CHECK(table != NULL);
-  while (f && table && fgets(line, sizeof line, f)) {
-    char *id = strtok(line, ",");
-    char *class = strtok(NULL, ",");
-    char want_case[64], want_class[64];
-    snprintf(want_case, sizeof want_case, "\"case\": \"%s\"", id);
-    snprintf(want_class, sizeof want_class, "\"class\": \"%s\"", class);
-    const char *row = strstr(table, want_case);
-    const char *end = row ? strchr(row, '}') : NULL;
-    const char *cls = row ? strstr(row, want_class) : NULL;
-    CHECK(row != NULL && cls != NULL && cls < end);
-    rows++;
-  }
-  if (f) {
-    fclose(f);
-  }
-  CHECK(rows == 300);
+  CHECK(classes_as_listed(json, key) == 300);
   tiaokuai_string_free(json);
   tiaokuai_string_free(counts);
   /* Bad options: an error, and no file written. */
