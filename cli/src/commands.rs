@@ -517,7 +517,8 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
                 .generate()?;
             write_model(output, &model)?;
             match n {
-                // The log of the model as saved and loaded again (read at its `meta.as_of`).
+                // The model in memory is the one the saved file loads as (read at its `meta.as_of`),
+                // so this is the log `generate-cases` writes for the file (a CLI test compares them).
                 Some(n) => cases::generate_for(&model, &tiaokuai::cases::GenerateOptions::new(n, seed), log, key),
                 None => Ok(ExitCode::SUCCESS),
             }

@@ -35,8 +35,9 @@ const DEPTH: usize = 16;
 /// text's 50), whatever the log's size. It was 160 (about what the reader parses while the
 /// city model loads on 2 cores), but the load's own threads share those cores, and every
 /// batch is fresh memory whose pages the kernel must fault in and zero: with 40 the city
-/// benchmark's peak fell from 302 to 230 MiB and its page faults by a quarter, and its
-/// wall and CPU time by 4–8 % (docs/benchmarks.md, "Case logs", 2026-12-04 evening).
+/// benchmark's peak fell from 304 to 231 MiB and its page faults by a quarter, its wall
+/// time by 9 % and its CPU time by 7 % (docs/benchmarks.md, "`tiaokuai cases` against
+/// pandas at the benchmark's size", 2026-12-04).
 const LOADING_DEPTH: usize = 40;
 
 /// An event of a batch (or a bad row, see [`Event::at`]): the row, its fields as ranges of
