@@ -7,6 +7,7 @@
  * Usage: test_cases SAMPLE_JSON_PATH SCENARIO_FOLDER [HEADER] (the fixture is
  * SCENARIO_FOLDER/../cases)
  */
+#define _DEFAULT_SOURCE /* strsep */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdlib.h>
@@ -33,27 +34,57 @@ static char *cases_json(const struct tiaokuai_model *m, const char *log, const c
   return json;
 }
 
-/* Every line of a CSV of cases after its header ("A1,right,..." in expected.csv or a generated
- * log's key) appears in the "cases" table of `json` as "case": "A1", then "class": "right" in
- * the same row object. Returns the number of lines checked. */
-static int classes_as_listed(const char *json, const char *csv) {
+/* Whether the JSON text of `value` (a CSV cell: a number, true or false as they are, else a
+ * string) follows "name": somewhere in [row, end). */
+static int has_field(const char *row, const char *end, const char *name, const char *value) {
+  char want[256];
+  int bare = strcmp(value, "true") == 0 || strcmp(value, "false") == 0 ||
+             (value[0] != '\0' && strspn(value, "0123456789") == strlen(value));
+  snprintf(want, sizeof want, bare ? "\"%s\": %s" : "\"%s\": \"%s\"", name, value);
+  const char *at = strstr(row, want);
+  /* A bare value ends there: "returns": 1 is not the start of "returns": 10. */
+  return at != NULL && at < end && strchr(",\n}", at[strlen(want)]) != NULL;
+}
+
+/* Every line of a CSV of cases after its header (tests/cases/expected.csv: case, class,
+ * returns, cycle, closed; a generated log's key: case, class, leads, unit, returns, cycle,
+ * closed) is a row of the "cases" table of `json`: the row of "case": "<id>" has each other
+ * column's value under the column's name. No cell holds a comma or a quote. Returns the number
+ * of lines checked. */
+static int rows_as_listed(const char *json, const char *csv) {
   const char *table = strstr(json, "\"cases\": [");
   CHECK(table != NULL);
   FILE *f = fopen(csv, "r");
   CHECK(f != NULL);
-  char line[1024];
-  int rows = 0;
-  CHECK(f && fgets(line, sizeof line, f) != NULL); /* the header */
+  char header[256], line[1024];
+  char *names[16];
+  int columns = 0, rows = 0;
+  CHECK(f && fgets(header, sizeof header, f) != NULL);
+  header[strcspn(header, "\r\n")] = '\0';
+  for (char *name = strtok(header, ","); name && columns < 16; name = strtok(NULL, ",")) {
+    names[columns++] = name;
+  }
+  CHECK(columns >= 2 && strcmp(names[0], "case") == 0);
   while (f && table && fgets(line, sizeof line, f)) {
-    char *id = strtok(line, ",");
-    char *class = strtok(NULL, ",");
-    char want_case[64], want_class[64];
-    snprintf(want_case, sizeof want_case, "\"case\": \"%s\"", id);
-    snprintf(want_class, sizeof want_class, "\"class\": \"%s\"", class);
+    line[strcspn(line, "\r\n")] = '\0';
+    char *cells[16];
+    int n = 0;
+    /* strsep keeps empty cells (a case with no lead). */
+    for (char *rest = line, *cell; n < 16 && (cell = strsep(&rest, ",")) != NULL;) {
+      cells[n++] = cell;
+    }
+    CHECK(n == columns);
+    char want_case[64];
+    snprintf(want_case, sizeof want_case, "\"case\": \"%s\"", cells[0]);
     const char *row = strstr(table, want_case);
     const char *end = row ? strchr(row, '}') : NULL;
-    const char *cls = row ? strstr(row, want_class) : NULL;
-    CHECK(row != NULL && cls != NULL && cls < end);
+    CHECK(row != NULL && end != NULL);
+    for (int i = 1; row && end && i < n && i < columns; i++) {
+      if (!has_field(row, end, names[i], cells[i])) {
+        fprintf(stderr, "case %s: %s is not %s\n", cells[0], names[i], cells[i]);
+        CHECK(0);
+      }
+    }
     rows++;
   }
   if (f) {
@@ -65,7 +96,7 @@ static int classes_as_listed(const char *json, const char *csv) {
 static void test_fixture(const struct tiaokuai_model *m) {
   char *json = cases_json(m, path("log.csv"), "{\"keep_cases\": true}");
   CHECK(strstr(json, "\"cases\": 12") != NULL);
-  CHECK(classes_as_listed(json, path("expected.csv")) == 12);
+  CHECK(rows_as_listed(json, path("expected.csv")) == 12);
   /* The problems table names rows and kinds. */
   CHECK(strstr(json, "\"kind\": \"out_of_order\"") != NULL);
   CHECK(strstr(json, "\"row\": 42") != NULL);
@@ -98,7 +129,8 @@ static void test_errors(const struct tiaokuai_model *m) {
 }
 
 /* A generated log of the sample is judged as its answer key says: every line of the key
- * ("C00000007,misrouted,...") appears in the replay's cases table with that class. */
+ * ("C00000009,misrouted,lj-gov,dc-c05-vc,0,false,true") is a row of the replay's cases table
+ * with those class, leads, final unit, returns, cycle and closure. */
 static void test_generated(const char *sample) {
   struct tiaokuai_model *m = NULL;
   struct tiaokuai_error *err = NULL;
@@ -117,7 +149,7 @@ static void test_generated(const char *sample) {
   CHECK(counts != NULL && strstr(counts, "\"cases\":300") != NULL);
   char *json = cases_json(m, log, "{\"keep_cases\": true}");
   CHECK(strstr(json, "\"cases\": 300") != NULL);
-  CHECK(classes_as_listed(json, key) == 300);
+  CHECK(rows_as_listed(json, key) == 300);
   tiaokuai_string_free(json);
   tiaokuai_string_free(counts);
   /* Bad options: an error, and no file written. */

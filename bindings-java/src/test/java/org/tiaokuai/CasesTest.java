@@ -54,11 +54,21 @@ class CasesTest {
             String table = json.substring(json.indexOf("\"cases\": ["));
             List<String> lines = Files.readAllLines(key);
             assertEquals(301, lines.size());
+            // Every column of the key (case, class, leads, unit, returns, cycle, closed) as the
+            // replay's row of that case has it.
+            String[] names = lines.get(0).split(",");
+            assertEquals(List.of("case", "class", "leads", "unit", "returns", "cycle", "closed"), List.of(names));
             for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.split(",");
+                String[] f = line.split(",", -1);
+                assertEquals(names.length, f.length, line);
                 Matcher row = Pattern.compile("\\{[^}]*\"case\": \"" + f[0] + "\"[^}]*\\}").matcher(table);
                 assertTrue(row.find(), f[0]);
-                assertTrue(row.group().contains("\"class\": \"" + f[1] + "\""), row.group());
+                for (int i = 1; i < names.length; i++) {
+                    boolean bare = f[i].matches("true|false|[0-9]+");
+                    String value = bare ? f[i] : "\"" + f[i] + "\"";
+                    assertTrue(Pattern.compile(Pattern.quote("\"" + names[i] + "\": " + value) + "[,\\n}]")
+                            .matcher(row.group()).find(), f[0] + " " + names[i] + " " + f[i] + ": " + row.group());
+                }
             }
             // The same seed gives the same log; bad options write nothing.
             Path again = dir.resolve("again.csv");
