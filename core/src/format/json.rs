@@ -665,9 +665,27 @@ impl Problems {
     }
 }
 
+/// [`each_with`] for `work` that keeps nothing from one item to the next.
+fn each<T, S, R>(
+    state: &mut S,
+    items: &[T],
+    threads: usize,
+    collect: &mut Option<&mut Problems>,
+    ticker: &mut Ticker<'_>,
+    work: impl Fn(&S, usize, &T) -> Result<R> + Sync,
+    take: impl FnMut(&mut S, R) -> Result<()>,
+) -> Result<()>
+where
+    T: Sync,
+    S: Sync,
+    R: Send,
+{
+    each_with(state, items, threads, collect, ticker, |s, _: &mut (), i, t| work(s, i, t), take)
+}
+
 /// [`in_blocks`], or, when problems are collected, one item after the other, each problem
-/// kept and the item left out.
-fn each<T, S, R, W: Default>(
+/// kept and the item left out; `work` has a scratch value of its own (see [`in_blocks`]).
+fn each_with<T, S, R, W: Default>(
     state: &mut S,
     items: &[T],
     threads: usize,
@@ -799,7 +817,7 @@ fn load_doc(
         threads,
         c,
         t,
-        |b, _: &mut (), i, raw| territory_spec(b, i, raw),
+        |b, i, raw| territory_spec(b, i, raw),
         |b, (found, spec)| b.territory_resolved(spec, found).map(drop),
     )?;
     each(
@@ -808,41 +826,27 @@ fn load_doc(
         threads,
         c,
         t,
-        |b, _: &mut (), i, raw| unit_spec(b, i, raw),
+        |b, i, raw| unit_spec(b, i, raw),
         |b, (found, spec)| b.unit_resolved(spec, found).map(drop),
     )?;
-    each(
-        &mut b,
-        &doc.matters,
-        threads,
-        c,
-        t,
-        |_, _: &mut (), i, raw| matter_spec(i, raw),
-        |b, spec| b.matter(spec).map(drop),
-    )?;
-    each(
-        &mut b,
-        &doc.items,
-        threads,
-        c,
-        t,
-        |_, _: &mut (), i, raw| item_spec(i, raw),
-        |b, spec| b.item(spec).map(drop),
-    )?;
+    each(&mut b, &doc.matters, threads, c, t, |_, i, raw| matter_spec(i, raw), |b, spec| b.matter(spec).map(drop))?;
+    each(&mut b, &doc.items, threads, c, t, |_, i, raw| item_spec(i, raw), |b, spec| b.item(spec).map(drop))?;
+    // A person's id is hashed on the parsing threads, so the builder only probes its index.
     each(
         &mut b,
         &doc.people,
         threads,
         c,
         t,
-        |b, _: &mut (), i, raw| person_spec(i, raw).map(|spec| (b.id_hash(&spec.id), spec)),
+        |b, i, raw| person_spec(i, raw).map(|spec| (b.id_hash(&spec.id), spec)),
         |b, (hash, spec)| b.person_hashed(hash, spec).map(drop),
     )?;
-    each(&mut b, &doc.links, threads, c, t, prepare_link, |b, link| {
+    // Each thread's links remember the records the previous `holds` link named.
+    each_with(&mut b, &doc.links, threads, c, t, prepare_link, |b, link| {
         b.add_prepared(link);
         Ok(())
     })?;
-    each(&mut b, &doc.meetings, 1, c, t, |_, _: &mut (), i, raw| meeting_spec(i, raw), |b, spec| b.meeting(spec))?;
+    each(&mut b, &doc.meetings, 1, c, t, |_, i, raw| meeting_spec(i, raw), |b, spec| b.meeting(spec))?;
     if let Some(found) = collect {
         b.resolve_pending(&mut |e| found.push(e));
         b.drop_bad_meetings(&mut |e| found.push(e));
