@@ -49,7 +49,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use generate::{GenerateOptions, Generated, generate, generate_to};
+pub use generate::{GenerateOptions, Generated, generate, generate_keyed, generate_to};
 use pipe::{Batch, Handed, Ids, Key, NO_ID};
 use read::{Row, Stamp};
 
@@ -1175,7 +1175,8 @@ impl<'m> Replay<'m> {
     ) -> Self {
         Replay {
             found,
-            whole: model.whole(),
+            // A second handle on the same whole view: its levels are shared, not computed again.
+            whole: whole.whole(),
             views: Views::new(model, whole, Some(&options.config), early),
             options,
             open: Vec::new(),
