@@ -191,9 +191,9 @@ struct Data {
     meetings: crate::meetings::Meetings,
     /// The single-holder `holds` links of each unit, built on first use ([`Model::single_holders`]).
     single: std::sync::OnceLock<SingleHolders>,
-    /// Each unit's first holder of its principal post, built from `single` by the first
-    /// principal asked for ([`Model::principal_slot`]; the audit does not need it).
-    principal_slots: std::sync::OnceLock<Vec<[u32; 2]>>,
+    /// Where each unit's first holder of its principal post is in `single`'s entries, built
+    /// by the first principal asked for ([`Model::principal_slot`]; the audit does not need it).
+    principal_slots: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// The holdings of the `holds` links, by link: the list in link order, and a rank bitmap
@@ -255,7 +255,7 @@ pub(crate) struct SingleHolder {
 }
 
 impl SingleHolder {
-    /// No node or link, in [`SingleHolders::principal_slots`].
+    /// No entry, in [`SingleHolders::principal_slots`].
     const NONE: u32 = u32::MAX;
 
     /// The code of a single-holder post (`None` for any other).
@@ -371,22 +371,22 @@ impl SingleHolders {
         SingleHolders { offsets, entries, overlaps }
     }
 
-    /// Per unit (by node index, as `offsets`), the person and link of the first entry of its
-    /// principal post ([`crate::people::principal_post`]) in its row, `[NONE, NONE]` when it
-    /// has none: the principal whenever that link is in the view (the usual case, and always
-    /// in a view without a date), read in one place instead of the row's offsets and entries.
-    fn principal_slots(&self, model: &Model) -> Vec<[u32; 2]> {
-        let mut first = vec![[SingleHolder::NONE; 2]; self.offsets.len().saturating_sub(1)];
+    /// Per unit (by node index, as `offsets`), the place in `entries` of the first entry of
+    /// its principal post ([`crate::people::principal_post`]) in its row, `NONE` when it has
+    /// none: the principal whenever that link is in the view (the usual case, and always in a
+    /// view without a date), found without the row's offsets or the unit's kind.
+    fn principal_slots(&self, model: &Model) -> Vec<u32> {
+        let mut first = vec![SingleHolder::NONE; self.offsets.len().saturating_sub(1)];
         for (u, w) in self.offsets.windows(2).enumerate() {
-            let row = &self.entries[w[0] as usize..w[1] as usize];
-            if row.is_empty() {
+            if w[0] == w[1] {
                 continue;
             }
             let code = model
                 .unit(Node::new(u as u32))
                 .and_then(|unit| SingleHolder::code(&crate::people::principal_post(&unit.kind)));
-            if let Some(e) = row.iter().find(|e| Some(e.post) == code) {
-                first[u] = [e.person.raw(), e.link.0];
+            let row = &self.entries[w[0] as usize..w[1] as usize];
+            if let Some(i) = row.iter().position(|e| Some(e.post) == code) {
+                first[u] = w[0] + i as u32;
             }
         }
         first
@@ -1173,18 +1173,19 @@ impl Model {
         self.gathered().of(unit)
     }
 
-    /// The person and link of the first of `unit`'s [`Model::single_holders`] of its principal
-    /// post (latest start first), in or out of the view: its principal when the link is in the
-    /// view. `None` when it has none (or is no unit).
+    /// The first of `unit`'s [`Model::single_holders`] of its principal post (latest start
+    /// first), in or out of the view: its principal when the link is in the view. `None` when
+    /// it has none (or is no unit).
     ///
     /// # Complexity
     /// O(1) after the first call (which gathers the posts if no query or audit did, and reads
-    /// the kind of each unit with posts): one read of a table by unit.
+    /// the kind of each unit with posts): a read of a table by unit, and of the entry.
     #[inline]
-    pub(crate) fn principal_slot(&self, unit: Node) -> Option<(Node, LinkId)> {
-        let slots = self.data.principal_slots.get_or_init(|| self.gathered().principal_slots(self));
-        let &[person, link] = slots.get(unit.index())?;
-        (link != SingleHolder::NONE).then(|| (Node::new(person), LinkId(link)))
+    pub(crate) fn principal_slot(&self, unit: Node) -> Option<SingleHolder> {
+        let single = self.gathered();
+        let slots = self.data.principal_slots.get_or_init(|| single.principal_slots(self));
+        let &i = slots.get(unit.index())?;
+        single.entries.get(i as usize).copied()
     }
 
     /// The units (in or out of the view, in node order) where rule P002 finds two people's

@@ -130,15 +130,15 @@ pub fn principal(model: &Model, unit: Node) -> Option<Principal<'_>> {
 }
 
 /// The entry of `unit`'s principal, `slot` being [`Model::principal_slot`]: that holder when
-/// its link is in the view, else the next of the unit's single-holder posts of the
-/// principal post that is.
+/// its link is in the view, else the next of the unit's single-holder posts of the same
+/// (principal) post that is.
 #[inline]
-fn principal_entry(model: &Model, unit: Node, slot: Option<(Node, LinkId)>) -> Option<SingleHolder> {
-    let (person, link) = slot?;
-    let code = SingleHolder::code(&principal_post(&model.unit(unit)?.kind))?;
-    if model.link_in_view(link) {
-        return Some(SingleHolder { link, person, since: 0, post: code });
+fn principal_entry(model: &Model, unit: Node, slot: Option<SingleHolder>) -> Option<SingleHolder> {
+    let first = slot?;
+    if model.link_in_view(first.link) {
+        return Some(first);
     }
+    let code = first.post;
     // Latest start first, then link order: the first in the view is the one whose term
     // started last (then the first in document order).
     model.single_holders(unit).iter().find(|e| e.post == code && model.link_in_view(e.link)).copied()
@@ -168,7 +168,7 @@ pub(crate) fn principals<'m>(model: &'m Model, units: &[Node]) -> Vec<Option<Pri
     if !model.has_people() {
         return Vec::new();
     }
-    let slots: Vec<Option<(Node, LinkId)>> = units.iter().map(|&u| model.principal_slot(u)).collect();
+    let slots: Vec<Option<SingleHolder>> = units.iter().map(|&u| model.principal_slot(u)).collect();
     let entries: Vec<Option<SingleHolder>> =
         units.iter().zip(slots).map(|(&u, slot)| principal_entry(model, u, slot)).collect();
     entries.into_iter().map(|e| e.map(|e| principal_answer(model, e))).collect()
