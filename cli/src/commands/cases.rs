@@ -226,22 +226,12 @@ pub fn generate_for(
     output: Option<&str>,
     key: Option<&str>,
 ) -> CmdResult {
+    let key = key.map(Path::new);
     let made = match output {
-        Some(path) => cases::generate_to(model, options, Path::new(path), key.map(Path::new))?,
+        Some(path) => cases::generate_to(model, options, Path::new(path), key)?,
         None => {
-            // The log to standard output; the key (if any) still to its file, atomically.
             let mut out = Out::new();
-            let made = match key {
-                Some(path) => {
-                    let mut made = None;
-                    tiaokuai::format::write_atomic(Path::new(path), |k| {
-                        made = Some(cases::generate(model, options, &mut out.w, Some(k))?);
-                        Ok(())
-                    })?;
-                    made.expect("written")
-                }
-                None => cases::generate(model, options, &mut out.w, None)?,
-            };
+            let made = cases::generate_keyed(model, options, &mut out.w, key)?;
             out.done()?;
             made
         }

@@ -139,17 +139,39 @@ pub fn generate_to(
 ) -> Result<Generated, Error> {
     let mut made = None;
     crate::format::write_atomic(log, |w| {
-        made = Some(match key {
-            Some(key) => {
-                let mut inner = None;
-                crate::format::write_atomic(key, |k| {
-                    inner = Some(generate(model, options, w, Some(k))?);
-                    Ok(())
-                })?;
-                inner.expect("written")
-            }
-            None => generate(model, options, w, None)?,
-        });
+        made = Some(generate_keyed(model, options, w, key)?);
+        Ok(())
+    })?;
+    Ok(made.expect("written"))
+}
+
+/// [`generate`] with the log written to `log` (standard output, say) and the answer key, when
+/// given, to the file `key`, atomically (as [`generate_to`] writes it).
+///
+/// # Errors
+/// As [`generate`], and [`Error::Io`] for a key path that cannot be written.
+///
+/// # Example
+/// ```
+/// use tiaokuai::cases::{self, GenerateOptions};
+/// let key = std::env::temp_dir().join(format!("tiaokuai-doc-generate-keyed-{}.csv", std::process::id()));
+/// let mut log = Vec::new();
+/// let made = cases::generate_keyed(&tiaokuai::Model::sample(), &GenerateOptions::new(20, 1), &mut log, Some(&key))?;
+/// assert_eq!(std::fs::read_to_string(&key)?.lines().count() as u64, made.cases + 1);
+/// assert!(String::from_utf8(log)?.starts_with("case,at,event"));
+/// std::fs::remove_file(&key)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn generate_keyed(
+    model: &Model,
+    options: &GenerateOptions,
+    log: &mut dyn Write,
+    key: Option<&std::path::Path>,
+) -> Result<Generated, Error> {
+    let Some(key) = key else { return generate(model, options, log, None) };
+    let mut made = None;
+    crate::format::write_atomic(key, |k| {
+        made = Some(generate(model, options, log, Some(k))?);
         Ok(())
     })?;
     Ok(made.expect("written"))
