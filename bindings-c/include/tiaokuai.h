@@ -1258,6 +1258,44 @@ enum tiaokuai_result tiaokuai_generate_cases(const struct tiaokuai_model *model,
                                              struct tiaokuai_error **out_error);
 
 /**
+ * The model's meetings (hearings, coordination and evaluation meetings,
+ * consultations) as a JSON array, in document order, one object per meeting
+ * with the format's fields: `id`, `kind`, `territory`, `date` (as written), and
+ * `convener`, `topics` and `attrs` when given. Every meeting of the document,
+ * whatever date the model is read at; `[]` for a model without meetings.
+ *
+ * On success writes a new string owned by the caller to `*out_json` (free it
+ * with `tiaokuai_string_free`), and its length to `*out_len` when not NULL.
+ */
+enum tiaokuai_result tiaokuai_model_meetings_json(const struct tiaokuai_model *model,
+                                                  char **out_json,
+                                                  size_t *out_len,
+                                                  struct tiaokuai_error **out_error);
+
+/**
+ * Meetings held per community (`by` "community") or street (`by` "street") per
+ * year, as `tiaokuai meetings --format json` prints them: a JSON array of rows
+ * (`territory`, `territory_name`, `year`, `hearing`, `coordination`,
+ * `evaluation`, `consultation`, `other`, `meetings`, `projects_heard`,
+ * `projects_evaluated`), one per place and year with any meeting. Meetings dated
+ * after the model's date are left out.
+ *
+ * `by` is `by_len` bytes of UTF-8, or NULL with 0 for "community"; `year` keeps
+ * one year, 0 for every year.
+ *
+ * On success writes a new string owned by the caller to `*out_json` (free it
+ * with `tiaokuai_string_free`), and its length to `*out_len` when not NULL.
+ * `TIAOKUAI_RESULT_INVALID` for a `by` other than "community" or "street".
+ */
+enum tiaokuai_result tiaokuai_model_meetings_table_json(const struct tiaokuai_model *model,
+                                                        const char *by,
+                                                        size_t by_len,
+                                                        uint32_t year,
+                                                        char **out_json,
+                                                        size_t *out_len,
+                                                        struct tiaokuai_error **out_error);
+
+/**
  * Who holds which post in a unit: `unit` points to `unit_len` bytes of UTF-8, the
  * unit's id; `date` (`date_len` bytes, `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, or NULL
  * with 0 for the model's own date) is the day asked about, as `tiaokuai holders

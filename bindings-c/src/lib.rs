@@ -34,6 +34,8 @@ mod options;
 
 mod cases;
 
+mod meetings;
+
 mod people;
 
 #[cfg(feature = "test-hooks")]
@@ -42,6 +44,7 @@ mod test_hooks;
 pub use audit::*;
 pub use cases::*;
 pub use error::*;
+pub use meetings::*;
 pub use model::*;
 pub use options::*;
 pub use people::*;

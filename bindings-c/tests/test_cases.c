@@ -2,7 +2,8 @@
  * Case logs against the model (issue #15): tiaokuai_cases_json on the shared fixture
  * in tests/cases/ (each case's class as tests/cases/expected.csv lists it, the problem
  * rows of tests/cases/problems.csv), options, and the error paths; tiaokuai_generate_cases
- * on the sample, its log judged as its answer key says.
+ * on the sample, its log judged as its answer key says; the sample's meetings (三会) and
+ * their table per community or street per year.
  *
  * Usage: test_cases SAMPLE_JSON_PATH SCENARIO_FOLDER [HEADER] (the fixture is
  * SCENARIO_FOLDER/../cases)
@@ -168,6 +169,49 @@ static void test_generated(const char *sample) {
   tiaokuai_model_free(m);
 }
 
+static int occurrences(const char *text, const char *what) {
+  int n = 0;
+  for (const char *at = strstr(text, what); at; at = strstr(at + 1, what)) {
+    n++;
+  }
+  return n;
+}
+
+/* The sample's meetings (三会): the records, and the table per community or street per year. */
+static void test_meetings(const char *sample) {
+  struct tiaokuai_model *m = NULL;
+  struct tiaokuai_error *err = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_load(sample, strlen(sample), &m, &err), err);
+  char *json = NULL;
+  size_t len = 0;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_meetings_json(m, &json, &len, &err), err);
+  CHECK(json && len == strlen(json) && json[0] == '[');
+  /* 191 meetings in the sample, the first its district's hearing on its jobs project. */
+  CHECK(json && occurrences(json, "\"kind\":") == 191);
+  CHECK(json && strncmp(json, "[{\"id\":\"m-bs-2022-jobs\",\"kind\":\"hearing\"", 40) == 0);
+  tiaokuai_string_free(json);
+  /* Per community (the default), every year: a row per community and year with meetings. */
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_meetings_table_json(m, NULL, 0, 0, &json, NULL, &err), err);
+  CHECK(json && occurrences(json, "\"territory_name\":") == 124);
+  tiaokuai_string_free(json);
+  /* Per street in 2023: 13 streets and towns, the first holding 18 meetings. */
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_meetings_table_json(m, S("street"), 2023, &json, NULL, &err), err);
+  CHECK(json && occurrences(json, "\"territory_name\":") == 13);
+  CHECK(json && occurrences(json, "\"year\": 2023") == 13);
+  CHECK(json && strstr(json, "\"territory\": \"310113003\"") != NULL && strstr(json, "\"meetings\": 18") != NULL);
+  tiaokuai_string_free(json);
+  /* A year without meetings: no rows. An unknown level: an error naming it. */
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_meetings_table_json(m, S("street"), 1990, &json, NULL, &err), err);
+  CHECK(json && strcmp(json, "[]") == 0);
+  tiaokuai_string_free(json);
+  json = (char *)"untouched";
+  CHECK_RESULT(TIAOKUAI_RESULT_INVALID, tiaokuai_model_meetings_table_json(m, S("grid"), 0, &json, NULL, &err), NULL);
+  CHECK(err != NULL && strstr(tiaokuai_error_message(err, NULL), "grid") != NULL);
+  CHECK(strcmp(json, "untouched") == 0);
+  tiaokuai_error_free(err);
+  tiaokuai_model_free(m);
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: test_cases SAMPLE_JSON_PATH SCENARIO_FOLDER\n");
@@ -182,5 +226,6 @@ int main(int argc, char **argv) {
   test_errors(m);
   tiaokuai_model_free(m);
   test_generated(argv[1]);
+  test_meetings(argv[1]);
   return check_summary();
 }

@@ -455,6 +455,23 @@ static void t_generate_cases(void) {
   CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
 }
 
+static void t_model_meetings_json(void) {
+  char *json = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_meetings_json(NULL, &json, &len, errp));
+  NULL_PARAM("out_json", tiaokuai_model_meetings_json(model, NULL, &len, errp));
+  CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
+}
+
+static void t_model_meetings_table_json(void) {
+  char *json = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_meetings_table_json(NULL, NULL, 0, 0, &json, &len, errp));
+  NULL_PARAM("by", tiaokuai_model_meetings_table_json(model, NULL, 6, 0, &json, &len, errp));
+  NULL_PARAM("out_json", tiaokuai_model_meetings_table_json(model, NULL, 0, 0, NULL, &len, errp));
+  CHECK(json == UNTOUCHED && len == LEN_UNTOUCHED);
+}
+
 /* An empty change set (no changes): applies to any model. */
 #define EMPTY_CHANGE "{\"format\": \"tiaokuai-change/1\"}"
 
@@ -800,6 +817,8 @@ static const struct covered COVERED[] = {
     {"tiaokuai_model_timeline_json", t_model_timeline_json},
     {"tiaokuai_cases_json", t_cases_json},
     {"tiaokuai_generate_cases", t_generate_cases},
+    {"tiaokuai_model_meetings_json", t_model_meetings_json},
+    {"tiaokuai_model_meetings_table_json", t_model_meetings_table_json},
     {"tiaokuai_model_apply", t_model_apply},
     {"tiaokuai_diff_json", t_diff_json},
     {"tiaokuai_whatif_json", t_whatif_json},

@@ -98,6 +98,13 @@ interface LibTiaokuai extends Library {
     int tiaokuai_cases_json(Pointer model, byte[] logPath, SizeT logPathLen, byte[] options, SizeT optionsLen,
             PointerByReference outJson, Pointer outLen, PointerByReference outError);
 
+    // Meetings (issue #15).
+    int tiaokuai_model_meetings_json(Pointer model, PointerByReference outJson, Pointer outLen,
+            PointerByReference outError);
+
+    int tiaokuai_model_meetings_table_json(Pointer model, byte[] by, SizeT byLen, int year,
+            PointerByReference outJson, Pointer outLen, PointerByReference outError);
+
     int tiaokuai_generate_cases(Pointer model, byte[] logPath, SizeT logPathLen, byte[] keyPath, SizeT keyPathLen,
             long cases, byte[] options, SizeT optionsLen, PointerByReference outJson, Pointer outLen,
             PointerByReference outError);

@@ -667,6 +667,51 @@ public final class TiaokuaiModel implements AutoCloseable {
     }
 
     /**
+     * The meetings (三会: hearings, coordination and evaluation meetings, consultations) as a JSON array, in
+     * document order, one object per meeting with the format's fields ({@code id}, {@code kind}, {@code territory},
+     * {@code date} as written, and {@code convener}, {@code topics} and {@code attrs} when given). Every meeting of
+     * the document, whatever date the model is read at; {@code []} without meetings.
+     *
+     * @return the meetings as JSON
+     */
+    public String meetingsJson() {
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(C.tiaokuai_model_meetings_json(m, out, len, err), err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    /**
+     * Meetings held per community or street per year, as {@code tiaokuai meetings --format json} prints them: one
+     * row per place and year with any meeting ({@code territory}, {@code territory_name}, {@code year}, the meetings
+     * of each kind, {@code meetings}, {@code projects_heard}, {@code projects_evaluated}). Meetings dated after the
+     * model's date are left out.
+     *
+     * @param by {@code "community"} or {@code "street"}, or null for {@code "community"}
+     * @param year one year, or 0 for every year
+     * @return the rows as a JSON array
+     * @throws TiaokuaiException {@code invalid} for another {@code by}
+     */
+    public String meetingsTableJson(String by, int year) {
+        Ffi.Utf8 b = by == null ? null : Ffi.utf8(by);
+        if (year < 0) {
+            throw new IllegalArgumentException("year: " + year + " is negative");
+        }
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            int rc = C.tiaokuai_model_meetings_table_json(m, bytesOrNull(b), b == null ? new SizeT(0) : b.len(), year,
+                    out, len, err);
+            Ffi.check(rc, err);
+            return Ffi.owned(out, len);
+        });
+    }
+
+    /**
      * Writes a synthetic case log for this model (CSV, one event per row, in time order, as {@code tiaokuai
      * generate-cases} does): {@code cases} cases with known shares of gaps, misrouted, returned and A→B→A cases,
      * and, when {@code key} is not null, its answer key ({@code case, class, leads, unit, returns, cycle, closed}):

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Case logs against the model (issue #15) on the shared fixture in tests/cases/. */
+/** Case logs against the model (issue #15) on the shared fixture in tests/cases/, the generator, and meetings. */
 class CasesTest {
     static Path fixture(String name) {
         return Fixtures.root().resolve("tests/cases").resolve(name);
@@ -79,6 +79,33 @@ class CasesTest {
                     () -> model.generateCases(none, null, 10, "{\"days\": 0}")).kind());
             assertFalse(Files.exists(none));
         }
+    }
+
+    /** The sample's meetings (三会): the records, and the table per community or street per year. */
+    @Test
+    void meetingsAndTheirTable() {
+        try (TiaokuaiModel model = TiaokuaiModel.load(Fixtures.sample())) {
+            String meetings = model.meetingsJson();
+            assertEquals(191, count(meetings, "\"kind\":"));
+            assertTrue(meetings.startsWith("[{\"id\":\"m-bs-2022-jobs\",\"kind\":\"hearing\""), meetings);
+            assertEquals(124, count(model.meetingsTableJson(null, 0), "\"territory_name\":"));
+            String streets = model.meetingsTableJson("street", 2023);
+            assertEquals(13, count(streets, "\"territory_name\":"));
+            assertEquals(13, count(streets, "\"year\": 2023"));
+            assertTrue(streets.contains("\"territory\": \"310113003\""), streets);
+            assertEquals("[]", model.meetingsTableJson("street", 1990));
+            TiaokuaiException e = assertThrows(TiaokuaiException.class, () -> model.meetingsTableJson("grid", 0));
+            assertEquals("invalid", e.kind());
+            assertTrue(e.getMessage().contains("grid"), e.getMessage());
+        }
+    }
+
+    static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test
