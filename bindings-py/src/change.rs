@@ -129,11 +129,8 @@ fn summary_dict<'py>(py: Python<'py>, s: &Summary) -> PyResult<Bound<'py, PyDict
         changed.append(e)?;
     }
     d.set_item("changed", changed)?;
-    let added: Vec<String> = s
-        .links_added
-        .iter()
-        .map(|l| link_text(&LinkAddress::new(l.from.clone(), l.to.clone(), l.kind.clone())))
-        .collect();
+    let added: Vec<String> =
+        s.links_added.iter().map(|l| link_text(&LinkAddress::new(l.from.clone(), l.to.clone(), l.kind))).collect();
     d.set_item("links_added", added)?;
     let links_ended = PyList::empty(py);
     for (a, on) in &s.links_ended {

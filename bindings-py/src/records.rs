@@ -121,7 +121,7 @@ pub(crate) fn link_fields<'py>(py: Python<'py>, model: &Model, id: LinkId, ends:
             d.set_item("channel", c.as_str())?;
         }
     }
-    if let Some(a) = &l.attrs {
+    if let Some(a) = model.link_attrs(id) {
         d.set_item("attrs", json_loads(py, a.as_json())?)?;
     }
     if let Some(s) = l.validity.since {
@@ -421,7 +421,7 @@ pub struct PyLink {
 }
 
 impl PyLink {
-    fn link(&self) -> &tiaokuai::Link {
+    fn link(&self) -> tiaokuai::Link {
         self.model.link(self.id)
     }
 }
@@ -503,7 +503,7 @@ impl PyLink {
     /// ``Decimal`` back exactly.
     #[getter]
     fn attrs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        attrs_dict(py, self.link().attrs.as_ref())
+        attrs_dict(py, self.model.link_attrs(self.id))
     }
 
     /// The ``since`` date as written (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), if any.

@@ -75,8 +75,8 @@ fn change_set(model: &Model, n: usize, rng: &mut Rng, serial: usize) -> ChangeSe
                     continue;
                 };
                 let same = model.all_links_from(u).filter(|(_, m)| m.to == l.to && m.kind == l.kind).count();
-                if same == 1 && removed.insert((l.from, l.to, l.kind.clone())) {
-                    cs.remove_link(LinkAddress::new(model.id(l.from), model.id(l.to), l.kind.clone()));
+                if same == 1 && removed.insert((l.from, l.to, l.kind)) {
+                    cs.remove_link(LinkAddress::new(model.id(l.from), model.id(l.to), l.kind));
                 }
             }
             3 => {

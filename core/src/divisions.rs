@@ -615,7 +615,7 @@ impl Divisions {
 
 /// The territory spec of a tree entry.
 pub(crate) fn territory_spec(e: &TreeEntry<'_>) -> TerritorySpec {
-    let mut spec = TerritorySpec::new(e.id, e.name, e.kind.clone());
+    let mut spec = TerritorySpec::new(e.id, e.name, e.kind);
     if let Some(p) = e.parent {
         spec = spec.parent(p);
     }

@@ -944,7 +944,7 @@ fn write_link<W: std::io::Write>(
     rows.num(l.members)?;
     rows.num(l.validity.since)?;
     rows.num(l.validity.until)?;
-    rows.opt(l.attrs.as_ref().map(|a| a.as_json()))?;
+    rows.opt(model.link_attrs(id).map(|a| a.as_json()))?;
     rows.end()
 }
 
@@ -1178,7 +1178,7 @@ fn write_neo4j_into(model: &Model, sub: &Subgraph, dir: &Path, options: &CsvOpti
     let (mut written, parents, located) = write_tables(model, sub, dir, Flavour::Neo4j, options)?;
     let mut labels: Vec<RecordType> = sub.nodes.iter().map(|&n| model.record(n).record_type()).collect();
     labels.dedup(); // nodes come sorted by type
-    let kinds: HashSet<&LinkKind> = sub.links.iter().map(|&l| &model.link(l).kind).collect();
+    let kinds: HashSet<LinkKind> = sub.links.iter().map(|&l| model.link(l).kind).collect();
     let mut types: std::collections::BTreeSet<String> =
         kinds.into_iter().map(|k| relationship_type(k.as_str())).collect();
     if parents {

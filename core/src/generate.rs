@@ -677,7 +677,7 @@ impl<'d> Generator<'d> {
         if let Some(staff) = &mut self.staff
             && crate::people::needs_principal(&spec.kind)
         {
-            staff.push((spec.id.clone(), spec.kind.clone()));
+            staff.push((spec.id.clone(), spec.kind));
         }
         self.b.unit(spec)
     }
@@ -1044,8 +1044,7 @@ impl<'d> Generator<'d> {
             for ui in range.clone() {
                 let u = &units[ui];
                 let name = unit_name(&mut rng, u, (&place, district_name), &short, &cname, shanghai);
-                let mut spec =
-                    UnitSpec::new(&u.id, name.clone(), u.kind.clone()).sector(u.sector.clone()).located_in(&cid);
+                let mut spec = UnitSpec::new(&u.id, name.clone(), u.kind).sector(u.sector).located_in(&cid);
                 spec.members = Some(u.members);
                 spec.staff = Some(u.staff);
                 spec.attrs = gap_attrs(u.gaps);
@@ -1069,9 +1068,8 @@ impl<'d> Generator<'d> {
                         UnitKind::PartyGeneralBranch => "党总支",
                         _ => "党支部",
                     };
-                    let mut spec = UnitSpec::new(&org, format!("{name}{suffix}"), kind.clone())
-                        .sector(Sector::Party)
-                        .located_in(&cid);
+                    let mut spec =
+                        UnitSpec::new(&org, format!("{name}{suffix}"), *kind).sector(Sector::Party).located_in(&cid);
                     spec.members = Some(u.members);
                     spec.attrs = gap_attrs(u.org_gaps);
                     self.add_unit(spec)?;
@@ -1228,7 +1226,7 @@ impl<'d> Generator<'d> {
                 }
                 for k in 0..rng.range(1, 3) {
                     let kind = if k == 0 {
-                        three[rng.below(3) as usize].clone()
+                        three[rng.below(3) as usize]
                     } else {
                         [
                             MeetingKind::Hearing,
@@ -1236,7 +1234,6 @@ impl<'d> Generator<'d> {
                             MeetingKind::Evaluation,
                             MeetingKind::Consultation,
                         ][rng.below(4) as usize]
-                            .clone()
                     };
                     let (kind, month) =
                         if first && k == 0 { (MeetingKind::Hearing, 1) } else { (kind, 1 + rng.below(12)) };
@@ -1594,7 +1591,7 @@ impl<'d> Generator<'d> {
         let mut start = since;
         if rng.chance(0.7) {
             let change = people_day(rng, 2016, 2022);
-            self.hold(&first, unit, Holding::new(post.clone()), Some(since), Some(day_before(change)), &[])?;
+            self.hold(&first, unit, Holding::new(post), Some(since), Some(day_before(change)), &[])?;
             current = if rng.chance(0.33) { first } else { self.new_person(code, n)? };
             start = change;
         }
@@ -1603,7 +1600,7 @@ impl<'d> Generator<'d> {
             self.hold(&current, unit, Holding::new(post), Some(start), Some(end), &["P001"])?;
             return Ok(None);
         }
-        self.hold(&current, unit, Holding::new(post.clone()), Some(start), None, &[])?;
+        self.hold(&current, unit, Holding::new(post), Some(start), None, &[])?;
         if rng.chance(0.003) {
             let second = self.new_person(code, n)?;
             let from = people_day(rng, 2023, 2023).max(start);

@@ -311,20 +311,20 @@ fn c008(model: &Model, g: Node) -> Made {
 
 fn s002(model: &Model, u: Node) -> Made {
     let uid = model.id(u);
-    let leads: Vec<(crate::model::LinkId, &crate::model::Link)> =
+    let leads: Vec<(crate::model::LinkId, crate::model::Link)> =
         model.all_links_to(u).filter(|(_, l)| l.kind == LinkKind::Leads).collect();
     // The leader the line follows today: the first marked primary, else the first.
     let (_, line) = leads.iter().find(|(_, l)| l.is_primary()).or_else(|| leads.first())?;
     let leader = line.from;
     let mut remove = Vec::new();
     let mut add = Vec::new();
-    for (_, l) in &leads {
+    for (id, l) in &leads {
         let want = l.from == leader;
         if l.is_primary() == want {
             continue;
         }
         let same = leads.iter().filter(|(_, m)| m.from == l.from).count();
-        if same > 1 || !l.validity.is_empty() || l.attrs.is_some() {
+        if same > 1 || !l.validity.is_empty() || model.link_attrs(*id).is_some() {
             // Two links from one leader, or dates or attrs to carry: not mechanical.
             return None;
         }

@@ -657,7 +657,7 @@ pub fn links_table(model: &Model, ids: Option<&[LinkId]>) -> Table {
             &all
         }
     };
-    let links: Vec<&crate::Link> = ids.iter().map(|&id| model.link(id)).collect();
+    let links: Vec<crate::Link> = ids.iter().map(|&id| model.link(id)).collect();
     let mut t = Table::new();
     push(&mut t, "index", ColumnData::Int(ids.iter().map(|id| Some(id.index() as i64)).collect()));
     let id_and_name = |t: &mut Table, field: &str, of: &dyn Fn(&crate::Link) -> Option<Node>| {
@@ -686,7 +686,7 @@ pub fn links_table(model: &Model, ids: Option<&[LinkId]>) -> Table {
     push(&mut t, "members", ColumnData::Int(links.iter().map(|l| l.members.map(i64::from)).collect()));
     let events: Vec<Option<String>> = links.iter().map(|l| l.event.as_ref().map(|e| e.to_string())).collect();
     push(&mut t, "event", strs(events.iter().map(|e| e.as_deref())));
-    push(&mut t, "attrs", ColumnData::Json(links.iter().map(|l| l.attrs.as_ref().map(|a| a.as_json())).collect()));
+    push(&mut t, "attrs", ColumnData::Json(ids.iter().map(|&id| model.link_attrs(id).map(|a| a.as_json())).collect()));
     push(&mut t, "since", ColumnData::Date(links.iter().map(|l| l.validity.since).collect()));
     push(&mut t, "until", ColumnData::Date(links.iter().map(|l| l.validity.until).collect()));
     t

@@ -1066,7 +1066,7 @@ fn changed_links(model: &Model, other: &Model, t: Node, o: Node) -> Vec<(Option<
             && p.role == q.role
             && p.members == q.members
             && p.event == q.event
-            && p.attrs == q.attrs
+            && model.link_attrs(x.4) == other.link_attrs(y.4)
             && p.validity == q.validity
             && model.link_status(x.4) == other.link_status(y.4)
     };
@@ -1077,21 +1077,21 @@ fn changed_links(model: &Model, other: &Model, t: Node, o: Node) -> Vec<(Option<
         match (sa.get(i), sb.get(j)) {
             (Some(x), Some(y)) if key(x) == key(y) => {
                 if !same(x, y) {
-                    out.push((Some(x.4), model.link(x.4).kind.clone()));
+                    out.push((Some(x.4), model.link(x.4).kind));
                 }
                 i += 1;
                 j += 1;
             }
             (Some(x), Some(y)) if key(x) < key(y) => {
-                out.push((Some(x.4), model.link(x.4).kind.clone()));
+                out.push((Some(x.4), model.link(x.4).kind));
                 i += 1;
             }
             (Some(x), None) => {
-                out.push((Some(x.4), model.link(x.4).kind.clone()));
+                out.push((Some(x.4), model.link(x.4).kind));
                 i += 1;
             }
             (_, Some(y)) => {
-                out.push((None, other.link(y.4).kind.clone()));
+                out.push((None, other.link(y.4).kind));
                 j += 1;
             }
             (None, None) => break,

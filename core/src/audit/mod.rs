@@ -546,14 +546,13 @@ impl LinkColumns {
             if model.link_status(LinkId(edge.id().index() as u32)) == Status::OutOfForce {
                 continue;
             }
-            let l = edge.weight();
-            let (f, t, id) = (l.from.index() as u32, l.to.index() as u32, edge.id().index() as u32);
+            let (f, t, id) = (edge.source().index() as u32, edge.target().index() as u32, edge.id().index() as u32);
             let to = &mut flags[t as usize];
-            match l.kind {
+            match edge.weight() {
                 LinkKind::Leads => {
                     *to |= if *to & flag::LEADS_IN != 0 { flag::LEADS_IN_2 } else { flag::LEADS_IN };
                     flags[f as usize] |= flag::LEADS_OUT;
-                    let primary = l.is_primary();
+                    let primary = model.link(LinkId(id)).is_primary();
                     leads.push((f, t, if primary { id | PRIMARY } else { id }));
                     let up = &mut leader[t as usize];
                     if *up == NONE || (primary && *up & PRIMARY == 0) {
@@ -806,8 +805,8 @@ pub(crate) fn links_out<'a>(
     model: &'a Model,
     node: Node,
     kind: &'a LinkKind,
-) -> impl Iterator<Item = (LinkId, &'a crate::model::Link)> + 'a {
-    model.all_links_from(node).filter(move |(_, l)| &l.kind == kind)
+) -> impl Iterator<Item = (LinkId, crate::model::Link)> + 'a {
+    model.all_links_from(node).filter(move |(_, l)| l.kind == *kind)
 }
 
 /// The links of one kind arriving at a record, with their ids (for evidence).
@@ -815,8 +814,8 @@ pub(crate) fn links_in<'a>(
     model: &'a Model,
     node: Node,
     kind: &'a LinkKind,
-) -> impl Iterator<Item = (LinkId, &'a crate::model::Link)> + 'a {
-    model.all_links_to(node).filter(move |(_, l)| &l.kind == kind)
+) -> impl Iterator<Item = (LinkId, crate::model::Link)> + 'a {
+    model.all_links_to(node).filter(move |(_, l)| l.kind == *kind)
 }
 
 /// A finding before its strings are built (16 bytes). Most findings are
@@ -1559,10 +1558,7 @@ mod tests {
         }
         assert_eq!(UnitKind::ALL.iter().filter(|k| k.is_party_org()).count(), 6);
         assert!(UnitKind::ALL[..6].iter().all(|k| k.is_party_org()));
-        assert_eq!(
-            (UnitKind::ALL[7].clone(), UnitKind::ALL[8].clone()),
-            (UnitKind::Department, UnitKind::DispatchedAgency)
-        );
+        assert_eq!((UnitKind::ALL[7], UnitKind::ALL[8]), (UnitKind::Department, UnitKind::DispatchedAgency));
     }
 
     #[test]

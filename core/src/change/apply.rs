@@ -29,7 +29,7 @@ fn problem(section: &'static str, index: usize, id: &str, field: &str, message: 
 }
 
 /// A link as people read it in a message: `leads link "a" -> "b"`.
-fn describe(model: &Model, l: &Link) -> String {
+fn describe(model: &Model, l: Link) -> String {
     format!("{} link {:?} -> {:?}", l.kind.as_str(), model.id(l.from), model.id(l.to))
 }
 
@@ -73,7 +73,7 @@ impl<'m> Plan<'m> {
         };
         let found: Vec<LinkId> = m
             .document_links_from(from)
-            .filter(|(id, l)| !self.removed_links[id.index()] && address.matches(m, l))
+            .filter(|(id, l)| !self.removed_links[id.index()] && address.matches(m, *l))
             .map(|(id, _)| id)
             .collect();
         match found.len() {
@@ -802,7 +802,7 @@ impl Model {
                 continue;
             }
             let holding = self.holding(id).cloned();
-            let mut l = Prepared(link.clone(), holding.clone());
+            let mut l = Prepared(link, self.link_attrs(id).cloned(), holding.clone());
             if let Some(&on) = ended_links.get(&id.index()) {
                 l.0.validity.until = Some(on);
             }
@@ -821,15 +821,15 @@ impl Model {
                 }
                 _ => {
                     let fields = LinkFields {
-                        kind: l.0.kind.clone(),
+                        kind: l.0.kind,
                         primary: l.0.primary,
                         power: l.0.power,
                         role: l.0.role,
                         scope: link.scope.map(|s| self.id(s)),
                         members: l.0.members,
-                        event: l.0.event.clone(),
+                        event: l.0.event,
                         holding,
-                        attrs: l.0.attrs.clone(),
+                        attrs: l.1.clone(),
                         validity: l.0.validity,
                     };
                     match b.prepare_link(new_index, self.id(link.from), self.id(link.to), fields) {
@@ -1159,36 +1159,36 @@ impl Model {
             }
         }
         // The links of updated records, checked again as the rebuild does, then the added ones.
-        let fields_of = |l: &Link, holding: Option<Holding>| LinkFields {
-            kind: l.kind.clone(),
+        let fields_of = |id: LinkId, l: Link, holding: Option<Holding>| LinkFields {
+            kind: l.kind,
             primary: l.primary,
             power: l.power,
             role: l.role,
             scope: l.scope.map(|s| m.id(s)),
             members: l.members,
-            event: l.event.clone(),
+            event: l.event,
             holding,
-            attrs: l.attrs.clone(),
+            attrs: m.link_attrs(id).cloned(),
             validity: l.validity,
         };
         for &n in updated_by.keys() {
             let node = Node::new(n as u32);
             for (id, l) in m.document_links_from(node).chain(m.document_links_to(node)) {
-                let f = fields_of(l, m.holding(id).cloned());
+                let f = fields_of(id, l, m.holding(id).cloned());
                 crate::model::builder::prepare_link_with(&look, id.index(), m.id(l.from), m.id(l.to), f).ok()?;
             }
         }
         let mut links = Vec::with_capacity(a.links.len());
         for (i, spec) in a.links.iter().enumerate() {
             let f = LinkFields::of(spec);
-            let Prepared(link, holding) =
+            let Prepared(link, attrs, holding) =
                 crate::model::builder::prepare_link_with(&look, m.link_count() + i, &spec.from, &spec.to, f).ok()?;
-            links.push((link, holding));
+            links.push((link, attrs, holding));
         }
         // A loop of successions runs through an added `succeeded_by` link: from its `to`,
         // no chain of successions may reach its `from`.
         let succ: Vec<(Node, Node)> =
-            links.iter().filter(|(l, _)| l.kind == LinkKind::SucceededBy).map(|(l, _)| (l.from, l.to)).collect();
+            links.iter().filter(|(l, ..)| l.kind == LinkKind::SucceededBy).map(|(l, ..)| (l.from, l.to)).collect();
         for &(from, to) in &succ {
             let mut seen = std::collections::HashSet::new();
             let mut stack = vec![to];
@@ -1266,7 +1266,7 @@ fn territory_of(s: &TerritorySpec) -> Territory {
     Territory {
         id: s.id.as_str().into(),
         name: s.name.as_str().into(),
-        kind: s.kind.clone(),
+        kind: s.kind,
         parent: None,
         attrs: s.attrs.clone(),
         validity: s.validity,
@@ -1277,8 +1277,8 @@ fn unit_of(s: &UnitSpec) -> Unit {
     Unit {
         id: s.id.as_str().into(),
         name: s.name.as_str().into(),
-        kind: s.kind.clone(),
-        sector: s.sector.clone(),
+        kind: s.kind,
+        sector: s.sector,
         located_in: None,
         members: s.members,
         staff: s.staff,

@@ -121,7 +121,7 @@ pub fn diff(a: &Model, b: &Model) -> ChangeSet {
         let l = a.link(LinkId(i as u32));
         kept_nodes[l.from.index()] && kept_nodes[l.to.index()] && l.scope.is_none_or(|s| kept_nodes[s.index()])
     };
-    let agrees = |i: usize, idb: LinkId, lb: &Link| {
+    let agrees = |i: usize, idb: LinkId, lb: Link| {
         let la = a.link(LinkId(i as u32));
         candidate(i)
             && same_link(a, LinkId(i as u32), la, b, idb, lb)
@@ -151,12 +151,12 @@ pub fn diff(a: &Model, b: &Model) -> ChangeSet {
                             let mut table: HashMap<LinkKey, Vec<usize>> = HashMap::new();
                             for (id, l) in a.document_links() {
                                 if candidate(id.index()) {
-                                    table.entry(LinkKey::of(a, l)).or_default().push(id.index());
+                                    table.entry(LinkKey::of(a, id, l)).or_default().push(id.index());
                                 }
                             }
                             table
                         });
-                        table.get(&LinkKey::of(b, lb)).and_then(|list| {
+                        table.get(&LinkKey::of(b, idb, lb)).and_then(|list| {
                             let start = list.partition_point(|&i| i < window.end);
                             list[start..].iter().copied().find(|&i| agrees(i, idb, lb))
                         })
@@ -204,7 +204,7 @@ pub fn diff(a: &Model, b: &Model) -> ChangeSet {
 struct LinkKey(u64);
 
 impl LinkKey {
-    fn of(m: &Model, l: &Link) -> LinkKey {
+    fn of(m: &Model, id: LinkId, l: Link) -> LinkKey {
         use std::hash::{BuildHasher, Hash, Hasher};
         let mut h =
             std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().build_hasher();
@@ -213,13 +213,13 @@ impl LinkKey {
         m.id(l.to).hash(&mut h);
         l.scope.map(|s| m.id(s)).hash(&mut h);
         (l.primary, l.members, l.validity.since).hash(&mut h);
-        l.attrs.as_ref().map(|a| a.as_json()).hash(&mut h);
+        m.link_attrs(id).map(|a| a.as_json()).hash(&mut h);
         LinkKey(h.finish())
     }
 }
 
 /// True when two links (of `a` and `b`) agree in every field but `until`.
-fn same_link(a: &Model, ia: LinkId, la: &Link, b: &Model, ib: LinkId, lb: &Link) -> bool {
+fn same_link(a: &Model, ia: LinkId, la: Link, b: &Model, ib: LinkId, lb: Link) -> bool {
     let (holding_a, holding_b) = (a.holding(ia), b.holding(ib));
     la.kind == lb.kind
         && a.id(la.from) == b.id(lb.from)
@@ -231,7 +231,7 @@ fn same_link(a: &Model, ia: LinkId, la: &Link, b: &Model, ib: LinkId, lb: &Link)
         && la.members == lb.members
         && la.event == lb.event
         && holding_a == holding_b
-        && la.attrs == lb.attrs
+        && a.link_attrs(ia) == b.link_attrs(ib)
         && la.validity.since == lb.validity.since
 }
 
@@ -239,9 +239,9 @@ fn same_link(a: &Model, ia: LinkId, la: &Link, b: &Model, ib: LinkId, lb: &Link)
 /// its ends and kind, then its role, scope and power, then its dates.
 fn address(a: &Model, id: LinkId, gone: &[bool]) -> LinkAddress {
     let l = a.link(id);
-    let mut address = LinkAddress::new(a.id(l.from), a.id(l.to), l.kind.clone());
+    let mut address = LinkAddress::new(a.id(l.from), a.id(l.to), l.kind);
     let unique = |address: &LinkAddress| {
-        a.document_links_from(l.from).filter(|(i, o)| !gone[i.index()] && address.matches(a, o)).count() <= 1
+        a.document_links_from(l.from).filter(|(i, o)| !gone[i.index()] && address.matches(a, *o)).count() <= 1
     };
     if unique(&address) {
         return address;
@@ -257,16 +257,16 @@ fn address(a: &Model, id: LinkId, gone: &[bool]) -> LinkAddress {
     address
 }
 
-fn link_spec(m: &Model, id: LinkId, l: &Link) -> LinkSpec {
-    let mut spec = LinkSpec::new(m.id(l.from), m.id(l.to), l.kind.clone());
+fn link_spec(m: &Model, id: LinkId, l: Link) -> LinkSpec {
+    let mut spec = LinkSpec::new(m.id(l.from), m.id(l.to), l.kind);
     spec.holding = m.holding(id).cloned();
     spec.primary = l.primary;
     spec.power = l.power;
     spec.role = l.role;
     spec.scope = l.scope.map(|s| m.id(s).to_string());
     spec.members = l.members;
-    spec.event = l.event.clone();
-    spec.attrs = l.attrs.clone();
+    spec.event = l.event;
+    spec.attrs = m.link_attrs(id).cloned();
     spec.validity = l.validity;
     spec
 }
@@ -275,15 +275,15 @@ fn add_record(m: &Model, r: &Record, change: &mut ChangeSet) {
     let id = |n: Option<Node>| n.map(|n| m.id(n).to_string());
     match r {
         Record::Territory(t) => {
-            let mut s = TerritorySpec::new(&*t.id, &*t.name, t.kind.clone());
+            let mut s = TerritorySpec::new(&*t.id, &*t.name, t.kind);
             s.parent = id(t.parent);
             s.attrs = t.attrs.clone();
             s.validity = t.validity;
             change.add.territories.push(s);
         }
         Record::Unit(u) => {
-            let mut s = UnitSpec::new(&*u.id, &*u.name, u.kind.clone());
-            s.sector = u.sector.clone();
+            let mut s = UnitSpec::new(&*u.id, &*u.name, u.kind);
+            s.sector = u.sector;
             s.located_in = id(u.located_in);
             s.members = u.members;
             s.staff = u.staff;
@@ -534,7 +534,7 @@ impl Summary {
                 super::Target::Link(address) => {
                     let found = a
                         .find(&address.from)
-                        .and_then(|n| a.document_links_from(n).find(|(_, l)| address.matches(a, l)).map(|(id, _)| id));
+                        .and_then(|n| a.document_links_from(n).find(|(_, l)| address.matches(a, *l)).map(|(id, _)| id));
                     Some((address.clone(), found.map(|id| spec_of(a, id))))
                 }
                 super::Target::Record(_) => None,

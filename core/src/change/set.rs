@@ -428,7 +428,7 @@ impl LinkAddress {
     }
 
     /// True when the link of `model` matches the address.
-    pub fn matches(&self, model: &Model, link: &Link) -> bool {
+    pub fn matches(&self, model: &Model, link: Link) -> bool {
         link.kind == self.kind
             && model.id(link.from) == self.from
             && model.id(link.to) == self.to

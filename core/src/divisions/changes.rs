@@ -315,7 +315,7 @@ impl Divisions {
             b.territory(spec)?;
         }
         for c in &changes.successions {
-            b.link(LinkSpec::new(c.from.as_str(), c.to.as_str(), LinkKind::SucceededBy).event(c.event.clone()))?;
+            b.link(LinkSpec::new(c.from.as_str(), c.to.as_str(), LinkKind::SucceededBy).event(c.event))?;
         }
         let mut extra =
             vec![("previous_source", previous.source.clone().into()), ("changed_on", changed_on.to_string().into())];

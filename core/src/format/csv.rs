@@ -850,7 +850,7 @@ impl Model {
                     h.and_then(|h| h.channel.as_ref()).map(|c| c.to_string()).unwrap_or_default(),
                     date(l.validity.since),
                     date(l.validity.until),
-                    attrs(l.attrs.as_ref()),
+                    attrs(self.link_attrs(id)),
                 ]
             })),
         }

@@ -1419,7 +1419,7 @@ impl Model {
                 band: h.and_then(|h| h.band.as_ref()).map(|b| b.as_str()),
                 grade: h.and_then(|h| h.grade),
                 channel: h.and_then(|h| h.channel.as_ref()).map(|c| c.as_str()),
-                attrs: l.attrs.as_ref().map(Attrs::raw),
+                attrs: self.link_attrs(id).map(Attrs::raw),
                 since: v.since.map(|d| d.to_string()),
                 until: v.until.map(|d| d.to_string()),
             };

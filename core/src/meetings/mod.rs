@@ -302,7 +302,7 @@ pub(crate) fn spec_json(spec: &MeetingSpec) -> String {
 
 /// The spec a meeting of `model` is made from: its references by id.
 pub(crate) fn spec_of(model: &Model, m: &Meeting) -> MeetingSpec {
-    let mut spec = MeetingSpec::new(&*m.id, m.kind.clone(), model.id(m.territory), m.date);
+    let mut spec = MeetingSpec::new(&*m.id, m.kind, model.id(m.territory), m.date);
     spec.convener = m.convener.map(|c| model.id(c).to_string());
     spec.topics = m.topics.iter().map(|&t| model.id(t).to_string()).collect();
     spec.attrs = m.attrs.clone();

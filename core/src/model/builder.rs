@@ -371,13 +371,13 @@ impl<'a> LinkFields<'a> {
     /// The fields of a link spec (cloned; the scope borrowed).
     pub(crate) fn of(spec: &'a LinkSpec) -> LinkFields<'a> {
         LinkFields {
-            kind: spec.kind.clone(),
+            kind: spec.kind,
             primary: spec.primary,
             power: spec.power,
             role: spec.role,
             scope: spec.scope.as_deref(),
             members: spec.members,
-            event: spec.event.clone(),
+            event: spec.event,
             holding: spec.holding.clone(),
             attrs: spec.attrs.clone(),
             validity: spec.validity,
@@ -387,7 +387,7 @@ impl<'a> LinkFields<'a> {
 
 /// A link checked by [`ModelBuilder::prepare_link`], ready to add: the link and, for
 /// `holds`, its post.
-pub(crate) struct Prepared(pub Link, pub Option<Holding>);
+pub(crate) struct Prepared(pub Link, pub Option<Attrs>, pub Option<Holding>);
 
 /// A reference resolved when the model is built (territories may name parents defined later).
 struct Pending {
@@ -423,7 +423,9 @@ pub struct ModelBuilder {
     graph: Graph,
     index: super::index::IdIndex,
     order: [Vec<Node>; 5],
-    holdings: Vec<(u32, Holding)>,
+    holdings: super::links::Sparse<Holding>,
+    /// What the links have beyond their ends and kinds (the graph's edges hold those).
+    links: super::links::LinkTable,
     meta: Option<Attrs>,
     pending: Vec<Pending>,
     links_seen: usize,
@@ -723,12 +725,13 @@ impl ModelBuilder {
 
     /// Adds a link [`ModelBuilder::prepare_link`] made.
     pub(crate) fn add_prepared(&mut self, prepared: Prepared) -> LinkId {
-        let Prepared(link, holding) = prepared;
+        let Prepared(link, attrs, holding) = prepared;
         self.links_seen += 1;
         let (from, to) = (NodeIndex::new(link.from.index()), NodeIndex::new(link.to.index()));
-        let id = LinkId(self.graph.add_edge(from, to, link).index() as u32);
+        let id = LinkId(self.graph.add_edge(from, to, link.kind).index() as u32);
+        self.links.push(&link, attrs);
         if let Some(h) = holding {
-            self.holdings.push((id.0, h));
+            self.holdings.push(id.0, h);
         }
         id
     }
@@ -925,10 +928,9 @@ pub(crate) fn prepare_link_with<'r>(
             scope,
             members: f.members,
             event: f.event,
-            attrs: f.attrs,
             validity: f.validity,
         };
-        Ok(Prepared(link, f.holding))
+        Ok(Prepared(link, f.attrs, f.holding))
     }
 }
 
@@ -1032,14 +1034,32 @@ impl ModelBuilder {
             Some(m) => m,
             None => self.resolve_meetings(None)?,
         };
-        Ok(Model::assemble(self.graph, self.index, self.order, self.holdings, self.meta, self.threads, meetings))
+        Ok(Model::assemble(
+            self.graph,
+            self.links,
+            self.index,
+            self.order,
+            self.holdings,
+            self.meta,
+            self.threads,
+            meetings,
+        ))
     }
 
     /// The model, once every check has passed (a change set's apply runs them itself, to
     /// collect every problem).
     pub(crate) fn finish(mut self) -> Model {
         let meetings = self.resolved.take().unwrap_or_default();
-        Model::assemble(self.graph, self.index, self.order, self.holdings, self.meta, self.threads, meetings)
+        Model::assemble(
+            self.graph,
+            self.links,
+            self.index,
+            self.order,
+            self.holdings,
+            self.meta,
+            self.threads,
+            meetings,
+        )
     }
 
     /// Resolves the `parent` and `located_in` names left for [`ModelBuilder::build`], handing
@@ -1074,10 +1094,10 @@ impl ModelBuilder {
         let succ = |n: usize| {
             self.graph
                 .edges(NodeIndex::new(n))
-                .filter(|e| e.weight().kind == LinkKind::SucceededBy)
+                .filter(|e| *e.weight() == LinkKind::SucceededBy)
                 .map(|e| (e.id().index(), e.target().index()))
         };
-        if !self.graph.edge_weights().any(|l| l.kind == LinkKind::SucceededBy) {
+        if !self.graph.edge_weights().any(|k| *k == LinkKind::SucceededBy) {
             return Ok(());
         }
         // Iterative depth-first search: 0 = unvisited, 1 = on the path, 2 = done.

@@ -143,7 +143,7 @@ macro_rules! vocabulary {
         { $( $(#[$vmeta:meta])* $variant:ident = $word:literal ),+ $(,)? }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
@@ -174,7 +174,7 @@ macro_rules! vocabulary {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The word used for this value in the `tiaokuai/1` format.
-            pub fn as_str(&self) -> &str {
+            pub fn as_str(&self) -> &'static str {
                 match self {
                     $( $name::$variant => $word, )+
                     #[allow(unreachable_patterns)]
@@ -237,7 +237,7 @@ macro_rules! vocabulary {
         pub fn is_custom(&self) -> bool {
             matches!(self, $name::Custom(_))
         }
-        fn custom_word(&self) -> &str {
+        fn custom_word(&self) -> &'static str {
             match self {
                 $name::Custom(w) => w.as_str(),
                 _ => unreachable!("built-in words are matched first"),
@@ -249,7 +249,7 @@ macro_rules! vocabulary {
         pub fn is_custom(&self) -> bool {
             false
         }
-        fn custom_word(&self) -> &str {
+        fn custom_word(&self) -> &'static str {
             unreachable!("vocabulary without custom values")
         }
     };

@@ -7,6 +7,7 @@
 pub(crate) mod builder;
 mod index;
 mod kinds;
+mod links;
 mod patch;
 mod record;
 
@@ -16,11 +17,13 @@ pub(crate) use patch::Patch;
 pub use record::*;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use crate::error::{Error, Result};
 
-/// The graph type holding a model: records as nodes, links as edges.
-pub type Graph = StableGraph<Record, Link, petgraph::Directed, u32>;
+/// The graph type holding a model: records as nodes, links as edges weighted by their kind
+/// (the rest of a link is in the model's columns: [`Model::link`] with the edge's index).
+pub type Graph = StableGraph<Record, LinkKind, petgraph::Directed, u32>;
 
 /// One entry of an adjacency list: the link, the record at its other end, and
 /// the link kind's slot (links are grouped by kind for typed lookups).
@@ -168,11 +171,13 @@ pub struct Model {
 #[derive(Debug)]
 struct Data {
     graph: Graph,
+    /// What the links have beyond their ends and kinds, by link id.
+    links: links::LinkTable,
     index: index::IdIndex,
     order: [TypeOrder; 5],
     /// The post, band, grade and channel of each `holds` link: a side table, so a model
     /// without people carries empty vectors and nothing per link.
-    holdings: Holdings,
+    holdings: links::Sparse<Holding>,
     meta: Option<Attrs>,
     out: Adjacency,
     inc: Adjacency,
@@ -196,48 +201,25 @@ struct Data {
     principal_slots: std::sync::OnceLock<Vec<u32>>,
 }
 
-/// The holdings of the `holds` links, by link: the list in link order, and a rank bitmap
-/// over all links (one bit per link saying whether it is a `holds` link, and per word of 64
-/// links the number of `holds` links before it), so finding a link's holding is a word, a
-/// count and a population count instead of a binary search over millions of entries.
-/// 1.5 bits per link; nothing at all for a model without people.
-#[derive(Debug, Default)]
-struct Holdings {
-    list: Vec<(u32, Holding)>,
-    rank: Vec<(u64, u32)>,
-}
-
-impl Holdings {
-    /// The table over `list` (link id, holding), for a document of `links` links.
-    fn new(mut list: Vec<(u32, Holding)>, links: usize) -> Holdings {
-        if list.is_empty() {
-            return Holdings::default();
-        }
-        // The builder adds them in link order; a later link never replaces an earlier one.
-        if !list.is_sorted_by_key(|(l, _)| *l) {
-            list.sort_by_key(|(l, _)| *l);
-        }
-        let mut rank = vec![(0u64, 0u32); links.div_ceil(64)];
-        for &(l, _) in &list {
-            rank[l as usize / 64].0 |= 1 << (l % 64);
-        }
-        let mut before = 0u32;
-        for w in &mut rank {
-            w.1 = before;
-            before += w.0.count_ones();
-        }
-        Holdings { list, rank }
+impl Data {
+    /// The ends of link `link` (`from`, `to`), from its edge.
+    #[inline]
+    fn ends(&self, link: u32) -> (Node, Node) {
+        let (a, b) = self.graph.edge_endpoints(EdgeIndex::new(link as usize)).expect("a link of this model");
+        (Node::new(a.index() as u32), Node::new(b.index() as u32))
     }
 
+    /// The kind of link `link`, from its edge.
     #[inline]
-    fn get(&self, link: u32) -> Option<&Holding> {
-        let &(bits, before) = self.rank.get(link as usize / 64)?;
-        let bit = 1u64 << (link % 64);
-        if bits & bit == 0 {
-            return None;
-        }
-        let i = before as usize + (bits & (bit - 1)).count_ones() as usize;
-        self.list.get(i).map(|(_, h)| h)
+    fn kind(&self, link: u32) -> LinkKind {
+        self.graph[EdgeIndex::new(link as usize)]
+    }
+
+    /// Link `link`, put together from its edge and the columns.
+    #[inline]
+    fn link(&self, link: u32) -> Link {
+        let (from, to) = self.ends(link);
+        self.links.link(link, from, to, self.kind(link))
     }
 }
 
@@ -319,23 +301,22 @@ pub(crate) fn overlapping_terms<P: Ord>(terms: &mut [PostTerm<P>]) -> Vec<(usize
 
 impl SingleHolders {
     fn build(model: &Model) -> SingleHolders {
-        let g = &model.data.graph;
+        let data = &*model.data;
         // Each single-holder link read once: its unit, its entry, and its term as P002
         // compares it (`None` when it is never in force: P002 leaves those out).
         type Term = Option<(Option<Date>, Option<Date>)>;
         let picked: Vec<(u32, SingleHolder, Term)> = model
             .data
             .holdings
-            .list
             .iter()
             .filter_map(|(l, h)| {
                 let post = SingleHolder::code(&h.post)?;
-                let link = &g[EdgeIndex::new(*l as usize)];
-                let v = link.validity;
+                let (from, to) = data.ends(l);
+                let v = data.links.validity(l);
                 let since = v.since.map_or(0, |d| d.first_day().raw() + 1);
                 let term = (!v.never()).then(|| (v.since.map(Date::last_day), v.until.map(Date::first_day)));
-                let e = SingleHolder { link: LinkId(*l), person: link.from, since, post };
-                Some((link.to.index() as u32, e, term))
+                let e = SingleHolder { link: LinkId(l), person: from, since, post };
+                Some((to.index() as u32, e, term))
             })
             .collect();
         let Some(n) = picked.iter().map(|(u, ..)| *u as usize + 1).max() else { return SingleHolders::default() };
@@ -544,24 +525,24 @@ impl Model {
     /// The model over a checked graph: adjacency, the territory tree and levels are derived
     /// here, the two adjacency tables side by side when `threads` > 1. The model is read at
     /// `meta.as_of` when that is a date.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn assemble(
         graph: Graph,
+        links: links::LinkTable,
         index: index::IdIndex,
         order: [Vec<Node>; 5],
-        holdings: Vec<(u32, Holding)>,
+        holdings: links::Sparse<Holding>,
         meta: Option<Attrs>,
         threads: usize,
         meetings: crate::meetings::Meetings,
     ) -> Model {
         let n = graph.node_count();
-        let graph_edges = graph.edge_count();
         let g = &graph;
         let adjacency = |incoming: bool| {
             Adjacency::build(n, || {
-                g.edge_indices().map(move |e| {
-                    let link = &g[e];
-                    let end = if incoming { link.to } else { link.from };
-                    (end.raw(), Adj { slot: link.kind.slot() as u8, link: e.index() as u32 })
+                g.edge_references().map(move |e| {
+                    let end = if incoming { e.target() } else { e.source() };
+                    (end.index() as u32, Adj { slot: e.weight().slot() as u8, link: e.id().index() as u32 })
                 })
             })
         };
@@ -588,17 +569,17 @@ impl Model {
         for &t in &order[0] {
             parents[t.index()] = parent_of(t);
         }
-        let dated = graph.node_weights().any(|r| !r.validity().is_empty())
-            || graph.edge_weights().any(|l| !l.validity.is_empty());
+        let dated = graph.node_weights().any(|r| !r.validity().is_empty()) || links.dated();
         let as_of = meta.as_ref().and_then(as_of_date);
         let data = Data {
+            links,
             out,
             inc,
             children,
             graph,
             index,
             order: order.map(TypeOrder::new),
-            holdings: Holdings::new(holdings, graph_edges),
+            holdings,
             meta,
             parents,
             dated,
@@ -651,11 +632,10 @@ impl Model {
                     nodes.push((i as u32, type_slot(r.record_type()) as u8, Span::new(v)));
                 }
             }
-            let links: Vec<(u32, Span)> = g
-                .edge_weights()
-                .enumerate()
-                .filter(|(_, l)| !l.validity.is_empty())
-                .map(|(i, l)| (i as u32, Span::new(l.validity)))
+            let links: Vec<(u32, Span)> = (0..g.edge_count() as u32)
+                .map(|i| (i, self.data.links.validity(i)))
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(i, v)| (i, Span::new(v)))
                 .collect();
             let whole = Model {
                 data: self.data.clone(),
@@ -673,9 +653,8 @@ impl Model {
             }
             let mut deps = Bits::new(g.node_count());
             for &(i, _) in &links {
-                let l = &g[EdgeIndex::new(i as usize)];
-                if l.kind == LinkKind::Jurisdiction {
-                    deps.set(l.from.index());
+                if self.data.kind(i) == LinkKind::Jurisdiction {
+                    deps.set(self.data.ends(i).0.index());
                 }
             }
             for (n, u) in whole.units() {
@@ -1127,7 +1106,7 @@ impl Model {
     /// True when the document has people or `holds` links (whatever the view's date): the
     /// people queries, rules and metrics do nothing for a model without.
     pub fn has_people(&self) -> bool {
-        self.data.order[4].len > 0 || !self.data.holdings.list.is_empty()
+        self.data.order[4].len > 0 || self.data.holdings.len() > 0
     }
 
     /// The post, band, grade and channel of a `holds` link; `None` for any other link.
@@ -1153,7 +1132,7 @@ impl Model {
     /// Every `holds` link of the document (in the view or not) with its holding, in link order:
     /// the side table itself, so a pass over the holdings reads no other link.
     pub(crate) fn document_holdings(&self) -> impl ExactSizeIterator<Item = (LinkId, &Holding)> + '_ {
-        self.data.holdings.list.iter().map(|(l, h)| (LinkId(*l), h))
+        Counted { inner: self.data.holdings.iter().map(|(l, h)| (LinkId(l), h)), left: self.data.holdings.len() }
     }
 
     /// True when the link is in the view (it and both its ends are in force or possibly so).
@@ -1201,12 +1180,12 @@ impl Model {
     }
 
     /// The `holds` links to a unit in the view (who holds which post in it), with their ids.
-    pub fn holders_of(&self, unit: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+    pub fn holders_of(&self, unit: Node) -> impl Iterator<Item = (LinkId, Link)> + '_ {
         self.ids_to(unit, &LinkKind::Holds)
     }
 
     /// The `holds` links from a person in the view (the posts the person holds), with their ids.
-    pub fn posts_of(&self, person: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+    pub fn posts_of(&self, person: Node) -> impl Iterator<Item = (LinkId, Link)> + '_ {
         self.data
             .out
             .of_slot(person, LinkKind::Holds.slot())
@@ -1241,45 +1220,86 @@ impl Model {
 
     /// Every link of the document in document order, in the view or not (what the
     /// writers write).
-    pub fn document_links(&self) -> impl ExactSizeIterator<Item = (LinkId, &Link)> + '_ {
+    pub fn document_links(&self) -> impl ExactSizeIterator<Item = (LinkId, Link)> + '_ {
         (0..self.data.graph.edge_count() as u32).map(move |i| (LinkId(i), self.link(LinkId(i))))
     }
 
-    /// The link behind a handle (in the view or not).
-    pub fn link(&self, id: LinkId) -> &Link {
-        &self.data.graph[EdgeIndex::new(id.index())]
+    /// The link behind a handle (in the view or not), put together from the model's columns.
+    ///
+    /// # Panics
+    /// When the handle comes from another, larger model.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{LinkKind, Model};
+    /// let model = Model::sample();
+    /// let (id, link) = model.links().find(|(_, l)| l.kind == LinkKind::Responsible).unwrap();
+    /// assert_eq!(model.link(id), link);
+    /// assert!(link.role.is_some());
+    /// ```
+    #[inline]
+    pub fn link(&self, id: LinkId) -> Link {
+        self.data.link(id.0)
+    }
+
+    /// The free-form attrs of a link, kept verbatim (in the view or not).
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::Model;
+    /// let model = Model::from_json(r#"{"format": "tiaokuai/1",
+    ///   "territories": [{"id": "t", "name": "T", "kind": "street"}],
+    ///   "units": [{"id": "u", "name": "U", "kind": "government"}],
+    ///   "links": [{"from": "u", "to": "t", "kind": "jurisdiction", "attrs": {"note": "since 2019"}}]}"#).unwrap();
+    /// let (id, _) = model.links().next().unwrap();
+    /// assert_eq!(model.link_attrs(id).unwrap().as_json(), r#"{"note":"since 2019"}"#);
+    /// ```
+    pub fn link_attrs(&self, id: LinkId) -> Option<&Attrs> {
+        self.data.links.attrs(id.0)
+    }
+
+    /// The kind of a link, read from its edge alone.
+    #[inline]
+    pub fn link_kind(&self, id: LinkId) -> LinkKind {
+        self.data.kind(id.0)
+    }
+
+    /// The two ends of a link (`from`, `to`), read from its edge alone.
+    #[inline]
+    pub fn link_ends(&self, id: LinkId) -> (Node, Node) {
+        self.data.ends(id.0)
     }
 
     /// All links of the view, in document order.
-    pub fn links(&self) -> impl ExactSizeIterator<Item = (LinkId, &Link)> + '_ {
+    pub fn links(&self) -> impl ExactSizeIterator<Item = (LinkId, Link)> + '_ {
         let inner = (0..self.data.graph.edge_count() as u32).filter(move |&i| !self.link_out(i));
         Counted { inner, left: self.count_links() }.map(move |i| (LinkId(i), self.link(LinkId(i))))
     }
 
-    fn adj_links<'a>(&'a self, adj: &'a [Adj], kind: &'a LinkKind) -> impl Iterator<Item = &'a Link> + 'a {
+    fn adj_links<'a>(&'a self, adj: &'a [Adj], kind: &'a LinkKind) -> impl Iterator<Item = Link> + 'a {
         let custom = kind.is_custom();
         adj.iter()
             .filter(move |a| !self.link_out(a.link))
             .map(move |a| self.link(LinkId(a.link)))
-            .filter(move |l| !custom || &l.kind == kind)
+            .filter(move |l| !custom || l.kind == *kind)
     }
 
     /// The links of one kind leaving a record, in document order.
     ///
     /// # Complexity
     /// O(log d + k) for a record with d outgoing links, k of them of this kind.
-    pub fn links_from<'a>(&'a self, node: Node, kind: &'a LinkKind) -> impl Iterator<Item = &'a Link> + 'a {
+    pub fn links_from<'a>(&'a self, node: Node, kind: &'a LinkKind) -> impl Iterator<Item = Link> + 'a {
         self.adj_links(self.data.out.of_slot(node, kind.slot()), kind)
     }
 
     /// The links of one kind arriving at a record, in document order.
-    pub fn links_to<'a>(&'a self, node: Node, kind: &'a LinkKind) -> impl Iterator<Item = &'a Link> + 'a {
+    pub fn links_to<'a>(&'a self, node: Node, kind: &'a LinkKind) -> impl Iterator<Item = Link> + 'a {
         self.adj_links(self.data.inc.of_slot(node, kind.slot()), kind)
     }
 
     /// The links of one built-in kind arriving at a record, with their ids, in document order;
     /// unlike [`Model::all_links_to`] it reads no link of another kind.
-    pub(crate) fn ids_to(&self, node: Node, kind: &LinkKind) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+    pub(crate) fn ids_to(&self, node: Node, kind: &LinkKind) -> impl Iterator<Item = (LinkId, Link)> + '_ {
         debug_assert!(!kind.is_custom());
         self.data
             .inc
@@ -1320,7 +1340,7 @@ impl Model {
     }
 
     /// Every link of the view leaving a record, grouped by kind.
-    pub fn all_links_from(&self, node: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+    pub fn all_links_from(&self, node: Node) -> impl Iterator<Item = (LinkId, Link)> + '_ {
         self.data
             .out
             .all(node)
@@ -1330,7 +1350,7 @@ impl Model {
     }
 
     /// Every link of the view arriving at a record, grouped by kind.
-    pub fn all_links_to(&self, node: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+    pub fn all_links_to(&self, node: Node) -> impl Iterator<Item = (LinkId, Link)> + '_ {
         self.data
             .inc
             .all(node)
@@ -1340,12 +1360,12 @@ impl Model {
     }
 
     /// Every link of the document leaving a record (in the view or not), grouped by kind.
-    pub fn document_links_from(&self, node: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+    pub fn document_links_from(&self, node: Node) -> impl Iterator<Item = (LinkId, Link)> + '_ {
         self.data.out.all(node).iter().map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
     }
 
     /// Every link of the document arriving at a record (in the view or not), grouped by kind.
-    pub fn document_links_to(&self, node: Node) -> impl Iterator<Item = (LinkId, &Link)> + '_ {
+    pub fn document_links_to(&self, node: Node) -> impl Iterator<Item = (LinkId, Link)> + '_ {
         self.data.inc.all(node).iter().map(move |a| (LinkId(a.link), self.link(LinkId(a.link))))
     }
 
@@ -1384,15 +1404,15 @@ impl Model {
 
     /// The links leaving and arriving at a record whatever the view's date, as (link, other end).
     pub(crate) fn any_links(&self, node: Node) -> impl Iterator<Item = (LinkId, Node)> + '_ {
-        let g = &self.data.graph;
+        let data = &*self.data;
         let i = node.index();
         let out = self.data.out.all(node).iter().map(move |a| {
             let l = a.link;
-            (LinkId(l), g[EdgeIndex::new(l as usize)].to)
+            (LinkId(l), data.ends(l).1)
         });
         let inc = self.data.inc.all(node).iter().map(move |a| {
             let l = a.link;
-            (LinkId(l), g[EdgeIndex::new(l as usize)].from)
+            (LinkId(l), data.ends(l).0)
         });
         let n = self.data.out.offsets.len().saturating_sub(1);
         let (out, inc) = if i < n { (Some(out), Some(inc)) } else { (None, None) };
@@ -1409,16 +1429,16 @@ impl Model {
         kind: &'a LinkKind,
         incoming: bool,
     ) -> impl Iterator<Item = (LinkId, Node)> + 'a {
-        let g = &self.data.graph;
+        let data = &*self.data;
         let adj = if incoming { &self.data.inc } else { &self.data.out };
         let list: &[Adj] = if node.index() + 1 < adj.offsets.len() { adj.of_slot(node, kind.slot()) } else { &[] };
         let custom = kind.is_custom();
         list.iter().filter_map(move |a| {
-            let link = &g[EdgeIndex::new(a.link as usize)];
-            if custom && link.kind != *kind {
+            if custom && data.kind(a.link) != *kind {
                 return None;
             }
-            Some((LinkId(a.link), if incoming { link.from } else { link.to }))
+            let (from, to) = data.ends(a.link);
+            Some((LinkId(a.link), if incoming { from } else { to }))
         })
     }
 
@@ -1431,17 +1451,17 @@ impl Model {
         node: Node,
         slot: &'a dyn Fn(usize, bool) -> bool,
     ) -> impl Iterator<Item = (LinkId, Node)> + 'a {
-        let g = &self.data.graph;
+        let data = &*self.data;
         let n = self.data.out.offsets.len().saturating_sub(1);
         let (out, inc): (&[Adj], &[Adj]) =
             if node.index() < n { (self.data.out.all(node), self.data.inc.all(node)) } else { (&[], &[]) };
         let out = out.iter().filter(move |a| slot(a.slot as usize, false)).map(move |a| {
             let l = a.link;
-            (LinkId(l), g[EdgeIndex::new(l as usize)].to)
+            (LinkId(l), data.ends(l).1)
         });
         let inc = inc.iter().filter(move |a| slot(a.slot as usize, true)).map(move |a| {
             let l = a.link;
-            (LinkId(l), g[EdgeIndex::new(l as usize)].from)
+            (LinkId(l), data.ends(l).0)
         });
         out.chain(inc)
     }
@@ -1453,7 +1473,6 @@ impl Model {
     /// (callers keep them). Returns the part and, for each of its links, the link of `self`
     /// it copies. O(kept records + their links).
     pub(crate) fn induced(&self, keep: &[Node], meetings: &[usize]) -> (Model, Vec<LinkId>) {
-        let g = &self.data.graph;
         let mut nodes: Vec<Node> = keep.to_vec();
         nodes.sort_unstable_by_key(|n| n.index());
         nodes.dedup();
@@ -1464,7 +1483,7 @@ impl Model {
         let mut index = index::IdIndex::with_capacity(nodes.len());
         let mut order: [Vec<Node>; 5] = Default::default();
         for &n in &nodes {
-            let mut record = g[NodeIndex::new(n.index())].clone();
+            let mut record = self.data.graph[NodeIndex::new(n.index())].clone();
             match &mut record {
                 Record::Territory(t) => t.parent = moved(t.parent),
                 Record::Unit(u) => u.located_in = moved(u.located_in),
@@ -1490,7 +1509,7 @@ impl Model {
             let (d_out, d_in) = (degree(outs, n), degree(ins, n));
             if d_out > 0 && d_out <= max_in {
                 for a in outs.all(n) {
-                    let to = g[EdgeIndex::new(a.link as usize)].to;
+                    let to = self.data.ends(a.link).1;
                     if map.contains_key(&to.raw()) && d_out <= degree(ins, to) {
                         links.push(a.link);
                     }
@@ -1498,7 +1517,7 @@ impl Model {
             }
             if d_in > 0 && d_in < max_out {
                 for a in ins.all(n) {
-                    let from = g[EdgeIndex::new(a.link as usize)].from;
+                    let from = self.data.ends(a.link).0;
                     if map.contains_key(&from.raw()) && degree(outs, from) > d_in {
                         links.push(a.link);
                     }
@@ -1506,17 +1525,23 @@ impl Model {
             }
         }
         links.sort_unstable();
+        let mut table = links::LinkTable::with_capacity(links.len());
         for &l in &links {
-            let mut link = g[EdgeIndex::new(l as usize)].clone();
+            let mut link = self.data.link(l);
             link.from = map[&link.from.raw()];
             link.to = map[&link.to.raw()];
             link.scope = moved(link.scope);
-            graph.add_edge(NodeIndex::new(link.from.index()), NodeIndex::new(link.to.index()), link);
+            graph.add_edge(NodeIndex::new(link.from.index()), NodeIndex::new(link.to.index()), link.kind);
+            table.push(&link, self.data.links.attrs(l).cloned());
         }
         // The holdings of the links kept, and the meetings asked for (in document order) whose
         // territory and convener are kept, with the topics kept.
-        let holdings: Vec<(u32, Holding)> =
-            links.iter().enumerate().filter_map(|(i, &l)| Some((i as u32, self.holding(LinkId(l))?.clone()))).collect();
+        let mut holdings = links::Sparse::default();
+        for (i, &l) in links.iter().enumerate() {
+            if let Some(h) = self.holding(LinkId(l)) {
+                holdings.push(i as u32, h.clone());
+            }
+        }
         let mut picked: Vec<usize> = meetings.to_vec();
         picked.sort_unstable();
         picked.dedup();
@@ -1536,7 +1561,7 @@ impl Model {
                 })
             })
             .collect();
-        let part = Model::assemble(graph, index, order, holdings, None, 1, crate::meetings::Meetings::new(list));
+        let part = Model::assemble(graph, table, index, order, holdings, None, 1, crate::meetings::Meetings::new(list));
         let part = match self.view.date {
             Some(d) => part.at(d),
             None => part,
@@ -1583,7 +1608,7 @@ impl PartialEq for Model {
     /// order (their documents), read at the same date.
     fn eq(&self, other: &Self) -> bool {
         let same_links = self.link_count() == other.link_count()
-            && self.document_links().zip(other.document_links()).all(|((_, a), (_, b))| {
+            && self.document_links().zip(other.document_links()).all(|((ia, a), (ib, b))| {
                 let end = |m: &Model, n: Option<Node>| n.map(|n| m.id(n).to_string());
                 a.kind == b.kind
                     && self.id(a.from) == other.id(b.from)
@@ -1593,7 +1618,8 @@ impl PartialEq for Model {
                     && a.role == b.role
                     && end(self, a.scope) == end(other, b.scope)
                     && a.members == b.members
-                    && a.attrs == b.attrs
+                    && a.event == b.event
+                    && self.data.links.attrs(ia.0) == other.data.links.attrs(ib.0)
                     && a.validity == b.validity
             });
         let same_records = self.len() == other.len()
@@ -1621,8 +1647,8 @@ impl PartialEq for Model {
                     && ids(self, &a.topics) == ids(other, &b.topics)
                     && a.attrs == b.attrs
             });
-        let (ha, hb) = (&self.data.holdings.list, &other.data.holdings.list);
-        let same_holdings = ha.len() == hb.len() && ha.iter().zip(hb).all(|(a, b)| a == b);
+        let (ha, hb) = (&self.data.holdings, &other.data.holdings);
+        let same_holdings = ha.len() == hb.len() && ha.iter().zip(hb.iter()).all(|(a, b)| a == b);
         same_records
             && same_links
             && same_meetings

@@ -6,7 +6,7 @@
 //! Everything here is checked beforehand by the caller ([`crate::change`]): a [`Patch`] is
 //! applied whole and cannot fail.
 
-use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::stable_graph::NodeIndex;
 
 use super::*;
 
@@ -21,8 +21,8 @@ pub(crate) struct Patch {
     /// Records appended, each after the records of its type, their references resolved to
     /// nodes (the nodes [`Model::next_node`] gave, in order).
     pub added: Vec<Record>,
-    /// Links appended after the links, with their holdings.
-    pub links: Vec<(Link, Option<Holding>)>,
+    /// Links appended after the links, with their attrs and holdings.
+    pub links: Vec<(Link, Option<Attrs>, Option<Holding>)>,
     /// Whether some record or link may have lost its last date (an `unset` of `since` or `until`).
     pub dates_removed: bool,
     /// The date the model is read at afterwards.
@@ -81,37 +81,6 @@ impl Adjacency {
     }
 }
 
-impl Holdings {
-    /// Appends holdings of links numbered after every link already held, for a document of
-    /// `links` links.
-    fn extend(&mut self, added: Vec<(u32, Holding)>, links: usize) {
-        if added.is_empty() {
-            // The rank bitmap still covers the new links (a word per 64): none is a `holds`.
-            if !self.list.is_empty() {
-                let before = self.list.len() as u32;
-                self.rank.resize(links.div_ceil(64), (0, before));
-            }
-            return;
-        }
-        let first_word = added[0].0 as usize / 64;
-        self.list.extend(added);
-        let mut rank = std::mem::take(&mut self.rank);
-        rank.resize(links.div_ceil(64), (0, 0));
-        for &(l, _) in self.list.iter().rev() {
-            if (l as usize / 64) < first_word {
-                break;
-            }
-            rank[l as usize / 64].0 |= 1 << (l % 64);
-        }
-        let mut before = if first_word == 0 { 0 } else { rank[first_word - 1].1 + rank[first_word - 1].0.count_ones() };
-        for w in &mut rank[first_word..] {
-            w.1 = before;
-            before += w.0.count_ones();
-        }
-        self.rank = rank;
-    }
-}
-
 /// The territory tree: each territory's children and parent, by node index up to the last
 /// territory's.
 fn territory_tree(graph: &Graph, territories: &[Node]) -> (Adjacency, Vec<Option<Node>>) {
@@ -167,7 +136,7 @@ impl Model {
             *slot = record;
         }
         for (link, until) in ends {
-            data.graph[EdgeIndex::new(link.index())].validity.until = Some(until);
+            data.links.set_until(link.0, until);
             dated = true;
         }
         for record in added {
@@ -191,16 +160,18 @@ impl Model {
                 order.len += 1;
             }
         }
-        let (mut outs, mut ins, mut held) = (Vec::new(), Vec::new(), Vec::new());
-        for (link, holding) in links {
+        let (mut outs, mut ins) = (Vec::new(), Vec::new());
+        for (link, attrs, holding) in links {
             dated |= !link.validity.is_empty();
             let slot = link.kind.slot() as u8;
             let (from, to) = (link.from, link.to);
-            let id = data.graph.add_edge(NodeIndex::new(from.index()), NodeIndex::new(to.index()), link).index() as u32;
+            let id =
+                data.graph.add_edge(NodeIndex::new(from.index()), NodeIndex::new(to.index()), link.kind).index() as u32;
+            data.links.push(&link, attrs);
             outs.push((from.raw(), Adj { slot, link: id }));
             ins.push((to.raw(), Adj { slot, link: id }));
             if let Some(h) = holding {
-                held.push((id, h));
+                data.holdings.push(id, h);
             }
         }
         let n = data.graph.node_count();
@@ -208,15 +179,13 @@ impl Model {
             data.out = data.out.with_added(n, outs);
             data.inc = data.inc.with_added(n, ins);
         }
-        data.holdings.extend(held, data.graph.edge_count());
         if tree_changed {
             let (children, parents) = territory_tree(&data.graph, &data.order[0].iter().collect::<Vec<_>>());
             data.children = children;
             data.parents = parents;
         }
         if dates_removed && data.dated {
-            dated = data.graph.node_weights().any(|r| !r.validity().is_empty())
-                || data.graph.edge_weights().any(|l| !l.validity.is_empty());
+            dated = data.graph.node_weights().any(|r| !r.validity().is_empty()) || data.links.dated();
         }
         data.dated = dated;
         data.dated_index = std::sync::OnceLock::new();

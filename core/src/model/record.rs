@@ -1119,7 +1119,12 @@ impl Record {
 }
 
 /// A typed link between two records.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A `Link` is a value the model puts together from its columns when asked
+/// ([`crate::Model::link`]): the graph's edge holds the ends and the kind, side tables
+/// the fields only some kinds have. Its free-form attrs are read with
+/// [`crate::Model::link_attrs`].
+#[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct Link {
     /// The record the link starts from.
@@ -1140,8 +1145,6 @@ pub struct Link {
     pub members: Option<u32>,
     /// For `succeeded_by`: what happened (merge, split, rename, recode, absorb).
     pub event: Option<SuccessionEvent>,
-    /// Free-form attributes, kept verbatim.
-    pub attrs: Option<Attrs>,
     /// `since` / `until`.
     pub validity: Validity,
 }

@@ -243,11 +243,11 @@ fn held(model: &Model, id: LinkId) -> Option<HeldPost<'_>> {
         person_name: Cow::Borrowed(model.name(l.from)),
         unit: Cow::Borrowed(&unit.id),
         unit_name: Cow::Borrowed(&unit.name),
-        post: h.post.clone(),
+        post: h.post,
         principal: h.post == principal_post(&unit.kind),
         band: h.band,
         grade: h.grade,
-        channel: h.channel.clone(),
+        channel: h.channel,
         since: l.validity.since,
         until: l.validity.until,
         link: id.index(),
@@ -316,7 +316,7 @@ impl Tenure<'_> {
 /// O(the `holds` links read, log of the groups).
 pub fn tenure(model: &Model, person: Option<Node>, unit: Option<Node>) -> Vec<Tenure<'_>> {
     let day = model.date().map(Date::last_day);
-    let links: Box<dyn Iterator<Item = (LinkId, &crate::Link)>> = match (person, unit) {
+    let links: Box<dyn Iterator<Item = (LinkId, crate::Link)>> = match (person, unit) {
         (Some(p), _) => Box::new(model.document_links_from(p).filter(|(_, l)| l.kind == LinkKind::Holds)),
         (None, Some(u)) => Box::new(model.document_links_to(u).filter(|(_, l)| l.kind == LinkKind::Holds)),
         (None, None) => Box::new(model.document_links().filter(|(_, l)| l.kind == LinkKind::Holds)),
@@ -333,7 +333,7 @@ pub fn tenure(model: &Model, person: Option<Node>, unit: Option<Node>) -> Vec<Te
             continue;
         }
         let key = (model.id(l.from), model.id(l.to), h.post.as_str());
-        let entry = groups.entry(key).or_insert_with(|| (l.from, l.to, h.post.clone(), Vec::new()));
+        let entry = groups.entry(key).or_insert_with(|| (l.from, l.to, h.post, Vec::new()));
         entry.3.push((v.since.map(Date::first_day), v.until.map(Date::last_day)));
     }
     groups

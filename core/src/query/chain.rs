@@ -416,7 +416,7 @@ fn build<'m>(
     // The kind of a link the walk followed: on the leadership line always `leads`.
     let kind_of_link = |l: LinkId| match line {
         Line::Leadership => LinkKind::Leads,
-        _ => model.link(l).kind.clone(),
+        _ => model.link(l).kind,
     };
     // First the steps, each record read once; the evidence below reuses their ids.
     let mut steps = Vec::with_capacity(n);
@@ -493,7 +493,7 @@ fn build<'m>(
                             at: steps[i].id.clone(),
                             leader: leader_id,
                             name: Cow::Borrowed(model.name(leader)),
-                            kind: kind.clone(),
+                            kind,
                             link: other.index(),
                         });
                     }

@@ -106,7 +106,7 @@ pub fn history(model: &Model, node: Node) -> History {
     }
 }
 
-fn link_text(model: &Model, l: &Link) -> String {
+fn link_text(model: &Model, l: Link) -> String {
     format!("{} -{}-> {}", model.id(l.from), l.kind, model.id(l.to))
 }
 

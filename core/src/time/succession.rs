@@ -29,7 +29,7 @@ impl Succession {
             .since
             .or_else(|| model.record(l.to).validity().since)
             .or_else(|| model.record(l.from).validity().until.and_then(Date::next_day));
-        Succession { link, from: l.from, to: l.to, event: l.event.clone(), on }
+        Succession { link, from: l.from, to: l.to, event: l.event, on }
     }
 
     /// The sentence "A was merged into B on 2020-06-01".

@@ -37,7 +37,7 @@ fn change(model: &Model, cs: &mut ChangeSet, rng: &mut Rng, serial: usize) -> Op
         1 | 2 => {
             let kinds =
                 [UnitKind::Enterprise, UnitKind::PartyBranch, UnitKind::Department, UnitKind::ResidentsCommittee];
-            let mut u = UnitSpec::new(new_id("u"), "新单位", kinds[rng.below(kinds.len())].clone()).members(3);
+            let mut u = UnitSpec::new(new_id("u"), "新单位", kinds[rng.below(kinds.len())]).members(3);
             if rng.below(3) > 0 {
                 u = u.located_in(id(pick(rng, &terrs)?));
             }
@@ -54,14 +54,14 @@ fn change(model: &Model, cs: &mut ChangeSet, rng: &mut Rng, serial: usize) -> Op
         5 => {
             cs.add.people.push(PersonSpec::new(new_id("p")).name("张三"));
             let posts = [Post::Secretary, Post::Director, Post::CommunityWorker];
-            let h = Holding::new(posts[rng.below(posts.len())].clone());
+            let h = Holding::new(posts[rng.below(posts.len())]);
             let mut l = LinkSpec::new(new_id("p"), id(pick(rng, &units)?), LinkKind::Holds).holding(h);
             l.validity = tiaokuai::Validity::new(date("2021-03-01"), None);
             cs.add.links.push(l);
         }
         6 => {
             let kinds = [LinkKind::Leads, LinkKind::Guides, LinkKind::Jurisdiction, LinkKind::Dispatches];
-            let kind = kinds[rng.below(kinds.len())].clone();
+            let kind = kinds[rng.below(kinds.len())];
             let to = if kind == LinkKind::Jurisdiction { pick(rng, &terrs)? } else { pick(rng, &units)? };
             cs.add.links.push(LinkSpec::new(id(pick(rng, &units)?), id(to), kind));
         }
@@ -116,7 +116,7 @@ fn change(model: &Model, cs: &mut ChangeSet, rng: &mut Rng, serial: usize) -> Op
             let u = pick(rng, &units)?;
             let links: Vec<_> = model.all_links_from(u).collect();
             let (_, l) = links.get(rng.below(links.len()))?;
-            let address = LinkAddress::new(id(l.from), id(l.to), l.kind.clone());
+            let address = LinkAddress::new(id(l.from), id(l.to), l.kind);
             cs.end_link(address, date(if rng.below(6) == 0 { "1980" } else { "2023-12-31" })?);
         }
         15 => {
@@ -128,7 +128,7 @@ fn change(model: &Model, cs: &mut ChangeSet, rng: &mut Rng, serial: usize) -> Op
                 1 => {
                     let u = pick(rng, &units)?;
                     let (_, l) = model.all_links_from(u).next()?;
-                    cs.remove_link(LinkAddress::new(id(l.from), id(l.to), l.kind.clone()));
+                    cs.remove_link(LinkAddress::new(id(l.from), id(l.to), l.kind));
                 }
                 2 => cs.add.units.push(UnitSpec::new(id(pick(rng, &units)?), "重复", UnitKind::Enterprise)),
                 _ => cs.add.links.push(LinkSpec::new("ghost", id(pick(rng, &units)?), LinkKind::Leads)),
@@ -196,7 +196,7 @@ fn answers(m: &Model) -> String {
             );
         }
         for (l, link) in m.all_links_from(n) {
-            let _ = write!(out, " {:?}:{:?}:{:?}", l.index(), m.link_status(l), m.holding(l).map(|h| h.post.clone()));
+            let _ = write!(out, " {:?}:{:?}:{:?}", l.index(), m.link_status(l), m.holding(l).map(|h| h.post));
             let _ = link;
         }
         if let Some(p) = tiaokuai::people::principal(m, n) {

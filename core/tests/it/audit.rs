@@ -1344,12 +1344,12 @@ mod brute {
 
     struct B<'m> {
         m: &'m Model,
-        links: Vec<&'m Link>,
+        links: Vec<Link>,
     }
 
     impl<'m> B<'m> {
-        fn of(&self, kind: LinkKind) -> impl Iterator<Item = &'m Link> + '_ {
-            self.links.iter().copied().filter(move |l| l.kind == kind)
+        fn of(&self, kind: LinkKind) -> impl Iterator<Item = &Link> + '_ {
+            self.links.iter().filter(move |l| l.kind == kind)
         }
         fn kind(&self, n: Node) -> &'m str {
             self.m.record(n).kind_str()
@@ -1609,10 +1609,13 @@ mod brute {
             .copied()
             .filter(|&t| matches!(b.kind(t), "street" | "town" | "township" | "zone"))
             .collect();
-        let all: Vec<(usize, &Link)> = model.links().map(|(id, l)| (id.index(), l)).collect();
+        let all: Vec<(usize, Link)> = model.links().map(|(id, l)| (id.index(), l)).collect();
         for (m, matter) in model.matters() {
-            let resp: Vec<(usize, &Link)> =
-                all.iter().copied().filter(|(_, l)| l.kind == LinkKind::Responsible && l.to == m).collect();
+            let resp: Vec<(usize, &Link)> = all
+                .iter()
+                .map(|(i, l)| (*i, l))
+                .filter(|(_, l)| l.kind == LinkKind::Responsible && l.to == m)
+                .collect();
             let applies = |l: &Link, at: Node| l.scope == Some(at) || (l.scope.is_none() && b.holds(l.from, at));
             for &t in &townships {
                 let mut leads: Vec<&Link> = Vec::new();

@@ -582,7 +582,7 @@ fn null_for_an_optional_field_is_absent() {
     ))
     .unwrap();
     let u = m.unit(m.node("a").unwrap()).unwrap();
-    assert_eq!((u.sector.clone(), u.members, u.attrs.clone()), (None, None, None));
+    assert_eq!((u.sector, u.members, u.attrs.clone()), (None, None, None));
 }
 
 #[test]

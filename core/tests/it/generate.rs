@@ -365,7 +365,7 @@ fn check_matters(m: &Model) {
     for (matter, x) in m.matters() {
         // scope → (leads, cooperators, any link marked), where scope defaults to the holder's jurisdiction.
         let mut by_scope: HashMap<Node, (Vec<Node>, Vec<Node>, bool)> = HashMap::new();
-        for l in m.links_to(matter, &LinkKind::Responsible) {
+        for (id, l) in m.all_links_to(matter).filter(|(_, l)| l.kind == LinkKind::Responsible) {
             let scopes: Vec<Node> = match l.scope {
                 Some(s) => vec![s],
                 None => m.targets(l.from, &LinkKind::Jurisdiction).collect(),
@@ -377,7 +377,7 @@ fn check_matters(m: &Model) {
                     Role::Cooperate => e.1.push(l.from),
                     _ => {}
                 }
-                e.2 |= !codes(l.attrs.as_ref()).is_empty();
+                e.2 |= !codes(m.link_attrs(id)).is_empty();
             }
         }
         for (district, _) in m.territories_of_kind(&TerritoryKind::District) {
@@ -442,8 +442,8 @@ fn check_markers(m: &Model) -> BTreeMap<String, usize> {
             *seen.entry(c).or_default() += 1;
         }
     }
-    for (_, l) in m.links() {
-        for c in codes(l.attrs.as_ref()) {
+    for (id, _) in m.links() {
+        for c in codes(m.link_attrs(id)) {
             assert!(["A001", "A002", "A003", "A004"].contains(&c.as_str()), "{c}");
             *seen.entry(c).or_default() += 1;
         }

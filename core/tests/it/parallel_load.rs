@@ -67,7 +67,7 @@ fn many_links() -> Model {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        let kind = kinds[(x % 2) as usize].clone();
+        let kind = kinds[(x % 2) as usize];
         let from = format!("u{}", if x.is_multiple_of(5) { 7 } else { (x >> 8) % units });
         let to = match kind {
             LinkKind::Jurisdiction => format!("t{}", (x >> 20) % 200),
@@ -81,7 +81,7 @@ fn many_links() -> Model {
 /// Every record's links in and out, as the adjacency tables list them.
 fn adjacency(m: &Model) -> Vec<(Vec<u32>, Vec<u32>)> {
     let ids =
-        |it: &mut dyn Iterator<Item = (tiaokuai::LinkId, &tiaokuai::Link)>| it.map(|(l, _)| l.index() as u32).collect();
+        |it: &mut dyn Iterator<Item = (tiaokuai::LinkId, tiaokuai::Link)>| it.map(|(l, _)| l.index() as u32).collect();
     m.records().map(|(n, _)| (ids(&mut m.all_links_from(n)), ids(&mut m.all_links_to(n)))).collect()
 }
 

@@ -560,8 +560,8 @@ fn marked(model: &Model, code: &str) -> std::collections::BTreeSet<String> {
         a.and_then(|a| a.get("gaps")).and_then(|g| g.as_array().cloned()).is_some_and(|g| g.iter().any(|c| c == code))
     };
     let mut out = std::collections::BTreeSet::new();
-    for (_, l) in model.document_links() {
-        if l.kind == LinkKind::Holds && has(l.attrs.as_ref()) {
+    for (id, l) in model.document_links() {
+        if l.kind == LinkKind::Holds && has(model.link_attrs(id)) {
             out.insert(model.id(if code == "P003" { l.from } else { l.to }).to_string());
         }
     }
@@ -722,7 +722,7 @@ fn p002_units_match_a_pairwise_brute_force_at_several_dates(full: &Model) {
             continue;
         }
         let v = l.validity;
-        let term = (h.post.clone(), v.since.map(|d| d.last_day()), v.until.map(|d| d.first_day()), id.index(), l.from);
+        let term = (h.post, v.since.map(|d| d.last_day()), v.until.map(|d| d.first_day()), id.index(), l.from);
         terms.entry(l.to).or_default().push(term);
     }
     let overlapping: BTreeSet<Node> = terms

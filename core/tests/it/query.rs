@@ -209,11 +209,11 @@ fn strip_line_follows_dispatches_and_guides_then_leads() {
     let m = model(STRIP);
     let strip = m.chain("station", Line::Strip).unwrap();
     assert_eq!(ids(&strip), ["station", "qu-dept", "sj-dept", "sj-gov"]);
-    let via: Vec<_> = strip.steps.iter().map(|s| s.via.clone()).collect();
+    let via: Vec<_> = strip.steps.iter().map(|s| s.via).collect();
     assert_eq!(via, [None, Some(LinkKind::Dispatches), Some(LinkKind::Guides), Some(LinkKind::Leads)]);
     // The other stationing department is a branch of the same kind; the street's leadership is another line.
     assert_eq!(strip.branches.len(), 1);
-    assert_eq!((&*strip.branches[0].leader, strip.branches[0].kind.clone()), ("other-dept", LinkKind::Dispatches));
+    assert_eq!((&*strip.branches[0].leader, strip.branches[0].kind), ("other-dept", LinkKind::Dispatches));
     assert!(strip.ambiguous.is_empty());
 
     let lead = m.chain("station", Line::Leadership).unwrap();
@@ -488,7 +488,7 @@ impl World {
     fn build(&self) -> Model {
         let mut b = Model::builder();
         for (i, p) in self.parents.iter().enumerate() {
-            let mut t = TerritorySpec::new(format!("t{i}"), format!("T{i}"), TKINDS[i % 5].clone());
+            let mut t = TerritorySpec::new(format!("t{i}"), format!("T{i}"), TKINDS[i % 5]);
             if let Some(p) = p {
                 t = t.parent(format!("t{p}"));
             }

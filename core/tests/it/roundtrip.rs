@@ -253,7 +253,7 @@ fn attrs_and_meta_are_kept_verbatim() {
 #[test]
 fn optional_fields_load_as_written() {
     let model = Model::from_json(EVERY_FIELD).unwrap();
-    let links: Vec<&Link> = model.links().map(|(_, l)| l).collect();
+    let links: Vec<Link> = model.links().map(|(_, l)| l).collect();
     assert_eq!(links[1].primary, Some(true));
     assert_eq!(links[2].primary, Some(false), "primary: false is kept, not dropped");
     assert_eq!(links[0].primary, None);
@@ -693,11 +693,9 @@ impl Plan {
                     std::mem::swap(&mut from, &mut to);
                 }
             }
-            let mut spec = LinkSpec::new(from, to, kind.clone());
+            let mut spec = LinkSpec::new(from, to, kind);
             match kind {
-                LinkKind::SucceededBy => {
-                    spec.event = Some(SuccessionEvent::ALL[l.members.unwrap_or(0) as usize % 5].clone())
-                }
+                LinkKind::SucceededBy => spec.event = Some(SuccessionEvent::ALL[l.members.unwrap_or(0) as usize % 5]),
                 LinkKind::Leads => spec.primary = l.primary,
                 LinkKind::Power => spec.power = Some(l.power.parse().unwrap()),
                 LinkKind::Responsible => {

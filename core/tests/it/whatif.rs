@@ -377,7 +377,7 @@ fn change(
             if same != 1 {
                 return None;
             }
-            let address = LinkAddress::new(id(l.from), id(l.to), l.kind.clone());
+            let address = LinkAddress::new(id(l.from), id(l.to), l.kind);
             if rng.below(3) == 0 {
                 cs.end_link(address, "2020-06-30".parse().ok()?);
             } else {
@@ -386,7 +386,7 @@ fn change(
         }
         1 => {
             let kinds = [LinkKind::Leads, LinkKind::PartyOrgOf, LinkKind::Jurisdiction, LinkKind::RegistersWith];
-            let kind = kinds[rng.below(kinds.len())].clone();
+            let kind = kinds[rng.below(kinds.len())];
             let from = pick(rng, &units)?;
             let to = if kind == LinkKind::Jurisdiction { pick(rng, &terrs)? } else { pick(rng, &units)? };
             if matches!(kind, LinkKind::PartyOrgOf | LinkKind::RegistersWith)
@@ -421,8 +421,8 @@ fn change(
         }
         _ => {
             let kinds = [UnitKind::Enterprise, UnitKind::PartyBranch, UnitKind::DispatchedAgency];
-            let mut spec = UnitSpec::new(format!("new-unit-{serial}"), "新单位", kinds[rng.below(3)].clone())
-                .members(rng.below(8) as u32);
+            let mut spec =
+                UnitSpec::new(format!("new-unit-{serial}"), "新单位", kinds[rng.below(3)]).members(rng.below(8) as u32);
             if let Some(t) = pick(rng, &terrs) {
                 spec = spec.located_in(id(t));
             }

@@ -47,7 +47,7 @@ pub fn people_change(
     match rng.below(8) {
         0 => {
             let pid = format!("new-person-{tag}");
-            let holding = Holding::new(posts[rng.below(posts.len())].clone())
+            let holding = Holding::new(posts[rng.below(posts.len())])
                 .band([Band::Chief, Band::Deputy, Band::Other][rng.below(3)])
                 .grade(1 + rng.below(18) as u8);
             cs.add.people.push(PersonSpec::new(&pid));
@@ -87,7 +87,7 @@ pub fn people_change(
                 return None;
             }
             for (_, l) in links {
-                cs.remove_link(LinkAddress::new(id(l.from), id(l.to), l.kind.clone()));
+                cs.remove_link(LinkAddress::new(id(l.from), id(l.to), l.kind));
             }
             cs.remove_record(id(p));
         }
@@ -100,12 +100,8 @@ pub fn people_change(
                 0 if years_may_move => "2001-05-04".parse().ok()?,
                 _ => model.meetings().get(rng.below(model.meetings().len()))?.date,
             };
-            let mut m = MeetingSpec::new(
-                format!("new-meeting-{tag}"),
-                kinds[rng.below(3)].clone(),
-                id(pick(rng, &places)?),
-                date,
-            );
+            let mut m =
+                MeetingSpec::new(format!("new-meeting-{tag}"), kinds[rng.below(3)], id(pick(rng, &places)?), date);
             if rng.below(2) == 0 {
                 m = m.topic(id(pick(rng, &projects)?));
             }
