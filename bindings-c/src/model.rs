@@ -414,7 +414,7 @@ unsafe fn lookup<'m>(
     model: *const tiaokuai_model,
     id: *const c_char,
     id_len: usize,
-) -> Result<&'m tiaokuai::Record, Failure> {
+) -> Result<tiaokuai::RecordRef<'m>, Failure> {
     // SAFETY: forwarded contract.
     let (model, id) = unsafe { (&borrow(model, "model")?.model, str_in(id, id_len, "id")?) };
     model.get(id).ok_or_else(|| tiaokuai::Error::UnknownId { id: id.to_string() }.into())

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyDict, PyList, PyString};
 use tiaokuai::{
-    ItemList, LinkId, LinkKind, MatterList, Model, Node, Record, RecordType, Sector, TerritoryKind, UnitKind,
+    ItemList, LinkId, LinkKind, MatterList, Model, Node, RecordRef, RecordType, Sector, TerritoryKind, UnitKind,
 };
 
 use crate::convert::{html_headline, html_table, html_table_truncated, json_loads, py_repr};
@@ -33,13 +33,13 @@ pub(crate) fn record_dict<'py>(py: Python<'py>, model: &Model, node: Node) -> Py
     d.set_item("id", r.id())?;
     d.set_item("name", r.name())?;
     match r {
-        Record::Territory(t) => {
+        RecordRef::Territory(t) => {
             d.set_item("kind", t.kind.as_str())?;
             if let Some(p) = t.parent {
                 d.set_item("parent", model.id(p))?;
             }
         }
-        Record::Unit(u) => {
+        RecordRef::Unit(u) => {
             d.set_item("kind", u.kind.as_str())?;
             if let Some(s) = &u.sector {
                 d.set_item("sector", s.as_str())?;
@@ -54,13 +54,13 @@ pub(crate) fn record_dict<'py>(py: Python<'py>, model: &Model, node: Node) -> Py
                 }
             }
         }
-        Record::Matter(m) => {
+        RecordRef::Matter(m) => {
             d.set_item("list", m.list.as_str())?;
             if let Some(c) = &m.category {
                 d.set_item("category", &**c)?;
             }
         }
-        Record::Item(i) => d.set_item("list", i.list.as_str())?,
+        RecordRef::Item(i) => d.set_item("list", i.list.as_str())?,
         _ => {}
     }
     if let Some(a) = r.attrs() {
@@ -156,7 +156,7 @@ pub struct PyRecord {
 }
 
 impl PyRecord {
-    fn record(&self) -> &Record {
+    fn record(&self) -> RecordRef<'_> {
         self.model.record(self.node)
     }
 }
@@ -586,7 +586,7 @@ struct RecordFilter {
 }
 
 impl RecordFilter {
-    fn matches(&self, r: &Record) -> bool {
+    fn matches(&self, r: RecordRef<'_>) -> bool {
         if self.kind.as_deref().is_some_and(|k| r.kind_str() != k) {
             return false;
         }
@@ -843,10 +843,10 @@ impl PyRecordView {
                 (None, Some(node)) => {
                     let r = self.model.record(node);
                     let what = match r {
-                        Record::Unit(u) => format!("a unit of kind '{}'", u.kind),
-                        Record::Territory(t) => format!("a territory of kind '{}'", t.kind),
-                        Record::Matter(m) => format!("a matter of list '{}'", m.list),
-                        Record::Item(i) => format!("an item of list '{}'", i.list),
+                        RecordRef::Unit(u) => format!("a unit of kind '{}'", u.kind),
+                        RecordRef::Territory(t) => format!("a territory of kind '{}'", t.kind),
+                        RecordRef::Matter(m) => format!("a matter of list '{}'", m.list),
+                        RecordRef::Item(i) => format!("an item of list '{}'", i.list),
                         _ => format!("one of {}", r.record_type().array()),
                     };
                     Err(errors::not_in_view(&id, format!("{id:?} is {what}, not one of these {}", self.what())))

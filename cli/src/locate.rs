@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use tiaokuai::{Model, Node, Record, RecordType};
+use tiaokuai::{Model, Node, RecordType};
 
 /// A record's place in the model's source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,8 +152,8 @@ pub struct Level<'m> {
 /// finding's street/town.
 pub fn territory_path<'m>(model: &'m Model, subject: &str, township: Option<&str>) -> Vec<Level<'m>> {
     let start = model.node(subject).and_then(|n| match model.record(n) {
-        Record::Territory(_) => Some(n),
-        Record::Unit(u) => u.located_in,
+        tiaokuai::RecordRef::Territory(_) => Some(n),
+        tiaokuai::RecordRef::Unit(u) => u.located_in,
         _ => None,
     });
     let start = start.or_else(|| township.and_then(|t| model.node(t)));

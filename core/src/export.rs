@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Result;
 use crate::evidence::Fact;
 use crate::format::{CsvOptions, CsvWriter};
-use crate::model::{LinkId, LinkKind, Model, Node, Record, RecordType};
+use crate::model::{LinkId, LinkKind, Model, Node, RecordRef, RecordType};
 use crate::query::{Chain, Line, chain, responsible_for};
 
 /// What part of a model to export.
@@ -124,7 +124,7 @@ impl Subgraph {
 
     fn around(model: &Model, node: Node) -> Subgraph {
         match model.record(node) {
-            Record::Territory(_) => {
+            RecordRef::Territory(_) => {
                 let r = responsible_for(model, node);
                 let nodes = r
                     .blocks
@@ -134,7 +134,7 @@ impl Subgraph {
                 let links = r.blocks.iter().flat_map(|b| b.holders.iter().map(|h| link_id(model, h.link)));
                 Subgraph::from_parts(model, nodes, links)
             }
-            Record::Unit(_) => Subgraph::of_chain(model, &chain(model, node, Line::All)),
+            RecordRef::Unit(_) => Subgraph::of_chain(model, &chain(model, node, Line::All)),
             _ => {
                 let links: Vec<LinkId> =
                     model.all_links_from(node).chain(model.all_links_to(node)).map(|(id, _)| id).collect();
@@ -577,7 +577,7 @@ fn push_dot_label(out: &mut String, text: &str) {
     }
 }
 
-fn dot_shape(r: &Record) -> &'static str {
+fn dot_shape(r: RecordRef<'_>) -> &'static str {
     match r.record_type() {
         RecordType::Territory => "folder",
         RecordType::Unit => match r.as_unit().map(|u| u.kind.is_party_org()) {
@@ -983,8 +983,8 @@ fn field_edges(model: &Model, sub: &Subgraph) -> (Pairs, Pairs) {
     let mut located = Vec::new();
     for &n in &sub.nodes {
         match model.record(n) {
-            Record::Territory(t) => parents.extend(t.parent.filter(|p| inside[p.index()]).map(|p| (n, p))),
-            Record::Unit(u) => located.extend(u.located_in.filter(|p| inside[p.index()]).map(|p| (n, p))),
+            RecordRef::Territory(t) => parents.extend(t.parent.filter(|p| inside[p.index()]).map(|p| (n, p))),
+            RecordRef::Unit(u) => located.extend(u.located_in.filter(|p| inside[p.index()]).map(|p| (n, p))),
             _ => {}
         }
     }

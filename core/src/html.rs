@@ -210,8 +210,8 @@ pub fn to_html(model: &Model, report: &Report, options: &HtmlOptions) -> String 
         let subject = model.node(&f.subject);
         let township = f.territory.as_deref().and_then(|t| model.node(t));
         let located = subject.and_then(|s| match model.record(s) {
-            crate::model::Record::Territory(_) => Some(s),
-            crate::model::Record::Unit(u) => u.located_in,
+            crate::model::RecordRef::Territory(_) => Some(s),
+            crate::model::RecordRef::Unit(u) => u.located_in,
             _ => None,
         });
         let place = match (located, township) {

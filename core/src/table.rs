@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use crate::format::{CsvWriter, Formulas};
-use crate::{Area, Date, Error, Finding, LinkId, Model, Node, Record, RecordType, Report, Severity};
+use crate::{Area, Date, Error, Finding, LinkId, Model, Node, RecordRef, RecordType, Report, Severity};
 
 /// The values of one column.
 #[derive(Debug, Clone, PartialEq)]
@@ -534,7 +534,7 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
             &all
         }
     };
-    let recs: Vec<&Record> = nodes.iter().map(|&n| model.record(n)).collect();
+    let recs: Vec<RecordRef<'_>> = nodes.iter().map(|&n| model.record(n)).collect();
     let mut t = Table::new();
     push(&mut t, "id", strs(recs.iter().map(|r| Some(r.id()))));
     push(&mut t, "name", strs(recs.iter().map(|r| Some(r.name()))));
@@ -556,8 +556,8 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
             kinds.extend(words(UnitKind::ALL, |k| k.as_str()));
         }
         let kind_of = recs.iter().map(|&r| match r {
-            Record::Territory(t) => Some(t.kind.as_str()),
-            Record::Unit(u) => Some(u.kind.as_str()),
+            RecordRef::Territory(t) => Some(t.kind.as_str()),
+            RecordRef::Unit(u) => Some(u.kind.as_str()),
             _ => None,
         });
         push(&mut t, "kind", category(kinds, false, kind_of));
@@ -571,8 +571,8 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
             lists.extend(words(ItemList::ALL, |k| k.as_str()));
         }
         let list_of = recs.iter().map(|&r| match r {
-            Record::Matter(m) => Some(m.list.as_str()),
-            Record::Item(i) => Some(i.list.as_str()),
+            RecordRef::Matter(m) => Some(m.list.as_str()),
+            RecordRef::Item(i) => Some(i.list.as_str()),
             _ => None,
         });
         push(&mut t, "list", category(lists, false, list_of));
@@ -580,9 +580,9 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
     if has(RecordType::Matter) {
         push(&mut t, "category", strs(recs.iter().map(|r| r.as_matter().and_then(|m| m.category.as_deref()))));
     }
-    let id_and_name = |t: &mut Table, field: &str, of: &dyn Fn(&Record) -> Option<Node>| {
-        push(t, field, strs(recs.iter().map(|r| of(r).map(|n| model.id(n)))));
-        push(t, &format!("{field}_name"), strs(recs.iter().map(|r| of(r).map(|n| model.record(n).name()))));
+    let id_and_name = |t: &mut Table, field: &str, of: &dyn Fn(RecordRef<'_>) -> Option<Node>| {
+        push(t, field, strs(recs.iter().map(|&r| of(r).map(|n| model.id(n)))));
+        push(t, &format!("{field}_name"), strs(recs.iter().map(|&r| of(r).map(|n| model.record(n).name()))));
     };
     if has(RecordType::Territory) {
         id_and_name(&mut t, "parent", &|r| r.as_territory().and_then(|t| t.parent));

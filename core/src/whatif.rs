@@ -111,7 +111,7 @@ use serde::Serialize;
 use crate::audit::{Config, Finding, RULES, Severity};
 use crate::evidence::Fact;
 use crate::metrics::Metrics;
-use crate::model::{Level, LinkKind, Model, Node, Post, Record, RecordType, Status, UnitKind};
+use crate::model::{Level, LinkKind, Model, Node, Post, RecordRef, RecordType, Status, UnitKind};
 
 /// One change of an edit, as the what-if attributes findings to it: where it stands in
 /// its change set (`section` such as `add.units`, `update`, `end`, `remove`, and its
@@ -687,10 +687,10 @@ struct Plan {
 fn broad(model: &Model, other: &Model, node: Node) -> Option<String> {
     let id = model.id(node);
     match model.record(node) {
-        Record::Matter(_) if matter_changed(model, other, node) => {
+        RecordRef::Matter(_) if matter_changed(model, other, node) => {
             Some(format!("it changes matter {id:?} (A001–A004 resolve every matter in every street/town)"))
         }
-        Record::Territory(t) => match t.kind.level() {
+        RecordRef::Territory(t) => match t.kind.level() {
             Some(l) if l > Level::Street => None,
             _ => Some(format!(
                 "it touches territory {id:?} of kind {} (at street/town level or above, or of a custom kind)",
@@ -857,7 +857,7 @@ impl Reach {
         let mut below: Vec<Node> = Vec::new();
         for &s in seeds {
             push(self, s, &mut first);
-            if let Record::Territory(_) = model.record(s)
+            if let RecordRef::Territory(_) = model.record(s)
                 && moved(s)
             {
                 below.push(s);
@@ -911,12 +911,12 @@ impl Reach {
                 push(self, other, &mut ring);
             }
             match model.record(n) {
-                Record::Unit(u) => {
+                RecordRef::Unit(u) => {
                     if let Some(l) = u.located_in {
                         push(self, l, &mut ring);
                     }
                 }
-                Record::Territory(_) => {
+                RecordRef::Territory(_) => {
                     if let Some(p) = model.any_parent(n) {
                         push(self, p, &mut ring);
                     }
@@ -1000,7 +1000,7 @@ fn ring_of(model: &Model, other: &Model, t: Node) -> Ring {
     let mut members = false;
     let mut juris = false;
     match (model.record(t), other.record(o)) {
-        (Record::Unit(a), Record::Unit(b)) => {
+        (RecordRef::Unit(a), RecordRef::Unit(b)) => {
             let place = |m: &Model, x: &crate::model::Unit| x.located_in.map(|l| m.id(l).to_string());
             if a.kind != b.kind
                 || a.sector != b.sector
@@ -1011,7 +1011,7 @@ fn ring_of(model: &Model, other: &Model, t: Node) -> Ring {
             }
             members = a.members != b.members;
         }
-        (Record::Territory(a), Record::Territory(b)) => {
+        (RecordRef::Territory(a), RecordRef::Territory(b)) => {
             let parent = |m: &Model, n: Node| m.any_parent(n).map(|p| m.id(p).to_string());
             if a.kind != b.kind
                 || a.validity != b.validity
@@ -1557,8 +1557,8 @@ fn pm_reach(model: &Model, touched: &[&str], placed: &[Node], pm: &mut HashSet<S
         if let Some(n) = model.node(t) {
             seeds.push(n.raw());
             let held = match model.record(n) {
-                Record::Person(_) => ends(n, LinkKind::Holds, false),
-                Record::Unit(_) => vec![n],
+                RecordRef::Person(_) => ends(n, LinkKind::Holds, false),
+                RecordRef::Unit(_) => vec![n],
                 _ => Vec::new(),
             };
             for u in held {
@@ -1620,7 +1620,7 @@ fn pm_inputs(model: &Model, n: Node, put: &mut dyn FnMut(Node), meetings: &mut V
     let table = model.meetings();
     let mut add = |m: &crate::meetings::Meeting| meetings.extend(table.position(&m.id));
     match model.record(n) {
-        Record::Unit(u) => {
+        RecordRef::Unit(u) => {
             // The single-holder posts (P001, P002) and the Party posts (P005); the community
             // workers (P004) are counted on the whole model (`whole_inputs`).
             for (l, p) in model.any_links_of(n, &LinkKind::Holds, true) {
@@ -1643,12 +1643,12 @@ fn pm_inputs(model: &Model, n: Node, put: &mut dyn FnMut(Node), meetings: &mut V
                 }
             }
         }
-        Record::Person(_) => {
+        RecordRef::Person(_) => {
             for (_, u) in model.any_links_of(n, &LinkKind::Holds, false) {
                 put(u);
             }
         }
-        Record::Territory(t) => {
+        RecordRef::Territory(t) => {
             table.of_territory(n).for_each(&mut add);
             if matches!(t.kind, crate::model::TerritoryKind::Community | crate::model::TerritoryKind::Village) {
                 let mut stack: Vec<Node> = model.all_children(n).collect();
@@ -1659,7 +1659,7 @@ fn pm_inputs(model: &Model, n: Node, put: &mut dyn FnMut(Node), meetings: &mut V
                 }
             }
         }
-        Record::Item(_) => {
+        RecordRef::Item(_) => {
             table.on_topic(n).for_each(&mut add);
             for (_, u) in model.any_links_of(n, &LinkKind::Undertakes, true) {
                 put(u);

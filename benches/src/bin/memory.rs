@@ -57,7 +57,15 @@ fn main() {
         return words(n);
     }
     let scale = first.and_then(|s| s.parse().ok()).unwrap_or_else(tiaokuai_benches::scale_from_env);
-    let text = tiaokuai_benches::model(scale).to_json();
+    // `people` and `history` after the scale: the generator's people and history layers.
+    let layers: Vec<String> = args.collect();
+    let layer = |l: &str| layers.iter().any(|a| a == l);
+    let text = tiaokuai::generate::GenerateOptions::new(scale, tiaokuai_benches::SEED)
+        .people(layer("people"))
+        .history(layer("history"))
+        .generate()
+        .expect("the generator builds every built-in scale")
+        .to_json();
     let size = text.len();
     let start = std::time::Instant::now();
     let (model, bytes, peak) = measure(|| tiaokuai::Model::from_json(&text).expect("generated models load"));

@@ -253,7 +253,7 @@ fn field_value(m: &Model, id: &str, field: tiaokuai::change::Field) -> String {
 }
 
 /// A record as its JSON object (the model writer's form), for showing field values.
-struct RecordView<'a>(&'a Model, &'a tiaokuai::Record);
+struct RecordView<'a>(&'a Model, tiaokuai::RecordRef<'a>);
 
 impl serde::Serialize for RecordView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -261,16 +261,17 @@ impl serde::Serialize for RecordView<'_> {
         let mut map = serde_json::Map::new();
         map.insert("name".into(), r.name().into());
         map.insert(
-            if matches!(r, tiaokuai::Record::Matter(_) | tiaokuai::Record::Item(_)) { "list" } else { "kind" }.into(),
+            if matches!(r, tiaokuai::RecordRef::Matter(_) | tiaokuai::RecordRef::Item(_)) { "list" } else { "kind" }
+                .into(),
             r.kind_str().into(),
         );
         match r {
-            tiaokuai::Record::Territory(t) => {
+            tiaokuai::RecordRef::Territory(t) => {
                 if let Some(p) = t.parent {
                     map.insert("parent".into(), m.id(p).into());
                 }
             }
-            tiaokuai::Record::Unit(u) => {
+            tiaokuai::RecordRef::Unit(u) => {
                 if let Some(x) = &u.sector {
                     map.insert("sector".into(), x.as_str().into());
                 }
@@ -284,7 +285,7 @@ impl serde::Serialize for RecordView<'_> {
                     }
                 }
             }
-            tiaokuai::Record::Matter(x) => {
+            tiaokuai::RecordRef::Matter(x) => {
                 if let Some(c) = &x.category {
                     map.insert("category".into(), c.as_ref().into());
                 }

@@ -79,7 +79,7 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences, IntoNodeReferences};
 
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::{Metrics, Tally};
-use crate::model::{LinkId, LinkKind, Model, Node, Record, Sector, Status, TerritoryKind, UnitKind};
+use crate::model::{LinkId, LinkKind, Model, Node, RecordRef, Sector, Status, TerritoryKind, UnitKind};
 use crate::render::Table;
 
 /// The "none" value of the `u32` tables.
@@ -470,13 +470,13 @@ impl RecordColumns {
         let mut sector = vec![NO_SECTOR; n];
         let mut members = vec![NONE; n];
         let mut located = vec![NONE; n];
-        for (node, record) in graph.node_references() {
+        for (node, _) in graph.node_references() {
             let i = node.index();
             if model.status(Node::new(i as u32)) == Status::OutOfForce {
                 continue;
             }
-            match record {
-                Record::Territory(terr) => {
+            match model.record(Node::new(i as u32)) {
+                RecordRef::Territory(terr) => {
                     tclass[i] = territory_class(&terr.kind);
                     if terr.kind.is_township_level() {
                         row[i] = townships.len() as u32;
@@ -485,7 +485,7 @@ impl RecordColumns {
                         row[i] = UNSET;
                     }
                 }
-                Record::Unit(unit) => {
+                RecordRef::Unit(unit) => {
                     kind[i] = unit_code(&unit.kind);
                     sector[i] = sector_code(unit.sector.as_ref());
                     members[i] = unit.members.unwrap_or(NONE);
@@ -1030,7 +1030,7 @@ fn describe_all(
         // findings ahead and the id and name one ahead, so their cache misses overlap with
         // the work on this one.
         if let Some(ahead) = raw.get(i + 2) {
-            std::hint::black_box(model.record(Node::new(ahead.subject)) as *const _);
+            std::hint::black_box(model.record(Node::new(ahead.subject)));
         }
         if let Some(next) = raw.get(i + 1) {
             let record = model.record(Node::new(next.subject));

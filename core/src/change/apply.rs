@@ -110,7 +110,7 @@ impl<'m> Plan<'m> {
 
     fn record_mut(&mut self, node: Node) -> &mut Record {
         let model = self.model;
-        self.patched.entry(node.index()).or_insert_with(|| model.record(node).clone())
+        self.patched.entry(node.index()).or_insert_with(|| model.record(node).to_record())
     }
 
     fn removals(&mut self, change: &ChangeSet) {
@@ -210,8 +210,8 @@ impl<'m> Plan<'m> {
                 continue;
             }
             let (field, target) = match r {
-                Record::Territory(t) => ("parent", t.parent),
-                Record::Unit(u) => ("located_in", u.located_in),
+                RecordRef::Territory(t) => ("parent", t.parent),
+                RecordRef::Unit(u) => ("located_in", u.located_in),
                 _ => continue,
             };
             if let Some(p) = target
@@ -721,7 +721,7 @@ impl Model {
                 if removed_nodes[node.index()] {
                     continue;
                 }
-                let mut record = patched.remove(&node.index()).unwrap_or_else(|| record.clone());
+                let mut record = patched.remove(&node.index()).unwrap_or_else(|| record.to_record());
                 let mut by_id = refs.get(&node.index()).map(|(f, id, _)| (*f, id.clone()));
                 // A parent removed and added again in this change set is found again by its id.
                 let old_ref = match &record {
@@ -1104,13 +1104,13 @@ impl Model {
             }
         }
         // Ids as the new model will resolve them.
-        let look = |id: &str| -> Option<(Node, &Record)> {
+        let look = |id: &str| -> Option<(Node, RecordRef<'_>)> {
             if let Some(&k) = added.get(id) {
                 let x = &additions[k];
-                return Some((x.node, &x.record));
+                return Some((x.node, x.record.as_ref()));
             }
             let n = m.find(id)?;
-            Some((n, patched.get(&n.index()).unwrap_or_else(|| m.record(n))))
+            Some((n, patched.get(&n.index()).map_or_else(|| m.record(n), Record::as_ref)))
         };
         let mut resolved: Vec<Option<Node>> = Vec::with_capacity(additions.len());
         for x in &additions {

@@ -271,17 +271,17 @@ fn link_spec(m: &Model, id: LinkId, l: Link) -> LinkSpec {
     spec
 }
 
-fn add_record(m: &Model, r: &Record, change: &mut ChangeSet) {
+fn add_record(m: &Model, r: RecordRef<'_>, change: &mut ChangeSet) {
     let id = |n: Option<Node>| n.map(|n| m.id(n).to_string());
     match r {
-        Record::Territory(t) => {
+        RecordRef::Territory(t) => {
             let mut s = TerritorySpec::new(&*t.id, &*t.name, t.kind);
             s.parent = id(t.parent);
             s.attrs = t.attrs.clone();
             s.validity = t.validity;
             change.add.territories.push(s);
         }
-        Record::Unit(u) => {
+        RecordRef::Unit(u) => {
             let mut s = UnitSpec::new(&*u.id, &*u.name, u.kind);
             s.sector = u.sector;
             s.located_in = id(u.located_in);
@@ -292,20 +292,20 @@ fn add_record(m: &Model, r: &Record, change: &mut ChangeSet) {
             s.validity = u.validity;
             change.add.units.push(s);
         }
-        Record::Matter(x) => {
+        RecordRef::Matter(x) => {
             let mut s = MatterSpec::new(&*x.id, &*x.name, x.list);
             s.category = x.category.as_deref().map(str::to_string);
             s.attrs = x.attrs.clone();
             s.validity = x.validity;
             change.add.matters.push(s);
         }
-        Record::Item(x) => {
+        RecordRef::Item(x) => {
             let mut s = ItemSpec::new(&*x.id, &*x.name, x.list);
             s.attrs = x.attrs.clone();
             s.validity = x.validity;
             change.add.items.push(s);
         }
-        Record::Person(x) => {
+        RecordRef::Person(x) => {
             let mut s = PersonSpec::new(&*x.id);
             s.name = (!x.name.is_empty()).then(|| x.name.to_string());
             s.attrs = x.attrs.clone();
@@ -316,21 +316,21 @@ fn add_record(m: &Model, r: &Record, change: &mut ChangeSet) {
 }
 
 /// A record's fields as (field, value), ids for references, as an update writes them.
-pub(crate) fn fields(m: &Model, r: &Record) -> Vec<(Field, Value)> {
+pub(crate) fn fields(m: &Model, r: RecordRef<'_>) -> Vec<(Field, Value)> {
     let text = |s: &str| Value::Text(s.to_string());
     // A person's name is optional (empty when absent).
-    let mut out = if matches!(r, Record::Person(_)) && r.name().is_empty() {
+    let mut out = if matches!(r, RecordRef::Person(_)) && r.name().is_empty() {
         Vec::new()
     } else {
         vec![(Field::Name, text(r.name()))]
     };
     let id = |n: Option<Node>| n.map(|n| Value::Text(m.id(n).to_string()));
     match r {
-        Record::Territory(t) => {
+        RecordRef::Territory(t) => {
             out.push((Field::Kind, text(t.kind.as_str())));
             out.extend(id(t.parent).map(|v| (Field::Parent, v)));
         }
-        Record::Unit(u) => {
+        RecordRef::Unit(u) => {
             out.push((Field::Kind, text(u.kind.as_str())));
             out.extend(u.sector.as_ref().map(|s| (Field::Sector, text(s.as_str()))));
             out.extend(id(u.located_in).map(|v| (Field::LocatedIn, v)));
@@ -338,12 +338,12 @@ pub(crate) fn fields(m: &Model, r: &Record) -> Vec<(Field, Value)> {
             out.extend(u.staff.map(|n| (Field::Staff, Value::Count(n))));
             out.extend(u.in_service_members.map(|n| (Field::InServiceMembers, Value::Count(n))));
         }
-        Record::Matter(x) => {
+        RecordRef::Matter(x) => {
             out.push((Field::List, text(x.list.as_str())));
             out.extend(x.category.as_deref().map(|c| (Field::Category, text(c))));
         }
-        Record::Item(x) => out.push((Field::List, text(x.list.as_str()))),
-        Record::Person(_) => {}
+        RecordRef::Item(x) => out.push((Field::List, text(x.list.as_str()))),
+        RecordRef::Person(_) => {}
     }
     out.extend(r.attrs().map(|a| (Field::Attrs, Value::Attrs(a.clone()))));
     let v = r.validity();
@@ -354,7 +354,12 @@ pub(crate) fn fields(m: &Model, r: &Record) -> Vec<(Field, Value)> {
 
 /// The fields that differ between a record of `a` and the record of `b` with its id:
 /// set (with the new value) and unset.
-pub(crate) fn field_changes(a: &Model, ra: &Record, b: &Model, rb: &Record) -> (Vec<(Field, Value)>, Vec<Field>) {
+pub(crate) fn field_changes(
+    a: &Model,
+    ra: RecordRef<'_>,
+    b: &Model,
+    rb: RecordRef<'_>,
+) -> (Vec<(Field, Value)>, Vec<Field>) {
     let fa = fields(a, ra);
     let fb = fields(b, rb);
     let get = |f: &[(Field, Value)], field: Field| f.iter().find(|(k, _)| *k == field).map(|(_, v)| v.clone());
@@ -403,7 +408,7 @@ pub(crate) fn meeting_changes(a: &MeetingSpec, b: &MeetingSpec) -> (Vec<(Field, 
 
 /// True when two records (of `a` and `b`) are the same in every field, references by id:
 /// the quick test that spares most records the field-by-field comparison.
-fn same_record(a: &Model, ra: &Record, b: &Model, rb: &Record) -> bool {
+fn same_record(a: &Model, ra: RecordRef<'_>, b: &Model, rb: RecordRef<'_>) -> bool {
     let same_refs = |x: Option<Node>, y: Option<Node>| match (x, y) {
         (None, None) => true,
         (Some(x), Some(y)) => a.id(x) == b.id(y),
@@ -413,8 +418,8 @@ fn same_record(a: &Model, ra: &Record, b: &Model, rb: &Record) -> bool {
         && ra.attrs() == rb.attrs()
         && ra.validity() == rb.validity()
         && match (ra, rb) {
-            (Record::Territory(x), Record::Territory(y)) => x.kind == y.kind && same_refs(x.parent, y.parent),
-            (Record::Unit(x), Record::Unit(y)) => {
+            (RecordRef::Territory(x), RecordRef::Territory(y)) => x.kind == y.kind && same_refs(x.parent, y.parent),
+            (RecordRef::Unit(x), RecordRef::Unit(y)) => {
                 x.kind == y.kind
                     && x.sector == y.sector
                     && x.members == y.members
@@ -422,13 +427,13 @@ fn same_record(a: &Model, ra: &Record, b: &Model, rb: &Record) -> bool {
                     && x.in_service_members == y.in_service_members
                     && same_refs(x.located_in, y.located_in)
             }
-            (Record::Matter(x), Record::Matter(y)) => x.list == y.list && x.category == y.category,
-            (Record::Item(x), Record::Item(y)) => x.list == y.list,
+            (RecordRef::Matter(x), RecordRef::Matter(y)) => x.list == y.list && x.category == y.category,
+            (RecordRef::Item(x), RecordRef::Item(y)) => x.list == y.list,
             _ => false,
         }
 }
 
-fn compare(a: &Model, n: Node, b: &Model, rb: &Record, change: &mut ChangeSet) {
+fn compare(a: &Model, n: Node, b: &Model, rb: RecordRef<'_>, change: &mut ChangeSet) {
     let ra = a.record(n);
     if same_record(a, ra, b, rb) {
         return;

@@ -787,6 +787,15 @@ fn load_doc(
     }
     let records = doc.territories.len() + doc.units.len() + doc.matters.len() + doc.items.len() + doc.people.len();
     let mut b = ModelBuilder::with_capacity(records, doc.links.len());
+    for (t, n) in [
+        (RecordType::Territory, doc.territories.len()),
+        (RecordType::Unit, doc.units.len()),
+        (RecordType::Matter, doc.matters.len()),
+        (RecordType::Item, doc.items.len()),
+        (RecordType::Person, doc.people.len()),
+    ] {
+        b.reserve_records(t, n);
+    }
     b.set_threads(threads);
     if let Some(meta) = doc.meta {
         let m = Attrs::from_raw(meta, META_DEPTH).map_err(|message| Error::InvalidField {
@@ -1262,7 +1271,7 @@ pub(crate) struct OutRecord<'a> {
 }
 
 impl<'a> OutRecord<'a> {
-    fn new(model: &'a Model, record: &'a Record) -> Self {
+    fn new(model: &'a Model, record: RecordRef<'a>) -> Self {
         let v = record.validity();
         let mut out = OutRecord {
             id: record.id(),
@@ -1281,11 +1290,11 @@ impl<'a> OutRecord<'a> {
             until: v.until.map(|d| d.to_string()),
         };
         match record {
-            Record::Territory(t) => {
+            RecordRef::Territory(t) => {
                 out.kind = Some(t.kind.as_str());
                 out.parent = t.parent.map(|p| model.id(p));
             }
-            Record::Unit(u) => {
+            RecordRef::Unit(u) => {
                 out.kind = Some(u.kind.as_str());
                 out.sector = u.sector.as_ref().map(|s| s.as_str());
                 out.located_in = u.located_in.map(|p| model.id(p));
@@ -1293,12 +1302,12 @@ impl<'a> OutRecord<'a> {
                 out.staff = u.staff;
                 out.in_service_members = u.in_service_members;
             }
-            Record::Matter(m) => {
+            RecordRef::Matter(m) => {
                 out.list = Some(m.list.as_str());
                 out.category = m.category.as_deref();
             }
-            Record::Item(i) => out.list = Some(i.list.as_str()),
-            Record::Person(_) => {}
+            RecordRef::Item(i) => out.list = Some(i.list.as_str()),
+            RecordRef::Person(_) => {}
         }
         out
     }
@@ -1464,8 +1473,8 @@ impl Model {
                     break;
                 }
                 cur = match self.record(n) {
-                    Record::Territory(t) => t.parent,
-                    Record::Unit(u) => u.located_in,
+                    RecordRef::Territory(t) => t.parent,
+                    RecordRef::Unit(u) => u.located_in,
                     _ => None,
                 };
             }

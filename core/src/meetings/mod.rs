@@ -33,7 +33,7 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 
 use crate::error::{Error, Position, Result};
-use crate::model::{Attrs, Date, MeetingKind, Model, Node, Record, RecordType, TerritoryKind};
+use crate::model::{Attrs, Date, MeetingKind, Model, Node, RecordRef, RecordType, TerritoryKind};
 use crate::table::{Column, ColumnData, Strings, Table};
 
 /// One meeting: a row of the document's `meetings` array, with its references resolved.
@@ -455,8 +455,8 @@ pub(crate) fn place_of(model: &Model, t: Node, by: MeetingsBy) -> Option<Node> {
     // The tree has no cycle (the builder refuses one), so the walk ends.
     while let Some(n) = cur {
         match model.record(n) {
-            Record::Territory(terr) if is_place(&terr.kind, by) => return Some(n),
-            Record::Territory(terr) => cur = terr.parent,
+            RecordRef::Territory(terr) if is_place(&terr.kind, by) => return Some(n),
+            RecordRef::Territory(terr) => cur = terr.parent,
             _ => return None,
         }
     }

@@ -426,6 +426,8 @@ pub struct ModelBuilder {
     holdings: super::links::Sparse<Holding>,
     /// What the links have beyond their ends and kinds (the graph's edges hold those).
     links: super::links::LinkTable,
+    /// The records by type (the graph's nodes hold their keys).
+    records: super::records::Records,
     meta: Option<Attrs>,
     pending: Vec<Pending>,
     links_seen: usize,
@@ -454,6 +456,11 @@ impl ModelBuilder {
         }
     }
 
+    /// Makes room for `n` more records of type `t` (the loaders know how many of each).
+    pub(crate) fn reserve_records(&mut self, t: RecordType, n: usize) {
+        self.records.reserve(t, n);
+    }
+
     /// Lets [`ModelBuilder::build`] use up to `threads` threads (the loaders' setting).
     pub(crate) fn set_threads(&mut self, threads: usize) {
         self.threads = threads;
@@ -475,8 +482,13 @@ impl ModelBuilder {
         self.len() == 0
     }
 
+    /// The record of a node added so far.
+    fn rec(&self, node: Node) -> RecordRef<'_> {
+        self.records.get(self.graph[NodeIndex::new(node.index())])
+    }
+
     fn position_of(&self, node: Node) -> Position {
-        let record = &self.graph[NodeIndex::new(node.index())];
+        let record = self.rec(node);
         let t = record.record_type();
         let index = self.order[type_slot(t)].iter().position(|&n| n == node).unwrap_or(0);
         Position::record(t.array(), index, Some(record.id()))
@@ -508,10 +520,11 @@ impl ModelBuilder {
         // The builder never removes a node, so the next one added is at the node count: it is
         // indexed first, in the probe that finds the id is not taken.
         let next = Node::new(self.graph.node_count() as u32);
-        if let Err(first) = self.index.insert_new(&self.graph, hash, record.id(), next) {
+        if let Err(first) = self.index.insert_new((&self.graph, &self.records), hash, record.id(), next) {
             return Err(Error::DuplicateId { id: record.id().to_string(), at: at(), first: self.position_of(first) });
         }
-        let node = Node::new(self.graph.add_node(record).index() as u32);
+        let key = self.records.push(record);
+        let node = Node::new(self.graph.add_node(key).index() as u32);
         debug_assert_eq!(node, next, "the builder adds nodes at the end");
         self.order[slot].push(node);
         Ok(node)
@@ -529,7 +542,7 @@ impl ModelBuilder {
     /// The territory with this id among the records added so far. Only reads the builder, so
     /// the loaders resolve `parent` and `located_in` on several threads, ahead of adding.
     pub(crate) fn territory_node(&self, id: &str) -> Option<Node> {
-        self.index.get(&self.graph, id).filter(|&n| self.graph[NodeIndex::new(n.index())].as_territory().is_some())
+        self.index.get((&self.graph, &self.records), id).filter(|&n| self.rec(n).as_territory().is_some())
     }
 
     /// [`ModelBuilder::territory`] with its parent possibly found already by
@@ -585,7 +598,7 @@ impl ModelBuilder {
         match (found.or_else(|| target.as_deref().and_then(|t| self.territory_node(t))), target) {
             (Some(t), _) => self.set_territory_ref(node, t),
             (None, Some(target)) => {
-                let index = self.order[type_slot(self.graph[NodeIndex::new(node.index())].record_type())].len() - 1;
+                let index = self.order[type_slot(self.rec(node).record_type())].len() - 1;
                 self.pending.push(Pending { node, index, field, target: target.into() });
             }
             (None, None) => {}
@@ -594,10 +607,11 @@ impl ModelBuilder {
 
     /// Sets a territory's `parent` or a unit's `located_in`.
     fn set_territory_ref(&mut self, node: Node, territory: Node) {
-        match &mut self.graph[NodeIndex::new(node.index())] {
-            Record::Territory(t) => t.parent = Some(territory),
-            Record::Unit(u) => u.located_in = Some(territory),
-            _ => {}
+        let key = self.graph[NodeIndex::new(node.index())];
+        if let Some(t) = self.records.territory_mut(key) {
+            t.parent = Some(territory);
+        } else if let Some(u) = self.records.unit_mut(key) {
+            u.located_in = Some(territory);
         }
     }
 
@@ -663,12 +677,12 @@ impl ModelBuilder {
         expected: Option<RecordType>,
         context: &str,
     ) -> Result<Node> {
-        let node = self.index.get(&self.graph, id).ok_or_else(|| Error::DanglingReference {
+        let node = self.index.get((&self.graph, &self.records), id).ok_or_else(|| Error::DanglingReference {
             at: at.clone(),
             field: field.into(),
             id: id.into(),
         })?;
-        let found = self.graph[NodeIndex::new(node.index())].record_type();
+        let found = self.rec(node).record_type();
         match expected {
             Some(expected) if expected != found => Err(Error::WrongEndpoint {
                 at: at.clone(),
@@ -740,7 +754,7 @@ impl ModelBuilder {
     /// adding it: `index` is its position in the `links` array, for errors. Only reads the
     /// builder, so the loaders prepare links on several threads and add them in order.
     pub(crate) fn prepare_link(&self, index: usize, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<Prepared> {
-        let look = |id: &str| self.index.get(&self.graph, id).map(|n| (n, &self.graph[NodeIndex::new(n.index())]));
+        let look = |id: &str| self.index.get((&self.graph, &self.records), id).map(|n| (n, self.rec(n)));
         prepare_link_with(&look, index, from_id, to_id, f)
     }
 
@@ -762,8 +776,8 @@ impl ModelBuilder {
         if f.kind != LinkKind::Holds {
             return self.prepare_link(index, from_id, to_id, f);
         }
-        let g = &self.graph;
-        let record = |n: u32| g.node_weight(NodeIndex::new(n as usize)).map(|r| (Node::new(n), r));
+        let (g, records) = (&self.graph, &self.records);
+        let record = |n: u32| g.node_weight(NodeIndex::new(n as usize)).map(|&k| (Node::new(n), records.get(k)));
         let (person, unit) = (memo.person, memo.unit);
         let guess = |id: &str| {
             [person.and_then(|p| p.checked_add(1)), person, unit]
@@ -772,7 +786,7 @@ impl ModelBuilder {
                 .filter_map(record)
                 .find(|(_, r)| r.id() == id)
         };
-        let look = |id: &str| guess(id).or_else(|| self.index.get(g, id).map(|n| (n, &g[NodeIndex::new(n.index())])));
+        let look = |id: &str| guess(id).or_else(|| self.index.get((g, records), id).map(|n| (n, self.rec(n))));
         let prepared = prepare_link_with(&look, index, from_id, to_id, f)?;
         *memo = LinkMemo { person: Some(prepared.0.from.raw()), unit: Some(prepared.0.to.raw()) };
         Ok(prepared)
@@ -789,7 +803,7 @@ pub(crate) struct LinkMemo {
 
 /// Looks up an id with `look`: `Err(None)` when absent, `Err(Some(found))` when of the wrong type.
 fn find_with<'r>(
-    look: &dyn Fn(&str) -> Option<(Node, &'r Record)>,
+    look: &dyn Fn(&str) -> Option<(Node, RecordRef<'r>)>,
     id: &str,
     expected: Option<RecordType>,
 ) -> std::result::Result<Node, Option<RecordType>> {
@@ -805,7 +819,7 @@ fn find_with<'r>(
 /// id names): the builder's own tables, or a model and the records a change set adds
 /// ([`Model::apply_in_place`] checks added links with the very same rules and messages).
 pub(crate) fn prepare_link_with<'r>(
-    look: &dyn Fn(&str) -> Option<(Node, &'r Record)>,
+    look: &dyn Fn(&str) -> Option<(Node, RecordRef<'r>)>,
     index: usize,
     from_id: &str,
     to_id: &str,
@@ -969,14 +983,12 @@ impl ModelBuilder {
         if specs.is_empty() {
             return Ok(crate::meetings::Meetings::default());
         }
-        let find = |id: &str| {
-            self.index.get(&self.graph, id).map(|n| (n, self.graph[NodeIndex::new(n.index())].record_type()))
-        };
+        let find = |id: &str| self.index.get((&self.graph, &self.records), id).map(|n| (n, self.rec(n).record_type()));
         let mut seen: hashbrown::HashMap<String, usize> = hashbrown::HashMap::with_capacity(specs.len());
         let mut list = Vec::with_capacity(specs.len());
         for (i, spec) in specs.into_iter().enumerate() {
             let at = Position::record("meetings", i, Some(&spec.id));
-            let dup = if let Some(n) = self.index.get(&self.graph, &spec.id) {
+            let dup = if let Some(n) = self.index.get((&self.graph, &self.records), &spec.id) {
                 Some(Error::DuplicateId { id: spec.id.clone(), at, first: self.position_of(n) })
             } else if let Some(&j) = seen.get(&spec.id) {
                 Some(Error::DuplicateId {
@@ -1036,6 +1048,7 @@ impl ModelBuilder {
         };
         Ok(Model::assemble(
             self.graph,
+            self.records,
             self.links,
             self.index,
             self.order,
@@ -1052,6 +1065,7 @@ impl ModelBuilder {
         let meetings = self.resolved.take().unwrap_or_default();
         Model::assemble(
             self.graph,
+            self.records,
             self.links,
             self.index,
             self.order,
@@ -1067,10 +1081,10 @@ impl ModelBuilder {
     pub(crate) fn resolve_pending(&mut self, problem: &mut dyn FnMut(Error)) {
         let pending = std::mem::take(&mut self.pending);
         for p in pending {
-            let target = match self.index.get(&self.graph, &p.target) {
-                Some(t) if self.graph[NodeIndex::new(t.index())].as_territory().is_some() => t,
+            let target = match self.index.get((&self.graph, &self.records), &p.target) {
+                Some(t) if self.rec(t).as_territory().is_some() => t,
                 _ => {
-                    let record = &self.graph[NodeIndex::new(p.node.index())];
+                    let record = self.rec(p.node);
                     let at = Position::record(record.record_type().array(), p.index, Some(record.id()));
                     let context = format!("{:?}", p.field);
                     match self.resolve(&at, p.field, &p.target, Some(RecordType::Territory), &context) {
@@ -1120,7 +1134,7 @@ impl ModelBuilder {
                         }
                         1 => {
                             let from = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
-                            let id = |n: usize| self.graph[NodeIndex::new(n)].id().to_string();
+                            let id = |n: usize| self.rec(Node::new(n as u32)).id().to_string();
                             let mut cycle: Vec<String> = stack[from..].iter().map(|(n, _)| id(*n)).collect();
                             cycle.push(id(to));
                             let from_id = id(node);
@@ -1148,7 +1162,7 @@ impl ModelBuilder {
     pub(crate) fn check_territory_tree(&self) -> Result<()> {
         // 0 = unvisited, 1 = on the current path, 2 = known to reach a root.
         let mut state = vec![0u8; self.graph.node_count()];
-        let parent_of = |n: Node| self.graph[NodeIndex::new(n.index())].as_territory().and_then(|t| t.parent);
+        let parent_of = |n: Node| self.rec(n).as_territory().and_then(|t| t.parent);
         for &start in &self.order[0] {
             let mut path = Vec::new();
             let mut cur = Some(start);
@@ -1157,11 +1171,9 @@ impl ModelBuilder {
                     2 => break,
                     1 => {
                         let from = path.iter().position(|&p| p == n).unwrap_or(0);
-                        let mut cycle: Vec<String> = path[from..]
-                            .iter()
-                            .map(|&p: &Node| self.graph[NodeIndex::new(p.index())].id().to_string())
-                            .collect();
-                        cycle.push(self.graph[NodeIndex::new(n.index())].id().to_string());
+                        let mut cycle: Vec<String> =
+                            path[from..].iter().map(|&p: &Node| self.rec(p).id().to_string()).collect();
+                        cycle.push(self.rec(n).id().to_string());
                         return Err(Error::TerritoryCycle { at: self.position_of(n), cycle });
                     }
                     _ => {

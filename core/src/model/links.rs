@@ -138,6 +138,19 @@ impl LinkTable {
         }
     }
 
+    /// Gives back the room no link took (once every link is added).
+    pub fn shrink_to_fit(&mut self) {
+        self.detail.shrink_to_fit();
+        self.validity.shrink_to_fit();
+        for rank in [&mut self.scope.rank, &mut self.members.rank, &mut self.event.rank, &mut self.attrs.rank] {
+            rank.shrink_to_fit();
+        }
+        self.scope.values.shrink_to_fit();
+        self.members.values.shrink_to_fit();
+        self.event.values.shrink_to_fit();
+        self.attrs.values.shrink_to_fit();
+    }
+
     /// The link `id` whose ends and kind the graph gives.
     #[inline]
     pub fn link(&self, id: u32, from: Node, to: Node, kind: super::LinkKind) -> Link {

@@ -10,6 +10,7 @@ mod kinds;
 mod links;
 mod patch;
 mod record;
+mod records;
 
 pub use builder::{ItemSpec, LinkSpec, MatterSpec, ModelBuilder, PersonSpec, TerritorySpec, UnitSpec};
 pub use kinds::*;
@@ -21,9 +22,11 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use crate::error::{Error, Result};
 
-/// The graph type holding a model: records as nodes, links as edges weighted by their kind
-/// (the rest of a link is in the model's columns: [`Model::link`] with the edge's index).
-pub type Graph = StableGraph<Record, LinkKind, petgraph::Directed, u32>;
+/// The graph type holding a model: nodes weighted by their record's [`RecordKey`] (its type
+/// and place in that type's table: [`Model::record`] with the node's index gives the record),
+/// edges by their link's kind (the rest of a link is in the model's columns: [`Model::link`]
+/// with the edge's index).
+pub type Graph = StableGraph<RecordKey, LinkKind, petgraph::Directed, u32>;
 
 /// One entry of an adjacency list: the link, the record at its other end, and
 /// the link kind's slot (links are grouped by kind for typed lookups).
@@ -171,6 +174,8 @@ pub struct Model {
 #[derive(Debug)]
 struct Data {
     graph: Graph,
+    /// The records by type.
+    records: records::Records,
     /// What the links have beyond their ends and kinds, by link id.
     links: links::LinkTable,
     index: index::IdIndex,
@@ -528,7 +533,8 @@ impl Model {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn assemble(
         graph: Graph,
-        links: links::LinkTable,
+        mut records: records::Records,
+        mut links: links::LinkTable,
         index: index::IdIndex,
         order: [Vec<Node>; 5],
         holdings: links::Sparse<Holding>,
@@ -536,6 +542,8 @@ impl Model {
         threads: usize,
         meetings: crate::meetings::Meetings,
     ) -> Model {
+        records.shrink_to_fit();
+        links.shrink_to_fit();
         let n = graph.node_count();
         let g = &graph;
         let adjacency = |incoming: bool| {
@@ -555,10 +563,7 @@ impl Model {
         } else {
             (adjacency(false), adjacency(true))
         };
-        let parent_of = |t: Node| match &g[NodeIndex::new(t.index())] {
-            Record::Territory(terr) => terr.parent,
-            _ => None,
-        };
+        let parent_of = |t: Node| records.get(g[NodeIndex::new(t.index())]).as_territory().and_then(|terr| terr.parent);
         // The territory tree spans node indices up to the last territory's (the loaders add
         // territories first): its tables stop there.
         let tree = order[0].iter().map(|t| t.index() + 1).max().unwrap_or(0);
@@ -569,9 +574,10 @@ impl Model {
         for &t in &order[0] {
             parents[t.index()] = parent_of(t);
         }
-        let dated = graph.node_weights().any(|r| !r.validity().is_empty()) || links.dated();
+        let dated = records.dated() || links.dated();
         let as_of = meta.as_ref().and_then(as_of_date);
         let data = Data {
+            records,
             links,
             out,
             inc,
@@ -626,7 +632,8 @@ impl Model {
         self.data.dated_index.get_or_init(|| {
             let g = &self.data.graph;
             let mut nodes = Vec::new();
-            for (i, r) in g.node_weights().enumerate() {
+            for (i, &k) in g.node_weights().enumerate() {
+                let r = self.data.records.get(k);
                 let v = r.validity();
                 if !v.is_empty() {
                     nodes.push((i as u32, type_slot(r.record_type()) as u8, Span::new(v)));
@@ -870,7 +877,7 @@ impl Model {
 
     /// [`Model::find`] with the id's hash ([`Model::id_hash`]) already computed.
     pub(crate) fn find_hashed(&self, hash: u64, id: &str) -> Option<Node> {
-        self.data.index.get_hashed(&self.data.graph, hash, id)
+        self.data.index.get_hashed((&self.data.graph, &self.data.records), hash, id)
     }
 
     #[inline]
@@ -955,8 +962,33 @@ impl Model {
     /// the view (node and edge indices are [`Node`] and [`LinkId`] indices). In a view,
     /// [`Model::status`] and [`Model::link_status`] tell what is in force, e.g. for
     /// petgraph's `NodeFiltered`.
+    ///
+    /// # Example
+    /// ```
+    /// use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+    /// use tiaokuai::{LinkKind, Model};
+    /// let model = Model::sample();
+    /// let g = model.graph();
+    /// // Who leads whom, from the graph alone: node weights say where each record is.
+    /// let leads = g.edge_references().filter(|e| *e.weight() == LinkKind::Leads).count();
+    /// assert_eq!(leads, model.document_links().filter(|(_, l)| l.kind == LinkKind::Leads).count());
+    /// let first = g.edge_references().next().unwrap();
+    /// let from = model.node_at(first.source().index()).unwrap();
+    /// assert_eq!(model.record(from).record_type(), g[first.source()].record_type());
+    /// assert_eq!(model.link_at(first.id().index()).map(|l| model.link(l).from), Some(from));
+    /// ```
     pub fn graph(&self) -> &Graph {
         &self.data.graph
+    }
+
+    /// The handle of the record at a node index of [`Model::graph`] (`None` past the last).
+    pub fn node_at(&self, index: usize) -> Option<Node> {
+        (index < self.data.graph.node_count()).then(|| Node::new(index as u32))
+    }
+
+    /// The handle of the link at an edge index of [`Model::graph`] (`None` past the last).
+    pub fn link_at(&self, index: usize) -> Option<LinkId> {
+        (index < self.data.graph.edge_count()).then_some(LinkId(index as u32))
     }
 
     /// The handle of the record with this id, when it is in the view ([`Model::find`]
@@ -967,11 +999,11 @@ impl Model {
 
     /// The handle of the record with this id in the document, in the view or not.
     pub fn find(&self, id: &str) -> Option<Node> {
-        self.data.index.get(&self.data.graph, id)
+        self.data.index.get((&self.data.graph, &self.data.records), id)
     }
 
     /// The record with this id, when it is in the view.
-    pub fn get(&self, id: &str) -> Option<&Record> {
+    pub fn get(&self, id: &str) -> Option<RecordRef<'_>> {
         self.node(id).map(|n| self.record(n))
     }
 
@@ -984,8 +1016,9 @@ impl Model {
     ///
     /// # Panics
     /// When the handle comes from another, larger model.
-    pub fn record(&self, node: Node) -> &Record {
-        &self.data.graph[NodeIndex::new(node.index())]
+    #[inline]
+    pub fn record(&self, node: Node) -> RecordRef<'_> {
+        self.data.records.get(self.data.graph[NodeIndex::new(node.index())])
     }
 
     /// The id of a record.
@@ -1051,14 +1084,14 @@ impl Model {
         Ok(node)
     }
 
-    pub(crate) fn typed(&self, t: RecordType) -> impl ExactSizeIterator<Item = (Node, &Record)> + '_ {
+    pub(crate) fn typed(&self, t: RecordType) -> impl ExactSizeIterator<Item = (Node, RecordRef<'_>)> + '_ {
         let left = self.count(t);
         let inner = self.data.order[type_slot(t)].iter().filter(move |n| !self.node_out(n.index()));
         Counted { inner, left }.map(move |n| (n, self.record(n)))
     }
 
     /// All records of the view, in document order: territories, units, matters, items.
-    pub fn records(&self) -> impl Iterator<Item = (Node, &Record)> + '_ {
+    pub fn records(&self) -> impl Iterator<Item = (Node, RecordRef<'_>)> + '_ {
         TYPES.iter().flat_map(move |&t| self.typed(t))
     }
 
@@ -1209,12 +1242,12 @@ impl Model {
 
     /// Every record of the document in document order, in the view or not (what the
     /// writers write).
-    pub fn document_records(&self) -> impl Iterator<Item = (Node, &Record)> + '_ {
+    pub fn document_records(&self) -> impl Iterator<Item = (Node, RecordRef<'_>)> + '_ {
         TYPES.iter().flat_map(move |&t| self.document_typed(t))
     }
 
     /// The records of one type in the document, in document order, in the view or not.
-    pub(crate) fn document_typed(&self, t: RecordType) -> impl Iterator<Item = (Node, &Record)> + '_ {
+    pub(crate) fn document_typed(&self, t: RecordType) -> impl Iterator<Item = (Node, RecordRef<'_>)> + '_ {
         self.data.order[type_slot(t)].iter().map(move |n| (n, self.record(n)))
     }
 
@@ -1480,10 +1513,11 @@ impl Model {
             nodes.iter().enumerate().map(|(i, n)| (n.raw(), Node::new(i as u32))).collect();
         let moved = |n: Option<Node>| n.and_then(|n| map.get(&n.raw()).copied());
         let mut graph = Graph::with_capacity(nodes.len(), nodes.len());
+        let mut new_records = records::Records::default();
         let mut index = index::IdIndex::with_capacity(nodes.len());
         let mut order: [Vec<Node>; 5] = Default::default();
         for &n in &nodes {
-            let mut record = self.data.graph[NodeIndex::new(n.index())].clone();
+            let mut record = self.record(n).to_record();
             match &mut record {
                 Record::Territory(t) => t.parent = moved(t.parent),
                 Record::Unit(u) => u.located_in = moved(u.located_in),
@@ -1491,8 +1525,8 @@ impl Model {
             }
             let slot = type_slot(record.record_type());
             let hash = index.hash(record.id());
-            let new = Node::new(graph.add_node(record).index() as u32);
-            index.insert_hashed(&graph, hash, new);
+            let new = Node::new(graph.add_node(new_records.push(record)).index() as u32);
+            index.insert_hashed((&graph, &new_records), hash, new);
             order[slot].push(new);
         }
         // The links between kept records, each found from the shorter of its two lists: a
@@ -1561,7 +1595,17 @@ impl Model {
                 })
             })
             .collect();
-        let part = Model::assemble(graph, table, index, order, holdings, None, 1, crate::meetings::Meetings::new(list));
+        let part = Model::assemble(
+            graph,
+            new_records,
+            table,
+            index,
+            order,
+            holdings,
+            None,
+            1,
+            crate::meetings::Meetings::new(list),
+        );
         let part = match self.view.date {
             Some(d) => part.at(d),
             None => part,
@@ -1625,14 +1669,14 @@ impl PartialEq for Model {
         let same_records = self.len() == other.len()
             && self.document_records().zip(other.document_records()).all(|((na, a), (nb, b))| {
                 let refs = |m: &Model, n: Node| match m.record(n) {
-                    Record::Territory(t) => t.parent.map(|p| m.id(p).to_string()),
-                    Record::Unit(u) => u.located_in.map(|p| m.id(p).to_string()),
+                    RecordRef::Territory(t) => t.parent.map(|p| m.id(p).to_string()),
+                    RecordRef::Unit(u) => u.located_in.map(|p| m.id(p).to_string()),
                     _ => None,
                 };
-                let strip = |r: &Record| match r {
-                    Record::Territory(t) => Record::Territory(Territory { parent: None, ..t.clone() }),
-                    Record::Unit(u) => Record::Unit(Unit { located_in: None, ..u.clone() }),
-                    other => other.clone(),
+                let strip = |r: RecordRef| match r {
+                    RecordRef::Territory(t) => Record::Territory(Territory { parent: None, ..t.clone() }),
+                    RecordRef::Unit(u) => Record::Unit(Unit { located_in: None, ..u.clone() }),
+                    other => other.to_record(),
                 };
                 strip(a) == strip(b) && refs(self, na) == refs(other, nb)
             });

@@ -83,11 +83,8 @@ impl Adjacency {
 
 /// The territory tree: each territory's children and parent, by node index up to the last
 /// territory's.
-fn territory_tree(graph: &Graph, territories: &[Node]) -> (Adjacency, Vec<Option<Node>>) {
-    let parent_of = |t: Node| match &graph[NodeIndex::new(t.index())] {
-        Record::Territory(terr) => terr.parent,
-        _ => None,
-    };
+fn territory_tree(graph: &Graph, records: &records::Records, territories: &[Node]) -> (Adjacency, Vec<Option<Node>>) {
+    let parent_of = |t: Node| records.get(graph[NodeIndex::new(t.index())]).as_territory().and_then(|terr| terr.parent);
     let tree = territories.iter().map(|t| t.index() + 1).max().unwrap_or(0);
     let children = Adjacency::build(tree, || {
         territories.iter().filter_map(move |&t| parent_of(t).map(|p| (p.raw(), Adj { slot: 0, link: t.raw() })))
@@ -129,11 +126,11 @@ impl Model {
         let mut tree_changed = false;
         for (node, record) in records {
             dated |= !record.validity().is_empty();
-            let slot = &mut data.graph[NodeIndex::new(node.index())];
-            if let (Record::Territory(a), Record::Territory(b)) = (&*slot, &record) {
+            let key = data.graph[NodeIndex::new(node.index())];
+            if let (RecordRef::Territory(a), Record::Territory(b)) = (data.records.get(key), &record) {
                 tree_changed |= a.parent != b.parent;
             }
-            *slot = record;
+            data.records.replace(key, record);
         }
         for (link, until) in ends {
             data.links.set_until(link.0, until);
@@ -144,8 +141,8 @@ impl Model {
             let t = type_slot(record.record_type());
             tree_changed |= t == 0;
             let hash = data.index.hash(record.id());
-            let node = Node::new(data.graph.add_node(record).index() as u32);
-            data.index.insert_hashed(&data.graph, hash, node);
+            let node = Node::new(data.graph.add_node(data.records.push(record)).index() as u32);
+            data.index.insert_hashed((&data.graph, &data.records), hash, node);
             let order = &mut data.order[t];
             if order.list.is_empty() && (order.len == 0 || order.start + order.len == node.raw()) {
                 if order.len == 0 {
@@ -180,12 +177,13 @@ impl Model {
             data.inc = data.inc.with_added(n, ins);
         }
         if tree_changed {
-            let (children, parents) = territory_tree(&data.graph, &data.order[0].iter().collect::<Vec<_>>());
+            let (children, parents) =
+                territory_tree(&data.graph, &data.records, &data.order[0].iter().collect::<Vec<_>>());
             data.children = children;
             data.parents = parents;
         }
         if dates_removed && data.dated {
-            dated = data.graph.node_weights().any(|r| !r.validity().is_empty()) || data.links.dated();
+            dated = data.records.dated() || data.links.dated();
         }
         data.dated = dated;
         data.dated_index = std::sync::OnceLock::new();

@@ -993,70 +993,45 @@ pub enum Record {
 }
 
 impl Record {
+    /// The record as a [`RecordRef`] (what the model's accessors return).
+    pub fn as_ref(&self) -> RecordRef<'_> {
+        match self {
+            Record::Territory(r) => RecordRef::Territory(r),
+            Record::Unit(r) => RecordRef::Unit(r),
+            Record::Matter(r) => RecordRef::Matter(r),
+            Record::Item(r) => RecordRef::Item(r),
+            Record::Person(r) => RecordRef::Person(r),
+        }
+    }
+
     /// The record's id.
     pub fn id(&self) -> &str {
-        match self {
-            Record::Territory(r) => &r.id,
-            Record::Unit(r) => &r.id,
-            Record::Matter(r) => &r.id,
-            Record::Item(r) => &r.id,
-            Record::Person(r) => &r.id,
-        }
+        self.as_ref().id()
     }
 
     /// The record's name.
     pub fn name(&self) -> &str {
-        match self {
-            Record::Territory(r) => &r.name,
-            Record::Unit(r) => &r.name,
-            Record::Matter(r) => &r.name,
-            Record::Item(r) => &r.name,
-            Record::Person(r) => &r.name,
-        }
+        self.as_ref().name()
     }
 
     /// The record's kind as written in the format (for matters and items, their list).
     pub fn kind_str(&self) -> &str {
-        match self {
-            Record::Territory(r) => r.kind.as_str(),
-            Record::Unit(r) => r.kind.as_str(),
-            Record::Matter(r) => r.list.as_str(),
-            Record::Item(r) => r.list.as_str(),
-            Record::Person(_) => "person",
-        }
+        self.as_ref().kind_str()
     }
 
     /// The record's type.
     pub fn record_type(&self) -> RecordType {
-        match self {
-            Record::Territory(_) => RecordType::Territory,
-            Record::Unit(_) => RecordType::Unit,
-            Record::Matter(_) => RecordType::Matter,
-            Record::Item(_) => RecordType::Item,
-            Record::Person(_) => RecordType::Person,
-        }
+        self.as_ref().record_type()
     }
 
     /// The record's attrs.
     pub fn attrs(&self) -> Option<&Attrs> {
-        match self {
-            Record::Territory(r) => r.attrs.as_ref(),
-            Record::Unit(r) => r.attrs.as_ref(),
-            Record::Matter(r) => r.attrs.as_ref(),
-            Record::Item(r) => r.attrs.as_ref(),
-            Record::Person(r) => r.attrs.as_ref(),
-        }
+        self.as_ref().attrs()
     }
 
     /// The record's `since` / `until`.
     pub fn validity(&self) -> Validity {
-        match self {
-            Record::Territory(r) => r.validity,
-            Record::Unit(r) => r.validity,
-            Record::Matter(r) => r.validity,
-            Record::Item(r) => r.validity,
-            Record::Person(r) => r.validity,
-        }
+        self.as_ref().validity()
     }
 
     /// The record's name, to change it (a change set's update).
@@ -1094,27 +1069,213 @@ impl Record {
 
     /// The territory, if this record is one.
     pub fn as_territory(&self) -> Option<&Territory> {
-        if let Record::Territory(t) = self { Some(t) } else { None }
+        self.as_ref().as_territory()
     }
 
     /// The unit, if this record is one.
     pub fn as_unit(&self) -> Option<&Unit> {
-        if let Record::Unit(u) = self { Some(u) } else { None }
+        self.as_ref().as_unit()
     }
 
     /// The matter, if this record is one.
     pub fn as_matter(&self) -> Option<&Matter> {
-        if let Record::Matter(m) = self { Some(m) } else { None }
+        self.as_ref().as_matter()
     }
 
     /// The item, if this record is one.
     pub fn as_item(&self) -> Option<&Item> {
-        if let Record::Item(i) = self { Some(i) } else { None }
+        self.as_ref().as_item()
     }
 
     /// The person, if this record is one.
     pub fn as_person(&self) -> Option<&Person> {
-        if let Record::Person(p) = self { Some(p) } else { None }
+        self.as_ref().as_person()
+    }
+}
+
+/// A record of a model, borrowed: what [`crate::Model::record`] returns. The model keeps
+/// each type of record in its own table (a person does not pay for a unit's fields), so a
+/// record is handed out as a reference to its typed struct rather than as `&Record`.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Model, RecordRef};
+/// let model = Model::sample();
+/// let street = model.node("310113003").unwrap();
+/// match model.record(street) {
+///     RecordRef::Territory(t) => assert_eq!(t.kind.as_str(), "street"),
+///     other => panic!("{other:?}"),
+/// }
+/// assert_eq!(model.record(street).id(), "310113003");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum RecordRef<'a> {
+    /// A territory.
+    Territory(&'a Territory),
+    /// A unit.
+    Unit(&'a Unit),
+    /// A matter.
+    Matter(&'a Matter),
+    /// An item.
+    Item(&'a Item),
+    /// A person.
+    Person(&'a Person),
+}
+
+impl<'a> RecordRef<'a> {
+    /// The record's id.
+    pub fn id(self) -> &'a str {
+        match self {
+            RecordRef::Territory(r) => &r.id,
+            RecordRef::Unit(r) => &r.id,
+            RecordRef::Matter(r) => &r.id,
+            RecordRef::Item(r) => &r.id,
+            RecordRef::Person(r) => &r.id,
+        }
+    }
+
+    /// The record's name.
+    pub fn name(self) -> &'a str {
+        match self {
+            RecordRef::Territory(r) => &r.name,
+            RecordRef::Unit(r) => &r.name,
+            RecordRef::Matter(r) => &r.name,
+            RecordRef::Item(r) => &r.name,
+            RecordRef::Person(r) => &r.name,
+        }
+    }
+
+    /// The record's kind as written in the format (for matters and items, their list).
+    pub fn kind_str(self) -> &'a str {
+        match self {
+            RecordRef::Territory(r) => r.kind.as_str(),
+            RecordRef::Unit(r) => r.kind.as_str(),
+            RecordRef::Matter(r) => r.list.as_str(),
+            RecordRef::Item(r) => r.list.as_str(),
+            RecordRef::Person(_) => "person",
+        }
+    }
+
+    /// The record's type.
+    pub fn record_type(self) -> RecordType {
+        match self {
+            RecordRef::Territory(_) => RecordType::Territory,
+            RecordRef::Unit(_) => RecordType::Unit,
+            RecordRef::Matter(_) => RecordType::Matter,
+            RecordRef::Item(_) => RecordType::Item,
+            RecordRef::Person(_) => RecordType::Person,
+        }
+    }
+
+    /// The record's attrs.
+    pub fn attrs(self) -> Option<&'a Attrs> {
+        match self {
+            RecordRef::Territory(r) => r.attrs.as_ref(),
+            RecordRef::Unit(r) => r.attrs.as_ref(),
+            RecordRef::Matter(r) => r.attrs.as_ref(),
+            RecordRef::Item(r) => r.attrs.as_ref(),
+            RecordRef::Person(r) => r.attrs.as_ref(),
+        }
+    }
+
+    /// The record's `since` / `until`.
+    pub fn validity(self) -> Validity {
+        match self {
+            RecordRef::Territory(r) => r.validity,
+            RecordRef::Unit(r) => r.validity,
+            RecordRef::Matter(r) => r.validity,
+            RecordRef::Item(r) => r.validity,
+            RecordRef::Person(r) => r.validity,
+        }
+    }
+
+    /// The territory, if this record is one.
+    pub fn as_territory(self) -> Option<&'a Territory> {
+        if let RecordRef::Territory(t) = self { Some(t) } else { None }
+    }
+
+    /// The unit, if this record is one.
+    pub fn as_unit(self) -> Option<&'a Unit> {
+        if let RecordRef::Unit(u) = self { Some(u) } else { None }
+    }
+
+    /// The matter, if this record is one.
+    pub fn as_matter(self) -> Option<&'a Matter> {
+        if let RecordRef::Matter(m) = self { Some(m) } else { None }
+    }
+
+    /// The item, if this record is one.
+    pub fn as_item(self) -> Option<&'a Item> {
+        if let RecordRef::Item(i) = self { Some(i) } else { None }
+    }
+
+    /// The person, if this record is one.
+    pub fn as_person(self) -> Option<&'a Person> {
+        if let RecordRef::Person(p) = self { Some(p) } else { None }
+    }
+
+    /// An owned copy of the record.
+    pub fn to_record(self) -> Record {
+        match self {
+            RecordRef::Territory(r) => Record::Territory(r.clone()),
+            RecordRef::Unit(r) => Record::Unit(r.clone()),
+            RecordRef::Matter(r) => Record::Matter(r.clone()),
+            RecordRef::Item(r) => Record::Item(r.clone()),
+            RecordRef::Person(r) => Record::Person(r.clone()),
+        }
+    }
+}
+
+/// Where a record is kept: its type and its place in that type's table. The weight of a
+/// node of [`crate::Model::graph`]; [`crate::Model::record`] with the node's index gives
+/// the record.
+///
+/// # Example
+/// ```
+/// use tiaokuai::{Model, Node, RecordType};
+/// let model = Model::sample();
+/// let street = model.node("310113003").unwrap();
+/// let key = model.graph()[petgraph::graph::NodeIndex::new(street.index())];
+/// assert_eq!(key.record_type(), RecordType::Territory);
+/// ```
+///
+/// Packed in 4 bytes (the type in the top 3 bits, never all zero, the place in the other
+/// 29), so a node of the graph is 12 bytes: a model holds at most 536,870,912 records of
+/// one type.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RecordKey(NonZeroU32);
+
+impl RecordKey {
+    /// The most records of one type a model holds.
+    pub(crate) const MAX: u32 = 1 << 29;
+
+    pub(crate) fn new(kind: RecordType, index: u32) -> RecordKey {
+        assert!(index < Self::MAX, "a model holds at most 536,870,912 records of one type");
+        let code = kind as u32 + 1;
+        RecordKey(NonZeroU32::new(code << 29 | index).expect("the type code is not zero"))
+    }
+
+    /// The record's type.
+    pub fn record_type(self) -> RecordType {
+        match self.0.get() >> 29 {
+            1 => RecordType::Territory,
+            2 => RecordType::Unit,
+            3 => RecordType::Matter,
+            4 => RecordType::Item,
+            _ => RecordType::Person,
+        }
+    }
+
+    /// The record's place among the records of its type (in the order they were added).
+    pub fn index(self) -> usize {
+        (self.0.get() & (Self::MAX - 1)) as usize
+    }
+}
+
+impl fmt::Debug for RecordKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RecordKey({} {})", self.record_type().as_str(), self.index())
     }
 }
 

@@ -23,7 +23,7 @@ pub use succession::{Resolution, Succession, resolve};
 pub use timeline::{Every, Timeline, TimelineRow, timeline, timeline_dates};
 
 use crate::Config;
-use crate::model::{Date, ItemList, Model, Record, Validity};
+use crate::model::{Date, ItemList, Model, RecordRef, Validity};
 
 /// The days on which some record or link of the document changes status, sorted and
 /// without repeats: for each `since`, its first day (it may be in force) and last day (it
@@ -101,7 +101,7 @@ pub fn audit_change_days(model: &Model, config: &Config) -> Vec<Date> {
     }
     let within = i64::from(config.thresholds.evaluation_within_days);
     for (_, r) in model.document_records() {
-        if let Record::Item(item) = r
+        if let RecordRef::Item(item) = r
             && item.list == ItemList::Project
             && let Some(end) = item.validity.until
         {

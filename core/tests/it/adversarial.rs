@@ -345,7 +345,7 @@ fn hostile_ids_load_and_round_trip_through_json_and_csv() {
     let back = Model::from_json(&text).unwrap();
     assert_eq!(back, model);
     for id in HOSTILE_IDS {
-        assert_eq!(back.get(id).map(Record::id), Some(id));
+        assert_eq!(back.get(id).map(RecordRef::id), Some(id));
     }
     let c = back.chain(HOSTILE_IDS[0], Line::Leadership).unwrap();
     assert_eq!(c.ids().collect::<Vec<_>>(), HOSTILE_IDS);

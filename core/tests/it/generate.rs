@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use tiaokuai::generate::{GenerateOptions, Scale, generate};
 use tiaokuai::{
-    Error, Level, LinkKind, MatterList, Model, Node, Power, Record, RecordType, Role, TerritoryKind, UnitKind,
+    Error, Level, LinkKind, MatterList, Model, Node, Power, RecordRef, RecordType, Role, TerritoryKind, UnitKind,
 };
 
 /// The district model for seed 11, generated once for the tests that only read it.
@@ -434,9 +434,9 @@ fn check_markers(m: &Model) -> BTreeMap<String, usize> {
     for (_, r) in m.records() {
         for c in codes(r.attrs()) {
             let ok = match c.as_str() {
-                "C006" | "C007" | "C008" => matches!(r, Record::Territory(_)),
-                "L001" | "L002" => matches!(r, Record::Item(_)),
-                _ => matches!(r, Record::Unit(_)),
+                "C006" | "C007" | "C008" => matches!(r, RecordRef::Territory(_)),
+                "L001" | "L002" => matches!(r, RecordRef::Item(_)),
+                _ => matches!(r, RecordRef::Unit(_)),
             };
             assert!(ok, "{c} on {}", r.id());
             *seen.entry(c).or_default() += 1;

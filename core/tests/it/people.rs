@@ -194,7 +194,8 @@ fn people_are_records_seen_by_views_and_the_graph() {
     assert!(old.node("p1").is_none());
     assert_eq!(old.count(RecordType::Person), 3);
     let p1 = m.node("p1").unwrap();
-    assert!(matches!(m.graph()[petgraph_index(p1)], Record::Person(_)));
+    assert_eq!(m.graph()[petgraph_index(p1)].record_type(), RecordType::Person);
+    assert!(matches!(m.record(p1), RecordRef::Person(_)));
     assert_eq!(m.record(p1).record_type().array(), "people");
 }
 

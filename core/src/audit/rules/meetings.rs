@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use crate::audit::{Context, Sink, id, label};
 use crate::evidence::Fact;
 use crate::meetings::{Meeting, MeetingsBy, place_of};
-use crate::model::{Date, ItemList, LinkKind, MeetingKind, Node, Record, TerritoryKind, Validity};
+use crate::model::{Date, ItemList, LinkKind, MeetingKind, Node, RecordRef, TerritoryKind, Validity};
 
 /// The street/town of a project: of the first unit undertaking it, else of the first
 /// meeting held on it.
@@ -96,7 +96,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
     {
         let days = i64::from(ctx.config.thresholds.evaluation_within_days);
         for (p, r) in model.document_records() {
-            let Record::Item(item) = r else { continue };
+            let RecordRef::Item(item) = r else { continue };
             let Some(end) = item.validity.until else { continue };
             if item.list != ItemList::Project || item.validity.never() || end.last_day().days() + days >= today.days() {
                 continue;

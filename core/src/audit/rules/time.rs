@@ -97,8 +97,8 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink) {
             continue;
         }
         let (field, place) = match r {
-            crate::Record::Territory(t) => ("parent", t.parent),
-            crate::Record::Unit(u) => ("located_in", u.located_in),
+            crate::RecordRef::Territory(t) => ("parent", t.parent),
+            crate::RecordRef::Unit(u) => ("located_in", u.located_in),
             _ => continue,
         };
         let Some(p) = place else { continue };
