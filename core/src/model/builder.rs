@@ -1042,21 +1042,10 @@ impl ModelBuilder {
         }
         self.check_territory_tree()?;
         self.check_successions()?;
-        let meetings = match self.resolved.take() {
-            Some(m) => m,
-            None => self.resolve_meetings(None)?,
-        };
-        Ok(Model::assemble(
-            self.graph,
-            self.records,
-            self.links,
-            self.index,
-            self.order,
-            self.holdings,
-            self.meta,
-            self.threads,
-            meetings,
-        ))
+        if self.resolved.is_none() {
+            self.resolved = Some(self.resolve_meetings(None)?);
+        }
+        Ok(self.finish())
     }
 
     /// The model, once every check has passed (a change set's apply runs them itself, to
