@@ -1292,12 +1292,22 @@ impl Model {
     }
 
     /// The kind of a link, read from its edge alone.
+    ///
+    /// # Example
+    /// ```
+    /// use tiaokuai::{LinkKind, Model};
+    /// let model = Model::sample();
+    /// let (id, link) = model.links().find(|(_, l)| l.kind == LinkKind::Leads).unwrap();
+    /// assert_eq!(model.link_kind(id), LinkKind::Leads);
+    /// assert_eq!(model.link_ends(id), (link.from, link.to));
+    /// ```
     #[inline]
     pub fn link_kind(&self, id: LinkId) -> LinkKind {
         self.data.kind(id.0)
     }
 
-    /// The two ends of a link (`from`, `to`), read from its edge alone.
+    /// The two ends of a link (`from`, `to`), read from its edge alone (see
+    /// [`Model::link_kind`] for an example).
     #[inline]
     pub fn link_ends(&self, id: LinkId) -> (Node, Node) {
         self.data.ends(id.0)

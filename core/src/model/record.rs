@@ -994,6 +994,14 @@ pub enum Record {
 
 impl Record {
     /// The record as a [`RecordRef`] (what the model's accessors return).
+    ///
+    /// # Example
+    /// ```
+    /// let model = tiaokuai::Model::sample();
+    /// let street = model.node("310113003").unwrap();
+    /// let owned = model.record(street).to_record();
+    /// assert_eq!(owned.as_ref(), model.record(street));
+    /// ```
     pub fn as_ref(&self) -> RecordRef<'_> {
         match self {
             Record::Territory(r) => RecordRef::Territory(r),
