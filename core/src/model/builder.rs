@@ -451,6 +451,7 @@ impl ModelBuilder {
     pub fn with_capacity(records: usize, links: usize) -> Self {
         ModelBuilder {
             graph: Graph::with_capacity(records, links),
+            links: super::links::LinkTable::with_capacity(links),
             index: super::index::IdIndex::with_capacity(records),
             ..Self::default()
         }
@@ -520,7 +521,7 @@ impl ModelBuilder {
         // The builder never removes a node, so the next one added is at the node count: it is
         // indexed first, in the probe that finds the id is not taken.
         let next = Node::new(self.graph.node_count() as u32);
-        if let Err(first) = self.index.insert_new((&self.graph, &self.records), hash, record.id(), next) {
+        if let Err(first) = self.index.insert_new(&self.records, hash, record.id(), (next, self.records.next_key(t))) {
             return Err(Error::DuplicateId { id: record.id().to_string(), at: at(), first: self.position_of(first) });
         }
         let key = self.records.push(record);
@@ -542,7 +543,8 @@ impl ModelBuilder {
     /// The territory with this id among the records added so far. Only reads the builder, so
     /// the loaders resolve `parent` and `located_in` on several threads, ahead of adding.
     pub(crate) fn territory_node(&self, id: &str) -> Option<Node> {
-        self.index.get((&self.graph, &self.records), id).filter(|&n| self.rec(n).as_territory().is_some())
+        let entry = self.index.entry(&self.records, id);
+        entry.filter(|(_, k)| k.record_type() == RecordType::Territory).map(|(n, _)| n)
     }
 
     /// [`ModelBuilder::territory`] with its parent possibly found already by
@@ -677,7 +679,7 @@ impl ModelBuilder {
         expected: Option<RecordType>,
         context: &str,
     ) -> Result<Node> {
-        let node = self.index.get((&self.graph, &self.records), id).ok_or_else(|| Error::DanglingReference {
+        let node = self.index.get(&self.records, id).ok_or_else(|| Error::DanglingReference {
             at: at.clone(),
             field: field.into(),
             id: id.into(),
@@ -754,7 +756,7 @@ impl ModelBuilder {
     /// adding it: `index` is its position in the `links` array, for errors. Only reads the
     /// builder, so the loaders prepare links on several threads and add them in order.
     pub(crate) fn prepare_link(&self, index: usize, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<Prepared> {
-        let look = |id: &str| self.index.get((&self.graph, &self.records), id).map(|n| (n, self.rec(n)));
+        let look = |id: &str| self.index.entry(&self.records, id).map(|(n, k)| (n, self.records.get(k)));
         prepare_link_with(&look, index, from_id, to_id, f)
     }
 
@@ -786,7 +788,7 @@ impl ModelBuilder {
                 .filter_map(record)
                 .find(|(_, r)| r.id() == id)
         };
-        let look = |id: &str| guess(id).or_else(|| self.index.get((g, records), id).map(|n| (n, self.rec(n))));
+        let look = |id: &str| guess(id).or_else(|| self.index.entry(records, id).map(|(n, k)| (n, records.get(k))));
         let prepared = prepare_link_with(&look, index, from_id, to_id, f)?;
         *memo = LinkMemo { person: Some(prepared.0.from.raw()), unit: Some(prepared.0.to.raw()) };
         Ok(prepared)
@@ -983,12 +985,12 @@ impl ModelBuilder {
         if specs.is_empty() {
             return Ok(crate::meetings::Meetings::default());
         }
-        let find = |id: &str| self.index.get((&self.graph, &self.records), id).map(|n| (n, self.rec(n).record_type()));
+        let find = |id: &str| self.index.entry(&self.records, id).map(|(n, k)| (n, k.record_type()));
         let mut seen: hashbrown::HashMap<String, usize> = hashbrown::HashMap::with_capacity(specs.len());
         let mut list = Vec::with_capacity(specs.len());
         for (i, spec) in specs.into_iter().enumerate() {
             let at = Position::record("meetings", i, Some(&spec.id));
-            let dup = if let Some(n) = self.index.get((&self.graph, &self.records), &spec.id) {
+            let dup = if let Some(n) = self.index.get(&self.records, &spec.id) {
                 Some(Error::DuplicateId { id: spec.id.clone(), at, first: self.position_of(n) })
             } else if let Some(&j) = seen.get(&spec.id) {
                 Some(Error::DuplicateId {
@@ -1070,7 +1072,7 @@ impl ModelBuilder {
     pub(crate) fn resolve_pending(&mut self, problem: &mut dyn FnMut(Error)) {
         let pending = std::mem::take(&mut self.pending);
         for p in pending {
-            let target = match self.index.get((&self.graph, &self.records), &p.target) {
+            let target = match self.index.get(&self.records, &p.target) {
                 Some(t) if self.rec(t).as_territory().is_some() => t,
                 _ => {
                     let record = self.rec(p.node);

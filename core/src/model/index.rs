@@ -4,23 +4,27 @@
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
-use petgraph::stable_graph::NodeIndex;
 
+use super::Node;
+use super::record::RecordKey;
 use super::records::Records;
-use super::{Graph, Node};
 
 /// Maps ids to nodes; the ids themselves live in the graph's records.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct IdIndex {
-    table: HashTable<Node>,
+    /// Each record's node and key (8 bytes an entry).
+    table: HashTable<(Node, RecordKey)>,
     state: hashbrown::DefaultHashBuilder,
 }
 
-/// The graph and the records it points into: where the ids are.
-pub(crate) type Ids<'a> = (&'a Graph, &'a Records);
+/// The records, where the ids are.
+pub(crate) type Ids<'a> = &'a Records;
 
-fn id_of<'a>((graph, records): Ids<'a>, node: Node) -> &'a str {
-    records.get(graph[NodeIndex::new(node.index())]).id()
+/// The id of an entry: read through its record's key, not its node, so a look-up touches
+/// the record's row and its text and not the graph's node slot too (at national scale each
+/// is a cache miss, and a load makes tens of millions of look-ups).
+fn id_of<'a>(records: Ids<'a>, &(_, key): &(Node, RecordKey)) -> &'a str {
+    records.get(key).id()
 }
 
 impl IdIndex {
@@ -39,18 +43,29 @@ impl IdIndex {
         self.get_hashed(graph, self.hash(id), id)
     }
 
+    /// The node and the key of the record with this id.
+    pub(crate) fn entry(&self, records: Ids<'_>, id: &str) -> Option<(Node, RecordKey)> {
+        self.table.find(self.hash(id), |e| id_of(records, e) == id).copied()
+    }
+
     /// [`IdIndex::get`] with the id's hash already computed.
     pub(crate) fn get_hashed(&self, graph: Ids<'_>, hash: u64, id: &str) -> Option<Node> {
-        self.table.find(hash, |&n| id_of(graph, n) == id).copied()
+        self.table.find(hash, |e| id_of(graph, e) == id).map(|&(n, _)| n)
     }
 
     /// Indexes `node`, the next node the graph will add, under `id` (of hash `hash`) in one
     /// probe of the table, unless a node of that id is indexed: then that node, and nothing
     /// changes. The caller adds the record to the graph right after (the index then names it).
-    pub(crate) fn insert_new(&mut self, graph: Ids<'_>, hash: u64, id: &str, node: Node) -> Result<(), Node> {
+    pub(crate) fn insert_new(
+        &mut self,
+        graph: Ids<'_>,
+        hash: u64,
+        id: &str,
+        node: (Node, RecordKey),
+    ) -> Result<(), Node> {
         let state = &self.state;
-        match self.table.entry(hash, |&n| id_of(graph, n) == id, |&n| state.hash_one(id_of(graph, n))) {
-            hashbrown::hash_table::Entry::Occupied(e) => Err(*e.get()),
+        match self.table.entry(hash, |e| id_of(graph, e) == id, |e| state.hash_one(id_of(graph, e))) {
+            hashbrown::hash_table::Entry::Occupied(e) => Err(e.get().0),
             hashbrown::hash_table::Entry::Vacant(e) => {
                 e.insert(node);
                 Ok(())
@@ -59,8 +74,8 @@ impl IdIndex {
     }
 
     /// Indexes a node already in the graph whose id (of hash `hash`) is known not to be indexed yet.
-    pub(crate) fn insert_hashed(&mut self, graph: Ids<'_>, hash: u64, node: Node) {
+    pub(crate) fn insert_hashed(&mut self, graph: Ids<'_>, hash: u64, node: (Node, RecordKey)) {
         let state = &self.state;
-        self.table.insert_unique(hash, node, |&n| state.hash_one(id_of(graph, n)));
+        self.table.insert_unique(hash, node, |e| state.hash_one(id_of(graph, e)));
     }
 }

@@ -877,7 +877,7 @@ impl Model {
 
     /// [`Model::find`] with the id's hash ([`Model::id_hash`]) already computed.
     pub(crate) fn find_hashed(&self, hash: u64, id: &str) -> Option<Node> {
-        self.data.index.get_hashed((&self.data.graph, &self.data.records), hash, id)
+        self.data.index.get_hashed(&self.data.records, hash, id)
     }
 
     #[inline]
@@ -999,7 +999,7 @@ impl Model {
 
     /// The handle of the record with this id in the document, in the view or not.
     pub fn find(&self, id: &str) -> Option<Node> {
-        self.data.index.get((&self.data.graph, &self.data.records), id)
+        self.data.index.get(&self.data.records, id)
     }
 
     /// The record with this id, when it is in the view.
@@ -1535,8 +1535,9 @@ impl Model {
             }
             let slot = type_slot(record.record_type());
             let hash = index.hash(record.id());
-            let new = Node::new(graph.add_node(new_records.push(record)).index() as u32);
-            index.insert_hashed((&graph, &new_records), hash, new);
+            let key = new_records.push(record);
+            let new = Node::new(graph.add_node(key).index() as u32);
+            index.insert_hashed(&new_records, hash, (new, key));
             order[slot].push(new);
         }
         // The links between kept records, each found from the shorter of its two lists: a

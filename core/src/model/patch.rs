@@ -141,8 +141,9 @@ impl Model {
             let t = type_slot(record.record_type());
             tree_changed |= t == 0;
             let hash = data.index.hash(record.id());
-            let node = Node::new(data.graph.add_node(data.records.push(record)).index() as u32);
-            data.index.insert_hashed((&data.graph, &data.records), hash, node);
+            let key = data.records.push(record);
+            let node = Node::new(data.graph.add_node(key).index() as u32);
+            data.index.insert_hashed(&data.records, hash, (node, key));
             let order = &mut data.order[t];
             if order.list.is_empty() && (order.len == 0 || order.start + order.len == node.raw()) {
                 if order.len == 0 {

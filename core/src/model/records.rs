@@ -30,6 +30,18 @@ impl Records {
         RecordKey::new(kind, index)
     }
 
+    /// The key the next record of type `t` pushed gets.
+    pub fn next_key(&self, t: RecordType) -> RecordKey {
+        let len = match t {
+            RecordType::Territory => self.territories.len(),
+            RecordType::Unit => self.units.len(),
+            RecordType::Matter => self.matters.len(),
+            RecordType::Item => self.items.len(),
+            RecordType::Person => self.people.len(),
+        };
+        RecordKey::new(t, u32::try_from(len).unwrap_or(u32::MAX))
+    }
+
     /// The record behind a key.
     ///
     /// # Panics
