@@ -982,24 +982,8 @@ fn meetings(
     let table = tiaokuai::meetings::meetings_table(model, by, year);
     let mut out = Out::for_format(format);
     match format {
-        Format::Json => {
-            let rows: Vec<serde_json::Map<String, serde_json::Value>> = (0..table.rows())
-                .map(|i| {
-                    table
-                        .columns()
-                        .iter()
-                        .map(|c| {
-                            let v = match &c.data {
-                                tiaokuai::table::ColumnData::Int(v) => v[i].map_or(serde_json::Value::Null, Into::into),
-                                data => serde_json::Value::String(data.text(i)),
-                            };
-                            (c.name.clone(), v)
-                        })
-                        .collect()
-                })
-                .collect();
-            out.json(&rows)?
-        }
+        // The rows as C's `tiaokuai_model_meetings_table_json` gives them: one writer for both.
+        Format::Json => out.json(&table.to_json_rows())?,
         Format::Csv => table.write_csv(&mut out.w, formulas.into())?,
         Format::Table => {
             if model.meetings().is_empty() {
