@@ -552,7 +552,7 @@ impl LinkColumns {
                 LinkKind::Leads => {
                     *to |= if *to & flag::LEADS_IN != 0 { flag::LEADS_IN_2 } else { flag::LEADS_IN };
                     flags[f as usize] |= flag::LEADS_OUT;
-                    let primary = model.link(LinkId(id)).is_primary();
+                    let primary = model.link_is_primary(LinkId(id));
                     leads.push((f, t, if primary { id | PRIMARY } else { id }));
                     let up = &mut leader[t as usize];
                     if *up == NONE || (primary && *up & PRIMARY == 0) {

@@ -155,11 +155,7 @@ impl LinkTable {
     #[inline]
     pub fn link(&self, id: u32, from: Node, to: Node, kind: super::LinkKind) -> Link {
         let detail = self.detail[id as usize];
-        let primary = match detail & 3 {
-            0 => None,
-            1 => Some(false),
-            _ => Some(true),
-        };
+        let primary = self.primary(id);
         let power = match (detail >> 2) & 7 {
             0 => None,
             p => Power::ALL.get(p as usize - 1).copied(),
@@ -174,6 +170,16 @@ impl LinkTable {
             (self.scope.get(id).copied(), self.members.get(id).copied(), self.event.get(id).copied())
         };
         Link { from, to, kind, primary, power, role, scope, members, event, validity: self.validity(id) }
+    }
+
+    /// The `primary` of link `id`, from its byte alone.
+    #[inline]
+    pub fn primary(&self, id: u32) -> Option<bool> {
+        match self.detail[id as usize] & 3 {
+            0 => None,
+            1 => Some(false),
+            _ => Some(true),
+        }
     }
 
     /// The dates of link `id`.
@@ -233,22 +239,20 @@ mod tests {
         for primary in [None, Some(false), Some(true)] {
             for power in std::iter::once(None).chain(Power::ALL.iter().copied().map(Some)) {
                 for role in std::iter::once(None).chain(Role::ALL.iter().copied().map(Some)) {
-                    let mut link = Link {
+                    let n = written.len();
+                    let since = (n % 7 == 0).then(|| Date::new(2020, 1, 1).expect("a date"));
+                    let link = Link {
                         from,
                         to,
                         kind: super::super::LinkKind::Responsible,
-                        primary: None,
-                        power: None,
-                        role: None,
-                        scope: None,
-                        members: None,
+                        primary,
+                        power,
+                        role,
+                        scope: (n % 5 == 0).then_some(to),
+                        members: (n % 3 == 0).then_some(n as u32),
                         event: None,
-                        validity: Validity::default(),
+                        validity: Validity::new(since, None),
                     };
-                    (link.primary, link.power, link.role) = (primary, power, role);
-                    link.members = (written.len() % 3 == 0).then_some(written.len() as u32);
-                    link.scope = (written.len() % 5 == 0).then_some(to);
-                    link.validity.since = (written.len() % 7 == 0).then(|| Date::new(2020, 1, 1).expect("a date"));
                     table.push(&link, None);
                     written.push(link);
                 }

@@ -206,6 +206,21 @@ struct Data {
     principal_slots: std::sync::OnceLock<Vec<u32>>,
 }
 
+/// The territory tree: each territory's children and parent, by node index up to the last
+/// territory's (the loaders add territories first, so the tables stop there).
+fn territory_tree(graph: &Graph, records: &records::Records, territories: &[Node]) -> (Adjacency, Vec<Option<Node>>) {
+    let parent_of = |t: Node| records.get(graph[NodeIndex::new(t.index())]).as_territory().and_then(|terr| terr.parent);
+    let tree = territories.iter().map(|t| t.index() + 1).max().unwrap_or(0);
+    let children = Adjacency::build(tree, || {
+        territories.iter().filter_map(move |&t| parent_of(t).map(|p| (p.raw(), Adj { slot: 0, link: t.raw() })))
+    });
+    let mut parents = vec![None; tree];
+    for &t in territories {
+        parents[t.index()] = parent_of(t);
+    }
+    (children, parents)
+}
+
 impl Data {
     /// The ends of link `link` (`from`, `to`), from its edge.
     #[inline]
@@ -563,17 +578,7 @@ impl Model {
         } else {
             (adjacency(false), adjacency(true))
         };
-        let parent_of = |t: Node| records.get(g[NodeIndex::new(t.index())]).as_territory().and_then(|terr| terr.parent);
-        // The territory tree spans node indices up to the last territory's (the loaders add
-        // territories first): its tables stop there.
-        let tree = order[0].iter().map(|t| t.index() + 1).max().unwrap_or(0);
-        let children = Adjacency::build(tree, || {
-            order[0].iter().filter_map(move |&t| parent_of(t).map(|p| (p.raw(), Adj { slot: 0, link: t.raw() })))
-        });
-        let mut parents = vec![None; tree];
-        for &t in &order[0] {
-            parents[t.index()] = parent_of(t);
-        }
+        let (children, parents) = territory_tree(g, &records, &order[0]);
         let dated = records.dated() || links.dated();
         let as_of = meta.as_ref().and_then(as_of_date);
         let data = Data {
@@ -1304,6 +1309,13 @@ impl Model {
     #[inline]
     pub fn link_kind(&self, id: LinkId) -> LinkKind {
         self.data.kind(id.0)
+    }
+
+    /// True for a `leads` link marked `"primary": true` ([`Link::is_primary`]), read from its
+    /// column alone (the audit's pass over the links).
+    #[inline]
+    pub(crate) fn link_is_primary(&self, id: LinkId) -> bool {
+        self.data.links.primary(id.0) == Some(true)
     }
 
     /// The two ends of a link (`from`, `to`), read from its edge alone (see

@@ -81,21 +81,6 @@ impl Adjacency {
     }
 }
 
-/// The territory tree: each territory's children and parent, by node index up to the last
-/// territory's.
-fn territory_tree(graph: &Graph, records: &records::Records, territories: &[Node]) -> (Adjacency, Vec<Option<Node>>) {
-    let parent_of = |t: Node| records.get(graph[NodeIndex::new(t.index())]).as_territory().and_then(|terr| terr.parent);
-    let tree = territories.iter().map(|t| t.index() + 1).max().unwrap_or(0);
-    let children = Adjacency::build(tree, || {
-        territories.iter().filter_map(move |&t| parent_of(t).map(|p| (p.raw(), Adj { slot: 0, link: t.raw() })))
-    });
-    let mut parents = vec![None; tree];
-    for &t in territories {
-        parents[t.index()] = parent_of(t);
-    }
-    (children, parents)
-}
-
 impl Model {
     /// The node the next record appended by a [`Patch`] gets, `k` records on.
     pub(crate) fn next_node(&self, k: usize) -> Node {
