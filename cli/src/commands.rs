@@ -427,7 +427,9 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
             let redact = if redact_people { Some(redaction_key(redact_key)?) } else { None };
             // The format follows --to, never what is at the path: checked before loading.
             let output = match to {
-                ConvertTo::Json | ConvertTo::Xlsx => ModelOutput::Json(file_output(output.as_deref())?),
+                ConvertTo::Json | ConvertTo::Xlsx | ConvertTo::Image => {
+                    ModelOutput::Json(file_output(output.as_deref())?)
+                }
                 ConvertTo::Csv => ModelOutput::Csv(folder_output(
                     output.as_deref(),
                     "--to csv",
@@ -446,6 +448,21 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
                     Some(key) => model.redact_people(key)?.write_xlsx(path)?,
                     None => model.write_xlsx(path)?,
                 }
+                return Ok(ExitCode::SUCCESS);
+            }
+            if to == ConvertTo::Image {
+                let ModelOutput::Json(Some(path)) = output else {
+                    return Err(Failure::Usage(
+                        "--to image writes a binary file, not standard output: use -o FILE.tkz".into(),
+                    ));
+                };
+                let model = load(Some(&file))?;
+                let model = if AT.get().copied().flatten().is_some() { &model.snapshot()? } else { model };
+                let model = match &redact {
+                    Some(key) => &model.redact_people(key)?,
+                    None => model,
+                };
+                tiaokuai::format::write_atomic(Path::new(path), |w| model.write_image(w))?;
                 return Ok(ExitCode::SUCCESS);
             }
             let model = load(Some(&file))?;

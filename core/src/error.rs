@@ -266,6 +266,15 @@ pub enum Error {
         path: String,
     },
 
+    /// A model image (`.tkz`, [`crate::Model::open`]) cannot be read: it is not one, it is of
+    /// another layout, or it is damaged or truncated. Nothing was loaded; rebuild the image from
+    /// the model's JSON (`tiaokuai convert MODEL --to image -o FILE.tkz`).
+    #[error("model image: {message}")]
+    Image {
+        /// What is wrong, and where (the byte offset, for a damaged image).
+        message: String,
+    },
+
     /// An input was refused for several problems, all listed (a change set whose apply
     /// would leave the model invalid names every change at fault). Nothing was changed.
     #[error("{}", rejected_message(what, problems))]
@@ -366,6 +375,7 @@ impl Error {
             Error::WrongRecordType { .. } => "wrong_record_type",
             Error::Invalid { .. } => "invalid",
             Error::Rejected { .. } => "rejected",
+            Error::Image { .. } => "image",
         }
     }
 

@@ -4,6 +4,7 @@ mod csv;
 mod csv_write;
 mod encoding;
 mod flat;
+pub mod image;
 pub(crate) mod json;
 pub(crate) mod parallel;
 pub(crate) mod strict;
@@ -16,6 +17,7 @@ pub use self::csv::{
 };
 pub use csv_write::{CsvOptions, CsvWriter, Formulas};
 pub use encoding::Encoding;
+pub use image::{IMAGE_LAYOUT, IMAGE_MAGIC, is_image};
 pub use json::{FORMAT, LoadOptions, Progress, problems};
 
 /// Every problem of a CSV bundle folder that the loader can find in one pass, in the order
@@ -54,11 +56,12 @@ use crate::model::Model;
 
 impl Model {
     /// Loads a model from a path: a `tiaokuai/1` JSON file, a folder holding a CSV bundle,
-    /// or an `.xlsx` bundle (a path ending in `.xlsx`, any case; cargo feature `xlsx`).
+    /// an `.xlsx` bundle (a path ending in `.xlsx`, any case; cargo feature `xlsx`), or a
+    /// model image ([`Model::open`]; known by its first bytes, whatever its name).
     ///
     /// # Errors
     /// [`Error::Io`] when the path cannot be read, and every loading error of
-    /// [`Model::from_json`] or [`Model::from_csv_dir`].
+    /// [`Model::from_json`], [`Model::from_csv_dir`] or [`Model::from_image`].
     ///
     /// # Example
     /// ```no_run
@@ -108,12 +111,16 @@ impl Model {
             });
         }
         let bytes = read_checked(path, 0, options.max_bytes, hook)?;
+        if image::is_image(&bytes) {
+            return Self::from_image_with(&bytes, options);
+        }
         Self::from_json_bytes_with(&bytes, options)
     }
 
     /// Saves the model: as a CSV bundle when `path` ends with a path separator
     /// (`out/`) or is an existing folder, as an `.xlsx` bundle when it ends in
-    /// `.xlsx` (cargo feature `xlsx`), as a JSON file otherwise. (Callers
+    /// `.xlsx` (cargo feature `xlsx`), as a model image ([`Model::write_image`]) when it ends
+    /// in `.tkz`, as a JSON file otherwise. (Callers
     /// with an explicit format, such as the command line's `--to json`, write
     /// JSON with [`write_atomic`] and [`Model::write_json`], so that a folder
     /// there is refused rather than filled with a CSV bundle.)
@@ -158,6 +165,9 @@ impl Model {
                 message: NO_XLSX.into(),
                 io_kind: std::io::ErrorKind::Unsupported,
             });
+        }
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tkz")) {
+            return write_atomic(path, |w| self.write_image(w));
         }
         write_atomic(path, |w| self.write_json(w))
     }

@@ -795,6 +795,38 @@ impl ModelBuilder {
     }
 }
 
+impl ModelBuilder {
+    /// The id of a node added so far.
+    pub(crate) fn id_at(&self, node: Node) -> &str {
+        self.rec(node).id()
+    }
+
+    /// [`ModelBuilder::prepare_link`] of a link whose ends (and scope) are nodes added
+    /// already, not ids: a model image names records by their place. The same checks and
+    /// messages; the ids are the records' own, found again without the index.
+    pub(crate) fn prepare_link_nodes<'s>(
+        &'s self,
+        index: usize,
+        from: Node,
+        to: Node,
+        scope: Option<Node>,
+        mut f: LinkFields<'s>,
+    ) -> Result<Prepared> {
+        let ends = [Some(from), Some(to), scope].map(|n| n.map(|n| (n, self.rec(n))));
+        f.scope = scope.map(|s| self.rec(s).id());
+        // Each id handed to `look` below is one of these records' own (the same text, not a
+        // copy), so comparing addresses finds it; anything else goes to the index.
+        let look = |id: &str| {
+            ends.iter()
+                .flatten()
+                .find(|(_, r)| std::ptr::eq(r.id(), id))
+                .copied()
+                .or_else(|| self.index.entry(&self.records, id).map(|(n, k)| (n, self.records.get(k))))
+        };
+        prepare_link_with(&look, index, self.rec(from).id(), self.rec(to).id(), f)
+    }
+}
+
 /// What the previous `holds` link of a run named (node indices), for
 /// [`ModelBuilder::prepare_link_memo`]; empty at the start of a run.
 #[derive(Debug, Default, Clone, Copy)]

@@ -9,7 +9,7 @@ mod index;
 mod kinds;
 mod links;
 mod patch;
-mod record;
+pub(crate) mod record;
 mod records;
 
 pub use builder::{ItemSpec, LinkSpec, MatterSpec, ModelBuilder, PersonSpec, TerritorySpec, UnitSpec};
@@ -523,10 +523,10 @@ impl<T, I: Iterator<Item = T>> Iterator for Counted<I> {
 
 impl<T, I: Iterator<Item = T>> ExactSizeIterator for Counted<I> {}
 
-const TYPES: [RecordType; 5] =
+pub(crate) const TYPES: [RecordType; 5] =
     [RecordType::Territory, RecordType::Unit, RecordType::Matter, RecordType::Item, RecordType::Person];
 
-fn type_slot(t: RecordType) -> usize {
+pub(crate) fn type_slot(t: RecordType) -> usize {
     match t {
         RecordType::Territory => 0,
         RecordType::Unit => 1,

@@ -126,6 +126,15 @@ fn assert_round_trips(model: &Model, tag: &str) -> String {
     model.write_json(&mut bytes).unwrap();
     assert_eq!(bytes, text.as_bytes());
 
+    // Model image: write → load gives an equal model, hence byte-identical JSON; writing the
+    // loaded model gives the same image (its layout is deterministic).
+    let image = model.to_image();
+    let from_image = Model::from_image(&image).unwrap_or_else(|e| panic!("reloading the written image: {e}"));
+    assert_eq!(&from_image, model, "image load of the written model");
+    assert_eq!(from_image.to_json(), text, "image write → load → JSON write");
+    assert_eq!(from_image.to_image(), image, "image write → load → image write");
+    assert_eq!(Model::from_image(&again.to_image()).as_ref(), Ok(model), "JSON → image → model");
+
     // CSV bundle: write → load gives an equal model, hence the same JSON.
     let dir = TempDir::new(tag);
     model.write_csv_dir(&dir.0).unwrap();

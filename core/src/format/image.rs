@@ -1,0 +1,788 @@
+//! Model images: a whole model in one compact binary file (`.tkz`) that opens without
+//! parsing JSON (issue #19).
+//!
+//! JSON stays the interchange format; an image is a cache of it, always rebuilt from the
+//! JSON (`tiaokuai convert MODEL --to image -o model.tkz`). It holds the same document:
+//! loading an image gives the very model its JSON gives, and writing that model as JSON
+//! gives the same bytes. (The name: [`Model::snapshot`] is already the document of a view
+//! at a date.)
+//!
+//! # Layout (version [`IMAGE_LAYOUT`])
+//! ```text
+//! header   magic  8 bytes  89 54 4B 5A 0D 0A 1A 0A  ("\x89TKZ\r\n\x1a\n")
+//!          layout u32 LE   1
+//!          flags  u32 LE   0 (none defined; an image with any set is refused)
+//!          writer 16 bytes the writing library's version, NUL-padded ("0.1.0")
+//! body     counts      territories, units, matters, items, people, links, meetings (varints)
+//!          meta        an optional string (the `meta` object as JSON text)
+//!          records     in document order, type by type (below)
+//!          links       in document order
+//!          meetings    in document order
+//! trailer  body length u64 LE, checksum u64 LE (XXH3-64 of header and body), "TKZ-END\n"
+//! ```
+//! Numbers are unsigned LEB128 varints; a string is its byte length then its UTF-8 bytes;
+//! an optional value is 0 for none, else one more than its value (an optional string: its
+//! length plus one); a date packs `year << 9 | month << 5 | day` (0 for an absent month or
+//! day) and is optional. Records name other records by their place in the document (0 for
+//! the first territory), not by id. Vocabulary words (kinds, lists, posts …) are written as
+//! their text, so the layout does not depend on how the library numbers them.
+//!
+//! | record | fields |
+//! |---|---|
+//! | territory | id, name, kind, parent (place), attrs, since, until |
+//! | unit | id, name, kind, sector, located_in (place), members, staff, in_service_members, attrs, since, until |
+//! | matter | id, name, list, category, attrs, since, until |
+//! | item | id, name, list, attrs, since, until |
+//! | person | id, name (empty: none), attrs, since, until |
+//! | link | kind, from (place), to (place), a varint of flags ([`flag`]), then the fields flagged |
+//! | meeting | id, kind, territory (id), date, convener (id), topics (count, ids), attrs |
+//!
+//! # Safety of reading
+//! The checksum is checked before anything is decoded, so a damaged or truncated file is an
+//! error, never a wrong model. A well-formed image is then decoded through the same checks
+//! as a JSON document (the builder's): a crafted image with a valid checksum is refused with
+//! the same errors its JSON would get, and bounds on every count and length keep its
+//! allocations within the file's size.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::value::RawValue;
+
+use super::LoadOptions;
+use super::json::{At, Locate, word};
+use crate::error::{Error, Position, Result};
+use crate::model::builder::LinkFields;
+use crate::model::*;
+use petgraph::visit::NodeIndexable;
+
+/// The first eight bytes of every model image.
+pub const IMAGE_MAGIC: [u8; 8] = *b"\x89TKZ\r\n\x1a\n";
+
+/// The image layout this library writes and reads; an image of another layout is refused
+/// (rebuild it from the JSON).
+pub const IMAGE_LAYOUT: u32 = 1;
+
+/// The last eight bytes of every model image.
+const END: [u8; 8] = *b"TKZ-END\n";
+const HEADER: usize = 32;
+const TRAILER: usize = 24;
+
+/// The bits of a link's flags: which optional fields follow.
+pub mod flag {
+    /// `primary` is given.
+    pub const PRIMARY: u64 = 1;
+    /// `primary` is true (with [`PRIMARY`]).
+    pub const PRIMARY_TRUE: u64 = 1 << 1;
+    /// `power` follows.
+    pub const POWER: u64 = 1 << 2;
+    /// `role` follows.
+    pub const ROLE: u64 = 1 << 3;
+    /// `scope` (a place) follows.
+    pub const SCOPE: u64 = 1 << 4;
+    /// `members` follows.
+    pub const MEMBERS: u64 = 1 << 5;
+    /// `event` follows.
+    pub const EVENT: u64 = 1 << 6;
+    /// `post` follows.
+    pub const POST: u64 = 1 << 7;
+    /// `band` follows.
+    pub const BAND: u64 = 1 << 8;
+    /// `grade` follows.
+    pub const GRADE: u64 = 1 << 9;
+    /// `channel` follows.
+    pub const CHANNEL: u64 = 1 << 10;
+    /// `attrs` (JSON text) follows.
+    pub const ATTRS: u64 = 1 << 11;
+    /// `since` follows.
+    pub const SINCE: u64 = 1 << 12;
+    /// `until` follows.
+    pub const UNTIL: u64 = 1 << 13;
+    /// Every bit defined.
+    pub const ALL: u64 = (1 << 14) - 1;
+}
+
+/// True when `bytes` start as a model image does ([`IMAGE_MAGIC`]).
+///
+/// # Example
+/// ```
+/// let image = tiaokuai::Model::sample().to_image();
+/// assert!(tiaokuai::format::is_image(&image));
+/// assert!(!tiaokuai::format::is_image(tiaokuai::SAMPLE_JSON.as_bytes()));
+/// ```
+pub fn is_image(bytes: &[u8]) -> bool {
+    bytes.starts_with(&IMAGE_MAGIC)
+}
+
+fn bad(message: impl Into<String>) -> Error {
+    Error::Image { message: message.into() }
+}
+
+/// Writes varints and strings, hashing everything it writes.
+struct Enc<W: Write> {
+    w: W,
+    hash: xxhash_rust::xxh3::Xxh3,
+    len: u64,
+}
+
+impl<W: Write> Enc<W> {
+    fn bytes(&mut self, b: &[u8]) -> std::io::Result<()> {
+        self.hash.update(b);
+        self.len += b.len() as u64;
+        self.w.write_all(b)
+    }
+
+    fn varint(&mut self, mut v: u64) -> std::io::Result<()> {
+        let mut buf = [0u8; 10];
+        let mut n = 0;
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                buf[n] = byte;
+                n += 1;
+                break;
+            }
+            buf[n] = byte | 0x80;
+            n += 1;
+        }
+        self.bytes(&buf[..n])
+    }
+
+    fn str(&mut self, s: &str) -> std::io::Result<()> {
+        self.varint(s.len() as u64)?;
+        self.bytes(s.as_bytes())
+    }
+
+    fn opt_str(&mut self, s: Option<&str>) -> std::io::Result<()> {
+        match s {
+            None => self.varint(0),
+            Some(s) => {
+                self.varint(s.len() as u64 + 1)?;
+                self.bytes(s.as_bytes())
+            }
+        }
+    }
+
+    fn opt(&mut self, v: Option<u64>) -> std::io::Result<()> {
+        self.varint(v.map_or(0, |v| v + 1))
+    }
+
+    fn date(&mut self, d: Option<Date>) -> std::io::Result<()> {
+        self.varint(d.map_or(0, pack))
+    }
+
+    fn validity(&mut self, v: &Validity) -> std::io::Result<()> {
+        self.date(v.since)?;
+        self.date(v.until)
+    }
+}
+
+/// A date as one number: `year << 9 | month << 5 | day`, 0 for an absent month or day.
+fn pack(d: Date) -> u64 {
+    u64::from(d.year()) << 9 | u64::from(d.month().unwrap_or(0)) << 5 | u64::from(d.day().unwrap_or(0))
+}
+
+/// The date [`pack`] made `v` from, if it is one (and written as `pack` writes it).
+fn unpack(v: u64) -> Option<Date> {
+    let year = u32::try_from(v >> 9).ok()?;
+    let (month, day) = (((v >> 5) & 15) as u32, (v & 31) as u32);
+    let d = match (month, day) {
+        (0, 0) => Date::year_of(year),
+        (_, 0) => Date::month_of(year, month),
+        (0, _) => None,
+        _ => Date::new(year, month, day),
+    }?;
+    (pack(d) == v).then_some(d)
+}
+
+impl Model {
+    /// Writes the model as a model image (see [`crate::format::image`]): the whole document,
+    /// history, people and meetings included, as [`Model::write_json`] writes it.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the writer fails.
+    ///
+    /// # Example
+    /// ```
+    /// let model = tiaokuai::Model::sample();
+    /// let mut image = Vec::new();
+    /// model.write_image(&mut image)?;
+    /// assert_eq!(tiaokuai::Model::from_image(&image)?, model);
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn write_image<W: Write>(&self, w: W) -> Result<()> {
+        self.write_image_inner(w).map_err(|e| Error::Io {
+            path: "(output)".into(),
+            message: e.to_string(),
+            io_kind: e.kind(),
+        })
+    }
+
+    /// The model image of the model, in memory ([`Model::write_image`]).
+    ///
+    /// # Example
+    /// ```
+    /// let image = tiaokuai::Model::sample().to_image();
+    /// assert!(image.starts_with(&tiaokuai::format::IMAGE_MAGIC));
+    /// ```
+    pub fn to_image(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        // Writing to a vector cannot fail.
+        let _ = self.write_image_inner(&mut out);
+        out
+    }
+
+    fn write_image_inner<W: Write>(&self, w: W) -> std::io::Result<()> {
+        let mut e = Enc { w: std::io::BufWriter::with_capacity(1 << 16, w), hash: Default::default(), len: 0 };
+        let mut header = [0u8; HEADER];
+        header[..8].copy_from_slice(&IMAGE_MAGIC);
+        header[8..12].copy_from_slice(&IMAGE_LAYOUT.to_le_bytes());
+        let version = env!("CARGO_PKG_VERSION").as_bytes();
+        let n = version.len().min(16);
+        header[16..16 + n].copy_from_slice(&version[..n]);
+        e.bytes(&header)?;
+        let body_start = e.len;
+
+        // Each record's place in the document, by node index.
+        let mut place = vec![u32::MAX; self.graph().node_bound()];
+        let mut counts = [0u64; 5];
+        for (i, (n, r)) in self.document_records().enumerate() {
+            place[n.index()] = i as u32;
+            counts[crate::model::type_slot(r.record_type())] += 1;
+        }
+        let at = |n: Node| u64::from(place[n.index()]);
+        for c in counts {
+            e.varint(c)?;
+        }
+        e.varint(self.link_count() as u64)?;
+        e.varint(self.meetings().len() as u64)?;
+        e.opt_str(self.meta().map(|m| m.as_json()))?;
+        for (_, r) in self.document_records() {
+            e.str(r.id())?;
+            e.str(r.name())?;
+            match r {
+                RecordRef::Territory(t) => {
+                    e.str(t.kind.as_str())?;
+                    e.opt(t.parent.map(at))?;
+                }
+                RecordRef::Unit(u) => {
+                    e.str(u.kind.as_str())?;
+                    e.opt_str(u.sector.as_ref().map(|s| s.as_str()))?;
+                    e.opt(u.located_in.map(at))?;
+                    for c in [u.members, u.staff, u.in_service_members] {
+                        e.opt(c.map(u64::from))?;
+                    }
+                }
+                RecordRef::Matter(m) => {
+                    e.str(m.list.as_str())?;
+                    e.opt_str(m.category.as_deref())?;
+                }
+                RecordRef::Item(i) => e.str(i.list.as_str())?,
+                RecordRef::Person(_) => {}
+            }
+            e.opt_str(r.attrs().map(|a| a.as_json()))?;
+            e.validity(&r.validity())?;
+        }
+        for (id, l) in self.document_links() {
+            let h = self.holding(id);
+            let attrs = self.link_attrs(id);
+            let v = l.validity;
+            let mut flags = 0;
+            for (present, bit) in [
+                (l.primary.is_some(), flag::PRIMARY),
+                (l.primary == Some(true), flag::PRIMARY_TRUE),
+                (l.power.is_some(), flag::POWER),
+                (l.role.is_some(), flag::ROLE),
+                (l.scope.is_some(), flag::SCOPE),
+                (l.members.is_some(), flag::MEMBERS),
+                (l.event.is_some(), flag::EVENT),
+                (h.is_some(), flag::POST),
+                (h.is_some_and(|h| h.band.is_some()), flag::BAND),
+                (h.is_some_and(|h| h.grade.is_some()), flag::GRADE),
+                (h.is_some_and(|h| h.channel.is_some()), flag::CHANNEL),
+                (attrs.is_some(), flag::ATTRS),
+                (v.since.is_some(), flag::SINCE),
+                (v.until.is_some(), flag::UNTIL),
+            ] {
+                if present {
+                    flags |= bit;
+                }
+            }
+            e.str(l.kind.as_str())?;
+            e.varint(at(l.from))?;
+            e.varint(at(l.to))?;
+            e.varint(flags)?;
+            if let Some(p) = l.power {
+                e.str(p.as_str())?;
+            }
+            if let Some(r) = l.role {
+                e.str(r.as_str())?;
+            }
+            if let Some(s) = l.scope {
+                e.varint(at(s))?;
+            }
+            if let Some(m) = l.members {
+                e.varint(u64::from(m))?;
+            }
+            if let Some(ev) = l.event {
+                e.str(ev.as_str())?;
+            }
+            if let Some(h) = h {
+                e.str(h.post.as_str())?;
+                if let Some(b) = h.band {
+                    e.str(b.as_str())?;
+                }
+                if let Some(g) = h.grade {
+                    e.varint(u64::from(g))?;
+                }
+                if let Some(c) = h.channel {
+                    e.str(c.as_str())?;
+                }
+            }
+            if let Some(a) = attrs {
+                e.str(a.as_json())?;
+            }
+            if let Some(d) = v.since {
+                e.varint(pack(d))?;
+            }
+            if let Some(d) = v.until {
+                e.varint(pack(d))?;
+            }
+        }
+        for m in self.meetings().iter() {
+            e.str(&m.id)?;
+            e.str(m.kind.as_str())?;
+            e.str(self.id(m.territory))?;
+            e.varint(pack(m.date))?;
+            e.opt_str(m.convener.map(|c| self.id(c)))?;
+            e.varint(m.topics.len() as u64)?;
+            for &t in m.topics.iter() {
+                e.str(self.id(t))?;
+            }
+            e.opt_str(m.attrs.as_ref().map(|a| a.as_json()))?;
+        }
+        let body = e.len - body_start;
+        let sum = e.hash.digest();
+        let mut w = e.w;
+        w.write_all(&body.to_le_bytes())?;
+        w.write_all(&sum.to_le_bytes())?;
+        w.write_all(&END)?;
+        w.flush()
+    }
+
+    /// Reads a model image ([`Model::write_image`]).
+    ///
+    /// # Errors
+    /// [`Error::Image`] for bytes that are not an image, an image of another layout, and a
+    /// damaged or truncated one (its checksum or length do not match); the loading errors of
+    /// [`Model::from_json`] for a well-formed image whose document a JSON load would refuse.
+    ///
+    /// # Example
+    /// ```
+    /// let image = tiaokuai::Model::sample().to_image();
+    /// let model = tiaokuai::Model::from_image(&image)?;
+    /// assert_eq!(model.len(), tiaokuai::Model::sample().len());
+    /// let err = tiaokuai::Model::from_image(&image[..image.len() - 1]).unwrap_err();
+    /// assert_eq!(err.kind(), "image");
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn from_image(bytes: &[u8]) -> Result<Model> {
+        Self::from_image_with(bytes, &LoadOptions::default())
+    }
+
+    /// [`Model::from_image`] with options (the size limit, the threads the model's tables
+    /// are built on).
+    ///
+    /// # Errors
+    /// As [`Model::from_image`], and [`Error::TooLarge`] over the size limit.
+    pub fn from_image_with(bytes: &[u8], options: &LoadOptions) -> Result<Model> {
+        if bytes.len() as u64 > options.max_bytes {
+            return Err(Error::TooLarge { size: bytes.len() as u64, limit: options.max_bytes });
+        }
+        let body = check(bytes)?;
+        decode(body, super::parallel::threads(options.threads))
+    }
+
+    /// Opens a model image file ([`Model::write_image`], `tiaokuai convert MODEL --to image`).
+    /// [`Model::load`] opens images too (it knows them by their first bytes); this refuses
+    /// anything else.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read, [`Error::Changed`] when it changed while it
+    /// was read, and those of [`Model::from_image_with`].
+    ///
+    /// # Example
+    /// ```
+    /// let path = std::env::temp_dir().join(format!("tk-doc-open-{}.tkz", std::process::id()));
+    /// let model = tiaokuai::Model::sample();
+    /// model.save(&path)?; // .tkz: an image
+    /// assert_eq!(tiaokuai::Model::open(&path)?, model);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn open(path: impl AsRef<Path>) -> Result<Model> {
+        Self::open_with(path, &LoadOptions::default())
+    }
+
+    /// [`Model::open`] with options.
+    ///
+    /// # Errors
+    /// As [`Model::open`].
+    pub fn open_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Model> {
+        let path = path.as_ref();
+        let bytes = super::read_checked(path, 0, options.max_bytes, &mut |_| {})?;
+        if !is_image(&bytes) {
+            return Err(bad(format!(
+                "{} is not a model image (it does not start with the image's magic bytes); load JSON, CSV or \
+                 .xlsx models with Model::load",
+                path.display()
+            )));
+        }
+        Self::from_image_with(&bytes, options)
+    }
+}
+
+/// Checks the header, trailer and checksum of an image; its body.
+fn check(bytes: &[u8]) -> Result<&[u8]> {
+    if !is_image(bytes) {
+        return Err(bad("not a model image: it does not start with the image's magic bytes"));
+    }
+    if bytes.len() < HEADER + TRAILER {
+        return Err(bad(format!("truncated: {} bytes, shorter than an image's header and trailer", bytes.len())));
+    }
+    let header = &bytes[..HEADER];
+    let layout = u32::from_le_bytes(header[8..12].try_into().unwrap_or_default());
+    let writer = String::from_utf8_lossy(&header[16..32]).trim_end_matches('\0').to_string();
+    if layout != IMAGE_LAYOUT {
+        return Err(bad(format!(
+            "written by tiaokuai {writer:?} in image layout {layout}; this tiaokuai ({}) reads layout {IMAGE_LAYOUT}: \
+             rebuild the image from the model's JSON (tiaokuai convert MODEL --to image -o FILE.tkz)",
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+    let flags = u32::from_le_bytes(header[12..16].try_into().unwrap_or_default());
+    if flags != 0 {
+        return Err(bad(format!("unknown header flags {flags:#x} (written by tiaokuai {writer:?})")));
+    }
+    let (content, trailer) = bytes.split_at(bytes.len() - TRAILER);
+    if trailer[16..] != END {
+        return Err(bad("truncated or damaged: it does not end as an image does (was it copied whole?)"));
+    }
+    let body_len = u64::from_le_bytes(trailer[..8].try_into().unwrap_or_default());
+    if body_len != (content.len() - HEADER) as u64 {
+        return Err(bad(format!(
+            "truncated or damaged: its trailer gives {body_len} bytes of content, it holds {}",
+            content.len() - HEADER
+        )));
+    }
+    let sum = u64::from_le_bytes(trailer[8..16].try_into().unwrap_or_default());
+    if xxhash_rust::xxh3::xxh3_64(content) != sum {
+        return Err(bad("damaged: its checksum does not match its content; rebuild it from the model's JSON"));
+    }
+    Ok(&content[HEADER..])
+}
+
+/// Reads varints and strings from an image's body; errors name the byte.
+struct Dec<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Dec<'a> {
+    fn fail(&self, what: &str) -> Error {
+        // The offset in the file: the body starts after the header.
+        bad(format!("{what} at byte {}", self.pos + HEADER))
+    }
+
+    fn varint(&mut self) -> Result<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let Some(&b) = self.buf.get(self.pos) else { return Err(self.fail("unexpected end of content")) };
+            self.pos += 1;
+            let bits = u64::from(b & 0x7f);
+            if shift == 63 && bits > 1 {
+                return Err(self.fail("a number larger than 64 bits"));
+            }
+            v |= bits << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(self.fail("a number larger than 64 bits"))
+    }
+
+    /// A varint that is a count of things each at least `min` bytes long: never more than
+    /// what is left could hold, so a crafted count cannot make a large allocation.
+    fn count(&mut self, min: usize) -> Result<usize> {
+        let n = self.varint()?;
+        let room = (self.buf.len() - self.pos) / min.max(1);
+        usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= room)
+            .ok_or_else(|| self.fail(&format!("a count of {n} that the rest cannot hold")))
+    }
+
+    fn take(&mut self, len: u64) -> Result<&'a [u8]> {
+        let len = usize::try_from(len).ok().filter(|&l| l <= self.buf.len() - self.pos);
+        let Some(len) = len else { return Err(self.fail("a string longer than the rest")) };
+        let s = &self.buf[self.pos..self.pos + len];
+        self.pos += len;
+        Ok(s)
+    }
+
+    fn text(&mut self, len: u64) -> Result<&'a str> {
+        let start = self.pos;
+        let bytes = self.take(len)?;
+        std::str::from_utf8(bytes).map_err(|_| {
+            let at = Dec { buf: self.buf, pos: start };
+            at.fail("a string that is not UTF-8")
+        })
+    }
+
+    fn str(&mut self) -> Result<&'a str> {
+        let len = self.varint()?;
+        self.text(len)
+    }
+
+    fn opt_str(&mut self) -> Result<Option<&'a str>> {
+        match self.varint()? {
+            0 => Ok(None),
+            n => self.text(n - 1).map(Some),
+        }
+    }
+
+    fn opt(&mut self) -> Result<Option<u64>> {
+        Ok(self.varint()?.checked_sub(1))
+    }
+
+    fn u32_opt(&mut self, what: &str) -> Result<Option<u32>> {
+        match self.opt()? {
+            None => Ok(None),
+            Some(v) => u32::try_from(v).map(Some).map_err(|_| self.fail(&format!("{what} {v} larger than 4294967295"))),
+        }
+    }
+
+    fn date_of(&self, v: u64) -> Result<Date> {
+        unpack(v).ok_or_else(|| self.fail(&format!("{v} is not a date")))
+    }
+
+    fn opt_date(&mut self) -> Result<Option<Date>> {
+        match self.varint()? {
+            0 => Ok(None),
+            v => self.date_of(v).map(Some),
+        }
+    }
+
+    fn validity(&mut self) -> Result<Validity> {
+        Ok(Validity::new(self.opt_date()?, self.opt_date()?))
+    }
+
+    /// A place among the first `limit` records (`what` names it in the error).
+    fn place(&mut self, v: u64, limit: usize, what: &str) -> Result<Node> {
+        usize::try_from(v)
+            .ok()
+            .filter(|&p| p < limit)
+            .map(|p| Node::new(p as u32))
+            .ok_or_else(|| self.fail(&format!("{what} names record {v}, not one of the {limit} it may name")))
+    }
+}
+
+/// A record's or link's `attrs`, checked as the JSON loader checks them.
+fn attrs(at: &impl Locate, text: Option<&str>) -> Result<Option<Attrs>> {
+    let Some(text) = text else { return Ok(None) };
+    let raw: &RawValue = serde_json::from_str(text).map_err(|e| Error::InvalidField {
+        at: at.pos(),
+        field: "attrs".into(),
+        message: format!("not JSON: {e}"),
+    })?;
+    super::json::attrs(at, Some(raw))
+}
+
+/// Decodes an image's body into a model, through the builder's checks.
+fn decode(body: &[u8], threads: usize) -> Result<Model> {
+    let d = &mut Dec { buf: body, pos: 0 };
+    // A record takes at least 9 bytes (two strings, a word and the optional fields), a link 4,
+    // a meeting 6.
+    let mut counts = [0usize; 5];
+    for c in &mut counts {
+        *c = d.count(9)?;
+    }
+    let records: usize = counts.iter().sum();
+    if records > (d.buf.len() / 9) {
+        return Err(d.fail("more records than the rest can hold"));
+    }
+    let links = d.count(4)?;
+    let meetings = d.count(6)?;
+    let mut b = ModelBuilder::with_capacity(records, links);
+    for (t, n) in crate::model::TYPES.iter().zip(counts) {
+        b.reserve_records(*t, n);
+    }
+    b.set_threads(threads);
+    if let Some(meta) = d.opt_str()? {
+        let raw: &RawValue = serde_json::from_str(meta).map_err(|e| d.fail(&format!("meta that is not JSON ({e})")))?;
+        let m = Attrs::from_raw(raw, crate::model::record::META_DEPTH).map_err(|message| Error::InvalidField {
+            at: Position::record("document", 0, None),
+            field: "meta".into(),
+            message,
+        })?;
+        b.meta(m);
+    }
+    let territories = counts[0];
+    for (t, &n) in crate::model::TYPES.iter().zip(&counts) {
+        let array = t.array();
+        for index in 0..n {
+            let id = d.str()?;
+            let name = d.str()?;
+            let at = At { array, index, id };
+            match t {
+                RecordType::Territory => {
+                    let kind = word(&at, "kind", d.str()?)?;
+                    let parent = match d.opt()? {
+                        None => None,
+                        Some(p) => Some(d.place(p, territories, "\"parent\"")?),
+                    };
+                    let spec = TerritorySpec {
+                        kind,
+                        attrs: attrs(&at, d.opt_str()?)?,
+                        validity: d.validity()?,
+                        ..TerritorySpec::new(id, name, TerritoryKind::Country)
+                    };
+                    b.territory_resolved(spec, parent)?;
+                }
+                RecordType::Unit => {
+                    let kind = word(&at, "kind", d.str()?)?;
+                    let sector = d.opt_str()?.map(|s| word(&at, "sector", s)).transpose()?;
+                    let located_in = match d.opt()? {
+                        None => None,
+                        Some(p) => Some(d.place(p, territories, "\"located_in\"")?),
+                    };
+                    let spec = UnitSpec {
+                        kind,
+                        sector,
+                        members: d.u32_opt("members")?,
+                        staff: d.u32_opt("staff")?,
+                        in_service_members: d.u32_opt("in_service_members")?,
+                        attrs: attrs(&at, d.opt_str()?)?,
+                        validity: d.validity()?,
+                        ..UnitSpec::new(id, name, UnitKind::Enterprise)
+                    };
+                    b.unit_resolved(spec, located_in)?;
+                }
+                RecordType::Matter => {
+                    let list = word(&at, "list", d.str()?)?;
+                    let spec = MatterSpec {
+                        category: d.opt_str()?.map(str::to_string),
+                        attrs: attrs(&at, d.opt_str()?)?,
+                        validity: d.validity()?,
+                        ..MatterSpec::new(id, name, list)
+                    };
+                    b.matter(spec)?;
+                }
+                RecordType::Item => {
+                    let list = word(&at, "list", d.str()?)?;
+                    let spec = ItemSpec {
+                        attrs: attrs(&at, d.opt_str()?)?,
+                        validity: d.validity()?,
+                        ..ItemSpec::new(id, name, list)
+                    };
+                    b.item(spec)?;
+                }
+                RecordType::Person => {
+                    let spec = PersonSpec {
+                        name: (!name.is_empty()).then(|| name.to_string()),
+                        attrs: attrs(&at, d.opt_str()?)?,
+                        validity: d.validity()?,
+                        ..PersonSpec::new(id)
+                    };
+                    b.person(spec)?;
+                }
+            }
+        }
+    }
+    debug_assert_eq!(b.len(), records);
+    for index in 0..links {
+        let kind = d.str()?;
+        let (from, to) = (d.varint()?, d.varint()?);
+        let (from, to) = (d.place(from, records, "\"from\"")?, d.place(to, records, "\"to\"")?);
+        let flags = d.varint()?;
+        if flags & !flag::ALL != 0 {
+            return Err(d.fail(&format!("unknown link flags {flags:#x}")));
+        }
+        let has = |bit: u64| flags & bit != 0;
+        if has(flag::PRIMARY_TRUE) && !has(flag::PRIMARY) {
+            return Err(d.fail("a link flagged primary-true but not primary"));
+        }
+        let holding_bits = flag::BAND | flag::GRADE | flag::CHANNEL;
+        if flags & holding_bits != 0 && !has(flag::POST) {
+            return Err(d.fail("a link with a band, grade or channel but no post"));
+        }
+        // The link's position for the words' errors: its `from` id is known by now.
+        let at = At { array: "links", index, id: b.id_at(from) };
+        let kind: LinkKind = word(&at, "kind", kind)?;
+        let power = if has(flag::POWER) { Some(word(&at, "power", d.str()?)?) } else { None };
+        let role = if has(flag::ROLE) { Some(word(&at, "role", d.str()?)?) } else { None };
+        let scope = if has(flag::SCOPE) {
+            let p = d.varint()?;
+            Some(d.place(p, records, "\"scope\"")?)
+        } else {
+            None
+        };
+        let members = if has(flag::MEMBERS) {
+            let v = d.varint()?;
+            Some(u32::try_from(v).map_err(|_| d.fail(&format!("members {v} larger than 4294967295")))?)
+        } else {
+            None
+        };
+        let event = if has(flag::EVENT) { Some(word(&at, "event", d.str()?)?) } else { None };
+        let holding = if has(flag::POST) {
+            let post = word(&at, "post", d.str()?)?;
+            let band = if has(flag::BAND) { Some(word(&at, "band", d.str()?)?) } else { None };
+            let grade = if has(flag::GRADE) {
+                let g = d.varint()?;
+                Some(u8::try_from(g).map_err(|_| d.fail(&format!("grade {g} larger than 255")))?)
+            } else {
+                None
+            };
+            let channel = if has(flag::CHANNEL) { Some(word(&at, "channel", d.str()?)?) } else { None };
+            Some(Holding { post, band, grade, channel })
+        } else {
+            None
+        };
+        let attrs = if has(flag::ATTRS) { attrs(&at, Some(d.str()?))? } else { None };
+        let since = if has(flag::SINCE) { Some(d.varint().and_then(|v| d.date_of(v))?) } else { None };
+        let until = if has(flag::UNTIL) { Some(d.varint().and_then(|v| d.date_of(v))?) } else { None };
+        let fields = LinkFields {
+            kind,
+            primary: has(flag::PRIMARY).then_some(has(flag::PRIMARY_TRUE)),
+            power,
+            role,
+            scope: None,
+            members,
+            event,
+            holding,
+            attrs,
+            validity: Validity::new(since, until),
+        };
+        let prepared = b.prepare_link_nodes(index, from, to, scope, fields)?;
+        b.add_prepared(prepared);
+    }
+    for index in 0..meetings {
+        let id = d.str()?;
+        let at = At { array: "meetings", index, id };
+        let kind = word(&at, "kind", d.str()?)?;
+        let territory = d.str()?;
+        let v = d.varint()?;
+        let date = d.date_of(v)?;
+        let mut spec = crate::meetings::MeetingSpec::new(id, kind, territory, date);
+        spec.convener = d.opt_str()?.map(str::to_string);
+        let topics = d.count(1)?;
+        spec.topics = (0..topics).map(|_| d.str().map(str::to_string)).collect::<Result<_>>()?;
+        spec.attrs = attrs(&at, d.opt_str()?)?;
+        b.meeting(spec)?;
+    }
+    if d.pos != d.buf.len() {
+        return Err(d.fail(&format!("{} bytes after the last meeting", d.buf.len() - d.pos)));
+    }
+    b.build()
+}
