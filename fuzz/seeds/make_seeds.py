@@ -154,6 +154,28 @@ def change_seeds():
         write("change_apply", f"{name}.bin", model + SEP + json.dumps(change).encode())
 
 
+def image_seeds(models):
+    """load_image: each model's image whole (mode byte 0) and its content alone (mode 1, which
+    the target seals), made by the command line (TIAOKUAI_BIN, else target/release or
+    target/debug's tiaokuai, else cargo run)."""
+    import os
+    import subprocess
+    import tempfile
+
+    built = [ROOT / "target" / p / "tiaokuai" for p in ("release", "debug")]
+    cli = [os.environ["TIAOKUAI_BIN"]] if os.environ.get("TIAOKUAI_BIN") else None
+    cli = cli or next(([str(b)] for b in built if b.exists()), None)
+    cli = cli or ["cargo", "run", "-q", "-p", "tiaokuai-cli", "--"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, m in models.items():
+            src, out = Path(tmp) / f"{name}.json", Path(tmp) / f"{name}.tkz"
+            src.write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+            subprocess.run([*cli, "convert", str(src), "--to", "image", "-o", str(out)], check=True, cwd=ROOT)
+            image = out.read_bytes()
+            write("load_image", f"{name}.bin", b"\x00" + image)
+            write("load_image", f"{name}-content.bin", b"\x01" + image[32:-24])
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     change_seeds()
@@ -170,6 +192,7 @@ def main():
         for target in ("load_json", "load_query", "output_linear"):
             write(target, f"{name}.json", text)
         write("load_csv", f"{name}.bin", to_csv_bundle(m))
+    image_seeds(models)
 
     div = ROOT / "data/divisions"
 

@@ -1,4 +1,5 @@
-//! `convert --to xlsx`, `convert --to csv --excel` and `--encoding gb18030` end to end.
+//! `convert --to xlsx`, `convert --to csv --excel`, `--encoding gb18030` and `convert --to image`
+//! end to end.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -75,4 +76,41 @@ fn spreadsheet_options_out_of_place_are_usage_errors() {
     assert_eq!(o.status.code(), Some(2));
     let o = run(&["stats", "--encoding", "latin1"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_model_image_answers_as_its_json_does() {
+    let dir = temp("image");
+    let image = dir.join("baoshan.tkz");
+    let path = image.to_str().unwrap();
+    ok(&["convert", "data/samples/baoshan.json", "--to", "image", "-o", path]);
+    assert!(std::fs::read(&image).unwrap().starts_with(&tiaokuai::format::IMAGE_MAGIC));
+    let json = ok(&["convert", "data/samples/baoshan.json", "--to", "json"]);
+    assert_eq!(ok(&["convert", path, "--to", "json"]), json, "JSON → image → JSON is byte-identical");
+    for args in [&["audit"][..], &["stats"], &["chain", "yyl-c01-party"], &["metrics", "--level", "street"]] {
+        let with = |file: &str| String::from_utf8(ok(&[&args[..1], &[file], &args[1..]].concat())).unwrap();
+        // The audit of a JSON file names each finding's line in it ("baoshan.json:785: "); an
+        // image has no lines to name.
+        let json = with("data/samples/baoshan.json").replace("data/samples/baoshan.json:", "");
+        let json: String = json
+            .lines()
+            .map(|l| {
+                l.split_once(": ").filter(|(n, _)| n.parse::<u32>().is_ok()).map_or(l, |(_, rest)| rest).to_string()
+                    + "\n"
+            })
+            .collect();
+        assert_eq!(with(path), json, "tiaokuai {args:?}");
+    }
+    // A cut image is an input error naming what is wrong, not a crash.
+    let bytes = std::fs::read(&image).unwrap();
+    std::fs::write(&image, &bytes[..bytes.len() / 2]).unwrap();
+    let o = run(&["stats", path]);
+    assert_eq!(o.status.code(), Some(2), "an input error");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("model image: truncated or damaged"), "{err}");
+    // An image goes to a file, not to standard output.
+    let o = run(&["convert", "data/samples/baoshan.json", "--to", "image"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("use -o FILE.tkz"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -18,6 +18,7 @@ mod export;
 mod export_distinct;
 #[cfg(feature = "divisions")]
 mod generate;
+mod image;
 mod meetings;
 mod metrics;
 #[cfg(feature = "divisions")]

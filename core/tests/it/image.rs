@@ -1,0 +1,277 @@
+//! Model images (`.tkz`, issue #19): the layout as docs and `format::image` describe it,
+//! and every damaged, truncated, foreign or crafted image refused with `Error::Image` or the
+//! JSON loader's own error, never a panic and never a wrong model.
+//! (Round trips of the sample, every field and random models: `roundtrip.rs`.)
+
+use proptest::prelude::*;
+use tiaokuai::format::{IMAGE_LAYOUT, IMAGE_MAGIC};
+use tiaokuai::*;
+
+const HEADER: usize = 32;
+const TRAILER: usize = 24;
+
+/// Writes the documented layout by hand: varints, strings, options.
+#[derive(Default)]
+struct Body(Vec<u8>);
+
+impl Body {
+    fn varint(mut self, mut v: u64) -> Self {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.0.push(b);
+                return self;
+            }
+            self.0.push(b | 0x80);
+        }
+    }
+    fn str(self, s: &str) -> Self {
+        let mut me = self.varint(s.len() as u64);
+        me.0.extend_from_slice(s.as_bytes());
+        me
+    }
+    fn some_str(self, s: &str) -> Self {
+        let mut me = self.varint(s.len() as u64 + 1);
+        me.0.extend_from_slice(s.as_bytes());
+        me
+    }
+}
+
+/// An image of `body` with a correct header, trailer and checksum.
+fn seal(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&IMAGE_MAGIC);
+    out.extend_from_slice(&IMAGE_LAYOUT.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    let mut writer = [0u8; 16];
+    let v = env!("CARGO_PKG_VERSION").as_bytes();
+    writer[..v.len()].copy_from_slice(v);
+    out.extend_from_slice(&writer);
+    out.extend_from_slice(body);
+    let sum = xxhash_rust::xxh3::xxh3_64(&out);
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&sum.to_le_bytes());
+    out.extend_from_slice(b"TKZ-END\n");
+    out
+}
+
+/// The body of an image, and a new image of a changed body (the checksum made right again,
+/// so that what is tested is the decoder, not the checksum).
+fn body_of(image: &[u8]) -> &[u8] {
+    &image[HEADER..image.len() - TRAILER]
+}
+
+const SMALL: &str = r#"{"format": "tiaokuai/1",
+  "territories": [{"id": "c", "name": "市", "kind": "city"},
+                  {"id": "s", "name": "街", "kind": "street", "parent": "c", "since": "2020-06"}],
+  "units": [{"id": "u", "name": "委", "kind": "party_committee", "sector": "party", "located_in": "s", "members": 3}],
+  "links": [{"from": "u", "to": "s", "kind": "jurisdiction", "until": "2030"}]}"#;
+
+/// The image of [`SMALL`], written from the layout's description; `unit_kind` and `to`
+/// vary it for the tests of crafted images.
+fn small_body(unit_kind: &str, second_id: &str, to: u64) -> Vec<u8> {
+    let pack = |y: u64, m: u64, d: u64| y << 9 | m << 5 | d;
+    Body::default()
+        // territories, units, matters, items, people, links, meetings; no meta
+        .varint(2)
+        .varint(1)
+        .varint(0)
+        .varint(0)
+        .varint(0)
+        .varint(1)
+        .varint(0)
+        .varint(0)
+        // territory c: id, name, kind, no parent, no attrs, no since, no until
+        .str("c")
+        .str("市")
+        .str("city")
+        .varint(0)
+        .varint(0)
+        .varint(0)
+        .varint(0)
+        // territory s: parent at place 0 (written 1), since 2020-06
+        .str(second_id)
+        .str("街")
+        .str("street")
+        .varint(1)
+        .varint(0)
+        .varint(pack(2020, 6, 0))
+        .varint(0)
+        // unit u: kind, sector, located_in place 1, members 3, no staff, no in-service members
+        .str("u")
+        .str("委")
+        .str(unit_kind)
+        .some_str("party")
+        .varint(2)
+        .varint(4)
+        .varint(0)
+        .varint(0)
+        .varint(0)
+        .varint(0)
+        .varint(0)
+        // link: kind, from place 2, to place `to`, flags (until), until 2030
+        .str("jurisdiction")
+        .varint(2)
+        .varint(to)
+        .varint(1 << 13)
+        .varint(pack(2030, 0, 0))
+        .0
+}
+
+#[test]
+fn the_layout_is_as_documented() {
+    let model = Model::from_json(SMALL).unwrap();
+    let image = model.to_image();
+    assert_eq!(image, seal(&small_body("party_committee", "s", 1)), "the writer follows format::image's layout");
+    assert_eq!(Model::from_image(&image).unwrap(), model);
+    // A change to this layout without a new IMAGE_LAYOUT would read old images wrongly.
+    assert_eq!(IMAGE_LAYOUT, 1, "the layout changed: bump IMAGE_LAYOUT and update this test and the docs");
+}
+
+#[test]
+fn crafted_images_get_the_json_loaders_errors() {
+    // Each image is well-formed (its checksum is right): the same checks as a JSON load.
+    let err = Model::from_image(&seal(&small_body("no-such-kind", "s", 1))).unwrap_err();
+    assert_eq!(err.kind(), "unknown_word");
+    assert!(err.to_string().starts_with(r#"units[0] (id "u"): field "kind""#), "{err}");
+
+    let err = Model::from_image(&seal(&small_body("party_committee", "c", 1))).unwrap_err();
+    assert_eq!(err.kind(), "duplicate_id", "{err}");
+    assert!(err.to_string().contains(r#"territories[1] (id "c")"#), "{err}");
+
+    // A jurisdiction link to a unit (place 2) is a wrong endpoint, as in JSON.
+    let err = Model::from_image(&seal(&small_body("party_committee", "s", 2))).unwrap_err();
+    assert_eq!(err.kind(), "wrong_endpoint", "{err}");
+    assert!(err.to_string().contains(r#""to" names "u""#), "{err}");
+
+    // A place past the records is the image's own error, naming the byte.
+    let err = Model::from_image(&seal(&small_body("party_committee", "s", 9))).unwrap_err();
+    assert_eq!(err.kind(), "image");
+    assert!(err.to_string().contains("\"to\" names record 9, not one of the 3"), "{err}");
+}
+
+#[test]
+fn impossible_counts_lengths_and_leftovers_are_refused() {
+    let body = small_body("party_committee", "s", 1);
+    // A count of 2^40 territories: refused before any allocation, not an abort.
+    let huge = Body::default().varint(1 << 40).0;
+    let err = Model::from_image(&seal(&[huge.as_slice(), &body[1..]].concat())).unwrap_err();
+    assert!(err.to_string().contains("a count of 1099511627776 that the rest cannot hold"), "{err}");
+    // A string longer than what is left.
+    let mut long = body.clone();
+    let at = long.windows(2).position(|w| w == [1, b'c']).unwrap(); // the length of "c"
+    long[at] = 0x7f;
+    assert!(Model::from_image(&seal(&long)).unwrap_err().to_string().contains("longer than the rest"));
+    // Not UTF-8.
+    let mut bad = body.clone();
+    bad[at + 1] = 0xff;
+    let err = Model::from_image(&seal(&bad)).unwrap_err();
+    assert!(err.to_string().contains("not UTF-8 at byte"), "{err}");
+    // A varint of more than 64 bits.
+    let err = Model::from_image(&seal(&[0xff; 11])).unwrap_err();
+    assert!(err.to_string().contains("larger than 64 bits"), "{err}");
+    // Bytes after the last meeting.
+    let err = Model::from_image(&seal(&[body.as_slice(), &[0]].concat())).unwrap_err();
+    assert!(err.to_string().contains("1 bytes after the last meeting"), "{err}");
+    // Every shorter body ends early.
+    for n in 0..body.len() {
+        let err = Model::from_image(&seal(&body[..n])).unwrap_err();
+        assert_eq!(err.kind(), "image", "body cut at {n}: {err}");
+    }
+}
+
+#[test]
+fn damaged_and_truncated_images_are_refused() {
+    let image = Model::sample().to_image();
+    for n in (0..image.len()).rev().take(4096).chain((0..image.len()).step_by(97)) {
+        let err = Model::from_image(&image[..n]).unwrap_err();
+        assert_eq!(err.kind(), "image", "cut at {n}: {err}");
+    }
+    // A flipped bit (the lowest and the highest) in every byte of the header and trailer and
+    // in every 13th byte of the content (each check hashes the whole image).
+    let ends = (0..HEADER).chain(image.len() - TRAILER..image.len());
+    for i in ends.chain((HEADER..image.len() - TRAILER).step_by(13)) {
+        for bit in [0x01, 0x80] {
+            let mut damaged = image.clone();
+            damaged[i] ^= bit;
+            let err = Model::from_image(&damaged).unwrap_err();
+            assert_eq!(err.kind(), "image", "byte {i} bit {bit:#x}: {err}");
+        }
+    }
+    let mut damaged = image.clone();
+    damaged[HEADER + 100] ^= 0x10;
+    assert_eq!(
+        Model::from_image(&damaged).unwrap_err().to_string(),
+        "model image: damaged: its checksum does not match its content; rebuild it from the model's JSON"
+    );
+}
+
+#[test]
+fn another_layout_is_refused_by_name() {
+    let mut image = Model::sample().to_image();
+    image[8..12].copy_from_slice(&(IMAGE_LAYOUT + 1).to_le_bytes());
+    let err = Model::from_image(&image).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains(&format!("image layout {}", IMAGE_LAYOUT + 1)), "{text}");
+    assert!(text.contains(&format!("reads layout {IMAGE_LAYOUT}")), "{text}");
+    assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
+    assert!(text.contains("tiaokuai convert MODEL --to image"), "{text}");
+}
+
+#[test]
+fn open_load_and_save_by_path() {
+    let dir = std::env::temp_dir().join(format!("tk-image-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = Model::sample();
+    let path = dir.join("sample.tkz");
+    model.save(&path).unwrap();
+    assert_eq!(Model::open(&path).unwrap(), model);
+    // Model::load knows an image by its first bytes, whatever its name.
+    let renamed = dir.join("sample.json");
+    std::fs::rename(&path, &renamed).unwrap();
+    assert_eq!(Model::load(&renamed).unwrap(), model);
+    // Model::open refuses what is not an image, naming the file.
+    let json = dir.join("real.json");
+    model.save(&json).unwrap();
+    let err = Model::open(&json).unwrap_err();
+    assert_eq!(err.kind(), "image");
+    assert!(err.to_string().contains("real.json is not a model image"), "{err}");
+    // The size limit holds for images as for JSON.
+    let small = LoadOptions::default().max_bytes(100);
+    assert_eq!(Model::open_with(&renamed, &small).unwrap_err().kind(), "too_large");
+    // An image of a view is the whole document, read at the document's date, as JSON is.
+    let dated = Model::from_json(SMALL).unwrap();
+    let view = dated.at("2019".parse().unwrap());
+    assert_eq!(Model::from_image(&view.to_image()).unwrap().to_json(), dated.to_json());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any change to a well-formed body (checksum made right again) gives an error or a model
+    /// that is valid: written as JSON, it loads again as the same model.
+    #[test]
+    fn changed_bodies_give_an_error_or_a_valid_model(
+        changes in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+        cut in proptest::option::of(any::<prop::sample::Index>()),
+    ) {
+        let image = Model::from_json(SMALL).unwrap().to_image();
+        let mut body = body_of(&image).to_vec();
+        for (at, byte) in changes {
+            let i = at.index(body.len());
+            body[i] = byte;
+        }
+        if let Some(cut) = cut {
+            body.truncate(cut.index(body.len()));
+        }
+        match Model::from_image(&seal(&body)) {
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+            Ok(model) => {
+                let text = model.to_json();
+                prop_assert_eq!(Model::from_json(&text).unwrap(), model);
+            }
+        }
+    }
+}
