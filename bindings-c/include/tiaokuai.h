@@ -23,6 +23,9 @@
  *    returned through a `char **` parameter belong to the caller (free them
  *    with tiaokuai_string_free); strings returned as `const char *` belong to
  *    the object they came from and live as long as it does.
+ *  - Bytes coming out (a model image) are returned through a `uint8_t **`
+ *    parameter with their length through a required `size_t *out_len`; they
+ *    belong to the caller (free them with tiaokuai_bytes_free).
  *  - A panic inside the library is caught and reported as
  *    TIAOKUAI_RESULT_PANIC; it never unwinds into C.
  *  - Threads: a loaded model is immutable, and so are reports, answers and
@@ -167,6 +170,13 @@ typedef enum tiaokuai_result {
    * Nothing was changed.
    */
   TIAOKUAI_RESULT_REJECTED = 117,
+  /**
+   * A model image (`.tkz`: `tiaokuai_model_open`, `tiaokuai_model_from_image`) cannot be
+   * read: it is not one, it is of another layout, or it is damaged or truncated (its
+   * checksum or length do not match). Nothing was loaded; rebuild the image from the
+   * model's JSON.
+   */
+  TIAOKUAI_RESULT_IMAGE = 118,
   /**
    * An error of a newer tiaokuai library that this version of the C layer does not name.
    */
@@ -361,6 +371,13 @@ const char *tiaokuai_version(void);
 void tiaokuai_string_free(char *s);
 
 /**
+ * Frees a byte buffer this library returned through a `uint8_t **`
+ * parameter (`tiaokuai_model_to_image`). NULL is a no-op. The buffer keeps
+ * its own length, so only the pointer is needed; never pass it anything else.
+ */
+void tiaokuai_bytes_free(uint8_t *bytes);
+
+/**
  * The name of a result code: `"ok"`, `"null_parameter"`, `"unknown_id"` …
  * (for 100–198 the same word as the Rust library's `Error::kind()`).
  *
@@ -435,7 +452,8 @@ enum tiaokuai_result tiaokuai_model_from_json(const char *json,
 
 /**
  * Loads a model from a path (`path_len` bytes of UTF-8, no NUL terminator
- * needed): a `tiaokuai/1` JSON file, or a folder holding a CSV bundle.
+ * needed): a `tiaokuai/1` JSON file, a model image (known by its first bytes,
+ * as `tiaokuai_model_open` reads it), or a folder holding a CSV bundle.
  * `TIAOKUAI_RESULT_IO` when it cannot be read. Ownership and errors as for
  * `tiaokuai_model_from_json`.
  */
@@ -443,6 +461,38 @@ enum tiaokuai_result tiaokuai_model_load(const char *path,
                                          size_t path_len,
                                          struct tiaokuai_model **out_model,
                                          struct tiaokuai_error **out_error);
+
+/**
+ * Opens a model image file (`.tkz`: written by `tiaokuai_model_save` to a path
+ * ending in `.tkz`, by `tiaokuai_model_to_image`, or by `tiaokuai convert MODEL
+ * --to image`), a cache of the model's JSON that opens without parsing it. The
+ * path is `path_len` bytes of UTF-8. `tiaokuai_model_load` opens images too;
+ * this refuses anything else.
+ *
+ * `TIAOKUAI_RESULT_IMAGE` for a file that is not an image (a JSON model
+ * among them), an image of another layout, or a damaged or truncated one;
+ * `TIAOKUAI_RESULT_IO` when it cannot be read, `TIAOKUAI_RESULT_CHANGED` when
+ * it changed while it was read. Ownership and errors as for
+ * `tiaokuai_model_from_json`.
+ */
+enum tiaokuai_result tiaokuai_model_open(const char *path,
+                                         size_t path_len,
+                                         struct tiaokuai_model **out_model,
+                                         struct tiaokuai_error **out_error);
+
+/**
+ * Reads a model image from memory: `image` points to `image_len` bytes, as
+ * `tiaokuai_model_to_image` wrote them. The checksum is checked before
+ * anything is decoded, so a damaged or truncated image gives
+ * `TIAOKUAI_RESULT_IMAGE`, never a wrong model (as do bytes that are not an
+ * image, and an image of another layout); a well-formed image whose document
+ * a JSON load would refuse gives the same code as that JSON. Ownership and
+ * errors as for `tiaokuai_model_from_json`.
+ */
+enum tiaokuai_result tiaokuai_model_from_image(const uint8_t *image,
+                                               size_t image_len,
+                                               struct tiaokuai_model **out_model,
+                                               struct tiaokuai_error **out_error);
 
 /**
  * Loads a model from a folder holding a CSV bundle (`territories.csv`,
@@ -482,8 +532,24 @@ enum tiaokuai_result tiaokuai_model_to_json(const struct tiaokuai_model *model,
                                             struct tiaokuai_error **out_error);
 
 /**
- * Saves the model to a path (`path_len` bytes of UTF-8): as a JSON file, or
- * as a CSV bundle when the path is an existing folder or ends with `/`. The
+ * Writes the model as a model image (the bytes of a `.tkz` file): the whole
+ * document, history, people and meetings included, which
+ * `tiaokuai_model_from_image` reads back into an equal model (whose
+ * `tiaokuai_model_to_json` gives the same text as this one's).
+ *
+ * On success writes a new buffer to `*out_image`, owned by the caller (free it
+ * with `tiaokuai_bytes_free`), and its length in bytes to `*out_len`. An image
+ * is binary: it holds NUL bytes, so `out_len` is required.
+ */
+enum tiaokuai_result tiaokuai_model_to_image(const struct tiaokuai_model *model,
+                                             uint8_t **out_image,
+                                             size_t *out_len,
+                                             struct tiaokuai_error **out_error);
+
+/**
+ * Saves the model to a path (`path_len` bytes of UTF-8): as a JSON file, as a
+ * model image when the path ends in `.tkz` (what `tiaokuai_model_open` reads),
+ * or as a CSV bundle when the path is an existing folder or ends with `/`. The
  * file is written beside its target and renamed into place, so a failed call
  * never leaves a half-written model. `TIAOKUAI_RESULT_IO` when it cannot be written.
  */
@@ -1102,10 +1168,10 @@ enum tiaokuai_result tiaokuai_load_options_new(struct tiaokuai_load_options **ou
 
 /**
  * Sets the largest input read, in bytes: a larger model file, CSV bundle (all
- * its files together), JSON text, audit config, scenario file or model file a
- * scenario names gives `TIAOKUAI_RESULT_TOO_LARGE`, and a file is never read
- * past the limit (a device such as `/dev/zero` or an endless pipe is refused
- * at the limit, not read until memory runs out).
+ * its files together), JSON text, model image, audit config, scenario file or
+ * model file a scenario names gives `TIAOKUAI_RESULT_TOO_LARGE`, and a file is
+ * never read past the limit (a device such as `/dev/zero` or an endless pipe
+ * is refused at the limit, not read until memory runs out).
  */
 enum tiaokuai_result tiaokuai_load_options_set_max_bytes(struct tiaokuai_load_options *options,
                                                          uint64_t max_bytes,
@@ -1159,6 +1225,26 @@ enum tiaokuai_result tiaokuai_model_load_with_options(const char *path,
                                                       const struct tiaokuai_load_options *options,
                                                       struct tiaokuai_model **out_model,
                                                       struct tiaokuai_error **out_error);
+
+/**
+ * `tiaokuai_model_open` with options (NULL: the defaults): the file is read
+ * at most to the size limit, and its tables are built on the options' threads.
+ */
+enum tiaokuai_result tiaokuai_model_open_with_options(const char *path,
+                                                      size_t path_len,
+                                                      const struct tiaokuai_load_options *options,
+                                                      struct tiaokuai_model **out_model,
+                                                      struct tiaokuai_error **out_error);
+
+/**
+ * `tiaokuai_model_from_image` with options (NULL: the defaults): an image
+ * longer than the size limit gives `TIAOKUAI_RESULT_TOO_LARGE`.
+ */
+enum tiaokuai_result tiaokuai_model_from_image_with_options(const uint8_t *image,
+                                                            size_t image_len,
+                                                            const struct tiaokuai_load_options *options,
+                                                            struct tiaokuai_model **out_model,
+                                                            struct tiaokuai_error **out_error);
 
 /**
  * `tiaokuai_model_audit` with options (NULL: the defaults): a config longer

@@ -74,6 +74,11 @@ pub enum tiaokuai_result {
     /// that would leave the model invalid: `tiaokuai_model_apply`, `tiaokuai_whatif_json`).
     /// Nothing was changed.
     Rejected = 117,
+    /// A model image (`.tkz`: `tiaokuai_model_open`, `tiaokuai_model_from_image`) cannot be
+    /// read: it is not one, it is of another layout, or it is damaged or truncated (its
+    /// checksum or length do not match). Nothing was loaded; rebuild the image from the
+    /// model's JSON.
+    Image = 118,
     /// An error of a newer tiaokuai library that this version of the C layer does not name.
     OtherError = 199,
 }
@@ -82,7 +87,7 @@ use tiaokuai_result as R;
 
 impl tiaokuai_result {
     /// Every code, in numeric order.
-    pub(crate) const ALL: [tiaokuai_result; 25] = [
+    pub(crate) const ALL: [tiaokuai_result; 26] = [
         R::Ok,
         R::NullParameter,
         R::Panic,
@@ -107,6 +112,7 @@ impl tiaokuai_result {
         R::Changed,
         R::NotInForce,
         R::Rejected,
+        R::Image,
         R::OtherError,
     ];
 
@@ -131,6 +137,7 @@ impl tiaokuai_result {
             Error::Changed { .. } => R::Changed,
             Error::NotInForce { .. } => R::NotInForce,
             Error::Rejected { .. } => R::Rejected,
+            Error::Image { .. } => R::Image,
             _ => R::OtherError,
         }
     }
@@ -163,6 +170,7 @@ impl tiaokuai_result {
             R::Changed => b"changed\0",
             R::NotInForce => b"not_in_force\0",
             R::Rejected => b"rejected\0",
+            R::Image => b"image\0",
             R::OtherError => b"other_error\0",
         }
     }
@@ -321,7 +329,7 @@ mod tests {
             numbers,
             [
                 0, 1, 2, 3, 4, 5, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116,
-                117, 199
+                117, 118, 199
             ]
         );
         for r in tiaokuai_result::ALL {
@@ -364,6 +372,7 @@ mod tests {
                 context: "chain".into(),
             },
             Error::Rejected { what: "change set".into(), problems: vec![Error::UnknownId { id: "x".into() }] },
+            Error::Image { message: "m".into() },
         ];
         for e in errors {
             let name = tiaokuai_result::of(&e).c_name();

@@ -189,16 +189,39 @@ pub(crate) unsafe fn lend(text: Option<&Text>, out_len: *mut usize) -> *const c_
 /// `tiaokuai_string_free` can give the memory back without searching for a NUL.
 const PREFIX: usize = std::mem::size_of::<usize>();
 
-/// Copies `s` into a new C string owned by the caller (freed with
-/// `tiaokuai_string_free`): NUL-terminated, its length returned too.
-pub(crate) fn new_string(s: &str) -> (*mut c_char, usize) {
-    let mut v = Vec::with_capacity(PREFIX + s.len() + 1);
-    v.extend_from_slice(&s.len().to_ne_bytes());
-    v.extend_from_slice(s.as_bytes());
+/// Copies `bytes` into a new buffer owned by the caller: its length, the
+/// bytes, then a NUL. Returns the pointer to the bytes (past the length).
+fn new_buffer(bytes: &[u8]) -> *mut u8 {
+    let mut v = Vec::with_capacity(PREFIX + bytes.len() + 1);
+    v.extend_from_slice(&bytes.len().to_ne_bytes());
+    v.extend_from_slice(bytes);
     v.push(0);
     let raw = Box::into_raw(v.into_boxed_slice()).cast::<u8>();
     // SAFETY: the allocation is PREFIX + len + 1 bytes long.
-    (unsafe { raw.add(PREFIX) }.cast::<c_char>(), s.len())
+    unsafe { raw.add(PREFIX) }
+}
+
+/// Frees a buffer made by [`new_buffer`]; NULL is a no-op.
+///
+/// # Safety
+/// `p` is NULL or a pointer from [`new_buffer`], not yet freed.
+unsafe fn free_buffer(p: *mut u8) {
+    if p.is_null() {
+        return;
+    }
+    // SAFETY: `p` is PREFIX bytes into an allocation made by `new_buffer`,
+    // whose first PREFIX bytes hold the length of what follows them.
+    unsafe {
+        let start = p.sub(PREFIX);
+        let len = usize::from_ne_bytes(start.cast::<[u8; PREFIX]>().read_unaligned());
+        drop(Box::from_raw(ptr::slice_from_raw_parts_mut(start, PREFIX + len + 1)));
+    }
+}
+
+/// Copies `s` into a new C string owned by the caller (freed with
+/// `tiaokuai_string_free`): NUL-terminated, its length returned too.
+pub(crate) fn new_string(s: &str) -> (*mut c_char, usize) {
+    (new_buffer(s.as_bytes()).cast::<c_char>(), s.len())
 }
 
 /// Frees a string made by [`new_string`]; NULL is a no-op.
@@ -206,16 +229,24 @@ pub(crate) fn new_string(s: &str) -> (*mut c_char, usize) {
 /// # Safety
 /// `p` is NULL or a pointer from [`new_string`], not yet freed.
 pub(crate) unsafe fn free_string(p: *mut c_char) {
-    if p.is_null() {
-        return;
-    }
-    // SAFETY: `p` is PREFIX bytes into an allocation made by `new_string`,
-    // whose first PREFIX bytes hold the text's length.
-    unsafe {
-        let start = p.cast::<u8>().sub(PREFIX);
-        let len = usize::from_ne_bytes(start.cast::<[u8; PREFIX]>().read_unaligned());
-        drop(Box::from_raw(ptr::slice_from_raw_parts_mut(start, PREFIX + len + 1)));
-    }
+    // SAFETY: a string is a buffer of its bytes (forwarded contract).
+    unsafe { free_buffer(p.cast::<u8>()) }
+}
+
+/// Copies `bytes` into a new byte buffer owned by the caller (freed with
+/// `tiaokuai_bytes_free`), laid out as a string is: its length is kept before
+/// it, so the free needs only the pointer.
+pub(crate) fn new_bytes(bytes: &[u8]) -> (*mut u8, usize) {
+    (new_buffer(bytes), bytes.len())
+}
+
+/// Frees a byte buffer made by [`new_bytes`]; NULL is a no-op.
+///
+/// # Safety
+/// `p` is NULL or a pointer from [`new_bytes`], not yet freed.
+pub(crate) unsafe fn free_bytes(p: *mut u8) {
+    // SAFETY: forwarded contract.
+    unsafe { free_buffer(p) }
 }
 
 /// Hands `s` to C through `out_str` / `out_len` (both checked beforehand).
@@ -231,9 +262,36 @@ pub(crate) unsafe fn write_string(out_str: *mut *mut c_char, out_len: *mut usize
     }
 }
 
+/// Hands `bytes` to C through `out_bytes` / `out_len` (both checked beforehand).
+///
+/// # Safety
+/// `out_bytes` is valid for writing a pointer, `out_len` for writing a `usize`.
+pub(crate) unsafe fn write_bytes(out_bytes: *mut *mut u8, out_len: *mut usize, bytes: &[u8]) {
+    let (p, len) = new_bytes(bytes);
+    // SAFETY: forwarded contract.
+    unsafe {
+        write(out_bytes, p);
+        write(out_len, len);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_buffers_round_trip() {
+        for b in [&b""[..], b"\x89TKZ\0\xff", &[0u8; 1000][..]] {
+            let (p, len) = new_bytes(b);
+            assert_eq!(len, b.len());
+            // SAFETY: p holds len bytes.
+            assert_eq!(unsafe { std::slice::from_raw_parts(p, len) }, b);
+            // SAFETY: made by new_bytes above.
+            unsafe { free_bytes(p) };
+        }
+        // SAFETY: NULL is a no-op.
+        unsafe { free_bytes(ptr::null_mut()) };
+    }
 
     #[test]
     fn strings_round_trip_with_inner_nul() {

@@ -71,3 +71,12 @@ pub unsafe extern "C" fn tiaokuai_string_free(s: *mut c_char) {
     // SAFETY: NULL or a string made by ffi::new_string, not yet freed.
     ffi::guard_or((), || unsafe { ffi::free_string(s) })
 }
+
+/// Frees a byte buffer this library returned through a `uint8_t **`
+/// parameter (`tiaokuai_model_to_image`). NULL is a no-op. The buffer keeps
+/// its own length, so only the pointer is needed; never pass it anything else.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_bytes_free(bytes: *mut u8) {
+    // SAFETY: NULL or a buffer made by ffi::new_bytes, not yet freed.
+    ffi::guard_or((), || unsafe { ffi::free_bytes(bytes) })
+}

@@ -6,7 +6,9 @@ use std::ptr;
 use tiaokuai::{Model, RecordType};
 
 use crate::error::{Failure, tiaokuai_error, tiaokuai_result};
-use crate::ffi::{borrow, free_handle, guard, guard_or, into_handle, out_ptr, str_in, write, write_string};
+use crate::ffi::{
+    borrow, free_handle, guard, guard_or, into_handle, out_ptr, str_in, write, write_bytes, write_string,
+};
 
 /// A loaded governance model. Immutable: every function taking a
 /// `const struct tiaokuai_model *` only reads it, so one model may be shared
@@ -100,7 +102,8 @@ pub unsafe extern "C" fn tiaokuai_model_from_json(
 }
 
 /// Loads a model from a path (`path_len` bytes of UTF-8, no NUL terminator
-/// needed): a `tiaokuai/1` JSON file, or a folder holding a CSV bundle.
+/// needed): a `tiaokuai/1` JSON file, a model image (known by its first bytes,
+/// as `tiaokuai_model_open` reads it), or a folder holding a CSV bundle.
 /// `TIAOKUAI_RESULT_IO` when it cannot be read. Ownership and errors as for
 /// `tiaokuai_model_from_json`.
 #[unsafe(no_mangle)]
@@ -112,6 +115,48 @@ pub unsafe extern "C" fn tiaokuai_model_load(
 ) -> tiaokuai_result {
     // SAFETY: forwarded contract; NULL options are the defaults.
     unsafe { crate::options::tiaokuai_model_load_with_options(path, path_len, ptr::null(), out_model, out_error) }
+}
+
+/// Opens a model image file (`.tkz`: written by `tiaokuai_model_save` to a path
+/// ending in `.tkz`, by `tiaokuai_model_to_image`, or by `tiaokuai convert MODEL
+/// --to image`), a cache of the model's JSON that opens without parsing it. The
+/// path is `path_len` bytes of UTF-8. `tiaokuai_model_load` opens images too;
+/// this refuses anything else.
+///
+/// `TIAOKUAI_RESULT_IMAGE` for a file that is not an image (a JSON model
+/// among them), an image of another layout, or a damaged or truncated one;
+/// `TIAOKUAI_RESULT_IO` when it cannot be read, `TIAOKUAI_RESULT_CHANGED` when
+/// it changed while it was read. Ownership and errors as for
+/// `tiaokuai_model_from_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_open(
+    path: *const c_char,
+    path_len: usize,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    // SAFETY: forwarded contract; NULL options are the defaults.
+    unsafe { crate::options::tiaokuai_model_open_with_options(path, path_len, ptr::null(), out_model, out_error) }
+}
+
+/// Reads a model image from memory: `image` points to `image_len` bytes, as
+/// `tiaokuai_model_to_image` wrote them. The checksum is checked before
+/// anything is decoded, so a damaged or truncated image gives
+/// `TIAOKUAI_RESULT_IMAGE`, never a wrong model (as do bytes that are not an
+/// image, and an image of another layout); a well-formed image whose document
+/// a JSON load would refuse gives the same code as that JSON. Ownership and
+/// errors as for `tiaokuai_model_from_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_from_image(
+    image: *const u8,
+    image_len: usize,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    // SAFETY: forwarded contract; NULL options are the defaults.
+    unsafe {
+        crate::options::tiaokuai_model_from_image_with_options(image, image_len, ptr::null(), out_model, out_error)
+    }
 }
 
 /// Loads a model from a folder holding a CSV bundle (`territories.csv`,
@@ -181,8 +226,36 @@ pub unsafe extern "C" fn tiaokuai_model_to_json(
     })
 }
 
-/// Saves the model to a path (`path_len` bytes of UTF-8): as a JSON file, or
-/// as a CSV bundle when the path is an existing folder or ends with `/`. The
+/// Writes the model as a model image (the bytes of a `.tkz` file): the whole
+/// document, history, people and meetings included, which
+/// `tiaokuai_model_from_image` reads back into an equal model (whose
+/// `tiaokuai_model_to_json` gives the same text as this one's).
+///
+/// On success writes a new buffer to `*out_image`, owned by the caller (free it
+/// with `tiaokuai_bytes_free`), and its length in bytes to `*out_len`. An image
+/// is binary: it holds NUL bytes, so `out_len` is required.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_to_image(
+    model: *const tiaokuai_model,
+    out_image: *mut *mut u8,
+    out_len: *mut usize,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_image = out_ptr(out_image, "out_image")?;
+        let out_len = out_ptr(out_len, "out_len")?;
+        // SAFETY: model is NULL or live; outputs checked.
+        unsafe {
+            let model = borrow(model, "model")?;
+            write_bytes(out_image, out_len, &model.model.to_image());
+        }
+        Ok(())
+    })
+}
+
+/// Saves the model to a path (`path_len` bytes of UTF-8): as a JSON file, as a
+/// model image when the path ends in `.tkz` (what `tiaokuai_model_open` reads),
+/// or as a CSV bundle when the path is an existing folder or ends with `/`. The
 /// file is written beside its target and renamed into place, so a failed call
 /// never leaves a half-written model. `TIAOKUAI_RESULT_IO` when it cannot be written.
 #[unsafe(no_mangle)]

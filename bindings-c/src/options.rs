@@ -10,7 +10,7 @@ use tiaokuai::{LoadOptions, Model};
 
 use crate::audit::tiaokuai_report;
 use crate::error::{tiaokuai_error, tiaokuai_result};
-use crate::ffi::{borrow, free_handle, guard, guard_or, into_handle, opt_str_in, out_ptr, str_in, write};
+use crate::ffi::{borrow, bytes_in, free_handle, guard, guard_or, into_handle, opt_str_in, out_ptr, str_in, write};
 use crate::model::{deliver, tiaokuai_model};
 use crate::scenario::tiaokuai_scenario;
 
@@ -52,10 +52,10 @@ pub unsafe extern "C" fn tiaokuai_load_options_new(
 }
 
 /// Sets the largest input read, in bytes: a larger model file, CSV bundle (all
-/// its files together), JSON text, audit config, scenario file or model file a
-/// scenario names gives `TIAOKUAI_RESULT_TOO_LARGE`, and a file is never read
-/// past the limit (a device such as `/dev/zero` or an endless pipe is refused
-/// at the limit, not read until memory runs out).
+/// its files together), JSON text, model image, audit config, scenario file or
+/// model file a scenario names gives `TIAOKUAI_RESULT_TOO_LARGE`, and a file is
+/// never read past the limit (a device such as `/dev/zero` or an endless pipe
+/// is refused at the limit, not read until memory runs out).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tiaokuai_load_options_set_max_bytes(
     options: *mut tiaokuai_load_options,
@@ -153,6 +153,48 @@ pub unsafe extern "C" fn tiaokuai_model_load_with_options(
             let path = str_in(path, path_len, "path")?;
             let options = options_in(options);
             deliver(out_model, Model::load_with(path, &options))
+        }
+    })
+}
+
+/// `tiaokuai_model_open` with options (NULL: the defaults): the file is read
+/// at most to the size limit, and its tables are built on the options' threads.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_open_with_options(
+    path: *const c_char,
+    path_len: usize,
+    options: *const tiaokuai_load_options,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_model = out_ptr(out_model, "out_model")?;
+        // SAFETY: as tiaokuai_model_from_json_with_options.
+        unsafe {
+            let path = str_in(path, path_len, "path")?;
+            let options = options_in(options);
+            deliver(out_model, Model::open_with(path, &options))
+        }
+    })
+}
+
+/// `tiaokuai_model_from_image` with options (NULL: the defaults): an image
+/// longer than the size limit gives `TIAOKUAI_RESULT_TOO_LARGE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_from_image_with_options(
+    image: *const u8,
+    image_len: usize,
+    options: *const tiaokuai_load_options,
+    out_model: *mut *mut tiaokuai_model,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let out_model = out_ptr(out_model, "out_model")?;
+        // SAFETY: image gives image_len readable bytes; options NULL or live; out_model checked.
+        unsafe {
+            let image = bytes_in(image.cast::<c_char>(), image_len, "image")?;
+            let options = options_in(options);
+            deliver(out_model, Model::from_image_with(image, &options))
         }
     })
 }

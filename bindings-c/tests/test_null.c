@@ -138,6 +138,15 @@ static void t_string_free(void) {
   tiaokuai_string_free(json);
 }
 
+static void t_bytes_free(void) {
+  tiaokuai_bytes_free(NULL);
+  /* And a real buffer after it, so the NULL call is seen to leave the allocator sound. */
+  uint8_t *image = NULL;
+  size_t len = 0;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_to_image(model, &image, &len, NULL), NULL);
+  tiaokuai_bytes_free(image);
+}
+
 static void t_result_name(void) {
   /* No pointer argument: never NULL, even for a number that is not a code. */
   CHECK_STR("null_parameter", tiaokuai_result_name(TIAOKUAI_RESULT_NULL_PARAMETER));
@@ -179,6 +188,32 @@ static void t_model_load(void) {
   CHECK(out == UNTOUCHED);
 }
 
+static void t_model_open(void) {
+  struct tiaokuai_model *out = UNTOUCHED;
+  NULL_PARAM("path", tiaokuai_model_open(NULL, 3, &out, errp));
+  NULL_PARAM("out_model", tiaokuai_model_open(S("x.tkz"), NULL, errp));
+  CHECK_RESULT(TIAOKUAI_RESULT_IO, tiaokuai_model_open(S("/nonexistent/x.tkz"), &out, NULL), NULL);
+  CHECK(out == UNTOUCHED);
+}
+
+static void t_model_from_image(void) {
+  struct tiaokuai_model *out = UNTOUCHED;
+  NULL_PARAM("image", tiaokuai_model_from_image(NULL, 3, &out, errp));
+  NULL_PARAM("image", tiaokuai_model_from_image(NULL, 0, &out, errp));
+  NULL_PARAM("out_model", tiaokuai_model_from_image((const uint8_t *)"x", 1, NULL, errp));
+  CHECK(out == UNTOUCHED);
+  /* out_error is optional, on success and on failure. */
+  CHECK_RESULT(TIAOKUAI_RESULT_IMAGE, tiaokuai_model_from_image((const uint8_t *)"x", 1, &out, NULL), NULL);
+  CHECK(out == UNTOUCHED);
+  uint8_t *image = NULL;
+  size_t len = 0;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_to_image(model, &image, &len, NULL), NULL);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_from_image(image, len, &out, NULL), NULL);
+  CHECK(out != UNTOUCHED && out != NULL);
+  tiaokuai_model_free(out);
+  tiaokuai_bytes_free(image);
+}
+
 static void t_model_from_csv_dir(void) {
   struct tiaokuai_model *out = UNTOUCHED;
   NULL_PARAM("path", tiaokuai_model_from_csv_dir(NULL, 3, &out, errp));
@@ -206,6 +241,19 @@ static void t_model_to_json(void) {
   CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_to_json(model, &json, NULL, NULL), NULL);
   CHECK(json != UNTOUCHED && strstr(json, "tiaokuai/1") != NULL);
   tiaokuai_string_free(json);
+}
+
+static void t_model_to_image(void) {
+  uint8_t *image = UNTOUCHED;
+  size_t len = LEN_UNTOUCHED;
+  NULL_PARAM("model", tiaokuai_model_to_image(NULL, &image, &len, errp));
+  NULL_PARAM("out_image", tiaokuai_model_to_image(model, NULL, &len, errp));
+  /* Unlike a string's, a buffer's length is required: it holds NUL bytes. */
+  NULL_PARAM("out_len", tiaokuai_model_to_image(model, &image, NULL, errp));
+  CHECK(image == UNTOUCHED && len == LEN_UNTOUCHED);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_to_image(model, &image, &len, NULL), NULL);
+  CHECK(image != UNTOUCHED && len > 8 && len != LEN_UNTOUCHED && memcmp(image, "\x89TKZ", 4) == 0);
+  tiaokuai_bytes_free(image);
 }
 
 static void t_model_save(void) {
@@ -676,6 +724,29 @@ static void t_model_load_with_options(void) {
   CHECK(out == UNTOUCHED);
 }
 
+static void t_model_open_with_options(void) {
+  struct tiaokuai_model *out = UNTOUCHED;
+  NULL_PARAM("path", tiaokuai_model_open_with_options(NULL, 3, NULL, &out, errp));
+  NULL_PARAM("out_model", tiaokuai_model_open_with_options(S("x.tkz"), NULL, NULL, errp));
+  CHECK_RESULT(TIAOKUAI_RESULT_IO, tiaokuai_model_open_with_options(S("/nonexistent/x.tkz"), NULL, &out, NULL),
+               NULL);
+  CHECK(out == UNTOUCHED);
+}
+
+static void t_model_from_image_with_options(void) {
+  struct tiaokuai_model *out = UNTOUCHED;
+  NULL_PARAM("image", tiaokuai_model_from_image_with_options(NULL, 3, NULL, &out, errp));
+  NULL_PARAM("out_model", tiaokuai_model_from_image_with_options((const uint8_t *)"x", 1, NULL, NULL, errp));
+  CHECK(out == UNTOUCHED);
+  uint8_t *image = NULL;
+  size_t len = 0;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_to_image(model, &image, &len, NULL), NULL);
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_from_image_with_options(image, len, NULL, &out, NULL), NULL);
+  CHECK(out != UNTOUCHED && out != NULL);
+  tiaokuai_model_free(out);
+  tiaokuai_bytes_free(image);
+}
+
 static void t_model_audit_with_options(void) {
   struct tiaokuai_report *out = UNTOUCHED;
   NULL_PARAM("model", tiaokuai_model_audit_with_options(NULL, NULL, 0, NULL, &out, errp));
@@ -773,6 +844,7 @@ static void t_scenario_run_json_with_options(void) {
 static const struct covered COVERED[] = {
     {"tiaokuai_version", t_version},
     {"tiaokuai_string_free", t_string_free},
+    {"tiaokuai_bytes_free", t_bytes_free},
     {"tiaokuai_result_name", t_result_name},
     {"tiaokuai_error_code", t_error_code},
     {"tiaokuai_error_message", t_error_message},
@@ -782,10 +854,13 @@ static const struct covered COVERED[] = {
     {"tiaokuai_error_free", t_error_free},
     {"tiaokuai_model_from_json", t_model_from_json},
     {"tiaokuai_model_load", t_model_load},
+    {"tiaokuai_model_open", t_model_open},
+    {"tiaokuai_model_from_image", t_model_from_image},
     {"tiaokuai_model_from_csv_dir", t_model_from_csv_dir},
     {"tiaokuai_model_sample", t_model_sample},
     {"tiaokuai_model_free", t_model_free},
     {"tiaokuai_model_to_json", t_model_to_json},
+    {"tiaokuai_model_to_image", t_model_to_image},
     {"tiaokuai_model_save", t_model_save},
     {"tiaokuai_model_counts", t_model_counts},
     {"tiaokuai_model_at", t_model_at},
@@ -854,6 +929,8 @@ static const struct covered COVERED[] = {
     {"tiaokuai_load_options_free", t_load_options_free},
     {"tiaokuai_model_from_json_with_options", t_model_from_json_with_options},
     {"tiaokuai_model_load_with_options", t_model_load_with_options},
+    {"tiaokuai_model_open_with_options", t_model_open_with_options},
+    {"tiaokuai_model_from_image_with_options", t_model_from_image_with_options},
     {"tiaokuai_model_audit_with_options", t_model_audit_with_options},
     {"tiaokuai_scenario_run_file_with_options", t_scenario_run_file_with_options},
     {"tiaokuai_scenario_run_json_with_options", t_scenario_run_json_with_options},

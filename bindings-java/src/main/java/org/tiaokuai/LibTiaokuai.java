@@ -8,8 +8,8 @@ import com.sun.jna.ptr.PointerByReference;
 
 /**
  * The C functions of {@code tiaokuai.h}, one to one. Text goes in as UTF-8 bytes
- * with a length; {@code bool} results are read as {@code byte} (C's {@code bool}
- * is one byte). Everything else in this package is built on these.
+ * with a length, and so do bytes (a model image); {@code bool} results are read as
+ * {@code byte} (C's {@code bool} is one byte). Everything else in this package is built on these.
  */
 interface LibTiaokuai extends Library {
     /** The library, found on {@code jna.library.path} or the system's library path. */
@@ -20,6 +20,8 @@ interface LibTiaokuai extends Library {
     Pointer tiaokuai_result_name(int result);
 
     void tiaokuai_string_free(Pointer s);
+
+    void tiaokuai_bytes_free(Pointer bytes);
 
     // Errors.
     int tiaokuai_error_code(Pointer error);
@@ -39,6 +41,10 @@ interface LibTiaokuai extends Library {
 
     int tiaokuai_model_load(byte[] path, SizeT len, PointerByReference outModel, PointerByReference outError);
 
+    int tiaokuai_model_open(byte[] path, SizeT len, PointerByReference outModel, PointerByReference outError);
+
+    int tiaokuai_model_from_image(byte[] image, SizeT len, PointerByReference outModel, PointerByReference outError);
+
     int tiaokuai_model_from_csv_dir(byte[] path, SizeT len, PointerByReference outModel, PointerByReference outError);
 
     int tiaokuai_model_sample(PointerByReference outModel, PointerByReference outError);
@@ -46,6 +52,9 @@ interface LibTiaokuai extends Library {
     void tiaokuai_model_free(Pointer model);
 
     int tiaokuai_model_to_json(Pointer model, PointerByReference outJson, Pointer outLen, PointerByReference outError);
+
+    int tiaokuai_model_to_image(Pointer model, PointerByReference outImage, Pointer outLen,
+            PointerByReference outError);
 
     int tiaokuai_model_save(Pointer model, byte[] path, SizeT len, PointerByReference outError);
 
@@ -227,6 +236,12 @@ interface LibTiaokuai extends Library {
 
     int tiaokuai_model_load_with_options(byte[] path, SizeT len, Pointer options, PointerByReference outModel,
             PointerByReference outError);
+
+    int tiaokuai_model_open_with_options(byte[] path, SizeT len, Pointer options, PointerByReference outModel,
+            PointerByReference outError);
+
+    int tiaokuai_model_from_image_with_options(byte[] image, SizeT len, Pointer options,
+            PointerByReference outModel, PointerByReference outError);
 
     int tiaokuai_model_audit_with_options(Pointer model, byte[] config, SizeT len, Pointer options,
             PointerByReference outReport, PointerByReference outError);

@@ -31,7 +31,7 @@ class HeaderTest {
     /** What each C type of the header is declared as in Java (JNA). */
     static String javaType(String c, boolean result) {
         String t = c.replaceAll("\\s+", " ").trim();
-        if (t.matches("(const )?struct tiaokuai_\\w+ \\*\\*") || t.equals("char **")) {
+        if (t.matches("(const )?struct tiaokuai_\\w+ \\*\\*") || t.equals("char **") || t.equals("uint8_t **")) {
             return PointerByReference.class.getName();
         }
         if (t.matches("enum tiaokuai_\\w+ \\*")) {
@@ -43,7 +43,11 @@ class HeaderTest {
         if (t.equals("const char *") && !result) {
             return "[B"; // UTF-8 text in, with its length
         }
-        if (t.matches("(const )?struct tiaokuai_\\w+ \\*") || t.matches("(const )?char \\*") || t.equals("size_t *")) {
+        if (t.equals("const uint8_t *") && !result) {
+            return "[B"; // bytes in (a model image), with their length
+        }
+        if (t.matches("(const )?struct tiaokuai_\\w+ \\*") || t.matches("(const )?char \\*") || t.equals("size_t *")
+                || t.equals("uint8_t *")) {
             return Pointer.class.getName();
         }
         return switch (t) {
@@ -130,5 +134,8 @@ class HeaderTest {
         assertEquals(Pointer.class.getName(), javaType("const struct tiaokuai_model *", false));
         assertEquals(SizeT.class.getName(), javaType("size_t", false));
         assertEquals("byte", javaType("bool", true));
+        assertEquals("[B", javaType("const uint8_t *", false));
+        assertEquals(PointerByReference.class.getName(), javaType("uint8_t **", false));
+        assertEquals(Pointer.class.getName(), javaType("uint8_t *", false));
     }
 }
