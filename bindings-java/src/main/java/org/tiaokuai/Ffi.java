@@ -23,6 +23,16 @@ final class Ffi {
         return new Utf8(withNul, new SizeT(text.length));
     }
 
+    private static final byte[] NO_BYTES = new byte[1];
+
+    /**
+     * Bytes to pass with their length: the array itself, or for an empty one a one-byte array (read as length 0),
+     * so the pointer the library gets is never NULL.
+     */
+    static byte[] bytesIn(byte[] bytes) {
+        return bytes.length == 0 ? NO_BYTES : bytes;
+    }
+
     /** A place for the library to write one {@code size_t}. */
     static Memory sizeSlot() {
         Memory m = new Memory(Native.SIZE_T_SIZE);
@@ -59,6 +69,20 @@ final class Ffi {
             return text(p, readSize(len));
         } finally {
             C.tiaokuai_string_free(p);
+        }
+    }
+
+    /** Copies a byte buffer the library handed over (through {@code out} and {@code len}) and frees it. */
+    static byte[] ownedBytes(PointerByReference out, Pointer len) {
+        Pointer p = out.getValue();
+        try {
+            long n = readSize(len);
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("a buffer of " + n + " bytes does not fit a Java array");
+            }
+            return p.getByteArray(0, (int) n);
+        } finally {
+            C.tiaokuai_bytes_free(p);
         }
     }
 

@@ -84,7 +84,8 @@ public class TiaokuaiException extends RuntimeException {
     /**
      * The stable name of the kind of error: {@code "syntax"}, {@code "format"}, {@code "invalid_field"},
      * {@code "dangling_reference"}, {@code "unknown_id"}, {@code "wrong_record_type"}, {@code "invalid"},
-     * {@code "io"}, {@code "rejected"} (a change set that does not apply: the message names every problem) …
+     * {@code "io"}, {@code "rejected"} (a change set that does not apply: the message names every problem),
+     * {@code "image"} (a model image that is not one, of another layout, damaged or truncated) …
      *
      * @return the name
      */

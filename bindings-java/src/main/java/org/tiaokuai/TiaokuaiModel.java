@@ -53,7 +53,8 @@ public final class TiaokuaiModel implements AutoCloseable {
     }
 
     /**
-     * Loads a model from a path: a {@code tiaokuai/1} JSON file, or a folder holding a CSV bundle.
+     * Loads a model from a path: a {@code tiaokuai/1} JSON file, a model image (known by its first bytes, as
+     * {@link #open(Path)} reads it), or a folder holding a CSV bundle.
      *
      * @param path the file or folder
      * @return the model
@@ -61,7 +62,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      */
     public static TiaokuaiModel load(Path path) {
         Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(path, "path").toString());
-        return open((out, err) -> C.tiaokuai_model_load(p.bytes(), p.len(), out, err));
+        return make((out, err) -> C.tiaokuai_model_load(p.bytes(), p.len(), out, err));
     }
 
     /**
@@ -76,7 +77,7 @@ public final class TiaokuaiModel implements AutoCloseable {
     public static TiaokuaiModel load(Path path, LoadOptions options) {
         Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(path, "path").toString());
         return Objects.requireNonNull(options, "options").withNative(o ->
-                open((out, err) -> C.tiaokuai_model_load_with_options(p.bytes(), p.len(), o, out, err)));
+                make((out, err) -> C.tiaokuai_model_load_with_options(p.bytes(), p.len(), o, out, err)));
     }
 
     /**
@@ -91,7 +92,70 @@ public final class TiaokuaiModel implements AutoCloseable {
     public static TiaokuaiModel fromJson(String json, LoadOptions options) {
         Ffi.Utf8 j = Ffi.utf8(Objects.requireNonNull(json, "json"));
         return Objects.requireNonNull(options, "options").withNative(o ->
-                open((out, err) -> C.tiaokuai_model_from_json_with_options(j.bytes(), j.len(), o, out, err)));
+                make((out, err) -> C.tiaokuai_model_from_json_with_options(j.bytes(), j.len(), o, out, err)));
+    }
+
+    /**
+     * Opens a model image file ({@code .tkz}: written by {@link #save(Path)} to a path ending in {@code .tkz}, by
+     * {@link #toImage()}, or by {@code tiaokuai convert MODEL --to image}), a cache of the model's JSON that opens
+     * without parsing it. {@link #load(Path)} opens images too; this refuses anything else.
+     *
+     * @param path the image file
+     * @return the model
+     * @throws TiaokuaiException {@code image} for a file that is not an image (a JSON model among them), an image
+     *     of another layout, or a damaged or truncated one; {@code io} when it cannot be read, {@code changed} when
+     *     it changed while it was read
+     */
+    public static TiaokuaiModel open(Path path) {
+        Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(path, "path").toString());
+        return make((out, err) -> C.tiaokuai_model_open(p.bytes(), p.len(), out, err));
+    }
+
+    /**
+     * Opens a model image file with options: it is read at most to {@link LoadOptions#maxBytes()}, and its tables
+     * are built on {@link LoadOptions#threads()}.
+     *
+     * @param path the image file
+     * @param options the options (the size limit, the threads)
+     * @return the model
+     * @throws TiaokuaiException {@code too_large} over the limit; as {@link #open(Path)}
+     */
+    public static TiaokuaiModel open(Path path, LoadOptions options) {
+        Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(path, "path").toString());
+        return Objects.requireNonNull(options, "options").withNative(o ->
+                make((out, err) -> C.tiaokuai_model_open_with_options(p.bytes(), p.len(), o, out, err)));
+    }
+
+    /**
+     * Reads a model image from memory, as {@link #toImage()} wrote it. The checksum is checked before anything is
+     * decoded, so a damaged or truncated image is refused, never read into a wrong model.
+     *
+     * @param image the image's bytes
+     * @return the model
+     * @throws TiaokuaiException {@code image} for bytes that are not an image, an image of another layout, or a
+     *     damaged or truncated one; for a well-formed image whose document a JSON load would refuse, the same
+     *     error as that JSON
+     */
+    public static TiaokuaiModel fromImage(byte[] image) {
+        byte[] b = Ffi.bytesIn(Objects.requireNonNull(image, "image"));
+        SizeT len = new SizeT(image.length);
+        return make((out, err) -> C.tiaokuai_model_from_image(b, len, out, err));
+    }
+
+    /**
+     * Reads a model image from memory with options: an image longer than {@link LoadOptions#maxBytes()} is
+     * refused.
+     *
+     * @param image the image's bytes
+     * @param options the options (the size limit, the threads)
+     * @return the model
+     * @throws TiaokuaiException {@code too_large} over the limit; as {@link #fromImage(byte[])}
+     */
+    public static TiaokuaiModel fromImage(byte[] image, LoadOptions options) {
+        byte[] b = Ffi.bytesIn(Objects.requireNonNull(image, "image"));
+        SizeT len = new SizeT(image.length);
+        return Objects.requireNonNull(options, "options").withNative(o ->
+                make((out, err) -> C.tiaokuai_model_from_image_with_options(b, len, o, out, err)));
     }
 
     /**
@@ -103,7 +167,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      */
     public static TiaokuaiModel fromCsvDir(Path folder) {
         Ffi.Utf8 p = Ffi.utf8(Objects.requireNonNull(folder, "folder").toString());
-        return open((out, err) -> C.tiaokuai_model_from_csv_dir(p.bytes(), p.len(), out, err));
+        return make((out, err) -> C.tiaokuai_model_from_csv_dir(p.bytes(), p.len(), out, err));
     }
 
     /**
@@ -116,7 +180,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      */
     public static TiaokuaiModel fromJson(String json) {
         Ffi.Utf8 j = Ffi.utf8(Objects.requireNonNull(json, "json"));
-        return open((out, err) -> C.tiaokuai_model_from_json(j.bytes(), j.len(), out, err));
+        return make((out, err) -> C.tiaokuai_model_from_json(j.bytes(), j.len(), out, err));
     }
 
     /**
@@ -126,14 +190,14 @@ public final class TiaokuaiModel implements AutoCloseable {
      * @return the model
      */
     public static TiaokuaiModel sample() {
-        return open(C::tiaokuai_model_sample);
+        return make(C::tiaokuai_model_sample);
     }
 
     private interface Opener {
         int call(PointerByReference out, PointerByReference err);
     }
 
-    private static TiaokuaiModel open(Opener opener) {
+    private static TiaokuaiModel make(Opener opener) {
         PointerByReference out = new PointerByReference();
         PointerByReference err = new PointerByReference();
         Ffi.check(opener.call(out, err), err);
@@ -215,7 +279,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      */
     public TiaokuaiModel at(String date) {
         Ffi.Utf8 d = Ffi.utf8(Objects.requireNonNull(date, "date"));
-        return with(m -> open((out, err) -> C.tiaokuai_model_at(m, d.bytes(), d.len(), out, err)));
+        return with(m -> make((out, err) -> C.tiaokuai_model_at(m, d.bytes(), d.len(), out, err)));
     }
 
     /**
@@ -224,7 +288,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      * @return a new model
      */
     public TiaokuaiModel whole() {
-        return with(m -> open((out, err) -> C.tiaokuai_model_whole(m, out, err)));
+        return with(m -> make((out, err) -> C.tiaokuai_model_whole(m, out, err)));
     }
 
     /**
@@ -234,7 +298,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      * @return a new model
      */
     public TiaokuaiModel snapshot() {
-        return with(m -> open((out, err) -> C.tiaokuai_model_snapshot(m, out, err)));
+        return with(m -> make((out, err) -> C.tiaokuai_model_snapshot(m, out, err)));
     }
 
     private interface DateGetter {
@@ -286,8 +350,28 @@ public final class TiaokuaiModel implements AutoCloseable {
     }
 
     /**
-     * Saves the model: as a JSON file, or as a CSV bundle when the path is an existing folder or ends with
-     * {@code /}. Written beside its target and renamed into place.
+     * The model as a model image (the bytes of a {@code .tkz} file): the whole document, history, people and
+     * meetings included. {@link #fromImage(byte[])} reads it back into an equal model, whose {@link #toJson()} is
+     * the same text as this one's.
+     *
+     * @return the image
+     * @throws IllegalStateException for an image too large for a Java array (2 GiB): {@link #save(Path)} it to a
+     *     {@code .tkz} file instead
+     */
+    public byte[] toImage() {
+        return with(m -> {
+            PointerByReference out = new PointerByReference();
+            Memory len = Ffi.sizeSlot();
+            PointerByReference err = new PointerByReference();
+            Ffi.check(C.tiaokuai_model_to_image(m, out, len, err), err);
+            return Ffi.ownedBytes(out, len);
+        });
+    }
+
+    /**
+     * Saves the model: as a JSON file, as a model image when the path ends in {@code .tkz} (what
+     * {@link #open(Path)} reads), or as a CSV bundle when the path is an existing folder or ends with {@code /}.
+     * Written beside its target and renamed into place.
      *
      * @param path where to save
      * @throws TiaokuaiException {@code io} when it cannot be written
@@ -581,7 +665,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      */
     public TiaokuaiModel redactPeople(String key) {
         Ffi.Utf8 k = Ffi.utf8(Objects.requireNonNull(key, "key"));
-        return with(m -> open((out, err) -> C.tiaokuai_model_redact_people(m, k.bytes(), k.len(), out, err)));
+        return with(m -> make((out, err) -> C.tiaokuai_model_redact_people(m, k.bytes(), k.len(), out, err)));
     }
 
     /**
@@ -756,7 +840,7 @@ public final class TiaokuaiModel implements AutoCloseable {
      */
     public TiaokuaiModel apply(String changeJson) {
         Ffi.Utf8 c = Ffi.utf8(Objects.requireNonNull(changeJson, "changeJson"));
-        return with(m -> open((out, err) -> C.tiaokuai_model_apply(m, c.bytes(), c.len(), out, err)));
+        return with(m -> make((out, err) -> C.tiaokuai_model_apply(m, c.bytes(), c.len(), out, err)));
     }
 
     /**
