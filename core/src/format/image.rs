@@ -599,6 +599,127 @@ fn attrs(at: &impl Locate, text: Option<&str>) -> Result<Option<Attrs>> {
     super::json::attrs(at, Some(raw))
 }
 
+/// A record as the image gives it: what the builder adds, the hash of its id, and the
+/// territory its `parent` or `located_in` names.
+type Decoded = (u64, Record, Option<Node>);
+
+/// Records decoded at a time by the second thread of [`add_records`].
+const BATCH: usize = 4096;
+
+/// Decodes the `index`th record of type `t` (`territories`: how many territories there are).
+fn record(d: &mut Dec<'_>, t: RecordType, index: usize, territories: usize) -> Result<(Record, Option<Node>)> {
+    let id = d.str()?;
+    let name = d.str()?;
+    let at = At { array: t.array(), index, id };
+    let (record, place) = match t {
+        RecordType::Territory => {
+            let kind = word(&at, "kind", d.str()?)?;
+            let parent = match d.opt()? {
+                None => None,
+                Some(p) => Some(d.place(p, territories, "\"parent\"")?),
+            };
+            let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
+            let r = Territory { id: id.into(), name: name.into(), kind, parent: None, attrs, validity };
+            (Record::Territory(r), parent)
+        }
+        RecordType::Unit => {
+            let kind = word(&at, "kind", d.str()?)?;
+            let sector = d.opt_str()?.map(|s| word(&at, "sector", s)).transpose()?;
+            let located_in = match d.opt()? {
+                None => None,
+                Some(p) => Some(d.place(p, territories, "\"located_in\"")?),
+            };
+            let r = Unit {
+                id: id.into(),
+                name: name.into(),
+                kind,
+                sector,
+                located_in: None,
+                members: d.u32_opt("members")?,
+                staff: d.u32_opt("staff")?,
+                in_service_members: d.u32_opt("in_service_members")?,
+                attrs: attrs(&at, d.opt_str()?)?,
+                validity: d.validity()?,
+            };
+            (Record::Unit(r), located_in)
+        }
+        RecordType::Matter => {
+            let list = word(&at, "list", d.str()?)?;
+            let category = d.opt_str()?.map(Into::into);
+            let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
+            (Record::Matter(Matter { id: id.into(), name: name.into(), list, category, attrs, validity }), None)
+        }
+        RecordType::Item => {
+            let list = word(&at, "list", d.str()?)?;
+            let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
+            (Record::Item(Item { id: id.into(), name: name.into(), list, attrs, validity }), None)
+        }
+        RecordType::Person => {
+            let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
+            (Record::Person(Person { id: id.into(), name: name.into(), attrs, validity }), None)
+        }
+    };
+    Ok((record, place))
+}
+
+/// Decodes the records (`counts` of each type, in document order) and adds them. With two
+/// threads or more, a second thread decodes them and hashes their ids, batch by batch, while
+/// this one adds them: the index's probes and the decoding's allocations overlap.
+fn add_records(b: &mut ModelBuilder, d: &mut Dec<'_>, counts: [usize; 5], threads: usize) -> Result<()> {
+    let territories = counts[0];
+    let hash = b.id_hasher();
+    let mut decode = |mut send: Box<dyn FnMut(Vec<Decoded>) -> bool + '_>| -> Result<()> {
+        let mut batch = Vec::with_capacity(BATCH);
+        for (&t, &n) in crate::model::TYPES.iter().zip(&counts) {
+            for index in 0..n {
+                let (r, place) = record(d, t, index, territories)?;
+                batch.push((hash(r.id()), r, place));
+                if batch.len() == BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
+                    return Ok(());
+                }
+            }
+        }
+        send(batch);
+        Ok(())
+    };
+    let add = |b: &mut ModelBuilder, batch: Vec<Decoded>| -> Result<()> {
+        for (h, r, place) in batch {
+            let field = if r.record_type() == RecordType::Unit { "located_in" } else { "parent" };
+            let node = b.add_hashed(h, r)?;
+            if place.is_some() {
+                b.refer(node, field, place, None);
+            }
+        }
+        Ok(())
+    };
+    let records: usize = counts.iter().sum();
+    if threads <= 1 || records < 4 * BATCH {
+        let mut failed = Ok(());
+        decode(Box::new(|batch| {
+            failed = add(b, batch);
+            failed.is_ok()
+        }))?;
+        return failed;
+    }
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Decoded>>(4);
+        // The second thread stops when this one does (its channel is closed) or at its first error.
+        let decoding = scope.spawn(move || decode(Box::new(move |batch| tx.send(batch).is_ok())));
+        let mut added = Ok(());
+        for batch in rx.iter() {
+            added = add(b, batch);
+            if added.is_err() {
+                break;
+            }
+        }
+        drop(rx);
+        let decoded = decoding.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // An error adding a record comes first: that record was decoded before any the
+        // second thread failed on (it stops at its first error and sends nothing after).
+        added.and(decoded)
+    })
+}
+
 /// Decodes an image's body into a model, through the builder's checks.
 fn decode(body: &[u8], threads: usize) -> Result<Model> {
     let d = &mut Dec { buf: body, pos: 0 };
@@ -628,78 +749,7 @@ fn decode(body: &[u8], threads: usize) -> Result<Model> {
         })?;
         b.meta(m);
     }
-    let territories = counts[0];
-    for (t, &n) in crate::model::TYPES.iter().zip(&counts) {
-        let array = t.array();
-        for index in 0..n {
-            let id = d.str()?;
-            let name = d.str()?;
-            let at = At { array, index, id };
-            match t {
-                RecordType::Territory => {
-                    let kind = word(&at, "kind", d.str()?)?;
-                    let parent = match d.opt()? {
-                        None => None,
-                        Some(p) => Some(d.place(p, territories, "\"parent\"")?),
-                    };
-                    let spec = TerritorySpec {
-                        kind,
-                        attrs: attrs(&at, d.opt_str()?)?,
-                        validity: d.validity()?,
-                        ..TerritorySpec::new(id, name, TerritoryKind::Country)
-                    };
-                    b.territory_resolved(spec, parent)?;
-                }
-                RecordType::Unit => {
-                    let kind = word(&at, "kind", d.str()?)?;
-                    let sector = d.opt_str()?.map(|s| word(&at, "sector", s)).transpose()?;
-                    let located_in = match d.opt()? {
-                        None => None,
-                        Some(p) => Some(d.place(p, territories, "\"located_in\"")?),
-                    };
-                    let spec = UnitSpec {
-                        kind,
-                        sector,
-                        members: d.u32_opt("members")?,
-                        staff: d.u32_opt("staff")?,
-                        in_service_members: d.u32_opt("in_service_members")?,
-                        attrs: attrs(&at, d.opt_str()?)?,
-                        validity: d.validity()?,
-                        ..UnitSpec::new(id, name, UnitKind::Enterprise)
-                    };
-                    b.unit_resolved(spec, located_in)?;
-                }
-                RecordType::Matter => {
-                    let list = word(&at, "list", d.str()?)?;
-                    let spec = MatterSpec {
-                        category: d.opt_str()?.map(str::to_string),
-                        attrs: attrs(&at, d.opt_str()?)?,
-                        validity: d.validity()?,
-                        ..MatterSpec::new(id, name, list)
-                    };
-                    b.matter(spec)?;
-                }
-                RecordType::Item => {
-                    let list = word(&at, "list", d.str()?)?;
-                    let spec = ItemSpec {
-                        attrs: attrs(&at, d.opt_str()?)?,
-                        validity: d.validity()?,
-                        ..ItemSpec::new(id, name, list)
-                    };
-                    b.item(spec)?;
-                }
-                RecordType::Person => {
-                    let spec = PersonSpec {
-                        name: (!name.is_empty()).then(|| name.to_string()),
-                        attrs: attrs(&at, d.opt_str()?)?,
-                        validity: d.validity()?,
-                        ..PersonSpec::new(id)
-                    };
-                    b.person(spec)?;
-                }
-            }
-        }
-    }
+    add_records(&mut b, d, counts, threads)?;
     debug_assert_eq!(b.len(), records);
     for index in 0..links {
         let kind = d.str()?;

@@ -500,6 +500,11 @@ impl ModelBuilder {
         self.add_hashed(hash, record)
     }
 
+    /// [`ModelBuilder::id_hash`] for another thread.
+    pub(crate) fn id_hasher(&self) -> impl Fn(&str) -> u64 + Send + Sync + 'static {
+        self.index.hasher()
+    }
+
     /// The hash of an id in the builder's index, for [`ModelBuilder::add_hashed`]: the loaders
     /// work it out on the parsing threads.
     pub(crate) fn id_hash(&self, id: &str) -> u64 {

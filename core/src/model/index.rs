@@ -38,6 +38,12 @@ impl IdIndex {
         self.state.hash_one(id)
     }
 
+    /// A hasher giving [`IdIndex::hash`]'s hashes, for other threads.
+    pub(crate) fn hasher(&self) -> impl Fn(&str) -> u64 + Send + Sync + 'static {
+        let state = self.state;
+        move |id| state.hash_one(id)
+    }
+
     /// The node whose record has this id.
     pub(crate) fn get(&self, graph: Ids<'_>, id: &str) -> Option<Node> {
         self.get_hashed(graph, self.hash(id), id)

@@ -247,6 +247,43 @@ fn open_load_and_save_by_path() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// The body of an image of `n` territories `t0`, `t1` … (each the previous one's child), with
+/// the id of `dup` changed to `t0` and the kind of `odd` to an unknown word.
+fn territories_body(n: usize, dup: usize, odd: usize) -> Vec<u8> {
+    let mut body = Body::default().varint(n as u64);
+    for _ in 0..6 {
+        body = body.varint(0);
+    }
+    body = body.varint(0); // no meta
+    for i in 0..n {
+        let id = if i == dup { "t0".to_string() } else { format!("t{i}") };
+        let kind = if i == odd { "no-such-kind" } else { "grid" };
+        body = body.str(&id).str("网格").str(kind).varint(i as u64).varint(0).varint(0).varint(0);
+    }
+    body.0
+}
+
+#[test]
+fn large_images_load_alike_on_one_thread_and_several() {
+    // Above the size at which a second thread decodes while the first adds.
+    let n = 40_000;
+    let image = seal(&territories_body(n, usize::MAX, usize::MAX));
+    let one = Model::from_image_with(&image, &LoadOptions::default().threads(1)).unwrap();
+    let two = Model::from_image_with(&image, &LoadOptions::default().threads(2)).unwrap();
+    assert_eq!(one.len(), n);
+    assert_eq!(one, two);
+    assert_eq!(two.to_image(), image);
+    // The first problem in document order is the error, whichever thread meets it.
+    for threads in [1, 2, 3] {
+        let options = LoadOptions::default().threads(threads);
+        let early_dup = Model::from_image_with(&seal(&territories_body(n, 100, n - 7)), &options).unwrap_err();
+        assert_eq!(early_dup.kind(), "duplicate_id", "{threads} threads: {early_dup}");
+        let early_word = Model::from_image_with(&seal(&territories_body(n, n - 7, 100)), &options).unwrap_err();
+        assert_eq!(early_word.kind(), "unknown_word", "{threads} threads: {early_word}");
+        assert!(early_word.to_string().starts_with(r#"territories[100] (id "t100")"#), "{early_word}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
