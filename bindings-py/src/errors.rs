@@ -140,6 +140,15 @@ const SPECS: &[ClassSpec] = &[
         extra: &[],
     },
     ClassSpec {
+        kind: "image",
+        name: "ImageError",
+        builtin: "ValueError",
+        doc: "A model image (`.tkz`: `Model.open`, `Model.from_image`) cannot be read: it is not one, it is of \
+              another layout, or it is damaged or truncated (its checksum or length do not match). Nothing was \
+              loaded; rebuild the image from the model's JSON.",
+        extra: &[],
+    },
+    ClassSpec {
         kind: "invalid",
         name: "InvalidInputError",
         builtin: "ValueError",

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{IntoPyDict, PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{IntoPyDict, PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 use tiaokuai::{Date, LinkKind, LoadOptions, Model, RecordType};
 
 use crate::convert::{Seg, import_optional, json_loads, to_json_text_located};
@@ -114,7 +114,31 @@ pub(crate) fn model_from_json(py: Python<'_>, data: &Bound<'_, PyAny>, max_bytes
     Ok(PyModel::wrap(model))
 }
 
-/// Loads a model from a path (GIL released).
+/// Reads a model image from bytes, a bytearray or a memoryview (GIL released). `bytes` are
+/// immutable and held for the call, so the decoder reads them in place; the others are copied.
+pub(crate) fn model_from_image(py: Python<'_>, data: &Bound<'_, PyAny>, max_bytes: Option<u64>) -> TkResult<PyModel> {
+    let opts = options(max_bytes);
+    let model = if let Ok(b) = data.cast::<PyBytes>() {
+        let bytes = b.as_bytes();
+        py.detach(|| Model::from_image_with(bytes, &opts))?
+    } else if let Ok(b) = data.cast::<PyByteArray>() {
+        let bytes = b.to_vec();
+        py.detach(move || Model::from_image_with(&bytes, &opts))?
+    } else if data.is_instance(&py.import("builtins")?.getattr("memoryview")?)? {
+        let copy = data.call_method0("tobytes")?;
+        let bytes = copy.cast::<PyBytes>().map_err(PyErr::from)?.as_bytes();
+        py.detach(|| Model::from_image_with(bytes, &opts))?
+    } else {
+        let type_name = data.get_type().name()?.to_string();
+        return Err(PyTypeError::new_err(format!(
+            "Model.from_image() takes bytes (a bytearray or memoryview too), not {type_name}: read an image file \
+             with Model.open(path)"
+        ))
+        .into());
+    };
+    Ok(PyModel::wrap(model))
+}
+
 /// Loads a model with a tqdm bar of the records and links added (`tiaokuai._progress.bar`:
 /// shown by default only in a terminal or notebook, when tqdm is installed).
 fn model_load_progress(
@@ -151,7 +175,8 @@ fn model_load_progress(
 
 #[pymethods]
 impl PyModel {
-    /// Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
+    /// Loads a model from a path: a ``tiaokuai/1`` JSON file, a model image (``.tkz``, known by
+    /// its first bytes, as :meth:`open` reads it), or a folder holding a CSV bundle.
     ///
     /// ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
     /// path cannot be read and a subclass of ``TiaokuaiError`` naming the record, field and id
@@ -180,6 +205,34 @@ impl PyModel {
     #[pyo3(signature = (text, *, max_bytes = None))]
     fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>, max_bytes: Option<u64>) -> TkResult<PyModel> {
         model_from_json(py, text, max_bytes)
+    }
+
+    /// Opens a model image file (``.tkz``: written by :meth:`write` to a path ending in
+    /// ``.tkz``, or by ``tiaokuai convert MODEL --to image``), a cache of the model's JSON that
+    /// opens without parsing it. :func:`tiaokuai.load` opens images too; this refuses anything
+    /// else. The GIL is released while it is read.
+    ///
+    /// ``max_bytes`` limits the size of the file (default 4 GiB). Raises ``ImageError`` for a
+    /// file that is not an image (a JSON model among them), an image of another layout, or a
+    /// damaged or truncated one; ``IoError`` when it cannot be read.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, max_bytes = None))]
+    fn open(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>) -> TkResult<PyModel> {
+        let opts = options(max_bytes);
+        let model = py.detach(move || Model::open_with(&path, &opts))?;
+        Ok(PyModel::wrap(model))
+    }
+
+    /// Reads a model image from memory (``bytes``, as :meth:`to_image` gives them; a
+    /// ``bytearray`` or ``memoryview`` too). The checksum is checked before anything is decoded,
+    /// so a damaged or truncated image raises ``ImageError``, never gives a wrong model; so do
+    /// bytes that are not an image and an image of another layout. A well-formed image whose
+    /// document a JSON load would refuse raises what that JSON would. Anything else than bytes
+    /// (a ``str`` among them) is a ``TypeError``. The GIL is released while it is decoded.
+    #[staticmethod]
+    #[pyo3(signature = (data, *, max_bytes = None))]
+    fn from_image(py: Python<'_>, data: &Bound<'_, PyAny>, max_bytes: Option<u64>) -> TkResult<PyModel> {
+        model_from_image(py, data, max_bytes)
     }
 
     /// Reads a model from a dict in the ``tiaokuai/1`` form (as returned by :meth:`to_dict`
@@ -211,6 +264,16 @@ impl PyModel {
     fn to_json(&self, py: Python<'_>) -> String {
         let model = Arc::clone(&self.inner);
         py.detach(move || model.to_json())
+    }
+
+    /// The model as a model image (the bytes of a ``.tkz`` file): the whole document, history,
+    /// people and meetings included. :meth:`from_image` reads them back into an equal model,
+    /// whose :meth:`to_json` is the same text as this one's. The GIL is released while it is
+    /// written.
+    fn to_image<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        let model = Arc::clone(&self.inner);
+        let image = py.detach(move || model.to_image());
+        PyBytes::new(py, &image)
     }
 
     /// The model as a dict in the ``tiaokuai/1`` form (integers in ``attrs`` of any size kept exactly).
@@ -941,7 +1004,8 @@ pub fn from_networkx(py: Python<'_>, graph: &Bound<'_, PyAny>, max_bytes: Option
     PyModel::from_dict(py, doc.as_any(), max_bytes)
 }
 
-/// Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
+/// Loads a model from a path: a ``tiaokuai/1`` JSON file, a model image (``.tkz``), or a
+/// folder holding a CSV bundle.
 ///
 /// ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
 /// path cannot be read, and a subclass of ``TiaokuaiError`` naming the record, field and id

@@ -30,6 +30,7 @@ KINDS = {
     "too_large": (tiaokuai.TooLargeError, ValueError),
     "io": (tiaokuai.IoError, OSError),
     "changed": (tiaokuai.ChangedError, OSError),
+    "image": (tiaokuai.ImageError, ValueError),
     "csv": (tiaokuai.CsvError, ValueError),
     "unknown_id": (tiaokuai.UnknownIdError, KeyError),
     "wrong_record_type": (tiaokuai.WrongRecordTypeError, ValueError),

@@ -22,6 +22,24 @@ def test_shared_scenario(path: Path) -> None:
     assert outcome.checks, f"{path} checks nothing"
 
 
+@pytest.mark.parametrize("path", SHARED, ids=[str(p.relative_to(ROOT / "tests" / "scenarios")) for p in SHARED])
+def test_shared_scenario_on_its_model_image(path: Path, tmp_path: Path) -> None:
+    # The same expectations on the scenario's model written as an image (to_image) and read back
+    # from it (the scenario's model_file, which the core loads with from_image): an image must
+    # answer every question as its JSON does.
+    scenario = json.loads(path.read_text(encoding="utf-8"))
+    if "model" in scenario:
+        model = tiaokuai.Model.from_dict(scenario.pop("model"))
+    else:
+        model = tiaokuai.load(path.parent / scenario["model_file"])
+    image = tmp_path / "model.tkz"
+    image.write_bytes(model.to_image())
+    scenario["model_file"] = str(image)
+    outcome = tiaokuai.run_scenario(write(tmp_path, scenario))
+    assert outcome.passed, str(outcome)
+    assert outcome.checks, f"{path} checks nothing"
+
+
 def write(tmp_path: Path, scenario: dict[str, object]) -> Path:
     path = tmp_path / "scenario.json"
     path.write_text(json.dumps(scenario, ensure_ascii=False), encoding="utf-8")

@@ -4,7 +4,7 @@ Load a model, ask who is accountable (:meth:`Model.chain`, :meth:`Model.responsi
 :meth:`Model.dispatch`) and where is nobody (:meth:`Model.audit`)::
 
     import tiaokuai
-    model = tiaokuai.sample()                      # or tiaokuai.load("model.json")
+    model = tiaokuai.sample()                      # or tiaokuai.load("model.json" or "model.tkz")
     print(model.chain("yyl-c01-party"))            # up the leadership line
     report = model.audit()
     report.to_pandas()                             # findings as a DataFrame
@@ -34,6 +34,7 @@ from ._tiaokuai import (
     FileNotFoundIoError,
     Finding,
     FormatError,
+    ImageError,
     InvalidCountError,
     InvalidFieldError,
     InvalidInputError,
@@ -92,6 +93,7 @@ __all__ = [
     "FileNotFoundIoError",
     "Finding",
     "FormatError",
+    "ImageError",
     "InvalidCountError",
     "InvalidFieldError",
     "InvalidInputError",

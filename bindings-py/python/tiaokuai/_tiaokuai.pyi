@@ -57,6 +57,7 @@ __all__ = [
     "FileNotFoundIoError",
     "Finding",
     "FormatError",
+    "ImageError",
     "InvalidCountError",
     "InvalidFieldError",
     "InvalidInputError",
@@ -163,6 +164,12 @@ class IoError(TiaokuaiError, OSError):
 class ChangedError(TiaokuaiError, OSError):
     """A file (or a CSV bundle's folder) changed while it was being read; nothing was loaded. `filename` is the path:
     read it again once whatever writes it is done.
+    """
+
+class ImageError(TiaokuaiError, ValueError):
+    """A model image (`.tkz`: `Model.open`, `Model.from_image`) cannot be read: it is not one, it is of another
+    layout, or it is damaged or truncated (its checksum or length do not match). Nothing was loaded; rebuild the image
+    from the model's JSON.
     """
 
 class FileNotFoundIoError(IoError, FileNotFoundError):
@@ -935,7 +942,8 @@ class Model:
     def load(
         path: _Path, *, max_bytes: int | None = None, at: _Date | None = None, progress: bool | None = None
     ) -> Model:
-        """Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
+        """Loads a model from a path: a ``tiaokuai/1`` JSON file, a model image (``.tkz``, known by
+        its first bytes, as :meth:`open` reads it), or a folder holding a CSV bundle.
 
         ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
         path cannot be read and a subclass of ``TiaokuaiError`` naming the record, field and id
@@ -951,6 +959,26 @@ class Model:
     @staticmethod
     def from_json(text: str | bytes, *, max_bytes: int | None = None) -> Model:
         """Reads a model from ``tiaokuai/1`` JSON text (``str``, or UTF-8 ``bytes`` with or without BOM)."""
+    @staticmethod
+    def open(path: _Path, *, max_bytes: int | None = None) -> Model:
+        """Opens a model image file (``.tkz``: written by :meth:`write` to a path ending in
+        ``.tkz``, or by ``tiaokuai convert MODEL --to image``), a cache of the model's JSON that
+        opens without parsing it. :func:`tiaokuai.load` opens images too; this refuses anything
+        else. The GIL is released while it is read.
+
+        ``max_bytes`` limits the size of the file (default 4 GiB). Raises ``ImageError`` for a
+        file that is not an image (a JSON model among them), an image of another layout, or a
+        damaged or truncated one; ``IoError`` when it cannot be read.
+        """
+    @staticmethod
+    def from_image(data: bytes | bytearray | memoryview, *, max_bytes: int | None = None) -> Model:
+        """Reads a model image from memory (``bytes``, as :meth:`to_image` gives them; a
+        ``bytearray`` or ``memoryview`` too). The checksum is checked before anything is decoded,
+        so a damaged or truncated image raises ``ImageError``, never gives a wrong model; so do
+        bytes that are not an image and an image of another layout. A well-formed image whose
+        document a JSON load would refuse raises what that JSON would. Anything else than bytes
+        (a ``str`` among them) is a ``TypeError``. The GIL is released while it is decoded.
+        """
     @staticmethod
     def from_dict(obj: Any, *, max_bytes: int | None = None) -> Model:
         """Reads a model from a dict in the ``tiaokuai/1`` form (as returned by :meth:`to_dict`
@@ -969,6 +997,12 @@ class Model:
         """
     def to_json(self) -> str:
         """The model as ``tiaokuai/1`` JSON text: deterministic, one record per line."""
+    def to_image(self) -> bytes:
+        """The model as a model image (the bytes of a ``.tkz`` file): the whole document, history,
+        people and meetings included. :meth:`from_image` reads them back into an equal model,
+        whose :meth:`to_json` is the same text as this one's. The GIL is released while it is
+        written.
+        """
     def to_dict(self) -> dict[str, Any]:
         """The model as a dict in the ``tiaokuai/1`` form (integers in ``attrs`` of any size kept exactly)."""
     def write(self, path: _Path, *, format: Literal["json", "csv"] | None = None) -> None:
@@ -1229,7 +1263,8 @@ class Model:
 # Functions
 
 def load(path: _Path, *, max_bytes: int | None = None, at: _Date | None = None, progress: bool | None = None) -> Model:
-    """Loads a model from a path: a ``tiaokuai/1`` JSON file, or a folder holding a CSV bundle.
+    """Loads a model from a path: a ``tiaokuai/1`` JSON file, a model image (``.tkz``), or a
+    folder holding a CSV bundle.
 
     ``max_bytes`` limits the size of the input (default 4 GiB). Raises ``IoError`` when the
     path cannot be read, and a subclass of ``TiaokuaiError`` naming the record, field and id
