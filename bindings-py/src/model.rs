@@ -282,28 +282,40 @@ impl PyModel {
         json_loads(py, &text)
     }
 
-    /// Writes the model to ``path``: as JSON to a file, or as a CSV bundle when ``format="csv"``
-    /// or the path is an existing folder or ends with a path separator. JSON files are written
-    /// to a temporary file and renamed into place. Raises ``IoError`` when writing fails.
+    /// Writes the model to ``path``: as JSON to a file, as a model image (what :meth:`open`
+    /// reads) when ``format="image"`` or the path ends in ``.tkz``, or as a CSV bundle when
+    /// ``format="csv"`` or the path is an existing folder or ends with a path separator. A
+    /// ``format`` given wins over the path's ending (``format="json"`` writes JSON to
+    /// ``m.tkz``). Files are written to a temporary file and renamed into place. Raises
+    /// ``IoError`` when writing fails.
     #[pyo3(signature = (path, *, format = None))]
     fn write(&self, py: Python<'_>, path: PathBuf, format: Option<&str>) -> TkResult<()> {
         let model = Arc::clone(&self.inner);
         match format {
             None => py.detach(move || model.save(&path))?,
             Some("csv") => py.detach(move || model.write_csv_dir(&path))?,
-            Some("json") => {
+            Some(f @ ("json" | "image")) => {
+                let image = f == "image";
                 let text = path.to_string_lossy();
                 if path.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+                    let what = if image { "a model image" } else { "a JSON model" };
                     return Err(tiaokuai::Error::Io {
                         path: text.into_owned(),
-                        message: "is a folder; a JSON model is written to a file".into(),
+                        message: format!("is a folder; {what} is written to a file"),
                         io_kind: std::io::ErrorKind::IsADirectory,
                     }
                     .into());
                 }
-                py.detach(move || model.save(&path))?
+                // Not `save`: it would pick the format from the path's ending.
+                py.detach(move || {
+                    tiaokuai::format::write_atomic(&path, |w| {
+                        if image { model.write_image(w) } else { model.write_json(w) }
+                    })
+                })?
             }
-            Some(other) => return Err(invalid("format", format!("{other:?} is not \"json\" or \"csv\""))),
+            Some(other) => {
+                return Err(invalid("format", format!("{other:?} is not \"json\", \"csv\" or \"image\"")));
+            }
         }
         Ok(())
     }

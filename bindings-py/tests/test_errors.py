@@ -534,7 +534,7 @@ BAD_WORDS: list[tuple[str, Callable[[Model], Any], str]] = [
     ("report count", lambda m: m.audit().count("fatal"), 'unknown severity "fatal"'),  # type: ignore[arg-type]
     ("report findings_of", lambda m: m.audit().findings_of("X999"), 'unknown rule "X999"'),
     ("report metrics_frame", lambda m: m.audit().metrics_frame("planet"), '"planet"'),  # type: ignore[arg-type]
-    ("write format", lambda m: m.write("unused.json", format="xml"), '"xml" is not "json" or "csv"'),  # type: ignore[arg-type]
+    ("write format", lambda m: m.write("unused.json", format="xml"), '"xml" is not "json", "csv" or "image"'),  # type: ignore[arg-type]
     ("generate scale", lambda m: tiaokuai.generate("galaxy"), 'unknown scale "galaxy"'),  # type: ignore[arg-type]
     ("import_divisions code", lambda m: tiaokuai.import_divisions("xx"), '"xx" is not a division code'),
     ("import_divisions prefix", lambda m: tiaokuai.import_divisions("99"), 'no division has code prefix "99"'),

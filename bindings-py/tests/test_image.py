@@ -69,6 +69,19 @@ def test_write_tkz_then_open_and_load(tmp_path: Path, sample: Model) -> None:
     assert Model.load(path) == sample
 
 
+def test_an_explicit_format_wins_over_the_ending(tmp_path: Path, tiny: Model) -> None:
+    image = tmp_path / "model.bin"
+    tiny.write(image, format="image")
+    assert image.read_bytes() == tiny.to_image()
+    assert Model.open(image) == tiny
+    json_tkz = tmp_path / "model.tkz"
+    tiny.write(json_tkz, format="json")
+    assert json_tkz.read_text(encoding="utf-8") == tiny.to_json()
+    assert tiaokuai.load(json_tkz) == tiny
+    with pytest.raises(tiaokuai.IsADirectoryIoError, match="a model image is written to a file"):
+        tiny.write(tmp_path, format="image")
+
+
 def test_open_refuses_json_and_missing_files(tmp_path: Path, tiny: Model) -> None:
     path = tmp_path / "model.json"
     tiny.write(path)

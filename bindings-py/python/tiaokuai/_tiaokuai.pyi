@@ -1005,10 +1005,13 @@ class Model:
         """
     def to_dict(self) -> dict[str, Any]:
         """The model as a dict in the ``tiaokuai/1`` form (integers in ``attrs`` of any size kept exactly)."""
-    def write(self, path: _Path, *, format: Literal["json", "csv"] | None = None) -> None:
-        """Writes the model to ``path``: as JSON to a file, or as a CSV bundle when ``format="csv"``
-        or the path is an existing folder or ends with a path separator. JSON files are written
-        to a temporary file and renamed into place. Raises ``IoError`` when writing fails.
+    def write(self, path: _Path, *, format: Literal["json", "csv", "image"] | None = None) -> None:
+        """Writes the model to ``path``: as JSON to a file, as a model image (what :meth:`open`
+        reads) when ``format="image"`` or the path ends in ``.tkz``, or as a CSV bundle when
+        ``format="csv"`` or the path is an existing folder or ends with a path separator. A
+        ``format`` given wins over the path's ending (``format="json"`` writes JSON to
+        ``m.tkz``). Files are written to a temporary file and renamed into place. Raises
+        ``IoError`` when writing fails.
         """
     @property
     def meta(self) -> dict[str, Any] | None:
