@@ -400,8 +400,22 @@ impl Model {
         if bytes.len() as u64 > options.max_bytes {
             return Err(Error::TooLarge { size: bytes.len() as u64, limit: options.max_bytes });
         }
-        let body = check(bytes)?;
-        decode(body, super::parallel::threads(options.threads))
+        if !is_image(bytes) {
+            return Err(bad("not a model image: it does not start with the image's magic bytes"));
+        }
+        if bytes.len() < HEADER + TRAILER {
+            return Err(bad(format!("truncated: {} bytes, shorter than an image's header and trailer", bytes.len())));
+        }
+        let (header, rest) = bytes.split_at(HEADER);
+        let (body, trailer) = rest.split_at(rest.len() - TRAILER);
+        let (header, trailer) = (header.try_into().unwrap_or([0; HEADER]), trailer.try_into().unwrap_or([0; TRAILER]));
+        // The bytes are all here: a damaged image is refused before any decoding (read_image
+        // checksums it again as it decodes).
+        let sum = check_ends(&header, &trailer, body.len() as u64)?;
+        if xxhash_rust::xxh3::xxh3_64(&bytes[..bytes.len() - TRAILER]) != sum {
+            return Err(damaged());
+        }
+        read_image(&header, body, body.len() as u64, &trailer, options, None)
     }
 
     /// Opens a model image file ([`Model::write_image`], `tiaokuai convert MODEL --to image`).
@@ -430,29 +444,67 @@ impl Model {
     /// # Errors
     /// As [`Model::open`].
     pub fn open_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Model> {
+        use std::io::{Read, Seek, SeekFrom};
         let path = path.as_ref();
-        let bytes = super::read_checked(path, 0, options.max_bytes, &mut |_| {})?;
-        if !is_image(&bytes) {
-            return Err(bad(format!(
+        let io = |e: std::io::Error| Error::io(path, &e);
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        let before = file.metadata().map_err(io)?;
+        let not_image = || {
+            bad(format!(
                 "{} is not a model image (it does not start with the image's magic bytes); load JSON, CSV or \
                  .xlsx models with Model::load",
                 path.display()
-            )));
+            ))
+        };
+        if !before.is_file() {
+            // A pipe or a device has no end to read the trailer from: read it whole.
+            let bytes = super::read_checked(path, 0, options.max_bytes, &mut |_| {})?;
+            return if is_image(&bytes) { Self::from_image_with(&bytes, options) } else { Err(not_image()) };
         }
-        Self::from_image_with(&bytes, options)
+        let len = before.len();
+        if len > options.max_bytes {
+            return Err(Error::TooLarge { size: len, limit: options.max_bytes });
+        }
+        let mut header = [0u8; HEADER];
+        let got = read_full(&mut file, &mut header).map_err(io)?;
+        if !is_image(&header[..got]) {
+            return Err(not_image());
+        }
+        if len < (HEADER + TRAILER) as u64 {
+            return Err(bad(format!("truncated: {len} bytes, shorter than an image's header and trailer")));
+        }
+        let mut trailer = [0u8; TRAILER];
+        file.seek(SeekFrom::End(-(TRAILER as i64))).map_err(io)?;
+        file.read_exact(&mut trailer).map_err(io)?;
+        file.seek(SeekFrom::Start(HEADER as u64)).map_err(io)?;
+        let body_len = len - (HEADER + TRAILER) as u64;
+        let model = read_image(&header, (&mut file).take(body_len), body_len, &trailer, options, Some(path))?;
+        let after = file.metadata().map_err(io)?;
+        if after.len() != len || after.modified().ok() != before.modified().ok() {
+            return Err(Error::Changed { path: path.display().to_string() });
+        }
+        Ok(model)
     }
 }
 
-/// Checks the header, trailer and checksum of an image; its body.
-fn check(bytes: &[u8]) -> Result<&[u8]> {
-    if !is_image(bytes) {
-        return Err(bad("not a model image: it does not start with the image's magic bytes"));
+/// Reads into `buf` until it is full or the reader ends; the bytes read.
+fn read_full(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    if bytes.len() < HEADER + TRAILER {
-        return Err(bad(format!("truncated: {} bytes, shorter than an image's header and trailer", bytes.len())));
-    }
-    let header = &bytes[..HEADER];
-    let layout = u32::from_le_bytes(header[8..12].try_into().unwrap_or_default());
+    Ok(got)
+}
+
+/// Checks an image's header (layout, flags) and trailer (its end, the content's length);
+/// the checksum the trailer gives.
+fn check_ends(header: &[u8; HEADER], trailer: &[u8; TRAILER], body_len: u64) -> Result<u64> {
+    let layout = u32::from_le_bytes([header[8], header[9], header[10], header[11]]);
     let writer = String::from_utf8_lossy(&header[16..32]).trim_end_matches('\0').to_string();
     if layout != IMAGE_LAYOUT {
         return Err(bad(format!(
@@ -461,45 +513,157 @@ fn check(bytes: &[u8]) -> Result<&[u8]> {
             env!("CARGO_PKG_VERSION")
         )));
     }
-    let flags = u32::from_le_bytes(header[12..16].try_into().unwrap_or_default());
+    let flags = u32::from_le_bytes([header[12], header[13], header[14], header[15]]);
     if flags != 0 {
         return Err(bad(format!("unknown header flags {flags:#x} (written by tiaokuai {writer:?})")));
     }
-    let (content, trailer) = bytes.split_at(bytes.len() - TRAILER);
     if trailer[16..] != END {
         return Err(bad("truncated or damaged: it does not end as an image does (was it copied whole?)"));
     }
-    let body_len = u64::from_le_bytes(trailer[..8].try_into().unwrap_or_default());
-    if body_len != (content.len() - HEADER) as u64 {
+    let declared = u64::from_le_bytes(trailer[..8].try_into().unwrap_or_default());
+    if declared != body_len {
         return Err(bad(format!(
-            "truncated or damaged: its trailer gives {body_len} bytes of content, it holds {}",
-            content.len() - HEADER
+            "truncated or damaged: its trailer gives {declared} bytes of content, it holds {body_len}"
         )));
     }
-    let sum = u64::from_le_bytes(trailer[8..16].try_into().unwrap_or_default());
-    if xxhash_rust::xxh3::xxh3_64(content) != sum {
-        return Err(bad("damaged: its checksum does not match its content; rebuild it from the model's JSON"));
+    Ok(u64::from_le_bytes(trailer[8..16].try_into().unwrap_or_default()))
+}
+
+fn damaged() -> Error {
+    bad("damaged: its checksum does not match its content; rebuild it from the model's JSON")
+}
+
+/// Checks an image's header and trailer, then decodes its content (`body_len` bytes from
+/// `body`) while checksumming it: the model is returned only when the checksum matches, and
+/// a damaged image is reported as damaged even when its damage made the decoding fail first.
+fn read_image<R: std::io::Read + Send>(
+    header: &[u8; HEADER],
+    body: R,
+    body_len: u64,
+    trailer: &[u8; TRAILER],
+    options: &LoadOptions,
+    path: Option<&Path>,
+) -> Result<Model> {
+    read_image_windowed(header, body, body_len, trailer, options, path, WINDOW)
+}
+
+/// [`read_image`] reading `window` bytes at a time at least.
+fn read_image_windowed<R: std::io::Read + Send>(
+    header: &[u8; HEADER],
+    body: R,
+    body_len: u64,
+    trailer: &[u8; TRAILER],
+    options: &LoadOptions,
+    path: Option<&Path>,
+    window: usize,
+) -> Result<Model> {
+    let sum = check_ends(header, trailer, body_len)?;
+    let mut hash = xxhash_rust::xxh3::Xxh3::new();
+    hash.update(header);
+    let d = &mut Dec { r: body, buf: Vec::new(), pos: 0, end: 0, consumed: 0, left: body_len, hash, path, window };
+    let decoded = decode(d, super::parallel::threads(options.threads));
+    // Whatever the decoding found, the checksum decides first: the rest of the content is read
+    // (when the decoding stopped early) and the whole compared with the trailer's.
+    let rest = d.drain();
+    if d.hash.digest() != sum {
+        rest?;
+        return Err(damaged());
     }
-    Ok(&content[HEADER..])
+    rest?;
+    decoded
 }
 
-/// Reads varints and strings from an image's body; errors name the byte.
-struct Dec<'a> {
-    buf: &'a [u8],
+/// Reads varints and strings from an image's content as it reads it, a window at a time,
+/// checksumming every byte read; errors name the byte.
+struct Dec<'p, R> {
+    r: R,
+    /// The window: `buf[pos..end]` is read and not yet decoded.
+    buf: Vec<u8>,
     pos: usize,
+    end: usize,
+    /// Content bytes before `buf[0]`.
+    consumed: u64,
+    /// Content bytes not read yet.
+    left: u64,
+    hash: xxhash_rust::xxh3::Xxh3,
+    /// The file, for read errors.
+    path: Option<&'p Path>,
+    /// What one read asks for, at least ([`WINDOW`]; tests take a few bytes).
+    window: usize,
 }
 
-impl<'a> Dec<'a> {
+/// The window's size: what one read asks for.
+const WINDOW: usize = 1 << 22;
+
+impl<R: std::io::Read> Dec<'_, R> {
     fn fail(&self, what: &str) -> Error {
-        // The offset in the file: the body starts after the header.
-        bad(format!("{what} at byte {}", self.pos + HEADER))
+        // The offset in the file: the content starts after the header.
+        bad(format!("{what} at byte {}", self.consumed + self.pos as u64 + HEADER as u64))
+    }
+
+    /// Content bytes not decoded yet.
+    fn remaining(&self) -> u64 {
+        (self.end - self.pos) as u64 + self.left
+    }
+
+    /// Makes `n` bytes available at `buf[pos..]`, reading more (an error when fewer are left).
+    fn need(&mut self, n: usize) -> Result<()> {
+        if self.end - self.pos >= n {
+            return Ok(());
+        }
+        if self.remaining() < n as u64 {
+            return Err(self.fail(if n == 1 { "unexpected end of content" } else { "a string longer than the rest" }));
+        }
+        self.buf.copy_within(self.pos..self.end, 0);
+        self.consumed += self.pos as u64;
+        self.end -= self.pos;
+        self.pos = 0;
+        // `n` is at most what is left of the content, which the file holds: bounded by its size.
+        let want = (n.max(self.window) as u64).min(self.end as u64 + self.left) as usize;
+        if self.buf.len() < want {
+            self.buf.resize(want, 0);
+        }
+        while self.end < n {
+            let room = (self.buf.len() - self.end).min(usize::try_from(self.left).unwrap_or(usize::MAX));
+            let got = match self.r.read(&mut self.buf[self.end..self.end + room]) {
+                Ok(0) => return Err(self.fail("the file ended early (was it cut while being read?)")),
+                Ok(got) => got,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(match self.path {
+                        Some(p) => Error::io(p, &e),
+                        None => bad(format!("reading failed: {e}")),
+                    });
+                }
+            };
+            self.hash.update(&self.buf[self.end..self.end + got]);
+            self.end += got;
+            self.left -= got as u64;
+        }
+        Ok(())
+    }
+
+    /// Reads (and checksums) the rest of the content, undecoded.
+    fn drain(&mut self) -> Result<()> {
+        self.pos = self.end;
+        while self.left > 0 {
+            self.need(1)?;
+            self.pos = self.end;
+        }
+        Ok(())
+    }
+
+    fn byte(&mut self) -> Result<u8> {
+        self.need(1)?;
+        let b = self.buf[self.pos];
+        self.pos += 1;
+        Ok(b)
     }
 
     fn varint(&mut self) -> Result<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
-            let Some(&b) = self.buf.get(self.pos) else { return Err(self.fail("unexpected end of content")) };
-            self.pos += 1;
+            let b = self.byte()?;
             let bits = u64::from(b & 0x7f);
             if shift == 63 && bits > 1 {
                 return Err(self.fail("a number larger than 64 bits"));
@@ -516,36 +680,35 @@ impl<'a> Dec<'a> {
     /// what is left could hold, so a crafted count cannot make a large allocation.
     fn count(&mut self, min: usize) -> Result<usize> {
         let n = self.varint()?;
-        let room = (self.buf.len() - self.pos) / min.max(1);
+        let room = self.remaining() / min.max(1) as u64;
         usize::try_from(n)
             .ok()
-            .filter(|&n| n <= room)
+            .filter(|&n| n as u64 <= room)
             .ok_or_else(|| self.fail(&format!("a count of {n} that the rest cannot hold")))
     }
 
-    fn take(&mut self, len: u64) -> Result<&'a [u8]> {
-        let len = usize::try_from(len).ok().filter(|&l| l <= self.buf.len() - self.pos);
-        let Some(len) = len else { return Err(self.fail("a string longer than the rest")) };
-        let s = &self.buf[self.pos..self.pos + len];
-        self.pos += len;
-        Ok(s)
-    }
-
-    fn text(&mut self, len: u64) -> Result<&'a str> {
+    fn text(&mut self, len: u64) -> Result<&str> {
+        let Some(len) = usize::try_from(len).ok().filter(|&l| l as u64 <= self.remaining()) else {
+            return Err(self.fail("a string longer than the rest"));
+        };
+        self.need(len)?;
         let start = self.pos;
-        let bytes = self.take(len)?;
-        std::str::from_utf8(bytes).map_err(|_| {
-            let at = Dec { buf: self.buf, pos: start };
-            at.fail("a string that is not UTF-8")
-        })
+        self.pos += len;
+        match std::str::from_utf8(&self.buf[start..start + len]) {
+            Ok(s) => Ok(s),
+            Err(_) => {
+                self.pos = start;
+                Err(self.fail("a string that is not UTF-8"))
+            }
+        }
     }
 
-    fn str(&mut self) -> Result<&'a str> {
+    fn str(&mut self) -> Result<&str> {
         let len = self.varint()?;
         self.text(len)
     }
 
-    fn opt_str(&mut self) -> Result<Option<&'a str>> {
+    fn opt_str(&mut self) -> Result<Option<&str>> {
         match self.varint()? {
             0 => Ok(None),
             n => self.text(n - 1).map(Some),
@@ -607,10 +770,15 @@ type Decoded = (u64, Record, Option<Node>);
 const BATCH: usize = 4096;
 
 /// Decodes the `index`th record of type `t` (`territories`: how many territories there are).
-fn record(d: &mut Dec<'_>, t: RecordType, index: usize, territories: usize) -> Result<(Record, Option<Node>)> {
-    let id = d.str()?;
-    let name = d.str()?;
-    let at = At { array: t.array(), index, id };
+fn record<R: std::io::Read>(
+    d: &mut Dec<'_, R>,
+    t: RecordType,
+    index: usize,
+    territories: usize,
+) -> Result<(Record, Option<Node>)> {
+    let id: Box<str> = d.str()?.into();
+    let name: Box<str> = d.str()?.into();
+    let at = At { array: t.array(), index, id: &id };
     let (record, place) = match t {
         RecordType::Territory => {
             let kind = word(&at, "kind", d.str()?)?;
@@ -619,7 +787,7 @@ fn record(d: &mut Dec<'_>, t: RecordType, index: usize, territories: usize) -> R
                 Some(p) => Some(d.place(p, territories, "\"parent\"")?),
             };
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            let r = Territory { id: id.into(), name: name.into(), kind, parent: None, attrs, validity };
+            let r = Territory { id: id.clone(), name, kind, parent: None, attrs, validity };
             (Record::Territory(r), parent)
         }
         RecordType::Unit => {
@@ -630,8 +798,8 @@ fn record(d: &mut Dec<'_>, t: RecordType, index: usize, territories: usize) -> R
                 Some(p) => Some(d.place(p, territories, "\"located_in\"")?),
             };
             let r = Unit {
-                id: id.into(),
-                name: name.into(),
+                id: id.clone(),
+                name,
                 kind,
                 sector,
                 located_in: None,
@@ -647,16 +815,16 @@ fn record(d: &mut Dec<'_>, t: RecordType, index: usize, territories: usize) -> R
             let list = word(&at, "list", d.str()?)?;
             let category = d.opt_str()?.map(Into::into);
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            (Record::Matter(Matter { id: id.into(), name: name.into(), list, category, attrs, validity }), None)
+            (Record::Matter(Matter { id: id.clone(), name, list, category, attrs, validity }), None)
         }
         RecordType::Item => {
             let list = word(&at, "list", d.str()?)?;
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            (Record::Item(Item { id: id.into(), name: name.into(), list, attrs, validity }), None)
+            (Record::Item(Item { id: id.clone(), name, list, attrs, validity }), None)
         }
         RecordType::Person => {
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            (Record::Person(Person { id: id.into(), name: name.into(), attrs, validity }), None)
+            (Record::Person(Person { id: id.clone(), name, attrs, validity }), None)
         }
     };
     Ok((record, place))
@@ -665,7 +833,12 @@ fn record(d: &mut Dec<'_>, t: RecordType, index: usize, territories: usize) -> R
 /// Decodes the records (`counts` of each type, in document order) and adds them. With two
 /// threads or more, a second thread decodes them and hashes their ids, batch by batch, while
 /// this one adds them: the index's probes and the decoding's allocations overlap.
-fn add_records(b: &mut ModelBuilder, d: &mut Dec<'_>, counts: [usize; 5], threads: usize) -> Result<()> {
+fn add_records<R: std::io::Read + Send>(
+    b: &mut ModelBuilder,
+    d: &mut Dec<'_, R>,
+    counts: [usize; 5],
+    threads: usize,
+) -> Result<()> {
     let territories = counts[0];
     let hash = b.id_hasher();
     let mut decode = |mut send: Box<dyn FnMut(Vec<Decoded>) -> bool + '_>| -> Result<()> {
@@ -721,8 +894,7 @@ fn add_records(b: &mut ModelBuilder, d: &mut Dec<'_>, counts: [usize; 5], thread
 }
 
 /// Decodes an image's body into a model, through the builder's checks.
-fn decode(body: &[u8], threads: usize) -> Result<Model> {
-    let d = &mut Dec { buf: body, pos: 0 };
+fn decode<R: std::io::Read + Send>(d: &mut Dec<'_, R>, threads: usize) -> Result<Model> {
     // A record takes at least 9 bytes (two strings, a word and the optional fields), a link 4,
     // a meeting 6.
     let mut counts = [0usize; 5];
@@ -730,7 +902,7 @@ fn decode(body: &[u8], threads: usize) -> Result<Model> {
         *c = d.count(9)?;
     }
     let records: usize = counts.iter().sum();
-    if records > (d.buf.len() / 9) {
+    if records as u64 > d.remaining() / 9 {
         return Err(d.fail("more records than the rest can hold"));
     }
     let links = d.count(4)?;
@@ -740,8 +912,9 @@ fn decode(body: &[u8], threads: usize) -> Result<Model> {
         b.reserve_records(*t, n);
     }
     b.set_threads(threads);
-    if let Some(meta) = d.opt_str()? {
-        let raw: &RawValue = serde_json::from_str(meta).map_err(|e| d.fail(&format!("meta that is not JSON ({e})")))?;
+    if let Some(meta) = d.opt_str()?.map(str::to_string) {
+        let raw: &RawValue =
+            serde_json::from_str(&meta).map_err(|e| d.fail(&format!("meta that is not JSON ({e})")))?;
         let m = Attrs::from_raw(raw, crate::model::record::META_DEPTH).map_err(|message| Error::InvalidField {
             at: Position::record("document", 0, None),
             field: "meta".into(),
@@ -752,7 +925,8 @@ fn decode(body: &[u8], threads: usize) -> Result<Model> {
     add_records(&mut b, d, counts, threads)?;
     debug_assert_eq!(b.len(), records);
     for index in 0..links {
-        let kind = d.str()?;
+        // Read now, named in an error once the link's `from` is known.
+        let kind: std::result::Result<LinkKind, crate::model::UnknownWord> = d.str()?.parse();
         let (from, to) = (d.varint()?, d.varint()?);
         let (from, to) = (d.place(from, records, "\"from\"")?, d.place(to, records, "\"to\"")?);
         let flags = d.varint()?;
@@ -769,7 +943,7 @@ fn decode(body: &[u8], threads: usize) -> Result<Model> {
         }
         // The link's position for the words' errors: its `from` id is known by now.
         let at = At { array: "links", index, id: b.id_at(from) };
-        let kind: LinkKind = word(&at, "kind", kind)?;
+        let kind = kind.map_err(|source| Error::UnknownWord { at: at.pos(), field: "kind".into(), source })?;
         let power = if has(flag::POWER) { Some(word(&at, "power", d.str()?)?) } else { None };
         let role = if has(flag::ROLE) { Some(word(&at, "role", d.str()?)?) } else { None };
         let scope = if has(flag::SCOPE) {
@@ -818,21 +992,48 @@ fn decode(body: &[u8], threads: usize) -> Result<Model> {
         b.add_prepared(prepared);
     }
     for index in 0..meetings {
-        let id = d.str()?;
-        let at = At { array: "meetings", index, id };
+        let id = d.str()?.to_string();
+        let at = At { array: "meetings", index, id: &id };
         let kind = word(&at, "kind", d.str()?)?;
-        let territory = d.str()?;
+        let territory = d.str()?.to_string();
         let v = d.varint()?;
         let date = d.date_of(v)?;
-        let mut spec = crate::meetings::MeetingSpec::new(id, kind, territory, date);
+        let mut spec = crate::meetings::MeetingSpec::new(id.as_str(), kind, territory, date);
         spec.convener = d.opt_str()?.map(str::to_string);
         let topics = d.count(1)?;
         spec.topics = (0..topics).map(|_| d.str().map(str::to_string)).collect::<Result<_>>()?;
         spec.attrs = attrs(&at, d.opt_str()?)?;
         b.meeting(spec)?;
     }
-    if d.pos != d.buf.len() {
-        return Err(d.fail(&format!("{} bytes after the last meeting", d.buf.len() - d.pos)));
+    if d.remaining() != 0 {
+        return Err(d.fail(&format!("{} bytes after the last meeting", d.remaining())));
     }
     b.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An image read a few bytes at a time (every string and number cut across reads) gives
+    /// the same model, and the same errors for damage found while decoding.
+    #[test]
+    fn small_windows_read_the_same_model() {
+        let model = Model::sample();
+        let image = model.to_image();
+        let (header, rest) = image.split_at(HEADER);
+        let (body, trailer) = rest.split_at(rest.len() - TRAILER);
+        let (header, trailer): ([u8; HEADER], [u8; TRAILER]) =
+            (header.try_into().unwrap(), trailer.try_into().unwrap());
+        for window in [1, 2, 7, 64, 4096] {
+            let options = LoadOptions::default();
+            let read = read_image_windowed(&header, body, body.len() as u64, &trailer, &options, None, window);
+            assert_eq!(read.as_ref(), Ok(&model), "window {window}");
+            // Damage the decoder meets before the checksum is known: still reported as damage.
+            let mut damaged = body.to_vec();
+            damaged[0] = 0xff; // the territories' count: a varint now running into the next bytes
+            let err = read_image_windowed(&header, &damaged[..], body.len() as u64, &trailer, &options, None, window);
+            assert_eq!(err.unwrap_err(), super::damaged(), "window {window}");
+        }
+    }
 }

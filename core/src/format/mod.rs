@@ -110,6 +110,10 @@ impl Model {
                 io_kind: std::io::ErrorKind::Unsupported,
             });
         }
+        if meta.is_file() && starts_as_image(path) {
+            // Decoded as it is read, not read whole first.
+            return Self::open_with(path, options);
+        }
         let bytes = read_checked(path, 0, options.max_bytes, hook)?;
         if image::is_image(&bytes) {
             return Self::from_image_with(&bytes, options);
@@ -171,6 +175,14 @@ impl Model {
         }
         write_atomic(path, |w| self.write_json(w))
     }
+}
+
+/// True when the file at `path` starts with a model image's magic bytes (false when it cannot
+/// be read: the load that follows reports why).
+fn starts_as_image(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 8];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && image::is_image(&magic)
 }
 
 /// True for a path ending in `.xlsx` (any case): loaded and saved as an `.xlsx` bundle.

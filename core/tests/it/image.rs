@@ -237,6 +237,21 @@ fn open_load_and_save_by_path() {
     let err = Model::open(&json).unwrap_err();
     assert_eq!(err.kind(), "image");
     assert!(err.to_string().contains("real.json is not a model image"), "{err}");
+    // A file is decoded as it is read, its checksum checked at the end: damage in its
+    // content is reported as damage, never a model; a cut file by its trailer.
+    let mut bytes = std::fs::read(&renamed).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    let damaged = dir.join("damaged.tkz");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let err = Model::open(&damaged).unwrap_err();
+    assert!(err.to_string().starts_with("model image: damaged: its checksum does not match"), "{err}");
+    assert_eq!(Model::load(&damaged).unwrap_err(), err);
+    std::fs::write(&damaged, &bytes[..middle]).unwrap();
+    let err = Model::open(&damaged).unwrap_err();
+    assert!(err.to_string().contains("truncated or damaged"), "{err}");
+    std::fs::write(&damaged, &bytes[..20]).unwrap();
+    assert!(Model::open(&damaged).unwrap_err().to_string().contains("truncated: 20 bytes"));
     // The size limit holds for images as for JSON.
     let small = LoadOptions::default().max_bytes(100);
     assert_eq!(Model::open_with(&renamed, &small).unwrap_err().kind(), "too_large");
