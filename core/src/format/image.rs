@@ -762,24 +762,20 @@ fn attrs(at: &impl Locate, text: Option<&str>) -> Result<Option<Attrs>> {
     super::json::attrs(at, Some(raw))
 }
 
-/// A record as the image gives it: what the builder adds, the hash of its id, and the
-/// territory its `parent` or `located_in` names.
-type Decoded = (u64, Record, Option<Node>);
+/// A record as the image gives it, with the hash of its id. Its `parent` or `located_in` is
+/// set already: a place is a node (records are added in document order), and a territory's
+/// (the first `territories` places are the territories).
+type Decoded = (u64, Record);
 
 /// Records decoded at a time by the second thread of [`add_records`].
 const BATCH: usize = 4096;
 
 /// Decodes the `index`th record of type `t` (`territories`: how many territories there are).
-fn record<R: std::io::Read>(
-    d: &mut Dec<'_, R>,
-    t: RecordType,
-    index: usize,
-    territories: usize,
-) -> Result<(Record, Option<Node>)> {
+fn record<R: std::io::Read>(d: &mut Dec<'_, R>, t: RecordType, index: usize, territories: usize) -> Result<Record> {
     let id: Box<str> = d.str()?.into();
     let name: Box<str> = d.str()?.into();
     let at = At { array: t.array(), index, id: &id };
-    let (record, place) = match t {
+    let record = match t {
         RecordType::Territory => {
             let kind = word(&at, "kind", d.str()?)?;
             let parent = match d.opt()? {
@@ -787,8 +783,7 @@ fn record<R: std::io::Read>(
                 Some(p) => Some(d.place(p, territories, "\"parent\"")?),
             };
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            let r = Territory { id: id.clone(), name, kind, parent: None, attrs, validity };
-            (Record::Territory(r), parent)
+            Record::Territory(Territory { id: id.clone(), name, kind, parent, attrs, validity })
         }
         RecordType::Unit => {
             let kind = word(&at, "kind", d.str()?)?;
@@ -802,32 +797,32 @@ fn record<R: std::io::Read>(
                 name,
                 kind,
                 sector,
-                located_in: None,
+                located_in,
                 members: d.u32_opt("members")?,
                 staff: d.u32_opt("staff")?,
                 in_service_members: d.u32_opt("in_service_members")?,
                 attrs: attrs(&at, d.opt_str()?)?,
                 validity: d.validity()?,
             };
-            (Record::Unit(r), located_in)
+            Record::Unit(r)
         }
         RecordType::Matter => {
             let list = word(&at, "list", d.str()?)?;
             let category = d.opt_str()?.map(Into::into);
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            (Record::Matter(Matter { id: id.clone(), name, list, category, attrs, validity }), None)
+            Record::Matter(Matter { id: id.clone(), name, list, category, attrs, validity })
         }
         RecordType::Item => {
             let list = word(&at, "list", d.str()?)?;
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            (Record::Item(Item { id: id.clone(), name, list, attrs, validity }), None)
+            Record::Item(Item { id: id.clone(), name, list, attrs, validity })
         }
         RecordType::Person => {
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            (Record::Person(Person { id: id.clone(), name, attrs, validity }), None)
+            Record::Person(Person { id: id.clone(), name, attrs, validity })
         }
     };
-    Ok((record, place))
+    Ok(record)
 }
 
 /// Decodes the records (`counts` of each type, in document order) and adds them. With two
@@ -845,8 +840,8 @@ fn add_records<R: std::io::Read + Send>(
         let mut batch = Vec::with_capacity(BATCH);
         for (&t, &n) in crate::model::TYPES.iter().zip(&counts) {
             for index in 0..n {
-                let (r, place) = record(d, t, index, territories)?;
-                batch.push((hash(r.id()), r, place));
+                let r = record(d, t, index, territories)?;
+                batch.push((hash(r.id()), r));
                 if batch.len() == BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
                     return Ok(());
                 }
@@ -856,12 +851,8 @@ fn add_records<R: std::io::Read + Send>(
         Ok(())
     };
     let add = |b: &mut ModelBuilder, batch: Vec<Decoded>| -> Result<()> {
-        for (h, r, place) in batch {
-            let field = if r.record_type() == RecordType::Unit { "located_in" } else { "parent" };
-            let node = b.add_hashed(h, r)?;
-            if place.is_some() {
-                b.refer(node, field, place, None);
-            }
+        for (h, r) in batch {
+            b.add_hashed(h, r)?;
         }
         Ok(())
     };
