@@ -212,7 +212,8 @@ impl Model {
     /// # Ok::<(), tiaokuai::Error>(())
     /// ```
     pub fn write_image<W: Write>(&self, w: W) -> Result<()> {
-        self.write_image_inner(w).map_err(|e| Error::Io {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+        self.write_image_inner(&mut w).and_then(|()| w.flush()).map_err(|e| Error::Io {
             path: "(output)".into(),
             message: e.to_string(),
             io_kind: e.kind(),
@@ -234,7 +235,8 @@ impl Model {
     }
 
     fn write_image_inner<W: Write>(&self, w: W) -> std::io::Result<()> {
-        let mut e = Enc { w: std::io::BufWriter::with_capacity(1 << 16, w), hash: Default::default(), len: 0 };
+        // Unbuffered: `write_image` buffers, `to_image` writes to memory.
+        let mut e = Enc { w, hash: Default::default(), len: 0 };
         let mut header = [0u8; HEADER];
         header[..8].copy_from_slice(&IMAGE_MAGIC);
         header[8..12].copy_from_slice(&IMAGE_LAYOUT.to_le_bytes());
@@ -367,8 +369,7 @@ impl Model {
         let mut w = e.w;
         w.write_all(&body.to_le_bytes())?;
         w.write_all(&sum.to_le_bytes())?;
-        w.write_all(&END)?;
-        w.flush()
+        w.write_all(&END)
     }
 
     /// Reads a model image ([`Model::write_image`]).
@@ -415,7 +416,7 @@ impl Model {
         if xxhash_rust::xxh3::xxh3_64(&bytes[..bytes.len() - TRAILER]) != sum {
             return Err(damaged());
         }
-        read_image(&header, body, body.len() as u64, &trailer, options, None)
+        read_image(&header, body, body.len() as u64, None, options, None)
     }
 
     /// Opens a model image file ([`Model::write_image`], `tiaokuai convert MODEL --to image`).
@@ -465,40 +466,27 @@ impl Model {
         if len > options.max_bytes {
             return Err(Error::TooLarge { size: len, limit: options.max_bytes });
         }
-        let mut header = [0u8; HEADER];
-        let got = read_full(&mut file, &mut header).map_err(io)?;
-        if !is_image(&header[..got]) {
+        let mut header = Vec::with_capacity(HEADER);
+        (&mut file).take(HEADER as u64).read_to_end(&mut header).map_err(io)?;
+        if !is_image(&header) {
             return Err(not_image());
         }
-        if len < (HEADER + TRAILER) as u64 {
+        let (Ok(header), true) = (<[u8; HEADER]>::try_from(header), len >= (HEADER + TRAILER) as u64) else {
             return Err(bad(format!("truncated: {len} bytes, shorter than an image's header and trailer")));
-        }
+        };
         let mut trailer = [0u8; TRAILER];
         file.seek(SeekFrom::End(-(TRAILER as i64))).map_err(io)?;
         file.read_exact(&mut trailer).map_err(io)?;
         file.seek(SeekFrom::Start(HEADER as u64)).map_err(io)?;
         let body_len = len - (HEADER + TRAILER) as u64;
-        let model = read_image(&header, (&mut file).take(body_len), body_len, &trailer, options, Some(path))?;
+        let sum = check_ends(&header, &trailer, body_len)?;
+        let model = read_image(&header, (&mut file).take(body_len), body_len, Some(sum), options, Some(path))?;
         let after = file.metadata().map_err(io)?;
         if after.len() != len || after.modified().ok() != before.modified().ok() {
             return Err(Error::Changed { path: path.display().to_string() });
         }
         Ok(model)
     }
-}
-
-/// Reads into `buf` until it is full or the reader ends; the bytes read.
-fn read_full(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match r.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
 }
 
 /// Checks an image's header (layout, flags) and trailer (its end, the content's length);
@@ -533,18 +521,19 @@ fn damaged() -> Error {
     bad("damaged: its checksum does not match its content; rebuild it from the model's JSON")
 }
 
-/// Checks an image's header and trailer, then decodes its content (`body_len` bytes from
-/// `body`) while checksumming it: the model is returned only when the checksum matches, and
-/// a damaged image is reported as damaged even when its damage made the decoding fail first.
+/// Decodes an image's content (`body_len` bytes from `body`; its header and trailer checked
+/// by [`check_ends`]). With `sum`, the content is checksummed as it is read and the model
+/// returned only when it matches that sum; a damaged image is then reported as damaged even
+/// when its damage made the decoding fail first. Without, the caller checked it already.
 fn read_image<R: std::io::Read + Send>(
     header: &[u8; HEADER],
     body: R,
     body_len: u64,
-    trailer: &[u8; TRAILER],
+    sum: Option<u64>,
     options: &LoadOptions,
     path: Option<&Path>,
 ) -> Result<Model> {
-    read_image_windowed(header, body, body_len, trailer, options, path, WINDOW)
+    read_image_windowed(header, body, body_len, sum, options, path, WINDOW)
 }
 
 /// [`read_image`] reading `window` bytes at a time at least.
@@ -552,20 +541,23 @@ fn read_image_windowed<R: std::io::Read + Send>(
     header: &[u8; HEADER],
     body: R,
     body_len: u64,
-    trailer: &[u8; TRAILER],
+    sum: Option<u64>,
     options: &LoadOptions,
     path: Option<&Path>,
     window: usize,
 ) -> Result<Model> {
-    let sum = check_ends(header, trailer, body_len)?;
-    let mut hash = xxhash_rust::xxh3::Xxh3::new();
-    hash.update(header);
+    let hash = sum.map(|_| {
+        let mut hash = xxhash_rust::xxh3::Xxh3::new();
+        hash.update(header);
+        hash
+    });
     let d = &mut Dec { r: body, buf: Vec::new(), pos: 0, end: 0, consumed: 0, left: body_len, hash, path, window };
     let decoded = decode(d, super::parallel::threads(options.threads));
+    let Some(sum) = sum else { return decoded };
     // Whatever the decoding found, the checksum decides first: the rest of the content is read
     // (when the decoding stopped early) and the whole compared with the trailer's.
     let rest = d.drain();
-    if d.hash.digest() != sum {
+    if d.hash.as_ref().map(|h| h.digest()) != Some(sum) {
         rest?;
         return Err(damaged());
     }
@@ -585,7 +577,8 @@ struct Dec<'p, R> {
     consumed: u64,
     /// Content bytes not read yet.
     left: u64,
-    hash: xxhash_rust::xxh3::Xxh3,
+    /// The checksum of what was read, when it is to be checked.
+    hash: Option<xxhash_rust::xxh3::Xxh3>,
     /// The file, for read errors.
     path: Option<&'p Path>,
     /// What one read asks for, at least ([`WINDOW`]; tests take a few bytes).
@@ -636,7 +629,9 @@ impl<R: std::io::Read> Dec<'_, R> {
                     });
                 }
             };
-            self.hash.update(&self.buf[self.end..self.end + got]);
+            if let Some(hash) = &mut self.hash {
+                hash.update(&self.buf[self.end..self.end + got]);
+            }
             self.end += got;
             self.left -= got as u64;
         }
@@ -774,6 +769,7 @@ const BATCH: usize = 4096;
 fn record<R: std::io::Read>(d: &mut Dec<'_, R>, t: RecordType, index: usize, territories: usize) -> Result<Record> {
     let id: Box<str> = d.str()?.into();
     let name: Box<str> = d.str()?.into();
+    // `at` borrows the id for errors until the record takes it.
     let at = At { array: t.array(), index, id: &id };
     let record = match t {
         RecordType::Territory => {
@@ -783,7 +779,7 @@ fn record<R: std::io::Read>(d: &mut Dec<'_, R>, t: RecordType, index: usize, ter
                 Some(p) => Some(d.place(p, territories, "\"parent\"")?),
             };
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            Record::Territory(Territory { id: id.clone(), name, kind, parent, attrs, validity })
+            Record::Territory(Territory { id, name, kind, parent, attrs, validity })
         }
         RecordType::Unit => {
             let kind = word(&at, "kind", d.str()?)?;
@@ -792,34 +788,26 @@ fn record<R: std::io::Read>(d: &mut Dec<'_, R>, t: RecordType, index: usize, ter
                 None => None,
                 Some(p) => Some(d.place(p, territories, "\"located_in\"")?),
             };
-            let r = Unit {
-                id: id.clone(),
-                name,
-                kind,
-                sector,
-                located_in,
-                members: d.u32_opt("members")?,
-                staff: d.u32_opt("staff")?,
-                in_service_members: d.u32_opt("in_service_members")?,
-                attrs: attrs(&at, d.opt_str()?)?,
-                validity: d.validity()?,
-            };
+            let (members, staff, in_service_members) =
+                (d.u32_opt("members")?, d.u32_opt("staff")?, d.u32_opt("in_service_members")?);
+            let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
+            let r = Unit { id, name, kind, sector, located_in, members, staff, in_service_members, attrs, validity };
             Record::Unit(r)
         }
         RecordType::Matter => {
             let list = word(&at, "list", d.str()?)?;
             let category = d.opt_str()?.map(Into::into);
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            Record::Matter(Matter { id: id.clone(), name, list, category, attrs, validity })
+            Record::Matter(Matter { id, name, list, category, attrs, validity })
         }
         RecordType::Item => {
             let list = word(&at, "list", d.str()?)?;
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            Record::Item(Item { id: id.clone(), name, list, attrs, validity })
+            Record::Item(Item { id, name, list, attrs, validity })
         }
         RecordType::Person => {
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            Record::Person(Person { id: id.clone(), name, attrs, validity })
+            Record::Person(Person { id, name, attrs, validity })
         }
     };
     Ok(record)
@@ -1018,12 +1006,14 @@ mod tests {
             (header.try_into().unwrap(), trailer.try_into().unwrap());
         for window in [1, 2, 7, 64, 4096] {
             let options = LoadOptions::default();
-            let read = read_image_windowed(&header, body, body.len() as u64, &trailer, &options, None, window);
+            let sum = check_ends(&header, &trailer, body.len() as u64).ok();
+            assert!(sum.is_some());
+            let read = read_image_windowed(&header, body, body.len() as u64, sum, &options, None, window);
             assert_eq!(read.as_ref(), Ok(&model), "window {window}");
             // Damage the decoder meets before the checksum is known: still reported as damage.
             let mut damaged = body.to_vec();
             damaged[0] = 0xff; // the territories' count: a varint now running into the next bytes
-            let err = read_image_windowed(&header, &damaged[..], body.len() as u64, &trailer, &options, None, window);
+            let err = read_image_windowed(&header, &damaged[..], body.len() as u64, sum, &options, None, window);
             assert_eq!(err.unwrap_err(), super::damaged(), "window {window}");
         }
     }
