@@ -450,20 +450,10 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            if to == ConvertTo::Image {
-                let ModelOutput::Json(Some(path)) = output else {
-                    return Err(Failure::Usage(
-                        "--to image writes a binary file, not standard output: use -o FILE.tkz".into(),
-                    ));
-                };
-                let model = load(Some(&file))?;
-                let model = if AT.get().copied().flatten().is_some() { &model.snapshot()? } else { model };
-                let model = match &redact {
-                    Some(key) => &model.redact_people(key)?,
-                    None => model,
-                };
-                tiaokuai::format::write_atomic(Path::new(path), |w| model.write_image(w))?;
-                return Ok(ExitCode::SUCCESS);
+            if to == ConvertTo::Image && matches!(output, ModelOutput::Json(None)) {
+                return Err(Failure::Usage(
+                    "--to image writes a binary file, not standard output: use -o FILE.tkz".into(),
+                ));
             }
             let model = load(Some(&file))?;
             // With --at, the records in force at the date; else the whole document.
@@ -473,6 +463,9 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
                 None => model,
             };
             match output {
+                ModelOutput::Json(Some(path)) if to == ConvertTo::Image => {
+                    tiaokuai::format::write_atomic(Path::new(path), |w| model.write_image(w))?
+                }
                 ModelOutput::Csv(dir) if excel => {
                     model.write_csv_dir_with(dir, &tiaokuai::format::BundleOptions::default().bom(true))?
                 }
