@@ -437,27 +437,24 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
                     &tiaokuai::format::BUNDLE_FILES,
                 )?),
             };
-            if to == ConvertTo::Xlsx {
-                let ModelOutput::Json(Some(path)) = output else {
-                    return Err(Failure::Usage(
-                        "--to xlsx writes a workbook, not standard output: use -o FILE.xlsx".into(),
-                    ));
-                };
-                let model = load(Some(&file))?;
-                match &redact {
-                    Some(key) => model.redact_people(key)?.write_xlsx(path)?,
-                    None => model.write_xlsx(path)?,
-                }
-                return Ok(ExitCode::SUCCESS);
+            // Files only, refused before loading.
+            if to == ConvertTo::Xlsx && matches!(output, ModelOutput::Json(None)) {
+                return Err(Failure::Usage(
+                    "--to xlsx writes a workbook, not standard output: use -o FILE.xlsx".into(),
+                ));
             }
             if to == ConvertTo::Image && matches!(output, ModelOutput::Json(None)) {
                 return Err(Failure::Usage(
                     "--to image writes a binary file, not standard output: use -o FILE.tkz".into(),
                 ));
             }
+            // Every --to takes this one path: only the writing differs. The writers write a
+            // model's whole document (a view at a date included: a bundle holds the
+            // history), so the date of --at is applied here, by writing the snapshot.
             let model = load(Some(&file))?;
             // With --at, the records in force at the date; else the whole document.
             let model = if AT.get().copied().flatten().is_some() { &model.snapshot()? } else { model };
+            // Redacted after the snapshot: what is redacted is the document written.
             let model = match &redact {
                 Some(key) => &model.redact_people(key)?,
                 None => model,
@@ -466,6 +463,7 @@ pub fn run(command: Command, options: LoadOptions, color: ColorArg, at: Option<t
                 ModelOutput::Json(Some(path)) if to == ConvertTo::Image => {
                     tiaokuai::format::write_atomic(Path::new(path), |w| model.write_image(w))?
                 }
+                ModelOutput::Json(Some(path)) if to == ConvertTo::Xlsx => model.write_xlsx(path)?,
                 ModelOutput::Csv(dir) if excel => {
                     model.write_csv_dir_with(dir, &tiaokuai::format::BundleOptions::default().bom(true))?
                 }

@@ -1,5 +1,5 @@
-//! `convert --to xlsx`, `convert --to csv --excel`, `--encoding gb18030` and `convert --to image`
-//! end to end.
+//! `convert --to xlsx`, `convert --to csv --excel`, `--encoding gb18030`, `convert --to image`
+//! and `convert --at` end to end.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -112,5 +112,57 @@ fn a_model_image_answers_as_its_json_does() {
     let o = run(&["convert", "data/samples/baoshan.json", "--to", "image"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("use -o FILE.tkz"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A model with history: a street ended before 2021 and its successor, and a post held
+/// until 2019 beside one held since.
+const DATED: &str = r#"{"format": "tiaokuai/1",
+  "territories": [
+    {"id": "old-street", "name": "旧街道", "kind": "street", "until": "2020-05-31"},
+    {"id": "new-street", "name": "新街道", "kind": "street", "since": "2020-06-01"}],
+  "units": [{"id": "jwh", "name": "某居委会", "kind": "residents_committee"}],
+  "people": [{"id": "p-0001", "name": "张三"}, {"id": "p-0002", "name": "李四"}],
+  "links": [
+    {"from": "p-0001", "to": "jwh", "kind": "holds", "post": "director", "until": "2019-12-31"},
+    {"from": "p-0002", "to": "jwh", "kind": "holds", "post": "director", "since": "2020-01-01"}]}"#;
+
+/// `convert --at DATE` writes the view at the date to every target, the spreadsheet ones
+/// too (the workbook used to hold the whole document): what each target holds reads back
+/// as the JSON snapshot, with and without `--redact-people`.
+#[test]
+fn convert_at_writes_the_view_at_the_date_to_every_target() {
+    let dir = temp("at");
+    let model = dir.join("dated.json");
+    std::fs::write(&model, DATED).unwrap();
+    let model = model.to_str().unwrap();
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    // What a written file or folder holds, as JSON.
+    let back = |path: &Path| text(ok(&["convert", path.to_str().unwrap(), "--to", "json"]));
+    for redact in [&[][..], &["--redact-people", "--redact-key", "k1"]] {
+        let convert = |at: &[&str], to: &str, out: Option<&Path>| {
+            let mut args = [at, &["convert", model, "--to", to], redact].concat();
+            if let Some(out) = out {
+                args.extend(["-o", out.to_str().unwrap()]);
+            }
+            text(ok(&args))
+        };
+        let snapshot = convert(&["--at", "2021"], "json", None);
+        assert!(!snapshot.contains("old-street") && snapshot.contains("new-street"), "{snapshot}");
+        assert!(!snapshot.contains("\"until\":\"2019-12-31\""), "the ended post is left out: {snapshot}");
+        assert_eq!(snapshot.contains("张三"), redact.is_empty(), "{snapshot}");
+        let whole = convert(&[], "json", None);
+        assert!(whole.contains("old-street"), "{whole}");
+        for (to, name) in [("xlsx", "book.xlsx"), ("csv", "bundle"), ("image", "model.tkz")] {
+            let out = dir.join(name);
+            convert(&["--at", "2021"], to, Some(&out));
+            let written = back(&out);
+            assert!(!written.contains("old-street"), "--to {to} --at 2021 {redact:?}: {written}");
+            assert_eq!(written, snapshot, "--to {to} --at 2021 {redact:?}");
+            // Without --at the whole document, the ended street with it.
+            convert(&[], to, Some(&out));
+            assert_eq!(back(&out), whole, "--to {to} {redact:?}");
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
