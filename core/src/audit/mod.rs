@@ -75,8 +75,6 @@ pub use config::{Config, Profiles, RuleSetting, Thresholds};
 pub(crate) use finding::id;
 pub use finding::{Family, Finding, RULES, Rule, Severity};
 
-use petgraph::visit::{EdgeRef, IntoEdgeReferences, IntoNodeReferences};
-
 use crate::evidence::{Evidence, Fact};
 use crate::metrics::{Metrics, Tally};
 use crate::model::{LinkId, LinkKind, Model, Node, RecordRef, Sector, Status, TerritoryKind, UnitKind};
@@ -459,7 +457,6 @@ struct RecordColumns {
 
 impl RecordColumns {
     fn new(model: &Model) -> RecordColumns {
-        let graph = model.graph();
         let n = model.len();
         // One pass over the records in index order, which is their order in memory and, within
         // each record type, document order (so `townships` comes in document order).
@@ -470,8 +467,7 @@ impl RecordColumns {
         let mut sector = vec![NO_SECTOR; n];
         let mut members = vec![NONE; n];
         let mut located = vec![NONE; n];
-        for (node, _) in graph.node_references() {
-            let i = node.index();
+        for i in 0..n {
             if model.status(Node::new(i as u32)) == Status::OutOfForce {
                 continue;
             }
@@ -532,7 +528,6 @@ struct LinkColumns {
 
 impl LinkColumns {
     fn new(model: &Model) -> LinkColumns {
-        let graph = model.graph();
         let n = model.len();
         let mut flags = vec![0u8; n];
         let mut leader = vec![NONE; n];
@@ -542,13 +537,14 @@ impl LinkColumns {
         let mut leads = Vec::with_capacity(cap);
         let (mut org_of, mut registers, mut holds) =
             (Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap));
-        for edge in graph.edge_references() {
-            if model.link_status(LinkId(edge.id().index() as u32)) == Status::OutOfForce {
+        for id in 0..model.link_count() as u32 {
+            if model.link_status(LinkId(id)) == Status::OutOfForce {
                 continue;
             }
-            let (f, t, id) = (edge.source().index() as u32, edge.target().index() as u32, edge.id().index() as u32);
+            let (from, to) = model.link_ends(LinkId(id));
+            let (f, t) = (from.raw(), to.raw());
             let to = &mut flags[t as usize];
-            match edge.weight() {
+            match model.link_kind(LinkId(id)) {
                 LinkKind::Leads => {
                     *to |= if *to & flag::LEADS_IN != 0 { flag::LEADS_IN_2 } else { flag::LEADS_IN };
                     flags[f as usize] |= flag::LEADS_OUT;

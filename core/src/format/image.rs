@@ -54,7 +54,6 @@ use super::json::{At, Locate, word};
 use crate::error::{Error, Position, Result};
 use crate::model::builder::LinkFields;
 use crate::model::*;
-use petgraph::visit::NodeIndexable;
 
 /// The first eight bytes of every model image.
 pub const IMAGE_MAGIC: [u8; 8] = *b"\x89TKZ\r\n\x1a\n";
@@ -247,7 +246,7 @@ impl Model {
         let body_start = e.len;
 
         // Each record's place in the document, by node index.
-        let mut place = vec![u32::MAX; self.graph().node_bound()];
+        let mut place = vec![u32::MAX; self.len()];
         let mut counts = [0u64; 5];
         for (i, (n, r)) in self.document_records().enumerate() {
             place[n.index()] = i as u32;

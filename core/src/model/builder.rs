@@ -1,7 +1,5 @@
 //! Building a model record by record, validating as it goes.
 
-use petgraph::stable_graph::NodeIndex;
-
 use super::*;
 use crate::error::{Error, Position, Result, article};
 
@@ -420,13 +418,14 @@ struct Pending {
 /// ```
 #[derive(Default)]
 pub struct ModelBuilder {
-    graph: Graph,
+    /// Each record's key (its type and place in its table), by node index.
+    keys: Vec<RecordKey>,
     index: super::index::IdIndex,
     order: [Vec<Node>; 5],
     holdings: super::links::Sparse<Holding>,
-    /// What the links have beyond their ends and kinds (the graph's edges hold those).
+    /// The links, in columns.
     links: super::links::LinkTable,
-    /// The records by type (the graph's nodes hold their keys).
+    /// The records by type (`keys` says where each is).
     records: super::records::Records,
     meta: Option<Attrs>,
     pending: Vec<Pending>,
@@ -450,7 +449,7 @@ impl ModelBuilder {
     /// An empty builder with room for `records` records and `links` links.
     pub fn with_capacity(records: usize, links: usize) -> Self {
         ModelBuilder {
-            graph: Graph::with_capacity(records, links),
+            keys: Vec::with_capacity(records),
             links: super::links::LinkTable::with_capacity(links),
             index: super::index::IdIndex::with_capacity(records),
             ..Self::default()
@@ -475,7 +474,7 @@ impl ModelBuilder {
 
     /// The number of records added so far.
     pub fn len(&self) -> usize {
-        self.graph.node_count()
+        self.keys.len()
     }
 
     /// True when no record has been added.
@@ -485,7 +484,7 @@ impl ModelBuilder {
 
     /// The record of a node added so far.
     fn rec(&self, node: Node) -> RecordRef<'_> {
-        self.records.get(self.graph[NodeIndex::new(node.index())])
+        self.records.get(self.keys[node.index()])
     }
 
     fn position_of(&self, node: Node) -> Position {
@@ -525,13 +524,13 @@ impl ModelBuilder {
         }
         // The builder never removes a node, so the next one added is at the node count: it is
         // indexed first, in the probe that finds the id is not taken.
-        let next = Node::new(self.graph.node_count() as u32);
+        let next = Node::new(self.keys.len() as u32);
         if let Err(first) = self.index.insert_new(&self.records, hash, record.id(), (next, self.records.next_key(t))) {
             return Err(Error::DuplicateId { id: record.id().to_string(), at: at(), first: self.position_of(first) });
         }
         let key = self.records.push(record);
-        let node = Node::new(self.graph.add_node(key).index() as u32);
-        debug_assert_eq!(node, next, "the builder adds nodes at the end");
+        self.keys.push(key);
+        let node = next;
         self.order[slot].push(node);
         Ok(node)
     }
@@ -614,7 +613,7 @@ impl ModelBuilder {
 
     /// Sets a territory's `parent` or a unit's `located_in`.
     fn set_territory_ref(&mut self, node: Node, territory: Node) {
-        let key = self.graph[NodeIndex::new(node.index())];
+        let key = self.keys[node.index()];
         if let Some(t) = self.records.territory_mut(key) {
             t.parent = Some(territory);
         } else if let Some(u) = self.records.unit_mut(key) {
@@ -748,8 +747,7 @@ impl ModelBuilder {
     pub(crate) fn add_prepared(&mut self, prepared: Prepared) -> LinkId {
         let Prepared(link, attrs, holding) = prepared;
         self.links_seen += 1;
-        let (from, to) = (NodeIndex::new(link.from.index()), NodeIndex::new(link.to.index()));
-        let id = LinkId(self.graph.add_edge(from, to, link.kind).index() as u32);
+        let id = LinkId(self.links.len() as u32);
         self.links.push(&link, attrs);
         if let Some(h) = holding {
             self.holdings.push(id.0, h);
@@ -783,8 +781,8 @@ impl ModelBuilder {
         if f.kind != LinkKind::Holds {
             return self.prepare_link(index, from_id, to_id, f);
         }
-        let (g, records) = (&self.graph, &self.records);
-        let record = |n: u32| g.node_weight(NodeIndex::new(n as usize)).map(|&k| (Node::new(n), records.get(k)));
+        let (keys, records) = (&self.keys, &self.records);
+        let record = |n: u32| keys.get(n as usize).map(|&k| (Node::new(n), records.get(k)));
         let (person, unit) = (memo.person, memo.unit);
         let guess = |id: &str| {
             [person.and_then(|p| p.checked_add(1)), person, unit]
@@ -1092,7 +1090,7 @@ impl ModelBuilder {
     pub(crate) fn finish(mut self) -> Model {
         let meetings = self.resolved.take().unwrap_or_default();
         Model::assemble(
-            self.graph,
+            self.keys,
             self.records,
             self.links,
             self.index,
@@ -1132,19 +1130,27 @@ impl ModelBuilder {
     /// successor. Names the link that closes the loop and the ids around it. Linear in
     /// the number of links (each record is walked once).
     pub(crate) fn check_successions(&self) -> Result<()> {
-        use petgraph::visit::EdgeRef;
-        let succ = |n: usize| {
-            self.graph
-                .edges(NodeIndex::new(n))
-                .filter(|e| *e.weight() == LinkKind::SucceededBy)
-                .map(|e| (e.id().index(), e.target().index()))
-        };
-        if !self.graph.edge_weights().any(|k| *k == LinkKind::SucceededBy) {
+        // The `succeeded_by` links as (from, link, to), by `from` and, for each record, the
+        // newest first: the walk below pops each record's list from its end, oldest first.
+        let slot = LinkKind::SucceededBy.slot();
+        let mut links: Vec<(usize, usize, usize)> = (0..self.links.len() as u32)
+            .filter(|&l| self.links.slot(l) == slot)
+            .map(|l| {
+                let (from, to) = self.links.ends(l);
+                (from.index(), l as usize, to.index())
+            })
+            .collect();
+        if links.is_empty() {
             return Ok(());
         }
+        links.sort_unstable_by_key(|&(from, link, _)| (from, std::cmp::Reverse(link)));
+        let succ = |n: usize| {
+            let first = links.partition_point(|&(from, _, _)| from < n);
+            links[first..].iter().take_while(move |&&(from, _, _)| from == n).map(|&(_, link, to)| (link, to))
+        };
         // Iterative depth-first search: 0 = unvisited, 1 = on the path, 2 = done.
-        let mut state = vec![0u8; self.graph.node_count()];
-        for start in 0..self.graph.node_count() {
+        let mut state = vec![0u8; self.keys.len()];
+        for start in 0..self.keys.len() {
             if state[start] != 0 {
                 continue;
             }
@@ -1189,7 +1195,7 @@ impl ModelBuilder {
 
     pub(crate) fn check_territory_tree(&self) -> Result<()> {
         // 0 = unvisited, 1 = on the current path, 2 = known to reach a root.
-        let mut state = vec![0u8; self.graph.node_count()];
+        let mut state = vec![0u8; self.keys.len()];
         let parent_of = |n: Node| self.rec(n).as_territory().and_then(|t| t.parent);
         for &start in &self.order[0] {
             let mut path = Vec::new();

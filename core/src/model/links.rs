@@ -1,14 +1,16 @@
 //! The links of a model in columns (issue #19, "links by kind").
 //!
-//! The petgraph graph keeps each link's ends and kind in its edge slot (24 bytes); what only
-//! some kinds have is kept here, by link id: `primary`, `power` and `role` packed into one
-//! byte per link, the dates in a column that exists only when some link has one, and
-//! `scope`, `members`, `event` and `attrs` in [`Sparse`] tables that cost 1.5 bits per link
-//! plus their values. A link used to be a 72-byte edge slot holding a whole [`Link`], room
-//! for every optional field; a national model has 9.3 million of them.
+//! Every link is kept here by link id: its ends (8 bytes) and its kind (one byte, a custom
+//! `x-` kind in a [`Sparse`] table) in columns; `primary`, `power` and `role` packed into one
+//! byte; the dates in a column that exists only when some link has one; `scope`, `members`,
+//! `event` and `attrs` in [`Sparse`] tables that cost 1.5 bits per link plus their values. A
+//! link used to be a 72-byte petgraph edge slot holding a whole [`Link`], room for every
+//! optional field, then a 24-byte edge slot and this table; a national model with people has
+//! 17 million of them. The petgraph graph is built from these columns only when asked for
+//! ([`crate::Model::graph`]).
 
 use super::record::{Attrs, Date, Link, Node, Validity};
-use super::{Power, Role, SuccessionEvent};
+use super::{LinkKind, Power, Role, SuccessionEvent};
 
 /// Values for some of a run of ids, with a rank bitmap over the ids: one bit per id saying
 /// whether it has a value, and per word of 64 ids the number of values before it, so finding
@@ -82,9 +84,20 @@ impl<T> Sparse<T> {
 /// The bit of [`LinkTable::detail`] saying that a link has a `scope`, `members` or `event`.
 const SPARSE: u8 = 0x80;
 
-/// What a link has beyond its ends and kind (which the graph's edge slot holds), by link id.
+/// The kind code of a custom `x-` link kind (its word is in [`LinkTable::custom`]); a
+/// built-in kind's code is its place in [`LinkKind::ALL`].
+const CUSTOM_KIND: u8 = u8::MAX;
+const _: () = assert!(LinkKind::ALL.len() < CUSTOM_KIND as usize, "every built-in link kind has a code");
+
+/// Every link's fields, by link id.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LinkTable {
+    /// Each link's `from` and `to`.
+    ends: Vec<(Node, Node)>,
+    /// Each link's kind: its place in [`LinkKind::ALL`], or [`CUSTOM_KIND`].
+    kind: Vec<u8>,
+    /// The kinds of the links whose code is [`CUSTOM_KIND`].
+    custom: Sparse<LinkKind>,
     /// `primary` (bits 0–1: none, false, true), `power` (bits 2–4: none or its place in
     /// [`Power::ALL`] + 1), `role` (bits 5–6, likewise) and whether the link has a `scope`,
     /// `members` or `event` (bit 7, [`SPARSE`]), one byte per link.
@@ -102,12 +115,62 @@ pub(crate) struct LinkTable {
 impl LinkTable {
     /// An empty table with room for `links` links.
     pub fn with_capacity(links: usize) -> LinkTable {
-        LinkTable { detail: Vec::with_capacity(links), ..LinkTable::default() }
+        LinkTable {
+            ends: Vec::with_capacity(links),
+            kind: Vec::with_capacity(links),
+            detail: Vec::with_capacity(links),
+            ..LinkTable::default()
+        }
+    }
+
+    /// The number of links.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The ends (`from`, `to`) of link `id`.
+    ///
+    /// # Panics
+    /// When there is no link `id`.
+    #[inline]
+    pub fn ends(&self, id: u32) -> (Node, Node) {
+        self.ends[id as usize]
+    }
+
+    /// The kind of link `id`.
+    ///
+    /// # Panics
+    /// When there is no link `id`.
+    #[inline]
+    pub fn kind(&self, id: u32) -> LinkKind {
+        match self.kind[id as usize] {
+            CUSTOM_KIND => self.custom.get(id).copied().expect("a custom kind is kept for its link"),
+            code => LinkKind::ALL[code as usize],
+        }
+    }
+
+    /// The place of link `id`'s kind in [`LinkKind::ALL`], custom kinds after them all
+    /// ([`LinkKind::slot`]), from its byte alone.
+    #[inline]
+    pub fn slot(&self, id: u32) -> usize {
+        match self.kind[id as usize] {
+            CUSTOM_KIND => LinkKind::ALL.len(),
+            code => code as usize,
+        }
     }
 
     /// Adds the next link's fields (its id is the number of links added before).
     pub fn push(&mut self, link: &Link, attrs: Option<Attrs>) {
         let id = self.detail.len() as u32;
+        self.ends.push((link.from, link.to));
+        match link.kind.slot() {
+            slot if slot < LinkKind::ALL.len() => self.kind.push(slot as u8),
+            _ => {
+                self.kind.push(CUSTOM_KIND);
+                self.custom.push(id, link.kind);
+            }
+        }
         let primary = match link.primary {
             None => 0,
             Some(false) => 1,
@@ -140,6 +203,10 @@ impl LinkTable {
 
     /// Gives back the room no link took (once every link is added).
     pub fn shrink_to_fit(&mut self) {
+        self.ends.shrink_to_fit();
+        self.kind.shrink_to_fit();
+        self.custom.rank.shrink_to_fit();
+        self.custom.values.shrink_to_fit();
         self.detail.shrink_to_fit();
         self.validity.shrink_to_fit();
         for rank in [&mut self.scope.rank, &mut self.members.rank, &mut self.event.rank, &mut self.attrs.rank] {
@@ -151,9 +218,11 @@ impl LinkTable {
         self.attrs.values.shrink_to_fit();
     }
 
-    /// The link `id` whose ends and kind the graph gives.
+    /// The link `id`.
     #[inline]
-    pub fn link(&self, id: u32, from: Node, to: Node, kind: super::LinkKind) -> Link {
+    pub fn link(&self, id: u32) -> Link {
+        let (from, to) = self.ends(id);
+        let kind = self.kind(id);
         let detail = self.detail[id as usize];
         let primary = self.primary(id);
         let power = match (detail >> 2) & 7 {
@@ -259,9 +328,46 @@ mod tests {
             }
         }
         for (id, link) in written.iter().enumerate() {
-            assert_eq!(&table.link(id as u32, from, to, link.kind), link);
+            assert_eq!(&table.link(id as u32), link);
         }
         assert!(table.dated());
         assert_eq!(table.attrs(0), None);
+    }
+
+    #[test]
+    fn every_kind_and_custom_kinds_read_back_with_their_ends() {
+        // Every built-in kind, and custom words between them, with distinct ends.
+        let custom = |w: &str| LinkKind::Custom(super::super::CustomWord::from(w));
+        let kinds: Vec<LinkKind> = LinkKind::ALL
+            .iter()
+            .copied()
+            .flat_map(|k| [k, custom("x-a")])
+            .chain([custom("x-b"), LinkKind::Leads])
+            .collect();
+        let mut table = LinkTable::with_capacity(kinds.len());
+        for (i, &kind) in kinds.iter().enumerate() {
+            let (from, to) = (Node::new(i as u32), Node::new(2 * i as u32 + 1));
+            let link = Link {
+                from,
+                to,
+                kind,
+                primary: None,
+                power: None,
+                role: None,
+                scope: None,
+                members: None,
+                event: None,
+                validity: Validity::default(),
+            };
+            table.push(&link, None);
+        }
+        assert_eq!(table.len(), kinds.len());
+        for (i, &kind) in kinds.iter().enumerate() {
+            let id = i as u32;
+            assert_eq!(table.kind(id), kind, "link {i}");
+            assert_eq!(table.slot(id), kind.slot(), "link {i}");
+            assert_eq!(table.ends(id), (Node::new(id), Node::new(2 * id + 1)));
+            assert_eq!(table.link(id).kind, kind);
+        }
     }
 }

@@ -6,8 +6,6 @@
 //! Everything here is checked beforehand by the caller ([`crate::change`]): a [`Patch`] is
 //! applied whole and cannot fail.
 
-use petgraph::stable_graph::NodeIndex;
-
 use super::*;
 
 /// A checked edit of a model's document.
@@ -84,12 +82,12 @@ impl Adjacency {
 impl Model {
     /// The node the next record appended by a [`Patch`] gets, `k` records on.
     pub(crate) fn next_node(&self, k: usize) -> Node {
-        Node::new((self.data.graph.node_count() + k) as u32)
+        Node::new((self.len() + k) as u32)
     }
 
     /// The link the next link appended by a [`Patch`] gets, `k` links on.
     pub(crate) fn next_link(&self, k: usize) -> LinkId {
-        LinkId((self.data.graph.edge_count() + k) as u32)
+        LinkId((self.link_count() + k) as u32)
     }
 
     /// True when this model alone holds its document, so it can be changed in place.
@@ -111,7 +109,7 @@ impl Model {
         let mut tree_changed = false;
         for (node, record) in records {
             dated |= !record.validity().is_empty();
-            let key = data.graph[NodeIndex::new(node.index())];
+            let key = data.keys[node.index()];
             if let (RecordRef::Territory(a), Record::Territory(b)) = (data.records.get(key), &record) {
                 tree_changed |= a.parent != b.parent;
             }
@@ -127,7 +125,8 @@ impl Model {
             tree_changed |= t == 0;
             let hash = data.index.hash(record.id());
             let key = data.records.push(record);
-            let node = Node::new(data.graph.add_node(key).index() as u32);
+            let node = Node::new(data.keys.len() as u32);
+            data.keys.push(key);
             data.index.insert_hashed(&data.records, hash, (node, key));
             let order = &mut data.order[t];
             if order.list.is_empty() && (order.len == 0 || order.start + order.len == node.raw()) {
@@ -148,8 +147,7 @@ impl Model {
             dated |= !link.validity.is_empty();
             let slot = link.kind.slot() as u8;
             let (from, to) = (link.from, link.to);
-            let id =
-                data.graph.add_edge(NodeIndex::new(from.index()), NodeIndex::new(to.index()), link.kind).index() as u32;
+            let id = data.links.len() as u32;
             data.links.push(&link, attrs);
             outs.push((from.raw(), Adj { slot, link: id }));
             ins.push((to.raw(), Adj { slot, link: id }));
@@ -157,14 +155,14 @@ impl Model {
                 data.holdings.push(id, h);
             }
         }
-        let n = data.graph.node_count();
+        let n = data.keys.len();
         if !outs.is_empty() || data.out.offsets.len() != n + 1 {
             data.out = data.out.with_added(n, outs);
             data.inc = data.inc.with_added(n, ins);
         }
         if tree_changed {
             let (children, parents) =
-                territory_tree(&data.graph, &data.records, &data.order[0].iter().collect::<Vec<_>>());
+                territory_tree(&data.keys, &data.records, &data.order[0].iter().collect::<Vec<_>>());
             data.children = children;
             data.parents = parents;
         }
@@ -173,6 +171,7 @@ impl Model {
         }
         data.dated = dated;
         data.dated_index = std::sync::OnceLock::new();
+        data.graph = std::sync::OnceLock::new();
         data.single = std::sync::OnceLock::new();
         data.principal_slots = std::sync::OnceLock::new();
         self.view = self.view_at(date);

@@ -206,6 +206,22 @@ fn answers(m: &Model) -> String {
     out
 }
 
+/// The model's petgraph graph, edge by edge: each end's id, the kind, and each node's type
+/// (the graph is built on the first call and must follow a change made in place).
+fn graph(m: &Model) -> String {
+    use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+    let g = m.graph();
+    let mut out = format!("{} nodes {} edges", g.node_count(), g.edge_count());
+    for e in g.edge_references() {
+        let (a, b) = (m.node_at(e.source().index()).unwrap(), m.node_at(e.target().index()).unwrap());
+        out += &format!("\n{} {} -{}-> {}", e.id().index(), m.id(a), e.weight().as_str(), m.id(b));
+    }
+    for (n, r) in m.document_records() {
+        assert_eq!(g[petgraph::graph::NodeIndex::new(n.index())].record_type(), r.record_type(), "node {}", r.id());
+    }
+    out
+}
+
 /// A model of its own (sharing its document with no other), built from `base`.
 fn owned(base: &Model) -> Model {
     base.apply(&ChangeSet::new()).unwrap()
@@ -230,6 +246,7 @@ fn differential(base: &Model, seed: u64, cases: usize, max_changes: usize, audit
         for (n, _) in model.units() {
             std::hint::black_box(tiaokuai::people::principal(&model, n));
         }
+        std::hint::black_box(model.graph());
         let got = model.apply_in_place(&cs);
         match base.apply_with_report(&cs) {
             Err(e) => {
@@ -245,6 +262,7 @@ fn differential(base: &Model, seed: u64, cases: usize, max_changes: usize, audit
                 assert!(model == expected, "{ctx}");
                 assert_eq!(model.to_json(), expected.to_json(), "{ctx}");
                 assert_eq!(answers(&model), answers(&expected), "{ctx}");
+                assert_eq!(graph(&model), graph(&expected), "{ctx}");
                 assert_eq!(answers(&model.whole()), answers(&expected.whole()), "{ctx}");
                 if audit {
                     assert_eq!(model.audit(&config).to_json(), expected.audit(&config).to_json(), "{ctx}");
