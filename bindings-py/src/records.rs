@@ -308,7 +308,7 @@ impl PyTerritory {
 #[pyclass(name = "Unit", module = "tiaokuai", frozen, extends = PyRecord)]
 pub struct PyUnit;
 
-fn unit_of(base: &PyRecord) -> &tiaokuai::Unit {
+fn unit_of(base: &PyRecord) -> tiaokuai::UnitRef<'_> {
     base.model.unit(base.node).expect("a Unit object holds a unit")
 }
 
@@ -591,7 +591,7 @@ impl RecordFilter {
             return false;
         }
         if let Some(s) = self.sector.as_deref() {
-            let sector = r.as_unit().and_then(|u| u.sector.as_ref()).map(|x| x.as_str());
+            let sector = r.as_unit().and_then(|u| u.row().sector.as_ref()).map(|x| x.as_str());
             if sector != Some(s) {
                 return false;
             }

@@ -163,7 +163,7 @@ pub fn territory_path<'m>(model: &'m Model, subject: &str, township: Option<&str
     path.into_iter()
         .filter_map(|n| {
             let t = model.territory(n)?;
-            Some(Level { id: &t.id, name: &t.name, kind: t.kind.as_str() })
+            Some(Level { id: t.id(), name: t.name(), kind: t.kind.as_str() })
         })
         .collect()
 }

@@ -26,7 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let units: Vec<String> = model
         .units()
         .step_by((model.count(tiaokuai::RecordType::Unit) / 50).max(1))
-        .map(|(_, u)| u.id.to_string())
+        .map(|(_, u)| u.id().to_string())
         .collect();
     let mut change = ChangeSet::new();
     for i in 0..40 {

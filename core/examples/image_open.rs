@@ -43,7 +43,7 @@ fn main() {
         Some(id) => id.to_string(),
         None => {
             let n = model.count(RecordType::Unit);
-            model.units().nth(n / 2).map(|(_, u)| u.id.to_string()).unwrap_or_default()
+            model.units().nth(n / 2).map(|(_, u)| u.id().to_string()).unwrap_or_default()
         }
     };
     let chain = model.chain(&unit, Line::Leadership).map(|c| c.steps.len()).unwrap_or(0);

@@ -40,7 +40,7 @@
 //! assert_eq!(model.territory(baoshan).unwrap().kind, TerritoryKind::District);
 //! // The district hangs directly under the municipality; the 市辖区 row is kept in attrs.
 //! assert_eq!(model.id(model.parent(baoshan).unwrap()), "31");
-//! let attrs = model.territory(baoshan).unwrap().attrs.as_ref().unwrap();
+//! let attrs = model.territory(baoshan).unwrap().row().attrs.as_ref().unwrap();
 //! assert_eq!(attrs.as_json(), r#"{"prefecture_code":"3101"}"#);
 //! # Ok::<(), tiaokuai::Error>(())
 //! ```

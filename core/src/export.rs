@@ -911,11 +911,11 @@ fn write_node<W: std::io::Write>(rows: &mut Rows<W>, model: &Model, n: Node, fla
     rows.opt(level.as_ref().map(|l| l.as_str()))?;
     rows.opt(grade.as_ref().map(|g| g.as_str()))?;
     let unit = r.as_unit();
-    rows.opt(unit.and_then(|u| u.sector.as_ref()).map(|s| s.as_str()))?;
+    rows.opt(unit.and_then(|u| u.row().sector.as_ref()).map(|s| s.as_str()))?;
     rows.num(unit.and_then(|u| u.members))?;
     rows.num(unit.and_then(|u| u.staff))?;
     rows.num(unit.and_then(|u| u.in_service_members))?;
-    rows.opt(r.as_matter().and_then(|m| m.category.as_deref()))?;
+    rows.opt(r.as_matter().and_then(|m| m.row().category.as_deref()))?;
     let validity = r.validity();
     rows.num(validity.since)?;
     rows.num(validity.until)?;

@@ -578,7 +578,7 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
         push(&mut t, "list", category(lists, false, list_of));
     }
     if has(RecordType::Matter) {
-        push(&mut t, "category", strs(recs.iter().map(|r| r.as_matter().and_then(|m| m.category.as_deref()))));
+        push(&mut t, "category", strs(recs.iter().map(|r| r.as_matter().and_then(|m| m.row().category.as_deref()))));
     }
     let id_and_name = |t: &mut Table, field: &str, of: &dyn Fn(RecordRef<'_>) -> Option<Node>| {
         push(t, field, strs(recs.iter().map(|&r| of(r).map(|n| model.id(n)))));
@@ -595,11 +595,11 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
             category(
                 sectors,
                 false,
-                recs.iter().map(|r| r.as_unit().and_then(|u| u.sector.as_ref()).map(|s| s.as_str())),
+                recs.iter().map(|r| r.as_unit().and_then(|u| u.row().sector.as_ref()).map(|s| s.as_str())),
             ),
         );
         id_and_name(&mut t, "located_in", &|r| r.as_unit().and_then(|u| u.located_in));
-        type Count = fn(&crate::Unit) -> Option<u32>;
+        type Count = fn(crate::UnitRef<'_>) -> Option<u32>;
         let counts: [(&str, Count); 3] =
             [("members", |u| u.members), ("staff", |u| u.staff), ("in_service_members", |u| u.in_service_members)];
         for (field, get) in counts {

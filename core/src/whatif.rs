@@ -725,7 +725,7 @@ fn territory_changed(model: &Model, other: &Model, t: Node) -> bool {
     let Some(o) = other.node(model.id(t)) else { return true };
     let (Some(a), Some(b)) = (model.territory(t), other.territory(o)) else { return true };
     let parent = |m: &Model, n: Node| m.any_parent(n).map(|p| m.id(p).to_string());
-    a.name != b.name
+    a.name() != b.name()
         || a.kind != b.kind
         || a.validity != b.validity
         || a.attrs != b.attrs
@@ -1001,7 +1001,7 @@ fn ring_of(model: &Model, other: &Model, t: Node) -> Ring {
     let mut juris = false;
     match (model.record(t), other.record(o)) {
         (RecordRef::Unit(a), RecordRef::Unit(b)) => {
-            let place = |m: &Model, x: &crate::model::Unit| x.located_in.map(|l| m.id(l).to_string());
+            let place = |m: &Model, x: crate::model::UnitRef<'_>| x.located_in.map(|l| m.id(l).to_string());
             if a.kind != b.kind
                 || a.sector != b.sector
                 || a.validity != b.validity
@@ -1161,7 +1161,7 @@ fn plan(before: &Model, after: &Model, touched: &[&str], dated: bool) -> Result<
         let chained = |u: Node| {
             let Some(o) = other.node(model.id(u)) else { return true };
             let (Some(a), Some(b)) = (model.unit(u), other.unit(o)) else { return true };
-            let place = |m: &Model, x: &crate::model::Unit| x.located_in.map(|l| m.id(l).to_string());
+            let place = |m: &Model, x: crate::model::UnitRef<'_>| x.located_in.map(|l| m.id(l).to_string());
             let leaders = |m: &Model, n: Node| -> Vec<(String, bool, Status)> {
                 m.all_links_to(n)
                     .filter(|(_, l)| l.kind == LinkKind::Leads)

@@ -1247,8 +1247,14 @@ impl Model {
             .into_iter()
             .zip(resolved)
             .map(|(x, r)| match x.record {
-                Record::Territory(t) => Record::Territory(Territory { parent: r, ..t }),
-                Record::Unit(u) => Record::Unit(Unit { located_in: r, ..u }),
+                Record::Territory(mut t) => {
+                    t.parent = r;
+                    Record::Territory(t)
+                }
+                Record::Unit(mut u) => {
+                    u.located_in = r;
+                    Record::Unit(u)
+                }
                 other => other,
             })
             .collect();
@@ -1266,10 +1272,7 @@ fn territory_of(s: &TerritorySpec) -> Territory {
     Territory {
         id: s.id.as_str().into(),
         name: s.name.as_str().into(),
-        kind: s.kind,
-        parent: None,
-        attrs: s.attrs.clone(),
-        validity: s.validity,
+        row: TerritoryRow { kind: s.kind, parent: None, attrs: s.attrs.clone(), validity: s.validity },
     }
 }
 
@@ -1277,14 +1280,16 @@ fn unit_of(s: &UnitSpec) -> Unit {
     Unit {
         id: s.id.as_str().into(),
         name: s.name.as_str().into(),
-        kind: s.kind,
-        sector: s.sector,
-        located_in: None,
-        members: s.members,
-        staff: s.staff,
-        in_service_members: s.in_service_members,
-        attrs: s.attrs.clone(),
-        validity: s.validity,
+        row: UnitRow {
+            kind: s.kind,
+            sector: s.sector,
+            located_in: None,
+            members: s.members,
+            staff: s.staff,
+            in_service_members: s.in_service_members,
+            attrs: s.attrs.clone(),
+            validity: s.validity,
+        },
     }
 }
 
@@ -1292,10 +1297,12 @@ fn matter_of(s: &MatterSpec) -> Matter {
     Matter {
         id: s.id.as_str().into(),
         name: s.name.as_str().into(),
-        list: s.list,
-        category: s.category.as_deref().map(Into::into),
-        attrs: s.attrs.clone(),
-        validity: s.validity,
+        row: MatterRow {
+            list: s.list,
+            category: s.category.as_deref().map(Into::into),
+            attrs: s.attrs.clone(),
+            validity: s.validity,
+        },
     }
 }
 
@@ -1303,9 +1310,7 @@ fn item_of(s: &ItemSpec) -> Item {
     Item {
         id: s.id.as_str().into(),
         name: s.name.as_str().into(),
-        list: s.list,
-        attrs: s.attrs.clone(),
-        validity: s.validity,
+        row: ItemRow { list: s.list, attrs: s.attrs.clone(), validity: s.validity },
     }
 }
 
@@ -1313,7 +1318,6 @@ fn person_of(s: &PersonSpec) -> Person {
     Person {
         id: s.id.as_str().into(),
         name: s.name.clone().unwrap_or_default().into(),
-        attrs: s.attrs.clone(),
-        validity: s.validity,
+        row: PersonRow { attrs: s.attrs.clone(), validity: s.validity },
     }
 }

@@ -275,14 +275,14 @@ fn add_record(m: &Model, r: RecordRef<'_>, change: &mut ChangeSet) {
     let id = |n: Option<Node>| n.map(|n| m.id(n).to_string());
     match r {
         RecordRef::Territory(t) => {
-            let mut s = TerritorySpec::new(&*t.id, &*t.name, t.kind);
+            let mut s = TerritorySpec::new(t.id(), t.name(), t.kind);
             s.parent = id(t.parent);
             s.attrs = t.attrs.clone();
             s.validity = t.validity;
             change.add.territories.push(s);
         }
         RecordRef::Unit(u) => {
-            let mut s = UnitSpec::new(&*u.id, &*u.name, u.kind);
+            let mut s = UnitSpec::new(u.id(), u.name(), u.kind);
             s.sector = u.sector;
             s.located_in = id(u.located_in);
             s.members = u.members;
@@ -293,21 +293,21 @@ fn add_record(m: &Model, r: RecordRef<'_>, change: &mut ChangeSet) {
             change.add.units.push(s);
         }
         RecordRef::Matter(x) => {
-            let mut s = MatterSpec::new(&*x.id, &*x.name, x.list);
+            let mut s = MatterSpec::new(x.id(), x.name(), x.list);
             s.category = x.category.as_deref().map(str::to_string);
             s.attrs = x.attrs.clone();
             s.validity = x.validity;
             change.add.matters.push(s);
         }
         RecordRef::Item(x) => {
-            let mut s = ItemSpec::new(&*x.id, &*x.name, x.list);
+            let mut s = ItemSpec::new(x.id(), x.name(), x.list);
             s.attrs = x.attrs.clone();
             s.validity = x.validity;
             change.add.items.push(s);
         }
         RecordRef::Person(x) => {
-            let mut s = PersonSpec::new(&*x.id);
-            s.name = (!x.name.is_empty()).then(|| x.name.to_string());
+            let mut s = PersonSpec::new(x.id());
+            s.name = (!x.name().is_empty()).then(|| x.name().to_string());
             s.attrs = x.attrs.clone();
             s.validity = x.validity;
             change.add.people.push(s);

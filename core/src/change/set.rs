@@ -844,21 +844,21 @@ fn read(text: &str) -> Result<ChangeSet> {
     let add = doc.add.unwrap_or_default();
     let empty = ModelBuilder::new();
     for (i, raw) in add.territories.iter().enumerate() {
-        let (_, spec) = json::territory_spec(&empty, i, raw).map_err(|e| relocate(e, "add.territories"))?;
-        change.add.territories.push(spec);
+        let (_, parsed) = json::territory_spec(&empty, i, raw).map_err(|e| relocate(e, "add.territories"))?;
+        change.add.territories.push(parsed.into_spec());
     }
     for (i, raw) in add.units.iter().enumerate() {
-        let (_, spec) = json::unit_spec(&empty, i, raw).map_err(|e| relocate(e, "add.units"))?;
-        change.add.units.push(spec);
+        let (_, parsed) = json::unit_spec(&empty, i, raw).map_err(|e| relocate(e, "add.units"))?;
+        change.add.units.push(parsed.into_spec());
     }
     for (i, raw) in add.matters.iter().enumerate() {
-        change.add.matters.push(json::matter_spec(i, raw).map_err(|e| relocate(e, "add.matters"))?);
+        change.add.matters.push(json::matter_spec(&empty, i, raw).map_err(|e| relocate(e, "add.matters"))?.into_spec());
     }
     for (i, raw) in add.items.iter().enumerate() {
-        change.add.items.push(json::item_spec(i, raw).map_err(|e| relocate(e, "add.items"))?);
+        change.add.items.push(json::item_spec(&empty, i, raw).map_err(|e| relocate(e, "add.items"))?.into_spec());
     }
     for (i, raw) in add.people.iter().enumerate() {
-        change.add.people.push(json::person_spec(i, raw).map_err(|e| relocate(e, "add.people"))?);
+        change.add.people.push(json::person_spec(&empty, i, raw).map_err(|e| relocate(e, "add.people"))?.into_spec());
     }
     for (i, raw) in add.links.iter().enumerate() {
         change.add.links.push(json::link_spec(i, raw).map_err(|e| relocate(e, "add.links"))?);

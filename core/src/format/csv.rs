@@ -775,8 +775,8 @@ impl Model {
             0 => Box::new(self.document_typed(RecordType::Territory).filter_map(|(_, r)| r.as_territory()).map(
                 move |t| {
                     vec![
-                        t.id.to_string(),
-                        t.name.to_string(),
+                        t.id().to_string(),
+                        t.name().to_string(),
                         t.kind.to_string(),
                         t.parent.map(|p| self.id(p).to_string()).unwrap_or_default(),
                         date(t.validity.since),
@@ -787,8 +787,8 @@ impl Model {
             )),
             1 => Box::new(self.document_typed(RecordType::Unit).filter_map(|(_, r)| r.as_unit()).map(move |u| {
                 vec![
-                    u.id.to_string(),
-                    u.name.to_string(),
+                    u.id().to_string(),
+                    u.name().to_string(),
                     u.kind.to_string(),
                     u.sector.as_ref().map(|s| s.to_string()).unwrap_or_default(),
                     u.located_in.map(|p| self.id(p).to_string()).unwrap_or_default(),
@@ -802,8 +802,8 @@ impl Model {
             })),
             2 => Box::new(self.document_typed(RecordType::Matter).filter_map(|(_, r)| r.as_matter()).map(move |m| {
                 vec![
-                    m.id.to_string(),
-                    m.name.to_string(),
+                    m.id().to_string(),
+                    m.name().to_string(),
                     m.list.to_string(),
                     m.category.as_deref().unwrap_or("").to_string(),
                     date(m.validity.since),
@@ -813,8 +813,8 @@ impl Model {
             })),
             3 => Box::new(self.document_typed(RecordType::Item).filter_map(|(_, r)| r.as_item()).map(move |i| {
                 vec![
-                    i.id.to_string(),
-                    i.name.to_string(),
+                    i.id().to_string(),
+                    i.name().to_string(),
                     i.list.to_string(),
                     date(i.validity.since),
                     date(i.validity.until),
@@ -824,8 +824,8 @@ impl Model {
             PEOPLE => {
                 Box::new(self.document_typed(RecordType::Person).filter_map(|(_, r)| r.as_person()).map(move |p| {
                     vec![
-                        p.id.to_string(),
-                        p.name.to_string(),
+                        p.id().to_string(),
+                        p.name().to_string(),
                         date(p.validity.since),
                         date(p.validity.until),
                         attrs(p.attrs.as_ref()),

@@ -756,21 +756,35 @@ fn attrs(at: &impl Locate, text: Option<&str>) -> Result<Option<Attrs>> {
     super::json::attrs(at, Some(raw))
 }
 
-/// A record as the image gives it, with the hash of its id. Its `parent` or `located_in` is
-/// set already: a place is a node (records are added in document order), and a territory's
-/// (the first `territories` places are the territories).
-type Decoded = (u64, Record);
+/// Records as the image gives them: each with the hash of its id, where its id and name end
+/// in `text`, and its row. A row's `parent` or `located_in` is set already: a place is a node
+/// (records are added in document order), and a territory's (the first `territories` places
+/// are the territories). The ids and names of a batch share one string, so decoding a record
+/// allocates nothing (and the thread that adds it frees nothing).
+#[derive(Default)]
+struct Batch {
+    text: String,
+    rows: Vec<(u64, usize, usize, Row)>,
+}
 
 /// Records decoded at a time by the second thread of [`add_records`].
 const BATCH: usize = 4096;
 
-/// Decodes the `index`th record of type `t` (`territories`: how many territories there are).
-fn record<R: std::io::Read>(d: &mut Dec<'_, R>, t: RecordType, index: usize, territories: usize) -> Result<Record> {
-    let id: Box<str> = d.str()?.into();
-    let name: Box<str> = d.str()?.into();
-    // `at` borrows the id for errors until the record takes it.
-    let at = At { array: t.array(), index, id: &id };
-    let record = match t {
+/// Decodes the `index`th record of type `t` (`territories`: how many territories there are),
+/// its id and name appended to `text`: gives its row and where the id ends in `text`.
+fn record<R: std::io::Read>(
+    d: &mut Dec<'_, R>,
+    t: RecordType,
+    index: usize,
+    territories: usize,
+    text: &mut String,
+) -> Result<(Row, usize)> {
+    let start = text.len();
+    text.push_str(d.str()?);
+    let id_end = text.len();
+    text.push_str(d.str()?);
+    let at = At { array: t.array(), index, id: &text[start..id_end] };
+    let row = match t {
         RecordType::Territory => {
             let kind = word(&at, "kind", d.str()?)?;
             let parent = match d.opt()? {
@@ -778,7 +792,7 @@ fn record<R: std::io::Read>(d: &mut Dec<'_, R>, t: RecordType, index: usize, ter
                 Some(p) => Some(d.place(p, territories, "\"parent\"")?),
             };
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            Record::Territory(Territory { id, name, kind, parent, attrs, validity })
+            Row::Territory(TerritoryRow { kind, parent, attrs, validity })
         }
         RecordType::Unit => {
             let kind = word(&at, "kind", d.str()?)?;
@@ -790,31 +804,29 @@ fn record<R: std::io::Read>(d: &mut Dec<'_, R>, t: RecordType, index: usize, ter
             let (members, staff, in_service_members) =
                 (d.u32_opt("members")?, d.u32_opt("staff")?, d.u32_opt("in_service_members")?);
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            let r = Unit { id, name, kind, sector, located_in, members, staff, in_service_members, attrs, validity };
-            Record::Unit(r)
+            Row::Unit(UnitRow { kind, sector, located_in, members, staff, in_service_members, attrs, validity })
         }
         RecordType::Matter => {
             let list = word(&at, "list", d.str()?)?;
             let category = d.opt_str()?.map(Into::into);
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            Record::Matter(Matter { id, name, list, category, attrs, validity })
+            Row::Matter(MatterRow { list, category, attrs, validity })
         }
         RecordType::Item => {
             let list = word(&at, "list", d.str()?)?;
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            Record::Item(Item { id, name, list, attrs, validity })
+            Row::Item(ItemRow { list, attrs, validity })
         }
         RecordType::Person => {
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            Record::Person(Person { id, name, attrs, validity })
+            Row::Person(PersonRow { attrs, validity })
         }
     };
-    Ok(record)
+    Ok((row, id_end))
 }
 
-/// Decodes the records (`counts` of each type, in document order) and adds them. With two
-/// threads or more, a second thread decodes them and hashes their ids, batch by batch, while
-/// this one adds them: the index's probes and the decoding's allocations overlap.
+/// Decodes the records (`counts` of each type) and adds them to `b`: decoded and their ids
+/// hashed on a second thread, a batch at a time, when `threads` > 1 and there are many.
 fn add_records<R: std::io::Read + Send>(
     b: &mut ModelBuilder,
     d: &mut Dec<'_, R>,
@@ -823,13 +835,16 @@ fn add_records<R: std::io::Read + Send>(
 ) -> Result<()> {
     let territories = counts[0];
     let hash = b.id_hasher();
-    let mut decode = |mut send: Box<dyn FnMut(Vec<Decoded>) -> bool + '_>| -> Result<()> {
-        let mut batch = Vec::with_capacity(BATCH);
+    let fresh = || Batch { text: String::new(), rows: Vec::with_capacity(BATCH) };
+    let mut decode = |mut send: Box<dyn FnMut(Batch) -> bool + '_>| -> Result<()> {
+        let mut batch = fresh();
         for (&t, &n) in crate::model::TYPES.iter().zip(&counts) {
             for index in 0..n {
-                let r = record(d, t, index, territories)?;
-                batch.push((hash(r.id()), r));
-                if batch.len() == BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
+                let start = batch.text.len();
+                let (row, id_end) = record(d, t, index, territories, &mut batch.text)?;
+                let h = hash(&batch.text[start..id_end]);
+                batch.rows.push((h, id_end, batch.text.len(), row));
+                if batch.rows.len() == BATCH && !send(std::mem::replace(&mut batch, fresh())) {
                     return Ok(());
                 }
             }
@@ -837,9 +852,11 @@ fn add_records<R: std::io::Read + Send>(
         send(batch);
         Ok(())
     };
-    let add = |b: &mut ModelBuilder, batch: Vec<Decoded>| -> Result<()> {
-        for (h, r) in batch {
-            b.add_hashed(h, r)?;
+    let add = |b: &mut ModelBuilder, batch: Batch| -> Result<()> {
+        let mut start = 0;
+        for (h, id_end, name_end, row) in batch.rows {
+            b.add_row(h, &batch.text[start..id_end], &batch.text[id_end..name_end], row)?;
+            start = name_end;
         }
         Ok(())
     };
@@ -853,7 +870,7 @@ fn add_records<R: std::io::Read + Send>(
         return failed;
     }
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Decoded>>(4);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
         // The second thread stops when this one does (its channel is closed) or at its first error.
         let decoding = scope.spawn(move || decode(Box::new(move |batch| tx.send(batch).is_ok())));
         let mut added = Ok(());

@@ -827,7 +827,7 @@ fn load_doc(
         c,
         t,
         |b, i, raw| territory_spec(b, i, raw),
-        |b, (found, spec)| b.territory_resolved(spec, found).map(drop),
+        |b, (found, p)| b.territory_named(p.hash, &p.id, &p.name, p.spec, found).map(drop),
     )?;
     each(
         &mut b,
@@ -836,19 +836,34 @@ fn load_doc(
         c,
         t,
         |b, i, raw| unit_spec(b, i, raw),
-        |b, (found, spec)| b.unit_resolved(spec, found).map(drop),
+        |b, (found, p)| b.unit_named(p.hash, &p.id, &p.name, p.spec, found).map(drop),
     )?;
-    each(&mut b, &doc.matters, threads, c, t, |_, i, raw| matter_spec(i, raw), |b, spec| b.matter(spec).map(drop))?;
-    each(&mut b, &doc.items, threads, c, t, |_, i, raw| item_spec(i, raw), |b, spec| b.item(spec).map(drop))?;
-    // A person's id is hashed on the parsing threads, so the builder only probes its index.
+    each(
+        &mut b,
+        &doc.matters,
+        threads,
+        c,
+        t,
+        |b, i, raw| matter_spec(b, i, raw),
+        |b, p| b.matter_named(p.hash, &p.id, &p.name, p.spec).map(drop),
+    )?;
+    each(
+        &mut b,
+        &doc.items,
+        threads,
+        c,
+        t,
+        |b, i, raw| item_spec(b, i, raw),
+        |b, p| b.item_named(p.hash, &p.id, &p.name, p.spec).map(drop),
+    )?;
     each(
         &mut b,
         &doc.people,
         threads,
         c,
         t,
-        |b, i, raw| person_spec(i, raw).map(|spec| (b.id_hash(&spec.id), spec)),
-        |b, (hash, spec)| b.person_hashed(hash, spec).map(drop),
+        |b, i, raw| person_spec(b, i, raw),
+        |b, p| b.person_named(p.hash, &p.id, &p.name, p.spec).map(drop),
     )?;
     // Each thread's links remember the records the previous `holds` link named.
     each_with(&mut b, &doc.links, threads, c, t, prepare_link, |b, link| {
@@ -865,10 +880,69 @@ fn load_doc(
     model
 }
 
+/// A record parsed on a loading thread: its id and name as the document gives them
+/// (borrowed from its text unless they hold escapes), the hash of its id in the builder's
+/// index, and the rest in a spec whose own id and name are left empty. The builder copies the
+/// id and name into its table's text, so a record costs no allocation of its own: one made on
+/// a parsing thread and freed on the adding thread costs glibc more than the copy.
+pub(crate) struct Parsed<'a, S> {
+    pub hash: u64,
+    pub id: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    pub spec: S,
+}
+
+impl<'a, S> Parsed<'a, S> {
+    fn new(b: &ModelBuilder, id: Cow<'a, str>, name: Cow<'a, str>, spec: S) -> Self {
+        Parsed { hash: b.id_hash(&id), id, name, spec }
+    }
+}
+
+impl Parsed<'_, TerritorySpec> {
+    /// The whole spec, id and name in it (a change set's addition).
+    pub(crate) fn into_spec(self) -> TerritorySpec {
+        TerritorySpec { id: self.id.into_owned(), name: self.name.into_owned(), ..self.spec }
+    }
+}
+
+impl Parsed<'_, UnitSpec> {
+    /// The whole spec, id and name in it (a change set's addition).
+    pub(crate) fn into_spec(self) -> UnitSpec {
+        UnitSpec { id: self.id.into_owned(), name: self.name.into_owned(), ..self.spec }
+    }
+}
+
+impl Parsed<'_, MatterSpec> {
+    /// The whole spec, id and name in it (a change set's addition).
+    pub(crate) fn into_spec(self) -> MatterSpec {
+        MatterSpec { id: self.id.into_owned(), name: self.name.into_owned(), ..self.spec }
+    }
+}
+
+impl Parsed<'_, ItemSpec> {
+    /// The whole spec, id and name in it (a change set's addition).
+    pub(crate) fn into_spec(self) -> ItemSpec {
+        ItemSpec { id: self.id.into_owned(), name: self.name.into_owned(), ..self.spec }
+    }
+}
+
+impl Parsed<'_, PersonSpec> {
+    /// The whole spec, id and name in it (a change set's addition; a person without a name
+    /// has none).
+    pub(crate) fn into_spec(self) -> PersonSpec {
+        let name = (!self.name.is_empty()).then(|| self.name.into_owned());
+        PersonSpec { id: self.id.into_owned(), name, ..self.spec }
+    }
+}
+
 /// A territory, with its parent when it is among the territories added already (then the spec
 /// carries no copy of the parent's id): resolving here, on the parsing threads, spares the
 /// builder a lookup and an allocation per record.
-pub(crate) fn territory_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<Node>, TerritorySpec)> {
+pub(crate) fn territory_spec<'a>(
+    b: &ModelBuilder,
+    i: usize,
+    raw: &'a RawValue,
+) -> Result<(Option<Node>, Parsed<'a, TerritorySpec>)> {
     let r: TerritoryRaw<'_> = parse_record("territories", i, raw)?;
     let at = At { array: "territories", index: i, id: &r.id };
     let found = r.parent.as_deref().and_then(|p| b.territory_node(p));
@@ -877,9 +951,9 @@ pub(crate) fn territory_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Resu
         parent: if found.is_some() { None } else { r.parent.map(Cow::into_owned) },
         attrs: attrs(&at, r.attrs)?,
         validity: validity(&at, r.since, r.until)?,
-        ..TerritorySpec::new(r.id.into_owned(), r.name.into_owned(), TerritoryKind::Country)
+        ..TerritorySpec::new(String::new(), String::new(), TerritoryKind::Country)
     };
-    Ok((found, spec))
+    Ok((found, Parsed::new(b, r.id, r.name, spec)))
 }
 
 /// A unit, with its `located_in` when it is among the territories added already (as for
@@ -887,7 +961,11 @@ pub(crate) fn territory_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Resu
 ///
 /// A unit written flat (a city's some 300,000: strings and whole numbers, no `attrs`) is read
 /// without serde ([`flat_unit`]); any other is read by serde, with the same answers.
-pub(crate) fn unit_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(Option<Node>, UnitSpec)> {
+pub(crate) fn unit_spec<'a>(
+    b: &ModelBuilder,
+    i: usize,
+    raw: &'a RawValue,
+) -> Result<(Option<Node>, Parsed<'a, UnitSpec>)> {
     let (r, [members, staff, in_service_members]) = match flat_unit(raw.get()) {
         Some(flat) => flat,
         None => {
@@ -907,32 +985,32 @@ pub(crate) fn unit_spec(b: &ModelBuilder, i: usize, raw: &RawValue) -> Result<(O
         in_service_members: count_of(&at, "in_service_members", in_service_members)?,
         attrs: attrs(&at, r.attrs)?,
         validity: validity(&at, r.since, r.until)?,
-        ..UnitSpec::new(r.id.into_owned(), r.name.into_owned(), UnitKind::Enterprise)
+        ..UnitSpec::new(String::new(), String::new(), UnitKind::Enterprise)
     };
-    Ok((found, spec))
+    Ok((found, Parsed::new(b, r.id, r.name, spec)))
 }
 
-pub(crate) fn matter_spec(i: usize, raw: &RawValue) -> Result<MatterSpec> {
+pub(crate) fn matter_spec<'a>(b: &ModelBuilder, i: usize, raw: &'a RawValue) -> Result<Parsed<'a, MatterSpec>> {
     let r: MatterRaw<'_> = parse_record("matters", i, raw)?;
     let at = At { array: "matters", index: i, id: &r.id };
     let spec = MatterSpec {
         category: r.category.map(Cow::into_owned),
         attrs: attrs(&at, r.attrs)?,
         validity: validity(&at, r.since, r.until)?,
-        ..MatterSpec::new(r.id.to_string(), r.name.into_owned(), word(&at, "list", &r.list)?)
+        ..MatterSpec::new(String::new(), String::new(), word(&at, "list", &r.list)?)
     };
-    Ok(spec)
+    Ok(Parsed::new(b, r.id, r.name, spec))
 }
 
-pub(crate) fn item_spec(i: usize, raw: &RawValue) -> Result<ItemSpec> {
+pub(crate) fn item_spec<'a>(b: &ModelBuilder, i: usize, raw: &'a RawValue) -> Result<Parsed<'a, ItemSpec>> {
     let r: ItemRaw<'_> = parse_record("items", i, raw)?;
     let at = At { array: "items", index: i, id: &r.id };
     let spec = ItemSpec {
         attrs: attrs(&at, r.attrs)?,
         validity: validity(&at, r.since, r.until)?,
-        ..ItemSpec::new(r.id.to_string(), r.name.into_owned(), word(&at, "list", &r.list)?)
+        ..ItemSpec::new(String::new(), String::new(), word(&at, "list", &r.list)?)
     };
-    Ok(spec)
+    Ok(Parsed::new(b, r.id, r.name, spec))
 }
 
 /// Parses meeting `i` (its references are resolved when the model is built).
@@ -947,19 +1025,18 @@ pub(crate) fn meeting_spec(i: usize, raw: &&RawValue) -> Result<crate::meetings:
     Ok(spec)
 }
 
-pub(crate) fn person_spec(i: usize, raw: &RawValue) -> Result<PersonSpec> {
+pub(crate) fn person_spec<'a>(b: &ModelBuilder, i: usize, raw: &'a RawValue) -> Result<Parsed<'a, PersonSpec>> {
     let r: PersonRaw<'_> = match flat_person(raw.get()) {
         Some(r) => r,
         None => parse_record("people", i, raw)?,
     };
     let at = At { array: "people", index: i, id: &r.id };
     let spec = PersonSpec {
-        name: r.name.map(Cow::into_owned),
         attrs: attrs(&at, r.attrs)?,
         validity: validity(&at, r.since, r.until)?,
-        ..PersonSpec::new(r.id.to_string())
+        ..PersonSpec::new(String::new())
     };
-    Ok(spec)
+    Ok(Parsed::new(b, r.id, r.name.unwrap_or_default(), spec))
 }
 
 /// The `post`, `band`, `grade` and `channel` of a link, when any is given.
@@ -1296,7 +1373,7 @@ impl<'a> OutRecord<'a> {
             }
             RecordRef::Unit(u) => {
                 out.kind = Some(u.kind.as_str());
-                out.sector = u.sector.as_ref().map(|s| s.as_str());
+                out.sector = u.row().sector.as_ref().map(|s| s.as_str());
                 out.located_in = u.located_in.map(|p| model.id(p));
                 out.members = u.members;
                 out.staff = u.staff;
@@ -1304,7 +1381,7 @@ impl<'a> OutRecord<'a> {
             }
             RecordRef::Matter(m) => {
                 out.list = Some(m.list.as_str());
-                out.category = m.category.as_deref();
+                out.category = m.row().category.as_deref();
             }
             RecordRef::Item(i) => out.list = Some(i.list.as_str()),
             RecordRef::Person(_) => {}

@@ -512,27 +512,34 @@ impl ModelBuilder {
 
     /// [`ModelBuilder::add`] of a record whose id's hash ([`ModelBuilder::id_hash`]) is `hash`.
     pub(crate) fn add_hashed(&mut self, hash: u64, record: Record) -> Result<Node> {
-        let t = record.record_type();
+        let (id, name, row) = record.into_parts();
+        self.add_row(hash, &id, &name, row)
+    }
+
+    /// [`ModelBuilder::add_hashed`] of a record given as its id, name and row: the model
+    /// keeps the id and name in its table's text, so a loader holding them in a buffer of its
+    /// own (a batch's text) allocates nothing per record.
+    pub(crate) fn add_row(&mut self, hash: u64, id: &str, name: &str, row: Row) -> Result<Node> {
+        let t = row.record_type();
         let slot = type_slot(t);
-        let at = || Position::record(t.array(), self.order[slot].len(), Some(record.id()));
-        if record.id().is_empty() {
+        let at = || Position::record(t.array(), self.order[slot].len(), Some(id));
+        if id.is_empty() {
             return Err(Error::InvalidField { at: at(), field: "id".into(), message: "must not be empty".into() });
         }
-        if let Some(Err(message)) = record.attrs().map(|a| a.check(ATTRS_DEPTH)) {
+        if let Some(Err(message)) = row.attrs().map(|a| a.check(ATTRS_DEPTH)) {
             // Only attrs made by `Attrs::from_map` can be too deep; the loaders' are checked already.
             return Err(Error::InvalidField { at: at(), field: "attrs".into(), message });
         }
         // The builder never removes a node, so the next one added is at the node count: it is
         // indexed first, in the probe that finds the id is not taken.
         let next = Node::new(self.keys.len() as u32);
-        if let Err(first) = self.index.insert_new(&self.records, hash, record.id(), (next, self.records.next_key(t))) {
-            return Err(Error::DuplicateId { id: record.id().to_string(), at: at(), first: self.position_of(first) });
+        if let Err(first) = self.index.insert_new(&self.records, hash, id, (next, self.records.next_key(t))) {
+            return Err(Error::DuplicateId { id: id.to_string(), at: at(), first: self.position_of(first) });
         }
-        let key = self.records.push(record);
+        let key = self.records.push_row(id, name, row);
         self.keys.push(key);
-        let node = next;
-        self.order[slot].push(node);
-        Ok(node)
+        self.order[slot].push(next);
+        Ok(next)
     }
 
     /// Adds a territory.
@@ -554,16 +561,24 @@ impl ModelBuilder {
     /// [`ModelBuilder::territory`] with its parent possibly found already by
     /// [`ModelBuilder::territory_node`]: when `found` is given, `spec.parent` is not read
     /// (the loaders leave it empty); else it is looked up now, or at build.
-    pub(crate) fn territory_resolved(&mut self, spec: TerritorySpec, found: Option<Node>) -> Result<Node> {
-        let TerritorySpec { id, name, kind, parent, attrs, validity } = spec;
-        let node = self.add(Record::Territory(Territory {
-            id: id.into(),
-            name: name.into(),
-            kind,
-            parent: None,
-            attrs,
-            validity,
-        }))?;
+    pub(crate) fn territory_resolved(&mut self, mut spec: TerritorySpec, found: Option<Node>) -> Result<Node> {
+        let (id, name) = (std::mem::take(&mut spec.id), std::mem::take(&mut spec.name));
+        self.territory_named(self.index.hash(&id), &id, &name, spec, found)
+    }
+
+    /// [`ModelBuilder::territory_resolved`] with the id (whose hash is `hash`) and the name
+    /// given apart: the spec's own are not read (see `format::json::Parsed`).
+    pub(crate) fn territory_named(
+        &mut self,
+        hash: u64,
+        id: &str,
+        name: &str,
+        spec: TerritorySpec,
+        found: Option<Node>,
+    ) -> Result<Node> {
+        let TerritorySpec { kind, parent, attrs, validity, .. } = spec;
+        let row = Row::Territory(TerritoryRow { kind, parent: None, attrs, validity });
+        let node = self.add_row(hash, id, name, row)?;
         self.refer(node, "parent", found, parent);
         Ok(node)
     }
@@ -579,20 +594,25 @@ impl ModelBuilder {
 
     /// [`ModelBuilder::unit`] with its `located_in` possibly found already by
     /// [`ModelBuilder::territory_node`], as for [`ModelBuilder::territory_resolved`].
-    pub(crate) fn unit_resolved(&mut self, spec: UnitSpec, found: Option<Node>) -> Result<Node> {
-        let UnitSpec { id, name, kind, sector, located_in, members, staff, in_service_members, attrs, validity } = spec;
-        let node = self.add(Record::Unit(Unit {
-            id: id.into(),
-            name: name.into(),
-            kind,
-            sector,
-            located_in: None,
-            members,
-            staff,
-            in_service_members,
-            attrs,
-            validity,
-        }))?;
+    pub(crate) fn unit_resolved(&mut self, mut spec: UnitSpec, found: Option<Node>) -> Result<Node> {
+        let (id, name) = (std::mem::take(&mut spec.id), std::mem::take(&mut spec.name));
+        self.unit_named(self.index.hash(&id), &id, &name, spec, found)
+    }
+
+    /// [`ModelBuilder::unit_resolved`] with the id and name given apart, as for
+    /// [`ModelBuilder::territory_named`].
+    pub(crate) fn unit_named(
+        &mut self,
+        hash: u64,
+        id: &str,
+        name: &str,
+        spec: UnitSpec,
+        found: Option<Node>,
+    ) -> Result<Node> {
+        let UnitSpec { kind, sector, located_in, members, staff, in_service_members, attrs, validity, .. } = spec;
+        let row =
+            Row::Unit(UnitRow { kind, sector, located_in: None, members, staff, in_service_members, attrs, validity });
+        let node = self.add_row(hash, id, name, row)?;
         self.refer(node, "located_in", found, located_in);
         Ok(node)
     }
@@ -626,15 +646,17 @@ impl ModelBuilder {
     /// # Errors
     /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
     /// levels deep, [`Error::DuplicateId`].
-    pub fn matter(&mut self, spec: MatterSpec) -> Result<Node> {
-        self.add(Record::Matter(Matter {
-            id: spec.id.into(),
-            name: spec.name.into(),
-            list: spec.list,
-            category: spec.category.map(Into::into),
-            attrs: spec.attrs,
-            validity: spec.validity,
-        }))
+    pub fn matter(&mut self, mut spec: MatterSpec) -> Result<Node> {
+        let (id, name) = (std::mem::take(&mut spec.id), std::mem::take(&mut spec.name));
+        self.matter_named(self.index.hash(&id), &id, &name, spec)
+    }
+
+    /// [`ModelBuilder::matter`] with the id and name given apart, as for
+    /// [`ModelBuilder::territory_named`].
+    pub(crate) fn matter_named(&mut self, hash: u64, id: &str, name: &str, spec: MatterSpec) -> Result<Node> {
+        let MatterSpec { list, category, attrs, validity, .. } = spec;
+        let row = Row::Matter(MatterRow { list, category: category.map(Into::into), attrs, validity });
+        self.add_row(hash, id, name, row)
     }
 
     /// Adds an item.
@@ -642,14 +664,16 @@ impl ModelBuilder {
     /// # Errors
     /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
     /// levels deep, [`Error::DuplicateId`].
-    pub fn item(&mut self, spec: ItemSpec) -> Result<Node> {
-        self.add(Record::Item(Item {
-            id: spec.id.into(),
-            name: spec.name.into(),
-            list: spec.list,
-            attrs: spec.attrs,
-            validity: spec.validity,
-        }))
+    pub fn item(&mut self, mut spec: ItemSpec) -> Result<Node> {
+        let (id, name) = (std::mem::take(&mut spec.id), std::mem::take(&mut spec.name));
+        self.item_named(self.index.hash(&id), &id, &name, spec)
+    }
+
+    /// [`ModelBuilder::item`] with the id and name given apart, as for
+    /// [`ModelBuilder::territory_named`].
+    pub(crate) fn item_named(&mut self, hash: u64, id: &str, name: &str, spec: ItemSpec) -> Result<Node> {
+        let ItemSpec { list, attrs, validity, .. } = spec;
+        self.add_row(hash, id, name, Row::Item(ItemRow { list, attrs, validity }))
     }
 
     /// Adds a person.
@@ -663,16 +687,16 @@ impl ModelBuilder {
     }
 
     /// [`ModelBuilder::person`] with the hash of its id ([`ModelBuilder::id_hash`]).
-    pub(crate) fn person_hashed(&mut self, hash: u64, spec: PersonSpec) -> Result<Node> {
-        self.add_hashed(
-            hash,
-            Record::Person(Person {
-                id: spec.id.into(),
-                name: spec.name.unwrap_or_default().into(),
-                attrs: spec.attrs,
-                validity: spec.validity,
-            }),
-        )
+    pub(crate) fn person_hashed(&mut self, hash: u64, mut spec: PersonSpec) -> Result<Node> {
+        let (id, name) = (std::mem::take(&mut spec.id), spec.name.take());
+        self.person_named(hash, &id, name.as_deref().unwrap_or(""), spec)
+    }
+
+    /// [`ModelBuilder::person_hashed`] with the id and name given apart (an empty name for
+    /// none), as for [`ModelBuilder::territory_named`].
+    pub(crate) fn person_named(&mut self, hash: u64, id: &str, name: &str, spec: PersonSpec) -> Result<Node> {
+        let PersonSpec { attrs, validity, .. } = spec;
+        self.add_row(hash, id, name, Row::Person(PersonRow { attrs, validity }))
     }
 
     fn resolve(

@@ -1062,22 +1062,22 @@ impl Model {
     }
 
     /// The territory behind a handle, if it is one.
-    pub fn territory(&self, node: Node) -> Option<&Territory> {
+    pub fn territory(&self, node: Node) -> Option<TerritoryRef<'_>> {
         self.record(node).as_territory()
     }
 
     /// The unit behind a handle, if it is one.
-    pub fn unit(&self, node: Node) -> Option<&Unit> {
+    pub fn unit(&self, node: Node) -> Option<UnitRef<'_>> {
         self.record(node).as_unit()
     }
 
     /// The matter behind a handle, if it is one.
-    pub fn matter(&self, node: Node) -> Option<&Matter> {
+    pub fn matter(&self, node: Node) -> Option<MatterRef<'_>> {
         self.record(node).as_matter()
     }
 
     /// The item behind a handle, if it is one.
-    pub fn item(&self, node: Node) -> Option<&Item> {
+    pub fn item(&self, node: Node) -> Option<ItemRef<'_>> {
         self.record(node).as_item()
     }
 
@@ -1126,23 +1126,23 @@ impl Model {
     }
 
     /// All territories of the view, in document order.
-    pub fn territories(&self) -> impl ExactSizeIterator<Item = (Node, &Territory)> + '_ {
+    pub fn territories(&self) -> impl ExactSizeIterator<Item = (Node, TerritoryRef<'_>)> + '_ {
         self.typed(RecordType::Territory)
             .map(|(n, r)| (n, r.as_territory().expect("territory order holds territories")))
     }
 
     /// All units of the view, in document order.
-    pub fn units(&self) -> impl ExactSizeIterator<Item = (Node, &Unit)> + '_ {
+    pub fn units(&self) -> impl ExactSizeIterator<Item = (Node, UnitRef<'_>)> + '_ {
         self.typed(RecordType::Unit).map(|(n, r)| (n, r.as_unit().expect("unit order holds units")))
     }
 
     /// All matters of the view, in document order.
-    pub fn matters(&self) -> impl ExactSizeIterator<Item = (Node, &Matter)> + '_ {
+    pub fn matters(&self) -> impl ExactSizeIterator<Item = (Node, MatterRef<'_>)> + '_ {
         self.typed(RecordType::Matter).map(|(n, r)| (n, r.as_matter().expect("matter order holds matters")))
     }
 
     /// All items of the view, in document order.
-    pub fn items(&self) -> impl ExactSizeIterator<Item = (Node, &Item)> + '_ {
+    pub fn items(&self) -> impl ExactSizeIterator<Item = (Node, ItemRef<'_>)> + '_ {
         self.typed(RecordType::Item).map(|(n, r)| (n, r.as_item().expect("item order holds items")))
     }
 
@@ -1154,15 +1154,15 @@ impl Model {
     /// let model = tiaokuai::Model::from_json(r#"{"format": "tiaokuai/1",
     ///   "units": [{"id": "u", "name": "U", "kind": "party_branch"}],
     ///   "people": [{"id": "p1"}], "links": [{"from": "p1", "to": "u", "kind": "holds", "post": "secretary"}]}"#)?;
-    /// assert_eq!(model.people().map(|(_, p)| &*p.id).collect::<Vec<_>>(), ["p1"]);
+    /// assert_eq!(model.people().map(|(_, p)| p.id()).collect::<Vec<_>>(), ["p1"]);
     /// # Ok::<(), tiaokuai::Error>(())
     /// ```
-    pub fn people(&self) -> impl ExactSizeIterator<Item = (Node, &Person)> + '_ {
+    pub fn people(&self) -> impl ExactSizeIterator<Item = (Node, PersonRef<'_>)> + '_ {
         self.typed(RecordType::Person).map(|(n, r)| (n, r.as_person().expect("person order holds people")))
     }
 
     /// The person at a node, if the record is one.
-    pub fn person(&self, node: Node) -> Option<&Person> {
+    pub fn person(&self, node: Node) -> Option<PersonRef<'_>> {
         self.record(node).as_person()
     }
 
@@ -1258,7 +1258,7 @@ impl Model {
     }
 
     /// The units of one kind, in document order.
-    pub fn units_of_kind<'a>(&'a self, kind: &'a UnitKind) -> impl Iterator<Item = (Node, &'a Unit)> + 'a {
+    pub fn units_of_kind<'a>(&'a self, kind: &'a UnitKind) -> impl Iterator<Item = (Node, UnitRef<'a>)> + 'a {
         self.units().filter(move |(_, u)| &u.kind == kind)
     }
 
@@ -1266,7 +1266,7 @@ impl Model {
     pub fn territories_of_kind<'a>(
         &'a self,
         kind: &'a TerritoryKind,
-    ) -> impl Iterator<Item = (Node, &'a Territory)> + 'a {
+    ) -> impl Iterator<Item = (Node, TerritoryRef<'a>)> + 'a {
         self.territories().filter(move |(_, t)| &t.kind == kind)
     }
 
@@ -1722,8 +1722,16 @@ impl PartialEq for Model {
                     _ => None,
                 };
                 let strip = |r: RecordRef| match r {
-                    RecordRef::Territory(t) => Record::Territory(Territory { parent: None, ..t.clone() }),
-                    RecordRef::Unit(u) => Record::Unit(Unit { located_in: None, ..u.clone() }),
+                    RecordRef::Territory(t) => {
+                        let mut t = t.to_owned();
+                        t.parent = None;
+                        Record::Territory(t)
+                    }
+                    RecordRef::Unit(u) => {
+                        let mut u = u.to_owned();
+                        u.located_in = None;
+                        Record::Unit(u)
+                    }
                     other => other.to_record(),
                 };
                 strip(a) == strip(b) && refs(self, na) == refs(other, nb)

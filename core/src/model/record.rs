@@ -832,100 +832,265 @@ fn unicode_escape_len(text: &str, i: usize) -> Result<usize, String> {
     }
 }
 
-/// A place some unit answers for: city, district, street, community, grid, building …
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Territory {
-    /// The unique id.
-    pub id: Box<str>,
-    /// The name.
-    pub name: Box<str>,
-    /// The kind.
-    pub kind: TerritoryKind,
-    /// The containing territory.
-    pub parent: Option<Node>,
-    /// Free-form attributes, kept verbatim.
-    pub attrs: Option<Attrs>,
-    /// `since` / `until`.
-    pub validity: Validity,
+/// Declares a record type: the owned record (its id, its name and its row) and the row
+/// (every other field), which is what a model keeps in its table for the type, the ids and
+/// names of the table being kept end to end in one string (issue #19, "arenas"). The owned
+/// record derefs to its row, so `unit.kind` reads the same on an owned [`Unit`] and on a
+/// [`UnitRef`] borrowed from a model.
+macro_rules! record_type {
+    (
+        $(#[$doc:meta])*
+        $name:ident, $row:ident, $alias:ident, $what:literal, id: $id_doc:literal, name: $name_doc:literal,
+        { $($(#[$fdoc:meta])* $field:ident: $ty:ty,)* }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct $name {
+            #[doc = $id_doc]
+            pub id: Box<str>,
+            #[doc = $name_doc]
+            pub name: Box<str>,
+            /// The other fields (the record derefs to them).
+            pub row: $row,
+        }
+
+        #[doc = concat!("Every field of a ", $what, " but its id and name: what a model keeps in its table of ", $what, "s ([`", stringify!($name), "`] derefs to it, and so does [`", stringify!($alias), "`]).")]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct $row {
+            $($(#[$fdoc])* pub $field: $ty,)*
+        }
+
+        #[doc = concat!("A ", $what, " borrowed from a model ([`RecordRef`]): `id()` and `name()`, and its other fields through its [`", stringify!($row), "`].")]
+        pub type $alias<'a> = Ref<'a, $row>;
+
+        impl std::ops::Deref for $name {
+            type Target = $row;
+            fn deref(&self) -> &$row {
+                &self.row
+            }
+        }
+
+        impl std::ops::DerefMut for $name {
+            fn deref_mut(&mut self) -> &mut $row {
+                &mut self.row
+            }
+        }
+
+        impl $name {
+            #[doc = concat!("The ", $what, " borrowed, as a model hands it out.")]
+            pub fn as_ref(&self) -> $alias<'_> {
+                Ref { row: &self.row, names: Names::Owned(&self.id, &self.name) }
+            }
+        }
+
+        impl<'a> Ref<'a, $row> {
+            #[doc = concat!("An owned copy of the ", $what, ".")]
+            pub fn to_owned(self) -> $name {
+                $name { id: self.id().into(), name: self.name().into(), row: self.row.clone() }
+            }
+        }
+    };
 }
 
-/// An organisation: a Party organisation, a government body, a department, an
-/// enterprise, a residents' committee …
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Unit {
-    /// The unique id.
-    pub id: Box<str>,
-    /// The name.
-    pub name: Box<str>,
-    /// The kind.
-    pub kind: UnitKind,
-    /// The sector (in-system or not), when given.
-    pub sector: Option<Sector>,
-    /// The territory where the unit sits.
-    pub located_in: Option<Node>,
-    /// Full Party members (正式党员).
-    pub members: Option<u32>,
-    /// Staff.
-    pub staff: Option<u32>,
-    /// In-service Party members (在职党员).
-    pub in_service_members: Option<u32>,
-    /// Free-form attributes, kept verbatim.
-    pub attrs: Option<Attrs>,
-    /// `since` / `until`.
-    pub validity: Validity,
+record_type! {
+    /// A place some unit answers for: city, district, street, community, grid, building …
+    Territory, TerritoryRow, TerritoryRef, "territory", id: "The unique id.", name: "The name.", {
+        /// The kind.
+        kind: TerritoryKind,
+        /// The containing territory.
+        parent: Option<Node>,
+        /// Free-form attributes, kept verbatim.
+        attrs: Option<Attrs>,
+        /// `since` / `until`.
+        validity: Validity,
+    }
 }
 
-/// An administrative matter (事项) on a duty list.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Matter {
-    /// The unique id.
-    pub id: Box<str>,
-    /// The name.
-    pub name: Box<str>,
-    /// The duty list: basic, cooperating or recalled.
-    pub list: MatterList,
-    /// A free category (`urban_management`, `investment_attraction` …).
-    pub category: Option<Box<str>>,
-    /// Free-form attributes, kept verbatim.
-    pub attrs: Option<Attrs>,
-    /// `since` / `until`.
-    pub validity: Validity,
+record_type! {
+    /// An organisation: a Party organisation, a government body, a department, an
+    /// enterprise, a residents' committee …
+    Unit, UnitRow, UnitRef, "unit", id: "The unique id.", name: "The name.", {
+        /// The kind.
+        kind: UnitKind,
+        /// The sector (in-system or not), when given.
+        sector: Option<Sector>,
+        /// The territory where the unit sits.
+        located_in: Option<Node>,
+        /// Full Party members (正式党员).
+        members: Option<u32>,
+        /// Staff.
+        staff: Option<u32>,
+        /// In-service Party members (在职党员).
+        in_service_members: Option<u32>,
+        /// Free-form attributes, kept verbatim.
+        attrs: Option<Attrs>,
+        /// `since` / `until`.
+        validity: Validity,
+    }
 }
 
-/// An item of the three lists: a need, a resource or a project.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Item {
-    /// The unique id.
-    pub id: Box<str>,
-    /// The name.
-    pub name: Box<str>,
-    /// The list: need, resource or project.
-    pub list: ItemList,
-    /// Free-form attributes, kept verbatim.
-    pub attrs: Option<Attrs>,
-    /// `since` / `until`.
-    pub validity: Validity,
+record_type! {
+    /// An administrative matter (事项) on a duty list.
+    Matter, MatterRow, MatterRef, "matter", id: "The unique id.", name: "The name.", {
+        /// The duty list: basic, cooperating or recalled.
+        list: MatterList,
+        /// A free category (`urban_management`, `investment_attraction` …).
+        category: Option<Box<str>>,
+        /// Free-form attributes, kept verbatim.
+        attrs: Option<Attrs>,
+        /// `since` / `until`.
+        validity: Validity,
+    }
 }
 
-/// A person who holds posts in units (secretary, director, head, community worker …).
+record_type! {
+    /// An item of the three lists: a need, a resource or a project.
+    Item, ItemRow, ItemRef, "item", id: "The unique id.", name: "The name.", {
+        /// The list: need, resource or project.
+        list: ItemList,
+        /// Free-form attributes, kept verbatim.
+        attrs: Option<Attrs>,
+        /// `since` / `until`.
+        validity: Validity,
+    }
+}
+
+record_type! {
+    /// A person who holds posts in units (secretary, director, head, community worker …).
+    ///
+    /// People data is personal data: ids may be pseudonymous and the name is optional
+    /// (empty when absent). See docs/people.md.
+    Person, PersonRow, PersonRef, "person", id: "The unique id (may be pseudonymous).", name: "The name; empty when the document gives none.", {
+        /// Free-form attributes, kept verbatim.
+        attrs: Option<Attrs>,
+        /// `since` / `until`.
+        validity: Validity,
+    }
+}
+
+/// A record's row, without its id and name: what the builder hands a table, the id and name
+/// going to the table's text (the loaders keep them in their own buffers until then).
+#[derive(Debug, Clone)]
+pub(crate) enum Row {
+    Territory(TerritoryRow),
+    Unit(UnitRow),
+    Matter(MatterRow),
+    Item(ItemRow),
+    Person(PersonRow),
+}
+
+impl Row {
+    /// The record's type.
+    pub(crate) fn record_type(&self) -> RecordType {
+        match self {
+            Row::Territory(_) => RecordType::Territory,
+            Row::Unit(_) => RecordType::Unit,
+            Row::Matter(_) => RecordType::Matter,
+            Row::Item(_) => RecordType::Item,
+            Row::Person(_) => RecordType::Person,
+        }
+    }
+
+    /// The record's attrs.
+    pub(crate) fn attrs(&self) -> Option<&Attrs> {
+        match self {
+            Row::Territory(r) => r.attrs.as_ref(),
+            Row::Unit(r) => r.attrs.as_ref(),
+            Row::Matter(r) => r.attrs.as_ref(),
+            Row::Item(r) => r.attrs.as_ref(),
+            Row::Person(r) => r.attrs.as_ref(),
+        }
+    }
+}
+
+/// A record of one type borrowed from a model ([`TerritoryRef`], [`UnitRef`] …): its id and
+/// name, and its other fields through the row it derefs to (`unit.kind`, `unit.located_in`).
+/// A model keeps the ids and names of a type's records end to end in one string, so a
+/// record costs no allocation of its own; `Ref` puts the two back together. `Copy`, two
+/// words and an index.
 ///
-/// People data is personal data: ids may be pseudonymous and the name is optional
-/// (empty when absent). See docs/people.md.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Person {
-    /// The unique id (may be pseudonymous).
-    pub id: Box<str>,
-    /// The name; empty when the document gives none.
-    pub name: Box<str>,
-    /// Free-form attributes, kept verbatim.
-    pub attrs: Option<Attrs>,
-    /// `since` / `until`.
-    pub validity: Validity,
+/// # Example
+/// ```
+/// use tiaokuai::{Model, UnitKind};
+/// let model = Model::sample();
+/// let (_, unit) = model.units().find(|(_, u)| u.kind == UnitKind::Government).unwrap();
+/// assert_eq!(model.get(unit.id()).unwrap().name(), unit.name());
+/// let owned = unit.to_owned();
+/// assert_eq!((&*owned.id, owned.kind), (unit.id(), UnitKind::Government));
+/// assert_eq!(owned.as_ref(), unit);
+/// ```
+pub struct Ref<'a, R> {
+    row: &'a R,
+    names: Names<'a>,
+}
+
+/// Where a [`Ref`]'s id and name are: in a model's table, or in an owned record.
+#[derive(Clone, Copy)]
+enum Names<'a> {
+    Stored(&'a super::records::Text, u32),
+    Owned(&'a str, &'a str),
+}
+
+impl<'a, R> Ref<'a, R> {
+    /// The record at `index` of a model's table.
+    #[inline]
+    pub(crate) fn stored(row: &'a R, text: &'a super::records::Text, index: u32) -> Self {
+        Ref { row, names: Names::Stored(text, index) }
+    }
+
+    /// The record's id.
+    #[inline]
+    pub fn id(self) -> &'a str {
+        match self.names {
+            Names::Stored(text, i) => text.id(i as usize),
+            Names::Owned(id, _) => id,
+        }
+    }
+
+    /// The record's name.
+    #[inline]
+    pub fn name(self) -> &'a str {
+        match self.names {
+            Names::Stored(text, i) => text.name(i as usize),
+            Names::Owned(_, name) => name,
+        }
+    }
+
+    /// The row: every field but the id and name, borrowed for as long as the model.
+    #[inline]
+    pub fn row(self) -> &'a R {
+        self.row
+    }
+}
+
+impl<R> Clone for Ref<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Ref<'_, R> {}
+
+impl<R> std::ops::Deref for Ref<'_, R> {
+    type Target = R;
+    #[inline]
+    fn deref(&self) -> &R {
+        self.row
+    }
+}
+
+impl<R: PartialEq> PartialEq for Ref<'_, R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id() == other.id() && self.name() == other.name() && self.row == other.row
+    }
+}
+
+impl<R: fmt::Debug> fmt::Debug for Ref<'_, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ref").field("id", &self.id()).field("name", &self.name()).field("row", self.row).finish()
+    }
 }
 
 /// What a `holds` link says beyond its ends and dates: the post, and for community
@@ -1004,11 +1169,11 @@ impl Record {
     /// ```
     pub fn as_ref(&self) -> RecordRef<'_> {
         match self {
-            Record::Territory(r) => RecordRef::Territory(r),
-            Record::Unit(r) => RecordRef::Unit(r),
-            Record::Matter(r) => RecordRef::Matter(r),
-            Record::Item(r) => RecordRef::Item(r),
-            Record::Person(r) => RecordRef::Person(r),
+            Record::Territory(r) => RecordRef::Territory(r.as_ref()),
+            Record::Unit(r) => RecordRef::Unit(r.as_ref()),
+            Record::Matter(r) => RecordRef::Matter(r.as_ref()),
+            Record::Item(r) => RecordRef::Item(r.as_ref()),
+            Record::Person(r) => RecordRef::Person(r.as_ref()),
         }
     }
 
@@ -1040,6 +1205,17 @@ impl Record {
     /// The record's `since` / `until`.
     pub fn validity(&self) -> Validity {
         self.as_ref().validity()
+    }
+
+    /// The record's id, name and row, apart.
+    pub(crate) fn into_parts(self) -> (Box<str>, Box<str>, Row) {
+        match self {
+            Record::Territory(Territory { id, name, row }) => (id, name, Row::Territory(row)),
+            Record::Unit(Unit { id, name, row }) => (id, name, Row::Unit(row)),
+            Record::Matter(Matter { id, name, row }) => (id, name, Row::Matter(row)),
+            Record::Item(Item { id, name, row }) => (id, name, Row::Item(row)),
+            Record::Person(Person { id, name, row }) => (id, name, Row::Person(row)),
+        }
     }
 
     /// The record's name, to change it (a change set's update).
@@ -1077,27 +1253,27 @@ impl Record {
 
     /// The territory, if this record is one.
     pub fn as_territory(&self) -> Option<&Territory> {
-        self.as_ref().as_territory()
+        if let Record::Territory(r) = self { Some(r) } else { None }
     }
 
     /// The unit, if this record is one.
     pub fn as_unit(&self) -> Option<&Unit> {
-        self.as_ref().as_unit()
+        if let Record::Unit(r) = self { Some(r) } else { None }
     }
 
     /// The matter, if this record is one.
     pub fn as_matter(&self) -> Option<&Matter> {
-        self.as_ref().as_matter()
+        if let Record::Matter(r) = self { Some(r) } else { None }
     }
 
     /// The item, if this record is one.
     pub fn as_item(&self) -> Option<&Item> {
-        self.as_ref().as_item()
+        if let Record::Item(r) = self { Some(r) } else { None }
     }
 
     /// The person, if this record is one.
     pub fn as_person(&self) -> Option<&Person> {
-        self.as_ref().as_person()
+        if let Record::Person(r) = self { Some(r) } else { None }
     }
 }
 
@@ -1120,47 +1296,47 @@ impl Record {
 #[non_exhaustive]
 pub enum RecordRef<'a> {
     /// A territory.
-    Territory(&'a Territory),
+    Territory(TerritoryRef<'a>),
     /// A unit.
-    Unit(&'a Unit),
+    Unit(UnitRef<'a>),
     /// A matter.
-    Matter(&'a Matter),
+    Matter(MatterRef<'a>),
     /// An item.
-    Item(&'a Item),
+    Item(ItemRef<'a>),
     /// A person.
-    Person(&'a Person),
+    Person(PersonRef<'a>),
 }
 
 impl<'a> RecordRef<'a> {
     /// The record's id.
     pub fn id(self) -> &'a str {
         match self {
-            RecordRef::Territory(r) => &r.id,
-            RecordRef::Unit(r) => &r.id,
-            RecordRef::Matter(r) => &r.id,
-            RecordRef::Item(r) => &r.id,
-            RecordRef::Person(r) => &r.id,
+            RecordRef::Territory(r) => r.id(),
+            RecordRef::Unit(r) => r.id(),
+            RecordRef::Matter(r) => r.id(),
+            RecordRef::Item(r) => r.id(),
+            RecordRef::Person(r) => r.id(),
         }
     }
 
     /// The record's name.
     pub fn name(self) -> &'a str {
         match self {
-            RecordRef::Territory(r) => &r.name,
-            RecordRef::Unit(r) => &r.name,
-            RecordRef::Matter(r) => &r.name,
-            RecordRef::Item(r) => &r.name,
-            RecordRef::Person(r) => &r.name,
+            RecordRef::Territory(r) => r.name(),
+            RecordRef::Unit(r) => r.name(),
+            RecordRef::Matter(r) => r.name(),
+            RecordRef::Item(r) => r.name(),
+            RecordRef::Person(r) => r.name(),
         }
     }
 
     /// The record's kind as written in the format (for matters and items, their list).
     pub fn kind_str(self) -> &'a str {
         match self {
-            RecordRef::Territory(r) => r.kind.as_str(),
-            RecordRef::Unit(r) => r.kind.as_str(),
-            RecordRef::Matter(r) => r.list.as_str(),
-            RecordRef::Item(r) => r.list.as_str(),
+            RecordRef::Territory(r) => r.row().kind.as_str(),
+            RecordRef::Unit(r) => r.row().kind.as_str(),
+            RecordRef::Matter(r) => r.row().list.as_str(),
+            RecordRef::Item(r) => r.row().list.as_str(),
             RecordRef::Person(_) => "person",
         }
     }
@@ -1179,11 +1355,11 @@ impl<'a> RecordRef<'a> {
     /// The record's attrs.
     pub fn attrs(self) -> Option<&'a Attrs> {
         match self {
-            RecordRef::Territory(r) => r.attrs.as_ref(),
-            RecordRef::Unit(r) => r.attrs.as_ref(),
-            RecordRef::Matter(r) => r.attrs.as_ref(),
-            RecordRef::Item(r) => r.attrs.as_ref(),
-            RecordRef::Person(r) => r.attrs.as_ref(),
+            RecordRef::Territory(r) => r.row().attrs.as_ref(),
+            RecordRef::Unit(r) => r.row().attrs.as_ref(),
+            RecordRef::Matter(r) => r.row().attrs.as_ref(),
+            RecordRef::Item(r) => r.row().attrs.as_ref(),
+            RecordRef::Person(r) => r.row().attrs.as_ref(),
         }
     }
 
@@ -1199,38 +1375,38 @@ impl<'a> RecordRef<'a> {
     }
 
     /// The territory, if this record is one.
-    pub fn as_territory(self) -> Option<&'a Territory> {
+    pub fn as_territory(self) -> Option<TerritoryRef<'a>> {
         if let RecordRef::Territory(t) = self { Some(t) } else { None }
     }
 
     /// The unit, if this record is one.
-    pub fn as_unit(self) -> Option<&'a Unit> {
+    pub fn as_unit(self) -> Option<UnitRef<'a>> {
         if let RecordRef::Unit(u) = self { Some(u) } else { None }
     }
 
     /// The matter, if this record is one.
-    pub fn as_matter(self) -> Option<&'a Matter> {
+    pub fn as_matter(self) -> Option<MatterRef<'a>> {
         if let RecordRef::Matter(m) = self { Some(m) } else { None }
     }
 
     /// The item, if this record is one.
-    pub fn as_item(self) -> Option<&'a Item> {
+    pub fn as_item(self) -> Option<ItemRef<'a>> {
         if let RecordRef::Item(i) = self { Some(i) } else { None }
     }
 
     /// The person, if this record is one.
-    pub fn as_person(self) -> Option<&'a Person> {
+    pub fn as_person(self) -> Option<PersonRef<'a>> {
         if let RecordRef::Person(p) = self { Some(p) } else { None }
     }
 
     /// An owned copy of the record.
     pub fn to_record(self) -> Record {
         match self {
-            RecordRef::Territory(r) => Record::Territory(r.clone()),
-            RecordRef::Unit(r) => Record::Unit(r.clone()),
-            RecordRef::Matter(r) => Record::Matter(r.clone()),
-            RecordRef::Item(r) => Record::Item(r.clone()),
-            RecordRef::Person(r) => Record::Person(r.clone()),
+            RecordRef::Territory(r) => Record::Territory(r.to_owned()),
+            RecordRef::Unit(r) => Record::Unit(r.to_owned()),
+            RecordRef::Matter(r) => Record::Matter(r.to_owned()),
+            RecordRef::Item(r) => Record::Item(r.to_owned()),
+            RecordRef::Person(r) => Record::Person(r.to_owned()),
         }
     }
 }

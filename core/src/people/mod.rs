@@ -241,8 +241,8 @@ fn held(model: &Model, id: LinkId) -> Option<HeldPost<'_>> {
     Some(HeldPost {
         person: Cow::Borrowed(model.id(l.from)),
         person_name: Cow::Borrowed(model.name(l.from)),
-        unit: Cow::Borrowed(&unit.id),
-        unit_name: Cow::Borrowed(&unit.name),
+        unit: Cow::Borrowed(unit.id()),
+        unit_name: Cow::Borrowed(unit.name()),
         post: h.post,
         principal: h.post == principal_post(&unit.kind),
         band: h.band,

@@ -292,7 +292,7 @@ fn a_bundle_is_not_guarded_and_round_trips_exactly_through_python_and_the_reader
     assert_eq!(Model::from_csv_dir(&dir.0).unwrap(), model, "the lossless format keeps every cell");
     let rows = python_rows(&dir.0.join("units.csv"));
     let names: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
-    let expected: Vec<&str> = model.units().map(|(_, u)| u.name.as_ref()).collect();
+    let expected: Vec<&str> = model.units().map(|(_, u)| u.name()).collect();
     assert_eq!(names, expected, "Python reads the very names, unguarded");
 }
 

@@ -18,7 +18,7 @@ fn kind_counts(model: &Model) -> BTreeMap<String, usize> {
 }
 
 fn kind_of<'a>(model: &'a Model, id: &str) -> &'a TerritoryKind {
-    &model.territory(model.node(id).unwrap()).unwrap().kind
+    &model.territory(model.node(id).unwrap()).unwrap().row().kind
 }
 
 fn parent_id<'a>(model: &'a Model, id: &str) -> Option<&'a str> {
@@ -59,20 +59,20 @@ fn all_of_china_keeps_every_row_but_the_five_groupings() {
 fn every_township_hangs_from_a_district_and_every_district_from_a_city_or_province() {
     let model = divisions::import("all").unwrap();
     for (n, t) in model.territories() {
-        let parent = model.parent(n).map(|p| &model.territory(p).unwrap().kind);
+        let parent = model.parent(n).map(|p| &model.territory(p).unwrap().row().kind);
         match t.kind {
             TerritoryKind::Country => assert_eq!(parent, None),
             TerritoryKind::Province => assert_eq!(parent, Some(&TerritoryKind::Country)),
             TerritoryKind::District => {
-                assert!(matches!(parent, Some(TerritoryKind::City | TerritoryKind::Province)), "{}", t.id)
+                assert!(matches!(parent, Some(TerritoryKind::City | TerritoryKind::Province)), "{}", t.id())
             }
             TerritoryKind::City => {
-                assert!(matches!(parent, Some(TerritoryKind::Country | TerritoryKind::Province)), "{}", t.id)
+                assert!(matches!(parent, Some(TerritoryKind::Country | TerritoryKind::Province)), "{}", t.id())
             }
             _ => {
-                assert!(t.kind.is_township_level(), "{}", t.id);
-                assert_eq!(parent, Some(&TerritoryKind::District), "{}", t.id);
-                assert!(t.id.starts_with(model.id(model.parent(n).unwrap())));
+                assert!(t.kind.is_township_level(), "{}", t.id());
+                assert_eq!(parent, Some(&TerritoryKind::District), "{}", t.id());
+                assert!(t.id().starts_with(model.id(model.parent(n).unwrap())));
                 assert_eq!(model.level(n), Some(Level::Street));
             }
         }
@@ -130,7 +130,7 @@ fn municipality_groupings_are_dropped_and_recorded() {
     let wuxi = model.node("500238").unwrap();
     assert_eq!(model.name(wuxi), "巫溪县");
     assert_eq!(parent_id(&model, "500238"), Some("50"));
-    let attrs = model.territory(wuxi).unwrap().attrs.as_ref().unwrap();
+    let attrs = model.territory(wuxi).unwrap().row().attrs.as_ref().unwrap();
     assert_eq!(attrs.as_json(), r#"{"prefecture_code":"5002"}"#);
     // Ordinary prefectures are kept, without attrs; so are the provinces' "直辖" groupings.
     let shijiazhuang = model.node("1301").unwrap();

@@ -29,7 +29,7 @@ fn marked(model: &Model, n: Node, code: &str) -> bool {
 }
 
 fn unit_kind(model: &Model, n: Node) -> &UnitKind {
-    &model.unit(n).unwrap().kind
+    &model.unit(n).unwrap().row().kind
 }
 
 fn is_member_unit(kind: &UnitKind) -> bool {
@@ -93,7 +93,7 @@ fn every_link_survives_a_reload() {
 fn proportions_are_realistic() {
     let m = district();
     let units: Vec<_> = m.units().filter(|(_, u)| is_member_unit(&u.kind)).map(|(_, u)| u).collect();
-    let share = |pred: &dyn Fn(&&tiaokuai::Unit) -> bool| {
+    let share = |pred: &dyn Fn(&&tiaokuai::UnitRef<'_>) -> bool| {
         let (hit, all) = (units.iter().filter(|u| pred(u)).count(), units.len());
         hit as f64 / all as f64
     };
@@ -221,7 +221,7 @@ fn communities_grids_and_their_holders() {
 
 fn check_communities(m: &Model) {
     for (c, t) in m.territories().filter(|(_, t)| t.kind.level() == Some(Level::Community)) {
-        let id = &*t.id;
+        let id = t.id();
         assert!(m.territory(m.parent(c).unwrap()).unwrap().kind.is_township_level(), "{id}");
         let holders: Vec<Node> = m.sources(c, &LinkKind::Jurisdiction).collect();
         let party: Vec<Node> = holders.iter().copied().filter(|&h| unit_kind(m, h).is_party_org()).collect();
@@ -258,7 +258,7 @@ fn coverage_markers_match_the_structure() {
 /// The brute-force coverage of each member unit, against its markers.
 fn check_coverage(m: &Model) {
     for (n, u) in m.units().filter(|(_, u)| is_member_unit(&u.kind)) {
-        let id = &*u.id;
+        let id = u.id();
         let members = u.members.unwrap();
         let orgs: Vec<Node> = m.sources(n, &LinkKind::PartyOrgOf).collect();
         assert!(orgs.len() <= 1, "{id}");
@@ -289,8 +289,8 @@ fn check_coverage(m: &Model) {
     }
     for (jb, u) in m.units_of_kind(&UnitKind::JointPartyBranch) {
         let covered: Vec<Node> = m.targets(jb, &LinkKind::PartyOrgOf).collect();
-        assert!(covered.len() >= 2, "{}", u.id);
-        assert_eq!(covered.len() > 5, marked(m, jb, "C004"), "{} covers {}", u.id, covered.len());
+        assert!(covered.len() >= 2, "{}", u.id());
+        assert_eq!(covered.len() > 5, marked(m, jb, "C004"), "{} covers {}", u.id(), covered.len());
         let total: u32 = covered.iter().map(|&c| m.unit(c).unwrap().members.unwrap()).sum();
         assert_eq!(u.members, Some(total));
         assert!(total >= 3);
@@ -301,7 +301,7 @@ fn check_coverage(m: &Model) {
     }
     for (o, u) in m.units().filter(|(_, u)| u.kind == UnitKind::PartyBranch || u.kind == UnitKind::PartyGeneralBranch) {
         let limit = if u.kind == UnitKind::PartyBranch { 50 } else { 100 };
-        assert_eq!(u.members.unwrap() > limit, marked(m, o, "C005"), "{}", u.id);
+        assert_eq!(u.members.unwrap() > limit, marked(m, o, "C005"), "{}", u.id());
     }
 }
 
@@ -348,8 +348,8 @@ fn check_leadership(m: &Model) {
             levels.push(m.level(up));
             cur = up;
         }
-        assert_eq!(cur, top, "{}", u.id);
-        assert!(levels.contains(&Some(Level::Street)) && levels.contains(&Some(Level::District)), "{}", u.id);
+        assert_eq!(cur, top, "{}", u.id());
+        assert!(levels.contains(&Some(Level::Street)) && levels.contains(&Some(Level::District)), "{}", u.id());
     }
 }
 
@@ -382,7 +382,7 @@ fn check_matters(m: &Model) {
         }
         for (district, _) in m.territories_of_kind(&TerritoryKind::District) {
             let at_district = by_scope.get(&district).map_or(0, |e| e.0.len());
-            assert_eq!(at_district, usize::from(x.list == MatterList::Recalled), "{}", x.id);
+            assert_eq!(at_district, usize::from(x.list == MatterList::Recalled), "{}", x.id());
         }
         for t in townships(m) {
             let (leads, coops, flagged) = by_scope.get(&t).cloned().unwrap_or_default();
@@ -392,7 +392,7 @@ fn check_matters(m: &Model) {
                 MatterList::Cooperating => leads.len() == 1 && !street_leads && coops.len() == 1,
                 _ => leads.is_empty() && coops.is_empty(),
             };
-            assert_eq!(!expected_ok, flagged, "{} in {}", x.id, m.id(t));
+            assert_eq!(!expected_ok, flagged, "{} in {}", x.id(), m.id(t));
         }
     }
 }
@@ -406,11 +406,11 @@ fn check_items(m: &Model) {
     for (n, i) in m.items() {
         match i.list {
             tiaokuai::ItemList::Need => {
-                assert_eq!(m.in_degree(n, &LinkKind::Fulfils) == 0, marked(m, n, "L001"), "{}", i.id);
+                assert_eq!(m.in_degree(n, &LinkKind::Fulfils) == 0, marked(m, n, "L001"), "{}", i.id());
                 assert_eq!(m.in_degree(n, &LinkKind::Raises), 1);
             }
             tiaokuai::ItemList::Resource => {
-                assert_eq!(m.in_degree(n, &LinkKind::Uses) == 0, marked(m, n, "L002"), "{}", i.id);
+                assert_eq!(m.in_degree(n, &LinkKind::Uses) == 0, marked(m, n, "L002"), "{}", i.id());
                 assert_eq!(m.in_degree(n, &LinkKind::Offers), 1);
             }
             _ => {

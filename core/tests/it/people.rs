@@ -58,7 +58,7 @@ fn people_and_holds_round_trip_through_json() {
     assert_eq!(m.count(RecordType::Person), 4);
     assert!(m.has_people());
     let p2 = m.node("p2").unwrap();
-    assert_eq!(m.person(p2).unwrap().name.as_ref(), "", "a person without a name");
+    assert_eq!(m.person(p2).unwrap().name(), "", "a person without a name");
     let written = m.to_json();
     assert_eq!(value(&written), value(PEOPLE_DOC), "load then write gives the same document");
     assert_eq!(Model::from_json(&written).unwrap(), m);

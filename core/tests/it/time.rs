@@ -415,7 +415,7 @@ fn compare(view: &Model, filtered: &Model, what: &str) -> usize {
     // Every query, on every record of the filtered model.
     for (n, u) in filtered.units() {
         for line in Line::ALL {
-            let (x, y) = (view.chain(&u.id, line).unwrap(), filtered.chain(&u.id, line).unwrap());
+            let (x, y) = (view.chain(u.id(), line).unwrap(), filtered.chain(u.id(), line).unwrap());
             assert_eq!(x.ids().collect::<Vec<_>>(), y.ids().collect::<Vec<_>>(), "{what}: chain of {}", filtered.id(n));
             assert_eq!(
                 x.evidence.iter().map(fact_key).collect::<Vec<_>>(),
@@ -429,9 +429,9 @@ fn compare(view: &Model, filtered: &Model, what: &str) -> usize {
         }
     }
     let townships: Vec<String> =
-        filtered.territories().filter(|(_, t)| t.kind.is_township_level()).map(|(_, t)| t.id.to_string()).collect();
+        filtered.territories().filter(|(_, t)| t.kind.is_township_level()).map(|(_, t)| t.id().to_string()).collect();
     for (_, t) in filtered.territories() {
-        let (x, y) = (view.responsible_for(&t.id).unwrap(), filtered.responsible_for(&t.id).unwrap());
+        let (x, y) = (view.responsible_for(t.id()).unwrap(), filtered.responsible_for(t.id()).unwrap());
         let blocks = |r: &tiaokuai::Responsibility<'_>| {
             let mut v = serde_json::to_value(&r.blocks).unwrap();
             for b in v.as_array_mut().unwrap() {
@@ -441,13 +441,13 @@ fn compare(view: &Model, filtered: &Model, what: &str) -> usize {
             }
             v
         };
-        assert_eq!(blocks(&x), blocks(&y), "{what}: {}", t.id);
+        assert_eq!(blocks(&x), blocks(&y), "{what}: {}", t.id());
     }
     for (_, m) in filtered.matters().take(20) {
         for t in townships.iter().take(10) {
-            let (x, y) = (view.dispatch(&m.id, t).unwrap(), filtered.dispatch(&m.id, t).unwrap());
+            let (x, y) = (view.dispatch(m.id(), t).unwrap(), filtered.dispatch(m.id(), t).unwrap());
             let ids = |d: &tiaokuai::Dispatch<'_>| d.leads.iter().map(|a| a.unit.to_string()).collect::<Vec<_>>();
-            assert_eq!(ids(&x), ids(&y), "{what}: dispatch {} in {t}", m.id);
+            assert_eq!(ids(&x), ids(&y), "{what}: dispatch {} in {t}", m.id());
             assert_eq!(x.problem, y.problem);
         }
     }
