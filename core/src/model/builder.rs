@@ -784,7 +784,7 @@ impl ModelBuilder {
     /// builder, so the loaders prepare links on several threads and add them in order.
     pub(crate) fn prepare_link(&self, index: usize, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<Prepared> {
         let look = |id: &str| self.index.entry(&self.records, id).map(|(n, k)| (n, self.records.get(k)));
-        prepare_link_with(&look, index, from_id, to_id, f)
+        prepare_link_with(&look, index, from_id, to_id, &f)
     }
 
     /// [`ModelBuilder::prepare_link`] for the next of a run of links, `memo` holding what the
@@ -816,7 +816,7 @@ impl ModelBuilder {
                 .find(|(_, r)| r.id() == id)
         };
         let look = |id: &str| guess(id).or_else(|| self.index.entry(records, id).map(|(n, k)| (n, records.get(k))));
-        let prepared = prepare_link_with(&look, index, from_id, to_id, f)?;
+        let prepared = prepare_link_with(&look, index, from_id, to_id, &f)?;
         *memo = LinkMemo { person: Some(prepared.0.from.raw()), unit: Some(prepared.0.to.raw()) };
         Ok(prepared)
     }
@@ -839,6 +839,23 @@ impl ModelBuilder {
         scope: Option<Node>,
         mut f: LinkFields<'s>,
     ) -> Result<Prepared> {
+        // First with stand-ins for the ids, found by their addresses: the checks read the ends'
+        // records, never their ids' text (reading an id costs a cache miss in its table's text
+        // ends, three a link). Only a link that fails is checked again with its real ids, for
+        // the error's message.
+        static FROM: &str = "\u{0}from";
+        static TO: &str = "\u{0}to";
+        static SCOPE: &str = "\u{0}scope";
+        let stand_in = |id: &str| match () {
+            _ if std::ptr::eq(id, FROM) => Some((from, self.rec(from))),
+            _ if std::ptr::eq(id, TO) => Some((to, self.rec(to))),
+            _ if std::ptr::eq(id, SCOPE) => scope.map(|s| (s, self.rec(s))),
+            _ => None,
+        };
+        f.scope = scope.map(|_| SCOPE);
+        if let Ok(prepared) = prepare_link_with(&stand_in, index, FROM, TO, &f) {
+            return Ok(prepared);
+        }
         let ends = [Some(from), Some(to), scope].map(|n| n.map(|n| (n, self.rec(n))));
         f.scope = scope.map(|s| self.rec(s).id());
         // Each id handed to `look` below is one of these records' own (the same text, not a
@@ -850,7 +867,7 @@ impl ModelBuilder {
                 .copied()
                 .or_else(|| self.index.entry(&self.records, id).map(|(n, k)| (n, self.records.get(k))))
         };
-        prepare_link_with(&look, index, self.rec(from).id(), self.rec(to).id(), f)
+        prepare_link_with(&look, index, self.rec(from).id(), self.rec(to).id(), &f)
     }
 }
 
@@ -884,7 +901,7 @@ pub(crate) fn prepare_link_with<'r>(
     index: usize,
     from_id: &str,
     to_id: &str,
-    f: LinkFields<'_>,
+    f: &LinkFields<'_>,
 ) -> Result<Prepared> {
     {
         let at = || Position::link(index, Some(from_id));
@@ -1005,7 +1022,7 @@ pub(crate) fn prepare_link_with<'r>(
             event: f.event,
             validity: f.validity,
         };
-        Ok(Prepared(link, f.attrs, f.holding))
+        Ok(Prepared(link, f.attrs.clone(), f.holding.clone()))
     }
 }
 
