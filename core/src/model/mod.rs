@@ -657,7 +657,7 @@ impl Model {
     /// whose level depends on dates: one pass over the document, on the first view at a date.
     fn dated_index(&self) -> &Dated {
         self.data.dated_index.get_or_init(|| {
-            let (node_count, link_count) = (self.data.keys.len(), self.data.links.len());
+            let node_count = self.data.keys.len();
             let mut nodes = Vec::new();
             for (i, &k) in self.data.keys.iter().enumerate() {
                 let r = self.data.records.get(k);
@@ -666,11 +666,7 @@ impl Model {
                     nodes.push((i as u32, type_slot(r.record_type()) as u8, Span::new(v)));
                 }
             }
-            let links: Vec<(u32, Span)> = (0..link_count as u32)
-                .map(|i| (i, self.data.links.validity(i)))
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(i, v)| (i, Span::new(v)))
-                .collect();
+            let links: Vec<(u32, Span)> = self.data.links.dated_links().map(|(i, v)| (i, Span::new(v))).collect();
             let whole = Model {
                 data: self.data.clone(),
                 view: View::default(),

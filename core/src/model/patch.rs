@@ -115,10 +115,8 @@ impl Model {
             }
             data.records.replace(key, record);
         }
-        for (link, until) in ends {
-            data.links.set_until(link.0, until);
-            dated = true;
-        }
+        dated |= !ends.is_empty();
+        data.links.set_untils(ends.into_iter().map(|(link, until)| (link.0, until)).collect());
         for record in added {
             dated |= !record.validity().is_empty();
             let t = type_slot(record.record_type());
