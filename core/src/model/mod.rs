@@ -1048,11 +1048,13 @@ impl Model {
     }
 
     /// The id of a record.
+    #[inline]
     pub fn id(&self, node: Node) -> &str {
         self.record(node).id()
     }
 
     /// The name of a record.
+    #[inline]
     pub fn name(&self, node: Node) -> &str {
         self.record(node).name()
     }

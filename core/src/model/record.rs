@@ -1029,22 +1029,24 @@ pub struct Ref<'a, R> {
 /// Where a [`Ref`]'s id and name are: in a model's table, or in an owned record.
 #[derive(Clone, Copy)]
 enum Names<'a> {
-    Stored(&'a super::records::Text, u32),
-    Owned(&'a str, &'a str),
+    Stored(&'a super::records::Text, super::records::Span, u32),
+    // Thin references (8 bytes each, not a 16-byte `&str`): a `Ref` stays four words.
+    #[allow(clippy::borrowed_box)]
+    Owned(&'a Box<str>, &'a Box<str>),
 }
 
 impl<'a, R> Ref<'a, R> {
     /// The record at `index` of a model's table.
     #[inline]
-    pub(crate) fn stored(row: &'a R, text: &'a super::records::Text, index: u32) -> Self {
-        Ref { row, names: Names::Stored(text, index) }
+    pub(crate) fn stored(row: &'a R, text: &'a super::records::Text, span: super::records::Span, index: u32) -> Self {
+        Ref { row, names: Names::Stored(text, span, index) }
     }
 
     /// The record's id.
     #[inline]
     pub fn id(self) -> &'a str {
         match self.names {
-            Names::Stored(text, i) => text.id(i as usize),
+            Names::Stored(text, span, i) => text.id(span, i),
             Names::Owned(id, _) => id,
         }
     }
@@ -1053,7 +1055,7 @@ impl<'a, R> Ref<'a, R> {
     #[inline]
     pub fn name(self) -> &'a str {
         match self.names {
-            Names::Stored(text, i) => text.name(i as usize),
+            Names::Stored(text, span, i) => text.name(span, i),
             Names::Owned(_, name) => name,
         }
     }
@@ -1309,6 +1311,7 @@ pub enum RecordRef<'a> {
 
 impl<'a> RecordRef<'a> {
     /// The record's id.
+    #[inline]
     pub fn id(self) -> &'a str {
         match self {
             RecordRef::Territory(r) => r.id(),
@@ -1320,6 +1323,7 @@ impl<'a> RecordRef<'a> {
     }
 
     /// The record's name.
+    #[inline]
     pub fn name(self) -> &'a str {
         match self {
             RecordRef::Territory(r) => r.name(),
@@ -1331,6 +1335,7 @@ impl<'a> RecordRef<'a> {
     }
 
     /// The record's kind as written in the format (for matters and items, their list).
+    #[inline]
     pub fn kind_str(self) -> &'a str {
         match self {
             RecordRef::Territory(r) => r.row().kind.as_str(),
