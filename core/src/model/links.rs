@@ -375,6 +375,22 @@ mod tests {
         assert_eq!(table.attrs(0), None);
     }
 
+    /// A link with no field beyond its ends, kind and dates.
+    fn plain(from: Node, to: Node, kind: LinkKind, validity: Validity) -> Link {
+        Link {
+            from,
+            to,
+            kind,
+            primary: None,
+            power: None,
+            role: None,
+            scope: None,
+            members: None,
+            event: None,
+            validity,
+        }
+    }
+
     #[test]
     fn untils_set_in_one_pass_match_a_plain_map() {
         // Links 0..300, some with dates from the start; ends set on some with an `until`
@@ -387,19 +403,8 @@ mod tests {
             if let Some(u) = until {
                 want.insert(i, u);
             }
-            let link = Link {
-                from: Node::new(i),
-                to: Node::new(i + 1),
-                kind: LinkKind::Leads,
-                primary: None,
-                power: None,
-                role: None,
-                scope: None,
-                members: None,
-                event: None,
-                validity: Validity::new((i % 3 == 0).then(|| day(1)), until),
-            };
-            table.push(&link, None);
+            let dates = Validity::new((i % 3 == 0).then(|| day(1)), until);
+            table.push(&plain(Node::new(i), Node::new(i + 1), LinkKind::Leads, dates), None);
         }
         let ends: Vec<(u32, Date)> =
             [(299, day(5)), (0, day(6)), (64, day(7)), (63, day(8)), (70, day(9)), (64, day(10)), (128, day(11))]
@@ -435,19 +440,7 @@ mod tests {
         let mut table = LinkTable::with_capacity(kinds.len());
         for (i, &kind) in kinds.iter().enumerate() {
             let (from, to) = (Node::new(i as u32), Node::new(2 * i as u32 + 1));
-            let link = Link {
-                from,
-                to,
-                kind,
-                primary: None,
-                power: None,
-                role: None,
-                scope: None,
-                members: None,
-                event: None,
-                validity: Validity::default(),
-            };
-            table.push(&link, None);
+            table.push(&plain(from, to, kind, Validity::default()), None);
         }
         assert_eq!(table.len(), kinds.len());
         for (i, &kind) in kinds.iter().enumerate() {
