@@ -415,7 +415,7 @@ impl Model {
         if xxhash_rust::xxh3::xxh3_64(&bytes[..bytes.len() - TRAILER]) != sum {
             return Err(damaged());
         }
-        read_image(&header, body, body.len() as u64, None, options, None)
+        read_image(&header, body, body.len() as u64, None, options, None, WINDOW)
     }
 
     /// Opens a model image file ([`Model::write_image`], `tiaokuai convert MODEL --to image`).
@@ -479,7 +479,7 @@ impl Model {
         file.seek(SeekFrom::Start(HEADER as u64)).map_err(io)?;
         let body_len = len - (HEADER + TRAILER) as u64;
         let sum = check_ends(&header, &trailer, body_len)?;
-        let model = read_image(&header, (&mut file).take(body_len), body_len, Some(sum), options, Some(path))?;
+        let model = read_image(&header, (&mut file).take(body_len), body_len, Some(sum), options, Some(path), WINDOW)?;
         let after = file.metadata().map_err(io)?;
         if after.len() != len || after.modified().ok() != before.modified().ok() {
             return Err(Error::Changed { path: path.display().to_string() });
@@ -524,19 +524,8 @@ fn damaged() -> Error {
 /// by [`check_ends`]). With `sum`, the content is checksummed as it is read and the model
 /// returned only when it matches that sum; a damaged image is then reported as damaged even
 /// when its damage made the decoding fail first. Without, the caller checked it already.
+/// The content is read `window` bytes at a time at least ([`WINDOW`] but in tests).
 fn read_image<R: std::io::Read + Send>(
-    header: &[u8; HEADER],
-    body: R,
-    body_len: u64,
-    sum: Option<u64>,
-    options: &LoadOptions,
-    path: Option<&Path>,
-) -> Result<Model> {
-    read_image_windowed(header, body, body_len, sum, options, path, WINDOW)
-}
-
-/// [`read_image`] reading `window` bytes at a time at least.
-fn read_image_windowed<R: std::io::Read + Send>(
     header: &[u8; HEADER],
     body: R,
     body_len: u64,
@@ -1024,12 +1013,12 @@ mod tests {
             let options = LoadOptions::default();
             let sum = check_ends(&header, &trailer, body.len() as u64).ok();
             assert!(sum.is_some());
-            let read = read_image_windowed(&header, body, body.len() as u64, sum, &options, None, window);
+            let read = read_image(&header, body, body.len() as u64, sum, &options, None, window);
             assert_eq!(read.as_ref(), Ok(&model), "window {window}");
             // Damage the decoder meets before the checksum is known: still reported as damage.
             let mut damaged = body.to_vec();
             damaged[0] = 0xff; // the territories' count: a varint now running into the next bytes
-            let err = read_image_windowed(&header, &damaged[..], body.len() as u64, sum, &options, None, window);
+            let err = read_image(&header, &damaged[..], body.len() as u64, sum, &options, None, window);
             assert_eq!(err.unwrap_err(), super::damaged(), "window {window}");
         }
     }

@@ -495,8 +495,8 @@ impl ModelBuilder {
     }
 
     pub(crate) fn add(&mut self, record: Record) -> Result<Node> {
-        let hash = self.index.hash(record.id());
-        self.add_hashed(hash, record)
+        let (id, name, row) = record.into_parts();
+        self.add_row(self.index.hash(&id), &id, &name, row)
     }
 
     /// [`ModelBuilder::id_hash`] for another thread.
@@ -504,19 +504,13 @@ impl ModelBuilder {
         self.index.hasher()
     }
 
-    /// The hash of an id in the builder's index, for [`ModelBuilder::add_hashed`]: the loaders
+    /// The hash of an id in the builder's index, for [`ModelBuilder::add_row`]: the loaders
     /// work it out on the parsing threads.
     pub(crate) fn id_hash(&self, id: &str) -> u64 {
         self.index.hash(id)
     }
 
-    /// [`ModelBuilder::add`] of a record whose id's hash ([`ModelBuilder::id_hash`]) is `hash`.
-    pub(crate) fn add_hashed(&mut self, hash: u64, record: Record) -> Result<Node> {
-        let (id, name, row) = record.into_parts();
-        self.add_row(hash, &id, &name, row)
-    }
-
-    /// [`ModelBuilder::add_hashed`] of a record given as its id, name and row: the model
+    /// [`ModelBuilder::add`] of a record given as its id (whose hash is `hash`), name and row: the model
     /// keeps the id and name in its table's text, so a loader holding them in a buffer of its
     /// own (a batch's text) allocates nothing per record.
     pub(crate) fn add_row(&mut self, hash: u64, id: &str, name: &str, row: Row) -> Result<Node> {
@@ -547,8 +541,9 @@ impl ModelBuilder {
     /// # Errors
     /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
     /// levels deep, [`Error::DuplicateId`].
-    pub fn territory(&mut self, spec: TerritorySpec) -> Result<Node> {
-        self.territory_resolved(spec, None)
+    pub fn territory(&mut self, mut spec: TerritorySpec) -> Result<Node> {
+        let (id, name) = (std::mem::take(&mut spec.id), std::mem::take(&mut spec.name));
+        self.territory_named(self.index.hash(&id), &id, &name, spec, None)
     }
 
     /// The territory with this id among the records added so far. Only reads the builder, so
@@ -558,16 +553,10 @@ impl ModelBuilder {
         entry.filter(|(_, k)| k.record_type() == RecordType::Territory).map(|(n, _)| n)
     }
 
-    /// [`ModelBuilder::territory`] with its parent possibly found already by
-    /// [`ModelBuilder::territory_node`]: when `found` is given, `spec.parent` is not read
-    /// (the loaders leave it empty); else it is looked up now, or at build.
-    pub(crate) fn territory_resolved(&mut self, mut spec: TerritorySpec, found: Option<Node>) -> Result<Node> {
-        let (id, name) = (std::mem::take(&mut spec.id), std::mem::take(&mut spec.name));
-        self.territory_named(self.index.hash(&id), &id, &name, spec, found)
-    }
-
-    /// [`ModelBuilder::territory_resolved`] with the id (whose hash is `hash`) and the name
-    /// given apart: the spec's own are not read (see `format::json::Parsed`).
+    /// [`ModelBuilder::territory`] with the id (whose hash is `hash`) and the name given apart
+    /// (the spec's own are not read: see `format::json::Parsed`), and its parent possibly found
+    /// already by [`ModelBuilder::territory_node`]: when `found` is given, `spec.parent` is not
+    /// read (the loaders leave it empty); else it is looked up now, or at build.
     pub(crate) fn territory_named(
         &mut self,
         hash: u64,
@@ -588,19 +577,13 @@ impl ModelBuilder {
     /// # Errors
     /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
     /// levels deep, [`Error::DuplicateId`].
-    pub fn unit(&mut self, spec: UnitSpec) -> Result<Node> {
-        self.unit_resolved(spec, None)
-    }
-
-    /// [`ModelBuilder::unit`] with its `located_in` possibly found already by
-    /// [`ModelBuilder::territory_node`], as for [`ModelBuilder::territory_resolved`].
-    pub(crate) fn unit_resolved(&mut self, mut spec: UnitSpec, found: Option<Node>) -> Result<Node> {
+    pub fn unit(&mut self, mut spec: UnitSpec) -> Result<Node> {
         let (id, name) = (std::mem::take(&mut spec.id), std::mem::take(&mut spec.name));
-        self.unit_named(self.index.hash(&id), &id, &name, spec, found)
+        self.unit_named(self.index.hash(&id), &id, &name, spec, None)
     }
 
-    /// [`ModelBuilder::unit_resolved`] with the id and name given apart, as for
-    /// [`ModelBuilder::territory_named`].
+    /// [`ModelBuilder::unit`] with the id and name given apart and its `located_in` possibly
+    /// found already, as for [`ModelBuilder::territory_named`].
     pub(crate) fn unit_named(
         &mut self,
         hash: u64,
@@ -681,19 +664,13 @@ impl ModelBuilder {
     /// # Errors
     /// [`Error::InvalidField`] for an empty id or attrs nested more than 124
     /// levels deep, [`Error::DuplicateId`].
-    pub fn person(&mut self, spec: PersonSpec) -> Result<Node> {
-        let hash = self.index.hash(&spec.id);
-        self.person_hashed(hash, spec)
-    }
-
-    /// [`ModelBuilder::person`] with the hash of its id ([`ModelBuilder::id_hash`]).
-    pub(crate) fn person_hashed(&mut self, hash: u64, mut spec: PersonSpec) -> Result<Node> {
+    pub fn person(&mut self, mut spec: PersonSpec) -> Result<Node> {
         let (id, name) = (std::mem::take(&mut spec.id), spec.name.take());
-        self.person_named(hash, &id, name.as_deref().unwrap_or(""), spec)
+        self.person_named(self.index.hash(&id), &id, name.as_deref().unwrap_or(""), spec)
     }
 
-    /// [`ModelBuilder::person_hashed`] with the id and name given apart (an empty name for
-    /// none), as for [`ModelBuilder::territory_named`].
+    /// [`ModelBuilder::person`] with the id and name given apart (an empty name for none), as
+    /// for [`ModelBuilder::territory_named`].
     pub(crate) fn person_named(&mut self, hash: u64, id: &str, name: &str, spec: PersonSpec) -> Result<Node> {
         let PersonSpec { attrs, validity, .. } = spec;
         self.add_row(hash, id, name, Row::Person(PersonRow { attrs, validity }))
@@ -846,11 +823,15 @@ impl ModelBuilder {
         static FROM: &str = "\u{0}from";
         static TO: &str = "\u{0}to";
         static SCOPE: &str = "\u{0}scope";
-        let stand_in = |id: &str| match () {
-            _ if std::ptr::eq(id, FROM) => Some((from, self.rec(from))),
-            _ if std::ptr::eq(id, TO) => Some((to, self.rec(to))),
-            _ if std::ptr::eq(id, SCOPE) => scope.map(|s| (s, self.rec(s))),
-            _ => None,
+        let stand_in = |id: &str| {
+            let node = if std::ptr::eq(id, FROM) {
+                Some(from)
+            } else if std::ptr::eq(id, TO) {
+                Some(to)
+            } else {
+                scope.filter(|_| std::ptr::eq(id, SCOPE))
+            };
+            node.map(|n| (n, self.rec(n)))
         };
         f.scope = scope.map(|_| SCOPE);
         if let Ok(prepared) = prepare_link_with(&stand_in, index, FROM, TO, &f) {

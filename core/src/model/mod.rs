@@ -1714,25 +1714,27 @@ impl PartialEq for Model {
             });
         let same_records = self.len() == other.len()
             && self.document_records().zip(other.document_records()).all(|((na, a), (nb, b))| {
-                let refs = |m: &Model, n: Node| match m.record(n) {
-                    RecordRef::Territory(t) => t.parent.map(|p| m.id(p).to_string()),
-                    RecordRef::Unit(u) => u.located_in.map(|p| m.id(p).to_string()),
-                    _ => None,
-                };
-                let strip = |r: RecordRef| match r {
-                    RecordRef::Territory(t) => {
-                        let mut t = t.to_owned();
-                        t.parent = None;
-                        Record::Territory(t)
+                // A territory's parent and a unit's place are compared by id (handles differ
+                // between models), the rest of the row as it is.
+                fn refs(m: &Model, n: Node) -> Option<&str> {
+                    match m.record(n) {
+                        RecordRef::Territory(t) => t.parent.map(|p| m.id(p)),
+                        RecordRef::Unit(u) => u.located_in.map(|p| m.id(p)),
+                        _ => None,
                     }
-                    RecordRef::Unit(u) => {
-                        let mut u = u.to_owned();
-                        u.located_in = None;
-                        Record::Unit(u)
+                }
+                let same = match (a, b) {
+                    (RecordRef::Territory(x), RecordRef::Territory(y)) => {
+                        let row = |t: TerritoryRef<'_>| TerritoryRow { parent: None, ..t.row().clone() };
+                        x.id() == y.id() && x.name() == y.name() && row(x) == row(y)
                     }
-                    other => other.to_record(),
+                    (RecordRef::Unit(x), RecordRef::Unit(y)) => {
+                        let row = |u: UnitRef<'_>| UnitRow { located_in: None, ..u.row().clone() };
+                        x.id() == y.id() && x.name() == y.name() && row(x) == row(y)
+                    }
+                    _ => a == b,
                 };
-                strip(a) == strip(b) && refs(self, na) == refs(other, nb)
+                same && refs(self, na) == refs(other, nb)
             });
         let same_meetings = self.meetings().len() == other.meetings().len()
             && self.meetings().iter().zip(other.meetings().iter()).all(|(a, b)| {
@@ -1884,6 +1886,34 @@ mod tests {
 
     /// The dense parent table holds for records added in any order: a unit before the
     /// territories, a parent named before it is added, a unit after the last territory.
+    #[test]
+    fn models_are_equal_by_document_not_by_handles() {
+        // Two loads of one document are equal; a change of a parent, a place, a name, a kind or
+        // a person's name is not.
+        let doc = |parent: &str, place: &str, name: &str, kind: &str, person: &str| {
+            format!(
+                r#"{{"format": "tiaokuai/1",
+                "territories": [{{"id": "a", "name": "A", "kind": "district"}},
+                                {{"id": "b", "name": "B", "kind": "district"}},
+                                {{"id": "s", "name": "S", "kind": "street", "parent": "{parent}"}}],
+                "units": [{{"id": "u", "name": "{name}", "kind": "{kind}", "located_in": "{place}"}}],
+                "people": [{{"id": "p", "name": "{person}"}}]}}"#
+            )
+        };
+        let model = |d: String| Model::from_json(&d).unwrap();
+        let base = model(doc("a", "s", "U", "government", "P"));
+        assert!(base == model(doc("a", "s", "U", "government", "P")));
+        for other in [
+            doc("b", "s", "U", "government", "P"),
+            doc("a", "a", "U", "government", "P"),
+            doc("a", "s", "V", "government", "P"),
+            doc("a", "s", "U", "department", "P"),
+            doc("a", "s", "U", "government", "Q"),
+        ] {
+            assert!(base != model(other.clone()), "{other}");
+        }
+    }
+
     #[test]
     fn territory_tree_with_records_in_any_order() {
         let mut b = Model::builder();

@@ -1008,8 +1008,8 @@ impl Row {
 /// A record of one type borrowed from a model ([`TerritoryRef`], [`UnitRef`] …): its id and
 /// name, and its other fields through the row it derefs to (`unit.kind`, `unit.located_in`).
 /// A model keeps the ids and names of a type's records end to end in one string, so a
-/// record costs no allocation of its own; `Ref` puts the two back together. `Copy`, two
-/// words and an index.
+/// record costs no allocation of its own; `Ref` puts the two back together. `Copy`, four
+/// words (the row, the table's text, the record's span and index).
 ///
 /// # Example
 /// ```
