@@ -1175,14 +1175,14 @@ impl Model {
             let node = Node::new(n as u32);
             for (id, l) in m.document_links_from(node).chain(m.document_links_to(node)) {
                 let f = fields_of(id, l, m.holding(id).cloned());
-                crate::model::builder::prepare_link_with(&look, id.index(), m.id(l.from), m.id(l.to), &f).ok()?;
+                crate::model::builder::prepare_link_with(&look, id.index(), m.id(l.from), m.id(l.to), f).ok()?;
             }
         }
         let mut links = Vec::with_capacity(a.links.len());
         for (i, spec) in a.links.iter().enumerate() {
             let f = LinkFields::of(spec);
             let Prepared(link, attrs, holding) =
-                crate::model::builder::prepare_link_with(&look, m.link_count() + i, &spec.from, &spec.to, &f).ok()?;
+                crate::model::builder::prepare_link_with(&look, m.link_count() + i, &spec.from, &spec.to, f).ok()?;
             links.push((link, attrs, holding));
         }
         // A loop of successions runs through an added `succeeded_by` link: from its `to`,

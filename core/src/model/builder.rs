@@ -761,7 +761,7 @@ impl ModelBuilder {
     /// builder, so the loaders prepare links on several threads and add them in order.
     pub(crate) fn prepare_link(&self, index: usize, from_id: &str, to_id: &str, f: LinkFields<'_>) -> Result<Prepared> {
         let look = |id: &str| self.index.entry(&self.records, id).map(|(n, k)| (n, self.records.get(k)));
-        prepare_link_with(&look, index, from_id, to_id, &f)
+        prepare_link_with(&look, index, from_id, to_id, f)
     }
 
     /// [`ModelBuilder::prepare_link`] for the next of a run of links, `memo` holding what the
@@ -793,7 +793,7 @@ impl ModelBuilder {
                 .find(|(_, r)| r.id() == id)
         };
         let look = |id: &str| guess(id).or_else(|| self.index.entry(records, id).map(|(n, k)| (n, records.get(k))));
-        let prepared = prepare_link_with(&look, index, from_id, to_id, &f)?;
+        let prepared = prepare_link_with(&look, index, from_id, to_id, f)?;
         *memo = LinkMemo { person: Some(prepared.0.from.raw()), unit: Some(prepared.0.to.raw()) };
         Ok(prepared)
     }
@@ -816,27 +816,6 @@ impl ModelBuilder {
         scope: Option<Node>,
         mut f: LinkFields<'s>,
     ) -> Result<Prepared> {
-        // First with stand-ins for the ids, found by their addresses: the checks read the ends'
-        // records, never their ids' text (reading an id costs a cache miss in its table's text
-        // ends, three a link). Only a link that fails is checked again with its real ids, for
-        // the error's message.
-        static FROM: &str = "\u{0}from";
-        static TO: &str = "\u{0}to";
-        static SCOPE: &str = "\u{0}scope";
-        let stand_in = |id: &str| {
-            let node = if std::ptr::eq(id, FROM) {
-                Some(from)
-            } else if std::ptr::eq(id, TO) {
-                Some(to)
-            } else {
-                scope.filter(|_| std::ptr::eq(id, SCOPE))
-            };
-            node.map(|n| (n, self.rec(n)))
-        };
-        f.scope = scope.map(|_| SCOPE);
-        if let Ok(prepared) = prepare_link_with(&stand_in, index, FROM, TO, &f) {
-            return Ok(prepared);
-        }
         let ends = [Some(from), Some(to), scope].map(|n| n.map(|n| (n, self.rec(n))));
         f.scope = scope.map(|s| self.rec(s).id());
         // Each id handed to `look` below is one of these records' own (the same text, not a
@@ -848,7 +827,7 @@ impl ModelBuilder {
                 .copied()
                 .or_else(|| self.index.entry(&self.records, id).map(|(n, k)| (n, self.records.get(k))))
         };
-        prepare_link_with(&look, index, self.rec(from).id(), self.rec(to).id(), &f)
+        prepare_link_with(&look, index, self.rec(from).id(), self.rec(to).id(), f)
     }
 }
 
@@ -882,7 +861,7 @@ pub(crate) fn prepare_link_with<'r>(
     index: usize,
     from_id: &str,
     to_id: &str,
-    f: &LinkFields<'_>,
+    f: LinkFields<'_>,
 ) -> Result<Prepared> {
     {
         let at = || Position::link(index, Some(from_id));
@@ -1003,7 +982,7 @@ pub(crate) fn prepare_link_with<'r>(
             event: f.event,
             validity: f.validity,
         };
-        Ok(Prepared(link, f.attrs.clone(), f.holding.clone()))
+        Ok(Prepared(link, f.attrs, f.holding))
     }
 }
 
