@@ -32,7 +32,7 @@ pub fn scale_from_env() -> Scale {
 pub fn coverage_scan(model: &Model) -> (usize, usize) {
     let orphan_units = model
         .units()
-        .filter(|&(n, u)| u.members.unwrap_or(0) >= 3 && model.in_degree(n, &LinkKind::PartyOrgOf) == 0)
+        .filter(|&(n, u)| u.members().unwrap_or(0) >= 3 && model.in_degree(n, &LinkKind::PartyOrgOf) == 0)
         .count();
     let nobody = model
         .territories()

@@ -47,7 +47,8 @@ pub(crate) fn record_dict<'py>(py: Python<'py>, model: &Model, node: Node) -> Py
             if let Some(t) = u.located_in {
                 d.set_item("located_in", model.id(t))?;
             }
-            for (field, v) in [("members", u.members), ("staff", u.staff), ("in_service_members", u.in_service_members)]
+            for (field, v) in
+                [("members", u.members()), ("staff", u.staff()), ("in_service_members", u.in_service_members())]
             {
                 if let Some(v) = v {
                     d.set_item(field, v)?;
@@ -337,19 +338,19 @@ impl PyUnit {
     /// Full Party members (正式党员), if given.
     #[getter]
     fn members(slf: PyRef<'_, Self>) -> Option<u32> {
-        unit_of(slf.as_super()).members
+        unit_of(slf.as_super()).members()
     }
 
     /// Staff, if given.
     #[getter]
     fn staff(slf: PyRef<'_, Self>) -> Option<u32> {
-        unit_of(slf.as_super()).staff
+        unit_of(slf.as_super()).staff()
     }
 
     /// In-service Party members (在职党员), if given.
     #[getter]
     fn in_service_members(slf: PyRef<'_, Self>) -> Option<u32> {
-        unit_of(slf.as_super()).in_service_members
+        unit_of(slf.as_super()).in_service_members()
     }
 
     /// True for the kinds that are Party organisations (committee, working committee, group, branches).

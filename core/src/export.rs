@@ -445,7 +445,7 @@ pub fn to_graphml(model: &Model, sub: &Subgraph) -> String {
             if let Some(s) = &u.sector {
                 data(&mut out, "n_sector", s.as_str());
             }
-            if let Some(m) = u.members {
+            if let Some(m) = u.members() {
                 data(&mut out, "n_members", &m.to_string());
             }
         }
@@ -912,9 +912,9 @@ fn write_node<W: std::io::Write>(rows: &mut Rows<W>, model: &Model, n: Node, fla
     rows.opt(grade.as_ref().map(|g| g.as_str()))?;
     let unit = r.as_unit();
     rows.opt(unit.and_then(|u| u.row().sector.as_ref()).map(|s| s.as_str()))?;
-    rows.num(unit.and_then(|u| u.members))?;
-    rows.num(unit.and_then(|u| u.staff))?;
-    rows.num(unit.and_then(|u| u.in_service_members))?;
+    rows.num(unit.and_then(|u| u.members()))?;
+    rows.num(unit.and_then(|u| u.staff()))?;
+    rows.num(unit.and_then(|u| u.in_service_members()))?;
     rows.opt(r.as_matter().and_then(|m| m.row().category.as_deref()))?;
     let validity = r.validity();
     rows.num(validity.since)?;

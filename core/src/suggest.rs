@@ -201,7 +201,7 @@ fn ids(model: &Model, nodes: &[Node]) -> Vec<String> {
 
 fn c001(model: &Model, u: Node, broken: &std::collections::HashSet<&str>) -> Made {
     let unit = model.unit(u)?;
-    let members = unit.members.unwrap_or(0);
+    let members = unit.members().unwrap_or(0);
     let (kind, word) = match members {
         0..=50 => (UnitKind::PartyBranch, "党支部"),
         51..=100 => (UnitKind::PartyGeneralBranch, "党总支"),

@@ -600,8 +600,11 @@ pub fn records_table(model: &Model, rtype: Option<RecordType>, nodes: Option<&[N
         );
         id_and_name(&mut t, "located_in", &|r| r.as_unit().and_then(|u| u.located_in));
         type Count = fn(crate::UnitRef<'_>) -> Option<u32>;
-        let counts: [(&str, Count); 3] =
-            [("members", |u| u.members), ("staff", |u| u.staff), ("in_service_members", |u| u.in_service_members)];
+        let counts: [(&str, Count); 3] = [
+            ("members", |u| u.members()),
+            ("staff", |u| u.staff()),
+            ("in_service_members", |u| u.in_service_members()),
+        ];
         for (field, get) in counts {
             push(
                 &mut t,
@@ -844,8 +847,8 @@ mod tests {
         assert_eq!(t.rows(), m.count(RecordType::Unit));
         let ColumnData::Int(members) = &t.column("members").unwrap().data else { panic!("members not int") };
         let (i, (_, u)) =
-            m.units().enumerate().find(|(_, (_, u))| u.located_in.is_some() && u.members.is_some()).unwrap();
-        assert_eq!(members[i], u.members.map(i64::from));
+            m.units().enumerate().find(|(_, (_, u))| u.located_in.is_some() && u.members().is_some()).unwrap();
+        assert_eq!(members[i], u.members().map(i64::from));
         let place = u.located_in.unwrap();
         assert_eq!(t.column("located_in").unwrap().data.text(i), m.id(place));
         assert_eq!(t.column("located_in_name").unwrap().data.text(i), m.record(place).name());

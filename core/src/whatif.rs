@@ -1009,7 +1009,7 @@ fn ring_of(model: &Model, other: &Model, t: Node) -> Ring {
             {
                 return Ring::All;
             }
-            members = a.members != b.members;
+            members = a.members() != b.members();
         }
         (RecordRef::Territory(a), RecordRef::Territory(b)) => {
             let parent = |m: &Model, n: Node| m.any_parent(n).map(|p| m.id(p).to_string());

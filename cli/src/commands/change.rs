@@ -278,7 +278,8 @@ impl serde::Serialize for RecordView<'_> {
                 if let Some(p) = u.located_in {
                     map.insert("located_in".into(), m.id(p).into());
                 }
-                for (k, v) in [("members", u.members), ("staff", u.staff), ("in_service_members", u.in_service_members)]
+                for (k, v) in
+                    [("members", u.members()), ("staff", u.staff()), ("in_service_members", u.in_service_members())]
                 {
                     if let Some(v) = v {
                         map.insert(k.into(), v.into());

@@ -484,7 +484,7 @@ impl RecordColumns {
                 RecordRef::Unit(unit) => {
                     kind[i] = unit_code(&unit.kind);
                     sector[i] = sector_code(unit.sector.as_ref());
-                    members[i] = unit.members.unwrap_or(NONE);
+                    members[i] = unit.members().unwrap_or(NONE);
                     located[i] = unit.located_in.map_or(NONE, |l| l.index() as u32);
                 }
                 _ => {}

@@ -285,9 +285,9 @@ fn add_record(m: &Model, r: RecordRef<'_>, change: &mut ChangeSet) {
             let mut s = UnitSpec::new(u.id(), u.name(), u.kind);
             s.sector = u.sector;
             s.located_in = id(u.located_in);
-            s.members = u.members;
-            s.staff = u.staff;
-            s.in_service_members = u.in_service_members;
+            s.members = u.members();
+            s.staff = u.staff();
+            s.in_service_members = u.in_service_members();
             s.attrs = u.attrs.clone();
             s.validity = u.validity;
             change.add.units.push(s);
@@ -334,9 +334,9 @@ pub(crate) fn fields(m: &Model, r: RecordRef<'_>) -> Vec<(Field, Value)> {
             out.push((Field::Kind, text(u.kind.as_str())));
             out.extend(u.sector.as_ref().map(|s| (Field::Sector, text(s.as_str()))));
             out.extend(id(u.located_in).map(|v| (Field::LocatedIn, v)));
-            out.extend(u.members.map(|n| (Field::Members, Value::Count(n))));
-            out.extend(u.staff.map(|n| (Field::Staff, Value::Count(n))));
-            out.extend(u.in_service_members.map(|n| (Field::InServiceMembers, Value::Count(n))));
+            out.extend(u.members().map(|n| (Field::Members, Value::Count(n))));
+            out.extend(u.staff().map(|n| (Field::Staff, Value::Count(n))));
+            out.extend(u.in_service_members().map(|n| (Field::InServiceMembers, Value::Count(n))));
         }
         RecordRef::Matter(x) => {
             out.push((Field::List, text(x.list.as_str())));
@@ -422,9 +422,9 @@ fn same_record(a: &Model, ra: RecordRef<'_>, b: &Model, rb: RecordRef<'_>) -> bo
             (RecordRef::Unit(x), RecordRef::Unit(y)) => {
                 x.kind == y.kind
                     && x.sector == y.sector
-                    && x.members == y.members
-                    && x.staff == y.staff
-                    && x.in_service_members == y.in_service_members
+                    && x.members() == y.members()
+                    && x.staff() == y.staff()
+                    && x.in_service_members() == y.in_service_members()
                     && same_refs(x.located_in, y.located_in)
             }
             (RecordRef::Matter(x), RecordRef::Matter(y)) => x.list == y.list && x.category == y.category,

@@ -271,7 +271,7 @@ impl Model {
                     e.str(u.kind.as_str())?;
                     e.opt_str(u.sector.as_ref().map(|s| s.as_str()))?;
                     e.opt(u.located_in.map(at))?;
-                    for c in [u.members, u.staff, u.in_service_members] {
+                    for c in [u.members(), u.staff(), u.in_service_members()] {
                         e.opt(c.map(u64::from))?;
                     }
                 }
@@ -793,7 +793,14 @@ fn record<R: std::io::Read>(
             let (members, staff, in_service_members) =
                 (d.u32_opt("members")?, d.u32_opt("staff")?, d.u32_opt("in_service_members")?);
             let (attrs, validity) = (attrs(&at, d.opt_str()?)?, d.validity()?);
-            Row::Unit(UnitRow { kind, sector, located_in, members, staff, in_service_members, attrs, validity })
+            Row::Unit(UnitRow {
+                kind,
+                sector,
+                located_in,
+                counts: UnitCounts::new(members, staff, in_service_members),
+                attrs,
+                validity,
+            })
         }
         RecordType::Matter => {
             let list = word(&at, "list", d.str()?)?;

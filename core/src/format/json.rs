@@ -1375,9 +1375,9 @@ impl<'a> OutRecord<'a> {
                 out.kind = Some(u.kind.as_str());
                 out.sector = u.row().sector.as_ref().map(|s| s.as_str());
                 out.located_in = u.located_in.map(|p| model.id(p));
-                out.members = u.members;
-                out.staff = u.staff;
-                out.in_service_members = u.in_service_members;
+                out.members = u.members();
+                out.staff = u.staff();
+                out.in_service_members = u.in_service_members();
             }
             RecordRef::Matter(m) => {
                 out.list = Some(m.list.as_str());

@@ -593,8 +593,14 @@ impl ModelBuilder {
         found: Option<Node>,
     ) -> Result<Node> {
         let UnitSpec { kind, sector, located_in, members, staff, in_service_members, attrs, validity, .. } = spec;
-        let row =
-            Row::Unit(UnitRow { kind, sector, located_in: None, members, staff, in_service_members, attrs, validity });
+        let row = Row::Unit(UnitRow {
+            kind,
+            sector,
+            located_in: None,
+            counts: UnitCounts::new(members, staff, in_service_members),
+            attrs,
+            validity,
+        });
         let node = self.add_row(hash, id, name, row)?;
         self.refer(node, "located_in", found, located_in);
         Ok(node)

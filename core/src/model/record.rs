@@ -918,16 +918,128 @@ record_type! {
         sector: Option<Sector>,
         /// The territory where the unit sits.
         located_in: Option<Node>,
-        /// Full Party members (正式党员).
-        members: Option<u32>,
-        /// Staff.
-        staff: Option<u32>,
-        /// In-service Party members (在职党员).
-        in_service_members: Option<u32>,
+        /// Full Party members (正式党员), staff and in-service Party members (在职党员), each
+        /// when given: read them with [`UnitRow::members`], [`UnitRow::staff`] and
+        /// [`UnitRow::in_service_members`].
+        counts: UnitCounts,
         /// Free-form attributes, kept verbatim.
         attrs: Option<Attrs>,
         /// `since` / `until`.
         validity: Validity,
+    }
+}
+
+impl UnitRow {
+    /// Full Party members (正式党员), when given.
+    #[inline]
+    pub fn members(&self) -> Option<u32> {
+        self.counts.members()
+    }
+
+    /// Staff, when given.
+    #[inline]
+    pub fn staff(&self) -> Option<u32> {
+        self.counts.staff()
+    }
+
+    /// In-service Party members (在职党员), when given.
+    #[inline]
+    pub fn in_service_members(&self) -> Option<u32> {
+        self.counts.in_service_members()
+    }
+}
+
+/// A unit's three counts — full Party members, staff, in-service Party members — each
+/// present or absent, in 16 bytes where three `Option<u32>` take 24 (issue #19: a model holds
+/// millions of units). Every count keeps the format's whole range, 0 to 4,294,967,295.
+///
+/// # Example
+/// ```
+/// use tiaokuai::UnitCounts;
+/// let mut c = UnitCounts::new(Some(12), None, Some(3));
+/// assert_eq!((c.members(), c.staff(), c.in_service_members()), (Some(12), None, Some(3)));
+/// c.set_staff(Some(u32::MAX));
+/// c.set_members(None);
+/// assert_eq!(c, UnitCounts::new(None, Some(u32::MAX), Some(3)));
+/// assert_eq!(UnitCounts::default(), UnitCounts::new(None, None, None));
+/// ```
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct UnitCounts {
+    // An absent count is 0 here, so that equal counts are equal structs.
+    values: [u32; 3],
+    present: u8,
+}
+
+impl UnitCounts {
+    const MEMBERS: usize = 0;
+    const STAFF: usize = 1;
+    const IN_SERVICE_MEMBERS: usize = 2;
+
+    /// The three counts: members, staff, in-service members.
+    pub fn new(members: Option<u32>, staff: Option<u32>, in_service_members: Option<u32>) -> Self {
+        let mut c = UnitCounts::default();
+        c.set(Self::MEMBERS, members);
+        c.set(Self::STAFF, staff);
+        c.set(Self::IN_SERVICE_MEMBERS, in_service_members);
+        c
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<u32> {
+        (self.present & (1 << i) != 0).then_some(self.values[i])
+    }
+
+    fn set(&mut self, i: usize, value: Option<u32>) {
+        self.values[i] = value.unwrap_or(0);
+        self.present = (self.present & !(1 << i)) | (u8::from(value.is_some()) << i);
+    }
+
+    /// Full Party members (正式党员), when given.
+    #[inline]
+    pub fn members(&self) -> Option<u32> {
+        self.get(Self::MEMBERS)
+    }
+
+    /// Staff, when given.
+    #[inline]
+    pub fn staff(&self) -> Option<u32> {
+        self.get(Self::STAFF)
+    }
+
+    /// In-service Party members (在职党员), when given.
+    #[inline]
+    pub fn in_service_members(&self) -> Option<u32> {
+        self.get(Self::IN_SERVICE_MEMBERS)
+    }
+
+    /// Sets or clears the full Party members.
+    pub fn set_members(&mut self, n: Option<u32>) {
+        self.set(Self::MEMBERS, n);
+    }
+
+    /// Sets or clears the staff.
+    pub fn set_staff(&mut self, n: Option<u32>) {
+        self.set(Self::STAFF, n);
+    }
+
+    /// Sets or clears the in-service Party members.
+    pub fn set_in_service_members(&mut self, n: Option<u32>) {
+        self.set(Self::IN_SERVICE_MEMBERS, n);
+    }
+
+    /// The three counts in the format's order: members, staff, in-service members.
+    pub fn all(&self) -> [Option<u32>; 3] {
+        [self.members(), self.staff(), self.in_service_members()]
+    }
+}
+
+impl fmt::Debug for UnitCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnitCounts")
+            .field("members", &self.members())
+            .field("staff", &self.staff())
+            .field("in_service_members", &self.in_service_members())
+            .finish()
     }
 }
 

@@ -433,7 +433,7 @@ fn counts_past_their_range_name_record_field_and_value() {
     // The largest count loads.
     let units = r#"{"id":"a","name":"A","kind":"enterprise","members":4294967295}"#;
     let model = Model::from_json(&doc("", units, "")).unwrap();
-    assert_eq!(model.unit(model.node("a").unwrap()).unwrap().members, Some(u32::MAX));
+    assert_eq!(model.unit(model.node("a").unwrap()).unwrap().members(), Some(u32::MAX));
 }
 
 #[test]

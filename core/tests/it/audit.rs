@@ -1409,7 +1409,7 @@ mod brute {
             seen
         }
         fn members(&self, u: Node) -> u32 {
-            self.m.unit(u).unwrap().members.unwrap_or(0)
+            self.m.unit(u).unwrap().members().unwrap_or(0)
         }
     }
 
@@ -1514,7 +1514,7 @@ mod brute {
                 _ => None,
             };
             if let Some(limit) = limit {
-                let size = match model.unit(u).unwrap().members {
+                let size = match model.unit(u).unwrap().members() {
                     Some(n) => n,
                     None => covered.iter().map(|&c| b.members(c)).sum(),
                 };

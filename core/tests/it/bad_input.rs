@@ -464,7 +464,7 @@ fn count_of_2_to_the_32() {
 #[test]
 fn largest_count_is_accepted() {
     let m = Model::from_json(&unit(r#""id": "a", "name": "A", "kind": "enterprise", "staff": 4294967295"#)).unwrap();
-    assert_eq!(m.unit(m.node("a").unwrap()).unwrap().staff, Some(u32::MAX));
+    assert_eq!(m.unit(m.node("a").unwrap()).unwrap().staff(), Some(u32::MAX));
 }
 
 #[test]
@@ -582,7 +582,7 @@ fn null_for_an_optional_field_is_absent() {
     ))
     .unwrap();
     let u = m.unit(m.node("a").unwrap()).unwrap();
-    assert_eq!((u.sector, u.members, u.attrs.clone()), (None, None, None));
+    assert_eq!((u.sector, u.members(), u.attrs.clone()), (None, None, None));
 }
 
 #[test]

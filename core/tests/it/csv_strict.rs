@@ -254,7 +254,7 @@ fn exports_neutralise_formulas_and_python_reads_back_every_record_distinct() {
         }
         let node = model.node(unguard(&row[id])).unwrap_or_else(|| panic!("{row:?}"));
         assert_eq!(unguard(&row[name]), model.name(node), "names round-trip once unguarded");
-        if let Some(m) = model.record(node).as_unit().and_then(|u| u.members) {
+        if let Some(m) = model.record(node).as_unit().and_then(|u| u.members()) {
             assert_eq!(row[members], m.to_string(), "counts are numbers, never guarded");
         }
     }

@@ -97,23 +97,23 @@ fn proportions_are_realistic() {
         let (hit, all) = (units.iter().filter(|u| pred(u)).count(), units.len());
         hit as f64 / all as f64
     };
-    let three = share(&|u| u.members.unwrap() >= 3);
+    let three = share(&|u| u.members().unwrap() >= 3);
     assert!((0.20..=0.45).contains(&three), "share with ≥3 members: {three}");
     // 体制内强于体制外: in-system units more often have three or more members.
     let in_three = units.iter().filter(|u| u.sector.as_ref().unwrap().is_in_system());
-    let (a, b) = in_three.fold((0, 0), |(h, n), u| (h + usize::from(u.members.unwrap() >= 3), n + 1));
+    let (a, b) = in_three.fold((0, 0), |(h, n), u| (h + usize::from(u.members().unwrap() >= 3), n + 1));
     let out = units.iter().filter(|u| u.sector.as_ref().unwrap().is_non_public());
-    let (c, d) = out.fold((0, 0), |(h, n), u| (h + usize::from(u.members.unwrap() >= 3), n + 1));
+    let (c, d) = out.fold((0, 0), |(h, n), u| (h + usize::from(u.members().unwrap() >= 3), n + 1));
     assert!(a as f64 / b as f64 > c as f64 / d as f64 + 0.2, "{a}/{b} vs {c}/{d}");
     // Coverage: most units with ≥3 members have their own organisation, most small ones a joint branch.
     let own = |n: Node| m.in_degree(n, &LinkKind::PartyOrgOf) > 0;
     let big: Vec<Node> =
-        m.units().filter(|(_, u)| is_member_unit(&u.kind) && u.members.unwrap() >= 3).map(|(n, _)| n).collect();
+        m.units().filter(|(_, u)| is_member_unit(&u.kind) && u.members().unwrap() >= 3).map(|(n, _)| n).collect();
     let covered = big.iter().filter(|&&n| own(n)).count() as f64 / big.len() as f64;
     assert!((0.9..1.0).contains(&covered), "own organisation: {covered}");
     let small: Vec<Node> = m
         .units()
-        .filter(|(_, u)| is_member_unit(&u.kind) && (1..=2).contains(&u.members.unwrap()))
+        .filter(|(_, u)| is_member_unit(&u.kind) && (1..=2).contains(&u.members().unwrap()))
         .map(|(n, _)| n)
         .collect();
     let joint = small.iter().filter(|&&n| own(n)).count() as f64 / small.len() as f64;
@@ -233,7 +233,7 @@ fn check_communities(m: &Model) {
         for p in party {
             let leaders: Vec<Node> = m.sources(p, &LinkKind::Leads).collect();
             assert_eq!(leaders.len(), usize::from(!marked(m, p, "S003")), "{id}");
-            let members = m.unit(p).unwrap().members.unwrap();
+            let members = m.unit(p).unwrap().members().unwrap();
             let limit = match unit_kind(m, p) {
                 UnitKind::PartyBranch => 50,
                 UnitKind::PartyGeneralBranch => 100,
@@ -259,7 +259,7 @@ fn coverage_markers_match_the_structure() {
 fn check_coverage(m: &Model) {
     for (n, u) in m.units().filter(|(_, u)| is_member_unit(&u.kind)) {
         let id = u.id();
-        let members = u.members.unwrap();
+        let members = u.members().unwrap();
         let orgs: Vec<Node> = m.sources(n, &LinkKind::PartyOrgOf).collect();
         assert!(orgs.len() <= 1, "{id}");
         let own = orgs.iter().any(|&o| unit_kind(m, o) != &UnitKind::JointPartyBranch);
@@ -291,8 +291,8 @@ fn check_coverage(m: &Model) {
         let covered: Vec<Node> = m.targets(jb, &LinkKind::PartyOrgOf).collect();
         assert!(covered.len() >= 2, "{}", u.id());
         assert_eq!(covered.len() > 5, marked(m, jb, "C004"), "{} covers {}", u.id(), covered.len());
-        let total: u32 = covered.iter().map(|&c| m.unit(c).unwrap().members.unwrap()).sum();
-        assert_eq!(u.members, Some(total));
+        let total: u32 = covered.iter().map(|&c| m.unit(c).unwrap().members().unwrap()).sum();
+        assert_eq!(u.members(), Some(total));
         assert!(total >= 3);
         // All in one township.
         let towns: HashSet<Node> =
@@ -301,7 +301,7 @@ fn check_coverage(m: &Model) {
     }
     for (o, u) in m.units().filter(|(_, u)| u.kind == UnitKind::PartyBranch || u.kind == UnitKind::PartyGeneralBranch) {
         let limit = if u.kind == UnitKind::PartyBranch { 50 } else { 100 };
-        assert_eq!(u.members.unwrap() > limit, marked(m, o, "C005"), "{}", u.id());
+        assert_eq!(u.members().unwrap() > limit, marked(m, o, "C005"), "{}", u.id());
     }
 }
 
@@ -521,7 +521,7 @@ fn the_whole_city_in_band() {
     let (big, all) = m
         .units()
         .filter(|(_, u)| is_member_unit(&u.kind))
-        .fold((0, 0), |(b, a), (_, u)| (b + usize::from(u.members.unwrap() >= 3), a + 1));
+        .fold((0, 0), |(b, a), (_, u)| (b + usize::from(u.members().unwrap() >= 3), a + 1));
     let share = big as f64 / all as f64;
     assert!((0.20..=0.45).contains(&share), "{share}");
 }

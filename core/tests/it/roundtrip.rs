@@ -269,7 +269,7 @@ fn optional_fields_load_as_written() {
     assert_eq!(links[9].members, Some(9));
     assert_eq!(links[9].validity, Validity::new("2020-01-01".parse().ok(), "2024-12-31".parse().ok()));
     assert_eq!(links[16].scope.map(|s| model.id(s)), Some("310113003"));
-    let staff = model.unit(model.node("yyl-ban").unwrap()).unwrap().staff;
+    let staff = model.unit(model.node("yyl-ban").unwrap()).unwrap().staff();
     assert_eq!(staff, Some(u32::MAX));
     let vol = model.unit(model.node("vol").unwrap()).unwrap();
     assert_eq!((vol.kind.as_str(), vol.sector.as_ref().map(|s| s.as_str())), ("x-volunteer_team", Some("x-volunteer")));

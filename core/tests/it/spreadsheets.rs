@@ -42,7 +42,7 @@ fn numbers_and_dates_typed_in_cells_read_as_the_format_writes_them() {
     let model = load(&typed_by_hand(5.0, None)).unwrap();
     let acme = model.get("acme").unwrap();
     let tiaokuai::RecordRef::Unit(u) = acme else { panic!("acme is a unit") };
-    assert_eq!(u.members, Some(5));
+    assert_eq!(u.members(), Some(5));
     assert_eq!(model.id(u.located_in.unwrap()), "310113003");
     assert_eq!(u.validity.since.unwrap().to_string(), "2024-06-30");
 }
