@@ -1050,13 +1050,32 @@ impl Model {
     /// The id of a record.
     #[inline]
     pub fn id(&self, node: Node) -> &str {
-        self.record(node).id()
+        self.data.records.id_name(self.data.keys[node.index()]).0
     }
 
     /// The name of a record.
     #[inline]
     pub fn name(&self, node: Node) -> &str {
-        self.record(node).name()
+        self.data.records.id_name(self.data.keys[node.index()]).1
+    }
+
+    /// The id and name of a record, read together.
+    ///
+    /// # Example
+    /// ```
+    /// let model = tiaokuai::Model::sample();
+    /// let node = model.node("310113003").unwrap();
+    /// assert_eq!(model.id_name(node), (model.id(node), model.name(node)));
+    /// ```
+    #[inline]
+    pub fn id_name(&self, node: Node) -> (&str, &str) {
+        self.data.records.id_name(self.data.keys[node.index()])
+    }
+
+    /// The id, name and kind as written ([`RecordRef::kind_str`]) of a record, read together.
+    #[inline]
+    pub(crate) fn labels(&self, node: Node) -> (&str, &str, &str) {
+        self.data.records.labels(self.data.keys[node.index()])
     }
 
     /// The territory behind a handle, if it is one.

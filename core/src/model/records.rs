@@ -75,6 +75,13 @@ impl Text {
         self.slice(start + id, start + id + name)
     }
 
+    /// The id and name of record `index`, whose span is `span`.
+    #[inline]
+    pub fn id_name(&self, span: Span, index: u32) -> (&str, &str) {
+        let (start, id, name) = self.parts(span, index);
+        (self.slice(start, start + id), self.slice(start + id, start + id + name))
+    }
+
     /// `&chars[a..b]` without reading the text: a safe slice checks that both ends are
     /// character boundaries by reading the bytes there, a cache miss per id on a big model,
     /// where the queries hand ids out without ever reading them (a chain's answer went from
@@ -126,6 +133,12 @@ impl<R> Table<R> {
     fn get(&self, i: usize) -> Ref<'_, R> {
         let slot = &self.slots[i];
         Ref::stored(&slot.row, &self.text, slot.span, i as u32)
+    }
+
+    /// The id and name of record `i`.
+    #[inline]
+    fn id_name(&self, i: usize) -> (&str, &str) {
+        self.text.id_name(self.slots[i].span, i as u32)
     }
 
     /// Puts `row` in record `i`'s place, renamed `name` (its id kept): a new name is written
@@ -207,6 +220,42 @@ impl Records {
             RecordType::Matter => RecordRef::Matter(self.matters.get(i)),
             RecordType::Item => RecordRef::Item(self.items.get(i)),
             RecordType::Person => RecordRef::Person(self.people.get(i)),
+        }
+    }
+
+    /// The id and name of the record behind a key, read without making a [`RecordRef`] (the
+    /// queries ask for them on every step of an answer).
+    ///
+    /// # Panics
+    /// When the key comes from another, larger model.
+    #[inline]
+    pub fn id_name(&self, key: RecordKey) -> (&str, &str) {
+        let i = key.index();
+        match key.record_type() {
+            RecordType::Territory => self.territories.id_name(i),
+            RecordType::Unit => self.units.id_name(i),
+            RecordType::Matter => self.matters.id_name(i),
+            RecordType::Item => self.items.id_name(i),
+            RecordType::Person => self.people.id_name(i),
+        }
+    }
+
+    /// The id, name and kind (as written; a matter's or item's list, `person` for a person) of
+    /// the record behind a key, in one match on its type: what every step of an answer shows.
+    #[inline]
+    pub fn labels(&self, key: RecordKey) -> (&str, &str, &str) {
+        let i = key.index();
+        fn of<R>(t: &Table<R>, i: usize, kind: impl FnOnce(&R) -> &str) -> (&str, &str, &str) {
+            let slot = &t.slots[i];
+            let (id, name) = t.text.id_name(slot.span, i as u32);
+            (id, name, kind(&slot.row))
+        }
+        match key.record_type() {
+            RecordType::Territory => of(&self.territories, i, |r| r.kind.as_str()),
+            RecordType::Unit => of(&self.units, i, |r| r.kind.as_str()),
+            RecordType::Matter => of(&self.matters, i, |r| r.list.as_str()),
+            RecordType::Item => of(&self.items, i, |r| r.list.as_str()),
+            RecordType::Person => of(&self.people, i, |_| "person"),
         }
     }
 

@@ -431,12 +431,12 @@ fn build<'m>(
     let mut doubt = false;
     for (i, &node) in nodes.iter().enumerate() {
         doubt |= check && model.status(node) == Status::Possibly;
-        let record = model.record(node);
+        let (id, name, kind) = model.labels(node);
         let level = model.level(node);
         steps.push(Step {
-            id: Cow::Borrowed(record.id()),
-            name: Cow::Borrowed(record.name()),
-            kind: Cow::Borrowed(record.kind_str()),
+            id: Cow::Borrowed(id),
+            name: Cow::Borrowed(name),
+            kind: Cow::Borrowed(kind),
             via: into.map(kind_of_link),
             link: into.map(LinkId::index),
             level,
@@ -556,8 +556,8 @@ fn kind_str(model: &Model, link: LinkId, line: Line) -> &str {
 pub(super) fn touch(model: &Model, nodes: impl IntoIterator<Item = Node>) -> usize {
     let mut acc = 0usize;
     for node in nodes {
-        let record = model.record(node);
-        acc ^= record.id().len() ^ record.name().len() ^ usize::from(model.level(node).is_some());
+        let (id, name) = model.id_name(node);
+        acc ^= id.len() ^ name.len() ^ usize::from(model.level(node).is_some());
     }
     std::hint::black_box(acc)
 }

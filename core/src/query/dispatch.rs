@@ -295,9 +295,10 @@ fn assignment<'m>(
     evidence: &mut Evidence<'m>,
 ) -> Assignment<'m> {
     let link = model.link(a.link);
-    let unit = model.record(link.from);
+    let (unit_id, unit_name, unit_kind) = model.labels(link.from);
     let level = model.level(link.from);
-    let unit_id = Cow::Borrowed(unit.id());
+    let unit_id = Cow::Borrowed(unit_id);
+    let (at_id, at_name) = model.id_name(at);
     evidence.push(Fact::Link {
         link: a.link.index(),
         from: unit_id.clone(),
@@ -310,11 +311,11 @@ fn assignment<'m>(
     }
     Assignment {
         unit: unit_id,
-        name: Cow::Borrowed(unit.name()),
-        kind: Cow::Borrowed(unit.kind_str()),
+        name: Cow::Borrowed(unit_name),
+        kind: Cow::Borrowed(unit_kind),
         role: a.role,
-        at: Cow::Borrowed(model.id(at)),
-        at_name: Cow::Borrowed(model.name(at)),
+        at: Cow::Borrowed(at_id),
+        at_name: Cow::Borrowed(at_name),
         basis,
         link: a.link.index(),
         level,

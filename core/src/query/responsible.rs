@@ -195,13 +195,13 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
     let mut blocks = Vec::with_capacity(depth);
     let mut evidence = Vec::with_capacity(facts);
     for t in model.ancestors(territory) {
-        let record = model.record(t);
-        let id = Cow::Borrowed(record.id());
+        let (id, name, kind) = model.labels(t);
+        let id = Cow::Borrowed(id);
         let mut holders = Vec::new();
         for (from, link) in table.of(t) {
-            let unit = model.record(from);
+            let (unit_id, unit_name, unit_kind) = model.labels(from);
             let level = model.level(from);
-            let unit_id = Cow::Borrowed(unit.id());
+            let unit_id = Cow::Borrowed(unit_id);
             evidence.push(Fact::Link {
                 link: link.index(),
                 from: unit_id.clone(),
@@ -210,8 +210,8 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
             });
             holders.push(Holder {
                 id: unit_id,
-                name: Cow::Borrowed(unit.name()),
-                kind: Cow::Borrowed(unit.kind_str()),
+                name: Cow::Borrowed(unit_name),
+                kind: Cow::Borrowed(unit_kind),
                 level,
                 grade: level.map(|l| l.grade()),
                 link: link.index(),
@@ -228,8 +228,8 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
         let level = model.level(t);
         blocks.push(Block {
             territory: id,
-            name: Cow::Borrowed(record.name()),
-            kind: Cow::Borrowed(record.kind_str()),
+            name: Cow::Borrowed(name),
+            kind: Cow::Borrowed(kind),
             level,
             grade: level.map(|l| l.grade()),
             holders,
