@@ -69,17 +69,35 @@ impl Fact<'static> {
     /// assert_eq!(fact.to_string(), "links[0]: a -leads-> b");
     /// ```
     pub fn link(model: &Model, id: LinkId) -> Fact<'static> {
-        Fact::link_in(model, id).into_owned()
+        let l = model.link(id);
+        // The kind's word lives as long as the process (custom words are interned): only the
+        // ids are copied (an audit writes hundreds of thousands of these).
+        Fact::Link {
+            link: id.index(),
+            from: Cow::Owned(model.id(l.from).to_owned()),
+            kind: Cow::Borrowed(l.kind.as_str()),
+            to: Cow::Owned(model.id(l.to).to_owned()),
+        }
     }
 
-    /// The fact that a record's field has a value.
-    pub fn field(model: &Model, node: Node, field: &str, value: impl Into<serde_json::Value>) -> Fact<'static> {
-        Fact::Field { record: model.id(node).to_string().into(), field: field.to_string().into(), value: value.into() }
+    /// The fact that a record's field has a value (a field name given as a literal is not copied).
+    pub fn field(
+        model: &Model,
+        node: Node,
+        field: impl Into<Cow<'static, str>>,
+        value: impl Into<serde_json::Value>,
+    ) -> Fact<'static> {
+        Fact::Field { record: Cow::Owned(model.id(node).to_owned()), field: field.into(), value: value.into() }
     }
 
-    /// The fact that a record has no link of a kind leaving it (`outgoing`) or arriving at it.
-    pub fn missing(model: &Model, node: Node, what: &str, outgoing: bool) -> Fact<'static> {
-        Fact::missing_in(model, node, what.to_string(), outgoing).into_owned()
+    /// The fact that a record has no link of a kind leaving it (`outgoing`) or arriving at it
+    /// (what is missing given as a literal is not copied).
+    pub fn missing(model: &Model, node: Node, what: impl Into<Cow<'static, str>>, outgoing: bool) -> Fact<'static> {
+        Fact::Missing {
+            record: Cow::Owned(model.id(node).to_owned()),
+            missing: what.into(),
+            direction: Cow::Borrowed(if outgoing { "out" } else { "in" }),
+        }
     }
 }
 

@@ -1029,8 +1029,8 @@ fn describe_all(
             std::hint::black_box(model.record(Node::new(ahead.subject)));
         }
         if let Some(next) = raw.get(i + 1) {
-            let record = model.record(Node::new(next.subject));
-            std::hint::black_box((record.id().as_bytes().first(), record.name().as_bytes().first()));
+            let (id, name) = model.id_name(Node::new(next.subject));
+            std::hint::black_box((id.as_bytes().first(), name.as_bytes().first()));
         }
         let rule = &RULES[r.rule as usize];
         let subject = Node::new(r.subject);

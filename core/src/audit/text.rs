@@ -16,8 +16,7 @@ fn plain(id: &str) -> bool {
 
 /// Appends `"id" (name)`, the way messages name a record (the text of [`super::Label`]).
 pub(crate) fn push_label(s: &mut String, model: &Model, node: Node) {
-    let record = model.record(node);
-    let id = record.id();
+    let (id, name) = model.id_name(node);
     if plain(id) {
         s.push('"');
         s.push_str(id);
@@ -26,7 +25,7 @@ pub(crate) fn push_label(s: &mut String, model: &Model, node: Node) {
         let _ = write!(s, "{id:?}");
     }
     s.push_str(" (");
-    s.push_str(record.name());
+    s.push_str(name);
     s.push(')');
 }
 

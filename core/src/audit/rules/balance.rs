@@ -107,7 +107,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             counts.agencies_with_required_powers += u64::from(mask & required_mask == required_mask);
         }
 
-        let place = || format!("{} {}", model.record(t).kind_str(), label(model, t));
+        let place = || format!("{} {}", model.labels(t).2, label(model, t));
         if !linked && sink.on(id::B002) {
             // At most NAMED units are named (a street may have any number of holders);
             // `responsible_for` on the street lists them all.
@@ -137,7 +137,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
             evidence.push(Fact::missing(
                 model,
                 a,
-                &format!("link to or from a unit holding jurisdiction over {}", model.id(t)),
+                format!("link to or from a unit holding jurisdiction over {}", model.id(t)),
                 false,
             ));
             sink.push(id::B002, a, Some(t), message, evidence);
@@ -155,7 +155,7 @@ pub(crate) fn describe(ctx: &Context, a: Node, t: Option<Node>, out: &mut Out) {
     let required = &ctx.config.thresholds.required_powers;
     let mut links = std::mem::take(&mut out.links);
     let mask = powers(ctx, a, t, &mut links);
-    out.s(model.record(t).kind_str()).s(" ").label(model, t).s(" lacks ");
+    out.s(model.labels(t).2).s(" ").label(model, t).s(" lacks ");
     for (i, p) in required.iter().filter(|&&p| mask & bit(p) == 0).enumerate() {
         if i > 0 {
             out.s(" and ");
@@ -181,7 +181,7 @@ pub(crate) fn describe(ctx: &Context, a: Node, t: Option<Node>, out: &mut Out) {
         out.what.push_str(p.as_str());
         out.what.push_str(") from ");
         out.what.push_str(model.id(t));
-        out.facts.push(Fact::missing(model, a, &out.what, false));
+        out.facts.push(Fact::missing(model, a, out.what.clone(), false));
     }
     out.links = links;
 }

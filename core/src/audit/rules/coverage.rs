@@ -205,7 +205,7 @@ fn territories(ctx: &Context, sink: &mut Sink) {
 /// The message and evidence of a C006–C008 finding about territory `t`.
 fn territory(ctx: &Context, rule: usize, t: Node, out: &mut Out) {
     let model = ctx.model;
-    let kind = model.record(t).kind_str();
+    let kind = model.labels(t).2;
     let juris = LinkKind::Jurisdiction;
     match rule {
         id::C006 => {

@@ -66,7 +66,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
                     label(model, t)
                 );
                 let evidence =
-                    vec![Fact::missing(model, m, &format!("responsible (lead) applying at {}", model.id(t)), false)];
+                    vec![Fact::missing(model, m, format!("responsible (lead) applying at {}", model.id(t)), false)];
                 sink.push(id::A001, m, Some(t), message, evidence);
             }
             if leads.len() >= 2 && sink.on(id::A002) {
@@ -155,7 +155,7 @@ impl Resolver {
 
 /// The kind word of a street/town (`street`, `town`, `township`, `zone` …).
 fn kind_word<'a>(ctx: &'a Context, t: Node) -> &'a str {
-    ctx.model.record(t).kind_str()
+    ctx.model.labels(t).2
 }
 
 /// A003 for one (matter, street/town): `leads` resolved there, `street` the
@@ -239,7 +239,7 @@ fn duty_list(
                 evidence.extend(leads.iter().map(|&l| fact(model, l)));
                 for &s in street.iter().take(NAMED) {
                     let what = format!("responsible (cooperate) to {}", model.id(m));
-                    evidence.push(Fact::missing(model, s, &what, true));
+                    evidence.push(Fact::missing(model, s, what, true));
                 }
                 if street.len() > NAMED {
                     let what = format!(
@@ -247,7 +247,7 @@ fn duty_list(
                         model.id(m),
                         street.len() - NAMED
                     );
-                    evidence.push(Fact::missing(model, t, &what, false));
+                    evidence.push(Fact::missing(model, t, what, false));
                 }
                 if street.is_empty() {
                     evidence.push(Fact::missing(model, t, "jurisdiction from a street/town unit", false));

@@ -220,7 +220,7 @@ fn no_deliberation(ctx: &Context, sink: &mut Sink, today: Option<Date>, happened
                     t.kind,
                     label(model, c)
                 );
-                let ev = vec![Fact::missing(model, c, &format!("a meeting ({kinds}) {when}"), false)];
+                let ev = vec![Fact::missing(model, c, format!("a meeting ({kinds}) {when}"), false)];
                 sink.push(id::M001, c, ctx.territory_township(c), message, ev);
             }
             y = end + 1;

@@ -135,7 +135,7 @@ fn p001(ctx: &Context, sink: &mut Sink, unit: Node, post: &Post, at: &str) {
         .filter_map(|(lid, l)| l.validity.until.map(|u| (u, lid, l.from)))
         .filter(|(u, ..)| model.date().is_none_or(|d| u.last_day() < d.last_day()))
         .max_by_key(|(u, ..)| u.last_day());
-    let mut ev: Evidence<'static> = vec![Fact::missing(model, unit, &format!("holds (post {post})"), false)];
+    let mut ev: Evidence<'static> = vec![Fact::missing(model, unit, format!("holds (post {post})"), false)];
     let mut message = format!("unit {} has no {post} {at}", label(model, unit));
     if let Some((until, lid, person)) = last {
         ev.push(Fact::link(model, lid));

@@ -231,14 +231,16 @@ pub(crate) fn describe(ctx: &Context, p: Node, out: &mut Out) {
                sits: ");
         out.label(model, loc0).s(" or a containing territory up to street/town ").label(model, township0);
         out.s(" (dual reporting-in, 双报到)");
-        // The first party_org_of link to each unit, found in one pass (not one search per unit).
-        let mut first: std::collections::HashMap<Node, LinkId> = std::collections::HashMap::new();
-        for (l, link) in links_out(model, p, &LinkKind::PartyOrgOf) {
-            first.entry(link.to).or_insert(l);
-        }
+        // The first party_org_of link to each unit, found in one pass and a sort (not one
+        // search per unit: a joint branch may cover thousands); the sort is stable, so the
+        // first link to a unit stays first.
+        let mut first: Vec<(Node, LinkId)> =
+            links_out(model, p, &LinkKind::PartyOrgOf).map(|(l, link)| (link.to, l)).collect();
+        first.sort_by_key(|&(to, _)| to);
+        first.dedup_by_key(|&mut (to, _)| to);
         for &(u, loc, _) in &failing {
-            if let Some(&l) = first.get(&u) {
-                out.facts.push(fact(model, l));
+            if let Ok(i) = first.binary_search_by_key(&u, |&(to, _)| to) {
+                out.facts.push(fact(model, first[i].1));
             }
             out.facts.push(Fact::field(model, u, "located_in", model.id(loc)));
         }
