@@ -215,11 +215,19 @@ impl PyModel {
     /// ``max_bytes`` limits the size of the file (default 4 GiB). Raises ``ImageError`` for a
     /// file that is not an image (a JSON model among them), an image of another layout, or a
     /// damaged or truncated one; ``IoError`` when it cannot be read.
+    ///
+    /// ``at`` reads the model at a date, as :meth:`load` does (checked before the file is read).
     #[staticmethod]
-    #[pyo3(signature = (path, *, max_bytes = None))]
-    fn open(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>) -> TkResult<PyModel> {
+    #[pyo3(signature = (path, *, max_bytes = None, at = None))]
+    fn open(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>, at: Option<&Bound<'_, PyAny>>) -> TkResult<PyModel> {
+        let date = at.map(date_arg).transpose()?;
         let opts = options(max_bytes);
-        let model = py.detach(move || Model::open_with(&path, &opts))?;
+        let model = py.detach(move || {
+            Model::open_with(&path, &opts).map(|m| match date {
+                Some(d) => m.at(d),
+                None => m,
+            })
+        })?;
         Ok(PyModel::wrap(model))
     }
 

@@ -100,6 +100,19 @@ def test_load_at_and_meta_as_of(doc: dict[str, Any], tmp_path: Path) -> None:
     assert len(loaded.whole()) == 14
 
 
+def test_open_at_reads_an_image_at_a_date_as_load_does(doc: dict[str, Any], tmp_path: Path) -> None:
+    image = tmp_path / "m.tkz"
+    tiaokuai.Model.from_dict({**doc, "meta": {"as_of": "2018-01-01"}}).write(image)
+    opened = tiaokuai.Model.open(image)
+    assert opened.date == "2018-01-01" and "sn" not in opened
+    later = tiaokuai.Model.open(image, at="2021-06")
+    assert later.date == "2021-06" and "sn" in later and "s1" not in later
+    assert later == tiaokuai.load(image, at="2021-06")
+    # The date is checked before the file is read: a bad date wins over a missing file.
+    with pytest.raises(tiaokuai.InvalidInputError, match="not a date"):
+        tiaokuai.Model.open(tmp_path / "missing.tkz", at="2021-13")
+
+
 def test_snapshot_writes_only_the_view_and_whole_writes_everything(model: tiaokuai.Model) -> None:
     view = model.at("2017-05-03")
     assert len(view.to_dict()["territories"]) == 7, "a view writes the whole document"

@@ -960,7 +960,7 @@ class Model:
     def from_json(text: str | bytes, *, max_bytes: int | None = None) -> Model:
         """Reads a model from ``tiaokuai/1`` JSON text (``str``, or UTF-8 ``bytes`` with or without BOM)."""
     @staticmethod
-    def open(path: _Path, *, max_bytes: int | None = None) -> Model:
+    def open(path: _Path, *, max_bytes: int | None = None, at: _Date | None = None) -> Model:
         """Opens a model image file (``.tkz``: written by :meth:`write` to a path ending in
         ``.tkz``, or by ``tiaokuai convert MODEL --to image``), a cache of the model's JSON that
         opens without parsing it. :func:`tiaokuai.load` opens images too; this refuses anything
@@ -969,6 +969,8 @@ class Model:
         ``max_bytes`` limits the size of the file (default 4 GiB). Raises ``ImageError`` for a
         file that is not an image (a JSON model among them), an image of another layout, or a
         damaged or truncated one; ``IoError`` when it cannot be read.
+
+        ``at`` reads the model at a date, as :meth:`load` does (checked before the file is read).
         """
     @staticmethod
     def from_image(data: bytes | bytearray | memoryview, *, max_bytes: int | None = None) -> Model:
