@@ -378,6 +378,10 @@ mod tests {
         for (key, record) in keys.iter().zip(&all) {
             assert_eq!(store.get(*key).to_record(), *record);
             assert_eq!(key.record_type(), record.record_type());
+            // The direct reads give what the record gives.
+            let r = store.get(*key);
+            assert_eq!(store.id_name(*key), (r.id(), r.name()));
+            assert_eq!(store.labels(*key), (r.id(), r.name(), r.kind_str()));
         }
         let places: Vec<usize> = keys.iter().map(|k| k.index()).collect();
         assert_eq!(places, [0, 0, 0, 1, 0, 0, 1], "each type counts its own");
@@ -416,6 +420,7 @@ mod tests {
         let read = |t: &Table<u32>, i: usize| (t.get(i).id().to_string(), t.get(i).name().to_string(), *t.get(i));
         for (i, (id, name)) in records.iter().enumerate() {
             assert_eq!(read(&table, i), (id.clone(), name.clone(), i as u32), "record {i}");
+            assert_eq!(table.id_name(i), (id.as_str(), name.as_str()), "record {i}, read directly");
         }
         table.replace(7, "新名".into(), 70);
         table.replace(8, records[8].1.clone().into(), 80); // the same name: no new text
