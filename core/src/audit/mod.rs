@@ -526,25 +526,44 @@ struct LinkColumns {
     juris: Rel,
 }
 
+/// The links a pass of [`LinkColumns::pass`] reads: all, the `leads` links alone, or every
+/// other kind (the two halves [`Context::new_on`] runs on two threads).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum LinkPart {
+    All,
+    Leads,
+    Rest,
+}
+
 impl LinkColumns {
     fn new(model: &Model) -> LinkColumns {
+        LinkColumns::pass(model, LinkPart::All)
+    }
+
+    /// The columns from one pass over the links of `part` (the others left empty).
+    fn pass(model: &Model, part: LinkPart) -> LinkColumns {
         let n = model.len();
+        let (with_leads, with_rest) = (part != LinkPart::Rest, part != LinkPart::Leads);
         let mut flags = vec![0u8; n];
-        let mut leader = vec![NONE; n];
+        let mut leader = if with_leads { vec![NONE; n] } else { Vec::new() };
         // Reserved for every link: untouched capacity costs address space, not memory,
         // and the vectors never move while they fill.
-        let cap = model.link_count();
-        let mut leads = Vec::with_capacity(cap);
+        let (cap, rest_cap) = (model.link_count(), if with_rest { model.link_count() } else { 0 });
+        let mut leads = Vec::with_capacity(if with_leads { cap } else { 0 });
         let (mut org_of, mut registers, mut holds) =
-            (Vec::with_capacity(cap), Vec::with_capacity(cap), Vec::with_capacity(cap));
+            (Vec::with_capacity(rest_cap), Vec::with_capacity(rest_cap), Vec::with_capacity(rest_cap));
         for id in 0..model.link_count() as u32 {
             if model.link_status(LinkId(id)) == Status::OutOfForce {
+                continue;
+            }
+            let kind = model.link_kind(LinkId(id));
+            if !(if kind == LinkKind::Leads { with_leads } else { with_rest }) {
                 continue;
             }
             let (from, to) = model.link_ends(LinkId(id));
             let (f, t) = (from.raw(), to.raw());
             let to = &mut flags[t as usize];
-            match model.link_kind(LinkId(id)) {
+            match kind {
                 LinkKind::Leads => {
                     *to |= if *to & flag::LEADS_IN != 0 { flag::LEADS_IN_2 } else { flag::LEADS_IN };
                     flags[f as usize] |= flag::LEADS_OUT;
@@ -567,6 +586,17 @@ impl LinkColumns {
         LinkColumns { flags, leads, leader, org_of, registers, juris }
     }
 
+    /// The columns of a pass over the `leads` links and of one over the rest, put together:
+    /// those of one pass over all links (the parts set different flag bits).
+    fn joined(leads: LinkColumns, rest: LinkColumns) -> LinkColumns {
+        let mut all = rest;
+        for (a, b) in all.flags.iter_mut().zip(&leads.flags) {
+            *a |= b;
+        }
+        (all.leads, all.leader) = (leads.leads, leads.leader);
+        all
+    }
+
     /// The [`cover`] flags of the units a `party_org_of` link covers: joint when the
     /// organisation is a joint Party organisation (unit code 5), else own.
     fn finish(&mut self, kind: &[u8]) {
@@ -585,10 +615,14 @@ impl<'m> Context<'m> {
     /// threads when `threads` > 1 (the same context either way).
     pub fn new_on(model: &'m Model, config: &'m Config, threads: usize) -> Context<'m> {
         let (records, mut links) = if threads > 1 {
+            // The links but `leads` on one thread; the record columns, then the `leads` links,
+            // on this one (the link pass alone took twice the record pass).
             std::thread::scope(|s| {
-                let links = s.spawn(|| LinkColumns::new(model));
+                let rest = s.spawn(|| LinkColumns::pass(model, LinkPart::Rest));
                 let records = RecordColumns::new(model);
-                (records, links.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                let leads = LinkColumns::pass(model, LinkPart::Leads);
+                let rest = rest.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (records, LinkColumns::joined(leads, rest))
             })
         } else {
             (RecordColumns::new(model), LinkColumns::new(model))
@@ -1576,6 +1610,46 @@ mod tests {
         let mut keys: Vec<_> = sink.raw.iter().map(Raw::key).collect();
         keys.sort_unstable();
         keys
+    }
+
+    /// The two halves of the link pass that `Context::new_on` runs on two threads, joined,
+    /// give the columns of one pass: on the sample, a generated district with history (views
+    /// leave links out of force) and a model of custom and primary `leads` links.
+    #[test]
+    #[cfg(feature = "divisions")]
+    fn the_link_pass_in_two_parts_gives_the_columns_of_one() {
+        let history = crate::generate::GenerateOptions::new(crate::generate::Scale::District, 5)
+            .history(true)
+            .generate()
+            .unwrap();
+        let small = Model::from_json(
+            r#"{"format": "tiaokuai/1",
+              "territories": [{"id": "t", "name": "T", "kind": "community"}],
+              "units": [{"id": "a", "name": "A", "kind": "party_committee"},
+                        {"id": "b", "name": "B", "kind": "government"},
+                        {"id": "c", "name": "C", "kind": "party_branch", "members": 3}],
+              "links": [{"from": "a", "to": "c", "kind": "leads"},
+                        {"from": "b", "to": "c", "kind": "leads", "primary": true},
+                        {"from": "a", "to": "b", "kind": "x-advises"},
+                        {"from": "c", "to": "b", "kind": "party_org_of"},
+                        {"from": "a", "to": "b", "kind": "instructs"},
+                        {"from": "c", "to": "a", "kind": "registers_with"},
+                        {"from": "a", "to": "t", "kind": "jurisdiction"}]}"#,
+        )
+        .unwrap();
+        let rel = |r: &Rel| (r.offsets.clone(), r.items.clone(), r.links.clone());
+        for model in [Model::sample(), history.at("2016-06".parse().unwrap()), history, small] {
+            let one = LinkColumns::new(&model);
+            let two = LinkColumns::joined(
+                LinkColumns::pass(&model, LinkPart::Leads),
+                LinkColumns::pass(&model, LinkPart::Rest),
+            );
+            assert!(one.leads.iter().any(|l| l.2 & PRIMARY != 0) || model.len() > 100);
+            assert_eq!(one.flags, two.flags);
+            assert_eq!((&one.leads, &one.leader), (&two.leads, &two.leader));
+            assert_eq!((&one.org_of, &one.registers), (&two.org_of, &two.registers));
+            assert_eq!(rel(&one.juris), rel(&two.juris));
+        }
     }
 
     /// A keys-only audit (the timeline's and the periods') finds what the full audit finds,
