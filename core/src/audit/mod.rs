@@ -203,6 +203,11 @@ pub(crate) struct Rel {
 const SECOND: u32 = 1 << 31;
 
 impl Rel {
+    /// A relation of no records, for a part that does not build it.
+    fn empty() -> Rel {
+        Rel { offsets: Vec::new(), items: Vec::new(), links: Vec::new() }
+    }
+
     /// From (record, other end, link) triples in link order (a counting sort), keeping the links.
     pub fn build(n: usize, triples: &[(u32, u32, u32)]) -> Rel {
         let mut rel = Rel::with_counts(n, triples.iter().map(|t| t.0), triples.len(), true);
@@ -582,7 +587,8 @@ impl LinkColumns {
                 _ => {}
             }
         }
-        let juris = Rel::both_ways(n, &holds);
+        // The `leads` part has no jurisdiction links: its relation stays empty (not n offsets).
+        let juris = if with_rest { Rel::both_ways(n, &holds) } else { Rel::empty() };
         LinkColumns { flags, leads, leader, org_of, registers, juris }
     }
 

@@ -929,6 +929,28 @@ record_type! {
     }
 }
 
+/// A row's kind as written in the format ([`RecordRef::kind_str`]; a matter's or item's list,
+/// `person` for a person): one mapping for the record handles and the tables' direct reads.
+macro_rules! row_kind {
+    ($($row:ty => |$r:ident| $e:expr;)+) => {$(
+        impl $row {
+            #[inline]
+            pub(crate) fn kind_str(&self) -> &'static str {
+                let $r = self;
+                $e
+            }
+        }
+    )+};
+}
+
+row_kind! {
+    TerritoryRow => |r| r.kind.as_str();
+    UnitRow => |r| r.kind.as_str();
+    MatterRow => |r| r.list.as_str();
+    ItemRow => |r| r.list.as_str();
+    PersonRow => |_r| "person";
+}
+
 impl UnitRow {
     /// Full Party members (正式党员), when given.
     #[inline]
@@ -1450,11 +1472,11 @@ impl<'a> RecordRef<'a> {
     #[inline]
     pub fn kind_str(self) -> &'a str {
         match self {
-            RecordRef::Territory(r) => r.row().kind.as_str(),
-            RecordRef::Unit(r) => r.row().kind.as_str(),
-            RecordRef::Matter(r) => r.row().list.as_str(),
-            RecordRef::Item(r) => r.row().list.as_str(),
-            RecordRef::Person(_) => "person",
+            RecordRef::Territory(r) => r.row().kind_str(),
+            RecordRef::Unit(r) => r.row().kind_str(),
+            RecordRef::Matter(r) => r.row().kind_str(),
+            RecordRef::Item(r) => r.row().kind_str(),
+            RecordRef::Person(r) => r.row().kind_str(),
         }
     }
 

@@ -64,15 +64,13 @@ impl Text {
     /// The id of record `index`, whose span is `span`.
     #[inline]
     pub fn id(&self, span: Span, index: u32) -> &str {
-        let (start, id, _) = self.parts(span, index);
-        self.slice(start, start + id)
+        self.id_name(span, index).0
     }
 
     /// The name of record `index`, whose span is `span`.
     #[inline]
     pub fn name(&self, span: Span, index: u32) -> &str {
-        let (start, id, name) = self.parts(span, index);
-        self.slice(start + id, start + id + name)
+        self.id_name(span, index).1
     }
 
     /// The id and name of record `index`, whose span is `span`.
@@ -245,17 +243,17 @@ impl Records {
     #[inline]
     pub fn labels(&self, key: RecordKey) -> (&str, &str, &str) {
         let i = key.index();
-        fn of<R>(t: &Table<R>, i: usize, kind: impl FnOnce(&R) -> &str) -> (&str, &str, &str) {
+        fn of<R>(t: &Table<R>, i: usize, kind: fn(&R) -> &'static str) -> (&str, &str, &str) {
             let slot = &t.slots[i];
             let (id, name) = t.text.id_name(slot.span, i as u32);
             (id, name, kind(&slot.row))
         }
         match key.record_type() {
-            RecordType::Territory => of(&self.territories, i, |r| r.kind.as_str()),
-            RecordType::Unit => of(&self.units, i, |r| r.kind.as_str()),
-            RecordType::Matter => of(&self.matters, i, |r| r.list.as_str()),
-            RecordType::Item => of(&self.items, i, |r| r.list.as_str()),
-            RecordType::Person => of(&self.people, i, |_| "person"),
+            RecordType::Territory => of(&self.territories, i, TerritoryRow::kind_str),
+            RecordType::Unit => of(&self.units, i, UnitRow::kind_str),
+            RecordType::Matter => of(&self.matters, i, MatterRow::kind_str),
+            RecordType::Item => of(&self.items, i, ItemRow::kind_str),
+            RecordType::Person => of(&self.people, i, PersonRow::kind_str),
         }
     }
 
