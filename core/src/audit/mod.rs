@@ -864,9 +864,14 @@ struct Raw {
     subject: u32,
     /// The street/town, or [`NONE`].
     territory: u32,
-    /// The position of the finding's text in [`Sink::built`], or [`NONE`] when it is described at the end.
+    /// The position of the finding's text in [`Sink::built`]; [`KEPT`] and the position of
+    /// what its rule kept for describing it in [`Sink::kept`]; or [`NONE`] when it is
+    /// described at the end from the context alone.
     built: u32,
 }
+
+/// The bit of [`Raw::built`] that says the rest is a position in [`Sink::kept`].
+const KEPT: u32 = 1 << 31;
 
 impl Raw {
     /// The report order: rule, then subject, then street/town (none first). The subjects of one
@@ -881,6 +886,9 @@ pub(crate) struct Sink {
     severities: Vec<Option<Severity>>,
     raw: Vec<Raw>,
     built: Vec<(String, Evidence<'static>)>,
+    /// What rules found and keep for describing their findings at the end ([`Sink::note_kept`]):
+    /// for each such finding its length, then its values.
+    kept: Vec<u32>,
     /// False when only the findings' keys are wanted (the timeline, the periods): rules then
     /// record a finding with [`Sink::key`] instead of writing its message and evidence.
     text: bool,
@@ -888,11 +896,17 @@ pub(crate) struct Sink {
 
 impl Sink {
     fn new(config: &Config) -> Sink {
-        Sink { severities: config::effective_all(config), raw: Vec::new(), built: Vec::new(), text: true }
+        Sink {
+            severities: config::effective_all(config),
+            raw: Vec::new(),
+            built: Vec::new(),
+            kept: Vec::new(),
+            text: true,
+        }
     }
 
     fn silent() -> Sink {
-        Sink { severities: vec![None; RULES.len()], raw: Vec::new(), built: Vec::new(), text: true }
+        Sink { severities: vec![None; RULES.len()], raw: Vec::new(), built: Vec::new(), kept: Vec::new(), text: true }
     }
 
     /// A sink that keeps the findings' keys and no text ([`keys_only`]).
@@ -902,16 +916,30 @@ impl Sink {
 
     /// An empty sink with the same rules and mode, for one job of [`run_parallel`].
     fn empty_like(&self) -> Sink {
-        Sink { severities: self.severities.clone(), raw: Vec::new(), built: Vec::new(), text: self.text }
+        Sink {
+            severities: self.severities.clone(),
+            raw: Vec::new(),
+            built: Vec::new(),
+            kept: Vec::new(),
+            text: self.text,
+        }
     }
 
-    /// Appends another sink's findings after this one's (their texts renumbered).
+    /// Appends another sink's findings after this one's (their texts and kept values renumbered).
     fn append(&mut self, other: Sink) {
-        let base = self.built.len() as u32;
-        self.raw.extend(
-            other.raw.into_iter().map(|r| Raw { built: if r.built == NONE { NONE } else { r.built + base }, ..r }),
-        );
+        let (base, kept_base) = (self.built.len() as u32, self.kept.len() as u32);
+        self.raw.extend(other.raw.into_iter().map(|r| Raw {
+            built: match r.built {
+                NONE => NONE,
+                b if b & KEPT != 0 => {
+                    (b & !KEPT).checked_add(kept_base).filter(|&v| v < KEPT).map_or(NONE, |v| KEPT | v)
+                }
+                b => b + base,
+            },
+            ..r
+        }));
         self.built.extend(other.built);
+        self.kept.extend(other.kept);
     }
 
     /// True when the rule runs.
@@ -969,12 +997,35 @@ impl Sink {
         }
     }
 
+    /// As [`Sink::note`], keeping `values` for the rule's describer (which gets them back
+    /// instead of finding them again); nothing is kept in a keys-only audit.
+    pub fn note_kept(&mut self, rule: usize, subject: Node, territory: Option<Node>, values: &[u32]) {
+        if !self.text || !self.on(rule) {
+            return self.note(rule, subject, territory);
+        }
+        let at = self.kept.len();
+        match u32::try_from(at).ok().filter(|&at| at < KEPT).zip(u32::try_from(values.len()).ok()) {
+            Some((at, len)) => {
+                self.kept.push(len);
+                self.kept.extend_from_slice(values);
+                self.raw.push(Raw {
+                    rule: rule as u8,
+                    subject: subject.index() as u32,
+                    territory: raw_node(territory),
+                    built: KEPT | at,
+                });
+            }
+            // Past 2^31 values kept: described from the context alone, as any noted finding.
+            None => self.note(rule, subject, territory),
+        }
+    }
+
     /// The findings in report order, their text written on up to `threads` threads (the
     /// order cut into contiguous slices, each taken by the next free thread; the slices
     /// joined in order).
     fn into_findings(self, ctx: &Context, threads: usize) -> Vec<Finding> {
         let model = ctx.model;
-        let Sink { severities, mut raw, built, .. } = self;
+        let Sink { severities, mut raw, built, kept, .. } = self;
         // Rules push in order of their passes, mostly already the report's; a stable sort keeps
         // the order rules pushed equal keys in.
         if !raw.is_sorted_by_key(Raw::key) {
@@ -993,7 +1044,7 @@ impl Sink {
         let threads = threads.clamp(1, raw.len().div_ceil(SLICE).max(1));
         if threads == 1 {
             let mut built: Vec<_> = built.into_iter().map(Some).collect();
-            return describe_all(ctx, &severities, &doubts, &raw, &mut |i| built[i].take());
+            return describe_all(ctx, &severities, &doubts, &kept, &raw, &mut |i| built[i].take());
         }
         // Findings differ in cost (a built text is moved, a described one is written; some
         // rules write long evidence), so equal slices per thread finish at different times:
@@ -1004,12 +1055,15 @@ impl Sink {
         let slices: Vec<Slice<'_>> = raw
             .chunks(chunk)
             .map(|part| {
-                let texts =
-                    part.iter().filter(|r| r.built != NONE).filter_map(|r| built[r.built as usize].take()).collect();
+                let texts = part
+                    .iter()
+                    .filter(|r| r.built & KEPT == 0)
+                    .filter_map(|r| built[r.built as usize].take())
+                    .collect();
                 std::sync::Mutex::new(Some((part, texts)))
             })
             .collect();
-        let (severities, doubts, slices) = (&severities, &doubts, &slices);
+        let (severities, doubts, slices, kept) = (&severities, &doubts, &slices, &kept);
         let next = std::sync::atomic::AtomicUsize::new(0);
         let work = || {
             let mut done = Vec::new();
@@ -1019,7 +1073,7 @@ impl Sink {
                 let taken = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
                 if let Some((part, texts)) = taken {
                     let mut texts = texts.into_iter();
-                    done.push((i, describe_all(ctx, severities, doubts, part, &mut |_| texts.next())));
+                    done.push((i, describe_all(ctx, severities, doubts, kept, part, &mut |_| texts.next())));
                 }
             }
         };
@@ -1049,12 +1103,14 @@ type Text = (String, Evidence<'static>);
 /// A slice of the report order with the texts built for its findings, until a thread takes it.
 type Slice<'r> = std::sync::Mutex<Option<(&'r [Raw], Vec<Text>)>>;
 
-/// The findings of `raw` (in report order) with their text: described from the context, or
-/// the text a rule built when it found them (`built(i)` for the `i`th such text; called in order).
+/// The findings of `raw` (in report order) with their text: described from the context (and
+/// what their rule kept in `kept`), or the text a rule built when it found them (`built(i)`
+/// for the `i`th such text; called in order).
 fn describe_all(
     ctx: &Context,
     severities: &[Option<Severity>],
     doubts: &crate::evidence::Doubts<'_>,
+    kept: &[u32],
     raw: &[Raw],
     built: &mut dyn FnMut(usize) -> Option<Text>,
 ) -> Vec<Finding> {
@@ -1075,11 +1131,15 @@ fn describe_all(
         let rule = &RULES[r.rule as usize];
         let subject = Node::new(r.subject);
         let territory = (r.territory != NONE).then(|| Node::new(r.territory));
-        let (message, evidence) = if r.built != NONE {
+        let (message, evidence) = if r.built & KEPT == 0 {
             built(r.built as usize).unwrap_or_default()
         } else {
+            let values = (r.built != NONE).then(|| {
+                let at = (r.built & !KEPT) as usize;
+                &kept[at + 1..][..kept[at] as usize]
+            });
             out.clear();
-            describe(ctx, r.rule as usize, subject, territory, &mut out);
+            describe(ctx, r.rule as usize, subject, territory, values, &mut out);
             out.take()
         };
         let subjects = [subject, territory.unwrap_or(subject)];
@@ -1102,13 +1162,21 @@ fn raw_node(node: Option<Node>) -> u32 {
     node.map_or(NONE, |n| n.index() as u32)
 }
 
-/// Writes the message and evidence of a finding its family noted (see [`Sink::note`]).
-fn describe(ctx: &Context, rule: usize, subject: Node, territory: Option<Node>, out: &mut text::Out) {
+/// Writes the message and evidence of a finding its family noted (see [`Sink::note`]), with
+/// what its rule kept for it ([`Sink::note_kept`]).
+fn describe(
+    ctx: &Context,
+    rule: usize,
+    subject: Node,
+    territory: Option<Node>,
+    kept: Option<&[u32]>,
+    out: &mut text::Out,
+) {
     match rule {
         id::C001 | id::C002 | id::C003 | id::C006 | id::C007 | id::C008 => {
             rules::coverage::describe(ctx, rule, subject, out)
         }
-        id::D001 => rules::registration::describe(ctx, subject, out),
+        id::D001 => rules::registration::describe(ctx, subject, kept, out),
         id::B001 => rules::balance::describe(ctx, subject, territory, out),
         id::L001 | id::L002 => rules::lists::describe(ctx, rule, subject, out),
         _ => unreachable!("rule {} notes no findings", RULES[rule].code),
@@ -1756,6 +1824,36 @@ mod tests {
         assert_eq!(found.len(), expected.len());
         for code in ["C001", "C002", "C003", "C006", "C007", "C008", "D001", "B001", "L001", "L002"] {
             assert!(report.findings_of(code).next().is_some(), "the fixture triggers {code}");
+        }
+    }
+
+    /// D001's describer gets the failing units the rule kept; described from the context
+    /// alone (the check run again, as for a finding noted without them) gives the same text.
+    #[test]
+    fn kept_values_describe_as_the_check_run_again() {
+        let model = Model::from_json(include_str!("golden/notes.model.json")).unwrap();
+        let config = Config::default();
+        let ctx = Context::new(&model, &config);
+        let mut sink = Sink::new(&config);
+        let mut tally = crate::metrics::Tally::new(ctx.townships.len());
+        rules::registration::run(&ctx, &mut sink, &mut tally);
+        assert!(!sink.raw.is_empty() && sink.raw.iter().all(|r| r.built & KEPT != 0 && r.built != NONE));
+        assert!(sink.kept.len() > sink.raw.len() * 4, "some finding keeps two units or more");
+        let again: Vec<Raw> = sink.raw.iter().map(|&r| Raw { built: NONE, ..r }).collect();
+        let doubts = crate::evidence::Doubts::new(&model);
+        let severities = config::effective_all(&config);
+        let kept = describe_all(&ctx, &severities, &doubts, &sink.kept, &sink.raw, &mut |_| None);
+        let found = describe_all(&ctx, &severities, &doubts, &[], &again, &mut |_| None);
+        assert_eq!(serde_json::to_value(&kept).unwrap(), serde_json::to_value(&found).unwrap());
+
+        // Two sinks joined: the second's kept values are renumbered after the first's.
+        let mut first = Sink::new(&config);
+        rules::registration::run(&ctx, &mut first, &mut crate::metrics::Tally::new(ctx.townships.len()));
+        first.append(sink);
+        let joined = describe_all(&ctx, &severities, &doubts, &first.kept, &first.raw, &mut |_| None);
+        assert_eq!(joined.len(), 2 * found.len());
+        for half in joined.chunks(found.len()) {
+            assert_eq!(serde_json::to_value(half).unwrap(), serde_json::to_value(&found).unwrap());
         }
     }
 

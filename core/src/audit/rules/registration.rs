@@ -194,6 +194,7 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
     let mut here: Vec<Node> = Vec::new();
     let mut marks = Marks::default();
     let mut failing: Vec<(Node, Node, Node)> = Vec::new();
+    let mut kept: Vec<u32> = Vec::new();
     for p in ctx.units() {
         if ctx.org_of(p).len() == 0 {
             continue;
@@ -206,18 +207,32 @@ pub(crate) fn run(ctx: &Context, sink: &mut Sink, tally: &mut Tally) {
         match failing.first() {
             None if counted => tally.rows[row].party_orgs_registered += 1,
             None => {}
-            Some(&(_, _, township)) => sink.note(id::D001, p, Some(township)),
+            Some(&(_, _, township)) => {
+                // The describer gets the failing units back instead of running the check again.
+                kept.clear();
+                kept.extend(failing.iter().flat_map(|&(u, loc, t)| [u, loc, t].map(|n| n.index() as u32)));
+                sink.note_kept(id::D001, p, Some(township), &kept);
+            }
         }
     }
 }
 
-/// The message and evidence of the D001 finding about Party organisation `p`.
-pub(crate) fn describe(ctx: &Context, p: Node, out: &mut Out) {
+/// The message and evidence of the D001 finding about Party organisation `p`, from the
+/// (unit, located_in, street/town) triples [`run`] kept (`kept`, flat), or found again.
+pub(crate) fn describe(ctx: &Context, p: Node, kept: Option<&[u32]>, out: &mut Out) {
     let model = ctx.model;
     let mut failing = std::mem::take(&mut out.triples);
     let mut here = std::mem::take(&mut out.nodes);
     let mut marks = std::mem::take(&mut out.marks);
-    check(ctx, p, &mut here, &mut marks, &mut failing);
+    match kept {
+        Some(kept) => {
+            failing.clear();
+            failing.extend(kept.chunks_exact(3).map(|t| (Node::new(t[0]), Node::new(t[1]), Node::new(t[2]))));
+        }
+        None => {
+            check(ctx, p, &mut here, &mut marks, &mut failing);
+        }
+    }
     if let Some(&(_, loc0, township0)) = failing.first() {
         let plural = if failing.len() == 1 { "" } else { "s" };
         out.s("Party organisation ").label(model, p).s(" of unit").s(plural).s(" ");
