@@ -649,6 +649,14 @@ enum tiaokuai_result tiaokuai_model_as_of(const struct tiaokuai_model *model,
                                           struct tiaokuai_error **out_error);
 
 /**
+ * The bytes of the model's tables that point into a mapped model image
+ * (`tiaokuai_model_open`), shared with every process that maps the same file:
+ * 0 for a model read from JSON, CSV, .xlsx or memory, opened with mapping off
+ * (`tiaokuai_load_options_set_map`), or NULL.
+ */
+size_t tiaokuai_model_mapped_bytes(const struct tiaokuai_model *model);
+
+/**
  * Counts the model's records of each type and its links into `*out_counts`
  * (those of its view: at its date, the records and links in force or possibly in force).
  */
@@ -1201,6 +1209,25 @@ enum tiaokuai_result tiaokuai_load_options_set_threads(struct tiaokuai_load_opti
  * is NULL.
  */
 size_t tiaokuai_load_options_threads(const struct tiaokuai_load_options *options);
+
+/**
+ * Sets whether `tiaokuai_model_open_with_options` (and a load that meets a
+ * model image) maps the image's file: true (the default) points the model's
+ * largest tables into the file's pages, which every process that opens the
+ * same file shares (`tiaokuai_model_mapped_bytes`); false reads it into
+ * memory. A mapped image must be replaced by renaming a new file over it,
+ * never written into: a file cut shorter under a mapping makes the process
+ * that maps it fault (SIGBUS) when it reads the missing pages.
+ */
+enum tiaokuai_result tiaokuai_load_options_set_map(struct tiaokuai_load_options *options,
+                                                   bool map,
+                                                   struct tiaokuai_error **out_error);
+
+/**
+ * Whether an options object maps model images; true (the default) when
+ * `options` is NULL.
+ */
+bool tiaokuai_load_options_map(const struct tiaokuai_load_options *options);
 
 /**
  * Frees an options object. NULL is a no-op.

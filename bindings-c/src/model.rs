@@ -451,6 +451,16 @@ pub unsafe extern "C" fn tiaokuai_model_as_of(
     })
 }
 
+/// The bytes of the model's tables that point into a mapped model image
+/// (`tiaokuai_model_open`), shared with every process that maps the same file:
+/// 0 for a model read from JSON, CSV, .xlsx or memory, opened with mapping off
+/// (`tiaokuai_load_options_set_map`), or NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_model_mapped_bytes(model: *const tiaokuai_model) -> usize {
+    // SAFETY: NULL or a live model.
+    guard_or(0, || unsafe { model.as_ref() }.map_or(0, |m| m.model.mapped_bytes()))
+}
+
 /// Counts the model's records of each type and its links into `*out_counts`
 /// (those of its view: at its date, the records and links in force or possibly in force).
 #[unsafe(no_mangle)]

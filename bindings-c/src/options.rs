@@ -109,6 +109,36 @@ pub unsafe extern "C" fn tiaokuai_load_options_threads(options: *const tiaokuai_
     guard_or(0, || unsafe { options.as_ref() }.map_or(0, |o| o.options.threads))
 }
 
+/// Sets whether `tiaokuai_model_open_with_options` (and a load that meets a
+/// model image) maps the image's file: true (the default) points the model's
+/// largest tables into the file's pages, which every process that opens the
+/// same file shares (`tiaokuai_model_mapped_bytes`); false reads it into
+/// memory. A mapped image must be replaced by renaming a new file over it,
+/// never written into: a file cut shorter under a mapping makes the process
+/// that maps it fault (SIGBUS) when it reads the missing pages.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_load_options_set_map(
+    options: *mut tiaokuai_load_options,
+    map: bool,
+    out_error: *mut *mut tiaokuai_error,
+) -> tiaokuai_result {
+    guard(out_error, || {
+        let options = out_ptr(options, "options")?;
+        // SAFETY: not NULL, and the caller gives a live options object no other thread uses.
+        let o = unsafe { &mut *options };
+        o.options = o.options.clone().map(map);
+        Ok(())
+    })
+}
+
+/// Whether an options object maps model images; true (the default) when
+/// `options` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tiaokuai_load_options_map(options: *const tiaokuai_load_options) -> bool {
+    // SAFETY: NULL or a live options object.
+    guard_or(true, || unsafe { options.as_ref() }.is_none_or(|o| o.options.map))
+}
+
 /// Frees an options object. NULL is a no-op.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tiaokuai_load_options_free(options: *mut tiaokuai_load_options) {

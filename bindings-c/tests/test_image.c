@@ -169,7 +169,21 @@ static void test_files(void) {
   struct tiaokuai_model *opened = NULL;
   CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_open(tkz, strlen(tkz), &opened, &err), err);
   check_same_json(model, opened);
+  /* Mapped: its tables point into the file's pages, shared between processes. */
+  CHECK(tiaokuai_model_mapped_bytes(opened) > 0);
+  CHECK(tiaokuai_model_mapped_bytes(model) == 0 && tiaokuai_model_mapped_bytes(NULL) == 0);
   tiaokuai_model_free(opened);
+  /* With mapping off: read into memory, the same model. */
+  struct tiaokuai_load_options *no_map = NULL;
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_load_options_new(&no_map, &err), err);
+  CHECK(tiaokuai_load_options_map(no_map) && tiaokuai_load_options_map(NULL));
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_load_options_set_map(no_map, false, &err), err);
+  CHECK(!tiaokuai_load_options_map(no_map));
+  CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_open_with_options(tkz, strlen(tkz), no_map, &opened, &err), err);
+  check_same_json(model, opened);
+  CHECK(tiaokuai_model_mapped_bytes(opened) == 0);
+  tiaokuai_model_free(opened);
+  tiaokuai_load_options_free(no_map);
   struct tiaokuai_model *loaded = NULL;
   CHECK_RESULT(TIAOKUAI_RESULT_OK, tiaokuai_model_load(tkz, strlen(tkz), &loaded, &err), err);
   check_same_json(model, loaded);

@@ -702,6 +702,14 @@ static void t_load_options_set_threads(void) {
 
 static void t_load_options_threads(void) { CHECK(tiaokuai_load_options_threads(NULL) == 0); }
 
+static void t_load_options_set_map(void) {
+  NULL_PARAM("options", tiaokuai_load_options_set_map(NULL, false, errp));
+}
+
+static void t_load_options_map(void) { CHECK(tiaokuai_load_options_map(NULL)); }
+
+static void t_model_mapped_bytes(void) { CHECK(tiaokuai_model_mapped_bytes(NULL) == 0); }
+
 static void t_load_options_free(void) { tiaokuai_load_options_free(NULL); }
 
 /* In every _with_options function, options NULL means the defaults. */
@@ -926,6 +934,9 @@ static const struct covered COVERED[] = {
     {"tiaokuai_load_options_max_bytes", t_load_options_max_bytes},
     {"tiaokuai_load_options_set_threads", t_load_options_set_threads},
     {"tiaokuai_load_options_threads", t_load_options_threads},
+    {"tiaokuai_load_options_set_map", t_load_options_set_map},
+    {"tiaokuai_load_options_map", t_load_options_map},
+    {"tiaokuai_model_mapped_bytes", t_model_mapped_bytes},
     {"tiaokuai_load_options_free", t_load_options_free},
     {"tiaokuai_model_from_json_with_options", t_model_from_json_with_options},
     {"tiaokuai_model_load_with_options", t_model_load_with_options},

@@ -217,11 +217,23 @@ impl PyModel {
     /// damaged or truncated one; ``IoError`` when it cannot be read.
     ///
     /// ``at`` reads the model at a date, as :meth:`load` does (checked before the file is read).
+    ///
+    /// ``map`` (default True) maps the file: the model's largest tables then point into its
+    /// pages, which every process that opens the same file shares (see :attr:`mapped_bytes`;
+    /// docs/format.md "Model images"). Replace a mapped image by renaming a new file over it,
+    /// never by writing into it: a file cut shorter under a mapping crashes the process that
+    /// maps it (SIGBUS). ``map=False`` reads it into memory instead.
     #[staticmethod]
-    #[pyo3(signature = (path, *, max_bytes = None, at = None))]
-    fn open(py: Python<'_>, path: PathBuf, max_bytes: Option<u64>, at: Option<&Bound<'_, PyAny>>) -> TkResult<PyModel> {
+    #[pyo3(signature = (path, *, max_bytes = None, at = None, map = true))]
+    fn open(
+        py: Python<'_>,
+        path: PathBuf,
+        max_bytes: Option<u64>,
+        at: Option<&Bound<'_, PyAny>>,
+        map: bool,
+    ) -> TkResult<PyModel> {
         let date = at.map(date_arg).transpose()?;
-        let opts = options(max_bytes);
+        let opts = options(max_bytes).map(map);
         let model = py.detach(move || {
             Model::open_with(&path, &opts).map(|m| match date {
                 Some(d) => m.at(d),
@@ -338,6 +350,14 @@ impl PyModel {
     #[getter]
     fn title(&self) -> Option<String> {
         self.inner.title()
+    }
+
+    /// The bytes of the model's tables that point into a mapped model image (:meth:`open`),
+    /// shared with every process that maps the same file: 0 for a model read from JSON, CSV,
+    /// .xlsx or bytes, or opened with ``map=False``.
+    #[getter]
+    fn mapped_bytes(&self) -> usize {
+        self.inner.mapped_bytes()
     }
 
     /// All records, in document order: territories, units, matters, items.

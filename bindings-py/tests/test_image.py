@@ -64,6 +64,13 @@ def test_write_tkz_then_open_and_load(tmp_path: Path, sample: Model) -> None:
     assert path.read_bytes() == sample.to_image()
     assert Model.open(path) == sample
     assert Model.open(str(path)).to_json() == sample.to_json()
+    # Opened, the file is mapped: its tables are shared with other processes that open it.
+    assert Model.open(path).mapped_bytes > 0
+    assert tiaokuai.load(path).mapped_bytes == Model.open(path).mapped_bytes
+    read = Model.open(path, map=False)
+    assert (read.mapped_bytes, read) == (0, sample)
+    assert sample.mapped_bytes == 0
+    assert Model.from_image(sample.to_image()).mapped_bytes == 0
     # load knows an image by its first bytes.
     assert tiaokuai.load(path) == sample
     assert Model.load(path) == sample

@@ -18,6 +18,7 @@ fn seal(body: &[u8]) -> Vec<u8> {
     out.extend_from_slice(body);
     let sum = xxhash_rust::xxh3::xxh3_64(&out);
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes()); // the document is the whole content
     out.extend_from_slice(&sum.to_le_bytes());
     out.extend_from_slice(b"TKZ-END\n");
     out

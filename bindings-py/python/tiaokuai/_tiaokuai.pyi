@@ -960,7 +960,7 @@ class Model:
     def from_json(text: str | bytes, *, max_bytes: int | None = None) -> Model:
         """Reads a model from ``tiaokuai/1`` JSON text (``str``, or UTF-8 ``bytes`` with or without BOM)."""
     @staticmethod
-    def open(path: _Path, *, max_bytes: int | None = None, at: _Date | None = None) -> Model:
+    def open(path: _Path, *, max_bytes: int | None = None, at: _Date | None = None, map: bool = True) -> Model:
         """Opens a model image file (``.tkz``: written by :meth:`write` to a path ending in
         ``.tkz``, or by ``tiaokuai convert MODEL --to image``), a cache of the model's JSON that
         opens without parsing it. :func:`tiaokuai.load` opens images too; this refuses anything
@@ -971,6 +971,12 @@ class Model:
         damaged or truncated one; ``IoError`` when it cannot be read.
 
         ``at`` reads the model at a date, as :meth:`load` does (checked before the file is read).
+
+        ``map`` (default True) maps the file: the model's largest tables then point into its
+        pages, which every process that opens the same file shares (see :attr:`mapped_bytes`;
+        docs/format.md "Model images"). Replace a mapped image by renaming a new file over it,
+        never by writing into it: a file cut shorter under a mapping crashes the process that
+        maps it (SIGBUS). ``map=False`` reads it into memory instead.
         """
     @staticmethod
     def from_image(data: bytes | bytearray | memoryview, *, max_bytes: int | None = None) -> Model:
@@ -1021,6 +1027,11 @@ class Model:
     @property
     def title(self) -> str | None:
         """The model's name (``meta.name``), or None."""
+    @property
+    def mapped_bytes(self) -> int:
+        """The bytes of the model's tables that point into a mapped model image (:meth:`open`),
+        shared with every process that maps the same file: 0 for a model read from JSON, CSV,
+        .xlsx or bytes, or opened with ``map=False``."""
     @property
     def records(self) -> RecordView[Record]:
         """All records, in document order: territories, units, matters, items."""

@@ -10,16 +10,31 @@
 //! # Layout (version [`IMAGE_LAYOUT`])
 //! ```text
 //! header   magic  8 bytes  89 54 4B 5A 0D 0A 1A 0A  ("\x89TKZ\r\n\x1a\n")
-//!          layout u32 LE   1
+//!          layout u32 LE   2
 //!          flags  u32 LE   0 (none defined; an image with any set is refused)
 //!          writer 16 bytes the writing library's version, NUL-padded ("0.1.0")
-//! body     counts      territories, units, matters, items, people, links, meetings (varints)
+//! content  the document:
+//!          counts      territories, units, matters, items, people, links, meetings (varints)
 //!          meta        an optional string (the `meta` object as JSON text)
 //!          records     in document order, type by type (below)
 //!          links       in document order
 //!          meetings    in document order
-//! trailer  body length u64 LE, checksum u64 LE (XXH3-64 of header and body), "TKZ-END\n"
+//!          then, when the model's records and links are in document order, its columns:
+//!          directory   count u32 LE, 0 u32, then per column: tag u32 LE, 0 u32,
+//!                      offset u64 LE (from the file's first byte), length u64 LE
+//!          columns     each at an offset that is a multiple of 64, zero bytes between
+//! trailer  content length u64 LE, document length u64 LE, checksum u64 LE (XXH3-64 of
+//!          header and content), "TKZ-END\n"
 //! ```
+//! The columns are the model's in-memory tables as a build of the document lays them out
+//! (tags: records' keys 1, territory parents 2, link ends 3, kinds 4, details 5; outgoing,
+//! incoming and children adjacency offsets and entries 6–11; the ids and names of
+//! territories, units, matters, items and people 12–16), in this machine's byte order and
+//! this build's layout. They are not read as data: [`Model::open`] builds the model from
+//! the document and then points each column it built into the mapped file where the
+//! file's bytes are the very bytes it built (see `model::col`), so that processes opening
+//! one image share those pages. A column that differs (another build's layout, a model
+//! changed in place before it was written) is kept as built.
 //! Numbers are unsigned LEB128 varints; a string is its byte length then its UTF-8 bytes;
 //! an optional value is 0 for none, else one more than its value (an optional string: its
 //! length plus one); a date packs `year << 9 | month << 5 | day` (0 for an absent month or
@@ -60,12 +75,14 @@ pub const IMAGE_MAGIC: [u8; 8] = *b"\x89TKZ\r\n\x1a\n";
 
 /// The image layout this library writes and reads; an image of another layout is refused
 /// (rebuild it from the JSON).
-pub const IMAGE_LAYOUT: u32 = 1;
+pub const IMAGE_LAYOUT: u32 = 2;
 
 /// The last eight bytes of every model image.
 const END: [u8; 8] = *b"TKZ-END\n";
 const HEADER: usize = 32;
-const TRAILER: usize = 24;
+const TRAILER: usize = 32;
+/// The alignment of the columns after the document.
+const ALIGN: u64 = 64;
 
 /// The bits of a link's flags: which optional fields follow.
 pub mod flag {
@@ -248,8 +265,12 @@ impl Model {
         // Each record's place in the document, by node index.
         let mut place = vec![u32::MAX; self.len()];
         let mut counts = [0u64; 5];
+        // Whether the nodes are in document order, as a build of the document numbers them
+        // (the links always are): then its columns are the build's, and worth writing.
+        let mut in_order = true;
         for (i, (n, r)) in self.document_records().enumerate() {
             place[n.index()] = i as u32;
+            in_order &= n.index() == i;
             counts[crate::model::type_slot(r.record_type())] += 1;
         }
         let at = |n: Node| u64::from(place[n.index()]);
@@ -363,10 +384,15 @@ impl Model {
             }
             e.opt_str(m.attrs.as_ref().map(|a| a.as_json()))?;
         }
-        let body = e.len - body_start;
+        let document = e.len - body_start;
+        if in_order {
+            write_columns(&mut e, &self.image_sections())?;
+        }
+        let content = e.len - body_start;
         let sum = e.hash.digest();
         let mut w = e.w;
-        w.write_all(&body.to_le_bytes())?;
+        w.write_all(&content.to_le_bytes())?;
+        w.write_all(&document.to_le_bytes())?;
         w.write_all(&sum.to_le_bytes())?;
         w.write_all(&END)
     }
@@ -411,11 +437,13 @@ impl Model {
         let (header, trailer) = (header.try_into().unwrap_or([0; HEADER]), trailer.try_into().unwrap_or([0; TRAILER]));
         // The bytes are all here: a damaged image is refused before any decoding (read_image
         // checksums it again as it decodes).
-        let sum = check_ends(&header, &trailer, body.len() as u64)?;
+        let (sum, document) = check_ends(&header, &trailer, body.len() as u64)?;
         if xxhash_rust::xxh3::xxh3_64(&bytes[..bytes.len() - TRAILER]) != sum {
             return Err(damaged());
         }
-        read_image(&header, body, body.len() as u64, None, options, None, WINDOW)
+        // The columns after the document are the build's own: in memory, nothing to share.
+        let body = &body[..document as usize];
+        read_image(&header, body, document, None, options, None, WINDOW, &mut |_, _| Ok(()))
     }
 
     /// Opens a model image file ([`Model::write_image`], `tiaokuai convert MODEL --to image`).
@@ -478,8 +506,63 @@ impl Model {
         file.read_exact(&mut trailer).map_err(io)?;
         file.seek(SeekFrom::Start(HEADER as u64)).map_err(io)?;
         let body_len = len - (HEADER + TRAILER) as u64;
-        let sum = check_ends(&header, &trailer, body_len)?;
-        let model = read_image(&header, (&mut file).take(body_len), body_len, Some(sum), options, Some(path), WINDOW)?;
+        let (sum, document) = check_ends(&header, &trailer, body_len)?;
+        // The columns after the document: mapped (once the document is read) and checksummed
+        // from the mapping, or read and checksummed. The document itself is read, not mapped:
+        // its pages would count in the process's memory for nothing once decoded.
+        let columns = body_len - document;
+        let start = HEADER as u64 + document;
+        let mut rest = file.try_clone().map_err(io)?; // the same position: after the document, once read
+        // A directory that does not fit its content: reported once the checksum has matched
+        // (damage elsewhere is reported as damage).
+        #[cfg_attr(not(feature = "mmap"), allow(unused_mut))]
+        let mut broken = None;
+        let mut hash_rest = |hash: &mut xxhash_rust::xxh3::Xxh3, _model: Option<&mut Model>| -> Result<()> {
+            if columns == 0 {
+                return Ok(());
+            }
+            #[cfg(feature = "mmap")]
+            if options.map
+                && let Ok(len) = usize::try_from(columns)
+                && let Ok(map) = crate::model::col::Backing::map(&rest, start, len)
+            {
+                // The columns are compared with the model's before the whole is checksummed,
+                // so that each built column is freed as its mapped twin is taken (the peak is
+                // the model's, not the model and the mapped columns): a damaged file is still
+                // refused as damaged, its model dropped.
+                if let Some(model) = _model {
+                    match directory(map.bytes(), start) {
+                        Ok(columns) => _ = model.adopt_sections(&map, &columns),
+                        Err(e) => broken = Some(e),
+                    }
+                }
+                hash.update(map.bytes());
+                return Ok(());
+            }
+            rest.seek(SeekFrom::Start(start)).map_err(io)?;
+            let mut buf = vec![0u8; WINDOW.min(columns as usize)];
+            let mut left = columns;
+            while left > 0 {
+                let n = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+                rest.read_exact(&mut buf[..n]).map_err(io)?;
+                hash.update(&buf[..n]);
+                left -= n as u64;
+            }
+            Ok(())
+        };
+        let model = read_image(
+            &header,
+            (&mut file).take(document),
+            document,
+            Some(sum),
+            options,
+            Some(path),
+            WINDOW,
+            &mut hash_rest,
+        )?;
+        if let Some(e) = broken {
+            return Err(e);
+        }
         let after = file.metadata().map_err(io)?;
         if after.len() != len || after.modified().ok() != before.modified().ok() {
             return Err(Error::Changed { path: path.display().to_string() });
@@ -489,8 +572,8 @@ impl Model {
 }
 
 /// Checks an image's header (layout, flags) and trailer (its end, the content's length);
-/// the checksum the trailer gives.
-fn check_ends(header: &[u8; HEADER], trailer: &[u8; TRAILER], body_len: u64) -> Result<u64> {
+/// the checksum and the document's length the trailer gives.
+fn check_ends(header: &[u8; HEADER], trailer: &[u8; TRAILER], body_len: u64) -> Result<(u64, u64)> {
     let layout = u32::from_le_bytes([header[8], header[9], header[10], header[11]]);
     let writer = String::from_utf8_lossy(&header[16..32]).trim_end_matches('\0').to_string();
     if layout != IMAGE_LAYOUT {
@@ -504,7 +587,7 @@ fn check_ends(header: &[u8; HEADER], trailer: &[u8; TRAILER], body_len: u64) -> 
     if flags != 0 {
         return Err(bad(format!("unknown header flags {flags:#x} (written by tiaokuai {writer:?})")));
     }
-    if trailer[16..] != END {
+    if trailer[24..] != END {
         return Err(bad("truncated or damaged: it does not end as an image does (was it copied whole?)"));
     }
     let declared = u64::from_le_bytes(trailer[..8].try_into().unwrap_or_default());
@@ -513,7 +596,64 @@ fn check_ends(header: &[u8; HEADER], trailer: &[u8; TRAILER], body_len: u64) -> 
             "truncated or damaged: its trailer gives {declared} bytes of content, it holds {body_len}"
         )));
     }
-    Ok(u64::from_le_bytes(trailer[8..16].try_into().unwrap_or_default()))
+    let document = u64::from_le_bytes(trailer[8..16].try_into().unwrap_or_default());
+    if document > body_len {
+        return Err(bad(format!(
+            "truncated or damaged: its trailer gives a document of {document} bytes in {body_len} bytes of content"
+        )));
+    }
+    Ok((u64::from_le_bytes(trailer[16..24].try_into().unwrap_or_default()), document))
+}
+
+/// Writes the directory and the columns after the document (`e.len` is the file offset of
+/// the next byte).
+fn write_columns<W: Write>(e: &mut Enc<W>, columns: &[(u32, &[u8])]) -> std::io::Result<()> {
+    let mut dir = Vec::with_capacity(8 + 24 * columns.len());
+    dir.extend_from_slice(&(columns.len() as u32).to_le_bytes());
+    dir.extend_from_slice(&0u32.to_le_bytes());
+    let mut at = e.len + dir.capacity() as u64;
+    for &(tag, bytes) in columns {
+        at = at.next_multiple_of(ALIGN);
+        dir.extend_from_slice(&tag.to_le_bytes());
+        dir.extend_from_slice(&0u32.to_le_bytes());
+        dir.extend_from_slice(&at.to_le_bytes());
+        dir.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        at += bytes.len() as u64;
+    }
+    e.bytes(&dir)?;
+    for &(_, bytes) in columns {
+        let pad = e.len.next_multiple_of(ALIGN) - e.len;
+        e.bytes(&[0u8; ALIGN as usize][..pad as usize])?;
+        e.bytes(bytes)?;
+    }
+    Ok(())
+}
+
+/// The columns listed by the directory at the start of `part` (the content after the
+/// document, which starts at file offset `base`), as (tag, start, length) in `part`'s bytes.
+/// A directory that does not fit, or a column outside `part` or before the directory's
+/// end, is damage (the checksum matched, so the file was made so).
+#[cfg_attr(not(feature = "mmap"), allow(dead_code))]
+fn directory(part: &[u8], base: u64) -> Result<Vec<(u32, usize, usize)>> {
+    let broken = || bad("damaged: the directory of its columns does not fit its content");
+    let word = |at: usize| part.get(at..at + 4).map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default()));
+    let long = |at: usize| part.get(at..at + 8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default()));
+    let count = word(0).ok_or_else(broken)? as usize;
+    let end = count.checked_mul(24).and_then(|n| n.checked_add(8)).filter(|&n| n <= part.len()).ok_or_else(broken)?;
+    (0..count)
+        .map(|i| {
+            let at = 8 + 24 * i;
+            let (tag, offset, len) = (word(at), long(at + 8), long(at + 16));
+            let (Some(tag), Some(offset), Some(len)) = (tag, offset, len) else { return Err(broken()) };
+            let start = offset.checked_sub(base).and_then(|s| usize::try_from(s).ok()).filter(|&s| s >= end);
+            match (start, usize::try_from(len)) {
+                (Some(start), Ok(len)) if start.checked_add(len).is_some_and(|e| e <= part.len()) => {
+                    Ok((tag, start, len))
+                }
+                _ => Err(broken()),
+            }
+        })
+        .collect()
 }
 
 fn damaged() -> Error {
@@ -524,7 +664,10 @@ fn damaged() -> Error {
 /// by [`check_ends`]). With `sum`, the content is checksummed as it is read and the model
 /// returned only when it matches that sum; a damaged image is then reported as damaged even
 /// when its damage made the decoding fail first. Without, the caller checked it already.
-/// The content is read `window` bytes at a time at least ([`WINDOW`] but in tests).
+/// The content is read `window` bytes at a time at least ([`WINDOW`] but in tests). `body`
+/// is the document (`body_len` bytes); `rest` checksums the content after it, given the
+/// model decoded (to point its columns into that content first, see [`Model::open_with`]).
+#[allow(clippy::too_many_arguments)]
 fn read_image<R: std::io::Read + Send>(
     header: &[u8; HEADER],
     body: R,
@@ -533,6 +676,7 @@ fn read_image<R: std::io::Read + Send>(
     options: &LoadOptions,
     path: Option<&Path>,
     window: usize,
+    rest: &mut dyn FnMut(&mut xxhash_rust::xxh3::Xxh3, Option<&mut Model>) -> Result<()>,
 ) -> Result<Model> {
     let hash = sum.map(|_| {
         let mut hash = xxhash_rust::xxh3::Xxh3::new();
@@ -540,15 +684,19 @@ fn read_image<R: std::io::Read + Send>(
         hash
     });
     let d = &mut Dec { r: body, buf: Vec::new(), pos: 0, end: 0, consumed: 0, left: body_len, hash, path, window };
-    let decoded = decode(d, super::parallel::threads(options.threads));
+    let mut decoded = decode(d, super::parallel::threads(options.threads));
     let Some(sum) = sum else { return decoded };
     // Whatever the decoding found, the checksum decides first: the rest of the content is read
     // (when the decoding stopped early) and the whole compared with the trailer's.
-    let rest = d.drain();
-    if d.hash.as_ref().map(|h| h.digest()) != Some(sum) {
-        rest?;
+    let drained = d.drain();
+    let rest = match (&drained, d.hash.as_mut()) {
+        (Ok(()), Some(hash)) => rest(hash, decoded.as_mut().ok()),
+        _ => Ok(()),
+    };
+    if drained.is_ok() && rest.is_ok() && d.hash.as_ref().map(|h| h.digest()) != Some(sum) {
         return Err(damaged());
     }
+    drained?;
     rest?;
     decoded
 }
@@ -1018,14 +1166,21 @@ mod tests {
             (header.try_into().unwrap(), trailer.try_into().unwrap());
         for window in [1, 2, 7, 64, 4096] {
             let options = LoadOptions::default();
-            let sum = check_ends(&header, &trailer, body.len() as u64).ok();
-            assert!(sum.is_some());
-            let read = read_image(&header, body, body.len() as u64, sum, &options, None, window);
+            let (sum, document) = check_ends(&header, &trailer, body.len() as u64).unwrap();
+            let (document, columns) = body.split_at(document as usize);
+            assert!(!columns.is_empty(), "the sample is in document order: its columns are written");
+            let sum = Some(sum);
+            let mut rest = |hash: &mut xxhash_rust::xxh3::Xxh3, _: Option<&mut Model>| {
+                hash.update(columns);
+                Ok(())
+            };
+            let read = read_image(&header, document, document.len() as u64, sum, &options, None, window, &mut rest);
             assert_eq!(read.as_ref(), Ok(&model), "window {window}");
             // Damage the decoder meets before the checksum is known: still reported as damage.
-            let mut damaged = body.to_vec();
+            let mut damaged = document.to_vec();
             damaged[0] = 0xff; // the territories' count: a varint now running into the next bytes
-            let err = read_image(&header, &damaged[..], body.len() as u64, sum, &options, None, window);
+            let n = damaged.len() as u64;
+            let err = read_image(&header, &damaged[..], n, sum, &options, None, window, &mut rest);
             assert_eq!(err.unwrap_err(), super::damaged(), "window {window}");
         }
     }

@@ -444,6 +444,14 @@ pub struct LoadOptions {
     /// about a hundred times and once more at the end (`done == total`). `None` (the
     /// default) costs nothing. See [`LoadOptions::progress`].
     pub progress: Option<Progress>,
+    /// Whether [`Model::open`](crate::Model::open) maps a model image's file (default
+    /// true; needs the `mmap` feature, on by default): the model's largest columns then
+    /// point into the file's pages, which every process opening the same file shares,
+    /// instead of each process holding its own copy ([`Model::mapped_bytes`](crate::Model::mapped_bytes)).
+    /// The file must then not be changed in place while the model is open (replace it by
+    /// renaming a new file over it, as `tiaokuai convert -o` and [`Model::save`](crate::Model::save)
+    /// do): a file cut shorter under a mapping faults (SIGBUS) when its end is read.
+    pub map: bool,
 }
 
 /// A progress callback of a load ([`LoadOptions::progress`]): `(done, total)` records and links.
@@ -498,7 +506,7 @@ impl<'a> Ticker<'a> {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { max_bytes: 4 << 30, threads: 0, encoding: None, progress: None }
+        LoadOptions { max_bytes: 4 << 30, threads: 0, encoding: None, progress: None, map: true }
     }
 }
 
@@ -522,6 +530,23 @@ impl LoadOptions {
     /// ```
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
+        self
+    }
+
+    /// Sets whether [`Model::open`](crate::Model::open) maps a model image ([`LoadOptions::map`]).
+    ///
+    /// # Example
+    /// ```
+    /// let path = std::env::temp_dir().join(format!("tk-doc-map-{}.tkz", std::process::id()));
+    /// tiaokuai::Model::sample().save(&path)?;
+    /// let read = tiaokuai::Model::open_with(&path, &tiaokuai::LoadOptions::default().map(false))?;
+    /// assert_eq!(read.mapped_bytes(), 0);
+    /// assert_eq!(read, tiaokuai::Model::sample());
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), tiaokuai::Error>(())
+    /// ```
+    pub fn map(mut self, map: bool) -> Self {
+        self.map = map;
         self
     }
 

@@ -9,6 +9,7 @@
 //! 17 million of them. The petgraph graph is built from these columns only when asked for
 //! ([`crate::Model::graph`]).
 
+use super::col::Col;
 use super::record::{Attrs, Date, Link, Node, Validity};
 use super::{LinkKind, Power, Role, SuccessionEvent};
 
@@ -93,15 +94,15 @@ const _: () = assert!(LinkKind::ALL.len() < CUSTOM_KIND as usize, "every built-i
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LinkTable {
     /// Each link's `from` and `to`.
-    ends: Vec<(Node, Node)>,
+    ends: Col<(Node, Node)>,
     /// Each link's kind: its place in [`LinkKind::ALL`], or [`CUSTOM_KIND`].
-    kind: Vec<u8>,
+    kind: Col<u8>,
     /// The kinds of the links whose code is [`CUSTOM_KIND`].
     custom: Sparse<LinkKind>,
     /// `primary` (bits 0–1: none, false, true), `power` (bits 2–4: none or its place in
     /// [`Power::ALL`] + 1), `role` (bits 5–6, likewise) and whether the link has a `scope`,
     /// `members` or `event` (bit 7, [`SPARSE`]), one byte per link.
-    detail: Vec<u8>,
+    detail: Col<u8>,
     /// The `since` of the links that have one (in a national model with people and history,
     /// 10 M of 17 M links have a date: 4 bytes each and 1.5 bits a link, not 8 bytes a link).
     since: Sparse<Date>,
@@ -117,9 +118,9 @@ impl LinkTable {
     /// An empty table with room for `links` links.
     pub fn with_capacity(links: usize) -> LinkTable {
         LinkTable {
-            ends: Vec::with_capacity(links),
-            kind: Vec::with_capacity(links),
-            detail: Vec::with_capacity(links),
+            ends: Vec::with_capacity(links).into(),
+            kind: Vec::with_capacity(links).into(),
+            detail: Vec::with_capacity(links).into(),
             ..LinkTable::default()
         }
     }
@@ -164,11 +165,11 @@ impl LinkTable {
     /// Adds the next link's fields (its id is the number of links added before).
     pub fn push(&mut self, link: &Link, attrs: Option<Attrs>) {
         let id = self.detail.len() as u32;
-        self.ends.push((link.from, link.to));
+        self.ends.make_mut().push((link.from, link.to));
         match link.kind.slot() {
-            slot if slot < LinkKind::ALL.len() => self.kind.push(slot as u8),
+            slot if slot < LinkKind::ALL.len() => self.kind.make_mut().push(slot as u8),
             _ => {
-                self.kind.push(CUSTOM_KIND);
+                self.kind.make_mut().push(CUSTOM_KIND);
                 self.custom.push(id, link.kind);
             }
         }
@@ -180,7 +181,7 @@ impl LinkTable {
         let power = link.power.map_or(0, |p| p as u8 + 1);
         let role = link.role.map_or(0, |r| r as u8 + 1);
         let sparse = if link.scope.is_some() || link.members.is_some() || link.event.is_some() { SPARSE } else { 0 };
-        self.detail.push(primary | power << 2 | role << 5 | sparse);
+        self.detail.make_mut().push(primary | power << 2 | role << 5 | sparse);
         if let Some(since) = link.validity.since {
             self.since.push(id, since);
         }
@@ -199,6 +200,16 @@ impl LinkTable {
         if let Some(attrs) = attrs {
             self.attrs.push(id, attrs);
         }
+    }
+
+    /// The columns a model image carries: ends, kinds and details.
+    pub fn columns(&self) -> [&dyn super::col::Column; 3] {
+        [&self.ends, &self.kind, &self.detail]
+    }
+
+    /// As [`LinkTable::columns`], to point them into a mapped image.
+    pub fn columns_mut(&mut self) -> [&mut dyn super::col::Column; 3] {
+        [&mut self.ends, &mut self.kind, &mut self.detail]
     }
 
     /// Gives back the room no link took (once every link is added).

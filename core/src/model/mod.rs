@@ -5,6 +5,7 @@
 //! `Send + Sync` and may be shared by threads without locks.
 
 pub(crate) mod builder;
+pub(crate) mod col;
 mod index;
 mod kinds;
 mod links;
@@ -40,8 +41,8 @@ struct Adj {
 /// Compressed adjacency lists, grouped per record by link kind.
 #[derive(Debug, Clone, Default)]
 struct Adjacency {
-    offsets: Vec<u32>,
-    entries: Vec<Adj>,
+    offsets: col::Col<u32>,
+    entries: col::Col<Adj>,
 }
 
 impl Adjacency {
@@ -71,7 +72,7 @@ impl Adjacency {
                 list.sort_by_key(|a| a.slot);
             }
         }
-        Adjacency { offsets, entries }
+        Adjacency { offsets: offsets.into(), entries: entries.into() }
     }
 
     fn all(&self, node: Node) -> &[Adj] {
@@ -173,7 +174,7 @@ pub struct Model {
 #[derive(Debug)]
 struct Data {
     /// Each record's key (its type and its place in that type's table), by node index.
-    keys: Vec<RecordKey>,
+    keys: col::Col<RecordKey>,
     /// The petgraph graph, built from `keys` and the link columns by the first
     /// [`Model::graph`]: the queries read the columns and adjacency, never the graph.
     graph: std::sync::OnceLock<Graph>,
@@ -193,7 +194,7 @@ struct Data {
     /// Each territory's parent by node index, up to the last territory: the
     /// territory tree in a few megabytes, so walking up a place reads one small
     /// dense table instead of a record per step.
-    parents: Vec<Option<Node>>,
+    parents: col::Col<Option<Node>>,
     /// True when some record or link has a date: a model without any is the same at every date.
     dated: bool,
     /// `meta.as_of`, when it is a date: the date the model is read at unless another is asked for.
@@ -251,7 +252,7 @@ impl Data {
     /// order, so their indices are the records' and links' (the builder never removes one).
     fn build_graph(&self) -> Graph {
         let mut graph = Graph::with_capacity(self.keys.len(), self.links.len());
-        for &key in &self.keys {
+        for &key in self.keys.iter() {
             graph.add_node(key);
         }
         for link in 0..self.links.len() as u32 {
@@ -608,13 +609,13 @@ impl Model {
             out,
             inc,
             children,
-            keys,
+            keys: keys.into(),
             graph: std::sync::OnceLock::new(),
             index,
             order: order.map(TypeOrder::new),
             holdings,
             meta,
-            parents,
+            parents: parents.into(),
             dated,
             as_of,
             dated_index: std::sync::OnceLock::new(),

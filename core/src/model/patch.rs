@@ -75,7 +75,7 @@ impl Adjacency {
                 offsets.push(end_of(i) as u32 + shift);
             }
         }
-        Adjacency { offsets, entries }
+        Adjacency { offsets: offsets.into(), entries: entries.into() }
     }
 }
 
@@ -124,7 +124,7 @@ impl Model {
             let hash = data.index.hash(record.id());
             let key = data.records.push(record);
             let node = Node::new(data.keys.len() as u32);
-            data.keys.push(key);
+            data.keys.make_mut().push(key);
             data.index.insert_hashed(&data.records, hash, (node, key));
             let order = &mut data.order[t];
             if order.list.is_empty() && (order.len == 0 || order.start + order.len == node.raw()) {
@@ -162,7 +162,7 @@ impl Model {
             let (children, parents) =
                 territory_tree(&data.keys, &data.records, &data.order[0].iter().collect::<Vec<_>>());
             data.children = children;
-            data.parents = parents;
+            data.parents = parents.into();
         }
         if dates_removed && data.dated {
             dated = data.records.dated() || data.links.dated();

@@ -14,7 +14,8 @@ use super::record::{ItemRow, MatterRow, PersonRow, Record, RecordKey, RecordRef,
 /// with the allocator's own) and two 16-byte boxes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Text {
-    chars: String,
+    /// UTF-8: whole `&str`s appended end to end (or a mapped image's copy of those bytes).
+    chars: super::col::Col<u8>,
     /// The spans that do not fit a [`Span`] (an id or name of 64 KiB or more, or text past
     /// 4 GiB), by record: empty in any real model.
     long: hashbrown::HashMap<u32, (usize, usize, usize)>,
@@ -38,9 +39,10 @@ const NARROW: usize = if cfg!(test) { 100 } else { u32::MAX as usize };
 impl Text {
     /// Adds record `index`'s id and name; gives their span.
     fn push(&mut self, index: u32, id: &str, name: &str) -> Span {
-        let start = self.chars.len();
-        self.chars.push_str(id);
-        self.chars.push_str(name);
+        let chars = self.chars.make_mut();
+        let start = chars.len();
+        chars.extend_from_slice(id.as_bytes());
+        chars.extend_from_slice(name.as_bytes());
         match (u16::try_from(id.len()), u16::try_from(name.len())) {
             (Ok(id_len), Ok(name_len)) if start <= NARROW && id_len != LONG => {
                 Span { start: start as u32, id_len, name_len }
@@ -86,11 +88,14 @@ impl Text {
     /// 228 to 332 ns with the check).
     #[inline]
     fn slice(&self, a: usize, b: usize) -> &str {
-        debug_assert!(a <= b && self.chars.is_char_boundary(a) && self.chars.is_char_boundary(b));
-        // SAFETY: every span is made by `push` from the lengths of whole `&str`s it appended
-        // (`long` likewise), and the text is never cut or changed before its end, so `a` and
-        // `b` are in bounds, `a <= b`, and both are character boundaries.
-        unsafe { self.chars.get_unchecked(a..b) }
+        let boundary = |i: usize| self.chars.get(i).is_none_or(|&c| (c as i8) >= -0x40);
+        debug_assert!(a <= b && b <= self.chars.len() && boundary(a) && boundary(b));
+        // SAFETY: the text is whole `&str`s appended end to end by `push` (a mapped text is
+        // used only when its bytes equal those, `Col::adopt`), so it is UTF-8; every span is
+        // made by `push` from the lengths of the `&str`s it appended (`long` likewise), and
+        // the text is never cut or changed before its end, so `a` and `b` are in bounds,
+        // `a <= b`, and both are character boundaries.
+        unsafe { std::str::from_utf8_unchecked(self.chars.get_unchecked(a..b)) }
     }
 
     fn shrink_to_fit(&mut self) {
@@ -288,6 +293,28 @@ impl Records {
     }
 
     /// Gives back the room no record took (once every record is added).
+    /// The text (ids and names) of each type's table, in [`crate::model::TYPES`] order.
+    pub fn texts(&self) -> [&super::col::Col<u8>; 5] {
+        [
+            &self.territories.text.chars,
+            &self.units.text.chars,
+            &self.matters.text.chars,
+            &self.items.text.chars,
+            &self.people.text.chars,
+        ]
+    }
+
+    /// As [`Records::texts`], to point them into a mapped image.
+    pub fn texts_mut(&mut self) -> [&mut super::col::Col<u8>; 5] {
+        [
+            &mut self.territories.text.chars,
+            &mut self.units.text.chars,
+            &mut self.matters.text.chars,
+            &mut self.items.text.chars,
+            &mut self.people.text.chars,
+        ]
+    }
+
     pub fn shrink_to_fit(&mut self) {
         self.territories.shrink_to_fit();
         self.units.shrink_to_fit();

@@ -8,7 +8,7 @@ use tiaokuai::format::{IMAGE_LAYOUT, IMAGE_MAGIC};
 use tiaokuai::*;
 
 const HEADER: usize = 32;
-const TRAILER: usize = 24;
+const TRAILER: usize = 32;
 
 /// Writes the documented layout by hand: varints, strings, options.
 #[derive(Default)]
@@ -51,6 +51,7 @@ fn seal(body: &[u8]) -> Vec<u8> {
     out.extend_from_slice(body);
     let sum = xxhash_rust::xxh3::xxh3_64(&out);
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes()); // the document is the whole content
     out.extend_from_slice(&sum.to_le_bytes());
     out.extend_from_slice(b"TKZ-END\n");
     out
@@ -123,10 +124,40 @@ fn small_body(unit_kind: &str, second_id: &str, to: u64) -> Vec<u8> {
 fn the_layout_is_as_documented() {
     let model = Model::from_json(SMALL).unwrap();
     let image = model.to_image();
-    assert_eq!(image, seal(&small_body("party_committee", "s", 1)), "the writer follows format::image's layout");
+    let body = small_body("party_committee", "s", 1);
+    let sealed = seal(&body);
+    assert_eq!(
+        image[..HEADER + body.len()],
+        sealed[..HEADER + body.len()],
+        "the writer follows format::image's layout"
+    );
+    // The trailer: content length, document length, checksum, end.
+    let trailer = &image[image.len() - TRAILER..];
+    let word = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+    assert_eq!(word(trailer, 0), (image.len() - HEADER - TRAILER) as u64);
+    assert_eq!(word(trailer, 8), body.len() as u64);
+    assert_eq!(word(trailer, 16), xxhash_rust::xxh3::xxh3_64(&image[..image.len() - TRAILER]));
+    assert_eq!(&trailer[24..], b"TKZ-END\n");
+    // Then the directory of the columns: count, 0, and (tag, 0, offset, length) each, the
+    // columns at multiples of 64 in the content, zero bytes between them.
+    let dir = &image[HEADER + body.len()..];
+    let count = u32::from_le_bytes(dir[..4].try_into().unwrap()) as usize;
+    assert_eq!((count, &dir[4..8]), (16, &[0u8; 4][..]));
+    let mut end = HEADER + body.len() + 8 + 24 * count;
+    for i in 0..count {
+        let e = &dir[8 + 24 * i..];
+        assert_eq!(u32::from_le_bytes(e[..4].try_into().unwrap()), i as u32 + 1, "tags 1 to 16 in order");
+        let (offset, len) = (word(e, 8) as usize, word(e, 16) as usize);
+        assert!(offset % 64 == 0 && offset >= end && offset - end < 64, "column {i} at {offset} after {end}");
+        assert!(image[end..offset].iter().all(|&b| b == 0));
+        end = offset + len;
+    }
+    assert_eq!(end, image.len() - TRAILER);
     assert_eq!(Model::from_image(&image).unwrap(), model);
+    // An image of the document alone (written by hand) is the same model.
+    assert_eq!(Model::from_image(&sealed).unwrap(), model);
     // A change to this layout without a new IMAGE_LAYOUT would read old images wrongly.
-    assert_eq!(IMAGE_LAYOUT, 1, "the layout changed: bump IMAGE_LAYOUT and update this test and the docs");
+    assert_eq!(IMAGE_LAYOUT, 2, "the layout changed: bump IMAGE_LAYOUT and update this test and the docs");
 }
 
 #[test]
@@ -287,7 +318,9 @@ fn large_images_load_alike_on_one_thread_and_several() {
     let two = Model::from_image_with(&image, &LoadOptions::default().threads(2)).unwrap();
     assert_eq!(one.len(), n);
     assert_eq!(one, two);
-    assert_eq!(two.to_image(), image);
+    // The same document, then the columns the hand-made image leaves out.
+    let again = two.to_image();
+    assert!(again[..image.len() - TRAILER] == image[..image.len() - TRAILER] && again.len() > image.len());
     // The first problem in document order is the error, whichever thread meets it.
     for threads in [1, 2, 3] {
         let options = LoadOptions::default().threads(threads);
@@ -326,4 +359,137 @@ proptest! {
             }
         }
     }
+}
+
+/// The content's columns after the document: (tag, offset in the file, length), from the
+/// directory the trailer's document length points at.
+fn columns_of(image: &[u8]) -> Vec<(u32, usize, usize)> {
+    let trailer = &image[image.len() - TRAILER..];
+    let document = u64::from_le_bytes(trailer[8..16].try_into().unwrap()) as usize;
+    let dir = &image[HEADER + document..];
+    let count = u32::from_le_bytes(dir[..4].try_into().unwrap()) as usize;
+    (0..count)
+        .map(|i| {
+            let e = &dir[8 + 24 * i..];
+            let word = |at: usize| u64::from_le_bytes(e[at..at + 8].try_into().unwrap()) as usize;
+            (u32::from_le_bytes(e[..4].try_into().unwrap()), word(8), word(16))
+        })
+        .collect()
+}
+
+/// Makes the checksum of an image changed by hand right again.
+fn reseal(image: &mut [u8]) {
+    let n = image.len();
+    let sum = xxhash_rust::xxh3::xxh3_64(&image[..n - TRAILER]);
+    image[n - 16..n - 8].copy_from_slice(&sum.to_le_bytes());
+}
+
+/// Opening an image maps it: the columns a build of its document makes point into the
+/// file's pages (shared between the processes that open it), and the model is the model.
+#[test]
+fn opened_images_share_the_columns_they_built() {
+    let dir = std::env::temp_dir().join(format!("tk-image-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("m.tkz");
+    let people =
+        generate::GenerateOptions::new(generate::Scale::District, 7).people(true).history(true).generate().unwrap();
+    // The generator adds records out of document order: its model as a load numbers them.
+    let people = Model::from_json(&people.to_json()).unwrap();
+    for model in [Model::sample(), people] {
+        model.save(&path).unwrap();
+        let image = std::fs::read(&path).unwrap();
+        let columns = columns_of(&image);
+        assert_eq!(columns.len(), 16);
+        let all: usize = columns.iter().map(|c| c.2).sum();
+        let opened = Model::open(&path).unwrap();
+        if cfg!(feature = "mmap") {
+            assert_eq!(opened.mapped_bytes(), all, "every column is the build's own");
+        }
+        assert_eq!(opened, model);
+        assert_eq!(opened.to_json(), model.to_json());
+        assert!(opened.to_image() == image, "written again from its mapped columns: the same bytes");
+        let first = model.units().next().unwrap().0;
+        let line = Line::Leadership;
+        assert_eq!(opened.chain(model.id(first), line).unwrap(), model.chain(model.id(first), line).unwrap());
+        // Not mapped: the same model, nothing shared.
+        let read = Model::open_with(&path, &LoadOptions::default().map(false)).unwrap();
+        assert_eq!((read.mapped_bytes(), &read), (0, &model));
+        // A change in place copies what it changes out of the file and leaves the file alone.
+        let mut changed = Model::open(&path).unwrap();
+        let rename = tiaokuai::change::ChangeSet::from_json(&format!(
+            r#"{{"format": "tiaokuai-change/1", "update": [{{"id": "{}", "set": {{"name": "改名"}}}}]}}"#,
+            model.id(first)
+        ))
+        .unwrap();
+        changed.apply_in_place(&rename).unwrap();
+        assert_eq!(changed, model.apply(&rename).unwrap());
+        assert!(std::fs::read(&path).unwrap() == image);
+        assert_eq!(Model::open(&path).unwrap(), model);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A column whose bytes in the file are not the ones the build made (another build's layout,
+/// a model changed before it was written, a crafted file) is simply not used: the model is
+/// its document's. A directory that does not fit its content is damage.
+#[test]
+fn columns_unlike_the_build_are_not_used() {
+    let dir = std::env::temp_dir().join(format!("tk-image-cols-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = Model::sample();
+    let image = model.to_image();
+    let columns = columns_of(&image);
+    let all: usize = columns.iter().map(|c| c.2).sum();
+    let path = dir.join("m.tkz");
+    for (i, &(tag, offset, len)) in columns.iter().enumerate() {
+        if len == 0 {
+            continue;
+        }
+        let mut changed = image.clone();
+        changed[offset + len / 2] ^= 0x01;
+        reseal(&mut changed);
+        std::fs::write(&path, &changed).unwrap();
+        let opened = Model::open(&path).unwrap();
+        assert_eq!(opened, model, "column {i} (tag {tag})");
+        if cfg!(feature = "mmap") {
+            assert_eq!(opened.mapped_bytes(), all - len, "column {i} (tag {tag}) is the build's, not the file's");
+        }
+    }
+    // A model whose records are not in document order (added units first) is written
+    // without columns: a build of its document numbers its nodes otherwise.
+    let mut b = ModelBuilder::new();
+    b.unit(UnitSpec::new("u", "委", UnitKind::PartyCommittee)).unwrap();
+    b.territory(TerritorySpec::new("c", "市", TerritoryKind::City)).unwrap();
+    let unordered = b.build().unwrap();
+    let image = unordered.to_image();
+    let trailer = &image[image.len() - TRAILER..];
+    assert_eq!(trailer[..8], trailer[8..16], "the content is the document alone");
+    unordered.save(&path).unwrap();
+    let opened = Model::open(&path).unwrap();
+    assert_eq!((opened.mapped_bytes(), &opened), (0, &unordered));
+    // A directory whose count or columns run past the content: damage, named.
+    let image = model.to_image();
+    let document = u64::from_le_bytes(image[image.len() - 24..image.len() - 16].try_into().unwrap()) as usize;
+    // (where in the directory, the bytes written there): the count, the first column's offset
+    // (past the end, then before the directory) and its length.
+    let cases: [(usize, Vec<u8>); 4] = [
+        (0, u32::MAX.to_le_bytes().to_vec()),
+        (16, (u64::MAX - 7).to_le_bytes().to_vec()),
+        (16, 0u64.to_le_bytes().to_vec()),
+        (24, (1u64 << 40).to_le_bytes().to_vec()),
+    ];
+    for (at, bytes) in cases {
+        let mut crafted = image.clone();
+        let at = HEADER + document + at;
+        crafted[at..at + bytes.len()].copy_from_slice(&bytes);
+        reseal(&mut crafted);
+        std::fs::write(&path, &crafted).unwrap();
+        assert_eq!(Model::from_image(&crafted).unwrap(), model, "in memory, the columns are not read");
+        let open = Model::open(&path);
+        if cfg!(feature = "mmap") {
+            let err = open.unwrap_err();
+            assert_eq!(err.to_string(), "model image: damaged: the directory of its columns does not fit its content");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

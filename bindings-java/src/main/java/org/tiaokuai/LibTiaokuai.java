@@ -70,6 +70,8 @@ interface LibTiaokuai extends Library {
 
     int tiaokuai_model_date(Pointer model, PointerByReference outDate, Pointer outLen, PointerByReference outError);
 
+    SizeT tiaokuai_model_mapped_bytes(Pointer model);
+
     int tiaokuai_model_as_of(Pointer model, PointerByReference outDate, Pointer outLen, PointerByReference outError);
 
     int tiaokuai_model_record_type(Pointer model, byte[] id, SizeT len, IntByReference outType,
@@ -228,6 +230,11 @@ interface LibTiaokuai extends Library {
     int tiaokuai_load_options_set_threads(Pointer options, SizeT threads, PointerByReference outError);
 
     SizeT tiaokuai_load_options_threads(Pointer options);
+
+    /** {@code map} is a C {@code bool}: one byte, 0 or 1. */
+    int tiaokuai_load_options_set_map(Pointer options, byte map, PointerByReference outError);
+
+    byte tiaokuai_load_options_map(Pointer options);
 
     void tiaokuai_load_options_free(Pointer options);
 

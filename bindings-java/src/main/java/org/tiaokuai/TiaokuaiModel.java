@@ -335,6 +335,17 @@ public final class TiaokuaiModel implements AutoCloseable {
     }
 
     /**
+     * The bytes of the model's tables that point into a mapped model image ({@link #open(Path)}), shared with every
+     * process that maps the same file: 0 for a model read from JSON, CSV, .xlsx or memory, or opened with
+     * {@link LoadOptions#withMap(boolean) withMap(false)}.
+     *
+     * @return the mapped bytes
+     */
+    public long mappedBytes() {
+        return with(m -> C.tiaokuai_model_mapped_bytes(m).longValue());
+    }
+
+    /**
      * The model as {@code tiaokuai/1} JSON text ({@link #fromJson} reads it back into an equal model).
      *
      * @return the document

@@ -2,6 +2,7 @@ package org.tiaokuai;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,17 @@ class ImageTest {
                 assertEquals(model.toJson(), opened.toJson());
                 assertEquals(model.toJson(), loaded.toJson());
                 assertEquals(new Counts(3, 3, 1, 1, 7), opened.counts());
+                // Opened, the file is mapped: its tables are shared with other processes that open it.
+                assertTrue(opened.mappedBytes() > 0, "mapped " + opened.mappedBytes());
+                assertEquals(opened.mappedBytes(), loaded.mappedBytes());
+                assertEquals(0, model.mappedBytes());
+            }
+            LoadOptions read = LoadOptions.defaults().withMap(false);
+            assertTrue(LoadOptions.defaults().map());
+            assertFalse(read.map());
+            try (TiaokuaiModel opened = TiaokuaiModel.open(file, read)) {
+                assertEquals(model.toJson(), opened.toJson());
+                assertEquals(0, opened.mappedBytes());
             }
         }
     }
