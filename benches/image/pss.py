@@ -3,12 +3,14 @@
 snapshot"), measured by PSS: each process's proportional set size, shared pages divided among
 the processes that map them, so the sum is what the N take together.
 
-    python3 benches/image/pss.py MODEL [N]          (N defaults to 8)
+    python3 benches/image/pss.py [--no-map] MODEL [N]          (N defaults to 8)
     python3 benches/image/pss.py --fork MODEL [N]
 
 Starts N `image_open MODEL --hold` (the core's example: opens the model, answers one chain,
 prints its figures, then waits), reads every process's Pss from /proc/PID/smaps_rollup once
-all have opened, and prints the sum beside one process's, and their ratio.
+all have opened, and prints the sum beside the memory of one process alone (its Rss: every
+page it maps, shared or not) and their ratio. With `--no-map` the processes read a model
+image into memory instead of mapping it (`LoadOptions::map(false)`).
 
 With `--fork`, the way a pre-forking server shares a model (gunicorn's `--preload`, uWSGI's
 default, multiprocessing's fork start method): one Python process opens the model through the
@@ -103,7 +105,10 @@ def main() -> None:
     if sys.argv[1:2] == ["--fork"]:
         forked(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 8)
         return
-    model, n = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    args = sys.argv[1:]
+    extra = ["--no-map"] if "--no-map" in args else []
+    args = [a for a in args if a != "--no-map"]
+    model, n = args[0], int(args[1]) if len(args) > 1 else 8
     if not BIN.exists():
         subprocess.run(
             [
@@ -120,7 +125,7 @@ def main() -> None:
         )
     procs = [
         subprocess.Popen(
-            [BIN, model, "--hold"],
+            [BIN, model, "--hold", *extra],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -136,16 +141,19 @@ def main() -> None:
             p.wait()
     one = first[0]
     total = sum(pss)
+    alone = one["rss_kb"]  # what one process holding the model alone would take
     print(
         json.dumps(
             {
                 "model": model,
                 "processes": n,
+                "mapped": not extra,
                 "open_ms": [round(f["open_ms"]) for f in first],
                 "pss_one_mb": round(pss[0] / 1024, 1),
                 "pss_all_mb": round(total / 1024, 1),
-                "ratio_to_one": round(total / max(pss[0], 1), 2),
-                "rss_one_mb": round(one["rss_kb"] / 1024, 1),
+                "rss_one_mb": round(alone / 1024, 1),
+                "mapped_mb": round(one["mapped_bytes"] / 2**20, 1),
+                "ratio_to_one": round(total / max(alone, 1), 2),
             }
         )
     )
