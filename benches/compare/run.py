@@ -63,6 +63,21 @@ OPS = [
 ]
 
 DEFINITIONS = """\
+`make compare` installs what it needs first (`make compare-deps`, issue #19): the PostgreSQL 15
+server from the Debian package when no `initdb` is found (`apt-get`, through `sudo` unless run as
+root), and a venv of its own (`COMPARE_VENV`, default `target/compare-venv`) with
+`benches/compare/requirements.txt` (NetworkX, rustworkx, psycopg), pandas and maturin; `--build`
+then installs tiaokuai's Python package from this tree into that venv. Nothing goes into the
+system interpreter.
+
+Checked 2026-12-03 (12:00–12:51 UTC) as a new user would: `make compare SCALE=district
+COMPARE_VENV=/work/venv-cases12-compare` with no venv there (the system interpreter lacks
+rustworkx and psycopg) created it, installed the peers, built and installed tiaokuai, and ran
+all six columns (rustworkx 5.3 s, NetworkX 8.9 s, PostgreSQL 15.18 through psycopg 3.3.9), the
+answers agreeing across systems. The server was already installed on that machine, so the
+apt-get branch was checked with `apt-get install -s` (simulated) and a `pg_config` pointing
+nowhere: it asks for `postgresql-15`.
+
 The same model for every system: the generated model at the scale (`tiaokuai generate --seed 2024`);
 tiaokuai loads its JSON, the other systems the same records and links exported as CSV
 (`benches/compare/export.py`: node and link indices in document order). Every system queries the

@@ -11,7 +11,9 @@
 //! alternately five times, medians (so the ratio holds on a loaded machine); the freeing of
 //! each report is timed apart. *timeline*: the
 //! timeline of 11 yearly dates (2014–2024) on 1 and on 2 threads, alternately twice, the
-//! faster of each. The reports (and rows) of both are checked equal.
+//! faster of each. *audit2*: as *audit*, with only rules C001 and C008 enabled (the audit
+//! row of `make compare` beside the flat arrays' two-rule scan). The reports (and rows) of
+//! both are checked equal.
 
 use std::time::Instant;
 
@@ -26,7 +28,7 @@ fn secs(f: impl FnOnce()) -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: parallel_speed MODEL.json [audit] [timeline]")?;
+    let path = args.next().ok_or("usage: parallel_speed MODEL.json [audit] [audit2] [timeline]")?;
     let parts: Vec<String> = args.collect();
     let run = |part: &str| parts.is_empty() || parts.iter().any(|p| p == part);
     let t = Instant::now();
@@ -37,36 +39,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         model.len(),
         std::thread::available_parallelism()?
     );
+    let mut two_rules = Config::default();
+    for rule in tiaokuai::audit::RULES.iter().filter(|r| !matches!(r.code, "C001" | "C008")) {
+        two_rules.disable(rule.code)?;
+    }
     let config = Config::default();
-    if run("audit") {
-        let (one, two) = (model.audit_on(&config, 1), model.audit_on(&config, 2));
-        assert!(one == two, "the same report on 1 and 2 threads");
-        println!("{} findings", one.findings.len());
-        drop((one, two));
-        // The audit's time, not the freeing of its report (timed apart, as the criterion
-        // bench of the audit does): the caller keeps the report.
-        let (mut a, mut b, mut freeing) = (Vec::new(), Vec::new(), Vec::new());
-        let audit = |threads: usize, times: &mut Vec<f64>, freeing: &mut Vec<f64>| {
-            let mut report = None;
-            times.push(secs(|| report = Some(std::hint::black_box(model.audit_on(&config, threads)))));
-            freeing.push(secs(|| drop(report)));
-        };
-        for _ in 0..5 {
-            audit(1, &mut a, &mut freeing);
-            audit(2, &mut b, &mut freeing);
+    for (part, config) in [("audit", &config), ("audit2", &two_rules)] {
+        if run(part) {
+            time_audit(&model, part, config);
         }
-        freeing.sort_by(f64::total_cmp);
-        a.sort_by(f64::total_cmp);
-        b.sort_by(f64::total_cmp);
-        println!(
-            "audit with metrics: 1 thread {:.0} ms, 2 threads {:.0} ms ({:.2}x); runs 1: {:?} 2: {:?}",
-            a[2] * 1e3,
-            b[2] * 1e3,
-            b[2] / a[2],
-            a.iter().map(|x| (x * 1e3) as u64).collect::<Vec<_>>(),
-            b.iter().map(|x| (x * 1e3) as u64).collect::<Vec<_>>()
-        );
-        println!("freeing a report: median {:.0} ms", freeing[freeing.len() / 2] * 1e3);
     }
     if run("timeline") {
         let years = timeline_dates(&model, &config, Some("2014".parse()?), Some("2024".parse()?), Some(Every::Year))?;
@@ -89,4 +70,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// The audit under `config` on 1 and 2 threads, alternately five times: medians.
+fn time_audit(model: &Model, part: &str, config: &Config) {
+    let (one, two) = (model.audit_on(config, 1), model.audit_on(config, 2));
+    assert!(one == two, "the same report on 1 and 2 threads");
+    println!("{} findings", one.findings.len());
+    drop((one, two));
+    // The audit's time, not the freeing of its report (timed apart, as the criterion
+    // bench of the audit does): the caller keeps the report.
+    let (mut a, mut b, mut freeing) = (Vec::new(), Vec::new(), Vec::new());
+    let audit = |threads: usize, times: &mut Vec<f64>, freeing: &mut Vec<f64>| {
+        let mut report = None;
+        times.push(secs(|| report = Some(std::hint::black_box(model.audit_on(config, threads)))));
+        freeing.push(secs(|| drop(report)));
+    };
+    for _ in 0..5 {
+        audit(1, &mut a, &mut freeing);
+        audit(2, &mut b, &mut freeing);
+    }
+    freeing.sort_by(f64::total_cmp);
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    println!(
+        "{part} with metrics: 1 thread {:.0} ms, 2 threads {:.0} ms ({:.2}x); runs 1: {:?} 2: {:?}",
+        a[2] * 1e3,
+        b[2] * 1e3,
+        b[2] / a[2],
+        a.iter().map(|x| (x * 1e3) as u64).collect::<Vec<_>>(),
+        b.iter().map(|x| (x * 1e3) as u64).collect::<Vec<_>>()
+    );
+    println!("freeing a report: median {:.0} ms", freeing[freeing.len() / 2] * 1e3);
 }

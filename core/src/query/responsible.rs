@@ -197,8 +197,9 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
     for t in model.ancestors(territory) {
         let (id, name, kind) = model.labels(t);
         let id = Cow::Borrowed(id);
-        let mut holders = Vec::new();
-        for (from, link) in table.of(t) {
+        let held = table.of(t);
+        let mut holders = Vec::with_capacity(held.len());
+        for (from, link) in held {
             let (unit_id, unit_name, unit_kind) = model.labels(from);
             let level = model.level(from);
             let unit_id = Cow::Borrowed(unit_id);
