@@ -184,6 +184,10 @@ struct Data {
     links: links::LinkTable,
     index: index::IdIndex,
     order: [TypeOrder; 5],
+    /// The first node of each record type and the number of nodes, when the nodes are the five
+    /// types' runs in type order ([`runs`]; every loaded model): then [`Data::key`] computes
+    /// a record's key instead of reading it.
+    runs: Option<([u32; 5], u32)>,
     /// The post, band, grade and channel of each `holds` link: a side table, so a model
     /// without people carries empty vectors and nothing per link.
     holdings: links::Sparse<Holding>,
@@ -229,7 +233,43 @@ fn territory_tree(
     (children, parents)
 }
 
+/// The first node of each record type and the number of nodes, when the nodes are exactly the
+/// five types' runs in type order (territories, units, matters, items, people: how the loaders
+/// add a document's records); `None` for any other layout.
+fn runs(order: &[TypeOrder; 5], nodes: usize) -> Option<([u32; 5], u32)> {
+    let mut starts = [0u32; 5];
+    let mut next = 0u32;
+    for (start, run) in starts.iter_mut().zip(order) {
+        if !run.list.is_empty() || (run.len > 0 && run.start != next) {
+            return None;
+        }
+        *start = next;
+        next += run.len;
+    }
+    (next as usize == nodes).then_some((starts, next))
+}
+
 impl Data {
+    /// The key of a node's record: computed from [`Data::runs`] when the model has them,
+    /// without reading `keys` (on a big model that read is a cache miss, dependent on which
+    /// the record's own is, for every record an answer names).
+    #[inline]
+    fn key(&self, node: Node) -> RecordKey {
+        let raw = node.raw();
+        if let Some((s, nodes)) = &self.runs
+            && raw < *nodes
+        {
+            let t = usize::from(raw >= s[1])
+                + usize::from(raw >= s[2])
+                + usize::from(raw >= s[3])
+                + usize::from(raw >= s[4]);
+            let key = RecordKey::new(TYPES[t], raw - s[t]);
+            debug_assert_eq!(key, self.keys[node.index()], "node {raw}");
+            return key;
+        }
+        self.keys[node.index()]
+    }
+
     /// The ends of link `link` (`from`, `to`).
     #[inline]
     fn ends(&self, link: u32) -> (Node, Node) {
@@ -612,6 +652,7 @@ impl Model {
             keys: keys.into(),
             graph: std::sync::OnceLock::new(),
             index,
+            runs: None,
             order: order.map(TypeOrder::new),
             holdings,
             meta,
@@ -623,6 +664,8 @@ impl Model {
             single: std::sync::OnceLock::new(),
             principal_slots: std::sync::OnceLock::new(),
         };
+        let mut data = data;
+        data.runs = runs(&data.order, n);
         let mut model = Model {
             data: std::sync::Arc::new(data),
             view: View::default(),
@@ -1045,19 +1088,19 @@ impl Model {
     /// When the handle comes from another, larger model.
     #[inline]
     pub fn record(&self, node: Node) -> RecordRef<'_> {
-        self.data.records.get(self.data.keys[node.index()])
+        self.data.records.get(self.data.key(node))
     }
 
     /// The id of a record.
     #[inline]
     pub fn id(&self, node: Node) -> &str {
-        self.data.records.id_name(self.data.keys[node.index()]).0
+        self.data.records.id_name(self.data.key(node)).0
     }
 
     /// The name of a record.
     #[inline]
     pub fn name(&self, node: Node) -> &str {
-        self.data.records.id_name(self.data.keys[node.index()]).1
+        self.data.records.id_name(self.data.key(node)).1
     }
 
     /// The id and name of a record, read together.
@@ -1070,13 +1113,13 @@ impl Model {
     /// ```
     #[inline]
     pub fn id_name(&self, node: Node) -> (&str, &str) {
-        self.data.records.id_name(self.data.keys[node.index()])
+        self.data.records.id_name(self.data.key(node))
     }
 
     /// The id, name and kind as written ([`RecordRef::kind_str`]) of a record, read together.
     #[inline]
     pub(crate) fn labels(&self, node: Node) -> (&str, &str, &str) {
-        self.data.records.labels(self.data.keys[node.index()])
+        self.data.records.labels(self.data.key(node))
     }
 
     /// The territory behind a handle, if it is one.
@@ -1787,6 +1830,39 @@ mod tests {
     #[test]
     fn model_is_send_and_sync() {
         assert_send_sync::<Model>();
+    }
+
+    /// A record's key is computed from the type runs when the nodes are those runs in type
+    /// order (a loaded model, also after records are added in place), and read from `keys`
+    /// otherwise; both give the key the model stored, for every node.
+    #[test]
+    fn keys_follow_from_the_type_runs_or_are_read() {
+        let every_key_is_stored =
+            |m: &Model| (0..m.len() as u32).map(Node::new).all(|n| m.data.key(n) == m.data.keys[n.index()]);
+        let loaded = Model::sample();
+        let (starts, nodes) = loaded.data.runs.expect("a loaded model is its type runs");
+        assert_eq!(nodes as usize, loaded.len());
+        assert_eq!(starts[1] as usize, loaded.count(RecordType::Territory));
+        assert!(every_key_is_stored(&loaded));
+        // Units added before a territory: no runs in type order, keys read.
+        let mut b = ModelBuilder::new();
+        b.unit(UnitSpec::new("u", "委", UnitKind::PartyCommittee)).unwrap();
+        b.territory(TerritorySpec::new("c", "市", TerritoryKind::City)).unwrap();
+        b.unit(UnitSpec::new("v", "局", UnitKind::Department)).unwrap();
+        let mixed = b.build().unwrap();
+        assert!(mixed.data.runs.is_none());
+        assert!(every_key_is_stored(&mixed));
+        assert_eq!(mixed.id_name(Node::new(1)), ("c", "市"));
+        // A territory added in place to a loaded model ends the territories' run: keys read.
+        let mut grown = Model::sample();
+        let add = crate::change::ChangeSet::from_json(
+            r#"{"format": "tiaokuai-change/1", "add": {"territories": [{"id": "new-t", "name": "新", "kind": "grid"}]}}"#,
+        )
+        .unwrap();
+        grown.apply_in_place(&add).unwrap();
+        assert!(grown.data.runs.is_none());
+        assert!(every_key_is_stored(&grown));
+        assert_eq!(grown.name(grown.node("new-t").unwrap()), "新");
     }
 
     /// A view compares a record's dates as precomputed days ([`Span`]): the same status as

@@ -140,6 +140,7 @@ impl Model {
                 order.len += 1;
             }
         }
+        data.runs = super::runs(&data.order, data.keys.len());
         let (mut outs, mut ins) = (Vec::new(), Vec::new());
         for (link, attrs, holding) in links {
             dated |= !link.validity.is_empty();
