@@ -270,6 +270,16 @@ impl Data {
         self.keys[node.index()]
     }
 
+    /// The record of node `node`, the `i`-th of type `t`: a type's records are in its table in
+    /// the order of its nodes, so a walk over one type knows each key without computing or
+    /// reading it (a scan over every unit costs nothing more than its rows).
+    #[inline]
+    fn typed_record(&self, t: RecordType, i: usize, node: Node) -> RecordRef<'_> {
+        let key = RecordKey::new(t, i as u32);
+        debug_assert_eq!(key, self.keys[node.index()], "node {}", node.raw());
+        self.records.get(key)
+    }
+
     /// The ends of link `link` (`from`, `to`).
     #[inline]
     fn ends(&self, link: u32) -> (Node, Node) {
@@ -1177,8 +1187,8 @@ impl Model {
 
     pub(crate) fn typed(&self, t: RecordType) -> impl ExactSizeIterator<Item = (Node, RecordRef<'_>)> + '_ {
         let left = self.count(t);
-        let inner = self.data.order[type_slot(t)].iter().filter(move |n| !self.node_out(n.index()));
-        Counted { inner, left }.map(move |n| (n, self.record(n)))
+        let inner = self.data.order[type_slot(t)].iter().enumerate().filter(move |(_, n)| !self.node_out(n.index()));
+        Counted { inner, left }.map(move |(i, n)| (n, self.data.typed_record(t, i, n)))
     }
 
     /// All records of the view, in document order: territories, units, matters, items.
@@ -1339,7 +1349,7 @@ impl Model {
 
     /// The records of one type in the document, in document order, in the view or not.
     pub(crate) fn document_typed(&self, t: RecordType) -> impl Iterator<Item = (Node, RecordRef<'_>)> + '_ {
-        self.data.order[type_slot(t)].iter().map(move |n| (n, self.record(n)))
+        self.data.order[type_slot(t)].iter().enumerate().map(move |(i, n)| (n, self.data.typed_record(t, i, n)))
     }
 
     /// Every link of the document in document order, in the view or not (what the
