@@ -224,53 +224,44 @@ impl<T: Plain> Column for Col<T> {
 /// people. A tag not listed is skipped by readers.
 pub(crate) const TAGS: std::ops::RangeInclusive<u32> = 1..=16;
 
-impl super::Data {
-    /// The columns an image carries, in [`TAGS`] order.
-    fn columns(&self) -> [&dyn Column; 16] {
-        let [lends, lkind, ldetail] = self.links.columns();
-        let [t0, t1, t2, t3, t4] = self.records.texts();
+/// The columns of a `Data` in [`TAGS`] order, borrowed as `$r` (`&` or `&mut`) through the
+/// link table's and the records' accessors named: one list for both borrows, so the order the
+/// writer gives and the order a reader adopts in cannot drift apart.
+macro_rules! data_columns {
+    ($d:expr, [$($r:tt)+], $links:ident, $texts:ident) => {{
+        let d = $d;
+        let [lends, lkind, ldetail] = d.links.$links();
+        let [t0, t1, t2, t3, t4] = d.records.$texts();
         [
-            &self.keys,
-            &self.parents,
+            $($r)+ d.keys,
+            $($r)+ d.parents,
             lends,
             lkind,
             ldetail,
-            &self.out.offsets,
-            &self.out.entries,
-            &self.inc.offsets,
-            &self.inc.entries,
-            &self.children.offsets,
-            &self.children.entries,
+            $($r)+ d.out.offsets,
+            $($r)+ d.out.entries,
+            $($r)+ d.inc.offsets,
+            $($r)+ d.inc.entries,
+            $($r)+ d.children.offsets,
+            $($r)+ d.children.entries,
             t0,
             t1,
             t2,
             t3,
             t4,
         ]
+    }};
+}
+
+impl super::Data {
+    /// The columns an image carries, in [`TAGS`] order.
+    fn columns(&self) -> [&dyn Column; 16] {
+        data_columns!(self, [&], columns, texts)
     }
 
     /// As [`Data::columns`], to point them into a mapped image.
     fn columns_mut(&mut self) -> [&mut dyn Column; 16] {
-        let [lends, lkind, ldetail] = self.links.columns_mut();
-        let [t0, t1, t2, t3, t4] = self.records.texts_mut();
-        [
-            &mut self.keys,
-            &mut self.parents,
-            lends,
-            lkind,
-            ldetail,
-            &mut self.out.offsets,
-            &mut self.out.entries,
-            &mut self.inc.offsets,
-            &mut self.inc.entries,
-            &mut self.children.offsets,
-            &mut self.children.entries,
-            t0,
-            t1,
-            t2,
-            t3,
-            t4,
-        ]
+        data_columns!(self, [&mut], columns_mut, texts_mut)
     }
 }
 
