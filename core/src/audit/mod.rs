@@ -895,34 +895,27 @@ pub(crate) struct Sink {
 }
 
 impl Sink {
+    /// An empty sink of these rules' severities, writing text or keeping keys only.
+    fn with(severities: Vec<Option<Severity>>, text: bool) -> Sink {
+        Sink { severities, raw: Vec::new(), built: Vec::new(), kept: Vec::new(), text }
+    }
+
     fn new(config: &Config) -> Sink {
-        Sink {
-            severities: config::effective_all(config),
-            raw: Vec::new(),
-            built: Vec::new(),
-            kept: Vec::new(),
-            text: true,
-        }
+        Sink::with(config::effective_all(config), true)
     }
 
     fn silent() -> Sink {
-        Sink { severities: vec![None; RULES.len()], raw: Vec::new(), built: Vec::new(), kept: Vec::new(), text: true }
+        Sink::with(vec![None; RULES.len()], true)
     }
 
     /// A sink that keeps the findings' keys and no text ([`keys_only`]).
     fn keys(config: &Config) -> Sink {
-        Sink { text: false, ..Sink::new(config) }
+        Sink::with(config::effective_all(config), false)
     }
 
     /// An empty sink with the same rules and mode, for one job of [`run_parallel`].
     fn empty_like(&self) -> Sink {
-        Sink {
-            severities: self.severities.clone(),
-            raw: Vec::new(),
-            built: Vec::new(),
-            kept: Vec::new(),
-            text: self.text,
-        }
+        Sink::with(self.severities.clone(), self.text)
     }
 
     /// Appends another sink's findings after this one's (their texts and kept values renumbered).
