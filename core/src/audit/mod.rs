@@ -620,24 +620,33 @@ impl<'m> Context<'m> {
     /// [`Context::new`], the pass over the records and the pass over the links on two
     /// threads when `threads` > 1 (the same context either way).
     pub fn new_on(model: &'m Model, config: &'m Config, threads: usize) -> Context<'m> {
-        let (records, mut links) = if threads > 1 {
+        let n = model.len();
+        // The Party organisations' relation is built from the `party_org_of` and
+        // `registers_with` links alone, so on two threads the thread that read them builds
+        // it while this one reads the `leads` links (21 ms nationally, else after both).
+        let orgs = |links: &LinkColumns| Rel::two(n, &links.org_of, &links.registers);
+        let (records, mut links, from_orgs) = if threads > 1 {
             // The links but `leads` on one thread; the record columns, then the `leads` links,
             // on this one (the link pass alone took twice the record pass).
             std::thread::scope(|s| {
-                let rest = s.spawn(|| LinkColumns::pass(model, LinkPart::Rest));
+                let rest = s.spawn(|| {
+                    let rest = LinkColumns::pass(model, LinkPart::Rest);
+                    let from_orgs = orgs(&rest);
+                    (rest, from_orgs)
+                });
                 let records = RecordColumns::new(model);
                 let leads = LinkColumns::pass(model, LinkPart::Leads);
-                let rest = rest.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-                (records, LinkColumns::joined(leads, rest))
+                let (rest, from_orgs) = rest.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (records, LinkColumns::joined(leads, rest), from_orgs)
             })
         } else {
-            (RecordColumns::new(model), LinkColumns::new(model))
+            let links = LinkColumns::new(model);
+            let from_orgs = orgs(&links);
+            (RecordColumns::new(model), links, from_orgs)
         };
         links.finish(&records.kind);
-        let n = model.len();
         let RecordColumns { townships, row, tclass, kind, sector, members, located } = records;
-        let LinkColumns { flags, leads, leader, org_of, registers, juris } = links;
-        let from_orgs = Rel::two(n, &org_of, &registers);
+        let LinkColumns { flags, leads, leader, juris, .. } = links;
         Context {
             model,
             config,
@@ -881,6 +890,36 @@ impl Raw {
     }
 }
 
+/// Puts findings in the report order, as a stable sort by [`Raw::key`] does: a stable
+/// counting sort by rule, then a stable sort of each rule's findings that are not already in
+/// order. Rules find their subjects in document order but interleaved with other rules' (one
+/// pass over the units finds several rules' findings), so most rules' runs come out sorted:
+/// the national audit's 469,210 findings took 16 ms with one sort of them all.
+fn sort_raw(raw: &mut Vec<Raw>) {
+    let Some(&first) = raw.first() else { return };
+    let mut start = [0usize; 257];
+    for r in raw.iter() {
+        start[r.rule as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let bounds = start;
+    let mut out = vec![first; raw.len()];
+    for r in raw.iter() {
+        let at = &mut start[r.rule as usize];
+        out[*at] = *r;
+        *at += 1;
+    }
+    for w in bounds.windows(2) {
+        let run = &mut out[w[0]..w[1]];
+        if !run.is_sorted_by_key(Raw::key) {
+            run.sort_by_key(Raw::key);
+        }
+    }
+    *raw = out;
+}
+
 /// Where rules put their findings; knows which rules are on.
 pub(crate) struct Sink {
     severities: Vec<Option<Severity>>,
@@ -1022,7 +1061,7 @@ impl Sink {
         // Rules push in order of their passes, mostly already the report's; a stable sort keeps
         // the order rules pushed equal keys in.
         if !raw.is_sorted_by_key(Raw::key) {
-            raw.sort_by_key(Raw::key);
+            sort_raw(&mut raw);
         }
         let kind = |r: &Raw| model.record(Node::new(r.subject)).record_type();
         debug_assert!(
@@ -1656,6 +1695,44 @@ mod tests {
         assert_eq!(UnitKind::ALL.iter().filter(|k| k.is_party_org()).count(), 6);
         assert!(UnitKind::ALL[..6].iter().all(|k| k.is_party_org()));
         assert_eq!((UnitKind::ALL[7], UnitKind::ALL[8]), (UnitKind::Department, UnitKind::DispatchedAgency));
+    }
+
+    /// `sort_raw` gives what a stable sort by key gives: findings of a few rules, subjects
+    /// mostly in order within a rule and interleaved across rules, with equal keys (told
+    /// apart by `built`, which the key does not read).
+    #[test]
+    fn findings_sort_as_a_stable_sort_by_key() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m) as u32
+        };
+        for round in 0..200 {
+            let n = next(300) as usize;
+            let mut subjects = [0u32; 6];
+            let raw: Vec<Raw> = (0..n)
+                .map(|i| {
+                    let rule = next(6) as u8 * 7;
+                    let s = &mut subjects[rule as usize / 7];
+                    // Mostly increasing; sometimes back, sometimes the same subject again.
+                    *s = match next(10) {
+                        0 => next(50),
+                        1 => *s,
+                        _ => *s + next(3),
+                    };
+                    let territory = if next(3) == 0 { NONE } else { next(4) };
+                    Raw { rule, subject: *s, territory, built: i as u32 }
+                })
+                .collect();
+            let mut expected = raw.clone();
+            expected.sort_by_key(Raw::key);
+            let mut got = raw;
+            sort_raw(&mut got);
+            let ids = |v: &[Raw]| v.iter().map(|r| (r.key(), r.built)).collect::<Vec<_>>();
+            assert_eq!(ids(&got), ids(&expected), "round {round}");
+        }
     }
 
     #[test]
