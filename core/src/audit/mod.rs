@@ -1577,35 +1577,36 @@ type Job = fn(&Context, &mut Sink, &mut Tally);
 
 /// The rule families in the order [`run_rules`] runs them (the heaviest, structure, first,
 /// so it starts first).
-const JOBS: [Job; 9] = [
+const JOBS: [Job; 10] = [
     |c, s, _| rules::structure::run(c, s),
     rules::coverage::run,
     rules::registration::run,
     rules::matters::run,
     rules::balance::run,
     |c, s, _| rules::lists::run(c, s),
-    |c, s, _| rules::time::run(c, s),
+    |c, s, _| rules::time::run_records(c, s),
+    |c, s, _| rules::time::run_links(c, s),
     |c, s, _| rules::meetings::run(c, s),
     |c, s, _| rules::people::run(c, s),
 ];
 
-/// The index of the T rules' job in [`JOBS`].
-const TIME_JOB: usize = 6;
+/// The indices of the T rules' two jobs in [`JOBS`] (records, then links: in that order, so
+/// that their findings are joined as [`rules::time::run`] gives them).
+const TIME_JOBS: [usize; 2] = [6, 7];
 
 /// The order the threads take the jobs in: the longest first, so that no long job starts
 /// last while the other threads go idle (the findings are joined in [`JOBS`] order whatever
-/// the order they were found in). Measured nationally on two threads: the T rules 1,436 ms on
-/// a model with people and history (they started third and ended 260 ms after everything
-/// else), the people rules 308 ms there; structure 150–202, coverage 99–113, matters 72–80,
-/// registration 56–65, balance 33–57, lists 4–7 ms. On the plain model the jobs' wall time
-/// goes 222 → about 208 ms, with people and history 1,698 → about 1,440 ms.
-const JOB_ORDER: [usize; 9] = [TIME_JOB, 0, 1, 8, 3, 2, 4, 5, 7];
+/// the order they were found in). Measured nationally on two threads: the T rules 1,436 ms
+/// as one job on a model with people and history (they started third and ended 260 ms after
+/// everything else), the people rules 308 ms there; structure 150–202, coverage 99–113,
+/// matters 72–80, registration 56–65, balance 33–57, lists 4–7 ms.
+const JOB_ORDER: [usize; 10] = [7, 6, 0, 1, 9, 3, 2, 4, 5, 8];
 
 /// [`run_rules`] on `threads` threads: each family is a job with its own sink and tally,
 /// taken by the next free thread; the sinks are appended and the tallies added in the
 /// order of [`JOBS`], so the result is [`run_rules`]'s whatever the threads and their timing.
 fn run_parallel(ctx: &Context, sink: &mut Sink, time_rules: bool, threads: usize) -> Metrics {
-    let skip = |j: usize| j == TIME_JOB && !(time_rules && ctx.model.is_dated());
+    let skip = |j: usize| TIME_JOBS.contains(&j) && !(time_rules && ctx.model.is_dated());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();

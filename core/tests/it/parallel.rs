@@ -27,6 +27,29 @@ fn the_sample_audits_alike_on_any_threads() {
     }
 }
 
+/// The T rules run as two jobs on several threads (the records, then the links): a record
+/// never in force and a link from it never in force are two T001 findings on one subject, in
+/// the order the one-thread audit gives them (the record's first), whatever the threads.
+#[test]
+fn the_time_rules_of_records_and_links_join_in_order() {
+    let model = Model::from_json(
+        r#"{"format": "tiaokuai/1",
+          "territories": [{"id": "s", "name": "Street", "kind": "street", "since": "2020", "until": "2022"}],
+          "units": [{"id": "a", "name": "A", "kind": "government", "since": "2021", "until": "2019"},
+                    {"id": "b", "name": "B", "kind": "department", "located_in": "s", "since": "2018"}],
+          "links": [{"from": "a", "to": "b", "kind": "leads", "since": "2023", "until": "2020"},
+                    {"from": "b", "to": "s", "kind": "jurisdiction", "since": "2010"}]}"#,
+    )
+    .unwrap();
+    same_on_any_threads(&model, &Config::default(), "records and links never in force");
+    let report = model.audit_on(&Config::default(), 2);
+    let t001: Vec<&str> =
+        report.findings.iter().filter(|f| f.rule == "T001").map(|f| f.message.split(' ').next().unwrap()).collect();
+    assert_eq!(t001, ["unit", "link"], "{:#?}", report.findings);
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).filter(|r| r.starts_with('T')).collect();
+    assert!(rules.contains(&"T002") && rules.contains(&"T003"), "{rules:?}");
+}
+
 /// Generated models need the embedded division tables (the default `divisions` feature).
 #[cfg(feature = "divisions")]
 mod generated {
