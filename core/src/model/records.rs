@@ -109,7 +109,7 @@ impl Text {
 /// both for every record it names, and a unit's slot is 64 bytes, so with the span last
 /// they were in two cache lines wherever the table does not start on a line (a large
 /// allocation starts 16 bytes into one): two misses per unit named instead of one
-/// (national `chain` −7 %, `responsible_for` −11 % with the touch reading the kind).
+/// (national `chain` −8 %, `responsible_for` −6 % with the touch reading the kind).
 #[derive(Debug, Clone)]
 #[repr(C)]
 struct Slot<R> {
