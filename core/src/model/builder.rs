@@ -499,6 +499,12 @@ impl ModelBuilder {
         self.add_row(self.index.hash(&id), &id, &name, row)
     }
 
+    /// Asks the processor for the id index's bucket where a record whose id hashes to `hash`
+    /// goes (a hint for the loaders, which know the next records' hashes; no answer depends on it).
+    pub(crate) fn prefetch_id(&self, hash: u64) {
+        self.index.prefetch(hash);
+    }
+
     /// [`ModelBuilder::id_hash`] for another thread.
     pub(crate) fn id_hasher(&self) -> impl Fn(&str) -> u64 + Send + Sync + 'static {
         self.index.hasher()

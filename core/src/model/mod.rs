@@ -10,6 +10,7 @@ mod index;
 mod kinds;
 mod links;
 mod patch;
+pub(crate) mod prefetch;
 pub(crate) mod record;
 mod records;
 
