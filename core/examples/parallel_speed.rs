@@ -12,8 +12,9 @@
 //! each report is timed apart. *timeline*: the
 //! timeline of 11 yearly dates (2014–2024) on 1 and on 2 threads, alternately twice, the
 //! faster of each. *audit2*: as *audit*, with only rules C001 and C008 enabled (the audit
-//! row of `make compare` beside the flat arrays' two-rule scan). The reports (and rows) of
-//! both are checked equal.
+//! row of `make compare` beside the flat arrays' two-rule scan). *rules=T001,T002*: as
+//! *audit*, with only the rules named (one family's cost, beside the audit's context and
+//! metrics). The reports (and rows) of both thread counts are checked equal.
 
 use std::time::Instant;
 
@@ -28,7 +29,7 @@ fn secs(f: impl FnOnce()) -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: parallel_speed MODEL.json [audit] [audit2] [timeline]")?;
+    let path = args.next().ok_or("usage: parallel_speed MODEL.json [audit] [audit2] [timeline] [rules=CODE,…]")?;
     let parts: Vec<String> = args.collect();
     let run = |part: &str| parts.is_empty() || parts.iter().any(|p| p == part);
     let t = Instant::now();
@@ -48,6 +49,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if run(part) {
             time_audit(&model, part, config);
         }
+    }
+    // `rules=T001,T002`: the audit with only those rules (a family's own cost, the audit's
+    // context and metrics included).
+    for part in parts.iter().filter(|p| p.starts_with("rules=")) {
+        let on: Vec<&str> = part["rules=".len()..].split(',').collect();
+        let mut some = Config::default();
+        for rule in tiaokuai::audit::RULES.iter().filter(|r| !on.contains(&r.code)) {
+            some.disable(rule.code)?;
+        }
+        time_audit(&model, part, &some);
     }
     if run("timeline") {
         let years = timeline_dates(&model, &config, Some("2014".parse()?), Some("2024".parse()?), Some(Every::Year))?;
