@@ -744,6 +744,47 @@ where
     Ok(())
 }
 
+/// The records of one array: [`parallel::in_stream`](super::parallel::in_stream) (read on the
+/// other threads with [`Streamed`], which leaves territories to `take`), or, when problems are
+/// collected, one after the other with the builder at hand, each problem kept and the record
+/// left out.
+#[allow(clippy::too_many_arguments)]
+fn each_streamed<T, R>(
+    b: &mut ModelBuilder,
+    items: &[T],
+    threads: usize,
+    collect: &mut Option<&mut Problems>,
+    ticker: &mut Ticker<'_>,
+    work: impl Fn(&dyn Specs, usize, &T) -> Result<R> + Sync,
+    ahead: impl Fn(&ModelBuilder, &R),
+    mut take: impl FnMut(&mut ModelBuilder, R) -> Result<()>,
+) -> Result<()>
+where
+    T: Sync,
+    R: Send,
+{
+    if let Some(found) = collect {
+        for (i, item) in items.iter().enumerate() {
+            if let Err(e) = work(&*b, i, item).and_then(|r| take(b, r)) {
+                found.push(e);
+            }
+        }
+        return Ok(());
+    }
+    let streamed = Streamed(b.id_hasher());
+    super::parallel::in_stream(
+        b,
+        items,
+        threads,
+        |i, item| work(&streamed, i, item),
+        ahead,
+        |b, r| {
+            ticker.tick();
+            take(b, r)
+        },
+    )
+}
+
 fn load_doc(
     text: &str,
     threads: usize,
@@ -850,7 +891,10 @@ fn load_doc(
     .iter()
     .sum::<usize>() as u64;
     let t = &mut Ticker::new(total, progress);
-    each(
+    // Records are parsed on the other threads while this one adds them (`in_stream`); the
+    // territories they name are looked up here, the previous one remembered.
+    let (mut parents, mut places) = (PlaceMemo::default(), PlaceMemo::default());
+    each_streamed(
         &mut b,
         &doc.territories,
         threads,
@@ -858,9 +902,14 @@ fn load_doc(
         t,
         |b, i, raw| territory_spec(b, i, raw),
         |b, (_, p)| b.prefetch_id(p.hash),
-        |b, (found, p)| b.territory_named(p.hash, &p.id, &p.name, p.spec, found).map(drop),
+        |b, (found, p)| {
+            let Parsed { hash, id, name, mut spec, place: later } = p;
+            let (now, _, named) = place(&*b, &mut parents, later);
+            spec.parent = spec.parent.or(named);
+            b.territory_named(hash, &id, &name, spec, found.or(now)).map(drop)
+        },
     )?;
-    each(
+    each_streamed(
         &mut b,
         &doc.units,
         threads,
@@ -868,9 +917,14 @@ fn load_doc(
         t,
         |b, i, raw| unit_spec(b, i, raw),
         |b, (_, p)| b.prefetch_id(p.hash),
-        |b, (found, p)| b.unit_named(p.hash, &p.id, &p.name, p.spec, found).map(drop),
+        |b, (found, p)| {
+            let Parsed { hash, id, name, mut spec, place: later } = p;
+            let (now, _, named) = place(&*b, &mut places, later);
+            spec.located_in = spec.located_in.or(named);
+            b.unit_named(hash, &id, &name, spec, found.or(now)).map(drop)
+        },
     )?;
-    each(
+    each_streamed(
         &mut b,
         &doc.matters,
         threads,
@@ -880,7 +934,7 @@ fn load_doc(
         |b, p| b.prefetch_id(p.hash),
         |b, p| b.matter_named(p.hash, &p.id, &p.name, p.spec).map(drop),
     )?;
-    each(
+    each_streamed(
         &mut b,
         &doc.items,
         threads,
@@ -890,7 +944,7 @@ fn load_doc(
         |b, p| b.prefetch_id(p.hash),
         |b, p| b.item_named(p.hash, &p.id, &p.name, p.spec).map(drop),
     )?;
-    each(
+    each_streamed(
         &mut b,
         &doc.people,
         threads,
@@ -942,25 +996,88 @@ pub(crate) struct Parsed<'a, S> {
     pub id: Cow<'a, str>,
     pub name: Cow<'a, str>,
     pub spec: S,
+    /// A territory's `parent` or a unit's `located_in` left to the adding thread to look up
+    /// ([`Specs::territory`]); then the spec's own is empty.
+    pub place: Option<Cow<'a, str>>,
 }
 
 impl<'a, S> Parsed<'a, S> {
-    fn new(b: &ModelBuilder, id: Cow<'a, str>, name: Cow<'a, str>, spec: S) -> Self {
-        Parsed { hash: b.id_hash(&id), id, name, spec }
+    fn new(b: &(impl Specs + ?Sized), id: Cow<'a, str>, name: Cow<'a, str>, spec: S) -> Self {
+        Parsed { hash: b.id_hash(&id), id, name, spec, place: None }
+    }
+}
+
+/// What the functions reading records ask of their context: ids' hashes, and the territories
+/// added so far when they can be looked up there.
+pub(crate) trait Specs: Sync {
+    /// The hash of an id in the builder's index.
+    fn id_hash(&self, id: &str) -> u64;
+    /// The territory of this id (`Some(None)`: none added so far), or `None` when the context
+    /// cannot look territories up and leaves them to the adding thread ([`Parsed::place`]).
+    fn territory(&self, id: &str) -> Option<Option<Node>>;
+}
+
+impl Specs for ModelBuilder {
+    fn id_hash(&self, id: &str) -> u64 {
+        ModelBuilder::id_hash(self, id)
+    }
+
+    fn territory(&self, id: &str) -> Option<Option<Node>> {
+        Some(self.territory_node(id))
+    }
+}
+
+/// The context of records read while the builder takes others (`parallel::in_stream`):
+/// hashes only, territories left to the adding thread.
+pub(crate) struct Streamed<H>(pub H);
+
+impl<H: Fn(&str) -> u64 + Sync> Specs for Streamed<H> {
+    fn id_hash(&self, id: &str) -> u64 {
+        (self.0)(id)
+    }
+
+    fn territory(&self, _: &str) -> Option<Option<Node>> {
+        None
+    }
+}
+
+/// Where a territory reference points: `(found, left to the adding thread, named for the
+/// builder to resolve at build)`, at most one of them. A reference the previous one's
+/// equal is not looked up again when that one was found.
+type Placed<'a> = (Option<Node>, Option<Cow<'a, str>>, Option<String>);
+
+fn place<'a>(b: &(impl Specs + ?Sized), memo: &mut PlaceMemo<'a>, place: Option<Cow<'a, str>>) -> Placed<'a> {
+    let Some(t) = place else { return (None, None, None) };
+    if let (Cow::Borrowed(s), Some((last, found))) = (&t, memo.0)
+        && *s == last
+    {
+        return (Some(found), None, None);
+    }
+    match b.territory(&t) {
+        None => (None, Some(t), None),
+        Some(Some(found)) => {
+            if let Cow::Borrowed(s) = t {
+                memo.0 = Some((s, found));
+            }
+            (Some(found), None, None)
+        }
+        Some(None) => (None, None, Some(t.into_owned())),
     }
 }
 
 impl Parsed<'_, TerritorySpec> {
     /// The whole spec, id and name in it (a change set's addition).
     pub(crate) fn into_spec(self) -> TerritorySpec {
-        TerritorySpec { id: self.id.into_owned(), name: self.name.into_owned(), ..self.spec }
+        let parent = self.spec.parent.or(self.place.map(Cow::into_owned));
+        TerritorySpec { id: self.id.into_owned(), name: self.name.into_owned(), parent, ..self.spec }
     }
 }
 
 impl Parsed<'_, UnitSpec> {
     /// The whole spec, id and name in it (a change set's addition).
     pub(crate) fn into_spec(self) -> UnitSpec {
-        UnitSpec { id: self.id.into_owned(), name: self.name.into_owned(), ..self.spec }
+        let located_in = self.spec.located_in.or(self.place.map(Cow::into_owned));
+        UnitSpec { id: self.id.into_owned(), name: self.name.into_owned(), located_in, ..self.spec }
     }
 }
 
@@ -991,21 +1108,22 @@ impl Parsed<'_, PersonSpec> {
 /// carries no copy of the parent's id): resolving here, on the parsing threads, spares the
 /// builder a lookup and an allocation per record.
 pub(crate) fn territory_spec<'a>(
-    b: &ModelBuilder,
+    b: &(impl Specs + ?Sized),
     i: usize,
     raw: &'a RawValue,
 ) -> Result<(Option<Node>, Parsed<'a, TerritorySpec>)> {
     let r: TerritoryRaw<'_> = parse_record("territories", i, raw)?;
     let at = At { array: "territories", index: i, id: &r.id };
-    let found = r.parent.as_deref().and_then(|p| b.territory_node(p));
+    let (kind, attrs, validity) = (word(&at, "kind", &r.kind)?, attrs(&at, r.attrs)?, validity(&at, r.since, r.until)?);
+    let (found, later, parent) = place(b, &mut PlaceMemo::default(), r.parent);
     let spec = TerritorySpec {
-        kind: word(&at, "kind", &r.kind)?,
-        parent: if found.is_some() { None } else { r.parent.map(Cow::into_owned) },
-        attrs: attrs(&at, r.attrs)?,
-        validity: validity(&at, r.since, r.until)?,
+        kind,
+        parent,
+        attrs,
+        validity,
         ..TerritorySpec::new(String::new(), String::new(), TerritoryKind::Country)
     };
-    Ok((found, Parsed::new(b, r.id, r.name, spec)))
+    Ok((found, Parsed { place: later, ..Parsed::new(b, r.id, r.name, spec) }))
 }
 
 /// A unit, with its `located_in` when it is among the territories added already (as for
@@ -1014,7 +1132,24 @@ pub(crate) fn territory_spec<'a>(
 /// A unit written flat (a city's some 300,000: strings and whole numbers, no `attrs`) is read
 /// without serde ([`flat_unit`]); any other is read by serde, with the same answers.
 pub(crate) fn unit_spec<'a>(
-    b: &ModelBuilder,
+    b: &(impl Specs + ?Sized),
+    i: usize,
+    raw: &'a RawValue,
+) -> Result<(Option<Node>, Parsed<'a, UnitSpec>)> {
+    unit_spec_with(b, &mut PlaceMemo::default(), i, raw)
+}
+
+/// The territory the previous reference read in a run named, when it was found: found again,
+/// it is the same territory (a record's id never changes, and one found stays found).
+/// Units are mostly listed by place: nationally 85 % of them name the previous unit's
+/// territory, each of which was a look-up in the id index, a cache miss.
+#[derive(Default)]
+pub(crate) struct PlaceMemo<'a>(Option<(&'a str, Node)>);
+
+/// [`unit_spec`] with the previous unit's territory at hand.
+fn unit_spec_with<'a>(
+    b: &(impl Specs + ?Sized),
+    memo: &mut PlaceMemo<'a>,
     i: usize,
     raw: &'a RawValue,
 ) -> Result<(Option<Node>, Parsed<'a, UnitSpec>)> {
@@ -1027,11 +1162,9 @@ pub(crate) fn unit_spec<'a>(
         }
     };
     let at = At { array: "units", index: i, id: &r.id };
-    let found = r.located_in.as_deref().and_then(|t| b.territory_node(t));
-    let spec = UnitSpec {
+    let mut spec = UnitSpec {
         kind: word(&at, "kind", &r.kind)?,
         sector: r.sector.as_deref().map(|s| word(&at, "sector", s)).transpose()?,
-        located_in: if found.is_some() { None } else { r.located_in.map(Cow::into_owned) },
         members: count_of(&at, "members", members)?,
         staff: count_of(&at, "staff", staff)?,
         in_service_members: count_of(&at, "in_service_members", in_service_members)?,
@@ -1039,10 +1172,16 @@ pub(crate) fn unit_spec<'a>(
         validity: validity(&at, r.since, r.until)?,
         ..UnitSpec::new(String::new(), String::new(), UnitKind::Enterprise)
     };
-    Ok((found, Parsed::new(b, r.id, r.name, spec)))
+    let (found, later, located_in) = place(b, memo, r.located_in);
+    spec.located_in = located_in;
+    Ok((found, Parsed { place: later, ..Parsed::new(b, r.id, r.name, spec) }))
 }
 
-pub(crate) fn matter_spec<'a>(b: &ModelBuilder, i: usize, raw: &'a RawValue) -> Result<Parsed<'a, MatterSpec>> {
+pub(crate) fn matter_spec<'a>(
+    b: &(impl Specs + ?Sized),
+    i: usize,
+    raw: &'a RawValue,
+) -> Result<Parsed<'a, MatterSpec>> {
     let r: MatterRaw<'_> = parse_record("matters", i, raw)?;
     let at = At { array: "matters", index: i, id: &r.id };
     let spec = MatterSpec {
@@ -1054,7 +1193,7 @@ pub(crate) fn matter_spec<'a>(b: &ModelBuilder, i: usize, raw: &'a RawValue) -> 
     Ok(Parsed::new(b, r.id, r.name, spec))
 }
 
-pub(crate) fn item_spec<'a>(b: &ModelBuilder, i: usize, raw: &'a RawValue) -> Result<Parsed<'a, ItemSpec>> {
+pub(crate) fn item_spec<'a>(b: &(impl Specs + ?Sized), i: usize, raw: &'a RawValue) -> Result<Parsed<'a, ItemSpec>> {
     let r: ItemRaw<'_> = parse_record("items", i, raw)?;
     let at = At { array: "items", index: i, id: &r.id };
     let spec = ItemSpec {
@@ -1077,7 +1216,11 @@ pub(crate) fn meeting_spec(i: usize, raw: &&RawValue) -> Result<crate::meetings:
     Ok(spec)
 }
 
-pub(crate) fn person_spec<'a>(b: &ModelBuilder, i: usize, raw: &'a RawValue) -> Result<Parsed<'a, PersonSpec>> {
+pub(crate) fn person_spec<'a>(
+    b: &(impl Specs + ?Sized),
+    i: usize,
+    raw: &'a RawValue,
+) -> Result<Parsed<'a, PersonSpec>> {
     let r: PersonRaw<'_> = match flat_person(raw.get()) {
         Some(r) => r,
         None => parse_record("people", i, raw)?,

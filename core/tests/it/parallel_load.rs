@@ -105,3 +105,51 @@ fn adjacency_built_on_two_threads_is_the_same() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Units name their territory in runs (the loader remembers the previous unit's), alternate
+/// between two, name one with an escape in its id (not remembered), or name none: each unit
+/// is where the builder, given the same units one by one, puts it, on any thread count.
+#[test]
+fn units_in_runs_of_one_territory_are_located_as_one_by_one() {
+    use tiaokuai::{TerritoryKind, TerritorySpec, UnitKind, UnitSpec};
+    let places = ["t0", "t1", "t\"2"];
+    let place = |u: usize| match u % 97 {
+        0..=40 => Some(places[(u / 41) % 2]),
+        41..=70 => Some(places[u % 2]),
+        71..=80 => Some(places[2]),
+        _ => None,
+    };
+    let mut b = Model::builder();
+    let mut json = String::from("{\"format\": \"tiaokuai/1\", \"territories\": [\n");
+    for (i, t) in places.iter().enumerate() {
+        b.territory(TerritorySpec::new(*t, "T", TerritoryKind::Street)).unwrap();
+        let sep = if i + 1 < places.len() { "," } else { "" };
+        json.push_str(&format!(
+            "{{\"id\": {}, \"name\": \"T\", \"kind\": \"street\"}}{sep}\n",
+            serde_json::to_string(t).unwrap()
+        ));
+    }
+    json.push_str("], \"units\": [\n");
+    let n = 9_000;
+    for u in 0..n {
+        let mut spec = UnitSpec::new(format!("u{u}"), "U", UnitKind::Enterprise);
+        let located = match place(u) {
+            Some(t) => {
+                spec = spec.located_in(t);
+                format!(", \"located_in\": {}", serde_json::to_string(t).unwrap())
+            }
+            None => String::new(),
+        };
+        b.unit(spec).unwrap();
+        let sep = if u + 1 < n { "," } else { "" };
+        json.push_str(&format!("{{\"id\": \"u{u}\", \"name\": \"U\", \"kind\": \"enterprise\"{located}}}{sep}\n"));
+    }
+    json.push_str("]}\n");
+    let built = b.build().unwrap();
+    for threads in [1, 2, 3] {
+        let loaded = load(&json, threads).unwrap();
+        assert_eq!(loaded, built, "{threads} threads");
+        let t1 = loaded.find("t1").unwrap();
+        assert_eq!(loaded.unit(loaded.find("u41").unwrap()).and_then(|u| u.located_in), Some(t1), "{threads} threads");
+    }
+}
