@@ -252,123 +252,65 @@ mod tests {
         Error::Invalid { what: format!("item {i}"), message: "fails".into() }
     }
 
-    /// Every thread count gives the results in item order, and the first error in item
-    /// order, whichever thread met it and whether `work` or `take` raised it.
-    #[test]
-    fn results_and_errors_come_in_item_order() {
-        let items: Vec<usize> = (0..3 * BLOCK + 17).collect();
-        for threads in [1, 2, 3, 8, usize::MAX] {
-            let mut seen: Vec<usize> = Vec::new();
-            // `ahead` sees each result before it is taken, in order, AHEAD places early.
-            let looked = std::cell::RefCell::new(Vec::new());
-            in_blocks(
-                &mut seen,
-                &items,
-                threads,
-                |_, _: &mut (), i, &x| Ok((i, x * 2)),
-                |s: &Vec<usize>, &(i, _)| {
-                    assert!(i >= s.len() && i <= s.len() + AHEAD, "{i} looked at with {} taken", s.len());
-                    looked.borrow_mut().push(i);
-                },
-                |s, (i, y)| {
-                    assert_eq!(y, i * 2);
-                    s.push(i);
-                    Ok(())
-                },
-            )
-            .unwrap();
-            assert_eq!(seen, items, "{threads} threads");
-            // One thread takes each result as it is made: nothing to look ahead at.
-            let looked = looked.into_inner();
-            assert_eq!(looked, if threads == 1 { vec![] } else { items.clone() }, "{threads} threads");
-            for bad in [0, 5, BLOCK - 1, BLOCK, 2 * BLOCK + 3, items.len() - 1] {
-                let mut taken = 0usize;
-                let err = in_blocks(
-                    &mut taken,
-                    &items,
-                    threads,
-                    |_, _: &mut (), i, _| if i == bad || i == bad + 1 { Err(fail(i)) } else { Ok(i) },
-                    |_, _| {},
-                    |t, _| {
-                        *t += 1;
-                        Ok(())
-                    },
-                )
-                .unwrap_err();
-                assert_eq!(err.to_string(), fail(bad).to_string(), "{threads} threads, bad {bad}");
-                assert_eq!(taken, bad, "everything before the error is taken, nothing after");
-                let err = in_blocks(
-                    &mut 0usize,
-                    &items,
-                    threads,
-                    |_, _: &mut (), i, _| Ok(i),
-                    |_, _| {},
-                    |_, i| {
-                        if i >= bad { Err(fail(i)) } else { Ok(()) }
-                    },
-                )
-                .unwrap_err();
-                assert_eq!(err.to_string(), fail(bad).to_string());
-            }
-        }
-    }
+    /// What a test hands [`in_blocks`] or [`in_stream`]: `work` on an item's index, `ahead`,
+    /// and `take`, with the results taken so far as the state.
+    type Work<'a> = &'a (dyn Fn(usize) -> Result<usize> + Sync);
+    type Ahead<'a> = &'a dyn Fn(&Vec<usize>, &usize);
+    type Take<'a> = &'a mut dyn FnMut(&mut Vec<usize>, usize) -> Result<()>;
 
-    /// [`in_stream`] as [`in_blocks`]: results in item order, each looked at `AHEAD` places
-    /// before it is taken, and the first error in item order, whichever thread met it and
-    /// whether `work` or `take` raised it.
-    #[test]
-    fn streamed_results_and_errors_come_in_item_order() {
+    /// Every thread count gives the results in item order, each looked at `AHEAD` places
+    /// before it is taken (on one thread each is taken as it is made: none is looked at), and
+    /// the first error in item order, whichever thread met it and whether `work` or `take`
+    /// raised it, nothing after it taken.
+    fn check_item_order(run: impl Fn(&mut Vec<usize>, &[usize], usize, Work<'_>, Ahead<'_>, Take<'_>) -> Result<()>) {
         let items: Vec<usize> = (0..5 * BLOCK + 17).collect();
         for threads in [1, 2, 3, 8, usize::MAX] {
-            let mut seen: Vec<usize> = Vec::new();
+            let mut seen = Vec::new();
             let looked = std::cell::RefCell::new(Vec::new());
-            in_stream(
-                &mut seen,
-                &items,
-                threads,
-                |i, &x| Ok((i, x * 2)),
-                |s: &Vec<usize>, &(i, _)| {
-                    assert!(i >= s.len() && i <= s.len() + AHEAD, "{i} looked at with {} taken", s.len());
-                    looked.borrow_mut().push(i);
-                },
-                |s, (i, y)| {
-                    assert_eq!(y, i * 2);
-                    s.push(i);
-                    Ok(())
-                },
-            )
+            let ahead = |s: &Vec<usize>, &y: &usize| {
+                let i = y / 2;
+                assert!(i >= s.len() && i <= s.len() + AHEAD, "{i} looked at with {} taken", s.len());
+                looked.borrow_mut().push(i);
+            };
+            run(&mut seen, &items, threads, &|i| Ok(i * 2), &ahead, &mut |s, y| {
+                assert_eq!(y, s.len() * 2);
+                s.push(y / 2);
+                Ok(())
+            })
             .unwrap();
             assert_eq!(seen, items, "{threads} threads");
             assert_eq!(looked.into_inner(), if threads == 1 { vec![] } else { items.clone() }, "{threads} threads");
             for bad in [0, 5, BLOCK - 1, BLOCK, 2 * BLOCK + 3, 4 * BLOCK + 1, items.len() - 1] {
-                let mut taken = 0usize;
-                let err = in_stream(
-                    &mut taken,
-                    &items,
-                    threads,
-                    |i, _| if i == bad || i == bad + 1 || i == items.len() - 1 { Err(fail(i)) } else { Ok(i) },
-                    |_, _| {},
-                    |t, _| {
-                        *t += 1;
-                        Ok(())
-                    },
-                )
+                let last = items.len() - 1;
+                let mut taken = Vec::new();
+                let work = |i| if i == bad || i == bad + 1 || i == last { Err(fail(i)) } else { Ok(i) };
+                let err = run(&mut taken, &items, threads, &work, &|_, _| {}, &mut |s, i| {
+                    s.push(i);
+                    Ok(())
+                })
                 .unwrap_err();
                 assert_eq!(err.to_string(), fail(bad).to_string(), "{threads} threads, bad {bad}");
-                assert_eq!(taken, bad, "everything before the error is taken, nothing after");
-                let err = in_stream(
-                    &mut 0usize,
-                    &items,
-                    threads,
-                    |i, _| Ok(i),
-                    |_, _| {},
-                    |_, i| {
-                        if i >= bad { Err(fail(i)) } else { Ok(()) }
-                    },
-                )
+                assert_eq!(taken.len(), bad, "everything before the error is taken, nothing after");
+                let err = run(&mut Vec::new(), &items, threads, &Ok, &|_, _| {}, &mut |_, i| {
+                    if i >= bad { Err(fail(i)) } else { Ok(()) }
+                })
                 .unwrap_err();
-                assert_eq!(err.to_string(), fail(bad).to_string());
+                assert_eq!(err.to_string(), fail(bad).to_string(), "{threads} threads, take fails at {bad}");
             }
         }
+    }
+
+    #[test]
+    fn results_and_errors_come_in_item_order() {
+        check_item_order(|state, items, threads, work, ahead, take| {
+            in_blocks(state, items, threads, |_, _: &mut (), i, _| work(i), ahead, take)
+        });
+    }
+
+    #[test]
+    fn streamed_results_and_errors_come_in_item_order() {
+        check_item_order(|state, items, threads, work, ahead, take| {
+            in_stream(state, items, threads, |i, _| work(i), ahead, take)
+        });
     }
 }
