@@ -172,13 +172,16 @@ where
                     Ok((b, results)) => {
                         parsed.insert(b, results);
                     }
-                    Err(_) => match claim() {
-                        // Nothing ready: parse the next block here rather than wait.
+                    // Nothing ready: parse the next block here rather than wait, unless as many
+                    // as there are threads are parsed ahead already (a slow thread must not
+                    // make this one parse, and hold, the whole array).
+                    Err(_) => match if parsed.len() < threads { claim() } else { None } {
                         Some(b) => {
                             parsed.insert(b, parse(b));
                         }
-                        // Every block is started: wait for the one wanted. Should its thread
-                        // have gone (a panic, raised when the scope ends), parse it here.
+                        // The one wanted is started (blocks are started in order): wait for
+                        // it. Should its thread have gone (a panic, raised when the scope
+                        // ends), parse it here.
                         None => match rx.recv() {
                             Ok((b, results)) => {
                                 parsed.insert(b, results);
@@ -305,6 +308,31 @@ mod tests {
         check_item_order(|state, items, threads, work, ahead, take| {
             in_blocks(state, items, threads, |_, _: &mut (), i, _| work(i), ahead, take)
         });
+    }
+
+    /// A panic in `work`, on whichever thread, comes out of `in_stream` as a panic, and
+    /// nothing waits forever for the block it left unparsed.
+    #[test]
+    fn a_panic_while_streaming_is_raised_not_waited_for() {
+        let items: Vec<usize> = (0..4 * BLOCK).collect();
+        for (threads, bad) in [(2, BLOCK + 5), (3, 5), (2, 4 * BLOCK - 1)] {
+            let run = std::panic::catch_unwind(|| {
+                let mut seen = 0usize;
+                let work = |i: usize, _: &usize| if i == bad { panic!("item {i}") } else { Ok(i) };
+                in_stream(
+                    &mut seen,
+                    &items,
+                    threads,
+                    work,
+                    |_, _| {},
+                    |s, _| {
+                        *s += 1;
+                        Ok(())
+                    },
+                )
+            });
+            assert!(run.is_err(), "{threads} threads, panic at {bad}");
+        }
     }
 
     #[test]
