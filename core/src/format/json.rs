@@ -1041,6 +1041,13 @@ impl<H: Fn(&str) -> u64 + Sync> Specs for Streamed<H> {
     }
 }
 
+/// The territory the previous reference read in a run named, when it was found: found again,
+/// it is the same territory (a record's id never changes, and one found stays found).
+/// Units are mostly listed by place: nationally 85 % of them name the previous unit's
+/// territory, each of which was a look-up in the id index, a cache miss.
+#[derive(Default)]
+pub(crate) struct PlaceMemo<'a>(Option<(&'a str, Node)>);
+
 /// Where a territory reference points: `(found, left to the adding thread, named for the
 /// builder to resolve at build)`, at most one of them. A reference the previous one's
 /// equal is not looked up again when that one was found.
@@ -1104,9 +1111,10 @@ impl Parsed<'_, PersonSpec> {
     }
 }
 
-/// A territory, with its parent when it is among the territories added already (then the spec
-/// carries no copy of the parent's id): resolving here, on the parsing threads, spares the
-/// builder a lookup and an allocation per record.
+/// A territory, with its parent found when the context looks territories up (the builder:
+/// a change set's addition, the problems' search) and it is among those added already; when
+/// it does not (records read while others are added), the parent is left in
+/// [`Parsed::place`] for the adding thread.
 pub(crate) fn territory_spec<'a>(
     b: &(impl Specs + ?Sized),
     i: usize,
@@ -1126,30 +1134,12 @@ pub(crate) fn territory_spec<'a>(
     Ok((found, Parsed { place: later, ..Parsed::new(b, r.id, r.name, spec) }))
 }
 
-/// A unit, with its `located_in` when it is among the territories added already (as for
-/// [`territory_spec`]).
+/// A unit, with its `located_in` as a territory's `parent` is read ([`territory_spec`]).
 ///
 /// A unit written flat (a city's some 300,000: strings and whole numbers, no `attrs`) is read
 /// without serde ([`flat_unit`]); any other is read by serde, with the same answers.
 pub(crate) fn unit_spec<'a>(
     b: &(impl Specs + ?Sized),
-    i: usize,
-    raw: &'a RawValue,
-) -> Result<(Option<Node>, Parsed<'a, UnitSpec>)> {
-    unit_spec_with(b, &mut PlaceMemo::default(), i, raw)
-}
-
-/// The territory the previous reference read in a run named, when it was found: found again,
-/// it is the same territory (a record's id never changes, and one found stays found).
-/// Units are mostly listed by place: nationally 85 % of them name the previous unit's
-/// territory, each of which was a look-up in the id index, a cache miss.
-#[derive(Default)]
-pub(crate) struct PlaceMemo<'a>(Option<(&'a str, Node)>);
-
-/// [`unit_spec`] with the previous unit's territory at hand.
-fn unit_spec_with<'a>(
-    b: &(impl Specs + ?Sized),
-    memo: &mut PlaceMemo<'a>,
     i: usize,
     raw: &'a RawValue,
 ) -> Result<(Option<Node>, Parsed<'a, UnitSpec>)> {
@@ -1172,7 +1162,7 @@ fn unit_spec_with<'a>(
         validity: validity(&at, r.since, r.until)?,
         ..UnitSpec::new(String::new(), String::new(), UnitKind::Enterprise)
     };
-    let (found, later, located_in) = place(b, memo, r.located_in);
+    let (found, later, located_in) = place(b, &mut PlaceMemo::default(), r.located_in);
     spec.located_in = located_in;
     Ok((found, Parsed { place: later, ..Parsed::new(b, r.id, r.name, spec) }))
 }
