@@ -996,23 +996,17 @@ fn add_records<R: std::io::Read + Send>(
         send(batch);
         Ok(())
     };
-    // The id index's bucket of the record `AHEAD` places on is prefetched (see
+    // The id index's bucket of a record is prefetched a few records ahead (see
     // `ModelBuilder::prefetch_id`): each insert was a cache miss at national scale.
-    const AHEAD: usize = 8;
     let add = |b: &mut ModelBuilder, batch: Batch| -> Result<()> {
         let mut start = 0;
-        for &(h, ..) in batch.rows.iter().take(AHEAD) {
-            b.prefetch_id(h);
-        }
-        let mut rows = batch.rows.into_iter();
-        while let Some((h, id_end, name_end, row)) = rows.next() {
-            if let Some(&(next, ..)) = rows.as_slice().get(AHEAD - 1) {
-                b.prefetch_id(next);
-            }
-            b.add_row(h, &batch.text[start..id_end], &batch.text[id_end..name_end], row)?;
+        let text = &batch.text;
+        let ahead = |b: &ModelBuilder, &(h, ..): &(u64, usize, usize, Row)| b.prefetch_id(h);
+        crate::model::prefetch::each_ahead(b, batch.rows.into_iter(), ahead, |b, (h, id_end, name_end, row)| {
+            b.add_row(h, &text[start..id_end], &text[id_end..name_end], row)?;
             start = name_end;
-        }
-        Ok(())
+            Ok(())
+        })
     };
     let records: usize = counts.iter().sum();
     if threads <= 1 || records < 4 * BATCH {

@@ -691,7 +691,6 @@ impl Problems {
 }
 
 /// [`each_with`] for `work` that keeps nothing from one item to the next.
-#[allow(clippy::too_many_arguments)]
 fn each<T, S, R>(
     state: &mut S,
     items: &[T],
@@ -699,7 +698,6 @@ fn each<T, S, R>(
     collect: &mut Option<&mut Problems>,
     ticker: &mut Ticker<'_>,
     work: impl Fn(&S, usize, &T) -> Result<R> + Sync,
-    ahead: impl Fn(&S, &R),
     take: impl FnMut(&mut S, R) -> Result<()>,
 ) -> Result<()>
 where
@@ -707,13 +705,11 @@ where
     S: Sync,
     R: Send,
 {
-    each_with(state, items, threads, collect, ticker, |s, _: &mut (), i, t| work(s, i, t), ahead, take)
+    each_with(state, items, threads, collect, ticker, |s, _: &mut (), i, t| work(s, i, t), take)
 }
 
 /// [`in_blocks`], or, when problems are collected, one item after the other, each problem
-/// kept and the item left out; `work` has a scratch value of its own and `ahead` sees each
-/// result a few places before `take` (see [`in_blocks`]).
-#[allow(clippy::too_many_arguments)]
+/// kept and the item left out; `work` has a scratch value of its own (see [`in_blocks`]).
 fn each_with<T, S, R, W: Default>(
     state: &mut S,
     items: &[T],
@@ -721,7 +717,6 @@ fn each_with<T, S, R, W: Default>(
     collect: &mut Option<&mut Problems>,
     ticker: &mut Ticker<'_>,
     work: impl Fn(&S, &mut W, usize, &T) -> Result<R> + Sync,
-    ahead: impl Fn(&S, &R),
     mut take: impl FnMut(&mut S, R) -> Result<()>,
 ) -> Result<()>
 where
@@ -730,7 +725,7 @@ where
     R: Send,
 {
     let Some(found) = collect else {
-        return in_blocks(state, items, threads, work, ahead, |s, r| {
+        return in_blocks(state, items, threads, work, |s, r| {
             ticker.tick();
             take(s, r)
         });
@@ -955,28 +950,19 @@ fn load_doc(
         |b, p| b.person_named(p.hash, &p.id, &p.name, p.spec).map(drop),
     )?;
     // Each thread's links remember the records the previous `holds` link named.
-    // Each link first asks for the index's buckets of the ids of the link `LINK_AHEAD` on.
+    // Each link first asks for the index's buckets of the ids of the link `crate::model::prefetch::AHEAD` on.
     let links = &doc.links;
     let prepare = |b: &ModelBuilder, memo: &mut LinkMemo, i: usize, raw: &&RawValue| {
-        if let Some(ahead) = links.get(i + LINK_AHEAD) {
+        if let Some(ahead) = links.get(i + crate::model::prefetch::AHEAD) {
             prefetch_ends(b, ahead.get());
         }
         prepare_link(b, memo, i, raw)
     };
-    each_with(
-        &mut b,
-        &doc.links,
-        threads,
-        c,
-        t,
-        prepare,
-        |_, _| {},
-        |b, link| {
-            b.add_prepared(link);
-            Ok(())
-        },
-    )?;
-    each(&mut b, &doc.meetings, 1, c, t, |_, i, raw| meeting_spec(i, raw), |_, _| {}, |b, spec| b.meeting(spec))?;
+    each_with(&mut b, &doc.links, threads, c, t, prepare, |b, link| {
+        b.add_prepared(link);
+        Ok(())
+    })?;
+    each(&mut b, &doc.meetings, 1, c, t, |_, i, raw| meeting_spec(i, raw), |b, spec| b.meeting(spec))?;
     if let Some(found) = collect {
         b.resolve_pending(&mut |e| found.push(e));
         b.drop_bad_meetings(&mut |e| found.push(e));
@@ -1322,11 +1308,6 @@ pub(crate) fn link_spec(i: usize, raw: &RawValue) -> Result<LinkSpec> {
     })
 }
 
-/// Parses link `i` and checks it against the records (see [`ModelBuilder::prepare_link`]),
-/// `memo` holding what the previous link on this thread named.
-/// How far ahead of the link it prepares [`prefetch_ends`] looks.
-const LINK_AHEAD: usize = 8;
-
 /// Asks the processor for the id index's buckets of a link's ends, when the link is written
 /// as the writer writes it (`{"from":"…","to":"…"` first, no escapes): a hint for the look-ups
 /// of that link a few links later, each a cache miss at national scale.
@@ -1344,6 +1325,8 @@ fn prefetch_ends(b: &ModelBuilder, text: &str) {
     }
 }
 
+/// Parses link `i` and checks it against the records (see [`ModelBuilder::prepare_link`]),
+/// `memo` holding what the previous link on this thread named.
 fn prepare_link(
     b: &ModelBuilder,
     memo: &mut LinkMemo,

@@ -44,7 +44,6 @@ pub(crate) fn in_blocks<T, S, R, W: Default>(
     items: &[T],
     threads: usize,
     work: impl Fn(&S, &mut W, usize, &T) -> Result<R> + Sync,
-    ahead: impl Fn(&S, &R),
     mut take: impl FnMut(&mut S, R) -> Result<()>,
 ) -> Result<()>
 where
@@ -102,9 +101,11 @@ where
                 })
                 .collect::<Vec<_>>()
         });
-        hand_over(state, done.drain(..), &ahead, &mut take)?;
+        // The block's vector is drained, not dropped: the next block reuses its pages.
+        let no_hint = |_: &S, _: &R| {};
+        hand_over(state, done.drain(..), &no_hint, &mut take)?;
         for part in rest {
-            hand_over(state, part.into_iter(), &ahead, &mut take)?;
+            hand_over(state, part.into_iter(), &no_hint, &mut take)?;
         }
     }
     Ok(())
@@ -197,59 +198,32 @@ where
     })
 }
 
-/// How many results ahead of the one taken [`hand_over`] looks.
-const AHEAD: usize = 8;
-
-/// Hands `results` to `take` in order, calling `ahead` on each result [`AHEAD`] places before
-/// it is taken (the loaders prefetch the id index's bucket where its record goes: at national
-/// scale each insert was a cache miss, a third of the adding thread's time), and prefetching
-/// the result itself, which another core wrote.
+/// Hands `results` to `take` in order, calling `ahead` on each result
+/// [`AHEAD`](crate::model::prefetch::AHEAD) places before it is taken (the records' loaders
+/// prefetch the id index's bucket where its record goes: at national scale each insert was a
+/// cache miss, a third of the adding thread's time), and prefetching the result itself, which
+/// another core wrote.
 fn hand_over<S, R>(
     state: &mut S,
-    mut results: impl Iterator<Item = Result<R>> + AsSlice<Result<R>>,
+    results: impl Iterator<Item = Result<R>> + crate::model::prefetch::Rest<Result<R>>,
     ahead: &impl Fn(&S, &R),
     take: &mut impl FnMut(&mut S, R) -> Result<()>,
 ) -> Result<()> {
-    for r in results.as_slice().iter().take(AHEAD) {
-        look_ahead(state, r, ahead);
-    }
-    while let Some(r) = results.next() {
-        if let Some(next) = results.as_slice().get(AHEAD - 1) {
-            look_ahead(state, next, ahead);
+    use crate::model::prefetch::{each_ahead, prefetch};
+    let look = |s: &S, r: &Result<R>| {
+        prefetch(r);
+        if let Ok(r) = r {
+            ahead(s, r);
         }
-        take(state, r?)?;
-    }
-    Ok(())
-}
-
-fn look_ahead<S, R>(state: &S, r: &Result<R>, ahead: &impl Fn(&S, &R)) {
-    crate::model::prefetch::prefetch(r);
-    if let Ok(r) = r {
-        ahead(state, r);
-    }
-}
-
-/// The results not handed over yet, for [`hand_over`]'s look-ahead.
-trait AsSlice<T> {
-    fn as_slice(&self) -> &[T];
-}
-
-impl<T> AsSlice<T> for std::vec::Drain<'_, T> {
-    fn as_slice(&self) -> &[T] {
-        std::vec::Drain::as_slice(self)
-    }
-}
-
-impl<T> AsSlice<T> for std::vec::IntoIter<T> {
-    fn as_slice(&self) -> &[T] {
-        std::vec::IntoIter::as_slice(self)
-    }
+    };
+    each_ahead(state, results, look, |s, r| take(s, r?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::Error;
+    use crate::model::prefetch::AHEAD;
 
     fn fail(i: usize) -> Error {
         Error::Invalid { what: format!("item {i}"), message: "fails".into() }
@@ -262,10 +236,14 @@ mod tests {
     type Take<'a> = &'a mut dyn FnMut(&mut Vec<usize>, usize) -> Result<()>;
 
     /// Every thread count gives the results in item order, each looked at `AHEAD` places
-    /// before it is taken (on one thread each is taken as it is made: none is looked at), and
+    /// before it is taken when the function looks ahead (on one thread each is taken as it is
+    /// made: none is looked at), and
     /// the first error in item order, whichever thread met it and whether `work` or `take`
     /// raised it, nothing after it taken.
-    fn check_item_order(run: impl Fn(&mut Vec<usize>, &[usize], usize, Work<'_>, Ahead<'_>, Take<'_>) -> Result<()>) {
+    fn check_item_order(
+        looks_ahead: bool,
+        run: impl Fn(&mut Vec<usize>, &[usize], usize, Work<'_>, Ahead<'_>, Take<'_>) -> Result<()>,
+    ) {
         let items: Vec<usize> = (0..5 * BLOCK + 17).collect();
         for threads in [1, 2, 3, 8, usize::MAX] {
             let mut seen = Vec::new();
@@ -282,7 +260,8 @@ mod tests {
             })
             .unwrap();
             assert_eq!(seen, items, "{threads} threads");
-            assert_eq!(looked.into_inner(), if threads == 1 { vec![] } else { items.clone() }, "{threads} threads");
+            let want = if threads == 1 || !looks_ahead { vec![] } else { items.clone() };
+            assert_eq!(looked.into_inner(), want, "{threads} threads");
             for bad in [0, 5, BLOCK - 1, BLOCK, 2 * BLOCK + 3, 4 * BLOCK + 1, items.len() - 1] {
                 let last = items.len() - 1;
                 let mut taken = Vec::new();
@@ -305,8 +284,8 @@ mod tests {
 
     #[test]
     fn results_and_errors_come_in_item_order() {
-        check_item_order(|state, items, threads, work, ahead, take| {
-            in_blocks(state, items, threads, |_, _: &mut (), i, _| work(i), ahead, take)
+        check_item_order(false, |state, items, threads, work, _, take| {
+            in_blocks(state, items, threads, |_, _: &mut (), i, _| work(i), take)
         });
     }
 
@@ -337,7 +316,7 @@ mod tests {
 
     #[test]
     fn streamed_results_and_errors_come_in_item_order() {
-        check_item_order(|state, items, threads, work, ahead, take| {
+        check_item_order(true, |state, items, threads, work, ahead, take| {
             in_stream(state, items, threads, |i, _| work(i), ahead, take)
         });
     }
