@@ -742,7 +742,8 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Dated history: about a quarter of the links and a twelfth of the units start,
-        /// end, or both within 2008–2023 (deterministic by seed).
+        /// end, or both within 2008–2023, links within their ends' lives but for a few
+        /// deliberate T002 gaps (deterministic by seed).
         #[arg(long)]
         history: bool,
         /// Meetings (三会): each community holds one to three a year in 2021–2023, with a

@@ -38,7 +38,8 @@
 //! mark or any link to the street, communities without a Party organisation or
 //! committee, unassigned grids, matters with no lead or two, a street without
 //! its administrative Party group, towns still attracting investment, about one
-//! `leads` cycle per 2,000 units. Records and links carrying an injected defect
+//! `leads` cycle per 2,000 units (and, with dated history, about one link in fifty
+//! of those whose dates would fall outside an end's life). Records and links carrying an injected defect
 //! are marked with `attrs` `{"gaps": ["C001"]}` (the audit rule codes of
 //! `docs/queries.md`; the test suite checks markers and structure agree): a
 //! hint for tests and demonstrations, not part of the format.
@@ -185,7 +186,12 @@ pub struct GenerateOptions {
     pub prefix: Option<String>,
     /// Dated history (issue #12): about a quarter of the links and a twelfth of the units
     /// start, end, or both, on a day, month or year within 2008–2023 (same seed, same
-    /// dates; the records and links are those of the model without history).
+    /// dates). A link's own dates are kept within its ends' lives, as real data has them (a
+    /// unit founded in 2021 is not led from 2013), except about one link in fifty of those
+    /// that would fall outside, which keeps its dates and is marked `T002`. The records and
+    /// links are those of the model without history; with [`people`](Self::people), a term
+    /// wholly outside its unit's life is left out (the first of a post in a unit dissolved
+    /// before the terms begin is held over the unit's life instead).
     pub history: bool,
     /// Meetings (issue #15): each community holds one to three meetings a year in
     /// 2021–2023, at least one of the three kinds (三会), except about one community-year
@@ -500,6 +506,16 @@ fn gaps(codes: &[&str]) -> Attrs {
     Attrs::from_json(&format!("{{\"gaps\":[{}]}}", list.join(","))).expect("a JSON object")
 }
 
+/// Adds a gap code to a link's `attrs.gaps`, keeping its other attrs.
+fn mark(spec: &mut LinkSpec, code: &str) {
+    let mut map = spec.attrs.as_ref().map(Attrs::to_map).unwrap_or_default();
+    match map.entry("gaps").or_insert_with(|| serde_json::json!([])) {
+        serde_json::Value::Array(list) => list.push(code.into()),
+        other => *other = serde_json::json!([code]),
+    }
+    spec.attrs = Some(Attrs::from_map(&map));
+}
+
 fn gap_attrs(flags: u16) -> Option<Attrs> {
     if flags == 0 {
         return None;
@@ -553,6 +569,11 @@ struct Generator<'d> {
     /// With `--history`: the random numbers of the dates, a stream of their own so the
     /// structure is the same with and without history.
     history: Option<Rng>,
+    /// With `--history`: the units given dates, by id, so that their links' dates are
+    /// kept within their lives ([`Generator::within_ends`]).
+    dated: HashMap<String, Validity>,
+    /// With `--people`: the unit and post of the last term added ([`Generator::hold`]).
+    last_term: Option<(String, Post)>,
     /// With `--meetings`: the random numbers of the meetings, a stream of their own.
     meetings: Option<Rng>,
     /// With `--people`: the units to staff, collected as they are added (id, kind), and
@@ -626,6 +647,8 @@ impl<'d> Generator<'d> {
             leaders: HashMap::new(),
             district_names: HashMap::new(),
             history: options.history.then(|| Rng::new(stream(options.seed, "history"))),
+            dated: HashMap::new(),
+            last_term: None,
             meetings: options.meetings.then(|| Rng::new(stream(options.seed, "meetings"))),
             staff: options.people.then(Vec::new),
         };
@@ -673,6 +696,7 @@ impl<'d> Generator<'d> {
             && h.chance(0.08)
         {
             spec.validity = Self::history_validity(h);
+            self.dated.insert(spec.id.clone(), spec.validity);
         }
         if let Some(staff) = &mut self.staff
             && crate::people::needs_principal(&spec.kind)
@@ -689,7 +713,51 @@ impl<'d> Generator<'d> {
         {
             spec.validity = Self::history_validity(h);
         }
+        if !self.within_ends(&mut spec) {
+            // Its own dates never meet an end's life: it follows its ends instead.
+            spec.validity = Validity::default();
+        }
         self.b.link(spec)
+    }
+
+    /// With `--history`: keeps a link's own dates within the lives of its dated ends, as
+    /// real data has them (a unit founded in 2021 is led, and has posts held in it, from
+    /// 2021, not from 2013): a start before an end's start moves to it, an end after an
+    /// end's end likewise. `false` when the dates then allow no day in both lives. About one
+    /// link in fifty that would be in force on a day an end is not (rule T002) keeps its
+    /// dates instead, marked `{"gaps": ["T002"]}`. A link without dates of its own follows
+    /// its ends and is left alone.
+    fn within_ends(&mut self, spec: &mut LinkSpec) -> bool {
+        let own = spec.validity;
+        if own.is_empty() || self.dated.is_empty() {
+            return true;
+        }
+        let ends = [self.dated.get(spec.from.as_str()).copied(), self.dated.get(spec.to.as_str()).copied()];
+        let ends = ends.into_iter().flatten();
+        if !ends.clone().any(|end| crate::audit::outside(own, end, true).is_some()) {
+            return true;
+        }
+        if let Some(h) = &mut self.history
+            && h.chance(0.02)
+        {
+            mark(spec, "T002");
+            return true;
+        }
+        let mut v = own;
+        for end in ends.clone() {
+            if let (Some(i), Some(o)) = (v.since, end.since)
+                && i.first_day() < o.last_day()
+            {
+                v.since = Some(o);
+            }
+            if let (Some(i), Some(o)) = (v.until, end.until)
+                && i.last_day() > o.first_day()
+            {
+                v.until = Some(o);
+            }
+        }
+        spec.validity = v;
+        !v.never() && !ends.into_iter().any(|end| crate::audit::outside(v, end, true).is_some())
     }
 
     fn link(&mut self, from: &str, to: &str, kind: LinkKind) -> Result<()> {
@@ -1561,12 +1629,28 @@ impl<'d> Generator<'d> {
         until: Option<Date>,
         codes: &[&str],
     ) -> Result<()> {
+        let post = holding.post;
         let mut spec = LinkSpec::new(person, unit, LinkKind::Holds).holding(holding);
         spec.validity = Validity::new(since, until);
         if !codes.is_empty() {
             spec.attrs = Some(gaps(codes));
         }
-        self.b.link(spec)?;
+        // With `--history`, a term is kept within the unit's life. One wholly outside it is
+        // not held, except the first of a post in a unit dissolved before it starts (before
+        // 2012–2015, when the people's terms begin): that holder held the post over the
+        // unit's life, so that no post is left without any holder by the dates alone.
+        let first = self.last_term.as_ref().is_none_or(|(u, p)| u != unit || *p != post);
+        self.last_term = Some((unit.to_string(), post));
+        if self.within_ends(&mut spec) {
+            self.b.link(spec)?;
+        } else if let Some(&life) = self.dated.get(unit)
+            && first
+            && let (Some(start), Some(end)) = (since, life.until)
+            && start.first_day() > end.last_day()
+        {
+            spec.validity = life;
+            self.b.link(spec)?;
+        }
         Ok(())
     }
 

@@ -43,7 +43,7 @@ fn dates(model: &Model, node: Node, v: Validity, out: &mut Evidence<'static>) {
 /// Why `inner` is in force on a day `outer` is not, for every reading of both, comparing
 /// only the bounds `inner` states when `stated_only` (a missing bound of `inner` then
 /// follows `outer`); `None` when no such day is certain.
-fn outside(inner: Validity, outer: Validity, stated_only: bool) -> Option<String> {
+pub(crate) fn outside(inner: Validity, outer: Validity, stated_only: bool) -> Option<String> {
     if inner.never() || outer.never() {
         return None; // T001's business
     }
