@@ -408,6 +408,9 @@ pub(crate) struct Context<'m> {
     /// An Euler tour of the territory tree, built on first use by
     /// [`Context::tour`] for places deep below their street/town.
     tour: std::sync::OnceLock<Tour>,
+    /// The records with dates of their own, a bit each by node index, built on first use by
+    /// [`Context::dated`] (the T rules).
+    dated: std::sync::OnceLock<Vec<u64>>,
 }
 
 /// A pre-order numbering of the territory tree: `t` contains `u` (or is `u`) exactly
@@ -667,6 +670,7 @@ impl<'m> Context<'m> {
             juris,
             juris_pairs: std::sync::OnceLock::new(),
             tour: std::sync::OnceLock::new(),
+            dated: std::sync::OnceLock::new(),
         }
     }
 
@@ -700,6 +704,21 @@ impl<'m> Context<'m> {
     /// a few steps below their street/town never build it).
     pub fn tour(&self) -> &Tour {
         self.tour.get_or_init(|| Tour::new(self.model))
+    }
+
+    /// Whether a record of the document has dates of its own (`since` or `until`). Built on
+    /// first use from one pass over the records, so that the T rules read the dates of a
+    /// link's ends or a record's place only where there are some: on a national model with
+    /// history, 0.4 M of 12.8 M records, where a look-up for every end was a cache miss.
+    pub fn dated(&self, n: Node) -> bool {
+        let bits = self.dated.get_or_init(|| {
+            let mut bits = vec![0u64; self.model.len().div_ceil(64)];
+            for t in crate::model::TYPES {
+                self.model.each_dated_record(t, |n, _| bits[n.index() / 64] |= 1 << (n.index() % 64));
+            }
+            bits
+        });
+        bits.get(n.index() / 64).is_some_and(|w| w >> (n.index() % 64) & 1 != 0)
     }
 
     /// The units a unit registers with (`registers_with`), in link order.

@@ -106,6 +106,11 @@ impl TypeOrder {
         TypeOrder { start, len, list: if contiguous { Vec::new() } else { nodes } }
     }
 
+    /// The node of the `i`-th record of the type.
+    fn node(&self, i: usize) -> Node {
+        if self.list.is_empty() { Node::new(self.start + i as u32) } else { self.list[i] }
+    }
+
     fn iter(&self) -> impl ExactSizeIterator<Item = Node> + '_ {
         let range = if self.list.is_empty() { self.start..self.start + self.len } else { 0..0 };
         let ranged = range.map(Node::new);
@@ -1348,6 +1353,14 @@ impl Model {
         TYPES.iter().flat_map(move |&t| self.document_typed(t))
     }
 
+    /// Calls `each` with every record of type `t` in the document (in the view or not) that
+    /// has dates of its own, and its dates, in document order: a pass over the type's rows,
+    /// no record put together (the T rules; most records have no dates).
+    pub(crate) fn each_dated_record(&self, t: RecordType, mut each: impl FnMut(Node, Validity)) {
+        let order = &self.data.order[type_slot(t)];
+        self.data.records.each_dated(t, |i, v| each(order.node(i), v));
+    }
+
     /// The records of one type in the document, in document order, in the view or not.
     pub(crate) fn document_typed(&self, t: RecordType) -> impl Iterator<Item = (Node, RecordRef<'_>)> + '_ {
         self.data.order[type_slot(t)].iter().enumerate().map(move |(i, n)| (n, self.data.typed_record(t, i, n)))
@@ -1357,6 +1370,12 @@ impl Model {
     /// writers write).
     pub fn document_links(&self) -> impl ExactSizeIterator<Item = (LinkId, Link)> + '_ {
         (0..self.link_count() as u32).map(move |i| (LinkId(i), self.link(LinkId(i))))
+    }
+
+    /// The links of the document with dates of their own and their dates, in document order
+    /// (one pass over the dates' tables; the T rules).
+    pub(crate) fn dated_links(&self) -> impl Iterator<Item = (LinkId, Validity)> + '_ {
+        self.data.links.dated_links().map(|(i, v)| (LinkId(i), v))
     }
 
     /// The link behind a handle (in the view or not), put together from the model's columns.

@@ -330,6 +330,26 @@ impl Records {
         self.people.shrink_to_fit();
     }
 
+    /// Calls `each` with the row and the dates of every record of type `t` that has dates of
+    /// its own, in row order (a pass over the rows alone).
+    pub fn each_dated(&self, t: RecordType, mut each: impl FnMut(usize, super::Validity)) {
+        fn of<R>(table: &Table<R>, dates: fn(&R) -> super::Validity, each: &mut impl FnMut(usize, super::Validity)) {
+            for (i, row) in table.rows().enumerate() {
+                let v = dates(row);
+                if !v.is_empty() {
+                    each(i, v);
+                }
+            }
+        }
+        match t {
+            RecordType::Territory => of(&self.territories, |r| r.validity, &mut each),
+            RecordType::Unit => of(&self.units, |r| r.validity, &mut each),
+            RecordType::Matter => of(&self.matters, |r| r.validity, &mut each),
+            RecordType::Item => of(&self.items, |r| r.validity, &mut each),
+            RecordType::Person => of(&self.people, |r| r.validity, &mut each),
+        }
+    }
+
     /// True when some record has a date.
     pub fn dated(&self) -> bool {
         self.territories.rows().any(|r| !r.validity.is_empty())
