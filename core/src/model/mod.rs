@@ -1324,6 +1324,17 @@ impl Model {
         self.ids_to(unit, &LinkKind::Holds)
     }
 
+    /// The `holds` links arriving at a unit in the view and the person each is from, read
+    /// from the links' ends alone (no link put together: the P rules' passes).
+    pub(crate) fn holder_ends(&self, unit: Node) -> impl Iterator<Item = (LinkId, Node)> + '_ {
+        self.data
+            .inc
+            .of_slot(unit, LinkKind::Holds.slot())
+            .iter()
+            .filter(move |a| !self.link_out(a.link))
+            .map(move |a| (LinkId(a.link), self.data.ends(a.link).0))
+    }
+
     /// The `holds` links from a person in the view (the posts the person holds), with their ids.
     pub fn posts_of(&self, person: Node) -> impl Iterator<Item = (LinkId, Link)> + '_ {
         self.data
@@ -1447,6 +1458,15 @@ impl Model {
         Counted { inner, left: self.count_links() }.map(move |i| (LinkId(i), self.link(LinkId(i))))
     }
 
+    /// [`Model::adj_links`]'s ends alone, read from the ends' column: no link put together
+    /// (its sparse fields and dates are rank look-ups).
+    fn adj_ends<'a>(&'a self, adj: &'a [Adj], kind: &'a LinkKind) -> impl Iterator<Item = (Node, Node)> + 'a {
+        let custom = kind.is_custom();
+        adj.iter()
+            .filter(move |a| !self.link_out(a.link) && (!custom || self.data.kind(a.link) == *kind))
+            .map(move |a| self.data.ends(a.link))
+    }
+
     fn adj_links<'a>(&'a self, adj: &'a [Adj], kind: &'a LinkKind) -> impl Iterator<Item = Link> + 'a {
         let custom = kind.is_custom();
         adj.iter()
@@ -1482,12 +1502,12 @@ impl Model {
 
     /// The records a record links to by links of one kind (its out-neighbours), in document order of the links.
     pub fn targets<'a>(&'a self, node: Node, kind: &'a LinkKind) -> impl Iterator<Item = Node> + 'a {
-        self.links_from(node, kind).map(|l| l.to)
+        self.adj_ends(self.data.out.of_slot(node, kind.slot()), kind).map(|(_, to)| to)
     }
 
     /// The records linking to a record by links of one kind (its in-neighbours).
     pub fn sources<'a>(&'a self, node: Node, kind: &'a LinkKind) -> impl Iterator<Item = Node> + 'a {
-        self.links_to(node, kind).map(|l| l.from)
+        self.adj_ends(self.data.inc.of_slot(node, kind.slot()), kind).map(|(from, _)| from)
     }
 
     /// The number of links of one kind leaving a record, without visiting them (built-in

@@ -780,3 +780,49 @@ fn owned_answers_equal_borrowed_ones() {
     }
     assert!(chains > 30 && blocks >= 10 && dispatches > 50, "{chains} {blocks} {dispatches}");
 }
+
+/// `targets` and `sources` read the ends' column (no link put together): the same
+/// neighbours as the links themselves give, for built-in and custom kinds, in the whole
+/// model and in a view at a date that leaves links out.
+#[test]
+fn targets_and_sources_are_the_links_ends() {
+    let dated = model(
+        r#""territories": [{"id": "s", "name": "S", "kind": "street"}],
+        "units": [
+          {"id": "a", "name": "A", "kind": "party_working_committee"},
+          {"id": "b", "name": "B", "kind": "party_committee", "until": "2019"},
+          {"id": "c", "name": "C", "kind": "government"}],
+        "links": [
+          {"from": "a", "to": "b", "kind": "leads"},
+          {"from": "a", "to": "c", "kind": "leads", "since": "2020-01-01"},
+          {"from": "a", "to": "c", "kind": "x-mentors"},
+          {"from": "b", "to": "c", "kind": "x-audits"},
+          {"from": "a", "to": "b", "kind": "x-mentors", "until": "2018"},
+          {"from": "c", "to": "s", "kind": "jurisdiction"}]"#,
+    );
+    let kinds: Vec<LinkKind> = ["leads", "jurisdiction", "holds", "x-mentors", "x-audits", "x-none"]
+        .iter()
+        .map(|k| k.parse().unwrap())
+        .collect();
+    for m in
+        [Model::sample(), dated.clone(), dated.at("2018-06-01".parse().unwrap()), dated.at("2021".parse().unwrap())]
+    {
+        let mut seen = 0;
+        for (n, _) in m.records() {
+            for kind in kinds.iter().chain(LinkKind::ALL.iter()) {
+                let to: Vec<Node> = m.links_from(n, kind).map(|l| l.to).collect();
+                let from: Vec<Node> = m.links_to(n, kind).map(|l| l.from).collect();
+                assert_eq!(m.targets(n, kind).collect::<Vec<_>>(), to, "{} -{kind}->", m.id(n));
+                assert_eq!(m.sources(n, kind).collect::<Vec<_>>(), from, "-{kind}-> {}", m.id(n));
+                seen += to.len();
+            }
+        }
+        assert!(seen > 0);
+    }
+    // The custom kinds are told apart, and the view leaves out what is not in force.
+    let at = dated.at("2021".parse().unwrap());
+    let (a, b, c) = (at.node("a").unwrap(), dated.node("b").unwrap(), at.node("c").unwrap());
+    assert_eq!(at.targets(a, &"x-mentors".parse().unwrap()).collect::<Vec<_>>(), [c]);
+    assert_eq!(dated.targets(a, &"x-mentors".parse().unwrap()).collect::<Vec<_>>(), [c, b]);
+    assert_eq!(at.targets(a, &LinkKind::Leads).collect::<Vec<_>>(), [c]);
+}

@@ -205,14 +205,14 @@ fn p003_p004(ctx: &Context, sink: &mut Sink, at: &str) {
             continue;
         }
         if p004_on && h.post == Post::CommunityWorker {
-            let l = model.link(lid);
+            let (person, unit) = model.link_ends(lid);
             let row = match last {
-                Some((u, row)) if u == l.to => row,
-                _ => ctx.unit_row(l.to),
+                Some((u, row)) if u == unit => row,
+                _ => ctx.unit_row(unit),
             };
-            last = Some((l.to, row));
+            last = Some((unit, row));
             if let Some(row) = row {
-                workers.push((row as u32, l.from.raw()));
+                workers.push((row as u32, person.raw()));
             }
         }
         let (true, Some(band), Some(grade)) = (p003_on, h.band, h.grade) else { continue };
@@ -319,15 +319,15 @@ fn p005(ctx: &Context, sink: &mut Sink, org: Node, kind: &UnitKind, at: &str, bu
             read = true;
             buffer.extend(
                 model
-                    .holders_of(org)
+                    .holder_ends(org)
                     .filter(|(lid, _)| model.holding(*lid).is_some_and(|h| party_post(&h.post)))
-                    .map(|(_, l)| l.from),
+                    .map(|(_, person)| person),
             );
             buffer.sort_unstable();
             buffer.dedup();
         }
         let party = &*buffer;
-        let mut committee = model.holders_of(led).map(|(_, l)| l.from).peekable();
+        let mut committee = model.holder_ends(led).map(|(_, person)| person).peekable();
         // Nothing to judge without holders on both sides (P001 speaks of vacancies).
         if party.is_empty() || committee.peek().is_none() || committee.any(|p| party.binary_search(&p).is_ok()) {
             continue;
