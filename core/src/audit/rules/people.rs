@@ -244,8 +244,9 @@ fn population(model: &Model, t: Node) -> Option<u64> {
 }
 
 /// Distinct community workers per street/town row, from (row, person) pairs: grouped by row
-/// (a counting sort), each person counted once per row by stamping it with the row.
-fn distinct_per_row(rows: usize, records: usize, pairs: &[(u32, u32)]) -> Vec<u64> {
+/// (a counting sort), each row's people sorted and each counted once: no array the size of
+/// the model (a stamp per record took 51 MB nationally with people; as fast, measured).
+fn distinct_per_row(rows: usize, pairs: &[(u32, u32)]) -> Vec<u64> {
     let mut start = vec![0u32; rows + 1];
     for &(r, _) in pairs {
         start[r as usize + 1] += 1;
@@ -259,23 +260,20 @@ fn distinct_per_row(rows: usize, records: usize, pairs: &[(u32, u32)]) -> Vec<u6
         grouped[next[r as usize] as usize] = p;
         next[r as usize] += 1;
     }
-    let mut stamp = vec![0u32; records];
-    let mut counts = vec![0u64; rows];
-    for (row, w) in start.windows(2).enumerate() {
-        for &p in &grouped[w[0] as usize..w[1] as usize] {
-            if stamp[p as usize] != row as u32 + 1 {
-                stamp[p as usize] = row as u32 + 1;
-                counts[row] += 1;
-            }
-        }
-    }
-    counts
+    start
+        .windows(2)
+        .map(|w| {
+            let people = &mut grouped[w[0] as usize..w[1] as usize];
+            people.sort_unstable();
+            people.chunk_by(|a, b| a == b).count() as u64
+        })
+        .collect()
 }
 
 fn p004(ctx: &Context, sink: &mut Sink, at: &str, workers: Vec<(u32, u32)>) {
     let model = ctx.model;
     let per = u64::from(ctx.config.thresholds.workers_per_10000);
-    let counts = distinct_per_row(ctx.townships.len(), model.len(), &workers);
+    let counts = distinct_per_row(ctx.townships.len(), &workers);
     drop(workers);
     for (row, &street) in ctx.townships.iter().enumerate() {
         let Some(pop) = population(model, street) else { continue };
@@ -353,7 +351,7 @@ mod tests {
     #[test]
     fn workers_are_counted_once_per_row() {
         let pairs = [(0, 5), (1, 5), (0, 5), (2, 7), (0, 7), (1, 5), (0, 9)];
-        assert_eq!(super::distinct_per_row(3, 10, &pairs), [3, 1, 1]);
-        assert_eq!(super::distinct_per_row(2, 10, &[]), [0, 0]);
+        assert_eq!(super::distinct_per_row(3, &pairs), [3, 1, 1]);
+        assert_eq!(super::distinct_per_row(2, &[]), [0, 0]);
     }
 }
