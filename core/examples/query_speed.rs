@@ -9,6 +9,9 @@
 //! - `responsible`: `responsible_for` of every 125th territory;
 //! - `dispatch`: `dispatch` of those territories, with the model's matters in turn.
 //!
+//! An image is opened with its columns mapped; `QS_NOMAP=1` in the environment opens it
+//! into the heap instead (`LoadOptions::map(false)`), to tell the mapping's cost apart.
+//!
 //! The figures of docs/benchmarks.md ("Answers' cache lines and the 2-thread audit") come
 //! from this loop. On a VM whose memory latency drifts, run the two builds alternately.
 //!
@@ -35,7 +38,8 @@ fn main() {
         }
     };
     let start = Instant::now();
-    let model = Model::load(path).unwrap_or_else(|e| {
+    let options = tiaokuai::LoadOptions::default().map(std::env::var_os("QS_NOMAP").is_none());
+    let model = Model::load_with(path, &options).unwrap_or_else(|e| {
         eprintln!("{path}: {e}");
         std::process::exit(1);
     });

@@ -1894,6 +1894,8 @@ mod tests {
         assert_eq!(nodes as usize, loaded.len());
         assert_eq!(starts[1] as usize, loaded.count(RecordType::Territory));
         assert!(every_key_is_stored(&loaded));
+        let imaged = Model::from_image(&loaded.to_image()).unwrap();
+        assert_eq!(imaged.data.runs, loaded.data.runs, "an image opens as its type runs");
         // Units added before a territory: no runs in type order, keys read.
         let mut b = ModelBuilder::new();
         b.unit(UnitSpec::new("u", "委", UnitKind::PartyCommittee)).unwrap();
