@@ -12,8 +12,9 @@ use crate::model::PyModel;
 /// ``prefix`` generates on another part of the division tree (a 2-, 4-, 6- or 9-digit code)
 /// at the scale's density. Records carrying a deliberate defect have ``attrs["gaps"]``.
 /// ``history=True`` dates about a quarter of the links and a twelfth of the units, links
-/// within their ends' lives but for a few T002 gaps (``tiaokuai generate --history``), ``meetings=True`` adds the communities' meetings of
-/// 2021–2023 (``--meetings``), ``people=True`` a principal for every Party organisation,
+/// within their ends' lives but for a few T002 gaps (``tiaokuai generate --history``),
+/// ``meetings=True`` adds the communities' meetings of 2021–2023 (``--meetings``),
+/// ``people=True`` a principal for every Party organisation,
 /// government, department, agency and committee with a decade of terms, and community
 /// workers at 18 per 10,000 residents (``--people``; deliberate P-gaps marked on the
 /// ``holds`` links and townships). Without them the model is the same as before.
