@@ -572,8 +572,9 @@ struct Generator<'d> {
     /// With `--history`: the units given dates, by id, so that their links' dates are
     /// kept within their lives ([`Generator::within_ends`]).
     dated: HashMap<String, Validity>,
-    /// With `--people`: the unit and post of the last term added ([`Generator::hold`]).
-    last_term: Option<(String, Post)>,
+    /// With `--history` and `--people`: the unit and post of the last term added
+    /// ([`Generator::hold`]; the unit's id in a buffer reused from term to term).
+    last_term: (String, Option<Post>),
     /// With `--meetings`: the random numbers of the meetings, a stream of their own.
     meetings: Option<Rng>,
     /// With `--people`: the units to staff, collected as they are added (id, kind), and
@@ -648,7 +649,7 @@ impl<'d> Generator<'d> {
             district_names: HashMap::new(),
             history: options.history.then(|| Rng::new(stream(options.seed, "history"))),
             dated: HashMap::new(),
-            last_term: None,
+            last_term: (String::new(), None),
             meetings: options.meetings.then(|| Rng::new(stream(options.seed, "meetings"))),
             staff: options.people.then(Vec::new),
         };
@@ -1639,8 +1640,14 @@ impl<'d> Generator<'d> {
         // not held, except the first of a post in a unit dissolved before it starts (before
         // 2012–2015, when the people's terms begin): that holder held the post over the
         // unit's life, so that no post is left without any holder by the dates alone.
-        let first = self.last_term.as_ref().is_none_or(|(u, p)| u != unit || *p != post);
-        self.last_term = Some((unit.to_string(), post));
+        let mut first = false;
+        if self.history.is_some() {
+            let (last_unit, last_post) = &mut self.last_term;
+            first = last_unit != unit || *last_post != Some(post);
+            last_unit.clear();
+            last_unit.push_str(unit);
+            *last_post = Some(post);
+        }
         if self.within_ends(&mut spec) {
             self.b.link(spec)?;
         } else if let Some(&life) = self.dated.get(unit)

@@ -410,7 +410,7 @@ pub(crate) struct Context<'m> {
     tour: std::sync::OnceLock<Tour>,
     /// The records with dates of their own, a bit each by node index, built on first use by
     /// [`Context::dated`] (the T rules).
-    dated: std::sync::OnceLock<Vec<u64>>,
+    dated: std::sync::OnceLock<crate::model::Bits>,
 }
 
 /// A pre-order numbering of the territory tree: `t` contains `u` (or is `u`) exactly
@@ -712,13 +712,13 @@ impl<'m> Context<'m> {
     /// history, 0.4 M of 12.8 M records, where a look-up for every end was a cache miss.
     pub fn dated(&self, n: Node) -> bool {
         let bits = self.dated.get_or_init(|| {
-            let mut bits = vec![0u64; self.model.len().div_ceil(64)];
+            let mut bits = crate::model::Bits::new(self.model.len());
             for t in crate::model::TYPES {
-                self.model.each_dated_record(t, |n, _| bits[n.index() / 64] |= 1 << (n.index() % 64));
+                self.model.each_dated_record(t, |n, _| bits.set(n.index()));
             }
             bits
         });
-        bits.get(n.index() / 64).is_some_and(|w| w >> (n.index() % 64) & 1 != 0)
+        bits.get(n.index())
     }
 
     /// The units a unit registers with (`registers_with`), in link order.
