@@ -120,17 +120,17 @@ pub(crate) struct Upward {
 impl Upward {
     fn build(model: &Model) -> Upward {
         let n = model.len();
-        let mut offsets = vec![0u32; n + 1];
+        let mut offsets = crate::model::pages::zeroed::<u32>(n + 1);
         let mut rows = vec![Row { leader: NONE, link: NONE, path: 0, leads: 0 }; n];
         let mut dispatches = vec![0u32; n];
-        for (_, l) in model.links() {
-            if let Some(rank) = up_rank(&l.kind) {
-                offsets[l.to.index() + 1] += 1;
-                match rank {
-                    0 => rows[l.to.index()].leads += 1,
-                    1 => dispatches[l.to.index()] += 1,
-                    _ => {}
-                }
+        // Links' kinds and ends from their columns: no link is put together.
+        for id in model.link_ids_where(|k| up_rank(&k).is_some()) {
+            let to = model.link_ends(id).1.index();
+            offsets[to + 1] += 1;
+            match up_rank(&model.link_kind(id)) {
+                Some(0) => rows[to].leads += 1,
+                Some(1) => dispatches[to] += 1,
+                _ => {}
             }
         }
         for i in 0..n {
@@ -141,22 +141,20 @@ impl Upward {
         // and the document order within a kind.
         let mut cursor: Vec<u32> = offsets[..n].to_vec();
         for pass in 0..3u8 {
-            for (id, l) in model.links() {
-                if up_rank(&l.kind) == Some(pass) {
-                    let c = &mut cursor[l.to.index()];
-                    links[*c as usize] = id.index() as u32;
-                    *c += 1;
-                }
+            for id in model.link_ids_where(|k| up_rank(&k) == Some(pass)) {
+                let c = &mut cursor[model.link_ends(id).1.index()];
+                links[*c as usize] = id.index() as u32;
+                *c += 1;
             }
         }
         drop(cursor);
         for (i, row) in rows.iter_mut().enumerate() {
             let start = offsets[i] as usize;
             let leads = &links[start..start + row.leads as usize];
-            let primary = leads.iter().find(|&&l| model.link(LinkId(l)).is_primary());
+            let primary = leads.iter().find(|&&l| model.link_is_primary(LinkId(l)));
             if let Some(&l) = primary.or(leads.first()) {
                 row.link = l;
-                row.leader = model.link(LinkId(l)).from.index() as u32;
+                row.leader = model.link_ends(LinkId(l)).0.index() as u32;
             }
         }
         leadership_lengths(model, &mut rows);
@@ -393,9 +391,11 @@ impl Applied {
         // Every jurisdiction link as (unit, territory, link), sorted: each unit's territories,
         // the first link over each in document order first.
         let mut by_holder: Vec<(u32, u32, u32)> = model
-            .links()
-            .filter(|(_, l)| l.kind == LinkKind::Jurisdiction)
-            .map(|(id, l)| (l.from.index() as u32, l.to.index() as u32, id.index() as u32))
+            .link_ids_where(|k| k == LinkKind::Jurisdiction)
+            .map(|id| {
+                let (from, to) = model.link_ends(id);
+                (from.index() as u32, to.index() as u32, id.index() as u32)
+            })
             .collect();
         by_holder.sort_unstable();
         by_holder.dedup_by(|b, a| (a.0, a.1) == (b.0, b.1));
@@ -410,10 +410,7 @@ impl Applied {
         let mut unscoped: Vec<(u64, u8, u32)> = Vec::new();
         let mut matters = std::collections::HashSet::default();
         let mut many = std::collections::HashSet::<u32, BuildHasherDefault<FxHasher>>::default();
-        for (id, l) in model.links() {
-            if l.kind != LinkKind::Responsible {
-                continue;
-            }
+        for (id, l) in model.links_where(|k| k == LinkKind::Responsible) {
             let rank = role_rank(l.role);
             match l.scope {
                 Some(t) => rows.push((key(l.to, t), rank, id.index() as u32, NONE)),
@@ -436,10 +433,12 @@ impl Applied {
         unscoped.sort_unstable();
         let mut ranges: HashMap<u64, (u32, u32), BuildHasherDefault<FxHasher>> = HashMap::default();
         let mut entries = Vec::with_capacity(rows.len());
-        for &(k, _, link, via) in &rows {
+        for &(k, rank, link, via) in &rows {
             let i = entries.len() as u32;
             let link = LinkId(link);
-            let role = model.link(link).role.unwrap_or(Role::Supervise);
+            // The role from its rank ([`role_rank`]: no role ranks, and reads, as supervise),
+            // not from the link put together again.
+            let role = [Role::Lead, Role::Cooperate, Role::Supervise][rank as usize];
             entries.push(AppliedLink { link, role, via: (via != NONE).then_some(LinkId(via)) });
             ranges.entry(k).or_insert((i, i)).1 = i + 1;
         }

@@ -196,7 +196,7 @@ fn ambiguous(ctx: &Context, sink: &mut Sink) {
     const OTHER: u8 = 1;
     const OTHER_PRIMARY: u8 = 2;
     let model = ctx.model;
-    let mut marks = vec![0u8; model.len()];
+    let mut marks = crate::model::pages::zeroed::<u8>(model.len());
     for &(f, t, slot) in &ctx.leads {
         let led = Node::new(t);
         if ctx.leader(led) != Some(Node::new(f)) {
@@ -355,7 +355,8 @@ enum End {
 fn broken_chains(ctx: &Context, sink: &mut Sink) {
     let model = ctx.model;
     const NEEDS: [&str; 3] = ["a street-level", "a district-level", "a city-level"];
-    let mut chains = Chains { memo: vec![0u8; model.len()], walk: Vec::new(), on_walk: Seen::new(model.len()) };
+    let mut chains =
+        Chains { memo: crate::model::pages::zeroed(model.len()), walk: Vec::new(), on_walk: Seen::new(model.len()) };
     let mut explained = vec![NONE; model.len()];
     let mut on_path = Seen::new(model.len());
     // Per unit: the link its chain follows up (the first primary one from its leader), NONE, or UNKNOWN.
