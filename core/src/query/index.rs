@@ -123,30 +123,35 @@ impl Upward {
         let mut offsets = crate::model::pages::zeroed::<u32>(n + 1);
         let mut rows = vec![Row { leader: NONE, link: NONE, path: 0, leads: 0 }; n];
         let mut dispatches = vec![0u32; n];
-        // Links' kinds and ends from their columns: no link is put together.
+        // Links' kinds and ends from their columns (no link is put together), in one pass that
+        // also keeps each kind's links in document order, to be placed kind by kind below.
+        let mut by_rank: [Vec<u32>; 3] = Default::default();
         for id in model.link_ids_where(|k| up_rank(&k).is_some()) {
             let to = model.link_ends(id).1.index();
             offsets[to + 1] += 1;
-            match up_rank(&model.link_kind(id)) {
-                Some(0) => rows[to].leads += 1,
-                Some(1) => dispatches[to] += 1,
+            let rank = up_rank(&model.link_kind(id)).unwrap_or(2);
+            match rank {
+                0 => rows[to].leads += 1,
+                1 => dispatches[to] += 1,
                 _ => {}
             }
+            by_rank[usize::from(rank)].push(id.0);
         }
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
         let mut links = vec![NONE; offsets[n] as usize];
-        // Cursors per record and kind: three passes over the links keep the kind grouping
-        // and the document order within a kind.
+        // Cursors per record: placing the kinds one after the other keeps the kind grouping and
+        // the document order within a kind.
         let mut cursor: Vec<u32> = offsets[..n].to_vec();
-        for pass in 0..3u8 {
-            for id in model.link_ids_where(|k| up_rank(&k) == Some(pass)) {
-                let c = &mut cursor[model.link_ends(id).1.index()];
-                links[*c as usize] = id.index() as u32;
+        for ids in &by_rank {
+            for &id in ids {
+                let c = &mut cursor[model.link_ends(LinkId(id)).1.index()];
+                links[*c as usize] = id;
                 *c += 1;
             }
         }
+        drop(by_rank);
         drop(cursor);
         for (i, row) in rows.iter_mut().enumerate() {
             let start = offsets[i] as usize;
