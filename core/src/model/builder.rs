@@ -1161,12 +1161,19 @@ impl ModelBuilder {
             let first = links.partition_point(|&(from, _, _)| from < n);
             links[first..].iter().take_while(move |&&(from, _, _)| from == n).map(|&(_, link, to)| (link, to))
         };
-        // Iterative depth-first search: 0 = unvisited, 1 = on the path, 2 = done.
+        // Iterative depth-first search: 0 = unvisited, 1 = on the path, 2 = done. A loop passes
+        // only through records with a `succeeded_by` link of their own, so the walks start
+        // there (`links` is sorted by `from`), not at every record of the model: a national
+        // model with one such link walked, and allocated a stack for, each of its millions.
         let mut state = vec![0u8; self.keys.len()];
-        for start in 0..self.keys.len() {
-            if state[start] != 0 {
+        let starts = links.iter().map(|&(from, _, _)| from);
+        let mut previous = None;
+        for start in starts {
+            if previous == Some(start) || state[start] != 0 {
+                previous = Some(start);
                 continue;
             }
+            previous = Some(start);
             // Stack of (node, its successor links still to walk).
             let mut stack: Vec<(usize, Vec<(usize, usize)>)> = vec![(start, succ(start).collect())];
             state[start] = 1;
