@@ -1397,15 +1397,9 @@ pub fn threads_for(model: &Model, threads: usize) -> usize {
 /// ```
 pub fn audit_on(model: &Model, config: &Config, threads: usize) -> Report {
     let threads = threads_for(model, threads);
-    let t0 = std::time::Instant::now();
     let ctx = Context::new_on(model, config, threads);
-    let t1 = t0.elapsed();
     let mut sink = Sink::new(config);
     let metrics = if threads > 1 { run_parallel(&ctx, &mut sink, true, threads) } else { run(&ctx, &mut sink) };
-    let t2 = t0.elapsed();
-    if std::env::var_os("TK_TIME").is_some() {
-        eprintln!("TKTIME threads {threads} ctx {:?} rules {:?}", t1, t2 - t1);
-    }
     let severities = sink.severities.clone();
     let mut counts = vec![0usize; RULES.len()];
     for r in &sink.raw {
