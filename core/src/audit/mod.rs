@@ -323,8 +323,9 @@ impl Rel {
 /// The stamps are allocated zeroed and untouched; each page of them is written (zeros) the
 /// first time a record in it is inserted, so a pass pays only for the pages of the records it
 /// meets, and each of those pages costs one fault, not the two (and the flush of every core's
-/// translation caches) of a page first read (see [`crate::model::pages`]): on the national
-/// audit with people and history those second faults were 7 % of the audit's samples.
+/// translation caches) of a page first read (see [`crate::model::pages`]): in a profile of
+/// repeated national audits with people and history, the stamps' second faults were 1,736 of
+/// the 1,840 samples in such faults left once the counting sorts wrote their pages first.
 #[derive(Default)]
 pub(crate) struct Seen {
     stamp: Vec<u32>,
