@@ -330,17 +330,17 @@ impl Rel {
 pub(crate) struct Seen {
     stamp: Vec<u32>,
     /// A bit per [`Seen::PAGE`] stamps: set once they have been written.
-    written: Vec<u64>,
+    written: crate::model::Bits,
     current: u32,
 }
 
 impl Seen {
-    /// Stamps per page of 4 KiB.
-    const PAGE: usize = 1024;
+    /// Stamps per page.
+    const PAGE: usize = crate::model::pages::PAGE / size_of::<u32>();
 
     /// An empty set over the records of a model of `n` records.
     pub fn new(n: usize) -> Seen {
-        Seen { stamp: vec![0; n], written: vec![0; n.div_ceil(Seen::PAGE).div_ceil(64)], current: 1 }
+        Seen { stamp: vec![0; n], written: crate::model::Bits::new(n.div_ceil(Seen::PAGE)), current: 1 }
     }
 
     /// Empties the set (O(1), except once every 4 billion lists).
@@ -360,14 +360,13 @@ impl Seen {
         let i = node.index();
         if i >= self.stamp.len() {
             self.stamp.resize(i + 1, 0);
-            self.written.resize(self.stamp.len().div_ceil(Seen::PAGE).div_ceil(64), 0);
+            self.written.grow(self.stamp.len().div_ceil(Seen::PAGE));
         }
         let page = i / Seen::PAGE;
-        if self.written[page / 64] >> (page % 64) & 1 == 0 {
-            self.written[page / 64] |= 1 << (page % 64);
+        if !self.written.get(page) {
+            self.written.set(page);
             let end = ((page + 1) * Seen::PAGE).min(self.stamp.len());
-            // Opaque zeros, so the stores are kept: they are what makes the first touch a write.
-            self.stamp[page * Seen::PAGE..end].fill(std::hint::black_box(0));
+            crate::model::pages::touch(&mut self.stamp[page * Seen::PAGE..end]);
         }
         let s = &mut self.stamp[i];
         let new = *s != self.current;

@@ -1166,14 +1166,11 @@ impl ModelBuilder {
         // there (`links` is sorted by `from`), not at every record of the model: a national
         // model with one such link walked, and allocated a stack for, each of its millions.
         let mut state = vec![0u8; self.keys.len()];
-        let starts = links.iter().map(|&(from, _, _)| from);
-        let mut previous = None;
-        for start in starts {
-            if previous == Some(start) || state[start] != 0 {
-                previous = Some(start);
+        for start in links.iter().map(|&(from, _, _)| from) {
+            // A record with several links is met again once walked (its state is then 2).
+            if state[start] != 0 {
                 continue;
             }
-            previous = Some(start);
             // Stack of (node, its successor links still to walk).
             let mut stack: Vec<(usize, Vec<(usize, usize)>)> = vec![(start, succ(start).collect())];
             state[start] = 1;

@@ -572,6 +572,12 @@ impl Bits {
     pub(crate) fn set(&mut self, i: usize) {
         self.0[i / 64] |= 1 << (i % 64);
     }
+    /// Makes room for indices below `n` (never shrinks).
+    pub(crate) fn grow(&mut self, n: usize) {
+        if n.div_ceil(64) > self.0.len() {
+            self.0.resize(n.div_ceil(64), 0);
+        }
+    }
     #[inline]
     pub(crate) fn get(&self, i: usize) -> bool {
         self.0.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0)

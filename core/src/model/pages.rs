@@ -16,7 +16,7 @@
 
 /// The size of a page on the platforms that matter here (4 KiB on x86-64 and most ARM Linux);
 /// a larger page is simply written more than once.
-const PAGE: usize = 4096;
+pub(crate) const PAGE: usize = 4096;
 
 /// `n` copies of `T::default()` (zeros, for the integer and flag types this is used for) in
 /// memory whose every page has been written: a vector that will be read before it is written,
@@ -26,21 +26,42 @@ const PAGE: usize = 4096;
 /// `vec![0; n]` costs nothing, one of this costs a fault.
 pub(crate) fn zeroed<T: Copy + Default>(n: usize) -> Vec<T> {
     let mut v = vec![T::default(); n];
-    let step = (PAGE / size_of::<T>().max(1)).max(1);
-    if n >= step {
-        // An opaque copy of the zero: the compiler cannot prove the store changes nothing, so it
-        // keeps it (and cannot turn the allocation and the stores into one zeroed allocation).
-        let zero = std::hint::black_box(T::default());
-        for x in v.iter_mut().step_by(step) {
-            *x = zero;
-        }
+    if n * size_of::<T>() >= PAGE {
+        touch(&mut v);
     }
     v
 }
 
+/// Writes `T::default()` over elements of `zeros` (which must hold only `T::default()`s: what
+/// it writes is what is there) so that every page it lies on is written: one element a page's
+/// length apart, and the last (a slice need not start on a page boundary, so its end may lie on
+/// a page the strides miss). A few stores, where filling the slice would write every byte the
+/// kernel has just zeroed once more.
+pub(crate) fn touch<T: Copy + Default>(zeros: &mut [T]) {
+    // An opaque copy of the default: the compiler cannot prove the store changes nothing, so it
+    // keeps it (and cannot turn an allocation and the stores into one zeroed allocation).
+    let zero = std::hint::black_box(T::default());
+    let step = (PAGE / size_of::<T>().max(1)).max(1);
+    for x in zeros.iter_mut().step_by(step) {
+        *x = zero;
+    }
+    if let Some(last) = zeros.last_mut() {
+        *last = zero;
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::zeroed;
+    use super::{touch, zeroed};
+
+    #[test]
+    fn touch_leaves_the_zeros_as_they_were() {
+        let mut v = vec![0u32; 5000];
+        for (a, b) in [(0, 0), (0, 1), (3, 1027), (1000, 5000), (0, 5000)] {
+            touch(&mut v[a..b]);
+            assert!(v.iter().all(|&x| x == 0), "{a}..{b}");
+        }
+    }
 
     #[test]
     fn zeroed_is_zeros_of_the_length_asked() {
