@@ -844,27 +844,33 @@ fn read(text: &str) -> Result<ChangeSet> {
     let add = doc.add.unwrap_or_default();
     let empty = ModelBuilder::new();
     for (i, raw) in add.territories.iter().enumerate() {
-        let (_, parsed) = json::territory_spec(&empty, i, raw).map_err(|e| relocate(e, "add.territories"))?;
+        let (_, parsed) = json::territory_spec(&empty, i, raw.get()).map_err(|e| relocate(e, "add.territories"))?;
         change.add.territories.push(parsed.into_spec());
     }
     for (i, raw) in add.units.iter().enumerate() {
-        let (_, parsed) = json::unit_spec(&empty, i, raw).map_err(|e| relocate(e, "add.units"))?;
+        let (_, parsed) = json::unit_spec(&empty, i, raw.get()).map_err(|e| relocate(e, "add.units"))?;
         change.add.units.push(parsed.into_spec());
     }
     for (i, raw) in add.matters.iter().enumerate() {
-        change.add.matters.push(json::matter_spec(&empty, i, raw).map_err(|e| relocate(e, "add.matters"))?.into_spec());
+        change
+            .add
+            .matters
+            .push(json::matter_spec(&empty, i, raw.get()).map_err(|e| relocate(e, "add.matters"))?.into_spec());
     }
     for (i, raw) in add.items.iter().enumerate() {
-        change.add.items.push(json::item_spec(&empty, i, raw).map_err(|e| relocate(e, "add.items"))?.into_spec());
+        change.add.items.push(json::item_spec(&empty, i, raw.get()).map_err(|e| relocate(e, "add.items"))?.into_spec());
     }
     for (i, raw) in add.people.iter().enumerate() {
-        change.add.people.push(json::person_spec(&empty, i, raw).map_err(|e| relocate(e, "add.people"))?.into_spec());
+        change
+            .add
+            .people
+            .push(json::person_spec(&empty, i, raw.get()).map_err(|e| relocate(e, "add.people"))?.into_spec());
     }
     for (i, raw) in add.links.iter().enumerate() {
-        change.add.links.push(json::link_spec(i, raw).map_err(|e| relocate(e, "add.links"))?);
+        change.add.links.push(json::link_spec(i, raw.get()).map_err(|e| relocate(e, "add.links"))?);
     }
     for (i, raw) in add.meetings.iter().enumerate() {
-        change.add.meetings.push(json::meeting_spec(i, raw).map_err(|e| relocate(e, "add.meetings"))?);
+        change.add.meetings.push(json::meeting_spec(i, raw.get()).map_err(|e| relocate(e, "add.meetings"))?);
     }
     for (i, raw) in doc.update.iter().enumerate() {
         change.update.push(read_update(i, raw)?);
@@ -893,7 +899,7 @@ fn read(text: &str) -> Result<ChangeSet> {
 }
 
 fn read_update(i: usize, raw: &RawValue) -> Result<Update> {
-    let r: UpdateRaw<'_> = json::parse_record("update", i, raw)?;
+    let r: UpdateRaw<'_> = json::parse_record("update", i, raw.get())?;
     let id = r.id.as_ref();
     let bad = |field: &str, message: String| invalid("update", i, Some(id), field, message);
     let mut update = Update::new(id);
@@ -954,14 +960,14 @@ fn read_update(i: usize, raw: &RawValue) -> Result<Update> {
 }
 
 fn read_target(section: &'static str, i: usize, raw: &RawValue) -> Result<(Target, Option<Date>)> {
-    let r: TargetRaw<'_> = json::parse_record(section, i, raw)?;
+    let r: TargetRaw<'_> = json::parse_record(section, i, raw.get())?;
     let on = |id: Option<&str>| -> Result<Option<Date>> {
         r.on.as_deref().map(|s| s.parse::<Date>().map_err(|m| invalid(section, i, id, "on", m))).transpose()
     };
     match (&r.id, r.link) {
         (Some(id), None) => Ok((Target::Record(id.to_string()), on(Some(id))?)),
         (None, Some(link)) => {
-            let a: AddressRaw<'_> = json::parse_record(section, i, link).map_err(|e| match e {
+            let a: AddressRaw<'_> = json::parse_record(section, i, link.get()).map_err(|e| match e {
                 Error::InvalidField { at, field, message } => {
                     Error::InvalidField { at, field: format!("link.{field}"), message }
                 }

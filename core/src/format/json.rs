@@ -377,8 +377,8 @@ fn lone_surrogate(text: &str, e: &serde_json::Error) -> Option<String> {
 }
 
 /// Parses one record, turning a serde error into one naming the record and field.
-pub(crate) fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, raw: &'a RawValue) -> Result<T> {
-    if !raw.get().starts_with('{') {
+pub(crate) fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, text: &'a str) -> Result<T> {
+    if !text.starts_with('{') {
         // Checked first: serde would read a struct from an array (`["a", "A", "city"]`).
         return Err(Error::InvalidField {
             at: Position::record(array, index, None),
@@ -386,16 +386,16 @@ pub(crate) fn parse_record<'a, T: Deserialize<'a>>(array: &str, index: usize, ra
             message: "a record must be a JSON object".into(),
         });
     }
-    match serde_json::from_str::<T>(raw.get()) {
+    match serde_json::from_str::<T>(text) {
         Ok(v) => Ok(v),
         Err(first) => {
-            let label: Option<Label<'_>> = serde_json::from_str(raw.get()).ok();
+            let label: Option<Label<'_>> = serde_json::from_str(text).ok();
             let id = label.and_then(|l| if array == "links" { l.from } else { l.id });
             let at = Position::record(array, index, id.as_deref());
             // Ask again with path tracking, to name the field.
-            let mut de = serde_json::Deserializer::from_str(raw.get());
+            let mut de = serde_json::Deserializer::from_str(text);
             let path_err = serde_path_to_error::deserialize::<_, T>(&mut de).err();
-            let mut message = lone_surrogate(raw.get(), &first).unwrap_or_else(|| bare_message(&first));
+            let mut message = lone_surrogate(text, &first).unwrap_or_else(|| bare_message(&first));
             let mut field = path_err.map(|e| e.path().to_string()).filter(|p| p != "." && !p.is_empty());
             if let Some(name) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
                 // "missing field `name`"
@@ -495,6 +495,11 @@ impl<'a> Ticker<'a> {
                 (f.0)(self.done.min(self.total), self.total);
             }
         }
+    }
+
+    /// Counts `n` more items in the total (a streamed load learns some totals late).
+    pub(crate) fn add_total(&mut self, n: u64) {
+        self.total += n;
     }
 
     pub(crate) fn finish(&mut self) {
@@ -691,9 +696,11 @@ impl Problems {
 }
 
 /// [`each_with`] for `work` that keeps nothing from one item to the next.
+#[allow(clippy::too_many_arguments)]
 fn each<T, S, R>(
     state: &mut S,
     items: &[T],
+    base: usize,
     threads: usize,
     collect: &mut Option<&mut Problems>,
     ticker: &mut Ticker<'_>,
@@ -705,14 +712,17 @@ where
     S: Sync,
     R: Send,
 {
-    each_with(state, items, threads, collect, ticker, |s, _: &mut (), i, t| work(s, i, t), take)
+    each_with(state, items, base, threads, collect, ticker, |s, _: &mut (), i, t| work(s, i, t), take)
 }
 
 /// [`in_blocks`], or, when problems are collected, one item after the other, each problem
 /// kept and the item left out; `work` has a scratch value of its own (see [`in_blocks`]).
+/// `items` are those of an array from its item `base` on: `work` is given their index in it.
+#[allow(clippy::too_many_arguments)]
 fn each_with<T, S, R, W: Default>(
     state: &mut S,
     items: &[T],
+    base: usize,
     threads: usize,
     collect: &mut Option<&mut Problems>,
     ticker: &mut Ticker<'_>,
@@ -725,14 +735,20 @@ where
     R: Send,
 {
     let Some(found) = collect else {
-        return in_blocks(state, items, threads, work, |s, r| {
-            ticker.tick();
-            take(s, r)
-        });
+        return in_blocks(
+            state,
+            items,
+            threads,
+            |s, w, i, t| work(s, w, base + i, t),
+            |s, r| {
+                ticker.tick();
+                take(s, r)
+            },
+        );
     };
     let mut scratch = W::default();
     for (i, item) in items.iter().enumerate() {
-        if let Err(e) = work(state, &mut scratch, i, item).and_then(|r| take(state, r)) {
+        if let Err(e) = work(state, &mut scratch, base + i, item).and_then(|r| take(state, r)) {
             found.push(e);
         }
     }
@@ -747,6 +763,7 @@ where
 fn each_streamed<T, R>(
     b: &mut ModelBuilder,
     items: &[T],
+    base: usize,
     threads: usize,
     collect: &mut Option<&mut Problems>,
     ticker: &mut Ticker<'_>,
@@ -760,7 +777,7 @@ where
 {
     if let Some(found) = collect {
         for (i, item) in items.iter().enumerate() {
-            if let Err(e) = work(&*b, i, item).and_then(|r| take(b, r)) {
+            if let Err(e) = work(&*b, base + i, item).and_then(|r| take(b, r)) {
                 found.push(e);
             }
         }
@@ -771,7 +788,7 @@ where
         b,
         items,
         threads,
-        |i, item| work(&streamed, i, item),
+        |i, item| work(&streamed, base + i, item),
         ahead,
         |b, r| {
             ticker.tick();
@@ -780,12 +797,7 @@ where
     )
 }
 
-fn load_doc(
-    text: &str,
-    threads: usize,
-    mut collect: Option<&mut Problems>,
-    progress: Option<&Progress>,
-) -> Result<Model> {
+fn load_doc(text: &str, threads: usize, collect: Option<&mut Problems>, progress: Option<&Progress>) -> Result<Model> {
     if text.trim_matches([' ', '\n', '\r', '\t']).is_empty() {
         let (line, column) = line_col(text.as_bytes(), text.len());
         return Err(Error::Syntax { message: "the document is empty".into(), line, column });
@@ -851,18 +863,7 @@ fn load_doc(
     if found.is_none() {
         return Err(Error::Format { found: None });
     }
-    let records = doc.territories.len() + doc.units.len() + doc.matters.len() + doc.items.len() + doc.people.len();
-    let mut b = ModelBuilder::with_capacity(records, doc.links.len());
-    for (t, n) in [
-        (RecordType::Territory, doc.territories.len()),
-        (RecordType::Unit, doc.units.len()),
-        (RecordType::Matter, doc.matters.len()),
-        (RecordType::Item, doc.items.len()),
-        (RecordType::Person, doc.people.len()),
-    ] {
-        b.reserve_records(t, n);
-    }
-    b.set_threads(threads);
+    let mut b = sized_builder(Array::ALL.map(|a| doc.items(a).len()), threads);
     if let Some(meta) = doc.meta {
         let m = Attrs::from_raw(meta, META_DEPTH).map_err(|message| Error::InvalidField {
             at: Position::record("document", 0, None),
@@ -871,105 +872,223 @@ fn load_doc(
         })?;
         b.meta(m);
     }
-    // Records and links are parsed (and links checked) on `threads` threads, block by block,
-    // and added in document order: see `parallel::in_blocks`.
-    let c = &mut collect;
-    let total = [
-        doc.territories.len(),
-        doc.units.len(),
-        doc.matters.len(),
-        doc.items.len(),
-        doc.people.len(),
-        doc.links.len(),
-        doc.meetings.len(),
-    ]
-    .iter()
-    .sum::<usize>() as u64;
-    let t = &mut Ticker::new(total, progress);
-    // Records are parsed on the other threads while this one adds them (`in_stream`); the
-    // territories they name are looked up here, the previous one remembered.
-    let (mut parents, mut places) = (PlaceMemo::default(), PlaceMemo::default());
-    each_streamed(
-        &mut b,
-        &doc.territories,
-        threads,
-        c,
-        t,
-        |b, i, raw| territory_spec(b, i, raw),
-        |b, (_, p)| b.prefetch_id(p.hash),
-        |b, (found, p)| {
-            let Parsed { hash, id, name, mut spec, place: later } = p;
-            let (now, _, named) = place(&*b, &mut parents, later);
-            spec.parent = spec.parent.or(named);
-            b.territory_named(hash, &id, &name, spec, found.or(now)).map(drop)
-        },
-    )?;
-    each_streamed(
-        &mut b,
-        &doc.units,
-        threads,
-        c,
-        t,
-        |b, i, raw| unit_spec(b, i, raw),
-        |b, (_, p)| b.prefetch_id(p.hash),
-        |b, (found, p)| {
-            let Parsed { hash, id, name, mut spec, place: later } = p;
-            let (now, _, named) = place(&*b, &mut places, later);
-            spec.located_in = spec.located_in.or(named);
-            b.unit_named(hash, &id, &name, spec, found.or(now)).map(drop)
-        },
-    )?;
-    each_streamed(
-        &mut b,
-        &doc.matters,
-        threads,
-        c,
-        t,
-        |b, i, raw| matter_spec(b, i, raw),
-        |b, p| b.prefetch_id(p.hash),
-        |b, p| b.matter_named(p.hash, &p.id, &p.name, p.spec).map(drop),
-    )?;
-    each_streamed(
-        &mut b,
-        &doc.items,
-        threads,
-        c,
-        t,
-        |b, i, raw| item_spec(b, i, raw),
-        |b, p| b.prefetch_id(p.hash),
-        |b, p| b.item_named(p.hash, &p.id, &p.name, p.spec).map(drop),
-    )?;
-    each_streamed(
-        &mut b,
-        &doc.people,
-        threads,
-        c,
-        t,
-        |b, i, raw| person_spec(b, i, raw),
-        |b, p| b.prefetch_id(p.hash),
-        |b, p| b.person_named(p.hash, &p.id, &p.name, p.spec).map(drop),
-    )?;
-    // Each thread's links remember the records the previous `holds` link named.
-    // Each link first asks for the index's buckets of the ids of the link `crate::model::prefetch::AHEAD` on.
-    let links = &doc.links;
-    let prepare = |b: &ModelBuilder, memo: &mut LinkMemo, i: usize, raw: &&RawValue| {
-        if let Some(ahead) = links.get(i + crate::model::prefetch::AHEAD) {
-            prefetch_ends(b, ahead.get());
-        }
-        prepare_link(b, memo, i, raw)
-    };
-    each_with(&mut b, &doc.links, threads, c, t, prepare, |b, link| {
-        b.add_prepared(link);
-        Ok(())
-    })?;
-    each(&mut b, &doc.meetings, 1, c, t, |_, i, raw| meeting_spec(i, raw), |b, spec| b.meeting(spec))?;
-    if let Some(found) = collect {
-        b.resolve_pending(&mut |e| found.push(e));
-        b.drop_bad_meetings(&mut |e| found.push(e));
+    let total = Array::ALL.iter().map(|&a| doc.items(a).len()).sum::<usize>() as u64;
+    let mut fill = Fill { b, threads, collect, ticker: Ticker::new(total, progress) };
+    for array in Array::ALL {
+        fill.run(array, 0, doc.items(array))?;
     }
-    let model = b.build();
-    t.finish();
-    model
+    fill.finish()
+}
+
+/// The arrays of a document's records and links, in the order they are added (whatever
+/// their order in the document): territories before the units placed in them, every
+/// record before the links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Array {
+    Territories,
+    Units,
+    Matters,
+    Items,
+    People,
+    Links,
+    Meetings,
+}
+
+impl Array {
+    pub(crate) const ALL: [Array; 7] =
+        [Array::Territories, Array::Units, Array::Matters, Array::Items, Array::People, Array::Links, Array::Meetings];
+
+    /// The array's field in a document.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Array::Territories => "territories",
+            Array::Units => "units",
+            Array::Matters => "matters",
+            Array::Items => "items",
+            Array::People => "people",
+            Array::Links => "links",
+            Array::Meetings => "meetings",
+        }
+    }
+
+    /// The record type of a records' array.
+    pub(crate) fn record_type(self) -> Option<RecordType> {
+        match self {
+            Array::Territories => Some(RecordType::Territory),
+            Array::Units => Some(RecordType::Unit),
+            Array::Matters => Some(RecordType::Matter),
+            Array::Items => Some(RecordType::Item),
+            Array::People => Some(RecordType::Person),
+            Array::Links | Array::Meetings => None,
+        }
+    }
+}
+
+impl<'a> DocRaw<'a> {
+    fn items(&self, array: Array) -> &[&'a RawValue] {
+        match array {
+            Array::Territories => &self.territories,
+            Array::Units => &self.units,
+            Array::Matters => &self.matters,
+            Array::Items => &self.items,
+            Array::People => &self.people,
+            Array::Links => &self.links,
+            Array::Meetings => &self.meetings,
+        }
+    }
+}
+
+/// A builder sized for a document of `counts` items in each of [`Array::ALL`].
+pub(crate) fn sized_builder(counts: [usize; 7], threads: usize) -> ModelBuilder {
+    let records = Array::ALL.iter().zip(counts).filter(|(a, _)| a.record_type().is_some()).map(|(_, n)| n).sum();
+    let mut b = ModelBuilder::with_capacity(records, counts[5]);
+    for (a, n) in Array::ALL.into_iter().zip(counts) {
+        if let Some(t) = a.record_type() {
+            b.reserve_records(t, n);
+        }
+    }
+    b.set_threads(threads);
+    b
+}
+
+/// An item of a document's array, as its JSON text: a raw value the whole document's parse
+/// captured, or bytes a streamed load cut from its part of the file (checked as UTF-8 by
+/// the thread that parses the item).
+pub(crate) trait Text<'t>: Sync {
+    /// The item's text.
+    fn text(&self) -> Result<&'t str>;
+    /// The item's first bytes, not checked (for a prefetch's hint).
+    fn bytes(&self) -> &'t [u8];
+}
+
+impl<'t> Text<'t> for &'t RawValue {
+    fn text(&self) -> Result<&'t str> {
+        Ok(RawValue::get(self))
+    }
+
+    fn bytes(&self) -> &'t [u8] {
+        RawValue::get(self).as_bytes()
+    }
+}
+
+/// A model's builder taking a document's arrays, each in one run or several (a streamed load
+/// gives them a part of the file at a time), in the order of [`Array::ALL`].
+pub(crate) struct Fill<'c, 'p> {
+    pub(crate) b: ModelBuilder,
+    pub(crate) threads: usize,
+    pub(crate) collect: Option<&'c mut Problems>,
+    pub(crate) ticker: Ticker<'p>,
+}
+
+impl Fill<'_, '_> {
+    /// Adds a run of `array`'s items, the first of them the array's item `base`.
+    ///
+    /// Records and links are parsed (and links checked) on `threads` threads, block by block,
+    /// and added in document order: see `parallel::in_blocks`.
+    pub(crate) fn run<'t, T: Text<'t>>(&mut self, array: Array, base: usize, items: &[T]) -> Result<()> {
+        let (b, threads, c, t) = (&mut self.b, self.threads, &mut self.collect, &mut self.ticker);
+        // Records are parsed on the other threads while this one adds them (`in_stream`); the
+        // territories they name are looked up here, the previous one remembered (within the
+        // run, whose text the memo borrows).
+        let mut memo = PlaceMemo::default();
+        match array {
+            Array::Territories => each_streamed(
+                b,
+                items,
+                base,
+                threads,
+                c,
+                t,
+                |b, i, raw| territory_spec(b, i, raw.text()?),
+                |b, (_, p)| b.prefetch_id(p.hash),
+                |b, (found, p)| {
+                    let Parsed { hash, id, name, mut spec, place: later } = p;
+                    let (now, _, named) = place(&*b, &mut memo, later);
+                    spec.parent = spec.parent.or(named);
+                    b.territory_named(hash, &id, &name, spec, found.or(now)).map(drop)
+                },
+            ),
+            Array::Units => each_streamed(
+                b,
+                items,
+                base,
+                threads,
+                c,
+                t,
+                |b, i, raw| unit_spec(b, i, raw.text()?),
+                |b, (_, p)| b.prefetch_id(p.hash),
+                |b, (found, p)| {
+                    let Parsed { hash, id, name, mut spec, place: later } = p;
+                    let (now, _, named) = place(&*b, &mut memo, later);
+                    spec.located_in = spec.located_in.or(named);
+                    b.unit_named(hash, &id, &name, spec, found.or(now)).map(drop)
+                },
+            ),
+            Array::Matters => each_streamed(
+                b,
+                items,
+                base,
+                threads,
+                c,
+                t,
+                |b, i, raw| matter_spec(b, i, raw.text()?),
+                |b, p| b.prefetch_id(p.hash),
+                |b, p| b.matter_named(p.hash, &p.id, &p.name, p.spec).map(drop),
+            ),
+            Array::Items => each_streamed(
+                b,
+                items,
+                base,
+                threads,
+                c,
+                t,
+                |b, i, raw| item_spec(b, i, raw.text()?),
+                |b, p| b.prefetch_id(p.hash),
+                |b, p| b.item_named(p.hash, &p.id, &p.name, p.spec).map(drop),
+            ),
+            Array::People => each_streamed(
+                b,
+                items,
+                base,
+                threads,
+                c,
+                t,
+                |b, i, raw| person_spec(b, i, raw.text()?),
+                |b, p| b.prefetch_id(p.hash),
+                |b, p| b.person_named(p.hash, &p.id, &p.name, p.spec).map(drop),
+            ),
+            Array::Links => {
+                // Each thread's links remember the records the previous `holds` link named.
+                // Each link first asks for the index's buckets of the ids of the link
+                // `crate::model::prefetch::AHEAD` on.
+                let prepare = |b: &ModelBuilder, memo: &mut LinkMemo, i: usize, raw: &T| {
+                    if let Some(ahead) = items.get(i - base + crate::model::prefetch::AHEAD) {
+                        prefetch_ends(b, ahead.bytes());
+                    }
+                    prepare_link(b, memo, i, raw.text()?)
+                };
+                each_with(b, items, base, threads, c, t, prepare, |b, link| {
+                    b.add_prepared(link);
+                    Ok(())
+                })
+            }
+            Array::Meetings => {
+                each(b, items, base, 1, c, t, |_, i, raw| meeting_spec(i, raw.text()?), |b, spec| b.meeting(spec))
+            }
+        }
+    }
+
+    /// Builds the model once every array was added.
+    pub(crate) fn finish(self) -> Result<Model> {
+        let Fill { mut b, collect, mut ticker, .. } = self;
+        if let Some(found) = collect {
+            b.resolve_pending(&mut |e| found.push(e));
+            b.drop_bad_meetings(&mut |e| found.push(e));
+        }
+        let model = b.build();
+        ticker.finish();
+        model
+    }
 }
 
 /// A record parsed on a loading thread: its id and name as the document gives them
@@ -1104,7 +1223,7 @@ impl Parsed<'_, PersonSpec> {
 pub(crate) fn territory_spec<'a>(
     b: &(impl Specs + ?Sized),
     i: usize,
-    raw: &'a RawValue,
+    raw: &'a str,
 ) -> Result<(Option<Node>, Parsed<'a, TerritorySpec>)> {
     let r: TerritoryRaw<'_> = parse_record("territories", i, raw)?;
     let at = At { array: "territories", index: i, id: &r.id };
@@ -1127,9 +1246,9 @@ pub(crate) fn territory_spec<'a>(
 pub(crate) fn unit_spec<'a>(
     b: &(impl Specs + ?Sized),
     i: usize,
-    raw: &'a RawValue,
+    raw: &'a str,
 ) -> Result<(Option<Node>, Parsed<'a, UnitSpec>)> {
-    let (r, [members, staff, in_service_members]) = match flat_unit(raw.get()) {
+    let (r, [members, staff, in_service_members]) = match flat_unit(raw) {
         Some(flat) => flat,
         None => {
             let r: UnitRaw<'_> = parse_record("units", i, raw)?;
@@ -1153,11 +1272,7 @@ pub(crate) fn unit_spec<'a>(
     Ok((found, Parsed { place: later, ..Parsed::new(b, r.id, r.name, spec) }))
 }
 
-pub(crate) fn matter_spec<'a>(
-    b: &(impl Specs + ?Sized),
-    i: usize,
-    raw: &'a RawValue,
-) -> Result<Parsed<'a, MatterSpec>> {
+pub(crate) fn matter_spec<'a>(b: &(impl Specs + ?Sized), i: usize, raw: &'a str) -> Result<Parsed<'a, MatterSpec>> {
     let r: MatterRaw<'_> = parse_record("matters", i, raw)?;
     let at = At { array: "matters", index: i, id: &r.id };
     let spec = MatterSpec {
@@ -1169,7 +1284,7 @@ pub(crate) fn matter_spec<'a>(
     Ok(Parsed::new(b, r.id, r.name, spec))
 }
 
-pub(crate) fn item_spec<'a>(b: &(impl Specs + ?Sized), i: usize, raw: &'a RawValue) -> Result<Parsed<'a, ItemSpec>> {
+pub(crate) fn item_spec<'a>(b: &(impl Specs + ?Sized), i: usize, raw: &'a str) -> Result<Parsed<'a, ItemSpec>> {
     let r: ItemRaw<'_> = parse_record("items", i, raw)?;
     let at = At { array: "items", index: i, id: &r.id };
     let spec = ItemSpec {
@@ -1181,7 +1296,7 @@ pub(crate) fn item_spec<'a>(b: &(impl Specs + ?Sized), i: usize, raw: &'a RawVal
 }
 
 /// Parses meeting `i` (its references are resolved when the model is built).
-pub(crate) fn meeting_spec(i: usize, raw: &&RawValue) -> Result<crate::meetings::MeetingSpec> {
+pub(crate) fn meeting_spec(i: usize, raw: &str) -> Result<crate::meetings::MeetingSpec> {
     let r: MeetingRaw<'_> = parse_record("meetings", i, raw)?;
     let at = At { array: "meetings", index: i, id: &r.id };
     let date = date(&at, "date", Some(r.date))?.expect("a date was given");
@@ -1192,12 +1307,8 @@ pub(crate) fn meeting_spec(i: usize, raw: &&RawValue) -> Result<crate::meetings:
     Ok(spec)
 }
 
-pub(crate) fn person_spec<'a>(
-    b: &(impl Specs + ?Sized),
-    i: usize,
-    raw: &'a RawValue,
-) -> Result<Parsed<'a, PersonSpec>> {
-    let r: PersonRaw<'_> = match flat_person(raw.get()) {
+pub(crate) fn person_spec<'a>(b: &(impl Specs + ?Sized), i: usize, raw: &'a str) -> Result<Parsed<'a, PersonSpec>> {
+    let r: PersonRaw<'_> = match flat_person(raw) {
         Some(r) => r,
         None => parse_record("people", i, raw)?,
     };
@@ -1290,7 +1401,7 @@ fn link_fields_counted<'r>(
 
 /// Parses link `i` into a spec naming its ends by id, unresolved (a change set's `add.links`):
 /// the same fields and messages as [`prepare_link`].
-pub(crate) fn link_spec(i: usize, raw: &RawValue) -> Result<LinkSpec> {
+pub(crate) fn link_spec(i: usize, raw: &str) -> Result<LinkSpec> {
     let r: LinkRaw<'_> = parse_record("links", i, raw)?;
     let at = At { array: "links", index: i, id: &r.from };
     let f = link_fields(&at, &r)?;
@@ -1311,15 +1422,18 @@ pub(crate) fn link_spec(i: usize, raw: &RawValue) -> Result<LinkSpec> {
 /// Asks the processor for the id index's buckets of a link's ends, when the link is written
 /// as the writer writes it (`{"from":"…","to":"…"` first, no escapes): a hint for the look-ups
 /// of that link a few links later, each a cache miss at national scale.
-fn prefetch_ends(b: &ModelBuilder, text: &str) {
-    fn quoted<'t>(text: &'t str, key: &str) -> Option<(&'t str, &'t str)> {
+fn prefetch_ends(b: &ModelBuilder, text: &[u8]) {
+    fn quoted<'t>(text: &'t [u8], key: &[u8]) -> Option<(&'t str, &'t [u8])> {
         let rest = text.strip_prefix(key)?;
-        let end = rest.find(['"', '\\'])?;
-        rest[end..].starts_with('"').then(|| (&rest[..end], &rest[end + 1..]))
+        let end = rest.iter().position(|&c| c == b'"' || c == b'\\')?;
+        if rest[end] != b'"' {
+            return None;
+        }
+        Some((std::str::from_utf8(&rest[..end]).ok()?, &rest[end + 1..]))
     }
-    if let Some((from, rest)) = quoted(text, "{\"from\":\"") {
+    if let Some((from, rest)) = quoted(text, b"{\"from\":\"") {
         b.prefetch_id(b.id_hash(from));
-        if let Some((to, _)) = quoted(rest, ",\"to\":\"") {
+        if let Some((to, _)) = quoted(rest, b",\"to\":\"") {
             b.prefetch_id(b.id_hash(to));
         }
     }
@@ -1327,13 +1441,8 @@ fn prefetch_ends(b: &ModelBuilder, text: &str) {
 
 /// Parses link `i` and checks it against the records (see [`ModelBuilder::prepare_link`]),
 /// `memo` holding what the previous link on this thread named.
-fn prepare_link(
-    b: &ModelBuilder,
-    memo: &mut LinkMemo,
-    i: usize,
-    raw: &&RawValue,
-) -> Result<crate::model::builder::Prepared> {
-    if let Some((r, members, grade)) = flat_link(raw.get()) {
+fn prepare_link(b: &ModelBuilder, memo: &mut LinkMemo, i: usize, raw: &str) -> Result<crate::model::builder::Prepared> {
+    if let Some((r, members, grade)) = flat_link(raw) {
         let at = At { array: "links", index: i, id: &r.from };
         let fields = link_fields_counted(&at, &r, members, grade)?;
         return b.prepare_link_memo(memo, i, &r.from, &r.to, fields);

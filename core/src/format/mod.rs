@@ -7,6 +7,7 @@ mod flat;
 pub mod image;
 pub(crate) mod json;
 pub(crate) mod parallel;
+mod stream;
 pub(crate) mod strict;
 #[cfg(feature = "xlsx")]
 mod xlsx;
@@ -113,6 +114,14 @@ impl Model {
         if meta.is_file() && starts_as_image(path) {
             // Decoded as it is read, not read whole first.
             return Self::open_with(path, options);
+        }
+        // A large JSON file is read in parts (twice: see `stream`), never whole, unless its
+        // document has a problem: then it is read whole, and the problem reported as ever.
+        if meta.is_file()
+            && (stream::MIN_STREAMED..=options.max_bytes).contains(&meta.len())
+            && let Some(model) = stream::load(path, options, hook)?
+        {
+            return Ok(model);
         }
         let bytes = read_checked(path, 0, options.max_bytes, hook)?;
         if image::is_image(&bytes) {

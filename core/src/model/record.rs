@@ -555,19 +555,19 @@ fn depth_step(s: &mut DepthState, b: u8, limit: usize) -> bool {
 }
 
 /// A word of eight copies of a byte.
-const fn splat(b: u8) -> u64 {
+pub(crate) const fn splat(b: u8) -> u64 {
     0x0101_0101_0101_0101 * b as u64
 }
 
 /// The high bit of each byte of `x` set where that byte is zero, and no other bit (exact:
 /// no carry crosses from one byte into the next).
-fn zero_bytes(x: u64) -> u64 {
+pub(crate) fn zero_bytes(x: u64) -> u64 {
     const LOW7: u64 = splat(0x7F);
     !(((x & LOW7) + LOW7) | x) & !LOW7
 }
 
 /// How many bytes of `m` have their high bit set (`m` has no other bits set).
-fn count_high(m: u64) -> usize {
+pub(crate) fn count_high(m: u64) -> usize {
     ((m >> 7).wrapping_mul(splat(1)) >> 56) as usize
 }
 
