@@ -75,6 +75,12 @@ impl Model {
 
     /// Loads a model from a path with options (a size limit).
     ///
+    /// A JSON file of 16 MiB or more is read in parts, never held whole: an outline of its
+    /// structure first (on a thread of its own unless [`LoadOptions::threads`] is 1), then its
+    /// records a part at a time; any problem of the document makes the load read it whole and
+    /// report the problem exactly as for a smaller file (docs/architecture.md, "Streamed JSON
+    /// loads").
+    ///
     /// A file is never read past the limit, and a file that changes while it
     /// is read (its length or modification time differ after reading, or the
     /// bytes read are not as many as it held) is reported rather than loaded

@@ -721,7 +721,6 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::generate::{GenerateOptions, Scale};
 
     /// A file of its own in the temporary folder, removed when dropped.
     struct TempFile(PathBuf);
@@ -772,7 +771,9 @@ mod tests {
       "links": [{"from": "u", "to": "v", "kind": "leads"}]}"#;
 
     #[test]
+    #[cfg(feature = "divisions")]
     fn a_generated_model_streams_to_the_whole_texts_model_in_any_parts_on_any_threads() {
+        use crate::generate::{GenerateOptions, Scale};
         let model =
             GenerateOptions::new(Scale::District, 7).people(true).history(true).meetings(true).generate().unwrap();
         let text = model.to_json();
