@@ -454,12 +454,16 @@ pub(crate) enum Event {
 }
 
 /// Reads the file from its current position to its end (`len` bytes, or [`Error::Changed`]),
-/// telling `tell` what it finds; stops when `tell` returns false.
-pub(crate) fn outline(file: &mut File, path: &Path, len: u64, tell: &mut dyn FnMut(Event) -> bool) {
+/// telling `tell` what it finds; stops when `tell` returns false, or when `stop` is set (looked
+/// at before each read).
+pub(crate) fn outline(file: &mut File, path: &Path, len: u64, stop: &AtomicBool, tell: &mut dyn FnMut(Event) -> bool) {
     let mut s = Scanner::new();
     let mut buf = vec![0u8; READ];
     let mut base = 0u64;
     let end = loop {
+        if stop.load(Relaxed) {
+            return;
+        }
         let n = match file.read(&mut buf) {
             Ok(0) => break None,
             Ok(n) => n,
@@ -528,7 +532,6 @@ pub(crate) fn load_in(
     if before.len() > options.max_bytes {
         return Err(Error::TooLarge { size: before.len(), limit: options.max_bytes });
     }
-    let mut reader = file.try_clone().map_err(io)?;
     let threads = super::parallel::threads(options.threads);
     let stop = AtomicBool::new(false);
     let (tx, rx) = std::sync::mpsc::channel();
@@ -536,18 +539,17 @@ pub(crate) fn load_in(
         let (stop, len) = (&stop, before.len());
         // The outline on a thread of its own, read while the records it has found are parsed;
         // on this one first with `threads(1)` (or when no thread can be started).
-        let spawned = (threads > 1).then(|| {
-            let tx = tx.clone();
-            let reader = file.try_clone().map_err(io)?;
+        let spawned = threads > 1 && {
+            let (tx, mut reader) = (tx.clone(), file.try_clone().map_err(io)?);
             std::thread::Builder::new()
                 .spawn_scoped(scope, move || {
-                    let mut reader = reader;
-                    outline(&mut reader, path, len, &mut |e| !stop.load(Relaxed) && tx.send(e).is_ok());
+                    outline(&mut reader, path, len, stop, &mut |e| tx.send(e).is_ok());
                 })
-                .map_err(io)
-        });
-        if !matches!(spawned, Some(Ok(_))) {
-            outline(&mut reader, path, len, &mut |e| tx.send(e).is_ok());
+                .is_ok()
+        };
+        if !spawned {
+            let mut reader = file.try_clone().map_err(io)?;
+            outline(&mut reader, path, len, stop, &mut |e| tx.send(e).is_ok());
         }
         drop(tx);
         let _stop = StopOnDrop(stop);
@@ -857,7 +859,7 @@ mod tests {
         let file = TempFile::with(SMALL.as_bytes());
         let mut f = File::open(&file.0).unwrap();
         let mut events = Vec::new();
-        outline(&mut f, &file.0, SMALL.len() as u64, &mut |e| {
+        outline(&mut f, &file.0, SMALL.len() as u64, &AtomicBool::new(false), &mut |e| {
             events.push(e);
             true
         });
@@ -885,6 +887,19 @@ mod tests {
         let Some(Event::Done(Some(o))) = events.last() else { panic!("{events:?}") };
         assert_eq!(o.format.as_deref(), Some(&b"\"tiaokuai/1\""[..]));
         assert_eq!(o.meta.as_deref(), Some(&br#"{"name": "small", "n": [1, {"a": null}]}"#[..]));
+    }
+
+    #[test]
+    fn the_outline_stops_when_the_load_no_longer_waits_for_it() {
+        // A load that falls back at its first record must not wait for the rest of the file.
+        let file = TempFile::with(SMALL.as_bytes());
+        let mut f = File::open(&file.0).unwrap();
+        let mut told = 0;
+        outline(&mut f, &file.0, SMALL.len() as u64, &AtomicBool::new(true), &mut |_| {
+            told += 1;
+            true
+        });
+        assert_eq!(told, 0);
     }
 
     #[test]
