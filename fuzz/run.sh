@@ -17,7 +17,7 @@ set -uo pipefail
 
 FUZZ=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$FUZZ")
-ALL=(load_json load_csv divisions scenario audit_config load_query strict_inputs output_linear case_log change_apply load_image)
+ALL=(load_json load_json_streamed load_csv divisions scenario audit_config load_query strict_inputs output_linear case_log change_apply load_image)
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 JOBS=${FUZZ_JOBS:-2}
 # Each input gets 10 s and 2 GiB; libFuzzer prints its statistics at the end.

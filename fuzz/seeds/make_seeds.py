@@ -191,6 +191,9 @@ def main():
         text = json.dumps(m, ensure_ascii=False, indent=1)
         for target in ("load_json", "load_query", "output_linear"):
             write(target, f"{name}.json", text)
+        # The first byte: parts of 1 byte on one thread, of 31 on two.
+        write("load_json_streamed", f"{name}-1.bin", b"\x00" + text.encode())
+        write("load_json_streamed", f"{name}-31.bin", b"\x1f" + text.encode())
         write("load_csv", f"{name}.bin", to_csv_bundle(m))
     image_seeds(models)
 

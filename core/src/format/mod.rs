@@ -192,6 +192,17 @@ impl Model {
     }
 }
 
+/// The streamed load of a JSON file ([`Model::load_with`]'s path for files of 16 MiB and more)
+/// whatever the file's size, in parts of about `chunk` bytes: `Ok(None)` when it falls back
+/// to reading the file whole. For the `load_json_streamed` fuzz target; not a stable API.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read, [`Error::Changed`] when it changed while read.
+#[doc(hidden)]
+pub fn load_streamed(path: &Path, options: &LoadOptions, chunk: usize) -> Result<Option<Model>> {
+    stream::load_in(path, options, &mut |_| {}, chunk)
+}
+
 /// True when the file at `path` starts with a model image's magic bytes (false when it cannot
 /// be read: the load that follows reports why).
 fn starts_as_image(path: &Path) -> bool {
