@@ -326,23 +326,9 @@ impl Scanner {
                     return self.step(c, pos);
                 }
                 self.raw.push(c);
-                if self.in_string {
-                    self.string_byte(c);
-                    if !self.in_string && self.raw_kind == RawKind::String {
-                        self.end_raw();
-                    }
-                } else {
-                    match c {
-                        b'"' => self.in_string = true,
-                        b'{' | b'[' => self.open()?,
-                        b'}' | b']' => {
-                            self.depth -= 1;
-                            if self.depth == 1 {
-                                self.end_raw();
-                            }
-                        }
-                        _ => {}
-                    }
+                let in_string = self.in_string;
+                if self.nested_byte(c, 1)? || (in_string && !self.in_string && self.raw_kind == RawKind::String) {
+                    self.end_raw();
                 }
             }
             At::Item { first } => match c {
@@ -365,20 +351,8 @@ impl Scanner {
                 _ => return None,
             },
             At::InItem => {
-                if self.in_string {
-                    self.string_byte(c);
-                } else {
-                    match c {
-                        b'"' => self.in_string = true,
-                        b'{' | b'[' => self.open()?,
-                        b'}' | b']' => {
-                            self.depth -= 1;
-                            if self.depth == 2 {
-                                self.at = At::AfterItem;
-                            }
-                        }
-                        _ => {}
-                    }
+                if self.nested_byte(c, 2)? {
+                    self.at = At::AfterItem;
                 }
             }
             At::AfterItem => match c {
@@ -403,6 +377,27 @@ impl Scanner {
             }
         }
         Some(())
+    }
+
+    /// A byte inside a value nested deeper than `level` (an item, `meta`): strings followed,
+    /// brackets counted; true when it closes the value (the depth back at `level`).
+    fn nested_byte(&mut self, c: u8, level: usize) -> Option<bool> {
+        if self.in_string {
+            self.string_byte(c);
+            return Some(false);
+        }
+        match c {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => self.open()?,
+            // A close at the value's own level (after a scalar `meta`): not JSON.
+            b'}' | b']' if self.depth <= level => return None,
+            b'}' | b']' => {
+                self.depth -= 1;
+                return Some(self.depth == level);
+            }
+            _ => {}
+        }
+        Some(false)
     }
 
     /// A byte inside a string: its escapes followed, its end found.
@@ -822,6 +817,7 @@ mod tests {
             r#"{"format": "tiaokuai/1", "meta": {"a": 1,}}"#,        // bad meta
             r#"{"format": "tiaokuai/1", "meta": [1]}"#,              // meta not an object
             r#"{"format": "tiaokuai/1",}"#,                          // trailing comma
+            r#"{"format": "tiaokuai/1", "meta": 1]]}"#,              // closes after a scalar
             r#"{"format": "tiaokuai/1", "units": [{"id": "a", "name": "A", "kind": "residents_committee", "x": 1}]}"#,
             r#"{"format": "tiaokuai/1", "units": [{"id": "a", "name": "A", "kind": "residents_committee", "located_in": "nowhere"}]}"#,
             r#"{"format": "tiaokuai/1", "units": [{"id": "a", "name": "A", "kind": "residents_committee"}], "links": [{"from": "a", "to": "b", "kind": "leads"}]}"#,
