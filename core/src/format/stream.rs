@@ -34,7 +34,6 @@
 //! [`Error::Changed`] too.
 
 use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
@@ -448,45 +447,46 @@ pub(crate) enum Event {
     Failed(Error),
 }
 
-/// Reads the file from its current position to its end (`len` bytes, or [`Error::Changed`]),
+/// Reads the file from its start to its end (`len` bytes, or [`Error::Changed`]),
 /// telling `tell` what it finds; stops when `tell` returns false, or when `stop` is set (looked
 /// at before each read).
-pub(crate) fn outline(file: &mut File, path: &Path, len: u64, stop: &AtomicBool, tell: &mut dyn FnMut(Event) -> bool) {
+pub(crate) fn outline(file: &File, path: &Path, len: u64, stop: &AtomicBool, tell: &mut dyn FnMut(Event) -> bool) {
     let mut s = Scanner::new();
     let mut buf = vec![0u8; READ];
-    let mut base = 0u64;
+    // The bytes read so far: the offset of the next read.
+    let mut read = 0u64;
     let end = loop {
         if stop.load(Relaxed) {
             return;
         }
-        let n = match file.read(&mut buf) {
+        let n = match read_some_at(file, &mut buf, read) {
             Ok(0) => break None,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => break Some(Event::Failed(Error::io(path, &e))),
         };
-        let mut part = &buf[..n];
-        if base == 0 {
+        let (mut part, mut base) = (&buf[..n], read);
+        if read == 0 {
             // A byte-order mark, as the whole-text loader allows.
             part = part.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(part);
             base = (n - part.len()) as u64;
         }
-        let read = s.feed(part, base);
+        read += n as u64;
+        let fed = s.feed(part, base);
         for e in s.events.drain(..) {
             if !tell(e) {
                 return;
             }
         }
-        if read.is_none() {
+        if fed.is_none() {
             break Some(Event::Done(None));
         }
-        base += part.len() as u64;
-        if base > len {
+        if read > len {
             break Some(Event::Failed(changed(path)));
         }
     };
     tell(end.unwrap_or_else(|| {
-        if base != len { Event::Failed(changed(path)) } else { Event::Done((s.at == At::End).then_some(s.out)) }
+        if read != len { Event::Failed(changed(path)) } else { Event::Done((s.at == At::End).then_some(s.out)) }
     }));
 }
 
@@ -521,6 +521,9 @@ pub(crate) fn load_in(
     hook: &mut dyn FnMut(&Path),
     chunk: usize,
 ) -> Result<Option<Model>> {
+    if cfg!(not(any(unix, windows))) {
+        return Ok(None); // no reads by offset: the file is read whole
+    }
     let io = |e: std::io::Error| Error::io(path, &e);
     let file = File::open(path).map_err(io)?;
     let before = file.metadata().map_err(io)?;
@@ -535,16 +538,13 @@ pub(crate) fn load_in(
         // The outline on a thread of its own, read while the records it has found are parsed;
         // on this one first with `threads(1)` (or when no thread can be started).
         let spawned = threads > 1 && {
-            let (tx, mut reader) = (tx.clone(), file.try_clone().map_err(io)?);
+            let (tx, file) = (tx.clone(), &file);
             std::thread::Builder::new()
-                .spawn_scoped(scope, move || {
-                    outline(&mut reader, path, len, stop, &mut |e| tx.send(e).is_ok());
-                })
+                .spawn_scoped(scope, move || outline(file, path, len, stop, &mut |e| tx.send(e).is_ok()))
                 .is_ok()
         };
         if !spawned {
-            let mut reader = file.try_clone().map_err(io)?;
-            outline(&mut reader, path, len, stop, &mut |e| tx.send(e).is_ok());
+            outline(&file, path, len, stop, &mut |e| tx.send(e).is_ok());
         }
         drop(tx);
         let _stop = StopOnDrop(stop);
@@ -699,16 +699,39 @@ impl<'t> Text<'t> for Framed<'t> {
 }
 
 /// Reads `buf.len()` bytes of `file` from `offset` (the file's position is left alone).
+/// Reads into `buf` from `offset`, by the offset alone: the outline's thread and the parts'
+/// reads share one open file, so neither may depend on (or move, on Unix) its cursor.
 #[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+fn read_some_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
 }
 
-#[cfg(not(unix))]
-fn read_at(mut file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    use std::io::{Seek, SeekFrom};
-    file.seek(SeekFrom::Start(offset))?;
-    file.read_exact(buf)
+/// As on Unix; Windows moves the cursor too, which no read here depends on.
+#[cfg(windows)]
+fn read_some_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+}
+
+/// Elsewhere no load is streamed ([`load_in`] falls back at once).
+#[cfg(not(any(unix, windows)))]
+fn read_some_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<usize> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Reads `buf.len()` bytes of `file` from `offset` ([`read_some_at`] until full).
+fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match read_some_at(file, buf, offset) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -853,9 +876,9 @@ mod tests {
     #[test]
     fn the_outline_finds_each_arrays_items_and_the_raw_fields() {
         let file = TempFile::with(SMALL.as_bytes());
-        let mut f = File::open(&file.0).unwrap();
+        let f = File::open(&file.0).unwrap();
         let mut events = Vec::new();
-        outline(&mut f, &file.0, SMALL.len() as u64, &AtomicBool::new(false), &mut |e| {
+        outline(&f, &file.0, SMALL.len() as u64, &AtomicBool::new(false), &mut |e| {
             events.push(e);
             true
         });
@@ -889,9 +912,9 @@ mod tests {
     fn the_outline_stops_when_the_load_no_longer_waits_for_it() {
         // A load that falls back at its first record must not wait for the rest of the file.
         let file = TempFile::with(SMALL.as_bytes());
-        let mut f = File::open(&file.0).unwrap();
+        let f = File::open(&file.0).unwrap();
         let mut told = 0;
-        outline(&mut f, &file.0, SMALL.len() as u64, &AtomicBool::new(true), &mut |_| {
+        outline(&f, &file.0, SMALL.len() as u64, &AtomicBool::new(true), &mut |_| {
             told += 1;
             true
         });
