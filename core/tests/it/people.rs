@@ -492,6 +492,22 @@ fn p005_finds_a_committee_without_cross_appointment() {
     let f = findings(&apart, &c, "P005");
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].0, "c1-dzb");
+    // p2 is still the director but no longer the secretary at the date, and the branch's
+    // committee member p1 holds nothing in the committee: a secretary out of the view does not
+    // make the committee cross-appointed.
+    let term = r#""grade": 13, "channel": "grassroots", "since": "2021-01-01"}"#;
+    let ended = PEOPLE_DOC.replace(
+        term,
+        r#""grade": 13, "channel": "grassroots", "since": "2021-01-01", "until": "2023-12-31"},
+    {"from": "p1", "to": "c1-dzb", "kind": "holds", "post": "committee_member", "since": "2021-01-01"}"#,
+    );
+    assert_ne!(ended, PEOPLE_DOC);
+    let ended = Model::from_json(&ended).unwrap();
+    let f = findings(&ended, &c, "P005");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "c1-dzb");
+    // While both terms ran (2022), p2 was secretary and director: nothing to report.
+    assert!(findings(&ended.at("2022-06-30".parse().unwrap()), &c, "P005").is_empty());
 }
 
 #[test]
@@ -709,6 +725,7 @@ fn every_units_principal_matches_brute_force_at_several_dates() {
     }
     assert!(named > 1000, "principals named: {named}");
     p002_units_match_a_pairwise_brute_force_at_several_dates(&full);
+    p005_matches_a_brute_force_at_several_dates(&full);
 }
 
 /// P002's units, which the audit now takes from the posts gathered once per document, are
@@ -754,6 +771,52 @@ fn p002_units_match_a_pairwise_brute_force_at_several_dates(full: &Model) {
             view.units().filter(|(n, _)| overlapping.contains(n)).map(|(n, _)| view.id(n).to_string()).collect();
         assert_eq!(found, want, "at {:?}", view.date());
     }
+}
+
+/// P005 reports a Party organisation once for each residents' or villagers' committee it
+/// leads in the view where it and the committee both have holders in the view and none of its
+/// Party holders (secretary, deputy secretary, committee member) holds a post in the
+/// committee: the same findings as that definition read link by link, at several dates.
+/// (Called by `every_units_principal_matches_brute_force_at_several_dates`, on its model.)
+#[cfg(feature = "divisions")]
+fn p005_matches_a_brute_force_at_several_dates(full: &Model) {
+    use std::collections::BTreeSet;
+    let holders = |view: &Model, unit: Node, party: bool| -> BTreeSet<Node> {
+        view.all_links_to(unit)
+            .filter(|(id, l)| {
+                l.kind == LinkKind::Holds
+                    && (!party
+                        || view.holding(*id).is_some_and(|h| {
+                            matches!(h.post, Post::Secretary | Post::DeputySecretary | Post::CommitteeMember)
+                        }))
+            })
+            .map(|(_, l)| l.from)
+            .collect()
+    };
+    let mut reported = 0;
+    for view in [full.whole(), full.at("2014".parse().unwrap()), full.at("2024-06-30".parse().unwrap())] {
+        let mut want = Vec::new();
+        for (org, _) in view.units().filter(|(_, u)| u.kind.is_party_org()) {
+            let party = holders(&view, org, true);
+            for led in view.targets(org, &LinkKind::Leads) {
+                let Some(c) = view.record(led).as_unit() else { continue };
+                if !matches!(c.kind, UnitKind::ResidentsCommittee | UnitKind::VillagersCommittee) {
+                    continue;
+                }
+                let committee = holders(&view, led, false);
+                if !party.is_empty() && !committee.is_empty() && party.is_disjoint(&committee) {
+                    want.push(view.id(org).to_string());
+                }
+            }
+        }
+        let mut found: Vec<String> =
+            view.audit(&Config::default()).findings_of("P005").map(|f| f.subject.clone()).collect();
+        want.sort();
+        found.sort();
+        assert_eq!(found, want, "at {:?}", view.date());
+        reported += found.len();
+    }
+    assert!(reported > 0, "the generated model has P005 gaps");
 }
 
 /// Every link of a generated model with people names, once loaded, the records its JSON
