@@ -40,7 +40,7 @@ const EMPTY: Bucket = Bucket { tags: [0; SLOTS], len: 0, entries: [None; SLOTS] 
 /// (so its tests can choose the hashes).
 #[derive(Debug, Clone, Default)]
 struct Table {
-    buckets: Vec<Bucket>,
+    buckets: super::huge::HugeTable<Bucket>,
     len: usize,
 }
 
@@ -59,7 +59,7 @@ impl Table {
         if n == 0 {
             return Table::default();
         }
-        Table { buckets: vec![EMPTY; buckets_for(n)], len: 0 }
+        Table { buckets: super::huge::HugeTable::filled(EMPTY, buckets_for(n)), len: 0 }
     }
 
     /// The home bucket of a hash: its high bits scaled to the number of buckets.
@@ -144,9 +144,9 @@ impl Table {
     /// Doubles the buckets (at least) and places every entry again.
     fn grow(&mut self, rehash: impl Fn(Entry) -> u64) {
         let want = buckets_for(self.len + 1).max(self.buckets.len() * 2);
-        let old = std::mem::replace(&mut self.buckets, vec![EMPTY; want]);
+        let old = std::mem::replace(&mut self.buckets, super::huge::HugeTable::filled(EMPTY, want));
         self.len = 0;
-        for bucket in &old {
+        for bucket in old.iter() {
             for e in bucket.entries[..usize::from(bucket.len)].iter().flatten() {
                 self.place(rehash(*e), *e);
             }

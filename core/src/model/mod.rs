@@ -6,6 +6,8 @@
 
 pub(crate) mod builder;
 pub(crate) mod col;
+#[doc(hidden)]
+pub mod huge;
 mod index;
 mod kinds;
 mod links;
