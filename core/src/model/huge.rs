@@ -3,14 +3,14 @@
 //! The id index is 60–150 MB nationally and every look-up lands on a line of it at random: with
 //! 4 KiB pages nearly every one also misses the processor's address translation cache, and the
 //! page walk stalls the loop that had prefetched the line. On Linux, with the `mmap` feature,
-//! [`HugeTable`] asks for transparent huge pages (`madvise(MADV_HUGEPAGE)`, which systems set to
-//! `madvise` honour) for tables of [`MIN_BYTES`] or more; elsewhere, and below that size, it is a
+//! `HugeTable` asks for transparent huge pages (`madvise(MADV_HUGEPAGE)`, which systems set to
+//! `madvise` honour) for tables of `MIN_BYTES` or more; elsewhere, and below that size, it is a
 //! `Vec`.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The bytes of every [`HugeTable`] mapping of the process, which an allocator does not see.
+/// The bytes of every `HugeTable` mapping of the process, which an allocator does not see.
 static MAPPED: AtomicUsize = AtomicUsize::new(0);
 
 /// The bytes the process holds in the tables' own mappings (the id index of a large model), for
