@@ -20,6 +20,7 @@ pub fn mapped_bytes() -> usize {
 }
 
 /// Tables smaller than this stay in a `Vec` (a huge page is 2 MiB).
+#[cfg_attr(not(all(feature = "mmap", target_os = "linux")), allow(dead_code))]
 const MIN_BYTES: usize = 8 << 20;
 
 /// A huge page's size, to which the table's start is aligned.
