@@ -74,10 +74,12 @@ impl<T: Copy> Deref for HugeTable<T> {
         match &self.store {
             Store::Heap(v) => v,
             #[cfg(all(feature = "mmap", target_os = "linux"))]
-            // SAFETY: `filled` wrote `len` values of `T` from `offset`, aligned; the mapping
-            // lives as long as `self`, and only `deref_mut` (taking `&mut self`) writes to it.
+            // SAFETY: `filled` wrote `len` values of `T` from `offset` (within the mapping),
+            // aligned; the mapping lives as long as `self`, and only `deref_mut` (taking
+            // `&mut self`) writes to it. No slicing of the mapping: every probe of the id index
+            // comes through here, and the bounds were checked once, by `filled`.
             Store::Map { map, offset, len } => unsafe {
-                std::slice::from_raw_parts(map[*offset..].as_ptr().cast::<T>(), *len)
+                std::slice::from_raw_parts(map.as_ptr().add(*offset).cast::<T>(), *len)
             },
         }
     }
@@ -90,7 +92,7 @@ impl<T: Copy> DerefMut for HugeTable<T> {
             #[cfg(all(feature = "mmap", target_os = "linux"))]
             // SAFETY: as in `deref`, with `&mut self` the only reference.
             Store::Map { map, offset, len } => unsafe {
-                std::slice::from_raw_parts_mut(map[*offset..].as_mut_ptr().cast::<T>(), *len)
+                std::slice::from_raw_parts_mut(map.as_mut_ptr().add(*offset).cast::<T>(), *len)
             },
         }
     }
