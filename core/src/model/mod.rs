@@ -1144,6 +1144,18 @@ impl Model {
         self.data.records.id_name(self.data.key(node))
     }
 
+    /// Asks for what [`Model::labels`] and [`Model::level`] read of a record (its slot's first
+    /// cache line and its level) without waiting for it: a prefetch retires at once, so a
+    /// walk that asks for every record of an answer before building it has all their cache
+    /// misses in flight together, however much work each step takes.
+    #[inline]
+    pub(crate) fn prefetch_labels(&self, node: Node) {
+        self.data.records.prefetch_labels(self.data.key(node));
+        if let Some(level) = self.view.levels.get(node.index()) {
+            prefetch::prefetch(level);
+        }
+    }
+
     /// The id, name and kind as written ([`RecordRef::kind_str`]) of a record, read together.
     #[inline]
     pub(crate) fn labels(&self, node: Node) -> (&str, &str, &str) {
@@ -1317,6 +1329,15 @@ impl Model {
         let slots = self.data.principal_slots.get_or_init(|| single.principal_slots(self));
         let &i = slots.get(unit.index())?;
         single.entries.get(i as usize).copied()
+    }
+
+    /// Asks for the place of `unit` in the table [`Model::principal_slot`] reads first, without
+    /// waiting for it (nothing before the first principal asked for has built that table).
+    #[inline]
+    pub(crate) fn prefetch_principal_slot(&self, unit: Node) {
+        if let Some(slot) = self.data.principal_slots.get().and_then(|slots| slots.get(unit.index())) {
+            prefetch::prefetch(slot);
+        }
     }
 
     /// The units (in or out of the view, in node order) where rule P002 finds two people's

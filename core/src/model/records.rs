@@ -250,6 +250,26 @@ impl Records {
         }
     }
 
+    /// Asks for the cache line of the record behind `key` that [`Records::labels`] reads (its
+    /// span and its row's kind, side by side at the start of its slot), without waiting for it:
+    /// see [`super::Model::prefetch_labels`].
+    #[inline]
+    pub fn prefetch_labels(&self, key: RecordKey) {
+        fn of<R>(t: &Table<R>, i: usize) {
+            if let Some(slot) = t.slots.get(i) {
+                super::prefetch::prefetch::<Span>(&slot.span);
+            }
+        }
+        let i = key.index();
+        match key.record_type() {
+            RecordType::Territory => of(&self.territories, i),
+            RecordType::Unit => of(&self.units, i),
+            RecordType::Matter => of(&self.matters, i),
+            RecordType::Item => of(&self.items, i),
+            RecordType::Person => of(&self.people, i),
+        }
+    }
+
     /// The id, name and kind (as written; a matter's or item's list, `person` for a person) of
     /// the record behind a key, in one match on its type: what every step of an answer shows.
     #[inline]

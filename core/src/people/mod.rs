@@ -168,9 +168,15 @@ pub(crate) fn principals<'m>(model: &'m Model, units: &[Node]) -> Vec<Option<Pri
     if !model.has_people() {
         return Vec::new();
     }
+    for &u in units {
+        model.prefetch_principal_slot(u);
+    }
     let slots: Vec<Option<SingleHolder>> = units.iter().map(|&u| model.principal_slot(u)).collect();
     let entries: Vec<Option<SingleHolder>> =
         units.iter().zip(slots).map(|(&u, slot)| principal_entry(model, u, slot)).collect();
+    for e in entries.iter().flatten() {
+        model.prefetch_labels(e.person);
+    }
     entries.into_iter().map(|e| e.map(|e| principal_answer(model, e))).collect()
 }
 

@@ -366,8 +366,8 @@ pub fn dispatch(model: &Model, matter: Node, territory: Node) -> Dispatch<'_> {
     /// How many territories' applying links the walk keeps for the second pass (deeper ones are looked up again).
     const KEEP: usize = 16;
     let applied = index::applied(model);
-    // The ids and names of the territories up the tree are read now, their cache misses overlapping
-    // (see `chain::touch`); the assignments and the block chain then find them warm.
+    // The records of the territories up the tree are asked for now, their cache misses
+    // overlapping (see `chain::touch`); the assignments and the block chain then find them warm.
     touch(model, model.ancestors(territory));
     let record = model.record(matter);
     let matter_id = record.id();

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::chain::{opt, own, touch_counting};
+use super::chain::{opt, own, touch};
 use super::index;
 use crate::evidence::{Evidence, Fact};
 use crate::model::{Grade, Level, LinkKind, Model, Node};
@@ -184,16 +184,22 @@ impl fmt::Display for Responsibility<'_> {
 /// # Ok::<(), tiaokuai::Error>(())
 /// ```
 pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
-    // A first walk up the tree reads every record the answer needs (see `chain::touch`: the
-    // loads of different holders overlap) and counts the blocks and facts, so those two
-    // vectors are allocated once.
+    // A first walk up the tree asks for every record the answer needs (see `chain::touch`:
+    // their cache misses overlap) and counts the blocks and facts, so those two vectors are
+    // allocated once. With people, it also gathers the holders, whose principals are then
+    // looked up stage by stage ([`crate::people::principals`]), not one holder after another.
     let table = index::holders(model);
-    let (mut depth, mut facts) = (0, 0);
+    let people = model.has_people();
+    let (mut depth, mut facts, mut units) = (0, 0, Vec::new());
     for t in model.ancestors(territory) {
-        let n = touch_counting(model, std::iter::once(t).chain(table.of(t).map(|(unit, _)| unit))) - 1;
+        let n = touch(model, std::iter::once(t).chain(table.of(t).map(|(unit, _)| unit))) - 1;
+        if people {
+            units.extend(table.of(t).map(|(unit, _)| unit));
+        }
         depth += 1;
         facts += n.max(1);
     }
+    let mut principals = crate::people::principals(model, &units).into_iter();
     let mut blocks = Vec::with_capacity(depth);
     let mut evidence = Vec::with_capacity(facts);
     for t in model.ancestors(territory) {
@@ -218,7 +224,7 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
                 level,
                 grade: level.map(|l| l.grade()),
                 link: link.index(),
-                principal: crate::people::principal(model, from).map(Box::new),
+                principal: principals.next().flatten().map(Box::new),
             });
         }
         if holders.is_empty() {

@@ -695,7 +695,7 @@ fn every_units_principal_matches_brute_force_at_several_dates() {
         full.at("2019-06-30".parse().unwrap()),
         full.at("2024-06-30".parse().unwrap()),
     ];
-    let mut named = 0;
+    let (mut named, mut holders) = (0, 0);
     for view in &views {
         for (n, u) in view.units() {
             let post = tiaokuai::people::principal_post(&u.kind);
@@ -722,8 +722,20 @@ fn every_units_principal_matches_brute_force_at_several_dates() {
                 );
             }
         }
+        // So does a place's block chain, for each holder of each block.
+        for (t, _) in view.territories().step_by(5) {
+            for block in tiaokuai::query::responsible_for(view, t).blocks {
+                for holder in &block.holders {
+                    let unit = view.node(&holder.id).unwrap();
+                    let want = tiaokuai::people::principal(view, unit);
+                    assert_eq!(holder.principal.as_deref(), want.as_ref(), "{} at {:?}", holder.id, view.date());
+                    holders += usize::from(want.is_some());
+                }
+            }
+        }
     }
     assert!(named > 1000, "principals named: {named}");
+    assert!(holders > 100, "holders with a principal: {holders}");
     p002_units_match_a_pairwise_brute_force_at_several_dates(&full);
     p005_matches_a_brute_force_at_several_dates(&full);
 }
