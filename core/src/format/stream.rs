@@ -41,7 +41,7 @@ use serde_json::value::RawValue;
 
 use super::json::{Array, FORMAT, Fill, LoadOptions, Text, Ticker, sized_builder};
 use crate::error::{Error, Result};
-use crate::model::{Attrs, MAX_DEPTH, META_DEPTH, Model, count_high, splat, zero_bytes};
+use crate::model::{Attrs, MAX_DEPTH, META_DEPTH, Model, count_high, splat, string_step, zero_bytes};
 
 /// Files from this size on are streamed; smaller ones are read whole (a second pass would
 /// cost more than holding them).
@@ -401,13 +401,7 @@ impl Scanner {
 
     /// A byte inside a string: its escapes followed, its end found.
     fn string_byte(&mut self, c: u8) {
-        if self.escaped {
-            self.escaped = false;
-        } else if c == b'\\' {
-            self.escaped = true;
-        } else if c == b'"' {
-            self.in_string = false;
-        }
+        string_step(&mut self.in_string, &mut self.escaped, c);
     }
 
     fn end_raw(&mut self) {

@@ -533,13 +533,7 @@ struct DepthState {
 /// One byte of [`deeper_than`]: true when it is a `[` or `{` that takes the depth past `limit`.
 fn depth_step(s: &mut DepthState, b: u8, limit: usize) -> bool {
     if s.in_string {
-        if s.escaped {
-            s.escaped = false;
-        } else if b == b'\\' {
-            s.escaped = true;
-        } else if b == b'"' {
-            s.in_string = false;
-        }
+        string_step(&mut s.in_string, &mut s.escaped, b);
         return false;
     }
     match b {
@@ -552,6 +546,20 @@ fn depth_step(s: &mut DepthState, b: u8, limit: usize) -> bool {
         _ => {}
     }
     false
+}
+
+/// One byte inside a JSON string: an escape's next byte is skipped, an unescaped `"` ends the
+/// string (`in_string` false). The step the outline of a streamed load and the whole text's
+/// depth check share.
+#[inline]
+pub(crate) fn string_step(in_string: &mut bool, escaped: &mut bool, b: u8) {
+    if *escaped {
+        *escaped = false;
+    } else if b == b'\\' {
+        *escaped = true;
+    } else if b == b'"' {
+        *in_string = false;
+    }
 }
 
 /// A word of eight copies of a byte.
