@@ -985,7 +985,15 @@ fn add_records<R: std::io::Read + Send>(
         for (&t, &n) in crate::model::TYPES.iter().zip(&counts) {
             for index in 0..n {
                 let start = batch.text.len();
-                let (row, id_end) = record(d, t, index, territories, &mut batch.text)?;
+                let (row, id_end) = match record(d, t, index, territories, &mut batch.text) {
+                    Ok(decoded) => decoded,
+                    Err(e) => {
+                        // The records decoded before it are added first: an error of theirs
+                        // comes before this one in the document.
+                        send(batch);
+                        return Err(e);
+                    }
+                };
                 let h = hash(&batch.text[start..id_end]);
                 batch.rows.push((h, id_end, batch.text.len(), row));
                 if batch.rows.len() == BATCH && !send(std::mem::replace(&mut batch, fresh())) {
@@ -1011,11 +1019,11 @@ fn add_records<R: std::io::Read + Send>(
     let records: usize = counts.iter().sum();
     if threads <= 1 || records < 4 * BATCH {
         let mut failed = Ok(());
-        decode(Box::new(|batch| {
+        let decoded = decode(Box::new(|batch| {
             failed = add(b, batch);
             failed.is_ok()
-        }))?;
-        return failed;
+        }));
+        return failed.and(decoded);
     }
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
@@ -1034,6 +1042,152 @@ fn add_records<R: std::io::Read + Send>(
         // second thread failed on (it stops at its first error and sends nothing after).
         added.and(decoded)
     })
+}
+
+/// A link as an image gives it: its place in the `links` array, its ends (and scope) as
+/// nodes, and its fields, decoded and not yet checked against the records.
+type Decoded = (usize, Node, Node, Option<Node>, LinkFields<'static>);
+
+/// Decodes link `index` (its ends are places among `records`); `b` names its `from` in
+/// errors about its words.
+fn decode_link<R: std::io::Read>(
+    d: &mut Dec<'_, R>,
+    b: &ModelBuilder,
+    index: usize,
+    records: usize,
+) -> Result<Decoded> {
+    // Read now, named in an error once the link's `from` is known.
+    let kind: std::result::Result<LinkKind, crate::model::UnknownWord> = d.str()?.parse();
+    let (from, to) = (d.varint()?, d.varint()?);
+    let (from, to) = (d.place(from, records, "\"from\"")?, d.place(to, records, "\"to\"")?);
+    let flags = d.varint()?;
+    if flags & !flag::ALL != 0 {
+        return Err(d.fail(&format!("unknown link flags {flags:#x}")));
+    }
+    let has = |bit: u64| flags & bit != 0;
+    if has(flag::PRIMARY_TRUE) && !has(flag::PRIMARY) {
+        return Err(d.fail("a link flagged primary-true but not primary"));
+    }
+    let holding_bits = flag::BAND | flag::GRADE | flag::CHANNEL;
+    if flags & holding_bits != 0 && !has(flag::POST) {
+        return Err(d.fail("a link with a band, grade or channel but no post"));
+    }
+    // The link's position for the words' errors: its `from` id is known by now. (Read now,
+    // not only for an error: that read brings the record into the shared cache for the
+    // thread that checks the link next; reading it only for an error made the open slower.)
+    let at = At { array: "links", index, id: b.id_at(from) };
+    let kind = kind.map_err(|source| Error::UnknownWord { at: at.pos(), field: "kind".into(), source })?;
+    let power = if has(flag::POWER) { Some(word(&at, "power", d.str()?)?) } else { None };
+    let role = if has(flag::ROLE) { Some(word(&at, "role", d.str()?)?) } else { None };
+    let scope = if has(flag::SCOPE) {
+        let p = d.varint()?;
+        Some(d.place(p, records, "\"scope\"")?)
+    } else {
+        None
+    };
+    let members = if has(flag::MEMBERS) {
+        let v = d.varint()?;
+        Some(u32::try_from(v).map_err(|_| d.fail(&format!("members {v} larger than 4294967295")))?)
+    } else {
+        None
+    };
+    let event = if has(flag::EVENT) { Some(word(&at, "event", d.str()?)?) } else { None };
+    let holding = if has(flag::POST) {
+        let post = word(&at, "post", d.str()?)?;
+        let band = if has(flag::BAND) { Some(word(&at, "band", d.str()?)?) } else { None };
+        let grade = if has(flag::GRADE) {
+            let g = d.varint()?;
+            Some(u8::try_from(g).map_err(|_| d.fail(&format!("grade {g} larger than 255")))?)
+        } else {
+            None
+        };
+        let channel = if has(flag::CHANNEL) { Some(word(&at, "channel", d.str()?)?) } else { None };
+        Some(Holding { post, band, grade, channel })
+    } else {
+        None
+    };
+    let attrs = if has(flag::ATTRS) { attrs(&at, Some(d.str()?))? } else { None };
+    let since = if has(flag::SINCE) { Some(d.varint().and_then(|v| d.date_of(v))?) } else { None };
+    let until = if has(flag::UNTIL) { Some(d.varint().and_then(|v| d.date_of(v))?) } else { None };
+    let fields = LinkFields {
+        kind,
+        primary: has(flag::PRIMARY).then_some(has(flag::PRIMARY_TRUE)),
+        power,
+        role,
+        scope: None,
+        members,
+        event,
+        holding,
+        attrs,
+        validity: Validity::new(since, until),
+    };
+    Ok((index, from, to, scope, fields))
+}
+
+/// Decodes `links` links and adds them to `b`, checked against its records (see
+/// [`ModelBuilder::prepare_link_nodes`]): decoded on a second thread, a batch at a time, while
+/// this one checks and adds them, when `threads` > 1 and there are many.
+fn add_links<R: std::io::Read + Send>(
+    b: &mut ModelBuilder,
+    d: &mut Dec<'_, R>,
+    links: usize,
+    records: usize,
+    threads: usize,
+) -> Result<()> {
+    if threads <= 1 || links < 4 * BATCH {
+        for index in 0..links {
+            let (index, from, to, scope, fields) = decode_link(d, b, index, records)?;
+            let prepared = b.prepare_link_nodes(index, from, to, scope, fields)?;
+            b.add_prepared(prepared);
+        }
+        return Ok(());
+    }
+    let mut sink = b.take_links();
+    let shared: &ModelBuilder = b;
+    let result = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Decoded>>(4);
+        // The second thread stops when this one does (its channel is closed) or at its first error.
+        let decoding = scope.spawn(move || -> Result<()> {
+            let mut batch = Vec::with_capacity(BATCH);
+            for index in 0..links {
+                match decode_link(d, shared, index, records) {
+                    Ok(link) => batch.push(link),
+                    Err(e) => {
+                        // The links decoded before it are checked first: an error of theirs
+                        // comes before this one in the document.
+                        let _ = tx.send(batch);
+                        return Err(e);
+                    }
+                }
+                if batch.len() == BATCH && tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                    return Ok(());
+                }
+            }
+            let _ = tx.send(batch);
+            Ok(())
+        });
+        let mut added = Ok(());
+        'batches: for batch in rx.iter() {
+            for (index, from, to, scope, fields) in batch {
+                match shared.prepare_link_nodes(index, from, to, scope, fields) {
+                    Ok(prepared) => {
+                        sink.push(prepared);
+                    }
+                    Err(e) => {
+                        added = Err(e);
+                        break 'batches;
+                    }
+                }
+            }
+        }
+        drop(rx);
+        let decoded = decoding.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // An error checking a link comes first: that link was decoded before any the second
+        // thread failed on (it stops at its first error and sends nothing after).
+        added.and(decoded)
+    });
+    b.put_links(sink);
+    result
 }
 
 /// Decodes an image's body into a model, through the builder's checks.
@@ -1067,73 +1221,7 @@ fn decode<R: std::io::Read + Send>(d: &mut Dec<'_, R>, threads: usize) -> Result
     }
     add_records(&mut b, d, counts, threads)?;
     debug_assert_eq!(b.len(), records);
-    for index in 0..links {
-        // Read now, named in an error once the link's `from` is known.
-        let kind: std::result::Result<LinkKind, crate::model::UnknownWord> = d.str()?.parse();
-        let (from, to) = (d.varint()?, d.varint()?);
-        let (from, to) = (d.place(from, records, "\"from\"")?, d.place(to, records, "\"to\"")?);
-        let flags = d.varint()?;
-        if flags & !flag::ALL != 0 {
-            return Err(d.fail(&format!("unknown link flags {flags:#x}")));
-        }
-        let has = |bit: u64| flags & bit != 0;
-        if has(flag::PRIMARY_TRUE) && !has(flag::PRIMARY) {
-            return Err(d.fail("a link flagged primary-true but not primary"));
-        }
-        let holding_bits = flag::BAND | flag::GRADE | flag::CHANNEL;
-        if flags & holding_bits != 0 && !has(flag::POST) {
-            return Err(d.fail("a link with a band, grade or channel but no post"));
-        }
-        // The link's position for the words' errors: its `from` id is known by now.
-        let at = At { array: "links", index, id: b.id_at(from) };
-        let kind = kind.map_err(|source| Error::UnknownWord { at: at.pos(), field: "kind".into(), source })?;
-        let power = if has(flag::POWER) { Some(word(&at, "power", d.str()?)?) } else { None };
-        let role = if has(flag::ROLE) { Some(word(&at, "role", d.str()?)?) } else { None };
-        let scope = if has(flag::SCOPE) {
-            let p = d.varint()?;
-            Some(d.place(p, records, "\"scope\"")?)
-        } else {
-            None
-        };
-        let members = if has(flag::MEMBERS) {
-            let v = d.varint()?;
-            Some(u32::try_from(v).map_err(|_| d.fail(&format!("members {v} larger than 4294967295")))?)
-        } else {
-            None
-        };
-        let event = if has(flag::EVENT) { Some(word(&at, "event", d.str()?)?) } else { None };
-        let holding = if has(flag::POST) {
-            let post = word(&at, "post", d.str()?)?;
-            let band = if has(flag::BAND) { Some(word(&at, "band", d.str()?)?) } else { None };
-            let grade = if has(flag::GRADE) {
-                let g = d.varint()?;
-                Some(u8::try_from(g).map_err(|_| d.fail(&format!("grade {g} larger than 255")))?)
-            } else {
-                None
-            };
-            let channel = if has(flag::CHANNEL) { Some(word(&at, "channel", d.str()?)?) } else { None };
-            Some(Holding { post, band, grade, channel })
-        } else {
-            None
-        };
-        let attrs = if has(flag::ATTRS) { attrs(&at, Some(d.str()?))? } else { None };
-        let since = if has(flag::SINCE) { Some(d.varint().and_then(|v| d.date_of(v))?) } else { None };
-        let until = if has(flag::UNTIL) { Some(d.varint().and_then(|v| d.date_of(v))?) } else { None };
-        let fields = LinkFields {
-            kind,
-            primary: has(flag::PRIMARY).then_some(has(flag::PRIMARY_TRUE)),
-            power,
-            role,
-            scope: None,
-            members,
-            event,
-            holding,
-            attrs,
-            validity: Validity::new(since, until),
-        };
-        let prepared = b.prepare_link_nodes(index, from, to, scope, fields)?;
-        b.add_prepared(prepared);
-    }
+    add_links(&mut b, d, links, records, threads)?;
     for index in 0..meetings {
         let id = d.str()?.to_string();
         let at = At { array: "meetings", index, id: &id };

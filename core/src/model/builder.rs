@@ -422,9 +422,8 @@ pub struct ModelBuilder {
     keys: Vec<RecordKey>,
     index: super::index::IdIndex,
     order: [Vec<Node>; 5],
-    holdings: super::links::Sparse<Holding>,
-    /// The links, in columns.
-    links: super::links::LinkTable,
+    /// The links, in columns, and their holdings.
+    link_sink: LinkSink,
     /// The records by type (`keys` says where each is).
     records: super::records::Records,
     meta: Option<Attrs>,
@@ -450,7 +449,7 @@ impl ModelBuilder {
     pub fn with_capacity(records: usize, links: usize) -> Self {
         ModelBuilder {
             keys: Vec::with_capacity(records),
-            links: super::links::LinkTable::with_capacity(links),
+            link_sink: LinkSink { links: super::links::LinkTable::with_capacity(links), ..Default::default() },
             index: super::index::IdIndex::with_capacity(records),
             ..Self::default()
         }
@@ -758,14 +757,23 @@ impl ModelBuilder {
 
     /// Adds a link [`ModelBuilder::prepare_link`] made.
     pub(crate) fn add_prepared(&mut self, prepared: Prepared) -> LinkId {
-        let Prepared(link, attrs, holding) = prepared;
         self.links_seen += 1;
-        let id = LinkId(self.links.len() as u32);
-        self.links.push(&link, attrs);
-        if let Some(h) = holding {
-            self.holdings.push(id.0, h);
-        }
-        id
+        self.link_sink.push(prepared)
+    }
+
+    /// Takes the builder's links (their table and holdings) out of it, so that links can be
+    /// prepared from a shared builder on one thread while another adds them
+    /// ([`LinkSink::push`]); [`ModelBuilder::put_links`] puts them back.
+    pub(crate) fn take_links(&mut self) -> LinkSink {
+        let mut sink = std::mem::take(&mut self.link_sink);
+        sink.taken = sink.links.len();
+        sink
+    }
+
+    /// Puts back the links [`ModelBuilder::take_links`] took, with those added meanwhile.
+    pub(crate) fn put_links(&mut self, sink: LinkSink) {
+        self.links_seen += sink.links.len() - sink.taken;
+        self.link_sink = sink;
     }
 
     /// Checks a link against the records added so far and resolves its ends and scope, without
@@ -840,6 +848,29 @@ impl ModelBuilder {
                 .or_else(|| self.index.entry(&self.records, id).map(|(n, k)| (n, self.records.get(k))))
         };
         prepare_link_with(&look, index, self.rec(from).id(), self.rec(to).id(), f)
+    }
+}
+
+/// The links a builder has added: their table and their holdings. Taken out of the builder
+/// ([`ModelBuilder::take_links`]) while its records are read on another thread.
+#[derive(Debug, Default)]
+pub(crate) struct LinkSink {
+    pub(crate) links: super::links::LinkTable,
+    pub(crate) holdings: super::links::Sparse<Holding>,
+    /// How many links there were when the builder's links were taken.
+    taken: usize,
+}
+
+impl LinkSink {
+    /// Adds a link [`ModelBuilder::prepare_link`] made; gives its id.
+    pub(crate) fn push(&mut self, prepared: Prepared) -> LinkId {
+        let Prepared(link, attrs, holding) = prepared;
+        let id = LinkId(self.links.len() as u32);
+        self.links.push(&link, attrs);
+        if let Some(h) = holding {
+            self.holdings.push(id.0, h);
+        }
+        id
     }
 }
 
@@ -1105,10 +1136,10 @@ impl ModelBuilder {
         Model::assemble(
             self.keys,
             self.records,
-            self.links,
+            self.link_sink.links,
             self.index,
             self.order,
-            self.holdings,
+            self.link_sink.holdings,
             self.meta,
             self.threads,
             meetings,
@@ -1146,10 +1177,11 @@ impl ModelBuilder {
         // The `succeeded_by` links as (from, link, to), by `from` and, for each record, the
         // newest first: the walk below pops each record's list from its end, oldest first.
         let slot = LinkKind::SucceededBy.slot();
-        let mut links: Vec<(usize, usize, usize)> = (0..self.links.len() as u32)
-            .filter(|&l| self.links.slot(l) == slot)
+        let table = &self.link_sink.links;
+        let mut links: Vec<(usize, usize, usize)> = (0..table.len() as u32)
+            .filter(|&l| table.slot(l) == slot)
             .map(|l| {
-                let (from, to) = self.links.ends(l);
+                let (from, to) = table.ends(l);
                 (from.index(), l as usize, to.index())
             })
             .collect();

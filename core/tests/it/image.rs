@@ -329,6 +329,65 @@ fn large_images_load_alike_on_one_thread_and_several() {
         let early_word = Model::from_image_with(&seal(&territories_body(n, n - 7, 100)), &options).unwrap_err();
         assert_eq!(early_word.kind(), "unknown_word", "{threads} threads: {early_word}");
         assert!(early_word.to_string().starts_with(r#"territories[100] (id "t100")"#), "{early_word}");
+        // In one batch, the record decoded later does not hide the earlier one's error.
+        let near = Model::from_image_with(&seal(&territories_body(n, 100, 300)), &options).unwrap_err();
+        assert_eq!(near.kind(), "duplicate_id", "{threads} threads: {near}");
+        let small = Model::from_image_with(&seal(&territories_body(500, 100, 300)), &options).unwrap_err();
+        assert_eq!(small.kind(), "duplicate_id", "{threads} threads: {small}");
+    }
+}
+
+/// The body of an image of `n` territories `t0` … (each the previous one's child), one Party
+/// committee `u` and `n` `jurisdiction` links from it, one to each territory; link `odd` has
+/// an unknown kind (an error of the link's decoding) and link `wrong` goes to the committee
+/// itself (an error of its check against the records).
+fn links_body(n: usize, odd: usize, wrong: usize) -> Vec<u8> {
+    let mut body = Body::default().varint(n as u64).varint(1);
+    for _ in 0..3 {
+        body = body.varint(0);
+    }
+    body = body.varint(n as u64).varint(0).varint(0); // links, no meetings, no meta
+    for i in 0..n {
+        body = body.str(&format!("t{i}")).str("网格").str("grid").varint(i as u64).varint(0).varint(0).varint(0);
+    }
+    body = body.str("u").str("委").str("party_committee").some_str("party");
+    for _ in 0..7 {
+        body = body.varint(0);
+    }
+    for i in 0..n {
+        let kind = if i == odd { "no-such-kind" } else { "jurisdiction" };
+        let to = if i == wrong { n } else { i };
+        body = body.str(kind).varint(n as u64).varint(to as u64).varint(0);
+    }
+    body.0
+}
+
+#[test]
+fn large_images_check_their_links_alike_on_one_thread_and_several() {
+    // Above the size at which a second thread decodes the links while the first checks them.
+    let n = 40_000;
+    let image = seal(&links_body(n, usize::MAX, usize::MAX));
+    let one = Model::from_image_with(&image, &LoadOptions::default().threads(1)).unwrap();
+    let two = Model::from_image_with(&image, &LoadOptions::default().threads(2)).unwrap();
+    assert_eq!((one.len(), one.link_count()), (n + 1, n));
+    assert_eq!(one, two);
+    let u = two.node("u").unwrap();
+    assert_eq!(two.links_from(u, &LinkKind::Jurisdiction).count(), n);
+    // The first problem in document order is the error, whichever thread meets it.
+    for threads in [1, 2, 3] {
+        let options = LoadOptions::default().threads(threads);
+        let early_word = Model::from_image_with(&seal(&links_body(n, 100, n - 7)), &options).unwrap_err();
+        assert_eq!(early_word.kind(), "unknown_word", "{threads} threads: {early_word}");
+        assert!(early_word.to_string().starts_with(r#"links[100] (from "u")"#), "{early_word}");
+        let early_end = Model::from_image_with(&seal(&links_body(n, n - 7, 100)), &options).unwrap_err();
+        assert_eq!(early_end.kind(), "wrong_endpoint", "{threads} threads: {early_end}");
+        assert!(early_end.to_string().contains("links[100]"), "{early_end}");
+        // Near each other, both threads may meet theirs: the earlier is still the error.
+        let near = Model::from_image_with(&seal(&links_body(n, 300, 100)), &options).unwrap_err();
+        assert_eq!(near.kind(), "wrong_endpoint", "{threads} threads: {near}");
+        // An error in the last batch.
+        let late = Model::from_image_with(&seal(&links_body(n, usize::MAX, n - 1)), &options).unwrap_err();
+        assert!(late.to_string().contains(&format!("links[{}]", n - 1)), "{late}");
     }
 }
 
