@@ -980,7 +980,7 @@ fn add_records<R: std::io::Read + Send>(
     let territories = counts[0];
     let hash = b.id_hasher();
     let fresh = || Batch { text: String::new(), rows: Vec::with_capacity(BATCH) };
-    let mut decode = |mut send: Box<dyn FnMut(Batch) -> bool + '_>| -> Result<()> {
+    let decode = |send: &mut dyn FnMut(Batch) -> bool| -> Result<()> {
         let mut batch = fresh();
         for (&t, &n) in crate::model::TYPES.iter().zip(&counts) {
             for index in 0..n {
@@ -1017,30 +1017,40 @@ fn add_records<R: std::io::Read + Send>(
         })
     };
     let records: usize = counts.iter().sum();
-    if threads <= 1 || records < 4 * BATCH {
-        let mut failed = Ok(());
-        let decoded = decode(Box::new(|batch| {
-            failed = add(b, batch);
-            failed.is_ok()
-        }));
-        return failed.and(decoded);
+    handed_over(threads > 1 && records >= 4 * BATCH, decode, |batch| add(b, batch))
+}
+
+/// Runs `produce`, which hands its batches on until it ends, fails, or is told to stop (its
+/// `send` gives false), and `consume` on each batch in order until it fails: on a second
+/// thread for `produce` when `two_threads`, else both on this one. The first error in the
+/// batches' order comes back: `consume`'s, whose batch came before any `produce` failed on
+/// (it hands over what it made before its error, and nothing after).
+fn handed_over<B: Send>(
+    two_threads: bool,
+    produce: impl FnOnce(&mut dyn FnMut(B) -> bool) -> Result<()> + Send,
+    mut consume: impl FnMut(B) -> Result<()>,
+) -> Result<()> {
+    let mut taken = Ok(());
+    if !two_threads {
+        let produced = produce(&mut |batch| {
+            taken = consume(batch);
+            taken.is_ok()
+        });
+        return taken.and(produced);
     }
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<B>(4);
         // The second thread stops when this one does (its channel is closed) or at its first error.
-        let decoding = scope.spawn(move || decode(Box::new(move |batch| tx.send(batch).is_ok())));
-        let mut added = Ok(());
+        let producing = scope.spawn(move || produce(&mut |batch| tx.send(batch).is_ok()));
         for batch in rx.iter() {
-            added = add(b, batch);
-            if added.is_err() {
+            taken = consume(batch);
+            if taken.is_err() {
                 break;
             }
         }
         drop(rx);
-        let decoded = decoding.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        // An error adding a record comes first: that record was decoded before any the
-        // second thread failed on (it stops at its first error and sends nothing after).
-        added.and(decoded)
+        let produced = producing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        taken.and(produced)
     })
 }
 
@@ -1134,60 +1144,38 @@ fn add_links<R: std::io::Read + Send>(
     records: usize,
     threads: usize,
 ) -> Result<()> {
-    if threads <= 1 || links < 4 * BATCH {
-        for index in 0..links {
-            let (index, from, to, scope, fields) = decode_link(d, b, index, records)?;
-            let prepared = b.prepare_link_nodes(index, from, to, scope, fields)?;
-            b.add_prepared(prepared);
-        }
-        return Ok(());
-    }
+    // The links are added to a sink taken out of the builder, so that the records can be
+    // read (to decode and check the links) while they are added.
     let mut sink = b.take_links();
     let shared: &ModelBuilder = b;
-    let result = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Decoded>>(4);
-        // The second thread stops when this one does (its channel is closed) or at its first error.
-        let decoding = scope.spawn(move || -> Result<()> {
-            let mut batch = Vec::with_capacity(BATCH);
-            for index in 0..links {
-                match decode_link(d, shared, index, records) {
-                    Ok(link) => batch.push(link),
-                    Err(e) => {
-                        // The links decoded before it are checked first: an error of theirs
-                        // comes before this one in the document.
-                        let _ = tx.send(batch);
-                        return Err(e);
-                    }
-                }
-                if batch.len() == BATCH && tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
-                    return Ok(());
+    let decode = |send: &mut dyn FnMut(Vec<Decoded>) -> bool| -> Result<()> {
+        let mut batch = Vec::with_capacity(BATCH.min(links));
+        for index in 0..links {
+            match decode_link(d, shared, index, records) {
+                Ok(link) => batch.push(link),
+                Err(e) => {
+                    // The links decoded before it are checked first: an error of theirs
+                    // comes before this one in the document.
+                    send(batch);
+                    return Err(e);
                 }
             }
-            let _ = tx.send(batch);
-            Ok(())
-        });
-        let mut added = Ok(());
-        'batches: for batch in rx.iter() {
-            for (index, from, to, scope, fields) in batch {
-                match shared.prepare_link_nodes(index, from, to, scope, fields) {
-                    Ok(prepared) => {
-                        sink.push(prepared);
-                    }
-                    Err(e) => {
-                        added = Err(e);
-                        break 'batches;
-                    }
-                }
+            if batch.len() == BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
+                return Ok(());
             }
         }
-        drop(rx);
-        let decoded = decoding.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        // An error checking a link comes first: that link was decoded before any the second
-        // thread failed on (it stops at its first error and sends nothing after).
-        added.and(decoded)
-    });
+        send(batch);
+        Ok(())
+    };
+    let check = |batch: Vec<Decoded>| -> Result<()> {
+        for (index, from, to, scope, fields) in batch {
+            sink.push(shared.prepare_link_nodes(index, from, to, scope, fields)?);
+        }
+        Ok(())
+    };
+    let added = handed_over(threads > 1 && links >= 4 * BATCH, decode, check);
     b.put_links(sink);
-    result
+    added
 }
 
 /// Decodes an image's body into a model, through the builder's checks.
