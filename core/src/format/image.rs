@@ -736,10 +736,16 @@ impl<R: std::io::Read> Dec<'_, R> {
     }
 
     /// Makes `n` bytes available at `buf[pos..]`, reading more (an error when fewer are left).
+    #[inline]
     fn need(&mut self, n: usize) -> Result<()> {
-        if self.end - self.pos >= n {
-            return Ok(());
-        }
+        if self.end - self.pos >= n { Ok(()) } else { self.refill(n) }
+    }
+
+    /// [`Dec::need`] when the window holds fewer than `n` bytes: out of line, so that the
+    /// check every varint's byte and every string makes stays a compare and a branch.
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self, n: usize) -> Result<()> {
         if self.remaining() < n as u64 {
             return Err(self.fail(if n == 1 { "unexpected end of content" } else { "a string longer than the rest" }));
         }
@@ -784,6 +790,7 @@ impl<R: std::io::Read> Dec<'_, R> {
         Ok(())
     }
 
+    #[inline]
     fn byte(&mut self) -> Result<u8> {
         self.need(1)?;
         let b = self.buf[self.pos];
@@ -791,7 +798,21 @@ impl<R: std::io::Read> Dec<'_, R> {
         Ok(b)
     }
 
+    #[inline]
     fn varint(&mut self) -> Result<u64> {
+        // Most are one byte (a string's length, a flag set, a small place), read here.
+        if let Some(&b) = self.buf[..self.end].get(self.pos)
+            && b & 0x80 == 0
+        {
+            self.pos += 1;
+            return Ok(u64::from(b));
+        }
+        self.varint_long()
+    }
+
+    /// [`Dec::varint`] of more than one byte, or at the window's end.
+    #[inline(never)]
+    fn varint_long(&mut self) -> Result<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -818,20 +839,27 @@ impl<R: std::io::Read> Dec<'_, R> {
             .ok_or_else(|| self.fail(&format!("a count of {n} that the rest cannot hold")))
     }
 
+    #[inline]
     fn text(&mut self, len: u64) -> Result<&str> {
         let Some(len) = usize::try_from(len).ok().filter(|&l| l as u64 <= self.remaining()) else {
             return Err(self.fail("a string longer than the rest"));
         };
         self.need(len)?;
         let start = self.pos;
-        self.pos += len;
-        match std::str::from_utf8(&self.buf[start..start + len]) {
-            Ok(s) => Ok(s),
-            Err(_) => {
-                self.pos = start;
-                Err(self.fail("a string that is not UTF-8"))
-            }
+        let bytes = &self.buf[start..start + len];
+        // Ids and words are short and mostly ASCII: checked here, in line; the rest by the
+        // standard library's check, which costs a call even for a few bytes.
+        if len <= 32 && bytes.iter().all(u8::is_ascii) {
+            self.pos += len;
+            // SAFETY: every byte is ASCII, so the bytes are UTF-8.
+            return Ok(unsafe { std::str::from_utf8_unchecked(&self.buf[start..start + len]) });
         }
+        if std::str::from_utf8(bytes).is_err() {
+            return Err(self.fail("a string that is not UTF-8"));
+        }
+        self.pos += len;
+        // SAFETY: checked just above to be UTF-8.
+        Ok(unsafe { std::str::from_utf8_unchecked(&self.buf[start..start + len]) })
     }
 
     fn str(&mut self) -> Result<&str> {
@@ -1058,6 +1086,20 @@ fn handed_over<B: Send>(
 /// nodes, and its fields, decoded and not yet checked against the records.
 type Decoded = (usize, Node, Node, Option<Node>, LinkFields<'static>);
 
+/// Where a link an image gives is, for an error: its `from` id is read from the builder
+/// only when an error is made.
+struct LinkAt<'b> {
+    b: &'b ModelBuilder,
+    index: usize,
+    from: Node,
+}
+
+impl Locate for LinkAt<'_> {
+    fn pos(&self) -> Position {
+        Position::link(self.index, Some(self.b.id_at(self.from)))
+    }
+}
+
 /// Decodes link `index` (its ends are places among `records`); `b` names its `from` in
 /// errors about its words.
 fn decode_link<R: std::io::Read>(
@@ -1082,10 +1124,10 @@ fn decode_link<R: std::io::Read>(
     if flags & holding_bits != 0 && !has(flag::POST) {
         return Err(d.fail("a link with a band, grade or channel but no post"));
     }
-    // The link's position for the words' errors: its `from` id is known by now. (Read now,
-    // not only for an error: that read brings the record into the shared cache for the
-    // thread that checks the link next; reading it only for an error made the open slower.)
-    let at = At { array: "links", index, id: b.id_at(from) };
+    // The link's position for the words' errors, its `from` id read only for an error: the
+    // thread that checks the link reads only its ends' keys (their types), so reading the
+    // record here would warm nothing it uses, and was this thread's costliest read.
+    let at = LinkAt { b, index, from };
     let kind = kind.map_err(|source| Error::UnknownWord { at: at.pos(), field: "kind".into(), source })?;
     let power = if has(flag::POWER) { Some(word(&at, "power", d.str()?)?) } else { None };
     let role = if has(flag::ROLE) { Some(word(&at, "role", d.str()?)?) } else { None };

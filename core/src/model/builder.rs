@@ -836,6 +836,21 @@ impl ModelBuilder {
         scope: Option<Node>,
         mut f: LinkFields<'s>,
     ) -> Result<Prepared> {
+        // Most links join records of the types their kind asks for: their types, in the
+        // nodes' keys, are all the records need to say (the ids only name an error). The
+        // rest — a scope, a `dispatches` link (its unit's kind is read), an end of another
+        // type — go the way a document's links go, for the same checks and messages.
+        let type_of = |n: Node| self.keys[n.index()].record_type();
+        let fits = scope.is_none()
+            && f.kind != LinkKind::Dispatches
+            && match f.kind.endpoints() {
+                Some((a, b)) => type_of(from) == a && type_of(to) == b,
+                None => !f.kind.same_type() || type_of(from) == type_of(to),
+            };
+        if fits {
+            check_link_fields(&|| Position::link(index, Some(self.id_at(from))), &f)?;
+            return Ok(Prepared::new(from, to, None, f));
+        }
         let ends = [Some(from), Some(to), scope].map(|n| n.map(|n| (n, self.rec(n))));
         f.scope = scope.map(|s| self.rec(s).id());
         // Each id handed to `look` below is one of these records' own (the same text, not a
@@ -932,64 +947,8 @@ pub(crate) fn prepare_link_with<'r>(
         // A `succeeded_by` link joins two records of the same type: its `to` must be of `from`'s.
         let to_type = if f.kind.same_type() { look(from_id).map(|(_, r)| r.record_type()) } else { ends.map(|e| e.1) };
         let to = find_with(look, to_id, to_type).map_err(|t| endpoint_error("to", to_id, to_type, t))?;
+        check_link_fields(&at, &f)?;
         let invalid = |field: &str, message: String| Error::InvalidField { at: at(), field: field.into(), message };
-        let only = |field: &str, present: bool, kind: LinkKind| -> Result<()> {
-            if present && f.kind != kind {
-                return Err(invalid(
-                    field,
-                    format!("only applies to {:?} links, not {:?}", kind.as_str(), f.kind.as_str()),
-                ));
-            }
-            Ok(())
-        };
-        if let Some(Err(message)) = f.attrs.as_ref().map(|a| a.check(ATTRS_DEPTH)) {
-            return Err(invalid("attrs", message));
-        }
-        only("primary", f.primary.is_some(), LinkKind::Leads)?;
-        only("power", f.power.is_some(), LinkKind::Power)?;
-        only("role", f.role.is_some(), LinkKind::Responsible)?;
-        only("scope", f.scope.is_some(), LinkKind::Responsible)?;
-        only("members", f.members.is_some(), LinkKind::RegistersWith)?;
-        only("event", f.event.is_some(), LinkKind::SucceededBy)?;
-        if f.kind != LinkKind::Holds
-            && let Some(h) = &f.holding
-        {
-            let field = if h.band.is_some() {
-                "band"
-            } else if h.grade.is_some() {
-                "grade"
-            } else if h.channel.is_some() {
-                "channel"
-            } else {
-                "post"
-            };
-            only(field, true, LinkKind::Holds)?;
-        }
-        if f.kind == LinkKind::Holds {
-            match &f.holding {
-                None => {
-                    return Err(invalid(
-                        "post",
-                        "is required on a \"holds\" link (secretary, deputy_secretary, committee_member, director, \
-                         deputy_director, head, deputy_head, community_worker, grid_worker, instructor, or x-…)"
-                            .into(),
-                    ));
-                }
-                Some(Holding { grade: Some(g), .. }) if !(1..=18).contains(g) => {
-                    return Err(invalid("grade", format!("must be a grade of the career scale, 1 to 18, not {g}")));
-                }
-                Some(_) => {}
-            }
-        }
-        if f.kind == LinkKind::Power && f.power.is_none() {
-            return Err(invalid(
-                "power",
-                "is required on a \"power\" link (advice, consent, assessment, participation or comprehensive)".into(),
-            ));
-        }
-        if f.kind == LinkKind::Responsible && f.role.is_none() {
-            return Err(invalid("role", "is required on a \"responsible\" link (lead, cooperate or supervise)".into()));
-        }
         if f.kind == LinkKind::Dispatches {
             let unit = look(from_id).and_then(|(_, r)| r.as_unit());
             if let Some(u) = unit
@@ -1013,6 +972,13 @@ pub(crate) fn prepare_link_with<'r>(
             ),
             None => None,
         };
+        Ok(Prepared::new(from, to, scope, f))
+    }
+}
+
+impl Prepared {
+    /// The link `f` describes between `from` and `to` (within `scope`), checked already.
+    fn new(from: Node, to: Node, scope: Option<Node>, f: LinkFields<'_>) -> Prepared {
         let link = Link {
             from,
             to,
@@ -1025,8 +991,73 @@ pub(crate) fn prepare_link_with<'r>(
             event: f.event,
             validity: f.validity,
         };
-        Ok(Prepared(link, f.attrs, f.holding))
+        Prepared(link, f.attrs, f.holding)
     }
+}
+
+/// The checks of a link's fields that do not read the records (a field only some kinds take,
+/// one a kind requires, a grade off the scale, attrs nested too deeply), in the order
+/// [`prepare_link_with`] makes them after finding the link's ends; `at` places an error.
+fn check_link_fields(at: &dyn Fn() -> Position, f: &LinkFields<'_>) -> Result<()> {
+    let invalid = |field: &str, message: String| Error::InvalidField { at: at(), field: field.into(), message };
+    let only = |field: &str, present: bool, kind: LinkKind| -> Result<()> {
+        if present && f.kind != kind {
+            return Err(invalid(
+                field,
+                format!("only applies to {:?} links, not {:?}", kind.as_str(), f.kind.as_str()),
+            ));
+        }
+        Ok(())
+    };
+    if let Some(Err(message)) = f.attrs.as_ref().map(|a| a.check(ATTRS_DEPTH)) {
+        return Err(invalid("attrs", message));
+    }
+    only("primary", f.primary.is_some(), LinkKind::Leads)?;
+    only("power", f.power.is_some(), LinkKind::Power)?;
+    only("role", f.role.is_some(), LinkKind::Responsible)?;
+    only("scope", f.scope.is_some(), LinkKind::Responsible)?;
+    only("members", f.members.is_some(), LinkKind::RegistersWith)?;
+    only("event", f.event.is_some(), LinkKind::SucceededBy)?;
+    if f.kind != LinkKind::Holds
+        && let Some(h) = &f.holding
+    {
+        let field = if h.band.is_some() {
+            "band"
+        } else if h.grade.is_some() {
+            "grade"
+        } else if h.channel.is_some() {
+            "channel"
+        } else {
+            "post"
+        };
+        only(field, true, LinkKind::Holds)?;
+    }
+    if f.kind == LinkKind::Holds {
+        match &f.holding {
+            None => {
+                return Err(invalid(
+                    "post",
+                    "is required on a \"holds\" link (secretary, deputy_secretary, committee_member, director, \
+                         deputy_director, head, deputy_head, community_worker, grid_worker, instructor, or x-…)"
+                        .into(),
+                ));
+            }
+            Some(Holding { grade: Some(g), .. }) if !(1..=18).contains(g) => {
+                return Err(invalid("grade", format!("must be a grade of the career scale, 1 to 18, not {g}")));
+            }
+            Some(_) => {}
+        }
+    }
+    if f.kind == LinkKind::Power && f.power.is_none() {
+        return Err(invalid(
+            "power",
+            "is required on a \"power\" link (advice, consent, assessment, participation or comprehensive)".into(),
+        ));
+    }
+    if f.kind == LinkKind::Responsible && f.role.is_none() {
+        return Err(invalid("role", "is required on a \"responsible\" link (lead, cooperate or supervise)".into()));
+    }
+    Ok(())
 }
 
 impl ModelBuilder {

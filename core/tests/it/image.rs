@@ -182,6 +182,77 @@ fn crafted_images_get_the_json_loaders_errors() {
     assert!(err.to_string().contains("\"to\" names record 9, not one of the 3"), "{err}");
 }
 
+/// A model of one record of each type (places 0 to 4: territory `t`, unit `u` of
+/// `unit_kind`, matter `m`, item `i`, person `p`) and one link: its JSON with that link
+/// (`fields` added to it), and its image with the link (`image_fields` its flags and fields).
+fn one_link(unit_kind: &str, kind: &str, ends: (usize, usize), fields: &str, image_fields: &Body) -> (String, Vec<u8>) {
+    const IDS: [&str; 5] = ["t", "u", "m", "i", "p"];
+    let doc = |link: &str| {
+        format!(
+            r#"{{"format": "tiaokuai/1",
+  "territories": [{{"id": "t", "name": "街", "kind": "street"}}],
+  "units": [{{"id": "u", "name": "委", "kind": "{unit_kind}"}}],
+  "matters": [{{"id": "m", "name": "事", "list": "basic"}}],
+  "items": [{{"id": "i", "name": "需", "list": "need"}}],
+  "people": [{{"id": "p"}}],
+  "links": [{link}]}}"#
+        )
+    };
+    // The image of the document with a jurisdiction link from `u` to `t` (place 1 to 0, no
+    // flags), that link's bytes replaced by the link asked for.
+    let image = Model::from_json(&doc(r#"{"from": "u", "to": "t", "kind": "jurisdiction"}"#)).unwrap().to_image();
+    let trailer = &image[image.len() - TRAILER..];
+    let document = u64::from_le_bytes(trailer[8..16].try_into().unwrap()) as usize;
+    let body = &image[HEADER..HEADER + document];
+    let placeholder = Body::default().str("jurisdiction").varint(1).varint(0).varint(0).0;
+    assert!(body.ends_with(&placeholder), "the document ends with its one link");
+    let mut crafted = body[..body.len() - placeholder.len()].to_vec();
+    crafted.extend(Body::default().str(kind).varint(ends.0 as u64).varint(ends.1 as u64).0);
+    crafted.extend_from_slice(&image_fields.0);
+    let (from, to) = (IDS[ends.0], IDS[ends.1]);
+    (doc(&format!(r#"{{"from": "{from}", "to": "{to}", "kind": "{kind}"{fields}}}"#)), seal(&crafted))
+}
+
+#[test]
+fn links_of_every_kind_between_records_of_every_type_get_their_json_answer() {
+    // The image checks a link whose ends are of the types its kind takes by their types
+    // alone, and every other link as JSON's links are checked: both must answer as JSON does.
+    let words = |kind: &str| -> (&str, Body) {
+        match kind {
+            // flags: power 1 << 2, role 1 << 3, post 1 << 7
+            "power" => (r#", "power": "advice""#, Body::default().varint(1 << 2).str("advice")),
+            "responsible" => (r#", "role": "lead""#, Body::default().varint(1 << 3).str("lead")),
+            "holds" => (r#", "post": "secretary""#, Body::default().varint(1 << 7).str("secretary")),
+            _ => ("", Body::default().varint(0)),
+        }
+    };
+    let mut checked = (0, 0);
+    for unit_kind in ["department", "party_committee"] {
+        for kind in LinkKind::WORDS.iter().copied().chain(["x-custom"]) {
+            for from in 0..5 {
+                for to in 0..5 {
+                    let (fields, flags) = words(kind);
+                    let (json, image) = one_link(unit_kind, kind, (from, to), fields, &flags);
+                    let case = format!("{kind} link from place {from} to {to}, unit of kind {unit_kind}");
+                    match (Model::from_json(&json), Model::from_image(&image)) {
+                        (Ok(a), Ok(b)) => {
+                            assert_eq!(a, b, "{case}");
+                            checked.0 += 1;
+                        }
+                        (Err(a), Err(b)) => {
+                            assert_eq!((a.kind(), a.to_string()), (b.kind(), b.to_string()), "{case}");
+                            checked.1 += 1;
+                        }
+                        (a, b) => panic!("{case}: JSON {a:?}, image {b:?}"),
+                    }
+                }
+            }
+        }
+    }
+    // Both answers are reached: links that fit and links refused.
+    assert!(checked.0 >= 2 * LinkKind::WORDS.len() && checked.1 >= 2 * 20 * LinkKind::WORDS.len(), "{checked:?}");
+}
+
 #[test]
 fn impossible_counts_lengths_and_leftovers_are_refused() {
     let body = small_body("party_committee", "s", 1);
