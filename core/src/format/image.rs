@@ -1008,7 +1008,7 @@ fn add_records<R: std::io::Read + Send>(
     let territories = counts[0];
     let hash = b.id_hasher();
     let fresh = || Batch { text: String::new(), rows: Vec::with_capacity(BATCH) };
-    let decode = |send: &mut dyn FnMut(Batch) -> bool| -> Result<()> {
+    let decode = |send: &mut dyn FnMut(Batch) -> Option<Batch>| -> Result<()> {
         let mut batch = fresh();
         for (&t, &n) in crate::model::TYPES.iter().zip(&counts) {
             for index in 0..n {
@@ -1024,8 +1024,9 @@ fn add_records<R: std::io::Read + Send>(
                 };
                 let h = hash(&batch.text[start..id_end]);
                 batch.rows.push((h, id_end, batch.text.len(), row));
-                if batch.rows.len() == BATCH && !send(std::mem::replace(&mut batch, fresh())) {
-                    return Ok(());
+                if batch.rows.len() == BATCH {
+                    let Some(next) = send(batch) else { return Ok(()) };
+                    batch = next;
                 }
             }
         }
@@ -1034,46 +1035,67 @@ fn add_records<R: std::io::Read + Send>(
     };
     // The id index's bucket of a record is prefetched a few records ahead (see
     // `ModelBuilder::prefetch_id`): each insert was a cache miss at national scale.
-    let add = |b: &mut ModelBuilder, batch: Batch| -> Result<()> {
+    let add = |b: &mut ModelBuilder, mut batch: Batch| -> Result<Batch> {
         let mut start = 0;
         let text = &batch.text;
         let ahead = |b: &ModelBuilder, &(h, ..): &(u64, usize, usize, Row)| b.prefetch_id(h);
-        crate::model::prefetch::each_ahead(b, batch.rows.into_iter(), ahead, |b, (h, id_end, name_end, row)| {
+        crate::model::prefetch::each_ahead(b, batch.rows.drain(..), ahead, |b, (h, id_end, name_end, row)| {
             b.add_row(h, &text[start..id_end], &text[id_end..name_end], row)?;
             start = name_end;
             Ok(())
-        })
+        })?;
+        batch.text.clear();
+        Ok(batch)
     };
     let records: usize = counts.iter().sum();
-    handed_over(threads > 1 && records >= 4 * BATCH, decode, |batch| add(b, batch))
+    handed_over(threads > 1 && records >= 4 * BATCH, fresh, decode, |batch| add(b, batch))
 }
 
 /// Runs `produce`, which hands its batches on until it ends, fails, or is told to stop (its
-/// `send` gives false), and `consume` on each batch in order until it fails: on a second
-/// thread for `produce` when `two_threads`, else both on this one. The first error in the
-/// batches' order comes back: `consume`'s, whose batch came before any `produce` failed on
-/// (it hands over what it made before its error, and nothing after).
+/// `send` gives `None`; else a batch to fill next), and `consume` on each batch in order
+/// until it fails: on a second thread for `produce` when `two_threads`, else both on this
+/// one. `consume` gives each batch back emptied, and `send` hands it to `produce` again:
+/// batches are made (`fresh`) only until the first come back, so their memory is reused,
+/// not freed on one thread and taken fresh from the system on the other (each new batch was
+/// pages for the kernel to clear). The first error in the batches' order comes back:
+/// `consume`'s, whose batch came before any `produce` failed on (it hands over what it made
+/// before its error, and nothing after).
 fn handed_over<B: Send>(
     two_threads: bool,
-    produce: impl FnOnce(&mut dyn FnMut(B) -> bool) -> Result<()> + Send,
-    mut consume: impl FnMut(B) -> Result<()>,
+    fresh: impl Fn() -> B + Sync,
+    produce: impl FnOnce(&mut dyn FnMut(B) -> Option<B>) -> Result<()> + Send,
+    mut consume: impl FnMut(B) -> Result<B>,
 ) -> Result<()> {
     let mut taken = Ok(());
     if !two_threads {
-        let produced = produce(&mut |batch| {
-            taken = consume(batch);
-            taken.is_ok()
+        let produced = produce(&mut |batch| match consume(batch) {
+            Ok(empty) => Some(empty),
+            Err(e) => {
+                taken = Err(e);
+                None
+            }
         });
         return taken.and(produced);
     }
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<B>(4);
+        let (back, returned) = std::sync::mpsc::channel::<B>();
+        let fresh = &fresh;
         // The second thread stops when this one does (its channel is closed) or at its first error.
-        let producing = scope.spawn(move || produce(&mut |batch| tx.send(batch).is_ok()));
+        let producing = scope.spawn(move || {
+            produce(&mut |batch| {
+                tx.send(batch).ok()?;
+                Some(returned.try_recv().unwrap_or_else(|_| fresh()))
+            })
+        });
         for batch in rx.iter() {
-            taken = consume(batch);
-            if taken.is_err() {
-                break;
+            match consume(batch) {
+                // The producer may have ended: then nobody takes it back.
+                Ok(empty) => _ = back.send(empty),
+                Err(e) => {
+                    taken = Err(e);
+                    break;
+                }
             }
         }
         drop(rx);
@@ -1190,8 +1212,9 @@ fn add_links<R: std::io::Read + Send>(
     // read (to decode and check the links) while they are added.
     let mut sink = b.take_links();
     let shared: &ModelBuilder = b;
-    let decode = |send: &mut dyn FnMut(Vec<Decoded>) -> bool| -> Result<()> {
-        let mut batch = Vec::with_capacity(BATCH.min(links));
+    let fresh = || Vec::with_capacity(BATCH.min(links));
+    let decode = |send: &mut dyn FnMut(Vec<Decoded>) -> Option<Vec<Decoded>>| -> Result<()> {
+        let mut batch = fresh();
         for index in 0..links {
             match decode_link(d, shared, index, records) {
                 Ok(link) => batch.push(link),
@@ -1202,20 +1225,21 @@ fn add_links<R: std::io::Read + Send>(
                     return Err(e);
                 }
             }
-            if batch.len() == BATCH && !send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
-                return Ok(());
+            if batch.len() == BATCH {
+                let Some(next) = send(batch) else { return Ok(()) };
+                batch = next;
             }
         }
         send(batch);
         Ok(())
     };
-    let check = |batch: Vec<Decoded>| -> Result<()> {
-        for (index, from, to, scope, fields) in batch {
+    let check = |mut batch: Vec<Decoded>| -> Result<Vec<Decoded>> {
+        for (index, from, to, scope, fields) in batch.drain(..) {
             sink.push(shared.prepare_link_nodes(index, from, to, scope, fields)?);
         }
-        Ok(())
+        Ok(batch)
     };
-    let added = handed_over(threads > 1 && links >= 4 * BATCH, decode, check);
+    let added = handed_over(threads > 1 && links >= 4 * BATCH, fresh, decode, check);
     b.put_links(sink);
     added
 }
