@@ -2,7 +2,8 @@
 //! (same seed, same structure), measured in one run, alternating A and B so a loaded
 //! machine slows both alike:
 //!
-//! - **load**: `Model::load` of each written JSON (median of 3), and the ratio;
+//! - **load**: `Model::load` of each written JSON (median of 3), and the ratio; then
+//!   `Model::open` of each model's image (`convert --to image`) likewise;
 //! - **chain**: the leadership chain of the same units in both (ns per chain; with
 //!   people each step names its principal), after the first principal asked for has
 //!   gathered every unit's single-holder posts (timed on its own);
@@ -94,6 +95,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ((la, la_cpu), (lb, lb_cpu)) = (medians(la), medians(lb));
     let a = Model::load(&a_path)?;
     let b = Model::load(&b_path)?;
+    // The same models as images (`tiaokuai convert --to image`), opened alternately.
+    let (a_image, b_image) = (dir.join("plain.tkz"), dir.join("people.tkz"));
+    a.write_image(std::fs::File::create(&a_image)?)?;
+    b.write_image(std::fs::File::create(&b_image)?)?;
+    let (mut oa, mut ob) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        oa.push(timed(true, || drop(Model::open(&a_image))));
+        ob.push(timed(true, || drop(Model::open(&b_image))));
+    }
+    let ((oa, oa_cpu), (ob, ob_cpu)) = (medians(oa), medians(ob));
     let _ = std::fs::remove_dir_all(&dir);
     println!(
         "{scale} seed {seed}: without people {} records, {} links; with people {} records ({} people), {} links",
@@ -106,6 +117,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("generate+save: {gen_a:.2} s without, {gen_b:.2} s with people");
     println!("load: {la:.3} s without, {lb:.3} s with people: ratio {:.3}", lb / la);
     println!("load, CPU time: {la_cpu:.2} s without, {lb_cpu:.2} s with people: ratio {:.3}", lb_cpu / la_cpu);
+    println!("image open: {oa:.3} s without, {ob:.3} s with people: ratio {:.3}", ob / oa);
+    println!("image open, CPU time: {oa_cpu:.2} s without, {ob_cpu:.2} s with people: ratio {:.3}", ob_cpu / oa_cpu);
     let units: Vec<String> = a.units().step_by(97).take(10_000).map(|(n, _)| a.id(n).to_string()).collect();
     let chain = |m: &Model| {
         let (wall, cpu) = timed(false, || {

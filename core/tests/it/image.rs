@@ -217,8 +217,10 @@ fn one_link(unit_kind: &str, kind: &str, ends: (usize, usize), fields: &str, ima
 fn links_of_every_kind_between_records_of_every_type_get_their_json_answer() {
     // The image checks a link whose ends are of the types its kind takes by their types
     // alone, and every other link as JSON's links are checked: both must answer as JSON does.
-    let words = |kind: &str| -> (&str, Body) {
+    // With the fields a kind requires, and without any (then JSON's field errors).
+    let words = |kind: &str, bare: bool| -> (&str, Body) {
         match kind {
+            _ if bare => ("", Body::default().varint(0)),
             // flags: power 1 << 2, role 1 << 3, post 1 << 7
             "power" => (r#", "power": "advice""#, Body::default().varint(1 << 2).str("advice")),
             "responsible" => (r#", "role": "lead""#, Body::default().varint(1 << 3).str("lead")),
@@ -227,13 +229,13 @@ fn links_of_every_kind_between_records_of_every_type_get_their_json_answer() {
         }
     };
     let mut checked = (0, 0);
-    for unit_kind in ["department", "party_committee"] {
+    for (unit_kind, bare) in [("department", false), ("party_committee", false), ("department", true)] {
         for kind in LinkKind::WORDS.iter().copied().chain(["x-custom"]) {
             for from in 0..5 {
                 for to in 0..5 {
-                    let (fields, flags) = words(kind);
+                    let (fields, flags) = words(kind, bare);
                     let (json, image) = one_link(unit_kind, kind, (from, to), fields, &flags);
-                    let case = format!("{kind} link from place {from} to {to}, unit of kind {unit_kind}");
+                    let case = format!("{kind} link from place {from} to {to}, unit of kind {unit_kind}, bare {bare}");
                     match (Model::from_json(&json), Model::from_image(&image)) {
                         (Ok(a), Ok(b)) => {
                             assert_eq!(a, b, "{case}");
@@ -250,7 +252,7 @@ fn links_of_every_kind_between_records_of_every_type_get_their_json_answer() {
         }
     }
     // Both answers are reached: links that fit and links refused.
-    assert!(checked.0 >= 2 * LinkKind::WORDS.len() && checked.1 >= 2 * 20 * LinkKind::WORDS.len(), "{checked:?}");
+    assert!(checked.0 >= 3 * LinkKind::WORDS.len() && checked.1 >= 3 * 20 * LinkKind::WORDS.len(), "{checked:?}");
 }
 
 #[test]
