@@ -192,10 +192,12 @@ pub fn responsible_for(model: &Model, territory: Node) -> Responsibility<'_> {
     let people = model.has_people();
     let (mut depth, mut facts, mut units) = (0, 0, Vec::new());
     for t in model.ancestors(territory) {
-        let n = touch(model, std::iter::once(t).chain(table.of(t).map(|(unit, _)| unit))) - 1;
-        if people {
-            units.extend(table.of(t).map(|(unit, _)| unit));
-        }
+        let holders = table.of(t).map(|(unit, _)| unit).inspect(|&unit| {
+            if people {
+                units.push(unit);
+            }
+        });
+        let n = touch(model, std::iter::once(t).chain(holders)) - 1;
         depth += 1;
         facts += n.max(1);
     }
