@@ -881,8 +881,14 @@ impl<R: std::io::Read> Dec<'_, R> {
     fn u32_opt(&mut self, what: &str) -> Result<Option<u32>> {
         match self.opt()? {
             None => Ok(None),
-            Some(v) => u32::try_from(v).map(Some).map_err(|_| self.fail(&format!("{what} {v} larger than 4294967295"))),
+            Some(v) => self.fit(v, what).map(Some),
         }
+    }
+
+    /// `v` as a `T` (a count, a grade), or an error naming `what` and `T`'s largest value.
+    #[inline]
+    fn fit<T: Narrow>(&self, v: u64, what: &str) -> Result<T> {
+        T::try_from(v).map_err(|_| self.fail(&format!("{what} {v} larger than {}", T::MAX)))
     }
 
     fn date_of(&self, v: u64) -> Result<Date> {
@@ -908,6 +914,19 @@ impl<R: std::io::Read> Dec<'_, R> {
             .map(|p| Node::new(p as u32))
             .ok_or_else(|| self.fail(&format!("{what} names record {v}, not one of the {limit} it may name")))
     }
+}
+
+/// An integer type a varint is narrowed to ([`Dec::fit`]), with its largest value for errors.
+trait Narrow: TryFrom<u64> {
+    const MAX: u64;
+}
+
+impl Narrow for u8 {
+    const MAX: u64 = u8::MAX as u64;
+}
+
+impl Narrow for u32 {
+    const MAX: u64 = u32::MAX as u64;
 }
 
 /// A record's or link's `attrs`, checked as the JSON loader checks them.
@@ -1159,22 +1178,12 @@ fn decode_link<R: std::io::Read>(
     } else {
         None
     };
-    let members = if has(flag::MEMBERS) {
-        let v = d.varint()?;
-        Some(u32::try_from(v).map_err(|_| d.fail(&format!("members {v} larger than 4294967295")))?)
-    } else {
-        None
-    };
+    let members = if has(flag::MEMBERS) { Some(d.varint().and_then(|v| d.fit(v, "members"))?) } else { None };
     let event = if has(flag::EVENT) { Some(word(&at, "event", d.str()?)?) } else { None };
     let holding = if has(flag::POST) {
         let post = word(&at, "post", d.str()?)?;
         let band = if has(flag::BAND) { Some(word(&at, "band", d.str()?)?) } else { None };
-        let grade = if has(flag::GRADE) {
-            let g = d.varint()?;
-            Some(u8::try_from(g).map_err(|_| d.fail(&format!("grade {g} larger than 255")))?)
-        } else {
-            None
-        };
+        let grade = if has(flag::GRADE) { Some(d.varint().and_then(|v| d.fit(v, "grade"))?) } else { None };
         let channel = if has(flag::CHANNEL) { Some(word(&at, "channel", d.str()?)?) } else { None };
         Some(Holding { post, band, grade, channel })
     } else {

@@ -256,6 +256,27 @@ fn links_of_every_kind_between_records_of_every_type_get_their_json_answer() {
 }
 
 #[test]
+fn numbers_too_large_for_their_fields_are_refused_naming_the_field() {
+    // A `registers_with` link's members (flag 1 << 5) past u32, a post's grade (post 1 << 7,
+    // grade 1 << 9) past u8: the image's own error, naming the field, the value and the limit.
+    let members = Body::default().varint(1 << 5).varint(1 << 32);
+    let (_, image) = one_link("party_committee", "registers_with", (1, 1), "", &members);
+    let err = Model::from_image(&image).unwrap_err();
+    assert_eq!(err.kind(), "image", "{err}");
+    assert!(err.to_string().contains("members 4294967296 larger than 4294967295"), "{err}");
+    let grade = Body::default().varint(1 << 7 | 1 << 9).str("secretary").varint(256);
+    let (_, image) = one_link("party_committee", "holds", (4, 1), "", &grade);
+    let err = Model::from_image(&image).unwrap_err();
+    assert!(err.to_string().contains("grade 256 larger than 255"), "{err}");
+    // In range, the grade reaches the JSON loader's check of the career scale.
+    let grade = Body::default().varint(1 << 7 | 1 << 9).str("secretary").varint(19);
+    let (json, image) = one_link("party_committee", "holds", (4, 1), r#", "post": "secretary", "grade": 19"#, &grade);
+    let (a, b) = (Model::from_json(&json).unwrap_err(), Model::from_image(&image).unwrap_err());
+    assert_eq!((a.kind(), a.to_string()), (b.kind(), b.to_string()));
+    assert!(b.to_string().contains("1 to 18, not 19"), "{b}");
+}
+
+#[test]
 fn impossible_counts_lengths_and_leftovers_are_refused() {
     let body = small_body("party_committee", "s", 1);
     // A count of 2^40 territories: refused before any allocation, not an abort.
