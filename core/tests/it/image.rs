@@ -403,30 +403,40 @@ fn territories_body(n: usize, dup: usize, odd: usize) -> Vec<u8> {
     body.0
 }
 
+/// The model of `image` opened on one thread and on two, which must be the same.
+fn opened_alike(image: &[u8]) -> Model {
+    let one = Model::from_image_with(image, &LoadOptions::default().threads(1)).unwrap();
+    let two = Model::from_image_with(image, &LoadOptions::default().threads(2)).unwrap();
+    assert_eq!(one, two);
+    two
+}
+
+/// The error of opening the image of `body` on `threads` threads.
+fn refusal(body: &[u8], threads: usize) -> Error {
+    Model::from_image_with(&seal(body), &LoadOptions::default().threads(threads)).unwrap_err()
+}
+
 #[test]
 fn large_images_load_alike_on_one_thread_and_several() {
     // Above the size at which a second thread decodes while the first adds.
     let n = 40_000;
     let image = seal(&territories_body(n, usize::MAX, usize::MAX));
-    let one = Model::from_image_with(&image, &LoadOptions::default().threads(1)).unwrap();
-    let two = Model::from_image_with(&image, &LoadOptions::default().threads(2)).unwrap();
-    assert_eq!(one.len(), n);
-    assert_eq!(one, two);
+    let two = opened_alike(&image);
+    assert_eq!(two.len(), n);
     // The same document, then the columns the hand-made image leaves out.
     let again = two.to_image();
     assert!(again[..image.len() - TRAILER] == image[..image.len() - TRAILER] && again.len() > image.len());
     // The first problem in document order is the error, whichever thread meets it.
     for threads in [1, 2, 3] {
-        let options = LoadOptions::default().threads(threads);
-        let early_dup = Model::from_image_with(&seal(&territories_body(n, 100, n - 7)), &options).unwrap_err();
+        let early_dup = refusal(&territories_body(n, 100, n - 7), threads);
         assert_eq!(early_dup.kind(), "duplicate_id", "{threads} threads: {early_dup}");
-        let early_word = Model::from_image_with(&seal(&territories_body(n, n - 7, 100)), &options).unwrap_err();
+        let early_word = refusal(&territories_body(n, n - 7, 100), threads);
         assert_eq!(early_word.kind(), "unknown_word", "{threads} threads: {early_word}");
         assert!(early_word.to_string().starts_with(r#"territories[100] (id "t100")"#), "{early_word}");
         // In one batch, the record decoded later does not hide the earlier one's error.
-        let near = Model::from_image_with(&seal(&territories_body(n, 100, 300)), &options).unwrap_err();
+        let near = refusal(&territories_body(n, 100, 300), threads);
         assert_eq!(near.kind(), "duplicate_id", "{threads} threads: {near}");
-        let small = Model::from_image_with(&seal(&territories_body(500, 100, 300)), &options).unwrap_err();
+        let small = refusal(&territories_body(500, 100, 300), threads);
         assert_eq!(small.kind(), "duplicate_id", "{threads} threads: {small}");
     }
 }
@@ -460,27 +470,23 @@ fn links_body(n: usize, odd: usize, wrong: usize) -> Vec<u8> {
 fn large_images_check_their_links_alike_on_one_thread_and_several() {
     // Above the size at which a second thread decodes the links while the first checks them.
     let n = 40_000;
-    let image = seal(&links_body(n, usize::MAX, usize::MAX));
-    let one = Model::from_image_with(&image, &LoadOptions::default().threads(1)).unwrap();
-    let two = Model::from_image_with(&image, &LoadOptions::default().threads(2)).unwrap();
-    assert_eq!((one.len(), one.link_count()), (n + 1, n));
-    assert_eq!(one, two);
+    let two = opened_alike(&seal(&links_body(n, usize::MAX, usize::MAX)));
+    assert_eq!((two.len(), two.link_count()), (n + 1, n));
     let u = two.node("u").unwrap();
     assert_eq!(two.links_from(u, &LinkKind::Jurisdiction).count(), n);
     // The first problem in document order is the error, whichever thread meets it.
     for threads in [1, 2, 3] {
-        let options = LoadOptions::default().threads(threads);
-        let early_word = Model::from_image_with(&seal(&links_body(n, 100, n - 7)), &options).unwrap_err();
+        let early_word = refusal(&links_body(n, 100, n - 7), threads);
         assert_eq!(early_word.kind(), "unknown_word", "{threads} threads: {early_word}");
         assert!(early_word.to_string().starts_with(r#"links[100] (from "u")"#), "{early_word}");
-        let early_end = Model::from_image_with(&seal(&links_body(n, n - 7, 100)), &options).unwrap_err();
+        let early_end = refusal(&links_body(n, n - 7, 100), threads);
         assert_eq!(early_end.kind(), "wrong_endpoint", "{threads} threads: {early_end}");
         assert!(early_end.to_string().contains("links[100]"), "{early_end}");
         // Near each other, both threads may meet theirs: the earlier is still the error.
-        let near = Model::from_image_with(&seal(&links_body(n, 300, 100)), &options).unwrap_err();
+        let near = refusal(&links_body(n, 300, 100), threads);
         assert_eq!(near.kind(), "wrong_endpoint", "{threads} threads: {near}");
         // An error in the last batch.
-        let late = Model::from_image_with(&seal(&links_body(n, usize::MAX, n - 1)), &options).unwrap_err();
+        let late = refusal(&links_body(n, usize::MAX, n - 1), threads);
         assert!(late.to_string().contains(&format!("links[{}]", n - 1)), "{late}");
     }
 }
